@@ -1,0 +1,68 @@
+#include "cli.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+#include <unistd.h>
+
+namespace pgferry::cli {
+
+QString usageText()
+{
+    return QStringLiteral(R"(pgferry-cli: online PostgreSQL migration to Azure Database for PostgreSQL or a newer PostgreSQL
+
+Usage:
+  pgferry-cli sandbox up|down|status [--dir DIR]        local source+target servers with a sample database
+  pgferry-cli project new -o FILE --name NAME --source URI --target URI
+                          [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N] [--engine local|azure]
+  pgferry-cli project check FILE                        validate a project file
+  pgferry-cli assess FILE [--json]
+  pgferry-cli run FILE [--until ready|done] [--json]    default: load, then keep streaming until cutover
+  pgferry-cli status FILE [--json]                      includes "state" and "ready_for_cutover"
+  pgferry-cli cutover FILE [--yes] [--json]
+  pgferry-cli verify FILE [--json]
+  pgferry-cli report FILE --format html|json -o OUT
+  pgferry-cli azure login|subscriptions|servers|create-server|firewall-allow|replica|lock|restore ...
+
+URIs are libpq URIs without passwords. Passwords come from the OS keychain, from
+PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD, or from libpq's passfile.
+
+Exit codes: 0 success, 1 failure, 2 usage error, 3 assessment found blockers.
+SIGINT/SIGTERM stop a run cleanly; the next `run` resumes it.
+)");
+}
+
+int run(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    if (args.isEmpty() || args.first() == u"--help" || args.first() == u"-h" || args.first() == u"help") {
+        (args.isEmpty() ? err : out) << usageText();
+        return args.isEmpty() ? Usage : Success;
+    }
+    if (args.first() == u"--version") {
+        out << "pgferry-cli " << QCoreApplication::applicationVersion() << Qt::endl;
+        return Success;
+    }
+    Context ctx{out, err, args.mid(1), bool(::isatty(STDOUT_FILENO))};
+    const QString verb = args.first();
+    if (verb == u"sandbox")
+        return cmdSandbox(ctx);
+    if (verb == u"project")
+        return cmdProject(ctx);
+    if (verb == u"assess")
+        return cmdAssess(ctx);
+    if (verb == u"run")
+        return cmdRun(ctx);
+    if (verb == u"status")
+        return cmdStatus(ctx);
+    if (verb == u"cutover")
+        return cmdCutover(ctx);
+    if (verb == u"verify")
+        return cmdVerify(ctx);
+    if (verb == u"report")
+        return cmdReport(ctx);
+    if (verb == u"azure")
+        return cmdAzure(ctx);
+    err << "pgferry-cli: unknown command \"" << verb << "\"\n\n" << usageText();
+    return Usage;
+}
+
+} // namespace pgferry::cli

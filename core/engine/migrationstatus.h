@@ -1,0 +1,104 @@
+// The one progress model of a run (DESIGN.md, "One progress model"). Engines publish it, the
+// dashboard, `pgferry-cli status --json` and the run journal read it. A plain value type.
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace pgferry::engine {
+
+enum class RunState { NotStarted, Assessing, Preparing, Running, Streaming, CuttingOver, Completed, Failed, Cancelled, Stopped };
+enum class DatabasePhase { Pending, Assess, Prepare, Schema, FullLoad, PostData, Streaming, Cutover, Verify, Done, Failed };
+enum class TableState { Queued, Loading, Loaded, Indexing, Done, Failed };
+
+QString runStateName(RunState s);
+QString phaseName(DatabasePhase p);
+QString tableStateName(TableState s);
+RunState runStateFromName(const QString &s);
+DatabasePhase phaseFromName(const QString &s);
+TableState tableStateFromName(const QString &s);
+
+struct TableStatus
+{
+    QString schema;
+    QString name;
+    TableState state = TableState::Queued;
+    qint64 rowsEstimated = 0;
+    qint64 rowsCopied = 0;
+    qint64 bytesEstimated = 0;
+    qint64 bytesCopied = 0;
+    int rangesTotal = 1;
+    int rangesDone = 0;
+    double durationSeconds = 0;
+    qint64 inserts = 0;
+    qint64 updates = 0;
+    qint64 deletes = 0;
+    QString error;
+
+    QString qualifiedName() const { return schema + u'.' + name; }
+    double percent() const;
+    QJsonObject toJson() const;
+    static TableStatus fromJson(const QJsonObject &o);
+};
+
+struct DatabaseStatus
+{
+    QString name;
+    QString targetName;
+    DatabasePhase phase = DatabasePhase::Pending;
+    int tablesTotal = 0;
+    int tablesQueued = 0;
+    int tablesLoading = 0;
+    int tablesDone = 0;
+    int tablesFailed = 0;
+    qint64 rowsCopied = 0;
+    qint64 bytesCopied = 0;
+    qint64 bytesTotal = 0;
+    qint64 inserts = 0;
+    qint64 updates = 0;
+    qint64 deletes = 0;
+    qint64 pendingChanges = 0;
+    qint64 lagBytes = 0;
+    double lagSeconds = 0;
+    qint64 spoolBytes = 0;
+    double rowsPerSecond = 0;
+    double bytesPerSecond = 0;
+    double etaSeconds = -1; // unknown
+    bool readyForCutover = false;
+    QString notReadyReason;
+    QList<TableStatus> tables;
+
+    QJsonObject toJson() const;
+    static DatabaseStatus fromJson(const QJsonObject &o);
+};
+
+struct MigrationStatus
+{
+    QString projectId;
+    QString engine = QStringLiteral("local");
+    QString mode = QStringLiteral("offline");
+    RunState state = RunState::NotStarted;
+    QDateTime startedAt;
+    QDateTime updatedAt;
+    QList<DatabaseStatus> databases;
+    QStringList errors; // the last errors, newest last, each naming its object
+    QStringList log;    // recent log lines
+
+    bool readyForCutover() const;
+    qint64 rowsCopied() const;
+    qint64 bytesCopied() const;
+    double rowsPerSecond() const;
+    double bytesPerSecond() const;
+    qint64 lagBytes() const;
+    double lagSeconds() const;
+    QJsonObject toJson() const;
+    static MigrationStatus fromJson(const QJsonObject &o);
+};
+
+} // namespace pgferry::engine
+
+Q_DECLARE_METATYPE(pgferry::engine::MigrationStatus)

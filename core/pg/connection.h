@@ -1,0 +1,160 @@
+// RAII owners of libpq connections and results. One connection belongs to one thread; only
+// cancellation (an atomic flag plus PQcancel) crosses threads.
+#pragma once
+
+#include "pg/conninfo.h"
+#include "pg/error.h"
+
+#include <QByteArray>
+#include <QString>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+struct pg_cancel;
+
+namespace pgferry::pg {
+
+// A query parameter in text format; a default-constructed Param is SQL NULL.
+class Param
+{
+public:
+    Param() = default;
+    Param(std::nullptr_t) {}
+    Param(const QString &s) : m_value(s.toUtf8()), m_null(s.isNull()) {}
+    Param(const QByteArray &b) : m_value(b), m_null(false) {}
+    Param(const char *s) : m_value(s), m_null(s == nullptr) {}
+    Param(qint64 v) : m_value(QByteArray::number(v)), m_null(false) {}
+    Param(int v) : m_value(QByteArray::number(v)), m_null(false) {}
+    Param(bool v) : m_value(v ? "true" : "false"), m_null(false) {}
+    bool isNull() const { return m_null; }
+    const QByteArray &value() const { return m_value; }
+
+private:
+    QByteArray m_value;
+    bool m_null = true;
+};
+using Params = std::vector<Param>;
+
+class Result
+{
+public:
+    Result() = default;
+    explicit Result(pg_result *r);
+    int rows() const;
+    int columns() const;
+    bool isNull(int row, int col) const;
+    QString text(int row, int col) const;   // UTF-8 decoded
+    QByteArray bytes(int row, int col) const;
+    qint64 toInt(int row, int col, qint64 fallback = 0) const;
+    double toDouble(int row, int col) const;
+    bool toBool(int row, int col) const; // 't' / 'true'
+    int column(const char *name) const;  // -1 when absent
+    QString fieldName(int col) const;
+    qint64 affectedRows() const;
+    bool isValid() const { return m_res != nullptr; }
+
+private:
+    struct Deleter
+    {
+        void operator()(pg_result *r) const;
+    };
+    std::shared_ptr<pg_result> m_res;
+};
+
+// Thread-safe: may be called from any thread to cancel what the connection runs now.
+class Canceller
+{
+public:
+    Canceller() = default;
+    explicit Canceller(pg_conn *conn);
+    bool cancel() const;
+
+private:
+    struct Deleter
+    {
+        void operator()(pg_cancel *c) const;
+    };
+    std::shared_ptr<pg_cancel> m_cancel;
+};
+
+struct ConnectOptions
+{
+    std::chrono::milliseconds timeout{10000};
+    const std::atomic_bool *cancel = nullptr; // set from another thread to abandon the attempt
+    bool replication = false;                 // replication=database (walsender) connection
+};
+
+class Connection
+{
+public:
+    Connection();
+    ~Connection();
+    Connection(Connection &&) noexcept;
+    Connection &operator=(Connection &&) noexcept;
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    // Non-blocking connect with a deadline and a cancel flag. Throws pg::Exception with a
+    // categorised error (DNS, refused, timeout, authentication, TLS told apart).
+    static Connection open(const ConnInfo &info, const ConnectOptions &options = {});
+
+    bool isOpen() const;
+    void close();
+    int serverVersion() const; // e.g. 150004
+    QString parameterStatus(const char *name) const;
+    const ConnInfo &info() const { return m_info; }
+    int backendPid() const;
+
+    // The flag that, when set from another thread, cancels the running statement.
+    void setCancelFlag(const std::atomic_bool *flag) { m_cancelFlag = flag; }
+    // A deadline for every following statement; zero means none.
+    void setStatementTimeout(std::chrono::milliseconds t) { m_statementTimeout = t; }
+    Canceller canceller() const;
+
+    // Runs SQL (several statements allowed when there are no parameters). Throws on error.
+    Result exec(const QString &sql, const Params &params = {});
+    // Same, returning the error instead of throwing.
+    std::optional<Error> tryExec(const QString &sql, const Params &params = {}, Result *out = nullptr);
+
+    QString quoteIdent(const QString &name) const;
+    QString quoteLiteral(const QString &value) const;
+    // "schema"."name", each part quoted.
+    QString qualified(const QString &schema, const QString &name) const;
+
+    // COPY ... TO STDOUT; calls sink for every chunk the server sends (one row in text mode).
+    // Returns the number of rows the server reports.
+    qint64 copyOut(const QString &sql, const std::function<void(const char *, int)> &sink);
+    // COPY ... FROM STDIN: begin, put any number of chunks, end (commits the COPY command).
+    void beginCopyIn(const QString &sql);
+    void putCopyData(const char *data, int len);
+    qint64 endCopyIn();
+    // Abandons a COPY FROM STDIN with an error message; the command fails on the server.
+    void abortCopyIn(const QString &reason);
+
+    // Raw access for the other classes of core/pg (replication, pipeline); not for other layers.
+    pg_conn *raw() const { return m_conn; }
+    // Waits until the socket is readable (or writable), honouring the cancel flag and deadline.
+    void waitSocket(bool forWrite, std::chrono::steady_clock::time_point deadline);
+    Error connectionError(const QString &context = {}) const;
+    Error resultError(pg_result *r, const QString &context = {}) const;
+    [[noreturn]] void raise(const Error &e);
+
+private:
+    Result collect(const QString &context);
+    pg_conn *m_conn = nullptr;
+    ConnInfo m_info;
+    const std::atomic_bool *m_cancelFlag = nullptr;
+    std::chrono::milliseconds m_statementTimeout{0};
+    Canceller m_canceller;
+};
+
+// Classifies a libpq connection failure message (there is no SQLSTATE before a session exists).
+Error classifyConnectionFailure(const QString &message, const ConnInfo &info);
+
+} // namespace pgferry::pg

@@ -1,0 +1,169 @@
+#include "pg/conninfo.h"
+
+#include <QUrl>
+#include <QUrlQuery>
+#include <libpq-fe.h>
+
+namespace pgferry::pg {
+
+std::optional<ConnInfo> ConnInfo::parse(const QString &text, QString *errorMessage)
+{
+    const QByteArray utf8 = text.trimmed().toUtf8();
+    if (utf8.isEmpty()) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("empty connection string");
+        return std::nullopt;
+    }
+    char *err = nullptr;
+    PQconninfoOption *opts = PQconninfoParse(utf8.constData(), &err);
+    if (!opts) {
+        if (errorMessage)
+            *errorMessage = err ? QString::fromUtf8(err).trimmed()
+                                : QStringLiteral("cannot parse the connection string");
+        PQfreemem(err);
+        return std::nullopt;
+    }
+    ConnInfo ci;
+    ci.applicationName.clear();
+    bool ok = true;
+    for (PQconninfoOption *o = opts; o->keyword; ++o) {
+        if (!o->val)
+            continue;
+        const QString key = QString::fromUtf8(o->keyword);
+        const QString val = QString::fromUtf8(o->val);
+        if (key == u"host" || key == u"hostaddr") {
+            if (ci.host.isEmpty() || key == u"host")
+                ci.host = val;
+        } else if (key == u"port") {
+            bool portOk = false;
+            const int p = val.toInt(&portOk);
+            if (!portOk || p <= 0 || p > 65535) {
+                ok = false;
+                if (errorMessage)
+                    *errorMessage = QStringLiteral("invalid port \"%1\"").arg(val);
+            }
+            ci.port = p;
+        } else if (key == u"user") {
+            ci.user = val;
+        } else if (key == u"dbname") {
+            ci.database = val;
+        } else if (key == u"password") {
+            ci.password = val;
+        } else if (key == u"sslmode") {
+            ci.sslmode = val;
+        } else if (key == u"sslrootcert") {
+            ci.sslrootcert = val;
+        } else if (key == u"application_name") {
+            ci.applicationName = val;
+        } else if (key == u"passfile") {
+            ci.passfile = val;
+        } else if (key == u"connect_timeout") {
+            ci.connectTimeoutSeconds = val.toInt();
+        } else {
+            ci.extra.insert(key, val);
+        }
+    }
+    PQconninfoFree(opts);
+    if (!ok)
+        return std::nullopt;
+    if (ci.applicationName.isEmpty())
+        ci.applicationName = QStringLiteral("pgferry");
+    return ci;
+}
+
+QList<std::pair<QByteArray, QByteArray>> ConnInfo::keywords(bool replication) const
+{
+    QList<std::pair<QByteArray, QByteArray>> kv;
+    auto add = [&kv](const char *k, const QString &v) {
+        if (!v.isEmpty())
+            kv.append({QByteArray(k), v.toUtf8()});
+    };
+    add("host", host);
+    add("port", QString::number(port));
+    add("user", user);
+    add("dbname", database);
+    add("password", password);
+    add("sslmode", sslmode);
+    add("sslrootcert", sslrootcert);
+    add("application_name", applicationName);
+    add("passfile", passfile);
+    if (connectTimeoutSeconds > 0)
+        add("connect_timeout", QString::number(connectTimeoutSeconds));
+    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
+        add(it.key().toUtf8().constData(), it.value());
+    if (replication)
+        add("replication", QStringLiteral("database"));
+    return kv;
+}
+
+QString ConnInfo::toUri() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("postgresql"));
+    if (!user.isEmpty())
+        url.setUserName(user);
+    const bool ipv6 = host.contains(u':');
+    if (host.startsWith(u'/')) {
+        // Unix socket directory: libpq accepts it as the host query parameter.
+    } else if (!host.isEmpty()) {
+        url.setHost(ipv6 ? host : host);
+    }
+    if (port != 5432 || !host.isEmpty())
+        url.setPort(port);
+    if (!database.isEmpty())
+        url.setPath(u'/' + database);
+    QUrlQuery q;
+    if (host.startsWith(u'/'))
+        q.addQueryItem(QStringLiteral("host"), host);
+    if (!sslmode.isEmpty())
+        q.addQueryItem(QStringLiteral("sslmode"), sslmode);
+    if (!sslrootcert.isEmpty())
+        q.addQueryItem(QStringLiteral("sslrootcert"), sslrootcert);
+    if (!applicationName.isEmpty() && applicationName != u"pgferry")
+        q.addQueryItem(QStringLiteral("application_name"), applicationName);
+    if (!passfile.isEmpty())
+        q.addQueryItem(QStringLiteral("passfile"), passfile);
+    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
+        q.addQueryItem(it.key(), it.value());
+    if (!q.isEmpty())
+        url.setQuery(q);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+QString ConnInfo::redacted() const
+{
+    QString s = toUri();
+    if (!password.isEmpty())
+        s += QStringLiteral(" (password set)");
+    return s;
+}
+
+ConnInfo ConnInfo::withDatabase(const QString &db) const
+{
+    ConnInfo c = *this;
+    c.database = db;
+    return c;
+}
+
+QMap<QString, QString> ConnInfo::childEnvironment() const
+{
+    QMap<QString, QString> env;
+    auto add = [&env](const char *k, const QString &v) {
+        if (!v.isEmpty())
+            env.insert(QString::fromLatin1(k), v);
+    };
+    add("PGHOST", host);
+    add("PGPORT", QString::number(port));
+    add("PGUSER", user);
+    add("PGDATABASE", database);
+    add("PGPASSWORD", password);
+    add("PGSSLMODE", sslmode);
+    add("PGSSLROOTCERT", sslrootcert);
+    add("PGAPPNAME", applicationName);
+    add("PGPASSFILE", passfile);
+    if (connectTimeoutSeconds > 0)
+        add("PGCONNECT_TIMEOUT", QString::number(connectTimeoutSeconds));
+    return env;
+}
+
+} // namespace pgferry::pg

@@ -1,0 +1,108 @@
+// The migration project: what a *.pgferry file holds. Never a password, token or key.
+// Loading, validation, upgrade and saving live in projectfile.h.
+#pragma once
+
+#include "pg/conninfo.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QUuid>
+
+namespace pgferry::project {
+
+enum class Mode { Online, Offline };
+enum class Engine { Local, Azure };
+
+QString modeName(Mode m);
+QString engineName(Engine e);
+
+struct ConnectionProfile
+{
+    QString host;
+    int port = 5432;
+    QString user;
+    QString database = QStringLiteral("postgres"); // maintenance database used to connect
+    QString sslmode;                                 // empty: prefer (verify-full for Azure targets)
+    QString sslrootcert;
+    QString applicationName = QStringLiteral("pgferry");
+    QString passfile;
+    QString azureResourceId; // target only: /subscriptions/.../flexibleServers/NAME
+
+    // Connection parameters, without a password (the secret store adds it).
+    pg::ConnInfo connInfo(const QString &database = {}) const;
+    static ConnectionProfile fromConnInfo(const pg::ConnInfo &ci);
+    bool operator==(const ConnectionProfile &) const = default;
+};
+
+struct DatabaseSelection
+{
+    QString name;       // on the source
+    QString targetName; // empty: the same name
+    QStringList includeTables; // patterns schema.table with * and ?; empty: all
+    QStringList excludeTables;
+
+    QString effectiveTarget() const { return targetName.isEmpty() ? name : targetName; }
+    bool operator==(const DatabaseSelection &) const = default;
+};
+
+struct SchemaOptions
+{
+    bool overwrite = false; // drop and recreate objects in a non-empty target database
+    bool noOwner = false;   // do not restore ownership
+    bool noAcl = false;     // do not restore grants
+    bool createRoles = true;
+    bool operator==(const SchemaOptions &) const = default;
+};
+
+struct CutoverOptions
+{
+    bool makeSourceReadOnly = true; // default_transaction_read_only on the source database (reversible)
+    qint64 maxLagBytesForReady = 16 * 1024 * 1024;
+    int drainTimeoutSeconds = 600;
+    bool operator==(const CutoverOptions &) const = default;
+};
+
+struct AdvancedSettings
+{
+    int jobs = 4;                                    // parallel table copies
+    int indexJobs = 2;                               // parallel index builds
+    qint64 splitThresholdBytes = 256LL * 1024 * 1024; // tables larger than this are split in ranges
+    bool verify = true;                              // row counts and checksums at the end
+    SchemaOptions schema;
+    CutoverOptions cutover;
+    bool operator==(const AdvancedSettings &) const = default;
+};
+
+struct AzureContext
+{
+    QString cloud = QStringLiteral("AzureCloud");
+    QString cloudConfigFile;
+    QString tenantId;
+    QString subscriptionId;
+    QString resourceGroup;
+    QString serverName;
+    QString migrationName;
+    bool operator==(const AzureContext &) const = default;
+};
+
+struct Project
+{
+    static constexpr int CurrentVersion = 1;
+
+    QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QString name;
+    ConnectionProfile source;
+    ConnectionProfile target;
+    Mode mode = Mode::Online;
+    Engine engine = Engine::Local;
+    QList<DatabaseSelection> databases;
+    AdvancedSettings settings;
+    AzureContext azure;
+    QJsonObject unknownFields; // fields this version does not know: kept on save
+
+    bool operator==(const Project &) const = default;
+};
+
+} // namespace pgferry::project
