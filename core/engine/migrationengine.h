@@ -1,0 +1,39 @@
+// The interface both engines implement: the local engine (core/engine/localengine.h) and Azure's
+// managed migration service (core/azure/managedengine.h). Front ends (CLI, wizard) drive a run
+// only through this, and read progress only as MigrationStatus values.
+#pragma once
+
+#include "engine/migrationstatus.h"
+
+#include <QObject>
+
+namespace pgferry::engine {
+
+class MigrationEngine : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~MigrationEngine() override = default;
+
+    enum class Until { Ready, Done };
+
+    // Starts or resumes the run in the background; returns at once. Progress arrives through
+    // statusChanged(); the end through finished(). With Until::Ready the run finishes (state
+    // Streaming) once it is ready for cutover; with Until::Done an offline run finishes when
+    // complete, and an online run keeps streaming until requestCutover().
+    virtual void start(Until until) = 0;
+    // Cut over (after the administrator confirmed). Refused unless status().readyForCutover().
+    virtual bool requestCutover(QString *whyNot = nullptr) = 0;
+    // Stops cleanly; the next start() resumes. finished() follows with state Stopped.
+    virtual void stop() = 0;
+    virtual MigrationStatus status() const = 0;
+
+Q_SIGNALS:
+    // At most a few times a second, queued to the receiver's thread.
+    void statusChanged(const pgferry::engine::MigrationStatus &status);
+    void logLine(const QString &line);
+    void finished(bool success);
+};
+
+} // namespace pgferry::engine
