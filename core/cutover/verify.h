@@ -3,6 +3,9 @@
 #pragma once
 
 #include "pg/connection.h"
+#include "project/project.h"
+
+#include <atomic>
 
 #include <QJsonObject>
 #include <QList>
@@ -29,5 +32,18 @@ struct TableVerification
 
 TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name,
                             const QStringList &columns);
+
+struct TableRef
+{
+    QString schema;
+    QString name;
+    QStringList columns;
+};
+
+// Checksums every table on both sides with `jobs` parallel connection pairs.
+QList<TableVerification> verifyTables(const pg::ConnInfo &source, const pg::ConnInfo &target, const QList<TableRef> &tables,
+                                      int jobs, const std::atomic_bool *stop = nullptr);
+// Every migrated table of the source database (the same selection as the load).
+QList<TableRef> tablesToVerify(pg::Connection &source, const project::DatabaseSelection &selection);
 
 } // namespace pgferry::cutover

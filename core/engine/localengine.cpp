@@ -308,39 +308,15 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
 
 void LocalEngine::Run::verify()
 {
-    const QString tname = db.effectiveTarget();
-    QList<cutover::TableVerification> results;
-    QMutex rm;
-    std::atomic_int next{0};
-    auto worker = [&]() {
-        pg::Connection s = connectSource(db.name);
-        pg::Connection t = connectTarget(tname);
-        while (true) {
-            const int i = next++;
-            if (i >= tables.size() || e.m_stop.load())
-                return;
-            const load::SourceTable &tb = tables[i];
-            QStringList cols;
-            for (const auto &c : tb.columns)
-                cols << c.name;
-            cutover::TableVerification v;
-            v.schema = tb.schema;
-            v.name = tb.name;
-            try {
-                v.source = cutover::tableChecksum(s, tb.schema, tb.name, cols);
-                v.target = cutover::tableChecksum(t, tb.schema, tb.name, cols);
-            } catch (const pg::Exception &ex) {
-                v.error = ex.error().toString();
-            }
-            QMutexLocker l(&rm);
-            results.append(v);
-        }
-    };
-    std::vector<std::thread> threads;
-    for (int i = 0; i < std::min<int>(jobs, std::max<int>(1, tables.size())); ++i)
-        threads.emplace_back(worker);
-    for (auto &t : threads)
-        t.join();
+    QList<cutover::TableRef> refs;
+    for (const load::SourceTable &t : tables) {
+        cutover::TableRef r{t.schema, t.name, {}};
+        for (const auto &c : t.columns)
+            r.columns << c.name;
+        refs << r;
+    }
+    const auto results = cutover::verifyTables(e.m_config.source.withDatabase(db.name),
+                                               e.m_config.target.withDatabase(db.effectiveTarget()), refs, jobs, &e.m_stop);
     checkStop();
     QJsonArray arr;
     QStringList mismatches;
@@ -706,14 +682,6 @@ void LocalEngine::publish()
     }
     writeJsonFile(statusFile(m_config.stateDir), s.toJson());
     Q_EMIT statusChanged(s);
-}
-
-bool LocalEngine::verifyNow(QJsonObject *report, QString *error)
-{
-    Q_UNUSED(report);
-    if (error)
-        *error = QStringLiteral("not implemented");
-    return false;
 }
 
 } // namespace pgferry::engine

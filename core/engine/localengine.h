@@ -39,9 +39,6 @@ public:
     void stop() override;
     MigrationStatus status() const override;
 
-    // Blocking verification of every table (row counts and checksums); also used by `verify`.
-    bool verifyNow(QJsonObject *report, QString *error);
-
     // Files in the state folder that other processes read.
     static QString statusFile(const QString &stateDir) { return stateDir + QStringLiteral("/status.json"); }
     static QString reportFile(const QString &stateDir) { return stateDir + QStringLiteral("/report.json"); }
