@@ -232,7 +232,7 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                 try {
                     if (!src.isOpen() || !dst.isOpen())
                         connect();
-                    load::copyUnit(src, dst, table, unit, copyOptions, [&](qint64 rows, qint64 bytes) {
+                    const load::CopyResult res = load::copyUnit(src, dst, table, unit, copyOptions, [&](qint64 rows, qint64 bytes) {
                         rowsSoFar += rows;
                         bytesSoFar += bytes;
                         QMutexLocker l(&e.m_mutex);
@@ -243,6 +243,7 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                     });
                     QMutexLocker l(&e.m_mutex);
                     TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                    ts.rowsCopied += res.rows - rowsSoFar; // the server's own count is the truth
                     ++ts.rangesDone;
                     ts.durationSeconds += timer.elapsed() / 1000.0;
                     if (ts.rangesDone >= ts.rangesTotal)
