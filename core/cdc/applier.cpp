@@ -54,10 +54,33 @@ pg::Lsn Applier::originProgress(pg::Connection &conn, const QString &originName)
     return pg::parseLsn(r.text(0, 0));
 }
 
+// Runs `sql` until the origin is no longer held by a session that is going away (55006).
+static void retryWhileOriginBusy(pg::Connection &conn, const QString &sql, const QString &origin,
+                                 std::chrono::milliseconds wait, const QString &context)
+{
+    const auto deadline = Clock::now() + wait;
+    int delayMs = 20;
+    while (true) {
+        auto err = conn.tryExec(sql, {origin});
+        if (!err)
+            return;
+        if (err->sqlstate != u"55006" || Clock::now() >= deadline) {
+            err->context = context;
+            if (err->sqlstate == u"55006")
+                err->hint = QStringLiteral("Another pgferry process applies changes to this database; stop it first.");
+            throw pg::Exception(*err);
+        }
+        QThread::msleep(delayMs); // waiting for another server process to exit, not for our own work
+        delayMs = std::min(delayMs * 2, 500);
+    }
+}
+
 void Applier::dropOrigin(pg::Connection &conn, const QString &originName)
 {
-    conn.exec(QStringLiteral("SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin WHERE roname = $1"),
-              {originName});
+    retryWhileOriginBusy(conn,
+                         QStringLiteral("SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin WHERE roname = $1"),
+                         originName, std::chrono::seconds(20),
+                         QStringLiteral("dropping replication origin %1").arg(originName));
 }
 
 pg::Lsn Applier::start()
@@ -73,21 +96,9 @@ pg::Lsn Applier::start()
                 {m_origin});
     if (!m_conn.exec(QStringLiteral("SELECT pg_replication_origin_session_is_setup()")).toBool(0, 0)) {
         // A session that died a moment ago may still hold the origin: wait for it, with backoff.
-        const auto deadline = Clock::now() + m_options.originWait;
-        int delayMs = 20;
-        while (true) {
-            auto err = m_conn.tryExec(QStringLiteral("SELECT pg_replication_origin_session_setup($1)"), {m_origin});
-            if (!err)
-                break;
-            if (err->sqlstate != u"55006" || Clock::now() >= deadline) {
-                err->context = QStringLiteral("binding replication origin %1 to the target session").arg(m_origin);
-                if (err->sqlstate == u"55006")
-                    err->hint = QStringLiteral("Another pgferry process applies changes to this database; stop it first.");
-                throw pg::Exception(*err);
-            }
-            QThread::msleep(delayMs); // waiting for another server process, not for our own work
-            delayMs = std::min(delayMs * 2, 500);
-        }
+        retryWhileOriginBusy(m_conn, QStringLiteral("SELECT pg_replication_origin_session_setup($1)"), m_origin,
+                             m_options.originWait,
+                             QStringLiteral("binding replication origin %1 to the target session").arg(m_origin));
     }
     m_applied = originProgress(m_conn, m_origin);
     m_pending = m_applied;

@@ -47,7 +47,8 @@ struct TableCounters
 class Applier
 {
 public:
-    // originName: a replication origin name (e.g. "pgferry_<project>_<db>"), created when missing.
+    // originName: a replication origin name, created when missing. Origins are cluster-wide on the
+    // target: use one per migrated database, e.g. "pgferry_<project>_<db>".
     Applier(pg::Connection &target, const QString &originName, const ApplierOptions &options = {});
     ~Applier();
     Applier(const Applier &) = delete;
