@@ -246,6 +246,8 @@ bool Applier::flush()
         }
         m_conn.exec(QStringLiteral("COMMIT"));
     } catch (const pg::Exception &e) {
+        if (m_conn.isOpen())
+            m_conn.tryExec(QStringLiteral("ROLLBACK")); // leave the session idle, whatever failed
         m_txOpen = false;
         pg::Error err = e.error();
         err.context = QStringLiteral("committing changes up to source LSN %1").arg(pg::formatLsn(m_pending));
