@@ -73,8 +73,8 @@ public:
     // Abandons the open target transaction (after an error). Counters of the batch are dropped.
     void rollback();
 
-    pg::Lsn appliedLsn() const { return m_applied; }   // durable on the target
-    pg::Lsn receivedLsn() const { return m_pending; }   // applied, perhaps not committed yet
+    pg::Lsn appliedLsn() const { return m_applied; }  // durable on the target
+    pg::Lsn receivedLsn() const { return m_pending; } // applied, perhaps not committed yet
     bool inSourceTransaction() const { return m_inSourceTx; }
     int pendingTransactions() const { return m_batchTransactions; }
 

@@ -18,9 +18,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
-
-
 // The SQL of these tests lives next to them: schema.sql on both servers, then the workloads on the source.
 QString sqlFile(const char *name)
 {
@@ -49,7 +46,8 @@ class TestApplier : public QObject
     {
         m_clusters->source.createDatabase(db);
         m_clusters->target.createDatabase(db);
-        m_clusters->source.sql(db, sqlFile("schema.sql") + QStringLiteral("CREATE PUBLICATION pub FOR ALL TABLES;"));
+        m_clusters->source.sql(db, sqlFile("schema.sql") +
+                                       QStringLiteral("CREATE PUBLICATION pub FOR ALL TABLES;"));
         m_clusters->target.sql(db, sqlFile("schema.sql"));
     }
 
@@ -116,13 +114,16 @@ class TestApplier : public QObject
                 // Seed corpus for the fuzzers: one file per message, named by its content.
                 const QString dir = capture + u'/' + plugin;
                 QDir().mkpath(dir);
-                QFile f(dir + u'/' + QString::fromLatin1(QCryptographicHash::hash(m.data, QCryptographicHash::Sha1).toHex()));
+                QFile f(
+                    dir + u'/' +
+                    QString::fromLatin1(QCryptographicHash::hash(m.data, QCryptographicHash::Sha1).toHex()));
                 if (f.open(QIODevice::WriteOnly))
                     f.write(m.data);
             }
             const cdc::Change c = plugin == u"pgoutput" ? pgoutput.decode(m.data, m.walStart)
                                                         : testDecoding.parse(m.data, m.walStart);
-            if (c.kind == cdc::Change::Message && c.messagePrefix == u"pgferry-test" && c.messageContent == marker) {
+            if (c.kind == cdc::Change::Message && c.messagePrefix == u"pgferry-test" &&
+                c.messageContent == marker) {
                 rc->sendStatus(confirm, confirm, confirm);
                 rc->endStreaming();
                 return out;
@@ -158,7 +159,8 @@ private Q_SLOTS:
         m_clusters->source.sql(db, sqlFile("workload_a.sql") + sqlFile("workload_b.sql"));
         const QByteArray marker = emitMarker(db);
         const auto a = stream(db, QStringLiteral("s_pgoutput"), QStringLiteral("pgoutput"), 0, marker);
-        const auto b = stream(db, QStringLiteral("s_testdecoding"), QStringLiteral("test_decoding"), 0, marker);
+        const auto b =
+            stream(db, QStringLiteral("s_testdecoding"), QStringLiteral("test_decoding"), 0, marker);
 
         QList<cdc::Change> da, db2, ca, cb;
         for (const auto &c : a) {
@@ -184,7 +186,10 @@ private Q_SLOTS:
         bool sawUnchanged = false, sawTruncateFlags = false;
         for (int i = 0; i < da.size(); ++i) {
             const cdc::Change &p = da[i], &t = db2[i];
-            const QByteArray where = QStringLiteral("change %1 (%2 on %3)").arg(i).arg(cdc::changeKindName(p.kind), p.qualifiedName()).toUtf8();
+            const QByteArray where = QStringLiteral("change %1 (%2 on %3)")
+                                         .arg(i)
+                                         .arg(cdc::changeKindName(p.kind), p.qualifiedName())
+                                         .toUtf8();
             QVERIFY2(p.kind == t.kind, where.constData());
             if (p.kind == cdc::Change::Truncate) {
                 QCOMPARE(t.truncateTables, p.truncateTables);
@@ -207,7 +212,9 @@ private Q_SLOTS:
                     continue;
                 }
                 QVERIFY2(t.newTuple[k] == p.newTuple[pk],
-                         QByteArray(where + " column " + name.toUtf8() + ": " + t.newTuple[k].text + " vs " + p.newTuple[pk].text).constData());
+                         QByteArray(where + " column " + name.toUtf8() + ": " + t.newTuple[k].text + " vs " +
+                                    p.newTuple[pk].text)
+                             .constData());
                 sawUnchanged |= p.newTuple[pk].kind == cdc::Value::Unchanged;
             }
             // Old tuple: test_decoding leaves NULLs out, pgoutput sends them.
@@ -397,7 +404,9 @@ private Q_SLOTS:
             QFAIL("a change with a column the target lacks must not apply");
         } catch (const pg::Exception &e) {
             const QString text = e.error().toString();
-            QVERIFY2(text.contains(u"\"extra\"") && text.contains(u"public.gen") && text.contains(u"source LSN"), qPrintable(text));
+            QVERIFY2(text.contains(u"\"extra\"") && text.contains(u"public.gen") &&
+                         text.contains(u"source LSN"),
+                     qPrintable(text));
             QVERIFY(!e.error().hint.isEmpty());
         }
         applier.rollback();

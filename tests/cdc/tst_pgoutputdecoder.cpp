@@ -73,7 +73,10 @@ QByteArray relationItems(const QByteArray &extraColumn = {})
     return m;
 }
 
-QByteArray insertItems() { return Msg('I').u32(16384).u8('N').u16(3).text("1").text("héllo").u8('n'); }
+QByteArray insertItems()
+{
+    return Msg('I').u32(16384).u8('N').u16(3).text("1").text("héllo").u8('n');
+}
 
 } // namespace
 
@@ -117,8 +120,18 @@ private Q_SLOTS:
         QCOMPARE(i.newTuple[2].kind, cdc::Value::Null);
         QCOMPARE(i.columns[0].name, QStringLiteral("id"));
 
-        const Change u = d.decode(Msg('U').u32(16384).u8('K').u16(3).text("1").u8('n').u8('n')
-                                      .u8('N').u16(3).text("2").text("x").u8('u'));
+        const Change u = d.decode(Msg('U')
+                                      .u32(16384)
+                                      .u8('K')
+                                      .u16(3)
+                                      .text("1")
+                                      .u8('n')
+                                      .u8('n')
+                                      .u8('N')
+                                      .u16(3)
+                                      .text("2")
+                                      .text("x")
+                                      .u8('u'));
         QCOMPARE(u.kind, Change::Update);
         QCOMPARE(u.oldKind, 'K');
         QCOMPARE(u.oldTuple[0], cdc::Value::fromText("1"));
@@ -182,7 +195,8 @@ private Q_SLOTS:
         cdc::PgOutputDecoder d;
         QCOMPARE(d.decode(Msg('S').u32(900).u8(1)).kind, Change::StreamStart);
         Msg r('R');
-        r.u32(900).u32(16384).str("public").str("items").u8('d').u16(1).u8(1).str("id").u32(23).u32(0xffffffff);
+        r.u32(900).u32(16384).str("public").str("items").u8('d').u16(1).u8(1).str("id").u32(23).u32(
+            0xffffffff);
         QCOMPARE(d.decode(r).relation.columns.size(), 1);
         const Change i = d.decode(Msg('I').u32(900).u32(16384).u8('N').u16(1).text("5"));
         QCOMPARE(i.xid, quint32(900));
@@ -192,7 +206,8 @@ private Q_SLOTS:
         QCOMPARE(c.endLsn, pg::Lsn(20));
         QCOMPARE(d.decode(Msg('A').u32(900).u32(901)).kind, Change::StreamAbort);
         // Outside a stream, no transaction id prefix.
-        QCOMPARE(d.decode(Msg('I').u32(16384).u8('N').u16(1).text("6")).newTuple[0], cdc::Value::fromText("6"));
+        QCOMPARE(d.decode(Msg('I').u32(16384).u8('N').u16(1).text("6")).newTuple[0],
+                 cdc::Value::fromText("6"));
     }
 
     void malformedMessagesAreRefused_data()
@@ -202,35 +217,41 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("empty") << QByteArray() << QByteArray() << QStringLiteral("truncated");
         QTest::newRow("unknown type") << QByteArray() << QByteArray("Z") << QStringLiteral("unknown type");
-        QTest::newRow("unknown relation") << QByteArray() << insertItems() << QStringLiteral("no relation message");
-        QTest::newRow("column count mismatch") << relationItems()
-                                               << QByteArray(Msg('I').u32(16384).u8('N').u16(2).text("1").u8('n'))
-                                               << QStringLiteral("has 2 columns");
-        QTest::newRow("value length beyond the message") << relationItems()
-                                                         << QByteArray(Msg('I').u32(16384).u8('N').u16(3).u8('t').u32(0x7fffffff).raw("ab"))
-                                                         << QStringLiteral("claims");
-        QTest::newRow("unknown column kind") << relationItems()
-                                             << QByteArray(Msg('I').u32(16384).u8('N').u16(3).u8('x').u8('n').u8('n'))
-                                             << QStringLiteral("unknown column kind");
-        QTest::newRow("binary value") << relationItems()
-                                      << QByteArray(Msg('I').u32(16384).u8('N').u16(3).u8('b').u32(4).u32(1))
-                                      << QStringLiteral("binary");
+        QTest::newRow("unknown relation")
+            << QByteArray() << insertItems() << QStringLiteral("no relation message");
+        QTest::newRow("column count mismatch")
+            << relationItems() << QByteArray(Msg('I').u32(16384).u8('N').u16(2).text("1").u8('n'))
+            << QStringLiteral("has 2 columns");
+        QTest::newRow("value length beyond the message")
+            << relationItems()
+            << QByteArray(Msg('I').u32(16384).u8('N').u16(3).u8('t').u32(0x7fffffff).raw("ab"))
+            << QStringLiteral("claims");
+        QTest::newRow("unknown column kind")
+            << relationItems() << QByteArray(Msg('I').u32(16384).u8('N').u16(3).u8('x').u8('n').u8('n'))
+            << QStringLiteral("unknown column kind");
+        QTest::newRow("binary value")
+            << relationItems() << QByteArray(Msg('I').u32(16384).u8('N').u16(3).u8('b').u32(4).u32(1))
+            << QStringLiteral("binary");
         QTest::newRow("insert without N") << relationItems() << QByteArray(Msg('I').u32(16384).u8('K'))
                                           << QStringLiteral("expected a new tuple");
-        QTest::newRow("delete without key") << relationItems() << QByteArray(Msg('D').u32(16384).u8('N'))
-                                            << QStringLiteral("old key");
-        QTest::newRow("unterminated name") << QByteArray() << QByteArray(Msg('R').u32(1).raw("public"))
-                                           << QStringLiteral("not terminated");
-        QTest::newRow("huge column count") << QByteArray()
-                                           << QByteArray(Msg('R').u32(1).str("s").str("t").u8('d').u16(65535))
-                                           << QStringLiteral("truncated");
-        QTest::newRow("bad replica identity") << QByteArray() << QByteArray(Msg('R').u32(1).str("s").str("t").u8('q').u16(0))
-                                              << QStringLiteral("replica identity");
-        QTest::newRow("huge truncate count") << relationItems() << QByteArray(Msg('T').u32(0xffffffff).u8(0).u32(16384))
-                                             << QStringLiteral("claims");
-        QTest::newRow("trailing bytes") << QByteArray() << QByteArray(Msg('E').u8(0)) << QStringLiteral("trailing");
-        QTest::newRow("message length lies") << QByteArray() << QByteArray(Msg('M').u8(0).u64(1).str("p").u32(100).raw("x"))
-                                             << QStringLiteral("claims");
+        QTest::newRow("delete without key")
+            << relationItems() << QByteArray(Msg('D').u32(16384).u8('N')) << QStringLiteral("old key");
+        QTest::newRow("unterminated name")
+            << QByteArray() << QByteArray(Msg('R').u32(1).raw("public")) << QStringLiteral("not terminated");
+        QTest::newRow("huge column count")
+            << QByteArray() << QByteArray(Msg('R').u32(1).str("s").str("t").u8('d').u16(65535))
+            << QStringLiteral("truncated");
+        QTest::newRow("bad replica identity")
+            << QByteArray() << QByteArray(Msg('R').u32(1).str("s").str("t").u8('q').u16(0))
+            << QStringLiteral("replica identity");
+        QTest::newRow("huge truncate count")
+            << relationItems() << QByteArray(Msg('T').u32(0xffffffff).u8(0).u32(16384))
+            << QStringLiteral("claims");
+        QTest::newRow("trailing bytes")
+            << QByteArray() << QByteArray(Msg('E').u8(0)) << QStringLiteral("trailing");
+        QTest::newRow("message length lies")
+            << QByteArray() << QByteArray(Msg('M').u8(0).u64(1).str("p").u32(100).raw("x"))
+            << QStringLiteral("claims");
     }
     void malformedMessagesAreRefused()
     {
@@ -250,11 +271,27 @@ private Q_SLOTS:
 
     void everyTruncationOfAValidMessageIsRefused()
     {
-        const QList<QByteArray> valid = {
-            Msg('B').u64(1).u64(2).u32(3), Msg('C').u8(0).u64(1).u64(2).u64(3), relationItems(), insertItems(),
-            Msg('U').u32(16384).u8('O').u16(3).text("1").text("x").u8('n').u8('N').u16(3).text("2").text("y").u8('u'),
-            Msg('D').u32(16384).u8('K').u16(3).text("1").u8('n').u8('n'), Msg('T').u32(1).u8(1).u32(16384),
-            Msg('Y').u32(1).str("s").str("t"), Msg('O').u64(1).str("o"), Msg('M').u8(0).u64(1).str("p").u32(2).raw("xy")};
+        const QList<QByteArray> valid = {Msg('B').u64(1).u64(2).u32(3),
+                                         Msg('C').u8(0).u64(1).u64(2).u64(3),
+                                         relationItems(),
+                                         insertItems(),
+                                         Msg('U')
+                                             .u32(16384)
+                                             .u8('O')
+                                             .u16(3)
+                                             .text("1")
+                                             .text("x")
+                                             .u8('n')
+                                             .u8('N')
+                                             .u16(3)
+                                             .text("2")
+                                             .text("y")
+                                             .u8('u'),
+                                         Msg('D').u32(16384).u8('K').u16(3).text("1").u8('n').u8('n'),
+                                         Msg('T').u32(1).u8(1).u32(16384),
+                                         Msg('Y').u32(1).str("s").str("t"),
+                                         Msg('O').u64(1).str("o"),
+                                         Msg('M').u8(0).u64(1).str("p").u32(2).raw("xy")};
         for (const QByteArray &m : valid) {
             cdc::PgOutputDecoder d;
             d.decode(relationItems());

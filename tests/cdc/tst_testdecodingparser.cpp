@@ -46,52 +46,71 @@ private Q_SLOTS:
         QTest::addColumn<QList<Value>>("oldValues");
 
         const auto t = [](const char *s) { return Value::fromText(QByteArray(s)); };
-        QTest::newRow("insert") << QByteArray("table public.items: INSERT: id[integer]:2 v[text]:'after'") << int(Change::Insert)
-                                << QStringLiteral("public") << QStringLiteral("items")
+        QTest::newRow("insert") << QByteArray("table public.items: INSERT: id[integer]:2 v[text]:'after'")
+                                << int(Change::Insert) << QStringLiteral("public") << QStringLiteral("items")
                                 << QStringList{QStringLiteral("id"), QStringLiteral("v")}
                                 << QStringList{QStringLiteral("integer"), QStringLiteral("text")}
                                 << QList<Value>{t("2"), t("after")} << QList<Value>{};
         QTest::newRow("quotes doubled, null, bool, bits, numeric")
-            << QByteArray("table public.t: INSERT: a[text]:'it''s' b[text]:null c[boolean]:true d[bit]:B'1010' "
-                          "e[numeric]:-1.5e+20 f[double precision]:NaN g[boolean]:false h[text]:''")
+            << QByteArray(
+                   "table public.t: INSERT: a[text]:'it''s' b[text]:null c[boolean]:true d[bit]:B'1010' "
+                   "e[numeric]:-1.5e+20 f[double precision]:NaN g[boolean]:false h[text]:''")
             << int(Change::Insert) << QStringLiteral("public") << QStringLiteral("t")
-            << QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d"), QStringLiteral("e"),
-                           QStringLiteral("f"), QStringLiteral("g"), QStringLiteral("h")}
-            << QStringList{QStringLiteral("text"), QStringLiteral("text"), QStringLiteral("boolean"), QStringLiteral("bit"),
-                           QStringLiteral("numeric"), QStringLiteral("double precision"), QStringLiteral("boolean"), QStringLiteral("text")}
-            << QList<Value>{t("it's"), Value::null(), t("t"), t("1010"), t("-1.5e+20"), t("NaN"), t("f"), t("")} << QList<Value>{};
+            << QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d"),
+                           QStringLiteral("e"), QStringLiteral("f"), QStringLiteral("g"), QStringLiteral("h")}
+            << QStringList{QStringLiteral("text"),    QStringLiteral("text"),
+                           QStringLiteral("boolean"), QStringLiteral("bit"),
+                           QStringLiteral("numeric"), QStringLiteral("double precision"),
+                           QStringLiteral("boolean"), QStringLiteral("text")}
+            << QList<Value>{t("it's"),     Value::null(), t("t"), t("1010"),
+                            t("-1.5e+20"), t("NaN"),      t("f"), t("")}
+            << QList<Value>{};
         QTest::newRow("arrays and types with spaces")
-            << QByteArray("table public.t: INSERT: a[integer[]]:'{1,NULL,3}' b[character varying[]]:'{\"a b\",\"c,d\"}' "
-                          "c[timestamp with time zone]:'2024-02-29 10:34:56.789+00' d[character varying]:'x y'")
+            << QByteArray(
+                   "table public.t: INSERT: a[integer[]]:'{1,NULL,3}' b[character varying[]]:'{\"a "
+                   "b\",\"c,d\"}' "
+                   "c[timestamp with time zone]:'2024-02-29 10:34:56.789+00' d[character varying]:'x y'")
             << int(Change::Insert) << QStringLiteral("public") << QStringLiteral("t")
             << QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")}
             << QStringList{QStringLiteral("integer[]"), QStringLiteral("character varying[]"),
                            QStringLiteral("timestamp with time zone"), QStringLiteral("character varying")}
-            << QList<Value>{t("{1,NULL,3}"), t("{\"a b\",\"c,d\"}"), t("2024-02-29 10:34:56.789+00"), t("x y")} << QList<Value>{};
+            << QList<Value>{t("{1,NULL,3}"), t("{\"a b\",\"c,d\"}"), t("2024-02-29 10:34:56.789+00"),
+                            t("x y")}
+            << QList<Value>{};
         QTest::newRow("quoted identifiers with spaces, quotes, dots, colons and Unicode")
-            << QByteArray("table \"Sch \"\"ema\".\"We\"\"ird Tab.le ☃\": INSERT: \"Col \"\"x\"\"\"[integer]:1 "
-                          "\"ünï cödé\"[text]:'ça va' \"a:b[c]\"[text]:'x:y' \"My Type\"[\"Odd]Type\"]:'v'")
+            << QByteArray(
+                   "table \"Sch \"\"ema\".\"We\"\"ird Tab.le ☃\": INSERT: \"Col \"\"x\"\"\"[integer]:1 "
+                   "\"ünï cödé\"[text]:'ça va' \"a:b[c]\"[text]:'x:y' \"My Type\"[\"Odd]Type\"]:'v'")
             << int(Change::Insert) << QStringLiteral("Sch \"ema") << QStringLiteral("We\"ird Tab.le ☃")
-            << QStringList{QStringLiteral("Col \"x\""), QStringLiteral("ünï cödé"), QStringLiteral("a:b[c]"), QStringLiteral("My Type")}
-            << QStringList{QStringLiteral("integer"), QStringLiteral("text"), QStringLiteral("text"), QStringLiteral("\"Odd]Type\"")}
+            << QStringList{QStringLiteral("Col \"x\""), QStringLiteral("ünï cödé"), QStringLiteral("a:b[c]"),
+                           QStringLiteral("My Type")}
+            << QStringList{QStringLiteral("integer"), QStringLiteral("text"), QStringLiteral("text"),
+                           QStringLiteral("\"Odd]Type\"")}
             << QList<Value>{t("1"), t("ça va"), t("x:y"), t("v")} << QList<Value>{};
         QTest::newRow("update with old key and unchanged TOAST")
-            << QByteArray("table public.items: UPDATE: old-key: id[integer]:2 new-tuple: id[integer]:20 v[text]:'v2' big[text]:unchanged-toast-datum")
+            << QByteArray("table public.items: UPDATE: old-key: id[integer]:2 new-tuple: id[integer]:20 "
+                          "v[text]:'v2' big[text]:unchanged-toast-datum")
             << int(Change::Update) << QStringLiteral("public") << QStringLiteral("items")
             << QStringList{QStringLiteral("id"), QStringLiteral("v"), QStringLiteral("big")}
             << QStringList{QStringLiteral("integer"), QStringLiteral("text"), QStringLiteral("text")}
             << QList<Value>{t("20"), t("v2"), Value::unchanged()} << QList<Value>{t("2")};
         QTest::newRow("update without old key")
-            << QByteArray("table public.items: UPDATE: id[integer]:1 v[text]:'changed'") << int(Change::Update)
-            << QStringLiteral("public") << QStringLiteral("items") << QStringList{QStringLiteral("id"), QStringLiteral("v")}
-            << QStringList{QStringLiteral("integer"), QStringLiteral("text")} << QList<Value>{t("1"), t("changed")} << QList<Value>{};
-        QTest::newRow("delete") << QByteArray("table public.full_dups: DELETE: a[integer]:2 j[json]:'{\"k\": 1}'") << int(Change::Delete)
-                                << QStringLiteral("public") << QStringLiteral("full_dups") << QStringList{} << QStringList{}
+            << QByteArray("table public.items: UPDATE: id[integer]:1 v[text]:'changed'")
+            << int(Change::Update) << QStringLiteral("public") << QStringLiteral("items")
+            << QStringList{QStringLiteral("id"), QStringLiteral("v")}
+            << QStringList{QStringLiteral("integer"), QStringLiteral("text")}
+            << QList<Value>{t("1"), t("changed")} << QList<Value>{};
+        QTest::newRow("delete") << QByteArray(
+                                       "table public.full_dups: DELETE: a[integer]:2 j[json]:'{\"k\": 1}'")
+                                << int(Change::Delete) << QStringLiteral("public")
+                                << QStringLiteral("full_dups") << QStringList{} << QStringList{}
                                 << QList<Value>{} << QList<Value>{t("2"), t("{\"k\": 1}")};
         QTest::newRow("value with old-key: and new-tuple: inside")
-            << QByteArray("table public.t: UPDATE: old-key: a[text]:' new-tuple: x' new-tuple: a[text]:'old-key: y'")
-            << int(Change::Update) << QStringLiteral("public") << QStringLiteral("t") << QStringList{QStringLiteral("a")}
-            << QStringList{QStringLiteral("text")} << QList<Value>{t("old-key: y")} << QList<Value>{t(" new-tuple: x")};
+            << QByteArray(
+                   "table public.t: UPDATE: old-key: a[text]:' new-tuple: x' new-tuple: a[text]:'old-key: y'")
+            << int(Change::Update) << QStringLiteral("public") << QStringLiteral("t")
+            << QStringList{QStringLiteral("a")} << QStringList{QStringLiteral("text")}
+            << QList<Value>{t("old-key: y")} << QList<Value>{t(" new-tuple: x")};
     }
     void parsesChanges()
     {
@@ -176,13 +195,16 @@ private Q_SLOTS:
         QTest::newRow("missing colon after type") << QByteArray("table public.t: INSERT: a[integer]1");
         QTest::newRow("unterminated value") << QByteArray("table public.t: INSERT: a[text]:'abc");
         QTest::newRow("missing value") << QByteArray("table public.t: INSERT: a[text]:");
-        QTest::newRow("old key without new tuple") << QByteArray("table public.t: UPDATE: old-key: a[integer]:1");
+        QTest::newRow("old key without new tuple")
+            << QByteArray("table public.t: UPDATE: old-key: a[integer]:1");
         QTest::newRow("delete without key") << QByteArray("table public.t: DELETE: (no-tuple-data)");
         QTest::newRow("update without columns") << QByteArray("table public.t: UPDATE:");
         QTest::newRow("insert without data") << QByteArray("table public.t: INSERT: (no-tuple-data)");
         QTest::newRow("unknown truncate flag") << QByteArray("table public.t: TRUNCATE: sometimes");
-        QTest::newRow("several tables for insert") << QByteArray("table public.a, public.b: INSERT: a[integer]:1");
-        QTest::newRow("message size lies") << QByteArray("message: transactional: 1 prefix: p, sz: 9 content:abc");
+        QTest::newRow("several tables for insert")
+            << QByteArray("table public.a, public.b: INSERT: a[integer]:1");
+        QTest::newRow("message size lies")
+            << QByteArray("message: transactional: 1 prefix: p, sz: 9 content:abc");
     }
     void malformedLinesAreRefused()
     {
@@ -193,7 +215,8 @@ private Q_SLOTS:
 
     void everyTruncationOfAValidLineIsHandled()
     {
-        const QByteArray line = "table \"S\".\"t\": UPDATE: old-key: id[integer]:1 new-tuple: id[integer]:2 v[text]:'a''b' w[bit]:B'1'";
+        const QByteArray line = "table \"S\".\"t\": UPDATE: old-key: id[integer]:1 new-tuple: id[integer]:2 "
+                                "v[text]:'a''b' w[bit]:B'1'";
         cdc::TestDecodingParser p;
         p.parse(line);
         for (qsizetype n = 0; n < line.size(); ++n) {
