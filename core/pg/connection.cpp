@@ -258,6 +258,8 @@ Connection Connection::open(const ConnInfo &info, const ConnectOptions &options)
         }
         st = PQconnectPoll(c.m_conn);
     }
+    // Server notices ("relation already exists, skipping") are not for our stderr.
+    PQsetNoticeProcessor(c.m_conn, [](void *, const char *) {}, nullptr);
     // Blocking mode for COPY IN puts; results are still read with the async API.
     PQsetnonblocking(c.m_conn, 0);
     c.m_canceller = Canceller(c.m_conn);
