@@ -297,7 +297,9 @@ private:
     }
 };
 
-bool validId(const QString &id)
+} // namespace
+
+bool isValidProjectId(const QString &id)
 {
     if (id.isEmpty() || id.size() > 64 || id.startsWith(u'.'))
         return false;
@@ -310,6 +312,8 @@ bool validId(const QString &id)
     }
     return true;
 }
+
+namespace {
 
 // A database name PostgreSQL can hold: not empty, no NUL, at most 63 bytes (longer names are truncated).
 void checkDatabaseName(Reader &rd, const QString &path, const QString &name, bool allowEmpty)
@@ -404,7 +408,7 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
         rd.error(QStringLiteral("id"), QStringLiteral("missing (every project has a stable id that names its run state)"));
     else if (!id.isString())
         rd.expected(QStringLiteral("id"), QStringLiteral("a string"), id);
-    else if (!validId(id.toString()))
+    else if (!isValidProjectId(id.toString()))
         rd.error(QStringLiteral("id"), QStringLiteral("%1 is not a valid id: use 1 to 64 letters, digits, '-', '_' "
                                                       "or '.', not starting with '.'")
                                            .arg(quoted(id.toString())));

@@ -42,6 +42,9 @@ struct LoadResult
 inline constexpr QLatin1StringView ProjectFormat{"pgferry-project"};
 inline constexpr QLatin1StringView ProjectFileSuffix{"pgferry"};
 
+// 1 to 64 letters, digits, '-', '_' or '.', not starting with '.': safe as a folder and keychain key.
+bool isValidProjectId(const QString &id);
+
 // Never crashes, whatever the input. Errors have no file name; loadProjectFile() adds it.
 LoadResult parseProject(const QByteArray &json);
 // Reads and parses a file; every error starts with the path.
