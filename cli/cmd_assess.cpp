@@ -3,20 +3,13 @@
 #include "assess/assessment.h"
 #include "cli.h"
 #include "project/projectfile.h"
+#include "project/secretstore.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <atomic>
 #include <csignal>
-#include <optional>
-
-// Password resolution (keychain, environment, passfile) lives in the project layer. Until it is in
-// this build, the environment variables of the CLI contract are used and libpq reads the passfile.
-#if __has_include("project/secretstore.h")
-#include "project/secretstore.h"
-#define PGFERRY_HAVE_SECRETSTORE 1
-#endif
 
 namespace pgferry::cli {
 
@@ -28,27 +21,6 @@ static_assert(std::atomic_bool::is_always_lock_free, "the signal handler needs a
 extern "C" void onAssessSignal(int)
 {
     g_cancel.store(true);
-}
-
-#ifdef PGFERRY_HAVE_SECRETSTORE
-[[maybe_unused]] std::optional<pg::ConnInfo> toConnInfo(std::optional<pg::ConnInfo> c) { return c; }
-[[maybe_unused]] std::optional<pg::ConnInfo> toConnInfo(const pg::ConnInfo &c) { return c; }
-#endif
-
-std::optional<pg::ConnInfo> resolve(const project::Project &p, bool source, QString *error)
-{
-    const project::ConnectionProfile &profile = source ? p.source : p.target;
-#ifdef PGFERRY_HAVE_SECRETSTORE
-    return toConnInfo(project::resolveConnInfo(p, source ? project::Role::Source : project::Role::Target,
-                                               profile.database, error));
-#else
-    Q_UNUSED(error);
-    pg::ConnInfo ci = profile.connInfo();
-    const char *var = source ? "PGFERRY_SOURCE_PASSWORD" : "PGFERRY_TARGET_PASSWORD";
-    if (qEnvironmentVariableIsSet(var))
-        ci.password = qEnvironmentVariable(var);
-    return ci;
-#endif
 }
 
 bool writeFile(const QString &path, const QString &content, QTextStream &err)
@@ -138,19 +110,13 @@ int cmdAssess(Context &ctx)
         return Failure;
     }
     const project::Project &p = *loaded.project;
-    QString error;
-    const std::optional<pg::ConnInfo> source = resolve(p, true, &error);
-    if (!source) {
-        ctx.err << "pgferry-cli assess: source connection: " << error << "\n";
-        return Failure;
-    }
-    const std::optional<pg::ConnInfo> target = resolve(p, false, &error);
-    if (!target) {
-        ctx.err << "pgferry-cli assess: target connection: " << error << "\n";
-        return Failure;
-    }
+    // Passwords: environment, then keychain, then libpq's passfile. A keychain that could not be
+    // asked is only worth mentioning when a login then fails.
+    QString sourceHint, targetHint;
+    const pg::ConnInfo source = project::resolveConnInfo(p, project::Role::Source, {}, &sourceHint);
+    const pg::ConnInfo target = project::resolveConnInfo(p, project::Role::Target, {}, &targetHint);
 
-    assess::AssessmentInput in = assess::fromProject(p, *source, *target);
+    assess::AssessmentInput in = assess::fromProject(p, source, target);
     g_cancel = false;
     in.cancel = &g_cancel;
     auto oldInt = std::signal(SIGINT, onAssessSignal);
@@ -173,6 +139,12 @@ int cmdAssess(Context &ctx)
         printHuman(report, ctx.out);
     }
     ctx.out.flush();
+    for (const auto &[id, hint] : {std::pair{QStringLiteral("source.connectivity"), sourceHint},
+                                   std::pair{QStringLiteral("target.connectivity"), targetHint}}) {
+        const assess::Check *c = report.worst(id);
+        if (!hint.isEmpty() && c && c->message.startsWith(u"Authentication"))
+            ctx.err << "pgferry-cli assess: note: " << hint << "\n";
+    }
     if (g_cancel.load()) {
         ctx.err << "pgferry-cli assess: interrupted\n";
         return Failure;

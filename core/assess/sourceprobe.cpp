@@ -352,14 +352,15 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                 " AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid "
                 "                 AND a.attnum = ANY (i.indkey) AND NOT a.attnotnull) "
                 " ORDER BY i.indnatts, ic.relname LIMIT 1) AS candidate_index, "
-                "pg_has_role(c.relowner, 'USAGE') AS owned, pg_get_userbyid(c.relowner) AS owner "
+                "pg_has_role(c.relowner, 'USAGE') AS owned, pg_get_userbyid(c.relowner) AS owner, "
+                "(SELECT o.rolsuper FROM pg_roles o WHERE o.oid = c.relowner) AS owner_is_superuser "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE c.relkind IN ('r', 'p') AND ") +
             QLatin1String(kUserSchemas) + QStringLiteral(" AND ") + notExtensionMember("pg_class", "c.oid") +
             QStringLiteral(" ORDER BY 1, 2");
         pg::Result r = c.exec(sql);
 
-        QStringList noKey, noKeyFixes, unlogged, unloggedFixes, notOwned;
+        QStringList noKey, noKeyFixes, unlogged, unloggedFixes, notOwned, ownerFixes;
         QSet<QString> owners;
         QMap<QString, QStringList> byFoldedName; // schema + lower(name) -> names
         int selected = 0;
@@ -375,7 +376,11 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
             byFoldedName[schema + QChar(0x1f) + name.toLower()] << name;
             if (!r.toBool(i, 8)) {
                 notOwned << displayName(schema, name);
-                owners.insert(r.text(i, 9));
+                // Membership in a non-superuser owner is enough; never advise granting a superuser role.
+                if (r.toBool(i, 10))
+                    ownerFixes << QStringLiteral("ALTER TABLE %1 OWNER TO %2;").arg(q, ident(facts.user));
+                else
+                    owners.insert(r.text(i, 9));
             }
             if (relkind != u"r")
                 continue; // a partitioned parent holds no rows: its leaves are checked
@@ -470,6 +475,7 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                 ownerList.sort();
                 for (const QString &o : ownerList)
                     lines << QStringLiteral("GRANT %1 TO %2;").arg(ident(o), ident(facts.user));
+                lines << ownerFixes;
                 if (!mayCreate)
                     lines << QStringLiteral("GRANT CREATE ON DATABASE %1 TO %2;").arg(ident(db), ident(facts.user));
                 checks << makeCheck(QStringLiteral("source.publication_privilege"), Severity::Blocker, db, notOwned,
@@ -478,7 +484,7 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                                                          "it cannot create a publication.").arg(facts.user)
                                         : QStringLiteral("The user \"%1\" does not own %2 of the selected tables and is "
                                                          "not a superuser: it cannot add them to a publication.")
-                                              .arg(facts.user).arg(notOwned.size()),
+                                              .arg(facts.user, QString::number(notOwned.size())),
                                     {Fix{FixTarget::SourceSql, db, lines.join(u'\n')}});
             }
         }

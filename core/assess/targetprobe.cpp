@@ -173,8 +173,8 @@ void TargetProbe::probe()
                 objects << displayName(r.text(i, 0), r.text(i, 1));
             const qint64 total = r.toInt(0, 2);
             const QString msg = QStringLiteral("The target database \"%1\" already holds %2 relation(s)%3")
-                                    .arg(tdb).arg(total)
-                                    .arg(m_in.overwrite ? QStringLiteral("; the project overwrites them.")
+                                    .arg(tdb, QString::number(total),
+                                         m_in.overwrite ? QStringLiteral("; the project overwrites them.")
                                                         : QStringLiteral(": migrating into it would mix or clash with "
                                                                          "what is there."));
             checks << makeCheck(QStringLiteral("target.database_not_empty"),
