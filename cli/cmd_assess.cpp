@@ -93,7 +93,8 @@ int cmdAssess(Context &ctx)
         } else if (file.isEmpty()) {
             file = arg;
         } else {
-            ctx.err << "pgferry-cli assess: one project file only (got \"" << file << "\" and \"" << arg << "\")\n";
+            ctx.err << "pgferry-cli assess: one project file only (got \"" << file << "\" and \"" << arg
+                    << "\")\n";
             return Usage;
         }
     }
@@ -125,7 +126,8 @@ int cmdAssess(Context &ctx)
     std::signal(SIGINT, oldInt);
     std::signal(SIGTERM, oldTerm);
 
-    if (!htmlOut.isEmpty() && !writeFile(htmlOut, report.toHtml(QStringLiteral("pgferry assessment: ") + p.name), ctx.err))
+    if (!htmlOut.isEmpty() &&
+        !writeFile(htmlOut, report.toHtml(QStringLiteral("pgferry assessment: ") + p.name), ctx.err))
         return Failure;
     if (!fixOut.isEmpty() && !writeFile(fixOut, report.fixScript(), ctx.err))
         return Failure;

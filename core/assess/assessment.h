@@ -25,8 +25,8 @@ struct AssessmentInput
     const std::atomic_bool *cancel = nullptr; // set from another thread to stop early
 
     // Additive knobs (defaults match a new project).
-    bool overwrite = false;   // the project may overwrite a non-empty target database
-    bool createRoles = true;  // the engine creates missing roles on the target
+    bool overwrite = false;  // the project may overwrite a non-empty target database
+    bool createRoles = true; // the engine creates missing roles on the target
     std::chrono::milliseconds statementTimeout{60000};
     std::chrono::seconds longTransactionAge{300}; // open transactions older than this are reported
 };

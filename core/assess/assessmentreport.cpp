@@ -5,11 +5,15 @@
 
 namespace pgferry::assess {
 
-bool AssessmentReport::hasBlockers() const { return count(Severity::Blocker) > 0; }
+bool AssessmentReport::hasBlockers() const
+{
+    return count(Severity::Blocker) > 0;
+}
 
 int AssessmentReport::count(Severity s) const
 {
-    return int(std::count_if(checks.cbegin(), checks.cend(), [s](const Check &c) { return c.severity == s; }));
+    return int(
+        std::count_if(checks.cbegin(), checks.cend(), [s](const Check &c) { return c.severity == s; }));
 }
 
 QList<Check> AssessmentReport::find(const QString &id) const
@@ -68,15 +72,18 @@ QList<Check> bySeverity(const QList<Check> &checks)
 QString AssessmentReport::toHtml(const QString &title) const
 {
     QString h;
-    h += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>") +
-         title.toHtmlEscaped() + QStringLiteral("</title>\n<style>\n"
-         "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
-         "table{border-collapse:collapse;width:100%}\n"
-         "th,td{border:1px solid #ccc;padding:.4em;vertical-align:top;text-align:left}\n"
-         "pre{white-space:pre-wrap;margin:0;font-size:.9em}\n"
-         ".blocker{background:#fdd}.warning{background:#ffd}.info{background:#eef}.pass{background:#efe}\n"
-         ".sev{font-weight:bold;text-transform:uppercase}\n"
-         "</style></head><body>\n");
+    h +=
+        QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>") +
+        title.toHtmlEscaped() +
+        QStringLiteral(
+            "</title>\n<style>\n"
+            "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
+            "table{border-collapse:collapse;width:100%}\n"
+            "th,td{border:1px solid #ccc;padding:.4em;vertical-align:top;text-align:left}\n"
+            "pre{white-space:pre-wrap;margin:0;font-size:.9em}\n"
+            ".blocker{background:#fdd}.warning{background:#ffd}.info{background:#eef}.pass{background:#efe}\n"
+            ".sev{font-weight:bold;text-transform:uppercase}\n"
+            "</style></head><body>\n");
     h += QStringLiteral("<h1>") + title.toHtmlEscaped() + QStringLiteral("</h1>\n");
     h += QStringLiteral("<p id=\"summary\">%1 blocker(s), %2 warning(s), %3 info, %4 passed. %5</p>\n")
              .arg(count(Severity::Blocker))
@@ -95,8 +102,10 @@ QString AssessmentReport::toHtml(const QString &title) const
         h += QStringLiteral("<tr class=\"") + sev + QStringLiteral("\"><td class=\"sev\">") + sev +
              QStringLiteral("</td><td><code>") + c.id.toHtmlEscaped() + QStringLiteral("</code></td><td>") +
              c.database.toHtmlEscaped() + QStringLiteral("</td><td>") + c.message.toHtmlEscaped() +
-             QStringLiteral("</td><td>") + objs.join(u'\n').toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")) +
-             QStringLiteral("</td><td><pre>") + c.remediation.toHtmlEscaped() + QStringLiteral("</pre></td></tr>\n");
+             QStringLiteral("</td><td>") +
+             objs.join(u'\n').toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")) +
+             QStringLiteral("</td><td><pre>") + c.remediation.toHtmlEscaped() +
+             QStringLiteral("</pre></td></tr>\n");
     }
     h += QStringLiteral("</table>\n</body></html>\n");
     return h;
@@ -104,8 +113,8 @@ QString AssessmentReport::toHtml(const QString &title) const
 
 QString AssessmentReport::fixScript() const
 {
-    const QList<FixTarget> order{FixTarget::SourceSql,  FixTarget::SourceConfig, FixTarget::SourceHba,
-                                 FixTarget::TargetSql,  FixTarget::TargetConfig, FixTarget::Manual};
+    const QList<FixTarget> order{FixTarget::SourceSql, FixTarget::SourceConfig, FixTarget::SourceHba,
+                                 FixTarget::TargetSql, FixTarget::TargetConfig, FixTarget::Manual};
     QString out = QStringLiteral(
         "-- pgferry fix script: every remediation of the assessment, grouped by where it applies.\n"
         "-- Review each line before applying it. SQL sections can be run with psql; configuration\n"
@@ -126,11 +135,13 @@ QString AssessmentReport::fixScript() const
                     databases << f.database;
                 QStringList &b = blocks[f.database];
                 const bool confFile = where == FixTarget::SourceConfig || where == FixTarget::SourceHba;
-                const QString entry = (confFile ? QStringLiteral("# %1%2\n%3") : QStringLiteral("-- %1%2\n%3"))
-                                          .arg(c.id, c.objects.isEmpty() || c.objects.size() > 5
-                                                         ? QString()
-                                                         : QStringLiteral(": ") + c.objects.join(QStringLiteral(", ")),
-                                               f.text);
+                const QString entry =
+                    (confFile ? QStringLiteral("# %1%2\n%3") : QStringLiteral("-- %1%2\n%3"))
+                        .arg(c.id,
+                             c.objects.isEmpty() || c.objects.size() > 5
+                                 ? QString()
+                                 : QStringLiteral(": ") + c.objects.join(QStringLiteral(", ")),
+                             f.text);
                 if (!b.contains(entry))
                     b << entry;
             }

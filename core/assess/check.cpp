@@ -74,8 +74,9 @@ void Check::setFixes(const QList<Fix> &f)
         QString heading;
         switch (fix.where) {
         case FixTarget::SourceSql:
-            heading = fix.database.isEmpty() ? QStringLiteral("On the source, run:")
-                                             : QStringLiteral("On the source, in database \"%1\", run:").arg(fix.database);
+            heading = fix.database.isEmpty()
+                          ? QStringLiteral("On the source, run:")
+                          : QStringLiteral("On the source, in database \"%1\", run:").arg(fix.database);
             break;
         case FixTarget::SourceConfig:
             heading = QStringLiteral("In the source's postgresql.conf (then restart the server):");
@@ -84,8 +85,9 @@ void Check::setFixes(const QList<Fix> &f)
             heading = QStringLiteral("In the source's pg_hba.conf (then SELECT pg_reload_conf()):");
             break;
         case FixTarget::TargetSql:
-            heading = fix.database.isEmpty() ? QStringLiteral("On the target, run:")
-                                             : QStringLiteral("On the target, in database \"%1\", run:").arg(fix.database);
+            heading = fix.database.isEmpty()
+                          ? QStringLiteral("On the target, run:")
+                          : QStringLiteral("On the target, in database \"%1\", run:").arg(fix.database);
             break;
         case FixTarget::TargetConfig:
             heading = QStringLiteral("On the target server:");
@@ -129,8 +131,8 @@ Check Check::fromJson(const QJsonObject &o)
     for (const auto &v : o.value(u"fixes").toArray()) {
         const QJsonObject f = v.toObject();
         Fix fix;
-        for (FixTarget t : {FixTarget::SourceSql, FixTarget::SourceConfig, FixTarget::SourceHba, FixTarget::TargetSql,
-                            FixTarget::TargetConfig, FixTarget::Manual}) {
+        for (FixTarget t : {FixTarget::SourceSql, FixTarget::SourceConfig, FixTarget::SourceHba,
+                            FixTarget::TargetSql, FixTarget::TargetConfig, FixTarget::Manual}) {
             if (fixTargetName(t) == f.value(u"where").toString())
                 fix.where = t;
         }

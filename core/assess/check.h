@@ -11,7 +11,7 @@ namespace pgferry::assess {
 
 enum class Severity { Pass, Info, Warning, Blocker };
 
-QString severityName(Severity s);                           // "pass", "info", "warning", "blocker"
+QString severityName(Severity s); // "pass", "info", "warning", "blocker"
 std::optional<Severity> severityFromName(const QString &name);
 
 // Where a piece of a remediation has to be applied; the fix script groups by it.
@@ -30,13 +30,13 @@ struct Fix
 
 struct Check
 {
-    QString id;                 // stable: "source.wal_level", "table.primary_key", ...
+    QString id; // stable: "source.wal_level", "table.primary_key", ...
     Severity severity = Severity::Pass;
-    QString database;           // the source database it concerns; empty for server-wide checks
-    QStringList objects;        // the tables, roles, extensions, ... it concerns
-    QString message;            // what was found, in one or two sentences
-    QString remediation;        // the exact fix, as text (built from `fixes` when they are given)
-    QList<Fix> fixes;           // the same fix, split by where to apply it
+    QString database;    // the source database it concerns; empty for server-wide checks
+    QStringList objects; // the tables, roles, extensions, ... it concerns
+    QString message;     // what was found, in one or two sentences
+    QString remediation; // the exact fix, as text (built from `fixes` when they are given)
+    QList<Fix> fixes;    // the same fix, split by where to apply it
 
     // Sets `fixes` and renders them into `remediation`.
     void setFixes(const QList<Fix> &f);

@@ -24,13 +24,14 @@ QString hbaName(const QString &name);                              // a pg_hba.c
 // Whether schema.table is in the selection's include/exclude patterns (* and ?).
 bool tableSelected(const project::DatabaseSelection &sel, const QString &schema, const QString &table);
 
-int majorKey(int serverVersion);       // comparable major: 904, 1000, 1500
-QString majorName(int serverVersion);  // "9.4", "15"
+int majorKey(int serverVersion);      // comparable major: 904, 1000, 1500
+QString majorName(int serverVersion); // "9.4", "15"
 
 Check makeCheck(const QString &id, Severity severity, const QString &database, const QStringList &objects,
                 const QString &message, const QList<Fix> &fixes = {});
 // source.connectivity / target.connectivity from a failed connection attempt.
-Check connectivityCheck(const QString &id, const pg::Error &error, const pg::ConnInfo &info, const QString &database);
+Check connectivityCheck(const QString &id, const pg::Error &error, const pg::ConnInfo &info,
+                        const QString &database);
 bool isCancelled(const AssessmentInput &in);
 
 struct SuperuserObject
@@ -73,11 +74,11 @@ struct TargetFacts
     QString user;
     bool superuser = false;
     QSet<QString> roles;
-    QSet<QString> extensions;        // pg_available_extensions
+    QSet<QString> extensions; // pg_available_extensions
     bool azureAllowListKnown = false;
-    QSet<QString> azureAllowList;    // azure.extensions, lower case
+    QSet<QString> azureAllowList;                 // azure.extensions, lower case
     QMap<QString, TargetDatabaseFacts> databases; // every database on the target
-    QSet<QString> collations;        // libc locales known to the target (pg_collation.collcollate)
+    QSet<QString> collations; // libc locales known to the target (pg_collation.collcollate)
     QString templateEncoding, templateCollate, templateCtype;
 };
 

@@ -10,17 +10,22 @@ using project::Mode;
 
 namespace {
 
-constexpr char kUserSchemas[] = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE "
-                                "'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+constexpr char kUserSchemas[] =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE "
+    "'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
 
 QString notExtensionMember(const char *catalog, const char *oidExpr)
 {
-    return QStringLiteral("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '%1'::regclass AND d.objid = %2 "
-                          "AND d.deptype = 'e')")
+    return QStringLiteral(
+               "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '%1'::regclass AND d.objid = %2 "
+               "AND d.deptype = 'e')")
         .arg(QLatin1String(catalog), QLatin1String(oidExpr));
 }
 
-QString plural(qsizetype n, const QString &one, const QString &many) { return n == 1 ? one : many; }
+QString plural(qsizetype n, const QString &one, const QString &many)
+{
+    return n == 1 ? one : many;
+}
 
 } // namespace
 
@@ -30,7 +35,8 @@ pg::Connection SourceProbe::open(const QString &database, bool replication) cons
     o.timeout = m_in.connectTimeout;
     o.cancel = m_in.cancel;
     o.replication = replication;
-    pg::Connection c = pg::Connection::open(database.isNull() ? m_in.source : m_in.source.withDatabase(database), o);
+    pg::Connection c =
+        pg::Connection::open(database.isNull() ? m_in.source : m_in.source.withDatabase(database), o);
     c.setCancelFlag(m_in.cancel);
     c.setStatementTimeout(m_in.statementTimeout);
     return c;
@@ -41,13 +47,17 @@ void SourceProbe::guarded(const QString &id, const QString &database, const std:
     try {
         fn();
     } catch (const pg::Exception &e) {
-        if (isCancelled(m_in) || e.error().breaksConnection() || e.error().category == pg::ErrorCategory::Cancelled)
+        if (isCancelled(m_in) || e.error().breaksConnection() ||
+            e.error().category == pg::ErrorCategory::Cancelled)
             throw;
-        checks << makeCheck(id, Severity::Warning, database, {},
-                            QStringLiteral("Could not be checked on the source: %1").arg(e.error().toString()),
-                            {Fix{FixTarget::Manual, {},
-                                 QStringLiteral("Run the assessment as a user that can read the system catalogs "
-                                                "(a superuser, or a member of pg_read_all_settings and pg_read_all_stats).")}});
+        checks << makeCheck(
+            id, Severity::Warning, database, {},
+            QStringLiteral("Could not be checked on the source: %1").arg(e.error().toString()),
+            {Fix{FixTarget::Manual,
+                 {},
+                 QStringLiteral(
+                     "Run the assessment as a user that can read the system catalogs "
+                     "(a superuser, or a member of pg_read_all_settings and pg_read_all_stats).")}});
     }
 }
 
@@ -60,8 +70,9 @@ void SourceProbe::run()
             return;
         checks << connectivityCheck(QStringLiteral("source.connectivity"), e.error(), m_in.source, {});
     } catch (const std::exception &e) {
-        checks << makeCheck(QStringLiteral("source.connectivity"), Severity::Blocker, {}, {},
-                            QStringLiteral("The source assessment stopped: %1").arg(QString::fromUtf8(e.what())));
+        checks << makeCheck(
+            QStringLiteral("source.connectivity"), Severity::Blocker, {}, {},
+            QStringLiteral("The source assessment stopped: %1").arg(QString::fromUtf8(e.what())));
     }
 }
 
@@ -91,8 +102,9 @@ void SourceProbe::probe()
         index.insert(sel.name, int(facts.databases.size()));
         facts.databases << f;
     }
-    pg::Result dbs = c.exec(QStringLiteral("SELECT datname, pg_encoding_to_char(encoding), datcollate, datctype "
-                                           "FROM pg_database"));
+    pg::Result dbs =
+        c.exec(QStringLiteral("SELECT datname, pg_encoding_to_char(encoding), datcollate, datctype "
+                              "FROM pg_database"));
     for (int i = 0; i < dbs.rows(); ++i) {
         const auto it = index.constFind(dbs.text(i, 0));
         if (it == index.cend())
@@ -131,18 +143,26 @@ void SourceProbe::probeServer(pg::Connection &c)
     {
         const QString name = c.parameterStatus("server_version");
         if (v < 90400)
-            checks << makeCheck(QStringLiteral("source.version"), online ? Severity::Blocker : Severity::Warning, {}, {name},
-                                QStringLiteral("The source runs PostgreSQL %1; online migration needs 9.4 or newer "
-                                               "(logical decoding).").arg(name),
-                                {Fix{FixTarget::Manual, {}, QStringLiteral("Upgrade the source to PostgreSQL 9.4 or newer "
-                                                                           "(pg_upgrade), or migrate offline.")}});
+            checks << makeCheck(
+                QStringLiteral("source.version"), online ? Severity::Blocker : Severity::Warning, {}, {name},
+                QStringLiteral("The source runs PostgreSQL %1; online migration needs 9.4 or newer "
+                               "(logical decoding).")
+                    .arg(name),
+                {Fix{FixTarget::Manual,
+                     {},
+                     QStringLiteral("Upgrade the source to PostgreSQL 9.4 or newer "
+                                    "(pg_upgrade), or migrate offline.")}});
         else if (v < 100000)
-            checks << makeCheck(QStringLiteral("source.version"), Severity::Info, {}, {name},
-                                QStringLiteral("The source runs PostgreSQL %1 (before 10): changes are decoded with "
-                                               "test_decoding instead of publications and pgoutput.").arg(name),
-                                {Fix{FixTarget::Manual, {}, QStringLiteral("Nothing to do; test_decoding ships with "
-                                                                           "PostgreSQL. Upgrading the source to 10 or "
-                                                                           "newer allows pgoutput.")}});
+            checks << makeCheck(
+                QStringLiteral("source.version"), Severity::Info, {}, {name},
+                QStringLiteral("The source runs PostgreSQL %1 (before 10): changes are decoded with "
+                               "test_decoding instead of publications and pgoutput.")
+                    .arg(name),
+                {Fix{FixTarget::Manual,
+                     {},
+                     QStringLiteral("Nothing to do; test_decoding ships with "
+                                    "PostgreSQL. Upgrading the source to 10 or "
+                                    "newer allows pgoutput.")}});
         else
             checks << makeCheck(QStringLiteral("source.version"), Severity::Pass, {}, {name},
                                 QStringLiteral("The source runs PostgreSQL %1.").arg(name));
@@ -150,7 +170,8 @@ void SourceProbe::probeServer(pg::Connection &c)
 
     pg::Result s = c.exec(QStringLiteral(
         "SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_replication_slots', "
-        "'max_wal_senders', 'ssl', 'ssl_min_protocol_version', 'max_slot_wal_keep_size', 'max_connections')"));
+        "'max_wal_senders', 'ssl', 'ssl_min_protocol_version', 'max_slot_wal_keep_size', "
+        "'max_connections')"));
     for (int i = 0; i < s.rows(); ++i)
         m_settings.insert(s.text(i, 0), s.text(i, 1));
 
@@ -161,12 +182,15 @@ void SourceProbe::probeServer(pg::Connection &c)
         checks << makeCheck(QStringLiteral("source.wal_level"), Severity::Pass, {}, {},
                             QStringLiteral("wal_level is logical."));
     else
-        checks << makeCheck(QStringLiteral("source.wal_level"), online ? Severity::Blocker : Severity::Info, {}, {walLevel},
-                            QStringLiteral("wal_level is %1; logical decoding needs wal_level = logical%2.")
-                                .arg(walLevel, online ? QString() : QStringLiteral(" (not needed for an offline migration)")),
-                            {Fix{FixTarget::SourceConfig, {}, QStringLiteral("wal_level = logical")},
-                             Fix{FixTarget::SourceSql, {}, QStringLiteral("ALTER SYSTEM SET wal_level = logical; "
-                                                                          "-- then restart the server")}});
+        checks << makeCheck(
+            QStringLiteral("source.wal_level"), online ? Severity::Blocker : Severity::Info, {}, {walLevel},
+            QStringLiteral("wal_level is %1; logical decoding needs wal_level = logical%2.")
+                .arg(walLevel, online ? QString() : QStringLiteral(" (not needed for an offline migration)")),
+            {Fix{FixTarget::SourceConfig, {}, QStringLiteral("wal_level = logical")},
+             Fix{FixTarget::SourceSql,
+                 {},
+                 QStringLiteral("ALTER SYSTEM SET wal_level = logical; "
+                                "-- then restart the server")}});
 
     // source.max_replication_slots: one slot per selected database.
     const qint64 needed = m_in.databases.size();
@@ -176,16 +200,21 @@ void SourceProbe::probeServer(pg::Connection &c)
     if (slotsOk) {
         checks << makeCheck(QStringLiteral("source.max_replication_slots"), Severity::Pass, {}, {},
                             QStringLiteral("%1 of %2 replication slots free; %3 needed.")
-                                .arg(maxSlots - usedSlots).arg(maxSlots).arg(needed));
+                                .arg(maxSlots - usedSlots)
+                                .arg(maxSlots)
+                                .arg(needed));
     } else {
         const qint64 want = std::max<qint64>(10, usedSlots + needed + 2);
-        checks << makeCheck(QStringLiteral("source.max_replication_slots"), online ? Severity::Blocker : Severity::Info,
-                            {}, {},
-                            QStringLiteral("max_replication_slots is %1 with %2 in use; the migration needs %3 free "
-                                           "(one per database)%4.")
-                                .arg(maxSlots).arg(usedSlots).arg(needed)
-                                .arg(online ? QString() : QStringLiteral(" for an online migration")),
-                            {Fix{FixTarget::SourceConfig, {}, QStringLiteral("max_replication_slots = %1").arg(want)}});
+        checks << makeCheck(
+            QStringLiteral("source.max_replication_slots"), online ? Severity::Blocker : Severity::Info, {},
+            {},
+            QStringLiteral("max_replication_slots is %1 with %2 in use; the migration needs %3 free "
+                           "(one per database)%4.")
+                .arg(maxSlots)
+                .arg(usedSlots)
+                .arg(needed)
+                .arg(online ? QString() : QStringLiteral(" for an online migration")),
+            {Fix{FixTarget::SourceConfig, {}, QStringLiteral("max_replication_slots = %1").arg(want)}});
     }
 
     // source.max_wal_senders: one walsender per slot while streaming.
@@ -195,28 +224,37 @@ void SourceProbe::probeServer(pg::Connection &c)
     if (sendersOk) {
         checks << makeCheck(QStringLiteral("source.max_wal_senders"), Severity::Pass, {}, {},
                             QStringLiteral("%1 of %2 WAL senders free; %3 needed.")
-                                .arg(maxSenders - usedSenders).arg(maxSenders).arg(needed));
+                                .arg(maxSenders - usedSenders)
+                                .arg(maxSenders)
+                                .arg(needed));
     } else {
         const qint64 want = std::max<qint64>(10, usedSenders + needed + 2);
-        checks << makeCheck(QStringLiteral("source.max_wal_senders"), online ? Severity::Blocker : Severity::Info, {}, {},
-                            QStringLiteral("max_wal_senders is %1 with %2 in use; the migration needs %3 free%4.")
-                                .arg(maxSenders).arg(usedSenders).arg(needed)
-                                .arg(online ? QString() : QStringLiteral(" for an online migration")),
-                            {Fix{FixTarget::SourceConfig, {}, QStringLiteral("max_wal_senders = %1").arg(want)}});
+        checks << makeCheck(
+            QStringLiteral("source.max_wal_senders"), online ? Severity::Blocker : Severity::Info, {}, {},
+            QStringLiteral("max_wal_senders is %1 with %2 in use; the migration needs %3 free%4.")
+                .arg(maxSenders)
+                .arg(usedSenders)
+                .arg(needed)
+                .arg(online ? QString() : QStringLiteral(" for an online migration")),
+            {Fix{FixTarget::SourceConfig, {}, QStringLiteral("max_wal_senders = %1").arg(want)}});
     }
     m_replicationReady = walOk && slotsOk && sendersOk;
 
     // source.replication_privilege
     if (m_replicationPrivilege)
-        checks << makeCheck(QStringLiteral("source.replication_privilege"), Severity::Pass, {}, {facts.user},
-                            QStringLiteral("The user \"%1\" may open replication connections.").arg(facts.user));
+        checks << makeCheck(
+            QStringLiteral("source.replication_privilege"), Severity::Pass, {}, {facts.user},
+            QStringLiteral("The user \"%1\" may open replication connections.").arg(facts.user));
     else
-        checks << makeCheck(QStringLiteral("source.replication_privilege"), online ? Severity::Blocker : Severity::Info, {},
-                            {facts.user},
-                            QStringLiteral("The user \"%1\" has neither REPLICATION nor SUPERUSER; it cannot create a "
-                                           "replication slot%2.")
-                                .arg(facts.user, online ? QString() : QStringLiteral(" (not needed offline)")),
-                            {Fix{FixTarget::SourceSql, {}, QStringLiteral("ALTER ROLE %1 WITH REPLICATION;").arg(ident(facts.user))}});
+        checks << makeCheck(
+            QStringLiteral("source.replication_privilege"), online ? Severity::Blocker : Severity::Info, {},
+            {facts.user},
+            QStringLiteral("The user \"%1\" has neither REPLICATION nor SUPERUSER; it cannot create a "
+                           "replication slot%2.")
+                .arg(facts.user, online ? QString() : QStringLiteral(" (not needed offline)")),
+            {Fix{FixTarget::SourceSql,
+                 {},
+                 QStringLiteral("ALTER ROLE %1 WITH REPLICATION;").arg(ident(facts.user))}});
 
     // source.ssl
     {
@@ -225,75 +263,88 @@ void SourceProbe::probeServer(pg::Connection &c)
         const QString sslOn = m_settings.value(QStringLiteral("ssl"));
         const QString minProto = m_settings.value(QStringLiteral("ssl_min_protocol_version"));
         const QList<Fix> enable{
-            Fix{FixTarget::SourceConfig, {},
+            Fix{FixTarget::SourceConfig,
+                {},
                 QStringLiteral("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"
                                "ssl_min_protocol_version = 'TLSv1.2'")},
-            Fix{FixTarget::Manual, {},
+            Fix{FixTarget::Manual,
+                {},
                 QStringLiteral("Without a certificate, create one in the source's data directory:\n"
-                               "openssl req -new -x509 -days 825 -nodes -subj \"/CN=%1\" -out server.crt -keyout server.key\n"
+                               "openssl req -new -x509 -days 825 -nodes -subj \"/CN=%1\" -out server.crt "
+                               "-keyout server.key\n"
                                "chmod 600 server.key && chown postgres: server.crt server.key")
                     .arg(m_in.source.host)},
-            Fix{FixTarget::SourceHba, {},
+            Fix{FixTarget::SourceHba,
+                {},
                 QStringLiteral("hostssl all %1 %2 scram-sha-256").arg(hbaName(facts.user), clientNet)}};
         if (sslOn != u"on")
-            checks << makeCheck(QStringLiteral("source.ssl"), bad, {}, {},
-                                azure ? QStringLiteral("SSL is off on the source; Azure's migration service only connects "
-                                                       "with TLS 1.2 or newer.")
-                                      : QStringLiteral("SSL is off on the source: data and passwords cross the network "
-                                                       "in clear text."),
-                                enable);
+            checks << makeCheck(
+                QStringLiteral("source.ssl"), bad, {}, {},
+                azure ? QStringLiteral("SSL is off on the source; Azure's migration service only connects "
+                                       "with TLS 1.2 or newer.")
+                      : QStringLiteral("SSL is off on the source: data and passwords cross the network "
+                                       "in clear text."),
+                enable);
         else if (!minProto.isEmpty() && (minProto == u"TLSv1" || minProto == u"TLSv1.1"))
-            checks << makeCheck(QStringLiteral("source.ssl"), bad, {}, {minProto},
-                                QStringLiteral("SSL is on but ssl_min_protocol_version is %1; TLS 1.2 or newer is "
-                                               "required.").arg(minProto),
-                                {Fix{FixTarget::SourceConfig, {}, QStringLiteral("ssl_min_protocol_version = 'TLSv1.2'")}});
+            checks << makeCheck(
+                QStringLiteral("source.ssl"), bad, {}, {minProto},
+                QStringLiteral("SSL is on but ssl_min_protocol_version is %1; TLS 1.2 or newer is "
+                               "required.")
+                    .arg(minProto),
+                {Fix{FixTarget::SourceConfig, {}, QStringLiteral("ssl_min_protocol_version = 'TLSv1.2'")}});
         else
             checks << makeCheck(QStringLiteral("source.ssl"), Severity::Pass, {}, {},
-                                minProto.isEmpty() ? QStringLiteral("SSL is on (this version cannot enforce a minimum "
-                                                                    "TLS version).")
-                                                   : QStringLiteral("SSL is on, minimum protocol %1.").arg(minProto));
+                                minProto.isEmpty()
+                                    ? QStringLiteral("SSL is on (this version cannot enforce a minimum "
+                                                     "TLS version).")
+                                    : QStringLiteral("SSL is on, minimum protocol %1.").arg(minProto));
     }
 
     // source.long_transactions: a slot cannot be created while older transactions run.
     guarded(QStringLiteral("source.long_transactions"), {}, [&] {
-        QString sql = QStringLiteral(
-            "SELECT pid, coalesce(datname, ''), coalesce(usename, ''), "
-            "extract(epoch FROM now() - xact_start)::bigint FROM pg_stat_activity "
-            "WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() "
-            "AND now() - xact_start >= $1::int * interval '1 second'");
+        QString sql = QStringLiteral("SELECT pid, coalesce(datname, ''), coalesce(usename, ''), "
+                                     "extract(epoch FROM now() - xact_start)::bigint FROM pg_stat_activity "
+                                     "WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() "
+                                     "AND now() - xact_start >= $1::int * interval '1 second'");
         if (v >= 100000)
             sql += QStringLiteral(" AND backend_type = 'client backend'");
         sql += QStringLiteral(" ORDER BY xact_start");
         pg::Result r = c.exec(sql, {int(m_in.longTransactionAge.count())});
-        pg::Result p = c.exec(QStringLiteral("SELECT gid, coalesce(database, ''), coalesce(owner, ''), "
-                                             "extract(epoch FROM now() - prepared)::bigint FROM pg_prepared_xacts "
-                                             "WHERE now() - prepared >= $1::int * interval '1 second'"),
-                              {int(m_in.longTransactionAge.count())});
+        pg::Result p =
+            c.exec(QStringLiteral("SELECT gid, coalesce(database, ''), coalesce(owner, ''), "
+                                  "extract(epoch FROM now() - prepared)::bigint FROM pg_prepared_xacts "
+                                  "WHERE now() - prepared >= $1::int * interval '1 second'"),
+                   {int(m_in.longTransactionAge.count())});
         QStringList objects, lines;
         for (int i = 0; i < r.rows(); ++i) {
-            objects << QStringLiteral("pid %1 (%2@%3, %4 s)").arg(r.text(i, 0), r.text(i, 2), r.text(i, 1), r.text(i, 3));
+            objects << QStringLiteral("pid %1 (%2@%3, %4 s)")
+                           .arg(r.text(i, 0), r.text(i, 2), r.text(i, 1), r.text(i, 3));
             lines << QStringLiteral("SELECT pg_terminate_backend(%1); -- %2@%3, open for %4 s")
                          .arg(r.text(i, 0), r.text(i, 2), r.text(i, 1), r.text(i, 3));
         }
         for (int i = 0; i < p.rows(); ++i) {
-            objects << QStringLiteral("prepared transaction %1 (%2@%3, %4 s)").arg(p.text(i, 0), p.text(i, 2), p.text(i, 1), p.text(i, 3));
-            lines << QStringLiteral("ROLLBACK PREPARED %1; -- in database %2").arg(literal(p.text(i, 0)), p.text(i, 1));
+            objects << QStringLiteral("prepared transaction %1 (%2@%3, %4 s)")
+                           .arg(p.text(i, 0), p.text(i, 2), p.text(i, 1), p.text(i, 3));
+            lines << QStringLiteral("ROLLBACK PREPARED %1; -- in database %2")
+                         .arg(literal(p.text(i, 0)), p.text(i, 1));
         }
         if (objects.isEmpty()) {
             checks << makeCheck(QStringLiteral("source.long_transactions"), Severity::Pass, {}, {},
                                 QStringLiteral("No transaction has been open for %1 s or longer.")
                                     .arg(m_in.longTransactionAge.count()));
         } else {
-            checks << makeCheck(QStringLiteral("source.long_transactions"), online ? Severity::Warning : Severity::Info,
-                                {}, objects,
-                                QStringLiteral("%1 %2 open for %3 s or longer: creating the replication slot waits "
-                                               "until they end, and they hold back vacuum.")
-                                    .arg(objects.size())
-                                    .arg(plural(objects.size(), QStringLiteral("transaction has been"),
-                                                QStringLiteral("transactions have been")))
-                                    .arg(m_in.longTransactionAge.count()),
-                                {Fix{FixTarget::SourceSql, {},
-                                     QStringLiteral("-- Let them finish, or end them:\n") + lines.join(u'\n')}});
+            checks << makeCheck(
+                QStringLiteral("source.long_transactions"), online ? Severity::Warning : Severity::Info, {},
+                objects,
+                QStringLiteral("%1 %2 open for %3 s or longer: creating the replication slot waits "
+                               "until they end, and they hold back vacuum.")
+                    .arg(objects.size())
+                    .arg(plural(objects.size(), QStringLiteral("transaction has been"),
+                                QStringLiteral("transactions have been")))
+                    .arg(m_in.longTransactionAge.count()),
+                {Fix{FixTarget::SourceSql,
+                     {},
+                     QStringLiteral("-- Let them finish, or end them:\n") + lines.join(u'\n')}});
         }
     });
 
@@ -301,23 +352,30 @@ void SourceProbe::probeServer(pg::Connection &c)
     guarded(QStringLiteral("source.wal_retention"), {}, [&] {
         QString walSize;
         pg::Result w;
-        if (v >= 100000 && !c.tryExec(QStringLiteral("SELECT pg_size_pretty(sum(size)) FROM pg_ls_waldir()"), {}, &w))
+        if (v >= 100000 &&
+            !c.tryExec(QStringLiteral("SELECT pg_size_pretty(sum(size)) FROM pg_ls_waldir()"), {}, &w))
             walSize = QStringLiteral(" pg_wal holds %1 now.").arg(w.text(0, 0));
         const QString keep = m_settings.value(QStringLiteral("max_slot_wal_keep_size"));
         if (v < 130000 || keep.isEmpty() || keep == u"-1") {
-            checks << makeCheck(QStringLiteral("source.wal_retention"), Severity::Pass, {}, {},
-                                QStringLiteral("WAL needed by a replication slot is kept without limit; pgferry spools "
-                                               "changes during the full load so the slot does not fall far behind. "
-                                               "Keep free disk space for pg_wal.") + walSize);
+            checks << makeCheck(
+                QStringLiteral("source.wal_retention"), Severity::Pass, {}, {},
+                QStringLiteral("WAL needed by a replication slot is kept without limit; pgferry spools "
+                               "changes during the full load so the slot does not fall far behind. "
+                               "Keep free disk space for pg_wal.") +
+                    walSize);
         } else {
-            checks << makeCheck(QStringLiteral("source.wal_retention"), online ? Severity::Warning : Severity::Pass, {},
-                                {QStringLiteral("max_slot_wal_keep_size = %1MB").arg(keep)},
-                                QStringLiteral("max_slot_wal_keep_size is %1 MB: a slot that falls further behind is "
-                                               "invalidated and the migration has to start over.").arg(keep) + walSize,
-                                online ? QList<Fix>{Fix{FixTarget::SourceConfig, {},
-                                                        QStringLiteral("max_slot_wal_keep_size = -1   # or more than the "
-                                                                       "WAL written during the full load")}}
-                                       : QList<Fix>{});
+            checks << makeCheck(
+                QStringLiteral("source.wal_retention"), online ? Severity::Warning : Severity::Pass, {},
+                {QStringLiteral("max_slot_wal_keep_size = %1MB").arg(keep)},
+                QStringLiteral("max_slot_wal_keep_size is %1 MB: a slot that falls further behind is "
+                               "invalidated and the migration has to start over.")
+                        .arg(keep) +
+                    walSize,
+                online ? QList<Fix>{Fix{FixTarget::SourceConfig,
+                                        {},
+                                        QStringLiteral("max_slot_wal_keep_size = -1   # or more than the "
+                                                       "WAL written during the full load")}}
+                       : QList<Fix>{});
         }
     });
 }
@@ -332,7 +390,8 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
     } catch (const pg::Exception &e) {
         if (isCancelled(m_in))
             throw;
-        checks << connectivityCheck(QStringLiteral("source.connectivity"), e.error(), m_in.source.withDatabase(db), db);
+        checks << connectivityCheck(QStringLiteral("source.connectivity"), e.error(),
+                                    m_in.source.withDatabase(db), db);
         return;
     }
     dbFacts.reachable = true;
@@ -344,7 +403,8 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
             QStringLiteral(
                 "SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text, c.relreplident::text, "
                 "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_pk, "
-                "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident AND i.indisvalid) "
+                "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident AND "
+                "i.indisvalid) "
                 "AS has_identity_index, "
                 "(SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
                 " WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid AND i.indimmediate "
@@ -388,32 +448,39 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                 unlogged << displayName(schema, name);
                 unloggedFixes << QStringLiteral("ALTER TABLE %1 SET LOGGED;").arg(q);
             }
-            const bool usable = replident == u"f" || (replident == u"i" && hasIdentityIndex) || (replident == u"d" && hasPk);
+            const bool usable =
+                replident == u"f" || (replident == u"i" && hasIdentityIndex) || (replident == u"d" && hasPk);
             if (usable)
                 continue;
             noKey << displayName(schema, name);
             if (replident == u"n" && hasPk)
                 noKeyFixes << QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY DEFAULT;").arg(q);
             else if (!candidate.isEmpty())
-                noKeyFixes << QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY USING INDEX %2;  -- or: REPLICA IDENTITY FULL")
-                                  .arg(q, ident(candidate));
+                noKeyFixes
+                    << QStringLiteral(
+                           "ALTER TABLE %1 REPLICA IDENTITY USING INDEX %2;  -- or: REPLICA IDENTITY FULL")
+                           .arg(q, ident(candidate));
             else
-                noKeyFixes << QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY FULL;  -- better: ALTER TABLE %1 ADD "
-                                             "PRIMARY KEY (<columns>);").arg(q);
+                noKeyFixes << QStringLiteral(
+                                  "ALTER TABLE %1 REPLICA IDENTITY FULL;  -- better: ALTER TABLE %1 ADD "
+                                  "PRIMARY KEY (<columns>);")
+                                  .arg(q);
         }
 
         // table.primary_key
         if (noKey.isEmpty())
-            checks << makeCheck(QStringLiteral("table.primary_key"), Severity::Pass, db, {},
-                                QStringLiteral("All %1 tables have a primary key or a replica identity.").arg(selected));
+            checks << makeCheck(
+                QStringLiteral("table.primary_key"), Severity::Pass, db, {},
+                QStringLiteral("All %1 tables have a primary key or a replica identity.").arg(selected));
         else
-            checks << makeCheck(QStringLiteral("table.primary_key"), online ? Severity::Blocker : Severity::Info, db, noKey,
-                                QStringLiteral("%1 %2 neither a primary key nor a usable replica identity: %3")
-                                    .arg(noKey.size())
-                                    .arg(plural(noKey.size(), QStringLiteral("table has"), QStringLiteral("tables have")))
-                                    .arg(online ? QStringLiteral("their UPDATEs and DELETEs cannot be replicated.")
-                                                : QStringLiteral("fine offline, but an online migration would need one.")),
-                                {Fix{FixTarget::SourceSql, db, noKeyFixes.join(u'\n')}});
+            checks << makeCheck(
+                QStringLiteral("table.primary_key"), online ? Severity::Blocker : Severity::Info, db, noKey,
+                QStringLiteral("%1 %2 neither a primary key nor a usable replica identity: %3")
+                    .arg(noKey.size())
+                    .arg(plural(noKey.size(), QStringLiteral("table has"), QStringLiteral("tables have")))
+                    .arg(online ? QStringLiteral("their UPDATEs and DELETEs cannot be replicated.")
+                                : QStringLiteral("fine offline, but an online migration would need one.")),
+                {Fix{FixTarget::SourceSql, db, noKeyFixes.join(u'\n')}});
 
         // table.name_case
         QStringList colliding, renameFixes;
@@ -438,37 +505,43 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
             checks << makeCheck(QStringLiteral("table.name_case"), Severity::Pass, db, {},
                                 QStringLiteral("No two table names differ only in case."));
         else
-            checks << makeCheck(QStringLiteral("table.name_case"), Severity::Warning, db, colliding,
-                                QStringLiteral("Table names that differ only in case: tools and scripts that fold "
-                                               "names to lower case see them as one table (Azure's migration guide "
-                                               "does not support them). pgferry quotes every name and copies both."),
-                                {Fix{FixTarget::SourceSql, db, QStringLiteral("-- Optional: rename so no two names "
-                                                                              "differ only in case\n") +
-                                                                   renameFixes.join(u'\n')}});
+            checks << makeCheck(
+                QStringLiteral("table.name_case"), Severity::Warning, db, colliding,
+                QStringLiteral("Table names that differ only in case: tools and scripts that fold "
+                               "names to lower case see them as one table (Azure's migration guide "
+                               "does not support them). pgferry quotes every name and copies both."),
+                {Fix{FixTarget::SourceSql, db,
+                     QStringLiteral("-- Optional: rename so no two names "
+                                    "differ only in case\n") +
+                         renameFixes.join(u'\n')}});
 
         // table.unlogged
         if (unlogged.isEmpty())
             checks << makeCheck(QStringLiteral("table.unlogged"), Severity::Pass, db, {},
                                 QStringLiteral("No unlogged tables."));
         else
-            checks << makeCheck(QStringLiteral("table.unlogged"), online ? Severity::Warning : Severity::Info, db, unlogged,
-                                QStringLiteral("%1 unlogged %2: copied at the full load, but their later changes are "
-                                               "not in the WAL and are not streamed.")
-                                    .arg(unlogged.size())
-                                    .arg(plural(unlogged.size(), QStringLiteral("table"), QStringLiteral("tables"))),
-                                {Fix{FixTarget::SourceSql, db, v >= 90500 ? unloggedFixes.join(u'\n')
-                                                                          : QStringLiteral("-- SET LOGGED needs 9.5; "
-                                                                                           "recreate the tables as logged "
-                                                                                           "tables")}});
+            checks << makeCheck(
+                QStringLiteral("table.unlogged"), online ? Severity::Warning : Severity::Info, db, unlogged,
+                QStringLiteral("%1 unlogged %2: copied at the full load, but their later changes are "
+                               "not in the WAL and are not streamed.")
+                    .arg(unlogged.size())
+                    .arg(plural(unlogged.size(), QStringLiteral("table"), QStringLiteral("tables"))),
+                {Fix{FixTarget::SourceSql, db,
+                     v >= 90500 ? unloggedFixes.join(u'\n')
+                                : QStringLiteral("-- SET LOGGED needs 9.5; "
+                                                 "recreate the tables as logged "
+                                                 "tables")}});
 
         // source.publication_privilege (publications exist from 10 on; test_decoding needs none)
         if (v >= 100000 && online) {
             const bool mayCreate =
-                c.exec(QStringLiteral("SELECT has_database_privilege(current_database(), 'CREATE')")).toBool(0, 0);
+                c.exec(QStringLiteral("SELECT has_database_privilege(current_database(), 'CREATE')"))
+                    .toBool(0, 0);
             if (facts.superuser || (notOwned.isEmpty() && mayCreate)) {
-                checks << makeCheck(QStringLiteral("source.publication_privilege"), Severity::Pass, db, {},
-                                    QStringLiteral("The user \"%1\" may create a publication for the selected tables.")
-                                        .arg(facts.user));
+                checks << makeCheck(
+                    QStringLiteral("source.publication_privilege"), Severity::Pass, db, {},
+                    QStringLiteral("The user \"%1\" may create a publication for the selected tables.")
+                        .arg(facts.user));
             } else {
                 QStringList lines;
                 QStringList ownerList(owners.cbegin(), owners.cend());
@@ -477,15 +550,18 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                     lines << QStringLiteral("GRANT %1 TO %2;").arg(ident(o), ident(facts.user));
                 lines << ownerFixes;
                 if (!mayCreate)
-                    lines << QStringLiteral("GRANT CREATE ON DATABASE %1 TO %2;").arg(ident(db), ident(facts.user));
-                checks << makeCheck(QStringLiteral("source.publication_privilege"), Severity::Blocker, db, notOwned,
-                                    notOwned.isEmpty()
-                                        ? QStringLiteral("The user \"%1\" may not create objects in the database, so "
-                                                         "it cannot create a publication.").arg(facts.user)
-                                        : QStringLiteral("The user \"%1\" does not own %2 of the selected tables and is "
-                                                         "not a superuser: it cannot add them to a publication.")
-                                              .arg(facts.user, QString::number(notOwned.size())),
-                                    {Fix{FixTarget::SourceSql, db, lines.join(u'\n')}});
+                    lines << QStringLiteral("GRANT CREATE ON DATABASE %1 TO %2;")
+                                 .arg(ident(db), ident(facts.user));
+                checks << makeCheck(
+                    QStringLiteral("source.publication_privilege"), Severity::Blocker, db, notOwned,
+                    notOwned.isEmpty()
+                        ? QStringLiteral("The user \"%1\" may not create objects in the database, so "
+                                         "it cannot create a publication.")
+                              .arg(facts.user)
+                        : QStringLiteral("The user \"%1\" does not own %2 of the selected tables and is "
+                                         "not a superuser: it cannot add them to a publication.")
+                              .arg(facts.user, QString::number(notOwned.size())),
+                    {Fix{FixTarget::SourceSql, db, lines.join(u'\n')}});
             }
         }
     });
@@ -497,29 +573,35 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
             checks << makeCheck(QStringLiteral("largeobject.present"), Severity::Pass, db, {},
                                 QStringLiteral("No large objects."));
         else
-            checks << makeCheck(QStringLiteral("largeobject.present"), online ? Severity::Warning : Severity::Info, db,
-                                {QStringLiteral("%1 large objects").arg(n)},
-                                QStringLiteral("%1 large %2: copied at the full load, but logical decoding does not "
-                                               "carry later changes to them.")
-                                    .arg(n).arg(plural(n, QStringLiteral("object"), QStringLiteral("objects"))),
-                                {Fix{FixTarget::Manual, {},
-                                     QStringLiteral("Do not create or change large objects in database \"%1\" once "
-                                                    "the migration has started, or store them in bytea columns instead.")
-                                         .arg(db)}});
+            checks << makeCheck(
+                QStringLiteral("largeobject.present"), online ? Severity::Warning : Severity::Info, db,
+                {QStringLiteral("%1 large objects").arg(n)},
+                QStringLiteral("%1 large %2: copied at the full load, but logical decoding does not "
+                               "carry later changes to them.")
+                    .arg(n)
+                    .arg(plural(n, QStringLiteral("object"), QStringLiteral("objects"))),
+                {Fix{FixTarget::Manual,
+                     {},
+                     QStringLiteral("Do not create or change large objects in database \"%1\" once "
+                                    "the migration has started, or store them in bytea columns instead.")
+                         .arg(db)}});
     });
 
     // Facts for the cross-server checks: extensions, superuser-only objects, referenced roles.
     guarded(QStringLiteral("extension.target_available"), db, [&] {
-        pg::Result r = c.exec(QStringLiteral("SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql' "
-                                             "ORDER BY 1"));
+        pg::Result r =
+            c.exec(QStringLiteral("SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql' "
+                                  "ORDER BY 1"));
         for (int i = 0; i < r.rows(); ++i)
             dbFacts.extensions << std::make_pair(r.text(i, 0), r.text(i, 1));
     });
     guarded(QStringLiteral("object.superuser_only"), db, [&] {
         const QString sql =
-            QStringLiteral("SELECT 'event trigger', e.evtname, NULL, NULL, NULL FROM pg_event_trigger e WHERE ") +
+            QStringLiteral(
+                "SELECT 'event trigger', e.evtname, NULL, NULL, NULL FROM pg_event_trigger e WHERE ") +
             notExtensionMember("pg_event_trigger", "e.oid") +
-            QStringLiteral(" UNION ALL SELECT 'function', p.proname, n.nspname, pg_get_function_identity_arguments(p.oid), "
+            QStringLiteral(" UNION ALL SELECT 'function', p.proname, n.nspname, "
+                           "pg_get_function_identity_arguments(p.oid), "
                            "l.lanname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                            "JOIN pg_language l ON l.oid = p.prolang WHERE NOT l.lanpltrusted AND ") +
             QLatin1String(kUserSchemas) + QStringLiteral(" AND ") + notExtensionMember("pg_proc", "p.oid") +
@@ -539,7 +621,8 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                 o.kind = lang == u"c" ? QStringLiteral("C function")
                                       : QStringLiteral("function in untrusted language %1").arg(lang);
                 o.display = displayName(r.text(i, 2), name) + u'(' + r.text(i, 3) + u')';
-                o.dropSql = QStringLiteral("DROP FUNCTION %1(%2);").arg(qualifiedName(r.text(i, 2), name), r.text(i, 3));
+                o.dropSql = QStringLiteral("DROP FUNCTION %1(%2);")
+                                .arg(qualifiedName(r.text(i, 2), name), r.text(i, 3));
             } else {
                 o.kind = QStringLiteral("untrusted language");
                 o.display = name;
@@ -552,13 +635,21 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
         const QString user = QLatin1String(kUserSchemas);
         const QString sql =
             QStringLiteral("SELECT r.rolname, r.rolcanlogin FROM ("
-                           " SELECT c.relowner AS o FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ") + user +
-            QStringLiteral(" UNION SELECT n.nspowner FROM pg_namespace n WHERE ") + user +
-            QStringLiteral(" UNION SELECT p.proowner FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE ") + user +
-            QStringLiteral(" UNION SELECT t.typowner FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE ") + user +
+                           " SELECT c.relowner AS o FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                           "c.relnamespace WHERE ") +
+            user + QStringLiteral(" UNION SELECT n.nspowner FROM pg_namespace n WHERE ") + user +
+            QStringLiteral(" UNION SELECT p.proowner FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+                           "p.pronamespace WHERE ") +
+            user +
+            QStringLiteral(" UNION SELECT t.typowner FROM pg_type t JOIN pg_namespace n ON n.oid = "
+                           "t.typnamespace WHERE ") +
+            user +
             QStringLiteral(" UNION SELECT (aclexplode(c.relacl)).grantee FROM pg_class c JOIN pg_namespace n "
-                           "ON n.oid = c.relnamespace WHERE c.relacl IS NOT NULL AND ") + user +
-            QStringLiteral(" UNION SELECT (aclexplode(n.nspacl)).grantee FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND ") + user +
+                           "ON n.oid = c.relnamespace WHERE c.relacl IS NOT NULL AND ") +
+            user +
+            QStringLiteral(" UNION SELECT (aclexplode(n.nspacl)).grantee FROM pg_namespace n WHERE n.nspacl "
+                           "IS NOT NULL AND ") +
+            user +
             QStringLiteral(" UNION SELECT d.datdba FROM pg_database d WHERE d.datname = current_database()"
                            " UNION SELECT (aclexplode(d.datacl)).grantee FROM pg_database d "
                            "  WHERE d.datname = current_database() AND d.datacl IS NOT NULL"
@@ -592,15 +683,17 @@ void SourceProbe::checkReplicationConnection(pg::Connection &c)
         const QString addr = me.text(0, 0);
         const QString net = addr.isEmpty() ? QStringLiteral("<address of this machine>/32")
                                            : addr + (me.toInt(0, 1) == 6 ? u"/128" : u"/32");
-        checks << makeCheck(QStringLiteral("source.replication_connection"), Severity::Blocker, db, {facts.user},
-                            QStringLiteral("A logical replication connection to \"%1\" as \"%2\" fails: %3")
-                                .arg(db, facts.user, e.error().message),
-                            {Fix{FixTarget::SourceHba, {},
-                                 QStringLiteral("# logical replication matches the database name, not the keyword "
-                                                "'replication'\n%1 %2 %3 %4 scram-sha-256")
-                                     .arg(m_settings.value(QStringLiteral("ssl")) == u"on" ? QStringLiteral("hostssl")
-                                                                                           : QStringLiteral("host"),
-                                          hbaName(db), hbaName(facts.user), net)}});
+        checks << makeCheck(
+            QStringLiteral("source.replication_connection"), Severity::Blocker, db, {facts.user},
+            QStringLiteral("A logical replication connection to \"%1\" as \"%2\" fails: %3")
+                .arg(db, facts.user, e.error().message),
+            {Fix{FixTarget::SourceHba,
+                 {},
+                 QStringLiteral("# logical replication matches the database name, not the keyword "
+                                "'replication'\n%1 %2 %3 %4 scram-sha-256")
+                     .arg(m_settings.value(QStringLiteral("ssl")) == u"on" ? QStringLiteral("hostssl")
+                                                                           : QStringLiteral("host"),
+                          hbaName(db), hbaName(facts.user), net)}});
     }
 }
 

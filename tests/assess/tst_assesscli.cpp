@@ -55,7 +55,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_servers = std::make_unique<test::TwoClusters>();
-        m_servers->source.sql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE good; CREATE DATABASE keyless;"));
+        m_servers->source.sql(QStringLiteral("postgres"),
+                              QStringLiteral("CREATE DATABASE good; CREATE DATABASE keyless;"));
         m_servers->source.sql(QStringLiteral("good"), QStringLiteral("CREATE TABLE t (id int PRIMARY KEY);"));
         m_servers->source.sql(QStringLiteral("keyless"), QStringLiteral("CREATE TABLE t (id int);"));
     }
@@ -64,7 +65,10 @@ private Q_SLOTS:
     void cleanProjectExitsZeroWithJsonChecks()
     {
         QByteArray out, err;
-        QCOMPARE(runCli({writeProject(QStringLiteral("good"), QStringLiteral("good")), QStringLiteral("--json")}, &out, &err), 0);
+        QCOMPARE(
+            runCli({writeProject(QStringLiteral("good"), QStringLiteral("good")), QStringLiteral("--json")},
+                   &out, &err),
+            0);
         const QJsonObject o = QJsonDocument::fromJson(out).object();
         QCOMPARE(o.value(u"blockers").toInt(), 0);
         const QJsonArray checks = o.value(u"checks").toArray();
@@ -83,8 +87,8 @@ private Q_SLOTS:
         const QString html = m_dir.filePath(QStringLiteral("report.html"));
         const QString fix = m_dir.filePath(QStringLiteral("fix.sql"));
         QByteArray out;
-        QCOMPARE(runCli({writeProject(QStringLiteral("keyless"), QStringLiteral("keyless")), QStringLiteral("--html"),
-                         html, QStringLiteral("--fix-script"), fix},
+        QCOMPARE(runCli({writeProject(QStringLiteral("keyless"), QStringLiteral("keyless")),
+                         QStringLiteral("--html"), html, QStringLiteral("--fix-script"), fix},
                         &out),
                  3);
         QVERIFY2(out.contains("BLOCKER table.primary_key [keyless]"), out.constData());
@@ -100,8 +104,10 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exitCode");
         QTest::newRow("no file") << QStringList{} << 2;
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("x.pgferry"), QStringLiteral("--frobnicate")} << 2;
-        QTest::newRow("html without a file") << QStringList{QStringLiteral("x.pgferry"), QStringLiteral("--html")} << 2;
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("x.pgferry"), QStringLiteral("--frobnicate")} << 2;
+        QTest::newRow("html without a file")
+            << QStringList{QStringLiteral("x.pgferry"), QStringLiteral("--html")} << 2;
         QTest::newRow("missing project") << QStringList{QStringLiteral("/nonexistent/x.pgferry")} << 1;
     }
     void badInputIsAFailureOrAUsageError()

@@ -46,11 +46,13 @@ CREATE FUNCTION public.evt_fn() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGI
 CREATE EVENT TRIGGER pgferry_test_evt ON ddl_command_end EXECUTE FUNCTION public.evt_fn();
 )SQL";
 
-const assess::Check *findCheck(const assess::AssessmentReport &r, const QString &id, const QString &db = QString())
+const assess::Check *findCheck(const assess::AssessmentReport &r, const QString &id,
+                               const QString &db = QString())
 {
     const assess::Check *worst = nullptr;
     for (const assess::Check &c : r.checks) {
-        if (c.id == id && (db.isNull() || c.database == db) && (!worst || int(c.severity) > int(worst->severity)))
+        if (c.id == id && (db.isNull() || c.database == db) &&
+            (!worst || int(c.severity) > int(worst->severity)))
             worst = &c;
     }
     return worst;
@@ -60,7 +62,8 @@ QString describe(const assess::AssessmentReport &r)
 {
     QStringList lines;
     for (const assess::Check &c : r.checks)
-        lines << QStringLiteral("%1 [%2] %3: %4").arg(c.id, assess::severityName(c.severity), c.database, c.message);
+        lines << QStringLiteral("%1 [%2] %3: %4")
+                     .arg(c.id, assess::severityName(c.severity), c.database, c.message);
     return lines.join(u'\n');
 }
 
@@ -73,8 +76,8 @@ class TestAssessment : public QObject
     std::unique_ptr<test::TestCluster> m_tgt;
     std::unique_ptr<test::TestCluster> m_bad; // wal_level=replica, no slots, no senders, WAL retention capped
 
-    assess::AssessmentInput input(const test::TestCluster &src, const QStringList &dbs, Mode mode = Mode::Online,
-                                  Engine engine = Engine::Local) const
+    assess::AssessmentInput input(const test::TestCluster &src, const QStringList &dbs,
+                                  Mode mode = Mode::Online, Engine engine = Engine::Local) const
     {
         assess::AssessmentInput in;
         in.source = src.connInfo();
@@ -120,15 +123,18 @@ private Q_SLOTS:
                            QStringLiteral("max_slot_wal_keep_size = '64MB'")};
         m_bad = std::make_unique<test::TestCluster>(QStringLiteral("assess-bad"), bad);
 
-        m_src->sql(QStringLiteral("postgres"),
-                   QStringLiteral("CREATE ROLE app_owner LOGIN PASSWORD 'app-pw-1';"
-                                  "CREATE ROLE noreplic LOGIN PASSWORD 'noreplic-pw-1';"
-                                  "CREATE DATABASE clean; CREATE DATABASE shop; CREATE DATABASE \"sales;2019\";"
-                                  "CREATE DATABASE legacy TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' "
-                                  "LC_CTYPE 'C';"));
-        m_src->sql(QStringLiteral("clean"), QStringLiteral("CREATE TABLE public.t (id int PRIMARY KEY, v text);"));
+        m_src->sql(
+            QStringLiteral("postgres"),
+            QStringLiteral("CREATE ROLE app_owner LOGIN PASSWORD 'app-pw-1';"
+                           "CREATE ROLE noreplic LOGIN PASSWORD 'noreplic-pw-1';"
+                           "CREATE DATABASE clean; CREATE DATABASE shop; CREATE DATABASE \"sales;2019\";"
+                           "CREATE DATABASE legacy TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' "
+                           "LC_CTYPE 'C';"));
+        m_src->sql(QStringLiteral("clean"),
+                   QStringLiteral("CREATE TABLE public.t (id int PRIMARY KEY, v text);"));
         m_src->sql(QStringLiteral("shop"), QString::fromUtf8(kShopSql));
-        m_src->sql(QStringLiteral("sales;2019"), QStringLiteral("CREATE TABLE public.s (id int PRIMARY KEY);"));
+        m_src->sql(QStringLiteral("sales;2019"),
+                   QStringLiteral("CREATE TABLE public.s (id int PRIMARY KEY);"));
 
         m_tgt->sql(QStringLiteral("postgres"),
                    QStringLiteral("CREATE ROLE limited LOGIN PASSWORD 'limited-pw-1';"
@@ -149,16 +155,32 @@ private Q_SLOTS:
     {
         const assess::AssessmentReport r = assess::assess(input(*m_src, {QStringLiteral("clean")}));
         QVERIFY2(!r.hasBlockers(), qPrintable(describe(r)));
-        for (const char *id : {"source.connectivity", "target.connectivity", "source.version", "target.version",
-                               "source.wal_level", "source.max_replication_slots", "source.max_wal_senders",
-                               "source.replication_privilege", "source.replication_connection",
-                               "source.publication_privilege", "source.long_transactions", "source.wal_retention",
-                               "database.name", "database.encoding_collation", "table.primary_key", "table.name_case",
-                               "table.unlogged", "largeobject.present", "extension.target_available",
-                               "object.superuser_only", "role.missing_on_target", "target.database_not_empty",
+        for (const char *id : {"source.connectivity",
+                               "target.connectivity",
+                               "source.version",
+                               "target.version",
+                               "source.wal_level",
+                               "source.max_replication_slots",
+                               "source.max_wal_senders",
+                               "source.replication_privilege",
+                               "source.replication_connection",
+                               "source.publication_privilege",
+                               "source.long_transactions",
+                               "source.wal_retention",
+                               "database.name",
+                               "database.encoding_collation",
+                               "table.primary_key",
+                               "table.name_case",
+                               "table.unlogged",
+                               "largeobject.present",
+                               "extension.target_available",
+                               "object.superuser_only",
+                               "role.missing_on_target",
+                               "target.database_not_empty",
                                "target.privileges"})
             QVERIFY2(expect(r, QLatin1String(id), Severity::Pass), id);
-        QVERIFY(expect(r, QStringLiteral("source.ssl"), Severity::Warning)); // the test clusters run without SSL
+        QVERIFY(
+            expect(r, QStringLiteral("source.ssl"), Severity::Warning)); // the test clusters run without SSL
         const QJsonObject json = r.toJson();
         QCOMPARE(json.value(u"blockers").toInt(), 0);
         QVERIFY(json.value(u"checks").toArray().size() >= 20);
@@ -177,8 +199,10 @@ private Q_SLOTS:
             {"source.wal_retention", Severity::Warning, Severity::Pass, "max_slot_wal_keep_size = -1"},
         };
         for (const auto &[id, online, offline, fix] : rows) {
-            QTest::addRow("%s online", id) << QString::fromLatin1(id) << Mode::Online << online << QString::fromLatin1(fix);
-            QTest::addRow("%s offline", id) << QString::fromLatin1(id) << Mode::Offline << offline << QString::fromLatin1(fix);
+            QTest::addRow("%s online", id)
+                << QString::fromLatin1(id) << Mode::Online << online << QString::fromLatin1(fix);
+            QTest::addRow("%s offline", id)
+                << QString::fromLatin1(id) << Mode::Offline << offline << QString::fromLatin1(fix);
         }
     }
     void replicationSettingsBlockOnlyOnlineMigrations()
@@ -204,20 +228,28 @@ private Q_SLOTS:
         QTest::addColumn<Engine>("engine");
         QTest::addColumn<Severity>("severity");
         QTest::addColumn<QString>("object");
-        auto row = [](const char *name, const char *id, Mode mode, Engine engine, Severity severity, const char *object) {
-            QTest::newRow(name) << QString::fromLatin1(id) << mode << engine << severity << QString::fromLatin1(object);
+        auto row = [](const char *name, const char *id, Mode mode, Engine engine, Severity severity,
+                      const char *object) {
+            QTest::newRow(name) << QString::fromLatin1(id) << mode << engine << severity
+                                << QString::fromLatin1(object);
         };
-        row("no key online", "table.primary_key", Mode::Online, Engine::Local, Severity::Blocker, "public.nokey");
-        row("no key offline", "table.primary_key", Mode::Offline, Engine::Local, Severity::Info, "public.nokey");
-        row("case collision", "table.name_case", Mode::Online, Engine::Local, Severity::Warning, "public.Orders");
+        row("no key online", "table.primary_key", Mode::Online, Engine::Local, Severity::Blocker,
+            "public.nokey");
+        row("no key offline", "table.primary_key", Mode::Offline, Engine::Local, Severity::Info,
+            "public.nokey");
+        row("case collision", "table.name_case", Mode::Online, Engine::Local, Severity::Warning,
+            "public.Orders");
         row("unlogged", "table.unlogged", Mode::Online, Engine::Local, Severity::Warning, "public.scratch");
-        row("unlogged offline", "table.unlogged", Mode::Offline, Engine::Local, Severity::Info, "public.scratch");
-        row("large object", "largeobject.present", Mode::Online, Engine::Local, Severity::Warning, "1 large objects");
+        row("unlogged offline", "table.unlogged", Mode::Offline, Engine::Local, Severity::Info,
+            "public.scratch");
+        row("large object", "largeobject.present", Mode::Online, Engine::Local, Severity::Warning,
+            "1 large objects");
         row("non-empty target", "target.database_not_empty", Mode::Online, Engine::Local, Severity::Blocker,
             "public.existing");
-        row("missing role", "role.missing_on_target", Mode::Online, Engine::Local, Severity::Warning, "app_owner");
-        row("extension available locally", "extension.target_available", Mode::Online, Engine::Local, Severity::Pass,
-            "hstore");
+        row("missing role", "role.missing_on_target", Mode::Online, Engine::Local, Severity::Warning,
+            "app_owner");
+        row("extension available locally", "extension.target_available", Mode::Online, Engine::Local,
+            Severity::Pass, "hstore");
         row("extension not allow-listed on Azure", "extension.target_available", Mode::Online, Engine::Azure,
             Severity::Blocker, "hstore");
         row("superuser objects on a superuser target", "object.superuser_only", Mode::Online, Engine::Local,
@@ -234,7 +266,8 @@ private Q_SLOTS:
         QFETCH(Engine, engine);
         QFETCH(Severity, severity);
         QFETCH(QString, object);
-        const assess::AssessmentReport r = assess::assess(input(*m_src, {QStringLiteral("shop")}, mode, engine));
+        const assess::AssessmentReport r =
+            assess::assess(input(*m_src, {QStringLiteral("shop")}, mode, engine));
         QVERIFY(expect(r, id, severity, QString()));
         const assess::Check *c = findCheck(r, id);
         QVERIFY2(c->objects.contains(object), qPrintable(c->objects.join(u", ")));
@@ -246,7 +279,8 @@ private Q_SLOTS:
         const assess::Check *c = findCheck(r, QStringLiteral("table.primary_key"));
         QVERIFY(c);
         QCOMPARE(c->database, QStringLiteral("shop"));
-        QVERIFY2(c->remediation.contains(u"ALTER TABLE \"public\".\"uniq\" REPLICA IDENTITY USING INDEX \"uniq_a\";"),
+        QVERIFY2(c->remediation.contains(
+                     u"ALTER TABLE \"public\".\"uniq\" REPLICA IDENTITY USING INDEX \"uniq_a\";"),
                  qPrintable(c->remediation));
         QVERIFY(c->remediation.contains(u"ALTER TABLE \"public\".\"nokey\" REPLICA IDENTITY FULL;"));
         QVERIFY(c->remediation.contains(u"ALTER TABLE \"public\".\"we\"\"ird\" REPLICA IDENTITY FULL;"));
@@ -261,9 +295,10 @@ private Q_SLOTS:
         m_src->sql(QStringLiteral("shop"), sql + u'\n');
         const assess::AssessmentReport after = assess::assess(input(*m_src, {QStringLiteral("shop")}));
         QVERIFY(expect(after, QStringLiteral("table.primary_key"), Severity::Pass));
-        m_src->sql(QStringLiteral("shop"), QStringLiteral("ALTER TABLE public.nokey REPLICA IDENTITY DEFAULT;"
-                                                          "ALTER TABLE public.uniq REPLICA IDENTITY DEFAULT;"
-                                                          "ALTER TABLE public.\"we\"\"ird\" REPLICA IDENTITY DEFAULT;"));
+        m_src->sql(QStringLiteral("shop"),
+                   QStringLiteral("ALTER TABLE public.nokey REPLICA IDENTITY DEFAULT;"
+                                  "ALTER TABLE public.uniq REPLICA IDENTITY DEFAULT;"
+                                  "ALTER TABLE public.\"we\"\"ird\" REPLICA IDENTITY DEFAULT;"));
     }
 
     void caseCollisionRemediationRenamesTheMixedCaseName()
@@ -298,7 +333,8 @@ private Q_SLOTS:
         in.createRoles = false;
         const assess::AssessmentReport r = assess::assess(in);
         QVERIFY(expect(r, QStringLiteral("role.missing_on_target"), Severity::Blocker));
-        QVERIFY(findCheck(r, QStringLiteral("role.missing_on_target"))->remediation.contains(u"CREATE ROLE \"app_owner\" LOGIN;"));
+        QVERIFY(findCheck(r, QStringLiteral("role.missing_on_target"))
+                    ->remediation.contains(u"CREATE ROLE \"app_owner\" LOGIN;"));
     }
 
     void loginWithoutReplicationIsBlocked()
@@ -332,7 +368,8 @@ private Q_SLOTS:
     {
         QFETCH(Engine, engine);
         QFETCH(Severity, severity);
-        const assess::AssessmentReport r = assess::assess(input(*m_src, {QStringLiteral("clean")}, Mode::Online, engine));
+        const assess::AssessmentReport r =
+            assess::assess(input(*m_src, {QStringLiteral("clean")}, Mode::Online, engine));
         QVERIFY(expect(r, QStringLiteral("source.ssl"), severity));
         const assess::Check *c = findCheck(r, QStringLiteral("source.ssl"));
         QVERIFY(c->remediation.contains(u"ssl = on"));
@@ -345,9 +382,10 @@ private Q_SLOTS:
         const QString data = m_bad->cluster().dataDir();
         QProcess openssl;
         openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-x509"), QStringLiteral("-days"),
-                       QStringLiteral("2"), QStringLiteral("-nodes"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-                       QStringLiteral("-out"), data + QStringLiteral("/server.crt"), QStringLiteral("-keyout"),
+                      {QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-x509"),
+                       QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-nodes"),
+                       QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-out"),
+                       data + QStringLiteral("/server.crt"), QStringLiteral("-keyout"),
                        data + QStringLiteral("/server.key")});
         QVERIFY(openssl.waitForFinished(60000));
         QCOMPARE(openssl.exitCode(), 0);
@@ -356,9 +394,12 @@ private Q_SLOTS:
             const passwd *pw = ::getpwnam("postgres");
             QVERIFY(pw);
             for (const char *f : {"/server.crt", "/server.key"})
-                QCOMPARE(::chown(QFile::encodeName(data + QLatin1String(f)).constData(), pw->pw_uid, pw->pw_gid), 0);
+                QCOMPARE(
+                    ::chown(QFile::encodeName(data + QLatin1String(f)).constData(), pw->pw_uid, pw->pw_gid),
+                    0);
         }
-        m_bad->cluster().configure({QStringLiteral("ssl = on"), QStringLiteral("ssl_min_protocol_version = 'TLSv1'")});
+        m_bad->cluster().configure(
+            {QStringLiteral("ssl = on"), QStringLiteral("ssl_min_protocol_version = 'TLSv1'")});
         assess::AssessmentReport r = assess::assess(input(*m_bad, {QStringLiteral("postgres")}));
         QVERIFY(expect(r, QStringLiteral("source.ssl"), Severity::Warning));
         QVERIFY(findCheck(r, QStringLiteral("source.ssl"))->objects.contains(u"TLSv1"));
@@ -393,7 +434,8 @@ private Q_SLOTS:
         const assess::AssessmentReport r = assess::assess(input(*m_src, {QStringLiteral("legacy")}));
         QVERIFY(expect(r, QStringLiteral("database.encoding_collation"), Severity::Blocker));
         QVERIFY(findCheck(r, QStringLiteral("database.encoding_collation"))
-                    ->remediation.contains(u"CREATE DATABASE \"legacy\" TEMPLATE template0 ENCODING 'SQL_ASCII'"));
+                    ->remediation.contains(
+                        u"CREATE DATABASE \"legacy\" TEMPLATE template0 ENCODING 'SQL_ASCII'"));
     }
 
     void targetUserWithoutCreatedbIsBlocked()
@@ -416,8 +458,9 @@ private Q_SLOTS:
         in.longTransactionAge = 0s;
         const assess::AssessmentReport r = assess::assess(in);
         QVERIFY(expect(r, QStringLiteral("source.long_transactions"), Severity::Warning));
-        QVERIFY(findCheck(r, QStringLiteral("source.long_transactions"))
-                    ->remediation.contains(QStringLiteral("pg_terminate_backend(%1)").arg(holder.backendPid())));
+        QVERIFY(
+            findCheck(r, QStringLiteral("source.long_transactions"))
+                ->remediation.contains(QStringLiteral("pg_terminate_backend(%1)").arg(holder.backendPid())));
         holder.exec(QStringLiteral("ROLLBACK"));
     }
 
@@ -475,7 +518,8 @@ private Q_SLOTS:
     void missingSourceDatabaseIsABlocker()
     {
         const assess::AssessmentReport r = assess::assess(input(*m_src, {QStringLiteral("no_such_db")}));
-        const assess::Check *c = findCheck(r, QStringLiteral("source.connectivity"), QStringLiteral("no_such_db"));
+        const assess::Check *c =
+            findCheck(r, QStringLiteral("source.connectivity"), QStringLiteral("no_such_db"));
         QVERIFY(c);
         QCOMPARE(c->severity, Severity::Blocker);
         QVERIFY(expect(r, QStringLiteral("source.wal_level"), Severity::Pass));

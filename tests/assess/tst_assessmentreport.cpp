@@ -9,7 +9,8 @@ using namespace pgferry::assess;
 
 namespace {
 
-Check check(const QString &id, Severity s, const QString &db, const QList<Fix> &fixes, const QStringList &objects = {})
+Check check(const QString &id, Severity s, const QString &db, const QList<Fix> &fixes,
+            const QStringList &objects = {})
 {
     Check c;
     c.id = id;
@@ -31,7 +32,9 @@ AssessmentReport sample()
                            QStringLiteral("ALTER TABLE \"public\".\"t\" REPLICA IDENTITY FULL;")}},
                       {QStringLiteral("public.t")})
              << check(QStringLiteral("source.ssl"), Severity::Warning, {},
-                      {Fix{FixTarget::SourceHba, {}, QStringLiteral("hostssl all \"u\" 10.0.0.1/32 scram-sha-256")}})
+                      {Fix{FixTarget::SourceHba,
+                           {},
+                           QStringLiteral("hostssl all \"u\" 10.0.0.1/32 scram-sha-256")}})
              << check(QStringLiteral("role.missing_on_target"), Severity::Info, {},
                       {Fix{FixTarget::TargetSql, {}, QStringLiteral("CREATE ROLE \"app\";")}})
              << check(QStringLiteral("source.version"), Severity::Pass, {}, {});
