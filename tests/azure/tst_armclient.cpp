@@ -290,11 +290,17 @@ private Q_SLOTS:
             r.delayMs = 30000;
             return r;
         });
+        m_fake->on("GET", QStringLiteral("/subscriptions/s1/providers/Microsoft.DBforPostgreSQL/flexibleServers"), [](const FakeRequest &) {
+            FakeResponse r = FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()}});
+            r.delayMs = 30000;
+            return r;
+        });
         ArmCall *a = m_client->start(api::listSubscriptions());
         ArmCall *b = m_client->start(api::listServers(QStringLiteral("s1")));
         QSignalSpy doneA(a, &ArmCall::finished);
         QSignalSpy doneB(b, &ArmCall::finished);
         QTRY_COMPARE(m_fake->count("GET", QStringLiteral("/subscriptions")), 1);
+        QTRY_COMPARE(m_fake->count("GET", QStringLiteral("/subscriptions/s1/providers/Microsoft.DBforPostgreSQL/flexibleServers")), 1);
         QCOMPARE(m_client->callsInFlight(), 2);
         m_client->cancelAll();
         QTRY_COMPARE(doneA.size(), 1);
