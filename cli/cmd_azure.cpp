@@ -147,6 +147,10 @@ public:
     {
         QString why;
         std::optional<Cloud> c;
+        if (!opt.cloudConfig.isEmpty() && !opt.cloudName.isEmpty()) {
+            ctx.err << "pgferry-cli azure: give either --cloud or --cloud-config, not both\n";
+            return Usage;
+        }
         if (!opt.cloudConfig.isEmpty()) {
             c = Cloud::fromFile(opt.cloudConfig, &why);
         } else {

@@ -165,7 +165,7 @@ QString ArmError::userMessage() const
         s += QStringLiteral(" [") + details.join(QStringLiteral("; ")) + u']';
     const QString r = remedy();
     if (!r.isEmpty())
-        s += QStringLiteral(". ") + r;
+        s += (s.endsWith(u'.') ? QStringLiteral(" ") : QStringLiteral(". ")) + r;
     if (!requestId.isEmpty())
         s += QStringLiteral(" (request id %1)").arg(requestId);
     return s;
