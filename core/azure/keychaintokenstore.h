@@ -1,5 +1,5 @@
-// Azure tokens in the OS keychain through QtKeychain (service "pgferry", keys "azure/<tenant>").
-// Each call waits for the keychain in a local event loop (bounded), so the GUI keeps painting.
+// Azure sign-ins in the OS keychain (service "pgferry", keys "azure/<tenant>"), through
+// project::SecretStore, which runs QtKeychain with a bounded local event loop.
 #pragma once
 
 #include "azure/tokenstore.h"
@@ -9,16 +9,11 @@ namespace pgferry::azure {
 class KeychainTokenStore : public TokenStore
 {
 public:
-    explicit KeychainTokenStore(QString service = QStringLiteral("pgferry"), int timeoutMs = 15000);
     std::optional<QByteArray> read(const QString &key, QString *error) override;
     bool write(const QString &key, const QByteArray &data, QString *error) override;
     bool remove(const QString &key, QString *error) override;
 
     static QString keyForTenant(const QString &tenant) { return QStringLiteral("azure/") + tenant; }
-
-private:
-    QString m_service;
-    int m_timeoutMs;
 };
 
 } // namespace pgferry::azure

@@ -3,6 +3,7 @@
 #include "azure/armclient.h"
 #include "azure/credential.h"
 #include "azure/keychaintokenstore.h"
+#include "project/secretstore.h"
 
 #include <QProcessEnvironment>
 
@@ -88,13 +89,22 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
             *error = why;
         return nullptr;
     }
-    const QString sourcePassword = env.value(QStringLiteral("PGFERRY_SOURCE_PASSWORD"));
-    const QString targetPassword = env.value(QStringLiteral("PGFERRY_TARGET_PASSWORD"));
-    if (sourcePassword.isEmpty() || targetPassword.isEmpty()) {
-        if (error)
-            *error = QStringLiteral("Azure's migration service needs both server passwords; set PGFERRY_SOURCE_PASSWORD and PGFERRY_TARGET_PASSWORD");
-        return nullptr;
+    // The service connects to both servers itself, so it needs both passwords (a passfile cannot help).
+    QString passwords[2];
+    for (const project::Role role : {project::Role::Source, project::Role::Target}) {
+        QString keychainWhy;
+        const auto pw = project::SecretStore::password(project, role, &keychainWhy);
+        if (!pw || pw->isEmpty()) {
+            if (error)
+                *error = QStringLiteral("Azure's migration service needs the %1 password: set %2 or store it in the keychain%3")
+                             .arg(project::roleName(role), project::SecretStore::environmentVariable(role),
+                                  keychainWhy.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(keychainWhy));
+            return nullptr;
+        }
+        passwords[role == project::Role::Source ? 0 : 1] = *pw;
     }
+    const QString &sourcePassword = passwords[0];
+    const QString &targetPassword = passwords[1];
     auto client = std::make_unique<ArmClient>(*cloud, cred.get());
     auto eng = std::make_unique<ManagedEngine>(project, sourcePassword, targetPassword, client.get());
     eng->adopt(std::move(cred), std::move(client), std::move(store));
