@@ -464,6 +464,20 @@ void LocalEngine::Run::migrate(Until until)
     if (online) {
         if (!j.done(db.name, QStringLiteral("slot"))) {
             const QList<load::SourceTable> current = load::readTables(snapshotHolder, db);
+            // A published table without a replica identity makes the source's own UPDATE and
+            // DELETE fail: refuse before touching anything.
+            QStringList noIdentity;
+            for (const load::SourceTable &t : current)
+                if (!t.unlogged && (t.replicaIdentity == 'n' || (t.replicaIdentity == 'd' && !t.hasPrimaryKey)))
+                    noIdentity << t.qualifiedName();
+            if (!noIdentity.isEmpty())
+                throw std::runtime_error(
+                    QStringLiteral("online migration needs a primary key or a replica identity on every table; these have "
+                                   "neither: %1. Add a primary key, or run ALTER TABLE ... REPLICA IDENTITY FULL (or USING "
+                                   "INDEX on a unique, not-null index), or migrate offline. `pgferry-cli assess` prints "
+                                   "the exact statements.")
+                        .arg(noIdentity.mid(0, 10).join(QStringLiteral(", ")))
+                        .toStdString());
             if (plugin == u"pgoutput") {
                 // The publication must exist before the slot: decoding looks it up as of each change.
                 snapshotHolder.exec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + snapshotHolder.quoteIdent(name));

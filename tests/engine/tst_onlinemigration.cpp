@@ -178,6 +178,32 @@ private Q_SLOTS:
                  s.exec(QStringLiteral("SELECT count(*) FROM rental_log")).toInt(0, 0));
         QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0) >= 3);
     }
+
+    void refusesATableWithoutIdentityAndLeavesTheSourceAlone()
+    {
+        const QString db = QStringLiteral("nokey");
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(db, QStringLiteral("CREATE TABLE keyed (id int PRIMARY KEY); CREATE TABLE loose (v text);"
+                                              "INSERT INTO loose VALUES ('a');"));
+        QTemporaryDir state;
+        engine::LocalEngineConfig c;
+        c.project.mode = project::Mode::Online;
+        c.project.databases.append({db, {}, {}, {}});
+        c.source = m_pair->source.connInfo();
+        c.target = m_pair->target.connInfo();
+        c.stateDir = state.path();
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        QVERIFY(done.wait(120000));
+        QVERIFY(!done.first().first().toBool());
+        const QString err = e.status().errors.join(u' ');
+        QVERIFY2(err.contains(u"public.loose") && err.contains(u"REPLICA IDENTITY"), qPrintable(err));
+        pg::Connection s = m_pair->source.connect(db);
+        QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots")).toInt(0, 0), 0);
+        QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
+        s.exec(QStringLiteral("UPDATE loose SET v = 'b'")); // the source's own writes still work
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOnlineMigration)
