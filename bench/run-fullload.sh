@@ -106,7 +106,7 @@ run_tool() {
         PGFERRY_NOTE="\`pgferry-cli project new\` failed: $(tail -1 "$BENCH_DIR/logs/$label-project.log")"
         return 0
       fi
-      timed "$label" "$PGFERRY_CLI" run "$project" --until done --json
+      timed "$label" "$PGFERRY_CLI" run "$project" --until "done" --json
       if [ "$TIMED_RC" -ne 0 ]; then
         SKIPPED[pgferry]=1
         PGFERRY_NOTE="\`pgferry-cli run --until done\` exited with $TIMED_RC: $(tail -1 "$BENCH_DIR/logs/$label.log" | cut -c1-300)"
