@@ -15,7 +15,7 @@ Usage:
   pgferry-cli project new -o FILE --name NAME --source URI --target URI
                           [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N] [--engine local|azure]
   pgferry-cli project check FILE                        validate a project file
-  pgferry-cli assess FILE [--json]
+  pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]
   pgferry-cli run FILE [--until ready|done] [--json]    default: load, then keep streaming until cutover
   pgferry-cli status FILE [--json]                      includes "state" and "ready_for_cutover"
   pgferry-cli cutover FILE [--yes] [--json]
@@ -23,6 +23,7 @@ Usage:
   pgferry-cli report FILE --format html|json -o OUT
   pgferry-cli azure login|subscriptions|servers|create-server|firewall-allow|replica|lock|restore ...
 
+In --database, write a ':' inside a name as '\:' (see `pgferry-cli project --help`).
 URIs are libpq URIs without passwords. Passwords come from the OS keychain, from
 PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD, or from libpq's passfile.
 

@@ -258,6 +258,8 @@ Connection Connection::open(const ConnInfo &info, const ConnectOptions &options)
         }
         st = PQconnectPoll(c.m_conn);
     }
+    // Server notices ("relation already exists, skipping") are not for our stderr.
+    PQsetNoticeProcessor(c.m_conn, [](void *, const char *) {}, nullptr);
     // Blocking mode for COPY IN puts; results are still read with the async API.
     PQsetnonblocking(c.m_conn, 0);
     c.m_canceller = Canceller(c.m_conn);
@@ -321,7 +323,7 @@ void Connection::raise(const Error &e)
     throw Exception(e);
 }
 
-void Connection::waitSocket(bool forWrite, Clock::time_point deadline)
+void Connection::waitSocket(bool forWrite, Clock::time_point deadline, bool cancelOnDeadline)
 {
     bool cancelSent = false;
     while (true) {
@@ -333,7 +335,8 @@ void Connection::waitSocket(bool forWrite, Clock::time_point deadline)
         if (deadline != Clock::time_point{}) {
             const auto now = Clock::now();
             if (now >= deadline) {
-                m_canceller.cancel();
+                if (cancelOnDeadline)
+                    m_canceller.cancel();
                 Error e = Error::client(ErrorCategory::Timeout, QStringLiteral("statement timed out"));
                 // Drain so that the connection stays usable when possible.
                 PQconsumeInput(m_conn);
@@ -404,6 +407,30 @@ Result Connection::exec(const QString &sql, const Params &params)
                                nullptr, 0);
     }
     if (!ok)
+        throw Exception(connectionError());
+    return collect(QString());
+}
+
+void Connection::prepare(const QByteArray &name, const QString &sql, const std::vector<quint32> &paramTypes)
+{
+    if (!m_conn)
+        throw Exception(Error::client(ErrorCategory::Protocol, QStringLiteral("not connected")));
+    const QByteArray q = sql.toUtf8();
+    std::vector<Oid> types(paramTypes.begin(), paramTypes.end());
+    if (!PQsendPrepare(m_conn, name.constData(), q.constData(), int(types.size()), types.empty() ? nullptr : types.data()))
+        throw Exception(connectionError());
+    collect(QString());
+}
+
+Result Connection::execPrepared(const QByteArray &name, const Params &params)
+{
+    if (!m_conn)
+        throw Exception(Error::client(ErrorCategory::Protocol, QStringLiteral("not connected")));
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const Param &p : params)
+        values.push_back(p.isNull() ? nullptr : p.value().constData());
+    if (!PQsendQueryPrepared(m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0))
         throw Exception(connectionError());
     return collect(QString());
 }

@@ -122,6 +122,11 @@ public:
     // Same, returning the error instead of throwing.
     std::optional<Error> tryExec(const QString &sql, const Params &params = {}, Result *out = nullptr);
 
+    // Server-side prepared statements (extended protocol). paramTypes are type oids, 0 lets the
+    // server infer the type. A statement lives as long as the session.
+    void prepare(const QByteArray &name, const QString &sql, const std::vector<quint32> &paramTypes);
+    Result execPrepared(const QByteArray &name, const Params &params);
+
     QString quoteIdent(const QString &name) const;
     QString quoteLiteral(const QString &value) const;
     // "schema"."name", each part quoted.
@@ -140,7 +145,9 @@ public:
     // Raw access for the other classes of core/pg (replication, pipeline); not for other layers.
     pg_conn *raw() const { return m_conn; }
     // Waits until the socket is readable (or writable), honouring the cancel flag and deadline.
-    void waitSocket(bool forWrite, std::chrono::steady_clock::time_point deadline);
+    // With cancelOnDeadline false, an elapsed deadline only throws Timeout (a poll, not a stuck
+    // statement) and the server is left alone.
+    void waitSocket(bool forWrite, std::chrono::steady_clock::time_point deadline, bool cancelOnDeadline = true);
     Error connectionError(const QString &context = {}) const;
     Error resultError(pg_result *r, const QString &context = {}) const;
     [[noreturn]] void raise(const Error &e);

@@ -1,0 +1,1034 @@
+#include "engine/localengine.h"
+
+#include "cdc/applier.h"
+#include "cutover/verify.h"
+#include "engine/changestream.h"
+#include "pg/replication.h"
+#include "load/catalog.h"
+#include "load/copier.h"
+#include "load/objects.h"
+#include "pg/connection.h"
+#include "schema/pgtools.h"
+#include "schema/roles.h"
+#include "schema/schemamigrator.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSaveFile>
+#include <QSet>
+#include <QThread>
+#include <deque>
+#include <stdexcept>
+
+namespace pgferry::engine {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+QString errorText(const std::exception &e)
+{
+    return QString::fromUtf8(e.what());
+}
+
+void writeJsonFile(const QString &path, const QJsonObject &o)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return;
+    f.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    f.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    f.commit();
+}
+
+// Bounded exponential backoff with jitter for retryable errors.
+void backoff(int attempt, const std::atomic_bool &stop)
+{
+    const int base = std::min(30000, 500 * (1 << std::min(attempt, 6)));
+    const int ms = base / 2 + int(QRandomGenerator::global()->bounded(base / 2 + 1));
+    for (int waited = 0; waited < ms && !stop.load(); waited += 100)
+        QThread::msleep(100);
+}
+
+struct StopRequested : std::exception
+{
+    const char *what() const noexcept override { return "stopped"; }
+};
+
+// Online with Until::Ready: the database is ready for cutover and the run ends here.
+struct ReadyReached : std::exception
+{
+    const char *what() const noexcept override { return "ready"; }
+};
+
+} // namespace
+
+// ------------------------------------------------------------------ one database's migration
+
+class LocalEngine::Run
+{
+public:
+    Run(LocalEngine &engine, int dbIndex)
+        : e(engine), db(engine.m_config.project.databases[dbIndex]), index(dbIndex),
+          jobs(std::max(1, engine.m_config.project.settings.jobs))
+    {
+    }
+
+    void migrate(Until until);
+
+private:
+    void checkStop() const
+    {
+        if (e.m_stop.load())
+            throw StopRequested();
+    }
+    pg::Connection connectSource(const QString &dbname)
+    {
+        pg::Connection c = pg::Connection::open(e.m_config.source.withDatabase(dbname), {.timeout = 15s, .cancel = &e.m_stop});
+        c.setCancelFlag(&e.m_stop);
+        return c;
+    }
+    pg::Connection connectTarget(const QString &dbname)
+    {
+        pg::Connection c = pg::Connection::open(e.m_config.target.withDatabase(dbname), {.timeout = 15s, .cancel = &e.m_stop});
+        c.setCancelFlag(&e.m_stop);
+        return c;
+    }
+    void setPhase(DatabasePhase p)
+    {
+        QMutexLocker l(&e.m_mutex);
+        e.m_status.databases[index].phase = p;
+        ++e.m_version;
+    }
+    void log(const QString &line)
+    {
+        const QString stamped = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + db.name + QStringLiteral(": ") + line;
+        QMutexLocker l(&e.m_mutex);
+        e.m_status.log.append(stamped);
+        while (e.m_status.log.size() > 200)
+            e.m_status.log.removeFirst();
+        ++e.m_version;
+    }
+    void saveJournal()
+    {
+        QString err;
+        if (!e.m_journal.save(&err))
+            throw std::runtime_error(err.toStdString());
+    }
+    void prepareTargetDatabase(const pg::Connection &source);
+    void loadTables(const QString &snapshot, int sourceVersion, int targetVersion);
+    void verify();
+    QString objectName() const;
+    void waitForCutoverOrReady(Until until, ChangeStream &stream);
+    void writeReport();
+
+    LocalEngine &e;
+    const project::DatabaseSelection db;
+    const int index;
+    const int jobs;
+    QList<load::SourceTable> tables;
+    QJsonObject report;
+};
+
+void LocalEngine::Run::prepareTargetDatabase(const pg::Connection &source)
+{
+    Q_UNUSED(source);
+    const QString tname = db.effectiveTarget();
+    pg::Connection admin = connectTarget(e.m_config.target.database);
+    pg::Result exists = admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname});
+    if (exists.rows() == 0) {
+        pg::Connection src = connectSource(db.name);
+        pg::Result enc = src.exec(QStringLiteral(
+            "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = current_database()"));
+        const QString sql = QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING %2")
+                                .arg(admin.quoteIdent(tname), admin.quoteLiteral(enc.text(0, 0)));
+        // Same collation when the target has it; otherwise the target's default, with a note.
+        if (auto err = admin.tryExec(sql + QStringLiteral(" LC_COLLATE %1 LC_CTYPE %2")
+                                               .arg(admin.quoteLiteral(enc.text(0, 1)), admin.quoteLiteral(enc.text(0, 2))))) {
+            admin.exec(sql);
+            log(QStringLiteral("collation %1 is not available on the target; the database uses the target's default")
+                    .arg(enc.text(0, 1)));
+        }
+        log(QStringLiteral("created target database %1").arg(tname));
+    } else if (!e.m_journal.done(db.name, QStringLiteral("prepared"))) {
+        pg::Connection t = connectTarget(tname);
+        pg::Result n = t.exec(QStringLiteral(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p') "
+            "AND n.nspname NOT IN ('pg_catalog','information_schema','_pgferry') AND n.nspname !~ '^pg_'"));
+        if (n.toInt(0, 0) > 0 && !e.m_config.project.settings.schema.overwrite)
+            throw std::runtime_error(QStringLiteral("the target database %1 already holds %2 tables; choose another "
+                                                    "target name, empty it, or set the overwrite option")
+                                         .arg(tname)
+                                         .arg(n.toInt(0, 0))
+                                         .toStdString());
+    }
+}
+
+void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, int targetVersion)
+{
+    const QString tname = db.effectiveTarget();
+    const auto &settings = e.m_config.project.settings;
+    const QList<load::LoadUnit> units = load::planUnits(tables, settings.splitThresholdBytes, jobs);
+
+    QSet<QString> done;
+    {
+        pg::Connection t = connectTarget(tname);
+        load::createUnitTable(t);
+        done = load::committedUnits(t);
+    }
+    {
+        QMutexLocker l(&e.m_mutex);
+        DatabaseStatus &ds = e.m_status.databases[index];
+        for (const load::LoadUnit &u : units) {
+            TableStatus &ts = ds.tables[u.table];
+            ts.rangesTotal = u.ranges;
+            if (done.contains(u.key(tables[u.table]))) {
+                ++ts.rangesDone;
+                ts.rowsCopied += ts.rowsEstimated / std::max(1, u.ranges);
+                ts.bytesCopied += ts.bytesEstimated / std::max(1, u.ranges);
+            }
+        }
+        for (TableStatus &ts : ds.tables)
+            if (ts.rangesDone >= ts.rangesTotal)
+                ts.state = TableState::Loaded;
+        ++e.m_version;
+    }
+
+    std::deque<load::LoadUnit> queue;
+    for (const load::LoadUnit &u : units)
+        if (!done.contains(u.key(tables[u.table])))
+            queue.push_back(u);
+    if (queue.empty())
+        return;
+    log(QStringLiteral("loading %1 units of %2 tables with %3 workers").arg(queue.size()).arg(tables.size()).arg(jobs));
+
+    QMutex qm;
+    QStringList failures;
+    load::CopyOptions copyOptions;
+    copyOptions.binary = sourceVersion / 10000 == targetVersion / 10000;
+    copyOptions.sourceMajor = sourceVersion / 10000;
+
+    auto worker = [&]() {
+        pg::Connection src, dst;
+        auto connect = [&]() {
+            src = connectSource(db.name);
+            load::importSnapshot(src, snapshot);
+            dst = connectTarget(tname);
+            load::prepareTargetSession(dst);
+        };
+        while (!e.m_stop.load()) {
+            load::LoadUnit unit;
+            {
+                QMutexLocker l(&qm);
+                if (queue.empty())
+                    return;
+                unit = queue.front();
+                queue.pop_front();
+            }
+            const load::SourceTable &table = tables[unit.table];
+            {
+                QMutexLocker l(&e.m_mutex);
+                TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                if (ts.state == TableState::Queued)
+                    ts.state = TableState::Loading;
+                ++e.m_version;
+            }
+            QElapsedTimer timer;
+            timer.start();
+            for (int attempt = 0;; ++attempt) {
+                qint64 rowsSoFar = 0, bytesSoFar = 0;
+                try {
+                    if (!src.isOpen() || !dst.isOpen())
+                        connect();
+                    const load::CopyResult res = load::copyUnit(src, dst, table, unit, copyOptions, [&](qint64 rows, qint64 bytes) {
+                        rowsSoFar += rows;
+                        bytesSoFar += bytes;
+                        QMutexLocker l(&e.m_mutex);
+                        TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                        ts.rowsCopied += rows;
+                        ts.bytesCopied += bytes;
+                        ++e.m_version;
+                    });
+                    QMutexLocker l(&e.m_mutex);
+                    TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                    ts.rowsCopied += res.rows - rowsSoFar; // the server's own count is the truth
+                    ++ts.rangesDone;
+                    ts.durationSeconds += timer.elapsed() / 1000.0;
+                    if (ts.rangesDone >= ts.rangesTotal)
+                        ts.state = TableState::Loaded;
+                    ++e.m_version;
+                    break;
+                } catch (const pg::Exception &ex) {
+                    {
+                        // What this attempt counted is rolled back on the target: uncount it.
+                        QMutexLocker l(&e.m_mutex);
+                        TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                        ts.rowsCopied -= rowsSoFar;
+                        ts.bytesCopied -= bytesSoFar;
+                    }
+                    if (e.m_stop.load())
+                        return;
+                    const pg::Error &err = ex.error();
+                    if (err.breaksConnection()) {
+                        src.close();
+                        dst.close();
+                    }
+                    if (err.retryable() && attempt < 6) {
+                        log(QStringLiteral("table %1: %2; retrying (attempt %3)").arg(table.qualifiedName(), err.toString()).arg(attempt + 2));
+                        // A new snapshot cannot replace the exported one; a broken source connection
+                        // re-imports it, which works while the exporting session lives.
+                        backoff(attempt, e.m_stop);
+                        continue;
+                    }
+                    const QString msg = QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), err.toString());
+                    QMutexLocker l(&e.m_mutex);
+                    TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                    ts.state = TableState::Failed;
+                    ts.error = err.toString();
+                    e.m_status.errors.append(msg);
+                    ++e.m_version;
+                    QMutexLocker lq(&qm);
+                    failures << msg;
+                    if (!src.isOpen() || src.exec(QStringLiteral("SELECT 1")).rows() != 1)
+                        src.close();
+                    break;
+                } catch (const std::exception &ex) {
+                    QMutexLocker lq(&qm);
+                    failures << QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), errorText(ex));
+                    break;
+                }
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < jobs; ++i)
+        threads.emplace_back(worker);
+    for (auto &t : threads)
+        t.join();
+    checkStop();
+    if (!failures.isEmpty())
+        throw std::runtime_error(QStringLiteral("%1 of %2 load units failed; the others are kept and a rerun loads only "
+                                                "what is missing. First: %3")
+                                     .arg(failures.size())
+                                     .arg(units.size())
+                                     .arg(failures.first())
+                                     .toStdString());
+}
+
+void LocalEngine::Run::verify()
+{
+    QList<cutover::TableRef> refs;
+    for (const load::SourceTable &t : tables) {
+        cutover::TableRef r{t.schema, t.name, {}};
+        for (const auto &c : t.columns)
+            r.columns << c.name;
+        refs << r;
+    }
+    const auto results = cutover::verifyTables(e.m_config.source.withDatabase(db.name),
+                                               e.m_config.target.withDatabase(db.effectiveTarget()), refs, jobs, &e.m_stop);
+    checkStop();
+    QJsonArray arr;
+    QStringList mismatches;
+    for (const auto &v : results) {
+        arr.append(v.toJson());
+        if (!v.matches())
+            mismatches << QStringLiteral("%1.%2 (source %3 rows, target %4 rows%5)")
+                              .arg(v.schema, v.name)
+                              .arg(v.source.rows)
+                              .arg(v.target.rows)
+                              .arg(v.error.isEmpty() ? QString() : QStringLiteral(", ") + v.error);
+    }
+    report.insert(QStringLiteral("verification"), arr);
+    if (!mismatches.isEmpty())
+        throw std::runtime_error(QStringLiteral("verification found %1 tables that differ: %2")
+                                     .arg(mismatches.size())
+                                     .arg(mismatches.mid(0, 5).join(QStringLiteral("; ")))
+                                     .toStdString());
+    log(QStringLiteral("verified %1 tables: row counts and checksums match").arg(results.size()));
+}
+
+QString LocalEngine::Run::objectName() const
+{
+    // Slot, publication and origin names: a-z, 0-9, _ only, unique per project and database.
+    QString id = e.m_config.project.id;
+    id.remove(u'-');
+    return QStringLiteral("pgferry_%1_%2").arg(id.left(12).toLower()).arg(index);
+}
+
+void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
+{
+    const auto &settings = e.m_config.project.settings;
+    setPhase(DatabasePhase::Streaming);
+    log(QStringLiteral("streaming changes"));
+    QString lastError;
+    while (true) {
+        const StreamStats s = stream.stats();
+        if (s.lastError != lastError) {
+            lastError = s.lastError;
+            if (!lastError.isEmpty())
+                log(lastError + QStringLiteral(" (retrying)"));
+        }
+        if (!s.fatalError.isEmpty())
+            throw std::runtime_error(s.fatalError.toStdString());
+        const qint64 lagBytes = s.pending() > 0 ? qint64(std::max<pg::Lsn>(s.durable, s.received) - std::min(s.applied, s.durable))
+                                                : qint64(s.serverWal > s.sentPtr ? s.serverWal - s.sentPtr : 0);
+        const double lagSeconds = s.pending() > 0 && s.lastAppliedCommitMicros > 0
+                                      ? std::max(0.0, (pg::pgEpochMicrosNow() - s.lastAppliedCommitMicros) / 1e6)
+                                      : 0.0;
+        QString reason;
+        if (!s.receiving)
+            reason = QStringLiteral("not connected to the source slot") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+        else if (!s.applying)
+            reason = QStringLiteral("not applying on the target") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+        else if (lagBytes > settings.cutover.maxLagBytesForReady)
+            reason = QStringLiteral("replication lag %1 bytes is above %2").arg(lagBytes).arg(settings.cutover.maxLagBytesForReady);
+        {
+            QMutexLocker l(&e.m_mutex);
+            DatabaseStatus &ds = e.m_status.databases[index];
+            ds.pendingChanges = s.pending();
+            ds.lagBytes = std::max<qint64>(0, lagBytes);
+            ds.lagSeconds = lagSeconds;
+            ds.spoolBytes = s.spoolBytes;
+            ds.readyForCutover = reason.isEmpty();
+            ds.notReadyReason = reason;
+            ds.inserts = ds.updates = ds.deletes = 0;
+            for (TableStatus &t : ds.tables) {
+                const auto c = s.counters.value(t.schema + u'.' + t.name);
+                t.inserts = c.inserts;
+                t.updates = c.updates;
+                t.deletes = c.deletes;
+                ds.inserts += c.inserts;
+                ds.updates += c.updates;
+                ds.deletes += c.deletes;
+            }
+            ++e.m_version;
+        }
+        if (until == Until::Ready && reason.isEmpty())
+            return;
+        if (e.m_cutover.load() && reason.isEmpty())
+            return;
+        checkStop();
+        QThread::msleep(250);
+    }
+}
+
+void LocalEngine::Run::migrate(Until until)
+{
+    const auto &settings = e.m_config.project.settings;
+    const bool online = e.m_config.project.mode == project::Mode::Online;
+    const QString tname = db.effectiveTarget();
+    Journal &j = e.m_journal;
+
+    // 1. Prepare
+    setPhase(DatabasePhase::Prepare);
+    pg::Connection snapshotHolder = connectSource(db.name);
+    const int sourceVersion = snapshotHolder.serverVersion();
+    prepareTargetDatabase(snapshotHolder);
+    pg::Connection target = connectTarget(tname);
+    const int targetVersion = target.serverVersion();
+    if (targetVersion / 10000 < sourceVersion / 10000)
+        throw std::runtime_error(QStringLiteral("the target runs PostgreSQL %1 but the source runs %2: the target must be "
+                                                "the same major version or newer")
+                                     .arg(targetVersion / 10000)
+                                     .arg(sourceVersion / 10000)
+                                     .toStdString());
+    if (settings.schema.createRoles && !j.done(db.name, QStringLiteral("roles"))) {
+        const auto rr = schema::migrateRoles(snapshotHolder, target, !e.m_config.project.target.azureResourceId.isEmpty());
+        if (!rr.created.isEmpty())
+            log(QStringLiteral("created roles: %1").arg(rr.created.join(QStringLiteral(", "))));
+        report.insert(QStringLiteral("roles_created"), QJsonArray::fromStringList(rr.created));
+        report.insert(QStringLiteral("roles_need_password"), QJsonArray::fromStringList(rr.needPassword));
+        report.insert(QStringLiteral("role_attributes_dropped"), QJsonArray::fromStringList(rr.droppedAttributes));
+        j.markDone(db.name, QStringLiteral("roles"));
+    }
+    j.markDone(db.name, QStringLiteral("prepared"));
+    saveJournal();
+    checkStop();
+
+    // 2. One snapshot for pg_dump and every worker. Online, it is the one the slot exports, so the
+    //    copy sees exactly the rows committed before the slot's consistent point and the stream
+    //    carries exactly the changes after it.
+    const QString name = objectName();
+    QString plugin = e.m_config.decoder;
+    if (plugin.isEmpty())
+        plugin = sourceVersion >= 100000 ? QStringLiteral("pgoutput") : QStringLiteral("test_decoding");
+    QString snapshot;
+    std::optional<pg::ReplicationConnection> exporter; // must stay open and idle while the snapshot is used
+    QHash<QString, pg::Lsn> syncLsn;
+    pg::Lsn consistentPoint = 0;
+    const bool loadDone = j.done(db.name, QStringLiteral("load"));
+    if (online) {
+        if (!j.done(db.name, QStringLiteral("slot"))) {
+            const QList<load::SourceTable> current = load::readTables(snapshotHolder, db);
+            if (plugin == u"pgoutput") {
+                // The publication must exist before the slot: decoding looks it up as of each change.
+                snapshotHolder.exec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + snapshotHolder.quoteIdent(name));
+                QStringList list;
+                for (const load::SourceTable &t : current)
+                    if (!t.unlogged)
+                        list << snapshotHolder.qualified(t.schema, t.name);
+                if (!list.isEmpty())
+                    snapshotHolder.exec(QStringLiteral("CREATE PUBLICATION %1 FOR TABLE %2")
+                                            .arg(snapshotHolder.quoteIdent(name), list.join(QStringLiteral(", "))));
+                else
+                    snapshotHolder.exec(QStringLiteral("CREATE PUBLICATION %1").arg(snapshotHolder.quoteIdent(name)));
+            }
+            pg::Result old = snapshotHolder.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name});
+            if (old.rows() > 0) // left by a run that died before it journaled the slot
+                snapshotHolder.exec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {name});
+            exporter.emplace(pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name), {.timeout = 15s}));
+            const pg::CreatedSlot slot = exporter->createLogicalSlot(name, plugin, true);
+            snapshot = slot.snapshotName;
+            consistentPoint = slot.consistentPoint;
+            j.setValue(db.name, QStringLiteral("slot_lsn"), pg::formatLsn(consistentPoint));
+            j.setValue(db.name, QStringLiteral("plugin"), plugin);
+            j.markDone(db.name, QStringLiteral("slot"));
+            saveJournal();
+            log(QStringLiteral("created slot %1 (%2) at %3").arg(name, plugin, pg::formatLsn(consistentPoint)));
+        } else {
+            plugin = j.value(db.name, QStringLiteral("plugin"));
+            consistentPoint = pg::parseLsn(j.value(db.name, QStringLiteral("slot_lsn")));
+            pg::Result slotRow = snapshotHolder.exec(
+                QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name});
+            if (slotRow.rows() == 0)
+                throw std::runtime_error(QStringLiteral("the replication slot %1 of this migration is gone from the source "
+                                                        "(dropped or invalidated): changes since then cannot be streamed. "
+                                                        "Restart this database's migration from scratch (remove its run "
+                                                        "state folder and empty the target database).")
+                                             .arg(name)
+                                             .toStdString());
+            if (!loadDone) {
+                // Resumed in the middle of the load: the slot's snapshot is gone. Tables still to load
+                // are copied from a new snapshot taken at a known point, and the stream skips their
+                // changes up to that point (they are in the copy).
+                exporter.emplace(pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name), {.timeout = 15s}));
+                const pg::CreatedSlot tmp = exporter->createLogicalSlot(name + QStringLiteral("_r"), plugin, true, true);
+                snapshot = tmp.snapshotName;
+                j.setValue(db.name, QStringLiteral("resync_lsn"), pg::formatLsn(tmp.consistentPoint));
+                log(QStringLiteral("resuming the load from a new snapshot at %1").arg(pg::formatLsn(tmp.consistentPoint)));
+            }
+        }
+    } else if (!loadDone) {
+        snapshotHolder.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+        snapshot = snapshotHolder.exec(QStringLiteral("SELECT pg_export_snapshot()")).text(0, 0);
+    }
+    if (!snapshot.isEmpty() && online)
+        load::importSnapshot(snapshotHolder, snapshot);
+    tables = load::readTables(snapshotHolder, db);
+    {
+        QMutexLocker l(&e.m_mutex);
+        DatabaseStatus &ds = e.m_status.databases[index];
+        ds.tables.clear();
+        ds.bytesTotal = 0;
+        for (const load::SourceTable &t : tables) {
+            TableStatus ts;
+            ts.schema = t.schema;
+            ts.name = t.name;
+            ts.rowsEstimated = t.rowsEstimated;
+            ts.bytesEstimated = t.bytes;
+            ds.tables.append(ts);
+            ds.bytesTotal += t.bytes;
+        }
+        ++e.m_version;
+    }
+    for (const load::SourceTable &t : tables)
+        if (t.unlogged)
+            log(QStringLiteral("table %1 is unlogged: copied%2").arg(t.qualifiedName(),
+                online ? QStringLiteral(", but its changes are not in the WAL and do not stream") : QString()));
+
+    // Where each table's copy stands in the stream (persisted, so a restart filters the same way).
+    if (online) {
+        const QJsonObject saved = j.databaseObject(db.name).value(u"sync_lsn").toObject();
+        for (auto it = saved.begin(); it != saved.end(); ++it)
+            syncLsn.insert(it.key(), pg::parseLsn(it.value().toString()));
+    }
+
+    // 3. Schema, pre-data
+    setPhase(DatabasePhase::Schema);
+    const schema::PgTools tools = schema::PgTools::find(sourceVersion / 10000 >= 10 ? sourceVersion / 10000 : sourceVersion / 100);
+    if (!tools.isValid())
+        throw std::runtime_error(schema::PgTools::missingMessage(sourceVersion / 10000).toStdString());
+    schema::SchemaMigrator migrator(tools, e.m_config.source.withDatabase(db.name), e.m_config.target.withDatabase(tname),
+                                    settings.schema, db, e.m_config.stateDir + QStringLiteral("/db-%1").arg(index), &e.m_stop);
+    if (!j.done(db.name, QStringLiteral("pre_data"))) {
+        log(QStringLiteral("dumping the schema with pg_dump %1").arg(tools.major()));
+        migrator.dump(snapshot);
+        checkStop();
+        log(QStringLiteral("restoring everything but foreign keys and triggers"));
+        migrator.restorePreData();
+        j.markDone(db.name, QStringLiteral("pre_data"));
+        saveJournal();
+    } else if (!migrator.haveArchives()) {
+        migrator.dump(snapshot);
+    }
+    checkStop();
+
+    // The change stream starts now, so the source keeps no WAL for us while we load.
+    std::unique_ptr<ChangeStream> stream;
+    if (online) {
+        StreamConfig sc;
+        sc.source = e.m_config.source.withDatabase(db.name);
+        sc.target = e.m_config.target.withDatabase(tname);
+        sc.slot = name;
+        sc.publication = name;
+        sc.plugin = plugin;
+        sc.spoolDir = e.m_config.stateDir + QStringLiteral("/db-%1/spool").arg(index);
+        sc.originName = name;
+        sc.startLsn = consistentPoint;
+        if (!loadDone && j.done(db.name, QStringLiteral("slot")) && !j.value(db.name, QStringLiteral("resync_lsn")).isEmpty()) {
+            // Tables that were not completely loaded before are reloaded from the new snapshot.
+            const pg::Lsn resync = pg::parseLsn(j.value(db.name, QStringLiteral("resync_lsn")));
+            const QSet<QString> doneUnits = [&] {
+                pg::Connection t = connectTarget(tname);
+                return load::committedUnits(t);
+            }();
+            QJsonObject saved = j.databaseObject(db.name).value(u"sync_lsn").toObject();
+            for (const load::SourceTable &t : tables) {
+                const QList<load::LoadUnit> units = load::planUnits({t}, settings.splitThresholdBytes, jobs);
+                int have = 0;
+                for (const auto &u : units)
+                    have += doneUnits.contains(u.key(t)) ? 1 : 0;
+                // A table counts as loaded only when it was loaded whole; any other keeps its old copy
+                // nowhere: it is emptied and loaded again.
+                bool complete = false;
+                pg::Connection tc = connectTarget(tname);
+                pg::Result r = tc.exec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units WHERE unit LIKE $1"),
+                                       {QString(t.qualifiedName() + u'#' + u'%')});
+                const qint64 committed = r.toInt(0, 0);
+                pg::Result whole = tc.exec(QStringLiteral("SELECT split_part(split_part(unit, '#', 2), '/', 2)::int "
+                                                          "FROM _pgferry.load_units WHERE unit LIKE $1 LIMIT 1"),
+                                           {QString(t.qualifiedName() + u'#' + u'%')});
+                complete = committed > 0 && whole.rows() == 1 && committed == whole.toInt(0, 0);
+                Q_UNUSED(have);
+                if (!complete) {
+                    if (committed > 0) {
+                        tc.exec(QStringLiteral("BEGIN"));
+                        tc.exec(QStringLiteral("DELETE FROM _pgferry.load_units WHERE unit LIKE $1"),
+                                {QString(t.qualifiedName() + u'#' + u'%')});
+                        tc.exec(QStringLiteral("TRUNCATE ONLY %1").arg(tc.qualified(t.schema, t.name)));
+                        tc.exec(QStringLiteral("COMMIT"));
+                    }
+                    if (!saved.contains(t.qualifiedName()) || pg::parseLsn(saved.value(t.qualifiedName()).toString()) < resync)
+                        saved.insert(t.qualifiedName(), pg::formatLsn(resync));
+                }
+            }
+            j.setObject(db.name, QStringLiteral("sync_lsn"), saved);
+            j.setValue(db.name, QStringLiteral("resync_lsn"), QString());
+            saveJournal();
+            syncLsn.clear();
+            for (auto it = saved.begin(); it != saved.end(); ++it)
+                syncLsn.insert(it.key(), pg::parseLsn(it.value().toString()));
+        }
+        sc.syncLsn = syncLsn;
+        stream = std::make_unique<ChangeStream>(sc, &e.m_stop);
+        stream->startReceiver();
+    }
+
+    // 4. Full load
+    setPhase(DatabasePhase::FullLoad);
+    if (!loadDone) {
+        loadTables(snapshot, sourceVersion, targetVersion);
+        log(QStringLiteral("copying large objects"));
+        load::copyLargeObjects(snapshotHolder, target, &e.m_stop);
+        j.markDone(db.name, QStringLiteral("load"));
+        saveJournal();
+    } else {
+        QMutexLocker l(&e.m_mutex);
+        for (TableStatus &ts : e.m_status.databases[index].tables) {
+            ts.state = TableState::Loaded;
+            ts.rowsCopied = ts.rowsEstimated;
+            ts.bytesCopied = ts.bytesEstimated;
+        }
+        ++e.m_version;
+    }
+    // The snapshot is no longer needed.
+    if (snapshotHolder.isOpen())
+        snapshotHolder.tryExec(QStringLiteral("COMMIT"));
+    exporter.reset();
+    checkStop();
+
+    // 5. Post-data: indexes and keys in parallel, then statistics.
+    setPhase(DatabasePhase::PostData);
+    if (!j.done(db.name, QStringLiteral("post_load"))) {
+        {
+            QMutexLocker l(&e.m_mutex);
+            for (TableStatus &ts : e.m_status.databases[index].tables)
+                ts.state = TableState::Indexing;
+            ++e.m_version;
+        }
+        log(QStringLiteral("building indexes and keys with %1 jobs").arg(settings.indexJobs));
+        const bool resumed = !j.value(db.name, QStringLiteral("post_load_started")).isEmpty();
+        j.setValue(db.name, QStringLiteral("post_load_started"), QStringLiteral("yes"));
+        saveJournal();
+        migrator.restorePostLoad(std::max(1, settings.indexJobs), resumed);
+        target.exec(QStringLiteral("ANALYZE"));
+        j.markDone(db.name, QStringLiteral("post_load"));
+        saveJournal();
+    }
+    {
+        QMutexLocker l(&e.m_mutex);
+        for (TableStatus &ts : e.m_status.databases[index].tables)
+            if (ts.state != TableState::Failed)
+                ts.state = TableState::Done;
+        ++e.m_version;
+    }
+    checkStop();
+
+    // 6. Online: apply the stream until the administrator cuts over.
+    if (online) {
+        stream->startApplier();
+        if (!j.done(db.name, QStringLiteral("cutover_confirmed"))) {
+            try {
+                waitForCutoverOrReady(until, *stream);
+            } catch (...) {
+                stream->stop();
+                throw;
+            }
+            if (until == Until::Ready && !e.m_cutover.load()) {
+                stream->stop();
+                log(QStringLiteral("ready for cutover"));
+                throw ReadyReached();
+            }
+            j.markDone(db.name, QStringLiteral("cutover_confirmed"));
+            saveJournal();
+        }
+        setPhase(DatabasePhase::Cutover);
+        pg::Connection src = connectSource(db.name);
+        if (settings.cutover.makeSourceReadOnly) {
+            log(QStringLiteral("making the source database read-only and ending its other sessions"));
+            src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(src.quoteIdent(db.name)));
+            j.markDone(db.name, QStringLiteral("source_read_only"));
+            saveJournal();
+            if (auto err = src.tryExec(QStringLiteral(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")))
+                log(QStringLiteral("could not end the other sessions (%1): stop the applications yourself").arg(err->toString()));
+        }
+        const pg::Lsn drainPoint = pg::parseLsn(src.exec(QStringLiteral("SELECT pg_current_wal_lsn()::text")).text(0, 0));
+        log(QStringLiteral("waiting until every change up to %1 is applied").arg(pg::formatLsn(drainPoint)));
+        QString why;
+        if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &why)) {
+            stream->stop();
+            if (settings.cutover.makeSourceReadOnly) {
+                src.tryExec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name)));
+                log(QStringLiteral("the source database is writable again"));
+            }
+            throw std::runtime_error(QStringLiteral("cutover did not complete: %1. The source is unchanged and the "
+                                                    "migration can go on: run again and cut over later.")
+                                         .arg(why)
+                                         .toStdString());
+        }
+        stream->stop();
+        {
+            QMutexLocker l(&e.m_mutex);
+            e.m_status.databases[index].pendingChanges = 0;
+            e.m_status.databases[index].lagBytes = 0;
+            e.m_status.databases[index].lagSeconds = 0;
+        }
+        const auto seqs = load::readSequences(src);
+        load::writeSequences(target, seqs);
+        log(QStringLiteral("set %1 sequences").arg(seqs.size()));
+        log(QStringLiteral("creating foreign keys and triggers, refreshing materialized views"));
+        const bool resumed = !j.value(db.name, QStringLiteral("cutover_schema_started")).isEmpty();
+        j.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
+        saveJournal();
+        migrator.restoreCutover(resumed);
+        j.markDone(db.name, QStringLiteral("cutover_schema"));
+        saveJournal();
+        if (settings.verify) {
+            setPhase(DatabasePhase::Verify);
+            verify();
+        }
+        // Cleanup: slot, publication, origin. The source stays read-only: the applications move.
+        // The walsender that streamed may take a moment to let go of the slot.
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            pg::Result r = src.exec(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {name});
+            if (r.rows() == 0)
+                break;
+            if (!r.toBool(0, 0) && !src.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {name}))
+                break;
+            QThread::msleep(100);
+        }
+        if (src.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name}).rows() > 0)
+            log(QStringLiteral("could not drop the replication slot %1: drop it with SELECT pg_drop_replication_slot('%1')").arg(name));
+        src.tryExec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + src.quoteIdent(name));
+        cdc::Applier::dropOrigin(target, name);
+        QDir(e.m_config.stateDir + QStringLiteral("/db-%1/spool").arg(index)).removeRecursively();
+    } else {
+        // Offline: the rest of the cutover right away.
+        setPhase(DatabasePhase::Cutover);
+        if (!j.done(db.name, QStringLiteral("sequences"))) {
+            pg::Connection src = connectSource(db.name);
+            const auto seqs = load::readSequences(src);
+            const QStringList missing = load::writeSequences(target, seqs);
+            if (!missing.isEmpty())
+                log(QStringLiteral("sequences missing on the target: %1").arg(missing.join(QStringLiteral(", "))));
+            log(QStringLiteral("set %1 sequences").arg(seqs.size() - missing.size()));
+            j.markDone(db.name, QStringLiteral("sequences"));
+            saveJournal();
+        }
+        if (!j.done(db.name, QStringLiteral("cutover_schema"))) {
+            log(QStringLiteral("creating foreign keys and triggers, refreshing materialized views"));
+            const bool resumed = !j.value(db.name, QStringLiteral("cutover_schema_started")).isEmpty();
+            j.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
+            saveJournal();
+            migrator.restoreCutover(resumed);
+            j.markDone(db.name, QStringLiteral("cutover_schema"));
+            saveJournal();
+        }
+        checkStop();
+        if (settings.verify) {
+            setPhase(DatabasePhase::Verify);
+            verify();
+        }
+    }
+    load::dropUnitTable(target);
+    j.markDone(db.name, QStringLiteral("done"));
+    saveJournal();
+    setPhase(DatabasePhase::Done);
+    log(QStringLiteral("migrated to %1").arg(tname));
+    writeReport();
+}
+
+void LocalEngine::Run::writeReport()
+{
+    QMutexLocker l(&e.m_reportMutex);
+    report.insert(QStringLiteral("database"), db.name);
+    report.insert(QStringLiteral("target_database"), db.effectiveTarget());
+    QFile f(reportFile(e.m_config.stateDir));
+    QJsonObject rep = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
+    f.close();
+    QJsonObject dbs = rep.value(u"databases").toObject();
+    dbs.insert(db.name, report);
+    rep.insert(QStringLiteral("databases"), dbs);
+    writeJsonFile(reportFile(e.m_config.stateDir), rep);
+}
+
+// ------------------------------------------------------------------ LocalEngine
+
+LocalEngine::LocalEngine(LocalEngineConfig config, QObject *parent)
+    : MigrationEngine(parent), m_config(std::move(config)), m_journal(m_config.stateDir)
+{
+    m_status.projectId = m_config.project.id;
+    m_status.engine = QStringLiteral("local");
+    m_status.mode = project::modeName(m_config.project.mode);
+    for (const auto &d : m_config.project.databases) {
+        DatabaseStatus ds;
+        ds.name = d.name;
+        ds.targetName = d.effectiveTarget();
+        m_status.databases.append(ds);
+    }
+    m_timer.setInterval(250);
+    connect(&m_timer, &QTimer::timeout, this, &LocalEngine::publish);
+}
+
+LocalEngine::~LocalEngine()
+{
+    m_stop = true;
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void LocalEngine::start(Until until)
+{
+    if (m_running)
+        return;
+    QDir().mkpath(m_config.stateDir);
+    QFile::setPermissions(m_config.stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (m_thread.joinable())
+        m_thread.join();
+    m_stop = false;
+    m_running = true;
+    m_clock.start();
+    {
+        QMutexLocker l(&m_mutex);
+        m_status.startedAt = QDateTime::currentDateTimeUtc();
+        m_status.state = RunState::Running;
+        m_status.errors.clear();
+        ++m_version;
+    }
+    QFile::remove(cutoverRequestFile(m_config.stateDir));
+    m_timer.start();
+    m_thread = std::thread([this, until] { runAll(until); });
+}
+
+void LocalEngine::runAll(Until until)
+{
+    bool ok = true;
+    bool ready = false;
+    QStringList errors;
+    QString err;
+    if (!m_journal.load(&err)) {
+        ok = false;
+        errors << err;
+    } else if (m_config.project.databases.isEmpty()) {
+        ok = false;
+        errors << QStringLiteral("the project selects no database to migrate");
+    }
+    // Databases migrate side by side: online, each one streams until the common cutover.
+    const int n = ok ? int(m_config.project.databases.size()) : 0;
+    std::vector<int> outcome(std::size_t(n), 0); // 0 done, 1 failed, 2 stopped, 3 ready
+    QMutex em;
+    auto one = [&](int i) {
+        const QString name = m_config.project.databases[i].name;
+        if (m_journal.done(name, QStringLiteral("done"))) {
+            QMutexLocker l(&m_mutex);
+            m_status.databases[i].phase = DatabasePhase::Done;
+            ++m_version;
+            return;
+        }
+        Run run(*this, i);
+        QString failure;
+        try {
+            run.migrate(until);
+        } catch (const StopRequested &) {
+            outcome[std::size_t(i)] = 2;
+        } catch (const ReadyReached &) {
+            outcome[std::size_t(i)] = 3;
+        } catch (const pg::Exception &ex) {
+            failure = ex.error().toString();
+        } catch (const std::exception &ex) {
+            failure = errorText(ex);
+        }
+        if (!failure.isEmpty()) {
+            if (m_stop.load()) {
+                outcome[std::size_t(i)] = 2;
+                return;
+            }
+            outcome[std::size_t(i)] = 1;
+            QMutexLocker l(&m_mutex);
+            m_status.databases[i].phase = DatabasePhase::Failed;
+            ++m_version;
+            QMutexLocker le(&em);
+            errors << QStringLiteral("database %1: %2").arg(name, failure);
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back(one, i);
+    for (auto &t : threads)
+        t.join();
+    for (int o : outcome) {
+        ok = ok && (o == 0 || o == 3);
+        ready = ready || o == 3;
+    }
+    const bool stopped = std::find(outcome.begin(), outcome.end(), 2) != outcome.end() || m_stop.load();
+    {
+        QMutexLocker l(&m_mutex);
+        if (stopped && errors.isEmpty())
+            m_status.state = RunState::Stopped;
+        else if (!ok)
+            m_status.state = RunState::Failed;
+        else
+            m_status.state = ready ? RunState::Streaming : RunState::Completed;
+        m_status.errors << errors;
+        ++m_version;
+    }
+    m_journal.save();
+    const bool success = ok && !stopped;
+    QMetaObject::invokeMethod(this, [this, success] {
+        m_timer.stop();
+        publish();
+        m_running = false;
+        if (m_thread.joinable())
+            m_thread.join();
+        Q_EMIT finished(success);
+    }, Qt::QueuedConnection);
+}
+
+bool LocalEngine::requestCutover(QString *whyNot)
+{
+    const MigrationStatus s = status();
+    if (m_config.project.mode != project::Mode::Online) {
+        if (whyNot)
+            *whyNot = QStringLiteral("an offline migration has no cutover step");
+        return false;
+    }
+    if (!s.readyForCutover()) {
+        if (whyNot) {
+            QStringList reasons;
+            for (const DatabaseStatus &d : s.databases)
+                if (!d.readyForCutover)
+                    reasons << d.name + QStringLiteral(": ") +
+                                   (d.notReadyReason.isEmpty() ? QStringLiteral("still in phase ") + phaseName(d.phase) : d.notReadyReason);
+            *whyNot = QStringLiteral("not ready for cutover (%1)").arg(reasons.join(QStringLiteral("; ")));
+        }
+        return false;
+    }
+    m_cutover = true;
+    return true;
+}
+
+void LocalEngine::stop()
+{
+    m_stop = true;
+}
+
+MigrationStatus LocalEngine::status() const
+{
+    QMutexLocker l(&m_mutex);
+    return m_status;
+}
+
+void LocalEngine::publish()
+{
+    MigrationStatus s;
+    {
+        QMutexLocker l(&m_mutex);
+        const qint64 now = m_clock.isValid() ? m_clock.elapsed() : 0;
+        const double dt = (now - m_lastMs) / 1000.0;
+        qint64 rows = 0, bytes = 0;
+        for (DatabaseStatus &d : m_status.databases) {
+            d.tablesTotal = int(d.tables.size());
+            d.tablesQueued = d.tablesLoading = d.tablesDone = d.tablesFailed = 0;
+            d.rowsCopied = d.bytesCopied = 0;
+            for (const TableStatus &t : d.tables) {
+                d.rowsCopied += t.rowsCopied;
+                d.bytesCopied += t.bytesCopied;
+                switch (t.state) {
+                case TableState::Queued: ++d.tablesQueued; break;
+                case TableState::Loading: ++d.tablesLoading; break;
+                case TableState::Failed: ++d.tablesFailed; break;
+                default: ++d.tablesDone; break;
+                }
+            }
+            rows += d.rowsCopied;
+            bytes += d.bytesCopied;
+        }
+        if (dt >= 0.2) {
+            const double rps = (rows - m_lastRows) / dt, bps = (bytes - m_lastBytes) / dt;
+            for (DatabaseStatus &d : m_status.databases) {
+                // Split the rate by share of the work in flight; one database runs at a time.
+                const bool active = d.phase == DatabasePhase::FullLoad;
+                d.rowsPerSecond = active ? std::max(0.0, rps) : 0;
+                d.bytesPerSecond = active ? std::max(0.0, bps) : 0;
+                d.etaSeconds = (active && bps > 0) ? std::max<qint64>(0, d.bytesTotal - d.bytesCopied) / bps : -1;
+            }
+            m_lastRows = rows;
+            m_lastBytes = bytes;
+            m_lastMs = now;
+        }
+        if (m_status.state == RunState::Running || m_status.state == RunState::Streaming ||
+            m_status.state == RunState::CuttingOver) {
+            bool allStreaming = !m_status.databases.isEmpty(), anyCutover = false;
+            for (const DatabaseStatus &d : m_status.databases) {
+                allStreaming = allStreaming && (d.phase == DatabasePhase::Streaming || d.phase == DatabasePhase::Done);
+                anyCutover = anyCutover || d.phase == DatabasePhase::Cutover || d.phase == DatabasePhase::Verify;
+            }
+            m_status.state = anyCutover ? RunState::CuttingOver
+                                        : (allStreaming && m_config.project.mode == project::Mode::Online ? RunState::Streaming
+                                                                                                         : RunState::Running);
+        }
+        m_status.updatedAt = QDateTime::currentDateTimeUtc();
+        s = m_status;
+        ++m_version;
+    }
+    writeJsonFile(statusFile(m_config.stateDir), s.toJson());
+    Q_EMIT statusChanged(s);
+}
+
+} // namespace pgferry::engine
