@@ -458,6 +458,11 @@ QList<Applier::Match> Applier::rowMatch(const Change &c, const TargetTable &t, b
             return out;
         out.clear();
     }
+    // A table without columns: every row is the same, so any one of them is the changed one.
+    if (std::all_of(t.columns.begin(), t.columns.end(), [](const TargetColumn &col) { return col.generated; })) {
+        *exactKey = false;
+        return out;
+    }
     if (!hasOld) {
         pg::Error e = pg::Error::client(
             pg::ErrorCategory::Data,
