@@ -23,6 +23,7 @@ Usage:
   pgferry-cli report FILE --format html|json -o OUT
   pgferry-cli azure login|subscriptions|servers|create-server|firewall-allow|replica|lock|restore ...
 
+In --database, write a ':' inside a name as '\:' (see `pgferry-cli project --help`).
 URIs are libpq URIs without passwords. Passwords come from the OS keychain, from
 PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD, or from libpq's passfile.
 

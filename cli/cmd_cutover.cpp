@@ -1,12 +1,121 @@
-// pgferry-cli cutover: not built yet; says so plainly rather than pretending.
+// pgferry-cli cutover FILE [--yes] [--json]: asks the running `run` of this project to cut over,
+// then follows it until the cutover has finished.
 #include "cli.h"
+#include "common.h"
+
+#include "engine/localengine.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QThread>
+#include <cstdio>
+#include <unistd.h>
 
 namespace pgferry::cli {
 
 int cmdCutover(Context &ctx)
 {
-    ctx.err << "pgferry-cli cutover: not implemented yet in this build\n";
-    return Failure;
+    Args a;
+    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli cutover FILE [--yes] [--json]"),
+                                 {QStringLiteral("--yes"), QStringLiteral("--json")}, {}, a);
+        rc >= 0)
+        return rc;
+    auto project = loadProjectOrExplain(ctx, a.file);
+    if (!project)
+        return Failure;
+    const bool json = a.flags.contains(QStringLiteral("--json"));
+    if (project->mode == project::Mode::Offline) {
+        ctx.err << "pgferry-cli cutover: this is an offline migration; `pgferry-cli run` completes it without a cutover step\n";
+        return Failure;
+    }
+    const QString dir = stateDirFor(*project);
+    const qint64 pid = activeRunPid(dir);
+    if (!pid) {
+        ctx.err << "pgferry-cli cutover: no run of this project is in progress; start `pgferry-cli run " << a.file
+                << "` and cut over once status says ready_for_cutover\n";
+        return Failure;
+    }
+    const QJsonObject st = readStatusFile(dir);
+    if (!st.value(u"ready_for_cutover").toBool()) {
+        ctx.err << "pgferry-cli cutover: not ready for cutover yet (state " << st.value(u"state").toString() << ")";
+        for (const QJsonValue &d : st.value(u"databases").toArray()) {
+            const QString why = d.toObject().value(u"not_ready_reason").toString();
+            if (!why.isEmpty())
+                ctx.err << "; " << d.toObject().value(u"name").toString() << ": " << why;
+        }
+        ctx.err << "\n";
+        return Failure;
+    }
+    if (!a.flags.contains(QStringLiteral("--yes"))) {
+        if (!::isatty(STDIN_FILENO)) {
+            ctx.err << "pgferry-cli cutover: confirm with --yes (no terminal to ask on)\n";
+            return Usage;
+        }
+        ctx.out << "Cut over " << project->name << "? The source will stop being migrated. Type yes: ";
+        ctx.out.flush();
+        char line[32] = {};
+        if (!std::fgets(line, sizeof line, stdin) || QByteArray(line).trimmed() != "yes") {
+            ctx.err << "cutover not confirmed; nothing changed\n";
+            return Failure;
+        }
+    }
+    QFile::remove(dir + QStringLiteral("/cutover.response"));
+    QFile req(engine::LocalEngine::cutoverRequestFile(dir));
+    if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        ctx.err << "pgferry-cli cutover: cannot write " << req.fileName() << "\n";
+        return Failure;
+    }
+    req.close();
+    // Wait for the run to accept, then to finish.
+    QElapsedTimer t;
+    t.start();
+    bool accepted = false;
+    while (t.elapsed() < 30000) {
+        QFile resp(dir + QStringLiteral("/cutover.response"));
+        if (resp.open(QIODevice::ReadOnly)) {
+            const QJsonObject o = QJsonDocument::fromJson(resp.readAll()).object();
+            if (!o.isEmpty()) {
+                accepted = o.value(u"accepted").toBool();
+                if (!accepted) {
+                    ctx.err << "pgferry-cli cutover: refused: " << o.value(u"reason").toString() << "\n";
+                    return Failure;
+                }
+                break;
+            }
+        }
+        QThread::msleep(200);
+    }
+    if (!accepted) {
+        ctx.err << "pgferry-cli cutover: the run (pid " << pid << ") did not answer within 30 s\n";
+        return Failure;
+    }
+    if (!json)
+        ctx.out << "cutover started\n";
+    QString lastPhase;
+    while (activeRunPid(dir)) {
+        const QJsonObject s = readStatusFile(dir);
+        QStringList phases;
+        for (const QJsonValue &d : s.value(u"databases").toArray())
+            phases << d.toObject().value(u"name").toString() + u':' + d.toObject().value(u"phase").toString();
+        const QString now = phases.join(u' ');
+        if (!json && now != lastPhase) {
+            ctx.out << "  " << now << "\n";
+            ctx.out.flush();
+            lastPhase = now;
+        }
+        QThread::msleep(300);
+    }
+    const QJsonObject fin = readStatusFile(dir);
+    if (json)
+        ctx.out << QJsonDocument(fin).toJson(QJsonDocument::Compact) << "\n";
+    const bool ok = fin.value(u"state").toString() == u"completed";
+    if (!json)
+        ctx.out << (ok ? "cutover complete\n" : "cutover did not complete: see `pgferry-cli status`\n");
+    for (const QJsonValue &e : fin.value(u"errors").toArray())
+        ctx.err << "  " << e.toString() << "\n";
+    return ok ? Success : Failure;
 }
 
 } // namespace pgferry::cli

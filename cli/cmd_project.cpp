@@ -1,12 +1,352 @@
-// pgferry-cli project: not built yet; says so plainly rather than pretending.
+// pgferry-cli project new|check: writes a project file from command-line options (moving any
+// password found in a URI to the OS keychain) and validates a project file.
 #include "cli.h"
+#include "project/projectfile.h"
+#include "project/secretstore.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <optional>
 
 namespace pgferry::cli {
 
+namespace {
+
+using project::Project;
+using project::Role;
+using project::SecretStore;
+
+QString projectUsage()
+{
+    return QStringLiteral(R"(usage: pgferry-cli project new -o FILE --name NAME --source URI --target URI
+                               [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N]
+                               [--engine local|azure] [--force]
+       pgferry-cli project check FILE
+
+project new     writes a project file (*.pgferry); it never holds a password
+  -o, --output FILE          the file to write (refused if it exists, unless --force)
+  --name NAME                a name for people
+  --source URI, --target URI libpq URIs, e.g. postgresql://alice@db.example.com:5432/postgres?sslmode=require
+  --database DB[:TARGET_DB]  a database to migrate, optionally under another name on the target; repeat it
+                             for several. Write a ':' inside a name as '\:' and a '\' before ':' or '\' as
+                             '\\': --database 'sales\:2019:archive' migrates "sales:2019" into "archive".
+                             Other characters (';', spaces, quotes) need only the shell's quoting.
+  --mode online|offline      default online: keep streaming changes until cutover
+  --jobs N                   parallel table copies, 1 to 256 (default 4)
+  --engine local|azure       run here, or in Azure's migration service (default local)
+  A password in a URI is moved to the OS keychain (service "pgferry") and left out of the file. Without
+  a keychain it is refused: give passwords through PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD or a
+  libpq passfile instead, which also keeps them off the command line.
+
+project check   validates a project file: prints a summary (exit 0) or each problem (exit 1)
+)");
+}
+
+// Terminal-safe text: a name from a file must not carry escape sequences to the screen.
+QString printable(const QString &s)
+{
+    QString out;
+    for (const QChar c : s)
+        out += (c.unicode() < 0x20 || c.unicode() == 0x7f) ? QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'))
+                                                           : QString(c);
+    return out;
+}
+
+QString quotedIfOdd(const QString &name)
+{
+    for (const QChar c : name)
+        if (!(c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'.'))
+            return u'"' + printable(name) + u'"';
+    return name;
+}
+
+// DB[:TARGET]: splits at the one unescaped ':'; "\:" is a colon and "\\" a backslash inside a name.
+std::optional<std::pair<QString, QString>> parseDatabaseArg(const QString &arg, QString *error)
+{
+    QStringList parts{QString()};
+    for (qsizetype i = 0; i < arg.size(); ++i) {
+        const QChar c = arg.at(i);
+        if (c == u'\\' && i + 1 < arg.size() && (arg.at(i + 1) == u':' || arg.at(i + 1) == u'\\')) {
+            parts.last() += arg.at(++i);
+        } else if (c == u':') {
+            parts << QString();
+        } else {
+            parts.last() += c;
+        }
+    }
+    if (parts.size() > 2) {
+        *error = QStringLiteral("more than one ':' in \"%1\": write a ':' inside a name as '\\:'").arg(printable(arg));
+        return std::nullopt;
+    }
+    if (parts.first().isEmpty()) {
+        *error = QStringLiteral("no database name in \"%1\"").arg(printable(arg));
+        return std::nullopt;
+    }
+    if (parts.size() == 2 && parts.last().isEmpty()) {
+        *error = QStringLiteral("no target database name after ':' in \"%1\" (leave out the ':' to keep the name)")
+                     .arg(printable(arg));
+        return std::nullopt;
+    }
+    QString target = parts.size() == 2 ? parts.last() : QString();
+    if (target == parts.first())
+        target.clear();
+    return std::make_pair(parts.first(), target);
+}
+
+struct UsageError
+{
+    QString message;
+};
+
+// A connection URI option: parsed, checked for parameters a project file cannot keep.
+pg::ConnInfo parseUri(const QString &option, const QString &text)
+{
+    QString why;
+    const auto ci = pg::ConnInfo::parse(text, &why);
+    if (!ci)
+        throw UsageError{QStringLiteral("%1: not a valid libpq URI: %2").arg(option, why)};
+    if (!ci->extra.isEmpty())
+        throw UsageError{QStringLiteral("%1: the parameter \"%2\" cannot be kept in a project file (supported: host, "
+                                        "port, user, dbname, sslmode, sslrootcert, application_name, passfile)")
+                             .arg(option, ci->extra.firstKey())};
+    return *ci;
+}
+
+int projectNew(Context &ctx, QStringList a)
+{
+    QString output, name, sourceUri, targetUri, mode = QStringLiteral("online"), engine = QStringLiteral("local");
+    QStringList databases;
+    int jobs = 4;
+    bool force = false;
+    bool haveSource = false, haveTarget = false, haveName = false;
+    try {
+        while (!a.isEmpty()) {
+            QString opt = a.takeFirst();
+            QString value;
+            bool inlineValue = false;
+            if (opt.startsWith(u"--") && opt.contains(u'=')) {
+                value = opt.mid(opt.indexOf(u'=') + 1);
+                opt = opt.left(opt.indexOf(u'='));
+                inlineValue = true;
+            }
+            auto takeValue = [&]() {
+                if (inlineValue)
+                    return value;
+                if (a.isEmpty())
+                    throw UsageError{QStringLiteral("%1 needs a value").arg(opt)};
+                return a.takeFirst();
+            };
+            if (opt == u"-o" || opt == u"--output")
+                output = takeValue();
+            else if (opt == u"--name") {
+                name = takeValue();
+                haveName = true;
+            } else if (opt == u"--source") {
+                sourceUri = takeValue();
+                haveSource = true;
+            } else if (opt == u"--target") {
+                targetUri = takeValue();
+                haveTarget = true;
+            } else if (opt == u"--database")
+                databases << takeValue();
+            else if (opt == u"--mode")
+                mode = takeValue();
+            else if (opt == u"--engine")
+                engine = takeValue();
+            else if (opt == u"--jobs") {
+                const QString v = takeValue();
+                bool ok = false;
+                jobs = v.toInt(&ok);
+                if (!ok || jobs < 1 || jobs > 256)
+                    throw UsageError{QStringLiteral("--jobs: expected a whole number from 1 to 256, found \"%1\"").arg(printable(v))};
+            } else if (opt == u"--force" && !inlineValue)
+                force = true;
+            else
+                throw UsageError{QStringLiteral("unknown option \"%1\"").arg(printable(opt))};
+        }
+        if (output.isEmpty())
+            throw UsageError{QStringLiteral("-o FILE is required")};
+        if (!haveName || name.trimmed().isEmpty())
+            throw UsageError{QStringLiteral("--name NAME is required")};
+        if (!haveSource)
+            throw UsageError{QStringLiteral("--source URI is required")};
+        if (!haveTarget)
+            throw UsageError{QStringLiteral("--target URI is required")};
+        if (mode != u"online" && mode != u"offline")
+            throw UsageError{QStringLiteral("--mode: expected online or offline, found \"%1\"").arg(printable(mode))};
+        if (engine != u"local" && engine != u"azure")
+            throw UsageError{QStringLiteral("--engine: expected local or azure, found \"%1\"").arg(printable(engine))};
+    } catch (const UsageError &e) {
+        ctx.err << "pgferry-cli project new: " << e.message << "\n\n" << projectUsage();
+        return Usage;
+    }
+
+    Project p;
+    p.name = name;
+    p.mode = mode == u"online" ? project::Mode::Online : project::Mode::Offline;
+    p.engine = engine == u"local" ? project::Engine::Local : project::Engine::Azure;
+    p.settings.jobs = jobs;
+    QString sourcePassword, targetPassword;
+    try {
+        const pg::ConnInfo src = parseUri(QStringLiteral("--source"), sourceUri);
+        const pg::ConnInfo tgt = parseUri(QStringLiteral("--target"), targetUri);
+        p.source = project::ConnectionProfile::fromConnInfo(src);
+        p.target = project::ConnectionProfile::fromConnInfo(tgt);
+        sourcePassword = src.password;
+        targetPassword = tgt.password;
+        for (const QString &d : databases) {
+            QString why;
+            const auto parsed = parseDatabaseArg(d, &why);
+            if (!parsed)
+                throw UsageError{QStringLiteral("--database: ") + why};
+            project::DatabaseSelection sel;
+            sel.name = parsed->first;
+            sel.targetName = parsed->second;
+            p.databases << sel;
+        }
+        // The same rules as loading: what this writes, `project check` accepts.
+        const project::LoadResult check = project::parseProject(project::serializeProject(p));
+        if (!check.ok())
+            throw UsageError{QStringLiteral("the options make an invalid project:\n  ") + check.errors.join(QStringLiteral("\n  "))};
+    } catch (const UsageError &e) {
+        ctx.err << "pgferry-cli project new: " << e.message << "\n\n" << projectUsage();
+        return Usage;
+    }
+
+    const QFileInfo out(output);
+    if (out.exists() && !force) {
+        ctx.err << "pgferry-cli project new: " << output << " already exists; pass --force to overwrite it\n";
+        return Failure;
+    }
+
+    // Passwords go to the keychain, or nowhere.
+    QList<std::pair<Role, QString>> secrets;
+    if (!sourcePassword.isEmpty())
+        secrets.append({Role::Source, sourcePassword});
+    if (!targetPassword.isEmpty())
+        secrets.append({Role::Target, targetPassword});
+    if (!secrets.isEmpty()) {
+        ctx.err << "pgferry-cli project new: note: a password on the command line can be seen by other local users and "
+                   "stays in the shell history; prefer PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD or a passfile\n";
+        QString why;
+        if (!SecretStore::keychainAvailable(&why)) {
+            QStringList roles;
+            for (const auto &s : secrets)
+                roles << QStringLiteral("--") + project::roleName(s.first);
+            ctx.err << "pgferry-cli project new: " << roles.join(QStringLiteral(" and "))
+                    << " holds a password, which is never written to a project file, and it cannot be moved to the "
+                       "keychain: "
+                    << why << "\nNothing was written. Remove the password from the URI.\n";
+            return Failure;
+        }
+    }
+    QList<Role> stored;
+    for (const auto &s : secrets) {
+        QString why;
+        if (!SecretStore::storePassword(p, s.first, s.second, &why)) {
+            for (Role r : stored)
+                SecretStore::removePassword(p, r, nullptr);
+            ctx.err << "pgferry-cli project new: " << why << "\nNothing was written.\n";
+            return Failure;
+        }
+        stored << s.first;
+    }
+    sourcePassword.fill(u'\0');
+    targetPassword.fill(u'\0');
+    secrets.clear();
+
+    QString why;
+    if (!project::saveProjectFile(p, output, &why)) {
+        for (Role r : stored)
+            SecretStore::removePassword(p, r, nullptr);
+        ctx.err << "pgferry-cli project new: " << why << Qt::endl;
+        return Failure;
+    }
+    ctx.out << "wrote " << output << ": project \"" << printable(p.name) << "\" (id " << p.id << ")\n";
+    for (Role r : stored)
+        ctx.out << "  " << project::roleName(r) << " password: stored in the keychain (service \""
+                << SecretStore::serviceName() << "\", key \"" << SecretStore::passwordKey(p, r) << "\")\n";
+    if (p.databases.isEmpty())
+        ctx.out << "  no --database given: add the databases to migrate before running it\n";
+    return Success;
+}
+
+int projectCheck(Context &ctx, const QStringList &a)
+{
+    if (a.size() != 1 || a.first().startsWith(u'-')) {
+        ctx.err << "pgferry-cli project check: expected exactly one FILE\n\n" << projectUsage();
+        return Usage;
+    }
+    const QString path = a.first();
+    const project::LoadResult r = project::loadProjectFile(path);
+    if (!r.ok()) {
+        for (const QString &e : r.errors)
+            ctx.err << e << "\n";
+        ctx.err << "pgferry-cli project check: " << path << " is not a valid project file (" << r.errors.size()
+                << (r.errors.size() == 1 ? " problem)\n" : " problems)\n");
+        return Failure;
+    }
+    const Project &p = *r.project;
+    // The version as written, to say when the file will be upgraded on its next save.
+    QFile f(path);
+    int fileVersion = Project::CurrentVersion;
+    if (f.open(QIODevice::ReadOnly)) {
+        QByteArray data = f.readAll();
+        if (data.startsWith("\xEF\xBB\xBF"))
+            data.remove(0, 3);
+        fileVersion = QJsonDocument::fromJson(data).object().value(u"version").toInt(0);
+    }
+    ctx.out << path << ": valid pgferry project, format version " << fileVersion;
+    if (fileVersion < Project::CurrentVersion)
+        ctx.out << " (upgraded to version " << Project::CurrentVersion << " when saved)";
+    ctx.out << "\n";
+    ctx.out << "  name:      " << printable(p.name) << "\n";
+    ctx.out << "  id:        " << p.id << "\n";
+    ctx.out << "  mode:      " << project::modeName(p.mode) << ", engine " << project::engineName(p.engine) << ", "
+            << p.settings.jobs << " parallel jobs\n";
+    ctx.out << "  source:    " << printable(p.source.connInfo().toUri()) << "\n";
+    ctx.out << "  target:    " << printable(p.target.connInfo().toUri());
+    if (!p.target.azureResourceId.isEmpty())
+        ctx.out << " (Azure " << printable(p.target.azureResourceId) << ")";
+    ctx.out << "\n";
+    ctx.out << "  databases: ";
+    if (p.databases.isEmpty()) {
+        ctx.out << "none selected yet\n";
+    } else {
+        QStringList items;
+        for (const auto &d : p.databases)
+            items << (d.targetName.isEmpty() ? quotedIfOdd(d.name)
+                                             : quotedIfOdd(d.name) + QStringLiteral(" -> ") + quotedIfOdd(d.targetName));
+        ctx.out << items.join(QStringLiteral(", ")) << "\n";
+    }
+    if (!p.unknownFields.isEmpty())
+        ctx.out << "  note:      fields this version does not know are kept: "
+                << printable(p.unknownFields.keys().join(QStringLiteral(", "))) << "\n";
+    return Success;
+}
+
+} // namespace
+
 int cmdProject(Context &ctx)
 {
-    ctx.err << "pgferry-cli project: not implemented yet in this build\n";
-    return Failure;
+    QStringList a = ctx.args;
+    if (a.isEmpty()) {
+        ctx.err << projectUsage();
+        return Usage;
+    }
+    const QString action = a.takeFirst();
+    if (action == u"--help" || action == u"-h" || action == u"help" || a.contains(QStringLiteral("--help"))) {
+        ctx.out << projectUsage();
+        return Success;
+    }
+    if (action == u"new")
+        return projectNew(ctx, a);
+    if (action == u"check")
+        return projectCheck(ctx, a);
+    ctx.err << "pgferry-cli project: unknown action \"" << printable(action) << "\" (new or check)\n\n" << projectUsage();
+    return Usage;
 }
 
 } // namespace pgferry::cli

@@ -1,12 +1,208 @@
-// pgferry-cli run: not built yet; says so plainly rather than pretending.
+// pgferry-cli run FILE [--until ready|done] [--json]: runs (or resumes) the migration. On a
+// terminal it shows progress; otherwise, or with --json, one JSON status object per line.
+// SIGINT/SIGTERM stop cleanly; `status` and `cutover` reach this run through its state folder.
 #include "cli.h"
+#include "common.h"
+
+#include "engine/enginefactory.h"
+#include "engine/localengine.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+#include <QTimer>
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace pgferry::cli {
 
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+QString human(double bytes)
+{
+    const char *units[] = {"B", "kB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 4) {
+        bytes /= 1024;
+        ++u;
+    }
+    return QString::number(bytes, 'f', u == 0 ? 0 : 1) + u' ' + QLatin1String(units[u]);
+}
+
+QString progressLine(const engine::MigrationStatus &s)
+{
+    QStringList parts;
+    for (const auto &d : s.databases) {
+        const int done = d.tablesDone;
+        const int total = std::max(1, d.tablesTotal);
+        const double frac = d.bytesTotal > 0 ? std::min(1.0, double(d.bytesCopied) / double(d.bytesTotal)) : double(done) / total;
+        const int width = 20;
+        const int filled = int(frac * width);
+        QString bar = QString(filled, u'#') + QString(width - filled, u'.');
+        QString p = QStringLiteral("%1 [%2] %3% %4/%5 tables %6")
+                        .arg(d.name, bar)
+                        .arg(int(frac * 100))
+                        .arg(done)
+                        .arg(d.tablesTotal)
+                        .arg(engine::phaseName(d.phase));
+        if (d.bytesPerSecond > 0)
+            p += QStringLiteral(" %1/s").arg(human(d.bytesPerSecond));
+        if (d.etaSeconds > 0)
+            p += QStringLiteral(" ETA %1s").arg(qint64(d.etaSeconds));
+        if (d.phase == engine::DatabasePhase::Streaming)
+            p += QStringLiteral(" lag %1 (%2 s), pending %3").arg(human(double(d.lagBytes))).arg(d.lagSeconds, 0, 'f', 1).arg(d.pendingChanges);
+        parts << p;
+    }
+    return parts.join(QStringLiteral(" | "));
+}
+
+} // namespace
+
 int cmdRun(Context &ctx)
 {
-    ctx.err << "pgferry-cli run: not implemented yet in this build\n";
-    return Failure;
+    const QString usage = QStringLiteral("pgferry-cli run FILE [--until ready|done] [--json]");
+    Args a;
+    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--json")}, {QStringLiteral("--until")}, a); rc >= 0)
+        return rc;
+    const QString untilText = a.options.value(QStringLiteral("--until"), QStringLiteral("done"));
+    if (untilText != u"ready" && untilText != u"done") {
+        ctx.err << "pgferry-cli run: --until takes ready or done\nusage: " << usage << "\n";
+        return Usage;
+    }
+    const bool json = a.flags.contains(QStringLiteral("--json")) || !ctx.stdoutIsTerminal;
+    auto project = loadProjectOrExplain(ctx, a.file);
+    if (!project)
+        return Failure;
+    const QString stateDir = stateDirFor(*project);
+    QDir().mkpath(stateDir);
+    QFile::setPermissions(stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (const qint64 pid = activeRunPid(stateDir)) {
+        ctx.err << "pgferry-cli run: a run of this project is already in progress (pid " << pid
+                << "); use `pgferry-cli status` or `pgferry-cli cutover` to talk to it\n";
+        return Failure;
+    }
+    QString error;
+    std::unique_ptr<engine::MigrationEngine> eng = engine::createEngine(*project, &error);
+    if (!eng) {
+        ctx.err << "pgferry-cli run: " << error << "\n";
+        return Failure;
+    }
+    {
+        QFile pidFile(lockFile(stateDir));
+        if (pidFile.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            pidFile.write(QByteArray::number(QCoreApplication::applicationPid()));
+    }
+
+    // Signals arrive through a pipe into the event loop: stop cleanly, resume next time.
+    if (g_signalPipe[0] < 0 && ::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        g_signalPipe[0] = -1;
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    int signals = 0;
+    QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
+        char buf[16];
+        while (::read(g_signalPipe[0], buf, sizeof buf) > 0) {
+        }
+        if (++signals == 1) {
+            ctx.err << "\npgferry-cli run: stopping cleanly (press Ctrl-C again to abandon the wait)\n";
+            ctx.err.flush();
+            eng->stop();
+        } else {
+            ::_exit(130);
+        }
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+
+    QStringList seenLog;
+    qint64 lastJson = 0;
+    QElapsedTimer clock;
+    clock.start();
+    engine::RunState lastState = engine::RunState::NotStarted;
+    QObject::connect(eng.get(), &engine::MigrationEngine::statusChanged, [&](const engine::MigrationStatus &s) {
+        if (json) {
+            if (clock.elapsed() - lastJson >= 1000 || s.state != lastState) {
+                ctx.out << QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact) << "\n";
+                ctx.out.flush();
+                lastJson = clock.elapsed();
+            }
+        } else {
+            for (const QString &line : s.log)
+                if (!seenLog.contains(line)) {
+                    ctx.out << "\r\x1b[K" << line << "\n";
+                    seenLog << line;
+                }
+            while (seenLog.size() > 400)
+                seenLog.removeFirst();
+            ctx.out << "\r\x1b[K" << progressLine(s);
+            ctx.out.flush();
+        }
+        lastState = s.state;
+    });
+
+    // `pgferry-cli cutover` asks through a file in the state folder.
+    QTimer cutoverPoll;
+    QObject::connect(&cutoverPoll, &QTimer::timeout, [&] {
+        const QString req = engine::LocalEngine::cutoverRequestFile(stateDir);
+        if (!QFile::exists(req))
+            return;
+        QFile::remove(req);
+        QString why;
+        const bool accepted = eng->requestCutover(&why);
+        QFile resp(stateDir + QStringLiteral("/cutover.response"));
+        if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
+                           .toJson(QJsonDocument::Compact));
+    });
+    cutoverPoll.start(300);
+
+    QEventLoop loop;
+    bool success = false;
+    QObject::connect(eng.get(), &engine::MigrationEngine::finished, [&](bool ok) {
+        success = ok;
+        loop.quit();
+    });
+    eng->start(untilText == u"ready" ? engine::MigrationEngine::Until::Ready : engine::MigrationEngine::Until::Done);
+    loop.exec();
+    QFile::remove(lockFile(stateDir));
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+
+    const engine::MigrationStatus s = eng->status();
+    if (json)
+        ctx.out << QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact) << "\n";
+    else
+        ctx.out << "\n";
+    ctx.out.flush();
+    if (s.state == engine::RunState::Stopped) {
+        ctx.err << "pgferry-cli run: stopped; run the same command again to resume\n";
+        return Failure;
+    }
+    if (!success) {
+        ctx.err << "pgferry-cli run: the migration failed:\n";
+        for (const QString &e : s.errors)
+            ctx.err << "  " << e << "\n";
+        ctx.err << "Fix the cause and run the same command again: finished steps are kept.\n";
+        return Failure;
+    }
+    if (!json)
+        ctx.out << (s.state == engine::RunState::Streaming ? "ready for cutover: run `pgferry-cli cutover` while this keeps streaming\n"
+                                                          : "migration complete\n");
+    return Success;
 }
 
 } // namespace pgferry::cli

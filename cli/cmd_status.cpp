@@ -1,12 +1,54 @@
-// pgferry-cli status: not built yet; says so plainly rather than pretending.
+// pgferry-cli status FILE [--json]: the current status of a running `run`, or the last one's.
 #include "cli.h"
+#include "common.h"
+
+#include "engine/migrationstatus.h"
+
+#include <QJsonDocument>
 
 namespace pgferry::cli {
 
 int cmdStatus(Context &ctx)
 {
-    ctx.err << "pgferry-cli status: not implemented yet in this build\n";
-    return Failure;
+    Args a;
+    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli status FILE [--json]"), {QStringLiteral("--json")}, {}, a); rc >= 0)
+        return rc;
+    auto project = loadProjectOrExplain(ctx, a.file);
+    if (!project)
+        return Failure;
+    const QString dir = stateDirFor(*project);
+    QJsonObject st = readStatusFile(dir);
+    const qint64 pid = activeRunPid(dir);
+    if (st.isEmpty()) {
+        engine::MigrationStatus none;
+        none.projectId = project->id;
+        none.mode = project::modeName(project->mode);
+        none.engine = project::engineName(project->engine);
+        st = none.toJson();
+    }
+    st.insert(QStringLiteral("running"), pid > 0);
+    if (pid > 0)
+        st.insert(QStringLiteral("pid"), pid);
+    if (a.flags.contains(QStringLiteral("--json"))) {
+        ctx.out << QJsonDocument(st).toJson(QJsonDocument::Compact) << "\n";
+        return Success;
+    }
+    const engine::MigrationStatus s = engine::MigrationStatus::fromJson(st);
+    ctx.out << project->name << ": " << engine::runStateName(s.state) << (pid ? QStringLiteral(" (run in progress, pid %1)").arg(pid) : QString())
+            << "\n";
+    for (const auto &d : s.databases) {
+        ctx.out << "  " << d.name << " -> " << d.targetName << ": " << engine::phaseName(d.phase) << ", " << d.tablesDone << " of "
+                << d.tablesTotal << " tables done";
+        if (d.tablesFailed)
+            ctx.out << ", " << d.tablesFailed << " failed";
+        if (d.phase == engine::DatabasePhase::Streaming)
+            ctx.out << ", lag " << d.lagBytes << " bytes / " << d.lagSeconds << " s, pending " << d.pendingChanges;
+        ctx.out << "\n";
+    }
+    ctx.out << "  ready for cutover: " << (st.value(u"ready_for_cutover").toBool() ? "yes" : "no") << "\n";
+    for (const QString &e : s.errors)
+        ctx.out << "  error: " << e << "\n";
+    return Success;
 }
 
 } // namespace pgferry::cli

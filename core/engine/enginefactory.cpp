@@ -1,13 +1,32 @@
 #include "engine/enginefactory.h"
 
+#include "engine/localengine.h"
+#include "project/secretstore.h"
+
 namespace pgferry::engine {
 
 std::unique_ptr<MigrationEngine> createEngine(const project::Project &project, QString *error)
 {
-    // The engines are being built (issues 5-7); until they land this says so.
-    if (error)
-        *error = QStringLiteral("the %1 engine is not available in this build").arg(project::engineName(project.engine));
-    return nullptr;
+    if (project.engine == project::Engine::Azure) {
+        if (error)
+            *error = QStringLiteral("the Azure managed engine is not available in this build yet; use --engine local");
+        return nullptr;
+    }
+    // A missing keychain is only a hint: the environment or libpq's passfile may still supply
+    // the password, and a connection that needs one says so with advice.
+    QString hint;
+    LocalEngineConfig c;
+    c.project = project;
+    c.source = project::resolveConnInfo(project, project::Role::Source, project.source.database, &hint);
+    c.target = project::resolveConnInfo(project, project::Role::Target, project.target.database, &hint);
+    c.stateDir = project::runStateDir(project);
+    if (c.stateDir.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("cannot create the run state folder for project %1 (set PGFERRY_STATE_DIR to a "
+                                    "writable folder)").arg(project.id);
+        return nullptr;
+    }
+    return std::make_unique<LocalEngine>(c);
 }
 
 } // namespace pgferry::engine

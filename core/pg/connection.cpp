@@ -258,6 +258,8 @@ Connection Connection::open(const ConnInfo &info, const ConnectOptions &options)
         }
         st = PQconnectPoll(c.m_conn);
     }
+    // Server notices ("relation already exists, skipping") are not for our stderr.
+    PQsetNoticeProcessor(c.m_conn, [](void *, const char *) {}, nullptr);
     // Blocking mode for COPY IN puts; results are still read with the async API.
     PQsetnonblocking(c.m_conn, 0);
     c.m_canceller = Canceller(c.m_conn);
@@ -404,6 +406,30 @@ Result Connection::exec(const QString &sql, const Params &params)
                                nullptr, 0);
     }
     if (!ok)
+        throw Exception(connectionError());
+    return collect(QString());
+}
+
+void Connection::prepare(const QByteArray &name, const QString &sql, const std::vector<quint32> &paramTypes)
+{
+    if (!m_conn)
+        throw Exception(Error::client(ErrorCategory::Protocol, QStringLiteral("not connected")));
+    const QByteArray q = sql.toUtf8();
+    std::vector<Oid> types(paramTypes.begin(), paramTypes.end());
+    if (!PQsendPrepare(m_conn, name.constData(), q.constData(), int(types.size()), types.empty() ? nullptr : types.data()))
+        throw Exception(connectionError());
+    collect(QString());
+}
+
+Result Connection::execPrepared(const QByteArray &name, const Params &params)
+{
+    if (!m_conn)
+        throw Exception(Error::client(ErrorCategory::Protocol, QStringLiteral("not connected")));
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const Param &p : params)
+        values.push_back(p.isNull() ? nullptr : p.value().constData());
+    if (!PQsendQueryPrepared(m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0))
         throw Exception(connectionError());
     return collect(QString());
 }

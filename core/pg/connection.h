@@ -122,6 +122,11 @@ public:
     // Same, returning the error instead of throwing.
     std::optional<Error> tryExec(const QString &sql, const Params &params = {}, Result *out = nullptr);
 
+    // Server-side prepared statements (extended protocol). paramTypes are type oids, 0 lets the
+    // server infer the type. A statement lives as long as the session.
+    void prepare(const QByteArray &name, const QString &sql, const std::vector<quint32> &paramTypes);
+    Result execPrepared(const QByteArray &name, const Params &params);
+
     QString quoteIdent(const QString &name) const;
     QString quoteLiteral(const QString &value) const;
     // "schema"."name", each part quoted.

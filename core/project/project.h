@@ -42,6 +42,7 @@ struct DatabaseSelection
     QString targetName; // empty: the same name
     QStringList includeTables; // patterns schema.table with * and ?; empty: all
     QStringList excludeTables;
+    QJsonObject unknownFields; // fields of this entry this version does not know: kept on save
 
     QString effectiveTarget() const { return targetName.isEmpty() ? name : targetName; }
     bool operator==(const DatabaseSelection &) const = default;
@@ -100,7 +101,10 @@ struct Project
     QList<DatabaseSelection> databases;
     AdvancedSettings settings;
     AzureContext azure;
-    QJsonObject unknownFields; // fields this version does not know: kept on save
+    // Fields this version does not know, kept on save. Top-level unknown keys are stored as they are;
+    // unknown keys inside a known object (source, target, settings, settings.schema, settings.cutover,
+    // azure) are stored under that object's key, e.g. {"source": {"future_option": 1}}.
+    QJsonObject unknownFields;
 
     bool operator==(const Project &) const = default;
 };

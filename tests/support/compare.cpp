@@ -26,7 +26,7 @@ std::pair<qint64, QByteArray> tableDigest(pg::Connection &c, const QString &qual
     qint64 rows = 0;
     // Text form of the whole row, sorted: independent of physical order and of column storage.
     // Generated columns are included: they must come out equal too.
-    c.copyOut(QStringLiteral("COPY (SELECT t::text FROM ONLY %1 t ORDER BY 1 COLLATE \"C\") TO STDOUT").arg(qualified),
+    c.copyOut(QStringLiteral("COPY (SELECT t::text FROM ONLY %1 t ORDER BY t::text COLLATE \"C\") TO STDOUT").arg(qualified),
               [&](const char *data, int len) {
                   h.addData(QByteArrayView(data, len));
                   ++rows;

@@ -1,0 +1,94 @@
+#include "common.h"
+
+#include "engine/localengine.h"
+#include "project/projectfile.h"
+#include "project/secretstore.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <csignal>
+#include <sys/types.h>
+
+namespace pgferry::cli {
+
+std::optional<project::Project> loadProjectOrExplain(Context &ctx, const QString &path)
+{
+    const project::LoadResult r = project::loadProjectFile(path);
+    if (!r.ok()) {
+        ctx.err << "pgferry-cli: cannot use the project file " << path << ":\n";
+        for (const QString &e : r.errors)
+            ctx.err << "  " << e << "\n";
+        ctx.err.flush();
+        return std::nullopt;
+    }
+    return r.project;
+}
+
+QString stateDirFor(const project::Project &p)
+{
+    return project::runStateDir(p);
+}
+
+QString lockFile(const QString &stateDir)
+{
+    return stateDir + QStringLiteral("/run.pid");
+}
+
+qint64 activeRunPid(const QString &stateDir)
+{
+    QFile f(lockFile(stateDir));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const qint64 pid = f.readAll().trimmed().toLongLong();
+    if (pid <= 0 || ::kill(pid_t(pid), 0) != 0)
+        return 0;
+    // Make sure it is a pgferry process and not a recycled pid.
+    QFile cmd(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    if (cmd.open(QIODevice::ReadOnly) && !cmd.readAll().contains("pgferry"))
+        return 0;
+    return pid;
+}
+
+QJsonObject readStatusFile(const QString &stateDir)
+{
+    QFile f(engine::LocalEngine::statusFile(stateDir));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags, const QStringList &knownOptions, Args &out)
+{
+    QStringList a = ctx.args;
+    while (!a.isEmpty()) {
+        const QString x = a.takeFirst();
+        if (x == u"--help" || x == u"-h") {
+            ctx.out << "usage: " << usage << "\n";
+            return Success;
+        }
+        if (knownFlags.contains(x)) {
+            out.flags << x;
+        } else if (knownOptions.contains(x)) {
+            if (a.isEmpty()) {
+                ctx.err << "pgferry-cli: " << x << " needs a value\nusage: " << usage << "\n";
+                return Usage;
+            }
+            out.options.insert(x, a.takeFirst());
+        } else if (x.startsWith(u'-')) {
+            ctx.err << "pgferry-cli: unknown option " << x << "\nusage: " << usage << "\n";
+            return Usage;
+        } else if (out.file.isEmpty()) {
+            out.file = x;
+        } else {
+            ctx.err << "pgferry-cli: unexpected argument " << x << "\nusage: " << usage << "\n";
+            return Usage;
+        }
+    }
+    if (out.file.isEmpty()) {
+        ctx.err << "pgferry-cli: missing the project FILE\nusage: " << usage << "\n";
+        return Usage;
+    }
+    return -1;
+}
+
+} // namespace pgferry::cli

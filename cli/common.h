@@ -1,0 +1,32 @@
+// What the run-control verbs share: loading the project with clear errors, the run state folder,
+// and whether a `run` of the same project is in progress (its lock file).
+#pragma once
+
+#include "cli.h"
+#include "project/project.h"
+
+#include <QJsonObject>
+#include <optional>
+
+namespace pgferry::cli {
+
+// Loads FILE; on failure prints every problem to ctx.err and returns nullopt.
+std::optional<project::Project> loadProjectOrExplain(Context &ctx, const QString &path);
+QString stateDirFor(const project::Project &p);
+// The pid of the live `run` of this project, or 0.
+qint64 activeRunPid(const QString &stateDir);
+QString lockFile(const QString &stateDir);
+// The last status a run wrote, empty when none.
+QJsonObject readStatusFile(const QString &stateDir);
+
+// Takes the first positional argument, the flags and the options. Returns -1 to go on, or the
+// exit code to return at once (0 after --help, 2 after a usage error, which it explains).
+struct Args
+{
+    QString file;
+    QStringList flags;                // --json, --yes, ...
+    QMap<QString, QString> options;   // --until ready, --format html, -o OUT
+};
+int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags, const QStringList &knownOptions, Args &out);
+
+} // namespace pgferry::cli

@@ -1,0 +1,237 @@
+#include "cdc/spool.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QtEndian>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace pgferry::cdc {
+
+namespace {
+constexpr int kHeader = 4 + 1 + 8 + 8;
+
+[[noreturn]] void fail(const QString &m)
+{
+    throw std::runtime_error(m.toStdString());
+}
+
+QByteArray header(SpoolKind kind, pg::Lsn lsn, pg::Lsn commit, quint32 len)
+{
+    QByteArray h(kHeader, '\0');
+    auto *p = reinterpret_cast<uchar *>(h.data());
+    qToBigEndian<quint32>(len, p);
+    p[4] = quint8(kind);
+    qToBigEndian<quint64>(lsn, p + 5);
+    qToBigEndian<quint64>(commit, p + 13);
+    return h;
+}
+} // namespace
+
+Spool::Spool(QString dir, qint64 segmentBytes) : m_dir(std::move(dir)), m_segmentBytes(segmentBytes) {}
+Spool::~Spool() = default;
+
+QString Spool::segmentPath(qint64 seg) const
+{
+    return m_dir + QStringLiteral("/%1.spool").arg(seg, 12, 10, QLatin1Char('0'));
+}
+
+void Spool::open()
+{
+    QMutexLocker l(&m_mutex);
+    if (!QDir().mkpath(m_dir))
+        fail(QStringLiteral("cannot create the spool folder %1").arg(m_dir));
+    QFile::setPermissions(m_dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    m_segments.clear();
+    for (const QFileInfo &fi : QDir(m_dir).entryInfoList({QStringLiteral("*.spool")}, QDir::Files, QDir::Name))
+        m_segments << fi.completeBaseName().toLongLong();
+    if (m_segments.isEmpty()) {
+        openWriterSegment(1, 0);
+        m_segments << 1;
+        m_readable = {1, 0};
+        return;
+    }
+    // Find the last complete commit across the segments, scanning from the last one that has one.
+    SpoolPosition lastCommitEnd{m_segments.first(), 0};
+    pg::Lsn lastCommit = 0;
+    for (qint64 seg : m_segments) {
+        QFile f(segmentPath(seg));
+        if (!f.open(QIODevice::ReadOnly))
+            fail(QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
+        qint64 off = 0;
+        const qint64 size = f.size();
+        while (off + kHeader <= size) {
+            f.seek(off);
+            const QByteArray h = f.read(kHeader);
+            const auto *p = reinterpret_cast<const uchar *>(h.constData());
+            const quint32 len = qFromBigEndian<quint32>(p);
+            if (off + kHeader + qint64(len) > size)
+                break; // torn record
+            if (SpoolKind(p[4]) == SpoolKind::Commit) {
+                lastCommitEnd = {seg, off + kHeader + qint64(len)};
+                lastCommit = qFromBigEndian<quint64>(p + 5);
+            }
+            off += kHeader + len;
+        }
+    }
+    // Cut everything after the last commit: later segments go, the commit's segment is truncated.
+    for (qint64 seg : QList<qint64>(m_segments)) {
+        if (seg > lastCommitEnd.segment) {
+            QFile::remove(segmentPath(seg));
+            m_segments.removeAll(seg);
+        }
+    }
+    {
+        QFile f(segmentPath(lastCommitEnd.segment));
+        if (f.size() != lastCommitEnd.offset && !f.resize(lastCommitEnd.offset))
+            fail(QStringLiteral("cannot truncate the torn tail of %1").arg(f.fileName()));
+    }
+    m_durableCommit = m_pendingCommit = lastCommit;
+    m_readable = m_pendingEnd = lastCommitEnd;
+    openWriterSegment(lastCommitEnd.segment, lastCommitEnd.offset);
+}
+
+void Spool::openWriterSegment(qint64 seg, qint64 size)
+{
+    m_writer = std::make_unique<QFile>(segmentPath(seg));
+    if (!m_writer->open(QIODevice::ReadWrite))
+        fail(QStringLiteral("cannot open the spool segment %1: %2").arg(m_writer->fileName(), m_writer->errorString()));
+    m_writer->setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    m_writer->seek(size);
+    m_writeSegment = seg;
+    m_writeOffset = size;
+}
+
+void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
+{
+    QMutexLocker l(&m_mutex);
+    // A new segment only starts between transactions, so a transaction never spans two.
+    if (kind == SpoolKind::Begin && m_writeOffset >= m_segmentBytes) {
+        m_writer->flush();
+        ::fdatasync(m_writer->handle());
+        const qint64 next = m_writeSegment + 1;
+        openWriterSegment(next, 0);
+        m_segments << next;
+    }
+    if (kind == SpoolKind::Begin) {
+        m_openBeginOffset = m_writeOffset;
+        m_openBeginSegment = m_writeSegment;
+    }
+    const QByteArray h = header(kind, lsn, 0, quint32(payload.size()));
+    if (m_writer->write(h) != h.size() || m_writer->write(payload) != payload.size())
+        fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)").arg(m_writer->fileName(), m_writer->errorString()));
+    m_writeOffset += h.size() + payload.size();
+    if (kind == SpoolKind::Commit) {
+        if (m_openBeginOffset >= 0 && m_openBeginSegment == m_writeSegment) {
+            // Fill in the begin record's commit LSN.
+            QByteArray c(8, '\0');
+            qToBigEndian<quint64>(lsn, reinterpret_cast<uchar *>(c.data()));
+            m_writer->seek(m_openBeginOffset + 13);
+            m_writer->write(c);
+            m_writer->seek(m_writeOffset);
+        }
+        m_openBeginOffset = -1;
+        m_pendingCommit = lsn;
+        m_pendingEnd = {m_writeSegment, m_writeOffset};
+    }
+}
+
+pg::Lsn Spool::flush()
+{
+    QMutexLocker l(&m_mutex);
+    if (m_writer) {
+        if (!m_writer->flush())
+            fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)").arg(m_writer->fileName(), m_writer->errorString()));
+        if (::fdatasync(m_writer->handle()) != 0)
+            fail(QStringLiteral("cannot sync the spool %1").arg(m_writer->fileName()));
+    }
+    m_durableCommit = m_pendingCommit;
+    m_readable = m_pendingEnd;
+    return m_durableCommit;
+}
+
+pg::Lsn Spool::durableCommitLsn() const
+{
+    QMutexLocker l(&m_mutex);
+    return m_durableCommit;
+}
+
+SpoolPosition Spool::start() const
+{
+    QMutexLocker l(&m_mutex);
+    return {m_segments.isEmpty() ? 1 : m_segments.first(), 0};
+}
+
+bool Spool::read(SpoolPosition &pos, SpoolRecord &out)
+{
+    SpoolPosition readable;
+    QList<qint64> segments;
+    {
+        QMutexLocker l(&m_mutex);
+        readable = m_readable;
+        segments = m_segments;
+    }
+    while (true) {
+        if (!(pos < readable))
+            return false;
+        if (m_readerSegment != pos.segment) {
+            m_reader = std::make_unique<QFile>(segmentPath(pos.segment));
+            if (!m_reader->open(QIODevice::ReadOnly)) {
+                // Pruned or never existed: move to the next segment that exists.
+                auto it = std::upper_bound(segments.begin(), segments.end(), pos.segment);
+                if (it == segments.end())
+                    return false;
+                pos = {*it, 0};
+                m_readerSegment = -1;
+                continue;
+            }
+            m_readerSegment = pos.segment;
+        }
+        const qint64 limit = pos.segment == readable.segment ? readable.offset : m_reader->size();
+        if (pos.offset + kHeader > limit) {
+            if (pos.segment == readable.segment)
+                return false;
+            auto it = std::upper_bound(segments.begin(), segments.end(), pos.segment);
+            if (it == segments.end())
+                return false;
+            pos = {*it, 0};
+            continue;
+        }
+        m_reader->seek(pos.offset);
+        const QByteArray h = m_reader->read(kHeader);
+        if (h.size() != kHeader)
+            fail(QStringLiteral("the spool segment %1 is damaged").arg(m_reader->fileName()));
+        const auto *p = reinterpret_cast<const uchar *>(h.constData());
+        const quint32 len = qFromBigEndian<quint32>(p);
+        out.kind = SpoolKind(p[4]);
+        out.lsn = qFromBigEndian<quint64>(p + 5);
+        out.commitLsn = qFromBigEndian<quint64>(p + 13);
+        out.payload = m_reader->read(len);
+        if (out.payload.size() != qsizetype(len))
+            fail(QStringLiteral("the spool segment %1 is damaged").arg(m_reader->fileName()));
+        pos.offset += kHeader + len;
+        return true;
+    }
+}
+
+void Spool::pruneBefore(const SpoolPosition &pos)
+{
+    QMutexLocker l(&m_mutex);
+    for (qint64 seg : QList<qint64>(m_segments)) {
+        if (seg < pos.segment && seg != m_writeSegment) {
+            QFile::remove(segmentPath(seg));
+            m_segments.removeAll(seg);
+        }
+    }
+}
+
+qint64 Spool::sizeBytes() const
+{
+    QMutexLocker l(&m_mutex);
+    qint64 n = 0;
+    for (qint64 seg : m_segments)
+        n += QFileInfo(segmentPath(seg)).size();
+    return n;
+}
+
+} // namespace pgferry::cdc

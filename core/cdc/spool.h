@@ -1,0 +1,88 @@
+// The durable local spool of the change stream. While the full load runs, every decoded message
+// is appended here and fsynced before its transaction is confirmed to the source, so the source
+// can recycle its WAL; the applier reads it back later and the spool is pruned as it is applied.
+//
+// Records: [u32 payload length][u8 kind][u64 lsn][u64 commit end lsn][payload]. A begin record's
+// commit field is filled in when its commit arrives, so a reader knows at BEGIN whether the
+// transaction was applied already. Only whole, flushed transactions are ever visible to a reader;
+// on open, anything after the last complete commit (a crash mid-transaction) is cut off, and the
+// source sends it again because it was never confirmed.
+#pragma once
+
+#include "pg/lsn.h"
+
+#include <QByteArray>
+#include <QFile>
+#include <QList>
+#include <QMutex>
+#include <QString>
+#include <memory>
+
+namespace pgferry::cdc {
+
+enum class SpoolKind : quint8 { Data = 0, Begin = 1, Commit = 2 };
+
+struct SpoolRecord
+{
+    SpoolKind kind = SpoolKind::Data;
+    pg::Lsn lsn = 0;       // the message's WAL position (for a commit: the end of the commit record)
+    pg::Lsn commitLsn = 0; // begin records: the end LSN of the transaction's commit
+    QByteArray payload;
+};
+
+struct SpoolPosition
+{
+    qint64 segment = 0;
+    qint64 offset = 0;
+    bool operator<(const SpoolPosition &o) const { return segment < o.segment || (segment == o.segment && offset < o.offset); }
+    bool operator==(const SpoolPosition &o) const = default;
+};
+
+class Spool
+{
+public:
+    explicit Spool(QString dir, qint64 segmentBytes = 64LL * 1024 * 1024);
+    ~Spool();
+
+    // Scans what is there, cuts a torn tail, and positions the writer. Throws std::runtime_error.
+    void open();
+
+    // Writer (one thread).
+    void append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload);
+    // Makes everything appended durable (fdatasync); returns the end LSN of the last whole
+    // transaction now on disk: what may be confirmed to the source.
+    pg::Lsn flush();
+    pg::Lsn durableCommitLsn() const;
+
+    // Reader (one other thread): the next record up to the last durable commit; false when none.
+    bool read(SpoolPosition &pos, SpoolRecord &out);
+    SpoolPosition start() const;
+
+    // Deletes whole segments that lie before `pos` (everything in them is applied).
+    void pruneBefore(const SpoolPosition &pos);
+    qint64 sizeBytes() const;
+    QString dir() const { return m_dir; }
+
+private:
+    QString segmentPath(qint64 seg) const;
+    void openWriterSegment(qint64 seg, qint64 size);
+
+    QString m_dir;
+    qint64 m_segmentBytes;
+    mutable QMutex m_mutex;
+    QList<qint64> m_segments; // existing segment numbers, ascending
+    std::unique_ptr<QFile> m_writer;
+    qint64 m_writeSegment = 0;
+    qint64 m_writeOffset = 0;
+    qint64 m_openBeginOffset = -1; // offset of the current transaction's begin record
+    qint64 m_openBeginSegment = -1;
+    SpoolPosition m_readable;      // end of the last durable commit
+    pg::Lsn m_durableCommit = 0;
+    pg::Lsn m_pendingCommit = 0;   // last commit appended, not yet flushed
+    SpoolPosition m_pendingEnd;
+    // Reader's file handle, kept open between reads.
+    std::unique_ptr<QFile> m_reader;
+    qint64 m_readerSegment = -1;
+};
+
+} // namespace pgferry::cdc

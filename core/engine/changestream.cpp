@@ -1,0 +1,429 @@
+#include "engine/changestream.h"
+
+#include "cdc/pgoutputdecoder.h"
+#include "cdc/testdecodingparser.h"
+#include "pg/connection.h"
+#include "pg/replication.h"
+
+#include <QDataStream>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QSaveFile>
+#include <QThread>
+
+namespace pgferry::engine {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+void sleepWithStop(int ms, const std::function<bool()> &stopping)
+{
+    for (int waited = 0; waited < ms && !stopping(); waited += 50)
+        QThread::msleep(50);
+}
+
+int backoffMs(int attempt)
+{
+    const int base = std::min(30000, 500 * (1 << std::min(attempt, 6)));
+    return base / 2 + int(QRandomGenerator::global()->bounded(base / 2 + 1));
+}
+
+// Sessions that decode or apply speak the text forms the other side reads back exactly.
+pg::ConnInfo withExactTextForms(pg::ConnInfo ci)
+{
+    ci.extra.insert(QStringLiteral("options"),
+                    QStringLiteral("-c datestyle=ISO -c intervalstyle=postgres -c extra_float_digits=3"));
+    return ci;
+}
+
+bool isCommitMessage(const QString &plugin, const QByteArray &data)
+{
+    if (plugin == u"pgoutput")
+        return !data.isEmpty() && data.at(0) == 'C';
+    return data.startsWith("COMMIT");
+}
+
+bool isBeginMessage(const QString &plugin, const QByteArray &data)
+{
+    if (plugin == u"pgoutput")
+        return !data.isEmpty() && data.at(0) == 'B';
+    return data.startsWith("BEGIN");
+}
+
+} // namespace
+
+ChangeStream::ChangeStream(StreamConfig config, const std::atomic_bool *stop)
+    : m_config(std::move(config)), m_stop(stop), m_spool(m_config.spoolDir)
+{
+    m_spool.open();
+    m_stats.durable = m_spool.durableCommitLsn();
+}
+
+ChangeStream::~ChangeStream()
+{
+    stop();
+}
+
+void ChangeStream::setError(const QString &e, bool fatal)
+{
+    QMutexLocker l(&m_mutex);
+    m_stats.lastError = e;
+    if (fatal)
+        m_stats.fatalError = e;
+}
+
+StreamStats ChangeStream::stats() const
+{
+    QMutexLocker l(&m_mutex);
+    StreamStats s = m_stats;
+    s.spoolBytes = m_spool.sizeBytes();
+    return s;
+}
+
+void ChangeStream::startReceiver()
+{
+    if (!m_receiver.joinable())
+        m_receiver = std::thread([this] { receiverLoop(); });
+}
+
+void ChangeStream::startApplier()
+{
+    if (!m_applier.joinable())
+        m_applier = std::thread([this] { applierLoop(); });
+}
+
+void ChangeStream::stop()
+{
+    m_stopStream = true;
+    if (m_receiver.joinable())
+        m_receiver.join();
+    if (m_applier.joinable())
+        m_applier.join();
+}
+
+// ---------------------------------------------------------------- receiver
+
+void ChangeStream::receiverLoop()
+{
+    for (int attempt = 0; !stopping(); ++attempt) {
+        try {
+            receiveOnce();
+            attempt = 0;
+        } catch (const pg::Exception &e) {
+            const pg::Error &err = e.error();
+            const QString msg = QStringLiteral("receiving changes from slot %1: %2").arg(m_config.slot, err.toString());
+            // A slot the source invalidated (max_slot_wal_keep_size) cannot come back.
+            const bool invalidated = err.message.contains(u"can no longer get changes") ||
+                                     err.message.contains(u"invalidated") || err.sqlstate == u"42704";
+            if (invalidated || (!err.retryable() && err.category != pg::ErrorCategory::Cancelled)) {
+                QString full = msg;
+                if (invalidated)
+                    full += QStringLiteral(". The source removed WAL this migration still needed (the slot was "
+                                           "invalidated, e.g. by max_slot_wal_keep_size). Changes since then are lost "
+                                           "to this run: restart this database's migration from scratch.");
+                setError(full, true);
+                break;
+            }
+            setError(msg, false);
+        } catch (const std::exception &e) {
+            setError(QStringLiteral("receiving changes: %1").arg(QString::fromUtf8(e.what())), true);
+            break;
+        }
+        {
+            QMutexLocker l(&m_mutex);
+            m_stats.receiving = false;
+        }
+        sleepWithStop(backoffMs(attempt), [this] { return stopping(); });
+    }
+    QMutexLocker l(&m_mutex);
+    m_stats.receiving = false;
+}
+
+void ChangeStream::receiveOnce()
+{
+    auto rc = pg::ReplicationConnection::open(withExactTextForms(m_config.source), {.timeout = 15s});
+    const pg::Lsn durable = m_spool.durableCommitLsn();
+    const pg::Lsn start = std::max(durable, m_config.startLsn);
+    QList<std::pair<QString, QString>> options;
+    if (m_config.plugin == u"pgoutput") {
+        options << std::pair{QStringLiteral("proto_version"), QStringLiteral("1")}
+                << std::pair{QStringLiteral("publication_names"), m_config.publication};
+    } else {
+        options << std::pair{QStringLiteral("include-xids"), QStringLiteral("1")}
+                << std::pair{QStringLiteral("include-timestamp"), QStringLiteral("1")}
+                << std::pair{QStringLiteral("skip-empty-xacts"), QStringLiteral("1")};
+    }
+    rc.startLogical(m_config.slot, start, options);
+    {
+        QMutexLocker l(&m_mutex);
+        m_stats.receiving = true;
+        m_stats.lastError.clear();
+    }
+    QElapsedTimer sinceFlush;
+    sinceFlush.start();
+    qint64 unflushedBytes = 0;
+    bool inTxn = false;
+    pg::Lsn keepaliveWalEnd = 0;
+    pg::Lsn lastConfirmed = 0;
+    qint64 spooledSinceFlush = 0;
+    while (!stopping()) {
+        const pg::ReplicationMessage m = rc.read(100ms);
+        if (m.kind == pg::ReplicationMessage::Kind::End)
+            throw pg::Exception(pg::Error::client(pg::ErrorCategory::Connection, QStringLiteral("the source ended the stream")));
+        if (m.kind == pg::ReplicationMessage::Kind::XLogData) {
+            cdc::SpoolKind kind = cdc::SpoolKind::Data;
+            if (isBeginMessage(m_config.plugin, m.data)) {
+                kind = cdc::SpoolKind::Begin;
+                inTxn = true;
+            } else if (isCommitMessage(m_config.plugin, m.data)) {
+                kind = cdc::SpoolKind::Commit;
+                inTxn = false;
+                ++spooledSinceFlush;
+            }
+            m_spool.append(kind, m.walStart, m.data);
+            unflushedBytes += m.data.size();
+            QMutexLocker l(&m_mutex);
+            m_stats.received = std::max(m_stats.received, m.walStart);
+            m_stats.serverWal = std::max(m_stats.serverWal, m.walEnd);
+        } else if (m.kind == pg::ReplicationMessage::Kind::Keepalive) {
+            keepaliveWalEnd = m.walEnd;
+            QMutexLocker l(&m_mutex);
+            m_stats.sentPtr = std::max(m_stats.sentPtr, m.walEnd);
+            m_stats.serverWal = std::max(m_stats.serverWal, m.walEnd);
+        }
+        const bool due = sinceFlush.elapsed() >= 200 || unflushedBytes >= (4 << 20) ||
+                         (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || m_wantReply.load();
+        if (due) {
+            const pg::Lsn durableNow = m_spool.flush();
+            // Everything received before the last keepalive is on disk now: the source may recycle
+            // its WAL up to there (no transaction that ended before it is missing here).
+            const pg::Lsn confirm = std::max(durableNow, inTxn ? durableNow : keepaliveWalEnd);
+            const bool ask = m_wantReply.exchange(false);
+            if (confirm != lastConfirmed || (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || ask ||
+                sinceFlush.elapsed() >= 10000) {
+                rc.sendStatus(confirm, confirm, confirm, ask);
+                lastConfirmed = confirm;
+            }
+            {
+                QMutexLocker l(&m_mutex);
+                m_stats.durable = durableNow;
+                m_stats.confirmed = confirm;
+                m_stats.spooledTxns += spooledSinceFlush;
+            }
+            spooledSinceFlush = 0;
+            unflushedBytes = 0;
+            sinceFlush.restart();
+        }
+    }
+    const pg::Lsn durableNow = m_spool.flush();
+    {
+        QMutexLocker l(&m_mutex);
+        m_stats.durable = durableNow;
+        m_stats.spooledTxns += spooledSinceFlush;
+    }
+    try {
+        rc.sendStatus(durableNow, durableNow, durableNow);
+        rc.endStreaming();
+    } catch (const pg::Exception &) {
+    }
+}
+
+// ---------------------------------------------------------------- applier
+
+void ChangeStream::saveRelations()
+{
+    QSaveFile f(m_config.spoolDir + QStringLiteral("/relations.bin"));
+    if (!f.open(QIODevice::WriteOnly))
+        return;
+    QDataStream ds(&f);
+    for (const QByteArray &b : std::as_const(m_relationMessages))
+        ds << b;
+    f.commit();
+}
+
+void ChangeStream::loadRelations(QList<QByteArray> &out) const
+{
+    QFile f(m_config.spoolDir + QStringLiteral("/relations.bin"));
+    if (!f.open(QIODevice::ReadOnly))
+        return;
+    QDataStream ds(&f);
+    while (!ds.atEnd()) {
+        QByteArray b;
+        ds >> b;
+        if (ds.status() != QDataStream::Ok)
+            break;
+        out << b;
+    }
+}
+
+void ChangeStream::applierLoop()
+{
+    for (int attempt = 0; !stopping(); ++attempt) {
+        try {
+            applyOnce();
+            attempt = 0;
+        } catch (const pg::Exception &e) {
+            const pg::Error &err = e.error();
+            const QString msg = QStringLiteral("applying changes on the target: %1").arg(err.toString());
+            if (!err.retryable() && err.category != pg::ErrorCategory::Cancelled) {
+                setError(msg + QStringLiteral(". The change was not applied and nothing after it either; fix the cause "
+                                              "and run again to resume from the same place."),
+                         true);
+                break;
+            }
+            setError(msg, false);
+        } catch (const cdc::DecodeError &e) {
+            setError(QStringLiteral("decoding the change stream: %1").arg(e.message()), true);
+            break;
+        } catch (const std::exception &e) {
+            setError(QStringLiteral("applying changes: %1").arg(QString::fromUtf8(e.what())), true);
+            break;
+        }
+        {
+            QMutexLocker l(&m_mutex);
+            m_stats.applying = false;
+        }
+        sleepWithStop(backoffMs(attempt), [this] { return stopping(); });
+    }
+    QMutexLocker l(&m_mutex);
+    m_stats.applying = false;
+}
+
+void ChangeStream::applyOnce()
+{
+    pg::Connection target = pg::Connection::open(withExactTextForms(m_config.target), {.timeout = 15s});
+    cdc::Applier applier(target, m_config.originName, m_config.applier);
+    pg::Lsn applied = applier.start();
+    cdc::PgOutputDecoder pgoutput;
+    cdc::TestDecodingParser testDecoding;
+    const bool isPgoutput = m_config.plugin == u"pgoutput";
+    if (isPgoutput) {
+        QList<QByteArray> rels;
+        loadRelations(rels);
+        for (const QByteArray &r : rels)
+            pgoutput.decode(r);
+    }
+    {
+        QMutexLocker l(&m_mutex);
+        m_stats.applying = true;
+        m_stats.applied = applied;
+    }
+    cdc::SpoolPosition pos = m_spool.start();
+    cdc::SpoolPosition lastCommitPos = pos;
+    cdc::SpoolPosition prunable = pos;
+    pg::Lsn txnEnd = 0;
+    bool skipTxn = false;
+    qint64 txnCommitMicros = 0;
+    qint64 consumedSinceUpdate = 0;
+    QElapsedTimer sincePrune;
+    sincePrune.start();
+    auto publish = [&](bool flushed) {
+        QMutexLocker l(&m_mutex);
+        m_stats.applied = std::max(m_stats.applied, applier.appliedLsn());
+        m_stats.consumedTxns += consumedSinceUpdate;
+        consumedSinceUpdate = 0;
+        if (flushed) {
+            m_stats.counters = applier.counters();
+            m_stats.lastAppliedCommitMicros = txnCommitMicros;
+        }
+    };
+    // The spool is read from its oldest segment: transactions applied before are skipped by
+    // their commit position, so a restart repeats nothing.
+    {
+        QMutexLocker l(&m_mutex);
+        m_stats.consumedTxns = 0;
+    }
+    while (!stopping()) {
+        cdc::SpoolRecord rec;
+        if (!m_spool.read(pos, rec)) {
+            if (applier.flush()) {
+                prunable = lastCommitPos;
+                publish(true);
+            } else {
+                publish(false);
+            }
+            if (sincePrune.elapsed() > 5000 && !applier.inSourceTransaction()) {
+                if (isPgoutput)
+                    saveRelations();
+                m_spool.pruneBefore(prunable);
+                sincePrune.restart();
+            }
+            QThread::msleep(20);
+            continue;
+        }
+        cdc::Change c = isPgoutput ? pgoutput.decode(rec.payload, rec.lsn) : testDecoding.parse(rec.payload, rec.lsn);
+        if (c.kind == cdc::Change::Relation || c.kind == cdc::Change::Type) {
+            if (isPgoutput)
+                m_relationMessages.insert(c.kind == cdc::Change::Relation ? c.relationOid : c.typeOid, rec.payload);
+            if (!skipTxn)
+                applier.apply(c);
+            continue;
+        }
+        if (rec.kind == cdc::SpoolKind::Begin) {
+            txnEnd = rec.commitLsn;
+            skipTxn = txnEnd != 0 && txnEnd <= applier.appliedLsn();
+            txnCommitMicros = c.commitTimeMicros;
+            if (!skipTxn)
+                applier.apply(c);
+            continue;
+        }
+        if (rec.kind == cdc::SpoolKind::Commit) {
+            if (c.commitTimeMicros)
+                txnCommitMicros = c.commitTimeMicros;
+            if (!skipTxn)
+                applier.apply(c);
+            skipTxn = false;
+            lastCommitPos = pos;
+            ++consumedSinceUpdate;
+            if (applier.flushDue() && applier.flush()) {
+                prunable = lastCommitPos;
+                publish(true);
+            }
+            continue;
+        }
+        if (skipTxn)
+            continue;
+        if (c.kind == cdc::Change::Insert || c.kind == cdc::Change::Update || c.kind == cdc::Change::Delete) {
+            const auto it = m_config.syncLsn.constFind(c.schema + u'.' + c.table);
+            if (it != m_config.syncLsn.constEnd() && txnEnd != 0 && txnEnd <= it.value())
+                continue; // already in that table's copy
+        }
+        applier.apply(c);
+    }
+    applier.flush();
+    publish(true);
+    if (isPgoutput)
+        saveRelations();
+}
+
+bool ChangeStream::drainTo(pg::Lsn lsn, int timeoutSeconds, QString *error)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < qint64(timeoutSeconds) * 1000) {
+        const StreamStats s = stats();
+        if (!s.fatalError.isEmpty()) {
+            if (error)
+                *error = s.fatalError;
+            return false;
+        }
+        // Decoded past `lsn`, everything received is on disk, and everything on disk is applied.
+        if (s.sentPtr >= lsn && s.received <= std::max(s.durable, s.sentPtr) && s.applied >= s.durable &&
+            s.pending() == 0)
+            return true;
+        if (m_stop && m_stop->load()) {
+            if (error)
+                *error = QStringLiteral("stopped");
+            return false;
+        }
+        m_wantReply = true;
+        QThread::msleep(100);
+    }
+    if (error)
+        *error = QStringLiteral("pending changes did not reach zero within %1 s").arg(timeoutSeconds);
+    return false;
+}
+
+} // namespace pgferry::engine

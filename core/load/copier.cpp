@@ -1,0 +1,115 @@
+#include "load/copier.h"
+
+#include <QSet>
+
+namespace pgferry::load {
+
+void prepareTargetSession(pg::Connection &target)
+{
+    // A unit and its marker commit together, so an asynchronous commit loses both or neither.
+    target.exec(QStringLiteral("SET synchronous_commit = off"));
+    // Triggers and foreign keys are not on the target yet; where allowed, make sure none fire.
+    target.tryExec(QStringLiteral("SET session_replication_role = replica"));
+}
+
+void createUnitTable(pg::Connection &target)
+{
+    target.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
+                               "CREATE TABLE IF NOT EXISTS _pgferry.load_units (unit text PRIMARY KEY, rows bigint, "
+                               "bytes bigint, done_at timestamptz DEFAULT now())"));
+}
+
+QSet<QString> committedUnits(pg::Connection &target)
+{
+    QSet<QString> done;
+    pg::Result exists = target.exec(QStringLiteral("SELECT to_regclass('_pgferry.load_units') IS NOT NULL"));
+    if (!exists.toBool(0, 0))
+        return done;
+    pg::Result r = target.exec(QStringLiteral("SELECT unit FROM _pgferry.load_units"));
+    for (int i = 0; i < r.rows(); ++i)
+        done.insert(r.text(i, 0));
+    return done;
+}
+
+void dropUnitTable(pg::Connection &target)
+{
+    target.exec(QStringLiteral("DROP SCHEMA IF EXISTS _pgferry CASCADE"));
+}
+
+void importSnapshot(pg::Connection &source, const QString &snapshot)
+{
+    source.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+    source.exec(QStringLiteral("SET TRANSACTION SNAPSHOT ") + source.quoteLiteral(snapshot));
+}
+
+CopyResult copyUnit(pg::Connection &source, pg::Connection &target, const SourceTable &table, const LoadUnit &unit,
+                    const CopyOptions &options, const std::function<void(qint64, qint64)> &progress)
+{
+    const QString qname = source.qualified(table.schema, table.name);
+    const QString cols = table.copyColumnList(source);
+    const bool whole = unit.ranges == 1;
+    const bool binary = options.binary && table.binarySafe() && table.hasCopyableColumns();
+    const QString format = binary ? QStringLiteral(" WITH (FORMAT binary") : QStringLiteral(" WITH (FORMAT text");
+
+    QString selectSql;
+    if (whole) {
+        // COPY of a table never includes inheritance children: exactly this table's rows.
+        selectSql = QStringLiteral("COPY %1 %2 TO STDOUT").arg(qname, cols);
+    } else {
+        QStringList colNames;
+        for (const SourceColumn &c : table.columns)
+            if (!c.generated)
+                colNames << source.quoteIdent(c.name);
+        QString where = QStringLiteral("ctid >= '(%1,0)'::tid").arg(unit.firstPage);
+        if (unit.endPage >= 0)
+            where += QStringLiteral(" AND ctid < '(%1,0)'::tid").arg(unit.endPage);
+        selectSql = QStringLiteral("COPY (SELECT %1 FROM ONLY %2 WHERE %3) TO STDOUT")
+                        .arg(colNames.join(QStringLiteral(", ")), qname, where);
+    }
+    selectSql += format + u')';
+
+    target.exec(QStringLiteral("BEGIN"));
+    QString into = QStringLiteral("COPY %1 %2 FROM STDIN").arg(qname, cols) + format;
+    if (whole) {
+        // Reloading a whole table starts from empty, in the same transaction: never doubled.
+        // Truncated in this transaction, the rows can also be written frozen.
+        target.exec(QStringLiteral("TRUNCATE ONLY %1").arg(qname));
+        into += QStringLiteral(", FREEZE");
+    }
+    into += u')';
+
+    CopyResult res;
+    qint64 pendingRows = 0, pendingBytes = 0;
+    try {
+        target.beginCopyIn(into);
+        // Rows arrive one per chunk in text mode; libpq buffers the puts, so no copy is needed here.
+        const qint64 reported = source.copyOut(selectSql, [&](const char *data, int len) {
+            target.putCopyData(data, len);
+            ++res.rows;
+            res.bytes += len;
+            ++pendingRows;
+            pendingBytes += len;
+            if (pendingRows >= 4096) {
+                if (progress)
+                    progress(pendingRows, pendingBytes);
+                pendingRows = pendingBytes = 0;
+            }
+        });
+        res.rows = reported; // the server's own count ("COPY n")
+        target.endCopyIn();
+        target.exec(QStringLiteral("INSERT INTO _pgferry.load_units (unit, rows, bytes) VALUES ($1, $2, $3)"),
+                    {unit.key(table), res.rows, res.bytes});
+        target.exec(QStringLiteral("COMMIT"));
+    } catch (...) {
+        if (target.isOpen()) {
+            target.abortCopyIn(QStringLiteral("source failed"));
+            target.tryExec(QStringLiteral("ROLLBACK"));
+        }
+        throw;
+    }
+    if (progress && (pendingRows || pendingBytes))
+        progress(pendingRows, pendingBytes);
+    return res;
+}
+
+} // namespace pgferry::load

@@ -1,0 +1,39 @@
+// Copies one load unit (a table or a ctid range of one) from a source connection that holds the
+// shared snapshot to a target connection: COPY TO STDOUT streamed into COPY FROM STDIN, no files,
+// one target transaction that also records the unit as done, so a rerun neither skips nor doubles.
+#pragma once
+
+#include "load/catalog.h"
+#include "pg/connection.h"
+
+#include <functional>
+
+namespace pgferry::load {
+
+struct CopyOptions
+{
+    bool binary = false;  // both servers of the same major version
+    int sourceMajor = 0;
+};
+
+struct CopyResult
+{
+    qint64 rows = 0;
+    qint64 bytes = 0;
+};
+
+// Prepares the target for loading: the _pgferry schema and its unit table, and session settings.
+void prepareTargetSession(pg::Connection &target);
+void createUnitTable(pg::Connection &target);
+// Units already committed on the target (by an earlier run).
+QSet<QString> committedUnits(pg::Connection &target);
+void dropUnitTable(pg::Connection &target);
+
+// Imports `snapshot` into a new REPEATABLE READ transaction on `source`.
+void importSnapshot(pg::Connection &source, const QString &snapshot);
+
+// progress(rowsDelta, bytesDelta) is called every few thousand rows.
+CopyResult copyUnit(pg::Connection &source, pg::Connection &target, const SourceTable &table, const LoadUnit &unit,
+                    const CopyOptions &options, const std::function<void(qint64, qint64)> &progress);
+
+} // namespace pgferry::load

@@ -1,0 +1,78 @@
+#include "load/objects.h"
+
+namespace pgferry::load {
+
+qint64 copyLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop)
+{
+    constexpr qint64 chunk = 1 << 20;
+    pg::Result los = source.exec(QStringLiteral(
+        "SELECT m.oid, coalesce((SELECT sum(length(p.data)) FROM pg_largeobject p WHERE p.loid = m.oid), 0) "
+        "FROM pg_largeobject_metadata m ORDER BY 1"));
+    qint64 bytes = 0;
+    for (int i = 0; i < los.rows(); ++i) {
+        if (stop && stop->load())
+            throw pg::Exception(pg::Error::client(pg::ErrorCategory::Cancelled, QStringLiteral("stopped")));
+        const QString oid = los.text(i, 0);
+        target.exec(QStringLiteral("BEGIN"));
+        try {
+            // Exists on the target (created by the schema restore with its owner and grants)?
+            pg::Result have = target.exec(QStringLiteral("SELECT 1 FROM pg_largeobject_metadata WHERE oid = $1::oid"), {oid});
+            if (have.rows() == 0)
+                target.exec(QStringLiteral("SELECT lo_create($1::oid)"), {oid});
+            target.exec(QStringLiteral("SELECT lo_truncate(lo_open($1::oid, 131072), 0)"), {oid});
+            for (qint64 off = 0;; off += chunk) {
+                pg::Result part = source.exec(QStringLiteral("SELECT encode(lo_get($1::oid, $2, $3), 'hex')"),
+                                              {oid, off, chunk});
+                const QString hex = part.text(0, 0);
+                if (hex.isEmpty())
+                    break;
+                target.exec(QStringLiteral("SELECT lo_put($1::oid, $2, decode($3, 'hex'))"), {oid, off, hex});
+                bytes += hex.size() / 2;
+                if (hex.size() / 2 < chunk)
+                    break;
+            }
+            target.exec(QStringLiteral("COMMIT"));
+        } catch (...) {
+            target.tryExec(QStringLiteral("ROLLBACK"));
+            throw;
+        }
+    }
+    return bytes;
+}
+
+QList<SequenceValue> readSequences(pg::Connection &source)
+{
+    pg::Result seqs = source.exec(QStringLiteral(
+        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
+        "                AND d.deptype = 'e') ORDER BY 1, 2"));
+    QList<SequenceValue> out;
+    for (int i = 0; i < seqs.rows(); ++i) {
+        SequenceValue v;
+        v.schema = seqs.text(i, 0);
+        v.name = seqs.text(i, 1);
+        pg::Result s = source.exec(QStringLiteral("SELECT last_value, is_called FROM %1").arg(source.qualified(v.schema, v.name)));
+        v.lastValue = s.toInt(0, 0);
+        v.isCalled = s.toBool(0, 1);
+        out.append(v);
+    }
+    return out;
+}
+
+QStringList writeSequences(pg::Connection &target, const QList<SequenceValue> &values)
+{
+    QStringList missing;
+    for (const SequenceValue &v : values) {
+        const QString q = target.qualified(v.schema, v.name);
+        pg::Result exists = target.exec(QStringLiteral("SELECT to_regclass($1) IS NOT NULL"), {q});
+        if (!exists.toBool(0, 0)) {
+            missing << v.schema + u'.' + v.name;
+            continue;
+        }
+        target.exec(QStringLiteral("SELECT setval($1::regclass, $2, $3)"), {q, v.lastValue, v.isCalled});
+    }
+    return missing;
+}
+
+} // namespace pgferry::load

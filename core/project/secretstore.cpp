@@ -1,0 +1,274 @@
+#include "project/secretstore.h"
+
+#include "project/projectfile.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTimer>
+#include <qt6keychain/keychain.h>
+
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
+namespace pgferry::project {
+
+namespace {
+
+const QString AdviceNoKeychain = QStringLiteral(
+    "pgferry never stores secrets in plain text: set PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD "
+    "in the environment, use a libpq passfile (~/.pgpass), or run where a keychain is available");
+
+enum class Op { Read, Write, Delete };
+
+struct JobResult
+{
+    QKeychain::Error code = QKeychain::OtherError;
+    QString message; // QtKeychain's own text; never holds the secret
+    QString data;
+};
+
+// Cheap check first: on Linux the keychain is the Secret Service on the D-Bus session bus.
+bool sessionBusReachable(QString *why)
+{
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    if (!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+        return true;
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (!runtime.isEmpty() && QFileInfo::exists(runtime + QStringLiteral("/bus")))
+        return true;
+    if (why)
+        *why = QStringLiteral("no keychain is available: there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is "
+                              "not set), so the Secret Service (gnome-keyring, KWallet) cannot be reached. ") +
+               AdviceNoKeychain;
+    return false;
+#else
+    Q_UNUSED(why);
+    return true;
+#endif
+}
+
+QString describeFailure(const JobResult &r)
+{
+    switch (r.code) {
+    case QKeychain::NoBackendAvailable:
+        return QStringLiteral("no keychain is available (%1). ").arg(r.message) + AdviceNoKeychain;
+    case QKeychain::AccessDeniedByUser:
+        return QStringLiteral("access to the keychain was refused (%1)").arg(r.message);
+    case QKeychain::AccessDenied:
+        return QStringLiteral("the keychain is locked or denied access (%1): unlock it and try again").arg(r.message);
+    case QKeychain::NotImplemented:
+        return QStringLiteral("the keychain does not support this on this platform (%1). ").arg(r.message) +
+               AdviceNoKeychain;
+    case QKeychain::CouldNotDeleteEntry:
+        return QStringLiteral("the keychain could not delete the entry (%1)").arg(r.message);
+    default:
+        return QStringLiteral("the keychain failed (%1). ").arg(r.message.isEmpty() ? QStringLiteral("no reason given") : r.message) +
+               AdviceNoKeychain;
+    }
+}
+
+// Runs one QtKeychain job to completion in a local event loop, with a deadline.
+JobResult runJob(Op op, const QString &key, const QString &value = {})
+{
+    JobResult res;
+    if (!QCoreApplication::instance()) {
+        res.message = QStringLiteral("the keychain needs a QCoreApplication");
+        return res;
+    }
+    QKeychain::Job *job = nullptr;
+    const QString service = SecretStore::serviceName();
+    switch (op) {
+    case Op::Read:
+        job = new QKeychain::ReadPasswordJob(service);
+        break;
+    case Op::Write: {
+        auto *w = new QKeychain::WritePasswordJob(service);
+        w->setTextData(value);
+        job = w;
+        break;
+    }
+    case Op::Delete:
+        job = new QKeychain::DeletePasswordJob(service);
+        break;
+    }
+    job->setAutoDelete(false);
+    job->setInsecureFallback(false); // never plain text
+    job->setKey(key);
+
+    QEventLoop loop;
+    bool finished = false;
+    QObject::connect(job, &QKeychain::Job::finished, &loop, [&](QKeychain::Job *) {
+        finished = true;
+        loop.quit();
+    });
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+    deadline.start(SecretStore::timeoutMs());
+    job->start();
+    if (!finished)
+        loop.exec(QEventLoop::ExcludeUserInputEvents);
+    if (!finished) {
+        // The backend may still answer later: let the job delete itself then, never under it.
+        QObject::disconnect(job, nullptr, &loop, nullptr);
+        job->setAutoDelete(true);
+        res.code = QKeychain::OtherError;
+        res.message = QStringLiteral("no answer within %1 seconds").arg(SecretStore::timeoutMs() / 1000);
+        return res;
+    }
+    res.code = job->error();
+    res.message = job->errorString();
+    if (op == Op::Read && res.code == QKeychain::NoError)
+        res.data = static_cast<QKeychain::ReadPasswordJob *>(job)->textData();
+    delete job;
+    return res;
+}
+
+void setError(QString *error, const QString &text)
+{
+    if (error)
+        *error = text;
+}
+
+} // namespace
+
+QString roleName(Role role) { return role == Role::Source ? QStringLiteral("source") : QStringLiteral("target"); }
+
+QString SecretStore::serviceName() { return QStringLiteral("pgferry"); }
+
+QString SecretStore::passwordKey(const Project &project, Role role) { return project.id + u'/' + roleName(role); }
+
+QString SecretStore::environmentVariable(Role role)
+{
+    return role == Role::Source ? QStringLiteral("PGFERRY_SOURCE_PASSWORD") : QStringLiteral("PGFERRY_TARGET_PASSWORD");
+}
+
+int SecretStore::timeoutMs()
+{
+    bool ok = false;
+    const int ms = qEnvironmentVariableIntValue("PGFERRY_KEYCHAIN_TIMEOUT_MS", &ok);
+    return ok && ms > 0 ? ms : 30000; // an unlock prompt on a desktop needs a human
+}
+
+std::optional<QString> SecretStore::readSecret(const QString &key, QString *error)
+{
+    setError(error, {});
+    if (!sessionBusReachable(error))
+        return std::nullopt;
+    JobResult r = runJob(Op::Read, key);
+    if (r.code == QKeychain::NoError)
+        return r.data;
+    if (r.code == QKeychain::EntryNotFound)
+        return std::nullopt;
+    setError(error, QStringLiteral("reading \"%1\" from the keychain: ").arg(key) + describeFailure(r));
+    return std::nullopt;
+}
+
+bool SecretStore::writeSecret(const QString &key, const QString &value, QString *error)
+{
+    setError(error, {});
+    QString why;
+    if (!sessionBusReachable(&why)) {
+        setError(error, QStringLiteral("cannot store \"%1\": ").arg(key) + why);
+        return false;
+    }
+    const JobResult r = runJob(Op::Write, key, value);
+    if (r.code == QKeychain::NoError)
+        return true;
+    setError(error, QStringLiteral("cannot store \"%1\" in the keychain: ").arg(key) + describeFailure(r));
+    return false;
+}
+
+bool SecretStore::deleteSecret(const QString &key, QString *error)
+{
+    setError(error, {});
+    QString why;
+    if (!sessionBusReachable(&why)) {
+        setError(error, QStringLiteral("cannot remove \"%1\": ").arg(key) + why);
+        return false;
+    }
+    const JobResult r = runJob(Op::Delete, key);
+    if (r.code == QKeychain::NoError || r.code == QKeychain::EntryNotFound)
+        return true;
+    setError(error, QStringLiteral("cannot remove \"%1\" from the keychain: ").arg(key) + describeFailure(r));
+    return false;
+}
+
+bool SecretStore::keychainAvailable(QString *why)
+{
+    setError(why, {});
+    if (!sessionBusReachable(why))
+        return false;
+    // Ask for an entry that is never there: "not found" proves that a backend answered.
+    const JobResult r = runJob(Op::Read, QStringLiteral("pgferry-keychain-probe"));
+    if (r.code == QKeychain::NoError || r.code == QKeychain::EntryNotFound)
+        return true;
+    setError(why, describeFailure(r));
+    return false;
+}
+
+std::optional<QString> SecretStore::password(const Project &project, Role role, QString *error)
+{
+    setError(error, {});
+    const QString fromEnv = qEnvironmentVariable(environmentVariable(role).toLatin1().constData());
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    return readSecret(passwordKey(project, role), error);
+}
+
+bool SecretStore::storePassword(const Project &project, Role role, const QString &password, QString *error)
+{
+    if (password.isEmpty()) {
+        setError(error, QStringLiteral("an empty %1 password is not stored; remove it instead").arg(roleName(role)));
+        return false;
+    }
+    return writeSecret(passwordKey(project, role), password, error);
+}
+
+bool SecretStore::removePassword(const Project &project, Role role, QString *error)
+{
+    return deleteSecret(passwordKey(project, role), error);
+}
+
+pg::ConnInfo resolveConnInfo(const Project &project, Role role, const QString &database, QString *error)
+{
+    const ConnectionProfile &profile = role == Role::Source ? project.source : project.target;
+    pg::ConnInfo ci = profile.connInfo(database);
+    QString why;
+    if (const auto pw = SecretStore::password(project, role, &why))
+        ci.password = *pw;
+    setError(error, why);
+    return ci;
+}
+
+QString runStateDir(const Project &project)
+{
+    if (!isValidProjectId(project.id))
+        return {};
+    QString base = qEnvironmentVariable("PGFERRY_STATE_DIR");
+    if (base.isEmpty())
+        base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    if (base.isEmpty() || !QDir().mkpath(base))
+        return {};
+    const QFile::Permissions ownerOnly = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
+    QString dir = QDir(base).absolutePath();
+    for (const QString &part : {QStringLiteral("runs"), project.id}) {
+        dir += u'/' + part;
+        if (!QFileInfo(dir).isDir() && !QDir().mkdir(dir, ownerOnly))
+            return {};
+#ifdef Q_OS_UNIX
+        if (::chmod(QFile::encodeName(dir).constData(), S_IRWXU) != 0)
+            return {};
+#else
+        QFile::setPermissions(dir, ownerOnly);
+#endif
+    }
+    return dir;
+}
+
+} // namespace pgferry::project

@@ -1,0 +1,193 @@
+#include "schema/schemamigrator.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <stdexcept>
+
+namespace pgferry::schema {
+
+namespace {
+
+[[noreturn]] void fail(const QString &what, const ToolResult &r, const QString &advice = {})
+{
+    QString out = r.output.trimmed();
+    if (out.size() > 4000)
+        out = out.left(4000) + QStringLiteral(" …");
+    QString msg = what + QStringLiteral(" failed (exit code %1): ").arg(r.exitCode) + out;
+    if (!advice.isEmpty())
+        msg += u' ' + advice;
+    throw std::runtime_error(msg.toStdString());
+}
+
+// A conninfo string naming only the database, for pg_restore -d: everything else (and the
+// password) comes from the environment.
+QString dbnameConninfo(const QString &db)
+{
+    QString escaped = db;
+    escaped.replace(u'\\', QStringLiteral("\\\\")).replace(u'\'', QStringLiteral("\\'"));
+    return QStringLiteral("dbname='%1'").arg(escaped);
+}
+
+// Errors a resumed restore may meet because an earlier attempt got that far.
+bool onlyAlreadyExistsErrors(const QString &output)
+{
+    static const QRegularExpression errLine(QStringLiteral("ERROR:\\s+(.*)"));
+    auto it = errLine.globalMatch(output);
+    int errors = 0;
+    while (it.hasNext()) {
+        const QString m = it.next().captured(1);
+        ++errors;
+        if (!m.contains(u"already exists") && !m.contains(u"multiple primary keys"))
+            return false;
+    }
+    return errors > 0;
+}
+
+} // namespace
+
+SchemaMigrator::SchemaMigrator(PgTools tools, pg::ConnInfo source, pg::ConnInfo target, project::SchemaOptions options,
+                               project::DatabaseSelection selection, QString workDir, const std::atomic_bool *stop)
+    : m_tools(std::move(tools)), m_source(std::move(source)), m_target(std::move(target)), m_options(options),
+      m_selection(std::move(selection)), m_dir(std::move(workDir)), m_stop(stop)
+{
+    QDir().mkpath(m_dir);
+}
+
+QString SchemaMigrator::preDataFile() const { return m_dir + QStringLiteral("/pre-data.dump"); }
+QString SchemaMigrator::postDataFile() const { return m_dir + QStringLiteral("/post-data.dump"); }
+
+bool SchemaMigrator::haveArchives() const
+{
+    return QFile::exists(preDataFile()) && QFile::exists(postDataFile()) &&
+           QFile::exists(m_dir + QStringLiteral("/dump.complete"));
+}
+
+void SchemaMigrator::dump(const QString &snapshot)
+{
+    QFile::remove(m_dir + QStringLiteral("/dump.complete"));
+    QStringList base{QStringLiteral("--format=custom"), QStringLiteral("--no-publications"),
+                     QStringLiteral("--no-subscriptions"), QStringLiteral("--exclude-schema=_pgferry")};
+    if (!snapshot.isEmpty())
+        base << QStringLiteral("--snapshot=") + snapshot;
+    for (const QString &p : m_selection.includeTables)
+        base << QStringLiteral("--table=") + p;
+    for (const QString &p : m_selection.excludeTables)
+        base << QStringLiteral("--exclude-table=") + p;
+    for (const auto &[section, file] : {std::pair{QStringLiteral("pre-data"), preDataFile()},
+                                        std::pair{QStringLiteral("post-data"), postDataFile()}}) {
+        QStringList args = base;
+        args << QStringLiteral("--section=") + section << QStringLiteral("--file=") + file;
+        const ToolResult r = m_tools.run(QStringLiteral("pg_dump"), args, m_source, m_stop);
+        if (!r.ok())
+            fail(QStringLiteral("pg_dump --section=%1 of database %2").arg(section, m_source.database), r,
+                 QStringLiteral("Check that the user may read every object of the database."));
+    }
+    QFile done(m_dir + QStringLiteral("/dump.complete"));
+    done.open(QIODevice::WriteOnly);
+    m_postToc.clear();
+}
+
+QStringList SchemaMigrator::commonRestoreArgs() const
+{
+    QStringList a{QStringLiteral("--dbname=") + dbnameConninfo(m_target.database)};
+    if (m_options.noOwner)
+        a << QStringLiteral("--no-owner");
+    if (m_options.noAcl)
+        a << QStringLiteral("--no-acl");
+    return a;
+}
+
+QList<TocEntry> SchemaMigrator::postDataToc() const
+{
+    if (m_postToc.isEmpty()) {
+        const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), postDataFile()}, {}, m_stop);
+        if (!r.ok())
+            fail(QStringLiteral("pg_restore --list of %1").arg(postDataFile()), r);
+        m_postToc = parseToc(r.output);
+    }
+    return m_postToc;
+}
+
+QList<TocEntry> SchemaMigrator::postLoadEntries() const
+{
+    QList<TocEntry> out;
+    for (const TocEntry &e : postDataToc())
+        if (classifyPostData(e) == TocGroup::PostLoad)
+            out << e;
+    return out;
+}
+
+QList<TocEntry> SchemaMigrator::cutoverEntries() const
+{
+    QList<TocEntry> out;
+    for (const TocEntry &e : postDataToc())
+        if (classifyPostData(e) == TocGroup::Cutover)
+            out << e;
+    return out;
+}
+
+QList<TocEntry> SchemaMigrator::skippedEntries() const
+{
+    QList<TocEntry> out;
+    for (const TocEntry &e : postDataToc())
+        if (classifyPostData(e) == TocGroup::Skip)
+            out << e;
+    return out;
+}
+
+void SchemaMigrator::restorePreData()
+{
+    QStringList args = commonRestoreArgs();
+    args << QStringLiteral("--single-transaction") << QStringLiteral("--exit-on-error");
+    if (m_options.overwrite)
+        args << QStringLiteral("--clean") << QStringLiteral("--if-exists");
+    args << preDataFile();
+    const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
+    if (!r.ok())
+        fail(QStringLiteral("restoring the schema (pre-data) into database %1").arg(m_target.database), r,
+             QStringLiteral("Nothing was kept: the restore runs in one transaction. Fix the cause (a missing extension or "
+                            "role on the target, or objects that already exist: choose overwrite) and run again."));
+}
+
+void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &listName, QStringList extraArgs,
+                                 bool tolerateExisting, const QString &what)
+{
+    if (entries.isEmpty())
+        return;
+    const QString listFile = m_dir + u'/' + listName;
+    QFile f(listFile);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        throw std::runtime_error(QStringLiteral("cannot write %1").arg(listFile).toStdString());
+    f.write(tocListing(entries).toUtf8());
+    f.close();
+    QStringList args = commonRestoreArgs();
+    args << extraArgs << QStringLiteral("--use-list=") + listFile;
+    if (!tolerateExisting)
+        args << QStringLiteral("--exit-on-error");
+    args << postDataFile();
+    const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
+    if (r.ok())
+        return;
+    if (tolerateExisting && onlyAlreadyExistsErrors(r.output))
+        return;
+    fail(what, r, QStringLiteral("Fix the cause and run again: what was created is kept and not created twice."));
+}
+
+void SchemaMigrator::restorePostLoad(int jobs, bool tolerateExisting)
+{
+    QStringList extra;
+    if (jobs > 1)
+        extra << QStringLiteral("--jobs=%1").arg(jobs);
+    restoreList(postLoadEntries(), QStringLiteral("post-load.list"), extra, tolerateExisting,
+                QStringLiteral("building indexes and keys in database %1").arg(m_target.database));
+}
+
+void SchemaMigrator::restoreCutover(bool tolerateExisting)
+{
+    restoreList(cutoverEntries(), QStringLiteral("cutover.list"), {}, tolerateExisting,
+                QStringLiteral("creating foreign keys, triggers and refreshing materialized views in database %1")
+                    .arg(m_target.database));
+}
+
+} // namespace pgferry::schema

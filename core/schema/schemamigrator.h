@@ -1,0 +1,56 @@
+// Schema migration with pg_dump/pg_restore: dumps pre-data and post-data from the shared snapshot
+// in custom format, restores pre-data before the load, indexes and keys after it (in parallel
+// jobs), and foreign keys, triggers, rules, policies and materialized-view refreshes at cutover.
+#pragma once
+
+#include "pg/conninfo.h"
+#include "project/project.h"
+#include "schema/pgtools.h"
+#include "schema/toc.h"
+
+#include <QStringList>
+#include <atomic>
+
+namespace pgferry::schema {
+
+class SchemaMigrator
+{
+public:
+    SchemaMigrator(PgTools tools, pg::ConnInfo source, pg::ConnInfo target, project::SchemaOptions options,
+                   project::DatabaseSelection selection, QString workDir, const std::atomic_bool *stop);
+
+    // Dumps both archives using `snapshot` (an exported snapshot that is still alive).
+    void dump(const QString &snapshot);
+    bool haveArchives() const;
+    // Everything pg_dump puts before the data, in one transaction: all or nothing.
+    void restorePreData();
+    // Indexes and primary/unique/exclusion constraints, `jobs` in parallel. With
+    // tolerateExisting (a resumed run), objects that already exist are accepted.
+    void restorePostLoad(int jobs, bool tolerateExisting);
+    // Foreign keys, triggers, rules, policies, refreshes, comments and grants on them.
+    void restoreCutover(bool tolerateExisting);
+
+    QList<TocEntry> postLoadEntries() const;
+    QList<TocEntry> cutoverEntries() const;
+    QList<TocEntry> skippedEntries() const;
+
+private:
+    QStringList commonRestoreArgs() const;
+    void restoreList(const QList<TocEntry> &entries, const QString &listName, QStringList extraArgs, bool tolerateExisting,
+                     const QString &what);
+    QString preDataFile() const;
+    QString postDataFile() const;
+    QList<TocEntry> postDataToc() const;
+
+    PgTools m_tools;
+    pg::ConnInfo m_source;
+    pg::ConnInfo m_target;
+    project::SchemaOptions m_options;
+    project::DatabaseSelection m_selection;
+    QString m_dir;
+    const std::atomic_bool *m_stop;
+    mutable QList<TocEntry> m_postToc;
+};
+
+// Thrown (as std::runtime_error) messages start with what failed and end with what to do.
+} // namespace pgferry::schema

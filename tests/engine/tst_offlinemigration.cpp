@@ -1,0 +1,142 @@
+// The local engine's offline migration between two real PostgreSQL 15 servers: the sandbox sample
+// (foreign keys, triggers, partitions, identity, large objects), compared row by row, sequence by
+// sequence and large object by large object; a non-empty target refused; a rerun resumes.
+#include "compare.h"
+#include "engine/localengine.h"
+#include "sandbox/sandbox.h"
+#include "testclusters.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgferry;
+
+class TestOfflineMigration : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<test::TwoClusters> m_pair;
+
+    engine::LocalEngineConfig config(const QString &stateDir, const QString &targetDb, int jobs = 2)
+    {
+        engine::LocalEngineConfig c;
+        c.project.name = QStringLiteral("test");
+        c.project.mode = project::Mode::Offline;
+        c.project.databases.append({QStringLiteral("shop"), targetDb, {}, {}});
+        c.project.settings.jobs = jobs;
+        c.project.settings.splitThresholdBytes = 64 * 1024; // split the larger tables into ranges
+        c.source = m_pair->source.connInfo();
+        c.target = m_pair->target.connInfo();
+        c.stateDir = stateDir;
+        return c;
+    }
+
+    static bool runToEnd(engine::LocalEngine &e, engine::MigrationStatus *last = nullptr)
+    {
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        if (!done.wait(600000))
+            return false;
+        if (last)
+            *last = e.status();
+        return done.first().first().toBool();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_pair = std::make_unique<test::TwoClusters>();
+        m_pair->source.createDatabase(QStringLiteral("shop"));
+        m_pair->source.sql(QStringLiteral("shop"), sandbox::sampleSql());
+        // A few awkward names and values on top of the sample.
+        m_pair->source.sql(QStringLiteral("shop"), QStringLiteral(
+            "CREATE SCHEMA \"Weird \"\"Schema\"\"\";"
+            "CREATE TABLE \"Weird \"\"Schema\"\"\".\"Order Items; x\" (\"select\" int PRIMARY KEY, \"Ünïcødé\" text, "
+            "  g int GENERATED ALWAYS AS (\"select\" * 2) STORED, n numeric, f float8);"
+            "INSERT INTO \"Weird \"\"Schema\"\"\".\"Order Items; x\" (\"select\", \"Ünïcødé\", n, f) "
+            "  SELECT i, repeat('ü', i % 7) || E'\\t\\\\', CASE WHEN i % 5 = 0 THEN 'NaN' ELSE 1e30 * i END, "
+            "         CASE WHEN i % 3 = 0 THEN '-Infinity'::float8 ELSE i / 3.0 END FROM generate_series(1, 500) i;"
+            "CREATE TABLE nothing_here ();"
+            "INSERT INTO nothing_here DEFAULT VALUES; INSERT INTO nothing_here DEFAULT VALUES;"
+            "CREATE TABLE dropped_col (a int, b text, c int); ALTER TABLE dropped_col DROP COLUMN b;"
+            "INSERT INTO dropped_col VALUES (1, 2), (3, 4);"
+            "CREATE TABLE parent_t (id int, v text); CREATE TABLE child_t (extra int) INHERITS (parent_t);"
+            "INSERT INTO parent_t VALUES (1, 'p'); INSERT INTO child_t VALUES (2, 'c', 9);"
+            "CREATE SEQUENCE odd_seq INCREMENT BY -7 MINVALUE -1000000 START -5; SELECT nextval('odd_seq'), nextval('odd_seq');"));
+    }
+    void cleanupTestCase() { m_pair.reset(); }
+
+    void migratesTheSampleIdentically()
+    {
+        QTemporaryDir state;
+        engine::LocalEngine e(config(state.path(), QStringLiteral("shop_copy")));
+        QSignalSpy updates(&e, &engine::MigrationEngine::statusChanged);
+        engine::MigrationStatus last;
+        const bool ok = runToEnd(e, &last);
+        QVERIFY2(ok, qPrintable(last.errors.join(u'\n')));
+        QCOMPARE(last.state, engine::RunState::Completed);
+        QCOMPARE(last.databases.first().phase, engine::DatabasePhase::Done);
+        QVERIFY(updates.count() >= 1);
+        QVERIFY(last.databases.first().tablesDone > 10);
+        QCOMPARE(last.databases.first().tablesFailed, 0);
+
+        pg::Connection s = m_pair->source.connect(QStringLiteral("shop"));
+        pg::Connection t = m_pair->target.connect(QStringLiteral("shop_copy"));
+        const auto cmp = test::compareDatabases(s, t);
+        QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
+        QVERIFY(cmp.rowsCompared > 10000);
+        // Foreign keys and triggers arrived, the unit bookkeeping is gone.
+        QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_constraint WHERE contype = 'f'")).toInt(0, 0) >= 6);
+        QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0) >= 3);
+        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")).toInt(0, 0), 0);
+        QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM sales_by_category")).toInt(0, 0) > 0);
+        // A rerun of a finished migration does nothing and succeeds.
+        engine::LocalEngine again(config(state.path(), QStringLiteral("shop_copy")));
+        QVERIFY(runToEnd(again));
+    }
+
+    void refusesANonEmptyTarget()
+    {
+        m_pair->target.createDatabase(QStringLiteral("occupied"));
+        m_pair->target.sql(QStringLiteral("occupied"), QStringLiteral("CREATE TABLE keep_me (i int);"));
+        QTemporaryDir state;
+        engine::LocalEngine e(config(state.path(), QStringLiteral("occupied")));
+        engine::MigrationStatus last;
+        QVERIFY(!runToEnd(e, &last));
+        QCOMPARE(last.state, engine::RunState::Failed);
+        QVERIFY2(last.errors.join(u' ').contains(u"overwrite"), qPrintable(last.errors.join(u' ')));
+        // Nothing of ours was written there.
+        pg::Connection t = m_pair->target.connect(QStringLiteral("occupied"));
+        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = 'film'")).toInt(0, 0), 0);
+    }
+
+    void aStoppedRunResumesWithoutDoubles()
+    {
+        QTemporaryDir state;
+        {
+            engine::LocalEngine e(config(state.path(), QStringLiteral("shop_resumed"), 1));
+            QSignalSpy done(&e, &engine::MigrationEngine::finished);
+            e.start(engine::MigrationEngine::Until::Done);
+            // Stop as soon as some table is loaded.
+            QTRY_VERIFY_WITH_TIMEOUT([&] {
+                const auto s = e.status();
+                return !s.databases.isEmpty() && s.databases.first().phase == engine::DatabasePhase::FullLoad &&
+                       std::any_of(s.databases.first().tables.begin(), s.databases.first().tables.end(),
+                                   [](const engine::TableStatus &t) { return t.state == engine::TableState::Loaded; });
+            }(), 120000);
+            e.stop();
+            QVERIFY(done.wait(120000));
+            QCOMPARE(e.status().state, engine::RunState::Stopped);
+        }
+        engine::LocalEngine e(config(state.path(), QStringLiteral("shop_resumed")));
+        engine::MigrationStatus last;
+        QVERIFY2(runToEnd(e, &last), qPrintable(last.errors.join(u'\n')));
+        pg::Connection s = m_pair->source.connect(QStringLiteral("shop"));
+        pg::Connection t = m_pair->target.connect(QStringLiteral("shop_resumed"));
+        const auto cmp = test::compareDatabases(s, t);
+        QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOfflineMigration)
+#include "tst_offlinemigration.moc"
