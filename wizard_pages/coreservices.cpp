@@ -1,6 +1,10 @@
 #include "coreservices.h"
 
 #include "engine/enginefactory.h"
+#include "engine/localengine.h"
+#include "project/projectfile.h"
+#include "project/recentfiles.h"
+#include "project/secretstore.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -31,45 +35,6 @@ QString connectionMessage(const pg::ConnInfo &info, const pg::Error &e)
     else if (!advice.isEmpty())
         msg += u' ' + advice;
     return msg;
-}
-
-QJsonArray toArray(const QStringList &l)
-{
-    QJsonArray a;
-    for (const QString &s : l)
-        a.append(s);
-    return a;
-}
-
-QStringList fromArray(const QJsonValue &v)
-{
-    QStringList l;
-    for (const QJsonValue &x : v.toArray())
-        l << x.toString();
-    return l;
-}
-
-QJsonObject profileToJson(const project::ConnectionProfile &p)
-{
-    QJsonObject o{{QStringLiteral("host"), p.host},       {QStringLiteral("port"), p.port},
-                  {QStringLiteral("user"), p.user},       {QStringLiteral("database"), p.database},
-                  {QStringLiteral("sslmode"), p.sslmode}, {QStringLiteral("sslrootcert"), p.sslrootcert}};
-    if (!p.azureResourceId.isEmpty())
-        o.insert(QStringLiteral("azure_resource_id"), p.azureResourceId);
-    return o;
-}
-
-project::ConnectionProfile profileFromJson(const QJsonObject &o)
-{
-    project::ConnectionProfile p;
-    p.host = o.value(u"host").toString();
-    p.port = o.value(u"port").toInt(5432);
-    p.user = o.value(u"user").toString();
-    p.database = o.value(u"database").toString(QStringLiteral("postgres"));
-    p.sslmode = o.value(u"sslmode").toString();
-    p.sslrootcert = o.value(u"sslrootcert").toString();
-    p.azureResourceId = o.value(u"azure_resource_id").toString();
-    return p;
 }
 
 } // namespace
@@ -198,168 +163,62 @@ bool CoreServices::azureAddFirewallRule(const project::AzureContext &, QString *
     return false;
 }
 
-QJsonObject CoreServices::projectToJson(const project::Project &p)
-{
-    QJsonObject o = p.unknownFields;
-    QJsonArray dbs;
-    for (const project::DatabaseSelection &d : p.databases) {
-        QJsonObject j{{QStringLiteral("name"), d.name}};
-        if (!d.targetName.isEmpty())
-            j.insert(QStringLiteral("target_name"), d.targetName);
-        if (!d.includeTables.isEmpty())
-            j.insert(QStringLiteral("include_tables"), toArray(d.includeTables));
-        if (!d.excludeTables.isEmpty())
-            j.insert(QStringLiteral("exclude_tables"), toArray(d.excludeTables));
-        dbs.append(j);
-    }
-    const project::AdvancedSettings &s = p.settings;
-    o.insert(QStringLiteral("format"), QStringLiteral("pgferry-project"));
-    o.insert(QStringLiteral("version"), project::Project::CurrentVersion);
-    o.insert(QStringLiteral("id"), p.id);
-    o.insert(QStringLiteral("name"), p.name);
-    o.insert(QStringLiteral("mode"), project::modeName(p.mode));
-    o.insert(QStringLiteral("engine"), project::engineName(p.engine));
-    o.insert(QStringLiteral("source"), profileToJson(p.source));
-    o.insert(QStringLiteral("target"), profileToJson(p.target));
-    o.insert(QStringLiteral("databases"), dbs);
-    o.insert(QStringLiteral("settings"),
-             QJsonObject{{QStringLiteral("jobs"), s.jobs},
-                         {QStringLiteral("index_jobs"), s.indexJobs},
-                         {QStringLiteral("split_threshold_bytes"), s.splitThresholdBytes},
-                         {QStringLiteral("verify"), s.verify},
-                         {QStringLiteral("schema"), QJsonObject{{QStringLiteral("overwrite"), s.schema.overwrite},
-                                                                {QStringLiteral("no_owner"), s.schema.noOwner},
-                                                                {QStringLiteral("no_acl"), s.schema.noAcl},
-                                                                {QStringLiteral("create_roles"), s.schema.createRoles}}},
-                         {QStringLiteral("cutover"), QJsonObject{{QStringLiteral("make_source_read_only"), s.cutover.makeSourceReadOnly},
-                                                                 {QStringLiteral("max_lag_bytes_for_ready"), s.cutover.maxLagBytesForReady},
-                                                                 {QStringLiteral("drain_timeout_seconds"), s.cutover.drainTimeoutSeconds}}}});
-    o.insert(QStringLiteral("azure"), QJsonObject{{QStringLiteral("cloud"), p.azure.cloud},
-                                                  {QStringLiteral("tenant_id"), p.azure.tenantId},
-                                                  {QStringLiteral("subscription_id"), p.azure.subscriptionId},
-                                                  {QStringLiteral("resource_group"), p.azure.resourceGroup},
-                                                  {QStringLiteral("server_name"), p.azure.serverName},
-                                                  {QStringLiteral("migration_name"), p.azure.migrationName}});
-    return o;
-}
-
-std::optional<project::Project> CoreServices::projectFromJson(const QJsonObject &o, QString *error)
-{
-    if (o.value(u"format").toString() != u"pgferry-project") {
-        if (error)
-            *error = tr("This is not a pgferry project file (no \"format\": \"pgferry-project\").");
-        return std::nullopt;
-    }
-    project::Project p;
-    p.id = o.value(u"id").toString(p.id);
-    p.name = o.value(u"name").toString();
-    p.mode = o.value(u"mode").toString() == u"offline" ? project::Mode::Offline : project::Mode::Online;
-    p.engine = o.value(u"engine").toString() == u"azure" ? project::Engine::Azure : project::Engine::Local;
-    p.source = profileFromJson(o.value(u"source").toObject());
-    p.target = profileFromJson(o.value(u"target").toObject());
-    for (const QJsonValue &v : o.value(u"databases").toArray()) {
-        const QJsonObject d = v.toObject();
-        p.databases.append({d.value(u"name").toString(), d.value(u"target_name").toString(), fromArray(d.value(u"include_tables")),
-                            fromArray(d.value(u"exclude_tables"))});
-    }
-    const QJsonObject s = o.value(u"settings").toObject();
-    project::AdvancedSettings def;
-    p.settings.jobs = s.value(u"jobs").toInt(def.jobs);
-    p.settings.indexJobs = s.value(u"index_jobs").toInt(def.indexJobs);
-    p.settings.splitThresholdBytes = s.value(u"split_threshold_bytes").toInteger(def.splitThresholdBytes);
-    p.settings.verify = s.value(u"verify").toBool(def.verify);
-    const QJsonObject sc = s.value(u"schema").toObject();
-    p.settings.schema.overwrite = sc.value(u"overwrite").toBool(def.schema.overwrite);
-    p.settings.schema.noOwner = sc.value(u"no_owner").toBool(def.schema.noOwner);
-    p.settings.schema.noAcl = sc.value(u"no_acl").toBool(def.schema.noAcl);
-    p.settings.schema.createRoles = sc.value(u"create_roles").toBool(def.schema.createRoles);
-    const QJsonObject cu = s.value(u"cutover").toObject();
-    p.settings.cutover.makeSourceReadOnly = cu.value(u"make_source_read_only").toBool(def.cutover.makeSourceReadOnly);
-    p.settings.cutover.maxLagBytesForReady = cu.value(u"max_lag_bytes_for_ready").toInteger(def.cutover.maxLagBytesForReady);
-    p.settings.cutover.drainTimeoutSeconds = cu.value(u"drain_timeout_seconds").toInt(def.cutover.drainTimeoutSeconds);
-    const QJsonObject az = o.value(u"azure").toObject();
-    p.azure.cloud = az.value(u"cloud").toString(p.azure.cloud);
-    p.azure.tenantId = az.value(u"tenant_id").toString();
-    p.azure.subscriptionId = az.value(u"subscription_id").toString();
-    p.azure.resourceGroup = az.value(u"resource_group").toString();
-    p.azure.serverName = az.value(u"server_name").toString();
-    p.azure.migrationName = az.value(u"migration_name").toString();
-    static const QStringList known{QStringLiteral("format"), QStringLiteral("version"), QStringLiteral("id"), QStringLiteral("name"),
-                                   QStringLiteral("mode"), QStringLiteral("engine"), QStringLiteral("source"), QStringLiteral("target"),
-                                   QStringLiteral("databases"), QStringLiteral("settings"), QStringLiteral("azure")};
-    for (auto it = o.begin(); it != o.end(); ++it)
-        if (!known.contains(it.key()))
-            p.unknownFields.insert(it.key(), it.value());
-    return p;
-}
-
 std::optional<project::Project> CoreServices::loadProject(const QString &path, QString *error)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
+    project::LoadResult r = project::loadProjectFile(path);
+    if (!r.ok()) {
         if (error)
-            *error = tr("%1 cannot be opened: %2").arg(path, f.errorString());
+            *error = r.errors.join(QLatin1Char('\n'));
         return std::nullopt;
     }
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
-    if (!doc.isObject()) {
-        if (error)
-            *error = tr("%1 is not valid JSON (%2 at offset %3).").arg(path, pe.errorString()).arg(pe.offset);
-        return std::nullopt;
-    }
-    QString e;
-    auto p = projectFromJson(doc.object(), &e);
-    if (!p && error)
-        *error = tr("%1: %2").arg(path, e);
-    return p;
+    return r.project;
 }
 
 bool CoreServices::saveProject(const project::Project &project, const QString &path, QString *error)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(projectToJson(project)).toJson(QJsonDocument::Indented)) < 0 || !f.commit()) {
-        if (error)
-            *error = tr("%1 cannot be written: %2").arg(path, f.errorString());
-        return false;
-    }
-    return true;
+    return project::saveProjectFile(project, path, error);
 }
 
 QString CoreServices::storedPassword(const project::Project &project, Role role)
 {
-    QMutexLocker lock(&m_mutex);
-    return m_passwords.value(project.id + (role == Role::Source ? QStringLiteral("/source") : QStringLiteral("/target")));
+    QString error; // no keychain: the user types the password
+    return project::SecretStore::password(project, role, &error).value_or(QString());
 }
 
-bool CoreServices::storePassword(const project::Project &project, Role role, const QString &password, QString *)
+bool CoreServices::storePassword(const project::Project &project, Role role, const QString &password, QString *error)
 {
-    QMutexLocker lock(&m_mutex);
-    m_passwords.insert(project.id + (role == Role::Source ? QStringLiteral("/source") : QStringLiteral("/target")), password);
-    return true;
+    return project::SecretStore::storePassword(project, role, password, error);
 }
 
 QStringList CoreServices::recentFiles()
 {
-    QStringList files = QSettings().value(QStringLiteral("recentFiles")).toStringList();
-    files.erase(std::remove_if(files.begin(), files.end(), [](const QString &f) { return !QFileInfo::exists(f); }), files.end());
-    return files;
+    return (m_recentSettings ? project::RecentFiles(m_recentSettings) : project::RecentFiles()).files();
 }
 
 void CoreServices::addRecentFile(const QString &path)
 {
-    QSettings settings;
-    QStringList files = settings.value(QStringLiteral("recentFiles")).toStringList();
-    const QString abs = QFileInfo(path).absoluteFilePath();
-    files.removeAll(abs);
-    files.prepend(abs);
-    settings.setValue(QStringLiteral("recentFiles"), files.mid(0, 10));
+    (m_recentSettings ? project::RecentFiles(m_recentSettings) : project::RecentFiles()).add(path);
+}
+
+std::optional<engine::MigrationStatus> CoreServices::lastRunStatus(const project::Project &project)
+{
+    const QString dir = project::runStateDir(project);
+    if (dir.isEmpty())
+        return std::nullopt;
+    QFile f(engine::LocalEngine::statusFile(dir));
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
+    if (!doc.isObject())
+        return std::nullopt;
+    return engine::MigrationStatus::fromJson(doc.object());
 }
 
 std::unique_ptr<engine::MigrationEngine> CoreServices::createEngine(const project::Project &project, const Credentials &credentials, QString *error)
 {
-    // Passwords typed in this session reach the engine the way pipelines pass them (DESIGN.md,
-    // "Secrets"): the environment of this process, never a file or a command line.
+    // Passwords typed in this session and not kept in the keychain reach the engine the way
+    // pipelines pass them (DESIGN.md, "Secrets"): this process's environment, never a file or a
+    // command line. SecretStore reads them there first.
     if (!credentials.sourcePassword.isEmpty())
         qputenv("PGFERRY_SOURCE_PASSWORD", credentials.sourcePassword.toUtf8());
     if (!credentials.targetPassword.isEmpty())
@@ -369,7 +228,13 @@ std::unique_ptr<engine::MigrationEngine> CoreServices::createEngine(const projec
 
 QString CoreServices::reportJson(const project::Project &project, const engine::MigrationStatus &status)
 {
-    QJsonObject o{{QStringLiteral("format"), QStringLiteral("pgferry-report")},
+    // The engine's own report (verification, roles needing a password) goes along when there is one.
+    QJsonObject engineReport;
+    const QString dir = project::runStateDir(project);
+    QFile rf(dir.isEmpty() ? QString() : engine::LocalEngine::reportFile(dir));
+    if (rf.open(QIODevice::ReadOnly))
+        engineReport = QJsonDocument::fromJson(rf.readAll()).object();
+    QJsonObject o{{QStringLiteral("report"), engineReport},{QStringLiteral("format"), QStringLiteral("pgferry-report")},
                   {QStringLiteral("project"), project.name},
                   {QStringLiteral("project_id"), project.id},
                   {QStringLiteral("source"), project.source.connInfo().toUri()},

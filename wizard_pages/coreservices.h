@@ -1,13 +1,13 @@
-// The real WizardServices: core's inventory, assessment, project files, secrets and engines.
-// Parts whose core API is still being built are interim here and marked so; each is replaced
-// by a call into core when that lands (projectfile.h, secretstore.h, recentfiles.h, assess, azure).
+// The real WizardServices: core's inventory, project files, secrets, recent files and engines.
+// The assessment and Azure parts are interim here and marked so; each becomes a call into core
+// when core/assess's full assessment and core/azure land.
 #pragma once
 
 #include "wizardservices.h"
 
+class QSettings;
+
 #include <QCoreApplication>
-#include <QHash>
-#include <QMutex>
 
 namespace pgferry::wizard {
 
@@ -35,17 +35,16 @@ public:
     bool storePassword(const project::Project &project, Role role, const QString &password, QString *error) override;
     QStringList recentFiles() override;
     void addRecentFile(const QString &path) override;
+    std::optional<engine::MigrationStatus> lastRunStatus(const project::Project &project) override;
     std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &project, const Credentials &credentials, QString *error) override;
     QString reportHtml(const project::Project &project, const engine::MigrationStatus &status) override;
     QString reportJson(const project::Project &project, const engine::MigrationStatus &status) override;
 
-    // Interim project (de)serialisation until core/project/projectfile.h lands.
-    static QJsonObject projectToJson(const project::Project &p);
-    static std::optional<project::Project> projectFromJson(const QJsonObject &o, QString *error);
+    // Where recent files are kept; nullptr: the application's settings.
+    void setRecentSettings(QSettings *settings) { m_recentSettings = settings; }
 
 private:
-    QMutex m_mutex;
-    QHash<QString, QString> m_passwords; // interim, this session only, until secretstore.h lands
+    QSettings *m_recentSettings = nullptr;
 };
 
 } // namespace pgferry::wizard

@@ -197,29 +197,25 @@ bool MigrationWizard::startRun(QString *error)
 
 bool MigrationWizard::attachToRun()
 {
-    QString error;
-    auto e = m_services->createEngine(project(), credentials(), &error);
-    if (!e)
-        return false;
-    const engine::MigrationStatus s = e->status();
     using engine::RunState;
-    if (s.state == RunState::NotStarted)
+    const std::optional<engine::MigrationStatus> last = m_services->lastRunStatus(project());
+    if (!last || last->state == RunState::NotStarted)
         return false;
-    m_engine = std::move(e);
-    connectEngine();
-    m_status = s;
-    if (s.state == RunState::Completed) {
+    m_status = *last;
+    if (last->state == RunState::Completed) {
         goToPage(DonePage);
-    } else {
-        goToPage(MonitorPage);
-        // An unfinished run resumes where its journal says it stopped.
-        if (s.state != RunState::Failed && s.state != RunState::Cancelled) {
-            m_running = true;
-            m_engine->start(engine::MigrationEngine::Until::Done);
-            Q_EMIT runStarted();
-        }
+        showStatus(*last);
+        return true;
     }
-    showStatus(s);
+    goToPage(MonitorPage);
+    showStatus(*last);
+    // A run that was under way resumes where its journal says it stopped; a failed one waits
+    // for the administrator to press Resume.
+    if (last->state != RunState::Failed && last->state != RunState::Cancelled) {
+        QString error;
+        if (!startRun(&error))
+            Q_EMIT logLine(tr("The run could not resume: %1").arg(error));
+    }
     return true;
 }
 

@@ -260,6 +260,7 @@ QStringList SampleServices::recentFiles()
     return {QStringLiteral("/home/ana/migrations/contoso-orders.pgferry"), QStringLiteral("/home/ana/migrations/fabrikam-rehearsal.pgferry")};
 }
 void SampleServices::addRecentFile(const QString &) {}
+std::optional<engine::MigrationStatus> SampleServices::lastRunStatus(const project::Project &) { return std::nullopt; }
 std::unique_ptr<engine::MigrationEngine> SampleServices::createEngine(const project::Project &, const Credentials &, QString *error)
 {
     if (error)

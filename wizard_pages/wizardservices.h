@@ -7,6 +7,7 @@
 #include "assess/serverinventory.h"
 #include "engine/migrationengine.h"
 #include "project/project.h"
+#include "project/secretstore.h"
 
 #include <QList>
 #include <QString>
@@ -17,7 +18,7 @@
 namespace pgferry::wizard {
 
 enum class Severity { Pass, Info, Warning, Blocker };
-enum class Role { Source, Target };
+using project::Role;
 
 struct AssessmentItem
 {
@@ -114,8 +115,10 @@ public:
     virtual bool storePassword(const project::Project &project, Role role, const QString &password, QString *error) = 0;
     virtual QStringList recentFiles() = 0;
     virtual void addRecentFile(const QString &path) = 0;
-    // The engine for the project; it reads the project's run journal, so status() tells whether
-    // a run is under way. nullptr and *error when it cannot be created.
+    // The engine for the project (a new run, or the resumption of one). nullptr and *error when
+    // it cannot be created.
+    // The last status the project's run recorded, if it ever ran (from its run state folder).
+    virtual std::optional<engine::MigrationStatus> lastRunStatus(const project::Project &project) = 0;
     virtual std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &project,
                                                                   const Credentials &credentials, QString *error) = 0;
     // The run's report for export.
