@@ -50,7 +50,7 @@ QWidget *withError(QWidget *input, QLabel *error)
 
 } // namespace
 
-ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, QWidget *parent) : QWidget(parent)
+ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, const QString &roleInSentence, QWidget *parent) : QWidget(parent)
 {
     setObjectName(role + QStringLiteral("ConnectionForm"));
     auto named = [&](QWidget *w, const char *field, const QString &accessible) {
@@ -73,7 +73,7 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, QW
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("empty: use ~/.pgpass or the keychain"));
     m_remember = new QCheckBox(tr("Remember in the keychain"));
-    named(m_remember, "RememberPassword", tr("Remember the %1 password in the keychain").arg(roleTitle.toLower()));
+    named(m_remember, "RememberPassword", tr("Remember the %1 password in the keychain").arg(roleInSentence));
     m_database = new QLineEdit;
     named(m_database, "Database", tr("%1 maintenance database").arg(roleTitle));
     m_database->setPlaceholderText(QStringLiteral("postgres"));
@@ -88,9 +88,9 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, QW
     named(m_caFile, "CaFile", tr("%1 CA certificate file").arg(roleTitle));
     m_caFile->setPlaceholderText(tr("system certificates"));
     m_browse = new QPushButton(tr("Browse…"));
-    named(m_browse, "CaBrowse", tr("Choose the %1 CA certificate file").arg(roleTitle.toLower()));
+    named(m_browse, "CaBrowse", tr("Choose the %1 CA certificate file").arg(roleInSentence));
     m_test = new QPushButton(tr("&Test connection"));
-    named(m_test, "TestConnection", tr("Test the %1 connection").arg(roleTitle.toLower()));
+    named(m_test, "TestConnection", tr("Test the %1 connection").arg(roleInSentence));
     m_test->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
     m_testIcon = new QLabel;
     m_testIcon->setObjectName(role + QStringLiteral("TestIcon"));

@@ -23,7 +23,8 @@ class ConnectionForm : public QWidget
 public:
     enum class TestState { Untested, Testing, Ok, Failed };
 
-    ConnectionForm(const QString &role, const QString &roleTitle, QWidget *parent = nullptr);
+    // role: object-name prefix; roleTitle: "Source" as a label; roleInSentence: "source" inside a sentence.
+    ConnectionForm(const QString &role, const QString &roleTitle, const QString &roleInSentence, QWidget *parent = nullptr);
 
     project::ConnectionProfile profile() const;
     void setProfile(const project::ConnectionProfile &p);

@@ -29,7 +29,9 @@ QString connectionMessage(const pg::ConnInfo &info, const pg::Error &e)
     case pg::ErrorCategory::NotFound: advice = CoreServices::tr("Check the database name."); break;
     default: break;
     }
-    QString msg = CoreServices::tr("Could not connect to %1: %2").arg(info.redacted(), e.message);
+    QString msg = CoreServices::tr("Could not connect to %1: %2").arg(info.redacted(), e.message.trimmed());
+    if (!msg.endsWith(u'.') && !msg.endsWith(u'?'))
+        msg += u'.';
     if (!e.hint.isEmpty())
         msg += u' ' + e.hint;
     else if (!advice.isEmpty())

@@ -79,12 +79,14 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     auto *stepsBox = new QGroupBox(tr("After the migration"));
     auto *sb = new QVBoxLayout(stepsBox);
     sb->addWidget(m_steps);
+    connBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    stepsBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     auto *v = new QVBoxLayout(this);
     v->addLayout(head);
     v->addLayout(exportRow);
     v->addWidget(connBox);
     v->addWidget(stepsBox);
-    v->addStretch();
+    v->addStretch(1);
 
     auto ask = [this](const QString &format) {
         const QString filter = format == u"html" ? tr("HTML report (*.html)") : tr("JSON report (*.json)");

@@ -21,11 +21,15 @@ bool installTranslation(QApplication &app, const QString &language)
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     if (!language.isEmpty())
         QLocale::setDefault(locale);
-    if (!translator->load(locale, QStringLiteral("pgferry"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+    const bool found = translator->load(locale, QStringLiteral("pgferry"), QStringLiteral("_"), QStringLiteral(":/i18n"));
+    // Without a translation for the language, English with its plural forms ("1 table", "2 tables").
+    if (!found && !translator->load(QStringLiteral(":/i18n/pgferry_en"))) {
         delete translator;
         return false;
     }
     QApplication::installTranslator(translator);
+    if (!found)
+        return false;
     auto *qt = new QTranslator(&app);
     if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(qt);
@@ -57,7 +61,7 @@ int runGuiApplication(int argc, char *argv[])
     parser.process(app);
 
     const QString language = parser.value(lang);
-    if (language != u"en" && !installTranslation(app, language) && !language.isEmpty())
+    if (!installTranslation(app, language) && !language.isEmpty() && !language.startsWith(u"en"))
         QTextStream(stderr) << "pgferry: no translation for language " << language << ", using English\n";
 
     if (parser.isSet(shots)) {

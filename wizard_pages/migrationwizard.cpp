@@ -190,7 +190,21 @@ bool MigrationWizard::startRun(QString *error)
     connectEngine();
     m_running = true;
     m_engine->start(engine::MigrationEngine::Until::Done);
-    showStatus(m_engine->status());
+    // A resumed engine knows its tables only once it has read its journal; until then the last
+    // status shown stays, with the engine's state.
+    engine::MigrationStatus s = m_engine->status();
+    const auto tables = [](const engine::MigrationStatus &st) {
+        qsizetype n = 0;
+        for (const auto &d : st.databases)
+            n += d.tables.size();
+        return n;
+    };
+    if (tables(s) == 0 && tables(m_status) > 0) {
+        const engine::RunState state = s.state;
+        s = m_status;
+        s.state = state;
+    }
+    showStatus(s);
     Q_EMIT runStarted();
     return true;
 }

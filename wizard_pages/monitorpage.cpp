@@ -104,9 +104,9 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_view->verticalHeader()->setDefaultSectionSize(22);
     m_view->horizontalHeader()->setSectionResizeMode(TableStatusModel::TableColumn, QHeaderView::Stretch);
     m_view->setWordWrap(false);
-    const QList<std::pair<int, int>> widths{{TableStatusModel::DatabaseColumn, 90}, {TableStatusModel::StateColumn, 90},
+    const QList<std::pair<int, int>> widths{{TableStatusModel::DatabaseColumn, 85}, {TableStatusModel::StateColumn, 110},
                                             {TableStatusModel::RowsColumn, 100},    {TableStatusModel::SizeColumn, 70},
-                                            {TableStatusModel::PercentColumn, 50},  {TableStatusModel::RateColumn, 100},
+                                            {TableStatusModel::PercentColumn, 50},  {TableStatusModel::RateColumn, 120},
                                             {TableStatusModel::DurationColumn, 80}, {TableStatusModel::InsertsColumn, 60},
                                             {TableStatusModel::UpdatesColumn, 60},  {TableStatusModel::DeletesColumn, 60}};
     for (const auto &[col, w] : widths)

@@ -14,7 +14,7 @@ SourcePage::SourcePage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Source server"));
     setSubTitle(tr("Connect to the PostgreSQL server to migrate from. pgferry checks it against every prerequisite of an online migration."));
-    m_form = new ConnectionForm(QStringLiteral("source"), tr("Source"));
+    m_form = new ConnectionForm(QStringLiteral("source"), tr("Source"), tr("source"));
     m_assessment = new AssessmentView(QStringLiteral("source"));
     auto *connBox = new QGroupBox(tr("Connection"));
     auto *cb = new QVBoxLayout(connBox);

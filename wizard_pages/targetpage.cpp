@@ -35,7 +35,7 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_azureBox = new QGroupBox(tr("Azure"));
     auto *az = new QVBoxLayout(m_azureBox);
     az->addWidget(m_azure);
-    m_form = new ConnectionForm(QStringLiteral("target"), tr("Target"));
+    m_form = new ConnectionForm(QStringLiteral("target"), tr("Target"), tr("target"));
     auto *connBox = new QGroupBox(tr("Connection"));
     auto *cb = new QVBoxLayout(connBox);
     cb->addWidget(m_form);
