@@ -15,7 +15,7 @@ Usage:
   pgferry-cli project new -o FILE --name NAME --source URI --target URI
                           [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N] [--engine local|azure]
   pgferry-cli project check FILE                        validate a project file
-  pgferry-cli assess FILE [--json]
+  pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]
   pgferry-cli run FILE [--until ready|done] [--json]    default: load, then keep streaming until cutover
   pgferry-cli status FILE [--json]                      includes "state" and "ready_for_cutover"
   pgferry-cli cutover FILE [--yes] [--json]

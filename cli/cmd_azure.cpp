@@ -1,12 +1,604 @@
-// pgferry-cli azure: not built yet; says so plainly rather than pretending.
+// pgferry-cli azure login|logout|subscriptions|resource-groups|servers|create-server|firewall-allow|
+// replica|lock|restore|parameter|check-backups: Azure Resource Manager from the command line.
+// Credentials come from AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, or from the
+// keychain after `login`. No token or secret is ever printed; --verbose prints the redacted request log.
 #include "cli.h"
+
+#include "azure/armapi.h"
+#include "azure/armclient.h"
+#include "azure/armmodels.h"
+#include "azure/cloud.h"
+#include "azure/credential.h"
+#include "azure/devicecodeflow.h"
+#include "azure/keychaintokenstore.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcessEnvironment>
+
+#include <memory>
 
 namespace pgferry::cli {
 
+namespace {
+
+using namespace pgferry::azure;
+
+QString azureUsage()
+{
+    return QStringLiteral(R"(usage: pgferry-cli azure COMMAND [options]
+
+Commands:
+  login [--client-id ID]                           sign in with a device code; the sign-in is kept in the OS keychain
+  logout                                           forget the keychain sign-in of the tenant
+  subscriptions                                    list subscriptions
+  resource-groups --subscription ID
+  servers --subscription ID [--resource-group RG]  list flexible servers
+  create-server --subscription ID --resource-group RG --name NAME --location REGION --admin-user USER
+                [--version 16] [--sku Standard_D2ds_v5] [--tier GeneralPurpose] [--storage-gb 128]
+                [--backup-retention-days 7] [--geo-redundant-backup]
+                                                   the admin password comes from PGFERRY_TARGET_PASSWORD;
+                                                   high availability stays off until after cutover
+  firewall-allow --server RESOURCE_ID --ip ADDRESS [--name RULE]
+  replica --server RESOURCE_ID --name NAME --location REGION       read replica in another region
+  lock --server RESOURCE_ID [--name NAME] [--notes TEXT]           CanNotDelete management lock
+  restore --server RESOURCE_ID --name NEW --time ISO8601 [--location REGION]   point-in-time restore
+  parameter --server RESOURCE_ID --name PARAM [--value VALUE | --add-extensions a,b]
+  check-backups --server RESOURCE_ID                backup retention, geo-redundancy, high availability
+
+Options for every command:
+  --json                 machine-readable output
+  --cloud NAME           AzureCloud (default), AzureChinaCloud or AzureUSGovernment
+  --cloud-config FILE    another cloud, in the shape `az cloud show` prints
+  --tenant ID            the tenant (default: AZURE_TENANT_ID, else "organizations")
+  --verbose              print the request log (tokens and secrets redacted) to stderr
+
+Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal,
+otherwise the sign-in saved by `pgferry-cli azure login`.
+Exit codes: 0 success, 1 failure, 2 usage error.
+)");
+}
+
+struct Options
+{
+    bool json = false;
+    bool verbose = false;
+    QString cloudName;
+    QString cloudConfig;
+    QString tenant;
+    QHash<QString, QString> values;
+    QSet<QString> flags;
+};
+
+// Options that take a value, and flags, per the usage text.
+const QStringList kValueOptions{QStringLiteral("cloud"), QStringLiteral("cloud-config"), QStringLiteral("tenant"), QStringLiteral("client-id"),
+                                QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"),
+                                QStringLiteral("admin-user"), QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"),
+                                QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"), QStringLiteral("server"), QStringLiteral("ip"),
+                                QStringLiteral("notes"), QStringLiteral("time"), QStringLiteral("value"), QStringLiteral("add-extensions")};
+const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup")};
+
+bool parse(QStringList a, Options &o, QString *error)
+{
+    while (!a.isEmpty()) {
+        QString arg = a.takeFirst();
+        if (!arg.startsWith(QStringLiteral("--"))) {
+            *error = QStringLiteral("unexpected argument \"%1\"").arg(arg);
+            return false;
+        }
+        arg = arg.mid(2);
+        QString value;
+        bool inlineValue = false;
+        if (const qsizetype eq = arg.indexOf(u'='); eq > 0) {
+            value = arg.mid(eq + 1);
+            arg = arg.left(eq);
+            inlineValue = true;
+        }
+        if (kFlags.contains(arg) && !inlineValue) {
+            o.flags.insert(arg);
+            continue;
+        }
+        if (!kValueOptions.contains(arg)) {
+            *error = QStringLiteral("unknown option --%1").arg(arg);
+            return false;
+        }
+        if (!inlineValue) {
+            if (a.isEmpty()) {
+                *error = QStringLiteral("--%1 needs a value").arg(arg);
+                return false;
+            }
+            value = a.takeFirst();
+        }
+        o.values.insert(arg, value);
+    }
+    o.json = o.flags.contains(QStringLiteral("json"));
+    o.verbose = o.flags.contains(QStringLiteral("verbose"));
+    o.cloudName = o.values.value(QStringLiteral("cloud"));
+    o.cloudConfig = o.values.value(QStringLiteral("cloud-config"));
+    o.tenant = o.values.value(QStringLiteral("tenant"));
+    return true;
+}
+
+class Session
+{
+public:
+    Context &ctx;
+    Options opt;
+    Cloud cloud;
+    std::unique_ptr<KeychainTokenStore> store;
+    std::unique_ptr<Credential> credential;
+    std::unique_ptr<ArmClient> client;
+
+    explicit Session(Context &c)
+        : ctx(c)
+    {
+    }
+
+    QString tenant() const
+    {
+        if (!opt.tenant.isEmpty())
+            return opt.tenant;
+        return QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_TENANT_ID"), QStringLiteral("organizations"));
+    }
+
+    // Returns an exit code, or -1 when the cloud is ready.
+    int setupCloud()
+    {
+        QString why;
+        std::optional<Cloud> c;
+        if (!opt.cloudConfig.isEmpty() && !opt.cloudName.isEmpty()) {
+            ctx.err << "pgferry-cli azure: give either --cloud or --cloud-config, not both\n";
+            return Usage;
+        }
+        if (!opt.cloudConfig.isEmpty()) {
+            c = Cloud::fromFile(opt.cloudConfig, &why);
+        } else {
+            c = Cloud::builtin(opt.cloudName.isEmpty() ? QStringLiteral("AzureCloud") : opt.cloudName);
+            if (!c) {
+                ctx.err << "pgferry-cli azure: unknown cloud \"" << opt.cloudName
+                        << "\"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or --cloud-config FILE\n";
+                return Usage;
+            }
+        }
+        if (!c) {
+            ctx.err << "pgferry-cli azure: " << why << Qt::endl;
+            return Failure;
+        }
+        cloud = *c;
+        return -1;
+    }
+
+    int setupCredential()
+    {
+        QString why;
+        credential = Credential::fromEnvironment(cloud, opt.tenant, &why);
+        if (!credential && why.isEmpty()) {
+            store = std::make_unique<KeychainTokenStore>();
+            credential = Credential::fromStore(cloud, tenant(), *store, &why);
+        }
+        if (!credential) {
+            ctx.err << "pgferry-cli azure: " << why << Qt::endl;
+            return Failure;
+        }
+        client = std::make_unique<ArmClient>(cloud, credential.get());
+        if (opt.verbose) {
+            QObject::connect(client.get(), &ArmClient::logLine, [this](const QString &l) { ctx.err << l << Qt::endl; });
+            QObject::connect(credential.get(), &Credential::logLine, [this](const QString &l) { ctx.err << l << Qt::endl; });
+        }
+        return -1;
+    }
+
+    bool call(const ArmRequest &req, ArmResult &result)
+    {
+        result = client->call(req);
+        if (!result.ok()) {
+            ctx.err << "pgferry-cli azure: " << result.error.userMessage() << Qt::endl;
+            return false;
+        }
+        return true;
+    }
+
+    QString value(const char *name) const { return opt.values.value(QLatin1String(name)); }
+
+    bool require(const QStringList &names, const QString &command)
+    {
+        for (const QString &n : names) {
+            if (opt.values.value(n).isEmpty()) {
+                ctx.err << "pgferry-cli azure " << command << ": --" << n << " is required\n";
+                return false;
+            }
+        }
+        return true;
+    }
+
+    std::optional<ResourceId> server(const char *option = "server")
+    {
+        QString why;
+        auto id = ResourceId::parse(value(option), &why);
+        if (id && !id->isFlexibleServer())
+            why = QStringLiteral("\"%1\" is not a Microsoft.DBforPostgreSQL/flexibleServers resource id").arg(value(option));
+        if (!why.isEmpty() || !id) {
+            ctx.err << "pgferry-cli azure: --" << option << ": " << why << Qt::endl;
+            return std::nullopt;
+        }
+        return id;
+    }
+
+    void printJson(const QJsonValue &v)
+    {
+        ctx.out << (v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject())).toJson(QJsonDocument::Indented);
+        ctx.out.flush();
+    }
+};
+
+int doLogin(Session &s)
+{
+    const QString tenant = s.tenant();
+    const QString clientId = s.value("client-id").isEmpty()
+                                 ? QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_CLIENT_ID"), Credential::defaultPublicClientId())
+                                 : s.value("client-id");
+    DeviceCodeFlow flow(s.cloud, tenant, clientId);
+    QEventLoop loop;
+    std::optional<TokenResponse> tokens;
+    ArmError failure;
+    QObject::connect(&flow, &DeviceCodeFlow::codeReady, [&s](const QString &, const QString &, const QString &message, int) {
+        s.ctx.err << message << Qt::endl;
+    });
+    QObject::connect(&flow, &DeviceCodeFlow::succeeded, [&](const TokenResponse &t) {
+        tokens = t;
+        loop.quit();
+    });
+    QObject::connect(&flow, &DeviceCodeFlow::failed, [&](const ArmError &e) {
+        failure = e;
+        loop.quit();
+    });
+    flow.start();
+    loop.exec();
+    if (!tokens) {
+        s.ctx.err << "pgferry-cli azure login: " << failure.userMessage() << Qt::endl;
+        return Failure;
+    }
+    s.store = std::make_unique<KeychainTokenStore>();
+    s.credential = Credential::forUser(s.cloud, tenant, clientId, *tokens);
+    s.credential->setTokenStore(s.store.get(), KeychainTokenStore::keyForTenant(tenant));
+    QString why;
+    if (!s.credential->save(&why)) {
+        s.ctx.err << "pgferry-cli azure login: signed in, but " << why << Qt::endl;
+        return Failure;
+    }
+    if (s.opt.json)
+        s.printJson(QJsonObject{{QStringLiteral("tenant"), tenant}, {QStringLiteral("signed_in"), true}, {QStringLiteral("cloud"), s.cloud.name}});
+    else
+        s.ctx.out << "signed in to tenant " << tenant << " (" << s.cloud.name << "); the sign-in is kept in the OS keychain\n";
+    return Success;
+}
+
+int doLogout(Session &s)
+{
+    KeychainTokenStore store;
+    QString why;
+    if (!store.remove(KeychainTokenStore::keyForTenant(s.tenant()), &why)) {
+        s.ctx.err << "pgferry-cli azure logout: " << why << Qt::endl;
+        return Failure;
+    }
+    s.ctx.out << "signed out of tenant " << s.tenant() << Qt::endl;
+    return Success;
+}
+
+template<typename T>
+int listCommand(Session &s, const ArmRequest &req, const std::function<QString(const T &)> &line)
+{
+    ArmResult r;
+    if (!s.call(req, r))
+        return Failure;
+    QJsonArray out;
+    QStringList lines;
+    for (const QJsonValue &v : std::as_const(r.items)) {
+        const T item = T::fromJson(v.toObject());
+        out.append(item.toJson());
+        lines << line(item);
+    }
+    if (s.opt.json) {
+        s.printJson(out);
+    } else {
+        for (const QString &l : lines)
+            s.ctx.out << l << "\n";
+        if (lines.isEmpty())
+            s.ctx.out << "(none)\n";
+    }
+    return Success;
+}
+
+int doServers(Session &s)
+{
+    if (!s.require({QStringLiteral("subscription")}, QStringLiteral("servers")))
+        return Usage;
+    return listCommand<FlexibleServer>(s, api::listServers(s.value("subscription"), s.value("resource-group")), [](const FlexibleServer &f) {
+        return QStringLiteral("%1  %2  PostgreSQL %3  %4  %5\n  %6").arg(f.name, f.location, f.version, f.skuName, f.state, f.id);
+    });
+}
+
+int doCreateServer(Session &s)
+{
+    if (!s.require({QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"),
+                    QStringLiteral("admin-user")},
+                   QStringLiteral("create-server")))
+        return Usage;
+    api::ServerSpec spec;
+    spec.id = ResourceId::flexibleServer(s.value("subscription"), s.value("resource-group"), s.value("name"));
+    spec.location = s.value("location");
+    if (!s.value("version").isEmpty())
+        spec.version = s.value("version");
+    if (!s.value("sku").isEmpty())
+        spec.skuName = s.value("sku");
+    if (!s.value("tier").isEmpty())
+        spec.skuTier = s.value("tier");
+    if (!s.value("storage-gb").isEmpty())
+        spec.storageSizeGB = s.value("storage-gb").toInt();
+    if (!s.value("backup-retention-days").isEmpty())
+        spec.backupRetentionDays = s.value("backup-retention-days").toInt();
+    spec.geoRedundantBackup = s.opt.flags.contains(QStringLiteral("geo-redundant-backup"));
+    spec.administratorLogin = s.value("admin-user");
+    spec.administratorLoginPassword = QProcessEnvironment::systemEnvironment().value(QStringLiteral("PGFERRY_TARGET_PASSWORD"));
+    if (const QString why = api::checkServerSpec(spec); !why.isEmpty()) {
+        s.ctx.err << "pgferry-cli azure create-server: " << why << Qt::endl;
+        return Usage;
+    }
+    s.ctx.err << "creating server " << spec.id.name << " in " << spec.location << " (this takes several minutes)…" << Qt::endl;
+    ArmResult r;
+    if (!s.call(api::createServer(spec), r))
+        return Failure;
+    const FlexibleServer f = FlexibleServer::fromJson(r.body);
+    if (s.opt.json)
+        s.printJson(f.toJson());
+    else
+        s.ctx.out << "created server " << f.name << " (" << f.fullyQualifiedDomainName << "), state " << f.state << "\n  " << f.id << "\n";
+    return Success;
+}
+
+int doFirewallAllow(Session &s)
+{
+    if (!s.require({QStringLiteral("server"), QStringLiteral("ip")}, QStringLiteral("firewall-allow")))
+        return Usage;
+    auto server = s.server();
+    if (!server)
+        return Usage;
+    const QString ip = s.value("ip");
+    if (const QString why = api::checkIpv4(ip); !why.isEmpty()) {
+        s.ctx.err << "pgferry-cli azure firewall-allow: " << why << Qt::endl;
+        return Usage;
+    }
+    QString name = s.value("name");
+    if (name.isEmpty())
+        name = QStringLiteral("pgferry-") + QString(ip).replace(u'.', u'-');
+    if (const QString why = api::checkFirewallRuleName(name); !why.isEmpty()) {
+        s.ctx.err << "pgferry-cli azure firewall-allow: " << why << Qt::endl;
+        return Usage;
+    }
+    ArmResult r;
+    if (!s.call(api::putFirewallRule(*server, name, ip, ip), r))
+        return Failure;
+    FirewallRule rule = FirewallRule::fromJson(r.body);
+    if (rule.name.isEmpty())
+        rule = {QString(), name, ip, ip};
+    if (s.opt.json)
+        s.printJson(rule.toJson());
+    else
+        s.ctx.out << "firewall rule " << rule.name << " on " << server->name << " allows " << rule.startIpAddress << " - " << rule.endIpAddress << "\n";
+    return Success;
+}
+
+int doReplica(Session &s)
+{
+    if (!s.require({QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}, QStringLiteral("replica")))
+        return Usage;
+    auto source = s.server();
+    if (!source)
+        return Usage;
+    ResourceId replica = *source;
+    replica.name = s.value("name");
+    if (const QString why = api::checkServerName(replica.name); !why.isEmpty()) {
+        s.ctx.err << "pgferry-cli azure replica: " << why << Qt::endl;
+        return Usage;
+    }
+    s.ctx.err << "creating read replica " << replica.name << " in " << s.value("location") << " (this takes several minutes)…" << Qt::endl;
+    ArmResult r;
+    if (!s.call(api::createReadReplica(replica, s.value("location"), *source), r))
+        return Failure;
+    const FlexibleServer f = FlexibleServer::fromJson(r.body);
+    if (s.opt.json)
+        s.printJson(f.toJson());
+    else
+        s.ctx.out << "read replica " << (f.name.isEmpty() ? replica.name : f.name) << " of " << source->name << " is " << f.state << " in " << f.location << "\n";
+    return Success;
+}
+
+int doLock(Session &s)
+{
+    if (!s.require({QStringLiteral("server")}, QStringLiteral("lock")))
+        return Usage;
+    auto server = s.server();
+    if (!server)
+        return Usage;
+    const QString name = s.value("name").isEmpty() ? QStringLiteral("pgferry-do-not-delete") : s.value("name");
+    if (const QString why = api::checkLockName(name); !why.isEmpty()) {
+        s.ctx.err << "pgferry-cli azure lock: " << why << Qt::endl;
+        return Usage;
+    }
+    const QString notes = s.value("notes").isEmpty() ? QStringLiteral("Protected after migration by pgferry") : s.value("notes");
+    ArmResult r;
+    if (!s.call(api::createLock(server->toString(), name, QStringLiteral("CanNotDelete"), notes), r))
+        return Failure;
+    const ManagementLock lock = ManagementLock::fromJson(r.body);
+    if (s.opt.json)
+        s.printJson(lock.toJson());
+    else
+        s.ctx.out << "lock " << lock.name << " (" << lock.level << ") protects " << server->name << " from deletion\n";
+    return Success;
+}
+
+int doRestore(Session &s)
+{
+    if (!s.require({QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")}, QStringLiteral("restore")))
+        return Usage;
+    auto source = s.server();
+    if (!source)
+        return Usage;
+    const QDateTime when = QDateTime::fromString(s.value("time"), Qt::ISODateWithMs);
+    if (!when.isValid()) {
+        s.ctx.err << "pgferry-cli azure restore: --time \"" << s.value("time") << "\" is not an ISO 8601 time such as 2025-03-15T18:30:00Z\n";
+        return Usage;
+    }
+    ResourceId target = *source;
+    target.name = s.value("name");
+    if (const QString why = api::checkServerName(target.name); !why.isEmpty()) {
+        s.ctx.err << "pgferry-cli azure restore: " << why << Qt::endl;
+        return Usage;
+    }
+    QString location = s.value("location");
+    ArmResult r;
+    if (location.isEmpty()) {
+        if (!s.call(api::getServer(*source), r))
+            return Failure;
+        location = r.body.value(u"location").toString();
+    }
+    s.ctx.err << "restoring " << source->name << " as of " << when.toUTC().toString(Qt::ISODate) << " into " << target.name << "…" << Qt::endl;
+    if (!s.call(api::pointInTimeRestore(target, location, *source, when), r))
+        return Failure;
+    const FlexibleServer f = FlexibleServer::fromJson(r.body);
+    if (s.opt.json)
+        s.printJson(f.toJson());
+    else
+        s.ctx.out << "restored into server " << (f.name.isEmpty() ? target.name : f.name) << ", state " << f.state << "\n";
+    return Success;
+}
+
+int doParameter(Session &s)
+{
+    if (!s.require({QStringLiteral("server"), QStringLiteral("name")}, QStringLiteral("parameter")))
+        return Usage;
+    auto server = s.server();
+    if (!server)
+        return Usage;
+    const QString name = s.value("name");
+    ArmResult r;
+    QString value = s.value("value");
+    if (!s.value("add-extensions").isEmpty()) {
+        if (!s.call(api::getConfiguration(*server, name), r))
+            return Failure;
+        value = api::extensionsAllowList(ServerConfiguration::fromJson(r.body).value, s.value("add-extensions").split(u','));
+    }
+    if (!value.isEmpty() && !s.call(api::setConfiguration(*server, name, value), r))
+        return Failure;
+    if (value.isEmpty() && !s.call(api::getConfiguration(*server, name), r))
+        return Failure;
+    const ServerConfiguration c = ServerConfiguration::fromJson(r.body);
+    if (s.opt.json) {
+        s.printJson(c.toJson());
+    } else {
+        s.ctx.out << c.name << " = " << c.value << "\n";
+        if (c.isConfigPendingRestart)
+            s.ctx.out << "the change takes effect after a restart of " << server->name << "\n";
+    }
+    return Success;
+}
+
+int doCheckBackups(Session &s)
+{
+    if (!s.require({QStringLiteral("server")}, QStringLiteral("check-backups")))
+        return Usage;
+    auto server = s.server();
+    if (!server)
+        return Usage;
+    ArmResult r;
+    if (!s.call(api::getServer(*server), r))
+        return Failure;
+    const auto checks = checkBackups(FlexibleServer::fromJson(r.body));
+    if (s.opt.json) {
+        QJsonArray a;
+        for (const BackupCheck &c : checks)
+            a.append(QJsonObject{{QStringLiteral("check"), c.name}, {QStringLiteral("ok"), c.ok}, {QStringLiteral("message"), c.message}});
+        s.printJson(a);
+    } else {
+        for (const BackupCheck &c : checks)
+            s.ctx.out << (c.ok ? "ok    " : "advice") << "  " << c.message << "\n";
+    }
+    return Success;
+}
+
+} // namespace
+
 int cmdAzure(Context &ctx)
 {
-    ctx.err << "pgferry-cli azure: not implemented yet in this build\n";
-    return Failure;
+    QStringList a = ctx.args;
+    if (a.isEmpty() || a.first() == u"--help" || a.first() == u"-h" || a.first() == u"help") {
+        (a.isEmpty() ? ctx.err : ctx.out) << azureUsage();
+        return a.isEmpty() ? Usage : Success;
+    }
+    const QString command = a.takeFirst();
+    static const QStringList commands{QStringLiteral("login"),         QStringLiteral("logout"),         QStringLiteral("subscriptions"),
+                                      QStringLiteral("resource-groups"), QStringLiteral("servers"),       QStringLiteral("create-server"),
+                                      QStringLiteral("firewall-allow"), QStringLiteral("replica"),        QStringLiteral("lock"),
+                                      QStringLiteral("restore"),        QStringLiteral("parameter"),      QStringLiteral("check-backups")};
+    if (!commands.contains(command)) {
+        ctx.err << "pgferry-cli azure: unknown command \"" << command << "\"\n\n" << azureUsage();
+        return Usage;
+    }
+    Session s(ctx);
+    QString why;
+    if (!parse(a, s.opt, &why)) {
+        ctx.err << "pgferry-cli azure " << command << ": " << why << "\n";
+        return Usage;
+    }
+    if (int rc = s.setupCloud(); rc >= 0)
+        return rc;
+    if (command == u"login")
+        return doLogin(s);
+    if (command == u"logout")
+        return doLogout(s);
+    // Usage errors come before any credential is looked at.
+    static const QHash<QString, QStringList> required{
+        {QStringLiteral("resource-groups"), {QStringLiteral("subscription")}},
+        {QStringLiteral("servers"), {QStringLiteral("subscription")}},
+        {QStringLiteral("create-server"), {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"), QStringLiteral("admin-user")}},
+        {QStringLiteral("firewall-allow"), {QStringLiteral("server"), QStringLiteral("ip")}},
+        {QStringLiteral("replica"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
+        {QStringLiteral("lock"), {QStringLiteral("server")}},
+        {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")}},
+        {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name")}},
+        {QStringLiteral("check-backups"), {QStringLiteral("server")}}};
+    if (!s.require(required.value(command), command))
+        return Usage;
+    if (!s.value("server").isEmpty() && !s.server())
+        return Usage;
+    if (int rc = s.setupCredential(); rc >= 0)
+        return rc;
+    if (command == u"subscriptions")
+        return listCommand<Subscription>(s, api::listSubscriptions(), [](const Subscription &x) {
+            return QStringLiteral("%1  %2  (%3)").arg(x.subscriptionId, x.displayName, x.state);
+        });
+    if (command == u"resource-groups") {
+        if (!s.require({QStringLiteral("subscription")}, command))
+            return Usage;
+        return listCommand<ResourceGroup>(s, api::listResourceGroups(s.value("subscription")),
+                                          [](const ResourceGroup &g) { return QStringLiteral("%1  %2").arg(g.name, g.location); });
+    }
+    if (command == u"servers")
+        return doServers(s);
+    if (command == u"create-server")
+        return doCreateServer(s);
+    if (command == u"firewall-allow")
+        return doFirewallAllow(s);
+    if (command == u"replica")
+        return doReplica(s);
+    if (command == u"lock")
+        return doLock(s);
+    if (command == u"restore")
+        return doRestore(s);
+    if (command == u"parameter")
+        return doParameter(s);
+    return doCheckBackups(s);
 }
 
 } // namespace pgferry::cli

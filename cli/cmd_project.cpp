@@ -49,8 +49,9 @@ QString printable(const QString &s)
 {
     QString out;
     for (const QChar c : s)
-        out += (c.unicode() < 0x20 || c.unicode() == 0x7f) ? QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'))
-                                                           : QString(c);
+        out += (c.unicode() < 0x20 || c.unicode() == 0x7f)
+                   ? QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'))
+                   : QString(c);
     return out;
 }
 
@@ -77,7 +78,8 @@ std::optional<std::pair<QString, QString>> parseDatabaseArg(const QString &arg, 
         }
     }
     if (parts.size() > 2) {
-        *error = QStringLiteral("more than one ':' in \"%1\": write a ':' inside a name as '\\:'").arg(printable(arg));
+        *error = QStringLiteral("more than one ':' in \"%1\": write a ':' inside a name as '\\:'")
+                     .arg(printable(arg));
         return std::nullopt;
     }
     if (parts.first().isEmpty()) {
@@ -85,8 +87,9 @@ std::optional<std::pair<QString, QString>> parseDatabaseArg(const QString &arg, 
         return std::nullopt;
     }
     if (parts.size() == 2 && parts.last().isEmpty()) {
-        *error = QStringLiteral("no target database name after ':' in \"%1\" (leave out the ':' to keep the name)")
-                     .arg(printable(arg));
+        *error =
+            QStringLiteral("no target database name after ':' in \"%1\" (leave out the ':' to keep the name)")
+                .arg(printable(arg));
         return std::nullopt;
     }
     QString target = parts.size() == 2 ? parts.last() : QString();
@@ -108,15 +111,17 @@ pg::ConnInfo parseUri(const QString &option, const QString &text)
     if (!ci)
         throw UsageError{QStringLiteral("%1: not a valid libpq URI: %2").arg(option, why)};
     if (!ci->extra.isEmpty())
-        throw UsageError{QStringLiteral("%1: the parameter \"%2\" cannot be kept in a project file (supported: host, "
-                                        "port, user, dbname, sslmode, sslrootcert, application_name, passfile)")
-                             .arg(option, ci->extra.firstKey())};
+        throw UsageError{
+            QStringLiteral("%1: the parameter \"%2\" cannot be kept in a project file (supported: host, "
+                           "port, user, dbname, sslmode, sslrootcert, application_name, passfile)")
+                .arg(option, ci->extra.firstKey())};
     return *ci;
 }
 
 int projectNew(Context &ctx, QStringList a)
 {
-    QString output, name, sourceUri, targetUri, mode = QStringLiteral("online"), engine = QStringLiteral("local");
+    QString output, name, sourceUri, targetUri, mode = QStringLiteral("online"),
+                                                engine = QStringLiteral("local");
     QStringList databases;
     int jobs = 4;
     bool force = false;
@@ -160,7 +165,9 @@ int projectNew(Context &ctx, QStringList a)
                 bool ok = false;
                 jobs = v.toInt(&ok);
                 if (!ok || jobs < 1 || jobs > 256)
-                    throw UsageError{QStringLiteral("--jobs: expected a whole number from 1 to 256, found \"%1\"").arg(printable(v))};
+                    throw UsageError{
+                        QStringLiteral("--jobs: expected a whole number from 1 to 256, found \"%1\"")
+                            .arg(printable(v))};
             } else if (opt == u"--force" && !inlineValue)
                 force = true;
             else
@@ -175,9 +182,11 @@ int projectNew(Context &ctx, QStringList a)
         if (!haveTarget)
             throw UsageError{QStringLiteral("--target URI is required")};
         if (mode != u"online" && mode != u"offline")
-            throw UsageError{QStringLiteral("--mode: expected online or offline, found \"%1\"").arg(printable(mode))};
+            throw UsageError{
+                QStringLiteral("--mode: expected online or offline, found \"%1\"").arg(printable(mode))};
         if (engine != u"local" && engine != u"azure")
-            throw UsageError{QStringLiteral("--engine: expected local or azure, found \"%1\"").arg(printable(engine))};
+            throw UsageError{
+                QStringLiteral("--engine: expected local or azure, found \"%1\"").arg(printable(engine))};
     } catch (const UsageError &e) {
         ctx.err << "pgferry-cli project new: " << e.message << "\n\n" << projectUsage();
         return Usage;
@@ -209,7 +218,8 @@ int projectNew(Context &ctx, QStringList a)
         // The same rules as loading: what this writes, `project check` accepts.
         const project::LoadResult check = project::parseProject(project::serializeProject(p));
         if (!check.ok())
-            throw UsageError{QStringLiteral("the options make an invalid project:\n  ") + check.errors.join(QStringLiteral("\n  "))};
+            throw UsageError{QStringLiteral("the options make an invalid project:\n  ") +
+                             check.errors.join(QStringLiteral("\n  "))};
     } catch (const UsageError &e) {
         ctx.err << "pgferry-cli project new: " << e.message << "\n\n" << projectUsage();
         return Usage;
@@ -228,15 +238,18 @@ int projectNew(Context &ctx, QStringList a)
     if (!targetPassword.isEmpty())
         secrets.append({Role::Target, targetPassword});
     if (!secrets.isEmpty()) {
-        ctx.err << "pgferry-cli project new: note: a password on the command line can be seen by other local users and "
-                   "stays in the shell history; prefer PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD or a passfile\n";
+        ctx.err << "pgferry-cli project new: note: a password on the command line can be seen by other local "
+                   "users and "
+                   "stays in the shell history; prefer PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD or "
+                   "a passfile\n";
         QString why;
         if (!SecretStore::keychainAvailable(&why)) {
             QStringList roles;
             for (const auto &s : secrets)
                 roles << QStringLiteral("--") + project::roleName(s.first);
             ctx.err << "pgferry-cli project new: " << roles.join(QStringLiteral(" and "))
-                    << " holds a password, which is never written to a project file, and it cannot be moved to the "
+                    << " holds a password, which is never written to a project file, and it cannot be moved "
+                       "to the "
                        "keychain: "
                     << why << "\nNothing was written. Remove the password from the URI.\n";
             return Failure;
@@ -284,8 +297,8 @@ int projectCheck(Context &ctx, const QStringList &a)
     if (!r.ok()) {
         for (const QString &e : r.errors)
             ctx.err << e << "\n";
-        ctx.err << "pgferry-cli project check: " << path << " is not a valid project file (" << r.errors.size()
-                << (r.errors.size() == 1 ? " problem)\n" : " problems)\n");
+        ctx.err << "pgferry-cli project check: " << path << " is not a valid project file ("
+                << r.errors.size() << (r.errors.size() == 1 ? " problem)\n" : " problems)\n");
         return Failure;
     }
     const Project &p = *r.project;
@@ -304,8 +317,8 @@ int projectCheck(Context &ctx, const QStringList &a)
     ctx.out << "\n";
     ctx.out << "  name:      " << printable(p.name) << "\n";
     ctx.out << "  id:        " << p.id << "\n";
-    ctx.out << "  mode:      " << project::modeName(p.mode) << ", engine " << project::engineName(p.engine) << ", "
-            << p.settings.jobs << " parallel jobs\n";
+    ctx.out << "  mode:      " << project::modeName(p.mode) << ", engine " << project::engineName(p.engine)
+            << ", " << p.settings.jobs << " parallel jobs\n";
     ctx.out << "  source:    " << printable(p.source.connInfo().toUri()) << "\n";
     ctx.out << "  target:    " << printable(p.target.connInfo().toUri());
     if (!p.target.azureResourceId.isEmpty())
@@ -317,8 +330,9 @@ int projectCheck(Context &ctx, const QStringList &a)
     } else {
         QStringList items;
         for (const auto &d : p.databases)
-            items << (d.targetName.isEmpty() ? quotedIfOdd(d.name)
-                                             : quotedIfOdd(d.name) + QStringLiteral(" -> ") + quotedIfOdd(d.targetName));
+            items << (d.targetName.isEmpty()
+                          ? quotedIfOdd(d.name)
+                          : quotedIfOdd(d.name) + QStringLiteral(" -> ") + quotedIfOdd(d.targetName));
         ctx.out << items.join(QStringLiteral(", ")) << "\n";
     }
     if (!p.unknownFields.isEmpty())
@@ -345,7 +359,8 @@ int cmdProject(Context &ctx)
         return projectNew(ctx, a);
     if (action == u"check")
         return projectCheck(ctx, a);
-    ctx.err << "pgferry-cli project: unknown action \"" << printable(action) << "\" (new or check)\n\n" << projectUsage();
+    ctx.err << "pgferry-cli project: unknown action \"" << printable(action) << "\" (new or check)\n\n"
+            << projectUsage();
     return Usage;
 }
 

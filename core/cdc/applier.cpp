@@ -30,16 +30,21 @@ QByteArray timestampText(qint64 pgMicros)
            QByteArray::number(micros).rightJustified(6, '0') + "+00";
 }
 
-char firstChar(const QByteArray &b, char fallback) { return b.isEmpty() ? fallback : b.at(0); }
+char firstChar(const QByteArray &b, char fallback)
+{
+    return b.isEmpty() ? fallback : b.at(0);
+}
 
-QString tableKey(const QString &schema, const QString &name) { return schema + u'.' + name; }
+QString tableKey(const QString &schema, const QString &name)
+{
+    return schema + u'.' + name;
+}
 
 } // namespace
 
 Applier::Applier(pg::Connection &target, const QString &originName, const ApplierOptions &options)
     : m_conn(target), m_origin(originName), m_options(options)
-{
-}
+{}
 
 Applier::~Applier() = default;
 
@@ -54,10 +59,36 @@ pg::Lsn Applier::originProgress(pg::Connection &conn, const QString &originName)
     return pg::parseLsn(r.text(0, 0));
 }
 
+// Runs `sql` until the origin is no longer held by a session that is going away (55006).
+static void retryWhileOriginBusy(pg::Connection &conn, const QString &sql, const QString &origin,
+                                 std::chrono::milliseconds wait, const QString &context)
+{
+    const auto deadline = Clock::now() + wait;
+    int delayMs = 20;
+    while (true) {
+        auto err = conn.tryExec(sql, {origin});
+        if (!err)
+            return;
+        if (err->sqlstate != u"55006" || Clock::now() >= deadline) {
+            err->context = context;
+            if (err->sqlstate == u"55006")
+                err->hint = QStringLiteral(
+                    "Another pgferry process applies changes to this database; stop it first.");
+            throw pg::Exception(*err);
+        }
+        QThread::msleep(delayMs); // waiting for another server process to exit, not for our own work
+        delayMs = std::min(delayMs * 2, 500);
+    }
+}
+
 void Applier::dropOrigin(pg::Connection &conn, const QString &originName)
 {
-    conn.exec(QStringLiteral("SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin WHERE roname = $1"),
-              {originName});
+    retryWhileOriginBusy(
+        conn,
+        QStringLiteral(
+            "SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin WHERE roname = $1"),
+        originName, std::chrono::seconds(20),
+        QStringLiteral("dropping replication origin %1").arg(originName));
 }
 
 pg::Lsn Applier::start()
@@ -65,29 +96,20 @@ pg::Lsn Applier::start()
     if (m_started)
         return m_applied;
     if (m_origin.isEmpty() || m_origin.size() > 512)
-        throw pg::Exception(pg::Error::client(pg::ErrorCategory::Data, QStringLiteral("invalid replication origin name")));
+        throw pg::Exception(
+            pg::Error::client(pg::ErrorCategory::Data, QStringLiteral("invalid replication origin name")));
     // Values arrive as the source's output functions printed them with these settings.
-    m_conn.exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3"));
+    m_conn.exec(
+        QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3"));
     m_conn.exec(QStringLiteral("SELECT pg_replication_origin_create($1) WHERE NOT EXISTS "
                                "(SELECT 1 FROM pg_replication_origin WHERE roname = $1)"),
                 {m_origin});
     if (!m_conn.exec(QStringLiteral("SELECT pg_replication_origin_session_is_setup()")).toBool(0, 0)) {
         // A session that died a moment ago may still hold the origin: wait for it, with backoff.
-        const auto deadline = Clock::now() + m_options.originWait;
-        int delayMs = 20;
-        while (true) {
-            auto err = m_conn.tryExec(QStringLiteral("SELECT pg_replication_origin_session_setup($1)"), {m_origin});
-            if (!err)
-                break;
-            if (err->sqlstate != u"55006" || Clock::now() >= deadline) {
-                err->context = QStringLiteral("binding replication origin %1 to the target session").arg(m_origin);
-                if (err->sqlstate == u"55006")
-                    err->hint = QStringLiteral("Another pgferry process applies changes to this database; stop it first.");
-                throw pg::Exception(*err);
-            }
-            QThread::msleep(delayMs); // waiting for another server process, not for our own work
-            delayMs = std::min(delayMs * 2, 500);
-        }
+        retryWhileOriginBusy(
+            m_conn, QStringLiteral("SELECT pg_replication_origin_session_setup($1)"), m_origin,
+            m_options.originWait,
+            QStringLiteral("binding replication origin %1 to the target session").arg(m_origin));
     }
     m_applied = originProgress(m_conn, m_origin);
     m_pending = m_applied;
@@ -124,18 +146,22 @@ const Applier::TargetTable &Applier::table(const QString &schema, const QString 
     auto it = m_tables.find(key);
     if (it != m_tables.end())
         return *it;
-    pg::Result r = m_conn.exec(QStringLiteral(
-        "SELECT c.relkind, a.attname, a.atttypid, coalesce(a.attgenerated <> '', false), a.attidentity, "
-        "  EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND o.oprright = a.atttypid), "
-        "  coalesce(a.attnum = ANY ((SELECT i.indkey::int2[] FROM pg_index i WHERE i.indrelid = c.oid "
-        "    AND (i.indisreplident OR i.indisprimary) AND i.indisvalid ORDER BY i.indisreplident DESC LIMIT 1)::int2[]), false) "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-        "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') ORDER BY a.attnum"),
+    pg::Result r = m_conn.exec(
+        QStringLiteral(
+            "SELECT c.relkind, a.attname, a.atttypid, coalesce(a.attgenerated <> '', false), a.attidentity, "
+            "  EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND "
+            "o.oprright = a.atttypid), "
+            "  coalesce(a.attnum = ANY ((SELECT i.indkey::int2[] FROM pg_index i WHERE i.indrelid = c.oid "
+            "    AND (i.indisreplident OR i.indisprimary) AND i.indisvalid ORDER BY i.indisreplident DESC "
+            "LIMIT 1)::int2[]), false) "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+            "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') ORDER BY a.attnum"),
         {schema, name});
     if (r.rows() == 0) {
-        pg::Error e = pg::Error::client(pg::ErrorCategory::NotFound,
-                                        QStringLiteral("table %1 does not exist on the target").arg(m_conn.qualified(schema, name)));
+        pg::Error e = pg::Error::client(
+            pg::ErrorCategory::NotFound,
+            QStringLiteral("table %1 does not exist on the target").arg(m_conn.qualified(schema, name)));
         e.sqlstate = QStringLiteral("42P01");
         e.hint = QStringLiteral("Create the table on the target (the schema step), then restart.");
         throw pg::Exception(e);
@@ -165,11 +191,13 @@ int Applier::targetColumn(const TargetTable &t, const Change &c, const QString &
 {
     const int i = t.byName.value(name, -1);
     if (i < 0) {
-        pg::Error e = pg::Error::client(
-            pg::ErrorCategory::Data,
-            QStringLiteral("column \"%1\" of %2 exists on the source but not on the target").arg(name, c.qualifiedName()));
-        e.hint = QStringLiteral("The source table changed (DDL drift). Apply the same change to the target table, "
-                                "then restart the migration.");
+        pg::Error e =
+            pg::Error::client(pg::ErrorCategory::Data,
+                              QStringLiteral("column \"%1\" of %2 exists on the source but not on the target")
+                                  .arg(name, c.qualifiedName()));
+        e.hint =
+            QStringLiteral("The source table changed (DDL drift). Apply the same change to the target table, "
+                           "then restart the migration.");
         fail(c, e);
     }
     return i;
@@ -217,7 +245,8 @@ bool Applier::flushDue() const
 {
     if (!m_txOpen || m_inSourceTx)
         return false;
-    return m_batchChanges >= m_options.maxBatchChanges || m_batchTimer.elapsed() >= m_options.maxBatchDelay.count();
+    return m_batchChanges >= m_options.maxBatchChanges ||
+           m_batchTimer.elapsed() >= m_options.maxBatchDelay.count();
 }
 
 bool Applier::flush()
@@ -229,12 +258,16 @@ bool Applier::flush()
             // A transaction without an xid writes no commit record and so would not advance the origin.
             if (!m_batchWrites)
                 m_conn.exec(QStringLiteral("SELECT txid_current()"));
-            m_conn.exec(QStringLiteral("SELECT pg_replication_origin_xact_setup($1::pg_lsn, coalesce($2::timestamptz, now()))"),
-                        {pg::formatLsn(m_pending),
-                         m_pendingTime ? pg::Param(timestampText(m_pendingTime)) : pg::Param()});
+            m_conn.exec(
+                QStringLiteral(
+                    "SELECT pg_replication_origin_xact_setup($1::pg_lsn, coalesce($2::timestamptz, now()))"),
+                {pg::formatLsn(m_pending),
+                 m_pendingTime ? pg::Param(timestampText(m_pendingTime)) : pg::Param()});
         }
         m_conn.exec(QStringLiteral("COMMIT"));
     } catch (const pg::Exception &e) {
+        if (m_conn.isOpen())
+            m_conn.tryExec(QStringLiteral("ROLLBACK")); // leave the session idle, whatever failed
         m_txOpen = false;
         pg::Error err = e.error();
         err.context = QStringLiteral("committing changes up to source LSN %1").arg(pg::formatLsn(m_pending));
@@ -272,7 +305,8 @@ void Applier::apply(const Change &c)
     switch (c.kind) {
     case Change::Begin:
         if (m_inSourceTx)
-            fail(c, pg::Error::client(pg::ErrorCategory::Protocol, QStringLiteral("BEGIN inside a transaction")));
+            fail(c, pg::Error::client(pg::ErrorCategory::Protocol,
+                                      QStringLiteral("BEGIN inside a transaction")));
         m_inSourceTx = true;
         // pgoutput names the commit record at BEGIN: a transaction that committed before the
         // recorded position was applied already (a replayed spool, a restart).
@@ -308,9 +342,10 @@ void Applier::apply(const Change &c)
     case Change::StreamStop:
     case Change::StreamCommit:
     case Change::StreamAbort:
-        fail(c, pg::Error::client(pg::ErrorCategory::Protocol,
-                                  QStringLiteral("streamed in-progress transactions are not supported: start the slot "
-                                                 "without the streaming option")));
+        fail(c, pg::Error::client(
+                    pg::ErrorCategory::Protocol,
+                    QStringLiteral("streamed in-progress transactions are not supported: start the slot "
+                                   "without the streaming option")));
     case Change::Insert:
     case Change::Update:
     case Change::Delete:
@@ -322,11 +357,20 @@ void Applier::apply(const Change &c)
     ensureTransaction();
     try {
         switch (c.kind) {
-        case Change::Insert: applyInsert(c); break;
-        case Change::Update: applyUpdate(c); break;
-        case Change::Delete: applyDelete(c); break;
-        case Change::Truncate: applyTruncate(c); break;
-        default: break;
+        case Change::Insert:
+            applyInsert(c);
+            break;
+        case Change::Update:
+            applyUpdate(c);
+            break;
+        case Change::Delete:
+            applyDelete(c);
+            break;
+        case Change::Truncate:
+            applyTruncate(c);
+            break;
+        default:
+            break;
         }
     } catch (const pg::Exception &e) {
         if (e.error().context.startsWith(u"applying "))
@@ -415,9 +459,11 @@ QList<Applier::Match> Applier::rowMatch(const Change &c, const TargetTable &t, b
         out.clear();
     }
     if (!hasOld) {
-        pg::Error e = pg::Error::client(pg::ErrorCategory::Data,
-                                        QStringLiteral("cannot identify the changed row of %1: the source sent no key and "
-                                                       "the target table has no primary key").arg(c.qualifiedName()));
+        pg::Error e = pg::Error::client(
+            pg::ErrorCategory::Data,
+            QStringLiteral("cannot identify the changed row of %1: the source sent no key and "
+                           "the target table has no primary key")
+                .arg(c.qualifiedName()));
         e.hint = QStringLiteral("Give the table a primary key, or REPLICA IDENTITY FULL on the source.");
         fail(c, e);
     }
@@ -474,8 +520,8 @@ QString Applier::whereClause(const TargetTable &t, const QList<Match> &matches, 
     if (t.relkind == 'p')
         return QStringLiteral(" WHERE (tableoid, ctid) = (SELECT tableoid, ctid FROM ") + t.qualified +
                QStringLiteral(" WHERE ") + cond + QStringLiteral(" LIMIT 1)");
-    return QStringLiteral(" WHERE ctid = (SELECT ctid FROM ") + only + t.qualified + QStringLiteral(" WHERE ") + cond +
-           QStringLiteral(" LIMIT 1)");
+    return QStringLiteral(" WHERE ctid = (SELECT ctid FROM ") + only + t.qualified +
+           QStringLiteral(" WHERE ") + cond + QStringLiteral(" LIMIT 1)");
 }
 
 void Applier::applyUpdate(const Change &c)
@@ -518,8 +564,9 @@ void Applier::applyUpdate(const Change &c)
                         sets.join(QStringLiteral(", ")) + where;
     const pg::Result r = run(c, signature, sql, types, params);
     if (r.affectedRows() == 0 && m_options.missingRowIsError) {
-        pg::Error e = pg::Error::client(pg::ErrorCategory::Integrity,
-                                        QStringLiteral("the row to update was not found in %1").arg(c.qualifiedName()));
+        pg::Error e =
+            pg::Error::client(pg::ErrorCategory::Integrity,
+                              QStringLiteral("the row to update was not found in %1").arg(c.qualifiedName()));
         e.hint = QStringLiteral("Source and target diverged; verify the table and reload it.");
         fail(c, e);
     }
@@ -536,10 +583,12 @@ void Applier::applyDelete(const Change &c)
     QString signature = QStringLiteral("D|") + t.qualified;
     const QString where = whereClause(t, matches, exactKey, 1, types, params, signature);
     const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
-    const pg::Result r = run(c, signature, QStringLiteral("DELETE FROM ") + only + t.qualified + where, types, params);
+    const pg::Result r =
+        run(c, signature, QStringLiteral("DELETE FROM ") + only + t.qualified + where, types, params);
     if (r.affectedRows() == 0 && m_options.missingRowIsError) {
-        pg::Error e = pg::Error::client(pg::ErrorCategory::Integrity,
-                                        QStringLiteral("the row to delete was not found in %1").arg(c.qualifiedName()));
+        pg::Error e =
+            pg::Error::client(pg::ErrorCategory::Integrity,
+                              QStringLiteral("the row to delete was not found in %1").arg(c.qualifiedName()));
         e.hint = QStringLiteral("Source and target diverged; verify the table and reload it.");
         fail(c, e);
     }

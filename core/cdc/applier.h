@@ -47,7 +47,8 @@ struct TableCounters
 class Applier
 {
 public:
-    // originName: a replication origin name (e.g. "pgferry_<project>_<db>"), created when missing.
+    // originName: a replication origin name, created when missing. Origins are cluster-wide on the
+    // target: use one per migrated database, e.g. "pgferry_<project>_<db>".
     Applier(pg::Connection &target, const QString &originName, const ApplierOptions &options = {});
     ~Applier();
     Applier(const Applier &) = delete;
@@ -72,8 +73,8 @@ public:
     // Abandons the open target transaction (after an error). Counters of the batch are dropped.
     void rollback();
 
-    pg::Lsn appliedLsn() const { return m_applied; }   // durable on the target
-    pg::Lsn receivedLsn() const { return m_pending; }   // applied, perhaps not committed yet
+    pg::Lsn appliedLsn() const { return m_applied; }  // durable on the target
+    pg::Lsn receivedLsn() const { return m_pending; } // applied, perhaps not committed yet
     bool inSourceTransaction() const { return m_inSourceTx; }
     int pendingTransactions() const { return m_batchTransactions; }
 

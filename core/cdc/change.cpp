@@ -7,20 +7,34 @@ namespace pgferry::cdc {
 QString changeKindName(Change::Kind k)
 {
     switch (k) {
-    case Change::Begin: return QStringLiteral("BEGIN");
-    case Change::Commit: return QStringLiteral("COMMIT");
-    case Change::Relation: return QStringLiteral("RELATION");
-    case Change::Insert: return QStringLiteral("INSERT");
-    case Change::Update: return QStringLiteral("UPDATE");
-    case Change::Delete: return QStringLiteral("DELETE");
-    case Change::Truncate: return QStringLiteral("TRUNCATE");
-    case Change::Type: return QStringLiteral("TYPE");
-    case Change::Origin: return QStringLiteral("ORIGIN");
-    case Change::Message: return QStringLiteral("MESSAGE");
-    case Change::StreamStart: return QStringLiteral("STREAM START");
-    case Change::StreamStop: return QStringLiteral("STREAM STOP");
-    case Change::StreamCommit: return QStringLiteral("STREAM COMMIT");
-    case Change::StreamAbort: return QStringLiteral("STREAM ABORT");
+    case Change::Begin:
+        return QStringLiteral("BEGIN");
+    case Change::Commit:
+        return QStringLiteral("COMMIT");
+    case Change::Relation:
+        return QStringLiteral("RELATION");
+    case Change::Insert:
+        return QStringLiteral("INSERT");
+    case Change::Update:
+        return QStringLiteral("UPDATE");
+    case Change::Delete:
+        return QStringLiteral("DELETE");
+    case Change::Truncate:
+        return QStringLiteral("TRUNCATE");
+    case Change::Type:
+        return QStringLiteral("TYPE");
+    case Change::Origin:
+        return QStringLiteral("ORIGIN");
+    case Change::Message:
+        return QStringLiteral("MESSAGE");
+    case Change::StreamStart:
+        return QStringLiteral("STREAM START");
+    case Change::StreamStop:
+        return QStringLiteral("STREAM STOP");
+    case Change::StreamCommit:
+        return QStringLiteral("STREAM COMMIT");
+    case Change::StreamAbort:
+        return QStringLiteral("STREAM ABORT");
     }
     return QStringLiteral("UNKNOWN");
 }
@@ -42,7 +56,8 @@ QString describeColumnChanges(const QList<Column> &before, const QList<Column> &
         if (!o)
             parts << QStringLiteral("column \"%1\" added").arg(c.name);
         else if (o->typeOid != c.typeOid || o->typmod != c.typmod || o->typeName != c.typeName)
-            parts << QStringLiteral("column \"%1\" changed from %2 to %3").arg(c.name, typeText(*o), typeText(c));
+            parts << QStringLiteral("column \"%1\" changed from %2 to %3")
+                         .arg(c.name, typeText(*o), typeText(c));
     }
     for (const Column &c : before)
         if (!find(after, c.name))

@@ -15,10 +15,10 @@ namespace pgferry::cdc {
 struct Column
 {
     QString name;
-    quint32 typeOid = 0;   // 0 when the decoder does not know it (test_decoding)
+    quint32 typeOid = 0; // 0 when the decoder does not know it (test_decoding)
     qint32 typmod = -1;
-    bool isKey = false;    // part of the source's replica identity (pgoutput only)
-    QString typeName;      // format_type() text (test_decoding only)
+    bool isKey = false; // part of the source's replica identity (pgoutput only)
+    QString typeName;   // format_type() text (test_decoding only)
 
     bool operator==(const Column &) const = default;
 };
@@ -71,9 +71,9 @@ struct Change
     };
     Kind kind = Begin;
     quint32 xid = 0;
-    pg::Lsn lsn = 0;       // start of the record that produced this message (the stream's walStart)
-    pg::Lsn commitLsn = 0; // Begin/Commit: the commit record (pgoutput; 0 from test_decoding)
-    pg::Lsn endLsn = 0;    // Commit: the end of the commit record; what a replication origin records
+    pg::Lsn lsn = 0;             // start of the record that produced this message (the stream's walStart)
+    pg::Lsn commitLsn = 0;       // Begin/Commit: the commit record (pgoutput; 0 from test_decoding)
+    pg::Lsn endLsn = 0;          // Commit: the end of the commit record; what a replication origin records
     qint64 commitTimeMicros = 0; // since 2000-01-01 UTC, as the protocol carries time
     quint32 relationOid = 0;     // 0 from test_decoding
     QString schema, table;       // Type: the type's schema and name
@@ -85,8 +85,8 @@ struct Change
     QList<TableName> truncateTables;
     bool truncateCascade = false;
     bool truncateRestartIdentity = false;
-    QString origin;              // Origin: the name of the origin the transaction came from
-    quint32 typeOid = 0;         // Type
+    QString origin;                    // Origin: the name of the origin the transaction came from
+    quint32 typeOid = 0;               // Type
     bool messageTransactional = false; // Message (pg_logical_emit_message)
     QString messagePrefix;
     QByteArray messageContent;
@@ -106,7 +106,9 @@ QString changeKindName(Change::Kind k);
 class DecodeError : public std::runtime_error
 {
 public:
-    explicit DecodeError(const QString &message) : std::runtime_error(message.toStdString()), m_message(message) {}
+    explicit DecodeError(const QString &message)
+        : std::runtime_error(message.toStdString()), m_message(message)
+    {}
     const QString &message() const noexcept { return m_message; }
 
 private:

@@ -15,11 +15,12 @@ public:
     void need(qsizetype n, const char *what) const
     {
         if (n < 0 || m_data.size() - m_pos < n)
-            throw DecodeError(QStringLiteral("pgoutput message truncated: %1 needs %2 bytes at offset %3, %4 left")
-                                  .arg(QLatin1String(what))
-                                  .arg(n)
-                                  .arg(m_pos)
-                                  .arg(m_data.size() - m_pos));
+            throw DecodeError(
+                QStringLiteral("pgoutput message truncated: %1 needs %2 bytes at offset %3, %4 left")
+                    .arg(QLatin1String(what))
+                    .arg(n)
+                    .arg(m_pos)
+                    .arg(m_data.size() - m_pos));
     }
     quint8 u8(const char *what)
     {
@@ -79,10 +80,11 @@ QList<Value> readTuple(Reader &r, const Relation &rel)
 {
     const int n = r.u16("tuple column count");
     if (n != rel.columns.size())
-        throw DecodeError(QStringLiteral("pgoutput tuple for %1.%2 has %3 columns, the relation message announced %4")
-                              .arg(rel.schema, rel.name)
-                              .arg(n)
-                              .arg(rel.columns.size()));
+        throw DecodeError(
+            QStringLiteral("pgoutput tuple for %1.%2 has %3 columns, the relation message announced %4")
+                .arg(rel.schema, rel.name)
+                .arg(n)
+                .arg(rel.columns.size()));
     // Every column takes at least one byte: refuse a count the message cannot hold before allocating.
     r.need(n, "tuple columns");
     QList<Value> values;
@@ -90,22 +92,28 @@ QList<Value> readTuple(Reader &r, const Relation &rel)
     for (int i = 0; i < n; ++i) {
         const char kind = char(r.u8("column kind"));
         switch (kind) {
-        case 'n': values << Value::null(); break;
-        case 'u': values << Value::unchanged(); break;
+        case 'n':
+            values << Value::null();
+            break;
+        case 'u':
+            values << Value::unchanged();
+            break;
         case 't': {
             const quint32 len = r.u32("value length");
             if (len > quint32(r.left()))
-                throw DecodeError(QStringLiteral("pgoutput value of column \"%1\" of %2.%3 claims %4 bytes, %5 left")
-                                      .arg(rel.columns[i].name, rel.schema, rel.name)
-                                      .arg(len)
-                                      .arg(r.left()));
+                throw DecodeError(
+                    QStringLiteral("pgoutput value of column \"%1\" of %2.%3 claims %4 bytes, %5 left")
+                        .arg(rel.columns[i].name, rel.schema, rel.name)
+                        .arg(len)
+                        .arg(r.left()));
             values << Value::fromText(r.bytes(qsizetype(len), "value"));
             break;
         }
         case 'b':
-            throw DecodeError(QStringLiteral("pgoutput sent a binary value for column \"%1\" of %2.%3: start the slot "
-                                             "without the binary option")
-                                  .arg(rel.columns[i].name, rel.schema, rel.name));
+            throw DecodeError(
+                QStringLiteral("pgoutput sent a binary value for column \"%1\" of %2.%3: start the slot "
+                               "without the binary option")
+                    .arg(rel.columns[i].name, rel.schema, rel.name));
         default:
             throw DecodeError(QStringLiteral("pgoutput tuple: unknown column kind 0x%1 at offset %2")
                                   .arg(quint8(kind), 2, 16, QLatin1Char('0'))
@@ -206,7 +214,8 @@ Change PgOutputDecoder::decode(const QByteArray &message, pg::Lsn walStart)
             c.relationChange = describeColumnChanges(old->columns, rel.columns);
             if (old->schema != rel.schema || old->name != rel.name) {
                 const QString renamed = QStringLiteral("renamed from %1.%2").arg(old->schema, old->name);
-                c.relationChange = c.relationChange.isEmpty() ? renamed : renamed + QStringLiteral("; ") + c.relationChange;
+                c.relationChange =
+                    c.relationChange.isEmpty() ? renamed : renamed + QStringLiteral("; ") + c.relationChange;
             }
             c.relationChanged = !c.relationChange.isEmpty();
         }
@@ -230,7 +239,8 @@ Change PgOutputDecoder::decode(const QByteArray &message, pg::Lsn walStart)
         const Relation &rel = lookup(r.u32("relation id"));
         setRelation(rel);
         if (char(r.u8("tuple marker")) != 'N')
-            throw DecodeError(QStringLiteral("pgoutput INSERT into %1.%2: expected a new tuple ('N')").arg(rel.schema, rel.name));
+            throw DecodeError(QStringLiteral("pgoutput INSERT into %1.%2: expected a new tuple ('N')")
+                                  .arg(rel.schema, rel.name));
         c.newTuple = readTuple(r, rel);
         break;
     }
@@ -247,7 +257,8 @@ Change PgOutputDecoder::decode(const QByteArray &message, pg::Lsn walStart)
             marker = char(r.u8("tuple marker"));
         }
         if (marker != 'N')
-            throw DecodeError(QStringLiteral("pgoutput UPDATE of %1.%2: expected a new tuple ('N')").arg(rel.schema, rel.name));
+            throw DecodeError(QStringLiteral("pgoutput UPDATE of %1.%2: expected a new tuple ('N')")
+                                  .arg(rel.schema, rel.name));
         c.newTuple = readTuple(r, rel);
         break;
     }
@@ -258,7 +269,9 @@ Change PgOutputDecoder::decode(const QByteArray &message, pg::Lsn walStart)
         setRelation(rel);
         const char marker = char(r.u8("tuple marker"));
         if (marker != 'K' && marker != 'O')
-            throw DecodeError(QStringLiteral("pgoutput DELETE from %1.%2: expected an old key or row ('K' or 'O')").arg(rel.schema, rel.name));
+            throw DecodeError(
+                QStringLiteral("pgoutput DELETE from %1.%2: expected an old key or row ('K' or 'O')")
+                    .arg(rel.schema, rel.name));
         c.oldKind = marker;
         c.oldColumns = rel.columns;
         c.oldTuple = readTuple(r, rel);
@@ -272,9 +285,10 @@ Change PgOutputDecoder::decode(const QByteArray &message, pg::Lsn walStart)
         c.truncateCascade = options & 1;
         c.truncateRestartIdentity = options & 2;
         if (qsizetype(n) > r.left() / 4)
-            throw DecodeError(QStringLiteral("pgoutput TRUNCATE claims %1 relations, the message holds at most %2")
-                                  .arg(n)
-                                  .arg(r.left() / 4));
+            throw DecodeError(
+                QStringLiteral("pgoutput TRUNCATE claims %1 relations, the message holds at most %2")
+                    .arg(n)
+                    .arg(r.left() / 4));
         for (quint32 i = 0; i < n; ++i) {
             const Relation &rel = lookup(r.u32("relation id"));
             c.truncateRelations << rel.oid;
@@ -290,7 +304,8 @@ Change PgOutputDecoder::decode(const QByteArray &message, pg::Lsn walStart)
         c.messagePrefix = r.string("message prefix");
         const quint32 len = r.u32("message length");
         if (len > quint32(r.left()))
-            throw DecodeError(QStringLiteral("pgoutput logical message claims %1 bytes, %2 left").arg(len).arg(r.left()));
+            throw DecodeError(
+                QStringLiteral("pgoutput logical message claims %1 bytes, %2 left").arg(len).arg(r.left()));
         c.messageContent = r.bytes(qsizetype(len), "message content");
         break;
     }
@@ -319,10 +334,11 @@ Change PgOutputDecoder::decode(const QByteArray &message, pg::Lsn walStart)
         // Protocol 4 adds the abort LSN and time (parallel apply): accept and ignore them.
         break;
     default:
-        throw DecodeError(QStringLiteral("pgoutput message of unknown type 0x%1 (%2 bytes): start the slot with "
-                                         "proto_version '1' or '2' and without two_phase")
-                              .arg(quint8(type), 2, 16, QLatin1Char('0'))
-                              .arg(message.size()));
+        throw DecodeError(
+            QStringLiteral("pgoutput message of unknown type 0x%1 (%2 bytes): start the slot with "
+                           "proto_version '1' or '2' and without two_phase")
+                .arg(quint8(type), 2, 16, QLatin1Char('0'))
+                .arg(message.size()));
     }
     if (!r.atEnd() && type != 'A')
         throw DecodeError(QStringLiteral("pgoutput %1 message has %2 unexpected trailing bytes")

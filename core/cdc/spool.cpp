@@ -150,6 +150,30 @@ pg::Lsn Spool::flush()
     return m_durableCommit;
 }
 
+void Spool::discardPending()
+{
+    QMutexLocker l(&m_mutex);
+    if (!m_writer)
+        return;
+    m_writer->flush();
+    // Segments opened after the durable end hold nothing durable.
+    for (qint64 seg : QList<qint64>(m_segments)) {
+        if (seg > m_readable.segment) {
+            QFile::remove(segmentPath(seg));
+            m_segments.removeAll(seg);
+        }
+    }
+    if (m_writeSegment != m_readable.segment)
+        openWriterSegment(m_readable.segment, m_readable.offset);
+    if (!m_writer->resize(m_readable.offset))
+        fail(QStringLiteral("cannot truncate the spool %1").arg(m_writer->fileName()));
+    m_writer->seek(m_readable.offset);
+    m_writeOffset = m_readable.offset;
+    m_openBeginOffset = -1;
+    m_pendingCommit = m_durableCommit;
+    m_pendingEnd = m_readable;
+}
+
 pg::Lsn Spool::durableCommitLsn() const
 {
     QMutexLocker l(&m_mutex);
@@ -176,7 +200,9 @@ bool Spool::read(SpoolPosition &pos, SpoolRecord &out)
             return false;
         if (m_readerSegment != pos.segment) {
             m_reader = std::make_unique<QFile>(segmentPath(pos.segment));
-            if (!m_reader->open(QIODevice::ReadOnly)) {
+            // Unbuffered: read-ahead would keep bytes the writer has not finished (a begin record
+            // before its commit LSN is filled in, or a tail it cut after a reconnect).
+            if (!m_reader->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
                 // Pruned or never existed: move to the next segment that exists.
                 auto it = std::upper_bound(segments.begin(), segments.end(), pos.segment);
                 if (it == segments.end())

@@ -53,6 +53,9 @@ public:
     // transaction now on disk: what may be confirmed to the source.
     pg::Lsn flush();
     pg::Lsn durableCommitLsn() const;
+    // Forgets everything appended after the last durable commit (the receiver reconnects and
+    // the source will send it again).
+    void discardPending();
 
     // Reader (one other thread): the next record up to the last durable commit; false when none.
     bool read(SpoolPosition &pos, SpoolRecord &out);

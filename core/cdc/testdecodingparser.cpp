@@ -204,7 +204,8 @@ qint64 parseCommitTime(const QByteArray &text, bool *ok)
             return 0;
         local.truncate(dot);
     }
-    const QDateTime dt = QDateTime::fromString(QString::fromLatin1(local), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QDateTime dt =
+        QDateTime::fromString(QString::fromLatin1(local), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     if (!dt.isValid())
         return 0;
     const QList<QByteArray> zparts = t.mid(zone + 1).split(':');
@@ -261,7 +262,8 @@ Change TestDecodingParser::parse(const QByteArray &line, pg::Lsn walStart)
             if (!ok)
                 cur.fail(QStringLiteral("commit time not understood"));
             if (close != line.size() - 1)
-                throw DecodeError(QStringLiteral("test_decoding output not understood: text after the commit time"));
+                throw DecodeError(
+                    QStringLiteral("test_decoding output not understood: text after the commit time"));
             return c;
         }
         if (!cur.atEnd())
@@ -344,9 +346,10 @@ Change TestDecodingParser::parse(const QByteArray &line, pg::Lsn walStart)
     } else if (cur.accept("DELETE:")) {
         c.kind = Change::Delete;
         if (cur.accept(" (no-tuple-data)"))
-            throw DecodeError(QStringLiteral("test_decoding DELETE from %1 carries no key: give the table a primary key "
-                                             "or REPLICA IDENTITY FULL on the source")
-                                  .arg(c.qualifiedName()));
+            throw DecodeError(
+                QStringLiteral("test_decoding DELETE from %1 carries no key: give the table a primary key "
+                               "or REPLICA IDENTITY FULL on the source")
+                    .arg(c.qualifiedName()));
         c.oldKind = 'K';
         cur.tuple(c.oldColumns, c.oldTuple, nullptr);
     } else {

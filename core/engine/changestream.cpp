@@ -144,6 +144,12 @@ void ChangeStream::receiverLoop()
 void ChangeStream::receiveOnce()
 {
     auto rc = pg::ReplicationConnection::open(withExactTextForms(m_config.source), {.timeout = 15s});
+    // Whatever an earlier connection appended without making durable comes again from the source.
+    m_spool.discardPending();
+    {
+        QMutexLocker l(&m_mutex);
+        m_stats.inTransaction = false;
+    }
     const pg::Lsn durable = m_spool.durableCommitLsn();
     const pg::Lsn start = std::max(durable, m_config.startLsn);
     QList<std::pair<QString, QString>> options;
@@ -186,6 +192,9 @@ void ChangeStream::receiveOnce()
             unflushedBytes += m.data.size();
             QMutexLocker l(&m_mutex);
             m_stats.received = std::max(m_stats.received, m.walStart);
+            m_stats.inTransaction = inTxn;
+            if (kind == cdc::SpoolKind::Commit)
+                m_stats.receivedCommit = std::max(m_stats.receivedCommit, m.walStart);
             m_stats.serverWal = std::max(m_stats.serverWal, m.walEnd);
         } else if (m.kind == pg::ReplicationMessage::Kind::Keepalive) {
             keepaliveWalEnd = m.walEnd;
@@ -363,7 +372,8 @@ void ChangeStream::applyOnce()
         }
         if (rec.kind == cdc::SpoolKind::Begin) {
             txnEnd = rec.commitLsn;
-            skipTxn = txnEnd != 0 && txnEnd <= applier.appliedLsn();
+            // Applied already (committed, or taken into the open batch): never twice.
+            skipTxn = txnEnd != 0 && txnEnd <= std::max(applier.appliedLsn(), applier.receivedLsn());
             txnCommitMicros = c.commitTimeMicros;
             if (!skipTxn)
                 applier.apply(c);
@@ -409,8 +419,10 @@ bool ChangeStream::drainTo(pg::Lsn lsn, int timeoutSeconds, QString *error)
                 *error = s.fatalError;
             return false;
         }
-        // Decoded past `lsn`, everything received is on disk, and everything on disk is applied.
-        if (s.sentPtr >= lsn && s.received <= std::max(s.durable, s.sentPtr) && s.applied >= s.durable &&
+        // The source decoded past `lsn` (so every transaction that ended before it was sent, and
+        // received before that keepalive), every received transaction is on disk, and everything
+        // on disk is applied on the target.
+        if (s.sentPtr >= lsn && !s.inTransaction && s.durable >= s.receivedCommit && s.applied >= s.durable &&
             s.pending() == 0)
             return true;
         if (m_stop && m_stop->load()) {

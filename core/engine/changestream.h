@@ -37,6 +37,8 @@ struct StreamConfig
 struct StreamStats
 {
     pg::Lsn received = 0;      // last message received
+    pg::Lsn receivedCommit = 0; // end of the last whole transaction received
+    bool inTransaction = false; // a transaction is half received
     pg::Lsn durable = 0;       // last commit on disk in the spool
     pg::Lsn confirmed = 0;     // what the source was told it may recycle
     pg::Lsn sentPtr = 0;       // how far the source has decoded (from keepalives)

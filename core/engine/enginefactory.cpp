@@ -1,5 +1,6 @@
 #include "engine/enginefactory.h"
 
+#include "azure/managedengine.h"
 #include "engine/localengine.h"
 #include "project/secretstore.h"
 
@@ -8,9 +9,9 @@ namespace pgferry::engine {
 std::unique_ptr<MigrationEngine> createEngine(const project::Project &project, QString *error)
 {
     if (project.engine == project::Engine::Azure) {
-        if (error)
-            *error = QStringLiteral("the Azure managed engine is not available in this build yet; use --engine local");
-        return nullptr;
+        // Azure's managed migration service: the Azure sign-in from AZURE_* or the keychain, and
+        // both server passwords (which the service needs) from SecretStore.
+        return azure::ManagedEngine::fromEnvironment(project, error);
     }
     // A missing keychain is only a hint: the environment or libpq's passfile may still supply
     // the password, and a connection that needs one says so with advice.

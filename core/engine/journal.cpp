@@ -103,4 +103,14 @@ void Journal::setValue(const QString &db, const QString &key, const QString &val
     m_root.insert(QStringLiteral("databases"), dbs);
 }
 
+void Journal::setObject(const QString &db, const QString &key, const QJsonObject &value)
+{
+    QMutexLocker lock(&m_mutex);
+    QJsonObject dbs = m_root.value(u"databases").toObject();
+    QJsonObject d = dbs.value(db).toObject();
+    d.insert(key, value);
+    dbs.insert(db, d);
+    m_root.insert(QStringLiteral("databases"), dbs);
+}
+
 } // namespace pgferry::engine

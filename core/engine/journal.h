@@ -21,6 +21,7 @@ public:
     void reset(const QString &db);
     QString value(const QString &db, const QString &key) const;
     void setValue(const QString &db, const QString &key, const QString &value);
+    void setObject(const QString &db, const QString &key, const QJsonObject &value);
     QJsonObject databaseObject(const QString &db) const;
 
     QString stateDir() const { return m_dir; }

@@ -1,6 +1,9 @@
 #include "engine/localengine.h"
 
+#include "cdc/applier.h"
 #include "cutover/verify.h"
+#include "engine/changestream.h"
+#include "pg/replication.h"
 #include "load/catalog.h"
 #include "load/copier.h"
 #include "load/objects.h"
@@ -54,6 +57,12 @@ void backoff(int attempt, const std::atomic_bool &stop)
 struct StopRequested : std::exception
 {
     const char *what() const noexcept override { return "stopped"; }
+};
+
+// Online with Until::Ready: the database is ready for cutover and the run ends here.
+struct ReadyReached : std::exception
+{
+    const char *what() const noexcept override { return "ready"; }
 };
 
 } // namespace
@@ -113,6 +122,9 @@ private:
     void prepareTargetDatabase(const pg::Connection &source);
     void loadTables(const QString &snapshot, int sourceVersion, int targetVersion);
     void verify();
+    QString objectName() const;
+    void waitForCutoverOrReady(Until until, ChangeStream &stream);
+    void writeReport();
 
     LocalEngine &e;
     const project::DatabaseSelection db;
@@ -339,10 +351,75 @@ void LocalEngine::Run::verify()
     log(QStringLiteral("verified %1 tables: row counts and checksums match").arg(results.size()));
 }
 
+QString LocalEngine::Run::objectName() const
+{
+    // Slot, publication and origin names: a-z, 0-9, _ only, unique per project and database.
+    QString id = e.m_config.project.id;
+    id.remove(u'-');
+    return QStringLiteral("pgferry_%1_%2").arg(id.left(12).toLower()).arg(index);
+}
+
+void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
+{
+    const auto &settings = e.m_config.project.settings;
+    setPhase(DatabasePhase::Streaming);
+    log(QStringLiteral("streaming changes"));
+    QString lastError;
+    while (true) {
+        const StreamStats s = stream.stats();
+        if (s.lastError != lastError) {
+            lastError = s.lastError;
+            if (!lastError.isEmpty())
+                log(lastError + QStringLiteral(" (retrying)"));
+        }
+        if (!s.fatalError.isEmpty())
+            throw std::runtime_error(s.fatalError.toStdString());
+        const qint64 lagBytes = s.pending() > 0 ? qint64(std::max<pg::Lsn>(s.durable, s.received) - std::min(s.applied, s.durable))
+                                                : qint64(s.serverWal > s.sentPtr ? s.serverWal - s.sentPtr : 0);
+        const double lagSeconds = s.pending() > 0 && s.lastAppliedCommitMicros > 0
+                                      ? std::max(0.0, (pg::pgEpochMicrosNow() - s.lastAppliedCommitMicros) / 1e6)
+                                      : 0.0;
+        QString reason;
+        if (!s.receiving)
+            reason = QStringLiteral("not connected to the source slot") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+        else if (!s.applying)
+            reason = QStringLiteral("not applying on the target") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+        else if (lagBytes > settings.cutover.maxLagBytesForReady)
+            reason = QStringLiteral("replication lag %1 bytes is above %2").arg(lagBytes).arg(settings.cutover.maxLagBytesForReady);
+        {
+            QMutexLocker l(&e.m_mutex);
+            DatabaseStatus &ds = e.m_status.databases[index];
+            ds.pendingChanges = s.pending();
+            ds.lagBytes = std::max<qint64>(0, lagBytes);
+            ds.lagSeconds = lagSeconds;
+            ds.spoolBytes = s.spoolBytes;
+            ds.readyForCutover = reason.isEmpty();
+            ds.notReadyReason = reason;
+            ds.inserts = ds.updates = ds.deletes = 0;
+            for (TableStatus &t : ds.tables) {
+                const auto c = s.counters.value(t.schema + u'.' + t.name);
+                t.inserts = c.inserts;
+                t.updates = c.updates;
+                t.deletes = c.deletes;
+                ds.inserts += c.inserts;
+                ds.updates += c.updates;
+                ds.deletes += c.deletes;
+            }
+            ++e.m_version;
+        }
+        if (until == Until::Ready && reason.isEmpty())
+            return;
+        if (e.m_cutover.load() && reason.isEmpty())
+            return;
+        checkStop();
+        QThread::msleep(250);
+    }
+}
+
 void LocalEngine::Run::migrate(Until until)
 {
-    Q_UNUSED(until);
     const auto &settings = e.m_config.project.settings;
+    const bool online = e.m_config.project.mode == project::Mode::Online;
     const QString tname = db.effectiveTarget();
     Journal &j = e.m_journal;
 
@@ -372,9 +449,89 @@ void LocalEngine::Run::migrate(Until until)
     saveJournal();
     checkStop();
 
-    // 2. One snapshot for pg_dump and every worker.
-    snapshotHolder.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-    const QString snapshot = snapshotHolder.exec(QStringLiteral("SELECT pg_export_snapshot()")).text(0, 0);
+    // 2. One snapshot for pg_dump and every worker. Online, it is the one the slot exports, so the
+    //    copy sees exactly the rows committed before the slot's consistent point and the stream
+    //    carries exactly the changes after it.
+    const QString name = objectName();
+    QString plugin = e.m_config.decoder;
+    if (plugin.isEmpty())
+        plugin = sourceVersion >= 100000 ? QStringLiteral("pgoutput") : QStringLiteral("test_decoding");
+    QString snapshot;
+    std::optional<pg::ReplicationConnection> exporter; // must stay open and idle while the snapshot is used
+    QHash<QString, pg::Lsn> syncLsn;
+    pg::Lsn consistentPoint = 0;
+    const bool loadDone = j.done(db.name, QStringLiteral("load"));
+    if (online) {
+        if (!j.done(db.name, QStringLiteral("slot"))) {
+            const QList<load::SourceTable> current = load::readTables(snapshotHolder, db);
+            // A published table without a replica identity makes the source's own UPDATE and
+            // DELETE fail: refuse before touching anything.
+            QStringList noIdentity;
+            for (const load::SourceTable &t : current)
+                if (!t.unlogged && (t.replicaIdentity == 'n' || (t.replicaIdentity == 'd' && !t.hasPrimaryKey)))
+                    noIdentity << t.qualifiedName();
+            if (!noIdentity.isEmpty())
+                throw std::runtime_error(
+                    QStringLiteral("online migration needs a primary key or a replica identity on every table; these have "
+                                   "neither: %1. Add a primary key, or run ALTER TABLE ... REPLICA IDENTITY FULL (or USING "
+                                   "INDEX on a unique, not-null index), or migrate offline. `pgferry-cli assess` prints "
+                                   "the exact statements.")
+                        .arg(noIdentity.mid(0, 10).join(QStringLiteral(", ")))
+                        .toStdString());
+            if (plugin == u"pgoutput") {
+                // The publication must exist before the slot: decoding looks it up as of each change.
+                snapshotHolder.exec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + snapshotHolder.quoteIdent(name));
+                QStringList list;
+                for (const load::SourceTable &t : current)
+                    if (!t.unlogged)
+                        list << snapshotHolder.qualified(t.schema, t.name);
+                if (!list.isEmpty())
+                    snapshotHolder.exec(QStringLiteral("CREATE PUBLICATION %1 FOR TABLE %2")
+                                            .arg(snapshotHolder.quoteIdent(name), list.join(QStringLiteral(", "))));
+                else
+                    snapshotHolder.exec(QStringLiteral("CREATE PUBLICATION %1").arg(snapshotHolder.quoteIdent(name)));
+            }
+            pg::Result old = snapshotHolder.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name});
+            if (old.rows() > 0) // left by a run that died before it journaled the slot
+                snapshotHolder.exec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {name});
+            exporter.emplace(pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name), {.timeout = 15s}));
+            const pg::CreatedSlot slot = exporter->createLogicalSlot(name, plugin, true);
+            snapshot = slot.snapshotName;
+            consistentPoint = slot.consistentPoint;
+            j.setValue(db.name, QStringLiteral("slot_lsn"), pg::formatLsn(consistentPoint));
+            j.setValue(db.name, QStringLiteral("plugin"), plugin);
+            j.markDone(db.name, QStringLiteral("slot"));
+            saveJournal();
+            log(QStringLiteral("created slot %1 (%2) at %3").arg(name, plugin, pg::formatLsn(consistentPoint)));
+        } else {
+            plugin = j.value(db.name, QStringLiteral("plugin"));
+            consistentPoint = pg::parseLsn(j.value(db.name, QStringLiteral("slot_lsn")));
+            pg::Result slotRow = snapshotHolder.exec(
+                QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name});
+            if (slotRow.rows() == 0)
+                throw std::runtime_error(QStringLiteral("the replication slot %1 of this migration is gone from the source "
+                                                        "(dropped or invalidated): changes since then cannot be streamed. "
+                                                        "Restart this database's migration from scratch (remove its run "
+                                                        "state folder and empty the target database).")
+                                             .arg(name)
+                                             .toStdString());
+            if (!loadDone) {
+                // Resumed in the middle of the load: the slot's snapshot is gone. Tables still to load
+                // are copied from a new snapshot taken at a known point, and the stream skips their
+                // changes up to that point (they are in the copy).
+                exporter.emplace(pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name), {.timeout = 15s}));
+                const pg::CreatedSlot tmp = exporter->createLogicalSlot(name + QStringLiteral("_r"), plugin, true, true);
+                snapshot = tmp.snapshotName;
+                j.setValue(db.name, QStringLiteral("resync_lsn"), pg::formatLsn(tmp.consistentPoint));
+                log(QStringLiteral("resuming the load from a new snapshot at %1").arg(pg::formatLsn(tmp.consistentPoint)));
+            }
+        }
+    } else if (!loadDone) {
+        snapshotHolder.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+        snapshot = snapshotHolder.exec(QStringLiteral("SELECT pg_export_snapshot()")).text(0, 0);
+    }
+    if (!snapshot.isEmpty() && online)
+        load::importSnapshot(snapshotHolder, snapshot);
     tables = load::readTables(snapshotHolder, db);
     {
         QMutexLocker l(&e.m_mutex);
@@ -394,8 +551,15 @@ void LocalEngine::Run::migrate(Until until)
     }
     for (const load::SourceTable &t : tables)
         if (t.unlogged)
-            log(QStringLiteral("table %1 is unlogged: copied now, but its later changes are not in the WAL and cannot stream")
-                    .arg(t.qualifiedName()));
+            log(QStringLiteral("table %1 is unlogged: copied%2").arg(t.qualifiedName(),
+                online ? QStringLiteral(", but its changes are not in the WAL and do not stream") : QString()));
+
+    // Where each table's copy stands in the stream (persisted, so a restart filters the same way).
+    if (online) {
+        const QJsonObject saved = j.databaseObject(db.name).value(u"sync_lsn").toObject();
+        for (auto it = saved.begin(); it != saved.end(); ++it)
+            syncLsn.insert(it.key(), pg::parseLsn(it.value().toString()));
+    }
 
     // 3. Schema, pre-data
     setPhase(DatabasePhase::Schema);
@@ -417,9 +581,70 @@ void LocalEngine::Run::migrate(Until until)
     }
     checkStop();
 
+    // The change stream starts now, so the source keeps no WAL for us while we load.
+    std::unique_ptr<ChangeStream> stream;
+    if (online) {
+        StreamConfig sc;
+        sc.source = e.m_config.source.withDatabase(db.name);
+        sc.target = e.m_config.target.withDatabase(tname);
+        sc.slot = name;
+        sc.publication = name;
+        sc.plugin = plugin;
+        sc.spoolDir = e.m_config.stateDir + QStringLiteral("/db-%1/spool").arg(index);
+        sc.originName = name;
+        sc.startLsn = consistentPoint;
+        if (!loadDone && j.done(db.name, QStringLiteral("slot")) && !j.value(db.name, QStringLiteral("resync_lsn")).isEmpty()) {
+            // Tables that were not completely loaded before are reloaded from the new snapshot.
+            const pg::Lsn resync = pg::parseLsn(j.value(db.name, QStringLiteral("resync_lsn")));
+            const QSet<QString> doneUnits = [&] {
+                pg::Connection t = connectTarget(tname);
+                return load::committedUnits(t);
+            }();
+            QJsonObject saved = j.databaseObject(db.name).value(u"sync_lsn").toObject();
+            for (const load::SourceTable &t : tables) {
+                const QList<load::LoadUnit> units = load::planUnits({t}, settings.splitThresholdBytes, jobs);
+                int have = 0;
+                for (const auto &u : units)
+                    have += doneUnits.contains(u.key(t)) ? 1 : 0;
+                // A table counts as loaded only when it was loaded whole; any other keeps its old copy
+                // nowhere: it is emptied and loaded again.
+                bool complete = false;
+                pg::Connection tc = connectTarget(tname);
+                pg::Result r = tc.exec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units WHERE unit LIKE $1"),
+                                       {QString(t.qualifiedName() + u'#' + u'%')});
+                const qint64 committed = r.toInt(0, 0);
+                pg::Result whole = tc.exec(QStringLiteral("SELECT split_part(split_part(unit, '#', 2), '/', 2)::int "
+                                                          "FROM _pgferry.load_units WHERE unit LIKE $1 LIMIT 1"),
+                                           {QString(t.qualifiedName() + u'#' + u'%')});
+                complete = committed > 0 && whole.rows() == 1 && committed == whole.toInt(0, 0);
+                Q_UNUSED(have);
+                if (!complete) {
+                    if (committed > 0) {
+                        tc.exec(QStringLiteral("BEGIN"));
+                        tc.exec(QStringLiteral("DELETE FROM _pgferry.load_units WHERE unit LIKE $1"),
+                                {QString(t.qualifiedName() + u'#' + u'%')});
+                        tc.exec(QStringLiteral("TRUNCATE ONLY %1").arg(tc.qualified(t.schema, t.name)));
+                        tc.exec(QStringLiteral("COMMIT"));
+                    }
+                    if (!saved.contains(t.qualifiedName()) || pg::parseLsn(saved.value(t.qualifiedName()).toString()) < resync)
+                        saved.insert(t.qualifiedName(), pg::formatLsn(resync));
+                }
+            }
+            j.setObject(db.name, QStringLiteral("sync_lsn"), saved);
+            j.setValue(db.name, QStringLiteral("resync_lsn"), QString());
+            saveJournal();
+            syncLsn.clear();
+            for (auto it = saved.begin(); it != saved.end(); ++it)
+                syncLsn.insert(it.key(), pg::parseLsn(it.value().toString()));
+        }
+        sc.syncLsn = syncLsn;
+        stream = std::make_unique<ChangeStream>(sc, &e.m_stop);
+        stream->startReceiver();
+    }
+
     // 4. Full load
     setPhase(DatabasePhase::FullLoad);
-    if (!j.done(db.name, QStringLiteral("load"))) {
+    if (!loadDone) {
         loadTables(snapshot, sourceVersion, targetVersion);
         log(QStringLiteral("copying large objects"));
         load::copyLargeObjects(snapshotHolder, target, &e.m_stop);
@@ -434,6 +659,10 @@ void LocalEngine::Run::migrate(Until until)
         }
         ++e.m_version;
     }
+    // The snapshot is no longer needed.
+    if (snapshotHolder.isOpen())
+        snapshotHolder.tryExec(QStringLiteral("COMMIT"));
+    exporter.reset();
     checkStop();
 
     // 5. Post-data: indexes and keys in parallel, then statistics.
@@ -463,19 +692,60 @@ void LocalEngine::Run::migrate(Until until)
     }
     checkStop();
 
-    // 6. Offline: the rest of the cutover right away.
-    setPhase(DatabasePhase::Cutover);
-    if (!j.done(db.name, QStringLiteral("sequences"))) {
-        const auto seqs = load::readSequences(snapshotHolder);
-        const QStringList missing = load::writeSequences(target, seqs);
-        if (!missing.isEmpty())
-            log(QStringLiteral("sequences missing on the target: %1").arg(missing.join(QStringLiteral(", "))));
-        log(QStringLiteral("set %1 sequences").arg(seqs.size() - missing.size()));
-        j.markDone(db.name, QStringLiteral("sequences"));
-        saveJournal();
-    }
-    snapshotHolder.exec(QStringLiteral("COMMIT"));
-    if (!j.done(db.name, QStringLiteral("cutover_schema"))) {
+    // 6. Online: apply the stream until the administrator cuts over.
+    if (online) {
+        stream->startApplier();
+        if (!j.done(db.name, QStringLiteral("cutover_confirmed"))) {
+            try {
+                waitForCutoverOrReady(until, *stream);
+            } catch (...) {
+                stream->stop();
+                throw;
+            }
+            if (until == Until::Ready && !e.m_cutover.load()) {
+                stream->stop();
+                log(QStringLiteral("ready for cutover"));
+                throw ReadyReached();
+            }
+            j.markDone(db.name, QStringLiteral("cutover_confirmed"));
+            saveJournal();
+        }
+        setPhase(DatabasePhase::Cutover);
+        pg::Connection src = connectSource(db.name);
+        if (settings.cutover.makeSourceReadOnly) {
+            log(QStringLiteral("making the source database read-only and ending its other sessions"));
+            src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(src.quoteIdent(db.name)));
+            j.markDone(db.name, QStringLiteral("source_read_only"));
+            saveJournal();
+            if (auto err = src.tryExec(QStringLiteral(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")))
+                log(QStringLiteral("could not end the other sessions (%1): stop the applications yourself").arg(err->toString()));
+        }
+        const pg::Lsn drainPoint = pg::parseLsn(src.exec(QStringLiteral("SELECT pg_current_wal_lsn()::text")).text(0, 0));
+        log(QStringLiteral("waiting until every change up to %1 is applied").arg(pg::formatLsn(drainPoint)));
+        QString why;
+        if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &why)) {
+            stream->stop();
+            if (settings.cutover.makeSourceReadOnly) {
+                src.tryExec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name)));
+                log(QStringLiteral("the source database is writable again"));
+            }
+            throw std::runtime_error(QStringLiteral("cutover did not complete: %1. The source is unchanged and the "
+                                                    "migration can go on: run again and cut over later.")
+                                         .arg(why)
+                                         .toStdString());
+        }
+        stream->stop();
+        {
+            QMutexLocker l(&e.m_mutex);
+            e.m_status.databases[index].pendingChanges = 0;
+            e.m_status.databases[index].lagBytes = 0;
+            e.m_status.databases[index].lagSeconds = 0;
+        }
+        const auto seqs = load::readSequences(src);
+        load::writeSequences(target, seqs);
+        log(QStringLiteral("set %1 sequences").arg(seqs.size()));
         log(QStringLiteral("creating foreign keys and triggers, refreshing materialized views"));
         const bool resumed = !j.value(db.name, QStringLiteral("cutover_schema_started")).isEmpty();
         j.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
@@ -483,32 +753,73 @@ void LocalEngine::Run::migrate(Until until)
         migrator.restoreCutover(resumed);
         j.markDone(db.name, QStringLiteral("cutover_schema"));
         saveJournal();
-    }
-    checkStop();
-    if (settings.verify) {
-        setPhase(DatabasePhase::Verify);
-        verify();
+        if (settings.verify) {
+            setPhase(DatabasePhase::Verify);
+            verify();
+        }
+        // Cleanup: slot, publication, origin. The source stays read-only: the applications move.
+        // The walsender that streamed may take a moment to let go of the slot.
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            pg::Result r = src.exec(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {name});
+            if (r.rows() == 0)
+                break;
+            if (!r.toBool(0, 0) && !src.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {name}))
+                break;
+            QThread::msleep(100);
+        }
+        if (src.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name}).rows() > 0)
+            log(QStringLiteral("could not drop the replication slot %1: drop it with SELECT pg_drop_replication_slot('%1')").arg(name));
+        src.tryExec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + src.quoteIdent(name));
+        cdc::Applier::dropOrigin(target, name);
+        QDir(e.m_config.stateDir + QStringLiteral("/db-%1/spool").arg(index)).removeRecursively();
+    } else {
+        // Offline: the rest of the cutover right away.
+        setPhase(DatabasePhase::Cutover);
+        if (!j.done(db.name, QStringLiteral("sequences"))) {
+            pg::Connection src = connectSource(db.name);
+            const auto seqs = load::readSequences(src);
+            const QStringList missing = load::writeSequences(target, seqs);
+            if (!missing.isEmpty())
+                log(QStringLiteral("sequences missing on the target: %1").arg(missing.join(QStringLiteral(", "))));
+            log(QStringLiteral("set %1 sequences").arg(seqs.size() - missing.size()));
+            j.markDone(db.name, QStringLiteral("sequences"));
+            saveJournal();
+        }
+        if (!j.done(db.name, QStringLiteral("cutover_schema"))) {
+            log(QStringLiteral("creating foreign keys and triggers, refreshing materialized views"));
+            const bool resumed = !j.value(db.name, QStringLiteral("cutover_schema_started")).isEmpty();
+            j.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
+            saveJournal();
+            migrator.restoreCutover(resumed);
+            j.markDone(db.name, QStringLiteral("cutover_schema"));
+            saveJournal();
+        }
+        checkStop();
+        if (settings.verify) {
+            setPhase(DatabasePhase::Verify);
+            verify();
+        }
     }
     load::dropUnitTable(target);
     j.markDone(db.name, QStringLiteral("done"));
     saveJournal();
     setPhase(DatabasePhase::Done);
     log(QStringLiteral("migrated to %1").arg(tname));
-    {
-        QMutexLocker l(&e.m_mutex);
-        QJsonObject all = e.m_status.databases[index].toJson();
-        report.insert(QStringLiteral("database"), db.name);
-        report.insert(QStringLiteral("target_database"), tname);
-        QJsonObject rep = QJsonDocument::fromJson([&] {
-                              QFile f(reportFile(e.m_config.stateDir));
-                              return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-                          }())
-                              .object();
-        QJsonObject dbs = rep.value(u"databases").toObject();
-        dbs.insert(db.name, report);
-        rep.insert(QStringLiteral("databases"), dbs);
-        writeJsonFile(reportFile(e.m_config.stateDir), rep);
-    }
+    writeReport();
+}
+
+void LocalEngine::Run::writeReport()
+{
+    QMutexLocker l(&e.m_reportMutex);
+    report.insert(QStringLiteral("database"), db.name);
+    report.insert(QStringLiteral("target_database"), db.effectiveTarget());
+    QFile f(reportFile(e.m_config.stateDir));
+    QJsonObject rep = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
+    f.close();
+    QJsonObject dbs = rep.value(u"databases").toObject();
+    dbs.insert(db.name, report);
+    rep.insert(QStringLiteral("databases"), dbs);
+    writeJsonFile(reportFile(e.m_config.stateDir), rep);
 }
 
 // ------------------------------------------------------------------ LocalEngine
@@ -562,66 +873,104 @@ void LocalEngine::start(Until until)
 void LocalEngine::runAll(Until until)
 {
     bool ok = true;
+    bool ready = false;
+    QStringList errors;
     QString err;
     if (!m_journal.load(&err)) {
         ok = false;
+        errors << err;
     } else if (m_config.project.databases.isEmpty()) {
         ok = false;
-        err = QStringLiteral("the project selects no database to migrate");
-    } else if (m_config.project.mode == project::Mode::Online) {
-        ok = false;
-        err = QStringLiteral("online mode (change data capture) is not available in this build yet; choose offline mode");
+        errors << QStringLiteral("the project selects no database to migrate");
     }
-    for (int i = 0; ok && i < m_config.project.databases.size(); ++i) {
-        if (m_journal.done(m_config.project.databases[i].name, QStringLiteral("done"))) {
+    // Databases migrate side by side: online, each one streams until the common cutover.
+    const int n = ok ? int(m_config.project.databases.size()) : 0;
+    std::vector<int> outcome(std::size_t(n), 0); // 0 done, 1 failed, 2 stopped, 3 ready
+    QMutex em;
+    auto one = [&](int i) {
+        const QString name = m_config.project.databases[i].name;
+        if (m_journal.done(name, QStringLiteral("done"))) {
             QMutexLocker l(&m_mutex);
             m_status.databases[i].phase = DatabasePhase::Done;
-            continue;
+            ++m_version;
+            return;
         }
         Run run(*this, i);
+        QString failure;
         try {
             run.migrate(until);
         } catch (const StopRequested &) {
-            ok = false;
+            outcome[std::size_t(i)] = 2;
+        } catch (const ReadyReached &) {
+            outcome[std::size_t(i)] = 3;
         } catch (const pg::Exception &ex) {
-            ok = false;
-            err = QStringLiteral("database %1: %2").arg(m_config.project.databases[i].name, ex.error().toString());
+            failure = ex.error().toString();
         } catch (const std::exception &ex) {
-            ok = false;
-            err = QStringLiteral("database %1: %2").arg(m_config.project.databases[i].name, errorText(ex));
+            failure = errorText(ex);
         }
-        if (!ok && !m_stop.load()) {
+        if (!failure.isEmpty()) {
+            if (m_stop.load()) {
+                outcome[std::size_t(i)] = 2;
+                return;
+            }
+            outcome[std::size_t(i)] = 1;
             QMutexLocker l(&m_mutex);
             m_status.databases[i].phase = DatabasePhase::Failed;
+            ++m_version;
+            QMutexLocker le(&em);
+            errors << QStringLiteral("database %1: %2").arg(name, failure);
         }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back(one, i);
+    for (auto &t : threads)
+        t.join();
+    for (int o : outcome) {
+        ok = ok && (o == 0 || o == 3);
+        ready = ready || o == 3;
     }
+    const bool stopped = std::find(outcome.begin(), outcome.end(), 2) != outcome.end() || m_stop.load();
     {
         QMutexLocker l(&m_mutex);
-        if (m_stop.load())
+        if (stopped && errors.isEmpty())
             m_status.state = RunState::Stopped;
+        else if (!ok)
+            m_status.state = RunState::Failed;
         else
-            m_status.state = ok ? RunState::Completed : RunState::Failed;
-        if (!err.isEmpty())
-            m_status.errors.append(err);
+            m_status.state = ready ? RunState::Streaming : RunState::Completed;
+        m_status.errors << errors;
         ++m_version;
     }
     m_journal.save();
-    QMetaObject::invokeMethod(this, [this, ok] {
+    const bool success = ok && !stopped;
+    QMetaObject::invokeMethod(this, [this, success] {
         m_timer.stop();
         publish();
         m_running = false;
         if (m_thread.joinable())
             m_thread.join();
-        Q_EMIT finished(ok);
+        Q_EMIT finished(success);
     }, Qt::QueuedConnection);
 }
 
 bool LocalEngine::requestCutover(QString *whyNot)
 {
     const MigrationStatus s = status();
-    if (!s.readyForCutover()) {
+    if (m_config.project.mode != project::Mode::Online) {
         if (whyNot)
-            *whyNot = QStringLiteral("not ready for cutover");
+            *whyNot = QStringLiteral("an offline migration has no cutover step");
+        return false;
+    }
+    if (!s.readyForCutover()) {
+        if (whyNot) {
+            QStringList reasons;
+            for (const DatabaseStatus &d : s.databases)
+                if (!d.readyForCutover)
+                    reasons << d.name + QStringLiteral(": ") +
+                                   (d.notReadyReason.isEmpty() ? QStringLiteral("still in phase ") + phaseName(d.phase) : d.notReadyReason);
+            *whyNot = QStringLiteral("not ready for cutover (%1)").arg(reasons.join(QStringLiteral("; ")));
+        }
         return false;
     }
     m_cutover = true;
@@ -676,6 +1025,17 @@ void LocalEngine::publish()
             m_lastRows = rows;
             m_lastBytes = bytes;
             m_lastMs = now;
+        }
+        if (m_status.state == RunState::Running || m_status.state == RunState::Streaming ||
+            m_status.state == RunState::CuttingOver) {
+            bool allStreaming = !m_status.databases.isEmpty(), anyCutover = false;
+            for (const DatabaseStatus &d : m_status.databases) {
+                allStreaming = allStreaming && (d.phase == DatabasePhase::Streaming || d.phase == DatabasePhase::Done);
+                anyCutover = anyCutover || d.phase == DatabasePhase::Cutover || d.phase == DatabasePhase::Verify;
+            }
+            m_status.state = anyCutover ? RunState::CuttingOver
+                                        : (allStreaming && m_config.project.mode == project::Mode::Online ? RunState::Streaming
+                                                                                                         : RunState::Running);
         }
         m_status.updatedAt = QDateTime::currentDateTimeUtc();
         s = m_status;

@@ -25,6 +25,7 @@ struct LocalEngineConfig
     pg::ConnInfo source;  // password resolved; database = maintenance database
     pg::ConnInfo target;
     QString stateDir;     // run state: journal, archives, status, report
+    QString decoder;      // "pgoutput" or "test_decoding"; empty: pgoutput from PostgreSQL 10 on
 };
 
 class LocalEngine : public MigrationEngine
@@ -52,6 +53,7 @@ private:
     LocalEngineConfig m_config;
     Journal m_journal;
     mutable QMutex m_mutex;
+    QMutex m_reportMutex;
     MigrationStatus m_status;
     quint64 m_version = 0;
     quint64 m_published = 0;

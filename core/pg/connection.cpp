@@ -323,7 +323,7 @@ void Connection::raise(const Error &e)
     throw Exception(e);
 }
 
-void Connection::waitSocket(bool forWrite, Clock::time_point deadline)
+void Connection::waitSocket(bool forWrite, Clock::time_point deadline, bool cancelOnDeadline)
 {
     bool cancelSent = false;
     while (true) {
@@ -335,7 +335,8 @@ void Connection::waitSocket(bool forWrite, Clock::time_point deadline)
         if (deadline != Clock::time_point{}) {
             const auto now = Clock::now();
             if (now >= deadline) {
-                m_canceller.cancel();
+                if (cancelOnDeadline)
+                    m_canceller.cancel();
                 Error e = Error::client(ErrorCategory::Timeout, QStringLiteral("statement timed out"));
                 // Drain so that the connection stays usable when possible.
                 PQconsumeInput(m_conn);

@@ -145,7 +145,9 @@ public:
     // Raw access for the other classes of core/pg (replication, pipeline); not for other layers.
     pg_conn *raw() const { return m_conn; }
     // Waits until the socket is readable (or writable), honouring the cancel flag and deadline.
-    void waitSocket(bool forWrite, std::chrono::steady_clock::time_point deadline);
+    // With cancelOnDeadline false, an elapsed deadline only throws Timeout (a poll, not a stuck
+    // statement) and the server is left alone.
+    void waitSocket(bool forWrite, std::chrono::steady_clock::time_point deadline, bool cancelOnDeadline = true);
     Error connectionError(const QString &context = {}) const;
     Error resultError(pg_result *r, const QString &context = {}) const;
     [[noreturn]] void raise(const Error &e);

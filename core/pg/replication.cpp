@@ -172,7 +172,7 @@ ReplicationMessage ReplicationConnection::read(std::chrono::milliseconds timeout
         if (Clock::now() >= deadline)
             return msg; // Kind::None
         try {
-            m_conn.waitSocket(false, deadline);
+            m_conn.waitSocket(false, deadline, false);
         } catch (const Exception &e) {
             if (e.error().category == ErrorCategory::Timeout)
                 return msg;
@@ -213,7 +213,7 @@ void ReplicationConnection::endStreaming()
             break;
         if (n == 0) {
             try {
-                m_conn.waitSocket(false, deadline);
+                m_conn.waitSocket(false, deadline, false);
             } catch (const Exception &) {
                 break;
             }

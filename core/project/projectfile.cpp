@@ -18,42 +18,54 @@ namespace pgferry::project {
 namespace {
 
 constexpr qint64 MaxFileBytes = 16 * 1024 * 1024; // a real project file is a few kilobytes
-constexpr qint64 MaxExactInteger = 9007199254740992LL; // 2^53: the largest integer a JSON double holds exactly
-constexpr int MaxIdentifierBytes = 63;                // PostgreSQL's NAMEDATALEN - 1
+constexpr qint64 MaxExactInteger =
+    9007199254740992LL;                // 2^53: the largest integer a JSON double holds exactly
+constexpr int MaxIdentifierBytes = 63; // PostgreSQL's NAMEDATALEN - 1
 
 // Keys of version 1 objects; anything else is an unknown field and is kept.
 const std::initializer_list<QLatin1StringView> TopKeys = {
-    QLatin1StringView("format"), QLatin1StringView("version"),  QLatin1StringView("id"),
-    QLatin1StringView("name"),   QLatin1StringView("mode"),     QLatin1StringView("engine"),
-    QLatin1StringView("source"), QLatin1StringView("target"),   QLatin1StringView("databases"),
+    QLatin1StringView("format"),   QLatin1StringView("version"), QLatin1StringView("id"),
+    QLatin1StringView("name"),     QLatin1StringView("mode"),    QLatin1StringView("engine"),
+    QLatin1StringView("source"),   QLatin1StringView("target"),  QLatin1StringView("databases"),
     QLatin1StringView("settings"), QLatin1StringView("azure")};
-const std::initializer_list<QLatin1StringView> ProfileKeys = {
-    QLatin1StringView("host"),        QLatin1StringView("port"),     QLatin1StringView("user"),
-    QLatin1StringView("database"),    QLatin1StringView("sslmode"),  QLatin1StringView("sslrootcert"),
-    QLatin1StringView("application_name"), QLatin1StringView("passfile"), QLatin1StringView("azure_resource_id")};
+const std::initializer_list<QLatin1StringView> ProfileKeys = {QLatin1StringView("host"),
+                                                              QLatin1StringView("port"),
+                                                              QLatin1StringView("user"),
+                                                              QLatin1StringView("database"),
+                                                              QLatin1StringView("sslmode"),
+                                                              QLatin1StringView("sslrootcert"),
+                                                              QLatin1StringView("application_name"),
+                                                              QLatin1StringView("passfile"),
+                                                              QLatin1StringView("azure_resource_id")};
 const std::initializer_list<QLatin1StringView> DatabaseKeys = {
     QLatin1StringView("name"), QLatin1StringView("target_name"), QLatin1StringView("include_tables"),
     QLatin1StringView("exclude_tables")};
 const std::initializer_list<QLatin1StringView> SettingsKeys = {
-    QLatin1StringView("jobs"), QLatin1StringView("index_jobs"), QLatin1StringView("split_threshold_bytes"),
-    QLatin1StringView("verify"), QLatin1StringView("schema"), QLatin1StringView("cutover")};
+    QLatin1StringView("jobs"),   QLatin1StringView("index_jobs"), QLatin1StringView("split_threshold_bytes"),
+    QLatin1StringView("verify"), QLatin1StringView("schema"),     QLatin1StringView("cutover")};
 const std::initializer_list<QLatin1StringView> SchemaKeys = {
     QLatin1StringView("overwrite"), QLatin1StringView("no_owner"), QLatin1StringView("no_acl"),
     QLatin1StringView("create_roles")};
-const std::initializer_list<QLatin1StringView> CutoverKeys = {
-    QLatin1StringView("make_source_read_only"), QLatin1StringView("max_lag_bytes_for_ready"),
-    QLatin1StringView("drain_timeout_seconds")};
+const std::initializer_list<QLatin1StringView> CutoverKeys = {QLatin1StringView("make_source_read_only"),
+                                                              QLatin1StringView("max_lag_bytes_for_ready"),
+                                                              QLatin1StringView("drain_timeout_seconds")};
 const std::initializer_list<QLatin1StringView> AzureKeys = {
-    QLatin1StringView("cloud"),           QLatin1StringView("cloud_config_file"),
-    QLatin1StringView("tenant_id"),       QLatin1StringView("subscription_id"),
-    QLatin1StringView("resource_group"),  QLatin1StringView("server_name"),
+    QLatin1StringView("cloud"),          QLatin1StringView("cloud_config_file"),
+    QLatin1StringView("tenant_id"),      QLatin1StringView("subscription_id"),
+    QLatin1StringView("resource_group"), QLatin1StringView("server_name"),
     QLatin1StringView("migration_name")};
 // The version 0 (legacy) layout.
-const std::initializer_list<QLatin1StringView> V0Keys = {
-    QLatin1StringView("format"),     QLatin1StringView("version"),    QLatin1StringView("id"),
-    QLatin1StringView("name"),       QLatin1StringView("source_uri"), QLatin1StringView("target_uri"),
-    QLatin1StringView("online"),     QLatin1StringView("jobs"),       QLatin1StringView("databases"),
-    QLatin1StringView("database_map"), QLatin1StringView("azure_resource_id")};
+const std::initializer_list<QLatin1StringView> V0Keys = {QLatin1StringView("format"),
+                                                         QLatin1StringView("version"),
+                                                         QLatin1StringView("id"),
+                                                         QLatin1StringView("name"),
+                                                         QLatin1StringView("source_uri"),
+                                                         QLatin1StringView("target_uri"),
+                                                         QLatin1StringView("online"),
+                                                         QLatin1StringView("jobs"),
+                                                         QLatin1StringView("databases"),
+                                                         QLatin1StringView("database_map"),
+                                                         QLatin1StringView("azure_resource_id")};
 
 bool isKnown(const QString &key, std::initializer_list<QLatin1StringView> known)
 {
@@ -69,7 +81,8 @@ QString printable(const QString &s, qsizetype max = 80)
     QString out;
     for (qsizetype i = 0; i < s.size() && out.size() < max; ++i) {
         const QChar c = s.at(i);
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f || c.isSurrogate() || c.category() == QChar::Other_Format)
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f || c.isSurrogate() ||
+            c.category() == QChar::Other_Format)
             out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
         else
             out += c;
@@ -79,9 +92,15 @@ QString printable(const QString &s, qsizetype max = 80)
     return out;
 }
 
-QString quoted(const QString &s) { return u'"' + printable(s) + u'"'; }
+QString quoted(const QString &s)
+{
+    return u'"' + printable(s) + u'"';
+}
 
-QString numberText(double d) { return QString::number(d, 'g', QLocale::FloatingPointShortest); }
+QString numberText(double d)
+{
+    return QString::number(d, 'g', QLocale::FloatingPointShortest);
+}
 
 QString describe(const QJsonValue &v)
 {
@@ -108,7 +127,10 @@ QString join(const QString &path, const QString &key)
 {
     return path.isEmpty() ? printable(key) : path + u'.' + printable(key);
 }
-QString index(const QString &path, qsizetype i) { return path + u'[' + QString::number(i) + u']'; }
+QString index(const QString &path, qsizetype i)
+{
+    return path + u'[' + QString::number(i) + u']';
+}
 
 // Names that mean a secret. A non-empty string under such a key is refused, never kept.
 bool looksLikeSecretKey(const QString &key)
@@ -127,7 +149,8 @@ bool looksLikeSecretKey(const QString &key)
 
 bool uriHoldsPassword(const QString &s)
 {
-    if (!s.startsWith(u"postgres://", Qt::CaseInsensitive) && !s.startsWith(u"postgresql://", Qt::CaseInsensitive))
+    if (!s.startsWith(u"postgres://", Qt::CaseInsensitive) &&
+        !s.startsWith(u"postgresql://", Qt::CaseInsensitive))
         return false;
     return !QUrl(s).password().isEmpty() || s.contains(u"password=", Qt::CaseInsensitive);
 }
@@ -137,7 +160,10 @@ class Reader
 public:
     QStringList errors;
 
-    void error(const QString &path, const QString &message) { errors << path + QStringLiteral(": ") + message; }
+    void error(const QString &path, const QString &message)
+    {
+        errors << path + QStringLiteral(": ") + message;
+    }
     void expected(const QString &path, const QString &what, const QJsonValue &found)
     {
         error(path, QStringLiteral("expected %1, found %2").arg(what, describe(found)));
@@ -165,7 +191,8 @@ public:
         out = v.toBool();
     }
     template<typename T>
-    void integer(const QJsonObject &o, const QString &path, QLatin1StringView key, qint64 min, qint64 max, T &out)
+    void integer(const QJsonObject &o, const QString &path, QLatin1StringView key, qint64 min, qint64 max,
+                 T &out)
     {
         const QJsonValue v = o.value(key);
         if (v.isUndefined())
@@ -211,7 +238,9 @@ public:
             }
             const QString s = a.at(i).toString();
             if (s.isEmpty())
-                error(p, QStringLiteral("expected a table pattern (schema.table, * and ? allowed), found an empty string"));
+                error(p,
+                      QStringLiteral(
+                          "expected a table pattern (schema.table, * and ? allowed), found an empty string"));
             else if (!validText(s))
                 error(p, QStringLiteral("contains a NUL character or invalid Unicode"));
             else
@@ -219,7 +248,8 @@ public:
         }
     }
     // Optional object: absent gives an empty object and *present = false.
-    QJsonObject object(const QJsonObject &o, const QString &path, QLatin1StringView key, bool required, bool *present = nullptr)
+    QJsonObject object(const QJsonObject &o, const QString &path, QLatin1StringView key, bool required,
+                       bool *present = nullptr)
     {
         const QJsonValue v = o.value(key);
         if (present)
@@ -239,7 +269,8 @@ public:
     }
 
     // Unknown keys of `o`, checked for secrets.
-    QJsonObject unknown(const QJsonObject &o, const QString &path, std::initializer_list<QLatin1StringView> known)
+    QJsonObject unknown(const QJsonObject &o, const QString &path,
+                        std::initializer_list<QLatin1StringView> known)
     {
         QJsonObject u;
         for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
@@ -259,9 +290,10 @@ private:
         if (v.isString()) {
             const QString s = v.toString();
             if (!s.isEmpty() && looksLikeSecretKey(key)) {
-                error(path, QStringLiteral("project files never hold passwords, tokens or keys; remove this field "
-                                           "and keep the secret in the keychain or in the environment "
-                                           "(PGFERRY_SOURCE_PASSWORD, PGFERRY_TARGET_PASSWORD)"));
+                error(path,
+                      QStringLiteral("project files never hold passwords, tokens or keys; remove this field "
+                                     "and keep the secret in the keychain or in the environment "
+                                     "(PGFERRY_SOURCE_PASSWORD, PGFERRY_TARGET_PASSWORD)"));
                 return false;
             }
             if (uriHoldsPassword(s)) {
@@ -324,7 +356,9 @@ void checkDatabaseName(Reader &rd, const QString &path, const QString &name, boo
         return;
     }
     if (!Reader::validText(name))
-        rd.error(path, QStringLiteral("contains a NUL character or invalid Unicode, which PostgreSQL names cannot hold"));
+        rd.error(path,
+                 QStringLiteral(
+                     "contains a NUL character or invalid Unicode, which PostgreSQL names cannot hold"));
     else if (name.toUtf8().size() > MaxIdentifierBytes)
         rd.error(path, QStringLiteral("%1 is longer than 63 bytes, PostgreSQL's limit for a database name")
                            .arg(quoted(name)));
@@ -348,8 +382,9 @@ ConnectionProfile readProfile(Reader &rd, const QJsonObject &o, const QString &p
             checkDatabaseName(rd, join(path, QStringLiteral("database")), p.database, false);
     }
     rd.string(o, path, QLatin1StringView("sslmode"), p.sslmode);
-    static const QStringList modes = {QStringLiteral("disable"), QStringLiteral("allow"),   QStringLiteral("prefer"),
-                                      QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+    static const QStringList modes = {QStringLiteral("disable"),   QStringLiteral("allow"),
+                                      QStringLiteral("prefer"),    QStringLiteral("require"),
+                                      QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
     if (!p.sslmode.isEmpty() && !modes.contains(p.sslmode))
         rd.error(join(path, QStringLiteral("sslmode")),
                  QStringLiteral("expected one of %1 (or leave it out), found %2")
@@ -358,10 +393,12 @@ ConnectionProfile readProfile(Reader &rd, const QJsonObject &o, const QString &p
     rd.string(o, path, QLatin1StringView("application_name"), p.applicationName);
     rd.string(o, path, QLatin1StringView("passfile"), p.passfile);
     rd.string(o, path, QLatin1StringView("azure_resource_id"), p.azureResourceId);
-    if (!p.azureResourceId.isEmpty() && !p.azureResourceId.startsWith(u"/subscriptions/", Qt::CaseInsensitive))
-        rd.error(join(path, QStringLiteral("azure_resource_id")),
-                 QStringLiteral("expected an Azure resource id (/subscriptions/…/flexibleServers/NAME), found %1")
-                     .arg(quoted(p.azureResourceId)));
+    if (!p.azureResourceId.isEmpty() &&
+        !p.azureResourceId.startsWith(u"/subscriptions/", Qt::CaseInsensitive))
+        rd.error(
+            join(path, QStringLiteral("azure_resource_id")),
+            QStringLiteral("expected an Azure resource id (/subscriptions/…/flexibleServers/NAME), found %1")
+                .arg(quoted(p.azureResourceId)));
     unknownOut = rd.unknown(o, path, ProfileKeys);
     return p;
 }
@@ -405,13 +442,15 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
 
     const QJsonValue id = root.value(u"id");
     if (id.isUndefined())
-        rd.error(QStringLiteral("id"), QStringLiteral("missing (every project has a stable id that names its run state)"));
+        rd.error(QStringLiteral("id"),
+                 QStringLiteral("missing (every project has a stable id that names its run state)"));
     else if (!id.isString())
         rd.expected(QStringLiteral("id"), QStringLiteral("a string"), id);
     else if (!isValidProjectId(id.toString()))
-        rd.error(QStringLiteral("id"), QStringLiteral("%1 is not a valid id: use 1 to 64 letters, digits, '-', '_' "
-                                                      "or '.', not starting with '.'")
-                                           .arg(quoted(id.toString())));
+        rd.error(QStringLiteral("id"),
+                 QStringLiteral("%1 is not a valid id: use 1 to 64 letters, digits, '-', '_' "
+                                "or '.', not starting with '.'")
+                     .arg(quoted(id.toString())));
     else
         p.id = id.toString();
 
@@ -424,7 +463,8 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
     else if (mode == u"offline")
         p.mode = Mode::Offline;
     else
-        rd.error(QStringLiteral("mode"), QStringLiteral("expected \"online\" or \"offline\", found %1").arg(quoted(mode)));
+        rd.error(QStringLiteral("mode"),
+                 QStringLiteral("expected \"online\" or \"offline\", found %1").arg(quoted(mode)));
 
     QString engine = engineName(p.engine);
     rd.string(root, QString(), QLatin1StringView("engine"), engine);
@@ -433,7 +473,8 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
     else if (engine == u"azure")
         p.engine = Engine::Azure;
     else
-        rd.error(QStringLiteral("engine"), QStringLiteral("expected \"local\" or \"azure\", found %1").arg(quoted(engine)));
+        rd.error(QStringLiteral("engine"),
+                 QStringLiteral("expected \"local\" or \"azure\", found %1").arg(quoted(engine)));
 
     bool present = false;
     QJsonObject u;
@@ -464,7 +505,8 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
             DatabaseSelection d;
             const QJsonValue name = o.value(u"name");
             if (name.isUndefined())
-                rd.error(join(path, QStringLiteral("name")), QStringLiteral("missing (expected the source database's name)"));
+                rd.error(join(path, QStringLiteral("name")),
+                         QStringLiteral("missing (expected the source database's name)"));
             else if (!name.isString())
                 rd.expected(join(path, QStringLiteral("name")), QStringLiteral("a string"), name);
             else {
@@ -479,14 +521,16 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
             d.unknownFields = rd.unknown(o, path, DatabaseKeys);
             if (!d.name.isEmpty()) {
                 if (seenNames.contains(d.name))
-                    rd.error(join(path, QStringLiteral("name")), QStringLiteral("%1 is listed twice (also databases[%2])")
-                                                                     .arg(quoted(d.name))
-                                                                     .arg(seenNames.value(d.name)));
+                    rd.error(join(path, QStringLiteral("name")),
+                             QStringLiteral("%1 is listed twice (also databases[%2])")
+                                 .arg(quoted(d.name))
+                                 .arg(seenNames.value(d.name)));
                 else
                     seenNames.insert(d.name, i);
                 const QString t = d.effectiveTarget();
                 if (seenTargets.contains(t))
-                    rd.error(join(path, d.targetName.isEmpty() ? QStringLiteral("name") : QStringLiteral("target_name")),
+                    rd.error(join(path, d.targetName.isEmpty() ? QStringLiteral("name")
+                                                               : QStringLiteral("target_name")),
                              QStringLiteral("two databases would be migrated into %1 (also databases[%2])")
                                  .arg(quoted(t))
                                  .arg(seenTargets.value(t)));
@@ -503,7 +547,8 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
         AdvancedSettings &s = p.settings;
         rd.integer(settings, sp, QLatin1StringView("jobs"), 1, 256, s.jobs);
         rd.integer(settings, sp, QLatin1StringView("index_jobs"), 1, 256, s.indexJobs);
-        rd.integer(settings, sp, QLatin1StringView("split_threshold_bytes"), 1, MaxExactInteger, s.splitThresholdBytes);
+        rd.integer(settings, sp, QLatin1StringView("split_threshold_bytes"), 1, MaxExactInteger,
+                   s.splitThresholdBytes);
         rd.boolean(settings, sp, QLatin1StringView("verify"), s.verify);
         QJsonObject su = rd.unknown(settings, sp, SettingsKeys);
         const QJsonObject schema = rd.object(settings, sp, QLatin1StringView("schema"), false, &present);
@@ -554,7 +599,8 @@ std::optional<QJsonObject> upgradeUri(Reader &rd, const QJsonObject &v0, QLatin1
     const QJsonValue v = v0.value(key);
     const QString path = QString(key);
     if (v.isUndefined()) {
-        rd.error(path, QStringLiteral("missing (expected a libpq URI such as postgresql://user@host:5432/postgres)"));
+        rd.error(path, QStringLiteral(
+                           "missing (expected a libpq URI such as postgresql://user@host:5432/postgres)"));
         return std::nullopt;
     }
     if (!v.isString()) {
@@ -562,9 +608,10 @@ std::optional<QJsonObject> upgradeUri(Reader &rd, const QJsonObject &v0, QLatin1
         return std::nullopt;
     }
     if (uriHoldsPassword(v.toString())) {
-        rd.error(path, QStringLiteral("holds a password; project files never hold passwords: remove it from the URI "
-                                      "and keep it in the keychain, in PGFERRY_SOURCE_PASSWORD / "
-                                      "PGFERRY_TARGET_PASSWORD, or in a passfile"));
+        rd.error(path, QStringLiteral(
+                           "holds a password; project files never hold passwords: remove it from the URI "
+                           "and keep it in the keychain, in PGFERRY_SOURCE_PASSWORD / "
+                           "PGFERRY_TARGET_PASSWORD, or in a passfile"));
         return std::nullopt;
     }
     QString why;
@@ -593,8 +640,9 @@ std::optional<QJsonObject> upgradeFrom0(Reader &rd, const QJsonObject &v0)
         if (isKnown(it.key(), V0Keys))
             continue;
         if (isKnown(it.key(), TopKeys))
-            rd.error(printable(it.key()), QStringLiteral("not part of the version 0 layout; a version 1 file needs "
-                                                         "\"format\": \"pgferry-project\" and \"version\": 1"));
+            rd.error(printable(it.key()),
+                     QStringLiteral("not part of the version 0 layout; a version 1 file needs "
+                                    "\"format\": \"pgferry-project\" and \"version\": 1"));
         else
             v1.insert(it.key(), it.value()); // unknown: checked and kept by readV1
     }
@@ -644,7 +692,8 @@ std::optional<QJsonObject> upgradeFrom0(Reader &rd, const QJsonObject &v0)
     const QJsonValue mv = v0.value(u"database_map");
     if (!mv.isUndefined()) {
         if (!mv.isObject())
-            rd.expected(QStringLiteral("database_map"), QStringLiteral("an object of \"source\": \"target\" names"), mv);
+            rd.expected(QStringLiteral("database_map"),
+                        QStringLiteral("an object of \"source\": \"target\" names"), mv);
         else
             map = mv.toObject();
     }
@@ -657,7 +706,8 @@ std::optional<QJsonObject> upgradeFrom0(Reader &rd, const QJsonObject &v0)
         const QJsonArray a = dv.toArray();
         for (qsizetype i = 0; i < a.size(); ++i) {
             if (!a.at(i).isString()) {
-                rd.expected(index(QStringLiteral("databases"), i), QStringLiteral("a database name"), a.at(i));
+                rd.expected(index(QStringLiteral("databases"), i), QStringLiteral("a database name"),
+                            a.at(i));
                 continue;
             }
             QJsonObject d{{QStringLiteral("name"), a.at(i)}};
@@ -666,7 +716,8 @@ std::optional<QJsonObject> upgradeFrom0(Reader &rd, const QJsonObject &v0)
             const QJsonValue t = map.value(name);
             if (!t.isUndefined()) {
                 if (!t.isString())
-                    rd.expected(join(QStringLiteral("database_map"), name), QStringLiteral("a database name"), t);
+                    rd.expected(join(QStringLiteral("database_map"), name), QStringLiteral("a database name"),
+                                t);
                 else
                     d.insert(u"target_name", t);
             }
@@ -708,7 +759,8 @@ LoadResult parseProject(const QByteArray &json)
     if (data.startsWith("\xEF\xBB\xBF"))
         data.remove(0, 3); // a UTF-8 byte order mark from some editors
     if (data.trimmed().isEmpty()) {
-        r.errors << QStringLiteral("the file is empty; a project file is JSON with \"format\": \"pgferry-project\"");
+        r.errors << QStringLiteral(
+            "the file is empty; a project file is JSON with \"format\": \"pgferry-project\"");
         return r;
     }
     QJsonParseError pe;
@@ -719,7 +771,8 @@ LoadResult parseProject(const QByteArray &json)
             r.errors << QStringLiteral("the file ends unexpectedly at %1 (%2): it looks truncated")
                             .arg(lineAndColumn(data, pe.offset), pe.errorString());
         else
-            r.errors << QStringLiteral("not valid JSON at %1: %2").arg(lineAndColumn(data, pe.offset), pe.errorString());
+            r.errors << QStringLiteral("not valid JSON at %1: %2")
+                            .arg(lineAndColumn(data, pe.offset), pe.errorString());
         return r;
     }
     if (!doc.isObject()) {
@@ -732,19 +785,22 @@ LoadResult parseProject(const QByteArray &json)
     const QJsonValue fmt = root.value(u"format");
     const QJsonValue ver = root.value(u"version");
     if (!fmt.isUndefined() && (!fmt.isString() || fmt.toString() != ProjectFormat)) {
-        r.errors << QStringLiteral("format: expected \"pgferry-project\", found %1: this is not a pgferry project file")
+        r.errors << QStringLiteral(
+                        "format: expected \"pgferry-project\", found %1: this is not a pgferry project file")
                         .arg(describe(fmt));
         return r;
     }
     qint64 version = 0;
     if (ver.isUndefined()) {
         if (!fmt.isUndefined()) {
-            r.errors << QStringLiteral("version: missing (this build reads versions 0 to %1)").arg(Project::CurrentVersion);
+            r.errors << QStringLiteral("version: missing (this build reads versions 0 to %1)")
+                            .arg(Project::CurrentVersion);
             return r;
         }
         if (!root.contains(u"source_uri") && !root.contains(u"target_uri")) {
-            r.errors << QStringLiteral("format: missing; this is not a pgferry project file (expected \"format\": "
-                                       "\"pgferry-project\" and a \"version\")");
+            r.errors << QStringLiteral(
+                "format: missing; this is not a pgferry project file (expected \"format\": "
+                "\"pgferry-project\" and a \"version\")");
             return r;
         }
     } else {
@@ -754,8 +810,9 @@ LoadResult parseProject(const QByteArray &json)
             return r;
         }
         if (d > Project::CurrentVersion) {
-            r.errors << QStringLiteral("version: this file is version %1, written by a newer pgferry; this build reads "
-                                       "project files up to version %2. Open it with a newer pgferry.")
+            r.errors << QStringLiteral(
+                            "version: this file is version %1, written by a newer pgferry; this build reads "
+                            "project files up to version %2. Open it with a newer pgferry.")
                             .arg(numberText(d))
                             .arg(Project::CurrentVersion);
             return r;
@@ -875,7 +932,8 @@ bool saveProjectFile(const Project &project, const QString &path, QString *error
     if (path.isEmpty())
         return fail(QStringLiteral("no file name given to save the project"));
     if (QFileInfo(path).isDir())
-        return fail(QStringLiteral("%1: is a folder; choose a file name such as migration.pgferry").arg(path));
+        return fail(
+            QStringLiteral("%1: is a folder; choose a file name such as migration.pgferry").arg(path));
     const QByteArray data = serializeProject(project);
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
@@ -886,7 +944,8 @@ bool saveProjectFile(const Project &project, const QString &path, QString *error
         return fail(QStringLiteral("%1: cannot write: %2").arg(path, why));
     }
     if (!f.commit())
-        return fail(QStringLiteral("%1: cannot save (the previous file, if any, is unchanged): %2").arg(path, f.errorString()));
+        return fail(QStringLiteral("%1: cannot save (the previous file, if any, is unchanged): %2")
+                        .arg(path, f.errorString()));
     if (error)
         error->clear();
     return true;

@@ -9,7 +9,8 @@
 //     "databases": [ { "name", "target_name", "include_tables": [], "exclude_tables": [] } ],
 //     "settings": { "jobs", "index_jobs", "split_threshold_bytes", "verify",
 //                   "schema": { "overwrite", "no_owner", "no_acl", "create_roles" },
-//                   "cutover": { "make_source_read_only", "max_lag_bytes_for_ready", "drain_timeout_seconds" } },
+//                   "cutover": { "make_source_read_only", "max_lag_bytes_for_ready",
+//                                "drain_timeout_seconds" } },
 //     "azure": { "cloud", "cloud_config_file", "tenant_id", "subscription_id", "resource_group",
 //                "server_name", "migration_name" } }
 // Required: format, version, id, source, target. Everything else falls back to the defaults in project.h.

@@ -8,7 +8,10 @@ namespace pgferry::project {
 namespace {
 const QString Key = QStringLiteral("project/recentFiles");
 
-QString normalised(const QString &path) { return path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath(); }
+QString normalised(const QString &path)
+{
+    return path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
+}
 } // namespace
 
 RecentFiles::RecentFiles() = default;
@@ -64,6 +67,9 @@ void RecentFiles::remove(const QString &path)
         write(list);
 }
 
-void RecentFiles::clear() { write({}); }
+void RecentFiles::clear()
+{
+    write({});
+}
 
 } // namespace pgferry::project

@@ -42,8 +42,9 @@ bool sessionBusReachable(QString *why)
     if (!runtime.isEmpty() && QFileInfo::exists(runtime + QStringLiteral("/bus")))
         return true;
     if (why)
-        *why = QStringLiteral("no keychain is available: there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is "
-                              "not set), so the Secret Service (gnome-keyring, KWallet) cannot be reached. ") +
+        *why = QStringLiteral(
+                   "no keychain is available: there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is "
+                   "not set), so the Secret Service (gnome-keyring, KWallet) cannot be reached. ") +
                AdviceNoKeychain;
     return false;
 #else
@@ -60,14 +61,16 @@ QString describeFailure(const JobResult &r)
     case QKeychain::AccessDeniedByUser:
         return QStringLiteral("access to the keychain was refused (%1)").arg(r.message);
     case QKeychain::AccessDenied:
-        return QStringLiteral("the keychain is locked or denied access (%1): unlock it and try again").arg(r.message);
+        return QStringLiteral("the keychain is locked or denied access (%1): unlock it and try again")
+            .arg(r.message);
     case QKeychain::NotImplemented:
         return QStringLiteral("the keychain does not support this on this platform (%1). ").arg(r.message) +
                AdviceNoKeychain;
     case QKeychain::CouldNotDeleteEntry:
         return QStringLiteral("the keychain could not delete the entry (%1)").arg(r.message);
     default:
-        return QStringLiteral("the keychain failed (%1). ").arg(r.message.isEmpty() ? QStringLiteral("no reason given") : r.message) +
+        return QStringLiteral("the keychain failed (%1). ")
+                   .arg(r.message.isEmpty() ? QStringLiteral("no reason given") : r.message) +
                AdviceNoKeychain;
     }
 }
@@ -137,15 +140,25 @@ void setError(QString *error, const QString &text)
 
 } // namespace
 
-QString roleName(Role role) { return role == Role::Source ? QStringLiteral("source") : QStringLiteral("target"); }
+QString roleName(Role role)
+{
+    return role == Role::Source ? QStringLiteral("source") : QStringLiteral("target");
+}
 
-QString SecretStore::serviceName() { return QStringLiteral("pgferry"); }
+QString SecretStore::serviceName()
+{
+    return QStringLiteral("pgferry");
+}
 
-QString SecretStore::passwordKey(const Project &project, Role role) { return project.id + u'/' + roleName(role); }
+QString SecretStore::passwordKey(const Project &project, Role role)
+{
+    return project.id + u'/' + roleName(role);
+}
 
 QString SecretStore::environmentVariable(Role role)
 {
-    return role == Role::Source ? QStringLiteral("PGFERRY_SOURCE_PASSWORD") : QStringLiteral("PGFERRY_TARGET_PASSWORD");
+    return role == Role::Source ? QStringLiteral("PGFERRY_SOURCE_PASSWORD")
+                                : QStringLiteral("PGFERRY_TARGET_PASSWORD");
 }
 
 int SecretStore::timeoutMs()
@@ -224,7 +237,8 @@ std::optional<QString> SecretStore::password(const Project &project, Role role, 
 bool SecretStore::storePassword(const Project &project, Role role, const QString &password, QString *error)
 {
     if (password.isEmpty()) {
-        setError(error, QStringLiteral("an empty %1 password is not stored; remove it instead").arg(roleName(role)));
+        setError(error,
+                 QStringLiteral("an empty %1 password is not stored; remove it instead").arg(roleName(role)));
         return false;
     }
     return writeSecret(passwordKey(project, role), password, error);

@@ -22,9 +22,9 @@ QString roleName(Role role); // "source" or "target"
 class SecretStore
 {
 public:
-    static QString serviceName();                        // "pgferry"
-    static QString passwordKey(const Project &, Role);   // "<project id>/source" or "<project id>/target"
-    static QString environmentVariable(Role);           // PGFERRY_SOURCE_PASSWORD or PGFERRY_TARGET_PASSWORD
+    static QString serviceName();                      // "pgferry"
+    static QString passwordKey(const Project &, Role); // "<project id>/source" or "<project id>/target"
+    static QString environmentVariable(Role);          // PGFERRY_SOURCE_PASSWORD or PGFERRY_TARGET_PASSWORD
 
     // The password for a role: the environment variable when set and not empty, else the keychain.
     // nullopt when there is none, so that libpq's passfile can apply. When the keychain could not be

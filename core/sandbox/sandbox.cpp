@@ -106,7 +106,7 @@ void Sandbox::down(bool removeFiles)
 QJsonObject Sandbox::status() const
 {
     QJsonObject o{{QStringLiteral("dir"), m_dir}, {QStringLiteral("passfile"), passfile()}};
-    auto one = [this](const LocalCluster &c, const QString &uri) {
+    auto one = [](const LocalCluster &c, const QString &uri) {
         return QJsonObject{{QStringLiteral("initialised"), c.isInitialised()},
                            {QStringLiteral("running"), c.isRunning()},
                            {QStringLiteral("port"), c.port()},

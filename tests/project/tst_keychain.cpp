@@ -44,7 +44,8 @@ private Q_SLOTS:
         qunsetenv("PGFERRY_TARGET_PASSWORD");
         QString why;
         QVERIFY2(SecretStore::keychainAvailable(&why),
-                 qPrintable(QStringLiteral("no keychain: run this test inside scripts/with-keyring (%1)").arg(why)));
+                 qPrintable(
+                     QStringLiteral("no keychain: run this test inside scripts/with-keyring (%1)").arg(why)));
         QVERIFY(why.isEmpty());
     }
 
@@ -66,7 +67,7 @@ private Q_SLOTS:
         QVERIFY2(SecretStore::deleteSecret(key, &error), qPrintable(redact(error)));
         QVERIFY(!SecretStore::readSecret(key, &error).has_value());
         QVERIFY2(error.isEmpty(), qPrintable(redact(error))); // not there is not a failure
-        QVERIFY(SecretStore::deleteSecret(key, &error));       // deleting twice is fine
+        QVERIFY(SecretStore::deleteSecret(key, &error));      // deleting twice is fine
     }
 
     void projectPasswordsArePerProjectAndRoleAndTheEnvironmentWins()
@@ -112,11 +113,12 @@ private Q_SLOTS:
         env.remove(QStringLiteral("PGFERRY_TARGET_PASSWORD"));
         cli.setProcessEnvironment(env);
         cli.start(QStringLiteral(PGFERRY_CLI_PATH),
-                  {QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), path, QStringLiteral("--name"),
-                   QStringLiteral("keychain"), QStringLiteral("--source"),
-                   QStringLiteral("postgresql://alice:%1@src.example.com/postgres").arg(src), QStringLiteral("--target"),
-                   QStringLiteral("host=tgt.example.com user=bob password=%1").arg(tgt), QStringLiteral("--database"),
-                   QStringLiteral("sales")});
+                  {QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), path,
+                   QStringLiteral("--name"), QStringLiteral("keychain"), QStringLiteral("--source"),
+                   QStringLiteral("postgresql://alice:%1@src.example.com/postgres").arg(src),
+                   QStringLiteral("--target"),
+                   QStringLiteral("host=tgt.example.com user=bob password=%1").arg(tgt),
+                   QStringLiteral("--database"), QStringLiteral("sales")});
         QVERIFY(cli.waitForFinished(120000));
         const QString out = QString::fromUtf8(cli.readAllStandardOutput());
         const QString err = QString::fromUtf8(cli.readAllStandardError());
@@ -129,7 +131,8 @@ private Q_SLOTS:
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray text = f.readAll();
-        QVERIFY2(!text.contains(src.toUtf8()) && !text.contains(tgt.toUtf8()), "a password was written to the file");
+        QVERIFY2(!text.contains(src.toUtf8()) && !text.contains(tgt.toUtf8()),
+                 "a password was written to the file");
         QVERIFY(!text.toLower().contains("password"));
 
         const LoadResult r = loadProjectFile(path);

@@ -37,8 +37,8 @@ class TestProjectCli : public QObject
         p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
         if (!p.waitForFinished(60000))
             return {};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
     }
     QString file(const QString &name) const { return m_tmp.filePath(name); }
     void write(const QString &name, const QByteArray &content)
@@ -52,16 +52,29 @@ private Q_SLOTS:
     void aNewProjectPassesCheckAndLoadsBackEqual()
     {
         const QString path = file(QStringLiteral("round.pgferry"));
-        const Run made = cli({QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), path,
-                              QStringLiteral("--name"), QStringLiteral("Sales → Azure"),
-                              QStringLiteral("--source"), QStringLiteral("postgresql://alice@db1.example.com:5433/postgres?sslmode=require"),
-                              QStringLiteral("--target=postgresql://bob@sales.postgres.database.azure.com/postgres?sslmode=verify-full"),
-                              QStringLiteral("--database"), QStringLiteral("sales;2019"),
-                              QStringLiteral("--database"), QStringLiteral("hr:people"),
-                              QStringLiteral("--database"), QStringLiteral("odd\\:name:odd\\\\new"),
-                              QStringLiteral("--mode"), QStringLiteral("offline"),
-                              QStringLiteral("--jobs"), QStringLiteral("8"),
-                              QStringLiteral("--engine"), QStringLiteral("azure")});
+        const Run made = cli(
+            {QStringLiteral("project"),
+             QStringLiteral("new"),
+             QStringLiteral("-o"),
+             path,
+             QStringLiteral("--name"),
+             QStringLiteral("Sales → Azure"),
+             QStringLiteral("--source"),
+             QStringLiteral("postgresql://alice@db1.example.com:5433/postgres?sslmode=require"),
+             QStringLiteral(
+                 "--target=postgresql://bob@sales.postgres.database.azure.com/postgres?sslmode=verify-full"),
+             QStringLiteral("--database"),
+             QStringLiteral("sales;2019"),
+             QStringLiteral("--database"),
+             QStringLiteral("hr:people"),
+             QStringLiteral("--database"),
+             QStringLiteral("odd\\:name:odd\\\\new"),
+             QStringLiteral("--mode"),
+             QStringLiteral("offline"),
+             QStringLiteral("--jobs"),
+             QStringLiteral("8"),
+             QStringLiteral("--engine"),
+             QStringLiteral("azure")});
         QVERIFY2(made.code == 0, qPrintable(made.err));
         QVERIFY2(made.out.contains(path), qPrintable(made.out));
 
@@ -105,9 +118,11 @@ private Q_SLOTS:
     {
         const QString path = file(QStringLiteral("exists.pgferry"));
         write(QStringLiteral("exists.pgferry"), "keep me");
-        const QStringList args{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), path,
-                               QStringLiteral("--name"), QStringLiteral("x"), QStringLiteral("--source"),
-                               QStringLiteral("host=a"), QStringLiteral("--target"), QStringLiteral("host=b")};
+        const QStringList args{QStringLiteral("project"),  QStringLiteral("new"),
+                               QStringLiteral("-o"),       path,
+                               QStringLiteral("--name"),   QStringLiteral("x"),
+                               QStringLiteral("--source"), QStringLiteral("host=a"),
+                               QStringLiteral("--target"), QStringLiteral("host=b")};
         const Run refused = cli(args);
         QCOMPARE(refused.code, 1);
         QVERIFY2(refused.err.contains(u"--force"), qPrintable(refused.err));
@@ -125,45 +140,76 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
         const QString out = file(QStringLiteral("usage.pgferry"));
-        const QStringList base{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), out,
-                               QStringLiteral("--name"), QStringLiteral("n"), QStringLiteral("--source"),
-                               QStringLiteral("host=a"), QStringLiteral("--target"), QStringLiteral("host=b")};
+        const QStringList base{QStringLiteral("project"),  QStringLiteral("new"),
+                               QStringLiteral("-o"),       out,
+                               QStringLiteral("--name"),   QStringLiteral("n"),
+                               QStringLiteral("--source"), QStringLiteral("host=a"),
+                               QStringLiteral("--target"), QStringLiteral("host=b")};
         auto with = [&](const QStringList &more) { return base + more; };
         QTest::newRow("no action") << QStringList{QStringLiteral("project")} << QString();
-        QTest::newRow("unknown action") << QStringList{QStringLiteral("project"), QStringLiteral("frobnicate")} << QStringLiteral("unknown action");
-        QTest::newRow("no output") << QStringList{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("--name"), QStringLiteral("n"),
-                                                  QStringLiteral("--source"), QStringLiteral("host=a"), QStringLiteral("--target"), QStringLiteral("host=b")}
+        QTest::newRow("unknown action")
+            << QStringList{QStringLiteral("project"), QStringLiteral("frobnicate")}
+            << QStringLiteral("unknown action");
+        QTest::newRow("no output") << QStringList{QStringLiteral("project"),  QStringLiteral("new"),
+                                                  QStringLiteral("--name"),   QStringLiteral("n"),
+                                                  QStringLiteral("--source"), QStringLiteral("host=a"),
+                                                  QStringLiteral("--target"), QStringLiteral("host=b")}
                                    << QStringLiteral("-o FILE is required");
-        QTest::newRow("no name") << QStringList{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), out,
-                                                QStringLiteral("--source"), QStringLiteral("host=a"), QStringLiteral("--target"), QStringLiteral("host=b")}
+        QTest::newRow("no name") << QStringList{QStringLiteral("project"),  QStringLiteral("new"),
+                                                QStringLiteral("-o"),       out,
+                                                QStringLiteral("--source"), QStringLiteral("host=a"),
+                                                QStringLiteral("--target"), QStringLiteral("host=b")}
                                  << QStringLiteral("--name NAME is required");
-        QTest::newRow("no target") << QStringList{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), out,
-                                                  QStringLiteral("--name"), QStringLiteral("n"), QStringLiteral("--source"), QStringLiteral("host=a")}
+        QTest::newRow("no target") << QStringList{QStringLiteral("project"),  QStringLiteral("new"),
+                                                  QStringLiteral("-o"),       out,
+                                                  QStringLiteral("--name"),   QStringLiteral("n"),
+                                                  QStringLiteral("--source"), QStringLiteral("host=a")}
                                    << QStringLiteral("--target URI is required");
-        QTest::newRow("option without value") << QStringList{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o")}
-                                              << QStringLiteral("-o needs a value");
-        QTest::newRow("unknown option") << with({QStringLiteral("--colour"), QStringLiteral("red")}) << QStringLiteral("unknown option \"--colour\"");
-        QTest::newRow("bad mode") << with({QStringLiteral("--mode"), QStringLiteral("sideways")}) << QStringLiteral("--mode: expected online or offline");
-        QTest::newRow("bad engine") << with({QStringLiteral("--engine=cloud")}) << QStringLiteral("--engine: expected local or azure");
-        QTest::newRow("jobs zero") << with({QStringLiteral("--jobs"), QStringLiteral("0")}) << QStringLiteral("--jobs: expected a whole number from 1 to 256");
-        QTest::newRow("jobs text") << with({QStringLiteral("--jobs"), QStringLiteral("many")}) << QStringLiteral("--jobs");
-        QTest::newRow("bad source URI") << QStringList{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), out,
-                                                       QStringLiteral("--name"), QStringLiteral("n"), QStringLiteral("--source"), QStringLiteral("postgresql://h:99999/x"),
-                                                       QStringLiteral("--target"), QStringLiteral("host=b")}
-                                        << QStringLiteral("--source: not a valid libpq URI");
-        QTest::newRow("unsupported URI parameter") << QStringList{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), out,
-                                                                  QStringLiteral("--name"), QStringLiteral("n"), QStringLiteral("--source"), QStringLiteral("host=a"),
-                                                                  QStringLiteral("--target"), QStringLiteral("host=b options=-cjit=off")}
-                                                   << QStringLiteral("--target: the parameter \"options\" cannot be kept");
-        QTest::newRow("two colons") << with({QStringLiteral("--database"), QStringLiteral("a:b:c")}) << QStringLiteral("more than one ':'");
-        QTest::newRow("no source name") << with({QStringLiteral("--database"), QStringLiteral(":b")}) << QStringLiteral("no database name");
-        QTest::newRow("no target name") << with({QStringLiteral("--database"), QStringLiteral("a:")}) << QStringLiteral("no target database name");
-        QTest::newRow("database twice") << with({QStringLiteral("--database"), QStringLiteral("a"), QStringLiteral("--database"), QStringLiteral("a")})
+        QTest::newRow("option without value")
+            << QStringList{QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o")}
+            << QStringLiteral("-o needs a value");
+        QTest::newRow("unknown option") << with({QStringLiteral("--colour"), QStringLiteral("red")})
+                                        << QStringLiteral("unknown option \"--colour\"");
+        QTest::newRow("bad mode") << with({QStringLiteral("--mode"), QStringLiteral("sideways")})
+                                  << QStringLiteral("--mode: expected online or offline");
+        QTest::newRow("bad engine") << with({QStringLiteral("--engine=cloud")})
+                                    << QStringLiteral("--engine: expected local or azure");
+        QTest::newRow("jobs zero") << with({QStringLiteral("--jobs"), QStringLiteral("0")})
+                                   << QStringLiteral("--jobs: expected a whole number from 1 to 256");
+        QTest::newRow("jobs text") << with({QStringLiteral("--jobs"), QStringLiteral("many")})
+                                   << QStringLiteral("--jobs");
+        QTest::newRow("bad source URI")
+            << QStringList{QStringLiteral("project"),  QStringLiteral("new"),
+                           QStringLiteral("-o"),       out,
+                           QStringLiteral("--name"),   QStringLiteral("n"),
+                           QStringLiteral("--source"), QStringLiteral("postgresql://h:99999/x"),
+                           QStringLiteral("--target"), QStringLiteral("host=b")}
+            << QStringLiteral("--source: not a valid libpq URI");
+        QTest::newRow("unsupported URI parameter")
+            << QStringList{QStringLiteral("project"),  QStringLiteral("new"),
+                           QStringLiteral("-o"),       out,
+                           QStringLiteral("--name"),   QStringLiteral("n"),
+                           QStringLiteral("--source"), QStringLiteral("host=a"),
+                           QStringLiteral("--target"), QStringLiteral("host=b options=-cjit=off")}
+            << QStringLiteral("--target: the parameter \"options\" cannot be kept");
+        QTest::newRow("two colons") << with({QStringLiteral("--database"), QStringLiteral("a:b:c")})
+                                    << QStringLiteral("more than one ':'");
+        QTest::newRow("no source name") << with({QStringLiteral("--database"), QStringLiteral(":b")})
+                                        << QStringLiteral("no database name");
+        QTest::newRow("no target name") << with({QStringLiteral("--database"), QStringLiteral("a:")})
+                                        << QStringLiteral("no target database name");
+        QTest::newRow("database twice") << with({QStringLiteral("--database"), QStringLiteral("a"),
+                                                 QStringLiteral("--database"), QStringLiteral("a")})
                                         << QStringLiteral("databases[1].name: \"a\" is listed twice");
-        QTest::newRow("name too long") << with({QStringLiteral("--database"), QString(70, u'x')}) << QStringLiteral("longer than 63 bytes");
-        QTest::newRow("check without a file") << QStringList{QStringLiteral("project"), QStringLiteral("check")} << QStringLiteral("expected exactly one FILE");
-        QTest::newRow("check with two files") << QStringList{QStringLiteral("project"), QStringLiteral("check"), QStringLiteral("a"), QStringLiteral("b")}
-                                              << QStringLiteral("expected exactly one FILE");
+        QTest::newRow("name too long") << with({QStringLiteral("--database"), QString(70, u'x')})
+                                       << QStringLiteral("longer than 63 bytes");
+        QTest::newRow("check without a file")
+            << QStringList{QStringLiteral("project"), QStringLiteral("check")}
+            << QStringLiteral("expected exactly one FILE");
+        QTest::newRow("check with two files")
+            << QStringList{QStringLiteral("project"), QStringLiteral("check"), QStringLiteral("a"),
+                           QStringLiteral("b")}
+            << QStringLiteral("expected exactly one FILE");
     }
     void usageErrorsExitTwoWithAUsageLine()
     {
@@ -189,22 +235,31 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("missing") << QByteArray() << QStringLiteral("no such file");
         QTest::newRow("empty") << QByteArray("") << QStringLiteral("the file is empty");
-        QTest::newRow("truncated") << QByteArray("{\"format\": \"pgferry-project\", \"version\": 1, \"id\": \"x\", \"sou")
-                                   << QStringLiteral("looks truncated");
-        QTest::newRow("not JSON") << QByteArray("\x89PNG\r\n\x1a\n binary") << QStringLiteral("not valid JSON");
-        QTest::newRow("newer version") << QByteArray("{\"format\": \"pgferry-project\", \"version\": 9}")
-                                       << QStringLiteral("this file is version 9, written by a newer pgferry; this build reads project files up to version 1");
-        QTest::newRow("wrong type") << QByteArray("{\"format\": \"pgferry-project\", \"version\": 1, \"id\": \"x\", \"source\": {}, \"target\": {}, "
-                                                  "\"databases\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": false}]}")
-                                    << QStringLiteral("databases[2].name: expected a string, found false");
-        QTest::newRow("a password") << QByteArray("{\"format\": \"pgferry-project\", \"version\": 1, \"id\": \"x\", \"source\": {\"password\": \"pw-in-file\"}, \"target\": {}}")
+        QTest::newRow("truncated")
+            << QByteArray("{\"format\": \"pgferry-project\", \"version\": 1, \"id\": \"x\", \"sou")
+            << QStringLiteral("looks truncated");
+        QTest::newRow("not JSON") << QByteArray("\x89PNG\r\n\x1a\n binary")
+                                  << QStringLiteral("not valid JSON");
+        QTest::newRow("newer version")
+            << QByteArray("{\"format\": \"pgferry-project\", \"version\": 9}")
+            << QStringLiteral("this file is version 9, written by a newer pgferry; this build reads project "
+                              "files up to version 1");
+        QTest::newRow("wrong type")
+            << QByteArray("{\"format\": \"pgferry-project\", \"version\": 1, \"id\": \"x\", \"source\": {}, "
+                          "\"target\": {}, "
+                          "\"databases\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": false}]}")
+            << QStringLiteral("databases[2].name: expected a string, found false");
+        QTest::newRow("a password") << QByteArray(
+                                           "{\"format\": \"pgferry-project\", \"version\": 1, \"id\": \"x\", "
+                                           "\"source\": {\"password\": \"pw-in-file\"}, \"target\": {}}")
                                     << QStringLiteral("source.password: project files never hold passwords");
     }
     void badFilesExitOneWithTheProblem()
     {
         QFETCH(QByteArray, content);
         QFETCH(QString, expected);
-        const QString path = file(QStringLiteral("bad-%1.pgferry").arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+        const QString path = file(QStringLiteral("bad-%1.pgferry")
+                                      .arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
         if (!content.isNull())
             write(QFileInfo(path).fileName(), content);
         const Run r = cli({QStringLiteral("project"), QStringLiteral("check"), path});
@@ -221,8 +276,8 @@ private Q_SLOTS:
         const QString path = file(QStringLiteral("password.pgferry"));
         const QString secret = QStringLiteral("Refused-Pa55-%1").arg(QCoreApplication::applicationPid());
         const Run r = cli({QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), path,
-                           QStringLiteral("--name"), QStringLiteral("n"),
-                           QStringLiteral("--source"), QStringLiteral("postgresql://alice:%1@db/postgres").arg(secret),
+                           QStringLiteral("--name"), QStringLiteral("n"), QStringLiteral("--source"),
+                           QStringLiteral("postgresql://alice:%1@db/postgres").arg(secret),
                            QStringLiteral("--target"), QStringLiteral("host=b")});
         QCOMPARE(r.code, 1);
         QVERIFY(!QFile::exists(path));

@@ -60,14 +60,18 @@ Project sampleProject()
 
 QJsonObject minimalJson()
 {
-    return QJsonObject{{QStringLiteral("format"), QStringLiteral("pgferry-project")},
-                       {QStringLiteral("version"), 1},
-                       {QStringLiteral("id"), QStringLiteral("p-1")},
-                       {QStringLiteral("source"), QJsonObject{{QStringLiteral("host"), QStringLiteral("src")}}},
-                       {QStringLiteral("target"), QJsonObject{{QStringLiteral("host"), QStringLiteral("tgt")}}}};
+    return QJsonObject{
+        {QStringLiteral("format"), QStringLiteral("pgferry-project")},
+        {QStringLiteral("version"), 1},
+        {QStringLiteral("id"), QStringLiteral("p-1")},
+        {QStringLiteral("source"), QJsonObject{{QStringLiteral("host"), QStringLiteral("src")}}},
+        {QStringLiteral("target"), QJsonObject{{QStringLiteral("host"), QStringLiteral("tgt")}}}};
 }
 
-QByteArray toJson(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray toJson(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 
 // minimalJson() with `value` set at a dotted path, e.g. "settings.schema.overwrite".
 QByteArray minimalWith(const QString &path, const QJsonValue &value)
@@ -115,7 +119,8 @@ private Q_SLOTS:
         const QJsonObject o = QJsonDocument::fromJson(serializeProject(sampleProject())).object();
         QCOMPARE(o.value(u"format").toString(), QStringLiteral("pgferry-project"));
         QCOMPARE(o.value(u"version").toInt(), 1);
-        QCOMPARE(o.value(u"databases").toArray().at(0).toObject().value(u"name").toString(), QStringLiteral("sales;2019"));
+        QCOMPARE(o.value(u"databases").toArray().at(0).toObject().value(u"name").toString(),
+                 QStringLiteral("sales;2019"));
         const QByteArray text = serializeProject(sampleProject()).toLower();
         QVERIFY(!text.contains("password"));
         QVERIFY(!text.contains("secret"));
@@ -126,7 +131,8 @@ private Q_SLOTS:
     {
         Project p = sampleProject();
         p.unknownFields.insert(u"password", QStringLiteral("do-not-write-me"));
-        p.unknownFields.insert(u"source", QJsonObject{{QStringLiteral("access_token"), QStringLiteral("do-not-write-me")}});
+        p.unknownFields.insert(
+            u"source", QJsonObject{{QStringLiteral("access_token"), QStringLiteral("do-not-write-me")}});
         QVERIFY(!serializeProject(p).contains("do-not-write-me"));
     }
 
@@ -158,18 +164,22 @@ private Q_SLOTS:
         row("empty", "", QStringLiteral("the file is empty"));
         row("only whitespace", " \n\t ", QStringLiteral("the file is empty"));
         row("not JSON", "hello, world", QStringLiteral("not valid JSON at line 1, column "));
-        row("not JSON on line 3", "{\n  \"format\": \"pgferry-project\",\n  oops }", QStringLiteral("not valid JSON at line 3"));
-        row("truncated object", "{\"format\": \"pgferry-project\", \"version\": 1, \"id\": \"a\"", QStringLiteral("truncated"));
+        row("not JSON on line 3", "{\n  \"format\": \"pgferry-project\",\n  oops }",
+            QStringLiteral("not valid JSON at line 3"));
+        row("truncated object", "{\"format\": \"pgferry-project\", \"version\": 1, \"id\": \"a\"",
+            QStringLiteral("truncated"));
         row("truncated string", "{\"format\": \"pgferry-proj", QStringLiteral("truncated"));
         row("truncated after colon", "{\"format\":", QStringLiteral("truncated"));
-        row("garbage after the object", "{\"format\": \"pgferry-project\"} trailing", QStringLiteral("not valid JSON"));
+        row("garbage after the object", "{\"format\": \"pgferry-project\"} trailing",
+            QStringLiteral("not valid JSON"));
         row("invalid UTF-8", "{\"name\": \"\xff\xfe\"}", QStringLiteral("not valid JSON"));
         row("top-level array", "[1, 2, 3]", QStringLiteral("expected a JSON object at the top level"));
         row("top-level string", "\"pgferry\"", QStringLiteral("not valid JSON"));
         row("too deeply nested", QByteArray(5000, '['), QStringLiteral("not valid JSON"));
         row("another format", "{\"format\": \"pgadmin-servers\", \"version\": 1}",
             QStringLiteral("format: expected \"pgferry-project\", found the string \"pgadmin-servers\""));
-        row("format is a number", "{\"format\": 7, \"version\": 1}", QStringLiteral("format: expected \"pgferry-project\", found the number 7"));
+        row("format is a number", "{\"format\": 7, \"version\": 1}",
+            QStringLiteral("format: expected \"pgferry-project\", found the number 7"));
         row("no format, no version", "{\"name\": \"x\"}", QStringLiteral("format: missing"));
         row("no version", "{\"format\": \"pgferry-project\"}", QStringLiteral("version: missing"));
         row("version 1 without format", "{\"version\": 1, \"id\": \"a\"}", QStringLiteral("format: missing"));
@@ -177,76 +187,111 @@ private Q_SLOTS:
             QStringLiteral("version: expected a whole number, found the string \"1\""));
         row("version is a fraction", "{\"format\": \"pgferry-project\", \"version\": 1.5}",
             QStringLiteral("version: expected a whole number, found the number 1.5"));
-        row("version is negative", "{\"format\": \"pgferry-project\", \"version\": -3}", QStringLiteral("version: expected a whole number"));
+        row("version is negative", "{\"format\": \"pgferry-project\", \"version\": -3}",
+            QStringLiteral("version: expected a whole number"));
         row("newer version", "{\"format\": \"pgferry-project\", \"version\": 2, \"id\": \"a\"}",
-            QStringLiteral("version: this file is version 2, written by a newer pgferry; this build reads project files up to version 1"));
+            QStringLiteral("version: this file is version 2, written by a newer pgferry; this build reads "
+                           "project files up to version 1"));
         row("far newer version", "{\"format\": \"pgferry-project\", \"version\": 1e300}",
             QStringLiteral("version: this file is version 1e+300"));
         row("id missing", minimalWith(QStringLiteral("id"), undefined), QStringLiteral("id: missing"));
-        row("id is a number", minimalWith(QStringLiteral("id"), 12), QStringLiteral("id: expected a string, found the number 12"));
+        row("id is a number", minimalWith(QStringLiteral("id"), 12),
+            QStringLiteral("id: expected a string, found the number 12"));
         row("id escapes the state folder", minimalWith(QStringLiteral("id"), QStringLiteral("../../etc")),
             QStringLiteral("id: \"../../etc\" is not a valid id"));
-        row("id with a slash", minimalWith(QStringLiteral("id"), QStringLiteral("a/b")), QStringLiteral("is not a valid id"));
-        row("name is a number", minimalWith(QStringLiteral("name"), 5), QStringLiteral("name: expected a string, found the number 5"));
-        row("name is null", minimalWith(QStringLiteral("name"), QJsonValue::Null), QStringLiteral("name: expected a string, found null"));
+        row("id with a slash", minimalWith(QStringLiteral("id"), QStringLiteral("a/b")),
+            QStringLiteral("is not a valid id"));
+        row("name is a number", minimalWith(QStringLiteral("name"), 5),
+            QStringLiteral("name: expected a string, found the number 5"));
+        row("name is null", minimalWith(QStringLiteral("name"), QJsonValue::Null),
+            QStringLiteral("name: expected a string, found null"));
         row("unknown mode", minimalWith(QStringLiteral("mode"), QStringLiteral("sideways")),
             QStringLiteral("mode: expected \"online\" or \"offline\", found \"sideways\""));
-        row("unknown engine", minimalWith(QStringLiteral("engine"), QStringLiteral("cloud")), QStringLiteral("engine: expected \"local\" or \"azure\""));
-        row("source missing", minimalWith(QStringLiteral("source"), undefined), QStringLiteral("source: missing"));
-        row("target is an array", minimalWith(QStringLiteral("target"), QJsonArray{1}), QStringLiteral("target: expected an object, found an array"));
+        row("unknown engine", minimalWith(QStringLiteral("engine"), QStringLiteral("cloud")),
+            QStringLiteral("engine: expected \"local\" or \"azure\""));
+        row("source missing", minimalWith(QStringLiteral("source"), undefined),
+            QStringLiteral("source: missing"));
+        row("target is an array", minimalWith(QStringLiteral("target"), QJsonArray{1}),
+            QStringLiteral("target: expected an object, found an array"));
         row("port is a string", minimalWith(QStringLiteral("source.port"), QStringLiteral("5432")),
             QStringLiteral("source.port: expected a whole number, found the string \"5432\""));
         row("port out of range", minimalWith(QStringLiteral("target.port"), 70000),
             QStringLiteral("target.port: expected a whole number from 1 to 65535, found 70000"));
-        row("port is a fraction", minimalWith(QStringLiteral("source.port"), 54.32), QStringLiteral("source.port: expected a whole number"));
+        row("port is a fraction", minimalWith(QStringLiteral("source.port"), 54.32),
+            QStringLiteral("source.port: expected a whole number"));
         row("empty maintenance database", minimalWith(QStringLiteral("source.database"), QStringLiteral("")),
             QStringLiteral("source.database: expected a database name, found an empty string"));
         row("unknown sslmode", minimalWith(QStringLiteral("target.sslmode"), QStringLiteral("maybe")),
-            QStringLiteral("target.sslmode: expected one of disable, allow, prefer, require, verify-ca, verify-full"));
-        row("bad resource id", minimalWith(QStringLiteral("target.azure_resource_id"), QStringLiteral("sales")),
+            QStringLiteral(
+                "target.sslmode: expected one of disable, allow, prefer, require, verify-ca, verify-full"));
+        row("bad resource id",
+            minimalWith(QStringLiteral("target.azure_resource_id"), QStringLiteral("sales")),
             QStringLiteral("target.azure_resource_id: expected an Azure resource id"));
-        row("password in source", minimalWith(QStringLiteral("source.password"), QStringLiteral("pw-in-file")),
+        row("password in source",
+            minimalWith(QStringLiteral("source.password"), QStringLiteral("pw-in-file")),
             QStringLiteral("source.password: project files never hold passwords"));
         row("token at the top", minimalWith(QStringLiteral("access_token"), QStringLiteral("tok-in-file")),
             QStringLiteral("access_token: project files never hold passwords, tokens or keys"));
-        row("secret deep in an unknown field", minimalWith(QStringLiteral("plugins.azure.client_secret"), QStringLiteral("s")),
+        row("secret deep in an unknown field",
+            minimalWith(QStringLiteral("plugins.azure.client_secret"), QStringLiteral("s")),
             QStringLiteral("plugins.azure.client_secret: project files never hold"));
-        row("URI with a password in an unknown field", minimalWith(QStringLiteral("legacy"), QStringLiteral("postgresql://u:pw@h/db")),
+        row("URI with a password in an unknown field",
+            minimalWith(QStringLiteral("legacy"), QStringLiteral("postgresql://u:pw@h/db")),
             QStringLiteral("legacy: holds a connection URI with a password"));
         row("databases is an object", minimalWith(QStringLiteral("databases"), QJsonObject{}),
             QStringLiteral("databases: expected an array of objects, found an object"));
         row("database entry is a string", withDatabases({QStringLiteral("sales")}),
-            QStringLiteral("databases[0]: expected an object such as {\"name\": \"sales\"}, found the string \"sales\""));
-        row("database name is a number", withDatabases({QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}},
-                                                        QJsonObject{{QStringLiteral("name"), QStringLiteral("b")}},
-                                                        QJsonObject{{QStringLiteral("name"), 3}}}),
+            QStringLiteral("databases[0]: expected an object such as {\"name\": \"sales\"}, found the string "
+                           "\"sales\""));
+        row("database name is a number",
+            withDatabases({QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}},
+                           QJsonObject{{QStringLiteral("name"), QStringLiteral("b")}},
+                           QJsonObject{{QStringLiteral("name"), 3}}}),
             QStringLiteral("databases[2].name: expected a string, found the number 3"));
-        row("database name missing", withDatabases({QJsonObject{{QStringLiteral("target_name"), QStringLiteral("a")}}}),
+        row("database name missing",
+            withDatabases({QJsonObject{{QStringLiteral("target_name"), QStringLiteral("a")}}}),
             QStringLiteral("databases[0].name: missing"));
-        row("database listed twice", withDatabases({QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}},
-                                                    QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}}}),
+        row("database listed twice",
+            withDatabases({QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}},
+                           QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}}}),
             QStringLiteral("databases[1].name: \"a\" is listed twice (also databases[0])"));
-        row("two databases into one", withDatabases({QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}},
-                                                     QJsonObject{{QStringLiteral("name"), QStringLiteral("b")},
-                                                                 {QStringLiteral("target_name"), QStringLiteral("a")}}}),
-            QStringLiteral("databases[1].target_name: two databases would be migrated into \"a\" (also databases[0])"));
-        row("database name too long", withDatabases({QJsonObject{{QStringLiteral("name"), QString(64, u'x')}}}),
+        row("two databases into one",
+            withDatabases({QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}},
+                           QJsonObject{{QStringLiteral("name"), QStringLiteral("b")},
+                                       {QStringLiteral("target_name"), QStringLiteral("a")}}}),
+            QStringLiteral(
+                "databases[1].target_name: two databases would be migrated into \"a\" (also databases[0])"));
+        row("database name too long",
+            withDatabases({QJsonObject{{QStringLiteral("name"), QString(64, u'x')}}}),
             QStringLiteral("is longer than 63 bytes"));
-        row("database name with NUL", "{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},\"target\":{},\"databases\":[{\"name\":\"a\\u0000b\"}]}",
+        row("database name with NUL",
+            "{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},\"target\":{},"
+            "\"databases\":[{\"name\":\"a\\u0000b\"}]}",
             QStringLiteral("databases[0].name: contains a NUL character"));
-        row("lone surrogate", "{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},\"target\":{},\"name\":\"\\ud800\"}",
+        row("lone surrogate",
+            "{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},\"target\":{},\"name\":"
+            "\"\\ud800\"}",
             QStringLiteral("name: contains a NUL character or invalid Unicode"));
-        row("table pattern is a number", withDatabases({QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
-                                                                    {QStringLiteral("include_tables"), QJsonArray{QStringLiteral("x"), 1}}}}),
+        row("table pattern is a number",
+            withDatabases(
+                {QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
+                             {QStringLiteral("include_tables"), QJsonArray{QStringLiteral("x"), 1}}}}),
             QStringLiteral("databases[0].include_tables[1]: expected a string, found the number 1"));
-        row("jobs zero", minimalWith(QStringLiteral("settings.jobs"), 0), QStringLiteral("settings.jobs: expected a whole number from 1 to 256, found 0"));
-        row("jobs as text", minimalWith(QStringLiteral("settings.jobs"), QStringLiteral("4")), QStringLiteral("settings.jobs: expected a whole number"));
-        row("schema option as text", minimalWith(QStringLiteral("settings.schema.overwrite"), QStringLiteral("yes")),
+        row("jobs zero", minimalWith(QStringLiteral("settings.jobs"), 0),
+            QStringLiteral("settings.jobs: expected a whole number from 1 to 256, found 0"));
+        row("jobs as text", minimalWith(QStringLiteral("settings.jobs"), QStringLiteral("4")),
+            QStringLiteral("settings.jobs: expected a whole number"));
+        row("schema option as text",
+            minimalWith(QStringLiteral("settings.schema.overwrite"), QStringLiteral("yes")),
             QStringLiteral("settings.schema.overwrite: expected true or false, found the string \"yes\""));
-        row("negative drain timeout", minimalWith(QStringLiteral("settings.cutover.drain_timeout_seconds"), -1),
-            QStringLiteral("settings.cutover.drain_timeout_seconds: expected a whole number from 1 to 604800"));
-        row("tenant is a number", minimalWith(QStringLiteral("azure.tenant_id"), 5), QStringLiteral("azure.tenant_id: expected a string"));
-        row("control characters are escaped", minimalWith(QStringLiteral("mode"), QStringLiteral("\x1b[31mred")),
+        row("negative drain timeout",
+            minimalWith(QStringLiteral("settings.cutover.drain_timeout_seconds"), -1),
+            QStringLiteral(
+                "settings.cutover.drain_timeout_seconds: expected a whole number from 1 to 604800"));
+        row("tenant is a number", minimalWith(QStringLiteral("azure.tenant_id"), 5),
+            QStringLiteral("azure.tenant_id: expected a string"));
+        row("control characters are escaped",
+            minimalWith(QStringLiteral("mode"), QStringLiteral("\x1b[31mred")),
             QStringLiteral("found \"\\u001b[31mred\""));
     }
     void badContentGetsAClearMessageNamingThePath()
@@ -258,8 +303,10 @@ private Q_SLOTS:
         QVERIFY(!r.project.has_value());
         QVERIFY(!r.errors.isEmpty());
         const QString all = r.errors.join(u'\n');
-        QVERIFY2(all.contains(expected), qPrintable(QStringLiteral("expected \"%1\" in:\n%2").arg(expected, all)));
-        QVERIFY2(!all.contains(u"pw-in-file") && !all.contains(u"tok-in-file"), "an error message repeats a secret");
+        QVERIFY2(all.contains(expected),
+                 qPrintable(QStringLiteral("expected \"%1\" in:\n%2").arg(expected, all)));
+        QVERIFY2(!all.contains(u"pw-in-file") && !all.contains(u"tok-in-file"),
+                 "an error message repeats a secret");
         QVERIFY2(!all.contains(QChar(0x1b)), "an error message passes a control character through");
     }
 
@@ -268,7 +315,8 @@ private Q_SLOTS:
         QJsonObject o = minimalJson();
         o.insert(u"name", 1);
         o.insert(u"mode", QStringLiteral("x"));
-        o.insert(u"settings", QJsonObject{{QStringLiteral("jobs"), -1}, {QStringLiteral("verify"), QStringLiteral("no")}});
+        o.insert(u"settings",
+                 QJsonObject{{QStringLiteral("jobs"), -1}, {QStringLiteral("verify"), QStringLiteral("no")}});
         const LoadResult r = parseProject(toJson(o));
         QCOMPARE(r.errors.size(), 4);
     }
@@ -276,18 +324,23 @@ private Q_SLOTS:
     void hostileInputNeverCrashes_data()
     {
         QTest::addColumn<QByteArray>("json");
-        QByteArray wide = "{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},\"target\":{},\"databases\":[";
+        QByteArray wide = "{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},"
+                          "\"target\":{},\"databases\":[";
         for (int i = 0; i < 20000; ++i)
             wide += "{\"name\":\"d" + QByteArray::number(i % 50) + "\"},";
         wide += "{}]}";
         QTest::newRow("many duplicate databases") << wide;
-        QByteArray deepUnknown = "{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},\"target\":{},\"x\":";
+        QByteArray deepUnknown =
+            "{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},\"target\":{},\"x\":";
         deepUnknown += QByteArray(1000, '[') + QByteArray(1000, ']') + '}';
         QTest::newRow("deep unknown field") << deepUnknown;
         QTest::newRow("binary") << QByteArray("\x00\x01\x02{\"\xc3", 7);
-        QTest::newRow("huge number") << QByteArray("{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{\"port\":1e999},\"target\":{}}");
-        QTest::newRow("nul in key") << QByteArray("{\"format\":\"pgferry-project\",\"version\":1,\"id\":\"a\",\"source\":{},\"target\":{},\"a\\u0000b\":1}");
-        QTest::newRow("v0 garbage") << QByteArray("{\"source_uri\": \"postgresql://[::1\", \"target_uri\": 5, \"databases\": [1, null], \"database_map\": []}");
+        QTest::newRow("huge number") << QByteArray("{\"format\":\"pgferry-project\",\"version\":1,\"id\":"
+                                                   "\"a\",\"source\":{\"port\":1e999},\"target\":{}}");
+        QTest::newRow("nul in key") << QByteArray("{\"format\":\"pgferry-project\",\"version\":1,\"id\":"
+                                                  "\"a\",\"source\":{},\"target\":{},\"a\\u0000b\":1}");
+        QTest::newRow("v0 garbage") << QByteArray("{\"source_uri\": \"postgresql://[::1\", \"target_uri\": "
+                                                  "5, \"databases\": [1, null], \"database_map\": []}");
     }
     void hostileInputNeverCrashes()
     {
@@ -301,17 +354,20 @@ private Q_SLOTS:
     void aVersion0FileIsUpgraded()
     {
         const QByteArray v0 = "{\n"
-            "            \"version\": 0,\n"
-            "            \"name\": \"legacy\",\n"
-            "            \"source_uri\": \"postgresql://alice@old.example.com:5433/postgres?sslmode=require\",\n"
-            "            \"target_uri\": \"postgresql://bob@new.example.com/postgres\",\n"
-            "            \"online\": false,\n"
-            "            \"jobs\": 6,\n"
-            "            \"databases\": [\"sales\", \"hr\"],\n"
-            "            \"database_map\": {\"hr\": \"people\"},\n"
-            "            \"azure_resource_id\": \"/subscriptions/1/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/new\",\n"
-            "            \"colour\": \"teal\"\n"
-            "        }";
+                              "            \"version\": 0,\n"
+                              "            \"name\": \"legacy\",\n"
+                              "            \"source_uri\": "
+                              "\"postgresql://alice@old.example.com:5433/postgres?sslmode=require\",\n"
+                              "            \"target_uri\": \"postgresql://bob@new.example.com/postgres\",\n"
+                              "            \"online\": false,\n"
+                              "            \"jobs\": 6,\n"
+                              "            \"databases\": [\"sales\", \"hr\"],\n"
+                              "            \"database_map\": {\"hr\": \"people\"},\n"
+                              "            \"azure_resource_id\": "
+                              "\"/subscriptions/1/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/"
+                              "flexibleServers/new\",\n"
+                              "            \"colour\": \"teal\"\n"
+                              "        }";
         const LoadResult r = parseProject(v0);
         QVERIFY2(r.ok(), qPrintable(r.errors.join(u'\n')));
         const Project &p = *r.project;
@@ -341,7 +397,8 @@ private Q_SLOTS:
 
     void aVersion0FileWithoutAVersionIsRecognised()
     {
-        const LoadResult r = parseProject("{\"source_uri\": \"host=a\", \"target_uri\": \"host=b\", \"id\": \"kept\"}");
+        const LoadResult r =
+            parseProject("{\"source_uri\": \"host=a\", \"target_uri\": \"host=b\", \"id\": \"kept\"}");
         QVERIFY2(r.ok(), qPrintable(r.errors.join(u'\n')));
         QCOMPARE(r.project->id, QStringLiteral("kept"));
         QCOMPARE(r.project->source.host, QStringLiteral("a"));
@@ -351,25 +408,40 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("password in the URI") << QByteArray("{\"version\":0,\"source_uri\":\"postgresql://u:pw-in-file@h/db\",\"target_uri\":\"host=b\"}")
+        QTest::newRow("password in the URI") << QByteArray("{\"version\":0,\"source_uri\":\"postgresql://"
+                                                           "u:pw-in-file@h/db\",\"target_uri\":\"host=b\"}")
                                              << QStringLiteral("source_uri: holds a password");
-        QTest::newRow("password keyword") << QByteArray("{\"version\":0,\"source_uri\":\"host=a password=pw-in-file\",\"target_uri\":\"host=b\"}")
-                                          << QStringLiteral("source_uri: holds a password");
-        QTest::newRow("no target") << QByteArray("{\"version\":0,\"source_uri\":\"host=a\"}") << QStringLiteral("target_uri: missing");
-        QTest::newRow("bad URI") << QByteArray("{\"version\":0,\"source_uri\":\"postgresql://h:99999/x\",\"target_uri\":\"host=b\"}")
-                                 << QStringLiteral("source_uri: not a valid libpq URI");
-        QTest::newRow("unsupported parameter") << QByteArray("{\"version\":0,\"source_uri\":\"host=a options=-cx=1\",\"target_uri\":\"host=b\"}")
-                                               << QStringLiteral("source_uri: the parameter \"options\" is not supported");
-        QTest::newRow("online as text") << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"online\":\"yes\"}")
-                                        << QStringLiteral("online: expected true or false");
-        QTest::newRow("jobs too many") << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"jobs\":1000}")
-                                       << QStringLiteral("jobs: expected a whole number from 1 to 256");
-        QTest::newRow("database not a name") << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"databases\":[\"a\",{}]}")
-                                             << QStringLiteral("databases[1]: expected a database name, found an object");
-        QTest::newRow("map to a missing database") << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"databases\":[\"a\"],\"database_map\":{\"b\":\"c\"}}")
-                                                   << QStringLiteral("database_map.b: \"b\" is not in \"databases\"");
-        QTest::newRow("version 1 keys in version 0") << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"source\":{}}")
-                                                     << QStringLiteral("source: not part of the version 0 layout");
+        QTest::newRow("password keyword")
+            << QByteArray(
+                   "{\"version\":0,\"source_uri\":\"host=a password=pw-in-file\",\"target_uri\":\"host=b\"}")
+            << QStringLiteral("source_uri: holds a password");
+        QTest::newRow("no target") << QByteArray("{\"version\":0,\"source_uri\":\"host=a\"}")
+                                   << QStringLiteral("target_uri: missing");
+        QTest::newRow("bad URI")
+            << QByteArray(
+                   "{\"version\":0,\"source_uri\":\"postgresql://h:99999/x\",\"target_uri\":\"host=b\"}")
+            << QStringLiteral("source_uri: not a valid libpq URI");
+        QTest::newRow("unsupported parameter")
+            << QByteArray("{\"version\":0,\"source_uri\":\"host=a options=-cx=1\",\"target_uri\":\"host=b\"}")
+            << QStringLiteral("source_uri: the parameter \"options\" is not supported");
+        QTest::newRow("online as text")
+            << QByteArray(
+                   "{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"online\":\"yes\"}")
+            << QStringLiteral("online: expected true or false");
+        QTest::newRow("jobs too many")
+            << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"jobs\":1000}")
+            << QStringLiteral("jobs: expected a whole number from 1 to 256");
+        QTest::newRow("database not a name")
+            << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"databases\":["
+                          "\"a\",{}]}")
+            << QStringLiteral("databases[1]: expected a database name, found an object");
+        QTest::newRow("map to a missing database")
+            << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"databases\":["
+                          "\"a\"],\"database_map\":{\"b\":\"c\"}}")
+            << QStringLiteral("database_map.b: \"b\" is not in \"databases\"");
+        QTest::newRow("version 1 keys in version 0")
+            << QByteArray("{\"version\":0,\"source_uri\":\"host=a\",\"target_uri\":\"host=b\",\"source\":{}}")
+            << QStringLiteral("source: not part of the version 0 layout");
     }
     void badVersion0FilesAreExplained()
     {
@@ -378,22 +450,30 @@ private Q_SLOTS:
         const LoadResult r = parseProject(json);
         QVERIFY(!r.ok());
         const QString all = r.errors.join(u'\n');
-        QVERIFY2(all.contains(expected), qPrintable(QStringLiteral("expected \"%1\" in:\n%2").arg(expected, all)));
+        QVERIFY2(all.contains(expected),
+                 qPrintable(QStringLiteral("expected \"%1\" in:\n%2").arg(expected, all)));
         QVERIFY2(!all.contains(u"pw-in-file"), "an error message repeats a password");
     }
 
     void unknownFieldsSurviveALoadAndSave()
     {
         QJsonObject o = minimalJson();
-        o.insert(u"future_top", QJsonObject{{QStringLiteral("nested"), QJsonArray{1, QStringLiteral("two")}}});
-        o.insert(u"source", QJsonObject{{QStringLiteral("host"), QStringLiteral("s")}, {QStringLiteral("keepalives"), 1}});
-        o.insert(u"target", QJsonObject{{QStringLiteral("host"), QStringLiteral("t")}, {QStringLiteral("region"), QStringLiteral("westeurope")}});
-        o.insert(u"databases", QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("priority"), 7}}});
-        o.insert(u"settings", QJsonObject{{QStringLiteral("jobs"), 2},
-                                          {QStringLiteral("compression"), QStringLiteral("lz4")},
-                                          {QStringLiteral("schema"), QJsonObject{{QStringLiteral("no_comments"), true}}},
-                                          {QStringLiteral("cutover"), QJsonObject{{QStringLiteral("notify"), QStringLiteral("ops@x")}}}});
-        o.insert(u"azure", QJsonObject{{QStringLiteral("tags"), QJsonObject{{QStringLiteral("team"), QStringLiteral("db")}}}});
+        o.insert(u"future_top",
+                 QJsonObject{{QStringLiteral("nested"), QJsonArray{1, QStringLiteral("two")}}});
+        o.insert(u"source", QJsonObject{{QStringLiteral("host"), QStringLiteral("s")},
+                                        {QStringLiteral("keepalives"), 1}});
+        o.insert(u"target", QJsonObject{{QStringLiteral("host"), QStringLiteral("t")},
+                                        {QStringLiteral("region"), QStringLiteral("westeurope")}});
+        o.insert(u"databases", QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
+                                                      {QStringLiteral("priority"), 7}}});
+        o.insert(u"settings",
+                 QJsonObject{{QStringLiteral("jobs"), 2},
+                             {QStringLiteral("compression"), QStringLiteral("lz4")},
+                             {QStringLiteral("schema"), QJsonObject{{QStringLiteral("no_comments"), true}}},
+                             {QStringLiteral("cutover"),
+                              QJsonObject{{QStringLiteral("notify"), QStringLiteral("ops@x")}}}});
+        o.insert(u"azure", QJsonObject{{QStringLiteral("tags"),
+                                        QJsonObject{{QStringLiteral("team"), QStringLiteral("db")}}}});
         const LoadResult r = parseProject(toJson(o));
         QVERIFY2(r.ok(), qPrintable(r.errors.join(u'\n')));
         QCOMPARE(r.project->settings.jobs, 2);
@@ -411,7 +491,8 @@ private Q_SLOTS:
         QVERIFY(settings.value(u"schema").toObject().value(u"no_comments").toBool());
         QVERIFY(settings.value(u"schema").toObject().contains(u"overwrite"));
         QCOMPARE(settings.value(u"cutover").toObject().value(u"notify").toString(), QStringLiteral("ops@x"));
-        QCOMPARE(saved.value(u"azure").toObject().value(u"tags"), o.value(u"azure").toObject().value(u"tags"));
+        QCOMPARE(saved.value(u"azure").toObject().value(u"tags"),
+                 o.value(u"azure").toObject().value(u"tags"));
         QVERIFY(parseProject(serializeProject(*r.project)).project == r.project);
     }
 
@@ -442,10 +523,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("missing folder") << QStringLiteral("no/such/folder/p.pgferry") << QStringLiteral("cannot write");
+        QTest::newRow("missing folder")
+            << QStringLiteral("no/such/folder/p.pgferry") << QStringLiteral("cannot write");
         QTest::newRow("a folder") << QStringLiteral(".") << QStringLiteral("is a folder");
         QTest::newRow("no name") << QString() << QStringLiteral("no file name");
-        QTest::newRow("under a file") << QStringLiteral("atomic-file/p.pgferry") << QStringLiteral("cannot write");
+        QTest::newRow("under a file")
+            << QStringLiteral("atomic-file/p.pgferry") << QStringLiteral("cannot write");
     }
     void savingWhereItCannotFailsWithTheReason()
     {
@@ -466,13 +549,19 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QByteArray>("content"); // null: do not create
         QTest::addColumn<QString>("expected");
-        QTest::newRow("missing") << QStringLiteral("missing.pgferry") << QByteArray() << QStringLiteral("no such file");
-        QTest::newRow("empty") << QStringLiteral("empty.pgferry") << QByteArray("") << QStringLiteral("the file is empty");
-        QTest::newRow("truncated") << QStringLiteral("cut.pgferry") << serializeProject(sampleProject()).left(200)
+        QTest::newRow("missing") << QStringLiteral("missing.pgferry") << QByteArray()
+                                 << QStringLiteral("no such file");
+        QTest::newRow("empty") << QStringLiteral("empty.pgferry") << QByteArray("")
+                               << QStringLiteral("the file is empty");
+        QTest::newRow("truncated") << QStringLiteral("cut.pgferry")
+                                   << serializeProject(sampleProject()).left(200)
                                    << QStringLiteral("looks truncated");
-        QTest::newRow("not JSON") << QStringLiteral("notes.pgferry") << QByteArray("just some notes\n") << QStringLiteral("not valid JSON");
-        QTest::newRow("too large") << QStringLiteral("big.pgferry") << QByteArray(17 * 1024 * 1024, ' ') << QStringLiteral("larger than 16 MiB");
-        QTest::newRow("folder") << QStringLiteral("folder.pgferry") << QByteArray("dir") << QStringLiteral("is a folder");
+        QTest::newRow("not JSON") << QStringLiteral("notes.pgferry") << QByteArray("just some notes\n")
+                                  << QStringLiteral("not valid JSON");
+        QTest::newRow("too large") << QStringLiteral("big.pgferry") << QByteArray(17 * 1024 * 1024, ' ')
+                                   << QStringLiteral("larger than 16 MiB");
+        QTest::newRow("folder") << QStringLiteral("folder.pgferry") << QByteArray("dir")
+                                << QStringLiteral("is a folder");
     }
     void fileProblemsNameTheFile()
     {

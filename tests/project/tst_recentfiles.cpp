@@ -29,7 +29,8 @@ class TestRecentFiles : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_settings = std::make_unique<QSettings>(m_tmp.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
+        m_settings =
+            std::make_unique<QSettings>(m_tmp.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
         m_settings->clear();
     }
 

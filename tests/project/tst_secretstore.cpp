@@ -24,7 +24,8 @@ Project makeProject()
 
 int modeOf(const QString &path)
 {
-    struct stat st{};
+    struct stat st
+    {};
     return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
 }
 } // namespace
@@ -70,10 +71,12 @@ private Q_SLOTS:
         QVERIFY2(why.contains(u"PGFERRY_SOURCE_PASSWORD"), qPrintable(why));
 
         QString error;
-        QVERIFY(!SecretStore::storePassword(makeProject(), Role::Source, QStringLiteral("never-stored-1"), &error));
+        QVERIFY(!SecretStore::storePassword(makeProject(), Role::Source, QStringLiteral("never-stored-1"),
+                                            &error));
         QVERIFY2(error.contains(u"no keychain is available"), qPrintable(error));
         QVERIFY(!error.contains(u"never-stored-1"));
-        QVERIFY(!SecretStore::writeSecret(QStringLiteral("azure/x"), QStringLiteral("never-stored-2"), &error));
+        QVERIFY(
+            !SecretStore::writeSecret(QStringLiteral("azure/x"), QStringLiteral("never-stored-2"), &error));
         QVERIFY(!error.isEmpty());
         QVERIFY(!SecretStore::deleteSecret(QStringLiteral("azure/x"), &error));
         QVERIFY(!error.isEmpty());
@@ -105,7 +108,8 @@ private Q_SLOTS:
         QVERIFY(!SecretStore::password(makeProject(), Role::Target, nullptr).has_value());
 
         const auto ci = resolveConnInfo(makeProject(), Role::Source, QString(), &error);
-        QVERIFY2(ci.password == QStringLiteral("from-the-environment"), "resolveConnInfo did not add the password");
+        QVERIFY2(ci.password == QStringLiteral("from-the-environment"),
+                 "resolveConnInfo did not add the password");
         QCOMPARE(ci.database, QStringLiteral("postgres"));
         QVERIFY(error.isEmpty());
         QVERIFY(!ci.redacted().contains(u"from-the-environment"));

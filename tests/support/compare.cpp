@@ -1,32 +1,43 @@
 #include "compare.h"
 
 #include <QCryptographicHash>
+#include <QHash>
+#include <QMap>
 
 namespace pgferry::test {
 
 namespace {
 
-QStringList userTables(pg::Connection &c)
+constexpr int kMaxRowsShown = 3;   // differing rows quoted per table
+constexpr int kRowPreview = 160;   // characters of a row's text quoted in a message
+// The text form of a whole row of the table aliased x. Not "x::text": a column named x would win.
+const QString kRowText = QStringLiteral("ROW(x.*)::text");
+
+// Ordinary and partition-leaf tables ("schema"."name", quoted); partitioned parents carry no rows
+// of their own. `plain` receives the unquoted schema.name of each, for CompareOptions::skipTables.
+QStringList userTables(pg::Connection &c, QHash<QString, QString> *plain)
 {
-    // Ordinary and partition-leaf tables; partitioned parents carry no rows of their own.
     pg::Result r = c.exec(QStringLiteral(
         "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r') AND n.nspname NOT IN ('pg_catalog','information_schema') "
         "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1, 2"));
     QStringList out;
-    for (int i = 0; i < r.rows(); ++i)
+    for (int i = 0; i < r.rows(); ++i) {
         out << c.qualified(r.text(i, 0), r.text(i, 1));
+        plain->insert(out.last(), r.text(i, 0) + u'.' + r.text(i, 1));
+    }
     return out;
 }
 
-// Hash of every row's text form, ordered; plus the count. Uses ONLY for inherited tables.
+// Hash of every row's text form, ordered; plus the count. ONLY, so inherited tables count once.
 std::pair<qint64, QByteArray> tableDigest(pg::Connection &c, const QString &qualified)
 {
     QCryptographicHash h(QCryptographicHash::Sha256);
     qint64 rows = 0;
     // Text form of the whole row, sorted: independent of physical order and of column storage.
     // Generated columns are included: they must come out equal too.
-    c.copyOut(QStringLiteral("COPY (SELECT t::text FROM ONLY %1 t ORDER BY t::text COLLATE \"C\") TO STDOUT").arg(qualified),
+    c.copyOut(QStringLiteral("COPY (SELECT r FROM (SELECT %2 AS r FROM ONLY %1 x) s ORDER BY r COLLATE \"C\") TO STDOUT")
+                  .arg(qualified, kRowText),
               [&](const char *data, int len) {
                   h.addData(QByteArrayView(data, len));
                   ++rows;
@@ -34,28 +45,92 @@ std::pair<qint64, QByteArray> tableDigest(pg::Connection &c, const QString &qual
     return {rows, h.result()};
 }
 
-QStringList sequenceStates(pg::Connection &c)
+// Row hash -> (count, preview) of one table; only called once a table is known to differ.
+struct RowBag
+{
+    QHash<QByteArray, int> counts;
+    QHash<QByteArray, QString> preview;
+};
+
+RowBag rowBag(pg::Connection &c, const QString &qualified)
+{
+    RowBag bag;
+    pg::Result r = c.exec(QStringLiteral("SELECT md5(%2), left(%2, %3) FROM ONLY %1 x")
+                              .arg(qualified, kRowText)
+                              .arg(kRowPreview + 1));
+    for (int i = 0; i < r.rows(); ++i) {
+        const QByteArray key = r.bytes(i, 0);
+        ++bag.counts[key];
+        if (!bag.preview.contains(key)) {
+            QString p = r.text(i, 1);
+            if (p.size() > kRowPreview)
+                p = p.left(kRowPreview) + QStringLiteral("…");
+            bag.preview.insert(key, p);
+        }
+    }
+    return bag;
+}
+
+// Rows of `a` that `b` lacks (as a multiset), sorted for stable messages.
+QStringList missingRows(const RowBag &a, const RowBag &b, int *total)
+{
+    QStringList shown;
+    *total = 0;
+    for (auto it = a.counts.cbegin(); it != a.counts.cend(); ++it) {
+        const int extra = it.value() - b.counts.value(it.key());
+        if (extra <= 0)
+            continue;
+        *total += extra;
+        shown << (extra > 1 ? QStringLiteral("%1 (×%2)").arg(a.preview.value(it.key())).arg(extra)
+                            : a.preview.value(it.key()));
+    }
+    shown.sort();
+    return shown.mid(0, kMaxRowsShown);
+}
+
+void explainTableDifference(pg::Connection &source, pg::Connection &target, const QString &table, CompareResult &res)
+{
+    const RowBag s = rowBag(source, table);
+    const RowBag t = rowBag(target, table);
+    int onlySource = 0, onlyTarget = 0;
+    const QStringList a = missingRows(s, t, &onlySource);
+    const QStringList b = missingRows(t, s, &onlyTarget);
+    for (const QString &row : a)
+        res.differences << QStringLiteral("table %1: row only on the source: %2").arg(table, row);
+    if (onlySource > a.size())
+        res.differences << QStringLiteral("table %1: … and %2 more rows only on the source").arg(table).arg(onlySource - a.size());
+    for (const QString &row : b)
+        res.differences << QStringLiteral("table %1: row only on the target: %2").arg(table, row);
+    if (onlyTarget > b.size())
+        res.differences << QStringLiteral("table %1: … and %2 more rows only on the target").arg(table).arg(onlyTarget - b.size());
+}
+
+// Name -> "definition; state" of every sequence: increment, bounds, cycle, type, last value, is_called.
+QMap<QString, QString> sequenceStates(pg::Connection &c)
 {
     pg::Result r = c.exec(QStringLiteral(
-        "SELECT schemaname, sequencename, coalesce(last_value::text, 'null') FROM pg_sequences "
-        "ORDER BY 1, 2"));
-    QStringList out;
+        "SELECT schemaname, sequencename, data_type::text, start_value, min_value, max_value, increment_by, cycle "
+        "FROM pg_sequences ORDER BY 1, 2"));
+    QMap<QString, QString> out;
     for (int i = 0; i < r.rows(); ++i) {
         const QString q = c.qualified(r.text(i, 0), r.text(i, 1));
         pg::Result s = c.exec(QStringLiteral("SELECT last_value, is_called FROM %1").arg(q));
-        out << q + u'=' + s.text(0, 0) + u'/' + s.text(0, 1);
+        out.insert(q, QStringLiteral("%1 start %2 min %3 max %4 increment %5%6; last_value %7, is_called %8")
+                          .arg(r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6),
+                               r.toBool(i, 7) ? QStringLiteral(" cycle") : QString(), s.text(0, 0), s.text(0, 1)));
     }
     return out;
 }
 
-QStringList largeObjects(pg::Connection &c)
+// OID -> md5 of the contents, for every large object.
+QMap<QString, QString> largeObjects(pg::Connection &c)
 {
     pg::Result r = c.exec(QStringLiteral(
-        "SELECT m.oid, md5(string_agg(encode(p.data, 'hex'), '' ORDER BY p.pageno)) "
+        "SELECT m.oid, coalesce(md5(string_agg(p.data, ''::bytea ORDER BY p.pageno)), 'empty') "
         "FROM pg_largeobject_metadata m LEFT JOIN pg_largeobject p ON p.loid = m.oid GROUP BY m.oid ORDER BY 1"));
-    QStringList out;
+    QMap<QString, QString> out;
     for (int i = 0; i < r.rows(); ++i)
-        out << r.text(i, 0) + u'=' + r.text(i, 1);
+        out.insert(r.text(i, 0), r.text(i, 1));
     return out;
 }
 
@@ -64,10 +139,13 @@ QStringList largeObjects(pg::Connection &c)
 CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, const CompareOptions &options)
 {
     CompareResult res;
-    const QStringList st = userTables(source);
-    const QStringList tt = userTables(target);
+    QHash<QString, QString> plain;
+    const QStringList st = userTables(source, &plain);
+    const QStringList tt = userTables(target, &plain);
+    // skipTables may name a table as schema.name or as "schema"."name".
+    auto skipped = [&](const QString &t) { return options.skipTables.contains(t) || options.skipTables.contains(plain.value(t)); };
     for (const QString &t : st) {
-        if (options.skipTables.contains(t))
+        if (skipped(t))
             continue;
         if (!tt.contains(t)) {
             res.differences << QStringLiteral("table %1 missing on the target").arg(t);
@@ -77,29 +155,41 @@ CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, c
         const auto b = tableDigest(target, t);
         ++res.tablesCompared;
         res.rowsCompared += a.first;
+        if (a.first == b.first && a.second == b.second)
+            continue;
         if (a.first != b.first)
             res.differences << QStringLiteral("table %1: %2 rows on the source, %3 on the target").arg(t).arg(a.first).arg(b.first);
-        else if (a.second != b.second)
+        else
             res.differences << QStringLiteral("table %1: same row count (%2) but different contents").arg(t).arg(a.first);
+        explainTableDifference(source, target, t, res);
     }
     for (const QString &t : tt)
-        if (!st.contains(t) && !options.skipTables.contains(t))
+        if (!st.contains(t) && !skipped(t))
             res.differences << QStringLiteral("table %1 exists only on the target").arg(t);
     if (options.sequences) {
-        const QStringList a = sequenceStates(source), b = sequenceStates(target);
-        if (a != b) {
-            for (const QString &s : a)
-                if (!b.contains(s))
-                    res.differences << QStringLiteral("sequence differs: source %1").arg(s);
-            for (const QString &s : b)
-                if (!a.contains(s))
-                    res.differences << QStringLiteral("sequence differs: target %1").arg(s);
+        const QMap<QString, QString> a = sequenceStates(source), b = sequenceStates(target);
+        for (auto it = a.cbegin(); it != a.cend(); ++it) {
+            if (!b.contains(it.key()))
+                res.differences << QStringLiteral("sequence %1 missing on the target").arg(it.key());
+            else if (b.value(it.key()) != it.value())
+                res.differences << QStringLiteral("sequence %1 differs: source %2; target %3")
+                                       .arg(it.key(), it.value(), b.value(it.key()));
         }
+        for (auto it = b.cbegin(); it != b.cend(); ++it)
+            if (!a.contains(it.key()))
+                res.differences << QStringLiteral("sequence %1 exists only on the target").arg(it.key());
     }
     if (options.largeObjects) {
-        const QStringList a = largeObjects(source), b = largeObjects(target);
-        if (a != b)
-            res.differences << QStringLiteral("large objects differ: source has %1, target %2").arg(a.size()).arg(b.size());
+        const QMap<QString, QString> a = largeObjects(source), b = largeObjects(target);
+        for (auto it = a.cbegin(); it != a.cend(); ++it) {
+            if (!b.contains(it.key()))
+                res.differences << QStringLiteral("large object %1 missing on the target").arg(it.key());
+            else if (b.value(it.key()) != it.value())
+                res.differences << QStringLiteral("large object %1: different contents").arg(it.key());
+        }
+        for (auto it = b.cbegin(); it != b.cend(); ++it)
+            if (!a.contains(it.key()))
+                res.differences << QStringLiteral("large object %1 exists only on the target").arg(it.key());
     }
     return res;
 }

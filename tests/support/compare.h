@@ -1,5 +1,6 @@
 // Row-by-row comparison of two databases, for tests: every table's rows (ordered by all columns,
-// in text form), every sequence's state, every large object. Reports the first differences.
+// in text form), every sequence's definition and state, every large object's contents. For a table
+// that differs, the first rows found only on one side are quoted in the differences.
 #pragma once
 
 #include "pg/connection.h"
@@ -20,7 +21,7 @@ struct CompareOptions
 {
     bool sequences = true;
     bool largeObjects = true;
-    QStringList skipTables; // schema.name
+    QStringList skipTables; // schema.name, unquoted (or "schema"."name", quoted)
 };
 
 CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, const CompareOptions &options = {});

@@ -1,0 +1,142 @@
+# shellcheck shell=bash disable=SC2034  # variables are used by the scripts that source this file
+# Shared helpers for the benchmark scripts: two local PostgreSQL clusters (source and target),
+# psql wrappers, and a timer that records elapsed seconds and peak RSS with /usr/bin/time -v.
+# Sourced by gen-data.sh, run-fullload.sh and run-cdc-drain.sh; not meant to run on its own.
+
+set -euo pipefail
+
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$BENCH_ROOT/.." && pwd)"
+
+# Where the clusters and scratch files live. Under /tmp so that the postgres user can reach it.
+BENCH_DIR="${BENCH_DIR:-/tmp/pgferry-bench}"
+SOURCE_PORT="${SOURCE_PORT:-55401}"
+TARGET_PORT="${TARGET_PORT:-55402}"
+BENCH_DB="${BENCH_DB:-bench}"
+PG_BINDIR="${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+PGFERRY_CLI="${PGFERRY_CLI:-$REPO_ROOT/build/app/pgferry-cli}"
+RESULTS_DIR="${RESULTS_DIR:-$BENCH_ROOT/results}"
+
+export PATH="$PG_BINDIR:$PATH"
+export PGUSER=postgres
+unset PGPASSWORD PGDATABASE PGHOST PGPORT
+export PGOPTIONS="-c client_min_messages=warning"
+
+SOURCE_URI="postgresql://postgres@127.0.0.1:$SOURCE_PORT/$BENCH_DB"
+TARGET_URI="postgresql://postgres@127.0.0.1:$TARGET_PORT/$BENCH_DB"
+
+log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Runs a command as the postgres user when we are root (initdb and the server refuse root).
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+cluster_dir() { echo "$BENCH_DIR/$1"; }
+
+# cluster_up NAME PORT: initdb when missing, then start. Both clusters get the same settings; the
+# source also gets wal_level=logical. fsync is off: this is a throughput benchmark on a shared
+# machine, not a durability test, and every tool runs against the same settings.
+cluster_up() {
+  local name="$1" port="$2" dir
+  dir="$(cluster_dir "$name")"
+  [ -x "$PG_BINDIR/initdb" ] || die "no PostgreSQL server binaries under $PG_BINDIR: run scripts/install-deps"
+  mkdir -p "$BENCH_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$BENCH_DIR"; fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    log "creating the $name cluster in $dir (port $port)"
+    as_postgres mkdir -p "$dir"
+    as_postgres "$PG_BINDIR/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust --no-sync >/dev/null
+    as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null <<EOF
+# pgferry benchmark settings
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir'
+max_connections = 100
+shared_buffers = 256MB
+maintenance_work_mem = 256MB
+max_wal_size = 8GB
+checkpoint_timeout = 30min
+wal_level = logical
+max_replication_slots = 20
+max_wal_senders = 20
+max_logical_replication_workers = 8
+max_sync_workers_per_subscription = 2
+fsync = off
+full_page_writes = off
+synchronous_commit = off
+logging_collector = off
+log_min_messages = warning
+EOF
+  fi
+  if ! as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 start >/dev/null \
+      || die "cannot start the $name cluster: see $dir/server.log"
+  fi
+}
+
+cluster_down() {
+  local dir
+  dir="$(cluster_dir "$1")"
+  if [ -f "$dir/data/PG_VERSION" ]; then
+    as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" -w -m fast stop >/dev/null 2>&1 || true
+  fi
+}
+
+clusters_up() {
+  cluster_up source "$SOURCE_PORT"
+  cluster_up target "$TARGET_PORT"
+}
+
+# psql on the source or target: src_psql DB [psql args...]
+src_psql() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SOURCE_PORT" -d "$db" "$@"; }
+tgt_psql() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$TARGET_PORT" -d "$db" "$@"; }
+src_value() { src_psql "$1" -At -c "$2"; }
+tgt_value() { tgt_psql "$1" -At -c "$2"; }
+
+# An empty target database (dropped first, connections forced out).
+reset_target_db() {
+  tgt_psql postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"
+  if [ "${1:-create}" = create ]; then
+    tgt_psql postgres -c "CREATE DATABASE $BENCH_DB"
+  fi
+}
+
+# timed LABEL CMD...: runs CMD under /usr/bin/time -v. Sets TIMED_SECONDS, TIMED_RSS_KB and
+# TIMED_RC. Output of CMD goes to $BENCH_DIR/logs/LABEL.log. Peak RSS is that of the largest single
+# process among CMD and its children (getrusage semantics), not the sum of a pipeline.
+timed() {
+  local label="$1"; shift
+  local logdir="$BENCH_DIR/logs" tfile
+  mkdir -p "$logdir"
+  tfile="$logdir/$label.time"
+  set +e
+  /usr/bin/time -v -o "$tfile" "$@" >"$logdir/$label.log" 2>&1
+  TIMED_RC=$?
+  set -e
+  TIMED_SECONDS="$(awk -F': ' '/Elapsed \(wall clock\)/ {
+      n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.3f", s }' "$tfile")"
+  TIMED_RSS_KB="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tfile")"
+}
+
+# median of numbers on stdin, one per line
+median() {
+  sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "" } else if (NR % 2) { print a[(NR + 1) / 2] } else { printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'
+}
+
+# ratio A B -> A/B with two decimals, or "–" when either is missing
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'
+}
+
+# Stable machine description for the results header.
+machine_info() {
+  echo "- Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
+  echo "- PostgreSQL: $("$PG_BINDIR/postgres" --version | awk '{ print $3 }') (source and target on this machine, fsync=off)"
+  echo "- pgcopydb: $(pgcopydb --version 2>&1 | awk '/^pgcopydb version/ { print $3; exit }')"
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Change-capture drain benchmark (issue 9): a backlog of N pgbench transactions accumulates while
+# the consumer is stopped; then it is started and timed until the target holds every transaction.
+# Native publication/subscription and pgferry, alternating, REPS times each, on the data set that
+# gen-data.sh made. Writes a Markdown table to bench/results/.
+# Usage: bench/run-cdc-drain.sh [--transactions N] [--reps N] [--clients N] [--note TEXT] [--only native,pgferry]
+#
+# "Done" is measured the same way for both: the target's pgbench_history (one row per pgbench
+# transaction, applied in commit order with the transaction's other changes) reaches the source's
+# row count, polled every 50 ms by one session on the target.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+TRANSACTIONS=100000
+REPS=3
+CLIENTS=4
+NOTE=""
+ONLY=""
+TABLES="pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --transactions) TRANSACTIONS="$2"; shift 2 ;;
+    --reps) REPS="$2"; shift 2 ;;
+    --clients) CLIENTS="$2"; shift 2 ;;
+    --note) NOTE="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ -f "$BENCH_DIR/scale" ] || die "no data set in $BENCH_DIR: run bench/gen-data.sh SCALE first"
+SCALE="$(cat "$BENCH_DIR/scale")"
+TOOLS=()
+for t in native pgferry; do
+  if [ -z "$ONLY" ] || [[ ",$ONLY," == *",$t,"* ]]; then TOOLS+=("$t"); fi
+done
+
+clusters_up
+mkdir -p "$BENCH_DIR/cdc" "$BENCH_DIR/logs" "$RESULTS_DIR"
+# The logical replication launcher starts a subscription's worker at most once per
+# wal_retrieve_retry_interval (5 s by default): without this, every run after the first would
+# include up to 5 s of launcher wait that has nothing to do with draining.
+tgt_psql postgres -c "ALTER SYSTEM SET wal_retrieve_retry_interval = '100ms'" -c "SELECT pg_reload_conf()" >/dev/null
+
+# The backlog: N transactions of the built-in TPC-B-like script, spread over CLIENTS clients.
+make_backlog() {
+  local per=$(( (TRANSACTIONS + CLIENTS - 1) / CLIENTS ))
+  pgbench -h 127.0.0.1 -p "$SOURCE_PORT" -n -c "$CLIENTS" -j 2 -t "$per" "$BENCH_DB" >"$BENCH_DIR/logs/cdc-pgbench.log" 2>&1 \
+    || die "pgbench failed: see $BENCH_DIR/logs/cdc-pgbench.log"
+}
+
+# Blocks until the target's pgbench_history has $1 rows (one session, fresh snapshot per check).
+wait_for_history() {
+  tgt_psql "$BENCH_DB" -c "DO \$\$ BEGIN
+      LOOP
+        EXIT WHEN (SELECT count(*) FROM public.pgbench_history) >= $1;
+        PERFORM pg_sleep(0.05);
+      END LOOP;
+    END \$\$"
+}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+declare -A TIMES RSS
+PGFERRY_NOTE=""
+PGFERRY_SKIPPED=""
+
+# ---------------------------------------------------------------------------------------------
+# native: publication + subscription created disabled (its slot marks the start), backlog, enable.
+# ---------------------------------------------------------------------------------------------
+run_native() {
+  local rep="$1"
+  src_psql "$BENCH_DB" -c "DROP PUBLICATION IF EXISTS bench_pub" -c "CREATE PUBLICATION bench_pub FOR TABLE $TABLES"
+  reset_target_db create
+  # The starting data, copied while the source is quiet; the slot is created right after, at a
+  # point where nothing has changed since the copy.
+  pg_dump -Fc -t 'public.pgbench_*' -h 127.0.0.1 -p "$SOURCE_PORT" "$BENCH_DB" \
+    | pg_restore -h 127.0.0.1 -p "$TARGET_PORT" -d "$BENCH_DB"
+  tgt_psql "$BENCH_DB" -c "CREATE SUBSCRIPTION bench_sub CONNECTION 'host=127.0.0.1 port=$SOURCE_PORT dbname=$BENCH_DB user=postgres'
+                           PUBLICATION bench_pub WITH (copy_data = false, enabled = false)"
+  make_backlog
+  local want start end
+  want="$(src_value "$BENCH_DB" "SELECT count(*) FROM public.pgbench_history")"
+  start="$(now)"
+  tgt_psql "$BENCH_DB" -c "ALTER SUBSCRIPTION bench_sub ENABLE"
+  wait_for_history "$want"
+  end="$(now)"
+  tgt_psql "$BENCH_DB" -c "DROP SUBSCRIPTION bench_sub"
+  src_psql "$BENCH_DB" -c "DROP PUBLICATION bench_pub"
+  TIMES[native]+="$(elapsed "$start" "$end") "
+  log "native run $rep: drained $TRANSACTIONS transactions in $(elapsed "$start" "$end")s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# pgferry: HOOK for the change-capture engine (issue 6). Until it lands, the first failing step
+# skips pgferry with a note in the results. The steps, which must stay the same for the native
+# comparison: an online project; `run --until ready` (full load, slot and stream caught up); stop
+# the stream (SIGTERM); the backlog; `run` again, timed until the target holds every transaction.
+# ---------------------------------------------------------------------------------------------
+pgferry_skip() { PGFERRY_SKIPPED=1; PGFERRY_NOTE="$1"; log "pgferry skipped: $1"; }
+
+run_pgferry() {
+  local rep="$1"
+  [ -z "$PGFERRY_SKIPPED" ] || return 0
+  [ -x "$PGFERRY_CLI" ] || { pgferry_skip "pgferry-cli not found at $PGFERRY_CLI (build it, or set PGFERRY_CLI)"; return 0; }
+  reset_target_db nocreate
+  local project="$BENCH_DIR/cdc/drain-$rep-$$.pgferry" log="$BENCH_DIR/logs/cdc-pgferry-$rep"
+  rm -f "$project"
+  if ! "$PGFERRY_CLI" project new -o "$project" --name "drain-$rep-$$" --source "$SOURCE_URI" --target "$TARGET_URI" \
+         --database "$BENCH_DB" --mode online --jobs 2 >"$log-project.log" 2>&1; then
+    pgferry_skip "\`pgferry-cli project new\` failed: $(tail -1 "$log-project.log")"; return 0
+  fi
+  if ! "$PGFERRY_CLI" run "$project" --until ready --json >"$log-ready.log" 2>&1; then
+    pgferry_skip "\`pgferry-cli run --until ready\` failed: $(tail -1 "$log-ready.log" | cut -c1-300)"; return 0
+  fi
+  make_backlog
+  local want start end pid
+  want="$(src_value "$BENCH_DB" "SELECT count(*) FROM public.pgbench_history")"
+  start="$(now)"
+  /usr/bin/time -v -o "$log-drain.time" "$PGFERRY_CLI" run "$project" --json >"$log-drain.log" 2>&1 &
+  pid=$!
+  wait_for_history "$want"
+  end="$(now)"
+  # Signal the run itself (the child of /usr/bin/time), so that time still writes its report.
+  pkill -TERM -P "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  TIMES[pgferry]+="$(elapsed "$start" "$end") "
+  RSS[pgferry]+="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log-drain.time") "
+  log "pgferry run $rep: drained $TRANSACTIONS transactions in $(elapsed "$start" "$end")s"
+  # The slot and publication go with a cutover; the benchmark drops them instead (issue 6 names them).
+  "$PGFERRY_CLI" cutover "$project" --yes >"$log-cutover.log" 2>&1 || log "pgferry cutover after the drain failed: see $log-cutover.log"
+}
+
+log "cdc drain: scale $SCALE, $TRANSACTIONS transactions, $REPS runs of: ${TOOLS[*]}"
+for rep in $(seq 1 "$REPS"); do
+  n=${#TOOLS[@]}
+  for i in $(seq 0 $((n - 1))); do
+    tool="${TOOLS[$(((i + rep - 1) % n))]}"
+    "run_$tool" "$rep"
+  done
+done
+
+med() { printf '%s\n' ${TIMES[$1]:-} | median; }
+M_NATIVE="$(med native)"
+stamp="$(date +%Y%m%d-%H%M%S)"
+out="$RESULTS_DIR/cdc-drain-scale$SCALE-$stamp.md"
+{
+  echo "# Change-capture drain, scale $SCALE, backlog of $TRANSACTIONS pgbench transactions, median of $REPS"
+  echo
+  [ -z "$NOTE" ] || { echo "> $NOTE"; echo; }
+  echo "- Date: $(date -u +'%Y-%m-%d %H:%M UTC')"
+  machine_info
+  echo "- Backlog: \`pgbench -n -c $CLIENTS -j 2\` (TPC-B-like), made while the consumer was stopped"
+  echo
+  echo "| tool | median s | runs s | × native | peak RSS MiB |"
+  echo "|---|---:|---|---:|---:|"
+  for tool in "${TOOLS[@]}"; do
+    if [ -z "${TIMES[$tool]:-}" ]; then echo "| $tool | skipped | | | |"; continue; fi
+    m="$(med "$tool")"
+    peak="–"
+    if [ -n "${RSS[$tool]:-}" ]; then peak=$(( $(printf '%s\n' ${RSS[$tool]} | sort -n | tail -1) / 1024 )); fi
+    echo "| $tool | $m | $(echo ${TIMES[$tool]} | sed 's/ /, /g') | $(ratio "$m" "$M_NATIVE") | $peak |"
+  done
+  echo
+  echo "native: publication + subscription (\`copy_data = false\`, created disabled so its slot marks the start,"
+  echo "then enabled; wal_retrieve_retry_interval = 100ms on the target so the launcher starts it at once); its apply"
+  echo "worker runs inside the target server, so no client RSS. Time: from start (enable,"
+  echo "or \`pgferry-cli run\`) until the target's pgbench_history has the source's row count (polled every 50 ms)."
+  if [ -n "${TIMES[pgferry]:-}" ]; then
+    echo
+    echo "Target (issue 9): pgferry ≤ 0.66 × native: **$(ratio "$(med pgferry)" "$M_NATIVE")**."
+  elif [[ " ${TOOLS[*]} " == *" pgferry "* ]]; then
+    echo
+    echo "pgferry skipped: ${PGFERRY_NOTE:-not run}"
+  fi
+} > "$out"
+log "results: $out"
+cat "$out"

@@ -1,0 +1,209 @@
+// The target side of the assessment: who we are there, which roles, extensions and databases exist,
+// and whether the target databases are empty.
+#include "assess/probes.h"
+
+namespace pgferry::assess::detail {
+
+pg::Connection TargetProbe::open(const QString &database) const
+{
+    pg::ConnectOptions o;
+    o.timeout = m_in.connectTimeout;
+    o.cancel = m_in.cancel;
+    pg::Connection c =
+        pg::Connection::open(database.isNull() ? m_in.target : m_in.target.withDatabase(database), o);
+    c.setCancelFlag(m_in.cancel);
+    c.setStatementTimeout(m_in.statementTimeout);
+    return c;
+}
+
+void TargetProbe::guarded(const QString &id, const QString &database, const std::function<void()> &fn)
+{
+    try {
+        fn();
+    } catch (const pg::Exception &e) {
+        if (isCancelled(m_in) || e.error().breaksConnection() ||
+            e.error().category == pg::ErrorCategory::Cancelled)
+            throw;
+        checks << makeCheck(
+            id, Severity::Warning, database, {},
+            QStringLiteral("Could not be checked on the target: %1").arg(e.error().toString()),
+            {Fix{FixTarget::Manual, {}, QStringLiteral("Run the assessment as the target's admin user.")}});
+    }
+}
+
+void TargetProbe::run()
+{
+    try {
+        probe();
+    } catch (const pg::Exception &e) {
+        if (isCancelled(m_in))
+            return;
+        checks << connectivityCheck(QStringLiteral("target.connectivity"), e.error(), m_in.target, {});
+    } catch (const std::exception &e) {
+        checks << makeCheck(
+            QStringLiteral("target.connectivity"), Severity::Blocker, {}, {},
+            QStringLiteral("The target assessment stopped: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void TargetProbe::probe()
+{
+    pg::Connection c;
+    try {
+        c = open(QString());
+    } catch (const pg::Exception &e) {
+        if (isCancelled(m_in))
+            return;
+        checks << connectivityCheck(QStringLiteral("target.connectivity"), e.error(), m_in.target, {});
+        return;
+    }
+    facts.reachable = true;
+    facts.version = c.serverVersion();
+    checks << makeCheck(QStringLiteral("target.connectivity"), Severity::Pass, {}, {m_in.target.redacted()},
+                        QStringLiteral("Connected to the target %1 (PostgreSQL %2).")
+                            .arg(m_in.target.redacted(), c.parameterStatus("server_version")));
+
+    pg::Result me =
+        c.exec(QStringLiteral("SELECT current_user, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
+                              "WHERE rolname = current_user"));
+    facts.user = me.text(0, 0);
+    facts.superuser = me.toBool(0, 1);
+    const bool createdb = facts.superuser || me.toBool(0, 2);
+    const bool createrole = facts.superuser || me.toBool(0, 3);
+
+    pg::Result roles = c.exec(QStringLiteral("SELECT rolname FROM pg_roles"));
+    for (int i = 0; i < roles.rows(); ++i)
+        facts.roles.insert(roles.text(i, 0));
+    pg::Result ext = c.exec(QStringLiteral("SELECT name FROM pg_available_extensions"));
+    for (int i = 0; i < ext.rows(); ++i)
+        facts.extensions.insert(ext.text(i, 0));
+    pg::Result allow;
+    if (!c.tryExec(QStringLiteral("SELECT current_setting('azure.extensions')"), {}, &allow)) {
+        facts.azureAllowListKnown = true;
+        for (const QString &e : allow.text(0, 0).split(u',', Qt::SkipEmptyParts))
+            facts.azureAllowList.insert(e.trimmed().toLower());
+    }
+    pg::Result dbs =
+        c.exec(QStringLiteral("SELECT datname, pg_encoding_to_char(encoding), datcollate, datctype "
+                              "FROM pg_database"));
+    for (int i = 0; i < dbs.rows(); ++i) {
+        TargetDatabaseFacts f;
+        f.exists = true;
+        f.encoding = dbs.text(i, 1);
+        f.collate = dbs.text(i, 2);
+        f.ctype = dbs.text(i, 3);
+        facts.databases.insert(dbs.text(i, 0), f);
+        if (dbs.text(i, 0) == u"template1") {
+            facts.templateEncoding = f.encoding;
+            facts.templateCollate = f.collate;
+            facts.templateCtype = f.ctype;
+        }
+    }
+    pg::Result coll =
+        c.exec(QStringLiteral("SELECT DISTINCT collcollate FROM pg_collation WHERE collcollate IS NOT NULL"));
+    for (int i = 0; i < coll.rows(); ++i)
+        facts.collations.insert(coll.text(i, 0));
+
+    // target.privileges
+    {
+        QStringList toCreate;
+        for (const project::DatabaseSelection &sel : m_in.databases) {
+            if (!facts.databases.contains(sel.effectiveTarget()))
+                toCreate << sel.effectiveTarget();
+        }
+        QStringList missing;
+        Severity sev = Severity::Pass;
+        if (!createdb && !toCreate.isEmpty()) {
+            missing << QStringLiteral("CREATEDB");
+            sev = Severity::Blocker;
+        }
+        if (!createrole && m_in.createRoles) {
+            missing << QStringLiteral("CREATEROLE");
+            if (sev == Severity::Pass)
+                sev = Severity::Warning;
+        }
+        if (missing.isEmpty())
+            checks << makeCheck(QStringLiteral("target.privileges"), Severity::Pass, {}, {facts.user},
+                                facts.superuser
+                                    ? QStringLiteral("The target user \"%1\" is a superuser.").arg(facts.user)
+                                    : QStringLiteral("The target user \"%1\" may create the databases and "
+                                                     "roles it needs.")
+                                          .arg(facts.user));
+        else
+            checks << makeCheck(
+                QStringLiteral("target.privileges"), sev, {}, {facts.user},
+                QStringLiteral("The target user \"%1\" lacks %2%3.")
+                    .arg(facts.user, missing.join(QStringLiteral(" and ")),
+                         toCreate.isEmpty() || createdb
+                             ? QStringLiteral(": it cannot create the roles the objects need")
+                             : QStringLiteral(": it cannot create the database(s) %1")
+                                   .arg(toCreate.join(QStringLiteral(", ")))),
+                {Fix{FixTarget::TargetSql,
+                     {},
+                     QStringLiteral("ALTER ROLE %1 %2;").arg(ident(facts.user), missing.join(u' '))},
+                 Fix{FixTarget::Manual,
+                     {},
+                     QStringLiteral("On Azure, use the server's admin user (a member of azure_pg_admin).")}});
+    }
+
+    // target.database_not_empty
+    for (const project::DatabaseSelection &sel : m_in.databases) {
+        if (isCancelled(m_in))
+            return;
+        const QString tdb = sel.effectiveTarget();
+        if (!facts.databases.contains(tdb)) {
+            checks << makeCheck(
+                QStringLiteral("target.database_not_empty"), Severity::Pass, sel.name, {tdb},
+                QStringLiteral("The target database \"%1\" does not exist yet; it will be created.")
+                    .arg(tdb));
+            continue;
+        }
+        pg::Connection d;
+        try {
+            d = open(tdb);
+        } catch (const pg::Exception &e) {
+            if (isCancelled(m_in))
+                throw;
+            checks << connectivityCheck(QStringLiteral("target.connectivity"), e.error(),
+                                        m_in.target.withDatabase(tdb), sel.name);
+            continue;
+        }
+        guarded(QStringLiteral("target.database_not_empty"), sel.name, [&] {
+            pg::Result r = d.exec(QStringLiteral(
+                "SELECT n.nspname, c.relname, count(*) OVER () FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') "
+                "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE "
+                "'pg\\_toast%' "
+                "AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
+                "AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_class'::regclass "
+                "AND x.objid = c.oid AND x.deptype = 'e') ORDER BY 1, 2 LIMIT 20"));
+            if (r.rows() == 0) {
+                checks << makeCheck(
+                    QStringLiteral("target.database_not_empty"), Severity::Pass, sel.name, {tdb},
+                    QStringLiteral("The target database \"%1\" exists and is empty.").arg(tdb));
+                return;
+            }
+            QStringList objects;
+            for (int i = 0; i < r.rows(); ++i)
+                objects << displayName(r.text(i, 0), r.text(i, 1));
+            const qint64 total = r.toInt(0, 2);
+            const QString msg =
+                QStringLiteral("The target database \"%1\" already holds %2 relation(s)%3")
+                    .arg(tdb, QString::number(total),
+                         m_in.overwrite ? QStringLiteral("; the project overwrites them.")
+                                        : QStringLiteral(": migrating into it would mix or clash with "
+                                                         "what is there."));
+            checks << makeCheck(
+                QStringLiteral("target.database_not_empty"),
+                m_in.overwrite ? Severity::Warning : Severity::Blocker, sel.name, objects, msg,
+                {Fix{FixTarget::TargetSql,
+                     {},
+                     QStringLiteral("-- Drop it (its content is lost), or choose another target name, or "
+                                    "set the project's overwrite option:\nDROP DATABASE %1;")
+                         .arg(ident(tdb))}});
+        });
+    }
+}
+
+} // namespace pgferry::assess::detail

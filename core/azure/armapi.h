@@ -1,0 +1,113 @@
+// The ARM operations pgferry performs, as ArmRequest builders that follow the official contracts
+// (../shared/azure-specs): Microsoft.DBforPostgreSQL 2025-08-01, locks 2020-05-01, subscriptions
+// 2022-12-01, resource groups 2025-04-01. Send them with ArmClient::start()/call(); parse the
+// results with armmodels.h. Name and address checks return a message that says what to fix.
+#pragma once
+
+#include "azure/armrequest.h"
+#include "azure/resourceid.h"
+
+#include <QDateTime>
+#include <QStringList>
+
+namespace pgferry::azure::api {
+
+inline constexpr auto kPostgresApi = u"2025-08-01";
+inline constexpr auto kLocksApi = u"2020-05-01";
+inline constexpr auto kSubscriptionsApi = u"2022-12-01";
+inline constexpr auto kResourceGroupsApi = u"2025-04-01";
+
+// Validation (empty string: fine; otherwise what is wrong and what is allowed).
+QString checkServerName(const QString &name);
+QString checkFirewallRuleName(const QString &name);
+QString checkMigrationName(const QString &name);
+QString checkLockName(const QString &name);
+QString checkIpv4(const QString &address);
+QString checkDatabaseName(const QString &name);
+
+// Subscriptions and resource groups.
+ArmRequest listSubscriptions();
+ArmRequest listResourceGroups(const QString &subscriptionId);
+ArmRequest getResourceGroup(const QString &subscriptionId, const QString &resourceGroup);
+
+// Flexible servers.
+ArmRequest listServers(const QString &subscriptionId, const QString &resourceGroup = {});
+ArmRequest getServer(const ResourceId &server);
+
+struct ServerSpec
+{
+    ResourceId id;
+    QString location;
+    QString version = QStringLiteral("16");
+    QString skuName = QStringLiteral("Standard_D2ds_v5");
+    QString skuTier = QStringLiteral("GeneralPurpose");
+    int storageSizeGB = 128;
+    QString administratorLogin;
+    QString administratorLoginPassword; // only in the request body
+    bool geoRedundantBackup = false;
+    int backupRetentionDays = 7;
+    // High availability stays off while a migration runs; enable it after cutover.
+    QString highAvailabilityMode = QStringLiteral("Disabled");
+};
+QString checkServerSpec(const ServerSpec &spec);
+ArmRequest createServer(const ServerSpec &spec);
+ArmRequest createReadReplica(const ResourceId &replica, const QString &location, const ResourceId &source);
+ArmRequest pointInTimeRestore(const ResourceId &newServer, const QString &location, const ResourceId &source, const QDateTime &pointInTimeUtc);
+ArmRequest setBackupRetention(const ResourceId &server, int days);
+ArmRequest restartServer(const ResourceId &server);
+
+// Firewall rules (IPv4 only).
+ArmRequest listFirewallRules(const ResourceId &server);
+ArmRequest putFirewallRule(const ResourceId &server, const QString &name, const QString &startIp, const QString &endIp);
+ArmRequest deleteFirewallRule(const ResourceId &server, const QString &name);
+
+// Databases.
+ArmRequest listDatabases(const ResourceId &server);
+ArmRequest createDatabase(const ResourceId &server, const QString &name, const QString &charset = QStringLiteral("UTF8"),
+                          const QString &collation = QStringLiteral("en_US.utf8"));
+
+// Server parameters (configurations), e.g. azure.extensions.
+ArmRequest listConfigurations(const ResourceId &server);
+ArmRequest getConfiguration(const ResourceId &server, const QString &name);
+ArmRequest setConfiguration(const ResourceId &server, const QString &name, const QString &value);
+// The azure.extensions value that adds `missing` to `current` (comma-separated, no duplicates).
+QString extensionsAllowList(const QString &current, const QStringList &missing);
+
+// Management locks on a resource (scope = its full id).
+ArmRequest createLock(const QString &scopeId, const QString &name, const QString &level = QStringLiteral("CanNotDelete"),
+                      const QString &notes = {});
+ArmRequest listLocks(const QString &scopeId);
+ArmRequest deleteLock(const QString &scopeId, const QString &name);
+
+// Azure's migration service: {server}/migrations/{name}.
+struct MigrationSpec
+{
+    QString location;                 // the target server's region
+    bool online = true;
+    QString option = QStringLiteral("ValidateAndMigrate"); // Validate | Migrate | ValidateAndMigrate
+    QString sourceType = QStringLiteral("OnPremises");
+    QString sslMode = QStringLiteral("Prefer");            // Prefer | Require | VerifyCA | VerifyFull
+    QString sourceDbServerResourceId;  // "host:port@user", or the ARM id of a Single Server
+    QString sourceDbServerFullyQualifiedDomainName;
+    QString targetDbServerFullyQualifiedDomainName;
+    QStringList dbsToMigrate;          // at most 50
+    bool overwriteDbsInTarget = false;
+    bool migrateRoles = false;
+    bool setupLogicalReplicationOnSourceDbIfNeeded = false;
+    QString sourceServerPassword;      // only in the request body, never logged
+    QString targetServerPassword;
+    QString sourceServerUsername;
+    QString targetServerUsername;
+};
+QString checkMigrationSpec(const MigrationSpec &spec);
+QString sslModeFor(const QString &libpqSslMode);
+ArmRequest checkMigrationNameAvailability(const ResourceId &server, const QString &name);
+ArmRequest createMigration(const ResourceId &server, const QString &name, const MigrationSpec &spec);
+ArmRequest getMigration(const ResourceId &server, const QString &name);
+ArmRequest listMigrations(const ResourceId &server, bool all = false);
+// PATCH triggerCutover "True" (dbs empty: every database).
+ArmRequest triggerCutover(const ResourceId &server, const QString &name, const QStringList &dbs = {});
+// 2025-08-01: a cancel is a DELETE of the migration.
+ArmRequest cancelMigration(const ResourceId &server, const QString &name);
+
+} // namespace pgferry::azure::api

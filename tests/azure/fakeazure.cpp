@@ -1,0 +1,365 @@
+#include "fakeazure.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUuid>
+
+namespace pgferry::test {
+
+QString specsDir() { return QStringLiteral(PGFERRY_SHARED_DIR "/azure-specs"); }
+
+QJsonObject FakeRequest::json() const { return QJsonDocument::fromJson(body).object(); }
+QUrlQuery FakeRequest::form() const
+{
+    // application/x-www-form-urlencoded: '+' is a space, %XX decoded.
+    QByteArray b = body;
+    b.replace('+', ' ');
+    return QUrlQuery(QString::fromUtf8(b));
+}
+
+FakeResponse FakeResponse::json(int status, const QJsonObject &body)
+{
+    FakeResponse r;
+    r.status = status;
+    r.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return r;
+}
+
+FakeResponse FakeResponse::armError(int status, const QString &code, const QString &message)
+{
+    return json(status, QJsonObject{{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}});
+}
+
+FakeResponse FakeResponse::raw(int status, const QByteArray &body)
+{
+    FakeResponse r;
+    r.status = status;
+    r.body = body;
+    return r;
+}
+
+FakeAzure::FakeAzure(QObject *parent)
+    : QObject(parent)
+{
+    if (!m_server.listen(QHostAddress::LocalHost, 0))
+        qFatal("FakeAzure: cannot listen on 127.0.0.1");
+    connect(&m_server, &QTcpServer::newConnection, this, &FakeAzure::onConnection);
+}
+
+QString FakeAzure::baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+
+azure::Cloud FakeAzure::cloud() const
+{
+    return {QStringLiteral("FakeCloud"), QUrl(baseUrl() + QStringLiteral("/login")), QUrl(baseUrl() + u'/'), resourceId};
+}
+
+QString FakeAzure::writeCloudConfig(const QString &dir) const
+{
+    const QString path = dir + QStringLiteral("/cloud.json");
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write(QJsonDocument(cloud().toJson()).toJson());
+    return path;
+}
+
+void FakeAzure::on(const QByteArray &method, const QString &pathPattern, Handler handler)
+{
+    m_routes.prepend({method, QRegularExpression(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption),
+                      std::move(handler)});
+}
+
+int FakeAzure::count(const QByteArray &method, const QString &pathPattern) const
+{
+    const QRegularExpression re(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption);
+    int n = 0;
+    for (const FakeRequest &r : m_requests)
+        if (r.method == method && re.match(r.path).hasMatch())
+            ++n;
+    return n;
+}
+
+void FakeAzure::clearLog()
+{
+    m_requests.clear();
+    m_violations.clear();
+    m_unhandled.clear();
+}
+
+QString FakeAzure::issueAccessToken()
+{
+    const QString t = QStringLiteral("eyJfake.access-token-%1.%2").arg(++m_tokenCounter).arg(QUuid::createUuid().toString(QUuid::Id128));
+    m_accessTokens.insert(t);
+    return t;
+}
+
+QString FakeAzure::issueRefreshToken()
+{
+    const QString t = QStringLiteral("0.fake-refresh-token-%1.%2").arg(m_tokenCounter).arg(QUuid::createUuid().toString(QUuid::Id128));
+    m_refreshTokens.insert(t);
+    return t;
+}
+
+QJsonObject FakeAzure::example(const QString &relativePath)
+{
+    QFile f(specsDir() + u'/' + relativePath);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("FakeAzure: cannot read the example %s", qPrintable(f.fileName()));
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QByteArray FakeAzure::rewrite(const QByteArray &json) const
+{
+    QByteArray out = json;
+    out.replace("https://management.azure.com", baseUrl().toUtf8());
+    return out;
+}
+
+QJsonObject FakeAzure::exampleBody(const QString &relativePath, const QString &status) const
+{
+    const QJsonObject body = example(relativePath).value(u"responses").toObject().value(status).toObject().value(u"body").toObject();
+    return QJsonDocument::fromJson(rewrite(QJsonDocument(body).toJson(QJsonDocument::Compact))).object();
+}
+
+FakeResponse FakeAzure::accepted(const QString &operationId, int retryAfterSeconds) const
+{
+    FakeResponse r;
+    r.status = 202;
+    const QByteArray base = baseUrl().toUtf8() + "/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/providers/Microsoft.DBforPostgreSQL/locations/eastus/";
+    r.header("Azure-AsyncOperation", base + "azureAsyncOperation/" + operationId.toUtf8() + "?api-version=2025-08-01");
+    r.header("Location", base + "operationResults/" + operationId.toUtf8() + "?api-version=2025-08-01");
+    r.header("Retry-After", QByteArray::number(retryAfterSeconds));
+    return r;
+}
+
+void FakeAzure::onConnection()
+{
+    while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
+            buffer->append(socket->readAll());
+            const qsizetype headerEnd = buffer->indexOf("\r\n\r\n");
+            if (headerEnd < 0)
+                return;
+            const QList<QByteArray> lines = buffer->left(headerEnd).split('\n');
+            FakeRequest req;
+            const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
+            req.method = first.value(0);
+            const QUrl url(QString::fromUtf8(first.value(1)));
+            req.path = url.path(QUrl::FullyDecoded);
+            req.query = QUrlQuery(url.query(QUrl::FullyEncoded));
+            for (qsizetype i = 1; i < lines.size(); ++i) {
+                const qsizetype colon = lines[i].indexOf(':');
+                if (colon > 0)
+                    req.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+            }
+            const qsizetype length = req.headers.value("content-length").toLongLong();
+            if (buffer->size() < headerEnd + 4 + length)
+                return;
+            req.body = buffer->mid(headerEnd + 4, length);
+            buffer->clear();
+            socket->disconnect(this);
+            dispatch(socket, req);
+        });
+    }
+}
+
+void FakeAzure::dispatch(QTcpSocket *socket, const FakeRequest &req)
+{
+    m_requests.append(req);
+    const FakeResponse r = answer(req);
+    if (r.delayMs > 0) {
+        QPointer<QTcpSocket> s(socket);
+        QTimer::singleShot(r.delayMs, this, [s, r] {
+            if (s && s->state() == QAbstractSocket::ConnectedState)
+                send(s, r);
+        });
+        return;
+    }
+    send(socket, r);
+}
+
+void FakeAzure::send(QTcpSocket *socket, const FakeResponse &r)
+{
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + (r.status < 300 ? " OK" : " Error") + "\r\n";
+    bool hasType = false;
+    for (const auto &[k, v] : r.headers) {
+        out += k + ": " + v + "\r\n";
+        hasType = hasType || k.toLower() == "content-type";
+    }
+    if (!hasType && !r.body.isEmpty())
+        out += "Content-Type: application/json; charset=utf-8\r\n";
+    out += "x-ms-request-id: " + QUuid::createUuid().toByteArray(QUuid::WithoutBraces) + "\r\n";
+    out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\nConnection: close\r\n\r\n" + r.body;
+    socket->write(out);
+    socket->flush();
+    socket->disconnectFromHost();
+}
+
+FakeResponse FakeAzure::identity(const FakeRequest &req)
+{
+    const QUrlQuery f = req.form();
+    const QString grant = f.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded);
+    auto oauthError = [](int status, const QString &code, const QString &desc) {
+        return FakeResponse::json(status, QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("error_description"), desc},
+                                                      {QStringLiteral("error_codes"), QJsonArray{7000215}}});
+    };
+    auto tokens = [this](bool withRefresh) {
+        QJsonObject o{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                      {QStringLiteral("expires_in"), 3599},
+                      {QStringLiteral("scope"), QString(resourceId + QStringLiteral(".default"))},
+                      {QStringLiteral("access_token"), issueAccessToken()}};
+        if (withRefresh)
+            o.insert(QStringLiteral("refresh_token"), issueRefreshToken());
+        return FakeResponse::json(200, o);
+    };
+    if (grant == u"client_credentials") {
+        if (f.queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded) != clientId
+            || f.queryItemValue(QStringLiteral("client_secret"), QUrl::FullyDecoded) != clientSecret)
+            return oauthError(401, QStringLiteral("invalid_client"), QStringLiteral("AADSTS7000215: Invalid client secret provided."));
+        if (f.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded) != resourceId + QStringLiteral(".default"))
+            return oauthError(400, QStringLiteral("invalid_scope"), QStringLiteral("AADSTS70011: The provided value for scope is not valid."));
+        return tokens(false);
+    }
+    if (grant == u"refresh_token") {
+        const QString rt = f.queryItemValue(QStringLiteral("refresh_token"), QUrl::FullyDecoded);
+        if (!m_refreshTokens.contains(rt))
+            return oauthError(400, QStringLiteral("invalid_grant"), QStringLiteral("AADSTS70000: The refresh token is not valid."));
+        m_refreshTokens.remove(rt); // rotate
+        return tokens(true);
+    }
+    return oauthError(400, QStringLiteral("unsupported_grant_type"), QStringLiteral("no fake handler for grant %1").arg(grant));
+}
+
+bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
+{
+    const QString p = req.path;
+    auto fail = [&](const QString &why) {
+        *v = QStringLiteral("%1 %2: %3").arg(QString::fromLatin1(req.method), p, why);
+        return false;
+    };
+    // api-version by resource provider.
+    const bool poll = p.contains(u"/azureAsyncOperation/", Qt::CaseInsensitive) || p.contains(u"/operationResults/", Qt::CaseInsensitive);
+    QString expected;
+    if (p.contains(u"/providers/Microsoft.Authorization/locks", Qt::CaseInsensitive))
+        expected = QStringLiteral("2020-05-01");
+    else if (p.contains(u"/providers/Microsoft.DBforPostgreSQL/", Qt::CaseInsensitive))
+        expected = QStringLiteral("2025-08-01");
+    else if (QRegularExpression(QStringLiteral("^/subscriptions/[^/]+/resourcegroups(/[^/]+)?$"), QRegularExpression::CaseInsensitiveOption).match(p).hasMatch())
+        expected = QStringLiteral("2025-04-01");
+    else if (QRegularExpression(QStringLiteral("^/subscriptions(/[^/]+)?$"), QRegularExpression::CaseInsensitiveOption).match(p).hasMatch())
+        expected = QStringLiteral("2022-12-01");
+    if (!poll && expected.isEmpty())
+        return fail(QStringLiteral("no operation of the copied specs has this path"));
+    if (!poll && req.apiVersion() != expected)
+        return fail(QStringLiteral("api-version \"%1\", the contract says %2").arg(req.apiVersion(), expected));
+    if (!req.header("authorization").startsWith("Bearer "))
+        return fail(QStringLiteral("no bearer token"));
+    if (req.method == "PUT" || req.method == "PATCH") {
+        if (!req.header("content-type").startsWith("application/json"))
+            return fail(QStringLiteral("body without Content-Type: application/json"));
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(req.body, &pe);
+        if (pe.error != QJsonParseError::NoError || !doc.isObject())
+            return fail(QStringLiteral("body is not a JSON object"));
+        const QJsonObject b = doc.object();
+        const QJsonObject props = b.value(u"properties").toObject();
+        auto need = [&](bool ok, const QString &field) { return ok ? true : fail(QStringLiteral("required field %1 missing or wrong").arg(field)); };
+        auto trueFalse = [&](const QJsonObject &o) {
+            for (const char16_t *k : {u"overwriteDbsInTarget", u"migrateRoles", u"setupLogicalReplicationOnSourceDbIfNeeded", u"startDataMigration",
+                                      u"triggerCutover", u"cancel"}) {
+                const QJsonValue x = o.value(QStringView(k));
+                if (!x.isUndefined() && x.toString() != u"True" && x.toString() != u"False")
+                    return fail(QStringLiteral("%1 must be the string \"True\" or \"False\"").arg(QString::fromUtf16(k)));
+            }
+            return true;
+        };
+        const QRegularExpression ipv4(QStringLiteral("^\\d{1,3}(\\.\\d{1,3}){3}$"));
+        if (p.contains(u"/firewallRules/", Qt::CaseInsensitive) && req.method == "PUT")
+            return need(ipv4.match(props.value(u"startIpAddress").toString()).hasMatch(), QStringLiteral("properties.startIpAddress"))
+                && need(ipv4.match(props.value(u"endIpAddress").toString()).hasMatch(), QStringLiteral("properties.endIpAddress"));
+        if (p.contains(u"/providers/Microsoft.Authorization/locks/", Qt::CaseInsensitive))
+            return need(QStringList{QStringLiteral("NotSpecified"), QStringLiteral("CanNotDelete"), QStringLiteral("ReadOnly")}.contains(props.value(u"level").toString()),
+                        QStringLiteral("properties.level"));
+        if (p.contains(u"/migrations/", Qt::CaseInsensitive)) {
+            if (!QRegularExpression(QStringLiteral("/migrations/[a-z][a-z0-9]*$")).match(p).hasMatch())
+                return fail(QStringLiteral("migration name does not match ^[a-z][a-z0-9]*$"));
+            if (req.method == "PUT") {
+                const QJsonObject admin = props.value(u"secretParameters").toObject().value(u"adminCredentials").toObject();
+                if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location"))
+                    || !need(!admin.value(u"sourceServerPassword").toString().isEmpty(), QStringLiteral("properties.secretParameters.adminCredentials.sourceServerPassword"))
+                    || !need(!admin.value(u"targetServerPassword").toString().isEmpty(), QStringLiteral("properties.secretParameters.adminCredentials.targetServerPassword"))
+                    || !need(props.value(u"dbsToMigrate").isArray() && props.value(u"dbsToMigrate").toArray().size() <= 50, QStringLiteral("properties.dbsToMigrate"))
+                    || !need(QStringList{QStringLiteral("Online"), QStringLiteral("Offline")}.contains(props.value(u"migrationMode").toString()),
+                             QStringLiteral("properties.migrationMode")))
+                    return false;
+            }
+            return trueFalse(props);
+        }
+        if (p.contains(u"/configurations/", Qt::CaseInsensitive))
+            return need(props.value(u"value").isString(), QStringLiteral("properties.value"));
+        if (p.contains(u"/databases/", Qt::CaseInsensitive))
+            return need(b.value(u"properties").isObject(), QStringLiteral("properties"));
+        if (QRegularExpression(QStringLiteral("/flexibleServers/[^/]+$"), QRegularExpression::CaseInsensitiveOption).match(p).hasMatch() && req.method == "PUT") {
+            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location")))
+                return false;
+            const QString mode = props.value(u"createMode").toString();
+            if (mode == u"Create")
+                return need(!b.value(u"sku").toObject().value(u"name").toString().isEmpty(), QStringLiteral("sku.name"))
+                    && need(!b.value(u"sku").toObject().value(u"tier").toString().isEmpty(), QStringLiteral("sku.tier"))
+                    && need(!props.value(u"administratorLogin").toString().isEmpty(), QStringLiteral("properties.administratorLogin"))
+                    && need(!props.value(u"administratorLoginPassword").toString().isEmpty(), QStringLiteral("properties.administratorLoginPassword"))
+                    && need(!props.value(u"version").toString().isEmpty(), QStringLiteral("properties.version"));
+            if (mode == u"Replica")
+                return need(!props.value(u"sourceServerResourceId").toString().isEmpty(), QStringLiteral("properties.sourceServerResourceId"));
+            if (mode == u"PointInTimeRestore")
+                return need(!props.value(u"sourceServerResourceId").toString().isEmpty(), QStringLiteral("properties.sourceServerResourceId"))
+                    && need(QDateTime::fromString(props.value(u"pointInTimeUTC").toString(), Qt::ISODateWithMs).isValid(), QStringLiteral("properties.pointInTimeUTC"));
+            return fail(QStringLiteral("createMode \"%1\" not expected").arg(mode));
+        }
+    }
+    return true;
+}
+
+FakeResponse FakeAzure::answer(const FakeRequest &req)
+{
+    // Identity endpoints live under /login; routes registered by a test may replace them.
+    if (req.path.startsWith(u"/login/")) {
+        for (const Route &r : std::as_const(m_routes))
+            if (r.method == req.method && r.path.match(req.path).hasMatch())
+                return r.handler(req);
+        if (req.method != "POST" || !req.header("content-type").startsWith("application/x-www-form-urlencoded")) {
+            m_violations << QStringLiteral("%1 %2: the identity platform takes form-encoded POSTs").arg(QString::fromLatin1(req.method), req.path);
+            return FakeResponse::raw(400, "{}");
+        }
+        if (req.path != QStringLiteral("/login/%1/oauth2/v2.0/token").arg(tenant)) {
+            m_unhandled << req.path;
+            return FakeResponse::json(400, QJsonObject{{QStringLiteral("error"), QStringLiteral("invalid_request")},
+                                                       {QStringLiteral("error_description"), QStringLiteral("AADSTS90002: Tenant not found.")}});
+        }
+        return identity(req);
+    }
+    QString violation;
+    if (!checkContract(req, &violation)) {
+        m_violations << violation;
+        return FakeResponse::armError(400, QStringLiteral("ContractViolation"), violation);
+    }
+    const QByteArray token = req.header("authorization").mid(7);
+    if (!m_accessTokens.contains(QString::fromLatin1(token)))
+        return FakeResponse::armError(401, QStringLiteral("ExpiredAuthenticationToken"),
+                                      QStringLiteral("The access token expiry UTC time is earlier than current UTC time."))
+            .header("WWW-Authenticate", "Bearer authorization_uri=\"https://login.microsoftonline.com/tenant\", error=\"invalid_token\"");
+    for (const Route &r : std::as_const(m_routes))
+        if (r.method == req.method && r.path.match(req.path).hasMatch())
+            return r.handler(req);
+    m_unhandled << QString::fromLatin1(req.method) + u' ' + req.path;
+    return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The resource was not found."));
+}
+
+} // namespace pgferry::test

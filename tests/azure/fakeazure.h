@@ -1,0 +1,125 @@
+// A fake Azure Resource Manager and Microsoft identity platform for the Azure tests, on 127.0.0.1
+// (plain QTcpServer, HTTP/1.1, one request per connection). It answers with the official example
+// responses from ../shared/azure-specs, and checks every request against the contracts: method,
+// path, api-version, bearer token, content type and the required body fields of each operation.
+// Contract violations are collected in violations() (and answered 400) so that tests can assert none.
+#pragma once
+
+#include "azure/cloud.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QRegularExpression>
+#include <QSet>
+#include <QStringList>
+#include <QTcpServer>
+#include <QUrlQuery>
+
+#include <functional>
+
+namespace pgferry::test {
+
+struct FakeRequest
+{
+    QByteArray method;
+    QString path; // decoded path, without the query
+    QUrlQuery query;
+    QHash<QByteArray, QByteArray> headers; // lower-case names
+    QByteArray body;
+
+    QString apiVersion() const { return query.queryItemValue(QStringLiteral("api-version")); }
+    QByteArray header(const char *name) const { return headers.value(QByteArray(name).toLower()); }
+    QJsonObject json() const;
+    QUrlQuery form() const;
+};
+
+struct FakeResponse
+{
+    int status = 200;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    int delayMs = 0;
+
+    static FakeResponse json(int status, const QJsonObject &body);
+    static FakeResponse armError(int status, const QString &code, const QString &message);
+    static FakeResponse raw(int status, const QByteArray &body);
+    FakeResponse &header(const QByteArray &name, const QByteArray &value)
+    {
+        headers.append({name, value});
+        return *this;
+    }
+};
+
+class FakeAzure : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<FakeResponse(const FakeRequest &)>;
+
+    explicit FakeAzure(QObject *parent = nullptr);
+
+    QString baseUrl() const;
+    azure::Cloud cloud() const;
+    // Writes the `az cloud show`-shaped configuration for this fake; returns its path.
+    QString writeCloudConfig(const QString &dir) const;
+
+    // Routes: the most recently registered matching route answers. pathPattern is a regular
+    // expression matched (case-insensitively) against the whole path.
+    void on(const QByteArray &method, const QString &pathPattern, Handler handler);
+
+    QList<FakeRequest> requests() const { return m_requests; }
+    int count(const QByteArray &method, const QString &pathPattern) const;
+    QStringList violations() const { return m_violations; }
+    QStringList unhandled() const { return m_unhandled; }
+    void clearLog();
+
+    // Identity: the tenant, the service principal, and the tokens issued.
+    QString tenant = QStringLiteral("00000000-1111-2222-3333-444444444444");
+    QString clientId = QStringLiteral("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+    QString clientSecret = QStringLiteral("Sup3r~Secret+Value/==");
+    QString resourceId = QStringLiteral("https://management.core.windows.net/");
+    QString issueAccessToken();
+    QString issueRefreshToken();
+    void expireAccessTokens() { m_accessTokens.clear(); }
+    int tokensIssued() const { return m_tokenCounter; }
+    QSet<QString> refreshTokens() const { return m_refreshTokens; }
+
+    // The official examples. example() is the whole file; exampleBody() one response's body with
+    // https://management.azure.com rewritten to this fake's address.
+    static QJsonObject example(const QString &relativePath);
+    QJsonObject exampleBody(const QString &relativePath, const QString &status) const;
+    QByteArray rewrite(const QByteArray &json) const;
+    // An LRO acceptance (202 with Azure-AsyncOperation and Location pointing at this fake).
+    FakeResponse accepted(const QString &operationId, int retryAfterSeconds = 0) const;
+
+private:
+    void onConnection();
+    void dispatch(class QTcpSocket *socket, const FakeRequest &req);
+    FakeResponse answer(const FakeRequest &req);
+    FakeResponse identity(const FakeRequest &req);
+    bool checkContract(const FakeRequest &req, QString *violation);
+    static void send(QTcpSocket *socket, const FakeResponse &r);
+
+    QTcpServer m_server;
+    struct Route
+    {
+        QByteArray method;
+        QRegularExpression path;
+        Handler handler;
+    };
+    QList<Route> m_routes;
+    QList<FakeRequest> m_requests;
+    QStringList m_violations;
+    QStringList m_unhandled;
+    QSet<QString> m_accessTokens;
+    QSet<QString> m_refreshTokens;
+    int m_tokenCounter = 0;
+};
+
+// The example file paths used by the tests, relative to azure-specs/.
+QString specsDir();
+
+} // namespace pgferry::test

@@ -1,0 +1,201 @@
+// The real `pgferry-cli azure` against the fake ARM, with --cloud-config and a service principal
+// from the AZURE_* variables: subscriptions, servers, firewall-allow (a long-running operation),
+// a wrong secret, usage errors. No token or secret ever appears in the output.
+#include "fakeazure.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgferry;
+using test::FakeAzure;
+using test::FakeRequest;
+using test::FakeResponse;
+
+namespace {
+const QString kRg = QStringLiteral("exampleresourcegroup");
+const QString kSub = QStringLiteral("ffffffff-ffff-ffff-ffff-ffffffffffff");
+const QString kServerId = QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/providers/Microsoft.DBforPostgreSQL/flexibleServers/exampleserver");
+
+struct Run
+{
+    int code = -1;
+    QString out;
+    QString err;
+};
+} // namespace
+
+class TestAzureCli : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<FakeAzure> m_fake;
+    QTemporaryDir m_dir;
+    QString m_cloudConfig;
+
+    // Runs the CLI asynchronously so that the fake keeps answering in this process.
+    Run cli(const QStringList &args, const QString &secret = {})
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("AZURE_TENANT_ID"), m_fake->tenant);
+        env.insert(QStringLiteral("AZURE_CLIENT_ID"), m_fake->clientId);
+        env.insert(QStringLiteral("AZURE_CLIENT_SECRET"), secret.isEmpty() ? m_fake->clientSecret : secret);
+        p.setProcessEnvironment(env);
+        QSignalSpy done(&p, &QProcess::finished);
+        p.start(QStringLiteral(PGFERRY_CLI_PATH), QStringList{QStringLiteral("azure")} + args);
+        if (!done.wait(60000))
+            p.kill();
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    void verifyNoSecrets(const Run &r)
+    {
+        const QString all = r.out + r.err;
+        QVERIFY2(!all.contains(m_fake->clientSecret), "the client secret was printed");
+        QVERIFY2(!all.contains(u"eyJfake"), "an access token was printed");
+        QVERIFY2(!all.contains(u"fake-refresh-token"), "a refresh token was printed");
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_fake = std::make_unique<FakeAzure>();
+        m_cloudConfig = m_fake->writeCloudConfig(m_dir.path());
+    }
+    void cleanup()
+    {
+        QVERIFY2(m_fake->violations().isEmpty(), qPrintable(m_fake->violations().join(u'\n')));
+        m_fake.reset();
+    }
+
+    void subscriptionsAreListedAsJson()
+    {
+        m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
+            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"),
+                                                        QJsonArray{QJsonObject{{QStringLiteral("id"), QString(QStringLiteral("/subscriptions/") + kSub)},
+                                                                               {QStringLiteral("subscriptionId"), kSub},
+                                                                               {QStringLiteral("displayName"), QStringLiteral("Example Subscription")},
+                                                                               {QStringLiteral("state"), QStringLiteral("Enabled")},
+                                                                               {QStringLiteral("tenantId"), QStringLiteral("t")}}}}});
+        });
+        const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--json"), QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--verbose")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonArray a = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(a.size(), 1);
+        QCOMPARE(a[0].toObject().value(u"displayName").toString(), QStringLiteral("Example Subscription"));
+        QVERIFY(r.err.contains(u"GET")); // the verbose request log, redacted
+        verifyNoSecrets(r);
+    }
+
+    void serversOfAResourceGroupAreListed()
+    {
+        const QJsonObject server = m_fake->exampleBody(QStringLiteral("postgresql-flexible/examples/2024-08-01_ServerCreatePointInTimeRestore.json"), QStringLiteral("200"));
+        m_fake->on("GET", QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.DBforPostgreSQL/flexibleServers").arg(kSub, kRg),
+                   [server](const FakeRequest &) { return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray{server}}}); });
+        Run r = cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub, QStringLiteral("--resource-group"), kRg, QStringLiteral("--cloud-config"), m_cloudConfig});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(u"pgtestsvc5"));
+        QVERIFY(r.out.contains(u"PostgreSQL 12"));
+        r = cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub, QStringLiteral("--resource-group"), kRg, QStringLiteral("--json"),
+                 QStringLiteral("--cloud-config"), m_cloudConfig});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().at(0).toObject().value(u"backupRetentionDays").toInt(), 7);
+        verifyNoSecrets(r);
+    }
+
+    void firewallAllowCreatesTheRuleThroughTheLongRunningOperation()
+    {
+        const QString rulePath = kServerId + QStringLiteral("/firewallRules/allow-me");
+        QJsonObject sent;
+        m_fake->on("PUT", rulePath, [this, &sent](const FakeRequest &req) {
+            sent = req.json();
+            return m_fake->accepted(QStringLiteral("fw1"), 0);
+        });
+        m_fake->on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/eastus/azureAsyncOperation/fw1"),
+                   [](const FakeRequest &) { return FakeResponse::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Succeeded")}}); });
+        m_fake->on("GET", rulePath, [&sent](const FakeRequest &) {
+            QJsonObject o{{QStringLiteral("name"), QStringLiteral("allow-me")}, {QStringLiteral("properties"), sent.value(u"properties")}};
+            return FakeResponse::json(200, o);
+        });
+        const Run r = cli({QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"), QStringLiteral("203.0.113.7"),
+                           QStringLiteral("--name"), QStringLiteral("allow-me"), QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(sent.value(u"properties").toObject().value(u"startIpAddress").toString(), QStringLiteral("203.0.113.7"));
+        QCOMPARE(sent.value(u"properties").toObject().value(u"endIpAddress").toString(), QStringLiteral("203.0.113.7"));
+        const QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(out.value(u"name").toString(), QStringLiteral("allow-me"));
+        QCOMPARE(out.value(u"startIpAddress").toString(), QStringLiteral("203.0.113.7"));
+        verifyNoSecrets(r);
+    }
+
+    void aWrongSecretFailsWithAnActionableMessage()
+    {
+        const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--verbose")},
+                          QStringLiteral("not-the-Secret-xyz"));
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"invalid_client") && r.err.contains(u"AZURE_CLIENT_SECRET"), qPrintable(r.err));
+        QVERIFY(!QString(r.out + r.err).contains(u"not-the-Secret-xyz"));
+    }
+
+    void armErrorsExitWithFailure()
+    {
+        m_fake->on("GET", QStringLiteral("/subscriptions/%1/providers/Microsoft.DBforPostgreSQL/flexibleServers").arg(kSub), [](const FakeRequest &) {
+            return FakeResponse::armError(404, QStringLiteral("SubscriptionNotFound"), QStringLiteral("The subscription could not be found."));
+        });
+        const Run r = cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub, QStringLiteral("--cloud-config"), m_cloudConfig});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"SubscriptionNotFound") && r.err.contains(u"pgferry-cli azure subscriptions"), qPrintable(r.err));
+    }
+
+    void usageErrorsExitWithTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no command") << QStringList{};
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
+        QTest::newRow("servers without subscription") << QStringList{QStringLiteral("servers")};
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--bogus")};
+        QTest::newRow("bad server id") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), QStringLiteral("nope"), QStringLiteral("--ip"), QStringLiteral("1.2.3.4")};
+        QTest::newRow("ipv6") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"), QStringLiteral("::1")};
+        QTest::newRow("bad rule name") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"), QStringLiteral("1.2.3.4"), QStringLiteral("--name"), QStringLiteral("bad name!")};
+        QTest::newRow("both cloud options") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--cloud"), QStringLiteral("AzureCloud")};
+    }
+    void usageErrorsExitWithTwo()
+    {
+        QFETCH(QStringList, args);
+        const Run r = cli(args + QStringList{QStringLiteral("--cloud-config"), m_cloudConfig});
+        QVERIFY2(r.code == 2, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
+        QVERIFY(!r.err.isEmpty());
+        QCOMPARE(m_fake->requests().size(), 0);
+    }
+
+    void anUnknownCloudIsAUsageError()
+    {
+        QProcess p;
+        p.start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("azure"), QStringLiteral("subscriptions"), QStringLiteral("--cloud"), QStringLiteral("Mars")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("AzureChinaCloud"));
+    }
+
+    void anHttpCloudConfigOffLoopbackIsRefused()
+    {
+        QFile f(m_dir.filePath(QStringLiteral("remote.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QJsonObject remote{{QStringLiteral("name"), QStringLiteral("Remote")},
+                                 {QStringLiteral("endpoints"),
+                                  QJsonObject{{QStringLiteral("activeDirectory"), QStringLiteral("http://login.example.com")},
+                                              {QStringLiteral("resourceManager"), QStringLiteral("http://arm.example.com/")},
+                                              {QStringLiteral("activeDirectoryResourceId"), QStringLiteral("https://management.core.windows.net/")}}}};
+        f.write(QJsonDocument(remote).toJson());
+        f.close();
+        const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--cloud-config"), f.fileName()});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains(u"plain http"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAzureCli)
+#include "tst_azurecli.moc"

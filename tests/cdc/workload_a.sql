@@ -1,0 +1,23 @@
+INSERT INTO items VALUES (10, 'ten', NULL, 12.5, '{1,NULL,3}', '{"a b","c,d","e\"f"}', '{"x": [1, 2]}',
+  '{"y": {"z": null}}', '\xdeadbeef00', '2024-02-29 12:34:56.789+02', true, B'1010', 1.0000000000000002, '1 day 02:03:04');
+INSERT INTO items (id, v) VALUES (11, NULL);
+UPDATE items SET v = 'changed' WHERE id = 1;
+UPDATE items SET id = 20 WHERE id = 2;
+BEGIN;
+DELETE FROM items WHERE id = 3;
+UPDATE items SET big = 'small now', flag = false WHERE id = 4;
+INSERT INTO items (id, v, f) VALUES (12, 'it''s ''quoted''', 'NaN');
+COMMIT;
+UPDATE items SET n = NULL, arr = '{}' WHERE id = 10;
+UPDATE full_dups SET b = 'y' WHERE ctid = (SELECT ctid FROM full_dups WHERE a = 1 LIMIT 1);
+DELETE FROM full_dups WHERE ctid = (SELECT ctid FROM full_dups WHERE a = 2 LIMIT 1);
+UPDATE full_dups SET j = '{"k": 2}' WHERE a = 3;
+INSERT INTO full_dups VALUES (4, 'w', NULL), (4, 'w', NULL);
+DELETE FROM full_dups WHERE ctid = (SELECT ctid FROM full_dups WHERE a = 4 LIMIT 1);
+INSERT INTO ident (v) VALUES ('i1'), ('i2');
+UPDATE ident SET v = 'i1b' WHERE v = 'i1';
+DELETE FROM ident WHERE v = 'i2';
+INSERT INTO gen (id, a) VALUES (1, 5), (2, 6);
+UPDATE gen SET a = 7 WHERE id = 1;
+DELETE FROM gen WHERE id = 2;
+INSERT INTO empty_cols DEFAULT VALUES;

@@ -1,0 +1,17 @@
+INSERT INTO parts VALUES (3, 'eu', 'three');
+UPDATE parts SET region = 'us' WHERE id = 1;
+UPDATE parts SET v = 'deux' WHERE id = 2;
+INSERT INTO "Sch ""ema"."We""ird Tab.le ☃" VALUES (1, 'ünï', 'x:y'), (2, NULL, '[]');
+UPDATE "Sch ""ema"."We""ird Tab.le ☃" SET "ünï cödé" = 'ça va' WHERE "Col ""x""" = 1;
+DELETE FROM "Sch ""ema"."We""ird Tab.le ☃" WHERE "Col ""x""" = 2;
+TRUNCATE trunc_parent CASCADE;
+INSERT INTO trunc_parent VALUES (5);
+INSERT INTO trunc_child (pid) VALUES (5);
+TRUNCATE ident RESTART IDENTITY;
+INSERT INTO ident (v) VALUES ('after restart');
+INSERT INTO nokey_log SELECT g % 3, 'n' || (g % 3) FROM generate_series(1, 9) g;
+DELETE FROM nokey_log WHERE ctid = (SELECT ctid FROM nokey_log WHERE n = 1 LIMIT 1);
+BEGIN;
+UPDATE nokey_log SET note = 'twice' WHERE ctid = (SELECT ctid FROM nokey_log WHERE n = 2 LIMIT 1);
+INSERT INTO nokey_log VALUES (7, NULL), (7, NULL);
+COMMIT;
