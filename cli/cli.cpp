@@ -14,7 +14,7 @@ Usage:
   pgferry-cli sandbox up|down|status [--dir DIR]        local source+target servers with a sample database
   pgferry-cli project new -o FILE --name NAME --source URI --target URI
                           [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N] [--engine local|azure]
-                          [--target-resource-id ID]                 ID: the target flexible server (azure engine)
+                          [--target-resource-id ID]             the target flexible server, for --engine azure
   pgferry-cli project check FILE                        validate a project file
   pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]
   pgferry-cli run FILE [--until ready|done] [--json]    default: load, then keep streaming until cutover
