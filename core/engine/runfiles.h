@@ -14,8 +14,14 @@ class RunFiles
 {
 public:
     static QString statusFile(const QString &stateDir) { return stateDir + QStringLiteral("/status.json"); }
-    static QString cutoverRequestFile(const QString &stateDir) { return stateDir + QStringLiteral("/cutover.request"); }
-    static QString cutoverResponseFile(const QString &stateDir) { return stateDir + QStringLiteral("/cutover.response"); }
+    static QString cutoverRequestFile(const QString &stateDir)
+    {
+        return stateDir + QStringLiteral("/cutover.request");
+    }
+    static QString cutoverResponseFile(const QString &stateDir)
+    {
+        return stateDir + QStringLiteral("/cutover.response");
+    }
 
     // Replaces status.json atomically (owner-only); does nothing when stateDir is empty.
     static void writeStatus(const QString &stateDir, const MigrationStatus &status);

@@ -22,7 +22,9 @@ using test::FakeRequest;
 using test::FakeResponse;
 
 namespace {
-const QString kServer = QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/providers/Microsoft.DBforPostgreSQL/flexibleServers/exampletarget");
+const QString kServer =
+    QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/"
+                   "providers/Microsoft.DBforPostgreSQL/flexibleServers/exampletarget");
 const QString kMigration = kServer + QStringLiteral("/migrations/pgferry[a-z0-9]+");
 const QString kExamples = QStringLiteral("postgresql-flexible/examples/");
 const QString kDb = QStringLiteral("exampledatabase");
@@ -38,12 +40,18 @@ struct Run
 
 QJsonObject dbDetail(const QString &state, int queued, int loading, int done, qint64 incoming, qint64 applied)
 {
-    return {{QStringLiteral("databaseName"), kDb},          {QStringLiteral("migrationState"), state},
-            {QStringLiteral("fullLoadQueuedTables"), queued}, {QStringLiteral("fullLoadLoadingTables"), loading},
-            {QStringLiteral("fullLoadCompletedTables"), done}, {QStringLiteral("fullLoadErroredTables"), 0},
-            {QStringLiteral("cdcInsertCounter"), 12},       {QStringLiteral("cdcUpdateCounter"), 5},
-            {QStringLiteral("cdcDeleteCounter"), 1},        {QStringLiteral("incomingChanges"), incoming},
-            {QStringLiteral("appliedChanges"), applied},    {QStringLiteral("latency"), 2}};
+    return {{QStringLiteral("databaseName"), kDb},
+            {QStringLiteral("migrationState"), state},
+            {QStringLiteral("fullLoadQueuedTables"), queued},
+            {QStringLiteral("fullLoadLoadingTables"), loading},
+            {QStringLiteral("fullLoadCompletedTables"), done},
+            {QStringLiteral("fullLoadErroredTables"), 0},
+            {QStringLiteral("cdcInsertCounter"), 12},
+            {QStringLiteral("cdcUpdateCounter"), 5},
+            {QStringLiteral("cdcDeleteCounter"), 1},
+            {QStringLiteral("incomingChanges"), incoming},
+            {QStringLiteral("appliedChanges"), applied},
+            {QStringLiteral("latency"), 2}};
 }
 } // namespace
 
@@ -89,8 +97,8 @@ class TestAzureRun : public QObject
         p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
         if (!done.wait(60000))
             p.kill();
-        Run r{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-              QString::fromUtf8(p.readAllStandardError())};
+        Run r{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+              QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
         m_outputs << r.out << r.err;
         return r;
     }
@@ -99,7 +107,8 @@ class TestAzureRun : public QObject
     {
         auto p = std::make_unique<QProcess>();
         p->setProcessEnvironment(env());
-        p->start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("run"), m_project, QStringLiteral("--json")});
+        p->start(QStringLiteral(PGFERRY_CLI_PATH),
+                 {QStringLiteral("run"), m_project, QStringLiteral("--json")});
         return p;
     }
 
@@ -110,8 +119,8 @@ class TestAzureRun : public QObject
             if (!done.wait(60000))
                 p.kill();
         }
-        Run r{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-              QString::fromUtf8(p.readAllStandardError())};
+        Run r{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+              QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
         m_outputs << r.out << r.err;
         return r;
     }
@@ -128,35 +137,48 @@ class TestAzureRun : public QObject
         QJsonObject details{{QStringLiteral("currentSubState"), sub}};
         if (!db.isEmpty())
             details.insert(QStringLiteral("dbDetails"), QJsonObject{{kDb, db}});
-        props.insert(QStringLiteral("currentStatus"), QJsonObject{{QStringLiteral("state"), state}, {QStringLiteral("currentSubStateDetails"), details}});
+        props.insert(QStringLiteral("currentStatus"),
+                     QJsonObject{{QStringLiteral("state"), state},
+                                 {QStringLiteral("currentSubStateDetails"), details}});
         props.insert(QStringLiteral("migrationMode"), QStringLiteral("Online"));
         m_resource.insert(QStringLiteral("properties"), props);
     }
 
     void serveMigration()
     {
-        QJsonObject server = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_ServerCreate.json"), QStringLiteral("200"));
+        QJsonObject server = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_ServerCreate.json"),
+                                                 QStringLiteral("200"));
         server.insert(QStringLiteral("location"), QStringLiteral("westus"));
         m_fake->on("GET", kServer, [server](const FakeRequest &) { return FakeResponse::json(200, server); });
-        m_resource = m_fake->exampleBody(kExamples + QStringLiteral("2026-01-01-preview_MigrationsCreate.json"), QStringLiteral("201"));
+        m_resource = m_fake->exampleBody(
+            kExamples + QStringLiteral("2026-01-01-preview_MigrationsCreate.json"), QStringLiteral("201"));
         m_fake->on("GET", kMigration, [this](const FakeRequest &) {
             if (!m_exists)
-                return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The migration was not found."));
+                return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"),
+                                              QStringLiteral("The migration was not found."));
             if (m_cancelled)
-                return FakeResponse::json(200, m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_Cancel.json"), QStringLiteral("200")));
+                return FakeResponse::json(
+                    200, m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_Cancel.json"),
+                                             QStringLiteral("200")));
             ++m_step;
             if (m_step == 1)
                 setStatus(QStringLiteral("InProgress"), QStringLiteral("ValidationInProgress"), {});
             else if (m_step == 2)
-                setStatus(QStringLiteral("InProgress"), QStringLiteral("MigratingData"), dbDetail(QStringLiteral("InProgress"), 3, 2, 5, 0, 0));
+                setStatus(QStringLiteral("InProgress"), QStringLiteral("MigratingData"),
+                          dbDetail(QStringLiteral("InProgress"), 3, 2, 5, 0, 0));
             else if (!m_triggered)
                 setStatus(QStringLiteral("WaitingForUserAction"), QStringLiteral("WaitingForCutoverTrigger"),
                           dbDetail(QStringLiteral("WaitingForCutoverTrigger"), 0, 0, 10, 40, 38));
             else if (m_step < 1000)
-                setStatus(QStringLiteral("InProgress"), QStringLiteral("CompletingMigration"), dbDetail(QStringLiteral("InProgress"), 0, 0, 10, 40, 40)), m_step = 1000;
+                setStatus(QStringLiteral("InProgress"), QStringLiteral("CompletingMigration"),
+                          dbDetail(QStringLiteral("InProgress"), 0, 0, 10, 40, 40)),
+                    m_step = 1000;
             else
-                m_resource = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_GetMigrationWithSuccessfulValidationAndMigration.json"),
-                                                 QStringLiteral("200"));
+                m_resource = m_fake->exampleBody(
+                    kExamples +
+                        QStringLiteral(
+                            "2024-08-01_Migrations_GetMigrationWithSuccessfulValidationAndMigration.json"),
+                    QStringLiteral("200"));
             return FakeResponse::json(200, m_resource);
         });
         m_fake->on("PUT", kMigration, [this](const FakeRequest &req) {
@@ -166,26 +188,32 @@ class TestAzureRun : public QObject
         });
         m_fake->on("PATCH", kMigration, [this](const FakeRequest &req) {
             if (req.json().value(u"properties").toObject().value(u"triggerCutover").toString() != u"True")
-                return FakeResponse::armError(400, QStringLiteral("InvalidParameter"), QStringLiteral("triggerCutover expected"));
+                return FakeResponse::armError(400, QStringLiteral("InvalidParameter"),
+                                              QStringLiteral("triggerCutover expected"));
             m_triggered = true;
             setStatus(QStringLiteral("InProgress"), QStringLiteral("CompletingMigration"), {});
             return FakeResponse::json(200, m_resource);
         });
         m_fake->on("DELETE", kMigration, [this](const FakeRequest &) {
             m_cancelled = true;
-            return FakeResponse::json(200, m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_Cancel.json"), QStringLiteral("200")));
+            return FakeResponse::json(
+                200, m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_Cancel.json"),
+                                         QStringLiteral("200")));
         });
     }
 
     // A project written by the real `project new`, pointed at the fake cloud.
     void makeProject()
     {
-        const Run made = cli({QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), m_project, QStringLiteral("--name"),
-                              QStringLiteral("orders"), QStringLiteral("--source"),
-                              QStringLiteral("postgresql://postgres@20.228.214.65:5432/postgres?sslmode=require"), QStringLiteral("--target"),
-                              QStringLiteral("postgresql://azureadmin@exampletarget.postgres.database.azure.com/postgres?sslmode=require"),
-                              QStringLiteral("--database"), kDb, QStringLiteral("--engine"), QStringLiteral("azure"),
-                              QStringLiteral("--target-resource-id"), kServer});
+        const Run made =
+            cli({QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), m_project,
+                 QStringLiteral("--name"), QStringLiteral("orders"), QStringLiteral("--source"),
+                 QStringLiteral("postgresql://postgres@20.228.214.65:5432/postgres?sslmode=require"),
+                 QStringLiteral("--target"),
+                 QStringLiteral("postgresql://azureadmin@exampletarget.postgres.database.azure.com/"
+                                "postgres?sslmode=require"),
+                 QStringLiteral("--database"), kDb, QStringLiteral("--engine"), QStringLiteral("azure"),
+                 QStringLiteral("--target-resource-id"), kServer});
         QVERIFY2(made.code == 0, qPrintable(made.err));
         // The cloud comes from the project (the wizard's choice); here the fake's cloud configuration file.
         project::LoadResult loaded = project::loadProjectFile(m_project);
@@ -222,10 +250,12 @@ private Q_SLOTS:
     {
         QVERIFY2(m_fake->violations().isEmpty(), qPrintable(m_fake->violations().join(u'\n')));
         // No secret in anything printed, nor in any file pgferry wrote (project, run state).
-        QStringList secrets{m_fake->clientSecret, kSourcePassword, kTargetPassword, QStringLiteral("eyJfake"), QStringLiteral("fake-refresh-token")};
+        QStringList secrets{m_fake->clientSecret, kSourcePassword, kTargetPassword, QStringLiteral("eyJfake"),
+                            QStringLiteral("fake-refresh-token")};
         for (const QString &out : std::as_const(m_outputs))
             for (const QString &s : std::as_const(secrets))
-                QVERIFY2(!out.contains(s), qPrintable(QStringLiteral("a secret (%1…) was printed").arg(s.left(4))));
+                QVERIFY2(!out.contains(s),
+                         qPrintable(QStringLiteral("a secret (%1…) was printed").arg(s.left(4))));
         int files = 0;
         QDirIterator it(m_dir->path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
         while (it.hasNext()) {
@@ -233,7 +263,8 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::ReadOnly));
             const QByteArray content = f.readAll();
             for (const QString &s : std::as_const(secrets))
-                QVERIFY2(!content.contains(s.toUtf8()), qPrintable(QStringLiteral("a secret (%1…) is in %2").arg(s.left(4), f.fileName())));
+                QVERIFY2(!content.contains(s.toUtf8()),
+                         qPrintable(QStringLiteral("a secret (%1…) is in %2").arg(s.left(4), f.fileName())));
             ++files;
         }
         QVERIFY(files >= 3); // project, cloud configuration, status.json at least
@@ -248,16 +279,23 @@ private Q_SLOTS:
 
         // The create request: the passwords travel in its body, and only there.
         QCOMPARE(m_fake->count("PUT", kMigration), 1);
-        const QJsonObject admin = m_created.value(u"properties").toObject().value(u"secretParameters").toObject().value(u"adminCredentials").toObject();
+        const QJsonObject admin = m_created.value(u"properties")
+                                      .toObject()
+                                      .value(u"secretParameters")
+                                      .toObject()
+                                      .value(u"adminCredentials")
+                                      .toObject();
         QCOMPARE(admin.value(u"sourceServerPassword").toString(), kSourcePassword);
-        QCOMPARE(m_created.value(u"properties").toObject().value(u"sourceDbServerResourceId").toString(), QStringLiteral("20.228.214.65:5432@postgres"));
+        QCOMPARE(m_created.value(u"properties").toObject().value(u"sourceDbServerResourceId").toString(),
+                 QStringLiteral("20.228.214.65:5432@postgres"));
         QVERIFY(m_fake->count("GET", kMigration) >= 3);
 
         // `status` shows Azure's state, from the running run.
         const QJsonObject st = status();
         QCOMPARE(st.value(u"engine").toString(), QStringLiteral("azure"));
         QCOMPARE(st.value(u"state").toString(), QStringLiteral("streaming"));
-        QCOMPARE(st.value(u"engine_state").toString(), QStringLiteral("WaitingForUserAction / WaitingForCutoverTrigger"));
+        QCOMPARE(st.value(u"engine_state").toString(),
+                 QStringLiteral("WaitingForUserAction / WaitingForCutoverTrigger"));
         QCOMPARE(st.value(u"pid").toInteger(), run->processId());
         const QJsonObject db = st.value(u"databases").toArray().at(0).toObject();
         QCOMPARE(db.value(u"name").toString(), kDb);
@@ -265,14 +303,17 @@ private Q_SLOTS:
         QCOMPARE(db.value(u"pending_changes").toInteger(), 2);
         const Run human = cli({QStringLiteral("status"), m_project});
         QCOMPARE(human.code, 0);
-        QVERIFY2(human.out.contains(u"Azure migration pgferry") && human.out.contains(u"WaitingForCutoverTrigger"), qPrintable(human.out));
+        QVERIFY2(human.out.contains(u"Azure migration pgferry") &&
+                     human.out.contains(u"WaitingForCutoverTrigger"),
+                 qPrintable(human.out));
         QVERIFY2(human.out.contains(u"ready for cutover: yes"), qPrintable(human.out));
         QCOMPARE(m_fake->count("PATCH", kMigration), 0); // nothing cuts over by itself
 
         // `cutover` asks the running run, which sends the PATCH, then follows it to the end.
         const Run cut = cli({QStringLiteral("cutover"), m_project, QStringLiteral("--yes")});
         QVERIFY2(cut.code == 0, qPrintable(cut.out + cut.err));
-        QVERIFY2(cut.out.contains(u"cutover started") && cut.out.contains(u"cutover complete"), qPrintable(cut.out));
+        QVERIFY2(cut.out.contains(u"cutover started") && cut.out.contains(u"cutover complete"),
+                 qPrintable(cut.out));
         QCOMPARE(m_fake->count("PATCH", kMigration), 1);
 
         const Run r = finish(*run);
@@ -281,8 +322,10 @@ private Q_SLOTS:
         const QStringList lines = r.out.trimmed().split(u'\n');
         QVERIFY(lines.size() >= 2);
         for (const QString &l : lines)
-            QVERIFY2(QJsonDocument::fromJson(l.toUtf8()).isObject(), qPrintable(l)); // one JSON object per line
-        QCOMPARE(QJsonDocument::fromJson(lines.last().toUtf8()).object().value(u"state").toString(), QStringLiteral("completed"));
+            QVERIFY2(QJsonDocument::fromJson(l.toUtf8()).isObject(),
+                     qPrintable(l)); // one JSON object per line
+        QCOMPARE(QJsonDocument::fromJson(lines.last().toUtf8()).object().value(u"state").toString(),
+                 QStringLiteral("completed"));
 
         const QJsonObject after = status();
         QCOMPARE(after.value(u"state").toString(), QStringLiteral("completed"));
@@ -301,9 +344,11 @@ private Q_SLOTS:
         QVERIFY2(c.err.contains(u"--yes"), qPrintable(c.err));
         QCOMPARE(m_fake->count("DELETE", kMigration), 0);
 
-        c = cli({QStringLiteral("azure"), QStringLiteral("cancel-migration"), m_project, QStringLiteral("--yes")});
+        c = cli({QStringLiteral("azure"), QStringLiteral("cancel-migration"), m_project,
+                 QStringLiteral("--yes")});
         QVERIFY2(c.code == 0, qPrintable(c.err));
-        QVERIFY2(c.out.contains(u"cancelled Azure migration pgferry") && c.out.contains(u"exampletarget"), qPrintable(c.out));
+        QVERIFY2(c.out.contains(u"cancelled Azure migration pgferry") && c.out.contains(u"exampletarget"),
+                 qPrintable(c.out));
         QCOMPARE(m_fake->count("DELETE", kMigration), 1);
 
         const Run r = finish(*run);
