@@ -226,7 +226,10 @@ int cmdRun(Context &ctx)
         ctx.err << "Fix the cause and run the same command again: finished steps are kept.\n";
         return Failure;
     }
-    if (!json)
+    if (!json && managed && s.state == engine::RunState::Streaming)
+        ctx.out << "ready for cutover; Azure keeps streaming. To cut over, run `pgferry-cli run " << a.file
+                << "` again and, while it watches, `pgferry-cli cutover " << a.file << "`\n";
+    else if (!json)
         ctx.out << (s.state == engine::RunState::Streaming ? "ready for cutover: run `pgferry-cli cutover` while this keeps streaming\n"
                                                           : "migration complete\n");
     return Success;
