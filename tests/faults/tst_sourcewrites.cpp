@@ -22,7 +22,7 @@ QString catalogFingerprint(pg::Connection &c)
     // Everything that a write to the source could leave behind, as one text.
     return c.exec(QStringLiteral(R"SQL(
 SELECT concat_ws(E'\n',
-  (SELECT string_agg(oid::text || ':' || relname || ':' || relkind, ',' ORDER BY oid) FROM pg_class
+  (SELECT string_agg(oid::text || ':' || relname || ':' || relkind::text, ',' ORDER BY oid) FROM pg_class
      WHERE relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
        AND relnamespace::regnamespace::text NOT LIKE 'pg_toast%'),
   (SELECT string_agg(oid::text || ':' || proname, ',' ORDER BY oid) FROM pg_proc
@@ -31,8 +31,8 @@ SELECT concat_ws(E'\n',
   (SELECT count(*)::text FROM pg_type),
   (SELECT count(*)::text FROM pg_trigger),
   (SELECT count(*)::text FROM pg_largeobject_metadata),
-  (SELECT string_agg(rolname || ':' || rolsuper || rolcanlogin || rolreplication, ',' ORDER BY rolname) FROM pg_roles),
-  (SELECT string_agg(datname || ':' || datallowconn || datconnlimit, ',' ORDER BY datname) FROM pg_database))
+  (SELECT string_agg(concat_ws(':', rolname, rolsuper, rolcanlogin, rolreplication), ',' ORDER BY rolname) FROM pg_roles),
+  (SELECT string_agg(concat_ws(':', datname, datallowconn, datconnlimit), ',' ORDER BY datname) FROM pg_database))
 )SQL")).text(0, 0);
 }
 
@@ -115,9 +115,19 @@ CREATE EVENT TRIGGER drop_watch ON sql_drop EXECUTE FUNCTION log_drop();
         // 2. DDL: pgferry's publication, created and dropped; nothing else.
         pg::Result ddl = after.exec(QStringLiteral("SELECT string_agg(tag || ' ' || coalesce(identity, '') || ' by ' || app, E'\\n' ORDER BY id) FROM ddl_log"));
         const QStringList commands = ddl.text(0, 0).split(u'\n', Qt::SkipEmptyParts);
-        QVERIFY2(commands.size() == 2, qPrintable(ddl.text(0, 0)));
-        QVERIFY2(commands[0].startsWith(u"CREATE PUBLICATION pgferry_") && commands[0].endsWith(u"by pgferry"), qPrintable(commands[0]));
-        QVERIFY2(commands[1].startsWith(u"DROP publication pgferry_") && commands[1].endsWith(u"by pgferry"), qPrintable(commands[1]));
+        // (Dropping a publication also drops its membership entries: they are listed one by one.)
+        int creates = 0, drops = 0;
+        for (const QString &cmd : commands) {
+            QVERIFY2(cmd.endsWith(u"by pgferry"), qPrintable(cmd));
+            if (cmd.startsWith(u"CREATE PUBLICATION pgferry_"))
+                ++creates;
+            else if (cmd.startsWith(u"DROP publication pgferry_"))
+                ++drops;
+            else
+                QVERIFY2(cmd.startsWith(u"DROP publication relation ") && cmd.contains(u" in publication pgferry_"), qPrintable(cmd));
+        }
+        QCOMPARE(creates, 1);
+        QCOMPARE(drops, 1);
         // 3. The catalogs are as they were; no slot or publication of pgferry's is left.
         QCOMPARE(catalogFingerprint(after), before);
         QCOMPARE(after.exec(QStringLiteral("SELECT string_agg(slot_name, ',') FROM pg_replication_slots")).text(0, 0), QStringLiteral("witness"));
