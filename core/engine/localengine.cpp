@@ -638,6 +638,8 @@ void LocalEngine::Run::migrate(Until until)
             const pg::Lsn resync = pg::parseLsn(j.value(db.name, QStringLiteral("resync_lsn")));
             const QSet<QString> doneUnits = [&] {
                 pg::Connection t = connectTarget(tname);
+                // A run killed before its load began has not made the unit table yet.
+                load::createUnitTable(t);
                 return load::committedUnits(t);
             }();
             QJsonObject saved = j.databaseObject(db.name).value(u"sync_lsn").toObject();
@@ -752,6 +754,9 @@ void LocalEngine::Run::migrate(Until until)
         }
         setPhase(DatabasePhase::Cutover);
         pg::Connection src = connectSource(db.name);
+        // A cutover that resumes (after a crash or a lost connection) finds the database already
+        // read-only; this session still has to switch it, drop the publication and the slot.
+        src.exec(QStringLiteral("SET default_transaction_read_only = off"));
         if (settings.cutover.makeSourceReadOnly) {
             log(QStringLiteral("making the source database read-only and ending its other sessions"));
             src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(src.quoteIdent(db.name)));

@@ -244,11 +244,17 @@ QString CliRig::journalValue(const QString &key) const
 
 QString CliRig::runOnlineToTheEnd(const std::function<void()> &whileStreaming, int timeoutMs) const
 {
+    // status.json of an earlier (killed) run may still say ready: wait for this run's own.
+    const QString previousStart = status().value(u"started_at").toString();
     auto p = start({QStringLiteral("run"), projectFile(), QStringLiteral("--json")});
     const QString base = p->property("log_base").toString();
+    auto ready = [&] {
+        const QJsonObject s = status();
+        return s.value(u"started_at").toString() != previousStart && s.value(u"ready_for_cutover").toBool();
+    };
     QElapsedTimer t;
     t.start();
-    while (p->state() != QProcess::NotRunning && !status().value(u"ready_for_cutover").toBool() && t.elapsed() < timeoutMs)
+    while (p->state() != QProcess::NotRunning && !ready() && t.elapsed() < timeoutMs)
         p->waitForFinished(100);
     if (p->state() == QProcess::NotRunning) {
         // Already finished: a cutover confirmed before the kill completes without asking again.
@@ -256,7 +262,7 @@ QString CliRig::runOnlineToTheEnd(const std::function<void()> &whileStreaming, i
             return {};
         return QStringLiteral("run ended before the cutover (exit %1): %2").arg(p->exitCode()).arg(readFile(base + QStringLiteral(".err")));
     }
-    if (!status().value(u"ready_for_cutover").toBool()) {
+    if (!ready()) {
         killHard(*p);
         return QStringLiteral("not ready for cutover in time: %1").arg(QString::fromUtf8(QJsonDocument(status()).toJson()));
     }
@@ -264,6 +270,10 @@ QString CliRig::runOnlineToTheEnd(const std::function<void()> &whileStreaming, i
         whileStreaming();
     QString out, err;
     const int rc = run({QStringLiteral("cutover"), projectFile(), QStringLiteral("--yes")}, timeoutMs, &out, &err);
+    if (rc != 0 && p->state() != QProcess::NotRunning) {
+        killHard(*p);
+        return QStringLiteral("cutover refused (exit %1): %2%3").arg(rc).arg(out, err);
+    }
     while (p->state() != QProcess::NotRunning && t.elapsed() < 2 * timeoutMs)
         p->waitForFinished(100);
     if (p->state() != QProcess::NotRunning) {

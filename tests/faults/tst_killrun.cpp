@@ -95,7 +95,7 @@ private Q_SLOTS:
                     QFile resp(rig.stateDir() + QStringLiteral("/cutover.response"));
                     return resp.open(QIODevice::ReadOnly) && QJsonDocument::fromJson(resp.readAll()).object().value(u"accepted").toBool();
                 }
-                return rig.stepDone(QStringLiteral("cutover_confirmed"));
+                return rig.stepDone(QStringLiteral("source_read_only")); // confirmed, and the source already read-only
             };
         }
         QElapsedTimer t;
