@@ -88,20 +88,27 @@ void FaultWriter::loop()
             c.exec(QStringLiteral("BEGIN"));
             switch (k) {
             case 0:
-                c.exec(QStringLiteral("INSERT INTO orders (customer_id, amount, note) VALUES ($1, $2, 'new')"),
-                       {int(1 + m_rng.bounded(500)), int(m_rng.bounded(10000))});
+                c.exec(
+                    QStringLiteral("INSERT INTO orders (customer_id, amount, note) VALUES ($1, $2, 'new')"),
+                    {int(1 + m_rng.bounded(500)), int(m_rng.bounded(10000))});
                 break;
             case 1:
-                c.exec(QStringLiteral("UPDATE orders SET amount = amount + 1, note = note || '+' WHERE id = $1"), {id});
+                c.exec(
+                    QStringLiteral("UPDATE orders SET amount = amount + 1, note = note || '+' WHERE id = $1"),
+                    {id});
                 break;
             case 2:
-                c.exec(QStringLiteral("UPDATE big SET payload = md5(payload) || payload, k = k + 1 WHERE id = $1"), {id});
+                c.exec(QStringLiteral(
+                           "UPDATE big SET payload = md5(payload) || payload, k = k + 1 WHERE id = $1"),
+                       {id});
                 break;
             case 3:
                 c.exec(QStringLiteral("DELETE FROM big WHERE id = $1"), {id + 5000});
                 break;
             case 4:
-                c.exec(QStringLiteral("INSERT INTO big (k, payload) VALUES ($1, repeat(md5(random()::text), 6))"), {id});
+                c.exec(QStringLiteral(
+                           "INSERT INTO big (k, payload) VALUES ($1, repeat(md5(random()::text), 6))"),
+                       {id});
                 break;
             default:
                 c.exec(QStringLiteral("DELETE FROM orders WHERE id = $1 AND note = 'new'"), {id});
@@ -135,8 +142,10 @@ CliRig::CliRig(const pg::ConnInfo &source, const pg::ConnInfo &target, const QSt
         throw std::runtime_error("cannot create a temporary folder");
     m_project.name = QStringLiteral("fault test");
     m_project.mode = mode;
-    m_project.source = project::ConnectionProfile::fromConnInfo(source.withDatabase(QStringLiteral("postgres")));
-    m_project.target = project::ConnectionProfile::fromConnInfo(target.withDatabase(QStringLiteral("postgres")));
+    m_project.source =
+        project::ConnectionProfile::fromConnInfo(source.withDatabase(QStringLiteral("postgres")));
+    m_project.target =
+        project::ConnectionProfile::fromConnInfo(target.withDatabase(QStringLiteral("postgres")));
     m_project.databases.append({db, targetDb, {}, {}, {}});
     m_project.settings.jobs = 2;
     m_project.settings.indexJobs = 2;
@@ -234,7 +243,15 @@ QJsonObject CliRig::journal() const
 
 bool CliRig::stepDone(const QString &step) const
 {
-    return journal().value(u"databases").toObject().value(m_db).toObject().value(u"steps").toObject().value(step).toBool();
+    return journal()
+        .value(u"databases")
+        .toObject()
+        .value(m_db)
+        .toObject()
+        .value(u"steps")
+        .toObject()
+        .value(step)
+        .toBool();
 }
 
 QString CliRig::journalValue(const QString &key) const
@@ -258,18 +275,23 @@ QString CliRig::runOnlineToTheEnd(const std::function<void()> &whileStreaming, i
         p->waitForFinished(100);
     if (p->state() == QProcess::NotRunning) {
         // Already finished: a cutover confirmed before the kill completes without asking again.
-        if (p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0 && status().value(u"state").toString() == u"completed")
+        if (p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0 &&
+            status().value(u"state").toString() == u"completed")
             return {};
-        return QStringLiteral("run ended before the cutover (exit %1): %2").arg(p->exitCode()).arg(readFile(base + QStringLiteral(".err")));
+        return QStringLiteral("run ended before the cutover (exit %1): %2")
+            .arg(p->exitCode())
+            .arg(readFile(base + QStringLiteral(".err")));
     }
     if (!ready()) {
         killHard(*p);
-        return QStringLiteral("not ready for cutover in time: %1").arg(QString::fromUtf8(QJsonDocument(status()).toJson()));
+        return QStringLiteral("not ready for cutover in time: %1")
+            .arg(QString::fromUtf8(QJsonDocument(status()).toJson()));
     }
     if (whileStreaming)
         whileStreaming();
     QString out, err;
-    const int rc = run({QStringLiteral("cutover"), projectFile(), QStringLiteral("--yes")}, timeoutMs, &out, &err);
+    const int rc =
+        run({QStringLiteral("cutover"), projectFile(), QStringLiteral("--yes")}, timeoutMs, &out, &err);
     if (rc != 0 && p->state() != QProcess::NotRunning) {
         killHard(*p);
         return QStringLiteral("cutover refused (exit %1): %2%3").arg(rc).arg(out, err);

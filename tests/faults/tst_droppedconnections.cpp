@@ -105,7 +105,8 @@ private Q_SLOTS:
         e.start(engine::MigrationEngine::Until::Done);
 
         if (fault.endsWith(u"-load")) {
-            QTRY_VERIFY2_WITH_TIMEOUT(unitsCommitted(tdb) > 0 || !done.isEmpty(), "the load did not start", 120000);
+            QTRY_VERIFY2_WITH_TIMEOUT(unitsCommitted(tdb) > 0 || !done.isEmpty(), "the load did not start",
+                                      120000);
             QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
             if (fault == u"cut-load") {
                 QVERIFY(proxy.cutAll() > 0);
@@ -115,7 +116,8 @@ private Q_SLOTS:
                 proxy.setMode(test::TcpProxy::Mode::Pass);
             }
         } else if (fault.endsWith(u"-stream")) {
-            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), "not ready for cutover", 180000);
+            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                      "not ready for cutover", 180000);
             QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
             if (fault == u"cut-stream") {
                 proxy.setMode(test::TcpProxy::Mode::Refuse);
@@ -130,21 +132,26 @@ private Q_SLOTS:
                 // reports why, and retries.
                 QElapsedTimer t;
                 t.start();
-                QTRY_VERIFY_WITH_TIMEOUT(e.status().databases.first().notReadyReason.contains(u"stalled"), 45000);
+                QTRY_VERIFY_WITH_TIMEOUT(e.status().databases.first().notReadyReason.contains(u"stalled"),
+                                         45000);
                 QVERIFY(t.elapsed() < 45000);
                 proxy.setMode(test::TcpProxy::Mode::Pass);
             }
         }
 
-        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(e.status().log.join(u'\n')), 180000);
-        QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                  qPrintable(e.status().log.join(u'\n')), 180000);
+        QVERIFY2(done.isEmpty(),
+                 qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
         QTest::qWait(500);
         QVERIFY(w1.stop() + w2.stop() > 0);
-        QVERIFY2(w1.lastError().isEmpty() && w2.lastError().isEmpty(), qPrintable(w1.lastError() + w2.lastError()));
+        QVERIFY2(w1.lastError().isEmpty() && w2.lastError().isEmpty(),
+                 qPrintable(w1.lastError() + w2.lastError()));
         QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(), 60000);
         QVERIFY(done.wait(180000));
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
         if (fault.startsWith(u"cut") || fault == u"blackhole-stream") {
             const QString log = last.log.join(u'\n');
             QVERIFY2(log.contains(u"retrying") || log.contains(u"resuming"), qPrintable(log));

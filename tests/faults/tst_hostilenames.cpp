@@ -37,7 +37,8 @@ private Q_SLOTS:
     void hostileNamesMigrateAndRunNothing()
     {
         QFETCH(bool, online);
-        const QString db = online ? QStringLiteral("on; DROP DATABASE postgres; --\"'") : QStringLiteral("off; DROP DATABASE postgres; --\"'");
+        const QString db = online ? QStringLiteral("on; DROP DATABASE postgres; --\"'")
+                                  : QStringLiteral("off; DROP DATABASE postgres; --\"'");
         const QString tdb = db + QStringLiteral(" copy");
         m_pair->source.createDatabase(db);
         m_pair->source.sql(db, QString::fromUtf8(kHostileSchema));
@@ -57,13 +58,19 @@ private Q_SLOTS:
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
         if (online) {
-            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), "not ready for cutover", 180000);
+            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                      "not ready for cutover", 180000);
             QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
             // Changes on the hostile names stream across.
             pg::Connection s = m_pair->source.connect(db);
             const QString t = QString::fromUtf8(kHostileTable);
-            s.exec(QStringLiteral("INSERT INTO %1 (\"from\"\"; DELETE FROM victim; --\", \"a;b\") VALUES ($1, 5)").arg(t), {QStringLiteral("new'; --")});
-            s.exec(QStringLiteral("UPDATE %1 SET \"a;b\" = \"a;b\" + 1, \"Ünï Cødé'\" = 'ü''' WHERE \"select\" % 7 = 0").arg(t));
+            s.exec(QStringLiteral(
+                       "INSERT INTO %1 (\"from\"\"; DELETE FROM victim; --\", \"a;b\") VALUES ($1, 5)")
+                       .arg(t),
+                   {QStringLiteral("new'; --")});
+            s.exec(QStringLiteral(
+                       "UPDATE %1 SET \"a;b\" = \"a;b\" + 1, \"Ünï Cødé'\" = 'ü''' WHERE \"select\" % 7 = 0")
+                       .arg(t));
             s.exec(QStringLiteral("DELETE FROM \"table\" WHERE \"user\" > 90"));
             s.exec(QStringLiteral("DELETE FROM %1 WHERE \"select\" % 11 = 0 AND \"select\" > 100").arg(t));
             s.exec(QStringLiteral("UPDATE victim SET note = 'changed; --'"));
@@ -71,7 +78,8 @@ private Q_SLOTS:
         }
         QVERIFY(done.wait(180000));
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
 
         if (online)
             test::makeWritable(m_pair->source, db);
@@ -80,14 +88,28 @@ private Q_SLOTS:
         for (test::TestCluster *cluster : {&m_pair->source, &m_pair->target}) {
             pg::Connection conn = cluster->connect(cluster == &m_pair->source ? db : tdb);
             QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM victim")).toInt(0, 0), 1);
-            QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM %1").arg(QString::fromUtf8(kHostileTable))).toInt(0, 0) > 2500, true);
-            QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE tgname = $1"), {QStringLiteral("t\"; DROP TABLE victim; --")}).toInt(0, 0), 1);
-            QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = $1"), {QStringLiteral("idx'; DROP TABLE victim; --")}).toInt(0, 0), 1);
+            QCOMPARE(
+                conn.exec(QStringLiteral("SELECT count(*) FROM %1").arg(QString::fromUtf8(kHostileTable)))
+                        .toInt(0, 0) > 2500,
+                true);
+            QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE tgname = $1"),
+                               {QStringLiteral("t\"; DROP TABLE victim; --")})
+                         .toInt(0, 0),
+                     1);
+            QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = $1"),
+                               {QStringLiteral("idx'; DROP TABLE victim; --")})
+                         .toInt(0, 0),
+                     1);
         }
         // The maintenance database the names aimed at is there too.
-        QCOMPARE(m_pair->target.connect().exec(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'postgres'")).toInt(0, 0), 1);
+        QCOMPARE(m_pair->target.connect()
+                     .exec(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'postgres'"))
+                     .toInt(0, 0),
+                 1);
         pg::Connection t = m_pair->target.connect(tdb);
-        QCOMPARE(t.exec(QStringLiteral("SELECT last_value FROM \"seq\"\"; DROP TABLE victim; --\"")).toInt(0, 0), 7);
+        QCOMPARE(
+            t.exec(QStringLiteral("SELECT last_value FROM \"seq\"\"; DROP TABLE victim; --\"")).toInt(0, 0),
+            7);
     }
 };
 

@@ -26,7 +26,8 @@ class TestKillRun : public QObject
         try {
             pg::Connection t = m_pair->target.connect(tdb);
             pg::Result r;
-            if (t.tryExec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units WHERE unit LIKE '%big#%'"), {}, &r))
+            if (t.tryExec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units WHERE unit LIKE '%big#%'"),
+                          {}, &r))
                 return 0;
             return r.toInt(0, 0);
         } catch (const pg::Exception &) {
@@ -71,8 +72,11 @@ private Q_SLOTS:
         std::unique_ptr<QProcess> cutover;
         std::function<bool()> moment;
         if (phase == u"schema") {
-            moment = [&] { return rig.stepDone(QStringLiteral("prepared")) && !rig.stepDone(QStringLiteral("pre_data")) &&
-                                  (!online || rig.stepDone(QStringLiteral("slot"))); };
+            moment = [&] {
+                return rig.stepDone(QStringLiteral("prepared")) &&
+                       !rig.stepDone(QStringLiteral("pre_data")) &&
+                       (!online || rig.stepDone(QStringLiteral("slot")));
+            };
         } else if (phase == u"copy") {
             moment = [&] { return rig.stepDone(QStringLiteral("pre_data")) && bigUnitsCommitted(tdb) > 0; };
         } else if (phase == u"index") {
@@ -86,16 +90,19 @@ private Q_SLOTS:
                     // The applications stop, then the administrator cuts over.
                     w1.stop();
                     w2.stop();
-                    cutover = rig.start({QStringLiteral("cutover"), rig.projectFile(), QStringLiteral("--yes")});
+                    cutover =
+                        rig.start({QStringLiteral("cutover"), rig.projectFile(), QStringLiteral("--yes")});
                     return false;
                 }
                 if (!cutover)
                     return false;
                 if (before) {
                     QFile resp(rig.stateDir() + QStringLiteral("/cutover.response"));
-                    return resp.open(QIODevice::ReadOnly) && QJsonDocument::fromJson(resp.readAll()).object().value(u"accepted").toBool();
+                    return resp.open(QIODevice::ReadOnly) &&
+                           QJsonDocument::fromJson(resp.readAll()).object().value(u"accepted").toBool();
                 }
-                return rig.stepDone(QStringLiteral("source_read_only")); // confirmed, and the source already read-only
+                return rig.stepDone(
+                    QStringLiteral("source_read_only")); // confirmed, and the source already read-only
             };
         }
         QElapsedTimer t;
@@ -106,9 +113,11 @@ private Q_SLOTS:
                 break;
             run->waitForFinished(10);
         }
-        QVERIFY2(reached, qPrintable(QStringLiteral("the run ended (exit %1) or timed out before the moment %2; status: %3")
-                                         .arg(run->exitCode())
-                                         .arg(phase, QString::fromUtf8(QJsonDocument(rig.status()).toJson()))));
+        QVERIFY2(
+            reached,
+            qPrintable(QStringLiteral("the run ended (exit %1) or timed out before the moment %2; status: %3")
+                           .arg(run->exitCode())
+                           .arg(phase, QString::fromUtf8(QJsonDocument(rig.status()).toJson()))));
         test::killHard(*run);
         QCOMPARE(run->exitStatus(), QProcess::CrashExit);
         if (cutover)
@@ -140,7 +149,8 @@ private Q_SLOTS:
         w1.stop();
         w2.stop();
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
-        QVERIFY2(w1.lastError().isEmpty() && w2.lastError().isEmpty(), qPrintable(w1.lastError() + w2.lastError()));
+        QVERIFY2(w1.lastError().isEmpty() && w2.lastError().isEmpty(),
+                 qPrintable(w1.lastError() + w2.lastError()));
         QCOMPARE(rig.status().value(u"state").toString(), QStringLiteral("completed"));
         test::makeWritable(m_pair->source, db);
         const QString diff = test::differences(m_pair->source, db, m_pair->target, tdb);
@@ -148,7 +158,10 @@ private Q_SLOTS:
         if (online) {
             QVERIFY(w1.committed() + w2.committed() > 0);
             pg::Connection s = m_pair->source.connect(db);
-            QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE database = $1"), {db}).toInt(0, 0), 0);
+            QCOMPARE(
+                s.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE database = $1"), {db})
+                    .toInt(0, 0),
+                0);
             QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
         }
     }

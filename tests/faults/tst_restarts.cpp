@@ -40,10 +40,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("server");
         QTest::addColumn<QString>("when");
         QTest::addColumn<bool>("crash");
-        QTest::newRow("source restarts during the load") << QStringLiteral("source") << QStringLiteral("load") << false;
-        QTest::newRow("target crashes during the load") << QStringLiteral("target") << QStringLiteral("load") << true;
-        QTest::newRow("source crashes while streaming") << QStringLiteral("source") << QStringLiteral("streaming") << true;
-        QTest::newRow("target restarts while streaming") << QStringLiteral("target") << QStringLiteral("streaming") << false;
+        QTest::newRow("source restarts during the load")
+            << QStringLiteral("source") << QStringLiteral("load") << false;
+        QTest::newRow("target crashes during the load")
+            << QStringLiteral("target") << QStringLiteral("load") << true;
+        QTest::newRow("source crashes while streaming")
+            << QStringLiteral("source") << QStringLiteral("streaming") << true;
+        QTest::newRow("target restarts while streaming")
+            << QStringLiteral("target") << QStringLiteral("streaming") << false;
     }
     void theRunCarriesOnAfterAServerRestart()
     {
@@ -73,9 +77,11 @@ private Q_SLOTS:
         e.start(engine::MigrationEngine::Until::Done);
 
         if (when == u"load")
-            QTRY_VERIFY2_WITH_TIMEOUT(unitsCommitted(tdb) > 0 || !done.isEmpty(), "the load did not start", 120000);
+            QTRY_VERIFY2_WITH_TIMEOUT(unitsCommitted(tdb) > 0 || !done.isEmpty(), "the load did not start",
+                                      120000);
         else
-            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), "not ready for cutover", 180000);
+            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                      "not ready for cutover", 180000);
         QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
         if (when == u"load") // the load is still going on: the restart hits it
             QVERIFY(e.status().databases.first().phase == engine::DatabasePhase::FullLoad);
@@ -90,18 +96,22 @@ private Q_SLOTS:
 
         // It carries on by itself: ready for cutover again, with nothing to do by hand.
         QTest::qWait(1000);
-        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(e.status().log.join(u'\n')), 180000);
-        QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                  qPrintable(e.status().log.join(u'\n')), 180000);
+        QVERIFY2(done.isEmpty(),
+                 qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
         const qint64 ops = w1.stop() + w2.stop();
         QVERIFY(ops > 0);
-        QVERIFY2(w1.lastError().isEmpty() && w2.lastError().isEmpty(), qPrintable(w1.lastError() + w2.lastError()));
+        QVERIFY2(w1.lastError().isEmpty() && w2.lastError().isEmpty(),
+                 qPrintable(w1.lastError() + w2.lastError()));
         if (server == u"source")
             QVERIFY(w1.reconnects() + w2.reconnects() > 0); // the writers did see the restart
 
         QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(), 60000);
         QVERIFY(done.wait(180000));
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
         // The retries were visible in the log, and bounded.
         const QString log = last.log.join(u'\n');
         QVERIFY2(log.contains(u"retrying") || log.contains(u"resuming"), qPrintable(log));

@@ -45,10 +45,12 @@ QStringList filesHolding(const QString &dir, const QList<QByteArray> &needles)
 QStringList notPrivate(const QString &dir)
 {
     QStringList bad;
-    struct stat st{};
+    struct stat st
+    {};
     if (::stat(QFile::encodeName(dir).constData(), &st) == 0 && (st.st_mode & 077) != 0)
         bad << QStringLiteral("%1 (%2)").arg(dir).arg(st.st_mode & 0777, 0, 8);
-    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
+                    QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
         if (::lstat(QFile::encodeName(path).constData(), &st) == 0 && (st.st_mode & 077) != 0)
@@ -65,7 +67,8 @@ public:
     {
         m_thread = std::thread([this] {
             while (!m_stop.load()) {
-                const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+                const QStringList pids =
+                    QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
                 for (const QString &pid : pids) {
                     if (!pid.front().isDigit())
                         continue;
@@ -136,7 +139,8 @@ private Q_SLOTS:
             w.write(QStringLiteral("#!/bin/sh\n"
                                    "printf '%s' \"$0\" >> '%1'\n"
                                    "for a in \"$@\"; do printf ' [%s]' \"$a\" >> '%1'; done\n"
-                                   "if [ -n \"$PGPASSWORD\" ]; then echo ' PGPASSWORD=set' >> '%1'; else echo ' PGPASSWORD=unset' >> '%1'; fi\n"
+                                   "if [ -n \"$PGPASSWORD\" ]; then echo ' PGPASSWORD=set' >> '%1'; else "
+                                   "echo ' PGPASSWORD=unset' >> '%1'; fi\n"
                                    "exec '%2/%3' \"$@\"\n")
                         .arg(argvLog, realBin, tool)
                         .toUtf8());
@@ -158,21 +162,27 @@ private Q_SLOTS:
 
         // The other verbs write output and files too.
         QString out, err;
-        QCOMPARE(rig.run({QStringLiteral("status"), rig.projectFile(), QStringLiteral("--json")}, 30000, &out, &err), 0);
-        QVERIFY(rig.run({QStringLiteral("verify"), rig.projectFile(), QStringLiteral("--json")}, 120000, &out, &err) >= 0);
+        QCOMPARE(rig.run({QStringLiteral("status"), rig.projectFile(), QStringLiteral("--json")}, 30000, &out,
+                         &err),
+                 0);
+        QVERIFY(rig.run({QStringLiteral("verify"), rig.projectFile(), QStringLiteral("--json")}, 120000, &out,
+                        &err) >= 0);
         const QString reportDir = rig.stateBase() + QStringLiteral("/reports");
         QDir().mkpath(reportDir);
-        QCOMPARE(rig.run({QStringLiteral("report"), rig.projectFile(), QStringLiteral("--format"), QStringLiteral("html"),
-                          QStringLiteral("-o"), reportDir + QStringLiteral("/r.html")},
-                         30000, &out, &err),
-                 0);
-        QCOMPARE(rig.run({QStringLiteral("report"), rig.projectFile(), QStringLiteral("--format"), QStringLiteral("json"),
-                          QStringLiteral("-o"), reportDir + QStringLiteral("/r.json")},
-                         30000, &out, &err),
-                 0);
+        QCOMPARE(
+            rig.run({QStringLiteral("report"), rig.projectFile(), QStringLiteral("--format"),
+                     QStringLiteral("html"), QStringLiteral("-o"), reportDir + QStringLiteral("/r.html")},
+                    30000, &out, &err),
+            0);
+        QCOMPARE(
+            rig.run({QStringLiteral("report"), rig.projectFile(), QStringLiteral("--format"),
+                     QStringLiteral("json"), QStringLiteral("-o"), reportDir + QStringLiteral("/r.json")},
+                    30000, &out, &err),
+            0);
         // A failed connection is reported without its password too.
         test::CliRig wrong(m_pair->source.connInfo(), m_pair->target.connInfo(), db, project::Mode::Online);
-        wrong.setExtraEnvironment(QStringLiteral("PGFERRY_TARGET_PASSWORD"), targetPassword + QStringLiteral("-wrong"));
+        wrong.setExtraEnvironment(QStringLiteral("PGFERRY_TARGET_PASSWORD"),
+                                  targetPassword + QStringLiteral("-wrong"));
         QCOMPARE(wrong.run({QStringLiteral("run"), wrong.projectFile()}, 60000, &out, &err), 1);
         QVERIFY2(err.contains(u"password", Qt::CaseInsensitive), qPrintable(err));
         QVERIFY(!err.contains(targetPassword) && !out.contains(targetPassword));

@@ -20,7 +20,8 @@ namespace {
 QString catalogFingerprint(pg::Connection &c)
 {
     // Everything that a write to the source could leave behind, as one text.
-    return c.exec(QStringLiteral(R"SQL(
+    return c
+        .exec(QStringLiteral(R"SQL(
 SELECT concat_ws(E'\n',
   (SELECT string_agg(oid::text || ':' || relname || ':' || relkind::text, ',' ORDER BY oid) FROM pg_class
      WHERE relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
@@ -33,15 +34,17 @@ SELECT concat_ws(E'\n',
   (SELECT count(*)::text FROM pg_largeobject_metadata),
   (SELECT string_agg(concat_ws(':', rolname, rolsuper, rolcanlogin, rolreplication), ',' ORDER BY rolname) FROM pg_roles),
   (SELECT string_agg(concat_ws(':', datname, datallowconn, datconnlimit), ',' ORDER BY datname) FROM pg_database))
-)SQL")).text(0, 0);
+)SQL"))
+        .text(0, 0);
 }
 
 qint64 tupleCounters(const pg::ConnInfo &ci)
 {
     // A new session: statistics are read once per transaction and cached.
     pg::Connection c = pg::Connection::open(ci);
-    return c.exec(QStringLiteral("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del + n_tup_hot_upd), 0) "
-                                 "FROM pg_stat_user_tables WHERE relname <> 'ddl_log'"))
+    return c
+        .exec(QStringLiteral("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del + n_tup_hot_upd), 0) "
+                             "FROM pg_stat_user_tables WHERE relname <> 'ddl_log'"))
         .toInt(0, 0);
 }
 
@@ -94,15 +97,18 @@ CREATE EVENT TRIGGER drop_watch ON sql_drop EXECUTE FUNCTION log_drop();
 
         // The read-only switch is the one setting pgferry leaves, and it is reversible.
         pg::Connection admin = m_pair->source.connect();
-        QCOMPARE(admin.exec(QStringLiteral("SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting s "
-                                           "JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = $1"),
-                            {db})
+        QCOMPARE(admin
+                     .exec(QStringLiteral("SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting s "
+                                          "JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = $1"),
+                           {db})
                      .text(0, 0),
                  QStringLiteral("default_transaction_read_only=on"));
         test::makeWritable(m_pair->source, db);
-        QCOMPARE(admin.exec(QStringLiteral("SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
-                                           "WHERE d.datname = $1"),
-                            {db})
+        QCOMPARE(admin
+                     .exec(QStringLiteral("SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d ON "
+                                          "d.oid = s.setdatabase "
+                                          "WHERE d.datname = $1"),
+                           {db})
                      .toInt(0, 0),
                  0);
 
@@ -110,10 +116,12 @@ CREATE EVENT TRIGGER drop_watch ON sql_drop EXECUTE FUNCTION log_drop();
         // 1. No row of any table changed during the run (the log of DDL aside).
         pg::Result changes = after.exec(QStringLiteral(
             "SELECT string_agg(data, E'\\n') FROM pg_logical_slot_get_changes('witness', NULL, NULL) "
-            "WHERE data NOT LIKE 'BEGIN%' AND data NOT LIKE 'COMMIT%' AND data NOT LIKE 'table public.ddl_log:%'"));
+            "WHERE data NOT LIKE 'BEGIN%' AND data NOT LIKE 'COMMIT%' AND data NOT LIKE 'table "
+            "public.ddl_log:%'"));
         QVERIFY2(changes.isNull(0, 0), qPrintable(changes.text(0, 0).left(2000)));
         // 2. DDL: pgferry's publication, created and dropped; nothing else.
-        pg::Result ddl = after.exec(QStringLiteral("SELECT string_agg(tag || ' ' || coalesce(identity, '') || ' by ' || app, E'\\n' ORDER BY id) FROM ddl_log"));
+        pg::Result ddl = after.exec(QStringLiteral("SELECT string_agg(tag || ' ' || coalesce(identity, '') "
+                                                   "|| ' by ' || app, E'\\n' ORDER BY id) FROM ddl_log"));
         const QStringList commands = ddl.text(0, 0).split(u'\n', Qt::SkipEmptyParts);
         // (Dropping a publication also drops its membership entries: they are listed one by one.)
         int creates = 0, drops = 0;
@@ -124,18 +132,23 @@ CREATE EVENT TRIGGER drop_watch ON sql_drop EXECUTE FUNCTION log_drop();
             else if (cmd.startsWith(u"DROP publication pgferry_"))
                 ++drops;
             else
-                QVERIFY2(cmd.startsWith(u"DROP publication relation ") && cmd.contains(u" in publication pgferry_"), qPrintable(cmd));
+                QVERIFY2(cmd.startsWith(u"DROP publication relation ") &&
+                             cmd.contains(u" in publication pgferry_"),
+                         qPrintable(cmd));
         }
         QCOMPARE(creates, 1);
         QCOMPARE(drops, 1);
         // 3. The catalogs are as they were; no slot or publication of pgferry's is left.
         QCOMPARE(catalogFingerprint(after), before);
-        QCOMPARE(after.exec(QStringLiteral("SELECT string_agg(slot_name, ',') FROM pg_replication_slots")).text(0, 0), QStringLiteral("witness"));
+        QCOMPARE(after.exec(QStringLiteral("SELECT string_agg(slot_name, ',') FROM pg_replication_slots"))
+                     .text(0, 0),
+                 QStringLiteral("witness"));
         QCOMPARE(after.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
         // 4. The tuple counters did not move.
         QCOMPARE(tupleCounters(m_pair->source.connInfo(db)), countersBefore);
         // And the run did see the source: the witness decoded WAL written after its creation.
-        QVERIFY(after.exec(QStringLiteral("SELECT pg_current_wal_lsn() > $1::pg_lsn"), {walBefore}).toBool(0, 0));
+        QVERIFY(
+            after.exec(QStringLiteral("SELECT pg_current_wal_lsn() > $1::pg_lsn"), {walBefore}).toBool(0, 0));
         after.exec(QStringLiteral("SELECT pg_drop_replication_slot('witness')"));
 
         // The copy is complete all the same.

@@ -54,17 +54,24 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (::geteuid() != 0)
-            QSKIP("mounting a small tmpfs for the target's tablespace needs root; this test runs as root in CI");
-        m_mountParent = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/pgferry-full-XXXXXX"));
-        QFile::setPermissions(m_mountParent->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther);
+            QSKIP("mounting a small tmpfs for the target's tablespace needs root; this test runs as root in "
+                  "CI");
+        m_mountParent =
+            std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/pgferry-full-XXXXXX"));
+        QFile::setPermissions(m_mountParent->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                                         QFile::ExeGroup | QFile::ExeOther);
         m_mount = m_mountParent->path() + QStringLiteral("/space");
         QVERIFY(QDir().mkpath(m_mount));
         QString out;
-        if (runCommand(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"), mountOptions(12),
-                                                 QStringLiteral("tmpfs"), m_mount},
+        if (runCommand(QStringLiteral("mount"),
+                       {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"), mountOptions(12),
+                        QStringLiteral("tmpfs"), m_mount},
                        &out) != 0)
-            QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs here (%1): a container without CAP_SYS_ADMIN; the out-of-space "
-                                            "test needs a small filesystem for the target's tablespace").arg(out)));
+            QSKIP(qPrintable(
+                QStringLiteral(
+                    "cannot mount a tmpfs here (%1): a container without CAP_SYS_ADMIN; the out-of-space "
+                    "test needs a small filesystem for the target's tablespace")
+                    .arg(out)));
         m_mounted = true;
         m_pair = std::make_unique<test::TwoClusters>();
     }
@@ -110,7 +117,8 @@ private Q_SLOTS:
             QVERIFY2(errors.contains(u"table public."), qPrintable(errors)); // names the table
             bool tableFailed = false;
             for (const engine::TableStatus &t : s.databases.first().tables)
-                tableFailed = tableFailed || (t.state == engine::TableState::Failed && t.error.contains(u"53100"));
+                tableFailed =
+                    tableFailed || (t.state == engine::TableState::Failed && t.error.contains(u"53100"));
             QVERIFY(tableFailed);
             // It said what to do next: the rest is kept and a rerun loads only what is missing.
             QVERIFY2(errors.contains(u"rerun"), qPrintable(errors));
@@ -118,12 +126,16 @@ private Q_SLOTS:
 
         // Space is freed: the filesystem grows. The next run resumes and completes.
         QString out;
-        QCOMPARE(runCommand(QStringLiteral("mount"), {QStringLiteral("-o"), QStringLiteral("remount,") + mountOptions(256), m_mount}, &out), 0);
+        QCOMPARE(runCommand(QStringLiteral("mount"),
+                            {QStringLiteral("-o"), QStringLiteral("remount,") + mountOptions(256), m_mount},
+                            &out),
+                 0);
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
         QVERIFY(done.wait(180000));
-        QVERIFY2(done.first().first().toBool(), qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
         const QString diff = test::differences(m_pair->source, db, m_pair->target, db);
         QVERIFY2(diff.isEmpty(), qPrintable(diff));
     }

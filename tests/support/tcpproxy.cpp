@@ -55,6 +55,7 @@ public:
 
     int cutAll()
     {
+        m_pumping = true;
         int n = 0;
         for (ProxyPair &p : m_pairs) {
             if (p.client && p.client->state() != QAbstractSocket::UnconnectedState)
@@ -62,6 +63,8 @@ public:
             closePair(p);
         }
         m_pairs.clear();
+        m_pumping = false;
+        updateOpen();
         return n;
     }
 
@@ -103,10 +106,12 @@ private:
         updateOpen();
     }
 
-    static void closePair(ProxyPair &p)
+    void closePair(ProxyPair &p)
     {
         for (QTcpSocket *s : {p.client.data(), p.upstream.data()}) {
             if (s) {
+                // abort() emits disconnected() at once: no pump may run in the middle of this.
+                QObject::disconnect(s, nullptr, this, nullptr);
                 s->abort();
                 s->deleteLater();
             }
@@ -126,6 +131,15 @@ private:
     // Moves bytes according to the mode: reads what the sockets hold, queues it with the delay,
     // writes what is due, and closes a pair once one side has gone and nothing is left to send.
     void pumpAll()
+    {
+        if (m_pumping)
+            return; // a socket signalled from inside this very pump
+        m_pumping = true;
+        pump();
+        m_pumping = false;
+    }
+
+    void pump()
     {
         const TcpProxy::Mode m = mode.load();
         if (m == TcpProxy::Mode::Blackhole)
@@ -154,19 +168,22 @@ private:
                 p.toClient.pop_front();
             }
             const bool clientGone = p.client->state() == QAbstractSocket::UnconnectedState;
-            const bool upstreamGone = p.upstream->state() == QAbstractSocket::UnconnectedState &&
-                                      (p.upstreamReady || p.upstream->error() != QAbstractSocket::UnknownSocketError);
-            const bool drained = p.toClient.empty() && p.toUpstream.empty() && p.client->bytesAvailable() == 0 &&
+            const bool upstreamGone =
+                p.upstream->state() == QAbstractSocket::UnconnectedState &&
+                (p.upstreamReady || p.upstream->error() != QAbstractSocket::UnknownSocketError);
+            const bool drained = p.toClient.empty() && p.toUpstream.empty() &&
+                                 p.client->bytesAvailable() == 0 &&
                                  (!p.upstreamReady || p.upstream->bytesAvailable() == 0);
             if ((clientGone || upstreamGone) && (drained || clientGone)) {
                 if (!clientGone)
                     p.client->flush();
                 if (p.upstream->state() == QAbstractSocket::ConnectedState)
                     p.upstream->flush();
-                p.client->disconnectFromHost();
-                p.upstream->disconnectFromHost();
-                p.client->deleteLater();
-                p.upstream->deleteLater();
+                for (QTcpSocket *s : {p.client.data(), p.upstream.data()}) {
+                    QObject::disconnect(s, nullptr, this, nullptr);
+                    s->disconnectFromHost();
+                    s->deleteLater();
+                }
                 it = m_pairs.erase(it);
                 continue;
             }
@@ -181,6 +198,7 @@ private:
     QTimer *m_timer = nullptr;
     QElapsedTimer m_clock;
     std::list<ProxyPair> m_pairs;
+    bool m_pumping = false;
 };
 
 TcpProxy::TcpProxy(const QString &upstreamHost, int upstreamPort) : m_thread(std::make_unique<QThread>())
@@ -190,7 +208,8 @@ TcpProxy::TcpProxy(const QString &upstreamHost, int upstreamPort) : m_thread(std
     QObject::connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
     m_thread->start();
     int port = 0;
-    QMetaObject::invokeMethod(m_worker, [this, &port] { port = m_worker->listen(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [this, &port] { port = m_worker->listen(); }, Qt::BlockingQueuedConnection);
     if (port == 0)
         throw std::runtime_error("the test proxy cannot listen on 127.0.0.1");
     m_port = port;
@@ -198,7 +217,8 @@ TcpProxy::TcpProxy(const QString &upstreamHost, int upstreamPort) : m_thread(std
 
 TcpProxy::~TcpProxy()
 {
-    QMetaObject::invokeMethod(m_worker, [this] { m_worker->shutdown(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [this] { m_worker->shutdown(); }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
 }
@@ -221,7 +241,8 @@ void TcpProxy::setDelayMs(int ms)
 int TcpProxy::cutAll()
 {
     int n = 0;
-    QMetaObject::invokeMethod(m_worker, [this, &n] { n = m_worker->cutAll(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [this, &n] { n = m_worker->cutAll(); }, Qt::BlockingQueuedConnection);
     return n;
 }
 
