@@ -352,6 +352,20 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             throw Resumable(msg.toStdString());
         throw std::runtime_error(msg.toStdString());
     }
+    // Trust, but verify: every planned unit is committed on the target (a target that crashed
+    // and recovered keeps only what it had made durable).
+    pg::Connection t = connectTarget(tname);
+    const QSet<QString> committed = load::committedUnits(t);
+    QStringList missing;
+    for (const load::LoadUnit &u : units)
+        if (!committed.contains(u.key(tables[u.table])))
+            missing << u.key(tables[u.table]);
+    if (!missing.isEmpty())
+        throw Resumable(QStringLiteral("the target no longer has %1 load units it had committed (%2): it restarted; "
+                                       "loading them again")
+                            .arg(missing.size())
+                            .arg(missing.mid(0, 5).join(QStringLiteral(", ")))
+                            .toStdString());
 }
 
 void LocalEngine::Run::verify()

@@ -110,6 +110,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(), 60000);
         QVERIFY(done.wait(180000));
         const engine::MigrationStatus last = e.status();
+        if (!done.first().first().toBool())
+            qWarning().noquote() << last.log.join(u'\n');
         QVERIFY2(done.first().first().toBool(),
                  qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
         // The retries were visible in the log, and bounded.
