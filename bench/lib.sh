@@ -24,6 +24,9 @@ export PGOPTIONS="-c client_min_messages=warning"
 
 SOURCE_URI="postgresql://postgres@127.0.0.1:$SOURCE_PORT/$BENCH_DB"
 TARGET_URI="postgresql://postgres@127.0.0.1:$TARGET_PORT/$BENCH_DB"
+# pgferry projects name the server by its maintenance database and pick databases with --database.
+SOURCE_ADMIN_URI="postgresql://postgres@127.0.0.1:$SOURCE_PORT/postgres"
+TARGET_ADMIN_URI="postgresql://postgres@127.0.0.1:$TARGET_PORT/postgres"
 
 log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -107,7 +107,7 @@ run_pgferry() {
   reset_target_db nocreate
   local project="$BENCH_DIR/cdc/drain-$rep-$$.pgferry" log="$BENCH_DIR/logs/cdc-pgferry-$rep"
   rm -f "$project"
-  if ! "$PGFERRY_CLI" project new -o "$project" --name "drain-$rep-$$" --source "$SOURCE_URI" --target "$TARGET_URI" \
+  if ! "$PGFERRY_CLI" project new -o "$project" --name "drain-$rep-$$" --source "$SOURCE_ADMIN_URI" --target "$TARGET_ADMIN_URI" \
          --database "$BENCH_DB" --mode online --jobs 2 >"$log-project.log" 2>&1; then
     pgferry_skip "\`pgferry-cli project new\` failed: $(tail -1 "$log-project.log")"; return 0
   fi
@@ -122,15 +122,40 @@ run_pgferry() {
   pid=$!
   wait_for_history "$want"
   end="$(now)"
-  # Signal the run itself (the child of /usr/bin/time), so that time still writes its report.
+  TIMES[pgferry]+="$(elapsed "$start" "$end") "
+  log "pgferry run $rep: drained $TRANSACTIONS transactions in $(elapsed "$start" "$end")s"
+  # Cut over while the run is alive (that drops its slot and publication), then let it finish.
+  # Readiness may trail the drain by a status interval: try for up to 30 s.
+  local tries=0
+  until "$PGFERRY_CLI" cutover "$project" --yes >"$log-cutover.log" 2>&1; do
+    tries=$((tries + 1))
+    if [ $tries -ge 15 ]; then
+      log "pgferry cutover after the drain failed (see $log-cutover.log): stopping the run"
+      break
+    fi
+    sleep 2
+  done
+  local waited=0
+  while kill -0 "$pid" 2>/dev/null && [ $waited -lt 100 ]; do sleep 0.2; waited=$((waited + 1)); done
+  # Still running: signal the run itself (the child of /usr/bin/time), so time still writes its report.
   pkill -TERM -P "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  TIMES[pgferry]+="$(elapsed "$start" "$end") "
   RSS[pgferry]+="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log-drain.time") "
-  log "pgferry run $rep: drained $TRANSACTIONS transactions in $(elapsed "$start" "$end")s"
-  # The slot and publication go with a cutover; the benchmark drops them instead (issue 6 names them).
-  "$PGFERRY_CLI" cutover "$project" --yes >"$log-cutover.log" 2>&1 || log "pgferry cutover after the drain failed: see $log-cutover.log"
+  drop_pgferry_leftovers
 }
+
+# Undoes what a pgferry run leaves on the source: read-only, slots, publications (the clusters are the bench's own).
+drop_pgferry_leftovers() {
+  # A pgferry cutover makes the source database read-only (the project default); the next run needs it writable.
+  src_psql postgres -c "ALTER DATABASE $BENCH_DB RESET default_transaction_read_only"
+  src_psql "$BENCH_DB" -At -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+                               WHERE slot_name LIKE 'pgferry%' AND NOT active" >/dev/null
+  local p
+  for p in $(src_value "$BENCH_DB" "SELECT pubname FROM pg_publication WHERE pubname LIKE 'pgferry%'"); do
+    src_psql "$BENCH_DB" -c "DROP PUBLICATION \"$p\""
+  done
+}
+drop_pgferry_leftovers
 
 log "cdc drain: scale $SCALE, $TRANSACTIONS transactions, $REPS runs of: ${TOOLS[*]}"
 for rep in $(seq 1 "$REPS"); do

@@ -100,7 +100,7 @@ run_tool() {
       reset_target_db nocreate
       local project="$BENCH_DIR/fullload/bench-$rep-$$.pgferry"
       rm -f "$project"
-      if ! "$PGFERRY_CLI" project new -o "$project" --name "bench-$rep-$$" --source "$SOURCE_URI" --target "$TARGET_URI" \
+      if ! "$PGFERRY_CLI" project new -o "$project" --name "bench-$rep-$$" --source "$SOURCE_ADMIN_URI" --target "$TARGET_ADMIN_URI" \
              --database "$BENCH_DB" --mode offline --jobs "$JOBS" >"$BENCH_DIR/logs/$label-project.log" 2>&1; then
         SKIPPED[pgferry]=1
         PGFERRY_NOTE="\`pgferry-cli project new\` failed: $(tail -1 "$BENCH_DIR/logs/$label-project.log")"

@@ -14,6 +14,7 @@ Usage:
   pgferry-cli sandbox up|down|status [--dir DIR]        local source+target servers with a sample database
   pgferry-cli project new -o FILE --name NAME --source URI --target URI
                           [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N] [--engine local|azure]
+                          [--target-resource-id ID]             the target flexible server, for --engine azure
   pgferry-cli project check FILE                        validate a project file
   pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]
   pgferry-cli run FILE [--until ready|done] [--json]    default: load, then keep streaming until cutover
@@ -22,13 +23,17 @@ Usage:
   pgferry-cli verify FILE [--json]
   pgferry-cli report FILE --format html|json -o OUT
   pgferry-cli azure login|subscriptions|servers|create-server|firewall-allow|replica|lock|restore ...
+  pgferry-cli azure cancel-migration FILE [--yes]      cancel an azure engine project's migration in Azure
 
 In --database, write a ':' inside a name as '\:' (see `pgferry-cli project --help`).
 URIs are libpq URIs without passwords. Passwords come from the OS keychain, from
 PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD, or from libpq's passfile.
 
 Exit codes: 0 success, 1 failure, 2 usage error, 3 assessment found blockers.
-SIGINT/SIGTERM stop a run cleanly; the next `run` resumes it.
+SIGINT/SIGTERM stop a run cleanly; the next `run` resumes it. With --engine azure the migration runs
+in Azure: `run`, `status` and `cutover` work the same, and SIGINT/SIGTERM only stop watching it (the
+next `run` resumes watching; `pgferry-cli azure cancel-migration FILE` cancels it). Azure is polled
+every PGFERRY_AZURE_POLL_SECONDS (default 15).
 )");
 }
 

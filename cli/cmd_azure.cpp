@@ -1,8 +1,9 @@
 // pgferry-cli azure login|logout|subscriptions|resource-groups|servers|create-server|firewall-allow|
-// replica|lock|restore|parameter|check-backups: Azure Resource Manager from the command line.
+// replica|lock|restore|parameter|check-backups|cancel-migration: Azure Resource Manager from the command line.
 // Credentials come from AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, or from the
 // keychain after `login`. No token or secret is ever printed; --verbose prints the redacted request log.
 #include "cli.h"
+#include "common.h"
 
 #include "azure/armapi.h"
 #include "azure/armclient.h"
@@ -11,13 +12,16 @@
 #include "azure/credential.h"
 #include "azure/devicecodeflow.h"
 #include "azure/keychaintokenstore.h"
+#include "azure/managedengine.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcessEnvironment>
 
+#include <cstdio>
 #include <memory>
+#include <unistd.h>
 
 namespace pgferry::cli {
 
@@ -46,10 +50,15 @@ Commands:
   restore --server RESOURCE_ID --name NEW --time ISO8601 [--location REGION]   point-in-time restore
   parameter --server RESOURCE_ID --name PARAM [--value VALUE | --add-extensions a,b]
   check-backups --server RESOURCE_ID                backup retention, geo-redundancy, high availability
+  cancel-migration FILE [--yes] [--json] [--verbose]
+                                                   cancel the managed migration of an "azure" engine project in
+                                                   Azure (DELETE, api 2025-08-01); uses the project's cloud and
+                                                   target; a `run` watching it then stops. The target databases
+                                                   may be left partly migrated.
 
 Options for every command:
   --json                 machine-readable output
-  --cloud NAME           AzureCloud (default), AzureChinaCloud or AzureUSGovernment
+  --cloud NAME           AzureCloud (default), AzureChinaCloud or AzureUSGovernment (not for cancel-migration)
   --cloud-config FILE    another cloud, in the shape `az cloud show` prints
   --tenant ID            the tenant (default: AZURE_TENANT_ID, else "organizations")
   --verbose              print the request log (tokens and secrets redacted) to stderr
@@ -527,6 +536,86 @@ int doCheckBackups(Session &s)
     return Success;
 }
 
+// cancel-migration FILE: the managed engine's cancel, with the project's cloud and target server.
+int doCancelMigration(Context &ctx, const QStringList &args)
+{
+    const QString usage = QStringLiteral("pgferry-cli azure cancel-migration FILE [--yes] [--json] [--verbose]");
+    Context sub{ctx.out, ctx.err, args, ctx.stdoutIsTerminal};
+    Args a;
+    if (const int rc = parseArgs(sub, usage, {QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--verbose")}, {}, a); rc >= 0)
+        return rc;
+    auto project = loadProjectOrExplain(ctx, a.file);
+    if (!project)
+        return Failure;
+    if (project->engine != project::Engine::Azure) {
+        ctx.err << "pgferry-cli azure cancel-migration: " << a.file
+                << " runs on the local engine, not in Azure; stop its `pgferry-cli run` with Ctrl-C instead\n";
+        return Failure;
+    }
+    QString why;
+    std::unique_ptr<ManagedEngine> eng = ManagedEngine::fromEnvironment(*project, &why, ManagedEngine::Purpose::Cancel);
+    if (!eng) {
+        ctx.err << "pgferry-cli azure cancel-migration: " << why << "\n";
+        return Failure;
+    }
+    const auto target = ManagedEngine::targetOf(*project, &why);
+    if (!target) {
+        ctx.err << "pgferry-cli azure cancel-migration: " << why << "\n";
+        return Failure;
+    }
+    if (!a.flags.contains(QStringLiteral("--yes"))) {
+        if (!::isatty(STDIN_FILENO)) {
+            ctx.err << "pgferry-cli azure cancel-migration: confirm with --yes (no terminal to ask on)\n";
+            return Usage;
+        }
+        ctx.out << "Cancel Azure migration " << eng->migrationName() << " on server " << target->name
+                << "? The target databases may be left partly migrated. Type yes: ";
+        ctx.out.flush();
+        char line[32] = {};
+        if (!std::fgets(line, sizeof line, stdin) || QByteArray(line).trimmed() != "yes") {
+            ctx.err << "cancel not confirmed; nothing changed\n";
+            return Failure;
+        }
+    }
+    // A watching `run` writes the status itself when it sees the cancel; two writers would race.
+    const QString dir = stateDirFor(*project);
+    const qint64 pid = activeRunPid(dir);
+    if (pid)
+        eng->setStateDir(QString());
+    if (a.flags.contains(QStringLiteral("--verbose")))
+        QObject::connect(eng.get(), &engine::MigrationEngine::logLine, [&ctx](const QString &l) { ctx.err << l << Qt::endl; });
+    QEventLoop loop;
+    bool done = false;
+    QObject::connect(eng.get(), &engine::MigrationEngine::finished, [&](bool) {
+        done = true;
+        loop.quit();
+    });
+    eng->cancelMigration();
+    if (!done)
+        loop.exec();
+    const engine::MigrationStatus s = eng->status();
+    const bool ok = s.state == engine::RunState::Cancelled;
+    if (a.flags.contains(QStringLiteral("--json"))) {
+        ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("migration"), eng->migrationName()},
+                                             {QStringLiteral("server"), target->toString()},
+                                             {QStringLiteral("cancelled"), ok},
+                                             {QStringLiteral("errors"), QJsonArray::fromStringList(s.errors)}})
+                       .toJson(QJsonDocument::Compact)
+                << "\n";
+    } else if (ok) {
+        ctx.out << "cancelled Azure migration " << eng->migrationName() << " on server " << target->name << "\n";
+        if (pid)
+            ctx.out << "the run watching it (pid " << pid << ") stops at its next look at Azure\n";
+    }
+    if (!ok) {
+        ctx.err << "pgferry-cli azure cancel-migration: could not cancel migration " << eng->migrationName() << ":\n";
+        for (const QString &e : s.errors)
+            ctx.err << "  " << e << "\n";
+        return Failure;
+    }
+    return Success;
+}
+
 } // namespace
 
 int cmdAzure(Context &ctx)
@@ -540,11 +629,14 @@ int cmdAzure(Context &ctx)
     static const QStringList commands{QStringLiteral("login"),         QStringLiteral("logout"),         QStringLiteral("subscriptions"),
                                       QStringLiteral("resource-groups"), QStringLiteral("servers"),       QStringLiteral("create-server"),
                                       QStringLiteral("firewall-allow"), QStringLiteral("replica"),        QStringLiteral("lock"),
-                                      QStringLiteral("restore"),        QStringLiteral("parameter"),      QStringLiteral("check-backups")};
+                                      QStringLiteral("restore"),        QStringLiteral("parameter"),      QStringLiteral("check-backups"),
+                                      QStringLiteral("cancel-migration")};
     if (!commands.contains(command)) {
         ctx.err << "pgferry-cli azure: unknown command \"" << command << "\"\n\n" << azureUsage();
         return Usage;
     }
+    if (command == u"cancel-migration")
+        return doCancelMigration(ctx, a);
     Session s(ctx);
     QString why;
     if (!parse(a, s.opt, &why)) {

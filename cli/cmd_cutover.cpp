@@ -3,7 +3,7 @@
 #include "cli.h"
 #include "common.h"
 
-#include "engine/localengine.h"
+#include "engine/runfiles.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -62,9 +62,9 @@ int cmdCutover(Context &ctx)
             return Failure;
         }
     }
-    QFile::remove(dir + QStringLiteral("/cutover.response"));
+    QFile::remove(engine::RunFiles::cutoverResponseFile(dir));
     ::umask(077); // the request lives in the private state folder
-    QFile req(engine::LocalEngine::cutoverRequestFile(dir));
+    QFile req(engine::RunFiles::cutoverRequestFile(dir));
     if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         ctx.err << "pgferry-cli cutover: cannot write " << req.fileName() << "\n";
         return Failure;
@@ -75,7 +75,7 @@ int cmdCutover(Context &ctx)
     t.start();
     bool accepted = false;
     while (t.elapsed() < 30000) {
-        QFile resp(dir + QStringLiteral("/cutover.response"));
+        QFile resp(engine::RunFiles::cutoverResponseFile(dir));
         if (resp.open(QIODevice::ReadOnly)) {
             const QJsonObject o = QJsonDocument::fromJson(resp.readAll()).object();
             if (!o.isEmpty()) {

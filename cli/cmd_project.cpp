@@ -1,6 +1,7 @@
 // pgferry-cli project new|check: writes a project file from command-line options (moving any
 // password found in a URI to the OS keychain) and validates a project file.
 #include "cli.h"
+#include "azure/resourceid.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
 
@@ -22,7 +23,7 @@ QString projectUsage()
 {
     return QStringLiteral(R"(usage: pgferry-cli project new -o FILE --name NAME --source URI --target URI
                                [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N]
-                               [--engine local|azure] [--force]
+                               [--engine local|azure] [--target-resource-id ID] [--force]
        pgferry-cli project check FILE
 
 project new     writes a project file (*.pgferry); it never holds a password
@@ -36,11 +37,15 @@ project new     writes a project file (*.pgferry); it never holds a password
   --mode online|offline      default online: keep streaming changes until cutover
   --jobs N                   parallel table copies, 1 to 256 (default 4)
   --engine local|azure       run here, or in Azure's migration service (default local)
+  --target-resource-id ID    the target's Azure resource id,
+                             /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME
+                             (see `pgferry-cli azure servers`); required with --engine azure
   A password in a URI is moved to the OS keychain (service "pgferry") and left out of the file. Without
   a keychain it is refused: give passwords through PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD or a
   libpq passfile instead, which also keeps them off the command line.
 
-project check   validates a project file: prints a summary (exit 0) or each problem (exit 1)
+project check   validates a project file: prints a summary (exit 0) or each problem (exit 1), including
+                what would stop it from running (e.g. --engine azure without the target's resource id)
 )");
 }
 
@@ -120,8 +125,8 @@ pg::ConnInfo parseUri(const QString &option, const QString &text)
 
 int projectNew(Context &ctx, QStringList a)
 {
-    QString output, name, sourceUri, targetUri, mode = QStringLiteral("online"),
-                                                engine = QStringLiteral("local");
+    QString output, name, sourceUri, targetUri, targetResourceId, mode = QStringLiteral("online"),
+                                                                  engine = QStringLiteral("local");
     QStringList databases;
     int jobs = 4;
     bool force = false;
@@ -160,6 +165,8 @@ int projectNew(Context &ctx, QStringList a)
                 mode = takeValue();
             else if (opt == u"--engine")
                 engine = takeValue();
+            else if (opt == u"--target-resource-id")
+                targetResourceId = takeValue();
             else if (opt == u"--jobs") {
                 const QString v = takeValue();
                 bool ok = false;
@@ -187,6 +194,16 @@ int projectNew(Context &ctx, QStringList a)
         if (engine != u"local" && engine != u"azure")
             throw UsageError{
                 QStringLiteral("--engine: expected local or azure, found \"%1\"").arg(printable(engine))};
+        if (!targetResourceId.isEmpty()) {
+            QString why;
+            const auto id = azure::ResourceId::parse(targetResourceId, &why);
+            if (id && !id->isFlexibleServer())
+                why = QStringLiteral("not an Azure Database for PostgreSQL flexible server "
+                                     "(…/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME)");
+            if (!why.isEmpty())
+                throw UsageError{QStringLiteral("--target-resource-id \"%1\": %2").arg(printable(targetResourceId), why)};
+            targetResourceId = id->toString();
+        }
     } catch (const UsageError &e) {
         ctx.err << "pgferry-cli project new: " << e.message << "\n\n" << projectUsage();
         return Usage;
@@ -203,6 +220,7 @@ int projectNew(Context &ctx, QStringList a)
         const pg::ConnInfo tgt = parseUri(QStringLiteral("--target"), targetUri);
         p.source = project::ConnectionProfile::fromConnInfo(src);
         p.target = project::ConnectionProfile::fromConnInfo(tgt);
+        p.target.azureResourceId = targetResourceId;
         sourcePassword = src.password;
         targetPassword = tgt.password;
         for (const QString &d : databases) {
@@ -220,6 +238,9 @@ int projectNew(Context &ctx, QStringList a)
         if (!check.ok())
             throw UsageError{QStringLiteral("the options make an invalid project:\n  ") +
                              check.errors.join(QStringLiteral("\n  "))};
+        if (const QStringList problems = project::checkRunnable(p); !problems.isEmpty())
+            throw UsageError{QStringLiteral("the options make a project that cannot run:\n  ") +
+                             problems.join(QStringLiteral("\n  "))};
     } catch (const UsageError &e) {
         ctx.err << "pgferry-cli project new: " << e.message << "\n\n" << projectUsage();
         return Usage;
@@ -302,6 +323,13 @@ int projectCheck(Context &ctx, const QStringList &a)
         return Failure;
     }
     const Project &p = *r.project;
+    if (const QStringList problems = project::checkRunnable(p); !problems.isEmpty()) {
+        for (const QString &e : problems)
+            ctx.err << path << ": " << e << "\n";
+        ctx.err << "pgferry-cli project check: " << path << " loads but cannot run ("
+                << problems.size() << (problems.size() == 1 ? " problem)\n" : " problems)\n");
+        return Failure;
+    }
     // The version as written, to say when the file will be upgraded on its next save.
     QFile f(path);
     int fileVersion = Project::CurrentVersion;

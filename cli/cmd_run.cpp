@@ -1,11 +1,16 @@
 // pgferry-cli run FILE [--until ready|done] [--json]: runs (or resumes) the migration. On a
 // terminal it shows progress; otherwise, or with --json, one JSON status object per line.
-// SIGINT/SIGTERM stop cleanly; `status` and `cutover` reach this run through its state folder.
+// SIGINT/SIGTERM stop cleanly; `status` and `cutover` reach this run through its state folder,
+// whatever the engine: this writes status.json (engine::RunFiles, through the engine's publish)
+// and answers cutover.request. For the azure engine a signal only stops the watching: the
+// migration keeps running in Azure, the next `run` resumes watching it, and
+// `pgferry-cli azure cancel-migration` cancels it.
 #include "cli.h"
 #include "common.h"
 
+#include "azure/managedengine.h"
 #include "engine/enginefactory.h"
-#include "engine/localengine.h"
+#include "engine/runfiles.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -108,6 +113,10 @@ int cmdRun(Context &ctx)
         if (pidFile.open(QIODevice::WriteOnly | QIODevice::Truncate))
             pidFile.write(QByteArray::number(QCoreApplication::applicationPid()));
     }
+    // A request left by an earlier run must not cut this one over.
+    QFile::remove(engine::RunFiles::cutoverRequestFile(stateDir));
+    QFile::remove(engine::RunFiles::cutoverResponseFile(stateDir));
+    const auto *managed = qobject_cast<const azure::ManagedEngine *>(eng.get());
 
     // Signals arrive through a pipe into the event loop: stop cleanly, resume next time.
     if (g_signalPipe[0] < 0 && ::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -119,7 +128,10 @@ int cmdRun(Context &ctx)
         while (::read(g_signalPipe[0], buf, sizeof buf) > 0) {
         }
         if (++signals == 1) {
-            ctx.err << "\npgferry-cli run: stopping cleanly (press Ctrl-C again to abandon the wait)\n";
+            if (managed)
+                ctx.err << "\npgferry-cli run: stopping the watch; the migration itself keeps running in Azure\n";
+            else
+                ctx.err << "\npgferry-cli run: stopping cleanly (press Ctrl-C again to abandon the wait)\n";
             ctx.err.flush();
             eng->stop();
         } else {
@@ -160,13 +172,13 @@ int cmdRun(Context &ctx)
     // `pgferry-cli cutover` asks through a file in the state folder.
     QTimer cutoverPoll;
     QObject::connect(&cutoverPoll, &QTimer::timeout, [&] {
-        const QString req = engine::LocalEngine::cutoverRequestFile(stateDir);
+        const QString req = engine::RunFiles::cutoverRequestFile(stateDir);
         if (!QFile::exists(req))
             return;
         QFile::remove(req);
         QString why;
         const bool accepted = eng->requestCutover(&why);
-        QFile resp(stateDir + QStringLiteral("/cutover.response"));
+        QFile resp(engine::RunFiles::cutoverResponseFile(stateDir));
         if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
             resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
                            .toJson(QJsonDocument::Compact));
@@ -191,8 +203,23 @@ int cmdRun(Context &ctx)
     else
         ctx.out << "\n";
     ctx.out.flush();
+    if (s.state == engine::RunState::Stopped && managed) {
+        ctx.err << "pgferry-cli run: stopped watching. Azure migration " << managed->migrationName() << " on server "
+                << managed->targetServer().name << " keeps running in Azure.\n"
+                << "  Run the same command again to resume watching it (and to cut over with `pgferry-cli cutover " << a.file
+                << "`),\n  or cancel it with `pgferry-cli azure cancel-migration " << a.file << "`.\n";
+        return Failure;
+    }
     if (s.state == engine::RunState::Stopped) {
         ctx.err << "pgferry-cli run: stopped; run the same command again to resume\n";
+        return Failure;
+    }
+    if (s.state == engine::RunState::Cancelled) {
+        ctx.err << "pgferry-cli run: the migration was cancelled";
+        if (managed)
+            ctx.err << " in Azure (migration " << managed->migrationName()
+                    << "); the target databases may be partly migrated. To migrate again, give the project a new azure.migration_name";
+        ctx.err << "\n";
         return Failure;
     }
     if (!success) {
@@ -202,7 +229,10 @@ int cmdRun(Context &ctx)
         ctx.err << "Fix the cause and run the same command again: finished steps are kept.\n";
         return Failure;
     }
-    if (!json)
+    if (!json && managed && s.state == engine::RunState::Streaming)
+        ctx.out << "ready for cutover; Azure keeps streaming. To cut over, run `pgferry-cli run " << a.file
+                << "` again and, while it watches, `pgferry-cli cutover " << a.file << "`\n";
+    else if (!json)
         ctx.out << (s.state == engine::RunState::Streaming ? "ready for cutover: run `pgferry-cli cutover` while this keeps streaming\n"
                                                           : "migration complete\n");
     return Success;

@@ -1,7 +1,9 @@
 // pgferry-cli status FILE [--json]: the current status of a running `run`, or the last one's.
+// For the azure engine that is what the run last read from Azure, with Azure's own state words.
 #include "cli.h"
 #include "common.h"
 
+#include "azure/managedengine.h"
 #include "engine/migrationstatus.h"
 
 #include <QJsonDocument>
@@ -36,6 +38,15 @@ int cmdStatus(Context &ctx)
     const engine::MigrationStatus s = engine::MigrationStatus::fromJson(st);
     ctx.out << project->name << ": " << engine::runStateName(s.state) << (pid ? QStringLiteral(" (run in progress, pid %1)").arg(pid) : QString())
             << "\n";
+    const bool azure = project->engine == project::Engine::Azure;
+    if (azure) {
+        const QString name = project->azure.migrationName.isEmpty() ? azure::ManagedEngine::defaultMigrationName(*project)
+                                                                    : project->azure.migrationName;
+        ctx.out << "  Azure migration " << name << ": " << (s.engineState.isEmpty() ? QStringLiteral("not read yet") : s.engineState);
+        if (!pid && s.updatedAt.isValid())
+            ctx.out << " (as of " << s.updatedAt.toString(Qt::ISODate) << ")";
+        ctx.out << "\n";
+    }
     for (const auto &d : s.databases) {
         ctx.out << "  " << d.name << " -> " << d.targetName << ": " << engine::phaseName(d.phase) << ", " << d.tablesDone << " of "
                 << d.tablesTotal << " tables done";
@@ -48,6 +59,10 @@ int cmdStatus(Context &ctx)
     ctx.out << "  ready for cutover: " << (st.value(u"ready_for_cutover").toBool() ? "yes" : "no") << "\n";
     for (const QString &e : s.errors)
         ctx.out << "  error: " << e << "\n";
+    const bool finished = s.state == engine::RunState::Completed || s.state == engine::RunState::Failed || s.state == engine::RunState::Cancelled;
+    if (azure && !pid && !finished && s.state != engine::RunState::NotStarted)
+        ctx.out << "  nothing is watching it, but the migration may still be running in Azure: `pgferry-cli run " << a.file
+                << "` resumes watching it, `pgferry-cli azure cancel-migration " << a.file << "` cancels it\n";
     return Success;
 }
 

@@ -1,6 +1,6 @@
 #include "common.h"
 
-#include "engine/localengine.h"
+#include "engine/runfiles.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
 
@@ -51,10 +51,7 @@ qint64 activeRunPid(const QString &stateDir)
 
 QJsonObject readStatusFile(const QString &stateDir)
 {
-    QFile f(engine::LocalEngine::statusFile(stateDir));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
+    return engine::RunFiles::readStatus(stateDir);
 }
 
 int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags, const QStringList &knownOptions, Args &out)

@@ -1,9 +1,42 @@
 #include "guiapp.h"
-#include "migrationwizard.h"
+
+#include "coreservices.h"
+#include "icons.h"
+#include "mainwindow.h"
+#include "screenshots.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTextStream>
+#include <QTranslator>
 
 namespace pgferry::wizard {
+
+// Loads the translation for `language` (e.g. "de"), or for the system's languages when empty.
+bool installTranslation(QApplication &app, const QString &language)
+{
+    auto *translator = new QTranslator(&app);
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    if (!language.isEmpty())
+        QLocale::setDefault(locale);
+    const bool found = translator->load(locale, QStringLiteral("pgferry"), QStringLiteral("_"), QStringLiteral(":/i18n"));
+    // Without a translation for the language, English with its plural forms ("1 table", "2 tables").
+    if (!found && !translator->load(QStringLiteral(":/i18n/pgferry_en"))) {
+        delete translator;
+        return false;
+    }
+    QApplication::installTranslator(translator);
+    if (!found)
+        return false;
+    auto *qt = new QTranslator(&app);
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    else
+        delete qt;
+    return true;
+}
 
 int runGuiApplication(int argc, char *argv[])
 {
@@ -11,8 +44,43 @@ int runGuiApplication(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("pgferry"));
     QApplication::setOrganizationName(QStringLiteral("pgferry"));
     QApplication::setApplicationVersion(QStringLiteral(PGFERRY_VERSION));
-    MigrationWizard w;
-    w.show();
+    QApplication::setWindowIcon(appIcon());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("pgferry: online PostgreSQL migration wizard"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("User interface language (e.g. de, en); default: the system's."), QStringLiteral("LANG"));
+    QCommandLineOption shots(QStringLiteral("screenshots"), QStringLiteral("Render every page with sample data to DIR/NN-<page>.png and exit."),
+                             QStringLiteral("DIR"));
+    QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use a dark palette."));
+    parser.addOption(lang);
+    parser.addOption(shots);
+    parser.addOption(dark);
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A .pgferry project file to open."), QStringLiteral("[project]"));
+    parser.process(app);
+
+    const QString language = parser.value(lang);
+    if (!installTranslation(app, language) && !language.isEmpty() && !language.startsWith(u"en"))
+        QTextStream(stderr) << "pgferry: no translation for language " << language << ", using English\n";
+
+    if (parser.isSet(shots)) {
+        QString error;
+        const QStringList files = renderScreenshots(parser.value(shots), &error, parser.isSet(dark));
+        QTextStream out(stdout);
+        for (const QString &f : files)
+            out << f << '\n';
+        if (!error.isEmpty()) {
+            QTextStream(stderr) << "pgferry: " << error << '\n';
+            return 1;
+        }
+        return 0;
+    }
+
+    MainWindow window(std::make_shared<CoreServices>());
+    if (!parser.positionalArguments().isEmpty())
+        window.openProject(parser.positionalArguments().constFirst());
+    window.show();
     return app.exec();
 }
 

@@ -3,6 +3,8 @@
 #include "azure/armclient.h"
 #include "azure/credential.h"
 #include "azure/keychaintokenstore.h"
+#include "engine/runfiles.h"
+#include "project/projectfile.h"
 #include "project/secretstore.h"
 
 #include <QProcessEnvironment>
@@ -61,8 +63,14 @@ void ManagedEngine::adopt(std::unique_ptr<Credential> credential, std::unique_pt
         m_client = m_ownClient.get();
 }
 
-std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Project &project, QString *error)
+std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Project &project, QString *error, Purpose purpose)
 {
+    // What the project lacks comes first: no use signing in to a server the project does not name.
+    if (const QStringList problems = project::checkRunnable(project); !problems.isEmpty()) {
+        if (error)
+            *error = problems.join(u'\n');
+        return nullptr;
+    }
     QString why;
     std::optional<Cloud> cloud;
     if (!project.azure.cloudConfigFile.isEmpty())
@@ -92,6 +100,8 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
     // The service connects to both servers itself, so it needs both passwords (a passfile cannot help).
     QString passwords[2];
     for (const project::Role role : {project::Role::Source, project::Role::Target}) {
+        if (purpose == Purpose::Cancel)
+            break;
         QString keychainWhy;
         const auto pw = project::SecretStore::password(project, role, &keychainWhy);
         if (!pw || pw->isEmpty()) {
@@ -105,9 +115,21 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
     }
     const QString &sourcePassword = passwords[0];
     const QString &targetPassword = passwords[1];
+    Options options;
+    if (const QString poll = env.value(QStringLiteral("PGFERRY_AZURE_POLL_SECONDS")); !poll.isEmpty()) {
+        bool ok = false;
+        const double seconds = poll.toDouble(&ok);
+        if (!ok || seconds < 0.01 || seconds > 3600) {
+            if (error)
+                *error = QStringLiteral("PGFERRY_AZURE_POLL_SECONDS is \"%1\"; expected a number of seconds from 0.01 to 3600 (default 15)").arg(poll.left(40));
+            return nullptr;
+        }
+        options.pollIntervalMs = std::max(10, int(seconds * 1000));
+    }
     auto client = std::make_unique<ArmClient>(*cloud, cred.get());
-    auto eng = std::make_unique<ManagedEngine>(project, sourcePassword, targetPassword, client.get());
+    auto eng = std::make_unique<ManagedEngine>(project, sourcePassword, targetPassword, client.get(), options);
     eng->adopt(std::move(cred), std::move(client), std::move(store));
+    eng->setStateDir(project::runStateDir(project));
     return eng;
 }
 
@@ -173,6 +195,7 @@ void ManagedEngine::addError(const QString &e)
 void ManagedEngine::publish()
 {
     m_status.updatedAt = QDateTime::currentDateTimeUtc();
+    engine::RunFiles::writeStatus(m_stateDir, m_status);
     Q_EMIT statusChanged(m_status);
 }
 
@@ -353,6 +376,7 @@ engine::MigrationStatus ManagedEngine::mapStatus(const AzureMigration &m, const 
     else
         s.state = RunState::Preparing;
 
+    s.engineState = sub.isEmpty() ? st : st + QStringLiteral(" / ") + sub;
     const QString action = AzureMigration::actionFor(sub);
     for (engine::DatabaseStatus &d : s.databases) {
         const DatabaseMigrationState *az = nullptr;

@@ -45,9 +45,15 @@ public:
     void adopt(std::unique_ptr<Credential> credential, std::unique_ptr<ArmClient> client, std::unique_ptr<TokenStore> store = {});
 
     // Builds an engine from the project and the environment: the cloud (project.azure.cloud or its
-    // cloud configuration file), AZURE_* client secret or the keychain sign-in, and the passwords
-    // from PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD. nullptr with *error otherwise.
-    static std::unique_ptr<ManagedEngine> fromEnvironment(const project::Project &project, QString *error);
+    // cloud configuration file), AZURE_* client secret or the keychain sign-in, the passwords from
+    // the keychain or PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD (not needed to cancel), the
+    // poll interval from PGFERRY_AZURE_POLL_SECONDS (default 15), and the project's run state folder
+    // for status.json. Checks project::checkRunnable() first. nullptr with *error otherwise.
+    enum class Purpose { Run, Cancel };
+    static std::unique_ptr<ManagedEngine> fromEnvironment(const project::Project &project, QString *error, Purpose purpose = Purpose::Run);
+
+    // Where publish() also writes status.json (engine::RunFiles) for `pgferry-cli status`; empty: nowhere.
+    void setStateDir(const QString &stateDir) { m_stateDir = stateDir; }
 
     void start(Until until) override;
     bool requestCutover(QString *whyNot = nullptr) override;
@@ -87,6 +93,7 @@ private:
     QString m_targetPassword;
     ArmClient *m_client;
     Options m_options;
+    QString m_stateDir;
     std::unique_ptr<TokenStore> m_ownStore;
     std::unique_ptr<Credential> m_ownCredential;
     std::unique_ptr<ArmClient> m_ownClient;

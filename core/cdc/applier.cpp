@@ -146,6 +146,7 @@ const Applier::TargetTable &Applier::table(const QString &schema, const QString 
     auto it = m_tables.find(key);
     if (it != m_tables.end())
         return *it;
+    drainPipeline(); // a catalog query is a plain statement
     pg::Result r = m_conn.exec(
         QStringLiteral(
             "SELECT c.relkind, a.attname, a.atttypid, coalesce(a.attgenerated <> '', false), a.attidentity, "
@@ -209,25 +210,83 @@ QByteArray Applier::statement(const QString &signature, const QString &sql, cons
     if (it != m_statements.cend())
         return *it;
     const QByteArray name = "pgferry_cdc_" + QByteArray::number(++m_statementSeq);
+    drainPipeline();
     m_conn.prepare(name, sql, types);
     m_statements.insert(signature, name);
     return name;
 }
 
-pg::Result Applier::run(const Change &c, const QString &signature, const QString &sql,
-                        const std::vector<quint32> &types, const pg::Params &params)
+void Applier::checkAffected(const InFlight &f, const pg::Result &r)
 {
+    if (!f.needsRow || !m_options.missingRowIsError || r.affectedRows() > 0)
+        return;
+    Change c;
+    c.kind = f.kind;
+    c.schema = f.schema;
+    c.table = f.table;
+    c.lsn = f.lsn;
+    pg::Error e = pg::Error::client(pg::ErrorCategory::Integrity,
+                                    QStringLiteral("the row to %1 was not found in %2")
+                                        .arg(f.kind == Change::Update ? QStringLiteral("update") : QStringLiteral("delete"),
+                                             c.qualifiedName()));
+    e.hint = QStringLiteral("Source and target diverged; verify the table and reload it.");
+    fail(c, e);
+}
+
+void Applier::drainPipeline()
+{
+    if (!m_conn.inPipeline())
+        return;
+    const QList<InFlight> inflight = std::exchange(m_inflight, {});
+    int failed = -1;
+    QList<pg::Result> results;
     try {
-        return m_conn.execPrepared(statement(signature, sql, types), params);
+        results = m_conn.syncPipeline(&failed);
+    } catch (const pg::Exception &e) {
+        if (m_conn.isOpen() && !e.error().breaksConnection())
+            m_conn.exitPipeline();
+        Change c;
+        if (failed >= 0 && failed < inflight.size()) {
+            c.kind = inflight[failed].kind;
+            c.schema = inflight[failed].schema;
+            c.table = inflight[failed].table;
+            c.lsn = inflight[failed].lsn;
+        }
+        fail(c, e.error());
+    }
+    m_conn.exitPipeline();
+    for (int i = 0; i < inflight.size() && i < results.size(); ++i)
+        checkAffected(inflight[i], results[i]);
+}
+
+void Applier::run(const Change &c, const QString &signature, const QString &sql, const std::vector<quint32> &types,
+                  const pg::Params &params, bool needsRow)
+{
+    const QByteArray name = statement(signature, sql, types);
+    if (m_options.pipelineDepth <= 1) {
+        try {
+            checkAffected({c.kind, c.schema, c.table, c.lsn, needsRow}, m_conn.execPrepared(name, params));
+        } catch (const pg::Exception &e) {
+            fail(c, e.error());
+        }
+        return;
+    }
+    try {
+        m_conn.enterPipeline();
+        m_conn.sendPrepared(name, params);
     } catch (const pg::Exception &e) {
         fail(c, e.error());
     }
+    m_inflight.append({c.kind, c.schema, c.table, c.lsn, needsRow});
+    if (m_inflight.size() >= m_options.pipelineDepth)
+        drainPipeline();
 }
 
 void Applier::ensureTransaction()
 {
     if (m_txOpen)
         return;
+    drainPipeline();
     m_conn.exec(QStringLiteral("BEGIN"));
     m_txOpen = true;
     m_batchWrites = false;
@@ -254,6 +313,7 @@ bool Applier::flush()
     if (!m_txOpen || m_inSourceTx)
         return false;
     try {
+        drainPipeline();
         if (m_pending > m_applied) {
             // A transaction without an xid writes no commit record and so would not advance the origin.
             if (!m_batchWrites)
@@ -287,6 +347,17 @@ bool Applier::flush()
 
 void Applier::rollback()
 {
+    m_inflight.clear();
+    if (m_conn.isOpen() && m_conn.inPipeline()) {
+        try {
+            m_conn.syncPipeline();
+        } catch (const pg::Exception &) {
+        }
+        try {
+            m_conn.exitPipeline();
+        } catch (const pg::Exception &) {
+        }
+    }
     if (m_conn.isOpen())
         m_conn.tryExec(QStringLiteral("ROLLBACK"));
     m_txOpen = false;
@@ -458,6 +529,11 @@ QList<Applier::Match> Applier::rowMatch(const Change &c, const TargetTable &t, b
             return out;
         out.clear();
     }
+    // A table without columns: every row is the same, so any one of them is the changed one.
+    if (std::all_of(t.columns.begin(), t.columns.end(), [](const TargetColumn &col) { return col.generated; })) {
+        *exactKey = false;
+        return out;
+    }
     if (!hasOld) {
         pg::Error e = pg::Error::client(
             pg::ErrorCategory::Data,
@@ -562,14 +638,7 @@ void Applier::applyUpdate(const Change &c)
     const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
     const QString sql = QStringLiteral("UPDATE ") + only + t.qualified + QStringLiteral(" SET ") +
                         sets.join(QStringLiteral(", ")) + where;
-    const pg::Result r = run(c, signature, sql, types, params);
-    if (r.affectedRows() == 0 && m_options.missingRowIsError) {
-        pg::Error e =
-            pg::Error::client(pg::ErrorCategory::Integrity,
-                              QStringLiteral("the row to update was not found in %1").arg(c.qualifiedName()));
-        e.hint = QStringLiteral("Source and target diverged; verify the table and reload it.");
-        fail(c, e);
-    }
+    run(c, signature, sql, types, params, true);
     ++batchCounters(c).updates;
 }
 
@@ -583,15 +652,7 @@ void Applier::applyDelete(const Change &c)
     QString signature = QStringLiteral("D|") + t.qualified;
     const QString where = whereClause(t, matches, exactKey, 1, types, params, signature);
     const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
-    const pg::Result r =
-        run(c, signature, QStringLiteral("DELETE FROM ") + only + t.qualified + where, types, params);
-    if (r.affectedRows() == 0 && m_options.missingRowIsError) {
-        pg::Error e =
-            pg::Error::client(pg::ErrorCategory::Integrity,
-                              QStringLiteral("the row to delete was not found in %1").arg(c.qualifiedName()));
-        e.hint = QStringLiteral("Source and target diverged; verify the table and reload it.");
-        fail(c, e);
-    }
+    run(c, signature, QStringLiteral("DELETE FROM ") + only + t.qualified + where, types, params, true);
     ++batchCounters(c).deletes;
 }
 
@@ -608,6 +669,7 @@ void Applier::applyTruncate(const Change &c)
         sql += QStringLiteral(" RESTART IDENTITY");
     if (c.truncateCascade)
         sql += QStringLiteral(" CASCADE");
+    drainPipeline();
     try {
         m_conn.exec(sql);
     } catch (const pg::Exception &e) {

@@ -26,6 +26,9 @@ struct ApplierOptions
     bool missingRowIsError = true;
     // How long start() waits for the origin to be released by a session that just died.
     std::chrono::milliseconds originWait{20000};
+    // Statements queued in libpq's pipeline mode before their results are read (1: no pipeline,
+    // one round trip per change). Results, and missing rows, are checked at every sync.
+    int pipelineDepth = 256;
 };
 
 struct TableCounters
@@ -119,8 +122,20 @@ private:
     const TargetTable &table(const QString &schema, const QString &name);
     int targetColumn(const TargetTable &t, const Change &c, const QString &name);
     QByteArray statement(const QString &signature, const QString &sql, const std::vector<quint32> &types);
-    pg::Result run(const Change &c, const QString &signature, const QString &sql,
-                   const std::vector<quint32> &types, const pg::Params &params);
+    // Runs (or, in pipeline mode, queues) a prepared statement. With needsRow, affecting no row
+    // is an error (missingRowIsError), checked when the result arrives.
+    void drainPipeline();
+    struct InFlight
+    {
+        Change::Kind kind;
+        QString schema, table;
+        pg::Lsn lsn;
+        bool needsRow;
+    };
+    QList<InFlight> m_inflight;
+    void checkAffected(const InFlight &f, const pg::Result &r);
+    void run(const Change &c, const QString &signature, const QString &sql, const std::vector<quint32> &types,
+             const pg::Params &params, bool needsRow = false);
     QList<Match> rowMatch(const Change &c, const TargetTable &t, bool *exactKey);
     QString whereClause(const TargetTable &t, const QList<Match> &m, bool exactKey, int firstParam,
                         std::vector<quint32> &types, pg::Params &params, QString &signature);

@@ -175,8 +175,9 @@ void ChangeStream::receiveOnce()
         m_stats.receiving = true;
         m_stats.lastError.clear();
     }
-    QElapsedTimer sinceFlush;
+    QElapsedTimer sinceFlush, sinceReply;
     sinceFlush.start();
+    sinceReply.start();
     qint64 unflushedBytes = 0;
     bool inTxn = false;
     pg::Lsn keepaliveWalEnd = 0;
@@ -228,6 +229,12 @@ void ChangeStream::receiveOnce()
             QMutexLocker l(&m_mutex);
             m_stats.sentPtr = std::max(m_stats.sentPtr, m.walEnd);
             m_stats.serverWal = std::max(m_stats.serverWal, m.walEnd);
+        }
+        // Once a second, ask the source for a keepalive so its decoding position (and so the lag
+        // shown) stays current even when nothing of ours changes.
+        if (sinceReply.elapsed() >= 1000) {
+            m_wantReply = true;
+            sinceReply.restart();
         }
         const bool due = sinceFlush.elapsed() >= 200 || unflushedBytes >= (4 << 20) ||
                          (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || m_wantReply.load();

@@ -1122,7 +1122,7 @@ void LocalEngine::publish()
         s = m_status;
         ++m_version;
     }
-    writeJsonFile(statusFile(m_config.stateDir), s.toJson());
+    RunFiles::writeStatus(m_config.stateDir, s);
     Q_EMIT statusChanged(s);
 }
 

@@ -7,6 +7,7 @@
 
 #include "engine/journal.h"
 #include "engine/migrationengine.h"
+#include "engine/runfiles.h"
 #include "pg/conninfo.h"
 #include "project/project.h"
 
@@ -41,9 +42,9 @@ public:
     MigrationStatus status() const override;
 
     // Files in the state folder that other processes read.
-    static QString statusFile(const QString &stateDir) { return stateDir + QStringLiteral("/status.json"); }
+    static QString statusFile(const QString &stateDir) { return RunFiles::statusFile(stateDir); }
     static QString reportFile(const QString &stateDir) { return stateDir + QStringLiteral("/report.json"); }
-    static QString cutoverRequestFile(const QString &stateDir) { return stateDir + QStringLiteral("/cutover.request"); }
+    static QString cutoverRequestFile(const QString &stateDir) { return RunFiles::cutoverRequestFile(stateDir); }
 
 private:
     class Run;

@@ -28,6 +28,16 @@ public:
     // Stops cleanly; the next start() resumes. finished() follows with state Stopped.
     virtual void stop() = 0;
     virtual MigrationStatus status() const = 0;
+    // Loads one failed table again (database: source name; table: schema.name). Engines that
+    // cannot refuse with a reason.
+    virtual bool retryTable(const QString &database, const QString &table, QString *whyNot = nullptr)
+    {
+        Q_UNUSED(database);
+        Q_UNUSED(table);
+        if (whyNot)
+            *whyNot = QStringLiteral("this engine cannot retry a single table; stop and start the run again");
+        return false;
+    }
 
 Q_SIGNALS:
     // At most a few times a second, queued to the receiver's thread.

@@ -230,22 +230,25 @@ QJsonObject MigrationStatus::toJson() const
     QJsonArray dbs;
     for (const auto &d : databases)
         dbs.append(d.toJson());
-    return QJsonObject{{QStringLiteral("project_id"), projectId},
-                       {QStringLiteral("engine"), engine},
-                       {QStringLiteral("mode"), mode},
-                       {QStringLiteral("state"), runStateName(state)},
-                       {QStringLiteral("ready_for_cutover"), readyForCutover()},
-                       {QStringLiteral("started_at"), startedAt.toString(Qt::ISODateWithMs)},
-                       {QStringLiteral("updated_at"), updatedAt.toString(Qt::ISODateWithMs)},
-                       {QStringLiteral("rows_copied"), rowsCopied()},
-                       {QStringLiteral("bytes_copied"), bytesCopied()},
-                       {QStringLiteral("rows_per_second"), rowsPerSecond()},
-                       {QStringLiteral("bytes_per_second"), bytesPerSecond()},
-                       {QStringLiteral("lag_bytes"), lagBytes()},
-                       {QStringLiteral("lag_seconds"), lagSeconds()},
-                       {QStringLiteral("databases"), dbs},
-                       {QStringLiteral("errors"), toArray(errors)},
-                       {QStringLiteral("log"), toArray(log)}};
+    QJsonObject o{{QStringLiteral("project_id"), projectId},
+                  {QStringLiteral("engine"), engine},
+                  {QStringLiteral("mode"), mode},
+                  {QStringLiteral("state"), runStateName(state)},
+                  {QStringLiteral("ready_for_cutover"), readyForCutover()},
+                  {QStringLiteral("started_at"), startedAt.toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("updated_at"), updatedAt.toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("rows_copied"), rowsCopied()},
+                  {QStringLiteral("bytes_copied"), bytesCopied()},
+                  {QStringLiteral("rows_per_second"), rowsPerSecond()},
+                  {QStringLiteral("bytes_per_second"), bytesPerSecond()},
+                  {QStringLiteral("lag_bytes"), lagBytes()},
+                  {QStringLiteral("lag_seconds"), lagSeconds()},
+                  {QStringLiteral("databases"), dbs},
+                  {QStringLiteral("errors"), toArray(errors)},
+                  {QStringLiteral("log"), toArray(log)}};
+    if (!engineState.isEmpty())
+        o.insert(QStringLiteral("engine_state"), engineState);
+    return o;
 }
 
 MigrationStatus MigrationStatus::fromJson(const QJsonObject &o)
@@ -261,6 +264,7 @@ MigrationStatus MigrationStatus::fromJson(const QJsonObject &o)
         s.databases.append(DatabaseStatus::fromJson(v.toObject()));
     s.errors = fromArray(o.value(u"errors"));
     s.log = fromArray(o.value(u"log"));
+    s.engineState = o.value(u"engine_state").toString();
     return s;
 }
 

@@ -87,6 +87,7 @@ struct MigrationStatus
     QList<DatabaseStatus> databases;
     QStringList errors; // the last errors, newest last, each naming its object
     QStringList log;    // recent log lines
+    QString engineState; // the engine's own words for its state, e.g. Azure's "InProgress / MigratingData"; empty for the local engine
 
     bool readyForCutover() const;
     qint64 rowsCopied() const;

@@ -19,7 +19,11 @@ qint64 copyLargeObjects(pg::Connection &source, pg::Connection &target, const st
             pg::Result have = target.exec(QStringLiteral("SELECT 1 FROM pg_largeobject_metadata WHERE oid = $1::oid"), {oid});
             if (have.rows() == 0)
                 target.exec(QStringLiteral("SELECT lo_create($1::oid)"), {oid});
-            target.exec(QStringLiteral("SELECT lo_truncate(lo_open($1::oid, 131072), 0)"), {oid});
+            // Empty it first when a previous attempt wrote something (truncating an empty object
+            // would add an empty page the source does not have).
+            pg::Result has = target.exec(QStringLiteral("SELECT length(lo_get($1::oid, 0, 1)) > 0"), {oid});
+            if (has.toBool(0, 0))
+                target.exec(QStringLiteral("SELECT lo_truncate(lo_open($1::oid, 131072), 0)"), {oid});
             for (qint64 off = 0;; off += chunk) {
                 pg::Result part = source.exec(QStringLiteral("SELECT encode(lo_get($1::oid, $2, $3), 'hex')"),
                                               {oid, off, chunk});

@@ -553,4 +553,89 @@ void Connection::abortCopyIn(const QString &reason)
         PQclear(r);
 }
 
+void Connection::enterPipeline()
+{
+    if (PQpipelineStatus(m_conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(m_conn))
+        throw Exception(connectionError(QStringLiteral("entering pipeline mode")));
+}
+
+bool Connection::inPipeline() const
+{
+    return m_conn && PQpipelineStatus(m_conn) != PQ_PIPELINE_OFF;
+}
+
+void Connection::sendPrepared(const QByteArray &name, const Params &params)
+{
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const Param &p : params)
+        values.push_back(p.isNull() ? nullptr : p.value().constData());
+    if (!PQsendQueryPrepared(m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0))
+        throw Exception(connectionError(QStringLiteral("queueing a statement")));
+}
+
+QList<Result> Connection::syncPipeline(int *failedIndex)
+{
+    if (failedIndex)
+        *failedIndex = -1;
+    if (!PQpipelineSync(m_conn))
+        throw Exception(connectionError(QStringLiteral("syncing the pipeline")));
+    while (true) {
+        const int f = PQflush(m_conn);
+        if (f == 0)
+            break;
+        if (f < 0)
+            throw Exception(connectionError(QStringLiteral("sending the pipeline")));
+        waitSocket(true, Clock::time_point{});
+    }
+    QList<Result> out;
+    std::optional<Error> firstError;
+    int failed = -1;
+    while (true) {
+        while (PQisBusy(m_conn)) {
+            waitSocket(false, Clock::time_point{});
+            if (!PQconsumeInput(m_conn))
+                throw Exception(connectionError(QStringLiteral("reading pipeline results")));
+        }
+        pg_result *r = PQgetResult(m_conn);
+        if (!r) {
+            if (PQstatus(m_conn) == CONNECTION_BAD)
+                throw Exception(connectionError(QStringLiteral("reading pipeline results")));
+            continue; // the end of one statement's results
+        }
+        const auto st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) {
+            if (!firstError) {
+                firstError = resultError(r, QString());
+                failed = int(out.size());
+            }
+            PQclear(r);
+            out.append(Result());
+            continue;
+        }
+        if (st == PGRES_PIPELINE_ABORTED) {
+            PQclear(r);
+            out.append(Result());
+            continue;
+        }
+        out.append(Result(r));
+    }
+    if (firstError) {
+        if (failedIndex)
+            *failedIndex = failed;
+        throw Exception(*firstError);
+    }
+    return out;
+}
+
+void Connection::exitPipeline()
+{
+    if (inPipeline() && !PQexitPipelineMode(m_conn))
+        throw Exception(connectionError(QStringLiteral("leaving pipeline mode")));
+}
+
 } // namespace pgferry::pg

@@ -122,6 +122,17 @@ public:
     // Same, returning the error instead of throwing.
     std::optional<Error> tryExec(const QString &sql, const Params &params = {}, Result *out = nullptr);
 
+    // Pipeline mode: statements are queued without waiting for each answer; syncPipeline() sends a
+    // sync and reads every queued result in order. Keep the depth bounded (a few hundred) so that
+    // neither side's socket buffer fills up. Plain exec() is not allowed while in pipeline mode.
+    void enterPipeline();
+    bool inPipeline() const;
+    void sendPrepared(const QByteArray &name, const Params &params);
+    // One Result per queued statement. On an error, *failedIndex is the failing statement's index,
+    // the rest of the queue was aborted by the server, and the error is thrown.
+    QList<Result> syncPipeline(int *failedIndex = nullptr);
+    void exitPipeline();
+
     // Server-side prepared statements (extended protocol). paramTypes are type oids, 0 lets the
     // server infer the type. A statement lives as long as the session.
     void prepare(const QByteArray &name, const QString &sql, const std::vector<quint32> &paramTypes);

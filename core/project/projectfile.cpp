@@ -869,6 +869,21 @@ LoadResult loadProjectFile(const QString &path)
     return r;
 }
 
+QStringList checkRunnable(const Project &p)
+{
+    QStringList problems;
+    const AzureContext &a = p.azure;
+    if (p.engine == Engine::Azure && p.target.azureResourceId.isEmpty() &&
+        (a.subscriptionId.isEmpty() || a.resourceGroup.isEmpty() || a.serverName.isEmpty()))
+        problems << QStringLiteral(
+            "target.azure_resource_id: missing; the \"azure\" engine runs the migration in Azure's migration "
+            "service, which needs the target flexible server's resource id "
+            "(/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME, "
+            "listed by `pgferry-cli azure servers`). Set it (`pgferry-cli project new … --target-resource-id ID`), "
+            "or set azure.subscription_id, azure.resource_group and azure.server_name, or use the \"local\" engine");
+    return problems;
+}
+
 QByteArray serializeProject(const Project &p)
 {
     QJsonObject o;

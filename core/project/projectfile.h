@@ -51,6 +51,12 @@ LoadResult parseProject(const QByteArray &json);
 // Reads and parses a file; every error starts with the path.
 LoadResult loadProjectFile(const QString &path);
 
+// What stops a loadable project from running, one message per problem, each starting with the
+// path it concerns (like load errors). Kept apart from loading because a draft (a wizard's saved
+// work in progress) may be incomplete. Today: an "azure" engine project without its target
+// flexible server (target.azure_resource_id, or azure.subscription_id + resource_group + server_name).
+QStringList checkRunnable(const Project &project);
+
 // JSON with "format": "pgferry-project" and "version": Project::CurrentVersion; unknown fields kept.
 QByteArray serializeProject(const Project &project);
 // Atomic (QSaveFile): either the whole new file is there or the old one is untouched.

@@ -3,7 +3,9 @@
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <array>
 #include <stdexcept>
+#include <thread>
 
 namespace pgferry::schema {
 
@@ -74,15 +76,25 @@ void SchemaMigrator::dump(const QString &snapshot)
         base << QStringLiteral("--table=") + p;
     for (const QString &p : m_selection.excludeTables)
         base << QStringLiteral("--exclude-table=") + p;
-    for (const auto &[section, file] : {std::pair{QStringLiteral("pre-data"), preDataFile()},
-                                        std::pair{QStringLiteral("post-data"), postDataFile()}}) {
+    // Both sections at once: two pg_dump processes on the same snapshot.
+    const std::array<std::pair<QString, QString>, 2> sections{std::pair{QStringLiteral("pre-data"), preDataFile()},
+                                                              std::pair{QStringLiteral("post-data"), postDataFile()}};
+    std::array<ToolResult, 2> results;
+    std::thread other([&] {
         QStringList args = base;
-        args << QStringLiteral("--section=") + section << QStringLiteral("--file=") + file;
-        const ToolResult r = m_tools.run(QStringLiteral("pg_dump"), args, m_source, m_stop);
-        if (!r.ok())
-            fail(QStringLiteral("pg_dump --section=%1 of database %2").arg(section, m_source.database), r,
-                 QStringLiteral("Check that the user may read every object of the database."));
+        args << QStringLiteral("--section=") + sections[1].first << QStringLiteral("--file=") + sections[1].second;
+        results[1] = m_tools.run(QStringLiteral("pg_dump"), args, m_source, m_stop);
+    });
+    {
+        QStringList args = base;
+        args << QStringLiteral("--section=") + sections[0].first << QStringLiteral("--file=") + sections[0].second;
+        results[0] = m_tools.run(QStringLiteral("pg_dump"), args, m_source, m_stop);
     }
+    other.join();
+    for (std::size_t i = 0; i < 2; ++i)
+        if (!results[i].ok())
+            fail(QStringLiteral("pg_dump --section=%1 of database %2").arg(sections[i].first, m_source.database), results[i],
+                 QStringLiteral("Check that the user may read every object of the database."));
     QFile done(m_dir + QStringLiteral("/dump.complete"));
     done.open(QIODevice::WriteOnly);
     m_postToc.clear();

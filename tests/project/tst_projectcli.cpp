@@ -1,5 +1,6 @@
 // `pgferry-cli project new|check` end to end, with no keychain reachable: the round trip, usage
-// errors (exit 2), bad files (exit 1), and a password in a URI refused without being printed.
+// errors (exit 2), bad files (exit 1), an azure engine project without its target server (refused
+// by new, reported by check), and a password in a URI refused without being printed.
 #include "project/projectfile.h"
 
 #include <QFile>
@@ -11,6 +12,9 @@
 using namespace pgferry::project;
 
 namespace {
+const QString kServerId = QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/rg/providers/"
+                                         "Microsoft.DBforPostgreSQL/flexibleServers/sales");
+
 struct Run
 {
     int code = -1;
@@ -24,6 +28,7 @@ class TestProjectCli : public QObject
     Q_OBJECT
     QTemporaryDir m_tmp;
     QTemporaryDir m_runtime;
+    QTemporaryDir m_state;
 
     Run cli(const QStringList &args)
     {
@@ -31,6 +36,7 @@ class TestProjectCli : public QObject
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS")); // no keychain for these tests
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime.path());
+        env.insert(QStringLiteral("PGFERRY_STATE_DIR"), m_state.path());
         env.remove(QStringLiteral("PGFERRY_SOURCE_PASSWORD"));
         env.remove(QStringLiteral("PGFERRY_TARGET_PASSWORD"));
         p.setProcessEnvironment(env);
@@ -74,7 +80,9 @@ private Q_SLOTS:
              QStringLiteral("--jobs"),
              QStringLiteral("8"),
              QStringLiteral("--engine"),
-             QStringLiteral("azure")});
+             QStringLiteral("azure"),
+             QStringLiteral("--target-resource-id"),
+             kServerId});
         QVERIFY2(made.code == 0, qPrintable(made.err));
         QVERIFY2(made.out.contains(path), qPrintable(made.out));
 
@@ -82,6 +90,7 @@ private Q_SLOTS:
         QVERIFY2(checked.code == 0, qPrintable(checked.err));
         QVERIFY2(checked.out.contains(u"valid pgferry project"), qPrintable(checked.out));
         QVERIFY2(checked.out.contains(u"Sales → Azure"), qPrintable(checked.out));
+        QVERIFY2(checked.out.contains(kServerId), qPrintable(checked.out));
         QVERIFY2(checked.out.contains(u"hr -> people"), qPrintable(checked.out));
 
         const LoadResult loaded = loadProjectFile(path);
@@ -98,6 +107,7 @@ private Q_SLOTS:
         expected.target.sslmode = QStringLiteral("verify-full");
         expected.mode = Mode::Offline;
         expected.engine = Engine::Azure;
+        expected.target.azureResourceId = kServerId;
         expected.settings.jobs = 8;
         DatabaseSelection a, b, c;
         a.name = QStringLiteral("sales;2019");
@@ -203,6 +213,16 @@ private Q_SLOTS:
                                         << QStringLiteral("databases[1].name: \"a\" is listed twice");
         QTest::newRow("name too long") << with({QStringLiteral("--database"), QString(70, u'x')})
                                        << QStringLiteral("longer than 63 bytes");
+        QTest::newRow("azure engine without the target server")
+            << with({QStringLiteral("--engine"), QStringLiteral("azure")})
+            << QStringLiteral("target.azure_resource_id: missing");
+        QTest::newRow("target resource id of another type")
+            << with({QStringLiteral("--engine"), QStringLiteral("azure"), QStringLiteral("--target-resource-id"),
+                     QStringLiteral("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/x")})
+            << QStringLiteral("not an Azure Database for PostgreSQL flexible server");
+        QTest::newRow("target resource id that is no id")
+            << with({QStringLiteral("--target-resource-id"), QStringLiteral("sales")})
+            << QStringLiteral("--target-resource-id \"sales\"");
         QTest::newRow("check without a file")
             << QStringList{QStringLiteral("project"), QStringLiteral("check")}
             << QStringLiteral("expected exactly one FILE");
@@ -269,6 +289,39 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(u"is not a valid project file"), qPrintable(r.err));
         QVERIFY(!r.err.contains(u"pw-in-file"));
         QVERIFY(r.out.isEmpty());
+    }
+
+    void checkReportsAnAzureProjectWithoutItsTargetServer()
+    {
+        Project p;
+        p.name = QStringLiteral("draft");
+        p.engine = Engine::Azure;
+        p.source.host = QStringLiteral("db1");
+        p.target.host = QStringLiteral("sales.postgres.database.azure.com");
+        p.databases = {{QStringLiteral("sales"), {}, {}, {}, {}}};
+        const QString path = file(QStringLiteral("azure-draft.pgferry"));
+        QString why;
+        QVERIFY2(saveProjectFile(p, path, &why), qPrintable(why)); // a draft loads and saves
+        QVERIFY(loadProjectFile(path).ok());
+        Run r = cli({QStringLiteral("project"), QStringLiteral("check"), path});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(path + QStringLiteral(": target.azure_resource_id: missing")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"pgferry-cli azure servers") && r.err.contains(u"--target-resource-id"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"cannot run"), qPrintable(r.err));
+
+        // So does `run`, before it looks for any credential.
+        r = cli({QStringLiteral("run"), path, QStringLiteral("--json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"target.azure_resource_id: missing"), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(u"AZURE_"), qPrintable(r.err));
+
+        // The server given by its parts is enough.
+        p.azure.subscriptionId = QStringLiteral("ffffffff-ffff-ffff-ffff-ffffffffffff");
+        p.azure.resourceGroup = QStringLiteral("rg");
+        p.azure.serverName = QStringLiteral("sales");
+        QVERIFY2(saveProjectFile(p, path, &why), qPrintable(why));
+        r = cli({QStringLiteral("project"), QStringLiteral("check"), path});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
     }
 
     void aPasswordInAUriIsRefusedWithoutAKeychain()

@@ -1,0 +1,32 @@
+// The files in a project's run state folder through which a running `run` and other processes
+// (`pgferry-cli status`, `cutover`, `azure cancel-migration`) talk: the last published status,
+// and the cutover request and its answer. Shared by both engines and the CLI.
+#pragma once
+
+#include "engine/migrationstatus.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace pgferry::engine {
+
+class RunFiles
+{
+public:
+    static QString statusFile(const QString &stateDir) { return stateDir + QStringLiteral("/status.json"); }
+    static QString cutoverRequestFile(const QString &stateDir)
+    {
+        return stateDir + QStringLiteral("/cutover.request");
+    }
+    static QString cutoverResponseFile(const QString &stateDir)
+    {
+        return stateDir + QStringLiteral("/cutover.response");
+    }
+
+    // Replaces status.json atomically (owner-only); does nothing when stateDir is empty.
+    static void writeStatus(const QString &stateDir, const MigrationStatus &status);
+    // The last status written, empty when none.
+    static QJsonObject readStatus(const QString &stateDir);
+};
+
+} // namespace pgferry::engine

@@ -1,0 +1,237 @@
+// The dashboard follows a sequence of MigrationStatus values: the table model updates in place
+// (sorting, filter and selection survive), the cards say "Full load completed N of M tables",
+// Start cutover is enabled exactly when the run is ready and its tooltip says what is missing,
+// the cutover checklist follows the run, and the event loop keeps up with a fast engine.
+#include "cutoverpage.h"
+#include "databasecard.h"
+#include "fakeengine.h"
+#include "guiapp.h"
+#include "livechart.h"
+#include "migrationwizard.h"
+#include "monitorpage.h"
+#include "tablestatusmodel.h"
+#include "tablestatusproxy.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QCheckBox>
+#include <QElapsedTimer>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+using namespace pgferry;
+using namespace pgferry::wizard;
+using engine::MigrationStatus;
+using engine::RunState;
+
+class TestDashboard : public QObject
+{
+    Q_OBJECT
+
+    static MigrationStatus ready()
+    {
+        MigrationStatus s = SampleServices::sampleStatus(6000);
+        s.errors.clear();
+        for (auto &d : s.databases) {
+            d.readyForCutover = true;
+            d.notReadyReason.clear();
+        }
+        s.state = RunState::Streaming;
+        return s;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(installTranslation(*qApp, QStringLiteral("en"))); } // English plural forms
+
+    void theModelUpdatesInPlaceFromASequenceOfStatuses()
+    {
+        TableStatusModel model;
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setStatus(SampleServices::sampleStatus(10));
+        QCOMPARE(model.resets(), 1);
+        const int rows = model.rowCount();
+        QCOMPARE(rows, 14 + 38 + 9 + 22 + 61);
+        for (double t = 20; t <= 3000; t += 50)
+            model.setStatus(SampleServices::sampleStatus(t));
+        QCOMPARE(model.resets(), 1); // same tables: no reset
+        QVERIFY(changed.count() >= 50);
+        QCOMPARE(model.rowCount(), rows);
+        // Late in the run, the first table of every database is done.
+        const QModelIndex state = model.index(0, TableStatusModel::StateColumn);
+        QCOMPARE(state.data().toString(), QStringLiteral("Done"));
+        QCOMPARE(model.index(0, TableStatusModel::PercentColumn).data().toString(), QStringLiteral("100 %"));
+        // A new table set resets.
+        MigrationStatus fewer = SampleServices::sampleStatus(3000);
+        fewer.databases.removeLast();
+        model.setStatus(fewer);
+        QCOMPARE(model.resets(), 2);
+        QCOMPARE(model.rowCount(), rows - 61);
+    }
+
+    void theGridFiltersByNameAndState()
+    {
+        TableStatusModel model;
+        TableStatusProxy proxy;
+        proxy.setSourceModel(&model);
+        model.setStatus(SampleServices::sampleStatus(300));
+        proxy.setStateFilter(TableStatusProxy::StateFilter::Failed);
+        QCOMPARE(proxy.rowCount(), 1);
+        QVERIFY(proxy.index(0, TableStatusModel::TableColumn).data(Qt::ToolTipRole).toString().contains(u"No space left"));
+        proxy.setStateFilter(TableStatusProxy::StateFilter::All);
+        proxy.setSearchText(QStringLiteral("billing"));
+        QCOMPARE(proxy.rowCount(), 9);
+        proxy.setSearchText(QStringLiteral("ORDER_LINES"));
+        QVERIFY(proxy.rowCount() >= 5);
+    }
+
+    void cardsSayHowFarTheFullLoadIs()
+    {
+        MigrationStatus s = SampleServices::sampleStatus(6000);
+        engine::DatabaseStatus d = s.databases.first();
+        d.tablesDone = 12;
+        d.tablesTotal = 14;
+        QCOMPARE(DatabaseCard::progressText(d), QStringLiteral("Full load completed 12 of 14 tables"));
+        d.phase = engine::DatabasePhase::FullLoad;
+        QCOMPARE(DatabaseCard::progressText(d), QStringLiteral("Full load: 12 of 14 tables loaded"));
+    }
+
+    void startCutoverFollowsReadinessWithAReason()
+    {
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        w.show();
+        w.setProject(SampleServices::sampleProject());
+        QString error;
+        QVERIFY(w.startRun(&error));
+        w.goToPage(MigrationWizard::MonitorPage);
+        auto *monitor = static_cast<MonitorPage *>(w.currentPage());
+        QPushButton *cutover = monitor->cutoverButton();
+
+        services->engine->publish(SampleServices::sampleStatus(300)); // full load
+        monitor->applyPending();
+        QVERIFY(!cutover->isEnabled());
+        QVERIFY2(cutover->toolTip().contains(u"orders: full load"), qPrintable(cutover->toolTip()));
+        QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        QCOMPARE(monitor->cards().size(), 5);
+
+        MigrationStatus almost = ready();
+        almost.databases[2].readyForCutover = false;
+        almost.databases[2].notReadyReason = QStringLiteral("lag 40 MB, above 16 MB");
+        services->engine->publish(almost);
+        QTRY_VERIFY(cutover->toolTip().contains(u"billing: lag 40 MB"));
+        QVERIFY(!cutover->isEnabled());
+        QVERIFY(!cutover->toolTip().contains(u"orders"));
+
+        services->engine->publish(ready());
+        QTRY_VERIFY(cutover->isEnabled());
+        QVERIFY(!cutover->toolTip().contains(u"Not ready"));
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(monitor->throughputChart()->pointCount() >= 1);
+
+        // Cutover: Apply needs the confirmation; the checklist follows the run to the end.
+        QTest::mouseClick(cutover, Qt::LeftButton);
+        QCOMPARE(w.currentId(), int(MigrationWizard::CutoverPage));
+        auto *page = static_cast<CutoverPage *>(w.currentPage());
+        QVERIFY(!page->applyButton()->isEnabled());
+        page->confirmBox()->setChecked(true);
+        QVERIFY(page->applyButton()->isEnabled());
+        QTest::mouseClick(page->applyButton(), Qt::LeftButton);
+        QVERIFY(services->engine->cutoverRequested);
+        MigrationStatus draining = ready();
+        draining.state = RunState::CuttingOver;
+        for (auto &d : draining.databases) {
+            d.phase = engine::DatabasePhase::Cutover;
+            d.pendingChanges = 100;
+        }
+        services->engine->publish(draining);
+        QList<StepState> steps = CutoverPage::steps(draining, true);
+        QCOMPARE(steps[CutoverPage::StopWrites], StepState::Done);
+        QCOMPARE(steps[CutoverPage::Drain], StepState::Running);
+        QCOMPARE(steps[CutoverPage::Verify], StepState::Pending);
+        QVERIFY(!page->isComplete());
+        MigrationStatus done = SampleServices::sampleCompletedStatus();
+        services->engine->publish(done);
+        QVERIFY(page->isComplete());
+        for (StepState st : CutoverPage::steps(done, true))
+            QCOMPARE(st, StepState::Done);
+        w.next();
+        QCOMPARE(w.currentId(), int(MigrationWizard::DonePage));
+    }
+
+    void notReadyReasonsNameTheStage_data()
+    {
+        QTest::addColumn<int>("state");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("running") << int(RunState::Running) << QStringLiteral("running stage");
+        QTest::newRow("stopped") << int(RunState::Stopped) << QStringLiteral("resume");
+        QTest::newRow("failed") << int(RunState::Failed) << QStringLiteral("failed");
+        QTest::newRow("completed") << int(RunState::Completed) << QStringLiteral("complete");
+    }
+
+    void notReadyReasonsNameTheStage()
+    {
+        QFETCH(int, state);
+        QFETCH(QString, mentions);
+        MigrationStatus s = ready();
+        s.state = RunState(state);
+        const QStringList reasons = MonitorPage::notReadyReasons(s);
+        QVERIFY(!reasons.isEmpty());
+        QVERIFY2(reasons.join(u' ').contains(mentions, Qt::CaseInsensitive), qPrintable(reasons.join(u' ')));
+        QVERIFY(MonitorPage::notReadyReasons(ready()).isEmpty());
+    }
+
+    // The event loop's latency while a worker thread publishes statuses as fast as it can.
+    void theEventLoopKeepsUpWithFastStatusUpdates()
+    {
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        w.resize(1180, 800);
+        w.show();
+        w.setProject(SampleServices::sampleProject());
+        w.goToPage(MigrationWizard::MonitorPage);
+        auto *monitor = static_cast<MonitorPage *>(w.currentPage());
+
+        std::atomic_int sent{0};
+        std::atomic_bool stop{false};
+        QObject receiver;
+        connect(&w, &MigrationWizard::statusChanged, &receiver, [] {}); // keep the wizard's connection alive
+        QThread *producer = QThread::create([&] {
+            // Statuses arrive over a queued connection, as the engine's do.
+            for (int i = 0; i < 400 && !stop; ++i) {
+                MigrationStatus s = SampleServices::sampleStatus(100 + i * 7.0);
+                QMetaObject::invokeMethod(&w, [&w, s] { w.showStatus(s); }, Qt::QueuedConnection);
+                ++sent;
+                QThread::usleep(2000);
+            }
+        });
+        QElapsedTimer clock;
+        qint64 last = 0, maxGap = 0;
+        QTimer tick;
+        tick.setInterval(10);
+        connect(&tick, &QTimer::timeout, this, [&] {
+            const qint64 now = clock.elapsed();
+            maxGap = std::max(maxGap, now - last);
+            last = now;
+        });
+        clock.start();
+        tick.start();
+        producer->start();
+        QTRY_VERIFY_WITH_TIMEOUT(producer->isFinished(), 60000);
+        QTest::qWait(300);
+        tick.stop();
+        stop = true;
+        producer->wait();
+        delete producer;
+        monitor->applyPending();
+        qInfo("%d statuses in %lld ms; longest event-loop gap %lld ms; %d chart points", sent.load(), clock.elapsed(), maxGap,
+              monitor->throughputChart()->pointCount());
+        QCOMPARE(monitor->model()->rowCount(), 144);
+        QVERIFY2(maxGap < 500, qPrintable(QString::number(maxGap)));
+    }
+};
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"

@@ -1,0 +1,184 @@
+// The wizard's pages validate what is typed: a project needs a name, a connection needs a host
+// and a user and a successful test, databases need unique target names; errors appear under the
+// field they concern and Next follows isComplete().
+#include "connectionform.h"
+#include "databasespage.h"
+#include "migrationwizard.h"
+#include "projectpage.h"
+#include "sampleservices.h"
+#include "sourcepage.h"
+
+#include <QAbstractButton>
+#include <QAbstractSpinBox>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QPlainTextEdit>
+#include <QRadioButton>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace pgferry;
+using namespace pgferry::wizard;
+
+class TestWizardPages : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<MigrationWizard> m_wizard;
+
+    template<typename T>
+    T *find(const char *name)
+    {
+        T *w = m_wizard->findChild<T *>(QString::fromLatin1(name));
+        if (!w)
+            qFatal("no widget %s", name);
+        return w;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_wizard = std::make_unique<MigrationWizard>(std::make_shared<SampleServices>());
+        m_wizard->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_wizard.get()));
+    }
+    void cleanup() { m_wizard.reset(); }
+
+    void everyInputHasAnObjectNameAndAnAccessibleName()
+    {
+        int checked = 0;
+        for (QWidget *w : m_wizard->findChildren<QWidget *>()) {
+            const bool input = qobject_cast<QLineEdit *>(w) || qobject_cast<QCheckBox *>(w) || qobject_cast<QRadioButton *>(w)
+                               || qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QComboBox *>(w) || qobject_cast<QAbstractItemView *>(w)
+                               || qobject_cast<QPlainTextEdit *>(w);
+            bool internal = w->objectName().startsWith(u"qt_");
+            for (QWidget *p = w->parentWidget(); p && !internal; p = p->parentWidget())
+                internal = qobject_cast<QComboBox *>(p) || qobject_cast<QAbstractSpinBox *>(p) || qobject_cast<QAbstractItemView *>(p);
+            if (!input || internal)
+                continue;
+            const QString what = QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName();
+            QVERIFY2(!w->objectName().isEmpty(), qPrintable(QStringLiteral("no object name: ") + what));
+            QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(QStringLiteral("no accessible name: ") + what));
+            ++checked;
+        }
+        QVERIFY2(checked > 40, qPrintable(QString::number(checked)));
+    }
+
+    void aProjectWithoutANameCannotGoOn()
+    {
+        auto *name = find<QLineEdit>("projectName");
+        auto *error = find<QLabel>("projectNameError");
+        QCOMPARE(m_wizard->currentId(), int(MigrationWizard::ProjectPage));
+        name->setText(QStringLiteral("x"));
+        QVERIFY(m_wizard->currentPage()->isComplete());
+        name->clear();
+        QVERIFY(!m_wizard->currentPage()->isComplete());
+        QVERIFY(!m_wizard->button(QWizard::NextButton)->isEnabled());
+        Q_EMIT name->editingFinished();
+        QVERIFY(error->isVisible());
+        QVERIFY(error->text().contains(u"name"));
+        QTest::keyClicks(name, QStringLiteral("Orders"));
+        QVERIFY(!error->isVisible());
+        QVERIFY(m_wizard->button(QWizard::NextButton)->isEnabled());
+        m_wizard->next();
+        QCOMPARE(m_wizard->currentId(), int(MigrationWizard::SourcePage));
+    }
+
+    void connectionFormShowsFieldErrors_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("caFile");
+        QTest::addColumn<QString>("errorLabel");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("no host") << QString() << QStringLiteral("u") << QString() << QStringLiteral("sourceHostError") << QStringLiteral("host");
+        QTest::newRow("space in host") << QStringLiteral("a b") << QStringLiteral("u") << QString() << QStringLiteral("sourceHostError") << QStringLiteral("spaces");
+        QTest::newRow("no user") << QStringLiteral("h") << QString() << QString() << QStringLiteral("sourceUserError") << QStringLiteral("user");
+        QTest::newRow("missing CA file") << QStringLiteral("h") << QStringLiteral("u") << QStringLiteral("/no/such/ca.pem") << QStringLiteral("sourceCaFileError")
+                                         << QStringLiteral("/no/such/ca.pem");
+    }
+
+    void connectionFormShowsFieldErrors()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, user);
+        QFETCH(QString, caFile);
+        QFETCH(QString, errorLabel);
+        QFETCH(QString, mentions);
+        find<QLineEdit>("projectName")->setText(QStringLiteral("p"));
+        m_wizard->next();
+        find<QLineEdit>("sourceHost")->setText(host);
+        find<QLineEdit>("sourceUser")->setText(user);
+        find<QLineEdit>("sourceCaFile")->setText(caFile);
+        QTest::mouseClick(find<QAbstractButton>("sourceTestConnection"), Qt::LeftButton);
+        auto *label = m_wizard->findChild<QLabel *>(errorLabel);
+        QVERIFY(label);
+        QVERIFY(label->isVisible());
+        QVERIFY2(label->text().contains(mentions), qPrintable(label->text()));
+        QVERIFY(!m_wizard->currentPage()->isComplete());
+        auto *form = static_cast<SourcePage *>(m_wizard->currentPage())->form();
+        QCOMPARE(form->testState(), ConnectionForm::TestState::Untested);
+    }
+
+    void aSuccessfulTestCompletesTheSourcePageAndAnEditUndoesIt()
+    {
+        find<QLineEdit>("projectName")->setText(QStringLiteral("p"));
+        m_wizard->next();
+        find<QLineEdit>("sourceHost")->setText(QStringLiteral("db.example"));
+        find<QLineEdit>("sourceUser")->setText(QStringLiteral("me"));
+        QVERIFY(!m_wizard->currentPage()->isComplete());
+        QTest::mouseClick(find<QAbstractButton>("sourceTestConnection"), Qt::LeftButton);
+        QTRY_VERIFY(m_wizard->currentPage()->isComplete());
+        QVERIFY(find<QLabel>("sourceTestMessage")->text().contains(u"12.17"));
+        QTRY_VERIFY(m_wizard->assessment().ran); // the assessment follows a good test
+        find<QLineEdit>("sourceHost")->setText(QStringLiteral("other.example"));
+        QVERIFY(!m_wizard->currentPage()->isComplete());
+    }
+
+    void databasesNeedOneSelectedAndUniqueTargetNames()
+    {
+        m_wizard->setProject(SampleServices::sampleProject());
+        m_wizard->setSourceCheck(SampleServices().testConnection({}));
+        m_wizard->goToPage(MigrationWizard::DatabasesPage);
+        auto *page = static_cast<DatabasesPage *>(m_wizard->currentPage());
+        QTableWidget *t = page->table();
+        QCOMPARE(t->rowCount(), 7); // more than four: no limit
+        QVERIFY(page->isComplete());
+        find<QAbstractButton>("selectNoDatabases")->click();
+        QVERIFY(!page->isComplete());
+        find<QAbstractButton>("selectAllDatabases")->click();
+        QVERIFY(page->isComplete());
+        t->item(0, DatabasesPage::TargetColumn)->setText(QStringLiteral("same"));
+        t->item(1, DatabasesPage::TargetColumn)->setText(QStringLiteral("same"));
+        QVERIFY(!page->isComplete());
+        auto *error = find<QLabel>("databaseError");
+        QVERIFY(error->isVisible());
+        QVERIFY(error->text().contains(u"same"));
+        t->item(1, DatabasesPage::TargetColumn)->setText(QStringLiteral("other"));
+        QVERIFY(page->isComplete());
+        project::Project p = m_wizard->project();
+        QCOMPARE(p.databases.size(), 7);
+        QCOMPARE(p.databases[1].effectiveTarget(), QStringLiteral("other"));
+    }
+
+    void settingsRoundTripThroughThePages()
+    {
+        project::Project p = SampleServices::sampleProject();
+        p.settings.jobs = 11;
+        p.settings.indexJobs = 3;
+        p.settings.schema.noAcl = true;
+        p.settings.cutover.makeSourceReadOnly = false;
+        p.settings.cutover.drainTimeoutSeconds = 123;
+        m_wizard->setProject(p);
+        const project::Project back = m_wizard->project();
+        QCOMPARE(back.settings, p.settings);
+        QCOMPARE(back.name, p.name);
+        QCOMPARE(back.source, p.source);
+        QCOMPARE(back.databases, p.databases);
+        QCOMPARE(back.azure.migrationName, p.azure.migrationName);
+    }
+};
+
+QTEST_MAIN(TestWizardPages)
+#include "tst_wizardpages.moc"

@@ -1,0 +1,2246 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>CoreServices</name>
+    <message>
+        <source>Check the user and password, and that pg_hba.conf lets this machine in.</source>
+        <translation>Prüfen Sie Benutzer und Passwort und ob pg_hba.conf diesen Rechner zulässt.</translation>
+    </message>
+    <message>
+        <source>Check the SSL mode and the CA file.</source>
+        <translation>Prüfen Sie den SSL-Modus und die CA-Datei.</translation>
+    </message>
+    <message>
+        <source>Check the host and port, that the server runs, and that a firewall lets this machine through.</source>
+        <translation>Prüfen Sie Host und Port, ob der Server läuft und ob eine Firewall diesen Rechner durchlässt.</translation>
+    </message>
+    <message>
+        <source>Check the database name.</source>
+        <translation>Prüfen Sie den Datenbanknamen.</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1: %2</source>
+        <translation>Keine Verbindung zu %1: %2</translation>
+    </message>
+    <message>
+        <source>The source runs PostgreSQL %1; pgferry needs 9.4 or newer.</source>
+        <translation>Die Quelle läuft mit PostgreSQL %1; pgferry braucht 9.4 oder neuer.</translation>
+    </message>
+    <message>
+        <source>Upgrade the source in place to 9.4 or newer first.</source>
+        <translation>Aktualisieren Sie die Quelle zuerst auf 9.4 oder neuer.</translation>
+    </message>
+    <message>
+        <source>The source runs PostgreSQL %1.</source>
+        <translation>Die Quelle läuft mit PostgreSQL %1.</translation>
+    </message>
+    <message>
+        <source>wal_level is %1; an online migration needs logical decoding.</source>
+        <translation>wal_level ist %1; eine Online-Migration braucht logische Dekodierung.</translation>
+    </message>
+    <message>
+        <source>Set wal_level = logical (on Azure: the server parameter wal_level) and restart the source.</source>
+        <translation>Setzen Sie wal_level = logical (in Azure: den Serverparameter wal_level) und starten Sie die Quelle neu.</translation>
+    </message>
+    <message>
+        <source>wal_level is logical.</source>
+        <translation>wal_level ist logical.</translation>
+    </message>
+    <message>
+        <source>%1 is not a superuser; it needs REPLICATION and read access to every migrated table.</source>
+        <translation>%1 ist kein Superuser; die Rolle braucht REPLICATION und Lesezugriff auf jede migrierte Tabelle.</translation>
+    </message>
+    <message>
+        <source>ALTER ROLE %1 REPLICATION; and grant SELECT on the tables to migrate.</source>
+        <translation>ALTER ROLE %1 REPLICATION; und SELECT auf die zu migrierenden Tabellen gewähren.</translation>
+    </message>
+    <message>
+        <source>The database %1 is not on the source.</source>
+        <translation>Die Datenbank %1 gibt es auf der Quelle nicht.</translation>
+    </message>
+    <message>
+        <source>Choose it again on the Databases page.</source>
+        <translation>Wählen Sie sie auf der Seite „Datenbanken“ neu aus.</translation>
+    </message>
+    <message>
+        <source>Fix the target connection.</source>
+        <translation>Korrigieren Sie die Zielverbindung.</translation>
+    </message>
+    <message>
+        <source>The target runs PostgreSQL %1, older than the source's %2.</source>
+        <translation>Das Ziel läuft mit PostgreSQL %1, älter als die %2 der Quelle.</translation>
+    </message>
+    <message>
+        <source>Use a target of the same or a newer major version.</source>
+        <translation>Verwenden Sie ein Ziel mit derselben oder einer neueren Hauptversion.</translation>
+    </message>
+    <message>
+        <source>The target runs PostgreSQL %1.</source>
+        <translation>Das Ziel läuft mit PostgreSQL %1.</translation>
+    </message>
+    <message>
+        <source>Azure support is not available in this build yet; use a PostgreSQL target with its host name.</source>
+        <translation>Azure wird in diesem Build noch nicht unterstützt; verwenden Sie ein PostgreSQL-Ziel mit seinem Hostnamen.</translation>
+    </message>
+    <message>
+        <source>pgferry report: %1</source>
+        <translation>pgferry-Bericht: %1</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>Zeilen</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <source>%1 rows/s</source>
+        <translation>%1 Zeilen/s</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 T %2 h</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>Nicht gestartet</translation>
+    </message>
+    <message>
+        <source>Assessing</source>
+        <translation>Wird bewertet</translation>
+    </message>
+    <message>
+        <source>Preparing</source>
+        <translation>Wird vorbereitet</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Streaming changes</source>
+        <translation>Überträgt Änderungen</translation>
+    </message>
+    <message>
+        <source>Cutting over</source>
+        <translation>Umstellung läuft</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <source>Copying the schema</source>
+        <translation>Schema wird kopiert</translation>
+    </message>
+    <message>
+        <source>Full load</source>
+        <translation>Vollständiges Laden</translation>
+    </message>
+    <message>
+        <source>Building indexes</source>
+        <translation>Indizes werden erstellt</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>Wird überprüft</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Eingereiht</translation>
+    </message>
+    <message>
+        <source>Loading</source>
+        <translation>Lädt</translation>
+    </message>
+    <message>
+        <source>Loaded</source>
+        <translation>Geladen</translation>
+    </message>
+    <message>
+        <source>Indexing</source>
+        <translation>Indizierung</translation>
+    </message>
+</context>
+<context>
+    <name>SampleServices</name>
+    <message>
+        <source>Source PostgreSQL 12.17, target 16.2: a supported upgrade path.</source>
+        <translation>Quelle PostgreSQL 12.17, Ziel 16.2: ein unterstützter Upgrade-Pfad.</translation>
+    </message>
+    <message>
+        <source>wal_level is logical; replication slots available: 10.</source>
+        <translation>wal_level ist logical; verfügbare Replikations-Slots: 10.</translation>
+    </message>
+    <message>
+        <source>All 7 extensions in use are allow-listed on the target.</source>
+        <translation>Alle 7 verwendeten Erweiterungen sind auf dem Ziel zugelassen.</translation>
+    </message>
+    <message>
+        <source>2 tables have neither a primary key nor a replica identity: their updates and deletes cannot be streamed.</source>
+        <translation>2 Tabellen haben weder Primärschlüssel noch Replikatidentität: ihre Updates und Deletes können nicht übertragen werden.</translation>
+    </message>
+    <message>
+        <source>Add a primary key, or ALTER TABLE … REPLICA IDENTITY FULL (slower on the target).</source>
+        <translation>Fügen Sie einen Primärschlüssel hinzu oder ALTER TABLE … REPLICA IDENTITY FULL (langsamer auf dem Ziel).</translation>
+    </message>
+    <message>
+        <source>1 unlogged table is copied once; its later changes are not in the WAL and are not streamed.</source>
+        <translation>1 ungeloggte Tabelle wird einmal kopiert; spätere Änderungen stehen nicht im WAL und werden nicht übertragen.</translation>
+    </message>
+    <message>
+        <source>Nothing to do if the table is a cache.</source>
+        <translation>Nichts zu tun, wenn die Tabelle ein Cache ist.</translation>
+    </message>
+    <message>
+        <source>Large objects are copied during the full load but not streamed.</source>
+        <translation>Large Objects werden beim vollständigen Laden kopiert, aber nicht übertragen.</translation>
+    </message>
+    <message>
+        <source>Avoid changing large objects during the migration, or cut over soon after the load.</source>
+        <translation>Ändern Sie Large Objects während der Migration nicht, oder stellen Sie bald nach dem Laden um.</translation>
+    </message>
+    <message>
+        <source>migrator has REPLICATION and can read every table.</source>
+        <translation>migrator hat REPLICATION und kann jede Tabelle lesen.</translation>
+    </message>
+    <message>
+        <source>Source and target use UTF8.</source>
+        <translation>Quelle und Ziel verwenden UTF8.</translation>
+    </message>
+    <message>
+        <source>full load %1 of %2 tables</source>
+        <translation>vollständiges Laden: %1 von %2 Tabellen</translation>
+    </message>
+    <message>
+        <source>catching up, %1 changes pending</source>
+        <translation>holt auf, %1 Änderungen ausstehend</translation>
+    </message>
+    <message>
+        <source>copying table public.shipments: could not extend file: No space left on device (SQLSTATE 53100)</source>
+        <translation>Kopieren der Tabelle public.shipments: Datei konnte nicht erweitert werden: Kein Platz auf dem Gerät (SQLSTATE 53100)</translation>
+    </message>
+    <message>
+        <source>the sample has no engine</source>
+        <translation>das Beispiel hat keine Engine</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::AssessmentView</name>
+    <message>
+        <source>Passed</source>
+        <translation>Bestanden</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Blocker</source>
+        <translation>Blocker</translation>
+    </message>
+    <message>
+        <source>The assessment runs after a successful connection test.</source>
+        <translation>Die Bewertung läuft nach einem erfolgreichen Verbindungstest.</translation>
+    </message>
+    <message>
+        <source>Copy &amp;fix script</source>
+        <translation>&amp;Korrekturskript kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the fix script to the clipboard</source>
+        <translation>Korrekturskript in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Copies SQL that fixes what SQL can fix; review it before running it on the server.</source>
+        <translation>Kopiert SQL, das behebt, was sich per SQL beheben lässt; prüfen Sie es, bevor Sie es auf dem Server ausführen.</translation>
+    </message>
+    <message>
+        <source>Assessment findings</source>
+        <translation>Ergebnisse der Bewertung</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Befund</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Objects</source>
+        <translation>Objekte</translation>
+    </message>
+    <message>
+        <source>Explanation and remediation</source>
+        <translation>Erklärung und Abhilfe</translation>
+    </message>
+    <message>
+        <source>(fix script copied)</source>
+        <translation>(Korrekturskript kopiert)</translation>
+    </message>
+    <message>
+        <source>Assessing…</source>
+        <translation>Bewertung läuft…</translation>
+    </message>
+    <message>
+        <source>The assessment could not run: %1</source>
+        <translation>Die Bewertung konnte nicht laufen: %1</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n blocker(s) must be fixed before the migration can run.</source>
+        <translation><numerusform>%n Blocker muss behoben werden, bevor die Migration laufen kann.</numerusform><numerusform>%n Blocker müssen behoben werden, bevor die Migration laufen kann.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s).</source>
+        <translation><numerusform>%n Warnung.</numerusform><numerusform>%n Warnungen.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Ready to migrate, with %n warning(s) to review.</source>
+        <translation><numerusform>Bereit zur Migration, mit %n Warnung zur Durchsicht.</numerusform><numerusform>Bereit zur Migration, mit %n Warnungen zur Durchsicht.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Ready to migrate: all %n check(s) passed.</source>
+        <translation><numerusform>Bereit zur Migration: die %n Prüfung ist bestanden.</numerusform><numerusform>Bereit zur Migration: alle %n Prüfungen bestanden.</numerusform></translation>
+    </message>
+    <message>
+        <source>Objects:</source>
+        <translation>Objekte:</translation>
+    </message>
+    <message>
+        <source>What to do:</source>
+        <translation>Was zu tun ist:</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::AzurePanel</name>
+    <message>
+        <source>&amp;Sign in to Azure…</source>
+        <translation>Bei Azure &amp;anmelden…</translation>
+    </message>
+    <message>
+        <source>Sign in to Azure</source>
+        <translation>Bei Azure anmelden</translation>
+    </message>
+    <message>
+        <source>Sign in with a device code: you enter a short code on a Microsoft page in any browser.</source>
+        <translation>Anmeldung mit Gerätecode: Sie geben einen kurzen Code auf einer Microsoft-Seite in einem beliebigen Browser ein.</translation>
+    </message>
+    <message>
+        <source>Azure subscription</source>
+        <translation>Azure-Abonnement</translation>
+    </message>
+    <message>
+        <source>Azure resource group</source>
+        <translation>Azure-Ressourcengruppe</translation>
+    </message>
+    <message>
+        <source>Azure flexible server</source>
+        <translation>Azure Flexible Server</translation>
+    </message>
+    <message>
+        <source>Add &amp;firewall rule for this machine</source>
+        <translation>&amp;Firewallregel für diesen Rechner hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a firewall rule for this machine's address</source>
+        <translation>Firewallregel für die Adresse dieses Rechners hinzufügen</translation>
+    </message>
+    <message>
+        <source>Allows this machine's public address to reach the server (rule pgferry-&lt;machine&gt;).</source>
+        <translation>Erlaubt der öffentlichen Adresse dieses Rechners den Zugriff auf den Server (Regel pgferry-&lt;Rechner&gt;).</translation>
+    </message>
+    <message>
+        <source>New server name</source>
+        <translation>Name des neuen Servers</translation>
+    </message>
+    <message>
+        <source>lowercase letters, digits and hyphens</source>
+        <translation>Kleinbuchstaben, Ziffern und Bindestriche</translation>
+    </message>
+    <message>
+        <source>PostgreSQL version of the new server</source>
+        <translation>PostgreSQL-Version des neuen Servers</translation>
+    </message>
+    <message>
+        <source>Compute of the new server</source>
+        <translation>Rechenleistung des neuen Servers</translation>
+    </message>
+    <message>
+        <source>Burstable B2s (2 vCores, 4 GiB)</source>
+        <translation>Burstfähig B2s (2 vCores, 4 GiB)</translation>
+    </message>
+    <message>
+        <source>General Purpose D2ds v5 (2 vCores, 8 GiB)</source>
+        <translation>Universell D2ds v5 (2 vCores, 8 GiB)</translation>
+    </message>
+    <message>
+        <source>General Purpose D4ds v5 (4 vCores, 16 GiB)</source>
+        <translation>Universell D4ds v5 (4 vCores, 16 GiB)</translation>
+    </message>
+    <message>
+        <source>Memory Optimized E4ds v5 (4 vCores, 32 GiB)</source>
+        <translation>Arbeitsspeicheroptimiert E4ds v5 (4 vCores, 32 GiB)</translation>
+    </message>
+    <message>
+        <source>Storage of the new server in GiB</source>
+        <translation>Speicher des neuen Servers in GiB</translation>
+    </message>
+    <message>
+        <source> GiB</source>
+        <translation> GiB</translation>
+    </message>
+    <message>
+        <source>Region of the new server</source>
+        <translation>Region des neuen Servers</translation>
+    </message>
+    <message>
+        <source>Administrator of the new server</source>
+        <translation>Administrator des neuen Servers</translation>
+    </message>
+    <message>
+        <source>Administrator password of the new server</source>
+        <translation>Administratorpasswort des neuen Servers</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>administrator login</source>
+        <translation>Administratoranmeldung</translation>
+    </message>
+    <message>
+        <source>C&amp;reate server</source>
+        <translation>Server &amp;erstellen</translation>
+    </message>
+    <message>
+        <source>Create the flexible server</source>
+        <translation>Flexible Server erstellen</translation>
+    </message>
+    <message>
+        <source>Create a new flexible server</source>
+        <translation>Neuen Flexible Server erstellen</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Compute:</source>
+        <translation>Rechenleistung:</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Version:</translation>
+    </message>
+    <message>
+        <source>Region:</source>
+        <translation>Region:</translation>
+    </message>
+    <message>
+        <source>Storage:</source>
+        <translation>Speicher:</translation>
+    </message>
+    <message>
+        <source>Administrator:</source>
+        <translation>Administrator:</translation>
+    </message>
+    <message>
+        <source>S&amp;ubscription:</source>
+        <translation>&amp;Abonnement:</translation>
+    </message>
+    <message>
+        <source>&amp;Resource group:</source>
+        <translation>&amp;Ressourcengruppe:</translation>
+    </message>
+    <message>
+        <source>Flexible ser&amp;ver:</source>
+        <translation>Flexible Ser&amp;ver:</translation>
+    </message>
+    <message>
+        <source>Open &lt;a href="%1"&gt;%1&lt;/a&gt; in a browser and enter the code &lt;b style='font-size:14pt'&gt;%2&lt;/b&gt;</source>
+        <translation>Öffnen Sie &lt;a href="%1"&gt;%1&lt;/a&gt; in einem Browser und geben Sie den Code &lt;b style='font-size:14pt'&gt;%2&lt;/b&gt; ein</translation>
+    </message>
+    <message>
+        <source>Waiting for you to sign in…</source>
+        <translation>Warten auf Ihre Anmeldung…</translation>
+    </message>
+    <message>
+        <source>Signed in. Pick the server to migrate to, or create one.</source>
+        <translation>Angemeldet. Wählen Sie den Zielserver oder erstellen Sie einen.</translation>
+    </message>
+    <message>
+        <source>Asking Azure for a device code…</source>
+        <translation>Gerätecode wird bei Azure angefordert…</translation>
+    </message>
+    <message>
+        <source>Sign-in failed: %1</source>
+        <translation>Anmeldung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Reading resource groups…</source>
+        <translation>Ressourcengruppen werden gelesen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n resource group(s).</source>
+        <translation><numerusform>%n Ressourcengruppe.</numerusform><numerusform>%n Ressourcengruppen.</numerusform></translation>
+    </message>
+    <message>
+        <source>Reading flexible servers…</source>
+        <translation>Flexible Server werden gelesen…</translation>
+    </message>
+    <message>
+        <source>%1 (PostgreSQL %2, %3)</source>
+        <translation>%1 (PostgreSQL %2, %3)</translation>
+    </message>
+    <message>
+        <source>No flexible server in this resource group: create one below.</source>
+        <translation>Kein Flexible Server in dieser Ressourcengruppe: erstellen Sie unten einen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flexible server(s).</source>
+        <translation><numerusform>%n Flexible Server.</numerusform><numerusform>%n Flexible Server.</numerusform></translation>
+    </message>
+    <message>
+        <source>Enter the new server's name, administrator and password.</source>
+        <translation>Geben Sie Name, Administrator und Passwort des neuen Servers ein.</translation>
+    </message>
+    <message>
+        <source>Creating %1; this takes several minutes…</source>
+        <translation>%1 wird erstellt; das dauert einige Minuten…</translation>
+    </message>
+    <message>
+        <source>Creating the server failed: %1</source>
+        <translation>Erstellen des Servers fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Created %1.</source>
+        <translation>%1 erstellt.</translation>
+    </message>
+    <message>
+        <source>Adding a firewall rule for this machine…</source>
+        <translation>Firewallregel für diesen Rechner wird hinzugefügt…</translation>
+    </message>
+    <message>
+        <source>Firewall rule added: this machine can reach the server.</source>
+        <translation>Firewallregel hinzugefügt: dieser Rechner erreicht den Server.</translation>
+    </message>
+    <message>
+        <source>Adding the firewall rule failed: %1</source>
+        <translation>Hinzufügen der Firewallregel fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::ConnectionForm</name>
+    <message>
+        <source>%1 host</source>
+        <translation>%1: Host</translation>
+    </message>
+    <message>
+        <source>server.example.com or 10.0.0.5</source>
+        <translation>server.example.com oder 10.0.0.5</translation>
+    </message>
+    <message>
+        <source>%1 port</source>
+        <translation>%1: Port</translation>
+    </message>
+    <message>
+        <source>%1 user</source>
+        <translation>%1: Benutzer</translation>
+    </message>
+    <message>
+        <source>a role with the REPLICATION attribute, or a superuser</source>
+        <translation>eine Rolle mit dem Attribut REPLICATION oder ein Superuser</translation>
+    </message>
+    <message>
+        <source>%1 password</source>
+        <translation>%1: Passwort</translation>
+    </message>
+    <message>
+        <source>empty: use ~/.pgpass or the keychain</source>
+        <translation>leer: ~/.pgpass oder den Schlüsselbund verwenden</translation>
+    </message>
+    <message>
+        <source>Remember in the keychain</source>
+        <translation>Im Schlüsselbund merken</translation>
+    </message>
+    <message>
+        <source>Remember the %1 password in the keychain</source>
+        <translation>Passwort für %1 im Schlüsselbund merken</translation>
+    </message>
+    <message>
+        <source>%1 maintenance database</source>
+        <translation>%1: Wartungsdatenbank</translation>
+    </message>
+    <message>
+        <source>%1 SSL mode</source>
+        <translation>%1: SSL-Modus</translation>
+    </message>
+    <message>
+        <source>prefer (TLS when the server offers it)</source>
+        <translation>prefer (TLS, wenn der Server es anbietet)</translation>
+    </message>
+    <message>
+        <source>disable (no TLS)</source>
+        <translation>disable (kein TLS)</translation>
+    </message>
+    <message>
+        <source>require (TLS, no certificate check)</source>
+        <translation>require (TLS, ohne Zertifikatsprüfung)</translation>
+    </message>
+    <message>
+        <source>verify-ca (TLS, check the CA)</source>
+        <translation>verify-ca (TLS, CA prüfen)</translation>
+    </message>
+    <message>
+        <source>verify-full (TLS, check CA and host name)</source>
+        <translation>verify-full (TLS, CA und Hostnamen prüfen)</translation>
+    </message>
+    <message>
+        <source>%1 CA certificate file</source>
+        <translation>%1: CA-Zertifikatsdatei</translation>
+    </message>
+    <message>
+        <source>system certificates</source>
+        <translation>Systemzertifikate</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Choose the %1 CA certificate file</source>
+        <translation>CA-Zertifikatsdatei für %1 wählen</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>Test the %1 connection</source>
+        <translation>Verbindung zu %1 testen</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>&amp;Host:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>&amp;Datenbank:</translation>
+    </message>
+    <message>
+        <source>&amp;SSL mode:</source>
+        <translation>&amp;SSL-Modus:</translation>
+    </message>
+    <message>
+        <source>&amp;CA file:</source>
+        <translation>&amp;CA-Datei:</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA-Zertifikat</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Zertifikate (*.pem *.crt *.cer);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Enter the server's host name or IP address.</source>
+        <translation>Geben Sie den Hostnamen oder die IP-Adresse des Servers ein.</translation>
+    </message>
+    <message>
+        <source>A host name cannot contain spaces.</source>
+        <translation>Ein Hostname darf keine Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>Enter the user to connect as.</source>
+        <translation>Geben Sie den Benutzer für die Verbindung ein.</translation>
+    </message>
+    <message>
+        <source>The CA file %1 cannot be read. Choose an existing PEM file.</source>
+        <translation>Die CA-Datei %1 kann nicht gelesen werden. Wählen Sie eine vorhandene PEM-Datei.</translation>
+    </message>
+    <message>
+        <source>A CA file has no effect with SSL disabled. Choose verify-ca or verify-full.</source>
+        <translation>Bei deaktiviertem SSL hat eine CA-Datei keine Wirkung. Wählen Sie verify-ca oder verify-full.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbindung wird aufgebaut…</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::CutoverPage</name>
+    <message>
+        <source>Cutover</source>
+        <translation>Umstellung</translation>
+    </message>
+    <message>
+        <source>Switch to the target: writes stop on the source, the last changes arrive, and the target gets sequences, foreign keys and triggers.</source>
+        <translation>Wechsel auf das Ziel: Schreibzugriffe auf der Quelle enden, die letzten Änderungen kommen an, und das Ziel erhält Sequenzen, Fremdschlüssel und Trigger.</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Weiter &gt;</translation>
+    </message>
+    <message>
+        <source>Cutover steps</source>
+        <translation>Schritte der Umstellung</translation>
+    </message>
+    <message>
+        <source>I confirm: applications will connect to the target after the cutover, and writes to the source stop now.</source>
+        <translation>Ich bestätige: Anwendungen verbinden sich nach der Umstellung mit dem Ziel, und Schreibzugriffe auf die Quelle enden jetzt.</translation>
+    </message>
+    <message>
+        <source>Confirm the cutover</source>
+        <translation>Umstellung bestätigen</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Anwenden</translation>
+    </message>
+    <message>
+        <source>Apply the cutover</source>
+        <translation>Umstellung anwenden</translation>
+    </message>
+    <message>
+        <source>Pending changes drained</source>
+        <translation>Abgearbeitete ausstehende Änderungen</translation>
+    </message>
+    <message>
+        <source>Stop writes: make the source databases read-only</source>
+        <translation>Schreibzugriffe beenden: Quelldatenbanken schreibgeschützt machen</translation>
+    </message>
+    <message>
+        <source>Stop writes: applications stop writing to the source</source>
+        <translation>Schreibzugriffe beenden: Anwendungen schreiben nicht mehr in die Quelle</translation>
+    </message>
+    <message>
+        <source>Wait until pending changes reach zero</source>
+        <translation>Warten, bis keine Änderungen mehr ausstehen</translation>
+    </message>
+    <message>
+        <source>Set every sequence to the source's value</source>
+        <translation>Jede Sequenz auf den Wert der Quelle setzen</translation>
+    </message>
+    <message>
+        <source>Create the deferred foreign keys and triggers</source>
+        <translation>Zurückgestellte Fremdschlüssel und Trigger erstellen</translation>
+    </message>
+    <message>
+        <source>Verify row counts and checksums of every table</source>
+        <translation>Zeilenzahlen und Prüfsummen jeder Tabelle überprüfen</translation>
+    </message>
+    <message>
+        <source>Verification (turned off in the settings)</source>
+        <translation>Überprüfung (in den Einstellungen ausgeschaltet)</translation>
+    </message>
+    <message>
+        <source>Clean up: drop the replication slot, publication and origin</source>
+        <translation>Aufräumen: Replikations-Slot, Publikation und Origin löschen</translation>
+    </message>
+    <message>
+        <source>%1 pending</source>
+        <translation>%1 ausstehend</translation>
+    </message>
+    <message>
+        <source>%1 pending changes left</source>
+        <translation>noch %1 ausstehende Änderungen</translation>
+    </message>
+    <message>
+        <source>Cutover complete. The target is ready: point your applications to it.</source>
+        <translation>Umstellung abgeschlossen. Das Ziel ist bereit: richten Sie Ihre Anwendungen darauf aus.</translation>
+    </message>
+    <message>
+        <source>The cutover failed: %1</source>
+        <translation>Die Umstellung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>see the log</source>
+        <translation>siehe Protokoll</translation>
+    </message>
+    <message>
+        <source>Cutting over…</source>
+        <translation>Umstellung läuft…</translation>
+    </message>
+    <message>
+        <source>The cutover was applied.</source>
+        <translation>Die Umstellung wurde angewendet.</translation>
+    </message>
+    <message>
+        <source>The run is not ready for cutover; see the dashboard.</source>
+        <translation>Der Lauf ist nicht bereit für die Umstellung; siehe Dashboard.</translation>
+    </message>
+    <message>
+        <source>Tick the confirmation first.</source>
+        <translation>Setzen Sie zuerst das Häkchen zur Bestätigung.</translation>
+    </message>
+    <message>
+        <source>Starts the cutover now.</source>
+        <translation>Startet jetzt die Umstellung.</translation>
+    </message>
+    <message>
+        <source>The cutover could not start: %1</source>
+        <translation>Die Umstellung konnte nicht starten: %1</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::DatabaseCard</name>
+    <message numerus="yes">
+        <source>Full load: %1 of %n table(s) loaded</source>
+        <translation><numerusform>Laden: %1 von %n Tabelle</numerusform><numerusform>Laden: %1 von %n Tabellen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Failed: %1 of %n table(s) loaded</source>
+        <translation><numerusform>Fehlgeschlagen: %1 von %n Tabelle geladen</numerusform><numerusform>Fehlgeschlagen: %1 von %n Tabellen geladen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Full load completed %1 of %n table(s)</source>
+        <translation><numerusform>Geladen: %1 von %n Tabelle</numerusform><numerusform>Geladen: %1 von %n Tabellen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation><numerusform>%n fehlgeschlagen</numerusform><numerusform>%n fehlgeschlagen</numerusform></translation>
+    </message>
+    <message>
+        <source>Pending changes: %1</source>
+        <translation>Ausstehende Änderungen: %1</translation>
+    </message>
+    <message>
+        <source>Lag: %1 · %2</source>
+        <translation>Verzögerung: %1 · %2</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>noch %1</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::DatabasesPage</name>
+    <message>
+        <source>Databases</source>
+        <translation>Datenbanken</translation>
+    </message>
+    <message>
+        <source>Select the databases to migrate. Each can get another name on the target and a filter of its tables.</source>
+        <translation>Wählen Sie die zu migrierenden Datenbanken. Jede kann auf dem Ziel einen anderen Namen und einen Tabellenfilter erhalten.</translation>
+    </message>
+    <message>
+        <source>Source databases</source>
+        <translation>Quelldatenbanken</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Tables</source>
+        <translation>Tabellen</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>Bewertung</translation>
+    </message>
+    <message>
+        <source>Target database</source>
+        <translation>Zieldatenbank</translation>
+    </message>
+    <message>
+        <source>Tables to migrate</source>
+        <translation>Zu migrierende Tabellen</translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation>&amp;Alle auswählen</translation>
+    </message>
+    <message>
+        <source>Select n&amp;one</source>
+        <translation>&amp;Keine auswählen</translation>
+    </message>
+    <message>
+        <source>&amp;Filter tables…</source>
+        <translation>Tabellen &amp;filtern…</translation>
+    </message>
+    <message>
+        <source>Filter the tables of the selected database</source>
+        <translation>Tabellen der ausgewählten Datenbank filtern</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the source's databases again</source>
+        <translation>Datenbanken der Quelle neu lesen</translation>
+    </message>
+    <message>
+        <source>Reading the source's databases…</source>
+        <translation>Datenbanken der Quelle werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Owner %1, encoding %2</source>
+        <translation>Eigentümer %1, Kodierung %2</translation>
+    </message>
+    <message>
+        <source>Double-click to give the database another name on the target.</source>
+        <translation>Doppelklicken, um der Datenbank auf dem Ziel einen anderen Namen zu geben.</translation>
+    </message>
+    <message>
+        <source>Double-click to choose the tables.</source>
+        <translation>Doppelklicken, um die Tabellen zu wählen.</translation>
+    </message>
+    <message>
+        <source>not assessed</source>
+        <translation>nicht bewertet</translation>
+    </message>
+    <message>
+        <source>All tables</source>
+        <translation>Alle Tabellen</translation>
+    </message>
+    <message numerus="yes">
+        <source>All but %n</source>
+        <translation><numerusform>Alle außer %n</numerusform><numerusform>Alle außer %n</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pattern(s)</source>
+        <translation><numerusform>%n Muster</numerusform><numerusform>%n Muster</numerusform></translation>
+    </message>
+    <message>
+        <source>Test the source connection to list its databases.</source>
+        <translation>Testen Sie die Quellverbindung, um ihre Datenbanken aufzulisten.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n database(s) selected</source>
+        <translation><numerusform>%n Datenbank ausgewählt</numerusform><numerusform>%n Datenbanken ausgewählt</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 in %n table(s)</source>
+        <translation><numerusform>%1 in %n Tabelle</numerusform><numerusform>%1 in %n Tabellen</numerusform></translation>
+    </message>
+    <message>
+        <source>The target name of %1 must have 1 to 63 characters.</source>
+        <translation>Der Zielname von %1 muss 1 bis 63 Zeichen haben.</translation>
+    </message>
+    <message>
+        <source>Two databases would both go to %1 on the target. Give one of them another target name.</source>
+        <translation>Zwei Datenbanken würden beide nach %1 auf dem Ziel gehen. Geben Sie einer davon einen anderen Zielnamen.</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::DonePage</name>
+    <message>
+        <source>Migration complete</source>
+        <translation>Migration abgeschlossen</translation>
+    </message>
+    <message>
+        <source>The report, the target's connection strings, and what to do next.</source>
+        <translation>Der Bericht, die Verbindungszeichenfolgen des Ziels und die nächsten Schritte.</translation>
+    </message>
+    <message>
+        <source>Export report (&amp;HTML)…</source>
+        <translation>Bericht exportieren (&amp;HTML)…</translation>
+    </message>
+    <message>
+        <source>Export report (&amp;JSON)…</source>
+        <translation>Bericht exportieren (&amp;JSON)…</translation>
+    </message>
+    <message>
+        <source>Target connection strings</source>
+        <translation>Verbindungszeichenfolgen des Ziels</translation>
+    </message>
+    <message>
+        <source>C&amp;opy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the connection strings</source>
+        <translation>Verbindungszeichenfolgen kopieren</translation>
+    </message>
+    <message>
+        <source>Connect your applications to the target</source>
+        <translation>Verbinden Sie Ihre Anwendungen mit dem Ziel</translation>
+    </message>
+    <message>
+        <source>After the migration</source>
+        <translation>Nach der Migration</translation>
+    </message>
+    <message>
+        <source>HTML report (*.html)</source>
+        <translation>HTML-Bericht (*.html)</translation>
+    </message>
+    <message>
+        <source>JSON report (*.json)</source>
+        <translation>JSON-Bericht (*.json)</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>Bericht exportieren</translation>
+    </message>
+    <message>
+        <source>The migration completed.</source>
+        <translation>Die Migration ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>The migration failed.</source>
+        <translation>Die Migration ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>The migration is %1.</source>
+        <translation>Die Migration ist %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n database(s)</source>
+        <translation><numerusform>%n Datenbank</numerusform><numerusform>%n Datenbanken</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n table(s)</source>
+        <translation><numerusform>%n Tabelle</numerusform><numerusform>%n Tabellen</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 rows, %2</source>
+        <translation>%1 Zeilen, %2</translation>
+    </message>
+    <message>
+        <source>took %1</source>
+        <translation>Dauer %1</translation>
+    </message>
+    <message>
+        <source>%1 changes streamed</source>
+        <translation>%1 Änderungen übertragen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n table(s) failed</source>
+        <translation><numerusform>%n Tabelle fehlgeschlagen</numerusform><numerusform>%n Tabellen fehlgeschlagen</numerusform></translation>
+    </message>
+    <message>
+        <source>Learn more</source>
+        <translation>Mehr erfahren</translation>
+    </message>
+    <message>
+        <source>Set passwords for migrated roles</source>
+        <translation>Passwörter für migrierte Rollen setzen</translation>
+    </message>
+    <message>
+        <source>roles were created without passwords; set them before applications connect.</source>
+        <translation>Rollen wurden ohne Passwort angelegt; setzen Sie sie, bevor sich Anwendungen verbinden.</translation>
+    </message>
+    <message>
+        <source>Create read replicas</source>
+        <translation>Lesereplikate erstellen</translation>
+    </message>
+    <message>
+        <source>offload reads and prepare for regional failover.</source>
+        <translation>Lesezugriffe auslagern und auf regionales Failover vorbereiten.</translation>
+    </message>
+    <message>
+        <source>Check geo-redundant backup</source>
+        <translation>Georedundante Sicherung prüfen</translation>
+    </message>
+    <message>
+        <source>make sure backups are kept in a second region if you need them.</source>
+        <translation>sicherstellen, dass Sicherungen bei Bedarf in einer zweiten Region liegen.</translation>
+    </message>
+    <message>
+        <source>Add a delete lock</source>
+        <translation>Löschsperre hinzufügen</translation>
+    </message>
+    <message>
+        <source>protect the new server from being deleted by mistake.</source>
+        <translation>den neuen Server vor versehentlichem Löschen schützen.</translation>
+    </message>
+    <message>
+        <source>Set up replicas and backups</source>
+        <translation>Replikate und Sicherungen einrichten</translation>
+    </message>
+    <message>
+        <source>give the new server the same protection the source had.</source>
+        <translation>dem neuen Server denselben Schutz geben, den die Quelle hatte.</translation>
+    </message>
+    <message>
+        <source>Take a final backup of the source</source>
+        <translation>Letzte Sicherung der Quelle erstellen</translation>
+    </message>
+    <message>
+        <source>keep it for retention before the source is retired (pg_dump -Fc).</source>
+        <translation>zur Aufbewahrung, bevor die Quelle stillgelegt wird (pg_dump -Fc).</translation>
+    </message>
+    <message>
+        <source>The report could not be written to %1: %2</source>
+        <translation>Der Bericht konnte nicht nach %1 geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Report written to %1.</source>
+        <translation>Bericht nach %1 geschrieben.</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::LiveChart</name>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::MainWindow</name>
+    <message>
+        <source>pgferry projects (*.pgferry);;All files (*)</source>
+        <translation>pgferry-Projekte (*.pgferry);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>migration</source>
+        <translation>migration</translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation>Projekt speichern</translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>&amp;Neu</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>Ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>Speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About pgferry</source>
+        <translation>&amp;Über pgferry</translation>
+    </message>
+    <message>
+        <source>About pgferry</source>
+        <translation>Über pgferry</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;pgferry %1&lt;/b&gt;&lt;br&gt;Online PostgreSQL migration to Azure Database for PostgreSQL or any newer PostgreSQL.</source>
+        <translation>&lt;b&gt;pgferry %1&lt;/b&gt;&lt;br&gt;Online-Migration von PostgreSQL nach Azure Database for PostgreSQL oder in jedes neuere PostgreSQL.</translation>
+    </message>
+    <message>
+        <source>Migration running</source>
+        <translation>Migration läuft</translation>
+    </message>
+    <message>
+        <source>Migration finished</source>
+        <translation>Migration beendet</translation>
+    </message>
+    <message>
+        <source>Migration stopped</source>
+        <translation>Migration angehalten</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>Neues Projekt</translation>
+    </message>
+    <message>
+        <source>%1[*] — pgferry</source>
+        <translation>%1[*] — pgferry</translation>
+    </message>
+    <message>
+        <source>pgferry</source>
+        <translation>pgferry</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>The project has unsaved changes. Save them?</source>
+        <translation>Das Projekt hat ungespeicherte Änderungen. Speichern?</translation>
+    </message>
+    <message>
+        <source>A migration is running. Stop it on the dashboard before starting a new project.</source>
+        <translation>Eine Migration läuft. Halten Sie sie im Dashboard an, bevor Sie ein neues Projekt beginnen.</translation>
+    </message>
+    <message>
+        <source>A migration is running. Stop it on the dashboard before opening another project.</source>
+        <translation>Eine Migration läuft. Halten Sie sie im Dashboard an, bevor Sie ein anderes Projekt öffnen.</translation>
+    </message>
+    <message>
+        <source>The project could not be opened. %1</source>
+        <translation>Das Projekt konnte nicht geöffnet werden. %1</translation>
+    </message>
+    <message>
+        <source>This project's migration is under way; showing its dashboard.</source>
+        <translation>Die Migration dieses Projekts läuft; ihr Dashboard wird angezeigt.</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <source>The project could not be saved. %1</source>
+        <translation>Das Projekt konnte nicht gespeichert werden. %1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>No recent projects</source>
+        <translation>Keine zuletzt geöffneten Projekte</translation>
+    </message>
+    <message>
+        <source>A migration is running. Stop it and close? The run stops cleanly and resumes when you open the project again.</source>
+        <translation>Eine Migration läuft. Anhalten und schließen? Der Lauf hält sauber an und wird fortgesetzt, wenn Sie das Projekt wieder öffnen.</translation>
+    </message>
+    <message>
+        <source>Stopping the migration…</source>
+        <translation>Migration wird angehalten…</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::MigrationWizard</name>
+    <message>
+        <source>pgferry</source>
+        <translation>pgferry</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Zurück</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Weiter &gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Run migration</source>
+        <translation>Migration &amp;starten</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Migration steps</source>
+        <translation>Schritte der Migration</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Databases</source>
+        <translation>Datenbanken</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>Überwachung</translation>
+    </message>
+    <message>
+        <source>Cutover</source>
+        <translation>Umstellung</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>The run could not resume: %1</source>
+        <translation>Der Lauf konnte nicht fortgesetzt werden: %1</translation>
+    </message>
+    <message>
+        <source>No migration is running.</source>
+        <translation>Es läuft keine Migration.</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::MonitorPage</name>
+    <message>
+        <source>Migration dashboard</source>
+        <translation>Migrations-Dashboard</translation>
+    </message>
+    <message>
+        <source>The full load, then the stream of changes. Start the cutover when every database is ready.</source>
+        <translation>Erst das vollständige Laden, dann der Strom der Änderungen. Starten Sie die Umstellung, wenn jede Datenbank bereit ist.</translation>
+    </message>
+    <message>
+        <source>Tables loaded, all databases</source>
+        <translation>Geladene Tabellen, alle Datenbanken</translation>
+    </message>
+    <message>
+        <source>%v of %m tables</source>
+        <translation>%v von %m Tabellen</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+        <source>Stop or resume the run</source>
+        <translation>Lauf anhalten oder fortsetzen</translation>
+    </message>
+    <message>
+        <source>Start &amp;cutover</source>
+        <translation>&amp;Umstellung starten</translation>
+    </message>
+    <message>
+        <source>Start cutover</source>
+        <translation>Umstellung starten</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>Durchsatz</translation>
+    </message>
+    <message>
+        <source>rows/s</source>
+        <translation>Zeilen/s</translation>
+    </message>
+    <message>
+        <source>MB/s</source>
+        <translation>MB/s</translation>
+    </message>
+    <message>
+        <source>Throughput chart</source>
+        <translation>Durchsatzdiagramm</translation>
+    </message>
+    <message>
+        <source>Replication lag</source>
+        <translation>Replikationsverzögerung</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <source>MB behind</source>
+        <translation>MB Rückstand</translation>
+    </message>
+    <message>
+        <source>Replication lag chart</source>
+        <translation>Diagramm der Replikationsverzögerung</translation>
+    </message>
+    <message>
+        <source>Tables</source>
+        <translation>Tabellen</translation>
+    </message>
+    <message>
+        <source>Filter tables by name</source>
+        <translation>Tabellen nach Namen filtern</translation>
+    </message>
+    <message>
+        <source>Filter by table or database…</source>
+        <translation>Nach Tabelle oder Datenbank filtern…</translation>
+    </message>
+    <message>
+        <source>Show tables in state</source>
+        <translation>Tabellen im Zustand anzeigen</translation>
+    </message>
+    <message>
+        <source>All tables</source>
+        <translation>Alle Tabellen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In Arbeit</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Eingereiht</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>&amp;Retry table</source>
+        <translation>Tabelle &amp;erneut laden</translation>
+    </message>
+    <message>
+        <source>Retry the selected failed table</source>
+        <translation>Ausgewählte fehlgeschlagene Tabelle erneut laden</translation>
+    </message>
+    <message>
+        <source>Select a failed table to load it again.</source>
+        <translation>Wählen Sie eine fehlgeschlagene Tabelle, um sie erneut zu laden.</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>&amp;Tables</source>
+        <translation>&amp;Tabellen</translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation>&amp;Protokoll</translation>
+    </message>
+    <message>
+        <source>Stopping… the run can be resumed later.</source>
+        <translation>Wird angehalten… der Lauf kann später fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>The run could not resume: %1</source>
+        <translation>Der Lauf konnte nicht fortgesetzt werden: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>The run finished.</source>
+        <translation>Der Lauf ist beendet.</translation>
+    </message>
+    <message>
+        <source>The run ended: %1.</source>
+        <translation>Der Lauf endete: %1.</translation>
+    </message>
+    <message>
+        <source>No migration is running.</source>
+        <translation>Es läuft keine Migration.</translation>
+    </message>
+    <message>
+        <source>An offline migration has no cutover: it completes by itself.</source>
+        <translation>Eine Offline-Migration hat keine Umstellung: sie schließt von selbst ab.</translation>
+    </message>
+    <message>
+        <source>The cutover is already under way.</source>
+        <translation>Die Umstellung läuft bereits.</translation>
+    </message>
+    <message>
+        <source>The migration is complete.</source>
+        <translation>Die Migration ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>The run failed; fix the errors and resume it.</source>
+        <translation>Der Lauf ist fehlgeschlagen; beheben Sie die Fehler und setzen Sie ihn fort.</translation>
+    </message>
+    <message>
+        <source>The run is stopped; resume it first.</source>
+        <translation>Der Lauf ist angehalten; setzen Sie ihn zuerst fort.</translation>
+    </message>
+    <message>
+        <source>The run is still in the %1 stage.</source>
+        <translation>Der Lauf ist noch im Abschnitt „%1“.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: full load %2 of %n table(s)</source>
+        <translation><numerusform>%1: vollständiges Laden %2 von %n Tabelle</numerusform><numerusform>%1: vollständiges Laden %2 von %n Tabellen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n table(s) failed</source>
+        <translation><numerusform>%1: %n Tabelle fehlgeschlagen</numerusform><numerusform>%1: %n Tabellen fehlgeschlagen</numerusform></translation>
+    </message>
+    <message>
+        <source>%1: %2, lag %3</source>
+        <translation>%1: %2, Verzögerung %3</translation>
+    </message>
+    <message>
+        <source>Waiting for the engine to report readiness.</source>
+        <translation>Warten, bis die Engine Bereitschaft meldet.</translation>
+    </message>
+    <message>
+        <source>%1 rows · %2 copied · %3 elapsed</source>
+        <translation>%1 Zeilen · %2 kopiert · %3 vergangen</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Every database is ready: pending changes are low and the full load is complete.</source>
+        <translation>Jede Datenbank ist bereit: wenige ausstehende Änderungen, vollständiges Laden abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>Not ready yet:</source>
+        <translation>Noch nicht bereit:</translation>
+    </message>
+    <message>
+        <source>Retrying %1 in %2.</source>
+        <translation>%1 in %2 wird erneut geladen.</translation>
+    </message>
+    <message>
+        <source>Cannot retry %1 in %2: %3</source>
+        <translation>%1 in %2 kann nicht erneut geladen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::ProjectPage</name>
+    <message>
+        <source>Migration project</source>
+        <translation>Migrationsprojekt</translation>
+    </message>
+    <message>
+        <source>Start a new project or open one you saved. A project file holds every choice of this wizard, never a password.</source>
+        <translation>Beginnen Sie ein neues Projekt oder öffnen Sie ein gespeichertes. Eine Projektdatei enthält jede Wahl dieses Assistenten, nie ein Passwort.</translation>
+    </message>
+    <message>
+        <source>&amp;New project</source>
+        <translation>&amp;Neues Projekt</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>Ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Recent projects</source>
+        <translation>Zuletzt geöffnete Projekte</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>&amp;Recent projects (double-click to open):</source>
+        <translation>&amp;Zuletzt geöffnete Projekte (Doppelklick öffnet):</translation>
+    </message>
+    <message>
+        <source>Project name</source>
+        <translation>Projektname</translation>
+    </message>
+    <message>
+        <source>e.g. Orders to Azure</source>
+        <translation>z. B. Bestellungen nach Azure</translation>
+    </message>
+    <message>
+        <source>O&amp;nline</source>
+        <translation>O&amp;nline</translation>
+    </message>
+    <message>
+        <source>Online migration</source>
+        <translation>Online-Migration</translation>
+    </message>
+    <message>
+        <source>O&amp;ffline</source>
+        <translation>O&amp;ffline</translation>
+    </message>
+    <message>
+        <source>Offline migration</source>
+        <translation>Offline-Migration</translation>
+    </message>
+    <message>
+        <source>Run on &amp;this machine</source>
+        <translation>Auf &amp;diesem Rechner ausführen</translation>
+    </message>
+    <message>
+        <source>Run the migration on this machine</source>
+        <translation>Die Migration auf diesem Rechner ausführen</translation>
+    </message>
+    <message>
+        <source>Azure Database &amp;Migration Service</source>
+        <translation>Azure Database &amp;Migration Service</translation>
+    </message>
+    <message>
+        <source>Run the migration in Azure's managed migration service</source>
+        <translation>Die Migration im verwalteten Migrationsdienst von Azure ausführen</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>Na&amp;me:</translation>
+    </message>
+    <message>
+        <source>The source keeps taking writes; its changes stream to the target until you cut over. Minimal downtime.</source>
+        <translation>Die Quelle nimmt weiter Schreibzugriffe an; ihre Änderungen fließen bis zur Umstellung zum Ziel. Minimale Ausfallzeit.</translation>
+    </message>
+    <message>
+        <source>Copy once. Applications must not write to the source until the copy is finished.</source>
+        <translation>Einmal kopieren. Anwendungen dürfen bis zum Ende der Kopie nicht in die Quelle schreiben.</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>Modus:</translation>
+    </message>
+    <message>
+        <source>pgferry copies and streams the data itself; no Azure service or VNet is needed.</source>
+        <translation>pgferry kopiert und überträgt die Daten selbst; kein Azure-Dienst und kein VNet nötig.</translation>
+    </message>
+    <message>
+        <source>Azure runs the migration for a flexible-server target; this window follows it.</source>
+        <translation>Azure führt die Migration für ein Flexible-Server-Ziel aus; dieses Fenster verfolgt sie.</translation>
+    </message>
+    <message>
+        <source>Engine:</source>
+        <translation>Engine:</translation>
+    </message>
+    <message>
+        <source>Give the project a name.</source>
+        <translation>Geben Sie dem Projekt einen Namen.</translation>
+    </message>
+    <message>
+        <source>No recent projects</source>
+        <translation>Keine zuletzt geöffneten Projekte</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::Screenshots</name>
+    <message>
+        <source>The folder %1 cannot be created.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written.</source>
+        <translation>%1 kann nicht geschrieben werden.</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::SettingsPage</name>
+    <message>
+        <source>Advanced settings</source>
+        <translation>Erweiterte Einstellungen</translation>
+    </message>
+    <message>
+        <source>The defaults suit most migrations. Each setting says what it changes.</source>
+        <translation>Die Vorgaben passen für die meisten Migrationen. Jede Einstellung sagt, was sie ändert.</translation>
+    </message>
+    <message>
+        <source>Parallel table copies</source>
+        <translation>Parallele Tabellenkopien</translation>
+    </message>
+    <message>
+        <source>Split threshold in MB</source>
+        <translation>Aufteilungsschwelle in MB</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>Parallel index builds</source>
+        <translation>Parallele Indexerstellung</translation>
+    </message>
+    <message>
+        <source>&amp;Overwrite objects in a non-empty target database</source>
+        <translation>Objekte in einer nicht leeren Zieldatenbank &amp;überschreiben</translation>
+    </message>
+    <message>
+        <source>Overwrite target objects</source>
+        <translation>Zielobjekte überschreiben</translation>
+    </message>
+    <message>
+        <source>Restore o&amp;wners</source>
+        <translation>&amp;Eigentümer wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Restore object owners</source>
+        <translation>Objekteigentümer wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Restore &amp;privileges</source>
+        <translation>&amp;Berechtigungen wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Restore privileges</source>
+        <translation>Berechtigungen wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Create missing &amp;roles on the target</source>
+        <translation>Fehlende &amp;Rollen auf dem Ziel anlegen</translation>
+    </message>
+    <message>
+        <source>Create roles on the target</source>
+        <translation>Rollen auf dem Ziel anlegen</translation>
+    </message>
+    <message>
+        <source>&amp;Verify every table after cutover</source>
+        <translation>Jede Tabelle nach der Umstellung &amp;überprüfen</translation>
+    </message>
+    <message>
+        <source>Verify tables after cutover</source>
+        <translation>Tabellen nach der Umstellung überprüfen</translation>
+    </message>
+    <message>
+        <source>Make the source read-only at cuto&amp;ver</source>
+        <translation>Quelle bei der Umstellung &amp;schreibgeschützt machen</translation>
+    </message>
+    <message>
+        <source>Make the source read-only at cutover</source>
+        <translation>Quelle bei der Umstellung schreibgeschützt machen</translation>
+    </message>
+    <message>
+        <source>Largest lag that counts as ready, in MB</source>
+        <translation>Größte Verzögerung, die als bereit gilt, in MB</translation>
+    </message>
+    <message>
+        <source>Drain timeout in seconds</source>
+        <translation>Zeitlimit für das Abarbeiten in Sekunden</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Full load</source>
+        <translation>Vollständiges Laden</translation>
+    </message>
+    <message>
+        <source>Parallel &amp;jobs:</source>
+        <translation>Parallele &amp;Jobs:</translation>
+    </message>
+    <message>
+        <source>Tables copied at the same time. More is faster until the source's disks or CPUs are saturated.</source>
+        <translation>Gleichzeitig kopierte Tabellen. Mehr ist schneller, bis Platten oder CPUs der Quelle ausgelastet sind.</translation>
+    </message>
+    <message>
+        <source>&amp;Split tables over:</source>
+        <translation>Tabellen auf&amp;teilen ab:</translation>
+    </message>
+    <message>
+        <source>Tables larger than this are copied as several ranges in parallel.</source>
+        <translation>Größere Tabellen werden in mehreren Bereichen parallel kopiert.</translation>
+    </message>
+    <message>
+        <source>&amp;Index jobs:</source>
+        <translation>&amp;Index-Jobs:</translation>
+    </message>
+    <message>
+        <source>Indexes and constraints built at the same time after the load.</source>
+        <translation>Gleichzeitig erstellte Indizes und Constraints nach dem Laden.</translation>
+    </message>
+    <message>
+        <source>Schema</source>
+        <translation>Schema</translation>
+    </message>
+    <message>
+        <source>Drops and recreates objects that already exist; otherwise a non-empty target database stops the run.</source>
+        <translation>Löscht vorhandene Objekte und legt sie neu an; sonst hält eine nicht leere Zieldatenbank den Lauf an.</translation>
+    </message>
+    <message>
+        <source>Gives each object the same owner as on the source.</source>
+        <translation>Gibt jedem Objekt denselben Eigentümer wie auf der Quelle.</translation>
+    </message>
+    <message>
+        <source>Copies GRANTs. Turn off when the target's roles differ.</source>
+        <translation>Kopiert GRANTs. Ausschalten, wenn die Rollen des Ziels abweichen.</translation>
+    </message>
+    <message>
+        <source>Creates roles that own or are granted migrated objects; passwords must be set afterwards.</source>
+        <translation>Legt Rollen an, denen migrierte Objekte gehören oder gewährt sind; Passwörter sind danach zu setzen.</translation>
+    </message>
+    <message>
+        <source>Verification and cutover</source>
+        <translation>Überprüfung und Umstellung</translation>
+    </message>
+    <message>
+        <source>Compares row counts and checksums of every table; the report lists any difference.</source>
+        <translation>Vergleicht Zeilenzahlen und Prüfsummen jeder Tabelle; der Bericht listet jede Abweichung.</translation>
+    </message>
+    <message>
+        <source>Stops writes on the source so no change is left behind (reversible).</source>
+        <translation>Beendet Schreibzugriffe auf der Quelle, damit keine Änderung zurückbleibt (umkehrbar).</translation>
+    </message>
+    <message>
+        <source>Ready at &amp;lag below:</source>
+        <translation>Bereit bei &amp;Verzögerung unter:</translation>
+    </message>
+    <message>
+        <source>Start cutover is offered once every database's lag is below this.</source>
+        <translation>„Umstellung starten“ wird angeboten, sobald die Verzögerung jeder Datenbank darunter liegt.</translation>
+    </message>
+    <message>
+        <source>&amp;Drain timeout:</source>
+        <translation>&amp;Zeitlimit Abarbeiten:</translation>
+    </message>
+    <message>
+        <source>How long cutover waits for pending changes to reach zero before it gives up.</source>
+        <translation>Wie lange die Umstellung darauf wartet, dass keine Änderungen mehr ausstehen, bevor sie aufgibt.</translation>
+    </message>
+    <message>
+        <source>Restore &amp;defaults</source>
+        <translation>&amp;Vorgaben wiederherstellen</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::SourcePage</name>
+    <message numerus="yes">
+        <source>Connected: PostgreSQL %1, %n database(s), wal_level %2.</source>
+        <translation><numerusform>Verbunden: PostgreSQL %1, %n Datenbank, wal_level %2.</numerusform><numerusform>Verbunden: PostgreSQL %1, %n Datenbanken, wal_level %2.</numerusform></translation>
+    </message>
+    <message>
+        <source>Source server</source>
+        <translation>Quellserver</translation>
+    </message>
+    <message>
+        <source>Connect to the PostgreSQL server to migrate from. pgferry checks it against every prerequisite of an online migration.</source>
+        <translation>Verbinden Sie sich mit dem PostgreSQL-Server, von dem migriert wird. pgferry prüft ihn gegen jede Voraussetzung einer Online-Migration.</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>Bewertung</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbindung zu %1 wird aufgebaut…</translation>
+    </message>
+    <message>
+        <source>Connected, but the password could not be saved in the keychain: %1</source>
+        <translation>Verbunden, aber das Passwort konnte nicht im Schlüsselbund gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::SummaryPage</name>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Check your choices. Run starts the migration; you can close this window while it runs and reopen the project later.</source>
+        <translation>Prüfen Sie Ihre Auswahl. „Migration starten“ beginnt die Migration; Sie können das Fenster währenddessen schließen und das Projekt später wieder öffnen.</translation>
+    </message>
+    <message>
+        <source>Activity name</source>
+        <translation>Name der Aktivität</translation>
+    </message>
+    <message>
+        <source>a name for this run</source>
+        <translation>ein Name für diesen Lauf</translation>
+    </message>
+    <message>
+        <source>Summary of the migration</source>
+        <translation>Zusammenfassung der Migration</translation>
+    </message>
+    <message>
+        <source>&amp;Activity name:</source>
+        <translation>&amp;Name der Aktivität:</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>Online: changes stream until you cut over</source>
+        <translation>Online: Änderungen fließen bis zur Umstellung</translation>
+    </message>
+    <message>
+        <source>Offline: one copy</source>
+        <translation>Offline: eine Kopie</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <source>This machine</source>
+        <translation>Dieser Rechner</translation>
+    </message>
+    <message>
+        <source>Azure Database Migration Service</source>
+        <translation>Azure Database Migration Service</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Azure flexible server %1 in %2</source>
+        <translation>Azure Flexible Server %1 in %2</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message numerus="yes">
+        <source>filtered: %n pattern(s)</source>
+        <translation><numerusform>gefiltert: %n Muster</numerusform><numerusform>gefiltert: %n Muster</numerusform></translation>
+    </message>
+    <message>
+        <source>Databases (%1)</source>
+        <translation>Datenbanken (%1)</translation>
+    </message>
+    <message>
+        <source>Full load</source>
+        <translation>Vollständiges Laden</translation>
+    </message>
+    <message>
+        <source>%1 parallel jobs, tables over %2 split, %3 index jobs</source>
+        <translation>%1 parallele Jobs, Tabellen über %2 aufgeteilt, %3 Index-Jobs</translation>
+    </message>
+    <message>
+        <source>Schema</source>
+        <translation>Schema</translation>
+    </message>
+    <message>
+        <source>overwrite: %1, owners: %2, privileges: %3, create roles: %4</source>
+        <translation>überschreiben: %1, Eigentümer: %2, Berechtigungen: %3, Rollen anlegen: %4</translation>
+    </message>
+    <message>
+        <source>Cutover</source>
+        <translation>Umstellung</translation>
+    </message>
+    <message>
+        <source>verify: %1, source read-only: %2, ready below %3 lag, drain timeout %4</source>
+        <translation>überprüfen: %1, Quelle schreibgeschützt: %2, bereit unter %3 Verzögerung, Zeitlimit Abarbeiten %4</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>Bewertung</translation>
+    </message>
+    <message>
+        <source>%1 blocker(s), %2 warning(s), %3 passed</source>
+        <translation>%1 Blocker, %2 Warnungen, %3 bestanden</translation>
+    </message>
+    <message>
+        <source>not run yet: the engine assesses before it starts</source>
+        <translation>noch nicht gelaufen: die Engine bewertet vor dem Start</translation>
+    </message>
+    <message numerus="yes">
+        <source>The assessment found %n blocker(s). Fix them (see the Source page), test again, then run.</source>
+        <translation><numerusform>Die Bewertung fand %n Blocker. Beheben Sie ihn (siehe Seite „Quelle“), testen Sie erneut und starten Sie dann.</numerusform><numerusform>Die Bewertung fand %n Blocker. Beheben Sie sie (siehe Seite „Quelle“), testen Sie erneut und starten Sie dann.</numerusform></translation>
+    </message>
+    <message>
+        <source>The migration could not start: %1</source>
+        <translation>Die Migration konnte nicht starten: %1</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::TableFilterDialog</name>
+    <message>
+        <source>Tables of %1</source>
+        <translation>Tabellen von %1</translation>
+    </message>
+    <message>
+        <source>Search tables</source>
+        <translation>Tabellen suchen</translation>
+    </message>
+    <message>
+        <source>Search…</source>
+        <translation>Suchen…</translation>
+    </message>
+    <message>
+        <source>Tables to migrate</source>
+        <translation>Zu migrierende Tabellen</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Rows (estimate)</source>
+        <translation>Zeilen (Schätzung)</translation>
+    </message>
+    <message>
+        <source>Exclude patterns</source>
+        <translation>Ausschlussmuster</translation>
+    </message>
+    <message>
+        <source>e.g. audit.* public.tmp_*</source>
+        <translation>z. B. audit.* public.tmp_*</translation>
+    </message>
+    <message>
+        <source>Reading the tables…</source>
+        <translation>Tabellen werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation>&amp;Alle auswählen</translation>
+    </message>
+    <message>
+        <source>Select n&amp;one</source>
+        <translation>&amp;Keine auswählen</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Exclude patterns:</source>
+        <translation>&amp;Ausschlussmuster:</translation>
+    </message>
+    <message>
+        <source>The tables could not be read: %1</source>
+        <translation>Die Tabellen konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n table(s) will be migrated.</source>
+        <translation><numerusform>%1 von %n Tabelle wird migriert.</numerusform><numerusform>%1 von %n Tabellen werden migriert.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::TableStatusModel</name>
+    <message>
+        <source>%1 of about %2 rows</source>
+        <translation>%1 von etwa %2 Zeilen</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>Zeilen</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Inserts</source>
+        <translation>Inserts</translation>
+    </message>
+    <message>
+        <source>Updates</source>
+        <translation>Updates</translation>
+    </message>
+    <message>
+        <source>Deletes</source>
+        <translation>Deletes</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::TargetPage</name>
+    <message>
+        <source>Connected: PostgreSQL %1.</source>
+        <translation>Verbunden: PostgreSQL %1.</translation>
+    </message>
+    <message>
+        <source>Target server</source>
+        <translation>Zielserver</translation>
+    </message>
+    <message>
+        <source>Choose where the databases go: Azure Database for PostgreSQL flexible server, or any PostgreSQL of the same or a newer major version.</source>
+        <translation>Wählen Sie, wohin die Datenbanken gehen: Azure Database for PostgreSQL Flexible Server oder jedes PostgreSQL derselben oder einer neueren Hauptversion.</translation>
+    </message>
+    <message>
+        <source>PostgreSQL &amp;server</source>
+        <translation>PostgreSQL-&amp;Server</translation>
+    </message>
+    <message>
+        <source>Target is a PostgreSQL server</source>
+        <translation>Ziel ist ein PostgreSQL-Server</translation>
+    </message>
+    <message>
+        <source>Azure Database for PostgreSQL &amp;flexible server</source>
+        <translation>Azure Database for PostgreSQL &amp;Flexible Server</translation>
+    </message>
+    <message>
+        <source>Target is an Azure flexible server</source>
+        <translation>Ziel ist ein Azure Flexible Server</translation>
+    </message>
+    <message>
+        <source>Azure</source>
+        <translation>Azure</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Assessing source and target…</source>
+        <translation>Quelle und Ziel werden bewertet…</translation>
+    </message>
+    <message numerus="yes">
+        <source>The assessment found %n blocker(s); see the Source page for what to do.</source>
+        <translation><numerusform>Die Bewertung fand %n Blocker; was zu tun ist, steht auf der Seite „Quelle“.</numerusform><numerusform>Die Bewertung fand %n Blocker; was zu tun ist, steht auf der Seite „Quelle“.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>The assessment passed (%n warning(s)).</source>
+        <translation><numerusform>Die Bewertung ist bestanden (%n Warnung).</numerusform><numerusform>Die Bewertung ist bestanden (%n Warnungen).</numerusform></translation>
+    </message>
+    <message>
+        <source>Azure's migration service only migrates to a flexible server. Choose a flexible server, or run on this machine (Project page).</source>
+        <translation>Der Migrationsdienst von Azure migriert nur zu einem Flexible Server. Wählen Sie einen Flexible Server oder führen Sie die Migration auf diesem Rechner aus (Seite „Projekt“).</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbindung zu %1 wird aufgebaut…</translation>
+    </message>
+    <message>
+        <source>Older than the source (%1): the migration needs the same or a newer major version.</source>
+        <translation>Älter als die Quelle (%1): die Migration braucht dieselbe oder eine neuere Hauptversion.</translation>
+    </message>
+    <message>
+        <source>Connected, but the password could not be saved in the keychain: %1</source>
+        <translation>Verbunden, aber das Passwort konnte nicht im Schlüsselbund gespeichert werden: %1</translation>
+    </message>
+</context>
+</TS>

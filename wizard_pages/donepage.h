@@ -1,0 +1,38 @@
+// Page 9, Done: the result and the report (export HTML or JSON), the target's connection
+// strings, and the post-migration steps of Azure's migration guide.
+#pragma once
+
+#include "wizardpage.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace pgferry::wizard {
+
+class DonePage : public WizardPage
+{
+    Q_OBJECT
+public:
+    explicit DonePage(MigrationWizard *wizard);
+    void loadFrom(const project::Project &project) override;
+    void storeTo(project::Project &) const override {}
+    void initializePage() override;
+    // Writes the report; format "html" or "json". False and *error when it cannot.
+    bool exportReport(const QString &path, const QString &format, QString *error);
+    QString connectionStrings() const;
+
+private:
+    void refresh();
+    QLabel *m_icon;
+    QLabel *m_headline;
+    QLabel *m_stats;
+    QPushButton *m_html;
+    QPushButton *m_json;
+    QPlainTextEdit *m_conn;
+    QPushButton *m_copy;
+    QLabel *m_steps;
+    QLabel *m_exported;
+};
+
+} // namespace pgferry::wizard

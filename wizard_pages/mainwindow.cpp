@@ -1,0 +1,226 @@
+#include "mainwindow.h"
+
+#include "icons.h"
+#include "migrationwizard.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QStatusBar>
+
+namespace pgferry::wizard {
+
+MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(parent), m_services(std::move(services))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(appIcon());
+    m_wizard = new MigrationWizard(m_services);
+    m_wizard->setWindowFlags(Qt::Widget);
+    setCentralWidget(m_wizard);
+
+    m_ask = [this](const QString &title, const QString &text, QMessageBox::StandardButtons buttons) {
+        return QMessageBox::question(this, title, text, buttons);
+    };
+    m_askPath = [this](bool forSave) {
+        const QString filter = tr("pgferry projects (*.pgferry);;All files (*)");
+        if (forSave) {
+            const QString name = m_wizard->project().name.isEmpty() ? tr("migration") : m_wizard->project().name;
+            return QFileDialog::getSaveFileName(this, tr("Save project"), m_path.isEmpty() ? name + QStringLiteral(".pgferry") : m_path, filter);
+        }
+        return QFileDialog::getOpenFileName(this, tr("Open project"), QFileInfo(m_path).absolutePath(), filter);
+    };
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    QAction *newAct = file->addAction(tr("&New"), this, &MainWindow::newProject);
+    newAct->setShortcut(QKeySequence::New);
+    newAct->setObjectName(QStringLiteral("actionNew"));
+    QAction *openAct = file->addAction(tr("&Open…"), this, [this] {
+        const QString p = m_askPath(false);
+        if (!p.isEmpty())
+            openProject(p);
+    });
+    openAct->setShortcut(QKeySequence::Open);
+    openAct->setObjectName(QStringLiteral("actionOpen"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addSeparator();
+    QAction *saveAct = file->addAction(tr("&Save"), this, &MainWindow::save);
+    saveAct->setShortcut(QKeySequence::Save);
+    saveAct->setObjectName(QStringLiteral("actionSave"));
+    QAction *saveAsAct = file->addAction(tr("Save &As…"), this, [this] { saveAs(); });
+    saveAsAct->setShortcut(QKeySequence::SaveAs);
+    saveAsAct->setObjectName(QStringLiteral("actionSaveAs"));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setObjectName(QStringLiteral("actionQuit"));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About pgferry"), this, [this] {
+        QMessageBox::about(this, tr("About pgferry"),
+                           tr("<b>pgferry %1</b><br>Online PostgreSQL migration to Azure Database for PostgreSQL or any newer PostgreSQL.")
+                               .arg(QStringLiteral(PGFERRY_VERSION)));
+    });
+
+    connect(m_wizard, &MigrationWizard::edited, this, [this] { setDirty(true); });
+    connect(m_wizard, &MigrationWizard::newProjectRequested, this, &MainWindow::newProject);
+    connect(m_wizard, &MigrationWizard::openProjectRequested, this, [this](const QString &path) {
+        const QString p = path.isEmpty() ? m_askPath(false) : path;
+        if (!p.isEmpty())
+            openProject(p);
+    });
+    connect(m_wizard, &MigrationWizard::closeRequested, this, &QWidget::close);
+    connect(m_wizard, &MigrationWizard::runStarted, this, [this] { statusBar()->showMessage(tr("Migration running")); });
+    connect(m_wizard, &MigrationWizard::runFinished, this, [this](bool ok) {
+        statusBar()->showMessage(ok ? tr("Migration finished") : tr("Migration stopped"));
+        if (m_closeAfterStop)
+            close();
+    });
+    resize(1180, 800);
+    updateTitle();
+}
+
+void MainWindow::setDirty(bool dirty)
+{
+    setWindowModified(dirty);
+    updateTitle();
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_wizard->project().name;
+    const QString doc = !name.isEmpty() ? name : !m_path.isEmpty() ? QFileInfo(m_path).completeBaseName() : tr("New project");
+    setWindowTitle(tr("%1[*] — pgferry").arg(doc));
+}
+
+void MainWindow::showError(const QString &text)
+{
+    m_lastError = text;
+    statusBar()->showMessage(text, 15000);
+    m_ask(tr("pgferry"), text, QMessageBox::Ok);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isDirty())
+        return true;
+    const auto answer = m_ask(tr("Unsaved changes"), tr("The project has unsaved changes. Save them?"),
+                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::newProject()
+{
+    if (m_wizard->isRunning()) {
+        showError(tr("A migration is running. Stop it on the dashboard before starting a new project."));
+        return;
+    }
+    if (!maybeSave())
+        return;
+    m_path.clear();
+    m_wizard->setProject(project::Project{});
+    setDirty(false);
+}
+
+bool MainWindow::openProject(const QString &path)
+{
+    if (m_wizard->isRunning()) {
+        showError(tr("A migration is running. Stop it on the dashboard before opening another project."));
+        return false;
+    }
+    if (!maybeSave())
+        return false;
+    QString error;
+    auto p = m_services->loadProject(path, &error);
+    if (!p) {
+        showError(tr("The project could not be opened. %1").arg(error));
+        return false;
+    }
+    m_path = QFileInfo(path).absoluteFilePath();
+    m_wizard->setProject(*p);
+    m_services->addRecentFile(m_path);
+    setDirty(false);
+    // A project whose migration is under way opens on its dashboard.
+    if (m_wizard->attachToRun())
+        statusBar()->showMessage(tr("This project's migration is under way; showing its dashboard."), 10000);
+    else
+        statusBar()->showMessage(tr("Opened %1").arg(m_path), 5000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_path.isEmpty())
+        return saveAs();
+    QString error;
+    if (!m_services->saveProject(m_wizard->project(), m_path, &error)) {
+        showError(tr("The project could not be saved. %1").arg(error));
+        return false;
+    }
+    m_services->addRecentFile(m_path);
+    setDirty(false);
+    statusBar()->showMessage(tr("Saved %1").arg(m_path), 5000);
+    return true;
+}
+
+bool MainWindow::saveAs(const QString &path)
+{
+    QString p = path.isEmpty() ? m_askPath(true) : path;
+    if (p.isEmpty())
+        return false;
+    if (QFileInfo(p).suffix().isEmpty())
+        p += QStringLiteral(".pgferry");
+    const QString old = m_path;
+    m_path = QFileInfo(p).absoluteFilePath();
+    if (!save()) {
+        m_path = old;
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = m_services->recentFiles();
+    for (const QString &f : files)
+        m_recentMenu->addAction(QFileInfo(f).fileName() + QStringLiteral("  (") + QFileInfo(f).absolutePath() + u')', this, [this, f] { openProject(f); });
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("No recent projects"))->setEnabled(false);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_wizard->isRunning()) {
+        const auto answer = m_ask(tr("Migration running"),
+                                  tr("A migration is running. Stop it and close? The run stops cleanly and resumes when you open the project again."),
+                                  QMessageBox::Yes | QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        if (!maybeSave()) {
+            event->ignore();
+            return;
+        }
+        m_closeAfterStop = true;
+        setDirty(false);
+        statusBar()->showMessage(tr("Stopping the migration…"));
+        m_wizard->stopRun();
+        event->ignore(); // closes when the engine reports that it stopped
+        return;
+    }
+    if (!m_closeAfterStop && !maybeSave()) {
+        event->ignore();
+        return;
+    }
+    event->accept();
+}
+
+} // namespace pgferry::wizard

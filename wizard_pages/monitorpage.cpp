@@ -1,0 +1,398 @@
+#include "monitorpage.h"
+
+#include "databasecard.h"
+#include "format.h"
+#include "icons.h"
+#include "livechart.h"
+#include "migrationwizard.h"
+#include "tablestatusmodel.h"
+#include "tablestatusproxy.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace pgferry::wizard {
+
+using engine::DatabasePhase;
+using engine::RunState;
+
+MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
+{
+    setTitle(tr("Migration dashboard"));
+    setSubTitle(tr("The full load, then the stream of changes. Start the cutover when every database is ready."));
+    m_clock.start();
+
+    m_state = new QLabel;
+    m_state->setObjectName(QStringLiteral("runState"));
+    QFont bf = m_state->font();
+    bf.setBold(true);
+    bf.setPointSizeF(bf.pointSizeF() * 1.1);
+    m_state->setFont(bf);
+    m_totals = new QLabel;
+    m_totals->setObjectName(QStringLiteral("runTotals"));
+    m_overall = new QProgressBar;
+    m_overall->setObjectName(QStringLiteral("overallProgress"));
+    m_overall->setAccessibleName(tr("Tables loaded, all databases"));
+    m_overall->setFixedWidth(190);
+    m_overall->setFormat(tr("%v of %m tables"));
+    m_lastError = new QLabel;
+    m_lastError->setObjectName(QStringLiteral("lastError"));
+    m_lastError->setWordWrap(true);
+    QPalette ep = m_lastError->palette();
+    ep.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
+    m_lastError->setPalette(ep);
+    m_lastError->setVisible(false);
+    m_stop = new QPushButton(tr("&Stop"));
+    m_stop->setObjectName(QStringLiteral("stopRun"));
+    m_stop->setAccessibleName(tr("Stop or resume the run"));
+    m_cutover = new QPushButton(tr("Start &cutover"));
+    m_cutover->setObjectName(QStringLiteral("startCutover"));
+    m_cutover->setAccessibleName(tr("Start cutover"));
+    m_cutover->setEnabled(false);
+    QFont cf = m_cutover->font();
+    cf.setBold(true);
+    m_cutover->setFont(cf);
+
+    m_throughput = new LiveChart(tr("Throughput"), tr("rows/s"), tr("MB/s"));
+    m_throughput->setObjectName(QStringLiteral("throughputChart"));
+    m_throughput->setAccessibleName(tr("Throughput chart"));
+    m_lag = new LiveChart(tr("Replication lag"), tr("seconds"), tr("MB behind"));
+    m_lag->setObjectName(QStringLiteral("lagChart"));
+    m_lag->setAccessibleName(tr("Replication lag chart"));
+    for (LiveChart *c : {m_throughput, m_lag})
+        c->setMinimumHeight(150);
+
+    auto *cardHost = new QWidget;
+    m_cardRow = new QHBoxLayout(cardHost);
+    m_cardRow->setContentsMargins(0, 0, 0, 0);
+    m_cardRow->addStretch();
+    auto *cardScroll = new QScrollArea;
+    cardScroll->setObjectName(QStringLiteral("databaseCards"));
+    cardScroll->setWidget(cardHost);
+    cardScroll->setWidgetResizable(true);
+    cardScroll->setFrameShape(QFrame::NoFrame);
+    cardScroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    cardScroll->setFixedHeight(150);
+
+    m_model = new TableStatusModel(this);
+    m_proxy = new TableStatusProxy(this);
+    m_proxy->setSourceModel(m_model);
+    m_view = new QTableView;
+    m_view->setObjectName(QStringLiteral("tableGrid"));
+    m_view->setAccessibleName(tr("Tables"));
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(TableStatusModel::StateColumn, Qt::AscendingOrder); // failed and loading first
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->setVisible(false);
+    m_view->verticalHeader()->setDefaultSectionSize(22);
+    m_view->horizontalHeader()->setSectionResizeMode(TableStatusModel::TableColumn, QHeaderView::Stretch);
+    m_view->setWordWrap(false);
+    const QList<std::pair<int, int>> widths{{TableStatusModel::DatabaseColumn, 85}, {TableStatusModel::StateColumn, 110},
+                                            {TableStatusModel::RowsColumn, 100},    {TableStatusModel::SizeColumn, 70},
+                                            {TableStatusModel::PercentColumn, 50},  {TableStatusModel::RateColumn, 120},
+                                            {TableStatusModel::DurationColumn, 80}, {TableStatusModel::InsertsColumn, 60},
+                                            {TableStatusModel::UpdatesColumn, 60},  {TableStatusModel::DeletesColumn, 60}};
+    for (const auto &[col, w] : widths)
+        m_view->setColumnWidth(col, w);
+
+    m_search = new QLineEdit;
+    m_search->setObjectName(QStringLiteral("tableSearch"));
+    m_search->setAccessibleName(tr("Filter tables by name"));
+    m_search->setPlaceholderText(tr("Filter by table or database…"));
+    m_search->setClearButtonEnabled(true);
+    m_stateFilter = new QComboBox;
+    m_stateFilter->setObjectName(QStringLiteral("tableStateFilter"));
+    m_stateFilter->setAccessibleName(tr("Show tables in state"));
+    m_stateFilter->addItem(tr("All tables"), int(TableStatusProxy::StateFilter::All));
+    m_stateFilter->addItem(tr("Failed"), int(TableStatusProxy::StateFilter::Failed));
+    m_stateFilter->addItem(tr("In progress"), int(TableStatusProxy::StateFilter::InProgress));
+    m_stateFilter->addItem(tr("Queued"), int(TableStatusProxy::StateFilter::Queued));
+    m_stateFilter->addItem(tr("Done"), int(TableStatusProxy::StateFilter::Done));
+    m_retry = new QPushButton(tr("&Retry table"));
+    m_retry->setObjectName(QStringLiteral("retryTable"));
+    m_retry->setAccessibleName(tr("Retry the selected failed table"));
+    m_retry->setEnabled(false);
+    m_retry->setToolTip(tr("Select a failed table to load it again."));
+
+    auto *tablesTab = new QWidget;
+    auto *tv = new QVBoxLayout(tablesTab);
+    tv->setContentsMargins(4, 4, 4, 4);
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_stateFilter);
+    filters->addWidget(m_retry);
+    tv->addLayout(filters);
+    tv->addWidget(m_view, 1);
+
+    m_log = new QPlainTextEdit;
+    m_log->setObjectName(QStringLiteral("logPane"));
+    m_log->setAccessibleName(tr("Log"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("monitorTabs"));
+    m_tabs->addTab(tablesTab, tr("&Tables"));
+    m_tabs->addTab(m_log, tr("&Log"));
+
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_state);
+    header->addSpacing(12);
+    header->addWidget(m_overall);
+    header->addSpacing(12);
+    header->addWidget(m_totals, 1);
+    header->addWidget(m_stop);
+    header->addWidget(m_cutover);
+    auto *charts = new QHBoxLayout;
+    charts->addWidget(m_throughput);
+    charts->addWidget(m_lag);
+    auto *top = new QWidget;
+    auto *topV = new QVBoxLayout(top);
+    topV->setContentsMargins(0, 0, 0, 0);
+    topV->addLayout(charts, 1);
+    topV->addWidget(cardScroll);
+    auto *split = new QSplitter(Qt::Vertical);
+    split->setObjectName(QStringLiteral("monitorSplitter"));
+    split->addWidget(top);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({340, 260});
+    split->setChildrenCollapsible(false);
+
+    auto *v = new QVBoxLayout(this);
+    v->setContentsMargins(0, 0, 0, 0);
+    v->addLayout(header);
+    v->addWidget(m_lastError);
+    v->addWidget(split, 1);
+
+    // At most ten refreshes a second, however fast statuses arrive.
+    m_refresh.setSingleShot(true);
+    m_refresh.setInterval(100);
+    connect(&m_refresh, &QTimer::timeout, this, &MonitorPage::applyPending);
+
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &TableStatusProxy::setSearchText);
+    connect(m_stateFilter, &QComboBox::currentIndexChanged, this,
+            [this] { m_proxy->setStateFilter(TableStatusProxy::StateFilter(m_stateFilter->currentData().toInt())); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MonitorPage::updateRetry);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MonitorPage::updateRetry);
+    connect(m_retry, &QPushButton::clicked, this, &MonitorPage::retrySelected);
+    connect(m_cutover, &QPushButton::clicked, wizard, &QWizard::next);
+    connect(m_stop, &QPushButton::clicked, this, [this] {
+        if (mw()->isRunning()) {
+            m_stop->setEnabled(false);
+            appendLog(tr("Stopping… the run can be resumed later."));
+            mw()->stopRun();
+        } else {
+            QString error;
+            if (!mw()->startRun(&error))
+                appendLog(tr("The run could not resume: %1").arg(error));
+        }
+    });
+    connect(wizard, &MigrationWizard::statusChanged, this, &MonitorPage::setStatus);
+    connect(wizard, &MigrationWizard::logLine, this, &MonitorPage::appendLog);
+    connect(wizard, &MigrationWizard::runStarted, this, [this] {
+        m_stop->setEnabled(true);
+        m_stop->setText(tr("&Stop"));
+    });
+    connect(wizard, &MigrationWizard::runFinished, this, [this](bool ok) {
+        m_stop->setEnabled(true);
+        m_stop->setText(tr("&Resume"));
+        appendLog(ok ? tr("The run finished.") : tr("The run ended: %1.").arg(Format::runState(mw()->status().state)));
+        applyPending();
+    });
+}
+
+void MonitorPage::loadFrom(const project::Project &)
+{
+    m_status = {};
+    m_hasPending = false;
+    m_model->setStatus({});
+    m_throughput->clear();
+    m_lag->clear();
+    m_lastChartX = -1e9;
+    m_log->clear();
+    for (DatabaseCard *c : m_cards)
+        delete c;
+    m_cards.clear();
+    apply({});
+}
+
+void MonitorPage::initializePage() { applyPending(); }
+
+QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
+{
+    QStringList reasons;
+    if (s.databases.isEmpty())
+        return {tr("No migration is running.")};
+    if (s.mode == u"offline")
+        return {tr("An offline migration has no cutover: it completes by itself.")};
+    switch (s.state) {
+    case RunState::Streaming: break;
+    case RunState::CuttingOver: return {tr("The cutover is already under way.")};
+    case RunState::Completed: return {tr("The migration is complete.")};
+    case RunState::Failed: return {tr("The run failed; fix the errors and resume it.")};
+    case RunState::Stopped:
+    case RunState::Cancelled: return {tr("The run is stopped; resume it first.")};
+    default: reasons << tr("The run is still in the %1 stage.").arg(Format::runState(s.state).toLower()); break;
+    }
+    for (const engine::DatabaseStatus &d : s.databases) {
+        if (d.readyForCutover)
+            continue;
+        if (!d.notReadyReason.isEmpty())
+            reasons << tr("%1: %2").arg(d.name, d.notReadyReason);
+        else if (d.phase == DatabasePhase::FullLoad)
+            reasons << tr("%1: full load %2 of %n table(s)", nullptr, d.tablesTotal).arg(d.name).arg(d.tablesDone);
+        else if (d.tablesFailed > 0)
+            reasons << tr("%1: %n table(s) failed", nullptr, d.tablesFailed).arg(d.name);
+        else
+            reasons << tr("%1: %2, lag %3").arg(d.name, Format::phase(d.phase), Format::bytes(d.lagBytes));
+    }
+    if (reasons.isEmpty() && !s.readyForCutover())
+        reasons << tr("Waiting for the engine to report readiness.");
+    return reasons;
+}
+
+bool MonitorPage::isComplete() const
+{
+    if (m_status.state == RunState::Completed)
+        return true;
+    return m_status.readyForCutover();
+}
+
+int MonitorPage::nextId() const
+{
+    if (m_status.state == RunState::Completed || m_status.mode == u"offline")
+        return MigrationWizard::DonePage;
+    return MigrationWizard::CutoverPage;
+}
+
+void MonitorPage::setStatus(const engine::MigrationStatus &status)
+{
+    m_pending = status;
+    m_hasPending = true;
+    if (!m_refresh.isActive())
+        m_refresh.start();
+}
+
+void MonitorPage::applyPending()
+{
+    m_refresh.stop();
+    if (!m_hasPending)
+        return;
+    m_hasPending = false;
+    apply(m_pending);
+}
+
+void MonitorPage::apply(const engine::MigrationStatus &s)
+{
+    const bool wasComplete = isComplete();
+    m_status = s;
+    m_model->setStatus(s);
+
+    int total = 0, done = 0;
+    for (const auto &d : s.databases) {
+        total += d.tablesTotal;
+        done += d.tablesDone;
+    }
+    m_overall->setRange(0, std::max(1, total));
+    m_overall->setValue(done);
+    m_state->setText(Format::runState(s.state));
+    const double elapsed = s.startedAt.isValid() ? s.startedAt.secsTo(s.updatedAt.isValid() ? s.updatedAt : QDateTime::currentDateTime()) : 0;
+    m_totals->setText(tr("%1 rows · %2 copied · %3 elapsed").arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied()), Format::duration(elapsed)));
+
+    // Cards: one per database, reused while the databases stay the same.
+    while (m_cards.size() > s.databases.size())
+        delete m_cards.takeLast();
+    while (m_cards.size() < s.databases.size()) {
+        auto *card = new DatabaseCard;
+        m_cardRow->insertWidget(int(m_cards.size()), card);
+        m_cards.append(card);
+    }
+    for (qsizetype i = 0; i < s.databases.size(); ++i)
+        m_cards[i]->setStatus(s.databases[i]);
+
+    // Charts: one point a second at most.
+    if (!s.databases.isEmpty()) {
+        const double x = elapsed;
+        if (x >= m_lastChartX + 1.0 || x < m_lastChartX) {
+            if (x < m_lastChartX) {
+                m_throughput->clear();
+                m_lag->clear();
+            }
+            m_lastChartX = x;
+            m_throughput->addPoint(x, s.rowsPerSecond(), s.bytesPerSecond() / (1024.0 * 1024.0));
+            m_lag->addPoint(x, s.lagSeconds(), double(s.lagBytes()) / (1024.0 * 1024.0));
+        }
+    }
+
+    const QString err = s.errors.isEmpty() ? QString() : s.errors.last();
+    m_lastError->setText(err.isEmpty() ? QString() : tr("Last error: %1").arg(err));
+    m_lastError->setVisible(!err.isEmpty());
+    if (!err.isEmpty() && err != m_lastErrorText)
+        appendLog(err);
+    m_lastErrorText = err;
+
+    const QStringList reasons = notReadyReasons(s);
+    const bool online = s.mode != u"offline";
+    m_cutover->setVisible(online);
+    m_cutover->setEnabled(online && s.readyForCutover());
+    m_cutover->setToolTip(s.readyForCutover() ? tr("Every database is ready: pending changes are low and the full load is complete.")
+                                              : tr("Not ready yet:") + QStringLiteral("\n• ") + reasons.join(QStringLiteral("\n• ")));
+    const bool ended = s.state == RunState::Stopped || s.state == RunState::Failed || s.state == RunState::Cancelled;
+    m_stop->setText(ended && !mw()->isRunning() ? tr("&Resume") : tr("&Stop"));
+    m_stop->setEnabled(s.state != RunState::Completed && s.state != RunState::NotStarted);
+    if (wasComplete != isComplete())
+        Q_EMIT completeChanged();
+}
+
+void MonitorPage::appendLog(const QString &line)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
+}
+
+void MonitorPage::updateRetry()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    bool failed = false;
+    if (!rows.isEmpty()) {
+        const QModelIndex src = m_proxy->mapToSource(rows.first());
+        failed = src.isValid() && m_model->rowAt(src.row()).table.state == engine::TableState::Failed;
+        if (failed)
+            m_retry->setToolTip(m_model->rowAt(src.row()).table.error);
+    }
+    m_retry->setEnabled(failed);
+}
+
+void MonitorPage::retrySelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const TableStatusModel::Row &r = m_model->rowAt(m_proxy->mapToSource(rows.first()).row());
+    QString why;
+    if (mw()->retryTable(r.database, r.table.qualifiedName(), &why))
+        appendLog(tr("Retrying %1 in %2.").arg(r.table.qualifiedName(), r.database));
+    else
+        appendLog(tr("Cannot retry %1 in %2: %3").arg(r.table.qualifiedName(), r.database, why));
+}
+
+} // namespace pgferry::wizard

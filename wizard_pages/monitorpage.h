@@ -1,0 +1,89 @@
+// Page 7, Monitor: the live dashboard. Charts of throughput (rows/s, MB/s) and replication lag
+// (seconds, bytes), one card per database, a sortable and filterable grid of every table, the
+// log, Retry for a failed table, Stop/Resume, and Start cutover once the run is ready for it.
+// Status updates are coalesced so that the GUI thread never falls behind a fast engine.
+#pragma once
+
+#include "engine/migrationstatus.h"
+#include "wizardpage.h"
+
+#include <QElapsedTimer>
+#include <QTimer>
+
+class QComboBox;
+class QHBoxLayout;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QTabWidget;
+
+namespace pgferry::wizard {
+
+class DatabaseCard;
+class LiveChart;
+class TableStatusModel;
+class TableStatusProxy;
+
+class MonitorPage : public WizardPage
+{
+    Q_OBJECT
+public:
+    explicit MonitorPage(MigrationWizard *wizard);
+    void loadFrom(const project::Project &project) override;
+    void storeTo(project::Project &) const override {}
+    void initializePage() override;
+    bool isComplete() const override;
+    int nextId() const override;
+
+    // Takes a status; the widgets follow within one refresh interval (applyPending does it now).
+    void setStatus(const engine::MigrationStatus &status);
+    void applyPending();
+    void appendLog(const QString &line);
+
+    // What stands between the run and a cutover, one reason per line; empty when ready.
+    static QStringList notReadyReasons(const engine::MigrationStatus &status);
+
+    TableStatusModel *model() const { return m_model; }
+    TableStatusProxy *proxy() const { return m_proxy; }
+    QPushButton *cutoverButton() const { return m_cutover; }
+    QList<DatabaseCard *> cards() const { return m_cards; }
+    LiveChart *throughputChart() const { return m_throughput; }
+    LiveChart *lagChart() const { return m_lag; }
+
+private:
+    void apply(const engine::MigrationStatus &s);
+    void updateRetry();
+    void retrySelected();
+
+    QLabel *m_state;
+    QLabel *m_totals;
+    QProgressBar *m_overall;
+    QLabel *m_lastError;
+    QPushButton *m_stop;
+    QPushButton *m_cutover;
+    LiveChart *m_throughput;
+    LiveChart *m_lag;
+    QHBoxLayout *m_cardRow;
+    QList<DatabaseCard *> m_cards;
+    QTabWidget *m_tabs;
+    QLineEdit *m_search;
+    QComboBox *m_stateFilter;
+    QPushButton *m_retry;
+    QTableView *m_view;
+    TableStatusModel *m_model;
+    TableStatusProxy *m_proxy;
+    QPlainTextEdit *m_log;
+
+    engine::MigrationStatus m_status;
+    engine::MigrationStatus m_pending;
+    bool m_hasPending = false;
+    QTimer m_refresh;
+    double m_lastChartX = -1e9;
+    QElapsedTimer m_clock;
+    QString m_lastErrorText;
+};
+
+} // namespace pgferry::wizard
