@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QThread>
 #include <cstdio>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pgferry::cli {
@@ -62,6 +63,7 @@ int cmdCutover(Context &ctx)
         }
     }
     QFile::remove(engine::RunFiles::cutoverResponseFile(dir));
+    ::umask(077); // the request lives in the private state folder
     QFile req(engine::RunFiles::cutoverRequestFile(dir));
     if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         ctx.err << "pgferry-cli cutover: cannot write " << req.fileName() << "\n";

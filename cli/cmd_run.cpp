@@ -22,6 +22,7 @@
 #include <QTimer>
 #include <csignal>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pgferry::cli {
@@ -92,6 +93,8 @@ int cmdRun(Context &ctx)
     if (!project)
         return Failure;
     const QString stateDir = stateDirFor(*project);
+    // Everything this run writes (state, archives from pg_dump, the pid file) is the user's only.
+    ::umask(077);
     QDir().mkpath(stateDir);
     QFile::setPermissions(stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     if (const qint64 pid = activeRunPid(stateDir)) {

@@ -24,6 +24,10 @@ void sleepWithStop(int ms, const std::function<bool()> &stopping)
         QThread::msleep(50);
 }
 
+// Silence on the replication connection: ask for a reply after this long, give up after that.
+constexpr qint64 kProbeAfterMs = 5000;
+constexpr qint64 kStalledAfterMs = 20000;
+
 int backoffMs(int attempt)
 {
     const int base = std::min(30000, 500 * (1 << std::min(attempt, 6)));
@@ -107,6 +111,7 @@ void ChangeStream::stop()
 
 void ChangeStream::receiverLoop()
 {
+    int busyAttempts = 0;
     for (int attempt = 0; !stopping(); ++attempt) {
         try {
             receiveOnce();
@@ -117,7 +122,10 @@ void ChangeStream::receiverLoop()
             // A slot the source invalidated (max_slot_wal_keep_size) cannot come back.
             const bool invalidated = err.message.contains(u"can no longer get changes") ||
                                      err.message.contains(u"invalidated") || err.sqlstate == u"42704";
-            if (invalidated || (!err.retryable() && err.category != pg::ErrorCategory::Cancelled)) {
+            // The walsender of a run that was killed a moment ago may still hold the slot (55006):
+            // it lets go as soon as it notices its client is gone.
+            const bool slotBusy = err.sqlstate == u"55006" && ++busyAttempts < 20;
+            if (invalidated || (!slotBusy && !err.retryable() && err.category != pg::ErrorCategory::Cancelled)) {
                 QString full = msg;
                 if (invalidated)
                     full += QStringLiteral(". The source removed WAL this migration still needed (the slot was "
@@ -175,10 +183,29 @@ void ChangeStream::receiveOnce()
     pg::Lsn keepaliveWalEnd = 0;
     pg::Lsn lastConfirmed = 0;
     qint64 spooledSinceFlush = 0;
+    // A link that stalls without breaking (a firewall dropping packets, a hung proxy) shows as
+    // silence: after a while we ask the source for a reply, and give the connection up when
+    // none comes, so that the loop reconnects instead of waiting forever.
+    QElapsedTimer sinceMessage;
+    sinceMessage.start();
+    bool probed = false;
     while (!stopping()) {
         const pg::ReplicationMessage m = rc.read(100ms);
         if (m.kind == pg::ReplicationMessage::Kind::End)
             throw pg::Exception(pg::Error::client(pg::ErrorCategory::Connection, QStringLiteral("the source ended the stream")));
+        if (m.kind == pg::ReplicationMessage::Kind::XLogData || m.kind == pg::ReplicationMessage::Kind::Keepalive) {
+            sinceMessage.restart();
+            probed = false;
+        } else if (!probed && sinceMessage.elapsed() >= kProbeAfterMs) {
+            m_wantReply = true;
+            probed = true;
+        } else if (sinceMessage.elapsed() >= kStalledAfterMs) {
+            pg::Error e = pg::Error::client(pg::ErrorCategory::Timeout,
+                                            QStringLiteral("no message from the source for %1 s, not even an answer to "
+                                                           "a keepalive: the connection stalled")
+                                                .arg(kStalledAfterMs / 1000));
+            throw pg::Exception(e);
+        }
         if (m.kind == pg::ReplicationMessage::Kind::XLogData) {
             cdc::SpoolKind kind = cdc::SpoolKind::Data;
             if (isBeginMessage(m_config.plugin, m.data)) {

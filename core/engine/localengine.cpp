@@ -59,6 +59,16 @@ struct StopRequested : std::exception
     const char *what() const noexcept override { return "stopped"; }
 };
 
+// A failure that a new attempt from the journal may get past (a server restarted, the link
+// dropped and the load's snapshot went with it): the database's migration resumes after a backoff.
+struct Resumable : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+// How many times a database's migration resumes by itself after a resumable failure.
+constexpr int kResumeAttempts = 6;
+
 // Online with Until::Ready: the database is ready for cutover and the run ends here.
 struct ReadyReached : std::exception
 {
@@ -208,6 +218,8 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
 
     QMutex qm;
     QStringList failures;
+    int resumableFailures = 0;
+    std::atomic_bool snapshotLost{false};
     load::CopyOptions copyOptions;
     copyOptions.binary = sourceVersion / 10000 == targetVersion / 10000;
     copyOptions.sourceMajor = sourceVersion / 10000;
@@ -216,11 +228,24 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
         pg::Connection src, dst;
         auto connect = [&]() {
             src = connectSource(db.name);
-            load::importSnapshot(src, snapshot);
+            try {
+                load::importSnapshot(src, snapshot);
+            } catch (const pg::Exception &ex) {
+                // The session that exported the snapshot is gone (the source restarted or the link
+                // dropped): no worker can use it any more. The load resumes from the journal with a
+                // new snapshot; what was committed stays.
+                if (ex.error().sqlstate == u"22023" || ex.error().message.contains(u"snapshot")) {
+                    snapshotLost = true;
+                    throw Resumable(QStringLiteral("the source no longer has the load's snapshot (%1)")
+                                        .arg(ex.error().toString())
+                                        .toStdString());
+                }
+                throw;
+            }
             dst = connectTarget(tname);
             load::prepareTargetSession(dst);
         };
-        while (!e.m_stop.load()) {
+        while (!e.m_stop.load() && !snapshotLost.load()) {
             load::LoadUnit unit;
             {
                 QMutexLocker l(&qm);
@@ -277,7 +302,7 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                         src.close();
                         dst.close();
                     }
-                    if (err.retryable() && attempt < 6) {
+                    if (err.retryable() && attempt < 6 && !snapshotLost.load()) {
                         log(QStringLiteral("table %1: %2; retrying (attempt %3)").arg(table.qualifiedName(), err.toString()).arg(attempt + 2));
                         // A new snapshot cannot replace the exported one; a broken source connection
                         // re-imports it, which works while the exporting session lives.
@@ -293,8 +318,15 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                     ++e.m_version;
                     QMutexLocker lq(&qm);
                     failures << msg;
-                    if (!src.isOpen() || src.exec(QStringLiteral("SELECT 1")).rows() != 1)
+                    if (err.retryable())
+                        ++resumableFailures;
+                    if (!src.isOpen() || src.tryExec(QStringLiteral("SELECT 1")))
                         src.close();
+                    break;
+                } catch (const Resumable &ex) {
+                    QMutexLocker lq(&qm);
+                    failures << QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), errorText(ex));
+                    ++resumableFailures;
                     break;
                 } catch (const std::exception &ex) {
                     QMutexLocker lq(&qm);
@@ -310,13 +342,30 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
     for (auto &t : threads)
         t.join();
     checkStop();
-    if (!failures.isEmpty())
-        throw std::runtime_error(QStringLiteral("%1 of %2 load units failed; the others are kept and a rerun loads only "
-                                                "what is missing. First: %3")
-                                     .arg(failures.size())
-                                     .arg(units.size())
-                                     .arg(failures.first())
-                                     .toStdString());
+    if (!failures.isEmpty()) {
+        const QString msg = QStringLiteral("%1 of %2 load units failed; the others are kept and a rerun loads only "
+                                           "what is missing. First: %3")
+                                .arg(failures.size())
+                                .arg(units.size())
+                                .arg(failures.first());
+        if (resumableFailures == failures.size())
+            throw Resumable(msg.toStdString());
+        throw std::runtime_error(msg.toStdString());
+    }
+    // Trust, but verify: every planned unit is committed on the target (a target that crashed
+    // and recovered keeps only what it had made durable).
+    pg::Connection t = connectTarget(tname);
+    const QSet<QString> committed = load::committedUnits(t);
+    QStringList missing;
+    for (const load::LoadUnit &u : units)
+        if (!committed.contains(u.key(tables[u.table])))
+            missing << u.key(tables[u.table]);
+    if (!missing.isEmpty())
+        throw Resumable(QStringLiteral("the target no longer has %1 load units it had committed (%2): it restarted; "
+                                       "loading them again")
+                            .arg(missing.size())
+                            .arg(missing.mid(0, 5).join(QStringLiteral(", ")))
+                            .toStdString());
 }
 
 void LocalEngine::Run::verify()
@@ -506,8 +555,13 @@ void LocalEngine::Run::migrate(Until until)
         } else {
             plugin = j.value(db.name, QStringLiteral("plugin"));
             consistentPoint = pg::parseLsn(j.value(db.name, QStringLiteral("slot_lsn")));
+            // From PostgreSQL 13 on, a slot that exceeded max_slot_wal_keep_size stays listed with
+            // wal_status 'lost': as gone as a dropped one.
             pg::Result slotRow = snapshotHolder.exec(
-                QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name});
+                sourceVersion >= 130000
+                    ? QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND wal_status IS DISTINCT FROM 'lost'")
+                    : QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"),
+                {name});
             if (slotRow.rows() == 0)
                 throw std::runtime_error(QStringLiteral("the replication slot %1 of this migration is gone from the source "
                                                         "(dropped or invalidated): changes since then cannot be streamed. "
@@ -598,6 +652,8 @@ void LocalEngine::Run::migrate(Until until)
             const pg::Lsn resync = pg::parseLsn(j.value(db.name, QStringLiteral("resync_lsn")));
             const QSet<QString> doneUnits = [&] {
                 pg::Connection t = connectTarget(tname);
+                // A run killed before its load began has not made the unit table yet.
+                load::createUnitTable(t);
                 return load::committedUnits(t);
             }();
             QJsonObject saved = j.databaseObject(db.name).value(u"sync_lsn").toObject();
@@ -712,6 +768,9 @@ void LocalEngine::Run::migrate(Until until)
         }
         setPhase(DatabasePhase::Cutover);
         pg::Connection src = connectSource(db.name);
+        // A cutover that resumes (after a crash or a lost connection) finds the database already
+        // read-only; this session still has to switch it, drop the publication and the slot.
+        src.exec(QStringLiteral("SET default_transaction_read_only = off"));
         if (settings.cutover.makeSourceReadOnly) {
             log(QStringLiteral("making the source database read-only and ending its other sessions"));
             src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(src.quoteIdent(db.name)));
@@ -895,18 +954,40 @@ void LocalEngine::runAll(Until until)
             ++m_version;
             return;
         }
-        Run run(*this, i);
         QString failure;
-        try {
-            run.migrate(until);
-        } catch (const StopRequested &) {
-            outcome[std::size_t(i)] = 2;
-        } catch (const ReadyReached &) {
-            outcome[std::size_t(i)] = 3;
-        } catch (const pg::Exception &ex) {
-            failure = ex.error().toString();
-        } catch (const std::exception &ex) {
-            failure = errorText(ex);
+        for (int attempt = 0;; ++attempt) {
+            Run run(*this, i);
+            bool resumable = false;
+            failure.clear();
+            try {
+                run.migrate(until);
+            } catch (const StopRequested &) {
+                outcome[std::size_t(i)] = 2;
+            } catch (const ReadyReached &) {
+                outcome[std::size_t(i)] = 3;
+            } catch (const pg::Exception &ex) {
+                failure = ex.error().toString();
+                resumable = ex.error().retryable();
+            } catch (const Resumable &ex) {
+                failure = errorText(ex);
+                resumable = true;
+            } catch (const std::exception &ex) {
+                failure = errorText(ex);
+            }
+            if (failure.isEmpty() || !resumable || attempt + 1 >= kResumeAttempts || m_stop.load())
+                break;
+            // A server restarted or a link dropped: resume from the journal after a bounded backoff.
+            {
+                QMutexLocker l(&m_mutex);
+                m_status.databases[i].phase = DatabasePhase::Prepare;
+                m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + name +
+                                    QStringLiteral(": %1; resuming from the journal (attempt %2 of %3)")
+                                        .arg(failure)
+                                        .arg(attempt + 2)
+                                        .arg(kResumeAttempts));
+                ++m_version;
+            }
+            backoff(attempt + 1, m_stop);
         }
         if (!failure.isEmpty()) {
             if (m_stop.load()) {

@@ -111,7 +111,7 @@ Error classifyConnectionFailure(const QString &raw, const ConnInfo &info)
         e.sqlstate = QStringLiteral("28P01");
         e.hint = QStringLiteral("Check the user name and password; for pipelines set PGFERRY_SOURCE_PASSWORD or "
                                 "PGFERRY_TARGET_PASSWORD, or store the password in the keychain.");
-    } else if (m.contains(u"no pg_hba.conf entry")) {
+    } else if (m.contains(u"no pg_hba.conf entry") || m.contains(u"pg_hba.conf rejects")) {
         e.category = ErrorCategory::Auth;
         e.sqlstate = QStringLiteral("28000");
         e.hint = QStringLiteral("Add a pg_hba.conf line for this client address, user and database, then "

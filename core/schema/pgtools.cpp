@@ -7,6 +7,10 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QThread>
+#include <csignal>
+#ifdef Q_OS_LINUX
+#include <sys/prctl.h>
+#endif
 
 namespace pgferry::schema {
 
@@ -75,6 +79,11 @@ ToolResult PgTools::run(const QString &tool, const QStringList &args, const pg::
         env.insert(it.key(), it.value());
     p.setProcessEnvironment(env);
     p.setProcessChannelMode(QProcess::MergedChannels);
+#ifdef Q_OS_LINUX
+    // A pg_restore that outlives a killed pgferry would keep changing the target while the next
+    // run resumes: the child dies with the thread that started it.
+    p.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+#endif
     p.start(m_binDir + u'/' + tool, args);
     if (!p.waitForStarted(10000)) {
         r.output = QStringLiteral("cannot start %1: %2").arg(tool, p.errorString());
