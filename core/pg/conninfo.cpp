@@ -93,6 +93,14 @@ QList<std::pair<QByteArray, QByteArray>> ConnInfo::keywords(bool replication) co
         add(it.key().toUtf8().constData(), it.value());
     if (replication)
         add("replication", QStringLiteral("database"));
+    // A peer that vanishes (a cable pulled, a NAT dropping state) is noticed within about a minute
+    // instead of never: TCP keepalives, and a bound on unacknowledged data. The user's own values win.
+    const std::pair<const char *, const char *> defaults[] = {
+        {"keepalives", "1"}, {"keepalives_idle", "30"}, {"keepalives_interval", "10"},
+        {"keepalives_count", "3"}, {"tcp_user_timeout", "60000"}};
+    for (const auto &[k, v] : defaults)
+        if (!extra.contains(QLatin1String(k)))
+            kv.append({QByteArray(k), QByteArray(v)});
     return kv;
 }
 
