@@ -24,62 +24,6 @@
         <translation>Keine Verbindung zu %1: %2</translation>
     </message>
     <message>
-        <source>The source runs PostgreSQL %1; pgferry needs 9.4 or newer.</source>
-        <translation>Die Quelle läuft mit PostgreSQL %1; pgferry braucht 9.4 oder neuer.</translation>
-    </message>
-    <message>
-        <source>Upgrade the source in place to 9.4 or newer first.</source>
-        <translation>Aktualisieren Sie die Quelle zuerst auf 9.4 oder neuer.</translation>
-    </message>
-    <message>
-        <source>The source runs PostgreSQL %1.</source>
-        <translation>Die Quelle läuft mit PostgreSQL %1.</translation>
-    </message>
-    <message>
-        <source>wal_level is %1; an online migration needs logical decoding.</source>
-        <translation>wal_level ist %1; eine Online-Migration braucht logische Dekodierung.</translation>
-    </message>
-    <message>
-        <source>Set wal_level = logical (on Azure: the server parameter wal_level) and restart the source.</source>
-        <translation>Setzen Sie wal_level = logical (in Azure: den Serverparameter wal_level) und starten Sie die Quelle neu.</translation>
-    </message>
-    <message>
-        <source>wal_level is logical.</source>
-        <translation>wal_level ist logical.</translation>
-    </message>
-    <message>
-        <source>%1 is not a superuser; it needs REPLICATION and read access to every migrated table.</source>
-        <translation>%1 ist kein Superuser; die Rolle braucht REPLICATION und Lesezugriff auf jede migrierte Tabelle.</translation>
-    </message>
-    <message>
-        <source>ALTER ROLE %1 REPLICATION; and grant SELECT on the tables to migrate.</source>
-        <translation>ALTER ROLE %1 REPLICATION; und SELECT auf die zu migrierenden Tabellen gewähren.</translation>
-    </message>
-    <message>
-        <source>The database %1 is not on the source.</source>
-        <translation>Die Datenbank %1 gibt es auf der Quelle nicht.</translation>
-    </message>
-    <message>
-        <source>Choose it again on the Databases page.</source>
-        <translation>Wählen Sie sie auf der Seite „Datenbanken“ neu aus.</translation>
-    </message>
-    <message>
-        <source>Fix the target connection.</source>
-        <translation>Korrigieren Sie die Zielverbindung.</translation>
-    </message>
-    <message>
-        <source>The target runs PostgreSQL %1, older than the source's %2.</source>
-        <translation>Das Ziel läuft mit PostgreSQL %1, älter als die %2 der Quelle.</translation>
-    </message>
-    <message>
-        <source>Use a target of the same or a newer major version.</source>
-        <translation>Verwenden Sie ein Ziel mit derselben oder einer neueren Hauptversion.</translation>
-    </message>
-    <message>
-        <source>The target runs PostgreSQL %1.</source>
-        <translation>Das Ziel läuft mit PostgreSQL %1.</translation>
-    </message>
-    <message>
         <source>Azure support is not available in this build yet; use a PostgreSQL target with its host name.</source>
         <translation>Azure wird in diesem Build noch nicht unterstützt; verwenden Sie ein PostgreSQL-Ziel mit seinem Hostnamen.</translation>
     </message>
@@ -106,6 +50,10 @@
     <message>
         <source>Errors</source>
         <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>pgferry assessment: %1</source>
+        <translation>pgferry-Bewertung: %1</translation>
     </message>
 </context>
 <context>
@@ -2044,6 +1992,10 @@
     <message>
         <source>The migration could not start: %1</source>
         <translation>Die Migration konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>assessing…</source>
+        <translation>wird bewertet…</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,7 @@
 
 namespace pgferry::wizard {
 
-QString severityName(Severity s)
+QString severityLabel(Severity s)
 {
     switch (s) {
     case Severity::Pass: return AssessmentView::tr("Passed");
@@ -104,7 +104,7 @@ void AssessmentView::setResult(const AssessmentResult &result)
     QList<AssessmentItem> items = result.items;
     std::stable_sort(items.begin(), items.end(), [](const AssessmentItem &a, const AssessmentItem &b) { return int(a.severity) > int(b.severity); });
     for (const AssessmentItem &i : items) {
-        auto *item = new QTreeWidgetItem(m_list, {severityName(i.severity), i.message, i.database.isEmpty() ? tr("all") : i.database,
+        auto *item = new QTreeWidgetItem(m_list, {severityLabel(i.severity), i.message, i.database.isEmpty() ? tr("all") : i.database,
                                                   i.objects.join(QStringLiteral(", "))});
         item->setIcon(0, severityIcon(i.severity));
         item->setToolTip(1, i.message);

@@ -33,6 +33,6 @@ private:
     QPushButton *m_copyFix;
 };
 
-QString severityName(Severity s);
+QString severityLabel(Severity s);
 
 } // namespace pgferry::wizard

@@ -1,5 +1,6 @@
 #include "coreservices.h"
 
+#include "assess/assessment.h"
 #include "engine/enginefactory.h"
 #include "engine/localengine.h"
 #include "project/projectfile.h"
@@ -66,57 +67,26 @@ std::optional<QList<assess::TableInventory>> CoreServices::listTables(const pg::
 
 AssessmentResult CoreServices::assess(const project::Project &p, const Credentials &c)
 {
-    // Interim: the checks the inventory can answer, until core/assess's full assessment lands.
-    AssessmentResult r;
     pg::ConnInfo src = p.source.connInfo();
     src.password = c.sourcePassword;
-    pg::Error err;
-    auto s = assess::inventoryServer(src, &err, false);
-    if (!s) {
-        r.error = connectionMessage(src, err);
-        return r;
-    }
+    pg::ConnInfo tgt = p.target.connInfo();
+    tgt.password = c.targetPassword;
+    const assess::AssessmentReport report = assess::assess(assess::fromProject(p, src, tgt));
+    const bool targetKnown = !p.target.host.isEmpty();
+    AssessmentResult r;
     r.ran = true;
-    const bool online = p.mode == project::Mode::Online;
-    if (s->serverVersion < 90400)
-        r.items.append({QStringLiteral("source_version"), Severity::Blocker, {}, {}, tr("The source runs PostgreSQL %1; pgferry needs 9.4 or newer.").arg(s->versionText),
-                        tr("Upgrade the source in place to 9.4 or newer first.")});
-    else
-        r.items.append({QStringLiteral("source_version"), Severity::Pass, {}, {}, tr("The source runs PostgreSQL %1.").arg(s->versionText), {}});
-    if (online && s->walLevel != u"logical") {
-        r.items.append({QStringLiteral("wal_level"), Severity::Blocker, {}, {QStringLiteral("wal_level")},
-                        tr("wal_level is %1; an online migration needs logical decoding.").arg(s->walLevel),
-                        tr("Set wal_level = logical (on Azure: the server parameter wal_level) and restart the source.")});
-        r.fixScript += QStringLiteral("ALTER SYSTEM SET wal_level = logical; -- then restart the server\n");
-    } else if (online) {
-        r.items.append({QStringLiteral("wal_level"), Severity::Pass, {}, {}, tr("wal_level is logical."), {}});
+    for (const assess::Check &check : report.checks) {
+        // Before the target is chosen (the source page), its checks are not findings yet.
+        if (!targetKnown && check.id.startsWith(u"target."))
+            continue;
+        // Likewise the databases, before the Databases page.
+        if (p.databases.isEmpty() && check.id == u"project.databases")
+            continue;
+        r.items.append({check.id, check.severity, check.database, check.objects, check.message, check.remediation});
     }
-    if (!s->superuser)
-        r.items.append({QStringLiteral("source_privileges"), Severity::Warning, {}, {s->user},
-                        tr("%1 is not a superuser; it needs REPLICATION and read access to every migrated table.").arg(s->user),
-                        tr("ALTER ROLE %1 REPLICATION; and grant SELECT on the tables to migrate.").arg(s->user)});
-    QStringList names;
-    for (const auto &d : s->databases)
-        names << d.name;
-    for (const project::DatabaseSelection &d : p.databases)
-        if (!names.contains(d.name))
-            r.items.append({QStringLiteral("database_missing"), Severity::Blocker, d.name, {d.name}, tr("The database %1 is not on the source.").arg(d.name),
-                            tr("Choose it again on the Databases page.")});
-    if (!p.target.host.isEmpty()) {
-        pg::ConnInfo tgt = p.target.connInfo();
-        tgt.password = c.targetPassword;
-        auto t = assess::inventoryServer(tgt, &err, false);
-        if (!t) {
-            r.items.append({QStringLiteral("target_connect"), Severity::Blocker, {}, {}, connectionMessage(tgt, err), tr("Fix the target connection.")});
-        } else if (t->serverVersion / 10000 < s->serverVersion / 10000 && t->serverVersion >= 100000) {
-            r.items.append({QStringLiteral("target_version"), Severity::Blocker, {}, {},
-                            tr("The target runs PostgreSQL %1, older than the source's %2.").arg(t->versionText, s->versionText),
-                            tr("Use a target of the same or a newer major version.")});
-        } else {
-            r.items.append({QStringLiteral("target_version"), Severity::Pass, {}, {}, tr("The target runs PostgreSQL %1.").arg(t->versionText), {}});
-        }
-    }
-    r.json = QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("checks"), int(r.items.size())}}).toJson());
+    r.fixScript = report.fixScript();
+    r.json = QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
+    r.html = report.toHtml(tr("pgferry assessment: %1").arg(p.name));
     return r;
 }
 

@@ -210,7 +210,7 @@ void DatabasesPage::refreshAssessment()
             continue;
         }
         const Severity s = r.worst(m_table->item(row, NameColumn)->text());
-        it->setText(severityName(s));
+        it->setText(severityLabel(s));
         it->setIcon(severityIcon(s));
     }
     m_rebuilding = false;

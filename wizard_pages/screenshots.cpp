@@ -12,6 +12,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QPalette>
 #include <QTableWidget>
@@ -151,6 +152,9 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
         w->goToPage(shot.id);
         if (shot.prepare)
             shot.prepare();
+        QDeadlineTimer deadline(5000);
+        while (w->assessmentRunning() && !deadline.hasExpired())
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
         settle();
         const QString file = QDir(dir).filePath(QStringLiteral("%1-%2.png").arg(int(shot.id) + 1, 2, 10, QLatin1Char('0')).arg(MigrationWizard::pageName(shot.id)));
         if (!window.grab().save(file)) {

@@ -34,6 +34,14 @@ SummaryPage::SummaryPage(MigrationWizard *wizard) : WizardPage(wizard)
     v->addWidget(m_text, 1);
     v->addWidget(m_error);
     watch(m_activity);
+    auto follow = [this] {
+        if (mw()->currentPage() == this) {
+            refresh();
+            Q_EMIT completeChanged();
+        }
+    };
+    connect(wizard, &MigrationWizard::assessmentStarted, this, follow);
+    connect(wizard, &MigrationWizard::assessmentChanged, this, follow);
 }
 
 QString SummaryPage::defaultActivityName(const QString &projectName)
@@ -59,6 +67,13 @@ void SummaryPage::loadFrom(const project::Project &p)
 void SummaryPage::storeTo(project::Project &p) const { p.azure.migrationName = m_activity->text().trimmed(); }
 
 void SummaryPage::initializePage()
+{
+    // The databases and settings are known now: assess what will really run.
+    mw()->runAssessment();
+    refresh();
+}
+
+void SummaryPage::refresh()
 {
     const project::Project p = mw()->project();
     if (m_activity->text().trimmed().isEmpty())
@@ -104,7 +119,7 @@ void SummaryPage::initializePage()
                                         Format::duration(s.cutover.drainTimeoutSeconds))
                                    .toHtmlEscaped());
     const AssessmentResult &a = mw()->assessment();
-    html += row(tr("Assessment"), a.ran ? tr("%1 blocker(s), %2 warning(s), %3 passed")
+    html += row(tr("Assessment"), mw()->assessmentRunning() ? tr("assessing…").toHtmlEscaped() : a.ran ? tr("%1 blocker(s), %2 warning(s), %3 passed")
                                               .arg(a.count(Severity::Blocker))
                                               .arg(a.count(Severity::Warning))
                                               .arg(a.count(Severity::Pass))
@@ -114,7 +129,10 @@ void SummaryPage::initializePage()
     m_text->setHtml(html);
 }
 
-bool SummaryPage::isComplete() const { return !m_activity->text().trimmed().isEmpty() && !mw()->isRunning(); }
+bool SummaryPage::isComplete() const
+{
+    return !m_activity->text().trimmed().isEmpty() && !mw()->isRunning() && !mw()->assessmentRunning();
+}
 
 bool SummaryPage::validatePage()
 {

@@ -22,6 +22,7 @@ public:
     static QString defaultActivityName(const QString &projectName);
 
 private:
+    void refresh();
     QTextBrowser *m_text;
     QLineEdit *m_activity;
     QLabel *m_error;

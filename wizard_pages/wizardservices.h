@@ -4,6 +4,7 @@
 // CoreServices is the real implementation; SampleServices feeds screenshots; tests bring theirs.
 #pragma once
 
+#include "assess/check.h"
 #include "assess/serverinventory.h"
 #include "engine/migrationengine.h"
 #include "project/project.h"
@@ -17,7 +18,7 @@
 
 namespace pgferry::wizard {
 
-enum class Severity { Pass, Info, Warning, Blocker };
+using assess::Severity; // Pass, Info, Warning, Blocker
 using project::Role;
 
 struct AssessmentItem
