@@ -213,9 +213,10 @@ qint64 parseCommitTime(const QByteArray &text, bool *ok)
     const int mult[] = {3600, 60, 1};
     for (int i = 0; i < zparts.size() && i < 3; ++i) {
         bool zok = false;
-        offset += zparts[i].toInt(&zok) * mult[i];
-        if (!zok)
+        const int part = zparts[i].toInt(&zok);
+        if (!zok || part < 0 || part > 99) // hours, minutes, seconds of a zone offset: two digits
             return 0;
+        offset += part * mult[i];
     }
     if (t[zone] == '-')
         offset = -offset;
