@@ -8,6 +8,7 @@
 #include "load/copier.h"
 #include "load/objects.h"
 #include "pg/connection.h"
+#include "pg/liveness.h"
 #include "schema/pgtools.h"
 #include "schema/roles.h"
 #include "schema/schemamigrator.h"
@@ -96,16 +97,16 @@ private:
         if (e.m_stop.load())
             throw StopRequested();
     }
-    pg::Connection connectSource(const QString &dbname)
+    pg::Connection connectSource(const QString &dbname) { return connectTo(e.m_config.source.withDatabase(dbname)); }
+    pg::Connection connectTarget(const QString &dbname) { return connectTo(e.m_config.target.withDatabase(dbname)); }
+    pg::Connection connectTo(const pg::ConnInfo &info)
     {
-        pg::Connection c = pg::Connection::open(e.m_config.source.withDatabase(dbname), {.timeout = 15s, .cancel = &e.m_stop});
+        pg::Connection c = pg::Connection::open(info, {.timeout = 15s, .cancel = &e.m_stop});
         c.setCancelFlag(&e.m_stop);
-        return c;
-    }
-    pg::Connection connectTarget(const QString &dbname)
-    {
-        pg::Connection c = pg::Connection::open(e.m_config.target.withDatabase(dbname), {.timeout = 15s, .cancel = &e.m_stop});
-        c.setCancelFlag(&e.m_stop);
+        // A link that stalls without TCP noticing would hold this run for ever: after a quiet while,
+        // a second connection asks the server whether our session is busy or stranded.
+        c.setLivenessProbe(pg::livenessIdleDefault(),
+                           pg::sessionLivenessProbe(info, c.backendPid(), 10s, [this](const QString &what) { log(what); }));
         return c;
     }
     void setPhase(DatabasePhase p)
@@ -184,11 +185,37 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
     const auto &settings = e.m_config.project.settings;
     const QList<load::LoadUnit> units = load::planUnits(tables, settings.splitThresholdBytes, jobs);
 
+    // What an earlier run committed. A table's units count only under the plan they were made
+    // with: the same ranges again are skipped, every range of another plan means the table is
+    // loaded, and part of another plan (the table grew and splits elsewhere now) is emptied and
+    // loaded again. Comparing keys of two plans would skip or double rows.
     QSet<QString> done;
+    QHash<int, QStringList> keptKeys; // tables loaded whole under an earlier plan: their keys
     {
         pg::Connection t = connectTarget(tname);
         load::createUnitTable(t);
-        done = load::committedUnits(t);
+        const QSet<QString> committed = load::committedUnits(t);
+        QHash<int, QSet<QString>> planned;
+        for (const load::LoadUnit &u : units)
+            planned[u.table].insert(u.key(tables[u.table]));
+        for (int i = 0; i < tables.size(); ++i) {
+            const QStringList have = load::unitsOf(committed, tables[i]);
+            if (have.isEmpty())
+                continue;
+            bool samePlan = true;
+            for (const QString &k : have)
+                samePlan = samePlan && planned.value(i).contains(k);
+            if (samePlan) {
+                for (const QString &k : have)
+                    done.insert(k);
+            } else if (load::coverWholeTable(have)) {
+                keptKeys.insert(i, have);
+            } else {
+                log(QStringLiteral("table %1 was partly loaded under another split; loading it again whole")
+                        .arg(tables[i].qualifiedName()));
+                load::forgetTable(t, tables[i], have);
+            }
+        }
     }
     {
         QMutexLocker l(&e.m_mutex);
@@ -196,7 +223,7 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
         for (const load::LoadUnit &u : units) {
             TableStatus &ts = ds.tables[u.table];
             ts.rangesTotal = u.ranges;
-            if (done.contains(u.key(tables[u.table]))) {
+            if (done.contains(u.key(tables[u.table])) || keptKeys.contains(u.table)) {
                 ++ts.rangesDone;
                 ts.rowsCopied += ts.rowsEstimated / std::max(1, u.ranges);
                 ts.bytesCopied += ts.bytesEstimated / std::max(1, u.ranges);
@@ -210,7 +237,7 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
 
     std::deque<load::LoadUnit> queue;
     for (const load::LoadUnit &u : units)
-        if (!done.contains(u.key(tables[u.table])))
+        if (!done.contains(u.key(tables[u.table])) && !keptKeys.contains(u.table))
             queue.push_back(u);
     if (queue.empty())
         return;
@@ -358,8 +385,12 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
     const QSet<QString> committed = load::committedUnits(t);
     QStringList missing;
     for (const load::LoadUnit &u : units)
-        if (!committed.contains(u.key(tables[u.table])))
+        if (!keptKeys.contains(u.table) && !committed.contains(u.key(tables[u.table])))
             missing << u.key(tables[u.table]);
+    for (auto it = keptKeys.cbegin(); it != keptKeys.cend(); ++it)
+        for (const QString &k : it.value())
+            if (!committed.contains(k))
+                missing << k;
     if (!missing.isEmpty())
         throw Resumable(QStringLiteral("the target no longer has %1 load units it had committed (%2): it restarted; "
                                        "loading them again")
@@ -657,34 +688,18 @@ void LocalEngine::Run::migrate(Until until)
                 return load::committedUnits(t);
             }();
             QJsonObject saved = j.databaseObject(db.name).value(u"sync_lsn").toObject();
+            pg::Connection tc = connectTarget(tname);
             for (const load::SourceTable &t : tables) {
-                const QList<load::LoadUnit> units = load::planUnits({t}, settings.splitThresholdBytes, jobs);
-                int have = 0;
-                for (const auto &u : units)
-                    have += doneUnits.contains(u.key(t)) ? 1 : 0;
-                // A table counts as loaded only when it was loaded whole; any other keeps its old copy
-                // nowhere: it is emptied and loaded again.
-                bool complete = false;
-                pg::Connection tc = connectTarget(tname);
-                pg::Result r = tc.exec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units WHERE unit LIKE $1"),
-                                       {QString(t.qualifiedName() + u'#' + u'%')});
-                const qint64 committed = r.toInt(0, 0);
-                pg::Result whole = tc.exec(QStringLiteral("SELECT split_part(split_part(unit, '#', 2), '/', 2)::int "
-                                                          "FROM _pgferry.load_units WHERE unit LIKE $1 LIMIT 1"),
-                                           {QString(t.qualifiedName() + u'#' + u'%')});
-                complete = committed > 0 && whole.rows() == 1 && committed == whole.toInt(0, 0);
-                Q_UNUSED(have);
-                if (!complete) {
-                    if (committed > 0) {
-                        tc.exec(QStringLiteral("BEGIN"));
-                        tc.exec(QStringLiteral("DELETE FROM _pgferry.load_units WHERE unit LIKE $1"),
-                                {QString(t.qualifiedName() + u'#' + u'%')});
-                        tc.exec(QStringLiteral("TRUNCATE ONLY %1").arg(tc.qualified(t.schema, t.name)));
-                        tc.exec(QStringLiteral("COMMIT"));
-                    }
-                    if (!saved.contains(t.qualifiedName()) || pg::parseLsn(saved.value(t.qualifiedName()).toString()) < resync)
-                        saved.insert(t.qualifiedName(), pg::formatLsn(resync));
-                }
+                // A table counts as loaded only when it was loaded whole (every range of one plan,
+                // all from the old snapshot); any other keeps its old copy nowhere: it is emptied
+                // and loaded again from the new snapshot, and its changes apply from there on.
+                const QStringList have = load::unitsOf(doneUnits, t);
+                if (load::coverWholeTable(have))
+                    continue;
+                if (!have.isEmpty())
+                    load::forgetTable(tc, t, have);
+                if (!saved.contains(t.qualifiedName()) || pg::parseLsn(saved.value(t.qualifiedName()).toString()) < resync)
+                    saved.insert(t.qualifiedName(), pg::formatLsn(resync));
             }
             j.setObject(db.name, QStringLiteral("sync_lsn"), saved);
             j.setValue(db.name, QStringLiteral("resync_lsn"), QString());

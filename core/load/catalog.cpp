@@ -8,7 +8,9 @@ namespace pgferry::load {
 
 QString LoadUnit::key(const SourceTable &t) const
 {
-    return QStringLiteral("%1#%2/%3").arg(t.qualifiedName()).arg(range).arg(ranges);
+    // The pages are part of the key: a later plan of a grown table may split it elsewhere, and a
+    // range is only the same range when its bounds are.
+    return QStringLiteral("%1#%2/%3@%4:%5").arg(t.qualifiedName()).arg(range).arg(ranges).arg(firstPage).arg(endPage);
 }
 
 QString SourceTable::copyColumnList(const pg::Connection &c) const

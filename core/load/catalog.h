@@ -52,7 +52,7 @@ struct LoadUnit
     int ranges = 1;     // ranges of this table
     qint64 firstPage = 0;
     qint64 endPage = -1; // exclusive; -1: open-ended
-    // Stable id for the journal and the target's unit table: "schema.table#range/ranges".
+    // Stable id for the journal and the target's unit table: "schema.table#range/ranges@first:end".
     QString key(const SourceTable &t) const;
 };
 

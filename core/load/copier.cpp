@@ -38,6 +38,62 @@ void dropUnitTable(pg::Connection &target)
     target.exec(QStringLiteral("DROP SCHEMA IF EXISTS _pgferry CASCADE"));
 }
 
+namespace {
+// "range/ranges@first:end" (or the older "range/ranges"): range and ranges, or {-1, -1}.
+std::pair<int, int> parseRange(QStringView rest)
+{
+    const qsizetype at = rest.indexOf(u'@');
+    const QStringView head = at < 0 ? rest : rest.left(at);
+    const qsizetype slash = head.indexOf(u'/');
+    if (slash <= 0)
+        return {-1, -1};
+    bool ok1 = false, ok2 = false;
+    const int range = head.left(slash).toInt(&ok1);
+    const int ranges = head.mid(slash + 1).toInt(&ok2);
+    if (!ok1 || !ok2 || range < 0 || ranges < 1 || range >= ranges)
+        return {-1, -1};
+    return {range, ranges};
+}
+} // namespace
+
+QStringList unitsOf(const QSet<QString> &committed, const SourceTable &table)
+{
+    const QString prefix = table.qualifiedName() + u'#';
+    QStringList out;
+    for (const QString &k : committed)
+        if (k.startsWith(prefix) && parseRange(QStringView(k).mid(prefix.size())).first >= 0)
+            out << k;
+    return out;
+}
+
+bool coverWholeTable(const QStringList &keys)
+{
+    int ranges = -1;
+    QSet<int> seen;
+    for (const QString &k : keys) {
+        const auto [range, n] = parseRange(QStringView(k).mid(k.lastIndexOf(u'#') + 1));
+        if (range < 0 || (ranges >= 0 && n != ranges))
+            return false;
+        ranges = n;
+        seen.insert(range);
+    }
+    return ranges > 0 && seen.size() == ranges;
+}
+
+void forgetTable(pg::Connection &target, const SourceTable &table, const QStringList &keys)
+{
+    target.exec(QStringLiteral("BEGIN"));
+    try {
+        target.exec(QStringLiteral("TRUNCATE ONLY %1").arg(target.qualified(table.schema, table.name)));
+        for (const QString &k : keys)
+            target.exec(QStringLiteral("DELETE FROM _pgferry.load_units WHERE unit = $1"), {k});
+        target.exec(QStringLiteral("COMMIT"));
+    } catch (...) {
+        target.tryExec(QStringLiteral("ROLLBACK"));
+        throw;
+    }
+}
+
 void importSnapshot(pg::Connection &source, const QString &snapshot)
 {
     source.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));

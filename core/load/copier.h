@@ -28,6 +28,13 @@ void createUnitTable(pg::Connection &target);
 // Units already committed on the target (by an earlier run).
 QSet<QString> committedUnits(pg::Connection &target);
 void dropUnitTable(pg::Connection &target);
+// The keys in `committed` that are units of `table` (its exact name, then a well-formed range).
+QStringList unitsOf(const QSet<QString> &committed, const SourceTable &table);
+// True when `keys` (units of one table) are every range of one plan: the table is loaded whole.
+bool coverWholeTable(const QStringList &keys);
+// Empties `table` on the target and forgets the units in `keys`, in one transaction: what an
+// earlier plan left half done is loaded again from scratch.
+void forgetTable(pg::Connection &target, const SourceTable &table, const QStringList &keys);
 
 // Imports `snapshot` into a new REPEATABLE READ transaction on `source`.
 void importSnapshot(pg::Connection &source, const QString &snapshot);

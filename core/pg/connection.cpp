@@ -166,7 +166,8 @@ Connection::~Connection() { close(); }
 
 Connection::Connection(Connection &&o) noexcept
     : m_conn(std::exchange(o.m_conn, nullptr)), m_info(std::move(o.m_info)), m_cancelFlag(o.m_cancelFlag),
-      m_statementTimeout(o.m_statementTimeout), m_canceller(std::move(o.m_canceller))
+      m_statementTimeout(o.m_statementTimeout), m_canceller(std::move(o.m_canceller)), m_probeIdle(o.m_probeIdle),
+      m_probe(std::move(o.m_probe))
 {
 }
 
@@ -179,6 +180,8 @@ Connection &Connection::operator=(Connection &&o) noexcept
         m_cancelFlag = o.m_cancelFlag;
         m_statementTimeout = o.m_statementTimeout;
         m_canceller = std::move(o.m_canceller);
+        m_probeIdle = o.m_probeIdle;
+        m_probe = std::move(o.m_probe);
     }
     return *this;
 }
@@ -326,7 +329,20 @@ void Connection::raise(const Error &e)
 void Connection::waitSocket(bool forWrite, Clock::time_point deadline, bool cancelOnDeadline)
 {
     bool cancelSent = false;
+    auto quietSince = Clock::now();
     while (true) {
+        if (m_probe && m_probeIdle.count() > 0 && !cancelSent && Clock::now() - quietSince >= m_probeIdle) {
+            const QString stalled = m_probe();
+            if (!stalled.isEmpty()) {
+                Error e = Error::client(ErrorCategory::Timeout,
+                                        QStringLiteral("no data from the server for %1 s and the session looks stalled: %2")
+                                            .arg(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - quietSince).count())
+                                            .arg(stalled));
+                e.hint = QStringLiteral("the connection is dropped and opened again; check the network path to the server if this repeats");
+                throw Exception(e);
+            }
+            quietSince = Clock::now();
+        }
         if (m_cancelFlag && m_cancelFlag->load() && !cancelSent) {
             m_canceller.cancel();
             cancelSent = true; // the server answers with 57014; keep reading

@@ -115,6 +115,17 @@ public:
     void setCancelFlag(const std::atomic_bool *flag) { m_cancelFlag = flag; }
     // A deadline for every following statement; zero means none.
     void setStatementTimeout(std::chrono::milliseconds t) { m_statementTimeout = t; }
+    // A watchdog for waits on the server: after `idle` without a byte from it, `probe` is asked
+    // whether the session still works (empty answer) or is stalled (the reason). A stalled session
+    // throws a Timeout error naming the reason; the caller closes and reconnects. Asked again every
+    // `idle` while the wait goes on. For links that may stall without TCP noticing (a middlebox
+    // that keeps the socket open and forwards nothing). Zero idle or no probe: no watchdog.
+    using LivenessProbe = std::function<QString()>;
+    void setLivenessProbe(std::chrono::milliseconds idle, LivenessProbe probe)
+    {
+        m_probeIdle = idle;
+        m_probe = std::move(probe);
+    }
     Canceller canceller() const;
 
     // Runs SQL (several statements allowed when there are no parameters). Throws on error.
@@ -170,6 +181,8 @@ private:
     const std::atomic_bool *m_cancelFlag = nullptr;
     std::chrono::milliseconds m_statementTimeout{0};
     Canceller m_canceller;
+    std::chrono::milliseconds m_probeIdle{0};
+    LivenessProbe m_probe;
 };
 
 // Classifies a libpq connection failure message (there is no SQLSTATE before a session exists).

@@ -204,12 +204,17 @@ void ReplicationConnection::endStreaming()
     PQflush(m_conn.raw());
     // Drain what the server still sends until it finishes the COPY.
     const auto deadline = Clock::now() + std::chrono::seconds(10);
+    bool finished = false;
     while (Clock::now() < deadline) {
         char *buf = nullptr;
         const int n = PQgetCopyData(m_conn.raw(), &buf, 1);
         if (buf)
             PQfreemem(buf);
-        if (n == -1 || n == -2)
+        if (n == -1) {
+            finished = true;
+            break;
+        }
+        if (n == -2)
             break;
         if (n == 0) {
             try {
@@ -220,6 +225,15 @@ void ReplicationConnection::endStreaming()
             PQconsumeInput(m_conn.raw());
         }
     }
+    if (!finished) {
+        // The server never ended the COPY (a stalled link): PQgetResult would hand back the COPY
+        // state for ever. The session is beyond repair; drop it.
+        m_conn.close();
+        m_streaming = false;
+        return;
+    }
+    // The COPY is over: what is left are its final results (a blocking read, but the server has
+    // already sent them with the CopyDone).
     while (pg_result *r = PQgetResult(m_conn.raw()))
         PQclear(r);
     m_streaming = false;

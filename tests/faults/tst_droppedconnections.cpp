@@ -35,7 +35,12 @@ class TestDroppedConnections : public QObject
     }
 
 private Q_SLOTS:
-    void initTestCase() { m_pair = std::make_unique<test::TwoClusters>(); }
+    void initTestCase()
+    {
+        // Probe a quiet session after 3 s instead of 30 s, so a stranded worker is found quickly.
+        qputenv("PGFERRY_STALL_PROBE_SECONDS", "3");
+        m_pair = std::make_unique<test::TwoClusters>();
+    }
     void cleanupTestCase() { m_pair.reset(); }
 
     void theProxyForwardsAndCuts()
@@ -74,6 +79,7 @@ private Q_SLOTS:
         QTest::newRow("delayed chunks throughout") << QStringLiteral("delay");
         QTest::newRow("blackhole during the load, then back") << QStringLiteral("blackhole-load");
         QTest::newRow("blackhole while streaming") << QStringLiteral("blackhole-stream");
+        QTest::newRow("open links stalled for good during the load") << QStringLiteral("stall-load");
     }
     void theRunGetsPastDroppedAndStalledConnections()
     {
@@ -110,6 +116,13 @@ private Q_SLOTS:
             QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
             if (fault == u"cut-load") {
                 QVERIFY(proxy.cutAll() > 0);
+            } else if (fault == u"stall-load") {
+                // The copying sessions never hear from the source again, and nothing closes them:
+                // the probe finds them stranded, the workers reconnect through fresh links.
+                QVERIFY(proxy.freezeOpen() > 0);
+                QTRY_VERIFY2_WITH_TIMEOUT(e.status().log.join(u'\n').contains(u"stalled") || !done.isEmpty(),
+                                          "a stalled copy was not noticed", 60000);
+                QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
             } else {
                 proxy.setMode(test::TcpProxy::Mode::Blackhole);
                 QTest::qWait(4000);
@@ -141,6 +154,9 @@ private Q_SLOTS:
 
         QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
                                   qPrintable(e.status().log.join(u'\n')), 180000);
+        if (!done.isEmpty()) // QVERIFY2 cuts long messages: the whole log first
+            for (const QString &line : e.status().log)
+                qInfo().noquote() << line;
         QVERIFY2(done.isEmpty(),
                  qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
         QTest::qWait(500);
@@ -152,7 +168,7 @@ private Q_SLOTS:
         const engine::MigrationStatus last = e.status();
         QVERIFY2(done.first().first().toBool(),
                  qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
-        if (fault.startsWith(u"cut") || fault == u"blackhole-stream") {
+        if (fault.startsWith(u"cut") || fault == u"blackhole-stream" || fault == u"stall-load") {
             const QString log = last.log.join(u'\n');
             QVERIFY2(log.contains(u"retrying") || log.contains(u"resuming"), qPrintable(log));
         }

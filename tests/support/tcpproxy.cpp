@@ -19,6 +19,7 @@ struct ProxyPair
     QPointer<QTcpSocket> client;
     QPointer<QTcpSocket> upstream;
     bool upstreamReady = false;
+    bool frozen = false; // stalled for good: nothing forwarded, nothing closed, until cut
     // Chunks waiting for their delay, per direction: (due time in ms, bytes).
     std::deque<std::pair<qint64, QByteArray>> toUpstream, toClient;
 };
@@ -65,6 +66,17 @@ public:
         m_pairs.clear();
         m_pumping = false;
         updateOpen();
+        return n;
+    }
+
+    int freezeOpen()
+    {
+        int n = 0;
+        for (ProxyPair &p : m_pairs)
+            if (p.client && !p.frozen) {
+                p.frozen = true;
+                ++n;
+            }
         return n;
     }
 
@@ -148,6 +160,10 @@ private:
         const int delay = delayMs.load();
         for (auto it = m_pairs.begin(); it != m_pairs.end();) {
             ProxyPair &p = *it;
+            if (p.frozen && p.client && p.upstream) {
+                ++it;
+                continue;
+            }
             if (!p.client || !p.upstream) {
                 closePair(p);
                 it = m_pairs.erase(it);
@@ -243,6 +259,14 @@ int TcpProxy::cutAll()
     int n = 0;
     QMetaObject::invokeMethod(
         m_worker, [this, &n] { n = m_worker->cutAll(); }, Qt::BlockingQueuedConnection);
+    return n;
+}
+
+int TcpProxy::freezeOpen()
+{
+    int n = 0;
+    QMetaObject::invokeMethod(
+        m_worker, [this, &n] { n = m_worker->freezeOpen(); }, Qt::BlockingQueuedConnection);
     return n;
 }
 

@@ -36,6 +36,9 @@ public:
     void setDelayMs(int ms);
     // Closes every open connection on both sides at once (as a dropped link); returns how many.
     int cutAll();
+    // Stalls every open connection for good (a dead path the sockets do not notice: nothing is
+    // forwarded or closed until cutAll()); new connections pass. Returns how many.
+    int freezeOpen();
     // Connections accepted so far, and open now.
     int acceptedConnections() const;
     int openConnections() const;
