@@ -246,6 +246,49 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
     QMutex qm;
     QStringList failures;
     int resumableFailures = 0;
+    // Units that failed for good, with their message: a retry of their table (the wizard's Retry,
+    // LocalEngine::retryTable) puts them back in the queue while this load runs.
+    QList<std::pair<load::LoadUnit, QString>> failedUnits;
+    // Moves the failed units of tables the user asked to retry back into the queue. Locks qm.
+    auto takeRetries = [&]() {
+        QStringList wanted;
+        {
+            QMutexLocker l(&e.m_mutex);
+            for (auto it = e.m_retry.begin(); it != e.m_retry.end();) {
+                if (it->first == db.name) {
+                    wanted << it->second;
+                    it = e.m_retry.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
+        if (wanted.isEmpty())
+            return 0;
+        int n = 0;
+        QMutexLocker lq(&qm);
+        for (auto it = failedUnits.begin(); it != failedUnits.end();) {
+            if (!wanted.contains(tables[it->first.table].qualifiedName())) {
+                ++it;
+                continue;
+            }
+            queue.push_back(it->first);
+            failures.removeOne(it->second);
+            {
+                QMutexLocker l(&e.m_mutex);
+                e.m_status.errors.removeAll(it->second);
+                TableStatus &ts = e.m_status.databases[index].tables[it->first.table];
+                ts.state = TableState::Queued;
+                ts.error.clear();
+                ++e.m_version;
+            }
+            it = failedUnits.erase(it);
+            ++n;
+        }
+        if (n > 0)
+            log(QStringLiteral("retrying %1 failed load units of %2").arg(n).arg(wanted.join(QStringLiteral(", "))));
+        return n;
+    };
     std::atomic_bool snapshotLost{false};
     load::CopyOptions copyOptions;
     copyOptions.binary = sourceVersion / 10000 == targetVersion / 10000;
@@ -276,8 +319,14 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             load::LoadUnit unit;
             {
                 QMutexLocker l(&qm);
-                if (queue.empty())
-                    return;
+                if (queue.empty()) {
+                    l.unlock();
+                    if (takeRetries() == 0)
+                        return;
+                    l.relock();
+                    if (queue.empty())
+                        continue;
+                }
                 unit = queue.front();
                 queue.pop_front();
             }
@@ -347,6 +396,8 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                     failures << msg;
                     if (err.retryable())
                         ++resumableFailures;
+                    else
+                        failedUnits.append({unit, msg});
                     if (!src.isOpen() || src.tryExec(QStringLiteral("SELECT 1")))
                         src.close();
                     break;
@@ -363,12 +414,14 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             }
         }
     };
-    std::vector<std::thread> threads;
-    for (int i = 0; i < jobs; ++i)
-        threads.emplace_back(worker);
-    for (auto &t : threads)
-        t.join();
-    checkStop();
+    do {
+        std::vector<std::thread> threads;
+        for (int i = 0; i < jobs; ++i)
+            threads.emplace_back(worker);
+        for (auto &t : threads)
+            t.join();
+        checkStop();
+    } while (!snapshotLost.load() && takeRetries() > 0); // a retry asked for as the last worker ended
     if (!failures.isEmpty()) {
         const QString msg = QStringLiteral("%1 of %2 load units failed; the others are kept and a rerun loads only "
                                            "what is missing. First: %3")
@@ -925,6 +978,7 @@ void LocalEngine::start(Until until)
 {
     if (m_running)
         return;
+    m_lastUntil = until;
     QDir().mkpath(m_config.stateDir);
     QFile::setPermissions(m_config.stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     if (m_thread.joinable())
@@ -1058,18 +1112,79 @@ bool LocalEngine::requestCutover(QString *whyNot)
             *whyNot = QStringLiteral("an offline migration has no cutover step");
         return false;
     }
-    if (!s.readyForCutover()) {
-        if (whyNot) {
-            QStringList reasons;
-            for (const DatabaseStatus &d : s.databases)
-                if (!d.readyForCutover)
-                    reasons << d.name + QStringLiteral(": ") +
-                                   (d.notReadyReason.isEmpty() ? QStringLiteral("still in phase ") + phaseName(d.phase) : d.notReadyReason);
-            *whyNot = QStringLiteral("not ready for cutover (%1)").arg(reasons.join(QStringLiteral("; ")));
+    // Lag above the threshold alone does not refuse: it comes and goes with the source's writes (it
+    // may jump right after the dashboard said ready), and the cutover waits for it to go down
+    // before it touches the source. Anything else (still loading, not streaming) refuses.
+    QStringList reasons;
+    bool waitsForLag = false;
+    for (const DatabaseStatus &d : s.databases) {
+        if (d.readyForCutover)
+            continue;
+        if (d.phase == DatabasePhase::Streaming && d.notReadyReason.startsWith(u"replication lag")) {
+            waitsForLag = true;
+            continue;
         }
+        reasons << d.name + QStringLiteral(": ") +
+                       (d.notReadyReason.isEmpty() ? QStringLiteral("still in phase ") + phaseName(d.phase) : d.notReadyReason);
+    }
+    if (s.databases.isEmpty() || !reasons.isEmpty() || s.state != RunState::Streaming) {
+        if (whyNot)
+            *whyNot = reasons.isEmpty() ? QStringLiteral("not ready for cutover (the run is not streaming)")
+                                        : QStringLiteral("not ready for cutover (%1)").arg(reasons.join(QStringLiteral("; ")));
         return false;
     }
+    if (waitsForLag) {
+        QMutexLocker l(&m_mutex);
+        m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) +
+                            QStringLiteral("cutover requested: waiting for the replication lag to fall under the threshold"));
+        ++m_version;
+    }
     m_cutover = true;
+    return true;
+}
+
+bool LocalEngine::retryTable(const QString &database, const QString &table, QString *whyNot)
+{
+    auto refuse = [whyNot](const QString &why) {
+        if (whyNot)
+            *whyNot = why;
+        return false;
+    };
+    QMutexLocker l(&m_mutex);
+    const DatabaseStatus *d = nullptr;
+    for (const DatabaseStatus &x : m_status.databases)
+        if (x.name == database)
+            d = &x;
+    if (!d)
+        return refuse(QStringLiteral("the project has no database %1").arg(database));
+    const TableStatus *t = nullptr;
+    for (const TableStatus &x : d->tables)
+        if (x.qualifiedName() == table)
+            t = &x;
+    if (!t)
+        return refuse(QStringLiteral("database %1 has no table %2 in this migration").arg(database, table));
+    if (t->state != TableState::Failed)
+        return refuse(QStringLiteral("table %1 has not failed (%2)").arg(table, tableStateName(t->state)));
+    if (m_running) {
+        if (d->phase != DatabasePhase::FullLoad)
+            return refuse(QStringLiteral("database %1 has left its load (%2); when the run has ended, Retry starts it "
+                                         "again and loads only what is missing")
+                              .arg(database, phaseName(d->phase)));
+        // The load's workers take it from here (LocalEngine::Run::loadTables).
+        m_retry.insert({database, table});
+        return true;
+    }
+    // The run has ended (the load failed on this table): start it again. The journal and the
+    // target's unit table make it load only what is missing, this table's failed ranges first.
+    for (DatabaseStatus &x : m_status.databases)
+        for (TableStatus &y : x.tables)
+            if (x.name == database && y.qualifiedName() == table) {
+                y.state = TableState::Queued;
+                y.error.clear();
+            }
+    ++m_version;
+    l.unlock();
+    start(m_lastUntil);
     return true;
 }
 

@@ -13,6 +13,7 @@
 
 #include <QElapsedTimer>
 #include <QMutex>
+#include <QSet>
 #include <QTimer>
 #include <atomic>
 #include <memory>
@@ -40,6 +41,9 @@ public:
     bool requestCutover(QString *whyNot = nullptr) override;
     void stop() override;
     MigrationStatus status() const override;
+    // A failed table loads again: during the load its failed ranges go back into the queue; after a
+    // failed run, the run starts again and loads only what is missing.
+    bool retryTable(const QString &database, const QString &table, QString *whyNot = nullptr) override;
 
     // Files in the state folder that other processes read.
     static QString statusFile(const QString &stateDir) { return RunFiles::statusFile(stateDir); }
@@ -65,6 +69,8 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastRows = 0, m_lastBytes = 0, m_lastMs = 0;
     bool m_running = false;
+    Until m_lastUntil = Until::Done;
+    QSet<std::pair<QString, QString>> m_retry; // (database, schema.table) asked to load again; m_mutex
 
     friend class Run;
 };
