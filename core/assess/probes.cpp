@@ -207,4 +207,27 @@ Check connectivityCheck(const QString &id, const pg::Error &error, const pg::Con
     return c;
 }
 
+void runProbe(const AssessmentInput &in, const QString &side, const pg::ConnInfo &info, QList<Check> &checks,
+              bool &reachable, int &version, const std::function<pg::Connection()> &open,
+              const std::function<void(pg::Connection &)> &body)
+{
+    const QString id = side + QStringLiteral(".connectivity");
+    try {
+        pg::Connection c = open();
+        reachable = true;
+        version = c.serverVersion();
+        checks << makeCheck(id, Severity::Pass, {}, {info.redacted()},
+                            QStringLiteral("Connected to the %1 %2 (PostgreSQL %3).")
+                                .arg(side, info.redacted(), c.parameterStatus("server_version")));
+        body(c);
+    } catch (const pg::Exception &e) {
+        if (isCancelled(in))
+            return;
+        checks << connectivityCheck(id, e.error(), info, {});
+    } catch (const std::exception &e) {
+        checks << makeCheck(id, Severity::Blocker, {}, {},
+                            QStringLiteral("The %1 assessment stopped: %2").arg(side, QString::fromUtf8(e.what())));
+    }
+}
+
 } // namespace pgferry::assess::detail

@@ -82,6 +82,13 @@ struct TargetFacts
     QString templateEncoding, templateCollate, templateCtype;
 };
 
+// The frame both probes share: open the maintenance connection (the connectivity check: passed,
+// or why not), record reachability and version, then run `body`; what `body` throws becomes a
+// connectivity blocker, a cancel is silent. `side` is "source" or "target". Never throws.
+void runProbe(const AssessmentInput &in, const QString &side, const pg::ConnInfo &info, QList<Check> &checks,
+              bool &reachable, int &version, const std::function<pg::Connection()> &open,
+              const std::function<void(pg::Connection &)> &body);
+
 class SourceProbe
 {
 public:
@@ -91,7 +98,7 @@ public:
     SourceFacts facts;
 
 private:
-    void probe();
+    void probe(pg::Connection &c);
     void probeServer(pg::Connection &c);
     void probeDatabase(const project::DatabaseSelection &sel, SourceDatabaseFacts &dbFacts);
     void checkReplicationConnection(pg::Connection &c);
@@ -114,7 +121,7 @@ public:
     TargetFacts facts;
 
 private:
-    void probe();
+    void probe(pg::Connection &c);
     void guarded(const QString &id, const QString &database, const std::function<void()> &fn);
     pg::Connection open(const QString &database) const;
     const AssessmentInput &m_in;

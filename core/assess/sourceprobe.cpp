@@ -63,35 +63,12 @@ void SourceProbe::guarded(const QString &id, const QString &database, const std:
 
 void SourceProbe::run()
 {
-    try {
-        probe();
-    } catch (const pg::Exception &e) {
-        if (isCancelled(m_in))
-            return;
-        checks << connectivityCheck(QStringLiteral("source.connectivity"), e.error(), m_in.source, {});
-    } catch (const std::exception &e) {
-        checks << makeCheck(
-            QStringLiteral("source.connectivity"), Severity::Blocker, {}, {},
-            QStringLiteral("The source assessment stopped: %1").arg(QString::fromUtf8(e.what())));
-    }
+    runProbe(m_in, QStringLiteral("source"), m_in.source, checks, facts.reachable, facts.version, [this] { return open(QString()); },
+             [this](pg::Connection &c) { probe(c); });
 }
 
-void SourceProbe::probe()
+void SourceProbe::probe(pg::Connection &c)
 {
-    pg::Connection c;
-    try {
-        c = open(QString());
-    } catch (const pg::Exception &e) {
-        if (isCancelled(m_in))
-            return;
-        checks << connectivityCheck(QStringLiteral("source.connectivity"), e.error(), m_in.source, {});
-        return;
-    }
-    facts.reachable = true;
-    facts.version = c.serverVersion();
-    checks << makeCheck(QStringLiteral("source.connectivity"), Severity::Pass, {}, {m_in.source.redacted()},
-                        QStringLiteral("Connected to the source %1 (PostgreSQL %2).")
-                            .arg(m_in.source.redacted(), c.parameterStatus("server_version")));
     probeServer(c);
 
     // Encoding and collation of every selected database, from the maintenance connection.

@@ -33,36 +33,12 @@ void TargetProbe::guarded(const QString &id, const QString &database, const std:
 
 void TargetProbe::run()
 {
-    try {
-        probe();
-    } catch (const pg::Exception &e) {
-        if (isCancelled(m_in))
-            return;
-        checks << connectivityCheck(QStringLiteral("target.connectivity"), e.error(), m_in.target, {});
-    } catch (const std::exception &e) {
-        checks << makeCheck(
-            QStringLiteral("target.connectivity"), Severity::Blocker, {}, {},
-            QStringLiteral("The target assessment stopped: %1").arg(QString::fromUtf8(e.what())));
-    }
+    runProbe(m_in, QStringLiteral("target"), m_in.target, checks, facts.reachable, facts.version, [this] { return open(QString()); },
+             [this](pg::Connection &c) { probe(c); });
 }
 
-void TargetProbe::probe()
+void TargetProbe::probe(pg::Connection &c)
 {
-    pg::Connection c;
-    try {
-        c = open(QString());
-    } catch (const pg::Exception &e) {
-        if (isCancelled(m_in))
-            return;
-        checks << connectivityCheck(QStringLiteral("target.connectivity"), e.error(), m_in.target, {});
-        return;
-    }
-    facts.reachable = true;
-    facts.version = c.serverVersion();
-    checks << makeCheck(QStringLiteral("target.connectivity"), Severity::Pass, {}, {m_in.target.redacted()},
-                        QStringLiteral("Connected to the target %1 (PostgreSQL %2).")
-                            .arg(m_in.target.redacted(), c.parameterStatus("server_version")));
-
     pg::Result me =
         c.exec(QStringLiteral("SELECT current_user, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
                               "WHERE rolname = current_user"));
