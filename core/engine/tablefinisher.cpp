@@ -135,6 +135,14 @@ void TableFinisher::indexWorker()
                 for (const schema::TocEntry &e : entries)
                     m_restored.insert(e.dumpId);
             }
+            // Verification reads the table while ANALYZE samples it: the two do not block each other.
+            if (m_config.verify) {
+                {
+                    std::lock_guard l(m_mutex);
+                    m_toVerify.insert(m_toVerify.end(), batch.begin(), batch.end());
+                }
+                m_wake.notify_all();
+            }
             QElapsedTimer timer;
             timer.start();
             if (!target) {
@@ -148,14 +156,9 @@ void TableFinisher::indexWorker()
                 m_analyzed.insert(t);
             }
             m_analyzeMs += timer.elapsed();
-            if (m_config.verify) {
-                std::lock_guard l(m_mutex);
-                m_toVerify.insert(m_toVerify.end(), batch.begin(), batch.end());
-            } else if (m_config.setState) {
+            if (!m_config.verify && m_config.setState)
                 for (int t : batch)
                     m_config.setState(t, TableState::Done);
-            }
-            m_wake.notify_all();
         }
     } catch (...) {
         fail(std::current_exception());
