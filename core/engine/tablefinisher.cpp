@@ -21,10 +21,9 @@ TableFinisher::~TableFinisher()
             m_failure = std::make_exception_ptr(std::runtime_error("abandoned"));
     }
     m_wake.notify_all();
-    if (m_indexThread.joinable())
-        m_indexThread.join();
-    if (m_verifyThread.joinable())
-        m_verifyThread.join();
+    for (std::thread &t : m_threads)
+        if (t.joinable())
+            t.join();
 }
 
 void TableFinisher::start(pg::Connection &source)
@@ -67,9 +66,13 @@ void TableFinisher::start(pg::Connection &source)
         if (t >= 0)
             m_entriesByTable[t].append(e);
     }
-    m_indexThread = std::thread([this] { indexWorker(); });
+    const int workers = std::max(1, m_config.indexJobs);
+    m_indexWorkersRunning = workers;
+    for (int i = 0; i < workers; ++i)
+        m_threads.emplace_back([this] { indexWorker(); });
     if (m_config.verify)
-        m_verifyThread = std::thread([this] { verifyWorker(); });
+        for (int i = 0; i < workers; ++i)
+            m_threads.emplace_back([this] { verifyWorker(); });
 }
 
 void TableFinisher::tableLoaded(int table)
@@ -93,6 +96,8 @@ void TableFinisher::fail(std::exception_ptr e)
 
 void TableFinisher::buildOnce()
 {
+    // The others wait until the journal notes it: a build must never precede that note.
+    std::lock_guard l(m_buildOnceMutex);
     if (m_builtOnce)
         return;
     m_builtOnce = true;
@@ -112,9 +117,14 @@ void TableFinisher::indexWorker()
                     m_wake.wait_for(l, 200ms);
                 if (m_failure || stopped() || m_toIndex.empty())
                     break;
-                // Every table that is ready goes into one pg_restore: one process, jobs in parallel.
-                batch.assign(m_toIndex.begin(), m_toIndex.end());
-                m_toIndex.clear();
+                // A big table gets a worker of its own; small tables that are ready together share
+                // one pg_restore (one process start for many tables).
+                constexpr qint64 kOwnWorkerBytes = 16LL * 1024 * 1024;
+                do {
+                    batch.push_back(m_toIndex.front());
+                    m_toIndex.pop_front();
+                } while (!m_toIndex.empty() && m_config.tables[batch.front()].bytes < kOwnWorkerBytes &&
+                         m_config.tables[m_toIndex.front()].bytes < kOwnWorkerBytes);
             }
             QList<schema::TocEntry> entries;
             for (int t : batch)
@@ -165,7 +175,8 @@ void TableFinisher::indexWorker()
     }
     {
         std::lock_guard l(m_mutex);
-        m_indexingDone = true;
+        if (--m_indexWorkersRunning == 0)
+            m_indexingDone = true;
     }
     m_wake.notify_all();
 }
@@ -225,10 +236,9 @@ void TableFinisher::finish()
         m_noMoreTables = true;
     }
     m_wake.notify_all();
-    if (m_indexThread.joinable())
-        m_indexThread.join();
-    if (m_verifyThread.joinable())
-        m_verifyThread.join();
+    for (std::thread &t : m_threads)
+        if (t.joinable())
+            t.join();
     {
         std::lock_guard l(m_mutex);
         if (m_failure)

@@ -1,6 +1,8 @@
 // Finishes each table of a full load as soon as all its load units are committed, while other
 // tables still copy: builds its indexes and primary/unique/exclusion keys (pg_restore of just those
 // entries of the post-data archive), ANALYZEs it and, offline, verifies it against the source.
+// indexJobs workers do this side by side (a big table gets a worker of its own; small tables that
+// are ready together share one pg_restore), and as many verify tables.
 // Whatever cannot be tied to one loaded table (indexes of partitioned tables, index attachments,
 // extended statistics, check constraints added later, ...) is left for finish(), which restores it
 // together with anything not finished yet, in one parallel pg_restore, as before.
@@ -21,7 +23,9 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <atomic>
 #include <thread>
+#include <vector>
 
 namespace pgferry::engine {
 
@@ -77,7 +81,8 @@ private:
     QSet<int> m_analyzed; // table indexes
     QHash<int, cutover::TableVerification> m_verified;
     bool m_builtOnce = false;
-    int m_batch = 0;
+    std::mutex m_buildOnceMutex;
+    std::atomic_int m_batch{0};
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -85,9 +90,9 @@ private:
     std::deque<int> m_toVerify;
     bool m_noMoreTables = false;
     bool m_indexingDone = false;
+    int m_indexWorkersRunning = 0;
     std::exception_ptr m_failure;
-    std::thread m_indexThread;
-    std::thread m_verifyThread;
+    std::vector<std::thread> m_threads;
     std::atomic<qint64> m_indexMs{0}, m_analyzeMs{0}, m_verifyMs{0};
 };
 
