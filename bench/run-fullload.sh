@@ -10,7 +10,7 @@ REPS=3
 JOBS=2
 NOTE=""
 ONLY=""
-ALL_TOOLS=(pgferry pgcopydb dump_restore copy_text copy_binary copy_text_index)
+ALL_TOOLS=(pgferry pgferry_count pgcopydb dump_restore copy_text copy_binary copy_text_index)
 
 # ---------------------------------------------------------------------------------------------
 # Internal subcommands, run under /usr/bin/time by `timed` (a function cannot be timed directly).
@@ -86,32 +86,47 @@ expected_counts() { for t in $(big_tables); do src_value "$BENCH_DB" "SELECT cou
 actual_counts() { for t in $(big_tables); do tgt_value "$BENCH_DB" "SELECT count(*) FROM public.$t" 2>/dev/null || echo missing; done | paste -sd/; }
 EXPECTED="$(expected_counts)"
 
-declare -A TIMES RSS CHECK SKIPPED
+declare -A TIMES RSS CHECK SKIPPED PHASES
 PGFERRY_NOTE=""
 
 run_tool() {
   local tool="$1" rep="$2" label="$1-$2"
   case "$tool" in
-    pgferry)
-      [ -z "${SKIPPED[pgferry]:-}" ] || return 0
+    pgferry|pgferry_count)
+      [ -z "${SKIPPED[$tool]:-}" ] || return 0
       if [ ! -x "$PGFERRY_CLI" ]; then
-        SKIPPED[pgferry]=1; PGFERRY_NOTE="pgferry-cli not found at $PGFERRY_CLI (build it, or set PGFERRY_CLI)"; return 0
+        SKIPPED[$tool]=1; PGFERRY_NOTE="pgferry-cli not found at $PGFERRY_CLI (build it, or set PGFERRY_CLI)"; return 0
       fi
       reset_target_db nocreate
-      local project="$BENCH_DIR/fullload/bench-$rep-$$.pgferry"
+      local project="$BENCH_DIR/fullload/bench-$tool-$rep-$$.pgferry" verify=full
+      [ "$tool" = pgferry ] || verify=count
       rm -f "$project"
-      if ! "$PGFERRY_CLI" project new -o "$project" --name "bench-$rep-$$" --source "$SOURCE_ADMIN_URI" --target "$TARGET_ADMIN_URI" \
-             --database "$BENCH_DB" --mode offline --jobs "$JOBS" >"$BENCH_DIR/logs/$label-project.log" 2>&1; then
-        SKIPPED[pgferry]=1
+      if ! "$PGFERRY_CLI" project new -o "$project" --name "bench-$tool-$rep-$$" --source "$SOURCE_ADMIN_URI" --target "$TARGET_ADMIN_URI" \
+             --database "$BENCH_DB" --mode offline --jobs "$JOBS" --verify "$verify" >"$BENCH_DIR/logs/$label-project.log" 2>&1; then
+        SKIPPED[$tool]=1
         PGFERRY_NOTE="\`pgferry-cli project new\` failed: $(tail -1 "$BENCH_DIR/logs/$label-project.log")"
         return 0
       fi
       timed "$label" "$PGFERRY_CLI" run "$project" --until "done" --json
       if [ "$TIMED_RC" -ne 0 ]; then
-        SKIPPED[pgferry]=1
+        SKIPPED[$tool]=1
         PGFERRY_NOTE="\`pgferry-cli run --until done\` exited with $TIMED_RC: $(tail -1 "$BENCH_DIR/logs/$label.log" | cut -c1-300)"
         return 0
       fi
+      # Per-phase wall-clock times from the run log ("<phase> took N s"), for the results file.
+      PHASES[$tool]+="$(tail -1 "$BENCH_DIR/logs/$label.log" | python3 -c '
+import json, re, sys
+log = json.loads(sys.stdin.read()).get("log", [])
+out = []
+for line in log:
+    m = re.search(r": (.*) took ([0-9.]+) s$", line) or re.search(r": (index builds) took ([0-9.]+) s, ANALYZE ([0-9.]+) s and verification ([0-9.]+) s", line)
+    if m and m.group(1) == "index builds":
+        out.append("busy during load: indexes %s, ANALYZE %s, verify %s" % m.group(2, 3, 4))
+    elif m:
+        out.append("%s %s" % m.group(1, 2))
+print("; ".join(out))
+' 2>/dev/null || echo "(no phase times)")
+"
       ;;
     pgcopydb)
       reset_target_db create
@@ -176,21 +191,29 @@ out="$RESULTS_DIR/fullload-scale$SCALE-$stamp.md"
     echo "| $tool | $m | $(echo ${TIMES[$tool]} | sed 's/ /, /g') | $(ratio "$m" "$M_TEXT") | $(ratio "$m" "$M_INDEX") | $(ratio "$m" "$M_COPYDB") | $((peak / 1024)) | ${CHECK[$tool]} |"
   done
   echo
-  echo "Tools: **pgferry** \`pgferry-cli run --until done\` (offline, --jobs $JOBS, whole database);"
+  echo "Tools: **pgferry** \`pgferry-cli run --until done\` (offline, --jobs $JOBS, whole database), with the default"
+  echo "verification (row counts and a checksum of every row on both sides); **pgferry_count** the same with"
+  echo "\`--verify count\` (row counts only). pgcopydb and pg_dump/pg_restore do not verify;"
   echo "**pgcopydb** \`clone --table-jobs $JOBS --index-jobs $JOBS\` (whole database, includes its vacuum);"
   echo "**dump_restore** \`pg_dump -Fd -j$JOBS\` then \`pg_restore -j$JOBS\` (whole database);"
   echo "**copy_text / copy_binary** one \`psql COPY TO STDOUT | psql COPY FROM STDIN\` pipe per big table, in parallel,"
   echo "into tables created beforehand without indexes (untimed); **copy_text_index** the same in text plus"
   echo "\`pg_restore -j$JOBS --section=post-data\` for those tables. Peak RSS is the largest single client process."
-  if [ -n "${TIMES[pgferry]:-}" ]; then
-    m="$(med pgferry)"
-    echo
-    echo "Targets (issue 9): pgferry ≤ 0.85 × pgcopydb: **$(ratio "$m" "$M_COPYDB")**;" \
-         "pgferry ≤ 1.15 × (bare COPY + indexes): **$(ratio "$m" "$M_INDEX")**."
-  elif [[ " ${TOOLS[*]} " == *" pgferry "* ]]; then
-    echo
-    echo "pgferry skipped: ${PGFERRY_NOTE:-not run}"
-  fi
+  for tool in pgferry pgferry_count; do
+    if [ -n "${TIMES[$tool]:-}" ]; then
+      m="$(med "$tool")"
+      echo
+      echo "Targets (issue 9), $tool: ≤ 0.85 × pgcopydb: **$(ratio "$m" "$M_COPYDB")**;" \
+           "≤ 1.15 × (bare COPY + indexes): **$(ratio "$m" "$M_INDEX")**."
+      echo
+      echo "$tool phases per run (wall-clock s, from its run log):"
+      echo
+      printf '%s' "${PHASES[$tool]:-}" | sed 's/^/- /'
+    elif [[ " ${TOOLS[*]} " == *" $tool "* ]]; then
+      echo
+      echo "$tool skipped: ${PGFERRY_NOTE:-not run}"
+    fi
+  done
 } > "$out"
 log "results: $out"
 cat "$out"

@@ -23,7 +23,8 @@ QString projectUsage()
 {
     return QStringLiteral(R"(usage: pgferry-cli project new -o FILE --name NAME --source URI --target URI
                                [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N]
-                               [--engine local|azure] [--target-resource-id ID] [--force]
+                               [--engine local|azure] [--target-resource-id ID] [--verify full|count|none]
+                               [--force]
        pgferry-cli project check FILE
 
 project new     writes a project file (*.pgferry); it never holds a password
@@ -36,6 +37,9 @@ project new     writes a project file (*.pgferry); it never holds a password
                              Other characters (';', spaces, quotes) need only the shell's quoting.
   --mode online|offline      default online: keep streaming changes until cutover
   --jobs N                   parallel table copies, 1 to 256 (default 4)
+  --verify full|count|none   what the run checks once the data is on the target: row counts and a checksum
+                             of every row (full, the default), row counts only (count, much cheaper on big
+                             tables), or nothing (none)
   --engine local|azure       run here, or in Azure's migration service (default local)
   --target-resource-id ID    the target's Azure resource id,
                              /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME
@@ -126,7 +130,8 @@ pg::ConnInfo parseUri(const QString &option, const QString &text)
 int projectNew(Context &ctx, QStringList a)
 {
     QString output, name, sourceUri, targetUri, targetResourceId, mode = QStringLiteral("online"),
-                                                                  engine = QStringLiteral("local");
+                                                                  engine = QStringLiteral("local"),
+                                                                  verify = QStringLiteral("full");
     QStringList databases;
     int jobs = 4;
     bool force = false;
@@ -167,6 +172,8 @@ int projectNew(Context &ctx, QStringList a)
                 engine = takeValue();
             else if (opt == u"--target-resource-id")
                 targetResourceId = takeValue();
+            else if (opt == u"--verify")
+                verify = takeValue();
             else if (opt == u"--jobs") {
                 const QString v = takeValue();
                 bool ok = false;
@@ -194,6 +201,9 @@ int projectNew(Context &ctx, QStringList a)
         if (engine != u"local" && engine != u"azure")
             throw UsageError{
                 QStringLiteral("--engine: expected local or azure, found \"%1\"").arg(printable(engine))};
+        if (verify != u"full" && verify != u"count" && verify != u"none")
+            throw UsageError{
+                QStringLiteral("--verify: expected full, count or none, found \"%1\"").arg(printable(verify))};
         if (!targetResourceId.isEmpty()) {
             QString why;
             const auto id = azure::ResourceId::parse(targetResourceId, &why);
@@ -214,6 +224,8 @@ int projectNew(Context &ctx, QStringList a)
     p.mode = mode == u"online" ? project::Mode::Online : project::Mode::Offline;
     p.engine = engine == u"local" ? project::Engine::Local : project::Engine::Azure;
     p.settings.jobs = jobs;
+    p.settings.verify = verify != u"none";
+    p.settings.verifyLevel = verify == u"count" ? project::VerifyLevel::Count : project::VerifyLevel::Full;
     QString sourcePassword, targetPassword;
     try {
         const pg::ConnInfo src = parseUri(QStringLiteral("--source"), sourceUri);
@@ -346,7 +358,8 @@ int projectCheck(Context &ctx, const QStringList &a)
     ctx.out << "  name:      " << printable(p.name) << "\n";
     ctx.out << "  id:        " << p.id << "\n";
     ctx.out << "  mode:      " << project::modeName(p.mode) << ", engine " << project::engineName(p.engine)
-            << ", " << p.settings.jobs << " parallel jobs\n";
+            << ", " << p.settings.jobs << " parallel jobs, verification "
+            << (p.settings.verify ? project::verifyLevelName(p.settings.verifyLevel) : QStringLiteral("none")) << "\n";
     ctx.out << "  source:    " << printable(p.source.connInfo().toUri()) << "\n";
     ctx.out << "  target:    " << printable(p.target.connInfo().toUri());
     if (!p.target.azureResourceId.isEmpty())

@@ -3,6 +3,7 @@
 #include "cdc/applier.h"
 #include "cutover/verify.h"
 #include "engine/changestream.h"
+#include "engine/tablefinisher.h"
 #include "pg/replication.h"
 #include "load/catalog.h"
 #include "load/copier.h"
@@ -131,11 +132,27 @@ private:
             throw std::runtime_error(err.toStdString());
     }
     void prepareTargetDatabase(const pg::Connection &source);
-    void loadTables(const QString &snapshot, int sourceVersion, int targetVersion);
-    void verify();
+    void loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher);
+    void setTableState(int table, TableState state)
+    {
+        QMutexLocker l(&e.m_mutex);
+        TableStatus &ts = e.m_status.databases[index].tables[table];
+        if (ts.state != TableState::Failed)
+            ts.state = state;
+        ++e.m_version;
+    }
+    // Verifies every table; tables in `already` (verified during the load) that matched are not read again.
+    void verify(const QHash<int, cutover::TableVerification> &already = {});
     QString objectName() const;
     void waitForCutoverOrReady(Until until, ChangeStream &stream);
     void writeReport();
+    // Ends the phase `key` (adds its wall-clock time to the report and logs it) and starts the next.
+    void phaseTook(const QString &key, const QString &what)
+    {
+        const double s = phaseClock.restart() / 1000.0;
+        phaseSeconds.insert(key, phaseSeconds.value(key).toDouble() + s);
+        log(QStringLiteral("%1 took %2 s").arg(what).arg(s, 0, 'f', 2));
+    }
 
     LocalEngine &e;
     const project::DatabaseSelection db;
@@ -143,6 +160,8 @@ private:
     const int jobs;
     QList<load::SourceTable> tables;
     QJsonObject report;
+    QElapsedTimer phaseClock;
+    QJsonObject phaseSeconds; // wall-clock seconds per phase of this attempt, for the report
 };
 
 void LocalEngine::Run::prepareTargetDatabase(const pg::Connection &source)
@@ -179,7 +198,7 @@ void LocalEngine::Run::prepareTargetDatabase(const pg::Connection &source)
     }
 }
 
-void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, int targetVersion)
+void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher)
 {
     const QString tname = db.effectiveTarget();
     const auto &settings = e.m_config.project.settings;
@@ -233,6 +252,20 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             if (ts.rangesDone >= ts.rangesTotal)
                 ts.state = TableState::Loaded;
         ++e.m_version;
+    }
+    // Tables loaded whole by an earlier run are finished now (their indexes may exist: a resumed
+    // run tolerates that).
+    if (finisher) {
+        QList<int> loaded;
+        {
+            QMutexLocker l(&e.m_mutex);
+            const DatabaseStatus &ds = e.m_status.databases[index];
+            for (int i = 0; i < ds.tables.size(); ++i)
+                if (ds.tables[i].state == TableState::Loaded)
+                    loaded << i;
+        }
+        for (int i : loaded)
+            finisher->tableLoaded(i);
     }
 
     std::deque<load::LoadUnit> queue;
@@ -354,14 +387,22 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                         ts.bytesCopied += bytes;
                         ++e.m_version;
                     });
-                    QMutexLocker l(&e.m_mutex);
-                    TableStatus &ts = e.m_status.databases[index].tables[unit.table];
-                    ts.rowsCopied += res.rows - rowsSoFar; // the server's own count is the truth
-                    ++ts.rangesDone;
-                    ts.durationSeconds += timer.elapsed() / 1000.0;
-                    if (ts.rangesDone >= ts.rangesTotal)
-                        ts.state = TableState::Loaded;
-                    ++e.m_version;
+                    bool tableLoaded = false;
+                    {
+                        QMutexLocker l(&e.m_mutex);
+                        TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                        ts.rowsCopied += res.rows - rowsSoFar; // the server's own count is the truth
+                        ++ts.rangesDone;
+                        ts.durationSeconds += timer.elapsed() / 1000.0;
+                        if (ts.rangesDone >= ts.rangesTotal) {
+                            ts.state = TableState::Loaded;
+                            tableLoaded = true;
+                        }
+                        ++e.m_version;
+                    }
+                    // Every unit of the table is committed: its indexes are built while others copy.
+                    if (tableLoaded && finisher)
+                        finisher->tableLoaded(unit.table);
                     break;
                 } catch (const pg::Exception &ex) {
                     {
@@ -452,18 +493,29 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                             .toStdString());
 }
 
-void LocalEngine::Run::verify()
+void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &already)
 {
+    const project::VerifyLevel level = e.m_config.project.settings.verifyLevel;
     QList<cutover::TableRef> refs;
-    for (const load::SourceTable &t : tables) {
-        cutover::TableRef r{t.schema, t.name, {}};
+    QList<cutover::TableVerification> results;
+    for (int i = 0; i < tables.size(); ++i) {
+        const load::SourceTable &t = tables[i];
+        if (already.contains(i) && already.value(i).matches()) {
+            results << already.value(i);
+            continue;
+        }
+        cutover::TableRef r{t.schema, t.name, {}, t.bytes};
         for (const auto &c : t.columns)
             r.columns << c.name;
         refs << r;
     }
-    const auto results = cutover::verifyTables(e.m_config.source.withDatabase(db.name),
-                                               e.m_config.target.withDatabase(db.effectiveTarget()), refs, jobs, &e.m_stop);
+    if (!refs.isEmpty())
+        results += cutover::verifyTables(e.m_config.source.withDatabase(db.name),
+                                         e.m_config.target.withDatabase(db.effectiveTarget()), refs, jobs, &e.m_stop, level);
     checkStop();
+    std::sort(results.begin(), results.end(), [](const cutover::TableVerification &a, const cutover::TableVerification &b) {
+        return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+    });
     QJsonArray arr;
     QStringList mismatches;
     for (const auto &v : results) {
@@ -481,7 +533,10 @@ void LocalEngine::Run::verify()
                                      .arg(mismatches.size())
                                      .arg(mismatches.mid(0, 5).join(QStringLiteral("; ")))
                                      .toStdString());
-    log(QStringLiteral("verified %1 tables: row counts and checksums match").arg(results.size()));
+    log(level == project::VerifyLevel::Full
+            ? QStringLiteral("verified %1 tables: row counts and checksums match").arg(results.size())
+            : QStringLiteral("verified %1 tables: row counts match (checksums not compared: verify_level is count)")
+                  .arg(results.size()));
 }
 
 QString LocalEngine::Run::objectName() const
@@ -558,6 +613,9 @@ void LocalEngine::Run::migrate(Until until)
 
     // 1. Prepare
     setPhase(DatabasePhase::Prepare);
+    phaseClock.start();
+    QElapsedTimer totalClock;
+    totalClock.start();
     pg::Connection snapshotHolder = connectSource(db.name);
     const int sourceVersion = snapshotHolder.serverVersion();
     prepareTargetDatabase(snapshotHolder);
@@ -581,6 +639,7 @@ void LocalEngine::Run::migrate(Until until)
     j.markDone(db.name, QStringLiteral("prepared"));
     saveJournal();
     checkStop();
+    phaseTook(QStringLiteral("prepare"), QStringLiteral("preparing the target database and roles"));
 
     // 2. One snapshot for pg_dump and every worker. Online, it is the one the slot exports, so the
     //    copy sees exactly the rows committed before the slot's consistent point and the stream
@@ -699,6 +758,8 @@ void LocalEngine::Run::migrate(Until until)
             syncLsn.insert(it.key(), pg::parseLsn(it.value().toString()));
     }
 
+    phaseTook(QStringLiteral("snapshot"), QStringLiteral("taking the snapshot and reading the catalog"));
+
     // 3. Schema, pre-data
     setPhase(DatabasePhase::Schema);
     const schema::PgTools tools = schema::PgTools::find(sourceVersion / 10000 >= 10 ? sourceVersion / 10000 : sourceVersion / 100);
@@ -718,6 +779,7 @@ void LocalEngine::Run::migrate(Until until)
         migrator.dump(snapshot);
     }
     checkStop();
+    phaseTook(QStringLiteral("schema"), QStringLiteral("the schema (pre-data)"));
 
     // The change stream starts now, so the source keeps no WAL for us while we load.
     std::unique_ptr<ChangeStream> stream;
@@ -766,12 +828,37 @@ void LocalEngine::Run::migrate(Until until)
         stream->startReceiver();
     }
 
-    // 4. Full load
+    // 4. Full load. Each table's indexes and keys are built, and it is analyzed (and offline,
+    //    verified), as soon as all its units are committed, while other tables still copy.
     setPhase(DatabasePhase::FullLoad);
+    std::unique_ptr<TableFinisher> finisher;
+    if (!j.done(db.name, QStringLiteral("post_load"))) {
+        TableFinisherConfig fc;
+        fc.migrator = &migrator;
+        fc.source = e.m_config.source.withDatabase(db.name);
+        fc.target = e.m_config.target.withDatabase(tname);
+        fc.tables = tables;
+        fc.indexJobs = std::max(1, settings.indexJobs);
+        fc.tolerateExisting = !j.value(db.name, QStringLiteral("post_load_started")).isEmpty();
+        if (!online && settings.verify)
+            fc.verify = settings.verifyLevel;
+        fc.stop = &e.m_stop;
+        fc.log = [this](const QString &line) { log(line); };
+        fc.setState = [this](int table, TableState state) { setTableState(table, state); };
+        fc.beforeFirstBuild = [this, &j] {
+            j.setValue(db.name, QStringLiteral("post_load_started"), QStringLiteral("yes"));
+            saveJournal();
+        };
+        finisher = std::make_unique<TableFinisher>(fc);
+        if (!loadDone)
+            finisher->start(snapshotHolder);
+    }
     if (!loadDone) {
-        loadTables(snapshot, sourceVersion, targetVersion);
+        loadTables(snapshot, sourceVersion, targetVersion, finisher.get());
+        phaseTook(QStringLiteral("load"), QStringLiteral("the full load"));
         log(QStringLiteral("copying large objects"));
         load::copyLargeObjects(snapshotHolder, target, &e.m_stop);
+        phaseTook(QStringLiteral("large_objects"), QStringLiteral("large objects"));
         j.markDone(db.name, QStringLiteral("load"));
         saveJournal();
     } else {
@@ -795,15 +882,21 @@ void LocalEngine::Run::migrate(Until until)
         {
             QMutexLocker l(&e.m_mutex);
             for (TableStatus &ts : e.m_status.databases[index].tables)
-                ts.state = TableState::Indexing;
+                if (ts.state != TableState::Done && ts.state != TableState::Failed)
+                    ts.state = TableState::Indexing;
             ++e.m_version;
         }
-        log(QStringLiteral("building indexes and keys with %1 jobs").arg(settings.indexJobs));
-        const bool resumed = !j.value(db.name, QStringLiteral("post_load_started")).isEmpty();
-        j.setValue(db.name, QStringLiteral("post_load_started"), QStringLiteral("yes"));
-        saveJournal();
-        migrator.restorePostLoad(std::max(1, settings.indexJobs), resumed);
-        target.exec(QStringLiteral("ANALYZE"));
+        log(QStringLiteral("building the remaining indexes and keys with %1 jobs, then ANALYZE").arg(settings.indexJobs));
+        finisher->finish();
+        checkStop();
+        phaseTook(QStringLiteral("post_load"), QStringLiteral("the remaining indexes, keys and ANALYZE"));
+        phaseSeconds.insert(QStringLiteral("index_build_busy"), finisher->indexSeconds());
+        phaseSeconds.insert(QStringLiteral("analyze_busy"), finisher->analyzeSeconds());
+        phaseSeconds.insert(QStringLiteral("verify_during_load_busy"), finisher->verifySeconds());
+        log(QStringLiteral("index builds took %1 s, ANALYZE %2 s and verification %3 s in all, mostly during the load")
+                .arg(finisher->indexSeconds(), 0, 'f', 2)
+                .arg(finisher->analyzeSeconds(), 0, 'f', 2)
+                .arg(finisher->verifySeconds(), 0, 'f', 2));
         j.markDone(db.name, QStringLiteral("post_load"));
         saveJournal();
     }
@@ -911,6 +1004,7 @@ void LocalEngine::Run::migrate(Until until)
             log(QStringLiteral("set %1 sequences").arg(seqs.size() - missing.size()));
             j.markDone(db.name, QStringLiteral("sequences"));
             saveJournal();
+            phaseTook(QStringLiteral("sequences"), QStringLiteral("sequences"));
         }
         if (!j.done(db.name, QStringLiteral("cutover_schema"))) {
             log(QStringLiteral("creating foreign keys and triggers, refreshing materialized views"));
@@ -920,18 +1014,21 @@ void LocalEngine::Run::migrate(Until until)
             migrator.restoreCutover(resumed);
             j.markDone(db.name, QStringLiteral("cutover_schema"));
             saveJournal();
+            phaseTook(QStringLiteral("cutover_schema"), QStringLiteral("foreign keys, triggers and the rest of the schema"));
         }
         checkStop();
         if (settings.verify) {
             setPhase(DatabasePhase::Verify);
-            verify();
+            verify(finisher ? finisher->verified() : QHash<int, cutover::TableVerification>());
+            phaseTook(QStringLiteral("verify"), QStringLiteral("verification"));
         }
     }
     load::dropUnitTable(target);
     j.markDone(db.name, QStringLiteral("done"));
     saveJournal();
     setPhase(DatabasePhase::Done);
-    log(QStringLiteral("migrated to %1").arg(tname));
+    phaseSeconds.insert(QStringLiteral("total"), totalClock.elapsed() / 1000.0);
+    log(QStringLiteral("migrated to %1 in %2 s").arg(tname).arg(totalClock.elapsed() / 1000.0, 0, 'f', 2));
     writeReport();
 }
 
@@ -940,6 +1037,7 @@ void LocalEngine::Run::writeReport()
     QMutexLocker l(&e.m_reportMutex);
     report.insert(QStringLiteral("database"), db.name);
     report.insert(QStringLiteral("target_database"), db.effectiveTarget());
+    report.insert(QStringLiteral("phase_seconds"), phaseSeconds);
     QFile f(reportFile(e.m_config.stateDir));
     QJsonObject rep = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
     f.close();

@@ -4,6 +4,7 @@ namespace pgferry::project {
 
 QString modeName(Mode m) { return m == Mode::Online ? QStringLiteral("online") : QStringLiteral("offline"); }
 QString engineName(Engine e) { return e == Engine::Local ? QStringLiteral("local") : QStringLiteral("azure"); }
+QString verifyLevelName(VerifyLevel v) { return v == VerifyLevel::Full ? QStringLiteral("full") : QStringLiteral("count"); }
 
 pg::ConnInfo ConnectionProfile::connInfo(const QString &db) const
 {

@@ -14,9 +14,12 @@ namespace pgferry::project {
 
 enum class Mode { Online, Offline };
 enum class Engine { Local, Azure };
+// What verification compares on both sides: row counts and a checksum of every row, or row counts only.
+enum class VerifyLevel { Full, Count };
 
 QString modeName(Mode m);
 QString engineName(Engine e);
+QString verifyLevelName(VerifyLevel v);
 
 struct ConnectionProfile
 {
@@ -71,6 +74,7 @@ struct AdvancedSettings
     int indexJobs = 2;                               // parallel index builds
     qint64 splitThresholdBytes = 256LL * 1024 * 1024; // tables larger than this are split in ranges
     bool verify = true;                              // row counts and checksums at the end
+    VerifyLevel verifyLevel = VerifyLevel::Full;     // with verify: "full" (counts and checksums) or "count"
     SchemaOptions schema;
     CutoverOptions cutover;
     bool operator==(const AdvancedSettings &) const = default;

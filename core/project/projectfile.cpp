@@ -42,7 +42,8 @@ const std::initializer_list<QLatin1StringView> DatabaseKeys = {
     QLatin1StringView("exclude_tables")};
 const std::initializer_list<QLatin1StringView> SettingsKeys = {
     QLatin1StringView("jobs"),   QLatin1StringView("index_jobs"), QLatin1StringView("split_threshold_bytes"),
-    QLatin1StringView("verify"), QLatin1StringView("schema"),     QLatin1StringView("cutover")};
+    QLatin1StringView("verify"), QLatin1StringView("verify_level"), QLatin1StringView("schema"),
+    QLatin1StringView("cutover")};
 const std::initializer_list<QLatin1StringView> SchemaKeys = {
     QLatin1StringView("overwrite"), QLatin1StringView("no_owner"), QLatin1StringView("no_acl"),
     QLatin1StringView("create_roles")};
@@ -550,6 +551,16 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
         rd.integer(settings, sp, QLatin1StringView("split_threshold_bytes"), 1, MaxExactInteger,
                    s.splitThresholdBytes);
         rd.boolean(settings, sp, QLatin1StringView("verify"), s.verify);
+        QString level = verifyLevelName(s.verifyLevel);
+        rd.string(settings, sp, QLatin1StringView("verify_level"), level);
+        if (level == u"full")
+            s.verifyLevel = VerifyLevel::Full;
+        else if (level == u"count")
+            s.verifyLevel = VerifyLevel::Count;
+        else
+            rd.error(join(sp, QStringLiteral("verify_level")),
+                     QStringLiteral("expected \"full\" (row counts and checksums) or \"count\" (row counts only), found %1")
+                         .arg(quoted(level)));
         QJsonObject su = rd.unknown(settings, sp, SettingsKeys);
         const QJsonObject schema = rd.object(settings, sp, QLatin1StringView("schema"), false, &present);
         if (present) {
@@ -914,6 +925,7 @@ QByteArray serializeProject(const Project &p)
         {QStringLiteral("index_jobs"), s.indexJobs},
         {QStringLiteral("split_threshold_bytes"), double(s.splitThresholdBytes)},
         {QStringLiteral("verify"), s.verify},
+        {QStringLiteral("verify_level"), verifyLevelName(s.verifyLevel)},
         {QStringLiteral("schema"), QJsonObject{{QStringLiteral("overwrite"), s.schema.overwrite},
                                                {QStringLiteral("no_owner"), s.schema.noOwner},
                                                {QStringLiteral("no_acl"), s.schema.noAcl},

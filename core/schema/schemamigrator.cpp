@@ -186,12 +186,24 @@ void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &
     fail(what, r, QStringLiteral("Fix the cause and run again: what was created is kept and not created twice."));
 }
 
-void SchemaMigrator::restorePostLoad(int jobs, bool tolerateExisting)
+void SchemaMigrator::restorePostLoad(int jobs, bool tolerateExisting, const QSet<int> &skip)
+{
+    QList<TocEntry> entries;
+    for (const TocEntry &e : postLoadEntries())
+        if (!skip.contains(e.dumpId))
+            entries << e;
+    restorePostLoadEntries(entries, jobs, tolerateExisting, QStringLiteral("post-load.list"));
+}
+
+void SchemaMigrator::restorePostLoadEntries(const QList<TocEntry> &entries, int jobs, bool tolerateExisting,
+                                            const QString &listName)
 {
     QStringList extra;
+    // pg_restore -j runs one entry per connection: more jobs than entries only costs connections.
+    jobs = std::min<int>(jobs, int(entries.size()));
     if (jobs > 1)
         extra << QStringLiteral("--jobs=%1").arg(jobs);
-    restoreList(postLoadEntries(), QStringLiteral("post-load.list"), extra, tolerateExisting,
+    restoreList(entries, listName, extra, tolerateExisting,
                 QStringLiteral("building indexes and keys in database %1").arg(m_target.database));
 }
 

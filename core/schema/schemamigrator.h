@@ -8,6 +8,7 @@
 #include "schema/pgtools.h"
 #include "schema/toc.h"
 
+#include <QSet>
 #include <QStringList>
 #include <atomic>
 
@@ -25,8 +26,12 @@ public:
     // Everything pg_dump puts before the data, in one transaction: all or nothing.
     void restorePreData();
     // Indexes and primary/unique/exclusion constraints, `jobs` in parallel. With
-    // tolerateExisting (a resumed run), objects that already exist are accepted.
-    void restorePostLoad(int jobs, bool tolerateExisting);
+    // tolerateExisting (a resumed run), objects that already exist are accepted. Entries whose
+    // dump id is in `skip` were restored already (by restorePostLoadEntries).
+    void restorePostLoad(int jobs, bool tolerateExisting, const QSet<int> &skip = {});
+    // Some of postLoadEntries() (e.g. one table's indexes and keys), `jobs` in parallel; `listName`
+    // names the list file, so that concurrent callers do not share one.
+    void restorePostLoadEntries(const QList<TocEntry> &entries, int jobs, bool tolerateExisting, const QString &listName);
     // Foreign keys, triggers, rules, policies, refreshes, comments and grants on them.
     void restoreCutover(bool tolerateExisting);
 

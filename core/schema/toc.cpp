@@ -25,7 +25,7 @@ const QStringList kMultiWordDescs{
 QList<TocEntry> parseToc(const QString &listing)
 {
     // "215; 1259 16386 TABLE public actor postgres"
-    static const QRegularExpression re(QStringLiteral("^(\\d+);\\s+\\d+\\s+\\d+\\s+(.*)$"));
+    static const QRegularExpression re(QStringLiteral("^(\\d+);\\s+(\\d+)\\s+(\\d+)\\s+(.*)$"));
     QList<TocEntry> out;
     for (const QString &line : listing.split(u'\n')) {
         if (line.startsWith(u';') || line.trimmed().isEmpty())
@@ -36,7 +36,9 @@ QList<TocEntry> parseToc(const QString &listing)
         TocEntry e;
         e.line = line;
         e.dumpId = m.captured(1).toInt();
-        const QString tail = m.captured(2);
+        e.catalogOid = m.captured(2).toUInt();
+        e.objectOid = m.captured(3).toUInt();
+        const QString tail = m.captured(4);
         QString desc;
         for (const QString &d : kMultiWordDescs) {
             if (tail.startsWith(d + u' ') || tail == d) {

@@ -3,9 +3,14 @@
 // sequence and large object by large object; a non-empty target refused; a rerun resumes.
 #include "compare.h"
 #include "engine/localengine.h"
+#include "load/catalog.h"
 #include "sandbox/sandbox.h"
 #include "testclusters.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,6 +34,24 @@ class TestOfflineMigration : public QObject
         c.target = m_pair->target.connInfo();
         c.stateDir = stateDir;
         return c;
+    }
+
+    // Every index and constraint of the user's tables, as definitions (names included), sorted.
+    static QStringList indexesAndConstraints(pg::Connection &c)
+    {
+        pg::Result r = c.exec(QStringLiteral(
+            "SELECT format('%s.%s: %s', n.nspname, t.relname, pg_get_indexdef(i.indexrelid)) "
+            "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', '_pgferry') AND n.nspname !~ '^pg_' "
+            "UNION ALL "
+            "SELECT format('%s.%s: %s %s', n.nspname, t.relname, k.conname, pg_get_constraintdef(k.oid)) "
+            "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', '_pgferry') AND n.nspname !~ '^pg_' "
+            "ORDER BY 1"));
+        QStringList out;
+        for (int i = 0; i < r.rows(); ++i)
+            out << r.text(i, 0);
+        return out;
     }
 
     static bool runToEnd(engine::LocalEngine &e, engine::MigrationStatus *last = nullptr)
@@ -85,6 +108,12 @@ private Q_SLOTS:
         const auto cmp = test::compareDatabases(s, t);
         QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
         QVERIFY(cmp.rowsCompared > 10000);
+        // Every index and key arrived, whether it was built while other tables still copied
+        // (tables of their own) or after the load (partitioned tables, attachments).
+        const QStringList sourceIndexes = indexesAndConstraints(s);
+        QVERIFY(sourceIndexes.size() > 20);
+        QCOMPARE(indexesAndConstraints(t), sourceIndexes);
+        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).toInt(0, 0), 0);
         // Foreign keys and triggers arrived, the unit bookkeeping is gone.
         QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_constraint WHERE contype = 'f'")).toInt(0, 0) >= 6);
         QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0) >= 3);
@@ -130,9 +159,13 @@ private Q_SLOTS:
             // Stop as soon as some table is loaded.
             QTRY_VERIFY_WITH_TIMEOUT([&] {
                 const auto s = e.status();
+                // A loaded table moves on to its indexes (and is done) while others still copy.
                 return !s.databases.isEmpty() && s.databases.first().phase == engine::DatabasePhase::FullLoad &&
                        std::any_of(s.databases.first().tables.begin(), s.databases.first().tables.end(),
-                                   [](const engine::TableStatus &t) { return t.state == engine::TableState::Loaded; });
+                                   [](const engine::TableStatus &t) {
+                                       return t.state == engine::TableState::Loaded || t.state == engine::TableState::Indexing ||
+                                              t.state == engine::TableState::Done;
+                                   });
             }(), 120000);
             e.stop();
             QVERIFY(done.wait(120000));
@@ -160,6 +193,59 @@ private Q_SLOTS:
         pg::Connection t = m_pair->target.connect(tdb);
         const auto cmp = test::compareDatabases(s, t);
         QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
+        QCOMPARE(indexesAndConstraints(t), indexesAndConstraints(s));
+    }
+
+    void countOnlyVerificationAndPhaseTimesGoIntoTheReport()
+    {
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = config(state.path(), QStringLiteral("shop_counted"));
+        c.project.settings.verifyLevel = project::VerifyLevel::Count;
+        engine::LocalEngine e(c);
+        engine::MigrationStatus last;
+        QVERIFY2(runToEnd(e, &last), qPrintable(last.errors.join(u'\n')));
+        QFile f(engine::LocalEngine::reportFile(state.path()));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject db = QJsonDocument::fromJson(f.readAll()).object().value(u"databases").toObject().value(u"shop").toObject();
+        const QJsonObject phases = db.value(u"phase_seconds").toObject();
+        for (const char *k : {"prepare", "schema", "load", "post_load", "verify", "total"})
+            QVERIFY2(phases.contains(QLatin1String(k)), k);
+        QVERIFY(phases.value(u"total").toDouble() > 0);
+        QVERIFY(phases.value(u"total").toDouble() >= phases.value(u"load").toDouble());
+        const QJsonArray ver = db.value(u"verification").toArray();
+        QVERIFY(ver.size() > 10);
+        for (const auto &v : ver) {
+            const QJsonObject o = v.toObject();
+            QVERIFY2(o.value(u"matches").toBool(), qPrintable(o.value(u"name").toString()));
+            QVERIFY(o.value(u"source_checksum").toString().isEmpty()); // counted, not checksummed
+            QCOMPARE(o.value(u"source_rows").toInteger(), o.value(u"target_rows").toInteger());
+        }
+        pg::Connection s = m_pair->source.connect(QStringLiteral("shop"));
+        pg::Connection t = m_pair->target.connect(QStringLiteral("shop_counted"));
+        const auto cmp = test::compareDatabases(s, t);
+        QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
+    }
+
+    void aFullVerificationChecksumsEveryTable()
+    {
+        // The default verification: a checksum on both sides for every table, whether the table
+        // was verified while others still copied or at the end.
+        QTemporaryDir state;
+        engine::LocalEngine e(config(state.path(), QStringLiteral("shop_checked")));
+        engine::MigrationStatus last;
+        QVERIFY2(runToEnd(e, &last), qPrintable(last.errors.join(u'\n')));
+        QFile f(engine::LocalEngine::reportFile(state.path()));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject db = QJsonDocument::fromJson(f.readAll()).object().value(u"databases").toObject().value(u"shop").toObject();
+        const QJsonArray ver = db.value(u"verification").toArray();
+        pg::Connection s = m_pair->source.connect(QStringLiteral("shop"));
+        QCOMPARE(ver.size(), qsizetype(load::readTables(s, {QStringLiteral("shop"), {}, {}, {}}).size()));
+        for (const auto &v : ver) {
+            const QJsonObject o = v.toObject();
+            QVERIFY2(o.value(u"matches").toBool(), qPrintable(o.value(u"name").toString()));
+            QVERIFY2(!o.value(u"source_checksum").toString().isEmpty(), qPrintable(o.value(u"name").toString()));
+            QCOMPARE(o.value(u"source_checksum").toString(), o.value(u"target_checksum").toString());
+        }
     }
 };
 

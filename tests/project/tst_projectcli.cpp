@@ -82,7 +82,9 @@ private Q_SLOTS:
              QStringLiteral("--engine"),
              QStringLiteral("azure"),
              QStringLiteral("--target-resource-id"),
-             kServerId});
+             kServerId,
+             QStringLiteral("--verify"),
+             QStringLiteral("count")});
         QVERIFY2(made.code == 0, qPrintable(made.err));
         QVERIFY2(made.out.contains(path), qPrintable(made.out));
 
@@ -92,6 +94,7 @@ private Q_SLOTS:
         QVERIFY2(checked.out.contains(u"Sales → Azure"), qPrintable(checked.out));
         QVERIFY2(checked.out.contains(kServerId), qPrintable(checked.out));
         QVERIFY2(checked.out.contains(u"hr -> people"), qPrintable(checked.out));
+        QVERIFY2(checked.out.contains(u"verification count"), qPrintable(checked.out));
 
         const LoadResult loaded = loadProjectFile(path);
         QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
@@ -109,6 +112,7 @@ private Q_SLOTS:
         expected.engine = Engine::Azure;
         expected.target.azureResourceId = kServerId;
         expected.settings.jobs = 8;
+        expected.settings.verifyLevel = VerifyLevel::Count;
         DatabaseSelection a, b, c;
         a.name = QStringLiteral("sales;2019");
         b.name = QStringLiteral("hr");
@@ -188,6 +192,8 @@ private Q_SLOTS:
                                    << QStringLiteral("--jobs: expected a whole number from 1 to 256");
         QTest::newRow("jobs text") << with({QStringLiteral("--jobs"), QStringLiteral("many")})
                                    << QStringLiteral("--jobs");
+        QTest::newRow("unknown verify level") << with({QStringLiteral("--verify"), QStringLiteral("some")})
+                                              << QStringLiteral("--verify: expected full, count or none");
         QTest::newRow("bad source URI")
             << QStringList{QStringLiteral("project"),  QStringLiteral("new"),
                            QStringLiteral("-o"),       out,

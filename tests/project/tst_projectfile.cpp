@@ -47,6 +47,7 @@ Project sampleProject()
     p.settings.indexJobs = 3;
     p.settings.splitThresholdBytes = 5000000000LL;
     p.settings.verify = false;
+    p.settings.verifyLevel = VerifyLevel::Count;
     p.settings.schema = {true, true, true, false};
     p.settings.cutover = {false, 1234567, 42};
     p.azure.cloud = QStringLiteral("AzureUSGovernment");
@@ -221,6 +222,9 @@ private Q_SLOTS:
             QStringLiteral("source.port: expected a whole number"));
         row("empty maintenance database", minimalWith(QStringLiteral("source.database"), QStringLiteral("")),
             QStringLiteral("source.database: expected a database name, found an empty string"));
+        row("unknown verify level", minimalWith(QStringLiteral("settings.verify_level"), QStringLiteral("some")),
+            QStringLiteral("settings.verify_level: expected \"full\" (row counts and checksums) or \"count\" (row counts "
+                           "only), found \"some\""));
         row("unknown sslmode", minimalWith(QStringLiteral("target.sslmode"), QStringLiteral("maybe")),
             QStringLiteral(
                 "target.sslmode: expected one of disable, allow, prefer, require, verify-ca, verify-full"));
