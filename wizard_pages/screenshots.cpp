@@ -1,6 +1,7 @@
 #include "screenshots.h"
 
 #include "azurepanel.h"
+#include "sampleazuresession.h"
 #include "connectionform.h"
 #include "cutoverpage.h"
 #include "mainwindow.h"
@@ -84,8 +85,9 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
     auto *targetPage = static_cast<TargetPage *>(w->pageAt(MigrationWizard::TargetPage));
     targetPage->form()->setTestState(ConnectionForm::TestState::Ok,
                                      QApplication::translate("pgferry::wizard::TargetPage", "Connected: PostgreSQL %1.").arg(tgt.inventory.versionText));
-    targetPage->azurePanel()->setSignedIn(services->azureSubscriptions(nullptr));
-    targetPage->azurePanel()->showDeviceCode(*services->azureBeginSignIn(p.azure, nullptr));
+    targetPage->azurePanel()->showSignedIn(SampleAzureSession::sampleSubscriptions(),
+                                           {QStringLiteral("rg-contoso-data"), QStringLiteral("rg-contoso-web")},
+                                           SampleAzureSession::sampleServers());
     w->setAssessment(SampleServices::sampleAssessment());
 
     auto *monitor = static_cast<MonitorPage *>(w->pageAt(MigrationWizard::MonitorPage));
