@@ -211,11 +211,17 @@
     </message>
     <message numerus="yes">
         <source>full load %1 of %n table(s)</source>
-        <translation><numerusform>Volllast %1 von %n Tabelle</numerusform><numerusform>Volllast %1 von %n Tabellen</numerusform></translation>
+        <translation>
+            <numerusform>Volllast %1 von %n Tabelle</numerusform>
+            <numerusform>Volllast %1 von %n Tabellen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>catching up, %1 change(s) pending</source>
-        <translation><numerusform>holt auf, %1 Änderung ausstehend</numerusform><numerusform>holt auf, %1 Änderungen ausstehend</numerusform></translation>
+        <translation>
+            <numerusform>holt auf, %1 Änderung ausstehend</numerusform>
+            <numerusform>holt auf, %1 Änderungen ausstehend</numerusform>
+        </translation>
     </message>
     <message>
         <source>copying table %1: could not extend file: No space left on device (SQLSTATE 53100)</source>
@@ -535,10 +541,6 @@
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
-    <message numerus="yes">
-        <source>Signed in. %n flexible server(s) in %1.</source>
-        <translation><numerusform>Angemeldet. %n Flexible Server in %1.</numerusform><numerusform>Angemeldet. %n Flexible Server in %1.</numerusform></translation>
-    </message>
     <message>
         <source>Azure is creating the server (%1); this takes several minutes…</source>
         <translation>Azure erstellt den Server (%1); das dauert einige Minuten …</translation>
@@ -569,7 +571,10 @@
     </message>
     <message numerus="yes">
         <source>%n flexible server(s) in %1. Pick the one to migrate to.</source>
-        <translation><numerusform>%n Flexible Server in %1. Wählen Sie das Migrationsziel.</numerusform><numerusform>%n Flexible Server in %1. Wählen Sie das Migrationsziel.</numerusform></translation>
+        <translation>
+            <numerusform>%n Flexible Server in %1. Wählen Sie das Migrationsziel.</numerusform>
+            <numerusform>%n Flexible Server in %1. Wählen Sie das Migrationsziel.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Sign in to Azure first.</source>
@@ -982,7 +987,10 @@
     </message>
     <message numerus="yes">
         <source>%1 pending change(s) left</source>
-        <translation><numerusform>noch %1 ausstehende Änderung</numerusform><numerusform>noch %1 ausstehende Änderungen</numerusform></translation>
+        <translation>
+            <numerusform>noch %1 ausstehende Änderung</numerusform>
+            <numerusform>noch %1 ausstehende Änderungen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1308,11 +1316,17 @@
     </message>
     <message numerus="yes">
         <source>%1 row(s), %2</source>
-        <translation><numerusform>%1 Zeile, %2</numerusform><numerusform>%1 Zeilen, %2</numerusform></translation>
+        <translation>
+            <numerusform>%1 Zeile, %2</numerusform>
+            <numerusform>%1 Zeilen, %2</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%1 change(s) streamed</source>
-        <translation><numerusform>%1 Änderung übertragen</numerusform><numerusform>%1 Änderungen übertragen</numerusform></translation>
+        <translation>
+            <numerusform>%1 Änderung übertragen</numerusform>
+            <numerusform>%1 Änderungen übertragen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1742,7 +1756,10 @@
     </message>
     <message numerus="yes">
         <source>%1 row(s) · %2 copied · %3 elapsed</source>
-        <translation><numerusform>%1 Zeile · %2 kopiert · %3 vergangen</numerusform><numerusform>%1 Zeilen · %2 kopiert · %3 vergangen</numerusform></translation>
+        <translation>
+            <numerusform>%1 Zeile · %2 kopiert · %3 vergangen</numerusform>
+            <numerusform>%1 Zeilen · %2 kopiert · %3 vergangen</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 in %2 is queued to load again.</source>
@@ -2225,7 +2242,10 @@
     </message>
     <message numerus="yes">
         <source>%n parallel job(s)</source>
-        <translation><numerusform>%n paralleler Job</numerusform><numerusform>%n parallele Jobs</numerusform></translation>
+        <translation>
+            <numerusform>%n paralleler Job</numerusform>
+            <numerusform>%n parallele Jobs</numerusform>
+        </translation>
     </message>
     <message>
         <source>tables over %1 split</source>
@@ -2233,19 +2253,31 @@
     </message>
     <message numerus="yes">
         <source>%n index job(s)</source>
-        <translation><numerusform>%n Index-Job</numerusform><numerusform>%n Index-Jobs</numerusform></translation>
+        <translation>
+            <numerusform>%n Index-Job</numerusform>
+            <numerusform>%n Index-Jobs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n blocker(s)</source>
-        <translation><numerusform>%n Blocker</numerusform><numerusform>%n Blocker</numerusform></translation>
+        <translation>
+            <numerusform>%n Blocker</numerusform>
+            <numerusform>%n Blocker</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n warning(s)</source>
-        <translation><numerusform>%n Warnung</numerusform><numerusform>%n Warnungen</numerusform></translation>
+        <translation>
+            <numerusform>%n Warnung</numerusform>
+            <numerusform>%n Warnungen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n check(s) passed</source>
-        <translation><numerusform>%n Prüfung bestanden</numerusform><numerusform>%n Prüfungen bestanden</numerusform></translation>
+        <translation>
+            <numerusform>%n Prüfung bestanden</numerusform>
+            <numerusform>%n Prüfungen bestanden</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2370,7 +2402,10 @@
     </message>
     <message numerus="yes">
         <source>%1 of about %2 row(s)</source>
-        <translation><numerusform>%1 von etwa %2 Zeile</numerusform><numerusform>%1 von etwa %2 Zeilen</numerusform></translation>
+        <translation>
+            <numerusform>%1 von etwa %2 Zeile</numerusform>
+            <numerusform>%1 von etwa %2 Zeilen</numerusform>
+        </translation>
     </message>
 </context>
 <context>

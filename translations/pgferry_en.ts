@@ -5,11 +5,17 @@
     <name>SampleServices</name>
     <message numerus="yes">
         <source>full load %1 of %n table(s)</source>
-        <translation><numerusform>full load %1 of %n table</numerusform><numerusform>full load %1 of %n tables</numerusform></translation>
+        <translation>
+            <numerusform>full load %1 of %n table</numerusform>
+            <numerusform>full load %1 of %n tables</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>catching up, %1 change(s) pending</source>
-        <translation><numerusform>catching up, %1 change pending</numerusform><numerusform>catching up, %1 changes pending</numerusform></translation>
+        <translation>
+            <numerusform>catching up, %1 change pending</numerusform>
+            <numerusform>catching up, %1 changes pending</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -46,19 +52,21 @@
 <context>
     <name>pgferry::wizard::AzurePanel</name>
     <message numerus="yes">
-        <source>Signed in. %n flexible server(s) in %1.</source>
-        <translation><numerusform>Signed in. %n flexible server in %1.</numerusform><numerusform>Signed in. %n flexible servers in %1.</numerusform></translation>
-    </message>
-    <message numerus="yes">
         <source>%n flexible server(s) in %1. Pick the one to migrate to.</source>
-        <translation><numerusform>%n flexible server in %1. Pick the one to migrate to.</numerusform><numerusform>%n flexible servers in %1. Pick the one to migrate to.</numerusform></translation>
+        <translation>
+            <numerusform>%n flexible server in %1. Pick the one to migrate to.</numerusform>
+            <numerusform>%n flexible servers in %1. Pick the one to migrate to.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>pgferry::wizard::CutoverPage</name>
     <message numerus="yes">
         <source>%1 pending change(s) left</source>
-        <translation><numerusform>%1 pending change left</numerusform><numerusform>%1 pending changes left</numerusform></translation>
+        <translation>
+            <numerusform>%1 pending change left</numerusform>
+            <numerusform>%1 pending changes left</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -148,11 +156,17 @@
     </message>
     <message numerus="yes">
         <source>%1 row(s), %2</source>
-        <translation><numerusform>%1 row, %2</numerusform><numerusform>%1 rows, %2</numerusform></translation>
+        <translation>
+            <numerusform>%1 row, %2</numerusform>
+            <numerusform>%1 rows, %2</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%1 change(s) streamed</source>
-        <translation><numerusform>%1 change streamed</numerusform><numerusform>%1 changes streamed</numerusform></translation>
+        <translation>
+            <numerusform>%1 change streamed</numerusform>
+            <numerusform>%1 changes streamed</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -173,7 +187,10 @@
     </message>
     <message numerus="yes">
         <source>%1 row(s) · %2 copied · %3 elapsed</source>
-        <translation><numerusform>%1 row · %2 copied · %3 elapsed</numerusform><numerusform>%1 rows · %2 copied · %3 elapsed</numerusform></translation>
+        <translation>
+            <numerusform>%1 row · %2 copied · %3 elapsed</numerusform>
+            <numerusform>%1 rows · %2 copied · %3 elapsed</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -204,23 +221,38 @@
     </message>
     <message numerus="yes">
         <source>%n parallel job(s)</source>
-        <translation><numerusform>%n parallel job</numerusform><numerusform>%n parallel jobs</numerusform></translation>
+        <translation>
+            <numerusform>%n parallel job</numerusform>
+            <numerusform>%n parallel jobs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n index job(s)</source>
-        <translation><numerusform>%n index job</numerusform><numerusform>%n index jobs</numerusform></translation>
+        <translation>
+            <numerusform>%n index job</numerusform>
+            <numerusform>%n index jobs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n blocker(s)</source>
-        <translation><numerusform>%n blocker</numerusform><numerusform>%n blockers</numerusform></translation>
+        <translation>
+            <numerusform>%n blocker</numerusform>
+            <numerusform>%n blockers</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n warning(s)</source>
-        <translation><numerusform>%n warning</numerusform><numerusform>%n warnings</numerusform></translation>
+        <translation>
+            <numerusform>%n warning</numerusform>
+            <numerusform>%n warnings</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n check(s) passed</source>
-        <translation><numerusform>%n check passed</numerusform><numerusform>%n checks passed</numerusform></translation>
+        <translation>
+            <numerusform>%n check passed</numerusform>
+            <numerusform>%n checks passed</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -237,7 +269,10 @@
     <name>pgferry::wizard::TableStatusModel</name>
     <message numerus="yes">
         <source>%1 of about %2 row(s)</source>
-        <translation><numerusform>%1 of about %2 row</numerusform><numerusform>%1 of about %2 rows</numerusform></translation>
+        <translation>
+            <numerusform>%1 of about %2 row</numerusform>
+            <numerusform>%1 of about %2 rows</numerusform>
+        </translation>
     </message>
 </context>
 <context>

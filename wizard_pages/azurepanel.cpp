@@ -218,20 +218,6 @@ void AzurePanel::showDeviceCode(const AzureDeviceCode &code)
     setMessage(tr("Waiting for you to sign in…"), false);
 }
 
-void AzurePanel::showSignedIn(const QList<AzureSubscription> &subscriptions, const QStringList &resourceGroups, const QList<AzureServer> &servers)
-{
-    m_code->setVisible(false);
-    m_subscription->clear();
-    for (const AzureSubscription &s : subscriptions)
-        m_subscription->addItem(tr("%1 (%2)").arg(s.name, s.id), s.id);
-    m_subscription->setCurrentIndex(std::max(0, m_subscription->findData(m_ctx.subscriptionId)));
-    m_resourceGroup->clear();
-    m_resourceGroup->addItems(resourceGroups);
-    m_resourceGroup->setCurrentIndex(std::max(0, m_resourceGroup->findText(m_ctx.resourceGroup)));
-    fillServers(servers);
-    setMessage(tr("Signed in. %n flexible server(s) in %1.", nullptr, int(servers.size())).arg(m_resourceGroup->currentText()), false);
-}
-
 void AzurePanel::signIn()
 {
     if (!m_session) {

@@ -34,10 +34,6 @@ public:
     // resource id (as `pgferry-cli project new --target-resource-id` does) and the cloud file used.
     void storeTo(project::Project &p) const;
 
-    // For screenshots: the states a sign-in passes through, without a session.
-    void showDeviceCode(const AzureDeviceCode &code);
-    void showSignedIn(const QList<AzureSubscription> &subscriptions, const QStringList &resourceGroups, const QList<AzureServer> &servers);
-
     AzureSession *session() const { return m_session.get(); }
     QString message() const;    // the status line as plain text
     bool messageIsError() const { return m_messageIsError; }
@@ -50,6 +46,7 @@ Q_SIGNALS:
 private:
     void signIn();
     void cancel();
+    void showDeviceCode(const AzureDeviceCode &code);
     void loadSubscriptions();
     void loadResourceGroups();
     void loadServers();

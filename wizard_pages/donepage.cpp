@@ -123,7 +123,7 @@ void DonePage::refresh()
 {
     const engine::MigrationStatus &s = mw()->status();
     const bool ok = s.state == RunState::Completed;
-    m_icon->setPixmap(severityIcon(ok ? Severity::Pass : s.state == RunState::Failed ? Severity::Blocker : Severity::Warning).pixmap(48, 48));
+    m_icon->setPixmap(severityIcon(ok ? Severity::Pass : s.state == RunState::Failed ? Severity::Blocker : Severity::Warning).pixmap(QSize(48, 48), m_icon->devicePixelRatioF()));
     m_headline->setText(ok                             ? tr("The migration completed.")
                         : s.state == RunState::Failed ? tr("The migration failed.")
                                                        : tr("The migration is %1.").arg(Format::runState(s.state).toLower()));
