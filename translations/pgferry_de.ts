@@ -24,10 +24,6 @@
         <translation>Keine Verbindung zu %1: %2</translation>
     </message>
     <message>
-        <source>Azure support is not available in this build yet; use a PostgreSQL target with its host name.</source>
-        <translation>Azure wird in diesem Build noch nicht unterstützt; verwenden Sie ein PostgreSQL-Ziel mit seinem Hostnamen.</translation>
-    </message>
-    <message>
         <source>pgferry report: %1</source>
         <translation>pgferry-Bericht: %1</translation>
     </message>
@@ -210,20 +206,26 @@
         <translation>Quelle und Ziel verwenden UTF8.</translation>
     </message>
     <message>
-        <source>full load %1 of %2 tables</source>
-        <translation>vollständiges Laden: %1 von %2 Tabellen</translation>
-    </message>
-    <message>
-        <source>catching up, %1 changes pending</source>
-        <translation>holt auf, %1 Änderungen ausstehend</translation>
-    </message>
-    <message>
-        <source>copying table public.shipments: could not extend file: No space left on device (SQLSTATE 53100)</source>
-        <translation>Kopieren der Tabelle public.shipments: Datei konnte nicht erweitert werden: Kein Platz auf dem Gerät (SQLSTATE 53100)</translation>
-    </message>
-    <message>
         <source>the sample has no engine</source>
         <translation>das Beispiel hat keine Engine</translation>
+    </message>
+    <message numerus="yes">
+        <source>full load %1 of %n table(s)</source>
+        <translation>
+            <numerusform>Volllast %1 von %n Tabelle</numerusform>
+            <numerusform>Volllast %1 von %n Tabellen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>catching up, %1 change(s) pending</source>
+        <translation>
+            <numerusform>holt auf, %1 Änderung ausstehend</numerusform>
+            <numerusform>holt auf, %1 Änderungen ausstehend</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>copying table %1: could not extend file: No space left on device (SQLSTATE 53100)</source>
+        <translation>Kopieren der Tabelle %1: Datei konnte nicht erweitert werden: Kein Platz mehr auf dem Gerät (SQLSTATE 53100)</translation>
     </message>
 </context>
 <context>
@@ -302,19 +304,31 @@
     </message>
     <message numerus="yes">
         <source>%n blocker(s) must be fixed before the migration can run.</source>
-        <translation><numerusform>%n Blocker muss behoben werden, bevor die Migration laufen kann.</numerusform><numerusform>%n Blocker müssen behoben werden, bevor die Migration laufen kann.</numerusform></translation>
+        <translation>
+            <numerusform>%n Blocker muss behoben werden, bevor die Migration laufen kann.</numerusform>
+            <numerusform>%n Blocker müssen behoben werden, bevor die Migration laufen kann.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n warning(s).</source>
-        <translation><numerusform>%n Warnung.</numerusform><numerusform>%n Warnungen.</numerusform></translation>
+        <translation>
+            <numerusform>%n Warnung.</numerusform>
+            <numerusform>%n Warnungen.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Ready to migrate, with %n warning(s) to review.</source>
-        <translation><numerusform>Bereit zur Migration, mit %n Warnung zur Durchsicht.</numerusform><numerusform>Bereit zur Migration, mit %n Warnungen zur Durchsicht.</numerusform></translation>
+        <translation>
+            <numerusform>Bereit zur Migration, mit %n Warnung zur Durchsicht.</numerusform>
+            <numerusform>Bereit zur Migration, mit %n Warnungen zur Durchsicht.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Ready to migrate: all %n check(s) passed.</source>
-        <translation><numerusform>Bereit zur Migration: die %n Prüfung ist bestanden.</numerusform><numerusform>Bereit zur Migration: alle %n Prüfungen bestanden.</numerusform></translation>
+        <translation>
+            <numerusform>Bereit zur Migration: die %n Prüfung ist bestanden.</numerusform>
+            <numerusform>Bereit zur Migration: alle %n Prüfungen bestanden.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Objects:</source>
@@ -352,16 +366,8 @@
         <translation>Azure Flexible Server</translation>
     </message>
     <message>
-        <source>Add &amp;firewall rule for this machine</source>
-        <translation>&amp;Firewallregel für diesen Rechner hinzufügen</translation>
-    </message>
-    <message>
-        <source>Add a firewall rule for this machine's address</source>
+        <source>Add a firewall rule for this machine&apos;s address</source>
         <translation>Firewallregel für die Adresse dieses Rechners hinzufügen</translation>
-    </message>
-    <message>
-        <source>Allows this machine's public address to reach the server (rule pgferry-&lt;machine&gt;).</source>
-        <translation>Erlaubt der öffentlichen Adresse dieses Rechners den Zugriff auf den Server (Regel pgferry-&lt;Rechner&gt;).</translation>
     </message>
     <message>
         <source>New server name</source>
@@ -472,32 +478,16 @@
         <translation>Flexible Ser&amp;ver:</translation>
     </message>
     <message>
-        <source>Open &lt;a href="%1"&gt;%1&lt;/a&gt; in a browser and enter the code &lt;b style='font-size:14pt'&gt;%2&lt;/b&gt;</source>
-        <translation>Öffnen Sie &lt;a href="%1"&gt;%1&lt;/a&gt; in einem Browser und geben Sie den Code &lt;b style='font-size:14pt'&gt;%2&lt;/b&gt; ein</translation>
+        <source>Open &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt; in a browser and enter the code &lt;b style=&apos;font-size:14pt&apos;&gt;%2&lt;/b&gt;</source>
+        <translation>Öffnen Sie &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt; in einem Browser und geben Sie den Code &lt;b style=&apos;font-size:14pt&apos;&gt;%2&lt;/b&gt; ein</translation>
     </message>
     <message>
         <source>Waiting for you to sign in…</source>
         <translation>Warten auf Ihre Anmeldung…</translation>
     </message>
     <message>
-        <source>Signed in. Pick the server to migrate to, or create one.</source>
-        <translation>Angemeldet. Wählen Sie den Zielserver oder erstellen Sie einen.</translation>
-    </message>
-    <message>
-        <source>Asking Azure for a device code…</source>
-        <translation>Gerätecode wird bei Azure angefordert…</translation>
-    </message>
-    <message>
-        <source>Sign-in failed: %1</source>
-        <translation>Anmeldung fehlgeschlagen: %1</translation>
-    </message>
-    <message>
         <source>Reading resource groups…</source>
         <translation>Ressourcengruppen werden gelesen…</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n resource group(s).</source>
-        <translation><numerusform>%n Ressourcengruppe.</numerusform><numerusform>%n Ressourcengruppen.</numerusform></translation>
     </message>
     <message>
         <source>Reading flexible servers…</source>
@@ -508,40 +498,107 @@
         <translation>%1 (PostgreSQL %2, %3)</translation>
     </message>
     <message>
-        <source>No flexible server in this resource group: create one below.</source>
-        <translation>Kein Flexible Server in dieser Ressourcengruppe: erstellen Sie unten einen.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n flexible server(s).</source>
-        <translation><numerusform>%n Flexible Server.</numerusform><numerusform>%n Flexible Server.</numerusform></translation>
-    </message>
-    <message>
-        <source>Enter the new server's name, administrator and password.</source>
+        <source>Enter the new server&apos;s name, administrator and password.</source>
         <translation>Geben Sie Name, Administrator und Passwort des neuen Servers ein.</translation>
     </message>
     <message>
-        <source>Creating %1; this takes several minutes…</source>
-        <translation>%1 wird erstellt; das dauert einige Minuten…</translation>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
     <message>
-        <source>Creating the server failed: %1</source>
-        <translation>Erstellen des Servers fehlgeschlagen: %1</translation>
+        <source>Cancel the Azure sign-in or operation</source>
+        <translation>Die Azure-Anmeldung oder den Vorgang abbrechen</translation>
     </message>
     <message>
-        <source>Created %1.</source>
-        <translation>%1 erstellt.</translation>
+        <source>This machine&apos;s public IPv4 address</source>
+        <translation>Öffentliche IPv4-Adresse dieses Rechners</translation>
     </message>
     <message>
-        <source>Adding a firewall rule for this machine…</source>
-        <translation>Firewallregel für diesen Rechner wird hinzugefügt…</translation>
+        <source>found when you add the rule</source>
+        <translation>wird beim Hinzufügen der Regel ermittelt</translation>
     </message>
     <message>
-        <source>Firewall rule added: this machine can reach the server.</source>
-        <translation>Firewallregel hinzugefügt: dieser Rechner erreicht den Server.</translation>
+        <source>The address Azure sees this machine connect from. Left empty, pgferry asks a public address service for it.</source>
+        <translation>Die Adresse, von der aus Azure diesen Rechner verbinden sieht. Bleibt das Feld leer, fragt pgferry einen öffentlichen Adressdienst.</translation>
     </message>
     <message>
-        <source>Adding the firewall rule failed: %1</source>
-        <translation>Hinzufügen der Firewallregel fehlgeschlagen: %1</translation>
+        <source>Add &amp;firewall rule</source>
+        <translation>&amp;Firewallregel hinzufügen</translation>
+    </message>
+    <message>
+        <source>Allows this machine&apos;s public address to reach the server (rule pgferry-&lt;address&gt;).</source>
+        <translation>Erlaubt der öffentlichen Adresse dieses Rechners den Zugriff auf den Server (Regel pgferry-&lt;Adresse&gt;).</translation>
+    </message>
+    <message>
+        <source>This &amp;machine:</source>
+        <translation>Dieser &amp;Rechner:</translation>
+    </message>
+    <message>
+        <source>Open %1 in a browser and enter the code %2</source>
+        <translation>Öffnen Sie %1 in einem Browser und geben Sie den Code %2 ein</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Azure is creating the server (%1); this takes several minutes…</source>
+        <translation>Azure erstellt den Server (%1); das dauert einige Minuten …</translation>
+    </message>
+    <message>
+        <source>Asking Microsoft for a sign-in code…</source>
+        <translation>Microsoft wird nach einem Anmeldecode gefragt …</translation>
+    </message>
+    <message>
+        <source>Reading subscriptions…</source>
+        <translation>Abonnements werden gelesen …</translation>
+    </message>
+    <message>
+        <source>The signed-in account sees no enabled subscription. Ask for access to one, or sign in with another account.</source>
+        <translation>Das angemeldete Konto sieht kein aktiviertes Abonnement. Bitten Sie um Zugriff auf eines oder melden Sie sich mit einem anderen Konto an.</translation>
+    </message>
+    <message>
+        <source>This subscription has no resource group; create one in the Azure portal first.</source>
+        <translation>Dieses Abonnement hat keine Ressourcengruppe; legen Sie zuerst eine im Azure-Portal an.</translation>
+    </message>
+    <message>
+        <source>%1 (PostgreSQL %2, %3, %4)</source>
+        <translation>%1 (PostgreSQL %2, %3, %4)</translation>
+    </message>
+    <message>
+        <source>No flexible server in %1: create one below.</source>
+        <translation>Kein Flexible Server in %1: Legen Sie unten einen an.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flexible server(s) in %1. Pick the one to migrate to.</source>
+        <translation>
+            <numerusform>%n Flexible Server in %1. Wählen Sie das Migrationsziel.</numerusform>
+            <numerusform>%n Flexible Server in %1. Wählen Sie das Migrationsziel.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sign in to Azure first.</source>
+        <translation>Melden Sie sich zuerst bei Azure an.</translation>
+    </message>
+    <message>
+        <source>Creating %1 in %2; this takes several minutes…</source>
+        <translation>%1 wird in %2 erstellt; das dauert einige Minuten …</translation>
+    </message>
+    <message>
+        <source>Created %1. Add a firewall rule for this machine, then test the connection.</source>
+        <translation>%1 wurde erstellt. Fügen Sie eine Firewallregel für diesen Rechner hinzu und testen Sie dann die Verbindung.</translation>
+    </message>
+    <message>
+        <source>Adding a firewall rule for %1 on %2…</source>
+        <translation>Firewallregel für %1 auf %2 wird hinzugefügt …</translation>
+    </message>
+    <message>
+        <source>Firewall rule %1 added: %2 can reach %3.</source>
+        <translation>Firewallregel %1 hinzugefügt: %2 erreicht %3.</translation>
+    </message>
+    <message>
+        <source>Finding this machine&apos;s public address…</source>
+        <translation>Öffentliche Adresse dieses Rechners wird ermittelt …</translation>
     </message>
 </context>
 <context>
@@ -671,7 +728,7 @@
         <translation>Zertifikate (*.pem *.crt *.cer);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <source>Enter the server's host name or IP address.</source>
+        <source>Enter the server&apos;s host name or IP address.</source>
         <translation>Geben Sie den Hostnamen oder die IP-Adresse des Servers ein.</translation>
     </message>
     <message>
@@ -693,6 +750,129 @@
     <message>
         <source>Connecting…</source>
         <translation>Verbindung wird aufgebaut…</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::CoreAzureSession</name>
+    <message>
+        <source>The Azure cloud configuration %1 cannot be used: %2. Fix the file, or remove it from the project to use Azure&apos;s public cloud.</source>
+        <translation>Die Azure-Cloudkonfiguration %1 ist nicht verwendbar: %2. Korrigieren Sie die Datei oder entfernen Sie sie aus dem Projekt, um die öffentliche Azure-Cloud zu verwenden.</translation>
+    </message>
+    <message>
+        <source>The project names an unknown Azure cloud &quot;%1&quot;; use AzureCloud, AzureChinaCloud or AzureUSGovernment, or a cloud configuration file.</source>
+        <translation>Das Projekt nennt eine unbekannte Azure-Cloud „%1“; verwenden Sie AzureCloud, AzureChinaCloud oder AzureUSGovernment oder eine Cloudkonfigurationsdatei.</translation>
+    </message>
+    <message>
+        <source>Signed in as the service principal from AZURE_CLIENT_ID.</source>
+        <translation>Als Dienstprinzipal aus AZURE_CLIENT_ID angemeldet.</translation>
+    </message>
+    <message>
+        <source>The Azure service principal in the environment is incomplete: %1</source>
+        <translation>Der Azure-Dienstprinzipal in der Umgebung ist unvollständig: %1</translation>
+    </message>
+    <message>
+        <source>Signed in with the sign-in kept in the keychain.</source>
+        <translation>Mit der im Schlüsselbund gespeicherten Anmeldung angemeldet.</translation>
+    </message>
+    <message>
+        <source>Signed in.</source>
+        <translation>Angemeldet.</translation>
+    </message>
+    <message>
+        <source>Signed in for this session; the sign-in could not be kept in the keychain (%1), so you will sign in again next time.</source>
+        <translation>Für diese Sitzung angemeldet; die Anmeldung konnte nicht im Schlüsselbund gespeichert werden (%1), daher melden Sie sich beim nächsten Mal erneut an.</translation>
+    </message>
+    <message>
+        <source>Sign-in cancelled.</source>
+        <translation>Anmeldung abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The sign-in code expired before it was entered. Sign in again and enter the new code promptly.</source>
+        <translation>Der Anmeldecode ist abgelaufen, bevor er eingegeben wurde. Melden Sie sich erneut an und geben Sie den neuen Code zügig ein.</translation>
+    </message>
+    <message>
+        <source>The sign-in was declined in the browser. Sign in again and approve it to let pgferry manage Azure resources.</source>
+        <translation>Die Anmeldung wurde im Browser abgelehnt. Melden Sie sich erneut an und bestätigen Sie sie, damit pgferry Azure-Ressourcen verwalten kann.</translation>
+    </message>
+    <message>
+        <source>Microsoft&apos;s sign-in service could not be reached (%1). Check the network connection and proxy, then sign in again.</source>
+        <translation>Der Anmeldedienst von Microsoft ist nicht erreichbar (%1). Prüfen Sie Netzwerkverbindung und Proxy und melden Sie sich dann erneut an.</translation>
+    </message>
+    <message>
+        <source>Microsoft&apos;s sign-in service refused the sign-in (%1). Check the tenant and sign in again.</source>
+        <translation>Der Anmeldedienst von Microsoft hat die Anmeldung abgewiesen (%1). Prüfen Sie den Mandanten und melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <source>%1: cancelled.</source>
+        <translation>%1: abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1: Azure no longer accepts the sign-in (%2). Sign in again.</source>
+        <translation>%1: Azure akzeptiert die Anmeldung nicht mehr (%2). Melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <source>%1: the signed-in account lacks permission (%2). Ask for the Contributor role on the subscription or resource group, or pick another one.</source>
+        <translation>%1: Dem angemeldeten Konto fehlt die Berechtigung (%2). Bitten Sie um die Rolle „Mitwirkender“ für das Abonnement oder die Ressourcengruppe, oder wählen Sie eine andere.</translation>
+    </message>
+    <message>
+        <source>%1: Azure reports a conflict (%2). Another operation may be running on the resource, or the name is taken; wait and try again, or choose another name.</source>
+        <translation>%1: Azure meldet einen Konflikt (%2). Möglicherweise läuft ein anderer Vorgang auf der Ressource, oder der Name ist vergeben; warten Sie und versuchen Sie es erneut, oder wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>%1: Azure kept throttling the requests (%2). Wait a minute and try again.</source>
+        <translation>%1: Azure hat die Anfragen wiederholt gedrosselt (%2). Warten Sie eine Minute und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>%1: Azure reports that the operation failed (%2). Check the values and the resource&apos;s activity log in the Azure portal, then try again.</source>
+        <translation>%1: Azure meldet, dass der Vorgang fehlgeschlagen ist (%2). Prüfen Sie die Werte und das Aktivitätsprotokoll der Ressource im Azure-Portal und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>%1: Azure could not be reached (%2). Check the network connection and proxy, then try again.</source>
+        <translation>%1: Azure ist nicht erreichbar (%2). Prüfen Sie Netzwerkverbindung und Proxy und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: not signed in to Azure. Sign in first.</source>
+        <translation>%1: nicht bei Azure angemeldet. Melden Sie sich zuerst an.</translation>
+    </message>
+    <message>
+        <source>Could not list the Azure subscriptions</source>
+        <translation>Die Azure-Abonnements konnten nicht aufgelistet werden</translation>
+    </message>
+    <message>
+        <source>Could not list the resource groups of subscription %1</source>
+        <translation>Die Ressourcengruppen des Abonnements %1 konnten nicht aufgelistet werden</translation>
+    </message>
+    <message>
+        <source>Could not list the flexible servers in resource group %1</source>
+        <translation>Die Flexible Server in der Ressourcengruppe %1 konnten nicht aufgelistet werden</translation>
+    </message>
+    <message>
+        <source>Could not create the flexible server %1</source>
+        <translation>Der Flexible Server %1 konnte nicht erstellt werden</translation>
+    </message>
+    <message>
+        <source>the answer was not an IPv4 address</source>
+        <translation>die Antwort war keine IPv4-Adresse</translation>
+    </message>
+    <message>
+        <source>Could not find this machine&apos;s public address at %1 (%2). Type the address into the field.</source>
+        <translation>Die öffentliche Adresse dieses Rechners konnte bei %1 nicht ermittelt werden (%2). Geben Sie die Adresse in das Feld ein.</translation>
+    </message>
+    <message>
+        <source>Could not add a firewall rule for %1</source>
+        <translation>Für %1 konnte keine Firewallregel hinzugefügt werden</translation>
+    </message>
+    <message>
+        <source>%1: pick a flexible server first.</source>
+        <translation>%1: Wählen Sie zuerst einen Flexible Server.</translation>
+    </message>
+    <message>
+        <source>Could not add the firewall rule %1 on server %2</source>
+        <translation>Die Firewallregel %1 konnte auf Server %2 nicht hinzugefügt werden</translation>
     </message>
 </context>
 <context>
@@ -746,7 +926,7 @@
         <translation>Warten, bis keine Änderungen mehr ausstehen</translation>
     </message>
     <message>
-        <source>Set every sequence to the source's value</source>
+        <source>Set every sequence to the source&apos;s value</source>
         <translation>Jede Sequenz auf den Wert der Quelle setzen</translation>
     </message>
     <message>
@@ -768,10 +948,6 @@
     <message>
         <source>%1 pending</source>
         <translation>%1 ausstehend</translation>
-    </message>
-    <message>
-        <source>%1 pending changes left</source>
-        <translation>noch %1 ausstehende Änderungen</translation>
     </message>
     <message>
         <source>Cutover complete. The target is ready: point your applications to it.</source>
@@ -809,24 +985,43 @@
         <source>The cutover could not start: %1</source>
         <translation>Die Umstellung konnte nicht starten: %1</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 pending change(s) left</source>
+        <translation>
+            <numerusform>noch %1 ausstehende Änderung</numerusform>
+            <numerusform>noch %1 ausstehende Änderungen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DatabaseCard</name>
     <message numerus="yes">
         <source>Full load: %1 of %n table(s) loaded</source>
-        <translation><numerusform>Laden: %1 von %n Tabelle</numerusform><numerusform>Laden: %1 von %n Tabellen</numerusform></translation>
+        <translation>
+            <numerusform>Laden: %1 von %n Tabelle</numerusform>
+            <numerusform>Laden: %1 von %n Tabellen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Failed: %1 of %n table(s) loaded</source>
-        <translation><numerusform>Fehlgeschlagen: %1 von %n Tabelle geladen</numerusform><numerusform>Fehlgeschlagen: %1 von %n Tabellen geladen</numerusform></translation>
+        <translation>
+            <numerusform>Fehlgeschlagen: %1 von %n Tabelle geladen</numerusform>
+            <numerusform>Fehlgeschlagen: %1 von %n Tabellen geladen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Full load completed %1 of %n table(s)</source>
-        <translation><numerusform>Geladen: %1 von %n Tabelle</numerusform><numerusform>Geladen: %1 von %n Tabellen</numerusform></translation>
+        <translation>
+            <numerusform>Geladen: %1 von %n Tabelle</numerusform>
+            <numerusform>Geladen: %1 von %n Tabellen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n failed</source>
-        <translation><numerusform>%n fehlgeschlagen</numerusform><numerusform>%n fehlgeschlagen</numerusform></translation>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Pending changes: %1</source>
@@ -904,11 +1099,11 @@
         <translation>A&amp;ktualisieren</translation>
     </message>
     <message>
-        <source>Read the source's databases again</source>
+        <source>Read the source&apos;s databases again</source>
         <translation>Datenbanken der Quelle neu lesen</translation>
     </message>
     <message>
-        <source>Reading the source's databases…</source>
+        <source>Reading the source&apos;s databases…</source>
         <translation>Datenbanken der Quelle werden gelesen…</translation>
     </message>
     <message>
@@ -933,11 +1128,17 @@
     </message>
     <message numerus="yes">
         <source>All but %n</source>
-        <translation><numerusform>Alle außer %n</numerusform><numerusform>Alle außer %n</numerusform></translation>
+        <translation>
+            <numerusform>Alle außer %n</numerusform>
+            <numerusform>Alle außer %n</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n pattern(s)</source>
-        <translation><numerusform>%n Muster</numerusform><numerusform>%n Muster</numerusform></translation>
+        <translation>
+            <numerusform>%n Muster</numerusform>
+            <numerusform>%n Muster</numerusform>
+        </translation>
     </message>
     <message>
         <source>Test the source connection to list its databases.</source>
@@ -945,11 +1146,17 @@
     </message>
     <message numerus="yes">
         <source>%n database(s) selected</source>
-        <translation><numerusform>%n Datenbank ausgewählt</numerusform><numerusform>%n Datenbanken ausgewählt</numerusform></translation>
+        <translation>
+            <numerusform>%n Datenbank ausgewählt</numerusform>
+            <numerusform>%n Datenbanken ausgewählt</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%1 in %n table(s)</source>
-        <translation><numerusform>%1 in %n Tabelle</numerusform><numerusform>%1 in %n Tabellen</numerusform></translation>
+        <translation>
+            <numerusform>%1 in %n Tabelle</numerusform>
+            <numerusform>%1 in %n Tabellen</numerusform>
+        </translation>
     </message>
     <message>
         <source>The target name of %1 must have 1 to 63 characters.</source>
@@ -967,7 +1174,7 @@
         <translation>Migration abgeschlossen</translation>
     </message>
     <message>
-        <source>The report, the target's connection strings, and what to do next.</source>
+        <source>The report, the target&apos;s connection strings, and what to do next.</source>
         <translation>Der Bericht, die Verbindungszeichenfolgen des Ziels und die nächsten Schritte.</translation>
     </message>
     <message>
@@ -1024,27 +1231,28 @@
     </message>
     <message numerus="yes">
         <source>%n database(s)</source>
-        <translation><numerusform>%n Datenbank</numerusform><numerusform>%n Datenbanken</numerusform></translation>
+        <translation>
+            <numerusform>%n Datenbank</numerusform>
+            <numerusform>%n Datenbanken</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n table(s)</source>
-        <translation><numerusform>%n Tabelle</numerusform><numerusform>%n Tabellen</numerusform></translation>
-    </message>
-    <message>
-        <source>%1 rows, %2</source>
-        <translation>%1 Zeilen, %2</translation>
+        <translation>
+            <numerusform>%n Tabelle</numerusform>
+            <numerusform>%n Tabellen</numerusform>
+        </translation>
     </message>
     <message>
         <source>took %1</source>
         <translation>Dauer %1</translation>
     </message>
-    <message>
-        <source>%1 changes streamed</source>
-        <translation>%1 Änderungen übertragen</translation>
-    </message>
     <message numerus="yes">
         <source>%n table(s) failed</source>
-        <translation><numerusform>%n Tabelle fehlgeschlagen</numerusform><numerusform>%n Tabellen fehlgeschlagen</numerusform></translation>
+        <translation>
+            <numerusform>%n Tabelle fehlgeschlagen</numerusform>
+            <numerusform>%n Tabellen fehlgeschlagen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Learn more</source>
@@ -1105,6 +1313,20 @@
     <message>
         <source>Report written to %1.</source>
         <translation>Bericht nach %1 geschrieben.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 row(s), %2</source>
+        <translation>
+            <numerusform>%1 Zeile, %2</numerusform>
+            <numerusform>%1 Zeilen, %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 change(s) streamed</source>
+        <translation>
+            <numerusform>%1 Änderung übertragen</numerusform>
+            <numerusform>%1 Änderungen übertragen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1221,7 +1443,7 @@
         <translation>Das Projekt konnte nicht geöffnet werden. %1</translation>
     </message>
     <message>
-        <source>This project's migration is under way; showing its dashboard.</source>
+        <source>This project&apos;s migration is under way; showing its dashboard.</source>
         <translation>Die Migration dieses Projekts läuft; ihr Dashboard wird angezeigt.</translation>
     </message>
     <message>
@@ -1500,11 +1722,17 @@
     </message>
     <message numerus="yes">
         <source>%1: full load %2 of %n table(s)</source>
-        <translation><numerusform>%1: vollständiges Laden %2 von %n Tabelle</numerusform><numerusform>%1: vollständiges Laden %2 von %n Tabellen</numerusform></translation>
+        <translation>
+            <numerusform>%1: vollständiges Laden %2 von %n Tabelle</numerusform>
+            <numerusform>%1: vollständiges Laden %2 von %n Tabellen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%1: %n table(s) failed</source>
-        <translation><numerusform>%1: %n Tabelle fehlgeschlagen</numerusform><numerusform>%1: %n Tabellen fehlgeschlagen</numerusform></translation>
+        <translation>
+            <numerusform>%1: %n Tabelle fehlgeschlagen</numerusform>
+            <numerusform>%1: %n Tabellen fehlgeschlagen</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1: %2, lag %3</source>
@@ -1513,10 +1741,6 @@
     <message>
         <source>Waiting for the engine to report readiness.</source>
         <translation>Warten, bis die Engine Bereitschaft meldet.</translation>
-    </message>
-    <message>
-        <source>%1 rows · %2 copied · %3 elapsed</source>
-        <translation>%1 Zeilen · %2 kopiert · %3 vergangen</translation>
     </message>
     <message>
         <source>Last error: %1</source>
@@ -1530,13 +1754,24 @@
         <source>Not ready yet:</source>
         <translation>Noch nicht bereit:</translation>
     </message>
-    <message>
-        <source>Retrying %1 in %2.</source>
-        <translation>%1 in %2 wird erneut geladen.</translation>
+    <message numerus="yes">
+        <source>%1 row(s) · %2 copied · %3 elapsed</source>
+        <translation>
+            <numerusform>%1 Zeile · %2 kopiert · %3 vergangen</numerusform>
+            <numerusform>%1 Zeilen · %2 kopiert · %3 vergangen</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Cannot retry %1 in %2: %3</source>
-        <translation>%1 in %2 kann nicht erneut geladen werden: %3</translation>
+        <source>%1 in %2 is queued to load again.</source>
+        <translation>%1 in %2 ist zum erneuten Laden eingereiht.</translation>
+    </message>
+    <message>
+        <source>the engine gave no reason</source>
+        <translation>die Engine hat keinen Grund genannt</translation>
+    </message>
+    <message>
+        <source>%1 in %2 cannot be retried: %3</source>
+        <translation>%1 in %2 kann nicht erneut versucht werden: %3</translation>
     </message>
 </context>
 <context>
@@ -1606,7 +1841,7 @@
         <translation>Azure Database &amp;Migration Service</translation>
     </message>
     <message>
-        <source>Run the migration in Azure's managed migration service</source>
+        <source>Run the migration in Azure&apos;s managed migration service</source>
         <translation>Die Migration im verwalteten Migrationsdienst von Azure ausführen</translation>
     </message>
     <message>
@@ -1648,6 +1883,13 @@
     <message>
         <source>No recent projects</source>
         <translation>Keine zuletzt geöffneten Projekte</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::SampleAzureSession</name>
+    <message>
+        <source>Signed in.</source>
+        <translation>Angemeldet.</translation>
     </message>
 </context>
 <context>
@@ -1756,7 +1998,7 @@
         <translation>Parallele &amp;Jobs:</translation>
     </message>
     <message>
-        <source>Tables copied at the same time. More is faster until the source's disks or CPUs are saturated.</source>
+        <source>Tables copied at the same time. More is faster until the source&apos;s disks or CPUs are saturated.</source>
         <translation>Gleichzeitig kopierte Tabellen. Mehr ist schneller, bis Platten oder CPUs der Quelle ausgelastet sind.</translation>
     </message>
     <message>
@@ -1788,7 +2030,7 @@
         <translation>Gibt jedem Objekt denselben Eigentümer wie auf der Quelle.</translation>
     </message>
     <message>
-        <source>Copies GRANTs. Turn off when the target's roles differ.</source>
+        <source>Copies GRANTs. Turn off when the target&apos;s roles differ.</source>
         <translation>Kopiert GRANTs. Ausschalten, wenn die Rollen des Ziels abweichen.</translation>
     </message>
     <message>
@@ -1812,7 +2054,7 @@
         <translation>Bereit bei &amp;Verzögerung unter:</translation>
     </message>
     <message>
-        <source>Start cutover is offered once every database's lag is below this.</source>
+        <source>Start cutover is offered once every database&apos;s lag is below this.</source>
         <translation>„Umstellung starten“ wird angeboten, sobald die Verzögerung jeder Datenbank darunter liegt.</translation>
     </message>
     <message>
@@ -1832,7 +2074,10 @@
     <name>pgferry::wizard::SourcePage</name>
     <message numerus="yes">
         <source>Connected: PostgreSQL %1, %n database(s), wal_level %2.</source>
-        <translation><numerusform>Verbunden: PostgreSQL %1, %n Datenbank, wal_level %2.</numerusform><numerusform>Verbunden: PostgreSQL %1, %n Datenbanken, wal_level %2.</numerusform></translation>
+        <translation>
+            <numerusform>Verbunden: PostgreSQL %1, %n Datenbank, wal_level %2.</numerusform>
+            <numerusform>Verbunden: PostgreSQL %1, %n Datenbanken, wal_level %2.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Source server</source>
@@ -1943,7 +2188,10 @@
     </message>
     <message numerus="yes">
         <source>filtered: %n pattern(s)</source>
-        <translation><numerusform>gefiltert: %n Muster</numerusform><numerusform>gefiltert: %n Muster</numerusform></translation>
+        <translation>
+            <numerusform>gefiltert: %n Muster</numerusform>
+            <numerusform>gefiltert: %n Muster</numerusform>
+        </translation>
     </message>
     <message>
         <source>Databases (%1)</source>
@@ -1952,10 +2200,6 @@
     <message>
         <source>Full load</source>
         <translation>Vollständiges Laden</translation>
-    </message>
-    <message>
-        <source>%1 parallel jobs, tables over %2 split, %3 index jobs</source>
-        <translation>%1 parallele Jobs, Tabellen über %2 aufgeteilt, %3 Index-Jobs</translation>
     </message>
     <message>
         <source>Schema</source>
@@ -1978,16 +2222,15 @@
         <translation>Bewertung</translation>
     </message>
     <message>
-        <source>%1 blocker(s), %2 warning(s), %3 passed</source>
-        <translation>%1 Blocker, %2 Warnungen, %3 bestanden</translation>
-    </message>
-    <message>
         <source>not run yet: the engine assesses before it starts</source>
         <translation>noch nicht gelaufen: die Engine bewertet vor dem Start</translation>
     </message>
     <message numerus="yes">
         <source>The assessment found %n blocker(s). Fix them (see the Source page), test again, then run.</source>
-        <translation><numerusform>Die Bewertung fand %n Blocker. Beheben Sie ihn (siehe Seite „Quelle“), testen Sie erneut und starten Sie dann.</numerusform><numerusform>Die Bewertung fand %n Blocker. Beheben Sie sie (siehe Seite „Quelle“), testen Sie erneut und starten Sie dann.</numerusform></translation>
+        <translation>
+            <numerusform>Die Bewertung fand %n Blocker. Beheben Sie ihn (siehe Seite „Quelle“), testen Sie erneut und starten Sie dann.</numerusform>
+            <numerusform>Die Bewertung fand %n Blocker. Beheben Sie sie (siehe Seite „Quelle“), testen Sie erneut und starten Sie dann.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The migration could not start: %1</source>
@@ -1996,6 +2239,45 @@
     <message>
         <source>assessing…</source>
         <translation>wird bewertet…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n parallel job(s)</source>
+        <translation>
+            <numerusform>%n paralleler Job</numerusform>
+            <numerusform>%n parallele Jobs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>tables over %1 split</source>
+        <translation>Tabellen über %1 geteilt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n index job(s)</source>
+        <translation>
+            <numerusform>%n Index-Job</numerusform>
+            <numerusform>%n Index-Jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n blocker(s)</source>
+        <translation>
+            <numerusform>%n Blocker</numerusform>
+            <numerusform>%n Blocker</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n Warnung</numerusform>
+            <numerusform>%n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n check(s) passed</source>
+        <translation>
+            <numerusform>%n Prüfung bestanden</numerusform>
+            <numerusform>%n Prüfungen bestanden</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2066,15 +2348,14 @@
     </message>
     <message numerus="yes">
         <source>%1 of %n table(s) will be migrated.</source>
-        <translation><numerusform>%1 von %n Tabelle wird migriert.</numerusform><numerusform>%1 von %n Tabellen werden migriert.</numerusform></translation>
+        <translation>
+            <numerusform>%1 von %n Tabelle wird migriert.</numerusform>
+            <numerusform>%1 von %n Tabellen werden migriert.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>pgferry::wizard::TableStatusModel</name>
-    <message>
-        <source>%1 of about %2 rows</source>
-        <translation>%1 von etwa %2 Zeilen</translation>
-    </message>
     <message>
         <source>Database</source>
         <translation>Datenbank</translation>
@@ -2118,6 +2399,13 @@
     <message>
         <source>Deletes</source>
         <translation>Deletes</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of about %2 row(s)</source>
+        <translation>
+            <numerusform>%1 von etwa %2 Zeile</numerusform>
+            <numerusform>%1 von etwa %2 Zeilen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2172,14 +2460,20 @@
     </message>
     <message numerus="yes">
         <source>The assessment found %n blocker(s); see the Source page for what to do.</source>
-        <translation><numerusform>Die Bewertung fand %n Blocker; was zu tun ist, steht auf der Seite „Quelle“.</numerusform><numerusform>Die Bewertung fand %n Blocker; was zu tun ist, steht auf der Seite „Quelle“.</numerusform></translation>
+        <translation>
+            <numerusform>Die Bewertung fand %n Blocker; was zu tun ist, steht auf der Seite „Quelle“.</numerusform>
+            <numerusform>Die Bewertung fand %n Blocker; was zu tun ist, steht auf der Seite „Quelle“.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>The assessment passed (%n warning(s)).</source>
-        <translation><numerusform>Die Bewertung ist bestanden (%n Warnung).</numerusform><numerusform>Die Bewertung ist bestanden (%n Warnungen).</numerusform></translation>
+        <translation>
+            <numerusform>Die Bewertung ist bestanden (%n Warnung).</numerusform>
+            <numerusform>Die Bewertung ist bestanden (%n Warnungen).</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Azure's migration service only migrates to a flexible server. Choose a flexible server, or run on this machine (Project page).</source>
+        <source>Azure&apos;s migration service only migrates to a flexible server. Choose a flexible server, or run on this machine (Project page).</source>
         <translation>Der Migrationsdienst von Azure migriert nur zu einem Flexible Server. Wählen Sie einen Flexible Server oder führen Sie die Migration auf diesem Rechner aus (Seite „Projekt“).</translation>
     </message>
     <message>

@@ -1,6 +1,5 @@
 #include "azurepanel.h"
 
-#include "backgroundtask.h"
 #include "icons.h"
 #include "migrationwizard.h"
 
@@ -13,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTextDocumentFragment>
 #include <QVBoxLayout>
 
 namespace pgferry::wizard {
@@ -31,16 +31,20 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
 {
     setObjectName(QStringLiteral("azurePanel"));
     m_signIn = named(new QPushButton(tr("&Sign in to Azure…")), "azureSignIn", tr("Sign in to Azure"));
+    m_cancel = named(new QPushButton(tr("Cancel")), "azureCancel", tr("Cancel the Azure sign-in or operation"));
+    m_cancel->setVisible(false);
     m_code = new QLabel;
     m_code->setObjectName(QStringLiteral("azureDeviceCode"));
     m_code->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_code->setOpenExternalLinks(true);
     m_code->setWordWrap(true);
     m_code->setVisible(false);
-    m_status = new QLabel(tr("Sign in with a device code: you enter a short code on a Microsoft page in any browser."));
+    m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("azureStatus"));
     m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::RichText);
     m_busy = new QProgressBar;
+    m_busy->setObjectName(QStringLiteral("azureBusy"));
     m_busy->setRange(0, 0);
     m_busy->setMaximumWidth(90);
     m_busy->setMaximumHeight(10);
@@ -49,14 +53,17 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     m_subscription = named(new QComboBox, "azureSubscription", tr("Azure subscription"));
     m_resourceGroup = named(new QComboBox, "azureResourceGroup", tr("Azure resource group"));
     m_server = named(new QComboBox, "azureServer", tr("Azure flexible server"));
-    m_firewall = named(new QPushButton(tr("Add &firewall rule for this machine")), "azureFirewall",
-                       tr("Add a firewall rule for this machine's address"));
-    m_firewall->setToolTip(tr("Allows this machine's public address to reach the server (rule pgferry-<machine>)."));
+    m_address = named(new QLineEdit, "azureClientAddress", tr("This machine's public IPv4 address"));
+    m_address->setPlaceholderText(tr("found when you add the rule"));
+    m_address->setToolTip(tr("The address Azure sees this machine connect from. Left empty, pgferry asks a public address service for it."));
+    m_firewall = named(new QPushButton(tr("Add &firewall rule")), "azureFirewall", tr("Add a firewall rule for this machine's address"));
+    m_firewall->setToolTip(tr("Allows this machine's public address to reach the server (rule pgferry-<address>)."));
 
     m_newName = named(new QLineEdit, "azureNewName", tr("New server name"));
     m_newName->setPlaceholderText(tr("lowercase letters, digits and hyphens"));
     m_newVersion = named(new QComboBox, "azureNewVersion", tr("PostgreSQL version of the new server"));
-    m_newVersion->addItems({QStringLiteral("16"), QStringLiteral("15"), QStringLiteral("14"), QStringLiteral("13")});
+    m_newVersion->addItems({QStringLiteral("17"), QStringLiteral("16"), QStringLiteral("15"), QStringLiteral("14"), QStringLiteral("13")});
+    m_newVersion->setCurrentIndex(1);
     m_newSku = named(new QComboBox, "azureNewSku", tr("Compute of the new server"));
     m_newSku->addItem(tr("Burstable B2s (2 vCores, 4 GiB)"), QStringLiteral("Standard_B2s"));
     m_newSku->addItem(tr("General Purpose D2ds v5 (2 vCores, 8 GiB)"), QStringLiteral("Standard_D2ds_v5"));
@@ -99,26 +106,23 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     row3->addWidget(m_newPassword, 1);
     row3->addWidget(m_create);
     cf->addRow(tr("Administrator:"), row3);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_newName, m_newVersion, m_newSku, m_newStorage, m_newRegion, m_newAdmin, m_newPassword, m_create})
-        w->setEnabled(false);
-    connect(m_createBox, &QGroupBox::toggled, this, [this](bool on) {
-        for (QWidget *w : std::initializer_list<QWidget *>{m_newName, m_newVersion, m_newSku, m_newStorage, m_newRegion, m_newAdmin, m_newPassword, m_create})
-            w->setEnabled(on);
-    });
+    connect(m_createBox, &QGroupBox::toggled, this, &AzurePanel::updateActions);
 
     auto *signRow = new QHBoxLayout;
     signRow->addWidget(m_signIn);
+    signRow->addWidget(m_cancel);
     signRow->addWidget(m_busy);
     signRow->addWidget(m_status, 1);
     auto *form = new QFormLayout;
     form->addRow(tr("S&ubscription:"), m_subscription);
     form->addRow(tr("&Resource group:"), m_resourceGroup);
-    auto *serverRow = new QHBoxLayout;
-    serverRow->addWidget(m_server, 1);
-    serverRow->addWidget(m_firewall);
-    form->addRow(tr("Flexible ser&ver:"), serverRow);
-    if (auto *l = qobject_cast<QLabel *>(form->labelForField(serverRow)))
-        l->setBuddy(m_server);
+    form->addRow(tr("Flexible ser&ver:"), m_server);
+    auto *fwRow = new QHBoxLayout;
+    fwRow->addWidget(m_address, 1);
+    fwRow->addWidget(m_firewall);
+    form->addRow(tr("This &machine:"), fwRow);
+    if (auto *l = qobject_cast<QLabel *>(form->labelForField(fwRow)))
+        l->setBuddy(m_address);
 
     auto *v = new QVBoxLayout(this);
     v->setContentsMargins(0, 0, 0, 0);
@@ -128,148 +132,215 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     v->addWidget(m_createBox);
 
     connect(m_signIn, &QPushButton::clicked, this, &AzurePanel::signIn);
-    connect(m_subscription, &QComboBox::activated, this, &AzurePanel::loadResourceGroups);
-    connect(m_resourceGroup, &QComboBox::activated, this, &AzurePanel::loadServers);
-    connect(m_server, &QComboBox::activated, this, [this](int i) {
-        if (i >= 0 && i < m_servers.size()) {
-            Q_EMIT serverChosen(m_servers.at(i));
+    connect(m_cancel, &QPushButton::clicked, this, &AzurePanel::cancel);
+    connect(m_subscription, &QComboBox::activated, this, [this] {
+        loadResourceGroups();
+        Q_EMIT changed();
+    });
+    connect(m_resourceGroup, &QComboBox::activated, this, [this] {
+        loadServers();
+        Q_EMIT changed();
+    });
+    connect(m_server, &QComboBox::activated, this, [this] {
+        updateActions();
+        if (const AzureServer *s = currentServer()) {
+            Q_EMIT serverChosen(*s);
             Q_EMIT changed();
         }
     });
     connect(m_create, &QPushButton::clicked, this, &AzurePanel::createServer);
     connect(m_firewall, &QPushButton::clicked, this, &AzurePanel::addFirewallRule);
+    setMessage(tr("Sign in with a device code: you enter a short code on a Microsoft page in any browser."), false);
+    updateActions();
 }
 
-void AzurePanel::setBusy(const QString &message)
+AzurePanel::~AzurePanel()
 {
+    m_session.reset(); // its calls end silently while the widgets still exist
+}
+
+QString AzurePanel::message() const { return m_message; }
+
+void AzurePanel::begin(const QString &message)
+{
+    ++m_pending;
     m_busy->setVisible(true);
-    m_status->setText(message);
+    setMessage(message, false);
+    updateActions();
+}
+
+void AzurePanel::end()
+{
+    m_pending = std::max(0, m_pending - 1);
+    m_busy->setVisible(m_pending > 0);
+    updateActions();
 }
 
 void AzurePanel::setMessage(const QString &message, bool error)
 {
-    m_busy->setVisible(false);
-    m_status->setText(error ? QStringLiteral("<span style='color:%1'>%2</span>")
-                                  .arg(severityColor(Severity::Blocker).name(), message.toHtmlEscaped())
+    m_message = message;
+    m_messageIsError = error;
+    m_status->setText(error ? QStringLiteral("<span style='color:%1'>%2</span>").arg(severityColor(Severity::Blocker).name(), message.toHtmlEscaped())
                             : message.toHtmlEscaped());
+    m_status->setAccessibleDescription(message);
+}
+
+void AzurePanel::updateActions()
+{
+    const bool signedIn = m_session && m_session->isSignedIn();
+    m_signIn->setEnabled(!m_signingIn);
+    m_cancel->setVisible(m_signingIn || m_creating);
+    m_firewall->setEnabled(signedIn && currentServer() && !m_addingRule);
+    const bool create = m_createBox->isChecked();
+    for (QWidget *w : std::initializer_list<QWidget *>{m_newName, m_newVersion, m_newSku, m_newStorage, m_newRegion, m_newAdmin, m_newPassword})
+        w->setEnabled(create && !m_creating);
+    m_create->setEnabled(create && signedIn && !m_creating && !m_resourceGroup->currentText().isEmpty());
+}
+
+QString AzurePanel::subscriptionId() const
+{
+    const QString id = m_subscription->currentData().toString();
+    return id.isEmpty() ? m_subscription->currentText() : id;
+}
+
+const AzureServer *AzurePanel::currentServer() const
+{
+    const int i = m_server->currentIndex();
+    return i >= 0 && i < m_servers.size() ? &m_servers.at(i) : nullptr;
 }
 
 void AzurePanel::showDeviceCode(const AzureDeviceCode &code)
 {
     m_code->setText(tr("Open <a href=\"%1\">%1</a> in a browser and enter the code <b style='font-size:14pt'>%2</b>")
                         .arg(code.verificationUri.toHtmlEscaped(), code.userCode.toHtmlEscaped()));
+    m_code->setAccessibleName(tr("Open %1 in a browser and enter the code %2").arg(code.verificationUri, code.userCode));
     m_code->setVisible(true);
-    setBusy(tr("Waiting for you to sign in…"));
-}
-
-void AzurePanel::setSignedIn(const QStringList &subscriptions)
-{
-    m_code->setVisible(false);
-    m_subscription->clear();
-    m_subscription->addItems(subscriptions);
-    const int i = m_subscription->findText(m_ctx.subscriptionId);
-    if (i >= 0)
-        m_subscription->setCurrentIndex(i);
-    setMessage(tr("Signed in. Pick the server to migrate to, or create one."), false);
+    setMessage(tr("Waiting for you to sign in…"), false);
 }
 
 void AzurePanel::signIn()
 {
-    m_signIn->setEnabled(false);
-    setBusy(tr("Asking Azure for a device code…"));
-    project::AzureContext ctx = m_ctx;
-    auto services = m_wizard->services();
-    runInBackground(
-        this,
-        [services, ctx] {
-            QString error;
-            auto code = services->azureBeginSignIn(ctx, &error);
-            return std::make_pair(code, error);
-        },
-        [this, services](const std::pair<std::optional<AzureDeviceCode>, QString> &r) {
-            if (!r.first) {
-                m_signIn->setEnabled(true);
-                setMessage(tr("Sign-in failed: %1").arg(r.second), true);
-                return;
-            }
-            showDeviceCode(*r.first);
-            runInBackground(
-                this,
-                [services] {
-                    QString error;
-                    QStringList subs;
-                    if (services->azureCompleteSignIn(&error))
-                        subs = services->azureSubscriptions(&error);
-                    return std::make_pair(subs, error);
-                },
-                [this](const std::pair<QStringList, QString> &s) {
-                    m_signIn->setEnabled(true);
-                    m_code->setVisible(false);
-                    if (!s.second.isEmpty()) {
-                        setMessage(tr("Sign-in failed: %1").arg(s.second), true);
-                        return;
-                    }
-                    setSignedIn(s.first);
-                    loadResourceGroups();
-                });
+    if (!m_session) {
+        m_session = m_wizard->services()->createAzureSession(m_ctx);
+        connect(m_session.get(), &AzureSession::deviceCode, this, &AzurePanel::showDeviceCode);
+        connect(m_session.get(), &AzureSession::signedIn, this, [this](const QString &note) {
+            m_signingIn = false;
+            m_code->setVisible(false);
+            end();
+            m_cloudConfigUsed = m_session->cloudConfigFile();
+            setMessage(note, false);
+            loadSubscriptions();
         });
+        connect(m_session.get(), &AzureSession::signInFailed, this, [this](const QString &message) {
+            m_signingIn = false;
+            m_code->setVisible(false);
+            end();
+            setMessage(message, true);
+        });
+        connect(m_session.get(), &AzureSession::progress, this, [this](const QString &status) {
+            if (m_creating)
+                setMessage(tr("Azure is creating the server (%1); this takes several minutes…").arg(status), false);
+        });
+    }
+    if (m_signingIn)
+        return;
+    m_signingIn = true;
+    begin(tr("Asking Microsoft for a sign-in code…"));
+    m_session->signIn();
+}
+
+void AzurePanel::cancel()
+{
+    if (m_session)
+        m_session->cancel();
+}
+
+void AzurePanel::loadSubscriptions()
+{
+    begin(tr("Reading subscriptions…"));
+    m_session->subscriptions([this](const QList<AzureSubscription> &subs, const QString &error) {
+        end();
+        if (!error.isEmpty()) {
+            setMessage(error, true);
+            return;
+        }
+        m_subscription->clear();
+        for (const AzureSubscription &s : subs)
+            m_subscription->addItem(tr("%1 (%2)").arg(s.name, s.id), s.id);
+        if (subs.isEmpty()) {
+            setMessage(tr("The signed-in account sees no enabled subscription. Ask for access to one, or sign in with another account."), true);
+            return;
+        }
+        m_subscription->setCurrentIndex(std::max(0, m_subscription->findData(m_ctx.subscriptionId)));
+        loadResourceGroups();
+    });
 }
 
 void AzurePanel::loadResourceGroups()
 {
-    const QString sub = m_subscription->currentText();
-    if (sub.isEmpty())
+    const QString sub = subscriptionId();
+    if (sub.isEmpty() || !m_session)
         return;
-    setBusy(tr("Reading resource groups…"));
-    runInBackground(
-        this,
-        [services = m_wizard->services(), sub] {
-            QString error;
-            QStringList groups = services->azureResourceGroups(sub, &error);
-            return std::make_pair(groups, error);
-        },
-        [this](const std::pair<QStringList, QString> &r) {
-            if (!r.second.isEmpty()) {
-                setMessage(r.second, true);
-                return;
-            }
-            m_resourceGroup->clear();
-            m_resourceGroup->addItems(r.first);
-            const int i = m_resourceGroup->findText(m_ctx.resourceGroup);
-            if (i >= 0)
-                m_resourceGroup->setCurrentIndex(i);
-            setMessage(tr("%n resource group(s).", nullptr, int(r.first.size())), false);
-            loadServers();
-        });
+    const int generation = ++m_groupsGeneration;
+    ++m_serversGeneration; // servers of the old subscription are no longer wanted
+    m_resourceGroup->clear();
+    fillServers({});
+    begin(tr("Reading resource groups…"));
+    m_session->resourceGroups(sub, [this, generation](const QStringList &groups, const QString &error) {
+        end();
+        if (generation != m_groupsGeneration)
+            return;
+        if (!error.isEmpty()) {
+            setMessage(error, true);
+            return;
+        }
+        m_resourceGroup->addItems(groups);
+        if (groups.isEmpty()) {
+            setMessage(tr("This subscription has no resource group; create one in the Azure portal first."), true);
+            return;
+        }
+        m_resourceGroup->setCurrentIndex(std::max(0, m_resourceGroup->findText(m_ctx.resourceGroup)));
+        loadServers();
+    });
+}
+
+void AzurePanel::fillServers(const QList<AzureServer> &servers)
+{
+    m_servers = servers;
+    m_server->clear();
+    for (const AzureServer &s : m_servers)
+        m_server->addItem(s.state.isEmpty() ? tr("%1 (PostgreSQL %2, %3)").arg(s.name, s.version, s.location)
+                                            : tr("%1 (PostgreSQL %2, %3, %4)").arg(s.name, s.version, s.location, s.state));
+    int i = -1;
+    for (int k = 0; k < m_servers.size(); ++k)
+        if (m_servers.at(k).name == m_ctx.serverName)
+            i = k;
+    m_server->setCurrentIndex(i >= 0 ? i : (m_servers.isEmpty() ? -1 : 0));
+    updateActions();
 }
 
 void AzurePanel::loadServers()
 {
-    const QString sub = m_subscription->currentText();
+    const QString sub = subscriptionId();
     const QString rg = m_resourceGroup->currentText();
-    if (sub.isEmpty() || rg.isEmpty())
+    if (sub.isEmpty() || rg.isEmpty() || !m_session)
         return;
-    setBusy(tr("Reading flexible servers…"));
-    runInBackground(
-        this,
-        [services = m_wizard->services(), sub, rg] {
-            QString error;
-            auto servers = services->azureServers(sub, rg, &error);
-            return std::make_pair(servers, error);
-        },
-        [this](const std::pair<QList<AzureServer>, QString> &r) {
-            if (!r.second.isEmpty()) {
-                setMessage(r.second, true);
-                return;
-            }
-            m_servers = r.first;
-            m_server->clear();
-            for (const AzureServer &s : m_servers)
-                m_server->addItem(tr("%1 (PostgreSQL %2, %3)").arg(s.name, s.version, s.location));
-            setMessage(m_servers.isEmpty() ? tr("No flexible server in this resource group: create one below.")
-                                           : tr("%n flexible server(s).", nullptr, int(m_servers.size())),
-                       false);
-        });
+    const int generation = ++m_serversGeneration;
+    fillServers({});
+    begin(tr("Reading flexible servers…"));
+    m_session->servers(sub, rg, [this, generation, rg](const QList<AzureServer> &servers, const QString &error) {
+        end();
+        if (generation != m_serversGeneration)
+            return;
+        if (!error.isEmpty()) {
+            setMessage(error, true);
+            return;
+        }
+        fillServers(servers);
+        setMessage(servers.isEmpty() ? tr("No flexible server in %1: create one below.").arg(rg)
+                                     : tr("%n flexible server(s) in %1. Pick the one to migrate to.", nullptr, int(servers.size())).arg(rg),
+                   false);
+    });
 }
 
 void AzurePanel::createServer()
@@ -279,84 +350,111 @@ void AzurePanel::createServer()
     spec.version = m_newVersion->currentText();
     spec.sku = m_newSku->currentData().toString();
     spec.storageGb = m_newStorage->value();
-    spec.location = m_newRegion->currentText();
+    spec.location = m_newRegion->currentText().trimmed();
     spec.adminUser = m_newAdmin->text().trimmed();
     if (spec.name.isEmpty() || spec.adminUser.isEmpty() || m_newPassword->text().isEmpty()) {
         setMessage(tr("Enter the new server's name, administrator and password."), true);
         return;
     }
-    project::AzureContext ctx = m_ctx;
-    ctx.subscriptionId = m_subscription->currentText();
-    ctx.resourceGroup = m_resourceGroup->currentText();
-    setBusy(tr("Creating %1; this takes several minutes…").arg(spec.name));
-    m_create->setEnabled(false);
-    runInBackground(
-        this,
-        [services = m_wizard->services(), ctx, spec, pw = m_newPassword->text()] {
-            QString error;
-            auto server = services->azureCreateServer(ctx, spec, pw, &error);
-            return std::make_pair(server, error);
-        },
-        [this](const std::pair<std::optional<AzureServer>, QString> &r) {
-            m_create->setEnabled(true);
-            if (!r.first) {
-                setMessage(tr("Creating the server failed: %1").arg(r.second), true);
-                return;
-            }
-            m_servers.append(*r.first);
-            m_server->addItem(tr("%1 (PostgreSQL %2, %3)").arg(r.first->name, r.first->version, r.first->location));
-            m_server->setCurrentIndex(m_server->count() - 1);
-            setMessage(tr("Created %1.").arg(r.first->fqdn), false);
-            Q_EMIT serverChosen(*r.first);
-            Q_EMIT changed();
-        });
+    if (!m_session || !m_session->isSignedIn()) {
+        setMessage(tr("Sign in to Azure first."), true);
+        return;
+    }
+    const QString rg = m_resourceGroup->currentText();
+    m_creating = true;
+    begin(tr("Creating %1 in %2; this takes several minutes…").arg(spec.name, spec.location));
+    m_session->createServer(subscriptionId(), rg, spec, m_newPassword->text(), [this](const AzureServer &server, const QString &error) {
+        m_creating = false;
+        end();
+        if (!error.isEmpty()) {
+            setMessage(error, true);
+            return;
+        }
+        m_newPassword->clear();
+        m_ctx.serverName = server.name;
+        QList<AzureServer> servers = m_servers;
+        servers.append(server);
+        fillServers(servers);
+        m_createBox->setChecked(false);
+        setMessage(tr("Created %1. Add a firewall rule for this machine, then test the connection.").arg(server.fqdn), false);
+        Q_EMIT serverChosen(server);
+        Q_EMIT changed();
+    });
 }
 
 void AzurePanel::addFirewallRule()
 {
-    project::Project p;
-    storeTo(p);
-    setBusy(tr("Adding a firewall rule for this machine…"));
-    runInBackground(
-        this,
-        [services = m_wizard->services(), ctx = p.azure] {
-            QString error;
-            const bool ok = services->azureAddFirewallRule(ctx, &error);
-            return std::make_pair(ok, error);
-        },
-        [this](const std::pair<bool, QString> &r) {
-            setMessage(r.first ? tr("Firewall rule added: this machine can reach the server.") : tr("Adding the firewall rule failed: %1").arg(r.second),
-                       !r.first);
+    const AzureServer *server = currentServer();
+    if (!server || !m_session)
+        return;
+    m_addingRule = true;
+    const QString id = server->resourceId;
+    const QString name = server->name;
+    auto add = [this, id, name](const QString &address) {
+        begin(tr("Adding a firewall rule for %1 on %2…").arg(address, name));
+        m_session->addFirewallRule(id, address, [this, address, name](const QString &rule, const QString &error) {
+            m_addingRule = false;
+            end();
+            if (!error.isEmpty())
+                setMessage(error, true);
+            else
+                setMessage(tr("Firewall rule %1 added: %2 can reach %3.").arg(rule, address, name), false);
         });
+    };
+    const QString typed = m_address->text().trimmed();
+    if (!typed.isEmpty()) {
+        add(typed);
+        return;
+    }
+    begin(tr("Finding this machine's public address…"));
+    m_session->publicAddress([this, add](const QString &address, const QString &error) {
+        end();
+        if (!error.isEmpty()) {
+            m_addingRule = false;
+            updateActions();
+            setMessage(error, true);
+            return;
+        }
+        m_address->setText(address);
+        add(address);
+    });
 }
 
 void AzurePanel::loadFrom(const project::Project &p)
 {
     m_ctx = p.azure;
-    m_servers.clear();
+    m_cloudConfigUsed.clear();
+    m_session.reset(); // another project may use another cloud or tenant
+    m_signingIn = m_creating = m_addingRule = false;
+    m_pending = 0;
+    m_busy->setVisible(false);
+    m_code->setVisible(false);
     m_subscription->clear();
     m_resourceGroup->clear();
-    m_server->clear();
     if (!p.azure.subscriptionId.isEmpty())
-        m_subscription->addItem(p.azure.subscriptionId);
+        m_subscription->addItem(p.azure.subscriptionId, p.azure.subscriptionId);
     if (!p.azure.resourceGroup.isEmpty())
         m_resourceGroup->addItem(p.azure.resourceGroup);
-    if (!p.azure.serverName.isEmpty()) {
-        m_servers.append(AzureServer{p.azure.serverName, p.target.host, p.target.azureResourceId, {}, {}});
-        m_server->addItem(p.azure.serverName);
-    }
+    QList<AzureServer> servers;
+    if (!p.azure.serverName.isEmpty())
+        servers.append(AzureServer{p.azure.serverName, p.target.host, p.target.azureResourceId, {}, {}, p.target.user, {}});
+    fillServers(servers);
+    setMessage(tr("Sign in with a device code: you enter a short code on a Microsoft page in any browser."), false);
+    updateActions();
 }
 
 void AzurePanel::storeTo(project::Project &p) const
 {
-    p.azure.subscriptionId = m_subscription->currentText();
+    p.azure.subscriptionId = subscriptionId();
     p.azure.resourceGroup = m_resourceGroup->currentText();
-    const int i = m_server->currentIndex();
-    if (i >= 0 && i < m_servers.size()) {
-        p.azure.serverName = m_servers.at(i).name;
-        p.target.azureResourceId = m_servers.at(i).resourceId;
+    if (!m_cloudConfigUsed.isEmpty())
+        p.azure.cloudConfigFile = m_cloudConfigUsed;
+    if (const AzureServer *s = currentServer()) {
+        p.azure.serverName = s->name;
+        p.target.azureResourceId = s->resourceId;
     } else {
         p.azure.serverName.clear();
+        p.target.azureResourceId.clear();
     }
 }
 

@@ -263,11 +263,11 @@ void ConnectionForm::setTestState(TestState state, const QString &message)
         m_testMessage->setText(message.isEmpty() ? tr("Connecting…") : message);
         break;
     case TestState::Ok:
-        m_testIcon->setPixmap(severityIcon(Severity::Pass).pixmap(16, 16));
+        m_testIcon->setPixmap(severityIcon(Severity::Pass).pixmap(QSize(16, 16), m_testIcon->devicePixelRatioF()));
         m_testMessage->setText(message);
         break;
     case TestState::Failed:
-        m_testIcon->setPixmap(severityIcon(Severity::Blocker).pixmap(16, 16));
+        m_testIcon->setPixmap(severityIcon(Severity::Blocker).pixmap(QSize(16, 16), m_testIcon->devicePixelRatioF()));
         m_testMessage->setText(message);
         break;
     }

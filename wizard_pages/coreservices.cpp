@@ -90,49 +90,11 @@ AssessmentResult CoreServices::assess(const project::Project &p, const Credentia
     return r;
 }
 
-// Azure: wired when core/azure lands.
-static QString azureMissing() { return CoreServices::tr("Azure support is not available in this build yet; use a PostgreSQL target with its host name."); }
-std::optional<AzureDeviceCode> CoreServices::azureBeginSignIn(const project::AzureContext &, QString *error)
+std::unique_ptr<AzureSession> CoreServices::createAzureSession(const project::AzureContext &ctx)
 {
-    if (error)
-        *error = azureMissing();
-    return std::nullopt;
-}
-bool CoreServices::azureCompleteSignIn(QString *error)
-{
-    if (error)
-        *error = azureMissing();
-    return false;
-}
-QStringList CoreServices::azureSubscriptions(QString *error)
-{
-    if (error)
-        *error = azureMissing();
-    return {};
-}
-QStringList CoreServices::azureResourceGroups(const QString &, QString *error)
-{
-    if (error)
-        *error = azureMissing();
-    return {};
-}
-QList<AzureServer> CoreServices::azureServers(const QString &, const QString &, QString *error)
-{
-    if (error)
-        *error = azureMissing();
-    return {};
-}
-std::optional<AzureServer> CoreServices::azureCreateServer(const project::AzureContext &, const AzureServerSpec &, const QString &, QString *error)
-{
-    if (error)
-        *error = azureMissing();
-    return std::nullopt;
-}
-bool CoreServices::azureAddFirewallRule(const project::AzureContext &, QString *error)
-{
-    if (error)
-        *error = azureMissing();
-    return false;
+    CoreAzureSession::Config config = m_azure;
+    config.context = ctx;
+    return std::make_unique<CoreAzureSession>(config);
 }
 
 std::optional<project::Project> CoreServices::loadProject(const QString &path, QString *error)

@@ -1,8 +1,8 @@
-// The real WizardServices: core's inventory, project files, secrets, recent files and engines.
-// The assessment and Azure parts are interim here and marked so; each becomes a call into core
-// when core/assess's full assessment and core/azure land.
+// The real WizardServices: core's inventory, assessment, project files, secrets, recent files, Azure
+// sessions and engines.
 #pragma once
 
+#include "coreazuresession.h"
 #include "wizardservices.h"
 
 class QSettings;
@@ -20,14 +20,7 @@ public:
     std::optional<QList<assess::TableInventory>> listTables(const pg::ConnInfo &info, QString *error) override;
     AssessmentResult assess(const project::Project &project, const Credentials &credentials) override;
 
-    std::optional<AzureDeviceCode> azureBeginSignIn(const project::AzureContext &ctx, QString *error) override;
-    bool azureCompleteSignIn(QString *error) override;
-    QStringList azureSubscriptions(QString *error) override;
-    QStringList azureResourceGroups(const QString &subscription, QString *error) override;
-    QList<AzureServer> azureServers(const QString &subscription, const QString &resourceGroup, QString *error) override;
-    std::optional<AzureServer> azureCreateServer(const project::AzureContext &ctx, const AzureServerSpec &spec, const QString &adminPassword,
-                                                 QString *error) override;
-    bool azureAddFirewallRule(const project::AzureContext &ctx, QString *error) override;
+    std::unique_ptr<AzureSession> createAzureSession(const project::AzureContext &ctx) override;
 
     std::optional<project::Project> loadProject(const QString &path, QString *error) override;
     bool saveProject(const project::Project &project, const QString &path, QString *error) override;
@@ -42,9 +35,13 @@ public:
 
     // Where recent files are kept; nullptr: the application's settings.
     void setRecentSettings(QSettings *settings) { m_recentSettings = settings; }
+    // Azure: how new sessions are made (`pgferry --cloud-config FILE`, and tests' fakes).
+    void setAzureConfig(const CoreAzureSession::Config &config) { m_azure = config; }
+    const CoreAzureSession::Config &azureConfig() const { return m_azure; }
 
 private:
     QSettings *m_recentSettings = nullptr;
+    CoreAzureSession::Config m_azure;
 };
 
 } // namespace pgferry::wizard

@@ -149,7 +149,7 @@ void CutoverPage::setStatus(const engine::MigrationStatus &s)
     if (draining) {
         m_drain->setRange(0, int(std::min<qint64>(m_drainStart, INT_MAX)));
         m_drain->setValue(int(std::clamp<qint64>(m_drainStart - pending, 0, m_drainStart)));
-        m_drain->setFormat(tr("%1 pending changes left").arg(Format::count(pending)));
+        m_drain->setFormat(tr("%1 pending change(s) left", nullptr, Format::plural(pending)).arg(Format::count(pending)));
     }
     QPalette pal = m_result->palette();
     if (s.state == RunState::Completed) {

@@ -123,7 +123,7 @@ void DonePage::refresh()
 {
     const engine::MigrationStatus &s = mw()->status();
     const bool ok = s.state == RunState::Completed;
-    m_icon->setPixmap(severityIcon(ok ? Severity::Pass : s.state == RunState::Failed ? Severity::Blocker : Severity::Warning).pixmap(48, 48));
+    m_icon->setPixmap(severityIcon(ok ? Severity::Pass : s.state == RunState::Failed ? Severity::Blocker : Severity::Warning).pixmap(QSize(48, 48), m_icon->devicePixelRatioF()));
     m_headline->setText(ok                             ? tr("The migration completed.")
                         : s.state == RunState::Failed ? tr("The migration failed.")
                                                        : tr("The migration is %1.").arg(Format::runState(s.state).toLower()));
@@ -134,13 +134,13 @@ void DonePage::refresh()
     }
     const double seconds = s.startedAt.isValid() && s.updatedAt.isValid() ? s.startedAt.secsTo(s.updatedAt) : -1;
     QString stats = tr("%n database(s)", nullptr, int(s.databases.size())) + QStringLiteral(" · ") + tr("%n table(s)", nullptr, tables)
-                    + QStringLiteral(" · ") + tr("%1 rows, %2").arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied()))
+                    + QStringLiteral(" · ") + tr("%1 row(s), %2", nullptr, Format::plural(s.rowsCopied())).arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied()))
                     + QStringLiteral(" · ") + tr("took %1").arg(Format::duration(seconds));
     qint64 changes = 0;
     for (const auto &d : s.databases)
         changes += d.inserts + d.updates + d.deletes;
     if (changes > 0)
-        stats += QStringLiteral(" · ") + tr("%1 changes streamed").arg(Format::count(changes));
+        stats += QStringLiteral(" · ") + tr("%1 change(s) streamed", nullptr, Format::plural(changes)).arg(Format::count(changes));
     if (failed > 0)
         stats += QStringLiteral(" · ") + tr("%n table(s) failed", nullptr, failed);
     m_stats->setText(stats);

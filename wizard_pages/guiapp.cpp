@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTextStream>
@@ -54,7 +55,12 @@ int runGuiApplication(int argc, char *argv[])
     QCommandLineOption shots(QStringLiteral("screenshots"), QStringLiteral("Render every page with sample data to DIR/NN-<page>.png and exit."),
                              QStringLiteral("DIR"));
     QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use a dark palette."));
+    QCommandLineOption cloudConfig(QStringLiteral("cloud-config"),
+                                   QStringLiteral("Another Azure cloud, in the shape `az cloud show` prints (as pgferry-cli azure --cloud-config); "
+                                                  "projects that name no cloud file use it, and record it."),
+                                   QStringLiteral("FILE"));
     parser.addOption(lang);
+    parser.addOption(cloudConfig);
     parser.addOption(shots);
     parser.addOption(dark);
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A .pgferry project file to open."), QStringLiteral("[project]"));
@@ -77,7 +83,13 @@ int runGuiApplication(int argc, char *argv[])
         return 0;
     }
 
-    MainWindow window(std::make_shared<CoreServices>());
+    auto services = std::make_shared<CoreServices>();
+    if (parser.isSet(cloudConfig)) {
+        CoreAzureSession::Config azure = services->azureConfig();
+        azure.cloudConfigFile = QFileInfo(parser.value(cloudConfig)).absoluteFilePath();
+        services->setAzureConfig(azure);
+    }
+    MainWindow window(services);
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().constFirst());
     window.show();

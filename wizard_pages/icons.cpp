@@ -1,7 +1,10 @@
 #include "icons.h"
 
+#include <QIconEngine>
 #include <QPainter>
 #include <QPainterPath>
+
+#include <functional>
 
 namespace pgferry::wizard {
 
@@ -9,15 +12,50 @@ namespace {
 
 enum class Glyph { Check, Exclamation, Info, Cross, Dots, Play, Empty };
 
-QPixmap badge(int size, const QColor &color, Glyph glyph, bool ring = false)
+// An icon drawn on demand at whatever size and device pixel ratio it is shown: never scaled up.
+class PaintedIconEngine final : public QIconEngine
 {
-    const qreal dpr = 2.0;
-    QPixmap pm(QSize(size, size) * dpr);
-    pm.setDevicePixelRatio(dpr);
-    pm.fill(Qt::transparent);
-    QPainter p(&pm);
+public:
+    using Painter = std::function<void(QPainter &, qreal size)>;
+    explicit PaintedIconEngine(Painter paint) : m_paint(std::move(paint)) {}
+
+    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State) override
+    {
+        const qreal s = std::min(rect.width(), rect.height());
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->translate(rect.x() + (rect.width() - s) / 2.0, rect.y() + (rect.height() - s) / 2.0);
+        if (mode == QIcon::Disabled)
+            painter->setOpacity(painter->opacity() * 0.45);
+        m_paint(*painter, s);
+        painter->restore();
+    }
+    // QIcon asks for size × device pixel ratio and sets the ratio on the result itself.
+    QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State state) override
+    {
+        QPixmap pm(size);
+        pm.fill(Qt::transparent);
+        QPainter p(&pm);
+        paint(&p, QRect(QPoint(0, 0), size), mode, state);
+        return pm;
+    }
+    QSize actualSize(const QSize &size, QIcon::Mode, QIcon::State) override { return size; }
+    QList<QSize> availableSizes(QIcon::Mode, QIcon::State) override
+    {
+        return {QSize(16, 16), QSize(24, 24), QSize(32, 32), QSize(48, 48), QSize(64, 64), QSize(128, 128), QSize(256, 256)};
+    }
+    QIconEngine *clone() const override { return new PaintedIconEngine(m_paint); }
+    QString key() const override { return QStringLiteral("pgferry-painted"); }
+
+private:
+    Painter m_paint;
+};
+
+void drawBadge(QPainter &p, qreal size, const QColor &color, Glyph glyph, bool ring)
+{
     p.setRenderHint(QPainter::Antialiasing);
-    const QRectF r(1, 1, size - 2, size - 2);
+    const qreal m = size / 16.0;
+    const QRectF r(m, m, size - 2 * m, size - 2 * m);
     if (ring) {
         p.setPen(QPen(color, size / 10.0));
         p.setBrush(Qt::NoBrush);
@@ -70,15 +108,11 @@ QPixmap badge(int size, const QColor &color, Glyph glyph, bool ring = false)
     case Glyph::Empty:
         break;
     }
-    return pm;
 }
 
 QIcon iconOf(const QColor &color, Glyph glyph, bool ring = false)
 {
-    QIcon icon;
-    for (int size : {16, 24, 32, 48})
-        icon.addPixmap(badge(size, color, glyph, ring));
-    return icon;
+    return QIcon(new PaintedIconEngine([color, glyph, ring](QPainter &p, qreal size) { drawBadge(p, size, color, glyph, ring); }));
 }
 
 const QColor kGreen(0x2e, 0x9d, 0x50);
@@ -136,14 +170,10 @@ QIcon stepIcon(StepState s)
     return {};
 }
 
-QPixmap appLogo(int size, qreal dpr)
+namespace {
+void drawLogo(QPainter &p, qreal s)
 {
-    QPixmap pm(QSize(size, size) * dpr);
-    pm.setDevicePixelRatio(dpr);
-    pm.fill(Qt::transparent);
-    QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
-    const qreal s = size;
     QLinearGradient g(0, 0, 0, s);
     g.setColorAt(0, QColor(0x33, 0x67, 0x91));
     g.setColorAt(1, QColor(0x1f, 0x4e, 0x79));
@@ -174,15 +204,19 @@ QPixmap appLogo(int size, qreal dpr)
             w.quadTo(s * (0.14 + 0.09 * (2 * i + 1)), s * (y - 0.04 * (i % 2 ? -1 : 1)), s * (0.14 + 0.18 * (i + 1)), s * y);
         p.drawPath(w);
     }
+}
+} // namespace
+
+QPixmap appLogo(int size, qreal dpr)
+{
+    QPixmap pm(QSize(size, size) * dpr);
+    pm.setDevicePixelRatio(dpr);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    drawLogo(p, size);
     return pm;
 }
 
-QIcon appIcon()
-{
-    QIcon icon;
-    for (int size : {16, 32, 48, 64, 128, 256})
-        icon.addPixmap(appLogo(size));
-    return icon;
-}
+QIcon appIcon() { return QIcon(new PaintedIconEngine(drawLogo)); }
 
 } // namespace pgferry::wizard

@@ -31,7 +31,7 @@ MigrationWizard::MigrationWizard(ServicesPtr services, QWidget *parent) : QWizar
     setOption(QWizard::NoCancelButton);
     setOption(QWizard::NoBackButtonOnLastPage);
     setOption(QWizard::HaveHelpButton, false);
-    setPixmap(QWizard::LogoPixmap, appLogo(48, 2.0));
+    setPixmap(QWizard::LogoPixmap, appLogo(48, std::max<qreal>(2.0, devicePixelRatioF())));
     setButtonText(QWizard::BackButton, tr("< &Back"));
     setButtonText(QWizard::NextButton, tr("&Next >"));
     setButtonText(QWizard::CommitButton, tr("&Run migration"));

@@ -131,6 +131,11 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_retry->setEnabled(false);
     m_retry->setToolTip(tr("Select a failed table to load it again."));
 
+    m_retryResult = new QLabel;
+    m_retryResult->setObjectName(QStringLiteral("retryResult"));
+    m_retryResult->setWordWrap(true);
+    m_retryResult->setVisible(false);
+
     auto *tablesTab = new QWidget;
     auto *tv = new QVBoxLayout(tablesTab);
     tv->setContentsMargins(4, 4, 4, 4);
@@ -139,6 +144,7 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     filters->addWidget(m_stateFilter);
     filters->addWidget(m_retry);
     tv->addLayout(filters);
+    tv->addWidget(m_retryResult);
     tv->addWidget(m_view, 1);
 
     m_log = new QPlainTextEdit;
@@ -317,7 +323,7 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     m_overall->setValue(done);
     m_state->setText(Format::runState(s.state));
     const double elapsed = s.startedAt.isValid() ? s.startedAt.secsTo(s.updatedAt.isValid() ? s.updatedAt : QDateTime::currentDateTime()) : 0;
-    m_totals->setText(tr("%1 rows · %2 copied · %3 elapsed").arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied()), Format::duration(elapsed)));
+    m_totals->setText(tr("%1 row(s) · %2 copied · %3 elapsed", nullptr, Format::plural(s.rowsCopied())).arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied()), Format::duration(elapsed)));
 
     // Cards: one per database, reused while the databases stay the same.
     while (m_cards.size() > s.databases.size())
@@ -387,12 +393,31 @@ void MonitorPage::retrySelected()
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
     if (rows.isEmpty())
         return;
-    const TableStatusModel::Row &r = m_model->rowAt(m_proxy->mapToSource(rows.first()).row());
+    // Copies: the engine's answer may come with a new status that replaces the rows.
+    const TableStatusModel::Row r = m_model->rowAt(m_proxy->mapToSource(rows.first()).row());
+    const QString table = r.table.qualifiedName();
     QString why;
-    if (mw()->retryTable(r.database, r.table.qualifiedName(), &why))
-        appendLog(tr("Retrying %1 in %2.").arg(r.table.qualifiedName(), r.database));
-    else
-        appendLog(tr("Cannot retry %1 in %2: %3").arg(r.table.qualifiedName(), r.database, why));
+    QPalette pal = m_retryResult->palette();
+    if (mw()->retryTable(r.database, table, &why)) {
+        // Accepted: the table is queued again; a status still on its way from before the retry
+        // would show it failed once more, so it is dropped.
+        m_hasPending = false;
+        m_model->setTableState(r.database, table, engine::TableState::Queued);
+        const QString text = tr("%1 in %2 is queued to load again.").arg(table, r.database);
+        m_retryResult->setText(text);
+        pal.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
+        appendLog(text);
+    } else {
+        if (why.isEmpty())
+            why = tr("the engine gave no reason");
+        const QString text = tr("%1 in %2 cannot be retried: %3").arg(table, r.database, why);
+        m_retryResult->setText(text);
+        pal.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
+        appendLog(text);
+    }
+    m_retryResult->setPalette(pal);
+    m_retryResult->setVisible(true);
+    updateRetry();
 }
 
 } // namespace pgferry::wizard

@@ -72,6 +72,7 @@ private:
     QLineEdit *m_search;
     QComboBox *m_stateFilter;
     QPushButton *m_retry;
+    QLabel *m_retryResult; // the engine's answer to the last Retry
     QTableView *m_view;
     TableStatusModel *m_model;
     TableStatusProxy *m_proxy;

@@ -1,6 +1,8 @@
 #include "sampleservices.h"
 
 #include "coreservices.h"
+#include "format.h"
+#include "sampleazuresession.h"
 
 #include <QDateTime>
 #include <cmath>
@@ -40,7 +42,7 @@ project::Project SampleServices::sampleProject()
     p.target.sslmode = QStringLiteral("verify-full");
     p.target.azureResourceId = QStringLiteral("/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-contoso-data/providers/"
                                               "Microsoft.DBforPostgreSQL/flexibleServers/contoso-pg");
-    p.azure.subscriptionId = QStringLiteral("Contoso Production (0b1f6471-…3333)");
+    p.azure.subscriptionId = QStringLiteral("0b1f6471-1bf0-4dda-aec3-111122223333");
     p.azure.resourceGroup = QStringLiteral("rg-contoso-data");
     p.azure.serverName = QStringLiteral("contoso-pg");
     p.azure.migrationName = QStringLiteral("contoso-orders-to-azure-20250301");
@@ -128,7 +130,7 @@ engine::MigrationStatus SampleServices::sampleStatus(double t)
             d.pendingChanges = qint64(t * 37);
             d.lagBytes = d.spoolBytes;
             d.lagSeconds = t * 0.02 * wobble;
-            d.notReadyReason = tr("full load %1 of %2 tables").arg(d.tablesDone).arg(db.tables);
+            d.notReadyReason = tr("full load %1 of %n table(s)", nullptr, db.tables).arg(d.tablesDone);
         } else {
             d.phase = DatabasePhase::Streaming;
             const double since = t - db.loadSeconds;
@@ -142,7 +144,7 @@ engine::MigrationStatus SampleServices::sampleStatus(double t)
             d.bytesPerSecond = 20000 * wobble;
             d.readyForCutover = d.lagBytes < 16 * 1024 * 1024 && since > 30;
             if (!d.readyForCutover)
-                d.notReadyReason = tr("catching up, %1 changes pending").arg(d.pendingChanges);
+                d.notReadyReason = tr("catching up, %1 change(s) pending", nullptr, Format::plural(d.pendingChanges)).arg(Format::count(d.pendingChanges));
         }
         for (int i = 0; i < db.tables; ++i) {
             TableStatus ts;
@@ -178,7 +180,7 @@ engine::MigrationStatus SampleServices::sampleStatus(double t)
     if (inv.tablesDone + 2 < inv.tables.size() && inv.tables[inv.tablesDone + 2].state == TableState::Queued) {
         TableStatus &f = inv.tables[inv.tablesDone + 2];
         f.state = TableState::Failed;
-        f.error = tr("copying table public.shipments: could not extend file: No space left on device (SQLSTATE 53100)");
+        f.error = tr("copying table %1: could not extend file: No space left on device (SQLSTATE 53100)").arg(f.qualifiedName());
         inv.tablesFailed = 1;
         inv.tablesQueued -= 1;
         s.errors << QStringLiteral("inventory: ") + f.error;
@@ -234,23 +236,7 @@ std::optional<QList<assess::TableInventory>> SampleServices::listTables(const pg
 
 AssessmentResult SampleServices::assess(const project::Project &, const Credentials &) { return sampleAssessment(); }
 
-std::optional<AzureDeviceCode> SampleServices::azureBeginSignIn(const project::AzureContext &, QString *)
-{
-    return AzureDeviceCode{QStringLiteral("HC7-4QZ-PK9"), QStringLiteral("https://microsoft.com/devicelogin"), {}};
-}
-bool SampleServices::azureCompleteSignIn(QString *) { return true; }
-QStringList SampleServices::azureSubscriptions(QString *) { return {sampleProject().azure.subscriptionId, QStringLiteral("Contoso Dev/Test")}; }
-QStringList SampleServices::azureResourceGroups(const QString &, QString *) { return {QStringLiteral("rg-contoso-data"), QStringLiteral("rg-contoso-web")}; }
-QList<AzureServer> SampleServices::azureServers(const QString &, const QString &, QString *)
-{
-    const project::Project p = sampleProject();
-    return {AzureServer{QStringLiteral("contoso-pg"), p.target.host, p.target.azureResourceId, QStringLiteral("16"), QStringLiteral("westeurope")}};
-}
-std::optional<AzureServer> SampleServices::azureCreateServer(const project::AzureContext &, const AzureServerSpec &spec, const QString &, QString *)
-{
-    return AzureServer{spec.name, spec.name + QStringLiteral(".postgres.database.azure.com"), {}, spec.version, spec.location};
-}
-bool SampleServices::azureAddFirewallRule(const project::AzureContext &, QString *) { return true; }
+std::unique_ptr<AzureSession> SampleServices::createAzureSession(const project::AzureContext &) { return std::make_unique<SampleAzureSession>(); }
 std::optional<project::Project> SampleServices::loadProject(const QString &, QString *) { return sampleProject(); }
 bool SampleServices::saveProject(const project::Project &, const QString &, QString *) { return true; }
 QString SampleServices::storedPassword(const project::Project &, Role) { return QStringLiteral("sample-password"); }

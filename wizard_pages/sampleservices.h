@@ -25,14 +25,7 @@ public:
     ConnectionCheck testConnection(const pg::ConnInfo &info) override;
     std::optional<QList<assess::TableInventory>> listTables(const pg::ConnInfo &info, QString *error) override;
     AssessmentResult assess(const project::Project &project, const Credentials &credentials) override;
-    std::optional<AzureDeviceCode> azureBeginSignIn(const project::AzureContext &ctx, QString *error) override;
-    bool azureCompleteSignIn(QString *error) override;
-    QStringList azureSubscriptions(QString *error) override;
-    QStringList azureResourceGroups(const QString &subscription, QString *error) override;
-    QList<AzureServer> azureServers(const QString &subscription, const QString &resourceGroup, QString *error) override;
-    std::optional<AzureServer> azureCreateServer(const project::AzureContext &ctx, const AzureServerSpec &spec, const QString &adminPassword,
-                                                 QString *error) override;
-    bool azureAddFirewallRule(const project::AzureContext &ctx, QString *error) override;
+    std::unique_ptr<AzureSession> createAzureSession(const project::AzureContext &ctx) override;
     std::optional<project::Project> loadProject(const QString &path, QString *error) override;
     bool saveProject(const project::Project &project, const QString &path, QString *error) override;
     QString storedPassword(const project::Project &project, Role role) override;

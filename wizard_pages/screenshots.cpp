@@ -15,6 +15,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QPalette>
+#include <QPushButton>
 #include <QTableWidget>
 #include <QStyleFactory>
 
@@ -84,8 +85,11 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
     auto *targetPage = static_cast<TargetPage *>(w->pageAt(MigrationWizard::TargetPage));
     targetPage->form()->setTestState(ConnectionForm::TestState::Ok,
                                      QApplication::translate("pgferry::wizard::TargetPage", "Connected: PostgreSQL %1.").arg(tgt.inventory.versionText));
-    targetPage->azurePanel()->setSignedIn(services->azureSubscriptions(nullptr));
-    targetPage->azurePanel()->showDeviceCode(*services->azureBeginSignIn(p.azure, nullptr));
+    // Signed in to Azure the way a user does it, through the sample session's canned answers.
+    if (auto *signIn = targetPage->azurePanel()->findChild<QPushButton *>(QStringLiteral("azureSignIn")))
+        signIn->click();
+    for (QDeadlineTimer deadline(5000); targetPage->azurePanel()->isBusy() && !deadline.hasExpired();)
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
     w->setAssessment(SampleServices::sampleAssessment());
 
     auto *monitor = static_cast<MonitorPage *>(w->pageAt(MigrationWizard::MonitorPage));

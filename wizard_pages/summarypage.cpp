@@ -106,10 +106,9 @@ void SummaryPage::refresh()
         dbs += line + QStringLiteral("<br>");
     }
     html += row(tr("Databases (%1)").arg(p.databases.size()), dbs);
-    html += row(tr("Full load"), tr("%1 parallel jobs, tables over %2 split, %3 index jobs")
-                                     .arg(s.jobs)
-                                     .arg(Format::bytes(s.splitThresholdBytes))
-                                     .arg(s.indexJobs)
+    html += row(tr("Full load"), QString(tr("%n parallel job(s)", nullptr, s.jobs) + QStringLiteral(", ")
+                                  + tr("tables over %1 split").arg(Format::bytes(s.splitThresholdBytes)) + QStringLiteral(", ")
+                                  + tr("%n index job(s)", nullptr, s.indexJobs))
                                      .toHtmlEscaped());
     html += row(tr("Schema"), tr("overwrite: %1, owners: %2, privileges: %3, create roles: %4")
                                   .arg(yes(s.schema.overwrite), yes(!s.schema.noOwner), yes(!s.schema.noAcl), yes(s.schema.createRoles))
@@ -119,10 +118,9 @@ void SummaryPage::refresh()
                                         Format::duration(s.cutover.drainTimeoutSeconds))
                                    .toHtmlEscaped());
     const AssessmentResult &a = mw()->assessment();
-    html += row(tr("Assessment"), mw()->assessmentRunning() ? tr("assessing…").toHtmlEscaped() : a.ran ? tr("%1 blocker(s), %2 warning(s), %3 passed")
-                                              .arg(a.count(Severity::Blocker))
-                                              .arg(a.count(Severity::Warning))
-                                              .arg(a.count(Severity::Pass))
+    html += row(tr("Assessment"), mw()->assessmentRunning() ? tr("assessing…").toHtmlEscaped() : a.ran ? QString(tr("%n blocker(s)", nullptr, a.count(Severity::Blocker)) + QStringLiteral(", ")
+                                               + tr("%n warning(s)", nullptr, a.count(Severity::Warning)) + QStringLiteral(", ")
+                                               + tr("%n check(s) passed", nullptr, a.count(Severity::Pass)))
                                               .toHtmlEscaped()
                                         : tr("not run yet: the engine assesses before it starts").toHtmlEscaped());
     html += QStringLiteral("</table>");

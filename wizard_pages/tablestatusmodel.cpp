@@ -29,6 +29,21 @@ void TableStatusModel::setStatus(const engine::MigrationStatus &status)
     endResetModel();
 }
 
+bool TableStatusModel::setTableState(const QString &database, const QString &qualifiedName, engine::TableState state)
+{
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        Row &r = m_rows[i];
+        if (r.database != database || r.table.qualifiedName() != qualifiedName)
+            continue;
+        r.table.state = state;
+        if (state != engine::TableState::Failed)
+            r.table.error.clear();
+        Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+        return true;
+    }
+    return false;
+}
+
 int TableStatusModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 int TableStatusModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
@@ -79,7 +94,7 @@ QVariant TableStatusModel::data(const QModelIndex &index, int role) const
         if (!t.error.isEmpty())
             return t.error;
         if (index.column() == RowsColumn && t.rowsEstimated > 0)
-            return tr("%1 of about %2 rows").arg(Format::count(t.rowsCopied), Format::count(t.rowsEstimated));
+            return tr("%1 of about %2 row(s)", nullptr, Format::plural(t.rowsEstimated)).arg(Format::count(t.rowsCopied), Format::count(t.rowsEstimated));
     } else if (role == Qt::ForegroundRole && t.state == engine::TableState::Failed) {
         return QColor(0xd1, 0x34, 0x38);
     } else if (role == Qt::TextAlignmentRole && index.column() >= RowsColumn) {

@@ -28,6 +28,9 @@ public:
         engine::TableStatus table;
     };
     const Row &rowAt(int row) const { return m_rows.at(row); }
+    // Shows one table in another state at once (e.g. queued again after the engine accepted a
+    // retry) until the next status says otherwise. False when there is no such table.
+    bool setTableState(const QString &database, const QString &qualifiedName, engine::TableState state);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

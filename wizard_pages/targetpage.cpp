@@ -62,9 +62,15 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
             Q_EMIT edited();
     });
     connect(m_azure, &AzurePanel::serverChosen, this, [this](const AzureServer &s) {
+        // Azure's own rules: TLS with the host name checked (DESIGN, issue 10), port 5432, and the
+        // server's administrator until the user picks another login.
         project::ConnectionProfile p = m_form->profile();
         p.host = s.fqdn;
         p.port = 5432;
+        if (!s.administratorLogin.isEmpty())
+            p.user = s.administratorLogin;
+        if (p.database.isEmpty())
+            p.database = QStringLiteral("postgres");
         p.sslmode = QStringLiteral("verify-full");
         m_form->setProfile(p);
     });

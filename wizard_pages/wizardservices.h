@@ -4,6 +4,8 @@
 // CoreServices is the real implementation; SampleServices feeds screenshots; tests bring theirs.
 #pragma once
 
+#include "azuresession.h"
+
 #include "assess/check.h"
 #include "assess/serverinventory.h"
 #include "engine/migrationengine.h"
@@ -61,32 +63,6 @@ struct Credentials
     bool rememberTarget = false;
 };
 
-struct AzureDeviceCode
-{
-    QString userCode;
-    QString verificationUri;
-    QString message;
-};
-
-struct AzureServer
-{
-    QString name;
-    QString fqdn;
-    QString resourceId;
-    QString version;
-    QString location;
-};
-
-struct AzureServerSpec
-{
-    QString name;
-    QString version = QStringLiteral("16");
-    QString sku = QStringLiteral("Standard_D2ds_v5");
-    int storageGb = 128;
-    QString location = QStringLiteral("westeurope");
-    QString adminUser;
-};
-
 class WizardServices
 {
 public:
@@ -99,15 +75,9 @@ public:
     // Blocking: assesses source (and target when set) for the project.
     virtual AssessmentResult assess(const project::Project &project, const Credentials &credentials) = 0;
 
-    // Blocking, Azure: device-code sign-in in two steps, then the pickers and actions.
-    virtual std::optional<AzureDeviceCode> azureBeginSignIn(const project::AzureContext &ctx, QString *error) = 0;
-    virtual bool azureCompleteSignIn(QString *error) = 0;
-    virtual QStringList azureSubscriptions(QString *error) = 0;
-    virtual QStringList azureResourceGroups(const QString &subscription, QString *error) = 0;
-    virtual QList<AzureServer> azureServers(const QString &subscription, const QString &resourceGroup, QString *error) = 0;
-    virtual std::optional<AzureServer> azureCreateServer(const project::AzureContext &ctx, const AzureServerSpec &spec,
-                                                         const QString &adminPassword, QString *error) = 0;
-    virtual bool azureAddFirewallRule(const project::AzureContext &ctx, QString *error) = 0;
+    // Azure: a new, signed-out session for the project's cloud and tenant. It belongs to the caller;
+    // its calls never block (see azuresession.h).
+    virtual std::unique_ptr<AzureSession> createAzureSession(const project::AzureContext &ctx) = 0;
 
     // GUI thread, quick: files, keychain, recent files, engines.
     virtual std::optional<project::Project> loadProject(const QString &path, QString *error) = 0;

@@ -38,6 +38,24 @@ public:
             Q_EMIT finished(false);
         }, Qt::QueuedConnection);
     }
+    // Accepts unless refuseRetry holds a reason; an accepted table is queued again in the status.
+    bool retryTable(const QString &database, const QString &table, QString *whyNot) override
+    {
+        if (!refuseRetry.isEmpty()) {
+            if (whyNot)
+                *whyNot = refuseRetry;
+            return false;
+        }
+        retried << database + u'/' + table;
+        for (engine::DatabaseStatus &d : m_status.databases)
+            if (d.name == database)
+                for (engine::TableStatus &t : d.tables)
+                    if (t.qualifiedName() == table) {
+                        t.state = engine::TableState::Queued;
+                        t.error.clear();
+                    }
+        return true;
+    }
     engine::MigrationStatus status() const override { return m_status; }
     void publish(const engine::MigrationStatus &s)
     {
@@ -47,6 +65,8 @@ public:
     int starts = 0;
     int stops = 0;
     bool cutoverRequested = false;
+    QString refuseRetry;
+    QStringList retried;
 
 private:
     engine::MigrationStatus m_status;

@@ -15,6 +15,10 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QTableView>
 #include <QElapsedTimer>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -159,6 +163,68 @@ private Q_SLOTS:
             QCOMPARE(st, StepState::Done);
         w.next();
         QCOMPARE(w.currentId(), int(MigrationWizard::DonePage));
+    }
+
+    void retryShowsTheEnginesAnswer_data()
+    {
+        QTest::addColumn<QString>("refusal");
+        QTest::newRow("accepted") << QString();
+        QTest::newRow("refused") << QStringLiteral("the table's journal entry is still being written; try again in a moment");
+    }
+    void retryShowsTheEnginesAnswer()
+    {
+        QFETCH(QString, refusal);
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        w.resize(1180, 820);
+        w.show();
+        w.setProject(SampleServices::sampleProject());
+        QString error;
+        QVERIFY(w.startRun(&error));
+        w.goToPage(MigrationWizard::MonitorPage);
+        auto *monitor = static_cast<MonitorPage *>(w.currentPage());
+        services->engine->refuseRetry = refusal;
+        services->engine->publish(SampleServices::sampleStatus(300));
+        monitor->applyPending();
+
+        // Select the failed table (the filter shows only failed ones).
+        auto *filter = w.findChild<QComboBox *>(QStringLiteral("tableStateFilter"));
+        filter->setCurrentIndex(filter->findData(int(TableStatusProxy::StateFilter::Failed)));
+        auto *view = w.findChild<QTableView *>(QStringLiteral("tableGrid"));
+        QVERIFY(view);
+        QCOMPARE(view->model()->rowCount(), 1);
+        view->selectRow(0);
+        const QString failed = view->model()->index(0, TableStatusModel::TableColumn).data().toString();
+        auto *retry = w.findChild<QPushButton *>(QStringLiteral("retryTable"));
+        QVERIFY(retry->isEnabled());
+        QVERIFY(retry->toolTip().contains(u"No space left on device"));
+        auto *result = w.findChild<QLabel *>(QStringLiteral("retryResult"));
+        QVERIFY(!result->isVisible());
+
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QVERIFY(result->isVisible());
+        filter->setCurrentIndex(filter->findData(int(TableStatusProxy::StateFilter::All)));
+        const QModelIndexList hits = monitor->model()->match(monitor->model()->index(0, TableStatusModel::TableColumn), Qt::DisplayRole,
+                                                                  failed, 1, Qt::MatchExactly);
+        QCOMPARE(hits.size(), 1);
+        const auto state = engine::TableState(monitor->model()->data(hits.first(), TableStatusModel::StateRole).toInt());
+        auto *log = w.findChild<QPlainTextEdit *>(QStringLiteral("logPane"));
+        if (refusal.isEmpty()) {
+            QCOMPARE(services->engine->retried, QStringList{QStringLiteral("inventory/") + failed});
+            QCOMPARE(state, engine::TableState::Queued);
+            QVERIFY2(result->text().contains(u"queued"), qPrintable(result->text()));
+            // The engine's next status agrees, and Retry has nothing to retry.
+            services->engine->publish(services->engine->status());
+            monitor->applyPending();
+            QCOMPARE(engine::TableState(monitor->model()->data(hits.first(), TableStatusModel::StateRole).toInt()), engine::TableState::Queued);
+            QVERIFY(!retry->isEnabled());
+        } else {
+            QVERIFY(services->engine->retried.isEmpty());
+            QCOMPARE(state, engine::TableState::Failed);
+            QVERIFY2(result->text().contains(refusal), qPrintable(result->text()));
+            QVERIFY(result->text().contains(failed));
+        }
+        QVERIFY(log->toPlainText().contains(result->text()));
     }
 
     void notReadyReasonsNameTheStage_data()
