@@ -1,5 +1,7 @@
 #include "azure/devicecodeflow.h"
 
+#include <utility>
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,8 +22,11 @@ DeviceCodeFlow::DeviceCodeFlow(const Cloud &cloud, const QString &tenant, const 
 
 DeviceCodeFlow::~DeviceCodeFlow()
 {
-    if (m_reply)
-        m_reply->abort();
+    if (QNetworkReply *r = std::exchange(m_reply, nullptr)) {
+        disconnect(r, nullptr, this, nullptr);
+        r->abort();
+        r->deleteLater();
+    }
     delete m_ownNam;
 }
 
@@ -95,8 +100,12 @@ void DeviceCodeFlow::cancel()
     if (m_done)
         return;
     m_timer.stop();
-    if (m_reply)
-        m_reply->abort();
+    if (QNetworkReply *r = std::exchange(m_reply, nullptr)) {
+        // abort() finishes the reply at once: its handler must not read (or judge) what was cut.
+        disconnect(r, nullptr, this, nullptr);
+        r->abort();
+        r->deleteLater();
+    }
     fail(QStringLiteral("cancelled"), QStringLiteral("sign-in cancelled"));
 }
 
