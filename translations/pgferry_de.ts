@@ -1970,6 +1970,26 @@
         <translation>Tabellen nach der Umstellung überprüfen</translation>
     </message>
     <message>
+        <source>What verification compares</source>
+        <translation>Was die Überprüfung vergleicht</translation>
+    </message>
+    <message>
+        <source>Row counts and a checksum of every row</source>
+        <translation>Zeilenzahlen und eine Prüfsumme jeder Zeile</translation>
+    </message>
+    <message>
+        <source>Row counts only (faster)</source>
+        <translation>Nur Zeilenzahlen (schneller)</translation>
+    </message>
+    <message>
+        <source>C&amp;ompare:</source>
+        <translation>&amp;Vergleichen:</translation>
+    </message>
+    <message>
+        <source>Checksums read every row on both servers; row counts alone take a fraction of the time.</source>
+        <translation>Prüfsummen lesen jede Zeile auf beiden Servern; Zeilenzahlen allein brauchen nur einen Bruchteil der Zeit.</translation>
+    </message>
+    <message>
         <source>Make the source read-only at cuto&amp;ver</source>
         <translation>Quelle bei der Umstellung &amp;schreibgeschützt machen</translation>
     </message>

@@ -1,6 +1,7 @@
 #include "settingspage.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -44,6 +45,9 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_privileges = named(new QCheckBox(tr("Restore &privileges")), "settingPrivileges", tr("Restore privileges"));
     m_roles = named(new QCheckBox(tr("Create missing &roles on the target")), "settingCreateRoles", tr("Create roles on the target"));
     m_verify = named(new QCheckBox(tr("&Verify every table after cutover")), "settingVerify", tr("Verify tables after cutover"));
+    m_verifyLevel = named(new QComboBox, "settingVerifyLevel", tr("What verification compares"));
+    m_verifyLevel->addItem(tr("Row counts and a checksum of every row"), int(project::VerifyLevel::Full));
+    m_verifyLevel->addItem(tr("Row counts only (faster)"), int(project::VerifyLevel::Count));
     m_readOnly = named(new QCheckBox(tr("Make the source read-only at cuto&ver")), "settingReadOnly", tr("Make the source read-only at cutover"));
     m_readyLagMb = spin("settingReadyLag", tr("Largest lag that counts as ready, in MB"), 0, 1024 * 1024, tr(" MB"));
     m_drainTimeout = spin("settingDrainTimeout", tr("Drain timeout in seconds"), 10, 86400, tr(" s"));
@@ -83,6 +87,9 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     addRow(schema, {}, m_roles, tr("Creates roles that own or are granted migrated objects; passwords must be set afterwards."));
     QGridLayout *cut = group(tr("Verification and cutover"));
     addRow(cut, {}, m_verify, tr("Compares row counts and checksums of every table; the report lists any difference."));
+    addRow(cut, tr("C&ompare:"), m_verifyLevel,
+           tr("Checksums read every row on both servers; row counts alone take a fraction of the time."));
+    connect(m_verify, &QCheckBox::toggled, m_verifyLevel, &QWidget::setEnabled);
     addRow(cut, {}, m_readOnly, tr("Stops writes on the source so no change is left behind (reversible)."));
     addRow(cut, tr("Ready at &lag below:"), m_readyLagMb, tr("Start cutover is offered once every database's lag is below this."));
     addRow(cut, tr("&Drain timeout:"), m_drainTimeout, tr("How long cutover waits for pending changes to reach zero before it gives up."));
@@ -104,7 +111,7 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     outer->addWidget(scroll);
 
     for (QWidget *w : std::initializer_list<QWidget *>{m_jobs, m_splitMb, m_indexJobs, m_overwrite, m_owners, m_privileges, m_roles, m_verify,
-                                                        m_readOnly, m_readyLagMb, m_drainTimeout})
+                                                        m_verifyLevel, m_readOnly, m_readyLagMb, m_drainTimeout})
         watch(w);
     connect(defaults, &QPushButton::clicked, this, [this] {
         project::Project p;
@@ -124,6 +131,8 @@ void SettingsPage::loadFrom(const project::Project &p)
     m_privileges->setChecked(!s.schema.noAcl);
     m_roles->setChecked(s.schema.createRoles);
     m_verify->setChecked(s.verify);
+    m_verifyLevel->setCurrentIndex(std::max(0, m_verifyLevel->findData(int(s.verifyLevel))));
+    m_verifyLevel->setEnabled(s.verify);
     m_readOnly->setChecked(s.cutover.makeSourceReadOnly);
     m_readyLagMb->setValue(int(s.cutover.maxLagBytesForReady / (1024 * 1024)));
     m_drainTimeout->setValue(s.cutover.drainTimeoutSeconds);
@@ -140,6 +149,7 @@ void SettingsPage::storeTo(project::Project &p) const
     s.schema.noAcl = !m_privileges->isChecked();
     s.schema.createRoles = m_roles->isChecked();
     s.verify = m_verify->isChecked();
+    s.verifyLevel = project::VerifyLevel(m_verifyLevel->currentData().toInt());
     s.cutover.makeSourceReadOnly = m_readOnly->isChecked();
     s.cutover.maxLagBytesForReady = qint64(m_readyLagMb->value()) * 1024 * 1024;
     s.cutover.drainTimeoutSeconds = m_drainTimeout->value();

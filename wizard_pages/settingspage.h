@@ -5,6 +5,7 @@
 #include "wizardpage.h"
 
 class QCheckBox;
+class QComboBox;
 class QSpinBox;
 
 namespace pgferry::wizard {
@@ -26,6 +27,7 @@ private:
     QCheckBox *m_privileges;
     QCheckBox *m_roles;
     QCheckBox *m_verify;
+    QComboBox *m_verifyLevel;
     QCheckBox *m_readOnly;
     QSpinBox *m_readyLagMb;
     QSpinBox *m_drainTimeout;

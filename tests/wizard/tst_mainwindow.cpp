@@ -67,6 +67,7 @@ private Q_SLOTS:
             find<QLineEdit>(&w, "targetUser")->setText(QStringLiteral("admin"));
             find<QSpinBox>(&w, "settingJobs")->setValue(9);
             find<QCheckBox>(&w, "settingReadOnly")->setChecked(false);
+            find<QComboBox>(&w, "settingVerifyLevel")->setCurrentIndex(1); // row counts only
             QVERIFY(w.saveAs(path));
             QVERIFY(!w.isDirty());
             QVERIFY(QFile::exists(path));
@@ -89,6 +90,8 @@ private Q_SLOTS:
         QCOMPARE(find<QLineEdit>(&w, "targetHost")->text(), QStringLiteral("pg.example.net"));
         QCOMPARE(find<QSpinBox>(&w, "settingJobs")->value(), 9);
         QVERIFY(!find<QCheckBox>(&w, "settingReadOnly")->isChecked());
+        QCOMPARE(find<QComboBox>(&w, "settingVerifyLevel")->currentData().toInt(), int(project::VerifyLevel::Count));
+        QVERIFY(json.contains("\"count\""));
         QCOMPARE(w.wizard()->currentId(), int(MigrationWizard::ProjectPage)); // never ran: starts at the start
         QCOMPARE(services->recentFiles().value(0), QFileInfo(path).absoluteFilePath());
     }
