@@ -49,12 +49,23 @@ make_backlog() {
     || die "pgbench failed: see $BENCH_DIR/logs/cdc-pgbench.log"
 }
 
-# Blocks until the target's pgbench_history has $1 rows (one session, fresh snapshot per check).
+# Blocks until the target holds every transaction: its pgbench_branches balances equal the
+# source's final ones (10 rows per scale unit, cheap to read every 50 ms), and then its
+# pgbench_history has the source's row count (one row per transaction; counted only once the
+# balances match, so that a count of a large table does not compete with the apply for CPU).
+# One session, a new transaction per check (a DO loop without COMMIT holds its snapshot, and so
+# keeps the target's dead row versions from being pruned: the apply slows down as HOT chains grow),
+# no parallel workers.
 wait_for_history() {
-  tgt_psql "$BENCH_DB" -c "DO \$\$ BEGIN
+  local rows="$1" balances
+  balances="$(src_value "$BENCH_DB" "SELECT string_agg(bbalance::text, ',' ORDER BY bid) FROM public.pgbench_branches")"
+  tgt_psql "$BENCH_DB" -c "SET max_parallel_workers_per_gather = 0" -c "DO \$\$ BEGIN
       LOOP
-        EXIT WHEN (SELECT count(*) FROM public.pgbench_history) >= $1;
+        IF (SELECT string_agg(bbalance::text, ',' ORDER BY bid) FROM public.pgbench_branches) = '$balances' THEN
+          EXIT WHEN (SELECT count(*) FROM public.pgbench_history) >= $rows;
+        END IF;
         PERFORM pg_sleep(0.05);
+        COMMIT; -- no snapshot held across polls: it would keep dead row versions from being pruned
       END LOOP;
     END \$\$"
 }

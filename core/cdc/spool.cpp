@@ -2,7 +2,9 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QDeadlineTimer>
 #include <QtEndian>
+#include <cerrno>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -147,6 +149,7 @@ pg::Lsn Spool::flush()
     }
     m_durableCommit = m_pendingCommit;
     m_readable = m_pendingEnd;
+    m_flushed.wakeAll();
     return m_durableCommit;
 }
 
@@ -186,55 +189,96 @@ SpoolPosition Spool::start() const
     return {m_segments.isEmpty() ? 1 : m_segments.first(), 0};
 }
 
+void Spool::waitForData(const SpoolPosition &pos, int ms)
+{
+    QMutexLocker l(&m_mutex);
+    if (pos < m_readable)
+        return;
+    m_flushed.wait(&m_mutex, QDeadlineTimer(ms));
+}
+
+// Makes [offset, offset + need) available in the read buffer, reading ahead up to `limit` (never
+// past it). False when the file is shorter than that.
+bool Spool::fillReadBuffer(qint64 offset, qint64 need, qint64 limit)
+{
+    const qint64 bufEnd = m_readBufStart + m_readBuf.size();
+    if (offset >= m_readBufStart && offset + need <= bufEnd)
+        return true;
+    constexpr qint64 kReadAhead = 1 << 20;
+    const qint64 want = std::max(need, std::min(kReadAhead, limit - offset));
+    m_readBuf.resize(want);
+    qint64 got = 0;
+    while (got < want) {
+        const ssize_t n = ::pread(m_reader->handle(), m_readBuf.data() + got, size_t(want - got), offset + got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += n;
+    }
+    m_readBuf.resize(got);
+    m_readBufStart = offset;
+    return got >= need;
+}
+
 bool Spool::read(SpoolPosition &pos, SpoolRecord &out)
 {
     SpoolPosition readable;
-    QList<qint64> segments;
     {
         QMutexLocker l(&m_mutex);
         readable = m_readable;
-        segments = m_segments;
     }
+    auto nextSegment = [&]() -> bool {
+        QMutexLocker l(&m_mutex);
+        auto it = std::upper_bound(m_segments.begin(), m_segments.end(), pos.segment);
+        if (it == m_segments.end())
+            return false;
+        pos = {*it, 0};
+        return true;
+    };
     while (true) {
         if (!(pos < readable))
             return false;
         if (m_readerSegment != pos.segment) {
             m_reader = std::make_unique<QFile>(segmentPath(pos.segment));
-            // Unbuffered: read-ahead would keep bytes the writer has not finished (a begin record
-            // before its commit LSN is filled in, or a tail it cut after a reconnect).
+            m_readBuf.clear();
+            m_readBufStart = 0;
+            m_readerSize = -1;
+            // Unbuffered: the read buffer above holds only durable bytes.
             if (!m_reader->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
                 // Pruned or never existed: move to the next segment that exists.
-                auto it = std::upper_bound(segments.begin(), segments.end(), pos.segment);
-                if (it == segments.end())
-                    return false;
-                pos = {*it, 0};
                 m_readerSegment = -1;
+                if (!nextSegment())
+                    return false;
                 continue;
             }
             m_readerSegment = pos.segment;
         }
-        const qint64 limit = pos.segment == readable.segment ? readable.offset : m_reader->size();
+        qint64 limit = readable.offset;
+        if (pos.segment != readable.segment) {
+            // The writer has moved on from this segment: its size is final.
+            if (m_readerSize < 0)
+                m_readerSize = m_reader->size();
+            limit = m_readerSize;
+        }
         if (pos.offset + kHeader > limit) {
             if (pos.segment == readable.segment)
                 return false;
-            auto it = std::upper_bound(segments.begin(), segments.end(), pos.segment);
-            if (it == segments.end())
+            if (!nextSegment())
                 return false;
-            pos = {*it, 0};
             continue;
         }
-        m_reader->seek(pos.offset);
-        const QByteArray h = m_reader->read(kHeader);
-        if (h.size() != kHeader)
+        if (!fillReadBuffer(pos.offset, kHeader, limit))
             fail(QStringLiteral("the spool segment %1 is damaged").arg(m_reader->fileName()));
-        const auto *p = reinterpret_cast<const uchar *>(h.constData());
+        const auto *p = reinterpret_cast<const uchar *>(m_readBuf.constData() + (pos.offset - m_readBufStart));
         const quint32 len = qFromBigEndian<quint32>(p);
         out.kind = SpoolKind(p[4]);
         out.lsn = qFromBigEndian<quint64>(p + 5);
         out.commitLsn = qFromBigEndian<quint64>(p + 13);
-        out.payload = m_reader->read(len);
-        if (out.payload.size() != qsizetype(len))
+        if (pos.offset + kHeader + qint64(len) > limit ||
+            !fillReadBuffer(pos.offset + kHeader, qint64(len), limit))
             fail(QStringLiteral("the spool segment %1 is damaged").arg(m_reader->fileName()));
+        out.payload = QByteArray(m_readBuf.constData() + (pos.offset + kHeader - m_readBufStart), qsizetype(len));
         pos.offset += kHeader + len;
         return true;
     }

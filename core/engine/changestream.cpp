@@ -393,7 +393,7 @@ void ChangeStream::applyOnce()
                 m_spool.pruneBefore(prunable);
                 sincePrune.restart();
             }
-            QThread::msleep(20);
+            m_spool.waitForData(pos, 50); // woken by the receiver's next flush
             continue;
         }
         cdc::Change c = isPgoutput ? pgoutput.decode(rec.payload, rec.lsn) : testDecoding.parse(rec.payload, rec.lsn);
@@ -416,12 +416,13 @@ void ChangeStream::applyOnce()
         if (rec.kind == cdc::SpoolKind::Commit) {
             if (c.commitTimeMicros)
                 txnCommitMicros = c.commitTimeMicros;
+            const pg::Lsn appliedBefore = applier.appliedLsn();
             if (!skipTxn)
-                applier.apply(c);
+                applier.apply(c); // commits the target transaction when a batch limit is reached
             skipTxn = false;
             lastCommitPos = pos;
             ++consumedSinceUpdate;
-            if (applier.flushDue() && applier.flush()) {
+            if ((applier.flushDue() && applier.flush()) || applier.appliedLsn() != appliedBefore) {
                 prunable = lastCommitPos;
                 publish(true);
             }
