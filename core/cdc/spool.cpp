@@ -5,6 +5,7 @@
 #include <QDeadlineTimer>
 #include <QtEndian>
 #include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -18,16 +19,6 @@ constexpr int kHeader = 4 + 1 + 8 + 8;
     throw std::runtime_error(m.toStdString());
 }
 
-QByteArray header(SpoolKind kind, pg::Lsn lsn, pg::Lsn commit, quint32 len)
-{
-    QByteArray h(kHeader, '\0');
-    auto *p = reinterpret_cast<uchar *>(h.data());
-    qToBigEndian<quint32>(len, p);
-    p[4] = quint8(kind);
-    qToBigEndian<quint64>(lsn, p + 5);
-    qToBigEndian<quint64>(commit, p + 13);
-    return h;
-}
 } // namespace
 
 Spool::Spool(QString dir, qint64 segmentBytes) : m_dir(std::move(dir)), m_segmentBytes(segmentBytes) {}
@@ -96,12 +87,41 @@ void Spool::open()
 void Spool::openWriterSegment(qint64 seg, qint64 size)
 {
     m_writer = std::make_unique<QFile>(segmentPath(seg));
-    if (!m_writer->open(QIODevice::ReadWrite))
+    if (!m_writer->open(QIODevice::ReadWrite | QIODevice::Unbuffered))
         fail(QStringLiteral("cannot open the spool segment %1: %2").arg(m_writer->fileName(), m_writer->errorString()));
     m_writer->setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-    m_writer->seek(size);
     m_writeSegment = seg;
     m_writeOffset = size;
+    m_writeBuf.clear();
+    m_writeBufStart = size;
+}
+
+namespace {
+bool pwriteAll(int fd, const char *data, qint64 len, qint64 offset)
+{
+    while (len > 0) {
+        const ssize_t n = ::pwrite(fd, data, size_t(len), offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= n;
+        offset += n;
+    }
+    return true;
+}
+} // namespace
+
+void Spool::writeOut()
+{
+    if (!m_writer || m_writeBuf.isEmpty())
+        return;
+    if (!pwriteAll(m_writer->handle(), m_writeBuf.constData(), m_writeBuf.size(), m_writeBufStart))
+        fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)")
+                 .arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
+    m_writeBufStart += m_writeBuf.size();
+    m_writeBuf.resize(0); // keeps its capacity
 }
 
 void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
@@ -109,7 +129,7 @@ void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
     QMutexLocker l(&m_mutex);
     // A new segment only starts between transactions, so a transaction never spans two.
     if (kind == SpoolKind::Begin && m_writeOffset >= m_segmentBytes) {
-        m_writer->flush();
+        writeOut();
         ::fdatasync(m_writer->handle());
         const qint64 next = m_writeSegment + 1;
         openWriterSegment(next, 0);
@@ -119,31 +139,40 @@ void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
         m_openBeginOffset = m_writeOffset;
         m_openBeginSegment = m_writeSegment;
     }
-    const QByteArray h = header(kind, lsn, 0, quint32(payload.size()));
-    if (m_writer->write(h) != h.size() || m_writer->write(payload) != payload.size())
-        fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)").arg(m_writer->fileName(), m_writer->errorString()));
-    m_writeOffset += h.size() + payload.size();
+    uchar h[kHeader];
+    qToBigEndian<quint32>(quint32(payload.size()), h);
+    h[4] = quint8(kind);
+    qToBigEndian<quint64>(lsn, h + 5);
+    qToBigEndian<quint64>(quint64(0), h + 13);
+    m_writeBuf.append(reinterpret_cast<const char *>(h), kHeader);
+    m_writeBuf += payload;
+    m_writeOffset += kHeader + payload.size();
     if (kind == SpoolKind::Commit) {
         if (m_openBeginOffset >= 0 && m_openBeginSegment == m_writeSegment) {
-            // Fill in the begin record's commit LSN.
-            QByteArray c(8, '\0');
-            qToBigEndian<quint64>(lsn, reinterpret_cast<uchar *>(c.data()));
-            m_writer->seek(m_openBeginOffset + 13);
-            m_writer->write(c);
-            m_writer->seek(m_writeOffset);
+            // Fill in the begin record's commit LSN: in the buffer, or in the file when a large
+            // transaction pushed it out already.
+            uchar c[8];
+            qToBigEndian<quint64>(lsn, c);
+            const qint64 at = m_openBeginOffset + 13;
+            if (at >= m_writeBufStart)
+                memcpy(m_writeBuf.data() + (at - m_writeBufStart), c, 8);
+            else if (!pwriteAll(m_writer->handle(), reinterpret_cast<const char *>(c), 8, at))
+                fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)")
+                         .arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
         }
         m_openBeginOffset = -1;
         m_pendingCommit = lsn;
         m_pendingEnd = {m_writeSegment, m_writeOffset};
     }
+    if (m_writeBuf.size() >= (1 << 20))
+        writeOut();
 }
 
 pg::Lsn Spool::flush()
 {
     QMutexLocker l(&m_mutex);
     if (m_writer) {
-        if (!m_writer->flush())
-            fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)").arg(m_writer->fileName(), m_writer->errorString()));
+        writeOut();
         if (::fdatasync(m_writer->handle()) != 0)
             fail(QStringLiteral("cannot sync the spool %1").arg(m_writer->fileName()));
     }
@@ -158,7 +187,7 @@ void Spool::discardPending()
     QMutexLocker l(&m_mutex);
     if (!m_writer)
         return;
-    m_writer->flush();
+    m_writeBuf.resize(0);
     // Segments opened after the durable end hold nothing durable.
     for (qint64 seg : QList<qint64>(m_segments)) {
         if (seg > m_readable.segment) {
@@ -170,8 +199,8 @@ void Spool::discardPending()
         openWriterSegment(m_readable.segment, m_readable.offset);
     if (!m_writer->resize(m_readable.offset))
         fail(QStringLiteral("cannot truncate the spool %1").arg(m_writer->fileName()));
-    m_writer->seek(m_readable.offset);
     m_writeOffset = m_readable.offset;
+    m_writeBufStart = m_readable.offset;
     m_openBeginOffset = -1;
     m_pendingCommit = m_durableCommit;
     m_pendingEnd = m_readable;

@@ -72,15 +72,19 @@ public:
 private:
     QString segmentPath(qint64 seg) const;
     void openWriterSegment(qint64 seg, qint64 size);
+    // Writes the buffered bytes to the segment file (no sync).
+    void writeOut();
 
     QString m_dir;
     qint64 m_segmentBytes;
     mutable QMutex m_mutex;
     QWaitCondition m_flushed;
     QList<qint64> m_segments; // existing segment numbers, ascending
-    std::unique_ptr<QFile> m_writer;
+    std::unique_ptr<QFile> m_writer; // written with pwrite from m_writeBuf, never through QFile's buffer
     qint64 m_writeSegment = 0;
-    qint64 m_writeOffset = 0;
+    qint64 m_writeOffset = 0;      // end of what was appended, buffered or not
+    QByteArray m_writeBuf;         // appended, not yet written to the file
+    qint64 m_writeBufStart = 0;    // file offset of m_writeBuf[0]
     qint64 m_openBeginOffset = -1; // offset of the current transaction's begin record
     qint64 m_openBeginSegment = -1;
     SpoolPosition m_readable;      // end of the last durable commit
