@@ -332,8 +332,13 @@ void Applier::sendDeferred(TargetTable &t)
     if (t.deferred.isEmpty())
         return;
     const QList<Deferred> held = std::exchange(t.deferred, {});
+    const bool inserts = std::exchange(t.deferredInserts, false);
     t.deferredByKey.clear();
     m_deferredTables.removeOne(t.counterKey);
+    if (inserts) {
+        sendInserts(held);
+        return;
+    }
     for (const Deferred &d : held)
         send(d.statement, d.params, d.info);
 }
@@ -421,6 +426,7 @@ void Applier::rollback()
         auto it = m_tables.find(k);
         if (it != m_tables.end()) {
             it->deferred.clear();
+            it->deferredInserts = false;
             it->deferredByKey.clear();
         }
     }
@@ -538,7 +544,8 @@ void Applier::apply(const Change &c)
 void Applier::applyInsert(const Change &c)
 {
     TargetTable &t = table(c.schema, c.table);
-    sendDeferred(t);
+    if (!t.deferredInserts)
+        sendDeferred(t); // UPDATEs held back before this INSERT go first
     const QList<int> &map = columnMap(t, c);
     std::vector<quint32> types;
     pg::Params params;
@@ -557,6 +564,7 @@ void Applier::applyInsert(const Change &c)
         params.push_back(param(c.newTuple[i]));
         appendIndex(m_signature, ti);
     }
+    QString head;
     const QByteArray name = statement(m_signature, [&]() -> QString {
         QStringList names, placeholders;
         for (int i = 0; i < c.columns.size() && i < c.newTuple.size(); ++i) {
@@ -573,12 +581,82 @@ void Applier::applyInsert(const Change &c)
             sql += QStringLiteral(" (") + names.join(QStringLiteral(", ")) + u')';
             if (identity)
                 sql += QStringLiteral(" OVERRIDING SYSTEM VALUE");
+            head = sql + QStringLiteral(" VALUES ");
             sql += QStringLiteral(" VALUES (") + placeholders.join(QStringLiteral(", ")) + u')';
         }
         return sql;
     }, types);
-    send(name, params, {c.kind, c.schema, c.table, c.lsn, false});
+    if (!head.isEmpty())
+        m_insertShapes.insert(name, {head, types});
     ++batchCounters(t).inserts;
+    const InFlight info{c.kind, c.schema, c.table, c.lsn, false};
+    // Held back on a table whose changes may be reordered with other tables': consecutive rows
+    // go as multi-row INSERTs (one statement, one executor start for many rows).
+    if (!(m_options.coalesceUpdates && m_options.pipelineDepth > 1 && t.reorderable && !params.empty() &&
+          m_insertShapes.contains(name))) {
+        sendDeferred(t);
+        send(name, params, info);
+        return;
+    }
+    if (t.deferred.isEmpty())
+        m_deferredTables << t.counterKey;
+    t.deferredInserts = true;
+    t.deferred.append({name, params, info});
+    if (t.deferred.size() >= 1024)
+        sendDeferred(t);
+}
+
+void Applier::sendInserts(const QList<Deferred> &rows)
+{
+    qsizetype i = 0;
+    while (i < rows.size()) {
+        // A run of rows of the same shape.
+        qsizetype end = i + 1;
+        while (end < rows.size() && rows[end].statement == rows[i].statement)
+            ++end;
+        const InsertShape &shape = m_insertShapes[rows[i].statement];
+        const int columns = int(shape.types.size());
+        while (i < end) {
+            const qsizetype left = end - i;
+            int k = 1;
+            for (int size : {64, 16, 4})
+                if (left >= size && size * columns <= 32767) {
+                    k = size;
+                    break;
+                }
+            if (k == 1) {
+                send(rows[i].statement, rows[i].params, rows[i].info);
+                ++i;
+                continue;
+            }
+            const QByteArray key = rows[i].statement + '*' + QByteArray::number(k);
+            QByteArray name = m_multiInserts.value(key);
+            if (name.isEmpty()) {
+                QString sql = shape.head;
+                std::vector<quint32> types;
+                types.reserve(size_t(k * columns));
+                int n = 0;
+                for (int r = 0; r < k; ++r) {
+                    sql += r ? QStringLiteral(", (") : QStringLiteral("(");
+                    for (int col = 0; col < columns; ++col) {
+                        sql += (col ? QStringLiteral(", $") : QStringLiteral("$")) + QString::number(++n);
+                        types.push_back(shape.types[size_t(col)]);
+                    }
+                    sql += u')';
+                }
+                name = "pgferry_cdc_" + QByteArray::number(++m_statementSeq);
+                drainPipeline();
+                m_conn.prepare(name, sql, types);
+                m_multiInserts.insert(key, name);
+            }
+            pg::Params params;
+            params.reserve(size_t(k * columns));
+            for (int r = 0; r < k; ++r)
+                params.insert(params.end(), rows[i + r].params.begin(), rows[i + r].params.end());
+            send(name, params, rows[i].info);
+            i += k;
+        }
+    }
 }
 
 QList<Applier::Match> Applier::rowMatch(const Change &c, const TargetTable &t, bool *exactKey)
@@ -777,8 +855,9 @@ void Applier::applyUpdate(const Change &c)
             rowKey += QByteArray::number(m.column) + ':' + QByteArray::number(m.value.text.size()) + ':' + m.value.text;
         }
     }
+    if (!hold || t.deferredInserts)
+        sendDeferred(t); // rows inserted before this UPDATE go first
     if (!hold) {
-        sendDeferred(t);
         send(name, params, info);
         return;
     }

@@ -140,8 +140,9 @@ private:
         // The last source column list seen, and its target column indexes.
         QList<Column> sourceColumns;
         QList<int> sourceToTarget;
-        QList<Deferred> deferred;
-        QHash<QByteArray, qsizetype> deferredByKey;
+        QList<Deferred> deferred;           // held-back UPDATEs, or held-back INSERTs: never both
+        bool deferredInserts = false;
+        QHash<QByteArray, qsizetype> deferredByKey; // UPDATEs: row key -> index in deferred
     };
     // One term of a WHERE clause.
     struct Match
@@ -189,6 +190,15 @@ private:
     int m_statementSeq = 0;
     quint32 m_tableSeq = 0;
     QByteArray m_signature; // reused for every change
+    // Single-row INSERT statement -> what a multi-row form of it needs.
+    struct InsertShape
+    {
+        QString head; // INSERT INTO t (columns) [OVERRIDING SYSTEM VALUE] VALUES
+        std::vector<quint32> types;
+    };
+    QHash<QByteArray, InsertShape> m_insertShapes;
+    QHash<QByteArray, QByteArray> m_multiInserts; // statement + row count -> multi-row statement
+    void sendInserts(const QList<Deferred> &rows);
 
     bool m_started = false;
     bool m_txOpen = false;
