@@ -255,7 +255,7 @@ QByteArray Applier::statement(const QByteArray &signature, const SqlBuilder &sql
 
 void Applier::checkAffected(const InFlight &f, const pg::Result &r)
 {
-    if (!f.needsRow || !m_options.missingRowIsError || r.affectedRows() > 0)
+    if (!f.needsRow || !m_options.missingRowIsError || r.affectedRows() >= f.rows)
         return;
     Change c;
     c.kind = f.kind;
@@ -265,7 +265,12 @@ void Applier::checkAffected(const InFlight &f, const pg::Result &r)
     pg::Error e = pg::Error::client(pg::ErrorCategory::Integrity,
                                     QStringLiteral("the row to %1 was not found in %2")
                                         .arg(f.kind == Change::Update ? QStringLiteral("update") : QStringLiteral("delete"),
-                                             c.qualifiedName()));
+                                             c.qualifiedName()) +
+                                        (f.rows > 1 ? QStringLiteral(" (one of %1 rows updated together from source "
+                                                                     "LSN %2 on)")
+                                                          .arg(f.rows)
+                                                          .arg(pg::formatLsn(f.lsn))
+                                                    : QString()));
     e.hint = QStringLiteral("Source and target diverged; verify the table and reload it.");
     fail(c, e);
 }
@@ -335,12 +340,8 @@ void Applier::sendDeferred(TargetTable &t)
     const bool inserts = std::exchange(t.deferredInserts, false);
     t.deferredByKey.clear();
     m_deferredTables.removeOne(t.counterKey);
-    if (inserts) {
-        sendInserts(held);
-        return;
-    }
-    for (const Deferred &d : held)
-        send(d.statement, d.params, d.info);
+    Q_UNUSED(inserts);
+    sendMulti(held); // UPDATEs of distinct rows, or INSERTs in order
 }
 
 void Applier::sendAllDeferred()
@@ -587,13 +588,13 @@ void Applier::applyInsert(const Change &c)
         return sql;
     }, types);
     if (!head.isEmpty())
-        m_insertShapes.insert(name, {head, types});
+        m_multiShapes.insert(name, {head, QString(), types});
     ++batchCounters(t).inserts;
     const InFlight info{c.kind, c.schema, c.table, c.lsn, false};
     // Held back on a table whose changes may be reordered with other tables': consecutive rows
     // go as multi-row INSERTs (one statement, one executor start for many rows).
     if (!(m_options.coalesceUpdates && m_options.pipelineDepth > 1 && t.reorderable && !params.empty() &&
-          m_insertShapes.contains(name))) {
+          m_multiShapes.contains(name))) {
         sendDeferred(t);
         send(name, params, info);
         return;
@@ -606,7 +607,7 @@ void Applier::applyInsert(const Change &c)
         sendDeferred(t);
 }
 
-void Applier::sendInserts(const QList<Deferred> &rows)
+void Applier::sendMulti(const QList<Deferred> &rows)
 {
     qsizetype i = 0;
     while (i < rows.size()) {
@@ -614,7 +615,13 @@ void Applier::sendInserts(const QList<Deferred> &rows)
         qsizetype end = i + 1;
         while (end < rows.size() && rows[end].statement == rows[i].statement)
             ++end;
-        const InsertShape &shape = m_insertShapes[rows[i].statement];
+        const auto shapeIt = m_multiShapes.constFind(rows[i].statement);
+        if (shapeIt == m_multiShapes.cend()) { // no multi-row form
+            send(rows[i].statement, rows[i].params, rows[i].info);
+            ++i;
+            continue;
+        }
+        const MultiShape &shape = *shapeIt;
         const int columns = int(shape.types.size());
         while (i < end) {
             const qsizetype left = end - i;
@@ -630,7 +637,7 @@ void Applier::sendInserts(const QList<Deferred> &rows)
                 continue;
             }
             const QByteArray key = rows[i].statement + '*' + QByteArray::number(k);
-            QByteArray name = m_multiInserts.value(key);
+            QByteArray name = m_multiStatements.value(key);
             if (name.isEmpty()) {
                 QString sql = shape.head;
                 std::vector<quint32> types;
@@ -644,16 +651,19 @@ void Applier::sendInserts(const QList<Deferred> &rows)
                     }
                     sql += u')';
                 }
+                sql += shape.tail;
                 name = "pgferry_cdc_" + QByteArray::number(++m_statementSeq);
                 drainPipeline();
                 m_conn.prepare(name, sql, types);
-                m_multiInserts.insert(key, name);
+                m_multiStatements.insert(key, name);
             }
             pg::Params params;
             params.reserve(size_t(k * columns));
             for (int r = 0; r < k; ++r)
                 params.insert(params.end(), rows[i + r].params.begin(), rows[i + r].params.end());
-            send(name, params, rows[i].info);
+            InFlight info = rows[i].info;
+            info.rows = k;
+            send(name, params, info);
             i += k;
         }
     }
@@ -860,6 +870,34 @@ void Applier::applyUpdate(const Change &c)
     if (!hold) {
         send(name, params, info);
         return;
+    }
+    if (hold && !m_multiShapes.contains(name) &&
+        std::all_of(matches.begin(), matches.end(), [&](const Match &m) {
+            return m.mode == Match::Equal && t.columns[m.column].hasEquality;
+        })) {
+        // UPDATE t SET a = v.c1, ... FROM (VALUES (...), ...) v(c1, ...) WHERE t.key = v.cn: one
+        // statement for many rows of distinct keys (held-back UPDATEs are distinct).
+        const QString tv = QStringLiteral("pgferry_t"), vv = QStringLiteral("pgferry_v");
+        QStringList sets, names, conds;
+        int n = 0;
+        for (int ti : setColumns) {
+            const QString v = u'c' + QString::number(++n);
+            sets << m_conn.quoteIdent(t.columns[ti].name) + QStringLiteral(" = ") + vv + u'.' + v;
+            names << v;
+        }
+        for (const Match &m : matches) {
+            const QString v = u'c' + QString::number(++n);
+            conds << tv + u'.' + m_conn.quoteIdent(t.columns[m.column].name) + QStringLiteral(" = ") + vv + u'.' + v;
+            names << v;
+        }
+        MultiShape shape;
+        shape.head = QStringLiteral("UPDATE ONLY ") + t.qualified + QStringLiteral(" AS ") + tv + QStringLiteral(" SET ") +
+                     sets.join(QStringLiteral(", ")) + QStringLiteral(" FROM (VALUES ");
+        shape.tail = QStringLiteral(") AS ") + vv + u'(' + names.join(QStringLiteral(", ")) + QStringLiteral(") WHERE ") +
+                     conds.join(QStringLiteral(" AND "));
+        shape.types = types;
+        if (t.relkind == 'r')
+            m_multiShapes.insert(name, shape);
     }
     const auto it = t.deferredByKey.constFind(rowKey);
     if (it != t.deferredByKey.cend()) {

@@ -114,6 +114,7 @@ private:
         QString schema, table;
         pg::Lsn lsn;
         bool needsRow;
+        int rows = 1; // rows a multi-row statement must find (with needsRow)
     };
     // An UPDATE held back until the table's next other change or the end of the batch; a later
     // UPDATE of the same key replaces it (both set every column, and only the last is visible
@@ -190,15 +191,17 @@ private:
     int m_statementSeq = 0;
     quint32 m_tableSeq = 0;
     QByteArray m_signature; // reused for every change
-    // Single-row INSERT statement -> what a multi-row form of it needs.
-    struct InsertShape
+    // Single-row INSERT or UPDATE statement -> what a multi-row form of it needs: the SQL is
+    // head + "($1, ...), (...)" + tail, one tuple of parameters per row, in the same order.
+    struct MultiShape
     {
-        QString head; // INSERT INTO t (columns) [OVERRIDING SYSTEM VALUE] VALUES
+        QString head;
+        QString tail;
         std::vector<quint32> types;
     };
-    QHash<QByteArray, InsertShape> m_insertShapes;
-    QHash<QByteArray, QByteArray> m_multiInserts; // statement + row count -> multi-row statement
-    void sendInserts(const QList<Deferred> &rows);
+    QHash<QByteArray, MultiShape> m_multiShapes;
+    QHash<QByteArray, QByteArray> m_multiStatements; // statement + row count -> multi-row statement
+    void sendMulti(const QList<Deferred> &rows);
 
     bool m_started = false;
     bool m_txOpen = false;
