@@ -5,9 +5,9 @@
 # gen-data.sh made. Writes a Markdown table to bench/results/.
 # Usage: bench/run-cdc-drain.sh [--transactions N] [--reps N] [--clients N] [--lag-seconds N] [--note TEXT] [--only native,pgferry]
 #
-# "Done" is measured the same way for both: the target's pgbench_history (one row per pgbench
-# transaction, applied in commit order with the transaction's other changes) reaches the source's
-# row count, polled every 50 ms by one session on the target.
+# "Done" is measured the same way for both: the target's pgbench_branches balances equal the
+# source's final ones and its pgbench_history (one row per pgbench transaction) reaches the source's
+# row count, polled every 50 ms by one session on the target (see wait_for_history).
 #
 # Then, with the consumer caught up and still running, steady-state lag: `pgbench -R 1000` on the
 # source for --lag-seconds (default 30; 0 skips it) after 5 s of warm-up, while one session on the
@@ -140,11 +140,11 @@ run_native() {
   tgt_psql "$BENCH_DB" -c "ALTER SUBSCRIPTION bench_sub ENABLE"
   wait_for_history "$want"
   end="$(now)"
+  TIMES[native]+="$(elapsed "$start" "$end") "
+  log "native run $rep: drained $TRANSACTIONS transactions in $(elapsed "$start" "$end")s"
   measure_lag native "$rep"
   tgt_psql "$BENCH_DB" -c "DROP SUBSCRIPTION bench_sub"
   src_psql "$BENCH_DB" -c "DROP PUBLICATION bench_pub"
-  TIMES[native]+="$(elapsed "$start" "$end") "
-  log "native run $rep: drained $TRANSACTIONS transactions in $(elapsed "$start" "$end")s"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -247,7 +247,8 @@ out="$RESULTS_DIR/cdc-drain-scale$SCALE-$stamp.md"
   echo "native: publication + subscription (\`copy_data = false\`, created disabled so its slot marks the start,"
   echo "then enabled; wal_retrieve_retry_interval = 100ms on the target so the launcher starts it at once); its apply"
   echo "worker runs inside the target server, so no client RSS. Time: from start (enable,"
-  echo "or \`pgferry-cli run\`) until the target's pgbench_history has the source's row count (polled every 50 ms)."
+  echo "or \`pgferry-cli run\`) until the target's pgbench_branches balances equal the source's and its pgbench_history"
+  echo "has the source's row count (polled every 50 ms, a new transaction per poll)."
   if [ "$LAG_SECONDS" -gt 0 ] && [ -n "${LAG[native]:-}${LAG[pgferry]:-}" ]; then
     echo
     echo "Steady-state lag under \`pgbench -R $LAG_RATE -c $CLIENTS\`, consumer caught up, ${LAG_SECONDS} s sampled every 100 ms"
