@@ -21,7 +21,7 @@ namespace pgferry::cdc {
 struct ApplierOptions
 {
     // A target transaction is committed at the first source commit after either limit.
-    int maxBatchChanges = 1000;
+    int maxBatchChanges = 5000;
     std::chrono::milliseconds maxBatchDelay{200};
     // An UPDATE or DELETE that finds no row on the target is an error (the copies diverged).
     bool missingRowIsError = true;
