@@ -3,15 +3,22 @@
 # the consumer is stopped; then it is started and timed until the target holds every transaction.
 # Native publication/subscription and pgferry, alternating, REPS times each, on the data set that
 # gen-data.sh made. Writes a Markdown table to bench/results/.
-# Usage: bench/run-cdc-drain.sh [--transactions N] [--reps N] [--clients N] [--note TEXT] [--only native,pgferry]
+# Usage: bench/run-cdc-drain.sh [--transactions N] [--reps N] [--clients N] [--lag-seconds N] [--note TEXT] [--only native,pgferry]
 #
-# "Done" is measured the same way for both: the target's pgbench_history (one row per pgbench
-# transaction, applied in commit order with the transaction's other changes) reaches the source's
-# row count, polled every 50 ms by one session on the target.
+# "Done" is measured the same way for both: the target's pgbench_branches balances equal the
+# source's final ones and its pgbench_history (one row per pgbench transaction) reaches the source's
+# row count, polled every 50 ms by one session on the target (see wait_for_history).
+#
+# Then, with the consumer caught up and still running, steady-state lag: `pgbench -R 1000` on the
+# source for --lag-seconds (default 30; 0 skips it) after 5 s of warm-up, while one session on the
+# target samples every 100 ms how old the newest applied pgbench_history row is (its mtime is the
+# source transaction's start; both servers share this machine's clock): p50/p95/p99/max.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TRANSACTIONS=100000
 REPS=3
+LAG_SECONDS=30
+LAG_RATE=1000
 CLIENTS=4
 NOTE=""
 ONLY=""
@@ -21,10 +28,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --transactions) TRANSACTIONS="$2"; shift 2 ;;
     --reps) REPS="$2"; shift 2 ;;
+    --lag-seconds) LAG_SECONDS="$2"; shift 2 ;;
     --clients) CLIENTS="$2"; shift 2 ;;
     --note) NOTE="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,14 +57,55 @@ make_backlog() {
     || die "pgbench failed: see $BENCH_DIR/logs/cdc-pgbench.log"
 }
 
-# Blocks until the target's pgbench_history has $1 rows (one session, fresh snapshot per check).
+# Blocks until the target holds every transaction: its pgbench_branches balances equal the
+# source's final ones (10 rows per scale unit, cheap to read every 50 ms), and then its
+# pgbench_history has the source's row count (one row per transaction; counted only once the
+# balances match, so that a count of a large table does not compete with the apply for CPU).
+# One session, a new transaction per check (a DO loop without COMMIT holds its snapshot, and so
+# keeps the target's dead row versions from being pruned: the apply slows down as HOT chains grow),
+# no parallel workers.
 wait_for_history() {
-  tgt_psql "$BENCH_DB" -c "DO \$\$ BEGIN
+  local rows="$1" balances
+  balances="$(src_value "$BENCH_DB" "SELECT string_agg(bbalance::text, ',' ORDER BY bid) FROM public.pgbench_branches")"
+  tgt_psql "$BENCH_DB" -c "SET max_parallel_workers_per_gather = 0" -c "DO \$\$ BEGIN
       LOOP
-        EXIT WHEN (SELECT count(*) FROM public.pgbench_history) >= $1;
+        IF (SELECT string_agg(bbalance::text, ',' ORDER BY bid) FROM public.pgbench_branches) = '$balances' THEN
+          EXIT WHEN (SELECT count(*) FROM public.pgbench_history) >= $rows;
+        END IF;
         PERFORM pg_sleep(0.05);
+        COMMIT; -- no snapshot held across polls: it would keep dead row versions from being pruned
       END LOOP;
     END \$\$"
+}
+
+# Steady-state lag of TOOL (its consumer running and caught up): pgbench -R LAG_RATE on the source,
+# and on the target every 100 ms the age of the newest applied pgbench_history row (an index on
+# mtime, on the target only, makes that a cheap lookup). Appends "p50 p95 p99 max samples tps" to LAG[TOOL].
+measure_lag() {
+  local tool="$1" rep="$2" secs="$LAG_SECONDS" pgb_pid out tps
+  [ "$secs" -gt 0 ] || return 0
+  tgt_psql "$BENCH_DB" -c "CREATE INDEX IF NOT EXISTS bench_history_mtime ON public.pgbench_history (mtime)"
+  pgbench -h 127.0.0.1 -p "$SOURCE_PORT" -n -c "$CLIENTS" -j 2 -R "$LAG_RATE" -T $((secs + 7)) "$BENCH_DB" \
+    >"$BENCH_DIR/logs/cdc-lag-$tool-$rep.log" 2>&1 &
+  pgb_pid=$!
+  sleep 5
+  out="$(tgt_psql "$BENCH_DB" -At -F ' ' -c "CREATE TEMP TABLE lag_samples (s float8)" -c "DO \$\$
+      DECLARE t0 timestamptz := clock_timestamp();
+      BEGIN
+        WHILE clock_timestamp() < t0 + interval '$secs seconds' LOOP
+          INSERT INTO lag_samples
+            SELECT extract(epoch FROM clock_timestamp()::timestamp - max(mtime)) FROM public.pgbench_history;
+          COMMIT;
+          PERFORM pg_sleep(0.1);
+        END LOOP;
+      END \$\$" -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s)::numeric, 3),
+                             round(percentile_cont(0.95) WITHIN GROUP (ORDER BY s)::numeric, 3),
+                             round(percentile_cont(0.99) WITHIN GROUP (ORDER BY s)::numeric, 3),
+                             round(max(s)::numeric, 3), count(*) FROM lag_samples")"
+  wait "$pgb_pid" || true
+  tps="$(awk '/^tps = / { printf "%.0f", $3; exit }' "$BENCH_DIR/logs/cdc-lag-$tool-$rep.log")"
+  LAG[$tool]+="$out ${tps:-?};"
+  log "$tool run $rep: lag under pgbench -R $LAG_RATE (p50 p95 p99 max samples): $out, pgbench tps ${tps:-?}"
 }
 
 now() { date +%s.%N; }
@@ -67,7 +116,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # changes nothing for pgbench's insert-only history; both tools get the same table.
 src_psql "$BENCH_DB" -c "ALTER TABLE pgbench_history REPLICA IDENTITY FULL" >/dev/null
 
-declare -A TIMES RSS
+declare -A TIMES RSS LAG
 PGFERRY_NOTE=""
 PGFERRY_SKIPPED=""
 
@@ -91,10 +140,11 @@ run_native() {
   tgt_psql "$BENCH_DB" -c "ALTER SUBSCRIPTION bench_sub ENABLE"
   wait_for_history "$want"
   end="$(now)"
-  tgt_psql "$BENCH_DB" -c "DROP SUBSCRIPTION bench_sub"
-  src_psql "$BENCH_DB" -c "DROP PUBLICATION bench_pub"
   TIMES[native]+="$(elapsed "$start" "$end") "
   log "native run $rep: drained $TRANSACTIONS transactions in $(elapsed "$start" "$end")s"
+  measure_lag native "$rep"
+  tgt_psql "$BENCH_DB" -c "DROP SUBSCRIPTION bench_sub"
+  src_psql "$BENCH_DB" -c "DROP PUBLICATION bench_pub"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -129,6 +179,7 @@ run_pgferry() {
   end="$(now)"
   TIMES[pgferry]+="$(elapsed "$start" "$end") "
   log "pgferry run $rep: drained $TRANSACTIONS transactions in $(elapsed "$start" "$end")s"
+  measure_lag pgferry "$rep"
   # Cut over while the run is alive (that drops its slot and publication), then let it finish.
   # Readiness may trail the drain by a status interval: try for up to 30 s.
   local tries=0
@@ -196,10 +247,31 @@ out="$RESULTS_DIR/cdc-drain-scale$SCALE-$stamp.md"
   echo "native: publication + subscription (\`copy_data = false\`, created disabled so its slot marks the start,"
   echo "then enabled; wal_retrieve_retry_interval = 100ms on the target so the launcher starts it at once); its apply"
   echo "worker runs inside the target server, so no client RSS. Time: from start (enable,"
-  echo "or \`pgferry-cli run\`) until the target's pgbench_history has the source's row count (polled every 50 ms)."
+  echo "or \`pgferry-cli run\`) until the target's pgbench_branches balances equal the source's and its pgbench_history"
+  echo "has the source's row count (polled every 50 ms, a new transaction per poll)."
+  if [ "$LAG_SECONDS" -gt 0 ] && [ -n "${LAG[native]:-}${LAG[pgferry]:-}" ]; then
+    echo
+    echo "Steady-state lag under \`pgbench -R $LAG_RATE -c $CLIENTS\`, consumer caught up, ${LAG_SECONDS} s sampled every 100 ms"
+    echo "on the target (age of the newest applied pgbench_history row; seconds):"
+    echo
+    echo "| tool | run | p50 | p95 | p99 | max | samples | pgbench tps |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for tool in "${TOOLS[@]}"; do
+      r=0
+      IFS=';' read -ra runs <<< "${LAG[$tool]:-}"
+      for line in "${runs[@]}"; do
+        [ -n "$line" ] || continue
+        r=$((r + 1))
+        echo "| $tool | $r | $(echo $line | awk '{ printf "%s | %s | %s | %s | %s | %s", $1, $2, $3, $4, $5, $6 }') |"
+      done
+    done
+  fi
   if [ -n "${TIMES[pgferry]:-}" ]; then
     echo
     echo "Target (issue 9): pgferry ≤ 0.66 × native: **$(ratio "$(med pgferry)" "$M_NATIVE")**."
+    if [ -n "${LAG[pgferry]:-}" ]; then
+      echo "Target (issue 9): p99 lag under 1,000 tps below 1 s: worst pgferry p99 **$(printf '%s' "${LAG[pgferry]}" | tr ';' '\n' | awk 'NF { if ($3 > m) m = $3 } END { print m }') s**."
+    fi
   elif [[ " ${TOOLS[*]} " == *" pgferry "* ]]; then
     echo
     echo "pgferry skipped: ${PGFERRY_NOTE:-not run}"

@@ -30,6 +30,12 @@ QByteArray timestampText(qint64 pgMicros)
            QByteArray::number(micros).rightJustified(6, '0') + "+00";
 }
 
+// A column index (at most 1600) in a statement signature: two bytes, no allocation.
+void appendIndex(QByteArray &signature, int index)
+{
+    signature.append(char(index & 0xff)).append(char((index >> 8) & 0xff));
+}
+
 char firstChar(const QByteArray &b, char fallback)
 {
     return b.isEmpty() ? fallback : b.at(0);
@@ -127,7 +133,9 @@ TableCounters Applier::totals() const
 
 void Applier::invalidateCache()
 {
+    sendAllDeferred();
     m_tables.clear();
+    m_lastTable = nullptr;
 }
 
 void Applier::fail(const Change &c, pg::Error e)
@@ -140,12 +148,17 @@ void Applier::fail(const Change &c, pg::Error e)
     throw pg::Exception(e);
 }
 
-const Applier::TargetTable &Applier::table(const QString &schema, const QString &name)
+Applier::TargetTable &Applier::table(const QString &schema, const QString &name)
 {
+    // Consecutive changes mostly hit the same few tables: compare before hashing.
+    if (m_lastTable && m_lastTable->name == name && m_lastTable->schema == schema)
+        return *m_lastTable;
     const QString key = tableKey(schema, name);
     auto it = m_tables.find(key);
-    if (it != m_tables.end())
+    if (it != m_tables.end()) {
+        m_lastTable = &*it;
         return *it;
+    }
     drainPipeline(); // a catalog query is a plain statement
     pg::Result r = m_conn.exec(
         QStringLiteral(
@@ -154,7 +167,9 @@ const Applier::TargetTable &Applier::table(const QString &schema, const QString 
             "o.oprright = a.atttypid), "
             "  coalesce(a.attnum = ANY ((SELECT i.indkey::int2[] FROM pg_index i WHERE i.indrelid = c.oid "
             "    AND (i.indisreplident OR i.indisprimary) AND i.indisvalid ORDER BY i.indisreplident DESC "
-            "LIMIT 1)::int2[]), false) "
+            "LIMIT 1)::int2[]), false), "
+            "  NOT c.relhastriggers AND NOT c.relhasrules AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
+            "    WHERE f.contype = 'f' AND (f.conrelid = c.oid OR f.confrelid = c.oid)) "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
             "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') ORDER BY a.attnum"),
@@ -168,8 +183,13 @@ const Applier::TargetTable &Applier::table(const QString &schema, const QString 
         throw pg::Exception(e);
     }
     TargetTable t;
+    t.id = ++m_tableSeq;
+    t.schema = schema;
+    t.name = name;
+    t.counterKey = key;
     t.qualified = m_conn.qualified(schema, name);
     t.relkind = firstChar(r.bytes(0, 0), 'r');
+    t.reorderable = t.relkind == 'r' && r.toBool(0, 7);
     for (int i = 0; i < r.rows(); ++i) {
         if (r.isNull(i, 1))
             continue; // a table without columns
@@ -185,7 +205,23 @@ const Applier::TargetTable &Applier::table(const QString &schema, const QString 
             t.key << int(t.columns.size());
         t.columns << col;
     }
-    return *m_tables.insert(key, t);
+    m_lastTable = nullptr; // the insert may move the other values
+    m_lastTable = &*m_tables.insert(key, t);
+    return *m_lastTable;
+}
+
+const QList<int> &Applier::columnMap(TargetTable &t, const Change &c)
+{
+    // The decoder hands out the same shared column list until the relation changes.
+    if (t.sourceColumns.constData() == c.columns.constData() && t.sourceToTarget.size() == c.columns.size())
+        return t.sourceToTarget;
+    QList<int> map;
+    map.reserve(c.columns.size());
+    for (const Column &col : c.columns)
+        map << targetColumn(t, c, col.name);
+    t.sourceColumns = c.columns;
+    t.sourceToTarget = map;
+    return t.sourceToTarget;
 }
 
 int Applier::targetColumn(const TargetTable &t, const Change &c, const QString &name)
@@ -204,21 +240,22 @@ int Applier::targetColumn(const TargetTable &t, const Change &c, const QString &
     return i;
 }
 
-QByteArray Applier::statement(const QString &signature, const QString &sql, const std::vector<quint32> &types)
+template<typename SqlBuilder>
+QByteArray Applier::statement(const QByteArray &signature, const SqlBuilder &sql, const std::vector<quint32> &types)
 {
     auto it = m_statements.constFind(signature);
     if (it != m_statements.cend())
         return *it;
     const QByteArray name = "pgferry_cdc_" + QByteArray::number(++m_statementSeq);
     drainPipeline();
-    m_conn.prepare(name, sql, types);
+    m_conn.prepare(name, sql(), types);
     m_statements.insert(signature, name);
     return name;
 }
 
 void Applier::checkAffected(const InFlight &f, const pg::Result &r)
 {
-    if (!f.needsRow || !m_options.missingRowIsError || r.affectedRows() > 0)
+    if (!f.needsRow || !m_options.missingRowIsError || r.affectedRows() >= f.rows)
         return;
     Change c;
     c.kind = f.kind;
@@ -228,7 +265,12 @@ void Applier::checkAffected(const InFlight &f, const pg::Result &r)
     pg::Error e = pg::Error::client(pg::ErrorCategory::Integrity,
                                     QStringLiteral("the row to %1 was not found in %2")
                                         .arg(f.kind == Change::Update ? QStringLiteral("update") : QStringLiteral("delete"),
-                                             c.qualifiedName()));
+                                             c.qualifiedName()) +
+                                        (f.rows > 1 ? QStringLiteral(" (one of %1 rows updated together from source "
+                                                                     "LSN %2 on)")
+                                                          .arg(f.rows)
+                                                          .arg(pg::formatLsn(f.lsn))
+                                                    : QString()));
     e.hint = QStringLiteral("Source and target diverged; verify the table and reload it.");
     fail(c, e);
 }
@@ -259,27 +301,59 @@ void Applier::drainPipeline()
         checkAffected(inflight[i], results[i]);
 }
 
-void Applier::run(const Change &c, const QString &signature, const QString &sql, const std::vector<quint32> &types,
-                  const pg::Params &params, bool needsRow)
+void Applier::send(const QByteArray &name, const pg::Params &params, const InFlight &info)
 {
-    const QByteArray name = statement(signature, sql, types);
+    auto failHere = [&](const pg::Exception &e) {
+        Change c;
+        c.kind = info.kind;
+        c.schema = info.schema;
+        c.table = info.table;
+        c.lsn = info.lsn;
+        fail(c, e.error());
+    };
     if (m_options.pipelineDepth <= 1) {
+        pg::Result r;
         try {
-            checkAffected({c.kind, c.schema, c.table, c.lsn, needsRow}, m_conn.execPrepared(name, params));
+            r = m_conn.execPrepared(name, params);
         } catch (const pg::Exception &e) {
-            fail(c, e.error());
+            failHere(e);
         }
+        checkAffected(info, r);
         return;
     }
     try {
         m_conn.enterPipeline();
         m_conn.sendPrepared(name, params);
     } catch (const pg::Exception &e) {
-        fail(c, e.error());
+        failHere(e);
     }
-    m_inflight.append({c.kind, c.schema, c.table, c.lsn, needsRow});
+    m_inflight.append(info);
     if (m_inflight.size() >= m_options.pipelineDepth)
         drainPipeline();
+}
+
+void Applier::sendDeferred(TargetTable &t)
+{
+    if (t.deferred.isEmpty())
+        return;
+    const QList<Deferred> held = std::exchange(t.deferred, {});
+    const bool inserts = std::exchange(t.deferredInserts, false);
+    t.deferredByKey.clear();
+    m_deferredTables.removeOne(t.counterKey);
+    Q_UNUSED(inserts);
+    sendMulti(held); // UPDATEs of distinct rows, or INSERTs in order
+}
+
+void Applier::sendAllDeferred()
+{
+    while (!m_deferredTables.isEmpty()) {
+        auto it = m_tables.find(m_deferredTables.first());
+        if (it == m_tables.end()) {
+            m_deferredTables.removeFirst();
+            continue;
+        }
+        sendDeferred(*it);
+    }
 }
 
 void Applier::ensureTransaction()
@@ -295,9 +369,9 @@ void Applier::ensureTransaction()
     m_batchTimer.start();
 }
 
-TableCounters &Applier::batchCounters(const Change &c)
+TableCounters &Applier::batchCounters(const TargetTable &t)
 {
-    return m_batchCounters[tableKey(c.schema, c.table)];
+    return m_batchCounters[t.counterKey];
 }
 
 bool Applier::flushDue() const
@@ -313,6 +387,7 @@ bool Applier::flush()
     if (!m_txOpen || m_inSourceTx)
         return false;
     try {
+        sendAllDeferred();
         drainPipeline();
         if (m_pending > m_applied) {
             // A transaction without an xid writes no commit record and so would not advance the origin.
@@ -348,6 +423,15 @@ bool Applier::flush()
 void Applier::rollback()
 {
     m_inflight.clear();
+    for (const QString &k : std::as_const(m_deferredTables)) {
+        auto it = m_tables.find(k);
+        if (it != m_tables.end()) {
+            it->deferred.clear();
+            it->deferredInserts = false;
+            it->deferredByKey.clear();
+        }
+    }
+    m_deferredTables.clear();
     if (m_conn.isOpen() && m_conn.inPipeline()) {
         try {
             m_conn.syncPipeline();
@@ -402,8 +486,14 @@ void Applier::apply(const Change &c)
             flush();
         return;
     case Change::Relation:
-        if (c.relationChanged)
-            m_tables.remove(tableKey(c.schema, c.table));
+        if (c.relationChanged) {
+            const auto it = m_tables.find(tableKey(c.schema, c.table));
+            if (it != m_tables.end()) {
+                sendDeferred(*it); // changes made before the relation changed
+                m_tables.erase(it);
+                m_lastTable = nullptr;
+            }
+        }
         return;
     case Change::Type:
     case Change::Origin:
@@ -454,35 +544,129 @@ void Applier::apply(const Change &c)
 
 void Applier::applyInsert(const Change &c)
 {
-    const TargetTable &t = table(c.schema, c.table);
-    QStringList names, placeholders;
+    TargetTable &t = table(c.schema, c.table);
+    if (!t.deferredInserts)
+        sendDeferred(t); // UPDATEs held back before this INSERT go first
+    const QList<int> &map = columnMap(t, c);
     std::vector<quint32> types;
     pg::Params params;
-    QString signature = QStringLiteral("I|") + t.qualified;
+    params.reserve(size_t(c.newTuple.size()));
+    m_signature.clear();
+    m_signature += 'I';
+    m_signature.append(reinterpret_cast<const char *>(&t.id), sizeof(t.id));
     bool identity = false;
     for (int i = 0; i < c.columns.size() && i < c.newTuple.size(); ++i) {
-        const int ti = targetColumn(t, c, c.columns[i].name);
+        const int ti = map[i];
         const TargetColumn &col = t.columns[ti];
         if (col.generated || c.newTuple[i].kind == Value::Unchanged)
             continue; // generated columns are computed by the target
         identity |= col.identity == 'a';
-        names << m_conn.quoteIdent(col.name);
         types.push_back(col.typeOid);
         params.push_back(param(c.newTuple[i]));
-        placeholders << u'$' + QString::number(params.size());
-        signature += u'|' + QString::number(ti);
+        appendIndex(m_signature, ti);
     }
-    QString sql = QStringLiteral("INSERT INTO ") + t.qualified;
-    if (names.isEmpty()) {
-        sql += QStringLiteral(" DEFAULT VALUES");
-    } else {
-        sql += QStringLiteral(" (") + names.join(QStringLiteral(", ")) + u')';
-        if (identity)
-            sql += QStringLiteral(" OVERRIDING SYSTEM VALUE");
-        sql += QStringLiteral(" VALUES (") + placeholders.join(QStringLiteral(", ")) + u')';
+    QString head;
+    const QByteArray name = statement(m_signature, [&]() -> QString {
+        QStringList names, placeholders;
+        for (int i = 0; i < c.columns.size() && i < c.newTuple.size(); ++i) {
+            const TargetColumn &col = t.columns[map[i]];
+            if (col.generated || c.newTuple[i].kind == Value::Unchanged)
+                continue;
+            names << m_conn.quoteIdent(col.name);
+            placeholders << u'$' + QString::number(placeholders.size() + 1);
+        }
+        QString sql = QStringLiteral("INSERT INTO ") + t.qualified;
+        if (names.isEmpty()) {
+            sql += QStringLiteral(" DEFAULT VALUES");
+        } else {
+            sql += QStringLiteral(" (") + names.join(QStringLiteral(", ")) + u')';
+            if (identity)
+                sql += QStringLiteral(" OVERRIDING SYSTEM VALUE");
+            head = sql + QStringLiteral(" VALUES ");
+            sql += QStringLiteral(" VALUES (") + placeholders.join(QStringLiteral(", ")) + u')';
+        }
+        return sql;
+    }, types);
+    if (!head.isEmpty())
+        m_multiShapes.insert(name, {head, QString(), types});
+    ++batchCounters(t).inserts;
+    const InFlight info{c.kind, c.schema, c.table, c.lsn, false};
+    // Held back on a table whose changes may be reordered with other tables': consecutive rows
+    // go as multi-row INSERTs (one statement, one executor start for many rows).
+    if (!(m_options.coalesceUpdates && m_options.pipelineDepth > 1 && t.reorderable && !params.empty() &&
+          m_multiShapes.contains(name))) {
+        sendDeferred(t);
+        send(name, params, info);
+        return;
     }
-    run(c, signature, sql, types, params);
-    ++batchCounters(c).inserts;
+    if (t.deferred.isEmpty())
+        m_deferredTables << t.counterKey;
+    t.deferredInserts = true;
+    t.deferred.append({name, params, info});
+    if (t.deferred.size() >= 1024)
+        sendDeferred(t);
+}
+
+void Applier::sendMulti(const QList<Deferred> &rows)
+{
+    qsizetype i = 0;
+    while (i < rows.size()) {
+        // A run of rows of the same shape.
+        qsizetype end = i + 1;
+        while (end < rows.size() && rows[end].statement == rows[i].statement)
+            ++end;
+        const auto shapeIt = m_multiShapes.constFind(rows[i].statement);
+        if (shapeIt == m_multiShapes.cend()) { // no multi-row form
+            send(rows[i].statement, rows[i].params, rows[i].info);
+            ++i;
+            continue;
+        }
+        const MultiShape &shape = *shapeIt;
+        const int columns = int(shape.types.size());
+        while (i < end) {
+            const qsizetype left = end - i;
+            int k = 1;
+            for (int size : {64, 16, 4})
+                if (left >= size && size * columns <= 32767) {
+                    k = size;
+                    break;
+                }
+            if (k == 1) {
+                send(rows[i].statement, rows[i].params, rows[i].info);
+                ++i;
+                continue;
+            }
+            const QByteArray key = rows[i].statement + '*' + QByteArray::number(k);
+            QByteArray name = m_multiStatements.value(key);
+            if (name.isEmpty()) {
+                QString sql = shape.head;
+                std::vector<quint32> types;
+                types.reserve(size_t(k * columns));
+                int n = 0;
+                for (int r = 0; r < k; ++r) {
+                    sql += r ? QStringLiteral(", (") : QStringLiteral("(");
+                    for (int col = 0; col < columns; ++col) {
+                        sql += (col ? QStringLiteral(", $") : QStringLiteral("$")) + QString::number(++n);
+                        types.push_back(shape.types[size_t(col)]);
+                    }
+                    sql += u')';
+                }
+                sql += shape.tail;
+                name = "pgferry_cdc_" + QByteArray::number(++m_statementSeq);
+                drainPipeline();
+                m_conn.prepare(name, sql, types);
+                m_multiStatements.insert(key, name);
+            }
+            pg::Params params;
+            params.reserve(size_t(k * columns));
+            for (int r = 0; r < k; ++r)
+                params.insert(params.end(), rows[i + r].params.begin(), rows[i + r].params.end());
+            InFlight info = rows[i].info;
+            info.rows = k;
+            send(name, params, info);
+            i += k;
+        }
+    }
 }
 
 QList<Applier::Match> Applier::rowMatch(const Change &c, const TargetTable &t, bool *exactKey)
@@ -565,21 +749,30 @@ QList<Applier::Match> Applier::rowMatch(const Change &c, const TargetTable &t, b
     return out;
 }
 
-QString Applier::whereClause(const TargetTable &t, const QList<Match> &matches, bool exactKey, int firstParam,
-                             std::vector<quint32> &types, pg::Params &params, QString &signature)
+void Applier::whereParams(const TargetTable &t, const QList<Match> &matches, std::vector<quint32> &types,
+                          pg::Params &params, QByteArray &signature)
+{
+    for (const Match &m : matches) {
+        appendIndex(signature, m.column);
+        signature += char('0' + int(m.mode));
+        if (m.mode == Match::IsNull)
+            continue;
+        types.push_back(t.columns[m.column].typeOid);
+        params.push_back(param(m.value));
+    }
+}
+
+QString Applier::whereSql(const TargetTable &t, const QList<Match> &matches, bool exactKey, int firstParam) const
 {
     QStringList terms;
     int n = firstParam;
     for (const Match &m : matches) {
         const TargetColumn &col = t.columns[m.column];
         const QString ident = m_conn.quoteIdent(col.name);
-        signature += u'|' + QString::number(m.column) + u':' + QString::number(int(m.mode));
         if (m.mode == Match::IsNull) {
             terms << ident + QStringLiteral(" IS NULL");
             continue;
         }
-        types.push_back(col.typeOid);
-        params.push_back(param(m.value));
         const QString p = u'$' + QString::number(n++);
         if (m.mode == Match::Equal && col.hasEquality)
             terms << ident + QStringLiteral(" = ") + p;
@@ -602,20 +795,28 @@ QString Applier::whereClause(const TargetTable &t, const QList<Match> &matches, 
 
 void Applier::applyUpdate(const Change &c)
 {
-    const TargetTable &t = table(c.schema, c.table);
+    TargetTable &t = table(c.schema, c.table);
+    const QList<int> &map = columnMap(t, c);
     bool exactKey = true;
     const QList<Match> matches = rowMatch(c, t, &exactKey);
-    QStringList sets;
     std::vector<quint32> types;
     pg::Params params;
-    QString signature = QStringLiteral("U|") + t.qualified;
+    params.reserve(size_t(c.newTuple.size() + matches.size()));
+    m_signature.clear();
+    m_signature += 'U';
+    m_signature.append(reinterpret_cast<const char *>(&t.id), sizeof(t.id));
+    QList<int> setColumns;
+    bool everyColumn = true;
     for (int i = 0; i < c.columns.size() && i < c.newTuple.size(); ++i) {
-        const int ti = targetColumn(t, c, c.columns[i].name);
+        const int ti = map[i];
         const TargetColumn &col = t.columns[ti];
+        if (c.newTuple[i].kind == Value::Unchanged)
+            everyColumn = false;
         // Generated columns are recomputed; TOAST values not sent keep the target's value.
         if (col.generated || c.newTuple[i].kind == Value::Unchanged)
             continue;
         if (col.identity == 'a') {
+            everyColumn = false;
             // GENERATED ALWAYS can only be set to DEFAULT by UPDATE: leave it out when it did not change.
             const Value *old = nullptr;
             for (const Match &m : matches)
@@ -626,40 +827,114 @@ void Applier::applyUpdate(const Change &c)
         }
         types.push_back(col.typeOid);
         params.push_back(param(c.newTuple[i]));
-        sets << m_conn.quoteIdent(col.name) + QStringLiteral(" = $") + QString::number(params.size());
-        signature += u'|' + QString::number(ti);
+        setColumns << ti;
+        appendIndex(m_signature, ti);
     }
-    if (sets.isEmpty()) {
-        ++batchCounters(c).updates; // nothing the target stores changed
+    if (setColumns.isEmpty()) {
+        ++batchCounters(t).updates; // nothing the target stores changed
         return;
     }
-    signature += QStringLiteral("|W");
-    const QString where = whereClause(t, matches, exactKey, int(params.size()) + 1, types, params, signature);
-    const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
-    const QString sql = QStringLiteral("UPDATE ") + only + t.qualified + QStringLiteral(" SET ") +
-                        sets.join(QStringLiteral(", ")) + where;
-    run(c, signature, sql, types, params, true);
-    ++batchCounters(c).updates;
+    // The number of SET columns right after the table id: the signature reads back one way only.
+    QByteArray count;
+    appendIndex(count, int(setColumns.size()));
+    m_signature.insert(1 + qsizetype(sizeof(t.id)), count);
+    const int firstWhereParam = int(params.size()) + 1;
+    whereParams(t, matches, types, params, m_signature);
+    const QByteArray name = statement(m_signature, [&]() -> QString {
+        QStringList sets;
+        for (qsizetype i = 0; i < setColumns.size(); ++i)
+            sets << m_conn.quoteIdent(t.columns[setColumns[i]].name) + QStringLiteral(" = $") + QString::number(i + 1);
+        const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
+        return QStringLiteral("UPDATE ") + only + t.qualified + QStringLiteral(" SET ") +
+               sets.join(QStringLiteral(", ")) + whereSql(t, matches, exactKey, firstWhereParam);
+    }, types);
+    const InFlight info{c.kind, c.schema, c.table, c.lsn, true};
+    ++batchCounters(t).updates;
+
+    // Held back when a later UPDATE of the same row may replace it: by an unchanged key, every
+    // column set, on a table whose changes may be reordered with other tables' changes.
+    bool hold = m_options.coalesceUpdates && m_options.pipelineDepth > 1 && t.reorderable && exactKey && everyColumn &&
+                c.oldKind == 0 && !matches.isEmpty();
+    QByteArray rowKey;
+    if (hold) {
+        for (const Match &m : matches) {
+            if (m.mode != Match::Equal || m.value.kind != Value::Text) {
+                hold = false;
+                break;
+            }
+            rowKey += QByteArray::number(m.column) + ':' + QByteArray::number(m.value.text.size()) + ':' + m.value.text;
+        }
+    }
+    if (!hold || t.deferredInserts)
+        sendDeferred(t); // rows inserted before this UPDATE go first
+    if (!hold) {
+        send(name, params, info);
+        return;
+    }
+    if (hold && !m_multiShapes.contains(name) &&
+        std::all_of(matches.begin(), matches.end(), [&](const Match &m) {
+            return m.mode == Match::Equal && t.columns[m.column].hasEquality;
+        })) {
+        // UPDATE t SET a = v.c1, ... FROM (VALUES (...), ...) v(c1, ...) WHERE t.key = v.cn: one
+        // statement for many rows of distinct keys (held-back UPDATEs are distinct).
+        const QString tv = QStringLiteral("pgferry_t"), vv = QStringLiteral("pgferry_v");
+        QStringList sets, names, conds;
+        int n = 0;
+        for (int ti : setColumns) {
+            const QString v = u'c' + QString::number(++n);
+            sets << m_conn.quoteIdent(t.columns[ti].name) + QStringLiteral(" = ") + vv + u'.' + v;
+            names << v;
+        }
+        for (const Match &m : matches) {
+            const QString v = u'c' + QString::number(++n);
+            conds << tv + u'.' + m_conn.quoteIdent(t.columns[m.column].name) + QStringLiteral(" = ") + vv + u'.' + v;
+            names << v;
+        }
+        MultiShape shape;
+        shape.head = QStringLiteral("UPDATE ONLY ") + t.qualified + QStringLiteral(" AS ") + tv + QStringLiteral(" SET ") +
+                     sets.join(QStringLiteral(", ")) + QStringLiteral(" FROM (VALUES ");
+        shape.tail = QStringLiteral(") AS ") + vv + u'(' + names.join(QStringLiteral(", ")) + QStringLiteral(") WHERE ") +
+                     conds.join(QStringLiteral(" AND "));
+        shape.types = types;
+        if (t.relkind == 'r')
+            m_multiShapes.insert(name, shape);
+    }
+    const auto it = t.deferredByKey.constFind(rowKey);
+    if (it != t.deferredByKey.cend()) {
+        t.deferred[*it] = {name, params, info};
+        return;
+    }
+    if (t.deferred.isEmpty())
+        m_deferredTables << t.counterKey;
+    t.deferredByKey.insert(rowKey, t.deferred.size());
+    t.deferred.append({name, params, info});
 }
 
 void Applier::applyDelete(const Change &c)
 {
-    const TargetTable &t = table(c.schema, c.table);
+    TargetTable &t = table(c.schema, c.table);
+    sendDeferred(t);
     bool exactKey = true;
     const QList<Match> matches = rowMatch(c, t, &exactKey);
     std::vector<quint32> types;
     pg::Params params;
-    QString signature = QStringLiteral("D|") + t.qualified;
-    const QString where = whereClause(t, matches, exactKey, 1, types, params, signature);
-    const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
-    run(c, signature, QStringLiteral("DELETE FROM ") + only + t.qualified + where, types, params, true);
-    ++batchCounters(c).deletes;
+    m_signature.clear();
+    m_signature += exactKey ? "D" : "d";
+    m_signature.append(reinterpret_cast<const char *>(&t.id), sizeof(t.id));
+    whereParams(t, matches, types, params, m_signature);
+    const QByteArray name = statement(m_signature, [&]() -> QString {
+        const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
+        return QStringLiteral("DELETE FROM ") + only + t.qualified + whereSql(t, matches, exactKey, 1);
+    }, types);
+    send(name, params, {c.kind, c.schema, c.table, c.lsn, true});
+    ++batchCounters(t).deletes;
 }
 
 void Applier::applyTruncate(const Change &c)
 {
     if (c.truncateTables.isEmpty())
         return;
+    sendAllDeferred(); // held-back UPDATEs came before the TRUNCATE (CASCADE reaches other tables)
     QStringList names;
     for (const TableName &tn : c.truncateTables)
         names << table(tn.schema, tn.name).qualified;

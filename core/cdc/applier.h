@@ -13,6 +13,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QStringList>
 #include <chrono>
 
 namespace pgferry::cdc {
@@ -20,7 +21,7 @@ namespace pgferry::cdc {
 struct ApplierOptions
 {
     // A target transaction is committed at the first source commit after either limit.
-    int maxBatchChanges = 1000;
+    int maxBatchChanges = 5000;
     std::chrono::milliseconds maxBatchDelay{200};
     // An UPDATE or DELETE that finds no row on the target is an error (the copies diverged).
     bool missingRowIsError = true;
@@ -29,6 +30,10 @@ struct ApplierOptions
     // Statements queued in libpq's pipeline mode before their results are read (1: no pipeline,
     // one round trip per change). Results, and missing rows, are checked at every sync.
     int pipelineDepth = 256;
+    // Within one target transaction, an UPDATE by key of a table without triggers, rules or
+    // foreign keys on the target is held back, and a later UPDATE of the same row that sets
+    // every column replaces it (hot rows are written once per batch instead of once per change).
+    bool coalesceUpdates = true;
 };
 
 struct TableCounters
@@ -103,13 +108,42 @@ private:
         bool hasEquality = true;
         bool isKey = false;
     };
+    struct InFlight
+    {
+        Change::Kind kind;
+        QString schema, table;
+        pg::Lsn lsn;
+        bool needsRow;
+        int rows = 1; // rows a multi-row statement must find (with needsRow)
+    };
+    // An UPDATE held back until the table's next other change or the end of the batch; a later
+    // UPDATE of the same key replaces it (both set every column, and only the last is visible
+    // once the target transaction commits).
+    struct Deferred
+    {
+        QByteArray statement;
+        pg::Params params;
+        InFlight info;
+    };
     struct TargetTable
     {
+        quint32 id = 0; // unique per Applier: names the table in statement signatures
+        QString schema, name;
+        QString counterKey; // "schema.name", as counters are keyed
         QString qualified; // quoted schema.name
         char relkind = 'r';
+        // No triggers, rules or foreign keys (either way) on the target: the order of its changes
+        // relative to other tables' changes in the same target transaction cannot be observed.
+        bool reorderable = false;
         QList<TargetColumn> columns;
         QHash<QString, int> byName;
         QList<int> key; // replica identity index or primary key on the target
+        // The last source column list seen, and its target column indexes.
+        QList<Column> sourceColumns;
+        QList<int> sourceToTarget;
+        QList<Deferred> deferred;           // held-back UPDATEs, or held-back INSERTs: never both
+        bool deferredInserts = false;
+        QHash<QByteArray, qsizetype> deferredByKey; // UPDATEs: row key -> index in deferred
     };
     // One term of a WHERE clause.
     struct Match
@@ -119,40 +153,55 @@ private:
         enum Mode { Equal, NotDistinct, IsNull } mode;
     };
 
-    const TargetTable &table(const QString &schema, const QString &name);
+    TargetTable &table(const QString &schema, const QString &name);
     int targetColumn(const TargetTable &t, const Change &c, const QString &name);
-    QByteArray statement(const QString &signature, const QString &sql, const std::vector<quint32> &types);
+    // Target column indexes of c.columns (cached while the source's column list stays the same).
+    const QList<int> &columnMap(TargetTable &t, const Change &c);
+    // The prepared statement of a signature, prepared from sql() when new.
+    template<typename SqlBuilder>
+    QByteArray statement(const QByteArray &signature, const SqlBuilder &sql, const std::vector<quint32> &types);
     // Runs (or, in pipeline mode, queues) a prepared statement. With needsRow, affecting no row
     // is an error (missingRowIsError), checked when the result arrives.
     void drainPipeline();
-    struct InFlight
-    {
-        Change::Kind kind;
-        QString schema, table;
-        pg::Lsn lsn;
-        bool needsRow;
-    };
     QList<InFlight> m_inflight;
     void checkAffected(const InFlight &f, const pg::Result &r);
-    void run(const Change &c, const QString &signature, const QString &sql, const std::vector<quint32> &types,
-             const pg::Params &params, bool needsRow = false);
+    void send(const QByteArray &statement, const pg::Params &params, const InFlight &info);
+    // Sends the held-back UPDATEs of one table, or of every table.
+    void sendDeferred(TargetTable &t);
+    void sendAllDeferred();
     QList<Match> rowMatch(const Change &c, const TargetTable &t, bool *exactKey);
-    QString whereClause(const TargetTable &t, const QList<Match> &m, bool exactKey, int firstParam,
-                        std::vector<quint32> &types, pg::Params &params, QString &signature);
+    void whereParams(const TargetTable &t, const QList<Match> &m, std::vector<quint32> &types, pg::Params &params,
+                     QByteArray &signature);
+    QString whereSql(const TargetTable &t, const QList<Match> &m, bool exactKey, int firstParam) const;
     void applyInsert(const Change &c);
     void applyUpdate(const Change &c);
     void applyDelete(const Change &c);
     void applyTruncate(const Change &c);
     void ensureTransaction();
     [[noreturn]] void fail(const Change &c, pg::Error e);
-    TableCounters &batchCounters(const Change &c);
+    TableCounters &batchCounters(const TargetTable &t);
 
     pg::Connection &m_conn;
     QString m_origin;
     ApplierOptions m_options;
-    QHash<QString, TargetTable> m_tables;
-    QHash<QString, QByteArray> m_statements;
+    QHash<QString, TargetTable> m_tables; // values stay put until the hash changes
+    TargetTable *m_lastTable = nullptr;    // the last table() answer, reset when m_tables changes
+    QStringList m_deferredTables;          // keys of tables with held-back UPDATEs
+    QHash<QByteArray, QByteArray> m_statements;
     int m_statementSeq = 0;
+    quint32 m_tableSeq = 0;
+    QByteArray m_signature; // reused for every change
+    // Single-row INSERT or UPDATE statement -> what a multi-row form of it needs: the SQL is
+    // head + "($1, ...), (...)" + tail, one tuple of parameters per row, in the same order.
+    struct MultiShape
+    {
+        QString head;
+        QString tail;
+        std::vector<quint32> types;
+    };
+    QHash<QByteArray, MultiShape> m_multiShapes;
+    QHash<QByteArray, QByteArray> m_multiStatements; // statement + row count -> multi-row statement
+    void sendMulti(const QList<Deferred> &rows);
 
     bool m_started = false;
     bool m_txOpen = false;

@@ -2,7 +2,10 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QDeadlineTimer>
 #include <QtEndian>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -16,16 +19,6 @@ constexpr int kHeader = 4 + 1 + 8 + 8;
     throw std::runtime_error(m.toStdString());
 }
 
-QByteArray header(SpoolKind kind, pg::Lsn lsn, pg::Lsn commit, quint32 len)
-{
-    QByteArray h(kHeader, '\0');
-    auto *p = reinterpret_cast<uchar *>(h.data());
-    qToBigEndian<quint32>(len, p);
-    p[4] = quint8(kind);
-    qToBigEndian<quint64>(lsn, p + 5);
-    qToBigEndian<quint64>(commit, p + 13);
-    return h;
-}
 } // namespace
 
 Spool::Spool(QString dir, qint64 segmentBytes) : m_dir(std::move(dir)), m_segmentBytes(segmentBytes) {}
@@ -94,12 +87,41 @@ void Spool::open()
 void Spool::openWriterSegment(qint64 seg, qint64 size)
 {
     m_writer = std::make_unique<QFile>(segmentPath(seg));
-    if (!m_writer->open(QIODevice::ReadWrite))
+    if (!m_writer->open(QIODevice::ReadWrite | QIODevice::Unbuffered))
         fail(QStringLiteral("cannot open the spool segment %1: %2").arg(m_writer->fileName(), m_writer->errorString()));
     m_writer->setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-    m_writer->seek(size);
     m_writeSegment = seg;
     m_writeOffset = size;
+    m_writeBuf.clear();
+    m_writeBufStart = size;
+}
+
+namespace {
+bool pwriteAll(int fd, const char *data, qint64 len, qint64 offset)
+{
+    while (len > 0) {
+        const ssize_t n = ::pwrite(fd, data, size_t(len), offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= n;
+        offset += n;
+    }
+    return true;
+}
+} // namespace
+
+void Spool::writeOut()
+{
+    if (!m_writer || m_writeBuf.isEmpty())
+        return;
+    if (!pwriteAll(m_writer->handle(), m_writeBuf.constData(), m_writeBuf.size(), m_writeBufStart))
+        fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)")
+                 .arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
+    m_writeBufStart += m_writeBuf.size();
+    m_writeBuf.resize(0); // keeps its capacity
 }
 
 void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
@@ -107,7 +129,7 @@ void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
     QMutexLocker l(&m_mutex);
     // A new segment only starts between transactions, so a transaction never spans two.
     if (kind == SpoolKind::Begin && m_writeOffset >= m_segmentBytes) {
-        m_writer->flush();
+        writeOut();
         ::fdatasync(m_writer->handle());
         const qint64 next = m_writeSegment + 1;
         openWriterSegment(next, 0);
@@ -117,36 +139,46 @@ void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
         m_openBeginOffset = m_writeOffset;
         m_openBeginSegment = m_writeSegment;
     }
-    const QByteArray h = header(kind, lsn, 0, quint32(payload.size()));
-    if (m_writer->write(h) != h.size() || m_writer->write(payload) != payload.size())
-        fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)").arg(m_writer->fileName(), m_writer->errorString()));
-    m_writeOffset += h.size() + payload.size();
+    uchar h[kHeader];
+    qToBigEndian<quint32>(quint32(payload.size()), h);
+    h[4] = quint8(kind);
+    qToBigEndian<quint64>(lsn, h + 5);
+    qToBigEndian<quint64>(quint64(0), h + 13);
+    m_writeBuf.append(reinterpret_cast<const char *>(h), kHeader);
+    m_writeBuf += payload;
+    m_writeOffset += kHeader + payload.size();
     if (kind == SpoolKind::Commit) {
         if (m_openBeginOffset >= 0 && m_openBeginSegment == m_writeSegment) {
-            // Fill in the begin record's commit LSN.
-            QByteArray c(8, '\0');
-            qToBigEndian<quint64>(lsn, reinterpret_cast<uchar *>(c.data()));
-            m_writer->seek(m_openBeginOffset + 13);
-            m_writer->write(c);
-            m_writer->seek(m_writeOffset);
+            // Fill in the begin record's commit LSN: in the buffer, or in the file when a large
+            // transaction pushed it out already.
+            uchar c[8];
+            qToBigEndian<quint64>(lsn, c);
+            const qint64 at = m_openBeginOffset + 13;
+            if (at >= m_writeBufStart)
+                memcpy(m_writeBuf.data() + (at - m_writeBufStart), c, 8);
+            else if (!pwriteAll(m_writer->handle(), reinterpret_cast<const char *>(c), 8, at))
+                fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)")
+                         .arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
         }
         m_openBeginOffset = -1;
         m_pendingCommit = lsn;
         m_pendingEnd = {m_writeSegment, m_writeOffset};
     }
+    if (m_writeBuf.size() >= (1 << 20))
+        writeOut();
 }
 
 pg::Lsn Spool::flush()
 {
     QMutexLocker l(&m_mutex);
     if (m_writer) {
-        if (!m_writer->flush())
-            fail(QStringLiteral("cannot write to the spool %1: %2 (is the disk full?)").arg(m_writer->fileName(), m_writer->errorString()));
+        writeOut();
         if (::fdatasync(m_writer->handle()) != 0)
             fail(QStringLiteral("cannot sync the spool %1").arg(m_writer->fileName()));
     }
     m_durableCommit = m_pendingCommit;
     m_readable = m_pendingEnd;
+    m_flushed.wakeAll();
     return m_durableCommit;
 }
 
@@ -155,7 +187,7 @@ void Spool::discardPending()
     QMutexLocker l(&m_mutex);
     if (!m_writer)
         return;
-    m_writer->flush();
+    m_writeBuf.resize(0);
     // Segments opened after the durable end hold nothing durable.
     for (qint64 seg : QList<qint64>(m_segments)) {
         if (seg > m_readable.segment) {
@@ -167,8 +199,8 @@ void Spool::discardPending()
         openWriterSegment(m_readable.segment, m_readable.offset);
     if (!m_writer->resize(m_readable.offset))
         fail(QStringLiteral("cannot truncate the spool %1").arg(m_writer->fileName()));
-    m_writer->seek(m_readable.offset);
     m_writeOffset = m_readable.offset;
+    m_writeBufStart = m_readable.offset;
     m_openBeginOffset = -1;
     m_pendingCommit = m_durableCommit;
     m_pendingEnd = m_readable;
@@ -186,55 +218,96 @@ SpoolPosition Spool::start() const
     return {m_segments.isEmpty() ? 1 : m_segments.first(), 0};
 }
 
+void Spool::waitForData(const SpoolPosition &pos, int ms)
+{
+    QMutexLocker l(&m_mutex);
+    if (pos < m_readable)
+        return;
+    m_flushed.wait(&m_mutex, QDeadlineTimer(ms));
+}
+
+// Makes [offset, offset + need) available in the read buffer, reading ahead up to `limit` (never
+// past it). False when the file is shorter than that.
+bool Spool::fillReadBuffer(qint64 offset, qint64 need, qint64 limit)
+{
+    const qint64 bufEnd = m_readBufStart + m_readBuf.size();
+    if (offset >= m_readBufStart && offset + need <= bufEnd)
+        return true;
+    constexpr qint64 kReadAhead = 1 << 20;
+    const qint64 want = std::max(need, std::min(kReadAhead, limit - offset));
+    m_readBuf.resize(want);
+    qint64 got = 0;
+    while (got < want) {
+        const ssize_t n = ::pread(m_reader->handle(), m_readBuf.data() + got, size_t(want - got), offset + got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += n;
+    }
+    m_readBuf.resize(got);
+    m_readBufStart = offset;
+    return got >= need;
+}
+
 bool Spool::read(SpoolPosition &pos, SpoolRecord &out)
 {
     SpoolPosition readable;
-    QList<qint64> segments;
     {
         QMutexLocker l(&m_mutex);
         readable = m_readable;
-        segments = m_segments;
     }
+    auto nextSegment = [&]() -> bool {
+        QMutexLocker l(&m_mutex);
+        auto it = std::upper_bound(m_segments.begin(), m_segments.end(), pos.segment);
+        if (it == m_segments.end())
+            return false;
+        pos = {*it, 0};
+        return true;
+    };
     while (true) {
         if (!(pos < readable))
             return false;
         if (m_readerSegment != pos.segment) {
             m_reader = std::make_unique<QFile>(segmentPath(pos.segment));
-            // Unbuffered: read-ahead would keep bytes the writer has not finished (a begin record
-            // before its commit LSN is filled in, or a tail it cut after a reconnect).
+            m_readBuf.clear();
+            m_readBufStart = 0;
+            m_readerSize = -1;
+            // Unbuffered: the read buffer above holds only durable bytes.
             if (!m_reader->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
                 // Pruned or never existed: move to the next segment that exists.
-                auto it = std::upper_bound(segments.begin(), segments.end(), pos.segment);
-                if (it == segments.end())
-                    return false;
-                pos = {*it, 0};
                 m_readerSegment = -1;
+                if (!nextSegment())
+                    return false;
                 continue;
             }
             m_readerSegment = pos.segment;
         }
-        const qint64 limit = pos.segment == readable.segment ? readable.offset : m_reader->size();
+        qint64 limit = readable.offset;
+        if (pos.segment != readable.segment) {
+            // The writer has moved on from this segment: its size is final.
+            if (m_readerSize < 0)
+                m_readerSize = m_reader->size();
+            limit = m_readerSize;
+        }
         if (pos.offset + kHeader > limit) {
             if (pos.segment == readable.segment)
                 return false;
-            auto it = std::upper_bound(segments.begin(), segments.end(), pos.segment);
-            if (it == segments.end())
+            if (!nextSegment())
                 return false;
-            pos = {*it, 0};
             continue;
         }
-        m_reader->seek(pos.offset);
-        const QByteArray h = m_reader->read(kHeader);
-        if (h.size() != kHeader)
+        if (!fillReadBuffer(pos.offset, kHeader, limit))
             fail(QStringLiteral("the spool segment %1 is damaged").arg(m_reader->fileName()));
-        const auto *p = reinterpret_cast<const uchar *>(h.constData());
+        const auto *p = reinterpret_cast<const uchar *>(m_readBuf.constData() + (pos.offset - m_readBufStart));
         const quint32 len = qFromBigEndian<quint32>(p);
         out.kind = SpoolKind(p[4]);
         out.lsn = qFromBigEndian<quint64>(p + 5);
         out.commitLsn = qFromBigEndian<quint64>(p + 13);
-        out.payload = m_reader->read(len);
-        if (out.payload.size() != qsizetype(len))
+        if (pos.offset + kHeader + qint64(len) > limit ||
+            !fillReadBuffer(pos.offset + kHeader, qint64(len), limit))
             fail(QStringLiteral("the spool segment %1 is damaged").arg(m_reader->fileName()));
+        out.payload = QByteArray(m_readBuf.constData() + (pos.offset + kHeader - m_readBufStart), qsizetype(len));
         pos.offset += kHeader + len;
         return true;
     }

@@ -16,6 +16,7 @@
 #include <QList>
 #include <QMutex>
 #include <QString>
+#include <QWaitCondition>
 #include <memory>
 
 namespace pgferry::cdc {
@@ -59,6 +60,8 @@ public:
 
     // Reader (one other thread): the next record up to the last durable commit; false when none.
     bool read(SpoolPosition &pos, SpoolRecord &out);
+    // Blocks until flush() made something durable after `pos`, or for at most `ms`.
+    void waitForData(const SpoolPosition &pos, int ms);
     SpoolPosition start() const;
 
     // Deletes whole segments that lie before `pos` (everything in them is applied).
@@ -69,23 +72,34 @@ public:
 private:
     QString segmentPath(qint64 seg) const;
     void openWriterSegment(qint64 seg, qint64 size);
+    // Writes the buffered bytes to the segment file (no sync).
+    void writeOut();
 
     QString m_dir;
     qint64 m_segmentBytes;
     mutable QMutex m_mutex;
+    QWaitCondition m_flushed;
     QList<qint64> m_segments; // existing segment numbers, ascending
-    std::unique_ptr<QFile> m_writer;
+    std::unique_ptr<QFile> m_writer; // written with pwrite from m_writeBuf, never through QFile's buffer
     qint64 m_writeSegment = 0;
-    qint64 m_writeOffset = 0;
+    qint64 m_writeOffset = 0;      // end of what was appended, buffered or not
+    QByteArray m_writeBuf;         // appended, not yet written to the file
+    qint64 m_writeBufStart = 0;    // file offset of m_writeBuf[0]
     qint64 m_openBeginOffset = -1; // offset of the current transaction's begin record
     qint64 m_openBeginSegment = -1;
     SpoolPosition m_readable;      // end of the last durable commit
     pg::Lsn m_durableCommit = 0;
     pg::Lsn m_pendingCommit = 0;   // last commit appended, not yet flushed
     SpoolPosition m_pendingEnd;
-    // Reader's file handle, kept open between reads.
+    // Reader's file handle, kept open between reads, and a buffer of bytes read ahead. Only bytes
+    // below the durable end are ever buffered: they never change once there (the writer patches
+    // begin records and cuts torn tails only after it).
     std::unique_ptr<QFile> m_reader;
     qint64 m_readerSegment = -1;
+    qint64 m_readerSize = -1; // size of a segment the writer has left (-1: not known yet)
+    QByteArray m_readBuf;
+    qint64 m_readBufStart = 0; // file offset of m_readBuf[0]
+    bool fillReadBuffer(qint64 offset, qint64 need, qint64 limit);
 };
 
 } // namespace pgferry::cdc

@@ -27,6 +27,11 @@ void sleepWithStop(int ms, const std::function<bool()> &stopping)
 // Silence on the replication connection: ask for a reply after this long, give up after that.
 constexpr qint64 kProbeAfterMs = 5000;
 constexpr qint64 kStalledAfterMs = 20000;
+// Group commit of the spool: whole transactions received are made durable (and so readable by the
+// applier, and confirmable to the source) at most this long after they arrive, or as soon as the
+// stream pauses; one fdatasync covers every transaction received in between.
+constexpr qint64 kGroupCommitMs = 50;
+constexpr auto kPauseAfter = std::chrono::milliseconds(5);
 
 int backoffMs(int attempt)
 {
@@ -189,8 +194,9 @@ void ChangeStream::receiveOnce()
     QElapsedTimer sinceMessage;
     sinceMessage.start();
     bool probed = false;
+    bool committedSinceFlush = false;
     while (!stopping()) {
-        const pg::ReplicationMessage m = rc.read(100ms);
+        const pg::ReplicationMessage m = rc.read(committedSinceFlush ? kPauseAfter : 100ms);
         if (m.kind == pg::ReplicationMessage::Kind::End)
             throw pg::Exception(pg::Error::client(pg::ErrorCategory::Connection, QStringLiteral("the source ended the stream")));
         if (m.kind == pg::ReplicationMessage::Kind::XLogData || m.kind == pg::ReplicationMessage::Kind::Keepalive) {
@@ -215,6 +221,7 @@ void ChangeStream::receiveOnce()
                 kind = cdc::SpoolKind::Commit;
                 inTxn = false;
                 ++spooledSinceFlush;
+                committedSinceFlush = true;
             }
             m_spool.append(kind, m.walStart, m.data);
             unflushedBytes += m.data.size();
@@ -236,7 +243,9 @@ void ChangeStream::receiveOnce()
             m_wantReply = true;
             sinceReply.restart();
         }
+        const bool paused = m.kind == pg::ReplicationMessage::Kind::None;
         const bool due = sinceFlush.elapsed() >= 200 || unflushedBytes >= (4 << 20) ||
+                         (committedSinceFlush && (paused || sinceFlush.elapsed() >= kGroupCommitMs)) ||
                          (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || m_wantReply.load();
         if (due) {
             const pg::Lsn durableNow = m_spool.flush();
@@ -257,6 +266,7 @@ void ChangeStream::receiveOnce()
             }
             spooledSinceFlush = 0;
             unflushedBytes = 0;
+            committedSinceFlush = false;
             sinceFlush.restart();
         }
     }
@@ -393,7 +403,7 @@ void ChangeStream::applyOnce()
                 m_spool.pruneBefore(prunable);
                 sincePrune.restart();
             }
-            QThread::msleep(20);
+            m_spool.waitForData(pos, 50); // woken by the receiver's next flush
             continue;
         }
         cdc::Change c = isPgoutput ? pgoutput.decode(rec.payload, rec.lsn) : testDecoding.parse(rec.payload, rec.lsn);
@@ -416,12 +426,13 @@ void ChangeStream::applyOnce()
         if (rec.kind == cdc::SpoolKind::Commit) {
             if (c.commitTimeMicros)
                 txnCommitMicros = c.commitTimeMicros;
+            const pg::Lsn appliedBefore = applier.appliedLsn();
             if (!skipTxn)
-                applier.apply(c);
+                applier.apply(c); // commits the target transaction when a batch limit is reached
             skipTxn = false;
             lastCommitPos = pos;
             ++consumedSinceUpdate;
-            if (applier.flushDue() && applier.flush()) {
+            if ((applier.flushDue() && applier.flush()) || applier.appliedLsn() != appliedBefore) {
                 prunable = lastCommitPos;
                 publish(true);
             }

@@ -21,3 +21,8 @@ INSERT INTO full_dups VALUES (1, 'x', '{"k": 1}'), (1, 'x', '{"k": 1}'), (2, NUL
 INSERT INTO trunc_parent VALUES (1), (2);
 INSERT INTO trunc_child (pid) VALUES (1), (2);
 INSERT INTO parts VALUES (1, 'eu', 'one'), (2, 'us', 'two');
+CREATE TABLE hot (id int PRIMARY KEY, n bigint, note text);
+CREATE TABLE hot_many (id int PRIMARY KEY, v text);
+CREATE TABLE hot_log (id int PRIMARY KEY, v text);
+INSERT INTO hot SELECT g, 0, 'start' FROM generate_series(1, 20) g;
+INSERT INTO hot_many SELECT g, 'm' || g FROM generate_series(1, 100) g;

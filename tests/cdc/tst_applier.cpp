@@ -303,6 +303,63 @@ private Q_SLOTS:
         cdc::Applier::dropOrigin(t2, db); // nothing left: no error
     }
 
+    void hotRowsAndRunsOfRowsArriveIdentical_data()
+    {
+        QTest::addColumn<QString>("plugin");
+        QTest::addColumn<bool>("coalesce");
+        QTest::addColumn<bool>("missingRow");
+        QTest::newRow("pgoutput, held back and merged") << QStringLiteral("pgoutput") << true << false;
+        QTest::newRow("pgoutput, one statement per change") << QStringLiteral("pgoutput") << false << false;
+        QTest::newRow("test_decoding, held back and merged") << QStringLiteral("test_decoding") << true << false;
+        QTest::newRow("pgoutput, a row missing on the target") << QStringLiteral("pgoutput") << true << true;
+    }
+    void hotRowsAndRunsOfRowsArriveIdentical()
+    {
+        QFETCH(QString, plugin);
+        QFETCH(bool, coalesce);
+        QFETCH(bool, missingRow);
+        const QString db = QStringLiteral("hot_%1_%2_%3").arg(plugin).arg(int(coalesce)).arg(int(missingRow));
+        prepareDatabase(db);
+        createSlot(db, db, plugin);
+        m_clusters->source.sql(db, sqlFile("workload_c.sql"));
+        const auto changes = stream(db, db, plugin, 0, emitMarker(db));
+        QVERIFY(!changes.isEmpty());
+        if (missingRow)
+            m_clusters->target.sql(db, QStringLiteral("DELETE FROM hot_many WHERE id = 50;"));
+
+        pg::Connection target = m_clusters->target.connect(db);
+        cdc::ApplierOptions options;
+        options.maxBatchDelay = 1h;
+        options.coalesceUpdates = coalesce;
+        cdc::Applier applier(target, db, options);
+        applier.start();
+        if (missingRow) {
+            try {
+                for (const auto &c : changes)
+                    applier.apply(c);
+                applier.flush();
+                QFAIL("an UPDATE of a row missing on the target was applied without an error");
+            } catch (const pg::Exception &e) {
+                QVERIFY2(e.error().message.contains(u"was not found in public.hot_many"), qPrintable(e.error().toString()));
+            }
+            applier.rollback();
+            // Nothing of the failing batch was committed: the origin is where the last good batch left it.
+            QCOMPARE(cdc::Applier::originProgress(target, db), applier.appliedLsn());
+            QCOMPARE(target.exec(QStringLiteral("SELECT v FROM hot_many WHERE id = 1")).text(0, 0), QStringLiteral("m1"));
+            return;
+        }
+        for (const auto &c : changes)
+            applier.apply(c);
+        applier.flush();
+        expectIdentical(db);
+        const auto counters = applier.counters();
+        QCOMPARE(counters.value(QStringLiteral("public.hot_log")).inserts, 400);
+        QCOMPARE(counters.value(QStringLiteral("public.hot_log")).updates, 10);
+        QCOMPARE(counters.value(QStringLiteral("public.hot_many")).updates, 133);
+        QCOMPARE(counters.value(QStringLiteral("public.hot")).inserts, 300);
+        QCOMPARE(counters.value(QStringLiteral("public.hot")).updates, 300 + 300 + 1 + 1 + 1);
+    }
+
     void crashMidBatchNeitherSkipsNorRepeats_data()
     {
         QTest::addColumn<QString>("plugin");

@@ -107,6 +107,43 @@ private Q_SLOTS:
         again.open();
         QCOMPARE(again.durableCommitLsn(), pg::Lsn(20900));
     }
+
+    void aTransactionLargerThanTheWriteBufferStillLearnsItsCommitAndSurvivesAReconnect()
+    {
+        QTemporaryDir dir;
+        cdc::Spool s(dir.path());
+        s.open();
+        writeTxn(s, 100, 2, 150);
+        s.flush();
+        // Several MiB in one transaction: its begin record reaches the file before the commit.
+        s.append(SpoolKind::Begin, 200, "B");
+        for (int i = 0; i < 40; ++i)
+            s.append(SpoolKind::Data, 201 + i, QByteArray(100 * 1024, char('a' + i % 26)));
+        s.append(SpoolKind::Commit, 900, "C");
+        // Received, not durable: a reconnect forgets it, and the source sends it again.
+        s.append(SpoolKind::Begin, 1000, "B");
+        s.append(SpoolKind::Data, 1001, QByteArray(2 << 20, 'z'));
+        s.discardPending();
+        auto pos = s.start();
+        QCOMPARE(readAll(s, pos).size(), 4);
+        s.append(SpoolKind::Begin, 200, "B");
+        for (int i = 0; i < 40; ++i)
+            s.append(SpoolKind::Data, 201 + i, QByteArray(100 * 1024, char('a' + i % 26)));
+        s.append(SpoolKind::Commit, 900, "C");
+        QCOMPARE(s.flush(), pg::Lsn(900));
+        const auto recs = readAll(s, pos);
+        QCOMPARE(recs.size(), 42);
+        QCOMPARE(recs.first().kind, SpoolKind::Begin);
+        QCOMPARE(recs.first().commitLsn, pg::Lsn(900));
+        QCOMPARE(recs[5].payload, QByteArray(100 * 1024, 'e')); // the fifth data record
+        QCOMPARE(recs.last().lsn, pg::Lsn(900));
+
+        cdc::Spool again(dir.path());
+        again.open();
+        QCOMPARE(again.durableCommitLsn(), pg::Lsn(900));
+        auto from = again.start();
+        QCOMPARE(readAll(again, from).size(), 4 + 42);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSpool)
