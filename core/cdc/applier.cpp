@@ -169,7 +169,8 @@ Applier::TargetTable &Applier::table(const QString &schema, const QString &name)
             "    AND (i.indisreplident OR i.indisprimary) AND i.indisvalid ORDER BY i.indisreplident DESC "
             "LIMIT 1)::int2[]), false), "
             "  NOT c.relhastriggers AND NOT c.relhasrules AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
-            "    WHERE f.contype = 'f' AND (f.conrelid = c.oid OR f.confrelid = c.oid)) "
+            "    WHERE f.contype = 'f' AND (f.conrelid = c.oid OR f.confrelid = c.oid)), "
+            "  (SELECT count(*) FROM pg_index u WHERE u.indrelid = c.oid AND (u.indisunique OR u.indisexclusion)) <= 1 "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
             "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') ORDER BY a.attnum"),
@@ -190,6 +191,7 @@ Applier::TargetTable &Applier::table(const QString &schema, const QString &name)
     t.qualified = m_conn.qualified(schema, name);
     t.relkind = firstChar(r.bytes(0, 0), 'r');
     t.reorderable = t.relkind == 'r' && r.toBool(0, 7);
+    t.oneUniqueIndex = r.toBool(0, 8);
     for (int i = 0; i < r.rows(); ++i) {
         if (r.isNull(i, 1))
             continue; // a table without columns
@@ -853,7 +855,10 @@ void Applier::applyUpdate(const Change &c)
 
     // Held back when a later UPDATE of the same row may replace it: by an unchanged key, every
     // column set, on a table whose changes may be reordered with other tables' changes.
-    bool hold = m_options.coalesceUpdates && m_options.pipelineDepth > 1 && t.reorderable && exactKey && everyColumn &&
+    // Only with no unique index but the key: rows that trade values of another unique column one
+    // UPDATE at a time would collide when merged or updated by one statement in another order.
+    bool hold = m_options.coalesceUpdates && m_options.pipelineDepth > 1 && t.reorderable && t.oneUniqueIndex && exactKey &&
+                everyColumn &&
                 c.oldKind == 0 && !matches.isEmpty();
     QByteArray rowKey;
     if (hold) {

@@ -135,6 +135,8 @@ private:
         // No triggers, rules or foreign keys (either way) on the target: the order of its changes
         // relative to other tables' changes in the same target transaction cannot be observed.
         bool reorderable = false;
+        // At most one unique or exclusion index (the key): UPDATEs by key may be merged and batched.
+        bool oneUniqueIndex = false;
         QList<TargetColumn> columns;
         QHash<QString, int> byName;
         QList<int> key; // replica identity index or primary key on the target

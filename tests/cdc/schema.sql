@@ -24,5 +24,8 @@ INSERT INTO parts VALUES (1, 'eu', 'one'), (2, 'us', 'two');
 CREATE TABLE hot (id int PRIMARY KEY, n bigint, note text);
 CREATE TABLE hot_many (id int PRIMARY KEY, v text);
 CREATE TABLE hot_log (id int PRIMARY KEY, v text);
+-- A second unique key: rows trade their codes, one UPDATE at a time, as the source allows.
+CREATE TABLE swap_u (id int PRIMARY KEY, code text NOT NULL UNIQUE, n int);
+INSERT INTO swap_u SELECT g, 'c' || g, 0 FROM generate_series(1, 10) g;
 INSERT INTO hot SELECT g, 0, 'start' FROM generate_series(1, 20) g;
 INSERT INTO hot_many SELECT g, 'm' || g FROM generate_series(1, 100) g;

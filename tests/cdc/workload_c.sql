@@ -10,6 +10,25 @@ BEGIN
     COMMIT;
   END LOOP;
 END $$;
+-- Codes trade places through a spare value, in separate transactions: merged, applied out of order,
+-- or as one statement over many rows, a unique check would fail on the target.
+DO $$
+DECLARE
+  a int; b int; ca text; cb text;
+BEGIN
+  FOR i IN 1..20 LOOP
+    a := 1 + i % 10;
+    b := 1 + (i + 1) % 10;
+    SELECT code INTO ca FROM swap_u WHERE id = a;
+    SELECT code INTO cb FROM swap_u WHERE id = b;
+    UPDATE swap_u SET code = 'spare', n = n + 1 WHERE id = a;
+    COMMIT;
+    UPDATE swap_u SET code = ca, n = n + 1 WHERE id = b;
+    COMMIT;
+    UPDATE swap_u SET code = cb, n = n + 1 WHERE id = a;
+    COMMIT;
+  END LOOP;
+END $$;
 UPDATE hot_many SET v = v || ' once';
 UPDATE hot_many SET v = v || ' twice' WHERE id % 3 = 0;
 DELETE FROM hot WHERE id % 5 = 0;
