@@ -2034,8 +2034,8 @@
         <translation>&amp;Index-Jobs:</translation>
     </message>
     <message>
-        <source>Indexes and constraints built at the same time after the load.</source>
-        <translation>Gleichzeitig erstellte Indizes und Constraints nach dem Laden.</translation>
+        <source>Index builds at the same time; each table gets its indexes as soon as it is loaded.</source>
+        <translation>Gleichzeitige Indexerstellungen; jede Tabelle bekommt ihre Indizes, sobald sie geladen ist.</translation>
     </message>
     <message>
         <source>Schema</source>

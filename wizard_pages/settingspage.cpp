@@ -79,7 +79,7 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     QGridLayout *load = group(tr("Full load"));
     addRow(load, tr("Parallel &jobs:"), m_jobs, tr("Tables copied at the same time. More is faster until the source's disks or CPUs are saturated."));
     addRow(load, tr("&Split tables over:"), m_splitMb, tr("Tables larger than this are copied as several ranges in parallel."));
-    addRow(load, tr("&Index jobs:"), m_indexJobs, tr("Indexes and constraints built at the same time after the load."));
+    addRow(load, tr("&Index jobs:"), m_indexJobs, tr("Index builds at the same time; each table gets its indexes as soon as it is loaded."));
     QGridLayout *schema = group(tr("Schema"));
     addRow(schema, {}, m_overwrite, tr("Drops and recreates objects that already exist; otherwise a non-empty target database stops the run."));
     addRow(schema, {}, m_owners, tr("Gives each object the same owner as on the source."));
