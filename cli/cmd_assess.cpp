@@ -58,10 +58,7 @@ void printHuman(const assess::AssessmentReport &r, QTextStream &out)
             }
         }
     }
-    out << "\n"
-        << r.count(assess::Severity::Blocker) << " blocker(s), " << r.count(assess::Severity::Warning)
-        << " warning(s), " << r.count(assess::Severity::Info) << " info, " << r.count(assess::Severity::Pass)
-        << " passed.\n";
+    out << "\n" << r.countsText() << ".\n";
 }
 
 } // namespace

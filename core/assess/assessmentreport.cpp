@@ -16,6 +16,17 @@ int AssessmentReport::count(Severity s) const
         std::count_if(checks.cbegin(), checks.cend(), [s](const Check &c) { return c.severity == s; }));
 }
 
+QString AssessmentReport::countsText() const
+{
+    auto n = [](int k, const char *one, const char *many) -> QString {
+        return QString::number(k) + u' ' + QLatin1String(k == 1 ? one : many);
+    };
+    return n(count(Severity::Blocker), "blocker", "blockers") + QStringLiteral(", ") +
+           n(count(Severity::Warning), "warning", "warnings") + QStringLiteral(", ") +
+           n(count(Severity::Info), "info", "infos") + QStringLiteral(", ") + QString::number(count(Severity::Pass)) +
+           QStringLiteral(" passed");
+}
+
 QList<Check> AssessmentReport::find(const QString &id) const
 {
     QList<Check> out;
@@ -85,11 +96,8 @@ QString AssessmentReport::toHtml(const QString &title) const
             ".sev{font-weight:bold;text-transform:uppercase}\n"
             "</style></head><body>\n");
     h += QStringLiteral("<h1>") + title.toHtmlEscaped() + QStringLiteral("</h1>\n");
-    h += QStringLiteral("<p id=\"summary\">%1 blocker(s), %2 warning(s), %3 info, %4 passed. %5</p>\n")
-             .arg(count(Severity::Blocker))
-             .arg(count(Severity::Warning))
-             .arg(count(Severity::Info))
-             .arg(count(Severity::Pass))
+    h += QStringLiteral("<p id=\"summary\">%1. %2</p>\n")
+             .arg(countsText().toHtmlEscaped())
              .arg(hasBlockers() ? QStringLiteral("Fix the blockers before migrating.")
                                 : QStringLiteral("Nothing blocks the migration."));
     h += QStringLiteral("<table>\n<tr><th>Severity</th><th>Check</th><th>Database</th><th>Finding</th>"

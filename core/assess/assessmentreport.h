@@ -15,6 +15,8 @@ struct AssessmentReport
 
     bool hasBlockers() const;
     int count(Severity s) const;
+    // "2 blockers, 1 warning, 0 infos, 20 passed": the counts in words, for reports and the CLI.
+    QString countsText() const;
     // The checks with this id (one per database for per-database checks).
     QList<Check> find(const QString &id) const;
     // The most severe check with this id, or nullptr.
