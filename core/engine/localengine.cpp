@@ -131,7 +131,7 @@ private:
         if (!e.m_journal.save(&err))
             throw std::runtime_error(err.toStdString());
     }
-    void prepareTargetDatabase(const pg::Connection &source);
+    void prepareTargetDatabase();
     void loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher);
     void setTableState(int table, TableState state)
     {
@@ -164,9 +164,8 @@ private:
     QJsonObject phaseSeconds; // wall-clock seconds per phase of this attempt, for the report
 };
 
-void LocalEngine::Run::prepareTargetDatabase(const pg::Connection &source)
+void LocalEngine::Run::prepareTargetDatabase()
 {
-    Q_UNUSED(source);
     const QString tname = db.effectiveTarget();
     pg::Connection admin = connectTarget(e.m_config.target.database);
     pg::Result exists = admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname});
@@ -618,7 +617,7 @@ void LocalEngine::Run::migrate(Until until)
     totalClock.start();
     pg::Connection snapshotHolder = connectSource(db.name);
     const int sourceVersion = snapshotHolder.serverVersion();
-    prepareTargetDatabase(snapshotHolder);
+    prepareTargetDatabase();
     pg::Connection target = connectTarget(tname);
     const int targetVersion = target.serverVersion();
     if (targetVersion / 10000 < sourceVersion / 10000)

@@ -332,4 +332,19 @@ QString differences(TestCluster &source, const QString &db, TestCluster &target,
     return r.differences.join(u'\n');
 }
 
+qint64 unitsCommitted(const TestCluster &target, const QString &db, const QString &table)
+{
+    try {
+        pg::Connection t = target.connect(db);
+        pg::Result r;
+        if (t.tryExec(QStringLiteral(
+                          "SELECT count(*) FROM _pgferry.load_units WHERE $1 = '' OR unit LIKE $1 || '#%'"),
+                      {table}, &r))
+            return 0;
+        return r.toInt(0, 0);
+    } catch (const pg::Exception &) {
+        return 0;
+    }
+}
+
 } // namespace pgferry::test

@@ -25,6 +25,10 @@ namespace pgferry::test {
 // an audit table, and sequences.
 void createFaultFixture(TestCluster &cluster, const QString &db, int bigRows = 60000, int fillerTables = 60);
 
+// Load units the target database has committed (0 while it, or the unit table, does not exist);
+// with `table`, only that table's units.
+qint64 unitsCommitted(const TestCluster &target, const QString &db, const QString &table = {});
+
 // A writer with its own thread and connection: inserts, updates and deletes on big and orders,
 // one transaction at a time. Lost connections are reopened (counted), never fatal.
 class FaultWriter

@@ -21,19 +21,6 @@ class TestDroppedConnections : public QObject
     std::unique_ptr<test::TwoClusters> m_pair;
     int m_seq = 0;
 
-    qint64 unitsCommitted(const QString &tdb)
-    {
-        try {
-            pg::Connection t = m_pair->target.connect(tdb);
-            pg::Result r;
-            if (t.tryExec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units"), {}, &r))
-                return 0;
-            return r.toInt(0, 0);
-        } catch (const pg::Exception &) {
-            return 0;
-        }
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -111,8 +98,8 @@ private Q_SLOTS:
         e.start(engine::MigrationEngine::Until::Done);
 
         if (fault.endsWith(u"-load")) {
-            QTRY_VERIFY2_WITH_TIMEOUT(unitsCommitted(tdb) > 0 || !done.isEmpty(), "the load did not start",
-                                      120000);
+            QTRY_VERIFY2_WITH_TIMEOUT(test::unitsCommitted(m_pair->target, tdb) > 0 || !done.isEmpty(),
+                                      "the load did not start", 120000);
             QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
             if (fault == u"cut-load") {
                 QVERIFY(proxy.cutAll() > 0);

@@ -20,21 +20,6 @@ class TestKillRun : public QObject
     std::unique_ptr<test::TwoClusters> m_pair;
     int m_seq = 0;
 
-    // How many units of table big the target has committed (0 while the table is not there).
-    qint64 bigUnitsCommitted(const QString &tdb)
-    {
-        try {
-            pg::Connection t = m_pair->target.connect(tdb);
-            pg::Result r;
-            if (t.tryExec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units WHERE unit LIKE '%big#%'"),
-                          {}, &r))
-                return 0;
-            return r.toInt(0, 0);
-        } catch (const pg::Exception &) {
-            return 0;
-        }
-    }
-
 private Q_SLOTS:
     void initTestCase() { m_pair = std::make_unique<test::TwoClusters>(); }
     void cleanupTestCase() { m_pair.reset(); }
@@ -78,7 +63,10 @@ private Q_SLOTS:
                        (!online || rig.stepDone(QStringLiteral("slot")));
             };
         } else if (phase == u"copy") {
-            moment = [&] { return rig.stepDone(QStringLiteral("pre_data")) && bigUnitsCommitted(tdb) > 0; };
+            moment = [&] {
+                return rig.stepDone(QStringLiteral("pre_data")) &&
+                       test::unitsCommitted(m_pair->target, tdb, QStringLiteral("public.big")) > 0;
+            };
         } else if (phase == u"index") {
             moment = [&] { return rig.journalValue(QStringLiteral("post_load_started")) == u"yes"; };
         } else if (phase == u"streaming") {

@@ -18,19 +18,6 @@ class TestRestarts : public QObject
     std::unique_ptr<test::TwoClusters> m_pair;
     int m_seq = 0;
 
-    qint64 unitsCommitted(const QString &tdb)
-    {
-        try {
-            pg::Connection t = m_pair->target.connect(tdb);
-            pg::Result r;
-            if (t.tryExec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units"), {}, &r))
-                return 0;
-            return r.toInt(0, 0);
-        } catch (const pg::Exception &) {
-            return 0;
-        }
-    }
-
 private Q_SLOTS:
     void initTestCase() { m_pair = std::make_unique<test::TwoClusters>(); }
     void cleanupTestCase() { m_pair.reset(); }
@@ -77,8 +64,8 @@ private Q_SLOTS:
         e.start(engine::MigrationEngine::Until::Done);
 
         if (when == u"load")
-            QTRY_VERIFY2_WITH_TIMEOUT(unitsCommitted(tdb) > 0 || !done.isEmpty(), "the load did not start",
-                                      120000);
+            QTRY_VERIFY2_WITH_TIMEOUT(test::unitsCommitted(m_pair->target, tdb) > 0 || !done.isEmpty(),
+                                      "the load did not start", 120000);
         else
             QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
                                       "not ready for cutover", 180000);
