@@ -337,8 +337,9 @@ qint64 unitsCommitted(const TestCluster &target, const QString &db, const QStrin
     try {
         pg::Connection t = target.connect(db);
         pg::Result r;
-        if (t.tryExec(QStringLiteral(
-                          "SELECT count(*) FROM _pgferry.load_units WHERE $1 = '' OR unit LIKE $1 || '#%'"),
+        // An empty QString is a NULL parameter: compare with coalesce, or nothing would match.
+        if (t.tryExec(QStringLiteral("SELECT count(*) FROM _pgferry.load_units "
+                                     "WHERE coalesce($1, '') = '' OR starts_with(unit, $1 || '#')"),
                       {table}, &r))
             return 0;
         return r.toInt(0, 0);
