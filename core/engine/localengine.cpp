@@ -284,7 +284,9 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
     // Moves the failed units of tables the user asked to retry back into the queue. Locks qm.
     auto takeRetries = [&]() {
         QStringList wanted;
+        int n = 0;
         {
+            // The status lock before the queue lock: the order a failing worker takes them in.
             QMutexLocker l(&e.m_mutex);
             for (auto it = e.m_retry.begin(); it != e.m_retry.end();) {
                 if (it->first == db.name) {
@@ -294,30 +296,26 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                     ++it;
                 }
             }
-        }
-        if (wanted.isEmpty())
-            return 0;
-        int n = 0;
-        QMutexLocker lq(&qm);
-        for (auto it = failedUnits.begin(); it != failedUnits.end();) {
-            if (!wanted.contains(tables[it->first.table].qualifiedName())) {
-                ++it;
-                continue;
-            }
-            queue.push_back(it->first);
-            failures.removeOne(it->second);
-            {
-                QMutexLocker l(&e.m_mutex);
+            if (wanted.isEmpty())
+                return 0;
+            QMutexLocker lq(&qm);
+            for (auto it = failedUnits.begin(); it != failedUnits.end();) {
+                if (!wanted.contains(tables[it->first.table].qualifiedName())) {
+                    ++it;
+                    continue;
+                }
+                queue.push_back(it->first);
+                failures.removeOne(it->second);
                 e.m_status.errors.removeAll(it->second);
                 TableStatus &ts = e.m_status.databases[index].tables[it->first.table];
                 ts.state = TableState::Queued;
                 ts.error.clear();
-                ++e.m_version;
+                it = failedUnits.erase(it);
+                ++n;
             }
-            it = failedUnits.erase(it);
-            ++n;
+            ++e.m_version;
         }
-        if (n > 0)
+        if (n > 0) // log() takes the status lock itself
             log(QStringLiteral("retrying %1 failed load units of %2").arg(n).arg(wanted.join(QStringLiteral(", "))));
         return n;
     };
@@ -426,18 +424,21 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                         continue;
                     }
                     const QString msg = QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), err.toString());
-                    QMutexLocker l(&e.m_mutex);
-                    TableStatus &ts = e.m_status.databases[index].tables[unit.table];
-                    ts.state = TableState::Failed;
-                    ts.error = err.toString();
-                    e.m_status.errors.append(msg);
-                    ++e.m_version;
-                    QMutexLocker lq(&qm);
-                    failures << msg;
-                    if (err.retryable())
-                        ++resumableFailures;
-                    else
-                        failedUnits.append({unit, msg});
+                    {
+                        QMutexLocker l(&e.m_mutex);
+                        TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                        ts.state = TableState::Failed;
+                        ts.error = err.toString();
+                        e.m_status.errors.append(msg);
+                        ++e.m_version;
+                        QMutexLocker lq(&qm);
+                        failures << msg;
+                        if (err.retryable())
+                            ++resumableFailures;
+                        else
+                            failedUnits.append({unit, msg});
+                    }
+                    // A round trip to the server, never under the status lock (status() readers wait on it).
                     if (!src.isOpen() || src.tryExec(QStringLiteral("SELECT 1")))
                         src.close();
                     break;
