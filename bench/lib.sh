@@ -110,22 +110,31 @@ reset_target_db() {
   fi
 }
 
-# timed LABEL CMD...: runs CMD under /usr/bin/time -v. Sets TIMED_SECONDS, TIMED_RSS_KB and
-# TIMED_RC. Output of CMD goes to $BENCH_DIR/logs/LABEL.log. Peak RSS is that of the largest single
+# timed LABEL CMD...: runs CMD under /usr/bin/time -v. Sets TIMED_SECONDS, TIMED_RSS_KB, TIMED_CPU
+# (machine-wide CPU seconds) and TIMED_RC. Output of CMD goes to $BENCH_DIR/logs/LABEL.log. Peak RSS is that of the largest single
 # process among CMD and its children (getrusage semantics), not the sum of a pipeline.
 timed() {
   local label="$1"; shift
   local logdir="$BENCH_DIR/logs" tfile
   mkdir -p "$logdir"
   tfile="$logdir/$label.time"
+  local cpu0 cpu1
+  cpu0="$(machine_cpu_ticks)"
   set +e
   /usr/bin/time -v -o "$tfile" "$@" >"$logdir/$label.log" 2>&1
   TIMED_RC=$?
   set -e
+  cpu1="$(machine_cpu_ticks)"
+  # CPU seconds the whole machine spent (servers, clients, kernel) while the command ran: the work a
+  # tool costs, which wall-clock time on 2 shared cores hides.
+  TIMED_CPU="$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')"
   TIMED_SECONDS="$(awk -F': ' '/Elapsed \(wall clock\)/ {
       n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.3f", s }' "$tfile")"
   TIMED_RSS_KB="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tfile")"
 }
+
+# Busy CPU ticks of the whole machine so far (user, nice, system, irq, softirq; not idle or iowait).
+machine_cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 
 # median of numbers on stdin, one per line
 median() {

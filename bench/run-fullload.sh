@@ -86,7 +86,7 @@ expected_counts() { for t in $(big_tables); do src_value "$BENCH_DB" "SELECT cou
 actual_counts() { for t in $(big_tables); do tgt_value "$BENCH_DB" "SELECT count(*) FROM public.$t" 2>/dev/null || echo missing; done | paste -sd/; }
 EXPECTED="$(expected_counts)"
 
-declare -A TIMES RSS CHECK SKIPPED PHASES
+declare -A TIMES RSS CPU CHECK SKIPPED PHASES
 PGFERRY_NOTE=""
 
 run_tool() {
@@ -153,8 +153,9 @@ print("; ".join(out))
   got="$(actual_counts)"
   TIMES[$tool]+="$TIMED_SECONDS "
   RSS[$tool]+="$TIMED_RSS_KB "
+  CPU[$tool]+="$TIMED_CPU "
   if [ "$got" = "$EXPECTED" ]; then CHECK[$tool]="${CHECK[$tool]:-ok}"; else CHECK[$tool]="MISMATCH ($got, want $EXPECTED)"; fi
-  log "$tool run $rep: ${TIMED_SECONDS}s, peak RSS $((TIMED_RSS_KB / 1024)) MiB, rows ${got}"
+  log "$tool run $rep: ${TIMED_SECONDS}s, machine CPU ${TIMED_CPU}s, peak RSS $((TIMED_RSS_KB / 1024)) MiB, rows ${got}"
 }
 
 log "full load: scale $SCALE ($DB_SIZE), $REPS runs of: ${TOOLS[*]}, $JOBS jobs"
@@ -179,16 +180,16 @@ out="$RESULTS_DIR/fullload-scale$SCALE-$stamp.md"
   machine_info
   echo "- Big tables (bare COPY): $(big_tables | paste -sd, | sed 's/,/, /g'); rows $EXPECTED"
   echo
-  echo "| tool | median s | runs s | × bare COPY text | × bare COPY + indexes | × pgcopydb | peak RSS MiB | rows |"
-  echo "|---|---:|---|---:|---:|---:|---:|---|"
+  echo "| tool | median s | runs s | × bare COPY text | × bare COPY + indexes | × pgcopydb | machine CPU s | peak RSS MiB | rows |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---|"
   for tool in "${TOOLS[@]}"; do
     if [ -z "${TIMES[$tool]:-}" ]; then
-      echo "| $tool | skipped | | | | | | |"
+      echo "| $tool | skipped | | | | | | | |"
       continue
     fi
     m="$(med "$tool")"
     peak="$(printf '%s\n' ${RSS[$tool]} | sort -n | tail -1)"
-    echo "| $tool | $m | $(echo ${TIMES[$tool]} | sed 's/ /, /g') | $(ratio "$m" "$M_TEXT") | $(ratio "$m" "$M_INDEX") | $(ratio "$m" "$M_COPYDB") | $((peak / 1024)) | ${CHECK[$tool]} |"
+    echo "| $tool | $m | $(echo ${TIMES[$tool]} | sed 's/ /, /g') | $(ratio "$m" "$M_TEXT") | $(ratio "$m" "$M_INDEX") | $(ratio "$m" "$M_COPYDB") | $(printf '%s\n' ${CPU[$tool]} | median) | $((peak / 1024)) | ${CHECK[$tool]} |"
   done
   echo
   echo "Tools: **pgferry** \`pgferry-cli run --until done\` (offline, --jobs $JOBS, whole database), with the default"
@@ -198,7 +199,8 @@ out="$RESULTS_DIR/fullload-scale$SCALE-$stamp.md"
   echo "**dump_restore** \`pg_dump -Fd -j$JOBS\` then \`pg_restore -j$JOBS\` (whole database);"
   echo "**copy_text / copy_binary** one \`psql COPY TO STDOUT | psql COPY FROM STDIN\` pipe per big table, in parallel,"
   echo "into tables created beforehand without indexes (untimed); **copy_text_index** the same in text plus"
-  echo "\`pg_restore -j$JOBS --section=post-data\` for those tables. Peak RSS is the largest single client process."
+  echo "\`pg_restore -j$JOBS --section=post-data\` for those tables. Machine CPU: median CPU seconds the whole machine (both servers, the tool, the kernel) spent during a run,"
+  echo "from /proc/stat: the work a tool costs, which the wall-clock time on 2 cores hides. Peak RSS is the largest single client process."
   for tool in pgferry pgferry_count; do
     if [ -n "${TIMES[$tool]:-}" ]; then
       m="$(med "$tool")"

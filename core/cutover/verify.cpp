@@ -21,40 +21,117 @@ QJsonObject TableVerification::toJson() const
     return o;
 }
 
-TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name, const QStringList &columns,
-                            project::VerifyLevel level)
+RowHash rowHashFor(int sourceVersion, int targetVersion)
+{
+    const int v = std::min(sourceVersion, targetVersion);
+    return v >= 140000 ? RowHash::NativeTypes : v >= 110000 ? RowHash::Text : RowHash::Md5;
+}
+
+namespace {
+
+// Built-in types whose own hash function is exact (equal hash for equal text form, in practice)
+// and the same on every server of version 14 or later: their OIDs are fixed, and hash partitioning
+// depends on these functions not changing. Left out on purpose, and hashed as text instead:
+// numeric (1.0 and 1.00 hash alike), float4/8 (0 and -0), interval ('1 day' and '24 hours'),
+// money, enums and reg* types (their hash is of an OID that differs between databases), json,
+// xml, geometric types (no hash at all), and every user-defined type.
+bool nativelyHashable(quint32 oid)
+{
+    switch (oid) {
+    case 16:   // bool
+    case 17:   // bytea
+    case 18:   // "char"
+    case 19:   // name
+    case 20:   // int8
+    case 21:   // int2
+    case 23:   // int4
+    case 25:   // text
+    case 26:   // oid
+    case 650:  // cidr
+    case 774:  // macaddr8
+    case 829:  // macaddr
+    case 869:  // inet
+    case 1042: // bpchar
+    case 1043: // varchar
+    case 1082: // date
+    case 1083: // time
+    case 1114: // timestamp
+    case 1184: // timestamptz
+    case 2950: // uuid
+    case 3802: // jsonb
+    // arrays of the above
+    case 1000: case 1001: case 1002: case 1003: case 1005: case 1007: case 1009: case 1014:
+    case 1015: case 1016: case 1028: case 1115: case 1182: case 1183: case 1185: case 2951:
+    case 3807: case 651: case 775: case 1040: case 1041:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Collatable ones among them: hashed under "C" so that a nondeterministic collation (whose hash
+// depends on the ICU version) never decides the result.
+bool collatable(quint32 oid)
+{
+    return oid == 25 || oid == 1042 || oid == 1043 || oid == 1009 || oid == 1014 || oid == 1015;
+}
+
+} // namespace
+
+QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns, RowHash method)
+{
+    if (method == RowHash::NativeTypes) {
+        QStringList cols;
+        for (const VerifyColumn &col : columns) {
+            const QString ref = QStringLiteral("t.") + c.quoteIdent(col.name);
+            if (!nativelyHashable(col.typeOid))
+                cols << ref + QStringLiteral("::text");
+            else if (collatable(col.typeOid))
+                cols << ref + QStringLiteral(" COLLATE \"C\"");
+            else
+                cols << ref;
+        }
+        if (cols.isEmpty()) // a table without columns: every row hashes alike
+            return QStringLiteral("hashtextextended('', 0)");
+        return QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(cols.join(QStringLiteral(", ")));
+    }
+    // Hash of each row's text form over the listed columns.
+    QStringList cols;
+    for (const VerifyColumn &col : columns)
+        cols << QStringLiteral("t.") + c.quoteIdent(col.name);
+    const QString rowExpr = cols.isEmpty() ? QStringLiteral("''") : QStringLiteral("ROW(%1)::text").arg(cols.join(QStringLiteral(", ")));
+    // hashtextextended (PostgreSQL 11+) is a 64-bit hash several times cheaper than md5.
+    return method == RowHash::Text ? QStringLiteral("hashtextextended(%1, 0)").arg(rowExpr)
+                                   : QStringLiteral("('x' || substr(md5(%1), 1, 16))::bit(64)::bigint").arg(rowExpr);
+}
+
+TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name,
+                            const QList<VerifyColumn> &columns, RowHash method, project::VerifyLevel level)
 {
     if (level == project::VerifyLevel::Count) {
         pg::Result r = c.exec(QStringLiteral("SELECT count(*) FROM ONLY %1").arg(c.qualified(schema, name)));
         return {r.toInt(0, 0), QString()};
     }
-    // Hash of each row's text form over the listed columns (generated ones included: they must
-    // agree too), summed as numeric so that order does not matter and nothing overflows.
-    QStringList cols;
-    for (const QString &col : columns)
-        cols << QStringLiteral("t.") + c.quoteIdent(col);
-    const QString rowExpr = cols.isEmpty() ? QStringLiteral("''") : QStringLiteral("ROW(%1)::text").arg(cols.join(QStringLiteral(", ")));
-    // hashtextextended (PostgreSQL 11+) is a 64-bit hash several times cheaper than md5; both sides
-    // must use the same function, so older servers get md5 and the caller compares like with like.
-    // sum(bigint) is exact (it accumulates in numeric, with a 128-bit fast path): the same value as
-    // a sum of numerics, at a fraction of the cost.
-    const QString hash = c.serverVersion() >= 110000
-                             ? QStringLiteral("hashtextextended(%1, 0)").arg(rowExpr)
-                             : QStringLiteral("('x' || substr(md5(%1), 1, 16))::bit(64)::bigint").arg(rowExpr);
+    // sum(bigint) is exact (it accumulates in numeric, with a 128-bit fast path), so the order of
+    // the rows does not matter and nothing overflows.
     pg::Result r = c.exec(QStringLiteral("SELECT count(*), coalesce(sum(%1), 0)::text FROM ONLY %2 t")
-                              .arg(hash, c.qualified(schema, name)));
+                              .arg(rowHashExpr(c, columns, method), c.qualified(schema, name)));
     return {r.toInt(0, 0), r.text(0, 1)};
+}
+
+TableRef tableRef(const load::SourceTable &table)
+{
+    TableRef r{table.schema, table.name, {}, table.bytes};
+    for (const load::SourceColumn &c : table.columns)
+        r.columns << VerifyColumn{c.name, c.typeOid};
+    return r;
 }
 
 QList<TableRef> tablesToVerify(pg::Connection &source, const project::DatabaseSelection &selection)
 {
     QList<TableRef> out;
-    for (const load::SourceTable &t : load::readTables(source, selection)) {
-        TableRef r{t.schema, t.name, {}, t.bytes};
-        for (const load::SourceColumn &c : t.columns)
-            r.columns << c.name;
-        out << r;
-    }
+    for (const load::SourceTable &t : load::readTables(source, selection))
+        out << tableRef(t);
     return out;
 }
 
@@ -64,6 +141,7 @@ TableVerification verifyTable(pg::Connection &source, pg::Connection &target, co
     TableVerification v;
     v.schema = table.schema;
     v.name = table.name;
+    const RowHash method = rowHashFor(source.serverVersion(), target.serverVersion());
     // Reading a big table on both servers at once halves the wait; for small ones a thread costs more.
     constexpr qint64 kConcurrentBytes = 8LL * 1024 * 1024;
     try {
@@ -71,14 +149,14 @@ TableVerification verifyTable(pg::Connection &source, pg::Connection &target, co
             std::exception_ptr sourceFailure;
             std::thread side([&] {
                 try {
-                    v.source = tableChecksum(source, v.schema, v.name, table.columns, level);
+                    v.source = tableChecksum(source, v.schema, v.name, table.columns, method, level);
                 } catch (...) {
                     sourceFailure = std::current_exception();
                 }
             });
             std::exception_ptr targetFailure;
             try {
-                v.target = tableChecksum(target, v.schema, v.name, table.columns, level);
+                v.target = tableChecksum(target, v.schema, v.name, table.columns, method, level);
             } catch (...) {
                 targetFailure = std::current_exception();
             }
@@ -88,8 +166,8 @@ TableVerification verifyTable(pg::Connection &source, pg::Connection &target, co
             if (targetFailure)
                 std::rethrow_exception(targetFailure);
         } else {
-            v.source = tableChecksum(source, v.schema, v.name, table.columns, level);
-            v.target = tableChecksum(target, v.schema, v.name, table.columns, level);
+            v.source = tableChecksum(source, v.schema, v.name, table.columns, method, level);
+            v.target = tableChecksum(target, v.schema, v.name, table.columns, method, level);
         }
     } catch (const pg::Exception &e) {
         v.error = e.error().toString();

@@ -1,5 +1,6 @@
 // Verification: row count and an order-independent checksum of every migrated table, on both
-// sides, compared. Reads the row's text form, so it checks values, not physical layout.
+// sides, compared. It checks values, not physical layout: each row is hashed from its columns'
+// values (see RowHash), and the hashes are summed.
 #pragma once
 
 #include "pg/connection.h"
@@ -11,7 +12,27 @@
 #include <QList>
 #include <QString>
 
+namespace pgferry::load {
+struct SourceTable;
+}
+
 namespace pgferry::cutover {
+
+// How a row is hashed. Both sides must use the same method, so it is chosen from the older of the
+// two servers (rowHashFor).
+enum class RowHash {
+    Md5,         // before PostgreSQL 11: md5 of the row's text form
+    Text,        // 11+: hashtextextended of the row's text form
+    NativeTypes, // 14+ on both sides: hash_record_extended, each column hashed by its own type's
+                 // hash function where that is exact and stable across servers, else as text
+};
+RowHash rowHashFor(int sourceVersion, int targetVersion);
+
+struct VerifyColumn
+{
+    QString name;
+    quint32 typeOid = 0; // the source's type; 0 when unknown (hashed as text)
+};
 
 struct TableChecksum
 {
@@ -31,16 +52,21 @@ struct TableVerification
 };
 
 // With VerifyLevel::Count only the rows are counted and the checksum is left empty.
-TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name, const QStringList &columns,
+TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name,
+                            const QList<VerifyColumn> &columns, RowHash method,
                             project::VerifyLevel level = project::VerifyLevel::Full);
+// The SQL expression hashing one row of `t` (exposed for tests).
+QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns, RowHash method);
 
 struct TableRef
 {
     QString schema;
     QString name;
-    QStringList columns;
+    QList<VerifyColumn> columns;
     qint64 bytes = 0; // the table's size on the source, if known: big tables are read on both sides at once
 };
+// Every column of a source table, generated ones included (they must agree too).
+TableRef tableRef(const load::SourceTable &table);
 
 // One table on both sides over the given connections (the two sides at once when the table is big).
 TableVerification verifyTable(pg::Connection &source, pg::Connection &target, const TableRef &table,

@@ -504,10 +504,7 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
             results << already.value(i);
             continue;
         }
-        cutover::TableRef r{t.schema, t.name, {}, t.bytes};
-        for (const auto &c : t.columns)
-            r.columns << c.name;
-        refs << r;
+        refs << cutover::tableRef(t);
     }
     if (!refs.isEmpty())
         results += cutover::verifyTables(e.m_config.source.withDatabase(db.name),

@@ -80,6 +80,8 @@ void TableFinisher::tableLoaded(int table)
     {
         std::lock_guard l(m_mutex);
         m_toIndex.push_back(table);
+        if (m_config.verify)
+            m_toSum.push_back(table);
     }
     m_wake.notify_all();
 }
@@ -183,19 +185,34 @@ void TableFinisher::indexWorker()
 
 void TableFinisher::verifyWorker()
 {
+    // Each table's source side is summed as soon as the table is loaded (it only reads the source,
+    // so it overlaps the target's index builds), its target side once the indexes are built. That
+    // takes the source's half out of the tail of the run, when the last table is the only work left.
     // A failure here is not the load's: what is not verified now is verified at the end.
+    int mine = -1; // a source sum this worker is computing
     try {
         std::optional<pg::Connection> source, target;
         while (true) {
             int t = -1;
+            bool sourceOnly = false;
             {
                 std::unique_lock l(m_mutex);
-                while (m_toVerify.empty() && !m_indexingDone && !m_failure && !stopped())
+                while (m_toVerify.empty() && m_toSum.empty() && !m_indexingDone && !m_failure && !stopped())
                     m_wake.wait_for(l, 200ms);
-                if (m_failure || stopped() || m_toVerify.empty())
+                if (m_failure || stopped() || (m_toVerify.empty() && (m_indexingDone || m_toSum.empty())))
                     break;
-                t = m_toVerify.front();
-                m_toVerify.pop_front();
+                if (!m_toVerify.empty()) {
+                    t = m_toVerify.front();
+                    m_toVerify.pop_front();
+                } else {
+                    t = m_toSum.front();
+                    m_toSum.pop_front();
+                    if (m_sourceSums.contains(t) || m_summing.contains(t))
+                        continue;
+                    m_summing.insert(t);
+                    mine = t;
+                    sourceOnly = true;
+                }
             }
             if (!source) {
                 source.emplace(pg::Connection::open(m_config.source, {.timeout = 15s, .cancel = m_config.stop}));
@@ -204,12 +221,75 @@ void TableFinisher::verifyWorker()
                 target->setCancelFlag(m_config.stop);
             }
             const load::SourceTable &st = m_config.tables[t];
-            cutover::TableRef ref{st.schema, st.name, {}, st.bytes};
-            for (const load::SourceColumn &c : st.columns)
-                ref.columns << c.name;
+            const cutover::TableRef ref = cutover::tableRef(st);
+            const cutover::RowHash method = cutover::rowHashFor(source->serverVersion(), target->serverVersion());
             QElapsedTimer timer;
             timer.start();
-            const cutover::TableVerification v = cutover::verifyTable(*source, *target, ref, *m_config.verify);
+            if (sourceOnly) {
+                SourceSum sum;
+                try {
+                    sum.checksum = cutover::tableChecksum(*source, st.schema, st.name, ref.columns, method, *m_config.verify);
+                } catch (const pg::Exception &e) {
+                    if (e.error().breaksConnection())
+                        throw;
+                    sum.error = e.error().toString();
+                }
+                m_verifyMs += timer.elapsed();
+                std::lock_guard l(m_mutex);
+                m_sourceSums.insert(t, sum);
+                m_summing.remove(t);
+                mine = -1;
+                m_wake.notify_all();
+                continue;
+            }
+
+            // The target side; the source's from before, or wait for the worker summing it now, or
+            // both at once here when nobody summed it yet.
+            std::optional<SourceSum> sum;
+            {
+                std::lock_guard l(m_mutex);
+                if (m_sourceSums.contains(t))
+                    sum = m_sourceSums.value(t);
+                else if (!m_summing.contains(t))
+                    m_summing.insert(t), mine = t; // nobody will sum it now: it is ours
+            }
+            cutover::TableVerification v;
+            if (!sum && mine == t) {
+                v = cutover::verifyTable(*source, *target, ref, *m_config.verify);
+                std::lock_guard l(m_mutex);
+                m_summing.remove(t);
+                mine = -1;
+            } else {
+                v.schema = st.schema;
+                v.name = st.name;
+                try {
+                    v.target = cutover::tableChecksum(*target, st.schema, st.name, ref.columns, method, *m_config.verify);
+                } catch (const pg::Exception &e) {
+                    if (e.error().breaksConnection())
+                        throw;
+                    v.error = e.error().toString();
+                }
+                if (!sum) {
+                    std::unique_lock l(m_mutex);
+                    while (!m_sourceSums.contains(t) && m_summing.contains(t) && !stopped())
+                        m_wake.wait_for(l, 200ms);
+                    if (m_sourceSums.contains(t))
+                        sum = m_sourceSums.value(t);
+                }
+                if (!sum) { // the worker summing it stopped: sum it here
+                    sum.emplace();
+                    try {
+                        sum->checksum = cutover::tableChecksum(*source, st.schema, st.name, ref.columns, method, *m_config.verify);
+                    } catch (const pg::Exception &e) {
+                        if (e.error().breaksConnection())
+                            throw;
+                        sum->error = e.error().toString();
+                    }
+                }
+                v.source = sum->checksum;
+                if (v.error.isEmpty())
+                    v.error = sum->error;
+            }
             m_verifyMs += timer.elapsed();
             {
                 std::lock_guard l(m_mutex);
@@ -227,6 +307,11 @@ void TableFinisher::verifyWorker()
             m_config.log(QStringLiteral("verifying tables during the load stopped (%1); the rest is verified at the end")
                              .arg(QString::fromUtf8(e.what())));
     }
+    // A sum this worker left unfinished: whoever waits for it does it.
+    std::lock_guard l(m_mutex);
+    if (mine >= 0)
+        m_summing.remove(mine);
+    m_wake.notify_all();
 }
 
 void TableFinisher::finish()

@@ -87,7 +87,15 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<int> m_toIndex;
-    std::deque<int> m_toVerify;
+    std::deque<int> m_toVerify; // indexed: the target side can be summed
+    std::deque<int> m_toSum;    // loaded: the source side can be summed
+    struct SourceSum
+    {
+        cutover::TableChecksum checksum;
+        QString error;
+    };
+    QHash<int, SourceSum> m_sourceSums;
+    QSet<int> m_summing; // source sums in progress
     bool m_noMoreTables = false;
     bool m_indexingDone = false;
     int m_indexWorkersRunning = 0;
