@@ -55,6 +55,12 @@ make_backlog() {
   local per=$(( (TRANSACTIONS + CLIENTS - 1) / CLIENTS ))
   pgbench -h 127.0.0.1 -p "$SOURCE_PORT" -n -c "$CLIENTS" -j 2 -t "$per" "$BENCH_DB" >"$BENCH_DIR/logs/cdc-pgbench.log" 2>&1 \
     || die "pgbench failed: see $BENCH_DIR/logs/cdc-pgbench.log"
+  # Untimed, for both tools alike: vacuum what pgbench dirtied, on both servers, so that autovacuum
+  # has no reason to start during the timed drain (a vacuum of the ever-growing pgbench_history,
+  # millions of rows after a few runs, landing in one drain and not in another made the medians
+  # swing by half). The consumer is stopped: nothing of the backlog is applied yet.
+  src_psql "$BENCH_DB" -c "VACUUM (ANALYZE) public.pgbench_accounts, public.pgbench_branches, public.pgbench_tellers, public.pgbench_history"
+  tgt_psql "$BENCH_DB" -c "VACUUM (ANALYZE) public.pgbench_accounts, public.pgbench_branches, public.pgbench_tellers, public.pgbench_history"
 }
 
 # Blocks until the target holds every transaction: its pgbench_branches balances equal the

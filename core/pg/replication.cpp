@@ -4,6 +4,8 @@
 #include <QRegularExpression>
 #include <QtEndian>
 #include <libpq-fe.h>
+#include <optional>
+#include <thread>
 
 namespace pgferry::pg {
 
@@ -126,7 +128,7 @@ void ReplicationConnection::startLogical(const QString &slot, Lsn start,
 ReplicationMessage ReplicationConnection::read(std::chrono::milliseconds timeout)
 {
     ReplicationMessage msg;
-    const auto deadline = Clock::now() + timeout;
+    std::optional<Clock::time_point> deadline; // only read the clock when there is nothing to return
     while (true) {
         char *buf = nullptr;
         const int n = PQgetCopyData(m_conn.raw(), &buf, 1);
@@ -149,6 +151,7 @@ ReplicationMessage ReplicationConnection::read(std::chrono::milliseconds timeout
                                               QStringLiteral("unexpected replication message '%1'").arg(QChar::fromLatin1(kind))));
             }
             PQfreemem(buf);
+            m_inBurst = true;
             return msg;
         }
         if (n == -1) {
@@ -169,10 +172,20 @@ ReplicationMessage ReplicationConnection::read(std::chrono::milliseconds timeout
         }
         if (n == -2)
             throw Exception(m_conn.connectionError(QStringLiteral("reading the replication stream")));
-        if (Clock::now() >= deadline)
+        if (m_inBurst && m_burstNap.count() > 0) {
+            m_inBurst = false;
+            std::this_thread::sleep_for(m_burstNap);
+            if (!PQconsumeInput(m_conn.raw()))
+                throw Exception(m_conn.connectionError(QStringLiteral("reading the replication stream")));
+            continue;
+        }
+        m_inBurst = false;
+        if (!deadline)
+            deadline = Clock::now() + timeout;
+        if (Clock::now() >= *deadline)
             return msg; // Kind::None
         try {
-            m_conn.waitSocket(false, deadline, false);
+            m_conn.waitSocket(false, *deadline, false);
         } catch (const Exception &e) {
             if (e.error().category == ErrorCategory::Timeout)
                 return msg;

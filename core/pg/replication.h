@@ -54,6 +54,11 @@ public:
     void startLogical(const QString &slot, Lsn start, const QList<std::pair<QString, QString>> &pluginOptions);
     // Reads the next message, waiting at most `timeout`. Kind::None when nothing arrived.
     ReplicationMessage read(std::chrono::milliseconds timeout);
+    // In a burst (the last read returned a message and nothing more is buffered), nap this long
+    // before waiting on the socket, then take what arrived meanwhile in one go. Without it every
+    // message the walsender sends wakes this thread: a wakeup costs the sender (it pays for the
+    // wakeup) and this side (a poll and a recv) far more than the message itself. Off when zero.
+    void setBurstNap(std::chrono::microseconds nap) { m_burstNap = nap; }
     // Standby status update: what we wrote, flushed (durably stored) and applied.
     void sendStatus(Lsn written, Lsn flushed, Lsn applied, bool replyRequested = false);
     // Ends the CopyBoth stream (CopyDone) and drains to idle.
@@ -65,6 +70,8 @@ public:
 private:
     Connection m_conn;
     bool m_streaming = false;
+    bool m_inBurst = false;
+    std::chrono::microseconds m_burstNap{0};
 };
 
 // Microseconds since the PostgreSQL epoch (2000-01-01 UTC), as the protocol carries time.

@@ -7,6 +7,7 @@
 #include "project/projectfile.h"
 
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -225,6 +226,31 @@ class TestAzureRun : public QObject
         m_stateDir = m_dir->filePath(QStringLiteral("state/runs/")) + loaded.project->id;
     }
 
+    // Waits until the watching run says it is ready for the cutover. When it does not, says why:
+    // what the run printed, the last status, and the requests the fake cloud saw (the test machine
+    // may be busy; the limit is generous, and a failure must be diagnosable from the log alone).
+    bool waitReady(QProcess &run, int timeoutMs = 90000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            if (readyForCutover())
+                return true;
+            if (run.state() == QProcess::NotRunning)
+                break;
+            QTest::qWait(100);
+        }
+        QStringList seen;
+        for (const FakeRequest &r : m_fake->requests())
+            seen << QString::fromLatin1(r.method) + u' ' + r.path;
+        qWarning().noquote() << "not ready after" << t.elapsed() << "ms; run state" << run.state() << "exit" << run.exitCode()
+                             << "\nrun stderr:" << QString::fromUtf8(run.readAllStandardError()).right(3000)
+                             << "\nstatus:" << QJsonDocument(status()).toJson(QJsonDocument::Compact).left(3000)
+                             << "\nrequests (last 30):" << seen.mid(std::max<qsizetype>(0, seen.size() - 30)).join(u'\n')
+                             << "\nunhandled:" << m_fake->unhandled().join(u'\n');
+        return false;
+    }
+
     bool readyForCutover()
     {
         const QJsonObject st = status();
@@ -275,7 +301,7 @@ private Q_SLOTS:
     void anOnlineAzureMigrationRunsWatchedAndCutsOverFromTheCli()
     {
         auto run = startRun();
-        QTRY_VERIFY_WITH_TIMEOUT(readyForCutover(), 30000);
+        QVERIFY(waitReady(*run));
 
         // The create request: the passwords travel in its body, and only there.
         QCOMPARE(m_fake->count("PUT", kMigration), 1);
@@ -336,7 +362,7 @@ private Q_SLOTS:
     void cancelMigrationDeletesItAndTheWatchingRunStops()
     {
         auto run = startRun();
-        QTRY_VERIFY_WITH_TIMEOUT(readyForCutover(), 30000);
+        QVERIFY(waitReady(*run));
 
         // Without a terminal to ask on, nothing happens without --yes.
         Run c = cli({QStringLiteral("azure"), QStringLiteral("cancel-migration"), m_project});
@@ -361,7 +387,7 @@ private Q_SLOTS:
     void sigintStopsWatchingAndTheMigrationKeepsRunningInAzure()
     {
         auto run = startRun();
-        QTRY_VERIFY_WITH_TIMEOUT(readyForCutover(), 30000);
+        QVERIFY(waitReady(*run));
         QVERIFY(::kill(pid_t(run->processId()), SIGINT) == 0);
         const Run r = finish(*run);
         QCOMPARE(r.code, 1);
@@ -379,7 +405,7 @@ private Q_SLOTS:
         // The next run resumes watching the same migration instead of creating another.
         const int puts = m_fake->count("PUT", kMigration);
         auto again = startRun();
-        QTRY_VERIFY_WITH_TIMEOUT(readyForCutover(), 30000);
+        QVERIFY(waitReady(*again));
         QCOMPARE(m_fake->count("PUT", kMigration), puts);
         QVERIFY(::kill(pid_t(again->processId()), SIGTERM) == 0);
         QCOMPARE(finish(*again).code, 1);
