@@ -223,17 +223,21 @@ void TableFinisher::verifyWorker()
             const load::SourceTable &st = m_config.tables[t];
             const cutover::TableRef ref = cutover::tableRef(st);
             const cutover::RowHash method = cutover::rowHashFor(source->serverVersion(), target->serverVersion());
+            // One side's checksum; an error that leaves the connection usable is the table's result.
+            auto checksum = [&](pg::Connection &c, cutover::TableChecksum &out, QString &error) {
+                try {
+                    out = cutover::tableChecksum(c, st.schema, st.name, ref.columns, method, *m_config.verify);
+                } catch (const pg::Exception &e) {
+                    if (e.error().breaksConnection())
+                        throw;
+                    error = e.error().toString();
+                }
+            };
             QElapsedTimer timer;
             timer.start();
             if (sourceOnly) {
                 SourceSum sum;
-                try {
-                    sum.checksum = cutover::tableChecksum(*source, st.schema, st.name, ref.columns, method, *m_config.verify);
-                } catch (const pg::Exception &e) {
-                    if (e.error().breaksConnection())
-                        throw;
-                    sum.error = e.error().toString();
-                }
+                checksum(*source, sum.checksum, sum.error);
                 m_verifyMs += timer.elapsed();
                 std::lock_guard l(m_mutex);
                 m_sourceSums.insert(t, sum);
@@ -262,13 +266,7 @@ void TableFinisher::verifyWorker()
             } else {
                 v.schema = st.schema;
                 v.name = st.name;
-                try {
-                    v.target = cutover::tableChecksum(*target, st.schema, st.name, ref.columns, method, *m_config.verify);
-                } catch (const pg::Exception &e) {
-                    if (e.error().breaksConnection())
-                        throw;
-                    v.error = e.error().toString();
-                }
+                checksum(*target, v.target, v.error);
                 if (!sum) {
                     std::unique_lock l(m_mutex);
                     while (!m_sourceSums.contains(t) && m_summing.contains(t) && !stopped())
@@ -278,13 +276,7 @@ void TableFinisher::verifyWorker()
                 }
                 if (!sum) { // the worker summing it stopped: sum it here
                     sum.emplace();
-                    try {
-                        sum->checksum = cutover::tableChecksum(*source, st.schema, st.name, ref.columns, method, *m_config.verify);
-                    } catch (const pg::Exception &e) {
-                        if (e.error().breaksConnection())
-                            throw;
-                        sum->error = e.error().toString();
-                    }
+                    checksum(*source, sum->checksum, sum->error);
                 }
                 v.source = sum->checksum;
                 if (v.error.isEmpty())

@@ -33,15 +33,9 @@ private Q_SLOTS:
     void aCutoverDuringALagBurstWaitsForTheLag()
     {
         QTemporaryDir state;
-        engine::LocalEngineConfig c;
-        c.project.name = QStringLiteral("burst");
-        c.project.mode = project::Mode::Online;
-        c.project.databases.append({QStringLiteral("burst"), QStringLiteral("burst_copy"), {}, {}});
-        c.project.settings.jobs = 2;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, QStringLiteral("burst"),
+                                                            QStringLiteral("burst_copy"));
         c.project.settings.cutover.maxLagBytesForReady = 64 * 1024;
-        c.source = m_pair->source.connInfo();
-        c.target = m_pair->target.connInfo();
-        c.stateDir = state.path();
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);

@@ -217,15 +217,8 @@ private:
             "CREATE EVENT TRIGGER tamper ON ddl_command_end EXECUTE FUNCTION tamper_table();"));
 
         QTemporaryDir state;
-        engine::LocalEngineConfig c;
-        c.project.name = QStringLiteral("tamper");
-        c.project.mode = project::Mode::Offline;
-        c.project.databases.append({db, copy, {}, {}});
-        c.project.settings.jobs = 2;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Offline, db, copy);
         c.project.settings.verifyLevel = level;
-        c.source = m_pair->source.connInfo();
-        c.target = m_pair->target.connInfo();
-        c.stateDir = state.path();
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);

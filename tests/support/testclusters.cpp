@@ -33,6 +33,20 @@ void TestCluster::createDatabase(const QString &db) const
 
 TwoClusters::TwoClusters() : source(QStringLiteral("source")), target(QStringLiteral("target")) {}
 
+engine::LocalEngineConfig TwoClusters::engineConfig(const QString &stateDir, project::Mode mode, const QString &db,
+                                                    const QString &targetDb) const
+{
+    engine::LocalEngineConfig c;
+    c.project.name = db;
+    c.project.mode = mode;
+    c.project.databases.append({db, targetDb, {}, {}});
+    c.project.settings.jobs = 2;
+    c.source = source.connInfo();
+    c.target = target.connInfo();
+    c.stateDir = stateDir;
+    return c;
+}
+
 QString sharedDir()
 {
     const QString env = qEnvironmentVariable("PGFERRY_SHARED_DIR");

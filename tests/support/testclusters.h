@@ -2,6 +2,7 @@
 // same LocalCluster code as the sandbox. Servers stop when the test process ends, even on kill -9.
 #pragma once
 
+#include "engine/localengine.h"
 #include "pg/connection.h"
 #include "sandbox/localcluster.h"
 
@@ -33,6 +34,10 @@ struct TwoClusters
     TwoClusters();
     TestCluster source;
     TestCluster target;
+    // A local engine's configuration for one database of this pair (targetDb empty: the same name),
+    // 2 jobs, the run state in stateDir. Tests set whatever else they need afterwards.
+    engine::LocalEngineConfig engineConfig(const QString &stateDir, project::Mode mode, const QString &db,
+                                           const QString &targetDb = {}) const;
 };
 
 // Where the shared corpus (pagila) lives.
