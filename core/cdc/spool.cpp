@@ -22,7 +22,18 @@ constexpr int kHeader = 4 + 1 + 8 + 8;
 } // namespace
 
 Spool::Spool(QString dir, qint64 segmentBytes) : m_dir(std::move(dir)), m_segmentBytes(segmentBytes) {}
-Spool::~Spool() = default;
+Spool::~Spool()
+{
+    {
+        QMutexLocker l(&m_mutex);
+        m_stopSyncer = true;
+        m_syncWake.wakeAll();
+    }
+    if (m_syncer.joinable())
+        m_syncer.join();
+    if (m_syncJob) // queued, never started: its data is written, merely not confirmed
+        ::close(m_syncJob->fd);
+}
 
 QString Spool::segmentPath(qint64 seg) const
 {
@@ -171,20 +182,84 @@ void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
 pg::Lsn Spool::flush()
 {
     QMutexLocker l(&m_mutex);
+    waitForSyncs(l);
+    if (!m_syncError.isEmpty())
+        fail(m_syncError);
     if (m_writer) {
         writeOut();
         if (::fdatasync(m_writer->handle()) != 0)
             fail(QStringLiteral("cannot sync the spool %1").arg(m_writer->fileName()));
     }
-    m_durableCommit = m_pendingCommit;
-    m_readable = m_pendingEnd;
-    m_flushed.wakeAll();
+    publishDurable(m_pendingCommit, m_pendingEnd);
     return m_durableCommit;
+}
+
+pg::Lsn Spool::flushAsync()
+{
+    QMutexLocker l(&m_mutex);
+    if (!m_syncError.isEmpty())
+        fail(m_syncError);
+    if (!m_writer || m_pendingEnd == m_readable)
+        return m_durableCommit;
+    writeOut();
+    const int fd = ::dup(m_writer->handle());
+    if (fd < 0)
+        fail(QStringLiteral("cannot sync the spool %1: %2").arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
+    if (m_syncJob) // a newer request covers the queued one: this sync is taken after everything written
+        ::close(m_syncJob->fd);
+    m_syncJob = SyncJob{fd, m_pendingCommit, m_pendingEnd};
+    if (!m_syncer.joinable())
+        m_syncer = std::thread([this] { syncLoop(); });
+    m_syncWake.wakeAll();
+    return m_durableCommit;
+}
+
+void Spool::syncLoop()
+{
+    QMutexLocker l(&m_mutex);
+    while (true) {
+        while (!m_stopSyncer && !m_syncJob)
+            m_syncWake.wait(&m_mutex);
+        if (m_stopSyncer)
+            return;
+        const SyncJob job = *m_syncJob;
+        m_syncJob.reset();
+        m_syncing = true;
+        l.unlock();
+        const bool ok = ::fdatasync(job.fd) == 0;
+        const int err = errno;
+        ::close(job.fd);
+        l.relock();
+        m_syncing = false;
+        if (!ok)
+            m_syncError = QStringLiteral("cannot sync the spool in %1: %2").arg(m_dir, QString::fromLocal8Bit(strerror(err)));
+        else
+            publishDurable(job.commit, job.end);
+        m_syncIdle.wakeAll();
+    }
+}
+
+void Spool::waitForSyncs(QMutexLocker<QMutex> &locked)
+{
+    Q_UNUSED(locked);
+    while (m_syncJob || m_syncing)
+        m_syncIdle.wait(&m_mutex);
+}
+
+void Spool::publishDurable(pg::Lsn commit, const SpoolPosition &end)
+{
+    if (m_readable < end || (m_readable == end && commit > m_durableCommit)) {
+        m_durableCommit = std::max(m_durableCommit, commit);
+        m_readable = end;
+    }
+    m_flushed.wakeAll();
 }
 
 void Spool::discardPending()
 {
     QMutexLocker l(&m_mutex);
+    // What a background sync made durable stays: cut only after it.
+    waitForSyncs(l);
     if (!m_writer)
         return;
     m_writeBuf.resize(0);

@@ -18,6 +18,8 @@
 #include <QString>
 #include <QWaitCondition>
 #include <memory>
+#include <optional>
+#include <thread>
 
 namespace pgferry::cdc {
 
@@ -53,6 +55,12 @@ public:
     // Makes everything appended durable (fdatasync); returns the end LSN of the last whole
     // transaction now on disk: what may be confirmed to the source.
     pg::Lsn flush();
+    // The same without waiting: writes what was appended and has a background thread make it
+    // durable, so that the writer goes on receiving while the disk syncs (a sync can take tens of
+    // milliseconds; the source stalls when nobody reads). Returns what is durable so far (a reader
+    // sees a transaction, and it may be confirmed, only once it is). Throws when an earlier
+    // background sync failed.
+    pg::Lsn flushAsync();
     pg::Lsn durableCommitLsn() const;
     // Forgets everything appended after the last durable commit (the receiver reconnects and
     // the source will send it again).
@@ -74,6 +82,16 @@ private:
     void openWriterSegment(qint64 seg, qint64 size);
     // Writes the buffered bytes to the segment file (no sync).
     void writeOut();
+    // Background syncs: the latest request waits in m_syncJob, one runs at a time, in order.
+    struct SyncJob
+    {
+        int fd = -1; // a dup of the segment's descriptor: the writer may move on to another segment
+        pg::Lsn commit = 0;
+        SpoolPosition end;
+    };
+    void syncLoop();
+    void waitForSyncs(QMutexLocker<QMutex> &locked); // until no background sync is queued or running
+    void publishDurable(pg::Lsn commit, const SpoolPosition &end);
 
     QString m_dir;
     qint64 m_segmentBytes;
@@ -91,6 +109,13 @@ private:
     pg::Lsn m_durableCommit = 0;
     pg::Lsn m_pendingCommit = 0;   // last commit appended, not yet flushed
     SpoolPosition m_pendingEnd;
+    std::optional<SyncJob> m_syncJob;
+    bool m_syncing = false;
+    bool m_stopSyncer = false;
+    QString m_syncError;
+    QWaitCondition m_syncWake; // a job was queued, or the syncer must stop
+    QWaitCondition m_syncIdle; // a job finished
+    std::thread m_syncer;
     // Reader's file handle, kept open between reads, and a buffer of bytes read ahead. Only bytes
     // below the durable end are ever buffered: they never change once there (the writer patches
     // begin records and cuts torn tails only after it).

@@ -202,6 +202,7 @@ void ChangeStream::receiveOnce()
     pg::Lsn keepaliveWalEnd = 0;
     pg::Lsn lastConfirmed = 0;
     qint64 spooledSinceFlush = 0;
+    pg::Lsn lastCommitSpooled = 0;
     // A link that stalls without breaking (a firewall dropping packets, a hung proxy) shows as
     // silence: after a while we ask the source for a reply, and give the connection up when
     // none comes, so that the loop reconnects instead of waiting forever.
@@ -238,6 +239,8 @@ void ChangeStream::receiveOnce()
                 committedSinceFlush = true;
             }
             m_spool.append(kind, m.walStart, m.data);
+            if (kind == cdc::SpoolKind::Commit)
+                lastCommitSpooled = m.walStart;
             unflushedBytes += m.data.size();
             QMutexLocker l(&m_mutex);
             m_stats.received = std::max(m_stats.received, m.walStart);
@@ -263,10 +266,14 @@ void ChangeStream::receiveOnce()
                          (committedSinceFlush && (paused || sinceFlushMs >= kGroupCommitMs)) ||
                          (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || m_wantReply.load();
         if (due) {
-            const pg::Lsn durableNow = m_spool.flush();
-            // Everything received before the last keepalive is on disk now: the source may recycle
-            // its WAL up to there (no transaction that ended before it is missing here).
-            const pg::Lsn confirm = std::max(durableNow, inTxn ? durableNow : keepaliveWalEnd);
+            // The disk syncs in the background while this loop goes on reading; what it made
+            // durable so far is what may be confirmed.
+            const pg::Lsn durableNow = m_spool.flushAsync();
+            // When every transaction received is on disk, so is everything received before the last
+            // keepalive: the source may recycle its WAL up to there (no transaction that ended
+            // before it is missing here).
+            const bool allDurable = !inTxn && durableNow >= lastCommitSpooled;
+            const pg::Lsn confirm = allDurable ? std::max(durableNow, keepaliveWalEnd) : durableNow;
             const bool ask = m_wantReply.exchange(false);
             if (confirm != lastConfirmed || (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || ask ||
                 sinceFlushMs >= 10000) {

@@ -53,6 +53,59 @@ private Q_SLOTS:
         QCOMPARE(recs.last().lsn, pg::Lsn(200));
     }
 
+    // flushAsync(): the writer goes on while a background thread syncs; a transaction becomes
+    // readable (and confirmable) only once synced, in order; a reconnect's discard keeps what the
+    // background made durable; a later synchronous flush() waits for it and covers the rest.
+    void backgroundSyncsPublishInOrderAndSurviveADiscard()
+    {
+        QTemporaryDir dir;
+        {
+            cdc::Spool s(dir.path());
+            s.open();
+            auto pos = s.start();
+            QCOMPARE(s.flushAsync(), pg::Lsn(0)); // nothing appended: nothing to sync
+            pg::Lsn lsn = 1000;
+            for (int t = 0; t < 50; ++t, lsn += 100) {
+                writeTxn(s, lsn, 5, lsn + 50);
+                const pg::Lsn durable = s.flushAsync();
+                QVERIFY(durable <= lsn + 50); // never ahead of what was appended
+            }
+            QTRY_COMPARE_WITH_TIMEOUT(s.durableCommitLsn(), lsn - 50, 10000);
+            QList<cdc::SpoolRecord> recs;
+            QTRY_VERIFY_WITH_TIMEOUT((recs += readAll(s, pos), recs.size() == 50 * 7), 10000);
+            pg::Lsn last = 0;
+            for (const cdc::SpoolRecord &r : recs) {
+                if (r.kind != SpoolKind::Commit)
+                    continue;
+                QVERIFY(r.lsn > last);
+                last = r.lsn;
+            }
+            QCOMPARE(last, lsn - 50);
+
+            // A half transaction and a whole one, synced in the background; then a reconnect.
+            writeTxn(s, lsn, 2, lsn + 50);
+            s.flushAsync();
+            s.append(SpoolKind::Begin, lsn + 100, "B");
+            s.append(SpoolKind::Data, lsn + 101, "lost on reconnect");
+            s.discardPending();
+            QCOMPARE(s.durableCommitLsn(), lsn + 50); // the background sync was kept
+            writeTxn(s, lsn + 200, 1, lsn + 250);
+            QCOMPARE(s.flush(), lsn + 250);
+            const auto rest = readAll(s, pos);
+            QCOMPARE(rest.size(), 4 + 3);
+            QCOMPARE(rest.last().lsn, lsn + 250);
+        }
+        // Reopened: everything synced is there, nothing of the discarded half.
+        cdc::Spool again(dir.path());
+        again.open();
+        QCOMPARE(again.durableCommitLsn(), pg::Lsn(1000 + 50 * 100 + 250));
+        auto pos = again.start();
+        const auto all = readAll(again, pos);
+        QCOMPARE(all.size(), 50 * 7 + 4 + 3);
+        for (const cdc::SpoolRecord &r : all)
+            QVERIFY(!r.payload.contains("lost on reconnect"));
+    }
+
     void aTornTailIsCutOnReopen()
     {
         QTemporaryDir dir;
