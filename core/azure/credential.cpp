@@ -8,6 +8,7 @@
 #include <QNetworkRequest>
 #include <QProcessEnvironment>
 #include <QUrlQuery>
+#include <cmath>
 
 namespace pgferry::azure {
 
@@ -25,11 +26,12 @@ std::optional<TokenResponse> TokenResponse::parse(const QByteArray &body, QStrin
     t.accessToken = o.value(u"access_token").toString();
     t.refreshToken = o.value(u"refresh_token").toString();
     t.scope = o.value(u"scope").toString();
-    // expires_in is a number, though some endpoints send it as a string.
+    // expires_in is a number, though some endpoints send it as a string. A token lives minutes to
+    // hours: anything else (not a number, negative, or beyond a year, which would not even fit the
+    // conversion) counts as five minutes, so that it is renewed soon.
     const QJsonValue ev = o.value(u"expires_in");
-    qint64 expiresIn = ev.isString() ? ev.toString().toLongLong() : qint64(ev.toDouble(3600));
-    if (expiresIn <= 0)
-        expiresIn = 300;
+    const double seconds = ev.isString() ? ev.toString().toDouble() : ev.toDouble(3600);
+    const qint64 expiresIn = std::isfinite(seconds) && seconds >= 1 && seconds <= 366.0 * 86400 ? qint64(seconds) : 300;
     t.expiresOn = QDateTime::currentDateTimeUtc().addSecs(expiresIn);
     if (t.accessToken.isEmpty()) {
         if (error)

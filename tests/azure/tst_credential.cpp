@@ -71,6 +71,37 @@ private Q_SLOTS:
         QVERIFY(fetch(*c, true).token != a.token);
     }
 
+    // expires_in as sent (number or string), and absurd values (found by the fuzzer: a number too
+    // large for a 64-bit integer was converted unchecked) taken as five minutes.
+    void aTokensLifetimeIsReadSafely_data()
+    {
+        QTest::addColumn<QByteArray>("expiresIn");
+        QTest::addColumn<qint64>("seconds");
+        QTest::newRow("number") << QByteArray("3599") << qint64(3599);
+        QTest::newRow("string") << QByteArray("\"900\"") << qint64(900);
+        QTest::newRow("missing") << QByteArray() << qint64(3600);
+        QTest::newRow("zero") << QByteArray("0") << qint64(300);
+        QTest::newRow("negative") << QByteArray("-5") << qint64(300);
+        QTest::newRow("not a number") << QByteArray("\"soon\"") << qint64(300);
+        QTest::newRow("beyond a year") << QByteArray("40000000") << qint64(300);
+        QTest::newRow("beyond 64 bits") << QByteArray("719855555555555555555555555555555555555555555555555555") << qint64(300);
+    }
+    void aTokensLifetimeIsReadSafely()
+    {
+        QFETCH(QByteArray, expiresIn);
+        QFETCH(qint64, seconds);
+        QByteArray body = "{\"token_type\":\"Bearer\",\"access_token\":\"eyJ0\"";
+        if (!expiresIn.isEmpty())
+            body += ",\"expires_in\":" + expiresIn;
+        body += '}';
+        const QDateTime before = QDateTime::currentDateTimeUtc();
+        QString why;
+        const auto t = azure::TokenResponse::parse(body, &why);
+        QVERIFY2(t, qPrintable(why));
+        const qint64 got = before.secsTo(t->expiresOn);
+        QVERIFY2(got >= seconds - 2 && got <= seconds + 2, qPrintable(QString::number(got)));
+    }
+
     void aWrongSecretSaysWhatToCheckWithoutShowingIt()
     {
         auto c = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId, QStringLiteral("wrong-secret-value"));
