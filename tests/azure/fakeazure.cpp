@@ -126,6 +126,16 @@ QJsonObject FakeAzure::exampleBody(const QString &relativePath, const QString &s
     return QJsonDocument::fromJson(rewrite(QJsonDocument(body).toJson(QJsonDocument::Compact))).object();
 }
 
+FakeResponse FakeAzure::deviceCodeAnswer()
+{
+    return FakeResponse::json(200, QJsonObject{{QStringLiteral("device_code"), QStringLiteral("DEV-1")},
+                                               {QStringLiteral("user_code"), QStringLiteral("WXYZ-1234")},
+                                               {QStringLiteral("verification_uri"), QStringLiteral("https://microsoft.com/devicelogin")},
+                                               {QStringLiteral("expires_in"), 900},
+                                               {QStringLiteral("interval"), 0},
+                                               {QStringLiteral("message"), QStringLiteral("Open https://microsoft.com/devicelogin and enter WXYZ-1234.")}});
+}
+
 FakeResponse FakeAzure::accepted(const QString &operationId, int retryAfterSeconds) const
 {
     FakeResponse r;

@@ -82,6 +82,8 @@ public:
     QString clientSecret = QStringLiteral("Sup3r~Secret+Value/==");
     QString resourceId = QStringLiteral("https://management.core.windows.net/");
     QString issueAccessToken();
+    // The device-code endpoint's answer: user code WXYZ-1234, valid 15 minutes, poll at once.
+    static FakeResponse deviceCodeAnswer();
     QString issueRefreshToken();
     void expireAccessTokens() { m_accessTokens.clear(); }
     int tokensIssued() const { return m_tokenCounter; }

@@ -66,12 +66,7 @@ private Q_SLOTS:
     void loginKeepsTheSignInAndLaterCommandsUseAndRefreshIt()
     {
         m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"), [](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("device_code"), QStringLiteral("DEV-1")},
-                                                       {QStringLiteral("user_code"), QStringLiteral("WXYZ-1234")},
-                                                       {QStringLiteral("verification_uri"), QStringLiteral("https://microsoft.com/devicelogin")},
-                                                       {QStringLiteral("expires_in"), 900},
-                                                       {QStringLiteral("interval"), 0},
-                                                       {QStringLiteral("message"), QStringLiteral("Open https://microsoft.com/devicelogin and enter WXYZ-1234.")}});
+            return FakeAzure::deviceCodeAnswer();
         });
         int polls = 0;
         m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/token"), [&](const FakeRequest &req) {

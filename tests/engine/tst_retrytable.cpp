@@ -21,15 +21,9 @@ class TestRetryTable : public QObject
 
     engine::LocalEngineConfig config(const QString &stateDir, const QString &tdb)
     {
-        engine::LocalEngineConfig c;
+        engine::LocalEngineConfig c = m_pair->engineConfig(stateDir, project::Mode::Offline, QStringLiteral("retry_src"), tdb);
         c.project.name = QStringLiteral("retry");
-        c.project.mode = project::Mode::Offline;
-        c.project.databases.append({QStringLiteral("retry_src"), tdb, {}, {}});
-        c.project.settings.jobs = 2;
         c.project.settings.splitThresholdBytes = qint64(1) << 40; // one unit per table
-        c.source = m_pair->source.connInfo();
-        c.target = m_pair->target.connInfo();
-        c.stateDir = stateDir;
         return c;
     }
     engine::TableStatus table(const engine::LocalEngine &e, const QString &name)
@@ -48,13 +42,19 @@ class TestRetryTable : public QObject
         pg::Connection t = m_pair->target.connect(tdb);
         return test::compareDatabases(s, t).differences.join(u'\n');
     }
-    // Adds the constraint the victim's rows violate, once the tables exist on the target.
-    void breakVictim(const engine::LocalEngine &e, const QString &tdb)
+    // Makes the victim's load fail: an event trigger, waiting in the empty target database, adds a
+    // constraint its rows violate as soon as pgferry creates the table (before any row can arrive,
+    // whatever the machine's speed).
+    void breakVictim(const QString &tdb)
     {
-        QTRY_VERIFY_WITH_TIMEOUT(!e.status().databases.isEmpty() &&
-                                     e.status().databases.first().phase == engine::DatabasePhase::FullLoad,
-                                 120000);
-        m_pair->target.sql(tdb, QStringLiteral("ALTER TABLE public.victim ADD CONSTRAINT no_rows CHECK (false) NOT VALID"));
+        m_pair->target.createDatabase(tdb);
+        m_pair->target.sql(tdb, QStringLiteral(
+            "CREATE FUNCTION public.break_victim() RETURNS event_trigger LANGUAGE plpgsql AS $$"
+            "BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE object_identity = 'public.victim'"
+            "  AND command_tag = 'CREATE TABLE') THEN"
+            "  ALTER TABLE public.victim ADD CONSTRAINT no_rows CHECK (false) NOT VALID;"
+            "END IF; END $$;"
+            "CREATE EVENT TRIGGER break_victim ON ddl_command_end EXECUTE FUNCTION public.break_victim();"));
     }
 
 private Q_SLOTS:
@@ -86,10 +86,10 @@ private Q_SLOTS:
     {
         QTemporaryDir state;
         const QString tdb = QStringLiteral("retry_after");
+        breakVictim(tdb);
         engine::LocalEngine e(config(state.path(), tdb));
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
-        breakVictim(e, tdb);
         QVERIFY(done.wait(300000));
         QCOMPARE(done.takeFirst().first().toBool(), false);
         const engine::TableStatus failed = table(e, QStringLiteral("public.victim"));
@@ -116,10 +116,10 @@ private Q_SLOTS:
     {
         QTemporaryDir state;
         const QString tdb = QStringLiteral("retry_during");
+        breakVictim(tdb);
         engine::LocalEngine e(config(state.path(), tdb));
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
-        breakVictim(e, tdb);
         QTRY_VERIFY_WITH_TIMEOUT(table(e, QStringLiteral("public.victim")).state == engine::TableState::Failed ||
                                      !done.isEmpty(),
                                  120000);

@@ -14,6 +14,7 @@
 #include "azure/credential.h"
 #include "azure/tokenstore.h"
 #include "project/projectfile.h"
+#include "widgetfind.h"
 
 #include <QComboBox>
 #include <QGroupBox>
@@ -64,10 +65,7 @@ class TestAzurePanel : public QObject
     template<typename T>
     T *find(const char *name)
     {
-        T *w = m_wizard->findChild<T *>(QString::fromLatin1(name));
-        if (!w)
-            qFatal("no widget %s", name);
-        return w;
+        return test::findNamed<T>(m_wizard.get(), name);
     }
     AzurePanel *panel() { return static_cast<TargetPage *>(m_wizard->pageAt(MigrationWizard::TargetPage))->azurePanel(); }
     ConnectionForm *form() { return static_cast<TargetPage *>(m_wizard->pageAt(MigrationWizard::TargetPage))->form(); }
@@ -103,12 +101,7 @@ class TestAzurePanel : public QObject
         m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"), [this](const FakeRequest &req) {
             if (req.form().queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded) != azure::Credential::defaultPublicClientId())
                 m_badTokenRequests << QStringLiteral("devicecode without the public client id");
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("device_code"), QStringLiteral("DEV-1")},
-                                                       {QStringLiteral("user_code"), QStringLiteral("WXYZ-1234")},
-                                                       {QStringLiteral("verification_uri"), QStringLiteral("https://microsoft.com/devicelogin")},
-                                                       {QStringLiteral("expires_in"), 900},
-                                                       {QStringLiteral("interval"), 0},
-                                                       {QStringLiteral("message"), QStringLiteral("Open https://microsoft.com/devicelogin and enter WXYZ-1234.")}});
+            return FakeAzure::deviceCodeAnswer();
         });
         m_fake->on("POST", QStringLiteral("/login/%1/oauth2/v2.0/token").arg(m_fake->tenant), [this](const FakeRequest &req) {
             const QUrlQuery f = req.form();

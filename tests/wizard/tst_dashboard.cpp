@@ -47,6 +47,20 @@ class TestDashboard : public QObject
         return s;
     }
 
+    // Shows the wizard on the sample project, starts its run and opens the Monitor page.
+    static MonitorPage *runOnMonitor(MigrationWizard &w)
+    {
+        w.show();
+        w.setProject(SampleServices::sampleProject());
+        QString error;
+        if (!w.startRun(&error)) {
+            qWarning().noquote() << "the run did not start:" << error;
+            return nullptr;
+        }
+        w.goToPage(MigrationWizard::MonitorPage);
+        return static_cast<MonitorPage *>(w.currentPage());
+    }
+
 private Q_SLOTS:
     void initTestCase() { QVERIFY(installTranslation(*qApp, QStringLiteral("en"))); } // English plural forms
 
@@ -106,12 +120,8 @@ private Q_SLOTS:
     {
         auto services = std::make_shared<test::FakeEngineServices>();
         MigrationWizard w(services);
-        w.show();
-        w.setProject(SampleServices::sampleProject());
-        QString error;
-        QVERIFY(w.startRun(&error));
-        w.goToPage(MigrationWizard::MonitorPage);
-        auto *monitor = static_cast<MonitorPage *>(w.currentPage());
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
         QPushButton *cutover = monitor->cutoverButton();
 
         services->engine->publish(SampleServices::sampleStatus(300)); // full load
@@ -177,12 +187,8 @@ private Q_SLOTS:
         auto services = std::make_shared<test::FakeEngineServices>();
         MigrationWizard w(services);
         w.resize(1180, 820);
-        w.show();
-        w.setProject(SampleServices::sampleProject());
-        QString error;
-        QVERIFY(w.startRun(&error));
-        w.goToPage(MigrationWizard::MonitorPage);
-        auto *monitor = static_cast<MonitorPage *>(w.currentPage());
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
         services->engine->refuseRetry = refusal;
         services->engine->publish(SampleServices::sampleStatus(300));
         monitor->applyPending();

@@ -7,6 +7,7 @@
 #include "projectpage.h"
 #include "sampleservices.h"
 #include "sourcepage.h"
+#include "widgetfind.h"
 
 #include <QAbstractButton>
 #include <QAbstractSpinBox>
@@ -30,10 +31,7 @@ class TestWizardPages : public QObject
     template<typename T>
     T *find(const char *name)
     {
-        T *w = m_wizard->findChild<T *>(QString::fromLatin1(name));
-        if (!w)
-            qFatal("no widget %s", name);
-        return w;
+        return test::findNamed<T>(m_wizard.get(), name);
     }
 
 private Q_SLOTS:
