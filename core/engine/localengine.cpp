@@ -398,8 +398,13 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                         ++e.m_version;
                     }
                     // Every unit of the table is committed: its indexes are built while others copy.
-                    if (tableLoaded && finisher)
-                        finisher->tableLoaded(unit.table);
+                    // A table loaded whole by this one COPY has both sides' counts already.
+                    if (tableLoaded && finisher) {
+                        std::optional<TableFinisher::CopyCount> counted;
+                        if (unit.ranges == 1)
+                            counted = TableFinisher::CopyCount{res.rows, res.storedRows};
+                        finisher->tableLoaded(unit.table, counted);
+                    }
                     break;
                 } catch (const pg::Exception &ex) {
                     {

@@ -56,8 +56,17 @@ public:
     // Ties the post-load entries to the loaded tables (one catalog query on `source`, a session of
     // the source database) and starts the worker threads.
     void start(pg::Connection &source);
-    // All units of tables[table] are committed on the target.
-    void tableLoaded(int table);
+    // The two sides' counts of a table loaded whole by one COPY in this run: the rows the source's
+    // COPY sent from the load's snapshot, and the rows the target's COPY stored, in the transaction
+    // that emptied the table first. The table then holds exactly `stored` rows.
+    struct CopyCount
+    {
+        qint64 sent = 0;
+        qint64 stored = 0;
+    };
+    // All units of tables[table] are committed on the target. With a CopyCount, row-count
+    // verification (VerifyLevel::Count) takes the counts from it instead of counting both sides.
+    void tableLoaded(int table, std::optional<CopyCount> counted = std::nullopt);
     // No more tables come: waits for the workers, then restores every post-load entry not restored
     // yet and ANALYZEs what was not analyzed. Throws the first failure (std::runtime_error).
     void finish();
@@ -95,6 +104,7 @@ private:
         QString error;
     };
     QHash<int, SourceSum> m_sourceSums;
+    QHash<int, CopyCount> m_copyCounts; // count-only verification needs no query for these
     QSet<int> m_summing; // source sums in progress
     bool m_noMoreTables = false;
     bool m_indexingDone = false;

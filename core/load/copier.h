@@ -18,8 +18,9 @@ struct CopyOptions
 
 struct CopyResult
 {
-    qint64 rows = 0;
+    qint64 rows = 0;       // rows the source sent ("COPY n" of COPY TO)
     qint64 bytes = 0;
+    qint64 storedRows = 0; // rows the target stored ("COPY n" of COPY FROM), committed with them
 };
 
 // Prepares the target for loading: the _pgferry schema and its unit table, and session settings.
