@@ -2,7 +2,8 @@
 // whose catalogs differ (enum OIDs, a nondeterministic collation), and every kind of change a
 // migration could make to a value, however small, gives a different one: numeric scale, -0,
 // '24 hours' for '1 day', json whitespace, case under a case-insensitive collation, one byte, one
-// microsecond, a row swapped for a copy of another. Run for each row-hash method both servers of a
+// microsecond, an array's bounds or dimensions, where a jsonb container ends, a row swapped for a
+// copy of another. Run for each row-hash method both servers of a
 // pair could agree on.
 #include "testclusters.h"
 
@@ -25,17 +26,19 @@ const QString kDb = QStringLiteral("verify");
 const QString kSchema = QStringLiteral(
     "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
     "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);"
+    "CREATE DOMAIN ci_text AS text COLLATE nocase;"
     "CREATE TABLE wide (id int PRIMARY KEY, n numeric, f float8, iv interval, m mood, j jsonb, js json,"
     "  b bytea, t text, ci text COLLATE nocase, c char(5), ts timestamptz, arr int[], tarr text[], u uuid,"
-    "  p point, mo money, v varchar(20), tags text[] COLLATE nocase, g int GENERATED ALWAYS AS (id * 2) STORED);"
-    "INSERT INTO wide (id, n, f, iv, m, j, js, b, t, ci, c, ts, arr, tarr, u, p, mo, v, tags) VALUES"
+    "  p point, mo money, v varchar(20), tags text[] COLLATE nocase, jn jsonb, sc jsonb, dt ci_text,"
+    "  g int GENERATED ALWAYS AS (id * 2) STORED);"
+    "INSERT INTO wide (id, n, f, iv, m, j, js, b, t, ci, c, ts, arr, tarr, u, p, mo, v, tags, jn, sc, dt) VALUES"
     " (1, 1.5, 0, '1 day', 'ok', '{\"a\": [1, 2], \"b\": null}', '{\"a\":1}', '\\x00ff10', 'one', 'abc', 'ab',"
     "  '2026-11-24 10:00:00+00', '{1,2,3}', '{x,Y}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '(1,2)', 12.5, 'vee',"
-    "  '{Tag}'),"
+    "  '{Tag}', '[[1], 2]', '1', 'Dee'),"
     " (2, 2.25, 1.5, '2 hours', 'sad', '[]', '[]', '', NULL, 'xyz', 'cd', '2000-01-01 00:00:00+00', '{}', '{}',"
-    "  NULL, '(0,0)', 0, '', NULL),"
+    "  NULL, '(0,0)', 0, '', NULL, '[]', NULL, NULL),"
     " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'three', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-    "  NULL);"
+    "  NULL, NULL, NULL, NULL);"
     "CREATE TABLE nocols ();"
     "INSERT INTO nocols DEFAULT VALUES; INSERT INTO nocols DEFAULT VALUES;");
 
@@ -126,9 +129,16 @@ private Q_SLOTS:
             QStringLiteral("UPDATE wide SET t = '' WHERE id = 2"),                 // NULL became ''
             QStringLiteral("UPDATE wide SET ci = 'ABC' WHERE id = 1"),             // equal under the collation
             QStringLiteral("UPDATE wide SET tags = '{tag}' WHERE id = 1"),         // likewise, in an array
+            QStringLiteral("UPDATE wide SET dt = 'dee' WHERE id = 1"),             // and in a domain
             QStringLiteral("UPDATE wide SET c = 'ax' WHERE id = 1"),
             QStringLiteral("UPDATE wide SET ts = ts + interval '1 microsecond' WHERE id = 1"),
             QStringLiteral("UPDATE wide SET arr = '{1,3,2}' WHERE id = 1"),
+            // Shapes that the types' own hash functions do not see.
+            QStringLiteral("UPDATE wide SET arr = '[0:2]={1,2,3}' WHERE id = 1"),  // other lower bound
+            QStringLiteral("UPDATE wide SET arr = '{{1,2,3}}' WHERE id = 1"),      // other dimensions
+            QStringLiteral("UPDATE wide SET jn = '[[1, 2]]' WHERE id = 1"),        // a container ends elsewhere
+            QStringLiteral("UPDATE wide SET jn = '{}' WHERE id = 2"),              // '[]' became '{}'
+            QStringLiteral("UPDATE wide SET sc = '[1]' WHERE id = 1"),             // a scalar became an array
             QStringLiteral("UPDATE wide SET tarr = '{x,y}' WHERE id = 1"),
             QStringLiteral("UPDATE wide SET u = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12' WHERE id = 1"),
             QStringLiteral("UPDATE wide SET p = '(2,1)' WHERE id = 1"),
