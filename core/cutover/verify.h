@@ -23,8 +23,10 @@ namespace pgferry::cutover {
 enum class RowHash {
     Md5,         // before PostgreSQL 11: md5 of the row's text form
     Text,        // 11+: hashtextextended of the row's text form
-    NativeTypes, // 14+ on both sides: hash_record_extended, each column hashed by its own type's
-                 // hash function where that is exact and stable across servers, else as text
+    NativeTypes, // 14+ on both sides: each column hashed by its own type's extended hash function
+                 // where that is exact and stable across servers, else as text; the columns'
+                 // hashes XORed (seeded by position), with hash_record_extended for the few
+                 // types whose function SQL cannot call
 };
 RowHash rowHashFor(int sourceVersion, int targetVersion);
 
