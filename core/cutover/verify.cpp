@@ -143,6 +143,12 @@ QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns,
                                    : QStringLiteral("('x' || substr(md5(%1), 1, 16))::bit(64)::bigint").arg(rowExpr);
 }
 
+void prepareSession(pg::Connection &c)
+{
+    c.exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3; "
+                          "SET timezone = 'UTC'; SET bytea_output = hex; SET lc_monetary = 'C'"));
+}
+
 TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name,
                             const QList<VerifyColumn> &columns, RowHash method, project::VerifyLevel level)
 {
@@ -228,6 +234,8 @@ QList<TableVerification> verifyTables(const pg::ConnInfo &source, const pg::Conn
             pg::Connection t = pg::Connection::open(target, {.cancel = stop});
             s.setCancelFlag(stop);
             t.setCancelFlag(stop);
+            prepareSession(s);
+            prepareSession(t);
             while (true) {
                 const int i = next++;
                 if (i >= tables.size() || (stop && stop->load()))

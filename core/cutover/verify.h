@@ -53,6 +53,11 @@ struct TableVerification
     QJsonObject toJson() const;
 };
 
+// Makes a session print values alike on every server, whatever its settings: every float digit,
+// ISO dates, intervals in one style, timestamptz in UTC, bytea as hex, money under "C". Each side's
+// session needs it before tableChecksum (text forms are hashed); verifyTable(s) and the engine do it.
+void prepareSession(pg::Connection &c);
+
 // With VerifyLevel::Count only the rows are counted and the checksum is left empty.
 TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name,
                             const QList<VerifyColumn> &columns, RowHash method,

@@ -208,6 +208,54 @@ private Q_SLOTS:
         }
     }
 
+    // Text COPY (here forced by an enum column, as between major versions) and verification give
+    // the same result whatever the two servers print by default: a source with 15 float digits,
+    // "SQL, DMY" dates and SQL-standard intervals, a target reading "SQL, MDY" dates, other time
+    // zones and money formats. Before pgferry set its sessions, 0.30000000000000004 arrived as 0.3
+    // and 1 February as 2 January, and the verification (hashing the same lossy text) agreed.
+    void textCopyIgnoresTheServersSettings()
+    {
+        const QString db = QStringLiteral("settings");
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(db, QStringLiteral(
+            "CREATE TYPE mood AS ENUM ('sad', 'ok');"
+            "CREATE TABLE t (id int PRIMARY KEY, m mood, f float8, d date, iv interval, ts timestamptz, mo money, b bytea);"
+            "INSERT INTO t VALUES (1, 'ok', 0.1::float8 + 0.2::float8, '2026-02-01', '-1 day -02:03:04', "
+            "  '2026-11-24 10:00:00+00', 12.5, '\\x00ff'),"
+            " (2, 'sad', 1 / 3::float8, '2026-12-31', '1 year 2 months -3 days', '1999-12-31 23:59:59.999999+00', -0.01, ''),"
+            " (3, NULL, 'NaN', '-infinity', '0', 'infinity', NULL, NULL);"));
+        auto set = [](const test::TestCluster &c, const QString &settings) {
+            c.sql(QStringLiteral("postgres"), settings + QStringLiteral("SELECT pg_reload_conf();"));
+        };
+        set(m_pair->source, QStringLiteral("ALTER SYSTEM SET extra_float_digits = 0; ALTER SYSTEM SET datestyle = 'SQL, DMY';"
+                                           "ALTER SYSTEM SET intervalstyle = sql_standard; ALTER SYSTEM SET timezone = 'Asia/Kolkata';"
+                                           "ALTER SYSTEM SET bytea_output = escape;"));
+        set(m_pair->target, QStringLiteral("ALTER SYSTEM SET datestyle = 'SQL, MDY'; ALTER SYSTEM SET intervalstyle = iso_8601;"
+                                           "ALTER SYSTEM SET timezone = 'America/New_York'; ALTER SYSTEM SET extra_float_digits = 1;"));
+        QTest::qWait(300); // the servers reread their configuration
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Offline, db);
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        const bool finished = done.wait(300000);
+        set(m_pair->source, QStringLiteral("ALTER SYSTEM RESET ALL;"));
+        set(m_pair->target, QStringLiteral("ALTER SYSTEM RESET ALL;"));
+        QTest::qWait(300);
+        QVERIFY(finished);
+        const engine::MigrationStatus st = e.status();
+        QVERIFY2(done.first().first().toBool(), qPrintable(st.errors.join(u'\n')));
+        pg::Connection s = m_pair->source.connect(db);
+        pg::Connection t = m_pair->target.connect(db);
+        for (pg::Connection *c : {&s, &t})
+            c->exec(QStringLiteral("SET extra_float_digits = 3; SET timezone = 'UTC'; SET lc_monetary = 'C'"));
+        const QString exact = QStringLiteral(
+            "SELECT string_agg(concat_ws('|', id, m, f, d, iv, ts, mo, encode(b, 'hex')), ';' ORDER BY id) FROM t");
+        const QString want = s.exec(exact).text(0, 0);
+        QVERIFY2(want.contains(u"0.30000000000000004") && want.contains(u"2026-02-01"), qPrintable(want));
+        QCOMPARE(t.exec(exact).text(0, 0), want);
+    }
+
 private:
     void offlineRun()
     {
