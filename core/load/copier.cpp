@@ -17,7 +17,7 @@ void prepareTargetSession(pg::Connection &target)
     // the running load believing it done. One WAL flush per unit of megabytes costs nothing.
     target.exec(QStringLiteral("SET synchronous_commit = on"));
     // Text COPY is read as the source printed it (see importSnapshot).
-    target.exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres"));
+    target.exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET lc_monetary = 'C'"));
     // Triggers and foreign keys are not on the target yet; where allowed, make sure none fire.
     target.tryExec(QStringLiteral("SET session_replication_role = replica"));
 }
@@ -108,8 +108,10 @@ void importSnapshot(pg::Connection &source, const QString &snapshot)
     // the session's settings, and the target reads them in its own: both as pg_dump does. Every
     // float digit (9.6-11 print 15 by default, and 0.30000000000000004 came out as 0.3), dates
     // as ISO ('01/02/2026' under "SQL, DMY" is read as January 2 under MDY), intervals in the
-    // style every version reads back alike.
-    source.exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3"));
+    // style every version reads back alike, money under "C" on both sides (the same amount in
+    // every locale; 'de_DE' prints '1.234,50 €', which a target under 'en_US' cannot read).
+    source.exec(QStringLiteral(
+        "SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3; SET lc_monetary = 'C'"));
     source.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
     source.exec(QStringLiteral("SET TRANSACTION SNAPSHOT ") + source.quoteLiteral(snapshot));
 }
