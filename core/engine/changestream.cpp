@@ -57,8 +57,11 @@ int backoffMs(int attempt)
 // Sessions that decode or apply speak the text forms the other side reads back exactly.
 pg::ConnInfo withExactTextForms(pg::ConnInfo ci)
 {
+    // Added to the user's own options (later settings win), not instead of them.
+    const QString own = ci.extra.value(QStringLiteral("options")).trimmed();
     ci.extra.insert(QStringLiteral("options"),
-                    QStringLiteral("-c datestyle=ISO -c intervalstyle=postgres -c extra_float_digits=3"));
+                    (own.isEmpty() ? QString() : own + u' ') +
+                        QStringLiteral("-c datestyle=ISO -c intervalstyle=postgres -c extra_float_digits=3 -c lc_monetary=C"));
     return ci;
 }
 
