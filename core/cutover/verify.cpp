@@ -89,7 +89,8 @@ QString columnHashSql(quint32 oid)
     case 869: return QStringLiteral("hashinetextended(%1, %2)");
     case 774: return QStringLiteral("hashmacaddr8extended(%1, %2)");
     case 829: return QStringLiteral("hashmacaddrextended(%1, %2)");
-    case 1042: return QStringLiteral("hashbpcharextended(%1 COLLATE \"C\", %2)");
+    // bpchar's hash ignores trailing spaces, which an unconstrained bpchar keeps: its length counts.
+    case 1042: return QStringLiteral("(hashbpcharextended(%1 COLLATE \"C\", %2) # hashint4extended(octet_length(%1), %2))");
     case 1083: return QStringLiteral("time_hash_extended(%1, %2)");
     case 1114: return QStringLiteral("timestamp_hash_extended(%1, %2)");
     // The same instant as a timestamp at UTC: exact, and independent of the session's TimeZone.
@@ -111,21 +112,22 @@ QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns,
         QStringList terms, together;
         int position = 0;
         for (const VerifyColumn &col : columns) {
-            ++position;
+            const QString seed = QString::number(++position);
             const QString ref = QStringLiteral("t.") + c.quoteIdent(col.name);
             QString hash;
             if (!nativelyHashable(col.typeOid)) {
                 // As text under "C": the cast keeps the column's collation, and a nondeterministic
                 // one (an array or a domain of text COLLATE a case-insensitive ICU collation) would
                 // hash 'a' and 'A' alike.
-                hash = QStringLiteral("hashtextextended((%1::text) COLLATE \"C\", %2)").arg(ref).arg(position);
+                hash = QStringLiteral("hashtextextended((%1::text) COLLATE \"C\", %2)").arg(ref, seed);
             } else if (const QString f = columnHashSql(col.typeOid); !f.isEmpty()) {
-                hash = f.arg(ref).arg(position);
+                hash = f.arg(ref, seed);
             } else {
                 together << ref;
                 continue;
             }
-            terms << QStringLiteral("coalesce(%1, %2)").arg(hash).arg(position);
+            // One arg() call for both: a name holding "%2" must not be substituted into.
+            terms << QStringLiteral("coalesce(%1, %2)").arg(hash, seed);
         }
         if (!together.isEmpty())
             terms << QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(together.join(QStringLiteral(", ")));

@@ -55,7 +55,8 @@ struct TableVerification
 
 // Makes a session print values alike on every server, whatever its settings: every float digit,
 // ISO dates, intervals in one style, timestamptz in UTC, bytea as hex, money under "C". Each side's
-// session needs it before tableChecksum (text forms are hashed); verifyTable(s) and the engine do it.
+// session needs it before tableChecksum (text forms are hashed); verifyTables and the engine's
+// finisher do it on the sessions they open.
 void prepareSession(pg::Connection &c);
 
 // With VerifyLevel::Count only the rows are counted and the checksum is left empty.

@@ -29,16 +29,16 @@ const QString kSchema = QStringLiteral(
     "CREATE DOMAIN ci_text AS text COLLATE nocase;"
     "CREATE TABLE wide (id int PRIMARY KEY, n numeric, f float8, iv interval, m mood, j jsonb, js json,"
     "  b bytea, t text, ci text COLLATE nocase, c char(5), ts timestamptz, arr int[], tarr text[], u uuid,"
-    "  p point, mo money, v varchar(20), tags text[] COLLATE nocase, jn jsonb, sc jsonb, dt ci_text, bo bool, d date, ip inet,"
+    "  p point, mo money, v varchar(20), tags text[] COLLATE nocase, jn jsonb, sc jsonb, dt ci_text, bo bool, d date, ip inet, bc bpchar, \"odd%2name\" int,"
     "  g int GENERATED ALWAYS AS (id * 2) STORED);"
-    "INSERT INTO wide (id, n, f, iv, m, j, js, b, t, ci, c, ts, arr, tarr, u, p, mo, v, tags, jn, sc, dt, bo, d, ip) VALUES"
+    "INSERT INTO wide (id, n, f, iv, m, j, js, b, t, ci, c, ts, arr, tarr, u, p, mo, v, tags, jn, sc, dt, bo, d, ip, bc, \"odd%2name\") VALUES"
     " (1, 1.5, 0, '1 day', 'ok', '{\"a\": [1, 2], \"b\": null}', '{\"a\":1}', '\\x00ff10', 'one', 'abc', 'ab',"
     "  '2026-11-24 10:00:00+00', '{1,2,3}', '{x,Y}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '(1,2)', 12.5, 'vee',"
-    "  '{Tag}', '[[1], 2]', '1', 'Dee', true, '2026-11-24', '10.0.0.1/8'),"
+    "  '{Tag}', '[[1], 2]', '1', 'Dee', true, '2026-11-24', '10.0.0.1/8', 'x ', 7),"
     " (2, 2.25, 1.5, '2 hours', 'sad', '[]', '[]', '', NULL, 'xyz', 'cd', '2000-01-01 00:00:00+00', '{}', '{}',"
-    "  NULL, '(0,0)', 0, '', NULL, '[]', NULL, NULL, false, 'infinity', '::1'),"
+    "  NULL, '(0,0)', 0, '', NULL, '[]', NULL, NULL, false, 'infinity', '::1', 'y', 8),"
     " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'three', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL);"
+    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);"
     "CREATE TABLE nocols ();"
     "INSERT INTO nocols DEFAULT VALUES; INSERT INTO nocols DEFAULT VALUES;");
 
@@ -148,6 +148,8 @@ private Q_SLOTS:
             QStringLiteral("UPDATE wide SET d = d + 1 WHERE id = 1"),
             QStringLiteral("UPDATE wide SET d = '-infinity' WHERE id = 2"),
             QStringLiteral("UPDATE wide SET ip = '10.0.0.1/9' WHERE id = 1"),
+            QStringLiteral("UPDATE wide SET bc = 'x' WHERE id = 1"),               // an unconstrained bpchar keeps 'x '
+            QStringLiteral("UPDATE wide SET \"odd%2name\" = 9 WHERE id = 1"),     // a name with %2 in it
             QStringLiteral("UPDATE wide SET t = 'vee', v = 'one' WHERE id = 1"),   // values swapped between columns
             QStringLiteral("UPDATE wide SET t = 'three', n = NULL WHERE id = 1"),  // values moved between rows
             QStringLiteral("DELETE FROM wide WHERE id = 3; INSERT INTO wide (id, t) VALUES (4, 'three')"),
