@@ -89,8 +89,7 @@ QString columnHashSql(quint32 oid)
     case 869: return QStringLiteral("hashinetextended(%1, %2)");
     case 774: return QStringLiteral("hashmacaddr8extended(%1, %2)");
     case 829: return QStringLiteral("hashmacaddrextended(%1, %2)");
-    // bpchar's hash ignores trailing spaces, which an unconstrained bpchar keeps: its length counts.
-    case 1042: return QStringLiteral("(hashbpcharextended(%1 COLLATE \"C\", %2) # hashint4extended(octet_length(%1), %2))");
+    case 1042: return QStringLiteral("hashbpcharextended(%1 COLLATE \"C\", %2)");
     case 1083: return QStringLiteral("time_hash_extended(%1, %2)");
     case 1114: return QStringLiteral("timestamp_hash_extended(%1, %2)");
     // The same instant as a timestamp at UTC: exact, and independent of the session's TimeZone.
@@ -120,6 +119,11 @@ QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns,
                 // one (an array or a domain of text COLLATE a case-insensitive ICU collation) would
                 // hash 'a' and 'A' alike.
                 hash = QStringLiteral("hashtextextended((%1::text) COLLATE \"C\", %2)").arg(ref, seed);
+            } else if (col.typeOid == 1042 && !col.padded) {
+                // bpchar's hash ignores trailing spaces, which an unconstrained bpchar keeps (in
+                // char(n) every value has them up to n): its length counts too.
+                hash = QStringLiteral("(hashbpcharextended(%1 COLLATE \"C\", %2) # hashint4extended(octet_length(%1), %2))")
+                           .arg(ref, seed);
             } else if (const QString f = columnHashSql(col.typeOid); !f.isEmpty()) {
                 hash = f.arg(ref, seed);
             } else {
@@ -169,7 +173,7 @@ TableRef tableRef(const load::SourceTable &table)
 {
     TableRef r{table.schema, table.name, {}, table.bytes};
     for (const load::SourceColumn &c : table.columns)
-        r.columns << VerifyColumn{c.name, c.typeOid};
+        r.columns << VerifyColumn{c.name, c.typeOid, c.typeOid == 1042 && c.typeName.contains(u'(')};
     return r;
 }
 

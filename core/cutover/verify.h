@@ -34,6 +34,7 @@ struct VerifyColumn
 {
     QString name;
     quint32 typeOid = 0; // the source's type; 0 when unknown (hashed as text)
+    bool padded = false; // char(n): every value is padded to n characters, so trailing spaces say nothing
 };
 
 struct TableChecksum

@@ -44,12 +44,13 @@ const QString kSchema = QStringLiteral(
 
 QList<cutover::VerifyColumn> columnsOf(pg::Connection &c, const QString &table)
 {
-    pg::Result r = c.exec(QStringLiteral("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass "
+    pg::Result r = c.exec(QStringLiteral("SELECT attname, atttypid, atttypid = 'bpchar'::regtype AND atttypmod > 0 "
+                                         "FROM pg_attribute WHERE attrelid = $1::regclass "
                                          "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"),
                           {table});
     QList<cutover::VerifyColumn> out;
     for (int i = 0; i < r.rows(); ++i)
-        out << cutover::VerifyColumn{r.text(i, 0), quint32(r.toInt(i, 1))};
+        out << cutover::VerifyColumn{r.text(i, 0), quint32(r.toInt(i, 1)), r.toBool(i, 2)};
     return out;
 }
 
