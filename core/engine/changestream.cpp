@@ -2,6 +2,7 @@
 
 #include "cdc/pgoutputdecoder.h"
 #include "cdc/testdecodingparser.h"
+#include "load/copier.h"
 #include "pg/connection.h"
 #include "pg/replication.h"
 
@@ -55,13 +56,18 @@ int backoffMs(int attempt)
 }
 
 // Sessions that decode or apply speak the text forms the other side reads back exactly.
-pg::ConnInfo withExactTextForms(pg::ConnInfo ci)
+pg::ConnInfo withExactTextForms(pg::ConnInfo ci, const QString &sourceEncoding)
 {
-    // Added to the user's own options (later settings win), not instead of them.
+    // Added to the user's own options (later settings win), not instead of them. The walsender
+    // converts values to UTF-8 (its default is the database's encoding, which the applier's UTF-8
+    // session would misread: LATIN1 'Ã¼' is the UTF-8 for 'ü'). A SQL_ASCII database's bytes
+    // cannot be converted and pass as they are (see load::passBytesAsTheyAre).
+    const QString encoding = sourceEncoding == u"SQL_ASCII" ? sourceEncoding : QStringLiteral("UTF8");
     const QString own = ci.extra.value(QStringLiteral("options")).trimmed();
     ci.extra.insert(QStringLiteral("options"),
                     (own.isEmpty() ? QString() : own + u' ') +
-                        QStringLiteral("-c datestyle=ISO -c intervalstyle=postgres -c extra_float_digits=3 -c lc_monetary=C"));
+                        QStringLiteral("-c datestyle=ISO -c intervalstyle=postgres -c extra_float_digits=3 "
+                                       "-c lc_monetary=C -c client_encoding=") + encoding);
     return ci;
 }
 
@@ -174,7 +180,7 @@ void ChangeStream::receiverLoop()
 
 void ChangeStream::receiveOnce()
 {
-    auto rc = pg::ReplicationConnection::open(withExactTextForms(m_config.source), {.timeout = 15s});
+    auto rc = pg::ReplicationConnection::open(withExactTextForms(m_config.source, m_config.sourceEncoding), {.timeout = 15s});
     // Whatever an earlier connection appended without making durable comes again from the source.
     m_spool.discardPending();
     {
@@ -371,7 +377,13 @@ void ChangeStream::applierLoop()
 
 void ChangeStream::applyOnce()
 {
-    pg::Connection target = pg::Connection::open(withExactTextForms(m_config.target), {.timeout = 15s});
+    pg::Connection target = pg::Connection::open(withExactTextForms(m_config.target, m_config.sourceEncoding), {.timeout = 15s});
+    load::passBytesAsTheyAre(target, m_config.sourceEncoding);
+    // test_decoding's lines are not converted to the client's encoding: values come in the
+    // database's own, and the target reads them as such (ASCII identifiers read alike in both).
+    if (m_config.plugin == u"test_decoding" && !m_config.sourceEncoding.isEmpty() && m_config.sourceEncoding != u"UTF8" &&
+        m_config.sourceEncoding != u"SQL_ASCII")
+        target.exec(QStringLiteral("SET client_encoding = ") + target.quoteLiteral(m_config.sourceEncoding));
     cdc::Applier applier(target, m_config.originName, m_config.applier);
     pg::Lsn applied = applier.start();
     cdc::PgOutputDecoder pgoutput;

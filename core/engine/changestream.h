@@ -27,6 +27,7 @@ struct StreamConfig
     QString plugin;      // "pgoutput" or "test_decoding"
     QString spoolDir;
     QString originName;
+    QString sourceEncoding; // the source database's: SQL_ASCII rows are applied byte for byte
     pg::Lsn startLsn = 0; // the slot's consistent point
     // Per table ("schema.table"): changes in transactions that ended at or before this LSN are
     // already in the table's copy (it was loaded from a later snapshot) and are not applied.

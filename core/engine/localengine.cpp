@@ -159,6 +159,7 @@ private:
     const int index;
     const int jobs;
     QList<load::SourceTable> tables;
+    QString sourceEncoding; // the source database's (SHOW server_encoding)
     QJsonObject report;
     QElapsedTimer phaseClock;
     QJsonObject phaseSeconds; // wall-clock seconds per phase of this attempt, for the report
@@ -344,6 +345,8 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             }
             dst = connectTarget(tname);
             load::prepareTargetSession(dst);
+            load::passBytesAsTheyAre(src, sourceEncoding);
+            load::passBytesAsTheyAre(dst, sourceEncoding);
         };
         while (!e.m_stop.load() && !snapshotLost.load()) {
             load::LoadUnit unit;
@@ -620,6 +623,7 @@ void LocalEngine::Run::migrate(Until until)
     totalClock.start();
     pg::Connection snapshotHolder = connectSource(db.name);
     const int sourceVersion = snapshotHolder.serverVersion();
+    sourceEncoding = snapshotHolder.exec(QStringLiteral("SHOW server_encoding")).text(0, 0);
     prepareTargetDatabase();
     pg::Connection target = connectTarget(tname);
     const int targetVersion = target.serverVersion();
@@ -795,6 +799,7 @@ void LocalEngine::Run::migrate(Until until)
         sc.spoolDir = e.m_config.stateDir + QStringLiteral("/db-%1/spool").arg(index);
         sc.originName = name;
         sc.startLsn = consistentPoint;
+        sc.sourceEncoding = sourceEncoding;
         if (!loadDone && j.done(db.name, QStringLiteral("slot")) && !j.value(db.name, QStringLiteral("resync_lsn")).isEmpty()) {
             // Tables that were not completely loaded before are reloaded from the new snapshot.
             const pg::Lsn resync = pg::parseLsn(j.value(db.name, QStringLiteral("resync_lsn")));

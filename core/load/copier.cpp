@@ -22,6 +22,12 @@ void prepareTargetSession(pg::Connection &target)
     target.tryExec(QStringLiteral("SET session_replication_role = replica"));
 }
 
+void passBytesAsTheyAre(pg::Connection &c, const QString &encoding)
+{
+    if (encoding == u"SQL_ASCII")
+        c.exec(QStringLiteral("SET client_encoding = 'SQL_ASCII'"));
+}
+
 void createUnitTable(pg::Connection &target)
 {
     target.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "

@@ -23,6 +23,12 @@ struct CopyResult
     qint64 storedRows = 0; // rows the target stored ("COPY n" of COPY FROM), committed with them
 };
 
+// A SQL_ASCII database holds bytes in no particular encoding: converting them to UTF-8 is a no-op
+// that the target then refuses ("invalid byte sequence"). Sessions that carry its rows speak
+// SQL_ASCII on both sides instead, and the bytes pass as they are. Every other encoding converts
+// losslessly through UTF-8, which keeps identifiers right. `encoding` is the source database's.
+void passBytesAsTheyAre(pg::Connection &c, const QString &encoding);
+
 // Prepares the target for loading: the _pgferry schema and its unit table, and session settings.
 void prepareTargetSession(pg::Connection &target);
 void createUnitTable(pg::Connection &target);

@@ -1,5 +1,7 @@
 #include "schema/schemamigrator.h"
 
+#include "pg/error.h"
+
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
@@ -19,6 +21,16 @@ namespace {
     QString msg = what + QStringLiteral(" failed (exit code %1): ").arg(r.exitCode) + out;
     if (!advice.isEmpty())
         msg += u' ' + advice;
+    // The server went away or is restarting (a crash, a failover, a restart for maintenance):
+    // the run resumes by itself, as it does when its own sessions lose the server.
+    static const char *const kServerGone[] = {
+        "connection to server",          "could not connect to server",      "server closed the connection",
+        "terminating connection due to", "the database system is starting up", "the database system is shutting down",
+        "the database system is in recovery mode", "no connection to the server", "could not receive data from server",
+        "SSL SYSCALL error"};
+    for (const char *p : kServerGone)
+        if (out.contains(QLatin1String(p), Qt::CaseInsensitive))
+            throw pg::Exception(pg::Error::client(pg::ErrorCategory::Connection, msg));
     throw std::runtime_error(msg.toStdString());
 }
 
