@@ -1,5 +1,7 @@
 #include "cdc/applier.h"
 
+#include "pg/textforms.h"
+
 #include <QDateTime>
 #include <QStringList>
 #include <QThread>
@@ -105,9 +107,7 @@ pg::Lsn Applier::start()
         throw pg::Exception(
             pg::Error::client(pg::ErrorCategory::Data, QStringLiteral("invalid replication origin name")));
     // Values arrive as the source's output functions printed them with these settings.
-    m_conn.exec(
-        QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3; "
-                       "SET lc_monetary = 'C'"));
+    m_conn.exec(pg::exactTextFormsSql());
     m_conn.exec(QStringLiteral("SELECT pg_replication_origin_create($1) WHERE NOT EXISTS "
                                "(SELECT 1 FROM pg_replication_origin WHERE roname = $1)"),
                 {m_origin});

@@ -4,9 +4,8 @@
 //
 // The slot is started with: proto_version '1', publication_names 'pub' (and optionally
 // messages 'true'). Values arrive in text form, printed with the walsender's session settings;
-// start the replication connection with options "-c datestyle=ISO -c intervalstyle=postgres
-// -c extra_float_digits=3 -c lc_monetary=C" (as PostgreSQL's own subscriber does, plus money) so
-// the target reads them back exactly. The binary option is refused.
+// start the replication connection with pg::exactTextFormsOptions() (as PostgreSQL's own
+// subscriber does, plus money) so the target reads them back exactly. The binary option is refused.
 #pragma once
 
 #include "cdc/change.h"

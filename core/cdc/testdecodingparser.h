@@ -7,8 +7,8 @@
 //   include-timestamp '1'   COMMIT 123 (at 2024-05-01 10:11:12.345678+00): the commit time
 //   skip-empty-xacts '1'    no BEGIN/COMMIT pairs for transactions that changed nothing published
 // and leave include-rewrites, stream-changes and include-sequences off. As for pgoutput, start
-// the replication connection with "-c datestyle=ISO -c intervalstyle=postgres -c
-// extra_float_digits=3 -c lc_monetary=C" so the values read back exactly on the target.
+// the replication connection with pg::exactTextFormsOptions() so the values read back exactly on
+// the target.
 //
 // What test_decoding cannot say, and how the model carries it: it prints no oids, no type oids
 // and no key flags (Column::typeName holds format_type() text instead); it prints the old tuple

@@ -1,6 +1,7 @@
 #include "cutover/verify.h"
 
 #include "load/catalog.h"
+#include "pg/textforms.h"
 
 #include <QMutex>
 #include <thread>
@@ -151,8 +152,7 @@ QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns,
 
 void prepareSession(pg::Connection &c)
 {
-    c.exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3; "
-                          "SET timezone = 'UTC'; SET bytea_output = hex; SET lc_monetary = 'C'"));
+    c.exec(pg::exactTextFormsSql() + QStringLiteral("; SET timezone = 'UTC'; SET bytea_output = hex"));
 }
 
 TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name,

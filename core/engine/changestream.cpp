@@ -5,6 +5,7 @@
 #include "load/copier.h"
 #include "pg/connection.h"
 #include "pg/replication.h"
+#include "pg/textforms.h"
 
 #include <QDataStream>
 #include <QElapsedTimer>
@@ -59,15 +60,12 @@ int backoffMs(int attempt)
 pg::ConnInfo withExactTextForms(pg::ConnInfo ci, const QString &sourceEncoding)
 {
     // Added to the user's own options (later settings win), not instead of them. The walsender
-    // converts values to UTF-8 (its default is the database's encoding, which the applier's UTF-8
-    // session would misread: LATIN1 'Ã¼' is the UTF-8 for 'ü'). A SQL_ASCII database's bytes
-    // cannot be converted and pass as they are (see load::passBytesAsTheyAre).
-    const QString encoding = sourceEncoding == u"SQL_ASCII" ? sourceEncoding : QStringLiteral("UTF8");
+    // prints values in the transfer encoding (its default is the database's, which the applier's
+    // session would misread: LATIN1 'Ã¼' is the UTF-8 for 'ü').
     const QString own = ci.extra.value(QStringLiteral("options")).trimmed();
-    ci.extra.insert(QStringLiteral("options"),
-                    (own.isEmpty() ? QString() : own + u' ') +
-                        QStringLiteral("-c datestyle=ISO -c intervalstyle=postgres -c extra_float_digits=3 "
-                                       "-c lc_monetary=C -c client_encoding=") + encoding);
+    ci.extra.insert(QStringLiteral("options"), (own.isEmpty() ? QString() : own + u' ') + pg::exactTextFormsOptions() +
+                                                   QStringLiteral(" -c client_encoding=") +
+                                                   load::transferEncoding(sourceEncoding));
     return ci;
 }
 
@@ -378,12 +376,11 @@ void ChangeStream::applierLoop()
 void ChangeStream::applyOnce()
 {
     pg::Connection target = pg::Connection::open(withExactTextForms(m_config.target, m_config.sourceEncoding), {.timeout = 15s});
-    load::passBytesAsTheyAre(target, m_config.sourceEncoding);
-    // test_decoding's lines are not converted to the client's encoding: values come in the
-    // database's own, and the target reads them as such (ASCII identifiers read alike in both).
-    if (m_config.plugin == u"test_decoding" && !m_config.sourceEncoding.isEmpty() && m_config.sourceEncoding != u"UTF8" &&
-        m_config.sourceEncoding != u"SQL_ASCII")
-        target.exec(QStringLiteral("SET client_encoding = ") + target.quoteLiteral(m_config.sourceEncoding));
+    // The values come as the walsender printed them: pgoutput's in the transfer encoding,
+    // test_decoding's lines in the database's own (no client encoding converts them; ASCII
+    // identifiers read alike in both).
+    load::useClientEncoding(target, m_config.plugin == u"test_decoding" ? m_config.sourceEncoding
+                                                                          : load::transferEncoding(m_config.sourceEncoding));
     cdc::Applier applier(target, m_config.originName, m_config.applier);
     pg::Lsn applied = applier.start();
     cdc::PgOutputDecoder pgoutput;

@@ -345,8 +345,8 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             }
             dst = connectTarget(tname);
             load::prepareTargetSession(dst);
-            load::passBytesAsTheyAre(src, sourceEncoding);
-            load::passBytesAsTheyAre(dst, sourceEncoding);
+            load::useClientEncoding(src, load::transferEncoding(sourceEncoding));
+            load::useClientEncoding(dst, load::transferEncoding(sourceEncoding));
         };
         while (!e.m_stop.load() && !snapshotLost.load()) {
             load::LoadUnit unit;

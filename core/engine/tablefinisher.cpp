@@ -228,12 +228,7 @@ void TableFinisher::verifyWorker()
                 v.name = st.name;
                 v.source.rows = counted->sent;
                 v.target.rows = counted->stored;
-                {
-                    std::lock_guard l(m_mutex);
-                    m_verified.insert(t, v);
-                }
-                if (m_config.setState)
-                    m_config.setState(t, TableState::Done);
+                recordVerified(t, v);
                 continue;
             }
             if (!source) {
@@ -306,12 +301,7 @@ void TableFinisher::verifyWorker()
                     v.error = sum->error;
             }
             m_verifyMs += timer.elapsed();
-            {
-                std::lock_guard l(m_mutex);
-                m_verified.insert(t, v);
-            }
-            if (m_config.setState)
-                m_config.setState(t, TableState::Done);
+            recordVerified(t, v);
         }
     } catch (const pg::Exception &e) {
         if (m_config.log && !stopped())
@@ -327,6 +317,16 @@ void TableFinisher::verifyWorker()
     if (mine >= 0)
         m_summing.remove(mine);
     m_wake.notify_all();
+}
+
+void TableFinisher::recordVerified(int table, const cutover::TableVerification &v)
+{
+    {
+        std::lock_guard l(m_mutex);
+        m_verified.insert(table, v);
+    }
+    if (m_config.setState)
+        m_config.setState(table, TableState::Done);
 }
 
 void TableFinisher::finish()

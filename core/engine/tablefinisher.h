@@ -80,6 +80,7 @@ public:
 private:
     void indexWorker();
     void verifyWorker();
+    void recordVerified(int table, const cutover::TableVerification &v);
     void fail(std::exception_ptr e);
     void buildOnce();
     bool stopped() const { return m_config.stop && m_config.stop->load(); }

@@ -1,5 +1,7 @@
 #include "load/copier.h"
 
+#include "pg/textforms.h"
+
 #include <QSet>
 
 #include <string>
@@ -17,15 +19,20 @@ void prepareTargetSession(pg::Connection &target)
     // the running load believing it done. One WAL flush per unit of megabytes costs nothing.
     target.exec(QStringLiteral("SET synchronous_commit = on"));
     // Text COPY is read as the source printed it (see importSnapshot).
-    target.exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET lc_monetary = 'C'"));
+    target.exec(pg::exactTextFormsSql());
     // Triggers and foreign keys are not on the target yet; where allowed, make sure none fire.
     target.tryExec(QStringLiteral("SET session_replication_role = replica"));
 }
 
-void passBytesAsTheyAre(pg::Connection &c, const QString &encoding)
+QString transferEncoding(const QString &databaseEncoding)
 {
-    if (encoding == u"SQL_ASCII")
-        c.exec(QStringLiteral("SET client_encoding = 'SQL_ASCII'"));
+    return databaseEncoding == u"SQL_ASCII" ? databaseEncoding : QStringLiteral("UTF8");
+}
+
+void useClientEncoding(pg::Connection &c, const QString &encoding)
+{
+    if (!encoding.isEmpty() && encoding != u"UTF8") // every session opens in UTF-8
+        c.exec(QStringLiteral("SET client_encoding = ") + c.quoteLiteral(encoding));
 }
 
 void createUnitTable(pg::Connection &target)
@@ -111,13 +118,9 @@ void forgetTable(pg::Connection &target, const SourceTable &table, const QString
 void importSnapshot(pg::Connection &source, const QString &snapshot)
 {
     // Text COPY (between major versions, or for tables with types of their own) prints values in
-    // the session's settings, and the target reads them in its own: both as pg_dump does. Every
-    // float digit (9.6-11 print 15 by default, and 0.30000000000000004 came out as 0.3), dates
-    // as ISO ('01/02/2026' under "SQL, DMY" is read as January 2 under MDY), intervals in the
-    // style every version reads back alike, money under "C" on both sides (the same amount in
-    // every locale; 'de_DE' prints '1.234,50 €', which a target under 'en_US' cannot read).
-    source.exec(QStringLiteral(
-        "SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3; SET lc_monetary = 'C'"));
+    // the session's settings, and the target reads them in its own: both set alike, whatever the
+    // servers' defaults (0.30000000000000004 used to arrive as 0.3 from a 9.6 source).
+    source.exec(pg::exactTextFormsSql());
     source.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
     source.exec(QStringLiteral("SET TRANSACTION SNAPSHOT ") + source.quoteLiteral(snapshot));
 }

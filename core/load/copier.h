@@ -23,11 +23,13 @@ struct CopyResult
     qint64 storedRows = 0; // rows the target stored ("COPY n" of COPY FROM), committed with them
 };
 
-// A SQL_ASCII database holds bytes in no particular encoding: converting them to UTF-8 is a no-op
-// that the target then refuses ("invalid byte sequence"). Sessions that carry its rows speak
-// SQL_ASCII on both sides instead, and the bytes pass as they are. Every other encoding converts
-// losslessly through UTF-8, which keeps identifiers right. `encoding` is the source database's.
-void passBytesAsTheyAre(pg::Connection &c, const QString &encoding);
+// The client encoding in which a database's rows travel between servers. A SQL_ASCII database holds
+// bytes in no particular encoding: converting them to UTF-8 is a no-op that the target then refuses
+// ("invalid byte sequence"), so they travel as SQL_ASCII, byte for byte. Every other encoding
+// converts losslessly through UTF-8, which also keeps identifiers right.
+QString transferEncoding(const QString &databaseEncoding);
+// Sets a session's client encoding (sessions open in UTF-8; an empty encoding leaves it).
+void useClientEncoding(pg::Connection &c, const QString &encoding);
 
 // Prepares the target for loading: the _pgferry schema and its unit table, and session settings.
 void prepareTargetSession(pg::Connection &target);
