@@ -1,5 +1,7 @@
 // Runs the source and target probes in parallel, then the checks that need both servers.
 #include "assess/assessment.h"
+
+#include "schema/pgtools.h"
 #include "assess/probes.h"
 
 #include <thread>
@@ -107,6 +109,20 @@ void crossChecks(const AssessmentInput &in, const SourceFacts &src, const Target
                  {},
                  QStringLiteral("Create the target with PostgreSQL %1 or newer.")
                      .arg(majorName(src.version))}});
+
+    // client.pg_dump: the local engine dumps the schema with pg_dump of the source's major or newer.
+    if (in.engine == project::Engine::Local) {
+        const schema::PgTools tools = schema::PgTools::find(majorKey(src.version));
+        if (tools.isValid())
+            out << makeCheck(QStringLiteral("client.pg_dump"), Severity::Pass, {}, {tools.binDir()},
+                             QStringLiteral("pg_dump and pg_restore %1 (%2) read the source's PostgreSQL %3.")
+                                 .arg(tools.majorName(), tools.binDir(), majorName(src.version)));
+        else
+            out << makeCheck(QStringLiteral("client.pg_dump"), Severity::Blocker, {}, {QStringLiteral("pg_dump")},
+                             schema::PgTools::missingMessage(majorKey(src.version)) + u'.',
+                             {Fix{FixTarget::Manual, {},
+                                  QStringLiteral("apt-get install postgresql-client-%1").arg(majorName(src.version))}});
+    }
 
     QMap<QString, bool> missingRoles; // name -> can log in
     for (int i = 0; i < src.databases.size() && i < in.databases.size(); ++i) {

@@ -60,18 +60,6 @@ bool tableSelected(const project::DatabaseSelection &sel, const QString &schema,
                         [&](const QString &p) { return matchesPattern(p, schema, table); });
 }
 
-int majorKey(int v)
-{
-    return v >= 100000 ? (v / 10000) * 100 : v / 100;
-}
-
-QString majorName(int v)
-{
-    if (v >= 100000)
-        return QString::number(v / 10000);
-    return QStringLiteral("%1.%2").arg(v / 10000).arg((v / 100) % 100);
-}
-
 Check makeCheck(const QString &id, Severity severity, const QString &database, const QStringList &objects,
                 const QString &message, const QList<Fix> &fixes)
 {

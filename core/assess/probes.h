@@ -5,6 +5,7 @@
 #include "assess/assessment.h"
 #include "assess/check.h"
 #include "pg/connection.h"
+#include "pg/version.h"
 
 #include <QMap>
 #include <QSet>
@@ -24,8 +25,8 @@ QString hbaName(const QString &name);                              // a pg_hba.c
 // Whether schema.table is in the selection's include/exclude patterns (* and ?).
 bool tableSelected(const project::DatabaseSelection &sel, const QString &schema, const QString &table);
 
-int majorKey(int serverVersion);      // comparable major: 904, 1000, 1500
-QString majorName(int serverVersion); // "9.4", "15"
+using pg::majorKey;  // comparable major: 904, 1000, 1500
+using pg::majorName; // "9.4", "15"
 
 Check makeCheck(const QString &id, Severity severity, const QString &database, const QStringList &objects,
                 const QString &message, const QList<Fix> &fixes = {});

@@ -509,6 +509,44 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                                                  "recreate the tables as logged "
                                                  "tables")}});
 
+        // table.with_oids: gone in 12; such tables arrive without their oid column.
+        if (v < 120000) {
+            pg::Result o = c.exec(QStringLiteral("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
+                                                 "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relhasoids AND ") +
+                                  QLatin1String(kUserSchemas) + QStringLiteral(" ORDER BY 1, 2"));
+            QStringList withOids, withoutFixes;
+            for (int i = 0; i < o.rows(); ++i) {
+                if (!tableSelected(sel, o.text(i, 0), o.text(i, 1)))
+                    continue;
+                withOids << displayName(o.text(i, 0), o.text(i, 1));
+                withoutFixes << QStringLiteral("ALTER TABLE %1 SET WITHOUT OIDS;").arg(qualifiedName(o.text(i, 0), o.text(i, 1)));
+            }
+            if (withOids.isEmpty())
+                checks << makeCheck(QStringLiteral("table.with_oids"), Severity::Pass, db, {},
+                                    QStringLiteral("No table was created WITH OIDS."));
+            else
+                checks << makeCheck(
+                    QStringLiteral("table.with_oids"), Severity::Warning, db, withOids,
+                    QStringLiteral("%1 %2 WITH OIDS, which PostgreSQL 12 and later do not have: the rows arrive "
+                                   "without their hidden oid column. Queries that select oid from these tables "
+                                   "fail on the target; add an ordinary column first if the application uses it.")
+                        .arg(withOids.size())
+                        .arg(plural(withOids.size(), QStringLiteral("table was created"), QStringLiteral("tables were created"))),
+                    {Fix{FixTarget::SourceSql, db,
+                         QStringLiteral("-- Optional, once nothing reads the oids:\n-- ") +
+                             withoutFixes.join(QStringLiteral("\n-- "))}});
+        }
+
+        // stream.truncate: logical decoding carries TRUNCATE from 11 on only.
+        if (online && v < 110000)
+            checks << makeCheck(
+                QStringLiteral("stream.truncate"), Severity::Warning, db, {},
+                QStringLiteral("The source runs PostgreSQL %1: logical decoding before 11 does not carry TRUNCATE, "
+                               "so a table truncated on the source while the migration streams keeps its rows on "
+                               "the target (the cutover's verification then finds the difference and stops). "
+                               "Avoid TRUNCATE until the cutover, or use DELETE.")
+                    .arg(majorName(v)));
+
         // source.publication_privilege (publications exist from 10 on; test_decoding needs none)
         if (v >= 100000 && online) {
             const bool mayCreate =

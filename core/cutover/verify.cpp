@@ -2,6 +2,7 @@
 
 #include "load/catalog.h"
 #include "pg/textforms.h"
+#include "pg/version.h"
 
 #include <QMutex>
 #include <thread>
@@ -100,6 +101,24 @@ QString columnHashSql(quint32 oid)
     }
 }
 
+// A float column's value as its binary form (hex text under bytea_output hex); an array of
+// floats as its dimensions and each element's binary form. Other columns as they are.
+QString floatByValue(const QString &ref, quint32 oid)
+{
+    switch (oid) {
+    case 700: return QStringLiteral("float4send(%1)").arg(ref);
+    case 701: return QStringLiteral("float8send(%1)").arg(ref);
+    case 1021:
+    case 1022: {
+        const QString send = oid == 1021 ? QStringLiteral("float4send") : QStringLiteral("float8send");
+        return QStringLiteral("(array_dims(%1) || (SELECT string_agg(coalesce(encode(%2(e), 'hex'), 'N'), ',' "
+                              "ORDER BY o) FROM unnest(%1) WITH ORDINALITY u(e, o)))")
+            .arg(ref, send);
+    }
+    default: return ref;
+    }
+}
+
 } // namespace
 
 QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns, RowHash method)
@@ -140,19 +159,24 @@ QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns,
             return QStringLiteral("hashtextextended('', 0)");
         return u'(' + terms.join(QStringLiteral(" # ")) + u')';
     }
-    // Hash of each row's text form over the listed columns.
+    // Hash of each row's text form over the listed columns. A float's text depends on the major
+    // (before 12: a fixed number of digits; from 12: the shortest exact form), so floats and
+    // arrays of them are hashed by their binary value, which every major sends alike.
     QStringList cols;
     for (const VerifyColumn &col : columns)
-        cols << QStringLiteral("t.") + c.quoteIdent(col.name);
+        cols << floatByValue(QStringLiteral("t.") + c.quoteIdent(col.name), col.typeOid);
     const QString rowExpr = cols.isEmpty() ? QStringLiteral("''") : QStringLiteral("ROW(%1)::text").arg(cols.join(QStringLiteral(", ")));
     // hashtextextended (PostgreSQL 11+) is a 64-bit hash several times cheaper than md5.
     return method == RowHash::Text ? QStringLiteral("hashtextextended(%1, 0)").arg(rowExpr)
                                    : QStringLiteral("('x' || substr(md5(%1), 1, 16))::bit(64)::bigint").arg(rowExpr);
 }
 
-void prepareSession(pg::Connection &c)
+void prepareSession(pg::Connection &c, int peerVersion)
 {
-    c.exec(pg::exactTextFormsSql() + QStringLiteral("; SET timezone = 'UTC'; SET bytea_output = hex"));
+    QString sql = pg::exactTextFormsSql() + QStringLiteral("; SET timezone = 'UTC'; SET bytea_output = hex");
+    if (!pg::sameFloatTextForm(c.serverVersion(), peerVersion))
+        sql += QStringLiteral("; SET extra_float_digits = 0");
+    c.exec(sql);
 }
 
 TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name,
@@ -240,8 +264,8 @@ QList<TableVerification> verifyTables(const pg::ConnInfo &source, const pg::Conn
             pg::Connection t = pg::Connection::open(target, {.cancel = stop});
             s.setCancelFlag(stop);
             t.setCancelFlag(stop);
-            prepareSession(s);
-            prepareSession(t);
+            prepareSession(s, t.serverVersion());
+            prepareSession(t, s.serverVersion());
             while (true) {
                 const int i = next++;
                 if (i >= tables.size() || (stop && stop->load()))

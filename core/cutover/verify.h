@@ -57,8 +57,12 @@ struct TableVerification
 // Makes a session print values alike on every server, whatever its settings: every float digit,
 // ISO dates, intervals in one style, timestamptz in UTC, bytea as hex, money under "C". Each side's
 // session needs it before tableChecksum (text forms are hashed); verifyTables and the engine's
-// finisher do it on the sessions they open.
-void prepareSession(pg::Connection &c);
+// finisher do it on the sessions they open. `peerVersion` is the other side's server version:
+// when one prints floats in the old fixed-digit form (before 12) and the other in the shortest
+// exact form, float and double columns are hashed by their binary value (rowHashExpr), and floats
+// inside other values (a composite, a range, a point) by their text at 15 significant digits,
+// the one form both eras print alike.
+void prepareSession(pg::Connection &c, int peerVersion);
 
 // With VerifyLevel::Count only the rows are counted and the checksum is left empty.
 TableChecksum tableChecksum(pg::Connection &c, const QString &schema, const QString &name,

@@ -10,6 +10,7 @@
 #include "load/objects.h"
 #include "pg/connection.h"
 #include "pg/liveness.h"
+#include "pg/version.h"
 #include "schema/pgtools.h"
 #include "schema/roles.h"
 #include "schema/schemamigrator.h"
@@ -322,8 +323,8 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
     };
     std::atomic_bool snapshotLost{false};
     load::CopyOptions copyOptions;
-    copyOptions.binary = sourceVersion / 10000 == targetVersion / 10000;
-    copyOptions.sourceMajor = sourceVersion / 10000;
+    copyOptions.binary = pg::sameMajor(sourceVersion, targetVersion);
+    copyOptions.sourceMajor = pg::majorKey(sourceVersion);
 
     auto worker = [&]() {
         pg::Connection src, dst;
@@ -627,11 +628,10 @@ void LocalEngine::Run::migrate(Until until)
     prepareTargetDatabase();
     pg::Connection target = connectTarget(tname);
     const int targetVersion = target.serverVersion();
-    if (targetVersion / 10000 < sourceVersion / 10000)
+    if (pg::majorKey(targetVersion) < pg::majorKey(sourceVersion))
         throw std::runtime_error(QStringLiteral("the target runs PostgreSQL %1 but the source runs %2: the target must be "
                                                 "the same major version or newer")
-                                     .arg(targetVersion / 10000)
-                                     .arg(sourceVersion / 10000)
+                                     .arg(pg::majorName(targetVersion), pg::majorName(sourceVersion))
                                      .toStdString());
     if (settings.schema.createRoles && !j.done(db.name, QStringLiteral("roles"))) {
         const auto rr = schema::migrateRoles(snapshotHolder, target, !e.m_config.project.target.azureResourceId.isEmpty());
@@ -651,6 +651,12 @@ void LocalEngine::Run::migrate(Until until)
     //    copy sees exactly the rows committed before the slot's consistent point and the stream
     //    carries exactly the changes after it.
     const QString name = objectName();
+    // The slot a resumed load takes its new snapshot from (TEMPORARY from 10 on).
+    auto dropResumeSlot = [&](pg::Connection &c) {
+        c.tryExec(QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                                 "WHERE slot_name = $1 AND NOT active"),
+                  {name + QStringLiteral("_r")});
+    };
     QString plugin = e.m_config.decoder;
     if (plugin.isEmpty())
         plugin = sourceVersion >= 100000 ? QStringLiteral("pgoutput") : QStringLiteral("test_decoding");
@@ -722,6 +728,10 @@ void LocalEngine::Run::migrate(Until until)
                 // Resumed in the middle of the load: the slot's snapshot is gone. Tables still to load
                 // are copied from a new snapshot taken at a known point, and the stream skips their
                 // changes up to that point (they are in the copy).
+                // Before 10 a slot cannot be temporary: one left by a run that died here is dropped
+                // first, and this one is dropped once the load is done.
+                if (sourceVersion < 100000)
+                    dropResumeSlot(snapshotHolder);
                 exporter.emplace(pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name), {.timeout = 15s}));
                 const pg::CreatedSlot tmp = exporter->createLogicalSlot(name + QStringLiteral("_r"), plugin, true, true);
                 snapshot = tmp.snapshotName;
@@ -768,13 +778,13 @@ void LocalEngine::Run::migrate(Until until)
 
     // 3. Schema, pre-data
     setPhase(DatabasePhase::Schema);
-    const schema::PgTools tools = schema::PgTools::find(sourceVersion / 10000 >= 10 ? sourceVersion / 10000 : sourceVersion / 100);
+    const schema::PgTools tools = schema::PgTools::find(pg::majorKey(sourceVersion));
     if (!tools.isValid())
-        throw std::runtime_error(schema::PgTools::missingMessage(sourceVersion / 10000).toStdString());
+        throw std::runtime_error(schema::PgTools::missingMessage(pg::majorKey(sourceVersion)).toStdString());
     schema::SchemaMigrator migrator(tools, e.m_config.source.withDatabase(db.name), e.m_config.target.withDatabase(tname),
                                     settings.schema, db, e.m_config.stateDir + QStringLiteral("/db-%1").arg(index), &e.m_stop);
     if (!j.done(db.name, QStringLiteral("pre_data"))) {
-        log(QStringLiteral("dumping the schema with pg_dump %1").arg(tools.major()));
+        log(QStringLiteral("dumping the schema with pg_dump %1").arg(tools.majorName()));
         migrator.dump(snapshot);
         checkStop();
         log(QStringLiteral("restoring everything but foreign keys and triggers"));
@@ -880,7 +890,10 @@ void LocalEngine::Run::migrate(Until until)
     // The snapshot is no longer needed.
     if (snapshotHolder.isOpen())
         snapshotHolder.tryExec(QStringLiteral("COMMIT"));
+    const bool resumeSlotLeft = exporter.has_value() && sourceVersion < 100000;
     exporter.reset();
+    if (resumeSlotLeft && snapshotHolder.isOpen())
+        dropResumeSlot(snapshotHolder);
     checkStop();
 
     // 5. Post-data: indexes and keys in parallel, then statistics.
@@ -944,12 +957,15 @@ void LocalEngine::Run::migrate(Until until)
             src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(src.quoteIdent(db.name)));
             j.markDone(db.name, QStringLiteral("source_read_only"));
             saveJournal();
-            if (auto err = src.tryExec(QStringLiteral(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")))
+            // Before 10 pg_stat_activity shows client backends only, and has no backend_type.
+            QString others = QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                            "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+            if (src.serverVersion() >= 100000)
+                others += QStringLiteral(" AND backend_type = 'client backend'");
+            if (auto err = src.tryExec(others))
                 log(QStringLiteral("could not end the other sessions (%1): stop the applications yourself").arg(err->toString()));
         }
-        const pg::Lsn drainPoint = pg::parseLsn(src.exec(QStringLiteral("SELECT pg_current_wal_lsn()::text")).text(0, 0));
+        const pg::Lsn drainPoint = pg::parseLsn(src.exec(pg::currentWalLsnSql(src.serverVersion())).text(0, 0));
         log(QStringLiteral("waiting until every change up to %1 is applied").arg(pg::formatLsn(drainPoint)));
         QString why;
         if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &why)) {

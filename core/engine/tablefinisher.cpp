@@ -236,8 +236,8 @@ void TableFinisher::verifyWorker()
                 source->setCancelFlag(m_config.stop);
                 target.emplace(pg::Connection::open(m_config.target, {.timeout = 15s, .cancel = m_config.stop}));
                 target->setCancelFlag(m_config.stop);
-                cutover::prepareSession(*source);
-                cutover::prepareSession(*target);
+                cutover::prepareSession(*source, target->serverVersion());
+                cutover::prepareSession(*target, source->serverVersion());
             }
             const cutover::TableRef ref = cutover::tableRef(st);
             const cutover::RowHash method = cutover::rowHashFor(source->serverVersion(), target->serverVersion());

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QThread>
 #include <QVersionNumber>
@@ -83,12 +84,48 @@ QString LocalCluster::binDir()
     return bestDir;
 }
 
+QString LocalCluster::serverBinDir() const
+{
+    return m_options.binDir.isEmpty() ? binDir() : m_options.binDir;
+}
+
+QString LocalCluster::toolPath(const QString &tool) const
+{
+    if (tool.contains(u'/'))
+        return tool;
+    const QString own = serverBinDir() + u'/' + tool;
+    // Builds without client tools (the npm registry's) use the default installation's psql, which
+    // talks to every server major.
+    if (!QFileInfo(own).isExecutable() && !binDir().isEmpty())
+        return binDir() + u'/' + tool;
+    return own;
+}
+
+int LocalCluster::serverVersion() const
+{
+    if (m_serverVersion > 0)
+        return m_serverVersion;
+    QProcess p;
+    p.start(serverBinDir() + QStringLiteral("/postgres"), {QStringLiteral("--version")});
+    if (!p.waitForFinished(10000))
+        fail(QStringLiteral("cannot run %1/postgres --version").arg(serverBinDir()));
+    static const QRegularExpression re(QStringLiteral("\\(PostgreSQL\\) (\\d+)\\.(\\d+)(?:\\.(\\d+))?"));
+    const auto m = re.match(QString::fromUtf8(p.readAllStandardOutput()));
+    if (!m.hasMatch())
+        fail(QStringLiteral("cannot read the version of %1/postgres").arg(serverBinDir()));
+    const int a = m.captured(1).toInt(), b = m.captured(2).toInt(), c = m.captured(3).toInt();
+    m_serverVersion = a >= 10 ? a * 10000 + b : a * 10000 + b * 100 + c;
+    return m_serverVersion;
+}
+
 LocalCluster::LocalCluster(QString dir, ClusterOptions options) : m_dir(QDir(dir).absolutePath()), m_options(std::move(options))
 {
     if (auto saved = loadSettings(m_dir)) {
         m_options.port = saved->port;
         m_options.superuser = saved->superuser;
         m_options.password = saved->password;
+        if (!saved->binDir.isEmpty())
+            m_options.binDir = saved->binDir;
     }
     if (m_options.password.isEmpty())
         m_options.password = randomPassword();
@@ -121,6 +158,7 @@ std::optional<ClusterOptions> LocalCluster::loadSettings(const QString &dir)
     c.port = o.value(u"port").toInt();
     c.superuser = o.value(u"superuser").toString(QStringLiteral("postgres"));
     c.password = o.value(u"password").toString();
+    c.binDir = o.value(u"bin_dir").toString();
     return c;
 }
 
@@ -141,7 +179,7 @@ int LocalCluster::runTool(const QString &tool, const QStringList &args, QString 
                           const QMap<QString, QString> &env, const QByteArray &stdinData) const
 {
     QProcess p;
-    QString program = tool.contains(u'/') ? tool : binDir() + u'/' + tool;
+    QString program = toolPath(tool);
     QStringList fullArgs = args;
     if (runningAsRoot()) {
         fullArgs.prepend(program);
@@ -177,7 +215,7 @@ int LocalCluster::runTool(const QString &tool, const QStringList &args, QString 
 
 void LocalCluster::init()
 {
-    if (binDir().isEmpty())
+    if (serverBinDir().isEmpty())
         fail(QStringLiteral("no PostgreSQL server binaries found under /usr/lib/postgresql: run scripts/install-deps"));
     if (!QDir().mkpath(m_dir))
         fail(QStringLiteral("cannot create the cluster folder %1").arg(m_dir));
@@ -211,11 +249,13 @@ void LocalCluster::init()
         ::chown(QFile::encodeName(pwfile).constData(), pw->pw_uid, pw->pw_gid);
     }
     QString out;
+    // SCRAM from 10 on; 9.6 knows md5 only. -N (no fsync during initdb) is spelled alike in both.
+    const QString hostAuth = serverVersion() >= 100000 ? QStringLiteral("scram-sha-256") : QStringLiteral("md5");
     const int rc = runTool(QStringLiteral("initdb"),
                            {QStringLiteral("-D"), dataDir(), QStringLiteral("-U"), m_options.superuser,
                             QStringLiteral("--pwfile=") + pwfile, QStringLiteral("--auth-local=trust"),
-                            QStringLiteral("--auth-host=scram-sha-256"), QStringLiteral("-E"), QStringLiteral("UTF8"),
-                            QStringLiteral("--locale=C.UTF-8"), QStringLiteral("--no-sync")},
+                            QStringLiteral("--auth-host=") + hostAuth, QStringLiteral("-E"), QStringLiteral("UTF8"),
+                            QStringLiteral("--locale=C.UTF-8"), QStringLiteral("-N")},
                            &out, 180000);
     QFile::remove(pwfile);
     if (rc != 0)
@@ -244,8 +284,8 @@ void LocalCluster::init()
     pc.close();
 
     writeHba({QStringLiteral("local all all trust"), QStringLiteral("local replication all trust"),
-              QStringLiteral("host all all 127.0.0.1/32 scram-sha-256"),
-              QStringLiteral("host replication all 127.0.0.1/32 scram-sha-256")});
+              QStringLiteral("host all all 127.0.0.1/32 ") + hostAuth,
+              QStringLiteral("host replication all 127.0.0.1/32 ") + hostAuth});
     saveSettings();
 }
 
@@ -321,7 +361,7 @@ void LocalCluster::startWatchdog()
     const QString script = QStringLiteral("while [ -d /proc/%1 ]; do sleep 0.5; done; "
                                           "'%2/pg_ctl' -D '%3' stop -m immediate >/dev/null 2>&1")
                                .arg(QCoreApplication::applicationPid())
-                               .arg(binDir(), dataDir());
+                               .arg(serverBinDir(), dataDir());
     QStringList args;
     QString program = QStringLiteral("/bin/sh");
     if (runningAsRoot()) {

@@ -20,6 +20,7 @@ struct ClusterOptions
     bool fastUnsafe = true;           // fsync=off: fine for throw-away clusters
     bool stopWhenProcessExits = true; // a watchdog stops the server if this process dies
     QStringList extraConfig;          // more postgresql.conf lines
+    QString binDir;                   // the server's initdb, pg_ctl and postgres; empty: LocalCluster::binDir()
 };
 
 class LocalCluster
@@ -31,8 +32,12 @@ public:
     LocalCluster(const LocalCluster &) = delete;
     LocalCluster &operator=(const LocalCluster &) = delete;
 
-    // The server binaries: PGFERRY_PG_BINDIR, or the newest /usr/lib/postgresql/*/bin.
+    // The default server binaries: PGFERRY_PG_BINDIR, or the newest /usr/lib/postgresql/*/bin.
     static QString binDir();
+    // This cluster's server binaries (ClusterOptions::binDir, or binDir()).
+    QString serverBinDir() const;
+    // The server's version as PQserverVersion gives it (90610, 170004), read from `postgres --version`.
+    int serverVersion() const;
     static bool runningAsRoot();
 
     bool isInitialised() const;
@@ -73,8 +78,10 @@ private:
                 const QMap<QString, QString> &env = {}, const QByteArray &stdinData = {}) const;
     void startWatchdog();
     void saveSettings() const;
+    QString toolPath(const QString &tool) const;
     QString m_dir;
     ClusterOptions m_options;
+    mutable int m_serverVersion = 0;
     bool m_keepRunning = false;
 };
 

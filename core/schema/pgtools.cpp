@@ -1,6 +1,11 @@
 #include "schema/pgtools.h"
 
+#include "pg/version.h"
+
+#include <QDateTime>
 #include <QDir>
+#include <QHash>
+#include <QMutex>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
@@ -16,6 +21,17 @@ namespace pgferry::schema {
 
 int toolMajorVersion(const QString &binary)
 {
+    // Asked once per binary and modification time: every run looks its tools up more than once.
+    static QMutex mutex;
+    static QHash<QString, std::pair<QDateTime, int>> known;
+    const QFileInfo fi(binary);
+    const QString key = fi.canonicalFilePath();
+    {
+        QMutexLocker l(&mutex);
+        const auto it = known.constFind(key);
+        if (it != known.cend() && it->first == fi.lastModified())
+            return it->second;
+    }
     QProcess p;
     p.start(binary, {QStringLiteral("--version")});
     if (!p.waitForFinished(10000))
@@ -25,10 +41,15 @@ int toolMajorVersion(const QString &binary)
     if (!m.hasMatch())
         return 0;
     const int major = m.captured(1).toInt();
-    return major >= 10 ? major : major * 100 + m.captured(2).toInt(); // 9.6 -> 906
+    const int result = major >= 10 ? major * 100 : major * 100 + m.captured(2).toInt(); // 9.6 -> 906, 15 -> 1500
+    QMutexLocker l(&mutex);
+    known.insert(key, {fi.lastModified(), result});
+    return result;
 }
 
-PgTools PgTools::find(int minMajor)
+namespace {
+
+QStringList toolCandidates()
 {
     QStringList candidates;
     const QString env = qEnvironmentVariable("PGFERRY_PG_BINDIR");
@@ -40,28 +61,54 @@ PgTools PgTools::find(int minMajor)
     const QString onPath = QStandardPaths::findExecutable(QStringLiteral("pg_dump"));
     if (!onPath.isEmpty())
         candidates << QFileInfo(onPath).canonicalPath();
+    return candidates;
+}
 
+// The newest pg_dump + pg_restore pair among the candidates, whatever its major.
+PgTools newestTools(int minMajor, PgTools *newestAny)
+{
     PgTools best;
-    for (const QString &dir : candidates) {
+    for (const QString &dir : toolCandidates()) {
         const QString dump = dir + QStringLiteral("/pg_dump");
         if (!QFileInfo(dump).isExecutable() || !QFileInfo(dir + QStringLiteral("/pg_restore")).isExecutable())
             continue;
         const int major = toolMajorVersion(dump);
-        if (major >= minMajor && major > best.m_major) {
-            best.m_binDir = dir;
-            best.m_major = major;
-        }
+        if (newestAny && major > newestAny->major())
+            *newestAny = PgTools::at(dir, major);
+        if (major >= minMajor && major > best.major())
+            best = PgTools::at(dir, major);
     }
     return best;
 }
 
+} // namespace
+
+PgTools PgTools::at(const QString &binDir, int major)
+{
+    PgTools t;
+    t.m_binDir = binDir;
+    t.m_major = major;
+    return t;
+}
+
+PgTools PgTools::find(int minMajor)
+{
+    return newestTools(minMajor, nullptr);
+}
+
 QString PgTools::missingMessage(int minMajor)
 {
-    const QString v = minMajor >= 10 ? QString::number(minMajor)
-                                     : QStringLiteral("%1.%2").arg(minMajor / 100).arg(minMajor % 100);
-    return QStringLiteral("no pg_dump/pg_restore of version %1 or newer is installed; install the PostgreSQL %1 "
-                          "client (e.g. apt-get install postgresql-client-%1) or set PGFERRY_PG_BINDIR")
-        .arg(v);
+    PgTools newest;
+    newestTools(minMajor, &newest);
+    const QString v = pg::majorKeyName(minMajor);
+    const QString have = newest.isValid()
+                             ? QStringLiteral("the newest installed is %1 (%2)").arg(newest.majorName(), newest.binDir())
+                             : QStringLiteral("none is installed");
+    return QStringLiteral("the source runs PostgreSQL %1, which only pg_dump and pg_restore of version %1 or newer "
+                          "can read, and %2: install the PostgreSQL %1 client (e.g. apt-get install "
+                          "postgresql-client-%1, from the PostgreSQL apt repository where the distribution lacks it) "
+                          "or set PGFERRY_PG_BINDIR to the folder that holds them")
+        .arg(v, have);
 }
 
 ToolResult PgTools::run(const QString &tool, const QStringList &args, const pg::ConnInfo &conn,

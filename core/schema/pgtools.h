@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pg/conninfo.h"
+#include "pg/version.h"
 
 #include <QString>
 #include <QStringList>
@@ -20,13 +21,18 @@ struct ToolResult
 class PgTools
 {
 public:
-    // The newest installed client tools with major >= minMajor, searched in PGFERRY_PG_BINDIR,
-    // /usr/lib/postgresql/*/bin and PATH. Empty bindir() when none qualifies.
+    // The newest installed client tools with major >= minMajor (a pg::majorKey: 906, 1500),
+    // searched in PGFERRY_PG_BINDIR, /usr/lib/postgresql/*/bin and PATH. Empty bindir() when none
+    // qualifies.
     static PgTools find(int minMajor);
+    // The tools in binDir, of that major (a pg::majorKey).
+    static PgTools at(const QString &binDir, int major);
     bool isValid() const { return !m_binDir.isEmpty(); }
     QString binDir() const { return m_binDir; }
-    int major() const { return m_major; }
-    // What to tell the user when find() found nothing.
+    int major() const { return m_major; } // a pg::majorKey: 906, 1500
+    QString majorName() const { return pg::majorKeyName(m_major); }
+    // What to tell the user when find() found nothing: which major is needed, which is installed,
+    // and how to install the right one.
     static QString missingMessage(int minMajor);
 
     // Runs bin/`tool` with `args`, connection settings from `conn` in its environment.
@@ -38,7 +44,7 @@ private:
     int m_major = 0;
 };
 
-// The major version of a pg_dump binary (e.g. 15), or 0.
+// The major version of a pg_dump binary as a pg::majorKey (1500 for 15, 906 for 9.6), or 0.
 int toolMajorVersion(const QString &binary);
 
 } // namespace pgferry::schema

@@ -1,4 +1,5 @@
 #include "fakeazure.h"
+#include "testclusters.h"
 
 #include <QDir>
 #include <QFile>
@@ -12,7 +13,7 @@
 
 namespace pgferry::test {
 
-QString specsDir() { return QStringLiteral(PGFERRY_SHARED_DIR "/azure-specs"); }
+QString specsDir() { return sharedDir() + QStringLiteral("/azure-specs"); }
 
 QJsonObject FakeRequest::json() const { return QJsonDocument::fromJson(body).object(); }
 QUrlQuery FakeRequest::form() const

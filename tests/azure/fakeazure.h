@@ -1,6 +1,6 @@
 // A fake Azure Resource Manager and Microsoft identity platform for the Azure tests, on 127.0.0.1
 // (plain QTcpServer, HTTP/1.1, one request per connection). It answers with the official example
-// responses from ../shared/azure-specs, and checks every request against the contracts: method,
+// responses from tests/data/azure-specs (copied from ../shared), and checks every request against the contracts: method,
 // path, api-version, bearer token, content type and the required body fields of each operation.
 // Contract violations are collected in violations() (and answered 400) so that tests can assert none.
 #pragma once

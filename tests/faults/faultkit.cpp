@@ -28,7 +28,7 @@ INSERT INTO orders (customer_id, amount, note) SELECT 1 + g % 500, (g % 1000) / 
 CREATE TABLE audit (id bigserial PRIMARY KEY, order_id bigint NOT NULL, at timestamptz NOT NULL DEFAULT '2024-01-01');
 CREATE FUNCTION audit_order() RETURNS trigger LANGUAGE plpgsql AS
   $$ BEGIN INSERT INTO audit (order_id) VALUES (NEW.id); RETURN NEW; END $$;
-CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION audit_order();
+CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW EXECUTE PROCEDURE audit_order(); -- PROCEDURE: 9.6 too
 CREATE TABLE big (id bigserial PRIMARY KEY, k int NOT NULL, payload text NOT NULL,
                   created timestamptz NOT NULL DEFAULT '2024-01-01');
 INSERT INTO big (k, payload) SELECT g % 1000, repeat(md5(g::text), 6) FROM generate_series(1, %1) g;

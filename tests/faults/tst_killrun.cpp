@@ -40,13 +40,34 @@ private Q_SLOTS:
     {
         QFETCH(QString, phase);
         QFETCH(bool, online);
+        killAndResume(*m_pair, phase, online);
+    }
+
+    // The same on the reference pair, 9.6 (test_decoding) to 17: killed in the middle of copying a
+    // split table, the load resumes from a new snapshot (a slot that 9.6 cannot make temporary,
+    // dropped once the load is done) and streams on.
+    void aKilledRunResumesFrom96To17()
+    {
+        PGFERRY_REQUIRE_MAJOR(QStringLiteral("9.6"));
+        PGFERRY_REQUIRE_MAJOR(QStringLiteral("17"));
+        test::TwoClusters pair(QStringLiteral("9.6"), QStringLiteral("17"));
+        killAndResume(pair, QStringLiteral("copy"), true);
+        if (QTest::currentTestFailed())
+            return;
+        pg::Connection s = pair.source.connect();
+        QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots")).toInt(0, 0), 0);
+    }
+
+private:
+    void killAndResume(test::TwoClusters &pair, const QString &phase, bool online)
+    {
         const QString db = QStringLiteral("kill_%1").arg(++m_seq);
         const QString tdb = db + QStringLiteral("_copy");
-        test::createFaultFixture(m_pair->source, db);
-        test::CliRig rig(m_pair->source.connInfo(), m_pair->target.connInfo(), db,
+        test::createFaultFixture(pair.source, db);
+        test::CliRig rig(pair.source.connInfo(), pair.target.connInfo(), db,
                          online ? project::Mode::Online : project::Mode::Offline, tdb);
 
-        test::FaultWriter w1(m_pair->source.connInfo(db), 11), w2(m_pair->source.connInfo(db), 12);
+        test::FaultWriter w1(pair.source.connInfo(db), 11), w2(pair.source.connInfo(db), 12);
         if (online) {
             w1.start();
             w2.start();
@@ -65,7 +86,7 @@ private Q_SLOTS:
         } else if (phase == u"copy") {
             moment = [&] {
                 return rig.stepDone(QStringLiteral("pre_data")) &&
-                       test::unitsCommitted(m_pair->target, tdb, QStringLiteral("public.big")) > 0;
+                       test::unitsCommitted(pair.target, tdb, QStringLiteral("public.big")) > 0;
             };
         } else if (phase == u"index") {
             moment = [&] { return rig.journalValue(QStringLiteral("post_load_started")) == u"yes"; };
@@ -140,17 +161,18 @@ private Q_SLOTS:
         QVERIFY2(w1.lastError().isEmpty() && w2.lastError().isEmpty(),
                  qPrintable(w1.lastError() + w2.lastError()));
         QCOMPARE(rig.status().value(u"state").toString(), QStringLiteral("completed"));
-        test::makeWritable(m_pair->source, db);
-        const QString diff = test::differences(m_pair->source, db, m_pair->target, tdb);
+        test::makeWritable(pair.source, db);
+        const QString diff = test::differences(pair.source, db, pair.target, tdb);
         QVERIFY2(diff.isEmpty(), qPrintable(diff));
         if (online) {
             QVERIFY(w1.committed() + w2.committed() > 0);
-            pg::Connection s = m_pair->source.connect(db);
+            pg::Connection s = pair.source.connect(db);
             QCOMPARE(
                 s.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE database = $1"), {db})
                     .toInt(0, 0),
                 0);
-            QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
+            if (s.serverVersion() >= 100000) // no publications before 10 (test_decoding)
+                QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
         }
     }
 };

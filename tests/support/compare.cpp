@@ -10,8 +10,33 @@ namespace {
 
 constexpr int kMaxRowsShown = 3;   // differing rows quoted per table
 constexpr int kRowPreview = 160;   // characters of a row's text quoted in a message
-// The text form of a whole row of the table aliased x. Not "x::text": a column named x would win.
-const QString kRowText = QStringLiteral("ROW(x.*)::text");
+
+// The text form of a whole row of `qualified` aliased x, its columns listed (not "x::text": a
+// column named x would win). Floats and arrays of floats appear as their binary values: their
+// text differs between majors (before 12 a fixed number of digits, from 12 the shortest exact
+// form), their values must not.
+QString rowText(pg::Connection &c, const QString &qualified)
+{
+    pg::Result r = c.exec(QStringLiteral("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass "
+                                         "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"),
+                          {qualified});
+    QStringList cols;
+    for (int i = 0; i < r.rows(); ++i) {
+        const QString ref = QStringLiteral("x.") + c.quoteIdent(r.text(i, 0));
+        switch (r.toInt(i, 1)) {
+        case 700: cols << QStringLiteral("float4send(%1)").arg(ref); break;
+        case 701: cols << QStringLiteral("float8send(%1)").arg(ref); break;
+        case 1021:
+        case 1022:
+            cols << QStringLiteral("(array_dims(%1) || (SELECT string_agg(coalesce(encode(%2(e), 'hex'), 'N'), ',' "
+                                   "ORDER BY o) FROM unnest(%1) WITH ORDINALITY u(e, o)))")
+                        .arg(ref, r.toInt(i, 1) == 1021 ? QStringLiteral("float4send") : QStringLiteral("float8send"));
+            break;
+        default: cols << ref;
+        }
+    }
+    return QStringLiteral("ROW(%1)::text").arg(cols.join(QStringLiteral(", ")));
+}
 
 // Ordinary and partition-leaf tables ("schema"."name", quoted); partitioned parents carry no rows
 // of their own. `plain` receives the unquoted schema.name of each, for CompareOptions::skipTables.
@@ -37,7 +62,7 @@ std::pair<qint64, QByteArray> tableDigest(pg::Connection &c, const QString &qual
     // Text form of the whole row, sorted: independent of physical order and of column storage.
     // Generated columns are included: they must come out equal too.
     c.copyOut(QStringLiteral("COPY (SELECT r FROM (SELECT %2 AS r FROM ONLY %1 x) s ORDER BY r COLLATE \"C\") TO STDOUT")
-                  .arg(qualified, kRowText),
+                  .arg(qualified, rowText(c, qualified)),
               [&](const char *data, int len) {
                   h.addData(QByteArrayView(data, len));
                   ++rows;
@@ -56,7 +81,7 @@ RowBag rowBag(pg::Connection &c, const QString &qualified)
 {
     RowBag bag;
     pg::Result r = c.exec(QStringLiteral("SELECT md5(%2), left(%2, %3) FROM ONLY %1 x")
-                              .arg(qualified, kRowText)
+                              .arg(qualified, rowText(c, qualified))
                               .arg(kRowPreview + 1));
     for (int i = 0; i < r.rows(); ++i) {
         const QByteArray key = r.bytes(i, 0);
@@ -108,10 +133,26 @@ void explainTableDifference(pg::Connection &source, pg::Connection &target, cons
 // Name -> "definition; state" of every sequence: increment, bounds, cycle, type, last value, is_called.
 QMap<QString, QString> sequenceStates(pg::Connection &c)
 {
+    QMap<QString, QString> out;
+    if (c.serverVersion() < 100000) {
+        // Before 10 there is no pg_sequences, and a sequence is a bigint whose definition is
+        // read from the sequence itself.
+        pg::Result r = c.exec(QStringLiteral(
+            "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' ORDER BY 1, 2"));
+        for (int i = 0; i < r.rows(); ++i) {
+            const QString q = c.qualified(r.text(i, 0), r.text(i, 1));
+            pg::Result s = c.exec(QStringLiteral("SELECT start_value, min_value, max_value, increment_by, is_cycled, "
+                                                 "last_value, is_called FROM %1").arg(q));
+            out.insert(q, QStringLiteral("bigint start %1 min %2 max %3 increment %4%5; last_value %6, is_called %7")
+                              .arg(s.text(0, 0), s.text(0, 1), s.text(0, 2), s.text(0, 3),
+                                   s.toBool(0, 4) ? QStringLiteral(" cycle") : QString(), s.text(0, 5), s.text(0, 6)));
+        }
+        return out;
+    }
     pg::Result r = c.exec(QStringLiteral(
         "SELECT schemaname, sequencename, data_type::text, start_value, min_value, max_value, increment_by, cycle "
         "FROM pg_sequences ORDER BY 1, 2"));
-    QMap<QString, QString> out;
     for (int i = 0; i < r.rows(); ++i) {
         const QString q = c.qualified(r.text(i, 0), r.text(i, 1));
         pg::Result s = c.exec(QStringLiteral("SELECT last_value, is_called FROM %1").arg(q));
@@ -134,10 +175,37 @@ QMap<QString, QString> largeObjects(pg::Connection &c)
     return out;
 }
 
+// Both sessions print values alike for the comparison: ISO dates, one interval style, UTC, hex
+// bytea, and (between the float eras, see rowText) floats nested in other values at 15 digits,
+// the one form both eras print alike. Restored when the comparison ends.
+class ComparableSessions
+{
+public:
+    ComparableSessions(pg::Connection &a, pg::Connection &b) : m_a(a), m_b(b)
+    {
+        const bool mixed = (a.serverVersion() >= 120000) != (b.serverVersion() >= 120000);
+        for (pg::Connection *c : {&m_a, &m_b})
+            c->exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET timezone = 'UTC'; "
+                                   "SET bytea_output = hex; SET extra_float_digits = %1")
+                        .arg(mixed ? 0 : 3));
+    }
+    ~ComparableSessions()
+    {
+        for (pg::Connection *c : {&m_a, &m_b})
+            c->tryExec(QStringLiteral("RESET datestyle; RESET intervalstyle; RESET timezone; RESET bytea_output; "
+                                      "RESET extra_float_digits"));
+    }
+
+private:
+    pg::Connection &m_a;
+    pg::Connection &m_b;
+};
+
 } // namespace
 
 CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, const CompareOptions &options)
 {
+    const ComparableSessions sessions(source, target);
     CompareResult res;
     QHash<QString, QString> plain;
     const QStringList st = userTables(source, &plain);

@@ -65,7 +65,7 @@ void loadTraps(TestCluster &cluster, const QString &db)
 
 void loadPagila(TestCluster &cluster, const QString &db)
 {
-    const QString dir = sharedDir() + QStringLiteral("/corpus/pagila");
+    const QString dir = sharedDir() + QStringLiteral("/pagila");
     const QString schema = requireFile(dir + QStringLiteral("/pagila-schema.sql"));
     const QString data = requireFile(dir + QStringLiteral("/pagila-data.sql"));
     cluster.createDatabase(db);

@@ -18,7 +18,7 @@ QString trapsDatabaseName();
 // (pgferry_owner, pgferry_reader, "pgferry Writer ü") when the cluster lacks them. Throws on error.
 void loadTraps(TestCluster &cluster, const QString &db);
 
-// Creates `db` and loads PGFERRY_SHARED_DIR/corpus/pagila (schema, then data). Throws on error.
+// Creates `db` and loads tests/data/pagila (schema, then data). Throws on error.
 void loadPagila(TestCluster &cluster, const QString &db);
 
 // Copies database `db` of `from` into a new database `targetDb` of `to` (which may be the same

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <stdexcept>
 
 namespace pgferry::test {
@@ -31,7 +32,46 @@ void TestCluster::createDatabase(const QString &db) const
     c.exec(QStringLiteral("CREATE DATABASE ") + c.quoteIdent(db));
 }
 
-TwoClusters::TwoClusters() : source(QStringLiteral("source")), target(QStringLiteral("target")) {}
+TwoClusters::TwoClusters(const QString &sourceMajor, const QString &targetMajor)
+    : source(QStringLiteral("source"), optionsFor(sourceMajor)), target(QStringLiteral("target"), optionsFor(targetMajor))
+{
+}
+
+QString serverBinDir(const QString &major, QString *why)
+{
+    if (major.isEmpty() || major == u"15") {
+        const QString dir = sandbox::LocalCluster::binDir();
+        if (dir.isEmpty() && why)
+            *why = QStringLiteral("no PostgreSQL server is installed under /usr/lib/postgresql: run scripts/install-deps");
+        return dir;
+    }
+    QString base = qEnvironmentVariable("PGFERRY_PG_VERSIONS_DIR");
+    if (base.isEmpty())
+        base = QStringLiteral("/var/cache/pgferry/postgres");
+    const QString dir = base + u'/' + major + QStringLiteral("/bin");
+    if (QFileInfo(dir + QStringLiteral("/postgres")).isExecutable())
+        return dir;
+    if (why) {
+        *why = QStringLiteral("PostgreSQL %1 is not installed in %2: run scripts/install-postgres-versions %1").arg(major, base);
+        if (major == u"9.6")
+            *why += QStringLiteral(" (9.6 is built from ../shared/postgresql-9.6, which must sit beside the clone)");
+    }
+    return {};
+}
+
+sandbox::ClusterOptions optionsFor(const QString &major, sandbox::ClusterOptions options)
+{
+    QString why;
+    options.binDir = serverBinDir(major, &why);
+    if (options.binDir.isEmpty())
+        throw std::runtime_error(why.toStdString());
+    return options;
+}
+
+bool requireEveryMajor()
+{
+    return qEnvironmentVariable("CI") == u"true" || qEnvironmentVariable("PGFERRY_REQUIRE_ALL_MAJORS") == u"1";
+}
 
 engine::LocalEngineConfig TwoClusters::engineConfig(const QString &stateDir, project::Mode mode, const QString &db,
                                                     const QString &targetDb) const
@@ -49,8 +89,8 @@ engine::LocalEngineConfig TwoClusters::engineConfig(const QString &stateDir, pro
 
 QString sharedDir()
 {
-    const QString env = qEnvironmentVariable("PGFERRY_SHARED_DIR");
-    return env.isEmpty() ? QStringLiteral(PGFERRY_SHARED_DIR) : env;
+    const QString env = qEnvironmentVariable("PGFERRY_TEST_DATA_DIR");
+    return env.isEmpty() ? QStringLiteral(PGFERRY_TEST_DATA_DIR) : env;
 }
 
 } // namespace pgferry::test

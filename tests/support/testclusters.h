@@ -28,10 +28,11 @@ private:
     std::unique_ptr<sandbox::LocalCluster> m_cluster;
 };
 
-// A source (wal_level=logical) and a target, started together.
+// A source (wal_level=logical) and a target, started together; of the given majors ("9.6", "10",
+// … "18"; empty: the default installation's), see serverBinDir().
 struct TwoClusters
 {
-    TwoClusters();
+    TwoClusters(const QString &sourceMajor = {}, const QString &targetMajor = {});
     TestCluster source;
     TestCluster target;
     // A local engine's configuration for one database of this pair (targetDb empty: the same name),
@@ -40,7 +41,35 @@ struct TwoClusters
                                            const QString &targetDb = {}) const;
 };
 
-// Where the shared corpus (pagila) lives.
+// The public data the tests read, copied into tests/data: pagila, the Azure contracts
+// (PGFERRY_TEST_DATA_DIR overrides).
 QString sharedDir();
+
+// The server binaries of a PostgreSQL major ("9.6", "10", … "18") for the version matrix: the
+// cache scripts/install-postgres-versions fills (PGFERRY_PG_VERSIONS_DIR, by default
+// /var/cache/pgferry/postgres/MAJOR/bin); "15" and an empty major are the default installation's
+// (Debian's). Empty when that major is not installed, with `why` saying how to install it.
+QString serverBinDir(const QString &major, QString *why = nullptr);
+
+// ClusterOptions for a cluster of that major (throws when it is not installed).
+sandbox::ClusterOptions optionsFor(const QString &major, sandbox::ClusterOptions options = {});
+
+// Whether a missing major fails the test (in CI, where scripts/test installs every one) or skips it.
+bool requireEveryMajor();
+
+} // namespace pgferry::test
+
+// In a test function: skips it (or fails it, in CI) when that major is not installed.
+#define PGFERRY_REQUIRE_MAJOR(major)                                                                    \
+    do {                                                                                                \
+        QString pgferryWhy_;                                                                            \
+        if (::pgferry::test::serverBinDir((major), &pgferryWhy_).isEmpty()) {                           \
+            if (::pgferry::test::requireEveryMajor())                                                   \
+                QFAIL(qPrintable(pgferryWhy_));                                                         \
+            QSKIP(qPrintable(pgferryWhy_));                                                             \
+        }                                                                                               \
+    } while (false)
+
+namespace pgferry::test {
 
 } // namespace pgferry::test

@@ -33,7 +33,7 @@ struct WorkloadStats
 
 enum class WorkloadProfile {
     Traps,  // tests/fixtures/traps.sql
-    Pagila, // ../shared/corpus/pagila: rental and payment
+    Pagila, // tests/data/pagila: rental and payment
 };
 
 struct WorkloadOptions
