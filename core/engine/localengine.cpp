@@ -1084,8 +1084,11 @@ void LocalEngine::start(Until until)
     if (m_running)
         return;
     m_lastUntil = until;
-    QDir().mkpath(m_config.stateDir);
-    QFile::setPermissions(m_config.stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (!m_config.stateDir.isEmpty()) { // else the journal refuses to load, and the run fails saying so
+        QDir().mkpath(m_config.stateDir);
+        QFile::setPermissions(m_config.stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QFile::remove(cutoverRequestFile(m_config.stateDir));
+    }
     if (m_thread.joinable())
         m_thread.join();
     m_stop = false;
@@ -1098,7 +1101,6 @@ void LocalEngine::start(Until until)
         m_status.errors.clear();
         ++m_version;
     }
-    QFile::remove(cutoverRequestFile(m_config.stateDir));
     m_timer.start();
     m_thread = std::thread([this, until] { runAll(until); });
 }
