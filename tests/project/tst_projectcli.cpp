@@ -6,6 +6,7 @@
 #include "project/projectfile.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -14,7 +15,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <fcntl.h>
 #include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace pgferry::project;
@@ -370,17 +374,42 @@ private Q_SLOTS:
         QVERIFY2(made.code == 0, qPrintable(made.err));
         const auto loaded = loadProjectFile(path);
         QVERIFY(loaded.ok());
+        QFile projectFile(path);
+        QVERIFY(projectFile.open(QIODevice::ReadOnly));
+        const QByteArray content = projectFile.readAll();
         const int processes = 8;
         const int rounds = 12;
         for (int round = 0; round < rounds; ++round) {
             const QString base = m_tmp.filePath(QStringLiteral("race-state/%1").arg(round));
             const QString expected = QDir(base).absolutePath() + QStringLiteral("/runs/") + loaded.project->id;
+            // The starting gate: each process reads the project from its own FIFO, so all of them
+            // wait, fully started, until the project is written to every FIFO at once; then they
+            // create the folder within microseconds of each other.
             std::vector<std::unique_ptr<QProcess>> started;
+            std::vector<QByteArray> fifos;
             for (int i = 0; i < processes; ++i) {
+                fifos.push_back(QFile::encodeName(m_tmp.filePath(QStringLiteral("gate-%1-%2.pgferry").arg(round).arg(i))));
+                QVERIFY(::mkfifo(fifos.back().constData(), 0600) == 0);
                 auto p = std::make_unique<QProcess>();
                 p->setProcessEnvironment(env(base));
-                p->start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("status"), path, QStringLiteral("--json")});
+                p->start(QStringLiteral(PGFERRY_CLI_PATH),
+                         {QStringLiteral("status"), QFile::decodeName(fifos.back()), QStringLiteral("--json")});
                 started.push_back(std::move(p));
+            }
+            std::vector<int> writers;
+            for (const QByteArray &fifo : fifos) {
+                // Opening the write end without blocking fails (ENXIO) until the reader is there.
+                QElapsedTimer waited;
+                waited.start();
+                int fd = -1;
+                while ((fd = ::open(fifo.constData(), O_WRONLY | O_NONBLOCK)) < 0 && waited.elapsed() < 60000)
+                    QTest::qWait(5);
+                QVERIFY2(fd >= 0, "a status process never opened its project file");
+                writers.push_back(fd);
+            }
+            for (int fd : writers) {
+                QCOMPARE(::write(fd, content.constData(), size_t(content.size())), ssize_t(content.size()));
+                ::close(fd);
             }
             for (int i = 0; i < processes; ++i) {
                 QProcess &p = *started[std::size_t(i)];
