@@ -10,6 +10,7 @@
 #include "load/objects.h"
 #include "pg/connection.h"
 #include "pg/liveness.h"
+#include "pg/maintenance.h"
 #include "schema/pgtools.h"
 #include "schema/roles.h"
 #include "schema/schemamigrator.h"
@@ -168,7 +169,8 @@ private:
 void LocalEngine::Run::prepareTargetDatabase()
 {
     const QString tname = db.effectiveTarget();
-    pg::Connection admin = connectTarget(e.m_config.target.database);
+    // The URI may name the database created here: then postgres or template1 (pg::openMaintenance).
+    pg::Connection admin = pg::openMaintenance(e.m_config.target, [this](const pg::ConnInfo &i) { return connectTo(i); });
     pg::Result exists = admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname});
     if (exists.rows() == 0) {
         pg::Connection src = connectSource(db.name);
