@@ -578,7 +578,9 @@ int doCancelMigration(Context &ctx, const QStringList &args)
         }
     }
     // A watching `run` writes the status itself when it sees the cancel; two writers would race.
-    const QString dir = stateDirFor(*project);
+    const QString dir = stateDirFor(ctx, "azure cancel-migration", *project);
+    if (dir.isEmpty())
+        return Failure;
     const qint64 pid = activeRunPid(dir);
     if (pid)
         eng->setStateDir(QString());

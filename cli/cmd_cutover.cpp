@@ -31,7 +31,9 @@ int cmdCutover(Context &ctx)
         ctx.err << "pgferry-cli cutover: this is an offline migration; `pgferry-cli run` completes it without a cutover step\n";
         return Failure;
     }
-    const QString dir = stateDirFor(*project);
+    const QString dir = stateDirFor(ctx, "cutover", *project);
+    if (dir.isEmpty())
+        return Failure;
     const qint64 pid = activeRunPid(dir);
     if (!pid) {
         ctx.err << "pgferry-cli cutover: no run of this project is in progress; start `pgferry-cli run " << a.file

@@ -102,7 +102,9 @@ int cmdReport(Context &ctx)
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
         return Failure;
-    const QString dir = stateDirFor(*project);
+    const QString dir = stateDirFor(ctx, "report", *project);
+    if (dir.isEmpty())
+        return Failure;
     const QJsonObject status = readStatusFile(dir);
     if (status.isEmpty()) {
         ctx.err << "pgferry-cli report: this project has not run yet; run `pgferry-cli run " << a.file << "` first\n";

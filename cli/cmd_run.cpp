@@ -92,11 +92,11 @@ int cmdRun(Context &ctx)
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
         return Failure;
-    const QString stateDir = stateDirFor(*project);
     // Everything this run writes (state, archives from pg_dump, the pid file) is the user's only.
     ::umask(077);
-    QDir().mkpath(stateDir);
-    QFile::setPermissions(stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    const QString stateDir = stateDirFor(ctx, "run", *project);
+    if (stateDir.isEmpty())
+        return Failure;
     if (const qint64 pid = activeRunPid(stateDir)) {
         ctx.err << "pgferry-cli run: a run of this project is already in progress (pid " << pid
                 << "); use `pgferry-cli status` or `pgferry-cli cutover` to talk to it\n";
@@ -109,9 +109,14 @@ int cmdRun(Context &ctx)
         return Failure;
     }
     {
+        // Without its lock file nothing could find this run: `status` and `cutover` would say none is in progress.
         QFile pidFile(lockFile(stateDir));
-        if (pidFile.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            pidFile.write(QByteArray::number(QCoreApplication::applicationPid()));
+        const QByteArray pid = QByteArray::number(QCoreApplication::applicationPid());
+        if (!pidFile.open(QIODevice::WriteOnly | QIODevice::Truncate) || pidFile.write(pid) != pid.size() || !pidFile.flush()) {
+            ctx.err << "pgferry-cli run: cannot write the run's lock file " << pidFile.fileName() << ": " << pidFile.errorString()
+                    << "; `status` and `cutover` could not find this run, so it does not start. Make the folder writable and run again\n";
+            return Failure;
+        }
     }
     // A request left by an earlier run must not cut this one over.
     QFile::remove(engine::RunFiles::cutoverRequestFile(stateDir));

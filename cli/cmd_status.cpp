@@ -18,7 +18,9 @@ int cmdStatus(Context &ctx)
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
         return Failure;
-    const QString dir = stateDirFor(*project);
+    const QString dir = stateDirFor(ctx, "status", *project);
+    if (dir.isEmpty())
+        return Failure;
     QJsonObject st = readStatusFile(dir);
     const qint64 pid = activeRunPid(dir);
     if (st.isEmpty()) {
@@ -29,6 +31,7 @@ int cmdStatus(Context &ctx)
         st = none.toJson();
     }
     st.insert(QStringLiteral("running"), pid > 0);
+    st.insert(QStringLiteral("state_dir"), dir);
     if (pid > 0)
         st.insert(QStringLiteral("pid"), pid);
     if (a.flags.contains(QStringLiteral("--json"))) {

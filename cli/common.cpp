@@ -24,9 +24,15 @@ std::optional<project::Project> loadProjectOrExplain(Context &ctx, const QString
     return r.project;
 }
 
-QString stateDirFor(const project::Project &p)
+QString stateDirFor(Context &ctx, const char *verb, const project::Project &p)
 {
-    return project::runStateDir(p);
+    QString error;
+    const QString dir = project::runStateDir(p, &error);
+    if (dir.isEmpty()) {
+        ctx.err << "pgferry-cli " << verb << ": " << error << "\n";
+        ctx.err.flush();
+    }
+    return dir;
 }
 
 QString lockFile(const QString &stateDir)
@@ -36,6 +42,8 @@ QString lockFile(const QString &stateDir)
 
 qint64 activeRunPid(const QString &stateDir)
 {
+    if (stateDir.isEmpty())
+        return 0;
     QFile f(lockFile(stateDir));
     if (!f.open(QIODevice::ReadOnly))
         return 0;

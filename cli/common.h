@@ -12,8 +12,10 @@ namespace pgferry::cli {
 
 // Loads FILE; on failure prints every problem to ctx.err and returns nullopt.
 std::optional<project::Project> loadProjectOrExplain(Context &ctx, const QString &path);
-QString stateDirFor(const project::Project &p);
-// The pid of the live `run` of this project, or 0.
+// The project's run state folder, created if missing. Empty after printing why to ctx.err as
+// "pgferry-cli VERB: ..." (the caller then fails: nothing may be written relative to "/").
+QString stateDirFor(Context &ctx, const char *verb, const project::Project &p);
+// The pid of the live `run` of this project, or 0 (also for an empty stateDir).
 qint64 activeRunPid(const QString &stateDir);
 QString lockFile(const QString &stateDir);
 // The last status a run wrote, empty when none.

@@ -68,7 +68,8 @@ void checkDatabaseNames(const AssessmentInput &in, QList<Check> &out)
             Fix{FixTarget::SourceSql,
                 {},
                 QStringLiteral("-- needs no open connection to the database\nALTER DATABASE %1 RENAME TO %2;")
-                    .arg(ident(sel.name), ident(clean))}};
+                    .arg(ident(sel.name), ident(clean)),
+                sev != Severity::Blocker}};
         if (!azure)
             fixes << Fix{
                 FixTarget::Manual,

@@ -126,7 +126,8 @@ QString AssessmentReport::fixScript() const
     QString out = QStringLiteral(
         "-- pgferry fix script: every remediation of the assessment, grouped by where it applies.\n"
         "-- Review each line before applying it. SQL sections can be run with psql; configuration\n"
-        "-- sections list the lines to put in that file.\n");
+        "-- sections list the lines to put in that file. Optional changes, which the migration does not\n"
+        "-- need (such as renaming an application's tables), are commented out: uncomment them to apply.\n");
     if (!std::any_of(checks.cbegin(), checks.cend(), [](const Check &c) { return !c.fixes.isEmpty(); }))
         return out + QStringLiteral("\n-- Nothing to fix.\n");
     for (FixTarget where : order) {
@@ -143,13 +144,24 @@ QString AssessmentReport::fixScript() const
                     databases << f.database;
                 QStringList &b = blocks[f.database];
                 const bool confFile = where == FixTarget::SourceConfig || where == FixTarget::SourceHba;
+                const QString comment = confFile ? QStringLiteral("# ") : QStringLiteral("-- ");
+                QString text = f.text;
+                if (f.optional) {
+                    // Commented out line by line: running the whole script must not apply it.
+                    QStringList lines = text.split(u'\n');
+                    for (QString &line : lines)
+                        if (!line.startsWith(comment.trimmed()))
+                            line.prepend(comment);
+                    text = lines.join(u'\n');
+                }
                 const QString entry =
-                    (confFile ? QStringLiteral("# %1%2\n%3") : QStringLiteral("-- %1%2\n%3"))
+                    QString(comment + QStringLiteral("%1%2%3\n%4"))
                         .arg(c.id,
                              c.objects.isEmpty() || c.objects.size() > 5
                                  ? QString()
                                  : QStringLiteral(": ") + c.objects.join(QStringLiteral(", ")),
-                             f.text);
+                             f.optional ? QStringLiteral(" (optional, commented out: uncomment to apply)") : QString(),
+                             text);
                 if (!b.contains(entry))
                     b << entry;
             }

@@ -95,6 +95,9 @@ void Check::setFixes(const QList<Fix> &f)
         case FixTarget::Manual:
             break;
         }
+        if (fix.optional)
+            heading = heading.isEmpty() ? QStringLiteral("Optional (not needed for the migration):")
+                                        : QStringLiteral("Optional (not needed for the migration). ") + heading;
         parts << (heading.isEmpty() ? fix.text : heading + u'\n' + fix.text);
     }
     remediation = parts.join(QStringLiteral("\n\n"));
@@ -107,6 +110,8 @@ QJsonObject Check::toJson() const
         QJsonObject o{{QStringLiteral("where"), fixTargetName(f.where)}, {QStringLiteral("text"), f.text}};
         if (!f.database.isEmpty())
             o.insert(QStringLiteral("database"), f.database);
+        if (f.optional)
+            o.insert(QStringLiteral("optional"), true);
         fixArray.append(o);
     }
     return QJsonObject{{QStringLiteral("id"), id},
@@ -138,6 +143,7 @@ Check Check::fromJson(const QJsonObject &o)
         }
         fix.database = f.value(u"database").toString();
         fix.text = f.value(u"text").toString();
+        fix.optional = f.value(u"optional").toBool();
         c.fixes << fix;
     }
     return c;

@@ -25,6 +25,9 @@ struct Fix
     FixTarget where = FixTarget::Manual;
     QString database; // for SQL: the database to run it in; empty: any (the maintenance database)
     QString text;     // exact lines: SQL statements, postgresql.conf or pg_hba.conf lines, or instructions
+    // Not needed for the migration (e.g. renaming an application's tables so that no two names differ
+    // only in case): the fix script carries it commented out, so applying the whole script never does it.
+    bool optional = false;
     bool operator==(const Fix &) const = default;
 };
 

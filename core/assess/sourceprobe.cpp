@@ -457,7 +457,7 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                     .arg(plural(noKey.size(), QStringLiteral("table has"), QStringLiteral("tables have")))
                     .arg(online ? QStringLiteral("their UPDATEs and DELETEs cannot be replicated.")
                                 : QStringLiteral("fine offline, but an online migration would need one.")),
-                {Fix{FixTarget::SourceSql, db, noKeyFixes.join(u'\n')}});
+                {Fix{FixTarget::SourceSql, db, noKeyFixes.join(u'\n'), !online}});
 
         // table.name_case
         QStringList colliding, renameFixes;
@@ -488,9 +488,10 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                                "names to lower case see them as one table (Azure's migration guide "
                                "does not support them). pgferry quotes every name and copies both."),
                 {Fix{FixTarget::SourceSql, db,
-                     QStringLiteral("-- Optional: rename so no two names "
-                                    "differ only in case\n") +
-                         renameFixes.join(u'\n')}});
+                     QStringLiteral("-- rename so no two names differ only in case (applications that use "
+                                    "the old names must change too)\n") +
+                         renameFixes.join(u'\n'),
+                     true}});
 
         // table.unlogged
         if (unlogged.isEmpty())
@@ -507,7 +508,8 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                      v >= 90500 ? unloggedFixes.join(u'\n')
                                 : QStringLiteral("-- SET LOGGED needs 9.5; "
                                                  "recreate the tables as logged "
-                                                 "tables")}});
+                                                 "tables"),
+                     !online}});
 
         // table.with_oids: gone in 12; such tables arrive without their oid column.
         if (v < 120000) {

@@ -1,19 +1,23 @@
 // The target side of the assessment: who we are there, which roles, extensions and databases exist,
 // and whether the target databases are empty.
 #include "assess/probes.h"
+#include "pg/maintenance.h"
 
 namespace pgferry::assess::detail {
 
 pg::Connection TargetProbe::open(const QString &database) const
 {
-    pg::ConnectOptions o;
-    o.timeout = m_in.connectTimeout;
-    o.cancel = m_in.cancel;
-    pg::Connection c =
-        pg::Connection::open(database.isNull() ? m_in.target : m_in.target.withDatabase(database), o);
-    c.setCancelFlag(m_in.cancel);
-    c.setStatementTimeout(m_in.statementTimeout);
-    return c;
+    const auto connect = [this](const pg::ConnInfo &info) {
+        pg::ConnectOptions o;
+        o.timeout = m_in.connectTimeout;
+        o.cancel = m_in.cancel;
+        pg::Connection c = pg::Connection::open(info, o);
+        c.setCancelFlag(m_in.cancel);
+        c.setStatementTimeout(m_in.statementTimeout);
+        return c;
+    };
+    // The maintenance connection: the URI may name a target database that is still to be created.
+    return database.isNull() ? pg::openMaintenance(m_in.target, connect) : connect(m_in.target.withDatabase(database));
 }
 
 void TargetProbe::guarded(const QString &id, const QString &database, const std::function<void()> &fn)

@@ -126,10 +126,17 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
         }
         options.pollIntervalMs = std::max(10, int(seconds * 1000));
     }
+    // The status file is how `status` and `cutover` see this watch: without its folder, refuse.
+    const QString stateDir = project::runStateDir(project, &why);
+    if (stateDir.isEmpty()) {
+        if (error)
+            *error = why;
+        return nullptr;
+    }
     auto client = std::make_unique<ArmClient>(*cloud, cred.get());
     auto eng = std::make_unique<ManagedEngine>(project, sourcePassword, targetPassword, client.get(), options);
     eng->adopt(std::move(cred), std::move(client), std::move(store));
-    eng->setStateDir(project::runStateDir(project));
+    eng->setStateDir(stateDir);
     return eng;
 }
 

@@ -20,11 +20,11 @@ std::unique_ptr<MigrationEngine> createEngine(const project::Project &project, Q
     c.project = project;
     c.source = project::resolveConnInfo(project, project::Role::Source, project.source.database, &hint);
     c.target = project::resolveConnInfo(project, project::Role::Target, project.target.database, &hint);
-    c.stateDir = project::runStateDir(project);
+    QString why;
+    c.stateDir = project::runStateDir(project, &why);
     if (c.stateDir.isEmpty()) {
         if (error)
-            *error = QStringLiteral("cannot create the run state folder for project %1 (set PGFERRY_STATE_DIR to a "
-                                    "writable folder)").arg(project.id);
+            *error = why;
         return nullptr;
     }
     return std::make_unique<LocalEngine>(c);

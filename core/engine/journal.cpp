@@ -11,9 +11,20 @@ Journal::Journal(QString stateDir) : m_dir(std::move(stateDir)) {}
 
 QString Journal::path() const { return m_dir + QStringLiteral("/journal.json"); }
 
+namespace {
+// A journal without its folder would be written to /journal.json: refuse instead.
+const QString NoFolder = QStringLiteral("the run has no state folder for its journal (the run state folder could not be "
+                                        "created); set PGFERRY_STATE_DIR to a writable folder and run again");
+} // namespace
+
 bool Journal::load(QString *error)
 {
     QMutexLocker lock(&m_mutex);
+    if (m_dir.isEmpty()) {
+        if (error)
+            *error = NoFolder;
+        return false;
+    }
     QFile f(path());
     if (!f.exists()) {
         m_root = QJsonObject{{QStringLiteral("format"), QStringLiteral("pgferry-journal")}, {QStringLiteral("version"), 1}};
@@ -39,6 +50,11 @@ bool Journal::load(QString *error)
 bool Journal::save(QString *error) const
 {
     QMutexLocker lock(&m_mutex);
+    if (m_dir.isEmpty()) {
+        if (error)
+            *error = NoFolder;
+        return false;
+    }
     QDir().mkpath(m_dir);
     QFile::setPermissions(m_dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     QSaveFile f(path());

@@ -10,6 +10,7 @@
 #include "load/objects.h"
 #include "pg/connection.h"
 #include "pg/liveness.h"
+#include "pg/maintenance.h"
 #include "pg/version.h"
 #include "schema/pgtools.h"
 #include "schema/roles.h"
@@ -169,7 +170,8 @@ private:
 void LocalEngine::Run::prepareTargetDatabase()
 {
     const QString tname = db.effectiveTarget();
-    pg::Connection admin = connectTarget(e.m_config.target.database);
+    // The URI may name the database created here: then postgres or template1 (pg::openMaintenance).
+    pg::Connection admin = pg::openMaintenance(e.m_config.target, [this](const pg::ConnInfo &i) { return connectTo(i); });
     pg::Result exists = admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname});
     if (exists.rows() == 0) {
         pg::Connection src = connectSource(db.name);
@@ -1100,8 +1102,11 @@ void LocalEngine::start(Until until)
     if (m_running)
         return;
     m_lastUntil = until;
-    QDir().mkpath(m_config.stateDir);
-    QFile::setPermissions(m_config.stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (!m_config.stateDir.isEmpty()) { // else the journal refuses to load, and the run fails saying so
+        QDir().mkpath(m_config.stateDir);
+        QFile::setPermissions(m_config.stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QFile::remove(cutoverRequestFile(m_config.stateDir));
+    }
     if (m_thread.joinable())
         m_thread.join();
     m_stop = false;
@@ -1114,7 +1119,6 @@ void LocalEngine::start(Until until)
         m_status.errors.clear();
         ++m_version;
     }
-    QFile::remove(cutoverRequestFile(m_config.stateDir));
     m_timer.start();
     m_thread = std::thread([this, until] { runAll(until); });
 }

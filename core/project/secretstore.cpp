@@ -12,7 +12,11 @@
 #include <qt6keychain/keychain.h>
 
 #ifdef Q_OS_UNIX
+#include <cerrno>
+#include <cstring>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #endif
 
 namespace pgferry::project {
@@ -260,28 +264,135 @@ pg::ConnInfo resolveConnInfo(const Project &project, Role role, const QString &d
     return ci;
 }
 
-QString runStateDir(const Project &project)
+namespace {
+
+#ifdef Q_OS_UNIX
+QString errnoText(int e)
 {
-    if (!isValidProjectId(project.id))
+    return QString::fromLocal8Bit(std::strerror(e));
+}
+
+QString userName(uid_t uid)
+{
+    struct passwd pw;
+    struct passwd *found = nullptr;
+    char buf[1024];
+    if (::getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found)
+        return QStringLiteral("%1 (uid %2)").arg(QString::fromLocal8Bit(found->pw_name)).arg(uid);
+    return QStringLiteral("uid %1").arg(uid);
+}
+
+// mkdir -p that says which folder failed and why. EEXIST is success when it is a folder: another
+// process may create any part of the path between our look and our mkdir.
+bool makePath(const QString &dir, QString *why)
+{
+    const QByteArray path = QFile::encodeName(dir);
+    if (::mkdir(path.constData(), S_IRWXU) == 0)
+        return true;
+    int e = errno;
+    if (e == ENOENT) {
+        const QString parent = QFileInfo(dir).path();
+        if (parent != dir && !makePath(parent, why))
+            return false;
+        if (::mkdir(path.constData(), S_IRWXU) == 0)
+            return true;
+        e = errno;
+    }
+    struct stat st;
+    if (e == EEXIST && ::stat(path.constData(), &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    *why = e == EEXIST ? QStringLiteral("%1 exists but is not a folder").arg(dir)
+                       : QStringLiteral("cannot create the folder %1: %2").arg(dir, errnoText(e));
+    return false;
+}
+#else
+bool makePath(const QString &dir, QString *why)
+{
+    if (QDir().mkpath(dir))
+        return true;
+    *why = QStringLiteral("cannot create the folder %1").arg(dir);
+    return false;
+}
+#endif
+
+// One private folder of the state path: created 0700, or, when it is there already (perhaps made
+// a moment ago by a concurrent `status`), accepted if it belongs to the current user and made 0700.
+bool makePrivateDir(const QString &dir, QString *why)
+{
+#ifdef Q_OS_UNIX
+    const QByteArray path = QFile::encodeName(dir);
+    if (::mkdir(path.constData(), S_IRWXU) != 0 && errno != EEXIST) {
+        const int e = errno;
+        *why = QStringLiteral("cannot create the folder %1: %2").arg(dir, errnoText(e));
+        return false;
+    }
+    struct stat link;
+    struct stat st;
+    if (::lstat(path.constData(), &link) != 0 || ::stat(path.constData(), &st) != 0) {
+        const int e = errno;
+        *why = QStringLiteral("cannot read the folder %1: %2").arg(dir, errnoText(e));
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        *why = QStringLiteral("%1 exists but is not a folder; move it away").arg(dir);
+        return false;
+    }
+    const uid_t me = ::geteuid();
+    if (link.st_uid != me || st.st_uid != me) {
+        *why = QStringLiteral("the folder %1 belongs to %2, not to the current user %3; pgferry keeps run state "
+                              "private, so it does not use it: remove it, or set PGFERRY_STATE_DIR to a folder of your own")
+                   .arg(dir, userName(link.st_uid != me ? link.st_uid : st.st_uid), userName(me));
+        return false;
+    }
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 && ::chmod(path.constData(), S_IRWXU) != 0) {
+        const int e = errno;
+        *why = QStringLiteral("cannot make the folder %1 private (mode 0700): %2").arg(dir, errnoText(e));
+        return false;
+    }
+    return true;
+#else
+    const QFile::Permissions ownerOnly = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
+    if (!QDir().mkdir(dir, ownerOnly) && !QFileInfo(dir).isDir()) {
+        *why = QStringLiteral("cannot create the folder %1").arg(dir);
+        return false;
+    }
+    QFile::setPermissions(dir, ownerOnly);
+    return true;
+#endif
+}
+
+} // namespace
+
+QString runStateDir(const Project &project, QString *error)
+{
+    QString why;
+    if (!isValidProjectId(project.id)) {
+        setError(error, QStringLiteral("the project id \"%1\" cannot name a run state folder (it must be a plain "
+                                       "folder name); give the project a new id").arg(project.id.left(80)));
         return {};
+    }
     QString base = qEnvironmentVariable("PGFERRY_STATE_DIR");
     if (base.isEmpty())
         base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
-    if (base.isEmpty() || !QDir().mkpath(base))
+    if (base.isEmpty()) {
+        setError(error, QStringLiteral("there is no application data folder for the run state of project %1; set "
+                                       "PGFERRY_STATE_DIR to a writable folder").arg(project.id));
         return {};
-    const QFile::Permissions ownerOnly = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
+    }
     QString dir = QDir(base).absolutePath();
+    if (!makePath(dir, &why)) {
+        setError(error, QStringLiteral("cannot use the run state folder of project %1: %2 (set PGFERRY_STATE_DIR to "
+                                       "a writable folder)").arg(project.id, why));
+        return {};
+    }
     for (const QString &part : {QStringLiteral("runs"), project.id}) {
         dir += u'/' + part;
-        if (!QFileInfo(dir).isDir() && !QDir().mkdir(dir, ownerOnly))
+        if (!makePrivateDir(dir, &why)) {
+            setError(error, QStringLiteral("cannot use the run state folder of project %1: %2").arg(project.id, why));
             return {};
-#ifdef Q_OS_UNIX
-        if (::chmod(QFile::encodeName(dir).constData(), S_IRWXU) != 0)
-            return {};
-#else
-        QFile::setPermissions(dir, ownerOnly);
-#endif
+        }
     }
+    setError(error, QString());
     return dir;
 }
 

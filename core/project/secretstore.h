@@ -56,8 +56,11 @@ pg::ConnInfo resolveConnInfo(const Project &project, Role role, const QString &d
 
 // The folder for a project's run state (journal, checkpoints, spool, logs):
 // <AppLocalDataLocation>/runs/<project id>, created with mode 0700. PGFERRY_STATE_DIR replaces
-// <AppLocalDataLocation> (tests, pipelines). Empty when the id is not a safe folder name or the
-// folder cannot be created.
-QString runStateDir(const Project &project);
+// <AppLocalDataLocation> (tests, pipelines). Safe to call from many processes and threads at once
+// (a `run` and a `status` poll): a folder that another one created a moment before is used, once it
+// is checked to belong to the current user (and made 0700 if it was looser). Empty when the id is
+// not a safe folder name or the folder cannot be created or used; *error then says which folder
+// and why. Callers must stop on an empty path, never write relative to "/".
+QString runStateDir(const Project &project, QString *error = nullptr);
 
 } // namespace pgferry::project

@@ -1,5 +1,8 @@
 // `pgferry-cli assess` end to end: exit codes 0 / 3 / 1 / 2, the JSON contract, the HTML report and
-// the fix script, against a real source and target.
+// the fix script, against a real source and target. A target URI that names the database being
+// created works for `assess` and for an offline `run` (the maintenance connection falls back to
+// postgres, as createdb does).
+#include "pg/connection.h"
 #include "project/projectfile.h"
 #include "testclusters.h"
 
@@ -35,13 +38,19 @@ class TestAssessCli : public QObject
 
     int runCli(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr) const
     {
+        return cli(QStringList{QStringLiteral("assess")} + args, out, err);
+    }
+
+    int cli(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr, int timeoutMs = 120000) const
+    {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("PGFERRY_SOURCE_PASSWORD"), m_servers->source->password());
         env.insert(QStringLiteral("PGFERRY_TARGET_PASSWORD"), m_servers->target->password());
+        env.insert(QStringLiteral("PGFERRY_STATE_DIR"), m_dir.filePath(QStringLiteral("state")));
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(PGFERRY_CLI_PATH), QStringList{QStringLiteral("assess")} + args);
-        if (!p.waitForFinished(120000))
+        p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
+        if (!p.waitForFinished(timeoutMs))
             return -1;
         if (out)
             *out = p.readAllStandardOutput();
@@ -59,6 +68,10 @@ private Q_SLOTS:
                               QStringLiteral("CREATE DATABASE good; CREATE DATABASE keyless;"));
         m_servers->source.sql(QStringLiteral("good"), QStringLiteral("CREATE TABLE t (id int PRIMARY KEY);"));
         m_servers->source.sql(QStringLiteral("keyless"), QStringLiteral("CREATE TABLE t (id int);"));
+        m_servers->source.sql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE shop;"));
+        m_servers->source.sql(QStringLiteral("shop"),
+                              QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, name text);"
+                                             "INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 250) i;"));
     }
     void cleanupTestCase() { m_servers.reset(); }
 
@@ -97,6 +110,42 @@ private Q_SLOTS:
         QVERIFY(h.readAll().contains("table.primary_key"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(f.readAll().contains("ALTER TABLE \"public\".\"t\" REPLICA IDENTITY FULL;"));
+    }
+
+    // postgresql://admin@host/shop with --database shop: the URI names the database that the run
+    // creates. Both the assessment and the run used it as their maintenance database and failed.
+    void aTargetUriNamingTheDatabaseBeingCreatedWorksForAssessAndRun()
+    {
+        project::Project p;
+        p.name = QStringLiteral("shop");
+        p.mode = project::Mode::Offline;
+        p.source = project::ConnectionProfile::fromConnInfo(m_servers->source.connInfo());
+        p.target = project::ConnectionProfile::fromConnInfo(m_servers->target.connInfo(QStringLiteral("shop")));
+        QCOMPARE(p.target.database, QStringLiteral("shop"));
+        p.databases << project::DatabaseSelection{QStringLiteral("shop"), {}, {}, {}};
+        const QString path = m_dir.filePath(QStringLiteral("shop.pgferry"));
+        QString error;
+        QVERIFY2(project::saveProjectFile(p, path, &error), qPrintable(error));
+        pg::Connection admin = m_servers->target.connect();
+        QCOMPARE(admin.exec(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'shop'")).toInt(0, 0), 0);
+
+        QByteArray out, err;
+        QCOMPARE(runCli({path, QStringLiteral("--json")}, &out, &err), 0);
+        const QJsonObject report = QJsonDocument::fromJson(out).object();
+        QCOMPARE(report.value(u"blockers").toInt(), 0);
+        bool willCreate = false;
+        for (const auto &v : report.value(u"checks").toArray()) {
+            const QJsonObject c = v.toObject();
+            willCreate = willCreate || (c.value(u"id").toString() == u"target.database_not_empty" &&
+                                        c.value(u"message").toString().contains(u"will be created"));
+        }
+        QVERIFY2(willCreate, out.constData());
+
+        const int code = cli({QStringLiteral("run"), path}, &out, &err, 300000);
+        QVERIFY2(code == 0, err.constData());
+        pg::Connection shop = m_servers->target.connect(QStringLiteral("shop"));
+        QCOMPARE(shop.exec(QStringLiteral("SELECT count(*) FROM items")).toInt(0, 0), 250);
+        QCOMPARE(shop.exec(QStringLiteral("SELECT sum(id) FROM items")).toInt(0, 0), 250 * 251 / 2);
     }
 
     void badInputIsAFailureOrAUsageError_data()

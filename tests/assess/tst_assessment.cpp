@@ -309,6 +309,14 @@ private Q_SLOTS:
         QVERIFY(c->objects.contains(u"public.orders"));
         QVERIFY2(c->remediation.contains(u"ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";"),
                  qPrintable(c->remediation));
+        // Optional: pgferry copies both tables. Applying the whole fix script must not rename the
+        // application's table, so the rename is there only commented out.
+        QCOMPARE(c->fixes.size(), 1);
+        QVERIFY(c->fixes.first().optional);
+        const QString script = r.fixScript();
+        QVERIFY2(script.contains(u"\n-- ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";"), qPrintable(script));
+        for (const QString &line : script.split(u'\n'))
+            QVERIFY2(line.startsWith(u"--") || line.startsWith(u'#') || !line.contains(u"RENAME TO"), qPrintable(line));
     }
 
     void excludedTablesAreNotChecked()

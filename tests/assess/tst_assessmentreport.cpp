@@ -1,5 +1,5 @@
 // AssessmentReport without servers: JSON shape and round trip, HTML escaping, and the fix script
-// grouped by where each remediation applies.
+// grouped by where each remediation applies, with optional remediations commented out.
 #include "assess/assessmentreport.h"
 
 #include <QJsonArray>
@@ -122,6 +122,50 @@ private Q_SLOTS:
         QVERIFY(script.contains(u"\\connect \"sales;2019\"\n-- table.primary_key: public.t\nALTER TABLE"));
         QVERIFY(script.contains(u"# source.wal_level\nwal_level = logical"));
         QVERIFY(script.contains(u"CREATE ROLE \"app\";"));
+    }
+
+    // Applying the whole script must never rename an application's table: optional fixes are
+    // written commented out, line by line, while required ones stay live.
+    void optionalFixesAreCommentedOutInTheFixScript()
+    {
+        AssessmentReport r = sample();
+        r.checks << check(QStringLiteral("table.name_case"), Severity::Warning, QStringLiteral("shop"),
+                          {Fix{FixTarget::SourceSql, QStringLiteral("shop"),
+                               QStringLiteral("-- rename so no two names differ only in case\n"
+                                              "ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";\n"
+                                              "ALTER TABLE \"public\".\"ORDERS\" RENAME TO \"orders_3\";"),
+                               true}},
+                          {QStringLiteral("public.orders"), QStringLiteral("public.Orders"), QStringLiteral("public.ORDERS")});
+        r.checks << check(QStringLiteral("source.optional_setting"), Severity::Info, {},
+                          {Fix{FixTarget::SourceConfig, {}, QStringLiteral("track_commit_timestamp = on"), true}});
+        const QString script = r.fixScript();
+        QVERIFY2(script.contains(u"\\connect \"shop\"\n-- table.name_case: public.orders, public.Orders, public.ORDERS "
+                                 u"(optional, commented out: uncomment to apply)\n"
+                                 u"-- rename so no two names differ only in case\n"
+                                 u"-- ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";\n"
+                                 u"-- ALTER TABLE \"public\".\"ORDERS\" RENAME TO \"orders_3\";\n"),
+                 qPrintable(script));
+        QVERIFY2(script.contains(u"# source.optional_setting (optional, commented out: uncomment to apply)\n"
+                                 u"# track_commit_timestamp = on"),
+                 qPrintable(script));
+        // What runs when the whole script is applied: every line not commented out.
+        for (const QString &line : script.split(u'\n')) {
+            if (line.startsWith(u"--") || line.startsWith(u'#'))
+                continue;
+            QVERIFY2(!line.contains(u"RENAME") && !line.contains(u"track_commit_timestamp"), qPrintable(line));
+        }
+        // Required fixes stay live.
+        QVERIFY(script.contains(u"\nALTER TABLE \"public\".\"t\" REPLICA IDENTITY FULL;"));
+        QVERIFY(script.contains(u"\nwal_level = logical"));
+
+        // The flag survives JSON, and the remediation text says it.
+        const Check &nameCase = r.checks.at(r.checks.size() - 2);
+        QVERIFY2(nameCase.remediation.startsWith(u"Optional (not needed for the migration). On the source"),
+                 qPrintable(nameCase.remediation));
+        const AssessmentReport back = AssessmentReport::fromJson(r.toJson());
+        QVERIFY(back.checks.at(back.checks.size() - 2).fixes.first().optional);
+        QVERIFY(!back.checks.at(1).fixes.first().optional);
+        QCOMPARE(back.fixScript(), script);
     }
 
     void fixScriptWithoutFindingsSaysSo()

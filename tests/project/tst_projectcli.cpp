@@ -1,13 +1,25 @@
 // `pgferry-cli project new|check` end to end, with no keychain reachable: the round trip, usage
 // errors (exit 2), bad files (exit 1), an azure engine project without its target server (refused
-// by new, reported by check), and a password in a URI refused without being printed.
+// by new, reported by check), and a password in a URI refused without being printed. The run
+// state folder: many `status` processes creating it at once all get it; one that cannot be made
+// stops `status` and `run` with its name and the reason.
 #include "project/projectfile.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
 
 using namespace pgferry::project;
 
@@ -30,16 +42,20 @@ class TestProjectCli : public QObject
     QTemporaryDir m_runtime;
     QTemporaryDir m_state;
 
-    Run cli(const QStringList &args)
+    QProcessEnvironment env(const QString &stateDir) const
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS")); // no keychain for these tests
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime.path());
-        env.insert(QStringLiteral("PGFERRY_STATE_DIR"), m_state.path());
+        env.insert(QStringLiteral("PGFERRY_STATE_DIR"), stateDir);
         env.remove(QStringLiteral("PGFERRY_SOURCE_PASSWORD"));
         env.remove(QStringLiteral("PGFERRY_TARGET_PASSWORD"));
-        p.setProcessEnvironment(env);
+        return env;
+    }
+    Run cli(const QStringList &args, const QString &stateDir = {})
+    {
+        QProcess p;
+        p.setProcessEnvironment(env(stateDir.isEmpty() ? m_state.path() : stateDir));
         p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
         if (!p.waitForFinished(60000))
             return {};
@@ -344,6 +360,97 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(u"--source holds a password"), qPrintable(r.err));
         QVERIFY2(r.err.contains(u"PGFERRY_SOURCE_PASSWORD"), qPrintable(r.err));
         QVERIFY2(r.err.contains(u"no keychain is available"), qPrintable(r.err));
+    }
+
+    // `run` and `status` started together on a fresh project both create the state folder; the
+    // one that came second used to get an empty path (and a run wrote its pid file to /run.pid).
+    void manyStatusProcessesStartedTogetherAllGetTheSameStateFolder()
+    {
+        const QString path = file(QStringLiteral("race.pgferry"));
+        const Run made = cli({QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), path,
+                              QStringLiteral("--name"), QStringLiteral("race"), QStringLiteral("--source"),
+                              QStringLiteral("host=a"), QStringLiteral("--target"), QStringLiteral("host=b"),
+                              QStringLiteral("--database"), QStringLiteral("d")});
+        QVERIFY2(made.code == 0, qPrintable(made.err));
+        const auto loaded = loadProjectFile(path);
+        QVERIFY(loaded.ok());
+        QFile projectFile(path);
+        QVERIFY(projectFile.open(QIODevice::ReadOnly));
+        const QByteArray content = projectFile.readAll();
+        const int processes = 8;
+        const int rounds = 12;
+        for (int round = 0; round < rounds; ++round) {
+            const QString base = m_tmp.filePath(QStringLiteral("race-state/%1").arg(round));
+            const QString expected = QDir(base).absolutePath() + QStringLiteral("/runs/") + loaded.project->id;
+            // The starting gate: each process reads the project from its own FIFO, so all of them
+            // wait, fully started, until the project is written to every FIFO at once; then they
+            // create the folder within microseconds of each other.
+            std::vector<std::unique_ptr<QProcess>> started;
+            std::vector<QByteArray> fifos;
+            for (int i = 0; i < processes; ++i) {
+                fifos.push_back(QFile::encodeName(m_tmp.filePath(QStringLiteral("gate-%1-%2.pgferry").arg(round).arg(i))));
+                QVERIFY(::mkfifo(fifos.back().constData(), 0600) == 0);
+                auto p = std::make_unique<QProcess>();
+                p->setProcessEnvironment(env(base));
+                p->start(QStringLiteral(PGFERRY_CLI_PATH),
+                         {QStringLiteral("status"), QFile::decodeName(fifos.back()), QStringLiteral("--json")});
+                started.push_back(std::move(p));
+            }
+            std::vector<int> writers;
+            for (const QByteArray &fifo : fifos) {
+                // Opening the write end without blocking fails (ENXIO) until the reader is there.
+                QElapsedTimer waited;
+                waited.start();
+                int fd = -1;
+                while ((fd = ::open(fifo.constData(), O_WRONLY | O_NONBLOCK)) < 0 && waited.elapsed() < 60000)
+                    QTest::qWait(5);
+                QVERIFY2(fd >= 0, "a status process never opened its project file");
+                writers.push_back(fd);
+            }
+            for (int fd : writers) {
+                QCOMPARE(::write(fd, content.constData(), size_t(content.size())), ssize_t(content.size()));
+                ::close(fd);
+            }
+            for (int i = 0; i < processes; ++i) {
+                QProcess &p = *started[std::size_t(i)];
+                QVERIFY(p.waitForFinished(60000));
+                const QString err = QString::fromUtf8(p.readAllStandardError());
+                const QByteArray out = p.readAllStandardOutput();
+                QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
+                         qPrintable(QStringLiteral("round %1, process %2: %3").arg(round).arg(i).arg(err)));
+                QVERIFY2(err.isEmpty(), qPrintable(err));
+                const QJsonObject st = QJsonDocument::fromJson(out).object();
+                QCOMPARE(st.value(u"state_dir").toString(), expected);
+                QCOMPARE(st.value(u"running").toBool(), false);
+            }
+            QVERIFY(QFileInfo(expected).isDir());
+        }
+    }
+
+    void aStateFolderThatCannotBeMadeStopsStatusAndRunByName()
+    {
+        const QString path = file(QStringLiteral("nostate.pgferry"));
+        const Run made = cli({QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), path,
+                              QStringLiteral("--name"), QStringLiteral("nostate"), QStringLiteral("--source"),
+                              QStringLiteral("host=a"), QStringLiteral("--target"), QStringLiteral("host=b"),
+                              QStringLiteral("--database"), QStringLiteral("d")});
+        QVERIFY2(made.code == 0, qPrintable(made.err));
+        // The base is a file: no folder can be made under it.
+        write(QStringLiteral("not-a-folder"), "x");
+        const QString base = file(QStringLiteral("not-a-folder"));
+        const bool hadRootPid = QFile::exists(QStringLiteral("/run.pid"));
+        for (const QString &verb : {QStringLiteral("status"), QStringLiteral("run"), QStringLiteral("cutover")}) {
+            QStringList args{verb, path};
+            if (verb == u"cutover")
+                args << QStringLiteral("--yes");
+            const Run r = cli(args, base + QStringLiteral("/state"));
+            QVERIFY2(r.code == 1, qPrintable(verb + u' ' + r.err));
+            QVERIFY2(r.err.contains(QStringLiteral("pgferry-cli %1: cannot use the run state folder").arg(verb)) &&
+                         r.err.contains(base),
+                     qPrintable(r.err));
+            QVERIFY2(!r.err.contains(u"QDir::mkpath"), qPrintable(r.err));
+        }
+        QCOMPARE(QFile::exists(QStringLiteral("/run.pid")), hadRootPid);
     }
 };
 

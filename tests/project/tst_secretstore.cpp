@@ -1,12 +1,17 @@
 // SecretStore without a keychain: the environment comes first, nothing falls back to plain text,
-// the reason is given; the run state folder is private. (The real keychain: tst_keychain.)
+// the reason is given; the run state folder is private, and created the same by many at once.
+// (The real keychain: tst_keychain.)
 #include "project/secretstore.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
+#include <atomic>
 #include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 
 using namespace pgferry::project;
 
@@ -148,8 +153,81 @@ private Q_SLOTS:
         QFETCH(QString, id);
         Project p = makeProject();
         p.id = id;
-        QVERIFY(runStateDir(p).isEmpty());
+        QString error;
+        QVERIFY(runStateDir(p, &error).isEmpty());
+        QVERIFY2(error.contains(u"project id") && error.contains(u"give the project a new id"), qPrintable(error));
         QVERIFY(!QFileInfo::exists(m_state.path() + QStringLiteral("/etc")));
+    }
+
+    // A `run` and a `status` poll started together both create the folder: whoever comes second
+    // must get the same folder, not an empty path (the run then wrote its pid file to /run.pid).
+    void manyThreadsCreatingTheFolderAtOnceAllGetIt()
+    {
+        const Project p = makeProject();
+        const int threads = 12;
+        const int rounds = 150;
+        const QByteArray savedBase = qgetenv("PGFERRY_STATE_DIR");
+        for (int round = 0; round < rounds; ++round) {
+            // A fresh base each round, several levels deep, so every level is raced for.
+            const QString base = m_state.filePath(QStringLiteral("race/%1/deep/base").arg(round));
+            qputenv("PGFERRY_STATE_DIR", QFile::encodeName(base));
+            const QString expected = QDir(base).absolutePath() + QStringLiteral("/runs/secret-store-test");
+            std::vector<QString> dirs(threads);
+            std::vector<QString> errors(threads);
+            std::atomic<int> waiting{threads};
+            std::vector<std::thread> pool;
+            for (int t = 0; t < threads; ++t)
+                pool.emplace_back([&, t] {
+                    // Start together: each spins until all are there.
+                    waiting.fetch_sub(1);
+                    while (waiting.load() > 0) {
+                    }
+                    dirs[std::size_t(t)] = runStateDir(p, &errors[std::size_t(t)]);
+                });
+            for (std::thread &t : pool)
+                t.join();
+            for (int t = 0; t < threads; ++t) {
+                QVERIFY2(dirs[std::size_t(t)] == expected,
+                         qPrintable(QStringLiteral("round %1, thread %2 got \"%3\": %4")
+                                        .arg(round)
+                                        .arg(t)
+                                        .arg(dirs[std::size_t(t)], errors[std::size_t(t)])));
+                QVERIFY(errors[std::size_t(t)].isEmpty());
+            }
+            QCOMPARE(modeOf(expected), 0700);
+        }
+        qputenv("PGFERRY_STATE_DIR", savedBase);
+    }
+
+    void aFileInThePlaceOfTheFolderIsRefusedByName()
+    {
+        Project p = makeProject();
+        p.id = QStringLiteral("a-file-here");
+        const QString path = m_state.filePath(QStringLiteral("runs/a-file-here"));
+        QVERIFY(QDir().mkpath(m_state.filePath(QStringLiteral("runs"))));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        QString error;
+        QVERIFY(runStateDir(p, &error).isEmpty());
+        QVERIFY2(error.contains(QDir(path).absolutePath()) && error.contains(u"not a folder"), qPrintable(error));
+    }
+
+    void aFolderOfAnotherUserIsRefusedByName()
+    {
+        if (::geteuid() != 0)
+            QSKIP("giving a folder to another user needs root");
+        Project p = makeProject();
+        p.id = QStringLiteral("someone-elses");
+        const QString path = QDir(m_state.filePath(QStringLiteral("runs/someone-elses"))).absolutePath();
+        QVERIFY(QDir().mkpath(path));
+        QVERIFY(::chown(QFile::encodeName(path).constData(), 65534, 65534) == 0);
+        QVERIFY(::chmod(QFile::encodeName(path).constData(), 0777) == 0);
+        QString error;
+        QVERIFY(runStateDir(p, &error).isEmpty());
+        QVERIFY2(error.contains(path) && error.contains(u"belongs to") && error.contains(u"PGFERRY_STATE_DIR"),
+                 qPrintable(error));
+        QCOMPARE(modeOf(path), 0777); // not touched
     }
 };
 
