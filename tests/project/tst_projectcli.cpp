@@ -1,6 +1,7 @@
 // `pgferry-cli project new|check` end to end, with no keychain reachable: the round trip, usage
 // errors (exit 2), bad files (exit 1), an azure engine project without its target server (refused
-// by new, reported by check), and a password in a URI refused without being printed.
+// by new, reported by check), a password in a URI refused without being printed, and the sample
+// project of resources/ passes check.
 #include "project/projectfile.h"
 
 #include <QFile>
@@ -344,6 +345,21 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(u"--source holds a password"), qPrintable(r.err));
         QVERIFY2(r.err.contains(u"PGFERRY_SOURCE_PASSWORD"), qPrintable(r.err));
         QVERIFY2(r.err.contains(u"no keychain is available"), qPrintable(r.err));
+    }
+
+    // resources/sample.pgferry, installed with the application, is a valid project without secrets.
+    void theSampleProjectPassesCheck()
+    {
+        const QString sample = QStringLiteral(PGFERRY_SOURCE_DIR "/resources/sample.pgferry");
+        const Run r = cli({QStringLiteral("project"), QStringLiteral("check"), sample});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const LoadResult loaded = loadProjectFile(sample);
+        QVERIFY(loaded.ok());
+        QVERIFY(!loaded.project->name.isEmpty());
+        QCOMPARE(loaded.project->databases.size(), 2);
+        QFile f(sample);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(!f.readAll().toLower().contains("password"));
     }
 };
 
