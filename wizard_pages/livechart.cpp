@@ -19,20 +19,23 @@ double LiveChart::niceStep(double v, int *decimals)
 {
     if (!(v > 0) || !std::isfinite(v))
         v = 1;
-    int exponent = int(std::floor(std::log10(v)));
-    double step = 10 * std::pow(10.0, exponent);
+    // The tolerance keeps a quotient a rounding error away from a round value (0.30000000000000004 / 3) at it.
+    constexpr double Tolerance = 1e-9;
+    int exponent = int(std::floor(std::log10(v * (1 - Tolerance))));
+    double mantissa = 10;
     for (double m : {1.0, 2.0, 5.0}) {
-        // The tolerance keeps a quotient a rounding error above a round value (0.30000000000000004 / 3) at it.
-        if (v <= m * std::pow(10.0, exponent) * (1 + 1e-9)) {
-            step = m * std::pow(10.0, exponent);
+        if (v <= m * std::pow(10.0, exponent) * (1 + Tolerance)) {
+            mantissa = m;
             break;
         }
     }
-    if (step >= 10 * std::pow(10.0, exponent) * (1 - 1e-9))
+    if (mantissa == 10) {
+        mantissa = 1;
         ++exponent;
+    }
     if (decimals)
-        *decimals = exponent < 0 ? -exponent : 0;
-    return step;
+        *decimals = std::max(0, -exponent);
+    return mantissa * std::pow(10.0, exponent);
 }
 
 LiveChart::Ticks LiveChart::niceTicks(double max, int maxTicks)

@@ -320,6 +320,33 @@ private Q_SLOTS:
         QVERIFY(MonitorPage::notReadyReasons(ready()).isEmpty());
     }
 
+    void axisStepsAreOneTwoOrFiveTimesAPowerOfTen_data()
+    {
+        QTest::addColumn<double>("atLeast");
+        QTest::addColumn<double>("step");
+        QTest::addColumn<int>("decimals");
+        QTest::newRow("1") << 1.0 << 1.0 << 0;
+        QTest::newRow("0.3 / 3, a rounding error below 0.1") << 0.3 / 3 << 0.1 << 1;
+        QTest::newRow("0.42") << 0.42 << 0.5 << 1;
+        QTest::newRow("0.105") << 0.105 << 0.2 << 1;
+        QTest::newRow("1.47") << 1.47 << 2.0 << 0;
+        QTest::newRow("0.95") << 0.95 << 1.0 << 0;
+        QTest::newRow("259") << 259.0 << 500.0 << 0;
+        QTest::newRow("0.0006") << 0.0006 << 0.001 << 3;
+        QTest::newRow("5.0000001") << 5.0000001 << 10.0 << 0;
+        QTest::newRow("0, nothing yet") << 0.0 << 1.0 << 0;
+    }
+
+    void axisStepsAreOneTwoOrFiveTimesAPowerOfTen()
+    {
+        QFETCH(double, atLeast);
+        QFETCH(double, step);
+        QFETCH(int, decimals);
+        int d = -1;
+        QCOMPARE(LiveChart::niceStep(atLeast, &d), step);
+        QCOMPARE(d, decimals);
+    }
+
     void chartAxesReadAsRoundDistinctNumbers_data()
     {
         QTest::addColumn<double>("max");
