@@ -17,7 +17,10 @@ Usage:
                           [--target-resource-id ID]             the target flexible server, for --engine azure
   pgferry-cli project check FILE                        validate a project file
   pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]
-  pgferry-cli run FILE [--until ready|done] [--json]    default: load, then keep streaming until cutover
+  pgferry-cli run FILE [--until ready|done] [--json|--progress]
+                                                        default: load, then keep streaming until cutover;
+                                                        progress for people on a terminal or with --progress,
+                                                        otherwise JSON lines
   pgferry-cli status FILE [--json]                      includes "state" and "ready_for_cutover"
   pgferry-cli cutover FILE [--yes] [--json]
   pgferry-cli verify FILE [--json]

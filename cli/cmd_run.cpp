@@ -1,5 +1,7 @@
-// pgferry-cli run FILE [--until ready|done] [--json]: runs (or resumes) the migration. On a
-// terminal it shows progress; otherwise, or with --json, one JSON status object per line.
+// pgferry-cli run FILE [--until ready|done] [--json|--progress]: runs (or resumes) the migration.
+// On a terminal, or anywhere with --progress, it shows progress for people (a line redrawn in place
+// on a terminal, a new line every few seconds elsewhere); otherwise, or with --json, one JSON
+// status object per line.
 // SIGINT/SIGTERM stop cleanly; `status` and `cutover` reach this run through its state folder,
 // whatever the engine: this writes status.json (engine::RunFiles, through the engine's publish)
 // and answers cutover.request. For the azure engine a signal only stops the watching: the
@@ -79,16 +81,23 @@ QString progressLine(const engine::MigrationStatus &s)
 
 int cmdRun(Context &ctx)
 {
-    const QString usage = QStringLiteral("pgferry-cli run FILE [--until ready|done] [--json]");
+    const QString usage = QStringLiteral("pgferry-cli run FILE [--until ready|done] [--json|--progress]");
     Args a;
-    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--json")}, {QStringLiteral("--until")}, a); rc >= 0)
+    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--json"), QStringLiteral("--progress")}, {QStringLiteral("--until")}, a);
+        rc >= 0)
         return rc;
+    if (a.flags.contains(QStringLiteral("--json")) && a.flags.contains(QStringLiteral("--progress"))) {
+        ctx.err << "pgferry-cli run: --json and --progress exclude each other\nusage: " << usage << "\n";
+        return Usage;
+    }
     const QString untilText = a.options.value(QStringLiteral("--until"), QStringLiteral("done"));
     if (untilText != u"ready" && untilText != u"done") {
         ctx.err << "pgferry-cli run: --until takes ready or done\nusage: " << usage << "\n";
         return Usage;
     }
-    const bool json = a.flags.contains(QStringLiteral("--json")) || !ctx.stdoutIsTerminal;
+    const bool json = a.flags.contains(QStringLiteral("--json")) || (!ctx.stdoutIsTerminal && !a.flags.contains(QStringLiteral("--progress")));
+    // Progress for people into a log or a pipe: whole lines, no terminal control sequences.
+    const bool plain = !json && !ctx.stdoutIsTerminal;
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
         return Failure;
@@ -150,6 +159,8 @@ int cmdRun(Context &ctx)
 
     QStringList seenLog;
     qint64 lastJson = 0;
+    qint64 lastPlain = 0;
+    QString lastPlainLine;
     QElapsedTimer clock;
     clock.start();
     engine::RunState lastState = engine::RunState::NotStarted;
@@ -161,14 +172,23 @@ int cmdRun(Context &ctx)
                 lastJson = clock.elapsed();
             }
         } else {
+            const char *clearLine = plain ? "" : "\r\x1b[K";
             for (const QString &line : s.log)
                 if (!seenLog.contains(line)) {
-                    ctx.out << "\r\x1b[K" << line << "\n";
+                    ctx.out << clearLine << line << "\n";
                     seenLog << line;
                 }
             while (seenLog.size() > 400)
                 seenLog.removeFirst();
-            ctx.out << "\r\x1b[K" << progressLine(s);
+            const QString progress = progressLine(s);
+            if (!plain) {
+                ctx.out << clearLine << progress;
+            } else if (!progress.isEmpty() && progress != lastPlainLine &&
+                       (clock.elapsed() - lastPlain >= 5000 || s.state != lastState)) {
+                ctx.out << progress << "\n";
+                lastPlain = clock.elapsed();
+                lastPlainLine = progress;
+            }
             ctx.out.flush();
         }
         lastState = s.state;
@@ -205,7 +225,9 @@ int cmdRun(Context &ctx)
     const engine::MigrationStatus s = eng->status();
     if (json)
         ctx.out << QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact) << "\n";
-    else
+    else if (plain && !progressLine(s).isEmpty() && progressLine(s) != lastPlainLine)
+        ctx.out << progressLine(s) << "\n";
+    else if (!plain)
         ctx.out << "\n";
     ctx.out.flush();
     if (s.state == engine::RunState::Stopped && managed) {

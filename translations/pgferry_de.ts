@@ -1589,6 +1589,10 @@
         <translation>MB/s</translation>
     </message>
     <message>
+        <source>changes/s</source>
+        <translation>Änderungen/s</translation>
+    </message>
+    <message>
         <source>Throughput chart</source>
         <translation>Durchsatzdiagramm</translation>
     </message>

@@ -46,6 +46,8 @@ int runGuiApplication(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("pgferry"));
     QApplication::setApplicationVersion(QStringLiteral(PGFERRY_VERSION));
     QApplication::setWindowIcon(appIcon());
+    // Matches resources/io.github.pgferry.Pgferry.desktop, so a Wayland shell shows its icon and name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.pgferry.Pgferry"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("pgferry: online PostgreSQL migration wizard"));

@@ -6,6 +6,17 @@
 
 #include <functional>
 
+// The application icon comes from resources/pgferry.qrc, compiled into this static library: only a
+// call into it from code that is linked keeps it. Q_INIT_RESOURCE must be used outside a namespace.
+static void initAppIconResource()
+{
+    static const bool once = [] {
+        Q_INIT_RESOURCE(pgferry);
+        return true;
+    }();
+    Q_UNUSED(once);
+}
+
 namespace pgferry::wizard {
 
 namespace {
@@ -170,53 +181,15 @@ QIcon stepIcon(StepState s)
     return {};
 }
 
-namespace {
-void drawLogo(QPainter &p, qreal s)
+QIcon appIcon()
 {
-    p.setRenderHint(QPainter::Antialiasing);
-    QLinearGradient g(0, 0, 0, s);
-    g.setColorAt(0, QColor(0x33, 0x67, 0x91));
-    g.setColorAt(1, QColor(0x1f, 0x4e, 0x79));
-    p.setPen(Qt::NoPen);
-    p.setBrush(g);
-    p.drawRoundedRect(QRectF(0, 0, s, s), s * 0.22, s * 0.22);
-    // The ferry: a hull on two waves, carrying a database cylinder.
-    p.setBrush(Qt::white);
-    QPainterPath hull;
-    hull.moveTo(s * 0.16, s * 0.56);
-    hull.lineTo(s * 0.84, s * 0.56);
-    hull.lineTo(s * 0.74, s * 0.70);
-    hull.lineTo(s * 0.26, s * 0.70);
-    hull.closeSubpath();
-    p.drawPath(hull);
-    const QRectF body(s * 0.36, s * 0.24, s * 0.28, s * 0.28);
-    p.drawRect(QRectF(body.left(), body.top() + s * 0.04, body.width(), body.height() - s * 0.04));
-    p.drawEllipse(QRectF(body.left(), body.top(), body.width(), s * 0.08));
-    p.setBrush(QColor(0x33, 0x67, 0x91));
-    p.drawEllipse(QRectF(body.left() + s * 0.02, body.top() + s * 0.01, body.width() - s * 0.04, s * 0.05));
-    QPen wave(QColor(0x9c, 0xd3, 0xff), s * 0.045, Qt::SolidLine, Qt::RoundCap);
-    p.setPen(wave);
-    p.setBrush(Qt::NoBrush);
-    for (qreal y : {0.78, 0.87}) {
-        QPainterPath w;
-        w.moveTo(s * 0.14, s * y);
-        for (int i = 0; i < 4; ++i)
-            w.quadTo(s * (0.14 + 0.09 * (2 * i + 1)), s * (y - 0.04 * (i % 2 ? -1 : 1)), s * (0.14 + 0.18 * (i + 1)), s * y);
-        p.drawPath(w);
-    }
-}
-} // namespace
-
-QPixmap appLogo(int size, qreal dpr)
-{
-    QPixmap pm(QSize(size, size) * dpr);
-    pm.setDevicePixelRatio(dpr);
-    pm.fill(Qt::transparent);
-    QPainter p(&pm);
-    drawLogo(p, size);
-    return pm;
+    initAppIconResource();
+    QIcon icon;
+    for (int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/%1/io.github.pgferry.Pgferry.png").arg(size), QSize(size, size));
+    return icon;
 }
 
-QIcon appIcon() { return QIcon(new PaintedIconEngine(drawLogo)); }
+QPixmap appLogo(int size, qreal dpr) { return appIcon().pixmap(QSize(size, size), dpr); }
 
 } // namespace pgferry::wizard

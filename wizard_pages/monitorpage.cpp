@@ -69,6 +69,8 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
 
     m_throughput = new LiveChart(tr("Throughput"), tr("rows/s"), tr("MB/s"));
     m_throughput->setObjectName(QStringLiteral("throughputChart"));
+    // While streaming, the load's rates are 0: the changes the stream applies are what moves.
+    m_throughput->addSeries(tr("changes/s"), LiveChart::Axis::Left, QColor(0x2e, 0x9d, 0x50));
     m_throughput->setAccessibleName(tr("Throughput chart"));
     m_lag = new LiveChart(tr("Replication lag"), tr("seconds"), tr("MB behind"));
     m_lag->setObjectName(QStringLiteral("lagChart"));
@@ -235,6 +237,7 @@ void MonitorPage::loadFrom(const project::Project &)
     m_throughput->clear();
     m_lag->clear();
     m_lastChartX = -1e9;
+    m_applyRate.reset();
     m_log->clear();
     for (DatabaseCard *c : m_cards)
         delete c;
@@ -343,9 +346,11 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
             if (x < m_lastChartX) {
                 m_throughput->clear();
                 m_lag->clear();
+                m_applyRate.reset();
             }
             m_lastChartX = x;
-            m_throughput->addPoint(x, s.rowsPerSecond(), s.bytesPerSecond() / (1024.0 * 1024.0));
+            // In the order of the chart's series: rows/s, MB/s, changes/s.
+            m_throughput->addPoint(x, {s.rowsPerSecond(), s.bytesPerSecond() / (1024.0 * 1024.0), m_applyRate.sample(x, s)});
             m_lag->addPoint(x, s.lagSeconds(), double(s.lagBytes()) / (1024.0 * 1024.0));
         }
     }

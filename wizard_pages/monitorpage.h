@@ -4,6 +4,7 @@
 // Status updates are coalesced so that the GUI thread never falls behind a fast engine.
 #pragma once
 
+#include "applyrate.h"
 #include "engine/migrationstatus.h"
 #include "wizardpage.h"
 
@@ -83,6 +84,7 @@ private:
     bool m_hasPending = false;
     QTimer m_refresh;
     double m_lastChartX = -1e9;
+    ApplyRate m_applyRate;
     QElapsedTimer m_clock;
     QString m_lastErrorText;
 };

@@ -1,8 +1,9 @@
 // `pgferry-cli project new|check` end to end, with no keychain reachable: the round trip, usage
 // errors (exit 2), bad files (exit 1), an azure engine project without its target server (refused
-// by new, reported by check), and a password in a URI refused without being printed. The run
-// state folder: many `status` processes creating it at once all get it; one that cannot be made
-// stops `status` and `run` with its name and the reason.
+// by new, reported by check), a password in a URI refused without being printed, the sample
+// project of resources/ passes check, and `run` prints progress for people into a pipe when asked.
+// The run state folder: many `status` processes creating it at once all get it; one that cannot
+// be made stops `status` and `run` with its name and the reason.
 #include "project/projectfile.h"
 
 #include <QDir>
@@ -451,6 +452,51 @@ private Q_SLOTS:
             QVERIFY2(!r.err.contains(u"QDir::mkpath"), qPrintable(r.err));
         }
         QCOMPARE(QFile::exists(QStringLiteral("/run.pid")), hadRootPid);
+    }
+
+    // resources/sample.pgferry, installed with the application, is a valid project without secrets.
+    void theSampleProjectPassesCheck()
+    {
+        const QString sample = QStringLiteral(PGFERRY_SOURCE_DIR "/resources/sample.pgferry");
+        const Run r = cli({QStringLiteral("project"), QStringLiteral("check"), sample});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const LoadResult loaded = loadProjectFile(sample);
+        QVERIFY(loaded.ok());
+        QVERIFY(!loaded.project->name.isEmpty());
+        QCOMPARE(loaded.project->databases.size(), 2);
+        QFile f(sample);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(!f.readAll().toLower().contains("password"));
+    }
+
+    // scripts/demo runs `run --progress` with stdout into a pipe or a log: lines for people, no JSON
+    // and no terminal control sequences. --json and --progress together are a usage error.
+    void runWithProgressPrintsLinesForPeopleIntoAPipe()
+    {
+        const QString path = file(QStringLiteral("unreachable.pgferry"));
+        Project p;
+        p.name = QStringLiteral("unreachable");
+        p.mode = Mode::Offline;
+        p.source.host = QStringLiteral("127.0.0.1");
+        p.source.port = 1; // nothing listens: the run fails at once
+        p.source.user = QStringLiteral("nobody");
+        p.target = p.source;
+        p.databases = {{QStringLiteral("shop"), {}, {}, {}, {}}};
+        QString why;
+        QVERIFY2(saveProjectFile(p, path, &why), qPrintable(why));
+
+        Run r = cli({QStringLiteral("run"), path, QStringLiteral("--json"), QStringLiteral("--progress")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"--json and --progress exclude each other"), qPrintable(r.err));
+
+        // Connections refused: the run resumes a few times (some 20 s of backoff), then fails.
+        r = cli({QStringLiteral("run"), path, QStringLiteral("--progress")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"the migration failed"), qPrintable(r.err));
+        QVERIFY2(!r.out.contains(u'{') && !r.out.contains(u'\x1b') && !r.out.contains(u'\r'), qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"shop: connecting to"), qPrintable(r.out));          // the log
+        QVERIFY2(r.out.contains(u"shop [....................] 0%"), qPrintable(r.out)); // the progress
+        QVERIFY2(r.out.endsWith(u'\n'), qPrintable(r.out));
     }
 };
 

@@ -1,7 +1,10 @@
 // The dashboard follows a sequence of MigrationStatus values: the table model updates in place
 // (sorting, filter and selection survive), the cards say "Full load completed N of M tables",
 // Start cutover is enabled exactly when the run is ready and its tooltip says what is missing,
-// the cutover checklist follows the run, and the event loop keeps up with a fast engine.
+// the cutover checklist follows the run, the charts' axes read as round, distinct numbers at any
+// scale and size, the throughput chart shows the stream's apply rate, and the event loop keeps up
+// with a fast engine.
+#include "applyrate.h"
 #include "cutoverpage.h"
 #include "databasecard.h"
 #include "fakeengine.h"
@@ -20,11 +23,17 @@
 #include <QPlainTextEdit>
 #include <QTableView>
 #include <QElapsedTimer>
+#include <QGraphicsScene>
+#include <QGraphicsTextItem>
+#include <QLineSeries>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
+#include <QValueAxis>
+
+#include <cmath>
 
 using namespace pgferry;
 using namespace pgferry::wizard;
@@ -59,6 +68,62 @@ class TestDashboard : public QObject
         }
         w.goToPage(MigrationWizard::MonitorPage);
         return static_cast<MonitorPage *>(w.currentPage());
+    }
+
+
+    // The labels a value axis shows, read from the chart's scene (what a user sees), bottom to top.
+    static QStringList shownLabels(LiveChart &chart, LiveChart::Axis axis)
+    {
+        const QRectF plot = chart.chart()->plotArea();
+        QList<QPair<double, QString>> found;
+        const QList<QGraphicsItem *> items = chart.scene()->items();
+        for (QGraphicsItem *item : items) {
+            auto *text = dynamic_cast<QGraphicsTextItem *>(item);
+            if (!text || !text->parentItem() || !text->parentItem()->isVisible())
+                continue;
+            const QRectF r = text->sceneBoundingRect();
+            const bool side = axis == LiveChart::Axis::Left ? r.right() <= plot.left() + 1 : r.left() >= plot.right() - 1;
+            if (side && r.center().y() >= plot.top() - 2 && r.center().y() <= plot.bottom() + 2)
+                // QtCharts hides a label that would overlap its neighbour: a scale without its number.
+                found.append({r.center().y(), text->isVisible() ? text->toPlainText() : QStringLiteral("(hidden)")});
+        }
+        std::sort(found.begin(), found.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+        QStringList labels;
+        for (const auto &f : std::as_const(found))
+            labels << f.second;
+        return labels;
+    }
+
+    // Labels that read as a scale: whole, distinct, increasing from 0 in one step of 1, 2 or 5 × 10^n, up to at least `max`.
+    static QString scaleProblem(const QStringList &labels, double max)
+    {
+        const QString shown = labels.join(QStringLiteral(", "));
+        if (labels.size() < 2)
+            return QStringLiteral("fewer than two labels: ") + shown;
+        QList<double> values;
+        for (const QString &l : labels) {
+            if (l.contains(u'…') || l.contains(QStringLiteral("...")))
+                return QStringLiteral("a label is cut short: ") + shown;
+            bool ok = false;
+            values << l.toDouble(&ok);
+            if (!ok)
+                return QStringLiteral("a label is not a number: ") + shown;
+        }
+        if (values.first() != 0)
+            return QStringLiteral("the scale does not start at 0: ") + shown;
+        if (values.last() < max)
+            return QStringLiteral("the scale ends below the highest value: ") + shown;
+        const double step = values[1] - values[0];
+        for (qsizetype i = 1; i < values.size(); ++i)
+            if (!(values[i] > values[i - 1]) || std::abs(values[i] - values[i - 1] - step) > step * 1e-6)
+                return QStringLiteral("labels are not distinct and evenly spaced: ") + shown;
+        const double mantissa = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+        bool round = false;
+        for (double m : {1.0, 2.0, 5.0})
+            round = round || std::abs(mantissa - m) < 1e-6;
+        if (!round)
+            return QStringLiteral("the step is not 1, 2 or 5 × 10^n: ") + shown;
+        return {};
     }
 
 private Q_SLOTS:
@@ -253,6 +318,152 @@ private Q_SLOTS:
         QVERIFY(!reasons.isEmpty());
         QVERIFY2(reasons.join(u' ').contains(mentions, Qt::CaseInsensitive), qPrintable(reasons.join(u' ')));
         QVERIFY(MonitorPage::notReadyReasons(ready()).isEmpty());
+    }
+
+    void axisStepsAreOneTwoOrFiveTimesAPowerOfTen_data()
+    {
+        QTest::addColumn<double>("atLeast");
+        QTest::addColumn<double>("step");
+        QTest::addColumn<int>("decimals");
+        QTest::newRow("1") << 1.0 << 1.0 << 0;
+        QTest::newRow("0.3 / 3, a rounding error below 0.1") << 0.3 / 3 << 0.1 << 1;
+        QTest::newRow("0.42") << 0.42 << 0.5 << 1;
+        QTest::newRow("0.105") << 0.105 << 0.2 << 1;
+        QTest::newRow("1.47") << 1.47 << 2.0 << 0;
+        QTest::newRow("0.95") << 0.95 << 1.0 << 0;
+        QTest::newRow("259") << 259.0 << 500.0 << 0;
+        QTest::newRow("0.0006") << 0.0006 << 0.001 << 3;
+        QTest::newRow("5.0000001") << 5.0000001 << 10.0 << 0;
+        QTest::newRow("0, nothing yet") << 0.0 << 1.0 << 0;
+    }
+
+    void axisStepsAreOneTwoOrFiveTimesAPowerOfTen()
+    {
+        QFETCH(double, atLeast);
+        QFETCH(double, step);
+        QFETCH(int, decimals);
+        int d = -1;
+        QCOMPARE(LiveChart::niceStep(atLeast, &d), step);
+        QCOMPARE(d, decimals);
+    }
+
+    void chartAxesReadAsRoundDistinctNumbers_data()
+    {
+        QTest::addColumn<double>("max");
+        QTest::newRow("0-2") << 2.0;
+        QTest::newRow("0-0.5") << 0.5;
+        QTest::newRow("0-7") << 7.0;
+        QTest::newRow("0-1234") << 1234.0;
+        QTest::newRow("0-0.003") << 0.003;
+        QTest::newRow("0-2500000") << 2.5e6;
+    }
+
+    void chartAxesReadAsRoundDistinctNumbers()
+    {
+        QFETCH(double, max);
+        const LiveChart::Ticks t = LiveChart::niceTicks(max);
+        QVERIFY2(t.max >= max && t.count >= 2 && t.count <= 6, qPrintable(QString::number(t.max) + u' ' + QString::number(t.count)));
+
+        LiveChart chart(QStringLiteral("Throughput"), QStringLiteral("rows/s"), QStringLiteral("MB/s"));
+        chart.setObjectName(QStringLiteral("chart"));
+        chart.resize(460, 260);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        // The left axis spans 0..max, the right one 0..max/3.
+        for (int i = 0; i <= 10; ++i)
+            chart.addPoint(i, max * i / 10, max * i / 30);
+        for (QSize size : {QSize(460, 260), QSize(300, 170), QSize(700, 300), QSize(320, 180)}) {
+            chart.resize(size);
+            for (LiveChart::Axis axis : {LiveChart::Axis::Left, LiveChart::Axis::Right}) {
+                const double top = axis == LiveChart::Axis::Left ? max : max / 3;
+                // The scene follows the axis at its next layout.
+                const auto problem = [&] {
+                    const QStringList labels = shownLabels(chart, axis);
+                    QString p = scaleProblem(labels, top);
+                    if (p.isEmpty() && labels.size() != chart.axis(axis)->tickCount())
+                        p = QStringLiteral("%1 labels for %2 ticks").arg(labels.size()).arg(chart.axis(axis)->tickCount());
+                    return p.isEmpty() ? p : QStringLiteral("%1×%2: ").arg(size.width()).arg(size.height()) + p;
+                };
+                QTRY_VERIFY2(problem().isEmpty(), qPrintable(problem()));
+                QVERIFY(!chart.axis(axis)->labelsTruncated());
+            }
+        }
+    }
+
+    // While streaming the load's rates are 0; the chart shows the changes applied per second, and
+    // the lag chart follows the lag.
+    void theChartsShowTheStreamAndTheLag()
+    {
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
+        LiveChart *throughput = monitor->throughputChart();
+        LiveChart *lag = monitor->lagChart();
+        QCOMPARE(throughput->objectName(), QStringLiteral("throughputChart"));
+        QCOMPARE(lag->objectName(), QStringLiteral("lagChart"));
+        QCOMPARE(throughput->seriesCount(), 3);
+        QCOMPARE(throughput->series(2)->name(), QStringLiteral("changes/s"));
+        QCOMPARE(lag->seriesCount(), 2);
+
+        MigrationStatus s = ready();
+        s.startedAt = QDateTime(QDate(2025, 3, 1), QTime(9, 0));
+        qint64 applied = 0;
+        for (int step = 0; step < 3; ++step) {
+            // Ten seconds apart, 1200 more changes each time (spread over the databases), no load.
+            s.updatedAt = s.startedAt.addSecs(7200 + 10 * step);
+            for (qsizetype i = 0; i < s.databases.size(); ++i) {
+                engine::DatabaseStatus &d = s.databases[i];
+                d.rowsPerSecond = 0;
+                d.bytesPerSecond = 0;
+                d.inserts = 100 * (step + 1) * (i + 1);
+                d.updates = 20 * (step + 1);
+                d.deletes = 0;
+                d.lagSeconds = 1.5 + step;
+                d.lagBytes = (3 + step) * 1024 * 1024;
+            }
+            applied = ApplyRate::changesApplied(s);
+            services->engine->publish(s);
+            monitor->applyPending();
+        }
+        const double perStep = double(applied) / 3; // the counters grew linearly from 0
+        QVERIFY(perStep > 0);
+        QVERIFY(throughput->pointCount() >= 2);
+        const QPointF rows = throughput->series(0)->points().last();
+        const QPointF changes = throughput->series(2)->points().last();
+        QCOMPARE(changes.x(), 7220.0);
+        QCOMPARE(rows.y(), 0.0);
+        QCOMPARE(changes.y(), perStep / 10);
+        // The axis holds the line.
+        QVERIFY(throughput->axis(LiveChart::Axis::Left)->max() >= changes.y());
+
+        const QPointF seconds = lag->series(0)->points().last();
+        const QPointF mb = lag->series(1)->points().last();
+        QCOMPARE(seconds.x(), 7220.0);
+        QCOMPARE(seconds.y(), 3.5);
+        QCOMPARE(mb.y(), 5.0);
+        QVERIFY(lag->axis(LiveChart::Axis::Left)->max() >= 3.5);
+        QVERIFY(lag->axis(LiveChart::Axis::Right)->max() >= 5.0);
+
+        // Counters that go back (another run) give no negative rate.
+        s.updatedAt = s.updatedAt.addSecs(10);
+        for (auto &d : s.databases)
+            d.inserts = d.updates = 0;
+        services->engine->publish(s);
+        monitor->applyPending();
+        QCOMPARE(throughput->series(2)->points().last().y(), 0.0);
+    }
+
+    void theApplyRateComesFromSuccessiveSamples()
+    {
+        ApplyRate rate;
+        QCOMPARE(rate.sample(10, 500), 0.0); // nothing to compare with yet
+        QCOMPARE(rate.sample(12, 700), 100.0);
+        QCOMPARE(rate.sample(12, 900), 0.0); // no time passed
+        QCOMPARE(rate.sample(22, 1900), 100.0);
+        QCOMPARE(rate.sample(5, 50), 0.0); // the clock went back
+        rate.reset();
+        QCOMPARE(rate.sample(6, 100), 0.0);
     }
 
     // The event loop's latency while a worker thread publishes statuses as fast as it can.

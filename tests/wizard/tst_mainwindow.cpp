@@ -1,8 +1,10 @@
 // The window around the wizard: save and reopen a project through the UI (a real project file),
 // the dirty marker, closing during a run asks and stops the run cleanly, and a project whose run
-// is under way reopens on its dashboard.
+// is under way reopens on its dashboard; the window and the wizard carry the application icon of
+// resources/.
 #include "coreservices.h"
 #include "fakeengine.h"
+#include "icons.h"
 #include "mainwindow.h"
 #include "migrationwizard.h"
 #include "monitorpage.h"
@@ -10,6 +12,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QImage>
 #include <QLineEdit>
 #include <QRadioButton>
 #include <QSettings>
@@ -112,6 +115,32 @@ private Q_SLOTS:
         QVERIFY(!w.openProject(path));
         QVERIFY2(asked.contains(u"broken.pgferry"), qPrintable(asked));
         QVERIFY(w.filePath().isEmpty());
+    }
+
+    // The icon is resources/io.github.pgferry.Pgferry.svg's PNGs, compiled in from pgferry.qrc.
+    void theWindowCarriesTheApplicationIcon()
+    {
+        const QIcon icon = appIcon();
+        QVERIFY(!icon.isNull());
+        const QList<QSize> sizes = icon.availableSizes();
+        for (int size : {16, 32, 48, 64, 128, 256})
+            QVERIFY2(sizes.contains(QSize(size, size)), qPrintable(QString::number(size)));
+        // Rounded corners (transparent), the blue ground, the white hull.
+        const QImage big = icon.pixmap(QSize(256, 256), 1.0).toImage();
+        QCOMPARE(big.size(), QSize(256, 256));
+        QCOMPARE(qAlpha(big.pixel(1, 1)), 0);
+        const QColor ground = big.pixelColor(128, 20);
+        QVERIFY2(ground.blue() > ground.red() + 40 && ground.alpha() == 255, qPrintable(ground.name()));
+        QCOMPARE(big.pixelColor(128, 160), QColor(Qt::white));
+        // The wizard's logo at twice the pixels is drawn from the larger rendition, not enlarged.
+        const QPixmap logo = appLogo(48, 2.0);
+        QCOMPARE(logo.size(), QSize(96, 96));
+        QCOMPARE(logo.devicePixelRatio(), 2.0);
+
+        auto services = std::make_shared<CoreServices>();
+        MainWindow w(services);
+        QVERIFY(!w.windowIcon().isNull());
+        QCOMPARE(w.windowIcon().availableSizes(), sizes);
     }
 
     void closingWithUnsavedChangesAsks()
