@@ -627,6 +627,10 @@ void LocalEngine::Run::migrate(Until until)
     pg::Connection snapshotHolder = connectSource(db.name);
     const int sourceVersion = snapshotHolder.serverVersion();
     sourceEncoding = snapshotHolder.exec(QStringLiteral("SHOW server_encoding")).text(0, 0);
+    // pg_dump and pg_restore that read the source, found before anything is created on either side.
+    const schema::PgTools tools = schema::PgTools::find(pg::majorKey(sourceVersion));
+    if (!tools.isValid())
+        throw std::runtime_error(schema::PgTools::missingMessage(pg::majorKey(sourceVersion)).toStdString());
     prepareTargetDatabase();
     pg::Connection target = connectTarget(tname);
     const int targetVersion = target.serverVersion();
@@ -657,7 +661,7 @@ void LocalEngine::Run::migrate(Until until)
     auto dropResumeSlot = [&](pg::Connection &c) {
         c.tryExec(QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
                                  "WHERE slot_name = $1 AND NOT active"),
-                  {name + QStringLiteral("_r")});
+                  {QString(name + QStringLiteral("_r"))});
     };
     QString plugin = e.m_config.decoder;
     if (plugin.isEmpty())
@@ -780,9 +784,6 @@ void LocalEngine::Run::migrate(Until until)
 
     // 3. Schema, pre-data
     setPhase(DatabasePhase::Schema);
-    const schema::PgTools tools = schema::PgTools::find(pg::majorKey(sourceVersion));
-    if (!tools.isValid())
-        throw std::runtime_error(schema::PgTools::missingMessage(pg::majorKey(sourceVersion)).toStdString());
     schema::SchemaMigrator migrator(tools, e.m_config.source.withDatabase(db.name), e.m_config.target.withDatabase(tname),
                                     settings.schema, db, e.m_config.stateDir + QStringLiteral("/db-%1").arg(index), &e.m_stop);
     if (!j.done(db.name, QStringLiteral("pre_data"))) {

@@ -93,12 +93,11 @@ QString LocalCluster::toolPath(const QString &tool) const
 {
     if (tool.contains(u'/'))
         return tool;
-    const QString own = serverBinDir() + u'/' + tool;
-    // Builds without client tools (the npm registry's) use the default installation's psql, which
-    // talks to every server major.
-    if (!QFileInfo(own).isExecutable() && !binDir().isEmpty())
-        return binDir() + u'/' + tool;
-    return own;
+    // psql comes from the default installation (Debian's 15): it talks to every server major, has
+    // \if (9.6's has not), and builds without client tools (the npm registry's) need it anyway.
+    if (tool == u"psql" && !binDir().isEmpty() && QFileInfo(binDir() + QStringLiteral("/psql")).isExecutable())
+        return binDir() + QStringLiteral("/psql");
+    return serverBinDir() + u'/' + tool;
 }
 
 int LocalCluster::serverVersion() const

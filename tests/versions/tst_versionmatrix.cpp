@@ -184,9 +184,15 @@ private Q_SLOTS:
         QFETCH(bool, online);
         PGFERRY_REQUIRE_MAJOR(sourceMajor);
         PGFERRY_REQUIRE_MAJOR(targetMajor);
-        test::TwoClusters pair(sourceMajor, targetMajor);
-        pair.source.createDatabase(kDb);
-        pair.source.sql(kDb, fixtureSql());
+        std::unique_ptr<test::TwoClusters> clusters;
+        try {
+            clusters = std::make_unique<test::TwoClusters>(sourceMajor, targetMajor);
+            clusters->source.createDatabase(kDb);
+            clusters->source.sql(kDb, fixtureSql());
+        } catch (const std::exception &ex) {
+            QFAIL(ex.what());
+        }
+        test::TwoClusters &pair = *clusters;
         const int sourceVersion = pair.source.connect().serverVersion();
         QCOMPARE(pg::majorName(sourceVersion), sourceMajor);
         QCOMPARE(pg::majorName(pair.target.connect().serverVersion()), targetMajor);
@@ -262,7 +268,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("sourceMajor");
         QTest::addColumn<QString>("targetMajor");
         QTest::newRow("10 to 9.6") << QStringLiteral("10") << QStringLiteral("9.6");
-        QTest::newRow("17 to 16") << QStringLiteral("17") << QStringLiteral("16");
+        QTest::newRow("12 to 11") << QStringLiteral("12") << QStringLiteral("11");
     }
     void refusesATargetOlderThanTheSource()
     {
