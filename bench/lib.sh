@@ -14,6 +14,14 @@ SOURCE_PORT="${SOURCE_PORT:-55401}"
 TARGET_PORT="${TARGET_PORT:-55402}"
 BENCH_DB="${BENCH_DB:-bench}"
 PG_BINDIR="${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+# Each side's server binaries: a cross-major benchmark sets them, e.g. to the cache of
+# scripts/install-postgres-versions (SOURCE_BINDIR=/var/cache/pgferry/postgres/10/bin). The client
+# tools (psql, pg_dump, pgbench) stay PG_BINDIR's.
+SOURCE_BINDIR="${SOURCE_BINDIR:-$PG_BINDIR}"
+TARGET_BINDIR="${TARGET_BINDIR:-$PG_BINDIR}"
+# BENCH_DURABLE=1: the servers' defaults (fsync, full_page_writes, synchronous_commit on), as
+# production servers run; otherwise fsync is off on both, labelled so in the results.
+BENCH_DURABLE="${BENCH_DURABLE:-0}"
 PGFERRY_CLI="${PGFERRY_CLI:-$REPO_ROOT/build/app/pgferry-cli}"
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_ROOT/results}"
 
@@ -45,16 +53,19 @@ cluster_dir() { echo "$BENCH_DIR/$1"; }
 # cluster_up NAME PORT: initdb when missing, then start. Both clusters get the same settings; the
 # source also gets wal_level=logical. fsync is off: this is a throughput benchmark on a shared
 # machine, not a durability test, and every tool runs against the same settings.
+cluster_bindir() { if [ "$1" = source ]; then echo "$SOURCE_BINDIR"; else echo "$TARGET_BINDIR"; fi; }
+
 cluster_up() {
-  local name="$1" port="$2" dir
+  local name="$1" port="$2" dir bindir
   dir="$(cluster_dir "$name")"
-  [ -x "$PG_BINDIR/initdb" ] || die "no PostgreSQL server binaries under $PG_BINDIR: run scripts/install-deps"
+  bindir="$(cluster_bindir "$name")"
+  [ -x "$bindir/initdb" ] || die "no PostgreSQL server binaries under $bindir: run scripts/install-deps (or scripts/install-postgres-versions)"
   mkdir -p "$BENCH_DIR"
   if [ "$(id -u)" -eq 0 ]; then chown postgres: "$BENCH_DIR"; fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     log "creating the $name cluster in $dir (port $port)"
     as_postgres mkdir -p "$dir"
-    as_postgres "$PG_BINDIR/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust --no-sync >/dev/null
+    as_postgres "$bindir/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust -N >/dev/null
     as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null <<EOF
 # pgferry benchmark settings
 port = $port
@@ -68,17 +79,18 @@ checkpoint_timeout = 30min
 wal_level = logical
 max_replication_slots = 20
 max_wal_senders = 20
-max_logical_replication_workers = 8
-max_sync_workers_per_subscription = 2
-fsync = off
-full_page_writes = off
-synchronous_commit = off
 logging_collector = off
 log_min_messages = warning
 EOF
+    if [ "$("$bindir/postgres" --version | awk '{ print $3 }' | cut -d. -f1)" -ge 10 ]; then
+      printf 'max_logical_replication_workers = 8\nmax_sync_workers_per_subscription = 2\n' | as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null
+    fi
+    if [ "$BENCH_DURABLE" != 1 ]; then
+      printf 'fsync = off\nfull_page_writes = off\nsynchronous_commit = off\n' | as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null
+    fi
   fi
-  if ! as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-    as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 start >/dev/null \
+  if ! as_postgres "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 start >/dev/null \
       || die "cannot start the $name cluster: see $dir/server.log"
   fi
 }
@@ -87,7 +99,7 @@ cluster_down() {
   local dir
   dir="$(cluster_dir "$1")"
   if [ -f "$dir/data/PG_VERSION" ]; then
-    as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" -w -m fast stop >/dev/null 2>&1 || true
+    as_postgres "$(cluster_bindir "$1")/pg_ctl" -D "$dir/data" -w -m fast stop >/dev/null 2>&1 || true
   fi
 }
 
@@ -149,6 +161,6 @@ ratio() {
 # Stable machine description for the results header.
 machine_info() {
   echo "- Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
-  echo "- PostgreSQL: $("$PG_BINDIR/postgres" --version | awk '{ print $3 }') (source and target on this machine, fsync=off)"
+  echo "- PostgreSQL: source $("$SOURCE_BINDIR/postgres" --version | awk '{ print $3 }'), target $("$TARGET_BINDIR/postgres" --version | awk '{ print $3 }') (both on this machine, $([ "$BENCH_DURABLE" = 1 ] && echo "durable: fsync, full_page_writes and synchronous_commit on" || echo "fsync=off"))"
   echo "- pgcopydb: $(pgcopydb --version 2>&1 | awk '/^pgcopydb version/ { print $3; exit }')"
 }

@@ -6,6 +6,7 @@
 #include "connectionform.h"
 #include "icons.h"
 #include "migrationwizard.h"
+#include "pg/version.h"
 
 #include <QButtonGroup>
 #include <QGroupBox>
@@ -132,7 +133,7 @@ void TargetPage::test()
                         if (check.ok) {
                             const int srcVersion = mw()->sourceCheck().inventory.serverVersion;
                             QString text = tr("Connected: PostgreSQL %1.").arg(check.inventory.versionText);
-                            if (srcVersion > 0 && check.inventory.serverVersion / 10000 < srcVersion / 10000)
+                            if (srcVersion > 0 && pg::majorKey(check.inventory.serverVersion) < pg::majorKey(srcVersion))
                                 text += QLatin1Char(' ') + tr("Older than the source (%1): the migration needs the same or a newer major version.")
                                                                .arg(mw()->sourceCheck().inventory.versionText);
                             m_form->setTestState(ConnectionForm::TestState::Ok, text);
