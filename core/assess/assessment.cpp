@@ -234,6 +234,22 @@ void crossChecks(const AssessmentInput &in, const SourceFacts &src, const Target
                                           : QStringLiteral("Not allow-listed in azure.extensions: %1.")
                                                 .arg(notAllowed.join(QStringLiteral(", ")))),
                                  fixes);
+            // extension.version: the schema's CREATE EXTENSION makes the target's default version,
+            // which between majors is often newer (hstore 1.4 on 9.6, 1.8 on 17).
+            QStringList differ;
+            for (const auto &[name, version] : db.extensions) {
+                const QString there = tgt.extensionDefaultVersions.value(name);
+                if (!there.isEmpty() && !version.isEmpty() && there != version)
+                    differ << QStringLiteral("%1 %2 → %3").arg(name, version, there);
+            }
+            if (!differ.isEmpty())
+                out << makeCheck(QStringLiteral("extension.version"), Severity::Info, sel.name, differ,
+                                 QStringLiteral("%1 arrive at the target's version: %2. Their data types carry "
+                                                "over; functions added or changed between the versions may behave "
+                                                "differently, so test what the application calls.")
+                                     .arg(differ.size() == 1 ? QStringLiteral("One extension will")
+                                                             : QStringLiteral("%1 extensions will").arg(differ.size()),
+                                          differ.join(QStringLiteral(", "))));
             if (in.targetIsAzure && !tgt.azureAllowListKnown && !db.extensions.isEmpty())
                 out << makeCheck(
                     QStringLiteral("extension.target_available"), Severity::Warning, sel.name, all,

@@ -76,6 +76,7 @@ struct TargetFacts
     bool superuser = false;
     QSet<QString> roles;
     QSet<QString> extensions; // pg_available_extensions
+    QMap<QString, QString> extensionDefaultVersions; // name -> the version CREATE EXTENSION makes there
     bool azureAllowListKnown = false;
     QSet<QString> azureAllowList;                 // azure.extensions, lower case
     QMap<QString, TargetDatabaseFacts> databases; // every database on the target

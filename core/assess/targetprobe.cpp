@@ -54,9 +54,11 @@ void TargetProbe::probe(pg::Connection &c)
     pg::Result roles = c.exec(QStringLiteral("SELECT rolname FROM pg_roles"));
     for (int i = 0; i < roles.rows(); ++i)
         facts.roles.insert(roles.text(i, 0));
-    pg::Result ext = c.exec(QStringLiteral("SELECT name FROM pg_available_extensions"));
-    for (int i = 0; i < ext.rows(); ++i)
+    pg::Result ext = c.exec(QStringLiteral("SELECT name, default_version FROM pg_available_extensions"));
+    for (int i = 0; i < ext.rows(); ++i) {
         facts.extensions.insert(ext.text(i, 0));
+        facts.extensionDefaultVersions.insert(ext.text(i, 0), ext.text(i, 1));
+    }
     pg::Result allow;
     if (!c.tryExec(QStringLiteral("SELECT current_setting('azure.extensions')"), {}, &allow)) {
         facts.azureAllowListKnown = true;

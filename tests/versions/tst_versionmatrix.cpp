@@ -261,6 +261,41 @@ private Q_SLOTS:
         QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_replication_origin")).toInt(0, 0), 0);
     }
 
+    // The assessment knows an old source's facts: tables WITH OIDS (gone in 12), TRUNCATE not
+    // decoded before 11, extensions that arrive at a newer version, the pg_dump that reads 9.6.
+    void assessesAnOldSource()
+    {
+        PGFERRY_REQUIRE_MAJOR(QStringLiteral("9.6"));
+        PGFERRY_REQUIRE_MAJOR(QStringLiteral("17"));
+        std::unique_ptr<test::TwoClusters> clusters;
+        try {
+            clusters = std::make_unique<test::TwoClusters>(QStringLiteral("9.6"), QStringLiteral("17"));
+            clusters->source.createDatabase(kDb);
+            clusters->source.sql(kDb, fixtureSql());
+        } catch (const std::exception &ex) {
+            QFAIL(ex.what());
+        }
+        QTemporaryDir state;
+        const engine::LocalEngineConfig c = clusters->engineConfig(state.path(), project::Mode::Online, kDb);
+        const assess::AssessmentReport report = assess::assess(assess::fromProject(c.project, c.source, c.target));
+        auto only = [&](const QString &id) {
+            const QList<assess::Check> found = report.find(id);
+            return found.size() == 1 ? found.first() : assess::Check{};
+        };
+        const assess::Check oids = only(QStringLiteral("table.with_oids"));
+        QCOMPARE(oids.severity, assess::Severity::Warning);
+        QCOMPARE(oids.objects, QStringList{QStringLiteral("public.legacy_oids")});
+        QVERIFY2(oids.remediation.contains(QStringLiteral("-- ALTER TABLE \"public\".\"legacy_oids\" SET WITHOUT OIDS;")),
+                 qPrintable(oids.remediation));
+        QCOMPARE(only(QStringLiteral("stream.truncate")).severity, assess::Severity::Warning);
+        const assess::Check ext = only(QStringLiteral("extension.version"));
+        QCOMPARE(ext.severity, assess::Severity::Info);
+        QVERIFY2(ext.message.contains(QStringLiteral("hstore 1.4 → ")), qPrintable(ext.message));
+        QCOMPARE(only(QStringLiteral("client.pg_dump")).severity, assess::Severity::Pass);
+        QCOMPARE(only(QStringLiteral("target.version")).severity, assess::Severity::Pass);
+        QCOMPARE(report.find(QStringLiteral("source.version")).size(), 1);
+    }
+
     // A target older than the source is refused by the assessment and by the engine, before
     // anything is created; majors compare right across 9.x and 10+ (9.6 is not "9").
     void refusesATargetOlderThanTheSource_data()
