@@ -196,9 +196,7 @@ void ChangeStream::receiveOnce()
                 << std::pair{QStringLiteral("include-timestamp"), QStringLiteral("1")}
                 << std::pair{QStringLiteral("skip-empty-xacts"), QStringLiteral("1")};
     }
-    // A 9.x walsender learns the timeline it reads WAL from in IDENTIFY_SYSTEM only: without it,
-    // logical decoding reads pages of the wrong file ("unexpected pageaddr"), as pg_recvlogical's
-    // order shows. Harmless from 10 on.
+    // IDENTIFY_SYSTEM first, as pg_recvlogical does: a 9.x walsender sets its timeline there.
     rc.identifySystem();
     rc.startLogical(m_config.slot, start, options);
     {

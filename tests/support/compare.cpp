@@ -12,10 +12,10 @@ constexpr int kMaxRowsShown = 3;   // differing rows quoted per table
 constexpr int kRowPreview = 160;   // characters of a row's text quoted in a message
 
 // The text form of a whole row of `qualified` aliased x, its columns listed (not "x::text": a
-// column named x would win). Floats and arrays of floats appear as their binary values: their
-// text differs between majors (before 12 a fixed number of digits, from 12 the shortest exact
-// form), their values must not.
-QString rowText(pg::Connection &c, const QString &qualified)
+// column named x would win). Between majors of different float eras (`binaryFloats`), floats and
+// arrays of floats appear as their binary values: their text differs (before 12 a fixed number
+// of digits, from 12 the shortest exact form), their values must not.
+QString rowText(pg::Connection &c, const QString &qualified, bool binaryFloats)
 {
     pg::Result r = c.exec(QStringLiteral("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass "
                                          "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"),
@@ -23,7 +23,7 @@ QString rowText(pg::Connection &c, const QString &qualified)
     QStringList cols;
     for (int i = 0; i < r.rows(); ++i) {
         const QString ref = QStringLiteral("x.") + c.quoteIdent(r.text(i, 0));
-        switch (r.toInt(i, 1)) {
+        switch (binaryFloats ? r.toInt(i, 1) : 0) {
         case 700: cols << QStringLiteral("float4send(%1)").arg(ref); break;
         case 701: cols << QStringLiteral("float8send(%1)").arg(ref); break;
         case 1021:
@@ -55,14 +55,14 @@ QStringList userTables(pg::Connection &c, QHash<QString, QString> *plain)
 }
 
 // Hash of every row's text form, ordered; plus the count. ONLY, so inherited tables count once.
-std::pair<qint64, QByteArray> tableDigest(pg::Connection &c, const QString &qualified)
+std::pair<qint64, QByteArray> tableDigest(pg::Connection &c, const QString &qualified, bool binaryFloats)
 {
     QCryptographicHash h(QCryptographicHash::Sha256);
     qint64 rows = 0;
     // Text form of the whole row, sorted: independent of physical order and of column storage.
     // Generated columns are included: they must come out equal too.
     c.copyOut(QStringLiteral("COPY (SELECT r FROM (SELECT %2 AS r FROM ONLY %1 x) s ORDER BY r COLLATE \"C\") TO STDOUT")
-                  .arg(qualified, rowText(c, qualified)),
+                  .arg(qualified, rowText(c, qualified, binaryFloats)),
               [&](const char *data, int len) {
                   h.addData(QByteArrayView(data, len));
                   ++rows;
@@ -77,11 +77,11 @@ struct RowBag
     QHash<QByteArray, QString> preview;
 };
 
-RowBag rowBag(pg::Connection &c, const QString &qualified)
+RowBag rowBag(pg::Connection &c, const QString &qualified, bool binaryFloats)
 {
     RowBag bag;
     pg::Result r = c.exec(QStringLiteral("SELECT md5(%2), left(%2, %3) FROM ONLY %1 x")
-                              .arg(qualified, rowText(c, qualified))
+                              .arg(qualified, rowText(c, qualified, binaryFloats))
                               .arg(kRowPreview + 1));
     for (int i = 0; i < r.rows(); ++i) {
         const QByteArray key = r.bytes(i, 0);
@@ -113,10 +113,11 @@ QStringList missingRows(const RowBag &a, const RowBag &b, int *total)
     return shown.mid(0, kMaxRowsShown);
 }
 
-void explainTableDifference(pg::Connection &source, pg::Connection &target, const QString &table, CompareResult &res)
+void explainTableDifference(pg::Connection &source, pg::Connection &target, const QString &table, bool binaryFloats,
+                            CompareResult &res)
 {
-    const RowBag s = rowBag(source, table);
-    const RowBag t = rowBag(target, table);
+    const RowBag s = rowBag(source, table, binaryFloats);
+    const RowBag t = rowBag(target, table, binaryFloats);
     int onlySource = 0, onlyTarget = 0;
     const QStringList a = missingRows(s, t, &onlySource);
     const QStringList b = missingRows(t, s, &onlyTarget);
@@ -181,9 +182,9 @@ QMap<QString, QString> largeObjects(pg::Connection &c)
 class ComparableSessions
 {
 public:
-    ComparableSessions(pg::Connection &a, pg::Connection &b) : m_a(a), m_b(b)
+    ComparableSessions(pg::Connection &a, pg::Connection &b)
+        : m_a(a), m_b(b), mixed((a.serverVersion() >= 120000) != (b.serverVersion() >= 120000))
     {
-        const bool mixed = (a.serverVersion() >= 120000) != (b.serverVersion() >= 120000);
         for (pg::Connection *c : {&m_a, &m_b})
             c->exec(QStringLiteral("SET datestyle = ISO; SET intervalstyle = postgres; SET timezone = 'UTC'; "
                                    "SET bytea_output = hex; SET extra_float_digits = %1")
@@ -199,6 +200,9 @@ public:
 private:
     pg::Connection &m_a;
     pg::Connection &m_b;
+
+public:
+    const bool mixed; // the two servers print floats differently
 };
 
 } // namespace
@@ -219,8 +223,8 @@ CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, c
             res.differences << QStringLiteral("table %1 missing on the target").arg(t);
             continue;
         }
-        const auto a = tableDigest(source, t);
-        const auto b = tableDigest(target, t);
+        const auto a = tableDigest(source, t, sessions.mixed);
+        const auto b = tableDigest(target, t, sessions.mixed);
         ++res.tablesCompared;
         res.rowsCompared += a.first;
         if (a.first == b.first && a.second == b.second)
@@ -229,7 +233,7 @@ CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, c
             res.differences << QStringLiteral("table %1: %2 rows on the source, %3 on the target").arg(t).arg(a.first).arg(b.first);
         else
             res.differences << QStringLiteral("table %1: same row count (%2) but different contents").arg(t).arg(a.first);
-        explainTableDifference(source, target, t, res);
+        explainTableDifference(source, target, t, sessions.mixed, res);
     }
     for (const QString &t : tt)
         if (!st.contains(t) && !skipped(t))
