@@ -105,11 +105,33 @@ TableStatus TableStatus::fromJson(const QJsonObject &o)
     return t;
 }
 
+QJsonObject SchemaChange::toJson() const
+{
+    return QJsonObject{{QStringLiteral("object"), object}, {QStringLiteral("kind"), kind},
+                       {QStringLiteral("statement"), statement}, {QStringLiteral("state"), state},
+                       {QStringLiteral("detail"), detail}, {QStringLiteral("lsn"), lsn}};
+}
+
+SchemaChange SchemaChange::fromJson(const QJsonObject &o)
+{
+    SchemaChange c;
+    c.object = o.value(u"object").toString();
+    c.kind = o.value(u"kind").toString();
+    c.statement = o.value(u"statement").toString();
+    c.state = o.value(u"state").toString();
+    c.detail = o.value(u"detail").toString();
+    c.lsn = o.value(u"lsn").toString();
+    return c;
+}
+
 QJsonObject DatabaseStatus::toJson() const
 {
     QJsonArray ts;
     for (const TableStatus &t : tables)
         ts.append(t.toJson());
+    QJsonArray changes;
+    for (const SchemaChange &c : schemaChanges)
+        changes.append(c.toJson());
     return QJsonObject{{QStringLiteral("name"), name},
                        {QStringLiteral("target_name"), targetName},
                        {QStringLiteral("phase"), phaseName(phase)},
@@ -133,6 +155,8 @@ QJsonObject DatabaseStatus::toJson() const
                        {QStringLiteral("eta_seconds"), etaSeconds},
                        {QStringLiteral("ready_for_cutover"), readyForCutover},
                        {QStringLiteral("not_ready_reason"), notReadyReason},
+                       {QStringLiteral("ddl_capture"), ddlCapture},
+                       {QStringLiteral("schema_changes"), changes},
                        {QStringLiteral("tables"), ts}};
 }
 
@@ -164,6 +188,9 @@ DatabaseStatus DatabaseStatus::fromJson(const QJsonObject &o)
     d.notReadyReason = o.value(u"not_ready_reason").toString();
     for (const QJsonValue &v : o.value(u"tables").toArray())
         d.tables.append(TableStatus::fromJson(v.toObject()));
+    d.ddlCapture = o.value(u"ddl_capture").toString();
+    for (const QJsonValue &v : o.value(u"schema_changes").toArray())
+        d.schemaChanges.append(SchemaChange::fromJson(v.toObject()));
     return d;
 }
 

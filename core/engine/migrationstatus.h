@@ -45,6 +45,22 @@ struct TableStatus
     static TableStatus fromJson(const QJsonObject &o);
 };
 
+// A schema change seen on the source while changes streamed (DDL capture or the catalog watch).
+struct SchemaChange
+{
+    QString object;    // schema.name (of a column: schema.table.column)
+    QString kind;      // "table created", "column added", "index dropped", ... (see the README)
+    QString statement; // what ran on the target, or the source's command for an unresolved change
+    QString state;     // "applied", "deferred" (at cutover), "unresolved" (blocks the cutover)
+    QString detail;    // why it is unresolved and what to do
+    QString lsn;       // the source position of the change ("" when seen by the catalog watch)
+
+    bool unresolved() const { return state == u"unresolved"; }
+    QJsonObject toJson() const;
+    static SchemaChange fromJson(const QJsonObject &o);
+    bool operator==(const SchemaChange &) const = default;
+};
+
 struct DatabaseStatus
 {
     QString name;
@@ -71,6 +87,8 @@ struct DatabaseStatus
     bool readyForCutover = false;
     QString notReadyReason;
     QList<TableStatus> tables;
+    QList<SchemaChange> schemaChanges; // oldest first
+    QString ddlCapture; // "event trigger", "watch only" or "" (offline, or not streaming yet)
 
     QJsonObject toJson() const;
     static DatabaseStatus fromJson(const QJsonObject &o);

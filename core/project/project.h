@@ -57,6 +57,10 @@ struct SchemaOptions
     bool noOwner = false;   // do not restore ownership
     bool noAcl = false;     // do not restore grants
     bool createRoles = true;
+    // Online: carry schema changes made on the source while changes stream, in stream order, by an
+    // event trigger on the source (needs a superuser source role; without one, changes are only
+    // detected and must be resolved before cutover). Off: detect only.
+    bool captureDdl = true;
     bool operator==(const SchemaOptions &) const = default;
 };
 

@@ -46,7 +46,7 @@ const std::initializer_list<QLatin1StringView> SettingsKeys = {
     QLatin1StringView("cutover")};
 const std::initializer_list<QLatin1StringView> SchemaKeys = {
     QLatin1StringView("overwrite"), QLatin1StringView("no_owner"), QLatin1StringView("no_acl"),
-    QLatin1StringView("create_roles")};
+    QLatin1StringView("create_roles"), QLatin1StringView("capture_ddl")};
 const std::initializer_list<QLatin1StringView> CutoverKeys = {QLatin1StringView("make_source_read_only"),
                                                               QLatin1StringView("max_lag_bytes_for_ready"),
                                                               QLatin1StringView("drain_timeout_seconds")};
@@ -569,6 +569,7 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
             rd.boolean(schema, p2, QLatin1StringView("no_owner"), s.schema.noOwner);
             rd.boolean(schema, p2, QLatin1StringView("no_acl"), s.schema.noAcl);
             rd.boolean(schema, p2, QLatin1StringView("create_roles"), s.schema.createRoles);
+            rd.boolean(schema, p2, QLatin1StringView("capture_ddl"), s.schema.captureDdl);
             setIfNotEmpty(su, QStringLiteral("schema"), rd.unknown(schema, p2, SchemaKeys));
         }
         const QJsonObject cutover = rd.object(settings, sp, QLatin1StringView("cutover"), false, &present);
@@ -929,7 +930,8 @@ QByteArray serializeProject(const Project &p)
         {QStringLiteral("schema"), QJsonObject{{QStringLiteral("overwrite"), s.schema.overwrite},
                                                {QStringLiteral("no_owner"), s.schema.noOwner},
                                                {QStringLiteral("no_acl"), s.schema.noAcl},
-                                               {QStringLiteral("create_roles"), s.schema.createRoles}}},
+                                               {QStringLiteral("create_roles"), s.schema.createRoles},
+                                               {QStringLiteral("capture_ddl"), s.schema.captureDdl}}},
         {QStringLiteral("cutover"),
          QJsonObject{{QStringLiteral("make_source_read_only"), s.cutover.makeSourceReadOnly},
                      {QStringLiteral("max_lag_bytes_for_ready"), double(s.cutover.maxLagBytesForReady)},
