@@ -139,6 +139,22 @@ void Applier::invalidateCache()
     m_lastTable = nullptr;
 }
 
+void Applier::execute(const QString &sql, const pg::Params &params, bool schemaChange)
+{
+    if (m_skipping)
+        return;
+    ensureTransaction();
+    sendAllDeferred();
+    drainPipeline();
+    m_conn.exec(sql, params);
+    m_batchWrites = true;
+    if (schemaChange) {
+        m_tables.clear();
+        m_lastTable = nullptr;
+        m_flushAtCommit = true;
+    }
+}
+
 void Applier::fail(const Change &c, pg::Error e)
 {
     QString what = changeKindName(c.kind);
@@ -414,6 +430,7 @@ bool Applier::flush()
         throw pg::Exception(err);
     }
     m_txOpen = false;
+    m_flushAtCommit = false;
     m_applied = m_pending;
     for (auto it = m_batchCounters.cbegin(); it != m_batchCounters.cend(); ++it)
         m_counters[it.key()] += it.value();
@@ -485,7 +502,7 @@ void Applier::apply(const Change &c)
             m_pendingTime = c.commitTimeMicros;
         }
         ++m_batchTransactions;
-        if (flushDue())
+        if (flushDue() || m_flushAtCommit)
             flush();
         return;
     case Change::Relation:

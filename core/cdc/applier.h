@@ -92,6 +92,11 @@ public:
 
     // Forgets what was learnt about the target's tables (after DDL on the target).
     void invalidateCache();
+    // Runs a statement (a schema change, or pgferry's own bookkeeping) in the open target
+    // transaction, after every change queued before it, inside the current source transaction.
+    // With schemaChange, the table cache is dropped and the target transaction is committed at
+    // this source transaction's end (an enum value added, for one, is usable only after that).
+    void execute(const QString &sql, const pg::Params &params = {}, bool schemaChange = true);
 
     // The end of the last source commit recorded for the origin; 0 when it does not exist.
     static pg::Lsn originProgress(pg::Connection &conn, const QString &originName);
@@ -210,6 +215,7 @@ private:
     bool m_inSourceTx = false;
     bool m_skipping = false;
     bool m_batchWrites = false;
+    bool m_flushAtCommit = false;
     int m_batchChanges = 0;
     int m_batchTransactions = 0;
     QElapsedTimer m_batchTimer;

@@ -1,5 +1,6 @@
 #include "engine/changestream.h"
 
+#include "cdc/ddlcapture.h"
 #include "cdc/pgoutputdecoder.h"
 #include "cdc/testdecodingparser.h"
 #include "load/copier.h"
@@ -10,6 +11,7 @@
 #include <QDataStream>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSaveFile>
 #include <QThread>
@@ -342,6 +344,80 @@ void ChangeStream::loadRelations(QList<QByteArray> &out) const
     }
 }
 
+void ChangeStream::loadSchemaChanges(pg::Connection &target)
+{
+    // What earlier runs carried, kept on the target with the rows (dropped with _pgferry at the end).
+    target.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
+                               "CREATE TABLE IF NOT EXISTS _pgferry.schema_changes (seq bigserial PRIMARY KEY, "
+                               "migration text, lsn text, object text, kind text, statement text, state text, detail text)"));
+    pg::Result r = target.exec(QStringLiteral("SELECT lsn, object, kind, statement, state, detail FROM _pgferry.schema_changes "
+                                              "WHERE migration = $1 ORDER BY seq"),
+                               {m_config.slot});
+    QList<SchemaChange> list;
+    for (int i = 0; i < r.rows(); ++i)
+        list << SchemaChange{r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 0)};
+    noteStreamedTables(list);
+    QMutexLocker l(&m_mutex);
+    m_stats.schemaChanges = list;
+}
+
+void ChangeStream::noteStreamedTables(const QList<SchemaChange> &changes)
+{
+    for (const SchemaChange &sc : changes)
+        if (sc.state == u"applied" &&
+            (sc.kind == u"table created" || sc.kind == u"table renamed" || sc.kind == u"table moved"))
+            m_streamed.insert(sc.object);
+}
+
+void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c)
+{
+    QByteArray itemsText;
+    QString query;
+    for (qsizetype i = 0; i < c.columns.size() && i < c.newTuple.size(); ++i) {
+        if (c.columns[i].name == u"items")
+            itemsText = c.newTuple[i].text;
+        else if (c.columns[i].name == u"query")
+            query = QString::fromUtf8(c.newTuple[i].text);
+    }
+    QJsonParseError perr{};
+    const QJsonDocument doc = QJsonDocument::fromJson(itemsText, &perr);
+    if (!doc.isArray())
+        throw cdc::DecodeError(QStringLiteral("a schema change record at %1 is not a JSON array (%2)")
+                                   .arg(pg::formatLsn(c.lsn), perr.errorString()));
+    const QList<cdc::PlannedChange> plan = cdc::planSchemaChange(doc.array(), {.keepOwners = m_config.keepOwners});
+    QList<SchemaChange> recorded;
+    for (const cdc::PlannedChange &p : plan) {
+        for (const QString &st : p.statements) {
+            try {
+                applier.execute(st);
+            } catch (const pg::Exception &e) {
+                pg::Error err = e.error();
+                err.context = QStringLiteral("carrying the schema change \"%1\" of %2 (source LSN %3): %4")
+                                  .arg(p.kind, p.object, pg::formatLsn(c.lsn), st.left(500));
+                if (err.hint.isEmpty())
+                    err.hint = QStringLiteral("The source ran: %1. Make the target able to take it (or make the "
+                                              "change there by hand, and drop what the source change created), then "
+                                              "run again: the stream resumes at this change.")
+                                   .arg(query.left(500));
+                throw pg::Exception(err);
+            }
+        }
+        SchemaChange sc{p.object,
+                        p.kind,
+                        p.statements.isEmpty() ? query.left(2000) : p.statements.join(QStringLiteral(";\n")),
+                        p.state,
+                        p.detail,
+                        pg::formatLsn(c.lsn)};
+        applier.execute(QStringLiteral("INSERT INTO _pgferry.schema_changes (migration, lsn, object, kind, statement, state, "
+                                       "detail) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+                        {m_config.slot, sc.lsn, sc.object, sc.kind, sc.statement, sc.state, sc.detail}, false);
+        recorded << sc;
+    }
+    noteStreamedTables(recorded);
+    QMutexLocker l(&m_mutex);
+    m_stats.schemaChanges << recorded;
+}
+
 void ChangeStream::applierLoop()
 {
     for (int attempt = 0; !stopping(); ++attempt) {
@@ -383,6 +459,11 @@ void ChangeStream::applyOnce()
     // identifiers read alike in both).
     load::useClientEncoding(target, m_config.plugin == u"test_decoding" ? m_config.sourceEncoding
                                                                           : load::transferEncoding(m_config.sourceEncoding));
+    const bool capture = !m_config.ddlLogTable.isEmpty();
+    m_streamed = m_config.streamedTables;
+    const bool filterTables = !m_config.streamedTables.isEmpty();
+    if (capture)
+        loadSchemaChanges(target);
     cdc::Applier applier(target, m_config.originName, m_config.applier);
     pg::Lsn applied = applier.start();
     cdc::PgOutputDecoder pgoutput;
@@ -477,6 +558,17 @@ void ChangeStream::applyOnce()
         if (skipTxn)
             continue;
         if (c.kind == cdc::Change::Insert || c.kind == cdc::Change::Update || c.kind == cdc::Change::Delete) {
+            // pgferry's own tables on the source: the DDL log is carried as schema changes, the
+            // rest (the capture's state; test_decoding decodes every table) never leaves.
+            if (c.schema == u"_pgferry") {
+                if (capture && c.kind == cdc::Change::Insert && c.table == m_config.ddlLogTable)
+                    applySchemaChange(applier, c);
+                continue;
+            }
+            // A table outside the migration (excluded, or created on the source and not carried:
+            // the catalog watch reports it and holds the cutover).
+            if (filterTables && !m_streamed.contains(c.schema + u'.' + c.table))
+                continue;
             const auto it = m_config.syncLsn.constFind(c.schema + u'.' + c.table);
             if (it != m_config.syncLsn.constEnd() && txnEnd != 0 && txnEnd <= it.value())
                 continue; // already in that table's copy

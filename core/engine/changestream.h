@@ -7,11 +7,13 @@
 
 #include "cdc/applier.h"
 #include "cdc/spool.h"
+#include "engine/migrationstatus.h"
 #include "pg/conninfo.h"
 #include "pg/lsn.h"
 
 #include <QHash>
 #include <QMutex>
+#include <QSet>
 #include <QString>
 #include <atomic>
 #include <thread>
@@ -33,6 +35,14 @@ struct StreamConfig
     // already in the table's copy (it was loaded from a later snapshot) and are not applied.
     QHash<QString, pg::Lsn> syncLsn;
     cdc::ApplierOptions applier;
+    // DDL capture (cdc/ddlcapture.h): the log table in schema _pgferry whose rows are schema
+    // changes to carry, not rows to copy; empty without capture.
+    QString ddlLogTable;
+    bool keepOwners = true;
+    // test_decoding decodes every table of the database: only these ("schema.table", the
+    // selection at the slot's snapshot) and the tables schema changes created since are applied.
+    // Empty: every table.
+    QSet<QString> streamedTables;
 };
 
 struct StreamStats
@@ -55,6 +65,7 @@ struct StreamStats
     QString lastError;  // the last (retried) error
     QString fatalError; // stops the stream: needs the administrator
     QHash<QString, cdc::TableCounters> counters;
+    QList<SchemaChange> schemaChanges; // carried (or not) by the applier, oldest first
     qint64 pending() const { return std::max<qint64>(0, spooledTxns - consumedTxns); }
 };
 
@@ -79,6 +90,9 @@ private:
     void applyOnce();
     void saveRelations();
     void loadRelations(QList<QByteArray> &out) const;
+    // A row of the DDL log: plans it and runs the plan in the applier's transaction.
+    void applySchemaChange(cdc::Applier &applier, const cdc::Change &c);
+    void loadSchemaChanges(pg::Connection &target);
     bool stopping() const { return m_stopStream.load() || (m_stop && m_stop->load()); }
     void setError(const QString &e, bool fatal);
 
@@ -92,6 +106,8 @@ private:
     mutable QMutex m_mutex;
     StreamStats m_stats;
     QHash<quint32, QByteArray> m_relationMessages; // latest pgoutput R/Y message per oid (applier thread)
+    QSet<QString> m_streamed; // streamedTables and the tables created since (applier thread)
+    void noteStreamedTables(const QList<SchemaChange> &changes);
 };
 
 } // namespace pgferry::engine

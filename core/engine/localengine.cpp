@@ -1,6 +1,7 @@
 #include "engine/localengine.h"
 
 #include "cdc/applier.h"
+#include "cdc/ddlcapture.h"
 #include "cutover/verify.h"
 #include "engine/changestream.h"
 #include "engine/tablefinisher.h"
@@ -13,6 +14,7 @@
 #include "pg/maintenance.h"
 #include "pg/version.h"
 #include "schema/pgtools.h"
+#include "schema/reconcile.h"
 #include "schema/roles.h"
 #include "schema/schemamigrator.h"
 
@@ -147,6 +149,14 @@ private:
     void verify(const QHash<int, cutover::TableVerification> &already = {});
     QString objectName() const;
     void waitForCutoverOrReady(Until until, ChangeStream &stream);
+    // Online: installs the DDL capture on the source (before the slot), or says why it cannot.
+    void setUpDdlCapture(pg::Connection &source, const QString &name, const QString &plugin, int sourceVersion);
+    // Schema changes seen by reading the catalogs: selected tables that do not stream (not in the
+    // publication), and without capture, tables and columns the target lacks. Unresolved, each.
+    QList<SchemaChange> watchSchema(const QString &publication, const QString &plugin);
+    // The stream's schema changes and the watch's, as status shows them; `unresolved` lists the
+    // objects that hold the cutover.
+    QList<SchemaChange> mergedSchemaChanges(const StreamStats &s, QStringList *unresolved) const;
     void writeReport();
     // Ends the phase `key` (adds its wall-clock time to the report and logs it) and starts the next.
     void phaseTook(const QString &key, const QString &what)
@@ -162,6 +172,10 @@ private:
     const int jobs;
     QList<load::SourceTable> tables;
     QString sourceEncoding; // the source database's (SHOW server_encoding)
+    QString ddlCapture;     // "event trigger", "watch only" (online), "" offline
+    QList<SchemaChange> watched; // the last watchSchema() answer
+    QString streamPlugin, streamPublication;
+    std::optional<pg::Connection> watchSource, watchTarget;
     QJsonObject report;
     QElapsedTimer phaseClock;
     QJsonObject phaseSeconds; // wall-clock seconds per phase of this attempt, for the report
@@ -555,14 +569,168 @@ QString LocalEngine::Run::objectName() const
     return QStringLiteral("pgferry_%1_%2").arg(id.left(12).toLower()).arg(index);
 }
 
+void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &name, const QString &plugin, int sourceVersion)
+{
+    const auto &settings = e.m_config.project.settings;
+    if (!settings.schema.captureDdl) {
+        ddlCapture = QStringLiteral("watch only");
+        log(QStringLiteral("schema changes on the source are watched, not carried (schema.capture_ddl is off): a table or "
+                           "column changed while streaming holds the cutover until it is resolved"));
+    } else if (!source.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).toBool(0, 0)) {
+        ddlCapture = QStringLiteral("watch only");
+        log(QStringLiteral("the source role is not a superuser, so pgferry cannot create the event triggers that carry "
+                           "schema changes: they are watched instead, and a table or column changed while streaming holds "
+                           "the cutover until it is resolved (connect as a superuser to carry them)"));
+    } else {
+        cdc::DdlCaptureConfig cc;
+        cc.names.base = name;
+        cc.serverVersion = sourceVersion;
+        cc.publication = plugin == u"pgoutput" ? name : QString();
+        cc.includeTables = db.includeTables;
+        cc.excludeTables = db.excludeTables;
+        source.exec(QStringLiteral("BEGIN"));
+        try {
+            for (const QString &st : cdc::ddlCaptureInstallSql(cc))
+                source.exec(st);
+            source.exec(QStringLiteral("COMMIT"));
+        } catch (const pg::Exception &ex) {
+            source.tryExec(QStringLiteral("ROLLBACK"));
+            throw std::runtime_error(QStringLiteral("could not install the schema-change capture on the source: %1. Nothing "
+                                                    "of it was kept. Turn schema.capture_ddl off to migrate with the "
+                                                    "catalog watch only.")
+                                         .arg(ex.error().toString())
+                                         .toStdString());
+        }
+        ddlCapture = QStringLiteral("event trigger");
+        log(QStringLiteral("installed the schema-change capture on the source: event triggers %1_ddl and %1_drop, their "
+                           "functions and tables in schema _pgferry (removed at cutover)")
+                .arg(name));
+    }
+    e.m_journal.setValue(db.name, QStringLiteral("ddl_capture"), ddlCapture);
+}
+
+QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, const QString &plugin)
+{
+    QList<SchemaChange> out;
+    if (!watchSource)
+        watchSource.emplace(connectSource(db.name));
+    if (!watchTarget)
+        watchTarget.emplace(connectTarget(db.effectiveTarget()));
+    const QList<load::SourceTable> source = load::readTables(*watchSource, db);
+    QSet<QString> published;
+    if (plugin == u"pgoutput") {
+        pg::Result r = watchSource->exec(
+            QStringLiteral("SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = $1"), {publication});
+        for (int i = 0; i < r.rows(); ++i)
+            published.insert(r.text(i, 0));
+    }
+    QHash<QString, load::SourceTable> target;
+    for (const load::SourceTable &t : load::readTables(*watchTarget, db))
+        target.insert(t.qualifiedName(), t);
+    const bool carried = ddlCapture == u"event trigger";
+    const QString howToCarry = carried ? QString()
+                                       : QStringLiteral(" (pgferry watches schema changes here: %1)")
+                                             .arg(e.m_config.project.settings.schema.captureDdl
+                                                      ? QStringLiteral("the source role may not create event triggers")
+                                                      : QStringLiteral("schema.capture_ddl is off"));
+    for (const load::SourceTable &t : source) {
+        const QString name = t.qualifiedName();
+        const auto tt = target.constFind(name);
+        if (tt == target.constEnd()) {
+            if (!carried)
+                out << SchemaChange{name, QStringLiteral("table created"), QString(), QStringLiteral("unresolved"),
+                                    QStringLiteral("created on the source after the snapshot, so neither it nor its rows are "
+                                                   "on the target%1. Exclude it, or restart this database's migration to "
+                                                   "copy it")
+                                        .arg(howToCarry),
+                                    QString()};
+            continue;
+        }
+        if (plugin == u"pgoutput" && !t.unlogged && !published.contains(name))
+            out << SchemaChange{name, QStringLiteral("table not streamed"), QString(), QStringLiteral("unresolved"),
+                                QStringLiteral("it is in the migration's selection but not in its publication, so none of its "
+                                               "changes reach the target (a table created without a primary key or replica "
+                                               "identity). Add a key and restart this database's migration, or exclude it"),
+                                QString()};
+        if (carried)
+            continue; // columns change in stream order: the target catches up when the change is applied
+        QHash<QString, QString> targetColumns;
+        for (const load::SourceColumn &c : tt->columns)
+            targetColumns.insert(c.name, c.typeName);
+        QSet<QString> sourceColumns;
+        for (const load::SourceColumn &c : t.columns) {
+            sourceColumns.insert(c.name);
+            if (!targetColumns.contains(c.name))
+                out << SchemaChange{name + u'.' + c.name, QStringLiteral("column added"), QString(), QStringLiteral("unresolved"),
+                                    QStringLiteral("the source has this column and the target does not%1: add it on the "
+                                                   "target (ALTER TABLE %2 ADD COLUMN ... %3), or the stream stops at the "
+                                                   "first row that fills it")
+                                        .arg(howToCarry, name, c.typeName),
+                                    QString()};
+            else if (targetColumns.value(c.name) != c.typeName)
+                out << SchemaChange{name + u'.' + c.name, QStringLiteral("column type changed"), QString(),
+                                    QStringLiteral("unresolved"),
+                                    QStringLiteral("%1 on the source, %2 on the target%3: change it on the target")
+                                        .arg(c.typeName, targetColumns.value(c.name), howToCarry),
+                                    QString()};
+        }
+        for (auto it = targetColumns.cbegin(); it != targetColumns.cend(); ++it)
+            if (!sourceColumns.contains(it.key()))
+                out << SchemaChange{name + u'.' + it.key(), QStringLiteral("column dropped"), QString(), QStringLiteral("unresolved"),
+                                    QStringLiteral("dropped on the source, still on the target%1: drop it on the target (or "
+                                                   "give it a default) before rows without it arrive")
+                                        .arg(howToCarry),
+                                    QString()};
+    }
+    return out;
+}
+
+QList<SchemaChange> LocalEngine::Run::mergedSchemaChanges(const StreamStats &s, QStringList *unresolved) const
+{
+    QList<SchemaChange> out = s.schemaChanges;
+    QSet<QString> held;
+    for (const SchemaChange &c : out)
+        if (c.unresolved())
+            held.insert(c.object);
+    for (const SchemaChange &c : watched)
+        if (!held.contains(c.object)) {
+            out << c;
+            held.insert(c.object);
+        }
+    if (unresolved) {
+        unresolved->clear();
+        for (const SchemaChange &c : out)
+            if (c.unresolved() && !unresolved->contains(c.object))
+                *unresolved << c.object;
+    }
+    return out;
+}
+
 void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
 {
     const auto &settings = e.m_config.project.settings;
     setPhase(DatabasePhase::Streaming);
     log(QStringLiteral("streaming changes"));
     QString lastError;
+    QElapsedTimer sinceWatch;
+    bool watchFailed = false;
     while (true) {
+        if (!sinceWatch.isValid() || sinceWatch.elapsed() >= 3000) {
+            sinceWatch.restart();
+            try {
+                watched = watchSchema(streamPublication, streamPlugin);
+                watchFailed = false;
+            } catch (const pg::Exception &ex) {
+                watchSource.reset();
+                watchTarget.reset();
+                if (!watchFailed)
+                    log(QStringLiteral("could not read the catalogs to watch for schema changes (retrying): ") + ex.error().toString());
+                watchFailed = true;
+            }
+        }
         const StreamStats s = stream.stats();
+        QStringList unresolvedObjects;
+        const QList<SchemaChange> schemaChanges = mergedSchemaChanges(s, &unresolvedObjects);
         if (s.lastError != lastError) {
             lastError = s.lastError;
             if (!lastError.isEmpty())
@@ -580,6 +748,10 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
             reason = QStringLiteral("not connected to the source slot") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
         else if (!s.applying)
             reason = QStringLiteral("not applying on the target") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+        else if (!unresolvedObjects.isEmpty())
+            reason = QStringLiteral("schema not in sync: %1 changed on the source in a way pgferry did not carry (see "
+                                    "schema_changes)")
+                         .arg(unresolvedObjects.mid(0, 8).join(QStringLiteral(", ")));
         else if (lagBytes > settings.cutover.maxLagBytesForReady)
             reason = QStringLiteral("replication lag %1 bytes is above %2").arg(lagBytes).arg(settings.cutover.maxLagBytesForReady);
         {
@@ -591,6 +763,8 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
             ds.spoolBytes = s.spoolBytes;
             ds.readyForCutover = reason.isEmpty();
             ds.notReadyReason = reason;
+            ds.schemaChanges = schemaChanges;
+            ds.ddlCapture = ddlCapture;
             ds.inserts = ds.updates = ds.deletes = 0;
             for (TableStatus &t : ds.tables) {
                 const auto c = s.counters.value(t.schema + u'.' + t.name);
@@ -701,6 +875,17 @@ void LocalEngine::Run::migrate(Until until)
                 else
                     snapshotHolder.exec(QStringLiteral("CREATE PUBLICATION %1").arg(snapshotHolder.quoteIdent(name)));
             }
+            // Schema changes from the slot's consistent point on are in the stream: the capture
+            // (its log table in the publication) exists before the slot.
+            setUpDdlCapture(snapshotHolder, name, plugin, sourceVersion);
+            {
+                // What test_decoding applies: the selection now (it decodes every table).
+                QJsonArray streamed;
+                for (const load::SourceTable &t : current)
+                    if (!t.unlogged)
+                        streamed.append(t.qualifiedName());
+                j.setObject(db.name, QStringLiteral("stream_tables"), QJsonObject{{QStringLiteral("tables"), streamed}});
+            }
             pg::Result old = snapshotHolder.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name});
             if (old.rows() > 0) // left by a run that died before it journaled the slot
                 snapshotHolder.exec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {name});
@@ -715,6 +900,7 @@ void LocalEngine::Run::migrate(Until until)
             log(QStringLiteral("created slot %1 (%2) at %3").arg(name, plugin, pg::formatLsn(consistentPoint)));
         } else {
             plugin = j.value(db.name, QStringLiteral("plugin"));
+            ddlCapture = j.value(db.name, QStringLiteral("ddl_capture"));
             consistentPoint = pg::parseLsn(j.value(db.name, QStringLiteral("slot_lsn")));
             // From PostgreSQL 13 on, a slot that exceeded max_slot_wal_keep_size stays listed with
             // wal_status 'lost': as gone as a dropped one.
@@ -813,6 +999,14 @@ void LocalEngine::Run::migrate(Until until)
         sc.originName = name;
         sc.startLsn = consistentPoint;
         sc.sourceEncoding = sourceEncoding;
+        if (ddlCapture == u"event trigger")
+            sc.ddlLogTable = cdc::DdlCaptureNames{name}.logTable();
+        sc.keepOwners = !settings.schema.noOwner;
+        if (plugin == u"test_decoding")
+            for (const QJsonValue &v : j.databaseObject(db.name).value(u"stream_tables").toObject().value(u"tables").toArray())
+                sc.streamedTables.insert(v.toString());
+        streamPlugin = plugin;
+        streamPublication = name;
         if (!loadDone && j.done(db.name, QStringLiteral("slot")) && !j.value(db.name, QStringLiteral("resync_lsn")).isEmpty()) {
             // Tables that were not completely loaded before are reloaded from the new snapshot.
             const pg::Lsn resync = pg::parseLsn(j.value(db.name, QStringLiteral("resync_lsn")));
@@ -935,7 +1129,8 @@ void LocalEngine::Run::migrate(Until until)
     // 6. Online: apply the stream until the administrator cuts over.
     if (online) {
         stream->startApplier();
-        if (!j.done(db.name, QStringLiteral("cutover_confirmed"))) {
+        // A cutover that stopped on schema changes it could not carry waits to be asked again.
+        if (!j.done(db.name, QStringLiteral("cutover_confirmed")) || !j.value(db.name, QStringLiteral("cutover_refused")).isEmpty()) {
             try {
                 waitForCutoverOrReady(until, *stream);
             } catch (...) {
@@ -948,6 +1143,7 @@ void LocalEngine::Run::migrate(Until until)
                 throw ReadyReached();
             }
             j.markDone(db.name, QStringLiteral("cutover_confirmed"));
+            j.setValue(db.name, QStringLiteral("cutover_refused"), QString());
             saveJournal();
         }
         setPhase(DatabasePhase::Cutover);
@@ -982,7 +1178,72 @@ void LocalEngine::Run::migrate(Until until)
                                          .arg(why)
                                          .toStdString());
         }
+        // The last word on the schema: every change up to the drain point is applied; whatever the
+        // stream or the catalogs say could not be carried stops the cutover, before the target
+        // is finished.
+        {
+            QString watchError;
+            watchSource.reset(); // ended with the other sessions
+            watchTarget.reset();
+            try {
+                watched = watchSchema(name, plugin);
+            } catch (const pg::Exception &ex) {
+                watchError = ex.error().toString();
+            }
+            QStringList unresolved;
+            const QList<SchemaChange> changes = mergedSchemaChanges(stream->stats(), &unresolved);
+            {
+                QMutexLocker l(&e.m_mutex);
+                e.m_status.databases[index].schemaChanges = changes;
+                ++e.m_version;
+            }
+            if (!unresolved.isEmpty() || !watchError.isEmpty()) {
+                stream->stop();
+                if (settings.cutover.makeSourceReadOnly) {
+                    src.tryExec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name)));
+                    log(QStringLiteral("the source database is writable again"));
+                }
+                j.setValue(db.name, QStringLiteral("cutover_refused"), QStringLiteral("yes"));
+                saveJournal();
+                throw std::runtime_error(
+                    QString((watchError.isEmpty()
+                         ? QStringLiteral("cutover stopped: the schema of %1 changed on the source in a way pgferry did "
+                                          "not carry (see schema_changes in the status)")
+                               .arg(unresolved.mid(0, 8).join(QStringLiteral(", ")))
+                         : QStringLiteral("cutover stopped: could not check the schemas after the drain (%1)").arg(watchError)) +
+                    QString(QStringLiteral(". The source is writable again and the stream can go on: run again, resolve "
+                                           "them, and cut over then.")))
+                        .toStdString());
+            }
+        }
         stream->stop();
+        const QList<SchemaChange> carried = stream->stats().schemaChanges;
+        const bool schemaChanged = std::any_of(carried.begin(), carried.end(),
+                                               [](const SchemaChange &c) { return c.state != u"unresolved"; });
+        if (ddlCapture == u"event trigger") {
+            for (const QString &st : cdc::ddlCaptureRemoveSql(cdc::DdlCaptureNames{name}))
+                if (auto err = src.tryExec(st))
+                    log(QStringLiteral("could not remove the schema-change capture from the source (%1): run %2").arg(err->toString(), st));
+            log(QStringLiteral("removed the schema-change capture from the source"));
+        }
+        if (schemaChanged) {
+            // Tables created, renamed or dropped while streaming are verified as they are now.
+            tables = load::readTables(src, db);
+            QMutexLocker l(&e.m_mutex);
+            DatabaseStatus &ds = e.m_status.databases[index];
+            QSet<QString> shown;
+            for (const TableStatus &ts : std::as_const(ds.tables))
+                shown.insert(ts.schema + u'.' + ts.name);
+            for (const load::SourceTable &t : std::as_const(tables))
+                if (!shown.contains(t.qualifiedName())) {
+                    TableStatus ts;
+                    ts.schema = t.schema;
+                    ts.name = t.name;
+                    ts.state = TableState::Done;
+                    ds.tables.append(ts);
+                }
+            ++e.m_version;
+        }
         {
             QMutexLocker l(&e.m_mutex);
             e.m_status.databases[index].pendingChanges = 0;
@@ -996,7 +1257,22 @@ void LocalEngine::Run::migrate(Until until)
         const bool resumed = !j.value(db.name, QStringLiteral("cutover_schema_started")).isEmpty();
         j.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
         saveJournal();
-        migrator.restoreCutover(resumed);
+        if (schemaChanged) {
+            // The archive's foreign keys and triggers are the snapshot's: tables renamed or dropped
+            // since would fail them. They come from the source's catalog as it is now instead.
+            migrator.restoreCutover(resumed, [](const schema::TocEntry &te) {
+                return te.desc != u"FK CONSTRAINT" && te.desc != u"TRIGGER";
+            });
+        } else {
+            migrator.restoreCutover(resumed);
+        }
+        {
+            const schema::ReconcileResult rr = schema::createMissingKeysAndTriggers(src, target, tables);
+            if (!rr.created.isEmpty())
+                log(QStringLiteral("created %1 foreign keys and triggers the archive did not have: %2")
+                        .arg(rr.created.size())
+                        .arg(rr.created.mid(0, 10).join(QStringLiteral(", "))));
+        }
         j.markDone(db.name, QStringLiteral("cutover_schema"));
         saveJournal();
         if (settings.verify) {

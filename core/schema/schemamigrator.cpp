@@ -219,9 +219,13 @@ void SchemaMigrator::restorePostLoadEntries(const QList<TocEntry> &entries, int 
                 QStringLiteral("building indexes and keys in database %1").arg(m_target.database));
 }
 
-void SchemaMigrator::restoreCutover(bool tolerateExisting)
+void SchemaMigrator::restoreCutover(bool tolerateExisting, const std::function<bool(const TocEntry &)> &keep)
 {
-    restoreList(cutoverEntries(), QStringLiteral("cutover.list"), {}, tolerateExisting,
+    QList<TocEntry> entries;
+    for (const TocEntry &e : cutoverEntries())
+        if (!keep || keep(e))
+            entries << e;
+    restoreList(entries, QStringLiteral("cutover.list"), {}, tolerateExisting,
                 QStringLiteral("creating foreign keys, triggers and refreshing materialized views in database %1")
                     .arg(m_target.database));
 }

@@ -3,6 +3,8 @@
 // jobs), and foreign keys, triggers, rules, policies and materialized-view refreshes at cutover.
 #pragma once
 
+#include <functional>
+
 #include "pg/conninfo.h"
 #include "project/project.h"
 #include "schema/pgtools.h"
@@ -33,7 +35,8 @@ public:
     // names the list file, so that concurrent callers do not share one.
     void restorePostLoadEntries(const QList<TocEntry> &entries, int jobs, bool tolerateExisting, const QString &listName);
     // Foreign keys, triggers, rules, policies, refreshes, comments and grants on them.
-    void restoreCutover(bool tolerateExisting);
+    // With `keep`, only the entries it accepts.
+    void restoreCutover(bool tolerateExisting, const std::function<bool(const TocEntry &)> &keep = {});
 
     QList<TocEntry> postLoadEntries() const;
     QList<TocEntry> cutoverEntries() const;

@@ -58,6 +58,9 @@ QList<TocEntry> parseToc(const QString &listing)
 TocGroup classifyPostData(const TocEntry &e)
 {
     const QString &d = e.desc;
+    // pgferry's own schema-change capture on the source (its functions are in _pgferry, not dumped).
+    if (d == u"EVENT TRIGGER" && e.rest.section(u' ', 1, 1).startsWith(u"pgferry_"))
+        return TocGroup::Skip;
     // Foreign keys and triggers would fire or fail while rows arrive out of order; rules would
     // rewrite the streamed DML; row security would filter it. All of them come at cutover.
     if (d == u"FK CONSTRAINT" || d == u"TRIGGER" || d == u"EVENT TRIGGER" || d == u"MATERIALIZED VIEW DATA" ||

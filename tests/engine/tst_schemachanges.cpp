@@ -1,0 +1,438 @@
+// Schema changes on the source while an online migration streams. With DDL capture (the default,
+// a superuser source role: the test clusters connect as one) event triggers on the source carry
+// created tables (with the rows written in the same transaction), added, dropped and renamed
+// columns, widened types, renamed tables, new indexes, sequences, views and functions to the
+// target in stream order, under a writer that keeps going; at cutover the target is identical and
+// the source keeps nothing of pgferry's. Without capture (watch only) a created table is reported
+// as unresolved and blocks the cutover, named; so does a created table without a replica identity
+// even with capture. Runs with pgoutput and with test_decoding.
+#include "compare.h"
+#include "engine/localengine.h"
+#include "testclusters.h"
+
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using namespace pgferry;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kOrders = 3000; // rows of orders (and of items) before the migration starts
+
+// A writer with its own connection and thread: small transactions on orders and items, touching
+// only the columns no schema change below renames, drops or needs (orders: id, amount, qty;
+// items: id, order_id), so every statement stays valid across the changes. Any error ends it
+// and is kept.
+class Writer
+{
+public:
+    Writer(pg::ConnInfo ci, quint32 seed) : m_ci(std::move(ci)), m_rng(seed), m_firstItem(1000000 + qint64(seed) * 10000000) {}
+    ~Writer() { stop(); }
+    void start()
+    {
+        m_thread = std::thread([this] { loop(); });
+    }
+    qint64 stop()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+        return m_ops;
+    }
+    qint64 ops() const { return m_ops; }
+    QString error() const
+    {
+        std::lock_guard l(m_errorMutex);
+        return m_error;
+    }
+
+private:
+    void loop()
+    {
+        qint64 nextItem = m_firstItem;
+        try {
+            pg::Connection c = pg::Connection::open(m_ci);
+            while (!m_stop.load()) {
+                const int k = int(m_rng.bounded(8));
+                c.exec(QStringLiteral("BEGIN"));
+                switch (k) {
+                case 0:
+                case 1:
+                    c.exec(QStringLiteral("INSERT INTO orders (amount, qty) VALUES (round((random() * 1000)::numeric, 2), $1)"),
+                           {int(1 + m_rng.bounded(50))});
+                    break;
+                case 2:
+                case 3:
+                    c.exec(QStringLiteral("UPDATE orders SET qty = qty + 1, amount = amount + 0.01 WHERE id = $1"),
+                           {int(1 + m_rng.bounded(kOrders))});
+                    break;
+                case 4: // the newest order the writers added (no item refers to those)
+                    c.exec(QStringLiteral("DELETE FROM orders WHERE id = (SELECT max(id) FROM orders WHERE id > $1)"), {kOrders});
+                    break;
+                case 5:
+                    c.exec(QStringLiteral("INSERT INTO items (id, order_id) VALUES ($1, $2)"),
+                           {nextItem++, int(1 + m_rng.bounded(kOrders))});
+                    break;
+                case 6: // two changes in one transaction
+                    c.exec(QStringLiteral("INSERT INTO orders (amount, qty) VALUES (1.50, 2)"));
+                    c.exec(QStringLiteral("UPDATE orders SET qty = qty * 2 WHERE id = $1"), {int(1 + m_rng.bounded(kOrders))});
+                    break;
+                default:
+                    c.exec(QStringLiteral("DELETE FROM items WHERE id = (SELECT min(id) FROM items WHERE id >= 1000000)"));
+                }
+                c.exec(QStringLiteral("COMMIT"));
+                ++m_ops;
+                std::this_thread::sleep_for(2ms);
+            }
+        } catch (const pg::Exception &e) {
+            std::lock_guard l(m_errorMutex);
+            m_error = e.error().toString();
+        }
+    }
+    pg::ConnInfo m_ci;
+    QRandomGenerator m_rng;
+    qint64 m_firstItem; // item ids of different writers never collide: each writes its own range
+    std::atomic_bool m_stop{false};
+    std::atomic<qint64> m_ops{0};
+    std::thread m_thread;
+    mutable std::mutex m_errorMutex;
+    QString m_error;
+};
+
+QString describe(const engine::SchemaChange &c)
+{
+    return QStringLiteral("  %1 [%2] %3: %4%5%6")
+        .arg(c.object, c.kind, c.state, c.statement, c.detail.isEmpty() ? QString() : QStringLiteral(" (") + c.detail + u')',
+             c.lsn.isEmpty() ? QString() : QStringLiteral(" at ") + c.lsn);
+}
+
+// Everything worth reading when a check fails: errors, schema changes, the last log lines.
+QString diagnose(const engine::MigrationStatus &s)
+{
+    QStringList out;
+    out << QStringLiteral("state: %1").arg(engine::runStateName(s.state));
+    out << QStringLiteral("errors:") << s.errors;
+    for (const engine::DatabaseStatus &d : s.databases) {
+        out << QStringLiteral("database %1: phase %2, ready %3 (%4), ddl capture \"%5\", schema changes:")
+                   .arg(d.name, engine::phaseName(d.phase))
+                   .arg(d.readyForCutover)
+                   .arg(d.notReadyReason, d.ddlCapture);
+        for (const engine::SchemaChange &c : d.schemaChanges)
+            out << describe(c);
+    }
+    out << QStringLiteral("log (last 40 lines):") << s.log.mid(std::max<qsizetype>(0, s.log.size() - 40));
+    return out.join(u'\n');
+}
+
+QList<engine::SchemaChange> schemaChanges(const engine::MigrationStatus &s)
+{
+    return s.databases.isEmpty() ? QList<engine::SchemaChange>{} : s.databases.first().schemaChanges;
+}
+
+bool hasChange(const engine::MigrationStatus &s, const QString &object, const QString &state = {})
+{
+    const auto list = schemaChanges(s);
+    return std::any_of(list.begin(), list.end(),
+                        [&](const engine::SchemaChange &c) { return c.object == object && (state.isEmpty() || c.state == state); });
+}
+
+QString ddlCapture(const engine::MigrationStatus &s)
+{
+    return s.databases.isEmpty() ? QString() : s.databases.first().ddlCapture;
+}
+
+qint64 scalar(pg::Connection &c, const QString &sql)
+{
+    return c.exec(sql).toInt(0, 0);
+}
+
+} // namespace
+
+class TestSchemaChanges : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<test::TwoClusters> m_pair;
+
+    void addDecoderRows()
+    {
+        QTest::addColumn<QString>("decoder");
+        QTest::newRow("pgoutput") << QStringLiteral("pgoutput");
+        QTest::newRow("test_decoding") << QStringLiteral("test_decoding");
+    }
+
+    // A small database with one keyed table, for the cases that only need streaming to start.
+    void createSmallDatabase(const QString &db)
+    {
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(db, QStringLiteral("CREATE TABLE base (id int PRIMARY KEY, v text);"
+                                              "INSERT INTO base SELECT g, 'v' || g FROM generate_series(1, 100) g;"));
+    }
+
+private Q_SLOTS:
+    void initTestCase() { m_pair = std::make_unique<test::TwoClusters>(); }
+    void cleanupTestCase() { m_pair.reset(); }
+
+    void carriesDdlUnderWrites_data() { addDecoderRows(); }
+    void carriesDdlUnderWrites()
+    {
+        QFETCH(QString, decoder);
+        const QString db = QStringLiteral("ddl_") + decoder;
+        const QString targetDb = db + QStringLiteral("_copy");
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(db, QStringLiteral(
+                                   "CREATE TABLE orders (id serial PRIMARY KEY, amount numeric(10,2), qty int, note text);"
+                                   "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders, name text);"
+                                   "INSERT INTO orders (amount, qty, note) SELECT (g % 1000) + 0.25, g % 17, 'note ' || g "
+                                   "FROM generate_series(1, %1) g;"
+                                   "INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, %1) g;")
+                                   .arg(kOrders));
+
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
+        c.decoder = decoder;
+        c.project.settings.schema.captureDdl = true;
+        c.project.settings.cutover.makeSourceReadOnly = true;
+
+        Writer w1(m_pair->source.connInfo(db), 1), w2(m_pair->source.connInfo(db), 2);
+        w1.start();
+        w2.start();
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(diagnose(e.status())), 300000);
+        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+
+        // Capture is on: event triggers in _pgferry on the source.
+        QTRY_VERIFY2_WITH_TIMEOUT(ddlCapture(e.status()) == u"event trigger", qPrintable(diagnose(e.status())), 30000);
+        {
+            pg::Connection s = m_pair->source.connect(db);
+            QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 1);
+            QVERIFY(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%'")) > 0);
+        }
+
+        // The schema changes, each its own statement or transaction, the writers going on.
+        const auto run = [&](const QString &sql) {
+            m_pair->source.sql(db, sql);
+            QTest::qWait(300);
+        };
+        const qint64 opsBefore = w1.ops() + w2.ops();
+        run(QStringLiteral("BEGIN;"
+                           "CREATE TABLE audit (id bigserial PRIMARY KEY, at timestamptz DEFAULT now(), what text);"
+                           "INSERT INTO audit (what) SELECT 'x' || g FROM generate_series(1, 500) g;"
+                           "COMMIT;"));
+        run(QStringLiteral("INSERT INTO audit (what) SELECT 'y' || g FROM generate_series(1, 50) g"));
+        run(QStringLiteral("CREATE TABLE batches (id int PRIMARY KEY, label text)"));
+        run(QStringLiteral("INSERT INTO batches SELECT g, 'batch ' || g FROM generate_series(1, 20) g"));
+        run(QStringLiteral("ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new'"));
+        run(QStringLiteral("UPDATE orders SET status = 'paid' WHERE id % 3 = 0"));
+        run(QStringLiteral("ALTER TABLE orders DROP COLUMN note"));
+        run(QStringLiteral("ALTER TABLE orders ALTER COLUMN qty TYPE bigint"));
+        run(QStringLiteral("UPDATE orders SET qty = qty + 5000000000 WHERE id % 50 = 0")); // needs the bigint
+        run(QStringLiteral("ALTER TABLE orders ALTER COLUMN amount TYPE numeric(14,2)"));
+        run(QStringLiteral("UPDATE orders SET amount = 123456789012.34 WHERE id % 97 = 0")); // needs the numeric(14,2)
+        run(QStringLiteral("ALTER TABLE items RENAME COLUMN name TO title"));
+        run(QStringLiteral("UPDATE items SET title = title || ' (renamed)' WHERE id % 10 = 0"));
+        run(QStringLiteral("ALTER TABLE batches RENAME TO shipment_batches"));
+        run(QStringLiteral("INSERT INTO shipment_batches SELECT g, 'batch ' || g FROM generate_series(21, 30) g;"
+                           "UPDATE shipment_batches SET label = 'first' WHERE id = 1;"
+                           "DELETE FROM shipment_batches WHERE id = 2;"));
+        run(QStringLiteral("CREATE INDEX orders_status_idx ON orders (status)"));
+        run(QStringLiteral("CREATE SEQUENCE ticket_seq;"
+                           "CREATE TABLE tickets (id bigint PRIMARY KEY DEFAULT nextval('ticket_seq'), body text);"));
+        run(QStringLiteral("INSERT INTO tickets (body) SELECT 'ticket ' || g FROM generate_series(1, 40) g"));
+        run(QStringLiteral("CREATE VIEW paid_orders AS SELECT id, amount FROM orders WHERE status = 'paid'"));
+        run(QStringLiteral("CREATE FUNCTION paid_total() RETURNS numeric LANGUAGE sql STABLE "
+                           "AS $$ SELECT coalesce(sum(amount), 0) FROM orders WHERE status = 'paid' $$"));
+        run(QStringLiteral("INSERT INTO audit (what) SELECT 'z' || g FROM generate_series(1, 25) g;"
+                           "INSERT INTO tickets (body) VALUES ('late ticket');"
+                           "UPDATE orders SET status = 'shipped' WHERE id % 7 = 0;"));
+        run(QStringLiteral("UPDATE audit SET what = what || '!' WHERE id % 11 = 0; DELETE FROM audit WHERE id % 13 = 0"));
+
+        // The writers kept working through the changes.
+        QTest::qWait(1500);
+        QVERIFY2(w1.error().isEmpty() && w2.error().isEmpty(), qPrintable(w1.error() + u'\n' + w2.error()));
+        QVERIFY2(w1.ops() + w2.ops() > opsBefore + 20,
+                 qPrintable(QStringLiteral("writers: %1 ops before the changes, %2 after").arg(opsBefore).arg(w1.ops() + w2.ops())));
+        const qint64 ops = w1.stop() + w2.stop();
+        QVERIFY2(w1.error().isEmpty() && w2.error().isEmpty(), qPrintable(w1.error() + u'\n' + w2.error()));
+        QVERIFY(ops > 50);
+        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+        QTest::qWait(2000);
+
+        QString why;
+        QTRY_VERIFY2_WITH_TIMEOUT(e.requestCutover(&why), qPrintable(why + u'\n' + diagnose(e.status())), 60000);
+        QVERIFY2(done.wait(300000), qPrintable(diagnose(e.status())));
+        const engine::MigrationStatus last = e.status();
+        QVERIFY2(done.first().first().toBool(), qPrintable(diagnose(last)));
+        QCOMPARE(last.state, engine::RunState::Completed);
+
+        m_pair->source.sql(QStringLiteral("postgres"),
+                           QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
+        pg::Connection s = m_pair->source.connect(db);
+        pg::Connection t = m_pair->target.connect(targetDb);
+
+        // Row by row, sequences included.
+        const auto cmp = test::compareDatabases(s, t);
+        QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n') + u'\n' + diagnose(last)));
+
+        // The created table and the rows of its own transaction.
+        const qint64 auditRows = scalar(s, QStringLiteral("SELECT count(*) FROM audit"));
+        QVERIFY2(auditRows >= 500, qPrintable(QString::number(auditRows)));
+        QVERIFY2(scalar(t, QStringLiteral("SELECT count(to_regclass('public.audit'))")) == 1, qPrintable(diagnose(last)));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM audit")), auditRows);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM audit WHERE what LIKE 'x%'")),
+                 scalar(s, QStringLiteral("SELECT count(*) FROM audit WHERE what LIKE 'x%'")));
+        // The renamed table, under its new name only.
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(to_regclass('public.shipment_batches'))")), 1);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(to_regclass('public.batches'))")), 0);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM shipment_batches")),
+                 scalar(s, QStringLiteral("SELECT count(*) FROM shipment_batches")));
+        // Columns: added, dropped, renamed, widened.
+        const auto columnType = [](pg::Connection &c, const QString &table, const QString &column) {
+            pg::Result r = c.exec(QStringLiteral("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                                                 "WHERE attrelid = $1::regclass AND attname = $2 AND attnum > 0 AND NOT attisdropped"),
+                                  {table, column});
+            return r.rows() == 0 ? QString() : r.text(0, 0);
+        };
+        QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("status")), QStringLiteral("text"));
+        QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("note")), QString());
+        QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("qty")), QStringLiteral("bigint"));
+        QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("amount")), QStringLiteral("numeric(14,2)"));
+        QCOMPARE(columnType(t, QStringLiteral("items"), QStringLiteral("title")), QStringLiteral("text"));
+        QCOMPARE(columnType(t, QStringLiteral("items"), QStringLiteral("name")), QString());
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = 'orders'::regclass "
+                                          "AND attname = 'status' AND attnotnull")),
+                 1);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM orders WHERE status = 'paid'")),
+                 scalar(s, QStringLiteral("SELECT count(*) FROM orders WHERE status = 'paid'")));
+        // Index, view, function.
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' "
+                                          "AND indexname = 'orders_status_idx'")),
+                 1);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.paid_orders') "
+                                          "AND relkind = 'v'")),
+                 1);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM paid_orders")),
+                 scalar(s, QStringLiteral("SELECT count(*) FROM paid_orders")));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(to_regprocedure('public.paid_total()'))")), 1);
+        // The new sequence, at least as far as the source's, and the default that uses it.
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.ticket_seq') "
+                                          "AND relkind = 'S'")),
+                 1);
+        const qint64 sourceTicket = scalar(s, QStringLiteral("SELECT last_value FROM ticket_seq"));
+        const qint64 targetTicket = scalar(t, QStringLiteral("SELECT last_value FROM ticket_seq"));
+        QVERIFY2(targetTicket >= sourceTicket && sourceTicket >= 41,
+                 qPrintable(QStringLiteral("ticket_seq: source %1, target %2").arg(sourceTicket).arg(targetTicket)));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM tickets")), scalar(s, QStringLiteral("SELECT count(*) FROM tickets")));
+
+        // The status lists the changes, all resolved.
+        const auto changes = schemaChanges(last);
+        QVERIFY2(!changes.isEmpty(), qPrintable(diagnose(last)));
+        for (const engine::SchemaChange &ch : changes)
+            QVERIFY2(!ch.unresolved(), qPrintable(describe(ch) + u'\n' + diagnose(last)));
+        QVERIFY2(hasChange(last, QStringLiteral("public.audit")), qPrintable(diagnose(last)));
+        // A column's change names schema.table.column.
+        QVERIFY2(hasChange(last, QStringLiteral("public.orders")) ||
+                     std::any_of(changes.begin(), changes.end(),
+                                 [](const engine::SchemaChange &ch) { return ch.object.startsWith(u"public.orders."); }),
+                 qPrintable(diagnose(last)));
+
+        // The source keeps nothing of pgferry's.
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%'")), 0);
+        pg::Result slots = s.exec(QStringLiteral("SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"));
+        QVERIFY2(slots.isNull(0, 0), qPrintable(slots.text(0, 0) + u'\n' + diagnose(last)));
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_publication")), 0);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_replication_origin")), 0);
+
+        // The target works on its own: the default draws from the carried sequence without collision.
+        t.exec(QStringLiteral("INSERT INTO tickets (body) VALUES ('after cutover')"));
+        t.exec(QStringLiteral("INSERT INTO orders (amount, qty) VALUES (1, 1)"));
+    }
+
+    // Capture off: only the catalog watch. A table created in a migrated schema is unresolved,
+    // named, and the cutover is refused until it is dealt with; nothing is installed on the source.
+    void watchOnlyRefusesCutoverNamingTheNewTable_data() { addDecoderRows(); }
+    void watchOnlyRefusesCutoverNamingTheNewTable()
+    {
+        QFETCH(QString, decoder);
+        const QString db = QStringLiteral("watch_") + decoder;
+        createSmallDatabase(db);
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
+        c.decoder = decoder;
+        c.project.settings.schema.captureDdl = false;
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(diagnose(e.status())), 300000);
+        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+        QTRY_VERIFY2_WITH_TIMEOUT(ddlCapture(e.status()) == u"watch only", qPrintable(diagnose(e.status())), 30000);
+
+        m_pair->source.sql(db, QStringLiteral("CREATE TABLE latecomer (id int PRIMARY KEY); INSERT INTO latecomer VALUES (1);"));
+        QTRY_VERIFY2_WITH_TIMEOUT(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("unresolved")),
+                                  qPrintable(diagnose(e.status())), 30000);
+        QVERIFY2(!e.status().readyForCutover(), qPrintable(diagnose(e.status())));
+        QString why;
+        QVERIFY2(!e.requestCutover(&why), qPrintable(diagnose(e.status())));
+        QVERIFY2(why.contains(u"latecomer"), qPrintable(why + u'\n' + diagnose(e.status())));
+        // Still refused a moment later: the watch does not forget it.
+        QTest::qWait(3000);
+        QVERIFY2(!e.requestCutover(&why), qPrintable(diagnose(e.status())));
+        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+
+        {
+            pg::Connection s = m_pair->source.connect(db);
+            QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
+            QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%'")), 0);
+        }
+        e.stop();
+        QVERIFY2(done.wait(120000), qPrintable(diagnose(e.status())));
+        QCOMPARE(e.status().state, engine::RunState::Stopped);
+        pg::Connection s = m_pair->source.connect(db);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
+        s.exec(QStringLiteral("INSERT INTO latecomer VALUES (2)")); // the source is left writable
+    }
+
+    // Capture on, but a created table without a key cannot stream its updates and deletes: it is
+    // unresolved, named, and blocks the cutover.
+    void createdTableWithoutKeyIsUnresolved_data() { addDecoderRows(); }
+    void createdTableWithoutKeyIsUnresolved()
+    {
+        QFETCH(QString, decoder);
+        const QString db = QStringLiteral("ddlnokey_") + decoder;
+        createSmallDatabase(db);
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
+        c.decoder = decoder;
+        c.project.settings.schema.captureDdl = true;
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(diagnose(e.status())), 300000);
+        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+        QTRY_VERIFY2_WITH_TIMEOUT(ddlCapture(e.status()) == u"event trigger", qPrintable(diagnose(e.status())), 30000);
+
+        m_pair->source.sql(db, QStringLiteral("CREATE TABLE nokey (a int, b text); INSERT INTO nokey VALUES (1, 'one');"));
+        QTRY_VERIFY2_WITH_TIMEOUT(hasChange(e.status(), QStringLiteral("public.nokey"), QStringLiteral("unresolved")),
+                                  qPrintable(diagnose(e.status())), 30000);
+        QVERIFY2(!e.status().readyForCutover(), qPrintable(diagnose(e.status())));
+        QString why;
+        QVERIFY2(!e.requestCutover(&why), qPrintable(diagnose(e.status())));
+        QVERIFY2(why.contains(u"nokey"), qPrintable(why + u'\n' + diagnose(e.status())));
+        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+        e.stop();
+        QVERIFY2(done.wait(120000), qPrintable(diagnose(e.status())));
+        QCOMPARE(e.status().state, engine::RunState::Stopped);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSchemaChanges)
+#include "tst_schemachanges.moc"
