@@ -448,7 +448,7 @@ QString ownerStatement(const QString &objectType, const QString &qname, const QS
         .arg(roleName, inner);
 }
 
-void planTable(const QJsonObject &item, const PlanOptions &options, QList<PlannedChange> &out, QStringList &ownedBy)
+void planTable(const QJsonObject &item, const PlanOptions &options, QList<PlannedChange> &out, QList<PlannedChange> &ownedBy)
 {
     const QJsonObject before = item.value(u"before").toObject();
     const QJsonObject after = item.value(u"after").toObject();
@@ -633,7 +633,7 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
     Q_UNUSED(ownedBy);
 }
 
-void planOther(const QJsonObject &item, const PlanOptions &options, QList<PlannedChange> &out, QStringList &ownedBy)
+void planOther(const QJsonObject &item, const PlanOptions &options, QList<PlannedChange> &out, QList<PlannedChange> &ownedBy)
 {
     const QJsonObject before = item.value(u"before").toObject();
     const QJsonObject after = item.value(u"after").toObject();
@@ -665,8 +665,10 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
                 add(renamed ? QStringLiteral("sequence renamed") : QStringLiteral("sequence changed"), st);
         }
         if (str(before, "owned_by") != str(after, "owned_by"))
-            ownedBy << QStringLiteral("ALTER SEQUENCE %1 OWNED BY %2")
-                           .arg(q, str(after, "owned_by").isEmpty() ? QStringLiteral("NONE") : str(after, "owned_by"));
+            ownedBy << PlannedChange{object, QStringLiteral("sequence owner column set"),
+                                     {QStringLiteral("ALTER SEQUENCE %1 OWNED BY %2")
+                                          .arg(q, str(after, "owned_by").isEmpty() ? QStringLiteral("NONE") : str(after, "owned_by"))},
+                                     QStringLiteral("applied"), {}};
         return;
     }
     if (kind == u"view" || kind == u"materialized view") {
@@ -745,7 +747,7 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
 QList<PlannedChange> planSchemaChange(const QJsonArray &items, const PlanOptions &options)
 {
     QList<PlannedChange> out;
-    QStringList ownedBy;
+    QList<PlannedChange> ownedBy;
     for (const QJsonValue &v : items) {
         const QJsonObject item = v.toObject();
         const QString kind = str(item, "kind");
@@ -807,8 +809,7 @@ QList<PlannedChange> planSchemaChange(const QJsonArray &items, const PlanOptions
                                      .arg(str(item, "tag"), str(item, "object_type"))};
         }
     }
-    if (!ownedBy.isEmpty())
-        out << PlannedChange{QStringLiteral("sequences"), QStringLiteral("sequence ownership"), ownedBy, QStringLiteral("applied"), {}};
+    out << ownedBy;
     return out;
 }
 

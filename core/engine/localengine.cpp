@@ -1220,12 +1220,6 @@ void LocalEngine::Run::migrate(Until until)
         const QList<SchemaChange> carried = stream->stats().schemaChanges;
         const bool schemaChanged = std::any_of(carried.begin(), carried.end(),
                                                [](const SchemaChange &c) { return c.state != u"unresolved"; });
-        if (ddlCapture == u"event trigger") {
-            for (const QString &st : cdc::ddlCaptureRemoveSql(cdc::DdlCaptureNames{name}))
-                if (auto err = src.tryExec(st))
-                    log(QStringLiteral("could not remove the schema-change capture from the source (%1): run %2").arg(err->toString(), st));
-            log(QStringLiteral("removed the schema-change capture from the source"));
-        }
         if (schemaChanged) {
             // Tables created, renamed or dropped while streaming are verified as they are now.
             tables = load::readTables(src, db);
@@ -1291,6 +1285,13 @@ void LocalEngine::Run::migrate(Until until)
         }
         if (src.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name}).rows() > 0)
             log(QStringLiteral("could not drop the replication slot %1: drop it with SELECT pg_drop_replication_slot('%1')").arg(name));
+        // The capture goes before the publication (its trigger names it).
+        if (ddlCapture == u"event trigger") {
+            for (const QString &st : cdc::ddlCaptureRemoveSql(cdc::DdlCaptureNames{name}))
+                if (auto err = src.tryExec(st))
+                    log(QStringLiteral("could not remove the schema-change capture from the source (%1): run %2").arg(err->toString(), st));
+            log(QStringLiteral("removed the schema-change capture from the source"));
+        }
         src.tryExec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + src.quoteIdent(name));
         cdc::Applier::dropOrigin(target, name);
         QDir(e.m_config.stateDir + QStringLiteral("/db-%1/spool").arg(index)).removeRecursively();

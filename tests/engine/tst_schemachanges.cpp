@@ -10,6 +10,7 @@
 #include "engine/localengine.h"
 #include "testclusters.h"
 
+#include <QDeadlineTimer>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -33,7 +34,9 @@ constexpr int kOrders = 3000; // rows of orders (and of items) before the migrat
 class Writer
 {
 public:
-    Writer(pg::ConnInfo ci, quint32 seed) : m_ci(std::move(ci)), m_rng(seed), m_firstItem(1000000 + qint64(seed) * 10000000) {}
+    Writer(pg::ConnInfo ci, quint32 seed)
+        : m_ci(std::move(ci)), m_rng(seed), m_firstItem(1000000 + qint64(seed) * 10000000)
+    {}
     ~Writer() { stop(); }
     void start()
     {
@@ -65,16 +68,20 @@ private:
                 switch (k) {
                 case 0:
                 case 1:
-                    c.exec(QStringLiteral("INSERT INTO orders (amount, qty) VALUES (round((random() * 1000)::numeric, 2), $1)"),
+                    c.exec(QStringLiteral("INSERT INTO orders (amount, qty) VALUES (round((random() * "
+                                          "1000)::numeric, 2), $1)"),
                            {int(1 + m_rng.bounded(50))});
                     break;
                 case 2:
                 case 3:
-                    c.exec(QStringLiteral("UPDATE orders SET qty = qty + 1, amount = amount + 0.01 WHERE id = $1"),
+                    c.exec(QStringLiteral(
+                               "UPDATE orders SET qty = qty + 1, amount = amount + 0.01 WHERE id = $1"),
                            {int(1 + m_rng.bounded(kOrders))});
                     break;
                 case 4: // the newest order the writers added (no item refers to those)
-                    c.exec(QStringLiteral("DELETE FROM orders WHERE id = (SELECT max(id) FROM orders WHERE id > $1)"), {kOrders});
+                    c.exec(QStringLiteral(
+                               "DELETE FROM orders WHERE id = (SELECT max(id) FROM orders WHERE id > $1)"),
+                           {kOrders});
                     break;
                 case 5:
                     c.exec(QStringLiteral("INSERT INTO items (id, order_id) VALUES ($1, $2)"),
@@ -82,10 +89,12 @@ private:
                     break;
                 case 6: // two changes in one transaction
                     c.exec(QStringLiteral("INSERT INTO orders (amount, qty) VALUES (1.50, 2)"));
-                    c.exec(QStringLiteral("UPDATE orders SET qty = qty * 2 WHERE id = $1"), {int(1 + m_rng.bounded(kOrders))});
+                    c.exec(QStringLiteral("UPDATE orders SET qty = qty * 2 WHERE id = $1"),
+                           {int(1 + m_rng.bounded(kOrders))});
                     break;
                 default:
-                    c.exec(QStringLiteral("DELETE FROM items WHERE id = (SELECT min(id) FROM items WHERE id >= 1000000)"));
+                    c.exec(QStringLiteral(
+                        "DELETE FROM items WHERE id = (SELECT min(id) FROM items WHERE id >= 1000000)"));
                 }
                 c.exec(QStringLiteral("COMMIT"));
                 ++m_ops;
@@ -109,7 +118,8 @@ private:
 QString describe(const engine::SchemaChange &c)
 {
     return QStringLiteral("  %1 [%2] %3: %4%5%6")
-        .arg(c.object, c.kind, c.state, c.statement, c.detail.isEmpty() ? QString() : QStringLiteral(" (") + c.detail + u')',
+        .arg(c.object, c.kind, c.state, c.statement,
+             c.detail.isEmpty() ? QString() : QStringLiteral(" (") + c.detail + u')',
              c.lsn.isEmpty() ? QString() : QStringLiteral(" at ") + c.lsn);
 }
 
@@ -139,8 +149,9 @@ QList<engine::SchemaChange> schemaChanges(const engine::MigrationStatus &s)
 bool hasChange(const engine::MigrationStatus &s, const QString &object, const QString &state = {})
 {
     const auto list = schemaChanges(s);
-    return std::any_of(list.begin(), list.end(),
-                        [&](const engine::SchemaChange &c) { return c.object == object && (state.isEmpty() || c.state == state); });
+    return std::any_of(list.begin(), list.end(), [&](const engine::SchemaChange &c) {
+        return c.object == object && (state.isEmpty() || c.state == state);
+    });
 }
 
 QString ddlCapture(const engine::MigrationStatus &s)
@@ -148,12 +159,43 @@ QString ddlCapture(const engine::MigrationStatus &s)
     return s.databases.isEmpty() ? QString() : s.databases.first().ddlCapture;
 }
 
+// The first value of a query's result; -1, the error printed, when the query fails (a table the
+// target lacks), so that the comparison after it fails with a readable message.
 qint64 scalar(pg::Connection &c, const QString &sql)
 {
-    return c.exec(sql).toInt(0, 0);
+    try {
+        return c.exec(sql).toInt(0, 0);
+    } catch (const pg::Exception &e) {
+        qWarning().noquote() << sql << "failed:" << e.error().toString();
+        return -1;
+    }
+}
+
+// Polls (the event loop running) until the condition holds or the time is up; its last value.
+template<class F> bool waitFor(F condition, int ms)
+{
+    QDeadlineTimer deadline(ms);
+    while (!condition()) {
+        if (deadline.hasExpired())
+            return condition();
+        QTest::qWait(50);
+    }
+    return true;
 }
 
 } // namespace
+
+// QTest cuts a failure's message at about a thousand characters: print the engine's whole story
+// (errors, schema changes, log) first, then fail with the condition and the short `extra`.
+#define VERIFY_STATUS(cond, engine, extra)                                                                   \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            qWarning().noquote() << diagnose((engine).status());                                             \
+            QFAIL(qPrintable(QStringLiteral(#cond) + QStringLiteral(": ") + QString(extra)));                \
+        }                                                                                                    \
+    } while (false)
+#define TRY_STATUS(cond, engine, extra, ms)                                                                  \
+    VERIFY_STATUS(waitFor([&] { return bool(cond); }, (ms)), engine, extra)
 
 class TestSchemaChanges : public QObject
 {
@@ -171,8 +213,17 @@ class TestSchemaChanges : public QObject
     void createSmallDatabase(const QString &db)
     {
         m_pair->source.createDatabase(db);
-        m_pair->source.sql(db, QStringLiteral("CREATE TABLE base (id int PRIMARY KEY, v text);"
-                                              "INSERT INTO base SELECT g, 'v' || g FROM generate_series(1, 100) g;"));
+        m_pair->source.sql(
+            db, QStringLiteral("CREATE TABLE base (id int PRIMARY KEY, v text);"
+                               "INSERT INTO base SELECT g, 'v' || g FROM generate_series(1, 100) g;"));
+    }
+
+    int pgferryObjectsOnSource(const QString &db)
+    {
+        pg::Connection s = m_pair->source.connect(db);
+        return int(scalar(
+            s, QStringLiteral("SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry') + "
+                              "(SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%')")));
     }
 
 private Q_SLOTS:
@@ -186,13 +237,14 @@ private Q_SLOTS:
         const QString db = QStringLiteral("ddl_") + decoder;
         const QString targetDb = db + QStringLiteral("_copy");
         m_pair->source.createDatabase(db);
-        m_pair->source.sql(db, QStringLiteral(
-                                   "CREATE TABLE orders (id serial PRIMARY KEY, amount numeric(10,2), qty int, note text);"
-                                   "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders, name text);"
-                                   "INSERT INTO orders (amount, qty, note) SELECT (g % 1000) + 0.25, g % 17, 'note ' || g "
-                                   "FROM generate_series(1, %1) g;"
-                                   "INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, %1) g;")
-                                   .arg(kOrders));
+        m_pair->source.sql(
+            db, QStringLiteral(
+                    "CREATE TABLE orders (id serial PRIMARY KEY, amount numeric(10,2), qty int, note text);"
+                    "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders, name text);"
+                    "INSERT INTO orders (amount, qty, note) SELECT (g % 1000) + 0.25, g % 17, 'note ' || g "
+                    "FROM generate_series(1, %1) g;"
+                    "INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, %1) g;")
+                    .arg(kOrders));
 
         QTemporaryDir state;
         engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
@@ -206,16 +258,8 @@ private Q_SLOTS:
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
-        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(diagnose(e.status())), 300000);
-        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
-
-        // Capture is on: event triggers in _pgferry on the source.
-        QTRY_VERIFY2_WITH_TIMEOUT(ddlCapture(e.status()) == u"event trigger", qPrintable(diagnose(e.status())), 30000);
-        {
-            pg::Connection s = m_pair->source.connect(db);
-            QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 1);
-            QVERIFY(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%'")) > 0);
-        }
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
 
         // The schema changes, each its own statement or transaction, the writers going on.
         const auto run = [&](const QString &sql) {
@@ -223,10 +267,11 @@ private Q_SLOTS:
             QTest::qWait(300);
         };
         const qint64 opsBefore = w1.ops() + w2.ops();
-        run(QStringLiteral("BEGIN;"
-                           "CREATE TABLE audit (id bigserial PRIMARY KEY, at timestamptz DEFAULT now(), what text);"
-                           "INSERT INTO audit (what) SELECT 'x' || g FROM generate_series(1, 500) g;"
-                           "COMMIT;"));
+        run(QStringLiteral(
+            "BEGIN;"
+            "CREATE TABLE audit (id bigserial PRIMARY KEY, at timestamptz DEFAULT now(), what text);"
+            "INSERT INTO audit (what) SELECT 'x' || g FROM generate_series(1, 500) g;"
+            "COMMIT;"));
         run(QStringLiteral("INSERT INTO audit (what) SELECT 'y' || g FROM generate_series(1, 50) g"));
         run(QStringLiteral("CREATE TABLE batches (id int PRIMARY KEY, label text)"));
         run(QStringLiteral("INSERT INTO batches SELECT g, 'batch ' || g FROM generate_series(1, 20) g"));
@@ -236,16 +281,19 @@ private Q_SLOTS:
         run(QStringLiteral("ALTER TABLE orders ALTER COLUMN qty TYPE bigint"));
         run(QStringLiteral("UPDATE orders SET qty = qty + 5000000000 WHERE id % 50 = 0")); // needs the bigint
         run(QStringLiteral("ALTER TABLE orders ALTER COLUMN amount TYPE numeric(14,2)"));
-        run(QStringLiteral("UPDATE orders SET amount = 123456789012.34 WHERE id % 97 = 0")); // needs the numeric(14,2)
+        run(QStringLiteral(
+            "UPDATE orders SET amount = 123456789012.34 WHERE id % 97 = 0")); // needs the numeric(14,2)
         run(QStringLiteral("ALTER TABLE items RENAME COLUMN name TO title"));
         run(QStringLiteral("UPDATE items SET title = title || ' (renamed)' WHERE id % 10 = 0"));
         run(QStringLiteral("ALTER TABLE batches RENAME TO shipment_batches"));
-        run(QStringLiteral("INSERT INTO shipment_batches SELECT g, 'batch ' || g FROM generate_series(21, 30) g;"
-                           "UPDATE shipment_batches SET label = 'first' WHERE id = 1;"
-                           "DELETE FROM shipment_batches WHERE id = 2;"));
+        run(QStringLiteral(
+            "INSERT INTO shipment_batches SELECT g, 'batch ' || g FROM generate_series(21, 30) g;"
+            "UPDATE shipment_batches SET label = 'first' WHERE id = 1;"
+            "DELETE FROM shipment_batches WHERE id = 2;"));
         run(QStringLiteral("CREATE INDEX orders_status_idx ON orders (status)"));
-        run(QStringLiteral("CREATE SEQUENCE ticket_seq;"
-                           "CREATE TABLE tickets (id bigint PRIMARY KEY DEFAULT nextval('ticket_seq'), body text);"));
+        run(QStringLiteral(
+            "CREATE SEQUENCE ticket_seq;"
+            "CREATE TABLE tickets (id bigint PRIMARY KEY DEFAULT nextval('ticket_seq'), body text);"));
         run(QStringLiteral("INSERT INTO tickets (body) SELECT 'ticket ' || g FROM generate_series(1, 40) g"));
         run(QStringLiteral("CREATE VIEW paid_orders AS SELECT id, amount FROM orders WHERE status = 'paid'"));
         run(QStringLiteral("CREATE FUNCTION paid_total() RETURNS numeric LANGUAGE sql STABLE "
@@ -253,24 +301,31 @@ private Q_SLOTS:
         run(QStringLiteral("INSERT INTO audit (what) SELECT 'z' || g FROM generate_series(1, 25) g;"
                            "INSERT INTO tickets (body) VALUES ('late ticket');"
                            "UPDATE orders SET status = 'shipped' WHERE id % 7 = 0;"));
-        run(QStringLiteral("UPDATE audit SET what = what || '!' WHERE id % 11 = 0; DELETE FROM audit WHERE id % 13 = 0"));
+        run(QStringLiteral(
+            "UPDATE audit SET what = what || '!' WHERE id % 11 = 0; DELETE FROM audit WHERE id % 13 = 0"));
+
+        // While streaming: capture by event trigger, installed on the source (checked at the end).
+        const QString captureWhileStreaming = ddlCapture(e.status());
+        const int pgferryObjectsWhileStreaming = pgferryObjectsOnSource(db);
 
         // The writers kept working through the changes.
         QTest::qWait(1500);
         QVERIFY2(w1.error().isEmpty() && w2.error().isEmpty(), qPrintable(w1.error() + u'\n' + w2.error()));
         QVERIFY2(w1.ops() + w2.ops() > opsBefore + 20,
-                 qPrintable(QStringLiteral("writers: %1 ops before the changes, %2 after").arg(opsBefore).arg(w1.ops() + w2.ops())));
+                 qPrintable(QStringLiteral("writers: %1 ops before the changes, %2 after")
+                                .arg(opsBefore)
+                                .arg(w1.ops() + w2.ops())));
         const qint64 ops = w1.stop() + w2.stop();
         QVERIFY2(w1.error().isEmpty() && w2.error().isEmpty(), qPrintable(w1.error() + u'\n' + w2.error()));
         QVERIFY(ops > 50);
-        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
         QTest::qWait(2000);
 
         QString why;
-        QTRY_VERIFY2_WITH_TIMEOUT(e.requestCutover(&why), qPrintable(why + u'\n' + diagnose(e.status())), 60000);
-        QVERIFY2(done.wait(300000), qPrintable(diagnose(e.status())));
+        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(diagnose(last)));
+        VERIFY_STATUS(done.first().first().toBool(), e, last.errors.join(u'\n'));
         QCOMPARE(last.state, engine::RunState::Completed);
 
         m_pair->source.sql(QStringLiteral("postgres"),
@@ -280,12 +335,13 @@ private Q_SLOTS:
 
         // Row by row, sequences included.
         const auto cmp = test::compareDatabases(s, t);
-        QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n') + u'\n' + diagnose(last)));
+        VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
 
         // The created table and the rows of its own transaction.
         const qint64 auditRows = scalar(s, QStringLiteral("SELECT count(*) FROM audit"));
         QVERIFY2(auditRows >= 500, qPrintable(QString::number(auditRows)));
-        QVERIFY2(scalar(t, QStringLiteral("SELECT count(to_regclass('public.audit'))")) == 1, qPrintable(diagnose(last)));
+        VERIFY_STATUS(scalar(t, QStringLiteral("SELECT count(to_regclass('public.audit'))")) == 1, e,
+                      QString());
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM audit")), auditRows);
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM audit WHERE what LIKE 'x%'")),
                  scalar(s, QStringLiteral("SELECT count(*) FROM audit WHERE what LIKE 'x%'")));
@@ -296,59 +352,76 @@ private Q_SLOTS:
                  scalar(s, QStringLiteral("SELECT count(*) FROM shipment_batches")));
         // Columns: added, dropped, renamed, widened.
         const auto columnType = [](pg::Connection &c, const QString &table, const QString &column) {
-            pg::Result r = c.exec(QStringLiteral("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                                                 "WHERE attrelid = $1::regclass AND attname = $2 AND attnum > 0 AND NOT attisdropped"),
-                                  {table, column});
+            pg::Result r =
+                c.exec(QStringLiteral("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                                      "WHERE attrelid = to_regclass($1) AND attname = $2 AND attnum > 0 "
+                                      "AND NOT attisdropped"),
+                       {table, column});
             return r.rows() == 0 ? QString() : r.text(0, 0);
         };
         QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("status")), QStringLiteral("text"));
         QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("note")), QString());
         QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("qty")), QStringLiteral("bigint"));
-        QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("amount")), QStringLiteral("numeric(14,2)"));
+        QCOMPARE(columnType(t, QStringLiteral("orders"), QStringLiteral("amount")),
+                 QStringLiteral("numeric(14,2)"));
         QCOMPARE(columnType(t, QStringLiteral("items"), QStringLiteral("title")), QStringLiteral("text"));
         QCOMPARE(columnType(t, QStringLiteral("items"), QStringLiteral("name")), QString());
-        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = 'orders'::regclass "
-                                          "AND attname = 'status' AND attnotnull")),
-                 1);
+        QCOMPARE(
+            scalar(t, QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = 'orders'::regclass "
+                                     "AND attname = 'status' AND attnotnull")),
+            1);
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM orders WHERE status = 'paid'")),
                  scalar(s, QStringLiteral("SELECT count(*) FROM orders WHERE status = 'paid'")));
         // Index, view, function.
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' "
                                           "AND indexname = 'orders_status_idx'")),
                  1);
-        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.paid_orders') "
-                                          "AND relkind = 'v'")),
+        QCOMPARE(scalar(t, QStringLiteral(
+                               "SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.paid_orders') "
+                               "AND relkind = 'v'")),
                  1);
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM paid_orders")),
                  scalar(s, QStringLiteral("SELECT count(*) FROM paid_orders")));
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(to_regprocedure('public.paid_total()'))")), 1);
         // The new sequence, at least as far as the source's, and the default that uses it.
-        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.ticket_seq') "
-                                          "AND relkind = 'S'")),
+        QCOMPARE(scalar(t, QStringLiteral(
+                               "SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.ticket_seq') "
+                               "AND relkind = 'S'")),
                  1);
         const qint64 sourceTicket = scalar(s, QStringLiteral("SELECT last_value FROM ticket_seq"));
         const qint64 targetTicket = scalar(t, QStringLiteral("SELECT last_value FROM ticket_seq"));
         QVERIFY2(targetTicket >= sourceTicket && sourceTicket >= 41,
-                 qPrintable(QStringLiteral("ticket_seq: source %1, target %2").arg(sourceTicket).arg(targetTicket)));
-        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM tickets")), scalar(s, QStringLiteral("SELECT count(*) FROM tickets")));
+                 qPrintable(
+                     QStringLiteral("ticket_seq: source %1, target %2").arg(sourceTicket).arg(targetTicket)));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM tickets")),
+                 scalar(s, QStringLiteral("SELECT count(*) FROM tickets")));
 
         // The status lists the changes, all resolved.
         const auto changes = schemaChanges(last);
-        QVERIFY2(!changes.isEmpty(), qPrintable(diagnose(last)));
+        VERIFY_STATUS(!changes.isEmpty(), e, QString());
         for (const engine::SchemaChange &ch : changes)
-            QVERIFY2(!ch.unresolved(), qPrintable(describe(ch) + u'\n' + diagnose(last)));
-        QVERIFY2(hasChange(last, QStringLiteral("public.audit")), qPrintable(diagnose(last)));
-        // A column's change names schema.table.column.
-        QVERIFY2(hasChange(last, QStringLiteral("public.orders")) ||
-                     std::any_of(changes.begin(), changes.end(),
-                                 [](const engine::SchemaChange &ch) { return ch.object.startsWith(u"public.orders."); }),
-                 qPrintable(diagnose(last)));
+            VERIFY_STATUS(!ch.unresolved(), e, describe(ch));
+        VERIFY_STATUS(hasChange(last, QStringLiteral("public.audit")), e, QString());
+        // A column's change may name schema.table.column.
+        VERIFY_STATUS(hasChange(last, QStringLiteral("public.orders")) ||
+                          std::any_of(changes.begin(), changes.end(),
+                                      [](const engine::SchemaChange &ch) {
+                                          return ch.object.startsWith(u"public.orders.");
+                                      }),
+                      e, QString());
+        QCOMPARE(captureWhileStreaming, QStringLiteral("event trigger"));
+        QVERIFY2(pgferryObjectsWhileStreaming >= 2,
+                 "no _pgferry schema or no pgferry event trigger on the source while streaming");
 
         // The source keeps nothing of pgferry's.
-        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
-        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%'")), 0);
-        pg::Result slots = s.exec(QStringLiteral("SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"));
-        QVERIFY2(slots.isNull(0, 0), qPrintable(slots.text(0, 0) + u'\n' + diagnose(last)));
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")),
+                 0);
+        QCOMPARE(
+            scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%'")),
+            0);
+        pg::Result slots = s.exec(QStringLiteral(
+            "SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"));
+        VERIFY_STATUS(slots.isNull(0, 0), e, slots.text(0, 0));
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_publication")), 0);
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_replication_origin")), 0);
 
@@ -366,38 +439,37 @@ private Q_SLOTS:
         const QString db = QStringLiteral("watch_") + decoder;
         createSmallDatabase(db);
         QTemporaryDir state;
-        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
+        engine::LocalEngineConfig c =
+            m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
         c.decoder = decoder;
         c.project.settings.schema.captureDdl = false;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
-        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(diagnose(e.status())), 300000);
-        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
-        QTRY_VERIFY2_WITH_TIMEOUT(ddlCapture(e.status()) == u"watch only", qPrintable(diagnose(e.status())), 30000);
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
 
-        m_pair->source.sql(db, QStringLiteral("CREATE TABLE latecomer (id int PRIMARY KEY); INSERT INTO latecomer VALUES (1);"));
-        QTRY_VERIFY2_WITH_TIMEOUT(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("unresolved")),
-                                  qPrintable(diagnose(e.status())), 30000);
-        QVERIFY2(!e.status().readyForCutover(), qPrintable(diagnose(e.status())));
+        m_pair->source.sql(
+            db,
+            QStringLiteral("CREATE TABLE latecomer (id int PRIMARY KEY); INSERT INTO latecomer VALUES (1);"));
+        TRY_STATUS(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("unresolved")), e,
+                   QString(), 30000);
+        VERIFY_STATUS(!e.status().readyForCutover(), e, QString());
         QString why;
-        QVERIFY2(!e.requestCutover(&why), qPrintable(diagnose(e.status())));
-        QVERIFY2(why.contains(u"latecomer"), qPrintable(why + u'\n' + diagnose(e.status())));
+        VERIFY_STATUS(!e.requestCutover(&why), e, QStringLiteral("the cutover was accepted"));
+        VERIFY_STATUS(why.contains(u"latecomer"), e, why);
         // Still refused a moment later: the watch does not forget it.
         QTest::qWait(3000);
-        QVERIFY2(!e.requestCutover(&why), qPrintable(diagnose(e.status())));
-        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+        VERIFY_STATUS(!e.requestCutover(&why), e, QStringLiteral("the cutover was accepted"));
+        VERIFY_STATUS(done.isEmpty(), e, QString());
+        QCOMPARE(ddlCapture(e.status()), QStringLiteral("watch only"));
+        QCOMPARE(pgferryObjectsOnSource(db), 0);
 
-        {
-            pg::Connection s = m_pair->source.connect(db);
-            QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
-            QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%'")), 0);
-        }
         e.stop();
-        QVERIFY2(done.wait(120000), qPrintable(diagnose(e.status())));
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 120 s of the stop"), 120000);
         QCOMPARE(e.status().state, engine::RunState::Stopped);
+        QCOMPARE(pgferryObjectsOnSource(db), 0);
         pg::Connection s = m_pair->source.connect(db);
-        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
         s.exec(QStringLiteral("INSERT INTO latecomer VALUES (2)")); // the source is left writable
     }
 
@@ -410,26 +482,29 @@ private Q_SLOTS:
         const QString db = QStringLiteral("ddlnokey_") + decoder;
         createSmallDatabase(db);
         QTemporaryDir state;
-        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
+        engine::LocalEngineConfig c =
+            m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
         c.decoder = decoder;
         c.project.settings.schema.captureDdl = true;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
-        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(diagnose(e.status())), 300000);
-        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
-        QTRY_VERIFY2_WITH_TIMEOUT(ddlCapture(e.status()) == u"event trigger", qPrintable(diagnose(e.status())), 30000);
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
 
-        m_pair->source.sql(db, QStringLiteral("CREATE TABLE nokey (a int, b text); INSERT INTO nokey VALUES (1, 'one');"));
-        QTRY_VERIFY2_WITH_TIMEOUT(hasChange(e.status(), QStringLiteral("public.nokey"), QStringLiteral("unresolved")),
-                                  qPrintable(diagnose(e.status())), 30000);
-        QVERIFY2(!e.status().readyForCutover(), qPrintable(diagnose(e.status())));
+        m_pair->source.sql(
+            db, QStringLiteral("CREATE TABLE nokey (a int, b text); INSERT INTO nokey VALUES (1, 'one');"));
+        TRY_STATUS(hasChange(e.status(), QStringLiteral("public.nokey"), QStringLiteral("unresolved")), e,
+                   QString(), 30000);
+        VERIFY_STATUS(!e.status().readyForCutover(), e, QString());
         QString why;
-        QVERIFY2(!e.requestCutover(&why), qPrintable(diagnose(e.status())));
-        QVERIFY2(why.contains(u"nokey"), qPrintable(why + u'\n' + diagnose(e.status())));
-        QVERIFY2(done.isEmpty(), qPrintable(diagnose(e.status())));
+        VERIFY_STATUS(!e.requestCutover(&why), e, QStringLiteral("the cutover was accepted"));
+        VERIFY_STATUS(why.contains(u"nokey"), e, why);
+        VERIFY_STATUS(done.isEmpty(), e, QString());
+        QCOMPARE(ddlCapture(e.status()), QStringLiteral("event trigger"));
+
         e.stop();
-        QVERIFY2(done.wait(120000), qPrintable(diagnose(e.status())));
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 120 s of the stop"), 120000);
         QCOMPARE(e.status().state, engine::RunState::Stopped);
     }
 };

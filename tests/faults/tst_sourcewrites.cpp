@@ -1,8 +1,11 @@
-// What a complete online migration writes to the source: only its slot and its publication, and
-// the reversible read-only switch at cutover. Proved on a quiet source, four ways:
+// What a complete online migration writes to the source: only its slot, its publication, its
+// schema-change capture (event triggers, their functions and two tables in schema _pgferry, all
+// removed at cutover), and the reversible read-only switch at cutover. Proved on a quiet source,
+// four ways:
 //  - a logical slot of the test's own (test_decoding, created before the run) decodes every row
-//    change committed during the run: none;
-//  - an event trigger logs every DDL command: only CREATE and DROP PUBLICATION of pgferry's own;
+//    change committed during the run: none but in pgferry's own tables in _pgferry;
+//  - an event trigger logs every DDL command: only CREATE and DROP PUBLICATION of pgferry's own,
+//    and the creation and removal of the capture's objects in _pgferry;
 //  - the catalogs (relations, functions, schemas, types, roles, large objects, settings) compare
 //    equal before and after, but for default_transaction_read_only on the database;
 //  - the statistics' tuple counters of every table did not move.
@@ -117,20 +120,25 @@ CREATE EVENT TRIGGER drop_watch ON sql_drop EXECUTE FUNCTION log_drop();
         pg::Result changes = after.exec(QStringLiteral(
             "SELECT string_agg(data, E'\\n') FROM pg_logical_slot_get_changes('witness', NULL, NULL) "
             "WHERE data NOT LIKE 'BEGIN%' AND data NOT LIKE 'COMMIT%' AND data NOT LIKE 'table "
-            "public.ddl_log:%'"));
+            "public.ddl_log:%' AND data NOT LIKE 'table _pgferry.pgferry_%'"));
         QVERIFY2(changes.isNull(0, 0), qPrintable(changes.text(0, 0).left(2000)));
         // 2. DDL: pgferry's publication, created and dropped; nothing else.
         pg::Result ddl = after.exec(QStringLiteral("SELECT string_agg(tag || ' ' || coalesce(identity, '') "
                                                    "|| ' by ' || app, E'\\n' ORDER BY id) FROM ddl_log"));
         const QStringList commands = ddl.text(0, 0).split(u'\n', Qt::SkipEmptyParts);
         // (Dropping a publication also drops its membership entries: they are listed one by one.)
-        int creates = 0, drops = 0;
+        int creates = 0, drops = 0, capture = 0, captureDrops = 0;
         for (const QString &cmd : commands) {
             QVERIFY2(cmd.endsWith(u"by pgferry"), qPrintable(cmd));
             if (cmd.startsWith(u"CREATE PUBLICATION pgferry_"))
                 ++creates;
             else if (cmd.startsWith(u"DROP publication pgferry_"))
                 ++drops;
+            else if (cmd.startsWith(u"DROP ") && (cmd.contains(u" _pgferry.pgferry_") || cmd.startsWith(u"DROP schema _pgferry ") ||
+                                                  cmd.contains(u" pg_toast.pg_toast_")))
+                ++captureDrops;
+            else if (cmd.contains(u" _pgferry.pgferry_") || cmd.startsWith(u"CREATE SCHEMA _pgferry "))
+                ++capture;
             else
                 QVERIFY2(cmd.startsWith(u"DROP publication relation ") &&
                              cmd.contains(u" in publication pgferry_"),
@@ -138,6 +146,7 @@ CREATE EVENT TRIGGER drop_watch ON sql_drop EXECUTE FUNCTION log_drop();
         }
         QCOMPARE(creates, 1);
         QCOMPARE(drops, 1);
+        QVERIFY2(capture >= 8 && captureDrops >= 8, qPrintable(commands.join(u'\n')));
         // 3. The catalogs are as they were; no slot or publication of pgferry's is left.
         QCOMPARE(catalogFingerprint(after), before);
         QCOMPARE(after.exec(QStringLiteral("SELECT string_agg(slot_name, ',') FROM pg_replication_slots"))
