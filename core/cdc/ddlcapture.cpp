@@ -454,7 +454,8 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
     const QJsonObject after = item.value(u"after").toObject();
     const QString q = str(after, "qname");
     const QString object = str(after, "schema") + u'.' + str(after, "name");
-    const bool streams = item.value(u"published").isNull() || item.value(u"published").toBool();
+    // Without a word on it (an older record), a table is taken to stream.
+    const bool streams = !item.value(u"published").isBool() || item.value(u"published").toBool();
     auto add = [&](const QString &kind, const QStringList &statements, const QString &obj = {}) {
         out << PlannedChange{obj.isEmpty() ? object : obj, kind, statements, QStringLiteral("applied"), {}};
     };
@@ -711,7 +712,7 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
                 l << v.toString();
             return l;
         }();
-        auto lit = [](QString s) { return u'\'' + s.replace(u'\'', QStringLiteral("''")) + u'\''; };
+        auto lit = [](QString s) -> QString { return u'\'' + s.replace(u'\'', QStringLiteral("''")) + u'\''; };
         if (before.isEmpty()) {
             QStringList quoted;
             for (const QString &l : labels)
