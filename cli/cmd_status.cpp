@@ -58,6 +58,19 @@ int cmdStatus(Context &ctx)
         if (d.phase == engine::DatabasePhase::Streaming)
             ctx.out << ", lag " << d.lagBytes << " bytes / " << d.lagSeconds << " s, pending " << d.pendingChanges;
         ctx.out << "\n";
+        if (!d.notReadyReason.isEmpty() && d.phase == engine::DatabasePhase::Streaming)
+            ctx.out << "    not ready: " << d.notReadyReason << "\n";
+        if (!d.ddlCapture.isEmpty())
+            ctx.out << "    schema changes: " << (d.ddlCapture == u"event trigger" ? "carried (event trigger)" : "watched only")
+                    << ", " << d.schemaChanges.size() << " seen\n";
+        for (const engine::SchemaChange &c : d.schemaChanges) {
+            ctx.out << "      " << c.state << ": " << c.kind << " " << c.object;
+            if (!c.lsn.isEmpty())
+                ctx.out << " at " << c.lsn;
+            ctx.out << "\n";
+            if (c.unresolved() || c.state == u"ignored")
+                ctx.out << "        " << c.detail << "\n";
+        }
     }
     ctx.out << "  ready for cutover: " << (st.value(u"ready_for_cutover").toBool() ? "yes" : "no") << "\n";
     for (const QString &e : s.errors)

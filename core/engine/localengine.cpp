@@ -1341,6 +1341,17 @@ void LocalEngine::Run::writeReport()
     report.insert(QStringLiteral("database"), db.name);
     report.insert(QStringLiteral("target_database"), db.effectiveTarget());
     report.insert(QStringLiteral("phase_seconds"), phaseSeconds);
+    {
+        QMutexLocker sl(&e.m_mutex);
+        const DatabaseStatus &ds = e.m_status.databases[index];
+        if (!ds.ddlCapture.isEmpty()) {
+            QJsonArray changes;
+            for (const SchemaChange &c : ds.schemaChanges)
+                changes.append(c.toJson());
+            report.insert(QStringLiteral("schema_changes"), changes);
+            report.insert(QStringLiteral("ddl_capture"), ds.ddlCapture);
+        }
+    }
     QFile f(reportFile(e.m_config.stateDir));
     QJsonObject rep = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
     f.close();

@@ -507,6 +507,79 @@ private Q_SLOTS:
         TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 120 s of the stop"), 120000);
         QCOMPARE(e.status().state, engine::RunState::Stopped);
     }
+
+    // Between majors: the capture's catalog queries and the plan's statements on an old source
+    // and a new target. 12 -> 17 with pgoutput; 9.6 -> 17 with test_decoding (9.6 has no
+    // pgoutput), which streams only where the 9.6 build can (see streamingFrom96Enabled).
+    void carriesDdlBetweenMajors_data()
+    {
+        QTest::addColumn<QString>("sourceMajor");
+        QTest::addColumn<QString>("targetMajor");
+        QTest::newRow("12 to 17") << QStringLiteral("12") << QStringLiteral("17");
+        QTest::newRow("9.6 to 17") << QStringLiteral("9.6") << QStringLiteral("17");
+    }
+    void carriesDdlBetweenMajors()
+    {
+        QFETCH(QString, sourceMajor);
+        QFETCH(QString, targetMajor);
+        PGFERRY_REQUIRE_MAJOR(sourceMajor);
+        PGFERRY_REQUIRE_MAJOR(targetMajor);
+        QString why;
+        if (sourceMajor == u"9.6" && !test::streamingFrom96Enabled(&why))
+            QSKIP(qPrintable(why));
+        test::TwoClusters pair(sourceMajor, targetMajor);
+        const QString db = QStringLiteral("ddlmajors");
+        pair.source.createDatabase(db);
+        pair.source.sql(db, QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok');"
+                                           "CREATE TABLE people (id serial PRIMARY KEY, name text, score int, m mood);"
+                                           "INSERT INTO people (name, score, m) SELECT 'p' || g, g, 'ok' FROM generate_series(1, 2000) g;"
+                                           "CREATE TABLE scratch (id int PRIMARY KEY);"
+                                           "INSERT INTO scratch SELECT generate_series(1, 10);"));
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, db);
+        c.project.settings.cutover.makeSourceReadOnly = true;
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        QCOMPARE(ddlCapture(e.status()), QStringLiteral("event trigger"));
+        const QStringList steps{
+            QStringLiteral("BEGIN; CREATE TABLE events (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), "
+                           "what text); INSERT INTO events (what) SELECT 'e' || g FROM generate_series(1, 300) g; COMMIT;"),
+            QStringLiteral("ALTER TABLE people ADD COLUMN tier text NOT NULL DEFAULT 'basic'"),
+            QStringLiteral("UPDATE people SET tier = 'gold' WHERE id % 5 = 0"),
+            QStringLiteral("ALTER TABLE people ALTER COLUMN score TYPE bigint"),
+            QStringLiteral("UPDATE people SET score = score + 10000000000 WHERE id % 7 = 0"),
+            QStringLiteral("ALTER TABLE people RENAME COLUMN name TO full_name"),
+            QStringLiteral("CREATE INDEX people_tier ON people (tier)"),
+            QStringLiteral("ALTER TYPE mood ADD VALUE 'happy'"),
+            QStringLiteral("UPDATE people SET m = 'happy' WHERE id % 3 = 0"),
+            QStringLiteral("DROP TABLE scratch"),
+            QStringLiteral("INSERT INTO events (what) VALUES ('last')"),
+        };
+        for (const QString &sql : steps) {
+            pair.source.sql(db, sql);
+            QTest::qWait(200);
+        }
+        QTest::qWait(1500);
+        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
+        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        pair.source.sql(QStringLiteral("postgres"),
+                        QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
+        pg::Connection s = pair.source.connect(db);
+        pg::Connection t = pair.target.connect(db);
+        const auto cmp = test::compareDatabases(s, t);
+        VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM events")), 301);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(to_regclass('public.scratch'))")), 0);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM people WHERE m = 'happy'")),
+                 scalar(s, QStringLiteral("SELECT count(*) FROM people WHERE m = 'happy'")));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'people_tier'")), 1);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger")), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSchemaChanges)

@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -33,6 +34,7 @@ private Q_SLOTS:
         QTest::newRow("mid-copy, offline") << QStringLiteral("copy") << false;
         QTest::newRow("index build") << QStringLiteral("index") << true;
         QTest::newRow("streaming") << QStringLiteral("streaming") << true;
+        QTest::newRow("between a schema change and the rows after it") << QStringLiteral("ddl") << true;
         QTest::newRow("cutover before the confirm point") << QStringLiteral("cutover-before") << true;
         QTest::newRow("cutover after the confirm point") << QStringLiteral("cutover-after") << true;
     }
@@ -94,6 +96,30 @@ private:
             moment = [&] { return rig.journalValue(QStringLiteral("post_load_started")) == u"yes"; };
         } else if (phase == u"streaming") {
             moment = [&] { return rig.status().value(u"ready_for_cutover").toBool(); };
+        } else if (phase == u"ddl") {
+            // Schema changes with rows before and after them, while the writers go on; the kill
+            // comes as soon as the first change is applied on the target. The resumed run must
+            // carry each change exactly once (ADD COLUMN twice fails) and every row around it.
+            bool changed = false;
+            moment = [&, changed]() mutable {
+                if (!changed && rig.status().value(u"ready_for_cutover").toBool()) {
+                    pair.source.sql(db, QStringLiteral(
+                                            "BEGIN; CREATE TABLE late (id int PRIMARY KEY, v text);"
+                                            "INSERT INTO late SELECT g, 'v' || g FROM generate_series(1, 1000) g; COMMIT;"
+                                            "ALTER TABLE big ADD COLUMN extra int NOT NULL DEFAULT 7;"
+                                            "UPDATE big SET extra = 8 WHERE id % 100 = 0;"
+                                            "ALTER TABLE late ADD COLUMN w bigint;"
+                                            "UPDATE late SET w = id * 10000000000 WHERE id % 3 = 0;"
+                                            "ALTER TABLE late RENAME COLUMN v TO label;"
+                                            "INSERT INTO late SELECT g, 'x', g FROM generate_series(1001, 1100) g;"));
+                    changed = true;
+                    return false;
+                }
+                if (!changed)
+                    return false;
+                const QJsonArray dbs = rig.status().value(u"databases").toArray();
+                return !dbs.isEmpty() && !dbs.first().toObject().value(u"schema_changes").toArray().isEmpty();
+            };
         } else {
             const bool before = phase == u"cutover-before";
             moment = [&, before] {
