@@ -20,6 +20,7 @@ AssessmentInput fromProject(const project::Project &p, pg::ConnInfo source, pg::
     in.source = std::move(source);
     in.target = std::move(target);
     in.mode = p.mode;
+    in.captureDdl = p.settings.schema.captureDdl;
     in.engine = p.engine;
     in.targetIsAzure =
         p.engine == project::Engine::Azure || !p.target.azureResourceId.isEmpty() ||

@@ -549,6 +549,31 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                                "Avoid TRUNCATE until the cutover, or use DELETE.")
                     .arg(majorName(v)));
 
+        // stream.schema_changes: how DDL made while streaming reaches the target.
+        if (online) {
+            if (!m_in.captureDdl)
+                checks << makeCheck(
+                    QStringLiteral("stream.schema_changes"), Severity::Info, db, {},
+                    QStringLiteral("Schema changes made on the source while the migration streams are watched, not "
+                                   "carried (schema.capture_ddl is off): a table created or a column changed then holds "
+                                   "the cutover until that database's migration is restarted."));
+            else if (facts.superuser)
+                checks << makeCheck(
+                    QStringLiteral("stream.schema_changes"), Severity::Pass, db, {},
+                    QStringLiteral("Schema changes made on the source while the migration streams are carried to the "
+                                   "target in stream order: pgferry installs two event triggers with their functions "
+                                   "and tables in schema _pgferry on the source (removed at cutover)."));
+            else
+                checks << makeCheck(
+                    QStringLiteral("stream.schema_changes"), Severity::Warning, db, {},
+                    QStringLiteral("The user \"%1\" is not a superuser, so pgferry cannot create the event triggers that "
+                                   "carry schema changes made on the source while the migration streams: they are "
+                                   "watched instead, and a table created or a column changed then holds the cutover "
+                                   "until that database's migration is restarted. Avoid schema changes until the "
+                                   "cutover, or migrate as a superuser.")
+                        .arg(facts.user));
+        }
+
         // source.publication_privilege (publications exist from 10 on; test_decoding needs none)
         if (v >= 100000 && online) {
             const bool mayCreate =
