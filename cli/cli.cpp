@@ -23,6 +23,9 @@ Usage:
                                                         otherwise JSON lines
   pgferry-cli status FILE [--json]                      includes "state" and "ready_for_cutover"
   pgferry-cli cutover FILE [--yes] [--json]
+  pgferry-cli resync FILE --database DB --table SCHEMA.NAME
+                                                        online, while streaming: copy one table again from a
+                                                        new snapshot and join it to the stream there
   pgferry-cli verify FILE [--json]
   pgferry-cli report FILE --format html|json -o OUT
   pgferry-cli azure login|subscriptions|servers|create-server|firewall-allow|replica|lock|restore ...
@@ -64,6 +67,8 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         return cmdStatus(ctx);
     if (verb == u"cutover")
         return cmdCutover(ctx);
+    if (verb == u"resync")
+        return cmdResync(ctx);
     if (verb == u"verify")
         return cmdVerify(ctx);
     if (verb == u"report")

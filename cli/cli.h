@@ -26,6 +26,7 @@ int cmdAssess(Context &ctx);
 int cmdRun(Context &ctx);
 int cmdStatus(Context &ctx);
 int cmdCutover(Context &ctx);
+int cmdResync(Context &ctx);
 int cmdVerify(Context &ctx);
 int cmdReport(Context &ctx);
 int cmdAzure(Context &ctx);

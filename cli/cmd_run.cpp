@@ -209,6 +209,23 @@ int cmdRun(Context &ctx)
                            .toJson(QJsonDocument::Compact));
     });
     cutoverPoll.start(300);
+    // `pgferry-cli resync` likewise.
+    QTimer resyncPoll;
+    QObject::connect(&resyncPoll, &QTimer::timeout, [&] {
+        QFile req(engine::RunFiles::resyncRequestFile(stateDir));
+        if (!req.open(QIODevice::ReadOnly))
+            return;
+        const QJsonObject o = QJsonDocument::fromJson(req.readAll()).object();
+        req.close();
+        req.remove();
+        QString why;
+        const bool accepted = eng->resyncTable(o.value(u"database").toString(), o.value(u"table").toString(), &why);
+        QFile resp(engine::RunFiles::resyncResponseFile(stateDir));
+        if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
+                           .toJson(QJsonDocument::Compact));
+    });
+    resyncPoll.start(300);
 
     QEventLoop loop;
     bool success = false;

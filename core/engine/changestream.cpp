@@ -3,6 +3,7 @@
 #include "cdc/ddlcapture.h"
 #include "cdc/pgoutputdecoder.h"
 #include "cdc/testdecodingparser.h"
+#include "load/catalog.h"
 #include "load/copier.h"
 #include "pg/connection.h"
 #include "pg/replication.h"
@@ -361,8 +362,105 @@ void ChangeStream::loadSchemaChanges(pg::Connection &target)
     m_stats.schemaChanges = list;
 }
 
+void ChangeStream::requestResync(const QString &table)
+{
+    QMutexLocker l(&m_mutex);
+    if (!m_resyncQueue.contains(table))
+        m_resyncQueue << table;
+}
+
+void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const QString &table)
+{
+    {
+        QMutexLocker l(&m_mutex);
+        m_stats.resyncing = table;
+    }
+    auto done = [&](const QString &line) {
+        QMutexLocker l(&m_mutex);
+        m_stats.resyncing.clear();
+        m_stats.resyncs << table + QStringLiteral(": ") + line;
+    };
+    applier.flush(); // what was applied before is committed; the copy is its own transaction
+    try {
+        pg::Connection source = pg::Connection::open(m_config.source, {.timeout = 15s});
+        const int v = source.serverVersion();
+        if (m_config.plugin == u"pgoutput" &&
+            source.exec(QStringLiteral("SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND "
+                                       "schemaname || '.' || tablename = $2"),
+                        {m_config.publication, table})
+                    .rows() == 0)
+            throw std::runtime_error(QStringLiteral("it is not in the migration's publication, so its changes would not "
+                                                    "follow the copy: give it a primary key (or a replica identity) first")
+                                         .toStdString());
+        // A new snapshot and its position: changes that ended up to there are in the copy.
+        const QString slotName = m_config.slot + QStringLiteral("_s");
+        if (v < 100000)
+            source.tryExec(QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                                          "WHERE slot_name = $1 AND NOT active"),
+                           {slotName});
+        std::optional<pg::ReplicationConnection> exporter; // open and idle while the snapshot is used
+        exporter.emplace(pg::ReplicationConnection::open(m_config.source, {.timeout = 15s}));
+        const pg::CreatedSlot slot = exporter->createLogicalSlot(slotName, m_config.plugin, true, v >= 100000);
+        const QString encoding = m_config.plugin == u"test_decoding" ? m_config.sourceEncoding
+                                                                       : load::transferEncoding(m_config.sourceEncoding);
+        load::useClientEncoding(source, encoding);
+        load::importSnapshot(source, slot.snapshotName);
+        load::SourceTable found;
+        bool have = false;
+        for (const load::SourceTable &t : load::readTables(source, project::DatabaseSelection{}))
+            if (t.qualifiedName() == table) {
+                found = t;
+                have = true;
+            }
+        if (!have)
+            throw std::runtime_error("it does not exist on the source");
+        const QString lsn = pg::formatLsn(slot.consistentPoint);
+        load::CopyOptions options;
+        options.recordUnit = false;
+        options.beforeCommit = [&](pg::Connection &t) {
+            t.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS _pgferry.resync (migration text, tab text, lsn text, "
+                                  "PRIMARY KEY (migration, tab))"));
+            t.exec(QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"), {m_config.slot, table});
+            t.exec(QStringLiteral("INSERT INTO _pgferry.resync VALUES ($1, $2, $3)"), {m_config.slot, table, lsn});
+            t.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS _pgferry.schema_changes (seq bigserial PRIMARY KEY, "
+                                  "migration text, lsn text, object text, kind text, statement text, state text, detail text)"));
+            t.exec(QStringLiteral("UPDATE _pgferry.schema_changes SET state = 'resolved', detail = detail || $3 "
+                                  "WHERE migration = $1 AND state = 'unresolved' AND (object = $2 OR left(object, length($2) + 1) = $2 || '.')"),
+                   {m_config.slot, table, QString(QStringLiteral(" (resolved: copied again at %1)").arg(lsn))});
+        };
+        load::LoadUnit unit;
+        const load::CopyResult r = load::copyUnit(source, target, found, unit, options, {});
+        source.tryExec(QStringLiteral("COMMIT"));
+        exporter.reset();
+        if (v < 100000)
+            source.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {slotName});
+        m_syncLsn.insert(table, slot.consistentPoint);
+        m_streamed.insert(table);
+        m_held.remove(table);
+        {
+            QMutexLocker l(&m_mutex);
+            for (SchemaChange &c : m_stats.schemaChanges)
+                if (c.unresolved() && (c.object == table || c.object.startsWith(table + u'.'))) {
+                    c.state = QStringLiteral("resolved");
+                    c.detail += QStringLiteral(" (resolved: copied again at %1)").arg(lsn);
+                }
+        }
+        done(QStringLiteral("copied again, %1 rows, joined the stream at %2").arg(r.rows).arg(lsn));
+    } catch (const pg::Exception &e) {
+        done(QStringLiteral("resync failed: ") + e.error().toString());
+        if (!target.isOpen())
+            throw;
+    } catch (const std::exception &e) {
+        done(QStringLiteral("resync refused: ") + QString::fromUtf8(e.what()));
+    }
+}
+
 void ChangeStream::noteStreamedTables(const QList<SchemaChange> &changes)
 {
+    for (const SchemaChange &sc : changes)
+        if (sc.unresolved() && (sc.kind == u"table joined the stream late" || sc.kind == u"table created without a key" ||
+                                sc.kind == u"table without a key"))
+            m_held.insert(sc.object);
     for (const SchemaChange &sc : changes)
         if (sc.state == u"applied" &&
             (sc.kind == u"table created" || sc.kind == u"table renamed" || sc.kind == u"table moved"))
@@ -461,6 +559,15 @@ void ChangeStream::applyOnce()
                                                                           : load::transferEncoding(m_config.sourceEncoding));
     const bool capture = !m_config.ddlLogTable.isEmpty();
     m_streamed = m_config.streamedTables;
+    m_held.clear();
+    m_syncLsn = m_config.syncLsn;
+    if (target.exec(QStringLiteral("SELECT to_regclass('_pgferry.resync') IS NOT NULL")).toBool(0, 0)) {
+        pg::Result rs = target.exec(QStringLiteral("SELECT tab, lsn FROM _pgferry.resync WHERE migration = $1"), {m_config.slot});
+        for (int i = 0; i < rs.rows(); ++i) {
+            m_syncLsn.insert(rs.text(i, 0), std::max(m_syncLsn.value(rs.text(i, 0)), pg::parseLsn(rs.text(i, 1))));
+            m_streamed.insert(rs.text(i, 0));
+        }
+    }
     const bool filterTables = !m_config.streamedTables.isEmpty();
     if (capture)
         loadSchemaChanges(target);
@@ -506,6 +613,18 @@ void ChangeStream::applyOnce()
         m_stats.consumedTxns = 0;
     }
     while (!stopping()) {
+        if (!applier.inSourceTransaction()) {
+            QString next;
+            {
+                QMutexLocker l(&m_mutex);
+                if (!m_resyncQueue.isEmpty())
+                    next = m_resyncQueue.takeFirst();
+            }
+            if (!next.isEmpty()) {
+                resync(applier, target, next);
+                publish(true);
+            }
+        }
         cdc::SpoolRecord rec;
         if (!m_spool.read(pos, rec)) {
             if (applier.flush()) {
@@ -569,8 +688,11 @@ void ChangeStream::applyOnce()
             // the catalog watch reports it and holds the cutover).
             if (filterTables && !m_streamed.contains(c.schema + u'.' + c.table))
                 continue;
-            const auto it = m_config.syncLsn.constFind(c.schema + u'.' + c.table);
-            if (it != m_config.syncLsn.constEnd() && txnEnd != 0 && txnEnd <= it.value())
+            if (!m_held.isEmpty() && m_held.contains(c.schema + u'.' + c.table))
+                continue; // copied again by a resync, which joins it to the stream
+
+            const auto it = m_syncLsn.constFind(c.schema + u'.' + c.table);
+            if (it != m_syncLsn.constEnd() && txnEnd != 0 && txnEnd <= it.value())
                 continue; // already in that table's copy
         }
         applier.apply(c);

@@ -66,6 +66,8 @@ struct StreamStats
     QString fatalError; // stops the stream: needs the administrator
     QHash<QString, cdc::TableCounters> counters;
     QList<SchemaChange> schemaChanges; // carried (or not) by the applier, oldest first
+    QString resyncing;   // the table being copied again now, "" when none
+    QStringList resyncs; // what resyncs did, newest last ("schema.table: n rows at LSN" or the error)
     qint64 pending() const { return std::max<qint64>(0, spooledTxns - consumedTxns); }
 };
 
@@ -80,6 +82,12 @@ public:
     // Stops both threads (they finish what they hold durably) and waits for them.
     void stop();
     StreamStats stats() const;
+    // Copies `table` ("schema.table", on both sides with the same columns) again from a new
+    // snapshot, in the applier's thread between two source transactions, and joins it to the
+    // stream at that snapshot's position (its changes up to there are in the copy); the position
+    // is kept on the target with the copy. Unresolved schema changes of the table are resolved.
+    // Other tables wait while it copies. The outcome is in stats().resyncs.
+    void requestResync(const QString &table);
     // Blocks until everything the source wrote up to `lsn` has been received and applied.
     bool drainTo(pg::Lsn lsn, int timeoutSeconds, QString *error);
 
@@ -93,6 +101,9 @@ private:
     // A row of the DDL log: plans it and runs the plan in the applier's transaction.
     void applySchemaChange(cdc::Applier &applier, const cdc::Change &c);
     void loadSchemaChanges(pg::Connection &target);
+    void resync(cdc::Applier &applier, pg::Connection &target, const QString &table);
+    QStringList m_resyncQueue;        // m_mutex
+    QHash<QString, pg::Lsn> m_syncLsn; // the configured positions and the resyncs' (applier thread)
     bool stopping() const { return m_stopStream.load() || (m_stop && m_stop->load()); }
     void setError(const QString &e, bool fatal);
 
@@ -107,6 +118,9 @@ private:
     StreamStats m_stats;
     QHash<quint32, QByteArray> m_relationMessages; // latest pgoutput R/Y message per oid (applier thread)
     QSet<QString> m_streamed; // streamedTables and the tables created since (applier thread)
+    // Tables whose changes are not applied until they are copied again (resync): they joined the
+    // stream late or cannot stream whole (no key); applying them would fail or diverge.
+    QSet<QString> m_held;
     void noteStreamedTables(const QList<SchemaChange> &changes);
 };
 

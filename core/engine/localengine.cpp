@@ -712,6 +712,7 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
     setPhase(DatabasePhase::Streaming);
     log(QStringLiteral("streaming changes"));
     QString lastError;
+    qsizetype resyncsLogged = stream.stats().resyncs.size();
     QElapsedTimer sinceWatch;
     bool watchFailed = false;
     while (true) {
@@ -729,6 +730,8 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
             }
         }
         const StreamStats s = stream.stats();
+        for (; resyncsLogged < s.resyncs.size(); ++resyncsLogged)
+            log(s.resyncs[resyncsLogged]);
         QStringList unresolvedObjects;
         const QList<SchemaChange> schemaChanges = mergedSchemaChanges(s, &unresolvedObjects);
         if (s.lastError != lastError) {
@@ -1040,7 +1043,20 @@ void LocalEngine::Run::migrate(Until until)
         sc.syncLsn = syncLsn;
         stream = std::make_unique<ChangeStream>(sc, &e.m_stop);
         stream->startReceiver();
+        QMutexLocker l(&e.m_mutex);
+        e.m_streams.insert(index, stream.get());
     }
+    // resyncTable() reaches the stream only while it exists.
+    struct Unlist
+    {
+        LocalEngine &engine;
+        int index;
+        ~Unlist()
+        {
+            QMutexLocker l(&engine.m_mutex);
+            engine.m_streams.remove(index);
+        }
+    } unlist{e, index};
 
     // 4. Full load. Each table's indexes and keys are built, and it is analyzed (and offline,
     //    verified), as soon as all its units are committed, while other tables still copy.
@@ -1555,6 +1571,33 @@ bool LocalEngine::requestCutover(QString *whyNot)
     }
     m_cutover = true;
     return true;
+}
+
+bool LocalEngine::resyncTable(const QString &database, const QString &table, QString *whyNot)
+{
+    auto refuse = [whyNot](const QString &why) {
+        if (whyNot)
+            *whyNot = why;
+        return false;
+    };
+    if (m_config.project.mode != project::Mode::Online)
+        return refuse(QStringLiteral("an offline migration does not stream: run it again to load what is missing"));
+    QMutexLocker l(&m_mutex);
+    for (int i = 0; i < m_status.databases.size(); ++i) {
+        if (m_status.databases[i].name != database)
+            continue;
+        if (m_status.databases[i].phase != DatabasePhase::Streaming || !m_streams.contains(i))
+            return refuse(QStringLiteral("database %1 is not streaming (phase %2): a table is copied again only while "
+                                         "changes stream").arg(database, phaseName(m_status.databases[i].phase)));
+        if (!table.contains(u'.'))
+            return refuse(QStringLiteral("name the table as schema.table"));
+        m_streams.value(i)->requestResync(table);
+        m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + database +
+                            QStringLiteral(": copying %1 again from a new snapshot (other tables wait meanwhile)").arg(table));
+        ++m_version;
+        return true;
+    }
+    return refuse(QStringLiteral("no database %1 in this migration").arg(database));
 }
 
 bool LocalEngine::retryTable(const QString &database, const QString &table, QString *whyNot)

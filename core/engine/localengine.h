@@ -44,6 +44,7 @@ public:
     // A failed table loads again: during the load its failed ranges go back into the queue; after a
     // failed run, the run starts again and loads only what is missing.
     bool retryTable(const QString &database, const QString &table, QString *whyNot = nullptr) override;
+    bool resyncTable(const QString &database, const QString &table, QString *whyNot = nullptr) override;
 
     // Files in the state folder that other processes read.
     static QString statusFile(const QString &stateDir) { return RunFiles::statusFile(stateDir); }
@@ -71,6 +72,7 @@ private:
     bool m_running = false;
     Until m_lastUntil = Until::Done;
     QSet<std::pair<QString, QString>> m_retry; // (database, schema.table) asked to load again; m_mutex
+    QHash<int, class ChangeStream *> m_streams; // per database index, while it streams; m_mutex
 
     friend class Run;
 };

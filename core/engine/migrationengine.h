@@ -39,6 +39,17 @@ public:
         return false;
     }
 
+    // Copies one table again from a new snapshot while changes stream, and joins it to the
+    // stream there (after a table joined the stream late, or to resolve a schema change).
+    virtual bool resyncTable(const QString &database, const QString &table, QString *whyNot = nullptr)
+    {
+        Q_UNUSED(database);
+        Q_UNUSED(table);
+        if (whyNot)
+            *whyNot = QStringLiteral("this engine cannot copy a single table again while streaming");
+        return false;
+    }
+
 Q_SIGNALS:
     // At most a few times a second, queued to the receiver's thread.
     void statusChanged(const pgferry::engine::MigrationStatus &status);

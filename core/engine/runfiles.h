@@ -23,6 +23,9 @@ public:
         return stateDir + QStringLiteral("/cutover.response");
     }
 
+    static QString resyncRequestFile(const QString &stateDir) { return stateDir + QStringLiteral("/resync.request"); }
+    static QString resyncResponseFile(const QString &stateDir) { return stateDir + QStringLiteral("/resync.response"); }
+
     // Replaces status.json atomically (owner-only); does nothing when stateDir is empty.
     static void writeStatus(const QString &stateDir, const MigrationStatus &status);
     // The last status written, empty when none.

@@ -192,8 +192,11 @@ CopyResult copyUnit(pg::Connection &source, pg::Connection &target, const Source
             target.putCopyData(batch.data(), int(batch.size()));
         res.rows = reported; // the server's own count ("COPY n")
         res.storedRows = target.endCopyIn();
-        target.exec(QStringLiteral("INSERT INTO _pgferry.load_units (unit, rows, bytes) VALUES ($1, $2, $3)"),
-                    {unit.key(table), res.rows, res.bytes});
+        if (options.recordUnit)
+            target.exec(QStringLiteral("INSERT INTO _pgferry.load_units (unit, rows, bytes) VALUES ($1, $2, $3)"),
+                        {unit.key(table), res.rows, res.bytes});
+        if (options.beforeCommit)
+            options.beforeCommit(target);
         target.exec(QStringLiteral("COMMIT"));
     } catch (...) {
         if (target.isOpen()) {

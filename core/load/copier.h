@@ -14,6 +14,10 @@ struct CopyOptions
 {
     bool binary = false;  // both servers of the same major version
     int sourceMajor = 0;
+    // Runs on the target in the copy's transaction, just before it commits (a resync records its
+    // stream position there: the copy and the position are one).
+    std::function<void(pg::Connection &)> beforeCommit;
+    bool recordUnit = true; // in _pgferry.load_units
 };
 
 struct CopyResult

@@ -580,6 +580,65 @@ private Q_SLOTS:
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger")), 0);
     }
+
+    // A table created without a key cannot stream whole; once it has one, a resync copies it
+    // again from a new snapshot and joins it to the stream there: the unresolved change is
+    // resolved, the cutover goes ahead and the target is identical, rows written before, during
+    // and after the copy included.
+    void aTableThatJoinedLateIsCopiedAgain_data() { addDecoderRows(); }
+    void aTableThatJoinedLateIsCopiedAgain()
+    {
+        QFETCH(QString, decoder);
+        const QString db = QStringLiteral("late_") + decoder;
+        createSmallDatabase(db);
+        QTemporaryDir state;
+        engine::LocalEngineConfig c =
+            m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
+        c.decoder = decoder;
+        c.project.settings.cutover.makeSourceReadOnly = true;
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before streaming"));
+
+        m_pair->source.sql(db, QStringLiteral("CREATE TABLE latecomer (a int, b text);"
+                                              "INSERT INTO latecomer SELECT g, 'b' || g FROM generate_series(1, 300) g;"));
+        TRY_STATUS(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("unresolved")), e,
+                   QStringLiteral("no unresolved change for public.latecomer"), 30000);
+        m_pair->source.sql(db, QStringLiteral("ALTER TABLE latecomer ADD PRIMARY KEY (a);"
+                                              "UPDATE latecomer SET b = 'changed' WHERE a % 10 = 0;"
+                                              "INSERT INTO latecomer SELECT g, 'c' || g FROM generate_series(301, 350) g;"));
+        QTest::qWait(1000);
+        QString why;
+        QVERIFY(!e.requestCutover(&why));
+        QVERIFY2(why.contains(u"latecomer"), qPrintable(why));
+        // Refused for what cannot be: a table of no database, and one that is not there.
+        QVERIFY(!e.resyncTable(QStringLiteral("nosuchdb"), QStringLiteral("public.latecomer"), &why));
+        QVERIFY2(e.resyncTable(db, QStringLiteral("public.latecomer"), &why), qPrintable(why));
+        TRY_STATUS(e.status().readyForCutover(), e, QStringLiteral("still not ready after the resync"), 60000);
+        QVERIFY(!hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("unresolved")));
+        QVERIFY(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("resolved")));
+        m_pair->source.sql(db, QStringLiteral("UPDATE latecomer SET b = 'after' WHERE a % 7 = 0;"
+                                              "DELETE FROM latecomer WHERE a % 11 = 0;"
+                                              "INSERT INTO latecomer VALUES (1000, 'last');"));
+        QTest::qWait(1000);
+        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
+        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        m_pair->source.sql(QStringLiteral("postgres"),
+                           QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
+        pg::Connection s = m_pair->source.connect(db);
+        pg::Connection t = m_pair->target.connect(db + QStringLiteral("_copy"));
+        const auto cmp = test::compareDatabases(s, t);
+        VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM latecomer")),
+                 scalar(s, QStringLiteral("SELECT count(*) FROM latecomer")));
+        pg::Result slots = s.exec(QStringLiteral("SELECT string_agg(slot_name || ' ' || slot_type || ' active=' || active || "
+                                                 "' temporary=' || temporary, ', ') FROM pg_replication_slots "
+                                                 "WHERE database = current_database()"));
+        QVERIFY2(slots.isNull(0, 0), qPrintable(slots.text(0, 0)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSchemaChanges)
