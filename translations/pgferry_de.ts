@@ -1039,6 +1039,85 @@
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
+    <message numerus="yes">
+        <source>%n unresolved schema change(s)</source>
+        <translation>
+            <numerusform>%n ungelöste Schemaänderung</numerusform>
+            <numerusform>%n ungelöste Schemaänderungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n schema change(s)</source>
+        <translation>
+            <numerusform>%n Schemaänderung</numerusform>
+            <numerusform>%n Schemaänderungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>angewendet</translation>
+    </message>
+    <message>
+        <source>deferred to cutover</source>
+        <translation>auf die Umstellung verschoben</translation>
+    </message>
+    <message>
+        <source>ignored</source>
+        <translation>ignoriert</translation>
+    </message>
+    <message>
+        <source>unresolved</source>
+        <translation>ungelöst</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n schema change(s) seen on the source</source>
+        <translation>
+            <numerusform>%n Schemaänderung auf der Quelle gesehen</numerusform>
+            <numerusform>%n Schemaänderungen auf der Quelle gesehen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unresolved change(s) hold the cutover.</source>
+        <translation>
+            <numerusform>%n ungelöste Änderung hält die Umstellung auf.</numerusform>
+            <numerusform>%n ungelöste Änderungen halten die Umstellung auf.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… und %n weitere.</numerusform>
+            <numerusform>… und %n weitere.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Click for the list with each statement.</source>
+        <translation>Klicken Sie für die Liste mit jeder Anweisung.</translation>
+    </message>
+    <message>
+        <source>Schema changes of %1</source>
+        <translation>Schemaänderungen von %1</translation>
+    </message>
+    <message>
+        <source>Schema: carried (event trigger)</source>
+        <translation>Schema: übertragen (Ereignistrigger)</translation>
+    </message>
+    <message>
+        <source>Schema: watched only</source>
+        <translation>Schema: nur beobachtet</translation>
+    </message>
+    <message>
+        <source>Schema: %1</source>
+        <translation>Schema: %1</translation>
+    </message>
+    <message>
+        <source>Schema changes made on the source are carried to the target in stream order by event triggers.</source>
+        <translation>Schemaänderungen an der Quelle werden von Ereignistriggern in der Reihenfolge des Stroms zum Ziel übertragen.</translation>
+    </message>
+    <message>
+        <source>Schema changes on the source are detected by comparing the catalogs; each one holds the cutover until it is resolved.</source>
+        <translation>Schemaänderungen an der Quelle werden durch Vergleich der Kataloge erkannt; jede hält die Umstellung auf, bis sie gelöst ist.</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DatabasesPage</name>
@@ -1777,6 +1856,54 @@
         <source>%1 in %2 cannot be retried: %3</source>
         <translation>%1 in %2 kann nicht erneut versucht werden: %3</translation>
     </message>
+    <message>
+        <source>Schema changes seen on the source</source>
+        <translation>Auf der Quelle gesehene Schemaänderungen</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <source>Sc&amp;hema changes</source>
+        <translation>Sc&amp;hemaänderungen</translation>
+    </message>
+    <message>
+        <source>Sc&amp;hema changes (%1 of %2 unresolved)</source>
+        <translation>Sc&amp;hemaänderungen (%1 von %2 ungelöst)</translation>
+    </message>
+    <message>
+        <source>Sc&amp;hema changes (%1)</source>
+        <translation>Sc&amp;hemaänderungen (%1)</translation>
+    </message>
+    <message>
+        <source>On the source:</source>
+        <translation>Auf der Quelle:</translation>
+    </message>
+    <message>
+        <source>On the target:</source>
+        <translation>Auf dem Ziel:</translation>
+    </message>
+    <message>
+        <source>Source position %1</source>
+        <translation>Position in der Quelle %1</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::ProjectPage</name>
@@ -2093,6 +2220,18 @@
         <source>Restore &amp;defaults</source>
         <translation>&amp;Vorgaben wiederherstellen</translation>
     </message>
+    <message>
+        <source>&amp;Carry schema changes made on the source while streaming</source>
+        <translation>Schemaänderungen an der Quelle während der Übertragung &amp;mitnehmen</translation>
+    </message>
+    <message>
+        <source>Carry schema changes made on the source while streaming</source>
+        <translation>Schemaänderungen an der Quelle während der Übertragung mitnehmen</translation>
+    </message>
+    <message>
+        <source>Online: event triggers on the source carry new tables, columns and indexes in stream order (needs a superuser source role). Otherwise changes are only detected, and hold the cutover.</source>
+        <translation>Online: Ereignistrigger auf der Quelle übertragen neue Tabellen, Spalten und Indizes in der Reihenfolge des Stroms (erfordert eine Superuser-Rolle auf der Quelle). Sonst werden Änderungen nur erkannt und halten die Umstellung auf.</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::SourcePage</name>
@@ -2302,6 +2441,18 @@
             <numerusform>%n Prüfung bestanden</numerusform>
             <numerusform>%n Prüfungen bestanden</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Schema changes</source>
+        <translation>Schemaänderungen</translation>
+    </message>
+    <message>
+        <source>carried while streaming, by event triggers on the source (needs a superuser source role)</source>
+        <translation>während der Übertragung mitgenommen, von Ereignistriggern auf der Quelle (erfordert eine Superuser-Rolle auf der Quelle)</translation>
+    </message>
+    <message>
+        <source>watched while streaming: each one holds the cutover until it is resolved</source>
+        <translation>während der Übertragung beobachtet: jede hält die Umstellung auf, bis sie gelöst ist</translation>
     </message>
 </context>
 <context>

@@ -99,6 +99,34 @@
             <numerusform>%n failed</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n unresolved schema change(s)</source>
+        <translation>
+            <numerusform>%n unresolved schema change</numerusform>
+            <numerusform>%n unresolved schema changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n schema change(s)</source>
+        <translation>
+            <numerusform>%n schema change</numerusform>
+            <numerusform>%n schema changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n schema change(s) seen on the source</source>
+        <translation>
+            <numerusform>%n schema change seen on the source</numerusform>
+            <numerusform>%n schema changes seen on the source</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unresolved change(s) hold the cutover.</source>
+        <translation>
+            <numerusform>%n unresolved change holds the cutover.</numerusform>
+            <numerusform>%n unresolved changes hold the cutover.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DatabasesPage</name>

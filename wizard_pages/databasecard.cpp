@@ -6,6 +6,9 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QProgressBar>
+#include <QToolButton>
+
+#include <algorithm>
 
 namespace pgferry::wizard {
 
@@ -31,8 +34,19 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     m_pending = new QLabel;
     m_lag = new QLabel;
     m_eta = new QLabel;
-    for (QLabel *l : {m_pending, m_lag})
+    m_capture = new QLabel;
+    m_capture->setObjectName(QStringLiteral("cardSchemaCapture"));
+    m_capture->setVisible(false);
+    for (QLabel *l : {m_pending, m_lag, m_capture})
         l->setForegroundRole(QPalette::PlaceholderText);
+    m_schemaBadge = new QToolButton;
+    m_schemaBadge->setObjectName(QStringLiteral("cardSchemaChanges"));
+    m_schemaBadge->setAutoRaise(true);
+    m_schemaBadge->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_schemaBadge->setIconSize(QSize(14, 14));
+    m_schemaBadge->setCursor(Qt::PointingHandCursor);
+    m_schemaBadge->setVisible(false);
+    connect(m_schemaBadge, &QToolButton::clicked, this, [this] { Q_EMIT schemaChangesRequested(m_database); });
     auto *g = new QGridLayout(this);
     g->setContentsMargins(10, 8, 10, 8);
     g->setVerticalSpacing(3);
@@ -43,6 +57,9 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     g->addWidget(m_bar, 3, 0, 1, 2);
     g->addWidget(m_pending, 4, 0, 1, 2);
     g->addWidget(m_lag, 5, 0, 1, 2);
+    g->addWidget(m_capture, 6, 0, 1, 2);
+    g->addWidget(m_schemaBadge, 7, 0, 1, 2, Qt::AlignLeft);
+    g->setRowStretch(8, 1); // a card taller than its lines (a neighbour has more) keeps them together at the top
     m_eta->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 }
 
@@ -66,6 +83,75 @@ QString DatabaseCard::progressText(const engine::DatabaseStatus &d)
 
 QString DatabaseCard::progressText() const { return m_progress->text(); }
 
+QString DatabaseCard::captureText(const QString &ddlCapture)
+{
+    if (ddlCapture.isEmpty())
+        return {};
+    if (ddlCapture == u"event trigger")
+        return tr("Schema: carried (event trigger)");
+    if (ddlCapture == u"watch only")
+        return tr("Schema: watched only");
+    return tr("Schema: %1").arg(ddlCapture);
+}
+
+QString DatabaseCard::schemaBadgeText(const engine::DatabaseStatus &d)
+{
+    if (d.schemaChanges.isEmpty())
+        return {};
+    const auto unresolved = std::count_if(d.schemaChanges.cbegin(), d.schemaChanges.cend(), [](const auto &c) { return c.unresolved(); });
+    if (unresolved > 0)
+        return tr("%n unresolved schema change(s)", nullptr, int(unresolved));
+    return tr("%n schema change(s)", nullptr, int(d.schemaChanges.size()));
+}
+
+QString DatabaseCard::schemaStateText(const QString &state)
+{
+    if (state == u"applied")
+        return tr("applied");
+    if (state == u"deferred")
+        return tr("deferred to cutover");
+    if (state == u"ignored")
+        return tr("ignored");
+    if (state == u"unresolved")
+        return tr("unresolved");
+    return state;
+}
+
+QString DatabaseCard::schemaChangesToolTip(const engine::DatabaseStatus &d)
+{
+    if (d.schemaChanges.isEmpty())
+        return {};
+    // Unresolved ones first (they hold the cutover), then the rest, oldest first.
+    QList<const engine::SchemaChange *> order;
+    for (const engine::SchemaChange &c : d.schemaChanges)
+        if (c.unresolved())
+            order << &c;
+    const qsizetype unresolved = order.size();
+    for (const engine::SchemaChange &c : d.schemaChanges)
+        if (!c.unresolved())
+            order << &c;
+    constexpr qsizetype shown = 12;
+    QString html = QStringLiteral("<p><b>%1</b></p>")
+                       .arg(tr("%n schema change(s) seen on the source", nullptr, int(d.schemaChanges.size())).toHtmlEscaped());
+    if (unresolved > 0)
+        html += QStringLiteral("<p>%1</p>").arg(tr("%n unresolved change(s) hold the cutover.", nullptr, int(unresolved)).toHtmlEscaped());
+    const QString problem = severityColor(Severity::Blocker).name();
+    for (qsizetype i = 0; i < std::min(shown, order.size()); ++i) {
+        const engine::SchemaChange &c = *order[i];
+        QString state = schemaStateText(c.state).toHtmlEscaped();
+        if (c.unresolved())
+            state = QStringLiteral("<b style='color:%1'>%2</b>").arg(problem, state);
+        html += QStringLiteral("<p style='margin-top:4px'><b>%1</b>: %2 · %3").arg(c.object.toHtmlEscaped(), c.kind.toHtmlEscaped(), state);
+        if (c.unresolved() && !c.detail.isEmpty())
+            html += QStringLiteral("<br>") + c.detail.toHtmlEscaped();
+        html += QStringLiteral("</p>");
+    }
+    if (order.size() > shown)
+        html += QStringLiteral("<p>%1</p>").arg(tr("… and %n more.", nullptr, int(order.size() - shown)).toHtmlEscaped());
+    html += QStringLiteral("<p><i>%1</i></p>").arg(tr("Click for the list with each statement.").toHtmlEscaped());
+    return html;
+}
+
 void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
 {
     setObjectName(QStringLiteral("databaseCard_") + d.name);
@@ -88,6 +174,36 @@ void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
                    : ready                                    ? tr("Ready")
                                                               : QString());
     setToolTip(d.notReadyReason);
+
+    m_database = d.name;
+    const QString capture = captureText(d.ddlCapture);
+    m_capture->setText(capture);
+    m_capture->setToolTip(d.ddlCapture == u"event trigger"
+                              ? tr("Schema changes made on the source are carried to the target in stream order by event triggers.")
+                          : d.ddlCapture == u"watch only"
+                              ? tr("Schema changes on the source are detected by comparing the catalogs; each one holds the cutover until "
+                                   "it is resolved.")
+                              : QString());
+    m_capture->setVisible(!capture.isEmpty());
+    const QString badge = schemaBadgeText(d);
+    const bool unresolved = std::any_of(d.schemaChanges.cbegin(), d.schemaChanges.cend(), [](const auto &c) { return c.unresolved(); });
+    if (badge != m_schemaBadge->text() || unresolved != m_schemaBadge->property("unresolved").toBool()) {
+        m_schemaBadge->setText(badge);
+        m_schemaBadge->setProperty("unresolved", unresolved);
+        m_schemaBadge->setIcon(severityIcon(unresolved ? Severity::Blocker : Severity::Info));
+        if (unresolved) {
+            QPalette bp = m_schemaBadge->palette();
+            bp.setColor(QPalette::ButtonText, severityColor(Severity::Blocker));
+            bp.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
+            m_schemaBadge->setPalette(bp);
+        } else {
+            m_schemaBadge->setPalette(QPalette()); // the card's own colours
+        }
+        m_schemaBadge->setAccessibleName(tr("Schema changes of %1").arg(d.name));
+        m_schemaBadge->setAccessibleDescription(badge);
+    }
+    m_schemaBadge->setToolTip(schemaChangesToolTip(d));
+    m_schemaBadge->setVisible(!badge.isEmpty());
 }
 
 } // namespace pgferry::wizard

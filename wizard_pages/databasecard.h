@@ -1,5 +1,8 @@
 // One database on the dashboard: its phase, "Full load completed 12 of 14 tables", a progress
-// bar, pending changes, lag and ETA.
+// bar, pending changes, lag and ETA, how schema changes on the source are seen ("Schema: carried
+// (event trigger)" or "Schema: watched only"), and a badge when there are some: "3 schema changes",
+// or "1 unresolved schema change" in the problem colour; its tooltip lists them, a click opens the
+// full list.
 #pragma once
 
 #include "engine/migrationstatus.h"
@@ -8,6 +11,7 @@
 
 class QLabel;
 class QProgressBar;
+class QToolButton;
 
 namespace pgferry::wizard {
 
@@ -20,7 +24,25 @@ public:
     QString progressText() const;
     static QString progressText(const engine::DatabaseStatus &status);
 
+    // "Schema: carried (event trigger)", "Schema: watched only"; empty when the
+    // engine does not say (offline, or not streaming yet).
+    static QString captureText(const QString &ddlCapture);
+    // "3 schema changes", "1 unresolved schema change"; empty without changes.
+    static QString schemaBadgeText(const engine::DatabaseStatus &status);
+    // Each change (kind, object, state; the detail of unresolved ones), as rich text.
+    static QString schemaChangesToolTip(const engine::DatabaseStatus &status);
+    // A schema change's state in words ("applied", "deferred to cutover", ...).
+    static QString schemaStateText(const QString &state);
+
+    QToolButton *schemaBadge() const { return m_schemaBadge; } // hidden without changes
+    QLabel *captureLabel() const { return m_capture; }         // hidden when the engine does not say
+
+Q_SIGNALS:
+    // The badge was clicked: show this database's schema changes.
+    void schemaChangesRequested(const QString &database);
+
 private:
+    QString m_database;
     QLabel *m_title;
     QLabel *m_phase;
     QLabel *m_progress;
@@ -28,6 +50,8 @@ private:
     QLabel *m_pending;
     QLabel *m_lag;
     QLabel *m_eta;
+    QLabel *m_capture;
+    QToolButton *m_schemaBadge;
 };
 
 } // namespace pgferry::wizard

@@ -20,15 +20,26 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <optional>
 
 namespace pgferry::wizard {
 
 using engine::DatabasePhase;
 using engine::RunState;
+
+namespace {
+constexpr int kCardAreaHeight = 150; // the cards' row, at least
+
+enum SchemaColumn { SchemaDatabaseColumn, SchemaObjectColumn, SchemaKindColumn, SchemaStateColumn, SchemaDetailColumn };
+constexpr int kSchemaDatabaseRole = Qt::UserRole + 1;
+} // namespace
 
 MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
@@ -82,13 +93,13 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_cardRow = new QHBoxLayout(cardHost);
     m_cardRow->setContentsMargins(0, 0, 0, 0);
     m_cardRow->addStretch();
-    auto *cardScroll = new QScrollArea;
+    auto *cardScroll = m_cardScroll = new QScrollArea;
     cardScroll->setObjectName(QStringLiteral("databaseCards"));
     cardScroll->setWidget(cardHost);
     cardScroll->setWidgetResizable(true);
     cardScroll->setFrameShape(QFrame::NoFrame);
     cardScroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    cardScroll->setFixedHeight(150);
+    cardScroll->setFixedHeight(kCardAreaHeight); // grows with the cards (schema changes add lines)
 
     m_model = new TableStatusModel(this);
     m_proxy = new TableStatusProxy(this);
@@ -156,10 +167,24 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_log->setMaximumBlockCount(5000);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 
+    m_schemaList = new QTreeWidget;
+    m_schemaList->setObjectName(QStringLiteral("schemaChangesList"));
+    m_schemaList->setAccessibleName(tr("Schema changes seen on the source"));
+    m_schemaList->setHeaderLabels({tr("Database"), tr("Object"), tr("Change"), tr("State"), tr("Detail")});
+    m_schemaList->setRootIsDecorated(false);
+    m_schemaList->setUniformRowHeights(true);
+    m_schemaList->setAlternatingRowColors(true);
+    m_schemaList->setWordWrap(false);
+    m_schemaList->setSelectionBehavior(QAbstractItemView::SelectRows);
+    for (const auto &[col, w] : QList<std::pair<int, int>>{{SchemaDatabaseColumn, 85}, {SchemaObjectColumn, 220}, {SchemaKindColumn, 200}, {SchemaStateColumn, 150}})
+        m_schemaList->setColumnWidth(col, w);
+
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("monitorTabs"));
     m_tabs->addTab(tablesTab, tr("&Tables"));
     m_tabs->addTab(m_log, tr("&Log"));
+    m_tabs->addTab(m_schemaList, tr("Sc&hema changes"));
+    m_tabs->setTabVisible(m_tabs->indexOf(m_schemaList), false);
 
     auto *header = new QHBoxLayout;
     header->addWidget(m_state);
@@ -333,11 +358,20 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
         delete m_cards.takeLast();
     while (m_cards.size() < s.databases.size()) {
         auto *card = new DatabaseCard;
+        connect(card, &DatabaseCard::schemaChangesRequested, this, &MonitorPage::showSchemaChanges);
         m_cardRow->insertWidget(int(m_cards.size()), card);
         m_cards.append(card);
     }
     for (qsizetype i = 0; i < s.databases.size(); ++i)
         m_cards[i]->setStatus(s.databases[i]);
+    // The row is as tall as the tallest card (plus the scroll bar under it), and at least kCardAreaHeight.
+    int cardHeight = 0;
+    for (const DatabaseCard *c : std::as_const(m_cards))
+        cardHeight = std::max(cardHeight, c->sizeHint().height());
+    const int areaHeight = std::max(kCardAreaHeight, cardHeight + m_cardScroll->horizontalScrollBar()->sizeHint().height());
+    if (areaHeight != m_cardScroll->maximumHeight())
+        m_cardScroll->setFixedHeight(areaHeight);
+    updateSchemaChanges(s);
 
     // Charts: one point a second at most.
     if (!s.databases.isEmpty()) {
@@ -373,6 +407,89 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     m_stop->setEnabled(s.state != RunState::Completed && s.state != RunState::NotStarted);
     if (wasComplete != isComplete())
         Q_EMIT completeChanged();
+}
+
+void MonitorPage::updateSchemaChanges(const engine::MigrationStatus &s)
+{
+    QList<std::pair<QString, engine::SchemaChange>> changes;
+    int unresolved = 0;
+    for (const engine::DatabaseStatus &d : s.databases)
+        for (const engine::SchemaChange &c : d.schemaChanges) {
+            changes.append({d.name, c});
+            unresolved += c.unresolved() ? 1 : 0;
+        }
+    if (changes == m_schemaShown)
+        return;
+    // The selected change stays selected (a state may change, rows before it may be added).
+    const QModelIndex current = m_schemaList->currentIndex();
+    const std::optional<std::pair<QString, engine::SchemaChange>> selected =
+        current.isValid() && current.row() < m_schemaShown.size() ? std::optional(m_schemaShown[current.row()]) : std::nullopt;
+    m_schemaShown = changes;
+    const int tab = m_tabs->indexOf(m_schemaList);
+    m_tabs->setTabVisible(tab, !changes.isEmpty());
+    m_tabs->setTabText(tab, unresolved > 0 ? tr("Sc&hema changes (%1 of %2 unresolved)").arg(unresolved).arg(changes.size())
+                                           : tr("Sc&hema changes (%1)").arg(changes.size()));
+    m_tabs->setTabIcon(tab, unresolved > 0 ? severityIcon(Severity::Blocker) : QIcon());
+
+    m_schemaList->clear();
+    QList<QTreeWidgetItem *> items;
+    for (const auto &[database, c] : std::as_const(changes)) {
+        auto *item = new QTreeWidgetItem;
+        item->setText(SchemaDatabaseColumn, database);
+        item->setData(SchemaDatabaseColumn, kSchemaDatabaseRole, database);
+        item->setText(SchemaObjectColumn, c.object);
+        item->setText(SchemaKindColumn, c.kind);
+        item->setText(SchemaStateColumn, DatabaseCard::schemaStateText(c.state));
+        item->setText(SchemaDetailColumn, c.detail);
+        item->setIcon(SchemaStateColumn, severityIcon(c.unresolved() ? Severity::Blocker : c.state == u"applied" ? Severity::Pass : Severity::Info));
+        if (c.unresolved())
+            item->setForeground(SchemaStateColumn, severityColor(Severity::Blocker));
+        // The statement as the tooltip (what ran on the target, or the source's command); the
+        // detail column's tooltip is the whole detail. Rich text, so that long lines wrap.
+        const auto para = [](const QString &t) { return t.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")); };
+        QString tip;
+        if (!c.statement.isEmpty())
+            tip = QStringLiteral("<p><b>%1</b></p><p style='font-family:monospace'>%2</p>")
+                      .arg((c.unresolved() ? tr("On the source:") : tr("On the target:")).toHtmlEscaped(), para(c.statement));
+        if (!c.lsn.isEmpty())
+            tip += QStringLiteral("<p>%1</p>").arg(tr("Source position %1").arg(c.lsn).toHtmlEscaped());
+        const QString detailTip = c.detail.isEmpty() ? QString() : QStringLiteral("<p>%1</p>").arg(para(c.detail));
+        for (int col : {SchemaDatabaseColumn, SchemaObjectColumn, SchemaKindColumn, SchemaStateColumn})
+            item->setToolTip(col, tip.isEmpty() ? detailTip : tip);
+        item->setToolTip(SchemaDetailColumn, detailTip);
+        items << item;
+    }
+    m_schemaList->addTopLevelItems(items);
+    if (selected)
+        for (qsizetype i = 0; i < changes.size(); ++i) {
+            const auto &[database, c] = changes[i];
+            if (database == selected->first && c.object == selected->second.object && c.kind == selected->second.kind && c.lsn == selected->second.lsn) {
+                m_schemaList->setCurrentItem(m_schemaList->topLevelItem(int(i)));
+                break;
+            }
+        }
+}
+
+void MonitorPage::showSchemaChanges(const QString &database)
+{
+    m_tabs->setCurrentWidget(m_schemaList);
+    QTreeWidgetItem *first = nullptr;
+    for (int i = 0; i < m_schemaList->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_schemaList->topLevelItem(i);
+        if (item->data(SchemaDatabaseColumn, kSchemaDatabaseRole).toString() != database)
+            continue;
+        if (!first)
+            first = item;
+        if (m_schemaShown.value(i).second.unresolved()) {
+            first = item;
+            break;
+        }
+    }
+    if (first) {
+        m_schemaList->setCurrentItem(first);
+        m_schemaList->scrollToItem(first);
+    }
+    m_schemaList->setFocus();
 }
 
 void MonitorPage::appendLog(const QString &line)

@@ -1,6 +1,7 @@
 // Page 7, Monitor: the live dashboard. Charts of throughput (rows/s, MB/s) and replication lag
 // (seconds, bytes), one card per database, a sortable and filterable grid of every table, the
-// log, Retry for a failed table, Stop/Resume, and Start cutover once the run is ready for it.
+// log, the schema changes seen on the source while streaming, Retry for a failed table,
+// Stop/Resume, and Start cutover once the run is ready for it.
 // Status updates are coalesced so that the GUI thread never falls behind a fast engine.
 #pragma once
 
@@ -18,8 +19,10 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QTableView;
 class QTabWidget;
+class QTreeWidget;
 
 namespace pgferry::wizard {
 
@@ -53,11 +56,16 @@ public:
     QList<DatabaseCard *> cards() const { return m_cards; }
     LiveChart *throughputChart() const { return m_throughput; }
     LiveChart *lagChart() const { return m_lag; }
+    // Every database's schema changes, one row each (the "Schema changes" tab, shown when there are some).
+    QTreeWidget *schemaChangesList() const { return m_schemaList; }
+    // Opens the schema changes tab on the first change of `database` (an unresolved one if any).
+    void showSchemaChanges(const QString &database);
 
 private:
     void apply(const engine::MigrationStatus &s);
     void updateRetry();
     void retrySelected();
+    void updateSchemaChanges(const engine::MigrationStatus &s);
 
     QLabel *m_state;
     QLabel *m_totals;
@@ -69,6 +77,9 @@ private:
     LiveChart *m_lag;
     QHBoxLayout *m_cardRow;
     QList<DatabaseCard *> m_cards;
+    QScrollArea *m_cardScroll;
+    QTreeWidget *m_schemaList;
+    QList<std::pair<QString, engine::SchemaChange>> m_schemaShown; // what m_schemaList shows
     QTabWidget *m_tabs;
     QLineEdit *m_search;
     QComboBox *m_stateFilter;

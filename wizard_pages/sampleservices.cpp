@@ -142,6 +142,16 @@ engine::MigrationStatus SampleServices::sampleStatus(double t)
             d.deletes = qint64(since * 3);
             d.rowsPerSecond = 60 * wobble;
             d.bytesPerSecond = 20000 * wobble;
+            d.ddlCapture = QStringLiteral("event trigger");
+            // A release on crm while it streams: carried to the target in stream order.
+            if (dbIndex == 3 && since > 200)
+                d.schemaChanges << SchemaChange{QStringLiteral("public.customers.loyalty_tier"), QStringLiteral("column added"),
+                                                QStringLiteral("ALTER TABLE public.customers ADD COLUMN loyalty_tier text DEFAULT 'basic'::text"),
+                                                QStringLiteral("applied"), QString(), QStringLiteral("2/1C7730E8")};
+            if (dbIndex == 3 && since > 260)
+                d.schemaChanges << SchemaChange{QStringLiteral("public.customers_loyalty_tier_idx"), QStringLiteral("index created"),
+                                                QStringLiteral("CREATE INDEX customers_loyalty_tier_idx ON public.customers USING btree (loyalty_tier)"),
+                                                QStringLiteral("applied"), QString(), QStringLiteral("2/1C7741A0")};
             d.readyForCutover = d.lagBytes < 16 * 1024 * 1024 && since > 30;
             if (!d.readyForCutover)
                 d.notReadyReason = tr("catching up, %1 change(s) pending", nullptr, Format::plural(d.pendingChanges)).arg(Format::count(d.pendingChanges));

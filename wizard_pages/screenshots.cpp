@@ -125,7 +125,20 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
         {MigrationWizard::MonitorPage,
          [w, monitor] {
              for (double t = 1200; t <= 1800; t += 4) {
-                 w->showStatus(SampleServices::sampleStatus(t));
+                 engine::MigrationStatus s = SampleServices::sampleStatus(t);
+                 // billing: a table created on the source without a key (crm's changes were carried).
+                 engine::DatabaseStatus &billing = s.databases[2];
+                 if (t >= 1500 && billing.phase == engine::DatabasePhase::Streaming) {
+                     billing.schemaChanges << engine::SchemaChange{
+                         QStringLiteral("public.refund_requests"), QStringLiteral("table created without a key"),
+                         QStringLiteral("CREATE TABLE public.refund_requests (invoice_id bigint, reason text)"), QStringLiteral("unresolved"),
+                         QStringLiteral("its updates and deletes cannot stream: add a primary key or replica identity and restart this "
+                                        "database's migration, or exclude the table"),
+                         QStringLiteral("2/1D0A5F10")};
+                     billing.readyForCutover = false;
+                     billing.notReadyReason = QStringLiteral("schema not in sync: public.refund_requests (table created without a key)");
+                 }
+                 w->showStatus(s);
                  monitor->applyPending();
              }
          }},

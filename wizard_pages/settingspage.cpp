@@ -44,6 +44,8 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_owners = named(new QCheckBox(tr("Restore o&wners")), "settingOwners", tr("Restore object owners"));
     m_privileges = named(new QCheckBox(tr("Restore &privileges")), "settingPrivileges", tr("Restore privileges"));
     m_roles = named(new QCheckBox(tr("Create missing &roles on the target")), "settingCreateRoles", tr("Create roles on the target"));
+    m_captureDdl = named(new QCheckBox(tr("&Carry schema changes made on the source while streaming")), "settingCaptureDdl",
+                         tr("Carry schema changes made on the source while streaming"));
     m_verify = named(new QCheckBox(tr("&Verify every table after cutover")), "settingVerify", tr("Verify tables after cutover"));
     m_verifyLevel = named(new QComboBox, "settingVerifyLevel", tr("What verification compares"));
     m_verifyLevel->addItem(tr("Row counts and a checksum of every row"), int(project::VerifyLevel::Full));
@@ -85,6 +87,9 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     addRow(schema, {}, m_owners, tr("Gives each object the same owner as on the source."));
     addRow(schema, {}, m_privileges, tr("Copies GRANTs. Turn off when the target's roles differ."));
     addRow(schema, {}, m_roles, tr("Creates roles that own or are granted migrated objects; passwords must be set afterwards."));
+    addRow(schema, {}, m_captureDdl,
+           tr("Online: event triggers on the source carry new tables, columns and indexes in stream order (needs a superuser "
+              "source role). Otherwise changes are only detected, and hold the cutover."));
     QGridLayout *cut = group(tr("Verification and cutover"));
     addRow(cut, {}, m_verify, tr("Compares row counts and checksums of every table; the report lists any difference."));
     addRow(cut, tr("C&ompare:"), m_verifyLevel,
@@ -110,7 +115,7 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);
 
-    for (QWidget *w : std::initializer_list<QWidget *>{m_jobs, m_splitMb, m_indexJobs, m_overwrite, m_owners, m_privileges, m_roles, m_verify,
+    for (QWidget *w : std::initializer_list<QWidget *>{m_jobs, m_splitMb, m_indexJobs, m_overwrite, m_owners, m_privileges, m_roles, m_captureDdl, m_verify,
                                                         m_verifyLevel, m_readOnly, m_readyLagMb, m_drainTimeout})
         watch(w);
     connect(defaults, &QPushButton::clicked, this, [this] {
@@ -130,6 +135,7 @@ void SettingsPage::loadFrom(const project::Project &p)
     m_owners->setChecked(!s.schema.noOwner);
     m_privileges->setChecked(!s.schema.noAcl);
     m_roles->setChecked(s.schema.createRoles);
+    m_captureDdl->setChecked(s.schema.captureDdl);
     m_verify->setChecked(s.verify);
     m_verifyLevel->setCurrentIndex(std::max(0, m_verifyLevel->findData(int(s.verifyLevel))));
     m_verifyLevel->setEnabled(s.verify);
@@ -148,6 +154,7 @@ void SettingsPage::storeTo(project::Project &p) const
     s.schema.noOwner = !m_owners->isChecked();
     s.schema.noAcl = !m_privileges->isChecked();
     s.schema.createRoles = m_roles->isChecked();
+    s.schema.captureDdl = m_captureDdl->isChecked();
     s.verify = m_verify->isChecked();
     s.verifyLevel = project::VerifyLevel(m_verifyLevel->currentData().toInt());
     s.cutover.makeSourceReadOnly = m_readOnly->isChecked();

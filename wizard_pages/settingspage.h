@@ -26,6 +26,7 @@ private:
     QCheckBox *m_owners;
     QCheckBox *m_privileges;
     QCheckBox *m_roles;
+    QCheckBox *m_captureDdl;
     QCheckBox *m_verify;
     QComboBox *m_verifyLevel;
     QCheckBox *m_readOnly;

@@ -113,6 +113,11 @@ void SummaryPage::refresh()
     html += row(tr("Schema"), tr("overwrite: %1, owners: %2, privileges: %3, create roles: %4")
                                   .arg(yes(s.schema.overwrite), yes(!s.schema.noOwner), yes(!s.schema.noAcl), yes(s.schema.createRoles))
                                   .toHtmlEscaped());
+    if (p.mode == project::Mode::Online && p.engine == project::Engine::Local)
+        html += row(tr("Schema changes"),
+                    (s.schema.captureDdl ? tr("carried while streaming, by event triggers on the source (needs a superuser source role)")
+                                         : tr("watched while streaming: each one holds the cutover until it is resolved"))
+                        .toHtmlEscaped());
     html += row(tr("Cutover"), tr("verify: %1, source read-only: %2, ready below %3 lag, drain timeout %4")
                                    .arg(yes(s.verify), yes(s.cutover.makeSourceReadOnly), Format::bytes(s.cutover.maxLagBytesForReady),
                                         Format::duration(s.cutover.drainTimeoutSeconds))

@@ -77,13 +77,13 @@ BEGIN
         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped),
-      'constraints', (SELECT json_agg(json_build_object('oid', co.oid, 'name', co.conname, 'qname', quote_ident(co.conname),
+      'constraints', (SELECT json_agg(json_build_object('oid', co.oid::bigint, 'name', co.conname, 'qname', quote_ident(co.conname),
             'type', co.contype, 'def', pg_get_constraintdef(co.oid)) ORDER BY co.conname)
         FROM pg_constraint co WHERE co.conrelid = rel AND co.contype <> 'f' AND co.conislocal%7),
-      'fks', (SELECT json_agg(json_build_object('oid', co.oid, 'name', co.conname, 'def', pg_get_constraintdef(co.oid))
+      'fks', (SELECT json_agg(json_build_object('oid', co.oid::bigint, 'name', co.conname, 'def', pg_get_constraintdef(co.oid))
           ORDER BY co.conname)
         FROM pg_constraint co WHERE co.conrelid = rel AND co.contype = 'f'%7),
-      'indexes', (SELECT json_agg(json_build_object('oid', i.indexrelid, 'name', ic.relname,
+      'indexes', (SELECT json_agg(json_build_object('oid', i.indexrelid::bigint, 'name', ic.relname,
             'qname', quote_ident(c.nspname) || '.' || quote_ident(ic.relname), 'def', pg_get_indexdef(i.indexrelid))
           ORDER BY ic.relname)
         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -261,7 +261,7 @@ BEGIN
           %5
         END IF;
         CONTINUE WHEN before IS NOT NULL AND before = after::text AND pub IS NOT DISTINCT FROM waspub;
-        items := items || json_build_object('oid', rel, 'before', before::json, 'after', after,
+        items := items || json_build_object('oid', rel::bigint, 'before', before::json, 'after', after,
                                             'published', pub, 'was_published', waspub);
         DELETE FROM %3 WHERE classid = 'pg_class'::regclass AND objid = rel;
         INSERT INTO %3 VALUES ('pg_class'::regclass, rel, after::text);
@@ -279,7 +279,7 @@ BEGIN
                                                           AND (t.typrelid <> 0 OR t.typelem <> 0));
         END IF;
         CONTINUE WHEN before IS NOT NULL AND before = after::text;
-        items := items || json_build_object('oid', r.objid, 'before', before::json, 'after', after);
+        items := items || json_build_object('oid', r.objid::bigint, 'before', before::json, 'after', after);
         DELETE FROM %3 WHERE classid = r.classid AND objid = r.objid;
         INSERT INTO %3 VALUES (r.classid, r.objid, after::text);
       ELSIF r.classid = 'pg_namespace'::regclass THEN
@@ -419,8 +419,11 @@ QString columnDefinition(const QJsonObject &c)
 QHash<qint64, QJsonObject> byKey(const QJsonValue &list, const char *key)
 {
     QHash<qint64, QJsonObject> out;
-    for (const QJsonValue &v : list.toArray())
-        out.insert(v.toObject().value(QLatin1String(key)).toInteger(), v.toObject());
+    for (const QJsonValue &v : list.toArray()) {
+        // Numbers; an oid printed by json_build_object is a string.
+        const QJsonValue k = v.toObject().value(QLatin1String(key));
+        out.insert(k.isString() ? k.toString().toLongLong() : k.toInteger(), v.toObject());
+    }
     return out;
 }
 

@@ -126,6 +126,29 @@ private Q_SLOTS:
         QCOMPARE(plan[1].statements, QStringList{QStringLiteral("DROP INDEX IF EXISTS public.orders_qty")});
     }
 
+    void indexesAreMatchedByOidEvenAsStrings()
+    {
+        // json_build_object prints an oid as a string: two indexes must not collapse into one.
+        QJsonObject before = QJsonDocument::fromJson(ordersBefore()).object();
+        auto idx = [](const char *oid, const char *name) {
+            return QJsonObject{{QStringLiteral("oid"), QString::fromLatin1(oid)},
+                               {QStringLiteral("name"), QString::fromLatin1(name)},
+                               {QStringLiteral("qname"), QString(QStringLiteral("public.") + QString::fromLatin1(name))},
+                               {QStringLiteral("def"), QStringLiteral("CREATE INDEX %1 ON public.orders USING btree (qty)")
+                                                           .arg(QString::fromLatin1(name))}};
+        };
+        before[u"indexes"] = QJsonArray{idx("100", "a_idx")};
+        QJsonObject after = QJsonDocument::fromJson(ordersBefore()).object();
+        after[u"indexes"] = QJsonArray{idx("100", "a_idx"), idx("101", "b_idx")};
+        const auto plan = cdc::planSchemaChange(QJsonArray{QJsonObject{{QStringLiteral("oid"), QStringLiteral("1")},
+                                                                       {QStringLiteral("before"), before},
+                                                                       {QStringLiteral("after"), after}}});
+        QCOMPARE(plan.size(), 1);
+        QCOMPARE(plan[0].kind, QStringLiteral("index created"));
+        QCOMPARE(plan[0].statements,
+                 QStringList{QStringLiteral("CREATE INDEX IF NOT EXISTS b_idx ON public.orders USING btree (qty)")});
+    }
+
     void sequencesOwnedByComeLast()
     {
         const auto plan = cdc::planSchemaChange(items(ddlplan::fixture4()),

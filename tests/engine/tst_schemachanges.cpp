@@ -290,7 +290,10 @@ private Q_SLOTS:
             "INSERT INTO shipment_batches SELECT g, 'batch ' || g FROM generate_series(21, 30) g;"
             "UPDATE shipment_batches SET label = 'first' WHERE id = 1;"
             "DELETE FROM shipment_batches WHERE id = 2;"));
+        // Two indexes one after the other: the second among existing ones (matched by oid).
+        run(QStringLiteral("CREATE INDEX orders_amount_idx ON orders (amount)"));
         run(QStringLiteral("CREATE INDEX orders_status_idx ON orders (status)"));
+        run(QStringLiteral("ALTER INDEX orders_amount_idx RENAME TO orders_amount_ix"));
         run(QStringLiteral(
             "CREATE SEQUENCE ticket_seq;"
             "CREATE TABLE tickets (id bigint PRIMARY KEY DEFAULT nextval('ticket_seq'), body text);"));
@@ -376,6 +379,10 @@ private Q_SLOTS:
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' "
                                           "AND indexname = 'orders_status_idx'")),
                  1);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' "
+                                          "AND indexname IN ('orders_amount_ix', 'orders_amount_idx')")),
+                 1);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_amount_ix'")), 1);
         QCOMPARE(scalar(t, QStringLiteral(
                                "SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.paid_orders') "
                                "AND relkind = 'v'")),

@@ -1,14 +1,16 @@
 // The dashboard follows a sequence of MigrationStatus values: the table model updates in place
 // (sorting, filter and selection survive), the cards say "Full load completed N of M tables",
 // Start cutover is enabled exactly when the run is ready and its tooltip says what is missing,
-// the cutover checklist follows the run, the charts' axes read as round, distinct numbers at any
-// scale and size, the throughput chart shows the stream's apply rate, and the event loop keeps up
-// with a fast engine.
+// the cards name the schema changes seen on the source (unresolved ones in the problem colour) and
+// how they are seen, and the list of them shows each statement, the cutover checklist follows the
+// run, the charts' axes read as round, distinct numbers at any scale and size, the throughput chart
+// shows the stream's apply rate, and the event loop keeps up with a fast engine.
 #include "applyrate.h"
 #include "cutoverpage.h"
 #include "databasecard.h"
 #include "fakeengine.h"
 #include "guiapp.h"
+#include "icons.h"
 #include "livechart.h"
 #include "migrationwizard.h"
 #include "monitorpage.h"
@@ -22,6 +24,9 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QTableView>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QTreeWidget>
 #include <QElapsedTimer>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
@@ -179,6 +184,157 @@ private Q_SLOTS:
         QCOMPARE(DatabaseCard::progressText(d), QStringLiteral("Full load completed 12 of 14 tables"));
         d.phase = engine::DatabasePhase::FullLoad;
         QCOMPARE(DatabaseCard::progressText(d), QStringLiteral("Full load: 12 of 14 tables loaded"));
+    }
+
+    // One applied and one unresolved change on orders; none on billing.
+    static MigrationStatus withSchemaChanges()
+    {
+        MigrationStatus s = ready();
+        for (auto &d : s.databases) {
+            d.schemaChanges.clear();
+            d.ddlCapture = QStringLiteral("event trigger");
+        }
+        engine::DatabaseStatus &orders = s.databases[0];
+        orders.ddlCapture = QStringLiteral("watch only");
+        orders.schemaChanges = {
+            {QStringLiteral("public.orders.gift_note"), QStringLiteral("column added"), QStringLiteral("ALTER TABLE public.orders ADD COLUMN gift_note text"),
+             QStringLiteral("applied"), QString(), QStringLiteral("2/1C7730E8")},
+            {QStringLiteral("public.promo_codes"), QStringLiteral("table created without a key"), QStringLiteral("CREATE TABLE public.promo_codes (code text, pct int)"),
+             QStringLiteral("unresolved"),
+             QStringLiteral("its updates and deletes cannot stream: add a primary key and restart this database's migration, or exclude it"),
+             QStringLiteral("2/1C7741A0")},
+        };
+        orders.readyForCutover = false;
+        orders.notReadyReason = QStringLiteral("schema not in sync: public.promo_codes (table created without a key)");
+        return s;
+    }
+
+    void cardsShowSchemaChangesAndHowTheyAreSeen()
+    {
+        const MigrationStatus s = withSchemaChanges();
+        DatabaseCard card;
+        card.setStatus(s.databases[0]);
+        QToolButton *badge = card.schemaBadge();
+        QCOMPARE(badge->objectName(), QStringLiteral("cardSchemaChanges"));
+        QVERIFY(!badge->isHidden());
+        QCOMPARE(badge->text(), QStringLiteral("1 unresolved schema change"));
+        QCOMPARE(badge->palette().color(QPalette::ButtonText), severityColor(Severity::Blocker));
+        const QString tip = badge->toolTip();
+        for (const QString &part : {QStringLiteral("public.promo_codes"), QStringLiteral("table created without a key"), QStringLiteral("unresolved"),
+                                    QStringLiteral("add a primary key and restart"), QStringLiteral("public.orders.gift_note"), QStringLiteral("applied"),
+                                    QStringLiteral("2 schema changes")})
+            QVERIFY2(tip.contains(part.toHtmlEscaped()), qPrintable(part + QStringLiteral(" not in ") + tip));
+        QVERIFY2(tip.indexOf(u"public.promo_codes") < tip.indexOf(u"public.orders.gift_note"), qPrintable(tip)); // unresolved first
+        QVERIFY(!tip.contains(u"ADD COLUMN")); // statements are in the list
+        QCOMPARE(card.captureLabel()->text(), QStringLiteral("Schema: watched only"));
+        QVERIFY(!card.captureLabel()->isHidden());
+
+        // Resolved (the database was restarted and the change carried): neutral, counting all.
+        engine::DatabaseStatus applied = s.databases[0];
+        applied.schemaChanges[1].state = QStringLiteral("applied");
+        card.setStatus(applied);
+        QCOMPARE(badge->text(), QStringLiteral("2 schema changes"));
+        QVERIFY(badge->palette().color(QPalette::ButtonText) != severityColor(Severity::Blocker));
+        QVERIFY(!badge->toolTip().contains(u"hold the cutover"));
+
+        // No changes: no badge; the capture mode is still said.
+        card.setStatus(s.databases[2]);
+        QVERIFY(badge->isHidden());
+        QVERIFY(DatabaseCard::schemaBadgeText(s.databases[2]).isEmpty());
+        QCOMPARE(card.captureLabel()->text(), QStringLiteral("Schema: carried (event trigger)"));
+        // Offline, or not streaming yet: nothing about schema changes at all.
+        engine::DatabaseStatus offline = s.databases[2];
+        offline.ddlCapture.clear();
+        card.setStatus(offline);
+        QVERIFY(card.captureLabel()->isHidden());
+        QVERIFY(badge->isHidden());
+    }
+
+    void theDashboardListsSchemaChangesAndTheCardsFitThem()
+    {
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        w.resize(1180, 820);
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *tabs = w.findChild<QTabWidget *>(QStringLiteral("monitorTabs"));
+        QTreeWidget *list = monitor->schemaChangesList();
+        QVERIFY(!tabs->isTabVisible(tabs->indexOf(list)));
+
+        services->engine->publish(withSchemaChanges());
+        monitor->applyPending();
+        QCOMPARE(monitor->cards().size(), 5);
+        DatabaseCard *orders = monitor->cards()[0];
+        DatabaseCard *billing = monitor->cards()[2];
+        QTRY_VERIFY(orders->isVisible() && billing->isVisible()); // new cards show at the next event loop pass
+        QCOMPARE(orders->schemaBadge()->text(), QStringLiteral("1 unresolved schema change"));
+        QVERIFY(orders->schemaBadge()->isVisible());
+        QVERIFY(orders->schemaBadge()->toolTip().contains(u"public.promo_codes"));
+        QVERIFY(!billing->schemaBadge()->isVisible());
+        QVERIFY(billing->captureLabel()->isVisible());
+        // The cutover waits, naming the change.
+        QVERIFY(!monitor->cutoverButton()->isEnabled());
+        QVERIFY2(monitor->cutoverButton()->toolTip().contains(u"orders: schema not in sync: public.promo_codes"), qPrintable(monitor->cutoverButton()->toolTip()));
+
+        // Every line of every card is inside the card, and every card inside the visible row.
+        auto *area = w.findChild<QWidget *>(QStringLiteral("databaseCards"));
+        QTRY_VERIFY(orders->schemaBadge()->geometry().bottom() < orders->height());
+        QTRY_VERIFY2(orders->height() >= orders->sizeHint().height(), qPrintable(QStringLiteral("%1 < %2").arg(orders->height()).arg(orders->sizeHint().height())));
+        const QPoint bottom = orders->mapTo(area, QPoint(0, orders->height()));
+        QVERIFY2(bottom.y() <= area->height(), qPrintable(QStringLiteral("%1 > %2").arg(bottom.y()).arg(area->height())));
+        for (DatabaseCard *c : {orders, billing})
+            for (QWidget *line : std::initializer_list<QWidget *>{c->captureLabel(), c->schemaBadge()})
+                if (line->isVisible())
+                    QVERIFY2(line->sizeHint().width() <= line->width() && line->geometry().right() < c->width(),
+                             qPrintable(line->objectName() + QStringLiteral(" is cut: %1 > %2").arg(line->sizeHint().width()).arg(line->width())));
+
+        // The list: tab shown with the counts, one row per change, the statement as the tooltip.
+        QVERIFY(tabs->isTabVisible(tabs->indexOf(list)));
+        QVERIFY2(tabs->tabText(tabs->indexOf(list)).contains(u"1 of 2 unresolved"), qPrintable(tabs->tabText(tabs->indexOf(list))));
+        QCOMPARE(list->topLevelItemCount(), 2);
+        QTreeWidgetItem *row = list->topLevelItem(1);
+        QCOMPARE(row->text(0), QStringLiteral("orders"));
+        QCOMPARE(row->text(1), QStringLiteral("public.promo_codes"));
+        QCOMPARE(row->text(2), QStringLiteral("table created without a key"));
+        QCOMPARE(row->text(3), QStringLiteral("unresolved"));
+        QVERIFY(row->text(4).contains(u"add a primary key"));
+        QVERIFY2(row->toolTip(1).contains(u"CREATE TABLE public.promo_codes"), qPrintable(row->toolTip(1)));
+        QVERIFY(list->topLevelItem(0)->toolTip(1).contains(u"ALTER TABLE public.orders ADD COLUMN gift_note text"));
+
+        // The badge opens the list on the unresolved change.
+        QTest::mouseClick(orders->schemaBadge(), Qt::LeftButton);
+        QCOMPARE(tabs->currentWidget(), list);
+        QCOMPARE(list->currentItem(), row);
+
+        // Resolved, and a new change elsewhere: the selection stays on the same change.
+        MigrationStatus later = withSchemaChanges();
+        later.databases[0].schemaChanges[1].state = QStringLiteral("applied");
+        later.databases[0].readyForCutover = true;
+        later.databases[0].notReadyReason.clear();
+        later.databases[1].schemaChanges << engine::SchemaChange{QStringLiteral("public.stock_idx"), QStringLiteral("index created"),
+                                                                 QStringLiteral("CREATE INDEX stock_idx ON public.stock (sku)"),
+                                                                 QStringLiteral("applied"), QString(), QStringLiteral("2/1C775000")};
+        services->engine->publish(later);
+        monitor->applyPending();
+        QCOMPARE(list->topLevelItemCount(), 3);
+        QVERIFY(list->currentItem());
+        QCOMPARE(list->currentItem()->text(1), QStringLiteral("public.promo_codes"));
+        QCOMPARE(list->currentItem()->text(3), QStringLiteral("applied"));
+        QCOMPARE(tabs->tabText(tabs->indexOf(list)), QStringLiteral("Sc&hema changes (3)"));
+        QCOMPARE(orders->schemaBadge()->text(), QStringLiteral("2 schema changes"));
+        QTRY_VERIFY(monitor->cutoverButton()->isEnabled());
+
+        // A status without changes: no badges, no tab.
+        MigrationStatus none = ready();
+        for (auto &d : none.databases)
+            d.schemaChanges.clear();
+        services->engine->publish(none);
+        monitor->applyPending();
+        for (DatabaseCard *c : monitor->cards())
+            QVERIFY(!c->schemaBadge()->isVisible());
+        QVERIFY(!tabs->isTabVisible(tabs->indexOf(list)));
+        QCOMPARE(list->topLevelItemCount(), 0);
     }
 
     void startCutoverFollowsReadinessWithAReason()

@@ -1,9 +1,11 @@
 // The wizard's pages validate what is typed: a project needs a name, a connection needs a host
 // and a user and a successful test, databases need unique target names; errors appear under the
-// field they concern and Next follows isComplete().
+// field they concern and Next follows isComplete(); the advanced settings round-trip through the
+// project.
 #include "connectionform.h"
 #include "databasespage.h"
 #include "migrationwizard.h"
+#include "project/projectfile.h"
 #include "projectpage.h"
 #include "sampleservices.h"
 #include "sourcepage.h"
@@ -12,6 +14,8 @@
 #include <QAbstractButton>
 #include <QAbstractSpinBox>
 #include <QCheckBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QComboBox>
 #include <QPlainTextEdit>
 #include <QRadioButton>
@@ -175,6 +179,52 @@ private Q_SLOTS:
         QCOMPARE(back.source, p.source);
         QCOMPARE(back.databases, p.databases);
         QCOMPARE(back.azure.migrationName, p.azure.migrationName);
+    }
+
+    // "Carry schema changes made on the source while streaming" is settings.schema.captureDdl
+    // (schema.capture_ddl in the project file), on by default, and survives a save and a load.
+    void theCaptureDdlCheckboxRoundTripsThroughTheProject()
+    {
+        auto *box = find<QCheckBox>("settingCaptureDdl");
+        QVERIFY(project::SchemaOptions{}.captureDdl);
+        project::Project p = SampleServices::sampleProject();
+        m_wizard->setProject(p);
+        QVERIFY(box->isChecked());
+        QVERIFY(m_wizard->project().settings.schema.captureDdl);
+
+        p.settings.schema.captureDdl = false;
+        m_wizard->setProject(p);
+        m_wizard->goToPage(MigrationWizard::SettingsPage);
+        QVERIFY(box->isVisible());
+        QVERIFY(box->text().contains(u"schema changes"));
+        QVERIFY(!box->isChecked());
+        QVERIFY(!m_wizard->project().settings.schema.captureDdl);
+
+        // Turned on by the user: stored, saved as schema.capture_ddl, loaded back into the box.
+        QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(8, box->height() / 2));
+        QVERIFY(box->isChecked());
+        project::Project edited = m_wizard->project();
+        QVERIFY(edited.settings.schema.captureDdl);
+        QCOMPARE(edited.settings.jobs, p.settings.jobs); // nothing else moved
+        // And off again, through the project file.
+        box->setChecked(false);
+        edited = m_wizard->project();
+        const QByteArray json = project::serializeProject(edited);
+        QCOMPARE(QJsonDocument::fromJson(json).object()[u"settings"][u"schema"][u"capture_ddl"].toBool(true), false);
+        const project::LoadResult loaded = project::parseProject(json);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
+        QCOMPARE(loaded.project->settings.schema, edited.settings.schema);
+        project::Project reloaded = *loaded.project;
+        m_wizard->setProject(reloaded);
+        QVERIFY(!box->isChecked());
+        reloaded.settings.schema.captureDdl = true;
+        m_wizard->setProject(reloaded);
+        QVERIFY(box->isChecked());
+
+        // Restore defaults turns it back on.
+        box->setChecked(false);
+        find<QAbstractButton>("settingsDefaults")->click();
+        QVERIFY(box->isChecked());
     }
 };
 
