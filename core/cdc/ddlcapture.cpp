@@ -498,7 +498,7 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
             unresolved(QStringLiteral("table created without a key"),
                        QStringLiteral("it has no primary key or replica identity, so its updates and deletes cannot "
                                       "stream (and joining it to the publication would make them fail on the source). "
-                                      "Add a primary key, then restart this database's migration"));
+                                      "Add a primary key, then copy it again (pgferry-cli resync, or Resync in the dashboard)"));
         return;
     }
 
@@ -629,11 +629,11 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
     if (item.value(u"was_published").isBool() && !item.value(u"was_published").toBool() && streams)
         unresolved(QStringLiteral("table joined the stream late"),
                    QStringLiteral("it was created without a key and only now can stream: rows written before are not on "
-                                  "the target. Restart this database's migration"));
+                                  "the target. Copy it again (pgferry-cli resync, or Resync in the dashboard)"));
     else if (!streams && str(after, "relkind") == u"r")
         unresolved(QStringLiteral("table without a key"),
                    QStringLiteral("it has no primary key or replica identity, so its changes cannot stream. Add a primary "
-                                  "key, then restart this database's migration"));
+                                  "key, then copy it again (pgferry-cli resync, or Resync in the dashboard)"));
     Q_UNUSED(ownedBy);
 }
 
@@ -742,7 +742,7 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
     out << PlannedChange{object.isEmpty() || object == u"." ? str(item, "qname") : object, kind + QStringLiteral(" changed"), {},
                          QStringLiteral("unresolved"),
                          QStringLiteral("pgferry does not carry changes of this kind of object (%1): make the same change "
-                                        "on the target, then restart this database's migration")
+                                        "on the target, then copy the table again (pgferry-cli resync, or Resync in the dashboard) or restart this database's migration")
                              .arg(kind)};
 }
 
@@ -791,12 +791,12 @@ QList<PlannedChange> planSchemaChange(const QJsonArray &items, const PlanOptions
             } else {
                 out << PlannedChange{str(item, "qname"), type + QStringLiteral(" dropped"), {}, QStringLiteral("unresolved"),
                                      QStringLiteral("pgferry does not carry drops of this kind of object: drop it on the "
-                                                    "target too, then restart this database's migration")};
+                                                    "target too, then copy the table again (pgferry-cli resync, or Resync in the dashboard) or restart this database's migration")};
             }
         } else if (kind == u"error") {
             out << PlannedChange{str(item, "tag"), QStringLiteral("capture failed"), {}, QStringLiteral("unresolved"),
                                  QStringLiteral("the event trigger could not describe this change (%1): make the same "
-                                                "change on the target, then restart this database's migration")
+                                                "change on the target, then copy the table again (pgferry-cli resync, or Resync in the dashboard) or restart this database's migration")
                                      .arg(str(item, "message"))};
         } else if (QStringList{QStringLiteral("GRANT"), QStringLiteral("REVOKE"), QStringLiteral("COMMENT"),
                                QStringLiteral("SECURITY LABEL"), QStringLiteral("ALTER DEFAULT PRIVILEGES")}
@@ -809,7 +809,7 @@ QList<PlannedChange> planSchemaChange(const QJsonArray &items, const PlanOptions
         } else { // unsupported
             out << PlannedChange{str(item, "qname"), str(item, "tag").toLower(), {}, QStringLiteral("unresolved"),
                                  QStringLiteral("pgferry does not carry %1 (%2): make the same change on the target, "
-                                                "then restart this database's migration")
+                                                "then copy the table again (pgferry-cli resync, or Resync in the dashboard) or restart this database's migration")
                                      .arg(str(item, "tag"), str(item, "object_type"))};
         }
     }

@@ -650,7 +650,7 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
             out << SchemaChange{name, QStringLiteral("table not streamed"), QString(), QStringLiteral("unresolved"),
                                 QStringLiteral("it is in the migration's selection but not in its publication, so none of its "
                                                "changes reach the target (a table created without a primary key or replica "
-                                               "identity). Add a key and restart this database's migration, or exclude it"),
+                                               "identity). Add a key, then copy it again (pgferry-cli resync, or Resync in the dashboard), or exclude it"),
                                 QString()};
         if (carried)
             continue; // columns change in stream order: the target catches up when the change is applied
