@@ -1904,6 +1904,62 @@
         <source>Source position %1</source>
         <translation>Position in der Quelle %1</translation>
     </message>
+    <message>
+        <source>Res&amp;ync table</source>
+        <translation>Tabelle neu s&amp;ynchronisieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected table again from a new snapshot</source>
+        <translation>Die ausgewählte Tabelle erneut aus einem neuen Snapshot kopieren</translation>
+    </message>
+    <message>
+        <source>Select a table of a database that streams changes to copy it again from a new snapshot.</source>
+        <translation>Wählen Sie eine Tabelle einer Datenbank, die Änderungen überträgt, um sie erneut aus einem neuen Snapshot zu kopieren.</translation>
+    </message>
+    <message>
+        <source>Copy the table of the selected unresolved change again from a new snapshot</source>
+        <translation>Die Tabelle der ausgewählten ungelösten Änderung erneut aus einem neuen Snapshot kopieren</translation>
+    </message>
+    <message>
+        <source>Copy %1 of %2 again from a new snapshot, then stream its changes.</source>
+        <translation>%1 aus %2 erneut aus einem neuen Snapshot kopieren und danach ihre Änderungen übertragen.</translation>
+    </message>
+    <message>
+        <source>An offline migration does not stream changes: run it again to load what is missing.</source>
+        <translation>Eine Offline-Migration überträgt keine laufenden Änderungen: Führen Sie sie erneut aus, um Fehlendes zu laden.</translation>
+    </message>
+    <message>
+        <source>%1 is not part of this run.</source>
+        <translation>%1 gehört nicht zu diesem Lauf.</translation>
+    </message>
+    <message>
+        <source>A table is copied again only while its database streams changes; %1 is at: %2.</source>
+        <translation>Eine Tabelle wird nur erneut kopiert, während ihre Datenbank Änderungen überträgt; %1 ist bei: %2.</translation>
+    </message>
+    <message>
+        <source>Select an unresolved change of a table to copy the table again from a new snapshot.</source>
+        <translation>Wählen Sie eine ungelöste Änderung einer Tabelle, um die Tabelle erneut aus einem neuen Snapshot zu kopieren.</translation>
+    </message>
+    <message>
+        <source>Resync table</source>
+        <translation>Tabelle neu synchronisieren</translation>
+    </message>
+    <message>
+        <source>Copy %1 of %2 again from a new snapshot? Other tables of that database wait while it copies.</source>
+        <translation>%1 aus %2 erneut aus einem neuen Snapshot kopieren? Die anderen Tabellen dieser Datenbank warten, solange sie kopiert wird.</translation>
+    </message>
+    <message>
+        <source>&amp;Resync</source>
+        <translation>&amp;Neu synchronisieren</translation>
+    </message>
+    <message>
+        <source>%1 in %2 is being copied again from a new snapshot; its changes stream once the copy is done.</source>
+        <translation>%1 in %2 wird erneut aus einem neuen Snapshot kopiert; ihre Änderungen werden übertragen, sobald die Kopie fertig ist.</translation>
+    </message>
+    <message>
+        <source>%1 in %2 cannot be copied again: %3</source>
+        <translation>%1 in %2 kann nicht erneut kopiert werden: %3</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::ProjectPage</name>

@@ -259,6 +259,16 @@ bool MigrationWizard::retryTable(const QString &database, const QString &table, 
     return m_engine->retryTable(database, table, whyNot);
 }
 
+bool MigrationWizard::resyncTable(const QString &database, const QString &table, QString *whyNot)
+{
+    if (!m_engine) {
+        if (whyNot)
+            *whyNot = tr("No migration is running.");
+        return false;
+    }
+    return m_engine->resyncTable(database, table, whyNot);
+}
+
 bool MigrationWizard::isRunning() const { return m_running; }
 
 void MigrationWizard::showStatus(const engine::MigrationStatus &status)

@@ -55,6 +55,8 @@ public:
     void stopRun();
     bool requestCutover(QString *whyNot);
     bool retryTable(const QString &database, const QString &table, QString *whyNot);
+    // Copies one table again from a new snapshot while its database streams (the engine's resyncTable).
+    bool resyncTable(const QString &database, const QString &table, QString *whyNot);
     bool isRunning() const;
     engine::MigrationEngine *engine() const { return m_engine.get(); }
     const engine::MigrationStatus &status() const { return m_status; }

@@ -16,6 +16,8 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -144,6 +146,12 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_retry->setEnabled(false);
     m_retry->setToolTip(tr("Select a failed table to load it again."));
 
+    m_resync = new QPushButton(tr("Res&ync table"));
+    m_resync->setObjectName(QStringLiteral("resyncTable"));
+    m_resync->setAccessibleName(tr("Copy the selected table again from a new snapshot"));
+    m_resync->setEnabled(false);
+    m_resync->setToolTip(tr("Select a table of a database that streams changes to copy it again from a new snapshot."));
+
     m_retryResult = new QLabel;
     m_retryResult->setObjectName(QStringLiteral("retryResult"));
     m_retryResult->setWordWrap(true);
@@ -156,6 +164,7 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     filters->addWidget(m_search, 1);
     filters->addWidget(m_stateFilter);
     filters->addWidget(m_retry);
+    filters->addWidget(m_resync);
     tv->addLayout(filters);
     tv->addWidget(m_retryResult);
     tv->addWidget(m_view, 1);
@@ -178,13 +187,28 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_schemaList->setSelectionBehavior(QAbstractItemView::SelectRows);
     for (const auto &[col, w] : QList<std::pair<int, int>>{{SchemaDatabaseColumn, 85}, {SchemaObjectColumn, 220}, {SchemaKindColumn, 200}, {SchemaStateColumn, 150}})
         m_schemaList->setColumnWidth(col, w);
+    m_schemaList->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_schemaResync = new QPushButton(tr("Res&ync table"));
+    m_schemaResync->setObjectName(QStringLiteral("resyncSchemaTable"));
+    m_schemaResync->setAccessibleName(tr("Copy the table of the selected unresolved change again from a new snapshot"));
+    m_schemaResync->setEnabled(false);
+    m_schemaTab = new QWidget;
+    m_schemaTab->setObjectName(QStringLiteral("schemaChangesTab"));
+    auto *sv = new QVBoxLayout(m_schemaTab);
+    sv->setContentsMargins(4, 4, 4, 4);
+    sv->addWidget(m_schemaList, 1);
+    auto *schemaButtons = new QHBoxLayout;
+    schemaButtons->addStretch();
+    schemaButtons->addWidget(m_schemaResync);
+    sv->addLayout(schemaButtons);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
 
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("monitorTabs"));
     m_tabs->addTab(tablesTab, tr("&Tables"));
     m_tabs->addTab(m_log, tr("&Log"));
-    m_tabs->addTab(m_schemaList, tr("Sc&hema changes"));
-    m_tabs->setTabVisible(m_tabs->indexOf(m_schemaList), false);
+    m_tabs->addTab(m_schemaTab, tr("Sc&hema changes"));
+    m_tabs->setTabVisible(m_tabs->indexOf(m_schemaTab), false);
 
     auto *header = new QHBoxLayout;
     header->addWidget(m_state);
@@ -228,6 +252,14 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MonitorPage::updateRetry);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MonitorPage::updateRetry);
     connect(m_retry, &QPushButton::clicked, this, &MonitorPage::retrySelected);
+    connect(m_resync, &QPushButton::clicked, this, &MonitorPage::resyncSelected);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &MonitorPage::showTableMenu);
+    connect(m_schemaList, &QTreeWidget::currentItemChanged, this, &MonitorPage::updateSchemaResync);
+    connect(m_schemaList, &QWidget::customContextMenuRequested, this, &MonitorPage::showSchemaMenu);
+    connect(m_schemaResync, &QPushButton::clicked, this, [this] {
+        if (const auto t = selectedSchemaTable())
+            resync(t->first, t->second);
+    });
     connect(m_cutover, &QPushButton::clicked, wizard, &QWizard::next);
     connect(m_stop, &QPushButton::clicked, this, [this] {
         if (mw()->isRunning()) {
@@ -372,6 +404,8 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     if (areaHeight != m_cardScroll->maximumHeight())
         m_cardScroll->setFixedHeight(areaHeight);
     updateSchemaChanges(s);
+    updateRetry(); // a database's phase decides Resync
+    updateSchemaResync();
 
     // Charts: one point a second at most.
     if (!s.databases.isEmpty()) {
@@ -425,7 +459,7 @@ void MonitorPage::updateSchemaChanges(const engine::MigrationStatus &s)
     const std::optional<std::pair<QString, engine::SchemaChange>> selected =
         current.isValid() && current.row() < m_schemaShown.size() ? std::optional(m_schemaShown[current.row()]) : std::nullopt;
     m_schemaShown = changes;
-    const int tab = m_tabs->indexOf(m_schemaList);
+    const int tab = m_tabs->indexOf(m_schemaTab);
     m_tabs->setTabVisible(tab, !changes.isEmpty());
     m_tabs->setTabText(tab, unresolved > 0 ? tr("Sc&hema changes (%1 of %2 unresolved)").arg(unresolved).arg(changes.size())
                                            : tr("Sc&hema changes (%1)").arg(changes.size()));
@@ -472,7 +506,7 @@ void MonitorPage::updateSchemaChanges(const engine::MigrationStatus &s)
 
 void MonitorPage::showSchemaChanges(const QString &database)
 {
-    m_tabs->setCurrentWidget(m_schemaList);
+    m_tabs->setCurrentWidget(m_schemaTab);
     QTreeWidgetItem *first = nullptr;
     for (int i = 0; i < m_schemaList->topLevelItemCount(); ++i) {
         QTreeWidgetItem *item = m_schemaList->topLevelItem(i);
@@ -508,6 +542,148 @@ void MonitorPage::updateRetry()
             m_retry->setToolTip(m_model->rowAt(src.row()).table.error);
     }
     m_retry->setEnabled(failed);
+
+    QString why;
+    bool resync = false;
+    if (rows.isEmpty()) {
+        why = tr("Select a table of a database that streams changes to copy it again from a new snapshot.");
+    } else {
+        const QModelIndex src = m_proxy->mapToSource(rows.first());
+        if (src.isValid()) {
+            const TableStatusModel::Row &r = m_model->rowAt(src.row());
+            resync = canResync(r.database, &why);
+            if (resync)
+                why = tr("Copy %1 of %2 again from a new snapshot, then stream its changes.").arg(r.table.qualifiedName(), r.database);
+        }
+    }
+    m_resync->setEnabled(resync);
+    m_resync->setToolTip(why);
+}
+
+bool MonitorPage::canResync(const QString &database, QString *whyNot) const
+{
+    QString why;
+    bool ok = false;
+    if (m_status.mode == u"offline") {
+        why = tr("An offline migration does not stream changes: run it again to load what is missing.");
+    } else {
+        const engine::DatabaseStatus *db = nullptr;
+        for (const engine::DatabaseStatus &d : m_status.databases)
+            if (d.name == database)
+                db = &d;
+        if (!db)
+            why = tr("%1 is not part of this run.").arg(database);
+        else if (db->phase != DatabasePhase::Streaming)
+            why = tr("A table is copied again only while its database streams changes; %1 is at: %2.").arg(database, Format::phase(db->phase));
+        else
+            ok = true;
+    }
+    if (whyNot)
+        *whyNot = why;
+    return ok;
+}
+
+std::optional<std::pair<QString, QString>> MonitorPage::selectedSchemaTable() const
+{
+    const QModelIndex current = m_schemaList->currentIndex();
+    const int row = current.isValid() ? current.row() : -1;
+    if (row < 0 || row >= m_schemaShown.size())
+        return std::nullopt;
+    const auto &[database, change] = m_schemaShown[row];
+    // A table's change (schema.table); a column's (schema.table.column) or an index's are not copied.
+    if (!change.unresolved() || change.object.count(u'.') != 1)
+        return std::nullopt;
+    return std::pair(database, change.object);
+}
+
+void MonitorPage::updateSchemaResync()
+{
+    const auto t = selectedSchemaTable();
+    QString why;
+    const bool ok = t && canResync(t->first, &why);
+    m_schemaResync->setEnabled(ok);
+    if (!t)
+        why = tr("Select an unresolved change of a table to copy the table again from a new snapshot.");
+    else if (ok)
+        why = tr("Copy %1 of %2 again from a new snapshot, then stream its changes.").arg(t->second, t->first);
+    m_schemaResync->setToolTip(why);
+}
+
+void MonitorPage::resyncSelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const TableStatusModel::Row r = m_model->rowAt(m_proxy->mapToSource(rows.first()).row());
+    resync(r.database, r.table.qualifiedName());
+}
+
+void MonitorPage::resync(const QString &database, const QString &table)
+{
+    QMessageBox ask(QMessageBox::Question, tr("Resync table"),
+                    tr("Copy %1 of %2 again from a new snapshot? Other tables of that database wait while it copies.").arg(table, database),
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    ask.setObjectName(QStringLiteral("confirmResync"));
+    ask.button(QMessageBox::Yes)->setText(tr("&Resync"));
+    ask.setDefaultButton(QMessageBox::Cancel);
+    if (ask.exec() != QMessageBox::Yes)
+        return;
+    QString why;
+    QPalette pal = m_retryResult->palette();
+    const bool accepted = mw()->resyncTable(database, table, &why);
+    QString text;
+    if (accepted) {
+        text = tr("%1 in %2 is being copied again from a new snapshot; its changes stream once the copy is done.").arg(table, database);
+        pal.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
+    } else {
+        if (why.isEmpty())
+            why = tr("the engine gave no reason");
+        text = tr("%1 in %2 cannot be copied again: %3").arg(table, database, why);
+        pal.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
+    }
+    m_retryResult->setText(text);
+    m_retryResult->setPalette(pal);
+    m_retryResult->setVisible(true);
+    appendLog(text);
+    if (!accepted) {
+        QMessageBox refused(QMessageBox::Warning, tr("Resync table"), text, QMessageBox::Ok, this);
+        refused.setObjectName(QStringLiteral("resyncRefused"));
+        refused.exec();
+    }
+}
+
+void MonitorPage::showTableMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid())
+        return;
+    m_view->selectRow(index.row());
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("tableMenu"));
+    QAction *retry = menu.addAction(m_retry->text(), this, &MonitorPage::retrySelected);
+    retry->setEnabled(m_retry->isEnabled());
+    QAction *resync = menu.addAction(m_resync->text(), this, &MonitorPage::resyncSelected);
+    resync->setEnabled(m_resync->isEnabled());
+    resync->setToolTip(m_resync->toolTip());
+    menu.setToolTipsVisible(true);
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+void MonitorPage::showSchemaMenu(const QPoint &pos)
+{
+    QTreeWidgetItem *item = m_schemaList->itemAt(pos);
+    if (!item)
+        return;
+    m_schemaList->setCurrentItem(item);
+    if (!selectedSchemaTable())
+        return; // only a table's unresolved change has something to offer
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("schemaChangeMenu"));
+    QAction *resync = menu.addAction(m_schemaResync->text(), m_schemaResync, &QPushButton::click);
+    resync->setEnabled(m_schemaResync->isEnabled());
+    resync->setToolTip(m_schemaResync->toolTip());
+    menu.setToolTipsVisible(true);
+    menu.exec(m_schemaList->viewport()->mapToGlobal(pos));
 }
 
 void MonitorPage::retrySelected()

@@ -1,7 +1,8 @@
 // Page 7, Monitor: the live dashboard. Charts of throughput (rows/s, MB/s) and replication lag
 // (seconds, bytes), one card per database, a sortable and filterable grid of every table, the
-// log, the schema changes seen on the source while streaming, Retry for a failed table,
-// Stop/Resume, and Start cutover once the run is ready for it.
+// log, the schema changes seen on the source while streaming, Retry for a failed table, Resync
+// (copy a table again from a new snapshot while its database streams, e.g. for an unresolved
+// schema change), Stop/Resume, and Start cutover once the run is ready for it.
 // Status updates are coalesced so that the GUI thread never falls behind a fast engine.
 #pragma once
 
@@ -11,6 +12,9 @@
 
 #include <QElapsedTimer>
 #include <QTimer>
+
+#include <optional>
+#include <utility>
 
 class QComboBox;
 class QHBoxLayout;
@@ -65,6 +69,17 @@ private:
     void apply(const engine::MigrationStatus &s);
     void updateRetry();
     void retrySelected();
+    // Resync: whether `table` of `database` can be copied again now (an online run, the database
+    // streaming); with a reason for the tooltip when it cannot.
+    bool canResync(const QString &database, QString *whyNot = nullptr) const;
+    // The unresolved table change selected on the schema changes tab: {database, schema.table}.
+    std::optional<std::pair<QString, QString>> selectedSchemaTable() const;
+    void updateSchemaResync();
+    // Asks for confirmation, then asks the engine; shows its answer (a refusal in a message box).
+    void resync(const QString &database, const QString &table);
+    void resyncSelected();
+    void showTableMenu(const QPoint &pos);
+    void showSchemaMenu(const QPoint &pos);
     void updateSchemaChanges(const engine::MigrationStatus &s);
 
     QLabel *m_state;
@@ -84,7 +99,10 @@ private:
     QLineEdit *m_search;
     QComboBox *m_stateFilter;
     QPushButton *m_retry;
-    QLabel *m_retryResult; // the engine's answer to the last Retry
+    QPushButton *m_resync;
+    QPushButton *m_schemaResync; // on the schema changes tab, for an unresolved table change
+    QLabel *m_retryResult; // the engine's answer to the last Retry or Resync
+    QWidget *m_schemaTab;
     QTableView *m_view;
     TableStatusModel *m_model;
     TableStatusProxy *m_proxy;

@@ -1282,6 +1282,22 @@ void LocalEngine::Run::migrate(Until until)
                 log(QStringLiteral("created %1 foreign keys and triggers the archive did not have: %2")
                         .arg(rr.created.size())
                         .arg(rr.created.mid(0, 10).join(QStringLiteral(", "))));
+            // The schemas, table by table: columns, indexes and constraints by name. After schema
+            // changes were carried a difference stops the cutover (rows can match while an index
+            // or a check is missing); otherwise it is reported.
+            const QStringList diffs = schema::compareSchemas(src, target, tables);
+            if (!diffs.isEmpty()) {
+                report.insert(QStringLiteral("schema_differences"), QJsonArray::fromStringList(diffs));
+                const QString text = QStringLiteral("the target's schema differs from the source's in %1 place(s): %2")
+                                         .arg(diffs.size())
+                                         .arg(diffs.mid(0, 8).join(QStringLiteral("; ")));
+                if (schemaChanged)
+                    throw std::runtime_error(QString(text + QStringLiteral(". Make the target match (the run log and the report "
+                                                                    "list every difference), then run again to finish "
+                                                                    "the cutover."))
+                                                 .toStdString());
+                log(text);
+            }
         }
         j.markDone(db.name, QStringLiteral("cutover_schema"));
         saveJournal();

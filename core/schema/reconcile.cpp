@@ -1,5 +1,6 @@
 #include "schema/reconcile.h"
 
+#include <QMap>
 #include <QSet>
 
 namespace pgferry::schema {
@@ -49,6 +50,71 @@ QList<Definition> definitions(pg::Connection &c, const QStringList &names)
 }
 
 } // namespace
+
+namespace {
+
+QString textArray(const QList<load::SourceTable> &tables)
+{
+    QStringList names;
+    for (const load::SourceTable &t : tables) {
+        QString n = t.qualifiedName();
+        n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+        names << u'"' + n + u'"';
+    }
+    return u'{' + names.join(u',') + u'}';
+}
+
+// "schema.table" -> its lines: "column c type notnull", "index i", "constraint k".
+QMap<QString, QStringList> schemaLines(pg::Connection &c, const QString &list)
+{
+    pg::Result r = c.exec(QStringLiteral(
+        "SELECT n.nspname || '.' || t.relname, 'column ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || "
+        "  CASE WHEN a.attnotnull THEN ' not null' ELSE '' END "
+        "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) "
+        "UNION ALL "
+        "SELECT n.nspname || '.' || t.relname, 'index ' || i.relname "
+        "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace "
+        "JOIN pg_index x ON x.indrelid = t.oid JOIN pg_class i ON i.oid = x.indexrelid "
+        "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) "
+        "UNION ALL "
+        "SELECT n.nspname || '.' || t.relname, 'constraint ' || k.conname "
+        "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_constraint k ON k.conrelid = t.oid "
+        "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) AND k.contype <> 'n' "
+        "ORDER BY 1, 2"),
+        {list});
+    QMap<QString, QStringList> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out[r.text(i, 0)] << r.text(i, 1);
+    return out;
+}
+
+} // namespace
+
+QStringList compareSchemas(pg::Connection &source, pg::Connection &target, const QList<load::SourceTable> &tables)
+{
+    QStringList diffs;
+    if (tables.isEmpty())
+        return diffs;
+    const QString list = textArray(tables);
+    const QMap<QString, QStringList> want = schemaLines(source, list);
+    const QMap<QString, QStringList> have = schemaLines(target, list);
+    for (auto it = want.cbegin(); it != want.cend(); ++it) {
+        const QStringList theirs = have.value(it.key());
+        if (theirs.isEmpty()) {
+            diffs << QStringLiteral("%1: missing on the target").arg(it.key());
+            continue;
+        }
+        for (const QString &l : it.value())
+            if (!theirs.contains(l))
+                diffs << QStringLiteral("%1: %2 on the source, not on the target").arg(it.key(), l);
+        for (const QString &l : theirs)
+            if (!it.value().contains(l))
+                diffs << QStringLiteral("%1: %2 on the target, not on the source").arg(it.key(), l);
+    }
+    return diffs;
+}
 
 ReconcileResult createMissingKeysAndTriggers(pg::Connection &source, pg::Connection &target,
                                              const QList<load::SourceTable> &tables)

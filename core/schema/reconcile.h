@@ -20,4 +20,8 @@ struct ReconcileResult
 ReconcileResult createMissingKeysAndTriggers(pg::Connection &source, pg::Connection &target,
                                              const QList<load::SourceTable> &tables);
 
+// What differs between the two schemas of `tables` (by name): columns (type, NOT NULL), indexes and
+// constraints missing or extra on the target. One line per difference, empty when they match.
+QStringList compareSchemas(pg::Connection &source, pg::Connection &target, const QList<load::SourceTable> &tables);
+
 } // namespace pgferry::schema

@@ -88,6 +88,7 @@ public:
             }
         });
     }
+    ~CmdlineWatch() { stop(); } // a failed check returns early: never leave the thread joinable
     QStringList stop()
     {
         m_stop = true;

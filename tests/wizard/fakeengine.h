@@ -56,6 +56,17 @@ public:
                     }
         return true;
     }
+    // Records the call; accepts unless refuseResync holds a reason.
+    bool resyncTable(const QString &database, const QString &table, QString *whyNot) override
+    {
+        resynced << database + u'/' + table;
+        if (!refuseResync.isEmpty()) {
+            if (whyNot)
+                *whyNot = refuseResync;
+            return false;
+        }
+        return true;
+    }
     engine::MigrationStatus status() const override { return m_status; }
     void publish(const engine::MigrationStatus &s)
     {
@@ -67,6 +78,8 @@ public:
     bool cutoverRequested = false;
     QString refuseRetry;
     QStringList retried;
+    QString refuseResync;
+    QStringList resynced; // database/schema.table, accepted or not
 
 private:
     engine::MigrationStatus m_status;

@@ -2,7 +2,8 @@
 // (sorting, filter and selection survive), the cards say "Full load completed N of M tables",
 // Start cutover is enabled exactly when the run is ready and its tooltip says what is missing,
 // the cards name the schema changes seen on the source (unresolved ones in the problem colour) and
-// how they are seen, and the list of them shows each statement, the cutover checklist follows the
+// how they are seen, and the list of them shows each statement, Resync (grid, row menu, schema
+// changes tab) asks first and calls the engine only for a streaming database's table, the cutover checklist follows the
 // run, the charts' axes read as round, distinct numbers at any scale and size, the throughput chart
 // shows the stream's apply rate, and the event loop keeps up with a fast engine.
 #include "applyrate.h"
@@ -22,6 +23,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QTableView>
 #include <QTabWidget>
@@ -39,6 +42,7 @@
 #include <QValueAxis>
 
 #include <cmath>
+#include <memory>
 
 using namespace pgferry;
 using namespace pgferry::wizard;
@@ -75,6 +79,37 @@ class TestDashboard : public QObject
         return static_cast<MonitorPage *>(w.currentPage());
     }
 
+    // Answers the next message box named `name` with `button` (from a timer: the box is modal);
+    // what it said arrives in the returned string.
+    static std::shared_ptr<QString> answerNextBox(QWidget *owner, const QString &name, QMessageBox::StandardButton button)
+    {
+        auto said = std::make_shared<QString>();
+        auto *timer = new QTimer(owner);
+        timer->setInterval(10);
+        QObject::connect(timer, &QTimer::timeout, owner, [timer, name, button, said] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box || box->objectName() != name || !box->isVisible())
+                return;
+            *said = box->text();
+            timer->stop();
+            timer->deleteLater();
+            box->button(button)->click();
+        });
+        timer->start();
+        return said;
+    }
+
+    // The grid's row (in the view's order) of the first table that `pred(database, table)` takes; -1 if none.
+    template<typename Pred>
+    static int gridRow(MonitorPage *monitor, Pred pred)
+    {
+        for (int i = 0; i < monitor->proxy()->rowCount(); ++i) {
+            const TableStatusModel::Row &r = monitor->model()->rowAt(monitor->proxy()->mapToSource(monitor->proxy()->index(i, 0)).row());
+            if (pred(r.database, r.table))
+                return i;
+        }
+        return -1;
+    }
 
     // The labels a value axis shows, read from the chart's scene (what a user sees), bottom to top.
     static QStringList shownLabels(LiveChart &chart, LiveChart::Axis axis)
@@ -260,7 +295,9 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         auto *tabs = w.findChild<QTabWidget *>(QStringLiteral("monitorTabs"));
         QTreeWidget *list = monitor->schemaChangesList();
-        QVERIFY(!tabs->isTabVisible(tabs->indexOf(list)));
+        auto *schemaTab = w.findChild<QWidget *>(QStringLiteral("schemaChangesTab"));
+        QVERIFY(schemaTab && schemaTab->isAncestorOf(list));
+        QVERIFY(!tabs->isTabVisible(tabs->indexOf(schemaTab)));
 
         services->engine->publish(withSchemaChanges());
         monitor->applyPending();
@@ -290,8 +327,8 @@ private Q_SLOTS:
                              qPrintable(line->objectName() + QStringLiteral(" is cut: %1 > %2").arg(line->sizeHint().width()).arg(line->width())));
 
         // The list: tab shown with the counts, one row per change, the statement as the tooltip.
-        QVERIFY(tabs->isTabVisible(tabs->indexOf(list)));
-        QVERIFY2(tabs->tabText(tabs->indexOf(list)).contains(u"1 of 2 unresolved"), qPrintable(tabs->tabText(tabs->indexOf(list))));
+        QVERIFY(tabs->isTabVisible(tabs->indexOf(schemaTab)));
+        QVERIFY2(tabs->tabText(tabs->indexOf(schemaTab)).contains(u"1 of 2 unresolved"), qPrintable(tabs->tabText(tabs->indexOf(schemaTab))));
         QCOMPARE(list->topLevelItemCount(), 2);
         QTreeWidgetItem *row = list->topLevelItem(1);
         QCOMPARE(row->text(0), QStringLiteral("orders"));
@@ -304,7 +341,7 @@ private Q_SLOTS:
 
         // The badge opens the list on the unresolved change.
         QTest::mouseClick(orders->schemaBadge(), Qt::LeftButton);
-        QCOMPARE(tabs->currentWidget(), list);
+        QCOMPARE(tabs->currentWidget(), schemaTab);
         QCOMPARE(list->currentItem(), row);
 
         // Resolved, and a new change elsewhere: the selection stays on the same change.
@@ -321,7 +358,7 @@ private Q_SLOTS:
         QVERIFY(list->currentItem());
         QCOMPARE(list->currentItem()->text(1), QStringLiteral("public.promo_codes"));
         QCOMPARE(list->currentItem()->text(3), QStringLiteral("applied"));
-        QCOMPARE(tabs->tabText(tabs->indexOf(list)), QStringLiteral("Sc&hema changes (3)"));
+        QCOMPARE(tabs->tabText(tabs->indexOf(schemaTab)), QStringLiteral("Sc&hema changes (3)"));
         QCOMPARE(orders->schemaBadge()->text(), QStringLiteral("2 schema changes"));
         QTRY_VERIFY(monitor->cutoverButton()->isEnabled());
 
@@ -333,7 +370,7 @@ private Q_SLOTS:
         monitor->applyPending();
         for (DatabaseCard *c : monitor->cards())
             QVERIFY(!c->schemaBadge()->isVisible());
-        QVERIFY(!tabs->isTabVisible(tabs->indexOf(list)));
+        QVERIFY(!tabs->isTabVisible(tabs->indexOf(schemaTab)));
         QCOMPARE(list->topLevelItemCount(), 0);
     }
 
@@ -452,6 +489,145 @@ private Q_SLOTS:
             QVERIFY(result->text().contains(failed));
         }
         QVERIFY(log->toPlainText().contains(result->text()));
+    }
+
+    void resyncCopiesAStreamingDatabasesTableAgain_data()
+    {
+        QTest::addColumn<QString>("refusal");
+        QTest::newRow("accepted") << QString();
+        QTest::newRow("refused") << QStringLiteral("database crm is not streaming (phase cutover): a table is copied again only while changes stream");
+    }
+    void resyncCopiesAStreamingDatabasesTableAgain()
+    {
+        QFETCH(QString, refusal);
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        w.resize(1180, 820);
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
+        services->engine->refuseResync = refusal;
+        // At 600 s billing and crm stream; orders, inventory and analytics still load.
+        const MigrationStatus s = SampleServices::sampleStatus(600);
+        services->engine->publish(s);
+        monitor->applyPending();
+        auto *view = w.findChild<QTableView *>(QStringLiteral("tableGrid"));
+        auto *resync = w.findChild<QPushButton *>(QStringLiteral("resyncTable"));
+        QVERIFY(view && resync);
+        QVERIFY(!resync->isEnabled()); // nothing selected
+
+        const int loading = gridRow(monitor, [](const QString &db, const engine::TableStatus &t) {
+            return db == u"orders" && t.state == engine::TableState::Loading;
+        });
+        QVERIFY(loading >= 0);
+        view->selectRow(loading);
+        QVERIFY(!resync->isEnabled());
+        QVERIFY2(resync->toolTip().contains(u"orders"), qPrintable(resync->toolTip()));
+
+        const int streaming = gridRow(monitor, [](const QString &db, const engine::TableStatus &t) {
+            return db == u"crm" && t.state == engine::TableState::Done;
+        });
+        QVERIFY(streaming >= 0);
+        view->selectRow(streaming);
+        const QString table = monitor->model()->rowAt(monitor->proxy()->mapToSource(monitor->proxy()->index(streaming, 0)).row()).table.qualifiedName();
+        QVERIFY(resync->isEnabled());
+        QVERIFY2(resync->toolTip().contains(table), qPrintable(resync->toolTip()));
+
+        // An offline run does not stream: nothing to join a copy to.
+        MigrationStatus offline = s;
+        offline.mode = QStringLiteral("offline");
+        services->engine->publish(offline);
+        monitor->applyPending();
+        QVERIFY(!resync->isEnabled());
+        services->engine->publish(s);
+        monitor->applyPending();
+        QVERIFY(resync->isEnabled());
+
+        // Cancelled: the engine is not asked.
+        auto asked = answerNextBox(&w, QStringLiteral("confirmResync"), QMessageBox::Cancel);
+        QTest::mouseClick(resync, Qt::LeftButton);
+        QCOMPARE(*asked, QStringLiteral("Copy %1 of crm again from a new snapshot? Other tables of that database wait while it copies.").arg(table));
+        QVERIFY(services->engine->resynced.isEmpty());
+
+        // Confirmed: the engine is asked for that table of that database.
+        asked = answerNextBox(&w, QStringLiteral("confirmResync"), QMessageBox::Yes);
+        const auto refused = answerNextBox(&w, QStringLiteral("resyncRefused"), QMessageBox::Ok);
+        QTest::mouseClick(resync, Qt::LeftButton);
+        QVERIFY(!asked->isEmpty());
+        QCOMPARE(services->engine->resynced, QStringList{QStringLiteral("crm/") + table});
+        auto *result = w.findChild<QLabel *>(QStringLiteral("retryResult"));
+        QVERIFY(result->isVisible());
+        QVERIFY(result->text().contains(table));
+        if (refusal.isEmpty()) {
+            QVERIFY2(result->text().contains(u"new snapshot"), qPrintable(result->text()));
+            QVERIFY(refused->isEmpty());
+        } else {
+            QVERIFY2(refused->contains(refusal), qPrintable(*refused));
+            QVERIFY(result->text().contains(refusal));
+        }
+        QVERIFY(w.findChild<QPlainTextEdit *>(QStringLiteral("logPane"))->toPlainText().contains(result->text()));
+
+        // The row's context menu offers it too (and Retry, disabled for a table that has not failed).
+        services->engine->resynced.clear();
+        asked = answerNextBox(&w, QStringLiteral("confirmResync"), QMessageBox::Yes);
+        answerNextBox(&w, QStringLiteral("resyncRefused"), QMessageBox::Ok);
+        QStringList offered;
+        QTimer::singleShot(0, &w, [&] {
+            auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+            if (!menu)
+                return;
+            for (QAction *a : menu->actions())
+                offered << a->text() + (a->isEnabled() ? QString() : QStringLiteral(" (disabled)"));
+            for (QAction *a : menu->actions())
+                if (a->isEnabled() && a->text().contains(u"ync"))
+                    a->trigger();
+            menu->close();
+        });
+        const QRect cell = view->visualRect(view->model()->index(streaming, TableStatusModel::TableColumn));
+        view->setCurrentIndex({});
+        Q_EMIT view->customContextMenuRequested(cell.center());
+        QCOMPARE(offered, (QStringList{QStringLiteral("&Retry table (disabled)"), QStringLiteral("Res&ync table")}));
+        QTRY_COMPARE(services->engine->resynced, QStringList{QStringLiteral("crm/") + table});
+    }
+
+    void resyncResolvesAnUnresolvedTableFromTheSchemaChanges()
+    {
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        w.resize(1180, 820);
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
+        MigrationStatus s = withSchemaChanges();
+        // A column's unresolved change is not a table to copy.
+        s.databases[0].schemaChanges << engine::SchemaChange{QStringLiteral("public.orders.note"), QStringLiteral("column type changed"),
+                                                             QString(), QStringLiteral("unresolved"), QString(), QString()};
+        services->engine->publish(s);
+        monitor->applyPending();
+        QTreeWidget *list = monitor->schemaChangesList();
+        auto *button = w.findChild<QPushButton *>(QStringLiteral("resyncSchemaTable"));
+        QVERIFY(button);
+        QCOMPARE(list->topLevelItemCount(), 3);
+        list->setCurrentItem(list->topLevelItem(0)); // applied
+        QVERIFY(!button->isEnabled());
+        list->setCurrentItem(list->topLevelItem(2)); // a column
+        QVERIFY(!button->isEnabled());
+        list->setCurrentItem(list->topLevelItem(1)); // public.promo_codes, unresolved
+        QVERIFY(button->isEnabled());
+
+        // Not streaming (cutting over): not offered.
+        MigrationStatus cutover = s;
+        cutover.databases[0].phase = engine::DatabasePhase::Cutover;
+        services->engine->publish(cutover);
+        monitor->applyPending();
+        QCOMPARE(list->currentItem()->text(1), QStringLiteral("public.promo_codes"));
+        QVERIFY(!button->isEnabled());
+        services->engine->publish(s);
+        monitor->applyPending();
+        QVERIFY(button->isEnabled());
+
+        auto asked = answerNextBox(&w, QStringLiteral("confirmResync"), QMessageBox::Yes);
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(*asked, QStringLiteral("Copy public.promo_codes of orders again from a new snapshot? Other tables of that database wait while it copies."));
+        QCOMPARE(services->engine->resynced, QStringList{QStringLiteral("orders/public.promo_codes")});
     }
 
     void notReadyReasonsNameTheStage_data()
