@@ -86,6 +86,14 @@ bool isBeginMessage(const QString &plugin, const QByteArray &data)
     return data.startsWith("BEGIN");
 }
 
+// What the applier carried (or not), kept on the target with the rows (dropped with _pgferry at the end).
+void createSchemaChangesTable(pg::Connection &target)
+{
+    target.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
+                               "CREATE TABLE IF NOT EXISTS _pgferry.schema_changes (seq bigserial PRIMARY KEY, "
+                               "migration text, lsn text, object text, kind text, statement text, state text, detail text)"));
+}
+
 } // namespace
 
 ChangeStream::ChangeStream(StreamConfig config, const std::atomic_bool *stop)
@@ -347,10 +355,7 @@ void ChangeStream::loadRelations(QList<QByteArray> &out) const
 
 void ChangeStream::loadSchemaChanges(pg::Connection &target)
 {
-    // What earlier runs carried, kept on the target with the rows (dropped with _pgferry at the end).
-    target.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
-                               "CREATE TABLE IF NOT EXISTS _pgferry.schema_changes (seq bigserial PRIMARY KEY, "
-                               "migration text, lsn text, object text, kind text, statement text, state text, detail text)"));
+    createSchemaChangesTable(target); // what earlier runs carried
     pg::Result r = target.exec(QStringLiteral("SELECT lsn, object, kind, statement, state, detail FROM _pgferry.schema_changes "
                                               "WHERE migration = $1 ORDER BY seq"),
                                {m_config.slot});
@@ -422,8 +427,7 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
                                   "PRIMARY KEY (migration, tab))"));
             t.exec(QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"), {m_config.slot, table});
             t.exec(QStringLiteral("INSERT INTO _pgferry.resync VALUES ($1, $2, $3)"), {m_config.slot, table, lsn});
-            t.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS _pgferry.schema_changes (seq bigserial PRIMARY KEY, "
-                                  "migration text, lsn text, object text, kind text, statement text, state text, detail text)"));
+            createSchemaChangesTable(t);
             t.exec(QStringLiteral("UPDATE _pgferry.schema_changes SET state = 'resolved', detail = detail || $3 "
                                   "WHERE migration = $1 AND state = 'unresolved' AND (object = $2 OR left(object, length($2) + 1) = $2 || '.')"),
                    {m_config.slot, table, QString(QStringLiteral(" (resolved: copied again at %1)").arg(lsn))});

@@ -16,13 +16,12 @@ struct Definition
 
 // Foreign keys and user triggers of `tables`, each with the statement that creates it, printed by
 // the server with every name qualified.
-QList<Definition> definitions(pg::Connection &c, const QStringList &names)
+QList<Definition> definitions(pg::Connection &c, const QString &list)
 {
     const int v = c.serverVersion();
     c.exec(QStringLiteral("SET search_path = pg_catalog, pg_temp"));
     const QString conParent = v >= 110000 ? QStringLiteral(" AND co.conparentid = 0") : QString();
     const QString trigParent = v >= 130000 ? QStringLiteral(" AND t.tgparentid = 0") : QString();
-    const QString list = u'{' + names.join(u',') + u'}';
     QList<Definition> out;
     pg::Result fk = c.exec(QStringLiteral(
         "SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), n.nspname || '.' || r.relname || '.' || co.conname, "
@@ -49,19 +48,21 @@ QList<Definition> definitions(pg::Connection &c, const QStringList &names)
     return out;
 }
 
-} // namespace
+// A text[] literal of qualified names: each element quoted, with " and \\ escaped.
+QString textArray(const QStringList &qualifiedNames)
+{
+    QStringList quoted;
+    for (QString n : qualifiedNames)
+        quoted << u'"' + n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")) + u'"';
+    return u'{' + quoted.join(u',') + u'}';
+}
 
-namespace {
-
-QString textArray(const QList<load::SourceTable> &tables)
+QStringList qualifiedNames(const QList<load::SourceTable> &tables)
 {
     QStringList names;
-    for (const load::SourceTable &t : tables) {
-        QString n = t.qualifiedName();
-        n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
-        names << u'"' + n + u'"';
-    }
-    return u'{' + names.join(u',') + u'}';
+    for (const load::SourceTable &t : tables)
+        names << t.qualifiedName();
+    return names;
 }
 
 // "schema.table" -> its lines: "column c type notnull", "index i", "constraint k".
@@ -97,7 +98,7 @@ QStringList compareSchemas(pg::Connection &source, pg::Connection &target, const
     QStringList diffs;
     if (tables.isEmpty())
         return diffs;
-    const QString list = textArray(tables);
+    const QString list = textArray(qualifiedNames(tables));
     const QMap<QString, QStringList> want = schemaLines(source, list);
     const QMap<QString, QStringList> have = schemaLines(target, list);
     for (auto it = want.cbegin(); it != want.cend(); ++it) {
@@ -120,13 +121,7 @@ ReconcileResult createMissingKeysAndTriggers(pg::Connection &source, pg::Connect
                                              const QList<load::SourceTable> &tables)
 {
     ReconcileResult result;
-    QStringList names;
-    for (const load::SourceTable &t : tables) {
-        QString n = t.qualifiedName();
-        // An element of a text[] literal: quoted, with " and \ escaped.
-        n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
-        names << u'"' + n + u'"';
-    }
+    QStringList names = qualifiedNames(tables);
     if (names.isEmpty())
         return result;
     // The partitioned parents of migrated partitions carry keys and triggers too.
@@ -135,15 +130,13 @@ ReconcileResult createMissingKeysAndTriggers(pg::Connection &source, pg::Connect
         "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class p ON p.oid = h.inhparent "
         "JOIN pg_namespace pn ON pn.oid = p.relnamespace "
         "WHERE (n.nspname || '.' || c.relname) = ANY ($1::text[])"),
-        {QString(u'{' + names.join(u',') + u'}')});
-    for (int i = 0; i < parents.rows(); ++i) {
-        QString n = parents.text(i, 0);
-        n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
-        names << u'"' + n + u'"';
-    }
-    const QList<Definition> want = definitions(source, names);
+        {textArray(names)});
+    for (int i = 0; i < parents.rows(); ++i)
+        names << parents.text(i, 0);
+    const QString list = textArray(names);
+    const QList<Definition> want = definitions(source, list);
     QSet<QString> have;
-    for (const Definition &d : definitions(target, names))
+    for (const Definition &d : definitions(target, list))
         have.insert(d.key);
     for (const Definition &d : want) {
         if (have.contains(d.key))
