@@ -21,7 +21,8 @@ Usage:
                                                         default: load, then keep streaming until cutover;
                                                         progress for people on a terminal or with --progress,
                                                         otherwise JSON lines
-  pgferry-cli status FILE [--json]                      includes "state" and "ready_for_cutover"
+  pgferry-cli status FILE [--json] [--tables]           includes "state" and "ready_for_cutover"; tables
+                                                        being worked on or failed (--tables: every table)
   pgferry-cli cutover FILE [--yes] [--json]
   pgferry-cli resync FILE --database DB --table SCHEMA.NAME
                                                         online, while streaming: copy one table again from a

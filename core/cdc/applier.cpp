@@ -108,6 +108,8 @@ pg::Lsn Applier::start()
             pg::Error::client(pg::ErrorCategory::Data, QStringLiteral("invalid replication origin name")));
     // Values arrive as the source's output functions printed them with these settings.
     m_conn.exec(pg::exactTextFormsSql());
+    if (m_options.asynchronousCommit)
+        m_conn.exec(QStringLiteral("SET synchronous_commit = off"));
     m_conn.exec(QStringLiteral("SELECT pg_replication_origin_create($1) WHERE NOT EXISTS "
                                "(SELECT 1 FROM pg_replication_origin WHERE roname = $1)"),
                 {m_origin});
@@ -356,11 +358,18 @@ void Applier::sendDeferred(TargetTable &t)
     if (t.deferred.isEmpty())
         return;
     const QList<Deferred> held = std::exchange(t.deferred, {});
-    const bool inserts = std::exchange(t.deferredInserts, false);
+    t.deferredInserts = false;
     t.deferredByKey.clear();
     m_deferredTables.removeOne(t.counterKey);
-    Q_UNUSED(inserts);
+    m_held -= held.size();
     sendMulti(held); // UPDATEs of distinct rows, or INSERTs in order
+}
+
+void Applier::noteHeld()
+{
+    m_peakHeld = std::max(m_peakHeld, ++m_held);
+    if (m_held >= m_options.maxHeldChanges)
+        sendAllDeferred(); // in order: what a table held keeps its order, tables are independent
 }
 
 void Applier::sendAllDeferred()
@@ -452,6 +461,7 @@ void Applier::rollback()
         }
     }
     m_deferredTables.clear();
+    m_held = 0;
     if (m_conn.isOpen() && m_conn.inPipeline()) {
         try {
             m_conn.syncPipeline();
@@ -623,6 +633,7 @@ void Applier::applyInsert(const Change &c)
         m_deferredTables << t.counterKey;
     t.deferredInserts = true;
     t.deferred.append({name, params, info});
+    noteHeld();
     if (t.deferred.size() >= 1024)
         sendDeferred(t);
 }
@@ -931,6 +942,7 @@ void Applier::applyUpdate(const Change &c)
         m_deferredTables << t.counterKey;
     t.deferredByKey.insert(rowKey, t.deferred.size());
     t.deferred.append({name, params, info});
+    noteHeld();
 }
 
 void Applier::applyDelete(const Change &c)

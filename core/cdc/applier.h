@@ -34,6 +34,15 @@ struct ApplierOptions
     // foreign keys on the target is held back, and a later UPDATE of the same row that sets
     // every column replaces it (hot rows are written once per batch instead of once per change).
     bool coalesceUpdates = true;
+    // At most this many changes are held back at once, over all tables: a source transaction
+    // that updates millions of distinct rows is sent in runs of this size, so memory stays flat
+    // whatever the size of the transaction.
+    int maxHeldChanges = 4096;
+    // Target transactions commit without waiting for their WAL to reach disk (as native
+    // subscriptions do). A target crash may then lose the last commits, and their origin position
+    // with them: whoever relies on durability (pruning the spool, a cutover) asks
+    // originProgress(), which flushes the target's WAL up to what it returns.
+    bool asynchronousCommit = false;
 };
 
 struct TableCounters
@@ -85,6 +94,9 @@ public:
     pg::Lsn receivedLsn() const { return m_pending; } // applied, perhaps not committed yet
     bool inSourceTransaction() const { return m_inSourceTx; }
     int pendingTransactions() const { return m_batchTransactions; }
+    // Changes held back now (coalesceUpdates), and the most held at once since start().
+    qsizetype heldChanges() const { return m_held; }
+    qsizetype peakHeldChanges() const { return m_peakHeld; }
 
     // Committed counts per table, keyed "schema.table".
     QHash<QString, TableCounters> counters() const { return m_counters; }
@@ -98,7 +110,8 @@ public:
     // this source transaction's end (an enum value added, for one, is usable only after that).
     void execute(const QString &sql, const pg::Params &params = {}, bool schemaChange = true);
 
-    // The end of the last source commit recorded for the origin; 0 when it does not exist.
+    // The end of the last source commit recorded for the origin, made durable on the target first
+    // (the server flushes its WAL up to that commit); 0 when the origin does not exist.
     static pg::Lsn originProgress(pg::Connection &conn, const QString &originName);
     // Drops the origin (at cutover); nothing when it does not exist.
     static void dropOrigin(pg::Connection &conn, const QString &originName);
@@ -194,6 +207,10 @@ private:
     QHash<QString, TargetTable> m_tables; // values stay put until the hash changes
     TargetTable *m_lastTable = nullptr;    // the last table() answer, reset when m_tables changes
     QStringList m_deferredTables;          // keys of tables with held-back UPDATEs
+    qsizetype m_held = 0;                  // held-back changes over all tables
+    qsizetype m_peakHeld = 0;
+    // Counts one more held change; sends every held change when the limit is reached.
+    void noteHeld();
     QHash<QByteArray, QByteArray> m_statements;
     int m_statementSeq = 0;
     quint32 m_tableSeq = 0;

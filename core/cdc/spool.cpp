@@ -52,7 +52,7 @@ void Spool::open()
     if (m_segments.isEmpty()) {
         openWriterSegment(1, 0);
         m_segments << 1;
-        m_readable = {1, 0};
+        m_readable = m_written = m_writtenAll = {1, 0};
         return;
     }
     // Find the last complete commit across the segments, scanning from the last one that has one.
@@ -91,7 +91,7 @@ void Spool::open()
             fail(QStringLiteral("cannot truncate the torn tail of %1").arg(f.fileName()));
     }
     m_durableCommit = m_pendingCommit = lastCommit;
-    m_readable = m_pendingEnd = lastCommitEnd;
+    m_readable = m_written = m_writtenAll = m_pendingEnd = lastCommitEnd;
     openWriterSegment(lastCommitEnd.segment, lastCommitEnd.offset);
 }
 
@@ -133,6 +133,10 @@ void Spool::writeOut()
                  .arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
     m_writeBufStart += m_writeBuf.size();
     m_writeBuf.resize(0); // keeps its capacity
+    if (m_readOpen) {
+        m_writtenAll = {m_writeSegment, m_writeBufStart};
+        m_flushed.wakeAll();
+    }
 }
 
 void Spool::append(SpoolKind kind, pg::Lsn lsn, const QByteArray &payload)
@@ -187,6 +191,7 @@ pg::Lsn Spool::flush()
         fail(m_syncError);
     if (m_writer) {
         writeOut();
+        m_written = std::max(m_written, m_pendingEnd);
         if (::fdatasync(m_writer->handle()) != 0)
             fail(QStringLiteral("cannot sync the spool %1").arg(m_writer->fileName()));
     }
@@ -202,6 +207,11 @@ pg::Lsn Spool::flushAsync()
     if (!m_writer || m_pendingEnd == m_readable)
         return m_durableCommit;
     writeOut();
+    if (m_written < m_pendingEnd) {
+        m_written = m_pendingEnd;
+        if (m_readUnsynced)
+            m_flushed.wakeAll();
+    }
     const int fd = ::dup(m_writer->handle());
     if (fd < 0)
         fail(QStringLiteral("cannot sync the spool %1: %2").arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
@@ -212,6 +222,16 @@ pg::Lsn Spool::flushAsync()
         m_syncer = std::thread([this] { syncLoop(); });
     m_syncWake.wakeAll();
     return m_durableCommit;
+}
+
+void Spool::publishWritten()
+{
+    QMutexLocker l(&m_mutex);
+    if (!m_readUnsynced || !m_writer || !(m_written < m_pendingEnd))
+        return;
+    writeOut();
+    m_written = m_pendingEnd;
+    m_flushed.wakeAll();
 }
 
 void Spool::syncLoop()
@@ -263,6 +283,11 @@ void Spool::discardPending()
     if (!m_writer)
         return;
     m_writeBuf.resize(0);
+    if (m_readable < visibleEnd()) {
+        // A reader of unsynced records, or of the open transaction, may have read what is cut now.
+        m_cutSinceRead = m_cutSinceRead ? std::min(*m_cutSinceRead, m_readable) : m_readable;
+    }
+    m_written = m_writtenAll = m_readable;
     // Segments opened after the durable end hold nothing durable.
     for (qint64 seg : QList<qint64>(m_segments)) {
         if (seg > m_readable.segment) {
@@ -293,10 +318,24 @@ SpoolPosition Spool::start() const
     return {m_segments.isEmpty() ? 1 : m_segments.first(), 0};
 }
 
+void Spool::setReadUnsynced(bool on)
+{
+    QMutexLocker l(&m_mutex);
+    m_readUnsynced = on;
+}
+
+void Spool::setReadOpenTransactions(bool on)
+{
+    QMutexLocker l(&m_mutex);
+    m_readOpen = on;
+    m_readUnsynced = m_readUnsynced || on;
+    m_writtenAll = std::max(m_writtenAll, m_readable);
+}
+
 void Spool::waitForData(const SpoolPosition &pos, int ms)
 {
     QMutexLocker l(&m_mutex);
-    if (pos < m_readable)
+    if (pos < visibleEnd())
         return;
     m_flushed.wait(&m_mutex, QDeadlineTimer(ms));
 }
@@ -330,7 +369,18 @@ bool Spool::read(SpoolPosition &pos, SpoolRecord &out)
     SpoolPosition readable;
     {
         QMutexLocker l(&m_mutex);
-        readable = m_readable;
+        readable = visibleEnd();
+        if (m_cutSinceRead) {
+            const SpoolPosition cut = *m_cutSinceRead;
+            m_cutSinceRead.reset();
+            // Whatever is buffered may be gone from the file: read it again.
+            m_reader.reset();
+            m_readerSegment = -1;
+            m_readBuf.clear();
+            m_readBufStart = 0;
+            if (cut < pos)
+                throw SpoolRewound("the spool was cut back behind its reader (the receiver reconnected)");
+        }
     }
     auto nextSegment = [&]() -> bool {
         QMutexLocker l(&m_mutex);
@@ -348,7 +398,7 @@ bool Spool::read(SpoolPosition &pos, SpoolRecord &out)
             m_readBuf.clear();
             m_readBufStart = 0;
             m_readerSize = -1;
-            // Unbuffered: the read buffer above holds only durable bytes.
+            // Unbuffered: the read buffer above holds only visible bytes.
             if (!m_reader->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
                 // Pruned or never existed: move to the next segment that exists.
                 m_readerSegment = -1;

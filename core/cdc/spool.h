@@ -4,9 +4,10 @@
 //
 // Records: [u32 payload length][u8 kind][u64 lsn][u64 commit end lsn][payload]. A begin record's
 // commit field is filled in when its commit arrives, so a reader knows at BEGIN whether the
-// transaction was applied already. Only whole, flushed transactions are ever visible to a reader;
-// on open, anything after the last complete commit (a crash mid-transaction) is cut off, and the
-// source sends it again because it was never confirmed.
+// transaction was applied already. A reader sees whole durable transactions; with
+// setReadUnsynced also written ones whose sync is still running, and with setReadOpenTransactions
+// the records of the one being received. On open, anything after the last complete commit (a
+// crash mid-transaction) is cut off, and the source sends it again because it was never confirmed.
 #pragma once
 
 #include "pg/lsn.h"
@@ -19,6 +20,7 @@
 #include <QWaitCondition>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 namespace pgferry::cdc {
@@ -41,6 +43,15 @@ struct SpoolPosition
     bool operator==(const SpoolPosition &o) const = default;
 };
 
+// Thrown by Spool::read when the records it returned since the last durable commit were cut away
+// (the receiver reconnected and the source sends them again): the reader starts over from
+// start(), skipping what it applied, as after a restart.
+class SpoolRewound : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
 class Spool
 {
 public:
@@ -61,12 +72,29 @@ public:
     // sees a transaction, and it may be confirmed, only once it is). Throws when an earlier
     // background sync failed.
     pg::Lsn flushAsync();
+    // With setReadUnsynced: writes what was appended and shows the reader every whole
+    // transaction in it now, without a sync (a reader must not wait for the next flush).
+    void publishWritten();
     pg::Lsn durableCommitLsn() const;
     // Forgets everything appended after the last durable commit (the receiver reconnects and
     // the source will send it again).
     void discardPending();
 
-    // Reader (one other thread): the next record up to the last durable commit; false when none.
+    // With true, a reader also sees whole transactions that are written but not yet durable
+    // (synced in the background). That is safe only for a reader whose work is idempotent by
+    // commit position (the applier: its origin skips what it applied, and the source sends
+    // again whatever was not durable here, as nothing of it was confirmed); the disk's sync
+    // is then off the path from source commit to target. Set before the first read.
+    void setReadUnsynced(bool on);
+    // With true, a reader also sees the records of the transaction being received, as soon as
+    // they are written out (about every MiB): a large transaction is applied while it arrives.
+    // Only for a reader that knows at BEGIN whether it applied the transaction (pgoutput names
+    // the commit there) and keeps nothing of it until its commit is read. Implies unsynced reading.
+    void setReadOpenTransactions(bool on);
+
+    // Reader (one other thread): the next record up to the last durable commit (or written commit,
+    // with setReadUnsynced; or written record, with setReadOpenTransactions); false when none.
+    // Throws SpoolRewound when records it returned were cut away since (see discardPending).
     bool read(SpoolPosition &pos, SpoolRecord &out);
     // Blocks until flush() made something durable after `pos`, or for at most `ms`.
     void waitForData(const SpoolPosition &pos, int ms);
@@ -106,6 +134,19 @@ private:
     qint64 m_openBeginOffset = -1; // offset of the current transaction's begin record
     qint64 m_openBeginSegment = -1;
     SpoolPosition m_readable;      // end of the last durable commit
+    SpoolPosition m_written;       // end of the last commit written to the file, durable or not
+    bool m_readUnsynced = false;
+    bool m_readOpen = false;
+    SpoolPosition m_writtenAll;    // end of every record written to the file (readOpen)
+    // The earliest position discardPending cut back to since the reader last looked: a reader
+    // beyond it read records that are gone.
+    std::optional<SpoolPosition> m_cutSinceRead;
+    SpoolPosition visibleEnd() const
+    {
+        if (m_readOpen)
+            return std::max({m_writtenAll, m_written, m_readable});
+        return m_readUnsynced ? std::max(m_written, m_readable) : m_readable;
+    }
     pg::Lsn m_durableCommit = 0;
     pg::Lsn m_pendingCommit = 0;   // last commit appended, not yet flushed
     SpoolPosition m_pendingEnd;
@@ -117,8 +158,8 @@ private:
     QWaitCondition m_syncIdle; // a job finished
     std::thread m_syncer;
     // Reader's file handle, kept open between reads, and a buffer of bytes read ahead. Only bytes
-    // below the durable end are ever buffered: they never change once there (the writer patches
-    // begin records and cuts torn tails only after it).
+    // below the visible end are ever buffered: the writer patches begin records only after it,
+    // and when discardPending cuts back below it (unsynced reading) the buffer is dropped.
     std::unique_ptr<QFile> m_reader;
     qint64 m_readerSegment = -1;
     qint64 m_readerSize = -1; // size of a segment the writer has left (-1: not known yet)

@@ -99,7 +99,16 @@ void createSchemaChangesTable(pg::Connection &target)
 ChangeStream::ChangeStream(StreamConfig config, const std::atomic_bool *stop)
     : m_config(std::move(config)), m_stop(stop), m_spool(m_config.spoolDir)
 {
+    if (qEnvironmentVariableIntValue("PGFERRY_APPLY_SYNC") == 1)
+        m_config.lowLatencyApply = false;
+    m_config.applier.asynchronousCommit = m_config.lowLatencyApply;
     m_spool.open();
+    m_spool.setReadUnsynced(m_config.lowLatencyApply);
+    // pgoutput names a transaction's commit at BEGIN: one still arriving can be applied as it
+    // comes (the target commits it only at its COMMIT), so a large transaction is not first
+    // received whole and then applied.
+    if (m_config.plugin == u"pgoutput")
+        m_spool.setReadOpenTransactions(m_config.lowLatencyApply);
     m_stats.durable = m_spool.durableCommitLsn();
 }
 
@@ -216,7 +225,7 @@ void ChangeStream::receiveOnce()
         m_stats.lastError.clear();
     }
     rc.setBurstNap(std::chrono::microseconds(kBurstNapMicros));
-    qint64 lastFlushMs = coarseNowMs(), lastReplyMs = lastFlushMs;
+    qint64 lastFlushMs = coarseNowMs(), lastReplyMs = lastFlushMs, lastPublishMs = 0;
     qint64 unflushedBytes = 0;
     bool inTxn = false;
     pg::Lsn keepaliveWalEnd = 0;
@@ -259,8 +268,15 @@ void ChangeStream::receiveOnce()
                 committedSinceFlush = true;
             }
             m_spool.append(kind, m.walStart, m.data);
-            if (kind == cdc::SpoolKind::Commit)
+            if (kind == cdc::SpoolKind::Commit) {
                 lastCommitSpooled = m.walStart;
+                // The applier may take it now, before the group's sync (low-latency apply); at
+                // most one write per millisecond, so a fast backlog is still written in batches.
+                if (m_config.lowLatencyApply && now != lastPublishMs) {
+                    m_spool.publishWritten();
+                    lastPublishMs = now;
+                }
+            }
             unflushedBytes += m.data.size();
             QMutexLocker l(&m_mutex);
             m_stats.received = std::max(m_stats.received, m.walStart);
@@ -423,6 +439,8 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
         load::CopyOptions options;
         options.recordUnit = false;
         options.beforeCommit = [&](pg::Connection &t) {
+            // The copy and its position are kept durably: the stream's own commits may not be.
+            t.exec(QStringLiteral("SET LOCAL synchronous_commit = on"));
             t.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS _pgferry.resync (migration text, tab text, lsn text, "
                                   "PRIMARY KEY (migration, tab))"));
             t.exec(QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"), {m_config.slot, table});
@@ -536,6 +554,11 @@ void ChangeStream::applierLoop()
                 break;
             }
             setError(msg, false);
+        } catch (const cdc::SpoolRewound &e) {
+            // Transactions read before they were durable are gone from the spool (the receiver
+            // reconnected): read it again; the origin skips what was applied.
+            setError(QStringLiteral("applying changes: %1; reading it again").arg(QString::fromUtf8(e.what())), false);
+            attempt = 0;
         } catch (const cdc::DecodeError &e) {
             setError(QStringLiteral("decoding the change stream: %1").arg(e.message()), true);
             break;
@@ -640,6 +663,12 @@ void ChangeStream::applyOnce()
             if (sincePrune.elapsed() > 5000 && !applier.inSourceTransaction()) {
                 if (isPgoutput)
                     saveRelations();
+                // Only what the target made durable leaves the spool: with asynchronous commits
+                // a target crash loses the last ones, and they are applied again from here.
+                // (This flushes the target's WAL up to the last commit: everything up to
+                // `prunable` is durable once it returns.)
+                if (m_config.applier.asynchronousCommit && prunable != m_spool.start())
+                    cdc::Applier::originProgress(target, m_config.originName);
                 m_spool.pruneBefore(prunable);
                 sincePrune.restart();
             }
@@ -656,6 +685,10 @@ void ChangeStream::applyOnce()
         }
         if (rec.kind == cdc::SpoolKind::Begin) {
             txnEnd = rec.commitLsn;
+            // Still arriving (its commit is not in the spool yet): pgoutput's BEGIN names where its
+            // commit record starts, which any position at or after its end exceeds.
+            if (txnEnd == 0 && isPgoutput && c.commitLsn != 0)
+                txnEnd = c.commitLsn + 1;
             // Applied already (committed, or taken into the open batch): never twice.
             skipTxn = txnEnd != 0 && txnEnd <= std::max(applier.appliedLsn(), applier.receivedLsn());
             txnCommitMicros = c.commitTimeMicros;
@@ -722,8 +755,20 @@ bool ChangeStream::drainTo(pg::Lsn lsn, int timeoutSeconds, QString *error)
         // received before that keepalive), every received transaction is on disk, and everything
         // on disk is applied on the target.
         if (s.sentPtr >= lsn && !s.inTransaction && s.durable >= s.receivedCommit && s.applied >= s.durable &&
-            s.pending() == 0)
-            return true;
+            s.pending() == 0) {
+            if (!m_config.applier.asynchronousCommit)
+                return true;
+            // Committed asynchronously: made durable on the target (flushed up to the origin's
+            // position) before the caller relies on it.
+            try {
+                pg::Connection t = pg::Connection::open(m_config.target, {.timeout = 15s});
+                if (cdc::Applier::originProgress(t, m_config.originName) >= s.applied)
+                    return true;
+            } catch (const pg::Exception &e) {
+                if (error)
+                    *error = e.error().toString(); // tried again until the timeout
+            }
+        }
         if (m_stop && m_stop->load()) {
             if (error)
                 *error = QStringLiteral("stopped");

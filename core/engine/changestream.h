@@ -43,6 +43,12 @@ struct StreamConfig
     // selection at the slot's snapshot) and the tables schema changes created since are applied.
     // Empty: every table.
     QSet<QString> streamedTables;
+    // Low-latency apply: the applier reads transactions as soon as they are written to the spool
+    // (its sync runs alongside) and commits on the target asynchronously, as a native
+    // subscription does; the spool is pruned, and a drain ends, only up to what the target made
+    // durable (its origin position, flushed). Off: the spool's and the target's syncs both lie
+    // between a source commit and the target's (PGFERRY_APPLY_SYNC=1 turns it off, to measure).
+    bool lowLatencyApply = true;
 };
 
 struct StreamStats

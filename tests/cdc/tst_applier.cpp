@@ -360,6 +360,52 @@ private Q_SLOTS:
         QCOMPARE(counters.value(QStringLiteral("public.hot")).updates, 300 + 300 + 1 + 1 + 1);
     }
 
+    // One source transaction that updates tens of thousands of distinct rows and inserts
+    // thousands more: the applier holds back at most maxHeldChanges at a time (memory stays flat
+    // whatever the transaction's size) and the target ends identical.
+    void aHugeTransactionIsAppliedInBoundedRuns_data()
+    {
+        QTest::addColumn<QString>("plugin");
+        QTest::newRow("pgoutput") << QStringLiteral("pgoutput");
+        QTest::newRow("test_decoding") << QStringLiteral("test_decoding");
+    }
+    void aHugeTransactionIsAppliedInBoundedRuns()
+    {
+        QFETCH(QString, plugin);
+        const QString db = QStringLiteral("huge_%1").arg(plugin);
+        prepareDatabase(db);
+        const QString setup = QStringLiteral("CREATE TABLE huge (id int PRIMARY KEY, v int NOT NULL, t text);"
+                                             "INSERT INTO huge SELECT g, g, md5(g::text) FROM generate_series(1, 30000) g;"
+                                             "CREATE TABLE huge_log (id bigint PRIMARY KEY, note text);");
+        m_clusters->source.sql(db, setup);
+        m_clusters->target.sql(db, setup);
+        createSlot(db, db, plugin);
+        m_clusters->source.sql(db, QStringLiteral("BEGIN;"
+                                                  "UPDATE huge SET v = v + 1, t = upper(t);"
+                                                  "INSERT INTO huge_log SELECT g, 'n' || g FROM generate_series(1, 5000) g;"
+                                                  "UPDATE huge SET v = v * 2 WHERE id % 7 = 0;"
+                                                  "COMMIT;"));
+        const auto changes = stream(db, db, plugin, 0, emitMarker(db));
+        QVERIFY(changes.size() > 30000 + 5000);
+
+        pg::Connection target = m_clusters->target.connect(db);
+        cdc::ApplierOptions options;
+        options.maxBatchDelay = 1h;
+        options.maxHeldChanges = 1000;
+        cdc::Applier applier(target, db, options);
+        applier.start();
+        for (const auto &c : changes)
+            applier.apply(c);
+        applier.flush();
+        QVERIFY2(applier.peakHeldChanges() > 0, "nothing was held back: the bound was not exercised");
+        QVERIFY2(applier.peakHeldChanges() <= 1000, qPrintable(QString::number(applier.peakHeldChanges())));
+        QCOMPARE(applier.heldChanges(), qsizetype(0));
+        expectIdentical(db);
+        const auto counters = applier.counters();
+        QCOMPARE(counters.value(QStringLiteral("public.huge")).updates, 30000 + 30000 / 7);
+        QCOMPARE(counters.value(QStringLiteral("public.huge_log")).inserts, 5000);
+    }
+
     void crashMidBatchNeitherSkipsNorRepeats_data()
     {
         QTest::addColumn<QString>("plugin");

@@ -53,6 +53,79 @@ private Q_SLOTS:
         QCOMPARE(recs.last().lsn, pg::Lsn(200));
     }
 
+    // setReadUnsynced(): a transaction is readable as soon as flushAsync() wrote it, before its
+    // background sync ends (the applier's path no longer waits for the disk), still never half a
+    // transaction; without it, only once durable.
+    void unsyncedReadingSeesWrittenWholeTransactionsAtOnce()
+    {
+        QTemporaryDir dir;
+        cdc::Spool s(dir.path());
+        s.open();
+        s.setReadUnsynced(true);
+        auto pos = s.start();
+        writeTxn(s, 100, 3, 200);
+        s.append(SpoolKind::Begin, 300, "B");
+        s.append(SpoolKind::Data, 301, "half a transaction");
+        QVERIFY(readAll(s, pos).isEmpty()); // appended, not written
+        s.flushAsync();
+        const auto recs = readAll(s, pos); // no wait for the sync
+        QCOMPARE(recs.size(), 5);
+        QCOMPARE(recs.last().lsn, pg::Lsn(200));
+        s.append(SpoolKind::Commit, 400, "C");
+        QCOMPARE(s.flush(), pg::Lsn(400));
+        const auto rest = readAll(s, pos);
+        QCOMPARE(rest.size(), 3);
+        QCOMPARE(rest.first().commitLsn, pg::Lsn(400));
+        // A reconnect's discard after everything is durable cuts nothing a reader saw.
+        s.discardPending();
+        QVERIFY(readAll(s, pos).isEmpty());
+        writeTxn(s, 500, 1, 600);
+        s.flushAsync();
+        QCOMPARE(readAll(s, pos).size(), 3);
+    }
+
+    // setReadOpenTransactions(): the records of a transaction still arriving are readable once
+    // written out (every MiB), its BEGIN not yet knowing its commit; when a reconnect cuts them
+    // away, the reader is told (SpoolRewound) and reads again from the start.
+    void openTransactionsAreReadAsTheyArriveAndACutRewindsTheReader()
+    {
+        QTemporaryDir dir;
+        cdc::Spool s(dir.path());
+        s.open();
+        s.setReadOpenTransactions(true);
+        writeTxn(s, 10, 2, 20);
+        s.flush();
+        auto pos = s.start();
+        QCOMPARE(readAll(s, pos).size(), 4);
+        s.append(SpoolKind::Begin, 100, "B");
+        for (int i = 0; i < 20000; ++i) // about 2.5 MiB: written out at least twice on the way
+            s.append(SpoolKind::Data, 101 + i, QByteArray(100, 'x'));
+        const auto open = readAll(s, pos);
+        QVERIFY2(open.size() > 1000, qPrintable(QString::number(open.size())));
+        QCOMPARE(open.first().kind, SpoolKind::Begin);
+        QCOMPARE(open.first().commitLsn, pg::Lsn(0)); // not known yet
+        QVERIFY(open.last().kind == SpoolKind::Data);
+        // The receiver reconnects: the half transaction is cut, and the reader was past the cut.
+        s.discardPending();
+        cdc::SpoolRecord r;
+        QVERIFY_THROWS_EXCEPTION(cdc::SpoolRewound, s.read(pos, r));
+        pos = s.start();
+        QCOMPARE(readAll(s, pos).size(), 4); // the durable transaction, nothing of the cut one
+        // The source sends it again, whole this time.
+        s.append(SpoolKind::Begin, 100, "B");
+        s.append(SpoolKind::Data, 101, "again");
+        s.append(SpoolKind::Commit, 200, "C");
+        s.flushAsync();
+        const auto again = readAll(s, pos);
+        QCOMPARE(again.size(), 3);
+        QCOMPARE(again.first().commitLsn, pg::Lsn(200));
+        // A reader that had not gone past the durable end is not disturbed by a cut.
+        s.flush();
+        s.append(SpoolKind::Begin, 300, "B");
+        s.discardPending();
+        QVERIFY(readAll(s, pos).isEmpty());
+    }
+
     // flushAsync(): the writer goes on while a background thread syncs; a transaction becomes
     // readable (and confirmable) only once synced, in order; a reconnect's discard keeps what the
     // background made durable; a later synchronous flush() waits for it and covers the rest.

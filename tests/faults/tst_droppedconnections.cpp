@@ -63,6 +63,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("fault");
         QTest::newRow("cut during the load") << QStringLiteral("cut-load");
         QTest::newRow("cut and refused while streaming") << QStringLiteral("cut-stream");
+        // The applier applies a large transaction while it arrives: the cut throws away what it
+        // read of it, and it is applied once, whole, when the source sends it again.
+        QTest::newRow("cut in the middle of a large transaction") << QStringLiteral("cut-bigtxn");
         QTest::newRow("delayed chunks throughout") << QStringLiteral("delay");
         QTest::newRow("blackhole during the load, then back") << QStringLiteral("blackhole-load");
         QTest::newRow("blackhole while streaming") << QStringLiteral("blackhole-stream");
@@ -115,6 +118,28 @@ private Q_SLOTS:
                 QTest::qWait(4000);
                 proxy.setMode(test::TcpProxy::Mode::Pass);
             }
+        } else if (fault == u"cut-bigtxn") {
+            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                      "not ready for cutover", 180000);
+            QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
+            w1.stop(); // the large transaction alone in the stream
+            w2.stop();
+            m_pair->source.sql(db, QStringLiteral("BEGIN;"
+                                                  "UPDATE big SET payload = payload || 'x';"
+                                                  "INSERT INTO big (k, payload) SELECT g % 1000, repeat(md5(g::text), 6) "
+                                                  "FROM generate_series(1, 200000) g;"
+                                                  "COMMIT;"));
+            // Inside it on the target (the applier's open transaction holds big's lock), then cut.
+            pg::Connection t = m_pair->target.connect(tdb);
+            QTRY_VERIFY_WITH_TIMEOUT(t.exec(QStringLiteral("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                                                           "WHERE c.relname = 'big' AND l.mode = 'RowExclusiveLock' "
+                                                           "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
+                                             .toInt(0, 0) > 0,
+                                     120000);
+            proxy.setMode(test::TcpProxy::Mode::Refuse);
+            QVERIFY(proxy.cutAll() > 0);
+            QTest::qWait(2000);
+            proxy.setMode(test::TcpProxy::Mode::Pass);
         } else if (fault.endsWith(u"-stream")) {
             QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
                                       "not ready for cutover", 180000);
@@ -147,7 +172,7 @@ private Q_SLOTS:
         QVERIFY2(done.isEmpty(),
                  qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
         QTest::qWait(500);
-        QVERIFY(w1.stop() + w2.stop() > 0);
+        QVERIFY(w1.stop() + w2.stop() > 0); // committed in all, whenever they were stopped
         QVERIFY2(w1.lastError().isEmpty() && w2.lastError().isEmpty(),
                  qPrintable(w1.lastError() + w2.lastError()));
         QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(), 60000);
@@ -158,6 +183,10 @@ private Q_SLOTS:
         if (fault.startsWith(u"cut") || fault == u"blackhole-stream" || fault == u"stall-load") {
             const QString log = last.log.join(u'\n');
             QVERIFY2(log.contains(u"retrying") || log.contains(u"resuming"), qPrintable(log));
+        }
+        if (fault == u"cut-bigtxn") { // what the applier had read of it was read again
+            const QString log = last.log.join(u'\n');
+            QVERIFY2(log.contains(u"reading it again"), qPrintable(log));
         }
         test::makeWritable(m_pair->source, db);
         const QString diff = test::differences(m_pair->source, db, m_pair->target, tdb);

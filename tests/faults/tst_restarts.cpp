@@ -60,6 +60,10 @@ private Q_SLOTS:
             << QStringLiteral("source") << QStringLiteral("streaming") << true;
         QTest::newRow("target restarts while streaming")
             << QStringLiteral("target") << QStringLiteral("streaming") << false;
+        // The applier commits asynchronously: the crash loses its last commits, and they are
+        // applied again from the spool (pruned only up to what the target made durable).
+        QTest::newRow("target crashes while streaming")
+            << QStringLiteral("target") << QStringLiteral("streaming") << true;
     }
     void theRunCarriesOnAfterAServerRestart()
     {
