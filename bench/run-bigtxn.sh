@@ -5,7 +5,9 @@
 # the whole update is there too). Native publication/subscription and pgferry, alternating, REPS
 # times each, on durable servers; pgferry's peak RSS from /usr/bin/time -v. Writes a Markdown table
 # to bench/results/.
-# Usage: bench/run-bigtxn.sh [--rows N] [--scale N] [--reps N] [--note TEXT] [--only native,pgferry]
+# Usage: bench/run-bigtxn.sh [--rows N] [--scale N] [--reps N] [--note TEXT] [--only native,pgferry,pgferry_sync]
+# pgferry_sync: pgferry with PGFERRY_APPLY_SYNC=1 (no low-latency apply: the transaction is applied
+# only once it is whole and durable in the spool), to show what that apply is worth.
 #
 # Its own database (BENCH_DB, default bigtxn): pgbench -i -s SCALE (default 10: 1,000,000 accounts)
 # plus a marker table, created on the first run and reused.
@@ -26,12 +28,12 @@ while [ $# -gt 0 ]; do
     --reps) REPS="$2"; shift 2 ;;
     --note) NOTE="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 TOOLS=()
-for t in native pgferry; do
+for t in native pgferry pgferry_sync; do
   if [ -z "$ONLY" ] || [[ ",$ONLY," == *",$t,"* ]]; then TOOLS+=("$t"); fi
 done
 
@@ -106,14 +108,19 @@ run_native() {
 }
 
 PGFERRY_NOTE=""
+run_pgferry_sync() {
+  export PGFERRY_APPLY_SYNC=1 TOOL=pgferry_sync
+  run_pgferry "$1"
+  unset PGFERRY_APPLY_SYNC TOOL
+}
 run_pgferry() {
-  local rep="$1"
+  local rep="$1" tool="${TOOL:-pgferry}"
   [ -z "$PGFERRY_NOTE" ] || return 0
   [ -x "$PGFERRY_CLI" ] || { PGFERRY_NOTE="pgferry-cli not found at $PGFERRY_CLI"; return 0; }
   reset_target_db nocreate
-  local project="$BENCH_DIR/bigtxn/bigtxn-$rep-$$.pgferry" log="$BENCH_DIR/logs/bigtxn-pgferry-$rep" pid
+  local project="$BENCH_DIR/bigtxn/$tool-$rep-$$.pgferry" log="$BENCH_DIR/logs/bigtxn-$tool-$rep" pid
   rm -f "$project"
-  if ! "$PGFERRY_CLI" project new -o "$project" --name "bigtxn-$rep-$$" --source "$SOURCE_ADMIN_URI" --target "$TARGET_ADMIN_URI" \
+  if ! "$PGFERRY_CLI" project new -o "$project" --name "$tool-$rep-$$" --source "$SOURCE_ADMIN_URI" --target "$TARGET_ADMIN_URI" \
          --database "$BENCH_DB" --mode online --jobs 2 >"$log-project.log" 2>&1 ||
      ! "$PGFERRY_CLI" run "$project" --until ready --json >"$log-ready.log" 2>&1; then
     PGFERRY_NOTE="pgferry failed to reach streaming: see $log-*.log"; log "$PGFERRY_NOTE"; return 0
@@ -121,7 +128,7 @@ run_pgferry() {
   /usr/bin/time -v -o "$log-run.time" "$PGFERRY_CLI" run "$project" --json >"$log-run.log" 2>&1 &
   pid=$!
   mark # streaming
-  timed_update pgferry "$rep"
+  timed_update "$tool" "$rep"
   local tries=0
   until "$PGFERRY_CLI" cutover "$project" --yes >"$log-cutover.log" 2>&1; do
     tries=$((tries + 1)); [ $tries -lt 15 ] || break; sleep 2
@@ -130,7 +137,7 @@ run_pgferry() {
   while kill -0 "$pid" 2>/dev/null && [ $waited -lt 100 ]; do sleep 0.2; waited=$((waited + 1)); done
   pkill -TERM -P "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  RSS[pgferry]+="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log-run.time") "
+  RSS[$tool]+="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log-run.time") "
   src_psql postgres -c "ALTER DATABASE $BENCH_DB RESET default_transaction_read_only"
   src_psql "$BENCH_DB" -At -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
                                WHERE slot_name LIKE 'pgferry%' AND NOT active" >/dev/null

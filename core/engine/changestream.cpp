@@ -558,6 +558,10 @@ void ChangeStream::applierLoop()
             // Transactions read before they were durable are gone from the spool (the receiver
             // reconnected): read it again; the origin skips what was applied.
             setError(QStringLiteral("applying changes: %1; reading it again").arg(QString::fromUtf8(e.what())), false);
+            {
+                QMutexLocker l(&m_mutex);
+                ++m_stats.rewinds;
+            }
             attempt = 0;
         } catch (const cdc::DecodeError &e) {
             setError(QStringLiteral("decoding the change stream: %1").arg(e.message()), true);

@@ -74,6 +74,7 @@ struct StreamStats
     QList<SchemaChange> schemaChanges; // carried (or not) by the applier, oldest first
     QString resyncing;   // the table being copied again now, "" when none
     QStringList resyncs; // what resyncs did, newest last ("schema.table: n rows at LSN" or the error)
+    qint64 rewinds = 0;  // times the applier read changes again that a reconnect cut from the spool
     qint64 pending() const { return std::max<qint64>(0, spooledTxns - consumedTxns); }
 };
 

@@ -713,6 +713,7 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
     log(QStringLiteral("streaming changes"));
     QString lastError;
     qsizetype resyncsLogged = stream.stats().resyncs.size();
+    qint64 rewindsLogged = stream.stats().rewinds;
     QElapsedTimer sinceWatch;
     bool watchFailed = false;
     while (true) {
@@ -732,6 +733,12 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
         const StreamStats s = stream.stats();
         for (; resyncsLogged < s.resyncs.size(); ++resyncsLogged)
             log(s.resyncs[resyncsLogged]);
+        if (s.rewinds > rewindsLogged) {
+            rewindsLogged = s.rewinds;
+            log(QStringLiteral("changes the applier had read before they were durable were cut from the spool when the "
+                               "source connection dropped: reading them again as the source sends them again (the "
+                               "target's origin skips any it committed)"));
+        }
         QStringList unresolvedObjects;
         const QList<SchemaChange> schemaChanges = mergedSchemaChanges(s, &unresolvedObjects);
         if (s.lastError != lastError) {

@@ -82,6 +82,9 @@ public:
 
     std::atomic<TcpProxy::Mode> mode{TcpProxy::Mode::Pass};
     std::atomic_int delayMs{0};
+    std::atomic<qint64> rateBytesPerSecond{0}; // toward the client; 0: no limit
+    double m_budget = 0;   // bytes that may go to clients now (a token bucket of one second)
+    qint64 m_lastPumpMs = 0;
     std::atomic_int accepted{0};
     std::atomic_int open{0};
 
@@ -158,6 +161,10 @@ private:
             return; // nothing read, nothing written, nothing closed: the kernel buffers fill up
         const qint64 now = m_clock.elapsed();
         const int delay = delayMs.load();
+        const qint64 rate = rateBytesPerSecond.load();
+        if (rate > 0)
+            m_budget = std::min<double>(m_budget + double(rate) * double(now - m_lastPumpMs) / 1000.0, double(rate));
+        m_lastPumpMs = now;
         for (auto it = m_pairs.begin(); it != m_pairs.end();) {
             ProxyPair &p = *it;
             if (p.frozen && p.client && p.upstream) {
@@ -180,7 +187,19 @@ private:
                 }
             }
             while (!p.toClient.empty() && p.toClient.front().first <= now) {
-                p.client->write(p.toClient.front().second);
+                QByteArray &chunk = p.toClient.front().second;
+                if (rate > 0) {
+                    const qint64 n = std::min<qint64>(chunk.size(), qint64(m_budget));
+                    if (n <= 0)
+                        break;
+                    m_budget -= double(n);
+                    if (n < chunk.size()) {
+                        p.client->write(chunk.left(n));
+                        chunk.remove(0, n);
+                        break;
+                    }
+                }
+                p.client->write(chunk);
                 p.toClient.pop_front();
             }
             const bool clientGone = p.client->state() == QAbstractSocket::UnconnectedState;
@@ -247,6 +266,11 @@ void TcpProxy::setMode(Mode mode)
 TcpProxy::Mode TcpProxy::mode() const
 {
     return m_worker->mode.load();
+}
+
+void TcpProxy::setRateLimit(qint64 bytesPerSecond)
+{
+    m_worker->rateBytesPerSecond = bytesPerSecond;
 }
 
 void TcpProxy::setDelayMs(int ms)

@@ -34,6 +34,9 @@ public:
     Mode mode() const;
     // Every chunk waits this long before it is forwarded (order kept); 0: none.
     void setDelayMs(int ms);
+    // At most this many bytes a second go to the clients, all connections together (a slow
+    // link); 0: no limit.
+    void setRateLimit(qint64 bytesPerSecond);
     // Closes every open connection on both sides at once (as a dropped link); returns how many.
     int cutAll();
     // Stalls every open connection for good (a dead path the sockets do not notice: nothing is
