@@ -296,30 +296,65 @@ void Applier::checkAffected(const InFlight &f, const pg::Result &r)
     fail(c, e);
 }
 
+void Applier::readGroup(const QList<InFlight> &group)
+{
+    int failed = -1;
+    QList<pg::Result> results;
+    try {
+        results = m_conn.readPipelineSync(&failed);
+    } catch (const pg::Exception &e) {
+        if (m_conn.isOpen() && !e.error().breaksConnection())
+            abandonPipeline();
+        Change c;
+        if (failed >= 0 && failed < group.size()) {
+            c.kind = group[failed].kind;
+            c.schema = group[failed].schema;
+            c.table = group[failed].table;
+            c.lsn = group[failed].lsn;
+        }
+        fail(c, e.error());
+    }
+    for (int i = 0; i < group.size() && i < results.size(); ++i)
+        checkAffected(group[i], results[i]);
+}
+
+void Applier::abandonPipeline()
+{
+    // Every group sent must be read (aborted, or failing in the aborted transaction) before the
+    // pipeline can be left; statements queued without a sync get one.
+    qsizetype groups = m_syncedGroups.size();
+    m_syncedGroups.clear();
+    m_inflight.clear();
+    if (!m_conn.isOpen() || !m_conn.inPipeline())
+        return;
+    try {
+        m_conn.sendPipelineSync();
+        ++groups;
+    } catch (const pg::Exception &) {
+    }
+    for (qsizetype i = 0; i < groups && m_conn.isOpen(); ++i) {
+        try {
+            m_conn.readPipelineSync();
+        } catch (const pg::Exception &) {
+        }
+    }
+    try {
+        m_conn.exitPipeline();
+    } catch (const pg::Exception &) {
+    }
+}
+
 void Applier::drainPipeline()
 {
     if (!m_conn.inPipeline())
         return;
-    const QList<InFlight> inflight = std::exchange(m_inflight, {});
-    int failed = -1;
-    QList<pg::Result> results;
-    try {
-        results = m_conn.syncPipeline(&failed);
-    } catch (const pg::Exception &e) {
-        if (m_conn.isOpen() && !e.error().breaksConnection())
-            m_conn.exitPipeline();
-        Change c;
-        if (failed >= 0 && failed < inflight.size()) {
-            c.kind = inflight[failed].kind;
-            c.schema = inflight[failed].schema;
-            c.table = inflight[failed].table;
-            c.lsn = inflight[failed].lsn;
-        }
-        fail(c, e.error());
+    if (!m_inflight.isEmpty()) {
+        m_conn.sendPipelineSync();
+        m_syncedGroups.append(std::exchange(m_inflight, {}));
     }
+    while (!m_syncedGroups.isEmpty())
+        readGroup(m_syncedGroups.takeFirst());
     m_conn.exitPipeline();
-    for (int i = 0; i < inflight.size() && i < results.size(); ++i)
-        checkAffected(inflight[i], results[i]);
 }
 
 void Applier::send(const QByteArray &name, const pg::Params &params, const InFlight &info)
@@ -349,8 +384,18 @@ void Applier::send(const QByteArray &name, const pg::Params &params, const InFli
         failHere(e);
     }
     m_inflight.append(info);
-    if (m_inflight.size() >= m_options.pipelineDepth)
-        drainPipeline();
+    if (m_inflight.size() >= m_options.pipelineDepth) {
+        // This group runs on the server while the next is queued: only the one before it is
+        // waited for (the server never idles while the applier decodes and builds the next).
+        try {
+            m_conn.sendPipelineSync();
+        } catch (const pg::Exception &e) {
+            failHere(e);
+        }
+        m_syncedGroups.append(std::exchange(m_inflight, {}));
+        while (m_syncedGroups.size() > 1)
+            readGroup(m_syncedGroups.takeFirst());
+    }
 }
 
 void Applier::sendDeferred(TargetTable &t)
@@ -451,7 +496,6 @@ bool Applier::flush()
 
 void Applier::rollback()
 {
-    m_inflight.clear();
     for (const QString &k : std::as_const(m_deferredTables)) {
         auto it = m_tables.find(k);
         if (it != m_tables.end()) {
@@ -462,16 +506,7 @@ void Applier::rollback()
     }
     m_deferredTables.clear();
     m_held = 0;
-    if (m_conn.isOpen() && m_conn.inPipeline()) {
-        try {
-            m_conn.syncPipeline();
-        } catch (const pg::Exception &) {
-        }
-        try {
-            m_conn.exitPipeline();
-        } catch (const pg::Exception &) {
-        }
-    }
+    abandonPipeline();
     if (m_conn.isOpen())
         m_conn.tryExec(QStringLiteral("ROLLBACK"));
     m_txOpen = false;

@@ -183,7 +183,12 @@ private:
     // Runs (or, in pipeline mode, queues) a prepared statement. With needsRow, affecting no row
     // is an error (missingRowIsError), checked when the result arrives.
     void drainPipeline();
-    QList<InFlight> m_inflight;
+    QList<InFlight> m_inflight;                // queued since the last sync point
+    QList<QList<InFlight>> m_syncedGroups;     // sent with a sync point, results not read yet
+    // Reads the results of the oldest synced group and checks them.
+    void readGroup(const QList<InFlight> &group);
+    // After an error: reads and drops whatever the pipeline still holds, and leaves it.
+    void abandonPipeline();
     void checkAffected(const InFlight &f, const pg::Result &r);
     void send(const QByteArray &statement, const pg::Params &params, const InFlight &info);
     // Sends the held-back UPDATEs of one table, or of every table.

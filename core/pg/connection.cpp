@@ -592,8 +592,12 @@ void Connection::sendPrepared(const QByteArray &name, const Params &params)
 
 QList<Result> Connection::syncPipeline(int *failedIndex)
 {
-    if (failedIndex)
-        *failedIndex = -1;
+    sendPipelineSync();
+    return readPipelineSync(failedIndex);
+}
+
+void Connection::sendPipelineSync()
+{
     if (!PQpipelineSync(m_conn))
         throw Exception(connectionError(QStringLiteral("syncing the pipeline")));
     while (true) {
@@ -604,6 +608,12 @@ QList<Result> Connection::syncPipeline(int *failedIndex)
             throw Exception(connectionError(QStringLiteral("sending the pipeline")));
         waitSocket(true, Clock::time_point{});
     }
+}
+
+QList<Result> Connection::readPipelineSync(int *failedIndex)
+{
+    if (failedIndex)
+        *failedIndex = -1;
     QList<Result> out;
     std::optional<Error> firstError;
     int failed = -1;

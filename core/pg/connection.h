@@ -142,6 +142,11 @@ public:
     // One Result per queued statement. On an error, *failedIndex is the failing statement's index,
     // the rest of the queue was aborted by the server, and the error is thrown.
     QList<Result> syncPipeline(int *failedIndex = nullptr);
+    // The same in two halves, so that one group of statements runs on the server while the next
+    // is queued: sendPipelineSync() ends a group (sends a sync point), readPipelineSync() reads the
+    // results of the oldest group not read yet, up to its sync point.
+    void sendPipelineSync();
+    QList<Result> readPipelineSync(int *failedIndex = nullptr);
     void exitPipeline();
 
     // Server-side prepared statements (extended protocol). paramTypes are type oids, 0 lets the
