@@ -201,6 +201,9 @@ void LocalEngine::Run::prepareTargetDatabase()
                     .arg(enc.text(0, 1)));
         }
         log(QStringLiteral("created target database %1").arg(tname));
+        // `abandon --drop-target` drops only what pgferry created.
+        e.m_journal.markDone(db.name, QStringLiteral("target_created"));
+        saveJournal();
     } else if (!e.m_journal.done(db.name, QStringLiteral("prepared"))) {
         pg::Connection t = connectTarget(tname);
         pg::Result n = t.exec(QStringLiteral(
@@ -564,9 +567,7 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
 QString LocalEngine::Run::objectName() const
 {
     // Slot, publication and origin names: a-z, 0-9, _ only, unique per project and database.
-    QString id = e.m_config.project.id;
-    id.remove(u'-');
-    return QStringLiteral("pgferry_%1_%2").arg(id.left(12).toLower()).arg(index);
+    return project::migrationObjectName(e.m_config.project.id, index);
 }
 
 void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &name, const QString &plugin, int sourceVersion)
