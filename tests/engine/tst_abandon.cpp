@@ -1,0 +1,316 @@
+// `pgferry-cli abandon` and `pgferry-cli source-writable` end to end, with the real CLI against real
+// servers: an online migration (DDL capture on) is run to streaming with `pgferry-cli run`, then
+// stopped; abandon is refused while the run is active, lists and removes nothing without --yes,
+// removes with --yes every slot, publication, event trigger and the _pgferry schema on the source,
+// the replication origin on the target, the run state folder and (--drop-target) the target
+// database pgferry created, and finds nothing the second time. A target database pgferry did not
+// create is left alone. source-writable undoes the read-only switch a cutover left on.
+#include "engine/journal.h"
+#include "engine/runfiles.h"
+#include "project/projectfile.h"
+#include "project/secretstore.h"
+#include "testclusters.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgferry;
+
+class TestAbandon : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<test::TwoClusters> m_pair;
+    QTemporaryDir m_dir;
+
+    QString stateBase() const { return m_dir.filePath(QStringLiteral("state")); }
+
+    QString writeProject(project::Project &p, const QString &db, const QString &targetDb) const
+    {
+        p.name = db;
+        p.mode = project::Mode::Online;
+        p.source = project::ConnectionProfile::fromConnInfo(m_pair->source.connInfo());
+        p.target = project::ConnectionProfile::fromConnInfo(m_pair->target.connInfo());
+        p.databases << project::DatabaseSelection{db, targetDb, {}, {}};
+        p.settings.jobs = 2;
+        p.settings.schema.captureDdl = true;
+        const QString path = m_dir.filePath(db + QStringLiteral(".pgferry"));
+        QString error;
+        if (!project::saveProjectFile(p, path, &error))
+            qFatal("cannot save the project: %s", qPrintable(error));
+        return path;
+    }
+
+    QString stateDirOf(const project::Project &p) const
+    {
+        return QDir(stateBase()).absolutePath() + QStringLiteral("/runs/") + p.id;
+    }
+
+    QProcessEnvironment env() const
+    {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(QStringLiteral("PGFERRY_SOURCE_PASSWORD"), m_pair->source->password());
+        e.insert(QStringLiteral("PGFERRY_TARGET_PASSWORD"), m_pair->target->password());
+        e.insert(QStringLiteral("PGFERRY_STATE_DIR"), stateBase());
+        return e;
+    }
+
+    int cli(const QStringList &args, QString *out = nullptr, QString *err = nullptr) const
+    {
+        QProcess p;
+        p.setProcessEnvironment(env());
+        p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
+        p.closeWriteChannel(); // no terminal to ask on
+        if (!p.waitForFinished(180000)) {
+            p.kill();
+            p.waitForFinished();
+            return -1;
+        }
+        const QString o = QString::fromUtf8(p.readAllStandardOutput()), e = QString::fromUtf8(p.readAllStandardError());
+        if (out)
+            *out = o;
+        if (err)
+            *err = e;
+        qInfo().noquote() << "pgferry-cli" << args.join(u' ') << "->" << p.exitCode() << "\n" << o << e;
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
+    // `pgferry-cli run FILE`, until its status says ready for cutover (streaming). Null on failure,
+    // after printing the run's output.
+    std::unique_ptr<QProcess> runToStreaming(const QString &file, const QString &stateDir) const
+    {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessEnvironment(env());
+        p->setStandardOutputFile(QProcess::nullDevice());
+        p->setProcessChannelMode(QProcess::SeparateChannels);
+        p->start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("run"), file});
+        if (!p->waitForStarted())
+            return nullptr;
+        QDeadlineTimer deadline(240000);
+        while (!deadline.hasExpired() && p->state() == QProcess::Running) {
+            if (engine::RunFiles::readStatus(stateDir).value(u"ready_for_cutover").toBool())
+                return p;
+            QTest::qWait(200);
+        }
+        qWarning().noquote() << "the run did not reach streaming; status:"
+                             << QJsonDocument(engine::RunFiles::readStatus(stateDir)).toJson() << "stderr:"
+                             << p->readAllStandardError();
+        p->kill();
+        p->waitForFinished();
+        return nullptr;
+    }
+
+    static bool stopRun(QProcess &p)
+    {
+        p.terminate(); // SIGTERM: the run stops cleanly
+        return p.waitForFinished(60000);
+    }
+
+    qint64 count(const test::TestCluster &c, const QString &db, const QString &sql, const QStringList &params = {}) const
+    {
+        pg::Connection conn = c.connect(db);
+        pg::Params ps;
+        for (const QString &x : params)
+            ps.push_back(x);
+        return conn.exec(sql, ps).toInt(0, 0);
+    }
+
+    // What pgferry makes on the source database for a project: slots, publications, event
+    // triggers, schema _pgferry. Each as a count.
+    struct SourceObjects
+    {
+        qint64 slots = 0, publications = 0, eventTriggers = 0, schema = 0;
+        qint64 total() const { return slots + publications + eventTriggers + schema; }
+    };
+    SourceObjects sourceObjects(const QString &db) const
+    {
+        SourceObjects o;
+        o.slots = count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgferry\\_%'"));
+        o.publications = count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_publication WHERE pubname LIKE 'pgferry\\_%'"));
+        o.eventTriggers = count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry\\_%'"));
+        o.schema = count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'"));
+        return o;
+    }
+    qint64 origins(const QString &name) const
+    {
+        return count(m_pair->target, QStringLiteral("postgres"),
+                     QStringLiteral("SELECT count(*) FROM pg_replication_origin WHERE roname = $1"), {name});
+    }
+    qint64 targetDatabaseExists(const QString &db) const
+    {
+        return count(m_pair->target, QStringLiteral("postgres"), QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = $1"), {db});
+    }
+
+    void createSource(const QString &db)
+    {
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(db, QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, name text);"
+                                              "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 500) g;"));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_pair = std::make_unique<test::TwoClusters>();
+    }
+    void cleanupTestCase() { m_pair.reset(); }
+
+    void abandonRemovesWhatTheMigrationMadeOnlyWhenConfirmedAndNotWhileItRuns()
+    {
+        const QString db = QStringLiteral("shop");
+        const QString targetDb = QStringLiteral("shop_copy");
+        createSource(db);
+        project::Project p;
+        const QString file = writeProject(p, db, targetDb);
+        const QString state = stateDirOf(p);
+        const QString name = project::migrationObjectName(p.id, 0);
+
+        std::unique_ptr<QProcess> run = runToStreaming(file, state);
+        QVERIFY(run);
+        // What there is to remove: without it the checks below would prove nothing.
+        const SourceObjects before = sourceObjects(db);
+        QCOMPARE(before.slots, 1);
+        QCOMPARE(before.publications, 1);
+        QCOMPARE(before.eventTriggers, 2);
+        QCOMPARE(before.schema, 1);
+        QCOMPARE(origins(name), 1);
+
+        // While the run is active: refused, nothing removed.
+        QString out, err;
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("a run of this project is in progress")), qPrintable(err));
+        QCOMPARE(sourceObjects(db).total(), before.total());
+        QVERIFY(stopRun(*run));
+
+        // Without --yes (and no terminal): the list, exit 2, nothing removed.
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--drop-target")}, &out, &err), 2);
+        QVERIFY2(out.contains(QStringLiteral("replication slot %1").arg(name)), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("publication %1").arg(name)), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("schema-change capture %1").arg(name)), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("replication origin %1").arg(name)), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("target server: database %1").arg(targetDb)), qPrintable(out));
+        QVERIFY2(err.contains(QStringLiteral("confirm with --yes")), qPrintable(err));
+        QCOMPARE(sourceObjects(db).total(), before.total());
+        QCOMPARE(origins(name), 1);
+        QCOMPARE(targetDatabaseExists(targetDb), 1);
+        QVERIFY(QFile::exists(state + QStringLiteral("/journal.json")));
+
+        // Confirmed: everything goes.
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 0);
+        const SourceObjects after = sourceObjects(db);
+        QCOMPARE(after.slots, 0);
+        QCOMPARE(after.publications, 0);
+        QCOMPARE(after.eventTriggers, 0);
+        QCOMPARE(after.schema, 0);
+        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+                                                          "p.pronamespace WHERE p.proname LIKE 'pgferry\\_%'")),
+                 0);
+        QCOMPARE(origins(name), 0);
+        QCOMPARE(targetDatabaseExists(targetDb), 0);
+        QVERIFY2(!QDir(state).exists(), qPrintable(state));
+        // The source's data is untouched.
+        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM items")), 500);
+
+        // Twice is fine: nothing to do.
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 0);
+        QVERIFY2(out.contains(QStringLiteral("nothing of pgferry's is left")), qPrintable(out));
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--json")}, &out, &err), 0);
+        const QJsonObject o = QJsonDocument::fromJson(out.toUtf8()).object();
+        QVERIFY2(o.value(u"nothing_to_remove").toBool(), qPrintable(out));
+        QVERIFY(o.value(u"items").toArray().isEmpty());
+    }
+
+    // The target database existed before the run: --drop-target leaves it (and says so); the
+    // read-only switch a cutover left on is undone; the rest goes as above.
+    void abandonLeavesATargetDatabasePgferryDidNotCreateAndUndoesTheReadOnlySwitch()
+    {
+        const QString db = QStringLiteral("depot");
+        createSource(db);
+        m_pair->target.createDatabase(db);
+        project::Project p;
+        const QString file = writeProject(p, db, {});
+        const QString state = stateDirOf(p);
+        const QString name = project::migrationObjectName(p.id, 0);
+        std::unique_ptr<QProcess> run = runToStreaming(file, state);
+        QVERIFY(run);
+        QVERIFY(stopRun(*run));
+        QCOMPARE(origins(name), 1);
+
+        // A cutover that switched the source to read-only and then failed without undoing it.
+        m_pair->source.sql(QStringLiteral("postgres"),
+                           QStringLiteral("ALTER DATABASE depot SET default_transaction_read_only = on"));
+        {
+            engine::Journal j(state);
+            QVERIFY(j.load());
+            j.markDone(db, QStringLiteral("source_read_only"));
+            QVERIFY(j.save());
+        }
+
+        QString out, err;
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 0);
+        QVERIFY2(out.contains(QStringLiteral("left alone: target server: database %1").arg(db)), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("pgferry did not create it")), qPrintable(out));
+        QCOMPARE(targetDatabaseExists(db), 1);
+        QCOMPARE(sourceObjects(db).total(), 0);
+        QCOMPARE(origins(name), 0);
+        QCOMPARE(count(m_pair->target, db, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
+        pg::Connection s = m_pair->source.connect(db);
+        QCOMPARE(s.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
+        s.exec(QStringLiteral("INSERT INTO items VALUES (100000, 'written after abandon')"));
+    }
+
+    void sourceWritableUndoesTheSwitchPgferrySetAndOnlyThat()
+    {
+        const QString db = QStringLiteral("ledger");
+        createSource(db);
+        project::Project p;
+        const QString file = writeProject(p, db, {});
+        const QString state = stateDirOf(p);
+        const auto readOnlyNow = [&] {
+            pg::Connection s = m_pair->source.connect(db);
+            return s.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0) == u"on";
+        };
+        QString out, err;
+
+        // Read-only, but not by pgferry (no journal says so): left alone, with the statement to run.
+        m_pair->source.sql(QStringLiteral("postgres"), QStringLiteral("ALTER DATABASE ledger SET default_transaction_read_only = on"));
+        QCOMPARE(cli({QStringLiteral("source-writable"), file}, &out, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("ALTER DATABASE \"ledger\" RESET default_transaction_read_only")), qPrintable(err));
+        QVERIFY(readOnlyNow());
+
+        // A cutover that made it read-only and failed: the journal says so.
+        {
+            engine::Journal j(state);
+            QVERIFY(j.load());
+            j.markDone(db, QStringLiteral("cutover_confirmed"));
+            j.markDone(db, QStringLiteral("source_read_only"));
+            QVERIFY(j.save());
+        }
+        QCOMPARE(cli({QStringLiteral("source-writable"), file, QStringLiteral("--database"), QStringLiteral("nosuchdb")}, &out, &err), 2);
+        QVERIFY(readOnlyNow());
+        QCOMPARE(cli({QStringLiteral("source-writable"), file, QStringLiteral("--database"), db}, &out, &err), 0);
+        QVERIFY2(out.contains(QStringLiteral("writable again")), qPrintable(out));
+        QVERIFY(!readOnlyNow());
+        {
+            engine::Journal j(state);
+            QVERIFY(j.load());
+            QVERIFY(!j.done(db, QStringLiteral("source_read_only")));
+            QVERIFY(!j.value(db, QStringLiteral("source_writable")).isEmpty());
+        }
+        pg::Connection s = m_pair->source.connect(db);
+        s.exec(QStringLiteral("INSERT INTO items VALUES (100000, 'writable')"));
+
+        // Again: nothing to do.
+        QCOMPARE(cli({QStringLiteral("source-writable"), file}, &out, &err), 0);
+        QVERIFY2(out.contains(QStringLiteral("writable already")), qPrintable(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAbandon)
+#include "tst_abandon.moc"
