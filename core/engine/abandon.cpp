@@ -323,9 +323,9 @@ QString dropSlot(pg::Connection &c, const QString &slot)
         }
         QThread::msleep(100);
     }
-    return QStringLiteral("it is in use%1 for 10 s: a run of this project elsewhere, or another program, streams from "
+    return QStringLiteral("it stayed in use%1 for 10 s: a run of this project elsewhere, or another program, streams from "
                           "it. Stop that, then run abandon again")
-        .arg(pid.isEmpty() ? QString() : QStringLiteral(" (by the server process %1)").arg(pid));
+        .arg(pid.isEmpty() ? QString() : QStringLiteral(" (by server process %1)").arg(pid));
 }
 
 QString dropTargetDatabase(pg::Connection &admin, const QString &db)

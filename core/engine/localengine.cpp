@@ -136,6 +136,21 @@ private:
             throw std::runtime_error(err.toStdString());
     }
     void prepareTargetDatabase();
+    // A cutover that stops makes the source writable again; the journal says so (abandon and
+    // source-writable read it). A failure is logged with the statement: the cutover's error comes first.
+    void undoReadOnly(pg::Connection &src)
+    {
+        const QString sql = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name));
+        if (auto err = src.tryExec(sql)) {
+            log(QStringLiteral("could not make the source database writable again (%1): run %2, or `pgferry-cli "
+                               "source-writable`")
+                    .arg(err->toString(), sql));
+            return;
+        }
+        e.m_journal.clearDone(db.name, QStringLiteral("source_read_only"));
+        e.m_journal.save();
+        log(QStringLiteral("the source database is writable again"));
+    }
     void loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher);
     void setTableState(int table, TableState state)
     {
@@ -1186,10 +1201,8 @@ void LocalEngine::Run::migrate(Until until)
         QString why;
         if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &why)) {
             stream->stop();
-            if (settings.cutover.makeSourceReadOnly) {
-                src.tryExec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name)));
-                log(QStringLiteral("the source database is writable again"));
-            }
+            if (settings.cutover.makeSourceReadOnly)
+                undoReadOnly(src);
             throw std::runtime_error(QStringLiteral("cutover did not complete: %1. The source is unchanged and the "
                                                     "migration can go on: run again and cut over later.")
                                          .arg(why)
@@ -1216,10 +1229,8 @@ void LocalEngine::Run::migrate(Until until)
             }
             if (!unresolved.isEmpty() || !watchError.isEmpty()) {
                 stream->stop();
-                if (settings.cutover.makeSourceReadOnly) {
-                    src.tryExec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name)));
-                    log(QStringLiteral("the source database is writable again"));
-                }
+                if (settings.cutover.makeSourceReadOnly)
+                    undoReadOnly(src);
                 j.setValue(db.name, QStringLiteral("cutover_refused"), QStringLiteral("yes"));
                 saveJournal();
                 throw std::runtime_error(

@@ -265,6 +265,59 @@ private Q_SLOTS:
         s.exec(QStringLiteral("INSERT INTO items VALUES (100000, 'written after abandon')"));
     }
 
+    // A slot that another program streams from cannot be dropped: abandon says which and what to do,
+    // removes the rest, keeps the run state (its journal), exits 1; once that program stops, a second
+    // abandon removes the slot and the state.
+    void aSlotInUseIsReportedAndTheNextAbandonFinishesTheJob()
+    {
+        const QString db = QStringLiteral("depot2");
+        createSource(db);
+        project::Project p;
+        const QString file = writeProject(p, db, {});
+        const QString state = stateDirOf(p);
+        const QString name = project::migrationObjectName(p.id, 0);
+        std::unique_ptr<QProcess> run = runToStreaming(file, state);
+        QVERIFY(run);
+        QVERIFY(stopRun(*run));
+
+        // pg_recvlogical holds the migration's slot.
+        const pg::ConnInfo ci = m_pair->source.connInfo(db);
+        QProcess holder;
+        QProcessEnvironment he = QProcessEnvironment::systemEnvironment();
+        const QMap<QString, QString> childEnv = ci.childEnvironment();
+        for (auto it = childEnv.begin(); it != childEnv.end(); ++it)
+            he.insert(it.key(), it.value());
+        holder.setProcessEnvironment(he);
+        holder.start(m_pair->source->serverBinDir() + QStringLiteral("/pg_recvlogical"),
+                     {QStringLiteral("-d"), db, QStringLiteral("--slot"), name, QStringLiteral("--start"),
+                      QStringLiteral("-o"), QStringLiteral("proto_version=1"), QStringLiteral("-o"),
+                      QStringLiteral("publication_names=") + name, QStringLiteral("-f"), QStringLiteral("/dev/null")});
+        QVERIFY(holder.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_slots "
+                                                                          "WHERE slot_name = $1 AND active"),
+                                       {name}) == 1,
+                                 20000);
+
+        QString out, err;
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes")}, &out, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("could not remove the replication slot %1 (source database %2)").arg(name, db)),
+                 qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("in use")) && err.contains(QStringLiteral("run abandon again")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("kept the run state folder")), qPrintable(err));
+        QVERIFY(QFile::exists(state + QStringLiteral("/journal.json")));
+        const SourceObjects left = sourceObjects(db);
+        QCOMPARE(left.slots, 1);
+        QCOMPARE(left.publications + left.eventTriggers + left.schema, 0);
+        QCOMPARE(origins(name), 0);
+        QVERIFY2(out.contains(QStringLiteral("removed source database %1: publication %2").arg(db, name)), qPrintable(out));
+
+        holder.terminate();
+        QVERIFY(holder.waitForFinished(20000));
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes")}, &out, &err), 0);
+        QCOMPARE(sourceObjects(db).total(), 0);
+        QVERIFY2(!QDir(state).exists(), qPrintable(state));
+    }
+
     void sourceWritableUndoesTheSwitchPgferrySetAndOnlyThat()
     {
         const QString db = QStringLiteral("ledger");
