@@ -497,6 +497,7 @@ bool executeAbandon(const AbandonInput &in, AbandonPlan &plan)
     const bool journalRead = !in.stateDir.isEmpty() && QFile::exists(journal.path()) && journal.load();
     Sessions sessions(in);
     AbandonItem *folder = nullptr;
+    bool attempted = false;
     for (AbandonItem &it : plan.items) {
         if (it.refused || it.removed)
             continue;
@@ -505,6 +506,26 @@ bool executeAbandon(const AbandonInput &in, AbandonPlan &plan)
             continue;
         }
         removeItem(journal, journalRead, sessions, it);
+        attempted = true;
+    }
+    // Looked at again: what a statement did not remove (or a program made anew) is not removed.
+    if (attempted) {
+        const AbandonPlan after = planAbandon(in);
+        for (const QString &p : after.problems)
+            plan.problems << QStringLiteral("checking after the removal: %1").arg(p);
+        for (const AbandonItem &left : after.items) {
+            if (left.refused || left.where == AbandonItem::Where::Local)
+                continue;
+            for (AbandonItem &it : plan.items) {
+                if (!it.removed || it.where != left.where || it.kind != left.kind || it.name != left.name ||
+                    it.database != left.database)
+                    continue;
+                it.removed = false;
+                it.error = QStringLiteral("the %1 %2 (%3 database %4) is still there after it was removed: remove it "
+                                          "yourself with %5, then run abandon again")
+                               .arg(it.kind, it.name, it.whereName(), it.database, it.removeSql);
+            }
+        }
     }
     const bool serversDone = plan.problems.isEmpty() && std::all_of(plan.items.begin(), plan.items.end(), [](const AbandonItem &i) {
                                  return i.refused || i.removed || i.kind == kStateFolder;

@@ -64,8 +64,8 @@ AbandonPlan planAbandon(const AbandonInput &in);
 
 // Removes every item of `plan` that is not refused, source databases first (the read-only switch
 // first of all: the applications wait for it), then the target, then the run state folder, which
-// goes only when nothing else is left. Fills in `removed` and `error` of each item. Never throws.
-// Returns plan.complete().
+// goes only when nothing else is left. Then it looks at the catalogs again: an item still there is
+// not removed. Fills in `removed` and `error` of each item. Never throws. Returns plan.complete().
 bool executeAbandon(const AbandonInput &in, AbandonPlan &plan);
 
 // `pgferry-cli source-writable`: undoes the read-only switch that a cutover set on a source
