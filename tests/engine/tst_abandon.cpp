@@ -4,10 +4,13 @@
 // removes with --yes every slot, publication, event trigger and the _pgferry schema on the source,
 // the replication origin on the target, the run state folder and (--drop-target) the target
 // database pgferry created, and finds nothing the second time. A target database pgferry did not
-// create is left alone. source-writable undoes the read-only switch a cutover left on.
+// create is left alone; a slot another program holds is reported and a second abandon finishes.
+// The core's plan and removal on 9.6 and 10 sources. A cutover that stops clears the read-only step
+// in the journal; source-writable undoes the read-only switch a cutover left on, and only that one.
 #include "cdc/ddlcapture.h"
 #include "engine/abandon.h"
 #include "engine/journal.h"
+#include "engine/localengine.h"
 #include "engine/runfiles.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
@@ -19,6 +22,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -385,6 +389,40 @@ private Q_SLOTS:
             QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
         QCOMPARE(pair.target.connect().exec(QStringLiteral("SELECT count(*) FROM pg_replication_origin")).toInt(0, 0), 0);
         QVERIFY(engine::planAbandon(in).nothingToRemove());
+    }
+
+    // A cutover that switched the source to read-only and then could not drain (no time allowed for
+    // it) makes it writable again and clears the step in the journal: neither abandon nor
+    // source-writable then has a switch to undo.
+    void aCutoverThatStopsLeavesTheSourceWritableAndTheJournalSaysSo()
+    {
+        const QString db = QStringLiteral("halt");
+        const QString targetDb = QStringLiteral("halt_copy");
+        createSource(db);
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
+        c.project.settings.cutover.makeSourceReadOnly = true;
+        c.project.settings.cutover.drainTimeoutSeconds = 0;
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        QTRY_VERIFY_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), 300000);
+        QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
+        QString why;
+        QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(&why), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 120000);
+        QVERIFY2(!done.first().first().toBool(), "the cutover completed without time to drain");
+        QVERIFY2(e.status().errors.join(u'\n').contains(QStringLiteral("cutover did not complete")),
+                 qPrintable(e.status().errors.join(u'\n')));
+        QVERIFY2(e.status().log.join(u'\n').contains(QStringLiteral("making the source database read-only")),
+                 qPrintable(e.status().log.join(u'\n')));
+
+        pg::Connection s = m_pair->source.connect(db);
+        QCOMPARE(s.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
+        engine::Journal j(state.path());
+        QVERIFY(j.load());
+        QVERIFY(j.done(db, QStringLiteral("cutover_confirmed")));
+        QVERIFY(!j.done(db, QStringLiteral("source_read_only")));
     }
 
     void sourceWritableUndoesTheSwitchPgferrySetAndOnlyThat()
