@@ -67,6 +67,8 @@ pg::Connection openTargetMaintenance(const AbandonInput &in, const QString &avoi
     return c;
 }
 
+// For the statements shown to people to run by hand (and when no connection is open to quote
+// with); what pgferry runs itself is quoted by the connection.
 QString quoteIdent(const QString &name)
 {
     return u'"' + QString(name).replace(u'"', QStringLiteral("\"\"")) + u'"';
@@ -99,10 +101,92 @@ AbandonItem item(AbandonItem::Where where, const QString &database, const QStrin
     return i;
 }
 
+using W = AbandonItem::Where;
+
+// The read-only switch: only the one pgferry's cutover set, and not after a completed cutover (then
+// the old source stays read-only on purpose: the applications moved).
+void planReadOnly(pg::Connection &c, const Journal &journal, bool journalRead, const QString &db, AbandonPlan &plan)
+{
+    if (!c.exec(kReadOnlySql, {db}).toBool(0, 0))
+        return;
+    const QString resetSql = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(c.quoteIdent(db));
+    if (journal.done(db, QStringLiteral("done")))
+        plan.notes << QStringLiteral("source database %1 stays read-only: its cutover completed and the applications use "
+                                     "the target now (%2 makes it writable)")
+                          .arg(db, resetSql);
+    else if (journal.done(db, QStringLiteral("source_read_only")))
+        plan.items << item(W::Source, db, kReadOnly, db,
+                           QStringLiteral("default_transaction_read_only = on, set by pgferry's cutover"), resetSql);
+    else
+        plan.notes << QStringLiteral("source database %1 is read-only, but %2 pgferry set it: left as it is (%3 makes it "
+                                     "writable)")
+                          .arg(db,
+                               journalRead ? QStringLiteral("the run journal does not say that")
+                                           : QStringLiteral("without the run journal nothing says that"),
+                               resetSql);
+}
+
+// The migration's replication slot, and the one a resumed load takes its snapshot from.
+void planSlots(pg::Connection &c, const QString &db, const QString &name, AbandonPlan &plan)
+{
+    const int v = c.serverVersion();
+    pg::Result slots = c.exec(QStringLiteral("SELECT slot_name, active, %1, pg_size_pretty(%2) FROM pg_replication_slots "
+                                             "WHERE slot_name = $1 OR slot_name = $2 ORDER BY slot_name")
+                                  .arg(v >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')") : QStringLiteral("''"),
+                                       pg::slotRetainedWalSql(v)),
+                              {name, QString(name + QStringLiteral("_r"))});
+    for (int r = 0; r < slots.rows(); ++r) {
+        QString detail = QStringLiteral("inactive");
+        if (slots.toBool(r, 1))
+            detail = slots.text(r, 2).isEmpty() ? QStringLiteral("active") : QStringLiteral("active, pid ") + slots.text(r, 2);
+        if (!slots.isNull(r, 3))
+            detail += QStringLiteral(", holds %1 of WAL").arg(slots.text(r, 3));
+        plan.items << item(W::Source, db, kSlot, slots.text(r, 0), detail,
+                           QStringLiteral("SELECT pg_drop_replication_slot(%1)").arg(quoteLiteral(slots.text(r, 0))));
+    }
+}
+
+// The schema-change capture: its event triggers, tables and functions (all named after the
+// migration), and schema _pgferry when nothing else is in it.
+void planCapture(pg::Connection &c, const QString &db, const QString &name, AbandonPlan &plan)
+{
+    const cdc::DdlCaptureNames names{name};
+    pg::Result cap = c.exec(
+        QStringLiteral("SELECT (SELECT count(*) FROM pg_event_trigger WHERE evtname = $1 OR evtname = $2), "
+                       "(SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
+                       " WHERE n.nspname = '_pgferry' AND k.relkind IN ('r', 'p') AND (k.relname = $3 OR k.relname = $4)), "
+                       "(SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                       " WHERE n.nspname = '_pgferry' AND left(p.proname, length($5)) = $5), "
+                       "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '_pgferry'), "
+                       "(SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
+                       " WHERE n.nspname = '_pgferry' AND k.relkind IN ('r', 'p') AND k.relname <> $3 AND k.relname <> $4) + "
+                       "(SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                       " WHERE n.nspname = '_pgferry' AND left(p.proname, length($5)) <> $5)"),
+        {names.ddlTrigger(), names.dropTrigger(), names.logTable(), names.stateTable(), QString(name + u'_')});
+    const qint64 triggers = cap.toInt(0, 0), tables = cap.toInt(0, 1), functions = cap.toInt(0, 2);
+    const bool schemaExists = cap.toBool(0, 3);
+    const qint64 others = cap.toInt(0, 4);
+    if (triggers + tables + functions > 0 || (schemaExists && others == 0)) {
+        QStringList parts;
+        if (triggers > 0)
+            parts << QStringLiteral("event triggers %1 and %2").arg(names.ddlTrigger(), names.dropTrigger());
+        if (tables + functions > 0)
+            parts << QStringLiteral("%1 tables and %2 functions in schema _pgferry").arg(tables).arg(functions);
+        parts << (others == 0 ? QStringLiteral("schema _pgferry")
+                              : QStringLiteral("schema _pgferry stays: it holds %1 objects of other migrations").arg(others));
+        plan.items << item(W::Source, db, kCapture, name, parts.join(QStringLiteral(", ")),
+                           cdc::ddlCaptureRemoveSql(names).join(QStringLiteral(";\n")));
+    } else if (schemaExists) {
+        plan.notes << QStringLiteral("source database %1: schema _pgferry holds %2 objects of other migrations (other "
+                                     "projects): left as it is")
+                          .arg(db)
+                          .arg(others);
+    }
+}
+
 void planSource(const AbandonInput &in, const Journal &journal, bool journalRead, const project::DatabaseSelection &db,
                 const QString &name, AbandonPlan &plan)
 {
-    using W = AbandonItem::Where;
     std::optional<pg::Connection> c;
     try {
         c.emplace(openSource(in, db.name));
@@ -117,87 +201,11 @@ void planSource(const AbandonInput &in, const Journal &journal, bool journalRead
         return;
     }
     try {
-        const int v = c->serverVersion();
-        const bool completed = journal.done(db.name, QStringLiteral("done"));
-
-        // The read-only switch: only the one pgferry's cutover set, and not after a completed
-        // cutover (then the old source stays read-only on purpose: the applications moved).
-        const bool readOnly = c->exec(kReadOnlySql, {db.name}).toBool(0, 0);
-        const QString resetSql =
-            QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(c->quoteIdent(db.name));
-        if (readOnly) {
-            if (completed)
-                plan.notes << QStringLiteral("source database %1 stays read-only: its cutover completed and the applications "
-                                             "use the target now (%2 makes it writable)")
-                                  .arg(db.name, resetSql);
-            else if (journal.done(db.name, QStringLiteral("source_read_only")))
-                plan.items << item(W::Source, db.name, kReadOnly, db.name,
-                                   QStringLiteral("default_transaction_read_only = on, set by pgferry's cutover"), resetSql);
-            else
-                plan.notes << QStringLiteral("source database %1 is read-only, but %2 pgferry set it: left as it is (%3 "
-                                             "makes it writable)")
-                                  .arg(db.name,
-                                       journalRead ? QStringLiteral("the run journal does not say that")
-                                                   : QStringLiteral("without the run journal nothing says that"),
-                                       resetSql);
-        }
-
-        // Replication slots: the migration's, and the one a resumed load takes its snapshot from.
-        pg::Result slots = c->exec(
-            QStringLiteral("SELECT slot_name, active, %1, pg_size_pretty(%2) FROM pg_replication_slots "
-                           "WHERE slot_name = $1 OR slot_name = $2 ORDER BY slot_name")
-                .arg(v >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')") : QStringLiteral("''"),
-                     pg::slotRetainedWalSql(v)),
-            {name, QString(name + QStringLiteral("_r"))});
-        for (int r = 0; r < slots.rows(); ++r) {
-            QString detail = slots.toBool(r, 1) ? QStringLiteral("active%1").arg(slots.text(r, 2).isEmpty()
-                                                                                     ? QString()
-                                                                                     : QStringLiteral(", pid ") + slots.text(r, 2))
-                                                : QStringLiteral("inactive");
-            if (!slots.isNull(r, 3))
-                detail += QStringLiteral(", holds %1 of WAL").arg(slots.text(r, 3));
-            plan.items << item(W::Source, db.name, kSlot, slots.text(r, 0), detail,
-                               QStringLiteral("SELECT pg_drop_replication_slot(%1)").arg(quoteLiteral(slots.text(r, 0))));
-        }
-
-        // The schema-change capture: its event triggers, tables and functions (all named after the
-        // migration), and schema _pgferry when nothing else is in it.
-        const cdc::DdlCaptureNames names{name};
-        pg::Result cap = c->exec(
-            QStringLiteral(
-                "SELECT (SELECT count(*) FROM pg_event_trigger WHERE evtname = $1 OR evtname = $2), "
-                "(SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
-                " WHERE n.nspname = '_pgferry' AND k.relkind IN ('r', 'p') AND (k.relname = $3 OR k.relname = $4)), "
-                "(SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                " WHERE n.nspname = '_pgferry' AND left(p.proname, length($5)) = $5), "
-                "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '_pgferry'), "
-                "(SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
-                " WHERE n.nspname = '_pgferry' AND k.relkind IN ('r', 'p') AND k.relname <> $3 AND k.relname <> $4) + "
-                "(SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                " WHERE n.nspname = '_pgferry' AND left(p.proname, length($5)) <> $5)"),
-            {names.ddlTrigger(), names.dropTrigger(), names.logTable(), names.stateTable(), QString(name + u'_')});
-        const int triggers = cap.toInt(0, 0), tables = cap.toInt(0, 1), functions = cap.toInt(0, 2);
-        const bool schemaExists = cap.toBool(0, 3);
-        const int others = cap.toInt(0, 4);
-        if (triggers + tables + functions > 0 || (schemaExists && others == 0)) {
-            QStringList parts;
-            if (triggers > 0)
-                parts << QStringLiteral("event triggers %1 and %2").arg(names.ddlTrigger(), names.dropTrigger());
-            if (tables + functions > 0)
-                parts << QStringLiteral("%1 tables and %2 functions in schema _pgferry").arg(tables).arg(functions);
-            parts << (others == 0 ? QStringLiteral("schema _pgferry")
-                                  : QStringLiteral("schema _pgferry stays: it holds %1 objects of other migrations").arg(others));
-            plan.items << item(W::Source, db.name, kCapture, name, parts.join(QStringLiteral(", ")),
-                               cdc::ddlCaptureRemoveSql(names).join(QStringLiteral(";\n")));
-        } else if (schemaExists) {
-            plan.notes << QStringLiteral("source database %1: schema _pgferry holds %2 objects of other migrations "
-                                         "(other projects): left as it is")
-                              .arg(db.name)
-                              .arg(others);
-        }
-
-        // The publication (pgoutput, from 10 on).
-        if (v >= 100000 && c->exec(QStringLiteral("SELECT 1 FROM pg_publication WHERE pubname = $1"), {name}).rows() > 0)
+        planReadOnly(*c, journal, journalRead, db.name, plan); // first: the applications wait for it
+        planSlots(*c, db.name, name, plan);
+        planCapture(*c, db.name, name, plan); // before the publication: its trigger names it
+        if (c->serverVersion() >= 100000 &&
+            c->exec(QStringLiteral("SELECT 1 FROM pg_publication WHERE pubname = $1"), {name}).rows() > 0)
             plan.items << item(W::Source, db.name, kPublication, name, {},
                                QStringLiteral("DROP PUBLICATION %1").arg(c->quoteIdent(name)));
     } catch (const pg::Exception &ex) {
@@ -210,7 +218,6 @@ void planSource(const AbandonInput &in, const Journal &journal, bool journalRead
 void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead, const project::DatabaseSelection &db,
                 const QString &name, AbandonPlan &plan)
 {
-    using W = AbandonItem::Where;
     const QString tname = db.effectiveTarget();
     bool exists = false;
     bool dropping = false;
@@ -349,7 +356,6 @@ QString dropTargetDatabase(pg::Connection &admin, const QString &db)
 
 void removeItem(Journal &journal, bool journalRead, Sessions &sessions, AbandonItem &it)
 {
-    using W = AbandonItem::Where;
     QString error;
     try {
         if (it.kind == kReadOnly) {
