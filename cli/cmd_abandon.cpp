@@ -71,6 +71,13 @@ int cmdAbandon(Context &ctx)
     in.stateDir = dir;
     in.dropTarget = a.flags.contains(QStringLiteral("--drop-target"));
     engine::AbandonPlan plan = engine::planAbandon(in);
+    if (plan.inUse) {
+        if (json)
+            ctx.out << QJsonDocument(plan.toJson()).toJson(QJsonDocument::Compact) << "\n";
+        for (const QString &p : plan.problems)
+            ctx.err << "pgferry-cli abandon: " << p << "\n";
+        return Failure;
+    }
 
     if (plan.nothingToRemove()) {
         // The folder that stateDirFor made (empty) goes too.
@@ -139,7 +146,7 @@ int cmdAbandon(Context &ctx)
         ctx.err << "pgferry-cli abandon: " << p << "\n";
     if (!json)
         ctx.out << (complete ? "abandoned: nothing of pgferry's is left for this project\n"
-                             : "not everything could be removed (see above); run abandon again once that is fixed\n");
+                             : "not everything could be removed (the messages say what and why); run abandon again once that is fixed\n");
     return complete ? Success : Failure;
 }
 

@@ -40,6 +40,15 @@ const QString kReadOnlySql = QStringLiteral(
     "unnest(s.setconfig) c WHERE d.datname = $1 AND s.setrole = 0 "
     "AND lower(c) ~ '^default_transaction_read_only=(on|true|yes|1)$')");
 
+// An error as a clause inside a sentence of ours: without its own closing full stop.
+QString clause(const pg::Error &e)
+{
+    QString t = e.toString().trimmed();
+    while (t.endsWith(u'.'))
+        t.chop(1);
+    return t;
+}
+
 pg::Connection openTo(const pg::ConnInfo &info)
 {
     pg::Connection c = pg::Connection::open(info, {.timeout = 15s});
@@ -130,12 +139,35 @@ void planReadOnly(pg::Connection &c, const Journal &journal, bool journalRead, c
 void planSlots(pg::Connection &c, const QString &db, const QString &name, AbandonPlan &plan)
 {
     const int v = c.serverVersion();
-    pg::Result slots = c.exec(QStringLiteral("SELECT slot_name, active, %1, pg_size_pretty(%2) FROM pg_replication_slots "
-                                             "WHERE slot_name = $1 OR slot_name = $2 ORDER BY slot_name")
-                                  .arg(v >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')") : QStringLiteral("''"),
-                                       pg::slotRetainedWalSql(v)),
-                              {name, QString(name + QStringLiteral("_r"))});
+    const QString sql = QStringLiteral("SELECT slot_name, active, %1, pg_size_pretty(%2) FROM pg_replication_slots "
+                                       "WHERE slot_name = $1 OR slot_name = $2 ORDER BY slot_name")
+                            .arg(v >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')") : QStringLiteral("''"),
+                                 pg::slotRetainedWalSql(v));
+    const pg::Params params{name, QString(name + QStringLiteral("_r"))};
+    pg::Result slots = c.exec(sql, params);
+    // A slot in use means something streams from it: a run of this project that this machine's
+    // lock file does not show (the desktop app, another machine) or another program. The walsender
+    // of a run that just stopped lets go within moments.
+    const auto anyActive = [](const pg::Result &r) {
+        for (int i = 0; i < r.rows(); ++i)
+            if (r.toBool(i, 1))
+                return true;
+        return false;
+    };
+    for (int wait = 0; wait < 50 && anyActive(slots); ++wait) {
+        QThread::msleep(100);
+        slots = c.exec(sql, params);
+    }
     for (int r = 0; r < slots.rows(); ++r) {
+        if (slots.toBool(r, 1)) {
+            plan.inUse = true;
+            plan.problems << QStringLiteral("the replication slot %1 on source database %2 is in use%3: a run of this "
+                                            "project (in the desktop app, or on another machine) or another program "
+                                            "streams from it. Nothing was removed: stop that, then run abandon again")
+                                 .arg(slots.text(r, 0), db,
+                                      slots.text(r, 2).isEmpty() ? QString()
+                                                                 : QStringLiteral(" (by server process %1)").arg(slots.text(r, 2)));
+        }
         QString detail = QStringLiteral("inactive");
         if (slots.toBool(r, 1))
             detail = slots.text(r, 2).isEmpty() ? QStringLiteral("active") : QStringLiteral("active, pid ") + slots.text(r, 2);
@@ -197,7 +229,7 @@ void planSource(const AbandonInput &in, const Journal &journal, bool journalRead
         }
         plan.problems << QStringLiteral("cannot connect to source database %1: %2. Nothing in it was looked at or removed: "
                                         "make it reachable and run abandon again")
-                             .arg(db.name, ex.error().toString());
+                             .arg(db.name, clause(ex.error()));
         return;
     }
     try {
@@ -211,7 +243,7 @@ void planSource(const AbandonInput &in, const Journal &journal, bool journalRead
     } catch (const pg::Exception &ex) {
         plan.problems << QStringLiteral("could not read the catalogs of source database %1: %2. Nothing in it was "
                                         "removed: fix that (a superuser sees everything) and run abandon again")
-                             .arg(db.name, ex.error().toString());
+                             .arg(db.name, clause(ex.error()));
     }
 }
 
@@ -252,7 +284,7 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
     } catch (const pg::Exception &ex) {
         plan.problems << QStringLiteral("cannot look at the target server: %1. Nothing on it was looked at or removed: "
                                         "make it reachable and run abandon again")
-                             .arg(ex.error().toString());
+                             .arg(clause(ex.error()));
         return;
     }
     if (!exists || dropping)
@@ -261,12 +293,12 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
         pg::Connection t = openTo(in.target.withDatabase(tname));
         if (t.exec(QStringLiteral("SELECT 1 FROM pg_namespace WHERE nspname = '_pgferry'")).rows() > 0)
             plan.items << item(W::Target, tname, kSchema, QStringLiteral("_pgferry"),
-                               QStringLiteral("pgferry's bookkeeping on the target (load progress, carried schema changes)"),
+                               QStringLiteral("pgferry's bookkeeping on the target: load progress, carried schema changes"),
                                QStringLiteral("DROP SCHEMA _pgferry CASCADE"));
     } catch (const pg::Exception &ex) {
         plan.problems << QStringLiteral("cannot look at target database %1: %2. Nothing in it was looked at or removed: "
                                         "make it reachable and run abandon again")
-                             .arg(tname, ex.error().toString());
+                             .arg(tname, clause(ex.error()));
     }
 }
 
@@ -325,7 +357,7 @@ QString dropSlot(pg::Connection &c, const QString &slot)
             if (auto err = c.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {slot}, &ignored)) {
                 // Taken again between the two statements: wait and look again.
                 if (err->sqlstate != u"55006")
-                    return err->toString();
+                    return clause(*err);
             }
         }
         QThread::msleep(100);
@@ -346,7 +378,7 @@ QString dropTargetDatabase(pg::Connection &admin, const QString &db)
         auto err = admin.tryExec(QStringLiteral("DROP DATABASE IF EXISTS %1").arg(admin.quoteIdent(db)));
         if (!err)
             return {};
-        last = err->toString();
+        last = clause(*err);
         if (err->sqlstate != u"55006") // object in use
             break;
         QThread::msleep(200);
@@ -389,7 +421,7 @@ void removeItem(Journal &journal, bool journalRead, Sessions &sessions, AbandonI
             error = QStringLiteral("pgferry does not know how to remove a %1").arg(it.kind);
         }
     } catch (const pg::Exception &ex) {
-        error = ex.error().toString();
+        error = clause(ex.error());
     } catch (const std::exception &ex) {
         error = QString::fromUtf8(ex.what());
     }
@@ -472,6 +504,7 @@ QJsonObject AbandonPlan::toJson() const
                        {QStringLiteral("problems"), QJsonArray::fromStringList(problems)},
                        {QStringLiteral("notes"), QJsonArray::fromStringList(notes)},
                        {QStringLiteral("nothing_to_remove"), nothingToRemove()},
+                       {QStringLiteral("in_use"), inUse},
                        {QStringLiteral("complete"), complete()}};
 }
 
@@ -499,6 +532,8 @@ AbandonPlan planAbandon(const AbandonInput &in)
 
 bool executeAbandon(const AbandonInput &in, AbandonPlan &plan)
 {
+    if (plan.inUse)
+        return false; // something streams: removing the capture or the publication under it would break it
     Journal journal(in.stateDir);
     const bool journalRead = !in.stateDir.isEmpty() && QFile::exists(journal.path()) && journal.load();
     Sessions sessions(in);
@@ -518,7 +553,8 @@ bool executeAbandon(const AbandonInput &in, AbandonPlan &plan)
     if (attempted) {
         const AbandonPlan after = planAbandon(in);
         for (const QString &p : after.problems)
-            plan.problems << QStringLiteral("checking after the removal: %1").arg(p);
+            if (!plan.problems.contains(p))
+                plan.problems << QStringLiteral("checking after the removal: %1").arg(p);
         for (const AbandonItem &left : after.items) {
             if (left.refused || left.where == AbandonItem::Where::Local)
                 continue;
@@ -611,7 +647,7 @@ SourceWritableResult makeSourceWritable(const pg::ConnInfo &source,
     } catch (const pg::Exception &ex) {
         res.message = QStringLiteral("could not make source database %1 writable: %2. Fix that and run source-writable "
                                      "again, or run %3 on the source")
-                          .arg(database, ex.error().toString(), resetSql);
+                          .arg(database, clause(ex.error()), resetSql);
     }
     return res;
 }

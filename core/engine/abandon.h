@@ -53,6 +53,7 @@ struct AbandonPlan
     QList<AbandonItem> items;
     QStringList problems; // what could not be looked at (an unreachable server), with what to do
     QStringList notes;    // what is left alone on purpose and why
+    bool inUse = false;   // a slot of the migration is in use (a run elsewhere): nothing may be removed
 
     bool nothingToRemove() const; // no item that would be removed
     bool complete() const;        // every item that was to be removed is, and nothing was unreadable
@@ -62,7 +63,7 @@ struct AbandonPlan
 // Reads the run journal and both servers' catalogs; changes nothing. Never throws.
 AbandonPlan planAbandon(const AbandonInput &in);
 
-// Removes every item of `plan` that is not refused, source databases first (the read-only switch
+// Removes nothing when plan.inUse. Otherwise removes every item of `plan` that is not refused, source databases first (the read-only switch
 // first of all: the applications wait for it), then the target, then the run state folder, which
 // goes only when nothing else is left. Then it looks at the catalogs again: an item still there is
 // not removed. Fills in `removed` and `error` of each item. Never throws. Returns plan.complete().
