@@ -38,8 +38,9 @@ void printPlan(Context &ctx, const engine::AbandonPlan &plan)
 int cmdAbandon(Context &ctx)
 {
     Args a;
-    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli abandon FILE [--yes] [--drop-target] [--json]"),
-                                 {QStringLiteral("--yes"), QStringLiteral("--drop-target"), QStringLiteral("--json")}, {}, a);
+    if (const int rc = parseArgs(
+            ctx, QStringLiteral("pgferry-cli abandon FILE [--yes] [--drop-target] [--json]"),
+            {QStringLiteral("--yes"), QStringLiteral("--drop-target"), QStringLiteral("--json")}, {}, a);
         rc >= 0)
         return rc;
     auto project = loadProjectOrExplain(ctx, a.file);
@@ -47,9 +48,10 @@ int cmdAbandon(Context &ctx)
         return Failure;
     const bool json = a.flags.contains(QStringLiteral("--json"));
     if (project->engine == project::Engine::Azure) {
-        ctx.err << "pgferry-cli abandon: this project runs in Azure's migration service; cancel it there with "
-                   "`pgferry-cli azure cancel-migration "
-                << a.file << "`\n";
+        ctx.err
+            << "pgferry-cli abandon: this project runs in Azure's migration service; cancel it there with "
+               "`pgferry-cli azure cancel-migration "
+            << a.file << "`\n";
         return Failure;
     }
     ::umask(077);
@@ -102,7 +104,8 @@ int cmdAbandon(Context &ctx)
         }
         ctx.out.flush();
         if (!::isatty(STDIN_FILENO)) {
-            ctx.err << "pgferry-cli abandon: confirm with --yes (no terminal to ask on); nothing was removed\n";
+            ctx.err
+                << "pgferry-cli abandon: confirm with --yes (no terminal to ask on); nothing was removed\n";
             return Usage;
         }
         ctx.out << "Remove all of this? The migration cannot resume afterwards. Type yes: ";
@@ -146,7 +149,8 @@ int cmdAbandon(Context &ctx)
         ctx.err << "pgferry-cli abandon: " << p << "\n";
     if (!json)
         ctx.out << (complete ? "abandoned: nothing of pgferry's is left for this project\n"
-                             : "not everything could be removed (the messages say what and why); run abandon again once that is fixed\n");
+                             : "not everything could be removed (the messages say what and why); run abandon "
+                               "again once that is fixed\n");
     return complete ? Success : Failure;
 }
 

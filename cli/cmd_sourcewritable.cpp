@@ -19,7 +19,8 @@ int cmdSourceWritable(Context &ctx)
     if (!project)
         return Failure;
     if (project->engine == project::Engine::Azure) {
-        ctx.err << "pgferry-cli source-writable: this project runs in Azure's migration service, which does not make "
+        ctx.err << "pgferry-cli source-writable: this project runs in Azure's migration service, which does "
+                   "not make "
                    "the source read-only\n";
         return Failure;
     }
@@ -30,7 +31,8 @@ int cmdSourceWritable(Context &ctx)
         const QString only = a.options.value(QStringLiteral("--database"));
         if (!databases.contains(only)) {
             ctx.err << "pgferry-cli source-writable: the project migrates no source database \"" << only
-                    << "\" (it migrates: " << databases.join(QStringLiteral(", ")) << ")\nusage: " << usage << "\n";
+                    << "\" (it migrates: " << databases.join(QStringLiteral(", ")) << ")\nusage: " << usage
+                    << "\n";
             return Usage;
         }
         databases = {only};
@@ -40,11 +42,13 @@ int cmdSourceWritable(Context &ctx)
         return Failure;
     if (const qint64 pid = activeRunPid(dir)) {
         ctx.err << "pgferry-cli source-writable: a run of this project is in progress (pid " << pid
-                << "); a cutover that fails makes the source writable again itself. Stop the run first, then ask again\n";
+                << "); a cutover that fails makes the source writable again itself. Stop the run first, then "
+                   "ask again\n";
         return Failure;
     }
     QString hint;
-    const pg::ConnInfo source = project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
+    const pg::ConnInfo source =
+        project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
     bool ok = true;
     for (const QString &db : databases) {
         const engine::SourceWritableResult r = engine::makeSourceWritable(source, dir, db);

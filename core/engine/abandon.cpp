@@ -114,35 +114,43 @@ using W = AbandonItem::Where;
 
 // The read-only switch: only the one pgferry's cutover set, and not after a completed cutover (then
 // the old source stays read-only on purpose: the applications moved).
-void planReadOnly(pg::Connection &c, const Journal &journal, bool journalRead, const QString &db, AbandonPlan &plan)
+void planReadOnly(pg::Connection &c, const Journal &journal, bool journalRead, const QString &db,
+                  AbandonPlan &plan)
 {
     if (!c.exec(kReadOnlySql, {db}).toBool(0, 0))
         return;
-    const QString resetSql = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(c.quoteIdent(db));
+    const QString resetSql =
+        QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(c.quoteIdent(db));
     if (journal.done(db, QStringLiteral("done")))
-        plan.notes << QStringLiteral("source database %1 stays read-only: its cutover completed and the applications use "
-                                     "the target now (%2 makes it writable)")
-                          .arg(db, resetSql);
+        plan.notes
+            << QStringLiteral(
+                   "source database %1 stays read-only: its cutover completed and the applications use "
+                   "the target now (%2 makes it writable)")
+                   .arg(db, resetSql);
     else if (journal.done(db, QStringLiteral("source_read_only")))
         plan.items << item(W::Source, db, kReadOnly, db,
-                           QStringLiteral("default_transaction_read_only = on, set by pgferry's cutover"), resetSql);
+                           QStringLiteral("default_transaction_read_only = on, set by pgferry's cutover"),
+                           resetSql);
     else
-        plan.notes << QStringLiteral("source database %1 is read-only, but %2 pgferry set it: left as it is (%3 makes it "
-                                     "writable)")
-                          .arg(db,
-                               journalRead ? QStringLiteral("the run journal does not say that")
-                                           : QStringLiteral("without the run journal nothing says that"),
-                               resetSql);
+        plan.notes
+            << QStringLiteral(
+                   "source database %1 is read-only, but %2 pgferry set it: left as it is (%3 makes it "
+                   "writable)")
+                   .arg(db,
+                        journalRead ? QStringLiteral("the run journal does not say that")
+                                    : QStringLiteral("without the run journal nothing says that"),
+                        resetSql);
 }
 
 // The migration's replication slot, and the one a resumed load takes its snapshot from.
 void planSlots(pg::Connection &c, const QString &db, const QString &name, AbandonPlan &plan)
 {
     const int v = c.serverVersion();
-    const QString sql = QStringLiteral("SELECT slot_name, active, %1, pg_size_pretty(%2) FROM pg_replication_slots "
-                                       "WHERE slot_name = $1 OR slot_name = $2 ORDER BY slot_name")
-                            .arg(v >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')") : QStringLiteral("''"),
-                                 pg::slotRetainedWalSql(v));
+    const QString sql =
+        QStringLiteral("SELECT slot_name, active, %1, pg_size_pretty(%2) FROM pg_replication_slots "
+                       "WHERE slot_name = $1 OR slot_name = $2 ORDER BY slot_name")
+            .arg(v >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')") : QStringLiteral("''"),
+                 pg::slotRetainedWalSql(v));
     const pg::Params params{name, QString(name + QStringLiteral("_r"))};
     pg::Result slots = c.exec(sql, params);
     // A slot in use means something streams from it: a run of this project that this machine's
@@ -161,20 +169,24 @@ void planSlots(pg::Connection &c, const QString &db, const QString &name, Abando
     for (int r = 0; r < slots.rows(); ++r) {
         if (slots.toBool(r, 1)) {
             plan.inUse = true;
-            plan.problems << QStringLiteral("the replication slot %1 on source database %2 is in use%3: a run of this "
-                                            "project (in the desktop app, or on another machine) or another program "
-                                            "streams from it. Nothing was removed: stop that, then run abandon again")
+            plan.problems << QStringLiteral(
+                                 "the replication slot %1 on source database %2 is in use%3: a run of this "
+                                 "project (in the desktop app, or on another machine) or another program "
+                                 "streams from it. Nothing was removed: stop that, then run abandon again")
                                  .arg(slots.text(r, 0), db,
-                                      slots.text(r, 2).isEmpty() ? QString()
-                                                                 : QStringLiteral(" (by server process %1)").arg(slots.text(r, 2)));
+                                      slots.text(r, 2).isEmpty()
+                                          ? QString()
+                                          : QStringLiteral(" (by server process %1)").arg(slots.text(r, 2)));
         }
         QString detail = QStringLiteral("inactive");
         if (slots.toBool(r, 1))
-            detail = slots.text(r, 2).isEmpty() ? QStringLiteral("active") : QStringLiteral("active, pid ") + slots.text(r, 2);
+            detail = slots.text(r, 2).isEmpty() ? QStringLiteral("active")
+                                                : QStringLiteral("active, pid ") + slots.text(r, 2);
         if (!slots.isNull(r, 3))
             detail += QStringLiteral(", holds %1 of WAL").arg(slots.text(r, 3));
-        plan.items << item(W::Source, db, kSlot, slots.text(r, 0), detail,
-                           QStringLiteral("SELECT pg_drop_replication_slot(%1)").arg(quoteLiteral(slots.text(r, 0))));
+        plan.items << item(
+            W::Source, db, kSlot, slots.text(r, 0), detail,
+            QStringLiteral("SELECT pg_drop_replication_slot(%1)").arg(quoteLiteral(slots.text(r, 0))));
     }
 }
 
@@ -186,15 +198,18 @@ void planCapture(pg::Connection &c, const QString &db, const QString &name, Aban
     pg::Result cap = c.exec(
         QStringLiteral("SELECT (SELECT count(*) FROM pg_event_trigger WHERE evtname = $1 OR evtname = $2), "
                        "(SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
-                       " WHERE n.nspname = '_pgferry' AND k.relkind IN ('r', 'p') AND (k.relname = $3 OR k.relname = $4)), "
+                       " WHERE n.nspname = '_pgferry' AND k.relkind IN ('r', 'p') AND (k.relname = $3 OR "
+                       "k.relname = $4)), "
                        "(SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                        " WHERE n.nspname = '_pgferry' AND left(p.proname, length($5)) = $5), "
                        "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '_pgferry'), "
                        "(SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
-                       " WHERE n.nspname = '_pgferry' AND k.relkind IN ('r', 'p') AND k.relname <> $3 AND k.relname <> $4) + "
+                       " WHERE n.nspname = '_pgferry' AND k.relkind IN ('r', 'p') AND k.relname <> $3 AND "
+                       "k.relname <> $4) + "
                        "(SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                        " WHERE n.nspname = '_pgferry' AND left(p.proname, length($5)) <> $5)"),
-        {names.ddlTrigger(), names.dropTrigger(), names.logTable(), names.stateTable(), QString(name + u'_')});
+        {names.ddlTrigger(), names.dropTrigger(), names.logTable(), names.stateTable(),
+         QString(name + u'_')});
     const qint64 triggers = cap.toInt(0, 0), tables = cap.toInt(0, 1), functions = cap.toInt(0, 2);
     const bool schemaExists = cap.toBool(0, 3);
     const qint64 others = cap.toInt(0, 4);
@@ -203,33 +218,41 @@ void planCapture(pg::Connection &c, const QString &db, const QString &name, Aban
         if (triggers > 0)
             parts << QStringLiteral("event triggers %1 and %2").arg(names.ddlTrigger(), names.dropTrigger());
         if (tables + functions > 0)
-            parts << QStringLiteral("%1 tables and %2 functions in schema _pgferry").arg(tables).arg(functions);
-        parts << (others == 0 ? QStringLiteral("schema _pgferry")
-                              : QStringLiteral("schema _pgferry stays: it holds %1 objects of other migrations").arg(others));
+            parts
+                << QStringLiteral("%1 tables and %2 functions in schema _pgferry").arg(tables).arg(functions);
+        parts << (others == 0
+                      ? QStringLiteral("schema _pgferry")
+                      : QStringLiteral("schema _pgferry stays: it holds %1 objects of other migrations")
+                            .arg(others));
         plan.items << item(W::Source, db, kCapture, name, parts.join(QStringLiteral(", ")),
                            cdc::ddlCaptureRemoveSql(names).join(QStringLiteral(";\n")));
     } else if (schemaExists) {
-        plan.notes << QStringLiteral("source database %1: schema _pgferry holds %2 objects of other migrations (other "
-                                     "projects): left as it is")
+        plan.notes << QStringLiteral(
+                          "source database %1: schema _pgferry holds %2 objects of other migrations (other "
+                          "projects): left as it is")
                           .arg(db)
                           .arg(others);
     }
 }
 
-void planSource(const AbandonInput &in, const Journal &journal, bool journalRead, const project::DatabaseSelection &db,
-                const QString &name, AbandonPlan &plan)
+void planSource(const AbandonInput &in, const Journal &journal, bool journalRead,
+                const project::DatabaseSelection &db, const QString &name, AbandonPlan &plan)
 {
     std::optional<pg::Connection> c;
     try {
         c.emplace(openSource(in, db.name));
     } catch (const pg::Exception &ex) {
         if (ex.error().sqlstate == u"3D000") {
-            plan.notes << QStringLiteral("source database %1 does not exist: nothing of pgferry's can be in it").arg(db.name);
+            plan.notes << QStringLiteral(
+                              "source database %1 does not exist: nothing of pgferry's can be in it")
+                              .arg(db.name);
             return;
         }
-        plan.problems << QStringLiteral("cannot connect to source database %1: %2. Nothing in it was looked at or removed: "
-                                        "make it reachable and run abandon again")
-                             .arg(db.name, clause(ex.error()));
+        plan.problems
+            << QStringLiteral(
+                   "cannot connect to source database %1: %2. Nothing in it was looked at or removed: "
+                   "make it reachable and run abandon again")
+                   .arg(db.name, clause(ex.error()));
         return;
     }
     try {
@@ -241,14 +264,15 @@ void planSource(const AbandonInput &in, const Journal &journal, bool journalRead
             plan.items << item(W::Source, db.name, kPublication, name, {},
                                QStringLiteral("DROP PUBLICATION %1").arg(c->quoteIdent(name)));
     } catch (const pg::Exception &ex) {
-        plan.problems << QStringLiteral("could not read the catalogs of source database %1: %2. Nothing in it was "
-                                        "removed: fix that (a superuser sees everything) and run abandon again")
+        plan.problems << QStringLiteral(
+                             "could not read the catalogs of source database %1: %2. Nothing in it was "
+                             "removed: fix that (a superuser sees everything) and run abandon again")
                              .arg(db.name, clause(ex.error()));
     }
 }
 
-void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead, const project::DatabaseSelection &db,
-                const QString &name, AbandonPlan &plan)
+void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead,
+                const project::DatabaseSelection &db, const QString &name, AbandonPlan &plan)
 {
     const QString tname = db.effectiveTarget();
     bool exists = false;
@@ -256,34 +280,41 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
     try {
         pg::Connection admin = openTargetMaintenance(in);
         // The origin is in a shared catalog: it outlives the database it was made in.
-        if (admin.exec(QStringLiteral("SELECT 1 FROM pg_replication_origin WHERE roname = $1"), {name}).rows() > 0)
-            plan.items << item(W::Target, tname, kOrigin, name, QStringLiteral("records how far the stream was applied"),
-                               QStringLiteral("SELECT pg_replication_origin_drop(%1)").arg(quoteLiteral(name)));
-        exists = admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname}).rows() > 0;
+        if (admin.exec(QStringLiteral("SELECT 1 FROM pg_replication_origin WHERE roname = $1"), {name})
+                .rows() > 0)
+            plan.items << item(
+                W::Target, tname, kOrigin, name, QStringLiteral("records how far the stream was applied"),
+                QStringLiteral("SELECT pg_replication_origin_drop(%1)").arg(quoteLiteral(name)));
+        exists =
+            admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname}).rows() > 0;
         if (exists && in.dropTarget) {
             AbandonItem d = item(W::Target, tname, kTargetDatabase, tname, {},
                                  QStringLiteral("DROP DATABASE %1").arg(admin.quoteIdent(tname)));
             if (journal.done(db.name, QStringLiteral("done"))) {
                 d.refused = true;
-                d.refusedWhy = QStringLiteral("the migration of %1 completed: the applications use this database now. "
-                                              "pgferry does not drop it")
-                                   .arg(db.name);
+                d.refusedWhy =
+                    QStringLiteral("the migration of %1 completed: the applications use this database now. "
+                                   "pgferry does not drop it")
+                        .arg(db.name);
             } else if (!journal.done(db.name, QStringLiteral("target_created"))) {
                 d.refused = true;
-                d.refusedWhy = QStringLiteral("pgferry did not create it (%1): it is left as it is; drop it yourself "
-                                              "with %2 if that is what you mean")
-                                   .arg(journalRead ? QStringLiteral("the run journal does not record that it did")
-                                                    : QStringLiteral("there is no run journal to say it did"),
-                                        d.removeSql);
+                d.refusedWhy =
+                    QStringLiteral("pgferry did not create it (%1): it is left as it is; drop it yourself "
+                                   "with %2 if that is what you mean")
+                        .arg(journalRead ? QStringLiteral("the run journal does not record that it did")
+                                         : QStringLiteral("there is no run journal to say it did"),
+                             d.removeSql);
             } else {
-                d.detail = QStringLiteral("created by pgferry for source database %1, with everything in it").arg(db.name);
+                d.detail = QStringLiteral("created by pgferry for source database %1, with everything in it")
+                               .arg(db.name);
                 dropping = true;
             }
             plan.items << d;
         }
     } catch (const pg::Exception &ex) {
-        plan.problems << QStringLiteral("cannot look at the target server: %1. Nothing on it was looked at or removed: "
-                                        "make it reachable and run abandon again")
+        plan.problems << QStringLiteral(
+                             "cannot look at the target server: %1. Nothing on it was looked at or removed: "
+                             "make it reachable and run abandon again")
                              .arg(clause(ex.error()));
         return;
     }
@@ -292,12 +323,14 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
     try {
         pg::Connection t = openTo(in.target.withDatabase(tname));
         if (t.exec(QStringLiteral("SELECT 1 FROM pg_namespace WHERE nspname = '_pgferry'")).rows() > 0)
-            plan.items << item(W::Target, tname, kSchema, QStringLiteral("_pgferry"),
-                               QStringLiteral("pgferry's bookkeeping on the target: load progress, carried schema changes"),
-                               QStringLiteral("DROP SCHEMA _pgferry CASCADE"));
+            plan.items << item(
+                W::Target, tname, kSchema, QStringLiteral("_pgferry"),
+                QStringLiteral("pgferry's bookkeeping on the target: load progress, carried schema changes"),
+                QStringLiteral("DROP SCHEMA _pgferry CASCADE"));
     } catch (const pg::Exception &ex) {
-        plan.problems << QStringLiteral("cannot look at target database %1: %2. Nothing in it was looked at or removed: "
-                                        "make it reachable and run abandon again")
+        plan.problems << QStringLiteral(
+                             "cannot look at target database %1: %2. Nothing in it was looked at or removed: "
+                             "make it reachable and run abandon again")
                              .arg(tname, clause(ex.error()));
     }
 }
@@ -345,16 +378,18 @@ QString dropSlot(pg::Connection &c, const QString &slot)
     // A walsender that streamed a moment ago may still hold the slot.
     QString pid;
     for (int attempt = 0; attempt < 100; ++attempt) {
-        pg::Result r = c.exec(QStringLiteral("SELECT active, %1 FROM pg_replication_slots WHERE slot_name = $1")
-                                  .arg(c.serverVersion() >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')")
-                                                                  : QStringLiteral("''")),
-                              {slot});
+        pg::Result r =
+            c.exec(QStringLiteral("SELECT active, %1 FROM pg_replication_slots WHERE slot_name = $1")
+                       .arg(c.serverVersion() >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')")
+                                                       : QStringLiteral("''")),
+                   {slot});
         if (r.rows() == 0)
             return {};
         pid = r.text(0, 1);
         if (!r.toBool(0, 0)) {
             pg::Result ignored;
-            if (auto err = c.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {slot}, &ignored)) {
+            if (auto err =
+                    c.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {slot}, &ignored)) {
                 // Taken again between the two statements: wait and look again.
                 if (err->sqlstate != u"55006")
                     return clause(*err);
@@ -362,7 +397,8 @@ QString dropSlot(pg::Connection &c, const QString &slot)
         }
         QThread::msleep(100);
     }
-    return QStringLiteral("it stayed in use%1 for 10 s: a run of this project elsewhere, or another program, streams from "
+    return QStringLiteral("it stayed in use%1 for 10 s: a run of this project elsewhere, or another program, "
+                          "streams from "
                           "it. Stop that, then run abandon again")
         .arg(pid.isEmpty() ? QString() : QStringLiteral(" (by server process %1)").arg(pid));
 }
@@ -392,14 +428,17 @@ void removeItem(Journal &journal, bool journalRead, Sessions &sessions, AbandonI
     try {
         if (it.kind == kReadOnly) {
             pg::Connection &c = sessions.source(it.database);
-            c.exec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(c.quoteIdent(it.database)));
+            c.exec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only")
+                       .arg(c.quoteIdent(it.database)));
             if (journalRead) {
                 journal.clearDone(it.database, QStringLiteral("source_read_only"));
                 journal.setValue(it.database, QStringLiteral("source_writable"),
                                  QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
                 QString jerr;
                 if (!journal.save(&jerr))
-                    error = QStringLiteral("the database is writable again, but the run journal could not record it: %1").arg(jerr);
+                    error = QStringLiteral(
+                                "the database is writable again, but the run journal could not record it: %1")
+                                .arg(jerr);
             }
         } else if (it.kind == kSlot) {
             error = dropSlot(sessions.source(it.database), it.name);
@@ -432,7 +471,8 @@ void removeItem(Journal &journal, bool journalRead, Sessions &sessions, AbandonI
     it.error = QStringLiteral("could not remove the %1 %2 (%3 database %4): %5")
                    .arg(it.kind, it.name, it.whereName(), it.database, error);
     if (!it.removeSql.isEmpty() && it.kind != kSlot)
-        it.error += QStringLiteral(". Fix that and run abandon again, or remove it yourself there with: %1").arg(it.removeSql);
+        it.error += QStringLiteral(". Fix that and run abandon again, or remove it yourself there with: %1")
+                        .arg(it.removeSql);
     else if (!it.removeSql.isEmpty())
         it.error += QStringLiteral(" (by hand: %1)").arg(it.removeSql);
 }
@@ -470,12 +510,9 @@ QString AbandonItem::describe() const
 
 QJsonObject AbandonItem::toJson() const
 {
-    QJsonObject o{{QStringLiteral("server"), whereName()},
-                  {QStringLiteral("database"), database},
-                  {QStringLiteral("kind"), kind},
-                  {QStringLiteral("name"), name},
-                  {QStringLiteral("detail"), detail},
-                  {QStringLiteral("statement"), removeSql},
+    QJsonObject o{{QStringLiteral("server"), whereName()}, {QStringLiteral("database"), database},
+                  {QStringLiteral("kind"), kind},          {QStringLiteral("name"), name},
+                  {QStringLiteral("detail"), detail},      {QStringLiteral("statement"), removeSql},
                   {QStringLiteral("removed"), removed}};
     if (refused)
         o.insert(QStringLiteral("left_alone"), refusedWhy);
@@ -491,8 +528,8 @@ bool AbandonPlan::nothingToRemove() const
 
 bool AbandonPlan::complete() const
 {
-    return problems.isEmpty() &&
-           std::all_of(items.begin(), items.end(), [](const AbandonItem &i) { return i.refused || i.removed; });
+    return problems.isEmpty() && std::all_of(items.begin(), items.end(),
+                                             [](const AbandonItem &i) { return i.refused || i.removed; });
 }
 
 QJsonObject AbandonPlan::toJson() const
@@ -515,8 +552,9 @@ AbandonPlan planAbandon(const AbandonInput &in)
     QString jerr;
     const bool journalRead = !in.stateDir.isEmpty() && QFile::exists(journal.path()) && journal.load(&jerr);
     if (!jerr.isEmpty())
-        plan.problems << QStringLiteral("%1. Without it pgferry cannot tell whether it made a source read-only or "
-                                        "created a target database")
+        plan.problems << QStringLiteral(
+                             "%1. Without it pgferry cannot tell whether it made a source read-only or "
+                             "created a target database")
                              .arg(jerr);
     for (int i = 0; i < in.project.databases.size(); ++i) {
         const project::DatabaseSelection &db = in.project.databases.at(i);
@@ -525,8 +563,9 @@ AbandonPlan planAbandon(const AbandonInput &in)
         planTarget(in, journal, journalRead, db, name, plan);
     }
     if (stateFolderHoldsAnything(in.stateDir))
-        plan.items << item(AbandonItem::Where::Local, {}, kStateFolder, in.stateDir,
-                           QStringLiteral("the run journal, change spool, schema archives, status and report"), {});
+        plan.items << item(
+            AbandonItem::Where::Local, {}, kStateFolder, in.stateDir,
+            QStringLiteral("the run journal, change spool, schema archives, status and report"), {});
     return plan;
 }
 
@@ -563,24 +602,30 @@ bool executeAbandon(const AbandonInput &in, AbandonPlan &plan)
                     it.database != left.database)
                     continue;
                 it.removed = false;
-                it.error = QStringLiteral("the %1 %2 (%3 database %4) is still there after it was removed: remove it "
-                                          "yourself with %5, then run abandon again")
+                it.error = QStringLiteral(
+                               "the %1 %2 (%3 database %4) is still there after it was removed: remove it "
+                               "yourself with %5, then run abandon again")
                                .arg(it.kind, it.name, it.whereName(), it.database, it.removeSql);
             }
         }
     }
-    const bool serversDone = plan.problems.isEmpty() && std::all_of(plan.items.begin(), plan.items.end(), [](const AbandonItem &i) {
+    const bool serversDone = plan.problems.isEmpty() &&
+                             std::all_of(plan.items.begin(), plan.items.end(), [](const AbandonItem &i) {
                                  return i.refused || i.removed || i.kind == kStateFolder;
                              });
     // The journal says what pgferry made: it goes last, and only when nothing it speaks of is left.
     if (folder) {
         if (!serversDone)
-            folder->error = QStringLiteral("kept the run state folder %1: its journal says what pgferry made, and not all "
-                                           "of that is removed yet. Run abandon again once the problems above are fixed")
-                                .arg(in.stateDir);
+            folder->error =
+                QStringLiteral(
+                    "kept the run state folder %1: its journal says what pgferry made, and not all "
+                    "of that is removed yet. Run abandon again once the problems above are fixed")
+                    .arg(in.stateDir);
         else if (!QDir(in.stateDir).removeRecursively())
-            folder->error = QStringLiteral("could not remove the run state folder %1 completely: remove it yourself (rm -r)")
-                                .arg(in.stateDir);
+            folder->error =
+                QStringLiteral(
+                    "could not remove the run state folder %1 completely: remove it yourself (rm -r)")
+                    .arg(in.stateDir);
         else
             folder->removed = true;
     } else if (serversDone && !in.stateDir.isEmpty()) {
@@ -589,8 +634,8 @@ bool executeAbandon(const AbandonInput &in, AbandonPlan &plan)
     return plan.complete();
 }
 
-SourceWritableResult makeSourceWritable(const pg::ConnInfo &source,
-                                        const QString &stateDir, const QString &database)
+SourceWritableResult makeSourceWritable(const pg::ConnInfo &source, const QString &stateDir,
+                                        const QString &database)
 {
     SourceWritableResult res;
     Journal journal(stateDir);
@@ -600,7 +645,8 @@ SourceWritableResult makeSourceWritable(const pg::ConnInfo &source,
         res.message = jerr;
         return res;
     }
-    const QString resetSql = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(quoteIdent(database));
+    const QString resetSql =
+        QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(quoteIdent(database));
     try {
         pg::Connection c = openTo(source.withDatabase(database));
         c.exec(QStringLiteral("SET default_transaction_read_only = off"));
@@ -612,42 +658,52 @@ SourceWritableResult makeSourceWritable(const pg::ConnInfo &source,
                 journal.save();
             }
             res.ok = true;
-            res.message = QStringLiteral("source database %1 is writable already; nothing to do").arg(database);
+            res.message =
+                QStringLiteral("source database %1 is writable already; nothing to do").arg(database);
             return res;
         }
         if (journalRead && journal.done(database, QStringLiteral("done"))) {
-            res.message = QStringLiteral("the cutover of source database %1 completed: it stays read-only so that nothing "
-                                         "writes to the old server by mistake. If you mean to write to it anyway, run %2 "
-                                         "on the source")
-                              .arg(database, resetSql);
+            res.message =
+                QStringLiteral(
+                    "the cutover of source database %1 completed: it stays read-only so that nothing "
+                    "writes to the old server by mistake. If you mean to write to it anyway, run %2 "
+                    "on the source")
+                    .arg(database, resetSql);
             return res;
         }
         if (!pgferrySetIt) {
-            res.message = QStringLiteral("source database %1 is read-only, but %2 pgferry made it so: pgferry leaves it "
-                                         "alone. If you mean to make it writable, run %3 on the source")
-                              .arg(database,
-                                   journalRead ? QStringLiteral("the run journal does not say")
-                                               : QStringLiteral("there is no run journal of this project to say"),
-                                   resetSql);
+            res.message =
+                QStringLiteral(
+                    "source database %1 is read-only, but %2 pgferry made it so: pgferry leaves it "
+                    "alone. If you mean to make it writable, run %3 on the source")
+                    .arg(database,
+                         journalRead ? QStringLiteral("the run journal does not say")
+                                     : QStringLiteral("there is no run journal of this project to say"),
+                         resetSql);
             return res;
         }
         c.exec(resetSql);
         journal.clearDone(database, QStringLiteral("source_read_only"));
-        journal.setValue(database, QStringLiteral("source_writable"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+        journal.setValue(database, QStringLiteral("source_writable"),
+                         QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
         res.changed = true;
         if (!journal.save(&jerr)) {
-            res.message = QStringLiteral("source database %1 is writable again, but the run journal could not record it: %2")
-                              .arg(database, jerr);
+            res.message =
+                QStringLiteral(
+                    "source database %1 is writable again, but the run journal could not record it: %2")
+                    .arg(database, jerr);
             return res;
         }
         res.ok = true;
-        res.message = QStringLiteral("source database %1 is writable again (new sessions may write; sessions already "
-                                     "open keep the setting they started with)")
-                          .arg(database);
+        res.message =
+            QStringLiteral("source database %1 is writable again (new sessions may write; sessions already "
+                           "open keep the setting they started with)")
+                .arg(database);
     } catch (const pg::Exception &ex) {
-        res.message = QStringLiteral("could not make source database %1 writable: %2. Fix that and run source-writable "
-                                     "again, or run %3 on the source")
-                          .arg(database, clause(ex.error()), resetSql);
+        res.message =
+            QStringLiteral("could not make source database %1 writable: %2. Fix that and run source-writable "
+                           "again, or run %3 on the source")
+                .arg(database, clause(ex.error()), resetSql);
     }
     return res;
 }

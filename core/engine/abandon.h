@@ -44,7 +44,8 @@ struct AbandonItem
     QString error; // what went wrong and what to do
 
     QString whereName() const; // "source", "target", "local"
-    QString describe() const;  // one line for people: "source database shop: replication slot pgferry_..._0 (...)"
+    // One line for people: "source database shop: replication slot pgferry_..._0 (inactive, ...)".
+    QString describe() const;
     QJsonObject toJson() const;
 };
 
@@ -63,10 +64,11 @@ struct AbandonPlan
 // Reads the run journal and both servers' catalogs; changes nothing. Never throws.
 AbandonPlan planAbandon(const AbandonInput &in);
 
-// Removes nothing when plan.inUse. Otherwise removes every item of `plan` that is not refused, source databases first (the read-only switch
-// first of all: the applications wait for it), then the target, then the run state folder, which
-// goes only when nothing else is left. Then it looks at the catalogs again: an item still there is
-// not removed. Fills in `removed` and `error` of each item. Never throws. Returns plan.complete().
+// Removes nothing when plan.inUse. Otherwise removes every item of `plan` that is not refused, source
+// databases first (the read-only switch first of all: the applications wait for it), then the target, then
+// the run state folder, which goes only when nothing else is left. Then it looks at the catalogs again: an
+// item still there is not removed. Fills in `removed` and `error` of each item. Never throws. Returns
+// plan.complete().
 bool executeAbandon(const AbandonInput &in, AbandonPlan &plan);
 
 // `pgferry-cli source-writable`: undoes the read-only switch that a cutover set on a source
@@ -78,7 +80,7 @@ struct SourceWritableResult
     bool changed = false; // the switch was on and is now off
     QString message;      // what happened, or why not and what to do
 };
-SourceWritableResult makeSourceWritable(const pg::ConnInfo &source,
-                                        const QString &stateDir, const QString &database);
+SourceWritableResult makeSourceWritable(const pg::ConnInfo &source, const QString &stateDir,
+                                        const QString &database);
 
 } // namespace pgferry::engine

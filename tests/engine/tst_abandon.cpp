@@ -77,7 +77,8 @@ class TestAbandon : public QObject
             p.waitForFinished();
             return -1;
         }
-        const QString o = QString::fromUtf8(p.readAllStandardOutput()), e = QString::fromUtf8(p.readAllStandardError());
+        const QString o = QString::fromUtf8(p.readAllStandardOutput()),
+                      e = QString::fromUtf8(p.readAllStandardError());
         if (out)
             *out = o;
         if (err)
@@ -104,8 +105,8 @@ class TestAbandon : public QObject
             QTest::qWait(200);
         }
         qWarning().noquote() << "the run did not reach streaming; status:"
-                             << QJsonDocument(engine::RunFiles::readStatus(stateDir)).toJson() << "stderr:"
-                             << p->readAllStandardError();
+                             << QJsonDocument(engine::RunFiles::readStatus(stateDir)).toJson()
+                             << "stderr:" << p->readAllStandardError();
         p->kill();
         p->waitForFinished();
         return nullptr;
@@ -117,7 +118,8 @@ class TestAbandon : public QObject
         return p.waitForFinished(60000);
     }
 
-    qint64 count(const test::TestCluster &c, const QString &db, const QString &sql, const QStringList &params = {}) const
+    qint64 count(const test::TestCluster &c, const QString &db, const QString &sql,
+                 const QStringList &params = {}) const
     {
         pg::Connection conn = c.connect(db);
         pg::Params ps;
@@ -136,10 +138,17 @@ class TestAbandon : public QObject
     SourceObjects sourceObjects(const QString &db) const
     {
         SourceObjects o;
-        o.slots = count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgferry\\_%'"));
-        o.publications = count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_publication WHERE pubname LIKE 'pgferry\\_%'"));
-        o.eventTriggers = count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry\\_%'"));
-        o.schema = count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'"));
+        o.slots = count(
+            m_pair->source, db,
+            QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'pgferry\\_%'"));
+        o.publications =
+            count(m_pair->source, db,
+                  QStringLiteral("SELECT count(*) FROM pg_publication WHERE pubname LIKE 'pgferry\\_%'"));
+        o.eventTriggers =
+            count(m_pair->source, db,
+                  QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry\\_%'"));
+        o.schema = count(m_pair->source, db,
+                         QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'"));
         return o;
     }
     qint64 origins(const QString &name) const
@@ -149,14 +158,16 @@ class TestAbandon : public QObject
     }
     qint64 targetDatabaseExists(const QString &db) const
     {
-        return count(m_pair->target, QStringLiteral("postgres"), QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = $1"), {db});
+        return count(m_pair->target, QStringLiteral("postgres"),
+                     QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = $1"), {db});
     }
 
     void createSource(const QString &db)
     {
         m_pair->source.createDatabase(db);
-        m_pair->source.sql(db, QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, name text);"
-                                              "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 500) g;"));
+        m_pair->source.sql(
+            db, QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, name text);"
+                               "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 500) g;"));
     }
 
 private Q_SLOTS:
@@ -189,7 +200,10 @@ private Q_SLOTS:
 
         // While the run is active: refused, nothing removed.
         QString out, err;
-        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 1);
+        QCOMPARE(
+            cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")},
+                &out, &err),
+            1);
         QVERIFY2(err.contains(QStringLiteral("a run of this project is in progress")), qPrintable(err));
         QCOMPARE(sourceObjects(db).total(), before.total());
         QVERIFY(stopRun(*run));
@@ -208,14 +222,18 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(state + QStringLiteral("/journal.json")));
 
         // Confirmed: everything goes.
-        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 0);
+        QCOMPARE(
+            cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")},
+                &out, &err),
+            0);
         const SourceObjects after = sourceObjects(db);
         QCOMPARE(after.slots, 0);
         QCOMPARE(after.publications, 0);
         QCOMPARE(after.eventTriggers, 0);
         QCOMPARE(after.schema, 0);
-        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = "
-                                                          "p.pronamespace WHERE p.proname LIKE 'pgferry\\_%'")),
+        QCOMPARE(count(m_pair->source, db,
+                       QStringLiteral("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+                                      "p.pronamespace WHERE p.proname LIKE 'pgferry\\_%'")),
                  0);
         QCOMPARE(origins(name), 0);
         QCOMPARE(targetDatabaseExists(targetDb), 0);
@@ -224,7 +242,10 @@ private Q_SLOTS:
         QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM items")), 500);
 
         // Twice is fine: nothing to do.
-        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 0);
+        QCOMPARE(
+            cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")},
+                &out, &err),
+            0);
         QVERIFY2(out.contains(QStringLiteral("nothing of pgferry's is left")), qPrintable(out));
         QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--json")}, &out, &err), 0);
         const QJsonObject o = QJsonDocument::fromJson(out.toUtf8()).object();
@@ -259,15 +280,22 @@ private Q_SLOTS:
         }
 
         QString out, err;
-        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 0);
-        QVERIFY2(out.contains(QStringLiteral("left alone: target server: database %1").arg(db)), qPrintable(out));
+        QCOMPARE(
+            cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")},
+                &out, &err),
+            0);
+        QVERIFY2(out.contains(QStringLiteral("left alone: target server: database %1").arg(db)),
+                 qPrintable(out));
         QVERIFY2(out.contains(QStringLiteral("pgferry did not create it")), qPrintable(out));
         QCOMPARE(targetDatabaseExists(db), 1);
         QCOMPARE(sourceObjects(db).total(), 0);
         QCOMPARE(origins(name), 0);
-        QCOMPARE(count(m_pair->target, db, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
+        QCOMPARE(count(m_pair->target, db,
+                       QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")),
+                 0);
         pg::Connection s = m_pair->source.connect(db);
-        QCOMPARE(s.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
+        QCOMPARE(s.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0),
+                 QStringLiteral("off"));
         s.exec(QStringLiteral("INSERT INTO items VALUES (100000, 'written after abandon')"));
     }
 
@@ -298,16 +326,19 @@ private Q_SLOTS:
         holder.start(m_pair->source->serverBinDir() + QStringLiteral("/pg_recvlogical"),
                      {QStringLiteral("-d"), db, QStringLiteral("--slot"), name, QStringLiteral("--start"),
                       QStringLiteral("-o"), QStringLiteral("proto_version=1"), QStringLiteral("-o"),
-                      QStringLiteral("publication_names=") + name, QStringLiteral("-f"), QStringLiteral("/dev/null")});
+                      QStringLiteral("publication_names=") + name, QStringLiteral("-f"),
+                      QStringLiteral("/dev/null")});
         QVERIFY(holder.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_slots "
-                                                                          "WHERE slot_name = $1 AND active"),
+        QTRY_VERIFY_WITH_TIMEOUT(count(m_pair->source, db,
+                                       QStringLiteral("SELECT count(*) FROM pg_replication_slots "
+                                                      "WHERE slot_name = $1 AND active"),
                                        {name}) == 1,
                                  20000);
 
         QString out, err;
         QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes")}, &out, &err), 1);
-        QVERIFY2(err.contains(QStringLiteral("the replication slot %1 on source database %2 is in use").arg(name, db)),
+        QVERIFY2(err.contains(
+                     QStringLiteral("the replication slot %1 on source database %2 is in use").arg(name, db)),
                  qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("Nothing was removed")), qPrintable(err));
         QVERIFY(QFile::exists(state + QStringLiteral("/journal.json")));
@@ -326,7 +357,8 @@ private Q_SLOTS:
         const int down = cli({QStringLiteral("abandon"), file, QStringLiteral("--yes")}, &out, &err);
         m_pair->target->start();
         QCOMPARE(down, 1);
-        QVERIFY2(err.contains(QStringLiteral("cannot look at the target server")) && err.contains(QStringLiteral("run abandon again")),
+        QVERIFY2(err.contains(QStringLiteral("cannot look at the target server")) &&
+                     err.contains(QStringLiteral("run abandon again")),
                  qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("kept the run state folder")), qPrintable(err));
         QCOMPARE(sourceObjects(db).total(), 0);
@@ -334,9 +366,12 @@ private Q_SLOTS:
         QCOMPARE(origins(name), 1);
 
         QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes")}, &out, &err), 0);
-        QVERIFY2(out.contains(QStringLiteral("removed target server: replication origin %1").arg(name)), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("removed target server: replication origin %1").arg(name)),
+                 qPrintable(out));
         QCOMPARE(origins(name), 0);
-        QCOMPARE(count(m_pair->target, db, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
+        QCOMPARE(count(m_pair->target, db,
+                       QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")),
+                 0);
         QVERIFY2(!QDir(state).exists(), qPrintable(state));
     }
 
@@ -369,12 +404,15 @@ private Q_SLOTS:
             pair.source.sql(db, QStringLiteral("CREATE PUBLICATION %1 FOR TABLE t").arg(name));
             cc.publication = name;
         }
-        pair.source.sql(db, QStringLiteral("BEGIN;") + cdc::ddlCaptureInstallSql(cc).join(QStringLiteral(";\n")) +
+        pair.source.sql(db, QStringLiteral("BEGIN;") +
+                                cdc::ddlCaptureInstallSql(cc).join(QStringLiteral(";\n")) +
                                 QStringLiteral(";\nCOMMIT;"));
-        pair.source.sql(db, QStringLiteral("SELECT pg_create_logical_replication_slot('%1', 'test_decoding');"
-                                           "SELECT pg_create_logical_replication_slot('%1_r', 'test_decoding');")
-                                .arg(name));
-        pair.target.sql(QStringLiteral("postgres"), QStringLiteral("SELECT pg_replication_origin_create('%1')").arg(name));
+        pair.source.sql(db,
+                        QStringLiteral("SELECT pg_create_logical_replication_slot('%1', 'test_decoding');"
+                                       "SELECT pg_create_logical_replication_slot('%1_r', 'test_decoding');")
+                            .arg(name));
+        pair.target.sql(QStringLiteral("postgres"),
+                        QStringLiteral("SELECT pg_replication_origin_create('%1')").arg(name));
 
         QTemporaryDir state;
         engine::AbandonInput in;
@@ -387,8 +425,10 @@ private Q_SLOTS:
         QStringList found;
         for (const engine::AbandonItem &i : plan.items)
             found << i.kind + u' ' + i.name;
-        QStringList expected{QStringLiteral("replication slot ") + name, QStringLiteral("replication slot ") + name + QStringLiteral("_r"),
-                             QStringLiteral("schema-change capture ") + name, QStringLiteral("replication origin ") + name};
+        QStringList expected{QStringLiteral("replication slot ") + name,
+                             QStringLiteral("replication slot ") + name + QStringLiteral("_r"),
+                             QStringLiteral("schema-change capture ") + name,
+                             QStringLiteral("replication origin ") + name};
         if (version >= 100000)
             expected.insert(3, QStringLiteral("publication ") + name);
         QCOMPARE(found, expected);
@@ -400,10 +440,15 @@ private Q_SLOTS:
         pg::Connection s = pair.source.connect(db);
         QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots")).toInt(0, 0), 0);
         QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_event_trigger")).toInt(0, 0), 0);
-        QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")).toInt(0, 0), 0);
+        QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'"))
+                     .toInt(0, 0),
+                 0);
         if (version >= 100000)
             QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
-        QCOMPARE(pair.target.connect().exec(QStringLiteral("SELECT count(*) FROM pg_replication_origin")).toInt(0, 0), 0);
+        QCOMPARE(pair.target.connect()
+                     .exec(QStringLiteral("SELECT count(*) FROM pg_replication_origin"))
+                     .toInt(0, 0),
+                 0);
         QVERIFY(engine::planAbandon(in).nothingToRemove());
     }
 
@@ -434,7 +479,8 @@ private Q_SLOTS:
                  qPrintable(e.status().log.join(u'\n')));
 
         pg::Connection s = m_pair->source.connect(db);
-        QCOMPARE(s.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
+        QCOMPARE(s.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0),
+                 QStringLiteral("off"));
         engine::Journal j(state.path());
         QVERIFY(j.load());
         QVERIFY(j.done(db, QStringLiteral("cutover_confirmed")));
@@ -455,9 +501,12 @@ private Q_SLOTS:
         QString out, err;
 
         // Read-only, but not by pgferry (no journal says so): left alone, with the statement to run.
-        m_pair->source.sql(QStringLiteral("postgres"), QStringLiteral("ALTER DATABASE ledger SET default_transaction_read_only = on"));
+        m_pair->source.sql(QStringLiteral("postgres"),
+                           QStringLiteral("ALTER DATABASE ledger SET default_transaction_read_only = on"));
         QCOMPARE(cli({QStringLiteral("source-writable"), file}, &out, &err), 1);
-        QVERIFY2(err.contains(QStringLiteral("ALTER DATABASE \"ledger\" RESET default_transaction_read_only")), qPrintable(err));
+        QVERIFY2(
+            err.contains(QStringLiteral("ALTER DATABASE \"ledger\" RESET default_transaction_read_only")),
+            qPrintable(err));
         QVERIFY(readOnlyNow());
 
         // A cutover that made it read-only and failed: the journal says so.
@@ -468,9 +517,13 @@ private Q_SLOTS:
             j.markDone(db, QStringLiteral("source_read_only"));
             QVERIFY(j.save());
         }
-        QCOMPARE(cli({QStringLiteral("source-writable"), file, QStringLiteral("--database"), QStringLiteral("nosuchdb")}, &out, &err), 2);
+        QCOMPARE(cli({QStringLiteral("source-writable"), file, QStringLiteral("--database"),
+                      QStringLiteral("nosuchdb")},
+                     &out, &err),
+                 2);
         QVERIFY(readOnlyNow());
-        QCOMPARE(cli({QStringLiteral("source-writable"), file, QStringLiteral("--database"), db}, &out, &err), 0);
+        QCOMPARE(cli({QStringLiteral("source-writable"), file, QStringLiteral("--database"), db}, &out, &err),
+                 0);
         QVERIFY2(out.contains(QStringLiteral("writable again")), qPrintable(out));
         QVERIFY(!readOnlyNow());
         {
