@@ -216,16 +216,19 @@ void SourceProbe::probeServer(pg::Connection &c)
             if (!inactive.isEmpty())
                 checks << makeCheck(
                     QStringLiteral("source.orphaned_slots"), Severity::Warning, {}, inactive,
-                    QStringLiteral("%1 replication %2 of another pgferry migration %3 on the source, unused: the server "
-                                   "keeps every WAL segment since for %4, and the slots take %5 of max_replication_slots. "
-                                   "If that migration is over, `pgferry-cli abandon` with its project file removes "
-                                   "everything it made; or drop the slots.")
+                    QStringLiteral("%1 unused replication %2 of another pgferry migration (another project, or a "
+                                   "run that was never cut over or abandoned): the source keeps all the WAL written "
+                                   "since %3 last read, and %4 one of max_replication_slots. If that migration is "
+                                   "over, `pgferry-cli abandon` with its project file removes everything it made, or "
+                                   "drop the %2 as below; if it is only paused, leave %5.")
                         .arg(inactive.size())
                         .arg(plural(inactive.size(), QStringLiteral("slot"), QStringLiteral("slots")))
-                        .arg(plural(inactive.size(), QStringLiteral("is"), QStringLiteral("are")))
-                        .arg(plural(inactive.size(), QStringLiteral("it"), QStringLiteral("them")))
-                        .arg(inactive.size()),
-                    {Fix{FixTarget::SourceSql, {}, drops.join(u'\n')}});
+                        .arg(plural(inactive.size(), QStringLiteral("it was"), QStringLiteral("each was")))
+                        .arg(plural(inactive.size(), QStringLiteral("it takes"), QStringLiteral("each takes")))
+                        .arg(plural(inactive.size(), QStringLiteral("it"), QStringLiteral("them"))),
+                    // Optional: the fix script keeps it commented out, so applying it whole never ends
+                    // another migration that is only paused.
+                    {Fix{FixTarget::SourceSql, {}, drops.join(u'\n'), true}});
             else if (!inUse.isEmpty())
                 checks << makeCheck(QStringLiteral("source.orphaned_slots"), Severity::Info, {}, inUse,
                                     QStringLiteral("Another pgferry migration streams from this source (its slots are in "
