@@ -87,7 +87,11 @@ int cmdAbandon(Context &ctx)
         if (json) {
             ctx.out << QJsonDocument(plan.toJson()).toJson(QJsonDocument::Compact) << "\n";
         } else {
-            ctx.out << "nothing of pgferry's is left for project " << project->name << "\n";
+            if (plan.problems.isEmpty())
+                ctx.out << "nothing of pgferry's is left for project " << project->name << "\n";
+            else
+                ctx.out << "nothing to remove was found for project " << project->name
+                        << ", but not everything could be looked at:\n";
             printPlan(ctx, plan);
         }
         return plan.problems.isEmpty() ? Success : Failure;
