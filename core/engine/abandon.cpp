@@ -142,16 +142,18 @@ void planReadOnly(pg::Connection &c, const Journal &journal, bool journalRead, c
                         resetSql);
 }
 
-// The migration's replication slot, and the one a resumed load takes its snapshot from.
-void planSlots(pg::Connection &c, const QString &db, const QString &name, AbandonPlan &plan)
+// The project's replication slots in this database: the migration's, the one a resumed load takes
+// its snapshot from, and any left under another index (the project's list of databases changed).
+void planSlots(pg::Connection &c, const QString &db, const QString &prefix, AbandonPlan &plan)
 {
     const int v = c.serverVersion();
     const QString sql =
         QStringLiteral("SELECT slot_name, active, %1, pg_size_pretty(%2) FROM pg_replication_slots "
-                       "WHERE slot_name = $1 OR slot_name = $2 ORDER BY slot_name")
+                       "WHERE database = current_database() AND left(slot_name, length($1)) = $1 "
+                       "ORDER BY slot_name")
             .arg(v >= 90500 ? QStringLiteral("coalesce(active_pid::text, '')") : QStringLiteral("''"),
                  pg::slotRetainedWalSql(v));
-    const pg::Params params{name, QString(name + QStringLiteral("_r"))};
+    const pg::Params params{prefix};
     pg::Result slots = c.exec(sql, params);
     // A slot in use means something streams from it: a run of this project that this machine's
     // lock file does not show (the desktop app, another machine) or another program. The walsender
@@ -257,12 +259,17 @@ void planSource(const AbandonInput &in, const Journal &journal, bool journalRead
     }
     try {
         planReadOnly(*c, journal, journalRead, db.name, plan); // first: the applications wait for it
-        planSlots(*c, db.name, name, plan);
+        const QString prefix = project::migrationObjectPrefix(in.project.id);
+        planSlots(*c, db.name, prefix, plan);
         planCapture(*c, db.name, name, plan); // before the publication: its trigger names it
-        if (c->serverVersion() >= 100000 &&
-            c->exec(QStringLiteral("SELECT 1 FROM pg_publication WHERE pubname = $1"), {name}).rows() > 0)
-            plan.items << item(W::Source, db.name, kPublication, name, {},
-                               QStringLiteral("DROP PUBLICATION %1").arg(c->quoteIdent(name)));
+        if (c->serverVersion() >= 100000) {
+            pg::Result pubs = c->exec(QStringLiteral("SELECT pubname FROM pg_publication WHERE left(pubname, "
+                                                     "length($1)) = $1 ORDER BY pubname"),
+                                      {prefix});
+            for (int r = 0; r < pubs.rows(); ++r)
+                plan.items << item(W::Source, db.name, kPublication, pubs.text(r, 0), {},
+                                   QStringLiteral("DROP PUBLICATION %1").arg(c->quoteIdent(pubs.text(r, 0))));
+        }
     } catch (const pg::Exception &ex) {
         plan.problems << QStringLiteral(
                              "could not read the catalogs of source database %1: %2. Nothing in it was "

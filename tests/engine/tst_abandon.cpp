@@ -395,13 +395,16 @@ private Q_SLOTS:
         project::Project p;
         p.databases << project::DatabaseSelection{db, {}, {}, {}};
         const QString name = project::migrationObjectName(p.id, 0);
+        const QString stale = project::migrationObjectName(p.id, 3);
         const int version = pair.source.connect(db).serverVersion();
 
         cdc::DdlCaptureConfig cc;
         cc.names.base = name;
         cc.serverVersion = version;
         if (version >= 100000) {
-            pair.source.sql(db, QStringLiteral("CREATE PUBLICATION %1 FOR TABLE t").arg(name));
+            pair.source.sql(
+                db, QStringLiteral("CREATE PUBLICATION %1 FOR TABLE t; CREATE PUBLICATION %2 FOR TABLE t")
+                        .arg(name, stale));
             cc.publication = name;
         }
         pair.source.sql(db, QStringLiteral("BEGIN;") +
@@ -409,8 +412,10 @@ private Q_SLOTS:
                                 QStringLiteral(";\nCOMMIT;"));
         pair.source.sql(db,
                         QStringLiteral("SELECT pg_create_logical_replication_slot('%1', 'test_decoding');"
-                                       "SELECT pg_create_logical_replication_slot('%1_r', 'test_decoding');")
-                            .arg(name));
+                                       "SELECT pg_create_logical_replication_slot('%1_r', 'test_decoding');"
+                                       // Left under another index: the project's list of databases changed.
+                                       "SELECT pg_create_logical_replication_slot('%2', 'test_decoding');")
+                            .arg(name, stale));
         pair.target.sql(QStringLiteral("postgres"),
                         QStringLiteral("SELECT pg_replication_origin_create('%1')").arg(name));
 
@@ -427,10 +432,13 @@ private Q_SLOTS:
             found << i.kind + u' ' + i.name;
         QStringList expected{QStringLiteral("replication slot ") + name,
                              QStringLiteral("replication slot ") + name + QStringLiteral("_r"),
+                             QStringLiteral("replication slot ") + stale,
                              QStringLiteral("schema-change capture ") + name,
                              QStringLiteral("replication origin ") + name};
-        if (version >= 100000)
-            expected.insert(3, QStringLiteral("publication ") + name);
+        if (version >= 100000) {
+            expected.insert(4, QStringLiteral("publication ") + name);
+            expected.insert(5, QStringLiteral("publication ") + stale);
+        }
         QCOMPARE(found, expected);
         for (const engine::AbandonItem &i : plan.items)
             if (i.kind == u"replication slot")
