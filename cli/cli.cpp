@@ -29,6 +29,12 @@ Usage:
                                                         new snapshot and join it to the stream there
   pgferry-cli verify FILE [--json]
   pgferry-cli report FILE --format html|json -o OUT
+  pgferry-cli source-writable FILE [--database NAME]   undo the read-only switch a failed cutover left on
+  pgferry-cli abandon FILE [--yes] [--drop-target] [--json]
+                                                        remove what pgferry made on the servers (slots,
+                                                        publications, schema-change capture, read-only switch,
+                                                        replication origin) and the run state; --drop-target
+                                                        also drops the target databases pgferry created
   pgferry-cli azure login|subscriptions|servers|create-server|firewall-allow|replica|lock|restore ...
   pgferry-cli azure cancel-migration FILE [--yes]      cancel an azure engine project's migration in Azure
 
@@ -76,6 +82,10 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         return cmdReport(ctx);
     if (verb == u"azure")
         return cmdAzure(ctx);
+    if (verb == u"abandon")
+        return cmdAbandon(ctx);
+    if (verb == u"source-writable")
+        return cmdSourceWritable(ctx);
     err << "pgferry-cli: unknown command \"" << verb << "\"\n\n" << usageText();
     return Usage;
 }

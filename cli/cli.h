@@ -30,6 +30,8 @@ int cmdResync(Context &ctx);
 int cmdVerify(Context &ctx);
 int cmdReport(Context &ctx);
 int cmdAzure(Context &ctx);
+int cmdAbandon(Context &ctx);
+int cmdSourceWritable(Context &ctx);
 
 QString usageText();
 

@@ -26,6 +26,7 @@ AssessmentInput fromProject(const project::Project &p, pg::ConnInfo source, pg::
         p.engine == project::Engine::Azure || !p.target.azureResourceId.isEmpty() ||
         p.target.host.endsWith(QStringLiteral(".postgres.database.azure.com"), Qt::CaseInsensitive);
     in.databases = p.databases;
+    in.projectId = p.id;
     in.overwrite = p.settings.schema.overwrite;
     in.createRoles = p.settings.schema.createRoles;
     return in;

@@ -21,6 +21,7 @@ struct AssessmentInput
     project::Engine engine = project::Engine::Local;
     bool targetIsAzure = false; // a managed Azure flexible server: allow-listed extensions, no superuser
     QList<project::DatabaseSelection> databases;
+    QString projectId; // the project's own pgferry_ slots are not reported as orphaned
     std::chrono::milliseconds connectTimeout{5000};
     const std::atomic_bool *cancel = nullptr; // set from another thread to stop early
 

@@ -194,6 +194,50 @@ void SourceProbe::probeServer(pg::Connection &c)
             {Fix{FixTarget::SourceConfig, {}, QStringLiteral("max_replication_slots = %1").arg(want)}});
     }
 
+    // source.orphaned_slots: pgferry's slots that this project does not own, left by a migration
+    // that was never cut over or abandoned. An inactive one holds WAL on the source for ever.
+    if (v >= 90400)
+        guarded(QStringLiteral("source.orphaned_slots"), {}, [&] {
+            pg::Result r = c.exec(QStringLiteral("SELECT slot_name, coalesce(database, ''), active, pg_size_pretty(%1) "
+                                                 "FROM pg_replication_slots WHERE slot_name LIKE 'pgferry\\_%' "
+                                                 "AND left(slot_name, length($1)) <> $1 ORDER BY slot_name")
+                                      .arg(pg::slotRetainedWalSql(v)),
+                                  {m_in.projectId.isEmpty() ? QStringLiteral("-") : project::migrationObjectPrefix(m_in.projectId)});
+            QStringList inactive, inUse, drops;
+            for (int i = 0; i < r.rows(); ++i) {
+                const QString held = r.isNull(i, 3) ? QString() : QStringLiteral(", holding %1 of WAL").arg(r.text(i, 3));
+                if (r.toBool(i, 2)) {
+                    inUse << QStringLiteral("%1 (database %2, in use)").arg(r.text(i, 0), r.text(i, 1));
+                    continue;
+                }
+                inactive << QStringLiteral("%1 (database %2, inactive%3)").arg(r.text(i, 0), r.text(i, 1), held);
+                drops << QStringLiteral("SELECT pg_drop_replication_slot(%1);").arg(literal(r.text(i, 0)));
+            }
+            if (!inactive.isEmpty())
+                checks << makeCheck(
+                    QStringLiteral("source.orphaned_slots"), Severity::Warning, {}, inactive,
+                    QStringLiteral("%1 unused replication %2 of another pgferry migration (another project, or a "
+                                   "run that was never cut over or abandoned): the source keeps all the WAL written "
+                                   "since %3 last read, and %4 one of max_replication_slots. If that migration is "
+                                   "over, `pgferry-cli abandon` with its project file removes everything it made, or "
+                                   "drop the %2 as below; if it is only paused, leave %5.")
+                        .arg(inactive.size())
+                        .arg(plural(inactive.size(), QStringLiteral("slot"), QStringLiteral("slots")))
+                        .arg(plural(inactive.size(), QStringLiteral("it was"), QStringLiteral("each was")))
+                        .arg(plural(inactive.size(), QStringLiteral("it takes"), QStringLiteral("each takes")))
+                        .arg(plural(inactive.size(), QStringLiteral("it"), QStringLiteral("them"))),
+                    // Optional: the fix script keeps it commented out, so applying it whole never ends
+                    // another migration that is only paused.
+                    {Fix{FixTarget::SourceSql, {}, drops.join(u'\n'), true}});
+            else if (!inUse.isEmpty())
+                checks << makeCheck(QStringLiteral("source.orphaned_slots"), Severity::Info, {}, inUse,
+                                    QStringLiteral("Another pgferry migration streams from this source (its slots are in "
+                                                   "use); each takes a replication slot and a WAL sender."));
+            else
+                checks << makeCheck(QStringLiteral("source.orphaned_slots"), Severity::Pass, {}, {},
+                                    QStringLiteral("No replication slot of another pgferry migration is left on the source."));
+        });
+
     // source.max_wal_senders: one walsender per slot while streaming.
     const qint64 maxSenders = m_settings.value(QStringLiteral("max_wal_senders")).toLongLong();
     const qint64 usedSenders = c.exec(QStringLiteral("SELECT count(*) FROM pg_stat_replication")).toInt(0, 0);

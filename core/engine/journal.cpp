@@ -96,6 +96,20 @@ void Journal::markDone(const QString &db, const QString &step)
     m_root.insert(QStringLiteral("databases"), dbs);
 }
 
+void Journal::clearDone(const QString &db, const QString &step)
+{
+    QMutexLocker lock(&m_mutex);
+    QJsonObject dbs = m_root.value(u"databases").toObject();
+    if (!dbs.contains(db))
+        return;
+    QJsonObject d = dbs.value(db).toObject();
+    QJsonObject steps = d.value(u"steps").toObject();
+    steps.remove(step);
+    d.insert(QStringLiteral("steps"), steps);
+    dbs.insert(db, d);
+    m_root.insert(QStringLiteral("databases"), dbs);
+}
+
 void Journal::reset(const QString &db)
 {
     QMutexLocker lock(&m_mutex);

@@ -18,6 +18,7 @@ public:
     // A step of a database: "target_created", "pre_data", "load", "post_load", "cutover_schema", ...
     bool done(const QString &db, const QString &step) const;
     void markDone(const QString &db, const QString &step);
+    void clearDone(const QString &db, const QString &step); // the step is undone (e.g. source_read_only)
     void reset(const QString &db);
     QString value(const QString &db, const QString &key) const;
     void setValue(const QString &db, const QString &key, const QString &value);

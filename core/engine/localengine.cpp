@@ -136,6 +136,21 @@ private:
             throw std::runtime_error(err.toStdString());
     }
     void prepareTargetDatabase();
+    // A cutover that stops makes the source writable again; the journal says so (abandon and
+    // source-writable read it). A failure is logged with the statement: the cutover's error comes first.
+    void undoReadOnly(pg::Connection &src)
+    {
+        const QString sql = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name));
+        if (auto err = src.tryExec(sql)) {
+            log(QStringLiteral("could not make the source database writable again (%1): run %2, or `pgferry-cli "
+                               "source-writable`")
+                    .arg(err->toString(), sql));
+            return;
+        }
+        e.m_journal.clearDone(db.name, QStringLiteral("source_read_only"));
+        e.m_journal.save();
+        log(QStringLiteral("the source database is writable again"));
+    }
     void loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher);
     void setTableState(int table, TableState state)
     {
@@ -201,6 +216,9 @@ void LocalEngine::Run::prepareTargetDatabase()
                     .arg(enc.text(0, 1)));
         }
         log(QStringLiteral("created target database %1").arg(tname));
+        // `abandon --drop-target` drops only what pgferry created.
+        e.m_journal.markDone(db.name, QStringLiteral("target_created"));
+        saveJournal();
     } else if (!e.m_journal.done(db.name, QStringLiteral("prepared"))) {
         pg::Connection t = connectTarget(tname);
         pg::Result n = t.exec(QStringLiteral(
@@ -564,9 +582,7 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
 QString LocalEngine::Run::objectName() const
 {
     // Slot, publication and origin names: a-z, 0-9, _ only, unique per project and database.
-    QString id = e.m_config.project.id;
-    id.remove(u'-');
-    return QStringLiteral("pgferry_%1_%2").arg(id.left(12).toLower()).arg(index);
+    return project::migrationObjectName(e.m_config.project.id, index);
 }
 
 void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &name, const QString &plugin, int sourceVersion)
@@ -1192,10 +1208,8 @@ void LocalEngine::Run::migrate(Until until)
         QString why;
         if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &why)) {
             stream->stop();
-            if (settings.cutover.makeSourceReadOnly) {
-                src.tryExec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name)));
-                log(QStringLiteral("the source database is writable again"));
-            }
+            if (settings.cutover.makeSourceReadOnly)
+                undoReadOnly(src);
             throw std::runtime_error(QStringLiteral("cutover did not complete: %1. The source is unchanged and the "
                                                     "migration can go on: run again and cut over later.")
                                          .arg(why)
@@ -1222,10 +1236,8 @@ void LocalEngine::Run::migrate(Until until)
             }
             if (!unresolved.isEmpty() || !watchError.isEmpty()) {
                 stream->stop();
-                if (settings.cutover.makeSourceReadOnly) {
-                    src.tryExec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name)));
-                    log(QStringLiteral("the source database is writable again"));
-                }
+                if (settings.cutover.makeSourceReadOnly)
+                    undoReadOnly(src);
                 j.setValue(db.name, QStringLiteral("cutover_refused"), QStringLiteral("yes"));
                 saveJournal();
                 throw std::runtime_error(

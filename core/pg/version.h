@@ -41,4 +41,12 @@ inline QString currentWalLsnSql(int serverVersion)
                                    : QStringLiteral("SELECT pg_current_xlog_location()::text");
 }
 
+// The WAL a replication slot holds back, in bytes (numeric, NULL when its restart_lsn is), as an
+// expression over a row of pg_replication_slots; the functions were renamed in 10.
+inline QString slotRetainedWalSql(int serverVersion)
+{
+    return serverVersion >= 100000 ? QStringLiteral("pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)")
+                                   : QStringLiteral("pg_xlog_location_diff(pg_current_xlog_location(), restart_lsn)");
+}
+
 } // namespace pgferry::pg

@@ -2,6 +2,18 @@
 
 namespace pgferry::project {
 
+QString migrationObjectPrefix(const QString &projectId)
+{
+    QString id = projectId;
+    id.remove(u'-');
+    return QStringLiteral("pgferry_%1_").arg(id.left(12).toLower());
+}
+
+QString migrationObjectName(const QString &projectId, int databaseIndex)
+{
+    return migrationObjectPrefix(projectId) + QString::number(databaseIndex);
+}
+
 QString modeName(Mode m) { return m == Mode::Online ? QStringLiteral("online") : QStringLiteral("offline"); }
 QString engineName(Engine e) { return e == Engine::Local ? QStringLiteral("local") : QStringLiteral("azure"); }
 QString verifyLevelName(VerifyLevel v) { return v == VerifyLevel::Full ? QStringLiteral("full") : QStringLiteral("count"); }

@@ -121,4 +121,10 @@ struct Project
     bool operator==(const Project &) const = default;
 };
 
+// The names of what a local online migration makes on the servers (replication slot, publication,
+// replication origin, DDL-capture objects): "pgferry_<first 12 of the id, no dashes>_<index of the
+// database in the project>". a-z, 0-9 and _ only, so they need no quoting.
+QString migrationObjectPrefix(const QString &projectId); // "pgferry_0123456789ab_"
+QString migrationObjectName(const QString &projectId, int databaseIndex);
+
 } // namespace pgferry::project

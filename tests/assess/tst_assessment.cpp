@@ -560,6 +560,59 @@ private Q_SLOTS:
         QVERIFY(script.contains(u"Source server, postgresql.conf"));
         QVERIFY(!r.toHtml().isEmpty());
     }
+
+    // A slot named like pgferry's that this project does not own, inactive: a warning that names it
+    // with the WAL it holds and the exact statement that drops it. The project's own slot is not
+    // reported, and neither is anything once the foreign slot is gone.
+    void anOrphanedPgferrySlotOfAnotherProjectIsAWarningWithItsDropStatement_data()
+    {
+        QTest::addColumn<QString>("major"); // of the source; empty: the default installation's
+        QTest::newRow("default") << QString();
+        QTest::newRow("9.6") << QStringLiteral("9.6"); // pg_xlog_location_diff, pg_current_xlog_location
+        QTest::newRow("10") << QStringLiteral("10");   // the first with pg_wal_lsn_diff
+    }
+    void anOrphanedPgferrySlotOfAnotherProjectIsAWarningWithItsDropStatement()
+    {
+        QFETCH(QString, major);
+        std::unique_ptr<test::TestCluster> other;
+        if (!major.isEmpty()) {
+            PGFERRY_REQUIRE_MAJOR(major);
+            other = std::make_unique<test::TestCluster>(QStringLiteral("assess-slots-") + major, test::optionsFor(major));
+            other->createDatabase(QStringLiteral("clean"));
+        }
+        test::TestCluster &src = other ? *other : *m_src;
+        const QString ownId = QStringLiteral("0a1b2c3d-4e5f-6789-abcd-ef0123456789");
+        const QString own = project::migrationObjectName(ownId, 0); // pgferry_0a1b2c3d4e5f_0
+        const QString foreign = QStringLiteral("pgferry_ffffeeeedddd_0");
+        src.sql(QStringLiteral("clean"),
+                QStringLiteral("SELECT pg_create_logical_replication_slot('%1', 'test_decoding');"
+                               "SELECT pg_create_logical_replication_slot('%2', 'test_decoding');"
+                               "CREATE TABLE IF NOT EXISTS public.walfill (x text);"
+                               "INSERT INTO public.walfill SELECT repeat('x', 1000) FROM generate_series(1, 2000);")
+                    .arg(own, foreign));
+        assess::AssessmentInput in = input(src, {QStringLiteral("clean")});
+        in.projectId = ownId;
+        const assess::AssessmentReport r = assess::assess(in);
+        src.sql(QStringLiteral("clean"),
+                QStringLiteral("SELECT pg_drop_replication_slot('%1'); SELECT pg_drop_replication_slot('%2');"
+                               "DROP TABLE public.walfill;")
+                    .arg(own, foreign));
+        QVERIFY(expect(r, QStringLiteral("source.orphaned_slots"), Severity::Warning));
+        const assess::Check *c = findCheck(r, QStringLiteral("source.orphaned_slots"));
+        QCOMPARE(c->objects.size(), 1);
+        QVERIFY2(c->objects.first().startsWith(foreign + QStringLiteral(" (database clean, inactive, holding ")),
+                 qPrintable(c->objects.first()));
+        QVERIFY2(c->objects.first().contains(QStringLiteral("of WAL")), qPrintable(c->objects.first()));
+        QVERIFY2(c->remediation.contains(QStringLiteral("SELECT pg_drop_replication_slot('%1');").arg(foreign)),
+                 qPrintable(c->remediation));
+        QVERIFY2(!c->remediation.contains(own) && !c->message.contains(own), qPrintable(c->remediation));
+        // Never applied by running the whole fix script: that migration may only be paused.
+        QCOMPARE(c->fixes.size(), 1);
+        QVERIFY(c->fixes.first().optional);
+
+        // Gone: the check passes.
+        QVERIFY(expect(assess::assess(in), QStringLiteral("source.orphaned_slots"), Severity::Pass));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAssessment)
