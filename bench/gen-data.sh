@@ -11,7 +11,8 @@ DOC_ROWS=$((SCALE * 20000))
 
 clusters_up
 log "recreating database $BENCH_DB on the source (scale $SCALE, $DOC_ROWS docs rows)"
-src_psql postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB"
+drop_database src "$BENCH_DB"
+src_psql postgres -c "CREATE DATABASE $BENCH_DB"
 pgbench -h 127.0.0.1 -p "$SOURCE_PORT" -i -s "$SCALE" -q "$BENCH_DB" 2>&1 | tail -1 >&2
 
 src_psql "$BENCH_DB" <<SQL

@@ -115,9 +115,22 @@ tgt_psql() { local db="$1"; shift; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p
 src_value() { src_psql "$1" -At -c "$2"; }
 tgt_value() { tgt_psql "$1" -At -c "$2"; }
 
+# drop_database src|tgt NAME: connections ended first (DROP DATABASE … WITH (FORCE) is 13+ only, and
+# a cross-major benchmark's source may be older).
+drop_database() {
+  local psqlf="${1}_psql" db="$2"
+  local tries=0
+  until "$psqlf" postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$db' AND pid <> pg_backend_pid()" \
+          -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ $tries -lt 20 ] || { "$psqlf" postgres -c "DROP DATABASE IF EXISTS $db"; return; } # says why
+    sleep 0.25 # a terminated session takes a moment to go
+  done
+}
+
 # An empty target database (dropped first, connections forced out).
 reset_target_db() {
-  tgt_psql postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"
+  drop_database tgt "$BENCH_DB"
   if [ "${1:-create}" = create ]; then
     tgt_psql postgres -c "CREATE DATABASE $BENCH_DB"
   fi

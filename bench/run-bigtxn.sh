@@ -44,7 +44,8 @@ tgt_psql postgres -c "ALTER SYSTEM SET wal_retrieve_retry_interval = '100ms'" -c
 if [ "$(src_value postgres "SELECT count(*) FROM pg_database WHERE datname = '$BENCH_DB'")" = 0 ] ||
    [ "$(src_value "$BENCH_DB" "SELECT count(*) FROM pg_class WHERE relname = 'bench_marker'")" = 0 ]; then
   log "creating database $BENCH_DB on the source (pgbench scale $SCALE)"
-  src_psql postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB"
+  drop_database src "$BENCH_DB"
+  src_psql postgres -c "CREATE DATABASE $BENCH_DB"
   pgbench -h 127.0.0.1 -p "$SOURCE_PORT" -i -s "$SCALE" -q "$BENCH_DB" 2>&1 | tail -1 >&2
   src_psql "$BENCH_DB" -c "CREATE TABLE bench_marker (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())" \
     -c "ALTER TABLE pgbench_history REPLICA IDENTITY FULL" -c "VACUUM ANALYZE"
