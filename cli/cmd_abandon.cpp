@@ -107,18 +107,11 @@ int cmdAbandon(Context &ctx)
             printPlan(ctx, plan);
         }
         ctx.out.flush();
-        if (!::isatty(STDIN_FILENO)) {
-            ctx.err
-                << "pgferry-cli abandon: confirm with --yes (no terminal to ask on); nothing was removed\n";
-            return Usage;
-        }
-        ctx.out << "Remove all of this? The migration cannot resume afterwards. Type yes: ";
-        ctx.out.flush();
-        char line[32] = {};
-        if (!std::fgets(line, sizeof line, stdin) || QByteArray(line).trimmed() != "yes") {
-            ctx.err << "abandon not confirmed; nothing was removed\n";
-            return Failure;
-        }
+        if (const int rc = confirmOnTerminal(ctx, QStringLiteral("abandon"), QStringLiteral("abandon"),
+                                             QStringLiteral("Remove all of this? The migration cannot resume afterwards."),
+                                             QStringLiteral("nothing was removed"));
+            rc >= 0)
+            return rc;
     } else if (!json) {
         ctx.out << "abandoning " << project->name << ":\n";
     }

@@ -564,18 +564,12 @@ int doCancelMigration(Context &ctx, const QStringList &args)
         return Failure;
     }
     if (!a.flags.contains(QStringLiteral("--yes"))) {
-        if (!::isatty(STDIN_FILENO)) {
-            ctx.err << "pgferry-cli azure cancel-migration: confirm with --yes (no terminal to ask on)\n";
-            return Usage;
-        }
-        ctx.out << "Cancel Azure migration " << eng->migrationName() << " on server " << target->name
-                << "? The target databases may be left partly migrated. Type yes: ";
-        ctx.out.flush();
-        char line[32] = {};
-        if (!std::fgets(line, sizeof line, stdin) || QByteArray(line).trimmed() != "yes") {
-            ctx.err << "cancel not confirmed; nothing changed\n";
-            return Failure;
-        }
+        if (const int rc = confirmOnTerminal(ctx, QStringLiteral("azure cancel-migration"), QStringLiteral("cancel"),
+                                             u"Cancel Azure migration " + eng->migrationName() + u" on server " +
+                                                 target->name + u"? The target databases may be left partly migrated.",
+                                             QStringLiteral("nothing changed"));
+            rc >= 0)
+            return rc;
     }
     // A watching `run` writes the status itself when it sees the cancel; two writers would race.
     const QString dir = stateDirFor(ctx, "azure cancel-migration", *project);

@@ -54,17 +54,11 @@ int cmdCutover(Context &ctx)
         return Failure;
     }
     if (!a.flags.contains(QStringLiteral("--yes"))) {
-        if (!::isatty(STDIN_FILENO)) {
-            ctx.err << "pgferry-cli cutover: confirm with --yes (no terminal to ask on)\n";
-            return Usage;
-        }
-        ctx.out << "Cut over " << project->name << "? The source will stop being migrated. Type yes: ";
-        ctx.out.flush();
-        char line[32] = {};
-        if (!std::fgets(line, sizeof line, stdin) || QByteArray(line).trimmed() != "yes") {
-            ctx.err << "cutover not confirmed; nothing changed\n";
-            return Failure;
-        }
+        if (const int rc = confirmOnTerminal(ctx, QStringLiteral("cutover"), QStringLiteral("cutover"),
+                                             u"Cut over " + project->name + u"? The source will stop being migrated.",
+                                             QStringLiteral("nothing changed"));
+            rc >= 0)
+            return rc;
     }
     QFile::remove(engine::RunFiles::cutoverResponseFile(dir));
     ::umask(077); // the request lives in the private state folder

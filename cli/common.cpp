@@ -7,7 +7,9 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <csignal>
+#include <cstdio>
 #include <sys/types.h>
+#include <unistd.h>
 
 namespace pgferry::cli {
 
@@ -92,6 +94,23 @@ int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags,
     if (out.file.isEmpty()) {
         ctx.err << "pgferry-cli: missing the project FILE\nusage: " << usage << "\n";
         return Usage;
+    }
+    return -1;
+}
+
+int confirmOnTerminal(Context &ctx, const QString &verb, const QString &what, const QString &question,
+                      const QString &unchanged)
+{
+    if (!::isatty(STDIN_FILENO)) {
+        ctx.err << "pgferry-cli " << verb << ": confirm with --yes (no terminal to ask on); " << unchanged << "\n";
+        return Usage;
+    }
+    ctx.out << question << " Type yes: ";
+    ctx.out.flush();
+    char line[32] = {};
+    if (!std::fgets(line, sizeof line, stdin) || QByteArray(line).trimmed() != "yes") {
+        ctx.err << what << " not confirmed; " << unchanged << "\n";
+        return Failure;
     }
     return -1;
 }

@@ -21,6 +21,12 @@ QString lockFile(const QString &stateDir);
 // The last status a run wrote, empty when none.
 QJsonObject readStatusFile(const QString &stateDir);
 
+// Asks "QUESTION Type yes: " on the terminal. Returns -1 when the user typed yes, otherwise the
+// exit code after saying why: Usage when stdin is no terminal ("pgferry-cli VERB: confirm with
+// --yes (no terminal to ask on); UNCHANGED"), Failure when declined ("WHAT not confirmed; UNCHANGED").
+int confirmOnTerminal(Context &ctx, const QString &verb, const QString &what, const QString &question,
+                      const QString &unchanged);
+
 // Takes the first positional argument, the flags and the options. Returns -1 to go on, or the
 // exit code to return at once (0 after --help, 2 after a usage error, which it explains).
 struct Args
