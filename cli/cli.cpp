@@ -15,6 +15,7 @@ Usage:
   pgferry-cli project new -o FILE --name NAME --source URI --target URI
                           [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N] [--engine local|azure]
                           [--target-resource-id ID]             the target flexible server, for --engine azure
+                          [--fallback]                          keep the old server as a live fallback after cutover
   pgferry-cli project check FILE                        validate a project file
   pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]
   pgferry-cli run FILE [--until ready|done] [--json|--progress]
@@ -23,7 +24,16 @@ Usage:
                                                         otherwise JSON lines
   pgferry-cli status FILE [--json] [--tables]           includes "state" and "ready_for_cutover"; tables
                                                         being worked on or failed (--tables: every table)
-  pgferry-cli cutover FILE [--yes] [--json]
+  pgferry-cli cutover FILE [--yes] [--json]             with settings.cutover.fallback (project new --fallback),
+                                                        the run then streams the new server's writes back into
+                                                        the old one (state "fallback") until one of these:
+  pgferry-cli fail-back FILE [--database NAME] [--yes] [--json]
+                                                        return to the old server: drain the new one into it,
+                                                        make the new one read-only, set sequences, verify, and
+                                                        make the old one writable
+  pgferry-cli fallback end FILE [--database NAME] [--yes] [--json]
+                                                        keep the new server: drop the fallback's slot,
+                                                        publication and origin; the old server stays read-only
   pgferry-cli resync FILE --database DB --table SCHEMA.NAME
                                                         online, while streaming: copy one table again from a
                                                         new snapshot and join it to the stream there
@@ -86,6 +96,10 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         return cmdAbandon(ctx);
     if (verb == u"source-writable")
         return cmdSourceWritable(ctx);
+    if (verb == u"fail-back")
+        return cmdFailBack(ctx);
+    if (verb == u"fallback")
+        return cmdFallback(ctx);
     err << "pgferry-cli: unknown command \"" << verb << "\"\n\n" << usageText();
     return Usage;
 }

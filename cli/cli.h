@@ -32,6 +32,8 @@ int cmdReport(Context &ctx);
 int cmdAzure(Context &ctx);
 int cmdAbandon(Context &ctx);
 int cmdSourceWritable(Context &ctx);
+int cmdFailBack(Context &ctx);
+int cmdFallback(Context &ctx);
 
 QString usageText();
 

@@ -96,6 +96,8 @@ int cmdCutover(Context &ctx)
     QString lastPhase;
     while (activeRunPid(dir)) {
         const QJsonObject s = readStatusFile(dir);
+        if (s.value(u"state").toString() == u"fallback")
+            break; // cut over; the run goes on, streaming back into the old server
         QStringList phases;
         for (const QJsonValue &d : s.value(u"databases").toArray())
             phases << d.toObject().value(u"name").toString() + u':' + d.toObject().value(u"phase").toString();
@@ -110,8 +112,13 @@ int cmdCutover(Context &ctx)
     const QJsonObject fin = readStatusFile(dir);
     if (json)
         ctx.out << QJsonDocument(fin).toJson(QJsonDocument::Compact) << "\n";
-    const bool ok = fin.value(u"state").toString() == u"completed";
-    if (!json)
+    const bool inFallback = fin.value(u"state").toString() == u"fallback";
+    const bool ok = fin.value(u"state").toString() == u"completed" || inFallback;
+    if (!json && inFallback)
+        ctx.out << "cutover complete; the new server's writes now stream back into the old one (fallback):\n"
+                << "  `pgferry-cli fail-back " << a.file << "` returns to the old server, `pgferry-cli fallback end "
+                << a.file << "` keeps the new one\n";
+    else if (!json)
         ctx.out << (ok ? "cutover complete\n" : "cutover did not complete: see `pgferry-cli status`\n");
     for (const QJsonValue &e : fin.value(u"errors").toArray())
         ctx.err << "  " << e.toString() << "\n";

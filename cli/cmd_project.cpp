@@ -24,7 +24,7 @@ QString projectUsage()
     return QStringLiteral(R"(usage: pgferry-cli project new -o FILE --name NAME --source URI --target URI
                                [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N]
                                [--engine local|azure] [--target-resource-id ID] [--verify full|count|none]
-                               [--force]
+                               [--fallback] [--force]
        pgferry-cli project check FILE
 
 project new     writes a project file (*.pgferry); it never holds a password
@@ -40,6 +40,9 @@ project new     writes a project file (*.pgferry); it never holds a password
   --verify full|count|none   what the run checks once the data is on the target: row counts and a checksum
                              of every row (full, the default), row counts only (count, much cheaper on big
                              tables), or nothing (none)
+  --fallback                 online: after the cutover, stream the new server's writes back into the old
+                             one, so that `pgferry-cli fail-back` can return to it without losing a write
+                             (needs wal_level = logical, a free slot and the REPLICATION right on the target)
   --engine local|azure       run here, or in Azure's migration service (default local)
   --target-resource-id ID    the target's Azure resource id,
                              /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME
@@ -135,6 +138,7 @@ int projectNew(Context &ctx, QStringList a)
     QStringList databases;
     int jobs = 4;
     bool force = false;
+    bool fallback = false;
     bool haveSource = false, haveTarget = false, haveName = false;
     try {
         while (!a.isEmpty()) {
@@ -184,6 +188,8 @@ int projectNew(Context &ctx, QStringList a)
                             .arg(printable(v))};
             } else if (opt == u"--force" && !inlineValue)
                 force = true;
+            else if (opt == u"--fallback" && !inlineValue)
+                fallback = true;
             else
                 throw UsageError{QStringLiteral("unknown option \"%1\"").arg(printable(opt))};
         }
@@ -224,6 +230,7 @@ int projectNew(Context &ctx, QStringList a)
     p.mode = mode == u"online" ? project::Mode::Online : project::Mode::Offline;
     p.engine = engine == u"local" ? project::Engine::Local : project::Engine::Azure;
     p.settings.jobs = jobs;
+    p.settings.cutover.fallback = fallback;
     p.settings.verify = verify != u"none";
     p.settings.verifyLevel = verify == u"count" ? project::VerifyLevel::Count : project::VerifyLevel::Full;
     QString sourcePassword, targetPassword;

@@ -226,6 +226,31 @@ int cmdRun(Context &ctx)
                            .toJson(QJsonDocument::Compact));
     });
     resyncPoll.start(300);
+    // `pgferry-cli fail-back` and `fallback end` likewise.
+    QFile::remove(engine::RunFiles::fallbackRequestFile(stateDir));
+    QTimer fallbackPoll;
+    QObject::connect(&fallbackPoll, &QTimer::timeout, [&] {
+        QFile req(engine::RunFiles::fallbackRequestFile(stateDir));
+        if (!req.open(QIODevice::ReadOnly))
+            return;
+        const QJsonObject o = QJsonDocument::fromJson(req.readAll()).object();
+        req.close();
+        req.remove();
+        QString why;
+        const QString action = o.value(u"action").toString();
+        bool accepted = false;
+        if (action == u"fail-back" || action == u"end")
+            accepted = eng->requestFallback(action == u"end" ? engine::MigrationEngine::FallbackAction::End
+                                                             : engine::MigrationEngine::FallbackAction::FailBack,
+                                            o.value(u"database").toString(), &why);
+        else
+            why = QStringLiteral("unknown fallback action \"%1\"").arg(action);
+        QFile resp(engine::RunFiles::fallbackResponseFile(stateDir));
+        if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
+                           .toJson(QJsonDocument::Compact));
+    });
+    fallbackPoll.start(300);
 
     QEventLoop loop;
     bool success = false;

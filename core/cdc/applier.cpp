@@ -110,6 +110,16 @@ pg::Lsn Applier::start()
     m_conn.exec(pg::exactTextFormsSql());
     if (m_options.asynchronousCommit)
         m_conn.exec(QStringLiteral("SET synchronous_commit = off"));
+    if (m_options.asReplica) {
+        m_conn.exec(QStringLiteral("SET default_transaction_read_only = off"));
+        if (auto err = m_conn.tryExec(QStringLiteral("SET session_replication_role = replica")))
+            throw pg::Exception(pg::Error::client(
+                pg::ErrorCategory::Privilege,
+                QStringLiteral("cannot apply as a replica on %1 (SET session_replication_role = replica: %2): its "
+                               "triggers would fire a second time for every applied row. Connect as a superuser "
+                               "(or, from PostgreSQL 15, a role granted SET on session_replication_role)")
+                    .arg(m_conn.info().database, err->message)));
+    }
     m_conn.exec(QStringLiteral("SELECT pg_replication_origin_create($1) WHERE NOT EXISTS "
                                "(SELECT 1 FROM pg_replication_origin WHERE roname = $1)"),
                 {m_origin});

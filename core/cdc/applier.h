@@ -43,6 +43,11 @@ struct ApplierOptions
     // with them: whoever relies on durability (pruning the spool, a cutover) asks
     // originProgress(), which flushes the target's WAL up to what it returns.
     bool asynchronousCommit = false;
+    // Applying into a live database the applications use (a fallback into the old server): its
+    // triggers and foreign-key checks do not fire for applied rows (session_replication_role =
+    // replica: they fired where the change was made, and their effects arrive as changes too),
+    // and the database's default_transaction_read_only does not apply to this session.
+    bool asReplica = false;
 };
 
 struct TableCounters

@@ -4,6 +4,7 @@
 #include "cdc/ddlcapture.h"
 #include "cutover/verify.h"
 #include "engine/changestream.h"
+#include "engine/fallback.h"
 #include "engine/tablefinisher.h"
 #include "pg/replication.h"
 #include "load/catalog.h"
@@ -79,6 +80,12 @@ constexpr int kResumeAttempts = 6;
 struct ReadyReached : std::exception
 {
     const char *what() const noexcept override { return "ready"; }
+};
+
+// `run --until ready` on a database in fallback: its stream back is caught up.
+struct FallbackCaughtUp : std::exception
+{
+    const char *what() const noexcept override { return "fallback caught up"; }
 };
 
 } // namespace
@@ -173,6 +180,22 @@ private:
     // objects that hold the cutover.
     QList<SchemaChange> mergedSchemaChanges(const StreamStats &s, QStringList *unresolved) const;
     void writeReport();
+    // After a cutover with fallback: creates the slot on the new server (once, journaled), then
+    // streams its writes back into the old server until the administrator fails back or ends it.
+    void createFallback(pg::Connection &target, pg::Connection &src);
+    void fallback(Until until);
+    // Returns to the old server; false (the fallback goes on, the new server writable again) when
+    // a step refused, with `why`.
+    bool failBack(std::unique_ptr<ChangeStream> &stream, QString *why);
+    void endFallback(std::unique_ptr<ChangeStream> &stream);
+    void setFallbackState(const QString &state)
+    {
+        QMutexLocker l(&e.m_mutex);
+        e.m_status.databases[index].fallback = state;
+        ++e.m_version;
+    }
+    // The database's migration is complete (its journal says done).
+    void finishDatabase(pg::Connection &target, const QElapsedTimer &totalClock);
     // Ends the phase `key` (adds its wall-clock time to the report and logs it) and starts the next.
     void phaseTook(const QString &key, const QString &what)
     {
@@ -819,6 +842,17 @@ void LocalEngine::Run::migrate(Until until)
     const QString tname = db.effectiveTarget();
     Journal &j = e.m_journal;
 
+    // Cut over with a fallback that still runs: only the stream back remains.
+    if (online && j.done(db.name, QStringLiteral("cutover_complete")) && j.done(db.name, QStringLiteral("fallback_slot"))) {
+        phaseClock.start();
+        QElapsedTimer totalClock;
+        totalClock.start();
+        fallback(until);
+        pg::Connection target = connectTarget(tname);
+        finishDatabase(target, totalClock);
+        return;
+    }
+
     // 1. Prepare
     setPhase(DatabasePhase::Prepare);
     phaseClock.start();
@@ -1273,6 +1307,10 @@ void LocalEngine::Run::migrate(Until until)
                 }
             ++e.m_version;
         }
+        // The fallback starts here, right after the drain: every later write on the target,
+        // the applications' first ones included, streams back into the source.
+        if (settings.cutover.fallback)
+            createFallback(target, src);
         {
             QMutexLocker l(&e.m_mutex);
             e.m_status.databases[index].pendingChanges = 0;
@@ -1346,6 +1384,11 @@ void LocalEngine::Run::migrate(Until until)
         src.tryExec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + src.quoteIdent(name));
         cdc::Applier::dropOrigin(target, name);
         QDir(e.m_config.stateDir + QStringLiteral("/db-%1/spool").arg(index)).removeRecursively();
+        load::dropUnitTable(target); // before the fallback: the applications see only their own tables
+        j.markDone(db.name, QStringLiteral("cutover_complete"));
+        saveJournal();
+        if (j.done(db.name, QStringLiteral("fallback_slot")))
+            fallback(until);
     } else {
         // Offline: the rest of the cutover right away.
         setPhase(DatabasePhase::Cutover);
@@ -1377,6 +1420,15 @@ void LocalEngine::Run::migrate(Until until)
             phaseTook(QStringLiteral("verify"), QStringLiteral("verification"));
         }
     }
+    finishDatabase(target, totalClock);
+}
+
+void LocalEngine::Run::finishDatabase(pg::Connection &target, const QElapsedTimer &totalClock)
+{
+    const QString tname = db.effectiveTarget();
+    Journal &j = e.m_journal;
+    // A target made read-only by a fail-back takes no DDL in a transaction of its defaults.
+    target.exec(QStringLiteral("SET default_transaction_read_only = off"));
     load::dropUnitTable(target);
     j.markDone(db.name, QStringLiteral("done"));
     saveJournal();
@@ -1384,6 +1436,292 @@ void LocalEngine::Run::migrate(Until until)
     phaseSeconds.insert(QStringLiteral("total"), totalClock.elapsed() / 1000.0);
     log(QStringLiteral("migrated to %1 in %2 s").arg(tname).arg(totalClock.elapsed() / 1000.0, 0, 'f', 2));
     writeReport();
+}
+
+void LocalEngine::Run::createFallback(pg::Connection &target, pg::Connection &src)
+{
+    Journal &j = e.m_journal;
+    if (j.done(db.name, QStringLiteral("fallback_slot")))
+        return;
+    const QString name = fallbackObjectName(objectName());
+    const FallbackSlot slot = createFallbackSlot(target, e.m_config.target.withDatabase(db.effectiveTarget()), name, tables);
+    j.setValue(db.name, QStringLiteral("fallback_plugin"), slot.plugin);
+    j.setValue(db.name, QStringLiteral("fallback_lsn"), pg::formatLsn(slot.lsn));
+    j.setObject(db.name, QStringLiteral("fallback_tables"),
+                QJsonObject{{QStringLiteral("tables"), QJsonArray::fromStringList(slot.tables)}});
+    j.markDone(db.name, QStringLiteral("fallback_slot"));
+    saveJournal();
+    log(QStringLiteral("created the fallback slot %1 (%2) on the target at %3: from here on, what is written on the "
+                       "target streams back into the source")
+            .arg(name, slot.plugin, pg::formatLsn(slot.lsn)));
+    Q_UNUSED(src);
+}
+
+void LocalEngine::Run::fallback(Until until)
+{
+    const auto &settings = e.m_config.project.settings;
+    Journal &j = e.m_journal;
+    const QString tname = db.effectiveTarget();
+    const QString name = fallbackObjectName(objectName());
+    std::optional<pg::Connection> src, tgt; // for the schema check; opened again after a failure
+    auto open = [&] {
+        if (!src || !src->isOpen()) {
+            src.emplace(connectSource(db.name));
+            src->exec(QStringLiteral("SET default_transaction_read_only = off"));
+        }
+        if (!tgt || !tgt->isOpen())
+            tgt.emplace(connectTarget(tname));
+    };
+    open();
+    if (tables.isEmpty())
+        tables = load::readTables(*src, db);
+    FallbackSlot slot;
+    slot.plugin = j.value(db.name, QStringLiteral("fallback_plugin"));
+    slot.lsn = pg::parseLsn(j.value(db.name, QStringLiteral("fallback_lsn")));
+    for (const QJsonValue &v : j.databaseObject(db.name).value(u"fallback_tables").toObject().value(u"tables").toArray())
+        slot.tables << v.toString();
+    const QString encoding = tgt->exec(QStringLiteral("SHOW server_encoding")).text(0, 0);
+    const QString spoolDir = e.m_config.stateDir + QStringLiteral("/db-%1/fallback-spool").arg(index);
+    auto startStream = [&] {
+        auto s = std::make_unique<ChangeStream>(
+            fallbackStreamConfig(e.m_config.target.withDatabase(tname), e.m_config.source.withDatabase(db.name), name, slot,
+                                 encoding, spoolDir, !settings.schema.noOwner),
+            &e.m_stop);
+        s->startReceiver();
+        s->startApplier();
+        return s;
+    };
+    std::unique_ptr<ChangeStream> stream = startStream();
+    struct StopStream
+    {
+        std::unique_ptr<ChangeStream> &s;
+        ~StopStream()
+        {
+            if (s)
+                s->stop();
+        }
+    } stopStream{stream};
+    setPhase(DatabasePhase::Fallback);
+    setFallbackState(QStringLiteral("streaming"));
+    log(QStringLiteral("fallback: streaming the target's writes back into the source, which stays read-only for "
+                       "applications. `pgferry-cli fail-back` returns to the source; `pgferry-cli fallback end` "
+                       "ends the fallback"));
+    QString lastError, failBackError;
+    QStringList gaps;
+    QElapsedTimer sinceGaps;
+    bool gapsFailed = false;
+    bool failingBack = !j.value(db.name, QStringLiteral("fallback_failing_back")).isEmpty();
+    while (true) {
+        if (!sinceGaps.isValid() || sinceGaps.elapsed() >= 5000) {
+            sinceGaps.restart();
+            try {
+                open();
+                gaps = fallbackSchemaGaps(*tgt, *src, tables);
+                gapsFailed = false;
+            } catch (const pg::Exception &ex) {
+                src.reset();
+                tgt.reset();
+                if (!gapsFailed)
+                    log(QStringLiteral("could not compare the schemas of the target and the source (retrying): ") +
+                        ex.error().toString());
+                gapsFailed = true;
+            }
+        }
+        const StreamStats s = stream->stats();
+        if (s.lastError != lastError) {
+            lastError = s.lastError;
+            if (!lastError.isEmpty())
+                log(QStringLiteral("fallback: ") + lastError + QStringLiteral(" (retrying)"));
+        }
+        if (!s.fatalError.isEmpty())
+            throw std::runtime_error(QStringLiteral("the cutover is complete, but the fallback stream from the target back "
+                                                    "into the source stopped: %1. The target is not affected. Fix this and "
+                                                    "run again to resume the fallback where it stopped, or end it with "
+                                                    "`pgferry-cli fallback end`")
+                                         .arg(s.fatalError)
+                                         .toStdString());
+        const qint64 lagBytes = s.pending() > 0 ? qint64(std::max<pg::Lsn>(s.durable, s.received) - std::min(s.applied, s.durable))
+                                                : qint64(s.serverWal > s.sentPtr ? s.serverWal - s.sentPtr : 0);
+        const double lagSeconds = s.pending() > 0 && s.lastAppliedCommitMicros > 0
+                                      ? std::max(0.0, (pg::pgEpochMicrosNow() - s.lastAppliedCommitMicros) / 1e6)
+                                      : 0.0;
+        QString reason;
+        if (!failBackError.isEmpty())
+            reason = QStringLiteral("fail-back did not complete: ") + failBackError;
+        else if (!gaps.isEmpty())
+            reason = QStringLiteral("the source cannot take what changed on the target: ") + gaps.mid(0, 8).join(QStringLiteral("; "));
+        else if (!s.receiving)
+            reason = QStringLiteral("fallback not connected to the target's slot") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+        else if (!s.applying)
+            reason = QStringLiteral("fallback not applying on the source") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+        std::optional<FallbackAction> asked;
+        {
+            QMutexLocker l(&e.m_mutex);
+            DatabaseStatus &ds = e.m_status.databases[index];
+            ds.pendingChanges = s.pending();
+            ds.lagBytes = std::max<qint64>(0, lagBytes);
+            ds.lagSeconds = lagSeconds;
+            ds.spoolBytes = s.spoolBytes;
+            ds.readyForCutover = false;
+            ds.notReadyReason = reason;
+            if (auto it = e.m_fallbackRequests.find(index); it != e.m_fallbackRequests.end()) {
+                asked = it.value();
+                e.m_fallbackRequests.erase(it);
+            }
+            ++e.m_version;
+        }
+        if (asked)
+            failBackError.clear();
+        if (failingBack || asked == FallbackAction::FailBack) {
+            failingBack = false;
+            QString why;
+            try { // as the schemas are now, not 5 s ago
+                open();
+                gaps = fallbackSchemaGaps(*tgt, *src, tables);
+            } catch (const pg::Exception &ex) {
+                src.reset();
+                tgt.reset();
+                why = QStringLiteral("could not compare the schemas of the target and the source: ") + ex.error().toString();
+            }
+            if (why.isEmpty() && !gaps.isEmpty())
+                why = QStringLiteral("the source cannot take what changed on the target: %1. Make the source's schema "
+                                     "match (or undo the change on the target), then fail back")
+                          .arg(gaps.mid(0, 8).join(QStringLiteral("; ")));
+            if (why.isEmpty() && failBack(stream, &why))
+                return;
+            failBackError = why;
+            log(QStringLiteral("fail-back did not complete: %1. The target is writable again and the fallback goes on").arg(why));
+            {
+                QMutexLocker l(&e.m_mutex);
+                e.m_status.errors << QStringLiteral("database %1: fail-back did not complete: %2").arg(db.name, why);
+                ++e.m_version;
+            }
+            if (!stream)
+                stream = startStream();
+            setPhase(DatabasePhase::Fallback);
+            setFallbackState(QStringLiteral("streaming"));
+            continue;
+        }
+        if (asked == FallbackAction::End) {
+            endFallback(stream);
+            return;
+        }
+        if (until == Until::Ready && s.receiving && s.applying && reason.isEmpty() &&
+            lagBytes <= settings.cutover.maxLagBytesForReady)
+            throw FallbackCaughtUp();
+        checkStop();
+        QThread::msleep(250);
+    }
+}
+
+bool LocalEngine::Run::failBack(std::unique_ptr<ChangeStream> &stream, QString *why)
+{
+    const auto &settings = e.m_config.project.settings;
+    Journal &j = e.m_journal;
+    const QString tname = db.effectiveTarget();
+    const QString name = fallbackObjectName(objectName());
+    setPhase(DatabasePhase::FailingBack);
+    setFallbackState(QStringLiteral("failing back"));
+    j.setValue(db.name, QStringLiteral("fallback_failing_back"), QStringLiteral("yes"));
+    saveJournal();
+    pg::Connection tgt = connectTarget(tname);
+    pg::Connection src = connectSource(db.name);
+    tgt.exec(QStringLiteral("SET default_transaction_read_only = off"));
+    src.exec(QStringLiteral("SET default_transaction_read_only = off"));
+    const QString reopenTarget = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(tgt.quoteIdent(tname));
+    auto undo = [&](const QString &reason) {
+        *why = reason;
+        if (auto err = tgt.tryExec(reopenTarget))
+            log(QStringLiteral("could not make the target database writable again (%1): run %2").arg(err->toString(), reopenTarget));
+        j.setValue(db.name, QStringLiteral("fallback_failing_back"), QString());
+        saveJournal();
+        return false;
+    };
+    log(QStringLiteral("failing back: making the target database read-only and ending its other sessions"));
+    tgt.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(tgt.quoteIdent(tname)));
+    QString others = QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    if (tgt.serverVersion() >= 100000)
+        others += QStringLiteral(" AND backend_type = 'client backend'");
+    if (auto err = tgt.tryExec(others))
+        log(QStringLiteral("could not end the target's other sessions (%1): stop the applications yourself").arg(err->toString()));
+    const pg::Lsn drainPoint = pg::parseLsn(tgt.exec(pg::currentWalLsnSql(tgt.serverVersion())).text(0, 0));
+    log(QStringLiteral("failing back: waiting until every change on the target up to %1 is applied on the source")
+            .arg(pg::formatLsn(drainPoint)));
+    QString drainWhy;
+    if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &drainWhy))
+        return undo(drainWhy);
+    stream->stop();
+    stream.reset();
+    QJsonObject fb{{QStringLiteral("drained_to"), pg::formatLsn(drainPoint)}};
+    const auto seqs = load::readSequences(tgt);
+    const QStringList missing = load::writeSequences(src, seqs);
+    if (!missing.isEmpty())
+        log(QStringLiteral("sequences missing on the source: %1").arg(missing.join(QStringLiteral(", "))));
+    log(QStringLiteral("set %1 sequences on the source").arg(seqs.size() - missing.size()));
+    fb.insert(QStringLiteral("sequences"), int(seqs.size() - missing.size()));
+    if (settings.verify) {
+        // The target is the reference now: it is compared as the "source" side.
+        QList<cutover::TableRef> refs;
+        for (const load::SourceTable &t : std::as_const(tables))
+            refs << cutover::tableRef(t);
+        const QList<cutover::TableVerification> results =
+            cutover::verifyTables(e.m_config.target.withDatabase(tname), e.m_config.source.withDatabase(db.name), refs, jobs,
+                                  &e.m_stop, settings.verifyLevel);
+        checkStop();
+        QJsonArray arr;
+        QStringList mismatches;
+        for (const auto &v : results) {
+            arr.append(v.toJson());
+            if (!v.matches())
+                mismatches << QStringLiteral("%1.%2 (target %3 rows, source %4 rows%5)")
+                                  .arg(v.schema, v.name)
+                                  .arg(v.source.rows)
+                                  .arg(v.target.rows)
+                                  .arg(v.error.isEmpty() ? QString() : QStringLiteral(", ") + v.error);
+        }
+        fb.insert(QStringLiteral("verification"), arr);
+        report.insert(QStringLiteral("fallback"), fb);
+        if (!mismatches.isEmpty())
+            return undo(QStringLiteral("verification found %1 tables that differ between the target and the source: %2. "
+                                       "The source stays read-only")
+                            .arg(mismatches.size())
+                            .arg(mismatches.mid(0, 5).join(QStringLiteral("; "))));
+        log(QStringLiteral("failing back: verified %1 tables, the source matches the target").arg(results.size()));
+    }
+    // The source is the primary again.
+    undoReadOnly(src);
+    removeFallbackObjects(tgt, src, name, [this](const QString &line) { log(line); });
+    QDir(e.m_config.stateDir + QStringLiteral("/db-%1/fallback-spool").arg(index)).removeRecursively();
+    j.setValue(db.name, QStringLiteral("fallback_failing_back"), QString());
+    j.setValue(db.name, QStringLiteral("fallback_outcome"), QStringLiteral("failed back"));
+    saveJournal();
+    fb.insert(QStringLiteral("outcome"), QStringLiteral("failed back"));
+    fb.insert(QStringLiteral("at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    report.insert(QStringLiteral("fallback"), fb);
+    setFallbackState(QStringLiteral("failed back"));
+    log(QStringLiteral("failed back: the source has every write made on the target and is writable again; the target "
+                       "database %1 is read-only. Point the applications back at the source")
+            .arg(tname));
+    return true;
+}
+
+void LocalEngine::Run::endFallback(std::unique_ptr<ChangeStream> &stream)
+{
+    Journal &j = e.m_journal;
+    stream->stop();
+    stream.reset();
+    pg::Connection tgt = connectTarget(db.effectiveTarget());
+    pg::Connection src = connectSource(db.name);
+    src.exec(QStringLiteral("SET default_transaction_read_only = off"));
+    removeFallbackObjects(tgt, src, fallbackObjectName(objectName()), [this](const QString &line) { log(line); });
+    QDir(e.m_config.stateDir + QStringLiteral("/db-%1/fallback-spool").arg(index)).removeRecursively();
+    j.setValue(db.name, QStringLiteral("fallback_outcome"), QStringLiteral("ended"));
+    saveJournal();
+    report.insert(QStringLiteral("fallback"), QJsonObject{{QStringLiteral("outcome"), QStringLiteral("ended")},
+                                                          {QStringLiteral("at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}});
+    setFallbackState(QStringLiteral("ended"));
+    log(QStringLiteral("fallback ended: the target stays the primary; the source stays read-only"));
 }
 
 void LocalEngine::Run::writeReport()
@@ -1407,7 +1745,12 @@ void LocalEngine::Run::writeReport()
     QJsonObject rep = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
     f.close();
     QJsonObject dbs = rep.value(u"databases").toObject();
-    dbs.insert(db.name, report);
+    // What an earlier attempt reported stays, unless this one reports it again (a run resumed in
+    // the fallback adds the fallback's outcome to the migration's report).
+    QJsonObject mine = dbs.value(db.name).toObject();
+    for (auto it = report.begin(); it != report.end(); ++it)
+        mine.insert(it.key(), it.value());
+    dbs.insert(db.name, mine);
     rep.insert(QStringLiteral("databases"), dbs);
     writeJsonFile(reportFile(e.m_config.stateDir), rep);
 }
@@ -1446,6 +1789,7 @@ void LocalEngine::start(Until until)
         QDir().mkpath(m_config.stateDir);
         QFile::setPermissions(m_config.stateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QFile::remove(cutoverRequestFile(m_config.stateDir));
+        QFile::remove(RunFiles::fallbackRequestFile(m_config.stateDir));
     }
     if (m_thread.joinable())
         m_thread.join();
@@ -1478,13 +1822,14 @@ void LocalEngine::runAll(Until until)
     }
     // Databases migrate side by side: online, each one streams until the common cutover.
     const int n = ok ? int(m_config.project.databases.size()) : 0;
-    std::vector<int> outcome(std::size_t(n), 0); // 0 done, 1 failed, 2 stopped, 3 ready
+    std::vector<int> outcome(std::size_t(n), 0); // 0 done, 1 failed, 2 stopped, 3 ready, 4 fallback caught up
     QMutex em;
     auto one = [&](int i) {
         const QString name = m_config.project.databases[i].name;
         if (m_journal.done(name, QStringLiteral("done"))) {
             QMutexLocker l(&m_mutex);
             m_status.databases[i].phase = DatabasePhase::Done;
+            m_status.databases[i].fallback = m_journal.value(name, QStringLiteral("fallback_outcome"));
             ++m_version;
             return;
         }
@@ -1499,6 +1844,8 @@ void LocalEngine::runAll(Until until)
                 outcome[std::size_t(i)] = 2;
             } catch (const ReadyReached &) {
                 outcome[std::size_t(i)] = 3;
+            } catch (const FallbackCaughtUp &) {
+                outcome[std::size_t(i)] = 4;
             } catch (const pg::Exception &ex) {
                 failure = ex.error().toString();
                 resumable = ex.error().retryable();
@@ -1541,9 +1888,11 @@ void LocalEngine::runAll(Until until)
         threads.emplace_back(one, i);
     for (auto &t : threads)
         t.join();
+    bool inFallback = false;
     for (int o : outcome) {
-        ok = ok && (o == 0 || o == 3);
+        ok = ok && (o == 0 || o == 3 || o == 4);
         ready = ready || o == 3;
+        inFallback = inFallback || o == 4;
     }
     const bool stopped = std::find(outcome.begin(), outcome.end(), 2) != outcome.end() || m_stop.load();
     {
@@ -1553,7 +1902,7 @@ void LocalEngine::runAll(Until until)
         else if (!ok)
             m_status.state = RunState::Failed;
         else
-            m_status.state = ready ? RunState::Streaming : RunState::Completed;
+            m_status.state = ready ? RunState::Streaming : inFallback ? RunState::Fallback : RunState::Completed;
         m_status.errors << errors;
         ++m_version;
     }
@@ -1633,6 +1982,49 @@ bool LocalEngine::resyncTable(const QString &database, const QString &table, QSt
         return true;
     }
     return refuse(QStringLiteral("no database %1 in this migration").arg(database));
+}
+
+bool LocalEngine::requestFallback(FallbackAction action, const QString &database, QString *whyNot)
+{
+    auto refuse = [whyNot](const QString &why) {
+        if (whyNot)
+            *whyNot = why;
+        return false;
+    };
+    QMutexLocker l(&m_mutex);
+    QList<int> chosen;
+    QStringList notInFallback;
+    for (int i = 0; i < m_status.databases.size(); ++i) {
+        const DatabaseStatus &d = m_status.databases[i];
+        if (!database.isEmpty() && d.name != database)
+            continue;
+        if (d.phase == DatabasePhase::Fallback && m_running)
+            chosen << i;
+        else if (!database.isEmpty() || d.phase != DatabasePhase::Done)
+            notInFallback << QStringLiteral("%1 (%2%3)")
+                                 .arg(d.name, phaseName(d.phase),
+                                      d.fallback.isEmpty() ? QString() : QStringLiteral(", fallback ") + d.fallback);
+    }
+    if (!database.isEmpty() && chosen.isEmpty() && notInFallback.isEmpty())
+        return refuse(QStringLiteral("the project has no database %1").arg(database));
+    if (chosen.isEmpty() || !notInFallback.isEmpty())
+        return refuse(QStringLiteral("not in fallback: %1. A fallback runs after a cutover with settings.cutover.fallback "
+                                     "on, while `pgferry-cli run` streams the target's writes back")
+                          .arg(notInFallback.isEmpty() ? QStringLiteral("no database") : notInFallback.join(QStringLiteral(", "))));
+    for (int i : chosen) {
+        m_fallbackRequests.insert(i, action);
+        DatabaseStatus &d = m_status.databases[i];
+        if (action == FallbackAction::FailBack) {
+            d.phase = DatabasePhase::FailingBack;
+            d.fallback = QStringLiteral("failing back");
+        }
+        d.notReadyReason.clear();
+        m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + d.name +
+                            (action == FallbackAction::FailBack ? QStringLiteral(": fail-back requested")
+                                                                : QStringLiteral(": ending the fallback")));
+    }
+    ++m_version;
+    return true;
 }
 
 bool LocalEngine::retryTable(const QString &database, const QString &table, QString *whyNot)
@@ -1730,15 +2122,23 @@ void LocalEngine::publish()
             m_lastMs = now;
         }
         if (m_status.state == RunState::Running || m_status.state == RunState::Streaming ||
-            m_status.state == RunState::CuttingOver) {
+            m_status.state == RunState::CuttingOver || m_status.state == RunState::Fallback ||
+            m_status.state == RunState::FailingBack) {
             bool allStreaming = !m_status.databases.isEmpty(), anyCutover = false;
+            bool allCutOver = !m_status.databases.isEmpty(), anyFallback = false, anyFailingBack = false;
             for (const DatabaseStatus &d : m_status.databases) {
                 allStreaming = allStreaming && (d.phase == DatabasePhase::Streaming || d.phase == DatabasePhase::Done);
                 anyCutover = anyCutover || d.phase == DatabasePhase::Cutover || d.phase == DatabasePhase::Verify;
+                allCutOver = allCutOver && (d.phase == DatabasePhase::Fallback || d.phase == DatabasePhase::FailingBack ||
+                                            d.phase == DatabasePhase::Done);
+                anyFallback = anyFallback || d.phase == DatabasePhase::Fallback;
+                anyFailingBack = anyFailingBack || d.phase == DatabasePhase::FailingBack;
             }
-            m_status.state = anyCutover ? RunState::CuttingOver
-                                        : (allStreaming && m_config.project.mode == project::Mode::Online ? RunState::Streaming
-                                                                                                         : RunState::Running);
+            m_status.state = anyCutover                    ? RunState::CuttingOver
+                             : anyFailingBack              ? RunState::FailingBack
+                             : anyFallback && allCutOver   ? RunState::Fallback
+                             : allStreaming && m_config.project.mode == project::Mode::Online ? RunState::Streaming
+                                                                                              : RunState::Running;
         }
         m_status.updatedAt = QDateTime::currentDateTimeUtc();
         s = m_status;

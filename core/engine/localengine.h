@@ -45,6 +45,7 @@ public:
     // failed run, the run starts again and loads only what is missing.
     bool retryTable(const QString &database, const QString &table, QString *whyNot = nullptr) override;
     bool resyncTable(const QString &database, const QString &table, QString *whyNot = nullptr) override;
+    bool requestFallback(FallbackAction action, const QString &database, QString *whyNot = nullptr) override;
 
     // Files in the state folder that other processes read.
     static QString statusFile(const QString &stateDir) { return RunFiles::statusFile(stateDir); }
@@ -73,6 +74,7 @@ private:
     Until m_lastUntil = Until::Done;
     QSet<std::pair<QString, QString>> m_retry; // (database, schema.table) asked to load again; m_mutex
     QHash<int, class ChangeStream *> m_streams; // per database index, while it streams; m_mutex
+    QHash<int, FallbackAction> m_fallbackRequests; // per database index, asked and not yet taken; m_mutex
 
     friend class Run;
 };

@@ -50,6 +50,20 @@ public:
         return false;
     }
 
+    // After a cutover with fallback (settings.cutover.fallback): return to the old server (drain
+    // the new one into it, make the new one read-only and the old one writable, verify), or end
+    // the fallback (the new server stays; the old stays read-only). `database` empty: every
+    // database in fallback. Refused, with the reason, when no named database is in fallback.
+    enum class FallbackAction { FailBack, End };
+    virtual bool requestFallback(FallbackAction action, const QString &database, QString *whyNot = nullptr)
+    {
+        Q_UNUSED(action);
+        Q_UNUSED(database);
+        if (whyNot)
+            *whyNot = QStringLiteral("this engine keeps no fallback after the cutover");
+        return false;
+    }
+
 Q_SIGNALS:
     // At most a few times a second, queued to the receiver's thread.
     void statusChanged(const pgferry::engine::MigrationStatus &status);

@@ -22,10 +22,12 @@ E fromName(const std::array<const char16_t *, N> &names, const QString &s, E fal
     return fallback;
 }
 
-const std::array<const char16_t *, 10> kRunStates{u"not_started", u"assessing", u"preparing", u"running", u"streaming",
-                                                  u"cutting_over", u"completed", u"failed", u"cancelled", u"stopped"};
-const std::array<const char16_t *, 11> kPhases{u"pending", u"assess", u"prepare", u"schema", u"full_load", u"post_data",
-                                               u"streaming", u"cutover", u"verify", u"done", u"failed"};
+const std::array<const char16_t *, 12> kRunStates{u"not_started", u"assessing", u"preparing", u"running", u"streaming",
+                                                  u"cutting_over", u"completed", u"failed", u"cancelled", u"stopped",
+                                                  u"fallback", u"failing_back"};
+const std::array<const char16_t *, 13> kPhases{u"pending", u"assess", u"prepare", u"schema", u"full_load", u"post_data",
+                                               u"streaming", u"cutover", u"verify", u"done", u"failed", u"fallback",
+                                               u"failing_back"};
 const std::array<const char16_t *, 6> kTableStates{u"queued", u"loading", u"loaded", u"indexing", u"done", u"failed"};
 
 QJsonArray toArray(const QStringList &l)
@@ -156,6 +158,7 @@ QJsonObject DatabaseStatus::toJson() const
                        {QStringLiteral("ready_for_cutover"), readyForCutover},
                        {QStringLiteral("not_ready_reason"), notReadyReason},
                        {QStringLiteral("ddl_capture"), ddlCapture},
+                       {QStringLiteral("fallback"), fallback},
                        {QStringLiteral("schema_changes"), changes},
                        {QStringLiteral("tables"), ts}};
 }
@@ -189,6 +192,7 @@ DatabaseStatus DatabaseStatus::fromJson(const QJsonObject &o)
     for (const QJsonValue &v : o.value(u"tables").toArray())
         d.tables.append(TableStatus::fromJson(v.toObject()));
     d.ddlCapture = o.value(u"ddl_capture").toString();
+    d.fallback = o.value(u"fallback").toString();
     for (const QJsonValue &v : o.value(u"schema_changes").toArray())
         d.schemaChanges.append(SchemaChange::fromJson(v.toObject()));
     return d;

@@ -11,8 +11,10 @@
 
 namespace pgferry::engine {
 
-enum class RunState { NotStarted, Assessing, Preparing, Running, Streaming, CuttingOver, Completed, Failed, Cancelled, Stopped };
-enum class DatabasePhase { Pending, Assess, Prepare, Schema, FullLoad, PostData, Streaming, Cutover, Verify, Done, Failed };
+// Fallback: cut over, and the new server's writes stream back into the old one (FailingBack: the
+// administrator asked to return to the old server and the run is doing it).
+enum class RunState { NotStarted, Assessing, Preparing, Running, Streaming, CuttingOver, Completed, Failed, Cancelled, Stopped, Fallback, FailingBack };
+enum class DatabasePhase { Pending, Assess, Prepare, Schema, FullLoad, PostData, Streaming, Cutover, Verify, Done, Failed, Fallback, FailingBack };
 enum class TableState { Queued, Loading, Loaded, Indexing, Done, Failed };
 
 QString runStateName(RunState s);
@@ -89,6 +91,10 @@ struct DatabaseStatus
     QList<TableStatus> tables;
     QList<SchemaChange> schemaChanges; // oldest first
     QString ddlCapture; // "event trigger", "watch only" or "" (offline, or not streaming yet)
+    // After a cutover with fallback: "streaming" (the new server's writes flow back into the old
+    // one; lagBytes and lagSeconds are then that stream's), "failed back" (the old server is the
+    // primary again), "ended" (the fallback was ended; the new server stays); "" without one.
+    QString fallback;
 
     QJsonObject toJson() const;
     static DatabaseStatus fromJson(const QJsonObject &o);

@@ -23,6 +23,10 @@ public:
         return stateDir + QStringLiteral("/cutover.response");
     }
 
+    // `pgferry-cli fail-back` and `fallback end`: {"action": "fail-back"|"end", "database": ""}.
+    static QString fallbackRequestFile(const QString &stateDir) { return stateDir + QStringLiteral("/fallback.request"); }
+    static QString fallbackResponseFile(const QString &stateDir) { return stateDir + QStringLiteral("/fallback.response"); }
+
     static QString resyncRequestFile(const QString &stateDir) { return stateDir + QStringLiteral("/resync.request"); }
     static QString resyncResponseFile(const QString &stateDir) { return stateDir + QStringLiteral("/resync.response"); }
 

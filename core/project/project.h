@@ -69,6 +69,10 @@ struct CutoverOptions
     bool makeSourceReadOnly = true; // default_transaction_read_only on the source database (reversible)
     qint64 maxLagBytesForReady = 16 * 1024 * 1024;
     int drainTimeoutSeconds = 600;
+    // Online: after the drain the cutover streams the new server's writes back into the old one
+    // (a slot and publication on the target, an origin on the source), so that `fail-back` can
+    // return to the old server without losing a write. Off by default.
+    bool fallback = false;
     bool operator==(const CutoverOptions &) const = default;
 };
 

@@ -49,7 +49,8 @@ const std::initializer_list<QLatin1StringView> SchemaKeys = {
     QLatin1StringView("create_roles"), QLatin1StringView("capture_ddl")};
 const std::initializer_list<QLatin1StringView> CutoverKeys = {QLatin1StringView("make_source_read_only"),
                                                               QLatin1StringView("max_lag_bytes_for_ready"),
-                                                              QLatin1StringView("drain_timeout_seconds")};
+                                                              QLatin1StringView("drain_timeout_seconds"),
+                                                              QLatin1StringView("fallback")};
 const std::initializer_list<QLatin1StringView> AzureKeys = {
     QLatin1StringView("cloud"),          QLatin1StringView("cloud_config_file"),
     QLatin1StringView("tenant_id"),      QLatin1StringView("subscription_id"),
@@ -580,6 +581,7 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
                        s.cutover.maxLagBytesForReady);
             rd.integer(cutover, p2, QLatin1StringView("drain_timeout_seconds"), 1, 7 * 24 * 3600,
                        s.cutover.drainTimeoutSeconds);
+            rd.boolean(cutover, p2, QLatin1StringView("fallback"), s.cutover.fallback);
             setIfNotEmpty(su, QStringLiteral("cutover"), rd.unknown(cutover, p2, CutoverKeys));
         }
         setIfNotEmpty(unknown, sp, su);
@@ -893,6 +895,11 @@ QStringList checkRunnable(const Project &p)
             "(/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME, "
             "listed by `pgferry-cli azure servers`). Set it (`pgferry-cli project new … --target-resource-id ID`), "
             "or set azure.subscription_id, azure.resource_group and azure.server_name, or use the \"local\" engine");
+    if (p.settings.cutover.fallback && (p.mode != Mode::Online || p.engine != Engine::Local))
+        problems << QStringLiteral(
+            "settings.cutover.fallback: a fallback streams the new server's writes back into the old one after "
+            "the cutover, which only an online migration run by the \"local\" engine does; turn it off, or "
+            "use --mode online --engine local");
     return problems;
 }
 
@@ -935,7 +942,8 @@ QByteArray serializeProject(const Project &p)
         {QStringLiteral("cutover"),
          QJsonObject{{QStringLiteral("make_source_read_only"), s.cutover.makeSourceReadOnly},
                      {QStringLiteral("max_lag_bytes_for_ready"), double(s.cutover.maxLagBytesForReady)},
-                     {QStringLiteral("drain_timeout_seconds"), s.cutover.drainTimeoutSeconds}}}};
+                     {QStringLiteral("drain_timeout_seconds"), s.cutover.drainTimeoutSeconds},
+                     {QStringLiteral("fallback"), s.cutover.fallback}}}};
     o.insert(u"settings", settings);
 
     const AzureContext &a = p.azure;

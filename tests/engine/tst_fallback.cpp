@@ -1,0 +1,335 @@
+// The fallback after a cutover, end to end with the real CLI against real servers: an online
+// migration with settings.cutover.fallback is run to streaming and cut over; the run goes on in
+// state "fallback". The applications' writes on the new server (inserts with new sequence values,
+// updates, deletes, rows an audit trigger adds) reach the old server, where the trigger does not
+// fire a second time; kill -9 of the run during the fallback stream and a new run resume it
+// exactly once; fail-back leaves the old server identical (sequences included) and writable and
+// the new one read-only, and removes the slot, publication and origin. `fallback end` leaves
+// nothing behind either and the old server read-only; a column added on the new server that the
+// old one lacks refuses fail-back, naming it. With a 10 -> 16 pair the same path runs back from
+// 16 into 10.
+#include "compare.h"
+#include "engine/runfiles.h"
+#include "project/projectfile.h"
+#include "testclusters.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgferry;
+
+namespace {
+
+const char *kSchema = R"SQL(
+CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, qty int NOT NULL DEFAULT 0, price float8);
+CREATE TABLE orders (id bigserial PRIMARY KEY, item_id int NOT NULL REFERENCES items(id), n int);
+CREATE TABLE audit (id bigserial PRIMARY KEY, item_id int, op text, at timestamptz DEFAULT now());
+CREATE FUNCTION audit_items() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO audit(item_id, op) VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END, TG_OP);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER items_audit AFTER INSERT OR UPDATE OR DELETE ON items FOR EACH ROW EXECUTE PROCEDURE audit_items();
+INSERT INTO items(name, qty, price) SELECT 'item ' || g, g, g / 3.0 FROM generate_series(1, 500) g;
+INSERT INTO orders(item_id, n) SELECT g, g FROM generate_series(1, 200) g;
+)SQL";
+
+} // namespace
+
+class TestFallback : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<test::TwoClusters> m_pair;
+    QTemporaryDir m_dir;
+
+    QString stateBase() const { return m_dir.filePath(QStringLiteral("state")); }
+    QString stateDirOf(const project::Project &p) const
+    {
+        return QDir(stateBase()).absolutePath() + QStringLiteral("/runs/") + p.id;
+    }
+
+    QString writeProject(project::Project &p, const QString &db) const
+    {
+        p.name = db;
+        p.mode = project::Mode::Online;
+        p.source = project::ConnectionProfile::fromConnInfo(m_pair->source.connInfo());
+        p.target = project::ConnectionProfile::fromConnInfo(m_pair->target.connInfo());
+        p.databases << project::DatabaseSelection{db, db + QStringLiteral("_new"), {}, {}};
+        p.settings.jobs = 2;
+        p.settings.cutover.fallback = true;
+        const QString path = m_dir.filePath(db + QStringLiteral(".pgferry"));
+        QString error;
+        if (!project::saveProjectFile(p, path, &error))
+            qFatal("cannot save the project: %s", qPrintable(error));
+        return path;
+    }
+
+    QProcessEnvironment env() const
+    {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(QStringLiteral("PGFERRY_SOURCE_PASSWORD"), m_pair->source->password());
+        e.insert(QStringLiteral("PGFERRY_TARGET_PASSWORD"), m_pair->target->password());
+        e.insert(QStringLiteral("PGFERRY_STATE_DIR"), stateBase());
+        return e;
+    }
+
+    int cli(const QStringList &args, QString *out = nullptr, QString *err = nullptr) const
+    {
+        QProcess p;
+        p.setProcessEnvironment(env());
+        p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(300000)) {
+            p.kill();
+            p.waitForFinished();
+            return -1;
+        }
+        const QString o = QString::fromUtf8(p.readAllStandardOutput()), e = QString::fromUtf8(p.readAllStandardError());
+        if (out)
+            *out = o;
+        if (err)
+            *err = e;
+        qInfo().noquote() << "pgferry-cli" << args.join(u' ') << "->" << p.exitCode() << "\n" << o << e;
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
+    // `pgferry-cli run FILE` until its status says `state` (and, for streaming, ready for cutover).
+    std::unique_ptr<QProcess> runUntil(const QString &file, const QString &stateDir, const QString &state) const
+    {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessEnvironment(env());
+        p->setStandardOutputFile(QProcess::nullDevice());
+        p->start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("run"), file});
+        if (!p->waitForStarted())
+            return nullptr;
+        if (!waitForState(*p, stateDir, state)) {
+            p->kill();
+            p->waitForFinished();
+            return nullptr;
+        }
+        return p;
+    }
+
+    static bool waitForState(QProcess &p, const QString &stateDir, const QString &state, int ms = 240000)
+    {
+        QDeadlineTimer deadline(ms);
+        while (!deadline.hasExpired() && p.state() == QProcess::Running) {
+            const QJsonObject s = engine::RunFiles::readStatus(stateDir);
+            if (s.value(u"state").toString() == state &&
+                (state != u"streaming" || s.value(u"ready_for_cutover").toBool()))
+                return true;
+            QTest::qWait(200);
+        }
+        qWarning().noquote() << "the run did not reach" << state << "; status:"
+                             << QJsonDocument(engine::RunFiles::readStatus(stateDir)).toJson()
+                             << "stderr:" << p.readAllStandardError();
+        return false;
+    }
+
+    qint64 count(const test::TestCluster &c, const QString &db, const QString &sql, const QStringList &params = {}) const
+    {
+        pg::Connection conn = c.connect(db);
+        pg::Params ps;
+        for (const QString &x : params)
+            ps.push_back(x);
+        return conn.exec(sql, ps).toInt(0, 0);
+    }
+
+    // The old server's copy equals the new server's, row by row (sequences only when asked: they
+    // are set on the old server at fail-back).
+    bool waitIdentical(const QString &db, bool sequences, int ms = 120000) const
+    {
+        test::CompareOptions o;
+        o.sequences = sequences;
+        o.largeObjects = false;
+        QDeadlineTimer deadline(ms);
+        test::CompareResult r;
+        while (!deadline.hasExpired()) {
+            pg::Connection newer = m_pair->target.connect(db + QStringLiteral("_new"));
+            pg::Connection older = m_pair->source.connect(db);
+            r = test::compareDatabases(newer, older, o);
+            if (r.identical() && r.tablesCompared >= 3)
+                return true;
+            QTest::qWait(300);
+        }
+        qWarning().noquote() << "differences:" << r.differences.mid(0, 10).join(u'\n');
+        return false;
+    }
+
+    static void write(const test::TestCluster &c, const QString &db, const QString &sql) { c.sql(db, sql); }
+
+    qint64 fallbackObjects(const QString &db, const QString &name) const
+    {
+        const QString fb = name + QStringLiteral("_fb");
+        return count(m_pair->target, db + QStringLiteral("_new"),
+                     QStringLiteral("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1) + "
+                                    "(SELECT count(*) FROM pg_publication WHERE pubname = $1)"),
+                     {fb}) +
+               count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_origin WHERE roname = $1"), {fb});
+    }
+
+    // Whether a plain session of `db` may write (default_transaction_read_only off).
+    static bool writable(const test::TestCluster &c, const QString &db)
+    {
+        pg::Connection conn = c.connect(db);
+        return conn.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0) == u"off";
+    }
+
+    void cutOverWithFallback(const QString &db, project::Project &p, QString &file, std::unique_ptr<QProcess> &run)
+    {
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(db, QString::fromUtf8(kSchema));
+        file = writeProject(p, db);
+        const QString state = stateDirOf(p);
+        run = runUntil(file, state, QStringLiteral("streaming"));
+        QVERIFY(run);
+        // A write while changes stream forward: it must arrive too.
+        write(m_pair->source, db, QStringLiteral("UPDATE items SET qty = qty + 1000 WHERE id <= 10"));
+        QString out;
+        QCOMPARE(cli({QStringLiteral("cutover"), file, QStringLiteral("--yes")}, &out), 0);
+        QVERIFY2(out.contains(u"fail-back"), qPrintable(out));
+        QCOMPARE(engine::RunFiles::readStatus(state).value(u"state").toString(), QStringLiteral("fallback"));
+        QCOMPARE(run->state(), QProcess::Running);
+        QVERIFY(!writable(m_pair->source, db));
+        QVERIFY(waitIdentical(db, true));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_pair = std::make_unique<test::TwoClusters>();
+    }
+    void cleanupTestCase() { m_pair.reset(); }
+
+    void writesOnTheNewServerReachTheOldOneExactlyOnceAndFailBackReturnsToIt()
+    {
+        const QString db = QStringLiteral("shop");
+        project::Project p;
+        QString file;
+        std::unique_ptr<QProcess> run;
+        cutOverWithFallback(db, p, file, run);
+        QVERIFY(run);
+        const QString state = stateDirOf(p);
+        const QString name = project::migrationObjectName(p.id, 0);
+        const QString newDb = db + QStringLiteral("_new");
+
+        // The applications on the new server.
+        write(m_pair->target, newDb,
+              QStringLiteral("INSERT INTO items(name, qty, price) SELECT 'new ' || g, g, g * 1.5 FROM generate_series(1, 100) g;"
+                             "UPDATE items SET qty = qty + 1, price = price * 2 WHERE id % 7 = 0;"
+                             "DELETE FROM orders WHERE id % 5 = 0;"
+                             "DELETE FROM items i WHERE i.id % 11 = 0 AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.item_id = i.id);"
+                             "INSERT INTO orders(item_id, n) SELECT id, 1 FROM items WHERE name LIKE 'new %';"));
+        QVERIFY(waitIdentical(db, false));
+        // The audit trigger fired on the new server only: its rows arrived, none were added again.
+        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM audit")),
+                 count(m_pair->target, newDb, QStringLiteral("SELECT count(*) FROM audit")));
+        QVERIFY(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM audit")) > 100);
+        QCOMPARE(fallbackObjects(db, name), 3);
+        {
+            const QJsonObject s = engine::RunFiles::readStatus(state);
+            const QJsonObject d = s.value(u"databases").toArray().first().toObject();
+            QCOMPARE(d.value(u"phase").toString(), QStringLiteral("fallback"));
+            QCOMPARE(d.value(u"fallback").toString(), QStringLiteral("streaming"));
+            QVERIFY(d.contains(u"lag_bytes"));
+        }
+
+        // kill -9 in the middle of the stream back, more writes, a new run: exactly once.
+        write(m_pair->target, newDb,
+              QStringLiteral("UPDATE items SET qty = qty + 1 WHERE id % 3 = 0;"
+                             "INSERT INTO items(name, qty) SELECT 'later ' || g, g FROM generate_series(1, 300) g;"));
+        run->kill();
+        QVERIFY(run->waitForFinished(30000));
+        write(m_pair->target, newDb,
+              QStringLiteral("UPDATE items SET name = name || '!' WHERE id % 4 = 0;"
+                             "INSERT INTO orders(item_id, n) SELECT id, 2 FROM items WHERE name LIKE 'later %';"));
+        run = runUntil(file, state, QStringLiteral("fallback"));
+        QVERIFY(run);
+        QVERIFY(waitIdentical(db, false));
+        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM audit")),
+                 count(m_pair->target, newDb, QStringLiteral("SELECT count(*) FROM audit")));
+
+        // Refused without confirmation; nothing changes.
+        QString out, err;
+        QCOMPARE(cli({QStringLiteral("fail-back"), file}, &out, &err), 2);
+        QVERIFY(err.contains(u"--yes"));
+        QCOMPARE(engine::RunFiles::readStatus(state).value(u"state").toString(), QStringLiteral("fallback"));
+
+        // Fail back.
+        write(m_pair->target, newDb, QStringLiteral("INSERT INTO items(name, qty) VALUES ('the last one', 1)"));
+        QCOMPARE(cli({QStringLiteral("fail-back"), file, QStringLiteral("--yes")}, &out, &err), 0);
+        QVERIFY2(out.contains(u"failed back"), qPrintable(out));
+        QVERIFY(run->waitForFinished(60000));
+        QCOMPARE(run->exitCode(), 0);
+        QVERIFY(waitIdentical(db, true, 5000)); // sequences included
+        QVERIFY(writable(m_pair->source, db));
+        QVERIFY(!writable(m_pair->target, newDb));
+        QCOMPARE(fallbackObjects(db, name), 0);
+        // The old server's sequences go on after the new server's last values.
+        QVERIFY(count(m_pair->source, db, QStringLiteral("INSERT INTO items(name) VALUES ('back home') RETURNING id")) >
+                count(m_pair->target, newDb, QStringLiteral("SELECT max(id) FROM items")));
+        const QJsonObject st = engine::RunFiles::readStatus(state);
+        QCOMPARE(st.value(u"state").toString(), QStringLiteral("completed"));
+        QCOMPARE(st.value(u"databases").toArray().first().toObject().value(u"fallback").toString(), QStringLiteral("failed back"));
+        QFile rep(state + QStringLiteral("/report.json"));
+        QVERIFY(rep.open(QIODevice::ReadOnly));
+        const QJsonObject fb = QJsonDocument::fromJson(rep.readAll())
+                                   .object()
+                                   .value(u"databases")
+                                   .toObject()
+                                   .value(db)
+                                   .toObject()
+                                   .value(u"fallback")
+                                   .toObject();
+        QCOMPARE(fb.value(u"outcome").toString(), QStringLiteral("failed back"));
+        QCOMPARE(fb.value(u"verification").toArray().size(), 3);
+        // Nothing more to fail back.
+        QVERIFY(cli({QStringLiteral("fail-back"), file, QStringLiteral("--yes")}, &out, &err) != 0);
+    }
+
+    void failBackRefusesWhatTheOldServerLacksAndFallbackEndLeavesNothingBehind()
+    {
+        const QString db = QStringLiteral("depot");
+        project::Project p;
+        QString file;
+        std::unique_ptr<QProcess> run;
+        cutOverWithFallback(db, p, file, run);
+        QVERIFY(run);
+        const QString state = stateDirOf(p);
+        const QString name = project::migrationObjectName(p.id, 0);
+        const QString newDb = db + QStringLiteral("_new");
+
+        write(m_pair->target, newDb, QStringLiteral("ALTER TABLE items ADD COLUMN colour text"));
+        QString out, err;
+        QCOMPARE(cli({QStringLiteral("fail-back"), file, QStringLiteral("--yes")}, &out, &err), 1);
+        QVERIFY2(err.contains(u"colour"), qPrintable(err));
+        // Still in fallback, both sides as they were.
+        QVERIFY(waitForState(*run, state, QStringLiteral("fallback"), 10000));
+        QVERIFY(writable(m_pair->target, newDb));
+        QVERIFY(!writable(m_pair->source, db));
+
+        QCOMPARE(cli({QStringLiteral("fallback"), QStringLiteral("end"), file, QStringLiteral("--yes")}, &out, &err), 0);
+        QVERIFY(run->waitForFinished(60000));
+        QCOMPARE(run->exitCode(), 0);
+        QCOMPARE(fallbackObjects(db, name), 0);
+        QCOMPARE(count(m_pair->target, newDb, QStringLiteral("SELECT count(*) FROM pg_replication_slots")), 0);
+        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_slots")), 0);
+        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_origin")), 0);
+        QVERIFY(!writable(m_pair->source, db));
+        QVERIFY(writable(m_pair->target, newDb));
+        QCOMPARE(engine::RunFiles::readStatus(state).value(u"databases").toArray().first().toObject().value(u"fallback").toString(),
+                 QStringLiteral("ended"));
+        QVERIFY(!QDir(state + QStringLiteral("/db-0/fallback-spool")).exists());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFallback)
+#include "tst_fallback.moc"
