@@ -29,6 +29,7 @@ AssessmentInput fromProject(const project::Project &p, pg::ConnInfo source, pg::
     in.projectId = p.id;
     in.overwrite = p.settings.schema.overwrite;
     in.createRoles = p.settings.schema.createRoles;
+    in.fallback = p.settings.cutover.fallback && p.mode == project::Mode::Online;
     return in;
 }
 

@@ -29,6 +29,7 @@ struct AssessmentInput
     bool overwrite = false;  // the project may overwrite a non-empty target database
     bool createRoles = true; // the engine creates missing roles on the target
     bool captureDdl = true;  // online: schema changes carried by event triggers (schema.capture_ddl)
+    bool fallback = false;   // online: the new server's writes stream back after cutover (cutover.fallback)
     std::chrono::milliseconds statementTimeout{60000};
     std::chrono::seconds longTransactionAge{300}; // open transactions older than this are reported
 };

@@ -124,6 +124,7 @@ public:
 
 private:
     void probe(pg::Connection &c);
+    void checkFallback(pg::Connection &c, bool replicationRight);
     void guarded(const QString &id, const QString &database, const std::function<void()> &fn);
     pg::Connection open(const QString &database) const;
     const AssessmentInput &m_in;

@@ -152,6 +152,26 @@ void SourceProbe::probeServer(pg::Connection &c)
     for (int i = 0; i < s.rows(); ++i)
         m_settings.insert(s.text(i, 0), s.text(i, 1));
 
+    // source.fallback: the fallback applies the target's writes on the source as a replica
+    // (session_replication_role = replica, so that its triggers do not fire a second time).
+    if (online && m_in.fallback) {
+        if (facts.superuser)
+            checks << makeCheck(QStringLiteral("source.fallback"), Severity::Pass, {}, {facts.user},
+                                QStringLiteral("The source user \"%1\" is a superuser: the fallback can apply the target's "
+                                               "writes on the source as a replica.")
+                                    .arg(facts.user));
+        else
+            checks << makeCheck(
+                QStringLiteral("source.fallback"), Severity::Blocker, {}, {facts.user},
+                QStringLiteral("The fallback after cutover applies the target's writes on the source with "
+                               "session_replication_role = replica (so that the source's triggers do not fire a second "
+                               "time), which the source user \"%1\" may not set.")
+                    .arg(facts.user),
+                {Fix{FixTarget::SourceSql, {},
+                     v >= 150000 ? QStringLiteral("GRANT SET ON PARAMETER session_replication_role TO %1;").arg(c.quoteIdent(facts.user))
+                                 : QStringLiteral("-- connect as a superuser, or turn the fallback off")}});
+    }
+
     // source.wal_level
     const QString walLevel = m_settings.value(QStringLiteral("wal_level"));
     const bool walOk = walLevel == u"logical";

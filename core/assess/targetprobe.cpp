@@ -41,15 +41,73 @@ void TargetProbe::run()
              [this](pg::Connection &c) { probe(c); });
 }
 
+// A fallback streams the target's writes back into the source after cutover: the target needs
+// what a source of logical decoding needs, one slot and one sender per database.
+void TargetProbe::checkFallback(pg::Connection &c, bool replicationRight)
+{
+    QMap<QString, QString> s;
+    pg::Result r = c.exec(QStringLiteral("SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', "
+                                         "'max_replication_slots', 'max_wal_senders')"));
+    for (int i = 0; i < r.rows(); ++i)
+        s.insert(r.text(i, 0), r.text(i, 1));
+    const qint64 needed = m_in.databases.size();
+    const qint64 freeSlots = s.value(QStringLiteral("max_replication_slots")).toLongLong() -
+                             c.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots")).toInt(0, 0);
+    const qint64 freeSenders = s.value(QStringLiteral("max_wal_senders")).toLongLong() -
+                               c.exec(QStringLiteral("SELECT count(*) FROM pg_stat_replication")).toInt(0, 0);
+    QStringList problems;
+    QList<Fix> fixes;
+    const bool azure = m_in.targetIsAzure || facts.azureAllowListKnown;
+    if (s.value(QStringLiteral("wal_level")) != u"logical") {
+        problems << QStringLiteral("wal_level is %1, not logical").arg(s.value(QStringLiteral("wal_level")));
+        fixes << (azure ? Fix{FixTarget::Manual, {},
+                              QStringLiteral("Set the server parameter wal_level to logical (portal: Server parameters; "
+                                             "or `az postgres flexible-server parameter set --name wal_level --value "
+                                             "logical`) and restart the server: a restart takes it offline briefly, "
+                                             "so choose the moment.")}
+                        : Fix{FixTarget::Manual, {}, QStringLiteral("ALTER SYSTEM SET wal_level = logical; -- then restart the target")});
+    }
+    if (freeSlots < needed) {
+        problems << QStringLiteral("%1 replication slots free, %2 needed").arg(std::max<qint64>(0, freeSlots)).arg(needed);
+        fixes << Fix{FixTarget::Manual, {}, QStringLiteral("Raise max_replication_slots on the target (a restart).")};
+    }
+    if (freeSenders < needed) {
+        problems << QStringLiteral("%1 WAL senders free, %2 needed").arg(std::max<qint64>(0, freeSenders)).arg(needed);
+        fixes << Fix{FixTarget::Manual, {}, QStringLiteral("Raise max_wal_senders on the target (a restart).")};
+    }
+    if (!replicationRight) {
+        problems << QStringLiteral("the user \"%1\" lacks the REPLICATION right").arg(facts.user);
+        fixes << Fix{FixTarget::Manual, {},
+                     azure ? QStringLiteral("As the server's admin (a member of azure_pg_admin): ALTER ROLE %1 WITH "
+                                            "REPLICATION;")
+                                 .arg(c.quoteIdent(facts.user))
+                           : QStringLiteral("ALTER ROLE %1 WITH REPLICATION;").arg(c.quoteIdent(facts.user))};
+    }
+    if (problems.isEmpty())
+        checks << makeCheck(QStringLiteral("target.fallback"), Severity::Pass, {}, {},
+                            QStringLiteral("The target can stream its writes back into the source after cutover "
+                                           "(wal_level logical, %1 slots and %2 senders free, REPLICATION right).")
+                                .arg(freeSlots)
+                                .arg(freeSenders));
+    else
+        checks << makeCheck(QStringLiteral("target.fallback"), Severity::Blocker, {}, problems,
+                            QStringLiteral("The fallback after cutover (settings.cutover.fallback) streams the target's "
+                                           "writes back into the source, but on the target %1. Fix it before the "
+                                           "migration starts, or turn the fallback off.")
+                                .arg(problems.join(QStringLiteral("; "))),
+                            fixes);
+}
+
 void TargetProbe::probe(pg::Connection &c)
 {
     pg::Result me =
-        c.exec(QStringLiteral("SELECT current_user, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
+        c.exec(QStringLiteral("SELECT current_user, rolsuper, rolcreatedb, rolcreaterole, rolreplication FROM pg_roles "
                               "WHERE rolname = current_user"));
     facts.user = me.text(0, 0);
     facts.superuser = me.toBool(0, 1);
     const bool createdb = facts.superuser || me.toBool(0, 2);
     const bool createrole = facts.superuser || me.toBool(0, 3);
+    const bool replicationRight = facts.superuser || me.toBool(0, 4);
 
     pg::Result roles = c.exec(QStringLiteral("SELECT rolname FROM pg_roles"));
     for (int i = 0; i < roles.rows(); ++i)
@@ -65,6 +123,8 @@ void TargetProbe::probe(pg::Connection &c)
         for (const QString &e : allow.text(0, 0).split(u',', Qt::SkipEmptyParts))
             facts.azureAllowList.insert(e.trimmed().toLower());
     }
+    if (m_in.fallback)
+        guarded(QStringLiteral("target.fallback"), {}, [&] { checkFallback(c, replicationRight); });
     pg::Result dbs =
         c.exec(QStringLiteral("SELECT datname, pg_encoding_to_char(encoding), datcollate, datctype "
                               "FROM pg_database"));

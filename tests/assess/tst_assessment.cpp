@@ -365,6 +365,34 @@ private Q_SLOTS:
         QVERIFY(expect(assess::assess(in), QStringLiteral("source.replication_privilege"), Severity::Info));
     }
 
+    // settings.cutover.fallback: the target must be a logical-decoding source too, and the source
+    // user must be allowed to apply as a replica.
+    void fallbackNeedsLogicalDecodingOnTheTargetAndAReplicaRoleOnTheSource()
+    {
+        assess::AssessmentInput in = input(*m_src, {QStringLiteral("clean")});
+        QVERIFY(!findCheck(assess::assess(in), QStringLiteral("target.fallback")));
+        in.fallback = true;
+        assess::AssessmentReport r = assess::assess(in);
+        QVERIFY(expect(r, QStringLiteral("target.fallback"), Severity::Pass));
+        QVERIFY(expect(r, QStringLiteral("source.fallback"), Severity::Pass));
+
+        in.target = m_bad->connInfo();
+        r = assess::assess(in);
+        QVERIFY(expect(r, QStringLiteral("target.fallback"), Severity::Blocker));
+        const assess::Check *c = findCheck(r, QStringLiteral("target.fallback"));
+        QVERIFY2(c->message.contains(u"wal_level is replica") && c->message.contains(u"0 replication slots free"),
+                 qPrintable(c->message));
+        QVERIFY(c->remediation.contains(u"wal_level = logical"));
+
+        in = input(*m_src, {QStringLiteral("clean")});
+        in.fallback = true;
+        in.source.user = QStringLiteral("noreplic");
+        in.source.password = QStringLiteral("noreplic-pw-1");
+        r = assess::assess(in);
+        QVERIFY(expect(r, QStringLiteral("source.fallback"), Severity::Blocker));
+        QVERIFY(findCheck(r, QStringLiteral("source.fallback"))->remediation.contains(u"session_replication_role"));
+    }
+
     void sslOffIsAWarningLocallyAndABlockerForAzure_data()
     {
         QTest::addColumn<Engine>("engine");

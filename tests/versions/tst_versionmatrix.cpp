@@ -5,7 +5,9 @@
 // table, audit-trigger writes, nextval), cut over with the default full verification, and compare
 // the target row by row with the source (floats by value: 9.6-11 print them with a fixed number
 // of digits, 12+ in the shortest exact form). Offline rows load and verify. Refusals: a target
-// older than the source, a source newer than every installed pg_dump.
+// older than the source, a source newer than every installed pg_dump. Fallback rows cut over with
+// settings.cutover.fallback and stream the new server's writes back into the older major, then
+// fail back and compare.
 //
 // Each row is its own ctest test (tests/versions/CMakeLists.txt), so that ctest -j runs them side
 // by side. A major that is not installed skips its rows, except in CI (CI=true), where it fails.
@@ -298,6 +300,79 @@ private Q_SLOTS:
         QCOMPARE(only(QStringLiteral("client.pg_dump")).severity, assess::Severity::Pass);
         QCOMPARE(only(QStringLiteral("target.version")).severity, assess::Severity::Pass);
         QCOMPARE(report.find(QStringLiteral("source.version")).size(), 1);
+    }
+
+    // After a cutover with fallback, the new server's writes (text forms of the newer major: floats
+    // in the shortest exact form, timestamps, numerics, jsonb, arrays) are applied on the older one,
+    // its audit trigger not firing a second time; fail-back sets the sequences, verifies with the
+    // default checksum across the two majors and leaves both identical.
+    void fallsBackIntoAnOlderMajor_data()
+    {
+        QTest::addColumn<QString>("sourceMajor");
+        QTest::addColumn<QString>("targetMajor");
+        QTest::newRow("fallback 16 into 10") << QStringLiteral("10") << QStringLiteral("16");
+    }
+    void fallsBackIntoAnOlderMajor()
+    {
+        QFETCH(QString, sourceMajor);
+        QFETCH(QString, targetMajor);
+        PGFERRY_REQUIRE_MAJOR(sourceMajor);
+        PGFERRY_REQUIRE_MAJOR(targetMajor);
+        test::TwoClusters pair(sourceMajor, targetMajor);
+        const QString db = QStringLiteral("app");
+        pair.source.createDatabase(db);
+        pair.source.sql(db, QStringLiteral(
+            "CREATE TABLE items (id serial PRIMARY KEY, name text, price float8, amount numeric(12,3), at timestamptz, "
+            "  doc jsonb, tags text[], r float4);"
+            "CREATE TABLE audit (id bigserial PRIMARY KEY, item_id int, op text);"
+            "CREATE FUNCTION audit_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "  INSERT INTO audit(item_id, op) VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END, TG_OP); "
+            "  RETURN NULL; END $$;"
+            "CREATE TRIGGER items_audit AFTER INSERT OR UPDATE OR DELETE ON items FOR EACH ROW EXECUTE PROCEDURE audit_items();"
+            "INSERT INTO items(name, price, amount, at, doc, tags, r) SELECT 'item ' || g, g / 7.0, g * 1.125, "
+            "  '2020-01-01'::timestamptz + g * interval '1 hour', jsonb_build_object('g', g), ARRAY['a', g::text], g / 3.0 "
+            "  FROM generate_series(1, 300) g;"));
+
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, db);
+        c.project.settings.cutover.fallback = true;
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(e.status().errors.join(u'\n')),
+                                  300000);
+        QString why;
+        QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(&why), 60000);
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().state == engine::RunState::Fallback || !done.isEmpty(),
+                                  qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')), 300000);
+        QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
+
+        pair.target.sql(db, QStringLiteral(
+            "INSERT INTO items(name, price, amount, at, doc, tags, r) SELECT 'new ' || g, 0.1 + g / 10.0, g / 3.0, now(), "
+            "  jsonb_build_object('new', true, 'n', g / 3.0), ARRAY['b', NULL, 'c \"q\"'], 1.0 / g FROM generate_series(1, 200) g;"
+            "UPDATE items SET price = price * 3, doc = doc || '{\"u\": 1}' WHERE id % 5 = 0;"
+            "DELETE FROM items WHERE id % 9 = 0;"));
+        pg::Connection s = pair.source.connect(db);
+        pg::Connection t = pair.target.connect(db);
+        test::CompareOptions noSequences;
+        noSequences.sequences = false;
+        QTRY_VERIFY_WITH_TIMEOUT(test::compareDatabases(t, s, noSequences).identical(), 120000);
+        QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM audit")).toInt(0, 0),
+                 t.exec(QStringLiteral("SELECT count(*) FROM audit")).toInt(0, 0));
+
+        QVERIFY2(e.requestFallback(engine::MigrationEngine::FallbackAction::FailBack, db, &why), qPrintable(why));
+        QVERIFY(done.wait(300000) || !done.isEmpty());
+        const engine::MigrationStatus last = e.status();
+        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QCOMPARE(last.databases.first().fallback, QStringLiteral("failed back"));
+        pg::Connection s2 = pair.source.connect(db);
+        pg::Connection t2 = pair.target.connect(db);
+        const auto cmp = test::compareDatabases(t2, s2);
+        QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
+        QCOMPARE(s2.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
+        QCOMPARE(t2.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("on"));
+        QVERIFY(slotsLeft(t2).isEmpty());
+        QCOMPARE(s2.exec(QStringLiteral("SELECT count(*) FROM pg_replication_origin")).toInt(0, 0), 0);
     }
 
     // A target older than the source is refused by the assessment and by the engine, before
