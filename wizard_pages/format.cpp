@@ -46,6 +46,8 @@ QString Format::runState(engine::RunState s)
     case RunState::Failed: return tr("Failed");
     case RunState::Cancelled: return tr("Cancelled");
     case RunState::Stopped: return tr("Stopped");
+    case RunState::Fallback: return tr("Cut over, fallback streaming");
+    case RunState::FailingBack: return tr("Failing back");
     }
     return {};
 }
@@ -65,6 +67,8 @@ QString Format::phase(engine::DatabasePhase p)
     case DatabasePhase::Verify: return tr("Verifying");
     case DatabasePhase::Done: return tr("Done");
     case DatabasePhase::Failed: return tr("Failed");
+    case DatabasePhase::Fallback: return tr("Fallback streaming");
+    case DatabasePhase::FailingBack: return tr("Failing back");
     }
     return {};
 }

@@ -189,9 +189,11 @@ Applier::TargetTable &Applier::table(const QString &schema, const QString &name)
         return *it;
     }
     drainPipeline(); // a catalog query is a plain statement
+    // Generated columns arrived in 12, identity columns in 10 (a fallback applies into old majors).
+    const int v = m_conn.serverVersion();
     pg::Result r = m_conn.exec(
         QStringLiteral(
-            "SELECT c.relkind, a.attname, a.atttypid, coalesce(a.attgenerated <> '', false), a.attidentity, "
+            "SELECT c.relkind, a.attname, a.atttypid, %1, %2, "
             "  EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND "
             "o.oprright = a.atttypid), "
             "  coalesce(a.attnum = ANY ((SELECT i.indkey::int2[] FROM pg_index i WHERE i.indrelid = c.oid "
@@ -202,7 +204,9 @@ Applier::TargetTable &Applier::table(const QString &schema, const QString &name)
             "  (SELECT count(*) FROM pg_index u WHERE u.indrelid = c.oid AND (u.indisunique OR u.indisexclusion)) <= 1 "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-            "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') ORDER BY a.attnum"),
+            "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') ORDER BY a.attnum")
+            .arg(v >= 120000 ? QStringLiteral("coalesce(a.attgenerated <> '', false)") : QStringLiteral("false"),
+                 v >= 100000 ? QStringLiteral("a.attidentity") : QStringLiteral("''::\"char\"")),
         {schema, name});
     if (r.rows() == 0) {
         pg::Error e = pg::Error::client(

@@ -195,7 +195,7 @@ private:
         ++e.m_version;
     }
     // The database's migration is complete (its journal says done).
-    void finishDatabase(pg::Connection &target, const QElapsedTimer &totalClock);
+    void finishDatabase(const QElapsedTimer &totalClock);
     // Ends the phase `key` (adds its wall-clock time to the report and logs it) and starts the next.
     void phaseTook(const QString &key, const QString &what)
     {
@@ -847,9 +847,9 @@ void LocalEngine::Run::migrate(Until until)
         phaseClock.start();
         QElapsedTimer totalClock;
         totalClock.start();
-        fallback(until);
-        pg::Connection target = connectTarget(tname);
-        finishDatabase(target, totalClock);
+        if (j.value(db.name, QStringLiteral("fallback_outcome")).isEmpty())
+            fallback(until);
+        finishDatabase(totalClock);
         return;
     }
 
@@ -1387,7 +1387,7 @@ void LocalEngine::Run::migrate(Until until)
         load::dropUnitTable(target); // before the fallback: the applications see only their own tables
         j.markDone(db.name, QStringLiteral("cutover_complete"));
         saveJournal();
-        if (j.done(db.name, QStringLiteral("fallback_slot")))
+        if (j.done(db.name, QStringLiteral("fallback_slot")) && j.value(db.name, QStringLiteral("fallback_outcome")).isEmpty())
             fallback(until);
     } else {
         // Offline: the rest of the cutover right away.
@@ -1420,14 +1420,16 @@ void LocalEngine::Run::migrate(Until until)
             phaseTook(QStringLiteral("verify"), QStringLiteral("verification"));
         }
     }
-    finishDatabase(target, totalClock);
+    finishDatabase(totalClock);
 }
 
-void LocalEngine::Run::finishDatabase(pg::Connection &target, const QElapsedTimer &totalClock)
+void LocalEngine::Run::finishDatabase(const QElapsedTimer &totalClock)
 {
     const QString tname = db.effectiveTarget();
     Journal &j = e.m_journal;
-    // A target made read-only by a fail-back takes no DDL in a transaction of its defaults.
+    // A new session: a fail-back ends the target's other sessions, and makes its database
+    // read-only by default, which this session overrides for its DDL.
+    pg::Connection target = connectTarget(tname);
     target.exec(QStringLiteral("SET default_transaction_read_only = off"));
     load::dropUnitTable(target);
     j.markDone(db.name, QStringLiteral("done"));
@@ -1533,13 +1535,17 @@ void LocalEngine::Run::fallback(Until until)
             if (!lastError.isEmpty())
                 log(QStringLiteral("fallback: ") + lastError + QStringLiteral(" (retrying)"));
         }
-        if (!s.fatalError.isEmpty())
+        if (!s.fatalError.isEmpty()) {
+            QString cause = s.fatalError;
+            while (cause.endsWith(u'.'))
+                cause.chop(1);
             throw std::runtime_error(QStringLiteral("the cutover is complete, but the fallback stream from the target back "
                                                     "into the source stopped: %1. The target is not affected. Fix this and "
                                                     "run again to resume the fallback where it stopped, or end it with "
                                                     "`pgferry-cli fallback end`")
-                                         .arg(s.fatalError)
+                                         .arg(cause)
                                          .toStdString());
+        }
         const qint64 lagBytes = s.pending() > 0 ? qint64(std::max<pg::Lsn>(s.durable, s.received) - std::min(s.applied, s.durable))
                                                 : qint64(s.serverWal > s.sentPtr ? s.serverWal - s.sentPtr : 0);
         const double lagSeconds = s.pending() > 0 && s.lastAppliedCommitMicros > 0
