@@ -87,7 +87,7 @@ void CutoverPage::initializePage()
 QList<StepState> CutoverPage::steps(const engine::MigrationStatus &s, bool applied)
 {
     QList<StepState> out(StepCount, StepState::Pending);
-    if (s.state == RunState::Completed) {
+    if (s.state == RunState::Completed || s.state == RunState::Fallback || s.state == RunState::FailingBack) {
         out.fill(StepState::Done);
         return out;
     }
@@ -155,6 +155,10 @@ void CutoverPage::setStatus(const engine::MigrationStatus &s)
     if (s.state == RunState::Completed) {
         m_result->setText(tr("Cutover complete. The target is ready: point your applications to it."));
         pal.setColor(QPalette::WindowText, severityColor(Severity::Pass));
+    } else if (s.state == RunState::Fallback || s.state == RunState::FailingBack) {
+        m_result->setText(tr("Cutover complete. The target is ready: point your applications to it. Its writes stream back "
+                             "into the old server, which stays a live fallback (see the next page)."));
+        pal.setColor(QPalette::WindowText, severityColor(Severity::Pass));
     } else if (m_applied && s.state == RunState::Failed) {
         m_result->setText(tr("The cutover failed: %1").arg(s.errors.isEmpty() ? tr("see the log") : s.errors.last()));
         pal.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
@@ -194,6 +198,10 @@ void CutoverPage::apply()
     updateApply();
 }
 
-bool CutoverPage::isComplete() const { return m_status.state == RunState::Completed; }
+bool CutoverPage::isComplete() const
+{
+    return m_status.state == RunState::Completed || m_status.state == RunState::Fallback ||
+           m_status.state == RunState::FailingBack;
+}
 
 } // namespace pgferry::wizard

@@ -5,6 +5,7 @@
 #include "migrationwizard.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QFile>
 #include <QFileDialog>
@@ -59,6 +60,41 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     m_steps->setOpenExternalLinks(true);
     m_steps->setTextInteractionFlags(Qt::TextBrowserInteraction);
 
+    m_fallbackBox = new QGroupBox(tr("Fallback to the old server"));
+    m_fallbackBox->setObjectName(QStringLiteral("fallbackBox"));
+    m_fallbackState = new QLabel;
+    m_fallbackState->setObjectName(QStringLiteral("fallbackState"));
+    m_fallbackState->setWordWrap(true);
+    m_fallbackState->setTextFormat(Qt::PlainText);
+    m_fallbackConfirm = new QCheckBox(tr("I have &stopped the applications' writes on the new server, or accept that "
+                                         "they stop"));
+    m_fallbackConfirm->setObjectName(QStringLiteral("fallbackConfirm"));
+    m_failBack = new QPushButton(tr("&Fail back to the old server"));
+    m_failBack->setObjectName(QStringLiteral("failBack"));
+    m_failBack->setToolTip(tr("Makes the new server's databases read-only, applies what is left on the old server, sets "
+                              "its sequences, verifies every table and makes the old server writable again."));
+    m_endFallback = new QPushButton(tr("&End the fallback"));
+    m_endFallback->setObjectName(QStringLiteral("endFallback"));
+    m_endFallback->setToolTip(tr("Keeps the new server for good: removes the fallback's slot, publication and origin; the "
+                                 "old server stays read-only."));
+    m_fallbackMessage = new QLabel;
+    m_fallbackMessage->setObjectName(QStringLiteral("fallbackMessage"));
+    m_fallbackMessage->setWordWrap(true);
+    m_fallbackMessage->setTextFormat(Qt::PlainText);
+    {
+        auto *fb = new QVBoxLayout(m_fallbackBox);
+        fb->addWidget(m_fallbackState);
+        fb->addWidget(m_fallbackConfirm);
+        auto *buttons = new QHBoxLayout;
+        buttons->addWidget(m_failBack);
+        buttons->addWidget(m_endFallback);
+        buttons->addStretch();
+        fb->addLayout(buttons);
+        fb->addWidget(m_fallbackMessage);
+        m_fallbackBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+        m_fallbackBox->hide();
+    }
+
     auto *head = new QHBoxLayout;
     head->addWidget(m_icon);
     auto *hv = new QVBoxLayout;
@@ -84,6 +120,7 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     auto *v = new QVBoxLayout(this);
     v->addLayout(head);
     v->addLayout(exportRow);
+    v->addWidget(m_fallbackBox);
     v->addWidget(connBox);
     v->addWidget(stepsBox);
     v->addStretch(1);
@@ -100,13 +137,34 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     connect(m_html, &QPushButton::clicked, this, [ask] { ask(QStringLiteral("html")); });
     connect(m_json, &QPushButton::clicked, this, [ask] { ask(QStringLiteral("json")); });
     connect(m_copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_conn->toPlainText()); });
+    connect(m_fallbackConfirm, &QCheckBox::toggled, this, [this] { refresh(); });
+    connect(m_failBack, &QPushButton::clicked, this, [this] { askFallback(true); });
+    connect(m_endFallback, &QPushButton::clicked, this, [this] { askFallback(false); });
     connect(wizard, &MigrationWizard::statusChanged, this, [this] {
         if (mw()->currentId() == MigrationWizard::DonePage)
             refresh();
     });
 }
 
-void DonePage::loadFrom(const project::Project &) { m_exported->clear(); }
+void DonePage::loadFrom(const project::Project &)
+{
+    m_exported->clear();
+    m_fallbackMessage->clear();
+    m_fallbackConfirm->setChecked(false);
+}
+
+void DonePage::askFallback(bool failBack)
+{
+    QString why;
+    if (!mw()->requestFallback(failBack ? engine::MigrationEngine::FallbackAction::FailBack
+                                        : engine::MigrationEngine::FallbackAction::End,
+                               &why)) {
+        m_fallbackMessage->setText(tr("Refused: %1").arg(why));
+        return;
+    }
+    m_fallbackConfirm->setChecked(false);
+    m_fallbackMessage->setText(failBack ? tr("Failing back…") : tr("Ending the fallback…"));
+}
 
 void DonePage::initializePage() { refresh(); }
 
@@ -122,9 +180,38 @@ QString DonePage::connectionStrings() const
 void DonePage::refresh()
 {
     const engine::MigrationStatus &s = mw()->status();
-    const bool ok = s.state == RunState::Completed;
+    const bool inFallback = s.state == RunState::Fallback || s.state == RunState::FailingBack;
+    const bool ok = s.state == RunState::Completed || inFallback;
+    bool failedBack = false;
+    QStringList fallbackLines;
+    for (const auto &d : s.databases) {
+        if (d.fallback.isEmpty())
+            continue;
+        failedBack = failedBack || d.fallback == u"failed back";
+        if (d.fallback == u"streaming")
+            fallbackLines << tr("%1: the new server's writes stream back into the old one; lag %2 (%3), %4 pending")
+                                 .arg(d.name, Format::bytes(d.lagBytes), Format::duration(d.lagSeconds),
+                                      Format::count(d.pendingChanges))
+                          + (d.notReadyReason.isEmpty() ? QString() : QStringLiteral(". ") + d.notReadyReason);
+        else if (d.fallback == u"failing back")
+            fallbackLines << tr("%1: failing back (the new server is read-only while what is left is applied and verified)").arg(d.name);
+        else if (d.fallback == u"failed back")
+            fallbackLines << tr("%1: failed back. The old server has every write and is writable; the new one is read-only.").arg(d.name);
+        else if (d.fallback == u"ended")
+            fallbackLines << tr("%1: fallback ended. The new server stays; the old one stays read-only.").arg(d.name);
+    }
+    m_fallbackBox->setVisible(!fallbackLines.isEmpty());
+    m_fallbackState->setText(fallbackLines.join(u'\n'));
+    const bool canAct = s.state == RunState::Fallback && mw()->engine();
+    m_fallbackConfirm->setEnabled(canAct);
+    m_failBack->setEnabled(canAct && m_fallbackConfirm->isChecked());
+    m_endFallback->setEnabled(canAct && m_fallbackConfirm->isChecked());
+    if (!inFallback && !fallbackLines.isEmpty())
+        m_fallbackMessage->clear();
     m_icon->setPixmap(severityIcon(ok ? Severity::Pass : s.state == RunState::Failed ? Severity::Blocker : Severity::Warning).pixmap(QSize(48, 48), m_icon->devicePixelRatioF()));
-    m_headline->setText(ok                             ? tr("The migration completed.")
+    m_headline->setText(inFallback                     ? tr("Cut over. The old server is kept as a live fallback.")
+                        : ok && failedBack             ? tr("Failed back: the old server is the primary again.")
+                        : ok                           ? tr("The migration completed.")
                         : s.state == RunState::Failed ? tr("The migration failed.")
                                                        : tr("The migration is %1.").arg(Format::runState(s.state).toLower()));
     int tables = 0, failed = 0;

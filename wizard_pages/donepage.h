@@ -1,9 +1,13 @@
 // Page 9, Done: the result and the report (export HTML or JSON), the target's connection
-// strings, and the post-migration steps of Azure's migration guide.
+// strings, and the post-migration steps of Azure's migration guide. After a cutover with fallback,
+// the stream back into the old server live (per database: state and lag), with its two actions:
+// fail back to the old server, or end the fallback.
 #pragma once
 
 #include "wizardpage.h"
 
+class QCheckBox;
+class QGroupBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -33,6 +37,13 @@ private:
     QPushButton *m_copy;
     QLabel *m_steps;
     QLabel *m_exported;
+    QGroupBox *m_fallbackBox;
+    QLabel *m_fallbackState;
+    QCheckBox *m_fallbackConfirm;
+    QPushButton *m_failBack;
+    QPushButton *m_endFallback;
+    QLabel *m_fallbackMessage;
+    void askFallback(bool failBack);
 };
 
 } // namespace pgferry::wizard

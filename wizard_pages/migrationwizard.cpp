@@ -221,7 +221,9 @@ bool MigrationWizard::attachToRun()
         showStatus(*last);
         return true;
     }
-    goToPage(MonitorPage);
+    // Cut over with a fallback: the Done page shows it and the run resumes its stream back.
+    const bool fallback = last->state == RunState::Fallback || last->state == RunState::FailingBack;
+    goToPage(fallback ? DonePage : MonitorPage);
     showStatus(*last);
     // A run that was under way resumes where its journal says it stopped; a failed one waits
     // for the administrator to press Resume.
@@ -247,6 +249,16 @@ bool MigrationWizard::requestCutover(QString *whyNot)
         return false;
     }
     return m_engine->requestCutover(whyNot);
+}
+
+bool MigrationWizard::requestFallback(engine::MigrationEngine::FallbackAction action, QString *whyNot)
+{
+    if (!m_engine) {
+        if (whyNot)
+            *whyNot = tr("No migration is running.");
+        return false;
+    }
+    return m_engine->requestFallback(action, {}, whyNot);
 }
 
 bool MigrationWizard::retryTable(const QString &database, const QString &table, QString *whyNot)

@@ -315,6 +315,8 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
     case RunState::Streaming: break;
     case RunState::CuttingOver: return {tr("The cutover is already under way.")};
     case RunState::Completed: return {tr("The migration is complete.")};
+    case RunState::Fallback:
+    case RunState::FailingBack: return {tr("The migration is cut over; the old server is kept as a fallback.")};
     case RunState::Failed: return {tr("The run failed; fix the errors and resume it.")};
     case RunState::Stopped:
     case RunState::Cancelled: return {tr("The run is stopped; resume it first.")};
@@ -339,14 +341,15 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
 
 bool MonitorPage::isComplete() const
 {
-    if (m_status.state == RunState::Completed)
+    if (m_status.state == RunState::Completed || m_status.state == RunState::Fallback || m_status.state == RunState::FailingBack)
         return true;
     return m_status.readyForCutover();
 }
 
 int MonitorPage::nextId() const
 {
-    if (m_status.state == RunState::Completed || m_status.mode == u"offline")
+    if (m_status.state == RunState::Completed || m_status.state == RunState::Fallback ||
+        m_status.state == RunState::FailingBack || m_status.mode == u"offline")
         return MigrationWizard::DonePage;
     return MigrationWizard::CutoverPage;
 }

@@ -51,6 +51,8 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_verifyLevel->addItem(tr("Row counts and a checksum of every row"), int(project::VerifyLevel::Full));
     m_verifyLevel->addItem(tr("Row counts only (faster)"), int(project::VerifyLevel::Count));
     m_readOnly = named(new QCheckBox(tr("Make the source read-only at cuto&ver")), "settingReadOnly", tr("Make the source read-only at cutover"));
+    m_fallback = named(new QCheckBox(tr("Keep the old server as a live &fallback after cutover")), "settingFallback",
+                       tr("Keep the old server as a live fallback after cutover"));
     m_readyLagMb = spin("settingReadyLag", tr("Largest lag that counts as ready, in MB"), 0, 1024 * 1024, tr(" MB"));
     m_drainTimeout = spin("settingDrainTimeout", tr("Drain timeout in seconds"), 10, 86400, tr(" s"));
 
@@ -96,6 +98,9 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
            tr("Checksums read every row on both servers; row counts alone take a fraction of the time."));
     connect(m_verify, &QCheckBox::toggled, m_verifyLevel, &QWidget::setEnabled);
     addRow(cut, {}, m_readOnly, tr("Stops writes on the source so no change is left behind (reversible)."));
+    addRow(cut, {}, m_fallback,
+           tr("Online: after cutover, writes on the new server stream back into the old one, so that you can fail back "
+              "without losing a write (needs wal_level = logical on the target)."));
     addRow(cut, tr("Ready at &lag below:"), m_readyLagMb, tr("Start cutover is offered once every database's lag is below this."));
     addRow(cut, tr("&Drain timeout:"), m_drainTimeout, tr("How long cutover waits for pending changes to reach zero before it gives up."));
 
@@ -116,7 +121,7 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     outer->addWidget(scroll);
 
     for (QWidget *w : std::initializer_list<QWidget *>{m_jobs, m_splitMb, m_indexJobs, m_overwrite, m_owners, m_privileges, m_roles, m_captureDdl, m_verify,
-                                                        m_verifyLevel, m_readOnly, m_readyLagMb, m_drainTimeout})
+                                                        m_verifyLevel, m_readOnly, m_fallback, m_readyLagMb, m_drainTimeout})
         watch(w);
     connect(defaults, &QPushButton::clicked, this, [this] {
         project::Project p;
@@ -140,6 +145,7 @@ void SettingsPage::loadFrom(const project::Project &p)
     m_verifyLevel->setCurrentIndex(std::max(0, m_verifyLevel->findData(int(s.verifyLevel))));
     m_verifyLevel->setEnabled(s.verify);
     m_readOnly->setChecked(s.cutover.makeSourceReadOnly);
+    m_fallback->setChecked(s.cutover.fallback);
     m_readyLagMb->setValue(int(s.cutover.maxLagBytesForReady / (1024 * 1024)));
     m_drainTimeout->setValue(s.cutover.drainTimeoutSeconds);
 }
@@ -158,6 +164,7 @@ void SettingsPage::storeTo(project::Project &p) const
     s.verify = m_verify->isChecked();
     s.verifyLevel = project::VerifyLevel(m_verifyLevel->currentData().toInt());
     s.cutover.makeSourceReadOnly = m_readOnly->isChecked();
+    s.cutover.fallback = m_fallback->isChecked();
     s.cutover.maxLagBytesForReady = qint64(m_readyLagMb->value()) * 1024 * 1024;
     s.cutover.drainTimeoutSeconds = m_drainTimeout->value();
 }

@@ -30,6 +30,7 @@ private:
     QCheckBox *m_verify;
     QComboBox *m_verifyLevel;
     QCheckBox *m_readOnly;
+    QCheckBox *m_fallback;
     QSpinBox *m_readyLagMb;
     QSpinBox *m_drainTimeout;
 };

@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QCheckBox>
+#include <QGroupBox>
 #include <QRadioButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -53,7 +54,8 @@ class TestWizardMigration : public QObject
     }
 
     // Fills Project to Summary and presses Run; returns when the dashboard shows.
-    void fillAndRun(MainWindow &window, const QString &name, bool online, const QString &database, const QString &file)
+    void fillAndRun(MainWindow &window, const QString &name, bool online, const QString &database, const QString &file,
+                    bool fallback = false)
     {
         MigrationWizard *w = window.wizard();
         QTest::keyClicks(find<QLineEdit>(&window, QStringLiteral("projectName")), name);
@@ -84,6 +86,7 @@ class TestWizardMigration : public QObject
         QVERIFY(w->currentPage()->isComplete());
         w->next();
         QCOMPARE(w->currentId(), int(MigrationWizard::SettingsPage));
+        find<QCheckBox>(&window, QStringLiteral("settingFallback"))->setChecked(fallback);
         w->next();
         QCOMPARE(w->currentId(), int(MigrationWizard::SummaryPage));
         QVERIFY(window.saveAs(file));
@@ -213,6 +216,76 @@ private Q_SLOTS:
         QCOMPARE(w->currentId(), int(MigrationWizard::DonePage));
         QVERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"completed"));
         compare(QStringLiteral("live"));
+    }
+
+    // With "Keep the old server as a live fallback" ticked: after the cutover the Done page shows
+    // the new server's writes streaming back, and its Fail back button returns to the old server.
+    void theDonePageShowsTheFallbackAndFailsBack()
+    {
+        const QString db = QStringLiteral("back");
+        m_servers->source.createDatabase(db);
+        m_servers->source.sql(db, QStringLiteral(
+            "CREATE TABLE accounts (id serial PRIMARY KEY, owner text, balance numeric(12,2));"
+            "CREATE TABLE ledger (id bigserial PRIMARY KEY, account int REFERENCES accounts, amount numeric(12,2));"
+            "INSERT INTO accounts (owner, balance) SELECT 'owner ' || g, g FROM generate_series(1, 200) g;"
+            "INSERT INTO ledger (account, amount) SELECT 1 + g % 200, g FROM generate_series(1, 1000) g;"));
+        auto services = std::make_shared<CoreServices>();
+        QSettings recent(m_tmp.filePath(QStringLiteral("recent3.ini")), QSettings::IniFormat);
+        services->setRecentSettings(&recent);
+        MainWindow window(services);
+        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+        window.show();
+        MigrationWizard *w = window.wizard();
+        fillAndRun(window, QStringLiteral("Back again"), true, db, m_tmp.filePath(QStringLiteral("back.pgferry")), true);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(w->project().settings.cutover.fallback);
+        auto *monitor = static_cast<MonitorPage *>(w->currentPage());
+        QPushButton *cutover = monitor->cutoverButton();
+        QTRY_VERIFY2_WITH_TIMEOUT(cutover->isEnabled() || !w->isRunning(), qPrintable(cutover->toolTip()), 90000);
+        QVERIFY2(w->isRunning(), qPrintable(w->status().errors.join(u'\n')));
+        QTest::mouseClick(cutover, Qt::LeftButton);
+        auto *page = static_cast<CutoverPage *>(w->currentPage());
+        page->confirmBox()->setChecked(true);
+        QTRY_VERIFY(page->applyButton()->isEnabled());
+        auto *result = find<QLabel>(&window, QStringLiteral("cutoverResult"));
+        QTest::mouseClick(page->applyButton(), Qt::LeftButton);
+        for (int i = 0; i < 60 && result->text().contains(u"could not start"); ++i) {
+            QTRY_VERIFY_WITH_TIMEOUT(page->applyButton()->isEnabled(), 30000);
+            QTest::qWait(500);
+            QTest::mouseClick(page->applyButton(), Qt::LeftButton);
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(w->status().state == engine::RunState::Fallback || !w->isRunning(),
+                                  qPrintable(w->status().errors.join(u'\n')), 100000);
+        QVERIFY2(w->isRunning(), qPrintable(w->status().errors.join(u'\n')));
+        QTRY_VERIFY(page->isComplete());
+        QVERIFY(result->text().contains(u"fallback"));
+        w->next();
+        QCOMPARE(w->currentId(), int(MigrationWizard::DonePage));
+        QVERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"fallback"));
+        auto *box = find<QGroupBox>(&window, QStringLiteral("fallbackBox"));
+        auto *state = find<QLabel>(&window, QStringLiteral("fallbackState"));
+        auto *failBack = find<QPushButton>(&window, QStringLiteral("failBack"));
+        QTRY_VERIFY(box->isVisible());
+        QVERIFY2(state->text().contains(u"stream back"), qPrintable(state->text()));
+        QVERIFY(!failBack->isEnabled()); // not before the confirmation
+
+        // The applications write on the new server; the old server follows.
+        m_servers->target.sql(db, QStringLiteral(
+            "INSERT INTO ledger (account, amount) SELECT 1 + g % 200, -g FROM generate_series(1, 300) g;"
+            "UPDATE accounts SET balance = balance * 2 WHERE id % 4 = 0; DELETE FROM ledger WHERE id % 13 = 0;"));
+        find<QCheckBox>(&window, QStringLiteral("fallbackConfirm"))->setChecked(true);
+        QTRY_VERIFY(failBack->isEnabled());
+        QTest::mouseClick(failBack, Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(!w->isRunning(), qPrintable(state->text()), 120000);
+        QVERIFY2(w->status().state == engine::RunState::Completed, qPrintable(w->status().errors.join(u'\n')));
+        QTRY_VERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"Failed back"));
+        QVERIFY2(state->text().contains(u"failed back"), qPrintable(state->text()));
+        compare(db);
+        pg::Connection old = m_servers->source.connect(db);
+        QCOMPARE(old.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
+        pg::Connection newer = m_servers->target.connect(db);
+        QCOMPARE(newer.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("on"));
     }
 };
 
