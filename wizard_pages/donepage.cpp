@@ -105,7 +105,7 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     exportRow->addWidget(m_html);
     exportRow->addWidget(m_json);
     exportRow->addWidget(m_exported, 1);
-    auto *connBox = new QGroupBox(tr("Connect your applications to the target"));
+    auto *connBox = m_connBox = new QGroupBox(tr("Connect your applications to the target"));
     auto *cb = new QVBoxLayout(connBox);
     cb->addWidget(m_conn);
     auto *copyRow = new QHBoxLayout;
@@ -206,6 +206,9 @@ void DonePage::refresh()
     m_fallbackConfirm->setEnabled(canAct);
     m_failBack->setEnabled(canAct && m_fallbackConfirm->isChecked());
     m_endFallback->setEnabled(canAct && m_fallbackConfirm->isChecked());
+    // Once the fallback has an outcome there is nothing left to choose.
+    for (QWidget *wgt : std::initializer_list<QWidget *>{m_fallbackConfirm, m_failBack, m_endFallback})
+        wgt->setVisible(inFallback);
     if (!inFallback && !fallbackLines.isEmpty())
         m_fallbackMessage->clear();
     m_icon->setPixmap(severityIcon(ok ? Severity::Pass : s.state == RunState::Failed ? Severity::Blocker : Severity::Warning).pixmap(QSize(48, 48), m_icon->devicePixelRatioF()));
@@ -231,7 +234,18 @@ void DonePage::refresh()
     if (failed > 0)
         stats += QStringLiteral(" · ") + tr("%n table(s) failed", nullptr, failed);
     m_stats->setText(stats);
-    m_conn->setPlainText(connectionStrings());
+    if (failedBack) {
+        // The applications go back to the old server.
+        const project::Project p = mw()->project();
+        QStringList lines;
+        for (const project::DatabaseSelection &d : p.databases)
+            lines << p.source.connInfo(d.name).toUri();
+        m_connBox->setTitle(tr("Point your applications back at the old server"));
+        m_conn->setPlainText(lines.join(QLatin1Char('\n')));
+    } else {
+        m_connBox->setTitle(tr("Connect your applications to the target"));
+        m_conn->setPlainText(connectionStrings());
+    }
 
     const project::Project p = mw()->project();
     const bool azure = !p.azure.serverName.isEmpty() || p.target.host.endsWith(u".postgres.database.azure.com");

@@ -38,6 +38,7 @@ private:
     QLabel *m_steps;
     QLabel *m_exported;
     QGroupBox *m_fallbackBox;
+    QGroupBox *m_connBox;
     QLabel *m_fallbackState;
     QCheckBox *m_fallbackConfirm;
     QPushButton *m_failBack;

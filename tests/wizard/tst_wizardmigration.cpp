@@ -274,6 +274,11 @@ private Q_SLOTS:
         m_servers->target.sql(db, QStringLiteral(
             "INSERT INTO ledger (account, amount) SELECT 1 + g % 200, -g FROM generate_series(1, 300) g;"
             "UPDATE accounts SET balance = balance * 2 WHERE id % 4 = 0; DELETE FROM ledger WHERE id % 13 = 0;"));
+        QTest::qWait(1500); // the Done page's live state follows
+        // PGFERRY_TEST_SHOTS=DIR keeps pictures of the real run, to look at.
+        const QString shots = qEnvironmentVariable("PGFERRY_TEST_SHOTS");
+        if (!shots.isEmpty())
+            window.grab().save(shots + QStringLiteral("/done-fallback.png"));
         find<QCheckBox>(&window, QStringLiteral("fallbackConfirm"))->setChecked(true);
         QTRY_VERIFY(failBack->isEnabled());
         QTest::mouseClick(failBack, Qt::LeftButton);
@@ -281,6 +286,8 @@ private Q_SLOTS:
         QVERIFY2(w->status().state == engine::RunState::Completed, qPrintable(w->status().errors.join(u'\n')));
         QTRY_VERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"Failed back"));
         QVERIFY2(state->text().contains(u"failed back"), qPrintable(state->text()));
+        if (!shots.isEmpty())
+            window.grab().save(shots + QStringLiteral("/done-failed-back.png"));
         compare(db);
         pg::Connection old = m_servers->source.connect(db);
         QCOMPARE(old.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
