@@ -158,6 +158,18 @@
         <source>Indexing</source>
         <translation>Indizierung</translation>
     </message>
+    <message>
+        <source>Cut over, fallback streaming</source>
+        <translation>Umgestellt, überträgt zum Fallback</translation>
+    </message>
+    <message>
+        <source>Failing back</source>
+        <translation>Rückwechsel läuft</translation>
+    </message>
+    <message>
+        <source>Fallback streaming</source>
+        <translation>Überträgt zum Fallback</translation>
+    </message>
 </context>
 <context>
     <name>SampleServices</name>
@@ -992,6 +1004,10 @@
             <numerusform>noch %1 ausstehende Änderungen</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Cutover complete. The target is ready: point your applications to it. Its writes stream back into the old server, which stays a live fallback (see the next page).</source>
+        <translation>Umstellung abgeschlossen. Das Ziel ist bereit: richten Sie Ihre Anwendungen darauf aus. Schreibzugriffe auf das Ziel fließen zurück in den alten Server, der als laufend synchronisierter Fallback erhalten bleibt (siehe nächste Seite).</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DatabaseCard</name>
@@ -1406,6 +1422,70 @@
             <numerusform>%1 Änderung übertragen</numerusform>
             <numerusform>%1 Änderungen übertragen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Fallback to the old server</source>
+        <translation>Fallback auf den alten Server</translation>
+    </message>
+    <message>
+        <source>I have &amp;stopped the applications&apos; writes on the new server, or accept that they stop</source>
+        <translation>Ich habe die Schreibzugriffe der Anwendungen auf den neuen Server &amp;gestoppt oder nehme in Kauf, dass sie enden</translation>
+    </message>
+    <message>
+        <source>&amp;Fail back to the old server</source>
+        <translation>Auf den alten Server zu&amp;rückwechseln</translation>
+    </message>
+    <message>
+        <source>Makes the new server&apos;s databases read-only, applies what is left on the old server, sets its sequences, verifies every table and makes the old server writable again.</source>
+        <translation>Macht die Datenbanken des neuen Servers schreibgeschützt, wendet die restlichen Änderungen auf dem alten Server an, setzt dessen Sequenzen, überprüft jede Tabelle und macht den alten Server wieder beschreibbar.</translation>
+    </message>
+    <message>
+        <source>&amp;End the fallback</source>
+        <translation>Fallback &amp;beenden</translation>
+    </message>
+    <message>
+        <source>Keeps the new server for good: removes the fallback&apos;s slot, publication and origin; the old server stays read-only.</source>
+        <translation>Behält den neuen Server endgültig: entfernt Slot, Publikation und Origin des Fallbacks; der alte Server bleibt schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>Abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Failing back…</source>
+        <translation>Rückwechsel läuft…</translation>
+    </message>
+    <message>
+        <source>Ending the fallback…</source>
+        <translation>Fallback wird beendet…</translation>
+    </message>
+    <message>
+        <source>%1: the new server&apos;s writes stream back into the old one; lag %2 (%3), %4 pending</source>
+        <translation>%1: Schreibzugriffe auf den neuen Server fließen zurück in den alten; Verzögerung %2 (%3), %4 ausstehend</translation>
+    </message>
+    <message>
+        <source>%1: failing back (the new server is read-only while what is left is applied and verified)</source>
+        <translation>%1: Rückwechsel läuft (der neue Server ist schreibgeschützt, während die restlichen Änderungen angewendet und überprüft werden)</translation>
+    </message>
+    <message>
+        <source>%1: failed back. The old server has every write and is writable; the new one is read-only.</source>
+        <translation>%1: zurückgewechselt. Der alte Server hat alle Schreibzugriffe erhalten und ist beschreibbar; der neue ist schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>%1: fallback ended. The new server stays; the old one stays read-only.</source>
+        <translation>%1: Fallback beendet. Der neue Server bleibt; der alte bleibt schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>Cut over. The old server is kept as a live fallback.</source>
+        <translation>Umgestellt. Der alte Server bleibt als laufend synchronisierter Fallback erhalten.</translation>
+    </message>
+    <message>
+        <source>Failed back: the old server is the primary again.</source>
+        <translation>Zurückgewechselt: der alte Server ist wieder der Primärserver.</translation>
+    </message>
+    <message>
+        <source>Point your applications back at the old server</source>
+        <translation>Richten Sie Ihre Anwendungen wieder auf den alten Server aus</translation>
     </message>
 </context>
 <context>
@@ -1960,6 +2040,10 @@
         <source>%1 in %2 cannot be copied again: %3</source>
         <translation>%1 in %2 kann nicht erneut kopiert werden: %3</translation>
     </message>
+    <message>
+        <source>The migration is cut over; the old server is kept as a fallback.</source>
+        <translation>Die Umstellung ist erfolgt; der alte Server bleibt als Fallback erhalten.</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::ProjectPage</name>
@@ -2287,6 +2371,18 @@
     <message>
         <source>Online: event triggers on the source carry new tables, columns and indexes in stream order (needs a superuser source role). Otherwise changes are only detected, and hold the cutover.</source>
         <translation>Online: Ereignistrigger auf der Quelle übertragen neue Tabellen, Spalten und Indizes in der Reihenfolge des Stroms (erfordert eine Superuser-Rolle auf der Quelle). Sonst werden Änderungen nur erkannt und halten die Umstellung auf.</translation>
+    </message>
+    <message>
+        <source>Keep the old server as a live &amp;fallback after cutover</source>
+        <translation>Alten Server nach der Umstellung als laufend synchronisierten &amp;Fallback behalten</translation>
+    </message>
+    <message>
+        <source>Keep the old server as a live fallback after cutover</source>
+        <translation>Alten Server nach der Umstellung als laufend synchronisierten Fallback behalten</translation>
+    </message>
+    <message>
+        <source>Online: after cutover, writes on the new server stream back into the old one, so that you can fail back without losing a write (needs wal_level = logical on the target).</source>
+        <translation>Online: Nach der Umstellung fließen Schreibzugriffe auf den neuen Server zurück in den alten, sodass Sie ohne Verlust eines Schreibzugriffs zurückwechseln können (erfordert wal_level = logical auf dem Ziel).</translation>
     </message>
 </context>
 <context>

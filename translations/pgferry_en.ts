@@ -127,6 +127,13 @@
             <numerusform>%n unresolved changes hold the cutover.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DatabasesPage</name>

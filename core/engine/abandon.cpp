@@ -2,6 +2,7 @@
 
 #include "cdc/applier.h"
 #include "cdc/ddlcapture.h"
+#include "engine/fallback.h"
 #include "engine/journal.h"
 #include "pg/connection.h"
 #include "pg/error.h"
@@ -121,7 +122,7 @@ void planReadOnly(pg::Connection &c, const Journal &journal, bool journalRead, c
         return;
     const QString resetSql =
         QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(c.quoteIdent(db));
-    if (journal.done(db, QStringLiteral("done")))
+    if (journal.done(db, QStringLiteral("done")) || journal.done(db, QStringLiteral("cutover_complete")))
         plan.notes
             << QStringLiteral(
                    "source database %1 stays read-only: its cutover completed and the applications use "
@@ -270,6 +271,12 @@ void planSource(const AbandonInput &in, const Journal &journal, bool journalRead
                 plan.items << item(W::Source, db.name, kPublication, pubs.text(r, 0), {},
                                    QStringLiteral("DROP PUBLICATION %1").arg(c->quoteIdent(pubs.text(r, 0))));
         }
+        // The fallback's origin: the stream back from the target applies into the source.
+        const QString fb = fallbackObjectName(name);
+        if (c->exec(QStringLiteral("SELECT 1 FROM pg_replication_origin WHERE roname = $1"), {fb}).rows() > 0)
+            plan.items << item(W::Source, db.name, kOrigin, fb,
+                               QStringLiteral("records how far the fallback stream was applied back"),
+                               QStringLiteral("SELECT pg_replication_origin_drop(%1)").arg(quoteLiteral(fb)));
     } catch (const pg::Exception &ex) {
         plan.problems << QStringLiteral(
                              "could not read the catalogs of source database %1: %2. Nothing in it was "
@@ -297,7 +304,7 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
         if (exists && in.dropTarget) {
             AbandonItem d = item(W::Target, tname, kTargetDatabase, tname, {},
                                  QStringLiteral("DROP DATABASE %1").arg(admin.quoteIdent(tname)));
-            if (journal.done(db.name, QStringLiteral("done"))) {
+            if (journal.done(db.name, QStringLiteral("done")) || journal.done(db.name, QStringLiteral("cutover_complete"))) {
                 d.refused = true;
                 d.refusedWhy =
                     QStringLiteral("the migration of %1 completed: the applications use this database now. "
@@ -325,7 +332,42 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
                              .arg(clause(ex.error()));
         return;
     }
-    if (!exists || dropping)
+    if (!exists)
+        return;
+    // The fallback's slot and publication on the target (a slot would also stop DROP DATABASE).
+    try {
+        pg::Connection t = openTo(in.target.withDatabase(tname));
+        const QString fb = fallbackObjectName(name);
+        pg::Result s = t.exec(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {fb});
+        for (int wait = 0; wait < 50 && s.rows() > 0 && s.toBool(0, 0); ++wait) {
+            QThread::msleep(100);
+            s = t.exec(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {fb});
+        }
+        if (s.rows() > 0) {
+            if (s.toBool(0, 0)) {
+                plan.inUse = true;
+                plan.problems << QStringLiteral("the fallback's replication slot %1 on target database %2 is in use: a run "
+                                                "of this project streams the target's writes back. Nothing was removed: "
+                                                "stop it (or end the fallback with `pgferry-cli fallback end`), then run "
+                                                "abandon again")
+                                     .arg(fb, tname);
+            }
+            plan.items << item(W::Target, tname, kSlot, fb,
+                               QStringLiteral("the fallback's: holds the target's WAL until it is read"),
+                               QStringLiteral("SELECT pg_drop_replication_slot(%1)").arg(quoteLiteral(fb)));
+        }
+        if (t.serverVersion() >= 100000 &&
+            t.exec(QStringLiteral("SELECT 1 FROM pg_publication WHERE pubname = $1"), {fb}).rows() > 0)
+            plan.items << item(W::Target, tname, kPublication, fb, QStringLiteral("the fallback's"),
+                               QStringLiteral("DROP PUBLICATION %1").arg(t.quoteIdent(fb)));
+    } catch (const pg::Exception &ex) {
+        plan.problems << QStringLiteral(
+                             "cannot look at target database %1: %2. Nothing in it was looked at or removed: "
+                             "make it reachable and run abandon again")
+                             .arg(tname, clause(ex.error()));
+        return;
+    }
+    if (dropping)
         return;
     try {
         pg::Connection t = openTo(in.target.withDatabase(tname));
@@ -448,16 +490,17 @@ void removeItem(Journal &journal, bool journalRead, Sessions &sessions, AbandonI
                                 .arg(jerr);
             }
         } else if (it.kind == kSlot) {
-            error = dropSlot(sessions.source(it.database), it.name);
+            error = dropSlot(it.where == W::Target ? sessions.target(it.database) : sessions.source(it.database), it.name);
         } else if (it.kind == kCapture) {
             pg::Connection &c = sessions.source(it.database);
             for (const QString &st : cdc::ddlCaptureRemoveSql(cdc::DdlCaptureNames{it.name}))
                 c.exec(st);
         } else if (it.kind == kPublication) {
-            pg::Connection &c = sessions.source(it.database);
+            pg::Connection &c = it.where == W::Target ? sessions.target(it.database) : sessions.source(it.database);
             c.exec(QStringLiteral("DROP PUBLICATION IF EXISTS %1").arg(c.quoteIdent(it.name)));
         } else if (it.kind == kOrigin) {
-            cdc::Applier::dropOrigin(sessions.targetMaintenance({}), it.name);
+            cdc::Applier::dropOrigin(it.where == W::Source ? sessions.source(it.database) : sessions.targetMaintenance({}),
+                                     it.name);
         } else if (it.kind == kSchema && it.where == W::Target) {
             sessions.target(it.database).exec(QStringLiteral("DROP SCHEMA IF EXISTS _pgferry CASCADE"));
         } else if (it.kind == kTargetDatabase) {
@@ -507,7 +550,7 @@ QString AbandonItem::describe() const
     else if (kind == kTargetDatabase)
         s = QStringLiteral("target server: database %1").arg(name);
     else if (kind == kOrigin) // a shared catalog: the server's, not the database's
-        s = QStringLiteral("target server: %1 %2").arg(kind, name);
+        s = QStringLiteral("%1 server: %2 %3").arg(whereName(), kind, name);
     else
         s = QStringLiteral("%1 database %2: %3 %4").arg(whereName(), database, kind, name);
     if (!detail.isEmpty())
@@ -667,6 +710,16 @@ SourceWritableResult makeSourceWritable(const pg::ConnInfo &source, const QStrin
             res.ok = true;
             res.message =
                 QStringLiteral("source database %1 is writable already; nothing to do").arg(database);
+            return res;
+        }
+        if (journalRead && journal.done(database, QStringLiteral("cutover_complete")) &&
+            !journal.done(database, QStringLiteral("done"))) {
+            res.message =
+                QStringLiteral(
+                    "source database %1 is cut over and kept as a fallback: the target's writes stream back into "
+                    "it, and writing to it as well would fork the data. `pgferry-cli fail-back` makes it the "
+                    "primary again (without losing a write); `pgferry-cli fallback end` ends the fallback")
+                    .arg(database);
             return res;
         }
         if (journalRead && journal.done(database, QStringLiteral("done"))) {

@@ -329,6 +329,37 @@ private Q_SLOTS:
                  QStringLiteral("ended"));
         QVERIFY(!QDir(state + QStringLiteral("/db-0/fallback-spool")).exists());
     }
+
+    // A run stopped during the fallback: source-writable refuses (writing to both servers would
+    // fork the data); abandon removes the fallback's slot and publication on the target and its
+    // origin on the source, and leaves both databases (the source read-only, the target in use).
+    void abandonDuringTheFallbackRemovesItsObjectsAndKeepsBothDatabases()
+    {
+        const QString db = QStringLiteral("kiosk");
+        project::Project p;
+        QString file;
+        std::unique_ptr<QProcess> run;
+        cutOverWithFallback(db, p, file, run);
+        QVERIFY(run);
+        const QString name = project::migrationObjectName(p.id, 0);
+        const QString newDb = db + QStringLiteral("_new");
+        write(m_pair->target, newDb, QStringLiteral("INSERT INTO items(name) VALUES ('one more')"));
+        QVERIFY(waitIdentical(db, false));
+        run->terminate();
+        QVERIFY(run->waitForFinished(60000));
+        QCOMPARE(fallbackObjects(db, name), 3);
+
+        QString out, err;
+        QCOMPARE(cli({QStringLiteral("source-writable"), file}, &out, &err), 1);
+        QVERIFY2(err.contains(u"fallback"), qPrintable(err));
+        QVERIFY(!writable(m_pair->source, db));
+
+        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 0);
+        QCOMPARE(fallbackObjects(db, name), 0);
+        QCOMPARE(count(m_pair->target, newDb, QStringLiteral("SELECT count(*) FROM items WHERE name = 'one more'")), 1);
+        QVERIFY(!writable(m_pair->source, db));
+        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM items WHERE name = 'one more'")), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFallback)
