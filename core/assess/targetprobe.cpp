@@ -61,10 +61,10 @@ void TargetProbe::checkFallback(pg::Connection &c, bool replicationRight)
     if (s.value(QStringLiteral("wal_level")) != u"logical") {
         problems << QStringLiteral("wal_level is %1, not logical").arg(s.value(QStringLiteral("wal_level")));
         fixes << (azure ? Fix{FixTarget::Manual, {},
-                              QStringLiteral("Set the server parameter wal_level to logical (portal: Server parameters; "
-                                             "or `az postgres flexible-server parameter set --name wal_level --value "
-                                             "logical`) and restart the server: a restart takes it offline briefly, "
-                                             "so choose the moment.")}
+                              QStringLiteral("Set the server parameter wal_level to logical (`pgferry-cli azure parameter "
+                                             "--server RESOURCE_ID --name wal_level --value logical`, or the portal's "
+                                             "Server parameters) and restart the server: a restart takes it offline "
+                                             "briefly, so choose the moment.")}
                         : Fix{FixTarget::Manual, {}, QStringLiteral("ALTER SYSTEM SET wal_level = logical; -- then restart the target")});
     }
     if (freeSlots < needed) {
