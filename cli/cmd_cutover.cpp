@@ -1,10 +1,12 @@
-// pgferry-cli cutover FILE [--yes] [--json]: asks the running `run` of this project to cut over,
-// then follows it until the cutover has finished.
+// pgferry-cli cutover FILE [--database NAME] [--yes] [--json]: asks the running `run` of this
+// project to cut over (one database, while the others keep streaming, or every one left), then
+// follows it until the cutover has finished.
 #include "cli.h"
 #include "common.h"
 
 #include "engine/runfiles.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -19,10 +21,11 @@ namespace pgferry::cli {
 int cmdCutover(Context &ctx)
 {
     Args a;
-    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli cutover FILE [--yes] [--json]"),
-                                 {QStringLiteral("--yes"), QStringLiteral("--json")}, {}, a);
+    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli cutover FILE [--database NAME] [--yes] [--json]"),
+                                 {QStringLiteral("--yes"), QStringLiteral("--json")}, {QStringLiteral("--database")}, a);
         rc >= 0)
         return rc;
+    const QString database = a.options.value(QStringLiteral("--database"));
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
         return Failure;
@@ -42,8 +45,9 @@ int cmdCutover(Context &ctx)
     }
     const QJsonObject st = readStatusFile(dir);
     // Lag that is momentarily above the threshold does not refuse (the run waits for it before it
-    // touches the source); the run itself gives the final answer below.
-    if (!st.value(u"ready_for_cutover").toBool() && st.value(u"state").toString() != u"streaming") {
+    // touches the source); the run itself gives the final answer below. One database is asked for
+    // by name: the run answers for it.
+    if (database.isEmpty() && !st.value(u"ready_for_cutover").toBool() && st.value(u"state").toString() != u"streaming") {
         ctx.err << "pgferry-cli cutover: not ready for cutover yet (state " << st.value(u"state").toString() << ")";
         for (const QJsonValue &d : st.value(u"databases").toArray()) {
             const QString why = d.toObject().value(u"not_ready_reason").toString();
@@ -55,7 +59,10 @@ int cmdCutover(Context &ctx)
     }
     if (!a.flags.contains(QStringLiteral("--yes"))) {
         if (const int rc = confirmOnTerminal(ctx, QStringLiteral("cutover"), QStringLiteral("cutover"),
-                                             u"Cut over " + project->name + u"? The source will stop being migrated.",
+                                             database.isEmpty()
+                                                 ? QString(u"Cut over " + project->name + u"? The source will stop being migrated.")
+                                                 : QString(u"Cut over database " + database + u" of " + project->name +
+                                                           u"? It will stop being migrated; the others keep streaming."),
                                              QStringLiteral("nothing changed"));
             rc >= 0)
             return rc;
@@ -63,7 +70,9 @@ int cmdCutover(Context &ctx)
     QFile::remove(engine::RunFiles::cutoverResponseFile(dir));
     ::umask(077); // the request lives in the private state folder
     QFile req(engine::RunFiles::cutoverRequestFile(dir));
-    if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        (!database.isEmpty() &&
+         req.write(QJsonDocument(QJsonObject{{QStringLiteral("database"), database}}).toJson(QJsonDocument::Compact)) < 0)) {
         ctx.err << "pgferry-cli cutover: cannot write " << req.fileName() << "\n";
         return Failure;
     }
@@ -93,10 +102,29 @@ int cmdCutover(Context &ctx)
     }
     if (!json)
         ctx.out << "cutover started\n";
+    // One database is cut over when its phase says so (the run goes on for the others).
+    const auto databaseSettled = [&](const QJsonObject &s, bool *ok) {
+        for (const QJsonValue &v : s.value(u"databases").toArray()) {
+            const QJsonObject d = v.toObject();
+            if (d.value(u"name").toString() != database)
+                continue;
+            const QString phase = d.value(u"phase").toString();
+            *ok = phase == u"done" || phase == u"fallback";
+            return *ok || phase == u"failed";
+        }
+        return false;
+    };
+    const QDateTime asked = QDateTime::currentDateTimeUtc();
+    bool databaseOk = false, databaseDone = false;
     QString lastPhase;
     while (activeRunPid(dir)) {
         const QJsonObject s = readStatusFile(dir);
-        if (s.value(u"state").toString() == u"fallback")
+        if (!database.isEmpty() && QDateTime::fromString(s.value(u"updated_at").toString(), Qt::ISODateWithMs) > asked &&
+            databaseSettled(s, &databaseOk)) {
+            databaseDone = true;
+            break;
+        }
+        if (database.isEmpty() && s.value(u"state").toString() == u"fallback")
             break; // cut over; the run goes on, streaming back into the old server
         QStringList phases;
         for (const QJsonValue &d : s.value(u"databases").toArray())
@@ -112,6 +140,17 @@ int cmdCutover(Context &ctx)
     const QJsonObject fin = readStatusFile(dir);
     if (json)
         ctx.out << QJsonDocument(fin).toJson(QJsonDocument::Compact) << "\n";
+    if (!database.isEmpty()) {
+        if (!databaseDone)
+            databaseSettled(fin, &databaseOk);
+        if (!json)
+            ctx.out << (databaseOk ? QStringLiteral("cutover of %1 complete\n").arg(database)
+                                   : QStringLiteral("cutover of %1 did not complete: see `pgferry-cli status`\n").arg(database));
+        if (!databaseOk)
+            for (const QJsonValue &e : fin.value(u"errors").toArray())
+                ctx.err << "  " << e.toString() << "\n";
+        return databaseOk ? Success : Failure;
+    }
     const bool inFallback = fin.value(u"state").toString() == u"fallback";
     const bool ok = fin.value(u"state").toString() == u"completed" || inFallback;
     if (!json && inFallback)

@@ -197,12 +197,15 @@ int cmdRun(Context &ctx)
     // `pgferry-cli cutover` asks through a file in the state folder.
     QTimer cutoverPoll;
     QObject::connect(&cutoverPoll, &QTimer::timeout, [&] {
-        const QString req = engine::RunFiles::cutoverRequestFile(stateDir);
-        if (!QFile::exists(req))
+        QFile req(engine::RunFiles::cutoverRequestFile(stateDir));
+        if (!req.open(QIODevice::ReadOnly))
             return;
-        QFile::remove(req);
+        // {"database": NAME} for one database; empty (or no name): every one left.
+        const QString database = QJsonDocument::fromJson(req.readAll()).object().value(u"database").toString();
+        req.close();
+        req.remove();
         QString why;
-        const bool accepted = eng->requestCutover(&why);
+        const bool accepted = eng->requestCutoverOf(database, &why);
         QFile resp(engine::RunFiles::cutoverResponseFile(stateDir));
         if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
             resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})

@@ -121,6 +121,11 @@ private:
                            pg::sessionLivenessProbe(info, c.backendPid(), 10s, [this](const QString &what) { log(what); }));
         return c;
     }
+    bool cutoverAsked() const
+    {
+        QMutexLocker l(&e.m_mutex);
+        return e.m_cutoverAsked.contains(index);
+    }
     void setPhase(DatabasePhase p)
     {
         QMutexLocker l(&e.m_mutex);
@@ -828,7 +833,7 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
         }
         if (until == Until::Ready && reason.isEmpty())
             return;
-        if (e.m_cutover.load() && reason.isEmpty())
+        if (reason.isEmpty() && cutoverAsked())
             return;
         checkStop();
         QThread::msleep(250);
@@ -1210,7 +1215,7 @@ void LocalEngine::Run::migrate(Until until)
                 stream->stop();
                 throw;
             }
-            if (until == Until::Ready && !e.m_cutover.load()) {
+            if (until == Until::Ready && !cutoverAsked()) {
                 stream->stop();
                 log(QStringLiteral("ready for cutover"));
                 throw ReadyReached();
@@ -1801,6 +1806,10 @@ void LocalEngine::start(Until until)
         m_thread.join();
     m_stop = false;
     m_running = true;
+    {
+        QMutexLocker l(&m_mutex);
+        m_cutoverAsked.clear(); // a cutover that was asked and stopped is asked again
+    }
     m_clock.start();
     {
         QMutexLocker l(&m_mutex);
@@ -1926,19 +1935,39 @@ void LocalEngine::runAll(Until until)
 
 bool LocalEngine::requestCutover(QString *whyNot)
 {
+    return requestCutoverOf({}, whyNot);
+}
+
+bool LocalEngine::requestCutoverOf(const QString &database, QString *whyNot)
+{
     const MigrationStatus s = status();
-    if (m_config.project.mode != project::Mode::Online) {
+    auto refuse = [whyNot](const QString &why) {
         if (whyNot)
-            *whyNot = QStringLiteral("an offline migration has no cutover step");
+            *whyNot = why;
         return false;
-    }
+    };
+    if (m_config.project.mode != project::Mode::Online)
+        return refuse(QStringLiteral("an offline migration has no cutover step"));
     // Lag above the threshold alone does not refuse: it comes and goes with the source's writes (it
     // may jump right after the dashboard said ready), and the cutover waits for it to go down
     // before it touches the source. Anything else (still loading, not streaming) refuses.
+    const auto cutOver = [](const DatabaseStatus &d) {
+        return d.phase == DatabasePhase::Done || d.phase == DatabasePhase::Fallback || d.phase == DatabasePhase::FailingBack;
+    };
     QStringList reasons;
+    QList<int> chosen;
     bool waitsForLag = false;
-    for (const DatabaseStatus &d : s.databases) {
-        if (d.readyForCutover)
+    for (int i = 0; i < s.databases.size(); ++i) {
+        const DatabaseStatus &d = s.databases[i];
+        if (!database.isEmpty() && d.name != database)
+            continue;
+        if (cutOver(d)) {
+            if (!database.isEmpty())
+                return refuse(QStringLiteral("database %1 is cut over already (%2)").arg(d.name, phaseName(d.phase)));
+            continue;
+        }
+        chosen << i;
+        if (d.readyForCutover && d.phase == DatabasePhase::Streaming)
             continue;
         if (d.phase == DatabasePhase::Streaming && d.notReadyReason.startsWith(u"replication lag")) {
             waitsForLag = true;
@@ -1947,19 +1976,22 @@ bool LocalEngine::requestCutover(QString *whyNot)
         reasons << d.name + QStringLiteral(": ") +
                        (d.notReadyReason.isEmpty() ? QStringLiteral("still in phase ") + phaseName(d.phase) : d.notReadyReason);
     }
-    if (s.databases.isEmpty() || !reasons.isEmpty() || s.state != RunState::Streaming) {
-        if (whyNot)
-            *whyNot = reasons.isEmpty() ? QStringLiteral("not ready for cutover (the run is not streaming)")
-                                        : QStringLiteral("not ready for cutover (%1)").arg(reasons.join(QStringLiteral("; ")));
-        return false;
-    }
+    if (!database.isEmpty() && chosen.isEmpty() && reasons.isEmpty())
+        return refuse(QStringLiteral("the project has no database %1").arg(database));
+    if (chosen.isEmpty() && reasons.isEmpty())
+        return refuse(QStringLiteral("every database is cut over already"));
+    // All at once: only when the run as a whole streams (none still loading).
+    if (!reasons.isEmpty() || (database.isEmpty() && s.state != RunState::Streaming))
+        return refuse(reasons.isEmpty() ? QStringLiteral("not ready for cutover (the run is not streaming)")
+                                        : QStringLiteral("not ready for cutover (%1)").arg(reasons.join(QStringLiteral("; "))));
+    QMutexLocker l(&m_mutex);
     if (waitsForLag) {
-        QMutexLocker l(&m_mutex);
         m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) +
                             QStringLiteral("cutover requested: waiting for the replication lag to fall under the threshold"));
         ++m_version;
     }
-    m_cutover = true;
+    for (int i : chosen)
+        m_cutoverAsked.insert(i);
     return true;
 }
 
@@ -2133,7 +2165,9 @@ void LocalEngine::publish()
             bool allStreaming = !m_status.databases.isEmpty(), anyCutover = false;
             bool allCutOver = !m_status.databases.isEmpty(), anyFallback = false, anyFailingBack = false;
             for (const DatabaseStatus &d : m_status.databases) {
-                allStreaming = allStreaming && (d.phase == DatabasePhase::Streaming || d.phase == DatabasePhase::Done);
+                // A database cut over on its own (done, or in fallback) waits for the others.
+                allStreaming = allStreaming && (d.phase == DatabasePhase::Streaming || d.phase == DatabasePhase::Done ||
+                                                d.phase == DatabasePhase::Fallback || d.phase == DatabasePhase::FailingBack);
                 anyCutover = anyCutover || d.phase == DatabasePhase::Cutover || d.phase == DatabasePhase::Verify;
                 allCutOver = allCutOver && (d.phase == DatabasePhase::Fallback || d.phase == DatabasePhase::FailingBack ||
                                             d.phase == DatabasePhase::Done);

@@ -39,6 +39,8 @@ public:
 
     void start(Until until) override;
     bool requestCutover(QString *whyNot = nullptr) override;
+    // One database (the others keep streaming), or every one not cut over yet when empty.
+    bool requestCutoverOf(const QString &database, QString *whyNot = nullptr) override;
     void stop() override;
     MigrationStatus status() const override;
     // A failed table loads again: during the load its failed ranges go back into the queue; after a
@@ -65,7 +67,7 @@ private:
     quint64 m_version = 0;
     quint64 m_published = 0;
     std::atomic_bool m_stop{false};
-    std::atomic_bool m_cutover{false};
+    QSet<int> m_cutoverAsked; // databases asked to cut over (by index); m_mutex
     std::thread m_thread;
     QTimer m_timer;
     QElapsedTimer m_clock;

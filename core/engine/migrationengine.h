@@ -25,6 +25,16 @@ public:
     virtual void start(Until until) = 0;
     // Cut over (after the administrator confirmed). Refused unless status().readyForCutover().
     virtual bool requestCutover(QString *whyNot = nullptr) = 0;
+    // Cut over one database (by its source name) while the others keep streaming; empty: all.
+    // Engines that cut over every database at once refuse a name.
+    virtual bool requestCutoverOf(const QString &database, QString *whyNot = nullptr)
+    {
+        if (database.isEmpty())
+            return requestCutover(whyNot);
+        if (whyNot)
+            *whyNot = QStringLiteral("this engine cuts over every database of the project at once");
+        return false;
+    }
     // Stops cleanly; the next start() resumes. finished() follows with state Stopped.
     virtual void stop() = 0;
     virtual MigrationStatus status() const = 0;

@@ -8,6 +8,7 @@
 // nothing behind either and the old server read-only; a column added on the new server that the
 // old one lacks refuses fail-back, naming it. With a 10 -> 16 pair the same path runs back from
 // 16 into 10.
+#include "clirun.h"
 #include "compare.h"
 #include "engine/runfiles.h"
 #include "project/projectfile.h"
@@ -50,9 +51,16 @@ class TestFallback : public QObject
     QTemporaryDir m_dir;
 
     QString stateBase() const { return m_dir.filePath(QStringLiteral("state")); }
-    QString stateDirOf(const project::Project &p) const
+    std::unique_ptr<test::CliRunner> m_cli;
+    QString stateDirOf(const project::Project &p) const { return m_cli->stateDirOf(p); }
+    int cli(const QStringList &args, QString *out = nullptr, QString *err = nullptr) const { return m_cli->run(args, out, err); }
+    std::unique_ptr<QProcess> runUntil(const QString &file, const QString &stateDir, const QString &state) const
     {
-        return QDir(stateBase()).absolutePath() + QStringLiteral("/runs/") + p.id;
+        return m_cli->startRunUntil(file, stateDir, state);
+    }
+    static bool waitForState(QProcess &p, const QString &stateDir, const QString &state, int ms = 240000)
+    {
+        return test::CliRunner::waitForState(p, stateDir, state, ms);
     }
 
     QString writeProject(project::Project &p, const QString &db) const
@@ -69,68 +77,6 @@ class TestFallback : public QObject
         if (!project::saveProjectFile(p, path, &error))
             qFatal("cannot save the project: %s", qPrintable(error));
         return path;
-    }
-
-    QProcessEnvironment env() const
-    {
-        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-        e.insert(QStringLiteral("PGFERRY_SOURCE_PASSWORD"), m_pair->source->password());
-        e.insert(QStringLiteral("PGFERRY_TARGET_PASSWORD"), m_pair->target->password());
-        e.insert(QStringLiteral("PGFERRY_STATE_DIR"), stateBase());
-        return e;
-    }
-
-    int cli(const QStringList &args, QString *out = nullptr, QString *err = nullptr) const
-    {
-        QProcess p;
-        p.setProcessEnvironment(env());
-        p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(300000)) {
-            p.kill();
-            p.waitForFinished();
-            return -1;
-        }
-        const QString o = QString::fromUtf8(p.readAllStandardOutput()), e = QString::fromUtf8(p.readAllStandardError());
-        if (out)
-            *out = o;
-        if (err)
-            *err = e;
-        qInfo().noquote() << "pgferry-cli" << args.join(u' ') << "->" << p.exitCode() << "\n" << o << e;
-        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    }
-
-    // `pgferry-cli run FILE` until its status says `state` (and, for streaming, ready for cutover).
-    std::unique_ptr<QProcess> runUntil(const QString &file, const QString &stateDir, const QString &state) const
-    {
-        auto p = std::make_unique<QProcess>();
-        p->setProcessEnvironment(env());
-        p->setStandardOutputFile(QProcess::nullDevice());
-        p->start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("run"), file});
-        if (!p->waitForStarted())
-            return nullptr;
-        if (!waitForState(*p, stateDir, state)) {
-            p->kill();
-            p->waitForFinished();
-            return nullptr;
-        }
-        return p;
-    }
-
-    static bool waitForState(QProcess &p, const QString &stateDir, const QString &state, int ms = 240000)
-    {
-        QDeadlineTimer deadline(ms);
-        while (!deadline.hasExpired() && p.state() == QProcess::Running) {
-            const QJsonObject s = engine::RunFiles::readStatus(stateDir);
-            if (s.value(u"state").toString() == state &&
-                (state != u"streaming" || s.value(u"ready_for_cutover").toBool()))
-                return true;
-            QTest::qWait(200);
-        }
-        qWarning().noquote() << "the run did not reach" << state << "; status:"
-                             << QJsonDocument(engine::RunFiles::readStatus(stateDir)).toJson()
-                             << "stderr:" << p.readAllStandardError();
-        return false;
     }
 
     qint64 count(const test::TestCluster &c, const QString &db, const QString &sql, const QStringList &params = {}) const
@@ -206,8 +152,13 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_pair = std::make_unique<test::TwoClusters>();
+        m_cli = std::make_unique<test::CliRunner>(*m_pair, stateBase());
     }
-    void cleanupTestCase() { m_pair.reset(); }
+    void cleanupTestCase()
+    {
+        m_cli.reset();
+        m_pair.reset();
+    }
 
     void writesOnTheNewServerReachTheOldOneExactlyOnceAndFailBackReturnsToIt()
     {

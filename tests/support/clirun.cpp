@@ -1,0 +1,78 @@
+#include "clirun.h"
+
+#include "engine/runfiles.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+namespace pgferry::test {
+
+QProcessEnvironment CliRunner::environment() const
+{
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert(QStringLiteral("PGFERRY_SOURCE_PASSWORD"), m_pair.source.connInfo().password);
+    e.insert(QStringLiteral("PGFERRY_TARGET_PASSWORD"), m_pair.target.connInfo().password);
+    e.insert(QStringLiteral("PGFERRY_STATE_DIR"), m_stateBase);
+    return e;
+}
+
+QString CliRunner::stateDirOf(const project::Project &p) const
+{
+    return QDir(m_stateBase).absolutePath() + QStringLiteral("/runs/") + p.id;
+}
+
+int CliRunner::run(const QStringList &args, QString *out, QString *err, int timeoutMs) const
+{
+    QProcess p;
+    p.setProcessEnvironment(environment());
+    p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
+    p.closeWriteChannel(); // no terminal to ask on
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return -1;
+    }
+    const QString o = QString::fromUtf8(p.readAllStandardOutput()), e = QString::fromUtf8(p.readAllStandardError());
+    if (out)
+        *out = o;
+    if (err)
+        *err = e;
+    qInfo().noquote() << "pgferry-cli" << args.join(u' ') << "->" << p.exitCode() << "\n" << o << e;
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+std::unique_ptr<QProcess> CliRunner::startRunUntil(const QString &file, const QString &stateDir, const QString &state) const
+{
+    auto p = std::make_unique<QProcess>();
+    p->setProcessEnvironment(environment());
+    p->setStandardOutputFile(QProcess::nullDevice());
+    p->start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("run"), file});
+    if (!p->waitForStarted())
+        return nullptr;
+    if (!waitForState(*p, stateDir, state)) {
+        p->kill();
+        p->waitForFinished();
+        return nullptr;
+    }
+    return p;
+}
+
+bool CliRunner::waitForState(QProcess &run, const QString &stateDir, const QString &state, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired() && run.state() == QProcess::Running) {
+        const QJsonObject s = engine::RunFiles::readStatus(stateDir);
+        if (s.value(u"state").toString() == state && (state != u"streaming" || s.value(u"ready_for_cutover").toBool()))
+            return true;
+        QTest::qWait(200);
+    }
+    qWarning().noquote() << "the run did not reach" << state << "; status:"
+                         << QJsonDocument(engine::RunFiles::readStatus(stateDir)).toJson()
+                         << "stderr:" << run.readAllStandardError();
+    return false;
+}
+
+} // namespace pgferry::test

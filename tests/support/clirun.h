@@ -1,0 +1,37 @@
+// Driving the real `pgferry-cli` against a TwoClusters pair, as an administrator would from a
+// shell: the passwords in the environment, the run state under a test folder, `run` as a
+// background process followed through its status file.
+#pragma once
+
+#include "project/project.h"
+#include "testclusters.h"
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <memory>
+
+namespace pgferry::test {
+
+class CliRunner
+{
+public:
+    // stateBase: PGFERRY_STATE_DIR for every command.
+    CliRunner(const TwoClusters &pair, QString stateBase) : m_pair(pair), m_stateBase(std::move(stateBase)) {}
+
+    QProcessEnvironment environment() const;
+    // The project's run state folder under stateBase.
+    QString stateDirOf(const project::Project &p) const;
+    // Runs `pgferry-cli ARGS` with no terminal; logs and returns its exit code (-1 when it did not finish).
+    int run(const QStringList &args, QString *out = nullptr, QString *err = nullptr, int timeoutMs = 300000) const;
+    // Starts `pgferry-cli run FILE` and waits until its status says `state` (for "streaming": also
+    // ready for cutover). Null after printing the status and stderr when it does not.
+    std::unique_ptr<QProcess> startRunUntil(const QString &file, const QString &stateDir, const QString &state) const;
+    static bool waitForState(QProcess &run, const QString &stateDir, const QString &state, int timeoutMs = 240000);
+
+private:
+    const TwoClusters &m_pair;
+    QString m_stateBase;
+};
+
+} // namespace pgferry::test
