@@ -47,6 +47,11 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     m_schemaBadge->setCursor(Qt::PointingHandCursor);
     m_schemaBadge->setVisible(false);
     connect(m_schemaBadge, &QToolButton::clicked, this, [this] { Q_EMIT schemaChangesRequested(m_database); });
+    m_cutover = new QToolButton;
+    m_cutover->setObjectName(QStringLiteral("cardCutover"));
+    m_cutover->setText(tr("Cut over…"));
+    m_cutover->setVisible(false);
+    connect(m_cutover, &QToolButton::clicked, this, [this] { Q_EMIT cutoverRequested(m_database); });
     auto *g = new QGridLayout(this);
     g->setContentsMargins(10, 8, 10, 8);
     g->setVerticalSpacing(3);
@@ -59,7 +64,8 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     g->addWidget(m_lag, 5, 0, 1, 2);
     g->addWidget(m_capture, 6, 0, 1, 2);
     g->addWidget(m_schemaBadge, 7, 0, 1, 2, Qt::AlignLeft);
-    g->setRowStretch(8, 1); // a card taller than its lines (a neighbour has more) keeps them together at the top
+    g->addWidget(m_cutover, 8, 0, 1, 2, Qt::AlignLeft);
+    g->setRowStretch(9, 1); // a card taller than its lines (a neighbour has more) keeps them together at the top
     m_eta->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 }
 
@@ -204,6 +210,13 @@ void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
     }
     m_schemaBadge->setToolTip(schemaChangesToolTip(d));
     m_schemaBadge->setVisible(!badge.isEmpty());
+    // Lag alone does not hold a cutover back (it waits for the lag to fall); anything else does.
+    const bool streaming = d.phase == engine::DatabasePhase::Streaming;
+    m_cutover->setVisible(streaming);
+    m_cutover->setEnabled(streaming && (d.readyForCutover || d.notReadyReason.startsWith(u"replication lag")));
+    m_cutover->setToolTip(m_cutover->isEnabled() ? tr("Cut over %1 now; the other databases keep streaming.").arg(d.name)
+                                                 : d.notReadyReason);
+    m_cutover->setAccessibleName(tr("Cut over %1").arg(d.name));
 }
 
 } // namespace pgferry::wizard

@@ -2,7 +2,7 @@
 // bar, pending changes, lag and ETA, how schema changes on the source are seen ("Schema: carried
 // (event trigger)" or "Schema: watched only"), and a badge when there are some: "3 schema changes",
 // or "1 unresolved schema change" in the problem colour; its tooltip lists them, a click opens the
-// full list.
+// full list. While it streams, "Cut over…" cuts over this database alone (the others stream on).
 #pragma once
 
 #include "engine/migrationstatus.h"
@@ -36,10 +36,13 @@ public:
 
     QToolButton *schemaBadge() const { return m_schemaBadge; } // hidden without changes
     QLabel *captureLabel() const { return m_capture; }         // hidden when the engine does not say
+    QToolButton *cutoverButton() const { return m_cutover; }   // shown while the database streams
 
 Q_SIGNALS:
     // The badge was clicked: show this database's schema changes.
     void schemaChangesRequested(const QString &database);
+    // "Cut over…" was clicked: cut over this database alone.
+    void cutoverRequested(const QString &database);
 
 private:
     QString m_database;
@@ -52,6 +55,7 @@ private:
     QLabel *m_eta;
     QLabel *m_capture;
     QToolButton *m_schemaBadge;
+    QToolButton *m_cutover;
 };
 
 } // namespace pgferry::wizard

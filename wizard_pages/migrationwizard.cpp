@@ -251,6 +251,16 @@ bool MigrationWizard::requestCutover(QString *whyNot)
     return m_engine->requestCutover(whyNot);
 }
 
+bool MigrationWizard::requestCutoverOf(const QString &database, QString *whyNot)
+{
+    if (!m_engine) {
+        if (whyNot)
+            *whyNot = tr("No migration is running.");
+        return false;
+    }
+    return m_engine->requestCutoverOf(database, whyNot);
+}
+
 bool MigrationWizard::requestFallback(engine::MigrationEngine::FallbackAction action, QString *whyNot)
 {
     if (!m_engine) {

@@ -54,6 +54,8 @@ public:
     bool attachToRun();
     void stopRun();
     bool requestCutover(QString *whyNot);
+    // One database alone (the others keep streaming).
+    bool requestCutoverOf(const QString &database, QString *whyNot);
     // After a cutover with fallback: fail back to the old server, or end the fallback (every database).
     bool requestFallback(engine::MigrationEngine::FallbackAction action, QString *whyNot);
     bool retryTable(const QString &database, const QString &table, QString *whyNot);

@@ -394,6 +394,7 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     while (m_cards.size() < s.databases.size()) {
         auto *card = new DatabaseCard;
         connect(card, &DatabaseCard::schemaChangesRequested, this, &MonitorPage::showSchemaChanges);
+        connect(card, &DatabaseCard::cutoverRequested, this, &MonitorPage::cutOverDatabase);
         m_cardRow->insertWidget(int(m_cards.size()), card);
         m_cards.append(card);
     }
@@ -610,6 +611,31 @@ void MonitorPage::updateSchemaResync()
     else if (ok)
         why = tr("Copy %1 of %2 again from a new snapshot, then stream its changes.").arg(t->second, t->first);
     m_schemaResync->setToolTip(why);
+}
+
+void MonitorPage::cutOverDatabase(const QString &database)
+{
+    QMessageBox ask(QMessageBox::Question, tr("Cut over %1").arg(database),
+                    tr("Cut over %1 now? Its source database becomes read-only and its remaining changes are applied, "
+                       "then its sequences, foreign keys and triggers are set and it is verified. The other databases "
+                       "keep streaming.")
+                        .arg(database),
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    ask.setObjectName(QStringLiteral("confirmCardCutover"));
+    ask.button(QMessageBox::Yes)->setText(tr("&Cut over"));
+    ask.setDefaultButton(QMessageBox::Cancel);
+    if (ask.exec() != QMessageBox::Yes)
+        return;
+    QString why;
+    if (mw()->requestCutoverOf(database, &why)) {
+        appendLog(tr("Cutting over %1; the other databases keep streaming.").arg(database));
+        return;
+    }
+    const QString text = tr("%1 cannot be cut over now: %2").arg(database, why.isEmpty() ? tr("the engine gave no reason") : why);
+    appendLog(text);
+    QMessageBox refused(QMessageBox::Warning, tr("Cut over %1").arg(database), text, QMessageBox::Ok, this);
+    refused.setObjectName(QStringLiteral("cardCutoverRefused"));
+    refused.exec();
 }
 
 void MonitorPage::resyncSelected()

@@ -77,6 +77,8 @@ private:
     void updateSchemaResync();
     // Asks for confirmation, then asks the engine; shows its answer (a refusal in a message box).
     void resync(const QString &database, const QString &table);
+    // A database card's "Cut over…": confirms, then asks the engine for that database alone.
+    void cutOverDatabase(const QString &database);
     void resyncSelected();
     void showTableMenu(const QPoint &pos);
     void showSchemaMenu(const QPoint &pos);

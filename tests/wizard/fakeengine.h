@@ -29,6 +29,19 @@ public:
         cutoverRequested = true;
         return true;
     }
+    // Records the database; refuses with refuseCutoverOf when set.
+    bool requestCutoverOf(const QString &database, QString *whyNot) override
+    {
+        if (database.isEmpty())
+            return requestCutover(whyNot);
+        if (!refuseCutoverOf.isEmpty()) {
+            if (whyNot)
+                *whyNot = refuseCutoverOf;
+            return false;
+        }
+        cutOverDatabases << database;
+        return true;
+    }
     void stop() override
     {
         ++stops;
@@ -75,6 +88,8 @@ public:
     }
     int starts = 0;
     int stops = 0;
+    QStringList cutOverDatabases;
+    QString refuseCutoverOf;
     bool cutoverRequested = false;
     QString refuseRetry;
     QStringList retried;

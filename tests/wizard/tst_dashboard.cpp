@@ -491,6 +491,41 @@ private Q_SLOTS:
         QVERIFY(log->toPlainText().contains(result->text()));
     }
 
+    // A streaming database's card offers "Cut over…" for that database alone; a loading one's
+    // does not; the engine's refusal is shown.
+    void aCardCutsOverItsDatabaseAlone()
+    {
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        w.resize(1180, 820);
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
+        // At 600 s billing and crm stream; orders, inventory and analytics still load.
+        services->engine->publish(SampleServices::sampleStatus(600));
+        monitor->applyPending();
+        auto *crm = w.findChild<DatabaseCard *>(QStringLiteral("databaseCard_crm"));
+        auto *orders = w.findChild<DatabaseCard *>(QStringLiteral("databaseCard_orders"));
+        QVERIFY(crm && orders);
+        QVERIFY(orders->cutoverButton()->isHidden());
+        QVERIFY(!crm->cutoverButton()->isHidden());
+        QVERIFY2(crm->cutoverButton()->isEnabled(), qPrintable(crm->cutoverButton()->toolTip()));
+
+        auto asked = answerNextBox(&w, QStringLiteral("confirmCardCutover"), QMessageBox::Cancel);
+        QTest::mouseClick(crm->cutoverButton(), Qt::LeftButton);
+        QVERIFY(asked->contains(u"crm"));
+        QVERIFY(services->engine->cutOverDatabases.isEmpty());
+
+        asked = answerNextBox(&w, QStringLiteral("confirmCardCutover"), QMessageBox::Yes);
+        QTest::mouseClick(crm->cutoverButton(), Qt::LeftButton);
+        QCOMPARE(services->engine->cutOverDatabases, QStringList{QStringLiteral("crm")});
+
+        services->engine->refuseCutoverOf = QStringLiteral("crm: replication slot gone");
+        answerNextBox(&w, QStringLiteral("confirmCardCutover"), QMessageBox::Yes);
+        const auto refused = answerNextBox(&w, QStringLiteral("cardCutoverRefused"), QMessageBox::Ok);
+        QTest::mouseClick(crm->cutoverButton(), Qt::LeftButton);
+        QVERIFY2(refused->contains(u"replication slot gone"), qPrintable(*refused));
+    }
+
     void resyncCopiesAStreamingDatabasesTableAgain_data()
     {
         QTest::addColumn<QString>("refusal");
