@@ -69,6 +69,7 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     m_fallbackConfirm = new QCheckBox(tr("I have &stopped the applications' writes on the new server, or accept that "
                                          "they stop"));
     m_fallbackConfirm->setObjectName(QStringLiteral("fallbackConfirm"));
+    m_fallbackConfirm->setAccessibleName(tr("Confirm failing back or ending the fallback"));
     m_failBack = new QPushButton(tr("&Fail back to the old server"));
     m_failBack->setObjectName(QStringLiteral("failBack"));
     m_failBack->setToolTip(tr("Makes the new server's databases read-only, applies what is left on the old server, sets "
