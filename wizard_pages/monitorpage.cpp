@@ -46,7 +46,8 @@ constexpr int kSchemaDatabaseRole = Qt::UserRole + 1;
 MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Migration dashboard"));
-    setSubTitle(tr("The full load, then the stream of changes. Start the cutover when every database is ready."));
+    setSubTitle(tr("The full load, then the stream of changes. Start the cutover when every database is ready, or cut one "
+                   "over from its card."));
     m_clock.start();
 
     m_state = new QLabel;
