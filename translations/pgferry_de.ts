@@ -1134,6 +1134,18 @@
         <source>Schema changes on the source are detected by comparing the catalogs; each one holds the cutover until it is resolved.</source>
         <translation>Schemaänderungen an der Quelle werden durch Vergleich der Kataloge erkannt; jede hält die Umstellung auf, bis sie gelöst ist.</translation>
     </message>
+    <message>
+        <source>Cut over…</source>
+        <translation>Umstellen…</translation>
+    </message>
+    <message>
+        <source>Cut over %1 now; the other databases keep streaming.</source>
+        <translation>%1 jetzt umstellen; die anderen Datenbanken übertragen weiter ihre Änderungen.</translation>
+    </message>
+    <message>
+        <source>Cut over %1</source>
+        <translation>%1 umstellen</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DatabasesPage</name>
@@ -1487,6 +1499,10 @@
         <source>Point your applications back at the old server</source>
         <translation>Richten Sie Ihre Anwendungen wieder auf den alten Server aus</translation>
     </message>
+    <message>
+        <source>Confirm failing back or ending the fallback</source>
+        <translation>Zurückwechseln oder Beenden des Fallbacks bestätigen</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::LiveChart</name>
@@ -1706,10 +1722,6 @@
     <message>
         <source>Migration dashboard</source>
         <translation>Migrations-Dashboard</translation>
-    </message>
-    <message>
-        <source>The full load, then the stream of changes. Start the cutover when every database is ready.</source>
-        <translation>Erst das vollständige Laden, dann der Strom der Änderungen. Starten Sie die Umstellung, wenn jede Datenbank bereit ist.</translation>
     </message>
     <message>
         <source>Tables loaded, all databases</source>
@@ -2043,6 +2055,30 @@
     <message>
         <source>The migration is cut over; the old server is kept as a fallback.</source>
         <translation>Die Umstellung ist erfolgt; der alte Server bleibt als Fallback erhalten.</translation>
+    </message>
+    <message>
+        <source>The full load, then the stream of changes. Start the cutover when every database is ready, or cut one over from its card.</source>
+        <translation>Erst das vollständige Laden, dann der Strom der Änderungen. Starten Sie die Umstellung, wenn jede Datenbank bereit ist, oder stellen Sie eine einzelne über ihre Karte um.</translation>
+    </message>
+    <message>
+        <source>Cut over %1</source>
+        <translation>%1 umstellen</translation>
+    </message>
+    <message>
+        <source>Cut over %1 now? Its source database becomes read-only and its remaining changes are applied, then its sequences, foreign keys and triggers are set and it is verified. The other databases keep streaming.</source>
+        <translation>%1 jetzt umstellen? Ihre Quelldatenbank wird schreibgeschützt und ihre restlichen Änderungen werden angewendet; danach werden ihre Sequenzen, Fremdschlüssel und Trigger eingerichtet, und sie wird überprüft. Die anderen Datenbanken übertragen weiter ihre Änderungen.</translation>
+    </message>
+    <message>
+        <source>&amp;Cut over</source>
+        <translation>&amp;Umstellen</translation>
+    </message>
+    <message>
+        <source>Cutting over %1; the other databases keep streaming.</source>
+        <translation>%1 wird umgestellt; die anderen Datenbanken übertragen weiter ihre Änderungen.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be cut over now: %2</source>
+        <translation>%1 kann jetzt nicht umgestellt werden: %2</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@
 #include "pg/maintenance.h"
 #include "pg/version.h"
 #include "schema/pgtools.h"
+#include "schema/databasesettings.h"
 #include "schema/reconcile.h"
 #include "schema/roles.h"
 #include "schema/schemamigrator.h"
@@ -188,6 +189,22 @@ private:
     // After a cutover with fallback: creates the slot on the new server (once, journaled), then
     // streams its writes back into the old server until the administrator fails back or ends it.
     void createFallback(pg::Connection &target, pg::Connection &src);
+    // The database's own settings (search_path, ...), per-role settings in it, comment and
+    // connection limit, which pg_dump without --create leaves out. Logged and reported.
+    void carryDatabaseProperties(pg::Connection &src, pg::Connection &target)
+    {
+        const schema::DatabaseProperties p = schema::readDatabaseProperties(src, db.name, target, db.effectiveTarget());
+        const QStringList failed = schema::applyDatabaseProperties(target, p);
+        if (!p.statements.isEmpty())
+            log(QStringLiteral("carried %1 database setting(s), comment or connection limit: %2")
+                    .arg(p.statements.size() - failed.size())
+                    .arg(p.statements.mid(0, 6).join(QStringLiteral("; "))));
+        for (const QString &f : failed + p.skipped)
+            log(QStringLiteral("not carried: ") + f);
+        report.insert(QStringLiteral("database_properties"), QJsonArray::fromStringList(p.statements));
+        if (!failed.isEmpty() || !p.skipped.isEmpty())
+            report.insert(QStringLiteral("database_properties_not_carried"), QJsonArray::fromStringList(failed + p.skipped));
+    }
     void fallback(Until until);
     // Returns to the old server; false (the fallback goes on, the new server writable again) when
     // a step refused, with `why`.
@@ -1361,6 +1378,7 @@ void LocalEngine::Run::migrate(Until until)
                 log(text);
             }
         }
+        carryDatabaseProperties(src, target);
         j.markDone(db.name, QStringLiteral("cutover_schema"));
         saveJournal();
         if (settings.verify) {
@@ -1414,6 +1432,10 @@ void LocalEngine::Run::migrate(Until until)
             j.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
             saveJournal();
             migrator.restoreCutover(resumed);
+            {
+                pg::Connection src = connectSource(db.name);
+                carryDatabaseProperties(src, target);
+            }
             j.markDone(db.name, QStringLiteral("cutover_schema"));
             saveJournal();
             phaseTook(QStringLiteral("cutover_schema"), QStringLiteral("foreign keys, triggers and the rest of the schema"));

@@ -85,7 +85,16 @@ private Q_SLOTS:
             "INSERT INTO dropped_col VALUES (1, 2), (3, 4);"
             "CREATE TABLE parent_t (id int, v text); CREATE TABLE child_t (extra int) INHERITS (parent_t);"
             "INSERT INTO parent_t VALUES (1, 'p'); INSERT INTO child_t VALUES (2, 'c', 9);"
-            "CREATE SEQUENCE odd_seq INCREMENT BY -7 MINVALUE -1000000 START -5; SELECT nextval('odd_seq'), nextval('odd_seq');"));
+            "CREATE SEQUENCE odd_seq INCREMENT BY -7 MINVALUE -1000000 START -5; SELECT nextval('odd_seq'), nextval('odd_seq');"
+            "CREATE SCHEMA abc; CREATE ROLE shop_reader; GRANT USAGE ON SCHEMA abc TO shop_reader;"));
+        // What the database itself carries: settings (a list one with a quoted element), a
+        // setting for a role in it, a comment and a connection limit.
+        m_pair->source.sql(QStringLiteral("postgres"), QStringLiteral(
+            "ALTER DATABASE shop SET search_path = public, \"Weird \"\"Schema\"\"\", abc;"
+            "ALTER DATABASE shop SET work_mem = '12MB';"
+            "ALTER ROLE shop_reader IN DATABASE shop SET statement_timeout = '5s';"
+            "COMMENT ON DATABASE shop IS 'the shop''s data';"
+            "ALTER DATABASE shop CONNECTION LIMIT 77;"));
     }
     void cleanupTestCase() { m_pair.reset(); }
 
@@ -119,6 +128,24 @@ private Q_SLOTS:
         QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0) >= 3);
         QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")).toInt(0, 0), 0);
         QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM sales_by_category")).toInt(0, 0) > 0);
+        // The database's own properties arrived.
+        const auto properties = [](pg::Connection &c, const QString &db) {
+            pg::Result r = c.exec(QStringLiteral(
+                "SELECT coalesce(r.rolname, '-') || ': ' || array_to_string(s.setconfig, ' | ') FROM pg_db_role_setting s "
+                "JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE d.datname = $1 "
+                "UNION ALL SELECT datconnlimit || ' ' || coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
+                "WHERE datname = $1 ORDER BY 1"), {db});
+            QStringList out;
+            for (int i = 0; i < r.rows(); ++i)
+                out << r.text(i, 0);
+            return out;
+        };
+        QCOMPARE(properties(t, QStringLiteral("shop_copy")), properties(s, QStringLiteral("shop")));
+        QCOMPARE(properties(t, QStringLiteral("shop_copy")).size(), 3);
+        {
+            pg::Connection fresh = m_pair->target.connect(QStringLiteral("shop_copy"));
+            QCOMPARE(fresh.exec(QStringLiteral("SHOW search_path")).text(0, 0), QStringLiteral("public, \"Weird \"\"Schema\"\"\", abc"));
+        }
         // A rerun of a finished migration does nothing and succeeds.
         engine::LocalEngine again(config(state.path(), QStringLiteral("shop_copy")));
         QVERIFY(runToEnd(again));
