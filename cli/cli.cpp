@@ -42,6 +42,9 @@ Usage:
                                                         new snapshot and join it to the stream there
   pgferry-cli verify FILE [--json]
   pgferry-cli report FILE --format html|json -o OUT
+  pgferry-cli backup-source FILE -o DIR [--database NAME] [--json]
+                                                        final backup of each source database for retention
+                                                        (pg_dump -Fc; size and SHA-256 go into the report)
   pgferry-cli source-writable FILE [--database NAME]   undo the read-only switch a failed cutover left on
   pgferry-cli abandon FILE [--yes] [--drop-target] [--json]
                                                         remove what pgferry made on the servers (slots,
@@ -99,6 +102,8 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         return cmdAbandon(ctx);
     if (verb == u"source-writable")
         return cmdSourceWritable(ctx);
+    if (verb == u"backup-source")
+        return cmdBackupSource(ctx);
     if (verb == u"fail-back")
         return cmdFailBack(ctx);
     if (verb == u"fallback")

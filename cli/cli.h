@@ -33,6 +33,7 @@ int cmdAzure(Context &ctx);
 int cmdAbandon(Context &ctx);
 int cmdSourceWritable(Context &ctx);
 int cmdFailBack(Context &ctx);
+int cmdBackupSource(Context &ctx);
 int cmdFallback(Context &ctx);
 
 QString usageText();
