@@ -20,9 +20,11 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSocketNotifier>
 #include <QTimer>
 #include <csignal>
+#include <functional>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -194,66 +196,52 @@ int cmdRun(Context &ctx)
         lastState = s.state;
     });
 
-    // `pgferry-cli cutover` asks through a file in the state folder.
-    QTimer cutoverPoll;
-    QObject::connect(&cutoverPoll, &QTimer::timeout, [&] {
-        QFile req(engine::RunFiles::cutoverRequestFile(stateDir));
-        if (!req.open(QIODevice::ReadOnly))
-            return;
-        // {"database": NAME} for one database; empty (or no name): every one left.
-        const QString database = QJsonDocument::fromJson(req.readAll()).object().value(u"database").toString();
-        req.close();
-        req.remove();
-        QString why;
-        const bool accepted = eng->requestCutoverOf(database, &why);
-        QFile resp(engine::RunFiles::cutoverResponseFile(stateDir));
-        if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
-                           .toJson(QJsonDocument::Compact));
-    });
-    cutoverPoll.start(300);
-    // `pgferry-cli resync` likewise.
-    QTimer resyncPoll;
-    QObject::connect(&resyncPoll, &QTimer::timeout, [&] {
-        QFile req(engine::RunFiles::resyncRequestFile(stateDir));
-        if (!req.open(QIODevice::ReadOnly))
-            return;
-        const QJsonObject o = QJsonDocument::fromJson(req.readAll()).object();
-        req.close();
-        req.remove();
-        QString why;
-        const bool accepted = eng->resyncTable(o.value(u"database").toString(), o.value(u"table").toString(), &why);
-        QFile resp(engine::RunFiles::resyncResponseFile(stateDir));
-        if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
-                           .toJson(QJsonDocument::Compact));
-    });
-    resyncPoll.start(300);
-    // `pgferry-cli fail-back` and `fallback end` likewise.
+    // `pgferry-cli cutover`, `resync`, `fail-back` and `fallback end` ask through a file in the state
+    // folder: JSON, taken and removed, answered with {"accepted", "reason"} in a response file.
+    struct RequestChannel
+    {
+        QString request, response;
+        std::function<bool(const QJsonObject &, QString *)> handle;
+    };
     QFile::remove(engine::RunFiles::fallbackRequestFile(stateDir));
-    QTimer fallbackPoll;
-    QObject::connect(&fallbackPoll, &QTimer::timeout, [&] {
-        QFile req(engine::RunFiles::fallbackRequestFile(stateDir));
-        if (!req.open(QIODevice::ReadOnly))
-            return;
-        const QJsonObject o = QJsonDocument::fromJson(req.readAll()).object();
-        req.close();
-        req.remove();
-        QString why;
-        const QString action = o.value(u"action").toString();
-        bool accepted = false;
-        if (action == u"fail-back" || action == u"end")
-            accepted = eng->requestFallback(action == u"end" ? engine::MigrationEngine::FallbackAction::End
-                                                             : engine::MigrationEngine::FallbackAction::FailBack,
-                                            o.value(u"database").toString(), &why);
-        else
-            why = QStringLiteral("unknown fallback action \"%1\"").arg(action);
-        QFile resp(engine::RunFiles::fallbackResponseFile(stateDir));
-        if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
-                           .toJson(QJsonDocument::Compact));
+    const QList<RequestChannel> channels{
+        {engine::RunFiles::cutoverRequestFile(stateDir), engine::RunFiles::cutoverResponseFile(stateDir),
+         // {"database": NAME} for one database; empty (or no name): every one left.
+         [&](const QJsonObject &o, QString *why) { return eng->requestCutoverOf(o.value(u"database").toString(), why); }},
+        {engine::RunFiles::resyncRequestFile(stateDir), engine::RunFiles::resyncResponseFile(stateDir),
+         [&](const QJsonObject &o, QString *why) {
+             return eng->resyncTable(o.value(u"database").toString(), o.value(u"table").toString(), why);
+         }},
+        {engine::RunFiles::fallbackRequestFile(stateDir), engine::RunFiles::fallbackResponseFile(stateDir),
+         [&](const QJsonObject &o, QString *why) {
+             const QString action = o.value(u"action").toString();
+             if (action != u"fail-back" && action != u"end") {
+                 *why = QStringLiteral("unknown fallback action \"%1\"").arg(action);
+                 return false;
+             }
+             return eng->requestFallback(action == u"end" ? engine::MigrationEngine::FallbackAction::End
+                                                          : engine::MigrationEngine::FallbackAction::FailBack,
+                                         o.value(u"database").toString(), why);
+         }},
+    };
+    QTimer requestPoll;
+    QObject::connect(&requestPoll, &QTimer::timeout, [&] {
+        for (const RequestChannel &ch : channels) {
+            QFile req(ch.request);
+            if (!req.open(QIODevice::ReadOnly))
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(req.readAll()).object();
+            req.close();
+            req.remove();
+            QString why;
+            const bool accepted = ch.handle(o, &why);
+            QFile resp(ch.response);
+            if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
+                               .toJson(QJsonDocument::Compact));
+        }
     });
-    fallbackPoll.start(300);
+    requestPoll.start(300);
 
     QEventLoop loop;
     bool success = false;

@@ -62,6 +62,40 @@ void backoff(int attempt, const std::atomic_bool &stop)
         QThread::msleep(100);
 }
 
+// How far the target is behind the source of a stream: the bytes received but not applied, or,
+// with nothing pending, what the source wrote and has not decoded yet.
+qint64 streamLagBytes(const StreamStats &s)
+{
+    return s.pending() > 0 ? qint64(std::max<pg::Lsn>(s.durable, s.received) - std::min(s.applied, s.durable))
+                           : qint64(s.serverWal > s.sentPtr ? s.serverWal - s.sentPtr : 0);
+}
+
+// The age of the last applied commit while changes are pending; 0 when caught up.
+double streamLagSeconds(const StreamStats &s)
+{
+    return s.pending() > 0 && s.lastAppliedCommitMicros > 0
+               ? std::max(0.0, (pg::pgEpochMicrosNow() - s.lastAppliedCommitMicros) / 1e6)
+               : 0.0;
+}
+
+// Each verified table into `arr`; the ones that differ as "schema.table (A n rows, B m rows, error)",
+// A and B naming the sides.
+QStringList verificationMismatches(const QList<cutover::TableVerification> &results, QJsonArray &arr,
+                                   const QString &first, const QString &second)
+{
+    QStringList mismatches;
+    for (const auto &v : results) {
+        arr.append(v.toJson());
+        if (!v.matches())
+            // One pass: a name holding "%1" must not be filled in by a later arg().
+            mismatches << QStringLiteral("%1.%2 (%3 %4 rows, %5 %6 rows%7)")
+                              .arg(v.schema, v.name, first, QString::number(v.source.rows), second,
+                                   QString::number(v.target.rows),
+                                   v.error.isEmpty() ? QString() : QStringLiteral(", ") + v.error);
+    }
+    return mismatches;
+}
+
 struct StopRequested : std::exception
 {
     const char *what() const noexcept override { return "stopped"; }
@@ -602,16 +636,7 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
         return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
     });
     QJsonArray arr;
-    QStringList mismatches;
-    for (const auto &v : results) {
-        arr.append(v.toJson());
-        if (!v.matches())
-            mismatches << QStringLiteral("%1.%2 (source %3 rows, target %4 rows%5)")
-                              .arg(v.schema, v.name)
-                              .arg(v.source.rows)
-                              .arg(v.target.rows)
-                              .arg(v.error.isEmpty() ? QString() : QStringLiteral(", ") + v.error);
-    }
+    const QStringList mismatches = verificationMismatches(results, arr, QStringLiteral("source"), QStringLiteral("target"));
     report.insert(QStringLiteral("verification"), arr);
     if (!mismatches.isEmpty())
         throw std::runtime_error(QStringLiteral("verification found %1 tables that differ: %2")
@@ -809,11 +834,8 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
         }
         if (!s.fatalError.isEmpty())
             throw std::runtime_error(s.fatalError.toStdString());
-        const qint64 lagBytes = s.pending() > 0 ? qint64(std::max<pg::Lsn>(s.durable, s.received) - std::min(s.applied, s.durable))
-                                                : qint64(s.serverWal > s.sentPtr ? s.serverWal - s.sentPtr : 0);
-        const double lagSeconds = s.pending() > 0 && s.lastAppliedCommitMicros > 0
-                                      ? std::max(0.0, (pg::pgEpochMicrosNow() - s.lastAppliedCommitMicros) / 1e6)
-                                      : 0.0;
+        const qint64 lagBytes = streamLagBytes(s);
+        const double lagSeconds = streamLagSeconds(s);
         QString reason;
         if (!s.receiving)
             reason = QStringLiteral("not connected to the source slot") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
@@ -1573,11 +1595,8 @@ void LocalEngine::Run::fallback(Until until)
                                          .arg(cause)
                                          .toStdString());
         }
-        const qint64 lagBytes = s.pending() > 0 ? qint64(std::max<pg::Lsn>(s.durable, s.received) - std::min(s.applied, s.durable))
-                                                : qint64(s.serverWal > s.sentPtr ? s.serverWal - s.sentPtr : 0);
-        const double lagSeconds = s.pending() > 0 && s.lastAppliedCommitMicros > 0
-                                      ? std::max(0.0, (pg::pgEpochMicrosNow() - s.lastAppliedCommitMicros) / 1e6)
-                                      : 0.0;
+        const qint64 lagBytes = streamLagBytes(s);
+        const double lagSeconds = streamLagSeconds(s);
         QString reason;
         if (!failBackError.isEmpty())
             reason = QStringLiteral("fail-back did not complete: ") + failBackError;
@@ -1703,16 +1722,8 @@ bool LocalEngine::Run::failBack(std::unique_ptr<ChangeStream> &stream, QString *
                                   &e.m_stop, settings.verifyLevel);
         checkStop();
         QJsonArray arr;
-        QStringList mismatches;
-        for (const auto &v : results) {
-            arr.append(v.toJson());
-            if (!v.matches())
-                mismatches << QStringLiteral("%1.%2 (target %3 rows, source %4 rows%5)")
-                                  .arg(v.schema, v.name)
-                                  .arg(v.source.rows)
-                                  .arg(v.target.rows)
-                                  .arg(v.error.isEmpty() ? QString() : QStringLiteral(", ") + v.error);
-        }
+        // The target is the reference now: it was the verification's first side.
+        const QStringList mismatches = verificationMismatches(results, arr, QStringLiteral("target"), QStringLiteral("source"));
         fb.insert(QStringLiteral("verification"), arr);
         report.insert(QStringLiteral("fallback"), fb);
         if (!mismatches.isEmpty())

@@ -129,7 +129,7 @@ private Q_SLOTS:
                              QStringLiteral("--yes")},
                             &out, &err),
                  1);
-        QVERIFY2(err.contains(u"already cut over"), qPrintable(err));
+        QVERIFY2(err.contains(u"cut over already"), qPrintable(err));
         QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"), QStringLiteral("nope"),
                              QStringLiteral("--yes")},
                             &out, &err),
