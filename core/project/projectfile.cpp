@@ -900,6 +900,11 @@ QStringList checkRunnable(const Project &p)
             "settings.cutover.fallback: a fallback streams the new server's writes back into the old one after "
             "the cutover, which only an online migration run by the \"local\" engine does; turn it off, or "
             "use --mode online --engine local");
+    else if (p.settings.cutover.fallback && !p.settings.cutover.makeSourceReadOnly)
+        problems << QStringLiteral(
+            "settings.cutover.fallback: the fallback applies the new server's writes to the old one, which must "
+            "then take no writes of its own; set settings.cutover.make_source_read_only to true, or turn the "
+            "fallback off");
     return problems;
 }
 

@@ -115,6 +115,27 @@ private Q_SLOTS:
         QVERIFY(*r.project == p);
     }
 
+    // settings.cutover.fallback round-trips, and is runnable only online, locally, with the
+    // source made read-only at cutover.
+    void theFallbackSettingRoundTripsAndNeedsAnOnlineLocalReadOnlyCutover()
+    {
+        Project p = sampleProject();
+        p.mode = Mode::Online;
+        p.engine = Engine::Local;
+        p.settings.cutover.fallback = true;
+        p.settings.cutover.makeSourceReadOnly = true;
+        const LoadResult r = parseProject(serializeProject(p));
+        QVERIFY2(r.ok(), qPrintable(r.errors.join(u'\n')));
+        QVERIFY(r.project->settings.cutover.fallback);
+        QVERIFY(checkRunnable(p).isEmpty());
+        Project offline = p;
+        offline.mode = Mode::Offline;
+        QVERIFY(checkRunnable(offline).join(u' ').contains(u"settings.cutover.fallback"));
+        Project writable = p;
+        writable.settings.cutover.makeSourceReadOnly = false;
+        QVERIFY(checkRunnable(writable).join(u' ').contains(u"make_source_read_only"));
+    }
+
     void theFileNamesItsFormatAndVersionAndHoldsNoSecret()
     {
         const QJsonObject o = QJsonDocument::fromJson(serializeProject(sampleProject())).object();
