@@ -29,7 +29,8 @@ Outcome outcomeOf(const QJsonObject &d, const QString &wanted, QString *why)
     if (fallback == wanted)
         return Outcome::Done;
     const QString reason = d.value(u"not_ready_reason").toString();
-    if (d.value(u"phase").toString() == u"fallback" && reason.startsWith(u"fail-back did not complete")) {
+    if (wanted == u"failed back" && d.value(u"phase").toString() == u"fallback" &&
+        reason.startsWith(u"fail-back did not complete")) {
         *why = reason;
         return Outcome::Failed;
     }

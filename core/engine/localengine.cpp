@@ -1595,6 +1595,18 @@ void LocalEngine::Run::fallback(Until until)
                                          .arg(cause)
                                          .toStdString());
         }
+        // A request is taken before the status is written again: a new request clears the last
+        // fail-back's failure, which must not show as this one's answer.
+        std::optional<FallbackAction> asked;
+        {
+            QMutexLocker l(&e.m_mutex);
+            if (auto it = e.m_fallbackRequests.find(index); it != e.m_fallbackRequests.end()) {
+                asked = it.value();
+                e.m_fallbackRequests.erase(it);
+            }
+        }
+        if (asked)
+            failBackError.clear();
         const qint64 lagBytes = streamLagBytes(s);
         const double lagSeconds = streamLagSeconds(s);
         QString reason;
@@ -1606,7 +1618,6 @@ void LocalEngine::Run::fallback(Until until)
             reason = QStringLiteral("fallback not connected to the target's slot") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
         else if (!s.applying)
             reason = QStringLiteral("fallback not applying on the source") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
-        std::optional<FallbackAction> asked;
         {
             QMutexLocker l(&e.m_mutex);
             DatabaseStatus &ds = e.m_status.databases[index];
@@ -1616,14 +1627,8 @@ void LocalEngine::Run::fallback(Until until)
             ds.spoolBytes = s.spoolBytes;
             ds.readyForCutover = false;
             ds.notReadyReason = reason;
-            if (auto it = e.m_fallbackRequests.find(index); it != e.m_fallbackRequests.end()) {
-                asked = it.value();
-                e.m_fallbackRequests.erase(it);
-            }
             ++e.m_version;
         }
-        if (asked)
-            failBackError.clear();
         if (failingBack || asked == FallbackAction::FailBack) {
             failingBack = false;
             QString why;
