@@ -27,18 +27,9 @@ int cmdBackupSource(Context &ctx)
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
         return Failure;
-    QStringList databases;
-    for (const project::DatabaseSelection &db : project->databases)
-        databases << db.name;
-    if (a.options.contains(QStringLiteral("--database"))) {
-        const QString only = a.options.value(QStringLiteral("--database"));
-        if (!databases.contains(only)) {
-            ctx.err << "pgferry-cli backup-source: the project migrates no source database \"" << only
-                    << "\" (it migrates: " << databases.join(QStringLiteral(", ")) << ")\nusage: " << usage << "\n";
-            return Usage;
-        }
-        databases = {only};
-    }
+    const QStringList databases = selectedDatabases(ctx, "backup-source", usage, *project, a);
+    if (databases.isEmpty())
+        return Usage;
     const QString stateDir = stateDirFor(ctx, "backup-source", *project);
     if (stateDir.isEmpty())
         return Failure;

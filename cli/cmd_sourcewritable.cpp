@@ -24,19 +24,9 @@ int cmdSourceWritable(Context &ctx)
                    "the source read-only\n";
         return Failure;
     }
-    QStringList databases;
-    for (const project::DatabaseSelection &db : project->databases)
-        databases << db.name;
-    if (a.options.contains(QStringLiteral("--database"))) {
-        const QString only = a.options.value(QStringLiteral("--database"));
-        if (!databases.contains(only)) {
-            ctx.err << "pgferry-cli source-writable: the project migrates no source database \"" << only
-                    << "\" (it migrates: " << databases.join(QStringLiteral(", ")) << ")\nusage: " << usage
-                    << "\n";
-            return Usage;
-        }
-        databases = {only};
-    }
+    const QStringList databases = selectedDatabases(ctx, "source-writable", usage, *project, a);
+    if (databases.isEmpty())
+        return Usage;
     const QString dir = stateDirFor(ctx, "source-writable", *project);
     if (dir.isEmpty())
         return Failure;

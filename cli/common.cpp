@@ -98,6 +98,23 @@ int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags,
     return -1;
 }
 
+QStringList selectedDatabases(Context &ctx, const char *verb, const QString &usage, const project::Project &p,
+                              const Args &a)
+{
+    QStringList databases;
+    for (const project::DatabaseSelection &db : p.databases)
+        databases << db.name;
+    if (!a.options.contains(QStringLiteral("--database")))
+        return databases;
+    const QString only = a.options.value(QStringLiteral("--database"));
+    if (!databases.contains(only)) {
+        ctx.err << "pgferry-cli " << verb << ": the project migrates no source database \"" << only
+                << "\" (it migrates: " << databases.join(QStringLiteral(", ")) << ")\nusage: " << usage << "\n";
+        return {};
+    }
+    return {only};
+}
+
 int confirmOnTerminal(Context &ctx, const QString &verb, const QString &what, const QString &question,
                       const QString &unchanged)
 {

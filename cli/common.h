@@ -37,4 +37,10 @@ struct Args
 };
 int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags, const QStringList &knownOptions, Args &out);
 
+// The source databases a verb works on: the one --database names, or every one of the project.
+// Empty after printing "pgferry-cli VERB: the project migrates no source database ..." and the
+// usage when --database names none of them (the caller then returns Usage).
+QStringList selectedDatabases(Context &ctx, const char *verb, const QString &usage, const project::Project &p,
+                              const Args &a);
+
 } // namespace pgferry::cli

@@ -198,6 +198,19 @@ private:
         e.m_journal.save();
         log(QStringLiteral("the source database is writable again"));
     }
+    // Ends the client sessions of c's database other than c (a cutover or a fail-back has just made
+    // it read-only; sessions already open keep writing otherwise). A failure is logged: `whose`
+    // names them ("the source's").
+    void endOtherSessions(pg::Connection &c, const QString &whose)
+    {
+        // Before 10 pg_stat_activity shows client backends only, and has no backend_type.
+        QString others = QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        if (c.serverVersion() >= 100000)
+            others += QStringLiteral(" AND backend_type = 'client backend'");
+        if (auto err = c.tryExec(others))
+            log(QStringLiteral("could not end %1 other sessions (%2): stop the applications yourself").arg(whose, err->toString()));
+    }
     void loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher);
     void setTableState(int table, TableState state)
     {
@@ -1273,13 +1286,7 @@ void LocalEngine::Run::migrate(Until until)
             src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(src.quoteIdent(db.name)));
             j.markDone(db.name, QStringLiteral("source_read_only"));
             saveJournal();
-            // Before 10 pg_stat_activity shows client backends only, and has no backend_type.
-            QString others = QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                            "WHERE datname = current_database() AND pid <> pg_backend_pid()");
-            if (src.serverVersion() >= 100000)
-                others += QStringLiteral(" AND backend_type = 'client backend'");
-            if (auto err = src.tryExec(others))
-                log(QStringLiteral("could not end the other sessions (%1): stop the applications yourself").arg(err->toString()));
+            endOtherSessions(src, QStringLiteral("the source's"));
         }
         const pg::Lsn drainPoint = pg::parseLsn(src.exec(pg::currentWalLsnSql(src.serverVersion())).text(0, 0));
         log(QStringLiteral("waiting until every change up to %1 is applied").arg(pg::formatLsn(drainPoint)));
@@ -1696,12 +1703,7 @@ bool LocalEngine::Run::failBack(std::unique_ptr<ChangeStream> &stream, QString *
     };
     log(QStringLiteral("failing back: making the target database read-only and ending its other sessions"));
     tgt.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(tgt.quoteIdent(tname)));
-    QString others = QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()");
-    if (tgt.serverVersion() >= 100000)
-        others += QStringLiteral(" AND backend_type = 'client backend'");
-    if (auto err = tgt.tryExec(others))
-        log(QStringLiteral("could not end the target's other sessions (%1): stop the applications yourself").arg(err->toString()));
+    endOtherSessions(tgt, QStringLiteral("the target's"));
     const pg::Lsn drainPoint = pg::parseLsn(tgt.exec(pg::currentWalLsnSql(tgt.serverVersion())).text(0, 0));
     log(QStringLiteral("failing back: waiting until every change on the target up to %1 is applied on the source")
             .arg(pg::formatLsn(drainPoint)));
