@@ -24,10 +24,11 @@ Usage:
                                                         otherwise JSON lines
   pgferry-cli status FILE [--json] [--tables]           includes "state" and "ready_for_cutover"; tables
                                                         being worked on or failed (--tables: every table)
-  pgferry-cli cutover FILE [--database NAME] [--yes] [--json]
+  pgferry-cli cutover FILE [--database NAME] [--fallback | --no-fallback] [--yes] [--json]
                                                         one database (the others keep streaming; the run ends
                                                         with the last), or every one left;
-                                                        with settings.cutover.fallback (project new --fallback),
+                                                        with settings.cutover.fallback (project new --fallback)
+                                                        or --fallback (--no-fallback: not this time),
                                                         the run then streams the new server's writes back into
                                                         the old one (state "fallback") until one of these:
   pgferry-cli fail-back FILE [--database NAME] [--yes] [--json]

@@ -1,4 +1,4 @@
-// pgferry-cli cutover FILE [--database NAME] [--yes] [--json]: asks the running `run` of this
+// pgferry-cli cutover FILE [--database NAME] [--fallback | --no-fallback] [--yes] [--json]: asks the running `run` of this
 // project to cut over (one database, while the others keep streaming, or every one left), then
 // follows it until the cutover has finished.
 #include "cli.h"
@@ -21,10 +21,16 @@ namespace pgferry::cli {
 int cmdCutover(Context &ctx)
 {
     Args a;
-    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli cutover FILE [--database NAME] [--yes] [--json]"),
-                                 {QStringLiteral("--yes"), QStringLiteral("--json")}, {QStringLiteral("--database")}, a);
+    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli cutover FILE [--database NAME] [--fallback | --no-fallback] [--yes] [--json]"),
+                                 {QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--fallback"),
+                                  QStringLiteral("--no-fallback")},
+                                 {QStringLiteral("--database")}, a);
         rc >= 0)
         return rc;
+    if (a.flags.contains(QStringLiteral("--fallback")) && a.flags.contains(QStringLiteral("--no-fallback"))) {
+        ctx.err << "pgferry-cli cutover: choose one of --fallback and --no-fallback\n";
+        return Usage;
+    }
     const QString database = a.options.value(QStringLiteral("--database"));
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
@@ -69,10 +75,14 @@ int cmdCutover(Context &ctx)
     }
     QFile::remove(engine::RunFiles::cutoverResponseFile(dir));
     ::umask(077); // the request lives in the private state folder
+    QJsonObject request;
+    if (!database.isEmpty())
+        request.insert(QStringLiteral("database"), database);
+    if (a.flags.contains(QStringLiteral("--fallback")) || a.flags.contains(QStringLiteral("--no-fallback")))
+        request.insert(QStringLiteral("fallback"), a.flags.contains(QStringLiteral("--fallback")));
     QFile req(engine::RunFiles::cutoverRequestFile(dir));
     if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-        (!database.isEmpty() &&
-         req.write(QJsonDocument(QJsonObject{{QStringLiteral("database"), database}}).toJson(QJsonDocument::Compact)) < 0)) {
+        (!request.isEmpty() && req.write(QJsonDocument(request).toJson(QJsonDocument::Compact)) < 0)) {
         ctx.err << "pgferry-cli cutover: cannot write " << req.fileName() << "\n";
         return Failure;
     }

@@ -52,11 +52,6 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
         return Failure;
     const bool json = a.flags.contains(QStringLiteral("--json"));
     const QString database = a.options.value(QStringLiteral("--database"));
-    if (!project->settings.cutover.fallback) {
-        ctx.err << "pgferry-cli " << verb << ": this project keeps no fallback (settings.cutover.fallback is off): after "
-                << "its cutover nothing streams back into the old server\n";
-        return Failure;
-    }
     const QString dir = stateDirFor(ctx, verb, *project);
     if (dir.isEmpty())
         return Failure;
@@ -78,7 +73,11 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
         ctx.err << "pgferry-cli " << verb << ": "
                 << (database.isEmpty() ? QStringLiteral("no database of this project is in fallback")
                                        : QStringLiteral("database %1 is not in fallback").arg(database))
-                << " (state " << st.value(u"state").toString() << "); see `pgferry-cli status " << a.file << "`\n";
+                << " (state " << st.value(u"state").toString() << ")"
+                << (project->settings.cutover.fallback
+                        ? QString()
+                        : QStringLiteral(": this project keeps no fallback after cutover unless `cutover --fallback` chose one"))
+                << "; see `pgferry-cli status " << a.file << "`\n";
         return Failure;
     }
     if (!a.flags.contains(QStringLiteral("--yes"))) {

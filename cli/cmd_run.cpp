@@ -206,8 +206,14 @@ int cmdRun(Context &ctx)
     QFile::remove(engine::RunFiles::fallbackRequestFile(stateDir));
     const QList<RequestChannel> channels{
         {engine::RunFiles::cutoverRequestFile(stateDir), engine::RunFiles::cutoverResponseFile(stateDir),
-         // {"database": NAME} for one database; empty (or no name): every one left.
-         [&](const QJsonObject &o, QString *why) { return eng->requestCutoverOf(o.value(u"database").toString(), why); }},
+         // {"database": NAME} for one database; empty (or no name): every one left. "fallback":
+         // true or false overrides settings.cutover.fallback for this cutover.
+         [&](const QJsonObject &o, QString *why) {
+             engine::MigrationEngine::CutoverOptions options;
+             if (o.value(u"fallback").isBool())
+                 options.fallback = o.value(u"fallback").toBool();
+             return eng->requestCutoverWith(o.value(u"database").toString(), options, why);
+         }},
         {engine::RunFiles::resyncRequestFile(stateDir), engine::RunFiles::resyncResponseFile(stateDir),
          [&](const QJsonObject &o, QString *why) {
              return eng->resyncTable(o.value(u"database").toString(), o.value(u"table").toString(), why);

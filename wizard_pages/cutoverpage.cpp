@@ -34,6 +34,10 @@ CutoverPage::CutoverPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_confirm = new QCheckBox(tr("I confirm: applications will connect to the target after the cutover, and writes to the source stop now."));
     m_confirm->setObjectName(QStringLiteral("confirmCutover"));
     m_confirm->setAccessibleName(tr("Confirm the cutover"));
+    m_fallback = new QCheckBox(tr("Keep the old server as a live &fallback: the new server's writes stream back into it, "
+                                  "so that you can fail back without losing a write"));
+    m_fallback->setObjectName(QStringLiteral("cutoverFallback"));
+    m_fallback->setAccessibleName(tr("Keep the old server as a live fallback"));
     m_apply = new QPushButton(tr("&Apply"));
     m_apply->setObjectName(QStringLiteral("applyCutover"));
     m_apply->setAccessibleName(tr("Apply the cutover"));
@@ -57,6 +61,7 @@ CutoverPage::CutoverPage(MigrationWizard *wizard) : WizardPage(wizard)
     v->addWidget(m_list);
     v->addWidget(m_drain);
     v->addWidget(m_result);
+    v->addWidget(m_fallback);
     v->addLayout(confirmRow);
     v->addStretch();
 
@@ -73,6 +78,7 @@ void CutoverPage::loadFrom(const project::Project &p)
     m_verify = p.settings.verify;
     m_confirm->setChecked(false);
     m_result->clear();
+    loadFallback(p);
     setStatus({});
 }
 
@@ -81,7 +87,22 @@ void CutoverPage::initializePage()
     const project::Project p = mw()->project();
     m_readOnly = p.settings.cutover.makeSourceReadOnly;
     m_verify = p.settings.verify;
+    if (!m_applied)
+        loadFallback(p);
     setStatus(mw()->status());
+}
+
+void CutoverPage::loadFallback(const project::Project &p)
+{
+    m_fallbackAllowed = p.mode == project::Mode::Online && p.engine == project::Engine::Local && p.settings.cutover.makeSourceReadOnly;
+    m_fallback->setChecked(m_fallbackAllowed && p.settings.cutover.fallback);
+    m_fallback->setToolTip(
+        m_fallbackAllowed ? tr("Creates a slot and publication on the new server at the cutover; fail back or end the fallback on the "
+                               "next page. The new server needs wal_level = logical, a free slot and the REPLICATION right: "
+                               "the cutover checks them before it touches the old server.")
+        : p.engine != project::Engine::Local ? tr("Azure's managed migration service has no fallback after cutover.")
+        : p.mode != project::Mode::Online    ? tr("An offline migration has no stream to turn around.")
+                                             : tr("The fallback needs the source made read-only at cutover (settings page)."));
 }
 
 QList<StepState> CutoverPage::steps(const engine::MigrationStatus &s, bool applied)
@@ -177,6 +198,7 @@ void CutoverPage::updateApply()
     const bool ready = m_status.readyForCutover();
     m_apply->setEnabled(!m_applied && ready && m_confirm->isChecked());
     m_confirm->setEnabled(!m_applied);
+    m_fallback->setEnabled(!m_applied && m_fallbackAllowed);
     m_apply->setToolTip(m_applied       ? tr("The cutover was applied.")
                         : !ready         ? tr("The run is not ready for cutover; see the dashboard.")
                         : !m_confirm->isChecked() ? tr("Tick the confirmation first.")
@@ -186,7 +208,10 @@ void CutoverPage::updateApply()
 void CutoverPage::apply()
 {
     QString why;
-    if (!mw()->requestCutover(&why)) {
+    engine::MigrationEngine::CutoverOptions options;
+    if (m_fallbackAllowed)
+        options.fallback = m_fallback->isChecked();
+    if (!mw()->requestCutover(&why, options)) {
         m_result->setText(tr("The cutover could not start: %1").arg(why));
         QPalette pal = m_result->palette();
         pal.setColor(QPalette::WindowText, severityColor(Severity::Blocker));

@@ -241,14 +241,14 @@ void MigrationWizard::stopRun()
         m_engine->stop();
 }
 
-bool MigrationWizard::requestCutover(QString *whyNot)
+bool MigrationWizard::requestCutover(QString *whyNot, const engine::MigrationEngine::CutoverOptions &options)
 {
     if (!m_engine) {
         if (whyNot)
             *whyNot = tr("No migration is running.");
         return false;
     }
-    return m_engine->requestCutover(whyNot);
+    return m_engine->requestCutoverWith({}, options, whyNot);
 }
 
 bool MigrationWizard::requestCutoverOf(const QString &database, QString *whyNot)

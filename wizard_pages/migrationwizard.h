@@ -53,7 +53,7 @@ public:
     bool startRun(QString *error);
     bool attachToRun();
     void stopRun();
-    bool requestCutover(QString *whyNot);
+    bool requestCutover(QString *whyNot, const engine::MigrationEngine::CutoverOptions &options = {});
     // One database alone (the others keep streaming).
     bool requestCutoverOf(const QString &database, QString *whyNot);
     // After a cutover with fallback: fail back to the old server, or end the fallback (every database).

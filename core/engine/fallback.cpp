@@ -43,6 +43,26 @@ FallbackSlot createFallbackSlot(pg::Connection &newServer, const pg::ConnInfo &n
     return slot;
 }
 
+QStringList fallbackPrerequisiteGaps(pg::Connection &newServer)
+{
+    const pg::Result r = newServer.exec(QStringLiteral(
+        "SELECT current_setting('wal_level'), "
+        "current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots), "
+        "current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_replication), "
+        "(SELECT rolsuper OR rolreplication FROM pg_roles WHERE rolname = current_user), current_user"));
+    QStringList gaps;
+    if (r.text(0, 0) != u"logical")
+        gaps << QStringLiteral("wal_level is %1, not logical (set it and restart the target)").arg(r.text(0, 0));
+    if (r.toInt(0, 1) < 1)
+        gaps << QStringLiteral("no replication slot is free (raise max_replication_slots)");
+    if (r.toInt(0, 2) < 1)
+        gaps << QStringLiteral("no WAL sender is free (raise max_wal_senders)");
+    if (!r.toBool(0, 3))
+        gaps << QStringLiteral("the user \"%1\" lacks the REPLICATION right (ALTER ROLE %2 WITH REPLICATION)")
+                    .arg(r.text(0, 4), newServer.quoteIdent(r.text(0, 4)));
+    return gaps;
+}
+
 StreamConfig fallbackStreamConfig(const pg::ConnInfo &newServer, const pg::ConnInfo &oldServer, const QString &name,
                                   const FallbackSlot &slot, const QString &newServerEncoding, const QString &spoolDir,
                                   bool keepOwners)

@@ -35,6 +35,11 @@ struct FallbackSlot
 FallbackSlot createFallbackSlot(pg::Connection &newServer, const pg::ConnInfo &newServerInfo, const QString &name,
                                 const QList<load::SourceTable> &tables);
 
+// What the new server lacks for a fallback of one database, checked before the cutover touches
+// the source: wal_level logical, a free replication slot and WAL sender, the REPLICATION right.
+// One line per gap ("wal_level is replica, not logical"); empty when nothing is missing.
+QStringList fallbackPrerequisiteGaps(pg::Connection &newServer);
+
 // The stream from the new server back into the old one.
 StreamConfig fallbackStreamConfig(const pg::ConnInfo &newServer, const pg::ConnInfo &oldServer, const QString &name,
                                   const FallbackSlot &slot, const QString &newServerEncoding, const QString &spoolDir,

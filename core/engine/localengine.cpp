@@ -161,6 +161,18 @@ private:
         QMutexLocker l(&e.m_mutex);
         return e.m_cutoverAsked.contains(index);
     }
+    // The fallback as the cutover request chose it, else as the project sets it.
+    bool fallbackChosen() const
+    {
+        QMutexLocker l(&e.m_mutex);
+        return e.m_cutoverFallback.value(index, e.m_config.project.settings.cutover.fallback);
+    }
+    // The fallback as the confirmed cutover journaled it (a cutover that resumes keeps its choice).
+    bool fallbackConfirmed() const
+    {
+        const QString v = e.m_journal.value(db.name, QStringLiteral("cutover_fallback"));
+        return v.isEmpty() ? e.m_config.project.settings.cutover.fallback : v == u"on";
+    }
     void setPhase(DatabasePhase p)
     {
         QMutexLocker l(&e.m_mutex);
@@ -1093,6 +1105,12 @@ void LocalEngine::Run::migrate(Until until)
         log(QStringLiteral("dumping the schema with pg_dump %1").arg(tools.majorName()));
         migrator.dump(snapshot);
         checkStop();
+        if (db.filtered()) {
+            const QStringList notes = migrator.filterNotes();
+            log(QStringLiteral("table filter: the selected tables with every object they need; %1")
+                    .arg(notes.isEmpty() ? QStringLiteral("nothing they refer to is left out") : notes.join(QStringLiteral("; "))));
+            report.insert(QStringLiteral("left_out_by_filter"), QJsonArray::fromStringList(notes));
+        }
         log(QStringLiteral("restoring everything but foreign keys and triggers"));
         migrator.restorePreData();
         j.markDone(db.name, QStringLiteral("pre_data"));
@@ -1272,6 +1290,23 @@ void LocalEngine::Run::migrate(Until until)
                 log(QStringLiteral("ready for cutover"));
                 throw ReadyReached();
             }
+            // The fallback's needs on the target are checked before the source is touched: a
+            // cutover that would have to stop after the drain for them is not started.
+            const bool withFallback = fallbackChosen();
+            if (withFallback) {
+                const QStringList gaps = fallbackPrerequisiteGaps(target);
+                if (!gaps.isEmpty()) {
+                    stream->stop();
+                    throw std::runtime_error(
+                        QStringLiteral("cutover not started: the fallback after cutover needs on the target what it lacks: "
+                                       "%1. The source is unchanged: run again, then fix the target and cut over, or cut "
+                                       "over without the fallback (`pgferry-cli cutover --no-fallback`, or untick it on "
+                                       "the Cutover page)")
+                            .arg(gaps.join(QStringLiteral("; ")))
+                            .toStdString());
+                }
+            }
+            j.setValue(db.name, QStringLiteral("cutover_fallback"), withFallback ? QStringLiteral("on") : QStringLiteral("off"));
             j.markDone(db.name, QStringLiteral("cutover_confirmed"));
             j.setValue(db.name, QStringLiteral("cutover_refused"), QString());
             saveJournal();
@@ -1360,7 +1395,7 @@ void LocalEngine::Run::migrate(Until until)
         }
         // The fallback starts here, right after the drain: every later write on the target,
         // the applications' first ones included, streams back into the source.
-        if (settings.cutover.fallback)
+        if (fallbackConfirmed())
             createFallback(target, src);
         {
             QMutexLocker l(&e.m_mutex);
@@ -1849,6 +1884,7 @@ void LocalEngine::start(Until until)
     {
         QMutexLocker l(&m_mutex);
         m_cutoverAsked.clear(); // a cutover that was asked and stopped is asked again
+        m_cutoverFallback.clear();
     }
     m_clock.start();
     {
@@ -1980,6 +2016,11 @@ bool LocalEngine::requestCutover(QString *whyNot)
 
 bool LocalEngine::requestCutoverOf(const QString &database, QString *whyNot)
 {
+    return requestCutoverWith(database, {}, whyNot);
+}
+
+bool LocalEngine::requestCutoverWith(const QString &database, const CutoverOptions &options, QString *whyNot)
+{
     const MigrationStatus s = status();
     auto refuse = [whyNot](const QString &why) {
         if (whyNot)
@@ -1988,6 +2029,11 @@ bool LocalEngine::requestCutoverOf(const QString &database, QString *whyNot)
     };
     if (m_config.project.mode != project::Mode::Online)
         return refuse(QStringLiteral("an offline migration has no cutover step"));
+    // The old server takes no writes of its own while it is the fallback: its database is made
+    // read-only at cutover, and only the stream back writes to it.
+    if (options.fallback.value_or(false) && !m_config.project.settings.cutover.makeSourceReadOnly)
+        return refuse(QStringLiteral("a fallback needs the source made read-only at cutover "
+                                     "(settings.cutover.make_source_read_only), which this project turns off"));
     // Lag above the threshold alone does not refuse: it comes and goes with the source's writes (it
     // may jump right after the dashboard said ready), and the cutover waits for it to go down
     // before it touches the source. Anything else (still loading, not streaming) refuses.
@@ -2030,8 +2076,13 @@ bool LocalEngine::requestCutoverOf(const QString &database, QString *whyNot)
                             QStringLiteral("cutover requested: waiting for the replication lag to fall under the threshold"));
         ++m_version;
     }
-    for (int i : chosen)
+    for (int i : chosen) {
         m_cutoverAsked.insert(i);
+        if (options.fallback)
+            m_cutoverFallback.insert(i, *options.fallback);
+        else
+            m_cutoverFallback.remove(i);
+    }
     return true;
 }
 
@@ -2087,7 +2138,7 @@ bool LocalEngine::requestFallback(FallbackAction action, const QString &database
         return refuse(QStringLiteral("the project has no database %1").arg(database));
     if (chosen.isEmpty() || !notInFallback.isEmpty())
         return refuse(QStringLiteral("not in fallback: %1. A fallback runs after a cutover with settings.cutover.fallback "
-                                     "on, while `pgferry-cli run` streams the target's writes back")
+                                     "on (or `cutover --fallback`), while `pgferry-cli run` streams the target's writes back")
                           .arg(notInFallback.isEmpty() ? QStringLiteral("no database") : notInFallback.join(QStringLiteral(", "))));
     for (int i : chosen) {
         m_fallbackRequests.insert(i, action);

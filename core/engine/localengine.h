@@ -41,6 +41,8 @@ public:
     bool requestCutover(QString *whyNot = nullptr) override;
     // One database (the others keep streaming), or every one not cut over yet when empty.
     bool requestCutoverOf(const QString &database, QString *whyNot = nullptr) override;
+    // A fallback chosen here (or turned off) overrides settings.cutover.fallback for this cutover.
+    bool requestCutoverWith(const QString &database, const CutoverOptions &options, QString *whyNot = nullptr) override;
     void stop() override;
     MigrationStatus status() const override;
     // A failed table loads again: during the load its failed ranges go back into the queue; after a
@@ -68,6 +70,7 @@ private:
     quint64 m_published = 0;
     std::atomic_bool m_stop{false};
     QSet<int> m_cutoverAsked; // databases asked to cut over (by index); m_mutex
+    QHash<int, bool> m_cutoverFallback; // per database index: the fallback chosen with the request; m_mutex
     std::thread m_thread;
     QTimer m_timer;
     QElapsedTimer m_clock;

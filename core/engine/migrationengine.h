@@ -6,6 +6,7 @@
 #include "engine/migrationstatus.h"
 
 #include <QObject>
+#include <optional>
 
 namespace pgferry::engine {
 
@@ -34,6 +35,21 @@ public:
         if (whyNot)
             *whyNot = QStringLiteral("this engine cuts over every database of the project at once");
         return false;
+    }
+    // What the administrator chose when asking for the cutover, over the project's settings.
+    struct CutoverOptions
+    {
+        std::optional<bool> fallback; // keep the old server as a live fallback (settings.cutover.fallback)
+    };
+    // requestCutoverOf with choices; engines without the choice refuse one that was made.
+    virtual bool requestCutoverWith(const QString &database, const CutoverOptions &options, QString *whyNot = nullptr)
+    {
+        if (options.fallback.value_or(false)) {
+            if (whyNot)
+                *whyNot = QStringLiteral("this engine cannot keep the old server as a fallback after cutover");
+            return false;
+        }
+        return requestCutoverOf(database, whyNot);
     }
     // Stops cleanly; the next start() resumes. finished() follows with state Stopped.
     virtual void stop() = 0;

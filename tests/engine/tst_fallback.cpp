@@ -63,7 +63,7 @@ class TestFallback : public QObject
         return test::CliRunner::waitForState(p, stateDir, state, ms);
     }
 
-    QString writeProject(project::Project &p, const QString &db) const
+    QString writeProject(project::Project &p, const QString &db, bool fallback = true) const
     {
         p.name = db;
         p.mode = project::Mode::Online;
@@ -71,7 +71,7 @@ class TestFallback : public QObject
         p.target = project::ConnectionProfile::fromConnInfo(m_pair->target.connInfo());
         p.databases << project::DatabaseSelection{db, db + QStringLiteral("_new"), {}, {}};
         p.settings.jobs = 2;
-        p.settings.cutover.fallback = true;
+        p.settings.cutover.fallback = fallback;
         const QString path = m_dir.filePath(db + QStringLiteral(".pgferry"));
         QString error;
         if (!project::saveProjectFile(p, path, &error))
@@ -279,6 +279,86 @@ private Q_SLOTS:
         QCOMPARE(engine::RunFiles::readStatus(state).value(u"databases").toArray().first().toObject().value(u"fallback").toString(),
                  QStringLiteral("ended"));
         QVERIFY(!QDir(state + QStringLiteral("/db-0/fallback-spool")).exists());
+    }
+
+    // A project without the fallback setting chooses it at cutover (`cutover --fallback`). The
+    // cutover checks the target's needs before it touches the source: with no slot free it is not
+    // started and the source stays writable. Then a fail-back held up by a row lock on the old server
+    // is killed with -9 in the middle; the next run takes the fail-back up by itself and finishes
+    // it: the old server identical and writable, the new one read-only, nothing left behind.
+    void theFallbackIsChosenAtCutoverAndAFailBackKilledMidwayResumes()
+    {
+        const QString db = QStringLiteral("stall");
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(db, QString::fromUtf8(kSchema));
+        project::Project p;
+        const QString file = writeProject(p, db, false);
+        const QString state = stateDirOf(p);
+        const QString name = project::migrationObjectName(p.id, 0);
+        const QString newDb = db + QStringLiteral("_new");
+        std::unique_ptr<QProcess> run = runUntil(file, state, QStringLiteral("streaming"));
+        QVERIFY(run);
+
+        // Every slot on the target taken: the fallback could not be created after the drain.
+        const qint64 free = count(m_pair->target, QStringLiteral("postgres"),
+                                  QStringLiteral("SELECT current_setting('max_replication_slots')::int - count(*) FROM pg_replication_slots"));
+        QVERIFY(free > 0);
+        m_pair->target.sql(QStringLiteral("postgres"),
+                           QStringLiteral("SELECT pg_create_physical_replication_slot('pgferry_test_taken_' || g) FROM generate_series(1, %1) g")
+                               .arg(free));
+        QString out, err;
+        QVERIFY(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"), QStringLiteral("--no-fallback")}, &out, &err) == 2);
+        QVERIFY(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"), QStringLiteral("--yes")}, &out, &err) != 0);
+        QVERIFY2(err.contains(u"no replication slot is free"), qPrintable(err));
+        QVERIFY(run->waitForFinished(60000));
+        QVERIFY(writable(m_pair->source, db));
+        m_pair->target.sql(QStringLiteral("postgres"),
+                           QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                                          "WHERE slot_name LIKE 'pgferry_test_taken_%'"));
+
+        run = runUntil(file, state, QStringLiteral("streaming"));
+        QVERIFY(run);
+        QCOMPARE(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"), QStringLiteral("--yes")}, &out, &err), 0);
+        QCOMPARE(engine::RunFiles::readStatus(state).value(u"state").toString(), QStringLiteral("fallback"));
+        write(m_pair->target, newDb, QStringLiteral("INSERT INTO items(name, qty) SELECT 'after ' || g, g FROM generate_series(1, 50) g"));
+        QVERIFY(waitIdentical(db, false));
+
+        // A session on the old server holds a row of items: the fail-back's drain waits on it.
+        pg::Connection blocker = m_pair->source.connect(db);
+        blocker.exec(QStringLiteral("SET default_transaction_read_only = off"));
+        blocker.exec(QStringLiteral("BEGIN"));
+        blocker.exec(QStringLiteral("SELECT * FROM items WHERE id = 2 FOR UPDATE"));
+        write(m_pair->target, newDb, QStringLiteral("UPDATE items SET qty = qty + 7 WHERE id % 2 = 0"));
+        std::unique_ptr<QProcess> failBack = m_cli->start({QStringLiteral("fail-back"), file, QStringLiteral("--yes")});
+        QVERIFY(failBack);
+        QDeadlineTimer deadline(60000);
+        bool waiting = false;
+        while (!deadline.hasExpired() && !waiting) {
+            const QJsonObject d = engine::RunFiles::readStatus(state).value(u"databases").toArray().first().toObject();
+            waiting = d.value(u"fallback").toString() == u"failing back" && !writable(m_pair->target, newDb) &&
+                      count(m_pair->source, db,
+                            QStringLiteral("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")) > 0;
+            QTest::qWait(100);
+        }
+        QVERIFY2(waiting, "the fail-back did not start waiting on the lock");
+        QTest::qWait(500); // into the drain
+        run->kill();
+        QVERIFY(run->waitForFinished(30000));
+        QVERIFY(failBack->waitForFinished(60000));
+        QVERIFY(failBack->exitCode() != 0);
+        blocker.exec(QStringLiteral("ROLLBACK"));
+
+        // The journal says "failing back": the next run finishes it without being asked again.
+        run = m_cli->start({QStringLiteral("run"), file});
+        QVERIFY(run);
+        QVERIFY(run->waitForFinished(180000));
+        QCOMPARE(run->exitCode(), 0);
+        QVERIFY(waitIdentical(db, true, 5000));
+        QVERIFY(writable(m_pair->source, db));
+        QVERIFY(!writable(m_pair->target, newDb));
+        QCOMPARE(fallbackObjects(db, name), 0);
+        QCOMPARE(engine::RunFiles::readStatus(state).value(u"databases").toArray().first().toObject().value(u"fallback").toString(),
+                 QStringLiteral("failed back"));
     }
 
     // A run stopped during the fallback: source-writable refuses (writing to both servers would

@@ -44,6 +44,17 @@ int CliRunner::run(const QStringList &args, QString *out, QString *err, int time
     return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
 }
 
+std::unique_ptr<QProcess> CliRunner::start(const QStringList &args) const
+{
+    auto p = std::make_unique<QProcess>();
+    p->setProcessEnvironment(environment());
+    p->start(QStringLiteral(PGFERRY_CLI_PATH), args);
+    if (!p->waitForStarted())
+        return nullptr;
+    p->closeWriteChannel();
+    return p;
+}
+
 std::unique_ptr<QProcess> CliRunner::startRunUntil(const QString &file, const QString &stateDir, const QString &state) const
 {
     auto p = std::make_unique<QProcess>();

@@ -24,6 +24,8 @@ public:
     QString stateDirOf(const project::Project &p) const;
     // Runs `pgferry-cli ARGS` with no terminal; logs and returns its exit code (-1 when it did not finish).
     int run(const QStringList &args, QString *out = nullptr, QString *err = nullptr, int timeoutMs = 300000) const;
+    // Starts `pgferry-cli ARGS` in the background, no terminal; null when it did not start.
+    std::unique_ptr<QProcess> start(const QStringList &args) const;
     // Starts `pgferry-cli run FILE` and waits until its status says `state` (for "streaming": also
     // ready for cutover). Null after printing the status and stderr when it does not.
     std::unique_ptr<QProcess> startRunUntil(const QString &file, const QString &stateDir, const QString &state) const;

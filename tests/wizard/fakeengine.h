@@ -42,6 +42,12 @@ public:
         cutOverDatabases << database;
         return true;
     }
+    // Records the choice made with the request (the cutover page's fallback box).
+    bool requestCutoverWith(const QString &database, const CutoverOptions &options, QString *whyNot) override
+    {
+        lastCutoverOptions = options;
+        return requestCutoverOf(database, whyNot);
+    }
     void stop() override
     {
         ++stops;
@@ -91,6 +97,7 @@ public:
     QStringList cutOverDatabases;
     QString refuseCutoverOf;
     bool cutoverRequested = false;
+    CutoverOptions lastCutoverOptions;
     QString refuseRetry;
     QStringList retried;
     QString refuseResync;

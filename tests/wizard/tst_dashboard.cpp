@@ -433,6 +433,53 @@ private Q_SLOTS:
         QCOMPARE(w.currentId(), int(MigrationWizard::DonePage));
     }
 
+    // The cutover page offers the fallback for this cutover, over the project's setting, and only
+    // where the project allows one (online, local engine, source made read-only).
+    void theCutoverPageChoosesTheFallback_data()
+    {
+        QTest::addColumn<bool>("inProject");
+        QTest::addColumn<bool>("readOnly");
+        QTest::addColumn<bool>("tick"); // the box as the administrator leaves it
+        QTest::newRow("chosen at cutover") << false << true << true;
+        QTest::newRow("declined at cutover") << true << true << false;
+        QTest::newRow("not allowed without read-only") << false << false << false;
+    }
+    void theCutoverPageChoosesTheFallback()
+    {
+        QFETCH(bool, inProject);
+        QFETCH(bool, readOnly);
+        QFETCH(bool, tick);
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        w.show();
+        project::Project p = SampleServices::sampleProject();
+        p.settings.cutover.fallback = inProject;
+        p.settings.cutover.makeSourceReadOnly = readOnly;
+        w.setProject(p);
+        QString error;
+        QVERIFY2(w.startRun(&error), qPrintable(error));
+        services->engine->publish(ready());
+        w.goToPage(MigrationWizard::CutoverPage);
+        auto *page = static_cast<CutoverPage *>(w.currentPage());
+        QCheckBox *box = page->fallbackBox();
+        QCOMPARE(box->objectName(), QStringLiteral("cutoverFallback"));
+        QCOMPARE(box->isEnabled(), readOnly);
+        QCOMPARE(box->isChecked(), inProject && readOnly);
+        if (!readOnly)
+            QVERIFY2(box->toolTip().contains(u"read-only"), qPrintable(box->toolTip()));
+        else
+            box->setChecked(tick);
+        page->confirmBox()->setChecked(true);
+        QTRY_VERIFY(page->applyButton()->isEnabled());
+        QTest::mouseClick(page->applyButton(), Qt::LeftButton);
+        QVERIFY(services->engine->cutoverRequested);
+        if (readOnly)
+            QCOMPARE(services->engine->lastCutoverOptions.fallback, std::optional<bool>(tick));
+        else
+            QVERIFY(!services->engine->lastCutoverOptions.fallback.has_value());
+        QVERIFY(!box->isEnabled()); // applied: the choice is made
+    }
+
     void retryShowsTheEnginesAnswer_data()
     {
         QTest::addColumn<QString>("refusal");
