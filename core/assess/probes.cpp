@@ -1,8 +1,6 @@
 // Helpers shared by the source and target probes and the cross-server checks.
 #include "assess/probes.h"
 
-#include <QRegularExpression>
-
 namespace pgferry::assess::detail {
 
 QString ident(const QString &name)
@@ -34,30 +32,6 @@ QString hbaName(const QString &name)
     QString s = name;
     s.replace(u'"', QStringLiteral("\"\""));
     return u'"' + s + u'"';
-}
-
-namespace {
-
-bool matchesPattern(const QString &pattern, const QString &schema, const QString &table)
-{
-    const QString p = pattern.trimmed();
-    if (p.isEmpty())
-        return false;
-    const QRegularExpression re(
-        QRegularExpression::wildcardToRegularExpression(p.contains(u'.') ? p : QStringLiteral("*.") + p));
-    return re.match(displayName(schema, table)).hasMatch();
-}
-
-} // namespace
-
-bool tableSelected(const project::DatabaseSelection &sel, const QString &schema, const QString &table)
-{
-    if (!sel.includeTables.isEmpty() &&
-        std::none_of(sel.includeTables.cbegin(), sel.includeTables.cend(),
-                     [&](const QString &p) { return matchesPattern(p, schema, table); }))
-        return false;
-    return std::none_of(sel.excludeTables.cbegin(), sel.excludeTables.cend(),
-                        [&](const QString &p) { return matchesPattern(p, schema, table); });
 }
 
 Check makeCheck(const QString &id, Severity severity, const QString &database, const QStringList &objects,

@@ -23,7 +23,6 @@ QString literal(const QString &value);                             // 'value' wi
 QString hbaName(const QString &name);                              // a pg_hba.conf field, quoted when needed
 
 // Whether schema.table is in the selection's include/exclude patterns (* and ?).
-bool tableSelected(const project::DatabaseSelection &sel, const QString &schema, const QString &table);
 
 using pg::majorKey;  // comparable major: 904, 1000, 1500
 using pg::majorName; // "9.4", "15"

@@ -1,6 +1,7 @@
 // The source side of the assessment: server settings, the migration user's privileges, and for each
 // selected database one set-based catalog query per check (never one query per table).
 #include "assess/probes.h"
+#include "schema/tocfilter.h"
 
 #include <algorithm>
 
@@ -467,7 +468,7 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
         int selected = 0;
         for (int i = 0; i < r.rows(); ++i) {
             const QString schema = r.text(i, 0), name = r.text(i, 1);
-            if (!tableSelected(sel, schema, name))
+            if (!sel.selects(schema, name))
                 continue;
             ++selected;
             const QString relkind = r.text(i, 2), persistence = r.text(i, 3), replident = r.text(i, 4);
@@ -582,7 +583,7 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                                   QLatin1String(kUserSchemas) + QStringLiteral(" ORDER BY 1, 2"));
             QStringList withOids, withoutFixes;
             for (int i = 0; i < o.rows(); ++i) {
-                if (!tableSelected(sel, o.text(i, 0), o.text(i, 1)))
+                if (!sel.selects(o.text(i, 0), o.text(i, 1)))
                     continue;
                 withOids << displayName(o.text(i, 0), o.text(i, 1));
                 withoutFixes << QStringLiteral("ALTER TABLE %1 SET WITHOUT OIDS;").arg(qualifiedName(o.text(i, 0), o.text(i, 1)));
@@ -692,6 +693,27 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                                     "the migration has started, or store them in bytea columns instead.")
                          .arg(db)}});
     });
+
+    // table.filter: what the database's include/exclude patterns leave out that the selected
+    // tables refer to (the same reading the run's schema restore makes).
+    if (sel.filtered())
+        guarded(QStringLiteral("table.filter"), db, [&] {
+            const QStringList notes = schema::TocFilter::read(c, sel).notes();
+            if (notes.isEmpty())
+                checks << makeCheck(QStringLiteral("table.filter"), Severity::Pass, db, {},
+                                    QStringLiteral("The table filter selects tables that refer to nothing it leaves out; their "
+                                                   "schemas, types, functions and sequences come with them."));
+            else
+                checks << makeCheck(QStringLiteral("table.filter"), Severity::Warning, db, notes,
+                                    QStringLiteral("The table filter leaves out %1 %2 that the selected tables refer to: %3.")
+                                        .arg(notes.size())
+                                        .arg(plural(notes.size(), QStringLiteral("object"), QStringLiteral("objects")))
+                                        .arg(notes.join(QStringLiteral("; "))),
+                                    {Fix{FixTarget::Manual, {},
+                                         QStringLiteral("Add the referenced tables to the selection of database \"%1\", or "
+                                                        "accept that these keys and views are not created on the target.")
+                                             .arg(db)}});
+        });
 
     // Facts for the cross-server checks: extensions, superuser-only objects, referenced roles.
     guarded(QStringLiteral("extension.target_available"), db, [&] {

@@ -1,5 +1,7 @@
 #include "cdc/ddlcapture.h"
 
+#include "project/project.h"
+
 #include <QHash>
 #include <QSet>
 
@@ -18,7 +20,7 @@ QString regexArray(const QStringList &patterns)
 {
     QStringList parts;
     for (const QString &p : patterns)
-        parts << sqlLiteral(globToRegex(p));
+        parts << sqlLiteral(project::tablePatternRegex(p));
     return QStringLiteral("ARRAY[%1]::text[]").arg(parts.join(QStringLiteral(", ")));
 }
 
@@ -139,23 +141,6 @@ $fn$)SQL")
 }
 
 } // namespace
-
-QString globToRegex(const QString &pattern)
-{
-    const QString p = pattern.contains(u'.') ? pattern : QStringLiteral("*.") + pattern;
-    QString re = QStringLiteral("^");
-    for (const QChar ch : p) {
-        if (ch == u'*')
-            re += QStringLiteral(".*");
-        else if (ch == u'?')
-            re += u'.';
-        else if (QStringLiteral("\\.^$|()[]{}+").contains(ch))
-            re += u'\\' + QString(ch);
-        else
-            re += ch;
-    }
-    return re + u'$';
-}
 
 QStringList ddlCaptureInstallSql(const DdlCaptureConfig &config)
 {

@@ -43,8 +43,6 @@ struct DdlCaptureConfig
 QStringList ddlCaptureInstallSql(const DdlCaptureConfig &config);
 // Statements that remove it (event triggers first: the triggers' function names the publication).
 QStringList ddlCaptureRemoveSql(const DdlCaptureNames &names);
-// A glob of the selection (schema.table, * and ?; no dot: any schema) as an anchored POSIX regex.
-QString globToRegex(const QString &pattern);
 
 // One schema change planned for the target.
 struct PlannedChange

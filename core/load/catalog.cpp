@@ -1,7 +1,6 @@
 #include "load/catalog.h"
 
 #include <QHash>
-#include <QRegularExpression>
 #include <algorithm>
 
 namespace pgferry::load {
@@ -34,18 +33,6 @@ bool SourceTable::binarySafe() const
     return std::all_of(columns.begin(), columns.end(), [](const SourceColumn &c) { return c.generated || c.builtinType; });
 }
 
-bool matchesPatterns(const QString &qualified, const QStringList &include, const QStringList &exclude)
-{
-    auto matches = [&qualified](const QString &pattern) {
-        const QString p = pattern.contains(u'.') ? pattern : QStringLiteral("*.") + pattern;
-        const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(p));
-        return re.match(qualified).hasMatch();
-    };
-    if (!include.isEmpty() && std::none_of(include.begin(), include.end(), matches))
-        return false;
-    return std::none_of(exclude.begin(), exclude.end(), matches);
-}
-
 QList<SourceTable> readTables(pg::Connection &source, const project::DatabaseSelection &selection)
 {
     const int v = source.serverVersion();
@@ -69,7 +56,7 @@ QList<SourceTable> readTables(pg::Connection &source, const project::DatabaseSel
         t.oid = quint32(r.toInt(i, 0));
         t.schema = r.text(i, 1);
         t.name = r.text(i, 2);
-        if (!matchesPatterns(t.qualifiedName(), selection.includeTables, selection.excludeTables))
+        if (!selection.selects(t.schema, t.name))
             continue;
         t.unlogged = r.toBool(i, 3);
         t.hasChildren = r.toBool(i, 4);

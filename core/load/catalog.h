@@ -61,6 +61,5 @@ struct LoadUnit
 QList<SourceTable> readTables(pg::Connection &source, const project::DatabaseSelection &selection);
 // Splits tables larger than `splitThresholdBytes` into ctid ranges; largest units first.
 QList<LoadUnit> planUnits(const QList<SourceTable> &tables, qint64 splitThresholdBytes, int jobs);
-bool matchesPatterns(const QString &qualified, const QStringList &include, const QStringList &exclude);
 
 } // namespace pgferry::load

@@ -1,5 +1,7 @@
 #include "project/project.h"
 
+#include <QRegularExpression>
+
 namespace pgferry::project {
 
 QString migrationObjectPrefix(const QString &projectId)
@@ -44,6 +46,47 @@ ConnectionProfile ConnectionProfile::fromConnInfo(const pg::ConnInfo &ci)
     p.applicationName = ci.applicationName;
     p.passfile = ci.passfile;
     return p;
+}
+
+QString tablePatternRegex(const QString &pattern)
+{
+    const QString p = pattern.trimmed();
+    QString re;
+    bool quoted = false, separated = false;
+    for (qsizetype i = 0; i < p.size(); ++i) {
+        const QChar ch = p.at(i);
+        if (ch == u'"') {
+            if (quoted && i + 1 < p.size() && p.at(i + 1) == u'"') {
+                re += u'"';
+                ++i;
+            } else {
+                quoted = !quoted;
+            }
+        } else if (!quoted && ch == u'*') {
+            re += QStringLiteral(".*");
+        } else if (!quoted && ch == u'?') {
+            re += u'.';
+        } else if (!quoted && ch == u'.') {
+            re += QStringLiteral("\\.");
+            separated = true;
+        } else if (QStringLiteral("\\.^$|()[]{}+*?").contains(ch)) {
+            re += u'\\' + QString(ch);
+        } else {
+            re += ch;
+        }
+    }
+    return (separated ? QStringLiteral("^") : QStringLiteral("^.*\\.")) + re + u'$';
+}
+
+bool DatabaseSelection::selects(const QString &schema, const QString &name) const
+{
+    const QString qualified = schema + u'.' + name;
+    auto matches = [&qualified](const QString &pattern) {
+        return !pattern.trimmed().isEmpty() && QRegularExpression(tablePatternRegex(pattern)).match(qualified).hasMatch();
+    };
+    if (!includeTables.isEmpty() && std::none_of(includeTables.begin(), includeTables.end(), matches))
+        return false;
+    return std::none_of(excludeTables.begin(), excludeTables.end(), matches);
 }
 
 } // namespace pgferry::project

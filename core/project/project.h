@@ -48,8 +48,18 @@ struct DatabaseSelection
     QJsonObject unknownFields; // fields of this entry this version does not know: kept on save
 
     QString effectiveTarget() const { return targetName.isEmpty() ? name : targetName; }
+    // Whether the table schema.name is migrated: it matches an include pattern (or there is none)
+    // and no exclude pattern.
+    bool selects(const QString &schema, const QString &name) const;
+    bool filtered() const { return !includeTables.isEmpty() || !excludeTables.isEmpty(); }
     bool operator==(const DatabaseSelection &) const = default;
 };
+
+// A table pattern as an anchored regular expression over "schema.table" that both Qt and
+// PostgreSQL read alike. `*` and `?` are wildcards; a `.` outside double quotes separates the
+// schema from the table (without one, any schema); inside double quotes everything is literal
+// (`""` is a quote), as in `"Sales Dept"."Order Lines"`.
+QString tablePatternRegex(const QString &pattern);
 
 struct SchemaOptions
 {

@@ -14,6 +14,15 @@ struct Definition
     QString sql;   // what creates it
 };
 
+// A condition on pg_constraint `alias`: not a foreign key, or one whose referenced table is in $1
+// (a table filter leaves the others out, with their keys).
+QString referencesMigrated(const QString &alias)
+{
+    return QStringLiteral("(%1.contype <> 'f' OR (SELECT fn.nspname || '.' || f.relname FROM pg_class f JOIN pg_namespace fn "
+                          "ON fn.oid = f.relnamespace WHERE f.oid = %1.confrelid) = ANY ($1::text[]))")
+        .arg(alias);
+}
+
 // Foreign keys and user triggers of `tables`, each with the statement that creates it, printed by
 // the server with every name qualified.
 QList<Definition> definitions(pg::Connection &c, const QString &list)
@@ -28,7 +37,8 @@ QList<Definition> definitions(pg::Connection &c, const QString &list)
         "  format('ALTER TABLE %s ADD CONSTRAINT %I %s', quote_ident(n.nspname) || '.' || quote_ident(r.relname), co.conname, "
         "         pg_get_constraintdef(co.oid)) "
         "FROM pg_constraint co JOIN pg_class r ON r.oid = co.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
-        "WHERE co.contype = 'f'%1 AND (n.nspname || '.' || r.relname) = ANY ($1::text[]) ORDER BY 2").arg(conParent),
+        "WHERE co.contype = 'f'%1 AND (n.nspname || '.' || r.relname) = ANY ($1::text[]) AND %2 ORDER BY 2")
+            .arg(conParent, referencesMigrated(QStringLiteral("co"))),
         {list});
     for (int i = 0; i < fk.rows(); ++i)
         out << Definition{fk.text(i, 0), fk.text(i, 1), fk.text(i, 2)};
@@ -82,8 +92,8 @@ QMap<QString, QStringList> schemaLines(pg::Connection &c, const QString &list)
         "UNION ALL "
         "SELECT n.nspname || '.' || t.relname, 'constraint ' || k.conname "
         "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_constraint k ON k.conrelid = t.oid "
-        "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) AND k.contype <> 'n' "
-        "ORDER BY 1, 2"),
+        "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) AND k.contype <> 'n' AND %1 "
+        "ORDER BY 1, 2").arg(referencesMigrated(QStringLiteral("k"))),
         {list});
     QMap<QString, QStringList> out;
     for (int i = 0; i < r.rows(); ++i)

@@ -4,6 +4,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
 #include <QRegularExpression>
 #include <array>
 #include <stdexcept>
@@ -70,6 +72,16 @@ SchemaMigrator::SchemaMigrator(PgTools tools, pg::ConnInfo source, pg::ConnInfo 
 
 QString SchemaMigrator::preDataFile() const { return m_dir + QStringLiteral("/pre-data.dump"); }
 QString SchemaMigrator::postDataFile() const { return m_dir + QStringLiteral("/post-data.dump"); }
+QString SchemaMigrator::filterFile() const { return m_dir + QStringLiteral("/table-filter.json"); }
+
+const TocFilter &SchemaMigrator::filter() const
+{
+    if (!m_filter) {
+        QFile f(filterFile());
+        m_filter = f.open(QIODevice::ReadOnly) ? TocFilter::fromJson(QJsonDocument::fromJson(f.readAll()).object()) : TocFilter();
+    }
+    return *m_filter;
+}
 
 bool SchemaMigrator::haveArchives() const
 {
@@ -84,10 +96,21 @@ void SchemaMigrator::dump(const QString &snapshot)
                      QStringLiteral("--no-subscriptions"), QStringLiteral("--exclude-schema=_pgferry")};
     if (!snapshot.isEmpty())
         base << QStringLiteral("--snapshot=") + snapshot;
-    for (const QString &p : m_selection.includeTables)
-        base << QStringLiteral("--table=") + p;
-    for (const QString &p : m_selection.excludeTables)
-        base << QStringLiteral("--exclude-table=") + p;
+    // A table filter: the whole schema is dumped, and the restores keep what the filter keeps
+    // (pg_dump --table would leave out what the tables need, and keep keys to tables it skips).
+    QFile::remove(filterFile());
+    m_filter.reset();
+    if (m_selection.filtered()) {
+        pg::Connection c = pg::Connection::open(m_source, {.timeout = std::chrono::seconds(30), .cancel = m_stop});
+        c.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+        if (!snapshot.isEmpty())
+            c.exec(QStringLiteral("SET TRANSACTION SNAPSHOT ") + c.quoteLiteral(snapshot));
+        m_filter = TocFilter::read(c, m_selection);
+        c.exec(QStringLiteral("COMMIT"));
+        QSaveFile f(filterFile());
+        if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(m_filter->toJson()).toJson(QJsonDocument::Compact)) < 0 || !f.commit())
+            throw std::runtime_error(QStringLiteral("cannot write %1").arg(filterFile()).toStdString());
+    }
     // Both sections at once: two pg_dump processes on the same snapshot.
     const std::array<std::pair<QString, QString>, 2> sections{std::pair{QStringLiteral("pre-data"), preDataFile()},
                                                               std::pair{QStringLiteral("post-data"), postDataFile()}};
@@ -128,7 +151,7 @@ QList<TocEntry> SchemaMigrator::postDataToc() const
         const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), postDataFile()}, {}, m_stop);
         if (!r.ok())
             fail(QStringLiteral("pg_restore --list of %1").arg(postDataFile()), r);
-        m_postToc = parseToc(r.output);
+        m_postToc = filter().kept(parseToc(r.output));
     }
     return m_postToc;
 }
@@ -166,6 +189,16 @@ void SchemaMigrator::restorePreData()
     args << QStringLiteral("--single-transaction") << QStringLiteral("--exit-on-error");
     if (m_options.overwrite)
         args << QStringLiteral("--clean") << QStringLiteral("--if-exists");
+    if (filter().active()) {
+        const ToolResult list = m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), preDataFile()}, {}, m_stop);
+        if (!list.ok())
+            fail(QStringLiteral("pg_restore --list of %1").arg(preDataFile()), list);
+        const QString listFile = m_dir + QStringLiteral("/pre-data.list");
+        QFile f(listFile);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(tocListing(filter().kept(parseToc(list.output))).toUtf8()) < 0)
+            throw std::runtime_error(QStringLiteral("cannot write %1").arg(listFile).toStdString());
+        args << QStringLiteral("--use-list=") + listFile;
+    }
     args << preDataFile();
     const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
     if (!r.ok())

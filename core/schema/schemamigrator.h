@@ -9,10 +9,12 @@
 #include "project/project.h"
 #include "schema/pgtools.h"
 #include "schema/toc.h"
+#include "schema/tocfilter.h"
 
 #include <QSet>
 #include <QStringList>
 #include <atomic>
+#include <optional>
 
 namespace pgferry::schema {
 
@@ -38,6 +40,10 @@ public:
     // With `keep`, only the entries it accepts.
     void restoreCutover(bool tolerateExisting, const std::function<bool(const TocEntry &)> &keep = {});
 
+    // What a table filter leaves out that kept objects referred to (see TocFilter); empty
+    // without a filter. Known once the archives are dumped (or found from an earlier run).
+    QStringList filterNotes() const { return filter().notes(); }
+
     QList<TocEntry> postLoadEntries() const;
     QList<TocEntry> cutoverEntries() const;
     QList<TocEntry> skippedEntries() const;
@@ -49,6 +55,8 @@ private:
     QString preDataFile() const;
     QString postDataFile() const;
     QList<TocEntry> postDataToc() const;
+    QString filterFile() const;
+    const TocFilter &filter() const;
 
     PgTools m_tools;
     pg::ConnInfo m_source;
@@ -58,6 +66,7 @@ private:
     QString m_dir;
     const std::atomic_bool *m_stop;
     mutable QList<TocEntry> m_postToc;
+    mutable std::optional<TocFilter> m_filter;
 };
 
 // Thrown (as std::runtime_error) messages start with what failed and end with what to do.

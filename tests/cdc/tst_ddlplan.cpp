@@ -4,6 +4,7 @@
 // triggers deferred to cutover, and anything else unresolved or, for privileges and comments,
 // noted without holding the cutover.
 #include "cdc/ddlcapture.h"
+#include "project/project.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -176,8 +177,9 @@ private Q_SLOTS:
 
     void globsBecomeAnchoredRegexes()
     {
-        QCOMPARE(cdc::globToRegex(QStringLiteral("public.order*")), QStringLiteral("^public\\.order.*$"));
-        QCOMPARE(cdc::globToRegex(QStringLiteral("log?")), QStringLiteral("^.*\\.log.$"));
+        QCOMPARE(pgferry::project::tablePatternRegex(QStringLiteral("public.order*")), QStringLiteral("^public\\.order.*$"));
+        QCOMPARE(pgferry::project::tablePatternRegex(QStringLiteral("log?")), QStringLiteral("^.*\\.log.$"));
+        QCOMPARE(pgferry::project::tablePatternRegex(QStringLiteral("\"Sales Dept\".\"Order Lines\"")), QStringLiteral("^Sales Dept\\.Order Lines$"));
     }
 };
 

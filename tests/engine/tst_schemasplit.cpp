@@ -77,6 +77,15 @@ private Q_SLOTS:
         QTest::newRow("include miss") << "public.actor" << QStringList{QStringLiteral("public.f*")} << QStringList{} << false;
         QTest::newRow("exclude") << "public.film_log" << QStringList{} << QStringList{QStringLiteral("*_log")} << false;
         QTest::newRow("schema wildcard") << "sales.orders" << QStringList{QStringLiteral("sales.*")} << QStringList{} << true;
+        QTest::newRow("quoted names") << "Sales Dept.Order Lines" << QStringList{QStringLiteral("\"Sales Dept\".\"Order Lines\"")}
+                                      << QStringList{} << true;
+        QTest::newRow("quoted star is literal") << "Sales Dept.Order Lines" << QStringList{QStringLiteral("\"Sales Dept\".\"Order*\"")}
+                                                << QStringList{} << false;
+        QTest::newRow("quoted dot is part of the name") << "x.a.b" << QStringList{QStringLiteral("\"a.b\"")} << QStringList{} << true;
+        QTest::newRow("quoted quote") << "public.say \"hi\"" << QStringList{QStringLiteral("public.\"say \"\"hi\"\"\"")}
+                                      << QStringList{} << true;
+        QTest::newRow("regex characters are literal") << "public.a+b" << QStringList{QStringLiteral("public.a+b")} << QStringList{} << true;
+        QTest::newRow("regex characters do not widen") << "public.aab" << QStringList{QStringLiteral("public.a+b")} << QStringList{} << false;
     }
     void tablePatternsIncludeAndExclude()
     {
@@ -84,7 +93,11 @@ private Q_SLOTS:
         QFETCH(QStringList, include);
         QFETCH(QStringList, exclude);
         QFETCH(bool, selected);
-        QCOMPARE(load::matchesPatterns(table, include, exclude), selected);
+        project::DatabaseSelection sel;
+        sel.includeTables = include;
+        sel.excludeTables = exclude;
+        const qsizetype dot = table.indexOf(u'.');
+        QCOMPARE(sel.selects(table.left(dot), table.mid(dot + 1)), selected);
     }
 };
 
