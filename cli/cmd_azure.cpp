@@ -1,5 +1,6 @@
 // pgferry-cli azure login|logout|subscriptions|resource-groups|servers|create-server|firewall-allow|
-// replica|lock|restore|parameter|check-backups|cancel-migration: Azure Resource Manager from the command line.
+// replica|lock|restore|parameter|check-backups|prepare-fallback|cancel-migration: Azure Resource Manager
+// from the command line.
 // Credentials come from AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, or from the
 // keychain after `login`. No token or secret is ever printed; --verbose prints the redacted request log.
 #include "cli.h"
@@ -11,6 +12,7 @@
 #include "azure/cloud.h"
 #include "azure/credential.h"
 #include "azure/devicecodeflow.h"
+#include "azure/fallbackreadiness.h"
 #include "azure/keychaintokenstore.h"
 #include "azure/managedengine.h"
 
@@ -50,6 +52,11 @@ Commands:
   restore --server RESOURCE_ID --name NEW --time ISO8601 [--location REGION]   point-in-time restore
   parameter --server RESOURCE_ID --name PARAM [--value VALUE | --add-extensions a,b]
   check-backups --server RESOURCE_ID                backup retention, geo-redundancy, high availability
+  prepare-fallback --server RESOURCE_ID [--databases N] [--yes]
+                                                   what a fallback after cutover needs on the target: sets
+                                                   wal_level=logical (and max_replication_slots/max_wal_senders
+                                                   when below N databases) and restarts the server, which takes
+                                                   it offline briefly. Without --yes: prints the plan, exits 2
   cancel-migration FILE [--yes] [--json] [--verbose]
                                                    cancel the managed migration of an "azure" engine project in
                                                    Azure (DELETE, api 2025-08-01); uses the project's cloud and
@@ -85,8 +92,9 @@ const QStringList kValueOptions{QStringLiteral("cloud"), QStringLiteral("cloud-c
                                 QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"),
                                 QStringLiteral("admin-user"), QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"),
                                 QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"), QStringLiteral("server"), QStringLiteral("ip"),
-                                QStringLiteral("notes"), QStringLiteral("time"), QStringLiteral("value"), QStringLiteral("add-extensions")};
-const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup")};
+                                QStringLiteral("notes"), QStringLiteral("time"), QStringLiteral("value"), QStringLiteral("add-extensions"),
+                                QStringLiteral("databases")};
+const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup"), QStringLiteral("yes")};
 
 bool parse(QStringList a, Options &o, QString *error)
 {
@@ -536,6 +544,105 @@ int doCheckBackups(Session &s)
     return Success;
 }
 
+QJsonArray changesJson(const QList<ParameterChange> &changes)
+{
+    QJsonArray a;
+    for (const ParameterChange &c : changes)
+        a.append(QJsonObject{{QStringLiteral("name"), c.name}, {QStringLiteral("from"), c.current}, {QStringLiteral("to"), c.wanted},
+                             {QStringLiteral("reason"), c.reason}});
+    return a;
+}
+
+// prepare-fallback: wal_level=logical (and enough slots and senders) through ARM, then a restart,
+// only with --yes: the restart takes the server offline for a minute or two.
+int doPrepareFallback(Session &s)
+{
+    auto server = s.server();
+    if (!server)
+        return Usage;
+    int databases = 1;
+    if (!s.value("databases").isEmpty()) {
+        bool ok = false;
+        databases = s.value("databases").toInt(&ok);
+        if (!ok || databases < 1 || databases > 1000) {
+            s.ctx.err << "pgferry-cli azure prepare-fallback: --databases \"" << s.value("databases")
+                      << "\" is not a number of databases from 1 to 1000 (those of the project that stream back)\n";
+            return Usage;
+        }
+    }
+    ArmError error;
+    auto before = FallbackReadiness::read(*s.client, *server, databases, &error);
+    if (!before) {
+        s.ctx.err << "pgferry-cli azure prepare-fallback: " << error.userMessage() << Qt::endl;
+        return Failure;
+    }
+    const bool yes = s.opt.flags.contains(QStringLiteral("yes"));
+    const QString replicationNote =
+        QStringLiteral("the target user also needs the REPLICATION right: the server's admin user (azure_pg_admin) holds it; "
+                       "`pgferry-cli assess FILE` checks it");
+    QJsonObject out{{QStringLiteral("server"), server->toString()},
+                    {QStringLiteral("changes"), changesJson(before->changes)},
+                    {QStringLiteral("pending_restart"), QJsonArray::fromStringList(before->pendingRestart)},
+                    {QStringLiteral("restart_needed"), !before->ready()},
+                    {QStringLiteral("restarted"), false}};
+    auto finish = [&](bool ready, int rc) {
+        out.insert(QStringLiteral("ready"), ready);
+        if (s.opt.json)
+            s.printJson(out);
+        return rc;
+    };
+    if (before->ready()) {
+        if (!s.opt.json)
+            s.ctx.out << "server " << server->name << " is ready for a fallback: wal_level is logical, with enough replication slots "
+                      << "and WAL senders for " << databases << " database(s)\n" << replicationNote << "\n";
+        return finish(true, Success);
+    }
+    if (!yes) {
+        if (!s.opt.json) {
+            for (const ParameterChange &c : std::as_const(before->changes))
+                s.ctx.out << "would set " << c.name << " from " << (c.current.isEmpty() ? QStringLiteral("(unset)") : c.current) << " to "
+                          << c.wanted << ": " << c.reason << "\n";
+            for (const QString &p : std::as_const(before->pendingRestart))
+                s.ctx.out << p << " is set already and waits for a restart\n";
+            s.ctx.out << "would restart server " << server->name << " (offline for a minute or two)\n"
+                      << "nothing changed; run again with --yes at a quiet moment to do it\n";
+        }
+        return finish(false, Usage);
+    }
+    ArmResult r;
+    for (const ParameterChange &c : std::as_const(before->changes)) {
+        s.ctx.err << "setting " << c.name << " = " << c.wanted << " on " << server->name << "…" << Qt::endl;
+        if (!s.call(api::setConfiguration(*server, c.name, c.wanted), r)) {
+            s.ctx.err << "pgferry-cli azure prepare-fallback: the server was not restarted; run the command again to finish\n";
+            return finish(false, Failure);
+        }
+    }
+    s.ctx.err << "restarting server " << server->name << " (offline for a minute or two)…" << Qt::endl;
+    if (!s.call(api::restartServer(*server), r)) {
+        s.ctx.err << "pgferry-cli azure prepare-fallback: the parameters are set but take effect only after a restart; run the "
+                     "command again, or restart the server in the portal\n";
+        return finish(false, Failure);
+    }
+    out.insert(QStringLiteral("restarted"), true);
+    const auto after = FallbackReadiness::read(*s.client, *server, databases, &error);
+    if (!after || !after->ready()) {
+        QString why = QStringLiteral("its parameters could not be read again: ") + error.userMessage();
+        if (after && !after->changes.isEmpty())
+            why = QStringLiteral("%1 is still %2").arg(after->changes.first().name, after->changes.first().current);
+        else if (after)
+            why = QStringLiteral("%1 still waits for a restart").arg(after->pendingRestart.join(QStringLiteral(", ")));
+        s.ctx.err << "pgferry-cli azure prepare-fallback: server " << server->name << " restarted, but " << why
+                  << "; look at its Server parameters in the portal\n";
+        return finish(false, Failure);
+    }
+    if (!s.opt.json) {
+        for (const ParameterChange &c : std::as_const(before->changes))
+            s.ctx.out << "set " << c.name << " to " << c.wanted << "\n";
+        s.ctx.out << "restarted server " << server->name << "; it is ready for a fallback\n" << replicationNote << "\n";
+    }
+    return finish(true, Success);
+}
+
 // cancel-migration FILE: the managed engine's cancel, with the project's cloud and target server.
 int doCancelMigration(Context &ctx, const QStringList &args)
 {
@@ -626,7 +733,7 @@ int cmdAzure(Context &ctx)
                                       QStringLiteral("resource-groups"), QStringLiteral("servers"),       QStringLiteral("create-server"),
                                       QStringLiteral("firewall-allow"), QStringLiteral("replica"),        QStringLiteral("lock"),
                                       QStringLiteral("restore"),        QStringLiteral("parameter"),      QStringLiteral("check-backups"),
-                                      QStringLiteral("cancel-migration")};
+                                      QStringLiteral("prepare-fallback"), QStringLiteral("cancel-migration")};
     if (!commands.contains(command)) {
         ctx.err << "pgferry-cli azure: unknown command \"" << command << "\"\n\n" << azureUsage();
         return Usage;
@@ -655,7 +762,8 @@ int cmdAzure(Context &ctx)
         {QStringLiteral("lock"), {QStringLiteral("server")}},
         {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")}},
         {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name")}},
-        {QStringLiteral("check-backups"), {QStringLiteral("server")}}};
+        {QStringLiteral("check-backups"), {QStringLiteral("server")}},
+        {QStringLiteral("prepare-fallback"), {QStringLiteral("server")}}};
     if (!s.require(required.value(command), command))
         return Usage;
     if (!s.value("server").isEmpty() && !s.server())
@@ -686,6 +794,8 @@ int cmdAzure(Context &ctx)
         return doRestore(s);
     if (command == u"parameter")
         return doParameter(s);
+    if (command == u"prepare-fallback")
+        return doPrepareFallback(s);
     return doCheckBackups(s);
 }
 

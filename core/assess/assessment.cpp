@@ -362,6 +362,8 @@ AssessmentReport assess(const AssessmentInput &in)
         return report;
     }
     crossChecks(in, source.facts, target.facts, report.checks);
+    if (in.extraChecks)
+        report.checks << in.extraChecks();
     return report;
 }
 

@@ -10,6 +10,7 @@
 #include <QList>
 #include <atomic>
 #include <chrono>
+#include <functional>
 
 namespace pgferry::assess {
 
@@ -32,6 +33,9 @@ struct AssessmentInput
     bool fallback = false;   // online: the new server's writes stream back after cutover (cutover.fallback)
     std::chrono::milliseconds statementTimeout{60000};
     std::chrono::seconds longTransactionAge{300}; // open transactions older than this are reported
+    // Checks that do not go through the servers' SQL (e.g. an Azure target's server parameters read
+    // through Resource Manager), run in the calling thread after the probes; blocking, never throws.
+    std::function<QList<Check>()> extraChecks;
 };
 
 // The input for a project; `source` and `target` carry the resolved passwords.

@@ -2,7 +2,7 @@
 #include "azure/armcall.h"
 #include "azure/armclient.h"
 #include "azure/credential.h"
-#include "azure/keychaintokenstore.h"
+#include "azure/projectsignin.h"
 #include "engine/runfiles.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
@@ -72,31 +72,13 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
         return nullptr;
     }
     QString why;
-    std::optional<Cloud> cloud;
-    if (!project.azure.cloudConfigFile.isEmpty())
-        cloud = Cloud::fromFile(project.azure.cloudConfigFile, &why);
-    else if (!(cloud = Cloud::builtin(project.azure.cloud.isEmpty() ? QStringLiteral("AzureCloud") : project.azure.cloud)))
-        why = QStringLiteral("unknown Azure cloud \"%1\"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud configuration file").arg(project.azure.cloud);
-    if (!cloud) {
+    std::optional<ProjectSignIn> signIn = ProjectSignIn::forProject(project, &why);
+    if (!signIn) {
         if (error)
             *error = why;
         return nullptr;
     }
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    std::unique_ptr<TokenStore> store;
-    std::unique_ptr<Credential> cred = Credential::fromEnvironment(*cloud, project.azure.tenantId, &why);
-    if (!cred && why.isEmpty()) {
-        store = std::make_unique<KeychainTokenStore>();
-        QString tenant = project.azure.tenantId;
-        if (tenant.isEmpty())
-            tenant = env.value(QStringLiteral("AZURE_TENANT_ID"), QStringLiteral("organizations"));
-        cred = Credential::fromStore(*cloud, tenant, *store, &why);
-    }
-    if (!cred) {
-        if (error)
-            *error = why;
-        return nullptr;
-    }
     // The service connects to both servers itself, so it needs both passwords (a passfile cannot help).
     QString passwords[2];
     for (const project::Role role : {project::Role::Source, project::Role::Target}) {
@@ -133,9 +115,9 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
             *error = why;
         return nullptr;
     }
-    auto client = std::make_unique<ArmClient>(*cloud, cred.get());
+    auto client = std::make_unique<ArmClient>(signIn->cloud, signIn->credential.get());
     auto eng = std::make_unique<ManagedEngine>(project, sourcePassword, targetPassword, client.get(), options);
-    eng->adopt(std::move(cred), std::move(client), std::move(store));
+    eng->adopt(std::move(signIn->credential), std::move(client), std::move(signIn->store));
     eng->setStateDir(stateDir);
     return eng;
 }

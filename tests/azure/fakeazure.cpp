@@ -75,6 +75,12 @@ void FakeAzure::on(const QByteArray &method, const QString &pathPattern, Handler
                       std::move(handler)});
 }
 
+void FakeAzure::failNext(const QByteArray &method, const QString &pathPattern, const FakeResponse &response, int times)
+{
+    m_faults.append({method, QRegularExpression(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption), response,
+                     times});
+}
+
 int FakeAzure::count(const QByteArray &method, const QString &pathPattern) const
 {
     const QRegularExpression re(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption);
@@ -146,6 +152,74 @@ FakeResponse FakeAzure::accepted(const QString &operationId, int retryAfterSecon
     r.header("Location", base + "operationResults/" + operationId.toUtf8() + "?api-version=2025-08-01");
     r.header("Retry-After", QByteArray::number(retryAfterSeconds));
     return r;
+}
+
+QJsonObject FakeAzure::configuration(const QString &serverId, const QString &name) const
+{
+    static const QSet<QString> dynamicOnes{QStringLiteral("constraint_exclusion"), QStringLiteral("work_mem")};
+    const bool pending = pendingValues.contains(name);
+    return QJsonObject{{QStringLiteral("id"), QString(serverId + QStringLiteral("/configurations/") + name)},
+                       {QStringLiteral("name"), name},
+                       {QStringLiteral("type"), QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers/configurations")},
+                       {QStringLiteral("properties"),
+                        QJsonObject{{QStringLiteral("value"), pending ? pendingValues.value(name) : parameterValues.value(name)},
+                                    {QStringLiteral("source"), pending ? QStringLiteral("user-override") : QStringLiteral("system-default")},
+                                    {QStringLiteral("dataType"), name == u"wal_level" ? QStringLiteral("Enumeration") : QStringLiteral("Integer")},
+                                    {QStringLiteral("isDynamicConfig"), dynamicOnes.contains(name)},
+                                    {QStringLiteral("isReadOnly"), false},
+                                    {QStringLiteral("isConfigPendingRestart"), pending}}}};
+}
+
+void FakeAzure::serveServerParameters(const QString &serverId, const QHash<QString, QString> &values)
+{
+    parameterValues = values;
+    const QString config = QRegularExpression::escape(serverId) + QStringLiteral("/configurations/([-\\w._]+)");
+    auto nameOf = [config](const FakeRequest &req) {
+        return QRegularExpression(QRegularExpression::anchoredPattern(config), QRegularExpression::CaseInsensitiveOption).match(req.path).captured(1);
+    };
+    on("GET", config, [this, serverId, nameOf](const FakeRequest &req) {
+        const QString name = nameOf(req);
+        if (!parameterValues.contains(name))
+            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The configuration %1 was not found.").arg(name));
+        return FakeResponse::json(200, configuration(serverId, name));
+    });
+    const auto set = [this, nameOf](const FakeRequest &req) {
+        const QString name = nameOf(req);
+        if (!parameterValues.contains(name))
+            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The configuration %1 was not found.").arg(name));
+        const QString value = req.json().value(u"properties").toObject().value(u"value").toString();
+        if (name == u"constraint_exclusion" || name == u"work_mem")
+            parameterValues.insert(name, value);
+        else if (value == parameterValues.value(name))
+            pendingValues.remove(name);
+        else
+            pendingValues.insert(name, value);
+        return accepted(QStringLiteral("config-") + name);
+    };
+    on("PUT", config, set);
+    on("PATCH", config, set);
+    on("POST", QRegularExpression::escape(serverId) + QStringLiteral("/restart"), [this](const FakeRequest &) {
+        ++restarts;
+        return accepted(QStringLiteral("restart-%1").arg(restarts));
+    });
+    on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/azureAsyncOperation/(config|restart)-.*"),
+       [this](const FakeRequest &req) {
+           QJsonObject op{{QStringLiteral("name"), req.path.section(u'/', -1)}, {QStringLiteral("startTime"), QStringLiteral("2026-12-07T10:00:00Z")}};
+           if (req.path.contains(u"/restart-") && !restartFailure.isEmpty()) {
+               op.insert(QStringLiteral("status"), QStringLiteral("Failed"));
+               op.insert(QStringLiteral("error"), restartFailure);
+               return FakeResponse::json(200, op);
+           }
+           if (req.path.contains(u"/restart-")) {
+               for (auto it = pendingValues.cbegin(); it != pendingValues.cend(); ++it)
+                   parameterValues.insert(it.key(), it.value());
+               pendingValues.clear();
+           }
+           op.insert(QStringLiteral("status"), QStringLiteral("Succeeded"));
+           return FakeResponse::json(200, op);
+       });
+    on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/operationResults/restart-.*"),
+       [](const FakeRequest &) { return FakeResponse::raw(200, QByteArray()); });
 }
 
 void FakeAzure::onConnection()
@@ -272,6 +346,22 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
         return fail(QStringLiteral("api-version \"%1\", the contract says %2").arg(req.apiVersion(), expected));
     if (!req.header("authorization").startsWith("Bearer "))
         return fail(QStringLiteral("no bearer token"));
+    if (req.method == "POST" && p.endsWith(u"/restart", Qt::CaseInsensitive)) {
+        // Servers_Restart: the RestartParameter body is optional.
+        if (req.body.isEmpty())
+            return true;
+        const QJsonObject b = QJsonDocument::fromJson(req.body).object();
+        const QJsonValue withFailover = b.value(u"restartWithFailover");
+        const QJsonValue mode = b.value(u"failoverMode");
+        if (!withFailover.isUndefined() && !withFailover.isBool())
+            return fail(QStringLiteral("restartWithFailover must be a boolean"));
+        if (!mode.isUndefined()
+            && !QStringList{QStringLiteral("PlannedFailover"), QStringLiteral("ForcedFailover"), QStringLiteral("PlannedSwitchover"),
+                            QStringLiteral("ForcedSwitchover")}
+                    .contains(mode.toString()))
+            return fail(QStringLiteral("failoverMode \"%1\" is not one of the contract's values").arg(mode.toString()));
+        return true;
+    }
     if (req.method == "PUT" || req.method == "PATCH") {
         if (!req.header("content-type").startsWith("application/json"))
             return fail(QStringLiteral("body without Content-Type: application/json"));
@@ -366,6 +456,11 @@ FakeResponse FakeAzure::answer(const FakeRequest &req)
         return FakeResponse::armError(401, QStringLiteral("ExpiredAuthenticationToken"),
                                       QStringLiteral("The access token expiry UTC time is earlier than current UTC time."))
             .header("WWW-Authenticate", "Bearer authorization_uri=\"https://login.microsoftonline.com/tenant\", error=\"invalid_token\"");
+    for (Fault &f : m_faults)
+        if (f.times > 0 && f.method == req.method && f.path.match(req.path).hasMatch()) {
+            --f.times;
+            return f.response;
+        }
     for (const Route &r : std::as_const(m_routes))
         if (r.method == req.method && r.path.match(req.path).hasMatch())
             return r.handler(req);

@@ -1,6 +1,7 @@
 // The real `pgferry-cli azure` against the fake ARM, with --cloud-config and a service principal
 // from the AZURE_* variables: subscriptions, servers, firewall-allow (a long-running operation),
-// a wrong secret, usage errors. No token or secret ever appears in the output.
+// a wrong secret, usage errors, prepare-fallback (server parameters and the restart, with faults).
+// No token or secret ever appears in the output.
 #include "fakeazure.h"
 
 #include <QJsonArray>
@@ -131,6 +132,102 @@ private Q_SLOTS:
         verifyNoSecrets(r);
     }
 
+    QHash<QString, QString> replicaParameters() const
+    {
+        return {{QStringLiteral("wal_level"), QStringLiteral("replica")},
+                {QStringLiteral("max_replication_slots"), QStringLiteral("10")},
+                {QStringLiteral("max_wal_senders"), QStringLiteral("10")}};
+    }
+    QStringList prepareFallback(const QStringList &more = {}) const
+    {
+        return QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--server"), kServerId, QStringLiteral("--cloud-config"), m_cloudConfig}
+            + more;
+    }
+
+    void prepareFallbackWithoutYesPrintsThePlanAndChangesNothing()
+    {
+        m_fake->serveServerParameters(kServerId, replicaParameters());
+        const Run r = cli(prepareFallback());
+        QVERIFY2(r.code == 2, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
+        QVERIFY2(r.out.contains(u"would set wal_level from replica to logical") && r.out.contains(u"would restart server exampleserver")
+                     && r.out.contains(u"--yes"),
+                 qPrintable(r.out));
+        QVERIFY(!r.out.contains(u"max_wal_senders")); // 10 is enough for one database
+        QCOMPARE(m_fake->count("PATCH", QStringLiteral(".*")) + m_fake->count("PUT", QStringLiteral(".*")), 0);
+        QCOMPARE(m_fake->restarts, 0);
+        verifyNoSecrets(r);
+    }
+
+    void prepareFallbackSetsTheParametersAndRestartsWithYesThroughThrottling()
+    {
+        m_fake->serveServerParameters(kServerId, replicaParameters());
+        // Throttled once on a read and once on the restart: both are retried.
+        m_fake->failNext("GET", kServerId + QStringLiteral("/configurations/wal_level"),
+                         FakeResponse::armError(429, QStringLiteral("TooManyRequests"), QStringLiteral("Rate limit exceeded.")).header("Retry-After", "0"));
+        m_fake->failNext("POST", kServerId + QStringLiteral("/restart"),
+                         FakeResponse::armError(429, QStringLiteral("TooManyRequests"), QStringLiteral("Rate limit exceeded.")).header("Retry-After", "0"));
+        const Run r = cli(prepareFallback({QStringLiteral("--databases"), QStringLiteral("12"), QStringLiteral("--yes"), QStringLiteral("--json")}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY(out.value(u"ready").toBool());
+        QVERIFY(out.value(u"restarted").toBool());
+        QCOMPARE(out.value(u"changes").toArray().size(), 3); // wal_level, and 12 slots and senders for 12 databases
+        QCOMPARE(m_fake->parameterValues.value(QStringLiteral("wal_level")), QStringLiteral("logical"));
+        QCOMPARE(m_fake->parameterValues.value(QStringLiteral("max_wal_senders")), QStringLiteral("12"));
+        QCOMPARE(m_fake->restarts, 1);
+        QCOMPARE(m_fake->count("POST", kServerId + QStringLiteral("/restart")), 2);
+        // The restart comes after every parameter is set.
+        const QList<FakeRequest> reqs = m_fake->requests();
+        qsizetype lastSet = -1, restart = -1;
+        for (qsizetype i = 0; i < reqs.size(); ++i) {
+            if (reqs[i].method == "PATCH")
+                lastSet = i;
+            if (reqs[i].method == "POST" && reqs[i].path.endsWith(u"/restart") && restart < 0)
+                restart = i;
+        }
+        QVERIFY(lastSet >= 0 && restart > lastSet);
+
+        // A second run finds it ready and restarts nothing.
+        const Run again = cli(prepareFallback({QStringLiteral("--yes")}));
+        QVERIFY2(again.code == 0, qPrintable(again.err));
+        QVERIFY2(again.out.contains(u"is ready for a fallback") && again.out.contains(u"REPLICATION"), qPrintable(again.out));
+        QCOMPARE(m_fake->restarts, 1);
+        verifyNoSecrets(r);
+    }
+
+    void prepareFallbackReportsAFailedRestartAndAForbiddenChange()
+    {
+        m_fake->serveServerParameters(kServerId, replicaParameters());
+        m_fake->restartFailure = QJsonObject{{QStringLiteral("code"), QStringLiteral("InternalServerError")},
+                                             {QStringLiteral("message"), QStringLiteral("The restart of the server failed.")}};
+        Run r = cli(prepareFallback({QStringLiteral("--yes")}));
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"InternalServerError") && r.err.contains(u"run the command again"), qPrintable(r.err));
+        QCOMPARE(m_fake->pendingValues.value(QStringLiteral("wal_level")), QStringLiteral("logical")); // set, waiting
+
+        // Run again once the fault is gone: the pending value is seen, the restart finishes the job.
+        m_fake->restartFailure = {};
+        r = cli(prepareFallback());
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.out.contains(u"wal_level is set already and waits for a restart"), qPrintable(r.out));
+        r = cli(prepareFallback({QStringLiteral("--yes")}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(m_fake->parameterValues.value(QStringLiteral("wal_level")), QStringLiteral("logical"));
+
+        // Without the right to change the server: 403 names the operation, and nothing restarts.
+        m_fake->serveServerParameters(kServerId, replicaParameters());
+        m_fake->restarts = 0;
+        m_fake->failNext("PATCH", kServerId + QStringLiteral("/configurations/wal_level"),
+                         FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"),
+                                                QStringLiteral("The client does not have authorization to perform action "
+                                                               "'Microsoft.DBforPostgreSQL/flexibleServers/configurations/write'.")));
+        r = cli(prepareFallback({QStringLiteral("--yes")}));
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"AuthorizationFailed") && r.err.contains(u"wal_level") && r.err.contains(u"not restarted"), qPrintable(r.err));
+        QCOMPARE(m_fake->restarts, 0);
+        verifyNoSecrets(r);
+    }
+
     void aWrongSecretFailsWithAnActionableMessage()
     {
         const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--verbose")},
@@ -160,6 +257,8 @@ private Q_SLOTS:
         QTest::newRow("bad server id") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), QStringLiteral("nope"), QStringLiteral("--ip"), QStringLiteral("1.2.3.4")};
         QTest::newRow("ipv6") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"), QStringLiteral("::1")};
         QTest::newRow("bad rule name") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"), QStringLiteral("1.2.3.4"), QStringLiteral("--name"), QStringLiteral("bad name!")};
+        QTest::newRow("prepare-fallback without server") << QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--yes")};
+        QTest::newRow("prepare-fallback bad databases") << QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--server"), kServerId, QStringLiteral("--databases"), QStringLiteral("0")};
         QTest::newRow("both cloud options") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--cloud"), QStringLiteral("AzureCloud")};
     }
     void usageErrorsExitWithTwo()
