@@ -1,11 +1,12 @@
 // pgferry-cli azure login|logout|subscriptions|resource-groups|servers|create-server|firewall-allow|
-// replica|lock|restore|parameter|check-backups|prepare-fallback|cancel-migration: Azure Resource Manager
-// from the command line.
+// replica|lock|restore|parameter|check-backups|prepare-fallback|alerts|cancel-migration: Azure Resource
+// Manager from the command line.
 // Credentials come from AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, or from the
 // keychain after `login`. No token or secret is ever printed; --verbose prints the redacted request log.
 #include "cli.h"
 #include "common.h"
 
+#include "azure/alertrules.h"
 #include "azure/armapi.h"
 #include "azure/armclient.h"
 #include "azure/armmodels.h"
@@ -33,6 +34,10 @@ using namespace pgferry::azure;
 
 QString azureUsage()
 {
+    QString thresholds;
+    for (const AlertThreshold &t : alertThresholds())
+        thresholds += QStringLiteral("%1%2=%3: %4\n").arg(QString(51, u' '), t.key).arg(t.defaultValue).arg(t.meaning);
+    thresholds.chop(1);
     return QStringLiteral(R"(usage: pgferry-cli azure COMMAND [options]
 
 Commands:
@@ -57,6 +62,13 @@ Commands:
                                                    wal_level=logical (and max_replication_slots/max_wal_senders
                                                    when below N databases) and restarts the server, which takes
                                                    it offline briefly. Without --yes: prints the plan, exits 2
+  alerts --server RESOURCE_ID --email ADDRESS [--action-group ID] [--threshold KEY=VALUE]... [--fallback]
+                                                   Azure Monitor alert rules on the server that e-mail ADDRESS
+                                                   through an action group (pgferry-SERVER-alerts unless --action-group);
+                                                   the same names on every run, so a rerun updates them. Rules and
+                                                   default thresholds (KEY for --threshold):
+%1
+                                                   is_db_alive: the server unavailable for 5 minutes (always)
   cancel-migration FILE [--yes] [--json] [--verbose]
                                                    cancel the managed migration of an "azure" engine project in
                                                    Azure (DELETE, api 2025-08-01); uses the project's cloud and
@@ -73,7 +85,8 @@ Options for every command:
 Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal,
 otherwise the sign-in saved by `pgferry-cli azure login`.
 Exit codes: 0 success, 1 failure, 2 usage error.
-)");
+)")
+        .arg(thresholds);
 }
 
 struct Options
@@ -85,6 +98,7 @@ struct Options
     QString tenant;
     QHash<QString, QString> values;
     QSet<QString> flags;
+    QStringList thresholds; // --threshold, repeatable
 };
 
 // Options that take a value, and flags, per the usage text.
@@ -93,8 +107,9 @@ const QStringList kValueOptions{QStringLiteral("cloud"), QStringLiteral("cloud-c
                                 QStringLiteral("admin-user"), QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"),
                                 QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"), QStringLiteral("server"), QStringLiteral("ip"),
                                 QStringLiteral("notes"), QStringLiteral("time"), QStringLiteral("value"), QStringLiteral("add-extensions"),
-                                QStringLiteral("databases")};
-const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup"), QStringLiteral("yes")};
+                                QStringLiteral("databases"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold")};
+const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup"), QStringLiteral("yes"),
+                         QStringLiteral("fallback")};
 
 bool parse(QStringList a, Options &o, QString *error)
 {
@@ -127,7 +142,10 @@ bool parse(QStringList a, Options &o, QString *error)
             }
             value = a.takeFirst();
         }
-        o.values.insert(arg, value);
+        if (arg == u"threshold")
+            o.thresholds << value;
+        else
+            o.values.insert(arg, value);
     }
     o.json = o.flags.contains(QStringLiteral("json"));
     o.verbose = o.flags.contains(QStringLiteral("verbose"));
@@ -643,6 +661,84 @@ int doPrepareFallback(Session &s)
     return finish(true, Success);
 }
 
+// alerts: an action group with the e-mail receiver, and the metric alert rules on the server.
+int doAlerts(Session &s)
+{
+    auto server = s.server();
+    if (!server)
+        return Usage;
+    const QString email = s.value("email").trimmed();
+    if (const QString why = checkEmailAddress(email); !why.isEmpty()) {
+        s.ctx.err << "pgferry-cli azure alerts: " << why << Qt::endl;
+        return Usage;
+    }
+    AlertSettings settings;
+    for (const QString &t : std::as_const(s.opt.thresholds)) {
+        if (const QString why = parseAlertThreshold(t, settings.overrides); !why.isEmpty()) {
+            s.ctx.err << "pgferry-cli azure alerts: " << why << Qt::endl;
+            return Usage;
+        }
+    }
+    ResourceId group = defaultActionGroupId(*server);
+    if (!s.value("action-group").isEmpty()) {
+        QString why;
+        auto id = ResourceId::parse(s.value("action-group"), &why);
+        if (id && (id->provider.compare(u"Microsoft.Insights", Qt::CaseInsensitive) != 0 || id->type.compare(u"actionGroups", Qt::CaseInsensitive) != 0))
+            why = QStringLiteral("\"%1\" is not a Microsoft.Insights/actionGroups resource id").arg(s.value("action-group"));
+        if (!id || !why.isEmpty()) {
+            s.ctx.err << "pgferry-cli azure alerts: --action-group: " << why << Qt::endl;
+            return Usage;
+        }
+        group = *id;
+    }
+    settings.fallback = s.opt.flags.contains(QStringLiteral("fallback"));
+    ArmResult r;
+    if (!s.call(api::getServer(*server), r))
+        return Failure;
+    settings.hasReplicas = FlexibleServer::fromJson(r.body).replicationRole.compare(u"Primary", Qt::CaseInsensitive) == 0;
+    if (!s.call(api::getConfiguration(*server, QStringLiteral("max_connections")), r))
+        return Failure;
+    settings.maxConnections = ServerConfiguration::fromJson(r.body).value.toInt();
+
+    // The group: read it (a missing one is made), add the receiver when it lacks it, keep the rest.
+    r = s.client->call(api::getActionGroup(group));
+    if (!r.ok() && r.httpStatus != 404) {
+        s.ctx.err << "pgferry-cli azure alerts: " << r.error.userMessage() << Qt::endl;
+        return Failure;
+    }
+    bool changed = false;
+    const QJsonObject groupProps = withEmailReceiver(r.ok() ? r.body.value(u"properties").toObject() : QJsonObject(), email, &changed);
+    if (changed && !s.call(api::putActionGroup(group, groupProps), r))
+        return Failure;
+    const QString groupId = group.toString();
+
+    QJsonArray done;
+    for (const AlertRule &rule : alertRules(settings)) {
+        const ResourceId id = alertRuleId(*server, rule.key);
+        if (!s.call(api::putMetricAlert(id, *server, rule, groupId), r)) {
+            if (!done.isEmpty())
+                s.ctx.err << "pgferry-cli azure alerts: " << done.size() << " rule(s) are in place; run the command again to finish\n";
+            return Failure;
+        }
+        QJsonObject o = rule.toJson();
+        o.insert(QStringLiteral("name"), id.name);
+        o.insert(QStringLiteral("id"), id.toString());
+        done.append(o);
+        if (!s.opt.json)
+            s.ctx.out << id.name << ": " << rule.description << "\n";
+    }
+    if (s.opt.json)
+        s.printJson(QJsonObject{{QStringLiteral("server"), server->toString()},
+                                {QStringLiteral("action_group"), groupId},
+                                {QStringLiteral("action_group_changed"), changed},
+                                {QStringLiteral("email"), email},
+                                {QStringLiteral("rules"), done}});
+    else
+        s.ctx.out << "action group " << group.name << (changed ? " e-mails " : " already e-mails ") << email << "; " << done.size()
+                  << " alert rules on " << server->name << "\n";
+    return Success;
+}
+
 // cancel-migration FILE: the managed engine's cancel, with the project's cloud and target server.
 int doCancelMigration(Context &ctx, const QStringList &args)
 {
@@ -733,7 +829,7 @@ int cmdAzure(Context &ctx)
                                       QStringLiteral("resource-groups"), QStringLiteral("servers"),       QStringLiteral("create-server"),
                                       QStringLiteral("firewall-allow"), QStringLiteral("replica"),        QStringLiteral("lock"),
                                       QStringLiteral("restore"),        QStringLiteral("parameter"),      QStringLiteral("check-backups"),
-                                      QStringLiteral("prepare-fallback"), QStringLiteral("cancel-migration")};
+                                      QStringLiteral("prepare-fallback"), QStringLiteral("alerts"),   QStringLiteral("cancel-migration")};
     if (!commands.contains(command)) {
         ctx.err << "pgferry-cli azure: unknown command \"" << command << "\"\n\n" << azureUsage();
         return Usage;
@@ -763,7 +859,8 @@ int cmdAzure(Context &ctx)
         {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")}},
         {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name")}},
         {QStringLiteral("check-backups"), {QStringLiteral("server")}},
-        {QStringLiteral("prepare-fallback"), {QStringLiteral("server")}}};
+        {QStringLiteral("prepare-fallback"), {QStringLiteral("server")}},
+        {QStringLiteral("alerts"), {QStringLiteral("server"), QStringLiteral("email")}}};
     if (!s.require(required.value(command), command))
         return Usage;
     if (!s.value("server").isEmpty() && !s.server())
@@ -796,6 +893,8 @@ int cmdAzure(Context &ctx)
         return doParameter(s);
     if (command == u"prepare-fallback")
         return doPrepareFallback(s);
+    if (command == u"alerts")
+        return doAlerts(s);
     return doCheckBackups(s);
 }
 

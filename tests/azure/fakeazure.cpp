@@ -222,6 +222,48 @@ void FakeAzure::serveServerParameters(const QString &serverId, const QHash<QStri
        [](const FakeRequest &) { return FakeResponse::raw(200, QByteArray()); });
 }
 
+void FakeAzure::serveMonitor()
+{
+    const QString pattern = QStringLiteral("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.Insights/(actionGroups|metricAlerts)/[^/]+");
+    on("GET", pattern, [this](const FakeRequest &req) {
+        const auto it = monitorResources.constFind(req.path.toLower());
+        if (it == monitorResources.cend())
+            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"),
+                                          QStringLiteral("The Resource '%1' was not found.").arg(req.path.section(u'/', -2)));
+        return FakeResponse::json(200, *it);
+    });
+    on("PUT", pattern, [this](const FakeRequest &req) {
+        const QJsonObject b = req.json();
+        const bool group = req.path.contains(u"/actionGroups/", Qt::CaseInsensitive);
+        const QJsonObject stored{{QStringLiteral("id"), req.path},
+                                 {QStringLiteral("name"), req.path.section(u'/', -1)},
+                                 {QStringLiteral("type"), group ? QStringLiteral("Microsoft.Insights/ActionGroups") : QStringLiteral("Microsoft.Insights/metricAlerts")},
+                                 {QStringLiteral("location"), b.value(u"location")},
+                                 {QStringLiteral("properties"), b.value(u"properties")}};
+        const bool existed = monitorResources.contains(req.path.toLower());
+        monitorResources.insert(req.path.toLower(), stored);
+        return FakeResponse::json(existed || !group ? 200 : 201, stored);
+    });
+}
+
+namespace {
+// The metric names of METRICS.md's tables (`name` in the first column).
+QSet<QString> flexibleServerMetrics()
+{
+    static const QSet<QString> names = [] {
+        QSet<QString> n;
+        QFile f(specsDir() + QStringLiteral("/monitor/METRICS.md"));
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("FakeAzure: cannot read %s", qPrintable(f.fileName()));
+        static const QRegularExpression row(QStringLiteral("^\\| `([a-zA-Z_]+)`"), QRegularExpression::MultilineOption);
+        for (auto it = row.globalMatch(QString::fromUtf8(f.readAll())); it.hasNext();)
+            n.insert(it.next().captured(1));
+        return n;
+    }();
+    return names;
+}
+} // namespace
+
 void FakeAzure::onConnection()
 {
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
@@ -334,6 +376,10 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
     QString expected;
     if (p.contains(u"/providers/Microsoft.Authorization/locks", Qt::CaseInsensitive))
         expected = QStringLiteral("2020-05-01");
+    else if (p.contains(u"/providers/Microsoft.Insights/actionGroups", Qt::CaseInsensitive))
+        expected = QStringLiteral("2023-01-01");
+    else if (p.contains(u"/providers/Microsoft.Insights/metricAlerts", Qt::CaseInsensitive))
+        expected = QStringLiteral("2018-03-01");
     else if (p.contains(u"/providers/Microsoft.DBforPostgreSQL/", Qt::CaseInsensitive))
         expected = QStringLiteral("2025-08-01");
     else if (QRegularExpression(QStringLiteral("^/subscriptions/[^/]+/resourcegroups(/[^/]+)?$"), QRegularExpression::CaseInsensitiveOption).match(p).hasMatch())
@@ -385,6 +431,58 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
         if (p.contains(u"/firewallRules/", Qt::CaseInsensitive) && req.method == "PUT")
             return need(ipv4.match(props.value(u"startIpAddress").toString()).hasMatch(), QStringLiteral("properties.startIpAddress"))
                 && need(ipv4.match(props.value(u"endIpAddress").toString()).hasMatch(), QStringLiteral("properties.endIpAddress"));
+        if (p.contains(u"/providers/Microsoft.Insights/actionGroups/", Qt::CaseInsensitive)) {
+            // ActionGroupResource: groupShortName (at most 12) and enabled required; e-mail receivers need a
+            // name unique in the group and an address.
+            const QString shortName = props.value(u"groupShortName").toString();
+            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location"))
+                || !need(!shortName.isEmpty() && shortName.size() <= 12, QStringLiteral("properties.groupShortName"))
+                || !need(props.value(u"enabled").isBool(), QStringLiteral("properties.enabled")))
+                return false;
+            QSet<QString> names;
+            for (const QJsonValue &r : props.value(u"emailReceivers").toArray()) {
+                const QString name = r.toObject().value(u"name").toString();
+                if (!need(!name.isEmpty() && !names.contains(name), QStringLiteral("properties.emailReceivers[].name (unique)"))
+                    || !need(r.toObject().value(u"emailAddress").toString().contains(u'@'), QStringLiteral("properties.emailReceivers[].emailAddress")))
+                    return false;
+                names.insert(name);
+            }
+            return true;
+        }
+        if (p.contains(u"/providers/Microsoft.Insights/metricAlerts/", Qt::CaseInsensitive)) {
+            // MetricAlertProperties: enabled, severity, evaluationFrequency, windowSize, criteria, scopes.
+            const QRegularExpression duration(QStringLiteral("^PT\\d+[MH]$"), QRegularExpression::CaseInsensitiveOption);
+            const QJsonObject criteria = props.value(u"criteria").toObject();
+            const int severity = props.value(u"severity").toInt(-1);
+            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location"))
+                || !need(props.value(u"enabled").isBool(), QStringLiteral("properties.enabled"))
+                || !need(severity >= 0 && severity <= 4, QStringLiteral("properties.severity (0-4)"))
+                || !need(duration.match(props.value(u"evaluationFrequency").toString()).hasMatch(), QStringLiteral("properties.evaluationFrequency"))
+                || !need(duration.match(props.value(u"windowSize").toString()).hasMatch(), QStringLiteral("properties.windowSize"))
+                || !need(!props.value(u"scopes").toArray().isEmpty(), QStringLiteral("properties.scopes"))
+                || !need(criteria.value(u"odata.type").toString() == u"Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                         QStringLiteral("properties.criteria.odata.type"))
+                || !need(!criteria.value(u"allOf").toArray().isEmpty(), QStringLiteral("properties.criteria.allOf")))
+                return false;
+            for (const QJsonValue &v : criteria.value(u"allOf").toArray()) {
+                const QJsonObject c = v.toObject();
+                if (!need(QStringList{QStringLiteral("StaticThresholdCriterion"), QStringLiteral("DynamicThresholdCriterion")}.contains(c.value(u"criterionType").toString()),
+                          QStringLiteral("criterionType"))
+                    || !need(!c.value(u"name").toString().isEmpty(), QStringLiteral("allOf[].name"))
+                    || !need(QStringList{QStringLiteral("Average"), QStringLiteral("Count"), QStringLiteral("Minimum"), QStringLiteral("Maximum"), QStringLiteral("Total")}
+                                 .contains(c.value(u"timeAggregation").toString()),
+                             QStringLiteral("allOf[].timeAggregation"))
+                    || !need(QStringList{QStringLiteral("Equals"), QStringLiteral("GreaterThan"), QStringLiteral("GreaterThanOrEqual"), QStringLiteral("LessThan"),
+                                         QStringLiteral("LessThanOrEqual")}
+                                 .contains(c.value(u"operator").toString()),
+                             QStringLiteral("allOf[].operator"))
+                    || !need(c.value(u"threshold").isDouble(), QStringLiteral("allOf[].threshold")))
+                    return false;
+                if (!flexibleServerMetrics().contains(c.value(u"metricName").toString()))
+                    return fail(QStringLiteral("metric \"%1\" is not emitted by Microsoft.DBforPostgreSQL/flexibleServers").arg(c.value(u"metricName").toString()));
+            }
+            return true;
+        }
         if (p.contains(u"/providers/Microsoft.Authorization/locks/", Qt::CaseInsensitive))
             return need(QStringList{QStringLiteral("NotSpecified"), QStringLiteral("CanNotDelete"), QStringLiteral("ReadOnly")}.contains(props.value(u"level").toString()),
                         QStringLiteral("properties.level"));

@@ -112,6 +112,12 @@ public:
     int restarts = 0;
     QJsonObject restartFailure; // non-empty: the restart ends Failed with this error object
 
+    // Azure Monitor action groups (2023-01-01) and metric alerts (2018-03-01) in any resource group:
+    // GET (404 when absent) and PUT (201 created, 200 replaced), kept in monitorResources by
+    // lower-case path. The contract check refuses a metric that flexible servers do not emit.
+    void serveMonitor();
+    QHash<QString, QJsonObject> monitorResources;
+
 private:
     QJsonObject configuration(const QString &serverId, const QString &name) const;
     void onConnection();
