@@ -75,7 +75,7 @@ Commands:
                                                    target; a `run` watching it then stops. The target databases
                                                    may be left partly migrated.
 
-Options for every command:
+Options for every command (an option that a command does not take is refused, exit 2):
   --json                 machine-readable output
   --cloud NAME           AzureCloud (default), AzureChinaCloud or AzureUSGovernment (not for cancel-migration)
   --cloud-config FILE    another cloud, in the shape `az cloud show` prints
@@ -110,6 +110,57 @@ const QStringList kValueOptions{QStringLiteral("cloud"), QStringLiteral("cloud-c
                                 QStringLiteral("databases"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold")};
 const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup"), QStringLiteral("yes"),
                          QStringLiteral("fallback")};
+
+// The options each command takes besides the common ones (--json, --verbose, --cloud, --cloud-config,
+// --tenant): anything else is refused by name rather than ignored.
+const QHash<QString, QStringList> &commandOptions()
+{
+    static const QHash<QString, QStringList> options{
+        {QStringLiteral("login"), {QStringLiteral("client-id")}},
+        {QStringLiteral("logout"), {}},
+        {QStringLiteral("subscriptions"), {}},
+        {QStringLiteral("resource-groups"), {QStringLiteral("subscription")}},
+        {QStringLiteral("servers"), {QStringLiteral("subscription"), QStringLiteral("resource-group")}},
+        {QStringLiteral("create-server"),
+         {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"), QStringLiteral("admin-user"),
+          QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"), QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"),
+          QStringLiteral("geo-redundant-backup")}},
+        {QStringLiteral("firewall-allow"), {QStringLiteral("server"), QStringLiteral("ip"), QStringLiteral("name")}},
+        {QStringLiteral("replica"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
+        {QStringLiteral("lock"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("notes")}},
+        {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time"), QStringLiteral("location")}},
+        {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("value"), QStringLiteral("add-extensions")}},
+        {QStringLiteral("check-backups"), {QStringLiteral("server")}},
+        {QStringLiteral("prepare-fallback"), {QStringLiteral("server"), QStringLiteral("databases"), QStringLiteral("yes")}},
+        {QStringLiteral("alerts"),
+         {QStringLiteral("server"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold"), QStringLiteral("fallback")}}};
+    return options;
+}
+
+// Empty, or the first option given that `command` does not take, with the ones it does take.
+QString checkOptionsApply(const QString &command, const Options &o)
+{
+    static const QStringList common{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("cloud"), QStringLiteral("cloud-config"),
+                                    QStringLiteral("tenant")};
+    QStringList given = o.values.keys() + QStringList(o.flags.cbegin(), o.flags.cend());
+    if (!o.thresholds.isEmpty())
+        given << QStringLiteral("threshold");
+    given.sort();
+    const QStringList own = commandOptions().value(command);
+    for (const QString &g : std::as_const(given)) {
+        if (common.contains(g) || own.contains(g))
+            continue;
+        QStringList takes;
+        for (const QString &t : own)
+            takes << QStringLiteral("--") + t;
+        return QStringLiteral("--%1 does not apply to `azure %2`; %3").arg(g, command,
+                   takes.isEmpty() ? QStringLiteral("it takes only the common options (--json, --verbose, --cloud, --cloud-config, --tenant)")
+                                   : QStringLiteral("its options are %1 and the common ones").arg(takes.join(QStringLiteral(", "))));
+    }
+    if (command == u"parameter" && o.values.contains(QStringLiteral("value")) && o.values.contains(QStringLiteral("add-extensions")))
+        return QStringLiteral("give either --value or --add-extensions to `azure parameter`, not both");
+    return {};
+}
 
 bool parse(QStringList a, Options &o, QString *error)
 {
@@ -838,7 +889,7 @@ int cmdAzure(Context &ctx)
         return doCancelMigration(ctx, a);
     Session s(ctx);
     QString why;
-    if (!parse(a, s.opt, &why)) {
+    if (!parse(a, s.opt, &why) || !(why = checkOptionsApply(command, s.opt)).isEmpty()) {
         ctx.err << "pgferry-cli azure " << command << ": " << why << "\n";
         return Usage;
     }

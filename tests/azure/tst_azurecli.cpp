@@ -402,6 +402,35 @@ private Q_SLOTS:
         QCOMPARE(m_fake->requests().size(), 0);
     }
 
+    void optionsThatDoNotApplyAreRefusedByName_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("option");
+        QTest::newRow("servers --ip") << QStringList{QStringLiteral("servers"), QStringLiteral("--subscription"), kSub, QStringLiteral("--ip"), QStringLiteral("1.2.3.4")}
+                                      << QStringLiteral("--ip");
+        QTest::newRow("subscriptions --server") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--server"), kServerId} << QStringLiteral("--server");
+        QTest::newRow("lock --yes") << QStringList{QStringLiteral("lock"), QStringLiteral("--server"), kServerId, QStringLiteral("--yes")} << QStringLiteral("--yes");
+        QTest::newRow("check-backups --threshold") << QStringList{QStringLiteral("check-backups"), QStringLiteral("--server"), kServerId, QStringLiteral("--threshold"),
+                                                                  QStringLiteral("cpu_percent=80")}
+                                                   << QStringLiteral("--threshold");
+        QTest::newRow("firewall-allow --geo-redundant-backup") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"),
+                                                                              QStringLiteral("1.2.3.4"), QStringLiteral("--geo-redundant-backup")}
+                                                               << QStringLiteral("--geo-redundant-backup");
+        QTest::newRow("parameter --value and --add-extensions") << QStringList{QStringLiteral("parameter"), QStringLiteral("--server"), kServerId, QStringLiteral("--name"),
+                                                                               QStringLiteral("azure.extensions"), QStringLiteral("--value"), QStringLiteral("x"),
+                                                                               QStringLiteral("--add-extensions"), QStringLiteral("y")}
+                                                                << QStringLiteral("--add-extensions");
+    }
+    void optionsThatDoNotApplyAreRefusedByName()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, option);
+        const Run r = cli(args + QStringList{QStringLiteral("--cloud-config"), m_cloudConfig});
+        QVERIFY2(r.code == 2, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
+        QVERIFY2(r.err.contains(option) && r.err.contains(QStringLiteral("azure ") + args.first()), qPrintable(r.err));
+        QCOMPARE(m_fake->requests().size(), 0);
+    }
+
     void anUnknownCloudIsAUsageError()
     {
         QProcess p;
