@@ -1,6 +1,6 @@
 // pgferry-cli azure login|logout|subscriptions|resource-groups|servers|create-server|firewall-allow|
 // replica|lock|restore|parameter|check-backups|prepare-fallback|alerts|cancel-migration: Azure Resource
-// Manager from the command line.
+// Manager from the command line; size: a flexible server sized from the project's source.
 // Credentials come from AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, or from the
 // keychain after `login`. No token or secret is ever printed; --verbose prints the redacted request log.
 #include "cli.h"
@@ -16,6 +16,9 @@
 #include "azure/fallbackreadiness.h"
 #include "azure/keychaintokenstore.h"
 #include "azure/managedengine.h"
+#include "azure/sizing.h"
+#include "pg/error.h"
+#include "project/secretstore.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -69,6 +72,11 @@ Commands:
                                                    default thresholds (KEY for --threshold):
 %1
                                                    is_db_alive: the server unavailable for 5 minutes (always)
+  size FILE [--json] [--sample-seconds 10]       recommend tier, SKU, vCores and storage (with its IOPS tier) for
+                                                   the project's databases from its source: their size x 1.25,
+                                                   max_connections, shared_buffers and work_mem, and the transaction
+                                                   and WAL rate over a short sample; each figure with its reason.
+                                                   Reads the source only; no Azure sign-in.
   cancel-migration FILE [--yes] [--json] [--verbose]
                                                    cancel the managed migration of an "azure" engine project in
                                                    Azure (DELETE, api 2025-08-01); uses the project's cloud and
@@ -866,6 +874,68 @@ int doCancelMigration(Context &ctx, const QStringList &args)
     return Success;
 }
 
+// size FILE: the source measured, a flexible server recommended; no Azure call.
+int doSize(Context &ctx, const QStringList &args)
+{
+    const QString usage = QStringLiteral("pgferry-cli azure size FILE [--json] [--sample-seconds 10]");
+    Context sub{ctx.out, ctx.err, args, ctx.stdoutIsTerminal};
+    Args a;
+    if (const int rc = parseArgs(sub, usage, {QStringLiteral("--json")}, {QStringLiteral("--sample-seconds")}, a); rc >= 0)
+        return rc;
+    if (a.file.isEmpty()) {
+        ctx.err << "pgferry-cli azure size: the project file is missing\nusage: " << usage << "\n";
+        return Usage;
+    }
+    int sampleSeconds = 10;
+    if (a.options.contains(QStringLiteral("--sample-seconds"))) {
+        bool ok = false;
+        sampleSeconds = a.options.value(QStringLiteral("--sample-seconds")).toInt(&ok);
+        if (!ok || sampleSeconds < 1 || sampleSeconds > 3600) {
+            ctx.err << "pgferry-cli azure size: --sample-seconds \"" << a.options.value(QStringLiteral("--sample-seconds"))
+                    << "\" is not a number of seconds from 1 to 3600\n";
+            return Usage;
+        }
+    }
+    auto project = loadProjectOrExplain(ctx, a.file);
+    if (!project)
+        return Failure;
+    QStringList databases;
+    for (const project::DatabaseSelection &d : project->databases)
+        databases << d.name;
+    if (databases.isEmpty()) {
+        ctx.err << "pgferry-cli azure size: " << a.file << " selects no database to migrate; add one (project new --database NAME)\n";
+        return Failure;
+    }
+    QString hint;
+    const pg::ConnInfo source = project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
+    if (!a.flags.contains(QStringLiteral("--json")))
+        ctx.err << "measuring the source " << source.redacted() << " for " << sampleSeconds << " s…" << Qt::endl;
+    SourceLoad load;
+    try {
+        load = SourceLoad::measure(source, databases, std::chrono::seconds(sampleSeconds));
+    } catch (const pg::Exception &e) {
+        ctx.err << "pgferry-cli azure size: cannot measure the source " << source.redacted() << ": " << e.error().toString() << "\n";
+        if (!hint.isEmpty() && e.error().category == pg::ErrorCategory::Auth)
+            ctx.err << "pgferry-cli azure size: note: " << hint << "\n";
+        return Failure;
+    }
+    const SizeRecommendation r = recommendSize(load);
+    if (a.flags.contains(QStringLiteral("--json"))) {
+        QJsonObject o = r.toJson();
+        o.insert(QStringLiteral("source"), load.toJson());
+        ctx.out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return Success;
+    }
+    ctx.out << r.tier << " " << r.sku << ": " << r.vcores << " vCores, " << r.memoryGb << " GiB memory, " << r.storageGb << " GB storage ("
+            << r.storageTier << ", " << r.iops << " IOPS)\n";
+    for (const QString &why : r.reasons)
+        ctx.out << "  - " << why << "\n";
+    for (const QString &c : r.caveats)
+        ctx.out << "  ! " << c << "\n";
+    ctx.out << "create it with: pgferry-cli azure create-server … --tier " << r.tier << " --sku " << r.sku << " --storage-gb " << r.storageGb << "\n";
+    return Success;
+}
+
 } // namespace
 
 int cmdAzure(Context &ctx)
@@ -880,13 +950,16 @@ int cmdAzure(Context &ctx)
                                       QStringLiteral("resource-groups"), QStringLiteral("servers"),       QStringLiteral("create-server"),
                                       QStringLiteral("firewall-allow"), QStringLiteral("replica"),        QStringLiteral("lock"),
                                       QStringLiteral("restore"),        QStringLiteral("parameter"),      QStringLiteral("check-backups"),
-                                      QStringLiteral("prepare-fallback"), QStringLiteral("alerts"),   QStringLiteral("cancel-migration")};
+                                      QStringLiteral("prepare-fallback"), QStringLiteral("alerts"),   QStringLiteral("size"),
+                                      QStringLiteral("cancel-migration")};
     if (!commands.contains(command)) {
         ctx.err << "pgferry-cli azure: unknown command \"" << command << "\"\n\n" << azureUsage();
         return Usage;
     }
     if (command == u"cancel-migration")
         return doCancelMigration(ctx, a);
+    if (command == u"size")
+        return doSize(ctx, a);
     Session s(ctx);
     QString why;
     if (!parse(a, s.opt, &why) || !(why = checkOptionsApply(command, s.opt)).isEmpty()) {
