@@ -145,8 +145,43 @@ QString ManagedEngine::checkProject(const project::Project &p)
     }
     if (p.source.host.isEmpty() || p.source.user.isEmpty())
         return QStringLiteral("the source needs a host and a user for Azure's migration service");
+    // Asked for, and done otherwise by the service: the target would not be what the project says.
+    if (p.settings.schema.noOwner)
+        return QStringLiteral("settings.schema.no_owner: Azure's migration service restores every object with its owner and cannot leave "
+                              "ownership out; set it to false or use the local engine");
+    if (p.settings.schema.noAcl)
+        return QStringLiteral("settings.schema.no_acl: Azure's migration service restores the grants and cannot leave them out; set it to "
+                              "false or use the local engine");
     const QString name = p.azure.migrationName.isEmpty() ? defaultMigrationName(p) : p.azure.migrationName;
     return api::checkMigrationName(name);
+}
+
+QStringList ManagedEngine::ignoredSettings(const project::Project &p)
+{
+    const project::AdvancedSettings defaults;
+    const project::AdvancedSettings &s = p.settings;
+    QStringList w;
+    if (s.jobs != defaults.jobs || s.indexJobs != defaults.indexJobs || s.splitThresholdBytes != defaults.splitThresholdBytes)
+        w << QStringLiteral("settings.jobs, index_jobs, split_threshold_bytes: Azure's migration service chooses its own parallelism; "
+                            "these apply to the local engine only");
+    if (s.schema.createRoles)
+        w << QStringLiteral("settings.schema.create_roles: Azure's migration service does not create the roles that own or are granted "
+                            "the migrated objects; create them on the target before the migration (the local engine does it)");
+    if (p.mode == project::Mode::Online && s.schema.captureDdl)
+        w << QStringLiteral("settings.schema.capture_ddl: Azure's migration service does not carry schema changes made on the source "
+                            "while it streams; make none until the cutover (the local engine carries them)");
+    if (p.mode == project::Mode::Online && s.cutover.makeSourceReadOnly)
+        w << QStringLiteral("settings.cutover.make_source_read_only: Azure's migration service does not switch the source read-only at "
+                            "the cutover; stop the applications' writes to the source yourself before `pgferry-cli cutover`");
+    if (p.mode == project::Mode::Online
+        && (s.cutover.maxLagBytesForReady != defaults.cutover.maxLagBytesForReady || s.cutover.drainTimeoutSeconds != defaults.cutover.drainTimeoutSeconds))
+        w << QStringLiteral("settings.cutover.max_lag_bytes_for_ready, drain_timeout_seconds: Azure's migration service decides when it "
+                            "is ready for the cutover and how long it drains; these apply to the local engine only");
+    if (s.verify)
+        w << QStringLiteral("settings.verify (%1): Azure's migration service does not compare the tables after the cutover; run "
+                            "`pgferry-cli verify FILE` once it has finished")
+                 .arg(project::verifyLevelName(s.verifyLevel));
+    return w;
 }
 
 std::optional<ResourceId> ManagedEngine::targetOf(const project::Project &p, QString *error)
@@ -234,6 +269,8 @@ void ManagedEngine::start(Until until)
     m_target = *target;
     m_status.state = RunState::Preparing;
     log(QStringLiteral("managed migration %1 on Azure server %2").arg(m_name, m_target.name));
+    for (const QString &w : ignoredSettings(m_project))
+        log(QStringLiteral("warning: ") + w);
     publish();
     readServer();
 }
