@@ -1,7 +1,6 @@
 // pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]: every prerequisite checked on the
 // project's real servers. Exit 0 without blockers, 3 with blockers, 1 on failure, 2 on usage error.
 #include "assess/assessment.h"
-#include "azure/fallbackreadiness.h"
 #include "cli.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
@@ -118,9 +117,6 @@ int cmdAssess(Context &ctx)
     assess::AssessmentInput in = assess::fromProject(p, source, target);
     g_cancel = false;
     in.cancel = &g_cancel;
-    // An Azure target with a known resource id: read the fallback's server parameters through ARM too.
-    if (in.fallback && !p.target.azureResourceId.isEmpty())
-        in.extraChecks = [&p] { return QList<assess::Check>{azure::fallbackParametersCheck(p)}; };
     auto oldInt = std::signal(SIGINT, onAssessSignal);
     auto oldTerm = std::signal(SIGTERM, onAssessSignal);
     const assess::AssessmentReport report = assess::assess(in);

@@ -38,7 +38,9 @@ struct AssessmentInput
     std::function<QList<Check>()> extraChecks;
 };
 
-// The input for a project; `source` and `target` carry the resolved passwords.
+// The input for a project; `source` and `target` carry the resolved passwords. With a fallback and
+// the target's Azure resource id, extraChecks reads its server parameters through ARM (signed in as
+// the managed engine is: AZURE_* or the keychain).
 AssessmentInput fromProject(const project::Project &p, pg::ConnInfo source, pg::ConnInfo target);
 
 // Runs every check; source and target are probed in parallel, so one unreachable server never

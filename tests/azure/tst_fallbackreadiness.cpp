@@ -1,6 +1,7 @@
 // FallbackReadiness: what a fallback needs from an Azure flexible server's parameters (wal_level
 // logical, slots and senders), read through the fake ARM, and the assessment's check for a project
 // whose target names its resource id (signed in as the managed engine signs in).
+#include "assess/assessment.h"
 #include "azure/armclient.h"
 #include "azure/credential.h"
 #include "azure/fallbackreadiness.h"
@@ -114,6 +115,22 @@ private Q_SLOTS:
         m_fake->parameterValues.insert(QStringLiteral("wal_level"), QStringLiteral("logical"));
         c = fallbackParametersCheck(project());
         QCOMPARE(c.severity, assess::Severity::Pass);
+    }
+
+    void theAssessmentOfAProjectReadsThemOnlyWithAFallbackAndAResourceId()
+    {
+        m_fake->serveServerParameters(kServer, parameters(QStringLiteral("replica")));
+        project::Project p = project();
+        assess::AssessmentInput in = assess::fromProject(p, {}, {});
+        QVERIFY(in.extraChecks);
+        const QList<assess::Check> checks = in.extraChecks();
+        QCOMPARE(checks.size(), 1);
+        QCOMPARE(checks.first().severity, assess::Severity::Blocker);
+        p.settings.cutover.fallback = false;
+        QVERIFY(!assess::fromProject(p, {}, {}).extraChecks);
+        p.settings.cutover.fallback = true;
+        p.target.azureResourceId.clear();
+        QVERIFY(!assess::fromProject(p, {}, {}).extraChecks);
     }
 
     void aForbiddenReadIsAWarningThatSaysHowToSignIn()
