@@ -72,7 +72,8 @@ Commands:
                                                    default thresholds (KEY for --threshold):
 %1
                                                    is_db_alive: the server unavailable for 5 minutes (always)
-  size FILE [--json] [--sample-seconds 10]       recommend tier, SKU, vCores and storage (with its IOPS tier) for
+  size FILE [--json] [--sample-seconds 10]
+                                                   recommend tier, SKU, vCores and storage (with its IOPS tier) for
                                                    the project's databases from its source: their size x 1.25,
                                                    max_connections, shared_buffers and work_mem, and the transaction
                                                    and WAL rate over a short sample; each figure with its reason.
@@ -83,7 +84,8 @@ Commands:
                                                    target; a `run` watching it then stops. The target databases
                                                    may be left partly migrated.
 
-Options for every command (an option that a command does not take is refused, exit 2):
+Options for every command but size and cancel-migration (an option that a command does not take is
+refused, exit 2):
   --json                 machine-readable output
   --cloud NAME           AzureCloud (default), AzureChinaCloud or AzureUSGovernment (not for cancel-migration)
   --cloud-config FILE    another cloud, in the shape `az cloud show` prints
