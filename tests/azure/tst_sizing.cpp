@@ -4,6 +4,7 @@
 #include "azure/sizing.h"
 #include "clirun.h"
 #include "pg/connection.h"
+#include "pg/error.h"
 #include "project/projectfile.h"
 #include "testclusters.h"
 
@@ -124,11 +125,16 @@ private Q_SLOTS:
         // A writer during the sample: one committed insert after another.
         std::atomic_bool stop{false};
         std::atomic<qint64> commits{0};
-        std::thread writer([this, &stop, &commits] {
-            pg::Connection c = pg::Connection::open(m_pair->source.connInfo().withDatabase(QStringLiteral("shop")));
-            while (!stop.load()) {
-                c.exec(QStringLiteral("INSERT INTO orders (note) VALUES ('sample')"));
-                ++commits;
+        QString writerError;
+        std::thread writer([this, &stop, &commits, &writerError] {
+            try {
+                pg::Connection c = pg::Connection::open(m_pair->source.connInfo().withDatabase(QStringLiteral("shop")));
+                while (!stop.load()) {
+                    c.exec(QStringLiteral("INSERT INTO orders (note) VALUES ('sample')"));
+                    ++commits;
+                }
+            } catch (const pg::Exception &e) {
+                writerError = e.error().toString(); // read after join()
             }
         });
         QString out, err;
@@ -137,6 +143,8 @@ private Q_SLOTS:
                                   &out, &err);
         stop = true;
         writer.join();
+        QVERIFY2(writerError.isEmpty(), qPrintable(writerError));
+        QVERIFY(commits.load() > 0);
         QVERIFY2(rc == 0, qPrintable(err));
         const QJsonObject j = QJsonDocument::fromJson(out.toUtf8()).object();
         const QJsonObject src = j.value(u"source").toObject();
@@ -160,6 +168,24 @@ private Q_SLOTS:
         // The human form says the same with the create-server options.
         QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"), file, QStringLiteral("--sample-seconds"), QStringLiteral("1")}, &out, &err), 0);
         QVERIFY2(out.contains(u"--sku ") && out.contains(u"--storage-gb ") && out.contains(u"Burstable runs on CPU credits"), qPrintable(out));
+    }
+
+    // Before PostgreSQL 10 the WAL position functions have other names (xlog).
+    void aSourceOlderThanTenIsMeasuredToo()
+    {
+        PGFERRY_REQUIRE_MAJOR(QStringLiteral("9.6"));
+        test::TestCluster old(QStringLiteral("size-96"), test::optionsFor(QStringLiteral("9.6")));
+        old.createDatabase(QStringLiteral("legacy"));
+        old.sql(QStringLiteral("legacy"), QStringLiteral("CREATE TABLE t (id serial PRIMARY KEY, v text);"
+                                                         "INSERT INTO t (v) SELECT md5(g::text) FROM generate_series(1, 20000) g;"));
+        const SourceLoad l = SourceLoad::measure(old.connInfo(), {QStringLiteral("legacy")}, std::chrono::milliseconds(1200));
+        QVERIFY2(l.version >= 90600 && l.version < 100000, qPrintable(QString::number(l.version)));
+        QCOMPARE(l.databases.size(), 1);
+        QVERIFY(l.totalBytes > 1024 * 1024);
+        QVERIFY(l.maxConnections > 0 && l.sharedBuffersBytes > 0 && l.workMemBytes > 0);
+        QVERIFY(l.sampleSeconds >= 1.1);
+        QVERIFY(l.walBytesPerSecond >= 0 && l.transactionsPerSecond >= 0);
+        QCOMPARE(azure::recommendSize(l).storageGb, 32);
     }
 
     void aDatabaseTheSourceLacksAndBadOptionsAreNamed()
