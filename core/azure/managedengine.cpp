@@ -184,6 +184,30 @@ QStringList ManagedEngine::ignoredSettings(const project::Project &p)
     return w;
 }
 
+QString ManagedEngine::sourceTypeFor(const project::Project &p)
+{
+    const QString host = p.source.host.trimmed().toLower();
+    static const QList<std::pair<QLatin1StringView, QLatin1StringView>> bySuffix{
+        {QLatin1StringView(".rds.amazonaws.com"), QLatin1StringView("AWS_RDS")},
+        {QLatin1StringView(".compute.amazonaws.com"), QLatin1StringView("AWS_EC2")},
+        {QLatin1StringView(".compute-1.amazonaws.com"), QLatin1StringView("AWS_EC2")},
+        {QLatin1StringView(".cloudapp.azure.com"), QLatin1StringView("AzureVM")},
+        {QLatin1StringView(".postgres.database.azure.com"), QLatin1StringView("PostgreSQLFlexibleServer")},
+        {QLatin1StringView(".db.ondigitalocean.com"), QLatin1StringView("Digital_Ocean_PostgreSQL")},
+        {QLatin1StringView(".supabase.co"), QLatin1StringView("Supabase_PostgreSQL")},
+        {QLatin1StringView(".supabase.com"), QLatin1StringView("Supabase_PostgreSQL")},
+        {QLatin1StringView(".rds.aliyuncs.com"), QLatin1StringView("ApsaraDB_RDS")}};
+    for (const auto &[suffix, type] : bySuffix) {
+        if (!host.endsWith(suffix))
+            continue;
+        // Aurora's endpoints are cluster endpoints: NAME.cluster-ID.REGION.rds.amazonaws.com.
+        if (type == QLatin1StringView("AWS_RDS") && (host.contains(u".cluster-") || host.contains(u".cluster-ro-")))
+            return QStringLiteral("AWS_AURORA");
+        return QString(type);
+    }
+    return QStringLiteral("OnPremises");
+}
+
 std::optional<ResourceId> ManagedEngine::targetOf(const project::Project &p, QString *error)
 {
     if (!p.target.azureResourceId.isEmpty())
@@ -323,6 +347,7 @@ void ManagedEngine::createMigration()
     api::MigrationSpec spec;
     spec.location = m_location;
     spec.online = m_project.mode == project::Mode::Online;
+    spec.sourceType = sourceTypeFor(m_project);
     spec.sslMode = api::sslModeFor(m_project.source.sslmode);
     spec.sourceDbServerResourceId = QStringLiteral("%1:%2@%3").arg(m_project.source.host).arg(m_project.source.port).arg(m_project.source.user);
     for (const project::DatabaseSelection &d : m_project.databases)

@@ -74,6 +74,9 @@ public:
     // The project's settings that Azure's service does not honour, one warning each ("settings.jobs:
     // ..."), with the reason and what to do instead. start() logs them; `project new/check` print them.
     static QStringList ignoredSettings(const project::Project &project);
+    // The migration's sourceType, from the source's host name (AWS RDS and Aurora, EC2, an Azure VM,
+    // an Azure flexible server, DigitalOcean, Supabase, ApsaraDB); OnPremises otherwise.
+    static QString sourceTypeFor(const project::Project &project);
     // Where the target server is: project.target.azureResourceId, else project.azure's parts.
     static std::optional<ResourceId> targetOf(const project::Project &project, QString *error);
     // Maps Azure's report onto the progress model (base carries project id, mode, databases).

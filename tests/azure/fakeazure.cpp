@@ -247,6 +247,22 @@ void FakeAzure::serveMonitor()
 }
 
 namespace {
+// The SourceType enum of the flexible-server contract.
+QStringList migrationSourceTypes()
+{
+    static const QStringList types = [] {
+        QFile f(specsDir() + QStringLiteral("/postgresql-flexible/2025-08-01/openapi.json"));
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("FakeAzure: cannot read %s", qPrintable(f.fileName()));
+        QStringList t;
+        const QJsonArray e = QJsonDocument::fromJson(f.readAll()).object().value(u"definitions").toObject().value(u"SourceType").toObject().value(u"enum").toArray();
+        for (const QJsonValue &v : e)
+            t << v.toString();
+        return t;
+    }();
+    return types;
+}
+
 // The metric names of METRICS.md's tables (`name` in the first column).
 QSet<QString> flexibleServerMetrics()
 {
@@ -496,7 +512,9 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
                     || !need(!admin.value(u"targetServerPassword").toString().isEmpty(), QStringLiteral("properties.secretParameters.adminCredentials.targetServerPassword"))
                     || !need(props.value(u"dbsToMigrate").isArray() && props.value(u"dbsToMigrate").toArray().size() <= 50, QStringLiteral("properties.dbsToMigrate"))
                     || !need(QStringList{QStringLiteral("Online"), QStringLiteral("Offline")}.contains(props.value(u"migrationMode").toString()),
-                             QStringLiteral("properties.migrationMode")))
+                             QStringLiteral("properties.migrationMode"))
+                    || !need(props.value(u"sourceType").isUndefined() || migrationSourceTypes().contains(props.value(u"sourceType").toString()),
+                             QStringLiteral("properties.sourceType (one of the contract's SourceType values)")))
                     return false;
             }
             return trueFalse(props);

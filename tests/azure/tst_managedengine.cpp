@@ -309,6 +309,28 @@ private Q_SLOTS:
                  qPrintable(eng->status().log.join(u'\n')));
     }
 
+    void theSourceTypeComesFromTheSourceHost_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("type");
+        QTest::newRow("an address") << QStringLiteral("20.228.214.65") << QStringLiteral("OnPremises");
+        QTest::newRow("a local name") << QStringLiteral("db1.contoso.local") << QStringLiteral("OnPremises");
+        QTest::newRow("rds") << QStringLiteral("orders.abc123.eu-west-1.rds.amazonaws.com") << QStringLiteral("AWS_RDS");
+        QTest::newRow("aurora") << QStringLiteral("orders.cluster-abc123.eu-west-1.rds.amazonaws.com") << QStringLiteral("AWS_AURORA");
+        QTest::newRow("ec2") << QStringLiteral("ec2-3-8-1-2.eu-west-2.compute.amazonaws.com") << QStringLiteral("AWS_EC2");
+        QTest::newRow("azure vm") << QStringLiteral("pgvm.westeurope.cloudapp.azure.com") << QStringLiteral("AzureVM");
+        QTest::newRow("flexible server") << QStringLiteral("OLD.postgres.database.azure.com") << QStringLiteral("PostgreSQLFlexibleServer");
+        QTest::newRow("digitalocean") << QStringLiteral("db-pg-1-do-user-1.b.db.ondigitalocean.com") << QStringLiteral("Digital_Ocean_PostgreSQL");
+    }
+    void theSourceTypeComesFromTheSourceHost()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, type);
+        auto p = makeProject(project::Mode::Online);
+        p.source.host = host;
+        QCOMPARE(ManagedEngine::sourceTypeFor(p), type);
+    }
+
     void theSettingsAzureDoesNotHonourAreWarnedOneByOne()
     {
         auto keys = [](const project::Project &p) {
