@@ -53,6 +53,9 @@ Usage:
                                                         replication origin) and the run state; --drop-target
                                                         also drops the target databases pgferry created
   pgferry-cli azure login|subscriptions|servers|create-server|firewall-allow|replica|lock|restore ...
+  pgferry-cli azure alerts --server ID --email ADDR     alert rules on the server e-mailed through an action group
+  pgferry-cli azure size FILE [--json]                 tier, SKU, vCores and storage recommended from the source
+  pgferry-cli azure prepare-fallback --server ID [--yes]   wal_level=logical and a restart for a fallback
   pgferry-cli azure cancel-migration FILE [--yes]      cancel an azure engine project's migration in Azure
 
 In --database, write a ':' inside a name as '\:' (see `pgferry-cli project --help`).

@@ -1,18 +1,24 @@
 // pgferry-cli azure login|logout|subscriptions|resource-groups|servers|create-server|firewall-allow|
-// replica|lock|restore|parameter|check-backups|cancel-migration: Azure Resource Manager from the command line.
+// replica|lock|restore|parameter|check-backups|prepare-fallback|alerts|cancel-migration: Azure Resource
+// Manager from the command line; size: a flexible server sized from the project's source.
 // Credentials come from AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, or from the
 // keychain after `login`. No token or secret is ever printed; --verbose prints the redacted request log.
 #include "cli.h"
 #include "common.h"
 
+#include "azure/alertrules.h"
 #include "azure/armapi.h"
 #include "azure/armclient.h"
 #include "azure/armmodels.h"
 #include "azure/cloud.h"
 #include "azure/credential.h"
 #include "azure/devicecodeflow.h"
+#include "azure/fallbackreadiness.h"
 #include "azure/keychaintokenstore.h"
 #include "azure/managedengine.h"
+#include "azure/sizing.h"
+#include "pg/error.h"
+#include "project/secretstore.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -31,6 +37,10 @@ using namespace pgferry::azure;
 
 QString azureUsage()
 {
+    QString thresholds;
+    for (const AlertThreshold &t : alertThresholds())
+        thresholds += QStringLiteral("%1%2=%3: %4\n").arg(QString(51, u' '), t.key).arg(t.defaultValue).arg(t.meaning);
+    thresholds.chop(1);
     return QStringLiteral(R"(usage: pgferry-cli azure COMMAND [options]
 
 Commands:
@@ -50,13 +60,32 @@ Commands:
   restore --server RESOURCE_ID --name NEW --time ISO8601 [--location REGION]   point-in-time restore
   parameter --server RESOURCE_ID --name PARAM [--value VALUE | --add-extensions a,b]
   check-backups --server RESOURCE_ID                backup retention, geo-redundancy, high availability
+  prepare-fallback --server RESOURCE_ID [--databases N] [--yes]
+                                                   what a fallback after cutover needs on the target: sets
+                                                   wal_level=logical (and max_replication_slots/max_wal_senders
+                                                   when below N databases) and restarts the server, which takes
+                                                   it offline briefly. Without --yes: prints the plan, exits 2
+  alerts --server RESOURCE_ID --email ADDRESS [--action-group ID] [--threshold KEY=VALUE]... [--fallback]
+                                                   Azure Monitor alert rules on the server that e-mail ADDRESS
+                                                   through an action group (pgferry-SERVER-alerts unless --action-group);
+                                                   the same names on every run, so a rerun updates them. Rules and
+                                                   default thresholds (KEY for --threshold):
+%1
+                                                   is_db_alive: the server unavailable for 5 minutes (always)
+  size FILE [--json] [--sample-seconds 10]
+                                                   recommend tier, SKU, vCores and storage (with its IOPS tier) for
+                                                   the project's databases from its source: their size x 1.25,
+                                                   max_connections, shared_buffers and work_mem, and the transaction
+                                                   and WAL rate over a short sample; each figure with its reason.
+                                                   Reads the source only; no Azure sign-in.
   cancel-migration FILE [--yes] [--json] [--verbose]
                                                    cancel the managed migration of an "azure" engine project in
                                                    Azure (DELETE, api 2025-08-01); uses the project's cloud and
                                                    target; a `run` watching it then stops. The target databases
                                                    may be left partly migrated.
 
-Options for every command:
+Options for every command but size and cancel-migration (an option that a command does not take is
+refused, exit 2):
   --json                 machine-readable output
   --cloud NAME           AzureCloud (default), AzureChinaCloud or AzureUSGovernment (not for cancel-migration)
   --cloud-config FILE    another cloud, in the shape `az cloud show` prints
@@ -66,7 +95,8 @@ Options for every command:
 Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal,
 otherwise the sign-in saved by `pgferry-cli azure login`.
 Exit codes: 0 success, 1 failure, 2 usage error.
-)");
+)")
+        .arg(thresholds);
 }
 
 struct Options
@@ -78,6 +108,7 @@ struct Options
     QString tenant;
     QHash<QString, QString> values;
     QSet<QString> flags;
+    QStringList thresholds; // --threshold, repeatable
 };
 
 // Options that take a value, and flags, per the usage text.
@@ -85,8 +116,61 @@ const QStringList kValueOptions{QStringLiteral("cloud"), QStringLiteral("cloud-c
                                 QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"),
                                 QStringLiteral("admin-user"), QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"),
                                 QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"), QStringLiteral("server"), QStringLiteral("ip"),
-                                QStringLiteral("notes"), QStringLiteral("time"), QStringLiteral("value"), QStringLiteral("add-extensions")};
-const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup")};
+                                QStringLiteral("notes"), QStringLiteral("time"), QStringLiteral("value"), QStringLiteral("add-extensions"),
+                                QStringLiteral("databases"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold")};
+const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup"), QStringLiteral("yes"),
+                         QStringLiteral("fallback")};
+
+// The options each command takes besides the common ones (--json, --verbose, --cloud, --cloud-config,
+// --tenant): anything else is refused by name rather than ignored.
+const QHash<QString, QStringList> &commandOptions()
+{
+    static const QHash<QString, QStringList> options{
+        {QStringLiteral("login"), {QStringLiteral("client-id")}},
+        {QStringLiteral("logout"), {}},
+        {QStringLiteral("subscriptions"), {}},
+        {QStringLiteral("resource-groups"), {QStringLiteral("subscription")}},
+        {QStringLiteral("servers"), {QStringLiteral("subscription"), QStringLiteral("resource-group")}},
+        {QStringLiteral("create-server"),
+         {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"), QStringLiteral("admin-user"),
+          QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"), QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"),
+          QStringLiteral("geo-redundant-backup")}},
+        {QStringLiteral("firewall-allow"), {QStringLiteral("server"), QStringLiteral("ip"), QStringLiteral("name")}},
+        {QStringLiteral("replica"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
+        {QStringLiteral("lock"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("notes")}},
+        {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time"), QStringLiteral("location")}},
+        {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("value"), QStringLiteral("add-extensions")}},
+        {QStringLiteral("check-backups"), {QStringLiteral("server")}},
+        {QStringLiteral("prepare-fallback"), {QStringLiteral("server"), QStringLiteral("databases"), QStringLiteral("yes")}},
+        {QStringLiteral("alerts"),
+         {QStringLiteral("server"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold"), QStringLiteral("fallback")}}};
+    return options;
+}
+
+// Empty, or the first option given that `command` does not take, with the ones it does take.
+QString checkOptionsApply(const QString &command, const Options &o)
+{
+    static const QStringList common{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("cloud"), QStringLiteral("cloud-config"),
+                                    QStringLiteral("tenant")};
+    QStringList given = o.values.keys() + QStringList(o.flags.cbegin(), o.flags.cend());
+    if (!o.thresholds.isEmpty())
+        given << QStringLiteral("threshold");
+    given.sort();
+    const QStringList own = commandOptions().value(command);
+    for (const QString &g : std::as_const(given)) {
+        if (common.contains(g) || own.contains(g))
+            continue;
+        QStringList takes;
+        for (const QString &t : own)
+            takes << QStringLiteral("--") + t;
+        return QStringLiteral("--%1 does not apply to `azure %2`; %3").arg(g, command,
+                   takes.isEmpty() ? QStringLiteral("it takes only the common options (--json, --verbose, --cloud, --cloud-config, --tenant)")
+                                   : QStringLiteral("its options are %1 and the common ones").arg(takes.join(QStringLiteral(", "))));
+    }
+    if (command == u"parameter" && o.values.contains(QStringLiteral("value")) && o.values.contains(QStringLiteral("add-extensions")))
+        return QStringLiteral("give either --value or --add-extensions to `azure parameter`, not both");
+    return {};
+}
 
 bool parse(QStringList a, Options &o, QString *error)
 {
@@ -119,7 +203,10 @@ bool parse(QStringList a, Options &o, QString *error)
             }
             value = a.takeFirst();
         }
-        o.values.insert(arg, value);
+        if (arg == u"threshold")
+            o.thresholds << value;
+        else
+            o.values.insert(arg, value);
     }
     o.json = o.flags.contains(QStringLiteral("json"));
     o.verbose = o.flags.contains(QStringLiteral("verbose"));
@@ -536,6 +623,183 @@ int doCheckBackups(Session &s)
     return Success;
 }
 
+QJsonArray changesJson(const QList<ParameterChange> &changes)
+{
+    QJsonArray a;
+    for (const ParameterChange &c : changes)
+        a.append(QJsonObject{{QStringLiteral("name"), c.name}, {QStringLiteral("from"), c.current}, {QStringLiteral("to"), c.wanted},
+                             {QStringLiteral("reason"), c.reason}});
+    return a;
+}
+
+// prepare-fallback: wal_level=logical (and enough slots and senders) through ARM, then a restart,
+// only with --yes: the restart takes the server offline for a minute or two.
+int doPrepareFallback(Session &s)
+{
+    auto server = s.server();
+    if (!server)
+        return Usage;
+    int databases = 1;
+    if (!s.value("databases").isEmpty()) {
+        bool ok = false;
+        databases = s.value("databases").toInt(&ok);
+        if (!ok || databases < 1 || databases > 1000) {
+            s.ctx.err << "pgferry-cli azure prepare-fallback: --databases \"" << s.value("databases")
+                      << "\" is not a number of databases from 1 to 1000 (those of the project that stream back)\n";
+            return Usage;
+        }
+    }
+    ArmError error;
+    auto before = FallbackReadiness::read(*s.client, *server, databases, &error);
+    if (!before) {
+        s.ctx.err << "pgferry-cli azure prepare-fallback: " << error.userMessage() << Qt::endl;
+        return Failure;
+    }
+    const bool yes = s.opt.flags.contains(QStringLiteral("yes"));
+    const QString replicationNote =
+        QStringLiteral("the target user also needs the REPLICATION right: the server's admin user (azure_pg_admin) holds it; "
+                       "`pgferry-cli assess FILE` checks it");
+    QJsonObject out{{QStringLiteral("server"), server->toString()},
+                    {QStringLiteral("changes"), changesJson(before->changes)},
+                    {QStringLiteral("pending_restart"), QJsonArray::fromStringList(before->pendingRestart)},
+                    {QStringLiteral("restart_needed"), !before->ready()},
+                    {QStringLiteral("restarted"), false}};
+    auto finish = [&](bool ready, int rc) {
+        out.insert(QStringLiteral("ready"), ready);
+        if (s.opt.json)
+            s.printJson(out);
+        return rc;
+    };
+    if (before->ready()) {
+        if (!s.opt.json)
+            s.ctx.out << "server " << server->name << " is ready for a fallback: wal_level is logical, with enough replication slots "
+                      << "and WAL senders for " << databases << " database(s)\n" << replicationNote << "\n";
+        return finish(true, Success);
+    }
+    if (!yes) {
+        if (!s.opt.json) {
+            for (const ParameterChange &c : std::as_const(before->changes))
+                s.ctx.out << "would set " << c.name << " from " << (c.current.isEmpty() ? QStringLiteral("(unset)") : c.current) << " to "
+                          << c.wanted << ": " << c.reason << "\n";
+            for (const QString &p : std::as_const(before->pendingRestart))
+                s.ctx.out << p << " is set already and waits for a restart\n";
+            s.ctx.out << "would restart server " << server->name << " (offline for a minute or two)\n"
+                      << "nothing changed; run again with --yes at a quiet moment to do it\n";
+        }
+        return finish(false, Usage);
+    }
+    ArmResult r;
+    for (const ParameterChange &c : std::as_const(before->changes)) {
+        s.ctx.err << "setting " << c.name << " = " << c.wanted << " on " << server->name << "…" << Qt::endl;
+        if (!s.call(api::setConfiguration(*server, c.name, c.wanted), r)) {
+            s.ctx.err << "pgferry-cli azure prepare-fallback: the server was not restarted; run the command again to finish\n";
+            return finish(false, Failure);
+        }
+    }
+    s.ctx.err << "restarting server " << server->name << " (offline for a minute or two)…" << Qt::endl;
+    if (!s.call(api::restartServer(*server), r)) {
+        s.ctx.err << "pgferry-cli azure prepare-fallback: the parameters are set but take effect only after a restart; run the "
+                     "command again, or restart the server in the portal\n";
+        return finish(false, Failure);
+    }
+    out.insert(QStringLiteral("restarted"), true);
+    const auto after = FallbackReadiness::read(*s.client, *server, databases, &error);
+    if (!after || !after->ready()) {
+        QString why = QStringLiteral("its parameters could not be read again: ") + error.userMessage();
+        if (after && !after->changes.isEmpty())
+            why = QStringLiteral("%1 is still %2").arg(after->changes.first().name, after->changes.first().current);
+        else if (after)
+            why = QStringLiteral("%1 still waits for a restart").arg(after->pendingRestart.join(QStringLiteral(", ")));
+        s.ctx.err << "pgferry-cli azure prepare-fallback: server " << server->name << " restarted, but " << why
+                  << "; look at its Server parameters in the portal\n";
+        return finish(false, Failure);
+    }
+    if (!s.opt.json) {
+        for (const ParameterChange &c : std::as_const(before->changes))
+            s.ctx.out << "set " << c.name << " to " << c.wanted << "\n";
+        s.ctx.out << "restarted server " << server->name << "; it is ready for a fallback\n" << replicationNote << "\n";
+    }
+    return finish(true, Success);
+}
+
+// alerts: an action group with the e-mail receiver, and the metric alert rules on the server.
+int doAlerts(Session &s)
+{
+    auto server = s.server();
+    if (!server)
+        return Usage;
+    const QString email = s.value("email").trimmed();
+    if (const QString why = checkEmailAddress(email); !why.isEmpty()) {
+        s.ctx.err << "pgferry-cli azure alerts: " << why << Qt::endl;
+        return Usage;
+    }
+    AlertSettings settings;
+    for (const QString &t : std::as_const(s.opt.thresholds)) {
+        if (const QString why = parseAlertThreshold(t, settings.overrides); !why.isEmpty()) {
+            s.ctx.err << "pgferry-cli azure alerts: " << why << Qt::endl;
+            return Usage;
+        }
+    }
+    ResourceId group = defaultActionGroupId(*server);
+    if (!s.value("action-group").isEmpty()) {
+        QString why;
+        auto id = ResourceId::parse(s.value("action-group"), &why);
+        if (id && (id->provider.compare(u"Microsoft.Insights", Qt::CaseInsensitive) != 0 || id->type.compare(u"actionGroups", Qt::CaseInsensitive) != 0))
+            why = QStringLiteral("\"%1\" is not a Microsoft.Insights/actionGroups resource id").arg(s.value("action-group"));
+        if (!id || !why.isEmpty()) {
+            s.ctx.err << "pgferry-cli azure alerts: --action-group: " << why << Qt::endl;
+            return Usage;
+        }
+        group = *id;
+    }
+    settings.fallback = s.opt.flags.contains(QStringLiteral("fallback"));
+    ArmResult r;
+    if (!s.call(api::getServer(*server), r))
+        return Failure;
+    settings.hasReplicas = FlexibleServer::fromJson(r.body).replicationRole.compare(u"Primary", Qt::CaseInsensitive) == 0;
+    if (!s.call(api::getConfiguration(*server, QStringLiteral("max_connections")), r))
+        return Failure;
+    settings.maxConnections = ServerConfiguration::fromJson(r.body).value.toInt();
+
+    // The group: read it (a missing one is made), add the receiver when it lacks it, keep the rest.
+    r = s.client->call(api::getActionGroup(group));
+    if (!r.ok() && r.httpStatus != 404) {
+        s.ctx.err << "pgferry-cli azure alerts: " << r.error.userMessage() << Qt::endl;
+        return Failure;
+    }
+    bool changed = false;
+    const QJsonObject groupProps = withEmailReceiver(r.ok() ? r.body.value(u"properties").toObject() : QJsonObject(), email, &changed);
+    if (changed && !s.call(api::putActionGroup(group, groupProps), r))
+        return Failure;
+    const QString groupId = group.toString();
+
+    QJsonArray done;
+    for (const AlertRule &rule : alertRules(settings)) {
+        const ResourceId id = alertRuleId(*server, rule.key);
+        if (!s.call(api::putMetricAlert(id, *server, rule, groupId), r)) {
+            if (!done.isEmpty())
+                s.ctx.err << "pgferry-cli azure alerts: " << done.size() << " rule(s) are in place; run the command again to finish\n";
+            return Failure;
+        }
+        QJsonObject o = rule.toJson();
+        o.insert(QStringLiteral("name"), id.name);
+        o.insert(QStringLiteral("id"), id.toString());
+        done.append(o);
+        if (!s.opt.json)
+            s.ctx.out << id.name << ": " << rule.description << "\n";
+    }
+    if (s.opt.json)
+        s.printJson(QJsonObject{{QStringLiteral("server"), server->toString()},
+                                {QStringLiteral("action_group"), groupId},
+                                {QStringLiteral("action_group_changed"), changed},
+                                {QStringLiteral("email"), email},
+                                {QStringLiteral("rules"), done}});
+    else
+        s.ctx.out << "action group " << group.name << (changed ? " e-mails " : " already e-mails ") << email << "; " << done.size()
+                  << " alert rules on " << server->name << "\n";
+    return Success;
+}
+
 // cancel-migration FILE: the managed engine's cancel, with the project's cloud and target server.
 int doCancelMigration(Context &ctx, const QStringList &args)
 {
@@ -612,6 +876,68 @@ int doCancelMigration(Context &ctx, const QStringList &args)
     return Success;
 }
 
+// size FILE: the source measured, a flexible server recommended; no Azure call.
+int doSize(Context &ctx, const QStringList &args)
+{
+    const QString usage = QStringLiteral("pgferry-cli azure size FILE [--json] [--sample-seconds 10]");
+    Context sub{ctx.out, ctx.err, args, ctx.stdoutIsTerminal};
+    Args a;
+    if (const int rc = parseArgs(sub, usage, {QStringLiteral("--json")}, {QStringLiteral("--sample-seconds")}, a); rc >= 0)
+        return rc;
+    if (a.file.isEmpty()) {
+        ctx.err << "pgferry-cli azure size: the project file is missing\nusage: " << usage << "\n";
+        return Usage;
+    }
+    int sampleSeconds = 10;
+    if (a.options.contains(QStringLiteral("--sample-seconds"))) {
+        bool ok = false;
+        sampleSeconds = a.options.value(QStringLiteral("--sample-seconds")).toInt(&ok);
+        if (!ok || sampleSeconds < 1 || sampleSeconds > 3600) {
+            ctx.err << "pgferry-cli azure size: --sample-seconds \"" << a.options.value(QStringLiteral("--sample-seconds"))
+                    << "\" is not a number of seconds from 1 to 3600\n";
+            return Usage;
+        }
+    }
+    auto project = loadProjectOrExplain(ctx, a.file);
+    if (!project)
+        return Failure;
+    QStringList databases;
+    for (const project::DatabaseSelection &d : project->databases)
+        databases << d.name;
+    if (databases.isEmpty()) {
+        ctx.err << "pgferry-cli azure size: " << a.file << " selects no database to migrate; add one (project new --database NAME)\n";
+        return Failure;
+    }
+    QString hint;
+    const pg::ConnInfo source = project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
+    if (!a.flags.contains(QStringLiteral("--json")))
+        ctx.err << "measuring the source " << source.redacted() << " for " << sampleSeconds << " s…" << Qt::endl;
+    SourceLoad load;
+    try {
+        load = SourceLoad::measure(source, databases, std::chrono::seconds(sampleSeconds));
+    } catch (const pg::Exception &e) {
+        ctx.err << "pgferry-cli azure size: cannot measure the source " << source.redacted() << ": " << e.error().toString() << "\n";
+        if (!hint.isEmpty() && e.error().category == pg::ErrorCategory::Auth)
+            ctx.err << "pgferry-cli azure size: note: " << hint << "\n";
+        return Failure;
+    }
+    const SizeRecommendation r = recommendSize(load);
+    if (a.flags.contains(QStringLiteral("--json"))) {
+        QJsonObject o = r.toJson();
+        o.insert(QStringLiteral("source"), load.toJson());
+        ctx.out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return Success;
+    }
+    ctx.out << r.tier << " " << r.sku << ": " << r.vcores << " vCores, " << r.memoryGb << " GiB memory, " << r.storageGb << " GB storage ("
+            << r.storageTier << ", " << r.iops << " IOPS)\n";
+    for (const QString &why : r.reasons)
+        ctx.out << "  - " << why << "\n";
+    for (const QString &c : r.caveats)
+        ctx.out << "  ! " << c << "\n";
+    ctx.out << "create it with: pgferry-cli azure create-server … --tier " << r.tier << " --sku " << r.sku << " --storage-gb " << r.storageGb << "\n";
+    return Success;
+}
+
 } // namespace
 
 int cmdAzure(Context &ctx)
@@ -626,6 +952,7 @@ int cmdAzure(Context &ctx)
                                       QStringLiteral("resource-groups"), QStringLiteral("servers"),       QStringLiteral("create-server"),
                                       QStringLiteral("firewall-allow"), QStringLiteral("replica"),        QStringLiteral("lock"),
                                       QStringLiteral("restore"),        QStringLiteral("parameter"),      QStringLiteral("check-backups"),
+                                      QStringLiteral("prepare-fallback"), QStringLiteral("alerts"),   QStringLiteral("size"),
                                       QStringLiteral("cancel-migration")};
     if (!commands.contains(command)) {
         ctx.err << "pgferry-cli azure: unknown command \"" << command << "\"\n\n" << azureUsage();
@@ -633,9 +960,11 @@ int cmdAzure(Context &ctx)
     }
     if (command == u"cancel-migration")
         return doCancelMigration(ctx, a);
+    if (command == u"size")
+        return doSize(ctx, a);
     Session s(ctx);
     QString why;
-    if (!parse(a, s.opt, &why)) {
+    if (!parse(a, s.opt, &why) || !(why = checkOptionsApply(command, s.opt)).isEmpty()) {
         ctx.err << "pgferry-cli azure " << command << ": " << why << "\n";
         return Usage;
     }
@@ -655,7 +984,9 @@ int cmdAzure(Context &ctx)
         {QStringLiteral("lock"), {QStringLiteral("server")}},
         {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")}},
         {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name")}},
-        {QStringLiteral("check-backups"), {QStringLiteral("server")}}};
+        {QStringLiteral("check-backups"), {QStringLiteral("server")}},
+        {QStringLiteral("prepare-fallback"), {QStringLiteral("server")}},
+        {QStringLiteral("alerts"), {QStringLiteral("server"), QStringLiteral("email")}}};
     if (!s.require(required.value(command), command))
         return Usage;
     if (!s.value("server").isEmpty() && !s.server())
@@ -686,6 +1017,10 @@ int cmdAzure(Context &ctx)
         return doRestore(s);
     if (command == u"parameter")
         return doParameter(s);
+    if (command == u"prepare-fallback")
+        return doPrepareFallback(s);
+    if (command == u"alerts")
+        return doAlerts(s);
     return doCheckBackups(s);
 }
 

@@ -1,6 +1,7 @@
 // pgferry-cli project new|check: writes a project file from command-line options (moving any
 // password found in a URI to the OS keychain) and validates a project file.
 #include "cli.h"
+#include "azure/managedengine.h"
 #include "azure/resourceid.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
@@ -108,6 +109,18 @@ std::optional<std::pair<QString, QString>> parseDatabaseArg(const QString &arg, 
     if (target == parts.first())
         target.clear();
     return std::make_pair(parts.first(), target);
+}
+
+// With the "azure" engine: what Azure's migration service will refuse when the project runs, and
+// the settings it does not honour, one warning each on stderr (the file itself stays valid).
+void printManagedEngineWarnings(Context &ctx, const QString &path, const Project &p)
+{
+    if (p.engine != project::Engine::Azure)
+        return;
+    if (const QString why = azure::ManagedEngine::checkProject(p); !why.isEmpty() && !p.databases.isEmpty())
+        ctx.err << path << ": warning: the \"azure\" engine will refuse to run it: " << why << "\n";
+    for (const QString &w : azure::ManagedEngine::ignoredSettings(p))
+        ctx.err << path << ": warning: " << w << "\n";
 }
 
 struct UsageError
@@ -323,6 +336,7 @@ int projectNew(Context &ctx, QStringList a)
                 << SecretStore::serviceName() << "\", key \"" << SecretStore::passwordKey(p, r) << "\")\n";
     if (p.databases.isEmpty())
         ctx.out << "  no --database given: add the databases to migrate before running it\n";
+    printManagedEngineWarnings(ctx, output, p);
     return Success;
 }
 
@@ -386,6 +400,7 @@ int projectCheck(Context &ctx, const QStringList &a)
     if (!p.unknownFields.isEmpty())
         ctx.out << "  note:      fields this version does not know are kept: "
                 << printable(p.unknownFields.keys().join(QStringLiteral(", "))) << "\n";
+    printManagedEngineWarnings(ctx, path, p);
     return Success;
 }
 

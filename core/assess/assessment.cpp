@@ -1,6 +1,7 @@
 // Runs the source and target probes in parallel, then the checks that need both servers.
 #include "assess/assessment.h"
 
+#include "azure/fallbackreadiness.h"
 #include "schema/pgtools.h"
 #include "assess/probes.h"
 
@@ -30,6 +31,9 @@ AssessmentInput fromProject(const project::Project &p, pg::ConnInfo source, pg::
     in.overwrite = p.settings.schema.overwrite;
     in.createRoles = p.settings.schema.createRoles;
     in.fallback = p.settings.cutover.fallback && p.mode == project::Mode::Online;
+    // An Azure target whose resource id is known: the fallback's server parameters through ARM too.
+    if (in.fallback && !p.target.azureResourceId.isEmpty())
+        in.extraChecks = [p] { return QList<Check>{azure::fallbackParametersCheck(p)}; };
     return in;
 }
 
@@ -362,6 +366,8 @@ AssessmentReport assess(const AssessmentInput &in)
         return report;
     }
     crossChecks(in, source.facts, target.facts, report.checks);
+    if (in.extraChecks)
+        report.checks << in.extraChecks();
     return report;
 }
 

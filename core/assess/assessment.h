@@ -10,6 +10,7 @@
 #include <QList>
 #include <atomic>
 #include <chrono>
+#include <functional>
 
 namespace pgferry::assess {
 
@@ -32,9 +33,14 @@ struct AssessmentInput
     bool fallback = false;   // online: the new server's writes stream back after cutover (cutover.fallback)
     std::chrono::milliseconds statementTimeout{60000};
     std::chrono::seconds longTransactionAge{300}; // open transactions older than this are reported
+    // Checks that do not go through the servers' SQL (e.g. an Azure target's server parameters read
+    // through Resource Manager), run in the calling thread after the probes; blocking, never throws.
+    std::function<QList<Check>()> extraChecks;
 };
 
-// The input for a project; `source` and `target` carry the resolved passwords.
+// The input for a project; `source` and `target` carry the resolved passwords. With a fallback and
+// the target's Azure resource id, extraChecks reads its server parameters through ARM (signed in as
+// the managed engine is: AZURE_* or the keychain).
 AssessmentInput fromProject(const project::Project &p, pg::ConnInfo source, pg::ConnInfo target);
 
 // Runs every check; source and target are probed in parallel, so one unreachable server never

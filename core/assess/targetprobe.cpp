@@ -61,10 +61,10 @@ void TargetProbe::checkFallback(pg::Connection &c, bool replicationRight)
     if (s.value(QStringLiteral("wal_level")) != u"logical") {
         problems << QStringLiteral("wal_level is %1, not logical").arg(s.value(QStringLiteral("wal_level")));
         fixes << (azure ? Fix{FixTarget::Manual, {},
-                              QStringLiteral("Set the server parameter wal_level to logical (`pgferry-cli azure parameter "
-                                             "--server RESOURCE_ID --name wal_level --value logical`, or the portal's "
-                                             "Server parameters) and restart the server: a restart takes it offline "
-                                             "briefly, so choose the moment.")}
+                              QStringLiteral("Set the server parameter wal_level to logical and restart the server "
+                                             "(`pgferry-cli azure prepare-fallback --server RESOURCE_ID --yes`, or the "
+                                             "portal's Server parameters): a restart takes it offline briefly, so "
+                                             "choose the moment.")}
                         : Fix{FixTarget::Manual, {}, QStringLiteral("ALTER SYSTEM SET wal_level = logical; -- then restart the target")});
     }
     if (freeSlots < needed) {
@@ -77,11 +77,24 @@ void TargetProbe::checkFallback(pg::Connection &c, bool replicationRight)
     }
     if (!replicationRight) {
         problems << QStringLiteral("the user \"%1\" lacks the REPLICATION right").arg(facts.user);
+        // On Azure the server's admin user is a member of azure_pg_admin and holds REPLICATION; a
+        // member may grant it, a user outside it cannot get it by itself.
+        bool adminMember = false;
+        if (azure) {
+            pg::Result m = c.exec(QStringLiteral("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles "
+                                                 "WHERE rolname = 'azure_pg_admin'"));
+            adminMember = m.rows() > 0 && m.toBool(0, 0);
+        }
         fixes << Fix{FixTarget::Manual, {},
-                     azure ? QStringLiteral("As the server's admin (a member of azure_pg_admin): ALTER ROLE %1 WITH "
-                                            "REPLICATION;")
-                                 .arg(c.quoteIdent(facts.user))
-                           : QStringLiteral("ALTER ROLE %1 WITH REPLICATION;").arg(c.quoteIdent(facts.user))};
+                     !azure ? QStringLiteral("ALTER ROLE %1 WITH REPLICATION;").arg(c.quoteIdent(facts.user))
+                     : adminMember
+                         ? QStringLiteral("\"%1\" is a member of azure_pg_admin but lacks REPLICATION: as the server's "
+                                          "admin user run ALTER ROLE %2 WITH REPLICATION; or connect as the admin user.")
+                               .arg(facts.user, c.quoteIdent(facts.user))
+                         : QStringLiteral("\"%1\" is not a member of azure_pg_admin: connect as the server's admin user "
+                                          "(it holds REPLICATION), or have it run GRANT azure_pg_admin TO %2; ALTER ROLE %2 "
+                                          "WITH REPLICATION;")
+                               .arg(facts.user, c.quoteIdent(facts.user))};
     }
     if (problems.isEmpty())
         checks << makeCheck(QStringLiteral("target.fallback"), Severity::Pass, {}, {},

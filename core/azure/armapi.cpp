@@ -13,6 +13,12 @@ QString pg() { return QString::fromUtf16(kPostgresApi); }
 QString tf(bool b) { return b ? QStringLiteral("True") : QStringLiteral("False"); }
 QString enc(const QString &segment) { return QString::fromLatin1(QUrl::toPercentEncoding(segment)); }
 
+QString resourcePath(const ResourceId &r)
+{
+    return QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/%3/%4/%5")
+        .arg(enc(r.subscriptionId), enc(r.resourceGroup), enc(r.provider), enc(r.type), enc(r.name));
+}
+
 QString serverPath(const ResourceId &s)
 {
     return QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.DBforPostgreSQL/flexibleServers/%3")
@@ -280,6 +286,48 @@ ArmRequest deleteLock(const QString &scopeId, const QString &name)
 {
     ArmRequest r = ArmRequest::remove(lockPath(scopeId, name), QString::fromUtf16(kLocksApi), QStringLiteral("delete lock %1").arg(name));
     r.longRunning = false;
+    return r;
+}
+
+ArmRequest getActionGroup(const ResourceId &group)
+{
+    return ArmRequest::get(resourcePath(group), QString::fromUtf16(kActionGroupsApi), QStringLiteral("read action group %1").arg(group.name));
+}
+
+ArmRequest putActionGroup(const ResourceId &group, const QJsonObject &properties)
+{
+    ArmRequest r = ArmRequest::withBody("PUT", resourcePath(group), QString::fromUtf16(kActionGroupsApi),
+                                        QJsonObject{{QStringLiteral("location"), QStringLiteral("Global")}, {QStringLiteral("properties"), properties}},
+                                        QStringLiteral("create or update action group %1").arg(group.name));
+    r.longRunning = false; // 200/201 synchronous
+    return r;
+}
+
+ArmRequest putMetricAlert(const ResourceId &rule, const ResourceId &server, const AlertRule &a, const QString &actionGroupId)
+{
+    const QJsonObject criterion{{QStringLiteral("criterionType"), QStringLiteral("StaticThresholdCriterion")},
+                                {QStringLiteral("name"), a.key},
+                                {QStringLiteral("metricName"), a.metric},
+                                {QStringLiteral("metricNamespace"), QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers")},
+                                {QStringLiteral("dimensions"), QJsonArray{}},
+                                {QStringLiteral("operator"), a.op},
+                                {QStringLiteral("threshold"), a.threshold},
+                                {QStringLiteral("timeAggregation"), a.aggregation}};
+    const QJsonObject props{{QStringLiteral("description"), a.description},
+                            {QStringLiteral("severity"), a.severity},
+                            {QStringLiteral("enabled"), true},
+                            {QStringLiteral("scopes"), QJsonArray{server.toString()}},
+                            {QStringLiteral("evaluationFrequency"), a.frequency},
+                            {QStringLiteral("windowSize"), a.window},
+                            {QStringLiteral("criteria"),
+                             QJsonObject{{QStringLiteral("odata.type"), QStringLiteral("Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria")},
+                                         {QStringLiteral("allOf"), QJsonArray{criterion}}}},
+                            {QStringLiteral("autoMitigate"), true},
+                            {QStringLiteral("actions"), QJsonArray{QJsonObject{{QStringLiteral("actionGroupId"), actionGroupId}}}}};
+    ArmRequest r = ArmRequest::withBody("PUT", resourcePath(rule), QString::fromUtf16(kMetricAlertsApi),
+                                        QJsonObject{{QStringLiteral("location"), QStringLiteral("global")}, {QStringLiteral("properties"), props}},
+                                        QStringLiteral("create or update alert rule %1 on server %2").arg(rule.name, server.name));
+    r.longRunning = false; // 200 synchronous
     return r;
 }
 

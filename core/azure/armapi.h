@@ -1,9 +1,10 @@
 // The ARM operations pgferry performs, as ArmRequest builders that follow the official contracts
 // (../shared/azure-specs): Microsoft.DBforPostgreSQL 2025-08-01, locks 2020-05-01, subscriptions
-// 2022-12-01, resource groups 2025-04-01. Send them with ArmClient::start()/call(); parse the
+// 2022-12-01, resource groups 2025-04-01, metric alerts 2018-03-01, action groups 2023-01-01. Send them with ArmClient::start()/call(); parse the
 // results with armmodels.h. Name and address checks return a message that says what to fix.
 #pragma once
 
+#include "azure/alertrules.h"
 #include "azure/armrequest.h"
 #include "azure/resourceid.h"
 
@@ -16,6 +17,8 @@ inline constexpr auto kPostgresApi = u"2025-08-01";
 inline constexpr auto kLocksApi = u"2020-05-01";
 inline constexpr auto kSubscriptionsApi = u"2022-12-01";
 inline constexpr auto kResourceGroupsApi = u"2025-04-01";
+inline constexpr auto kMetricAlertsApi = u"2018-03-01";
+inline constexpr auto kActionGroupsApi = u"2023-01-01";
 
 // Validation (empty string: fine; otherwise what is wrong and what is allowed).
 QString checkServerName(const QString &name);
@@ -78,6 +81,12 @@ ArmRequest createLock(const QString &scopeId, const QString &name, const QString
                       const QString &notes = {});
 ArmRequest listLocks(const QString &scopeId);
 ArmRequest deleteLock(const QString &scopeId, const QString &name);
+
+// Azure Monitor: an action group (location Global) and a metric alert rule on one server (location
+// global), both synchronous PUTs that create or replace.
+ArmRequest getActionGroup(const ResourceId &group);
+ArmRequest putActionGroup(const ResourceId &group, const QJsonObject &properties);
+ArmRequest putMetricAlert(const ResourceId &rule, const ResourceId &server, const AlertRule &alert, const QString &actionGroupId);
 
 // Azure's migration service: {server}/migrations/{name}.
 struct MigrationSpec

@@ -2,7 +2,7 @@
 #include "azure/armcall.h"
 #include "azure/armclient.h"
 #include "azure/credential.h"
-#include "azure/keychaintokenstore.h"
+#include "azure/projectsignin.h"
 #include "engine/runfiles.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
@@ -72,31 +72,13 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
         return nullptr;
     }
     QString why;
-    std::optional<Cloud> cloud;
-    if (!project.azure.cloudConfigFile.isEmpty())
-        cloud = Cloud::fromFile(project.azure.cloudConfigFile, &why);
-    else if (!(cloud = Cloud::builtin(project.azure.cloud.isEmpty() ? QStringLiteral("AzureCloud") : project.azure.cloud)))
-        why = QStringLiteral("unknown Azure cloud \"%1\"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud configuration file").arg(project.azure.cloud);
-    if (!cloud) {
+    std::optional<ProjectSignIn> signIn = ProjectSignIn::forProject(project, &why);
+    if (!signIn) {
         if (error)
             *error = why;
         return nullptr;
     }
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    std::unique_ptr<TokenStore> store;
-    std::unique_ptr<Credential> cred = Credential::fromEnvironment(*cloud, project.azure.tenantId, &why);
-    if (!cred && why.isEmpty()) {
-        store = std::make_unique<KeychainTokenStore>();
-        QString tenant = project.azure.tenantId;
-        if (tenant.isEmpty())
-            tenant = env.value(QStringLiteral("AZURE_TENANT_ID"), QStringLiteral("organizations"));
-        cred = Credential::fromStore(*cloud, tenant, *store, &why);
-    }
-    if (!cred) {
-        if (error)
-            *error = why;
-        return nullptr;
-    }
     // The service connects to both servers itself, so it needs both passwords (a passfile cannot help).
     QString passwords[2];
     for (const project::Role role : {project::Role::Source, project::Role::Target}) {
@@ -133,9 +115,9 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
             *error = why;
         return nullptr;
     }
-    auto client = std::make_unique<ArmClient>(*cloud, cred.get());
+    auto client = std::make_unique<ArmClient>(signIn->cloud, signIn->credential.get());
     auto eng = std::make_unique<ManagedEngine>(project, sourcePassword, targetPassword, client.get(), options);
-    eng->adopt(std::move(cred), std::move(client), std::move(store));
+    eng->adopt(std::move(signIn->credential), std::move(client), std::move(signIn->store));
     eng->setStateDir(stateDir);
     return eng;
 }
@@ -163,8 +145,67 @@ QString ManagedEngine::checkProject(const project::Project &p)
     }
     if (p.source.host.isEmpty() || p.source.user.isEmpty())
         return QStringLiteral("the source needs a host and a user for Azure's migration service");
+    // Asked for, and done otherwise by the service: the target would not be what the project says.
+    if (p.settings.schema.noOwner)
+        return QStringLiteral("settings.schema.no_owner: Azure's migration service restores every object with its owner and cannot leave "
+                              "ownership out; set it to false or use the local engine");
+    if (p.settings.schema.noAcl)
+        return QStringLiteral("settings.schema.no_acl: Azure's migration service restores the grants and cannot leave them out; set it to "
+                              "false or use the local engine");
     const QString name = p.azure.migrationName.isEmpty() ? defaultMigrationName(p) : p.azure.migrationName;
     return api::checkMigrationName(name);
+}
+
+QStringList ManagedEngine::ignoredSettings(const project::Project &p)
+{
+    const project::AdvancedSettings defaults;
+    const project::AdvancedSettings &s = p.settings;
+    QStringList w;
+    if (s.jobs != defaults.jobs || s.indexJobs != defaults.indexJobs || s.splitThresholdBytes != defaults.splitThresholdBytes)
+        w << QStringLiteral("settings.jobs, index_jobs, split_threshold_bytes: Azure's migration service chooses its own parallelism; "
+                            "these apply to the local engine only");
+    if (s.schema.createRoles)
+        w << QStringLiteral("settings.schema.create_roles: Azure's migration service does not create the roles that own or are granted "
+                            "the migrated objects; create them on the target before the migration (the local engine does it)");
+    if (p.mode == project::Mode::Online && s.schema.captureDdl)
+        w << QStringLiteral("settings.schema.capture_ddl: Azure's migration service does not carry schema changes made on the source "
+                            "while it streams; make none until the cutover (the local engine carries them)");
+    if (p.mode == project::Mode::Online && s.cutover.makeSourceReadOnly)
+        w << QStringLiteral("settings.cutover.make_source_read_only: Azure's migration service does not switch the source read-only at "
+                            "the cutover; stop the applications' writes to the source yourself before `pgferry-cli cutover`");
+    if (p.mode == project::Mode::Online
+        && (s.cutover.maxLagBytesForReady != defaults.cutover.maxLagBytesForReady || s.cutover.drainTimeoutSeconds != defaults.cutover.drainTimeoutSeconds))
+        w << QStringLiteral("settings.cutover.max_lag_bytes_for_ready, drain_timeout_seconds: Azure's migration service decides when it "
+                            "is ready for the cutover and how long it drains; these apply to the local engine only");
+    if (s.verify)
+        w << QStringLiteral("settings.verify (%1): Azure's migration service does not compare the tables after the cutover; run "
+                            "`pgferry-cli verify FILE` once it has finished")
+                 .arg(project::verifyLevelName(s.verifyLevel));
+    return w;
+}
+
+QString ManagedEngine::sourceTypeFor(const project::Project &p)
+{
+    const QString host = p.source.host.trimmed().toLower();
+    static const QList<std::pair<QLatin1StringView, QLatin1StringView>> bySuffix{
+        {QLatin1StringView(".rds.amazonaws.com"), QLatin1StringView("AWS_RDS")},
+        {QLatin1StringView(".compute.amazonaws.com"), QLatin1StringView("AWS_EC2")},
+        {QLatin1StringView(".compute-1.amazonaws.com"), QLatin1StringView("AWS_EC2")},
+        {QLatin1StringView(".cloudapp.azure.com"), QLatin1StringView("AzureVM")},
+        {QLatin1StringView(".postgres.database.azure.com"), QLatin1StringView("PostgreSQLFlexibleServer")},
+        {QLatin1StringView(".db.ondigitalocean.com"), QLatin1StringView("Digital_Ocean_PostgreSQL")},
+        {QLatin1StringView(".supabase.co"), QLatin1StringView("Supabase_PostgreSQL")},
+        {QLatin1StringView(".supabase.com"), QLatin1StringView("Supabase_PostgreSQL")},
+        {QLatin1StringView(".rds.aliyuncs.com"), QLatin1StringView("ApsaraDB_RDS")}};
+    for (const auto &[suffix, type] : bySuffix) {
+        if (!host.endsWith(suffix))
+            continue;
+        // Aurora's endpoints are cluster endpoints: NAME.cluster-ID.REGION.rds.amazonaws.com.
+        if (type == QLatin1StringView("AWS_RDS") && (host.contains(u".cluster-") || host.contains(u".cluster-ro-")))
+            return QStringLiteral("AWS_AURORA");
+        return QString(type);
+    }
+    return QStringLiteral("OnPremises");
 }
 
 std::optional<ResourceId> ManagedEngine::targetOf(const project::Project &p, QString *error)
@@ -252,6 +293,8 @@ void ManagedEngine::start(Until until)
     m_target = *target;
     m_status.state = RunState::Preparing;
     log(QStringLiteral("managed migration %1 on Azure server %2").arg(m_name, m_target.name));
+    for (const QString &w : ignoredSettings(m_project))
+        log(QStringLiteral("warning: ") + w);
     publish();
     readServer();
 }
@@ -304,6 +347,7 @@ void ManagedEngine::createMigration()
     api::MigrationSpec spec;
     spec.location = m_location;
     spec.online = m_project.mode == project::Mode::Online;
+    spec.sourceType = sourceTypeFor(m_project);
     spec.sslMode = api::sslModeFor(m_project.source.sslmode);
     spec.sourceDbServerResourceId = QStringLiteral("%1:%2@%3").arg(m_project.source.host).arg(m_project.source.port).arg(m_project.source.user);
     for (const project::DatabaseSelection &d : m_project.databases)

@@ -68,8 +68,15 @@ public:
 
     // The default migration name for a project: "pgferry" + the project id's letters and digits.
     static QString defaultMigrationName(const project::Project &project);
-    // Checks what Azure's service cannot do (renamed databases, table filters, > 50 databases).
+    // Checks what Azure's service cannot do (renamed databases, table filters, > 50 databases,
+    // restoring without owners or grants): the first refusal, or empty.
     static QString checkProject(const project::Project &project);
+    // The project's settings that Azure's service does not honour, one warning each ("settings.jobs:
+    // ..."), with the reason and what to do instead. start() logs them; `project new/check` print them.
+    static QStringList ignoredSettings(const project::Project &project);
+    // The migration's sourceType, from the source's host name (AWS RDS and Aurora, EC2, an Azure VM,
+    // an Azure flexible server, DigitalOcean, Supabase, ApsaraDB); OnPremises otherwise.
+    static QString sourceTypeFor(const project::Project &project);
     // Where the target server is: project.target.azureResourceId, else project.azure's parts.
     static std::optional<ResourceId> targetOf(const project::Project &project, QString *error);
     // Maps Azure's report onto the progress model (base carries project id, mode, databases).

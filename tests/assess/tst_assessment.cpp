@@ -391,6 +391,30 @@ private Q_SLOTS:
         r = assess::assess(in);
         QVERIFY(expect(r, QStringLiteral("source.fallback"), Severity::Blocker));
         QVERIFY(findCheck(r, QStringLiteral("source.fallback"))->remediation.contains(u"session_replication_role"));
+
+        // On Azure, a target user outside azure_pg_admin without REPLICATION: connect as the admin user.
+        in = input(*m_src, {QStringLiteral("clean")});
+        in.fallback = true;
+        in.targetIsAzure = true;
+        in.target = m_src->connInfo();
+        in.target.user = QStringLiteral("noreplic");
+        in.target.password = QStringLiteral("noreplic-pw-1");
+        r = assess::assess(in);
+        QVERIFY(expect(r, QStringLiteral("target.fallback"), Severity::Blocker));
+        c = findCheck(r, QStringLiteral("target.fallback"));
+        QVERIFY2(c->message.contains(u"lacks the REPLICATION right"), qPrintable(c->message));
+        QVERIFY2(c->remediation.contains(u"not a member of azure_pg_admin") && c->remediation.contains(u"admin user"),
+                 qPrintable(c->remediation));
+
+        // Checks beside the probes (the Azure server parameters read through ARM) join the report.
+        in.extraChecks = [] {
+            assess::Check x;
+            x.id = QStringLiteral("target.azure_parameters");
+            x.severity = Severity::Blocker;
+            x.setFixes({assess::Fix{assess::FixTarget::Manual, {}, QStringLiteral("pgferry-cli azure prepare-fallback --yes")}});
+            return QList<assess::Check>{x};
+        };
+        QVERIFY(expect(assess::assess(in), QStringLiteral("target.azure_parameters"), Severity::Blocker));
     }
 
     void sslOffIsAWarningLocallyAndABlockerForAzure_data()

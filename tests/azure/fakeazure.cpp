@@ -75,6 +75,12 @@ void FakeAzure::on(const QByteArray &method, const QString &pathPattern, Handler
                       std::move(handler)});
 }
 
+void FakeAzure::failNext(const QByteArray &method, const QString &pathPattern, const FakeResponse &response, int times)
+{
+    m_faults.append({method, QRegularExpression(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption), response,
+                     times});
+}
+
 int FakeAzure::count(const QByteArray &method, const QString &pathPattern) const
 {
     const QRegularExpression re(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption);
@@ -147,6 +153,132 @@ FakeResponse FakeAzure::accepted(const QString &operationId, int retryAfterSecon
     r.header("Retry-After", QByteArray::number(retryAfterSeconds));
     return r;
 }
+
+QJsonObject FakeAzure::configuration(const QString &serverId, const QString &name) const
+{
+    static const QSet<QString> dynamicOnes{QStringLiteral("constraint_exclusion"), QStringLiteral("work_mem")};
+    const bool pending = pendingValues.contains(name);
+    return QJsonObject{{QStringLiteral("id"), QString(serverId + QStringLiteral("/configurations/") + name)},
+                       {QStringLiteral("name"), name},
+                       {QStringLiteral("type"), QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers/configurations")},
+                       {QStringLiteral("properties"),
+                        QJsonObject{{QStringLiteral("value"), pending ? pendingValues.value(name) : parameterValues.value(name)},
+                                    {QStringLiteral("source"), pending ? QStringLiteral("user-override") : QStringLiteral("system-default")},
+                                    {QStringLiteral("dataType"), name == u"wal_level" ? QStringLiteral("Enumeration") : QStringLiteral("Integer")},
+                                    {QStringLiteral("isDynamicConfig"), dynamicOnes.contains(name)},
+                                    {QStringLiteral("isReadOnly"), false},
+                                    {QStringLiteral("isConfigPendingRestart"), pending}}}};
+}
+
+void FakeAzure::serveServerParameters(const QString &serverId, const QHash<QString, QString> &values)
+{
+    parameterValues = values;
+    const QString config = QRegularExpression::escape(serverId) + QStringLiteral("/configurations/([-\\w._]+)");
+    auto nameOf = [config](const FakeRequest &req) {
+        return QRegularExpression(QRegularExpression::anchoredPattern(config), QRegularExpression::CaseInsensitiveOption).match(req.path).captured(1);
+    };
+    on("GET", config, [this, serverId, nameOf](const FakeRequest &req) {
+        const QString name = nameOf(req);
+        if (!parameterValues.contains(name))
+            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The configuration %1 was not found.").arg(name));
+        return FakeResponse::json(200, configuration(serverId, name));
+    });
+    const auto set = [this, nameOf](const FakeRequest &req) {
+        const QString name = nameOf(req);
+        if (!parameterValues.contains(name))
+            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The configuration %1 was not found.").arg(name));
+        const QString value = req.json().value(u"properties").toObject().value(u"value").toString();
+        if (name == u"constraint_exclusion" || name == u"work_mem")
+            parameterValues.insert(name, value);
+        else if (value == parameterValues.value(name))
+            pendingValues.remove(name);
+        else
+            pendingValues.insert(name, value);
+        return accepted(QStringLiteral("config-") + name);
+    };
+    on("PUT", config, set);
+    on("PATCH", config, set);
+    on("POST", QRegularExpression::escape(serverId) + QStringLiteral("/restart"), [this](const FakeRequest &) {
+        ++restarts;
+        return accepted(QStringLiteral("restart-%1").arg(restarts));
+    });
+    on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/azureAsyncOperation/(config|restart)-.*"),
+       [this](const FakeRequest &req) {
+           QJsonObject op{{QStringLiteral("name"), req.path.section(u'/', -1)}, {QStringLiteral("startTime"), QStringLiteral("2026-12-07T10:00:00Z")}};
+           if (req.path.contains(u"/restart-") && !restartFailure.isEmpty()) {
+               op.insert(QStringLiteral("status"), QStringLiteral("Failed"));
+               op.insert(QStringLiteral("error"), restartFailure);
+               return FakeResponse::json(200, op);
+           }
+           if (req.path.contains(u"/restart-")) {
+               for (auto it = pendingValues.cbegin(); it != pendingValues.cend(); ++it)
+                   parameterValues.insert(it.key(), it.value());
+               pendingValues.clear();
+           }
+           op.insert(QStringLiteral("status"), QStringLiteral("Succeeded"));
+           return FakeResponse::json(200, op);
+       });
+    on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/operationResults/restart-.*"),
+       [](const FakeRequest &) { return FakeResponse::raw(200, QByteArray()); });
+}
+
+void FakeAzure::serveMonitor()
+{
+    const QString pattern = QStringLiteral("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.Insights/(actionGroups|metricAlerts)/[^/]+");
+    on("GET", pattern, [this](const FakeRequest &req) {
+        const auto it = monitorResources.constFind(req.path.toLower());
+        if (it == monitorResources.cend())
+            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"),
+                                          QStringLiteral("The Resource '%1' was not found.").arg(req.path.section(u'/', -2)));
+        return FakeResponse::json(200, *it);
+    });
+    on("PUT", pattern, [this](const FakeRequest &req) {
+        const QJsonObject b = req.json();
+        const bool group = req.path.contains(u"/actionGroups/", Qt::CaseInsensitive);
+        const QJsonObject stored{{QStringLiteral("id"), req.path},
+                                 {QStringLiteral("name"), req.path.section(u'/', -1)},
+                                 {QStringLiteral("type"), group ? QStringLiteral("Microsoft.Insights/ActionGroups") : QStringLiteral("Microsoft.Insights/metricAlerts")},
+                                 {QStringLiteral("location"), b.value(u"location")},
+                                 {QStringLiteral("properties"), b.value(u"properties")}};
+        const bool existed = monitorResources.contains(req.path.toLower());
+        monitorResources.insert(req.path.toLower(), stored);
+        return FakeResponse::json(existed || !group ? 200 : 201, stored);
+    });
+}
+
+namespace {
+// The SourceType enum of the flexible-server contract.
+QStringList migrationSourceTypes()
+{
+    static const QStringList types = [] {
+        QFile f(specsDir() + QStringLiteral("/postgresql-flexible/2025-08-01/openapi.json"));
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("FakeAzure: cannot read %s", qPrintable(f.fileName()));
+        QStringList t;
+        const QJsonArray e = QJsonDocument::fromJson(f.readAll()).object().value(u"definitions").toObject().value(u"SourceType").toObject().value(u"enum").toArray();
+        for (const QJsonValue &v : e)
+            t << v.toString();
+        return t;
+    }();
+    return types;
+}
+
+// The metric names of METRICS.md's tables (`name` in the first column).
+QSet<QString> flexibleServerMetrics()
+{
+    static const QSet<QString> names = [] {
+        QSet<QString> n;
+        QFile f(specsDir() + QStringLiteral("/monitor/METRICS.md"));
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("FakeAzure: cannot read %s", qPrintable(f.fileName()));
+        static const QRegularExpression row(QStringLiteral("^\\| `([a-zA-Z_]+)`"), QRegularExpression::MultilineOption);
+        for (auto it = row.globalMatch(QString::fromUtf8(f.readAll())); it.hasNext();)
+            n.insert(it.next().captured(1));
+        return n;
+    }();
+    return names;
+}
+} // namespace
 
 void FakeAzure::onConnection()
 {
@@ -260,6 +392,10 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
     QString expected;
     if (p.contains(u"/providers/Microsoft.Authorization/locks", Qt::CaseInsensitive))
         expected = QStringLiteral("2020-05-01");
+    else if (p.contains(u"/providers/Microsoft.Insights/actionGroups", Qt::CaseInsensitive))
+        expected = QStringLiteral("2023-01-01");
+    else if (p.contains(u"/providers/Microsoft.Insights/metricAlerts", Qt::CaseInsensitive))
+        expected = QStringLiteral("2018-03-01");
     else if (p.contains(u"/providers/Microsoft.DBforPostgreSQL/", Qt::CaseInsensitive))
         expected = QStringLiteral("2025-08-01");
     else if (QRegularExpression(QStringLiteral("^/subscriptions/[^/]+/resourcegroups(/[^/]+)?$"), QRegularExpression::CaseInsensitiveOption).match(p).hasMatch())
@@ -272,6 +408,22 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
         return fail(QStringLiteral("api-version \"%1\", the contract says %2").arg(req.apiVersion(), expected));
     if (!req.header("authorization").startsWith("Bearer "))
         return fail(QStringLiteral("no bearer token"));
+    if (req.method == "POST" && p.endsWith(u"/restart", Qt::CaseInsensitive)) {
+        // Servers_Restart: the RestartParameter body is optional.
+        if (req.body.isEmpty())
+            return true;
+        const QJsonObject b = QJsonDocument::fromJson(req.body).object();
+        const QJsonValue withFailover = b.value(u"restartWithFailover");
+        const QJsonValue mode = b.value(u"failoverMode");
+        if (!withFailover.isUndefined() && !withFailover.isBool())
+            return fail(QStringLiteral("restartWithFailover must be a boolean"));
+        if (!mode.isUndefined()
+            && !QStringList{QStringLiteral("PlannedFailover"), QStringLiteral("ForcedFailover"), QStringLiteral("PlannedSwitchover"),
+                            QStringLiteral("ForcedSwitchover")}
+                    .contains(mode.toString()))
+            return fail(QStringLiteral("failoverMode \"%1\" is not one of the contract's values").arg(mode.toString()));
+        return true;
+    }
     if (req.method == "PUT" || req.method == "PATCH") {
         if (!req.header("content-type").startsWith("application/json"))
             return fail(QStringLiteral("body without Content-Type: application/json"));
@@ -295,6 +447,58 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
         if (p.contains(u"/firewallRules/", Qt::CaseInsensitive) && req.method == "PUT")
             return need(ipv4.match(props.value(u"startIpAddress").toString()).hasMatch(), QStringLiteral("properties.startIpAddress"))
                 && need(ipv4.match(props.value(u"endIpAddress").toString()).hasMatch(), QStringLiteral("properties.endIpAddress"));
+        if (p.contains(u"/providers/Microsoft.Insights/actionGroups/", Qt::CaseInsensitive)) {
+            // ActionGroupResource: groupShortName (at most 12) and enabled required; e-mail receivers need a
+            // name unique in the group and an address.
+            const QString shortName = props.value(u"groupShortName").toString();
+            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location"))
+                || !need(!shortName.isEmpty() && shortName.size() <= 12, QStringLiteral("properties.groupShortName"))
+                || !need(props.value(u"enabled").isBool(), QStringLiteral("properties.enabled")))
+                return false;
+            QSet<QString> names;
+            for (const QJsonValue &r : props.value(u"emailReceivers").toArray()) {
+                const QString name = r.toObject().value(u"name").toString();
+                if (!need(!name.isEmpty() && !names.contains(name), QStringLiteral("properties.emailReceivers[].name (unique)"))
+                    || !need(r.toObject().value(u"emailAddress").toString().contains(u'@'), QStringLiteral("properties.emailReceivers[].emailAddress")))
+                    return false;
+                names.insert(name);
+            }
+            return true;
+        }
+        if (p.contains(u"/providers/Microsoft.Insights/metricAlerts/", Qt::CaseInsensitive)) {
+            // MetricAlertProperties: enabled, severity, evaluationFrequency, windowSize, criteria, scopes.
+            const QRegularExpression duration(QStringLiteral("^PT\\d+[MH]$"), QRegularExpression::CaseInsensitiveOption);
+            const QJsonObject criteria = props.value(u"criteria").toObject();
+            const int severity = props.value(u"severity").toInt(-1);
+            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location"))
+                || !need(props.value(u"enabled").isBool(), QStringLiteral("properties.enabled"))
+                || !need(severity >= 0 && severity <= 4, QStringLiteral("properties.severity (0-4)"))
+                || !need(duration.match(props.value(u"evaluationFrequency").toString()).hasMatch(), QStringLiteral("properties.evaluationFrequency"))
+                || !need(duration.match(props.value(u"windowSize").toString()).hasMatch(), QStringLiteral("properties.windowSize"))
+                || !need(!props.value(u"scopes").toArray().isEmpty(), QStringLiteral("properties.scopes"))
+                || !need(criteria.value(u"odata.type").toString() == u"Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                         QStringLiteral("properties.criteria.odata.type"))
+                || !need(!criteria.value(u"allOf").toArray().isEmpty(), QStringLiteral("properties.criteria.allOf")))
+                return false;
+            for (const QJsonValue &v : criteria.value(u"allOf").toArray()) {
+                const QJsonObject c = v.toObject();
+                if (!need(QStringList{QStringLiteral("StaticThresholdCriterion"), QStringLiteral("DynamicThresholdCriterion")}.contains(c.value(u"criterionType").toString()),
+                          QStringLiteral("criterionType"))
+                    || !need(!c.value(u"name").toString().isEmpty(), QStringLiteral("allOf[].name"))
+                    || !need(QStringList{QStringLiteral("Average"), QStringLiteral("Count"), QStringLiteral("Minimum"), QStringLiteral("Maximum"), QStringLiteral("Total")}
+                                 .contains(c.value(u"timeAggregation").toString()),
+                             QStringLiteral("allOf[].timeAggregation"))
+                    || !need(QStringList{QStringLiteral("Equals"), QStringLiteral("GreaterThan"), QStringLiteral("GreaterThanOrEqual"), QStringLiteral("LessThan"),
+                                         QStringLiteral("LessThanOrEqual")}
+                                 .contains(c.value(u"operator").toString()),
+                             QStringLiteral("allOf[].operator"))
+                    || !need(c.value(u"threshold").isDouble(), QStringLiteral("allOf[].threshold")))
+                    return false;
+                if (!flexibleServerMetrics().contains(c.value(u"metricName").toString()))
+                    return fail(QStringLiteral("metric \"%1\" is not emitted by Microsoft.DBforPostgreSQL/flexibleServers").arg(c.value(u"metricName").toString()));
+            }
+            return true;
+        }
         if (p.contains(u"/providers/Microsoft.Authorization/locks/", Qt::CaseInsensitive))
             return need(QStringList{QStringLiteral("NotSpecified"), QStringLiteral("CanNotDelete"), QStringLiteral("ReadOnly")}.contains(props.value(u"level").toString()),
                         QStringLiteral("properties.level"));
@@ -308,7 +512,9 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
                     || !need(!admin.value(u"targetServerPassword").toString().isEmpty(), QStringLiteral("properties.secretParameters.adminCredentials.targetServerPassword"))
                     || !need(props.value(u"dbsToMigrate").isArray() && props.value(u"dbsToMigrate").toArray().size() <= 50, QStringLiteral("properties.dbsToMigrate"))
                     || !need(QStringList{QStringLiteral("Online"), QStringLiteral("Offline")}.contains(props.value(u"migrationMode").toString()),
-                             QStringLiteral("properties.migrationMode")))
+                             QStringLiteral("properties.migrationMode"))
+                    || !need(props.value(u"sourceType").isUndefined() || migrationSourceTypes().contains(props.value(u"sourceType").toString()),
+                             QStringLiteral("properties.sourceType (one of the contract's SourceType values)")))
                     return false;
             }
             return trueFalse(props);
@@ -366,6 +572,11 @@ FakeResponse FakeAzure::answer(const FakeRequest &req)
         return FakeResponse::armError(401, QStringLiteral("ExpiredAuthenticationToken"),
                                       QStringLiteral("The access token expiry UTC time is earlier than current UTC time."))
             .header("WWW-Authenticate", "Bearer authorization_uri=\"https://login.microsoftonline.com/tenant\", error=\"invalid_token\"");
+    for (Fault &f : m_faults)
+        if (f.times > 0 && f.method == req.method && f.path.match(req.path).hasMatch()) {
+            --f.times;
+            return f.response;
+        }
     for (const Route &r : std::as_const(m_routes))
         if (r.method == req.method && r.path.match(req.path).hasMatch())
             return r.handler(req);

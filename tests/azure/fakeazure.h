@@ -70,6 +70,10 @@ public:
     // expression matched (case-insensitively) against the whole path.
     void on(const QByteArray &method, const QString &pathPattern, Handler handler);
 
+    // Fault injection: the next `times` requests matching method and path (after the contract and
+    // token checks) get `response` instead of their route's answer (e.g. 429 with Retry-After, 403).
+    void failNext(const QByteArray &method, const QString &pathPattern, const FakeResponse &response, int times = 1);
+
     QList<FakeRequest> requests() const { return m_requests; }
     int count(const QByteArray &method, const QString &pathPattern) const;
     QStringList violations() const { return m_violations; }
@@ -97,7 +101,25 @@ public:
     // An LRO acceptance (202 with Azure-AsyncOperation and Location pointing at this fake).
     FakeResponse accepted(const QString &operationId, int retryAfterSeconds = 0) const;
 
+    // A flexible server's parameters (Configurations_Get, _Put, _Update) and its restart
+    // (Servers_Restart: POST .../restart, 202 with Azure-AsyncOperation and Location, final state via
+    // Location), as the contract describes: a static parameter's new value is reported with
+    // isConfigPendingRestart until the server restarts. Faults: restartFailure (the operation ends
+    // Failed with that error) and the routes a test registers afterwards (429, 403, ...).
+    void serveServerParameters(const QString &serverId, const QHash<QString, QString> &values);
+    QHash<QString, QString> parameterValues; // in effect
+    QHash<QString, QString> pendingValues;   // set, in effect after the next restart
+    int restarts = 0;
+    QJsonObject restartFailure; // non-empty: the restart ends Failed with this error object
+
+    // Azure Monitor action groups (2023-01-01) and metric alerts (2018-03-01) in any resource group:
+    // GET (404 when absent) and PUT (201 created, 200 replaced), kept in monitorResources by
+    // lower-case path. The contract check refuses a metric that flexible servers do not emit.
+    void serveMonitor();
+    QHash<QString, QJsonObject> monitorResources;
+
 private:
+    QJsonObject configuration(const QString &serverId, const QString &name) const;
     void onConnection();
     void dispatch(class QTcpSocket *socket, const FakeRequest &req);
     FakeResponse answer(const FakeRequest &req);
@@ -113,6 +135,14 @@ private:
         Handler handler;
     };
     QList<Route> m_routes;
+    struct Fault
+    {
+        QByteArray method;
+        QRegularExpression path;
+        FakeResponse response;
+        int times = 0;
+    };
+    QList<Fault> m_faults;
     QList<FakeRequest> m_requests;
     QStringList m_violations;
     QStringList m_unhandled;

@@ -304,6 +304,56 @@ private Q_SLOTS:
         QCOMPARE(finished.size(), 1);
         QCOMPARE(eng->status().state, RunState::Stopped);
         QCOMPARE(m_fake->count("DELETE", migration), 0);
+        // What the service does not honour is in the run's log, not silently dropped.
+        QVERIFY2(eng->status().log.join(u'\n').contains(u"warning: settings.cutover.make_source_read_only"),
+                 qPrintable(eng->status().log.join(u'\n')));
+    }
+
+    void theSourceTypeComesFromTheSourceHost_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("type");
+        QTest::newRow("an address") << QStringLiteral("20.228.214.65") << QStringLiteral("OnPremises");
+        QTest::newRow("a local name") << QStringLiteral("db1.contoso.local") << QStringLiteral("OnPremises");
+        QTest::newRow("rds") << QStringLiteral("orders.abc123.eu-west-1.rds.amazonaws.com") << QStringLiteral("AWS_RDS");
+        QTest::newRow("aurora") << QStringLiteral("orders.cluster-abc123.eu-west-1.rds.amazonaws.com") << QStringLiteral("AWS_AURORA");
+        QTest::newRow("ec2") << QStringLiteral("ec2-3-8-1-2.eu-west-2.compute.amazonaws.com") << QStringLiteral("AWS_EC2");
+        QTest::newRow("azure vm") << QStringLiteral("pgvm.westeurope.cloudapp.azure.com") << QStringLiteral("AzureVM");
+        QTest::newRow("flexible server") << QStringLiteral("OLD.postgres.database.azure.com") << QStringLiteral("PostgreSQLFlexibleServer");
+        QTest::newRow("digitalocean") << QStringLiteral("db-pg-1-do-user-1.b.db.ondigitalocean.com") << QStringLiteral("Digital_Ocean_PostgreSQL");
+    }
+    void theSourceTypeComesFromTheSourceHost()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, type);
+        auto p = makeProject(project::Mode::Online);
+        p.source.host = host;
+        QCOMPARE(ManagedEngine::sourceTypeFor(p), type);
+    }
+
+    void theSettingsAzureDoesNotHonourAreWarnedOneByOne()
+    {
+        auto keys = [](const project::Project &p) {
+            QStringList k;
+            for (const QString &w : ManagedEngine::ignoredSettings(p))
+                k << w.section(u':', 0, 0);
+            return k;
+        };
+        auto p = makeProject(project::Mode::Online);
+        QCOMPARE(keys(p), (QStringList{QStringLiteral("settings.schema.create_roles"), QStringLiteral("settings.schema.capture_ddl"),
+                                       QStringLiteral("settings.cutover.make_source_read_only"), QStringLiteral("settings.verify (full)")}));
+        for (const QString &w : ManagedEngine::ignoredSettings(p))
+            QVERIFY2(w.contains(u"Azure's migration service") && w.contains(u';'), qPrintable(w)); // the reason, then what to do
+        p.settings.jobs = 16;
+        p.settings.cutover.drainTimeoutSeconds = 60;
+        QVERIFY(keys(p).contains(QStringLiteral("settings.jobs, index_jobs, split_threshold_bytes")));
+        QVERIFY(keys(p).contains(QStringLiteral("settings.cutover.max_lag_bytes_for_ready, drain_timeout_seconds")));
+        // Offline, there is no stream to carry DDL and no cutover to make read-only; with everything
+        // the service does anyway, nothing to warn about.
+        p = makeProject(project::Mode::Offline);
+        p.settings.schema.createRoles = false;
+        p.settings.verify = false;
+        QCOMPARE(keys(p), QStringList{});
     }
 
     void projectsAzureCannotRunAreRefused_data()
@@ -315,6 +365,8 @@ private Q_SLOTS:
         QTest::newRow("too many databases") << 2 << QStringLiteral("at most 50");
         QTest::newRow("no target") << 3 << QStringLiteral("which Azure flexible server");
         QTest::newRow("bad migration name") << 4 << QStringLiteral("migration name");
+        QTest::newRow("no owners") << 5 << QStringLiteral("settings.schema.no_owner");
+        QTest::newRow("no grants") << 6 << QStringLiteral("settings.schema.no_acl");
     }
     void projectsAzureCannotRunAreRefused()
     {
@@ -332,6 +384,10 @@ private Q_SLOTS:
             p.target.azureResourceId.clear();
         if (variant == 4)
             p.azure.migrationName = QStringLiteral("Has-Caps");
+        if (variant == 5)
+            p.settings.schema.noOwner = true;
+        if (variant == 6)
+            p.settings.schema.noAcl = true;
         auto eng = engineFor(p);
         QSignalSpy finished(eng.get(), &MigrationEngine::finished);
         eng->start(MigrationEngine::Until::Done);

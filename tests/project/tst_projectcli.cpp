@@ -112,6 +112,13 @@ private Q_SLOTS:
         QVERIFY2(checked.out.contains(kServerId), qPrintable(checked.out));
         QVERIFY2(checked.out.contains(u"hr -> people"), qPrintable(checked.out));
         QVERIFY2(checked.out.contains(u"verification count"), qPrintable(checked.out));
+        // The azure engine says, per setting, what Azure's service will not do (and what it refuses).
+        for (const Run *r : {&made, &checked}) {
+            QVERIFY2(r->err.contains(u"warning: settings.jobs") && r->err.contains(u"warning: settings.verify (count)")
+                         && r->err.contains(u"will refuse to run it: database hr is renamed"),
+                     qPrintable(r->err));
+            QVERIFY2(!r->err.contains(u"capture_ddl"), qPrintable(r->err)); // offline: nothing streams
+        }
 
         const LoadResult loaded = loadProjectFile(path);
         QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
