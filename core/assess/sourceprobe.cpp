@@ -679,6 +679,18 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
         if (n == 0)
             checks << makeCheck(QStringLiteral("largeobject.present"), Severity::Pass, db, {},
                                 QStringLiteral("No large objects."));
+        else if (online && m_in.engine == project::Engine::Local)
+            // Compared by content and copied again at cutover, after the drain.
+            checks << makeCheck(QStringLiteral("largeobject.present"), Severity::Info, db,
+                                {QStringLiteral("%1 large objects").arg(n)},
+                                QStringLiteral("%1 large %2: copied at the full load; logical decoding does not carry "
+                                               "later changes to them, so the cutover compares each by content and "
+                                               "copies again what changed (longer with many or large objects).")
+                                    .arg(n)
+                                    .arg(plural(n, QStringLiteral("object"), QStringLiteral("objects"))),
+                                {Fix{FixTarget::Manual, {},
+                                     QStringLiteral("Keep the source read-only at cutover (the default), so that no large "
+                                                    "object changes after the comparison; store new data in bytea columns.")}});
         else
             checks << makeCheck(
                 QStringLiteral("largeobject.present"), online ? Severity::Warning : Severity::Info, db,

@@ -265,6 +265,30 @@ private:
             report.insert(QStringLiteral("database_properties_not_carried"), QJsonArray::fromStringList(failed + p.skipped));
     }
     void fallback(Until until);
+    // Logical decoding does not carry large objects: after the drain, the target's are made equal
+    // to the source's (written, rewritten, unlinked), then compared again when verifying.
+    void syncLargeObjects(pg::Connection &src, pg::Connection &target)
+    {
+        const load::LargeObjectSync lo = load::syncLargeObjects(src, target, &e.m_stop);
+        if (lo.compared == 0 && lo.removed.isEmpty())
+            return;
+        log(QStringLiteral("large objects: %1 compared; written while changes streamed: %2 new, %3 changed, %4 removed "
+                           "on the target (%5 bytes)")
+                .arg(lo.compared)
+                .arg(lo.created.size())
+                .arg(lo.rewritten.size())
+                .arg(lo.removed.size())
+                .arg(lo.bytes));
+        report.insert(QStringLiteral("large_objects"),
+                      QJsonObject{{QStringLiteral("compared"), lo.compared},
+                                  {QStringLiteral("created"), int(lo.created.size())},
+                                  {QStringLiteral("rewritten"), int(lo.rewritten.size())},
+                                  {QStringLiteral("removed"), int(lo.removed.size())},
+                                  {QStringLiteral("bytes"), lo.bytes}});
+        if (e.m_config.project.settings.verify && load::largeObjectDigests(src) != load::largeObjectDigests(target))
+            throw std::runtime_error("verification: the large objects still differ between the source and the target after "
+                                     "they were copied again; was the source written meanwhile? Run again to retry the cutover");
+    }
     // Returns to the old server; false (the fallback goes on, the new server writable again) when
     // a step refused, with `why`.
     bool failBack(std::unique_ptr<ChangeStream> &stream, QString *why);
@@ -1393,6 +1417,7 @@ void LocalEngine::Run::migrate(Until until)
                 }
             ++e.m_version;
         }
+        syncLargeObjects(src, target);
         // The fallback starts here, right after the drain: every later write on the target,
         // the applications' first ones included, streams back into the source.
         if (fallbackConfirmed())

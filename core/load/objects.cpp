@@ -2,46 +2,92 @@
 
 namespace pgferry::load {
 
-qint64 copyLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop)
+namespace {
+
+// Writes one large object's content on the target as the source has it now, in one transaction;
+// returns its size.
+qint64 copyLargeObject(pg::Connection &source, pg::Connection &target, const QString &oid)
 {
     constexpr qint64 chunk = 1 << 20;
-    pg::Result los = source.exec(QStringLiteral(
-        "SELECT m.oid, coalesce((SELECT sum(length(p.data)) FROM pg_largeobject p WHERE p.loid = m.oid), 0) "
-        "FROM pg_largeobject_metadata m ORDER BY 1"));
     qint64 bytes = 0;
-    for (int i = 0; i < los.rows(); ++i) {
-        if (stop && stop->load())
-            throw pg::Exception(pg::Error::client(pg::ErrorCategory::Cancelled, QStringLiteral("stopped")));
-        const QString oid = los.text(i, 0);
-        target.exec(QStringLiteral("BEGIN"));
-        try {
-            // Exists on the target (created by the schema restore with its owner and grants)?
-            pg::Result have = target.exec(QStringLiteral("SELECT 1 FROM pg_largeobject_metadata WHERE oid = $1::oid"), {oid});
-            if (have.rows() == 0)
-                target.exec(QStringLiteral("SELECT lo_create($1::oid)"), {oid});
-            // Empty it first when a previous attempt wrote something (truncating an empty object
-            // would add an empty page the source does not have).
-            pg::Result has = target.exec(QStringLiteral("SELECT length(lo_get($1::oid, 0, 1)) > 0"), {oid});
-            if (has.toBool(0, 0))
-                target.exec(QStringLiteral("SELECT lo_truncate(lo_open($1::oid, 131072), 0)"), {oid});
-            for (qint64 off = 0;; off += chunk) {
-                pg::Result part = source.exec(QStringLiteral("SELECT encode(lo_get($1::oid, $2, $3), 'hex')"),
-                                              {oid, off, chunk});
-                const QString hex = part.text(0, 0);
-                if (hex.isEmpty())
-                    break;
-                target.exec(QStringLiteral("SELECT lo_put($1::oid, $2, decode($3, 'hex'))"), {oid, off, hex});
-                bytes += hex.size() / 2;
-                if (hex.size() / 2 < chunk)
-                    break;
-            }
-            target.exec(QStringLiteral("COMMIT"));
-        } catch (...) {
-            target.tryExec(QStringLiteral("ROLLBACK"));
-            throw;
+    target.exec(QStringLiteral("BEGIN"));
+    try {
+        // Exists on the target (created by the schema restore with its owner and grants)?
+        pg::Result have = target.exec(QStringLiteral("SELECT 1 FROM pg_largeobject_metadata WHERE oid = $1::oid"), {oid});
+        if (have.rows() == 0)
+            target.exec(QStringLiteral("SELECT lo_create($1::oid)"), {oid});
+        // Empty it first when a previous attempt wrote something (truncating an empty object
+        // would add an empty page the source does not have).
+        pg::Result has = target.exec(QStringLiteral("SELECT length(lo_get($1::oid, 0, 1)) > 0"), {oid});
+        if (has.toBool(0, 0))
+            target.exec(QStringLiteral("SELECT lo_truncate(lo_open($1::oid, 131072), 0)"), {oid});
+        for (qint64 off = 0;; off += chunk) {
+            pg::Result part = source.exec(QStringLiteral("SELECT encode(lo_get($1::oid, $2, $3), 'hex')"), {oid, off, chunk});
+            const QString hex = part.text(0, 0);
+            if (hex.isEmpty())
+                break;
+            target.exec(QStringLiteral("SELECT lo_put($1::oid, $2, decode($3, 'hex'))"), {oid, off, hex});
+            bytes += hex.size() / 2;
+            if (hex.size() / 2 < chunk)
+                break;
         }
+        target.exec(QStringLiteral("COMMIT"));
+    } catch (...) {
+        target.tryExec(QStringLiteral("ROLLBACK"));
+        throw;
     }
     return bytes;
+}
+
+void checkStop(const std::atomic_bool *stop)
+{
+    if (stop && stop->load())
+        throw pg::Exception(pg::Error::client(pg::ErrorCategory::Cancelled, QStringLiteral("stopped")));
+}
+
+} // namespace
+
+qint64 copyLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop)
+{
+    pg::Result los = source.exec(QStringLiteral("SELECT oid FROM pg_largeobject_metadata ORDER BY 1"));
+    qint64 bytes = 0;
+    for (int i = 0; i < los.rows(); ++i) {
+        checkStop(stop);
+        bytes += copyLargeObject(source, target, los.text(i, 0));
+    }
+    return bytes;
+}
+
+QMap<quint32, QString> largeObjectDigests(pg::Connection &c)
+{
+    pg::Result r = c.exec(QStringLiteral("SELECT oid, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY 1"));
+    QMap<quint32, QString> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.insert(quint32(r.toInt(i, 0)), r.text(i, 1));
+    return out;
+}
+
+LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop)
+{
+    LargeObjectSync sync;
+    const QMap<quint32, QString> want = largeObjectDigests(source);
+    const QMap<quint32, QString> have = largeObjectDigests(target);
+    for (auto it = want.cbegin(); it != want.cend(); ++it) {
+        const auto there = have.constFind(it.key());
+        if (there != have.cend() && there.value() == it.value())
+            continue;
+        checkStop(stop);
+        sync.bytes += copyLargeObject(source, target, QString::number(it.key()));
+        (there == have.cend() ? sync.created : sync.rewritten) << it.key();
+    }
+    for (auto it = have.cbegin(); it != have.cend(); ++it)
+        if (!want.contains(it.key())) {
+            checkStop(stop);
+            target.exec(QStringLiteral("SELECT lo_unlink($1::oid)"), {QString::number(it.key())});
+            sync.removed << it.key();
+        }
+    sync.compared = int(want.size());
+    return sync;
 }
 
 QList<SequenceValue> readSequences(pg::Connection &source)

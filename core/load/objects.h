@@ -3,6 +3,7 @@
 
 #include "pg/connection.h"
 
+#include <QMap>
 #include <QStringList>
 #include <atomic>
 
@@ -11,6 +12,20 @@ namespace pgferry::load {
 // Copies the content of every large object visible in the source's snapshot. The objects
 // themselves (oid, owner, grants) were created by the pre-data schema restore. Idempotent.
 qint64 copyLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop = nullptr);
+
+// Each large object's oid and the MD5 of its content (readable by the connection's user).
+QMap<quint32, QString> largeObjectDigests(pg::Connection &c);
+
+struct LargeObjectSync
+{
+    QList<quint32> created, rewritten, removed; // on the target
+    qint64 bytes = 0;
+    int compared = 0; // on the source
+};
+// Logical decoding does not carry large objects: at cutover (the source read-only), makes the
+// target's large objects equal to the source's, each compared by its content's MD5: what is new
+// or changed on the source is written, what the source no longer has is unlinked.
+LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop = nullptr);
 
 struct SequenceValue
 {

@@ -242,7 +242,8 @@ private Q_SLOTS:
         row("unlogged", "table.unlogged", Mode::Online, Engine::Local, Severity::Warning, "public.scratch");
         row("unlogged offline", "table.unlogged", Mode::Offline, Engine::Local, Severity::Info,
             "public.scratch");
-        row("large object", "largeobject.present", Mode::Online, Engine::Local, Severity::Warning,
+        row("large object", "largeobject.present", Mode::Online, Engine::Local, Severity::Info, "1 large objects");
+        row("large object, managed engine", "largeobject.present", Mode::Online, Engine::Azure, Severity::Warning,
             "1 large objects");
         row("non-empty target", "target.database_not_empty", Mode::Online, Engine::Local, Severity::Blocker,
             "public.existing");
