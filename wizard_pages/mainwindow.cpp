@@ -1,9 +1,11 @@
 #include "mainwindow.h"
 
+#include "colorscheme.h"
 #include "icons.h"
 #include "migrationwizard.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -59,6 +61,31 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setObjectName(QStringLiteral("actionQuit"));
+
+    m_scheme = new ColorScheme(this);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    QMenu *colours = view->addMenu(tr("&Colours"));
+    colours->setObjectName(QStringLiteral("coloursMenu"));
+    auto *schemes = new QActionGroup(this);
+    const std::tuple<ColorScheme::Choice, QString, const char *> choices[] = {
+        {ColorScheme::Choice::System, tr("Follow the &system"), "actionSchemeSystem"},
+        {ColorScheme::Choice::Light, tr("&Light"), "actionSchemeLight"},
+        {ColorScheme::Choice::Dark, tr("&Dark"), "actionSchemeDark"}};
+    for (const auto &[choice, text, name] : choices) {
+        QAction *a = colours->addAction(text, this, [this, c = choice] { m_scheme->setChoice(c); });
+        a->setCheckable(true);
+        a->setData(int(choice));
+        a->setObjectName(QLatin1String(name));
+        schemes->addAction(a);
+    }
+    auto checkChoice = [schemes](ColorScheme::Choice c) {
+        for (QAction *a : schemes->actions())
+            a->setChecked(a->data().toInt() == int(c));
+    };
+    checkChoice(m_scheme->choice());
+    connect(m_scheme, &ColorScheme::changed, this, checkChoice);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About pgferry"), this, [this] {
         QMessageBox::about(this, tr("About pgferry"),

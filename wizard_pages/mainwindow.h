@@ -1,4 +1,5 @@
-// The application window: the wizard with a File menu (New, Open, Save, Save As, Recent), the
+// The application window: the wizard with a File menu (New, Open, Save, Save As, Recent), a View
+// menu (colours: system, light or dark), the
 // dirty marker in the title, a question before closing during a run (the run stops cleanly and
 // resumes when the project is opened again), and reopening straight into a run's dashboard.
 #pragma once
@@ -13,6 +14,7 @@ class QMenu;
 
 namespace pgferry::wizard {
 
+class ColorScheme;
 class MigrationWizard;
 
 class MainWindow : public QMainWindow
@@ -21,6 +23,8 @@ class MainWindow : public QMainWindow
 public:
     explicit MainWindow(ServicesPtr services, QWidget *parent = nullptr);
     MigrationWizard *wizard() const { return m_wizard; }
+    // Light or dark (View > Colours); the window does not apply it on its own: main does.
+    ColorScheme *colorScheme() const { return m_scheme; }
     QString filePath() const { return m_path; }
     bool isDirty() const { return isWindowModified(); }
 
@@ -49,6 +53,7 @@ private:
     ServicesPtr m_services;
     MigrationWizard *m_wizard;
     QMenu *m_recentMenu;
+    ColorScheme *m_scheme;
     QString m_path;
     QString m_lastError;
     bool m_closeAfterStop = false;
