@@ -50,12 +50,12 @@ AssessmentView::AssessmentView(const QString &objectPrefix, QWidget *parent) : Q
     json->setObjectName(objectPrefix + QStringLiteral("ExportJson"));
     m_export->setMenu(exportMenu);
     m_export->setEnabled(false);
-    m_showFix = new QPushButton(tr("Show &fix script…"));
+    m_showFix = new QPushButton(tr("Show fix scr&ipt…"));
     m_showFix->setObjectName(objectPrefix + QStringLiteral("ShowFixScript"));
     m_showFix->setAccessibleName(tr("Show the fix script"));
     m_showFix->setToolTip(tr("SQL and settings that fix what can be fixed; read them, then copy or save them."));
     m_showFix->setEnabled(false);
-    m_saveFix = new QPushButton(tr("Sa&ve fix script…"));
+    m_saveFix = new QPushButton(tr("S&ave fix script…"));
     m_saveFix->setObjectName(objectPrefix + QStringLiteral("SaveFixScript"));
     m_saveFix->setAccessibleName(tr("Save the fix script to a file"));
     m_saveFix->setEnabled(false);

@@ -3,6 +3,7 @@
 #include "colorscheme.h"
 #include "icons.h"
 #include "migrationwizard.h"
+#include "shortcutsdialog.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -87,6 +88,10 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
     connect(m_scheme, &ColorScheme::changed, this, checkChoice);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    QAction *keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcut(QKeySequence::HelpContents);
+    keys->setObjectName(QStringLiteral("actionShortcuts"));
     help->addAction(tr("&About pgferry"), this, [this] {
         QMessageBox::about(this, tr("About pgferry"),
                            tr("<b>pgferry %1</b><br>Online PostgreSQL migration to Azure Database for PostgreSQL or any newer PostgreSQL.")
@@ -109,6 +114,33 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
     });
     resize(1180, 800);
     updateTitle();
+}
+
+ShortcutsDialog *MainWindow::showShortcuts()
+{
+    if (auto *open = findChild<ShortcutsDialog *>(); open && open->isVisible()) {
+        open->raise();
+        return open;
+    }
+    ShortcutsDialog::Entries entries;
+    // The menus' own shortcuts, read from their actions so the list cannot drift from them.
+    for (const char *name : {"actionNew", "actionOpen", "actionSave", "actionSaveAs", "actionQuit", "actionShortcuts"})
+        if (auto *a = findChild<QAction *>(QLatin1String(name)); a && !a->shortcut().isEmpty())
+            entries.append({a->shortcut().toString(QKeySequence::NativeText), a->text().remove(u'&').remove(u'…')});
+    auto key = [](QKeyCombination k) { return QKeySequence(k).toString(QKeySequence::NativeText); };
+    entries.append({key(Qt::ALT | Qt::Key_N) + tr(" or Enter"), tr("Next page (when the page is complete)")});
+    entries.append({key(Qt::ALT | Qt::Key_B), tr("Previous page")});
+    entries.append({key(Qt::ALT | Qt::Key_R), tr("Run the migration (on the Summary page)")});
+    entries.append({tr("Alt+underlined letter"), tr("Go to that field, or press that button")});
+    entries.append({tr("Tab, Shift+Tab"), tr("Next or previous field")});
+    entries.append({tr("Space"), tr("Press the focused button, tick the focused box")});
+    entries.append({tr("Arrow keys"), tr("Choose among options; move in lists and tables")});
+    entries.append({key(Qt::ALT | Qt::Key_F) + u'/' + key(Qt::ALT | Qt::Key_V) + u'/' + key(Qt::ALT | Qt::Key_H), tr("Open the File, View or Help menu")});
+    entries.append({tr("Esc"), tr("Close a dialog")});
+    auto *dialog = new ShortcutsDialog(entries, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::setDirty(bool dirty)

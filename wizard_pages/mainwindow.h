@@ -16,6 +16,7 @@ namespace pgferry::wizard {
 
 class ColorScheme;
 class MigrationWizard;
+class ShortcutsDialog;
 
 class MainWindow : public QMainWindow
 {
@@ -33,6 +34,8 @@ public:
     bool save();
     bool saveAs(const QString &path = {});
     QString lastError() const { return m_lastError; }
+    // Help > Keyboard shortcuts (F1).
+    ShortcutsDialog *showShortcuts();
 
     // How the window asks the user; tests replace it to answer without a modal dialog.
     using Ask = std::function<QMessageBox::StandardButton(const QString &title, const QString &text, QMessageBox::StandardButtons buttons)>;
