@@ -16,6 +16,17 @@
 
 namespace pgferry::wizard {
 
+namespace {
+
+// The platform's keys for an action, or `fallback` where it has none (Save As and Quit on some).
+QList<QKeySequence> standardOr(QKeySequence::StandardKey key, const QKeySequence &fallback)
+{
+    const QList<QKeySequence> keys = QKeySequence::keyBindings(key);
+    return keys.isEmpty() ? QList<QKeySequence>{fallback} : keys;
+}
+
+} // namespace
+
 MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(parent), m_services(std::move(services))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -56,11 +67,11 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
     saveAct->setShortcut(QKeySequence::Save);
     saveAct->setObjectName(QStringLiteral("actionSave"));
     QAction *saveAsAct = file->addAction(tr("Save &As…"), this, [this] { saveAs(); });
-    saveAsAct->setShortcut(QKeySequence::SaveAs);
+    saveAsAct->setShortcuts(standardOr(QKeySequence::SaveAs, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)));
     saveAsAct->setObjectName(QStringLiteral("actionSaveAs"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    quit->setShortcuts(standardOr(QKeySequence::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q)));
     quit->setObjectName(QStringLiteral("actionQuit"));
 
     m_scheme = new ColorScheme(this);

@@ -319,6 +319,12 @@ private Q_SLOTS:
             keys << dialog->list()->topLevelItem(i)->text(0);
         for (QKeySequence::StandardKey k : {QKeySequence::Save, QKeySequence::Open, QKeySequence::New, QKeySequence::HelpContents})
             QVERIFY2(keys.contains(QKeySequence(k).toString(QKeySequence::NativeText)), qPrintable(keys.join(u", "_qs)));
+        // Save As and Quit have keys where the platform names none.
+        for (const char *action : {"actionSaveAs", "actionQuit"}) {
+            const QKeySequence k = test::findNamed<QAction>(m_window.get(), action)->shortcut();
+            QVERIFY2(!k.isEmpty(), action);
+            QVERIFY2(keys.contains(k.toString(QKeySequence::NativeText)), action);
+        }
         dialog->close();
         QTRY_VERIFY(!m_window->findChild<ShortcutsDialog *>(QStringLiteral("shortcutsDialog")));
 
