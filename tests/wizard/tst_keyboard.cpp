@@ -1,11 +1,12 @@
 // The wizard by keyboard alone: on every page Tab reaches every input, and each one it reaches
 // has an accessible name without the mnemonic's '&'; mnemonics are unique on a page (with the
 // menu bar and the wizard's buttons) and a label's mnemonic moves focus to its field; the wizard
-// goes from Project to Summary with Tab, Alt+letter and Enter only; F1 lists the shortcuts and
-// Ctrl+S saves the project.
+// goes from Project to Summary with Tab, Alt+letter and Enter only; the assessment's report and
+// fix script are exported, read and saved by keys; F1 lists the shortcuts and Ctrl+S saves the project.
 #include "azurepanel.h"
 #include "connectionform.h"
 #include "coreservices.h"
+#include "fixscriptdialog.h"
 #include "mainwindow.h"
 #include "migrationwizard.h"
 #include "sampleservices.h"
@@ -23,12 +24,14 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
 #include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace pgferry;
@@ -294,6 +297,53 @@ private Q_SLOTS:
         // And back.
         press(Qt::Key_B, Qt::AltModifier);
         QTRY_COMPARE(wizard()->currentId(), int(PageId::SettingsPage));
+    }
+
+    void theAssessmentIsExportedAndItsFixScriptReadByKeyboard()
+    {
+        showPage(PageId::SourcePage);
+        QStringList saved;
+        wizard()->setAskSavePath([&](const QString &, const QString &name, const QString &) {
+            saved << m_tmp.filePath(name);
+            return saved.last();
+        });
+        // Alt+E opens the export menu; J chooses JSON (the menu runs its own loop: answer from inside it).
+        bool menuSeen = false;
+        QTimer poll; // the menu opens a moment after the key (the button's animated click)
+        poll.setInterval(20);
+        connect(&poll, &QTimer::timeout, this, [&] {
+            if (QWidget *menu = QApplication::activePopupWidget()) {
+                poll.stop();
+                menuSeen = true;
+                QTest::keyClick(menu, Qt::Key_J);
+            }
+        });
+        poll.start();
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_E, Qt::AltModifier);
+        QTRY_VERIFY(menuSeen);
+        QTRY_COMPARE(saved.size(), 1);
+        QVERIFY(saved.last().endsWith(u"-assessment.json"));
+        QTRY_VERIFY(QFile::exists(saved.last()));
+
+        // Alt+I shows the fix script; the keyboard reads it, copies it, saves it, closes it.
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_I, Qt::AltModifier);
+        FixScriptDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_window->findChild<FixScriptDialog *>()) && dialog->isVisible());
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(dialog->text()));
+        QStringList order;
+        for (int i = 0; i < 4; ++i) {
+            QWidget *f = QApplication::focusWidget();
+            QAccessibleInterface *a = QAccessible::queryAccessibleInterface(f);
+            QVERIFY(a && !a->text(QAccessible::Name).isEmpty() && !a->text(QAccessible::Name).contains(u'&'));
+            order << f->objectName();
+            QTest::keyClick(f, Qt::Key_Tab);
+        }
+        QCOMPARE(order, (QStringList{u"fixScriptText"_qs, u"fixScriptCopy"_qs, u"fixScriptSave"_qs, u"fixScriptClose"_qs}));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_S, Qt::AltModifier); // &Save…
+        QTRY_COMPARE(saved.size(), 2);
+        QVERIFY(saved.last().endsWith(u"-fix-script.sql"));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+        QTRY_VERIFY(!m_window->findChild<FixScriptDialog *>());
     }
 
     void f1ListsTheShortcutsAndCtrlSSavesTheProject()
