@@ -110,9 +110,14 @@ void AssessmentView::setFileHooks(AskSavePath ask, SaveText save)
     m_save = std::move(save);
 }
 
-void AssessmentView::setFileMessage(const QString &message)
+void AssessmentView::setFileMessage(const QString &message, bool failed)
 {
     m_fileMessage->setText(message);
+    // Only the text colour is set, so a failure's red follows a later switch between light and dark.
+    QPalette pal;
+    if (failed)
+        pal.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
+    m_fileMessage->setPalette(pal);
     if (m_fixDialog)
         m_fixDialog->setMessage(message);
 }
@@ -126,7 +131,7 @@ bool AssessmentView::saveText(const QString &title, const QString &suggestedName
         return false;
     QString error;
     if (!m_save(path, content, &error)) {
-        setFileMessage(error);
+        setFileMessage(error, true);
         return false;
     }
     setFileMessage(savedMessage.arg(QDir::toNativeSeparators(path)));

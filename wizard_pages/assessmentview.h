@@ -44,7 +44,7 @@ public:
 private:
     void showDetails();
     bool saveText(const QString &title, const QString &suggestedName, const QString &filter, const QString &content, const QString &savedMessage);
-    void setFileMessage(const QString &message);
+    void setFileMessage(const QString &message, bool failed = false);
     AssessmentResult m_result;
     QLabel *m_summary;
     QProgressBar *m_busy;

@@ -6,6 +6,7 @@
 #include "connectionform.h"
 #include "databasespage.h"
 #include "fixscriptdialog.h"
+#include "icons.h"
 #include "migrationwizard.h"
 #include "project/projectfile.h"
 #include "projectpage.h"
@@ -222,7 +223,11 @@ private Q_SLOTS:
         answer = dir.filePath(QStringLiteral("missing/fix.sql"));
         QTest::mouseClick(saveFix, Qt::LeftButton);
         QVERIFY2(message->text().contains(QDir::toNativeSeparators(answer)), qPrintable(message->text()));
+        QCOMPARE(message->palette().color(QPalette::WindowText), severityColor(Severity::Blocker)); // in the problem colour
         QVERIFY(!QFile::exists(answer));
+        answer.clear(); // null again: a good path, and the message in the text colour
+        QTest::mouseClick(saveFix, Qt::LeftButton);
+        QCOMPARE(message->palette().color(QPalette::WindowText), m_wizard->palette().color(QPalette::WindowText));
     }
 
     void theFixScriptIsShownReadOnlyBeforeItIsCopied()
