@@ -63,6 +63,7 @@ AssessmentView::AssessmentView(const QString &objectPrefix, QWidget *parent) : Q
     m_fileMessage->setObjectName(objectPrefix + QStringLiteral("AssessmentFileMessage"));
     m_fileMessage->setWordWrap(true);
     m_fileMessage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fileMessage->setVisible(false);
 
     m_list = new QTreeWidget;
     m_list->setObjectName(objectPrefix + QStringLiteral("AssessmentList"));
@@ -88,7 +89,7 @@ AssessmentView::AssessmentView(const QString &objectPrefix, QWidget *parent) : Q
     top->addWidget(m_summary, 1);
     top->addWidget(m_busy);
     auto *files = new QHBoxLayout;
-    files->addWidget(m_fileMessage, 1);
+    files->addStretch(1);
     files->addWidget(m_export);
     files->addWidget(m_showFix);
     files->addWidget(m_saveFix);
@@ -98,6 +99,7 @@ AssessmentView::AssessmentView(const QString &objectPrefix, QWidget *parent) : Q
     v->addWidget(m_list, 1);
     v->addWidget(m_details);
     v->addLayout(files);
+    v->addWidget(m_fileMessage); // a row of its own: a path is long, and must not squeeze the buttons
 
     connect(m_list, &QTreeWidget::currentItemChanged, this, &AssessmentView::showDetails);
     connect(m_showFix, &QPushButton::clicked, this, &AssessmentView::showFixScript);
@@ -113,6 +115,7 @@ void AssessmentView::setFileHooks(AskSavePath ask, SaveText save)
 void AssessmentView::setFileMessage(const QString &message, bool failed)
 {
     m_fileMessage->setText(message);
+    m_fileMessage->setVisible(!message.isEmpty());
     // Only the text colour is set, so a failure's red follows a later switch between light and dark.
     QPalette pal;
     if (failed)
@@ -183,7 +186,7 @@ void AssessmentView::setResult(const AssessmentResult &result)
     m_busy->setVisible(false);
     m_list->clear();
     m_details->clear();
-    m_fileMessage->clear();
+    setFileMessage({});
     if (m_fixDialog)
         m_fixDialog->close(); // it shows the previous result's script
     m_showFix->setEnabled(!result.fixScript.isEmpty());

@@ -173,6 +173,7 @@ private Q_SLOTS:
         auto *message = find<QLabel>("sourceAssessmentFileMessage");
         QVERIFY(!exportButton->isEnabled()); // nothing to export before the assessment
         QVERIFY(!saveFix->isEnabled());
+        QVERIFY(!message->isVisible()); // no line for a message until there is one
         find<QLineEdit>("sourceHost")->setText(QStringLiteral("db.example"));
         find<QLineEdit>("sourceUser")->setText(QStringLiteral("me"));
         QTest::mouseClick(find<QAbstractButton>("sourceTestConnection"), Qt::LeftButton);
@@ -189,6 +190,7 @@ private Q_SLOTS:
         QVERIFY(html.contains(u"no_primary_key"));
         QVERIFY(html.contains(u"2 warnings"));
         QVERIFY2(message->text().contains(QDir::toNativeSeparators(dir.filePath(asked.last()))), qPrintable(message->text()));
+        QVERIFY(message->isVisible());
 
         // JSON: every finding the page lists, with its counts.
         find<QAction>("sourceExportJson")->trigger();
