@@ -190,7 +190,7 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
 
 project::ConnectionProfile ConnectionForm::profile() const
 {
-    project::ConnectionProfile p;
+    project::ConnectionProfile p = m_unshown; // a project's passfile still finds the password (the sandbox's does)
     p.host = m_host->text().trimmed();
     p.port = m_port->value();
     p.user = m_user->text().trimmed();
@@ -202,6 +202,7 @@ project::ConnectionProfile ConnectionForm::profile() const
 
 void ConnectionForm::setProfile(const project::ConnectionProfile &p)
 {
+    m_unshown = p;
     m_host->setText(p.host);
     m_port->setValue(p.port > 0 ? p.port : 5432);
     m_user->setText(p.user);

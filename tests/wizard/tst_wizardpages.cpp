@@ -261,6 +261,34 @@ private Q_SLOTS:
         QTRY_VERIFY(!m_wizard->findChild<FixScriptDialog *>(QStringLiteral("fixScriptDialog")));
     }
 
+    void theConnectionTestUsesWhatTheFormDoesNotShow()
+    {
+        // A project made by `pgferry-cli project new` from the sandbox's URIs names a passfile; the
+        // form shows no field for it, and Test connection must still use it.
+        struct Recording : SampleServices
+        {
+            QList<pg::ConnInfo> tested;
+            ConnectionCheck testConnection(const pg::ConnInfo &info) override
+            {
+                tested << info;
+                return SampleServices::testConnection(info);
+            }
+        };
+        auto services = std::make_shared<Recording>();
+        m_wizard = std::make_unique<MigrationWizard>(services);
+        m_wizard->show();
+        project::Project p = SampleServices::sampleProject();
+        p.source.passfile = QStringLiteral("/sandbox/pgpass");
+        p.source.applicationName = QStringLiteral("pgferry-demo");
+        m_wizard->setProject(p);
+        m_wizard->next();
+        QTest::mouseClick(find<QAbstractButton>("sourceTestConnection"), Qt::LeftButton);
+        QTRY_COMPARE(services->tested.size(), 1);
+        QCOMPARE(services->tested.first().passfile, QStringLiteral("/sandbox/pgpass"));
+        QCOMPARE(services->tested.first().applicationName, QStringLiteral("pgferry-demo"));
+        QCOMPARE(m_wizard->project().source.passfile, QStringLiteral("/sandbox/pgpass"));
+    }
+
     void databasesNeedOneSelectedAndUniqueTargetNames()
     {
         m_wizard->setProject(SampleServices::sampleProject());
