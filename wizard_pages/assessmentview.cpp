@@ -1,12 +1,13 @@
 #include "assessmentview.h"
 
+#include "fixscriptdialog.h"
 #include "icons.h"
 
-#include <QApplication>
-#include <QClipboard>
+#include <QDir>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTextBrowser>
@@ -38,11 +39,31 @@ AssessmentView::AssessmentView(const QString &objectPrefix, QWidget *parent) : Q
     m_busy->setMaximumHeight(10);
     m_busy->setTextVisible(false);
     m_busy->setVisible(false);
-    m_copyFix = new QPushButton(tr("Copy &fix script"));
-    m_copyFix->setObjectName(objectPrefix + QStringLiteral("CopyFixScript"));
-    m_copyFix->setAccessibleName(tr("Copy the fix script to the clipboard"));
-    m_copyFix->setToolTip(tr("Copies SQL that fixes what SQL can fix; review it before running it on the server."));
-    m_copyFix->setEnabled(false);
+    m_export = new QPushButton(tr("&Export report"));
+    m_export->setObjectName(objectPrefix + QStringLiteral("ExportReport"));
+    m_export->setAccessibleName(tr("Export the assessment report"));
+    m_export->setToolTip(tr("Saves every finding with its remediation as an HTML page or as JSON."));
+    auto *exportMenu = new QMenu(m_export);
+    QAction *html = exportMenu->addAction(tr("As &HTML…"), this, [this] { exportReport(QStringLiteral("html")); });
+    html->setObjectName(objectPrefix + QStringLiteral("ExportHtml"));
+    QAction *json = exportMenu->addAction(tr("As &JSON…"), this, [this] { exportReport(QStringLiteral("json")); });
+    json->setObjectName(objectPrefix + QStringLiteral("ExportJson"));
+    m_export->setMenu(exportMenu);
+    m_export->setEnabled(false);
+    m_showFix = new QPushButton(tr("Show fix scr&ipt…"));
+    m_showFix->setObjectName(objectPrefix + QStringLiteral("ShowFixScript"));
+    m_showFix->setAccessibleName(tr("Show the fix script"));
+    m_showFix->setToolTip(tr("SQL and settings that fix what can be fixed; read them, then copy or save them."));
+    m_showFix->setEnabled(false);
+    m_saveFix = new QPushButton(tr("S&ave fix script…"));
+    m_saveFix->setObjectName(objectPrefix + QStringLiteral("SaveFixScript"));
+    m_saveFix->setAccessibleName(tr("Save the fix script to a file"));
+    m_saveFix->setEnabled(false);
+    m_fileMessage = new QLabel;
+    m_fileMessage->setObjectName(objectPrefix + QStringLiteral("AssessmentFileMessage"));
+    m_fileMessage->setWordWrap(true);
+    m_fileMessage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fileMessage->setVisible(false);
 
     m_list = new QTreeWidget;
     m_list->setObjectName(objectPrefix + QStringLiteral("AssessmentList"));
@@ -67,18 +88,89 @@ AssessmentView::AssessmentView(const QString &objectPrefix, QWidget *parent) : Q
     auto *top = new QHBoxLayout;
     top->addWidget(m_summary, 1);
     top->addWidget(m_busy);
-    top->addWidget(m_copyFix);
+    auto *files = new QHBoxLayout;
+    files->addStretch(1);
+    files->addWidget(m_export);
+    files->addWidget(m_showFix);
+    files->addWidget(m_saveFix);
     auto *v = new QVBoxLayout(this);
     v->setContentsMargins(0, 0, 0, 0);
     v->addLayout(top);
     v->addWidget(m_list, 1);
     v->addWidget(m_details);
+    v->addLayout(files);
+    v->addWidget(m_fileMessage); // a row of its own: a path is long, and must not squeeze the buttons
 
     connect(m_list, &QTreeWidget::currentItemChanged, this, &AssessmentView::showDetails);
-    connect(m_copyFix, &QPushButton::clicked, this, [this] {
-        QApplication::clipboard()->setText(m_result.fixScript);
-        m_summary->setText(m_summary->text() + QLatin1Char(' ') + tr("(fix script copied)"));
-    });
+    connect(m_showFix, &QPushButton::clicked, this, &AssessmentView::showFixScript);
+    connect(m_saveFix, &QPushButton::clicked, this, &AssessmentView::saveFixScript);
+}
+
+void AssessmentView::setFileHooks(AskSavePath ask, SaveText save)
+{
+    m_ask = std::move(ask);
+    m_save = std::move(save);
+}
+
+void AssessmentView::setFileMessage(const QString &message, bool failed)
+{
+    m_fileMessage->setText(message);
+    m_fileMessage->setVisible(!message.isEmpty());
+    // Only the text colour is set, so a failure's red follows a later switch between light and dark.
+    QPalette pal;
+    if (failed)
+        pal.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
+    m_fileMessage->setPalette(pal);
+    if (m_fixDialog)
+        m_fixDialog->setMessage(message);
+}
+
+bool AssessmentView::saveText(const QString &title, const QString &suggestedName, const QString &filter, const QString &content, const QString &savedMessage)
+{
+    if (!m_ask || !m_save)
+        return false;
+    const QString path = m_ask(title, suggestedName, filter);
+    if (path.isEmpty())
+        return false;
+    QString error;
+    if (!m_save(path, content, &error)) {
+        setFileMessage(error, true);
+        return false;
+    }
+    setFileMessage(savedMessage.arg(QDir::toNativeSeparators(path)));
+    return true;
+}
+
+bool AssessmentView::exportReport(const QString &format)
+{
+    if (!m_result.ran)
+        return false;
+    if (format == u"json")
+        return saveText(tr("Export the assessment as JSON"), QStringLiteral("assessment.json"), tr("JSON report (*.json)"), m_result.json,
+                        tr("The assessment report is saved in %1."));
+    return saveText(tr("Export the assessment as HTML"), QStringLiteral("assessment.html"), tr("HTML report (*.html)"), m_result.html,
+                    tr("The assessment report is saved in %1."));
+}
+
+bool AssessmentView::saveFixScript()
+{
+    if (m_result.fixScript.isEmpty())
+        return false;
+    return saveText(tr("Save the fix script"), QStringLiteral("fix-script.sql"), tr("SQL script (*.sql);;All files (*)"), m_result.fixScript,
+                    tr("The fix script is saved in %1."));
+}
+
+FixScriptDialog *AssessmentView::showFixScript()
+{
+    if (m_result.fixScript.isEmpty())
+        return nullptr;
+    if (m_fixDialog)
+        m_fixDialog->close(); // a new result may have come since it opened
+    m_fixDialog = new FixScriptDialog(m_result.fixScript, this);
+    m_fixDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_fixDialog, &FixScriptDialog::saveRequested, this, &AssessmentView::saveFixScript);
+    m_fixDialog->open();
+    return m_fixDialog;
 }
 
 void AssessmentView::setRunning(bool running)
@@ -94,7 +186,12 @@ void AssessmentView::setResult(const AssessmentResult &result)
     m_busy->setVisible(false);
     m_list->clear();
     m_details->clear();
-    m_copyFix->setEnabled(!result.fixScript.isEmpty());
+    setFileMessage({});
+    if (m_fixDialog)
+        m_fixDialog->close(); // it shows the previous result's script
+    m_showFix->setEnabled(!result.fixScript.isEmpty());
+    m_saveFix->setEnabled(!result.fixScript.isEmpty());
+    m_export->setEnabled(result.ran && !result.html.isEmpty());
     if (!result.ran) {
         m_summary->setText(result.error.isEmpty() ? tr("The assessment runs after a successful connection test.")
                                                   : tr("The assessment could not run: %1").arg(result.error));

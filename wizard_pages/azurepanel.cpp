@@ -30,7 +30,7 @@ W *named(W *w, const char *name, const QString &accessible)
 AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(parent), m_wizard(wizard)
 {
     setObjectName(QStringLiteral("azurePanel"));
-    m_signIn = named(new QPushButton(tr("&Sign in to Azure…")), "azureSignIn", tr("Sign in to Azure"));
+    m_signIn = named(new QPushButton(tr("S&ign in to Azure…")), "azureSignIn", tr("Sign in to Azure"));
     m_cancel = named(new QPushButton(tr("Cancel")), "azureCancel", tr("Cancel the Azure sign-in or operation"));
     m_cancel->setVisible(false);
     m_code = new QLabel;
@@ -56,7 +56,7 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     m_address = named(new QLineEdit, "azureClientAddress", tr("This machine's public IPv4 address"));
     m_address->setPlaceholderText(tr("found when you add the rule"));
     m_address->setToolTip(tr("The address Azure sees this machine connect from. Left empty, pgferry asks a public address service for it."));
-    m_firewall = named(new QPushButton(tr("Add &firewall rule")), "azureFirewall", tr("Add a firewall rule for this machine's address"));
+    m_firewall = named(new QPushButton(tr("&Add firewall rule")), "azureFirewall", tr("Add a firewall rule for this machine's address"));
     m_firewall->setToolTip(tr("Allows this machine's public address to reach the server (rule pgferry-<address>)."));
 
     m_newName = named(new QLineEdit, "azureNewName", tr("New server name"));
@@ -83,7 +83,7 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     m_newPassword->setEchoMode(QLineEdit::Password);
     m_newPassword->setPlaceholderText(tr("password"));
     m_newAdmin->setPlaceholderText(tr("administrator login"));
-    m_create = named(new QPushButton(tr("C&reate server")), "azureCreateServer", tr("Create the flexible server"));
+    m_create = named(new QPushButton(tr("Cr&eate server")), "azureCreateServer", tr("Create the flexible server"));
 
     m_createBox = new QGroupBox(tr("Create a new flexible server"));
     m_createBox->setObjectName(QStringLiteral("azureCreateBox"));
@@ -114,9 +114,9 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     signRow->addWidget(m_busy);
     signRow->addWidget(m_status, 1);
     auto *form = new QFormLayout;
-    form->addRow(tr("S&ubscription:"), m_subscription);
-    form->addRow(tr("&Resource group:"), m_resourceGroup);
-    form->addRow(tr("Flexible ser&ver:"), m_server);
+    form->addRow(tr("Subsc&ription:"), m_subscription);
+    form->addRow(tr("Resource &group:"), m_resourceGroup);
+    form->addRow(tr("F&lexible server:"), m_server);
     auto *fwRow = new QHBoxLayout;
     fwRow->addWidget(m_address, 1);
     fwRow->addWidget(m_firewall);

@@ -72,7 +72,7 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
     named(m_password, "Password", tr("%1 password").arg(roleTitle));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("empty: use ~/.pgpass or the keychain"));
-    m_remember = new QCheckBox(tr("Remember in the keychain"));
+    m_remember = new QCheckBox(tr("Remember in the &keychain"));
     named(m_remember, "RememberPassword", tr("Remember the %1 password in the keychain").arg(roleInSentence));
     m_database = new QLineEdit;
     named(m_database, "Database", tr("%1 maintenance database").arg(roleTitle));
@@ -124,7 +124,7 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
     hostV->setSpacing(2);
     hostV->addLayout(hostRow);
     hostV->addWidget(m_hostError);
-    form->addRow(tr("&Host:"), hostBox);
+    form->addRow(tr("H&ost:"), hostBox);
     form->addRow(tr("&User:"), withError(m_user, m_userError));
     auto *pwRow = new QHBoxLayout;
     pwRow->addWidget(m_password, 1);
@@ -144,6 +144,11 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
     form->addRow(tr("&CA file:"), caBox);
     if (auto *l = qobject_cast<QLabel *>(form->labelForField(hostBox)))
         l->setBuddy(m_host);
+    // The user field sits in a box with its error line; the label leads to the field itself.
+    for (int row = 0; row < form->rowCount(); ++row)
+        if (auto *l = qobject_cast<QLabel *>(form->itemAt(row, QFormLayout::LabelRole) ? form->itemAt(row, QFormLayout::LabelRole)->widget() : nullptr);
+            l && l->buddy() && l->buddy()->isAncestorOf(m_user))
+            l->setBuddy(m_user);
     if (auto *l = qobject_cast<QLabel *>(form->labelForField(pwRow)))
         l->setBuddy(m_password);
     if (auto *l = qobject_cast<QLabel *>(form->labelForField(caBox)))
@@ -185,7 +190,7 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
 
 project::ConnectionProfile ConnectionForm::profile() const
 {
-    project::ConnectionProfile p;
+    project::ConnectionProfile p = m_unshown; // a project's passfile still finds the password (the sandbox's does)
     p.host = m_host->text().trimmed();
     p.port = m_port->value();
     p.user = m_user->text().trimmed();
@@ -197,6 +202,7 @@ project::ConnectionProfile ConnectionForm::profile() const
 
 void ConnectionForm::setProfile(const project::ConnectionProfile &p)
 {
+    m_unshown = p;
     m_host->setText(p.host);
     m_port->setValue(p.port > 0 ? p.port : 5432);
     m_user->setText(p.user);

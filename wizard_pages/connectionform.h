@@ -46,6 +46,8 @@ Q_SIGNALS:
     void testRequested();
 
 private:
+    // What the form does not show (passfile, application name…): kept from setProfile for profile().
+    project::ConnectionProfile m_unshown;
     QLineEdit *m_host;
     QSpinBox *m_port;
     QLineEdit *m_user;

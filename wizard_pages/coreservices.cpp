@@ -73,8 +73,8 @@ AssessmentResult CoreServices::assess(const project::Project &p, const Credentia
     tgt.password = c.targetPassword;
     const assess::AssessmentReport report = assess::assess(assess::fromProject(p, src, tgt));
     const bool targetKnown = !p.target.host.isEmpty();
-    AssessmentResult r;
-    r.ran = true;
+    // What the page shows is what the fix script and an exported report hold.
+    assess::AssessmentReport shown;
     for (const assess::Check &check : report.checks) {
         // Before the target is chosen (the source page), its checks are not findings yet.
         if (!targetKnown && check.id.startsWith(u"target."))
@@ -82,12 +82,9 @@ AssessmentResult CoreServices::assess(const project::Project &p, const Credentia
         // Likewise the databases, before the Databases page.
         if (p.databases.isEmpty() && check.id == u"project.databases")
             continue;
-        r.items.append({check.id, check.severity, check.database, check.objects, check.message, check.remediation});
+        shown.checks.append(check);
     }
-    r.fixScript = report.fixScript();
-    r.json = QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
-    r.html = report.toHtml(tr("pgferry assessment: %1").arg(p.name));
-    return r;
+    return AssessmentResult::fromReport(shown, tr("pgferry assessment: %1").arg(p.name));
 }
 
 std::unique_ptr<AzureSession> CoreServices::createAzureSession(const project::AzureContext &ctx)

@@ -41,6 +41,7 @@ DatabasesPage::DatabasesPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_table = new QTableWidget(0, 6);
     m_table->setObjectName(QStringLiteral("databaseTable"));
     m_table->setAccessibleName(tr("Source databases"));
+    m_table->setTabKeyNavigation(false); // Tab goes on to the buttons; the arrow keys move in the table, F2 edits
     m_table->setHorizontalHeaderLabels({tr("Database"), tr("Size"), tr("Tables"), tr("Assessment"), tr("Target database"), tr("Tables to migrate")});
     m_table->verticalHeader()->setVisible(false);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -58,7 +59,7 @@ DatabasesPage::DatabasesPage(MigrationWizard *wizard) : WizardPage(wizard)
     all->setObjectName(QStringLiteral("selectAllDatabases"));
     auto *none = new QPushButton(tr("Select n&one"));
     none->setObjectName(QStringLiteral("selectNoDatabases"));
-    m_filter = new QPushButton(tr("&Filter tables…"));
+    m_filter = new QPushButton(tr("Filter &tables…"));
     m_filter->setObjectName(QStringLiteral("filterTables"));
     m_filter->setAccessibleName(tr("Filter the tables of the selected database"));
     m_filter->setEnabled(false);

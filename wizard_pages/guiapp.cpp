@@ -1,5 +1,6 @@
 #include "guiapp.h"
 
+#include "colorscheme.h"
 #include "coreservices.h"
 #include "icons.h"
 #include "mainwindow.h"
@@ -56,7 +57,8 @@ int runGuiApplication(int argc, char *argv[])
     QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("User interface language (e.g. de, en); default: the system's."), QStringLiteral("LANG"));
     QCommandLineOption shots(QStringLiteral("screenshots"), QStringLiteral("Render every page with sample data to DIR/NN-<page>.png and exit."),
                              QStringLiteral("DIR"));
-    QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use a dark palette."));
+    QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Dark colours for this session (View > Colours remembers a choice)."));
+    QCommandLineOption light(QStringLiteral("light"), QStringLiteral("Light colours for this session."));
     QCommandLineOption cloudConfig(QStringLiteral("cloud-config"),
                                    QStringLiteral("Another Azure cloud, in the shape `az cloud show` prints (as pgferry-cli azure --cloud-config); "
                                                   "projects that name no cloud file use it, and record it."),
@@ -65,8 +67,13 @@ int runGuiApplication(int argc, char *argv[])
     parser.addOption(cloudConfig);
     parser.addOption(shots);
     parser.addOption(dark);
+    parser.addOption(light);
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A .pgferry project file to open."), QStringLiteral("[project]"));
     parser.process(app);
+    if (parser.isSet(dark) && parser.isSet(light)) {
+        QTextStream(stderr) << "pgferry: --dark and --light exclude each other\n";
+        return 2;
+    }
 
     const QString language = parser.value(lang);
     if (!installTranslation(app, language) && !language.isEmpty() && !language.startsWith(u"en"))
@@ -92,6 +99,8 @@ int runGuiApplication(int argc, char *argv[])
         services->setAzureConfig(azure);
     }
     MainWindow window(services);
+    ColorScheme *scheme = window.colorScheme();
+    scheme->apply(parser.isSet(dark) ? ColorScheme::Choice::Dark : parser.isSet(light) ? ColorScheme::Choice::Light : scheme->savedChoice());
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().constFirst());
     window.show();

@@ -1,9 +1,12 @@
 #include "mainwindow.h"
 
+#include "colorscheme.h"
 #include "icons.h"
 #include "migrationwizard.h"
+#include "shortcutsdialog.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -12,6 +15,17 @@
 #include <QStatusBar>
 
 namespace pgferry::wizard {
+
+namespace {
+
+// The platform's keys for an action, or `fallback` where it has none (Save As and Quit on some).
+QList<QKeySequence> standardOr(QKeySequence::StandardKey key, const QKeySequence &fallback)
+{
+    const QList<QKeySequence> keys = QKeySequence::keyBindings(key);
+    return keys.isEmpty() ? QList<QKeySequence>{fallback} : keys;
+}
+
+} // namespace
 
 MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(parent), m_services(std::move(services))
 {
@@ -53,13 +67,42 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
     saveAct->setShortcut(QKeySequence::Save);
     saveAct->setObjectName(QStringLiteral("actionSave"));
     QAction *saveAsAct = file->addAction(tr("Save &As…"), this, [this] { saveAs(); });
-    saveAsAct->setShortcut(QKeySequence::SaveAs);
+    saveAsAct->setShortcuts(standardOr(QKeySequence::SaveAs, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)));
     saveAsAct->setObjectName(QStringLiteral("actionSaveAs"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    quit->setShortcuts(standardOr(QKeySequence::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q)));
     quit->setObjectName(QStringLiteral("actionQuit"));
+
+    m_scheme = new ColorScheme(this);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    QMenu *colours = view->addMenu(tr("&Colours"));
+    colours->setObjectName(QStringLiteral("coloursMenu"));
+    auto *schemes = new QActionGroup(this);
+    const std::tuple<ColorScheme::Choice, QString, const char *> choices[] = {
+        {ColorScheme::Choice::System, tr("Follow the &system"), "actionSchemeSystem"},
+        {ColorScheme::Choice::Light, tr("&Light"), "actionSchemeLight"},
+        {ColorScheme::Choice::Dark, tr("&Dark"), "actionSchemeDark"}};
+    for (const auto &[choice, text, name] : choices) {
+        QAction *a = colours->addAction(text, this, [this, c = choice] { m_scheme->setChoice(c); });
+        a->setCheckable(true);
+        a->setData(int(choice));
+        a->setObjectName(QLatin1String(name));
+        schemes->addAction(a);
+    }
+    auto checkChoice = [schemes](ColorScheme::Choice c) {
+        for (QAction *a : schemes->actions())
+            a->setChecked(a->data().toInt() == int(c));
+    };
+    checkChoice(m_scheme->choice());
+    connect(m_scheme, &ColorScheme::changed, this, checkChoice);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    QAction *keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcut(QKeySequence::HelpContents);
+    keys->setObjectName(QStringLiteral("actionShortcuts"));
     help->addAction(tr("&About pgferry"), this, [this] {
         QMessageBox::about(this, tr("About pgferry"),
                            tr("<b>pgferry %1</b><br>Online PostgreSQL migration to Azure Database for PostgreSQL or any newer PostgreSQL.")
@@ -82,6 +125,33 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
     });
     resize(1180, 800);
     updateTitle();
+}
+
+ShortcutsDialog *MainWindow::showShortcuts()
+{
+    if (auto *open = findChild<ShortcutsDialog *>(); open && open->isVisible()) {
+        open->raise();
+        return open;
+    }
+    ShortcutsDialog::Entries entries;
+    // The menus' own shortcuts, read from their actions so the list cannot drift from them.
+    for (const char *name : {"actionNew", "actionOpen", "actionSave", "actionSaveAs", "actionQuit", "actionShortcuts"})
+        if (auto *a = findChild<QAction *>(QLatin1String(name)); a && !a->shortcut().isEmpty())
+            entries.append({a->shortcut().toString(QKeySequence::NativeText), a->text().remove(u'&').remove(u'…')});
+    auto key = [](QKeyCombination k) { return QKeySequence(k).toString(QKeySequence::NativeText); };
+    entries.append({key(Qt::ALT | Qt::Key_N) + tr(" or Enter"), tr("Next page (when the page is complete)")});
+    entries.append({key(Qt::ALT | Qt::Key_B), tr("Previous page")});
+    entries.append({key(Qt::ALT | Qt::Key_R), tr("Run the migration (on the Summary page)")});
+    entries.append({tr("Alt+underlined letter"), tr("Go to that field, or press that button")});
+    entries.append({tr("Tab, Shift+Tab"), tr("Next or previous field")});
+    entries.append({tr("Space"), tr("Press the focused button, tick the focused box")});
+    entries.append({tr("Arrow keys"), tr("Choose among options; move in lists and tables")});
+    entries.append({key(Qt::ALT | Qt::Key_F) + u'/' + key(Qt::ALT | Qt::Key_V) + u'/' + key(Qt::ALT | Qt::Key_H), tr("Open the File, View or Help menu")});
+    entries.append({tr("Esc"), tr("Close a dialog")});
+    auto *dialog = new ShortcutsDialog(entries, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::setDirty(bool dirty)

@@ -1,4 +1,5 @@
-// The application window: the wizard with a File menu (New, Open, Save, Save As, Recent), the
+// The application window: the wizard with a File menu (New, Open, Save, Save As, Recent), a View
+// menu (colours: system, light or dark), the
 // dirty marker in the title, a question before closing during a run (the run stops cleanly and
 // resumes when the project is opened again), and reopening straight into a run's dashboard.
 #pragma once
@@ -13,7 +14,9 @@ class QMenu;
 
 namespace pgferry::wizard {
 
+class ColorScheme;
 class MigrationWizard;
+class ShortcutsDialog;
 
 class MainWindow : public QMainWindow
 {
@@ -21,6 +24,8 @@ class MainWindow : public QMainWindow
 public:
     explicit MainWindow(ServicesPtr services, QWidget *parent = nullptr);
     MigrationWizard *wizard() const { return m_wizard; }
+    // Light or dark (View > Colours); the window does not apply it on its own: main does.
+    ColorScheme *colorScheme() const { return m_scheme; }
     QString filePath() const { return m_path; }
     bool isDirty() const { return isWindowModified(); }
 
@@ -29,6 +34,8 @@ public:
     bool save();
     bool saveAs(const QString &path = {});
     QString lastError() const { return m_lastError; }
+    // Help > Keyboard shortcuts (F1).
+    ShortcutsDialog *showShortcuts();
 
     // How the window asks the user; tests replace it to answer without a modal dialog.
     using Ask = std::function<QMessageBox::StandardButton(const QString &title, const QString &text, QMessageBox::StandardButtons buttons)>;
@@ -49,6 +56,7 @@ private:
     ServicesPtr m_services;
     MigrationWizard *m_wizard;
     QMenu *m_recentMenu;
+    ColorScheme *m_scheme;
     QString m_path;
     QString m_lastError;
     bool m_closeAfterStop = false;

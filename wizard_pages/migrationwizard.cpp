@@ -13,6 +13,7 @@
 #include "targetpage.h"
 
 #include <QAbstractButton>
+#include <QFileDialog>
 #include <QListWidget>
 
 namespace pgferry::wizard {
@@ -73,7 +74,16 @@ MigrationWizard::MigrationWizard(ServicesPtr services, QWidget *parent) : QWizar
     setSideWidget(m_steps);
     connect(this, &QWizard::currentIdChanged, this, &MigrationWizard::updateSteps);
 
+    m_askSavePath = [this](const QString &title, const QString &suggestedName, const QString &filter) {
+        return QFileDialog::getSaveFileName(this, title, suggestedName, filter);
+    };
+
     setProject(project::Project{});
+}
+
+QString MigrationWizard::askSavePath(const QString &title, const QString &suggestedName, const QString &filter) const
+{
+    return m_askSavePath ? m_askSavePath(title, suggestedName, filter) : QString();
 }
 
 MigrationWizard::~MigrationWizard()

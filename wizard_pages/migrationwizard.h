@@ -9,8 +9,10 @@
 
 #include <QWizard>
 
-class QListWidget;
+#include <functional>
 #include <memory>
+
+class QListWidget;
 
 namespace pgferry::wizard {
 
@@ -69,6 +71,13 @@ public:
     // Jumps to a page without visiting the ones in between (after open, and for screenshots).
     void goToPage(PageId id);
 
+    // Where to write a file the user exports (a report, a fix script): a save dialog that starts
+    // at `suggestedName` and offers `filter`; empty when cancelled. Tests replace it to answer
+    // without a modal dialog.
+    using AskSavePath = std::function<QString(const QString &title, const QString &suggestedName, const QString &filter)>;
+    void setAskSavePath(AskSavePath ask) { m_askSavePath = std::move(ask); }
+    QString askSavePath(const QString &title, const QString &suggestedName, const QString &filter) const;
+
     void done(int result) override; // embedded: never hides itself
     void reject() override;
 
@@ -102,6 +111,7 @@ private:
     engine::MigrationStatus m_status;
     bool m_running = false;
     QListWidget *m_steps = nullptr;
+    AskSavePath m_askSavePath;
 };
 
 } // namespace pgferry::wizard

@@ -26,6 +26,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -98,6 +99,7 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_cardRow->addStretch();
     auto *cardScroll = m_cardScroll = new QScrollArea;
     cardScroll->setObjectName(QStringLiteral("databaseCards"));
+    cardScroll->setAccessibleName(tr("Databases")); // focusable: the arrow keys scroll the cards
     cardScroll->setWidget(cardHost);
     cardScroll->setWidgetResizable(true);
     cardScroll->setFrameShape(QFrame::NoFrame);
@@ -111,6 +113,7 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_view->setObjectName(QStringLiteral("tableGrid"));
     m_view->setAccessibleName(tr("Tables"));
     m_view->setModel(m_proxy);
+    m_view->setTabKeyNavigation(false); // Tab leaves the grid (hundreds of cells); the arrow keys move in it
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(TableStatusModel::StateColumn, Qt::AscendingOrder); // failed and loading first
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -208,7 +211,7 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_tabs->setObjectName(QStringLiteral("monitorTabs"));
     m_tabs->addTab(tablesTab, tr("&Tables"));
     m_tabs->addTab(m_log, tr("&Log"));
-    m_tabs->addTab(m_schemaTab, tr("Sc&hema changes"));
+    m_tabs->addTab(m_schemaTab, tr("Schema chan&ges"));
     m_tabs->setTabVisible(m_tabs->indexOf(m_schemaTab), false);
 
     auto *header = new QHBoxLayout;
@@ -281,7 +284,7 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     });
     connect(wizard, &MigrationWizard::runFinished, this, [this](bool ok) {
         m_stop->setEnabled(true);
-        m_stop->setText(tr("&Resume"));
+        m_stop->setText(tr("Res&ume"));
         appendLog(ok ? tr("The run finished.") : tr("The run ended: %1.").arg(Format::runState(mw()->status().state)));
         applyPending();
     });
@@ -398,6 +401,13 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
         connect(card, &DatabaseCard::cutoverRequested, this, &MonitorPage::cutOverDatabase);
         m_cardRow->insertWidget(int(m_cards.size()), card);
         m_cards.append(card);
+        // Tab meets the cards' buttons where the cards are (a new widget would come last, after the grid).
+        QWidget *previous = m_cardScroll;
+        for (const DatabaseCard *c : std::as_const(m_cards))
+            for (QToolButton *b : c->findChildren<QToolButton *>()) {
+                QWidget::setTabOrder(previous, b);
+                previous = b;
+            }
     }
     for (qsizetype i = 0; i < s.databases.size(); ++i)
         m_cards[i]->setStatus(s.databases[i]);
@@ -442,7 +452,7 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     m_cutover->setToolTip(s.readyForCutover() ? tr("Every database is ready: pending changes are low and the full load is complete.")
                                               : tr("Not ready yet:") + QStringLiteral("\n• ") + reasons.join(QStringLiteral("\n• ")));
     const bool ended = s.state == RunState::Stopped || s.state == RunState::Failed || s.state == RunState::Cancelled;
-    m_stop->setText(ended && !mw()->isRunning() ? tr("&Resume") : tr("&Stop"));
+    m_stop->setText(ended && !mw()->isRunning() ? tr("Res&ume") : tr("&Stop"));
     m_stop->setEnabled(s.state != RunState::Completed && s.state != RunState::NotStarted);
     if (wasComplete != isComplete())
         Q_EMIT completeChanged();
@@ -466,8 +476,8 @@ void MonitorPage::updateSchemaChanges(const engine::MigrationStatus &s)
     m_schemaShown = changes;
     const int tab = m_tabs->indexOf(m_schemaTab);
     m_tabs->setTabVisible(tab, !changes.isEmpty());
-    m_tabs->setTabText(tab, unresolved > 0 ? tr("Sc&hema changes (%1 of %2 unresolved)").arg(unresolved).arg(changes.size())
-                                           : tr("Sc&hema changes (%1)").arg(changes.size()));
+    m_tabs->setTabText(tab, unresolved > 0 ? tr("Schema chan&ges (%1 of %2 unresolved)").arg(unresolved).arg(changes.size())
+                                           : tr("Schema chan&ges (%1)").arg(changes.size()));
     m_tabs->setTabIcon(tab, unresolved > 0 ? severityIcon(Severity::Blocker) : QIcon());
 
     m_schemaList->clear();

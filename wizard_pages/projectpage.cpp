@@ -22,7 +22,7 @@ ProjectPage::ProjectPage(MigrationWizard *wizard) : WizardPage(wizard)
     setTitle(tr("Migration project"));
     setSubTitle(tr("Start a new project or open one you saved. A project file holds every choice of this wizard, never a password."));
 
-    m_new = new QPushButton(style()->standardIcon(QStyle::SP_FileIcon), tr("&New project"));
+    m_new = new QPushButton(style()->standardIcon(QStyle::SP_FileIcon), tr("Ne&w project"));
     m_new->setObjectName(QStringLiteral("newProject"));
     m_open = new QPushButton(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"));
     m_open->setObjectName(QStringLiteral("openProject"));
@@ -49,10 +49,10 @@ ProjectPage::ProjectPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_name->setPlaceholderText(tr("e.g. Orders to Azure"));
     m_nameError = makeErrorLabel(QStringLiteral("projectNameError"));
 
-    m_online = new QRadioButton(tr("O&nline"));
+    m_online = new QRadioButton(tr("On&line"));
     m_online->setObjectName(QStringLiteral("modeOnline"));
     m_online->setAccessibleName(tr("Online migration"));
-    m_offline = new QRadioButton(tr("O&ffline"));
+    m_offline = new QRadioButton(tr("Offl&ine"));
     m_offline->setObjectName(QStringLiteral("modeOffline"));
     m_offline->setAccessibleName(tr("Offline migration"));
     auto *modeGroup = new QButtonGroup(this);
@@ -61,7 +61,7 @@ ProjectPage::ProjectPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_local = new QRadioButton(tr("Run on &this machine"));
     m_local->setObjectName(QStringLiteral("engineLocal"));
     m_local->setAccessibleName(tr("Run the migration on this machine"));
-    m_azure = new QRadioButton(tr("Azure Database &Migration Service"));
+    m_azure = new QRadioButton(tr("Azure Database Migration &Service"));
     m_azure->setObjectName(QStringLiteral("engineAzure"));
     m_azure->setAccessibleName(tr("Run the migration in Azure's managed migration service"));
     auto *engineGroup = new QButtonGroup(this);

@@ -77,9 +77,10 @@ assess::ServerInventory SampleServices::sampleInventory()
 
 AssessmentResult SampleServices::sampleAssessment()
 {
-    AssessmentResult r;
-    r.ran = true;
-    r.items = {
+    using assess::Check;
+    using assess::FixTarget;
+    assess::AssessmentReport report;
+    report.checks = {
         {QStringLiteral("version"), Severity::Pass, {}, {}, tr("Source PostgreSQL 12.17, target 16.2: a supported upgrade path."), {}},
         {QStringLiteral("wal_level"), Severity::Pass, {}, {}, tr("wal_level is logical; replication slots available: 10."), {}},
         {QStringLiteral("extensions"), Severity::Pass, {}, {}, tr("All 7 extensions in use are allow-listed on the target."), {}},
@@ -93,9 +94,13 @@ AssessmentResult SampleServices::sampleAssessment()
         {QStringLiteral("replication_role"), Severity::Pass, {}, {QStringLiteral("migrator")}, tr("migrator has REPLICATION and can read every table."), {}},
         {QStringLiteral("encoding"), Severity::Pass, {}, {}, tr("Source and target use UTF8."), {}},
     };
-    r.fixScript = QStringLiteral("-- pgferry fix script (review before running)\n\\c analytics\nALTER TABLE public.page_views REPLICA IDENTITY FULL;\n"
-                                 "ALTER TABLE public.raw_clicks REPLICA IDENTITY FULL;\n");
-    return r;
+    // The fix, as core's checks carry it, keeping the remediation's wording above.
+    Check &noKey = report.checks[3];
+    const QString remediation = noKey.remediation;
+    noKey.setFixes({{FixTarget::SourceSql, QStringLiteral("analytics"),
+                     QStringLiteral("ALTER TABLE public.page_views REPLICA IDENTITY FULL;\nALTER TABLE public.raw_clicks REPLICA IDENTITY FULL;")}});
+    noKey.remediation = remediation;
+    return AssessmentResult::fromReport(report, tr("pgferry assessment: %1").arg(sampleProject().name));
 }
 
 engine::MigrationStatus SampleServices::sampleStatus(double t)

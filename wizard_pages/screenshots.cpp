@@ -1,6 +1,7 @@
 #include "screenshots.h"
 
 #include "azurepanel.h"
+#include "colorscheme.h"
 #include "connectionform.h"
 #include "cutoverpage.h"
 #include "mainwindow.h"
@@ -23,29 +24,6 @@ namespace pgferry::wizard {
 
 namespace {
 
-QPalette darkPalette()
-{
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
-    p.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
-    p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-    p.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2c));
-    p.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
-    p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
-    p.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
-    p.setColor(QPalette::Highlight, QColor(0x2f, 0x74, 0xc0));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9d, 0xa3));
-    p.setColor(QPalette::Mid, QColor(0x45, 0x48, 0x4e));
-    p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xff));
-    p.setColor(QPalette::ToolTipBase, QColor(0x35, 0x37, 0x3c));
-    p.setColor(QPalette::ToolTipText, QColor(0xe8, 0xe8, 0xe8));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
-    return p;
-}
-
 void settle()
 {
     for (int i = 0; i < 5; ++i)
@@ -62,8 +40,8 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
             *error = QApplication::translate("pgferry::wizard::Screenshots", "The folder %1 cannot be created.").arg(dir);
         return written;
     }
-    if (dark)
-        QApplication::setPalette(darkPalette());
+    // Light or dark whatever the desktop's scheme, so the pictures do not depend on where they are made.
+    QApplication::setPalette(dark ? ColorScheme::darkPalette() : ColorScheme::lightPalette());
 
     auto services = std::make_shared<SampleServices>();
     MainWindow window(services);

@@ -46,12 +46,12 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_roles = named(new QCheckBox(tr("Create missing &roles on the target")), "settingCreateRoles", tr("Create roles on the target"));
     m_captureDdl = named(new QCheckBox(tr("&Carry schema changes made on the source while streaming")), "settingCaptureDdl",
                          tr("Carry schema changes made on the source while streaming"));
-    m_verify = named(new QCheckBox(tr("&Verify every table after cutover")), "settingVerify", tr("Verify tables after cutover"));
+    m_verify = named(new QCheckBox(tr("Verify every &table after cutover")), "settingVerify", tr("Verify tables after cutover"));
     m_verifyLevel = named(new QComboBox, "settingVerifyLevel", tr("What verification compares"));
     m_verifyLevel->addItem(tr("Row counts and a checksum of every row"), int(project::VerifyLevel::Full));
     m_verifyLevel->addItem(tr("Row counts only (faster)"), int(project::VerifyLevel::Count));
-    m_readOnly = named(new QCheckBox(tr("Make the source read-only at cuto&ver")), "settingReadOnly", tr("Make the source read-only at cutover"));
-    m_fallback = named(new QCheckBox(tr("Keep the old server as a live &fallback after cutover")), "settingFallback",
+    m_readOnly = named(new QCheckBox(tr("Make the source read-only &at cutover")), "settingReadOnly", tr("Make the source read-only at cutover"));
+    m_fallback = named(new QCheckBox(tr("&Keep the old server as a live fallback after cutover")), "settingFallback",
                        tr("Keep the old server as a live fallback after cutover"));
     m_readyLagMb = spin("settingReadyLag", tr("Largest lag that counts as ready, in MB"), 0, 1024 * 1024, tr(" MB"));
     m_drainTimeout = spin("settingDrainTimeout", tr("Drain timeout in seconds"), 10, 86400, tr(" s"));
@@ -94,7 +94,7 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
               "source role). Otherwise changes are only detected, and hold the cutover."));
     QGridLayout *cut = group(tr("Verification and cutover"));
     addRow(cut, {}, m_verify, tr("Compares row counts and checksums of every table; the report lists any difference."));
-    addRow(cut, tr("C&ompare:"), m_verifyLevel,
+    addRow(cut, tr("Co&mpare:"), m_verifyLevel,
            tr("Checksums read every row on both servers; row counts alone take a fraction of the time."));
     connect(m_verify, &QCheckBox::toggled, m_verifyLevel, &QWidget::setEnabled);
     addRow(cut, {}, m_readOnly, tr("Stops writes on the source so no change is left behind (reversible)."));
@@ -104,7 +104,7 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     addRow(cut, tr("Ready at &lag below:"), m_readyLagMb, tr("Start cutover is offered once every database's lag is below this."));
     addRow(cut, tr("&Drain timeout:"), m_drainTimeout, tr("How long cutover waits for pending changes to reach zero before it gives up."));
 
-    auto *defaults = new QPushButton(tr("Restore &defaults"));
+    auto *defaults = new QPushButton(tr("R&estore defaults"));
     defaults->setObjectName(QStringLiteral("settingsDefaults"));
     auto *row = new QHBoxLayout;
     row->addStretch();
@@ -116,6 +116,7 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setFocusPolicy(Qt::NoFocus); // Tab goes to the settings; the area scrolls to the one with focus
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);

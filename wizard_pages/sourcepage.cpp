@@ -6,6 +6,7 @@
 #include "migrationwizard.h"
 
 #include <QGroupBox>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace pgferry::wizard {
@@ -16,6 +17,14 @@ SourcePage::SourcePage(MigrationWizard *wizard) : WizardPage(wizard)
     setSubTitle(tr("Connect to the PostgreSQL server to migrate from. pgferry checks it against every prerequisite of an online migration."));
     m_form = new ConnectionForm(QStringLiteral("source"), tr("Source"), tr("source"));
     m_assessment = new AssessmentView(QStringLiteral("source"));
+    // Exported files are named after the project: "orders-assessment.html".
+    m_assessment->setFileHooks(
+        [this](const QString &title, const QString &suggestedName, const QString &filter) {
+            QString name = mw()->project().name.trimmed();
+            name.replace(QRegularExpression(QStringLiteral(R"([/\\:*?"<>|]+)")), QStringLiteral("-"));
+            return mw()->askSavePath(title, name.isEmpty() ? suggestedName : name + u'-' + suggestedName, filter);
+        },
+        [this](const QString &path, const QString &content, QString *error) { return mw()->services()->saveTextFile(path, content, error); });
     auto *connBox = new QGroupBox(tr("Connection"));
     auto *cb = new QVBoxLayout(connBox);
     cb->addWidget(m_form);

@@ -21,10 +21,10 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Target server"));
     setSubTitle(tr("Choose where the databases go: Azure Database for PostgreSQL flexible server, or any PostgreSQL of the same or a newer major version."));
-    m_plain = new QRadioButton(tr("PostgreSQL &server"));
+    m_plain = new QRadioButton(tr("PostgreS&QL server"));
     m_plain->setObjectName(QStringLiteral("targetKindPlain"));
     m_plain->setAccessibleName(tr("Target is a PostgreSQL server"));
-    m_flexible = new QRadioButton(tr("Azure Database for PostgreSQL &flexible server"));
+    m_flexible = new QRadioButton(tr("Azure Database for PostgreSQL fle&xible server"));
     m_flexible->setObjectName(QStringLiteral("targetKindAzure"));
     m_flexible->setAccessibleName(tr("Target is an Azure flexible server"));
     auto *group = new QButtonGroup(this);

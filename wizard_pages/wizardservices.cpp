@@ -1,6 +1,34 @@
 #include "wizardservices.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QJsonDocument>
+#include <QSaveFile>
+
 namespace pgferry::wizard {
+
+AssessmentResult AssessmentResult::fromReport(const assess::AssessmentReport &report, const QString &title)
+{
+    AssessmentResult r;
+    r.ran = true;
+    for (const assess::Check &check : report.checks)
+        r.items.append({check.id, check.severity, check.database, check.objects, check.message, check.remediation});
+    r.fixScript = report.fixScript();
+    r.json = QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
+    r.html = report.toHtml(title);
+    return r;
+}
+
+bool WizardServices::saveTextFile(const QString &path, const QString &content, QString *error)
+{
+    QSaveFile f(path);
+    if (f.open(QIODevice::WriteOnly) && f.write(content.toUtf8()) >= 0 && f.commit())
+        return true;
+    if (error)
+        *error = QCoreApplication::translate("WizardServices", "%1 could not be written: %2. Choose another folder or free some space.")
+                     .arg(QDir::toNativeSeparators(path), f.errorString());
+    return false;
+}
 
 int AssessmentResult::count(Severity s) const
 {

@@ -6,6 +6,7 @@
 
 #include "azuresession.h"
 
+#include "assess/assessmentreport.h"
 #include "assess/check.h"
 #include "assess/serverinventory.h"
 #include "engine/migrationengine.h"
@@ -39,9 +40,11 @@ struct AssessmentResult
     QString error; // the assessment could not run: why
     QList<AssessmentItem> items;
     QString fixScript; // SQL that fixes what can be fixed by SQL
-    QString json;
+    QString json;      // the report as core renders it (assess::AssessmentReport), for export
     QString html;
 
+    // The findings, fix script and renderings of a report core produced (`title` heads the page).
+    static AssessmentResult fromReport(const assess::AssessmentReport &report, const QString &title);
     int count(Severity s) const;
     // The worst severity that concerns `database` (items without a database concern all of them).
     Severity worst(const QString &database = {}) const;
@@ -95,6 +98,9 @@ public:
     // The run's report for export.
     virtual QString reportHtml(const project::Project &project, const engine::MigrationStatus &status) = 0;
     virtual QString reportJson(const project::Project &project, const engine::MigrationStatus &status) = 0;
+    // Writes `content` to `path` atomically (a report, a fix script); false and *error (what, where,
+    // why) when it cannot.
+    virtual bool saveTextFile(const QString &path, const QString &content, QString *error);
 };
 
 using ServicesPtr = std::shared_ptr<WizardServices>;

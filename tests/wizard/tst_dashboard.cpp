@@ -358,7 +358,7 @@ private Q_SLOTS:
         QVERIFY(list->currentItem());
         QCOMPARE(list->currentItem()->text(1), QStringLiteral("public.promo_codes"));
         QCOMPARE(list->currentItem()->text(3), QStringLiteral("applied"));
-        QCOMPARE(tabs->tabText(tabs->indexOf(schemaTab)), QStringLiteral("Sc&hema changes (3)"));
+        QCOMPARE(tabs->tabText(tabs->indexOf(schemaTab)), QStringLiteral("Schema chan&ges (3)"));
         QCOMPARE(orders->schemaBadge()->text(), QStringLiteral("2 schema changes"));
         QTRY_VERIFY(monitor->cutoverButton()->isEnabled());
 

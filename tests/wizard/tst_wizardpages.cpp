@@ -1,9 +1,12 @@
 // The wizard's pages validate what is typed: a project needs a name, a connection needs a host
 // and a user and a successful test, databases need unique target names; errors appear under the
 // field they concern and Next follows isComplete(); the advanced settings round-trip through the
-// project.
+// project; the assessment's report and fix script are exported to files and shown read-only.
+#include "assessmentview.h"
 #include "connectionform.h"
 #include "databasespage.h"
+#include "fixscriptdialog.h"
+#include "icons.h"
 #include "migrationwizard.h"
 #include "project/projectfile.h"
 #include "projectpage.h"
@@ -12,6 +15,14 @@
 #include "widgetfind.h"
 
 #include <QAbstractButton>
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QJsonArray>
+#include <QFile>
+#include <QFontInfo>
+#include <QPushButton>
+#include <QTemporaryDir>
 #include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QJsonDocument>
@@ -23,6 +34,14 @@
 #include <QLineEdit>
 #include <QTableWidget>
 #include <QTest>
+
+namespace {
+QString readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+} // namespace
 
 using namespace pgferry;
 using namespace pgferry::wizard;
@@ -136,6 +155,138 @@ private Q_SLOTS:
         QTRY_VERIFY(m_wizard->assessment().ran); // the assessment follows a good test
         find<QLineEdit>("sourceHost")->setText(QStringLiteral("other.example"));
         QVERIFY(!m_wizard->currentPage()->isComplete());
+    }
+
+    void theAssessmentExportsItsReportAndFixScriptToFiles()
+    {
+        QTemporaryDir dir;
+        QStringList asked;
+        QString answer; // the path the "dialog" returns; empty: cancelled
+        m_wizard->setAskSavePath([&](const QString &, const QString &name, const QString &) {
+            asked << name;
+            return answer.isNull() ? dir.filePath(name) : answer;
+        });
+        find<QLineEdit>("projectName")->setText(QStringLiteral("Orders/EU"));
+        m_wizard->next();
+        auto *exportButton = find<QPushButton>("sourceExportReport");
+        auto *saveFix = find<QPushButton>("sourceSaveFixScript");
+        auto *message = find<QLabel>("sourceAssessmentFileMessage");
+        QVERIFY(!exportButton->isEnabled()); // nothing to export before the assessment
+        QVERIFY(!saveFix->isEnabled());
+        QVERIFY(!message->isVisible()); // no line for a message until there is one
+        find<QLineEdit>("sourceHost")->setText(QStringLiteral("db.example"));
+        find<QLineEdit>("sourceUser")->setText(QStringLiteral("me"));
+        QTest::mouseClick(find<QAbstractButton>("sourceTestConnection"), Qt::LeftButton);
+        QTRY_VERIFY(m_wizard->assessment().ran);
+        QVERIFY(exportButton->isEnabled());
+        const AssessmentResult &result = m_wizard->assessment();
+
+        // HTML: core's page, named after the project (a slash is no file name).
+        find<QAction>("sourceExportHtml")->trigger();
+        QCOMPARE(asked.last(), QStringLiteral("Orders-EU-assessment.html"));
+        const QString html = readFile(dir.filePath(asked.last()));
+        QVERIFY2(html.startsWith(u"<!DOCTYPE html>"), qPrintable(html.left(200)));
+        QVERIFY(html.contains(u"public.page_views"));
+        QVERIFY(html.contains(u"no_primary_key"));
+        QVERIFY(html.contains(u"2 warnings"));
+        QVERIFY2(message->text().contains(QDir::toNativeSeparators(dir.filePath(asked.last()))), qPrintable(message->text()));
+        QVERIFY(message->isVisible());
+
+        // JSON: every finding the page lists, with its counts.
+        find<QAction>("sourceExportJson")->trigger();
+        QCOMPARE(asked.last(), QStringLiteral("Orders-EU-assessment.json"));
+        const QJsonObject json = QJsonDocument::fromJson(readFile(dir.filePath(asked.last())).toUtf8()).object();
+        QCOMPARE(json[u"checks"].toArray().size(), result.items.size());
+        QCOMPARE(json[u"warnings"].toInt(), 2);
+        QCOMPARE(json[u"blockers"].toInt(), 0);
+        QCOMPARE(json[u"ok"].toBool(), true);
+        bool found = false;
+        for (const QJsonValue &c : json[u"checks"].toArray())
+            if (c[u"id"].toString() == u"no_primary_key") {
+                found = true;
+                QCOMPARE(c[u"database"].toString(), QStringLiteral("analytics"));
+                QCOMPARE(c[u"objects"].toArray().size(), 2);
+            }
+        QVERIFY(found);
+
+        // The fix script, saved as it is.
+        QTest::mouseClick(saveFix, Qt::LeftButton);
+        QCOMPARE(asked.last(), QStringLiteral("Orders-EU-fix-script.sql"));
+        const QString script = readFile(dir.filePath(asked.last()));
+        QCOMPARE(script, result.fixScript);
+        QVERIFY2(script.contains(u"ALTER TABLE public.page_views REPLICA IDENTITY FULL;"), qPrintable(script));
+
+        // Cancelled: nothing written, nothing said.
+        answer = QStringLiteral("");
+        message->clear();
+        QVERIFY(!static_cast<AssessmentView *>(find<QWidget>("sourceAssessment"))->exportReport(QStringLiteral("html")));
+        QVERIFY(message->text().isEmpty());
+        // A folder that does not exist: the message says where and why.
+        answer = dir.filePath(QStringLiteral("missing/fix.sql"));
+        QTest::mouseClick(saveFix, Qt::LeftButton);
+        QVERIFY2(message->text().contains(QDir::toNativeSeparators(answer)), qPrintable(message->text()));
+        QCOMPARE(message->palette().color(QPalette::WindowText), severityColor(Severity::Blocker)); // in the problem colour
+        QVERIFY(!QFile::exists(answer));
+        answer.clear(); // null again: a good path, and the message in the text colour
+        QTest::mouseClick(saveFix, Qt::LeftButton);
+        QCOMPARE(message->palette().color(QPalette::WindowText), m_wizard->palette().color(QPalette::WindowText));
+    }
+
+    void theFixScriptIsShownReadOnlyBeforeItIsCopied()
+    {
+        QTemporaryDir dir;
+        m_wizard->setAskSavePath([&](const QString &, const QString &name, const QString &) { return dir.filePath(name); });
+        find<QLineEdit>("projectName")->setText(QStringLiteral("p"));
+        m_wizard->next();
+        find<QLineEdit>("sourceHost")->setText(QStringLiteral("db.example"));
+        find<QLineEdit>("sourceUser")->setText(QStringLiteral("me"));
+        QTest::mouseClick(find<QAbstractButton>("sourceTestConnection"), Qt::LeftButton);
+        QTRY_VERIFY(m_wizard->assessment().ran);
+        QGuiApplication::clipboard()->setText(QStringLiteral("before"));
+        QTest::mouseClick(find<QPushButton>("sourceShowFixScript"), Qt::LeftButton);
+        auto *dialog = m_wizard->findChild<FixScriptDialog *>(QStringLiteral("fixScriptDialog"));
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+        auto *text = test::findNamed<QPlainTextEdit>(dialog, "fixScriptText");
+        QVERIFY(text->isReadOnly());
+        QVERIFY(QFontInfo(text->font()).fixedPitch());
+        QCOMPARE(text->toPlainText(), m_wizard->assessment().fixScript);
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("before")); // showing copies nothing
+        QTest::mouseClick(test::findNamed<QPushButton>(dialog, "fixScriptCopy"), Qt::LeftButton);
+        QCOMPARE(QGuiApplication::clipboard()->text(), m_wizard->assessment().fixScript);
+        QTest::mouseClick(test::findNamed<QPushButton>(dialog, "fixScriptSave"), Qt::LeftButton);
+        QCOMPARE(readFile(dir.filePath(QStringLiteral("p-fix-script.sql"))), m_wizard->assessment().fixScript);
+        QVERIFY(test::findNamed<QLabel>(dialog, "fixScriptMessage")->text().contains(u"p-fix-script.sql"));
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QTRY_VERIFY(!m_wizard->findChild<FixScriptDialog *>(QStringLiteral("fixScriptDialog")));
+    }
+
+    void theConnectionTestUsesWhatTheFormDoesNotShow()
+    {
+        // A project made by `pgferry-cli project new` from the sandbox's URIs names a passfile; the
+        // form shows no field for it, and Test connection must still use it.
+        struct Recording : SampleServices
+        {
+            QList<pg::ConnInfo> tested;
+            ConnectionCheck testConnection(const pg::ConnInfo &info) override
+            {
+                tested << info;
+                return SampleServices::testConnection(info);
+            }
+        };
+        auto services = std::make_shared<Recording>();
+        m_wizard = std::make_unique<MigrationWizard>(services);
+        m_wizard->show();
+        project::Project p = SampleServices::sampleProject();
+        p.source.passfile = QStringLiteral("/sandbox/pgpass");
+        p.source.applicationName = QStringLiteral("pgferry-demo");
+        m_wizard->setProject(p);
+        m_wizard->next();
+        QTest::mouseClick(find<QAbstractButton>("sourceTestConnection"), Qt::LeftButton);
+        QTRY_COMPARE(services->tested.size(), 1);
+        QCOMPARE(services->tested.first().passfile, QStringLiteral("/sandbox/pgpass"));
+        QCOMPARE(services->tested.first().applicationName, QStringLiteral("pgferry-demo"));
+        QCOMPARE(m_wizard->project().source.passfile, QStringLiteral("/sandbox/pgpass"));
     }
 
     void databasesNeedOneSelectedAndUniqueTargetNames()
