@@ -34,7 +34,7 @@ CutoverPage::CutoverPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_confirm = new QCheckBox(tr("I confirm: applications will connect to the target after the cutover, and writes to the source stop now."));
     m_confirm->setObjectName(QStringLiteral("confirmCutover"));
     m_confirm->setAccessibleName(tr("Confirm the cutover"));
-    m_fallback = new QCheckBox(tr("Keep the old server as a live &fallback: the new server's writes stream back into it, "
+    m_fallback = new QCheckBox(tr("Keep the old server as a live fallbac&k: the new server's writes stream back into it, "
                                   "so that you can fail back without losing a write"));
     m_fallback->setObjectName(QStringLiteral("cutoverFallback"));
     m_fallback->setAccessibleName(tr("Keep the old server as a live fallback"));

@@ -37,7 +37,7 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     m_stats = new QLabel;
     m_stats->setObjectName(QStringLiteral("doneStats"));
     m_stats->setWordWrap(true);
-    m_html = new QPushButton(tr("Export report (&HTML)…"));
+    m_html = new QPushButton(tr("Export report (HT&ML)…"));
     m_html->setObjectName(QStringLiteral("exportHtml"));
     m_json = new QPushButton(tr("Export report (&JSON)…"));
     m_json->setObjectName(QStringLiteral("exportJson"));
@@ -70,7 +70,7 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
                                          "they stop"));
     m_fallbackConfirm->setObjectName(QStringLiteral("fallbackConfirm"));
     m_fallbackConfirm->setAccessibleName(tr("Confirm failing back or ending the fallback"));
-    m_failBack = new QPushButton(tr("&Fail back to the old server"));
+    m_failBack = new QPushButton(tr("Fa&il back to the old server"));
     m_failBack->setObjectName(QStringLiteral("failBack"));
     m_failBack->setToolTip(tr("Makes the new server's databases read-only, applies what is left on the old server, sets "
                               "its sequences, verifies every table and makes the old server writable again."));

@@ -232,11 +232,6 @@ private Q_SLOTS:
         for (const QChar c : owners.uniqueKeys())
             if (owners.count(c) > 1)
                 clashes << QStringLiteral("%1: %2").arg(c, QStringList(owners.values(c)).join(u", "_qs));
-        // The Cutover and Done pages are other changes' (cutoverpage.cpp, donepage.cpp): a clash there
-        // is shown as an expected failure with its letters, and passes once they are fixed. Known:
-        // Done's "Export report (&HTML)" and "&Fail back" take Alt+H and Alt+F of the Help and File menus.
-        if (!clashes.isEmpty() && (page == PageId::CutoverPage || page == PageId::DonePage))
-            QEXPECT_FAIL("", qPrintable(u"mnemonics shared on a page outside this change: "_qs + clashes.join(u"; "_qs)), Continue);
         QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(u"; "_qs)));
 
         // A label's mnemonic moves the focus to its field.
