@@ -239,6 +239,17 @@
         <source>copying table %1: could not extend file: No space left on device (SQLSTATE 53100)</source>
         <translation>Kopieren der Tabelle %1: Datei konnte nicht erweitert werden: Kein Platz mehr auf dem Gerät (SQLSTATE 53100)</translation>
     </message>
+    <message>
+        <source>pgferry assessment: %1</source>
+        <translation>pgferry-Bewertung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>WizardServices</name>
+    <message>
+        <source>%1 could not be written: %2. Choose another folder or free some space.</source>
+        <translation>%1 konnte nicht geschrieben werden: %2. Wählen Sie einen anderen Ordner oder schaffen Sie Speicherplatz.</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::AssessmentView</name>
@@ -263,18 +274,6 @@
         <translation>Die Bewertung läuft nach einem erfolgreichen Verbindungstest.</translation>
     </message>
     <message>
-        <source>Copy &amp;fix script</source>
-        <translation>&amp;Korrekturskript kopieren</translation>
-    </message>
-    <message>
-        <source>Copy the fix script to the clipboard</source>
-        <translation>Korrekturskript in die Zwischenablage kopieren</translation>
-    </message>
-    <message>
-        <source>Copies SQL that fixes what SQL can fix; review it before running it on the server.</source>
-        <translation>Kopiert SQL, das behebt, was sich per SQL beheben lässt; prüfen Sie es, bevor Sie es auf dem Server ausführen.</translation>
-    </message>
-    <message>
         <source>Assessment findings</source>
         <translation>Ergebnisse der Bewertung</translation>
     </message>
@@ -297,10 +296,6 @@
     <message>
         <source>Explanation and remediation</source>
         <translation>Erklärung und Abhilfe</translation>
-    </message>
-    <message>
-        <source>(fix script copied)</source>
-        <translation>(Korrekturskript kopiert)</translation>
     </message>
     <message>
         <source>Assessing…</source>
@@ -350,13 +345,81 @@
         <source>What to do:</source>
         <translation>Was zu tun ist:</translation>
     </message>
+    <message>
+        <source>&amp;Export report</source>
+        <translation>Bericht &amp;exportieren</translation>
+    </message>
+    <message>
+        <source>Export the assessment report</source>
+        <translation>Bewertungsbericht exportieren</translation>
+    </message>
+    <message>
+        <source>Saves every finding with its remediation as an HTML page or as JSON.</source>
+        <translation>Speichert jeden Befund mit seiner Behebung als HTML-Seite oder als JSON.</translation>
+    </message>
+    <message>
+        <source>As &amp;HTML…</source>
+        <translation>Als H&amp;TML…</translation>
+    </message>
+    <message>
+        <source>As &amp;JSON…</source>
+        <translation>Als &amp;JSON…</translation>
+    </message>
+    <message>
+        <source>Show fix scr&amp;ipt…</source>
+        <translation>Korrekturskr&amp;ipt anzeigen…</translation>
+    </message>
+    <message>
+        <source>Show the fix script</source>
+        <translation>Korrekturskript anzeigen</translation>
+    </message>
+    <message>
+        <source>SQL and settings that fix what can be fixed; read them, then copy or save them.</source>
+        <translation>SQL und Einstellungen, die beheben, was sich beheben lässt; lesen Sie sie, dann kopieren oder speichern Sie sie.</translation>
+    </message>
+    <message>
+        <source>S&amp;ave fix script…</source>
+        <translation>Korrekturskript s&amp;peichern…</translation>
+    </message>
+    <message>
+        <source>Save the fix script to a file</source>
+        <translation>Korrekturskript in einer Datei speichern</translation>
+    </message>
+    <message>
+        <source>Export the assessment as JSON</source>
+        <translation>Bewertung als JSON exportieren</translation>
+    </message>
+    <message>
+        <source>JSON report (*.json)</source>
+        <translation>JSON-Bericht (*.json)</translation>
+    </message>
+    <message>
+        <source>The assessment report is saved in %1.</source>
+        <translation>Der Bewertungsbericht wurde in %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Export the assessment as HTML</source>
+        <translation>Bewertung als HTML exportieren</translation>
+    </message>
+    <message>
+        <source>HTML report (*.html)</source>
+        <translation>HTML-Bericht (*.html)</translation>
+    </message>
+    <message>
+        <source>Save the fix script</source>
+        <translation>Korrekturskript speichern</translation>
+    </message>
+    <message>
+        <source>SQL script (*.sql);;All files (*)</source>
+        <translation>SQL-Skript (*.sql);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The fix script is saved in %1.</source>
+        <translation>Das Korrekturskript wurde in %1 gespeichert.</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::AzurePanel</name>
-    <message>
-        <source>&amp;Sign in to Azure…</source>
-        <translation>Bei Azure &amp;anmelden…</translation>
-    </message>
     <message>
         <source>Sign in to Azure</source>
         <translation>Bei Azure anmelden</translation>
@@ -442,10 +505,6 @@
         <translation>Administratoranmeldung</translation>
     </message>
     <message>
-        <source>C&amp;reate server</source>
-        <translation>Server &amp;erstellen</translation>
-    </message>
-    <message>
         <source>Create the flexible server</source>
         <translation>Flexible Server erstellen</translation>
     </message>
@@ -476,18 +535,6 @@
     <message>
         <source>Administrator:</source>
         <translation>Administrator:</translation>
-    </message>
-    <message>
-        <source>S&amp;ubscription:</source>
-        <translation>&amp;Abonnement:</translation>
-    </message>
-    <message>
-        <source>&amp;Resource group:</source>
-        <translation>&amp;Ressourcengruppe:</translation>
-    </message>
-    <message>
-        <source>Flexible ser&amp;ver:</source>
-        <translation>Flexible Ser&amp;ver:</translation>
     </message>
     <message>
         <source>Open &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt; in a browser and enter the code &lt;b style=&apos;font-size:14pt&apos;&gt;%2&lt;/b&gt;</source>
@@ -532,10 +579,6 @@
     <message>
         <source>The address Azure sees this machine connect from. Left empty, pgferry asks a public address service for it.</source>
         <translation>Die Adresse, von der aus Azure diesen Rechner verbinden sieht. Bleibt das Feld leer, fragt pgferry einen öffentlichen Adressdienst.</translation>
-    </message>
-    <message>
-        <source>Add &amp;firewall rule</source>
-        <translation>&amp;Firewallregel hinzufügen</translation>
     </message>
     <message>
         <source>Allows this machine&apos;s public address to reach the server (rule pgferry-&lt;address&gt;).</source>
@@ -612,6 +655,30 @@
         <source>Finding this machine&apos;s public address…</source>
         <translation>Öffentliche Adresse dieses Rechners wird ermittelt …</translation>
     </message>
+    <message>
+        <source>S&amp;ign in to Azure…</source>
+        <translation>&amp;Bei Azure anmelden…</translation>
+    </message>
+    <message>
+        <source>&amp;Add firewall rule</source>
+        <translation>&amp;Firewall-Regel hinzufügen</translation>
+    </message>
+    <message>
+        <source>Cr&amp;eate server</source>
+        <translation>Server &amp;erstellen</translation>
+    </message>
+    <message>
+        <source>Subsc&amp;ription:</source>
+        <translation>Abo&amp;nnement:</translation>
+    </message>
+    <message>
+        <source>Resource &amp;group:</source>
+        <translation>Ressourcen&amp;gruppe:</translation>
+    </message>
+    <message>
+        <source>F&amp;lexible server:</source>
+        <translation>F&amp;lexibler Server:</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::ConnectionForm</name>
@@ -642,10 +709,6 @@
     <message>
         <source>empty: use ~/.pgpass or the keychain</source>
         <translation>leer: ~/.pgpass oder den Schlüsselbund verwenden</translation>
-    </message>
-    <message>
-        <source>Remember in the keychain</source>
-        <translation>Im Schlüsselbund merken</translation>
     </message>
     <message>
         <source>Remember the %1 password in the keychain</source>
@@ -697,7 +760,7 @@
     </message>
     <message>
         <source>&amp;Test connection</source>
-        <translation>Verbindung &amp;testen</translation>
+        <translation>&amp;Verbindung testen</translation>
     </message>
     <message>
         <source>Test the %1 connection</source>
@@ -708,24 +771,20 @@
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <source>&amp;Host:</source>
-        <translation>&amp;Host:</translation>
-    </message>
-    <message>
         <source>&amp;User:</source>
         <translation>&amp;Benutzer:</translation>
     </message>
     <message>
         <source>Pass&amp;word:</source>
-        <translation>Pass&amp;wort:</translation>
+        <translation>Passwor&amp;t:</translation>
     </message>
     <message>
         <source>&amp;Database:</source>
-        <translation>&amp;Datenbank:</translation>
+        <translation>Date&amp;nbank:</translation>
     </message>
     <message>
         <source>&amp;SSL mode:</source>
-        <translation>&amp;SSL-Modus:</translation>
+        <translation>SS&amp;L-Modus:</translation>
     </message>
     <message>
         <source>&amp;CA file:</source>
@@ -762,6 +821,14 @@
     <message>
         <source>Connecting…</source>
         <translation>Verbindung wird aufgebaut…</translation>
+    </message>
+    <message>
+        <source>Remember in the &amp;keychain</source>
+        <translation>Im Schlüsselbund sp&amp;eichern</translation>
+    </message>
+    <message>
+        <source>H&amp;ost:</source>
+        <translation>H&amp;ost:</translation>
     </message>
 </context>
 <context>
@@ -915,7 +982,7 @@
     </message>
     <message>
         <source>&amp;Apply</source>
-        <translation>&amp;Anwenden</translation>
+        <translation>A&amp;nwenden</translation>
     </message>
     <message>
         <source>Apply the cutover</source>
@@ -1007,6 +1074,30 @@
     <message>
         <source>Cutover complete. The target is ready: point your applications to it. Its writes stream back into the old server, which stays a live fallback (see the next page).</source>
         <translation>Umstellung abgeschlossen. Das Ziel ist bereit: richten Sie Ihre Anwendungen darauf aus. Schreibzugriffe auf das Ziel fließen zurück in den alten Server, der als laufend synchronisierter Fallback erhalten bleibt (siehe nächste Seite).</translation>
+    </message>
+    <message>
+        <source>Keep the old server as a live fallbac&amp;k: the new server&apos;s writes stream back into it, so that you can fail back without losing a write</source>
+        <translation>Alten Server als Live-Fallbac&amp;k behalten: Schreibzugriffe auf den neuen Server fließen zurück in den alten, sodass Sie ohne Verlust eines Schreibzugriffs zurückwechseln können</translation>
+    </message>
+    <message>
+        <source>Keep the old server as a live fallback</source>
+        <translation>Alten Server als Live-Fallback behalten</translation>
+    </message>
+    <message>
+        <source>Creates a slot and publication on the new server at the cutover; fail back or end the fallback on the next page. The new server needs wal_level = logical, a free slot and the REPLICATION right: the cutover checks them before it touches the old server.</source>
+        <translation>Legt bei der Umstellung einen Slot und eine Publikation auf dem neuen Server an; auf der nächsten Seite wechseln Sie zurück oder beenden den Fallback. Der neue Server braucht wal_level = logical, einen freien Slot und das Recht REPLICATION: Die Umstellung prüft sie, bevor sie den alten Server anrührt.</translation>
+    </message>
+    <message>
+        <source>Azure&apos;s managed migration service has no fallback after cutover.</source>
+        <translation>Der verwaltete Migrationsdienst von Azure bietet nach der Umstellung keinen Fallback.</translation>
+    </message>
+    <message>
+        <source>An offline migration has no stream to turn around.</source>
+        <translation>Eine Offline-Migration hat keinen Datenstrom, der sich umkehren ließe.</translation>
+    </message>
+    <message>
+        <source>The fallback needs the source made read-only at cutover (settings page).</source>
+        <translation>Der Fallback erfordert, dass die Quelle bei der Umstellung schreibgeschützt wird (Seite „Einstellungen“).</translation>
     </message>
 </context>
 <context>
@@ -1187,15 +1278,11 @@
     </message>
     <message>
         <source>Select &amp;all</source>
-        <translation>&amp;Alle auswählen</translation>
+        <translation>A&amp;lle auswählen</translation>
     </message>
     <message>
         <source>Select n&amp;one</source>
         <translation>&amp;Keine auswählen</translation>
-    </message>
-    <message>
-        <source>&amp;Filter tables…</source>
-        <translation>Tabellen &amp;filtern…</translation>
     </message>
     <message>
         <source>Filter the tables of the selected database</source>
@@ -1203,7 +1290,7 @@
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation>A&amp;ktualisieren</translation>
+        <translation>Akt&amp;ualisieren</translation>
     </message>
     <message>
         <source>Read the source&apos;s databases again</source>
@@ -1273,6 +1360,10 @@
         <source>Two databases would both go to %1 on the target. Give one of them another target name.</source>
         <translation>Zwei Datenbanken würden beide nach %1 auf dem Ziel gehen. Geben Sie einer davon einen anderen Zielnamen.</translation>
     </message>
+    <message>
+        <source>Filter &amp;tables…</source>
+        <translation>&amp;Tabellen filtern…</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DonePage</name>
@@ -1283,10 +1374,6 @@
     <message>
         <source>The report, the target&apos;s connection strings, and what to do next.</source>
         <translation>Der Bericht, die Verbindungszeichenfolgen des Ziels und die nächsten Schritte.</translation>
-    </message>
-    <message>
-        <source>Export report (&amp;HTML)…</source>
-        <translation>Bericht exportieren (&amp;HTML)…</translation>
     </message>
     <message>
         <source>Export report (&amp;JSON)…</source>
@@ -1444,10 +1531,6 @@
         <translation>Ich habe die Schreibzugriffe der Anwendungen auf den neuen Server &amp;gestoppt oder nehme in Kauf, dass sie enden</translation>
     </message>
     <message>
-        <source>&amp;Fail back to the old server</source>
-        <translation>Auf den alten Server zu&amp;rückwechseln</translation>
-    </message>
-    <message>
         <source>Makes the new server&apos;s databases read-only, applies what is left on the old server, sets its sequences, verifies every table and makes the old server writable again.</source>
         <translation>Macht die Datenbanken des neuen Servers schreibgeschützt, wendet die restlichen Änderungen auf dem alten Server an, setzt dessen Sequenzen, überprüft jede Tabelle und macht den alten Server wieder beschreibbar.</translation>
     </message>
@@ -1502,6 +1585,49 @@
     <message>
         <source>Confirm failing back or ending the fallback</source>
         <translation>Zurückwechseln oder Beenden des Fallbacks bestätigen</translation>
+    </message>
+    <message>
+        <source>Export report (HT&amp;ML)…</source>
+        <translation>Bericht exportieren (H&amp;TML)…</translation>
+    </message>
+    <message>
+        <source>Fa&amp;il back to the old server</source>
+        <translation>&amp;Rückfall auf den alten Server</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::FixScriptDialog</name>
+    <message>
+        <source>Fix script</source>
+        <translation>Korrekturskript</translation>
+    </message>
+    <message>
+        <source>SQL and settings that fix what can be fixed before the migration, grouped by where to apply them. Review every line before running it on a server.</source>
+        <translation>SQL und Einstellungen, die vor der Migration beheben, was sich beheben lässt, gruppiert nach dem Ort, an dem sie anzuwenden sind. Prüfen Sie jede Zeile, bevor Sie sie auf einem Server ausführen.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the fix script to the clipboard</source>
+        <translation>Korrekturskript in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Save…</source>
+        <translation>S&amp;peichern…</translation>
+    </message>
+    <message>
+        <source>Save the fix script to a file</source>
+        <translation>Korrekturskript in einer Datei speichern</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>The fix script is on the clipboard.</source>
+        <translation>Das Korrekturskript ist in der Zwischenablage.</translation>
     </message>
 </context>
 <context>
@@ -1645,6 +1771,90 @@
         <source>Stopping the migration…</source>
         <translation>Migration wird angehalten…</translation>
     </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Colours</source>
+        <translation>Fa&amp;rben</translation>
+    </message>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation>System&amp;einstellung folgen</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>He&amp;ll</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>Dun&amp;kel</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source> or Enter</source>
+        <translation> oder Eingabetaste</translation>
+    </message>
+    <message>
+        <source>Next page (when the page is complete)</source>
+        <translation>Nächste Seite (wenn die Seite vollständig ist)</translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation>Vorherige Seite</translation>
+    </message>
+    <message>
+        <source>Run the migration (on the Summary page)</source>
+        <translation>Migration ausführen (auf der Seite „Zusammenfassung“)</translation>
+    </message>
+    <message>
+        <source>Alt+underlined letter</source>
+        <translation>Alt+unterstrichener Buchstabe</translation>
+    </message>
+    <message>
+        <source>Go to that field, or press that button</source>
+        <translation>Zu diesem Feld wechseln oder diese Schaltfläche drücken</translation>
+    </message>
+    <message>
+        <source>Tab, Shift+Tab</source>
+        <translation>Tab, Umschalt+Tab</translation>
+    </message>
+    <message>
+        <source>Next or previous field</source>
+        <translation>Nächstes oder vorheriges Feld</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Leertaste</translation>
+    </message>
+    <message>
+        <source>Press the focused button, tick the focused box</source>
+        <translation>Fokussierte Schaltfläche drücken, fokussiertes Kontrollkästchen ankreuzen</translation>
+    </message>
+    <message>
+        <source>Arrow keys</source>
+        <translation>Pfeiltasten</translation>
+    </message>
+    <message>
+        <source>Choose among options; move in lists and tables</source>
+        <translation>Zwischen Optionen wählen; in Listen und Tabellen bewegen</translation>
+    </message>
+    <message>
+        <source>Open the File, View or Help menu</source>
+        <translation>Menü Datei, Ansicht oder Hilfe öffnen</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <source>Close a dialog</source>
+        <translation>Dialog schließen</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::MigrationWizard</name>
@@ -1662,7 +1872,7 @@
     </message>
     <message>
         <source>&amp;Run migration</source>
-        <translation>Migration &amp;starten</translation>
+        <translation>&amp;Migration starten</translation>
     </message>
     <message>
         <source>&amp;Close</source>
@@ -1733,7 +1943,7 @@
     </message>
     <message>
         <source>&amp;Stop</source>
-        <translation>&amp;Anhalten</translation>
+        <translation>Anha&amp;lten</translation>
     </message>
     <message>
         <source>Stop or resume the run</source>
@@ -1741,7 +1951,7 @@
     </message>
     <message>
         <source>Start &amp;cutover</source>
-        <translation>&amp;Umstellung starten</translation>
+        <translation>Umstellung sta&amp;rten</translation>
     </message>
     <message>
         <source>Start cutover</source>
@@ -1850,10 +2060,6 @@
     <message>
         <source>The run could not resume: %1</source>
         <translation>Der Lauf konnte nicht fortgesetzt werden: %1</translation>
-    </message>
-    <message>
-        <source>&amp;Resume</source>
-        <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
         <source>The run finished.</source>
@@ -1973,18 +2179,6 @@
         <translation>Detail</translation>
     </message>
     <message>
-        <source>Sc&amp;hema changes</source>
-        <translation>Sc&amp;hemaänderungen</translation>
-    </message>
-    <message>
-        <source>Sc&amp;hema changes (%1 of %2 unresolved)</source>
-        <translation>Sc&amp;hemaänderungen (%1 von %2 ungelöst)</translation>
-    </message>
-    <message>
-        <source>Sc&amp;hema changes (%1)</source>
-        <translation>Sc&amp;hemaänderungen (%1)</translation>
-    </message>
-    <message>
         <source>On the source:</source>
         <translation>Auf der Quelle:</translation>
     </message>
@@ -2080,6 +2274,26 @@
         <source>%1 cannot be cut over now: %2</source>
         <translation>%1 kann jetzt nicht umgestellt werden: %2</translation>
     </message>
+    <message>
+        <source>Databases</source>
+        <translation>Datenbanken</translation>
+    </message>
+    <message>
+        <source>Schema chan&amp;ges</source>
+        <translation>Schemaänderun&amp;gen</translation>
+    </message>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Schema chan&amp;ges (%1 of %2 unresolved)</source>
+        <translation>Schemaänderun&amp;gen (%1 von %2 ungelöst)</translation>
+    </message>
+    <message>
+        <source>Schema chan&amp;ges (%1)</source>
+        <translation>Schemaänderun&amp;gen (%1)</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::ProjectPage</name>
@@ -2090,10 +2304,6 @@
     <message>
         <source>Start a new project or open one you saved. A project file holds every choice of this wizard, never a password.</source>
         <translation>Beginnen Sie ein neues Projekt oder öffnen Sie ein gespeichertes. Eine Projektdatei enthält jede Wahl dieses Assistenten, nie ein Passwort.</translation>
-    </message>
-    <message>
-        <source>&amp;New project</source>
-        <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
         <source>&amp;Open…</source>
@@ -2109,7 +2319,7 @@
     </message>
     <message>
         <source>&amp;Recent projects (double-click to open):</source>
-        <translation>&amp;Zuletzt geöffnete Projekte (Doppelklick öffnet):</translation>
+        <translation>Zu&amp;letzt geöffnete Projekte (Doppelklick öffnet):</translation>
     </message>
     <message>
         <source>Project name</source>
@@ -2120,16 +2330,8 @@
         <translation>z. B. Bestellungen nach Azure</translation>
     </message>
     <message>
-        <source>O&amp;nline</source>
-        <translation>O&amp;nline</translation>
-    </message>
-    <message>
         <source>Online migration</source>
         <translation>Online-Migration</translation>
-    </message>
-    <message>
-        <source>O&amp;ffline</source>
-        <translation>O&amp;ffline</translation>
     </message>
     <message>
         <source>Offline migration</source>
@@ -2137,15 +2339,11 @@
     </message>
     <message>
         <source>Run on &amp;this machine</source>
-        <translation>Auf &amp;diesem Rechner ausführen</translation>
+        <translation>Auf diesem &amp;Rechner ausführen</translation>
     </message>
     <message>
         <source>Run the migration on this machine</source>
         <translation>Die Migration auf diesem Rechner ausführen</translation>
-    </message>
-    <message>
-        <source>Azure Database &amp;Migration Service</source>
-        <translation>Azure Database &amp;Migration Service</translation>
     </message>
     <message>
         <source>Run the migration in Azure&apos;s managed migration service</source>
@@ -2157,7 +2355,7 @@
     </message>
     <message>
         <source>Na&amp;me:</source>
-        <translation>Na&amp;me:</translation>
+        <translation>Nam&amp;e:</translation>
     </message>
     <message>
         <source>The source keeps taking writes; its changes stream to the target until you cut over. Minimal downtime.</source>
@@ -2190,6 +2388,22 @@
     <message>
         <source>No recent projects</source>
         <translation>Keine zuletzt geöffneten Projekte</translation>
+    </message>
+    <message>
+        <source>Ne&amp;w project</source>
+        <translation>&amp;Neues Projekt</translation>
+    </message>
+    <message>
+        <source>On&amp;line</source>
+        <translation>&amp;Online</translation>
+    </message>
+    <message>
+        <source>Offl&amp;ine</source>
+        <translation>Offl&amp;ine</translation>
+    </message>
+    <message>
+        <source>Azure Database Migration &amp;Service</source>
+        <translation>Azure Database Migration Ser&amp;vice</translation>
     </message>
 </context>
 <context>
@@ -2269,10 +2483,6 @@
         <translation>Rollen auf dem Ziel anlegen</translation>
     </message>
     <message>
-        <source>&amp;Verify every table after cutover</source>
-        <translation>Jede Tabelle nach der Umstellung &amp;überprüfen</translation>
-    </message>
-    <message>
         <source>Verify tables after cutover</source>
         <translation>Tabellen nach der Umstellung überprüfen</translation>
     </message>
@@ -2289,16 +2499,8 @@
         <translation>Nur Zeilenzahlen (schneller)</translation>
     </message>
     <message>
-        <source>C&amp;ompare:</source>
-        <translation>&amp;Vergleichen:</translation>
-    </message>
-    <message>
         <source>Checksums read every row on both servers; row counts alone take a fraction of the time.</source>
         <translation>Prüfsummen lesen jede Zeile auf beiden Servern; Zeilenzahlen allein brauchen nur einen Bruchteil der Zeit.</translation>
-    </message>
-    <message>
-        <source>Make the source read-only at cuto&amp;ver</source>
-        <translation>Quelle bei der Umstellung &amp;schreibgeschützt machen</translation>
     </message>
     <message>
         <source>Make the source read-only at cutover</source>
@@ -2386,19 +2588,15 @@
     </message>
     <message>
         <source>&amp;Drain timeout:</source>
-        <translation>&amp;Zeitlimit Abarbeiten:</translation>
+        <translation>Zeitlimit Abarbeite&amp;n:</translation>
     </message>
     <message>
         <source>How long cutover waits for pending changes to reach zero before it gives up.</source>
         <translation>Wie lange die Umstellung darauf wartet, dass keine Änderungen mehr ausstehen, bevor sie aufgibt.</translation>
     </message>
     <message>
-        <source>Restore &amp;defaults</source>
-        <translation>&amp;Vorgaben wiederherstellen</translation>
-    </message>
-    <message>
         <source>&amp;Carry schema changes made on the source while streaming</source>
-        <translation>Schemaänderungen an der Quelle während der Übertragung &amp;mitnehmen</translation>
+        <translation>Schemaänderungen an der &amp;Quelle während der Übertragung mitnehmen</translation>
     </message>
     <message>
         <source>Carry schema changes made on the source while streaming</source>
@@ -2409,16 +2607,51 @@
         <translation>Online: Ereignistrigger auf der Quelle übertragen neue Tabellen, Spalten und Indizes in der Reihenfolge des Stroms (erfordert eine Superuser-Rolle auf der Quelle). Sonst werden Änderungen nur erkannt und halten die Umstellung auf.</translation>
     </message>
     <message>
-        <source>Keep the old server as a live &amp;fallback after cutover</source>
-        <translation>Alten Server nach der Umstellung als laufend synchronisierten &amp;Fallback behalten</translation>
-    </message>
-    <message>
         <source>Keep the old server as a live fallback after cutover</source>
         <translation>Alten Server nach der Umstellung als laufend synchronisierten Fallback behalten</translation>
     </message>
     <message>
         <source>Online: after cutover, writes on the new server stream back into the old one, so that you can fail back without losing a write (needs wal_level = logical on the target).</source>
         <translation>Online: Nach der Umstellung fließen Schreibzugriffe auf den neuen Server zurück in den alten, sodass Sie ohne Verlust eines Schreibzugriffs zurückwechseln können (erfordert wal_level = logical auf dem Ziel).</translation>
+    </message>
+    <message>
+        <source>Verify every &amp;table after cutover</source>
+        <translation>Jede Tabelle nach der Umstellung über&amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Make the source read-only &amp;at cutover</source>
+        <translation>Quelle bei der &amp;Umstellung schreibgeschützt machen</translation>
+    </message>
+    <message>
+        <source>&amp;Keep the old server as a live fallback after cutover</source>
+        <translation>Alten Server nach der Umstellung als Live-Fallbac&amp;k behalten</translation>
+    </message>
+    <message>
+        <source>Co&amp;mpare:</source>
+        <translation>Ver&amp;gleich:</translation>
+    </message>
+    <message>
+        <source>R&amp;estore defaults</source>
+        <translation>Standardwerte wiederherste&amp;llen</translation>
+    </message>
+</context>
+<context>
+    <name>pgferry::wizard::ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
     </message>
 </context>
 <context>
@@ -2687,7 +2920,7 @@
     </message>
     <message>
         <source>Select &amp;all</source>
-        <translation>&amp;Alle auswählen</translation>
+        <translation>A&amp;lle auswählen</translation>
     </message>
     <message>
         <source>Select n&amp;one</source>
@@ -2703,7 +2936,7 @@
     </message>
     <message>
         <source>&amp;Exclude patterns:</source>
-        <translation>&amp;Ausschlussmuster:</translation>
+        <translation>A&amp;usschlussmuster:</translation>
     </message>
     <message>
         <source>The tables could not be read: %1</source>
@@ -2786,16 +3019,8 @@
         <translation>Wählen Sie, wohin die Datenbanken gehen: Azure Database for PostgreSQL Flexible Server oder jedes PostgreSQL derselben oder einer neueren Hauptversion.</translation>
     </message>
     <message>
-        <source>PostgreSQL &amp;server</source>
-        <translation>PostgreSQL-&amp;Server</translation>
-    </message>
-    <message>
         <source>Target is a PostgreSQL server</source>
         <translation>Ziel ist ein PostgreSQL-Server</translation>
-    </message>
-    <message>
-        <source>Azure Database for PostgreSQL &amp;flexible server</source>
-        <translation>Azure Database for PostgreSQL &amp;Flexible Server</translation>
     </message>
     <message>
         <source>Target is an Azure flexible server</source>
@@ -2850,6 +3075,14 @@
     <message>
         <source>Connected, but the password could not be saved in the keychain: %1</source>
         <translation>Verbunden, aber das Passwort konnte nicht im Schlüsselbund gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>PostgreS&amp;QL server</source>
+        <translation>PostgreS&amp;QL-Server</translation>
+    </message>
+    <message>
+        <source>Azure Database for PostgreSQL fle&amp;xible server</source>
+        <translation>Azure Database for PostgreSQL – Fle&amp;xibler Server</translation>
     </message>
 </context>
 </TS>
