@@ -198,7 +198,8 @@ void CutoverPage::updateApply()
     const bool ready = m_status.readyForCutover();
     m_apply->setEnabled(!m_applied && ready && m_confirm->isChecked());
     m_confirm->setEnabled(!m_applied);
-    m_fallback->setEnabled(!m_applied && m_fallbackAllowed);
+    // Chosen before the cutover starts (a wizard reopened on a cutover under way cannot change it).
+    m_fallback->setEnabled(!m_applied && m_fallbackAllowed && m_status.state != RunState::CuttingOver && !isComplete());
     m_apply->setToolTip(m_applied       ? tr("The cutover was applied.")
                         : !ready         ? tr("The run is not ready for cutover; see the dashboard.")
                         : !m_confirm->isChecked() ? tr("Tick the confirmation first.")
