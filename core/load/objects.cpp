@@ -67,7 +67,7 @@ QMap<quint32, QString> largeObjectDigests(pg::Connection &c)
     return out;
 }
 
-LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop)
+LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target, bool verify, const std::atomic_bool *stop)
 {
     LargeObjectSync sync;
     const QMap<quint32, QString> want = largeObjectDigests(source);
@@ -87,6 +87,8 @@ LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target,
             sync.removed << it.key();
         }
     sync.compared = int(want.size());
+    if (verify)
+        sync.identical = largeObjectDigests(target) == want;
     return sync;
 }
 

@@ -21,11 +21,14 @@ struct LargeObjectSync
     QList<quint32> created, rewritten, removed; // on the target
     qint64 bytes = 0;
     int compared = 0; // on the source
+    bool identical = true; // with `verify`: the target's digests read again equal the source's
 };
 // Logical decoding does not carry large objects: at cutover (the source read-only), makes the
 // target's large objects equal to the source's, each compared by its content's MD5: what is new
-// or changed on the source is written, what the source no longer has is unlinked.
-LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop = nullptr);
+// or changed on the source is written, what the source no longer has is unlinked. With `verify`,
+// the target's digests are read again afterwards and compared (`identical`).
+LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target, bool verify,
+                                 const std::atomic_bool *stop = nullptr);
 
 struct SequenceValue
 {

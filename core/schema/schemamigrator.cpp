@@ -145,14 +145,27 @@ QStringList SchemaMigrator::commonRestoreArgs() const
     return a;
 }
 
+QList<TocEntry> SchemaMigrator::listToc(const QString &archive) const
+{
+    const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), archive}, {}, m_stop);
+    if (!r.ok())
+        fail(QStringLiteral("pg_restore --list of %1").arg(archive), r);
+    return filter().kept(parseToc(r.output));
+}
+
+QString SchemaMigrator::writeList(const QList<TocEntry> &entries, const QString &listName) const
+{
+    const QString listFile = m_dir + u'/' + listName;
+    QFile f(listFile);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(tocListing(entries).toUtf8()) < 0)
+        throw std::runtime_error(QStringLiteral("cannot write %1").arg(listFile).toStdString());
+    return listFile;
+}
+
 QList<TocEntry> SchemaMigrator::postDataToc() const
 {
-    if (m_postToc.isEmpty()) {
-        const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), postDataFile()}, {}, m_stop);
-        if (!r.ok())
-            fail(QStringLiteral("pg_restore --list of %1").arg(postDataFile()), r);
-        m_postToc = filter().kept(parseToc(r.output));
-    }
+    if (m_postToc.isEmpty())
+        m_postToc = listToc(postDataFile());
     return m_postToc;
 }
 
@@ -189,16 +202,8 @@ void SchemaMigrator::restorePreData()
     args << QStringLiteral("--single-transaction") << QStringLiteral("--exit-on-error");
     if (m_options.overwrite)
         args << QStringLiteral("--clean") << QStringLiteral("--if-exists");
-    if (filter().active()) {
-        const ToolResult list = m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), preDataFile()}, {}, m_stop);
-        if (!list.ok())
-            fail(QStringLiteral("pg_restore --list of %1").arg(preDataFile()), list);
-        const QString listFile = m_dir + QStringLiteral("/pre-data.list");
-        QFile f(listFile);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(tocListing(filter().kept(parseToc(list.output))).toUtf8()) < 0)
-            throw std::runtime_error(QStringLiteral("cannot write %1").arg(listFile).toStdString());
-        args << QStringLiteral("--use-list=") + listFile;
-    }
+    if (filter().active())
+        args << QStringLiteral("--use-list=") + writeList(listToc(preDataFile()), QStringLiteral("pre-data.list"));
     args << preDataFile();
     const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
     if (!r.ok())
@@ -212,12 +217,7 @@ void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &
 {
     if (entries.isEmpty())
         return;
-    const QString listFile = m_dir + u'/' + listName;
-    QFile f(listFile);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        throw std::runtime_error(QStringLiteral("cannot write %1").arg(listFile).toStdString());
-    f.write(tocListing(entries).toUtf8());
-    f.close();
+    const QString listFile = writeList(entries, listName);
     QStringList args = commonRestoreArgs();
     args << extraArgs << QStringLiteral("--use-list=") + listFile;
     if (!tolerateExisting)

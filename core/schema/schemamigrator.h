@@ -55,6 +55,10 @@ private:
     QString preDataFile() const;
     QString postDataFile() const;
     QList<TocEntry> postDataToc() const;
+    // An archive's table of contents (`pg_restore --list`), as the table filter keeps it.
+    QList<TocEntry> listToc(const QString &archive) const;
+    // Writes a pg_restore -L list of `entries` into the work folder; returns its path.
+    QString writeList(const QList<TocEntry> &entries, const QString &listName) const;
     QString filterFile() const;
     const TocFilter &filter() const;
 
