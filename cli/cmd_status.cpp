@@ -77,11 +77,26 @@ int cmdStatus(Context &ctx)
                 << d.tablesTotal << " tables done";
         if (d.tablesFailed)
             ctx.out << ", " << d.tablesFailed << " failed";
-        if (d.phase == engine::DatabasePhase::Streaming)
+        if (d.phase == engine::DatabasePhase::Streaming) {
             ctx.out << ", lag " << d.lagBytes << " bytes / " << d.lagSeconds << " s, pending " << d.pendingChanges;
+            if (d.changesPerSecond > 0)
+                ctx.out << ", applying " << qint64(d.changesPerSecond) << " changes/s";
+            if (d.etaSeconds > 0 && !d.readyForCutover)
+                ctx.out << ", caught up in about " << qint64(d.etaSeconds + 0.5) << " s";
+        }
         ctx.out << "\n";
         if (!d.notReadyReason.isEmpty() && d.phase == engine::DatabasePhase::Streaming)
             ctx.out << "    not ready: " << d.notReadyReason << "\n";
+        // The verdict, check by check; what is fine is one line, what is not comes with its objects.
+        for (const engine::ReadinessCheck &c : d.readiness) {
+            ctx.out << "    " << engine::ReadinessCheck::stateName(c.state) << ": " << c.check << ": " << c.summary << "\n";
+            if (c.state == engine::ReadinessCheck::State::Ok)
+                continue;
+            for (const QString &detail : c.details.mid(0, 10))
+                ctx.out << "      " << detail << "\n";
+            for (const QString &statement : c.statements.mid(0, 10))
+                ctx.out << "      " << statement << "\n";
+        }
         if (!d.ddlCapture.isEmpty())
             ctx.out << "    schema changes: " << (d.ddlCapture == u"event trigger" ? "carried (event trigger)" : "watched only")
                     << ", " << d.schemaChanges.size() << " seen\n";

@@ -158,6 +158,47 @@ QString DatabaseCard::schemaChangesToolTip(const engine::DatabaseStatus &d)
     return html;
 }
 
+QString DatabaseCard::readinessCheckName(const QString &check)
+{
+    if (check == u"stream")
+        return tr("Stream");
+    if (check == u"lag")
+        return tr("Lag");
+    if (check == u"schema")
+        return tr("Schema in sync");
+    if (check == u"sequences")
+        return tr("Sequences readable");
+    if (check == u"sessions")
+        return tr("Open sessions");
+    if (check == u"sample")
+        return tr("Sampled rows");
+    return check;
+}
+
+QString DatabaseCard::readinessToolTip(const engine::DatabaseStatus &d)
+{
+    using State = engine::ReadinessCheck::State;
+    QString html = QStringLiteral("<p><b>%1</b></p>")
+                       .arg((d.readyForCutover ? tr("Ready for cutover") : tr("Not ready for cutover")).toHtmlEscaped());
+    if (d.changesPerSecond > 0)
+        html += QStringLiteral("<p>%1</p>").arg(tr("Applying %1 changes/s").arg(Format::count(qint64(d.changesPerSecond))).toHtmlEscaped());
+    for (const engine::ReadinessCheck &c : d.readiness) {
+        const Severity severity = c.state == State::Blocking ? Severity::Blocker
+                                  : c.state == State::Ok     ? Severity::Pass
+                                  : c.state == State::Info   ? Severity::Info
+                                                             : Severity::Warning;
+        html += QStringLiteral("<p style='margin-top:4px'><b style='color:%1'>%2</b>: %3")
+                    .arg(severityColor(severity).name(), readinessCheckName(c.check).toHtmlEscaped(), c.summary.toHtmlEscaped());
+        constexpr qsizetype shown = 5;
+        for (qsizetype i = 0; i < std::min(shown, c.details.size()); ++i)
+            html += QStringLiteral("<br>&nbsp;&nbsp;") + c.details[i].toHtmlEscaped();
+        if (c.details.size() > shown)
+            html += QStringLiteral("<br>&nbsp;&nbsp;") + tr("… and %n more.", nullptr, int(c.details.size() - shown)).toHtmlEscaped();
+        html += QStringLiteral("</p>");
+    }
+    return html;
+}
+
 void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
 {
     setObjectName(QStringLiteral("databaseCard_") + d.name);
@@ -176,10 +217,12 @@ void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
     m_bar->setValue(d.tablesDone);
     m_pending->setText(tr("Pending changes: %1").arg(Format::count(d.pendingChanges)));
     m_lag->setText(tr("Lag: %1 · %2").arg(Format::bytes(d.lagBytes), Format::duration(d.lagSeconds)));
+    const bool catchingUp = d.phase == engine::DatabasePhase::Streaming && !ready && d.etaSeconds > 0;
     m_eta->setText(d.phase == engine::DatabasePhase::FullLoad ? tr("ETA %1").arg(Format::duration(d.etaSeconds))
                    : ready                                    ? tr("Ready")
+                   : catchingUp                               ? tr("Caught up in %1").arg(Format::duration(d.etaSeconds))
                                                               : QString());
-    setToolTip(d.notReadyReason);
+    setToolTip(d.readiness.isEmpty() ? d.notReadyReason : readinessToolTip(d));
 
     m_database = d.name;
     const QString capture = captureText(d.ddlCapture);

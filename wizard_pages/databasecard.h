@@ -31,6 +31,10 @@ public:
     static QString schemaBadgeText(const engine::DatabaseStatus &status);
     // Each change (kind, object, state; the detail of unresolved ones), as rich text.
     static QString schemaChangesToolTip(const engine::DatabaseStatus &status);
+    // The readiness verdict of a streaming database, check by check, as rich text (the card's tooltip).
+    static QString readinessToolTip(const engine::DatabaseStatus &status);
+    // A readiness check's name in words ("Schema in sync", "Open sessions", ...).
+    static QString readinessCheckName(const QString &check);
     // A schema change's state in words ("applied", "deferred to cutover", ...).
     static QString schemaStateText(const QString &state);
 

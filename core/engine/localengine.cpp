@@ -5,6 +5,7 @@
 #include "cutover/verify.h"
 #include "engine/changestream.h"
 #include "engine/fallback.h"
+#include "engine/readiness.h"
 #include "engine/tablefinisher.h"
 #include "pg/replication.h"
 #include "load/catalog.h"
@@ -76,6 +77,38 @@ double streamLagSeconds(const StreamStats &s)
     return s.pending() > 0 && s.lastAppliedCommitMicros > 0
                ? std::max(0.0, (pg::pgEpochMicrosNow() - s.lastAppliedCommitMicros) / 1e6)
                : 0.0;
+}
+
+// The verdict's questions the stream answers: connected and applying, lag, schema in sync.
+QList<ReadinessCheck> streamChecks(const StreamStats &s, qint64 lagBytes, double lagSeconds, qint64 maxLagBytes,
+                                   const QList<SchemaChange> &schemaChanges)
+{
+    using State = ReadinessCheck::State;
+    ReadinessCheck stream{QStringLiteral("stream"), State::Ok, QStringLiteral("receiving from the source slot and applying on the target"), {}, {}};
+    if (!s.receiving || !s.applying) {
+        stream.state = State::Blocking;
+        stream.summary = (!s.receiving ? QStringLiteral("not connected to the source slot") : QStringLiteral("not applying on the target")) +
+                         (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+    }
+    ReadinessCheck lag{QStringLiteral("lag"), lagBytes > maxLagBytes ? State::Blocking : State::Ok,
+                       QStringLiteral("%1 bytes behind (ready at %2 or less), %3 s").arg(std::max<qint64>(0, lagBytes)).arg(maxLagBytes).arg(lagSeconds, 0, 'f', 1),
+                       {}, {}};
+    ReadinessCheck schema{QStringLiteral("schema"), State::Ok, {}, {}, {}};
+    int carried = 0;
+    for (const SchemaChange &c : schemaChanges) {
+        if (c.unresolved()) {
+            schema.details << QStringLiteral("%1: %2%3").arg(c.object, c.kind, c.detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(c.detail));
+            if (!c.statement.isEmpty())
+                schema.statements << c.statement;
+        } else {
+            ++carried;
+        }
+    }
+    schema.state = schema.details.isEmpty() ? State::Ok : State::Blocking;
+    schema.summary = schema.details.isEmpty()
+                         ? QStringLiteral("schema in sync (%1 changes carried while streaming)").arg(carried)
+                         : QStringLiteral("schema not in sync: %1 changes on the source not carried (see schema_changes)").arg(schema.details.size());
+    return {stream, lag, schema};
 }
 
 // Each verified table into `arr`; the ones that differ as "schema.table (A n rows, B m rows, error)",
@@ -176,7 +209,12 @@ private:
     void setPhase(DatabasePhase p)
     {
         QMutexLocker l(&e.m_mutex);
-        e.m_status.databases[index].phase = p;
+        DatabaseStatus &ds = e.m_status.databases[index];
+        ds.phase = p;
+        if (p != DatabasePhase::Streaming) {
+            ds.readiness.clear(); // the verdict is a streaming database's
+            ds.changesPerSecond = 0;
+        }
         ++e.m_version;
     }
     void log(const QString &line)
@@ -851,6 +889,17 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
     qint64 rewindsLogged = stream.stats().rewinds;
     QElapsedTimer sinceWatch;
     bool watchFailed = false;
+    ReadinessProbe::Config probeConfig{.openSource = [this] { return connectSource(db.name); },
+                                       .openTarget = [this] { return connectTarget(db.effectiveTarget()); },
+                                       .selection = db,
+                                       .ownApplication = e.m_config.source.applicationName};
+    // Tests sample more often than every 20 s.
+    if (const int ms = qEnvironmentVariableIntValue("PGFERRY_SAMPLE_INTERVAL_MS"); ms > 0)
+        probeConfig.sampleIntervalMs = probeConfig.sessionsIntervalMs = ms;
+    ReadinessProbe probe(std::move(probeConfig));
+    CatchUpEstimate catchUp;
+    QElapsedTimer streamClock;
+    streamClock.start();
     while (true) {
         if (!sinceWatch.isValid() || sinceWatch.elapsed() >= 3000) {
             sinceWatch.restart();
@@ -896,6 +945,16 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
                          .arg(unresolvedObjects.mid(0, 8).join(QStringLiteral(", ")));
         else if (lagBytes > settings.cutover.maxLagBytesForReady)
             reason = QStringLiteral("replication lag %1 bytes is above %2").arg(lagBytes).arg(settings.cutover.maxLagBytesForReady);
+        probe.poll(s, reason.isEmpty());
+        QList<ReadinessCheck> checks = streamChecks(s, lagBytes, lagSeconds, settings.cutover.maxLagBytesForReady, schemaChanges);
+        checks += probe.checks();
+        for (const ReadinessCheck &c : std::as_const(checks))
+            if (reason.isEmpty() && c.blocks())
+                reason = c.summary;
+        qint64 applied = 0;
+        for (const auto &c : std::as_const(s.counters))
+            applied += c.inserts + c.updates + c.deletes;
+        catchUp.add(streamClock.elapsed() / 1000.0, s.applied, s.serverWal, applied);
         {
             QMutexLocker l(&e.m_mutex);
             DatabaseStatus &ds = e.m_status.databases[index];
@@ -905,6 +964,9 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
             ds.spoolBytes = s.spoolBytes;
             ds.readyForCutover = reason.isEmpty();
             ds.notReadyReason = reason;
+            ds.readiness = checks;
+            ds.etaSeconds = catchUp.etaSeconds(ds.lagBytes);
+            ds.changesPerSecond = catchUp.changesPerSecond();
             ds.schemaChanges = schemaChanges;
             ds.ddlCapture = ddlCapture;
             ds.inserts = ds.updates = ds.deletes = 0;
@@ -2244,7 +2306,6 @@ void LocalEngine::publish()
         QMutexLocker l(&m_mutex);
         const qint64 now = m_clock.isValid() ? m_clock.elapsed() : 0;
         const double dt = (now - m_lastMs) / 1000.0;
-        qint64 rows = 0, bytes = 0;
         for (DatabaseStatus &d : m_status.databases) {
             d.tablesTotal = int(d.tables.size());
             d.tablesQueued = d.tablesLoading = d.tablesDone = d.tablesFailed = 0;
@@ -2259,20 +2320,20 @@ void LocalEngine::publish()
                 default: ++d.tablesDone; break;
                 }
             }
-            rows += d.rowsCopied;
-            bytes += d.bytesCopied;
         }
         if (dt >= 0.2) {
-            const double rps = (rows - m_lastRows) / dt, bps = (bytes - m_lastBytes) / dt;
+            // Each database's own rate: several load at once.
             for (DatabaseStatus &d : m_status.databases) {
-                // Split the rate by share of the work in flight; one database runs at a time.
+                const auto last = m_lastCopied.value(d.name, {d.rowsCopied, d.bytesCopied});
                 const bool active = d.phase == DatabasePhase::FullLoad;
+                const double rps = (d.rowsCopied - last.first) / dt, bps = (d.bytesCopied - last.second) / dt;
                 d.rowsPerSecond = active ? std::max(0.0, rps) : 0;
                 d.bytesPerSecond = active ? std::max(0.0, bps) : 0;
-                d.etaSeconds = (active && bps > 0) ? std::max<qint64>(0, d.bytesTotal - d.bytesCopied) / bps : -1;
+                // While streaming, the stream loop sets the catch-up ETA.
+                if (d.phase != DatabasePhase::Streaming)
+                    d.etaSeconds = (active && bps > 0) ? std::max<qint64>(0, d.bytesTotal - d.bytesCopied) / bps : -1;
+                m_lastCopied.insert(d.name, {d.rowsCopied, d.bytesCopied});
             }
-            m_lastRows = rows;
-            m_lastBytes = bytes;
             m_lastMs = now;
         }
         if (m_status.state == RunState::Running || m_status.state == RunState::Streaming ||

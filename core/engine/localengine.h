@@ -12,6 +12,7 @@
 #include "project/project.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QMutex>
 #include <QSet>
 #include <QTimer>
@@ -74,7 +75,8 @@ private:
     std::thread m_thread;
     QTimer m_timer;
     QElapsedTimer m_clock;
-    qint64 m_lastRows = 0, m_lastBytes = 0, m_lastMs = 0;
+    QHash<QString, std::pair<qint64, qint64>> m_lastCopied; // per database: rows and bytes at m_lastMs
+    qint64 m_lastMs = 0;
     bool m_running = false;
     Until m_lastUntil = Until::Done;
     QSet<std::pair<QString, QString>> m_retry; // (database, schema.table) asked to load again; m_mutex

@@ -107,6 +107,40 @@ TableStatus TableStatus::fromJson(const QJsonObject &o)
     return t;
 }
 
+QString ReadinessCheck::stateName(State s)
+{
+    switch (s) {
+    case State::Ok: return QStringLiteral("ok");
+    case State::Blocking: return QStringLiteral("blocking");
+    case State::Info: return QStringLiteral("info");
+    case State::Pending: break;
+    }
+    return QStringLiteral("pending");
+}
+
+QJsonObject ReadinessCheck::toJson() const
+{
+    QJsonObject o{{QStringLiteral("check"), check}, {QStringLiteral("state"), stateName(state)},
+                  {QStringLiteral("summary"), summary}};
+    if (!details.isEmpty())
+        o.insert(QStringLiteral("details"), toArray(details));
+    if (!statements.isEmpty())
+        o.insert(QStringLiteral("statements"), toArray(statements));
+    return o;
+}
+
+ReadinessCheck ReadinessCheck::fromJson(const QJsonObject &o)
+{
+    ReadinessCheck c;
+    c.check = o.value(u"check").toString();
+    const QString st = o.value(u"state").toString();
+    c.state = st == u"ok" ? State::Ok : st == u"blocking" ? State::Blocking : st == u"info" ? State::Info : State::Pending;
+    c.summary = o.value(u"summary").toString();
+    c.details = fromArray(o.value(u"details"));
+    c.statements = fromArray(o.value(u"statements"));
+    return c;
+}
+
 QJsonObject SchemaChange::toJson() const
 {
     return QJsonObject{{QStringLiteral("object"), object}, {QStringLiteral("kind"), kind},
@@ -134,6 +168,9 @@ QJsonObject DatabaseStatus::toJson() const
     QJsonArray changes;
     for (const SchemaChange &c : schemaChanges)
         changes.append(c.toJson());
+    QJsonArray checks;
+    for (const ReadinessCheck &c : readiness)
+        checks.append(c.toJson());
     return QJsonObject{{QStringLiteral("name"), name},
                        {QStringLiteral("target_name"), targetName},
                        {QStringLiteral("phase"), phaseName(phase)},
@@ -155,8 +192,10 @@ QJsonObject DatabaseStatus::toJson() const
                        {QStringLiteral("rows_per_second"), rowsPerSecond},
                        {QStringLiteral("bytes_per_second"), bytesPerSecond},
                        {QStringLiteral("eta_seconds"), etaSeconds},
+                       {QStringLiteral("changes_per_second"), changesPerSecond},
                        {QStringLiteral("ready_for_cutover"), readyForCutover},
                        {QStringLiteral("not_ready_reason"), notReadyReason},
+                       {QStringLiteral("readiness"), checks},
                        {QStringLiteral("ddl_capture"), ddlCapture},
                        {QStringLiteral("fallback"), fallback},
                        {QStringLiteral("schema_changes"), changes},
@@ -187,8 +226,11 @@ DatabaseStatus DatabaseStatus::fromJson(const QJsonObject &o)
     d.rowsPerSecond = o.value(u"rows_per_second").toDouble();
     d.bytesPerSecond = o.value(u"bytes_per_second").toDouble();
     d.etaSeconds = o.value(u"eta_seconds").toDouble(-1);
+    d.changesPerSecond = o.value(u"changes_per_second").toDouble();
     d.readyForCutover = o.value(u"ready_for_cutover").toBool();
     d.notReadyReason = o.value(u"not_ready_reason").toString();
+    for (const QJsonValue &v : o.value(u"readiness").toArray())
+        d.readiness.append(ReadinessCheck::fromJson(v.toObject()));
     for (const QJsonValue &v : o.value(u"tables").toArray())
         d.tables.append(TableStatus::fromJson(v.toObject()));
     d.ddlCapture = o.value(u"ddl_capture").toString();

@@ -63,6 +63,26 @@ struct SchemaChange
     bool operator==(const SchemaChange &) const = default;
 };
 
+// One question of the readiness verdict (DESIGN.md, "Cutover"): "stream" (connected and applying),
+// "lag", "schema" (in sync), "sequences" (readable on the source), "sessions" (open on the source;
+// the cutover ends them), "sample" (a sample of rows compared on both sides). A check that blocks
+// keeps the database from being ready; "info" and "pending" do not.
+struct ReadinessCheck
+{
+    enum class State { Ok, Blocking, Info, Pending };
+    QString check;
+    State state = State::Pending;
+    QString summary;       // one line, e.g. "2 sessions open: pid 4711 (shop, bob) idle in transaction"
+    QStringList details;   // one per object (a session with its statement, a sequence, a row that differs)
+    QStringList statements; // SQL that would resolve it (e.g. SELECT pg_terminate_backend(4711))
+
+    bool blocks() const { return state == State::Blocking; }
+    static QString stateName(State s);
+    QJsonObject toJson() const;
+    static ReadinessCheck fromJson(const QJsonObject &o);
+    bool operator==(const ReadinessCheck &) const = default;
+};
+
 struct DatabaseStatus
 {
     QString name;
@@ -85,9 +105,13 @@ struct DatabaseStatus
     qint64 spoolBytes = 0;
     double rowsPerSecond = 0;
     double bytesPerSecond = 0;
-    double etaSeconds = -1; // unknown
+    // Full load: time to copy what is left; streaming: time to drain the backlog at the apply rate
+    // (-1 when unknown, or when the source writes faster than the target applies).
+    double etaSeconds = -1;
+    double changesPerSecond = 0; // streamed rows applied per second (inserts, updates, deletes)
     bool readyForCutover = false;
     QString notReadyReason;
+    QList<ReadinessCheck> readiness; // while streaming: the verdict's checks, in a fixed order
     QList<TableStatus> tables;
     QList<SchemaChange> schemaChanges; // oldest first
     QString ddlCapture; // "event trigger", "watch only" or "" (offline, or not streaming yet)

@@ -92,13 +92,27 @@ LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target,
     return sync;
 }
 
+namespace {
+// The sequences the cutover carries: every one outside the system schemas not owned by an extension.
+const QString kSequencesSql = QStringLiteral(
+    "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+    "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
+    "                AND d.deptype = 'e')");
+} // namespace
+
+QStringList unreadableSequences(pg::Connection &source)
+{
+    pg::Result r = source.exec(kSequencesSql + QStringLiteral(" AND NOT has_table_privilege(c.oid, 'SELECT') ORDER BY 1, 2"));
+    QStringList out;
+    for (int i = 0; i < r.rows(); ++i)
+        out << source.qualified(r.text(i, 0), r.text(i, 1));
+    return out;
+}
+
 QList<SequenceValue> readSequences(pg::Connection &source)
 {
-    pg::Result seqs = source.exec(QStringLiteral(
-        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
-        "                AND d.deptype = 'e') ORDER BY 1, 2"));
+    pg::Result seqs = source.exec(kSequencesSql + QStringLiteral(" ORDER BY 1, 2"));
     QList<SequenceValue> out;
     for (int i = 0; i < seqs.rows(); ++i) {
         SequenceValue v;

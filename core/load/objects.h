@@ -39,6 +39,9 @@ struct SequenceValue
 };
 
 QList<SequenceValue> readSequences(pg::Connection &source);
+// The sequences readSequences would read that this role may not (quoted "schema.name"): the cutover
+// would stop at the first.
+QStringList unreadableSequences(pg::Connection &source);
 // Sets every sequence on the target; returns the ones that do not exist there.
 QStringList writeSequences(pg::Connection &target, const QList<SequenceValue> &values);
 

@@ -41,6 +41,14 @@ inline QString currentWalLsnSql(int serverVersion)
                                    : QStringLiteral("SELECT pg_current_xlog_location()::text");
 }
 
+// "SELECT the server's current WAL insert position as text": every record already inserted, committed
+// or not, lies before it (the write position can lag behind commits made asynchronously).
+inline QString currentWalInsertLsnSql(int serverVersion)
+{
+    return serverVersion >= 100000 ? QStringLiteral("SELECT pg_current_wal_insert_lsn()::text")
+                                   : QStringLiteral("SELECT pg_current_xlog_insert_location()::text");
+}
+
 // The WAL a replication slot holds back, in bytes (numeric, NULL when its restart_lsn is), as an
 // expression over a row of pg_replication_slots; the functions were renamed in 10.
 inline QString slotRetainedWalSql(int serverVersion)

@@ -1,6 +1,7 @@
 #include "clirun.h"
 
 #include "engine/runfiles.h"
+#include "project/projectfile.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -17,6 +18,22 @@ QProcessEnvironment CliRunner::environment() const
     e.insert(QStringLiteral("PGFERRY_TARGET_PASSWORD"), m_pair.target.connInfo().password);
     e.insert(QStringLiteral("PGFERRY_STATE_DIR"), m_stateBase);
     return e;
+}
+
+project::Project CliRunner::writeProject(const QString &dir, const QString &db, project::Mode mode, QString *file,
+                                         const QString &targetDb) const
+{
+    project::Project p;
+    p.name = db;
+    p.mode = mode;
+    p.source = project::ConnectionProfile::fromConnInfo(m_pair.source.connInfo());
+    p.target = project::ConnectionProfile::fromConnInfo(m_pair.target.connInfo());
+    p.databases << project::DatabaseSelection{db, targetDb.isEmpty() ? db + QStringLiteral("_new") : targetDb, {}, {}};
+    *file = QDir(dir).filePath(db + QStringLiteral(".pgferry"));
+    QString error;
+    if (!project::saveProjectFile(p, *file, &error))
+        throw std::runtime_error(QStringLiteral("could not save %1: %2").arg(*file, error).toStdString());
+    return p;
 }
 
 QString CliRunner::stateDirOf(const project::Project &p) const

@@ -20,6 +20,10 @@ public:
     CliRunner(const TwoClusters &pair, QString stateBase) : m_pair(pair), m_stateBase(std::move(stateBase)) {}
 
     QProcessEnvironment environment() const;
+    // A project migrating `db` of the pair's source to `targetDb` (empty: db + "_new") in `mode`,
+    // saved as DIR/NAME.pgferry; returns it (with its file in `file`), or fails the test.
+    project::Project writeProject(const QString &dir, const QString &db, project::Mode mode, QString *file,
+                                  const QString &targetDb = {}) const;
     // The project's run state folder under stateBase.
     QString stateDirOf(const project::Project &p) const;
     // Runs `pgferry-cli ARGS` with no terminal; logs and returns its exit code (-1 when it did not finish).

@@ -1,0 +1,128 @@
+// The readiness verdict's own questions while a database streams (the stream loop adds "stream",
+// "lag" and "schema"): are the sequences readable, which sessions are open on the source, and do
+// sampled rows agree on both sides.
+//
+// The sample is taken without stopping anything. The rows are read on the source, then the
+// source's WAL insert position L. Once the target has applied everything up to L, the same keys
+// are read on the target. A row that differs is read once more on the source: if its xmin and hash
+// are unchanged, nobody wrote it between the two source reads, and the target, read between them
+// and past L, must hold the same row. Such a row is a real difference. A row written meanwhile
+// proves nothing and is left for a later sample.
+#pragma once
+
+#include "cutover/verify.h"
+#include "engine/changestream.h"
+#include "engine/migrationstatus.h"
+#include "pg/connection.h"
+#include "project/project.h"
+
+#include <QElapsedTimer>
+#include <QSet>
+#include <functional>
+#include <optional>
+
+namespace pgferry::engine {
+
+class ReadinessProbe
+{
+public:
+    struct Config
+    {
+        std::function<pg::Connection()> openSource;
+        std::function<pg::Connection()> openTarget;
+        project::DatabaseSelection selection;
+        QString ownApplication; // pgferry's own sessions on the source carry it (and "pgferry…")
+        int sampleRows = 100;
+        int sampleIntervalMs = 20000;
+        int sessionsIntervalMs = 5000;
+        int sequencesIntervalMs = 30000;
+    };
+    explicit ReadinessProbe(Config config);
+    ~ReadinessProbe();
+
+    // Called by the stream loop a few times a second; does nothing between its intervals. The
+    // sample is only taken while `caughtUp` (the other checks pass): a lagging target differs anyway.
+    void poll(const StreamStats &s, bool caughtUp);
+    // "sequences", "sessions", "sample", in that order.
+    QList<ReadinessCheck> checks() const;
+
+private:
+    struct KeyedTable
+    {
+        QString schema;
+        QString name;
+        QStringList keyColumns; // the primary key's columns, in key order
+        QStringList keyTypes;   // format_type of each
+        QList<cutover::VerifyColumn> columns;
+        qint64 rowsEstimated = 0;
+    };
+    struct SampledRow
+    {
+        QStringList key;
+        QString xmin;
+        QString hash;
+    };
+    struct Pending
+    {
+        int table = -1;
+        QList<SampledRow> rows;
+        pg::Lsn lsn = 0;
+    };
+
+    void checkSequences();
+    void checkSessions();
+    void startSample();
+    void finishSample();
+    void loadTables();
+    pg::Connection &source();
+    pg::Connection &target();
+    QString keyJoin(const pg::Connection &c, const KeyedTable &t, int firstParam) const;
+    QList<SampledRow> readKeys(pg::Connection &c, const KeyedTable &t, const QList<QStringList> &keys,
+                               bool withXmin);
+
+    Config m_config;
+    std::optional<pg::Connection> m_source, m_target;
+    std::optional<QList<KeyedTable>> m_tables;
+    int m_next = 0;
+    std::optional<Pending> m_pending;
+    QElapsedTimer m_sinceSequences, m_sinceSessions, m_sinceSample;
+    ReadinessCheck m_sequences, m_sessions, m_sample;
+    qint64 m_rowsCompared = 0;
+    QSet<QString> m_tablesSampled;
+    struct Difference
+    {
+        QString table; // schema.name (the table list is read again each round)
+        QStringList key;
+        QString why;
+        QString xmin;           // the source row's, when it was found different
+        bool confirmed = false; // found different by two samples in a row
+    };
+    QList<Difference> m_differences; // each is read again with its table's next sample
+    bool m_prepared = false;
+};
+
+// The catch-up ETA and the apply rate of a streaming database, over a sliding window of samples
+// of its stream: the time to drain the backlog is the backlog over the rate at which applying
+// outruns the source's writing (unknown, -1, when it does not).
+class CatchUpEstimate
+{
+public:
+    explicit CatchUpEstimate(double windowSeconds = 15) : m_windowSeconds(windowSeconds) {}
+    // `changes`: rows applied so far (inserts, updates, deletes), a running count.
+    void add(double seconds, pg::Lsn applied, pg::Lsn serverWal, qint64 changes);
+    double etaSeconds(qint64 backlogBytes) const;
+    double changesPerSecond() const;
+
+private:
+    struct Sample
+    {
+        double seconds;
+        pg::Lsn applied, serverWal;
+        qint64 changes;
+    };
+    double span() const;
+    double m_windowSeconds;
+    QList<Sample> m_samples;
+};
+
+} // namespace pgferry::engine
