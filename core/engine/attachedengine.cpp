@@ -29,20 +29,21 @@ void AttachedEngine::start(Until)
     // The lines the run logged before we came are not news.
     for (const QString &line : std::as_const(m_status.log))
         m_logSeen.insert(line);
-    Q_EMIT logLine(
-        QStringLiteral(
-            "Attached to the run in progress (pid %1 on %2); it keeps running when this window closes.")
-            .arg(m_run.pid)
-            .arg(m_run.host));
+    Q_EMIT logLine(QStringLiteral("Attached to the run in progress (pid %1 on %2), which another process "
+                                  "runs; it goes on when this one lets go.")
+                       .arg(m_run.pid)
+                       .arg(m_run.host));
     m_timer.start();
     poll();
 }
 
 void AttachedEngine::poll()
 {
+    // Whether the run lives, before its status: the status it writes last, before it lets go of
+    // its lock, is then the one read when it is found gone.
+    const bool alive = RunFiles::liveRun(m_stateDir).pid == m_run.pid;
     const QJsonObject o = RunFiles::readStatus(m_stateDir);
     const QString text = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-    const bool alive = RunFiles::liveRun(m_stateDir).pid == m_run.pid;
     if (!o.isEmpty() && text != m_lastStatusText) {
         m_lastStatusText = text;
         m_status = MigrationStatus::fromJson(o);

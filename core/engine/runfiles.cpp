@@ -88,10 +88,14 @@ RunFiles::LiveRun RunFiles::liveRun(const QString &stateDir)
     }
     if (::kill(pid_t(run.pid), 0) != 0)
         return {};
-    // Make sure it is a pgferry process and not a recycled pid.
+    // Make sure it is a pgferry process and not a recycled pid. Under load a read of cmdline
+    // comes back empty now and then: that says nothing either way.
     QFile cmd(QStringLiteral("/proc/%1/cmdline").arg(run.pid));
-    if (cmd.open(QIODevice::ReadOnly) && !cmd.readAll().contains("pgferry"))
-        return {};
+    if (cmd.open(QIODevice::ReadOnly)) {
+        const QByteArray line = cmd.readAll();
+        if (!line.isEmpty() && !line.contains("pgferry"))
+            return {};
+    }
     return run;
 }
 

@@ -121,15 +121,17 @@ private Q_SLOTS:
         QCOMPARE(m_taken.value(QStringLiteral("cutover")).size(), 1);
         QCOMPARE(m_taken.value(QStringLiteral("cutover")).last(),
                  (QJsonObject{{QStringLiteral("fallback"), true}}));
-        QVERIFY(e.requestCutoverOf(QStringLiteral("shop"), &why));
+        QVERIFY2(e.requestCutoverOf(QStringLiteral("shop"), &why), qPrintable(why));
         QCOMPARE(m_taken.value(QStringLiteral("cutover")).last(),
                  (QJsonObject{{QStringLiteral("database"), QStringLiteral("shop")}}));
 
-        QVERIFY(e.retryTable(QStringLiteral("shop"), QStringLiteral("public.orders"), &why));
+        QVERIFY2(e.retryTable(QStringLiteral("shop"), QStringLiteral("public.orders"), &why),
+                 qPrintable(why));
         QCOMPARE(m_taken.value(QStringLiteral("retry")).last(),
                  (QJsonObject{{QStringLiteral("database"), QStringLiteral("shop")},
                               {QStringLiteral("table"), QStringLiteral("public.orders")}}));
-        QVERIFY(e.resyncTable(QStringLiteral("shop"), QStringLiteral("public.orders"), &why));
+        QVERIFY2(e.resyncTable(QStringLiteral("shop"), QStringLiteral("public.orders"), &why),
+                 qPrintable(why));
         QCOMPARE(m_taken.value(QStringLiteral("resync")).size(), 1);
 
         // The run's refusal comes back with its reason, as `pgferry-cli cutover` prints it.

@@ -2,8 +2,8 @@
 // streaming an online project between two real servers, opening the project in the wizard shows
 // that run on the dashboard (Streaming, never Failed), says it is attached (pid, host), starts no
 // engine of its own (one slot on the source, the CLI still running), and its Start cutover goes
-// to the CLI run, which completes with the target identical to the source. Stop from the wizard
-// stops the CLI run cleanly.
+// to the CLI run, which completes with the target identical to the source. Closing a window
+// attached to the run leaves it running; Stop from the wizard stops it cleanly.
 #include "clirun.h"
 #include "compare.h"
 #include "coreservices.h"
@@ -17,6 +17,7 @@
 #include "testclusters.h"
 
 #include <QCheckBox>
+#include <QFile>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
@@ -192,6 +193,23 @@ private Q_SLOTS:
         QVERIFY(window.openProject(file));
         QVERIFY(w->attachedRun());
         QTRY_COMPARE_WITH_TIMEOUT(w->status().state, engine::RunState::Streaming, 10000);
+
+        // A second window that attaches and closes asks nothing of the run: it streams on.
+        {
+            MainWindow other(services);
+            other.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
+                qFatal("closing a window attached to a run started elsewhere asked a question");
+                return QMessageBox::No;
+            });
+            other.show();
+            QVERIFY(other.openProject(file));
+            QVERIFY(other.wizard()->attachedRun());
+            QVERIFY(other.close());
+        }
+        QTest::qWait(1500);
+        QCOMPARE(run->state(), QProcess::Running);
+        QVERIFY(!QFile::exists(engine::RunFiles::stopRequestFile(state)));
+        QCOMPARE(engine::RunFiles::liveRun(state).pid, run->processId());
         auto *stop = window.findChild<QPushButton *>(QStringLiteral("stopRun"));
         QVERIFY(stop && stop->isEnabled());
         QTest::mouseClick(stop, Qt::LeftButton);
