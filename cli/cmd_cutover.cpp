@@ -73,36 +73,29 @@ int cmdCutover(Context &ctx)
             rc >= 0)
             return rc;
     }
-    QFile::remove(engine::RunFiles::cutoverResponseFile(dir));
-    ::umask(077); // the request lives in the private state folder
-    QJsonObject request;
-    if (!database.isEmpty())
-        request.insert(QStringLiteral("database"), database);
+    std::optional<bool> fallback;
     if (a.flags.contains(QStringLiteral("--fallback")) || a.flags.contains(QStringLiteral("--no-fallback")))
-        request.insert(QStringLiteral("fallback"), a.flags.contains(QStringLiteral("--fallback")));
-    QFile req(engine::RunFiles::cutoverRequestFile(dir));
-    if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-        (!request.isEmpty() && req.write(QJsonDocument(request).toJson(QJsonDocument::Compact)) < 0)) {
-        ctx.err << "pgferry-cli cutover: cannot write " << req.fileName() << "\n";
+        fallback = a.flags.contains(QStringLiteral("--fallback"));
+    QString error;
+    if (!engine::RunFiles::writeRequest(engine::RunFiles::cutoverRequestFile(dir),
+                                        engine::RunFiles::cutoverResponseFile(dir),
+                                        engine::RunFiles::cutoverRequest(database, fallback), &error)) {
+        ctx.err << "pgferry-cli cutover: " << error << "\n";
         return Failure;
     }
-    req.close();
     // Wait for the run to accept, then to finish.
     QElapsedTimer t;
     t.start();
     bool accepted = false;
     while (t.elapsed() < 30000) {
-        QFile resp(engine::RunFiles::cutoverResponseFile(dir));
-        if (resp.open(QIODevice::ReadOnly)) {
-            const QJsonObject o = QJsonDocument::fromJson(resp.readAll()).object();
-            if (!o.isEmpty()) {
-                accepted = o.value(u"accepted").toBool();
-                if (!accepted) {
-                    ctx.err << "pgferry-cli cutover: refused: " << o.value(u"reason").toString() << "\n";
-                    return Failure;
-                }
-                break;
+        const QJsonObject o = engine::RunFiles::readResponse(engine::RunFiles::cutoverResponseFile(dir));
+        if (!o.isEmpty()) {
+            accepted = o.value(u"accepted").toBool();
+            if (!accepted) {
+                ctx.err << "pgferry-cli cutover: refused: " << o.value(u"reason").toString() << "\n";
+                return Failure;
             }
+            break;
         }
         QThread::msleep(200);
     }

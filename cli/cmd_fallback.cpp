@@ -93,34 +93,26 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
             rc >= 0)
             return rc;
     }
-    QFile::remove(engine::RunFiles::fallbackResponseFile(dir));
-    ::umask(077);
     const QDateTime asked = QDateTime::currentDateTimeUtc();
-    {
-        QFile req(engine::RunFiles::fallbackRequestFile(dir));
-        if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-            req.write(QJsonDocument(QJsonObject{{QStringLiteral("action"), failBack ? QStringLiteral("fail-back") : QStringLiteral("end")},
-                                                {QStringLiteral("database"), database}})
-                          .toJson(QJsonDocument::Compact)) < 0) {
-            ctx.err << "pgferry-cli " << verb << ": cannot write " << req.fileName() << "\n";
-            return Failure;
-        }
+    QString error;
+    if (!engine::RunFiles::writeRequest(engine::RunFiles::fallbackRequestFile(dir),
+                                        engine::RunFiles::fallbackResponseFile(dir),
+                                        engine::RunFiles::fallbackRequest(failBack, database), &error)) {
+        ctx.err << "pgferry-cli " << verb << ": " << error << "\n";
+        return Failure;
     }
     QElapsedTimer t;
     t.start();
     bool answered = false;
     while (t.elapsed() < 30000 && !answered) {
-        QFile resp(engine::RunFiles::fallbackResponseFile(dir));
-        if (resp.open(QIODevice::ReadOnly)) {
-            const QJsonObject o = QJsonDocument::fromJson(resp.readAll()).object();
-            if (!o.isEmpty()) {
-                if (!o.value(u"accepted").toBool()) {
-                    ctx.err << "pgferry-cli " << verb << ": refused: " << o.value(u"reason").toString() << "\n";
-                    return Failure;
-                }
-                answered = true;
-                break;
+        const QJsonObject o = engine::RunFiles::readResponse(engine::RunFiles::fallbackResponseFile(dir));
+        if (!o.isEmpty()) {
+            if (!o.value(u"accepted").toBool()) {
+                ctx.err << "pgferry-cli " << verb << ": refused: " << o.value(u"reason").toString() << "\n";
+                return Failure;
             }
+            answered = true;
+            break;
         }
         QThread::msleep(200);
     }

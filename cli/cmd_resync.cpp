@@ -44,29 +44,23 @@ int cmdResync(Context &ctx)
                 << "` and ask again once it streams\n";
         return Failure;
     }
-    QFile::remove(engine::RunFiles::resyncResponseFile(dir));
-    ::umask(077);
-    QFile req(engine::RunFiles::resyncRequestFile(dir));
-    if (!req.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        ctx.err << "pgferry-cli resync: cannot write " << req.fileName() << "\n";
+    QString error;
+    if (!engine::RunFiles::writeRequest(engine::RunFiles::resyncRequestFile(dir),
+                                        engine::RunFiles::resyncResponseFile(dir),
+                                        engine::RunFiles::tableRequest(database, table), &error)) {
+        ctx.err << "pgferry-cli resync: " << error << "\n";
         return Failure;
     }
-    req.write(QJsonDocument(QJsonObject{{QStringLiteral("database"), database}, {QStringLiteral("table"), table}})
-                  .toJson(QJsonDocument::Compact));
-    req.close();
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < 30000) {
-        QFile resp(engine::RunFiles::resyncResponseFile(dir));
-        if (resp.open(QIODevice::ReadOnly)) {
-            const QJsonObject o = QJsonDocument::fromJson(resp.readAll()).object();
-            if (!o.isEmpty()) {
-                if (!o.value(u"accepted").toBool()) {
-                    ctx.err << "pgferry-cli resync: refused: " << o.value(u"reason").toString() << "\n";
-                    return Failure;
-                }
-                break;
+        const QJsonObject o = engine::RunFiles::readResponse(engine::RunFiles::resyncResponseFile(dir));
+        if (!o.isEmpty()) {
+            if (!o.value(u"accepted").toBool()) {
+                ctx.err << "pgferry-cli resync: refused: " << o.value(u"reason").toString() << "\n";
+                return Failure;
             }
+            break;
         }
         QThread::msleep(200);
     }

@@ -119,19 +119,19 @@ int cmdRun(Context &ctx)
         ctx.err << "pgferry-cli run: " << error << "\n";
         return Failure;
     }
-    {
-        // Without its lock file nothing could find this run: `status` and `cutover` would say none is in progress.
-        QFile pidFile(lockFile(stateDir));
-        const QByteArray pid = QByteArray::number(QCoreApplication::applicationPid());
-        if (!pidFile.open(QIODevice::WriteOnly | QIODevice::Truncate) || pidFile.write(pid) != pid.size() || !pidFile.flush()) {
-            ctx.err << "pgferry-cli run: cannot write the run's lock file " << pidFile.fileName() << ": " << pidFile.errorString()
-                    << "; `status` and `cutover` could not find this run, so it does not start. Make the folder writable and run again\n";
-            return Failure;
-        }
+    // Without its lock file nothing could find this run: `status` and `cutover` would say none is in
+    // progress.
+    if (!engine::RunFiles::writeLock(stateDir, &error)) {
+        ctx.err << "pgferry-cli run: " << error
+                << "; `status` and `cutover` could not find this run, so it does not start. Make the folder "
+                   "writable and run again\n";
+        return Failure;
     }
-    // A request left by an earlier run must not cut this one over.
-    QFile::remove(engine::RunFiles::cutoverRequestFile(stateDir));
-    QFile::remove(engine::RunFiles::cutoverResponseFile(stateDir));
+    // A request left by an earlier run must not cut this one over (or stop it).
+    for (const QString &f :
+         {engine::RunFiles::cutoverRequestFile(stateDir), engine::RunFiles::cutoverResponseFile(stateDir),
+          engine::RunFiles::stopRequestFile(stateDir), engine::RunFiles::retryRequestFile(stateDir)})
+        QFile::remove(f);
     const auto *managed = qobject_cast<const azure::ManagedEngine *>(eng.get());
 
     // Signals arrive through a pipe into the event loop: stop cleanly, resume next time.
@@ -196,8 +196,9 @@ int cmdRun(Context &ctx)
         lastState = s.state;
     });
 
-    // `pgferry-cli cutover`, `resync`, `fail-back` and `fallback end` ask through a file in the state
-    // folder: JSON, taken and removed, answered with {"accepted", "reason"} in a response file.
+    // `pgferry-cli cutover`, `resync`, `fail-back` and `fallback end`, and a wizard attached to this
+    // run (cutover, retry, stop), ask through a file in the state folder: JSON, taken and removed,
+    // answered with {"accepted", "reason"} in a response file (engine::RunFiles).
     struct RequestChannel
     {
         QString request, response;
@@ -229,22 +230,28 @@ int cmdRun(Context &ctx)
                                                           : engine::MigrationEngine::FallbackAction::FailBack,
                                          o.value(u"database").toString(), why);
          }},
+        {engine::RunFiles::retryRequestFile(stateDir), engine::RunFiles::retryResponseFile(stateDir),
+         [&](const QJsonObject &o, QString *why) {
+             return eng->retryTable(o.value(u"database").toString(), o.value(u"table").toString(), why);
+         }},
+        {engine::RunFiles::stopRequestFile(stateDir), engine::RunFiles::stopResponseFile(stateDir),
+         [&](const QJsonObject &, QString *) {
+             ctx.err << "\npgferry-cli run: stopping cleanly (asked by "
+                     << engine::RunFiles::stopRequestFile(stateDir) << ")\n";
+             ctx.err.flush();
+             eng->stop();
+             return true;
+         }},
     };
     QTimer requestPoll;
     QObject::connect(&requestPoll, &QTimer::timeout, [&] {
         for (const RequestChannel &ch : channels) {
-            QFile req(ch.request);
-            if (!req.open(QIODevice::ReadOnly))
+            const std::optional<QJsonObject> o = engine::RunFiles::takeRequest(ch.request);
+            if (!o)
                 continue;
-            const QJsonObject o = QJsonDocument::fromJson(req.readAll()).object();
-            req.close();
-            req.remove();
             QString why;
-            const bool accepted = ch.handle(o, &why);
-            QFile resp(ch.response);
-            if (resp.open(QIODevice::WriteOnly | QIODevice::Truncate))
-                resp.write(QJsonDocument(QJsonObject{{QStringLiteral("accepted"), accepted}, {QStringLiteral("reason"), why}})
-                               .toJson(QJsonDocument::Compact));
+            const bool accepted = ch.handle(*o, &why);
+            engine::RunFiles::writeResponse(ch.response, accepted, why);
         }
     });
     requestPoll.start(300);

@@ -39,24 +39,12 @@ QString stateDirFor(Context &ctx, const char *verb, const project::Project &p)
 
 QString lockFile(const QString &stateDir)
 {
-    return stateDir + QStringLiteral("/run.pid");
+    return engine::RunFiles::lockFile(stateDir);
 }
 
 qint64 activeRunPid(const QString &stateDir)
 {
-    if (stateDir.isEmpty())
-        return 0;
-    QFile f(lockFile(stateDir));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const qint64 pid = f.readAll().trimmed().toLongLong();
-    if (pid <= 0 || ::kill(pid_t(pid), 0) != 0)
-        return 0;
-    // Make sure it is a pgferry process and not a recycled pid.
-    QFile cmd(QStringLiteral("/proc/%1/cmdline").arg(pid));
-    if (cmd.open(QIODevice::ReadOnly) && !cmd.readAll().contains("pgferry"))
-        return 0;
-    return pid;
+    return engine::RunFiles::liveRun(stateDir).pid;
 }
 
 QJsonObject readStatusFile(const QString &stateDir)

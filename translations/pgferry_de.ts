@@ -379,7 +379,7 @@
     </message>
     <message>
         <source>S&amp;ave fix script…</source>
-        <translation>Korrekturskript s&amp;peichern…</translation>
+        <translation>Korrekturskript &amp;speichern…</translation>
     </message>
     <message>
         <source>Save the fix script to a file</source>
@@ -657,7 +657,7 @@
     </message>
     <message>
         <source>S&amp;ign in to Azure…</source>
-        <translation>&amp;Bei Azure anmelden…</translation>
+        <translation>Be&amp;i Azure anmelden…</translation>
     </message>
     <message>
         <source>&amp;Add firewall rule</source>
@@ -677,7 +677,7 @@
     </message>
     <message>
         <source>F&amp;lexible server:</source>
-        <translation>F&amp;lexibler Server:</translation>
+        <translation>Flexibler &amp;Server:</translation>
     </message>
 </context>
 <context>
@@ -780,7 +780,7 @@
     </message>
     <message>
         <source>&amp;Database:</source>
-        <translation>Date&amp;nbank:</translation>
+        <translation>Datenban&amp;k:</translation>
     </message>
     <message>
         <source>&amp;SSL mode:</source>
@@ -824,7 +824,7 @@
     </message>
     <message>
         <source>Remember in the &amp;keychain</source>
-        <translation>Im Schlüsselbund sp&amp;eichern</translation>
+        <translation>I&amp;m Schlüsselbund speichern</translation>
     </message>
     <message>
         <source>H&amp;ost:</source>
@@ -1855,6 +1855,10 @@
         <source>Close a dialog</source>
         <translation>Dialog schließen</translation>
     </message>
+    <message>
+        <source>Attached to this project&apos;s run in progress (process %1 on %2); showing its dashboard.</source>
+        <translation>Mit dem laufenden Lauf dieses Projekts verbunden (Prozess %1 auf %2); sein Dashboard wird angezeigt.</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::MigrationWizard</name>
@@ -1925,6 +1929,10 @@
     <message>
         <source>No migration is running.</source>
         <translation>Es läuft keine Migration.</translation>
+    </message>
+    <message>
+        <source>Could not follow the run in progress: %1</source>
+        <translation>Dem laufenden Lauf kann nicht gefolgt werden: %1</translation>
     </message>
 </context>
 <context>
@@ -2293,6 +2301,14 @@
     <message>
         <source>Schema chan&amp;ges (%1)</source>
         <translation>Schemaänderun&amp;gen (%1)</translation>
+    </message>
+    <message>
+        <source>Attached to a run started elsewhere (process %1 on %2, e.g. pgferry-cli run). This window follows it and sends it Stop, Retry and the cutover; closing the window leaves it running.</source>
+        <translation>Mit einem anderswo gestarteten Lauf verbunden (Prozess %1 auf %2, z. B. pgferry-cli run). Dieses Fenster folgt ihm und schickt ihm Anhalten, Erneut laden und die Umstellung; wird das Fenster geschlossen, läuft er weiter.</translation>
+    </message>
+    <message>
+        <source>The run started elsewhere (process %1 on %2) has ended.</source>
+        <translation>Der anderswo gestartete Lauf (Prozess %1 auf %2) ist beendet.</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 #include "assess/assessment.h"
 #include "engine/enginefactory.h"
 #include "engine/localengine.h"
+#include "engine/runfiles.h"
 #include "project/projectfile.h"
 #include "project/recentfiles.h"
 #include "project/secretstore.h"
@@ -145,8 +146,16 @@ std::optional<engine::MigrationStatus> CoreServices::lastRunStatus(const project
     return engine::MigrationStatus::fromJson(doc.object());
 }
 
+bool CoreServices::hasLiveRun(const project::Project &project)
+{
+    return engine::RunFiles::liveRun(project::runStateDir(project)).pid != 0;
+}
+
 std::unique_ptr<engine::MigrationEngine> CoreServices::createEngine(const project::Project &project, const Credentials &credentials, QString *error)
 {
+    // A run of this project in progress elsewhere (`pgferry-cli run`) is followed, never doubled.
+    if (auto attached = engine::attachToLiveRun(project))
+        return attached;
     // Passwords typed in this session and not kept in the keychain reach the engine the way
     // pipelines pass them (DESIGN.md, "Secrets"): this process's environment, never a file or a
     // command line. SecretStore reads them there first.

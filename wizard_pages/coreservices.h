@@ -29,6 +29,7 @@ public:
     QStringList recentFiles() override;
     void addRecentFile(const QString &path) override;
     std::optional<engine::MigrationStatus> lastRunStatus(const project::Project &project) override;
+    bool hasLiveRun(const project::Project &project) override;
     std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &project, const Credentials &credentials, QString *error) override;
     QString reportHtml(const project::Project &project, const engine::MigrationStatus &status) override;
     QString reportJson(const project::Project &project, const engine::MigrationStatus &status) override;

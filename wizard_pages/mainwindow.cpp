@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "engine/attachedengine.h"
+
 #include "colorscheme.h"
 #include "icons.h"
 #include "migrationwizard.h"
@@ -187,12 +189,13 @@ bool MainWindow::maybeSave()
 
 void MainWindow::newProject()
 {
-    if (m_wizard->isRunning()) {
+    if (m_wizard->isRunning() && !m_wizard->attachedRun()) {
         showError(tr("A migration is running. Stop it on the dashboard before starting a new project."));
         return;
     }
     if (!maybeSave())
         return;
+    m_wizard->detachRun();
     m_path.clear();
     m_wizard->setProject(project::Project{});
     setDirty(false);
@@ -200,7 +203,7 @@ void MainWindow::newProject()
 
 bool MainWindow::openProject(const QString &path)
 {
-    if (m_wizard->isRunning()) {
+    if (m_wizard->isRunning() && !m_wizard->attachedRun()) {
         showError(tr("A migration is running. Stop it on the dashboard before opening another project."));
         return false;
     }
@@ -212,12 +215,19 @@ bool MainWindow::openProject(const QString &path)
         showError(tr("The project could not be opened. %1").arg(error));
         return false;
     }
+    m_wizard->detachRun(); // a run in progress elsewhere goes on without this window
     m_path = QFileInfo(path).absoluteFilePath();
     m_wizard->setProject(*p);
     m_services->addRecentFile(m_path);
     setDirty(false);
     // A project whose migration is under way opens on its dashboard.
-    if (m_wizard->attachToRun())
+    if (m_wizard->attachToRun() && m_wizard->attachedRun())
+        statusBar()->showMessage(
+            tr("Attached to this project's run in progress (process %1 on %2); showing its dashboard.")
+                .arg(m_wizard->attachedRun()->pid())
+                .arg(m_wizard->attachedRun()->host()),
+            10000);
+    else if (m_wizard->currentId() >= MigrationWizard::MonitorPage)
         statusBar()->showMessage(tr("This project's migration is under way; showing its dashboard."), 10000);
     else
         statusBar()->showMessage(tr("Opened %1").arg(m_path), 5000);
@@ -267,7 +277,8 @@ void MainWindow::fillRecentMenu()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (m_wizard->isRunning()) {
+    // A run started elsewhere is only watched here: it goes on when the window closes.
+    if (m_wizard->isRunning() && !m_wizard->attachedRun()) {
         const auto answer = m_ask(tr("Migration running"),
                                   tr("A migration is running. Stop it and close? The run stops cleanly and resumes when you open the project again."),
                                   QMessageBox::Yes | QMessageBox::No);

@@ -12,6 +12,8 @@
 #include "summarypage.h"
 #include "targetpage.h"
 
+#include "engine/attachedengine.h"
+
 #include <QAbstractButton>
 #include <QFileDialog>
 #include <QListWidget>
@@ -222,6 +224,19 @@ bool MigrationWizard::startRun(QString *error)
 bool MigrationWizard::attachToRun()
 {
     using engine::RunState;
+    // A run of this project in progress in another process (`pgferry-cli run`): the dashboard
+    // follows it (startRun attaches, see WizardServices::createEngine); it never gets a second engine.
+    if (m_services->hasLiveRun(project())) {
+        if (const std::optional<engine::MigrationStatus> last = m_services->lastRunStatus(project()))
+            m_status = *last;
+        const bool fallback = m_status.state == RunState::Fallback || m_status.state == RunState::FailingBack;
+        goToPage(fallback ? DonePage : MonitorPage);
+        showStatus(m_status);
+        QString error;
+        if (!startRun(&error))
+            Q_EMIT logLine(tr("Could not follow the run in progress: %1").arg(error));
+        return true;
+    }
     const std::optional<engine::MigrationStatus> last = m_services->lastRunStatus(project());
     if (!last || last->state == RunState::NotStarted)
         return false;
@@ -243,6 +258,20 @@ bool MigrationWizard::attachToRun()
             Q_EMIT logLine(tr("The run could not resume: %1").arg(error));
     }
     return true;
+}
+
+engine::AttachedEngine *MigrationWizard::attachedRun() const
+{
+    return qobject_cast<engine::AttachedEngine *>(m_engine.get());
+}
+
+void MigrationWizard::detachRun()
+{
+    if (!attachedRun())
+        return;
+    m_engine->disconnect(this);
+    m_engine.reset();
+    m_running = false;
 }
 
 void MigrationWizard::stopRun()

@@ -14,6 +14,10 @@
 
 class QListWidget;
 
+namespace pgferry::engine {
+class AttachedEngine;
+}
+
 namespace pgferry::wizard {
 
 class WizardPage;
@@ -64,6 +68,11 @@ public:
     // Copies one table again from a new snapshot while its database streams (the engine's resyncTable).
     bool resyncTable(const QString &database, const QString &table, QString *whyNot);
     bool isRunning() const;
+    // The engine when it follows a run that another process (`pgferry-cli run`) has in progress;
+    // nullptr for a run of the wizard's own. Closing the wizard leaves such a run running.
+    engine::AttachedEngine *attachedRun() const;
+    // Stops following a run in progress elsewhere (it goes on); nothing for a run of the wizard's own.
+    void detachRun();
     engine::MigrationEngine *engine() const { return m_engine.get(); }
     const engine::MigrationStatus &status() const { return m_status; }
     // Feeds a status to the dashboard, cutover and done pages (the engine does this; so can tests).

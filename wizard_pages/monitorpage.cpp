@@ -8,6 +8,8 @@
 #include "tablestatusmodel.h"
 #include "tablestatusproxy.h"
 
+#include "engine/attachedengine.h"
+
 #include <QComboBox>
 #include <QDateTime>
 #include <QFontDatabase>
@@ -71,6 +73,10 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     ep.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
     m_lastError->setPalette(ep);
     m_lastError->setVisible(false);
+    m_attached = new QLabel;
+    m_attached->setObjectName(QStringLiteral("attachedRun"));
+    m_attached->setWordWrap(true);
+    m_attached->setVisible(false);
     m_stop = new QPushButton(tr("&Stop"));
     m_stop->setObjectName(QStringLiteral("stopRun"));
     m_stop->setAccessibleName(tr("Stop or resume the run"));
@@ -242,6 +248,7 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     auto *v = new QVBoxLayout(this);
     v->setContentsMargins(0, 0, 0, 0);
     v->addLayout(header);
+    v->addWidget(m_attached);
     v->addWidget(m_lastError);
     v->addWidget(split, 1);
 
@@ -281,17 +288,40 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     connect(wizard, &MigrationWizard::runStarted, this, [this] {
         m_stop->setEnabled(true);
         m_stop->setText(tr("&Stop"));
+        updateAttached();
     });
     connect(wizard, &MigrationWizard::runFinished, this, [this](bool ok) {
         m_stop->setEnabled(true);
         m_stop->setText(tr("Res&ume"));
         appendLog(ok ? tr("The run finished.") : tr("The run ended: %1.").arg(Format::runState(mw()->status().state)));
         applyPending();
+        updateAttached();
     });
+}
+
+void MonitorPage::updateAttached()
+{
+    const engine::AttachedEngine *run = mw()->attachedRun();
+    if (run && mw()->isRunning()) {
+        m_attached->setText(
+            tr("Attached to a run started elsewhere (process %1 on %2, e.g. pgferry-cli run). This window "
+               "follows "
+               "it and sends it Stop, Retry and the cutover; closing the window leaves it running.")
+                .arg(run->pid())
+                .arg(run->host()));
+        m_attached->setVisible(true);
+    } else if (run) {
+        m_attached->setText(
+            tr("The run started elsewhere (process %1 on %2) has ended.").arg(run->pid()).arg(run->host()));
+        m_attached->setVisible(true);
+    } else {
+        m_attached->setVisible(false);
+    }
 }
 
 void MonitorPage::loadFrom(const project::Project &)
 {
+    m_attached->setVisible(false);
     m_status = {};
     m_hasPending = false;
     m_model->setStatus({});

@@ -88,6 +88,7 @@ private:
     QLabel *m_totals;
     QProgressBar *m_overall;
     QLabel *m_lastError;
+    QLabel *m_attached; // says that the run is one started elsewhere (`pgferry-cli run`), followed here
     QPushButton *m_stop;
     QPushButton *m_cutover;
     LiveChart *m_throughput;
@@ -118,6 +119,7 @@ private:
     ApplyRate m_applyRate;
     QElapsedTimer m_clock;
     QString m_lastErrorText;
+    void updateAttached();
 };
 
 } // namespace pgferry::wizard

@@ -89,10 +89,17 @@ public:
     virtual bool storePassword(const project::Project &project, Role role, const QString &password, QString *error) = 0;
     virtual QStringList recentFiles() = 0;
     virtual void addRecentFile(const QString &path) = 0;
-    // The engine for the project (a new run, or the resumption of one). nullptr and *error when
-    // it cannot be created.
     // The last status the project's run recorded, if it ever ran (from its run state folder).
     virtual std::optional<engine::MigrationStatus> lastRunStatus(const project::Project &project) = 0;
+    // Whether another process (`pgferry-cli run`) has this project's run in progress; createEngine
+    // then returns an engine attached to it (engine::AttachedEngine) rather than a second run.
+    virtual bool hasLiveRun(const project::Project &project)
+    {
+        Q_UNUSED(project);
+        return false;
+    }
+    // The engine for the project (a new run, the resumption of one, or the run in progress
+    // elsewhere). nullptr and *error when it cannot be created.
     virtual std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &project,
                                                                   const Credentials &credentials, QString *error) = 0;
     // The run's report for export.

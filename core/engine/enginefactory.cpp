@@ -1,7 +1,9 @@
 #include "engine/enginefactory.h"
 
 #include "azure/managedengine.h"
+#include "engine/attachedengine.h"
 #include "engine/localengine.h"
+#include "engine/runfiles.h"
 #include "project/secretstore.h"
 
 namespace pgferry::engine {
@@ -28,6 +30,15 @@ std::unique_ptr<MigrationEngine> createEngine(const project::Project &project, Q
         return nullptr;
     }
     return std::make_unique<LocalEngine>(c);
+}
+
+std::unique_ptr<MigrationEngine> attachToLiveRun(const project::Project &project)
+{
+    const QString dir = project::runStateDir(project);
+    const RunFiles::LiveRun run = RunFiles::liveRun(dir);
+    if (!run.pid)
+        return nullptr;
+    return std::make_unique<AttachedEngine>(dir, run);
 }
 
 } // namespace pgferry::engine
