@@ -15,6 +15,7 @@ Usage:
   pgferry-cli project new -o FILE --name NAME --source URI --target URI
                           [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N] [--engine local|azure]
                           [--target-resource-id ID]             the target flexible server, for --engine azure
+                          [--runtime-server ID]                 --engine azure: where Azure's migration runs (private access)
                           [--fallback]                          keep the old server as a live fallback after cutover
   pgferry-cli project check FILE                        validate a project file
   pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]
