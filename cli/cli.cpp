@@ -8,7 +8,8 @@ namespace pgferry::cli {
 
 QString usageText()
 {
-    return QStringLiteral(R"(pgferry-cli: online PostgreSQL migration to Azure Database for PostgreSQL or a newer PostgreSQL
+    return QStringLiteral(
+        R"(pgferry-cli: online PostgreSQL migration to Azure Database for PostgreSQL or a newer PostgreSQL
 
 Usage:
   pgferry-cli sandbox up|down|status [--dir DIR]        local source+target servers with a sample database

@@ -117,13 +117,19 @@ struct Options
 };
 
 // Options that take a value, and flags, per the usage text.
-const QStringList kValueOptions{QStringLiteral("cloud"), QStringLiteral("cloud-config"), QStringLiteral("tenant"), QStringLiteral("client-id"),
-                                QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"),
-                                QStringLiteral("admin-user"), QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"),
-                                QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"), QStringLiteral("server"), QStringLiteral("ip"),
-                                QStringLiteral("notes"), QStringLiteral("time"), QStringLiteral("value"), QStringLiteral("add-extensions"),
-                                QStringLiteral("databases"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold"),
-                                QStringLiteral("subnet"), QStringLiteral("private-dns-zone")};
+const QStringList kValueOptions{QStringLiteral("cloud"),        QStringLiteral("cloud-config"),
+                                QStringLiteral("tenant"),       QStringLiteral("client-id"),
+                                QStringLiteral("subscription"), QStringLiteral("resource-group"),
+                                QStringLiteral("name"),         QStringLiteral("location"),
+                                QStringLiteral("admin-user"),   QStringLiteral("version"),
+                                QStringLiteral("sku"),          QStringLiteral("tier"),
+                                QStringLiteral("storage-gb"),   QStringLiteral("backup-retention-days"),
+                                QStringLiteral("server"),       QStringLiteral("ip"),
+                                QStringLiteral("notes"),        QStringLiteral("time"),
+                                QStringLiteral("value"),        QStringLiteral("add-extensions"),
+                                QStringLiteral("databases"),    QStringLiteral("email"),
+                                QStringLiteral("action-group"), QStringLiteral("threshold"),
+                                QStringLiteral("subnet"),       QStringLiteral("private-dns-zone")};
 const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup"), QStringLiteral("yes"),
                          QStringLiteral("fallback")};
 
@@ -138,18 +144,28 @@ const QHash<QString, QStringList> &commandOptions()
         {QStringLiteral("resource-groups"), {QStringLiteral("subscription")}},
         {QStringLiteral("servers"), {QStringLiteral("subscription"), QStringLiteral("resource-group")}},
         {QStringLiteral("create-server"),
-         {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"), QStringLiteral("admin-user"),
-          QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"), QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"),
-          QStringLiteral("geo-redundant-backup"), QStringLiteral("subnet"), QStringLiteral("private-dns-zone")}},
-        {QStringLiteral("firewall-allow"), {QStringLiteral("server"), QStringLiteral("ip"), QStringLiteral("name")}},
-        {QStringLiteral("replica"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
+         {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"),
+          QStringLiteral("location"), QStringLiteral("admin-user"), QStringLiteral("version"),
+          QStringLiteral("sku"), QStringLiteral("tier"), QStringLiteral("storage-gb"),
+          QStringLiteral("backup-retention-days"), QStringLiteral("geo-redundant-backup"),
+          QStringLiteral("subnet"), QStringLiteral("private-dns-zone")}},
+        {QStringLiteral("firewall-allow"),
+         {QStringLiteral("server"), QStringLiteral("ip"), QStringLiteral("name")}},
+        {QStringLiteral("replica"),
+         {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
         {QStringLiteral("lock"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("notes")}},
-        {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time"), QStringLiteral("location")}},
-        {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("value"), QStringLiteral("add-extensions")}},
+        {QStringLiteral("restore"),
+         {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time"),
+          QStringLiteral("location")}},
+        {QStringLiteral("parameter"),
+         {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("value"),
+          QStringLiteral("add-extensions")}},
         {QStringLiteral("check-backups"), {QStringLiteral("server")}},
-        {QStringLiteral("prepare-fallback"), {QStringLiteral("server"), QStringLiteral("databases"), QStringLiteral("yes")}},
+        {QStringLiteral("prepare-fallback"),
+         {QStringLiteral("server"), QStringLiteral("databases"), QStringLiteral("yes")}},
         {QStringLiteral("alerts"),
-         {QStringLiteral("server"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold"), QStringLiteral("fallback")}}};
+         {QStringLiteral("server"), QStringLiteral("email"), QStringLiteral("action-group"),
+          QStringLiteral("threshold"), QStringLiteral("fallback")}}};
     return options;
 }
 
@@ -416,11 +432,13 @@ int doServers(Session &s)
 {
     if (!s.require({QStringLiteral("subscription")}, QStringLiteral("servers")))
         return Usage;
-    return listCommand<FlexibleServer>(s, api::listServers(s.value("subscription"), s.value("resource-group")), [](const FlexibleServer &f) {
-        const NetworkAccess n = NetworkAccess::of(f);
-        return QStringLiteral("%1  %2  PostgreSQL %3  %4  %5%7\n  %6")
-            .arg(f.name, f.location, f.version, f.skuName, f.state, f.id, n.isPrivate() ? QStringLiteral("  private access only") : QString());
-    });
+    return listCommand<FlexibleServer>(
+        s, api::listServers(s.value("subscription"), s.value("resource-group")), [](const FlexibleServer &f) {
+            const NetworkAccess n = NetworkAccess::of(f);
+            return QStringLiteral("%1  %2  PostgreSQL %3  %4  %5%7\n  %6")
+                .arg(f.name, f.location, f.version, f.skuName, f.state, f.id,
+                     n.isPrivate() ? QStringLiteral("  private access only") : QString());
+        });
 }
 
 int doCreateServer(Session &s)
@@ -446,12 +464,16 @@ int doCreateServer(Session &s)
     spec.delegatedSubnetResourceId = s.value("subnet");
     spec.privateDnsZoneArmResourceId = s.value("private-dns-zone");
     if (!spec.delegatedSubnetResourceId.isEmpty())
-        if (const QString why = api::checkSubnetId(spec.delegatedSubnetResourceId, QStringLiteral("--subnet")); !why.isEmpty()) {
+        if (const QString why =
+                api::checkSubnetId(spec.delegatedSubnetResourceId, QStringLiteral("--subnet"));
+            !why.isEmpty()) {
             s.ctx.err << "pgferry-cli azure create-server: " << why << Qt::endl;
             return Usage;
         }
     if (!spec.privateDnsZoneArmResourceId.isEmpty())
-        if (const QString why = api::checkPrivateDnsZoneId(spec.privateDnsZoneArmResourceId, QStringLiteral("--private-dns-zone")); !why.isEmpty()) {
+        if (const QString why = api::checkPrivateDnsZoneId(spec.privateDnsZoneArmResourceId,
+                                                           QStringLiteral("--private-dns-zone"));
+            !why.isEmpty()) {
             s.ctx.err << "pgferry-cli azure create-server: " << why << Qt::endl;
             return Usage;
         }

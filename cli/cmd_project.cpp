@@ -1,9 +1,9 @@
 // pgferry-cli project new|check: writes a project file from command-line options (moving any
 // password found in a URI to the OS keychain) and validates a project file.
-#include "cli.h"
 #include "azure/armapi.h"
 #include "azure/managedengine.h"
 #include "azure/resourceid.h"
+#include "cli.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
 
@@ -149,9 +149,8 @@ pg::ConnInfo parseUri(const QString &option, const QString &text)
 
 int projectNew(Context &ctx, QStringList a)
 {
-    QString output, name, sourceUri, targetUri, targetResourceId, runtimeServer, mode = QStringLiteral("online"),
-                                                                  engine = QStringLiteral("local"),
-                                                                  verify = QStringLiteral("full");
+    QString output, name, sourceUri, targetUri, targetResourceId, runtimeServer,
+        mode = QStringLiteral("online"), engine = QStringLiteral("local"), verify = QStringLiteral("full");
     QStringList databases;
     int jobs = 4;
     bool force = false;
@@ -241,8 +240,11 @@ int projectNew(Context &ctx, QStringList a)
         }
         if (!runtimeServer.isEmpty()) {
             if (engine != u"azure")
-                throw UsageError{QStringLiteral("--runtime-server is for --engine azure (Azure's migration service runs there)")};
-            if (const QString why = azure::api::checkRuntimeServerId(runtimeServer, QStringLiteral("--runtime-server")); !why.isEmpty())
+                throw UsageError{QStringLiteral(
+                    "--runtime-server is for --engine azure (Azure's migration service runs there)")};
+            if (const QString why =
+                    azure::api::checkRuntimeServerId(runtimeServer, QStringLiteral("--runtime-server"));
+                !why.isEmpty())
                 throw UsageError{printable(why)};
         }
     } catch (const UsageError &e) {
@@ -288,8 +290,11 @@ int projectNew(Context &ctx, QStringList a)
                              problems.join(QStringLiteral("\n  "))};
         if (!runtimeServer.isEmpty()) {
             if (engine != u"azure")
-                throw UsageError{QStringLiteral("--runtime-server is for --engine azure (Azure's migration service runs there)")};
-            if (const QString why = azure::api::checkRuntimeServerId(runtimeServer, QStringLiteral("--runtime-server")); !why.isEmpty())
+                throw UsageError{QStringLiteral(
+                    "--runtime-server is for --engine azure (Azure's migration service runs there)")};
+            if (const QString why =
+                    azure::api::checkRuntimeServerId(runtimeServer, QStringLiteral("--runtime-server"));
+                !why.isEmpty())
                 throw UsageError{printable(why)};
         }
     } catch (const UsageError &e) {

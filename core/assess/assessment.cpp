@@ -1,10 +1,10 @@
 // Runs the source and target probes in parallel, then the checks that need both servers.
 #include "assess/assessment.h"
 
+#include "assess/probes.h"
 #include "azure/fallbackreadiness.h"
 #include "azure/networkaccess.h"
 #include "schema/pgtools.h"
-#include "assess/probes.h"
 
 #include <algorithm>
 #include <thread>
@@ -371,13 +371,15 @@ AssessmentReport assess(const AssessmentInput &in)
     sourceThread.join();
     targetThread.join();
     // A server without public access that pgferry reached: it already runs inside that network.
-    const bool targetConnected = std::any_of(target.checks.cbegin(), target.checks.cend(), [](const Check &c) {
-        return c.id == u"target.connectivity" && c.severity == Severity::Pass;
-    });
+    const bool targetConnected =
+        std::any_of(target.checks.cbegin(), target.checks.cend(), [](const Check &c) {
+            return c.id == u"target.connectivity" && c.severity == Severity::Pass;
+        });
     for (Check &c : extra)
         if (c.id == u"target.azure_network" && c.severity == Severity::Warning && targetConnected) {
             c.severity = Severity::Info;
-            c.message += QStringLiteral(" pgferry reached it, so it already runs where that network is reachable.");
+            c.message +=
+                QStringLiteral(" pgferry reached it, so it already runs where that network is reachable.");
         }
 
     report.checks << source.checks << target.checks;

@@ -96,8 +96,9 @@ QString armIdType(const QString &id)
 {
     const QStringList p = id.trimmed().split(u'/', Qt::SkipEmptyParts);
     // subscriptions S resourceGroups G providers NAMESPACE (TYPE NAME)+
-    if (p.size() < 8 || p.size() % 2 != 0 || p[0].compare(u"subscriptions", Qt::CaseInsensitive) != 0
-        || p[2].compare(u"resourceGroups", Qt::CaseInsensitive) != 0 || p[4].compare(u"providers", Qt::CaseInsensitive) != 0)
+    if (p.size() < 8 || p.size() % 2 != 0 || p[0].compare(u"subscriptions", Qt::CaseInsensitive) != 0 ||
+        p[2].compare(u"resourceGroups", Qt::CaseInsensitive) != 0 ||
+        p[4].compare(u"providers", Qt::CaseInsensitive) != 0)
         return {};
     for (const QString &part : p)
         if (part.contains(u'?') || part.contains(u'#') || part.contains(u'%') || part.contains(u'\\'))
@@ -115,28 +116,35 @@ QString checkIdOfType(const QString &id, const QString &what, const QString &typ
     if (actual.compare(type, Qt::CaseInsensitive) == 0)
         return {};
     return QStringLiteral("%1 \"%2\" is not a %3 resource id%4; expected %5")
-        .arg(what, id, type, actual.isEmpty() ? QString() : QStringLiteral(" (it names a %1)").arg(actual), example);
+        .arg(what, id, type, actual.isEmpty() ? QString() : QStringLiteral(" (it names a %1)").arg(actual),
+             example);
 }
 } // namespace
 
 QString checkSubnetId(const QString &id, const QString &what)
 {
-    return checkIdOfType(id, what, QStringLiteral("Microsoft.Network/virtualNetworks/subnets"),
-                         QStringLiteral("/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET, "
-                                        "a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers in the server's region"));
+    return checkIdOfType(
+        id, what, QStringLiteral("Microsoft.Network/virtualNetworks/subnets"),
+        QStringLiteral(
+            "/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/"
+            "SUBNET, "
+            "a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers in the server's region"));
 }
 
 QString checkPrivateDnsZoneId(const QString &id, const QString &what)
 {
     return checkIdOfType(id, what, QStringLiteral("Microsoft.Network/privateDnsZones"),
-                         QStringLiteral("/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/privateDnsZones/NAME.private.postgres.database.azure.com"));
+                         QStringLiteral("/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/"
+                                        "privateDnsZones/NAME.private.postgres.database.azure.com"));
 }
 
 QString checkRuntimeServerId(const QString &id, const QString &what)
 {
-    return checkIdOfType(id, what, QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers"),
-                         QStringLiteral("/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME "
-                                        "(`pgferry-cli azure servers`)"));
+    return checkIdOfType(
+        id, what, QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers"),
+        QStringLiteral(
+            "/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME "
+            "(`pgferry-cli azure servers`)"));
 }
 
 ArmRequest listSubscriptions()
@@ -189,7 +197,8 @@ QString checkServerSpec(const ServerSpec &spec)
     if (spec.backupRetentionDays < 7 || spec.backupRetentionDays > 35)
         return QStringLiteral("backup retention of %1 days is out of range; choose 7 to 35").arg(spec.backupRetentionDays);
     if (spec.delegatedSubnetResourceId.isEmpty() != spec.privateDnsZoneArmResourceId.isEmpty())
-        return QStringLiteral("server %1 with private access needs both a delegated subnet (--subnet) and a private DNS zone (--private-dns-zone)")
+        return QStringLiteral("server %1 with private access needs both a delegated subnet (--subnet) and a "
+                              "private DNS zone (--private-dns-zone)")
             .arg(spec.id.name);
     if (!spec.delegatedSubnetResourceId.isEmpty()) {
         if (QString e = checkSubnetId(spec.delegatedSubnetResourceId); !e.isEmpty())
@@ -205,26 +214,35 @@ ArmRequest createServer(const ServerSpec &spec)
     // publicNetworkAccess is only for servers outside a customer's virtual network: a VNet-integrated
     // server gets the subnet and the zone instead (as in the ServerCreate example), and no public endpoint.
     const bool privateAccess = !spec.delegatedSubnetResourceId.isEmpty();
-    const QJsonObject network = privateAccess
-                                    ? QJsonObject{{QStringLiteral("delegatedSubnetResourceId"), spec.delegatedSubnetResourceId},
-                                                  {QStringLiteral("privateDnsZoneArmResourceId"), spec.privateDnsZoneArmResourceId}}
-                                    : QJsonObject{{QStringLiteral("publicNetworkAccess"), QStringLiteral("Enabled")}};
+    const QJsonObject network =
+        privateAccess
+            ? QJsonObject{{QStringLiteral("delegatedSubnetResourceId"), spec.delegatedSubnetResourceId},
+                          {QStringLiteral("privateDnsZoneArmResourceId"), spec.privateDnsZoneArmResourceId}}
+            : QJsonObject{{QStringLiteral("publicNetworkAccess"), QStringLiteral("Enabled")}};
     const QJsonObject body{
         {QStringLiteral("location"), spec.location},
-        {QStringLiteral("sku"), QJsonObject{{QStringLiteral("name"), spec.skuName}, {QStringLiteral("tier"), spec.skuTier}}},
+        {QStringLiteral("sku"),
+         QJsonObject{{QStringLiteral("name"), spec.skuName}, {QStringLiteral("tier"), spec.skuTier}}},
         {QStringLiteral("properties"),
          QJsonObject{{QStringLiteral("createMode"), QStringLiteral("Create")},
                      {QStringLiteral("version"), spec.version},
                      {QStringLiteral("administratorLogin"), spec.administratorLogin},
                      {QStringLiteral("administratorLoginPassword"), spec.administratorLoginPassword},
-                     {QStringLiteral("storage"), QJsonObject{{QStringLiteral("storageSizeGB"), spec.storageSizeGB}, {QStringLiteral("autoGrow"), QStringLiteral("Enabled")}}},
+                     {QStringLiteral("storage"),
+                      QJsonObject{{QStringLiteral("storageSizeGB"), spec.storageSizeGB},
+                                  {QStringLiteral("autoGrow"), QStringLiteral("Enabled")}}},
                      {QStringLiteral("backup"),
                       QJsonObject{{QStringLiteral("backupRetentionDays"), spec.backupRetentionDays},
-                                  {QStringLiteral("geoRedundantBackup"), spec.geoRedundantBackup ? QStringLiteral("Enabled") : QStringLiteral("Disabled")}}},
-                     {QStringLiteral("highAvailability"), QJsonObject{{QStringLiteral("mode"), spec.highAvailabilityMode}}},
+                                  {QStringLiteral("geoRedundantBackup"), spec.geoRedundantBackup
+                                                                             ? QStringLiteral("Enabled")
+                                                                             : QStringLiteral("Disabled")}}},
+                     {QStringLiteral("highAvailability"),
+                      QJsonObject{{QStringLiteral("mode"), spec.highAvailabilityMode}}},
                      {QStringLiteral("network"), network}}}};
-    return ArmRequest::withBody("PUT", serverPath(spec.id), pg(), body,
-                                QStringLiteral("create server %1%2").arg(spec.id.name, privateAccess ? QStringLiteral(" with private access") : QString()));
+    return ArmRequest::withBody(
+        "PUT", serverPath(spec.id), pg(), body,
+        QStringLiteral("create server %1%2")
+            .arg(spec.id.name, privateAccess ? QStringLiteral(" with private access") : QString()));
 }
 
 ArmRequest createReadReplica(const ResourceId &replica, const QString &location, const ResourceId &source)
@@ -422,7 +440,9 @@ QString checkMigrationSpec(const MigrationSpec &spec)
             .arg(spec.sourceServerPassword.isEmpty() ? QStringLiteral("source") : QStringLiteral("target"),
                  spec.sourceServerPassword.isEmpty() ? QStringLiteral("SOURCE") : QStringLiteral("TARGET"));
     if (!spec.migrationInstanceResourceId.isEmpty())
-        if (QString e = checkRuntimeServerId(spec.migrationInstanceResourceId, QStringLiteral("the migration's runtime server")); !e.isEmpty())
+        if (QString e = checkRuntimeServerId(spec.migrationInstanceResourceId,
+                                             QStringLiteral("the migration's runtime server"));
+            !e.isEmpty())
             return e;
     if (spec.option != u"Validate" && spec.option != u"Migrate" && spec.option != u"ValidateAndMigrate")
         return QStringLiteral("migration option \"%1\" is not valid; choose Validate, Migrate or ValidateAndMigrate").arg(spec.option);

@@ -153,7 +153,9 @@ QString ManagedEngine::checkProject(const project::Project &p)
         return QStringLiteral("settings.schema.no_acl: Azure's migration service restores the grants and cannot leave them out; set it to "
                               "false or use the local engine");
     if (!p.azure.runtimeServer.isEmpty())
-        if (QString why = api::checkRuntimeServerId(p.azure.runtimeServer, QStringLiteral("azure.runtime_server")); !why.isEmpty())
+        if (QString why =
+                api::checkRuntimeServerId(p.azure.runtimeServer, QStringLiteral("azure.runtime_server"));
+            !why.isEmpty())
             return why;
     const QString name = p.azure.migrationName.isEmpty() ? defaultMigrationName(p) : p.azure.migrationName;
     return api::checkMigrationName(name);

@@ -41,24 +41,34 @@ NetworkAccess NetworkAccess::of(const FlexibleServer &s)
 
 QString NetworkAccess::whereToRun() const
 {
-    const QString runThere = QStringLiteral(
-        "Run pgferry where that network is reachable: on a machine in the virtual network (or a peered one), or on premises "
-        "connected over a site-to-site VPN or ExpressRoute, with DNS resolving the server's name to its private address. "
-        "A firewall rule cannot open it.");
+    const QString runThere = QStringLiteral("Run pgferry where that network is reachable: on a machine in "
+                                            "the virtual network (or a peered one), or on premises "
+                                            "connected over a site-to-site VPN or ExpressRoute, with DNS "
+                                            "resolving the server's name to its private address. "
+                                            "A firewall rule cannot open it.");
     switch (kind) {
     case Kind::Public:
         return {};
     case Kind::VNetIntegrated:
-        return QStringLiteral("Server %1 has private access only: it is integrated into subnet %2 of virtual network %3%4. ")
-                   .arg(server, subnet.isEmpty() ? QStringLiteral("?") : subnet, virtualNetwork.isEmpty() ? QStringLiteral("?") : virtualNetwork,
-                        privateDnsZone.isEmpty() ? QString() : QStringLiteral(" (private DNS zone %1)").arg(privateDnsZone))
-            + runThere;
+        return QStringLiteral("Server %1 has private access only: it is integrated into subnet %2 of virtual "
+                              "network %3%4. ")
+                   .arg(server, subnet.isEmpty() ? QStringLiteral("?") : subnet,
+                        virtualNetwork.isEmpty() ? QStringLiteral("?") : virtualNetwork,
+                        privateDnsZone.isEmpty()
+                            ? QString()
+                            : QStringLiteral(" (private DNS zone %1)").arg(privateDnsZone)) +
+               runThere;
     case Kind::PrivateEndpoint:
-        return QStringLiteral("Server %1 has public access disabled and is reached through %2 private endpoint(s). ").arg(server).arg(approvedPrivateEndpoints)
-            + runThere;
+        return QStringLiteral(
+                   "Server %1 has public access disabled and is reached through %2 private endpoint(s). ")
+                   .arg(server)
+                   .arg(approvedPrivateEndpoints) +
+               runThere;
     case Kind::Closed:
-        return QStringLiteral("Server %1 has public access disabled and no approved private endpoint, so nothing can reach it. Approve or "
-                              "add a private endpoint to a virtual network that pgferry can reach (inside it, or over a site-to-site VPN or "
+        return QStringLiteral("Server %1 has public access disabled and no approved private endpoint, so "
+                              "nothing can reach it. Approve or "
+                              "add a private endpoint to a virtual network that pgferry can reach (inside "
+                              "it, or over a site-to-site VPN or "
                               "ExpressRoute), or enable public access.")
             .arg(server);
     }
@@ -72,17 +82,22 @@ assess::Check networkAccessCheck(const FlexibleServer &server)
     c.id = kCheckId;
     if (!n.isPrivate()) {
         c.severity = assess::Severity::Pass;
-        c.message = QStringLiteral("Server %1 accepts public connections through its firewall rules.").arg(server.name);
+        c.message = QStringLiteral("Server %1 accepts public connections through its firewall rules.")
+                        .arg(server.name);
         return c;
     }
     c.severity = assess::Severity::Warning;
     c.objects = {server.name};
     c.message = n.whereToRun();
-    c.setFixes({assess::Fix{assess::FixTarget::Manual, {},
-                            QStringLiteral("Run pgferry on a machine inside the server's virtual network (or a peered one), or connect this machine to "
-                                           "it over the site-to-site VPN or ExpressRoute. With the \"azure\" engine, Azure's migration service "
-                                           "reaches a private source through a runtime server: set azure.runtime_server "
-                                           "(`pgferry-cli project new … --runtime-server ID`).")}});
+    c.setFixes({assess::Fix{
+        assess::FixTarget::Manual,
+        {},
+        QStringLiteral("Run pgferry on a machine inside the server's virtual network (or a peered one), or "
+                       "connect this machine to "
+                       "it over the site-to-site VPN or ExpressRoute. With the \"azure\" engine, Azure's "
+                       "migration service "
+                       "reaches a private source through a runtime server: set azure.runtime_server "
+                       "(`pgferry-cli project new … --runtime-server ID`).")}});
     return c;
 }
 
@@ -92,13 +107,18 @@ assess::Check networkAccessCheck(const project::Project &project)
         assess::Check c;
         c.id = kCheckId;
         c.severity = assess::Severity::Info;
-        c.message = QStringLiteral("The target server's network access could not be read through Azure Resource Manager: %1").arg(why);
+        c.message =
+            QStringLiteral(
+                "The target server's network access could not be read through Azure Resource Manager: %1")
+                .arg(why);
         return c;
     };
     QString why;
     const auto server = ResourceId::parse(project.target.azureResourceId, &why);
     if (!server || !server->isFlexibleServer())
-        return couldNot(why.isEmpty() ? QStringLiteral("\"%1\" is not a flexible server's resource id").arg(project.target.azureResourceId) : why);
+        return couldNot(why.isEmpty() ? QStringLiteral("\"%1\" is not a flexible server's resource id")
+                                            .arg(project.target.azureResourceId)
+                                      : why);
     std::optional<ProjectSignIn> signIn = ProjectSignIn::forProject(project, &why);
     if (!signIn)
         return couldNot(why);

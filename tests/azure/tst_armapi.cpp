@@ -291,10 +291,14 @@ private Q_SLOTS:
     {
         const QString ex = kEx + QStringLiteral("2024-08-01_ServerCreate.json");
         const QJsonObject exampleNetwork = FakeAzure::example(ex)
-                                               .value(u"parameters").toObject()
-                                               .value(u"parameters").toObject()
-                                               .value(u"properties").toObject()
-                                               .value(u"network").toObject();
+                                               .value(u"parameters")
+                                               .toObject()
+                                               .value(u"parameters")
+                                               .toObject()
+                                               .value(u"properties")
+                                               .toObject()
+                                               .value(u"network")
+                                               .toObject();
         api::ServerSpec spec;
         spec.id = srv(QStringLiteral("exampleserver"));
         spec.location = QStringLiteral("westus");
@@ -303,7 +307,8 @@ private Q_SLOTS:
         spec.delegatedSubnetResourceId = exampleNetwork.value(u"delegatedSubnetResourceId").toString();
         spec.privateDnsZoneArmResourceId = exampleNetwork.value(u"privateDnsZoneArmResourceId").toString();
         QVERIFY2(api::checkServerSpec(spec).isEmpty(), qPrintable(api::checkServerSpec(spec)));
-        serveLro("PUT", path(spec.id), QStringLiteral("postgresql-flexible/examples/2025-08-01_ServersCreateReplica.json"),
+        serveLro("PUT", path(spec.id),
+                 QStringLiteral("postgresql-flexible/examples/2025-08-01_ServersCreateReplica.json"),
                  m_fake->exampleBody(ex, QStringLiteral("201")));
         const ArmResult r = m_client->call(api::createServer(spec));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
@@ -324,13 +329,20 @@ private Q_SLOTS:
         QTest::addColumn<QString>("subnet");
         QTest::addColumn<QString>("zone");
         QTest::addColumn<QString>("expected");
-        const QString vnet = QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v");
-        const QString zone = QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/z.private.postgres.database.azure.com");
-        QTest::newRow("a virtual network, not its subnet") << vnet << zone << QStringLiteral("(it names a Microsoft.Network/virtualNetworks)");
-        QTest::newRow("a bare name") << QStringLiteral("examplesubnet") << zone << QStringLiteral("subnet \"examplesubnet\" is not a Microsoft.Network/virtualNetworks/subnets");
-        QTest::newRow("a subnet as the zone") << vnet + QStringLiteral("/subnets/s") << vnet + QStringLiteral("/subnets/s")
-                                              << QStringLiteral("is not a Microsoft.Network/privateDnsZones resource id");
-        QTest::newRow("a subnet without a zone") << vnet + QStringLiteral("/subnets/s") << QString() << QStringLiteral("needs both");
+        const QString vnet =
+            QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v");
+        const QString zone = QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
+                                            "privateDnsZones/z.private.postgres.database.azure.com");
+        QTest::newRow("a virtual network, not its subnet")
+            << vnet << zone << QStringLiteral("(it names a Microsoft.Network/virtualNetworks)");
+        QTest::newRow("a bare name")
+            << QStringLiteral("examplesubnet") << zone
+            << QStringLiteral("subnet \"examplesubnet\" is not a Microsoft.Network/virtualNetworks/subnets");
+        QTest::newRow("a subnet as the zone")
+            << vnet + QStringLiteral("/subnets/s") << vnet + QStringLiteral("/subnets/s")
+            << QStringLiteral("is not a Microsoft.Network/privateDnsZones resource id");
+        QTest::newRow("a subnet without a zone")
+            << vnet + QStringLiteral("/subnets/s") << QString() << QStringLiteral("needs both");
     }
     void privateAccessIdsAreCheckedByTypeAndNamed()
     {
@@ -357,13 +369,15 @@ private Q_SLOTS:
         spec.administratorLogin = QStringLiteral("cloudsa");
         spec.administratorLoginPassword = QStringLiteral("pw");
         spec.delegatedSubnetResourceId = QStringLiteral("examplesubnet"); // bypasses checkServerSpec
-        spec.privateDnsZoneArmResourceId = QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/z");
+        spec.privateDnsZoneArmResourceId =
+            QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/z");
         ArmResult r = m_client->call(api::createServer(spec));
         QVERIFY(!r.ok());
         QCOMPARE(r.error.httpStatus, 400);
         QCOMPARE(r.error.code, QStringLiteral("LinkedInvalidPropertyId"));
         QVERIFY(r.error.userMessage().contains(u"properties.network.delegatedSubnetResourceId"));
-        spec.delegatedSubnetResourceId = QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v");
+        spec.delegatedSubnetResourceId =
+            QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v");
         r = m_client->call(api::createServer(spec));
         QCOMPARE(r.error.code, QStringLiteral("InvalidParameterValue"));
         QCOMPARE(m_fake->violations().size(), 2);
@@ -372,13 +386,21 @@ private Q_SLOTS:
 
     void aMigrationCarriesItsRuntimeServerAsTheExampleDoes()
     {
-        const QString ex = kEx + QStringLiteral("2024-08-01_Migrations_Create_With_PrivateEndpoint_Servers.json");
-        const QJsonObject exampleProps = FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject().value(u"properties").toObject();
+        const QString ex =
+            kEx + QStringLiteral("2024-08-01_Migrations_Create_With_PrivateEndpoint_Servers.json");
+        const QJsonObject exampleProps = FakeAzure::example(ex)
+                                             .value(u"parameters")
+                                             .toObject()
+                                             .value(u"parameters")
+                                             .toObject()
+                                             .value(u"properties")
+                                             .toObject();
         const ResourceId s = srv(QStringLiteral("exampletarget"), QStringLiteral("exampleresourcegroup"));
-        m_fake->on("PUT", path(s) + QStringLiteral("/migrations/examplemigration"), [this, ex](const FakeRequest &req) {
-            m_sent = req.json();
-            return FakeResponse::json(201, m_fake->exampleBody(ex, QStringLiteral("201")));
-        });
+        m_fake->on("PUT", path(s) + QStringLiteral("/migrations/examplemigration"),
+                   [this, ex](const FakeRequest &req) {
+                       m_sent = req.json();
+                       return FakeResponse::json(201, m_fake->exampleBody(ex, QStringLiteral("201")));
+                   });
         api::MigrationSpec spec;
         spec.location = QStringLiteral("westus");
         spec.online = false;
@@ -390,13 +412,18 @@ private Q_SLOTS:
         QVERIFY(api::checkMigrationSpec(spec).isEmpty());
         const ArmResult r = m_client->call(api::createMigration(s, QStringLiteral("examplemigration"), spec));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
-        QCOMPARE(m_sent.value(u"properties").toObject().value(u"migrationInstanceResourceId"), exampleProps.value(u"migrationInstanceResourceId"));
-        QCOMPARE(r.body.value(u"properties").toObject().value(u"migrationInstanceResourceId"), exampleProps.value(u"migrationInstanceResourceId"));
+        QCOMPARE(m_sent.value(u"properties").toObject().value(u"migrationInstanceResourceId"),
+                 exampleProps.value(u"migrationInstanceResourceId"));
+        QCOMPARE(r.body.value(u"properties").toObject().value(u"migrationInstanceResourceId"),
+                 exampleProps.value(u"migrationInstanceResourceId"));
 
-        // A runtime server that is not a flexible server: refused here by name, and by the fake as Azure does.
-        spec.migrationInstanceResourceId = QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.DBforPostgreSQL/servers/single");
+        // A runtime server that is not a flexible server: refused here by name, and by the fake as Azure
+        // does.
+        spec.migrationInstanceResourceId = QStringLiteral(
+            "/subscriptions/s/resourceGroups/g/providers/Microsoft.DBforPostgreSQL/servers/single");
         QVERIFY(api::checkMigrationSpec(spec).contains(u"runtime server"));
-        const ArmResult bad = m_client->call(api::createMigration(s, QStringLiteral("examplemigration"), spec));
+        const ArmResult bad =
+            m_client->call(api::createMigration(s, QStringLiteral("examplemigration"), spec));
         QCOMPARE(bad.error.code, QStringLiteral("InvalidParameterValue"));
         QCOMPARE(m_fake->violations().size(), 1);
         m_fake->clearLog();
@@ -407,33 +434,52 @@ private Q_SLOTS:
         QTest::addColumn<QJsonObject>("properties");
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("says");
-        const QJsonObject approved{{QStringLiteral("properties"),
-                                    QJsonObject{{QStringLiteral("privateLinkServiceConnectionState"), QJsonObject{{QStringLiteral("status"), QStringLiteral("Approved")}}}}}};
-        const QJsonObject pending{{QStringLiteral("properties"),
-                                   QJsonObject{{QStringLiteral("privateLinkServiceConnectionState"), QJsonObject{{QStringLiteral("status"), QStringLiteral("Pending")}}}}}};
-        auto net = [](const QString &access) { return QJsonObject{{QStringLiteral("publicNetworkAccess"), access}}; };
-        QTest::newRow("public") << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Enabled"))}} << int(NetworkAccess::Kind::Public) << QString();
+        const QJsonObject approved{
+            {QStringLiteral("properties"),
+             QJsonObject{{QStringLiteral("privateLinkServiceConnectionState"),
+                          QJsonObject{{QStringLiteral("status"), QStringLiteral("Approved")}}}}}};
+        const QJsonObject pending{
+            {QStringLiteral("properties"),
+             QJsonObject{{QStringLiteral("privateLinkServiceConnectionState"),
+                          QJsonObject{{QStringLiteral("status"), QStringLiteral("Pending")}}}}}};
+        auto net = [](const QString &access) {
+            return QJsonObject{{QStringLiteral("publicNetworkAccess"), access}};
+        };
+        QTest::newRow("public") << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Enabled"))}}
+                                << int(NetworkAccess::Kind::Public) << QString();
         QTest::newRow("public with a private endpoint")
-            << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Enabled"))}, {QStringLiteral("privateEndpointConnections"), QJsonArray{approved}}}
+            << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Enabled"))},
+                           {QStringLiteral("privateEndpointConnections"), QJsonArray{approved}}}
             << int(NetworkAccess::Kind::Public) << QString();
         QTest::newRow("private endpoint")
-            << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Disabled"))}, {QStringLiteral("privateEndpointConnections"), QJsonArray{approved, pending}}}
+            << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Disabled"))},
+                           {QStringLiteral("privateEndpointConnections"), QJsonArray{approved, pending}}}
             << int(NetworkAccess::Kind::PrivateEndpoint) << QStringLiteral("1 private endpoint");
-        QTest::newRow("closed") << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Disabled"))}, {QStringLiteral("privateEndpointConnections"), QJsonArray{pending}}}
-                                << int(NetworkAccess::Kind::Closed) << QStringLiteral("no approved private endpoint");
+        QTest::newRow("closed") << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Disabled"))},
+                                               {QStringLiteral("privateEndpointConnections"),
+                                                QJsonArray{pending}}}
+                                << int(NetworkAccess::Kind::Closed)
+                                << QStringLiteral("no approved private endpoint");
         QTest::newRow("vnet")
             << QJsonObject{{QStringLiteral("network"),
                             QJsonObject{{QStringLiteral("publicNetworkAccess"), QStringLiteral("Disabled")},
-                                        {QStringLiteral("delegatedSubnetResourceId"), QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/corp/subnets/db")},
-                                        {QStringLiteral("privateDnsZoneArmResourceId"), QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/corp.private.postgres.database.azure.com")}}}}
-            << int(NetworkAccess::Kind::VNetIntegrated) << QStringLiteral("subnet db of virtual network corp");
+                                        {QStringLiteral("delegatedSubnetResourceId"),
+                                         QStringLiteral("/subscriptions/s/resourceGroups/g/providers/"
+                                                        "Microsoft.Network/virtualNetworks/corp/subnets/db")},
+                                        {QStringLiteral("privateDnsZoneArmResourceId"),
+                                         QStringLiteral(
+                                             "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
+                                             "privateDnsZones/corp.private.postgres.database.azure.com")}}}}
+            << int(NetworkAccess::Kind::VNetIntegrated)
+            << QStringLiteral("subnet db of virtual network corp");
     }
     void aServerWithoutPublicAccessIsDetectedFromItsNetwork()
     {
         QFETCH(QJsonObject, properties);
         QFETCH(int, kind);
         QFETCH(QString, says);
-        const FlexibleServer f = FlexibleServer::fromJson(QJsonObject{{QStringLiteral("name"), QStringLiteral("pg1")}, {QStringLiteral("properties"), properties}});
+        const FlexibleServer f = FlexibleServer::fromJson(QJsonObject{
+            {QStringLiteral("name"), QStringLiteral("pg1")}, {QStringLiteral("properties"), properties}});
         const NetworkAccess n = NetworkAccess::of(f);
         QCOMPARE(int(n.kind), kind);
         const assess::Check c = networkAccessCheck(f);
