@@ -1036,6 +1036,20 @@ int cmdAzure(Context &ctx)
         return Usage;
     if (!s.value("server").isEmpty() && !s.server())
         return Usage;
+    if (command == u"create-server") {
+        QString why;
+        if (!s.value("subnet").isEmpty())
+            why = api::checkSubnetId(s.value("subnet"), QStringLiteral("--subnet"));
+        if (why.isEmpty() && !s.value("private-dns-zone").isEmpty())
+            why =
+                api::checkPrivateDnsZoneId(s.value("private-dns-zone"), QStringLiteral("--private-dns-zone"));
+        if (why.isEmpty() && s.value("subnet").isEmpty() != s.value("private-dns-zone").isEmpty())
+            why = QStringLiteral("private access needs both --subnet and --private-dns-zone");
+        if (!why.isEmpty()) {
+            ctx.err << "pgferry-cli azure create-server: " << why << Qt::endl;
+            return Usage;
+        }
+    }
     if (int rc = s.setupCredential(); rc >= 0)
         return rc;
     if (command == u"subscriptions")

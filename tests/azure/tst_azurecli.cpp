@@ -465,6 +465,23 @@ private Q_SLOTS:
                                                                       QStringLiteral("a@b.com"), QStringLiteral("--threshold"), QStringLiteral("cpu_percent=150")};
         QTest::newRow("alerts action group of another type") << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId, QStringLiteral("--email"),
                                                                             QStringLiteral("a@b.com"), QStringLiteral("--action-group"), kServerId};
+        QTest::newRow("create-server with a virtual network as the subnet") << QStringList{
+            QStringLiteral("create-server"),
+            QStringLiteral("--subscription"),
+            kSub,
+            QStringLiteral("--resource-group"),
+            kRg,
+            QStringLiteral("--name"),
+            QStringLiteral("pg1"),
+            QStringLiteral("--location"),
+            QStringLiteral("westus"),
+            QStringLiteral("--admin-user"),
+            QStringLiteral("a"),
+            QStringLiteral("--subnet"),
+            QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v"),
+            QStringLiteral("--private-dns-zone"),
+            QStringLiteral(
+                "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/z")};
         QTest::newRow("both cloud options") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--cloud"), QStringLiteral("AzureCloud")};
     }
     void usageErrorsExitWithTwo()
