@@ -1,5 +1,7 @@
 #include "wizardservices.h"
 
+#include "project/secretstore.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QJsonDocument>
@@ -84,6 +86,24 @@ SizingResult WizardServices::recommendServerSize(const project::Project &p, cons
         r.error = QCoreApplication::translate("WizardServices", "Cannot measure the source %1: %2")
                       .arg(source.redacted(), e.error().toString());
     }
+    return r;
+}
+
+} // namespace pgferry::wizard
+
+namespace pgferry::wizard {
+
+engine::BackupResult WizardServices::backupSourceDatabase(const project::Project &p, const Credentials &c,
+                                                          const QString &database, const QString &dir,
+                                                          const std::function<void(qint64)> &progress)
+{
+    QString hint;
+    pg::ConnInfo source = project::resolveConnInfo(p, project::Role::Source, p.source.database, &hint);
+    if (!c.sourcePassword.isEmpty())
+        source.password = c.sourcePassword;
+    engine::BackupResult r = engine::backupDatabase(source, database, dir, progress);
+    if (!r.ok && !hint.isEmpty())
+        r.error += QStringLiteral(" (%1)").arg(hint);
     return r;
 }
 

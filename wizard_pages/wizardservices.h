@@ -10,6 +10,7 @@
 #include "assess/check.h"
 #include "assess/serverinventory.h"
 #include "azure/sizing.h"
+#include "engine/backup.h"
 #include "engine/migrationengine.h"
 #include "project/project.h"
 #include "project/secretstore.h"
@@ -18,6 +19,7 @@
 #include <QString>
 #include <QStringList>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -115,6 +117,13 @@ public:
     // before they are chosen) and recommends a flexible server, as `pgferry-cli azure size` does.
     virtual SizingResult recommendServerSize(const project::Project &project, const Credentials &credentials,
                                              std::chrono::milliseconds sample);
+    // Blocking: the final backup of one source database, pg_dump -Fc into DIR/<database>.dump
+    // (engine/backup, as `pgferry-cli backup-source`); `progress` gets the bytes written so far, on
+    // the calling (worker) thread.
+    virtual engine::BackupResult backupSourceDatabase(const project::Project &project,
+                                                      const Credentials &credentials, const QString &database,
+                                                      const QString &dir,
+                                                      const std::function<void(qint64)> &progress);
 };
 
 using ServicesPtr = std::shared_ptr<WizardServices>;
