@@ -231,12 +231,15 @@ void DonePage::backUpSourceTo(const QString &dir)
         }
         return results;
     };
-    runInBackground(this, work, [this](const QList<engine::BackupResult> &results) {
+    runInBackground(this, work, [this, databases](const QList<engine::BackupResult> &results) {
         m_backingUp = false;
         m_backup->setEnabled(true);
         QStringList lines;
         bool ok = true;
-        for (const engine::BackupResult &r : results) {
+        for (qsizetype i = 0; i < results.size(); ++i) {
+            engine::BackupResult r = results.at(i);
+            if (r.database.isEmpty())
+                r.database = databases.value(i);
             ok = ok && r.ok;
             lines
                 << (r.ok
