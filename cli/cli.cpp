@@ -8,13 +8,15 @@ namespace pgferry::cli {
 
 QString usageText()
 {
-    return QStringLiteral(R"(pgferry-cli: online PostgreSQL migration to Azure Database for PostgreSQL or a newer PostgreSQL
+    return QStringLiteral(
+        R"(pgferry-cli: online PostgreSQL migration to Azure Database for PostgreSQL or a newer PostgreSQL
 
 Usage:
   pgferry-cli sandbox up|down|status [--dir DIR]        local source+target servers with a sample database
   pgferry-cli project new -o FILE --name NAME --source URI --target URI
                           [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N] [--engine local|azure]
                           [--target-resource-id ID]             the target flexible server, for --engine azure
+                          [--runtime-server ID]                 --engine azure: where Azure's migration runs (private access)
                           [--fallback]                          keep the old server as a live fallback after cutover
   pgferry-cli project check FILE                        validate a project file
   pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]

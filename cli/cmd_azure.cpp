@@ -16,6 +16,7 @@
 #include "azure/fallbackreadiness.h"
 #include "azure/keychaintokenstore.h"
 #include "azure/managedengine.h"
+#include "azure/networkaccess.h"
 #include "azure/sizing.h"
 #include "pg/error.h"
 #include "project/secretstore.h"
@@ -52,6 +53,10 @@ Commands:
   create-server --subscription ID --resource-group RG --name NAME --location REGION --admin-user USER
                 [--version 16] [--sku Standard_D2ds_v5] [--tier GeneralPurpose] [--storage-gb 128]
                 [--backup-retention-days 7] [--geo-redundant-backup]
+                [--subnet SUBNET_ID --private-dns-zone ZONE_ID]
+                                                   private access: the server joins that delegated subnet of your
+                                                   virtual network, with no public endpoint; pgferry must then run
+                                                   inside that network or over its VPN / ExpressRoute
                                                    the admin password comes from PGFERRY_TARGET_PASSWORD;
                                                    high availability stays off until after cutover
   firewall-allow --server RESOURCE_ID --ip ADDRESS [--name RULE]
@@ -112,12 +117,19 @@ struct Options
 };
 
 // Options that take a value, and flags, per the usage text.
-const QStringList kValueOptions{QStringLiteral("cloud"), QStringLiteral("cloud-config"), QStringLiteral("tenant"), QStringLiteral("client-id"),
-                                QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"),
-                                QStringLiteral("admin-user"), QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"),
-                                QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"), QStringLiteral("server"), QStringLiteral("ip"),
-                                QStringLiteral("notes"), QStringLiteral("time"), QStringLiteral("value"), QStringLiteral("add-extensions"),
-                                QStringLiteral("databases"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold")};
+const QStringList kValueOptions{QStringLiteral("cloud"),        QStringLiteral("cloud-config"),
+                                QStringLiteral("tenant"),       QStringLiteral("client-id"),
+                                QStringLiteral("subscription"), QStringLiteral("resource-group"),
+                                QStringLiteral("name"),         QStringLiteral("location"),
+                                QStringLiteral("admin-user"),   QStringLiteral("version"),
+                                QStringLiteral("sku"),          QStringLiteral("tier"),
+                                QStringLiteral("storage-gb"),   QStringLiteral("backup-retention-days"),
+                                QStringLiteral("server"),       QStringLiteral("ip"),
+                                QStringLiteral("notes"),        QStringLiteral("time"),
+                                QStringLiteral("value"),        QStringLiteral("add-extensions"),
+                                QStringLiteral("databases"),    QStringLiteral("email"),
+                                QStringLiteral("action-group"), QStringLiteral("threshold"),
+                                QStringLiteral("subnet"),       QStringLiteral("private-dns-zone")};
 const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup"), QStringLiteral("yes"),
                          QStringLiteral("fallback")};
 
@@ -132,18 +144,28 @@ const QHash<QString, QStringList> &commandOptions()
         {QStringLiteral("resource-groups"), {QStringLiteral("subscription")}},
         {QStringLiteral("servers"), {QStringLiteral("subscription"), QStringLiteral("resource-group")}},
         {QStringLiteral("create-server"),
-         {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"), QStringLiteral("admin-user"),
-          QStringLiteral("version"), QStringLiteral("sku"), QStringLiteral("tier"), QStringLiteral("storage-gb"), QStringLiteral("backup-retention-days"),
-          QStringLiteral("geo-redundant-backup")}},
-        {QStringLiteral("firewall-allow"), {QStringLiteral("server"), QStringLiteral("ip"), QStringLiteral("name")}},
-        {QStringLiteral("replica"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
+         {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"),
+          QStringLiteral("location"), QStringLiteral("admin-user"), QStringLiteral("version"),
+          QStringLiteral("sku"), QStringLiteral("tier"), QStringLiteral("storage-gb"),
+          QStringLiteral("backup-retention-days"), QStringLiteral("geo-redundant-backup"),
+          QStringLiteral("subnet"), QStringLiteral("private-dns-zone")}},
+        {QStringLiteral("firewall-allow"),
+         {QStringLiteral("server"), QStringLiteral("ip"), QStringLiteral("name")}},
+        {QStringLiteral("replica"),
+         {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
         {QStringLiteral("lock"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("notes")}},
-        {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time"), QStringLiteral("location")}},
-        {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("value"), QStringLiteral("add-extensions")}},
+        {QStringLiteral("restore"),
+         {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time"),
+          QStringLiteral("location")}},
+        {QStringLiteral("parameter"),
+         {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("value"),
+          QStringLiteral("add-extensions")}},
         {QStringLiteral("check-backups"), {QStringLiteral("server")}},
-        {QStringLiteral("prepare-fallback"), {QStringLiteral("server"), QStringLiteral("databases"), QStringLiteral("yes")}},
+        {QStringLiteral("prepare-fallback"),
+         {QStringLiteral("server"), QStringLiteral("databases"), QStringLiteral("yes")}},
         {QStringLiteral("alerts"),
-         {QStringLiteral("server"), QStringLiteral("email"), QStringLiteral("action-group"), QStringLiteral("threshold"), QStringLiteral("fallback")}}};
+         {QStringLiteral("server"), QStringLiteral("email"), QStringLiteral("action-group"),
+          QStringLiteral("threshold"), QStringLiteral("fallback")}}};
     return options;
 }
 
@@ -410,9 +432,13 @@ int doServers(Session &s)
 {
     if (!s.require({QStringLiteral("subscription")}, QStringLiteral("servers")))
         return Usage;
-    return listCommand<FlexibleServer>(s, api::listServers(s.value("subscription"), s.value("resource-group")), [](const FlexibleServer &f) {
-        return QStringLiteral("%1  %2  PostgreSQL %3  %4  %5\n  %6").arg(f.name, f.location, f.version, f.skuName, f.state, f.id);
-    });
+    return listCommand<FlexibleServer>(
+        s, api::listServers(s.value("subscription"), s.value("resource-group")), [](const FlexibleServer &f) {
+            const NetworkAccess n = NetworkAccess::of(f);
+            return QStringLiteral("%1  %2  PostgreSQL %3  %4  %5%7\n  %6")
+                .arg(f.name, f.location, f.version, f.skuName, f.state, f.id,
+                     n.isPrivate() ? QStringLiteral("  private access only") : QString());
+        });
 }
 
 int doCreateServer(Session &s)
@@ -435,6 +461,22 @@ int doCreateServer(Session &s)
     if (!s.value("backup-retention-days").isEmpty())
         spec.backupRetentionDays = s.value("backup-retention-days").toInt();
     spec.geoRedundantBackup = s.opt.flags.contains(QStringLiteral("geo-redundant-backup"));
+    spec.delegatedSubnetResourceId = s.value("subnet");
+    spec.privateDnsZoneArmResourceId = s.value("private-dns-zone");
+    if (!spec.delegatedSubnetResourceId.isEmpty())
+        if (const QString why =
+                api::checkSubnetId(spec.delegatedSubnetResourceId, QStringLiteral("--subnet"));
+            !why.isEmpty()) {
+            s.ctx.err << "pgferry-cli azure create-server: " << why << Qt::endl;
+            return Usage;
+        }
+    if (!spec.privateDnsZoneArmResourceId.isEmpty())
+        if (const QString why = api::checkPrivateDnsZoneId(spec.privateDnsZoneArmResourceId,
+                                                           QStringLiteral("--private-dns-zone"));
+            !why.isEmpty()) {
+            s.ctx.err << "pgferry-cli azure create-server: " << why << Qt::endl;
+            return Usage;
+        }
     spec.administratorLogin = s.value("admin-user");
     spec.administratorLoginPassword = QProcessEnvironment::systemEnvironment().value(QStringLiteral("PGFERRY_TARGET_PASSWORD"));
     if (const QString why = api::checkServerSpec(spec); !why.isEmpty()) {
@@ -446,10 +488,13 @@ int doCreateServer(Session &s)
     if (!s.call(api::createServer(spec), r))
         return Failure;
     const FlexibleServer f = FlexibleServer::fromJson(r.body);
-    if (s.opt.json)
+    if (s.opt.json) {
         s.printJson(f.toJson());
-    else
+    } else {
         s.ctx.out << "created server " << f.name << " (" << f.fullyQualifiedDomainName << "), state " << f.state << "\n  " << f.id << "\n";
+        if (const QString where = NetworkAccess::of(f).whereToRun(); !where.isEmpty())
+            s.ctx.out << where << "\n";
+    }
     return Success;
 }
 
@@ -991,6 +1036,20 @@ int cmdAzure(Context &ctx)
         return Usage;
     if (!s.value("server").isEmpty() && !s.server())
         return Usage;
+    if (command == u"create-server") {
+        QString why;
+        if (!s.value("subnet").isEmpty())
+            why = api::checkSubnetId(s.value("subnet"), QStringLiteral("--subnet"));
+        if (why.isEmpty() && !s.value("private-dns-zone").isEmpty())
+            why =
+                api::checkPrivateDnsZoneId(s.value("private-dns-zone"), QStringLiteral("--private-dns-zone"));
+        if (why.isEmpty() && s.value("subnet").isEmpty() != s.value("private-dns-zone").isEmpty())
+            why = QStringLiteral("private access needs both --subnet and --private-dns-zone");
+        if (!why.isEmpty()) {
+            ctx.err << "pgferry-cli azure create-server: " << why << Qt::endl;
+            return Usage;
+        }
+    }
     if (int rc = s.setupCredential(); rc >= 0)
         return rc;
     if (command == u"subscriptions")

@@ -1,8 +1,9 @@
 // pgferry-cli project new|check: writes a project file from command-line options (moving any
 // password found in a URI to the OS keychain) and validates a project file.
-#include "cli.h"
+#include "azure/armapi.h"
 #include "azure/managedengine.h"
 #include "azure/resourceid.h"
+#include "cli.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
 
@@ -24,8 +25,8 @@ QString projectUsage()
 {
     return QStringLiteral(R"(usage: pgferry-cli project new -o FILE --name NAME --source URI --target URI
                                [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N]
-                               [--engine local|azure] [--target-resource-id ID] [--verify full|count|none]
-                               [--fallback] [--force]
+                               [--engine local|azure] [--target-resource-id ID] [--runtime-server ID]
+                               [--verify full|count|none] [--fallback] [--force]
        pgferry-cli project check FILE
 
 project new     writes a project file (*.pgferry); it never holds a password
@@ -48,6 +49,9 @@ project new     writes a project file (*.pgferry); it never holds a password
   --target-resource-id ID    the target's Azure resource id,
                              /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME
                              (see `pgferry-cli azure servers`); required with --engine azure
+  --runtime-server ID        --engine azure: the flexible server that runs Azure's migration service when the
+                             source or target has private access only (migrationInstanceResourceId); a flexible
+                             server's resource id, kept as azure.runtime_server
   A password in a URI is moved to the OS keychain (service "pgferry") and left out of the file. Without
   a keychain it is refused: give passwords through PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD or a
   libpq passfile instead, which also keeps them off the command line.
@@ -145,9 +149,8 @@ pg::ConnInfo parseUri(const QString &option, const QString &text)
 
 int projectNew(Context &ctx, QStringList a)
 {
-    QString output, name, sourceUri, targetUri, targetResourceId, mode = QStringLiteral("online"),
-                                                                  engine = QStringLiteral("local"),
-                                                                  verify = QStringLiteral("full");
+    QString output, name, sourceUri, targetUri, targetResourceId, runtimeServer,
+        mode = QStringLiteral("online"), engine = QStringLiteral("local"), verify = QStringLiteral("full");
     QStringList databases;
     int jobs = 4;
     bool force = false;
@@ -189,6 +192,8 @@ int projectNew(Context &ctx, QStringList a)
                 engine = takeValue();
             else if (opt == u"--target-resource-id")
                 targetResourceId = takeValue();
+            else if (opt == u"--runtime-server")
+                runtimeServer = takeValue();
             else if (opt == u"--verify")
                 verify = takeValue();
             else if (opt == u"--jobs") {
@@ -233,6 +238,15 @@ int projectNew(Context &ctx, QStringList a)
                 throw UsageError{QStringLiteral("--target-resource-id \"%1\": %2").arg(printable(targetResourceId), why)};
             targetResourceId = id->toString();
         }
+        if (!runtimeServer.isEmpty()) {
+            if (engine != u"azure")
+                throw UsageError{QStringLiteral(
+                    "--runtime-server is for --engine azure (Azure's migration service runs there)")};
+            if (const QString why =
+                    azure::api::checkRuntimeServerId(runtimeServer, QStringLiteral("--runtime-server"));
+                !why.isEmpty())
+                throw UsageError{printable(why)};
+        }
     } catch (const UsageError &e) {
         ctx.err << "pgferry-cli project new: " << e.message << "\n\n" << projectUsage();
         return Usage;
@@ -253,6 +267,7 @@ int projectNew(Context &ctx, QStringList a)
         p.source = project::ConnectionProfile::fromConnInfo(src);
         p.target = project::ConnectionProfile::fromConnInfo(tgt);
         p.target.azureResourceId = targetResourceId;
+        p.azure.runtimeServer = runtimeServer;
         sourcePassword = src.password;
         targetPassword = tgt.password;
         for (const QString &d : databases) {
@@ -273,6 +288,15 @@ int projectNew(Context &ctx, QStringList a)
         if (const QStringList problems = project::checkRunnable(p); !problems.isEmpty())
             throw UsageError{QStringLiteral("the options make a project that cannot run:\n  ") +
                              problems.join(QStringLiteral("\n  "))};
+        if (!runtimeServer.isEmpty()) {
+            if (engine != u"azure")
+                throw UsageError{QStringLiteral(
+                    "--runtime-server is for --engine azure (Azure's migration service runs there)")};
+            if (const QString why =
+                    azure::api::checkRuntimeServerId(runtimeServer, QStringLiteral("--runtime-server"));
+                !why.isEmpty())
+                throw UsageError{printable(why)};
+        }
     } catch (const UsageError &e) {
         ctx.err << "pgferry-cli project new: " << e.message << "\n\n" << projectUsage();
         return Usage;

@@ -1,5 +1,6 @@
 #include "azurepanel.h"
 
+#include "backgroundtask.h"
 #include "icons.h"
 #include "migrationwizard.h"
 
@@ -83,13 +84,45 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     m_newPassword->setEchoMode(QLineEdit::Password);
     m_newPassword->setPlaceholderText(tr("password"));
     m_newAdmin->setPlaceholderText(tr("administrator login"));
+    m_newSubnet =
+        named(new QLineEdit, "azureNewSubnet", tr("Delegated subnet of the new server (private access)"));
+    m_newSubnet->setPlaceholderText(tr("subnet resource id (optional: private access)"));
+    m_newSubnet->setToolTip(
+        tr("/subscriptions/…/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET, delegated to "
+           "Microsoft.DBforPostgreSQL/flexibleServers. The server then has no public endpoint: pgferry must "
+           "run inside "
+           "that network or over its site-to-site VPN or ExpressRoute."));
+    m_newDnsZone =
+        named(new QLineEdit, "azureNewDnsZone", tr("Private DNS zone of the new server (private access)"));
+    m_newDnsZone->setPlaceholderText(tr("private DNS zone resource id"));
+    m_newDnsZone->setToolTip(tr("/subscriptions/…/providers/Microsoft.Network/privateDnsZones/"
+                                "NAME.private.postgres.database.azure.com"));
+    m_networkAccess = new QLabel;
+    m_networkAccess->setObjectName(QStringLiteral("azureNetworkAccess"));
+    m_networkAccess->setWordWrap(true);
+    m_networkAccess->setVisible(false);
     m_create = named(new QPushButton(tr("Cr&eate server")), "azureCreateServer", tr("Create the flexible server"));
+    m_recommend = named(new QPushButton(tr("Recommend from the source")), "azureRecommendSize",
+                        tr("Recommend the tier, compute and storage from the source"));
+    m_recommend->setToolTip(tr(
+        "Measures the source for 10 seconds (size, connections, memory settings, transaction and WAL rate), "
+        "as pgferry-cli azure size does, and fills in the tier, compute and storage."));
+    m_sizing = new QLabel;
+    m_sizing->setObjectName(QStringLiteral("azureSizing"));
+    m_sizing->setWordWrap(true);
+    m_sizing->setTextFormat(Qt::RichText);
+    m_sizing->setVisible(false);
 
     m_createBox = new QGroupBox(tr("Create a new flexible server"));
     m_createBox->setObjectName(QStringLiteral("azureCreateBox"));
     m_createBox->setCheckable(true);
     m_createBox->setChecked(false);
     auto *cf = new QFormLayout(m_createBox);
+    auto *sizeRow = new QHBoxLayout;
+    sizeRow->addWidget(m_recommend);
+    sizeRow->addStretch();
+    cf->addRow(sizeRow);
+    cf->addRow(m_sizing);
     cf->addRow(tr("Name:"), m_newName);
     auto *row = new QHBoxLayout;
     row->addWidget(m_newVersion);
@@ -101,12 +134,21 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     row2->addWidget(new QLabel(tr("Region:")));
     row2->addWidget(m_newRegion, 1);
     cf->addRow(tr("Storage:"), row2);
+    auto *rowNet = new QHBoxLayout;
+    rowNet->addWidget(m_newSubnet, 1);
+    rowNet->addWidget(m_newDnsZone, 1);
+    cf->addRow(tr("Private access:"), rowNet);
     auto *row3 = new QHBoxLayout;
     row3->addWidget(m_newAdmin, 1);
     row3->addWidget(m_newPassword, 1);
     row3->addWidget(m_create);
     cf->addRow(tr("Administrator:"), row3);
     connect(m_createBox, &QGroupBox::toggled, this, &AzurePanel::updateActions);
+    connect(m_createBox, &QGroupBox::toggled, this, [this](bool on) {
+        if (on && !m_sized && !m_sizingRunning)
+            recommendSize();
+    });
+    connect(m_recommend, &QPushButton::clicked, this, &AzurePanel::recommendSize);
 
     auto *signRow = new QHBoxLayout;
     signRow->addWidget(m_signIn);
@@ -129,6 +171,7 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     v->addLayout(signRow);
     v->addWidget(m_code);
     v->addLayout(form);
+    v->addWidget(m_networkAccess);
     v->addWidget(m_createBox);
 
     connect(m_signIn, &QPushButton::clicked, this, &AzurePanel::signIn);
@@ -143,6 +186,7 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     });
     connect(m_server, &QComboBox::activated, this, [this] {
         updateActions();
+        showNetworkAccess();
         if (const AzureServer *s = currentServer()) {
             Q_EMIT serverChosen(*s);
             Q_EMIT changed();
@@ -190,11 +234,94 @@ void AzurePanel::updateActions()
     const bool signedIn = m_session && m_session->isSignedIn();
     m_signIn->setEnabled(!m_signingIn);
     m_cancel->setVisible(m_signingIn || m_creating);
-    m_firewall->setEnabled(signedIn && currentServer() && !m_addingRule);
+    // A firewall rule cannot open a server without public access.
+    m_firewall->setEnabled(signedIn && currentServer() && currentServer()->privateAccess.isEmpty() &&
+                           !m_addingRule);
     const bool create = m_createBox->isChecked();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_newName, m_newVersion, m_newSku, m_newStorage, m_newRegion, m_newAdmin, m_newPassword})
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_newName, m_newVersion, m_newSku, m_newStorage, m_newRegion,
+                                          m_newAdmin, m_newPassword, m_newSubnet, m_newDnsZone})
         w->setEnabled(create && !m_creating);
     m_create->setEnabled(create && signedIn && !m_creating && !m_resourceGroup->currentText().isEmpty());
+    m_recommend->setEnabled(create && !m_creating && !m_sizingRunning);
+}
+
+void AzurePanel::recommendSize()
+{
+    if (m_sizingRunning)
+        return;
+    m_sizingRunning = true;
+    m_sizing->setVisible(true);
+    m_sizing->setText(tr("Measuring the source for 10 seconds to recommend the server…"));
+    updateActions();
+    const ServicesPtr services = m_wizard->services();
+    const project::Project project = m_wizard->project();
+    const Credentials credentials = m_wizard->credentials();
+    runInBackground(
+        this,
+        [services, project, credentials] {
+            return services->recommendServerSize(project, credentials, std::chrono::seconds(10));
+        },
+        [this](const SizingResult &r) {
+            m_sizingRunning = false;
+            updateActions();
+            if (!r.ok()) {
+                m_sizing->setText(QStringLiteral("<span style='color:%1'>%2</span>")
+                                      .arg(severityColor(Severity::Warning).name(), r.error.toHtmlEscaped()));
+                m_sizing->setAccessibleDescription(r.error);
+                return;
+            }
+            const azure::SizeRecommendation &rec = r.recommendation;
+            int i = m_newSku->findData(rec.sku);
+            if (i < 0) {
+                m_newSku->addItem(
+                    tr("%1 %2 (%3 vCores, %4 GiB)").arg(rec.tier, rec.sku).arg(rec.vcores).arg(rec.memoryGb),
+                    rec.sku);
+                i = m_newSku->count() - 1;
+            }
+            m_newSku->setCurrentIndex(i);
+            m_newStorage->setValue(rec.storageGb);
+            m_sized = true;
+            QString html =
+                tr("Recommended: <b>%1 %2</b>, %3 vCores, %4 GiB memory, %5 GiB storage (%6, %7 IOPS).")
+                    .arg(rec.tier.toHtmlEscaped(), rec.sku.toHtmlEscaped())
+                    .arg(rec.vcores)
+                    .arg(rec.memoryGb)
+                    .arg(rec.storageGb)
+                    .arg(rec.storageTier.toHtmlEscaped())
+                    .arg(rec.iops);
+            html += QStringLiteral("<ul>");
+            for (const QString &why : rec.reasons)
+                html += QStringLiteral("<li>%1</li>").arg(why.toHtmlEscaped());
+            for (const QString &c : rec.caveats)
+                html += QStringLiteral("<li><i>%1</i></li>").arg(c.toHtmlEscaped());
+            html += QStringLiteral("</ul>");
+            m_sizing->setText(html);
+            m_sizing->setAccessibleDescription(
+                (QStringList{
+                     tr("Recommended: %1 %2, %3 GiB storage.").arg(rec.tier, rec.sku).arg(rec.storageGb)} +
+                 rec.reasons + rec.caveats)
+                    .join(u'\n'));
+        });
+}
+
+void AzurePanel::showNetworkAccess()
+{
+    // Known from Azure Resource Manager at once: said before a connection attempt could time out.
+    const AzureServer *s = currentServer();
+    const bool isPrivate = s && !s->privateAccess.isEmpty();
+    m_networkAccess->setVisible(isPrivate);
+    if (!isPrivate) {
+        m_networkAccess->clear();
+        return;
+    }
+    const QString text = tr("No public access. Run pgferry inside the server's virtual network, or on a "
+                            "machine connected to it over a "
+                            "site-to-site VPN or ExpressRoute. %1")
+                             .arg(s->privateAccess);
+    m_networkAccess->setText(QStringLiteral("<span style='color:%1'>%2</span>")
+                                 .arg(severityColor(Severity::Warning).name(), text.toHtmlEscaped()));
+    m_networkAccess->setAccessibleDescription(text);
 }
 
 QString AzurePanel::subscriptionId() const
@@ -317,6 +444,7 @@ void AzurePanel::fillServers(const QList<AzureServer> &servers)
             i = k;
     m_server->setCurrentIndex(i >= 0 ? i : (m_servers.isEmpty() ? -1 : 0));
     updateActions();
+    showNetworkAccess();
 }
 
 void AzurePanel::loadServers()
@@ -352,6 +480,8 @@ void AzurePanel::createServer()
     spec.storageGb = m_newStorage->value();
     spec.location = m_newRegion->currentText().trimmed();
     spec.adminUser = m_newAdmin->text().trimmed();
+    spec.subnetId = m_newSubnet->text().trimmed();
+    spec.privateDnsZoneId = m_newDnsZone->text().trimmed();
     if (spec.name.isEmpty() || spec.adminUser.isEmpty() || m_newPassword->text().isEmpty()) {
         setMessage(tr("Enter the new server's name, administrator and password."), true);
         return;
@@ -376,7 +506,13 @@ void AzurePanel::createServer()
         servers.append(server);
         fillServers(servers);
         m_createBox->setChecked(false);
-        setMessage(tr("Created %1. Add a firewall rule for this machine, then test the connection.").arg(server.fqdn), false);
+        setMessage(server.privateAccess.isEmpty()
+                       ? tr("Created %1. Add a firewall rule for this machine, then test the connection.")
+                             .arg(server.fqdn)
+                       : tr("Created %1 with private access only. Test the connection from inside its "
+                            "virtual network.")
+                             .arg(server.fqdn),
+                   false);
         Q_EMIT serverChosen(server);
         Q_EMIT changed();
     });

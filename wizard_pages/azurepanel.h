@@ -57,6 +57,9 @@ private:
     void end();
     void setMessage(const QString &message, bool error);
     void updateActions();
+    void showNetworkAccess();
+    // The create form's tier, SKU and storage from core/azure/sizing, measured in the background.
+    void recommendSize();
     QString subscriptionId() const;
     const AzureServer *currentServer() const;
 
@@ -80,6 +83,11 @@ private:
     QComboBox *m_newRegion;
     QLineEdit *m_newAdmin;
     QLineEdit *m_newPassword;
+    QLineEdit *m_newSubnet;
+    QLineEdit *m_newDnsZone;
+    QLabel *m_networkAccess;
+    QPushButton *m_recommend;
+    QLabel *m_sizing;
     QPushButton *m_create;
     QList<AzureServer> m_servers;
     project::AzureContext m_ctx;
@@ -90,6 +98,8 @@ private:
     bool m_signingIn = false;
     bool m_creating = false;
     bool m_addingRule = false;
+    bool m_sizingRunning = false;
+    bool m_sized = false;
     int m_groupsGeneration = 0;
     int m_serversGeneration = 0;
 };

@@ -36,6 +36,9 @@ struct AzureServer
     QString location;
     QString administratorLogin;
     QString state; // Ready, Stopped, …
+    // Empty for a server with public access; otherwise where pgferry must run to reach it (inside
+    // its virtual network, or over a site-to-site VPN / ExpressRoute), read from its network properties.
+    QString privateAccess;
 };
 
 struct AzureServerSpec
@@ -46,6 +49,9 @@ struct AzureServerSpec
     int storageGb = 128;
     QString location = QStringLiteral("westeurope");
     QString adminUser;
+    // Private access (both or neither): the delegated subnet's and the private DNS zone's resource ids.
+    QString subnetId;
+    QString privateDnsZoneId;
 };
 
 class AzureSession : public QObject

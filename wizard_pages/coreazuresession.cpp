@@ -6,6 +6,7 @@
 #include "azure/credential.h"
 #include "azure/devicecodeflow.h"
 #include "azure/keychaintokenstore.h"
+#include "azure/networkaccess.h"
 #include "azure/resourceid.h"
 
 #include <QJsonArray>
@@ -281,7 +282,8 @@ void CoreAzureSession::resourceGroups(const QString &subscriptionId, Done<QStrin
 AzureServer CoreAzureSession::toServer(const QJsonObject &o)
 {
     const FlexibleServer f = FlexibleServer::fromJson(o);
-    AzureServer s{f.name, f.fullyQualifiedDomainName, f.id, f.version, f.location, f.administratorLogin, f.state};
+    AzureServer s{f.name,     f.fullyQualifiedDomainName, f.id,    f.version,
+                  f.location, f.administratorLogin,       f.state, NetworkAccess::of(f).whereToRun()};
     if (const auto id = ResourceId::parse(f.id))
         s.resourceId = id->toString();
     return s;
@@ -311,6 +313,8 @@ void CoreAzureSession::createServer(const QString &subscriptionId, const QString
     spec.storageSizeGB = s.storageGb;
     spec.administratorLogin = s.adminUser;
     spec.administratorLoginPassword = adminPassword;
+    spec.delegatedSubnetResourceId = s.subnetId;
+    spec.privateDnsZoneArmResourceId = s.privateDnsZoneId;
     const QString failure = tr("Could not create the flexible server %1").arg(s.name);
     if (const QString why = api::checkServerSpec(spec); !why.isEmpty()) {
         done({}, tr("%1: %2").arg(failure, why));

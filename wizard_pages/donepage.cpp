@@ -1,5 +1,6 @@
 #include "donepage.h"
 
+#include "backgroundtask.h"
 #include "format.h"
 #include "icons.h"
 #include "migrationwizard.h"
@@ -13,7 +14,9 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QVBoxLayout>
@@ -96,6 +99,17 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
         m_fallbackBox->hide();
     }
 
+    m_backup = new QPushButton(tr("Back &up the source…"));
+    m_backup->setObjectName(QStringLiteral("backupSource"));
+    m_backup->setToolTip(tr("The final backup for retention: pg_dump -Fc of each source database into a "
+                            "folder you choose, with each "
+                            "archive's size and SHA-256 (as pgferry-cli backup-source does)."));
+    m_backupResult = new QLabel;
+    m_backupResult->setObjectName(QStringLiteral("backupResult"));
+    m_backupResult->setWordWrap(true);
+    m_backupResult->setTextFormat(Qt::PlainText);
+    m_backupResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
     auto *head = new QHBoxLayout;
     head->addWidget(m_icon);
     auto *hv = new QVBoxLayout;
@@ -116,6 +130,10 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     auto *stepsBox = new QGroupBox(tr("After the migration"));
     auto *sb = new QVBoxLayout(stepsBox);
     sb->addWidget(m_steps);
+    auto *backupRow = new QHBoxLayout;
+    backupRow->addWidget(m_backup);
+    backupRow->addWidget(m_backupResult, 1);
+    sb->addLayout(backupRow);
     connBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     stepsBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     auto *v = new QVBoxLayout(this);
@@ -138,6 +156,10 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     connect(m_html, &QPushButton::clicked, this, [ask] { ask(QStringLiteral("html")); });
     connect(m_json, &QPushButton::clicked, this, [ask] { ask(QStringLiteral("json")); });
     connect(m_copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_conn->toPlainText()); });
+    connect(m_backup, &QPushButton::clicked, this, [this] {
+        backUpSourceTo(
+            QFileDialog::getExistingDirectory(this, tr("Folder for the source's backup archives")));
+    });
     connect(m_fallbackConfirm, &QCheckBox::toggled, this, [this] { refresh(); });
     connect(m_failBack, &QPushButton::clicked, this, [this] { askFallback(true); });
     connect(m_endFallback, &QPushButton::clicked, this, [this] { askFallback(false); });
@@ -168,6 +190,67 @@ void DonePage::askFallback(bool failBack)
 }
 
 void DonePage::initializePage() { refresh(); }
+
+void DonePage::backUpSourceTo(const QString &dir)
+{
+    if (m_backingUp || dir.isEmpty())
+        return;
+    const project::Project project = mw()->project();
+    QStringList databases;
+    for (const project::DatabaseSelection &d : project.databases)
+        databases << d.name;
+    if (databases.isEmpty()) {
+        m_backupResult->setText(tr("The project selects no database to back up."));
+        return;
+    }
+    m_backingUp = true;
+    m_backup->setEnabled(false);
+    m_backupResult->setText(tr("Backing up %1 with pg_dump -Fc…").arg(databases.first()));
+    const ServicesPtr services = mw()->services();
+    const Credentials credentials = mw()->credentials();
+    QPointer<DonePage> self(this);
+    auto work = [services, project, credentials, databases, dir, self] {
+        QList<engine::BackupResult> results;
+        for (const QString &db : databases) {
+            qint64 shown = 0;
+            results << services->backupSourceDatabase(
+                project, credentials, db, dir, [self, db, &shown](qint64 bytes) {
+                    if (bytes - shown < 256 * 1024)
+                        return;
+                    shown = bytes;
+                    QMetaObject::invokeMethod(
+                        self.data(),
+                        [self, db, bytes] {
+                            if (self && self->m_backingUp)
+                                self->m_backupResult->setText(
+                                    tr("Backing up %1: %2 written…")
+                                        .arg(db, QLocale().formattedDataSize(bytes)));
+                        },
+                        Qt::QueuedConnection);
+                });
+        }
+        return results;
+    };
+    runInBackground(this, work, [this, databases](const QList<engine::BackupResult> &results) {
+        m_backingUp = false;
+        m_backup->setEnabled(true);
+        QStringList lines;
+        bool ok = true;
+        for (qsizetype i = 0; i < results.size(); ++i) {
+            engine::BackupResult r = results.at(i);
+            if (r.database.isEmpty())
+                r.database = databases.value(i);
+            ok = ok && r.ok;
+            lines
+                << (r.ok
+                        ? tr("%1: %2, SHA-256 %3").arg(r.path, QLocale().formattedDataSize(r.bytes), r.sha256)
+                        : tr("%1 was not backed up: %2").arg(r.database, r.error));
+        }
+        lines.prepend(ok ? tr("The source is backed up; keep these archives and their checksums.")
+                         : tr("The backup did not finish for every database."));
+        m_backupResult->setText(lines.join(u'\n'));
+    });
+}
 
 QString DonePage::connectionStrings() const
 {

@@ -25,6 +25,10 @@ public:
     // Writes the report; format "html" or "json". False and *error when it cannot.
     bool exportReport(const QString &path, const QString &format, QString *error);
     QString connectionStrings() const;
+    // Backs up each source database into `dir` in the background (pg_dump -Fc through the services),
+    // with progress; the result (size and SHA-256 of each archive, or the error) shows on the page.
+    void backUpSourceTo(const QString &dir);
+    bool isBackingUp() const { return m_backingUp; }
 
 private:
     void refresh();
@@ -45,6 +49,9 @@ private:
     QPushButton *m_endFallback;
     QLabel *m_fallbackMessage;
     void askFallback(bool failBack);
+    QPushButton *m_backup;
+    QLabel *m_backupResult;
+    bool m_backingUp = false;
 };
 
 } // namespace pgferry::wizard

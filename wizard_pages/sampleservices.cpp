@@ -277,4 +277,25 @@ QString SampleServices::reportJson(const project::Project &project, const engine
     return CoreServices().reportJson(project, status);
 }
 
+SizingResult SampleServices::recommendServerSize(const project::Project &, const Credentials &,
+                                                 std::chrono::milliseconds sample)
+{
+    // The sample source's figures through core's own rules, so the reasons read as they would.
+    azure::SourceLoad load;
+    load.version = 120017;
+    for (const assess::DatabaseInventory &d : sampleInventory().databases)
+        if (d.name != u"postgres") {
+            load.databases.append({d.name, d.sizeBytes});
+            load.totalBytes += d.sizeBytes;
+        }
+    load.maxConnections = 200;
+    load.connectionsInUse = 64;
+    load.sharedBuffersBytes = 4LL << 30;
+    load.workMemBytes = 16LL << 20;
+    load.sampleSeconds = std::chrono::duration<double>(sample).count();
+    load.transactionsPerSecond = 2400;
+    load.walBytesPerSecond = 3.5 * 1024 * 1024;
+    return {{}, azure::recommendSize(load)};
+}
+
 } // namespace pgferry::wizard

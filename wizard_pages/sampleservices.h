@@ -36,6 +36,8 @@ public:
     std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &project, const Credentials &credentials, QString *error) override;
     QString reportHtml(const project::Project &project, const engine::MigrationStatus &status) override;
     QString reportJson(const project::Project &project, const engine::MigrationStatus &status) override;
+    SizingResult recommendServerSize(const project::Project &project, const Credentials &credentials,
+                                     std::chrono::milliseconds sample) override;
 };
 
 } // namespace pgferry::wizard

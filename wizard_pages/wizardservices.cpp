@@ -1,5 +1,7 @@
 #include "wizardservices.h"
 
+#include "project/secretstore.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QJsonDocument>
@@ -45,6 +47,64 @@ Severity AssessmentResult::worst(const QString &database) const
         if ((database.isEmpty() || i.database.isEmpty() || i.database == database) && int(i.severity) > int(w))
             w = i.severity;
     return w;
+}
+
+} // namespace pgferry::wizard
+
+namespace pgferry::wizard {
+
+SizingResult WizardServices::recommendServerSize(const project::Project &p, const Credentials &c,
+                                                 std::chrono::milliseconds sample)
+{
+    SizingResult r;
+    pg::ConnInfo source = p.source.connInfo();
+    source.password = c.sourcePassword;
+    if (source.host.isEmpty() && source.user.isEmpty()) {
+        r.error = QCoreApplication::translate(
+            "WizardServices",
+            "Enter the source on the Source page first: the recommendation is measured there.");
+        return r;
+    }
+    QStringList databases;
+    for (const project::DatabaseSelection &d : p.databases)
+        databases << d.name;
+    if (databases.isEmpty()) {
+        pg::Error error;
+        const auto inventory = assess::inventoryServer(source, &error, false);
+        if (!inventory) {
+            r.error = QCoreApplication::translate("WizardServices", "Cannot measure the source %1: %2")
+                          .arg(source.redacted(), error.toString());
+            return r;
+        }
+        for (const assess::DatabaseInventory &d : inventory->databases)
+            if (d.name != u"postgres" && d.name != u"azure_maintenance" && d.name != u"azure_sys")
+                databases << d.name;
+    }
+    try {
+        r.recommendation = azure::recommendSize(azure::SourceLoad::measure(source, databases, sample));
+    } catch (const pg::Exception &e) {
+        r.error = QCoreApplication::translate("WizardServices", "Cannot measure the source %1: %2")
+                      .arg(source.redacted(), e.error().toString());
+    }
+    return r;
+}
+
+} // namespace pgferry::wizard
+
+namespace pgferry::wizard {
+
+engine::BackupResult WizardServices::backupSourceDatabase(const project::Project &p, const Credentials &c,
+                                                          const QString &database, const QString &dir,
+                                                          const std::function<void(qint64)> &progress)
+{
+    QString hint;
+    pg::ConnInfo source = project::resolveConnInfo(p, project::Role::Source, p.source.database, &hint);
+    if (!c.sourcePassword.isEmpty())
+        source.password = c.sourcePassword;
+    engine::BackupResult r = engine::backupDatabase(source, database, dir, progress);
+    if (!r.ok && !hint.isEmpty())
+        r.error += QStringLiteral(" (%1)").arg(hint);
+    return r;
 }
 
 } // namespace pgferry::wizard

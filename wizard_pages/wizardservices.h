@@ -9,6 +9,8 @@
 #include "assess/assessmentreport.h"
 #include "assess/check.h"
 #include "assess/serverinventory.h"
+#include "azure/sizing.h"
+#include "engine/backup.h"
 #include "engine/migrationengine.h"
 #include "project/project.h"
 #include "project/secretstore.h"
@@ -16,6 +18,8 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -66,6 +70,14 @@ struct Credentials
     bool rememberTarget = false;
 };
 
+// A flexible server sized from the source (core/azure/sizing), or why it could not be measured.
+struct SizingResult
+{
+    QString error;
+    azure::SizeRecommendation recommendation;
+    bool ok() const { return error.isEmpty(); }
+};
+
 class WizardServices
 {
 public:
@@ -108,6 +120,17 @@ public:
     // Writes `content` to `path` atomically (a report, a fix script); false and *error (what, where,
     // why) when it cannot.
     virtual bool saveTextFile(const QString &path, const QString &content, QString *error);
+    // Blocking: measures the project's source for `sample` (its chosen databases, or every database
+    // before they are chosen) and recommends a flexible server, as `pgferry-cli azure size` does.
+    virtual SizingResult recommendServerSize(const project::Project &project, const Credentials &credentials,
+                                             std::chrono::milliseconds sample);
+    // Blocking: the final backup of one source database, pg_dump -Fc into DIR/<database>.dump
+    // (engine/backup, as `pgferry-cli backup-source`); `progress` gets the bytes written so far, on
+    // the calling (worker) thread.
+    virtual engine::BackupResult backupSourceDatabase(const project::Project &project,
+                                                      const Credentials &credentials, const QString &database,
+                                                      const QString &dir,
+                                                      const std::function<void(qint64)> &progress);
 };
 
 using ServicesPtr = std::shared_ptr<WizardServices>;

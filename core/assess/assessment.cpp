@@ -1,10 +1,12 @@
 // Runs the source and target probes in parallel, then the checks that need both servers.
 #include "assess/assessment.h"
 
-#include "azure/fallbackreadiness.h"
-#include "schema/pgtools.h"
 #include "assess/probes.h"
+#include "azure/fallbackreadiness.h"
+#include "azure/networkaccess.h"
+#include "schema/pgtools.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace pgferry::assess {
@@ -31,9 +33,17 @@ AssessmentInput fromProject(const project::Project &p, pg::ConnInfo source, pg::
     in.overwrite = p.settings.schema.overwrite;
     in.createRoles = p.settings.schema.createRoles;
     in.fallback = p.settings.cutover.fallback && p.mode == project::Mode::Online;
-    // An Azure target whose resource id is known: the fallback's server parameters through ARM too.
-    if (in.fallback && !p.target.azureResourceId.isEmpty())
-        in.extraChecks = [p] { return QList<Check>{azure::fallbackParametersCheck(p)}; };
+    // An Azure target whose resource id is known: its network access through ARM (where pgferry must
+    // run for a server without public access) and, with a fallback, its server parameters.
+    if (!p.target.azureResourceId.isEmpty()) {
+        const bool fallback = in.fallback;
+        in.extraChecks = [p, fallback] {
+            QList<Check> checks{azure::networkAccessCheck(p)};
+            if (fallback)
+                checks << azure::fallbackParametersCheck(p);
+            return checks;
+        };
+    }
     return in;
 }
 
@@ -355,19 +365,33 @@ AssessmentReport assess(const AssessmentInput &in)
     // delays the other side. Each probe owns its connections; only the cancel flag is shared.
     std::thread sourceThread([&source] { source.run(); });
     std::thread targetThread([&target] { target.run(); });
+    // The checks through Azure Resource Manager run meanwhile, in this thread as before: a private
+    // server's network is known without waiting for the target's connect timeout.
+    QList<Check> extra = in.extraChecks ? in.extraChecks() : QList<Check>{};
     sourceThread.join();
     targetThread.join();
+    // A server without public access that pgferry reached: it already runs inside that network.
+    const bool targetConnected =
+        std::any_of(target.checks.cbegin(), target.checks.cend(), [](const Check &c) {
+            return c.id == u"target.connectivity" && c.severity == Severity::Pass;
+        });
+    for (Check &c : extra)
+        if (c.id == u"target.azure_network" && c.severity == Severity::Warning && targetConnected) {
+            c.severity = Severity::Info;
+            c.message +=
+                QStringLiteral(" pgferry reached it, so it already runs where that network is reachable.");
+        }
 
     report.checks << source.checks << target.checks;
     if (isCancelled(in)) {
+        report.checks << extra;
         report.checks << makeCheck(QStringLiteral("assessment.cancelled"), Severity::Blocker, {}, {},
                                    QStringLiteral("The assessment was cancelled before it finished."),
                                    {Fix{FixTarget::Manual, {}, QStringLiteral("Run the assessment again.")}});
         return report;
     }
     crossChecks(in, source.facts, target.facts, report.checks);
-    if (in.extraChecks)
-        report.checks << in.extraChecks();
+    report.checks << extra;
     return report;
 }
 

@@ -34,7 +34,7 @@ struct AssessmentInput
     std::chrono::milliseconds statementTimeout{60000};
     std::chrono::seconds longTransactionAge{300}; // open transactions older than this are reported
     // Checks that do not go through the servers' SQL (e.g. an Azure target's server parameters read
-    // through Resource Manager), run in the calling thread after the probes; blocking, never throws.
+    // through Resource Manager), run in the calling thread while the probes run; blocking, never throws.
     std::function<QList<Check>()> extraChecks;
 };
 

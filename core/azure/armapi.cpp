@@ -92,6 +92,61 @@ QString checkDatabaseName(const QString &name)
     return {};
 }
 
+QString armIdType(const QString &id)
+{
+    const QStringList p = id.trimmed().split(u'/', Qt::SkipEmptyParts);
+    // subscriptions S resourceGroups G providers NAMESPACE (TYPE NAME)+
+    if (p.size() < 8 || p.size() % 2 != 0 || p[0].compare(u"subscriptions", Qt::CaseInsensitive) != 0 ||
+        p[2].compare(u"resourceGroups", Qt::CaseInsensitive) != 0 ||
+        p[4].compare(u"providers", Qt::CaseInsensitive) != 0)
+        return {};
+    for (const QString &part : p)
+        if (part.contains(u'?') || part.contains(u'#') || part.contains(u'%') || part.contains(u'\\'))
+            return {};
+    QString type = p[5];
+    for (qsizetype i = 6; i < p.size(); i += 2)
+        type += u'/' + p[i];
+    return type;
+}
+
+namespace {
+QString checkIdOfType(const QString &id, const QString &what, const QString &type, const QString &example)
+{
+    const QString actual = armIdType(id);
+    if (actual.compare(type, Qt::CaseInsensitive) == 0)
+        return {};
+    return QStringLiteral("%1 \"%2\" is not a %3 resource id%4; expected %5")
+        .arg(what, id, type, actual.isEmpty() ? QString() : QStringLiteral(" (it names a %1)").arg(actual),
+             example);
+}
+} // namespace
+
+QString checkSubnetId(const QString &id, const QString &what)
+{
+    return checkIdOfType(
+        id, what, QStringLiteral("Microsoft.Network/virtualNetworks/subnets"),
+        QStringLiteral(
+            "/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/"
+            "SUBNET, "
+            "a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers in the server's region"));
+}
+
+QString checkPrivateDnsZoneId(const QString &id, const QString &what)
+{
+    return checkIdOfType(id, what, QStringLiteral("Microsoft.Network/privateDnsZones"),
+                         QStringLiteral("/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/"
+                                        "privateDnsZones/NAME.private.postgres.database.azure.com"));
+}
+
+QString checkRuntimeServerId(const QString &id, const QString &what)
+{
+    return checkIdOfType(
+        id, what, QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers"),
+        QStringLiteral(
+            "/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME "
+            "(`pgferry-cli azure servers`)"));
+}
+
 ArmRequest listSubscriptions()
 {
     return ArmRequest::list(QStringLiteral("/subscriptions"), QString::fromUtf16(kSubscriptionsApi), QStringLiteral("list subscriptions"));
@@ -141,26 +196,53 @@ QString checkServerSpec(const ServerSpec &spec)
         return QStringLiteral("server %1 needs an administrator login and password (--admin-user, and the password in PGFERRY_TARGET_PASSWORD)").arg(spec.id.name);
     if (spec.backupRetentionDays < 7 || spec.backupRetentionDays > 35)
         return QStringLiteral("backup retention of %1 days is out of range; choose 7 to 35").arg(spec.backupRetentionDays);
+    if (spec.delegatedSubnetResourceId.isEmpty() != spec.privateDnsZoneArmResourceId.isEmpty())
+        return QStringLiteral("server %1 with private access needs both a delegated subnet (--subnet) and a "
+                              "private DNS zone (--private-dns-zone)")
+            .arg(spec.id.name);
+    if (!spec.delegatedSubnetResourceId.isEmpty()) {
+        if (QString e = checkSubnetId(spec.delegatedSubnetResourceId); !e.isEmpty())
+            return e;
+        if (QString e = checkPrivateDnsZoneId(spec.privateDnsZoneArmResourceId); !e.isEmpty())
+            return e;
+    }
     return {};
 }
 
 ArmRequest createServer(const ServerSpec &spec)
 {
+    // publicNetworkAccess is only for servers outside a customer's virtual network: a VNet-integrated
+    // server gets the subnet and the zone instead (as in the ServerCreate example), and no public endpoint.
+    const bool privateAccess = !spec.delegatedSubnetResourceId.isEmpty();
+    const QJsonObject network =
+        privateAccess
+            ? QJsonObject{{QStringLiteral("delegatedSubnetResourceId"), spec.delegatedSubnetResourceId},
+                          {QStringLiteral("privateDnsZoneArmResourceId"), spec.privateDnsZoneArmResourceId}}
+            : QJsonObject{{QStringLiteral("publicNetworkAccess"), QStringLiteral("Enabled")}};
     const QJsonObject body{
         {QStringLiteral("location"), spec.location},
-        {QStringLiteral("sku"), QJsonObject{{QStringLiteral("name"), spec.skuName}, {QStringLiteral("tier"), spec.skuTier}}},
+        {QStringLiteral("sku"),
+         QJsonObject{{QStringLiteral("name"), spec.skuName}, {QStringLiteral("tier"), spec.skuTier}}},
         {QStringLiteral("properties"),
          QJsonObject{{QStringLiteral("createMode"), QStringLiteral("Create")},
                      {QStringLiteral("version"), spec.version},
                      {QStringLiteral("administratorLogin"), spec.administratorLogin},
                      {QStringLiteral("administratorLoginPassword"), spec.administratorLoginPassword},
-                     {QStringLiteral("storage"), QJsonObject{{QStringLiteral("storageSizeGB"), spec.storageSizeGB}, {QStringLiteral("autoGrow"), QStringLiteral("Enabled")}}},
+                     {QStringLiteral("storage"),
+                      QJsonObject{{QStringLiteral("storageSizeGB"), spec.storageSizeGB},
+                                  {QStringLiteral("autoGrow"), QStringLiteral("Enabled")}}},
                      {QStringLiteral("backup"),
                       QJsonObject{{QStringLiteral("backupRetentionDays"), spec.backupRetentionDays},
-                                  {QStringLiteral("geoRedundantBackup"), spec.geoRedundantBackup ? QStringLiteral("Enabled") : QStringLiteral("Disabled")}}},
-                     {QStringLiteral("highAvailability"), QJsonObject{{QStringLiteral("mode"), spec.highAvailabilityMode}}},
-                     {QStringLiteral("network"), QJsonObject{{QStringLiteral("publicNetworkAccess"), QStringLiteral("Enabled")}}}}}};
-    return ArmRequest::withBody("PUT", serverPath(spec.id), pg(), body, QStringLiteral("create server %1").arg(spec.id.name));
+                                  {QStringLiteral("geoRedundantBackup"), spec.geoRedundantBackup
+                                                                             ? QStringLiteral("Enabled")
+                                                                             : QStringLiteral("Disabled")}}},
+                     {QStringLiteral("highAvailability"),
+                      QJsonObject{{QStringLiteral("mode"), spec.highAvailabilityMode}}},
+                     {QStringLiteral("network"), network}}}};
+    return ArmRequest::withBody(
+        "PUT", serverPath(spec.id), pg(), body,
+        QStringLiteral("create server %1%2")
+            .arg(spec.id.name, privateAccess ? QStringLiteral(" with private access") : QString()));
 }
 
 ArmRequest createReadReplica(const ResourceId &replica, const QString &location, const ResourceId &source)
@@ -357,6 +439,11 @@ QString checkMigrationSpec(const MigrationSpec &spec)
         return QStringLiteral("Azure's migration service needs the %1 password (PGFERRY_%2_PASSWORD or the keychain)")
             .arg(spec.sourceServerPassword.isEmpty() ? QStringLiteral("source") : QStringLiteral("target"),
                  spec.sourceServerPassword.isEmpty() ? QStringLiteral("SOURCE") : QStringLiteral("TARGET"));
+    if (!spec.migrationInstanceResourceId.isEmpty())
+        if (QString e = checkRuntimeServerId(spec.migrationInstanceResourceId,
+                                             QStringLiteral("the migration's runtime server"));
+            !e.isEmpty())
+            return e;
     if (spec.option != u"Validate" && spec.option != u"Migrate" && spec.option != u"ValidateAndMigrate")
         return QStringLiteral("migration option \"%1\" is not valid; choose Validate, Migrate or ValidateAndMigrate").arg(spec.option);
     return {};
@@ -392,6 +479,8 @@ ArmRequest createMigration(const ResourceId &s, const QString &name, const Migra
         props.insert(QStringLiteral("sourceDbServerFullyQualifiedDomainName"), spec.sourceDbServerFullyQualifiedDomainName);
     if (!spec.targetDbServerFullyQualifiedDomainName.isEmpty())
         props.insert(QStringLiteral("targetDbServerFullyQualifiedDomainName"), spec.targetDbServerFullyQualifiedDomainName);
+    if (!spec.migrationInstanceResourceId.isEmpty())
+        props.insert(QStringLiteral("migrationInstanceResourceId"), spec.migrationInstanceResourceId);
     ArmRequest r = ArmRequest::withBody("PUT", child(s, QStringLiteral("migrations"), name), pg(),
                                         QJsonObject{{QStringLiteral("location"), spec.location}, {QStringLiteral("properties"), props}},
                                         QStringLiteral("create migration %1 on server %2").arg(name, s.name));

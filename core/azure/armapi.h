@@ -27,6 +27,14 @@ QString checkMigrationName(const QString &name);
 QString checkLockName(const QString &name);
 QString checkIpv4(const QString &address);
 QString checkDatabaseName(const QString &name);
+// The type an ARM id names ("Microsoft.Network/virtualNetworks/subnets"), or empty when `id` is not
+// /subscriptions/S/resourceGroups/G/providers/NAMESPACE/TYPE/NAME[/TYPE/NAME…].
+QString armIdType(const QString &id);
+// Private access: a subnet (delegated to Microsoft.DBforPostgreSQL/flexibleServers), a private DNS
+// zone, and the runtime server of a managed migration (a flexible server). `what` names the option.
+QString checkSubnetId(const QString &id, const QString &what = QStringLiteral("subnet"));
+QString checkPrivateDnsZoneId(const QString &id, const QString &what = QStringLiteral("private DNS zone"));
+QString checkRuntimeServerId(const QString &id, const QString &what = QStringLiteral("runtime server"));
 
 // Subscriptions and resource groups.
 ArmRequest listSubscriptions();
@@ -51,6 +59,10 @@ struct ServerSpec
     int backupRetentionDays = 7;
     // High availability stays off while a migration runs; enable it after cutover.
     QString highAvailabilityMode = QStringLiteral("Disabled");
+    // Private access (both or neither): the server is injected into this subnet of the customer's
+    // virtual network and has no public endpoint; its name resolves through the private DNS zone.
+    QString delegatedSubnetResourceId;
+    QString privateDnsZoneArmResourceId;
 };
 QString checkServerSpec(const ServerSpec &spec);
 ArmRequest createServer(const ServerSpec &spec);
@@ -107,6 +119,9 @@ struct MigrationSpec
     QString targetServerPassword;
     QString sourceServerUsername;
     QString targetServerUsername;
+    // The runtime server (a flexible server that reaches a private source) for private endpoint
+    // scenarios: properties.migrationInstanceResourceId. Empty: the target server runs it.
+    QString migrationInstanceResourceId;
 };
 QString checkMigrationSpec(const MigrationSpec &spec);
 QString sslModeFor(const QString &libpqSslMode);

@@ -1,5 +1,7 @@
 #include "azure/armmodels.h"
 
+#include <QJsonArray>
+
 namespace pgferry::azure {
 
 namespace {
@@ -64,7 +66,16 @@ FlexibleServer FlexibleServer::fromJson(const QJsonObject &o)
     const QJsonObject ha = obj(p, u"highAvailability");
     s.highAvailabilityMode = str(ha, u"mode");
     s.highAvailabilityState = str(ha, u"state");
-    s.publicNetworkAccess = str(obj(p, u"network"), u"publicNetworkAccess");
+    const QJsonObject net = obj(p, u"network");
+    s.publicNetworkAccess = str(net, u"publicNetworkAccess");
+    s.delegatedSubnetResourceId = str(net, u"delegatedSubnetResourceId");
+    s.privateDnsZoneArmResourceId = str(net, u"privateDnsZoneArmResourceId");
+    for (const QJsonValue &v : p.value(u"privateEndpointConnections").toArray()) {
+        ++s.privateEndpointConnections;
+        const QJsonObject state = obj(obj(v.toObject(), u"properties"), u"privateLinkServiceConnectionState");
+        if (str(state, u"status").compare(u"Approved", Qt::CaseInsensitive) == 0)
+            ++s.approvedPrivateEndpoints;
+    }
     s.replicationRole = str(p, u"replicationRole");
     s.availabilityZone = str(p, u"availabilityZone");
     return s;
@@ -86,6 +97,9 @@ QJsonObject FlexibleServer::toJson() const
             {QStringLiteral("geoRedundantBackup"), geoRedundantBackup},
             {QStringLiteral("highAvailability"), highAvailabilityMode},
             {QStringLiteral("publicNetworkAccess"), publicNetworkAccess},
+            {QStringLiteral("delegatedSubnetResourceId"), delegatedSubnetResourceId},
+            {QStringLiteral("privateDnsZoneArmResourceId"), privateDnsZoneArmResourceId},
+            {QStringLiteral("privateEndpointConnections"), privateEndpointConnections},
             {QStringLiteral("replicationRole"), replicationRole}};
 }
 

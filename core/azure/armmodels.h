@@ -35,6 +35,8 @@ struct FlexibleServer
     QString earliestRestoreDate;
     QString highAvailabilityMode, highAvailabilityState;
     QString publicNetworkAccess;
+    QString delegatedSubnetResourceId, privateDnsZoneArmResourceId; // private access (VNet integration)
+    int privateEndpointConnections = 0, approvedPrivateEndpoints = 0;
     QString replicationRole;
     QString availabilityZone;
 

@@ -152,6 +152,11 @@ QString ManagedEngine::checkProject(const project::Project &p)
     if (p.settings.schema.noAcl)
         return QStringLiteral("settings.schema.no_acl: Azure's migration service restores the grants and cannot leave them out; set it to "
                               "false or use the local engine");
+    if (!p.azure.runtimeServer.isEmpty())
+        if (QString why =
+                api::checkRuntimeServerId(p.azure.runtimeServer, QStringLiteral("azure.runtime_server"));
+            !why.isEmpty())
+            return why;
     const QString name = p.azure.migrationName.isEmpty() ? defaultMigrationName(p) : p.azure.migrationName;
     return api::checkMigrationName(name);
 }
@@ -356,6 +361,7 @@ void ManagedEngine::createMigration()
     spec.sourceServerPassword = m_sourcePassword;
     spec.targetServerPassword = m_targetPassword;
     spec.targetServerUsername = m_project.target.user;
+    spec.migrationInstanceResourceId = m_project.azure.runtimeServer;
     if (const QString why = api::checkMigrationSpec(spec); !why.isEmpty()) {
         fail(why);
         return;

@@ -111,6 +111,9 @@ struct AzureContext
     QString resourceGroup;
     QString serverName;
     QString migrationName;
+    // The "azure" engine's runtime server (migrationInstanceResourceId): a flexible server in a network
+    // that reaches a private source, for private endpoint scenarios. Empty: the target runs it.
+    QString runtimeServer;
     bool operator==(const AzureContext &) const = default;
 };
 

@@ -55,7 +55,7 @@ const std::initializer_list<QLatin1StringView> AzureKeys = {
     QLatin1StringView("cloud"),          QLatin1StringView("cloud_config_file"),
     QLatin1StringView("tenant_id"),      QLatin1StringView("subscription_id"),
     QLatin1StringView("resource_group"), QLatin1StringView("server_name"),
-    QLatin1StringView("migration_name")};
+    QLatin1StringView("migration_name"), QLatin1StringView("runtime_server")};
 // The version 0 (legacy) layout.
 const std::initializer_list<QLatin1StringView> V0Keys = {QLatin1StringView("format"),
                                                          QLatin1StringView("version"),
@@ -598,6 +598,7 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
         rd.string(azure, ap, QLatin1StringView("resource_group"), a.resourceGroup);
         rd.string(azure, ap, QLatin1StringView("server_name"), a.serverName);
         rd.string(azure, ap, QLatin1StringView("migration_name"), a.migrationName);
+        rd.string(azure, ap, QLatin1StringView("runtime_server"), a.runtimeServer);
         setIfNotEmpty(unknown, ap, rd.unknown(azure, ap, AzureKeys));
     }
 
@@ -959,6 +960,11 @@ QByteArray serializeProject(const Project &p)
                                    {QStringLiteral("resource_group"), a.resourceGroup},
                                    {QStringLiteral("server_name"), a.serverName},
                                    {QStringLiteral("migration_name"), a.migrationName}});
+    if (!a.runtimeServer.isEmpty()) {
+        QJsonObject az = o.value(u"azure").toObject();
+        az.insert(QStringLiteral("runtime_server"), a.runtimeServer);
+        o.insert(u"azure", az);
+    }
 
     mergeUnknown(o, p.unknownFields);
     return QJsonDocument(o).toJson(QJsonDocument::Indented);

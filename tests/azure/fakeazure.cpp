@@ -544,6 +544,91 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
     return true;
 }
 
+namespace {
+// The type an ARM id names (Microsoft.Network/virtualNetworks/subnets), empty when it is not one.
+QString armIdType(const QString &id)
+{
+    const QStringList p = id.split(u'/', Qt::SkipEmptyParts);
+    if (!id.startsWith(u'/') || p.size() < 8 || p.size() % 2 != 0 ||
+        p[0].compare(u"subscriptions", Qt::CaseInsensitive) != 0 ||
+        p[2].compare(u"resourceGroups", Qt::CaseInsensitive) != 0 ||
+        p[4].compare(u"providers", Qt::CaseInsensitive) != 0)
+        return {};
+    QString type = p[5];
+    for (qsizetype i = 6; i < p.size(); i += 2)
+        type += u'/' + p[i];
+    return type;
+}
+} // namespace
+
+std::optional<FakeResponse> FakeAzure::armIdFault(const FakeRequest &req)
+{
+    // The arm-id fields of a server create (network, x-ms-arm-id-details allowedResources) and of a
+    // migration (migrationInstanceResourceId): Azure refuses a malformed id with
+    // LinkedInvalidPropertyId and an id of another type with InvalidParameterValue.
+    if (req.method != "PUT")
+        return std::nullopt;
+    const bool server = QRegularExpression(QStringLiteral("/flexibleServers/[^/]+$"),
+                                           QRegularExpression::CaseInsensitiveOption)
+                            .match(req.path)
+                            .hasMatch();
+    const bool migration = req.path.contains(u"/migrations/", Qt::CaseInsensitive);
+    if (!server && !migration)
+        return std::nullopt;
+    const QJsonObject props = req.json().value(u"properties").toObject();
+    QList<std::pair<QString, QString>> fields; // path, allowed type
+    QJsonObject values;
+    if (server) {
+        const QJsonObject net = props.value(u"network").toObject();
+        values = {{QStringLiteral("properties.network.delegatedSubnetResourceId"),
+                   net.value(u"delegatedSubnetResourceId")},
+                  {QStringLiteral("properties.network.privateDnsZoneArmResourceId"),
+                   net.value(u"privateDnsZoneArmResourceId")}};
+        fields = {{QStringLiteral("properties.network.delegatedSubnetResourceId"),
+                   QStringLiteral("Microsoft.Network/virtualNetworks/subnets")},
+                  {QStringLiteral("properties.network.privateDnsZoneArmResourceId"),
+                   QStringLiteral("Microsoft.Network/privateDnsZones")}};
+        if (!net.value(u"delegatedSubnetResourceId").toString().isEmpty() &&
+            net.value(u"publicNetworkAccess").toString().compare(u"Enabled", Qt::CaseInsensitive) == 0) {
+            const QString v = QStringLiteral("publicNetworkAccess Enabled is not supported for a server "
+                                             "integrated into a virtual network");
+            m_violations << QStringLiteral("PUT %1: %2").arg(req.path, v);
+            return FakeResponse::armError(400, QStringLiteral("InvalidParameterValue"), v);
+        }
+    } else {
+        values = {{QStringLiteral("properties.migrationInstanceResourceId"),
+                   props.value(u"migrationInstanceResourceId")}};
+        fields = {{QStringLiteral("properties.migrationInstanceResourceId"),
+                   QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers")}};
+    }
+    for (const auto &[path, allowed] : fields) {
+        const QJsonValue v = values.value(path);
+        if (v.isUndefined())
+            continue;
+        const QString id = v.toString();
+        const QString type = armIdType(id);
+        if (type.isEmpty()) {
+            m_violations << QStringLiteral("PUT %1: %2 is not an ARM id").arg(req.path, path);
+            return FakeResponse::armError(
+                400, QStringLiteral("LinkedInvalidPropertyId"),
+                QStringLiteral(
+                    "Property id '%1' at path '%2' is invalid. Expect fully qualified resource Id that start "
+                    "with "
+                    "'/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.")
+                    .arg(id, path));
+        }
+        if (type.compare(allowed, Qt::CaseInsensitive) != 0) {
+            m_violations
+                << QStringLiteral("PUT %1: %2 names a %3, not a %4").arg(req.path, path, type, allowed);
+            return FakeResponse::armError(
+                400, QStringLiteral("InvalidParameterValue"),
+                QStringLiteral("The value '%1' of '%2' is not a resource of type %3.")
+                    .arg(id, path, allowed));
+        }
+    }
+    return std::nullopt;
+}
+
 FakeResponse FakeAzure::answer(const FakeRequest &req)
 {
     // Identity endpoints live under /login; routes registered by a test may replace them.
@@ -562,6 +647,8 @@ FakeResponse FakeAzure::answer(const FakeRequest &req)
         }
         return identity(req);
     }
+    if (std::optional<FakeResponse> refused = armIdFault(req))
+        return *refused;
     QString violation;
     if (!checkContract(req, &violation)) {
         m_violations << violation;

@@ -19,6 +19,7 @@
 #include <QUrlQuery>
 
 #include <functional>
+#include <optional>
 
 namespace pgferry::test {
 
@@ -123,6 +124,7 @@ private:
     void onConnection();
     void dispatch(class QTcpSocket *socket, const FakeRequest &req);
     FakeResponse answer(const FakeRequest &req);
+    std::optional<FakeResponse> armIdFault(const FakeRequest &req);
     FakeResponse identity(const FakeRequest &req);
     bool checkContract(const FakeRequest &req, QString *violation);
     static void send(QTcpSocket *socket, const FakeResponse &r);

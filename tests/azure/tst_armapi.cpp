@@ -1,11 +1,14 @@
 // The ARM operations (armapi.h) against the fake, answered with the official examples: server
 // create (HA off, geo-redundant backup), read replica, point-in-time restore, firewall rule,
 // database, server parameter, CanNotDelete lock, migration name check, create, cutover and cancel,
-// resource groups, backup checks, and the name and address validators.
+// resource groups, backup checks, and the name and address validators. Private access: a server
+// created in a delegated subnet with a private DNS zone, a migration with a runtime server, the
+// fake refusing malformed ids as Azure does, and the detection of a server without public access.
 #include "azure/armapi.h"
 #include "azure/armclient.h"
 #include "azure/armmodels.h"
 #include "azure/credential.h"
+#include "azure/networkaccess.h"
 #include "fakeazure.h"
 
 #include <QJsonArray>
@@ -282,6 +285,214 @@ private Q_SLOTS:
         QVERIFY(!checks[0].ok && checks[0].message.contains(u"at least 14"));
         QVERIFY(!checks[1].ok && checks[1].message.contains(u"read replica"));
         QVERIFY(!checks[2].ok);
+    }
+
+    void createServerWithPrivateAccessSendsTheSubnetAndZoneAsTheExampleDoes()
+    {
+        const QString ex = kEx + QStringLiteral("2024-08-01_ServerCreate.json");
+        const QJsonObject exampleNetwork = FakeAzure::example(ex)
+                                               .value(u"parameters")
+                                               .toObject()
+                                               .value(u"parameters")
+                                               .toObject()
+                                               .value(u"properties")
+                                               .toObject()
+                                               .value(u"network")
+                                               .toObject();
+        api::ServerSpec spec;
+        spec.id = srv(QStringLiteral("exampleserver"));
+        spec.location = QStringLiteral("westus");
+        spec.administratorLogin = QStringLiteral("cloudsa");
+        spec.administratorLoginPassword = QStringLiteral("pw-not-logged");
+        spec.delegatedSubnetResourceId = exampleNetwork.value(u"delegatedSubnetResourceId").toString();
+        spec.privateDnsZoneArmResourceId = exampleNetwork.value(u"privateDnsZoneArmResourceId").toString();
+        QVERIFY2(api::checkServerSpec(spec).isEmpty(), qPrintable(api::checkServerSpec(spec)));
+        serveLro("PUT", path(spec.id),
+                 QStringLiteral("postgresql-flexible/examples/2025-08-01_ServersCreateReplica.json"),
+                 m_fake->exampleBody(ex, QStringLiteral("201")));
+        const ArmResult r = m_client->call(api::createServer(spec));
+        QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
+        // The contract: the subnet and the zone, and no publicNetworkAccess for a VNet-integrated server.
+        QCOMPARE(m_sent.value(u"properties").toObject().value(u"network").toObject(), exampleNetwork);
+        const FlexibleServer f = FlexibleServer::fromJson(r.body);
+        QCOMPARE(f.publicNetworkAccess, QStringLiteral("Disabled"));
+        const NetworkAccess n = NetworkAccess::of(f);
+        QCOMPARE(n.kind, NetworkAccess::Kind::VNetIntegrated);
+        QCOMPARE(n.virtualNetwork, QStringLiteral("examplevirtualnetwork"));
+        QCOMPARE(n.subnet, QStringLiteral("examplesubnet"));
+        QVERIFY(n.whereToRun().contains(u"ExpressRoute"));
+        QVERIFY(!m_client->recentLog().join(u'\n').contains(u"pw-not-logged"));
+    }
+
+    void privateAccessIdsAreCheckedByTypeAndNamed_data()
+    {
+        QTest::addColumn<QString>("subnet");
+        QTest::addColumn<QString>("zone");
+        QTest::addColumn<QString>("expected");
+        const QString vnet =
+            QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v");
+        const QString zone = QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
+                                            "privateDnsZones/z.private.postgres.database.azure.com");
+        QTest::newRow("a virtual network, not its subnet")
+            << vnet << zone << QStringLiteral("(it names a Microsoft.Network/virtualNetworks)");
+        QTest::newRow("a bare name")
+            << QStringLiteral("examplesubnet") << zone
+            << QStringLiteral("subnet \"examplesubnet\" is not a Microsoft.Network/virtualNetworks/subnets");
+        QTest::newRow("a subnet as the zone")
+            << vnet + QStringLiteral("/subnets/s") << vnet + QStringLiteral("/subnets/s")
+            << QStringLiteral("is not a Microsoft.Network/privateDnsZones resource id");
+        QTest::newRow("a subnet without a zone")
+            << vnet + QStringLiteral("/subnets/s") << QString() << QStringLiteral("needs both");
+    }
+    void privateAccessIdsAreCheckedByTypeAndNamed()
+    {
+        QFETCH(QString, subnet);
+        QFETCH(QString, zone);
+        QFETCH(QString, expected);
+        api::ServerSpec s;
+        s.id = srv(QStringLiteral("good-name"));
+        s.location = QStringLiteral("westus");
+        s.administratorLogin = QStringLiteral("a");
+        s.administratorLoginPassword = QStringLiteral("b");
+        s.delegatedSubnetResourceId = subnet;
+        s.privateDnsZoneArmResourceId = zone;
+        const QString why = api::checkServerSpec(s);
+        QVERIFY2(why.contains(expected), qPrintable(why));
+        QVERIFY(why.contains(u"expected") || why.contains(u"--subnet"));
+    }
+
+    void theFakeRefusesAMalformedNetworkAsAzureDoes()
+    {
+        api::ServerSpec spec;
+        spec.id = srv(QStringLiteral("exampleserver"));
+        spec.location = QStringLiteral("westus");
+        spec.administratorLogin = QStringLiteral("cloudsa");
+        spec.administratorLoginPassword = QStringLiteral("pw");
+        spec.delegatedSubnetResourceId = QStringLiteral("examplesubnet"); // bypasses checkServerSpec
+        spec.privateDnsZoneArmResourceId =
+            QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/z");
+        ArmResult r = m_client->call(api::createServer(spec));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.httpStatus, 400);
+        QCOMPARE(r.error.code, QStringLiteral("LinkedInvalidPropertyId"));
+        QVERIFY(r.error.userMessage().contains(u"properties.network.delegatedSubnetResourceId"));
+        spec.delegatedSubnetResourceId =
+            QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v");
+        r = m_client->call(api::createServer(spec));
+        QCOMPARE(r.error.code, QStringLiteral("InvalidParameterValue"));
+        QCOMPARE(m_fake->violations().size(), 2);
+        m_fake->clearLog();
+    }
+
+    void aMigrationCarriesItsRuntimeServerAsTheExampleDoes()
+    {
+        const QString ex =
+            kEx + QStringLiteral("2024-08-01_Migrations_Create_With_PrivateEndpoint_Servers.json");
+        const QJsonObject exampleProps = FakeAzure::example(ex)
+                                             .value(u"parameters")
+                                             .toObject()
+                                             .value(u"parameters")
+                                             .toObject()
+                                             .value(u"properties")
+                                             .toObject();
+        const ResourceId s = srv(QStringLiteral("exampletarget"), QStringLiteral("exampleresourcegroup"));
+        m_fake->on("PUT", path(s) + QStringLiteral("/migrations/examplemigration"),
+                   [this, ex](const FakeRequest &req) {
+                       m_sent = req.json();
+                       return FakeResponse::json(201, m_fake->exampleBody(ex, QStringLiteral("201")));
+                   });
+        api::MigrationSpec spec;
+        spec.location = QStringLiteral("westus");
+        spec.online = false;
+        spec.sourceDbServerResourceId = exampleProps.value(u"sourceDbServerResourceId").toString();
+        spec.dbsToMigrate = {QStringLiteral("exampledatabase1")};
+        spec.sourceServerPassword = QStringLiteral("s");
+        spec.targetServerPassword = QStringLiteral("t");
+        spec.migrationInstanceResourceId = exampleProps.value(u"migrationInstanceResourceId").toString();
+        QVERIFY(api::checkMigrationSpec(spec).isEmpty());
+        const ArmResult r = m_client->call(api::createMigration(s, QStringLiteral("examplemigration"), spec));
+        QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
+        QCOMPARE(m_sent.value(u"properties").toObject().value(u"migrationInstanceResourceId"),
+                 exampleProps.value(u"migrationInstanceResourceId"));
+        QCOMPARE(r.body.value(u"properties").toObject().value(u"migrationInstanceResourceId"),
+                 exampleProps.value(u"migrationInstanceResourceId"));
+
+        // A runtime server that is not a flexible server: refused here by name, and by the fake as Azure
+        // does.
+        spec.migrationInstanceResourceId = QStringLiteral(
+            "/subscriptions/s/resourceGroups/g/providers/Microsoft.DBforPostgreSQL/servers/single");
+        QVERIFY(api::checkMigrationSpec(spec).contains(u"runtime server"));
+        const ArmResult bad =
+            m_client->call(api::createMigration(s, QStringLiteral("examplemigration"), spec));
+        QCOMPARE(bad.error.code, QStringLiteral("InvalidParameterValue"));
+        QCOMPARE(m_fake->violations().size(), 1);
+        m_fake->clearLog();
+    }
+
+    void aServerWithoutPublicAccessIsDetectedFromItsNetwork_data()
+    {
+        QTest::addColumn<QJsonObject>("properties");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("says");
+        const QJsonObject approved{
+            {QStringLiteral("properties"),
+             QJsonObject{{QStringLiteral("privateLinkServiceConnectionState"),
+                          QJsonObject{{QStringLiteral("status"), QStringLiteral("Approved")}}}}}};
+        const QJsonObject pending{
+            {QStringLiteral("properties"),
+             QJsonObject{{QStringLiteral("privateLinkServiceConnectionState"),
+                          QJsonObject{{QStringLiteral("status"), QStringLiteral("Pending")}}}}}};
+        auto net = [](const QString &access) {
+            return QJsonObject{{QStringLiteral("publicNetworkAccess"), access}};
+        };
+        QTest::newRow("public") << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Enabled"))}}
+                                << int(NetworkAccess::Kind::Public) << QString();
+        QTest::newRow("public with a private endpoint")
+            << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Enabled"))},
+                           {QStringLiteral("privateEndpointConnections"), QJsonArray{approved}}}
+            << int(NetworkAccess::Kind::Public) << QString();
+        QTest::newRow("private endpoint")
+            << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Disabled"))},
+                           {QStringLiteral("privateEndpointConnections"), QJsonArray{approved, pending}}}
+            << int(NetworkAccess::Kind::PrivateEndpoint) << QStringLiteral("1 private endpoint");
+        QTest::newRow("closed") << QJsonObject{{QStringLiteral("network"), net(QStringLiteral("Disabled"))},
+                                               {QStringLiteral("privateEndpointConnections"),
+                                                QJsonArray{pending}}}
+                                << int(NetworkAccess::Kind::Closed)
+                                << QStringLiteral("no approved private endpoint");
+        QTest::newRow("vnet")
+            << QJsonObject{{QStringLiteral("network"),
+                            QJsonObject{{QStringLiteral("publicNetworkAccess"), QStringLiteral("Disabled")},
+                                        {QStringLiteral("delegatedSubnetResourceId"),
+                                         QStringLiteral("/subscriptions/s/resourceGroups/g/providers/"
+                                                        "Microsoft.Network/virtualNetworks/corp/subnets/db")},
+                                        {QStringLiteral("privateDnsZoneArmResourceId"),
+                                         QStringLiteral(
+                                             "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
+                                             "privateDnsZones/corp.private.postgres.database.azure.com")}}}}
+            << int(NetworkAccess::Kind::VNetIntegrated)
+            << QStringLiteral("subnet db of virtual network corp");
+    }
+    void aServerWithoutPublicAccessIsDetectedFromItsNetwork()
+    {
+        QFETCH(QJsonObject, properties);
+        QFETCH(int, kind);
+        QFETCH(QString, says);
+        const FlexibleServer f = FlexibleServer::fromJson(QJsonObject{
+            {QStringLiteral("name"), QStringLiteral("pg1")}, {QStringLiteral("properties"), properties}});
+        const NetworkAccess n = NetworkAccess::of(f);
+        QCOMPARE(int(n.kind), kind);
+        const assess::Check c = networkAccessCheck(f);
+        QCOMPARE(c.id, QStringLiteral("target.azure_network"));
+        if (says.isEmpty()) {
+            QCOMPARE(c.severity, assess::Severity::Pass);
+            QVERIFY(n.whereToRun().isEmpty());
+            return;
+        }
+        QCOMPARE(c.severity, assess::Severity::Warning);
+        QVERIFY2(c.message.contains(says), qPrintable(c.message));
+        QVERIFY(c.message.contains(u"pg1"));
+        QVERIFY(c.remediation.contains(u"VPN") && c.remediation.contains(u"ExpressRoute"));
     }
 
     void validatorsAcceptTheSpecPatterns_data()

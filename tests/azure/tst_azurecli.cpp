@@ -1,7 +1,8 @@
 // The real `pgferry-cli azure` against the fake ARM, with --cloud-config and a service principal
 // from the AZURE_* variables: subscriptions, servers, firewall-allow (a long-running operation),
 // a wrong secret, usage errors, prepare-fallback (server parameters and the restart, with faults),
-// alerts (action group and metric alert rules, idempotent, with faults).
+// alerts (action group and metric alert rules, idempotent, with faults), create-server with private
+// access (a subnet that is not a subnet refused by name; the body as the contract has it).
 // No token or secret ever appears in the output.
 #include "fakeazure.h"
 
@@ -371,6 +372,79 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(u"SubscriptionNotFound") && r.err.contains(u"pgferry-cli azure subscriptions"), qPrintable(r.err));
     }
 
+    void createServerWithPrivateAccessSendsTheSubnetAndZoneAndSaysWhereToRun()
+    {
+        const QString ex = QStringLiteral("postgresql-flexible/examples/2024-08-01_ServerCreate.json");
+        const QJsonObject network = FakeAzure::example(ex)
+                                        .value(u"parameters")
+                                        .toObject()
+                                        .value(u"parameters")
+                                        .toObject()
+                                        .value(u"properties")
+                                        .toObject()
+                                        .value(u"network")
+                                        .toObject();
+        const QString serverPath = QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/"
+                                                  "Microsoft.DBforPostgreSQL/flexibleServers/exampleserver")
+                                       .arg(kSub, kRg);
+        QJsonObject sent;
+        m_fake->on("PUT", serverPath, [this, &sent](const FakeRequest &req) {
+            sent = req.json();
+            return m_fake->accepted(QStringLiteral("create1"), 0);
+        });
+        m_fake->on("GET",
+                   QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/"
+                                  "azureAsyncOperation/create1"),
+                   [](const FakeRequest &) {
+                       return FakeResponse::json(
+                           200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Succeeded")}});
+                   });
+        const QJsonObject created = m_fake->exampleBody(ex, QStringLiteral("201"));
+        m_fake->on("GET", serverPath,
+                   [created](const FakeRequest &) { return FakeResponse::json(200, created); });
+        qputenv("PGFERRY_TARGET_PASSWORD", "Adm1n-Pa55-Not-Printed");
+        const QStringList base{QStringLiteral("create-server"),
+                               QStringLiteral("--subscription"),
+                               kSub,
+                               QStringLiteral("--resource-group"),
+                               kRg,
+                               QStringLiteral("--name"),
+                               QStringLiteral("exampleserver"),
+                               QStringLiteral("--location"),
+                               QStringLiteral("westus"),
+                               QStringLiteral("--admin-user"),
+                               QStringLiteral("cloudsa"),
+                               QStringLiteral("--cloud-config"),
+                               m_cloudConfig};
+
+        // A virtual network given as the subnet: refused by name before anything is sent.
+        const QString vnet = network.value(u"delegatedSubnetResourceId").toString().section(u'/', 0, -3);
+        Run r = cli(base + QStringList{QStringLiteral("--subnet"), vnet, QStringLiteral("--private-dns-zone"),
+                                       network.value(u"privateDnsZoneArmResourceId").toString()});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"--subnet") && r.err.contains(vnet) &&
+                     r.err.contains(u"virtualNetworks/VNET/subnets/SUBNET"),
+                 qPrintable(r.err));
+        QCOMPARE(m_fake->requests().size(), 0);
+        r = cli(base + QStringList{QStringLiteral("--subnet"),
+                                   network.value(u"delegatedSubnetResourceId").toString()});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"--private-dns-zone"), qPrintable(r.err));
+
+        r = cli(base + QStringList{QStringLiteral("--subnet"),
+                                   network.value(u"delegatedSubnetResourceId").toString(),
+                                   QStringLiteral("--private-dns-zone"),
+                                   network.value(u"privateDnsZoneArmResourceId").toString()});
+        qunsetenv("PGFERRY_TARGET_PASSWORD");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(sent.value(u"properties").toObject().value(u"network").toObject(), network);
+        QVERIFY2(r.out.contains(u"private access only") && r.out.contains(u"examplevirtualnetwork") &&
+                     r.out.contains(u"site-to-site VPN"),
+                 qPrintable(r.out));
+        QVERIFY(!QString(r.out + r.err).contains(u"Adm1n-Pa55"));
+        verifyNoSecrets(r);
+    }
+
     void usageErrorsExitWithTwo_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -391,6 +465,23 @@ private Q_SLOTS:
                                                                       QStringLiteral("a@b.com"), QStringLiteral("--threshold"), QStringLiteral("cpu_percent=150")};
         QTest::newRow("alerts action group of another type") << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId, QStringLiteral("--email"),
                                                                             QStringLiteral("a@b.com"), QStringLiteral("--action-group"), kServerId};
+        QTest::newRow("create-server with a virtual network as the subnet") << QStringList{
+            QStringLiteral("create-server"),
+            QStringLiteral("--subscription"),
+            kSub,
+            QStringLiteral("--resource-group"),
+            kRg,
+            QStringLiteral("--name"),
+            QStringLiteral("pg1"),
+            QStringLiteral("--location"),
+            QStringLiteral("westus"),
+            QStringLiteral("--admin-user"),
+            QStringLiteral("a"),
+            QStringLiteral("--subnet"),
+            QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v"),
+            QStringLiteral("--private-dns-zone"),
+            QStringLiteral(
+                "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/z")};
         QTest::newRow("both cloud options") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--cloud"), QStringLiteral("AzureCloud")};
     }
     void usageErrorsExitWithTwo()

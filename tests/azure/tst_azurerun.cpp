@@ -2,7 +2,9 @@
 // the real `project new --engine azure --target-resource-id`, then `run --json` in the background,
 // `status` while it runs, `cutover --yes` (the PATCH goes through the running `run`), and `run`
 // exiting 0 once the fake migration reaches Succeeded. Also `azure cancel-migration` (DELETE) while
-// a run watches, and SIGINT, which stops only the watching. No secret reaches any output or file.
+// a run watches, and SIGINT, which stops only the watching. A target without public access (the
+// example server sits in a delegated subnet): `assess` says where pgferry must run, and the run passes
+// the project's runtime server to Azure. No secret reaches any output or file.
 #include "fakeazure.h"
 #include "project/projectfile.h"
 
@@ -409,6 +411,40 @@ private Q_SLOTS:
         QCOMPARE(m_fake->count("PUT", kMigration), puts);
         QVERIFY(::kill(pid_t(again->processId()), SIGTERM) == 0);
         QCOMPARE(finish(*again).code, 1);
+    }
+    void aPrivateTargetIsExplainedByAssessAndTheRunPassesTheRuntimeServer()
+    {
+        const QString runtime = QStringLiteral(
+            "/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/"
+            "providers/Microsoft.DBforPostgreSQL/flexibleServers/examplesourcemigration");
+        project::LoadResult loaded = project::loadProjectFile(m_project);
+        QVERIFY(loaded.ok());
+        loaded.project->azure.runtimeServer = runtime;
+        QString why;
+        QVERIFY2(project::saveProjectFile(*loaded.project, m_project, &why), qPrintable(why));
+
+        // The server's network comes from ARM: no public access, the subnet named, where to run.
+        const Run a = cli({QStringLiteral("assess"), m_project, QStringLiteral("--json")});
+        QVERIFY2(a.code == 3 || a.code == 0, qPrintable(a.err));
+        QJsonObject network;
+        for (const QJsonValue &c :
+             QJsonDocument::fromJson(a.out.toUtf8()).object().value(u"checks").toArray())
+            if (c.toObject().value(u"id").toString() == u"target.azure_network")
+                network = c.toObject();
+        QVERIFY2(!network.isEmpty(), qPrintable(a.out.left(2000)));
+        QCOMPARE(network.value(u"severity").toString(), QStringLiteral("warning"));
+        const QString message = network.value(u"message").toString();
+        QVERIFY2(message.contains(u"examplesubnet") && message.contains(u"examplevirtualnetwork") &&
+                     message.contains(u"ExpressRoute"),
+                 qPrintable(message));
+        QVERIFY(network.value(u"remediation").toString().contains(u"runtime_server"));
+
+        auto run = startRun();
+        QVERIFY(waitReady(*run));
+        QCOMPARE(m_created.value(u"properties").toObject().value(u"migrationInstanceResourceId").toString(),
+                 runtime);
+        QVERIFY(::kill(pid_t(run->processId()), SIGTERM) == 0);
+        QCOMPARE(finish(*run).code, 1);
     }
 };
 

@@ -13,6 +13,7 @@
 using namespace pgferry;
 using namespace pgferry::azure;
 using test::FakeAzure;
+using test::FakeRequest;
 using test::FakeResponse;
 
 namespace {
@@ -120,14 +121,30 @@ private Q_SLOTS:
     void theAssessmentOfAProjectReadsThemOnlyWithAFallbackAndAResourceId()
     {
         m_fake->serveServerParameters(kServer, parameters(QStringLiteral("replica")));
+        m_fake->on("GET", kServer, [](const FakeRequest &) {
+            return FakeResponse::json(
+                200, QJsonObject{{QStringLiteral("name"), QStringLiteral("pgsrv")},
+                                 {QStringLiteral("properties"),
+                                  QJsonObject{{QStringLiteral("network"),
+                                               QJsonObject{{QStringLiteral("publicNetworkAccess"),
+                                                            QStringLiteral("Enabled")}}}}}});
+        });
         project::Project p = project();
         assess::AssessmentInput in = assess::fromProject(p, {}, {});
         QVERIFY(in.extraChecks);
-        const QList<assess::Check> checks = in.extraChecks();
-        QCOMPARE(checks.size(), 1);
-        QCOMPARE(checks.first().severity, assess::Severity::Blocker);
+        QList<assess::Check> checks = in.extraChecks();
+        QCOMPARE(checks.size(), 2);
+        // The server's network access is read whenever the resource id is known.
+        QCOMPARE(checks.first().id, QStringLiteral("target.azure_network"));
+        QCOMPARE(checks.first().severity, assess::Severity::Pass);
+        QCOMPARE(checks.last().id, QStringLiteral("target.azure_parameters"));
+        QCOMPARE(checks.last().severity, assess::Severity::Blocker);
         p.settings.cutover.fallback = false;
-        QVERIFY(!assess::fromProject(p, {}, {}).extraChecks);
+        in = assess::fromProject(p, {}, {});
+        QVERIFY(in.extraChecks);
+        checks = in.extraChecks();
+        QCOMPARE(checks.size(), 1);
+        QCOMPARE(checks.first().id, QStringLiteral("target.azure_network"));
         p.settings.cutover.fallback = true;
         p.target.azureResourceId.clear();
         QVERIFY(!assess::fromProject(p, {}, {}).extraChecks);

@@ -75,9 +75,16 @@ class TestAzurePanel : public QObject
         Q_EMIT box->activated(index);
     }
 
-    QJsonObject server(const QString &name, const QString &version) const
+    // The example server sits in a delegated subnet (private access); public unless asked otherwise.
+    QJsonObject server(const QString &name, const QString &version, bool privateAccess = false) const
     {
         QJsonObject s = m_fake->exampleBody(kServerExample, QStringLiteral("200"));
+        if (!privateAccess) {
+            QJsonObject p = s.value(u"properties").toObject();
+            p.insert(QStringLiteral("network"),
+                     QJsonObject{{QStringLiteral("publicNetworkAccess"), QStringLiteral("Enabled")}});
+            s.insert(QStringLiteral("properties"), p);
+        }
         s.insert(QStringLiteral("name"), name);
         s.insert(QStringLiteral("id"), QStringLiteral("%1/%2").arg(kServers, name));
         s.insert(QStringLiteral("location"), QStringLiteral("westeurope"));
@@ -357,6 +364,88 @@ private Q_SLOTS:
         QVERIFY(find<QComboBox>("azureServer")->currentText().startsWith(u"new-pg"));
         QCOMPARE(form()->profile().host, QStringLiteral("new-pg.postgres.database.azure.com"));
         QCOMPARE(m_wizard->project().target.azureResourceId, path);
+    }
+
+    void aServerWithoutPublicAccessSaysWhereToRunWhenPicked()
+    {
+        m_fake->on("GET", kServers, [this](const FakeRequest &) {
+            return FakeResponse::json(
+                200,
+                QJsonObject{{QStringLiteral("value"),
+                             QJsonArray{server(QStringLiteral("orders-pg"), QStringLiteral("16")),
+                                        server(QStringLiteral("vnet-pg"), QStringLiteral("16"), true)}}});
+        });
+        signIn();
+        choose("azureServer", QStringLiteral("orders-pg"));
+        QVERIFY(!find<QLabel>("azureNetworkAccess")->isVisibleTo(m_wizard.get()));
+        QVERIFY(find<QPushButton>("azureFirewall")->isEnabled());
+        const int requests = int(m_fake->requests().size());
+        choose("azureServer", QStringLiteral("vnet-pg"));
+        // Said at once, from the listing: no connection attempt, no further request.
+        QLabel *note = find<QLabel>("azureNetworkAccess");
+        QVERIFY(note->isVisibleTo(m_wizard.get()));
+        const QString text = note->accessibleDescription();
+        QVERIFY2(text.contains(u"examplevirtualnetwork") && text.contains(u"examplesubnet") &&
+                     text.contains(u"ExpressRoute"),
+                 qPrintable(text));
+        QVERIFY(!find<QPushButton>("azureFirewall")->isEnabled()); // a firewall rule cannot open it
+        QCOMPARE(int(m_fake->requests().size()), requests);
+        QCOMPARE(form()->profile().host, QStringLiteral("vnet-pg.postgres.database.azure.com"));
+    }
+
+    void creatingAServerWithPrivateAccessSendsTheSubnetAndTheZone()
+    {
+        signIn();
+        QJsonObject sent;
+        const QString path = kServers + QStringLiteral("/private-pg");
+        m_fake->on("PUT", path, [&](const FakeRequest &req) {
+            sent = req.json();
+            return m_fake->accepted(QStringLiteral("op-private"));
+        });
+        m_fake->on("GET",
+                   QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/"
+                                  "azureAsyncOperation/op-private"),
+                   [](const FakeRequest &) {
+                       return FakeResponse::json(
+                           200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Succeeded")}});
+                   });
+        m_fake->on("GET", path, [this](const FakeRequest &) {
+            return FakeResponse::json(200, server(QStringLiteral("private-pg"), QStringLiteral("16"), true));
+        });
+        const QJsonObject network = FakeAzure::example(kServerExample)
+                                        .value(u"parameters")
+                                        .toObject()
+                                        .value(u"parameters")
+                                        .toObject()
+                                        .value(u"properties")
+                                        .toObject()
+                                        .value(u"network")
+                                        .toObject();
+        const QString subnet = network.value(u"delegatedSubnetResourceId").toString();
+        find<QGroupBox>("azureCreateBox")->setChecked(true);
+        QTest::keyClicks(find<QLineEdit>("azureNewName"), QStringLiteral("private-pg"));
+        QTest::keyClicks(find<QLineEdit>("azureNewAdmin"), QStringLiteral("pgadmin"));
+        QTest::keyClicks(find<QLineEdit>("azureNewPassword"), QStringLiteral("N0t-In-Any-Log!"));
+        // The virtual network instead of its subnet: refused by name, nothing sent.
+        QTest::keyClicks(find<QLineEdit>("azureNewSubnet"), subnet.section(u'/', 0, -3));
+        QTest::keyClicks(find<QLineEdit>("azureNewDnsZone"),
+                         network.value(u"privateDnsZoneArmResourceId").toString());
+        QTest::mouseClick(find<QPushButton>("azureCreateServer"), Qt::LeftButton);
+        QTRY_VERIFY(!panel()->isBusy());
+        QVERIFY(panel()->messageIsError());
+        QVERIFY2(panel()->message().contains(u"subnet") &&
+                     panel()->message().contains(u"virtualNetworks/VNET/subnets/SUBNET"),
+                 qPrintable(panel()->message()));
+        QVERIFY(sent.isEmpty());
+
+        find<QLineEdit>("azureNewSubnet")->setText(subnet);
+        QTest::mouseClick(find<QPushButton>("azureCreateServer"), Qt::LeftButton);
+        QTRY_VERIFY(!panel()->isBusy());
+        QVERIFY2(!panel()->messageIsError(), qPrintable(panel()->message()));
+        QCOMPARE(sent.value(u"properties").toObject().value(u"network").toObject(), network);
+        QVERIFY(panel()->message().contains(u"private access"));
+        QVERIFY(find<QLabel>("azureNetworkAccess")->isVisibleTo(m_wizard.get()));
+        QVERIFY(!panel()->message().contains(u"N0t-In-Any-Log!"));
     }
 
     void aFirewallRuleIsAddedForThisMachine()
