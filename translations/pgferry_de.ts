@@ -250,6 +250,14 @@
         <source>%1 could not be written: %2. Choose another folder or free some space.</source>
         <translation>%1 konnte nicht geschrieben werden: %2. Wählen Sie einen anderen Ordner oder schaffen Sie Speicherplatz.</translation>
     </message>
+    <message>
+        <source>Enter the source on the Source page first: the recommendation is measured there.</source>
+        <translation>Geben Sie zuerst auf der Seite „Quelle“ die Quelle an: dort wird für die Empfehlung gemessen.</translation>
+    </message>
+    <message>
+        <source>Cannot measure the source %1: %2</source>
+        <translation>Die Quelle %1 kann nicht gemessen werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::AssessmentView</name>
@@ -678,6 +686,70 @@
     <message>
         <source>F&amp;lexible server:</source>
         <translation>Flexibler &amp;Server:</translation>
+    </message>
+    <message>
+        <source>Delegated subnet of the new server (private access)</source>
+        <translation>Delegiertes Subnetz des neuen Servers (privater Zugriff)</translation>
+    </message>
+    <message>
+        <source>subnet resource id (optional: private access)</source>
+        <translation>Ressourcen-ID des Subnetzes (optional: privater Zugriff)</translation>
+    </message>
+    <message>
+        <source>/subscriptions/…/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET, delegated to Microsoft.DBforPostgreSQL/flexibleServers. The server then has no public endpoint: pgferry must run inside that network or over its site-to-site VPN or ExpressRoute.</source>
+        <translation>/subscriptions/…/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET, delegiert an Microsoft.DBforPostgreSQL/flexibleServers. Der Server hat dann keinen öffentlichen Endpunkt: pgferry muss in diesem Netz laufen oder über dessen Site-to-Site-VPN oder ExpressRoute.</translation>
+    </message>
+    <message>
+        <source>Private DNS zone of the new server (private access)</source>
+        <translation>Private DNS-Zone des neuen Servers (privater Zugriff)</translation>
+    </message>
+    <message>
+        <source>private DNS zone resource id</source>
+        <translation>Ressourcen-ID der privaten DNS-Zone</translation>
+    </message>
+    <message>
+        <source>/subscriptions/…/providers/Microsoft.Network/privateDnsZones/NAME.private.postgres.database.azure.com</source>
+        <translation>/subscriptions/…/providers/Microsoft.Network/privateDnsZones/NAME.private.postgres.database.azure.com</translation>
+    </message>
+    <message>
+        <source>Recommend from the source</source>
+        <translation>Aus der Quelle empfehlen</translation>
+    </message>
+    <message>
+        <source>Recommend the tier, compute and storage from the source</source>
+        <translation>Tarif, Rechenleistung und Speicher aus der Quelle empfehlen</translation>
+    </message>
+    <message>
+        <source>Measures the source for 10 seconds (size, connections, memory settings, transaction and WAL rate), as pgferry-cli azure size does, and fills in the tier, compute and storage.</source>
+        <translation>Misst die Quelle 10 Sekunden lang (Größe, Verbindungen, Speichereinstellungen, Transaktions- und WAL-Rate) wie pgferry-cli azure size und trägt Tarif, Rechenleistung und Speicher ein.</translation>
+    </message>
+    <message>
+        <source>Private access:</source>
+        <translation>Privater Zugriff:</translation>
+    </message>
+    <message>
+        <source>Measuring the source for 10 seconds to recommend the server…</source>
+        <translation>Die Quelle wird 10 Sekunden lang gemessen, um den Server zu empfehlen…</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3 vCores, %4 GiB)</source>
+        <translation>%1 %2 (%3 vCores, %4 GiB)</translation>
+    </message>
+    <message>
+        <source>Recommended: &lt;b&gt;%1 %2&lt;/b&gt;, %3 vCores, %4 GiB memory, %5 GiB storage (%6, %7 IOPS).</source>
+        <translation>Empfohlen: &lt;b&gt;%1 %2&lt;/b&gt;, %3 vCores, %4 GiB Arbeitsspeicher, %5 GiB Speicher (%6, %7 IOPS).</translation>
+    </message>
+    <message>
+        <source>Recommended: %1 %2, %3 GiB storage.</source>
+        <translation>Empfohlen: %1 %2, %3 GiB Speicher.</translation>
+    </message>
+    <message>
+        <source>No public access. Run pgferry inside the server&apos;s virtual network, or on a machine connected to it over a site-to-site VPN or ExpressRoute. %1</source>
+        <translation>Kein öffentlicher Zugriff. Führen Sie pgferry im virtuellen Netz des Servers aus oder auf einem Rechner, der über Site-to-Site-VPN oder ExpressRoute damit verbunden ist. %1</translation>
+    </message>
+    <message>
+        <source>Created %1 with private access only. Test the connection from inside its virtual network.</source>
+        <translation>%1 wurde nur mit privatem Zugriff erstellt. Testen Sie die Verbindung aus seinem virtuellen Netz.</translation>
     </message>
 </context>
 <context>
@@ -1237,6 +1309,46 @@
         <source>Cut over %1</source>
         <translation>%1 umstellen</translation>
     </message>
+    <message>
+        <source>Stream</source>
+        <translation>Datenstrom</translation>
+    </message>
+    <message>
+        <source>Lag</source>
+        <translation>Verzögerung</translation>
+    </message>
+    <message>
+        <source>Schema in sync</source>
+        <translation>Schema synchron</translation>
+    </message>
+    <message>
+        <source>Sequences readable</source>
+        <translation>Sequenzen lesbar</translation>
+    </message>
+    <message>
+        <source>Open sessions</source>
+        <translation>Offene Sitzungen</translation>
+    </message>
+    <message>
+        <source>Sampled rows</source>
+        <translation>Stichprobe der Zeilen</translation>
+    </message>
+    <message>
+        <source>Ready for cutover</source>
+        <translation>Bereit zur Umstellung</translation>
+    </message>
+    <message>
+        <source>Not ready for cutover</source>
+        <translation>Nicht bereit zur Umstellung</translation>
+    </message>
+    <message>
+        <source>Applying %1 changes/s</source>
+        <translation>Wendet %1 Änderungen/s an</translation>
+    </message>
+    <message>
+        <source>Caught up in %1</source>
+        <translation>Aufgeholt in %1</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DatabasesPage</name>
@@ -1593,6 +1705,46 @@
     <message>
         <source>Fa&amp;il back to the old server</source>
         <translation>&amp;Rückfall auf den alten Server</translation>
+    </message>
+    <message>
+        <source>Back &amp;up the source…</source>
+        <translation>Quelle &amp;sichern…</translation>
+    </message>
+    <message>
+        <source>The final backup for retention: pg_dump -Fc of each source database into a folder you choose, with each archive&apos;s size and SHA-256 (as pgferry-cli backup-source does).</source>
+        <translation>Die letzte Sicherung zur Aufbewahrung: pg_dump -Fc jeder Quelldatenbank in einen Ordner Ihrer Wahl, mit Größe und SHA-256 jedes Archivs (wie pgferry-cli backup-source).</translation>
+    </message>
+    <message>
+        <source>Folder for the source&apos;s backup archives</source>
+        <translation>Ordner für die Sicherungsarchive der Quelle</translation>
+    </message>
+    <message>
+        <source>The project selects no database to back up.</source>
+        <translation>Das Projekt wählt keine Datenbank zum Sichern aus.</translation>
+    </message>
+    <message>
+        <source>Backing up %1 with pg_dump -Fc…</source>
+        <translation>%1 wird mit pg_dump -Fc gesichert…</translation>
+    </message>
+    <message>
+        <source>Backing up %1: %2 written…</source>
+        <translation>%1 wird gesichert: %2 geschrieben…</translation>
+    </message>
+    <message>
+        <source>%1: %2, SHA-256 %3</source>
+        <translation>%1: %2, SHA-256 %3</translation>
+    </message>
+    <message>
+        <source>%1 was not backed up: %2</source>
+        <translation>%1 wurde nicht gesichert: %2</translation>
+    </message>
+    <message>
+        <source>The source is backed up; keep these archives and their checksums.</source>
+        <translation>Die Quelle ist gesichert; bewahren Sie diese Archive und ihre Prüfsummen auf.</translation>
+    </message>
+    <message>
+        <source>The backup did not finish for every database.</source>
+        <translation>Die Sicherung wurde nicht für jede Datenbank abgeschlossen.</translation>
     </message>
 </context>
 <context>
