@@ -1708,7 +1708,7 @@
     </message>
     <message>
         <source>Back &amp;up the source…</source>
-        <translation>Quelle &amp;sichern…</translation>
+        <translation>&amp;Quelle sichern…</translation>
     </message>
     <message>
         <source>The final backup for retention: pg_dump -Fc of each source database into a folder you choose, with each archive&apos;s size and SHA-256 (as pgferry-cli backup-source does).</source>
