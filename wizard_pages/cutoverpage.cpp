@@ -212,11 +212,15 @@ void CutoverPage::apply()
     engine::MigrationEngine::CutoverOptions options;
     if (m_fallbackAllowed)
         options.fallback = m_fallback->isChecked();
+    // A run attached to in another process answers within seconds, while the window keeps working:
+    // no second request meanwhile.
+    m_apply->setEnabled(false);
     if (!mw()->requestCutover(&why, options)) {
         m_result->setText(tr("The cutover could not start: %1").arg(why));
         QPalette pal = m_result->palette();
         pal.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
         m_result->setPalette(pal);
+        updateApply();
         return;
     }
     m_applied = true;
