@@ -889,14 +889,14 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
     qint64 rewindsLogged = stream.stats().rewinds;
     QElapsedTimer sinceWatch;
     bool watchFailed = false;
-    ReadinessProbe::Config probeConfig{.openSource = [this] { return connectSource(db.name); },
-                                       .openTarget = [this] { return connectTarget(db.effectiveTarget()); },
+    ReadinessProbe::Config probeConfig{.source = e.m_config.source.withDatabase(db.name),
+                                       .target = e.m_config.target.withDatabase(db.effectiveTarget()),
                                        .selection = db,
                                        .ownApplication = e.m_config.source.applicationName};
     // Tests sample more often than every 20 s.
     if (const int ms = qEnvironmentVariableIntValue("PGFERRY_SAMPLE_INTERVAL_MS"); ms > 0)
         probeConfig.sampleIntervalMs = probeConfig.sessionsIntervalMs = ms;
-    ReadinessProbe probe(std::move(probeConfig));
+    BackgroundReadiness probe(std::move(probeConfig));
     CatchUpEstimate catchUp;
     QElapsedTimer streamClock;
     streamClock.start();
@@ -945,7 +945,7 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
                          .arg(unresolvedObjects.mid(0, 8).join(QStringLiteral(", ")));
         else if (lagBytes > settings.cutover.maxLagBytesForReady)
             reason = QStringLiteral("replication lag %1 bytes is above %2").arg(lagBytes).arg(settings.cutover.maxLagBytesForReady);
-        probe.poll(s, reason.isEmpty());
+        probe.post(s, reason.isEmpty());
         QList<ReadinessCheck> checks = streamChecks(s, lagBytes, lagSeconds, settings.cutover.maxLagBytesForReady, schemaChanges);
         checks += probe.checks();
         for (const ReadinessCheck &c : std::as_const(checks))

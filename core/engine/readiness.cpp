@@ -5,6 +5,9 @@
 #include "pg/version.h"
 
 #include <QHash>
+#include <QWaitCondition>
+#include <future>
+#include <thread>
 
 namespace pgferry::engine {
 
@@ -40,8 +43,8 @@ ReadinessCheck pendingCheck(const QString &name, const QString &summary)
 
 } // namespace
 
-ReadinessProbe::ReadinessProbe(Config config)
-    : m_config(std::move(config)),
+ReadinessProbe::ReadinessProbe(Config config, const std::atomic_bool *stop)
+    : m_config(std::move(config)), m_stop(stop),
       m_sequences(pendingCheck(QStringLiteral("sequences"), QStringLiteral("not checked yet"))),
       m_sessions(pendingCheck(QStringLiteral("sessions"), QStringLiteral("not checked yet"))),
       m_sample(pendingCheck(QStringLiteral("sample"), QStringLiteral("no rows compared yet")))
@@ -49,17 +52,28 @@ ReadinessProbe::ReadinessProbe(Config config)
 
 ReadinessProbe::~ReadinessProbe() = default;
 
+pg::Connection ReadinessProbe::open(const pg::ConnInfo &info)
+{
+    using namespace std::chrono_literals;
+    pg::Connection c = pg::Connection::open(info, {.timeout = 10s, .cancel = m_stop});
+    // A query is not cancelled by the flag (a cancel request to a server that does not answer
+    // would wait for TCP): each gives up on its own after 10 s, and the session is dropped.
+    c.setCancelFlag(nullptr);
+    c.setStatementTimeout(10s);
+    return c;
+}
+
 pg::Connection &ReadinessProbe::source()
 {
     if (!m_source)
-        m_source.emplace(m_config.openSource());
+        m_source.emplace(open(m_config.source));
     return *m_source;
 }
 
 pg::Connection &ReadinessProbe::target()
 {
     if (!m_target)
-        m_target.emplace(m_config.openTarget());
+        m_target.emplace(open(m_config.target));
     return *m_target;
 }
 
@@ -428,6 +442,75 @@ double CatchUpEstimate::etaSeconds(qint64 backlogBytes) const
     if (applying <= writing)
         return -1;
     return double(backlogBytes) / (applying - writing);
+}
+
+} // namespace pgferry::engine
+
+namespace pgferry::engine {
+
+struct BackgroundReadiness::Shared
+{
+    explicit Shared(ReadinessProbe::Config config) : probe(std::move(config), &stop) {}
+    std::atomic_bool stop = false;
+    ReadinessProbe probe; // the worker's own
+    mutable QMutex mutex;
+    QWaitCondition posted;
+    StreamStats stats;
+    bool caughtUp = false;
+    bool fresh = false;
+    QList<ReadinessCheck> checks;
+    std::future<void> done;
+};
+
+BackgroundReadiness::BackgroundReadiness(ReadinessProbe::Config config)
+    : m_shared(std::make_shared<Shared>(std::move(config)))
+{
+    m_shared->checks = m_shared->probe.checks();
+    std::packaged_task<void()> work([shared = m_shared] {
+        while (!shared->stop) {
+            StreamStats s;
+            bool caughtUp = false;
+            {
+                QMutexLocker l(&shared->mutex);
+                if (!shared->fresh)
+                    shared->posted.wait(&shared->mutex, 250);
+                if (!shared->fresh || shared->stop)
+                    continue;
+                shared->fresh = false;
+                s = shared->stats;
+                caughtUp = shared->caughtUp;
+            }
+            shared->probe.poll(s, caughtUp);
+            QMutexLocker l(&shared->mutex);
+            shared->checks = shared->probe.checks();
+        }
+    });
+    m_shared->done = work.get_future();
+    std::thread(std::move(work)).detach();
+}
+
+BackgroundReadiness::~BackgroundReadiness()
+{
+    m_shared->stop = true;
+    m_shared->posted.wakeAll();
+    // Within a query the worker finishes it first (10 s at most); it holds its own share of the
+    // state, so it may outlive this object.
+    m_shared->done.wait_for(std::chrono::seconds(12));
+}
+
+void BackgroundReadiness::post(const StreamStats &s, bool caughtUp)
+{
+    QMutexLocker l(&m_shared->mutex);
+    m_shared->stats = s;
+    m_shared->caughtUp = caughtUp;
+    m_shared->fresh = true;
+    m_shared->posted.wakeAll();
+}
+
+QList<ReadinessCheck> BackgroundReadiness::checks() const
+{
+    QMutexLocker l(&m_shared->mutex);
+    return m_shared->checks;
 }
 
 } // namespace pgferry::engine

@@ -17,8 +17,10 @@
 #include "project/project.h"
 
 #include <QElapsedTimer>
+#include <QMutex>
 #include <QSet>
-#include <functional>
+#include <atomic>
+#include <memory>
 #include <optional>
 
 namespace pgferry::engine {
@@ -28,8 +30,8 @@ class ReadinessProbe
 public:
     struct Config
     {
-        std::function<pg::Connection()> openSource;
-        std::function<pg::Connection()> openTarget;
+        pg::ConnInfo source; // the source database
+        pg::ConnInfo target; // the target database
         project::DatabaseSelection selection;
         QString ownApplication; // pgferry's own sessions on the source carry it (and "pgferry…")
         int sampleRows = 100;
@@ -37,7 +39,8 @@ public:
         int sessionsIntervalMs = 5000;
         int sequencesIntervalMs = 30000;
     };
-    explicit ReadinessProbe(Config config);
+    // `stop` ends a connection attempt at once; queries give up after 10 s of their own.
+    ReadinessProbe(Config config, const std::atomic_bool *stop);
     ~ReadinessProbe();
 
     // Called by the stream loop a few times a second; does nothing between its intervals. The
@@ -80,7 +83,9 @@ private:
     QList<SampledRow> readKeys(pg::Connection &c, const KeyedTable &t, const QList<QStringList> &keys,
                                bool withXmin);
 
+    pg::Connection open(const pg::ConnInfo &info);
     Config m_config;
+    const std::atomic_bool *m_stop = nullptr;
     std::optional<pg::Connection> m_source, m_target;
     std::optional<QList<KeyedTable>> m_tables;
     int m_next = 0;
@@ -99,6 +104,26 @@ private:
     };
     QList<Difference> m_differences; // each is read again with its table's next sample
     bool m_prepared = false;
+};
+
+// A ReadinessProbe on a thread of its own, so that a server that stops answering (a network
+// black hole) never holds up the stream loop's status: the loop posts the stream's stats and reads
+// the latest checks. Each probe query gives up after 10 s; at destruction the thread is asked to
+// stop and waited for up to 12 s, then left to finish its query alone.
+class BackgroundReadiness
+{
+public:
+    explicit BackgroundReadiness(ReadinessProbe::Config config);
+    ~BackgroundReadiness();
+    BackgroundReadiness(const BackgroundReadiness &) = delete;
+    BackgroundReadiness &operator=(const BackgroundReadiness &) = delete;
+
+    void post(const StreamStats &s, bool caughtUp);
+    QList<ReadinessCheck> checks() const;
+
+private:
+    struct Shared;
+    std::shared_ptr<Shared> m_shared;
 };
 
 // The catch-up ETA and the apply rate of a streaming database, over a sliding window of samples
