@@ -228,19 +228,13 @@ QString ReadinessProbe::keyJoin(const pg::Connection &c, const KeyedTable &t, in
              on.join(QStringLiteral(" AND ")));
 }
 
-// Selects each key column as text, then xmin (or NULL) and the row's hash.
+// The rows of `t` with these keys (one list of key texts per row).
 QList<ReadinessProbe::SampledRow> ReadinessProbe::readKeys(pg::Connection &c, const KeyedTable &t,
                                                            const QList<QStringList> &keys, bool withXmin)
 {
     QList<SampledRow> out;
     if (keys.isEmpty())
         return out;
-    const cutover::RowHash method = cutover::rowHashFor(source().serverVersion(), target().serverVersion());
-    QStringList select;
-    for (const QString &k : t.keyColumns)
-        select << QStringLiteral("t.%1::text").arg(c.quoteIdent(k));
-    select << (withXmin ? QStringLiteral("t.xmin::text") : QStringLiteral("NULL"))
-           << QStringLiteral("(%1)::text").arg(cutover::rowHashExpr(c, t.columns, method));
     pg::Params params;
     for (int i = 0; i < t.keyColumns.size(); ++i) {
         QStringList column;
@@ -248,17 +242,33 @@ QList<ReadinessProbe::SampledRow> ReadinessProbe::readKeys(pg::Connection &c, co
             column << key.value(i);
         params.emplace_back(textArray(column));
     }
-    pg::Result r = c.exec(QStringLiteral("SELECT %1 FROM ONLY %2 t")
-                                  .arg(select.join(QStringLiteral(", ")), c.qualified(t.schema, t.name)) +
-                              keyJoin(c, t, 1),
-                          params);
-    const int n = int(t.keyColumns.size());
+    return rowsOf(c.exec(QStringLiteral("SELECT %1 FROM ONLY %2 t")
+                                 .arg(selectList(c, t, withXmin), c.qualified(t.schema, t.name)) +
+                             keyJoin(c, t, 1),
+                         params),
+                  int(t.keyColumns.size()));
+}
+
+QString ReadinessProbe::selectList(const pg::Connection &c, const KeyedTable &t, bool withXmin)
+{
+    const cutover::RowHash method = cutover::rowHashFor(source().serverVersion(), target().serverVersion());
+    QStringList select;
+    for (const QString &k : t.keyColumns)
+        select << QStringLiteral("t.%1::text").arg(c.quoteIdent(k));
+    select << (withXmin ? QStringLiteral("t.xmin::text") : QStringLiteral("NULL"))
+           << QStringLiteral("(%1)::text").arg(cutover::rowHashExpr(c, t.columns, method));
+    return select.join(QStringLiteral(", "));
+}
+
+QList<ReadinessProbe::SampledRow> ReadinessProbe::rowsOf(const pg::Result &r, int keys)
+{
+    QList<SampledRow> out;
     for (int i = 0; i < r.rows(); ++i) {
         SampledRow row;
-        for (int k = 0; k < n; ++k)
+        for (int k = 0; k < keys; ++k)
             row.key << r.text(i, k);
-        row.xmin = r.text(i, n);
-        row.hash = r.text(i, n + 1);
+        row.xmin = r.text(i, keys);
+        row.hash = r.text(i, keys + 1);
         out << row;
     }
     return out;
@@ -286,12 +296,6 @@ void ReadinessProbe::startSample()
     }
     const int index = m_next++;
     const KeyedTable &t = m_tables->at(index);
-    const cutover::RowHash method = cutover::rowHashFor(src.serverVersion(), tgt.serverVersion());
-    QStringList select;
-    for (const QString &k : t.keyColumns)
-        select << QStringLiteral("t.%1::text").arg(src.quoteIdent(k));
-    select << QStringLiteral("t.xmin::text")
-           << QStringLiteral("(%1)::text").arg(cutover::rowHashExpr(src, t.columns, method));
     // A small table is sampled whole at random; a big one by whole pages (TABLESAMPLE SYSTEM reads
     // only the pages it picks), about three times the rows wanted, then cut.
     const qint64 n = m_config.sampleRows;
@@ -301,21 +305,14 @@ void ReadinessProbe::startSample()
                     .arg(std::clamp(300.0 * double(n) / double(t.rowsEstimated), 0.0001, 100.0), 0, 'f', 4);
     else
         from += QStringLiteral(" ORDER BY random()");
-    pg::Result r = src.exec(QStringLiteral("SELECT %1").arg(select.join(QStringLiteral(", "))) + from +
-                            QStringLiteral(" LIMIT %1").arg(n));
     Pending p;
     p.table = index;
-    const int keys = int(t.keyColumns.size());
+    p.rows = rowsOf(src.exec(QStringLiteral("SELECT %1").arg(selectList(src, t, true)) + from +
+                             QStringLiteral(" LIMIT %1").arg(n)),
+                    int(t.keyColumns.size()));
     QSet<QString> seen;
-    for (int i = 0; i < r.rows(); ++i) {
-        SampledRow row;
-        for (int k = 0; k < keys; ++k)
-            row.key << r.text(i, k);
-        row.xmin = r.text(i, keys);
-        row.hash = r.text(i, keys + 1);
+    for (const SampledRow &row : std::as_const(p.rows))
         seen.insert(row.key.join(QChar(0)));
-        p.rows << row;
-    }
     // Rows found different before are read again with every sample of their table.
     QList<QStringList> again;
     for (const Difference &d : std::as_const(m_differences))

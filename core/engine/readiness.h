@@ -80,6 +80,9 @@ private:
     pg::Connection &source();
     pg::Connection &target();
     QString keyJoin(const pg::Connection &c, const KeyedTable &t, int firstParam) const;
+    // Each key column as text, then xmin (or NULL) and the row's hash, over the table as `t`.
+    QString selectList(const pg::Connection &c, const KeyedTable &t, bool withXmin);
+    static QList<SampledRow> rowsOf(const pg::Result &r, int keys);
     QList<SampledRow> readKeys(pg::Connection &c, const KeyedTable &t, const QList<QStringList> &keys,
                                bool withXmin);
 
