@@ -1,10 +1,13 @@
 // pgferry-cli verify FILE [--json]: row counts and checksums of every migrated table, source
-// against target, now.
+// against target, now; and the databases' own properties (settings, privileges, comment,
+// connection limit), which count once the run has carried them (at cutover).
 #include "cli.h"
 #include "common.h"
 
 #include "cutover/verify.h"
+#include "engine/journal.h"
 #include "project/secretstore.h"
+#include "schema/databasesettings.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,14 +25,25 @@ int cmdVerify(Context &ctx)
     const bool json = a.flags.contains(QStringLiteral("--json"));
     QJsonArray dbs;
     int mismatches = 0;
+    // The run's journal says which databases' properties were carried already.
+    engine::Journal journal(project::runStateDir(*project));
+    journal.load();
     for (const auto &db : project->databases) {
         QString hint; // no keychain: the passfile or the environment may still apply
         const pg::ConnInfo src = project::resolveConnInfo(*project, project::Role::Source, db.name, &hint);
         const pg::ConnInfo dst = project::resolveConnInfo(*project, project::Role::Target, db.effectiveTarget(), &hint);
         QList<cutover::TableVerification> results;
+        QStringList propertyDiffs;
+        const bool carried = journal.done(db.name, QStringLiteral("cutover_schema"));
         try {
             pg::Connection s = pg::Connection::open(src);
             results = cutover::verifyTables(src, dst, cutover::tablesToVerify(s, db), project->settings.jobs);
+            pg::Connection t = pg::Connection::open(dst);
+            const QStringList refused =
+                journal.value(db.name, QStringLiteral("database_properties_refused")).split(u'\n', Qt::SkipEmptyParts);
+            for (const QString &d : schema::compareDatabaseProperties(s, db.name, t, db.effectiveTarget()))
+                if (std::none_of(refused.begin(), refused.end(), [&](const QString &st) { return d.endsWith(u": " + st); }))
+                    propertyDiffs << d;
         } catch (const pg::Exception &e) {
             ctx.err << "pgferry-cli verify: database " << db.name << ": " << e.error().toString() << "\n";
             return Failure;
@@ -44,10 +58,19 @@ int cmdVerify(Context &ctx)
                             << " rows, target " << v.target.rows << " rows " << v.error << "\n";
             }
         }
-        if (!json)
+        if (carried)
+            mismatches += int(propertyDiffs.size());
+        if (!json) {
+            for (const QString &d : propertyDiffs)
+                ctx.out << (carried ? "DIFFERS " : "not carried yet (at cutover) ") << db.name << " database property "
+                        << d << "\n";
             ctx.out << db.name << " -> " << db.effectiveTarget() << ": " << results.size() << " tables checked\n";
+        }
         dbs.append(QJsonObject{{QStringLiteral("database"), db.name}, {QStringLiteral("target_database"), db.effectiveTarget()},
-                               {QStringLiteral("tables"), tables}});
+                               {QStringLiteral("tables"), tables},
+                               {QStringLiteral("database_properties"),
+                                QJsonObject{{QStringLiteral("carried"), carried},
+                                            {QStringLiteral("differences"), QJsonArray::fromStringList(propertyDiffs)}}}});
     }
     if (json)
         ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("databases"), dbs}, {QStringLiteral("mismatches"), mismatches},
@@ -56,7 +79,7 @@ int cmdVerify(Context &ctx)
                 << "\n";
     else
         ctx.out << (mismatches == 0 ? "identical: row counts and checksums match\n"
-                                    : QStringLiteral("%1 tables differ\n").arg(mismatches).toUtf8().constData());
+                                    : QStringLiteral("%1 tables or database properties differ\n").arg(mismatches).toUtf8().constData());
     return mismatches == 0 ? Success : Failure;
 }
 

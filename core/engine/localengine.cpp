@@ -298,6 +298,12 @@ private:
                     .arg(p.statements.mid(0, 6).join(QStringLiteral("; "))));
         for (const QString &f : failed + p.skipped)
             log(QStringLiteral("not carried: ") + f);
+        // What the target refused is reported now; the verification compares the rest.
+        QStringList refused;
+        for (const QString &st : p.statements)
+            if (std::any_of(failed.begin(), failed.end(), [&](const QString &f) { return f.startsWith(st + u':'); }))
+                refused << st;
+        e.m_journal.setValue(db.name, QStringLiteral("database_properties_refused"), refused.join(u'\n'));
         report.insert(QStringLiteral("database_properties"), QJsonArray::fromStringList(p.statements));
         if (!failed.isEmpty() || !p.skipped.isEmpty())
             report.insert(QStringLiteral("database_properties_not_carried"), QJsonArray::fromStringList(failed + p.skipped));
@@ -714,6 +720,28 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
             continue;
         }
         refs << cutover::tableRef(t);
+    }
+    // The database's own settings, privileges, comment and connection limit, carried just before.
+    QStringList propertyDiffs;
+    {
+        pg::Connection src = connectSource(db.name);
+        pg::Connection dst = connectTarget(db.effectiveTarget());
+        const QStringList refused =
+            e.m_journal.value(db.name, QStringLiteral("database_properties_refused")).split(u'\n', Qt::SkipEmptyParts);
+        for (const QString &d : schema::compareDatabaseProperties(src, db.name, dst, db.effectiveTarget()))
+            if (std::none_of(refused.begin(), refused.end(), [&](const QString &st) { return d.endsWith(u": " + st); }))
+                propertyDiffs << d;
+    }
+    if (propertyDiffs.isEmpty())
+        log(QStringLiteral("verified the database's own settings, privileges, comment and connection limit: they match"));
+    if (!propertyDiffs.isEmpty()) {
+        report.insert(QStringLiteral("database_properties_differences"), QJsonArray::fromStringList(propertyDiffs));
+        throw std::runtime_error(QStringLiteral("verification: the database's own properties differ between the source "
+                                                "and the target (%1): %2. Make them equal, then run again to finish "
+                                                "the cutover")
+                                     .arg(propertyDiffs.size())
+                                     .arg(propertyDiffs.mid(0, 5).join(QStringLiteral("; ")))
+                                     .toStdString());
     }
     if (!refs.isEmpty())
         results += cutover::verifyTables(e.m_config.source.withDatabase(db.name),

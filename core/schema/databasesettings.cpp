@@ -70,7 +70,7 @@ QString settingValueSql(const pg::Connection &c, const QString &name, const QStr
 }
 
 DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString &sourceDb, pg::Connection &target,
-                                          const QString &targetDb)
+                                          const QString &targetDb, const QSet<QString> &ignoredGrantees)
 {
     DatabaseProperties p;
     const QString db = target.quoteIdent(targetDb);
@@ -107,6 +107,43 @@ DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString 
             p.statements << QStringLiteral("ALTER DATABASE %1 %2").arg(db, set);
         }
     }
+    // Privileges on the database (CONNECT, CREATE, TEMPORARY), one statement each. The owner's are
+    // its by ownership (the target database has an owner of its own); PUBLIC's are compared with
+    // what a new database gives it (CONNECT and TEMPORARY): a REVOKE for what it lacks, a GRANT
+    // for what it has beyond.
+    pg::Result acl = source.exec(
+        QStringLiteral("SELECT a.grantee = 0, coalesce(r.rolname, ''), a.privilege_type, a.is_grantable "
+                       "FROM pg_database d, aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a "
+                       "LEFT JOIN pg_roles r ON r.oid = a.grantee "
+                       "WHERE d.datname = $1 AND a.grantee <> d.datdba ORDER BY 1 DESC, 2, 3, 4"),
+        {sourceDb});
+    QSet<QString> publicHas;
+    QStringList grants;
+    for (int i = 0; i < acl.rows(); ++i) {
+        const bool isPublic = acl.toBool(i, 0);
+        const QString role = acl.text(i, 1), privilege = acl.text(i, 2);
+        if (isPublic) {
+            publicHas.insert(privilege);
+            continue;
+        }
+        if (ignoredGrantees.contains(role))
+            continue;
+        const QString grant = QStringLiteral("GRANT %1 ON DATABASE %2 TO %3%4")
+                                  .arg(privilege, db, target.quoteIdent(role),
+                                       acl.toBool(i, 3) ? QStringLiteral(" WITH GRANT OPTION") : QString());
+        if (!targetRoles.contains(role)) {
+            p.skipped << grant + QStringLiteral(": the role does not exist on the target");
+            continue;
+        }
+        if (!grants.contains(grant))
+            grants << grant;
+    }
+    for (const QString &privilege : {QStringLiteral("CONNECT"), QStringLiteral("TEMPORARY")})
+        if (!publicHas.contains(privilege))
+            p.statements << QStringLiteral("REVOKE %1 ON DATABASE %2 FROM PUBLIC").arg(privilege, db);
+    if (publicHas.contains(QStringLiteral("CREATE")))
+        p.statements << QStringLiteral("GRANT CREATE ON DATABASE %1 TO PUBLIC").arg(db);
+    p.statements += grants;
     pg::Result d = source.exec(QStringLiteral("SELECT datconnlimit, shobj_description(oid, 'pg_database') "
                                               "FROM pg_database WHERE datname = $1"),
                                {sourceDb});
@@ -117,6 +154,27 @@ DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString 
             p.statements << QStringLiteral("COMMENT ON DATABASE %1 IS %2").arg(db, literal(target, d.text(0, 1)));
     }
     return p;
+}
+
+QStringList compareDatabaseProperties(pg::Connection &source, const QString &sourceDb, pg::Connection &target,
+                                      const QString &targetDb)
+{
+    const auto ownerOf = [](pg::Connection &c, const QString &db) {
+        pg::Result r = c.exec(QStringLiteral("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1"), {db});
+        return r.rows() == 1 ? r.text(0, 0) : QString();
+    };
+    // Each side as the statements that would give the target database the same; the other side's
+    // owner is left out of each (it holds every privilege by ownership there).
+    const DatabaseProperties want = readDatabaseProperties(source, sourceDb, target, targetDb, {ownerOf(target, targetDb)});
+    const DatabaseProperties have = readDatabaseProperties(target, targetDb, target, targetDb, {ownerOf(source, sourceDb)});
+    QStringList out;
+    for (const QString &st : want.statements)
+        if (!have.statements.contains(st))
+            out << QStringLiteral("missing on the target: ") + st;
+    for (const QString &st : have.statements)
+        if (!want.statements.contains(st))
+            out << QStringLiteral("only on the target: ") + st;
+    return out;
 }
 
 QStringList applyDatabaseProperties(pg::Connection &target, const DatabaseProperties &p)

@@ -5,6 +5,7 @@
 #include "engine/localengine.h"
 #include "load/catalog.h"
 #include "sandbox/sandbox.h"
+#include "schema/databasesettings.h"
 #include "testclusters.h"
 
 #include <QFile>
@@ -94,7 +95,10 @@ private Q_SLOTS:
             "ALTER DATABASE shop SET work_mem = '12MB';"
             "ALTER ROLE shop_reader IN DATABASE shop SET statement_timeout = '5s';"
             "COMMENT ON DATABASE shop IS 'the shop''s data';"
-            "ALTER DATABASE shop CONNECTION LIMIT 77;"));
+            "ALTER DATABASE shop CONNECTION LIMIT 77;"
+            "REVOKE TEMPORARY ON DATABASE shop FROM PUBLIC;"
+            "GRANT CONNECT, TEMPORARY ON DATABASE shop TO shop_reader;"
+            "GRANT CREATE ON DATABASE shop TO shop_reader WITH GRANT OPTION;"));
     }
     void cleanupTestCase() { m_pair.reset(); }
 
@@ -142,6 +146,32 @@ private Q_SLOTS:
         };
         QCOMPARE(properties(t, QStringLiteral("shop_copy")), properties(s, QStringLiteral("shop")));
         QCOMPARE(properties(t, QStringLiteral("shop_copy")).size(), 3);
+        // The privileges on it: PUBLIC without TEMPORARY, the reader with its three.
+        const auto privileges = [](pg::Connection &c, const QString &db) {
+            pg::Result r = c.exec(QStringLiteral(
+                "SELECT coalesce(string_agg(p, ' ' ORDER BY p), '') FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+                "ELSE pg_get_userbyid(a.grantee) END || ':' || a.privilege_type || ':' || a.is_grantable AS p "
+                "FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = $1 AND a.grantee <> d.datdba) x"), {db});
+            return r.text(0, 0);
+        };
+        QCOMPARE(privileges(t, QStringLiteral("shop_copy")), privileges(s, QStringLiteral("shop")));
+        QCOMPARE(privileges(t, QStringLiteral("shop_copy")),
+                 QStringLiteral("PUBLIC:CONNECT:false shop_reader:CONNECT:false shop_reader:CREATE:true "
+                                "shop_reader:TEMPORARY:false"));
+        // The verification compares them: equal now; a setting or a privilege changed on the
+        // target is named, and `pgferry-cli verify` would count it.
+        QCOMPARE(schema::compareDatabaseProperties(s, QStringLiteral("shop"), t, QStringLiteral("shop_copy")), QStringList());
+        t.exec(QStringLiteral("ALTER DATABASE shop_copy SET work_mem = '1MB'; REVOKE CREATE ON DATABASE shop_copy FROM shop_reader;"
+                              "GRANT TEMPORARY ON DATABASE shop_copy TO PUBLIC"));
+        QCOMPARE(schema::compareDatabaseProperties(s, QStringLiteral("shop"), t, QStringLiteral("shop_copy")),
+                 (QStringList{QStringLiteral("missing on the target: ALTER DATABASE \"shop_copy\" SET \"work_mem\" = '12MB'"),
+                              QStringLiteral("missing on the target: REVOKE TEMPORARY ON DATABASE \"shop_copy\" FROM PUBLIC"),
+                              QStringLiteral("missing on the target: GRANT CREATE ON DATABASE \"shop_copy\" TO \"shop_reader\" "
+                                             "WITH GRANT OPTION"),
+                              QStringLiteral("only on the target: ALTER DATABASE \"shop_copy\" SET \"work_mem\" = '1MB'")}));
+        t.exec(QStringLiteral("ALTER DATABASE shop_copy SET work_mem = '12MB'; REVOKE TEMPORARY ON DATABASE shop_copy FROM PUBLIC;"
+                              "GRANT CREATE ON DATABASE shop_copy TO shop_reader WITH GRANT OPTION"));
+        QCOMPARE(schema::compareDatabaseProperties(s, QStringLiteral("shop"), t, QStringLiteral("shop_copy")), QStringList());
         {
             pg::Connection fresh = m_pair->target.connect(QStringLiteral("shop_copy"));
             QCOMPARE(fresh.exec(QStringLiteral("SHOW search_path")).text(0, 0), QStringLiteral("public, \"Weird \"\"Schema\"\"\", abc"));
