@@ -13,6 +13,7 @@
 #include "azure/managedengine.h"
 #include "engine/enginefactory.h"
 #include "engine/runfiles.h"
+#include "engine/runhost.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -120,18 +121,20 @@ int cmdRun(Context &ctx)
         return Failure;
     }
     // Without its lock file nothing could find this run: `status` and `cutover` would say none is in
-    // progress.
-    if (!engine::RunFiles::writeLock(stateDir, &error)) {
+    // progress. The host also answers their requests (and a wizard's attached to this run).
+    engine::RunHost host(eng.get(), stateDir);
+    if (!host.claim(&error)) {
         ctx.err << "pgferry-cli run: " << error
-                << "; `status` and `cutover` could not find this run, so it does not start. Make the folder "
-                   "writable and run again\n";
+                << (engine::RunFiles::liveRun(stateDir).pid != 0
+                        ? "\n"
+                        : "; `status` and `cutover` could not find this run, so it does not start. Make the folder "
+                          "writable and run again\n");
         return Failure;
     }
-    // A request left by an earlier run must not cut this one over (or stop it).
-    for (const QString &f :
-         {engine::RunFiles::cutoverRequestFile(stateDir), engine::RunFiles::cutoverResponseFile(stateDir),
-          engine::RunFiles::stopRequestFile(stateDir), engine::RunFiles::retryRequestFile(stateDir)})
-        QFile::remove(f);
+    host.setStopNotice([&](const QString &requestFile) {
+        ctx.err << "\npgferry-cli run: stopping cleanly (asked by " << requestFile << ")\n";
+        ctx.err.flush();
+    });
     const auto *managed = qobject_cast<const azure::ManagedEngine *>(eng.get());
 
     // Signals arrive through a pipe into the event loop: stop cleanly, resume next time.
@@ -196,66 +199,6 @@ int cmdRun(Context &ctx)
         lastState = s.state;
     });
 
-    // `pgferry-cli cutover`, `resync`, `fail-back` and `fallback end`, and a wizard attached to this
-    // run (cutover, retry, stop), ask through a file in the state folder: JSON, taken and removed,
-    // answered with {"accepted", "reason"} in a response file (engine::RunFiles).
-    struct RequestChannel
-    {
-        QString request, response;
-        std::function<bool(const QJsonObject &, QString *)> handle;
-    };
-    QFile::remove(engine::RunFiles::fallbackRequestFile(stateDir));
-    const QList<RequestChannel> channels{
-        {engine::RunFiles::cutoverRequestFile(stateDir), engine::RunFiles::cutoverResponseFile(stateDir),
-         // {"database": NAME} for one database; empty (or no name): every one left. "fallback":
-         // true or false overrides settings.cutover.fallback for this cutover.
-         [&](const QJsonObject &o, QString *why) {
-             engine::MigrationEngine::CutoverOptions options;
-             if (o.value(u"fallback").isBool())
-                 options.fallback = o.value(u"fallback").toBool();
-             return eng->requestCutoverWith(o.value(u"database").toString(), options, why);
-         }},
-        {engine::RunFiles::resyncRequestFile(stateDir), engine::RunFiles::resyncResponseFile(stateDir),
-         [&](const QJsonObject &o, QString *why) {
-             return eng->resyncTable(o.value(u"database").toString(), o.value(u"table").toString(), why);
-         }},
-        {engine::RunFiles::fallbackRequestFile(stateDir), engine::RunFiles::fallbackResponseFile(stateDir),
-         [&](const QJsonObject &o, QString *why) {
-             const QString action = o.value(u"action").toString();
-             if (action != u"fail-back" && action != u"end") {
-                 *why = QStringLiteral("unknown fallback action \"%1\"").arg(action);
-                 return false;
-             }
-             return eng->requestFallback(action == u"end" ? engine::MigrationEngine::FallbackAction::End
-                                                          : engine::MigrationEngine::FallbackAction::FailBack,
-                                         o.value(u"database").toString(), why);
-         }},
-        {engine::RunFiles::retryRequestFile(stateDir), engine::RunFiles::retryResponseFile(stateDir),
-         [&](const QJsonObject &o, QString *why) {
-             return eng->retryTable(o.value(u"database").toString(), o.value(u"table").toString(), why);
-         }},
-        {engine::RunFiles::stopRequestFile(stateDir), engine::RunFiles::stopResponseFile(stateDir),
-         [&](const QJsonObject &, QString *) {
-             ctx.err << "\npgferry-cli run: stopping cleanly (asked by "
-                     << engine::RunFiles::stopRequestFile(stateDir) << ")\n";
-             ctx.err.flush();
-             eng->stop();
-             return true;
-         }},
-    };
-    QTimer requestPoll;
-    QObject::connect(&requestPoll, &QTimer::timeout, [&] {
-        for (const RequestChannel &ch : channels) {
-            const std::optional<QJsonObject> o = engine::RunFiles::takeRequest(ch.request);
-            if (!o)
-                continue;
-            QString why;
-            const bool accepted = ch.handle(*o, &why);
-            engine::RunFiles::writeResponse(ch.response, accepted, why);
-        }
-    });
-    requestPoll.start(300);
-
     QEventLoop loop;
     bool success = false;
     QObject::connect(eng.get(), &engine::MigrationEngine::finished, [&](bool ok) {
@@ -264,7 +207,7 @@ int cmdRun(Context &ctx)
     });
     eng->start(untilText == u"ready" ? engine::MigrationEngine::Until::Ready : engine::MigrationEngine::Until::Done);
     loop.exec();
-    QFile::remove(lockFile(stateDir));
+    host.release();
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
 

@@ -4,6 +4,7 @@
 #include "engine/enginefactory.h"
 #include "engine/localengine.h"
 #include "engine/runfiles.h"
+#include "engine/runhost.h"
 #include "project/projectfile.h"
 #include "project/recentfiles.h"
 #include "project/secretstore.h"
@@ -163,7 +164,18 @@ std::unique_ptr<engine::MigrationEngine> CoreServices::createEngine(const projec
         qputenv("PGFERRY_SOURCE_PASSWORD", credentials.sourcePassword.toUtf8());
     if (!credentials.targetPassword.isEmpty())
         qputenv("PGFERRY_TARGET_PASSWORD", credentials.targetPassword.toUtf8());
-    return engine::createEngine(project, error);
+    std::unique_ptr<engine::MigrationEngine> eng = engine::createEngine(project, error);
+    if (!eng)
+        return nullptr;
+    // This window's run holds the project's lock as `pgferry-cli run` does: a second run (here or
+    // in a terminal) refuses, and `status`, `cutover`, `fail-back` or another window reach it.
+    const QString dir = project::runStateDir(project, error);
+    if (dir.isEmpty())
+        return nullptr;
+    auto *host = new engine::RunHost(eng.get(), dir, eng.get());
+    if (!host->claim(error))
+        return nullptr;
+    return eng;
 }
 
 QString CoreServices::reportJson(const project::Project &project, const engine::MigrationStatus &status)

@@ -50,11 +50,38 @@ QJsonObject RunFiles::readStatus(const QString &stateDir)
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
+namespace {
+
+// When the process started, in clock ticks since boot (/proc/PID/stat, field 22): with the pid it
+// names one process, whatever pids are recycled. Empty when it cannot be read.
+QByteArray processStartTime(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray stat = f.readAll();
+    const qsizetype close = stat.lastIndexOf(')'); // the command name may hold spaces and brackets
+    if (close < 0)
+        return {};
+    const QList<QByteArray> fields = stat.mid(close + 2).split(' '); // from field 3 (state) on
+    return fields.size() > 19 ? fields[19] : QByteArray();
+}
+
+QByteArray lockContent()
+{
+    const qint64 pid = QCoreApplication::applicationPid();
+    QByteArray content = QByteArray::number(pid) + '\n' + QSysInfo::machineHostName().toUtf8() + '\n';
+    if (const QByteArray start = processStartTime(pid); !start.isEmpty())
+        content += "started " + start + '\n';
+    return content;
+}
+
+} // namespace
+
 bool RunFiles::writeLock(const QString &stateDir, QString *error)
 {
     QFile f(lockFile(stateDir));
-    const QByteArray content = QByteArray::number(QCoreApplication::applicationPid()) + '\n' +
-                               QSysInfo::machineHostName().toUtf8() + '\n';
+    const QByteArray content = lockContent();
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(content) != content.size() ||
         !f.flush()) {
         if (error)
@@ -63,6 +90,56 @@ bool RunFiles::writeLock(const QString &stateDir, QString *error)
         return false;
     }
     return true;
+}
+
+bool RunFiles::claimLock(const QString &stateDir, LiveRun *holder, QString *error)
+{
+    // Created only if absent, so of two runs started at once one gets it; a lock whose run is gone
+    // is removed and the claim tried again.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        QFile f(lockFile(stateDir));
+        if (f.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+            f.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+            const QByteArray content = lockContent();
+            if (f.write(content) == content.size() && f.flush())
+                return true;
+            if (error)
+                *error = QStringLiteral("cannot write the run's lock file %1: %2").arg(f.fileName(), f.errorString());
+            f.close();
+            f.remove();
+            return false;
+        }
+        if (!f.exists()) {
+            if (error)
+                *error = QStringLiteral("cannot write the run's lock file %1: %2").arg(f.fileName(), f.errorString());
+            return false;
+        }
+        const LiveRun live = liveRun(stateDir);
+        if (live.pid != 0) { // this process's own too: one run of a project at a time, window or not
+            if (holder)
+                *holder = live;
+            if (error)
+                *error = QStringLiteral("a run of this project is already in progress (pid %1 on %2); use `pgferry-cli "
+                                        "status` or `pgferry-cli cutover` to talk to it, or open the project in the "
+                                        "wizard to follow it")
+                             .arg(live.pid)
+                             .arg(live.host);
+            return false;
+        }
+        QFile::remove(lockFile(stateDir));
+    }
+    if (error)
+        *error = QStringLiteral("could not take the run's lock file %1: other processes keep writing it")
+                     .arg(lockFile(stateDir));
+    return false;
+}
+
+void RunFiles::releaseLock(const QString &stateDir)
+{
+    // Only this process's own lock: a lock another run took meanwhile stays.
+    const LiveRun live = liveRun(stateDir);
+    if (live.pid == 0 || (live.thisHost && live.pid == QCoreApplication::applicationPid()))
+        QFile::remove(lockFile(stateDir));
 }
 
 RunFiles::LiveRun RunFiles::liveRun(const QString &stateDir)
@@ -88,6 +165,13 @@ RunFiles::LiveRun RunFiles::liveRun(const QString &stateDir)
     }
     if (::kill(pid_t(run.pid), 0) != 0)
         return {};
+    // A lock that names the process's start time says for sure whether this pid is that run.
+    const QByteArray started = lines.value(2).trimmed();
+    if (started.startsWith("started ")) {
+        const QByteArray now = processStartTime(run.pid);
+        if (!now.isEmpty())
+            return now == started.mid(8) ? run : LiveRun{};
+    }
     // Make sure it is a pgferry process and not a recycled pid. Under load a read of cmdline
     // comes back empty now and then: that says nothing either way.
     QFile cmd(QStringLiteral("/proc/%1/cmdline").arg(run.pid));

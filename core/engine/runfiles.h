@@ -70,9 +70,10 @@ public:
     // The last status written, empty when none.
     static QJsonObject readStatus(const QString &stateDir);
 
-    // The lock file of the live `run`: its pid on the first line, its host on the second.
+    // The lock file of the live run: its pid on the first line, its host on the second, and on a
+    // third "started TICKS", when the process started (older pgferry wrote the first one or two).
     static QString lockFile(const QString &stateDir) { return stateDir + QStringLiteral("/run.pid"); }
-    // Writes the lock file for this process; false and *error when it cannot.
+    // Writes the lock file for this process, whatever was there; false and *error when it cannot.
     static bool writeLock(const QString &stateDir, QString *error);
     struct LiveRun
     {
@@ -80,9 +81,16 @@ public:
         QString host;   // where it runs (this machine's name for a lock without one)
         bool thisHost = true;
     };
-    // The run of this state folder that is in progress. On this host the pid must be a live
-    // pgferry process (not a recycled pid); a run on another host (a shared home folder) counts
-    // while its status.json is younger than a minute.
+    // Takes the lock for this process unless another live run holds it (then *holder and
+    // *error name that run); a lock left by a run that is gone is taken over. Race-free between
+    // processes on one host: the file is created only if absent.
+    static bool claimLock(const QString &stateDir, LiveRun *holder, QString *error);
+    // Removes the lock if it is this process's.
+    static void releaseLock(const QString &stateDir);
+    // The run of this state folder that is in progress. On this host the pid must be the live
+    // process that wrote the lock (its start time; for an older lock, a pgferry process), not a
+    // recycled pid; a run on another host (a shared home folder) counts while its status.json is
+    // younger than a minute.
     static LiveRun liveRun(const QString &stateDir);
 
     // The asking side: replaces any old answer and writes the request (owner-only, atomically).

@@ -3,7 +3,8 @@
 // that run on the dashboard (Streaming, never Failed), says it is attached (pid, host), starts no
 // engine of its own (one slot on the source, the CLI still running), and its Start cutover goes
 // to the CLI run, which completes with the target identical to the source. Closing a window
-// attached to the run leaves it running; Stop from the wizard stops it cleanly.
+// attached to the run leaves it running; Stop from the wizard stops it cleanly. And the reverse:
+// a run started in the wizard holds the project's lock and answers the terminal's `cutover`.
 #include "clirun.h"
 #include "compare.h"
 #include "coreservices.h"
@@ -22,6 +23,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -223,6 +225,102 @@ private Q_SLOTS:
         QCOMPARE(slotsOf(db), 1); // kept for the resumption
         // Closing the window asks nothing of a run that is not the wizard's.
         window.close();
+    }
+
+    // The reverse case: a run started in the wizard is found and answered from a terminal as a
+    // `pgferry-cli run` is. It holds the project's lock (a second `run` refuses, naming this
+    // process), `status` shows it in progress, `cutover` reaches it and is answered, the run
+    // completes identical and the lock goes with it.
+    void aRunStartedInTheWizardIsReachedFromTheTerminal()
+    {
+        const QString db = QStringLiteral("windowrun");
+        QString state;
+        const QString file = makeProject(db, &state);
+        // The passwords as a pipeline passes them (the window would ask, or read the keychain).
+        const QProcessEnvironment env = m_cli->environment();
+        for (const char *name : {"PGFERRY_SOURCE_PASSWORD", "PGFERRY_TARGET_PASSWORD"})
+            qputenv(name, env.value(QString::fromLatin1(name)).toUtf8());
+        auto services = std::make_shared<CoreServices>();
+        QSettings recent(m_tmp.filePath(QStringLiteral("recent3.ini")), QSettings::IniFormat);
+        services->setRecentSettings(&recent);
+        MainWindow window(services);
+        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
+            return QMessageBox::Discard;
+        });
+        window.show();
+        MigrationWizard *w = window.wizard();
+        QVERIFY(window.openProject(file));
+        QString error;
+        QVERIFY2(w->startRun(&error), qPrintable(error));
+        QVERIFY(!w->attachedRun());
+        QSignalSpy finished(w, &MigrationWizard::runFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(w->status().state == engine::RunState::Streaming || !w->isRunning(), 180000);
+        QVERIFY2(w->status().state == engine::RunState::Streaming,
+                 qPrintable(w->status().errors.join(u'\n') + w->status().log.join(u'\n')));
+        const QString pid = QString::number(QCoreApplication::applicationPid());
+        QCOMPARE(engine::RunFiles::liveRun(state).pid, QCoreApplication::applicationPid());
+
+        // The terminal's commands run while this window's events go on (the run answers from them).
+        const auto cli = [this](const QStringList &args, QString *out, QString *err) {
+            std::unique_ptr<QProcess> p = m_cli->start(args);
+            if (!QTest::qWaitFor([&] { return p->state() == QProcess::NotRunning; }, 180000))
+                return -1;
+            *out = QString::fromUtf8(p->readAllStandardOutput());
+            *err = QString::fromUtf8(p->readAllStandardError());
+            return p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
+        };
+        QString out, err;
+        QCOMPARE(cli({QStringLiteral("run"), file}, &out, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("already in progress (pid %1").arg(pid)), qPrintable(err));
+        QCOMPARE(slotsOf(db), 1); // no second run began
+        QCOMPARE(cli({QStringLiteral("status"), file}, &out, &err), 0);
+        QVERIFY2(out.contains(QStringLiteral("run in progress, pid %1").arg(pid)), qPrintable(out + err));
+
+        m_servers->source.sql(db, QStringLiteral("UPDATE accounts SET balance = balance * 2 WHERE id % 7 = 0;"
+                                                 "INSERT INTO ledger (account, amount) VALUES (5, 55);"));
+        int rc = -1;
+        for (int attempt = 0; attempt < 30 && rc != 0; ++attempt) { // a burst of lag may refuse a moment
+            rc = cli({QStringLiteral("cutover"), file, QStringLiteral("--yes")}, &out, &err);
+            if (rc != 0) {
+                qInfo("%s", qPrintable(err));
+                QTest::qWait(1000);
+            }
+        }
+        QCOMPARE(rc, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 180000); // often already during `cutover`
+        QVERIFY2(w->status().state == engine::RunState::Completed, qPrintable(w->status().errors.join(u'\n')));
+        QTRY_COMPARE(engine::RunFiles::liveRun(state).pid, 0);
+        QVERIFY(!QFile::exists(engine::RunFiles::lockFile(state)));
+        pg::Connection src = m_servers->source.connect(db);
+        pg::Connection dst = m_servers->target.connect(db);
+        const test::CompareResult cmp = test::compareDatabases(src, dst);
+        QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
+        QCOMPARE(slotsOf(db), 0);
+    }
+
+    // Two processes that claim one project's lock at once: exactly one gets it.
+    void theLockIsClaimedByOneRunAtATime()
+    {
+        QTemporaryDir dir;
+        QString error;
+        engine::RunFiles::LiveRun holder;
+        QVERIFY2(engine::RunFiles::claimLock(dir.path(), &holder, &error), qPrintable(error));
+        QCOMPARE(engine::RunFiles::liveRun(dir.path()).pid, QCoreApplication::applicationPid());
+        // One run per project in this process too (a second window would double it).
+        QVERIFY(!engine::RunFiles::claimLock(dir.path(), &holder, &error));
+        QCOMPARE(holder.pid, QCoreApplication::applicationPid());
+        QVERIFY2(error.contains(u"already in progress"), qPrintable(error));
+        engine::RunFiles::releaseLock(dir.path());
+        QVERIFY(!QFile::exists(engine::RunFiles::lockFile(dir.path())));
+        // A lock whose process is gone (a pid with another start time) is taken over.
+        QFile lock(engine::RunFiles::lockFile(dir.path()));
+        QVERIFY(lock.open(QIODevice::WriteOnly));
+        lock.write(QByteArray::number(QCoreApplication::applicationPid()) + '\n' +
+                   QSysInfo::machineHostName().toUtf8() + "\nstarted 1\n");
+        lock.close();
+        QCOMPARE(engine::RunFiles::liveRun(dir.path()).pid, 0);
+        QVERIFY2(engine::RunFiles::claimLock(dir.path(), &holder, &error), qPrintable(error));
+        engine::RunFiles::releaseLock(dir.path());
     }
 };
 
