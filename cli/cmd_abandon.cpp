@@ -6,6 +6,7 @@
 #include "common.h"
 
 #include "engine/abandon.h"
+#include "engine/runfiles.h"
 #include "project/secretstore.h"
 
 #include <QCoreApplication>
@@ -117,11 +118,13 @@ int cmdAbandon(Context &ctx)
     }
 
     {
-        // While this runs, a `run` of the project refuses to start (it sees this process's lock).
-        QFile lock(lockFile(dir));
-        const QByteArray pid = QByteArray::number(QCoreApplication::applicationPid());
-        if (lock.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            lock.write(pid);
+        // While this runs, a `run` of the project refuses to start (it sees this process's lock);
+        // one started since the check above wins, and nothing is removed.
+        QString error;
+        if (!engine::RunFiles::claimLock(dir, nullptr, &error)) {
+            ctx.err << "pgferry-cli abandon: " << error << "; nothing was removed\n";
+            return Failure;
+        }
     }
     const bool complete = engine::executeAbandon(in, plan);
     if (!complete)

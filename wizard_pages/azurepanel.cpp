@@ -63,8 +63,11 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     m_newName = named(new QLineEdit, "azureNewName", tr("New server name"));
     m_newName->setPlaceholderText(tr("lowercase letters, digits and hyphens"));
     m_newVersion = named(new QComboBox, "azureNewVersion", tr("PostgreSQL version of the new server"));
-    m_newVersion->addItems({QStringLiteral("17"), QStringLiteral("16"), QStringLiteral("15"), QStringLiteral("14"), QStringLiteral("13")});
-    m_newVersion->setCurrentIndex(1);
+    // The majors flexible server offers (PostgresMajorVersion, API 2025-08-01); 17 is the
+    // reference case's target. One older than the source is refused by the assessment.
+    for (int major = 18; major >= 11; --major)
+        m_newVersion->addItem(QString::number(major));
+    m_newVersion->setCurrentText(QStringLiteral("17"));
     m_newSku = named(new QComboBox, "azureNewSku", tr("Compute of the new server"));
     m_newSku->addItem(tr("Burstable B2s (2 vCores, 4 GiB)"), QStringLiteral("Standard_B2s"));
     m_newSku->addItem(tr("General Purpose D2ds v5 (2 vCores, 8 GiB)"), QStringLiteral("Standard_D2ds_v5"));

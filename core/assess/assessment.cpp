@@ -128,6 +128,16 @@ void crossChecks(const AssessmentInput &in, const SourceFacts &src, const Target
                  QStringLiteral("Create the target with PostgreSQL %1 or newer.")
                      .arg(majorName(src.version))}});
 
+    // source.azure_service_version: Azure's migration service takes sources from 9.5 on.
+    if (in.engine == project::Engine::Azure && majorKey(src.version) < majorKey(90500))
+        out << makeCheck(QStringLiteral("source.azure_service_version"), Severity::Blocker, {}, {majorName(src.version)},
+                         QStringLiteral("The source runs PostgreSQL %1; Azure's migration service migrates sources of "
+                                        "9.5 or later only.")
+                             .arg(majorName(src.version)),
+                         {Fix{FixTarget::Manual, {},
+                              QStringLiteral("Migrate with pgferry's own engine (engine \"local\" in the project), "
+                                             "which streams from this source with test_decoding.")}});
+
     // client.pg_dump: the local engine dumps the schema with pg_dump of the source's major or newer.
     if (in.engine == project::Engine::Local) {
         const schema::PgTools tools = schema::PgTools::find(majorKey(src.version));
