@@ -369,6 +369,11 @@ void ChangeStream::loadRelations(QList<QByteArray> &out) const
     }
 }
 
+namespace {
+// How a schema change the target refused starts its detail (a restart holds its table again).
+const QString kRefusedByTarget = QStringLiteral("the target refused it: ");
+} // namespace
+
 void ChangeStream::loadSchemaChanges(pg::Connection &target)
 {
     createSchemaChangesTable(target); // what earlier runs carried
@@ -477,12 +482,29 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
     }
 }
 
+QString ChangeStream::heldTableOf(const QString &object, const QString &kind) const
+{
+    // A table's own change (created, altered, renamed), a column's (schema.table.column), or an
+    // object that is a streamed table.
+    if (kind.startsWith(u"table ") || m_streamed.contains(object))
+        return object;
+    if (kind.startsWith(u"column ")) {
+        const qsizetype dot = object.lastIndexOf(u'.');
+        return dot > 0 ? object.left(dot) : QString();
+    }
+    return {};
+}
+
 void ChangeStream::noteStreamedTables(const QList<SchemaChange> &changes)
 {
     for (const SchemaChange &sc : changes)
         if (sc.unresolved() && (sc.kind == u"table joined the stream late" || sc.kind == u"table created without a key" ||
                                 sc.kind == u"table without a key"))
             m_held.insert(sc.object);
+    for (const SchemaChange &sc : changes)
+        if (sc.unresolved() && sc.detail.startsWith(kRefusedByTarget))
+            if (const QString table = heldTableOf(sc.object, sc.kind); !table.isEmpty())
+                m_held.insert(table);
     for (const SchemaChange &sc : changes)
         if (sc.state == u"applied" &&
             (sc.kind == u"table created" || sc.kind == u"table renamed" || sc.kind == u"table moved"))
@@ -507,27 +529,48 @@ void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c
     const QList<cdc::PlannedChange> plan = cdc::planSchemaChange(doc.array(), {.keepOwners = m_config.keepOwners});
     QList<SchemaChange> recorded;
     for (const cdc::PlannedChange &p : plan) {
+        // A change the target refuses (an object that already exists there, a type or role it
+        // lacks) holds only what it concerns: it is rolled back to the savepoint, recorded
+        // unresolved with the target's error (the cutover waits for it by name), and the changes
+        // of its table are held until the table is copied again; everything else streams on. A
+        // lost connection still stops the stream, to resume at this change.
+        QString failure;
+        if (!p.statements.isEmpty())
+            applier.execute(QStringLiteral("SAVEPOINT pgferry_schema_change"), {}, false);
         for (const QString &st : p.statements) {
             try {
                 applier.execute(st);
             } catch (const pg::Exception &e) {
                 pg::Error err = e.error();
-                err.context = QStringLiteral("carrying the schema change \"%1\" of %2 (source LSN %3): %4")
-                                  .arg(p.kind, p.object, pg::formatLsn(c.lsn), st.left(500));
-                if (err.hint.isEmpty())
-                    err.hint = QStringLiteral("The source ran: %1. Make the target able to take it (or make the "
-                                              "change there by hand, and drop what the source change created), then "
-                                              "run again: the stream resumes at this change.")
-                                   .arg(query.left(500));
-                throw pg::Exception(err);
+                if (err.retryable() || err.breaksConnection() || err.category == pg::ErrorCategory::Cancelled) {
+                    err.context = QStringLiteral("carrying the schema change \"%1\" of %2 (source LSN %3): %4")
+                                      .arg(p.kind, p.object, pg::formatLsn(c.lsn), st.left(500));
+                    throw pg::Exception(err);
+                }
+                applier.execute(QStringLiteral("ROLLBACK TO SAVEPOINT pgferry_schema_change"), {}, false);
+                failure = err.toString();
+                break;
             }
         }
+        if (!p.statements.isEmpty() && failure.isEmpty())
+            applier.execute(QStringLiteral("RELEASE SAVEPOINT pgferry_schema_change"), {}, false);
         SchemaChange sc{p.object,
                         p.kind,
                         p.statements.isEmpty() ? query.left(2000) : p.statements.join(QStringLiteral(";\n")),
                         p.state,
                         p.detail,
                         pg::formatLsn(c.lsn)};
+        if (!failure.isEmpty()) {
+            const QString table = heldTableOf(p.object, p.kind);
+            sc.state = QStringLiteral("unresolved");
+            sc.detail = QString(kRefusedByTarget + failure + QStringLiteral(". The source ran: ") + query.left(500) +
+                                (table.isEmpty()
+                                     ? QStringLiteral(". Make the change on the target by hand; the cutover waits for it.")
+                                     : QStringLiteral(". The changes of %1 are held: make the change on the target by hand, "
+                                                      "then copy the table again (pgferry-cli resync FILE --table %1), "
+                                                      "which joins it to the stream.")
+                                           .arg(table)));
+        }
         applier.execute(QStringLiteral("INSERT INTO _pgferry.schema_changes (migration, lsn, object, kind, statement, state, "
                                        "detail) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
                         {m_config.slot, sc.lsn, sc.object, sc.kind, sc.statement, sc.state, sc.detail}, false);

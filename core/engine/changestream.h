@@ -129,6 +129,9 @@ private:
     // stream late or cannot stream whole (no key); applying them would fail or diverge.
     QSet<QString> m_held;
     void noteStreamedTables(const QList<SchemaChange> &changes);
+    // The table whose changes wait when a schema change of `object` is refused by the target;
+    // empty when it concerns no streamed table.
+    QString heldTableOf(const QString &object, const QString &kind) const;
 };
 
 } // namespace pgferry::engine

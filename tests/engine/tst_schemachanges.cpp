@@ -646,6 +646,65 @@ private Q_SLOTS:
                                                  "WHERE database = current_database()"));
         QVERIFY2(slots.isNull(0, 0), qPrintable(slots.text(0, 0)));
     }
+
+    // A schema change the target refuses (a column already there, added by hand) stops nothing
+    // but its own table: it is unresolved with the target's error, the table's changes wait,
+    // every other table streams on; the cutover names it; made right on the target and the table
+    // copied again, the migration completes identical.
+    void aChangeTheTargetRefusesHoldsOnlyItsTable()
+    {
+        const QString db = QStringLiteral("refused");
+        createSmallDatabase(db);
+        m_pair->source.sql(db, QStringLiteral("CREATE TABLE other (id int PRIMARY KEY, v text);"));
+        QTemporaryDir state;
+        engine::LocalEngineConfig c =
+            m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before streaming"));
+
+        pg::Connection t = m_pair->target.connect(db + QStringLiteral("_copy"));
+        t.exec(QStringLiteral("ALTER TABLE base ADD COLUMN note text")); // by hand, behind pgferry's back
+        m_pair->source.sql(db, QStringLiteral("ALTER TABLE base ADD COLUMN note int;"
+                                              "UPDATE base SET note = id WHERE id <= 10;"
+                                              "INSERT INTO other SELECT g, 'o' || g FROM generate_series(1, 50) g;"));
+        TRY_STATUS(hasChange(e.status(), QStringLiteral("public.base.note"), QStringLiteral("unresolved")), e,
+                   QStringLiteral("no unresolved change for public.base.note"), 30000);
+        // The stream goes on for the other table, after the refused change and in later transactions.
+        m_pair->source.sql(db, QStringLiteral("INSERT INTO other SELECT g, 'p' || g FROM generate_series(51, 80) g;"
+                                              "UPDATE base SET v = 'held' WHERE id = 1;"));
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(t, QStringLiteral("SELECT count(*) FROM other")), qint64(80), 30000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended on a refused schema change"));
+        const auto list = schemaChanges(e.status());
+        const auto refused = std::find_if(list.begin(), list.end(), [](const engine::SchemaChange &sc) {
+            return sc.object == u"public.base.note" && sc.state == u"unresolved";
+        });
+        QVERIFY(refused != list.end());
+        QVERIFY2(refused->detail.contains(QStringLiteral("already exists")) &&
+                     refused->detail.contains(QStringLiteral("changes of public.base are held")),
+                 qPrintable(refused->detail));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM base WHERE v = 'held'")), qint64(0));
+        QString why;
+        QVERIFY(!e.requestCutover(&why));
+        QVERIFY2(why.contains(u"public.base"), qPrintable(why));
+
+        // Made right by hand, then copied again: resolved, and the cutover goes through.
+        t.exec(QStringLiteral("ALTER TABLE base DROP COLUMN note; ALTER TABLE base ADD COLUMN note int"));
+        QVERIFY2(e.resyncTable(db, QStringLiteral("public.base"), &why), qPrintable(why));
+        TRY_STATUS(e.status().readyForCutover(), e, QStringLiteral("still not ready after the resync"), 60000);
+        QVERIFY(!hasChange(e.status(), QStringLiteral("public.base.note"), QStringLiteral("unresolved")));
+        m_pair->source.sql(db, QStringLiteral("UPDATE base SET note = -id WHERE id > 90;"));
+        QTest::qWait(1000);
+        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
+        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        pg::Connection src = m_pair->source.connect(db);
+        pg::Connection dst = m_pair->target.connect(db + QStringLiteral("_copy"));
+        const auto cmp = test::compareDatabases(src, dst);
+        VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSchemaChanges)
