@@ -9,12 +9,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QSaveFile>
 #include <QSet>
-#include <QThread>
-#include <stdexcept>
 
 namespace pgferry::engine {
 

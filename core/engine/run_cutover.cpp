@@ -1,7 +1,7 @@
-// The cutover: online, the source made read-only, the stream drained and the replication removed;
-// offline, right after the indexes. Then sequences, foreign keys and triggers, the database's own
-// properties and verification, and the report. "cutover_schema_started", "cutover_schema" and
-// "cutover_complete" are journaled, so a cutover that stopped part-way resumes where it was.
+// The cutover: online, once asked, the source made read-only and the stream drained; offline, right
+// after the indexes. Then sequences, foreign keys and triggers, the database's own properties,
+// verification, online the replication removed, and the report. "sequences", "cutover_schema" and
+// "cutover_complete" are journaled (and "cutover_schema_started"), so a cutover that stopped resumes.
 #include "engine/localrun.h"
 
 #include "cutover/cleanup.h"

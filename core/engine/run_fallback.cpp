@@ -6,7 +6,6 @@
 
 #include "engine/fallback.h"
 #include "load/catalog.h"
-#include "load/copier.h"
 #include "load/objects.h"
 #include "pg/version.h"
 

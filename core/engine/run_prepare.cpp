@@ -4,7 +4,6 @@
 // resumes online from a new snapshot of a temporary slot, its point journaled as "resync_lsn".
 #include "engine/localrun.h"
 
-#include "cdc/ddlcapture.h"
 #include "load/catalog.h"
 #include "load/copier.h"
 #include "pg/maintenance.h"
