@@ -108,9 +108,10 @@ int cmdAbandon(Context &ctx)
             printPlan(ctx, plan);
         }
         ctx.out.flush();
-        if (const int rc = confirmOnTerminal(ctx, QStringLiteral("abandon"), QStringLiteral("abandon"),
-                                             QStringLiteral("Remove all of this? The migration cannot resume afterwards."),
-                                             QStringLiteral("nothing was removed"));
+        if (const int rc = confirmOnTerminal(
+                ctx, QStringLiteral("abandon"), QStringLiteral("abandon"),
+                QStringLiteral("Remove all of this? The migration cannot resume afterwards."),
+                QStringLiteral("nothing was removed"));
             rc >= 0)
             return rc;
     } else if (!json) {

@@ -40,7 +40,8 @@ QString azureUsage()
 {
     QString thresholds;
     for (const AlertThreshold &t : alertThresholds())
-        thresholds += QStringLiteral("%1%2=%3: %4\n").arg(QString(51, u' '), t.key).arg(t.defaultValue).arg(t.meaning);
+        thresholds +=
+            QStringLiteral("%1%2=%3: %4\n").arg(QString(51, u' '), t.key).arg(t.defaultValue).arg(t.meaning);
     thresholds.chop(1);
     return QStringLiteral(R"(usage: pgferry-cli azure COMMAND [options]
 
@@ -130,7 +131,8 @@ const QStringList kValueOptions{QStringLiteral("cloud"),        QStringLiteral("
                                 QStringLiteral("databases"),    QStringLiteral("email"),
                                 QStringLiteral("action-group"), QStringLiteral("threshold"),
                                 QStringLiteral("subnet"),       QStringLiteral("private-dns-zone")};
-const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("geo-redundant-backup"), QStringLiteral("yes"),
+const QStringList kFlags{QStringLiteral("json"), QStringLiteral("verbose"),
+                         QStringLiteral("geo-redundant-backup"), QStringLiteral("yes"),
                          QStringLiteral("fallback")};
 
 // The options each command takes besides the common ones (--json, --verbose, --cloud, --cloud-config,
@@ -172,7 +174,8 @@ const QHash<QString, QStringList> &commandOptions()
 // Empty, or the first option given that `command` does not take, with the ones it does take.
 QString checkOptionsApply(const QString &command, const Options &o)
 {
-    static const QStringList common{QStringLiteral("json"), QStringLiteral("verbose"), QStringLiteral("cloud"), QStringLiteral("cloud-config"),
+    static const QStringList common{QStringLiteral("json"), QStringLiteral("verbose"),
+                                    QStringLiteral("cloud"), QStringLiteral("cloud-config"),
                                     QStringLiteral("tenant")};
     QStringList given = o.values.keys() + QStringList(o.flags.cbegin(), o.flags.cend());
     if (!o.thresholds.isEmpty())
@@ -185,11 +188,15 @@ QString checkOptionsApply(const QString &command, const Options &o)
         QStringList takes;
         for (const QString &t : own)
             takes << QStringLiteral("--") + t;
-        return QStringLiteral("--%1 does not apply to `azure %2`; %3").arg(g, command,
-                   takes.isEmpty() ? QStringLiteral("it takes only the common options (--json, --verbose, --cloud, --cloud-config, --tenant)")
-                                   : QStringLiteral("its options are %1 and the common ones").arg(takes.join(QStringLiteral(", "))));
+        return QStringLiteral("--%1 does not apply to `azure %2`; %3")
+            .arg(g, command,
+                 takes.isEmpty() ? QStringLiteral("it takes only the common options (--json, --verbose, "
+                                                  "--cloud, --cloud-config, --tenant)")
+                                 : QStringLiteral("its options are %1 and the common ones")
+                                       .arg(takes.join(QStringLiteral(", "))));
     }
-    if (command == u"parameter" && o.values.contains(QStringLiteral("value")) && o.values.contains(QStringLiteral("add-extensions")))
+    if (command == u"parameter" && o.values.contains(QStringLiteral("value")) &&
+        o.values.contains(QStringLiteral("add-extensions")))
         return QStringLiteral("give either --value or --add-extensions to `azure parameter`, not both");
     return {};
 }
@@ -248,16 +255,14 @@ public:
     std::unique_ptr<Credential> credential;
     std::unique_ptr<ArmClient> client;
 
-    explicit Session(Context &c)
-        : ctx(c)
-    {
-    }
+    explicit Session(Context &c) : ctx(c) {}
 
     QString tenant() const
     {
         if (!opt.tenant.isEmpty())
             return opt.tenant;
-        return QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_TENANT_ID"), QStringLiteral("organizations"));
+        return QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_TENANT_ID"),
+                                                              QStringLiteral("organizations"));
     }
 
     // Returns an exit code, or -1 when the cloud is ready.
@@ -301,8 +306,10 @@ public:
         }
         client = std::make_unique<ArmClient>(cloud, credential.get());
         if (opt.verbose) {
-            QObject::connect(client.get(), &ArmClient::logLine, [this](const QString &l) { ctx.err << l << Qt::endl; });
-            QObject::connect(credential.get(), &Credential::logLine, [this](const QString &l) { ctx.err << l << Qt::endl; });
+            QObject::connect(client.get(), &ArmClient::logLine,
+                             [this](const QString &l) { ctx.err << l << Qt::endl; });
+            QObject::connect(credential.get(), &Credential::logLine,
+                             [this](const QString &l) { ctx.err << l << Qt::endl; });
         }
         return -1;
     }
@@ -335,7 +342,8 @@ public:
         QString why;
         auto id = ResourceId::parse(value(option), &why);
         if (id && !id->isFlexibleServer())
-            why = QStringLiteral("\"%1\" is not a Microsoft.DBforPostgreSQL/flexibleServers resource id").arg(value(option));
+            why = QStringLiteral("\"%1\" is not a Microsoft.DBforPostgreSQL/flexibleServers resource id")
+                      .arg(value(option));
         if (!why.isEmpty() || !id) {
             ctx.err << "pgferry-cli azure: --" << option << ": " << why << Qt::endl;
             return std::nullopt;
@@ -345,7 +353,8 @@ public:
 
     void printJson(const QJsonValue &v)
     {
-        ctx.out << (v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject())).toJson(QJsonDocument::Indented);
+        ctx.out << (v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject()))
+                       .toJson(QJsonDocument::Indented);
         ctx.out.flush();
     }
 };
@@ -354,15 +363,17 @@ int doLogin(Session &s)
 {
     const QString tenant = s.tenant();
     const QString clientId = s.value("client-id").isEmpty()
-                                 ? QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_CLIENT_ID"), Credential::defaultPublicClientId())
+                                 ? QProcessEnvironment::systemEnvironment().value(
+                                       QStringLiteral("AZURE_CLIENT_ID"), Credential::defaultPublicClientId())
                                  : s.value("client-id");
     DeviceCodeFlow flow(s.cloud, tenant, clientId);
     QEventLoop loop;
     std::optional<TokenResponse> tokens;
     ArmError failure;
-    QObject::connect(&flow, &DeviceCodeFlow::codeReady, [&s](const QString &, const QString &, const QString &message, int) {
-        s.ctx.err << message << Qt::endl;
-    });
+    QObject::connect(&flow, &DeviceCodeFlow::codeReady,
+                     [&s](const QString &, const QString &, const QString &message, int) {
+                         s.ctx.err << message << Qt::endl;
+                     });
     QObject::connect(&flow, &DeviceCodeFlow::succeeded, [&](const TokenResponse &t) {
         tokens = t;
         loop.quit();
@@ -386,9 +397,12 @@ int doLogin(Session &s)
         return Failure;
     }
     if (s.opt.json)
-        s.printJson(QJsonObject{{QStringLiteral("tenant"), tenant}, {QStringLiteral("signed_in"), true}, {QStringLiteral("cloud"), s.cloud.name}});
+        s.printJson(QJsonObject{{QStringLiteral("tenant"), tenant},
+                                {QStringLiteral("signed_in"), true},
+                                {QStringLiteral("cloud"), s.cloud.name}});
     else
-        s.ctx.out << "signed in to tenant " << tenant << " (" << s.cloud.name << "); the sign-in is kept in the OS keychain\n";
+        s.ctx.out << "signed in to tenant " << tenant << " (" << s.cloud.name
+                  << "); the sign-in is kept in the OS keychain\n";
     return Success;
 }
 
@@ -443,8 +457,8 @@ int doServers(Session &s)
 
 int doCreateServer(Session &s)
 {
-    if (!s.require({QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"),
-                    QStringLiteral("admin-user")},
+    if (!s.require({QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"),
+                    QStringLiteral("location"), QStringLiteral("admin-user")},
                    QStringLiteral("create-server")))
         return Usage;
     api::ServerSpec spec;
@@ -478,12 +492,14 @@ int doCreateServer(Session &s)
             return Usage;
         }
     spec.administratorLogin = s.value("admin-user");
-    spec.administratorLoginPassword = QProcessEnvironment::systemEnvironment().value(QStringLiteral("PGFERRY_TARGET_PASSWORD"));
+    spec.administratorLoginPassword =
+        QProcessEnvironment::systemEnvironment().value(QStringLiteral("PGFERRY_TARGET_PASSWORD"));
     if (const QString why = api::checkServerSpec(spec); !why.isEmpty()) {
         s.ctx.err << "pgferry-cli azure create-server: " << why << Qt::endl;
         return Usage;
     }
-    s.ctx.err << "creating server " << spec.id.name << " in " << spec.location << " (this takes several minutes)…" << Qt::endl;
+    s.ctx.err << "creating server " << spec.id.name << " in " << spec.location
+              << " (this takes several minutes)…" << Qt::endl;
     ArmResult r;
     if (!s.call(api::createServer(spec), r))
         return Failure;
@@ -491,7 +507,8 @@ int doCreateServer(Session &s)
     if (s.opt.json) {
         s.printJson(f.toJson());
     } else {
-        s.ctx.out << "created server " << f.name << " (" << f.fullyQualifiedDomainName << "), state " << f.state << "\n  " << f.id << "\n";
+        s.ctx.out << "created server " << f.name << " (" << f.fullyQualifiedDomainName << "), state "
+                  << f.state << "\n  " << f.id << "\n";
         if (const QString where = NetworkAccess::of(f).whereToRun(); !where.isEmpty())
             s.ctx.out << where << "\n";
     }
@@ -526,13 +543,15 @@ int doFirewallAllow(Session &s)
     if (s.opt.json)
         s.printJson(rule.toJson());
     else
-        s.ctx.out << "firewall rule " << rule.name << " on " << server->name << " allows " << rule.startIpAddress << " - " << rule.endIpAddress << "\n";
+        s.ctx.out << "firewall rule " << rule.name << " on " << server->name << " allows "
+                  << rule.startIpAddress << " - " << rule.endIpAddress << "\n";
     return Success;
 }
 
 int doReplica(Session &s)
 {
-    if (!s.require({QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}, QStringLiteral("replica")))
+    if (!s.require({QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")},
+                   QStringLiteral("replica")))
         return Usage;
     auto source = s.server();
     if (!source)
@@ -543,7 +562,8 @@ int doReplica(Session &s)
         s.ctx.err << "pgferry-cli azure replica: " << why << Qt::endl;
         return Usage;
     }
-    s.ctx.err << "creating read replica " << replica.name << " in " << s.value("location") << " (this takes several minutes)…" << Qt::endl;
+    s.ctx.err << "creating read replica " << replica.name << " in " << s.value("location")
+              << " (this takes several minutes)…" << Qt::endl;
     ArmResult r;
     if (!s.call(api::createReadReplica(replica, s.value("location"), *source), r))
         return Failure;
@@ -551,7 +571,8 @@ int doReplica(Session &s)
     if (s.opt.json)
         s.printJson(f.toJson());
     else
-        s.ctx.out << "read replica " << (f.name.isEmpty() ? replica.name : f.name) << " of " << source->name << " is " << f.state << " in " << f.location << "\n";
+        s.ctx.out << "read replica " << (f.name.isEmpty() ? replica.name : f.name) << " of " << source->name
+                  << " is " << f.state << " in " << f.location << "\n";
     return Success;
 }
 
@@ -562,12 +583,14 @@ int doLock(Session &s)
     auto server = s.server();
     if (!server)
         return Usage;
-    const QString name = s.value("name").isEmpty() ? QStringLiteral("pgferry-do-not-delete") : s.value("name");
+    const QString name =
+        s.value("name").isEmpty() ? QStringLiteral("pgferry-do-not-delete") : s.value("name");
     if (const QString why = api::checkLockName(name); !why.isEmpty()) {
         s.ctx.err << "pgferry-cli azure lock: " << why << Qt::endl;
         return Usage;
     }
-    const QString notes = s.value("notes").isEmpty() ? QStringLiteral("Protected after migration by pgferry") : s.value("notes");
+    const QString notes = s.value("notes").isEmpty() ? QStringLiteral("Protected after migration by pgferry")
+                                                     : s.value("notes");
     ArmResult r;
     if (!s.call(api::createLock(server->toString(), name, QStringLiteral("CanNotDelete"), notes), r))
         return Failure;
@@ -575,20 +598,23 @@ int doLock(Session &s)
     if (s.opt.json)
         s.printJson(lock.toJson());
     else
-        s.ctx.out << "lock " << lock.name << " (" << lock.level << ") protects " << server->name << " from deletion\n";
+        s.ctx.out << "lock " << lock.name << " (" << lock.level << ") protects " << server->name
+                  << " from deletion\n";
     return Success;
 }
 
 int doRestore(Session &s)
 {
-    if (!s.require({QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")}, QStringLiteral("restore")))
+    if (!s.require({QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")},
+                   QStringLiteral("restore")))
         return Usage;
     auto source = s.server();
     if (!source)
         return Usage;
     const QDateTime when = QDateTime::fromString(s.value("time"), Qt::ISODateWithMs);
     if (!when.isValid()) {
-        s.ctx.err << "pgferry-cli azure restore: --time \"" << s.value("time") << "\" is not an ISO 8601 time such as 2025-03-15T18:30:00Z\n";
+        s.ctx.err << "pgferry-cli azure restore: --time \"" << s.value("time")
+                  << "\" is not an ISO 8601 time such as 2025-03-15T18:30:00Z\n";
         return Usage;
     }
     ResourceId target = *source;
@@ -604,14 +630,16 @@ int doRestore(Session &s)
             return Failure;
         location = r.body.value(u"location").toString();
     }
-    s.ctx.err << "restoring " << source->name << " as of " << when.toUTC().toString(Qt::ISODate) << " into " << target.name << "…" << Qt::endl;
+    s.ctx.err << "restoring " << source->name << " as of " << when.toUTC().toString(Qt::ISODate) << " into "
+              << target.name << "…" << Qt::endl;
     if (!s.call(api::pointInTimeRestore(target, location, *source, when), r))
         return Failure;
     const FlexibleServer f = FlexibleServer::fromJson(r.body);
     if (s.opt.json)
         s.printJson(f.toJson());
     else
-        s.ctx.out << "restored into server " << (f.name.isEmpty() ? target.name : f.name) << ", state " << f.state << "\n";
+        s.ctx.out << "restored into server " << (f.name.isEmpty() ? target.name : f.name) << ", state "
+                  << f.state << "\n";
     return Success;
 }
 
@@ -628,7 +656,8 @@ int doParameter(Session &s)
     if (!s.value("add-extensions").isEmpty()) {
         if (!s.call(api::getConfiguration(*server, name), r))
             return Failure;
-        value = api::extensionsAllowList(ServerConfiguration::fromJson(r.body).value, s.value("add-extensions").split(u','));
+        value = api::extensionsAllowList(ServerConfiguration::fromJson(r.body).value,
+                                         s.value("add-extensions").split(u','));
     }
     if (!value.isEmpty() && !s.call(api::setConfiguration(*server, name, value), r))
         return Failure;
@@ -659,7 +688,9 @@ int doCheckBackups(Session &s)
     if (s.opt.json) {
         QJsonArray a;
         for (const BackupCheck &c : checks)
-            a.append(QJsonObject{{QStringLiteral("check"), c.name}, {QStringLiteral("ok"), c.ok}, {QStringLiteral("message"), c.message}});
+            a.append(QJsonObject{{QStringLiteral("check"), c.name},
+                                 {QStringLiteral("ok"), c.ok},
+                                 {QStringLiteral("message"), c.message}});
         s.printJson(a);
     } else {
         for (const BackupCheck &c : checks)
@@ -672,7 +703,9 @@ QJsonArray changesJson(const QList<ParameterChange> &changes)
 {
     QJsonArray a;
     for (const ParameterChange &c : changes)
-        a.append(QJsonObject{{QStringLiteral("name"), c.name}, {QStringLiteral("from"), c.current}, {QStringLiteral("to"), c.wanted},
+        a.append(QJsonObject{{QStringLiteral("name"), c.name},
+                             {QStringLiteral("from"), c.current},
+                             {QStringLiteral("to"), c.wanted},
                              {QStringLiteral("reason"), c.reason}});
     return a;
 }
@@ -689,8 +722,9 @@ int doPrepareFallback(Session &s)
         bool ok = false;
         databases = s.value("databases").toInt(&ok);
         if (!ok || databases < 1 || databases > 1000) {
-            s.ctx.err << "pgferry-cli azure prepare-fallback: --databases \"" << s.value("databases")
-                      << "\" is not a number of databases from 1 to 1000 (those of the project that stream back)\n";
+            s.ctx.err
+                << "pgferry-cli azure prepare-fallback: --databases \"" << s.value("databases")
+                << "\" is not a number of databases from 1 to 1000 (those of the project that stream back)\n";
             return Usage;
         }
     }
@@ -701,9 +735,9 @@ int doPrepareFallback(Session &s)
         return Failure;
     }
     const bool yes = s.opt.flags.contains(QStringLiteral("yes"));
-    const QString replicationNote =
-        QStringLiteral("the target user also needs the REPLICATION right: the server's admin user (azure_pg_admin) holds it; "
-                       "`pgferry-cli assess FILE` checks it");
+    const QString replicationNote = QStringLiteral("the target user also needs the REPLICATION right: the "
+                                                   "server's admin user (azure_pg_admin) holds it; "
+                                                   "`pgferry-cli assess FILE` checks it");
     QJsonObject out{{QStringLiteral("server"), server->toString()},
                     {QStringLiteral("changes"), changesJson(before->changes)},
                     {QStringLiteral("pending_restart"), QJsonArray::fromStringList(before->pendingRestart)},
@@ -717,14 +751,17 @@ int doPrepareFallback(Session &s)
     };
     if (before->ready()) {
         if (!s.opt.json)
-            s.ctx.out << "server " << server->name << " is ready for a fallback: wal_level is logical, with enough replication slots "
-                      << "and WAL senders for " << databases << " database(s)\n" << replicationNote << "\n";
+            s.ctx.out << "server " << server->name
+                      << " is ready for a fallback: wal_level is logical, with enough replication slots "
+                      << "and WAL senders for " << databases << " database(s)\n"
+                      << replicationNote << "\n";
         return finish(true, Success);
     }
     if (!yes) {
         if (!s.opt.json) {
             for (const ParameterChange &c : std::as_const(before->changes))
-                s.ctx.out << "would set " << c.name << " from " << (c.current.isEmpty() ? QStringLiteral("(unset)") : c.current) << " to "
+                s.ctx.out << "would set " << c.name << " from "
+                          << (c.current.isEmpty() ? QStringLiteral("(unset)") : c.current) << " to "
                           << c.wanted << ": " << c.reason << "\n";
             for (const QString &p : std::as_const(before->pendingRestart))
                 s.ctx.out << p << " is set already and waits for a restart\n";
@@ -737,13 +774,15 @@ int doPrepareFallback(Session &s)
     for (const ParameterChange &c : std::as_const(before->changes)) {
         s.ctx.err << "setting " << c.name << " = " << c.wanted << " on " << server->name << "…" << Qt::endl;
         if (!s.call(api::setConfiguration(*server, c.name, c.wanted), r)) {
-            s.ctx.err << "pgferry-cli azure prepare-fallback: the server was not restarted; run the command again to finish\n";
+            s.ctx.err << "pgferry-cli azure prepare-fallback: the server was not restarted; run the command "
+                         "again to finish\n";
             return finish(false, Failure);
         }
     }
     s.ctx.err << "restarting server " << server->name << " (offline for a minute or two)…" << Qt::endl;
     if (!s.call(api::restartServer(*server), r)) {
-        s.ctx.err << "pgferry-cli azure prepare-fallback: the parameters are set but take effect only after a restart; run the "
+        s.ctx.err << "pgferry-cli azure prepare-fallback: the parameters are set but take effect only after "
+                     "a restart; run the "
                      "command again, or restart the server in the portal\n";
         return finish(false, Failure);
     }
@@ -752,17 +791,20 @@ int doPrepareFallback(Session &s)
     if (!after || !after->ready()) {
         QString why = QStringLiteral("its parameters could not be read again: ") + error.userMessage();
         if (after && !after->changes.isEmpty())
-            why = QStringLiteral("%1 is still %2").arg(after->changes.first().name, after->changes.first().current);
+            why = QStringLiteral("%1 is still %2")
+                      .arg(after->changes.first().name, after->changes.first().current);
         else if (after)
-            why = QStringLiteral("%1 still waits for a restart").arg(after->pendingRestart.join(QStringLiteral(", ")));
-        s.ctx.err << "pgferry-cli azure prepare-fallback: server " << server->name << " restarted, but " << why
-                  << "; look at its Server parameters in the portal\n";
+            why = QStringLiteral("%1 still waits for a restart")
+                      .arg(after->pendingRestart.join(QStringLiteral(", ")));
+        s.ctx.err << "pgferry-cli azure prepare-fallback: server " << server->name << " restarted, but "
+                  << why << "; look at its Server parameters in the portal\n";
         return finish(false, Failure);
     }
     if (!s.opt.json) {
         for (const ParameterChange &c : std::as_const(before->changes))
             s.ctx.out << "set " << c.name << " to " << c.wanted << "\n";
-        s.ctx.out << "restarted server " << server->name << "; it is ready for a fallback\n" << replicationNote << "\n";
+        s.ctx.out << "restarted server " << server->name << "; it is ready for a fallback\n"
+                  << replicationNote << "\n";
     }
     return finish(true, Success);
 }
@@ -789,8 +831,10 @@ int doAlerts(Session &s)
     if (!s.value("action-group").isEmpty()) {
         QString why;
         auto id = ResourceId::parse(s.value("action-group"), &why);
-        if (id && (id->provider.compare(u"Microsoft.Insights", Qt::CaseInsensitive) != 0 || id->type.compare(u"actionGroups", Qt::CaseInsensitive) != 0))
-            why = QStringLiteral("\"%1\" is not a Microsoft.Insights/actionGroups resource id").arg(s.value("action-group"));
+        if (id && (id->provider.compare(u"Microsoft.Insights", Qt::CaseInsensitive) != 0 ||
+                   id->type.compare(u"actionGroups", Qt::CaseInsensitive) != 0))
+            why = QStringLiteral("\"%1\" is not a Microsoft.Insights/actionGroups resource id")
+                      .arg(s.value("action-group"));
         if (!id || !why.isEmpty()) {
             s.ctx.err << "pgferry-cli azure alerts: --action-group: " << why << Qt::endl;
             return Usage;
@@ -801,7 +845,8 @@ int doAlerts(Session &s)
     ArmResult r;
     if (!s.call(api::getServer(*server), r))
         return Failure;
-    settings.hasReplicas = FlexibleServer::fromJson(r.body).replicationRole.compare(u"Primary", Qt::CaseInsensitive) == 0;
+    settings.hasReplicas =
+        FlexibleServer::fromJson(r.body).replicationRole.compare(u"Primary", Qt::CaseInsensitive) == 0;
     if (!s.call(api::getConfiguration(*server, QStringLiteral("max_connections")), r))
         return Failure;
     settings.maxConnections = ServerConfiguration::fromJson(r.body).value.toInt();
@@ -813,7 +858,8 @@ int doAlerts(Session &s)
         return Failure;
     }
     bool changed = false;
-    const QJsonObject groupProps = withEmailReceiver(r.ok() ? r.body.value(u"properties").toObject() : QJsonObject(), email, &changed);
+    const QJsonObject groupProps =
+        withEmailReceiver(r.ok() ? r.body.value(u"properties").toObject() : QJsonObject(), email, &changed);
     if (changed && !s.call(api::putActionGroup(group, groupProps), r))
         return Failure;
     const QString groupId = group.toString();
@@ -823,7 +869,8 @@ int doAlerts(Session &s)
         const ResourceId id = alertRuleId(*server, rule.key);
         if (!s.call(api::putMetricAlert(id, *server, rule, groupId), r)) {
             if (!done.isEmpty())
-                s.ctx.err << "pgferry-cli azure alerts: " << done.size() << " rule(s) are in place; run the command again to finish\n";
+                s.ctx.err << "pgferry-cli azure alerts: " << done.size()
+                          << " rule(s) are in place; run the command again to finish\n";
             return Failure;
         }
         QJsonObject o = rule.toJson();
@@ -840,29 +887,35 @@ int doAlerts(Session &s)
                                 {QStringLiteral("email"), email},
                                 {QStringLiteral("rules"), done}});
     else
-        s.ctx.out << "action group " << group.name << (changed ? " e-mails " : " already e-mails ") << email << "; " << done.size()
-                  << " alert rules on " << server->name << "\n";
+        s.ctx.out << "action group " << group.name << (changed ? " e-mails " : " already e-mails ") << email
+                  << "; " << done.size() << " alert rules on " << server->name << "\n";
     return Success;
 }
 
 // cancel-migration FILE: the managed engine's cancel, with the project's cloud and target server.
 int doCancelMigration(Context &ctx, const QStringList &args)
 {
-    const QString usage = QStringLiteral("pgferry-cli azure cancel-migration FILE [--yes] [--json] [--verbose]");
+    const QString usage =
+        QStringLiteral("pgferry-cli azure cancel-migration FILE [--yes] [--json] [--verbose]");
     Context sub{ctx.out, ctx.err, args, ctx.stdoutIsTerminal};
     Args a;
-    if (const int rc = parseArgs(sub, usage, {QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--verbose")}, {}, a); rc >= 0)
+    if (const int rc = parseArgs(
+            sub, usage, {QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--verbose")}, {},
+            a);
+        rc >= 0)
         return rc;
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
         return Failure;
     if (project->engine != project::Engine::Azure) {
-        ctx.err << "pgferry-cli azure cancel-migration: " << a.file
-                << " runs on the local engine, not in Azure; stop its `pgferry-cli run` with Ctrl-C instead\n";
+        ctx.err
+            << "pgferry-cli azure cancel-migration: " << a.file
+            << " runs on the local engine, not in Azure; stop its `pgferry-cli run` with Ctrl-C instead\n";
         return Failure;
     }
     QString why;
-    std::unique_ptr<ManagedEngine> eng = ManagedEngine::fromEnvironment(*project, &why, ManagedEngine::Purpose::Cancel);
+    std::unique_ptr<ManagedEngine> eng =
+        ManagedEngine::fromEnvironment(*project, &why, ManagedEngine::Purpose::Cancel);
     if (!eng) {
         ctx.err << "pgferry-cli azure cancel-migration: " << why << "\n";
         return Failure;
@@ -873,10 +926,11 @@ int doCancelMigration(Context &ctx, const QStringList &args)
         return Failure;
     }
     if (!a.flags.contains(QStringLiteral("--yes"))) {
-        if (const int rc = confirmOnTerminal(ctx, QStringLiteral("azure cancel-migration"), QStringLiteral("cancel"),
-                                             u"Cancel Azure migration " + eng->migrationName() + u" on server " +
-                                                 target->name + u"? The target databases may be left partly migrated.",
-                                             QStringLiteral("nothing changed"));
+        if (const int rc =
+                confirmOnTerminal(ctx, QStringLiteral("azure cancel-migration"), QStringLiteral("cancel"),
+                                  u"Cancel Azure migration " + eng->migrationName() + u" on server " +
+                                      target->name + u"? The target databases may be left partly migrated.",
+                                  QStringLiteral("nothing changed"));
             rc >= 0)
             return rc;
     }
@@ -888,7 +942,8 @@ int doCancelMigration(Context &ctx, const QStringList &args)
     if (pid)
         eng->setStateDir(QString());
     if (a.flags.contains(QStringLiteral("--verbose")))
-        QObject::connect(eng.get(), &engine::MigrationEngine::logLine, [&ctx](const QString &l) { ctx.err << l << Qt::endl; });
+        QObject::connect(eng.get(), &engine::MigrationEngine::logLine,
+                         [&ctx](const QString &l) { ctx.err << l << Qt::endl; });
     QEventLoop loop;
     bool done = false;
     QObject::connect(eng.get(), &engine::MigrationEngine::finished, [&](bool) {
@@ -901,19 +956,22 @@ int doCancelMigration(Context &ctx, const QStringList &args)
     const engine::MigrationStatus s = eng->status();
     const bool ok = s.state == engine::RunState::Cancelled;
     if (a.flags.contains(QStringLiteral("--json"))) {
-        ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("migration"), eng->migrationName()},
-                                             {QStringLiteral("server"), target->toString()},
-                                             {QStringLiteral("cancelled"), ok},
-                                             {QStringLiteral("errors"), QJsonArray::fromStringList(s.errors)}})
+        ctx.out << QJsonDocument(
+                       QJsonObject{{QStringLiteral("migration"), eng->migrationName()},
+                                   {QStringLiteral("server"), target->toString()},
+                                   {QStringLiteral("cancelled"), ok},
+                                   {QStringLiteral("errors"), QJsonArray::fromStringList(s.errors)}})
                        .toJson(QJsonDocument::Compact)
                 << "\n";
     } else if (ok) {
-        ctx.out << "cancelled Azure migration " << eng->migrationName() << " on server " << target->name << "\n";
+        ctx.out << "cancelled Azure migration " << eng->migrationName() << " on server " << target->name
+                << "\n";
         if (pid)
             ctx.out << "the run watching it (pid " << pid << ") stops at its next look at Azure\n";
     }
     if (!ok) {
-        ctx.err << "pgferry-cli azure cancel-migration: could not cancel migration " << eng->migrationName() << ":\n";
+        ctx.err << "pgferry-cli azure cancel-migration: could not cancel migration " << eng->migrationName()
+                << ":\n";
         for (const QString &e : s.errors)
             ctx.err << "  " << e << "\n";
         return Failure;
@@ -927,7 +985,9 @@ int doSize(Context &ctx, const QStringList &args)
     const QString usage = QStringLiteral("pgferry-cli azure size FILE [--json] [--sample-seconds 10]");
     Context sub{ctx.out, ctx.err, args, ctx.stdoutIsTerminal};
     Args a;
-    if (const int rc = parseArgs(sub, usage, {QStringLiteral("--json")}, {QStringLiteral("--sample-seconds")}, a); rc >= 0)
+    if (const int rc =
+            parseArgs(sub, usage, {QStringLiteral("--json")}, {QStringLiteral("--sample-seconds")}, a);
+        rc >= 0)
         return rc;
     if (a.file.isEmpty()) {
         ctx.err << "pgferry-cli azure size: the project file is missing\nusage: " << usage << "\n";
@@ -938,7 +998,8 @@ int doSize(Context &ctx, const QStringList &args)
         bool ok = false;
         sampleSeconds = a.options.value(QStringLiteral("--sample-seconds")).toInt(&ok);
         if (!ok || sampleSeconds < 1 || sampleSeconds > 3600) {
-            ctx.err << "pgferry-cli azure size: --sample-seconds \"" << a.options.value(QStringLiteral("--sample-seconds"))
+            ctx.err << "pgferry-cli azure size: --sample-seconds \""
+                    << a.options.value(QStringLiteral("--sample-seconds"))
                     << "\" is not a number of seconds from 1 to 3600\n";
             return Usage;
         }
@@ -950,18 +1011,22 @@ int doSize(Context &ctx, const QStringList &args)
     for (const project::DatabaseSelection &d : project->databases)
         databases << d.name;
     if (databases.isEmpty()) {
-        ctx.err << "pgferry-cli azure size: " << a.file << " selects no database to migrate; add one (project new --database NAME)\n";
+        ctx.err << "pgferry-cli azure size: " << a.file
+                << " selects no database to migrate; add one (project new --database NAME)\n";
         return Failure;
     }
     QString hint;
-    const pg::ConnInfo source = project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
+    const pg::ConnInfo source =
+        project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
     if (!a.flags.contains(QStringLiteral("--json")))
-        ctx.err << "measuring the source " << source.redacted() << " for " << sampleSeconds << " s…" << Qt::endl;
+        ctx.err << "measuring the source " << source.redacted() << " for " << sampleSeconds << " s…"
+                << Qt::endl;
     SourceLoad load;
     try {
         load = SourceLoad::measure(source, databases, std::chrono::seconds(sampleSeconds));
     } catch (const pg::Exception &e) {
-        ctx.err << "pgferry-cli azure size: cannot measure the source " << source.redacted() << ": " << e.error().toString() << "\n";
+        ctx.err << "pgferry-cli azure size: cannot measure the source " << source.redacted() << ": "
+                << e.error().toString() << "\n";
         if (!hint.isEmpty() && e.error().category == pg::ErrorCategory::Auth)
             ctx.err << "pgferry-cli azure size: note: " << hint << "\n";
         return Failure;
@@ -973,13 +1038,14 @@ int doSize(Context &ctx, const QStringList &args)
         ctx.out << QJsonDocument(o).toJson(QJsonDocument::Indented);
         return Success;
     }
-    ctx.out << r.tier << " " << r.sku << ": " << r.vcores << " vCores, " << r.memoryGb << " GiB memory, " << r.storageGb << " GB storage ("
-            << r.storageTier << ", " << r.iops << " IOPS)\n";
+    ctx.out << r.tier << " " << r.sku << ": " << r.vcores << " vCores, " << r.memoryGb << " GiB memory, "
+            << r.storageGb << " GB storage (" << r.storageTier << ", " << r.iops << " IOPS)\n";
     for (const QString &why : r.reasons)
         ctx.out << "  - " << why << "\n";
     for (const QString &c : r.caveats)
         ctx.out << "  ! " << c << "\n";
-    ctx.out << "create it with: pgferry-cli azure create-server … --tier " << r.tier << " --sku " << r.sku << " --storage-gb " << r.storageGb << "\n";
+    ctx.out << "create it with: pgferry-cli azure create-server … --tier " << r.tier << " --sku " << r.sku
+            << " --storage-gb " << r.storageGb << "\n";
     return Success;
 }
 
@@ -993,11 +1059,21 @@ int cmdAzure(Context &ctx)
         return a.isEmpty() ? Usage : Success;
     }
     const QString command = a.takeFirst();
-    static const QStringList commands{QStringLiteral("login"),         QStringLiteral("logout"),         QStringLiteral("subscriptions"),
-                                      QStringLiteral("resource-groups"), QStringLiteral("servers"),       QStringLiteral("create-server"),
-                                      QStringLiteral("firewall-allow"), QStringLiteral("replica"),        QStringLiteral("lock"),
-                                      QStringLiteral("restore"),        QStringLiteral("parameter"),      QStringLiteral("check-backups"),
-                                      QStringLiteral("prepare-fallback"), QStringLiteral("alerts"),   QStringLiteral("size"),
+    static const QStringList commands{QStringLiteral("login"),
+                                      QStringLiteral("logout"),
+                                      QStringLiteral("subscriptions"),
+                                      QStringLiteral("resource-groups"),
+                                      QStringLiteral("servers"),
+                                      QStringLiteral("create-server"),
+                                      QStringLiteral("firewall-allow"),
+                                      QStringLiteral("replica"),
+                                      QStringLiteral("lock"),
+                                      QStringLiteral("restore"),
+                                      QStringLiteral("parameter"),
+                                      QStringLiteral("check-backups"),
+                                      QStringLiteral("prepare-fallback"),
+                                      QStringLiteral("alerts"),
+                                      QStringLiteral("size"),
                                       QStringLiteral("cancel-migration")};
     if (!commands.contains(command)) {
         ctx.err << "pgferry-cli azure: unknown command \"" << command << "\"\n\n" << azureUsage();
@@ -1023,11 +1099,15 @@ int cmdAzure(Context &ctx)
     static const QHash<QString, QStringList> required{
         {QStringLiteral("resource-groups"), {QStringLiteral("subscription")}},
         {QStringLiteral("servers"), {QStringLiteral("subscription")}},
-        {QStringLiteral("create-server"), {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"), QStringLiteral("location"), QStringLiteral("admin-user")}},
+        {QStringLiteral("create-server"),
+         {QStringLiteral("subscription"), QStringLiteral("resource-group"), QStringLiteral("name"),
+          QStringLiteral("location"), QStringLiteral("admin-user")}},
         {QStringLiteral("firewall-allow"), {QStringLiteral("server"), QStringLiteral("ip")}},
-        {QStringLiteral("replica"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
+        {QStringLiteral("replica"),
+         {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("location")}},
         {QStringLiteral("lock"), {QStringLiteral("server")}},
-        {QStringLiteral("restore"), {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")}},
+        {QStringLiteral("restore"),
+         {QStringLiteral("server"), QStringLiteral("name"), QStringLiteral("time")}},
         {QStringLiteral("parameter"), {QStringLiteral("server"), QStringLiteral("name")}},
         {QStringLiteral("check-backups"), {QStringLiteral("server")}},
         {QStringLiteral("prepare-fallback"), {QStringLiteral("server")}},
@@ -1059,8 +1139,9 @@ int cmdAzure(Context &ctx)
     if (command == u"resource-groups") {
         if (!s.require({QStringLiteral("subscription")}, command))
             return Usage;
-        return listCommand<ResourceGroup>(s, api::listResourceGroups(s.value("subscription")),
-                                          [](const ResourceGroup &g) { return QStringLiteral("%1  %2").arg(g.name, g.location); });
+        return listCommand<ResourceGroup>(
+            s, api::listResourceGroups(s.value("subscription")),
+            [](const ResourceGroup &g) { return QStringLiteral("%1  %2").arg(g.name, g.location); });
     }
     if (command == u"servers")
         return doServers(s);

@@ -16,12 +16,14 @@ int cmdBackupSource(Context &ctx)
 {
     Args a;
     const QString usage = QStringLiteral("pgferry-cli backup-source FILE -o DIR [--database NAME] [--json]");
-    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--json")}, {QStringLiteral("-o"), QStringLiteral("--database")}, a);
+    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--json")},
+                                 {QStringLiteral("-o"), QStringLiteral("--database")}, a);
         rc >= 0)
         return rc;
     const QString dir = a.options.value(QStringLiteral("-o"));
     if (dir.isEmpty()) {
-        ctx.err << "pgferry-cli backup-source: -o DIR is required (the folder the archives go to)\nusage: " << usage << "\n";
+        ctx.err << "pgferry-cli backup-source: -o DIR is required (the folder the archives go to)\nusage: "
+                << usage << "\n";
         return Usage;
     }
     auto project = loadProjectOrExplain(ctx, a.file);
@@ -35,7 +37,8 @@ int cmdBackupSource(Context &ctx)
         return Failure;
     const bool json = a.flags.contains(QStringLiteral("--json"));
     QString hint;
-    const pg::ConnInfo source = project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
+    const pg::ConnInfo source =
+        project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
     QJsonArray results;
     bool ok = true;
     const QLocale c = QLocale::c();
@@ -54,7 +57,8 @@ int cmdBackupSource(Context &ctx)
         });
         if (!r.ok) {
             ok = false;
-            ctx.err << "pgferry-cli backup-source: " << r.error << (hint.isEmpty() ? QString() : u" (" + hint + u')') << "\n";
+            ctx.err << "pgferry-cli backup-source: " << r.error
+                    << (hint.isEmpty() ? QString() : u" (" + hint + u')') << "\n";
             QJsonObject o = r.toJson();
             o.insert(QStringLiteral("database"), db);
             results.append(o);
@@ -69,11 +73,14 @@ int cmdBackupSource(Context &ctx)
         o.insert(QStringLiteral("database"), db);
         results.append(o);
         if (!json)
-            ctx.out << (ctx.stdoutIsTerminal ? "\r" : "") << "  " << r.path << ": " << c.formattedDataSize(r.bytes)
-                    << ", sha256 " << r.sha256 << ", " << QString::number(r.seconds, 'f', 1) << " s\n";
+            ctx.out << (ctx.stdoutIsTerminal ? "\r" : "") << "  " << r.path << ": "
+                    << c.formattedDataSize(r.bytes) << ", sha256 " << r.sha256 << ", "
+                    << QString::number(r.seconds, 'f', 1) << " s\n";
     }
     if (json)
-        ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("backups"), results}}).toJson(QJsonDocument::Compact) << "\n";
+        ctx.out
+            << QJsonDocument(QJsonObject{{QStringLiteral("backups"), results}}).toJson(QJsonDocument::Compact)
+            << "\n";
     return ok ? Success : Failure;
 }
 

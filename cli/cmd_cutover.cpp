@@ -1,5 +1,5 @@
-// pgferry-cli cutover FILE [--database NAME] [--fallback | --no-fallback] [--yes] [--json]: asks the running `run` of this
-// project to cut over (one database, while the others keep streaming, or every one left), then
+// pgferry-cli cutover FILE [--database NAME] [--fallback | --no-fallback] [--yes] [--json]: asks the running
+// `run` of this project to cut over (one database, while the others keep streaming, or every one left), then
 // follows it until the cutover has finished.
 #include "cli.h"
 #include "common.h"
@@ -21,10 +21,13 @@ namespace pgferry::cli {
 int cmdCutover(Context &ctx)
 {
     Args a;
-    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli cutover FILE [--database NAME] [--fallback | --no-fallback] [--yes] [--json]"),
-                                 {QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--fallback"),
-                                  QStringLiteral("--no-fallback")},
-                                 {QStringLiteral("--database")}, a);
+    if (const int rc = parseArgs(
+            ctx,
+            QStringLiteral(
+                "pgferry-cli cutover FILE [--database NAME] [--fallback | --no-fallback] [--yes] [--json]"),
+            {QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--fallback"),
+             QStringLiteral("--no-fallback")},
+            {QStringLiteral("--database")}, a);
         rc >= 0)
         return rc;
     if (a.flags.contains(QStringLiteral("--fallback")) && a.flags.contains(QStringLiteral("--no-fallback"))) {
@@ -37,7 +40,8 @@ int cmdCutover(Context &ctx)
         return Failure;
     const bool json = a.flags.contains(QStringLiteral("--json"));
     if (project->mode == project::Mode::Offline) {
-        ctx.err << "pgferry-cli cutover: this is an offline migration; `pgferry-cli run` completes it without a cutover step\n";
+        ctx.err << "pgferry-cli cutover: this is an offline migration; `pgferry-cli run` completes it "
+                   "without a cutover step\n";
         return Failure;
     }
     const QString dir = stateDirFor(ctx, "cutover", *project);
@@ -45,16 +49,18 @@ int cmdCutover(Context &ctx)
         return Failure;
     const qint64 pid = activeRunPid(dir);
     if (!pid) {
-        ctx.err << "pgferry-cli cutover: no run of this project is in progress; start `pgferry-cli run " << a.file
-                << "` and cut over once status says ready_for_cutover\n";
+        ctx.err << "pgferry-cli cutover: no run of this project is in progress; start `pgferry-cli run "
+                << a.file << "` and cut over once status says ready_for_cutover\n";
         return Failure;
     }
     const QJsonObject st = readStatusFile(dir);
     // Lag that is momentarily above the threshold does not refuse (the run waits for it before it
     // touches the source); the run itself gives the final answer below. One database is asked for
     // by name: the run answers for it.
-    if (database.isEmpty() && !st.value(u"ready_for_cutover").toBool() && st.value(u"state").toString() != u"streaming") {
-        ctx.err << "pgferry-cli cutover: not ready for cutover yet (state " << st.value(u"state").toString() << ")";
+    if (database.isEmpty() && !st.value(u"ready_for_cutover").toBool() &&
+        st.value(u"state").toString() != u"streaming") {
+        ctx.err << "pgferry-cli cutover: not ready for cutover yet (state " << st.value(u"state").toString()
+                << ")";
         for (const QJsonValue &d : st.value(u"databases").toArray()) {
             const QString why = d.toObject().value(u"not_ready_reason").toString();
             if (!why.isEmpty())
@@ -64,12 +70,13 @@ int cmdCutover(Context &ctx)
         return Failure;
     }
     if (!a.flags.contains(QStringLiteral("--yes"))) {
-        if (const int rc = confirmOnTerminal(ctx, QStringLiteral("cutover"), QStringLiteral("cutover"),
-                                             database.isEmpty()
-                                                 ? QString(u"Cut over " + project->name + u"? The source will stop being migrated.")
-                                                 : QString(u"Cut over database " + database + u" of " + project->name +
-                                                           u"? It will stop being migrated; the others keep streaming."),
-                                             QStringLiteral("nothing changed"));
+        if (const int rc = confirmOnTerminal(
+                ctx, QStringLiteral("cutover"), QStringLiteral("cutover"),
+                database.isEmpty()
+                    ? QString(u"Cut over " + project->name + u"? The source will stop being migrated.")
+                    : QString(u"Cut over database " + database + u" of " + project->name +
+                              u"? It will stop being migrated; the others keep streaming."),
+                QStringLiteral("nothing changed"));
             rc >= 0)
             return rc;
     }
@@ -122,7 +129,8 @@ int cmdCutover(Context &ctx)
     QString lastPhase;
     while (activeRunPid(dir)) {
         const QJsonObject s = readStatusFile(dir);
-        if (!database.isEmpty() && QDateTime::fromString(s.value(u"updated_at").toString(), Qt::ISODateWithMs) > asked &&
+        if (!database.isEmpty() &&
+            QDateTime::fromString(s.value(u"updated_at").toString(), Qt::ISODateWithMs) > asked &&
             databaseSettled(s, &databaseOk)) {
             databaseDone = true;
             break;
@@ -147,8 +155,10 @@ int cmdCutover(Context &ctx)
         if (!databaseDone)
             databaseSettled(fin, &databaseOk);
         if (!json)
-            ctx.out << (databaseOk ? QStringLiteral("cutover of %1 complete\n").arg(database)
-                                   : QStringLiteral("cutover of %1 did not complete: see `pgferry-cli status`\n").arg(database));
+            ctx.out << (databaseOk
+                            ? QStringLiteral("cutover of %1 complete\n").arg(database)
+                            : QStringLiteral("cutover of %1 did not complete: see `pgferry-cli status`\n")
+                                  .arg(database));
         if (!databaseOk)
             for (const QJsonValue &e : fin.value(u"errors").toArray())
                 ctx.err << "  " << e.toString() << "\n";
@@ -158,8 +168,9 @@ int cmdCutover(Context &ctx)
     const bool ok = fin.value(u"state").toString() == u"completed" || inFallback;
     if (!json && inFallback)
         ctx.out << "cutover complete; the new server's writes now stream back into the old one (fallback):\n"
-                << "  `pgferry-cli fail-back " << a.file << "` returns to the old server, `pgferry-cli fallback end "
-                << a.file << "` keeps the new one\n";
+                << "  `pgferry-cli fail-back " << a.file
+                << "` returns to the old server, `pgferry-cli fallback end " << a.file
+                << "` keeps the new one\n";
     else if (!json)
         ctx.out << (ok ? "cutover complete\n" : "cutover did not complete: see `pgferry-cli status`\n");
     for (const QJsonValue &e : fin.value(u"errors").toArray())

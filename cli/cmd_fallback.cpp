@@ -44,7 +44,8 @@ Outcome outcomeOf(const QJsonObject &d, const QString &wanted, QString *why)
 int askFallback(Context &ctx, const char *verb, const QString &usage, bool failBack)
 {
     Args a;
-    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--yes"), QStringLiteral("--json")}, {QStringLiteral("--database")}, a);
+    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--yes"), QStringLiteral("--json")},
+                                 {QStringLiteral("--database")}, a);
         rc >= 0)
         return rc;
     auto project = loadProjectOrExplain(ctx, a.file);
@@ -56,8 +57,10 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
     if (dir.isEmpty())
         return Failure;
     if (!activeRunPid(dir)) {
-        ctx.err << "pgferry-cli " << verb << ": no run of this project is in progress. The fallback streams while `pgferry-cli run "
-                << a.file << "` runs: start it again (it resumes the fallback where it stopped), then ask again\n";
+        ctx.err << "pgferry-cli " << verb
+                << ": no run of this project is in progress. The fallback streams while `pgferry-cli run "
+                << a.file
+                << "` runs: start it again (it resumes the fallback where it stopped), then ask again\n";
         return Failure;
     }
     // The databases asked for: the named one, or every one in fallback now.
@@ -76,20 +79,23 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
                 << " (state " << st.value(u"state").toString() << ")"
                 << (project->settings.cutover.fallback
                         ? QString()
-                        : QStringLiteral(": this project keeps no fallback after cutover unless `cutover --fallback` chose one"))
+                        : QStringLiteral(": this project keeps no fallback after cutover unless `cutover "
+                                         "--fallback` chose one"))
                 << "; see `pgferry-cli status " << a.file << "`\n";
         return Failure;
     }
     if (!a.flags.contains(QStringLiteral("--yes"))) {
         const QString question =
-            failBack ? QStringLiteral("Fail back %1 to the old server? The new server's database becomes read-only and "
-                                      "the old one writable; point the applications back at the old server.")
+            failBack ? QStringLiteral(
+                           "Fail back %1 to the old server? The new server's database becomes read-only and "
+                           "the old one writable; point the applications back at the old server.")
                            .arg(QStringList(chosen.begin(), chosen.end()).join(QStringLiteral(", ")))
-                     : QStringLiteral("End the fallback of %1? The new server stays; the old one stays read-only and "
-                                      "can no longer be returned to.")
+                     : QStringLiteral(
+                           "End the fallback of %1? The new server stays; the old one stays read-only and "
+                           "can no longer be returned to.")
                            .arg(QStringList(chosen.begin(), chosen.end()).join(QStringLiteral(", ")));
-        if (const int rc = confirmOnTerminal(ctx, QString::fromLatin1(verb), QString::fromLatin1(verb), question,
-                                             QStringLiteral("nothing changed"));
+        if (const int rc = confirmOnTerminal(ctx, QString::fromLatin1(verb), QString::fromLatin1(verb),
+                                             question, QStringLiteral("nothing changed"));
             rc >= 0)
             return rc;
     }
@@ -117,7 +123,8 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
         QThread::msleep(200);
     }
     if (!answered) {
-        ctx.err << "pgferry-cli " << verb << ": the run did not answer within 30 s; nothing was asked of it\n";
+        ctx.err << "pgferry-cli " << verb
+                << ": the run did not answer within 30 s; nothing was asked of it\n";
         QFile::remove(engine::RunFiles::fallbackRequestFile(dir));
         return Failure;
     }
@@ -155,7 +162,9 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
             const QJsonObject d = v.toObject();
             if (chosen.contains(d.value(u"name").toString()))
                 phases << d.value(u"name").toString() + u':' + d.value(u"phase").toString() +
-                              (d.value(u"fallback").toString().isEmpty() ? QString() : u" (" + d.value(u"fallback").toString() + u')');
+                              (d.value(u"fallback").toString().isEmpty()
+                                   ? QString()
+                                   : u" (" + d.value(u"fallback").toString() + u')');
         }
         const QString line = phases.join(u' ');
         if (!json && line != last) {
@@ -174,8 +183,8 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
     if (json)
         ctx.out << QJsonDocument(now).toJson(QJsonDocument::Compact) << "\n";
     if (!finished) {
-        ctx.err << "pgferry-cli " << verb << ": the run ended before it finished; see `pgferry-cli status " << a.file
-                << "` and run it again to resume\n";
+        ctx.err << "pgferry-cli " << verb << ": the run ended before it finished; see `pgferry-cli status "
+                << a.file << "` and run it again to resume\n";
         for (const QJsonValue &e : now.value(u"errors").toArray())
             ctx.err << "  " << e.toString() << "\n";
         return Failure;
@@ -186,7 +195,8 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
         return Failure;
     }
     if (!json)
-        ctx.out << (failBack ? "failed back: the old server has every write and is writable; the new server's database is "
+        ctx.out << (failBack ? "failed back: the old server has every write and is writable; the new "
+                               "server's database is "
                                "read-only. Point the applications back at the old server.\n"
                              : "fallback ended: the new server stays; the old server stays read-only.\n");
     return Success;
@@ -196,7 +206,8 @@ int askFallback(Context &ctx, const char *verb, const QString &usage, bool failB
 
 int cmdFailBack(Context &ctx)
 {
-    return askFallback(ctx, "fail-back", QStringLiteral("pgferry-cli fail-back FILE [--database NAME] [--yes] [--json]"), true);
+    return askFallback(ctx, "fail-back",
+                       QStringLiteral("pgferry-cli fail-back FILE [--database NAME] [--yes] [--json]"), true);
 }
 
 int cmdFallback(Context &ctx)

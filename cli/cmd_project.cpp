@@ -226,8 +226,8 @@ int projectNew(Context &ctx, QStringList a)
             throw UsageError{
                 QStringLiteral("--engine: expected local or azure, found \"%1\"").arg(printable(engine))};
         if (verify != u"full" && verify != u"count" && verify != u"none")
-            throw UsageError{
-                QStringLiteral("--verify: expected full, count or none, found \"%1\"").arg(printable(verify))};
+            throw UsageError{QStringLiteral("--verify: expected full, count or none, found \"%1\"")
+                                 .arg(printable(verify))};
         if (!targetResourceId.isEmpty()) {
             QString why;
             const auto id = azure::ResourceId::parse(targetResourceId, &why);
@@ -235,7 +235,8 @@ int projectNew(Context &ctx, QStringList a)
                 why = QStringLiteral("not an Azure Database for PostgreSQL flexible server "
                                      "(…/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME)");
             if (!why.isEmpty())
-                throw UsageError{QStringLiteral("--target-resource-id \"%1\": %2").arg(printable(targetResourceId), why)};
+                throw UsageError{
+                    QStringLiteral("--target-resource-id \"%1\": %2").arg(printable(targetResourceId), why)};
             targetResourceId = id->toString();
         }
         if (!runtimeServer.isEmpty()) {
@@ -383,8 +384,8 @@ int projectCheck(Context &ctx, const QStringList &a)
     if (const QStringList problems = project::checkRunnable(p); !problems.isEmpty()) {
         for (const QString &e : problems)
             ctx.err << path << ": " << e << "\n";
-        ctx.err << "pgferry-cli project check: " << path << " loads but cannot run ("
-                << problems.size() << (problems.size() == 1 ? " problem)\n" : " problems)\n");
+        ctx.err << "pgferry-cli project check: " << path << " loads but cannot run (" << problems.size()
+                << (problems.size() == 1 ? " problem)\n" : " problems)\n");
         return Failure;
     }
     // The version as written, to say when the file will be upgraded on its next save.
@@ -404,7 +405,8 @@ int projectCheck(Context &ctx, const QStringList &a)
     ctx.out << "  id:        " << p.id << "\n";
     ctx.out << "  mode:      " << project::modeName(p.mode) << ", engine " << project::engineName(p.engine)
             << ", " << p.settings.jobs << " parallel jobs, verification "
-            << (p.settings.verify ? project::verifyLevelName(p.settings.verifyLevel) : QStringLiteral("none")) << "\n";
+            << (p.settings.verify ? project::verifyLevelName(p.settings.verifyLevel) : QStringLiteral("none"))
+            << "\n";
     ctx.out << "  source:    " << printable(p.source.connInfo().toUri()) << "\n";
     ctx.out << "  target:    " << printable(p.target.connInfo().toUri());
     if (!p.target.azureResourceId.isEmpty())

@@ -18,21 +18,24 @@ namespace pgferry::cli {
 int cmdResync(Context &ctx)
 {
     Args a;
-    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli resync FILE --database DB --table SCHEMA.NAME"), {},
-                                 {QStringLiteral("--database"), QStringLiteral("--table")}, a);
+    if (const int rc =
+            parseArgs(ctx, QStringLiteral("pgferry-cli resync FILE --database DB --table SCHEMA.NAME"), {},
+                      {QStringLiteral("--database"), QStringLiteral("--table")}, a);
         rc >= 0)
         return rc;
     const QString database = a.options.value(QStringLiteral("--database"));
     const QString table = a.options.value(QStringLiteral("--table"));
     if (database.isEmpty() || !table.contains(u'.')) {
-        ctx.err << "pgferry-cli resync: name the database (--database DB) and the table (--table SCHEMA.NAME)\n";
+        ctx.err
+            << "pgferry-cli resync: name the database (--database DB) and the table (--table SCHEMA.NAME)\n";
         return Usage;
     }
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
         return Failure;
     if (project->mode == project::Mode::Offline) {
-        ctx.err << "pgferry-cli resync: this is an offline migration; `pgferry-cli run` loads what is missing\n";
+        ctx.err
+            << "pgferry-cli resync: this is an offline migration; `pgferry-cli run` loads what is missing\n";
         return Failure;
     }
     const QString dir = stateDirFor(ctx, "resync", *project);
@@ -40,8 +43,8 @@ int cmdResync(Context &ctx)
         return Failure;
     const qint64 pid = activeRunPid(dir);
     if (!pid) {
-        ctx.err << "pgferry-cli resync: no run of this project is in progress; start `pgferry-cli run " << a.file
-                << "` and ask again once it streams\n";
+        ctx.err << "pgferry-cli resync: no run of this project is in progress; start `pgferry-cli run "
+                << a.file << "` and ask again once it streams\n";
         return Failure;
     }
     QString error;
@@ -90,7 +93,8 @@ int cmdResync(Context &ctx)
         }
         QThread::msleep(300);
     }
-    ctx.err << "pgferry-cli resync: the run ended before the copy was done; see `pgferry-cli status " << a.file << "`\n";
+    ctx.err << "pgferry-cli resync: the run ended before the copy was done; see `pgferry-cli status "
+            << a.file << "`\n";
     return Failure;
 }
 

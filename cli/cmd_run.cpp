@@ -15,9 +15,9 @@
 #include "engine/runfiles.h"
 #include "engine/runhost.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QCoreApplication>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
@@ -25,8 +25,8 @@
 #include <QSocketNotifier>
 #include <QTimer>
 #include <csignal>
-#include <functional>
 #include <fcntl.h>
+#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,7 +59,8 @@ QString progressLine(const engine::MigrationStatus &s)
     for (const auto &d : s.databases) {
         const int done = d.tablesDone;
         const int total = std::max(1, d.tablesTotal);
-        const double frac = d.bytesTotal > 0 ? std::min(1.0, double(d.bytesCopied) / double(d.bytesTotal)) : double(done) / total;
+        const double frac = d.bytesTotal > 0 ? std::min(1.0, double(d.bytesCopied) / double(d.bytesTotal))
+                                             : double(done) / total;
         const int width = 20;
         const int filled = int(frac * width);
         QString bar = QString(filled, u'#') + QString(width - filled, u'.');
@@ -74,7 +75,10 @@ QString progressLine(const engine::MigrationStatus &s)
         if (d.etaSeconds > 0)
             p += QStringLiteral(" ETA %1s").arg(qint64(d.etaSeconds));
         if (d.phase == engine::DatabasePhase::Streaming)
-            p += QStringLiteral(" lag %1 (%2 s), pending %3").arg(human(double(d.lagBytes))).arg(d.lagSeconds, 0, 'f', 1).arg(d.pendingChanges);
+            p += QStringLiteral(" lag %1 (%2 s), pending %3")
+                     .arg(human(double(d.lagBytes)))
+                     .arg(d.lagSeconds, 0, 'f', 1)
+                     .arg(d.pendingChanges);
         parts << p;
     }
     return parts.join(QStringLiteral(" | "));
@@ -86,7 +90,8 @@ int cmdRun(Context &ctx)
 {
     const QString usage = QStringLiteral("pgferry-cli run FILE [--until ready|done] [--json|--progress]");
     Args a;
-    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--json"), QStringLiteral("--progress")}, {QStringLiteral("--until")}, a);
+    if (const int rc = parseArgs(ctx, usage, {QStringLiteral("--json"), QStringLiteral("--progress")},
+                                 {QStringLiteral("--until")}, a);
         rc >= 0)
         return rc;
     if (a.flags.contains(QStringLiteral("--json")) && a.flags.contains(QStringLiteral("--progress"))) {
@@ -98,7 +103,8 @@ int cmdRun(Context &ctx)
         ctx.err << "pgferry-cli run: --until takes ready or done\nusage: " << usage << "\n";
         return Usage;
     }
-    const bool json = a.flags.contains(QStringLiteral("--json")) || (!ctx.stdoutIsTerminal && !a.flags.contains(QStringLiteral("--progress")));
+    const bool json = a.flags.contains(QStringLiteral("--json")) ||
+                      (!ctx.stdoutIsTerminal && !a.flags.contains(QStringLiteral("--progress")));
     // Progress for people into a log or a pipe: whole lines, no terminal control sequences.
     const bool plain = !json && !ctx.stdoutIsTerminal;
     auto project = loadProjectOrExplain(ctx, a.file);
@@ -127,7 +133,8 @@ int cmdRun(Context &ctx)
         ctx.err << "pgferry-cli run: " << error
                 << (engine::RunFiles::liveRun(stateDir).pid != 0
                         ? "\n"
-                        : "; `status` and `cutover` could not find this run, so it does not start. Make the folder "
+                        : "; `status` and `cutover` could not find this run, so it does not start. Make the "
+                          "folder "
                           "writable and run again\n");
         return Failure;
     }
@@ -148,7 +155,8 @@ int cmdRun(Context &ctx)
         }
         if (++signals == 1) {
             if (managed)
-                ctx.err << "\npgferry-cli run: stopping the watch; the migration itself keeps running in Azure\n";
+                ctx.err
+                    << "\npgferry-cli run: stopping the watch; the migration itself keeps running in Azure\n";
             else
                 ctx.err << "\npgferry-cli run: stopping cleanly (press Ctrl-C again to abandon the wait)\n";
             ctx.err.flush();
@@ -169,35 +177,36 @@ int cmdRun(Context &ctx)
     QElapsedTimer clock;
     clock.start();
     engine::RunState lastState = engine::RunState::NotStarted;
-    QObject::connect(eng.get(), &engine::MigrationEngine::statusChanged, [&](const engine::MigrationStatus &s) {
-        if (json) {
-            if (clock.elapsed() - lastJson >= 1000 || s.state != lastState) {
-                ctx.out << QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact) << "\n";
-                ctx.out.flush();
-                lastJson = clock.elapsed();
-            }
-        } else {
-            const char *clearLine = plain ? "" : "\r\x1b[K";
-            for (const QString &line : s.log)
-                if (!seenLog.contains(line)) {
-                    ctx.out << clearLine << line << "\n";
-                    seenLog << line;
-                }
-            while (seenLog.size() > 400)
-                seenLog.removeFirst();
-            const QString progress = progressLine(s);
-            if (!plain) {
-                ctx.out << clearLine << progress;
-            } else if (!progress.isEmpty() && progress != lastPlainLine &&
-                       (clock.elapsed() - lastPlain >= 5000 || s.state != lastState)) {
-                ctx.out << progress << "\n";
-                lastPlain = clock.elapsed();
-                lastPlainLine = progress;
-            }
-            ctx.out.flush();
-        }
-        lastState = s.state;
-    });
+    QObject::connect(eng.get(), &engine::MigrationEngine::statusChanged,
+                     [&](const engine::MigrationStatus &s) {
+                         if (json) {
+                             if (clock.elapsed() - lastJson >= 1000 || s.state != lastState) {
+                                 ctx.out << QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact) << "\n";
+                                 ctx.out.flush();
+                                 lastJson = clock.elapsed();
+                             }
+                         } else {
+                             const char *clearLine = plain ? "" : "\r\x1b[K";
+                             for (const QString &line : s.log)
+                                 if (!seenLog.contains(line)) {
+                                     ctx.out << clearLine << line << "\n";
+                                     seenLog << line;
+                                 }
+                             while (seenLog.size() > 400)
+                                 seenLog.removeFirst();
+                             const QString progress = progressLine(s);
+                             if (!plain) {
+                                 ctx.out << clearLine << progress;
+                             } else if (!progress.isEmpty() && progress != lastPlainLine &&
+                                        (clock.elapsed() - lastPlain >= 5000 || s.state != lastState)) {
+                                 ctx.out << progress << "\n";
+                                 lastPlain = clock.elapsed();
+                                 lastPlainLine = progress;
+                             }
+                             ctx.out.flush();
+                         }
+                         lastState = s.state;
+                     });
 
     QEventLoop loop;
     bool success = false;
@@ -205,7 +214,8 @@ int cmdRun(Context &ctx)
         success = ok;
         loop.quit();
     });
-    eng->start(untilText == u"ready" ? engine::MigrationEngine::Until::Ready : engine::MigrationEngine::Until::Done);
+    eng->start(untilText == u"ready" ? engine::MigrationEngine::Until::Ready
+                                     : engine::MigrationEngine::Until::Done);
     loop.exec();
     host.release();
     ::signal(SIGINT, SIG_DFL);
@@ -220,10 +230,12 @@ int cmdRun(Context &ctx)
         ctx.out << "\n";
     ctx.out.flush();
     if (s.state == engine::RunState::Stopped && managed) {
-        ctx.err << "pgferry-cli run: stopped watching. Azure migration " << managed->migrationName() << " on server "
-                << managed->targetServer().name << " keeps running in Azure.\n"
-                << "  Run the same command again to resume watching it (and to cut over with `pgferry-cli cutover " << a.file
-                << "`),\n  or cancel it with `pgferry-cli azure cancel-migration " << a.file << "`.\n";
+        ctx.err << "pgferry-cli run: stopped watching. Azure migration " << managed->migrationName()
+                << " on server " << managed->targetServer().name << " keeps running in Azure.\n"
+                << "  Run the same command again to resume watching it (and to cut over with `pgferry-cli "
+                   "cutover "
+                << a.file << "`),\n  or cancel it with `pgferry-cli azure cancel-migration " << a.file
+                << "`.\n";
         return Failure;
     }
     if (s.state == engine::RunState::Stopped) {
@@ -234,7 +246,8 @@ int cmdRun(Context &ctx)
         ctx.err << "pgferry-cli run: the migration was cancelled";
         if (managed)
             ctx.err << " in Azure (migration " << managed->migrationName()
-                    << "); the target databases may be partly migrated. To migrate again, give the project a new azure.migration_name";
+                    << "); the target databases may be partly migrated. To migrate again, give the project a "
+                       "new azure.migration_name";
         ctx.err << "\n";
         return Failure;
     }
@@ -249,8 +262,9 @@ int cmdRun(Context &ctx)
         ctx.out << "ready for cutover; Azure keeps streaming. To cut over, run `pgferry-cli run " << a.file
                 << "` again and, while it watches, `pgferry-cli cutover " << a.file << "`\n";
     else if (!json)
-        ctx.out << (s.state == engine::RunState::Streaming ? "ready for cutover: run `pgferry-cli cutover` while this keeps streaming\n"
-                                                          : "migration complete\n");
+        ctx.out << (s.state == engine::RunState::Streaming
+                        ? "ready for cutover: run `pgferry-cli cutover` while this keeps streaming\n"
+                        : "migration complete\n");
     return Success;
 }
 

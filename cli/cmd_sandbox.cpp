@@ -39,7 +39,8 @@ int cmdSandbox(Context &ctx)
             box.up([&ctx](const QString &line) { ctx.err << line << Qt::endl; });
         } else if (action == u"down") {
             box.down(remove);
-            ctx.out << (remove ? "sandbox stopped and removed: " : "sandbox stopped (data kept): ") << dir << Qt::endl;
+            ctx.out << (remove ? "sandbox stopped and removed: " : "sandbox stopped (data kept): ") << dir
+                    << Qt::endl;
             return Success;
         } else if (action != u"status") {
             ctx.err << "pgferry-cli sandbox: unknown action \"" << action << "\" (up, down or status)\n";

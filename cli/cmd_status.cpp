@@ -61,24 +61,27 @@ int cmdStatus(Context &ctx)
         return Success;
     }
     const engine::MigrationStatus s = engine::MigrationStatus::fromJson(st);
-    ctx.out << project->name << ": " << engine::runStateName(s.state) << (pid ? QStringLiteral(" (run in progress, pid %1)").arg(pid) : QString())
-            << "\n";
+    ctx.out << project->name << ": " << engine::runStateName(s.state)
+            << (pid ? QStringLiteral(" (run in progress, pid %1)").arg(pid) : QString()) << "\n";
     const bool azure = project->engine == project::Engine::Azure;
     if (azure) {
-        const QString name = project->azure.migrationName.isEmpty() ? azure::ManagedEngine::defaultMigrationName(*project)
-                                                                    : project->azure.migrationName;
-        ctx.out << "  Azure migration " << name << ": " << (s.engineState.isEmpty() ? QStringLiteral("not read yet") : s.engineState);
+        const QString name = project->azure.migrationName.isEmpty()
+                                 ? azure::ManagedEngine::defaultMigrationName(*project)
+                                 : project->azure.migrationName;
+        ctx.out << "  Azure migration " << name << ": "
+                << (s.engineState.isEmpty() ? QStringLiteral("not read yet") : s.engineState);
         if (!pid && s.updatedAt.isValid())
             ctx.out << " (as of " << s.updatedAt.toString(Qt::ISODate) << ")";
         ctx.out << "\n";
     }
     for (const auto &d : s.databases) {
-        ctx.out << "  " << d.name << " -> " << d.targetName << ": " << engine::phaseName(d.phase) << ", " << d.tablesDone << " of "
-                << d.tablesTotal << " tables done";
+        ctx.out << "  " << d.name << " -> " << d.targetName << ": " << engine::phaseName(d.phase) << ", "
+                << d.tablesDone << " of " << d.tablesTotal << " tables done";
         if (d.tablesFailed)
             ctx.out << ", " << d.tablesFailed << " failed";
         if (d.phase == engine::DatabasePhase::Streaming) {
-            ctx.out << ", lag " << d.lagBytes << " bytes / " << d.lagSeconds << " s, pending " << d.pendingChanges;
+            ctx.out << ", lag " << d.lagBytes << " bytes / " << d.lagSeconds << " s, pending "
+                    << d.pendingChanges;
             if (d.changesPerSecond > 0)
                 ctx.out << ", applying " << qint64(d.changesPerSecond) << " changes/s";
             if (d.etaSeconds > 0 && !d.readyForCutover)
@@ -89,7 +92,8 @@ int cmdStatus(Context &ctx)
             ctx.out << "    not ready: " << d.notReadyReason << "\n";
         // The verdict, check by check; what is fine is one line, what is not comes with its objects.
         for (const engine::ReadinessCheck &c : d.readiness) {
-            ctx.out << "    " << engine::ReadinessCheck::stateName(c.state) << ": " << c.check << ": " << c.summary << "\n";
+            ctx.out << "    " << engine::ReadinessCheck::stateName(c.state) << ": " << c.check << ": "
+                    << c.summary << "\n";
             if (c.state == engine::ReadinessCheck::State::Ok)
                 continue;
             for (const QString &detail : c.details.mid(0, 10))
@@ -98,8 +102,9 @@ int cmdStatus(Context &ctx)
                 ctx.out << "      " << statement << "\n";
         }
         if (!d.ddlCapture.isEmpty())
-            ctx.out << "    schema changes: " << (d.ddlCapture == u"event trigger" ? "carried (event trigger)" : "watched only")
-                    << ", " << d.schemaChanges.size() << " seen\n";
+            ctx.out << "    schema changes: "
+                    << (d.ddlCapture == u"event trigger" ? "carried (event trigger)" : "watched only") << ", "
+                    << d.schemaChanges.size() << " seen\n";
         for (const engine::SchemaChange &c : d.schemaChanges) {
             ctx.out << "      " << c.state << ": " << c.kind << " " << c.object;
             if (!c.lsn.isEmpty())
@@ -112,10 +117,13 @@ int cmdStatus(Context &ctx)
     ctx.out << "  ready for cutover: " << (st.value(u"ready_for_cutover").toBool() ? "yes" : "no") << "\n";
     for (const QString &e : s.errors)
         ctx.out << "  error: " << e << "\n";
-    const bool finished = s.state == engine::RunState::Completed || s.state == engine::RunState::Failed || s.state == engine::RunState::Cancelled;
+    const bool finished = s.state == engine::RunState::Completed || s.state == engine::RunState::Failed ||
+                          s.state == engine::RunState::Cancelled;
     if (azure && !pid && !finished && s.state != engine::RunState::NotStarted)
-        ctx.out << "  nothing is watching it, but the migration may still be running in Azure: `pgferry-cli run " << a.file
-                << "` resumes watching it, `pgferry-cli azure cancel-migration " << a.file << "` cancels it\n";
+        ctx.out
+            << "  nothing is watching it, but the migration may still be running in Azure: `pgferry-cli run "
+            << a.file << "` resumes watching it, `pgferry-cli azure cancel-migration " << a.file
+            << "` cancels it\n";
     return Success;
 }
 

@@ -17,7 +17,9 @@ namespace pgferry::cli {
 int cmdVerify(Context &ctx)
 {
     Args a;
-    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli verify FILE [--json]"), {QStringLiteral("--json")}, {}, a); rc >= 0)
+    if (const int rc = parseArgs(ctx, QStringLiteral("pgferry-cli verify FILE [--json]"),
+                                 {QStringLiteral("--json")}, {}, a);
+        rc >= 0)
         return rc;
     auto project = loadProjectOrExplain(ctx, a.file);
     if (!project)
@@ -31,7 +33,8 @@ int cmdVerify(Context &ctx)
     for (const auto &db : project->databases) {
         QString hint; // no keychain: the passfile or the environment may still apply
         const pg::ConnInfo src = project::resolveConnInfo(*project, project::Role::Source, db.name, &hint);
-        const pg::ConnInfo dst = project::resolveConnInfo(*project, project::Role::Target, db.effectiveTarget(), &hint);
+        const pg::ConnInfo dst =
+            project::resolveConnInfo(*project, project::Role::Target, db.effectiveTarget(), &hint);
         QList<cutover::TableVerification> results;
         QStringList propertyDiffs;
         const bool carried = journal.done(db.name, QStringLiteral("cutover_schema"));
@@ -39,10 +42,11 @@ int cmdVerify(Context &ctx)
             pg::Connection s = pg::Connection::open(src);
             results = cutover::verifyTables(src, dst, cutover::tablesToVerify(s, db), project->settings.jobs);
             pg::Connection t = pg::Connection::open(dst);
-            const QStringList refused =
-                journal.value(db.name, QStringLiteral("database_properties_refused")).split(u'\n', Qt::SkipEmptyParts);
+            const QStringList refused = journal.value(db.name, QStringLiteral("database_properties_refused"))
+                                            .split(u'\n', Qt::SkipEmptyParts);
             for (const QString &d : schema::compareDatabaseProperties(s, db.name, t, db.effectiveTarget()))
-                if (std::none_of(refused.begin(), refused.end(), [&](const QString &st) { return d.endsWith(u": " + st); }))
+                if (std::none_of(refused.begin(), refused.end(),
+                                 [&](const QString &st) { return d.endsWith(u": " + st); }))
                     propertyDiffs << d;
         } catch (const pg::Exception &e) {
             ctx.err << "pgferry-cli verify: database " << db.name << ": " << e.error().toString() << "\n";
@@ -54,32 +58,40 @@ int cmdVerify(Context &ctx)
             if (!v.matches()) {
                 ++mismatches;
                 if (!json)
-                    ctx.out << "DIFFERS " << db.name << " " << v.schema << "." << v.name << ": source " << v.source.rows
-                            << " rows, target " << v.target.rows << " rows " << v.error << "\n";
+                    ctx.out << "DIFFERS " << db.name << " " << v.schema << "." << v.name << ": source "
+                            << v.source.rows << " rows, target " << v.target.rows << " rows " << v.error
+                            << "\n";
             }
         }
         if (carried)
             mismatches += int(propertyDiffs.size());
         if (!json) {
             for (const QString &d : propertyDiffs)
-                ctx.out << (carried ? "DIFFERS " : "not carried yet (at cutover) ") << db.name << " database property "
-                        << d << "\n";
-            ctx.out << db.name << " -> " << db.effectiveTarget() << ": " << results.size() << " tables checked\n";
+                ctx.out << (carried ? "DIFFERS " : "not carried yet (at cutover) ") << db.name
+                        << " database property " << d << "\n";
+            ctx.out << db.name << " -> " << db.effectiveTarget() << ": " << results.size()
+                    << " tables checked\n";
         }
-        dbs.append(QJsonObject{{QStringLiteral("database"), db.name}, {QStringLiteral("target_database"), db.effectiveTarget()},
-                               {QStringLiteral("tables"), tables},
-                               {QStringLiteral("database_properties"),
-                                QJsonObject{{QStringLiteral("carried"), carried},
-                                            {QStringLiteral("differences"), QJsonArray::fromStringList(propertyDiffs)}}}});
+        dbs.append(QJsonObject{
+            {QStringLiteral("database"), db.name},
+            {QStringLiteral("target_database"), db.effectiveTarget()},
+            {QStringLiteral("tables"), tables},
+            {QStringLiteral("database_properties"),
+             QJsonObject{{QStringLiteral("carried"), carried},
+                         {QStringLiteral("differences"), QJsonArray::fromStringList(propertyDiffs)}}}});
     }
     if (json)
-        ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("databases"), dbs}, {QStringLiteral("mismatches"), mismatches},
+        ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("databases"), dbs},
+                                             {QStringLiteral("mismatches"), mismatches},
                                              {QStringLiteral("identical"), mismatches == 0}})
                        .toJson(QJsonDocument::Compact)
                 << "\n";
     else
         ctx.out << (mismatches == 0 ? "identical: row counts and checksums match\n"
-                                    : QStringLiteral("%1 tables or database properties differ\n").arg(mismatches).toUtf8().constData());
+                                    : QStringLiteral("%1 tables or database properties differ\n")
+                                          .arg(mismatches)
+                                          .toUtf8()
+                                          .constData());
     return mismatches == 0 ? Success : Failure;
 }
 

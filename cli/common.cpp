@@ -52,7 +52,8 @@ QJsonObject readStatusFile(const QString &stateDir)
     return engine::RunFiles::readStatus(stateDir);
 }
 
-int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags, const QStringList &knownOptions, Args &out)
+int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags,
+              const QStringList &knownOptions, Args &out)
 {
     QStringList a = ctx.args;
     while (!a.isEmpty()) {
@@ -97,7 +98,8 @@ QStringList selectedDatabases(Context &ctx, const char *verb, const QString &usa
     const QString only = a.options.value(QStringLiteral("--database"));
     if (!databases.contains(only)) {
         ctx.err << "pgferry-cli " << verb << ": the project migrates no source database \"" << only
-                << "\" (it migrates: " << databases.join(QStringLiteral(", ")) << ")\nusage: " << usage << "\n";
+                << "\" (it migrates: " << databases.join(QStringLiteral(", ")) << ")\nusage: " << usage
+                << "\n";
         return {};
     }
     return {only};
@@ -107,7 +109,8 @@ int confirmOnTerminal(Context &ctx, const QString &verb, const QString &what, co
                       const QString &unchanged)
 {
     if (!::isatty(STDIN_FILENO)) {
-        ctx.err << "pgferry-cli " << verb << ": confirm with --yes (no terminal to ask on); " << unchanged << "\n";
+        ctx.err << "pgferry-cli " << verb << ": confirm with --yes (no terminal to ask on); " << unchanged
+                << "\n";
         return Usage;
     }
     ctx.out << question << " Type yes: ";

@@ -32,10 +32,11 @@ int confirmOnTerminal(Context &ctx, const QString &verb, const QString &what, co
 struct Args
 {
     QString file;
-    QStringList flags;                // --json, --yes, ...
-    QMap<QString, QString> options;   // --until ready, --format html, -o OUT
+    QStringList flags;              // --json, --yes, ...
+    QMap<QString, QString> options; // --until ready, --format html, -o OUT
 };
-int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags, const QStringList &knownOptions, Args &out);
+int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags,
+              const QStringList &knownOptions, Args &out);
 
 // The source databases a verb works on: the one --database names, or every one of the project.
 // Empty after printing "pgferry-cli VERB: the project migrates no source database ..." and the

@@ -14,7 +14,10 @@ public:
     // Changes per second since the previous sample, `seconds` being the run's clock. 0 for the first
     // sample, after reset(), and when the clock or the counters went back (another run).
     double sample(double seconds, qint64 applied);
-    double sample(double seconds, const engine::MigrationStatus &s) { return sample(seconds, changesApplied(s)); }
+    double sample(double seconds, const engine::MigrationStatus &s)
+    {
+        return sample(seconds, changesApplied(s));
+    }
     void reset();
 
 private:

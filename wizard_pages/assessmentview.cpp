@@ -19,10 +19,14 @@ namespace pgferry::wizard {
 QString severityLabel(Severity s)
 {
     switch (s) {
-    case Severity::Pass: return AssessmentView::tr("Passed");
-    case Severity::Info: return AssessmentView::tr("Info");
-    case Severity::Warning: return AssessmentView::tr("Warning");
-    case Severity::Blocker: return AssessmentView::tr("Blocker");
+    case Severity::Pass:
+        return AssessmentView::tr("Passed");
+    case Severity::Info:
+        return AssessmentView::tr("Info");
+    case Severity::Warning:
+        return AssessmentView::tr("Warning");
+    case Severity::Blocker:
+        return AssessmentView::tr("Blocker");
     }
     return {};
 }
@@ -44,16 +48,19 @@ AssessmentView::AssessmentView(const QString &objectPrefix, QWidget *parent) : Q
     m_export->setAccessibleName(tr("Export the assessment report"));
     m_export->setToolTip(tr("Saves every finding with its remediation as an HTML page or as JSON."));
     auto *exportMenu = new QMenu(m_export);
-    QAction *html = exportMenu->addAction(tr("As &HTML…"), this, [this] { exportReport(QStringLiteral("html")); });
+    QAction *html =
+        exportMenu->addAction(tr("As &HTML…"), this, [this] { exportReport(QStringLiteral("html")); });
     html->setObjectName(objectPrefix + QStringLiteral("ExportHtml"));
-    QAction *json = exportMenu->addAction(tr("As &JSON…"), this, [this] { exportReport(QStringLiteral("json")); });
+    QAction *json =
+        exportMenu->addAction(tr("As &JSON…"), this, [this] { exportReport(QStringLiteral("json")); });
     json->setObjectName(objectPrefix + QStringLiteral("ExportJson"));
     m_export->setMenu(exportMenu);
     m_export->setEnabled(false);
     m_showFix = new QPushButton(tr("Show fix scr&ipt…"));
     m_showFix->setObjectName(objectPrefix + QStringLiteral("ShowFixScript"));
     m_showFix->setAccessibleName(tr("Show the fix script"));
-    m_showFix->setToolTip(tr("SQL and settings that fix what can be fixed; read them, then copy or save them."));
+    m_showFix->setToolTip(
+        tr("SQL and settings that fix what can be fixed; read them, then copy or save them."));
     m_showFix->setEnabled(false);
     m_saveFix = new QPushButton(tr("S&ave fix script…"));
     m_saveFix->setObjectName(objectPrefix + QStringLiteral("SaveFixScript"));
@@ -125,7 +132,8 @@ void AssessmentView::setFileMessage(const QString &message, bool failed)
         m_fixDialog->setMessage(message);
 }
 
-bool AssessmentView::saveText(const QString &title, const QString &suggestedName, const QString &filter, const QString &content, const QString &savedMessage)
+bool AssessmentView::saveText(const QString &title, const QString &suggestedName, const QString &filter,
+                              const QString &content, const QString &savedMessage)
 {
     if (!m_ask || !m_save)
         return false;
@@ -146,17 +154,19 @@ bool AssessmentView::exportReport(const QString &format)
     if (!m_result.ran)
         return false;
     if (format == u"json")
-        return saveText(tr("Export the assessment as JSON"), QStringLiteral("assessment.json"), tr("JSON report (*.json)"), m_result.json,
+        return saveText(tr("Export the assessment as JSON"), QStringLiteral("assessment.json"),
+                        tr("JSON report (*.json)"), m_result.json,
                         tr("The assessment report is saved in %1."));
-    return saveText(tr("Export the assessment as HTML"), QStringLiteral("assessment.html"), tr("HTML report (*.html)"), m_result.html,
-                    tr("The assessment report is saved in %1."));
+    return saveText(tr("Export the assessment as HTML"), QStringLiteral("assessment.html"),
+                    tr("HTML report (*.html)"), m_result.html, tr("The assessment report is saved in %1."));
 }
 
 bool AssessmentView::saveFixScript()
 {
     if (m_result.fixScript.isEmpty())
         return false;
-    return saveText(tr("Save the fix script"), QStringLiteral("fix-script.sql"), tr("SQL script (*.sql);;All files (*)"), m_result.fixScript,
+    return saveText(tr("Save the fix script"), QStringLiteral("fix-script.sql"),
+                    tr("SQL script (*.sql);;All files (*)"), m_result.fixScript,
                     tr("The fix script is saved in %1."));
 }
 
@@ -193,15 +203,19 @@ void AssessmentView::setResult(const AssessmentResult &result)
     m_saveFix->setEnabled(!result.fixScript.isEmpty());
     m_export->setEnabled(result.ran && !result.html.isEmpty());
     if (!result.ran) {
-        m_summary->setText(result.error.isEmpty() ? tr("The assessment runs after a successful connection test.")
-                                                  : tr("The assessment could not run: %1").arg(result.error));
+        m_summary->setText(result.error.isEmpty()
+                               ? tr("The assessment runs after a successful connection test.")
+                               : tr("The assessment could not run: %1").arg(result.error));
         return;
     }
     // Worst first, so blockers are what the eye meets.
     QList<AssessmentItem> items = result.items;
-    std::stable_sort(items.begin(), items.end(), [](const AssessmentItem &a, const AssessmentItem &b) { return int(a.severity) > int(b.severity); });
+    std::stable_sort(items.begin(), items.end(), [](const AssessmentItem &a, const AssessmentItem &b) {
+        return int(a.severity) > int(b.severity);
+    });
     for (const AssessmentItem &i : items) {
-        auto *item = new QTreeWidgetItem(m_list, {severityLabel(i.severity), i.message, i.database.isEmpty() ? tr("all") : i.database,
+        auto *item = new QTreeWidgetItem(m_list, {severityLabel(i.severity), i.message,
+                                                  i.database.isEmpty() ? tr("all") : i.database,
                                                   i.objects.join(QStringLiteral(", "))});
         item->setIcon(0, severityIcon(i.severity));
         item->setToolTip(1, i.message);
@@ -212,8 +226,9 @@ void AssessmentView::setResult(const AssessmentResult &result)
     const int warnings = result.count(Severity::Warning);
     const int passed = result.count(Severity::Pass);
     if (blockers > 0)
-        m_summary->setText(tr("%n blocker(s) must be fixed before the migration can run.", nullptr, blockers) + QLatin1Char(' ')
-                           + tr("%n warning(s).", nullptr, warnings));
+        m_summary->setText(
+            tr("%n blocker(s) must be fixed before the migration can run.", nullptr, blockers) +
+            QLatin1Char(' ') + tr("%n warning(s).", nullptr, warnings));
     else if (warnings > 0)
         m_summary->setText(tr("Ready to migrate, with %n warning(s) to review.", nullptr, warnings));
     else
@@ -235,9 +250,12 @@ void AssessmentView::showDetails()
             continue;
         QString html = QStringLiteral("<p><b>%1</b></p>").arg(i.message.toHtmlEscaped());
         if (!i.objects.isEmpty())
-            html += QStringLiteral("<p>%1 %2</p>").arg(tr("Objects:").toHtmlEscaped(), i.objects.join(QStringLiteral(", ")).toHtmlEscaped());
+            html += QStringLiteral("<p>%1 %2</p>")
+                        .arg(tr("Objects:").toHtmlEscaped(),
+                             i.objects.join(QStringLiteral(", ")).toHtmlEscaped());
         if (!i.remediation.isEmpty())
-            html += QStringLiteral("<p><i>%1</i> %2</p>").arg(tr("What to do:").toHtmlEscaped(), i.remediation.toHtmlEscaped());
+            html += QStringLiteral("<p><i>%1</i> %2</p>")
+                        .arg(tr("What to do:").toHtmlEscaped(), i.remediation.toHtmlEscaped());
         m_details->setHtml(html);
         return;
     }

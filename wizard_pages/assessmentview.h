@@ -30,7 +30,8 @@ public:
 
     // How the view asks where to save (a save dialog; empty when cancelled) and writes a file;
     // the page sets them from the wizard's hook and services.
-    using AskSavePath = std::function<QString(const QString &title, const QString &suggestedName, const QString &filter)>;
+    using AskSavePath =
+        std::function<QString(const QString &title, const QString &suggestedName, const QString &filter)>;
     using SaveText = std::function<bool(const QString &path, const QString &content, QString *error)>;
     void setFileHooks(AskSavePath ask, SaveText save);
 
@@ -43,7 +44,8 @@ public:
 
 private:
     void showDetails();
-    bool saveText(const QString &title, const QString &suggestedName, const QString &filter, const QString &content, const QString &savedMessage);
+    bool saveText(const QString &title, const QString &suggestedName, const QString &filter,
+                  const QString &content, const QString &savedMessage);
     void setFileMessage(const QString &message, bool failed = false);
     AssessmentResult m_result;
     QLabel *m_summary;

@@ -19,8 +19,7 @@
 namespace pgferry::wizard {
 
 namespace {
-template<typename W>
-W *named(W *w, const char *name, const QString &accessible)
+template<typename W> W *named(W *w, const char *name, const QString &accessible)
 {
     w->setObjectName(QString::fromLatin1(name));
     w->setAccessibleName(accessible);
@@ -32,7 +31,8 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
 {
     setObjectName(QStringLiteral("azurePanel"));
     m_signIn = named(new QPushButton(tr("S&ign in to Azure…")), "azureSignIn", tr("Sign in to Azure"));
-    m_cancel = named(new QPushButton(tr("Cancel")), "azureCancel", tr("Cancel the Azure sign-in or operation"));
+    m_cancel =
+        named(new QPushButton(tr("Cancel")), "azureCancel", tr("Cancel the Azure sign-in or operation"));
     m_cancel->setVisible(false);
     m_code = new QLabel;
     m_code->setObjectName(QStringLiteral("azureDeviceCode"));
@@ -56,9 +56,12 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     m_server = named(new QComboBox, "azureServer", tr("Azure flexible server"));
     m_address = named(new QLineEdit, "azureClientAddress", tr("This machine's public IPv4 address"));
     m_address->setPlaceholderText(tr("found when you add the rule"));
-    m_address->setToolTip(tr("The address Azure sees this machine connect from. Left empty, pgferry asks a public address service for it."));
-    m_firewall = named(new QPushButton(tr("&Add firewall rule")), "azureFirewall", tr("Add a firewall rule for this machine's address"));
-    m_firewall->setToolTip(tr("Allows this machine's public address to reach the server (rule pgferry-<address>)."));
+    m_address->setToolTip(tr("The address Azure sees this machine connect from. Left empty, pgferry asks a "
+                             "public address service for it."));
+    m_firewall = named(new QPushButton(tr("&Add firewall rule")), "azureFirewall",
+                       tr("Add a firewall rule for this machine's address"));
+    m_firewall->setToolTip(
+        tr("Allows this machine's public address to reach the server (rule pgferry-<address>)."));
 
     m_newName = named(new QLineEdit, "azureNewName", tr("New server name"));
     m_newName->setPlaceholderText(tr("lowercase letters, digits and hyphens"));
@@ -80,8 +83,9 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     m_newStorage->setSuffix(tr(" GiB"));
     m_newRegion = named(new QComboBox, "azureNewRegion", tr("Region of the new server"));
     m_newRegion->setEditable(true);
-    m_newRegion->addItems({QStringLiteral("westeurope"), QStringLiteral("northeurope"), QStringLiteral("germanywestcentral"),
-                           QStringLiteral("eastus"), QStringLiteral("eastus2"), QStringLiteral("westus2"), QStringLiteral("uksouth")});
+    m_newRegion->addItems({QStringLiteral("westeurope"), QStringLiteral("northeurope"),
+                           QStringLiteral("germanywestcentral"), QStringLiteral("eastus"),
+                           QStringLiteral("eastus2"), QStringLiteral("westus2"), QStringLiteral("uksouth")});
     m_newAdmin = named(new QLineEdit, "azureNewAdmin", tr("Administrator of the new server"));
     m_newPassword = named(new QLineEdit, "azureNewPassword", tr("Administrator password of the new server"));
     m_newPassword->setEchoMode(QLineEdit::Password);
@@ -104,7 +108,8 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     m_networkAccess->setObjectName(QStringLiteral("azureNetworkAccess"));
     m_networkAccess->setWordWrap(true);
     m_networkAccess->setVisible(false);
-    m_create = named(new QPushButton(tr("Cr&eate server")), "azureCreateServer", tr("Create the flexible server"));
+    m_create =
+        named(new QPushButton(tr("Cr&eate server")), "azureCreateServer", tr("Create the flexible server"));
     m_recommend = named(new QPushButton(tr("Recommend from the source")), "azureRecommendSize",
                         tr("Recommend the tier, compute and storage from the source"));
     m_recommend->setToolTip(tr(
@@ -197,7 +202,8 @@ AzurePanel::AzurePanel(MigrationWizard *wizard, QWidget *parent) : QWidget(paren
     });
     connect(m_create, &QPushButton::clicked, this, &AzurePanel::createServer);
     connect(m_firewall, &QPushButton::clicked, this, &AzurePanel::addFirewallRule);
-    setMessage(tr("Sign in with a device code: you enter a short code on a Microsoft page in any browser."), false);
+    setMessage(tr("Sign in with a device code: you enter a short code on a Microsoft page in any browser."),
+               false);
     updateActions();
 }
 
@@ -206,7 +212,10 @@ AzurePanel::~AzurePanel()
     m_session.reset(); // its calls end silently while the widgets still exist
 }
 
-QString AzurePanel::message() const { return m_message; }
+QString AzurePanel::message() const
+{
+    return m_message;
+}
 
 void AzurePanel::begin(const QString &message)
 {
@@ -227,7 +236,8 @@ void AzurePanel::setMessage(const QString &message, bool error)
 {
     m_message = message;
     m_messageIsError = error;
-    m_status->setText(error ? QStringLiteral("<span style='color:%1'>%2</span>").arg(severityColor(Severity::Blocker).name(), message.toHtmlEscaped())
+    m_status->setText(error ? QStringLiteral("<span style='color:%1'>%2</span>")
+                                  .arg(severityColor(Severity::Blocker).name(), message.toHtmlEscaped())
                             : message.toHtmlEscaped());
     m_status->setAccessibleDescription(message);
 }
@@ -341,9 +351,11 @@ const AzureServer *AzurePanel::currentServer() const
 
 void AzurePanel::showDeviceCode(const AzureDeviceCode &code)
 {
-    m_code->setText(tr("Open <a href=\"%1\">%1</a> in a browser and enter the code <b style='font-size:14pt'>%2</b>")
-                        .arg(code.verificationUri.toHtmlEscaped(), code.userCode.toHtmlEscaped()));
-    m_code->setAccessibleName(tr("Open %1 in a browser and enter the code %2").arg(code.verificationUri, code.userCode));
+    m_code->setText(
+        tr("Open <a href=\"%1\">%1</a> in a browser and enter the code <b style='font-size:14pt'>%2</b>")
+            .arg(code.verificationUri.toHtmlEscaped(), code.userCode.toHtmlEscaped()));
+    m_code->setAccessibleName(
+        tr("Open %1 in a browser and enter the code %2").arg(code.verificationUri, code.userCode));
     m_code->setVisible(true);
     setMessage(tr("Waiting for you to sign in…"), false);
 }
@@ -369,7 +381,8 @@ void AzurePanel::signIn()
         });
         connect(m_session.get(), &AzureSession::progress, this, [this](const QString &status) {
             if (m_creating)
-                setMessage(tr("Azure is creating the server (%1); this takes several minutes…").arg(status), false);
+                setMessage(tr("Azure is creating the server (%1); this takes several minutes…").arg(status),
+                           false);
         });
     }
     if (m_signingIn)
@@ -398,7 +411,9 @@ void AzurePanel::loadSubscriptions()
         for (const AzureSubscription &s : subs)
             m_subscription->addItem(tr("%1 (%2)").arg(s.name, s.id), s.id);
         if (subs.isEmpty()) {
-            setMessage(tr("The signed-in account sees no enabled subscription. Ask for access to one, or sign in with another account."), true);
+            setMessage(tr("The signed-in account sees no enabled subscription. Ask for access to one, or "
+                          "sign in with another account."),
+                       true);
             return;
         }
         m_subscription->setCurrentIndex(std::max(0, m_subscription->findData(m_ctx.subscriptionId)));
@@ -426,7 +441,8 @@ void AzurePanel::loadResourceGroups()
         }
         m_resourceGroup->addItems(groups);
         if (groups.isEmpty()) {
-            setMessage(tr("This subscription has no resource group; create one in the Azure portal first."), true);
+            setMessage(tr("This subscription has no resource group; create one in the Azure portal first."),
+                       true);
             return;
         }
         m_resourceGroup->setCurrentIndex(std::max(0, m_resourceGroup->findText(m_ctx.resourceGroup)));
@@ -439,8 +455,9 @@ void AzurePanel::fillServers(const QList<AzureServer> &servers)
     m_servers = servers;
     m_server->clear();
     for (const AzureServer &s : m_servers)
-        m_server->addItem(s.state.isEmpty() ? tr("%1 (PostgreSQL %2, %3)").arg(s.name, s.version, s.location)
-                                            : tr("%1 (PostgreSQL %2, %3, %4)").arg(s.name, s.version, s.location, s.state));
+        m_server->addItem(s.state.isEmpty()
+                              ? tr("%1 (PostgreSQL %2, %3)").arg(s.name, s.version, s.location)
+                              : tr("%1 (PostgreSQL %2, %3, %4)").arg(s.name, s.version, s.location, s.state));
     int i = -1;
     for (int k = 0; k < m_servers.size(); ++k)
         if (m_servers.at(k).name == m_ctx.serverName)
@@ -459,19 +476,22 @@ void AzurePanel::loadServers()
     const int generation = ++m_serversGeneration;
     fillServers({});
     begin(tr("Reading flexible servers…"));
-    m_session->servers(sub, rg, [this, generation, rg](const QList<AzureServer> &servers, const QString &error) {
-        end();
-        if (generation != m_serversGeneration)
-            return;
-        if (!error.isEmpty()) {
-            setMessage(error, true);
-            return;
-        }
-        fillServers(servers);
-        setMessage(servers.isEmpty() ? tr("No flexible server in %1: create one below.").arg(rg)
-                                     : tr("%n flexible server(s) in %1. Pick the one to migrate to.", nullptr, int(servers.size())).arg(rg),
-                   false);
-    });
+    m_session->servers(
+        sub, rg, [this, generation, rg](const QList<AzureServer> &servers, const QString &error) {
+            end();
+            if (generation != m_serversGeneration)
+                return;
+            if (!error.isEmpty()) {
+                setMessage(error, true);
+                return;
+            }
+            fillServers(servers);
+            setMessage(servers.isEmpty() ? tr("No flexible server in %1: create one below.").arg(rg)
+                                         : tr("%n flexible server(s) in %1. Pick the one to migrate to.",
+                                              nullptr, int(servers.size()))
+                                               .arg(rg),
+                       false);
+        });
 }
 
 void AzurePanel::createServer()
@@ -496,29 +516,31 @@ void AzurePanel::createServer()
     const QString rg = m_resourceGroup->currentText();
     m_creating = true;
     begin(tr("Creating %1 in %2; this takes several minutes…").arg(spec.name, spec.location));
-    m_session->createServer(subscriptionId(), rg, spec, m_newPassword->text(), [this](const AzureServer &server, const QString &error) {
-        m_creating = false;
-        end();
-        if (!error.isEmpty()) {
-            setMessage(error, true);
-            return;
-        }
-        m_newPassword->clear();
-        m_ctx.serverName = server.name;
-        QList<AzureServer> servers = m_servers;
-        servers.append(server);
-        fillServers(servers);
-        m_createBox->setChecked(false);
-        setMessage(server.privateAccess.isEmpty()
-                       ? tr("Created %1. Add a firewall rule for this machine, then test the connection.")
-                             .arg(server.fqdn)
-                       : tr("Created %1 with private access only. Test the connection from inside its "
-                            "virtual network.")
-                             .arg(server.fqdn),
-                   false);
-        Q_EMIT serverChosen(server);
-        Q_EMIT changed();
-    });
+    m_session->createServer(
+        subscriptionId(), rg, spec, m_newPassword->text(),
+        [this](const AzureServer &server, const QString &error) {
+            m_creating = false;
+            end();
+            if (!error.isEmpty()) {
+                setMessage(error, true);
+                return;
+            }
+            m_newPassword->clear();
+            m_ctx.serverName = server.name;
+            QList<AzureServer> servers = m_servers;
+            servers.append(server);
+            fillServers(servers);
+            m_createBox->setChecked(false);
+            setMessage(server.privateAccess.isEmpty()
+                           ? tr("Created %1. Add a firewall rule for this machine, then test the connection.")
+                                 .arg(server.fqdn)
+                           : tr("Created %1 with private access only. Test the connection from inside its "
+                                "virtual network.")
+                                 .arg(server.fqdn),
+                       false);
+            Q_EMIT serverChosen(server);
+            Q_EMIT changed();
+        });
 }
 
 void AzurePanel::addFirewallRule()
@@ -531,14 +553,16 @@ void AzurePanel::addFirewallRule()
     const QString name = server->name;
     auto add = [this, id, name](const QString &address) {
         begin(tr("Adding a firewall rule for %1 on %2…").arg(address, name));
-        m_session->addFirewallRule(id, address, [this, address, name](const QString &rule, const QString &error) {
-            m_addingRule = false;
-            end();
-            if (!error.isEmpty())
-                setMessage(error, true);
-            else
-                setMessage(tr("Firewall rule %1 added: %2 can reach %3.").arg(rule, address, name), false);
-        });
+        m_session->addFirewallRule(
+            id, address, [this, address, name](const QString &rule, const QString &error) {
+                m_addingRule = false;
+                end();
+                if (!error.isEmpty())
+                    setMessage(error, true);
+                else
+                    setMessage(tr("Firewall rule %1 added: %2 can reach %3.").arg(rule, address, name),
+                               false);
+            });
     };
     const QString typed = m_address->text().trimmed();
     if (!typed.isEmpty()) {
@@ -576,9 +600,11 @@ void AzurePanel::loadFrom(const project::Project &p)
         m_resourceGroup->addItem(p.azure.resourceGroup);
     QList<AzureServer> servers;
     if (!p.azure.serverName.isEmpty())
-        servers.append(AzureServer{p.azure.serverName, p.target.host, p.target.azureResourceId, {}, {}, p.target.user, {}});
+        servers.append(AzureServer{
+            p.azure.serverName, p.target.host, p.target.azureResourceId, {}, {}, p.target.user, {}});
     fillServers(servers);
-    setMessage(tr("Sign in with a device code: you enter a short code on a Microsoft page in any browser."), false);
+    setMessage(tr("Sign in with a device code: you enter a short code on a Microsoft page in any browser."),
+               false);
     updateActions();
 }
 

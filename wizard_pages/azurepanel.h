@@ -35,7 +35,7 @@ public:
     void storeTo(project::Project &p) const;
 
     AzureSession *session() const { return m_session.get(); }
-    QString message() const;    // the status line as plain text
+    QString message() const; // the status line as plain text
     bool messageIsError() const { return m_messageIsError; }
     bool isBusy() const { return m_pending > 0; }
 

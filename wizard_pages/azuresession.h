@@ -59,8 +59,7 @@ class AzureSession : public QObject
     Q_OBJECT
 public:
     // value, or an empty value and a non-empty error.
-    template<typename T>
-    using Done = std::function<void(const T &value, const QString &error)>;
+    template<typename T> using Done = std::function<void(const T &value, const QString &error)>;
 
     using QObject::QObject;
     ~AzureSession() override = default;
@@ -76,14 +75,17 @@ public:
 
     virtual void subscriptions(Done<QList<AzureSubscription>> done) = 0;
     virtual void resourceGroups(const QString &subscriptionId, Done<QStringList> done) = 0;
-    virtual void servers(const QString &subscriptionId, const QString &resourceGroup, Done<QList<AzureServer>> done) = 0;
+    virtual void servers(const QString &subscriptionId, const QString &resourceGroup,
+                         Done<QList<AzureServer>> done) = 0;
     // A long-running operation: progress() while Azure works, then done.
-    virtual void createServer(const QString &subscriptionId, const QString &resourceGroup, const AzureServerSpec &spec,
-                              const QString &adminPassword, Done<AzureServer> done) = 0;
+    virtual void createServer(const QString &subscriptionId, const QString &resourceGroup,
+                              const AzureServerSpec &spec, const QString &adminPassword,
+                              Done<AzureServer> done) = 0;
     // This machine's address as the internet sees it (for the firewall rule).
     virtual void publicAddress(Done<QString> done) = 0;
     // Allows `address` to reach the server; the value is the rule's name.
-    virtual void addFirewallRule(const QString &serverResourceId, const QString &address, Done<QString> done) = 0;
+    virtual void addFirewallRule(const QString &serverResourceId, const QString &address,
+                                 Done<QString> done) = 0;
 
 Q_SIGNALS:
     void deviceCode(const pgferry::wizard::AzureDeviceCode &code);

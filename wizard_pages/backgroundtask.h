@@ -11,15 +11,15 @@
 
 namespace pgferry::wizard {
 
-template<typename Work, typename Done>
-void runInBackground(QObject *context, Work work, Done done)
+template<typename Work, typename Done> void runInBackground(QObject *context, Work work, Done done)
 {
     using R = std::invoke_result_t<Work>;
     auto *watcher = new QFutureWatcher<R>(context);
-    QObject::connect(watcher, &QFutureWatcher<R>::finished, context, [watcher, done = std::move(done)]() mutable {
-        watcher->deleteLater();
-        done(watcher->result());
-    });
+    QObject::connect(watcher, &QFutureWatcher<R>::finished, context,
+                     [watcher, done = std::move(done)]() mutable {
+                         watcher->deleteLater();
+                         done(watcher->result());
+                     });
     watcher->setFuture(QtConcurrent::run(std::move(work)));
 }
 

@@ -38,9 +38,12 @@ ColorScheme::ColorScheme(QObject *parent) : QObject(parent)
 QString ColorScheme::name(Choice choice)
 {
     switch (choice) {
-    case Choice::System: return QStringLiteral("system");
-    case Choice::Light: return QStringLiteral("light");
-    case Choice::Dark: return QStringLiteral("dark");
+    case Choice::System:
+        return QStringLiteral("system");
+    case Choice::Light:
+        return QStringLiteral("light");
+    case Choice::Dark:
+        return QStringLiteral("dark");
     }
     return {};
 }
@@ -74,9 +77,14 @@ void ColorScheme::apply(Choice choice)
 void ColorScheme::applyPalette()
 {
     switch (m_current) {
-    case Choice::Light: QApplication::setPalette(lightPalette()); return;
-    case Choice::Dark: QApplication::setPalette(darkPalette()); return;
-    case Choice::System: break;
+    case Choice::Light:
+        QApplication::setPalette(lightPalette());
+        return;
+    case Choice::Dark:
+        QApplication::setPalette(darkPalette());
+        return;
+    case Choice::System:
+        break;
     }
     // A palette with no role set gives the platform theme's palette back, and Qt keeps following it.
     QApplication::setPalette(QPalette());
@@ -93,7 +101,10 @@ bool ColorScheme::isDark()
     return p.color(QPalette::Window).lightness() < p.color(QPalette::WindowText).lightness();
 }
 
-QPalette ColorScheme::lightPalette() { return QApplication::style()->standardPalette(); }
+QPalette ColorScheme::lightPalette()
+{
+    return QApplication::style()->standardPalette();
+}
 
 QPalette ColorScheme::darkPalette()
 {
@@ -103,7 +114,8 @@ QPalette ColorScheme::darkPalette()
     const QColor button(0x35, 0x37, 0x3c);
     const QColor disabled(0x80, 0x80, 0x80);
     // Every role set, so nothing falls back to a light colour of the platform's palette.
-    QPalette p(text, button, button.lighter(140), base, QColor(0x45, 0x48, 0x4e), text, Qt::white, base, window);
+    QPalette p(text, button, button.lighter(140), base, QColor(0x45, 0x48, 0x4e), text, Qt::white, base,
+               window);
     p.setColor(QPalette::Midlight, button.lighter(120));
     p.setColor(QPalette::Shadow, Qt::black);
     p.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2c));
@@ -115,7 +127,8 @@ QPalette ColorScheme::darkPalette()
     p.setColor(QPalette::LinkVisited, QColor(0xb4, 0x8c, 0xff));
     p.setColor(QPalette::ToolTipBase, button);
     p.setColor(QPalette::ToolTipText, text);
-    for (QPalette::ColorRole r : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText, QPalette::PlaceholderText})
+    for (QPalette::ColorRole r :
+         {QPalette::WindowText, QPalette::Text, QPalette::ButtonText, QPalette::PlaceholderText})
         p.setColor(QPalette::Disabled, r, disabled);
     p.setColor(QPalette::Disabled, QPalette::Base, window);
     p.setColor(QPalette::Disabled, QPalette::Highlight, QColor(0x45, 0x48, 0x4e));

@@ -36,7 +36,8 @@ public:
 
     static QPalette darkPalette();
     static QPalette lightPalette();
-    static QString name(Choice choice); // "system", "light", "dark": the settings' and the command line's words
+    static QString
+    name(Choice choice); // "system", "light", "dark": the settings' and the command line's words
 
 Q_SIGNALS:
     // The choice shown (or, after setSettings, read) changed.

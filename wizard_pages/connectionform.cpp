@@ -50,7 +50,9 @@ QWidget *withError(QWidget *input, QLabel *error)
 
 } // namespace
 
-ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, const QString &roleInSentence, QWidget *parent) : QWidget(parent)
+ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, const QString &roleInSentence,
+                               QWidget *parent)
+    : QWidget(parent)
 {
     setObjectName(role + QStringLiteral("ConnectionForm"));
     auto named = [&](QWidget *w, const char *field, const QString &accessible) {
@@ -146,7 +148,9 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
         l->setBuddy(m_host);
     // The user field sits in a box with its error line; the label leads to the field itself.
     for (int row = 0; row < form->rowCount(); ++row)
-        if (auto *l = qobject_cast<QLabel *>(form->itemAt(row, QFormLayout::LabelRole) ? form->itemAt(row, QFormLayout::LabelRole)->widget() : nullptr);
+        if (auto *l = qobject_cast<QLabel *>(form->itemAt(row, QFormLayout::LabelRole)
+                                                 ? form->itemAt(row, QFormLayout::LabelRole)->widget()
+                                                 : nullptr);
             l && l->buddy() && l->buddy()->isAncestorOf(m_user))
             l->setBuddy(m_user);
     if (auto *l = qobject_cast<QLabel *>(form->labelForField(pwRow)))
@@ -190,11 +194,13 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
 
 project::ConnectionProfile ConnectionForm::profile() const
 {
-    project::ConnectionProfile p = m_unshown; // a project's passfile still finds the password (the sandbox's does)
+    project::ConnectionProfile p =
+        m_unshown; // a project's passfile still finds the password (the sandbox's does)
     p.host = m_host->text().trimmed();
     p.port = m_port->value();
     p.user = m_user->text().trimmed();
-    p.database = m_database->text().trimmed().isEmpty() ? QStringLiteral("postgres") : m_database->text().trimmed();
+    p.database =
+        m_database->text().trimmed().isEmpty() ? QStringLiteral("postgres") : m_database->text().trimmed();
     p.sslmode = m_sslmode->currentData().toString();
     p.sslrootcert = m_caFile->text().trimmed();
     return p;
@@ -213,10 +219,22 @@ void ConnectionForm::setProfile(const project::ConnectionProfile &p)
     setTestState(TestState::Untested);
 }
 
-QString ConnectionForm::password() const { return m_password->text(); }
-void ConnectionForm::setPassword(const QString &pw) { m_password->setText(pw); }
-bool ConnectionForm::rememberPassword() const { return m_remember->isChecked(); }
-void ConnectionForm::setRememberPassword(bool on) { m_remember->setChecked(on); }
+QString ConnectionForm::password() const
+{
+    return m_password->text();
+}
+void ConnectionForm::setPassword(const QString &pw)
+{
+    m_password->setText(pw);
+}
+bool ConnectionForm::rememberPassword() const
+{
+    return m_remember->isChecked();
+}
+void ConnectionForm::setRememberPassword(bool on)
+{
+    m_remember->setChecked(on);
+}
 
 pg::ConnInfo ConnectionForm::connInfo() const
 {
@@ -227,7 +245,8 @@ pg::ConnInfo ConnectionForm::connInfo() const
 
 QWidget *ConnectionForm::inputFor(const char *field) const
 {
-    return findChild<QWidget *>(objectName().chopped(int(qstrlen("ConnectionForm"))) + QString::fromLatin1(field));
+    return findChild<QWidget *>(objectName().chopped(int(qstrlen("ConnectionForm"))) +
+                                QString::fromLatin1(field));
 }
 
 bool ConnectionForm::validate(bool showErrors)
@@ -238,7 +257,8 @@ bool ConnectionForm::validate(bool showErrors)
         hostError = tr("Enter the server's host name or IP address.");
     else if (host.contains(QLatin1Char(' ')))
         hostError = tr("A host name cannot contain spaces.");
-    const QString userError = m_user->text().trimmed().isEmpty() ? tr("Enter the user to connect as.") : QString();
+    const QString userError =
+        m_user->text().trimmed().isEmpty() ? tr("Enter the user to connect as.") : QString();
     QString caError;
     const QString mode = m_sslmode->currentData().toString();
     const QString ca = m_caFile->text().trimmed();
@@ -269,11 +289,13 @@ void ConnectionForm::setTestState(TestState state, const QString &message)
         m_testMessage->setText(message.isEmpty() ? tr("Connecting…") : message);
         break;
     case TestState::Ok:
-        m_testIcon->setPixmap(severityIcon(Severity::Pass).pixmap(QSize(16, 16), m_testIcon->devicePixelRatioF()));
+        m_testIcon->setPixmap(
+            severityIcon(Severity::Pass).pixmap(QSize(16, 16), m_testIcon->devicePixelRatioF()));
         m_testMessage->setText(message);
         break;
     case TestState::Failed:
-        m_testIcon->setPixmap(severityIcon(Severity::Blocker).pixmap(QSize(16, 16), m_testIcon->devicePixelRatioF()));
+        m_testIcon->setPixmap(
+            severityIcon(Severity::Blocker).pixmap(QSize(16, 16), m_testIcon->devicePixelRatioF()));
         m_testMessage->setText(message);
         break;
     }

@@ -24,7 +24,8 @@ public:
     enum class TestState { Untested, Testing, Ok, Failed };
 
     // role: object-name prefix; roleTitle: "Source" as a label; roleInSentence: "source" inside a sentence.
-    ConnectionForm(const QString &role, const QString &roleTitle, const QString &roleInSentence, QWidget *parent = nullptr);
+    ConnectionForm(const QString &role, const QString &roleTitle, const QString &roleInSentence,
+                   QWidget *parent = nullptr);
 
     project::ConnectionProfile profile() const;
     void setProfile(const project::ConnectionProfile &p);

@@ -44,11 +44,8 @@ QString codeAndMessage(const ArmError &e)
 } // namespace
 
 CoreAzureSession::CoreAzureSession(Config config, QObject *parent)
-    : AzureSession(parent)
-    , m_config(std::move(config))
-    , m_store(m_config.tokenStore)
-{
-}
+    : AzureSession(parent), m_config(std::move(config)), m_store(m_config.tokenStore)
+{}
 
 CoreAzureSession::~CoreAzureSession()
 {
@@ -64,7 +61,8 @@ CoreAzureSession::~CoreAzureSession()
 
 QString CoreAzureSession::cloudConfigFile() const
 {
-    return m_config.context.cloudConfigFile.isEmpty() ? m_config.cloudConfigFile : m_config.context.cloudConfigFile;
+    return m_config.context.cloudConfigFile.isEmpty() ? m_config.cloudConfigFile
+                                                      : m_config.context.cloudConfigFile;
 }
 
 bool CoreAzureSession::resolveCloud(QString *error)
@@ -76,13 +74,16 @@ bool CoreAzureSession::resolveCloud(QString *error)
     if (!file.isEmpty()) {
         m_cloud = Cloud::fromFile(file, &why);
         if (!m_cloud)
-            *error = tr("The Azure cloud configuration %1 cannot be used: %2. Fix the file, or remove it from the project to use Azure's public cloud.")
+            *error = tr("The Azure cloud configuration %1 cannot be used: %2. Fix the file, or remove it "
+                        "from the project to use Azure's public cloud.")
                          .arg(file, why);
     } else {
-        const QString name = m_config.context.cloud.isEmpty() ? QStringLiteral("AzureCloud") : m_config.context.cloud;
+        const QString name =
+            m_config.context.cloud.isEmpty() ? QStringLiteral("AzureCloud") : m_config.context.cloud;
         m_cloud = Cloud::builtin(name);
         if (!m_cloud)
-            *error = tr("The project names an unknown Azure cloud \"%1\"; use AzureCloud, AzureChinaCloud or AzureUSGovernment, or a cloud configuration file.")
+            *error = tr("The project names an unknown Azure cloud \"%1\"; use AzureCloud, AzureChinaCloud or "
+                        "AzureUSGovernment, or a cloud configuration file.")
                          .arg(name);
     }
     return m_cloud.has_value();
@@ -92,7 +93,8 @@ QString CoreAzureSession::tenant() const
 {
     if (!m_config.context.tenantId.isEmpty())
         return m_config.context.tenantId;
-    return QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_TENANT_ID"), QStringLiteral("organizations"));
+    return QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_TENANT_ID"),
+                                                          QStringLiteral("organizations"));
 }
 
 TokenStore *CoreAzureSession::store()
@@ -151,21 +153,24 @@ void CoreAzureSession::signIn()
 void CoreAzureSession::startDeviceCode()
 {
     m_keptSignInFailed = false;
-    const QString clientId =
-        QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_CLIENT_ID"), Credential::defaultPublicClientId());
+    const QString clientId = QProcessEnvironment::systemEnvironment().value(
+        QStringLiteral("AZURE_CLIENT_ID"), Credential::defaultPublicClientId());
     const QString t = tenant();
     m_flow = std::make_unique<DeviceCodeFlow>(*m_cloud, t, clientId);
     DeviceCodeFlow *flow = m_flow.get();
-    connect(flow, &DeviceCodeFlow::codeReady, this, [this](const QString &code, const QString &uri, const QString &message, int) {
-        Q_EMIT deviceCode(AzureDeviceCode{code, uri, message});
-    });
+    connect(flow, &DeviceCodeFlow::codeReady, this,
+            [this](const QString &code, const QString &uri, const QString &message, int) {
+                Q_EMIT deviceCode(AzureDeviceCode{code, uri, message});
+            });
     connect(flow, &DeviceCodeFlow::succeeded, this, [this, t, clientId](const TokenResponse &tokens) {
         std::unique_ptr<Credential> c = Credential::forUser(*m_cloud, t, clientId, tokens);
         c->setTokenStore(store(), KeychainTokenStore::keyForTenant(t));
         QString why;
         QString note = tr("Signed in.");
         if (!c->save(&why))
-            note = tr("Signed in for this session; the sign-in could not be kept in the keychain (%1), so you will sign in again next time.").arg(why);
+            note = tr("Signed in for this session; the sign-in could not be kept in the keychain (%1), so "
+                      "you will sign in again next time.")
+                       .arg(why);
         useCredential(std::move(c), note);
     });
     connect(flow, &DeviceCodeFlow::failed, this, [this](const ArmError &e) {
@@ -175,13 +180,19 @@ void CoreAzureSession::startDeviceCode()
         if (e.kind == ArmError::Kind::Cancelled)
             message = tr("Sign-in cancelled.");
         else if (e.code == u"expired_token")
-            message = tr("The sign-in code expired before it was entered. Sign in again and enter the new code promptly.");
+            message = tr("The sign-in code expired before it was entered. Sign in again and enter the new "
+                         "code promptly.");
         else if (e.code == u"authorization_declined")
-            message = tr("The sign-in was declined in the browser. Sign in again and approve it to let pgferry manage Azure resources.");
+            message = tr("The sign-in was declined in the browser. Sign in again and approve it to let "
+                         "pgferry manage Azure resources.");
         else if (e.kind == ArmError::Kind::Network)
-            message = tr("Microsoft's sign-in service could not be reached (%1). Check the network connection and proxy, then sign in again.").arg(e.message);
+            message = tr("Microsoft's sign-in service could not be reached (%1). Check the network "
+                         "connection and proxy, then sign in again.")
+                          .arg(e.message);
         else
-            message = tr("Microsoft's sign-in service refused the sign-in (%1). Check the tenant and sign in again.").arg(codeAndMessage(e));
+            message = tr("Microsoft's sign-in service refused the sign-in (%1). Check the tenant and sign in "
+                         "again.")
+                          .arg(codeAndMessage(e));
         Q_EMIT signInFailed(message);
     });
     flow->start();
@@ -220,25 +231,32 @@ QString CoreAzureSession::describe(const ArmResult &r, const QString &failure)
         return tr("%1: Azure no longer accepts the sign-in (%2). Sign in again.").arg(failure, what);
     }
     if (e.httpStatus == 403)
-        return tr("%1: the signed-in account lacks permission (%2). Ask for the Contributor role on the subscription or resource group, "
+        return tr("%1: the signed-in account lacks permission (%2). Ask for the Contributor role on the "
+                  "subscription or resource group, "
                   "or pick another one.")
             .arg(failure, what);
     if (e.httpStatus == 409)
-        return tr("%1: Azure reports a conflict (%2). Another operation may be running on the resource, or the name is taken; "
+        return tr("%1: Azure reports a conflict (%2). Another operation may be running on the resource, or "
+                  "the name is taken; "
                   "wait and try again, or choose another name.")
             .arg(failure, what);
     if (e.httpStatus == 429)
-        return tr("%1: Azure kept throttling the requests (%2). Wait a minute and try again.").arg(failure, what);
+        return tr("%1: Azure kept throttling the requests (%2). Wait a minute and try again.")
+            .arg(failure, what);
     if (e.kind == ArmError::Kind::OperationFailed)
-        return tr("%1: Azure reports that the operation failed (%2). Check the values and the resource's activity log in the Azure portal, "
+        return tr("%1: Azure reports that the operation failed (%2). Check the values and the resource's "
+                  "activity log in the Azure portal, "
                   "then try again.")
             .arg(failure, what);
     if (e.kind == ArmError::Kind::Network || e.kind == ArmError::Kind::Timeout)
-        return tr("%1: Azure could not be reached (%2). Check the network connection and proxy, then try again.").arg(failure, what);
+        return tr("%1: Azure could not be reached (%2). Check the network connection and proxy, then try "
+                  "again.")
+            .arg(failure, what);
     return tr("%1: %2").arg(failure, e.userMessage());
 }
 
-void CoreAzureSession::send(const ArmRequest &req, const QString &failure, std::function<void(const ArmResult &, const QString &)> cb)
+void CoreAzureSession::send(const ArmRequest &req, const QString &failure,
+                            std::function<void(const ArmResult &, const QString &)> cb)
 {
     if (!m_client || !m_signedIn) {
         cb(ArmResult{}, tr("%1: not signed in to Azure. Sign in first.").arg(failure));
@@ -256,20 +274,24 @@ void CoreAzureSession::send(const ArmRequest &req, const QString &failure, std::
 
 void CoreAzureSession::subscriptions(Done<QList<AzureSubscription>> done)
 {
-    send(api::listSubscriptions(), tr("Could not list the Azure subscriptions"), [done](const ArmResult &r, const QString &error) {
-        QList<AzureSubscription> subs;
-        for (const QJsonValue &v : r.items) {
-            const Subscription s = Subscription::fromJson(v.toObject());
-            if (!s.subscriptionId.isEmpty() && (s.state.isEmpty() || s.state.compare(u"Enabled", Qt::CaseInsensitive) == 0))
-                subs.append({s.subscriptionId, s.displayName.isEmpty() ? s.subscriptionId : s.displayName});
-        }
-        done(subs, error);
-    });
+    send(api::listSubscriptions(), tr("Could not list the Azure subscriptions"),
+         [done](const ArmResult &r, const QString &error) {
+             QList<AzureSubscription> subs;
+             for (const QJsonValue &v : r.items) {
+                 const Subscription s = Subscription::fromJson(v.toObject());
+                 if (!s.subscriptionId.isEmpty() &&
+                     (s.state.isEmpty() || s.state.compare(u"Enabled", Qt::CaseInsensitive) == 0))
+                     subs.append(
+                         {s.subscriptionId, s.displayName.isEmpty() ? s.subscriptionId : s.displayName});
+             }
+             done(subs, error);
+         });
 }
 
 void CoreAzureSession::resourceGroups(const QString &subscriptionId, Done<QStringList> done)
 {
-    send(api::listResourceGroups(subscriptionId), tr("Could not list the resource groups of subscription %1").arg(subscriptionId),
+    send(api::listResourceGroups(subscriptionId),
+         tr("Could not list the resource groups of subscription %1").arg(subscriptionId),
          [done](const ArmResult &r, const QString &error) {
              QStringList groups;
              for (const QJsonValue &v : r.items)
@@ -289,20 +311,24 @@ AzureServer CoreAzureSession::toServer(const QJsonObject &o)
     return s;
 }
 
-void CoreAzureSession::servers(const QString &subscriptionId, const QString &resourceGroup, Done<QList<AzureServer>> done)
+void CoreAzureSession::servers(const QString &subscriptionId, const QString &resourceGroup,
+                               Done<QList<AzureServer>> done)
 {
-    send(api::listServers(subscriptionId, resourceGroup), tr("Could not list the flexible servers in resource group %1").arg(resourceGroup),
+    send(api::listServers(subscriptionId, resourceGroup),
+         tr("Could not list the flexible servers in resource group %1").arg(resourceGroup),
          [done](const ArmResult &r, const QString &error) {
              QList<AzureServer> list;
              for (const QJsonValue &v : r.items)
                  list << toServer(v.toObject());
-             std::sort(list.begin(), list.end(), [](const AzureServer &a, const AzureServer &b) { return a.name < b.name; });
+             std::sort(list.begin(), list.end(),
+                       [](const AzureServer &a, const AzureServer &b) { return a.name < b.name; });
              done(list, error);
          });
 }
 
-void CoreAzureSession::createServer(const QString &subscriptionId, const QString &resourceGroup, const AzureServerSpec &s,
-                                    const QString &adminPassword, Done<AzureServer> done)
+void CoreAzureSession::createServer(const QString &subscriptionId, const QString &resourceGroup,
+                                    const AzureServerSpec &s, const QString &adminPassword,
+                                    Done<AzureServer> done)
 {
     api::ServerSpec spec;
     spec.id = ResourceId::flexibleServer(subscriptionId, resourceGroup, s.name);
@@ -343,8 +369,11 @@ void CoreAzureSession::publicAddress(Done<QString> done)
         const QString address = QString::fromUtf8(reply->readAll().left(64)).trimmed();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (reply->error() != QNetworkReply::NoError || status != 200 || !api::checkIpv4(address).isEmpty()) {
-            const QString why = reply->error() != QNetworkReply::NoError ? reply->errorString() : tr("the answer was not an IPv4 address");
-            done({}, tr("Could not find this machine's public address at %1 (%2). Type the address into the field.")
+            const QString why = reply->error() != QNetworkReply::NoError
+                                    ? reply->errorString()
+                                    : tr("the answer was not an IPv4 address");
+            done({}, tr("Could not find this machine's public address at %1 (%2). Type the address into the "
+                        "field.")
                          .arg(m_config.publicAddressUrl.host(), why));
             return;
         }
@@ -352,7 +381,8 @@ void CoreAzureSession::publicAddress(Done<QString> done)
     });
 }
 
-void CoreAzureSession::addFirewallRule(const QString &serverResourceId, const QString &address, Done<QString> done)
+void CoreAzureSession::addFirewallRule(const QString &serverResourceId, const QString &address,
+                                       Done<QString> done)
 {
     QString why;
     const auto id = ResourceId::parse(serverResourceId, &why);
@@ -366,8 +396,11 @@ void CoreAzureSession::addFirewallRule(const QString &serverResourceId, const QS
         return;
     }
     const QString name = QStringLiteral("pgferry-") + QString(address).replace(u'.', u'-');
-    send(api::putFirewallRule(*id, name, address, address), tr("Could not add the firewall rule %1 on server %2").arg(name, id->name),
-         [done, name](const ArmResult &, const QString &error) { done(error.isEmpty() ? name : QString(), error); });
+    send(api::putFirewallRule(*id, name, address, address),
+         tr("Could not add the firewall rule %1 on server %2").arg(name, id->name),
+         [done, name](const ArmResult &, const QString &error) {
+             done(error.isEmpty() ? name : QString(), error);
+         });
 }
 
 } // namespace pgferry::wizard

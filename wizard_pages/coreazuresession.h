@@ -37,7 +37,8 @@ public:
         QString cloudConfigFile;                       // overrides context.cloud when context has none
         std::shared_ptr<azure::TokenStore> tokenStore; // nullptr: the OS keychain
         azure::ArmClient::Options armOptions;
-        QUrl publicAddressUrl = QUrl(QStringLiteral("https://api.ipify.org")); // answers the caller's address as text
+        QUrl publicAddressUrl =
+            QUrl(QStringLiteral("https://api.ipify.org")); // answers the caller's address as text
     };
 
     explicit CoreAzureSession(Config config, QObject *parent = nullptr);
@@ -50,11 +51,14 @@ public:
 
     void subscriptions(Done<QList<AzureSubscription>> done) override;
     void resourceGroups(const QString &subscriptionId, Done<QStringList> done) override;
-    void servers(const QString &subscriptionId, const QString &resourceGroup, Done<QList<AzureServer>> done) override;
-    void createServer(const QString &subscriptionId, const QString &resourceGroup, const AzureServerSpec &spec, const QString &adminPassword,
+    void servers(const QString &subscriptionId, const QString &resourceGroup,
+                 Done<QList<AzureServer>> done) override;
+    void createServer(const QString &subscriptionId, const QString &resourceGroup,
+                      const AzureServerSpec &spec, const QString &adminPassword,
                       Done<AzureServer> done) override;
     void publicAddress(Done<QString> done) override;
-    void addFirewallRule(const QString &serverResourceId, const QString &address, Done<QString> done) override;
+    void addFirewallRule(const QString &serverResourceId, const QString &address,
+                         Done<QString> done) override;
 
     // The flexible server a create or list answer describes, as the wizard shows it.
     static AzureServer toServer(const QJsonObject &armServer);
@@ -65,7 +69,8 @@ private:
     void startDeviceCode();
     void useCredential(std::unique_ptr<azure::Credential> credential, const QString &note);
     // Sends req; cb gets the result, or an error message already phrased for the user.
-    void send(const azure::ArmRequest &req, const QString &failure, std::function<void(const azure::ArmResult &, const QString &error)> cb);
+    void send(const azure::ArmRequest &req, const QString &failure,
+              std::function<void(const azure::ArmResult &, const QString &error)> cb);
     QString describe(const azure::ArmResult &result, const QString &failure);
     azure::TokenStore *store();
 

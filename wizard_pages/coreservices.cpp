@@ -25,12 +25,22 @@ QString connectionMessage(const pg::ConnInfo &info, const pg::Error &e)
 {
     QString advice;
     switch (e.category) {
-    case pg::ErrorCategory::Auth: advice = CoreServices::tr("Check the user and password, and that pg_hba.conf lets this machine in."); break;
-    case pg::ErrorCategory::Tls: advice = CoreServices::tr("Check the SSL mode and the CA file."); break;
+    case pg::ErrorCategory::Auth:
+        advice = CoreServices::tr("Check the user and password, and that pg_hba.conf lets this machine in.");
+        break;
+    case pg::ErrorCategory::Tls:
+        advice = CoreServices::tr("Check the SSL mode and the CA file.");
+        break;
     case pg::ErrorCategory::Connection:
-    case pg::ErrorCategory::Timeout: advice = CoreServices::tr("Check the host and port, that the server runs, and that a firewall lets this machine through."); break;
-    case pg::ErrorCategory::NotFound: advice = CoreServices::tr("Check the database name."); break;
-    default: break;
+    case pg::ErrorCategory::Timeout:
+        advice = CoreServices::tr(
+            "Check the host and port, that the server runs, and that a firewall lets this machine through.");
+        break;
+    case pg::ErrorCategory::NotFound:
+        advice = CoreServices::tr("Check the database name.");
+        break;
+    default:
+        break;
     }
     QString msg = CoreServices::tr("Could not connect to %1: %2").arg(info.redacted(), e.message.trimmed());
     if (!msg.endsWith(u'.') && !msg.endsWith(u'?'))
@@ -58,7 +68,8 @@ ConnectionCheck CoreServices::testConnection(const pg::ConnInfo &info)
     return c;
 }
 
-std::optional<QList<assess::TableInventory>> CoreServices::listTables(const pg::ConnInfo &info, QString *error)
+std::optional<QList<assess::TableInventory>> CoreServices::listTables(const pg::ConnInfo &info,
+                                                                      QString *error)
 {
     pg::Error err;
     auto t = assess::inventoryTables(info, &err);
@@ -118,7 +129,8 @@ QString CoreServices::storedPassword(const project::Project &project, Role role)
     return project::SecretStore::password(project, role, &error).value_or(QString());
 }
 
-bool CoreServices::storePassword(const project::Project &project, Role role, const QString &password, QString *error)
+bool CoreServices::storePassword(const project::Project &project, Role role, const QString &password,
+                                 QString *error)
 {
     return project::SecretStore::storePassword(project, role, password, error);
 }
@@ -152,7 +164,8 @@ bool CoreServices::hasLiveRun(const project::Project &project)
     return engine::RunFiles::liveRun(project::runStateDir(project)).pid != 0;
 }
 
-std::unique_ptr<engine::MigrationEngine> CoreServices::createEngine(const project::Project &project, const Credentials &credentials, QString *error)
+std::unique_ptr<engine::MigrationEngine>
+CoreServices::createEngine(const project::Project &project, const Credentials &credentials, QString *error)
 {
     // A run of this project in progress elsewhere (`pgferry-cli run`) is followed, never doubled.
     if (auto attached = engine::attachToLiveRun(project))
@@ -186,7 +199,8 @@ QString CoreServices::reportJson(const project::Project &project, const engine::
     QFile rf(dir.isEmpty() ? QString() : engine::LocalEngine::reportFile(dir));
     if (rf.open(QIODevice::ReadOnly))
         engineReport = QJsonDocument::fromJson(rf.readAll()).object();
-    QJsonObject o{{QStringLiteral("report"), engineReport},{QStringLiteral("format"), QStringLiteral("pgferry-report")},
+    QJsonObject o{{QStringLiteral("report"), engineReport},
+                  {QStringLiteral("format"), QStringLiteral("pgferry-report")},
                   {QStringLiteral("project"), project.name},
                   {QStringLiteral("project_id"), project.id},
                   {QStringLiteral("source"), project.source.connInfo().toUri()},
@@ -199,16 +213,20 @@ QString CoreServices::reportHtml(const project::Project &project, const engine::
 {
     QString h = QStringLiteral("<!DOCTYPE html><html><head><meta charset='utf-8'><title>%1</title>"
                                "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-                               "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#eef}</style></head><body>")
+                               "td,th{border:1px solid #ccc;padding:4px "
+                               "8px;text-align:left}th{background:#eef}</style></head><body>")
                     .arg(tr("pgferry report: %1").arg(project.name).toHtmlEscaped());
     h += QStringLiteral("<h1>%1</h1>").arg(tr("pgferry report: %1").arg(project.name).toHtmlEscaped());
     h += QStringLiteral("<p>%1 → %2<br>%3: %4</p>")
-             .arg(project.source.connInfo().toUri().toHtmlEscaped(), project.target.connInfo().toUri().toHtmlEscaped(), tr("State").toHtmlEscaped(),
+             .arg(project.source.connInfo().toUri().toHtmlEscaped(),
+                  project.target.connInfo().toUri().toHtmlEscaped(), tr("State").toHtmlEscaped(),
                   engine::runStateName(status.state).toHtmlEscaped());
     for (const engine::DatabaseStatus &d : status.databases) {
-        h += QStringLiteral("<h2>%1 → %2</h2><table><tr><th>%3</th><th>%4</th><th>%5</th><th>%6</th></tr>")
-                 .arg(d.name.toHtmlEscaped(), (d.targetName.isEmpty() ? d.name : d.targetName).toHtmlEscaped(), tr("Table").toHtmlEscaped(),
-                      tr("State").toHtmlEscaped(), tr("Rows").toHtmlEscaped(), tr("Bytes").toHtmlEscaped());
+        h +=
+            QStringLiteral("<h2>%1 → %2</h2><table><tr><th>%3</th><th>%4</th><th>%5</th><th>%6</th></tr>")
+                .arg(d.name.toHtmlEscaped(), (d.targetName.isEmpty() ? d.name : d.targetName).toHtmlEscaped(),
+                     tr("Table").toHtmlEscaped(), tr("State").toHtmlEscaped(), tr("Rows").toHtmlEscaped(),
+                     tr("Bytes").toHtmlEscaped());
         for (const engine::TableStatus &t : d.tables)
             h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
                      .arg(t.qualifiedName().toHtmlEscaped(), engine::tableStateName(t.state).toHtmlEscaped())

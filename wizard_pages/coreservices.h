@@ -17,7 +17,8 @@ class CoreServices : public WizardServices
 
 public:
     ConnectionCheck testConnection(const pg::ConnInfo &info) override;
-    std::optional<QList<assess::TableInventory>> listTables(const pg::ConnInfo &info, QString *error) override;
+    std::optional<QList<assess::TableInventory>> listTables(const pg::ConnInfo &info,
+                                                            QString *error) override;
     AssessmentResult assess(const project::Project &project, const Credentials &credentials) override;
 
     std::unique_ptr<AzureSession> createAzureSession(const project::AzureContext &ctx) override;
@@ -25,12 +26,14 @@ public:
     std::optional<project::Project> loadProject(const QString &path, QString *error) override;
     bool saveProject(const project::Project &project, const QString &path, QString *error) override;
     QString storedPassword(const project::Project &project, Role role) override;
-    bool storePassword(const project::Project &project, Role role, const QString &password, QString *error) override;
+    bool storePassword(const project::Project &project, Role role, const QString &password,
+                       QString *error) override;
     QStringList recentFiles() override;
     void addRecentFile(const QString &path) override;
     std::optional<engine::MigrationStatus> lastRunStatus(const project::Project &project) override;
     bool hasLiveRun(const project::Project &project) override;
-    std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &project, const Credentials &credentials, QString *error) override;
+    std::unique_ptr<engine::MigrationEngine>
+    createEngine(const project::Project &project, const Credentials &credentials, QString *error) override;
     QString reportHtml(const project::Project &project, const engine::MigrationStatus &status) override;
     QString reportJson(const project::Project &project, const engine::MigrationStatus &status) override;
 

@@ -19,7 +19,8 @@ using engine::RunState;
 CutoverPage::CutoverPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Cutover"));
-    setSubTitle(tr("Switch to the target: writes stop on the source, the last changes arrive, and the target gets sequences, foreign keys and triggers."));
+    setSubTitle(tr("Switch to the target: writes stop on the source, the last changes arrive, and the target "
+                   "gets sequences, foreign keys and triggers."));
     setCommitPage(true);
     setButtonText(QWizard::CommitButton, tr("&Next >"));
     m_list = new QListWidget;
@@ -31,11 +32,13 @@ CutoverPage::CutoverPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_list->setFocusPolicy(Qt::NoFocus);
     for (int i = 0; i < StepCount; ++i)
         m_list->addItem(QString());
-    m_confirm = new QCheckBox(tr("I confirm: applications will connect to the target after the cutover, and writes to the source stop now."));
+    m_confirm = new QCheckBox(tr("I confirm: applications will connect to the target after the cutover, and "
+                                 "writes to the source stop now."));
     m_confirm->setObjectName(QStringLiteral("confirmCutover"));
     m_confirm->setAccessibleName(tr("Confirm the cutover"));
-    m_fallback = new QCheckBox(tr("Keep the old server as a live fallbac&k: the new server's writes stream back into it, "
-                                  "so that you can fail back without losing a write"));
+    m_fallback = new QCheckBox(
+        tr("Keep the old server as a live fallbac&k: the new server's writes stream back into it, "
+           "so that you can fail back without losing a write"));
     m_fallback->setObjectName(QStringLiteral("cutoverFallback"));
     m_fallback->setAccessibleName(tr("Keep the old server as a live fallback"));
     m_apply = new QPushButton(tr("&Apply"));
@@ -94,15 +97,20 @@ void CutoverPage::initializePage()
 
 void CutoverPage::loadFallback(const project::Project &p)
 {
-    m_fallbackAllowed = p.mode == project::Mode::Online && p.engine == project::Engine::Local && p.settings.cutover.makeSourceReadOnly;
+    m_fallbackAllowed = p.mode == project::Mode::Online && p.engine == project::Engine::Local &&
+                        p.settings.cutover.makeSourceReadOnly;
     m_fallback->setChecked(m_fallbackAllowed && p.settings.cutover.fallback);
     m_fallback->setToolTip(
-        m_fallbackAllowed ? tr("Creates a slot and publication on the new server at the cutover; fail back or end the fallback on the "
-                               "next page. The new server needs wal_level = logical, a free slot and the REPLICATION right: "
+        m_fallbackAllowed ? tr("Creates a slot and publication on the new server at the cutover; fail back "
+                               "or end the fallback on the "
+                               "next page. The new server needs wal_level = logical, a free slot and the "
+                               "REPLICATION right: "
                                "the cutover checks them before it touches the old server.")
-        : p.engine != project::Engine::Local ? tr("Azure's managed migration service has no fallback after cutover.")
-        : p.mode != project::Mode::Online    ? tr("An offline migration has no stream to turn around.")
-                                             : tr("The fallback needs the source made read-only at cutover (settings page)."));
+        : p.engine != project::Engine::Local
+            ? tr("Azure's managed migration service has no fallback after cutover.")
+        : p.mode != project::Mode::Online
+            ? tr("An offline migration has no stream to turn around.")
+            : tr("The fallback needs the source made read-only at cutover (settings page)."));
 }
 
 QList<StepState> CutoverPage::steps(const engine::MigrationStatus &s, bool applied)
@@ -119,7 +127,8 @@ QList<StepState> CutoverPage::steps(const engine::MigrationStatus &s, bool appli
     int at = Cleanup;
     for (const engine::DatabaseStatus &d : s.databases) {
         int step = Cleanup;
-        if (d.phase == DatabasePhase::Streaming || (d.phase == DatabasePhase::Cutover && d.pendingChanges > 0))
+        if (d.phase == DatabasePhase::Streaming ||
+            (d.phase == DatabasePhase::Cutover && d.pendingChanges > 0))
             step = Drain;
         else if (d.phase == DatabasePhase::Cutover)
             step = Sequences;
@@ -141,11 +150,13 @@ void CutoverPage::setStatus(const engine::MigrationStatus &s)
 {
     const bool wasComplete = isComplete();
     m_status = s;
-    const QStringList labels{m_readOnly ? tr("Stop writes: make the source databases read-only") : tr("Stop writes: applications stop writing to the source"),
+    const QStringList labels{m_readOnly ? tr("Stop writes: make the source databases read-only")
+                                        : tr("Stop writes: applications stop writing to the source"),
                              tr("Wait until pending changes reach zero"),
                              tr("Set every sequence to the source's value"),
                              tr("Create the deferred foreign keys and triggers"),
-                             m_verify ? tr("Verify row counts and checksums of every table") : tr("Verification (turned off in the settings)"),
+                             m_verify ? tr("Verify row counts and checksums of every table")
+                                      : tr("Verification (turned off in the settings)"),
                              tr("Clean up: drop the replication slot, publication and origin")};
     const QList<StepState> st = steps(s, m_applied);
     qint64 pending = 0;
@@ -170,18 +181,21 @@ void CutoverPage::setStatus(const engine::MigrationStatus &s)
     if (draining) {
         m_drain->setRange(0, int(std::min<qint64>(m_drainStart, INT_MAX)));
         m_drain->setValue(int(std::clamp<qint64>(m_drainStart - pending, 0, m_drainStart)));
-        m_drain->setFormat(tr("%1 pending change(s) left", nullptr, Format::plural(pending)).arg(Format::count(pending)));
+        m_drain->setFormat(
+            tr("%1 pending change(s) left", nullptr, Format::plural(pending)).arg(Format::count(pending)));
     }
     QPalette pal = m_result->palette();
     if (s.state == RunState::Completed) {
         m_result->setText(tr("Cutover complete. The target is ready: point your applications to it."));
         pal.setColor(QPalette::WindowText, severityColor(Severity::Pass));
     } else if (s.state == RunState::Fallback || s.state == RunState::FailingBack) {
-        m_result->setText(tr("Cutover complete. The target is ready: point your applications to it. Its writes stream back "
-                             "into the old server, which stays a live fallback (see the next page)."));
+        m_result->setText(
+            tr("Cutover complete. The target is ready: point your applications to it. Its writes stream back "
+               "into the old server, which stays a live fallback (see the next page)."));
         pal.setColor(QPalette::WindowText, severityColor(Severity::Pass));
     } else if (m_applied && s.state == RunState::Failed) {
-        m_result->setText(tr("The cutover failed: %1").arg(s.errors.isEmpty() ? tr("see the log") : s.errors.last()));
+        m_result->setText(
+            tr("The cutover failed: %1").arg(s.errors.isEmpty() ? tr("see the log") : s.errors.last()));
         pal.setColor(QPalette::WindowText, severityColor(Severity::Blocker));
     } else if (s.state == RunState::CuttingOver) {
         m_result->setText(tr("Cutting over…"));
@@ -199,9 +213,10 @@ void CutoverPage::updateApply()
     m_apply->setEnabled(!m_applied && ready && m_confirm->isChecked());
     m_confirm->setEnabled(!m_applied);
     // Chosen before the cutover starts (a wizard reopened on a cutover under way cannot change it).
-    m_fallback->setEnabled(!m_applied && m_fallbackAllowed && m_status.state != RunState::CuttingOver && !isComplete());
-    m_apply->setToolTip(m_applied       ? tr("The cutover was applied.")
-                        : !ready         ? tr("The run is not ready for cutover; see the dashboard.")
+    m_fallback->setEnabled(!m_applied && m_fallbackAllowed && m_status.state != RunState::CuttingOver &&
+                           !isComplete());
+    m_apply->setToolTip(m_applied                 ? tr("The cutover was applied.")
+                        : !ready                  ? tr("The run is not ready for cutover; see the dashboard.")
                         : !m_confirm->isChecked() ? tr("Tick the confirmation first.")
                                                   : tr("Starts the cutover now."));
 }

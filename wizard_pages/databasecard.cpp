@@ -46,7 +46,8 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     m_schemaBadge->setIconSize(QSize(14, 14));
     m_schemaBadge->setCursor(Qt::PointingHandCursor);
     m_schemaBadge->setVisible(false);
-    connect(m_schemaBadge, &QToolButton::clicked, this, [this] { Q_EMIT schemaChangesRequested(m_database); });
+    connect(m_schemaBadge, &QToolButton::clicked, this,
+            [this] { Q_EMIT schemaChangesRequested(m_database); });
     m_cutover = new QToolButton;
     m_cutover->setObjectName(QStringLiteral("cardCutover"));
     m_cutover->setText(tr("Cut over…"));
@@ -65,7 +66,8 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     g->addWidget(m_capture, 6, 0, 1, 2);
     g->addWidget(m_schemaBadge, 7, 0, 1, 2, Qt::AlignLeft);
     g->addWidget(m_cutover, 8, 0, 1, 2, Qt::AlignLeft);
-    g->setRowStretch(9, 1); // a card taller than its lines (a neighbour has more) keeps them together at the top
+    g->setRowStretch(9,
+                     1); // a card taller than its lines (a neighbour has more) keeps them together at the top
     m_eta->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 }
 
@@ -87,7 +89,10 @@ QString DatabaseCard::progressText(const engine::DatabaseStatus &d)
     }
 }
 
-QString DatabaseCard::progressText() const { return m_progress->text(); }
+QString DatabaseCard::progressText() const
+{
+    return m_progress->text();
+}
 
 QString DatabaseCard::captureText(const QString &ddlCapture)
 {
@@ -104,7 +109,8 @@ QString DatabaseCard::schemaBadgeText(const engine::DatabaseStatus &d)
 {
     if (d.schemaChanges.isEmpty())
         return {};
-    const auto unresolved = std::count_if(d.schemaChanges.cbegin(), d.schemaChanges.cend(), [](const auto &c) { return c.unresolved(); });
+    const auto unresolved = std::count_if(d.schemaChanges.cbegin(), d.schemaChanges.cend(),
+                                          [](const auto &c) { return c.unresolved(); });
     if (unresolved > 0)
         return tr("%n unresolved schema change(s)", nullptr, int(unresolved));
     return tr("%n schema change(s)", nullptr, int(d.schemaChanges.size()));
@@ -138,23 +144,29 @@ QString DatabaseCard::schemaChangesToolTip(const engine::DatabaseStatus &d)
             order << &c;
     constexpr qsizetype shown = 12;
     QString html = QStringLiteral("<p><b>%1</b></p>")
-                       .arg(tr("%n schema change(s) seen on the source", nullptr, int(d.schemaChanges.size())).toHtmlEscaped());
+                       .arg(tr("%n schema change(s) seen on the source", nullptr, int(d.schemaChanges.size()))
+                                .toHtmlEscaped());
     if (unresolved > 0)
-        html += QStringLiteral("<p>%1</p>").arg(tr("%n unresolved change(s) hold the cutover.", nullptr, int(unresolved)).toHtmlEscaped());
+        html += QStringLiteral("<p>%1</p>")
+                    .arg(tr("%n unresolved change(s) hold the cutover.", nullptr, int(unresolved))
+                             .toHtmlEscaped());
     const QString problem = severityColor(Severity::Blocker).name();
     for (qsizetype i = 0; i < std::min(shown, order.size()); ++i) {
         const engine::SchemaChange &c = *order[i];
         QString state = schemaStateText(c.state).toHtmlEscaped();
         if (c.unresolved())
             state = QStringLiteral("<b style='color:%1'>%2</b>").arg(problem, state);
-        html += QStringLiteral("<p style='margin-top:4px'><b>%1</b>: %2 · %3").arg(c.object.toHtmlEscaped(), c.kind.toHtmlEscaped(), state);
+        html += QStringLiteral("<p style='margin-top:4px'><b>%1</b>: %2 · %3")
+                    .arg(c.object.toHtmlEscaped(), c.kind.toHtmlEscaped(), state);
         if (c.unresolved() && !c.detail.isEmpty())
             html += QStringLiteral("<br>") + c.detail.toHtmlEscaped();
         html += QStringLiteral("</p>");
     }
     if (order.size() > shown)
-        html += QStringLiteral("<p>%1</p>").arg(tr("… and %n more.", nullptr, int(order.size() - shown)).toHtmlEscaped());
-    html += QStringLiteral("<p><i>%1</i></p>").arg(tr("Click for the list with each statement.").toHtmlEscaped());
+        html += QStringLiteral("<p>%1</p>")
+                    .arg(tr("… and %n more.", nullptr, int(order.size() - shown)).toHtmlEscaped());
+    html +=
+        QStringLiteral("<p><i>%1</i></p>").arg(tr("Click for the list with each statement.").toHtmlEscaped());
     return html;
 }
 
@@ -178,22 +190,28 @@ QString DatabaseCard::readinessCheckName(const QString &check)
 QString DatabaseCard::readinessToolTip(const engine::DatabaseStatus &d)
 {
     using State = engine::ReadinessCheck::State;
-    QString html = QStringLiteral("<p><b>%1</b></p>")
-                       .arg((d.readyForCutover ? tr("Ready for cutover") : tr("Not ready for cutover")).toHtmlEscaped());
+    QString html =
+        QStringLiteral("<p><b>%1</b></p>")
+            .arg((d.readyForCutover ? tr("Ready for cutover") : tr("Not ready for cutover")).toHtmlEscaped());
     if (d.changesPerSecond > 0)
-        html += QStringLiteral("<p>%1</p>").arg(tr("Applying %1 changes/s").arg(Format::count(qint64(d.changesPerSecond))).toHtmlEscaped());
+        html += QStringLiteral("<p>%1</p>")
+                    .arg(tr("Applying %1 changes/s")
+                             .arg(Format::count(qint64(d.changesPerSecond)))
+                             .toHtmlEscaped());
     for (const engine::ReadinessCheck &c : d.readiness) {
         const Severity severity = c.state == State::Blocking ? Severity::Blocker
                                   : c.state == State::Ok     ? Severity::Pass
                                   : c.state == State::Info   ? Severity::Info
                                                              : Severity::Warning;
         html += QStringLiteral("<p style='margin-top:4px'><b style='color:%1'>%2</b>: %3")
-                    .arg(severityColor(severity).name(), readinessCheckName(c.check).toHtmlEscaped(), c.summary.toHtmlEscaped());
+                    .arg(severityColor(severity).name(), readinessCheckName(c.check).toHtmlEscaped(),
+                         c.summary.toHtmlEscaped());
         constexpr qsizetype shown = 5;
         for (qsizetype i = 0; i < std::min(shown, c.details.size()); ++i)
             html += QStringLiteral("<br>&nbsp;&nbsp;") + c.details[i].toHtmlEscaped();
         if (c.details.size() > shown)
-            html += QStringLiteral("<br>&nbsp;&nbsp;") + tr("… and %n more.", nullptr, int(c.details.size() - shown)).toHtmlEscaped();
+            html += QStringLiteral("<br>&nbsp;&nbsp;") +
+                    tr("… and %n more.", nullptr, int(c.details.size() - shown)).toHtmlEscaped();
         html += QStringLiteral("</p>");
     }
     return html;
@@ -202,7 +220,8 @@ QString DatabaseCard::readinessToolTip(const engine::DatabaseStatus &d)
 void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
 {
     setObjectName(QStringLiteral("databaseCard_") + d.name);
-    const QString target = d.targetName.isEmpty() || d.targetName == d.name ? QString() : QStringLiteral(" → ") + d.targetName;
+    const QString target =
+        d.targetName.isEmpty() || d.targetName == d.name ? QString() : QStringLiteral(" → ") + d.targetName;
     m_title->setText(d.name + target);
     const bool failed = d.phase == engine::DatabasePhase::Failed || d.tablesFailed > 0;
     const bool ready = d.readyForCutover || d.phase == engine::DatabasePhase::Done;
@@ -212,30 +231,35 @@ void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
                                        : ready ? severityColor(Severity::Pass)
                                                : severityColor(Severity::Info));
     m_phase->setPalette(pal);
-    m_progress->setText(progressText(d) + (d.tablesFailed > 0 ? QStringLiteral(", ") + tr("%n failed", nullptr, d.tablesFailed) : QString()));
+    m_progress->setText(
+        progressText(d) +
+        (d.tablesFailed > 0 ? QStringLiteral(", ") + tr("%n failed", nullptr, d.tablesFailed) : QString()));
     m_bar->setRange(0, std::max(1, d.tablesTotal));
     m_bar->setValue(d.tablesDone);
     m_pending->setText(tr("Pending changes: %1").arg(Format::count(d.pendingChanges)));
     m_lag->setText(tr("Lag: %1 · %2").arg(Format::bytes(d.lagBytes), Format::duration(d.lagSeconds)));
     const bool catchingUp = d.phase == engine::DatabasePhase::Streaming && !ready && d.etaSeconds > 0;
-    m_eta->setText(d.phase == engine::DatabasePhase::FullLoad ? tr("ETA %1").arg(Format::duration(d.etaSeconds))
-                   : ready                                    ? tr("Ready")
-                   : catchingUp                               ? tr("Caught up in %1").arg(Format::duration(d.etaSeconds))
-                                                              : QString());
+    m_eta->setText(d.phase == engine::DatabasePhase::FullLoad
+                       ? tr("ETA %1").arg(Format::duration(d.etaSeconds))
+                   : ready      ? tr("Ready")
+                   : catchingUp ? tr("Caught up in %1").arg(Format::duration(d.etaSeconds))
+                                : QString());
     setToolTip(d.readiness.isEmpty() ? d.notReadyReason : readinessToolTip(d));
 
     m_database = d.name;
     const QString capture = captureText(d.ddlCapture);
     m_capture->setText(capture);
-    m_capture->setToolTip(d.ddlCapture == u"event trigger"
-                              ? tr("Schema changes made on the source are carried to the target in stream order by event triggers.")
-                          : d.ddlCapture == u"watch only"
-                              ? tr("Schema changes on the source are detected by comparing the catalogs; each one holds the cutover until "
-                                   "it is resolved.")
-                              : QString());
+    m_capture->setToolTip(
+        d.ddlCapture == u"event trigger" ? tr("Schema changes made on the source are carried to the target "
+                                              "in stream order by event triggers.")
+        : d.ddlCapture == u"watch only"  ? tr("Schema changes on the source are detected by comparing the "
+                                               "catalogs; each one holds the cutover until "
+                                               "it is resolved.")
+                                         : QString());
     m_capture->setVisible(!capture.isEmpty());
     const QString badge = schemaBadgeText(d);
-    const bool unresolved = std::any_of(d.schemaChanges.cbegin(), d.schemaChanges.cend(), [](const auto &c) { return c.unresolved(); });
+    const bool unresolved = std::any_of(d.schemaChanges.cbegin(), d.schemaChanges.cend(),
+                                        [](const auto &c) { return c.unresolved(); });
     if (badge != m_schemaBadge->text() || unresolved != m_schemaBadge->property("unresolved").toBool()) {
         m_schemaBadge->setText(badge);
         m_schemaBadge->setProperty("unresolved", unresolved);
@@ -256,9 +280,11 @@ void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
     // Lag alone does not hold a cutover back (it waits for the lag to fall); anything else does.
     const bool streaming = d.phase == engine::DatabasePhase::Streaming;
     m_cutover->setVisible(streaming);
-    m_cutover->setEnabled(streaming && (d.readyForCutover || d.notReadyReason.startsWith(u"replication lag")));
-    m_cutover->setToolTip(m_cutover->isEnabled() ? tr("Cut over %1 now; the other databases keep streaming.").arg(d.name)
-                                                 : d.notReadyReason);
+    m_cutover->setEnabled(streaming &&
+                          (d.readyForCutover || d.notReadyReason.startsWith(u"replication lag")));
+    m_cutover->setToolTip(m_cutover->isEnabled()
+                              ? tr("Cut over %1 now; the other databases keep streaming.").arg(d.name)
+                              : d.notReadyReason);
     m_cutover->setAccessibleName(tr("Cut over %1").arg(d.name));
 }
 

@@ -25,28 +25,35 @@ constexpr int TablesRole = Qt::UserRole + 4;
 
 bool isSystemDatabase(const QString &name)
 {
-    static const QSet<QString> names{QStringLiteral("azure_maintenance"), QStringLiteral("azure_sys"), QStringLiteral("rdsadmin"),
-                                     QStringLiteral("cloudsqladmin")};
+    static const QSet<QString> names{QStringLiteral("azure_maintenance"), QStringLiteral("azure_sys"),
+                                     QStringLiteral("rdsadmin"), QStringLiteral("cloudsqladmin")};
     return names.contains(name);
 }
 
 // A target database name libpq and the server accept without surprises.
-bool validTargetName(const QString &name) { return !name.trimmed().isEmpty() && name.size() <= 63 && !name.contains(QChar(0)); }
+bool validTargetName(const QString &name)
+{
+    return !name.trimmed().isEmpty() && name.size() <= 63 && !name.contains(QChar(0));
+}
 } // namespace
 
 DatabasesPage::DatabasesPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Databases"));
-    setSubTitle(tr("Select the databases to migrate. Each can get another name on the target and a filter of its tables."));
+    setSubTitle(tr("Select the databases to migrate. Each can get another name on the target and a filter of "
+                   "its tables."));
     m_table = new QTableWidget(0, 6);
     m_table->setObjectName(QStringLiteral("databaseTable"));
     m_table->setAccessibleName(tr("Source databases"));
-    m_table->setTabKeyNavigation(false); // Tab goes on to the buttons; the arrow keys move in the table, F2 edits
-    m_table->setHorizontalHeaderLabels({tr("Database"), tr("Size"), tr("Tables"), tr("Assessment"), tr("Target database"), tr("Tables to migrate")});
+    m_table->setTabKeyNavigation(
+        false); // Tab goes on to the buttons; the arrow keys move in the table, F2 edits
+    m_table->setHorizontalHeaderLabels({tr("Database"), tr("Size"), tr("Tables"), tr("Assessment"),
+                                        tr("Target database"), tr("Tables to migrate")});
     m_table->verticalHeader()->setVisible(false);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                             QAbstractItemView::SelectedClicked);
     m_table->setAlternatingRowColors(true);
     m_table->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(TargetColumn, QHeaderView::Stretch);
@@ -93,7 +100,8 @@ DatabasesPage::DatabasesPage(MigrationWizard *wizard) : WizardPage(wizard)
         if (col == FilterColumn)
             editFilter(row);
     });
-    connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row) { m_filter->setEnabled(row >= 0); });
+    connect(m_table, &QTableWidget::currentCellChanged, this,
+            [this](int row) { m_filter->setEnabled(row >= 0); });
     connect(m_table, &QTableWidget::itemChanged, this, [this] {
         if (m_rebuilding)
             return;
@@ -108,15 +116,16 @@ DatabasesPage::DatabasesPage(MigrationWizard *wizard) : WizardPage(wizard)
         ci.password = mw()->credentials().sourcePassword;
         m_refresh->setEnabled(false);
         m_summary->setText(tr("Reading the source's databases…"));
-        runInBackground(this, [services = mw()->services(), ci] { return services->testConnection(ci); },
-                        [this](const ConnectionCheck &check) {
-                            m_refresh->setEnabled(true);
-                            if (!check.ok) {
-                                setError(m_error, check.message);
-                                return;
-                            }
-                            mw()->setSourceCheck(check);
-                        });
+        runInBackground(
+            this, [services = mw()->services(), ci] { return services->testConnection(ci); },
+            [this](const ConnectionCheck &check) {
+                m_refresh->setEnabled(true);
+                if (!check.ok) {
+                    setError(m_error, check.message);
+                    return;
+                }
+                mw()->setSourceCheck(check);
+            });
     });
     connect(wizard, &MigrationWizard::sourceChecked, this, [this] {
         project::Project p;
@@ -150,7 +159,8 @@ void DatabasesPage::rebuild()
         if (!isSystemDatabase(d.name))
             dbs.append(d);
     for (const project::DatabaseSelection &s : m_selections) {
-        const bool known = std::any_of(dbs.begin(), dbs.end(), [&](const auto &d) { return d.name == s.name; });
+        const bool known =
+            std::any_of(dbs.begin(), dbs.end(), [&](const auto &d) { return d.name == s.name; });
         if (!known) {
             assess::DatabaseInventory d;
             d.name = s.name;
@@ -160,7 +170,8 @@ void DatabasesPage::rebuild()
     for (const assess::DatabaseInventory &d : dbs) {
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        const auto sel = std::find_if(m_selections.begin(), m_selections.end(), [&](const auto &s) { return s.name == d.name; });
+        const auto sel = std::find_if(m_selections.begin(), m_selections.end(),
+                                      [&](const auto &s) { return s.name == d.name; });
         auto *name = new QTableWidgetItem(d.name);
         name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
         name->setCheckState(sel != m_selections.end() ? Qt::Checked : Qt::Unchecked);
@@ -175,7 +186,8 @@ void DatabasesPage::rebuild()
         size->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_table->setItem(row, SizeColumn, size);
-        auto *tables = new QTableWidgetItem(d.tableCount >= 0 ? Format::count(d.tableCount) : QStringLiteral("–"));
+        auto *tables =
+            new QTableWidgetItem(d.tableCount >= 0 ? Format::count(d.tableCount) : QStringLiteral("–"));
         tables->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         tables->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         if (!d.error.isEmpty())
@@ -227,9 +239,10 @@ void DatabasesPage::updateSummary()
         QTableWidgetItem *name = m_table->item(row, NameColumn);
         const QStringList inc = name->data(IncludesRole).toStringList();
         const QStringList exc = name->data(ExcludesRole).toStringList();
-        m_table->item(row, FilterColumn)->setText(inc.isEmpty() && exc.isEmpty() ? tr("All tables")
-                                                  : inc.isEmpty()                ? tr("All but %n", nullptr, int(exc.size()))
-                                                                                 : tr("%n pattern(s)", nullptr, int(inc.size() + exc.size())));
+        m_table->item(row, FilterColumn)
+            ->setText(inc.isEmpty() && exc.isEmpty() ? tr("All tables")
+                      : inc.isEmpty()                ? tr("All but %n", nullptr, int(exc.size()))
+                                      : tr("%n pattern(s)", nullptr, int(inc.size() + exc.size())));
         if (name->checkState() != Qt::Checked)
             continue;
         ++n;
@@ -240,7 +253,8 @@ void DatabasesPage::updateSummary()
     if (m_table->rowCount() == 0)
         m_summary->setText(tr("Test the source connection to list its databases."));
     else
-        m_summary->setText(tr("%n database(s) selected", nullptr, n) + QStringLiteral(" · ") + tr("%1 in %n table(s)", nullptr, tables).arg(Format::bytes(bytes)));
+        m_summary->setText(tr("%n database(s) selected", nullptr, n) + QStringLiteral(" · ") +
+                           tr("%1 in %n table(s)", nullptr, tables).arg(Format::bytes(bytes)));
     setError(m_error, validationError());
 }
 
@@ -252,9 +266,12 @@ QString DatabasesPage::validationError() const
             continue;
         const QString t = m_table->item(row, TargetColumn)->text().trimmed();
         if (!validTargetName(t))
-            return tr("The target name of %1 must have 1 to 63 characters.").arg(m_table->item(row, NameColumn)->text());
+            return tr("The target name of %1 must have 1 to 63 characters.")
+                .arg(m_table->item(row, NameColumn)->text());
         if (targets.contains(t))
-            return tr("Two databases would both go to %1 on the target. Give one of them another target name.").arg(t);
+            return tr("Two databases would both go to %1 on the target. Give one of them another target "
+                      "name.")
+                .arg(t);
         targets.insert(t);
     }
     return {};
@@ -293,7 +310,8 @@ void DatabasesPage::editFilter(int row)
     const project::Project p = mw()->project();
     pg::ConnInfo ci = p.source.connInfo(name->text());
     ci.password = mw()->credentials().sourcePassword;
-    TableFilterDialog dlg(mw()->services(), ci, name->data(IncludesRole).toStringList(), name->data(ExcludesRole).toStringList(), this);
+    TableFilterDialog dlg(mw()->services(), ci, name->data(IncludesRole).toStringList(),
+                          name->data(ExcludesRole).toStringList(), this);
     if (dlg.exec() != QDialog::Accepted)
         return;
     name->setData(IncludesRole, dlg.includes());

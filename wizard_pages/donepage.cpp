@@ -69,18 +69,21 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     m_fallbackState->setObjectName(QStringLiteral("fallbackState"));
     m_fallbackState->setWordWrap(true);
     m_fallbackState->setTextFormat(Qt::PlainText);
-    m_fallbackConfirm = new QCheckBox(tr("I have &stopped the applications' writes on the new server, or accept that "
-                                         "they stop"));
+    m_fallbackConfirm =
+        new QCheckBox(tr("I have &stopped the applications' writes on the new server, or accept that "
+                         "they stop"));
     m_fallbackConfirm->setObjectName(QStringLiteral("fallbackConfirm"));
     m_fallbackConfirm->setAccessibleName(tr("Confirm failing back or ending the fallback"));
     m_failBack = new QPushButton(tr("Fa&il back to the old server"));
     m_failBack->setObjectName(QStringLiteral("failBack"));
-    m_failBack->setToolTip(tr("Makes the new server's databases read-only, applies what is left on the old server, sets "
-                              "its sequences, verifies every table and makes the old server writable again."));
+    m_failBack->setToolTip(
+        tr("Makes the new server's databases read-only, applies what is left on the old server, sets "
+           "its sequences, verifies every table and makes the old server writable again."));
     m_endFallback = new QPushButton(tr("&End the fallback"));
     m_endFallback->setObjectName(QStringLiteral("endFallback"));
-    m_endFallback->setToolTip(tr("Keeps the new server for good: removes the fallback's slot, publication and origin; the "
-                                 "old server stays read-only."));
+    m_endFallback->setToolTip(
+        tr("Keeps the new server for good: removes the fallback's slot, publication and origin; the "
+           "old server stays read-only."));
     m_fallbackMessage = new QLabel;
     m_fallbackMessage->setObjectName(QStringLiteral("fallbackMessage"));
     m_fallbackMessage->setWordWrap(true);
@@ -146,8 +149,11 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
 
     auto ask = [this](const QString &format) {
         const QString filter = format == u"html" ? tr("HTML report (*.html)") : tr("JSON report (*.json)");
-        const QString name = mw()->project().name.isEmpty() ? QStringLiteral("pgferry-report") : mw()->project().name + QStringLiteral("-report");
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), name + u'.' + format, filter);
+        const QString name = mw()->project().name.isEmpty()
+                                 ? QStringLiteral("pgferry-report")
+                                 : mw()->project().name + QStringLiteral("-report");
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export report"), name + u'.' + format, filter);
         if (path.isEmpty())
             return;
         QString error;
@@ -155,7 +161,8 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     };
     connect(m_html, &QPushButton::clicked, this, [ask] { ask(QStringLiteral("html")); });
     connect(m_json, &QPushButton::clicked, this, [ask] { ask(QStringLiteral("json")); });
-    connect(m_copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_conn->toPlainText()); });
+    connect(m_copy, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_conn->toPlainText()); });
     connect(m_backup, &QPushButton::clicked, this, [this] {
         backUpSourceTo(
             QFileDialog::getExistingDirectory(this, tr("Folder for the source's backup archives")));
@@ -189,7 +196,10 @@ void DonePage::askFallback(bool failBack)
     m_fallbackMessage->setText(failBack ? tr("Failing back…") : tr("Ending the fallback…"));
 }
 
-void DonePage::initializePage() { refresh(); }
+void DonePage::initializePage()
+{
+    refresh();
+}
 
 void DonePage::backUpSourceTo(const QString &dir)
 {
@@ -273,16 +283,22 @@ void DonePage::refresh()
             continue;
         failedBack = failedBack || d.fallback == u"failed back";
         if (d.fallback == u"streaming")
-            fallbackLines << tr("%1: the new server's writes stream back into the old one; lag %2 (%3), %4 pending")
-                                 .arg(d.name, Format::bytes(d.lagBytes), Format::duration(d.lagSeconds),
-                                      Format::count(d.pendingChanges))
-                          + (d.notReadyReason.isEmpty() ? QString() : QStringLiteral(". ") + d.notReadyReason);
+            fallbackLines
+                << tr("%1: the new server's writes stream back into the old one; lag %2 (%3), %4 pending")
+                           .arg(d.name, Format::bytes(d.lagBytes), Format::duration(d.lagSeconds),
+                                Format::count(d.pendingChanges)) +
+                       (d.notReadyReason.isEmpty() ? QString() : QStringLiteral(". ") + d.notReadyReason);
         else if (d.fallback == u"failing back")
-            fallbackLines << tr("%1: failing back (the new server is read-only while what is left is applied and verified)").arg(d.name);
+            fallbackLines << tr("%1: failing back (the new server is read-only while what is left is applied "
+                                "and verified)")
+                                 .arg(d.name);
         else if (d.fallback == u"failed back")
-            fallbackLines << tr("%1: failed back. The old server has every write and is writable; the new one is read-only.").arg(d.name);
+            fallbackLines << tr("%1: failed back. The old server has every write and is writable; the new "
+                                "one is read-only.")
+                                 .arg(d.name);
         else if (d.fallback == u"ended")
-            fallbackLines << tr("%1: fallback ended. The new server stays; the old one stays read-only.").arg(d.name);
+            fallbackLines
+                << tr("%1: fallback ended. The new server stays; the old one stays read-only.").arg(d.name);
     }
     m_fallbackBox->setVisible(!fallbackLines.isEmpty());
     m_fallbackState->setText(fallbackLines.join(u'\n'));
@@ -295,26 +311,34 @@ void DonePage::refresh()
         wgt->setVisible(inFallback);
     if (!inFallback && !fallbackLines.isEmpty())
         m_fallbackMessage->clear();
-    m_icon->setPixmap(severityIcon(ok ? Severity::Pass : s.state == RunState::Failed ? Severity::Blocker : Severity::Warning).pixmap(QSize(48, 48), m_icon->devicePixelRatioF()));
-    m_headline->setText(inFallback                     ? tr("Cut over. The old server is kept as a live fallback.")
-                        : ok && failedBack             ? tr("Failed back: the old server is the primary again.")
-                        : ok                           ? tr("The migration completed.")
-                        : s.state == RunState::Failed ? tr("The migration failed.")
-                                                       : tr("The migration is %1.").arg(Format::runState(s.state).toLower()));
+    m_icon->setPixmap(severityIcon(ok                            ? Severity::Pass
+                                   : s.state == RunState::Failed ? Severity::Blocker
+                                                                 : Severity::Warning)
+                          .pixmap(QSize(48, 48), m_icon->devicePixelRatioF()));
+    m_headline->setText(inFallback         ? tr("Cut over. The old server is kept as a live fallback.")
+                        : ok && failedBack ? tr("Failed back: the old server is the primary again.")
+                        : ok               ? tr("The migration completed.")
+                        : s.state == RunState::Failed
+                            ? tr("The migration failed.")
+                            : tr("The migration is %1.").arg(Format::runState(s.state).toLower()));
     int tables = 0, failed = 0;
     for (const auto &d : s.databases) {
         tables += d.tablesDone;
         failed += d.tablesFailed;
     }
-    const double seconds = s.startedAt.isValid() && s.updatedAt.isValid() ? s.startedAt.secsTo(s.updatedAt) : -1;
-    QString stats = tr("%n database(s)", nullptr, int(s.databases.size())) + QStringLiteral(" · ") + tr("%n table(s)", nullptr, tables)
-                    + QStringLiteral(" · ") + tr("%1 row(s), %2", nullptr, Format::plural(s.rowsCopied())).arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied()))
-                    + QStringLiteral(" · ") + tr("took %1").arg(Format::duration(seconds));
+    const double seconds =
+        s.startedAt.isValid() && s.updatedAt.isValid() ? s.startedAt.secsTo(s.updatedAt) : -1;
+    QString stats = tr("%n database(s)", nullptr, int(s.databases.size())) + QStringLiteral(" · ") +
+                    tr("%n table(s)", nullptr, tables) + QStringLiteral(" · ") +
+                    tr("%1 row(s), %2", nullptr, Format::plural(s.rowsCopied()))
+                        .arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied())) +
+                    QStringLiteral(" · ") + tr("took %1").arg(Format::duration(seconds));
     qint64 changes = 0;
     for (const auto &d : s.databases)
         changes += d.inserts + d.updates + d.deletes;
     if (changes > 0)
-        stats += QStringLiteral(" · ") + tr("%1 change(s) streamed", nullptr, Format::plural(changes)).arg(Format::count(changes));
+        stats += QStringLiteral(" · ") +
+                 tr("%1 change(s) streamed", nullptr, Format::plural(changes)).arg(Format::count(changes));
     if (failed > 0)
         stats += QStringLiteral(" · ") + tr("%n table(s) failed", nullptr, failed);
     m_stats->setText(stats);
@@ -332,26 +356,35 @@ void DonePage::refresh()
     }
 
     const project::Project p = mw()->project();
-    const bool azure = !p.azure.serverName.isEmpty() || p.target.host.endsWith(u".postgres.database.azure.com");
+    const bool azure =
+        !p.azure.serverName.isEmpty() || p.target.host.endsWith(u".postgres.database.azure.com");
     QString html = QStringLiteral("<ol style='margin-left:-20px'>");
     auto item = [&](const QString &title, const QString &text, const QString &url) {
-        html += QStringLiteral("<li style='margin-bottom:4px'><b>%1</b> — %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped());
+        html += QStringLiteral("<li style='margin-bottom:4px'><b>%1</b> — %2")
+                    .arg(title.toHtmlEscaped(), text.toHtmlEscaped());
         if (!url.isEmpty())
             html += QStringLiteral(" <a href='%1'>%2</a>").arg(url, tr("Learn more").toHtmlEscaped());
         html += QStringLiteral("</li>");
     };
-    item(tr("Set passwords for migrated roles"), tr("roles were created without passwords; set them before applications connect."), {});
+    item(tr("Set passwords for migrated roles"),
+         tr("roles were created without passwords; set them before applications connect."), {});
     if (azure) {
         item(tr("Create read replicas"), tr("offload reads and prepare for regional failover."),
-             QStringLiteral("https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-read-replicas"));
-        item(tr("Check geo-redundant backup"), tr("make sure backups are kept in a second region if you need them."),
-             QStringLiteral("https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore"));
+             QStringLiteral(
+                 "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-read-replicas"));
+        item(tr("Check geo-redundant backup"),
+             tr("make sure backups are kept in a second region if you need them."),
+             QStringLiteral(
+                 "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore"));
         item(tr("Add a delete lock"), tr("protect the new server from being deleted by mistake."),
-             QStringLiteral("https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources"));
+             QStringLiteral(
+                 "https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources"));
     } else {
-        item(tr("Set up replicas and backups"), tr("give the new server the same protection the source had."), {});
+        item(tr("Set up replicas and backups"), tr("give the new server the same protection the source had."),
+             {});
     }
-    item(tr("Take a final backup of the source"), tr("keep it for retention before the source is retired (pg_dump -Fc)."), {});
+    item(tr("Take a final backup of the source"),
+         tr("keep it for retention before the source is retired (pg_dump -Fc)."), {});
     html += QStringLiteral("</ol>");
     m_steps->setText(html);
 }
@@ -359,7 +392,8 @@ void DonePage::refresh()
 bool DonePage::exportReport(const QString &path, const QString &format, QString *error)
 {
     const project::Project p = mw()->project();
-    const QString text = format == u"json" ? mw()->services()->reportJson(p, mw()->status()) : mw()->services()->reportHtml(p, mw()->status());
+    const QString text = format == u"json" ? mw()->services()->reportJson(p, mw()->status())
+                                           : mw()->services()->reportHtml(p, mw()->status());
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(text.toUtf8()) < 0 || !f.commit()) {
         const QString e = tr("The report could not be written to %1: %2").arg(path, f.errorString());

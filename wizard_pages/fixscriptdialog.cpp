@@ -15,8 +15,9 @@ FixScriptDialog::FixScriptDialog(const QString &script, QWidget *parent) : QDial
 {
     setObjectName(QStringLiteral("fixScriptDialog"));
     setWindowTitle(tr("Fix script"));
-    auto *intro = new QLabel(tr("SQL and settings that fix what can be fixed before the migration, grouped by where to apply them. "
-                                "Review every line before running it on a server."));
+    auto *intro = new QLabel(tr(
+        "SQL and settings that fix what can be fixed before the migration, grouped by where to apply them. "
+        "Review every line before running it on a server."));
     intro->setWordWrap(true);
     m_text = new QPlainTextEdit(script);
     m_text->setObjectName(QStringLiteral("fixScriptText"));
@@ -59,6 +60,9 @@ FixScriptDialog::FixScriptDialog(const QString &script, QWidget *parent) : QDial
     resize(720, 480);
 }
 
-void FixScriptDialog::setMessage(const QString &message) { m_message->setText(message); }
+void FixScriptDialog::setMessage(const QString &message)
+{
+    m_message->setText(message);
+}
 
 } // namespace pgferry::wizard

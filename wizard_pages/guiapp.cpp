@@ -23,7 +23,8 @@ bool installTranslation(QApplication &app, const QString &language)
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     if (!language.isEmpty())
         QLocale::setDefault(locale);
-    const bool found = translator->load(locale, QStringLiteral("pgferry"), QStringLiteral("_"), QStringLiteral(":/i18n"));
+    const bool found =
+        translator->load(locale, QStringLiteral("pgferry"), QStringLiteral("_"), QStringLiteral(":/i18n"));
     // Without a translation for the language, English with its plural forms ("1 table", "2 tables").
     if (!found && !translator->load(QStringLiteral(":/i18n/pgferry_en"))) {
         delete translator;
@@ -33,7 +34,8 @@ bool installTranslation(QApplication &app, const QString &language)
     if (!found)
         return false;
     auto *qt = new QTranslator(&app);
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(qt);
     else
         delete qt;
@@ -54,21 +56,31 @@ int runGuiApplication(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("pgferry: online PostgreSQL migration wizard"));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("User interface language (e.g. de, en); default: the system's."), QStringLiteral("LANG"));
-    QCommandLineOption shots(QStringLiteral("screenshots"), QStringLiteral("Render every page with sample data to DIR/NN-<page>.png and exit."),
-                             QStringLiteral("DIR"));
-    QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Dark colours for this session (View > Colours remembers a choice)."));
+    QCommandLineOption lang(QStringLiteral("lang"),
+                            QStringLiteral("User interface language (e.g. de, en); default: the system's."),
+                            QStringLiteral("LANG"));
+    QCommandLineOption shots(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Render every page with sample data to DIR/NN-<page>.png and exit."),
+        QStringLiteral("DIR"));
+    QCommandLineOption dark(
+        QStringLiteral("dark"),
+        QStringLiteral("Dark colours for this session (View > Colours remembers a choice)."));
     QCommandLineOption light(QStringLiteral("light"), QStringLiteral("Light colours for this session."));
-    QCommandLineOption cloudConfig(QStringLiteral("cloud-config"),
-                                   QStringLiteral("Another Azure cloud, in the shape `az cloud show` prints (as pgferry-cli azure --cloud-config); "
-                                                  "projects that name no cloud file use it, and record it."),
-                                   QStringLiteral("FILE"));
+    QCommandLineOption cloudConfig(
+        QStringLiteral("cloud-config"),
+        QStringLiteral(
+            "Another Azure cloud, in the shape `az cloud show` prints (as pgferry-cli azure --cloud-config); "
+            "projects that name no cloud file use it, and record it."),
+        QStringLiteral("FILE"));
     parser.addOption(lang);
     parser.addOption(cloudConfig);
     parser.addOption(shots);
     parser.addOption(dark);
     parser.addOption(light);
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A .pgferry project file to open."), QStringLiteral("[project]"));
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QStringLiteral("A .pgferry project file to open."),
+                                 QStringLiteral("[project]"));
     parser.process(app);
     if (parser.isSet(dark) && parser.isSet(light)) {
         QTextStream(stderr) << "pgferry: --dark and --light exclude each other\n";
@@ -100,7 +112,9 @@ int runGuiApplication(int argc, char *argv[])
     }
     MainWindow window(services);
     ColorScheme *scheme = window.colorScheme();
-    scheme->apply(parser.isSet(dark) ? ColorScheme::Choice::Dark : parser.isSet(light) ? ColorScheme::Choice::Light : scheme->savedChoice());
+    scheme->apply(parser.isSet(dark)    ? ColorScheme::Choice::Dark
+                  : parser.isSet(light) ? ColorScheme::Choice::Light
+                                        : scheme->savedChoice());
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().constFirst());
     window.show();

@@ -53,7 +53,8 @@ public:
     QSize actualSize(const QSize &size, QIcon::Mode, QIcon::State) override { return size; }
     QList<QSize> availableSizes(QIcon::Mode, QIcon::State) override
     {
-        return {QSize(16, 16), QSize(24, 24), QSize(32, 32), QSize(48, 48), QSize(64, 64), QSize(128, 128), QSize(256, 256)};
+        return {QSize(16, 16), QSize(24, 24),   QSize(32, 32),  QSize(48, 48),
+                QSize(64, 64), QSize(128, 128), QSize(256, 256)};
     }
     QIconEngine *clone() const override { return new PaintedIconEngine(m_paint); }
     QString key() const override { return QStringLiteral("pgferry-painted"); }
@@ -123,7 +124,8 @@ void drawBadge(QPainter &p, qreal size, const QColor &color, Glyph glyph, bool r
 
 QIcon iconOf(const QColor &color, Glyph glyph, bool ring = false)
 {
-    return QIcon(new PaintedIconEngine([color, glyph, ring](QPainter &p, qreal size) { drawBadge(p, size, color, glyph, ring); }));
+    return QIcon(new PaintedIconEngine(
+        [color, glyph, ring](QPainter &p, qreal size) { drawBadge(p, size, color, glyph, ring); }));
 }
 
 const QColor kGreen(0x2e, 0x9d, 0x50);
@@ -137,10 +139,14 @@ const QColor kGrey(0x8a, 0x8f, 0x98);
 QColor severityColor(Severity s)
 {
     switch (s) {
-    case Severity::Pass: return kGreen;
-    case Severity::Info: return kBlue;
-    case Severity::Warning: return kAmber;
-    case Severity::Blocker: return kRed;
+    case Severity::Pass:
+        return kGreen;
+    case Severity::Info:
+        return kBlue;
+    case Severity::Warning:
+        return kAmber;
+    case Severity::Blocker:
+        return kRed;
     }
     return kGrey;
 }
@@ -148,10 +154,14 @@ QColor severityColor(Severity s)
 QIcon severityIcon(Severity s)
 {
     switch (s) {
-    case Severity::Pass: return iconOf(kGreen, Glyph::Check);
-    case Severity::Info: return iconOf(kBlue, Glyph::Info);
-    case Severity::Warning: return iconOf(kAmber, Glyph::Exclamation);
-    case Severity::Blocker: return iconOf(kRed, Glyph::Cross);
+    case Severity::Pass:
+        return iconOf(kGreen, Glyph::Check);
+    case Severity::Info:
+        return iconOf(kBlue, Glyph::Info);
+    case Severity::Warning:
+        return iconOf(kAmber, Glyph::Exclamation);
+    case Severity::Blocker:
+        return iconOf(kRed, Glyph::Cross);
     }
     return {};
 }
@@ -160,12 +170,17 @@ QIcon tableStateIcon(engine::TableState s)
 {
     using engine::TableState;
     switch (s) {
-    case TableState::Queued: return iconOf(kGrey, Glyph::Dots, true);
-    case TableState::Loading: return iconOf(kBlue, Glyph::Play);
+    case TableState::Queued:
+        return iconOf(kGrey, Glyph::Dots, true);
+    case TableState::Loading:
+        return iconOf(kBlue, Glyph::Play);
     case TableState::Loaded:
-    case TableState::Indexing: return iconOf(kBlue, Glyph::Dots);
-    case TableState::Done: return iconOf(kGreen, Glyph::Check);
-    case TableState::Failed: return iconOf(kRed, Glyph::Cross);
+    case TableState::Indexing:
+        return iconOf(kBlue, Glyph::Dots);
+    case TableState::Done:
+        return iconOf(kGreen, Glyph::Check);
+    case TableState::Failed:
+        return iconOf(kRed, Glyph::Cross);
     }
     return {};
 }
@@ -173,10 +188,14 @@ QIcon tableStateIcon(engine::TableState s)
 QIcon stepIcon(StepState s)
 {
     switch (s) {
-    case StepState::Pending: return iconOf(kGrey, Glyph::Empty, true);
-    case StepState::Running: return iconOf(kBlue, Glyph::Play);
-    case StepState::Done: return iconOf(kGreen, Glyph::Check);
-    case StepState::Failed: return iconOf(kRed, Glyph::Cross);
+    case StepState::Pending:
+        return iconOf(kGrey, Glyph::Empty, true);
+    case StepState::Running:
+        return iconOf(kBlue, Glyph::Play);
+    case StepState::Done:
+        return iconOf(kGreen, Glyph::Check);
+    case StepState::Failed:
+        return iconOf(kRed, Glyph::Cross);
     }
     return {};
 }
@@ -190,6 +209,9 @@ QIcon appIcon()
     return icon;
 }
 
-QPixmap appLogo(int size, qreal dpr) { return appIcon().pixmap(QSize(size, size), dpr); }
+QPixmap appLogo(int size, qreal dpr)
+{
+    return appIcon().pixmap(QSize(size, size), dpr);
+}
 
 } // namespace pgferry::wizard

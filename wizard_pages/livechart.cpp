@@ -19,7 +19,8 @@ double LiveChart::niceStep(double v, int *decimals)
 {
     if (!(v > 0) || !std::isfinite(v))
         v = 1;
-    // The tolerance keeps a quotient a rounding error away from a round value (0.30000000000000004 / 3) at it.
+    // The tolerance keeps a quotient a rounding error away from a round value (0.30000000000000004 / 3) at
+    // it.
     constexpr double Tolerance = 1e-9;
     int exponent = int(std::floor(std::log10(v * (1 - Tolerance))));
     double mantissa = 10;
@@ -51,7 +52,8 @@ LiveChart::Ticks LiveChart::niceTicks(double max, int maxTicks)
     return t;
 }
 
-LiveChart::LiveChart(const QString &title, const QString &leftName, const QString &rightName, QWidget *parent) : QChartView(parent)
+LiveChart::LiveChart(const QString &title, const QString &leftName, const QString &rightName, QWidget *parent)
+    : QChartView(parent)
 {
     setRenderHint(QPainter::Antialiasing);
     auto *chart = new QChart;
@@ -217,6 +219,9 @@ void LiveChart::clear()
     applyValueRanges();
 }
 
-int LiveChart::pointCount() const { return int(m_lines.first().series->count()); }
+int LiveChart::pointCount() const
+{
+    return int(m_lines.first().series->count());
+}
 
 } // namespace pgferry::wizard

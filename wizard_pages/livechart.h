@@ -32,7 +32,8 @@ public:
     static double niceStep(double v, int *decimals = nullptr);
 
     // Two series: `leftName` on the left axis, `rightName` on the right one.
-    LiveChart(const QString &title, const QString &leftName, const QString &rightName, QWidget *parent = nullptr);
+    LiveChart(const QString &title, const QString &leftName, const QString &rightName,
+              QWidget *parent = nullptr);
     // Another series on `axis`; addPoint takes its value after those of the series before it.
     void addSeries(const QString &name, Axis axis, const QColor &color);
     // x in seconds since the run started; keeps the last `window` seconds.
@@ -67,9 +68,9 @@ private:
     QValueAxis *m_yLeft;
     QValueAxis *m_yRight;
     double m_window = 600;
-    double m_maxLeft = 0;  // the highest point of the left axis' series
+    double m_maxLeft = 0; // the highest point of the left axis' series
     double m_maxRight = 0;
-    int m_maxTicks = 6;    // as many as the plot's height holds without labels hiding each other
+    int m_maxTicks = 6; // as many as the plot's height holds without labels hiding each other
 };
 
 } // namespace pgferry::wizard

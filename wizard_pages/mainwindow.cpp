@@ -29,7 +29,8 @@ QList<QKeySequence> standardOr(QKeySequence::StandardKey key, const QKeySequence
 
 } // namespace
 
-MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(parent), m_services(std::move(services))
+MainWindow::MainWindow(ServicesPtr services, QWidget *parent)
+    : QMainWindow(parent), m_services(std::move(services))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(appIcon());
@@ -43,10 +44,14 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
     m_askPath = [this](bool forSave) {
         const QString filter = tr("pgferry projects (*.pgferry);;All files (*)");
         if (forSave) {
-            const QString name = m_wizard->project().name.isEmpty() ? tr("migration") : m_wizard->project().name;
-            return QFileDialog::getSaveFileName(this, tr("Save project"), m_path.isEmpty() ? name + QStringLiteral(".pgferry") : m_path, filter);
+            const QString name =
+                m_wizard->project().name.isEmpty() ? tr("migration") : m_wizard->project().name;
+            return QFileDialog::getSaveFileName(this, tr("Save project"),
+                                                m_path.isEmpty() ? name + QStringLiteral(".pgferry") : m_path,
+                                                filter);
         }
-        return QFileDialog::getOpenFileName(this, tr("Open project"), QFileInfo(m_path).absolutePath(), filter);
+        return QFileDialog::getOpenFileName(this, tr("Open project"), QFileInfo(m_path).absolutePath(),
+                                            filter);
     };
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -107,7 +112,8 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
     keys->setObjectName(QStringLiteral("actionShortcuts"));
     help->addAction(tr("&About pgferry"), this, [this] {
         QMessageBox::about(this, tr("About pgferry"),
-                           tr("<b>pgferry %1</b><br>Online PostgreSQL migration to Azure Database for PostgreSQL or any newer PostgreSQL.")
+                           tr("<b>pgferry %1</b><br>Online PostgreSQL migration to Azure Database for "
+                              "PostgreSQL or any newer PostgreSQL.")
                                .arg(QStringLiteral(PGFERRY_VERSION)));
     });
 
@@ -119,7 +125,8 @@ MainWindow::MainWindow(ServicesPtr services, QWidget *parent) : QMainWindow(pare
             openProject(p);
     });
     connect(m_wizard, &MigrationWizard::closeRequested, this, &QWidget::close);
-    connect(m_wizard, &MigrationWizard::runStarted, this, [this] { statusBar()->showMessage(tr("Migration running")); });
+    connect(m_wizard, &MigrationWizard::runStarted, this,
+            [this] { statusBar()->showMessage(tr("Migration running")); });
     connect(m_wizard, &MigrationWizard::runFinished, this, [this](bool ok) {
         statusBar()->showMessage(ok ? tr("Migration finished") : tr("Migration stopped"));
         if (m_closeAfterStop)
@@ -137,9 +144,11 @@ ShortcutsDialog *MainWindow::showShortcuts()
     }
     ShortcutsDialog::Entries entries;
     // The menus' own shortcuts, read from their actions so the list cannot drift from them.
-    for (const char *name : {"actionNew", "actionOpen", "actionSave", "actionSaveAs", "actionQuit", "actionShortcuts"})
+    for (const char *name :
+         {"actionNew", "actionOpen", "actionSave", "actionSaveAs", "actionQuit", "actionShortcuts"})
         if (auto *a = findChild<QAction *>(QLatin1String(name)); a && !a->shortcut().isEmpty())
-            entries.append({a->shortcut().toString(QKeySequence::NativeText), a->text().remove(u'&').remove(u'…')});
+            entries.append(
+                {a->shortcut().toString(QKeySequence::NativeText), a->text().remove(u'&').remove(u'…')});
     auto key = [](QKeyCombination k) { return QKeySequence(k).toString(QKeySequence::NativeText); };
     entries.append({key(Qt::ALT | Qt::Key_N) + tr(" or Enter"), tr("Next page (when the page is complete)")});
     entries.append({key(Qt::ALT | Qt::Key_B), tr("Previous page")});
@@ -148,7 +157,9 @@ ShortcutsDialog *MainWindow::showShortcuts()
     entries.append({tr("Tab, Shift+Tab"), tr("Next or previous field")});
     entries.append({tr("Space"), tr("Press the focused button, tick the focused box")});
     entries.append({tr("Arrow keys"), tr("Choose among options; move in lists and tables")});
-    entries.append({key(Qt::ALT | Qt::Key_F) + u'/' + key(Qt::ALT | Qt::Key_V) + u'/' + key(Qt::ALT | Qt::Key_H), tr("Open the File, View or Help menu")});
+    entries.append(
+        {key(Qt::ALT | Qt::Key_F) + u'/' + key(Qt::ALT | Qt::Key_V) + u'/' + key(Qt::ALT | Qt::Key_H),
+         tr("Open the File, View or Help menu")});
     entries.append({tr("Esc"), tr("Close a dialog")});
     auto *dialog = new ShortcutsDialog(entries, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -165,7 +176,9 @@ void MainWindow::setDirty(bool dirty)
 void MainWindow::updateTitle()
 {
     const QString name = m_wizard->project().name;
-    const QString doc = !name.isEmpty() ? name : !m_path.isEmpty() ? QFileInfo(m_path).completeBaseName() : tr("New project");
+    const QString doc = !name.isEmpty()     ? name
+                        : !m_path.isEmpty() ? QFileInfo(m_path).completeBaseName()
+                                            : tr("New project");
     setWindowTitle(tr("%1[*] — pgferry").arg(doc));
 }
 
@@ -270,7 +283,9 @@ void MainWindow::fillRecentMenu()
     m_recentMenu->clear();
     const QStringList files = m_services->recentFiles();
     for (const QString &f : files)
-        m_recentMenu->addAction(QFileInfo(f).fileName() + QStringLiteral("  (") + QFileInfo(f).absolutePath() + u')', this, [this, f] { openProject(f); });
+        m_recentMenu->addAction(QFileInfo(f).fileName() + QStringLiteral("  (") +
+                                    QFileInfo(f).absolutePath() + u')',
+                                this, [this, f] { openProject(f); });
     if (files.isEmpty())
         m_recentMenu->addAction(tr("No recent projects"))->setEnabled(false);
 }
@@ -280,7 +295,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // A run started elsewhere is only watched here: it goes on when the window closes.
     if (m_wizard->isRunning() && !m_wizard->attachedRun()) {
         const auto answer = m_ask(tr("Migration running"),
-                                  tr("A migration is running. Stop it and close? The run stops cleanly and resumes when you open the project again."),
+                                  tr("A migration is running. Stop it and close? The run stops cleanly and "
+                                     "resumes when you open the project again."),
                                   QMessageBox::Yes | QMessageBox::No);
         if (answer != QMessageBox::Yes) {
             event->ignore();

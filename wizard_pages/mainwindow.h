@@ -38,7 +38,8 @@ public:
     ShortcutsDialog *showShortcuts();
 
     // How the window asks the user; tests replace it to answer without a modal dialog.
-    using Ask = std::function<QMessageBox::StandardButton(const QString &title, const QString &text, QMessageBox::StandardButtons buttons)>;
+    using Ask = std::function<QMessageBox::StandardButton(const QString &title, const QString &text,
+                                                          QMessageBox::StandardButtons buttons)>;
     void setAsk(Ask ask) { m_ask = std::move(ask); }
     using AskPath = std::function<QString(bool save)>;
     void setAskPath(AskPath ask) { m_askPath = std::move(ask); }

@@ -22,11 +22,13 @@ namespace pgferry::wizard {
 
 QString MigrationWizard::pageName(PageId id)
 {
-    static const char *const names[] = {"project", "source", "target", "databases", "settings", "summary", "monitor", "cutover", "done"};
+    static const char *const names[] = {"project", "source",  "target",  "databases", "settings",
+                                        "summary", "monitor", "cutover", "done"};
     return id >= 0 && id < PageCount ? QString::fromLatin1(names[id]) : QString();
 }
 
-MigrationWizard::MigrationWizard(ServicesPtr services, QWidget *parent) : QWizard(parent), m_services(std::move(services))
+MigrationWizard::MigrationWizard(ServicesPtr services, QWidget *parent)
+    : QWizard(parent), m_services(std::move(services))
 {
     setObjectName(QStringLiteral("migrationWizard"));
     setWindowTitle(tr("pgferry"));
@@ -69,7 +71,7 @@ MigrationWizard::MigrationWizard(ServicesPtr services, QWidget *parent) : QWizar
     m_steps->setSpacing(3);
     m_steps->setFixedWidth(170);
     m_steps->viewport()->setAutoFillBackground(false);
-    const QStringList labels{tr("Project"), tr("Source"), tr("Target"), tr("Databases"), tr("Settings"),
+    const QStringList labels{tr("Project"), tr("Source"),  tr("Target"),  tr("Databases"), tr("Settings"),
                              tr("Summary"), tr("Monitor"), tr("Cutover"), tr("Done")};
     for (const QString &l : labels)
         m_steps->addItem(l);
@@ -83,7 +85,8 @@ MigrationWizard::MigrationWizard(ServicesPtr services, QWidget *parent) : QWizar
     setProject(project::Project{});
 }
 
-QString MigrationWizard::askSavePath(const QString &title, const QString &suggestedName, const QString &filter) const
+QString MigrationWizard::askSavePath(const QString &title, const QString &suggestedName,
+                                     const QString &filter) const
 {
     return m_askSavePath ? m_askSavePath(title, suggestedName, filter) : QString();
 }
@@ -94,15 +97,20 @@ MigrationWizard::~MigrationWizard()
         m_engine->disconnect(this);
 }
 
-WizardPage *MigrationWizard::pageAt(PageId id) const { return static_cast<WizardPage *>(page(id)); }
+WizardPage *MigrationWizard::pageAt(PageId id) const
+{
+    return static_cast<WizardPage *>(page(id));
+}
 
 void MigrationWizard::updateSteps(int id)
 {
     // Once a run exists there is no going back to the pages that set it up.
     if (id >= MonitorPage)
-        setButtonLayout({QWizard::Stretch, QWizard::CommitButton, QWizard::NextButton, QWizard::FinishButton});
+        setButtonLayout(
+            {QWizard::Stretch, QWizard::CommitButton, QWizard::NextButton, QWizard::FinishButton});
     else
-        setButtonLayout({QWizard::Stretch, QWizard::BackButton, QWizard::CommitButton, QWizard::NextButton, QWizard::FinishButton});
+        setButtonLayout({QWizard::Stretch, QWizard::BackButton, QWizard::CommitButton, QWizard::NextButton,
+                         QWizard::FinishButton});
     for (int i = 0; i < m_steps->count(); ++i) {
         QListWidgetItem *item = m_steps->item(i);
         QFont f = item->font();
@@ -330,7 +338,10 @@ bool MigrationWizard::resyncTable(const QString &database, const QString &table,
     return m_engine->resyncTable(database, table, whyNot);
 }
 
-bool MigrationWizard::isRunning() const { return m_running; }
+bool MigrationWizard::isRunning() const
+{
+    return m_running;
+}
 
 void MigrationWizard::showStatus(const engine::MigrationStatus &status)
 {

@@ -26,7 +26,18 @@ class MigrationWizard : public QWizard
 {
     Q_OBJECT
 public:
-    enum PageId { ProjectPage, SourcePage, TargetPage, DatabasesPage, SettingsPage, SummaryPage, MonitorPage, CutoverPage, DonePage, PageCount };
+    enum PageId {
+        ProjectPage,
+        SourcePage,
+        TargetPage,
+        DatabasesPage,
+        SettingsPage,
+        SummaryPage,
+        MonitorPage,
+        CutoverPage,
+        DonePage,
+        PageCount
+    };
     static QString pageName(PageId id); // project, source, ... (file names, object names)
 
     explicit MigrationWizard(ServicesPtr services, QWidget *parent = nullptr);
@@ -83,7 +94,8 @@ public:
     // Where to write a file the user exports (a report, a fix script): a save dialog that starts
     // at `suggestedName` and offers `filter`; empty when cancelled. Tests replace it to answer
     // without a modal dialog.
-    using AskSavePath = std::function<QString(const QString &title, const QString &suggestedName, const QString &filter)>;
+    using AskSavePath =
+        std::function<QString(const QString &title, const QString &suggestedName, const QString &filter)>;
     void setAskSavePath(AskSavePath ask) { m_askSavePath = std::move(ask); }
     QString askSavePath(const QString &title, const QString &suggestedName, const QString &filter) const;
 

@@ -42,14 +42,21 @@ using engine::RunState;
 namespace {
 constexpr int kCardAreaHeight = 150; // the cards' row, at least
 
-enum SchemaColumn { SchemaDatabaseColumn, SchemaObjectColumn, SchemaKindColumn, SchemaStateColumn, SchemaDetailColumn };
+enum SchemaColumn {
+    SchemaDatabaseColumn,
+    SchemaObjectColumn,
+    SchemaKindColumn,
+    SchemaStateColumn,
+    SchemaDetailColumn
+};
 constexpr int kSchemaDatabaseRole = Qt::UserRole + 1;
 } // namespace
 
 MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Migration dashboard"));
-    setSubTitle(tr("The full load, then the stream of changes. Start the cutover when every database is ready, or cut one "
+    setSubTitle(tr("The full load, then the stream of changes. Start the cutover when every database is "
+                   "ready, or cut one "
                    "over from its card."));
     m_clock.start();
 
@@ -129,11 +136,12 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_view->verticalHeader()->setDefaultSectionSize(22);
     m_view->horizontalHeader()->setSectionResizeMode(TableStatusModel::TableColumn, QHeaderView::Stretch);
     m_view->setWordWrap(false);
-    const QList<std::pair<int, int>> widths{{TableStatusModel::DatabaseColumn, 85}, {TableStatusModel::StateColumn, 110},
-                                            {TableStatusModel::RowsColumn, 100},    {TableStatusModel::SizeColumn, 70},
-                                            {TableStatusModel::PercentColumn, 50},  {TableStatusModel::RateColumn, 120},
-                                            {TableStatusModel::DurationColumn, 80}, {TableStatusModel::InsertsColumn, 60},
-                                            {TableStatusModel::UpdatesColumn, 60},  {TableStatusModel::DeletesColumn, 60}};
+    const QList<std::pair<int, int>> widths{
+        {TableStatusModel::DatabaseColumn, 85}, {TableStatusModel::StateColumn, 110},
+        {TableStatusModel::RowsColumn, 100},    {TableStatusModel::SizeColumn, 70},
+        {TableStatusModel::PercentColumn, 50},  {TableStatusModel::RateColumn, 120},
+        {TableStatusModel::DurationColumn, 80}, {TableStatusModel::InsertsColumn, 60},
+        {TableStatusModel::UpdatesColumn, 60},  {TableStatusModel::DeletesColumn, 60}};
     for (const auto &[col, w] : widths)
         m_view->setColumnWidth(col, w);
 
@@ -160,7 +168,8 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_resync->setObjectName(QStringLiteral("resyncTable"));
     m_resync->setAccessibleName(tr("Copy the selected table again from a new snapshot"));
     m_resync->setEnabled(false);
-    m_resync->setToolTip(tr("Select a table of a database that streams changes to copy it again from a new snapshot."));
+    m_resync->setToolTip(
+        tr("Select a table of a database that streams changes to copy it again from a new snapshot."));
 
     m_retryResult = new QLabel;
     m_retryResult->setObjectName(QStringLiteral("retryResult"));
@@ -195,12 +204,16 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_schemaList->setAlternatingRowColors(true);
     m_schemaList->setWordWrap(false);
     m_schemaList->setSelectionBehavior(QAbstractItemView::SelectRows);
-    for (const auto &[col, w] : QList<std::pair<int, int>>{{SchemaDatabaseColumn, 85}, {SchemaObjectColumn, 220}, {SchemaKindColumn, 200}, {SchemaStateColumn, 150}})
+    for (const auto &[col, w] : QList<std::pair<int, int>>{{SchemaDatabaseColumn, 85},
+                                                           {SchemaObjectColumn, 220},
+                                                           {SchemaKindColumn, 200},
+                                                           {SchemaStateColumn, 150}})
         m_schemaList->setColumnWidth(col, w);
     m_schemaList->setContextMenuPolicy(Qt::CustomContextMenu);
     m_schemaResync = new QPushButton(tr("Res&ync table"));
     m_schemaResync->setObjectName(QStringLiteral("resyncSchemaTable"));
-    m_schemaResync->setAccessibleName(tr("Copy the table of the selected unresolved change again from a new snapshot"));
+    m_schemaResync->setAccessibleName(
+        tr("Copy the table of the selected unresolved change again from a new snapshot"));
     m_schemaResync->setEnabled(false);
     m_schemaTab = new QWidget;
     m_schemaTab->setObjectName(QStringLiteral("schemaChangesTab"));
@@ -258,9 +271,11 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     connect(&m_refresh, &QTimer::timeout, this, &MonitorPage::applyPending);
 
     connect(m_search, &QLineEdit::textChanged, m_proxy, &TableStatusProxy::setSearchText);
-    connect(m_stateFilter, &QComboBox::currentIndexChanged, this,
-            [this] { m_proxy->setStateFilter(TableStatusProxy::StateFilter(m_stateFilter->currentData().toInt())); });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MonitorPage::updateRetry);
+    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, [this] {
+        m_proxy->setStateFilter(TableStatusProxy::StateFilter(m_stateFilter->currentData().toInt()));
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MonitorPage::updateRetry);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MonitorPage::updateRetry);
     connect(m_retry, &QPushButton::clicked, this, &MonitorPage::retrySelected);
     connect(m_resync, &QPushButton::clicked, this, &MonitorPage::resyncSelected);
@@ -293,7 +308,8 @@ MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
     connect(wizard, &MigrationWizard::runFinished, this, [this](bool ok) {
         m_stop->setEnabled(true);
         m_stop->setText(tr("Res&ume"));
-        appendLog(ok ? tr("The run finished.") : tr("The run ended: %1.").arg(Format::runState(mw()->status().state)));
+        appendLog(ok ? tr("The run finished.")
+                     : tr("The run ended: %1.").arg(Format::runState(mw()->status().state)));
         applyPending();
         updateAttached();
     });
@@ -336,7 +352,10 @@ void MonitorPage::loadFrom(const project::Project &)
     apply({});
 }
 
-void MonitorPage::initializePage() { applyPending(); }
+void MonitorPage::initializePage()
+{
+    applyPending();
+}
 
 QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
 {
@@ -346,15 +365,23 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
     if (s.mode == u"offline")
         return {tr("An offline migration has no cutover: it completes by itself.")};
     switch (s.state) {
-    case RunState::Streaming: break;
-    case RunState::CuttingOver: return {tr("The cutover is already under way.")};
-    case RunState::Completed: return {tr("The migration is complete.")};
+    case RunState::Streaming:
+        break;
+    case RunState::CuttingOver:
+        return {tr("The cutover is already under way.")};
+    case RunState::Completed:
+        return {tr("The migration is complete.")};
     case RunState::Fallback:
-    case RunState::FailingBack: return {tr("The migration is cut over; the old server is kept as a fallback.")};
-    case RunState::Failed: return {tr("The run failed; fix the errors and resume it.")};
+    case RunState::FailingBack:
+        return {tr("The migration is cut over; the old server is kept as a fallback.")};
+    case RunState::Failed:
+        return {tr("The run failed; fix the errors and resume it.")};
     case RunState::Stopped:
-    case RunState::Cancelled: return {tr("The run is stopped; resume it first.")};
-    default: reasons << tr("The run is still in the %1 stage.").arg(Format::runState(s.state).toLower()); break;
+    case RunState::Cancelled:
+        return {tr("The run is stopped; resume it first.")};
+    default:
+        reasons << tr("The run is still in the %1 stage.").arg(Format::runState(s.state).toLower());
+        break;
     }
     for (const engine::DatabaseStatus &d : s.databases) {
         if (d.readyForCutover)
@@ -362,7 +389,9 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
         if (!d.notReadyReason.isEmpty())
             reasons << tr("%1: %2").arg(d.name, d.notReadyReason);
         else if (d.phase == DatabasePhase::FullLoad)
-            reasons << tr("%1: full load %2 of %n table(s)", nullptr, d.tablesTotal).arg(d.name).arg(d.tablesDone);
+            reasons << tr("%1: full load %2 of %n table(s)", nullptr, d.tablesTotal)
+                           .arg(d.name)
+                           .arg(d.tablesDone);
         else if (d.tablesFailed > 0)
             reasons << tr("%1: %n table(s) failed", nullptr, d.tablesFailed).arg(d.name);
         else
@@ -375,7 +404,8 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
 
 bool MonitorPage::isComplete() const
 {
-    if (m_status.state == RunState::Completed || m_status.state == RunState::Fallback || m_status.state == RunState::FailingBack)
+    if (m_status.state == RunState::Completed || m_status.state == RunState::Fallback ||
+        m_status.state == RunState::FailingBack)
         return true;
     return m_status.readyForCutover();
 }
@@ -419,8 +449,13 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     m_overall->setRange(0, std::max(1, total));
     m_overall->setValue(done);
     m_state->setText(Format::runState(s.state));
-    const double elapsed = s.startedAt.isValid() ? s.startedAt.secsTo(s.updatedAt.isValid() ? s.updatedAt : QDateTime::currentDateTime()) : 0;
-    m_totals->setText(tr("%1 row(s) · %2 copied · %3 elapsed", nullptr, Format::plural(s.rowsCopied())).arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied()), Format::duration(elapsed)));
+    const double elapsed =
+        s.startedAt.isValid()
+            ? s.startedAt.secsTo(s.updatedAt.isValid() ? s.updatedAt : QDateTime::currentDateTime())
+            : 0;
+    m_totals->setText(
+        tr("%1 row(s) · %2 copied · %3 elapsed", nullptr, Format::plural(s.rowsCopied()))
+            .arg(Format::count(s.rowsCopied()), Format::bytes(s.bytesCopied()), Format::duration(elapsed)));
 
     // Cards: one per database, reused while the databases stay the same.
     while (m_cards.size() > s.databases.size())
@@ -445,7 +480,8 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     int cardHeight = 0;
     for (const DatabaseCard *c : std::as_const(m_cards))
         cardHeight = std::max(cardHeight, c->sizeHint().height());
-    const int areaHeight = std::max(kCardAreaHeight, cardHeight + m_cardScroll->horizontalScrollBar()->sizeHint().height());
+    const int areaHeight =
+        std::max(kCardAreaHeight, cardHeight + m_cardScroll->horizontalScrollBar()->sizeHint().height());
     if (areaHeight != m_cardScroll->maximumHeight())
         m_cardScroll->setFixedHeight(areaHeight);
     updateSchemaChanges(s);
@@ -463,7 +499,8 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
             }
             m_lastChartX = x;
             // In the order of the chart's series: rows/s, MB/s, changes/s.
-            m_throughput->addPoint(x, {s.rowsPerSecond(), s.bytesPerSecond() / (1024.0 * 1024.0), m_applyRate.sample(x, s)});
+            m_throughput->addPoint(
+                x, {s.rowsPerSecond(), s.bytesPerSecond() / (1024.0 * 1024.0), m_applyRate.sample(x, s)});
             m_lag->addPoint(x, s.lagSeconds(), double(s.lagBytes()) / (1024.0 * 1024.0));
         }
     }
@@ -479,9 +516,12 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     const bool online = s.mode != u"offline";
     m_cutover->setVisible(online);
     m_cutover->setEnabled(online && s.readyForCutover());
-    m_cutover->setToolTip(s.readyForCutover() ? tr("Every database is ready: pending changes are low and the full load is complete.")
-                                              : tr("Not ready yet:") + QStringLiteral("\n• ") + reasons.join(QStringLiteral("\n• ")));
-    const bool ended = s.state == RunState::Stopped || s.state == RunState::Failed || s.state == RunState::Cancelled;
+    m_cutover->setToolTip(
+        s.readyForCutover()
+            ? tr("Every database is ready: pending changes are low and the full load is complete.")
+            : tr("Not ready yet:") + QStringLiteral("\n• ") + reasons.join(QStringLiteral("\n• ")));
+    const bool ended =
+        s.state == RunState::Stopped || s.state == RunState::Failed || s.state == RunState::Cancelled;
     m_stop->setText(ended && !mw()->isRunning() ? tr("Res&ume") : tr("&Stop"));
     m_stop->setEnabled(s.state != RunState::Completed && s.state != RunState::NotStarted);
     if (wasComplete != isComplete())
@@ -502,12 +542,15 @@ void MonitorPage::updateSchemaChanges(const engine::MigrationStatus &s)
     // The selected change stays selected (a state may change, rows before it may be added).
     const QModelIndex current = m_schemaList->currentIndex();
     const std::optional<std::pair<QString, engine::SchemaChange>> selected =
-        current.isValid() && current.row() < m_schemaShown.size() ? std::optional(m_schemaShown[current.row()]) : std::nullopt;
+        current.isValid() && current.row() < m_schemaShown.size()
+            ? std::optional(m_schemaShown[current.row()])
+            : std::nullopt;
     m_schemaShown = changes;
     const int tab = m_tabs->indexOf(m_schemaTab);
     m_tabs->setTabVisible(tab, !changes.isEmpty());
-    m_tabs->setTabText(tab, unresolved > 0 ? tr("Schema chan&ges (%1 of %2 unresolved)").arg(unresolved).arg(changes.size())
-                                           : tr("Schema chan&ges (%1)").arg(changes.size()));
+    m_tabs->setTabText(
+        tab, unresolved > 0 ? tr("Schema chan&ges (%1 of %2 unresolved)").arg(unresolved).arg(changes.size())
+                            : tr("Schema chan&ges (%1)").arg(changes.size()));
     m_tabs->setTabIcon(tab, unresolved > 0 ? severityIcon(Severity::Blocker) : QIcon());
 
     m_schemaList->clear();
@@ -520,19 +563,25 @@ void MonitorPage::updateSchemaChanges(const engine::MigrationStatus &s)
         item->setText(SchemaKindColumn, c.kind);
         item->setText(SchemaStateColumn, DatabaseCard::schemaStateText(c.state));
         item->setText(SchemaDetailColumn, c.detail);
-        item->setIcon(SchemaStateColumn, severityIcon(c.unresolved() ? Severity::Blocker : c.state == u"applied" ? Severity::Pass : Severity::Info));
+        item->setIcon(SchemaStateColumn, severityIcon(c.unresolved()          ? Severity::Blocker
+                                                      : c.state == u"applied" ? Severity::Pass
+                                                                              : Severity::Info));
         if (c.unresolved())
             item->setForeground(SchemaStateColumn, severityColor(Severity::Blocker));
         // The statement as the tooltip (what ran on the target, or the source's command); the
         // detail column's tooltip is the whole detail. Rich text, so that long lines wrap.
-        const auto para = [](const QString &t) { return t.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")); };
+        const auto para = [](const QString &t) {
+            return t.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>"));
+        };
         QString tip;
         if (!c.statement.isEmpty())
             tip = QStringLiteral("<p><b>%1</b></p><p style='font-family:monospace'>%2</p>")
-                      .arg((c.unresolved() ? tr("On the source:") : tr("On the target:")).toHtmlEscaped(), para(c.statement));
+                      .arg((c.unresolved() ? tr("On the source:") : tr("On the target:")).toHtmlEscaped(),
+                           para(c.statement));
         if (!c.lsn.isEmpty())
             tip += QStringLiteral("<p>%1</p>").arg(tr("Source position %1").arg(c.lsn).toHtmlEscaped());
-        const QString detailTip = c.detail.isEmpty() ? QString() : QStringLiteral("<p>%1</p>").arg(para(c.detail));
+        const QString detailTip =
+            c.detail.isEmpty() ? QString() : QStringLiteral("<p>%1</p>").arg(para(c.detail));
         for (int col : {SchemaDatabaseColumn, SchemaObjectColumn, SchemaKindColumn, SchemaStateColumn})
             item->setToolTip(col, tip.isEmpty() ? detailTip : tip);
         item->setToolTip(SchemaDetailColumn, detailTip);
@@ -542,7 +591,8 @@ void MonitorPage::updateSchemaChanges(const engine::MigrationStatus &s)
     if (selected)
         for (qsizetype i = 0; i < changes.size(); ++i) {
             const auto &[database, c] = changes[i];
-            if (database == selected->first && c.object == selected->second.object && c.kind == selected->second.kind && c.lsn == selected->second.lsn) {
+            if (database == selected->first && c.object == selected->second.object &&
+                c.kind == selected->second.kind && c.lsn == selected->second.lsn) {
                 m_schemaList->setCurrentItem(m_schemaList->topLevelItem(int(i)));
                 break;
             }
@@ -598,7 +648,8 @@ void MonitorPage::updateRetry()
             const TableStatusModel::Row &r = m_model->rowAt(src.row());
             resync = canResync(r.database, &why);
             if (resync)
-                why = tr("Copy %1 of %2 again from a new snapshot, then stream its changes.").arg(r.table.qualifiedName(), r.database);
+                why = tr("Copy %1 of %2 again from a new snapshot, then stream its changes.")
+                          .arg(r.table.qualifiedName(), r.database);
         }
     }
     m_resync->setEnabled(resync);
@@ -619,7 +670,8 @@ bool MonitorPage::canResync(const QString &database, QString *whyNot) const
         if (!db)
             why = tr("%1 is not part of this run.").arg(database);
         else if (db->phase != DatabasePhase::Streaming)
-            why = tr("A table is copied again only while its database streams changes; %1 is at: %2.").arg(database, Format::phase(db->phase));
+            why = tr("A table is copied again only while its database streams changes; %1 is at: %2.")
+                      .arg(database, Format::phase(db->phase));
         else
             ok = true;
     }
@@ -650,18 +702,20 @@ void MonitorPage::updateSchemaResync()
     if (!t)
         why = tr("Select an unresolved change of a table to copy the table again from a new snapshot.");
     else if (ok)
-        why = tr("Copy %1 of %2 again from a new snapshot, then stream its changes.").arg(t->second, t->first);
+        why =
+            tr("Copy %1 of %2 again from a new snapshot, then stream its changes.").arg(t->second, t->first);
     m_schemaResync->setToolTip(why);
 }
 
 void MonitorPage::cutOverDatabase(const QString &database)
 {
-    QMessageBox ask(QMessageBox::Question, tr("Cut over %1").arg(database),
-                    tr("Cut over %1 now? Its source database becomes read-only and its remaining changes are applied, "
-                       "then its sequences, foreign keys and triggers are set and it is verified. The other databases "
-                       "keep streaming.")
-                        .arg(database),
-                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    QMessageBox ask(
+        QMessageBox::Question, tr("Cut over %1").arg(database),
+        tr("Cut over %1 now? Its source database becomes read-only and its remaining changes are applied, "
+           "then its sequences, foreign keys and triggers are set and it is verified. The other databases "
+           "keep streaming.")
+            .arg(database),
+        QMessageBox::Yes | QMessageBox::Cancel, this);
     ask.setObjectName(QStringLiteral("confirmCardCutover"));
     ask.button(QMessageBox::Yes)->setText(tr("&Cut over"));
     ask.setDefaultButton(QMessageBox::Cancel);
@@ -672,7 +726,8 @@ void MonitorPage::cutOverDatabase(const QString &database)
         appendLog(tr("Cutting over %1; the other databases keep streaming.").arg(database));
         return;
     }
-    const QString text = tr("%1 cannot be cut over now: %2").arg(database, why.isEmpty() ? tr("the engine gave no reason") : why);
+    const QString text = tr("%1 cannot be cut over now: %2")
+                             .arg(database, why.isEmpty() ? tr("the engine gave no reason") : why);
     appendLog(text);
     QMessageBox refused(QMessageBox::Warning, tr("Cut over %1").arg(database), text, QMessageBox::Ok, this);
     refused.setObjectName(QStringLiteral("cardCutoverRefused"));
@@ -690,9 +745,11 @@ void MonitorPage::resyncSelected()
 
 void MonitorPage::resync(const QString &database, const QString &table)
 {
-    QMessageBox ask(QMessageBox::Question, tr("Resync table"),
-                    tr("Copy %1 of %2 again from a new snapshot? Other tables of that database wait while it copies.").arg(table, database),
-                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    QMessageBox ask(
+        QMessageBox::Question, tr("Resync table"),
+        tr("Copy %1 of %2 again from a new snapshot? Other tables of that database wait while it copies.")
+            .arg(table, database),
+        QMessageBox::Yes | QMessageBox::Cancel, this);
     ask.setObjectName(QStringLiteral("confirmResync"));
     ask.button(QMessageBox::Yes)->setText(tr("&Resync"));
     ask.setDefaultButton(QMessageBox::Cancel);
@@ -703,7 +760,9 @@ void MonitorPage::resync(const QString &database, const QString &table)
     const bool accepted = mw()->resyncTable(database, table, &why);
     QString text;
     if (accepted) {
-        text = tr("%1 in %2 is being copied again from a new snapshot; its changes stream once the copy is done.").arg(table, database);
+        text = tr("%1 in %2 is being copied again from a new snapshot; its changes stream once the copy is "
+                  "done.")
+                   .arg(table, database);
         pal.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
     } else {
         if (why.isEmpty())

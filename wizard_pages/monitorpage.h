@@ -104,7 +104,7 @@ private:
     QPushButton *m_retry;
     QPushButton *m_resync;
     QPushButton *m_schemaResync; // on the schema changes tab, for an unresolved table change
-    QLabel *m_retryResult; // the engine's answer to the last Retry or Resync
+    QLabel *m_retryResult;       // the engine's answer to the last Retry or Resync
     QWidget *m_schemaTab;
     QTableView *m_view;
     TableStatusModel *m_model;

@@ -20,7 +20,8 @@ namespace pgferry::wizard {
 ProjectPage::ProjectPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Migration project"));
-    setSubTitle(tr("Start a new project or open one you saved. A project file holds every choice of this wizard, never a password."));
+    setSubTitle(tr("Start a new project or open one you saved. A project file holds every choice of this "
+                   "wizard, never a password."));
 
     m_new = new QPushButton(style()->standardIcon(QStyle::SP_FileIcon), tr("Ne&w project"));
     m_new->setObjectName(QStringLiteral("newProject"));
@@ -80,16 +81,20 @@ ProjectPage::ProjectPage(MigrationWizard *wizard) : WizardPage(wizard)
     auto *modeBox = new QVBoxLayout;
     modeBox->setSpacing(2);
     modeBox->addWidget(m_online);
-    modeBox->addWidget(makeHint(tr("The source keeps taking writes; its changes stream to the target until you cut over. Minimal downtime.")));
+    modeBox->addWidget(makeHint(tr("The source keeps taking writes; its changes stream to the target until "
+                                   "you cut over. Minimal downtime.")));
     modeBox->addWidget(m_offline);
-    modeBox->addWidget(makeHint(tr("Copy once. Applications must not write to the source until the copy is finished.")));
+    modeBox->addWidget(
+        makeHint(tr("Copy once. Applications must not write to the source until the copy is finished.")));
     form->addRow(tr("Mode:"), modeBox);
     auto *engineBox = new QVBoxLayout;
     engineBox->setSpacing(2);
     engineBox->addWidget(m_local);
-    engineBox->addWidget(makeHint(tr("pgferry copies and streams the data itself; no Azure service or VNet is needed.")));
+    engineBox->addWidget(
+        makeHint(tr("pgferry copies and streams the data itself; no Azure service or VNet is needed.")));
     engineBox->addWidget(m_azure);
-    engineBox->addWidget(makeHint(tr("Azure runs the migration for a flexible-server target; this window follows it.")));
+    engineBox->addWidget(
+        makeHint(tr("Azure runs the migration for a flexible-server target; this window follows it.")));
     form->addRow(tr("Engine:"), engineBox);
 
     auto *v = new QVBoxLayout(this);
@@ -101,18 +106,25 @@ ProjectPage::ProjectPage(MigrationWizard *wizard) : WizardPage(wizard)
         watch(w);
     connect(m_name, &QLineEdit::textChanged, this, [this] {
         if (m_nameError->isVisible())
-            setError(m_nameError, m_name->text().trimmed().isEmpty() ? tr("Give the project a name.") : QString());
+            setError(m_nameError,
+                     m_name->text().trimmed().isEmpty() ? tr("Give the project a name.") : QString());
     });
     connect(m_name, &QLineEdit::editingFinished, this, [this] {
-        setError(m_nameError, m_name->text().trimmed().isEmpty() ? tr("Give the project a name.") : QString());
+        setError(m_nameError,
+                 m_name->text().trimmed().isEmpty() ? tr("Give the project a name.") : QString());
     });
     connect(m_new, &QPushButton::clicked, wizard, &MigrationWizard::newProjectRequested);
-    connect(m_open, &QPushButton::clicked, wizard, [wizard] { Q_EMIT wizard->openProjectRequested(QString()); });
-    connect(m_recent, &QListWidget::itemActivated, wizard,
-            [wizard](QListWidgetItem *item) { Q_EMIT wizard->openProjectRequested(item->data(Qt::UserRole).toString()); });
+    connect(m_open, &QPushButton::clicked, wizard,
+            [wizard] { Q_EMIT wizard->openProjectRequested(QString()); });
+    connect(m_recent, &QListWidget::itemActivated, wizard, [wizard](QListWidgetItem *item) {
+        Q_EMIT wizard->openProjectRequested(item->data(Qt::UserRole).toString());
+    });
 }
 
-void ProjectPage::initializePage() { refreshRecent(); }
+void ProjectPage::initializePage()
+{
+    refreshRecent();
+}
 
 void ProjectPage::refreshRecent()
 {
@@ -148,7 +160,10 @@ void ProjectPage::storeTo(project::Project &p) const
     p.engine = m_local->isChecked() ? project::Engine::Local : project::Engine::Azure;
 }
 
-bool ProjectPage::isComplete() const { return !m_name->text().trimmed().isEmpty(); }
+bool ProjectPage::isComplete() const
+{
+    return !m_name->text().trimmed().isEmpty();
+}
 
 bool ProjectPage::validatePage()
 {

@@ -15,17 +15,22 @@ AzureDeviceCode SampleAzureSession::sampleDeviceCode()
 
 QList<AzureSubscription> SampleAzureSession::sampleSubscriptions()
 {
-    return {{kSubscription, QStringLiteral("Contoso Production")}, {QStringLiteral("7c2d9e10-44a1-4b52-9a0e-444455556666"), QStringLiteral("Contoso Dev/Test")}};
+    return {{kSubscription, QStringLiteral("Contoso Production")},
+            {QStringLiteral("7c2d9e10-44a1-4b52-9a0e-444455556666"), QStringLiteral("Contoso Dev/Test")}};
 }
 
 QList<AzureServer> SampleAzureSession::sampleServers()
 {
-    const QString prefix = QStringLiteral("/subscriptions/%1/resourceGroups/rg-contoso-data/providers/Microsoft.DBforPostgreSQL/flexibleServers/").arg(kSubscription);
-    return {{QStringLiteral("contoso-pg"), QStringLiteral("contoso-pg.postgres.database.azure.com"), prefix + QStringLiteral("contoso-pg"),
-             QStringLiteral("16"), QStringLiteral("West Europe"), QStringLiteral("pgadmin"), QStringLiteral("Ready")},
-            {QStringLiteral("contoso-pg-staging"), QStringLiteral("contoso-pg-staging.postgres.database.azure.com"),
-             prefix + QStringLiteral("contoso-pg-staging"), QStringLiteral("15"), QStringLiteral("West Europe"), QStringLiteral("pgadmin"),
-             QStringLiteral("Stopped")}};
+    const QString prefix = QStringLiteral("/subscriptions/%1/resourceGroups/rg-contoso-data/providers/"
+                                          "Microsoft.DBforPostgreSQL/flexibleServers/")
+                               .arg(kSubscription);
+    return {{QStringLiteral("contoso-pg"), QStringLiteral("contoso-pg.postgres.database.azure.com"),
+             prefix + QStringLiteral("contoso-pg"), QStringLiteral("16"), QStringLiteral("West Europe"),
+             QStringLiteral("pgadmin"), QStringLiteral("Ready")},
+            {QStringLiteral("contoso-pg-staging"),
+             QStringLiteral("contoso-pg-staging.postgres.database.azure.com"),
+             prefix + QStringLiteral("contoso-pg-staging"), QStringLiteral("15"),
+             QStringLiteral("West Europe"), QStringLiteral("pgadmin"), QStringLiteral("Stopped")}};
 }
 
 void SampleAzureSession::signIn()
@@ -44,7 +49,9 @@ void SampleAzureSession::subscriptions(Done<QList<AzureSubscription>> done)
 
 void SampleAzureSession::resourceGroups(const QString &, Done<QStringList> done)
 {
-    QTimer::singleShot(0, this, [done] { done({QStringLiteral("rg-contoso-data"), QStringLiteral("rg-contoso-web")}, {}); });
+    QTimer::singleShot(0, this, [done] {
+        done({QStringLiteral("rg-contoso-data"), QStringLiteral("rg-contoso-web")}, {});
+    });
 }
 
 void SampleAzureSession::servers(const QString &, const QString &, Done<QList<AzureServer>> done)
@@ -52,13 +59,19 @@ void SampleAzureSession::servers(const QString &, const QString &, Done<QList<Az
     QTimer::singleShot(0, this, [done] { done(sampleServers(), {}); });
 }
 
-void SampleAzureSession::createServer(const QString &subscriptionId, const QString &resourceGroup, const AzureServerSpec &spec, const QString &,
-                                      Done<AzureServer> done)
+void SampleAzureSession::createServer(const QString &subscriptionId, const QString &resourceGroup,
+                                      const AzureServerSpec &spec, const QString &, Done<AzureServer> done)
 {
-    const AzureServer s{spec.name, spec.name + QStringLiteral(".postgres.database.azure.com"),
-                        QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.DBforPostgreSQL/flexibleServers/%3")
-                            .arg(subscriptionId, resourceGroup, spec.name),
-                        spec.version, spec.location, spec.adminUser, QStringLiteral("Ready")};
+    const AzureServer s{
+        spec.name,
+        spec.name + QStringLiteral(".postgres.database.azure.com"),
+        QStringLiteral(
+            "/subscriptions/%1/resourceGroups/%2/providers/Microsoft.DBforPostgreSQL/flexibleServers/%3")
+            .arg(subscriptionId, resourceGroup, spec.name),
+        spec.version,
+        spec.location,
+        spec.adminUser,
+        QStringLiteral("Ready")};
     QTimer::singleShot(0, this, [done, s] { done(s, {}); });
 }
 
@@ -69,7 +82,9 @@ void SampleAzureSession::publicAddress(Done<QString> done)
 
 void SampleAzureSession::addFirewallRule(const QString &, const QString &address, Done<QString> done)
 {
-    QTimer::singleShot(0, this, [done, address] { done(QStringLiteral("pgferry-") + QString(address).replace(u'.', u'-'), {}); });
+    QTimer::singleShot(0, this, [done, address] {
+        done(QStringLiteral("pgferry-") + QString(address).replace(u'.', u'-'), {});
+    });
 }
 
 } // namespace pgferry::wizard

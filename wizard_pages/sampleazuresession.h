@@ -22,11 +22,14 @@ public:
     QString cloudConfigFile() const override { return {}; }
     void subscriptions(Done<QList<AzureSubscription>> done) override;
     void resourceGroups(const QString &subscriptionId, Done<QStringList> done) override;
-    void servers(const QString &subscriptionId, const QString &resourceGroup, Done<QList<AzureServer>> done) override;
-    void createServer(const QString &subscriptionId, const QString &resourceGroup, const AzureServerSpec &spec, const QString &adminPassword,
+    void servers(const QString &subscriptionId, const QString &resourceGroup,
+                 Done<QList<AzureServer>> done) override;
+    void createServer(const QString &subscriptionId, const QString &resourceGroup,
+                      const AzureServerSpec &spec, const QString &adminPassword,
                       Done<AzureServer> done) override;
     void publicAddress(Done<QString> done) override;
-    void addFirewallRule(const QString &serverResourceId, const QString &address, Done<QString> done) override;
+    void addFirewallRule(const QString &serverResourceId, const QString &address,
+                         Done<QString> done) override;
 
 private:
     bool m_signedIn = false;

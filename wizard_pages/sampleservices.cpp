@@ -23,8 +23,10 @@ const SampleDb kDbs[] = {{"orders", "orders", 14, 48LL << 30, 2400},
                          {"billing", "billing", 9, 6LL << 30, 500},
                          {"crm", "crm_prod", 22, 3LL << 30, 400},
                          {"analytics", "analytics", 61, 95LL << 30, 5200}};
-const char *const kTables[] = {"order_lines", "orders", "customers", "payments", "shipments", "products", "stock_movements", "invoices",
-                               "addresses", "audit_log", "price_history", "returns", "carriers", "warehouses", "events", "sessions"};
+const char *const kTables[] = {"order_lines", "orders",     "customers",       "payments",
+                               "shipments",   "products",   "stock_movements", "invoices",
+                               "addresses",   "audit_log",  "price_history",   "returns",
+                               "carriers",    "warehouses", "events",          "sessions"};
 } // namespace
 
 project::Project SampleServices::sampleProject()
@@ -40,8 +42,9 @@ project::Project SampleServices::sampleProject()
     p.target.host = QStringLiteral("contoso-pg.postgres.database.azure.com");
     p.target.user = QStringLiteral("pgadmin");
     p.target.sslmode = QStringLiteral("verify-full");
-    p.target.azureResourceId = QStringLiteral("/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-contoso-data/providers/"
-                                              "Microsoft.DBforPostgreSQL/flexibleServers/contoso-pg");
+    p.target.azureResourceId = QStringLiteral(
+        "/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-contoso-data/providers/"
+        "Microsoft.DBforPostgreSQL/flexibleServers/contoso-pg");
     p.azure.subscriptionId = QStringLiteral("0b1f6471-1bf0-4dda-aec3-111122223333");
     p.azure.resourceGroup = QStringLiteral("rg-contoso-data");
     p.azure.serverName = QStringLiteral("contoso-pg");
@@ -68,10 +71,22 @@ assess::ServerInventory SampleServices::sampleInventory()
     inv.user = QStringLiteral("migrator");
     inv.superuser = false;
     for (const SampleDb &d : kDbs)
-        inv.databases.append({QString::fromLatin1(d.name), QStringLiteral("app_owner"), QStringLiteral("UTF8"), d.bytes, d.tables, {}});
-    inv.databases.append({QStringLiteral("legacy_reports"), QStringLiteral("postgres"), QStringLiteral("LATIN1"), 2LL << 30, 17, {}});
-    inv.databases.append({QStringLiteral("postgres"), QStringLiteral("postgres"), QStringLiteral("UTF8"), 8LL << 20, 0, {}});
-    std::sort(inv.databases.begin(), inv.databases.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
+        inv.databases.append({QString::fromLatin1(d.name),
+                              QStringLiteral("app_owner"),
+                              QStringLiteral("UTF8"),
+                              d.bytes,
+                              d.tables,
+                              {}});
+    inv.databases.append({QStringLiteral("legacy_reports"),
+                          QStringLiteral("postgres"),
+                          QStringLiteral("LATIN1"),
+                          2LL << 30,
+                          17,
+                          {}});
+    inv.databases.append(
+        {QStringLiteral("postgres"), QStringLiteral("postgres"), QStringLiteral("UTF8"), 8LL << 20, 0, {}});
+    std::sort(inv.databases.begin(), inv.databases.end(),
+              [](const auto &a, const auto &b) { return a.name < b.name; });
     return inv;
 }
 
@@ -81,24 +96,57 @@ AssessmentResult SampleServices::sampleAssessment()
     using assess::FixTarget;
     assess::AssessmentReport report;
     report.checks = {
-        {QStringLiteral("version"), Severity::Pass, {}, {}, tr("Source PostgreSQL 12.17, target 16.2: a supported upgrade path."), {}},
-        {QStringLiteral("wal_level"), Severity::Pass, {}, {}, tr("wal_level is logical; replication slots available: 10."), {}},
-        {QStringLiteral("extensions"), Severity::Pass, {}, {}, tr("All 7 extensions in use are allow-listed on the target."), {}},
-        {QStringLiteral("no_primary_key"), Severity::Warning, QStringLiteral("analytics"), {QStringLiteral("public.page_views"), QStringLiteral("public.raw_clicks")},
-         tr("2 tables have neither a primary key nor a replica identity: their updates and deletes cannot be streamed."),
+        {QStringLiteral("version"),
+         Severity::Pass,
+         {},
+         {},
+         tr("Source PostgreSQL 12.17, target 16.2: a supported upgrade path."),
+         {}},
+        {QStringLiteral("wal_level"),
+         Severity::Pass,
+         {},
+         {},
+         tr("wal_level is logical; replication slots available: 10."),
+         {}},
+        {QStringLiteral("extensions"),
+         Severity::Pass,
+         {},
+         {},
+         tr("All 7 extensions in use are allow-listed on the target."),
+         {}},
+        {QStringLiteral("no_primary_key"),
+         Severity::Warning,
+         QStringLiteral("analytics"),
+         {QStringLiteral("public.page_views"), QStringLiteral("public.raw_clicks")},
+         tr("2 tables have neither a primary key nor a replica identity: their updates and deletes cannot be "
+            "streamed."),
          tr("Add a primary key, or ALTER TABLE … REPLICA IDENTITY FULL (slower on the target).")},
-        {QStringLiteral("unlogged"), Severity::Info, QStringLiteral("inventory"), {QStringLiteral("public.stock_cache")},
-         tr("1 unlogged table is copied once; its later changes are not in the WAL and are not streamed."), tr("Nothing to do if the table is a cache.")},
-        {QStringLiteral("large_objects"), Severity::Warning, QStringLiteral("billing"), {QStringLiteral("412 large objects")},
-         tr("Large objects are copied during the full load but not streamed."), tr("Avoid changing large objects during the migration, or cut over soon after the load.")},
-        {QStringLiteral("replication_role"), Severity::Pass, {}, {QStringLiteral("migrator")}, tr("migrator has REPLICATION and can read every table."), {}},
+        {QStringLiteral("unlogged"),
+         Severity::Info,
+         QStringLiteral("inventory"),
+         {QStringLiteral("public.stock_cache")},
+         tr("1 unlogged table is copied once; its later changes are not in the WAL and are not streamed."),
+         tr("Nothing to do if the table is a cache.")},
+        {QStringLiteral("large_objects"),
+         Severity::Warning,
+         QStringLiteral("billing"),
+         {QStringLiteral("412 large objects")},
+         tr("Large objects are copied during the full load but not streamed."),
+         tr("Avoid changing large objects during the migration, or cut over soon after the load.")},
+        {QStringLiteral("replication_role"),
+         Severity::Pass,
+         {},
+         {QStringLiteral("migrator")},
+         tr("migrator has REPLICATION and can read every table."),
+         {}},
         {QStringLiteral("encoding"), Severity::Pass, {}, {}, tr("Source and target use UTF8."), {}},
     };
     // The fix, as core's checks carry it, keeping the remediation's wording above.
     Check &noKey = report.checks[3];
     const QString remediation = noKey.remediation;
     noKey.setFixes({{FixTarget::SourceSql, QStringLiteral("analytics"),
-                     QStringLiteral("ALTER TABLE public.page_views REPLICA IDENTITY FULL;\nALTER TABLE public.raw_clicks REPLICA IDENTITY FULL;")}});
+                     QStringLiteral("ALTER TABLE public.page_views REPLICA IDENTITY FULL;\nALTER TABLE "
+                                    "public.raw_clicks REPLICA IDENTITY FULL;")}});
     noKey.remediation = remediation;
     return AssessmentResult::fromReport(report, tr("pgferry assessment: %1").arg(sampleProject().name));
 }
@@ -125,7 +173,8 @@ engine::MigrationStatus SampleServices::sampleStatus(double t)
         d.tablesQueued = db.tables - d.tablesDone - d.tablesLoading;
         d.bytesCopied = qint64(frac * double(db.bytes));
         d.rowsCopied = d.bytesCopied / 180;
-        const double wobble = 1.0 + 0.18 * std::sin(t / 37.0 + dbIndex) + 0.07 * std::sin(t / 5.0 + dbIndex * 2);
+        const double wobble =
+            1.0 + 0.18 * std::sin(t / 37.0 + dbIndex) + 0.07 * std::sin(t / 5.0 + dbIndex * 2);
         if (frac < 1.0) {
             d.phase = DatabasePhase::FullLoad;
             d.bytesPerSecond = double(db.bytes) / db.loadSeconds * wobble;
@@ -150,22 +199,35 @@ engine::MigrationStatus SampleServices::sampleStatus(double t)
             d.ddlCapture = QStringLiteral("event trigger");
             // A release on crm while it streams: carried to the target in stream order.
             if (dbIndex == 3 && since > 200)
-                d.schemaChanges << SchemaChange{QStringLiteral("public.customers.loyalty_tier"), QStringLiteral("column added"),
-                                                QStringLiteral("ALTER TABLE public.customers ADD COLUMN loyalty_tier text DEFAULT 'basic'::text"),
-                                                QStringLiteral("applied"), QString(), QStringLiteral("2/1C7730E8")};
+                d.schemaChanges << SchemaChange{
+                    QStringLiteral("public.customers.loyalty_tier"),
+                    QStringLiteral("column added"),
+                    QStringLiteral(
+                        "ALTER TABLE public.customers ADD COLUMN loyalty_tier text DEFAULT 'basic'::text"),
+                    QStringLiteral("applied"),
+                    QString(),
+                    QStringLiteral("2/1C7730E8")};
             if (dbIndex == 3 && since > 260)
-                d.schemaChanges << SchemaChange{QStringLiteral("public.customers_loyalty_tier_idx"), QStringLiteral("index created"),
-                                                QStringLiteral("CREATE INDEX customers_loyalty_tier_idx ON public.customers USING btree (loyalty_tier)"),
-                                                QStringLiteral("applied"), QString(), QStringLiteral("2/1C7741A0")};
+                d.schemaChanges << SchemaChange{QStringLiteral("public.customers_loyalty_tier_idx"),
+                                                QStringLiteral("index created"),
+                                                QStringLiteral("CREATE INDEX customers_loyalty_tier_idx ON "
+                                                               "public.customers USING btree (loyalty_tier)"),
+                                                QStringLiteral("applied"),
+                                                QString(),
+                                                QStringLiteral("2/1C7741A0")};
             d.readyForCutover = d.lagBytes < 16 * 1024 * 1024 && since > 30;
             if (!d.readyForCutover)
-                d.notReadyReason = tr("catching up, %1 change(s) pending", nullptr, Format::plural(d.pendingChanges)).arg(Format::count(d.pendingChanges));
+                d.notReadyReason =
+                    tr("catching up, %1 change(s) pending", nullptr, Format::plural(d.pendingChanges))
+                        .arg(Format::count(d.pendingChanges));
         }
         for (int i = 0; i < db.tables; ++i) {
             TableStatus ts;
             ts.schema = i % 7 == 6 ? QStringLiteral("sales") : QStringLiteral("public");
-            ts.name = QString::fromLatin1(kTables[i % 16]) + (i >= 16 ? QStringLiteral("_%1").arg(i / 16 + 1) : QString());
-            ts.bytesEstimated = std::max<qint64>(8192, qint64(double(db.bytes) / db.tables * (1.6 - 1.2 * i / db.tables)));
+            ts.name = QString::fromLatin1(kTables[i % 16]) +
+                      (i >= 16 ? QStringLiteral("_%1").arg(i / 16 + 1) : QString());
+            ts.bytesEstimated =
+                std::max<qint64>(8192, qint64(double(db.bytes) / db.tables * (1.6 - 1.2 * i / db.tables)));
             ts.rowsEstimated = ts.bytesEstimated / 180;
             if (i < d.tablesDone) {
                 ts.state = TableState::Done;
@@ -192,10 +254,12 @@ engine::MigrationStatus SampleServices::sampleStatus(double t)
     }
     // One table that failed, to show Retry.
     DatabaseStatus &inv = s.databases[1];
-    if (inv.tablesDone + 2 < inv.tables.size() && inv.tables[inv.tablesDone + 2].state == TableState::Queued) {
+    if (inv.tablesDone + 2 < inv.tables.size() &&
+        inv.tables[inv.tablesDone + 2].state == TableState::Queued) {
         TableStatus &f = inv.tables[inv.tablesDone + 2];
         f.state = TableState::Failed;
-        f.error = tr("copying table %1: could not extend file: No space left on device (SQLSTATE 53100)").arg(f.qualifiedName());
+        f.error = tr("copying table %1: could not extend file: No space left on device (SQLSTATE 53100)")
+                      .arg(f.qualifiedName());
         inv.tablesFailed = 1;
         inv.tablesQueued -= 1;
         s.errors << QStringLiteral("inventory: ") + f.error;
@@ -245,24 +309,48 @@ std::optional<QList<assess::TableInventory>> SampleServices::listTables(const pg
 {
     QList<assess::TableInventory> t;
     for (int i = 0; i < 16; ++i)
-        t.append({QStringLiteral("public"), QString::fromLatin1(kTables[i]), (16 - i) * (64LL << 20), (16 - i) * 350000LL});
+        t.append({QStringLiteral("public"), QString::fromLatin1(kTables[i]), (16 - i) * (64LL << 20),
+                  (16 - i) * 350000LL});
     return t;
 }
 
-AssessmentResult SampleServices::assess(const project::Project &, const Credentials &) { return sampleAssessment(); }
+AssessmentResult SampleServices::assess(const project::Project &, const Credentials &)
+{
+    return sampleAssessment();
+}
 
-std::unique_ptr<AzureSession> SampleServices::createAzureSession(const project::AzureContext &) { return std::make_unique<SampleAzureSession>(); }
-std::optional<project::Project> SampleServices::loadProject(const QString &, QString *) { return sampleProject(); }
-bool SampleServices::saveProject(const project::Project &, const QString &, QString *) { return true; }
-QString SampleServices::storedPassword(const project::Project &, Role) { return QStringLiteral("sample-password"); }
-bool SampleServices::storePassword(const project::Project &, Role, const QString &, QString *) { return true; }
+std::unique_ptr<AzureSession> SampleServices::createAzureSession(const project::AzureContext &)
+{
+    return std::make_unique<SampleAzureSession>();
+}
+std::optional<project::Project> SampleServices::loadProject(const QString &, QString *)
+{
+    return sampleProject();
+}
+bool SampleServices::saveProject(const project::Project &, const QString &, QString *)
+{
+    return true;
+}
+QString SampleServices::storedPassword(const project::Project &, Role)
+{
+    return QStringLiteral("sample-password");
+}
+bool SampleServices::storePassword(const project::Project &, Role, const QString &, QString *)
+{
+    return true;
+}
 QStringList SampleServices::recentFiles()
 {
-    return {QStringLiteral("/home/ana/migrations/contoso-orders.pgferry"), QStringLiteral("/home/ana/migrations/fabrikam-rehearsal.pgferry")};
+    return {QStringLiteral("/home/ana/migrations/contoso-orders.pgferry"),
+            QStringLiteral("/home/ana/migrations/fabrikam-rehearsal.pgferry")};
 }
 void SampleServices::addRecentFile(const QString &) {}
-std::optional<engine::MigrationStatus> SampleServices::lastRunStatus(const project::Project &) { return std::nullopt; }
-std::unique_ptr<engine::MigrationEngine> SampleServices::createEngine(const project::Project &, const Credentials &, QString *error)
+std::optional<engine::MigrationStatus> SampleServices::lastRunStatus(const project::Project &)
+{
+    return std::nullopt;
+}
+std::unique_ptr<engine::MigrationEngine> SampleServices::createEngine(const project::Project &,
+                                                                      const Credentials &, QString *error)
 {
     if (error)
         *error = tr("the sample has no engine");

@@ -17,8 +17,8 @@
 #include <QDir>
 #include <QPalette>
 #include <QPushButton>
-#include <QTableWidget>
 #include <QStyleFactory>
+#include <QTableWidget>
 
 namespace pgferry::wizard {
 
@@ -37,7 +37,9 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
     QStringList written;
     if (!QDir().mkpath(dir)) {
         if (error)
-            *error = QApplication::translate("pgferry::wizard::Screenshots", "The folder %1 cannot be created.").arg(dir);
+            *error =
+                QApplication::translate("pgferry::wizard::Screenshots", "The folder %1 cannot be created.")
+                    .arg(dir);
         return written;
     }
     // Light or dark whatever the desktop's scheme, so the pictures do not depend on where they are made.
@@ -54,15 +56,19 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
     ConnectionCheck src = services->testConnection(p.source.connInfo());
     w->setSourceCheck(src);
     auto *sourcePage = static_cast<SourcePage *>(w->pageAt(MigrationWizard::SourcePage));
-    sourcePage->form()->setTestState(ConnectionForm::TestState::Ok,
-                                     QApplication::translate("pgferry::wizard::SourcePage", "Connected: PostgreSQL %1, %n database(s), wal_level %2.", nullptr,
-                                                             int(src.inventory.databases.size()))
-                                         .arg(src.inventory.versionText, src.inventory.walLevel));
+    sourcePage->form()->setTestState(
+        ConnectionForm::TestState::Ok,
+        QApplication::translate("pgferry::wizard::SourcePage",
+                                "Connected: PostgreSQL %1, %n database(s), wal_level %2.", nullptr,
+                                int(src.inventory.databases.size()))
+            .arg(src.inventory.versionText, src.inventory.walLevel));
     ConnectionCheck tgt = services->testConnection(p.target.connInfo());
     w->setTargetCheck(tgt);
     auto *targetPage = static_cast<TargetPage *>(w->pageAt(MigrationWizard::TargetPage));
-    targetPage->form()->setTestState(ConnectionForm::TestState::Ok,
-                                     QApplication::translate("pgferry::wizard::TargetPage", "Connected: PostgreSQL %1.").arg(tgt.inventory.versionText));
+    targetPage->form()->setTestState(
+        ConnectionForm::TestState::Ok,
+        QApplication::translate("pgferry::wizard::TargetPage", "Connected: PostgreSQL %1.")
+            .arg(tgt.inventory.versionText));
     // Signed in to Azure the way a user does it, through the sample session's canned answers.
     if (auto *signIn = targetPage->azurePanel()->findChild<QPushButton *>(QStringLiteral("azureSignIn")))
         signIn->click();
@@ -77,7 +83,8 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
         QStringLiteral("analytics: table public.page_views split into 6 ranges (38.2 GB)"),
         QStringLiteral("crm: full load complete, 22 tables, 3.0 GB in 6 min 40 s"),
         QStringLiteral("crm: streaming changes from 2/1C004A0"),
-        QStringLiteral("inventory: copying table public.shipments failed: could not extend file (SQLSTATE 53100); will retry"),
+        QStringLiteral("inventory: copying table public.shipments failed: could not extend file (SQLSTATE "
+                       "53100); will retry"),
         QStringLiteral("billing: full load complete, 9 tables, 6.0 GB in 8 min 20 s"),
     };
     for (const QString &l : log)
@@ -108,13 +115,18 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
                  engine::DatabaseStatus &billing = s.databases[2];
                  if (t >= 1500 && billing.phase == engine::DatabasePhase::Streaming) {
                      billing.schemaChanges << engine::SchemaChange{
-                         QStringLiteral("public.refund_requests"), QStringLiteral("table created without a key"),
-                         QStringLiteral("CREATE TABLE public.refund_requests (invoice_id bigint, reason text)"), QStringLiteral("unresolved"),
-                         QStringLiteral("its updates and deletes cannot stream: add a primary key or replica identity and restart this "
+                         QStringLiteral("public.refund_requests"),
+                         QStringLiteral("table created without a key"),
+                         QStringLiteral(
+                             "CREATE TABLE public.refund_requests (invoice_id bigint, reason text)"),
+                         QStringLiteral("unresolved"),
+                         QStringLiteral("its updates and deletes cannot stream: add a primary key or replica "
+                                        "identity and restart this "
                                         "database's migration, or exclude the table"),
                          QStringLiteral("2/1D0A5F10")};
                      billing.readyForCutover = false;
-                     billing.notReadyReason = QStringLiteral("schema not in sync: public.refund_requests (table created without a key)");
+                     billing.notReadyReason = QStringLiteral(
+                         "schema not in sync: public.refund_requests (table created without a key)");
                  }
                  w->showStatus(s);
                  monitor->applyPending();
@@ -151,10 +163,13 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
         while (w->assessmentRunning() && !deadline.hasExpired())
             QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
         settle();
-        const QString file = QDir(dir).filePath(QStringLiteral("%1-%2.png").arg(int(shot.id) + 1, 2, 10, QLatin1Char('0')).arg(MigrationWizard::pageName(shot.id)));
+        const QString file = QDir(dir).filePath(QStringLiteral("%1-%2.png")
+                                                    .arg(int(shot.id) + 1, 2, 10, QLatin1Char('0'))
+                                                    .arg(MigrationWizard::pageName(shot.id)));
         if (!window.grab().save(file)) {
             if (error)
-                *error = QApplication::translate("pgferry::wizard::Screenshots", "%1 cannot be written.").arg(file);
+                *error = QApplication::translate("pgferry::wizard::Screenshots", "%1 cannot be written.")
+                             .arg(file);
             return written;
         }
         written << file;

@@ -13,8 +13,7 @@
 namespace pgferry::wizard {
 
 namespace {
-template<typename W>
-W *named(W *w, const char *name, const QString &accessible)
+template<typename W> W *named(W *w, const char *name, const QString &accessible)
 {
     w->setObjectName(QString::fromLatin1(name));
     w->setAccessibleName(accessible);
@@ -40,20 +39,26 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     m_splitMb = spin("settingSplitThreshold", tr("Split threshold in MB"), 16, 1024 * 1024, tr(" MB"));
     m_splitMb->setSingleStep(64);
     m_indexJobs = spin("settingIndexJobs", tr("Parallel index builds"), 1, 32);
-    m_overwrite = named(new QCheckBox(tr("&Overwrite objects in a non-empty target database")), "settingOverwrite", tr("Overwrite target objects"));
+    m_overwrite = named(new QCheckBox(tr("&Overwrite objects in a non-empty target database")),
+                        "settingOverwrite", tr("Overwrite target objects"));
     m_owners = named(new QCheckBox(tr("Restore o&wners")), "settingOwners", tr("Restore object owners"));
-    m_privileges = named(new QCheckBox(tr("Restore &privileges")), "settingPrivileges", tr("Restore privileges"));
-    m_roles = named(new QCheckBox(tr("Create missing &roles on the target")), "settingCreateRoles", tr("Create roles on the target"));
-    m_captureDdl = named(new QCheckBox(tr("&Carry schema changes made on the source while streaming")), "settingCaptureDdl",
-                         tr("Carry schema changes made on the source while streaming"));
-    m_verify = named(new QCheckBox(tr("Verify every &table after cutover")), "settingVerify", tr("Verify tables after cutover"));
+    m_privileges =
+        named(new QCheckBox(tr("Restore &privileges")), "settingPrivileges", tr("Restore privileges"));
+    m_roles = named(new QCheckBox(tr("Create missing &roles on the target")), "settingCreateRoles",
+                    tr("Create roles on the target"));
+    m_captureDdl = named(new QCheckBox(tr("&Carry schema changes made on the source while streaming")),
+                         "settingCaptureDdl", tr("Carry schema changes made on the source while streaming"));
+    m_verify = named(new QCheckBox(tr("Verify every &table after cutover")), "settingVerify",
+                     tr("Verify tables after cutover"));
     m_verifyLevel = named(new QComboBox, "settingVerifyLevel", tr("What verification compares"));
     m_verifyLevel->addItem(tr("Row counts and a checksum of every row"), int(project::VerifyLevel::Full));
     m_verifyLevel->addItem(tr("Row counts only (faster)"), int(project::VerifyLevel::Count));
-    m_readOnly = named(new QCheckBox(tr("Make the source read-only &at cutover")), "settingReadOnly", tr("Make the source read-only at cutover"));
-    m_fallback = named(new QCheckBox(tr("&Keep the old server as a live fallback after cutover")), "settingFallback",
-                       tr("Keep the old server as a live fallback after cutover"));
-    m_readyLagMb = spin("settingReadyLag", tr("Largest lag that counts as ready, in MB"), 0, 1024 * 1024, tr(" MB"));
+    m_readOnly = named(new QCheckBox(tr("Make the source read-only &at cutover")), "settingReadOnly",
+                       tr("Make the source read-only at cutover"));
+    m_fallback = named(new QCheckBox(tr("&Keep the old server as a live fallback after cutover")),
+                       "settingFallback", tr("Keep the old server as a live fallback after cutover"));
+    m_readyLagMb =
+        spin("settingReadyLag", tr("Largest lag that counts as ready, in MB"), 0, 1024 * 1024, tr(" MB"));
     m_drainTimeout = spin("settingDrainTimeout", tr("Drain timeout in seconds"), 10, 86400, tr(" s"));
 
     auto *content = new QWidget;
@@ -81,28 +86,40 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     };
 
     QGridLayout *load = group(tr("Full load"));
-    addRow(load, tr("Parallel &jobs:"), m_jobs, tr("Tables copied at the same time. More is faster until the source's disks or CPUs are saturated."));
-    addRow(load, tr("&Split tables over:"), m_splitMb, tr("Tables larger than this are copied as several ranges in parallel."));
-    addRow(load, tr("&Index jobs:"), m_indexJobs, tr("Index builds at the same time; each table gets its indexes as soon as it is loaded."));
+    addRow(
+        load, tr("Parallel &jobs:"), m_jobs,
+        tr("Tables copied at the same time. More is faster until the source's disks or CPUs are saturated."));
+    addRow(load, tr("&Split tables over:"), m_splitMb,
+           tr("Tables larger than this are copied as several ranges in parallel."));
+    addRow(load, tr("&Index jobs:"), m_indexJobs,
+           tr("Index builds at the same time; each table gets its indexes as soon as it is loaded."));
     QGridLayout *schema = group(tr("Schema"));
-    addRow(schema, {}, m_overwrite, tr("Drops and recreates objects that already exist; otherwise a non-empty target database stops the run."));
+    addRow(schema, {}, m_overwrite,
+           tr("Drops and recreates objects that already exist; otherwise a non-empty target database stops "
+              "the run."));
     addRow(schema, {}, m_owners, tr("Gives each object the same owner as on the source."));
     addRow(schema, {}, m_privileges, tr("Copies GRANTs. Turn off when the target's roles differ."));
-    addRow(schema, {}, m_roles, tr("Creates roles that own or are granted migrated objects; passwords must be set afterwards."));
+    addRow(schema, {}, m_roles,
+           tr("Creates roles that own or are granted migrated objects; passwords must be set afterwards."));
     addRow(schema, {}, m_captureDdl,
-           tr("Online: event triggers on the source carry new tables, columns and indexes in stream order (needs a superuser "
+           tr("Online: event triggers on the source carry new tables, columns and indexes in stream order "
+              "(needs a superuser "
               "source role). Otherwise changes are only detected, and hold the cutover."));
     QGridLayout *cut = group(tr("Verification and cutover"));
-    addRow(cut, {}, m_verify, tr("Compares row counts and checksums of every table; the report lists any difference."));
+    addRow(cut, {}, m_verify,
+           tr("Compares row counts and checksums of every table; the report lists any difference."));
     addRow(cut, tr("Co&mpare:"), m_verifyLevel,
            tr("Checksums read every row on both servers; row counts alone take a fraction of the time."));
     connect(m_verify, &QCheckBox::toggled, m_verifyLevel, &QWidget::setEnabled);
     addRow(cut, {}, m_readOnly, tr("Stops writes on the source so no change is left behind (reversible)."));
     addRow(cut, {}, m_fallback,
-           tr("Online: after cutover, writes on the new server stream back into the old one, so that you can fail back "
+           tr("Online: after cutover, writes on the new server stream back into the old one, so that you can "
+              "fail back "
               "without losing a write (needs wal_level = logical on the target)."));
-    addRow(cut, tr("Ready at &lag below:"), m_readyLagMb, tr("Start cutover is offered once every database's lag is below this."));
-    addRow(cut, tr("&Drain timeout:"), m_drainTimeout, tr("How long cutover waits for pending changes to reach zero before it gives up."));
+    addRow(cut, tr("Ready at &lag below:"), m_readyLagMb,
+           tr("Start cutover is offered once every database's lag is below this."));
+    addRow(cut, tr("&Drain timeout:"), m_drainTimeout,
+           tr("How long cutover waits for pending changes to reach zero before it gives up."));
 
     auto *defaults = new QPushButton(tr("R&estore defaults"));
     defaults->setObjectName(QStringLiteral("settingsDefaults"));
@@ -121,8 +138,9 @@ SettingsPage::SettingsPage(MigrationWizard *wizard) : WizardPage(wizard)
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);
 
-    for (QWidget *w : std::initializer_list<QWidget *>{m_jobs, m_splitMb, m_indexJobs, m_overwrite, m_owners, m_privileges, m_roles, m_captureDdl, m_verify,
-                                                        m_verifyLevel, m_readOnly, m_fallback, m_readyLagMb, m_drainTimeout})
+    for (QWidget *w : std::initializer_list<QWidget *>{
+             m_jobs, m_splitMb, m_indexJobs, m_overwrite, m_owners, m_privileges, m_roles, m_captureDdl,
+             m_verify, m_verifyLevel, m_readOnly, m_fallback, m_readyLagMb, m_drainTimeout})
         watch(w);
     connect(defaults, &QPushButton::clicked, this, [this] {
         project::Project p;

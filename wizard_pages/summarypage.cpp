@@ -17,7 +17,8 @@ namespace pgferry::wizard {
 SummaryPage::SummaryPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Summary"));
-    setSubTitle(tr("Check your choices. Run starts the migration; you can close this window while it runs and reopen the project later."));
+    setSubTitle(tr("Check your choices. Run starts the migration; you can close this window while it runs "
+                   "and reopen the project later."));
     setCommitPage(true);
     m_activity = new QLineEdit;
     m_activity->setObjectName(QStringLiteral("activityName"));
@@ -64,7 +65,10 @@ void SummaryPage::loadFrom(const project::Project &p)
     setError(m_error, {});
 }
 
-void SummaryPage::storeTo(project::Project &p) const { p.azure.migrationName = m_activity->text().trimmed(); }
+void SummaryPage::storeTo(project::Project &p) const
+{
+    p.azure.migrationName = m_activity->text().trimmed();
+}
 
 void SummaryPage::initializePage()
 {
@@ -81,18 +85,26 @@ void SummaryPage::refresh()
     setError(m_error, {});
 
     auto row = [](const QString &k, const QString &v) {
-        return QStringLiteral("<tr><td style='padding:2px 14px 2px 0'><b>%1</b></td><td style='padding:2px'>%2</td></tr>").arg(k.toHtmlEscaped(), v);
+        return QStringLiteral("<tr><td style='padding:2px 14px 2px 0'><b>%1</b></td><td "
+                              "style='padding:2px'>%2</td></tr>")
+            .arg(k.toHtmlEscaped(), v);
     };
     auto yes = [](bool b) { return b ? tr("yes") : tr("no"); };
     const project::AdvancedSettings &s = p.settings;
     QString html = QStringLiteral("<table>");
     html += row(tr("Project"), p.name.toHtmlEscaped());
-    html += row(tr("Mode"), (p.mode == project::Mode::Online ? tr("Online: changes stream until you cut over") : tr("Offline: one copy")).toHtmlEscaped());
-    html += row(tr("Engine"), (p.engine == project::Engine::Local ? tr("This machine") : tr("Azure Database Migration Service")).toHtmlEscaped());
+    html += row(tr("Mode"), (p.mode == project::Mode::Online ? tr("Online: changes stream until you cut over")
+                                                             : tr("Offline: one copy"))
+                                .toHtmlEscaped());
+    html += row(tr("Engine"), (p.engine == project::Engine::Local ? tr("This machine")
+                                                                  : tr("Azure Database Migration Service"))
+                                  .toHtmlEscaped());
     html += row(tr("Source"), p.source.connInfo().toUri().toHtmlEscaped());
     QString target = p.target.connInfo().toUri().toHtmlEscaped();
     if (!p.azure.serverName.isEmpty())
-        target += QStringLiteral("<br>") + tr("Azure flexible server %1 in %2").arg(p.azure.serverName, p.azure.resourceGroup).toHtmlEscaped();
+        target += QStringLiteral("<br>") + tr("Azure flexible server %1 in %2")
+                                               .arg(p.azure.serverName, p.azure.resourceGroup)
+                                               .toHtmlEscaped();
     html += row(tr("Target"), target);
     QString dbs;
     const auto inventory = mw()->sourceCheck().inventory.databases;
@@ -100,34 +112,45 @@ void SummaryPage::refresh()
         QString line = d.name.toHtmlEscaped() + QStringLiteral(" → ") + d.effectiveTarget().toHtmlEscaped();
         for (const auto &i : inventory)
             if (i.name == d.name && i.sizeBytes >= 0)
-                line += QStringLiteral(" <span style='color:gray'>(%1)</span>").arg(Format::bytes(i.sizeBytes).toHtmlEscaped());
+                line += QStringLiteral(" <span style='color:gray'>(%1)</span>")
+                            .arg(Format::bytes(i.sizeBytes).toHtmlEscaped());
         if (!d.excludeTables.isEmpty() || !d.includeTables.isEmpty())
-            line += QStringLiteral(" · ") + tr("filtered: %n pattern(s)", nullptr, int(d.includeTables.size() + d.excludeTables.size())).toHtmlEscaped();
+            line += QStringLiteral(" · ") + tr("filtered: %n pattern(s)", nullptr,
+                                               int(d.includeTables.size() + d.excludeTables.size()))
+                                                .toHtmlEscaped();
         dbs += line + QStringLiteral("<br>");
     }
     html += row(tr("Databases (%1)").arg(p.databases.size()), dbs);
-    html += row(tr("Full load"), QString(tr("%n parallel job(s)", nullptr, s.jobs) + QStringLiteral(", ")
-                                  + tr("tables over %1 split").arg(Format::bytes(s.splitThresholdBytes)) + QStringLiteral(", ")
-                                  + tr("%n index job(s)", nullptr, s.indexJobs))
-                                     .toHtmlEscaped());
+    html +=
+        row(tr("Full load"), QString(tr("%n parallel job(s)", nullptr, s.jobs) + QStringLiteral(", ") +
+                                     tr("tables over %1 split").arg(Format::bytes(s.splitThresholdBytes)) +
+                                     QStringLiteral(", ") + tr("%n index job(s)", nullptr, s.indexJobs))
+                                 .toHtmlEscaped());
     html += row(tr("Schema"), tr("overwrite: %1, owners: %2, privileges: %3, create roles: %4")
-                                  .arg(yes(s.schema.overwrite), yes(!s.schema.noOwner), yes(!s.schema.noAcl), yes(s.schema.createRoles))
+                                  .arg(yes(s.schema.overwrite), yes(!s.schema.noOwner), yes(!s.schema.noAcl),
+                                       yes(s.schema.createRoles))
                                   .toHtmlEscaped());
     if (p.mode == project::Mode::Online && p.engine == project::Engine::Local)
         html += row(tr("Schema changes"),
-                    (s.schema.captureDdl ? tr("carried while streaming, by event triggers on the source (needs a superuser source role)")
-                                         : tr("watched while streaming: each one holds the cutover until it is resolved"))
+                    (s.schema.captureDdl
+                         ? tr("carried while streaming, by event triggers on the source (needs a superuser "
+                              "source role)")
+                         : tr("watched while streaming: each one holds the cutover until it is resolved"))
                         .toHtmlEscaped());
     html += row(tr("Cutover"), tr("verify: %1, source read-only: %2, ready below %3 lag, drain timeout %4")
-                                   .arg(yes(s.verify), yes(s.cutover.makeSourceReadOnly), Format::bytes(s.cutover.maxLagBytesForReady),
+                                   .arg(yes(s.verify), yes(s.cutover.makeSourceReadOnly),
+                                        Format::bytes(s.cutover.maxLagBytesForReady),
                                         Format::duration(s.cutover.drainTimeoutSeconds))
                                    .toHtmlEscaped());
     const AssessmentResult &a = mw()->assessment();
-    html += row(tr("Assessment"), mw()->assessmentRunning() ? tr("assessing…").toHtmlEscaped() : a.ran ? QString(tr("%n blocker(s)", nullptr, a.count(Severity::Blocker)) + QStringLiteral(", ")
-                                               + tr("%n warning(s)", nullptr, a.count(Severity::Warning)) + QStringLiteral(", ")
-                                               + tr("%n check(s) passed", nullptr, a.count(Severity::Pass)))
-                                              .toHtmlEscaped()
-                                        : tr("not run yet: the engine assesses before it starts").toHtmlEscaped());
+    html += row(
+        tr("Assessment"),
+        mw()->assessmentRunning() ? tr("assessing…").toHtmlEscaped()
+        : a.ran ? QString(tr("%n blocker(s)", nullptr, a.count(Severity::Blocker)) + QStringLiteral(", ") +
+                          tr("%n warning(s)", nullptr, a.count(Severity::Warning)) + QStringLiteral(", ") +
+                          tr("%n check(s) passed", nullptr, a.count(Severity::Pass)))
+                      .toHtmlEscaped()
+                : tr("not run yet: the engine assesses before it starts").toHtmlEscaped());
     html += QStringLiteral("</table>");
     m_text->setHtml(html);
 }
@@ -141,8 +164,10 @@ bool SummaryPage::validatePage()
 {
     const AssessmentResult &a = mw()->assessment();
     if (a.ran && a.count(Severity::Blocker) > 0) {
-        setError(m_error, tr("The assessment found %n blocker(s). Fix them (see the Source page), test again, then run.", nullptr,
-                             a.count(Severity::Blocker)));
+        setError(
+            m_error,
+            tr("The assessment found %n blocker(s). Fix them (see the Source page), test again, then run.",
+               nullptr, a.count(Severity::Blocker)));
         return false;
     }
     QString error;

@@ -19,7 +19,8 @@ namespace {
 bool matchesAny(const QString &table, const QStringList &patterns)
 {
     for (const QString &p : patterns) {
-        const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(p.trimmed()), QRegularExpression::CaseInsensitiveOption);
+        const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(p.trimmed()),
+                                    QRegularExpression::CaseInsensitiveOption);
         if (re.match(table).hasMatch())
             return true;
     }
@@ -35,15 +36,17 @@ QStringList splitPatterns(const QString &text)
 }
 } // namespace
 
-bool TableFilterDialog::matches(const QString &table, const QStringList &includes, const QStringList &excludes)
+bool TableFilterDialog::matches(const QString &table, const QStringList &includes,
+                                const QStringList &excludes)
 {
     if (!includes.isEmpty() && !matchesAny(table, includes))
         return false;
     return !matchesAny(table, excludes);
 }
 
-TableFilterDialog::TableFilterDialog(ServicesPtr services, const pg::ConnInfo &database, const QStringList &includes,
-                                     const QStringList &excludes, QWidget *parent)
+TableFilterDialog::TableFilterDialog(ServicesPtr services, const pg::ConnInfo &database,
+                                     const QStringList &includes, const QStringList &excludes,
+                                     QWidget *parent)
     : QDialog(parent), m_includes(includes), m_excludes(excludes)
 {
     setObjectName(QStringLiteral("tableFilterDialog"));
@@ -137,10 +140,13 @@ void TableFilterDialog::setTables(const QList<assess::TableInventory> &tables)
     m_tables->clear();
     const QStringList patterns = splitPatterns(m_patterns->text());
     for (const assess::TableInventory &t : tables) {
-        auto *it = new QTreeWidgetItem(m_tables, {t.qualifiedName(), Format::bytes(t.sizeBytes), Format::count(t.rowsEstimated)});
+        auto *it = new QTreeWidgetItem(
+            m_tables, {t.qualifiedName(), Format::bytes(t.sizeBytes), Format::count(t.rowsEstimated)});
         it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
         const bool patternExcluded = matchesAny(t.qualifiedName(), patterns);
-        it->setCheckState(0, !patternExcluded && matches(t.qualifiedName(), m_includes, m_excludes) ? Qt::Checked : Qt::Unchecked);
+        it->setCheckState(0, !patternExcluded && matches(t.qualifiedName(), m_includes, m_excludes)
+                                 ? Qt::Checked
+                                 : Qt::Unchecked);
         it->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         it->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
     }
@@ -158,7 +164,8 @@ void TableFilterDialog::updateCount()
         QTreeWidgetItem *it = m_tables->topLevelItem(i);
         n += it->checkState(0) == Qt::Checked && !matchesAny(it->text(0), patterns) ? 1 : 0;
     }
-    m_status->setText(tr("%1 of %n table(s) will be migrated.", nullptr, m_tables->topLevelItemCount()).arg(n));
+    m_status->setText(
+        tr("%1 of %n table(s) will be migrated.", nullptr, m_tables->topLevelItemCount()).arg(n));
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(n > 0);
 }
 

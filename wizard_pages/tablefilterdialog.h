@@ -17,8 +17,8 @@ class TableFilterDialog : public QDialog
 {
     Q_OBJECT
 public:
-    TableFilterDialog(ServicesPtr services, const pg::ConnInfo &database, const QStringList &includes, const QStringList &excludes,
-                      QWidget *parent = nullptr);
+    TableFilterDialog(ServicesPtr services, const pg::ConnInfo &database, const QStringList &includes,
+                      const QStringList &excludes, QWidget *parent = nullptr);
     QStringList includes() const { return m_includes; }
     QStringList excludes() const { return m_excludes; }
     // Whether a table (schema.name) passes include and exclude patterns.

@@ -13,8 +13,20 @@ class TableStatusModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { DatabaseColumn, TableColumn, StateColumn, RowsColumn, SizeColumn, PercentColumn, RateColumn, DurationColumn,
-                  InsertsColumn, UpdatesColumn, DeletesColumn, ColumnCount };
+    enum Column {
+        DatabaseColumn,
+        TableColumn,
+        StateColumn,
+        RowsColumn,
+        SizeColumn,
+        PercentColumn,
+        RateColumn,
+        DurationColumn,
+        InsertsColumn,
+        UpdatesColumn,
+        DeletesColumn,
+        ColumnCount
+    };
     static constexpr int SortRole = Qt::UserRole;
     static constexpr int StateRole = Qt::UserRole + 1;
 

@@ -27,9 +27,12 @@ bool TableStatusProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
 {
     const QAbstractItemModel *m = sourceModel();
     using engine::TableState;
-    const auto state = TableState(m->index(sourceRow, TableStatusModel::StateColumn, sourceParent).data(TableStatusModel::StateRole).toInt());
+    const auto state = TableState(m->index(sourceRow, TableStatusModel::StateColumn, sourceParent)
+                                      .data(TableStatusModel::StateRole)
+                                      .toInt());
     switch (m_state) {
-    case StateFilter::All: break;
+    case StateFilter::All:
+        break;
     case StateFilter::Failed:
         if (state != TableState::Failed)
             return false;
@@ -49,8 +52,14 @@ bool TableStatusProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
     }
     if (m_search.isEmpty())
         return true;
-    return m->index(sourceRow, TableStatusModel::TableColumn, sourceParent).data().toString().contains(m_search, Qt::CaseInsensitive)
-           || m->index(sourceRow, TableStatusModel::DatabaseColumn, sourceParent).data().toString().contains(m_search, Qt::CaseInsensitive);
+    return m->index(sourceRow, TableStatusModel::TableColumn, sourceParent)
+               .data()
+               .toString()
+               .contains(m_search, Qt::CaseInsensitive) ||
+           m->index(sourceRow, TableStatusModel::DatabaseColumn, sourceParent)
+               .data()
+               .toString()
+               .contains(m_search, Qt::CaseInsensitive);
 }
 
 } // namespace pgferry::wizard

@@ -20,7 +20,8 @@ namespace pgferry::wizard {
 TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
 {
     setTitle(tr("Target server"));
-    setSubTitle(tr("Choose where the databases go: Azure Database for PostgreSQL flexible server, or any PostgreSQL of the same or a newer major version."));
+    setSubTitle(tr("Choose where the databases go: Azure Database for PostgreSQL flexible server, or any "
+                   "PostgreSQL of the same or a newer major version."));
     m_plain = new QRadioButton(tr("PostgreS&QL server"));
     m_plain->setObjectName(QStringLiteral("targetKindPlain"));
     m_plain->setAccessibleName(tr("Target is a PostgreSQL server"));
@@ -93,11 +94,14 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
             return;
         }
         const Severity w = r.worst();
-        m_assessSummary->setText((w == Severity::Blocker
-                                        ? tr("The assessment found %n blocker(s); see the Source page for what to do.", nullptr, r.count(Severity::Blocker))
-                                        : tr("The assessment passed (%n warning(s)).", nullptr, r.count(Severity::Warning))));
+        m_assessSummary->setText(
+            (w == Severity::Blocker
+                 ? tr("The assessment found %n blocker(s); see the Source page for what to do.", nullptr,
+                      r.count(Severity::Blocker))
+                 : tr("The assessment passed (%n warning(s)).", nullptr, r.count(Severity::Warning))));
         QPalette pal = m_assessSummary->palette();
-        pal.setColor(QPalette::WindowText, w == Severity::Blocker ? severityColor(w) : palette().color(QPalette::WindowText));
+        pal.setColor(QPalette::WindowText,
+                     w == Severity::Blocker ? severityColor(w) : palette().color(QPalette::WindowText));
         m_assessSummary->setPalette(pal);
     };
     connect(wizard, &MigrationWizard::assessmentStarted, this, showAssessment);
@@ -109,11 +113,15 @@ QString TargetPage::engineError() const
     project::Project p;
     mw()->pageAt(MigrationWizard::ProjectPage)->storeTo(p);
     if (p.engine == project::Engine::Azure && !m_flexible->isChecked())
-        return tr("Azure's migration service only migrates to a flexible server. Choose a flexible server, or run on this machine (Project page).");
+        return tr("Azure's migration service only migrates to a flexible server. Choose a flexible server, "
+                  "or run on this machine (Project page).");
     return {};
 }
 
-void TargetPage::initializePage() { setError(m_kindError, engineError()); }
+void TargetPage::initializePage()
+{
+    setError(m_kindError, engineError());
+}
 
 void TargetPage::updateKind()
 {
@@ -124,36 +132,41 @@ void TargetPage::updateKind()
 void TargetPage::test()
 {
     const int generation = ++m_generation;
-    m_form->setTestState(ConnectionForm::TestState::Testing, tr("Connecting to %1…").arg(m_form->profile().host));
+    m_form->setTestState(ConnectionForm::TestState::Testing,
+                         tr("Connecting to %1…").arg(m_form->profile().host));
     Q_EMIT completeChanged();
-    runInBackground(this, [services = mw()->services(), ci = m_form->connInfo()] { return services->testConnection(ci); },
-                    [this, generation](const ConnectionCheck &check) {
-                        if (generation != m_generation)
-                            return;
-                        if (check.ok) {
-                            const int srcVersion = mw()->sourceCheck().inventory.serverVersion;
-                            QString text = tr("Connected: PostgreSQL %1.").arg(check.inventory.versionText);
-                            if (srcVersion > 0 && pg::majorKey(check.inventory.serverVersion) < pg::majorKey(srcVersion))
-                                text += QLatin1Char(' ') + tr("Older than the source (%1): the migration needs the same or a newer major version.")
-                                                               .arg(mw()->sourceCheck().inventory.versionText);
-                            m_form->setTestState(ConnectionForm::TestState::Ok, text);
-                            mw()->setTargetCheck(check);
-                            mw()->runAssessment();
-                        } else {
-                            m_form->setTestState(ConnectionForm::TestState::Failed, check.message);
-                        }
-                        Q_EMIT completeChanged();
-                    });
+    runInBackground(
+        this, [services = mw()->services(), ci = m_form->connInfo()] { return services->testConnection(ci); },
+        [this, generation](const ConnectionCheck &check) {
+            if (generation != m_generation)
+                return;
+            if (check.ok) {
+                const int srcVersion = mw()->sourceCheck().inventory.serverVersion;
+                QString text = tr("Connected: PostgreSQL %1.").arg(check.inventory.versionText);
+                if (srcVersion > 0 && pg::majorKey(check.inventory.serverVersion) < pg::majorKey(srcVersion))
+                    text += QLatin1Char(' ') + tr("Older than the source (%1): the migration needs the same "
+                                                  "or a newer major version.")
+                                                   .arg(mw()->sourceCheck().inventory.versionText);
+                m_form->setTestState(ConnectionForm::TestState::Ok, text);
+                mw()->setTargetCheck(check);
+                mw()->runAssessment();
+            } else {
+                m_form->setTestState(ConnectionForm::TestState::Failed, check.message);
+            }
+            Q_EMIT completeChanged();
+        });
 }
 
 void TargetPage::loadFrom(const project::Project &p)
 {
-    const bool azure = !p.target.azureResourceId.isEmpty() || !p.azure.serverName.isEmpty() || p.engine == project::Engine::Azure
-                       || p.target.host.endsWith(u".postgres.database.azure.com");
+    const bool azure = !p.target.azureResourceId.isEmpty() || !p.azure.serverName.isEmpty() ||
+                       p.engine == project::Engine::Azure ||
+                       p.target.host.endsWith(u".postgres.database.azure.com");
     (azure ? m_flexible : m_plain)->setChecked(true);
     m_azure->loadFrom(p);
     m_form->setProfile(p.target);
-    const QString pw = p.target.host.isEmpty() ? QString() : mw()->services()->storedPassword(p, Role::Target);
+    const QString pw =
+        p.target.host.isEmpty() ? QString() : mw()->services()->storedPassword(p, Role::Target);
     m_form->setPassword(pw);
     m_form->setRememberPassword(!pw.isEmpty());
     updateKind();
@@ -191,7 +204,9 @@ bool TargetPage::validatePage()
     if (m_form->rememberPassword() && !m_form->password().isEmpty()) {
         QString error;
         if (!mw()->services()->storePassword(mw()->project(), Role::Target, m_form->password(), &error))
-            m_form->setTestState(ConnectionForm::TestState::Ok, tr("Connected, but the password could not be saved in the keychain: %1").arg(error));
+            m_form->setTestState(
+                ConnectionForm::TestState::Ok,
+                tr("Connected, but the password could not be saved in the keychain: %1").arg(error));
     }
     return true;
 }

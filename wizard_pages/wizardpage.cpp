@@ -13,7 +13,10 @@ namespace pgferry::wizard {
 
 WizardPage::WizardPage(MigrationWizard *wizard) : m_wizard(wizard) {}
 
-bool WizardPage::loading() const { return m_wizard->isLoading(); }
+bool WizardPage::loading() const
+{
+    return m_wizard->isLoading();
+}
 
 void WizardPage::watch(QWidget *input)
 {

@@ -14,7 +14,8 @@ AssessmentResult AssessmentResult::fromReport(const assess::AssessmentReport &re
     AssessmentResult r;
     r.ran = true;
     for (const assess::Check &check : report.checks)
-        r.items.append({check.id, check.severity, check.database, check.objects, check.message, check.remediation});
+        r.items.append(
+            {check.id, check.severity, check.database, check.objects, check.message, check.remediation});
     r.fixScript = report.fixScript();
     r.json = QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
     r.html = report.toHtml(title);
@@ -27,8 +28,10 @@ bool WizardServices::saveTextFile(const QString &path, const QString &content, Q
     if (f.open(QIODevice::WriteOnly) && f.write(content.toUtf8()) >= 0 && f.commit())
         return true;
     if (error)
-        *error = QCoreApplication::translate("WizardServices", "%1 could not be written: %2. Choose another folder or free some space.")
-                     .arg(QDir::toNativeSeparators(path), f.errorString());
+        *error =
+            QCoreApplication::translate(
+                "WizardServices", "%1 could not be written: %2. Choose another folder or free some space.")
+                .arg(QDir::toNativeSeparators(path), f.errorString());
     return false;
 }
 
@@ -44,7 +47,8 @@ Severity AssessmentResult::worst(const QString &database) const
 {
     Severity w = Severity::Pass;
     for (const AssessmentItem &i : items)
-        if ((database.isEmpty() || i.database.isEmpty() || i.database == database) && int(i.severity) > int(w))
+        if ((database.isEmpty() || i.database.isEmpty() || i.database == database) &&
+            int(i.severity) > int(w))
             w = i.severity;
     return w;
 }

@@ -86,7 +86,8 @@ public:
     // Blocking: connects (password in `info`), reads the server's facts and lists its databases.
     virtual ConnectionCheck testConnection(const pg::ConnInfo &info) = 0;
     // Blocking: the tables of one database, for the table filter dialog.
-    virtual std::optional<QList<assess::TableInventory>> listTables(const pg::ConnInfo &info, QString *error) = 0;
+    virtual std::optional<QList<assess::TableInventory>> listTables(const pg::ConnInfo &info,
+                                                                    QString *error) = 0;
     // Blocking: assesses source (and target when set) for the project.
     virtual AssessmentResult assess(const project::Project &project, const Credentials &credentials) = 0;
 
@@ -98,7 +99,8 @@ public:
     virtual std::optional<project::Project> loadProject(const QString &path, QString *error) = 0;
     virtual bool saveProject(const project::Project &project, const QString &path, QString *error) = 0;
     virtual QString storedPassword(const project::Project &project, Role role) = 0;
-    virtual bool storePassword(const project::Project &project, Role role, const QString &password, QString *error) = 0;
+    virtual bool storePassword(const project::Project &project, Role role, const QString &password,
+                               QString *error) = 0;
     virtual QStringList recentFiles() = 0;
     virtual void addRecentFile(const QString &path) = 0;
     // The last status the project's run recorded, if it ever ran (from its run state folder).
@@ -112,8 +114,8 @@ public:
     }
     // The engine for the project (a new run, the resumption of one, or the run in progress
     // elsewhere). nullptr and *error when it cannot be created.
-    virtual std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &project,
-                                                                  const Credentials &credentials, QString *error) = 0;
+    virtual std::unique_ptr<engine::MigrationEngine>
+    createEngine(const project::Project &project, const Credentials &credentials, QString *error) = 0;
     // The run's report for export.
     virtual QString reportHtml(const project::Project &project, const engine::MigrationStatus &status) = 0;
     virtual QString reportJson(const project::Project &project, const engine::MigrationStatus &status) = 0;

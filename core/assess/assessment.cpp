@@ -130,13 +130,15 @@ void crossChecks(const AssessmentInput &in, const SourceFacts &src, const Target
 
     // source.azure_service_version: Azure's migration service takes sources from 9.5 on.
     if (in.engine == project::Engine::Azure && majorKey(src.version) < majorKey(90500))
-        out << makeCheck(QStringLiteral("source.azure_service_version"), Severity::Blocker, {}, {majorName(src.version)},
-                         QStringLiteral("The source runs PostgreSQL %1; Azure's migration service migrates sources of "
-                                        "9.5 or later only.")
-                             .arg(majorName(src.version)),
-                         {Fix{FixTarget::Manual, {},
-                              QStringLiteral("Migrate with pgferry's own engine (engine \"local\" in the project), "
-                                             "which streams from this source with test_decoding.")}});
+        out << makeCheck(
+            QStringLiteral("source.azure_service_version"), Severity::Blocker, {}, {majorName(src.version)},
+            QStringLiteral("The source runs PostgreSQL %1; Azure's migration service migrates sources of "
+                           "9.5 or later only.")
+                .arg(majorName(src.version)),
+            {Fix{FixTarget::Manual,
+                 {},
+                 QStringLiteral("Migrate with pgferry's own engine (engine \"local\" in the project), "
+                                "which streams from this source with test_decoding.")}});
 
     // client.pg_dump: the local engine dumps the schema with pg_dump of the source's major or newer.
     if (in.engine == project::Engine::Local) {
@@ -146,10 +148,12 @@ void crossChecks(const AssessmentInput &in, const SourceFacts &src, const Target
                              QStringLiteral("pg_dump and pg_restore %1 (%2) read the source's PostgreSQL %3.")
                                  .arg(tools.majorName(), tools.binDir(), majorName(src.version)));
         else
-            out << makeCheck(QStringLiteral("client.pg_dump"), Severity::Blocker, {}, {QStringLiteral("pg_dump")},
-                             schema::PgTools::missingMessage(majorKey(src.version)) + u'.',
-                             {Fix{FixTarget::Manual, {},
-                                  QStringLiteral("apt-get install postgresql-client-%1").arg(majorName(src.version))}});
+            out << makeCheck(
+                QStringLiteral("client.pg_dump"), Severity::Blocker, {}, {QStringLiteral("pg_dump")},
+                schema::PgTools::missingMessage(majorKey(src.version)) + u'.',
+                {Fix{FixTarget::Manual,
+                     {},
+                     QStringLiteral("apt-get install postgresql-client-%1").arg(majorName(src.version))}});
     }
 
     QMap<QString, bool> missingRoles; // name -> can log in
@@ -270,13 +274,14 @@ void crossChecks(const AssessmentInput &in, const SourceFacts &src, const Target
                     differ << QStringLiteral("%1 %2 → %3").arg(name, version, there);
             }
             if (!differ.isEmpty())
-                out << makeCheck(QStringLiteral("extension.version"), Severity::Info, sel.name, differ,
-                                 QStringLiteral("%1 arrive at the target's version: %2. Their data types carry "
-                                                "over; functions added or changed between the versions may behave "
-                                                "differently, so test what the application calls.")
-                                     .arg(differ.size() == 1 ? QStringLiteral("One extension will")
-                                                             : QStringLiteral("%1 extensions will").arg(differ.size()),
-                                          differ.join(QStringLiteral(", "))));
+                out << makeCheck(
+                    QStringLiteral("extension.version"), Severity::Info, sel.name, differ,
+                    QStringLiteral("%1 arrive at the target's version: %2. Their data types carry "
+                                   "over; functions added or changed between the versions may behave "
+                                   "differently, so test what the application calls.")
+                        .arg(differ.size() == 1 ? QStringLiteral("One extension will")
+                                                : QStringLiteral("%1 extensions will").arg(differ.size()),
+                             differ.join(QStringLiteral(", "))));
             if (in.targetIsAzure && !tgt.azureAllowListKnown && !db.extensions.isEmpty())
                 out << makeCheck(
                     QStringLiteral("extension.target_available"), Severity::Warning, sel.name, all,

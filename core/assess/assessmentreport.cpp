@@ -23,8 +23,8 @@ QString AssessmentReport::countsText() const
     };
     return n(count(Severity::Blocker), "blocker", "blockers") + QStringLiteral(", ") +
            n(count(Severity::Warning), "warning", "warnings") + QStringLiteral(", ") +
-           n(count(Severity::Info), "info", "infos") + QStringLiteral(", ") + QString::number(count(Severity::Pass)) +
-           QStringLiteral(" passed");
+           n(count(Severity::Info), "info", "infos") + QStringLiteral(", ") +
+           QString::number(count(Severity::Pass)) + QStringLiteral(" passed");
 }
 
 QList<Check> AssessmentReport::find(const QString &id) const
@@ -160,7 +160,8 @@ QString AssessmentReport::fixScript() const
                              c.objects.isEmpty() || c.objects.size() > 5
                                  ? QString()
                                  : QStringLiteral(": ") + c.objects.join(QStringLiteral(", ")),
-                             f.optional ? QStringLiteral(" (optional, commented out: uncomment to apply)") : QString(),
+                             f.optional ? QStringLiteral(" (optional, commented out: uncomment to apply)")
+                                        : QString(),
                              text);
                 if (!b.contains(entry))
                     b << entry;

@@ -96,8 +96,9 @@ void Check::setFixes(const QList<Fix> &f)
             break;
         }
         if (fix.optional)
-            heading = heading.isEmpty() ? QStringLiteral("Optional (not needed for the migration):")
-                                        : QStringLiteral("Optional (not needed for the migration). ") + heading;
+            heading = heading.isEmpty()
+                          ? QStringLiteral("Optional (not needed for the migration):")
+                          : QStringLiteral("Optional (not needed for the migration). ") + heading;
         parts << (heading.isEmpty() ? fix.text : heading + u'\n' + fix.text);
     }
     remediation = parts.join(QStringLiteral("\n\n"));

@@ -187,8 +187,9 @@ void runProbe(const AssessmentInput &in, const QString &side, const pg::ConnInfo
             return;
         checks << connectivityCheck(id, e.error(), info, {});
     } catch (const std::exception &e) {
-        checks << makeCheck(id, Severity::Blocker, {}, {},
-                            QStringLiteral("The %1 assessment stopped: %2").arg(side, QString::fromUtf8(e.what())));
+        checks << makeCheck(
+            id, Severity::Blocker, {}, {},
+            QStringLiteral("The %1 assessment stopped: %2").arg(side, QString::fromUtf8(e.what())));
     }
 }
 

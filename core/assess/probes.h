@@ -74,7 +74,7 @@ struct TargetFacts
     QString user;
     bool superuser = false;
     QSet<QString> roles;
-    QSet<QString> extensions; // pg_available_extensions
+    QSet<QString> extensions;                        // pg_available_extensions
     QMap<QString, QString> extensionDefaultVersions; // name -> the version CREATE EXTENSION makes there
     bool azureAllowListKnown = false;
     QSet<QString> azureAllowList;                 // azure.extensions, lower case

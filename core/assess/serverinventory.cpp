@@ -14,9 +14,9 @@ pg::ConnectOptions options(const std::atomic_bool *cancel)
 }
 
 // Tables that a migration copies: ordinary tables and leaf partitions outside the system schemas.
-const QString kTablesWhere = QStringLiteral(
-    "c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
-    "AND n.nspname NOT LIKE 'pg\\_temp\\_%'");
+const QString kTablesWhere = QStringLiteral("c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', "
+                                            "'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
+                                            "AND n.nspname NOT LIKE 'pg\\_temp\\_%'");
 
 } // namespace
 
@@ -34,10 +34,10 @@ std::optional<ServerInventory> inventoryServer(const pg::ConnInfo &info, pg::Err
         inv.walLevel = r.text(0, 0);
         inv.user = r.text(0, 1);
         inv.superuser = r.toBool(0, 2);
-        r = c.exec(QStringLiteral(
-            "SELECT datname, pg_get_userbyid(datdba), pg_encoding_to_char(encoding), "
-            "CASE WHEN has_database_privilege(oid, 'CONNECT') THEN pg_database_size(oid) END "
-            "FROM pg_database WHERE NOT datistemplate AND datallowconn ORDER BY datname"));
+        r = c.exec(
+            QStringLiteral("SELECT datname, pg_get_userbyid(datdba), pg_encoding_to_char(encoding), "
+                           "CASE WHEN has_database_privilege(oid, 'CONNECT') THEN pg_database_size(oid) END "
+                           "FROM pg_database WHERE NOT datistemplate AND datallowconn ORDER BY datname"));
         for (int i = 0; i < r.rows(); ++i) {
             DatabaseInventory d;
             d.name = r.text(i, 0);
@@ -53,7 +53,9 @@ std::optional<ServerInventory> inventoryServer(const pg::ConnInfo &info, pg::Err
                 try {
                     pg::Connection dc = pg::Connection::open(info.withDatabase(d.name), options(cancel));
                     dc.setCancelFlag(cancel);
-                    pg::Result t = dc.exec(QStringLiteral("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ") + kTablesWhere);
+                    pg::Result t = dc.exec(QStringLiteral("SELECT count(*) FROM pg_class c JOIN pg_namespace "
+                                                          "n ON n.oid = c.relnamespace WHERE ") +
+                                           kTablesWhere);
                     d.tableCount = int(t.toInt(0, 0));
                 } catch (const pg::Exception &e) {
                     d.error = e.error().toString();
@@ -68,14 +70,17 @@ std::optional<ServerInventory> inventoryServer(const pg::ConnInfo &info, pg::Err
     }
 }
 
-std::optional<QList<TableInventory>> inventoryTables(const pg::ConnInfo &info, pg::Error *error, const std::atomic_bool *cancel)
+std::optional<QList<TableInventory>> inventoryTables(const pg::ConnInfo &info, pg::Error *error,
+                                                     const std::atomic_bool *cancel)
 {
     try {
         pg::Connection c = pg::Connection::open(info, options(cancel));
         c.setCancelFlag(cancel);
-        pg::Result r = c.exec(QStringLiteral("SELECT n.nspname, c.relname, pg_total_relation_size(c.oid), greatest(c.reltuples, 0)::bigint "
-                                             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ")
-                              + kTablesWhere + QStringLiteral(" ORDER BY 3 DESC, 1, 2"));
+        pg::Result r =
+            c.exec(QStringLiteral("SELECT n.nspname, c.relname, pg_total_relation_size(c.oid), "
+                                  "greatest(c.reltuples, 0)::bigint "
+                                  "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ") +
+                   kTablesWhere + QStringLiteral(" ORDER BY 3 DESC, 1, 2"));
         QList<TableInventory> tables;
         for (int i = 0; i < r.rows(); ++i)
             tables.append(TableInventory{r.text(i, 0), r.text(i, 1), r.toInt(i, 2), r.toInt(i, 3)});

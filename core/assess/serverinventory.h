@@ -44,7 +44,8 @@ struct TableInventory
 
 // Connects to `info` (its database is the maintenance database), reads the server's facts and
 // lists its databases; with countTables, connects to each database to count its tables.
-std::optional<ServerInventory> inventoryServer(const pg::ConnInfo &info, pg::Error *error, bool countTables = true,
+std::optional<ServerInventory> inventoryServer(const pg::ConnInfo &info, pg::Error *error,
+                                               bool countTables = true,
                                                const std::atomic_bool *cancel = nullptr);
 
 // The ordinary tables (leaf partitions included) of the database `info` names, largest first.

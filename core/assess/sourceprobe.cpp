@@ -64,8 +64,9 @@ void SourceProbe::guarded(const QString &id, const QString &database, const std:
 
 void SourceProbe::run()
 {
-    runProbe(m_in, QStringLiteral("source"), m_in.source, checks, facts.reachable, facts.version, [this] { return open(QString()); },
-             [this](pg::Connection &c) { probe(c); });
+    runProbe(
+        m_in, QStringLiteral("source"), m_in.source, checks, facts.reachable, facts.version,
+        [this] { return open(QString()); }, [this](pg::Connection &c) { probe(c); });
 }
 
 void SourceProbe::probe(pg::Connection &c)
@@ -157,19 +158,23 @@ void SourceProbe::probeServer(pg::Connection &c)
     // (session_replication_role = replica, so that its triggers do not fire a second time).
     if (online && m_in.fallback) {
         if (facts.superuser)
-            checks << makeCheck(QStringLiteral("source.fallback"), Severity::Pass, {}, {facts.user},
-                                QStringLiteral("The source user \"%1\" is a superuser: the fallback can apply the target's "
-                                               "writes on the source as a replica.")
-                                    .arg(facts.user));
+            checks << makeCheck(
+                QStringLiteral("source.fallback"), Severity::Pass, {}, {facts.user},
+                QStringLiteral("The source user \"%1\" is a superuser: the fallback can apply the target's "
+                               "writes on the source as a replica.")
+                    .arg(facts.user));
         else
             checks << makeCheck(
                 QStringLiteral("source.fallback"), Severity::Blocker, {}, {facts.user},
-                QStringLiteral("The fallback after cutover applies the target's writes on the source with "
-                               "session_replication_role = replica (so that the source's triggers do not fire a second "
-                               "time), which the source user \"%1\" may not set.")
+                QStringLiteral(
+                    "The fallback after cutover applies the target's writes on the source with "
+                    "session_replication_role = replica (so that the source's triggers do not fire a second "
+                    "time), which the source user \"%1\" may not set.")
                     .arg(facts.user),
-                {Fix{FixTarget::SourceSql, {},
-                     v >= 150000 ? QStringLiteral("GRANT SET ON PARAMETER session_replication_role TO %1;").arg(c.quoteIdent(facts.user))
+                {Fix{FixTarget::SourceSql,
+                     {},
+                     v >= 150000 ? QStringLiteral("GRANT SET ON PARAMETER session_replication_role TO %1;")
+                                       .arg(c.quoteIdent(facts.user))
                                  : QStringLiteral("-- connect as a superuser, or turn the fallback off")}});
     }
 
@@ -219,44 +224,53 @@ void SourceProbe::probeServer(pg::Connection &c)
     // that was never cut over or abandoned. An inactive one holds WAL on the source for ever.
     if (v >= 90400)
         guarded(QStringLiteral("source.orphaned_slots"), {}, [&] {
-            pg::Result r = c.exec(QStringLiteral("SELECT slot_name, coalesce(database, ''), active, pg_size_pretty(%1) "
-                                                 "FROM pg_replication_slots WHERE slot_name LIKE 'pgferry\\_%' "
-                                                 "AND left(slot_name, length($1)) <> $1 ORDER BY slot_name")
-                                      .arg(pg::slotRetainedWalSql(v)),
-                                  {m_in.projectId.isEmpty() ? QStringLiteral("-") : project::migrationObjectPrefix(m_in.projectId)});
+            pg::Result r =
+                c.exec(QStringLiteral("SELECT slot_name, coalesce(database, ''), active, pg_size_pretty(%1) "
+                                      "FROM pg_replication_slots WHERE slot_name LIKE 'pgferry\\_%' "
+                                      "AND left(slot_name, length($1)) <> $1 ORDER BY slot_name")
+                           .arg(pg::slotRetainedWalSql(v)),
+                       {m_in.projectId.isEmpty() ? QStringLiteral("-")
+                                                 : project::migrationObjectPrefix(m_in.projectId)});
             QStringList inactive, inUse, drops;
             for (int i = 0; i < r.rows(); ++i) {
-                const QString held = r.isNull(i, 3) ? QString() : QStringLiteral(", holding %1 of WAL").arg(r.text(i, 3));
+                const QString held =
+                    r.isNull(i, 3) ? QString() : QStringLiteral(", holding %1 of WAL").arg(r.text(i, 3));
                 if (r.toBool(i, 2)) {
                     inUse << QStringLiteral("%1 (database %2, in use)").arg(r.text(i, 0), r.text(i, 1));
                     continue;
                 }
-                inactive << QStringLiteral("%1 (database %2, inactive%3)").arg(r.text(i, 0), r.text(i, 1), held);
+                inactive
+                    << QStringLiteral("%1 (database %2, inactive%3)").arg(r.text(i, 0), r.text(i, 1), held);
                 drops << QStringLiteral("SELECT pg_drop_replication_slot(%1);").arg(literal(r.text(i, 0)));
             }
             if (!inactive.isEmpty())
                 checks << makeCheck(
                     QStringLiteral("source.orphaned_slots"), Severity::Warning, {}, inactive,
-                    QStringLiteral("%1 unused replication %2 of another pgferry migration (another project, or a "
-                                   "run that was never cut over or abandoned): the source keeps all the WAL written "
-                                   "since %3 last read, and %4 one of max_replication_slots. If that migration is "
-                                   "over, `pgferry-cli abandon` with its project file removes everything it made, or "
-                                   "drop the %2 as below; if it is only paused, leave %5.")
+                    QStringLiteral(
+                        "%1 unused replication %2 of another pgferry migration (another project, or a "
+                        "run that was never cut over or abandoned): the source keeps all the WAL written "
+                        "since %3 last read, and %4 one of max_replication_slots. If that migration is "
+                        "over, `pgferry-cli abandon` with its project file removes everything it made, or "
+                        "drop the %2 as below; if it is only paused, leave %5.")
                         .arg(inactive.size())
                         .arg(plural(inactive.size(), QStringLiteral("slot"), QStringLiteral("slots")))
                         .arg(plural(inactive.size(), QStringLiteral("it was"), QStringLiteral("each was")))
-                        .arg(plural(inactive.size(), QStringLiteral("it takes"), QStringLiteral("each takes")))
+                        .arg(
+                            plural(inactive.size(), QStringLiteral("it takes"), QStringLiteral("each takes")))
                         .arg(plural(inactive.size(), QStringLiteral("it"), QStringLiteral("them"))),
                     // Optional: the fix script keeps it commented out, so applying it whole never ends
                     // another migration that is only paused.
                     {Fix{FixTarget::SourceSql, {}, drops.join(u'\n'), true}});
             else if (!inUse.isEmpty())
-                checks << makeCheck(QStringLiteral("source.orphaned_slots"), Severity::Info, {}, inUse,
-                                    QStringLiteral("Another pgferry migration streams from this source (its slots are in "
-                                                   "use); each takes a replication slot and a WAL sender."));
+                checks << makeCheck(
+                    QStringLiteral("source.orphaned_slots"), Severity::Info, {}, inUse,
+                    QStringLiteral("Another pgferry migration streams from this source (its slots are in "
+                                   "use); each takes a replication slot and a WAL sender."));
             else
-                checks << makeCheck(QStringLiteral("source.orphaned_slots"), Severity::Pass, {}, {},
-                                    QStringLiteral("No replication slot of another pgferry migration is left on the source."));
+                checks << makeCheck(
+                    QStringLiteral("source.orphaned_slots"), Severity::Pass, {}, {},
+                    QStringLiteral(
+                        "No replication slot of another pgferry migration is left on the source."));
         });
 
     // source.max_wal_senders: one walsender per slot while streaming.
@@ -578,15 +592,17 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
 
         // table.with_oids: gone in 12; such tables arrive without their oid column.
         if (v < 120000) {
-            pg::Result o = c.exec(QStringLiteral("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
-                                                 "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relhasoids AND ") +
-                                  QLatin1String(kUserSchemas) + QStringLiteral(" ORDER BY 1, 2"));
+            pg::Result o = c.exec(
+                QStringLiteral("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
+                               "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relhasoids AND ") +
+                QLatin1String(kUserSchemas) + QStringLiteral(" ORDER BY 1, 2"));
             QStringList withOids, withoutFixes;
             for (int i = 0; i < o.rows(); ++i) {
                 if (!sel.selects(o.text(i, 0), o.text(i, 1)))
                     continue;
                 withOids << displayName(o.text(i, 0), o.text(i, 1));
-                withoutFixes << QStringLiteral("ALTER TABLE %1 SET WITHOUT OIDS;").arg(qualifiedName(o.text(i, 0), o.text(i, 1)));
+                withoutFixes << QStringLiteral("ALTER TABLE %1 SET WITHOUT OIDS;")
+                                    .arg(qualifiedName(o.text(i, 0), o.text(i, 1)));
             }
             if (withOids.isEmpty())
                 checks << makeCheck(QStringLiteral("table.with_oids"), Severity::Pass, db, {},
@@ -594,11 +610,13 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
             else
                 checks << makeCheck(
                     QStringLiteral("table.with_oids"), Severity::Warning, db, withOids,
-                    QStringLiteral("%1 %2 WITH OIDS, which PostgreSQL 12 and later do not have: the rows arrive "
-                                   "without their hidden oid column. Queries that select oid from these tables "
-                                   "fail on the target; add an ordinary column first if the application uses it.")
+                    QStringLiteral(
+                        "%1 %2 WITH OIDS, which PostgreSQL 12 and later do not have: the rows arrive "
+                        "without their hidden oid column. Queries that select oid from these tables "
+                        "fail on the target; add an ordinary column first if the application uses it.")
                         .arg(withOids.size())
-                        .arg(plural(withOids.size(), QStringLiteral("table was created"), QStringLiteral("tables were created"))),
+                        .arg(plural(withOids.size(), QStringLiteral("table was created"),
+                                    QStringLiteral("tables were created"))),
                     {Fix{FixTarget::SourceSql, db,
                          QStringLiteral("-- Optional, once nothing reads the oids:\n-- ") +
                              withoutFixes.join(QStringLiteral("\n-- "))}});
@@ -608,10 +626,11 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
         if (online && v < 110000)
             checks << makeCheck(
                 QStringLiteral("stream.truncate"), Severity::Warning, db, {},
-                QStringLiteral("The source runs PostgreSQL %1: logical decoding before 11 does not carry TRUNCATE, "
-                               "so a table truncated on the source while the migration streams keeps its rows on "
-                               "the target (the cutover's verification then finds the difference and stops). "
-                               "Avoid TRUNCATE until the cutover, or use DELETE.")
+                QStringLiteral(
+                    "The source runs PostgreSQL %1: logical decoding before 11 does not carry TRUNCATE, "
+                    "so a table truncated on the source while the migration streams keeps its rows on "
+                    "the target (the cutover's verification then finds the difference and stops). "
+                    "Avoid TRUNCATE until the cutover, or use DELETE.")
                     .arg(majorName(v)));
 
         // stream.schema_changes: how DDL made while streaming reaches the target.
@@ -619,23 +638,27 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
             if (!m_in.captureDdl)
                 checks << makeCheck(
                     QStringLiteral("stream.schema_changes"), Severity::Info, db, {},
-                    QStringLiteral("Schema changes made on the source while the migration streams are watched, not "
-                                   "carried (schema.capture_ddl is off): a table created or a column changed then holds "
-                                   "the cutover until that database's migration is restarted."));
+                    QStringLiteral(
+                        "Schema changes made on the source while the migration streams are watched, not "
+                        "carried (schema.capture_ddl is off): a table created or a column changed then holds "
+                        "the cutover until that database's migration is restarted."));
             else if (facts.superuser)
                 checks << makeCheck(
                     QStringLiteral("stream.schema_changes"), Severity::Pass, db, {},
-                    QStringLiteral("Schema changes made on the source while the migration streams are carried to the "
-                                   "target in stream order: pgferry installs two event triggers with their functions "
-                                   "and tables in schema _pgferry on the source (removed at cutover)."));
+                    QStringLiteral(
+                        "Schema changes made on the source while the migration streams are carried to the "
+                        "target in stream order: pgferry installs two event triggers with their functions "
+                        "and tables in schema _pgferry on the source (removed at cutover)."));
             else
                 checks << makeCheck(
                     QStringLiteral("stream.schema_changes"), Severity::Warning, db, {},
-                    QStringLiteral("The user \"%1\" is not a superuser, so pgferry cannot create the event triggers that "
-                                   "carry schema changes made on the source while the migration streams: they are "
-                                   "watched instead, and a table created or a column changed then holds the cutover "
-                                   "until that database's migration is restarted. Avoid schema changes until the "
-                                   "cutover, or migrate as a superuser.")
+                    QStringLiteral(
+                        "The user \"%1\" is not a superuser, so pgferry cannot create the event triggers "
+                        "that "
+                        "carry schema changes made on the source while the migration streams: they are "
+                        "watched instead, and a table created or a column changed then holds the cutover "
+                        "until that database's migration is restarted. Avoid schema changes until the "
+                        "cutover, or migrate as a superuser.")
                         .arg(facts.user));
         }
 
@@ -681,16 +704,19 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
                                 QStringLiteral("No large objects."));
         else if (online && m_in.engine == project::Engine::Local)
             // Compared by content and copied again at cutover, after the drain.
-            checks << makeCheck(QStringLiteral("largeobject.present"), Severity::Info, db,
-                                {QStringLiteral("%1 large objects").arg(n)},
-                                QStringLiteral("%1 large %2: copied at the full load; logical decoding does not carry "
-                                               "later changes to them, so the cutover compares each by content and "
-                                               "copies again what changed (longer with many or large objects).")
-                                    .arg(n)
-                                    .arg(plural(n, QStringLiteral("object"), QStringLiteral("objects"))),
-                                {Fix{FixTarget::Manual, {},
-                                     QStringLiteral("Keep the source read-only at cutover (the default), so that no large "
-                                                    "object changes after the comparison; store new data in bytea columns.")}});
+            checks << makeCheck(
+                QStringLiteral("largeobject.present"), Severity::Info, db,
+                {QStringLiteral("%1 large objects").arg(n)},
+                QStringLiteral("%1 large %2: copied at the full load; logical decoding does not carry "
+                               "later changes to them, so the cutover compares each by content and "
+                               "copies again what changed (longer with many or large objects).")
+                    .arg(n)
+                    .arg(plural(n, QStringLiteral("object"), QStringLiteral("objects"))),
+                {Fix{FixTarget::Manual,
+                     {},
+                     QStringLiteral(
+                         "Keep the source read-only at cutover (the default), so that no large "
+                         "object changes after the comparison; store new data in bytea columns.")}});
         else
             checks << makeCheck(
                 QStringLiteral("largeobject.present"), online ? Severity::Warning : Severity::Info, db,
@@ -712,19 +738,23 @@ void SourceProbe::probeDatabase(const project::DatabaseSelection &sel, SourceDat
         guarded(QStringLiteral("table.filter"), db, [&] {
             const QStringList notes = schema::TocFilter::read(c, sel).notes();
             if (notes.isEmpty())
-                checks << makeCheck(QStringLiteral("table.filter"), Severity::Pass, db, {},
-                                    QStringLiteral("The table filter selects tables that refer to nothing it leaves out; their "
-                                                   "schemas, types, functions and sequences come with them."));
+                checks << makeCheck(
+                    QStringLiteral("table.filter"), Severity::Pass, db, {},
+                    QStringLiteral(
+                        "The table filter selects tables that refer to nothing it leaves out; their "
+                        "schemas, types, functions and sequences come with them."));
             else
-                checks << makeCheck(QStringLiteral("table.filter"), Severity::Warning, db, notes,
-                                    QStringLiteral("The table filter leaves out %1 %2 that the selected tables refer to: %3.")
-                                        .arg(notes.size())
-                                        .arg(plural(notes.size(), QStringLiteral("object"), QStringLiteral("objects")))
-                                        .arg(notes.join(QStringLiteral("; "))),
-                                    {Fix{FixTarget::Manual, {},
-                                         QStringLiteral("Add the referenced tables to the selection of database \"%1\", or "
-                                                        "accept that these keys and views are not created on the target.")
-                                             .arg(db)}});
+                checks << makeCheck(
+                    QStringLiteral("table.filter"), Severity::Warning, db, notes,
+                    QStringLiteral("The table filter leaves out %1 %2 that the selected tables refer to: %3.")
+                        .arg(notes.size())
+                        .arg(plural(notes.size(), QStringLiteral("object"), QStringLiteral("objects")))
+                        .arg(notes.join(QStringLiteral("; "))),
+                    {Fix{FixTarget::Manual,
+                         {},
+                         QStringLiteral("Add the referenced tables to the selection of database \"%1\", or "
+                                        "accept that these keys and views are not created on the target.")
+                             .arg(db)}});
         });
 
     // Facts for the cross-server checks: extensions, superuser-only objects, referenced roles.

@@ -17,7 +17,8 @@ pg::Connection TargetProbe::open(const QString &database) const
         return c;
     };
     // The maintenance connection: the URI may name a target database that is still to be created.
-    return database.isNull() ? pg::openMaintenance(m_in.target, connect) : connect(m_in.target.withDatabase(database));
+    return database.isNull() ? pg::openMaintenance(m_in.target, connect)
+                             : connect(m_in.target.withDatabase(database));
 }
 
 void TargetProbe::guarded(const QString &id, const QString &database, const std::function<void()> &fn)
@@ -37,8 +38,9 @@ void TargetProbe::guarded(const QString &id, const QString &database, const std:
 
 void TargetProbe::run()
 {
-    runProbe(m_in, QStringLiteral("target"), m_in.target, checks, facts.reachable, facts.version, [this] { return open(QString()); },
-             [this](pg::Connection &c) { probe(c); });
+    runProbe(
+        m_in, QStringLiteral("target"), m_in.target, checks, facts.reachable, facts.version,
+        [this] { return open(QString()); }, [this](pg::Connection &c) { probe(c); });
 }
 
 // A fallback streams the target's writes back into the source after cutover: the target needs
@@ -60,20 +62,31 @@ void TargetProbe::checkFallback(pg::Connection &c, bool replicationRight)
     const bool azure = m_in.targetIsAzure || facts.azureAllowListKnown;
     if (s.value(QStringLiteral("wal_level")) != u"logical") {
         problems << QStringLiteral("wal_level is %1, not logical").arg(s.value(QStringLiteral("wal_level")));
-        fixes << (azure ? Fix{FixTarget::Manual, {},
-                              QStringLiteral("Set the server parameter wal_level to logical and restart the server "
-                                             "(`pgferry-cli azure prepare-fallback --server RESOURCE_ID --yes`, or the "
-                                             "portal's Server parameters): a restart takes it offline briefly, so "
-                                             "choose the moment.")}
-                        : Fix{FixTarget::Manual, {}, QStringLiteral("ALTER SYSTEM SET wal_level = logical; -- then restart the target")});
+        fixes << (azure ? Fix{FixTarget::Manual,
+                              {},
+                              QStringLiteral(
+                                  "Set the server parameter wal_level to logical and restart the server "
+                                  "(`pgferry-cli azure prepare-fallback --server RESOURCE_ID --yes`, or the "
+                                  "portal's Server parameters): a restart takes it offline briefly, so "
+                                  "choose the moment.")}
+                        : Fix{FixTarget::Manual,
+                              {},
+                              QStringLiteral(
+                                  "ALTER SYSTEM SET wal_level = logical; -- then restart the target")});
     }
     if (freeSlots < needed) {
-        problems << QStringLiteral("%1 replication slots free, %2 needed").arg(std::max<qint64>(0, freeSlots)).arg(needed);
-        fixes << Fix{FixTarget::Manual, {}, QStringLiteral("Raise max_replication_slots on the target (a restart).")};
+        problems << QStringLiteral("%1 replication slots free, %2 needed")
+                        .arg(std::max<qint64>(0, freeSlots))
+                        .arg(needed);
+        fixes << Fix{
+            FixTarget::Manual, {}, QStringLiteral("Raise max_replication_slots on the target (a restart).")};
     }
     if (freeSenders < needed) {
-        problems << QStringLiteral("%1 WAL senders free, %2 needed").arg(std::max<qint64>(0, freeSenders)).arg(needed);
-        fixes << Fix{FixTarget::Manual, {}, QStringLiteral("Raise max_wal_senders on the target (a restart).")};
+        problems << QStringLiteral("%1 WAL senders free, %2 needed")
+                        .arg(std::max<qint64>(0, freeSenders))
+                        .arg(needed);
+        fixes << Fix{
+            FixTarget::Manual, {}, QStringLiteral("Raise max_wal_senders on the target (a restart).")};
     }
     if (!replicationRight) {
         problems << QStringLiteral("the user \"%1\" lacks the REPLICATION right").arg(facts.user);
@@ -81,41 +94,48 @@ void TargetProbe::checkFallback(pg::Connection &c, bool replicationRight)
         // member may grant it, a user outside it cannot get it by itself.
         bool adminMember = false;
         if (azure) {
-            pg::Result m = c.exec(QStringLiteral("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles "
-                                                 "WHERE rolname = 'azure_pg_admin'"));
+            pg::Result m =
+                c.exec(QStringLiteral("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles "
+                                      "WHERE rolname = 'azure_pg_admin'"));
             adminMember = m.rows() > 0 && m.toBool(0, 0);
         }
-        fixes << Fix{FixTarget::Manual, {},
-                     !azure ? QStringLiteral("ALTER ROLE %1 WITH REPLICATION;").arg(c.quoteIdent(facts.user))
-                     : adminMember
-                         ? QStringLiteral("\"%1\" is a member of azure_pg_admin but lacks REPLICATION: as the server's "
-                                          "admin user run ALTER ROLE %2 WITH REPLICATION; or connect as the admin user.")
-                               .arg(facts.user, c.quoteIdent(facts.user))
-                         : QStringLiteral("\"%1\" is not a member of azure_pg_admin: connect as the server's admin user "
-                                          "(it holds REPLICATION), or have it run GRANT azure_pg_admin TO %2; ALTER ROLE %2 "
-                                          "WITH REPLICATION;")
-                               .arg(facts.user, c.quoteIdent(facts.user))};
+        fixes << Fix{
+            FixTarget::Manual,
+            {},
+            !azure ? QStringLiteral("ALTER ROLE %1 WITH REPLICATION;").arg(c.quoteIdent(facts.user))
+            : adminMember
+                ? QStringLiteral(
+                      "\"%1\" is a member of azure_pg_admin but lacks REPLICATION: as the server's "
+                      "admin user run ALTER ROLE %2 WITH REPLICATION; or connect as the admin user.")
+                      .arg(facts.user, c.quoteIdent(facts.user))
+                : QStringLiteral(
+                      "\"%1\" is not a member of azure_pg_admin: connect as the server's admin user "
+                      "(it holds REPLICATION), or have it run GRANT azure_pg_admin TO %2; ALTER ROLE %2 "
+                      "WITH REPLICATION;")
+                      .arg(facts.user, c.quoteIdent(facts.user))};
     }
     if (problems.isEmpty())
-        checks << makeCheck(QStringLiteral("target.fallback"), Severity::Pass, {}, {},
-                            QStringLiteral("The target can stream its writes back into the source after cutover "
-                                           "(wal_level logical, %1 slots and %2 senders free, REPLICATION right).")
-                                .arg(freeSlots)
-                                .arg(freeSenders));
+        checks << makeCheck(
+            QStringLiteral("target.fallback"), Severity::Pass, {}, {},
+            QStringLiteral("The target can stream its writes back into the source after cutover "
+                           "(wal_level logical, %1 slots and %2 senders free, REPLICATION right).")
+                .arg(freeSlots)
+                .arg(freeSenders));
     else
-        checks << makeCheck(QStringLiteral("target.fallback"), Severity::Blocker, {}, problems,
-                            QStringLiteral("The fallback after cutover (settings.cutover.fallback) streams the target's "
-                                           "writes back into the source, but on the target %1. Fix it before the "
-                                           "migration starts, or turn the fallback off.")
-                                .arg(problems.join(QStringLiteral("; "))),
-                            fixes);
+        checks << makeCheck(
+            QStringLiteral("target.fallback"), Severity::Blocker, {}, problems,
+            QStringLiteral("The fallback after cutover (settings.cutover.fallback) streams the target's "
+                           "writes back into the source, but on the target %1. Fix it before the "
+                           "migration starts, or turn the fallback off.")
+                .arg(problems.join(QStringLiteral("; "))),
+            fixes);
 }
 
 void TargetProbe::probe(pg::Connection &c)
 {
-    pg::Result me =
-        c.exec(QStringLiteral("SELECT current_user, rolsuper, rolcreatedb, rolcreaterole, rolreplication FROM pg_roles "
-                              "WHERE rolname = current_user"));
+    pg::Result me = c.exec(QStringLiteral(
+        "SELECT current_user, rolsuper, rolcreatedb, rolcreaterole, rolreplication FROM pg_roles "
+        "WHERE rolname = current_user"));
     facts.user = me.text(0, 0);
     facts.superuser = me.toBool(0, 1);
     const bool createdb = facts.superuser || me.toBool(0, 2);

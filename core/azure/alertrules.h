@@ -17,9 +17,9 @@ namespace pgferry::azure {
 
 struct AlertRule
 {
-    QString key;         // cpu_percent, memory_percent, ... (the --threshold name)
-    QString metric;      // the Azure Monitor metric
-    QString op;          // GreaterThan | LessThan
+    QString key;    // cpu_percent, memory_percent, ... (the --threshold name)
+    QString metric; // the Azure Monitor metric
+    QString op;     // GreaterThan | LessThan
     double threshold = 0;
     QString aggregation; // Average | Maximum
     QString window;      // ISO 8601 duration

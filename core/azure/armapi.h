@@ -1,7 +1,8 @@
 // The ARM operations pgferry performs, as ArmRequest builders that follow the official contracts
 // (../shared/azure-specs): Microsoft.DBforPostgreSQL 2025-08-01, locks 2020-05-01, subscriptions
-// 2022-12-01, resource groups 2025-04-01, metric alerts 2018-03-01, action groups 2023-01-01. Send them with ArmClient::start()/call(); parse the
-// results with armmodels.h. Name and address checks return a message that says what to fix.
+// 2022-12-01, resource groups 2025-04-01, metric alerts 2018-03-01, action groups 2023-01-01. Send them with
+// ArmClient::start()/call(); parse the results with armmodels.h. Name and address checks return a message
+// that says what to fix.
 #pragma once
 
 #include "azure/alertrules.h"
@@ -67,18 +68,21 @@ struct ServerSpec
 QString checkServerSpec(const ServerSpec &spec);
 ArmRequest createServer(const ServerSpec &spec);
 ArmRequest createReadReplica(const ResourceId &replica, const QString &location, const ResourceId &source);
-ArmRequest pointInTimeRestore(const ResourceId &newServer, const QString &location, const ResourceId &source, const QDateTime &pointInTimeUtc);
+ArmRequest pointInTimeRestore(const ResourceId &newServer, const QString &location, const ResourceId &source,
+                              const QDateTime &pointInTimeUtc);
 ArmRequest setBackupRetention(const ResourceId &server, int days);
 ArmRequest restartServer(const ResourceId &server);
 
 // Firewall rules (IPv4 only).
 ArmRequest listFirewallRules(const ResourceId &server);
-ArmRequest putFirewallRule(const ResourceId &server, const QString &name, const QString &startIp, const QString &endIp);
+ArmRequest putFirewallRule(const ResourceId &server, const QString &name, const QString &startIp,
+                           const QString &endIp);
 ArmRequest deleteFirewallRule(const ResourceId &server, const QString &name);
 
 // Databases.
 ArmRequest listDatabases(const ResourceId &server);
-ArmRequest createDatabase(const ResourceId &server, const QString &name, const QString &charset = QStringLiteral("UTF8"),
+ArmRequest createDatabase(const ResourceId &server, const QString &name,
+                          const QString &charset = QStringLiteral("UTF8"),
                           const QString &collation = QStringLiteral("en_US.utf8"));
 
 // Server parameters (configurations), e.g. azure.extensions.
@@ -89,8 +93,8 @@ ArmRequest setConfiguration(const ResourceId &server, const QString &name, const
 QString extensionsAllowList(const QString &current, const QStringList &missing);
 
 // Management locks on a resource (scope = its full id).
-ArmRequest createLock(const QString &scopeId, const QString &name, const QString &level = QStringLiteral("CanNotDelete"),
-                      const QString &notes = {});
+ArmRequest createLock(const QString &scopeId, const QString &name,
+                      const QString &level = QStringLiteral("CanNotDelete"), const QString &notes = {});
 ArmRequest listLocks(const QString &scopeId);
 ArmRequest deleteLock(const QString &scopeId, const QString &name);
 
@@ -98,24 +102,25 @@ ArmRequest deleteLock(const QString &scopeId, const QString &name);
 // global), both synchronous PUTs that create or replace.
 ArmRequest getActionGroup(const ResourceId &group);
 ArmRequest putActionGroup(const ResourceId &group, const QJsonObject &properties);
-ArmRequest putMetricAlert(const ResourceId &rule, const ResourceId &server, const AlertRule &alert, const QString &actionGroupId);
+ArmRequest putMetricAlert(const ResourceId &rule, const ResourceId &server, const AlertRule &alert,
+                          const QString &actionGroupId);
 
 // Azure's migration service: {server}/migrations/{name}.
 struct MigrationSpec
 {
-    QString location;                 // the target server's region
+    QString location; // the target server's region
     bool online = true;
     QString option = QStringLiteral("ValidateAndMigrate"); // Validate | Migrate | ValidateAndMigrate
     QString sourceType = QStringLiteral("OnPremises");
-    QString sslMode = QStringLiteral("Prefer");            // Prefer | Require | VerifyCA | VerifyFull
-    QString sourceDbServerResourceId;  // "host:port@user", or the ARM id of a Single Server
+    QString sslMode = QStringLiteral("Prefer"); // Prefer | Require | VerifyCA | VerifyFull
+    QString sourceDbServerResourceId;           // "host:port@user", or the ARM id of a Single Server
     QString sourceDbServerFullyQualifiedDomainName;
     QString targetDbServerFullyQualifiedDomainName;
-    QStringList dbsToMigrate;          // at most 50
+    QStringList dbsToMigrate; // at most 50
     bool overwriteDbsInTarget = false;
     bool migrateRoles = false;
     bool setupLogicalReplicationOnSourceDbIfNeeded = false;
-    QString sourceServerPassword;      // only in the request body, never logged
+    QString sourceServerPassword; // only in the request body, never logged
     QString targetServerPassword;
     QString sourceServerUsername;
     QString targetServerUsername;

@@ -17,11 +17,16 @@ namespace {
 
 bool isTerminal(const QString &state)
 {
-    return state.compare(u"Succeeded", Qt::CaseInsensitive) == 0 || state.compare(u"Failed", Qt::CaseInsensitive) == 0
-        || state.compare(u"Canceled", Qt::CaseInsensitive) == 0 || state.compare(u"Cancelled", Qt::CaseInsensitive) == 0;
+    return state.compare(u"Succeeded", Qt::CaseInsensitive) == 0 ||
+           state.compare(u"Failed", Qt::CaseInsensitive) == 0 ||
+           state.compare(u"Canceled", Qt::CaseInsensitive) == 0 ||
+           state.compare(u"Cancelled", Qt::CaseInsensitive) == 0;
 }
 
-bool isSucceeded(const QString &state) { return state.compare(u"Succeeded", Qt::CaseInsensitive) == 0; }
+bool isSucceeded(const QString &state)
+{
+    return state.compare(u"Succeeded", Qt::CaseInsensitive) == 0;
+}
 
 QString provisioningState(const QJsonObject &body)
 {
@@ -41,9 +46,7 @@ QUrl withApiVersion(QUrl url, const QString &apiVersion)
 } // namespace
 
 ArmCall::ArmCall(ArmClient *client, const ArmRequest &request)
-    : QObject(client)
-    , m_client(client)
-    , m_request(request)
+    : QObject(client), m_client(client), m_request(request)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ArmCall::sendCurrent);
@@ -69,10 +72,12 @@ void ArmCall::begin()
     if (!m_client->cloud().isArmUrl(m_url)) {
         ArmError e;
         e.kind = ArmError::Kind::Usage;
-        e.message = QStringLiteral("%1 is not on this cloud's Resource Manager (%2); pgferry sends tokens only there")
-                        .arg(redactUrl(m_url), m_client->cloud().resourceManager.toString());
+        e.message =
+            QStringLiteral("%1 is not on this cloud's Resource Manager (%2); pgferry sends tokens only there")
+                .arg(redactUrl(m_url), m_client->cloud().resourceManager.toString());
         // Finish asynchronously so that callers can connect to finished() first.
-        QMetaObject::invokeMethod(this, [this, e] { finishError(e); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, e] { finishError(e); }, Qt::QueuedConnection);
         return;
     }
     QMetaObject::invokeMethod(this, &ArmCall::sendCurrent, Qt::QueuedConnection);
@@ -81,7 +86,8 @@ void ArmCall::begin()
 ArmError ArmCall::annotate(ArmError e) const
 {
     if (e.object.isEmpty())
-        e.object = m_request.what.isEmpty() ? QString::fromLatin1(m_request.method) + u' ' + m_request.path : m_request.what;
+        e.object = m_request.what.isEmpty() ? QString::fromLatin1(m_request.method) + u' ' + m_request.path
+                                            : m_request.what;
     if (e.requestId.isEmpty())
         e.requestId = m_requestId;
     return e;
@@ -109,7 +115,8 @@ void ArmCall::sendCurrent()
     if (m_phase != Phase::Main && m_sinceStart.elapsed() > m_client->options().operationTimeoutMs) {
         ArmError e;
         e.kind = ArmError::Kind::Timeout;
-        e.message = QStringLiteral("the long-running operation did not finish within %1 minutes; check its state in the Azure portal")
+        e.message = QStringLiteral("the long-running operation did not finish within %1 minutes; check its "
+                                   "state in the Azure portal")
                         .arg(m_client->options().operationTimeoutMs / 60000);
         finishError(e);
         return;
@@ -118,7 +125,8 @@ void ArmCall::sendCurrent()
     if (!cred) {
         ArmError e;
         e.kind = ArmError::Kind::Auth;
-        e.message = QStringLiteral("no Azure credential; run `pgferry-cli azure login` or set the AZURE_* variables");
+        e.message =
+            QStringLiteral("no Azure credential; run `pgferry-cli azure login` or set the AZURE_* variables");
         finishError(e);
         return;
     }
@@ -132,7 +140,8 @@ void ArmCall::sendCurrent()
         QNetworkRequest req(m_url);
         req.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + token.toUtf8());
         req.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
-        req.setRawHeader(QByteArrayLiteral("x-ms-client-request-id"), QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1());
+        req.setRawHeader(QByteArrayLiteral("x-ms-client-request-id"),
+                         QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1());
         req.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("pgferry/" PGFERRY_VERSION));
         req.setTransferTimeout(m_client->options().requestTimeoutMs);
         QByteArray body;
@@ -140,12 +149,14 @@ void ArmCall::sendCurrent()
             req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
             body = QJsonDocument(m_request.body).toJson(QJsonDocument::Compact);
         }
-        m_client->log(QStringLiteral("→ %1 %2%3").arg(QString::fromLatin1(m_method), redactUrl(m_url),
-                                                       m_sendBody ? QStringLiteral(" ") + redactBody(body) : QString()));
+        m_client->log(QStringLiteral("→ %1 %2%3")
+                          .arg(QString::fromLatin1(m_method), redactUrl(m_url),
+                               m_sendBody ? QStringLiteral(" ") + redactBody(body) : QString()));
         QElapsedTimer t;
         t.start();
-        QNetworkReply *reply = m_sendBody || m_method != "GET" ? m_client->networkAccessManager()->sendCustomRequest(req, m_method, body)
-                                                               : m_client->networkAccessManager()->get(req);
+        QNetworkReply *reply = m_sendBody || m_method != "GET"
+                                   ? m_client->networkAccessManager()->sendCustomRequest(req, m_method, body)
+                                   : m_client->networkAccessManager()->get(req);
         m_reply = reply;
         connect(reply, &QNetworkReply::finished, this, [this, reply, t] { onReply(reply, t.elapsed()); });
     });
@@ -186,7 +197,10 @@ int ArmCall::backoffMs() const
 void ArmCall::retryLater(int delayMs)
 {
     ++m_attempt;
-    m_client->log(QStringLiteral("  retry %1 of %2 in %3 ms").arg(m_attempt).arg(m_client->options().maxRetries).arg(delayMs));
+    m_client->log(QStringLiteral("  retry %1 of %2 in %3 ms")
+                      .arg(m_attempt)
+                      .arg(m_client->options().maxRetries)
+                      .arg(delayMs));
     m_timer.start(std::max(0, delayMs));
 }
 
@@ -209,11 +223,15 @@ void ArmCall::onReply(QNetworkReply *reply, qint64 elapsedMs)
     if (status == 0) {
         ArmError e;
         const auto ne = reply->error();
-        e.kind = ne == QNetworkReply::OperationCanceledError || ne == QNetworkReply::TimeoutError ? ArmError::Kind::Timeout : ArmError::Kind::Network;
-        e.message = e.kind == ArmError::Kind::Timeout
-                        ? QStringLiteral("no answer from %1 within %2 s").arg(m_url.host()).arg(m_client->options().requestTimeoutMs / 1000)
-                        : reply->errorString();
-        m_client->log(QStringLiteral("← %1 after %2 ms: %3").arg(redactUrl(m_url)).arg(elapsedMs).arg(e.message));
+        e.kind = ne == QNetworkReply::OperationCanceledError || ne == QNetworkReply::TimeoutError
+                     ? ArmError::Kind::Timeout
+                     : ArmError::Kind::Network;
+        e.message = e.kind == ArmError::Kind::Timeout ? QStringLiteral("no answer from %1 within %2 s")
+                                                            .arg(m_url.host())
+                                                            .arg(m_client->options().requestTimeoutMs / 1000)
+                                                      : reply->errorString();
+        m_client->log(
+            QStringLiteral("← %1 after %2 ms: %3").arg(redactUrl(m_url)).arg(elapsedMs).arg(e.message));
         if (m_attempt < m_client->options().maxRetries) {
             retryLater(backoffMs());
             return;
@@ -260,7 +278,9 @@ void ArmCall::onReply(QNetworkReply *reply, qint64 elapsedMs)
             e.kind = ArmError::Kind::MalformedResponse;
             e.httpStatus = status;
             e.message = pe.error != QJsonParseError::NoError
-                            ? QStringLiteral("the response is not valid JSON (%1 at offset %2)").arg(pe.errorString()).arg(pe.offset)
+                            ? QStringLiteral("the response is not valid JSON (%1 at offset %2)")
+                                  .arg(pe.errorString())
+                                  .arg(pe.offset)
                             : QStringLiteral("the response is JSON but not an object");
             finishError(e);
             return;
@@ -276,7 +296,9 @@ void ArmCall::scheduleNext(Phase phase, const QUrl &url, const QNetworkReply *re
     if (!m_client->cloud().isArmUrl(url)) {
         ArmError e;
         e.kind = ArmError::Kind::MalformedResponse;
-        e.message = QStringLiteral("Azure pointed to %1, which is not this cloud's Resource Manager; pgferry does not send its token there").arg(redactUrl(url));
+        e.message = QStringLiteral("Azure pointed to %1, which is not this cloud's Resource Manager; pgferry "
+                                   "does not send its token there")
+                        .arg(redactUrl(url));
         finishError(e);
         return;
     }

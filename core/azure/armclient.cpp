@@ -10,15 +10,11 @@ namespace pgferry::azure {
 
 ArmClient::ArmClient(const Cloud &cloud, Credential *credential, QObject *parent)
     : ArmClient(cloud, credential, Options{}, parent)
-{
-}
+{}
 
 ArmClient::ArmClient(const Cloud &cloud, Credential *credential, const Options &options, QObject *parent)
-    : QObject(parent)
-    , m_cloud(cloud)
-    , m_credential(credential)
-    , m_options(options)
-    , m_nam(new QNetworkAccessManager(this))
+    : QObject(parent), m_cloud(cloud), m_credential(credential), m_options(options),
+      m_nam(new QNetworkAccessManager(this))
 {
     // ARM never needs redirects followed with a bearer token attached.
     m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
@@ -41,11 +37,12 @@ void ArmClient::send(const ArmRequest &request, QObject *context, std::function<
 {
     ArmCall *call = start(request);
     QPointer<QObject> ctx(context);
-    connect(call, &ArmCall::finished, context ? context : this, [call, cb = std::move(cb), ctx, hadContext = context != nullptr] {
-        if (hadContext && !ctx)
-            return;
-        cb(call->result());
-    });
+    connect(call, &ArmCall::finished, context ? context : this,
+            [call, cb = std::move(cb), ctx, hadContext = context != nullptr] {
+                if (hadContext && !ctx)
+                    return;
+                cb(call->result());
+            });
 }
 
 ArmResult ArmClient::call(const ArmRequest &request)

@@ -30,14 +30,14 @@ class ArmClient : public QObject
 public:
     struct Options
     {
-        int maxRetries = 5;                 // per request, for retryable answers and network errors
-        int backoffBaseMs = 1000;           // first backoff without Retry-After (doubles, with jitter)
+        int maxRetries = 5;       // per request, for retryable answers and network errors
+        int backoffBaseMs = 1000; // first backoff without Retry-After (doubles, with jitter)
         int backoffMaxMs = 60000;
-        int maxRetryAfterMs = 600000;       // Retry-After is honoured up to this bound
-        int defaultPollMs = 10000;          // long-running operation polling without Retry-After
-        int requestTimeoutMs = 60000;       // each HTTP request
+        int maxRetryAfterMs = 600000;             // Retry-After is honoured up to this bound
+        int defaultPollMs = 10000;                // long-running operation polling without Retry-After
+        int requestTimeoutMs = 60000;             // each HTTP request
         int operationTimeoutMs = 4 * 3600 * 1000; // a whole long-running operation
-        int logLines = 500;                 // kept in recentLog()
+        int logLines = 500;                       // kept in recentLog()
     };
 
     // The credential is not owned and must outlive the client.

@@ -74,12 +74,13 @@ bool ArmError::retryable() const
         return true;
     if (kind != Kind::Http)
         return false;
-    if (httpStatus == 429 || httpStatus == 408 || (httpStatus >= 500 && httpStatus != 501 && httpStatus != 505))
+    if (httpStatus == 429 || httpStatus == 408 ||
+        (httpStatus >= 500 && httpStatus != 501 && httpStatus != 505))
         return true;
-    return httpStatus == 409
-        && (code.compare(u"AnotherOperationInProgress", Qt::CaseInsensitive) == 0
-            || code.compare(u"RetryableErrorDueToAnotherOperation", Qt::CaseInsensitive) == 0
-            || code.compare(u"OperationInProgress", Qt::CaseInsensitive) == 0);
+    return httpStatus == 409 &&
+           (code.compare(u"AnotherOperationInProgress", Qt::CaseInsensitive) == 0 ||
+            code.compare(u"RetryableErrorDueToAnotherOperation", Qt::CaseInsensitive) == 0 ||
+            code.compare(u"OperationInProgress", Qt::CaseInsensitive) == 0);
 }
 
 QString ArmError::remedy() const
@@ -93,38 +94,49 @@ QString ArmError::remedy() const
     case Kind::Network:
         return QStringLiteral("Check the network connection, proxy and DNS, then try again.");
     case Kind::MalformedResponse:
-        return QStringLiteral("Azure sent a response pgferry could not read; try again, and report it with the request id if it persists.");
+        return QStringLiteral("Azure sent a response pgferry could not read; try again, and report it with "
+                              "the request id if it persists.");
     default:
         break;
     }
     if (c == u"invalid_client" || c == u"unauthorized_client")
-        return QStringLiteral("Check AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an expired client secret must be renewed in Microsoft Entra ID).");
-    if (c == u"invalid_grant" || c == u"interaction_required" || c == u"expiredauthenticationtoken" || c == u"invalidauthenticationtoken")
+        return QStringLiteral("Check AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an expired client secret must "
+                              "be renewed in Microsoft Entra ID).");
+    if (c == u"invalid_grant" || c == u"interaction_required" || c == u"expiredauthenticationtoken" ||
+        c == u"invalidauthenticationtoken")
         return QStringLiteral("Sign in again with `pgferry-cli azure login`.");
     if (c == u"invalid_scope")
         return QStringLiteral("Check the cloud configuration's activeDirectoryResourceId.");
     if (c == u"authorizationfailed" || c == u"linkedauthorizationfailed" || httpStatus == 403)
-        return QStringLiteral("The signed-in identity lacks permission: ask for the Contributor role on the subscription or resource group (Owner or User Access Administrator for locks).");
+        return QStringLiteral(
+            "The signed-in identity lacks permission: ask for the Contributor role on the subscription or "
+            "resource group (Owner or User Access Administrator for locks).");
     if (httpStatus == 401)
-        return QStringLiteral("Sign in again with `pgferry-cli azure login`, or check the AZURE_* variables.");
+        return QStringLiteral(
+            "Sign in again with `pgferry-cli azure login`, or check the AZURE_* variables.");
     if (c == u"subscriptionnotfound" || c == u"invalidsubscriptionid")
         return QStringLiteral("Check the subscription id with `pgferry-cli azure subscriptions`.");
     if (c == u"resourcegroupnotfound")
         return QStringLiteral("Check the resource group name, or create it first.");
     if (c == u"resourcenotfound" || c == u"servernotexist" || httpStatus == 404)
-        return QStringLiteral("Check the resource id (subscription, resource group and name); list servers with `pgferry-cli azure servers`.");
+        return QStringLiteral("Check the resource id (subscription, resource group and name); list servers "
+                              "with `pgferry-cli azure servers`.");
     if (c == u"missingsubscriptionregistration")
-        return QStringLiteral("Register the resource provider: `az provider register --namespace Microsoft.DBforPostgreSQL`.");
+        return QStringLiteral(
+            "Register the resource provider: `az provider register --namespace Microsoft.DBforPostgreSQL`.");
     if (c == u"scopelocked")
         return QStringLiteral("A management lock blocks this change; remove or relax the lock first.");
     if (c.contains(u"quota") || c == u"skunotavailable" || c.contains(u"capacity"))
         return QStringLiteral("Choose another SKU or region, or request a quota increase.");
-    if (c == u"anotheroperationinprogress" || c == u"retryableerrorduetoanotheroperation" || httpStatus == 409)
-        return QStringLiteral("Another operation is running on this resource; wait for it to finish and try again.");
+    if (c == u"anotheroperationinprogress" || c == u"retryableerrorduetoanotheroperation" ||
+        httpStatus == 409)
+        return QStringLiteral(
+            "Another operation is running on this resource; wait for it to finish and try again.");
     if (httpStatus == 429 || c == u"toomanyrequests")
         return QStringLiteral("Azure is throttling requests; wait a minute and try again.");
     if (httpStatus >= 500)
-        return QStringLiteral("Azure had an internal error; try again later, and quote the request id to Azure support if it persists.");
+        return QStringLiteral("Azure had an internal error; try again later, and quote the request id to "
+                              "Azure support if it persists.");
     if (c.contains(u"invalid") || c.contains(u"badrequest") || httpStatus == 400)
         return target.isEmpty() ? QStringLiteral("Correct the request as the message says and try again.")
                                 : QStringLiteral("Correct %1 as the message says and try again.").arg(target);

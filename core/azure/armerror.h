@@ -12,15 +12,25 @@ namespace pgferry::azure {
 
 struct ArmError
 {
-    enum class Kind { None, Http, Network, Timeout, Cancelled, MalformedResponse, OperationFailed, Auth, Usage };
+    enum class Kind {
+        None,
+        Http,
+        Network,
+        Timeout,
+        Cancelled,
+        MalformedResponse,
+        OperationFailed,
+        Auth,
+        Usage
+    };
 
     Kind kind = Kind::None;
     int httpStatus = 0;
-    QString code;     // ARM error code, e.g. InvalidParameter, or an OAuth error, e.g. invalid_client
-    QString message;  // Azure's own message
-    QString target;   // the field it concerns, when given
+    QString code;        // ARM error code, e.g. InvalidParameter, or an OAuth error, e.g. invalid_client
+    QString message;     // Azure's own message
+    QString target;      // the field it concerns, when given
     QStringList details; // "code: message" of each detail
-    QString object;   // what pgferry was doing, e.g. "PUT firewall rule allow-me on server s1"
+    QString object;      // what pgferry was doing, e.g. "PUT firewall rule allow-me on server s1"
     QString requestId;
     QString correlationId;
 

@@ -5,8 +5,14 @@
 namespace pgferry::azure {
 
 namespace {
-QJsonObject obj(const QJsonObject &o, const char16_t *k) { return o.value(QStringView(k)).toObject(); }
-QString str(const QJsonObject &o, const char16_t *k) { return o.value(QStringView(k)).toString(); }
+QJsonObject obj(const QJsonObject &o, const char16_t *k)
+{
+    return o.value(QStringView(k)).toObject();
+}
+QString str(const QJsonObject &o, const char16_t *k)
+{
+    return o.value(QStringView(k)).toString();
+}
 int num(const QJsonObject &o, const char16_t *k)
 {
     const QJsonValue v = o.value(QStringView(k));
@@ -21,23 +27,30 @@ bool flag(const QJsonObject &o, const char16_t *k)
 
 Subscription Subscription::fromJson(const QJsonObject &o)
 {
-    return {str(o, u"id"), str(o, u"subscriptionId"), str(o, u"displayName"), str(o, u"tenantId"), str(o, u"state")};
+    return {str(o, u"id"), str(o, u"subscriptionId"), str(o, u"displayName"), str(o, u"tenantId"),
+            str(o, u"state")};
 }
 
 QJsonObject Subscription::toJson() const
 {
-    return {{QStringLiteral("id"), id}, {QStringLiteral("subscriptionId"), subscriptionId}, {QStringLiteral("displayName"), displayName},
-            {QStringLiteral("tenantId"), tenantId}, {QStringLiteral("state"), state}};
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("subscriptionId"), subscriptionId},
+            {QStringLiteral("displayName"), displayName},
+            {QStringLiteral("tenantId"), tenantId},
+            {QStringLiteral("state"), state}};
 }
 
 ResourceGroup ResourceGroup::fromJson(const QJsonObject &o)
 {
-    return {str(o, u"id"), str(o, u"name"), str(o, u"location"), str(obj(o, u"properties"), u"provisioningState")};
+    return {str(o, u"id"), str(o, u"name"), str(o, u"location"),
+            str(obj(o, u"properties"), u"provisioningState")};
 }
 
 QJsonObject ResourceGroup::toJson() const
 {
-    return {{QStringLiteral("id"), id}, {QStringLiteral("name"), name}, {QStringLiteral("location"), location},
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("location"), location},
             {QStringLiteral("provisioningState"), provisioningState}};
 }
 
@@ -111,7 +124,9 @@ FirewallRule FirewallRule::fromJson(const QJsonObject &o)
 
 QJsonObject FirewallRule::toJson() const
 {
-    return {{QStringLiteral("id"), id}, {QStringLiteral("name"), name}, {QStringLiteral("startIpAddress"), startIpAddress},
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("startIpAddress"), startIpAddress},
             {QStringLiteral("endIpAddress"), endIpAddress}};
 }
 
@@ -123,7 +138,10 @@ FlexibleDatabase FlexibleDatabase::fromJson(const QJsonObject &o)
 
 QJsonObject FlexibleDatabase::toJson() const
 {
-    return {{QStringLiteral("id"), id}, {QStringLiteral("name"), name}, {QStringLiteral("charset"), charset}, {QStringLiteral("collation"), collation}};
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("charset"), charset},
+            {QStringLiteral("collation"), collation}};
 }
 
 ServerConfiguration ServerConfiguration::fromJson(const QJsonObject &o)
@@ -160,28 +178,41 @@ ManagementLock ManagementLock::fromJson(const QJsonObject &o)
 
 QJsonObject ManagementLock::toJson() const
 {
-    return {{QStringLiteral("id"), id}, {QStringLiteral("name"), name}, {QStringLiteral("level"), level}, {QStringLiteral("notes"), notes}};
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("level"), level},
+            {QStringLiteral("notes"), notes}};
 }
 
 QList<BackupCheck> checkBackups(const FlexibleServer &s, int minRetentionDays)
 {
     QList<BackupCheck> out;
     const bool retentionOk = s.backupRetentionDays >= minRetentionDays;
-    out.append({QStringLiteral("retention"), retentionOk,
-                retentionOk ? QStringLiteral("server %1 keeps backups for %2 days").arg(s.name).arg(s.backupRetentionDays)
-                            : QStringLiteral("server %1 keeps backups for only %2 days; raise backup.backupRetentionDays to at least %3 (up to 35) with a PATCH of the server")
-                                  .arg(s.name)
-                                  .arg(s.backupRetentionDays)
-                                  .arg(minRetentionDays)});
+    out.append(
+        {QStringLiteral("retention"), retentionOk,
+         retentionOk
+             ? QStringLiteral("server %1 keeps backups for %2 days").arg(s.name).arg(s.backupRetentionDays)
+             : QStringLiteral("server %1 keeps backups for only %2 days; raise backup.backupRetentionDays to "
+                              "at least %3 (up to 35) with a PATCH of the server")
+                   .arg(s.name)
+                   .arg(s.backupRetentionDays)
+                   .arg(minRetentionDays)});
     const bool geo = s.geoRedundantBackup.compare(u"Enabled", Qt::CaseInsensitive) == 0;
-    out.append({QStringLiteral("geo_redundancy"), geo,
-                geo ? QStringLiteral("server %1 has geo-redundant backups").arg(s.name)
-                    : QStringLiteral("server %1 has no geo-redundant backups; this can only be chosen when a server is created, so add a read replica in another region (`pgferry-cli azure replica`) or restore into a new server with geo-redundant backup")
-                          .arg(s.name)});
-    const bool ha = !s.highAvailabilityMode.isEmpty() && s.highAvailabilityMode.compare(u"Disabled", Qt::CaseInsensitive) != 0;
-    out.append({QStringLiteral("high_availability"), ha,
-                ha ? QStringLiteral("server %1 has high availability (%2)").arg(s.name, s.highAvailabilityMode)
-                   : QStringLiteral("server %1 has high availability off; after cutover enable it (ZoneRedundant or SameZone) if the workload needs it").arg(s.name)});
+    out.append(
+        {QStringLiteral("geo_redundancy"), geo,
+         geo ? QStringLiteral("server %1 has geo-redundant backups").arg(s.name)
+             : QStringLiteral("server %1 has no geo-redundant backups; this can only be chosen when a server "
+                              "is created, so add a read replica in another region (`pgferry-cli azure "
+                              "replica`) or restore into a new server with geo-redundant backup")
+                   .arg(s.name)});
+    const bool ha = !s.highAvailabilityMode.isEmpty() &&
+                    s.highAvailabilityMode.compare(u"Disabled", Qt::CaseInsensitive) != 0;
+    out.append(
+        {QStringLiteral("high_availability"), ha,
+         ha ? QStringLiteral("server %1 has high availability (%2)").arg(s.name, s.highAvailabilityMode)
+            : QStringLiteral("server %1 has high availability off; after cutover enable it (ZoneRedundant or "
+                             "SameZone) if the workload needs it")
+                  .arg(s.name)});
     return out;
 }
 

@@ -76,7 +76,7 @@ struct ManagementLock
 // A finding of the post-migration checks of a server's backups: ok false is a recommendation.
 struct BackupCheck
 {
-    QString name;    // retention, geo_redundancy, high_availability
+    QString name; // retention, geo_redundancy, high_availability
     bool ok = false;
     QString message; // what was found and what to do
 };

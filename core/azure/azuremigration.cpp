@@ -13,7 +13,10 @@ qint64 num(const QJsonObject &o, const char16_t *k)
     const double d = v.toDouble();
     return d > 0 && d < 9e18 ? qint64(d) : 0;
 }
-QString str(const QJsonObject &o, const char16_t *k) { return o.value(QStringView(k)).toString(); }
+QString str(const QJsonObject &o, const char16_t *k)
+{
+    return o.value(QStringView(k)).toString();
+}
 
 void addIssues(QList<ValidationIssue> &out, const QString &db, const QJsonArray &items)
 {
@@ -27,7 +30,8 @@ void addIssues(QList<ValidationIssue> &out, const QString &db, const QJsonArray 
             if (!s.isEmpty())
                 msgs << s;
         }
-        if (state.compare(u"Failed", Qt::CaseInsensitive) == 0 || state.compare(u"Warning", Qt::CaseInsensitive) == 0)
+        if (state.compare(u"Failed", Qt::CaseInsensitive) == 0 ||
+            state.compare(u"Warning", Qt::CaseInsensitive) == 0)
             out.append({db, type, state, msgs.join(u' '), AzureMigration::remedyFor(type)});
         if (out.size() > 200)
             return;
@@ -58,30 +62,40 @@ QString AzureMigration::remedyFor(const QString &type)
 {
     const QString t = type.toLower();
     if (t.contains(u"connectivity") || t.contains(u"authentication"))
-        return QStringLiteral("let the target's outbound address reach the source (firewall, NSG, pg_hba.conf) and check the user names and passwords.");
+        return QStringLiteral("let the target's outbound address reach the source (firewall, NSG, "
+                              "pg_hba.conf) and check the user names and passwords.");
     if (t.contains(u"sourceversion"))
-        return QStringLiteral("the source must run PostgreSQL 9.5 or later and not be newer than the target.");
+        return QStringLiteral(
+            "the source must run PostgreSQL 9.5 or later and not be newer than the target.");
     if (t.contains(u"serverparameter"))
-        return QStringLiteral("for online migrations set wal_level=logical and raise max_replication_slots and max_wal_senders on the source, then restart it.");
+        return QStringLiteral("for online migrations set wal_level=logical and raise max_replication_slots "
+                              "and max_wal_senders on the source, then restart it.");
     if (t.contains(u"extension"))
-        return QStringLiteral("allow-list the extensions in the target's azure.extensions parameter (and shared_preload_libraries when they need preloading, then restart), or drop unsupported ones from the source.");
+        return QStringLiteral("allow-list the extensions in the target's azure.extensions parameter (and "
+                              "shared_preload_libraries when they need preloading, then restart), or drop "
+                              "unsupported ones from the source.");
     if (t.contains(u"collation"))
-        return QStringLiteral("drop user-defined collations from the source or recreate the objects with a supported collation.");
+        return QStringLiteral("drop user-defined collations from the source or recreate the objects with a "
+                              "supported collation.");
     if (t.contains(u"schema"))
-        return QStringLiteral("fix the schema objects Azure reports (unsupported objects, custom tablespaces) on the source.");
+        return QStringLiteral(
+            "fix the schema objects Azure reports (unsupported objects, custom tablespaces) on the source.");
     if (t.contains(u"replicaidentity") || t.contains(u"primarykey"))
-        return QStringLiteral("give every table a primary key or a replica identity so that updates and deletes replicate.");
+        return QStringLiteral(
+            "give every table a primary key or a replica identity so that updates and deletes replicate.");
     return QStringLiteral("fix the cause Azure reports and start the migration again.");
 }
 
 QString AzureMigration::actionFor(const QString &s)
 {
     if (s == u"WaitingForLogicalReplicationSetupRequestOnSourceDB")
-        return QStringLiteral("Azure waits for logical replication to be set up on the source (wal_level=logical and a restart)");
+        return QStringLiteral("Azure waits for logical replication to be set up on the source "
+                              "(wal_level=logical and a restart)");
     if (s == u"WaitingForDBsToMigrateSpecification")
         return QStringLiteral("Azure waits for the list of databases to migrate");
     if (s == u"WaitingForTargetDBOverwriteConfirmation")
-        return QStringLiteral("Azure waits for confirmation to overwrite databases that exist on the target; set the project's overwrite option");
+        return QStringLiteral("Azure waits for confirmation to overwrite databases that exist on the target; "
+                              "set the project's overwrite option");
     if (s == u"WaitingForDataMigrationScheduling" || s == u"WaitingForDataMigrationWindow")
         return QStringLiteral("Azure waits for the scheduled migration window");
     if (s == u"WaitingForCutoverTrigger")

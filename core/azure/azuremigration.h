@@ -12,10 +12,12 @@ namespace pgferry::azure {
 struct DatabaseMigrationState
 {
     QString databaseName;
-    QString migrationState; // InProgress | WaitingForCutoverTrigger | Failed | Canceled | Succeeded | Canceling
+    QString
+        migrationState; // InProgress | WaitingForCutoverTrigger | Failed | Canceled | Succeeded | Canceling
     QString migrationOperation;
     QString startedOn, endedOn;
-    qint64 fullLoadQueuedTables = 0, fullLoadErroredTables = 0, fullLoadLoadingTables = 0, fullLoadCompletedTables = 0;
+    qint64 fullLoadQueuedTables = 0, fullLoadErroredTables = 0, fullLoadLoadingTables = 0,
+           fullLoadCompletedTables = 0;
     qint64 cdcUpdateCounter = 0, cdcDeleteCounter = 0, cdcInsertCounter = 0;
     qint64 appliedChanges = 0, incomingChanges = 0;
     double latency = 0; // seconds
@@ -36,7 +38,8 @@ struct ValidationIssue
 struct AzureMigration
 {
     QString id, name, migrationId;
-    QString state;    // InProgress | WaitingForUserAction | Canceled | Failed | Succeeded | ValidationFailed | CleaningUp
+    QString state; // InProgress | WaitingForUserAction | Canceled | Failed | Succeeded | ValidationFailed |
+                   // CleaningUp
     QString subState; // e.g. MigratingData, WaitingForCutoverTrigger
     QString error;
     QString migrationMode, migrationOption;

@@ -30,7 +30,8 @@ bool checkEndpoint(const QUrl &url, const QString &what, QString *error)
     if (scheme == u"http") {
         if (isLoopbackHost(url.host()))
             return true;
-        return fail(QStringLiteral("uses plain http, which is accepted only for loopback addresses; use https"));
+        return fail(
+            QStringLiteral("uses plain http, which is accepted only for loopback addresses; use https"));
     }
     return fail(QStringLiteral("must use https"));
 }
@@ -47,14 +48,15 @@ bool isLoopbackHost(const QString &host)
 
 QUrl Cloud::tokenUrl(const QString &tenant) const
 {
-    return QUrl(withoutTrailingSlash(activeDirectory.toString()) + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(tenant))
-                + QStringLiteral("/oauth2/v2.0/token"));
+    return QUrl(withoutTrailingSlash(activeDirectory.toString()) + u'/' +
+                QString::fromLatin1(QUrl::toPercentEncoding(tenant)) + QStringLiteral("/oauth2/v2.0/token"));
 }
 
 QUrl Cloud::deviceCodeUrl(const QString &tenant) const
 {
-    return QUrl(withoutTrailingSlash(activeDirectory.toString()) + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(tenant))
-                + QStringLiteral("/oauth2/v2.0/devicecode"));
+    return QUrl(withoutTrailingSlash(activeDirectory.toString()) + u'/' +
+                QString::fromLatin1(QUrl::toPercentEncoding(tenant)) +
+                QStringLiteral("/oauth2/v2.0/devicecode"));
 }
 
 QString Cloud::defaultScope() const
@@ -64,7 +66,8 @@ QString Cloud::defaultScope() const
 
 QUrl Cloud::armUrl(const QString &pathOrUrl) const
 {
-    if (pathOrUrl.startsWith(u"https://", Qt::CaseInsensitive) || pathOrUrl.startsWith(u"http://", Qt::CaseInsensitive))
+    if (pathOrUrl.startsWith(u"https://", Qt::CaseInsensitive) ||
+        pathOrUrl.startsWith(u"http://", Qt::CaseInsensitive))
         return QUrl(pathOrUrl);
     QString base = withoutTrailingSlash(resourceManager.toString());
     return QUrl(base + (pathOrUrl.startsWith(u'/') ? pathOrUrl : u'/' + pathOrUrl));
@@ -72,9 +75,10 @@ QUrl Cloud::armUrl(const QString &pathOrUrl) const
 
 bool Cloud::isArmUrl(const QUrl &url) const
 {
-    return url.scheme().compare(resourceManager.scheme(), Qt::CaseInsensitive) == 0
-        && url.host().compare(resourceManager.host(), Qt::CaseInsensitive) == 0
-        && url.port(url.scheme() == u"https" ? 443 : 80) == resourceManager.port(resourceManager.scheme() == u"https" ? 443 : 80);
+    return url.scheme().compare(resourceManager.scheme(), Qt::CaseInsensitive) == 0 &&
+           url.host().compare(resourceManager.host(), Qt::CaseInsensitive) == 0 &&
+           url.port(url.scheme() == u"https" ? 443 : 80) ==
+               resourceManager.port(resourceManager.scheme() == u"https" ? 443 : 80);
 }
 
 bool Cloud::validate(QString *error) const
@@ -86,29 +90,34 @@ bool Cloud::validate(QString *error) const
     }
     if (activeDirectoryResourceId.trimmed().isEmpty()) {
         if (error)
-            *error = QStringLiteral("cloud \"%1\" has no endpoints.activeDirectoryResourceId (e.g. https://management.core.windows.net/)").arg(name);
+            *error = QStringLiteral("cloud \"%1\" has no endpoints.activeDirectoryResourceId (e.g. "
+                                    "https://management.core.windows.net/)")
+                         .arg(name);
         return false;
     }
-    return checkEndpoint(activeDirectory, QStringLiteral("activeDirectory"), error)
-        && checkEndpoint(resourceManager, QStringLiteral("resourceManager"), error);
+    return checkEndpoint(activeDirectory, QStringLiteral("activeDirectory"), error) &&
+           checkEndpoint(resourceManager, QStringLiteral("resourceManager"), error);
 }
 
 Cloud Cloud::azurePublic()
 {
     return {QStringLiteral("AzureCloud"), QUrl(QStringLiteral("https://login.microsoftonline.com")),
-            QUrl(QStringLiteral("https://management.azure.com/")), QStringLiteral("https://management.core.windows.net/")};
+            QUrl(QStringLiteral("https://management.azure.com/")),
+            QStringLiteral("https://management.core.windows.net/")};
 }
 
 Cloud Cloud::azureChina()
 {
     return {QStringLiteral("AzureChinaCloud"), QUrl(QStringLiteral("https://login.chinacloudapi.cn")),
-            QUrl(QStringLiteral("https://management.chinacloudapi.cn/")), QStringLiteral("https://management.core.chinacloudapi.cn/")};
+            QUrl(QStringLiteral("https://management.chinacloudapi.cn/")),
+            QStringLiteral("https://management.core.chinacloudapi.cn/")};
 }
 
 Cloud Cloud::azureUSGovernment()
 {
     return {QStringLiteral("AzureUSGovernment"), QUrl(QStringLiteral("https://login.microsoftonline.us")),
-            QUrl(QStringLiteral("https://management.usgovcloudapi.net/")), QStringLiteral("https://management.core.usgovcloudapi.net/")};
+            QUrl(QStringLiteral("https://management.usgovcloudapi.net/")),
+            QStringLiteral("https://management.core.usgovcloudapi.net/")};
 }
 
 std::optional<Cloud> Cloud::builtin(const QString &name)
@@ -124,7 +133,8 @@ std::optional<Cloud> Cloud::fromJson(const QJsonObject &o, QString *error)
     const QJsonObject ep = o.value(u"endpoints").toObject();
     if (!o.value(u"endpoints").isObject()) {
         if (error)
-            *error = QStringLiteral("the cloud configuration has no \"endpoints\" object (expected the shape `az cloud show` prints)");
+            *error = QStringLiteral("the cloud configuration has no \"endpoints\" object (expected the shape "
+                                    "`az cloud show` prints)");
         return std::nullopt;
     }
     Cloud c;
@@ -149,7 +159,8 @@ std::optional<Cloud> Cloud::fromFile(const QString &path, QString *error)
     const QJsonDocument doc = QJsonDocument::fromJson(f.read(1024 * 1024), &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
         if (error)
-            *error = QStringLiteral("the cloud configuration %1 is not a JSON object (%2 at offset %3); write it in the shape `az cloud show` prints")
+            *error = QStringLiteral("the cloud configuration %1 is not a JSON object (%2 at offset %3); "
+                                    "write it in the shape `az cloud show` prints")
                          .arg(path, pe.errorString())
                          .arg(pe.offset);
         return std::nullopt;

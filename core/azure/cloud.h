@@ -14,8 +14,8 @@ namespace pgferry::azure {
 struct Cloud
 {
     QString name;
-    QUrl activeDirectory;           // e.g. https://login.microsoftonline.com
-    QUrl resourceManager;           // e.g. https://management.azure.com/
+    QUrl activeDirectory;              // e.g. https://login.microsoftonline.com
+    QUrl resourceManager;              // e.g. https://management.azure.com/
     QString activeDirectoryResourceId; // e.g. https://management.core.windows.net/ (scope base)
 
     // {activeDirectory}/{tenant}/oauth2/v2.0/{token|devicecode}

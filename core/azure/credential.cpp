@@ -18,7 +18,8 @@ std::optional<TokenResponse> TokenResponse::parse(const QByteArray &body, QStrin
     const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
         if (error)
-            *error = QStringLiteral("the token endpoint answered with malformed JSON (%1)").arg(pe.errorString());
+            *error =
+                QStringLiteral("the token endpoint answered with malformed JSON (%1)").arg(pe.errorString());
         return std::nullopt;
     }
     const QJsonObject o = doc.object();
@@ -31,7 +32,8 @@ std::optional<TokenResponse> TokenResponse::parse(const QByteArray &body, QStrin
     // conversion) counts as five minutes, so that it is renewed soon.
     const QJsonValue ev = o.value(u"expires_in");
     const double seconds = ev.isString() ? ev.toString().toDouble() : ev.toDouble(3600);
-    const qint64 expiresIn = std::isfinite(seconds) && seconds >= 1 && seconds <= 366.0 * 86400 ? qint64(seconds) : 300;
+    const qint64 expiresIn =
+        std::isfinite(seconds) && seconds >= 1 && seconds <= 366.0 * 86400 ? qint64(seconds) : 300;
     t.expiresOn = QDateTime::currentDateTimeUtc().addSecs(expiresIn);
     if (t.accessToken.isEmpty()) {
         if (error)
@@ -48,14 +50,10 @@ QString Credential::defaultPublicClientId()
     return QStringLiteral("04b07795-8ddb-461a-bbee-02f9e1bf7b46");
 }
 
-Credential::Credential(Kind kind, const Cloud &cloud, const QString &tenant, const QString &clientId, QObject *parent)
-    : QObject(parent)
-    , m_kind(kind)
-    , m_cloud(cloud)
-    , m_tenant(tenant)
-    , m_clientId(clientId)
-{
-}
+Credential::Credential(Kind kind, const Cloud &cloud, const QString &tenant, const QString &clientId,
+                       QObject *parent)
+    : QObject(parent), m_kind(kind), m_cloud(cloud), m_tenant(tenant), m_clientId(clientId)
+{}
 
 Credential::~Credential()
 {
@@ -63,16 +61,18 @@ Credential::~Credential()
         delete m_nam;
 }
 
-std::unique_ptr<Credential> Credential::forClientSecret(const Cloud &cloud, const QString &tenant, const QString &clientId,
-                                                        const QString &clientSecret, QObject *parent)
+std::unique_ptr<Credential> Credential::forClientSecret(const Cloud &cloud, const QString &tenant,
+                                                        const QString &clientId, const QString &clientSecret,
+                                                        QObject *parent)
 {
     std::unique_ptr<Credential> c(new Credential(Kind::ClientSecret, cloud, tenant, clientId, parent));
     c->m_clientSecret = clientSecret;
     return c;
 }
 
-std::unique_ptr<Credential> Credential::forUser(const Cloud &cloud, const QString &tenant, const QString &clientId,
-                                                const TokenResponse &tokens, QObject *parent)
+std::unique_ptr<Credential> Credential::forUser(const Cloud &cloud, const QString &tenant,
+                                                const QString &clientId, const TokenResponse &tokens,
+                                                QObject *parent)
 {
     std::unique_ptr<Credential> c(new Credential(Kind::User, cloud, tenant, clientId, parent));
     c->m_refreshToken = tokens.refreshToken;
@@ -81,7 +81,8 @@ std::unique_ptr<Credential> Credential::forUser(const Cloud &cloud, const QStrin
     return c;
 }
 
-std::unique_ptr<Credential> Credential::fromEnvironment(const Cloud &cloud, const QString &tenantOverride, QString *error)
+std::unique_ptr<Credential> Credential::fromEnvironment(const Cloud &cloud, const QString &tenantOverride,
+                                                        QString *error)
 {
     if (error)
         error->clear();
@@ -89,32 +90,42 @@ std::unique_ptr<Credential> Credential::fromEnvironment(const Cloud &cloud, cons
     const QString secret = env.value(QStringLiteral("AZURE_CLIENT_SECRET"));
     if (secret.isEmpty())
         return nullptr;
-    const QString tenant = tenantOverride.isEmpty() ? env.value(QStringLiteral("AZURE_TENANT_ID")) : tenantOverride;
+    const QString tenant =
+        tenantOverride.isEmpty() ? env.value(QStringLiteral("AZURE_TENANT_ID")) : tenantOverride;
     const QString clientId = env.value(QStringLiteral("AZURE_CLIENT_ID"));
     if (tenant.isEmpty() || clientId.isEmpty()) {
         if (error)
-            *error = QStringLiteral("AZURE_CLIENT_SECRET is set but %1 is not; set AZURE_TENANT_ID and AZURE_CLIENT_ID for the service principal")
-                         .arg(tenant.isEmpty() ? QStringLiteral("AZURE_TENANT_ID (or --tenant)") : QStringLiteral("AZURE_CLIENT_ID"));
+            *error = QStringLiteral("AZURE_CLIENT_SECRET is set but %1 is not; set AZURE_TENANT_ID and "
+                                    "AZURE_CLIENT_ID for the service principal")
+                         .arg(tenant.isEmpty() ? QStringLiteral("AZURE_TENANT_ID (or --tenant)")
+                                               : QStringLiteral("AZURE_CLIENT_ID"));
         return nullptr;
     }
     if (tenant == u"common" || tenant == u"organizations" || tenant == u"consumers") {
         if (error)
-            *error = QStringLiteral("a service principal signs in to a specific tenant; set AZURE_TENANT_ID to the tenant id, not \"%1\"").arg(tenant);
+            *error = QStringLiteral("a service principal signs in to a specific tenant; set AZURE_TENANT_ID "
+                                    "to the tenant id, not \"%1\"")
+                         .arg(tenant);
         return nullptr;
     }
     return forClientSecret(cloud, tenant, clientId, secret);
 }
 
-std::unique_ptr<Credential> Credential::fromStore(const Cloud &cloud, const QString &tenant, TokenStore &store, QString *error)
+std::unique_ptr<Credential> Credential::fromStore(const Cloud &cloud, const QString &tenant,
+                                                  TokenStore &store, QString *error)
 {
     const QString key = QStringLiteral("azure/") + tenant;
     QString why;
     const auto data = store.read(key, &why);
     if (!data) {
         if (error)
-            *error = why.isEmpty() ? QStringLiteral("not signed in to Azure (tenant %1); run `pgferry-cli azure login%2` or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET")
-                                         .arg(tenant, tenant == u"organizations" ? QString() : QStringLiteral(" --tenant ") + tenant)
-                                   : why;
+            *error =
+                why.isEmpty()
+                    ? QStringLiteral("not signed in to Azure (tenant %1); run `pgferry-cli azure login%2` or "
+                                     "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET")
+                          .arg(tenant,
+                               tenant == u"organizations" ? QString() : QStringLiteral(" --tenant ") + tenant)
+                    : why;
         return nullptr;
     }
     const QJsonObject o = QJsonDocument::fromJson(*data).object();
@@ -125,7 +136,9 @@ std::unique_ptr<Credential> Credential::fromStore(const Cloud &cloud, const QStr
     const QString clientId = o.value(u"client_id").toString(defaultPublicClientId());
     if (t.refreshToken.isEmpty() && t.accessToken.isEmpty()) {
         if (error)
-            *error = QStringLiteral("the saved Azure sign-in for tenant %1 is unreadable; run `pgferry-cli azure login` again").arg(tenant);
+            *error = QStringLiteral("the saved Azure sign-in for tenant %1 is unreadable; run `pgferry-cli "
+                                    "azure login` again")
+                         .arg(tenant);
         return nullptr;
     }
     if (o.value(u"cloud").toString() != cloud.name)
@@ -173,9 +186,11 @@ void Credential::token(QObject *context, TokenCallback cb, bool forceRefresh)
     if (forceRefresh)
         invalidate();
     // Five minutes of margin, so that a token does not expire between here and ARM.
-    if (!m_accessToken.isEmpty() && m_expiresOn.isValid() && QDateTime::currentDateTimeUtc().addSecs(300) < m_expiresOn) {
+    if (!m_accessToken.isEmpty() && m_expiresOn.isValid() &&
+        QDateTime::currentDateTimeUtc().addSecs(300) < m_expiresOn) {
         const QString t = m_accessToken;
-        QMetaObject::invokeMethod(context ? context : this, [cb, t] { cb(t, {}); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            context ? context : this, [cb, t] { cb(t, {}); }, Qt::QueuedConnection);
         return;
     }
     m_waiters.append({QPointer<QObject>(context ? context : this), std::move(cb)});
@@ -207,7 +222,8 @@ void Credential::fetch()
         form.addQueryItem(QStringLiteral("client_secret"), m_clientSecret);
     } else {
         form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
-        form.addQueryItem(QStringLiteral("scope"), m_cloud.defaultScope() + QStringLiteral(" offline_access"));
+        form.addQueryItem(QStringLiteral("scope"),
+                          m_cloud.defaultScope() + QStringLiteral(" offline_access"));
         form.addQueryItem(QStringLiteral("refresh_token"), m_refreshToken);
     }
     const QUrl url = m_cloud.tokenUrl(m_tenant);
@@ -221,7 +237,10 @@ void Credential::fetch()
             body += '&';
         body += QUrl::toPercentEncoding(k) + '=' + QUrl::toPercentEncoding(v);
     }
-    Q_EMIT logLine(QStringLiteral("POST %1 (grant_type=%2)").arg(url.toString(), m_kind == Kind::ClientSecret ? QStringLiteral("client_credentials") : QStringLiteral("refresh_token")));
+    Q_EMIT logLine(QStringLiteral("POST %1 (grant_type=%2)")
+                       .arg(url.toString(), m_kind == Kind::ClientSecret
+                                                ? QStringLiteral("client_credentials")
+                                                : QStringLiteral("refresh_token")));
     QNetworkReply *reply = m_nam->post(req, body);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
@@ -232,7 +251,10 @@ void Credential::fetch()
         ArmError e;
         e.object = QStringLiteral("Azure sign-in (tenant %1)").arg(m_tenant);
         if (status == 0) {
-            e.kind = reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError ? ArmError::Kind::Timeout : ArmError::Kind::Network;
+            e.kind = reply->error() == QNetworkReply::OperationCanceledError ||
+                             reply->error() == QNetworkReply::TimeoutError
+                         ? ArmError::Kind::Timeout
+                         : ArmError::Kind::Network;
             e.message = reply->errorString();
             deliver({}, e);
             return;
@@ -272,7 +294,8 @@ void Credential::deliver(const QString &token, const ArmError &error)
     for (const Waiter &w : waiters) {
         if (!w.context)
             continue;
-        QMetaObject::invokeMethod(w.context.data(), [cb = w.cb, token, error] { cb(token, error); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            w.context.data(), [cb = w.cb, token, error] { cb(token, error); }, Qt::QueuedConnection);
     }
 }
 

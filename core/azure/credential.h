@@ -43,15 +43,19 @@ public:
     // Well-known public client used for the device-code sign-in unless another is given.
     static QString defaultPublicClientId();
 
-    static std::unique_ptr<Credential> forClientSecret(const Cloud &cloud, const QString &tenant, const QString &clientId,
-                                                       const QString &clientSecret, QObject *parent = nullptr);
-    static std::unique_ptr<Credential> forUser(const Cloud &cloud, const QString &tenant, const QString &clientId,
-                                               const TokenResponse &tokens, QObject *parent = nullptr);
+    static std::unique_ptr<Credential> forClientSecret(const Cloud &cloud, const QString &tenant,
+                                                       const QString &clientId, const QString &clientSecret,
+                                                       QObject *parent = nullptr);
+    static std::unique_ptr<Credential> forUser(const Cloud &cloud, const QString &tenant,
+                                               const QString &clientId, const TokenResponse &tokens,
+                                               QObject *parent = nullptr);
     // AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET (tenantOverride wins over the variable).
     // nullptr when AZURE_CLIENT_SECRET is unset (error empty) or the others are missing (error set).
-    static std::unique_ptr<Credential> fromEnvironment(const Cloud &cloud, const QString &tenantOverride, QString *error);
+    static std::unique_ptr<Credential> fromEnvironment(const Cloud &cloud, const QString &tenantOverride,
+                                                       QString *error);
     // A user sign-in saved by save(); nullptr with *error when there is none or it is unreadable.
-    static std::unique_ptr<Credential> fromStore(const Cloud &cloud, const QString &tenant, TokenStore &store, QString *error);
+    static std::unique_ptr<Credential> fromStore(const Cloud &cloud, const QString &tenant, TokenStore &store,
+                                                 QString *error);
 
     ~Credential() override;
 
@@ -80,7 +84,8 @@ Q_SIGNALS:
     void tokensRefreshed();
 
 private:
-    Credential(Kind kind, const Cloud &cloud, const QString &tenant, const QString &clientId, QObject *parent);
+    Credential(Kind kind, const Cloud &cloud, const QString &tenant, const QString &clientId,
+               QObject *parent);
     void fetch();
     void deliver(const QString &token, const ArmError &error);
 

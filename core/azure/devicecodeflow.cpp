@@ -10,11 +10,9 @@
 
 namespace pgferry::azure {
 
-DeviceCodeFlow::DeviceCodeFlow(const Cloud &cloud, const QString &tenant, const QString &clientId, QObject *parent)
-    : QObject(parent)
-    , m_cloud(cloud)
-    , m_tenant(tenant)
-    , m_clientId(clientId)
+DeviceCodeFlow::DeviceCodeFlow(const Cloud &cloud, const QString &tenant, const QString &clientId,
+                               QObject *parent)
+    : QObject(parent), m_cloud(cloud), m_tenant(tenant), m_clientId(clientId)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &DeviceCodeFlow::poll);
@@ -52,7 +50,8 @@ void DeviceCodeFlow::start()
 {
     m_done = false;
     const QString scope = m_cloud.defaultScope() + QStringLiteral(" offline_access openid profile");
-    m_reply = postForm(m_cloud.deviceCodeUrl(m_tenant), {{QStringLiteral("client_id"), m_clientId}, {QStringLiteral("scope"), scope}});
+    m_reply = postForm(m_cloud.deviceCodeUrl(m_tenant),
+                       {{QStringLiteral("client_id"), m_clientId}, {QStringLiteral("scope"), scope}});
     connect(m_reply, &QNetworkReply::finished, this, [this, reply = m_reply] {
         reply->deleteLater();
         m_reply = nullptr;
@@ -77,7 +76,8 @@ void DeviceCodeFlow::start()
         const QString userCode = o.value(u"user_code").toString();
         const QString uri = o.value(u"verification_uri").toString(o.value(u"verification_url").toString());
         if (m_deviceCode.isEmpty() || userCode.isEmpty() || uri.isEmpty()) {
-            fail(QStringLiteral("malformed_response"), QStringLiteral("the device-code answer lacks device_code, user_code or verification_uri"));
+            fail(QStringLiteral("malformed_response"),
+                 QStringLiteral("the device-code answer lacks device_code, user_code or verification_uri"));
             return;
         }
         const auto num = [&o](const char16_t *k, int dflt) {
@@ -128,12 +128,16 @@ void DeviceCodeFlow::poll()
     if (m_done)
         return;
     if (QDateTime::currentMSecsSinceEpoch() > m_deadlineMs) {
-        fail(QStringLiteral("expired_token"), QStringLiteral("the sign-in code expired before it was used; run the sign-in again and enter the new code promptly"));
+        fail(QStringLiteral("expired_token"),
+             QStringLiteral("the sign-in code expired before it was used; run the sign-in again and enter "
+                            "the new code promptly"));
         return;
     }
-    m_reply = postForm(m_cloud.tokenUrl(m_tenant), {{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
-                                                    {QStringLiteral("client_id"), m_clientId},
-                                                    {QStringLiteral("device_code"), m_deviceCode}});
+    m_reply = postForm(
+        m_cloud.tokenUrl(m_tenant),
+        {{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
+         {QStringLiteral("client_id"), m_clientId},
+         {QStringLiteral("device_code"), m_deviceCode}});
     connect(m_reply, &QNetworkReply::finished, this, [this, reply = m_reply] {
         reply->deleteLater();
         m_reply = nullptr;
@@ -168,14 +172,18 @@ void DeviceCodeFlow::poll()
             m_interval += 5;
             m_timer.start(m_interval * m_secondMs);
         } else if (err == u"expired_token") {
-            fail(err, QStringLiteral("the sign-in code expired before it was used; run the sign-in again and enter the new code promptly"));
+            fail(err, QStringLiteral("the sign-in code expired before it was used; run the sign-in again and "
+                                     "enter the new code promptly"));
         } else if (err == u"authorization_declined") {
-            fail(err, QStringLiteral("the sign-in was declined in the browser; run it again and approve it to let pgferry manage Azure resources"));
+            fail(err, QStringLiteral("the sign-in was declined in the browser; run it again and approve it "
+                                     "to let pgferry manage Azure resources"));
         } else if (err == u"bad_verification_code") {
-            fail(err, QStringLiteral("Microsoft Entra ID did not recognise the device code; run the sign-in again"));
+            fail(err, QStringLiteral(
+                          "Microsoft Entra ID did not recognise the device code; run the sign-in again"));
         } else {
             fail(err.isEmpty() ? QStringLiteral("http_%1").arg(status) : err,
-                 desc.isEmpty() ? QStringLiteral("the token endpoint answered HTTP %1").arg(status) : desc.section(u'\n', 0, 0).trimmed());
+                 desc.isEmpty() ? QStringLiteral("the token endpoint answered HTTP %1").arg(status)
+                                : desc.section(u'\n', 0, 0).trimmed());
         }
     });
 }

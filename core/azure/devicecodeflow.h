@@ -19,7 +19,8 @@ class DeviceCodeFlow : public QObject
 {
     Q_OBJECT
 public:
-    DeviceCodeFlow(const Cloud &cloud, const QString &tenant, const QString &clientId, QObject *parent = nullptr);
+    DeviceCodeFlow(const Cloud &cloud, const QString &tenant, const QString &clientId,
+                   QObject *parent = nullptr);
     ~DeviceCodeFlow() override;
 
     void setNetworkAccessManager(QNetworkAccessManager *nam) { m_nam = nam; }
@@ -32,7 +33,8 @@ public:
 
 Q_SIGNALS:
     // Show this to the user: open verificationUri and enter userCode. message is Microsoft's own text.
-    void codeReady(const QString &userCode, const QString &verificationUri, const QString &message, int expiresInSeconds);
+    void codeReady(const QString &userCode, const QString &verificationUri, const QString &message,
+                   int expiresInSeconds);
     void pollResult(const QString &oauthState); // authorization_pending, slow_down (for progress display)
     void succeeded(const pgferry::azure::TokenResponse &tokens);
     void failed(const pgferry::azure::ArmError &error);

@@ -42,13 +42,15 @@ struct FallbackReadiness
     // From the parameters as ARM reports them, for `databases` databases streaming back.
     static FallbackReadiness evaluate(const QList<ServerConfiguration> &parameters, int databases);
     // Reads the parameters (one GET each, blocking); nullopt with *error otherwise.
-    static std::optional<FallbackReadiness> read(ArmClient &client, const ResourceId &server, int databases, ArmError *error);
+    static std::optional<FallbackReadiness> read(ArmClient &client, const ResourceId &server, int databases,
+                                                 ArmError *error);
 };
 
 // The assessment's "target.azure_parameters" check for a fallback: pass, or a blocker with the
 // `pgferry-cli azure prepare-fallback` command for this server; `readError` when ARM could not be read.
-assess::Check fallbackParametersCheck(const ResourceId &server, const std::optional<FallbackReadiness> &readiness, const QString &readError,
-                                      int databases);
+assess::Check fallbackParametersCheck(const ResourceId &server,
+                                      const std::optional<FallbackReadiness> &readiness,
+                                      const QString &readError, int databases);
 // The same for a project whose target names its Azure resource id: signs in as the managed engine
 // does (ProjectSignIn), reads, and never throws; blocking (runs a local event loop).
 assess::Check fallbackParametersCheck(const project::Project &project);

@@ -14,22 +14,19 @@ namespace pgferry::azure {
 using engine::DatabasePhase;
 using engine::RunState;
 
-ManagedEngine::ManagedEngine(const project::Project &project, const QString &sourcePassword, const QString &targetPassword, ArmClient *client,
-                             QObject *parent)
+ManagedEngine::ManagedEngine(const project::Project &project, const QString &sourcePassword,
+                             const QString &targetPassword, ArmClient *client, QObject *parent)
     : ManagedEngine(project, sourcePassword, targetPassword, client, Options{}, parent)
-{
-}
+{}
 
-ManagedEngine::ManagedEngine(const project::Project &project, const QString &sourcePassword, const QString &targetPassword, ArmClient *client,
-                             const Options &options, QObject *parent)
-    : engine::MigrationEngine(parent)
-    , m_project(project)
-    , m_sourcePassword(sourcePassword)
-    , m_targetPassword(targetPassword)
-    , m_client(client)
-    , m_options(options)
+ManagedEngine::ManagedEngine(const project::Project &project, const QString &sourcePassword,
+                             const QString &targetPassword, ArmClient *client, const Options &options,
+                             QObject *parent)
+    : engine::MigrationEngine(parent), m_project(project), m_sourcePassword(sourcePassword),
+      m_targetPassword(targetPassword), m_client(client), m_options(options)
 {
-    m_name = project.azure.migrationName.isEmpty() ? defaultMigrationName(project) : project.azure.migrationName;
+    m_name =
+        project.azure.migrationName.isEmpty() ? defaultMigrationName(project) : project.azure.migrationName;
     m_status.projectId = project.id;
     m_status.engine = QStringLiteral("azure");
     m_status.mode = project::modeName(project.mode);
@@ -54,7 +51,8 @@ ManagedEngine::~ManagedEngine()
     m_ownCredential.reset();
 }
 
-void ManagedEngine::adopt(std::unique_ptr<Credential> credential, std::unique_ptr<ArmClient> client, std::unique_ptr<TokenStore> store)
+void ManagedEngine::adopt(std::unique_ptr<Credential> credential, std::unique_ptr<ArmClient> client,
+                          std::unique_ptr<TokenStore> store)
 {
     m_ownStore = std::move(store);
     m_ownCredential = std::move(credential);
@@ -63,7 +61,8 @@ void ManagedEngine::adopt(std::unique_ptr<Credential> credential, std::unique_pt
         m_client = m_ownClient.get();
 }
 
-std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Project &project, QString *error, Purpose purpose)
+std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Project &project, QString *error,
+                                                              Purpose purpose)
 {
     // What the project lacks comes first: no use signing in to a server the project does not name.
     if (const QStringList problems = project::checkRunnable(project); !problems.isEmpty()) {
@@ -88,9 +87,11 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
         const auto pw = project::SecretStore::password(project, role, &keychainWhy);
         if (!pw || pw->isEmpty()) {
             if (error)
-                *error = QStringLiteral("Azure's migration service needs the %1 password: set %2 or store it in the keychain%3")
-                             .arg(project::roleName(role), project::SecretStore::environmentVariable(role),
-                                  keychainWhy.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(keychainWhy));
+                *error =
+                    QStringLiteral("Azure's migration service needs the %1 password: set %2 or store it in "
+                                   "the keychain%3")
+                        .arg(project::roleName(role), project::SecretStore::environmentVariable(role),
+                             keychainWhy.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(keychainWhy));
             return nullptr;
         }
         passwords[role == project::Role::Source ? 0 : 1] = *pw;
@@ -103,7 +104,9 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
         const double seconds = poll.toDouble(&ok);
         if (!ok || seconds < 0.01 || seconds > 3600) {
             if (error)
-                *error = QStringLiteral("PGFERRY_AZURE_POLL_SECONDS is \"%1\"; expected a number of seconds from 0.01 to 3600 (default 15)").arg(poll.left(40));
+                *error = QStringLiteral("PGFERRY_AZURE_POLL_SECONDS is \"%1\"; expected a number of seconds "
+                                        "from 0.01 to 3600 (default 15)")
+                             .arg(poll.left(40));
             return nullptr;
         }
         options.pollIntervalMs = std::max(10, int(seconds * 1000));
@@ -116,7 +119,8 @@ std::unique_ptr<ManagedEngine> ManagedEngine::fromEnvironment(const project::Pro
         return nullptr;
     }
     auto client = std::make_unique<ArmClient>(signIn->cloud, signIn->credential.get());
-    auto eng = std::make_unique<ManagedEngine>(project, sourcePassword, targetPassword, client.get(), options);
+    auto eng =
+        std::make_unique<ManagedEngine>(project, sourcePassword, targetPassword, client.get(), options);
     eng->adopt(std::move(signIn->credential), std::move(client), std::move(signIn->store));
     eng->setStateDir(stateDir);
     return eng;
@@ -136,21 +140,29 @@ QString ManagedEngine::checkProject(const project::Project &p)
     if (p.databases.isEmpty())
         return QStringLiteral("the project selects no databases; add at least one");
     if (p.databases.size() > 50)
-        return QStringLiteral("Azure's migration service takes at most 50 databases per migration and the project has %1; split it or use the local engine").arg(p.databases.size());
+        return QStringLiteral("Azure's migration service takes at most 50 databases per migration and the "
+                              "project has %1; split it or use the local engine")
+            .arg(p.databases.size());
     for (const project::DatabaseSelection &d : p.databases) {
         if (d.effectiveTarget() != d.name)
-            return QStringLiteral("database %1 is renamed to %2 on the target, which Azure's migration service cannot do; keep the name or use the local engine").arg(d.name, d.targetName);
+            return QStringLiteral("database %1 is renamed to %2 on the target, which Azure's migration "
+                                  "service cannot do; keep the name or use the local engine")
+                .arg(d.name, d.targetName);
         if (!d.includeTables.isEmpty() || !d.excludeTables.isEmpty())
-            return QStringLiteral("database %1 has table filters, which Azure's migration service does not support; remove them or use the local engine").arg(d.name);
+            return QStringLiteral("database %1 has table filters, which Azure's migration service does not "
+                                  "support; remove them or use the local engine")
+                .arg(d.name);
     }
     if (p.source.host.isEmpty() || p.source.user.isEmpty())
         return QStringLiteral("the source needs a host and a user for Azure's migration service");
     // Asked for, and done otherwise by the service: the target would not be what the project says.
     if (p.settings.schema.noOwner)
-        return QStringLiteral("settings.schema.no_owner: Azure's migration service restores every object with its owner and cannot leave "
+        return QStringLiteral("settings.schema.no_owner: Azure's migration service restores every object "
+                              "with its owner and cannot leave "
                               "ownership out; set it to false or use the local engine");
     if (p.settings.schema.noAcl)
-        return QStringLiteral("settings.schema.no_acl: Azure's migration service restores the grants and cannot leave them out; set it to "
+        return QStringLiteral("settings.schema.no_acl: Azure's migration service restores the grants and "
+                              "cannot leave them out; set it to "
                               "false or use the local engine");
     if (!p.azure.runtimeServer.isEmpty())
         if (QString why =
@@ -166,24 +178,35 @@ QStringList ManagedEngine::ignoredSettings(const project::Project &p)
     const project::AdvancedSettings defaults;
     const project::AdvancedSettings &s = p.settings;
     QStringList w;
-    if (s.jobs != defaults.jobs || s.indexJobs != defaults.indexJobs || s.splitThresholdBytes != defaults.splitThresholdBytes)
-        w << QStringLiteral("settings.jobs, index_jobs, split_threshold_bytes: Azure's migration service chooses its own parallelism; "
+    if (s.jobs != defaults.jobs || s.indexJobs != defaults.indexJobs ||
+        s.splitThresholdBytes != defaults.splitThresholdBytes)
+        w << QStringLiteral("settings.jobs, index_jobs, split_threshold_bytes: Azure's migration service "
+                            "chooses its own parallelism; "
                             "these apply to the local engine only");
     if (s.schema.createRoles)
-        w << QStringLiteral("settings.schema.create_roles: Azure's migration service does not create the roles that own or are granted "
-                            "the migrated objects; create them on the target before the migration (the local engine does it)");
+        w << QStringLiteral("settings.schema.create_roles: Azure's migration service does not create the "
+                            "roles that own or are granted "
+                            "the migrated objects; create them on the target before the migration (the local "
+                            "engine does it)");
     if (p.mode == project::Mode::Online && s.schema.captureDdl)
-        w << QStringLiteral("settings.schema.capture_ddl: Azure's migration service does not carry schema changes made on the source "
+        w << QStringLiteral("settings.schema.capture_ddl: Azure's migration service does not carry schema "
+                            "changes made on the source "
                             "while it streams; make none until the cutover (the local engine carries them)");
     if (p.mode == project::Mode::Online && s.cutover.makeSourceReadOnly)
-        w << QStringLiteral("settings.cutover.make_source_read_only: Azure's migration service does not switch the source read-only at "
-                            "the cutover; stop the applications' writes to the source yourself before `pgferry-cli cutover`");
-    if (p.mode == project::Mode::Online
-        && (s.cutover.maxLagBytesForReady != defaults.cutover.maxLagBytesForReady || s.cutover.drainTimeoutSeconds != defaults.cutover.drainTimeoutSeconds))
-        w << QStringLiteral("settings.cutover.max_lag_bytes_for_ready, drain_timeout_seconds: Azure's migration service decides when it "
-                            "is ready for the cutover and how long it drains; these apply to the local engine only");
+        w << QStringLiteral(
+            "settings.cutover.make_source_read_only: Azure's migration service does not switch the source "
+            "read-only at "
+            "the cutover; stop the applications' writes to the source yourself before `pgferry-cli cutover`");
+    if (p.mode == project::Mode::Online &&
+        (s.cutover.maxLagBytesForReady != defaults.cutover.maxLagBytesForReady ||
+         s.cutover.drainTimeoutSeconds != defaults.cutover.drainTimeoutSeconds))
+        w << QStringLiteral(
+            "settings.cutover.max_lag_bytes_for_ready, drain_timeout_seconds: Azure's migration service "
+            "decides when it "
+            "is ready for the cutover and how long it drains; these apply to the local engine only");
     if (s.verify)
-        w << QStringLiteral("settings.verify (%1): Azure's migration service does not compare the tables after the cutover; run "
+        w << QStringLiteral("settings.verify (%1): Azure's migration service does not compare the tables "
+                            "after the cutover; run "
                             "`pgferry-cli verify FILE` once it has finished")
                  .arg(project::verifyLevelName(s.verifyLevel));
     return w;
@@ -206,7 +229,8 @@ QString ManagedEngine::sourceTypeFor(const project::Project &p)
         if (!host.endsWith(suffix))
             continue;
         // Aurora's endpoints are cluster endpoints: NAME.cluster-ID.REGION.rds.amazonaws.com.
-        if (type == QLatin1StringView("AWS_RDS") && (host.contains(u".cluster-") || host.contains(u".cluster-ro-")))
+        if (type == QLatin1StringView("AWS_RDS") &&
+            (host.contains(u".cluster-") || host.contains(u".cluster-ro-")))
             return QStringLiteral("AWS_AURORA");
         return QString(type);
     }
@@ -219,13 +243,18 @@ std::optional<ResourceId> ManagedEngine::targetOf(const project::Project &p, QSt
         return ResourceId::parse(p.target.azureResourceId, error);
     if (p.azure.subscriptionId.isEmpty() || p.azure.resourceGroup.isEmpty() || p.azure.serverName.isEmpty()) {
         if (error)
-            *error = QStringLiteral("the project does not say which Azure flexible server is the target; set the target's Azure resource id (or subscription, resource group and server name)");
+            *error = QStringLiteral(
+                "the project does not say which Azure flexible server is the target; set the target's Azure "
+                "resource id (or subscription, resource group and server name)");
         return std::nullopt;
     }
     return ResourceId::flexibleServer(p.azure.subscriptionId, p.azure.resourceGroup, p.azure.serverName);
 }
 
-engine::MigrationStatus ManagedEngine::status() const { return m_status; }
+engine::MigrationStatus ManagedEngine::status() const
+{
+    return m_status;
+}
 
 void ManagedEngine::log(const QString &line)
 {
@@ -286,13 +315,16 @@ void ManagedEngine::start(Until until)
     QString why;
     auto target = targetOf(m_project, &why);
     if (target && !target->isFlexibleServer())
-        why = QStringLiteral("the target %1 is not an Azure Database for PostgreSQL flexible server").arg(target->toString());
+        why = QStringLiteral("the target %1 is not an Azure Database for PostgreSQL flexible server")
+                  .arg(target->toString());
     if (why.isEmpty())
         why = checkProject(m_project);
     if (why.isEmpty() && !m_client)
-        why = QStringLiteral("no Azure connection; sign in with `pgferry-cli azure login` or set the AZURE_* variables");
+        why = QStringLiteral(
+            "no Azure connection; sign in with `pgferry-cli azure login` or set the AZURE_* variables");
     if (!why.isEmpty()) {
-        QMetaObject::invokeMethod(this, [this, why] { fail(why); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, why] { fail(why); }, Qt::QueuedConnection);
         return;
     }
     m_target = *target;
@@ -319,9 +351,12 @@ void ManagedEngine::readServer()
         const QJsonObject o = r.body;
         m_location = o.value(u"location").toString();
         m_targetFqdn = o.value(u"properties").toObject().value(u"fullyQualifiedDomainName").toString();
-        const QString ha = o.value(u"properties").toObject().value(u"highAvailability").toObject().value(u"mode").toString();
+        const QString ha =
+            o.value(u"properties").toObject().value(u"highAvailability").toObject().value(u"mode").toString();
         if (!ha.isEmpty() && ha != u"Disabled")
-            log(QStringLiteral("warning: high availability (%1) is on for %2; Azure advises turning it off until cutover").arg(ha, m_target.name));
+            log(QStringLiteral("warning: high availability (%1) is on for %2; Azure advises turning it off "
+                               "until cutover")
+                    .arg(ha, m_target.name));
         readOrCreateMigration();
     });
 }
@@ -354,7 +389,10 @@ void ManagedEngine::createMigration()
     spec.online = m_project.mode == project::Mode::Online;
     spec.sourceType = sourceTypeFor(m_project);
     spec.sslMode = api::sslModeFor(m_project.source.sslmode);
-    spec.sourceDbServerResourceId = QStringLiteral("%1:%2@%3").arg(m_project.source.host).arg(m_project.source.port).arg(m_project.source.user);
+    spec.sourceDbServerResourceId = QStringLiteral("%1:%2@%3")
+                                        .arg(m_project.source.host)
+                                        .arg(m_project.source.port)
+                                        .arg(m_project.source.user);
     for (const project::DatabaseSelection &d : m_project.databases)
         spec.dbsToMigrate << d.name;
     spec.overwriteDbsInTarget = m_project.settings.schema.overwrite;
@@ -376,7 +414,9 @@ void ManagedEngine::createMigration()
             fail(r.error.userMessage());
             return;
         }
-        log(QStringLiteral("created migration %1 (%2, %3 databases)").arg(m_name, project::modeName(m_project.mode)).arg(m_project.databases.size()));
+        log(QStringLiteral("created migration %1 (%2, %3 databases)")
+                .arg(m_name, project::modeName(m_project.mode))
+                .arg(m_project.databases.size()));
         apply(AzureMigration::fromJson(r.body));
     });
 }
@@ -396,7 +436,8 @@ void ManagedEngine::poll()
                 return;
             addError(r.error.userMessage());
             if (++m_pollFailures >= m_options.maxPollFailures) {
-                fail(QStringLiteral("lost track of migration %1 after %2 failed reads; the migration may still run in Azure, start again to resume watching it")
+                fail(QStringLiteral("lost track of migration %1 after %2 failed reads; the migration may "
+                                    "still run in Azure, start again to resume watching it")
                          .arg(m_name)
                          .arg(m_pollFailures));
                 return;
@@ -413,7 +454,9 @@ void ManagedEngine::poll()
 engine::MigrationStatus ManagedEngine::mapStatus(const AzureMigration &m, const engine::MigrationStatus &base)
 {
     engine::MigrationStatus s = base;
-    const bool online = m.migrationMode.isEmpty() ? s.mode == u"online" : m.migrationMode.compare(u"Online", Qt::CaseInsensitive) == 0;
+    const bool online = m.migrationMode.isEmpty()
+                            ? s.mode == u"online"
+                            : m.migrationMode.compare(u"Online", Qt::CaseInsensitive) == 0;
     const QString st = m.state;
     const QString sub = m.subState;
     if (st == u"Succeeded")
@@ -443,11 +486,12 @@ engine::MigrationStatus ManagedEngine::mapStatus(const AzureMigration &m, const 
         d.readyForCutover = false;
         d.notReadyReason.clear();
         if (!az) {
-            d.phase = s.state == RunState::Assessing ? DatabasePhase::Assess
-                    : s.state == RunState::Completed ? DatabasePhase::Done
-                    : s.state == RunState::Failed    ? DatabasePhase::Failed
-                                                     : DatabasePhase::Prepare;
-            d.notReadyReason = action.isEmpty() ? QStringLiteral("Azure is %1").arg(sub.isEmpty() ? st : sub) : action;
+            d.phase = s.state == RunState::Assessing   ? DatabasePhase::Assess
+                      : s.state == RunState::Completed ? DatabasePhase::Done
+                      : s.state == RunState::Failed    ? DatabasePhase::Failed
+                                                       : DatabasePhase::Prepare;
+            d.notReadyReason =
+                action.isEmpty() ? QStringLiteral("Azure is %1").arg(sub.isEmpty() ? st : sub) : action;
             continue;
         }
         d.tablesQueued = int(az->fullLoadQueuedTables);
@@ -473,7 +517,8 @@ engine::MigrationStatus ManagedEngine::mapStatus(const AzureMigration &m, const 
             d.phase = DatabasePhase::Cutover;
         } else if (d.tablesQueued + d.tablesLoading > 0 || d.tablesDone == 0) {
             d.phase = DatabasePhase::FullLoad;
-            d.notReadyReason = QStringLiteral("full load: %1 of %2 tables done").arg(d.tablesDone).arg(d.tablesTotal);
+            d.notReadyReason =
+                QStringLiteral("full load: %1 of %2 tables done").arg(d.tablesDone).arg(d.tablesTotal);
         } else {
             d.phase = online ? DatabasePhase::Streaming : DatabasePhase::PostData;
             d.notReadyReason = QStringLiteral("Azure is catching up on changes");
@@ -485,7 +530,8 @@ engine::MigrationStatus ManagedEngine::mapStatus(const AzureMigration &m, const 
             s.errors.append(e);
     };
     if (!m.error.trimmed().isEmpty())
-        add(QStringLiteral("Azure migration %1: %2").arg(m.name.isEmpty() ? QStringLiteral("(unnamed)") : m.name, m.error.trimmed()));
+        add(QStringLiteral("Azure migration %1: %2")
+                .arg(m.name.isEmpty() ? QStringLiteral("(unnamed)") : m.name, m.error.trimmed()));
     for (const DatabaseMigrationState &x : m.databases)
         if (x.migrationState == u"Failed" && !x.message.isEmpty())
             add(QStringLiteral("database %1: %2").arg(x.databaseName, x.message));
@@ -504,7 +550,8 @@ void ManagedEngine::apply(const AzureMigration &m)
     if (m.state != previous.state || m.subState != previous.subState)
         log(QStringLiteral("Azure migration %1: %2 / %3").arg(m_name, m.state, m.subState));
     for (const ValidationIssue &v : m.validationIssues)
-        if (v.state.compare(u"Warning", Qt::CaseInsensitive) == 0 && !m_status.log.contains(QStringLiteral("warning: ") + v.toString()))
+        if (v.state.compare(u"Warning", Qt::CaseInsensitive) == 0 &&
+            !m_status.log.contains(QStringLiteral("warning: ") + v.toString()))
             log(QStringLiteral("warning: ") + v.toString());
     m_status = mapStatus(m, m_status);
     if (m_cutoverRequested && m_status.state == RunState::Streaming)
@@ -516,7 +563,9 @@ void ManagedEngine::apply(const AzureMigration &m)
         return;
     case RunState::Failed:
         if (m.state == u"ValidationFailed")
-            addError(QStringLiteral("Azure's validation of migration %1 failed; fix the items above and run again (a new run replaces the failed migration)").arg(m_name));
+            addError(QStringLiteral("Azure's validation of migration %1 failed; fix the items above and run "
+                                    "again (a new run replaces the failed migration)")
+                         .arg(m_name));
         finish(RunState::Failed, false);
         return;
     case RunState::Cancelled:
@@ -541,10 +590,14 @@ bool ManagedEngine::requestCutover(QString *whyNot)
             QStringList reasons;
             for (const engine::DatabaseStatus &d : std::as_const(m_status.databases))
                 if (!d.readyForCutover)
-                    reasons << d.name + QStringLiteral(": ") + (d.notReadyReason.isEmpty() ? engine::phaseName(d.phase) : d.notReadyReason);
-            *whyNot = m_project.mode == project::Mode::Offline
-                          ? QStringLiteral("an offline migration has no cutover; it completes by itself")
-                          : QStringLiteral("not ready for cutover (state %1): %2").arg(engine::runStateName(m_status.state), reasons.join(QStringLiteral("; ")));
+                    reasons << d.name + QStringLiteral(": ") +
+                                   (d.notReadyReason.isEmpty() ? engine::phaseName(d.phase)
+                                                               : d.notReadyReason);
+            *whyNot =
+                m_project.mode == project::Mode::Offline
+                    ? QStringLiteral("an offline migration has no cutover; it completes by itself")
+                    : QStringLiteral("not ready for cutover (state %1): %2")
+                          .arg(engine::runStateName(m_status.state), reasons.join(QStringLiteral("; ")));
         }
         return false;
     }
@@ -579,7 +632,9 @@ void ManagedEngine::stop()
     m_calls.clear();
     if (!m_running)
         return;
-    log(QStringLiteral("stopped watching migration %1; it keeps running in Azure, and the next run resumes watching it").arg(m_name));
+    log(QStringLiteral(
+            "stopped watching migration %1; it keeps running in Azure, and the next run resumes watching it")
+            .arg(m_name));
     finish(RunState::Stopped, false);
 }
 

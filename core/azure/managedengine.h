@@ -35,14 +35,16 @@ public:
     };
 
     // client must outlive the engine unless handed over with adopt().
-    ManagedEngine(const project::Project &project, const QString &sourcePassword, const QString &targetPassword, ArmClient *client,
+    ManagedEngine(const project::Project &project, const QString &sourcePassword,
+                  const QString &targetPassword, ArmClient *client, QObject *parent = nullptr);
+    ManagedEngine(const project::Project &project, const QString &sourcePassword,
+                  const QString &targetPassword, ArmClient *client, const Options &options,
                   QObject *parent = nullptr);
-    ManagedEngine(const project::Project &project, const QString &sourcePassword, const QString &targetPassword, ArmClient *client,
-                  const Options &options, QObject *parent = nullptr);
     ~ManagedEngine() override;
 
     // For engine::createEngine: the engine keeps these alive.
-    void adopt(std::unique_ptr<Credential> credential, std::unique_ptr<ArmClient> client, std::unique_ptr<TokenStore> store = {});
+    void adopt(std::unique_ptr<Credential> credential, std::unique_ptr<ArmClient> client,
+               std::unique_ptr<TokenStore> store = {});
 
     // Builds an engine from the project and the environment: the cloud (project.azure.cloud or its
     // cloud configuration file), AZURE_* client secret or the keychain sign-in, the passwords from
@@ -50,7 +52,8 @@ public:
     // poll interval from PGFERRY_AZURE_POLL_SECONDS (default 15), and the project's run state folder
     // for status.json. Checks project::checkRunnable() first. nullptr with *error otherwise.
     enum class Purpose { Run, Cancel };
-    static std::unique_ptr<ManagedEngine> fromEnvironment(const project::Project &project, QString *error, Purpose purpose = Purpose::Run);
+    static std::unique_ptr<ManagedEngine> fromEnvironment(const project::Project &project, QString *error,
+                                                          Purpose purpose = Purpose::Run);
 
     // Where publish() also writes status.json (engine::RunFiles) for `pgferry-cli status`; empty: nowhere.
     void setStateDir(const QString &stateDir) { m_stateDir = stateDir; }

@@ -11,8 +11,11 @@ std::optional<Cloud> ProjectSignIn::cloudOf(const project::Project &project, QSt
     std::optional<Cloud> cloud;
     if (!project.azure.cloudConfigFile.isEmpty())
         cloud = Cloud::fromFile(project.azure.cloudConfigFile, &why);
-    else if (!(cloud = Cloud::builtin(project.azure.cloud.isEmpty() ? QStringLiteral("AzureCloud") : project.azure.cloud)))
-        why = QStringLiteral("unknown Azure cloud \"%1\"; use AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud configuration file").arg(project.azure.cloud);
+    else if (!(cloud = Cloud::builtin(project.azure.cloud.isEmpty() ? QStringLiteral("AzureCloud")
+                                                                    : project.azure.cloud)))
+        why = QStringLiteral("unknown Azure cloud \"%1\"; use AzureCloud, AzureChinaCloud, AzureUSGovernment "
+                             "or a cloud configuration file")
+                  .arg(project.azure.cloud);
     if (!cloud && error)
         *error = why;
     return cloud;
@@ -31,7 +34,8 @@ std::optional<ProjectSignIn> ProjectSignIn::forProject(const project::Project &p
         s.store = std::make_unique<KeychainTokenStore>();
         QString tenant = project.azure.tenantId;
         if (tenant.isEmpty())
-            tenant = QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_TENANT_ID"), QStringLiteral("organizations"));
+            tenant = QProcessEnvironment::systemEnvironment().value(QStringLiteral("AZURE_TENANT_ID"),
+                                                                    QStringLiteral("organizations"));
         s.credential = Credential::fromStore(s.cloud, tenant, *s.store, &why);
     }
     if (!s.credential) {

@@ -17,7 +17,7 @@ namespace pgferry::azure {
 struct ProjectSignIn
 {
     Cloud cloud;
-    std::unique_ptr<TokenStore> store; // the keychain, when the sign-in came from there
+    std::unique_ptr<TokenStore> store;      // the keychain, when the sign-in came from there
     std::unique_ptr<Credential> credential; // declared after the store it may save to: destroyed first
 
     // The project's cloud, or nullopt with *error (an unknown cloud name, an unreadable file).

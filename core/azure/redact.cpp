@@ -14,8 +14,9 @@ const QString kMask = QStringLiteral("***");
 bool isSecretField(const QString &name)
 {
     const QString n = name.toLower();
-    static const char16_t *const parts[] = {u"password", u"secret", u"token", u"assertion", u"authorization",
-                                            u"apikey", u"api_key", u"accesskey", u"sig", u"credential"};
+    static const char16_t *const parts[] = {u"password",      u"secret",    u"token",   u"assertion",
+                                            u"authorization", u"apikey",    u"api_key", u"accesskey",
+                                            u"sig",           u"credential"};
     for (const char16_t *p : parts)
         if (n.contains(QStringView(p)))
             return true;
@@ -27,7 +28,8 @@ QJsonValue redactJson(const QJsonValue &v)
     if (v.isObject()) {
         QJsonObject o = v.toObject();
         for (auto it = o.begin(); it != o.end(); ++it) {
-            if (isSecretField(it.key()) && !it.value().isObject() && !it.value().isArray() && !it.value().isNull())
+            if (isSecretField(it.key()) && !it.value().isObject() && !it.value().isArray() &&
+                !it.value().isNull())
                 it.value() = kMask;
             else
                 it.value() = redactJson(it.value());

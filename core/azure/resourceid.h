@@ -1,5 +1,6 @@
-// An ARM resource id such as /subscriptions/S/resourceGroups/G/providers/Microsoft.DBforPostgreSQL/flexibleServers/N,
-// parsed case-insensitively (the specs mix Microsoft.DBForPostgreSql and Microsoft.DBforPostgreSQL).
+// An ARM resource id such as
+// /subscriptions/S/resourceGroups/G/providers/Microsoft.DBforPostgreSQL/flexibleServers/N, parsed
+// case-insensitively (the specs mix Microsoft.DBForPostgreSql and Microsoft.DBforPostgreSQL).
 #pragma once
 
 #include <QString>
@@ -21,7 +22,8 @@ struct ResourceId
     bool isFlexibleServer() const;
 
     static std::optional<ResourceId> parse(const QString &id, QString *error = nullptr);
-    static ResourceId flexibleServer(const QString &subscription, const QString &resourceGroup, const QString &server);
+    static ResourceId flexibleServer(const QString &subscription, const QString &resourceGroup,
+                                     const QString &server);
 };
 
 } // namespace pgferry::azure

@@ -18,7 +18,7 @@ namespace pgferry::azure {
 
 struct SourceLoad
 {
-    int version = 0; // server_version_num
+    int version = 0;                         // server_version_num
     QList<QPair<QString, qint64>> databases; // name, bytes
     qint64 totalBytes = 0;
     int maxConnections = 0;
@@ -32,7 +32,8 @@ struct SourceLoad
     // Reads the source through `maintenance` (blocking: it waits `sample` between two readings of
     // the commit counters and the WAL position). Throws pg::Exception; a database that does not
     // exist is an error naming it.
-    static SourceLoad measure(const pg::ConnInfo &maintenance, const QStringList &databases, std::chrono::milliseconds sample);
+    static SourceLoad measure(const pg::ConnInfo &maintenance, const QStringList &databases,
+                              std::chrono::milliseconds sample);
     QJsonObject toJson() const;
 };
 
@@ -46,10 +47,11 @@ struct SizeRecommendation
     int storageGb = 0;
     QString storageTier; // P15
     int iops = 0;
-    QStringList reasons;  // one per figure
-    QStringList caveats;  // the Burstable tier's, the sample's
+    QStringList reasons; // one per figure
+    QStringList caveats; // the Burstable tier's, the sample's
 
-    QJsonObject toJson() const; // sku, tier, vcores, memory_gb, storage_gb, storage_tier, iops, max_connections, reasons, caveats
+    QJsonObject toJson() const; // sku, tier, vcores, memory_gb, storage_gb, storage_tier, iops,
+                                // max_connections, reasons, caveats
 };
 
 SizeRecommendation recommendSize(const SourceLoad &load);

@@ -115,9 +115,10 @@ pg::Lsn Applier::start()
         if (auto err = m_conn.tryExec(QStringLiteral("SET session_replication_role = replica")))
             throw pg::Exception(pg::Error::client(
                 pg::ErrorCategory::Privilege,
-                QStringLiteral("cannot apply as a replica on %1 (SET session_replication_role = replica: %2): its "
-                               "triggers would fire a second time for every applied row. Connect as a superuser "
-                               "(or, from PostgreSQL 15, a role granted SET on session_replication_role)")
+                QStringLiteral(
+                    "cannot apply as a replica on %1 (SET session_replication_role = replica: %2): its "
+                    "triggers would fire a second time for every applied row. Connect as a superuser "
+                    "(or, from PostgreSQL 15, a role granted SET on session_replication_role)")
                     .arg(m_conn.info().database, err->message)));
     }
     m_conn.exec(QStringLiteral("SELECT pg_replication_origin_create($1) WHERE NOT EXISTS "
@@ -201,11 +202,13 @@ Applier::TargetTable &Applier::table(const QString &schema, const QString &name)
             "LIMIT 1)::int2[]), false), "
             "  NOT c.relhastriggers AND NOT c.relhasrules AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
             "    WHERE f.contype = 'f' AND (f.conrelid = c.oid OR f.confrelid = c.oid)), "
-            "  (SELECT count(*) FROM pg_index u WHERE u.indrelid = c.oid AND (u.indisunique OR u.indisexclusion)) <= 1 "
+            "  (SELECT count(*) FROM pg_index u WHERE u.indrelid = c.oid AND (u.indisunique OR "
+            "u.indisexclusion)) <= 1 "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
             "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') ORDER BY a.attnum")
-            .arg(v >= 120000 ? QStringLiteral("coalesce(a.attgenerated <> '', false)") : QStringLiteral("false"),
+            .arg(v >= 120000 ? QStringLiteral("coalesce(a.attgenerated <> '', false)")
+                             : QStringLiteral("false"),
                  v >= 100000 ? QStringLiteral("a.attidentity") : QStringLiteral("''::\"char\"")),
         {schema, name});
     if (r.rows() == 0) {
@@ -276,7 +279,8 @@ int Applier::targetColumn(const TargetTable &t, const Change &c, const QString &
 }
 
 template<typename SqlBuilder>
-QByteArray Applier::statement(const QByteArray &signature, const SqlBuilder &sql, const std::vector<quint32> &types)
+QByteArray Applier::statement(const QByteArray &signature, const SqlBuilder &sql,
+                              const std::vector<quint32> &types)
 {
     auto it = m_statements.constFind(signature);
     if (it != m_statements.cend())
@@ -297,15 +301,16 @@ void Applier::checkAffected(const InFlight &f, const pg::Result &r)
     c.schema = f.schema;
     c.table = f.table;
     c.lsn = f.lsn;
-    pg::Error e = pg::Error::client(pg::ErrorCategory::Integrity,
-                                    QStringLiteral("the row to %1 was not found in %2")
-                                        .arg(f.kind == Change::Update ? QStringLiteral("update") : QStringLiteral("delete"),
-                                             c.qualifiedName()) +
-                                        (f.rows > 1 ? QStringLiteral(" (one of %1 rows updated together from source "
-                                                                     "LSN %2 on)")
-                                                          .arg(f.rows)
-                                                          .arg(pg::formatLsn(f.lsn))
-                                                    : QString()));
+    pg::Error e = pg::Error::client(
+        pg::ErrorCategory::Integrity,
+        QStringLiteral("the row to %1 was not found in %2")
+                .arg(f.kind == Change::Update ? QStringLiteral("update") : QStringLiteral("delete"),
+                     c.qualifiedName()) +
+            (f.rows > 1 ? QStringLiteral(" (one of %1 rows updated together from source "
+                                         "LSN %2 on)")
+                              .arg(f.rows)
+                              .arg(pg::formatLsn(f.lsn))
+                        : QString()));
     e.hint = QStringLiteral("Source and target diverged; verify the table and reload it.");
     fail(c, e);
 }
@@ -645,27 +650,30 @@ void Applier::applyInsert(const Change &c)
         appendIndex(m_signature, ti);
     }
     QString head;
-    const QByteArray name = statement(m_signature, [&]() -> QString {
-        QStringList names, placeholders;
-        for (int i = 0; i < c.columns.size() && i < c.newTuple.size(); ++i) {
-            const TargetColumn &col = t.columns[map[i]];
-            if (col.generated || c.newTuple[i].kind == Value::Unchanged)
-                continue;
-            names << m_conn.quoteIdent(col.name);
-            placeholders << u'$' + QString::number(placeholders.size() + 1);
-        }
-        QString sql = QStringLiteral("INSERT INTO ") + t.qualified;
-        if (names.isEmpty()) {
-            sql += QStringLiteral(" DEFAULT VALUES");
-        } else {
-            sql += QStringLiteral(" (") + names.join(QStringLiteral(", ")) + u')';
-            if (identity)
-                sql += QStringLiteral(" OVERRIDING SYSTEM VALUE");
-            head = sql + QStringLiteral(" VALUES ");
-            sql += QStringLiteral(" VALUES (") + placeholders.join(QStringLiteral(", ")) + u')';
-        }
-        return sql;
-    }, types);
+    const QByteArray name = statement(
+        m_signature,
+        [&]() -> QString {
+            QStringList names, placeholders;
+            for (int i = 0; i < c.columns.size() && i < c.newTuple.size(); ++i) {
+                const TargetColumn &col = t.columns[map[i]];
+                if (col.generated || c.newTuple[i].kind == Value::Unchanged)
+                    continue;
+                names << m_conn.quoteIdent(col.name);
+                placeholders << u'$' + QString::number(placeholders.size() + 1);
+            }
+            QString sql = QStringLiteral("INSERT INTO ") + t.qualified;
+            if (names.isEmpty()) {
+                sql += QStringLiteral(" DEFAULT VALUES");
+            } else {
+                sql += QStringLiteral(" (") + names.join(QStringLiteral(", ")) + u')';
+                if (identity)
+                    sql += QStringLiteral(" OVERRIDING SYSTEM VALUE");
+                head = sql + QStringLiteral(" VALUES ");
+                sql += QStringLiteral(" VALUES (") + placeholders.join(QStringLiteral(", ")) + u')';
+            }
+            return sql;
+        },
+        types);
     if (!head.isEmpty())
         m_multiShapes.insert(name, {head, QString(), types});
     ++batchCounters(t).inserts;
@@ -794,7 +802,8 @@ QList<Applier::Match> Applier::rowMatch(const Change &c, const TargetTable &t, b
         out.clear();
     }
     // A table without columns: every row is the same, so any one of them is the changed one.
-    if (std::all_of(t.columns.begin(), t.columns.end(), [](const TargetColumn &col) { return col.generated; })) {
+    if (std::all_of(t.columns.begin(), t.columns.end(),
+                    [](const TargetColumn &col) { return col.generated; })) {
         *exactKey = false;
         return out;
     }
@@ -842,7 +851,8 @@ void Applier::whereParams(const TargetTable &t, const QList<Match> &matches, std
     }
 }
 
-QString Applier::whereSql(const TargetTable &t, const QList<Match> &matches, bool exactKey, int firstParam) const
+QString Applier::whereSql(const TargetTable &t, const QList<Match> &matches, bool exactKey,
+                          int firstParam) const
 {
     QStringList terms;
     int n = firstParam;
@@ -920,14 +930,18 @@ void Applier::applyUpdate(const Change &c)
     m_signature.insert(1 + qsizetype(sizeof(t.id)), count);
     const int firstWhereParam = int(params.size()) + 1;
     whereParams(t, matches, types, params, m_signature);
-    const QByteArray name = statement(m_signature, [&]() -> QString {
-        QStringList sets;
-        for (qsizetype i = 0; i < setColumns.size(); ++i)
-            sets << m_conn.quoteIdent(t.columns[setColumns[i]].name) + QStringLiteral(" = $") + QString::number(i + 1);
-        const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
-        return QStringLiteral("UPDATE ") + only + t.qualified + QStringLiteral(" SET ") +
-               sets.join(QStringLiteral(", ")) + whereSql(t, matches, exactKey, firstWhereParam);
-    }, types);
+    const QByteArray name = statement(
+        m_signature,
+        [&]() -> QString {
+            QStringList sets;
+            for (qsizetype i = 0; i < setColumns.size(); ++i)
+                sets << m_conn.quoteIdent(t.columns[setColumns[i]].name) + QStringLiteral(" = $") +
+                            QString::number(i + 1);
+            const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
+            return QStringLiteral("UPDATE ") + only + t.qualified + QStringLiteral(" SET ") +
+                   sets.join(QStringLiteral(", ")) + whereSql(t, matches, exactKey, firstWhereParam);
+        },
+        types);
     const InFlight info{c.kind, c.schema, c.table, c.lsn, true};
     ++batchCounters(t).updates;
 
@@ -935,9 +949,8 @@ void Applier::applyUpdate(const Change &c)
     // column set, on a table whose changes may be reordered with other tables' changes.
     // Only with no unique index but the key: rows that trade values of another unique column one
     // UPDATE at a time would collide when merged or updated by one statement in another order.
-    bool hold = m_options.coalesceUpdates && m_options.pipelineDepth > 1 && t.reorderable && t.oneUniqueIndex && exactKey &&
-                everyColumn &&
-                c.oldKind == 0 && !matches.isEmpty();
+    bool hold = m_options.coalesceUpdates && m_options.pipelineDepth > 1 && t.reorderable &&
+                t.oneUniqueIndex && exactKey && everyColumn && c.oldKind == 0 && !matches.isEmpty();
     QByteArray rowKey;
     if (hold) {
         for (const Match &m : matches) {
@@ -945,7 +958,8 @@ void Applier::applyUpdate(const Change &c)
                 hold = false;
                 break;
             }
-            rowKey += QByteArray::number(m.column) + ':' + QByteArray::number(m.value.text.size()) + ':' + m.value.text;
+            rowKey += QByteArray::number(m.column) + ':' + QByteArray::number(m.value.text.size()) + ':' +
+                      m.value.text;
         }
     }
     if (!hold || t.deferredInserts)
@@ -970,14 +984,16 @@ void Applier::applyUpdate(const Change &c)
         }
         for (const Match &m : matches) {
             const QString v = u'c' + QString::number(++n);
-            conds << tv + u'.' + m_conn.quoteIdent(t.columns[m.column].name) + QStringLiteral(" = ") + vv + u'.' + v;
+            conds << tv + u'.' + m_conn.quoteIdent(t.columns[m.column].name) + QStringLiteral(" = ") + vv +
+                         u'.' + v;
             names << v;
         }
         MultiShape shape;
-        shape.head = QStringLiteral("UPDATE ONLY ") + t.qualified + QStringLiteral(" AS ") + tv + QStringLiteral(" SET ") +
-                     sets.join(QStringLiteral(", ")) + QStringLiteral(" FROM (VALUES ");
-        shape.tail = QStringLiteral(") AS ") + vv + u'(' + names.join(QStringLiteral(", ")) + QStringLiteral(") WHERE ") +
-                     conds.join(QStringLiteral(" AND "));
+        shape.head = QStringLiteral("UPDATE ONLY ") + t.qualified + QStringLiteral(" AS ") + tv +
+                     QStringLiteral(" SET ") + sets.join(QStringLiteral(", ")) +
+                     QStringLiteral(" FROM (VALUES ");
+        shape.tail = QStringLiteral(") AS ") + vv + u'(' + names.join(QStringLiteral(", ")) +
+                     QStringLiteral(") WHERE ") + conds.join(QStringLiteral(" AND "));
         shape.types = types;
         if (t.relkind == 'r')
             m_multiShapes.insert(name, shape);
@@ -1006,10 +1022,13 @@ void Applier::applyDelete(const Change &c)
     m_signature += exactKey ? "D" : "d";
     m_signature.append(reinterpret_cast<const char *>(&t.id), sizeof(t.id));
     whereParams(t, matches, types, params, m_signature);
-    const QByteArray name = statement(m_signature, [&]() -> QString {
-        const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
-        return QStringLiteral("DELETE FROM ") + only + t.qualified + whereSql(t, matches, exactKey, 1);
-    }, types);
+    const QByteArray name = statement(
+        m_signature,
+        [&]() -> QString {
+            const QString only = t.relkind == 'p' ? QString() : QStringLiteral("ONLY ");
+            return QStringLiteral("DELETE FROM ") + only + t.qualified + whereSql(t, matches, exactKey, 1);
+        },
+        types);
     send(name, params, {c.kind, c.schema, c.table, c.lsn, true});
     ++batchCounters(t).deletes;
 }

@@ -153,7 +153,7 @@ private:
         quint32 id = 0; // unique per Applier: names the table in statement signatures
         QString schema, name;
         QString counterKey; // "schema.name", as counters are keyed
-        QString qualified; // quoted schema.name
+        QString qualified;  // quoted schema.name
         char relkind = 'r';
         // No triggers, rules or foreign keys (either way) on the target: the order of its changes
         // relative to other tables' changes in the same target transaction cannot be observed.
@@ -166,7 +166,7 @@ private:
         // The last source column list seen, and its target column indexes.
         QList<Column> sourceColumns;
         QList<int> sourceToTarget;
-        QList<Deferred> deferred;           // held-back UPDATEs, or held-back INSERTs: never both
+        QList<Deferred> deferred; // held-back UPDATEs, or held-back INSERTs: never both
         bool deferredInserts = false;
         QHash<QByteArray, qsizetype> deferredByKey; // UPDATEs: row key -> index in deferred
     };
@@ -184,12 +184,13 @@ private:
     const QList<int> &columnMap(TargetTable &t, const Change &c);
     // The prepared statement of a signature, prepared from sql() when new.
     template<typename SqlBuilder>
-    QByteArray statement(const QByteArray &signature, const SqlBuilder &sql, const std::vector<quint32> &types);
+    QByteArray statement(const QByteArray &signature, const SqlBuilder &sql,
+                         const std::vector<quint32> &types);
     // Runs (or, in pipeline mode, queues) a prepared statement. With needsRow, affecting no row
     // is an error (missingRowIsError), checked when the result arrives.
     void drainPipeline();
-    QList<InFlight> m_inflight;                // queued since the last sync point
-    QList<QList<InFlight>> m_syncedGroups;     // sent with a sync point, results not read yet
+    QList<InFlight> m_inflight;            // queued since the last sync point
+    QList<QList<InFlight>> m_syncedGroups; // sent with a sync point, results not read yet
     // Reads the results of the oldest synced group and checks them.
     void readGroup(const QList<InFlight> &group);
     // After an error: reads and drops whatever the pipeline still holds, and leaves it.
@@ -200,8 +201,8 @@ private:
     void sendDeferred(TargetTable &t);
     void sendAllDeferred();
     QList<Match> rowMatch(const Change &c, const TargetTable &t, bool *exactKey);
-    void whereParams(const TargetTable &t, const QList<Match> &m, std::vector<quint32> &types, pg::Params &params,
-                     QByteArray &signature);
+    void whereParams(const TargetTable &t, const QList<Match> &m, std::vector<quint32> &types,
+                     pg::Params &params, QByteArray &signature);
     QString whereSql(const TargetTable &t, const QList<Match> &m, bool exactKey, int firstParam) const;
     void applyInsert(const Change &c);
     void applyUpdate(const Change &c);
@@ -215,9 +216,9 @@ private:
     QString m_origin;
     ApplierOptions m_options;
     QHash<QString, TargetTable> m_tables; // values stay put until the hash changes
-    TargetTable *m_lastTable = nullptr;    // the last table() answer, reset when m_tables changes
-    QStringList m_deferredTables;          // keys of tables with held-back UPDATEs
-    qsizetype m_held = 0;                  // held-back changes over all tables
+    TargetTable *m_lastTable = nullptr;   // the last table() answer, reset when m_tables changes
+    QStringList m_deferredTables;         // keys of tables with held-back UPDATEs
+    qsizetype m_held = 0;                 // held-back changes over all tables
     qsizetype m_peakHeld = 0;
     // Counts one more held change; sends every held change when the limit is reached.
     void noteHeld();

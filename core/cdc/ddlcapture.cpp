@@ -30,25 +30,37 @@ QString describeRelationSql(const QString &fn, int v)
 {
     const QString generated = v >= 120000 ? QStringLiteral("a.attgenerated::text") : QStringLiteral("''");
     const QString identity = v >= 100000 ? QStringLiteral("a.attidentity::text") : QStringLiteral("''");
-    const QString partBound = v >= 100000 ? QStringLiteral("CASE WHEN cl.relispartition THEN pg_get_expr(cl.relpartbound, cl.oid) END")
-                                          : QStringLiteral("NULL::text");
-    const QString partKey = v >= 100000 ? QStringLiteral("CASE WHEN cl.relkind = 'p' THEN pg_get_partkeydef(cl.oid) END")
-                                        : QStringLiteral("NULL::text");
-    const QString parent = v >= 100000
-                               ? QStringLiteral("CASE WHEN cl.relispartition THEN (SELECT h.inhparent::regclass::text FROM pg_inherits h "
-                                                "WHERE h.inhrelid = cl.oid LIMIT 1) END")
-                               : QStringLiteral("NULL::text");
+    const QString partBound =
+        v >= 100000
+            ? QStringLiteral("CASE WHEN cl.relispartition THEN pg_get_expr(cl.relpartbound, cl.oid) END")
+            : QStringLiteral("NULL::text");
+    const QString partKey =
+        v >= 100000 ? QStringLiteral("CASE WHEN cl.relkind = 'p' THEN pg_get_partkeydef(cl.oid) END")
+                    : QStringLiteral("NULL::text");
+    const QString parent =
+        v >= 100000
+            ? QStringLiteral(
+                  "CASE WHEN cl.relispartition THEN (SELECT h.inhparent::regclass::text FROM pg_inherits h "
+                  "WHERE h.inhrelid = cl.oid LIMIT 1) END")
+            : QStringLiteral("NULL::text");
     const QString conParent = v >= 110000 ? QStringLiteral(" AND co.conparentid = 0") : QString();
-    const QString indexParent = v >= 110000 ? QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)")
-                                            : QString();
+    const QString indexParent =
+        v >= 110000
+            ? QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)")
+            : QString();
     const QString sequence =
         v >= 100000
-            ? QStringLiteral("SELECT format('AS %s INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s CACHE %s %s', "
-                             "format_type(s.seqtypid, NULL), s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, "
-                             "CASE WHEN s.seqcycle THEN 'CYCLE' ELSE 'NO CYCLE' END) INTO def FROM pg_sequence s WHERE s.seqrelid = rel;")
-            : QStringLiteral("EXECUTE 'SELECT format(''INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s CACHE %s %s'', "
+            ? QStringLiteral(
+                  "SELECT format('AS %s INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s CACHE %s %s', "
+                  "format_type(s.seqtypid, NULL), s.seqincrement, s.seqmin, s.seqmax, s.seqstart, "
+                  "s.seqcache, "
+                  "CASE WHEN s.seqcycle THEN 'CYCLE' ELSE 'NO CYCLE' END) INTO def FROM pg_sequence s WHERE "
+                  "s.seqrelid = rel;")
+            : QStringLiteral("EXECUTE 'SELECT format(''INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s "
+                             "CACHE %s %s'', "
                              "increment_by, min_value, max_value, start_value, cache_value, "
-                             "CASE WHEN is_cycled THEN ''CYCLE'' ELSE ''NO CYCLE'' END) FROM ' || rel::regclass INTO def;");
+                             "CASE WHEN is_cycled THEN ''CYCLE'' ELSE ''NO CYCLE'' END) FROM ' || "
+                             "rel::regclass INTO def;");
     return QStringLiteral(R"SQL(
 CREATE OR REPLACE FUNCTION _pgferry.%1(rel oid) RETURNS json LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp AS $fn$
@@ -114,7 +126,8 @@ END $fn$)SQL")
 
 QString describeFunctionSql(const QString &fn, int v)
 {
-    const QString isAggregate = v >= 110000 ? QStringLiteral("p.prokind = 'a'") : QStringLiteral("p.proisagg");
+    const QString isAggregate =
+        v >= 110000 ? QStringLiteral("p.prokind = 'a'") : QStringLiteral("p.proisagg");
     return QStringLiteral(R"SQL(
 CREATE OR REPLACE FUNCTION _pgferry.%1(f oid) RETURNS json LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp AS $fn$
@@ -156,8 +169,12 @@ QStringList ddlCaptureInstallSql(const DdlCaptureConfig &config)
     sql << QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry");
     sql << ddlCaptureRemoveSql(n).mid(0, 2); // event triggers of an earlier install
     sql << QStringLiteral("DROP TABLE IF EXISTS %1, %2").arg(log, state);
-    sql << QStringLiteral("CREATE TABLE %1 (id bigserial PRIMARY KEY, tag text, query text, items text NOT NULL)").arg(log);
-    sql << QStringLiteral("CREATE TABLE %1 (classid oid, objid oid, descr text, PRIMARY KEY (classid, objid))").arg(state);
+    sql << QStringLiteral(
+               "CREATE TABLE %1 (id bigserial PRIMARY KEY, tag text, query text, items text NOT NULL)")
+               .arg(log);
+    sql << QStringLiteral(
+               "CREATE TABLE %1 (classid oid, objid oid, descr text, PRIMARY KEY (classid, objid))")
+               .arg(state);
     sql << QStringLiteral(R"SQL(
 CREATE OR REPLACE FUNCTION %1(obj text, k "char", rel oid) RETURNS boolean LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp AS $fn$
@@ -181,16 +198,16 @@ $fn$)SQL")
 
     // The publication a created table joins (pgoutput), when it can stream its updates and deletes.
     // Whether the table can stream its updates and deletes (a replica identity).
-    const QString identified = QStringLiteral(
-        "(SELECT c.relpersistence = 'p' AND (c.relreplident = 'f' "
-        "OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = rel AND x.indisreplident)) "
-        "OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = rel AND x.indisprimary))) "
-        "FROM pg_class c WHERE c.oid = rel)");
+    const QString identified = QStringLiteral("(SELECT c.relpersistence = 'p' AND (c.relreplident = 'f' "
+                                              "OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index x "
+                                              "WHERE x.indrelid = rel AND x.indisreplident)) "
+                                              "OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index x "
+                                              "WHERE x.indrelid = rel AND x.indisprimary))) "
+                                              "FROM pg_class c WHERE c.oid = rel)");
     // test_decoding streams every table: "published" says whether it can stream whole.
-    const QString join =
-        config.publication.isEmpty()
-            ? QStringLiteral("pub := %1; waspub := pub;").arg(identified)
-            : QStringLiteral(R"SQL(
+    const QString join = config.publication.isEmpty()
+                             ? QStringLiteral("pub := %1; waspub := pub;").arg(identified)
+                             : QStringLiteral(R"SQL(
           waspub := EXISTS (SELECT 1 FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
                             WHERE p.pubname = %1 AND pr.prrelid = rel);
           pub := waspub;
@@ -200,7 +217,7 @@ $fn$)SQL")
             PERFORM set_config('pgferry.capturing', 'off', true);
             pub := true;
           END IF;)SQL")
-                  .arg(sqlLiteral(config.publication), identified);
+                                   .arg(sqlLiteral(config.publication), identified);
 
     sql << QStringLiteral(R"SQL(
 CREATE OR REPLACE FUNCTION _pgferry.%1_on_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
@@ -283,7 +300,8 @@ BEGIN
     INSERT INTO %9 (tag, query, items) VALUES (tg_tag, left(current_query(), 2000), array_to_json(items)::text);
   END IF;
 END $fn$)SQL")
-               .arg(b, selected, state, describe, join, regexArray(config.includeTables), describeFn, describeType, log);
+               .arg(b, selected, state, describe, join, regexArray(config.includeTables), describeFn,
+                    describeType, log);
 
     sql << QStringLiteral(R"SQL(
 CREATE OR REPLACE FUNCTION _pgferry.%1_on_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
@@ -345,7 +363,8 @@ SELECT 'pg_type'::regclass, t.oid, _pgferry.%2(t.oid)::text
                .arg(state, describeType);
     if (!config.publication.isEmpty())
         sql << QStringLiteral("ALTER PUBLICATION %1 ADD TABLE %2").arg(config.publication, log);
-    const QString function = config.serverVersion >= 110000 ? QStringLiteral("FUNCTION") : QStringLiteral("PROCEDURE");
+    const QString function =
+        config.serverVersion >= 110000 ? QStringLiteral("FUNCTION") : QStringLiteral("PROCEDURE");
     sql << QStringLiteral("CREATE EVENT TRIGGER %1 ON ddl_command_end EXECUTE %2 _pgferry.%3_on_ddl()")
                .arg(n.ddlTrigger(), function, b);
     sql << QStringLiteral("CREATE EVENT TRIGGER %1 ON sql_drop EXECUTE %2 _pgferry.%3_on_drop()")
@@ -356,22 +375,26 @@ SELECT 'pg_type'::regclass, t.oid, _pgferry.%2(t.oid)::text
 QStringList ddlCaptureRemoveSql(const DdlCaptureNames &names)
 {
     const QString b = names.base;
-    return {QStringLiteral("DROP EVENT TRIGGER IF EXISTS %1").arg(names.ddlTrigger()),
-            QStringLiteral("DROP EVENT TRIGGER IF EXISTS %1").arg(names.dropTrigger()),
-            QStringLiteral("DROP TABLE IF EXISTS _pgferry.%1, _pgferry.%2").arg(names.logTable(), names.stateTable()),
-            // One function a statement: 9.6 drops no list.
-            QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_on_ddl()").arg(b),
-            QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_on_drop()").arg(b),
-            QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_describe(oid)").arg(b),
-            QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_describe_function(oid)").arg(b),
-            QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_describe_type(oid)").arg(b),
-            QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_selected(text, \"char\", oid)").arg(b),
-            // The schema goes with its last migration's objects (several databases' runs share none:
-            // each database has its own _pgferry schema, but one database may hold several projects').
-            QStringLiteral("DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                           "WHERE n.nspname = '_pgferry') AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n "
-                           "ON n.oid = p.pronamespace WHERE n.nspname = '_pgferry') THEN DROP SCHEMA IF EXISTS _pgferry; "
-                           "END IF; END$$")};
+    return {
+        QStringLiteral("DROP EVENT TRIGGER IF EXISTS %1").arg(names.ddlTrigger()),
+        QStringLiteral("DROP EVENT TRIGGER IF EXISTS %1").arg(names.dropTrigger()),
+        QStringLiteral("DROP TABLE IF EXISTS _pgferry.%1, _pgferry.%2")
+            .arg(names.logTable(), names.stateTable()),
+        // One function a statement: 9.6 drops no list.
+        QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_on_ddl()").arg(b),
+        QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_on_drop()").arg(b),
+        QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_describe(oid)").arg(b),
+        QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_describe_function(oid)").arg(b),
+        QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_describe_type(oid)").arg(b),
+        QStringLiteral("DROP FUNCTION IF EXISTS _pgferry.%1_selected(text, \"char\", oid)").arg(b),
+        // The schema goes with its last migration's objects (several databases' runs share none:
+        // each database has its own _pgferry schema, but one database may hold several projects').
+        QStringLiteral(
+            "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = "
+            "c.relnamespace "
+            "WHERE n.nspname = '_pgferry') AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n "
+            "ON n.oid = p.pronamespace WHERE n.nspname = '_pgferry') THEN DROP SCHEMA IF EXISTS _pgferry; "
+            "END IF; END$$")};
 }
 
 // ---------------------------------------------------------------- the plan
@@ -431,12 +454,14 @@ QString ownerStatement(const QString &objectType, const QString &qname, const QS
     if (roleName.startsWith(u'"'))
         roleName = roleName.mid(1, roleName.size() - 2).replace(QStringLiteral("\"\""), QStringLiteral("\""));
     roleName.replace(u'\'', QStringLiteral("''"));
-    return QStringLiteral("DO $pgferry$BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%1') THEN EXECUTE '%2'; "
-                          "END IF; END$pgferry$")
+    return QStringLiteral(
+               "DO $pgferry$BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%1') THEN EXECUTE '%2'; "
+               "END IF; END$pgferry$")
         .arg(roleName, inner);
 }
 
-void planTable(const QJsonObject &item, const PlanOptions &options, QList<PlannedChange> &out, QList<PlannedChange> &ownedBy)
+void planTable(const QJsonObject &item, const PlanOptions &options, QList<PlannedChange> &out,
+               QList<PlannedChange> &ownedBy)
 {
     const QJsonObject before = item.value(u"before").toObject();
     const QJsonObject after = item.value(u"after").toObject();
@@ -460,45 +485,55 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
             QStringList cols;
             for (const QJsonValue &c : after.value(u"columns").toArray())
                 cols << columnDefinition(c.toObject());
-            QString create = QStringLiteral("CREATE %1TABLE IF NOT EXISTS %2 (%3)").arg(unlogged, q, cols.join(QStringLiteral(", ")));
+            QString create = QStringLiteral("CREATE %1TABLE IF NOT EXISTS %2 (%3)")
+                                 .arg(unlogged, q, cols.join(QStringLiteral(", ")));
             if (!str(after, "partkey").isEmpty())
                 create += QStringLiteral(" PARTITION BY ") + str(after, "partkey");
             st << create;
         }
         for (const QJsonValue &v : after.value(u"constraints").toArray())
-            st << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3").arg(q, str(v.toObject(), "qname"), str(v.toObject(), "def"));
+            st << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3")
+                      .arg(q, str(v.toObject(), "qname"), str(v.toObject(), "def"));
         for (const QJsonValue &v : after.value(u"indexes").toArray())
             st << withIfNotExists(str(v.toObject(), "def"));
         if (str(after, "replident") == u"f")
             st << QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY FULL").arg(q);
         else if (str(after, "replident") == u"i" && !str(after, "replident_index").isEmpty())
-            st << QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY USING INDEX %2").arg(q, str(after, "replident_index"));
+            st << QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY USING INDEX %2")
+                      .arg(q, str(after, "replident_index"));
         if (options.keepOwners && !str(after, "owner").isEmpty())
             st << ownerStatement(QStringLiteral("TABLE"), q, str(after, "owner"));
         add(QStringLiteral("table created"), st);
         if (!after.value(u"fks").toArray().isEmpty())
-            out << PlannedChange{object, QStringLiteral("foreign key added"), {}, QStringLiteral("deferred"),
+            out << PlannedChange{object,
+                                 QStringLiteral("foreign key added"),
+                                 {},
+                                 QStringLiteral("deferred"),
                                  QStringLiteral("foreign keys are created at cutover")};
         if (!streams && str(after, "relkind") == u"r")
             unresolved(QStringLiteral("table created without a key"),
-                       QStringLiteral("it has no primary key or replica identity, so its updates and deletes cannot "
-                                      "stream (and joining it to the publication would make them fail on the source). "
-                                      "Add a primary key, then copy it again (pgferry-cli resync, or Resync in the dashboard)"));
+                       QStringLiteral(
+                           "it has no primary key or replica identity, so its updates and deletes cannot "
+                           "stream (and joining it to the publication would make them fail on the source). "
+                           "Add a primary key, then copy it again (pgferry-cli resync, or Resync in the "
+                           "dashboard)"));
         return;
     }
 
     // A table that existed: rename and move first, then the columns, constraints and indexes.
     const QString oldQ = str(before, "qname");
     if (str(before, "schema") != str(after, "schema")) {
-        const QString movedQ = QStringLiteral("%1.%2").arg(oldQ.section(u'.', 0, 0), str(after, "qname").section(u'.', 1));
+        const QString movedQ =
+            QStringLiteral("%1.%2").arg(oldQ.section(u'.', 0, 0), str(after, "qname").section(u'.', 1));
         QStringList st;
         if (str(before, "name") != str(after, "name"))
             st << QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(oldQ, q.section(u'.', 1));
-        st << QStringLiteral("ALTER TABLE %1 SET SCHEMA %2").arg(str(before, "name") != str(after, "name") ? movedQ : oldQ,
-                                                                 q.section(u'.', 0, 0));
+        st << QStringLiteral("ALTER TABLE %1 SET SCHEMA %2")
+                  .arg(str(before, "name") != str(after, "name") ? movedQ : oldQ, q.section(u'.', 0, 0));
         add(QStringLiteral("table moved"), st);
     } else if (str(before, "name") != str(after, "name")) {
-        add(QStringLiteral("table renamed"), {QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(oldQ, q.section(u'.', 1))});
+        add(QStringLiteral("table renamed"),
+            {QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(oldQ, q.section(u'.', 1))});
     }
     const auto oldCols = byKey(before.value(u"columns"), "num");
     const auto newCols = byKey(after.value(u"columns"), "num");
@@ -519,18 +554,23 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
         if (o.isEmpty()) {
             if (!str(n, "local").isEmpty() && !n.value(u"local").toBool())
                 continue; // inherited from a parent, which carries it
-            add(QStringLiteral("column added"), {QStringLiteral("ALTER TABLE %1 ADD COLUMN %2").arg(q, columnDefinition(n))},
-                colObject);
+            add(QStringLiteral("column added"),
+                {QStringLiteral("ALTER TABLE %1 ADD COLUMN %2").arg(q, columnDefinition(n))}, colObject);
             continue;
         }
         const QString c = str(n, "qname");
         if (str(o, "name") != str(n, "name"))
-            add(QStringLiteral("column renamed"), {QStringLiteral("ALTER TABLE %1 RENAME COLUMN %2 TO %3").arg(q, str(o, "qname"), c)},
+            add(QStringLiteral("column renamed"),
+                {QStringLiteral("ALTER TABLE %1 RENAME COLUMN %2 TO %3").arg(q, str(o, "qname"), c)},
                 colObject);
         if (str(o, "generated") != str(n, "generated") || str(o, "identity") != str(n, "identity")) {
-            out << PlannedChange{colObject, QStringLiteral("column changed"), {}, QStringLiteral("unresolved"),
-                                 QStringLiteral("its identity or generation expression changed: pgferry does not carry "
-                                                "that; make the same change on the target")};
+            out << PlannedChange{
+                colObject,
+                QStringLiteral("column changed"),
+                {},
+                QStringLiteral("unresolved"),
+                QStringLiteral("its identity or generation expression changed: pgferry does not carry "
+                               "that; make the same change on the target")};
             continue;
         }
         if (str(o, "type") != str(n, "type") || str(o, "collation") != str(n, "collation")) {
@@ -541,20 +581,26 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
             // A default of the old type may not cast: it is set again after the change.
             if (!str(o, "default").isEmpty())
                 st << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 DROP DEFAULT").arg(q, c);
-            st << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 TYPE %3 USING %2::%4").arg(q, c, type, str(n, "type"));
+            st << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 TYPE %3 USING %2::%4")
+                      .arg(q, c, type, str(n, "type"));
             if (!str(n, "default").isEmpty())
-                st << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET DEFAULT %3").arg(q, c, str(n, "default"));
+                st << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET DEFAULT %3")
+                          .arg(q, c, str(n, "default"));
             add(QStringLiteral("column type changed"), st, colObject);
         } else if (str(o, "default") != str(n, "default")) {
             add(QStringLiteral("column default changed"),
-                {str(n, "default").isEmpty() ? QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 DROP DEFAULT").arg(q, c)
-                                             : QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET DEFAULT %3").arg(q, c, str(n, "default"))},
+                {str(n, "default").isEmpty()
+                     ? QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 DROP DEFAULT").arg(q, c)
+                     : QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET DEFAULT %3")
+                           .arg(q, c, str(n, "default"))},
                 colObject);
         }
         if (o.value(u"notnull").toBool() != n.value(u"notnull").toBool())
-            add(n.value(u"notnull").toBool() ? QStringLiteral("column set not null") : QStringLiteral("column dropped not null"),
-                {QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 %3 NOT NULL").arg(q, c, n.value(u"notnull").toBool() ? QStringLiteral("SET")
-                                                                                                            : QStringLiteral("DROP"))},
+            add(n.value(u"notnull").toBool() ? QStringLiteral("column set not null")
+                                             : QStringLiteral("column dropped not null"),
+                {QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 %3 NOT NULL")
+                     .arg(q, c,
+                          n.value(u"notnull").toBool() ? QStringLiteral("SET") : QStringLiteral("DROP"))},
                 colObject);
     }
     // Constraints and indexes, matched by oid: a new name is a rename, a new definition a new object.
@@ -563,30 +609,35 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
     for (auto it = oldCons.begin(); it != oldCons.end(); ++it)
         if (!newCons.contains(it.key()))
             add(QStringLiteral("constraint dropped"),
-                {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(q, str(it.value(), "qname"))},
+                {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2")
+                     .arg(q, str(it.value(), "qname"))},
                 object + u'.' + str(it.value(), "name"));
     for (auto it = newCons.begin(); it != newCons.end(); ++it) {
         const QJsonObject &n = it.value();
         const QJsonObject o = oldCons.value(it.key());
         if (o.isEmpty())
             add(QStringLiteral("constraint added"),
-                {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3").arg(q, str(n, "qname"), str(n, "def"))},
+                {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3")
+                     .arg(q, str(n, "qname"), str(n, "def"))},
                 object + u'.' + str(n, "name"));
         else if (str(o, "name") != str(n, "name"))
             add(QStringLiteral("constraint renamed"),
-                {QStringLiteral("ALTER TABLE %1 RENAME CONSTRAINT %2 TO %3").arg(q, str(o, "qname"), str(n, "qname"))},
+                {QStringLiteral("ALTER TABLE %1 RENAME CONSTRAINT %2 TO %3")
+                     .arg(q, str(o, "qname"), str(n, "qname"))},
                 object + u'.' + str(n, "name"));
         else if (str(o, "def") != str(n, "def"))
             add(QStringLiteral("constraint changed"),
                 {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(q, str(o, "qname")),
-                 QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3").arg(q, str(n, "qname"), str(n, "def"))},
+                 QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3")
+                     .arg(q, str(n, "qname"), str(n, "def"))},
                 object + u'.' + str(n, "name"));
     }
     const auto oldIdx = byKey(before.value(u"indexes"), "oid");
     const auto newIdx = byKey(after.value(u"indexes"), "oid");
     for (auto it = oldIdx.begin(); it != oldIdx.end(); ++it)
         if (!newIdx.contains(it.key()))
-            add(QStringLiteral("index dropped"), {QStringLiteral("DROP INDEX IF EXISTS %1").arg(str(it.value(), "qname"))},
+            add(QStringLiteral("index dropped"),
+                {QStringLiteral("DROP INDEX IF EXISTS %1").arg(str(it.value(), "qname"))},
                 str(after, "schema") + u'.' + str(it.value(), "name"));
     for (auto it = newIdx.begin(); it != newIdx.end(); ++it) {
         const QJsonObject &n = it.value();
@@ -596,33 +647,44 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
             add(QStringLiteral("index created"), {withIfNotExists(str(n, "def"))}, idxObject);
         else if (str(o, "name") != str(n, "name"))
             add(QStringLiteral("index renamed"),
-                {QStringLiteral("ALTER INDEX %1 RENAME TO %2").arg(str(o, "qname"), str(n, "qname").section(u'.', 1))}, idxObject);
+                {QStringLiteral("ALTER INDEX %1 RENAME TO %2")
+                     .arg(str(o, "qname"), str(n, "qname").section(u'.', 1))},
+                idxObject);
     }
     const auto oldFks = byKey(before.value(u"fks"), "oid");
     for (const QJsonValue &v : after.value(u"fks").toArray())
         if (!oldFks.contains(v.toObject().value(u"oid").toInteger()))
-            out << PlannedChange{object + u'.' + str(v.toObject(), "name"), QStringLiteral("foreign key added"), {},
-                                 QStringLiteral("deferred"), QStringLiteral("foreign keys are created at cutover")};
-    if (str(before, "replident") != str(after, "replident") || str(before, "replident_index") != str(after, "replident_index")) {
+            out << PlannedChange{object + u'.' + str(v.toObject(), "name"),
+                                 QStringLiteral("foreign key added"),
+                                 {},
+                                 QStringLiteral("deferred"),
+                                 QStringLiteral("foreign keys are created at cutover")};
+    if (str(before, "replident") != str(after, "replident") ||
+        str(before, "replident_index") != str(after, "replident_index")) {
         const QString r = str(after, "replident");
-        const QString how = r == u"f" ? QStringLiteral("FULL")
+        const QString how = r == u"f"   ? QStringLiteral("FULL")
                             : r == u"n" ? QStringLiteral("NOTHING")
                             : r == u"i" ? QStringLiteral("USING INDEX ") + str(after, "replident_index")
                                         : QStringLiteral("DEFAULT");
-        add(QStringLiteral("replica identity changed"), {QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY %2").arg(q, how)});
+        add(QStringLiteral("replica identity changed"),
+            {QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY %2").arg(q, how)});
     }
     if (item.value(u"was_published").isBool() && !item.value(u"was_published").toBool() && streams)
         unresolved(QStringLiteral("table joined the stream late"),
-                   QStringLiteral("it was created without a key and only now can stream: rows written before are not on "
-                                  "the target. Copy it again (pgferry-cli resync, or Resync in the dashboard)"));
+                   QStringLiteral(
+                       "it was created without a key and only now can stream: rows written before are not on "
+                       "the target. Copy it again (pgferry-cli resync, or Resync in the dashboard)"));
     else if (!streams && str(after, "relkind") == u"r")
-        unresolved(QStringLiteral("table without a key"),
-                   QStringLiteral("it has no primary key or replica identity, so its changes cannot stream. Add a primary "
-                                  "key, then copy it again (pgferry-cli resync, or Resync in the dashboard)"));
+        unresolved(
+            QStringLiteral("table without a key"),
+            QStringLiteral(
+                "it has no primary key or replica identity, so its changes cannot stream. Add a primary "
+                "key, then copy it again (pgferry-cli resync, or Resync in the dashboard)"));
     Q_UNUSED(ownedBy);
 }
 
-void planOther(const QJsonObject &item, const PlanOptions &options, QList<PlannedChange> &out, QList<PlannedChange> &ownedBy)
+void planOther(const QJsonObject &item, const PlanOptions &options, QList<PlannedChange> &out,
+               QList<PlannedChange> &ownedBy)
 {
     const QJsonObject before = item.value(u"before").toObject();
     const QJsonObject after = item.value(u"after").toObject();
@@ -643,28 +705,36 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
         } else {
             if (renamed) {
                 if (str(before, "schema") != str(after, "schema"))
-                    st << QStringLiteral("ALTER SEQUENCE %1 SET SCHEMA %2").arg(str(before, "qname"), q.section(u'.', 0, 0));
+                    st << QStringLiteral("ALTER SEQUENCE %1 SET SCHEMA %2")
+                              .arg(str(before, "qname"), q.section(u'.', 0, 0));
                 if (str(before, "name") != str(after, "name"))
                     st << QStringLiteral("ALTER SEQUENCE %1.%2 RENAME TO %3")
-                              .arg(q.section(u'.', 0, 0), str(before, "qname").section(u'.', 1), q.section(u'.', 1));
+                              .arg(q.section(u'.', 0, 0), str(before, "qname").section(u'.', 1),
+                                   q.section(u'.', 1));
             }
             if (str(before, "def") != str(after, "def"))
-                st << QStringLiteral("ALTER SEQUENCE %1 %2").arg(q, str(after, "def").replace(QStringLiteral("START WITH"), QStringLiteral("START")));
+                st << QStringLiteral("ALTER SEQUENCE %1 %2")
+                          .arg(q, str(after, "def")
+                                      .replace(QStringLiteral("START WITH"), QStringLiteral("START")));
             if (!st.isEmpty())
                 add(renamed ? QStringLiteral("sequence renamed") : QStringLiteral("sequence changed"), st);
         }
         if (str(before, "owned_by") != str(after, "owned_by"))
-            ownedBy << PlannedChange{object, QStringLiteral("sequence owner column set"),
+            ownedBy << PlannedChange{object,
+                                     QStringLiteral("sequence owner column set"),
                                      {QStringLiteral("ALTER SEQUENCE %1 OWNED BY %2")
-                                          .arg(q, str(after, "owned_by").isEmpty() ? QStringLiteral("NONE") : str(after, "owned_by"))},
-                                     QStringLiteral("applied"), {}};
+                                          .arg(q, str(after, "owned_by").isEmpty() ? QStringLiteral("NONE")
+                                                                                   : str(after, "owned_by"))},
+                                     QStringLiteral("applied"),
+                                     {}};
         return;
     }
     if (kind == u"view" || kind == u"materialized view") {
         const QString type = kind == u"view" ? QStringLiteral("VIEW") : QStringLiteral("MATERIALIZED VIEW");
         QStringList st;
         if (renamed)
-            st << QStringLiteral("ALTER %1 %2 RENAME TO %3").arg(type, str(before, "qname"), q.section(u'.', 1));
+            st << QStringLiteral("ALTER %1 %2 RENAME TO %3")
+                      .arg(type, str(before, "qname"), q.section(u'.', 1));
         if (before.isEmpty() || str(before, "def") != str(after, "def")) {
             QString def = str(after, "def").trimmed();
             if (def.endsWith(u';'))
@@ -677,9 +747,14 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
                 st << QStringLiteral("CREATE MATERIALIZED VIEW %1 AS %2").arg(q, def);
             }
             if (before.isEmpty() && options.keepOwners)
-                st << ownerStatement(type == u"VIEW" ? QStringLiteral("VIEW") : QStringLiteral("MATERIALIZED VIEW"), q, str(after, "owner"));
+                st << ownerStatement(type == u"VIEW" ? QStringLiteral("VIEW")
+                                                     : QStringLiteral("MATERIALIZED VIEW"),
+                                     q, str(after, "owner"));
         }
-        add(before.isEmpty() ? kind + QStringLiteral(" created") : renamed ? kind + QStringLiteral(" renamed") : kind + QStringLiteral(" changed"), st);
+        add(before.isEmpty() ? kind + QStringLiteral(" created")
+            : renamed        ? kind + QStringLiteral(" renamed")
+                             : kind + QStringLiteral(" changed"),
+            st);
         return;
     }
     if (kind == u"function") {
@@ -700,7 +775,9 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
                 l << v.toString();
             return l;
         }();
-        auto lit = [](QString s) -> QString { return u'\'' + s.replace(u'\'', QStringLiteral("''")) + u'\''; };
+        auto lit = [](QString s) -> QString {
+            return u'\'' + s.replace(u'\'', QStringLiteral("''")) + u'\'';
+        };
         if (before.isEmpty()) {
             QStringList quoted;
             for (const QString &l : labels)
@@ -717,18 +794,24 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
         for (qsizetype i = 0; i < labels.size(); ++i) {
             if (old.contains(labels[i]))
                 continue;
-            st << (i == 0 ? QStringLiteral("ALTER TYPE %1 ADD VALUE IF NOT EXISTS %2 BEFORE %3").arg(q, lit(labels[i]), lit(labels.value(1)))
-                          : QStringLiteral("ALTER TYPE %1 ADD VALUE IF NOT EXISTS %2 AFTER %3").arg(q, lit(labels[i]), lit(labels[i - 1])));
+            st << (i == 0 ? QStringLiteral("ALTER TYPE %1 ADD VALUE IF NOT EXISTS %2 BEFORE %3")
+                                .arg(q, lit(labels[i]), lit(labels.value(1)))
+                          : QStringLiteral("ALTER TYPE %1 ADD VALUE IF NOT EXISTS %2 AFTER %3")
+                                .arg(q, lit(labels[i]), lit(labels[i - 1])));
         }
         if (!st.isEmpty())
             add(QStringLiteral("type changed"), st);
         return;
     }
-    out << PlannedChange{object.isEmpty() || object == u"." ? str(item, "qname") : object, kind + QStringLiteral(" changed"), {},
-                         QStringLiteral("unresolved"),
-                         QStringLiteral("pgferry does not carry changes of this kind of object (%1): make the same change "
-                                        "on the target, then copy the table again (pgferry-cli resync, or Resync in the dashboard) or restart this database's migration")
-                             .arg(kind)};
+    out << PlannedChange{
+        object.isEmpty() || object == u"." ? str(item, "qname") : object,
+        kind + QStringLiteral(" changed"),
+        {},
+        QStringLiteral("unresolved"),
+        QStringLiteral("pgferry does not carry changes of this kind of object (%1): make the same change "
+                       "on the target, then copy the table again (pgferry-cli resync, or Resync in the "
+                       "dashboard) or restart this database's migration")
+            .arg(kind)};
 }
 
 } // namespace
@@ -747,11 +830,16 @@ QList<PlannedChange> planSchemaChange(const QJsonArray &items, const PlanOptions
             else
                 planOther(item, options, out, ownedBy);
         } else if (kind == u"schema") {
-            out << PlannedChange{str(item, "qname"), QStringLiteral("schema created"),
+            out << PlannedChange{str(item, "qname"),
+                                 QStringLiteral("schema created"),
                                  {QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(str(item, "qname"))},
-                                 QStringLiteral("applied"), {}};
+                                 QStringLiteral("applied"),
+                                 {}};
         } else if (kind == u"trigger") {
-            out << PlannedChange{str(item, "qname"), QStringLiteral("trigger created or changed"), {}, QStringLiteral("deferred"),
+            out << PlannedChange{str(item, "qname"),
+                                 QStringLiteral("trigger created or changed"),
+                                 {},
+                                 QStringLiteral("deferred"),
                                  QStringLiteral("triggers are created at cutover")};
         } else if (kind == u"drop") {
             const QString type = str(item, "object_type");
@@ -767,35 +855,61 @@ QList<PlannedChange> planSchemaChange(const QJsonArray &items, const PlanOptions
             };
             if (type == u"trigger") {
                 // "name on schema.table": created at cutover from the source's catalog, so nothing now.
-                out << PlannedChange{str(item, "qname"), QStringLiteral("trigger dropped"), {}, QStringLiteral("deferred"),
-                                     QStringLiteral("triggers are created at cutover as the source has them")};
+                out << PlannedChange{
+                    str(item, "qname"),
+                    QStringLiteral("trigger dropped"),
+                    {},
+                    QStringLiteral("deferred"),
+                    QStringLiteral("triggers are created at cutover as the source has them")};
             } else if (droppable.contains(type)) {
-                out << PlannedChange{str(item, "qname"), type + QStringLiteral(" dropped"),
-                                     {QStringLiteral("DROP %1 IF EXISTS %2 CASCADE").arg(droppable.value(type), str(item, "qname"))},
-                                     QStringLiteral("applied"), {}};
+                out << PlannedChange{str(item, "qname"),
+                                     type + QStringLiteral(" dropped"),
+                                     {QStringLiteral("DROP %1 IF EXISTS %2 CASCADE")
+                                          .arg(droppable.value(type), str(item, "qname"))},
+                                     QStringLiteral("applied"),
+                                     {}};
             } else {
-                out << PlannedChange{str(item, "qname"), type + QStringLiteral(" dropped"), {}, QStringLiteral("unresolved"),
-                                     QStringLiteral("pgferry does not carry drops of this kind of object: drop it on the "
-                                                    "target too, then copy the table again (pgferry-cli resync, or Resync in the dashboard) or restart this database's migration")};
+                out << PlannedChange{
+                    str(item, "qname"),
+                    type + QStringLiteral(" dropped"),
+                    {},
+                    QStringLiteral("unresolved"),
+                    QStringLiteral("pgferry does not carry drops of this kind of object: drop it on the "
+                                   "target too, then copy the table again (pgferry-cli resync, or Resync in "
+                                   "the dashboard) or restart this database's migration")};
             }
         } else if (kind == u"error") {
-            out << PlannedChange{str(item, "tag"), QStringLiteral("capture failed"), {}, QStringLiteral("unresolved"),
-                                 QStringLiteral("the event trigger could not describe this change (%1): make the same "
-                                                "change on the target, then copy the table again (pgferry-cli resync, or Resync in the dashboard) or restart this database's migration")
-                                     .arg(str(item, "message"))};
+            out << PlannedChange{
+                str(item, "tag"),
+                QStringLiteral("capture failed"),
+                {},
+                QStringLiteral("unresolved"),
+                QStringLiteral("the event trigger could not describe this change (%1): make the same "
+                               "change on the target, then copy the table again (pgferry-cli resync, or "
+                               "Resync in the dashboard) or restart this database's migration")
+                    .arg(str(item, "message"))};
         } else if (QStringList{QStringLiteral("GRANT"), QStringLiteral("REVOKE"), QStringLiteral("COMMENT"),
                                QStringLiteral("SECURITY LABEL"), QStringLiteral("ALTER DEFAULT PRIVILEGES")}
                        .contains(str(item, "tag"))) {
             // Privileges and comments change no row and no column: noted, not a reason to hold the cutover.
-            out << PlannedChange{str(item, "qname").isEmpty() ? str(item, "object_type") : str(item, "qname"),
-                                 str(item, "tag").toLower(), {}, QStringLiteral("ignored"),
-                                 QStringLiteral("privileges and comments arrive as they were at the snapshot: repeat "
-                                                "this %1 on the target").arg(str(item, "tag"))};
+            out << PlannedChange{
+                str(item, "qname").isEmpty() ? str(item, "object_type") : str(item, "qname"),
+                str(item, "tag").toLower(),
+                {},
+                QStringLiteral("ignored"),
+                QStringLiteral("privileges and comments arrive as they were at the snapshot: repeat "
+                               "this %1 on the target")
+                    .arg(str(item, "tag"))};
         } else { // unsupported
-            out << PlannedChange{str(item, "qname"), str(item, "tag").toLower(), {}, QStringLiteral("unresolved"),
-                                 QStringLiteral("pgferry does not carry %1 (%2): make the same change on the target, "
-                                                "then copy the table again (pgferry-cli resync, or Resync in the dashboard) or restart this database's migration")
-                                     .arg(str(item, "tag"), str(item, "object_type"))};
+            out << PlannedChange{
+                str(item, "qname"),
+                str(item, "tag").toLower(),
+                {},
+                QStringLiteral("unresolved"),
+                QStringLiteral("pgferry does not carry %1 (%2): make the same change on the target, "
+                               "then copy the table again (pgferry-cli resync, or Resync in the dashboard) "
+                               "or restart this database's migration")
+                    .arg(str(item, "tag"), str(item, "object_type"))};
         }
     }
     out << ownedBy;

@@ -1,8 +1,8 @@
 #include "cdc/spool.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
-#include <QDeadlineTimer>
 #include <QtEndian>
 #include <cerrno>
 #include <cstring>
@@ -47,7 +47,8 @@ void Spool::open()
         fail(QStringLiteral("cannot create the spool folder %1").arg(m_dir));
     QFile::setPermissions(m_dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     m_segments.clear();
-    for (const QFileInfo &fi : QDir(m_dir).entryInfoList({QStringLiteral("*.spool")}, QDir::Files, QDir::Name))
+    for (const QFileInfo &fi :
+         QDir(m_dir).entryInfoList({QStringLiteral("*.spool")}, QDir::Files, QDir::Name))
         m_segments << fi.completeBaseName().toLongLong();
     if (m_segments.isEmpty()) {
         openWriterSegment(1, 0);
@@ -99,7 +100,8 @@ void Spool::openWriterSegment(qint64 seg, qint64 size)
 {
     m_writer = std::make_unique<QFile>(segmentPath(seg));
     if (!m_writer->open(QIODevice::ReadWrite | QIODevice::Unbuffered))
-        fail(QStringLiteral("cannot open the spool segment %1: %2").arg(m_writer->fileName(), m_writer->errorString()));
+        fail(QStringLiteral("cannot open the spool segment %1: %2")
+                 .arg(m_writer->fileName(), m_writer->errorString()));
     m_writer->setPermissions(QFile::ReadOwner | QFile::WriteOwner);
     m_writeSegment = seg;
     m_writeOffset = size;
@@ -214,7 +216,8 @@ pg::Lsn Spool::flushAsync()
     }
     const int fd = ::dup(m_writer->handle());
     if (fd < 0)
-        fail(QStringLiteral("cannot sync the spool %1: %2").arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
+        fail(QStringLiteral("cannot sync the spool %1: %2")
+                 .arg(m_writer->fileName(), QString::fromLocal8Bit(strerror(errno))));
     if (m_syncJob) // a newer request covers the queued one: this sync is taken after everything written
         ::close(m_syncJob->fd);
     m_syncJob = SyncJob{fd, m_pendingCommit, m_pendingEnd};
@@ -252,7 +255,8 @@ void Spool::syncLoop()
         l.relock();
         m_syncing = false;
         if (!ok)
-            m_syncError = QStringLiteral("cannot sync the spool in %1: %2").arg(m_dir, QString::fromLocal8Bit(strerror(err)));
+            m_syncError = QStringLiteral("cannot sync the spool in %1: %2")
+                              .arg(m_dir, QString::fromLocal8Bit(strerror(err)));
         else
             publishDurable(job.commit, job.end);
         m_syncIdle.wakeAll();
@@ -352,7 +356,8 @@ bool Spool::fillReadBuffer(qint64 offset, qint64 need, qint64 limit)
     m_readBuf.resize(want);
     qint64 got = 0;
     while (got < want) {
-        const ssize_t n = ::pread(m_reader->handle(), m_readBuf.data() + got, size_t(want - got), offset + got);
+        const ssize_t n =
+            ::pread(m_reader->handle(), m_readBuf.data() + got, size_t(want - got), offset + got);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -424,7 +429,8 @@ bool Spool::read(SpoolPosition &pos, SpoolRecord &out)
         }
         if (!fillReadBuffer(pos.offset, kHeader, limit))
             fail(QStringLiteral("the spool segment %1 is damaged").arg(m_reader->fileName()));
-        const auto *p = reinterpret_cast<const uchar *>(m_readBuf.constData() + (pos.offset - m_readBufStart));
+        const auto *p =
+            reinterpret_cast<const uchar *>(m_readBuf.constData() + (pos.offset - m_readBufStart));
         const quint32 len = qFromBigEndian<quint32>(p);
         out.kind = SpoolKind(p[4]);
         out.lsn = qFromBigEndian<quint64>(p + 5);
@@ -432,7 +438,8 @@ bool Spool::read(SpoolPosition &pos, SpoolRecord &out)
         if (pos.offset + kHeader + qint64(len) > limit ||
             !fillReadBuffer(pos.offset + kHeader, qint64(len), limit))
             fail(QStringLiteral("the spool segment %1 is damaged").arg(m_reader->fileName()));
-        out.payload = QByteArray(m_readBuf.constData() + (pos.offset + kHeader - m_readBufStart), qsizetype(len));
+        out.payload =
+            QByteArray(m_readBuf.constData() + (pos.offset + kHeader - m_readBufStart), qsizetype(len));
         pos.offset += kHeader + len;
         return true;
     }

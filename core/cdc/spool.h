@@ -39,7 +39,10 @@ struct SpoolPosition
 {
     qint64 segment = 0;
     qint64 offset = 0;
-    bool operator<(const SpoolPosition &o) const { return segment < o.segment || (segment == o.segment && offset < o.offset); }
+    bool operator<(const SpoolPosition &o) const
+    {
+        return segment < o.segment || (segment == o.segment && offset < o.offset);
+    }
     bool operator==(const SpoolPosition &o) const = default;
 };
 
@@ -125,7 +128,7 @@ private:
     qint64 m_segmentBytes;
     mutable QMutex m_mutex;
     QWaitCondition m_flushed;
-    QList<qint64> m_segments; // existing segment numbers, ascending
+    QList<qint64> m_segments;        // existing segment numbers, ascending
     std::unique_ptr<QFile> m_writer; // written with pwrite from m_writeBuf, never through QFile's buffer
     qint64 m_writeSegment = 0;
     qint64 m_writeOffset = 0;      // end of what was appended, buffered or not
@@ -133,11 +136,11 @@ private:
     qint64 m_writeBufStart = 0;    // file offset of m_writeBuf[0]
     qint64 m_openBeginOffset = -1; // offset of the current transaction's begin record
     qint64 m_openBeginSegment = -1;
-    SpoolPosition m_readable;      // end of the last durable commit
-    SpoolPosition m_written;       // end of the last commit written to the file, durable or not
+    SpoolPosition m_readable; // end of the last durable commit
+    SpoolPosition m_written;  // end of the last commit written to the file, durable or not
     bool m_readUnsynced = false;
     bool m_readOpen = false;
-    SpoolPosition m_writtenAll;    // end of every record written to the file (readOpen)
+    SpoolPosition m_writtenAll; // end of every record written to the file (readOpen)
     // The earliest position discardPending cut back to since the reader last looked: a reader
     // beyond it read records that are gone.
     std::optional<SpoolPosition> m_cutSinceRead;
@@ -148,7 +151,7 @@ private:
         return m_readUnsynced ? std::max(m_written, m_readable) : m_readable;
     }
     pg::Lsn m_durableCommit = 0;
-    pg::Lsn m_pendingCommit = 0;   // last commit appended, not yet flushed
+    pg::Lsn m_pendingCommit = 0; // last commit appended, not yet flushed
     SpoolPosition m_pendingEnd;
     std::optional<SyncJob> m_syncJob;
     bool m_syncing = false;

@@ -78,26 +78,43 @@ bool nativelyHashable(quint32 oid)
 QString columnHashSql(quint32 oid)
 {
     switch (oid) {
-    case 16: return QStringLiteral("hashint4extended(%1::int4, %2)");
-    case 18: return QStringLiteral("hashcharextended(%1, %2)");
-    case 19: return QStringLiteral("hashnameextended(%1, %2)");
-    case 20: return QStringLiteral("hashint8extended(%1, %2)");
-    case 21: return QStringLiteral("hashint2extended(%1, %2)");
-    case 23: return QStringLiteral("hashint4extended(%1, %2)");
+    case 16:
+        return QStringLiteral("hashint4extended(%1::int4, %2)");
+    case 18:
+        return QStringLiteral("hashcharextended(%1, %2)");
+    case 19:
+        return QStringLiteral("hashnameextended(%1, %2)");
+    case 20:
+        return QStringLiteral("hashint8extended(%1, %2)");
+    case 21:
+        return QStringLiteral("hashint2extended(%1, %2)");
+    case 23:
+        return QStringLiteral("hashint4extended(%1, %2)");
     case 25:
-    case 1043: return QStringLiteral("hashtextextended(%1 COLLATE \"C\", %2)");
-    case 26: return QStringLiteral("hashoidextended(%1, %2)");
+    case 1043:
+        return QStringLiteral("hashtextextended(%1 COLLATE \"C\", %2)");
+    case 26:
+        return QStringLiteral("hashoidextended(%1, %2)");
     case 650:
-    case 869: return QStringLiteral("hashinetextended(%1, %2)");
-    case 774: return QStringLiteral("hashmacaddr8extended(%1, %2)");
-    case 829: return QStringLiteral("hashmacaddrextended(%1, %2)");
-    case 1042: return QStringLiteral("hashbpcharextended(%1 COLLATE \"C\", %2)");
-    case 1083: return QStringLiteral("time_hash_extended(%1, %2)");
-    case 1114: return QStringLiteral("timestamp_hash_extended(%1, %2)");
+    case 869:
+        return QStringLiteral("hashinetextended(%1, %2)");
+    case 774:
+        return QStringLiteral("hashmacaddr8extended(%1, %2)");
+    case 829:
+        return QStringLiteral("hashmacaddrextended(%1, %2)");
+    case 1042:
+        return QStringLiteral("hashbpcharextended(%1 COLLATE \"C\", %2)");
+    case 1083:
+        return QStringLiteral("time_hash_extended(%1, %2)");
+    case 1114:
+        return QStringLiteral("timestamp_hash_extended(%1, %2)");
     // The same instant as a timestamp at UTC: exact, and independent of the session's TimeZone.
-    case 1184: return QStringLiteral("timestamp_hash_extended(%1 AT TIME ZONE 'UTC', %2)");
-    case 2950: return QStringLiteral("uuid_hash_extended(%1, %2)");
-    default: return QString();
+    case 1184:
+        return QStringLiteral("timestamp_hash_extended(%1 AT TIME ZONE 'UTC', %2)");
+    case 2950:
+        return QStringLiteral("uuid_hash_extended(%1, %2)");
+    default:
+        return QString();
     }
 }
 
@@ -106,16 +123,20 @@ QString columnHashSql(quint32 oid)
 QString floatByValue(const QString &ref, quint32 oid)
 {
     switch (oid) {
-    case 700: return QStringLiteral("float4send(%1)").arg(ref);
-    case 701: return QStringLiteral("float8send(%1)").arg(ref);
+    case 700:
+        return QStringLiteral("float4send(%1)").arg(ref);
+    case 701:
+        return QStringLiteral("float8send(%1)").arg(ref);
     case 1021:
     case 1022: {
         const QString send = oid == 1021 ? QStringLiteral("float4send") : QStringLiteral("float8send");
-        return QStringLiteral("(array_dims(%1) || (SELECT string_agg(coalesce(encode(%2(e), 'hex'), 'N'), ',' "
-                              "ORDER BY o) FROM unnest(%1) WITH ORDINALITY u(e, o)))")
+        return QStringLiteral(
+                   "(array_dims(%1) || (SELECT string_agg(coalesce(encode(%2(e), 'hex'), 'N'), ',' "
+                   "ORDER BY o) FROM unnest(%1) WITH ORDINALITY u(e, o)))")
             .arg(ref, send);
     }
-    default: return ref;
+    default:
+        return ref;
     }
 }
 
@@ -142,8 +163,10 @@ QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns,
             } else if (col.typeOid == 1042 && !col.padded) {
                 // bpchar's hash ignores trailing spaces, which an unconstrained bpchar keeps (in
                 // char(n) every value has them up to n): its length counts too.
-                hash = QStringLiteral("(hashbpcharextended(%1 COLLATE \"C\", %2) # hashint4extended(octet_length(%1), %2))")
-                           .arg(ref, seed);
+                hash =
+                    QStringLiteral(
+                        "(hashbpcharextended(%1 COLLATE \"C\", %2) # hashint4extended(octet_length(%1), %2))")
+                        .arg(ref, seed);
             } else if (const QString f = columnHashSql(col.typeOid); !f.isEmpty()) {
                 hash = f.arg(ref, seed);
             } else {
@@ -154,7 +177,8 @@ QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns,
             terms << QStringLiteral("coalesce(%1, %2)").arg(hash, seed);
         }
         if (!together.isEmpty())
-            terms << QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(together.join(QStringLiteral(", ")));
+            terms << QStringLiteral("hash_record_extended(ROW(%1), 0)")
+                         .arg(together.join(QStringLiteral(", ")));
         if (terms.isEmpty()) // a table without columns: every row hashes alike
             return QStringLiteral("hashtextextended('', 0)");
         return u'(' + terms.join(QStringLiteral(" # ")) + u')';
@@ -165,10 +189,13 @@ QString rowHashExpr(const pg::Connection &c, const QList<VerifyColumn> &columns,
     QStringList cols;
     for (const VerifyColumn &col : columns)
         cols << floatByValue(QStringLiteral("t.") + c.quoteIdent(col.name), col.typeOid);
-    const QString rowExpr = cols.isEmpty() ? QStringLiteral("''") : QStringLiteral("ROW(%1)::text").arg(cols.join(QStringLiteral(", ")));
+    const QString rowExpr = cols.isEmpty()
+                                ? QStringLiteral("''")
+                                : QStringLiteral("ROW(%1)::text").arg(cols.join(QStringLiteral(", ")));
     // hashtextextended (PostgreSQL 11+) is a 64-bit hash several times cheaper than md5.
-    return method == RowHash::Text ? QStringLiteral("hashtextextended(%1, 0)").arg(rowExpr)
-                                   : QStringLiteral("('x' || substr(md5(%1), 1, 16))::bit(64)::bigint").arg(rowExpr);
+    return method == RowHash::Text
+               ? QStringLiteral("hashtextextended(%1, 0)").arg(rowExpr)
+               : QStringLiteral("('x' || substr(md5(%1), 1, 16))::bit(64)::bigint").arg(rowExpr);
 }
 
 void prepareSession(pg::Connection &c, int peerVersion)
@@ -251,8 +278,9 @@ TableVerification verifyTable(pg::Connection &source, pg::Connection &target, co
     return v;
 }
 
-QList<TableVerification> verifyTables(const pg::ConnInfo &source, const pg::ConnInfo &target, const QList<TableRef> &tables,
-                                      int jobs, const std::atomic_bool *stop, project::VerifyLevel level)
+QList<TableVerification> verifyTables(const pg::ConnInfo &source, const pg::ConnInfo &target,
+                                      const QList<TableRef> &tables, int jobs, const std::atomic_bool *stop,
+                                      project::VerifyLevel level)
 {
     QList<TableVerification> results;
     QMutex m;

@@ -50,7 +50,10 @@ struct TableVerification
     TableChecksum source;
     TableChecksum target;
     QString error;
-    bool matches() const { return error.isEmpty() && source.rows == target.rows && source.checksum == target.checksum; }
+    bool matches() const
+    {
+        return error.isEmpty() && source.rows == target.rows && source.checksum == target.checksum;
+    }
     QJsonObject toJson() const;
 };
 
@@ -86,8 +89,9 @@ TableVerification verifyTable(pg::Connection &source, pg::Connection &target, co
                               project::VerifyLevel level = project::VerifyLevel::Full);
 
 // Checksums every table on both sides with `jobs` parallel connection pairs.
-QList<TableVerification> verifyTables(const pg::ConnInfo &source, const pg::ConnInfo &target, const QList<TableRef> &tables,
-                                      int jobs, const std::atomic_bool *stop = nullptr,
+QList<TableVerification> verifyTables(const pg::ConnInfo &source, const pg::ConnInfo &target,
+                                      const QList<TableRef> &tables, int jobs,
+                                      const std::atomic_bool *stop = nullptr,
                                       project::VerifyLevel level = project::VerifyLevel::Full);
 // Every migrated table of the source database (the same selection as the load).
 QList<TableRef> tablesToVerify(pg::Connection &source, const project::DatabaseSelection &selection);

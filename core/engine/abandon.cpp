@@ -304,7 +304,8 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
         if (exists && in.dropTarget) {
             AbandonItem d = item(W::Target, tname, kTargetDatabase, tname, {},
                                  QStringLiteral("DROP DATABASE %1").arg(admin.quoteIdent(tname)));
-            if (journal.done(db.name, QStringLiteral("done")) || journal.done(db.name, QStringLiteral("cutover_complete"))) {
+            if (journal.done(db.name, QStringLiteral("done")) ||
+                journal.done(db.name, QStringLiteral("cutover_complete"))) {
                 d.refused = true;
                 d.refusedWhy =
                     QStringLiteral("the migration of %1 completed: the applications use this database now. "
@@ -338,7 +339,8 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
     try {
         pg::Connection t = openTo(in.target.withDatabase(tname));
         const QString fb = fallbackObjectName(name);
-        pg::Result s = t.exec(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {fb});
+        pg::Result s =
+            t.exec(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {fb});
         for (int wait = 0; wait < 50 && s.rows() > 0 && s.toBool(0, 0); ++wait) {
             QThread::msleep(100);
             s = t.exec(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {fb});
@@ -346,11 +348,13 @@ void planTarget(const AbandonInput &in, const Journal &journal, bool journalRead
         if (s.rows() > 0) {
             if (s.toBool(0, 0)) {
                 plan.inUse = true;
-                plan.problems << QStringLiteral("the fallback's replication slot %1 on target database %2 is in use: a run "
-                                                "of this project streams the target's writes back. Nothing was removed: "
-                                                "stop it (or end the fallback with `pgferry-cli fallback end`), then run "
-                                                "abandon again")
-                                     .arg(fb, tname);
+                plan.problems
+                    << QStringLiteral(
+                           "the fallback's replication slot %1 on target database %2 is in use: a run "
+                           "of this project streams the target's writes back. Nothing was removed: "
+                           "stop it (or end the fallback with `pgferry-cli fallback end`), then run "
+                           "abandon again")
+                           .arg(fb, tname);
             }
             plan.items << item(W::Target, tname, kSlot, fb,
                                QStringLiteral("the fallback's: holds the target's WAL until it is read"),
@@ -490,16 +494,19 @@ void removeItem(Journal &journal, bool journalRead, Sessions &sessions, AbandonI
                                 .arg(jerr);
             }
         } else if (it.kind == kSlot) {
-            error = dropSlot(it.where == W::Target ? sessions.target(it.database) : sessions.source(it.database), it.name);
+            error = dropSlot(
+                it.where == W::Target ? sessions.target(it.database) : sessions.source(it.database), it.name);
         } else if (it.kind == kCapture) {
             pg::Connection &c = sessions.source(it.database);
             for (const QString &st : cdc::ddlCaptureRemoveSql(cdc::DdlCaptureNames{it.name}))
                 c.exec(st);
         } else if (it.kind == kPublication) {
-            pg::Connection &c = it.where == W::Target ? sessions.target(it.database) : sessions.source(it.database);
+            pg::Connection &c =
+                it.where == W::Target ? sessions.target(it.database) : sessions.source(it.database);
             c.exec(QStringLiteral("DROP PUBLICATION IF EXISTS %1").arg(c.quoteIdent(it.name)));
         } else if (it.kind == kOrigin) {
-            cdc::Applier::dropOrigin(it.where == W::Source ? sessions.source(it.database) : sessions.targetMaintenance({}),
+            cdc::Applier::dropOrigin(it.where == W::Source ? sessions.source(it.database)
+                                                           : sessions.targetMaintenance({}),
                                      it.name);
         } else if (it.kind == kSchema && it.where == W::Target) {
             sessions.target(it.database).exec(QStringLiteral("DROP SCHEMA IF EXISTS _pgferry CASCADE"));
@@ -716,7 +723,8 @@ SourceWritableResult makeSourceWritable(const pg::ConnInfo &source, const QStrin
             !journal.done(database, QStringLiteral("done"))) {
             res.message =
                 QStringLiteral(
-                    "source database %1 is cut over and kept as a fallback: the target's writes stream back into "
+                    "source database %1 is cut over and kept as a fallback: the target's writes stream back "
+                    "into "
                     "it, and writing to it as well would fork the data. `pgferry-cli fail-back` makes it the "
                     "primary again (without losing a write); `pgferry-cli fallback end` ends the fallback")
                     .arg(database);

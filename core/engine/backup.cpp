@@ -52,9 +52,11 @@ BackupResult backupDatabase(const pg::ConnInfo &source, const QString &database,
     }
     r.path = QDir(dir).absoluteFilePath(base + QStringLiteral(".dump"));
     if (QFileInfo::exists(r.path)) {
-        r.error = QStringLiteral("%1 exists already: pgferry does not overwrite a backup. Choose another folder, or move "
-                                 "the old archive away")
-                      .arg(r.path);
+        r.error =
+            QStringLiteral(
+                "%1 exists already: pgferry does not overwrite a backup. Choose another folder, or move "
+                "the old archive away")
+                .arg(r.path);
         return r;
     }
     int major = 0;
@@ -62,7 +64,8 @@ BackupResult backupDatabase(const pg::ConnInfo &source, const QString &database,
         pg::Connection c = pg::Connection::open(source.withDatabase(database), {.timeout = 15s});
         major = pg::majorKey(c.serverVersion());
     } catch (const pg::Exception &ex) {
-        r.error = QStringLiteral("cannot connect to source database %1: %2").arg(database, ex.error().toString());
+        r.error =
+            QStringLiteral("cannot connect to source database %1: %2").arg(database, ex.error().toString());
         return r;
     }
     const schema::PgTools tools = schema::PgTools::find(major);
@@ -75,9 +78,10 @@ BackupResult backupDatabase(const pg::ConnInfo &source, const QString &database,
     const QString partial = r.path + QStringLiteral(".partial");
     QFile::remove(partial);
     auto dump = std::async(std::launch::async, [&] {
-        return tools.run(QStringLiteral("pg_dump"), {QStringLiteral("-Fc"), QStringLiteral("--no-password"),
-                                                     QStringLiteral("-f"), partial},
-                         source.withDatabase(database), stop);
+        return tools.run(
+            QStringLiteral("pg_dump"),
+            {QStringLiteral("-Fc"), QStringLiteral("--no-password"), QStringLiteral("-f"), partial},
+            source.withDatabase(database), stop);
     });
     while (dump.wait_for(500ms) != std::future_status::ready)
         if (progress)
@@ -120,7 +124,8 @@ bool recordBackup(const QString &stateDir, const BackupResult &r, QString *error
 {
     const QString path = stateDir + QStringLiteral("/report.json");
     QFile in(path);
-    QJsonObject rep = in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()).object() : QJsonObject();
+    QJsonObject rep =
+        in.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(in.readAll()).object() : QJsonObject();
     in.close();
     QJsonObject dbs = rep.value(u"databases").toObject();
     QJsonObject mine = dbs.value(r.database).toObject();

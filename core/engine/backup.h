@@ -17,19 +17,20 @@ struct BackupResult
 {
     bool ok = false;
     QString database;
-    QString path;     // the archive
+    QString path; // the archive
     qint64 bytes = 0;
-    QString sha256;   // hex
-    QString pgDump;   // the pg_dump's major ("15")
+    QString sha256; // hex
+    QString pgDump; // the pg_dump's major ("15")
     double seconds = 0;
-    QString error;    // what went wrong, what to do
+    QString error; // what went wrong, what to do
     QJsonObject toJson() const;
 };
 
 // Writes DIR/<database>.dump (refusing to overwrite one). `progress` is called now and then with
 // the bytes written so far. Never throws.
 BackupResult backupDatabase(const pg::ConnInfo &source, const QString &database, const QString &dir,
-                            const std::function<void(qint64)> &progress = {}, const std::atomic_bool *stop = nullptr);
+                            const std::function<void(qint64)> &progress = {},
+                            const std::atomic_bool *stop = nullptr);
 
 // Adds the result under databases.<database>.final_backup of the run's report.json in stateDir.
 bool recordBackup(const QString &stateDir, const BackupResult &r, QString *error = nullptr);

@@ -66,9 +66,9 @@ pg::ConnInfo withExactTextForms(pg::ConnInfo ci, const QString &sourceEncoding)
     // prints values in the transfer encoding (its default is the database's, which the applier's
     // session would misread: LATIN1 'Ã¼' is the UTF-8 for 'ü').
     const QString own = ci.extra.value(QStringLiteral("options")).trimmed();
-    ci.extra.insert(QStringLiteral("options"), (own.isEmpty() ? QString() : own + u' ') + pg::exactTextFormsOptions() +
-                                                   QStringLiteral(" -c client_encoding=") +
-                                                   load::transferEncoding(sourceEncoding));
+    ci.extra.insert(QStringLiteral("options"),
+                    (own.isEmpty() ? QString() : own + u' ') + pg::exactTextFormsOptions() +
+                        QStringLiteral(" -c client_encoding=") + load::transferEncoding(sourceEncoding));
     return ci;
 }
 
@@ -89,9 +89,10 @@ bool isBeginMessage(const QString &plugin, const QByteArray &data)
 // What the applier carried (or not), kept on the target with the rows (dropped with _pgferry at the end).
 void createSchemaChangesTable(pg::Connection &target)
 {
-    target.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
-                               "CREATE TABLE IF NOT EXISTS _pgferry.schema_changes (seq bigserial PRIMARY KEY, "
-                               "migration text, lsn text, object text, kind text, statement text, state text, detail text)"));
+    target.exec(QStringLiteral(
+        "CREATE SCHEMA IF NOT EXISTS _pgferry; "
+        "CREATE TABLE IF NOT EXISTS _pgferry.schema_changes (seq bigserial PRIMARY KEY, "
+        "migration text, lsn text, object text, kind text, statement text, state text, detail text)"));
 }
 
 } // namespace
@@ -165,19 +166,22 @@ void ChangeStream::receiverLoop()
             attempt = 0;
         } catch (const pg::Exception &e) {
             const pg::Error &err = e.error();
-            const QString msg = QStringLiteral("receiving changes from slot %1: %2").arg(m_config.slot, err.toString());
+            const QString msg =
+                QStringLiteral("receiving changes from slot %1: %2").arg(m_config.slot, err.toString());
             // A slot the source invalidated (max_slot_wal_keep_size) cannot come back.
             const bool invalidated = err.message.contains(u"can no longer get changes") ||
                                      err.message.contains(u"invalidated") || err.sqlstate == u"42704";
             // The walsender of a run that was killed a moment ago may still hold the slot (55006):
             // it lets go as soon as it notices its client is gone.
             const bool slotBusy = err.sqlstate == u"55006" && ++busyAttempts < 20;
-            if (invalidated || (!slotBusy && !err.retryable() && err.category != pg::ErrorCategory::Cancelled)) {
+            if (invalidated ||
+                (!slotBusy && !err.retryable() && err.category != pg::ErrorCategory::Cancelled)) {
                 QString full = msg;
                 if (invalidated)
-                    full += QStringLiteral(". The source removed WAL this migration still needed (the slot was "
-                                           "invalidated, e.g. by max_slot_wal_keep_size). Changes since then are lost "
-                                           "to this run: restart this database's migration from scratch.");
+                    full += QStringLiteral(
+                        ". The source removed WAL this migration still needed (the slot was "
+                        "invalidated, e.g. by max_slot_wal_keep_size). Changes since then are lost "
+                        "to this run: restart this database's migration from scratch.");
                 setError(full, true);
                 break;
             }
@@ -198,7 +202,8 @@ void ChangeStream::receiverLoop()
 
 void ChangeStream::receiveOnce()
 {
-    auto rc = pg::ReplicationConnection::open(withExactTextForms(m_config.source, m_config.sourceEncoding), {.timeout = 15s});
+    auto rc = pg::ReplicationConnection::open(withExactTextForms(m_config.source, m_config.sourceEncoding),
+                                              {.timeout = 15s});
     // Whatever an earlier connection appended without making durable comes again from the source.
     m_spool.discardPending();
     {
@@ -242,18 +247,21 @@ void ChangeStream::receiveOnce()
         const pg::ReplicationMessage m = rc.read(committedSinceFlush ? kPauseAfter : 100ms);
         const qint64 now = coarseNowMs();
         if (m.kind == pg::ReplicationMessage::Kind::End)
-            throw pg::Exception(pg::Error::client(pg::ErrorCategory::Connection, QStringLiteral("the source ended the stream")));
-        if (m.kind == pg::ReplicationMessage::Kind::XLogData || m.kind == pg::ReplicationMessage::Kind::Keepalive) {
+            throw pg::Exception(pg::Error::client(pg::ErrorCategory::Connection,
+                                                  QStringLiteral("the source ended the stream")));
+        if (m.kind == pg::ReplicationMessage::Kind::XLogData ||
+            m.kind == pg::ReplicationMessage::Kind::Keepalive) {
             lastMessageMs = now;
             probed = false;
         } else if (!probed && now - lastMessageMs >= kProbeAfterMs) {
             m_wantReply = true;
             probed = true;
         } else if (now - lastMessageMs >= kStalledAfterMs) {
-            pg::Error e = pg::Error::client(pg::ErrorCategory::Timeout,
-                                            QStringLiteral("no message from the source for %1 s, not even an answer to "
-                                                           "a keepalive: the connection stalled")
-                                                .arg(kStalledAfterMs / 1000));
+            pg::Error e =
+                pg::Error::client(pg::ErrorCategory::Timeout,
+                                  QStringLiteral("no message from the source for %1 s, not even an answer to "
+                                                 "a keepalive: the connection stalled")
+                                      .arg(kStalledAfterMs / 1000));
             throw pg::Exception(e);
         }
         if (m.kind == pg::ReplicationMessage::Kind::XLogData) {
@@ -300,7 +308,8 @@ void ChangeStream::receiveOnce()
         const qint64 sinceFlushMs = now - lastFlushMs;
         const bool due = sinceFlushMs >= 200 || unflushedBytes >= (4 << 20) ||
                          (committedSinceFlush && (paused || sinceFlushMs >= kGroupCommitMs)) ||
-                         (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || m_wantReply.load();
+                         (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) ||
+                         m_wantReply.load();
         if (due) {
             // The disk syncs in the background while this loop goes on reading; what it made
             // durable so far is what may be confirmed.
@@ -311,7 +320,8 @@ void ChangeStream::receiveOnce()
             const bool allDurable = !inTxn && durableNow >= lastCommitSpooled;
             const pg::Lsn confirm = allDurable ? std::max(durableNow, keepaliveWalEnd) : durableNow;
             const bool ask = m_wantReply.exchange(false);
-            if (confirm != lastConfirmed || (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || ask ||
+            if (confirm != lastConfirmed ||
+                (m.kind == pg::ReplicationMessage::Kind::Keepalive && m.replyRequested) || ask ||
                 sinceFlushMs >= 10000) {
                 rc.sendStatus(confirm, confirm, confirm, ask);
                 lastConfirmed = confirm;
@@ -377,12 +387,14 @@ const QString kRefusedByTarget = QStringLiteral("the target refused it: ");
 void ChangeStream::loadSchemaChanges(pg::Connection &target)
 {
     createSchemaChangesTable(target); // what earlier runs carried
-    pg::Result r = target.exec(QStringLiteral("SELECT lsn, object, kind, statement, state, detail FROM _pgferry.schema_changes "
-                                              "WHERE migration = $1 ORDER BY seq"),
-                               {m_config.slot});
+    pg::Result r = target.exec(
+        QStringLiteral("SELECT lsn, object, kind, statement, state, detail FROM _pgferry.schema_changes "
+                       "WHERE migration = $1 ORDER BY seq"),
+        {m_config.slot});
     QList<SchemaChange> list;
     for (int i = 0; i < r.rows(); ++i)
-        list << SchemaChange{r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 0)};
+        list << SchemaChange{r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                             r.text(i, 4), r.text(i, 5), r.text(i, 0)};
     noteStreamedTables(list);
     QMutexLocker l(&m_mutex);
     m_stats.schemaChanges = list;
@@ -415,20 +427,24 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
                                        "schemaname || '.' || tablename = $2"),
                         {m_config.publication, table})
                     .rows() == 0)
-            throw std::runtime_error(QStringLiteral("it is not in the migration's publication, so its changes would not "
-                                                    "follow the copy: give it a primary key (or a replica identity) first")
-                                         .toStdString());
+            throw std::runtime_error(
+                QStringLiteral("it is not in the migration's publication, so its changes would not "
+                               "follow the copy: give it a primary key (or a replica identity) first")
+                    .toStdString());
         // A new snapshot and its position: changes that ended up to there are in the copy.
         const QString slotName = m_config.slot + QStringLiteral("_s");
         if (v < 100000)
-            source.tryExec(QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                                          "WHERE slot_name = $1 AND NOT active"),
-                           {slotName});
+            source.tryExec(
+                QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                               "WHERE slot_name = $1 AND NOT active"),
+                {slotName});
         std::optional<pg::ReplicationConnection> exporter; // open and idle while the snapshot is used
         exporter.emplace(pg::ReplicationConnection::open(m_config.source, {.timeout = 15s}));
-        const pg::CreatedSlot slot = exporter->createLogicalSlot(slotName, m_config.plugin, true, v >= 100000);
-        const QString encoding = m_config.plugin == u"test_decoding" ? m_config.sourceEncoding
-                                                                       : load::transferEncoding(m_config.sourceEncoding);
+        const pg::CreatedSlot slot =
+            exporter->createLogicalSlot(slotName, m_config.plugin, true, v >= 100000);
+        const QString encoding = m_config.plugin == u"test_decoding"
+                                     ? m_config.sourceEncoding
+                                     : load::transferEncoding(m_config.sourceEncoding);
         load::useClientEncoding(source, encoding);
         load::importSnapshot(source, slot.snapshotName);
         load::SourceTable found;
@@ -446,14 +462,19 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
         options.beforeCommit = [&](pg::Connection &t) {
             // The copy and its position are kept durably: the stream's own commits may not be.
             t.exec(QStringLiteral("SET LOCAL synchronous_commit = on"));
-            t.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS _pgferry.resync (migration text, tab text, lsn text, "
-                                  "PRIMARY KEY (migration, tab))"));
-            t.exec(QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"), {m_config.slot, table});
-            t.exec(QStringLiteral("INSERT INTO _pgferry.resync VALUES ($1, $2, $3)"), {m_config.slot, table, lsn});
+            t.exec(QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS _pgferry.resync (migration text, tab text, lsn text, "
+                "PRIMARY KEY (migration, tab))"));
+            t.exec(QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"),
+                   {m_config.slot, table});
+            t.exec(QStringLiteral("INSERT INTO _pgferry.resync VALUES ($1, $2, $3)"),
+                   {m_config.slot, table, lsn});
             createSchemaChangesTable(t);
-            t.exec(QStringLiteral("UPDATE _pgferry.schema_changes SET state = 'resolved', detail = detail || $3 "
-                                  "WHERE migration = $1 AND state = 'unresolved' AND (object = $2 OR left(object, length($2) + 1) = $2 || '.')"),
-                   {m_config.slot, table, QString(QStringLiteral(" (resolved: copied again at %1)").arg(lsn))});
+            t.exec(
+                QStringLiteral("UPDATE _pgferry.schema_changes SET state = 'resolved', detail = detail || $3 "
+                               "WHERE migration = $1 AND state = 'unresolved' AND (object = $2 OR "
+                               "left(object, length($2) + 1) = $2 || '.')"),
+                {m_config.slot, table, QString(QStringLiteral(" (resolved: copied again at %1)").arg(lsn))});
         };
         load::LoadUnit unit;
         const load::CopyResult r = load::copyUnit(source, target, found, unit, options, {});
@@ -498,8 +519,9 @@ QString ChangeStream::heldTableOf(const QString &object, const QString &kind) co
 void ChangeStream::noteStreamedTables(const QList<SchemaChange> &changes)
 {
     for (const SchemaChange &sc : changes)
-        if (sc.unresolved() && (sc.kind == u"table joined the stream late" || sc.kind == u"table created without a key" ||
-                                sc.kind == u"table without a key"))
+        if (sc.unresolved() &&
+            (sc.kind == u"table joined the stream late" || sc.kind == u"table created without a key" ||
+             sc.kind == u"table without a key"))
             m_held.insert(sc.object);
     for (const SchemaChange &sc : changes)
         if (sc.unresolved() && sc.detail.startsWith(kRefusedByTarget))
@@ -526,7 +548,8 @@ void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c
     if (!doc.isArray())
         throw cdc::DecodeError(QStringLiteral("a schema change record at %1 is not a JSON array (%2)")
                                    .arg(pg::formatLsn(c.lsn), perr.errorString()));
-    const QList<cdc::PlannedChange> plan = cdc::planSchemaChange(doc.array(), {.keepOwners = m_config.keepOwners});
+    const QList<cdc::PlannedChange> plan =
+        cdc::planSchemaChange(doc.array(), {.keepOwners = m_config.keepOwners});
     QList<SchemaChange> recorded;
     for (const cdc::PlannedChange &p : plan) {
         // A change the target refuses (an object that already exists there, a type or role it
@@ -542,9 +565,11 @@ void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c
                 applier.execute(st);
             } catch (const pg::Exception &e) {
                 pg::Error err = e.error();
-                if (err.retryable() || err.breaksConnection() || err.category == pg::ErrorCategory::Cancelled) {
-                    err.context = QStringLiteral("carrying the schema change \"%1\" of %2 (source LSN %3): %4")
-                                      .arg(p.kind, p.object, pg::formatLsn(c.lsn), st.left(500));
+                if (err.retryable() || err.breaksConnection() ||
+                    err.category == pg::ErrorCategory::Cancelled) {
+                    err.context =
+                        QStringLiteral("carrying the schema change \"%1\" of %2 (source LSN %3): %4")
+                            .arg(p.kind, p.object, pg::formatLsn(c.lsn), st.left(500));
                     throw pg::Exception(err);
                 }
                 applier.execute(QStringLiteral("ROLLBACK TO SAVEPOINT pgferry_schema_change"), {}, false);
@@ -563,17 +588,20 @@ void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c
         if (!failure.isEmpty()) {
             const QString table = heldTableOf(p.object, p.kind);
             sc.state = QStringLiteral("unresolved");
-            sc.detail = QString(kRefusedByTarget + failure + QStringLiteral(". The source ran: ") + query.left(500) +
-                                (table.isEmpty()
-                                     ? QStringLiteral(". Make the change on the target by hand; the cutover waits for it.")
-                                     : QStringLiteral(". The changes of %1 are held: make the change on the target by hand, "
-                                                      "then copy the table again (pgferry-cli resync FILE --table %1), "
-                                                      "which joins it to the stream.")
-                                           .arg(table)));
+            sc.detail = QString(
+                kRefusedByTarget + failure + QStringLiteral(". The source ran: ") + query.left(500) +
+                (table.isEmpty()
+                     ? QStringLiteral(". Make the change on the target by hand; the cutover waits for it.")
+                     : QStringLiteral(". The changes of %1 are held: make the change on the target by hand, "
+                                      "then copy the table again (pgferry-cli resync FILE --table %1), "
+                                      "which joins it to the stream.")
+                           .arg(table)));
         }
-        applier.execute(QStringLiteral("INSERT INTO _pgferry.schema_changes (migration, lsn, object, kind, statement, state, "
-                                       "detail) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
-                        {m_config.slot, sc.lsn, sc.object, sc.kind, sc.statement, sc.state, sc.detail}, false);
+        applier.execute(
+            QStringLiteral(
+                "INSERT INTO _pgferry.schema_changes (migration, lsn, object, kind, statement, state, "
+                "detail) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            {m_config.slot, sc.lsn, sc.object, sc.kind, sc.statement, sc.state, sc.detail}, false);
         recorded << sc;
     }
     noteStreamedTables(recorded);
@@ -591,8 +619,9 @@ void ChangeStream::applierLoop()
             const pg::Error &err = e.error();
             const QString msg = QStringLiteral("applying changes on the target: %1").arg(err.toString());
             if (!err.retryable() && err.category != pg::ErrorCategory::Cancelled) {
-                setError(msg + QStringLiteral(". The change was not applied and nothing after it either; fix the cause "
-                                              "and run again to resume from the same place."),
+                setError(msg + QStringLiteral(
+                                   ". The change was not applied and nothing after it either; fix the cause "
+                                   "and run again to resume from the same place."),
                          true);
                 break;
             }
@@ -600,7 +629,9 @@ void ChangeStream::applierLoop()
         } catch (const cdc::SpoolRewound &e) {
             // Transactions read before they were durable are gone from the spool (the receiver
             // reconnected): read it again; the origin skips what was applied.
-            setError(QStringLiteral("applying changes: %1; reading it again").arg(QString::fromUtf8(e.what())), false);
+            setError(
+                QStringLiteral("applying changes: %1; reading it again").arg(QString::fromUtf8(e.what())),
+                false);
             {
                 QMutexLocker l(&m_mutex);
                 ++m_stats.rewinds;
@@ -625,20 +656,24 @@ void ChangeStream::applierLoop()
 
 void ChangeStream::applyOnce()
 {
-    pg::Connection target = pg::Connection::open(withExactTextForms(m_config.target, m_config.sourceEncoding), {.timeout = 15s});
+    pg::Connection target =
+        pg::Connection::open(withExactTextForms(m_config.target, m_config.sourceEncoding), {.timeout = 15s});
     // The values come as the walsender printed them: pgoutput's in the transfer encoding,
     // test_decoding's lines in the database's own (no client encoding converts them; ASCII
     // identifiers read alike in both).
-    load::useClientEncoding(target, m_config.plugin == u"test_decoding" ? m_config.sourceEncoding
-                                                                          : load::transferEncoding(m_config.sourceEncoding));
+    load::useClientEncoding(target, m_config.plugin == u"test_decoding"
+                                        ? m_config.sourceEncoding
+                                        : load::transferEncoding(m_config.sourceEncoding));
     const bool capture = !m_config.ddlLogTable.isEmpty();
     m_streamed = m_config.streamedTables;
     m_held.clear();
     m_syncLsn = m_config.syncLsn;
     if (target.exec(QStringLiteral("SELECT to_regclass('_pgferry.resync') IS NOT NULL")).toBool(0, 0)) {
-        pg::Result rs = target.exec(QStringLiteral("SELECT tab, lsn FROM _pgferry.resync WHERE migration = $1"), {m_config.slot});
+        pg::Result rs = target.exec(
+            QStringLiteral("SELECT tab, lsn FROM _pgferry.resync WHERE migration = $1"), {m_config.slot});
         for (int i = 0; i < rs.rows(); ++i) {
-            m_syncLsn.insert(rs.text(i, 0), std::max(m_syncLsn.value(rs.text(i, 0)), pg::parseLsn(rs.text(i, 1))));
+            m_syncLsn.insert(rs.text(i, 0),
+                             std::max(m_syncLsn.value(rs.text(i, 0)), pg::parseLsn(rs.text(i, 1))));
             m_streamed.insert(rs.text(i, 0));
         }
     }
@@ -722,10 +757,12 @@ void ChangeStream::applyOnce()
             m_spool.waitForData(pos, 50); // woken by the receiver's next flush
             continue;
         }
-        cdc::Change c = isPgoutput ? pgoutput.decode(rec.payload, rec.lsn) : testDecoding.parse(rec.payload, rec.lsn);
+        cdc::Change c =
+            isPgoutput ? pgoutput.decode(rec.payload, rec.lsn) : testDecoding.parse(rec.payload, rec.lsn);
         if (c.kind == cdc::Change::Relation || c.kind == cdc::Change::Type) {
             if (isPgoutput)
-                m_relationMessages.insert(c.kind == cdc::Change::Relation ? c.relationOid : c.typeOid, rec.payload);
+                m_relationMessages.insert(c.kind == cdc::Change::Relation ? c.relationOid : c.typeOid,
+                                          rec.payload);
             if (!skipTxn)
                 applier.apply(c);
             continue;

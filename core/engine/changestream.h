@@ -30,7 +30,7 @@ struct StreamConfig
     QString spoolDir;
     QString originName;
     QString sourceEncoding; // the source database's: SQL_ASCII rows are applied byte for byte
-    pg::Lsn startLsn = 0; // the slot's consistent point
+    pg::Lsn startLsn = 0;   // the slot's consistent point
     // Per table ("schema.table"): changes in transactions that ended at or before this LSN are
     // already in the table's copy (it was loaded from a later snapshot) and are not applied.
     QHash<QString, pg::Lsn> syncLsn;
@@ -53,14 +53,14 @@ struct StreamConfig
 
 struct StreamStats
 {
-    pg::Lsn received = 0;      // last message received
+    pg::Lsn received = 0;       // last message received
     pg::Lsn receivedCommit = 0; // end of the last whole transaction received
     bool inTransaction = false; // a transaction is half received
-    pg::Lsn durable = 0;       // last commit on disk in the spool
-    pg::Lsn confirmed = 0;     // what the source was told it may recycle
-    pg::Lsn sentPtr = 0;       // how far the source has decoded (from keepalives)
-    pg::Lsn applied = 0;       // last commit applied on the target
-    pg::Lsn serverWal = 0;     // the source's current WAL position
+    pg::Lsn durable = 0;        // last commit on disk in the spool
+    pg::Lsn confirmed = 0;      // what the source was told it may recycle
+    pg::Lsn sentPtr = 0;        // how far the source has decoded (from keepalives)
+    pg::Lsn applied = 0;        // last commit applied on the target
+    pg::Lsn serverWal = 0;      // the source's current WAL position
     qint64 spooledTxns = 0;
     qint64 consumedTxns = 0;
     qint64 spoolBytes = 0;
@@ -72,7 +72,7 @@ struct StreamStats
     QString fatalError; // stops the stream: needs the administrator
     QHash<QString, cdc::TableCounters> counters;
     QList<SchemaChange> schemaChanges; // carried (or not) by the applier, oldest first
-    QString resyncing;   // the table being copied again now, "" when none
+    QString resyncing;                 // the table being copied again now, "" when none
     QStringList resyncs; // what resyncs did, newest last ("schema.table: n rows at LSN" or the error)
     qint64 rewinds = 0;  // times the applier read changes again that a reconnect cut from the spool
     qint64 pending() const { return std::max<qint64>(0, spooledTxns - consumedTxns); }
@@ -109,7 +109,7 @@ private:
     void applySchemaChange(cdc::Applier &applier, const cdc::Change &c);
     void loadSchemaChanges(pg::Connection &target);
     void resync(cdc::Applier &applier, pg::Connection &target, const QString &table);
-    QStringList m_resyncQueue;        // m_mutex
+    QStringList m_resyncQueue;         // m_mutex
     QHash<QString, pg::Lsn> m_syncLsn; // the configured positions and the resyncs' (applier thread)
     bool stopping() const { return m_stopStream.load() || (m_stop && m_stop->load()); }
     void setError(const QString &e, bool fatal);

@@ -16,11 +16,12 @@ QString fallbackObjectName(const QString &forwardName)
     return forwardName + QStringLiteral("_fb");
 }
 
-FallbackSlot createFallbackSlot(pg::Connection &newServer, const pg::ConnInfo &newServerInfo, const QString &name,
-                                const QList<load::SourceTable> &tables)
+FallbackSlot createFallbackSlot(pg::Connection &newServer, const pg::ConnInfo &newServerInfo,
+                                const QString &name, const QList<load::SourceTable> &tables)
 {
     FallbackSlot slot;
-    slot.plugin = newServer.serverVersion() >= 100000 ? QStringLiteral("pgoutput") : QStringLiteral("test_decoding");
+    slot.plugin =
+        newServer.serverVersion() >= 100000 ? QStringLiteral("pgoutput") : QStringLiteral("test_decoding");
     QStringList list;
     for (const load::SourceTable &t : tables)
         if (!t.unlogged) {
@@ -30,9 +31,10 @@ FallbackSlot createFallbackSlot(pg::Connection &newServer, const pg::ConnInfo &n
     if (slot.plugin == u"pgoutput") {
         // The publication exists before the slot: decoding looks it up as of each change.
         newServer.exec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + newServer.quoteIdent(name));
-        newServer.exec(list.isEmpty() ? QStringLiteral("CREATE PUBLICATION %1").arg(newServer.quoteIdent(name))
-                                      : QStringLiteral("CREATE PUBLICATION %1 FOR TABLE %2")
-                                            .arg(newServer.quoteIdent(name), list.join(QStringLiteral(", "))));
+        newServer.exec(list.isEmpty()
+                           ? QStringLiteral("CREATE PUBLICATION %1").arg(newServer.quoteIdent(name))
+                           : QStringLiteral("CREATE PUBLICATION %1 FOR TABLE %2")
+                                 .arg(newServer.quoteIdent(name), list.join(QStringLiteral(", "))));
     }
     // A slot left by an attempt that died before it was journaled holds nothing we need.
     newServer.tryExec(QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
@@ -52,7 +54,8 @@ QStringList fallbackPrerequisiteGaps(pg::Connection &newServer)
         "(SELECT rolsuper OR rolreplication FROM pg_roles WHERE rolname = current_user), current_user"));
     QStringList gaps;
     if (r.text(0, 0) != u"logical")
-        gaps << QStringLiteral("wal_level is %1, not logical (set it and restart the target)").arg(r.text(0, 0));
+        gaps << QStringLiteral("wal_level is %1, not logical (set it and restart the target)")
+                    .arg(r.text(0, 0));
     if (r.toInt(0, 1) < 1)
         gaps << QStringLiteral("no replication slot is free (raise max_replication_slots)");
     if (r.toInt(0, 2) < 1)
@@ -63,9 +66,9 @@ QStringList fallbackPrerequisiteGaps(pg::Connection &newServer)
     return gaps;
 }
 
-StreamConfig fallbackStreamConfig(const pg::ConnInfo &newServer, const pg::ConnInfo &oldServer, const QString &name,
-                                  const FallbackSlot &slot, const QString &newServerEncoding, const QString &spoolDir,
-                                  bool keepOwners)
+StreamConfig fallbackStreamConfig(const pg::ConnInfo &newServer, const pg::ConnInfo &oldServer,
+                                  const QString &name, const FallbackSlot &slot,
+                                  const QString &newServerEncoding, const QString &spoolDir, bool keepOwners)
 {
     StreamConfig sc;
     sc.source = newServer;
@@ -85,7 +88,8 @@ StreamConfig fallbackStreamConfig(const pg::ConnInfo &newServer, const pg::ConnI
     return sc;
 }
 
-QStringList fallbackSchemaGaps(pg::Connection &newServer, pg::Connection &oldServer, const QList<load::SourceTable> &tables)
+QStringList fallbackSchemaGaps(pg::Connection &newServer, pg::Connection &oldServer,
+                               const QList<load::SourceTable> &tables)
 {
     // Compared with each side's own catalog reader, so both describe types alike.
     project::DatabaseSelection all;
@@ -120,7 +124,8 @@ QStringList fallbackSchemaGaps(pg::Connection &newServer, pg::Connection &oldSer
             if (c.generated)
                 continue; // computed again where it is stored
             if (!oldColumns.contains(c.name))
-                gaps << QStringLiteral("%1: column %2 (%3) was added on the new server and is not on the old one")
+                gaps << QStringLiteral(
+                            "%1: column %2 (%3) was added on the new server and is not on the old one")
                             .arg(t.qualifiedName(), c.name, c.typeName);
             else if (oldColumns.value(c.name) != c.typeName)
                 gaps << QStringLiteral("%1: column %2 is %3 on the new server but %4 on the old one")
@@ -132,8 +137,9 @@ QStringList fallbackSchemaGaps(pg::Connection &newServer, pg::Connection &oldSer
     for (auto it = onNew.constBegin(); it != onNew.constEnd(); ++it)
         if (schemas.contains(it->schema) && !migrated.contains(it.key()) && !onOld.contains(it.key()) &&
             it->schema != u"_pgferry")
-            gaps << QStringLiteral("%1: the table was created on the new server after the cutover; the old server does "
-                                   "not have it")
+            gaps << QStringLiteral(
+                        "%1: the table was created on the new server after the cutover; the old server does "
+                        "not have it")
                         .arg(it.key());
     gaps.sort();
     return gaps;
@@ -144,25 +150,32 @@ void removeFallbackObjects(pg::Connection &newServer, pg::Connection &oldServer,
 {
     // The walsender that streamed may take a moment to let go of the slot.
     for (int attempt = 0; attempt < 100; ++attempt) {
-        pg::Result r = newServer.exec(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {name});
+        pg::Result r = newServer.exec(
+            QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = $1"), {name});
         if (r.rows() == 0)
             break;
-        if (!r.toBool(0, 0) && !newServer.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {name}))
+        if (!r.toBool(0, 0) &&
+            !newServer.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {name}))
             break;
         QThread::msleep(100);
     }
-    if (newServer.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name}).rows() > 0)
-        log(QStringLiteral("could not drop the fallback's replication slot %1 on the new server: drop it with SELECT "
-                           "pg_drop_replication_slot('%1')")
+    if (newServer.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name})
+            .rows() > 0)
+        log(QStringLiteral(
+                "could not drop the fallback's replication slot %1 on the new server: drop it with SELECT "
+                "pg_drop_replication_slot('%1')")
                 .arg(name));
     if (newServer.serverVersion() >= 100000)
-        if (auto err = newServer.tryExec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + newServer.quoteIdent(name)))
-            log(QStringLiteral("could not drop the fallback's publication %1 on the new server (%2)").arg(name, err->toString()));
+        if (auto err =
+                newServer.tryExec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + newServer.quoteIdent(name)))
+            log(QStringLiteral("could not drop the fallback's publication %1 on the new server (%2)")
+                    .arg(name, err->toString()));
     try {
         cdc::Applier::dropOrigin(oldServer, name);
     } catch (const pg::Exception &ex) {
-        log(QStringLiteral("could not drop the fallback's replication origin %1 on the old server (%2): drop it with "
-                           "SELECT pg_replication_origin_drop('%1')")
+        log(QStringLiteral(
+                "could not drop the fallback's replication origin %1 on the old server (%2): drop it with "
+                "SELECT pg_replication_origin_drop('%1')")
                 .arg(name, ex.error().toString()));
     }
 }

@@ -25,15 +25,15 @@ QString fallbackObjectName(const QString &forwardName);
 
 struct FallbackSlot
 {
-    QString plugin; // pgoutput from PostgreSQL 10 on, else test_decoding
-    pg::Lsn lsn = 0; // the slot's consistent point: every later write on the new server streams back
+    QString plugin;     // pgoutput from PostgreSQL 10 on, else test_decoding
+    pg::Lsn lsn = 0;    // the slot's consistent point: every later write on the new server streams back
     QStringList tables; // "schema.table": what streams back (the publication's, or test_decoding's filter)
 };
 
 // Creates the publication (FOR TABLE every migrated, logged table) and the slot on the new
 // server's database, replacing any left by an earlier attempt.
-FallbackSlot createFallbackSlot(pg::Connection &newServer, const pg::ConnInfo &newServerInfo, const QString &name,
-                                const QList<load::SourceTable> &tables);
+FallbackSlot createFallbackSlot(pg::Connection &newServer, const pg::ConnInfo &newServerInfo,
+                                const QString &name, const QList<load::SourceTable> &tables);
 
 // What the new server lacks for a fallback of one database, checked before the cutover touches
 // the source: wal_level logical, a free replication slot and WAL sender, the REPLICATION right.
@@ -41,14 +41,15 @@ FallbackSlot createFallbackSlot(pg::Connection &newServer, const pg::ConnInfo &n
 QStringList fallbackPrerequisiteGaps(pg::Connection &newServer);
 
 // The stream from the new server back into the old one.
-StreamConfig fallbackStreamConfig(const pg::ConnInfo &newServer, const pg::ConnInfo &oldServer, const QString &name,
-                                  const FallbackSlot &slot, const QString &newServerEncoding, const QString &spoolDir,
-                                  bool keepOwners);
+StreamConfig fallbackStreamConfig(const pg::ConnInfo &newServer, const pg::ConnInfo &oldServer,
+                                  const QString &name, const FallbackSlot &slot,
+                                  const QString &newServerEncoding, const QString &spoolDir, bool keepOwners);
 
 // Whether the old server can take the new server's tables as they are now: each migrated table
 // must exist on the old server with every column the new server has, of the same type name.
 // Returns one line per difference ("public.orders: column note (text) is not on the old server").
-QStringList fallbackSchemaGaps(pg::Connection &newServer, pg::Connection &oldServer, const QList<load::SourceTable> &tables);
+QStringList fallbackSchemaGaps(pg::Connection &newServer, pg::Connection &oldServer,
+                               const QList<load::SourceTable> &tables);
 
 // Drops the slot (waiting for its walsender to let go), the publication on the new server and
 // the origin on the old one. Each failure is logged with the statement that would finish it.

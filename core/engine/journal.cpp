@@ -9,12 +9,16 @@ namespace pgferry::engine {
 
 Journal::Journal(QString stateDir) : m_dir(std::move(stateDir)) {}
 
-QString Journal::path() const { return m_dir + QStringLiteral("/journal.json"); }
+QString Journal::path() const
+{
+    return m_dir + QStringLiteral("/journal.json");
+}
 
 namespace {
 // A journal without its folder would be written to /journal.json: refuse instead.
-const QString NoFolder = QStringLiteral("the run has no state folder for its journal (the run state folder could not be "
-                                        "created); set PGFERRY_STATE_DIR to a writable folder and run again");
+const QString NoFolder =
+    QStringLiteral("the run has no state folder for its journal (the run state folder could not be "
+                   "created); set PGFERRY_STATE_DIR to a writable folder and run again");
 } // namespace
 
 bool Journal::load(QString *error)
@@ -27,7 +31,8 @@ bool Journal::load(QString *error)
     }
     QFile f(path());
     if (!f.exists()) {
-        m_root = QJsonObject{{QStringLiteral("format"), QStringLiteral("pgferry-journal")}, {QStringLiteral("version"), 1}};
+        m_root = QJsonObject{{QStringLiteral("format"), QStringLiteral("pgferry-journal")},
+                             {QStringLiteral("version"), 1}};
         return true;
     }
     if (!f.open(QIODevice::ReadOnly)) {
@@ -39,8 +44,9 @@ bool Journal::load(QString *error)
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
     if (!doc.isObject()) {
         if (error)
-            *error = QStringLiteral("the run journal %1 is damaged (%2); move it away to start this run afresh")
-                         .arg(f.fileName(), pe.errorString());
+            *error =
+                QStringLiteral("the run journal %1 is damaged (%2); move it away to start this run afresh")
+                    .arg(f.fileName(), pe.errorString());
         return false;
     }
     m_root = doc.object();

@@ -26,7 +26,8 @@ void LocalEngine::Run::migrate(Until until)
     } release{*this};
 
     // Cut over with a fallback that still runs: only the stream back remains.
-    if (online && j.done(db.name, QStringLiteral("cutover_complete")) && j.done(db.name, QStringLiteral("fallback_slot"))) {
+    if (online && j.done(db.name, QStringLiteral("cutover_complete")) &&
+        j.done(db.name, QStringLiteral("fallback_slot"))) {
         phaseClock.start();
         totalClock.start();
         if (j.value(db.name, QStringLiteral("fallback_outcome")).isEmpty())
@@ -176,7 +177,8 @@ void LocalEngine::runAll(Until until)
             {
                 QMutexLocker l(&m_mutex);
                 m_status.databases[i].phase = DatabasePhase::Prepare;
-                m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + name +
+                m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) +
+                                    name +
                                     QStringLiteral(": %1; resuming from the journal (attempt %2 of %3)")
                                         .arg(failure)
                                         .arg(attempt + 2)
@@ -217,20 +219,25 @@ void LocalEngine::runAll(Until until)
         else if (!ok)
             m_status.state = RunState::Failed;
         else
-            m_status.state = ready ? RunState::Streaming : inFallback ? RunState::Fallback : RunState::Completed;
+            m_status.state = ready        ? RunState::Streaming
+                             : inFallback ? RunState::Fallback
+                                          : RunState::Completed;
         m_status.errors << errors;
         ++m_version;
     }
     m_journal.save();
     const bool success = ok && !stopped;
-    QMetaObject::invokeMethod(this, [this, success] {
-        m_timer.stop();
-        publish();
-        m_running = false;
-        if (m_thread.joinable())
-            m_thread.join();
-        Q_EMIT finished(success);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this, success] {
+            m_timer.stop();
+            publish();
+            m_running = false;
+            if (m_thread.joinable())
+                m_thread.join();
+            Q_EMIT finished(success);
+        },
+        Qt::QueuedConnection);
 }
 
 bool LocalEngine::requestCutover(QString *whyNot)
@@ -256,13 +263,15 @@ bool LocalEngine::requestCutoverWith(const QString &database, const CutoverOptio
     // The old server takes no writes of its own while it is the fallback: its database is made
     // read-only at cutover, and only the stream back writes to it.
     if (options.fallback.value_or(false) && !m_config.project.settings.cutover.makeSourceReadOnly)
-        return refuse(QStringLiteral("a fallback needs the source made read-only at cutover "
-                                     "(settings.cutover.make_source_read_only), which this project turns off"));
+        return refuse(
+            QStringLiteral("a fallback needs the source made read-only at cutover "
+                           "(settings.cutover.make_source_read_only), which this project turns off"));
     // Lag above the threshold alone does not refuse: it comes and goes with the source's writes (it
     // may jump right after the dashboard said ready), and the cutover waits for it to go down
     // before it touches the source. Anything else (still loading, not streaming) refuses.
     const auto cutOver = [](const DatabaseStatus &d) {
-        return d.phase == DatabasePhase::Done || d.phase == DatabasePhase::Fallback || d.phase == DatabasePhase::FailingBack;
+        return d.phase == DatabasePhase::Done || d.phase == DatabasePhase::Fallback ||
+               d.phase == DatabasePhase::FailingBack;
     };
     QStringList reasons;
     QList<int> chosen;
@@ -273,7 +282,8 @@ bool LocalEngine::requestCutoverWith(const QString &database, const CutoverOptio
             continue;
         if (cutOver(d)) {
             if (!database.isEmpty())
-                return refuse(QStringLiteral("database %1 is cut over already (%2)").arg(d.name, phaseName(d.phase)));
+                return refuse(
+                    QStringLiteral("database %1 is cut over already (%2)").arg(d.name, phaseName(d.phase)));
             continue;
         }
         chosen << i;
@@ -284,7 +294,8 @@ bool LocalEngine::requestCutoverWith(const QString &database, const CutoverOptio
             continue;
         }
         reasons << d.name + QStringLiteral(": ") +
-                       (d.notReadyReason.isEmpty() ? QStringLiteral("still in phase ") + phaseName(d.phase) : d.notReadyReason);
+                       (d.notReadyReason.isEmpty() ? QStringLiteral("still in phase ") + phaseName(d.phase)
+                                                   : d.notReadyReason);
     }
     if (!database.isEmpty() && chosen.isEmpty() && reasons.isEmpty())
         return refuse(QStringLiteral("the project has no database %1").arg(database));
@@ -292,12 +303,15 @@ bool LocalEngine::requestCutoverWith(const QString &database, const CutoverOptio
         return refuse(QStringLiteral("every database is cut over already"));
     // All at once: only when the run as a whole streams (none still loading).
     if (!reasons.isEmpty() || (database.isEmpty() && s.state != RunState::Streaming))
-        return refuse(reasons.isEmpty() ? QStringLiteral("not ready for cutover (the run is not streaming)")
-                                        : QStringLiteral("not ready for cutover (%1)").arg(reasons.join(QStringLiteral("; "))));
+        return refuse(
+            reasons.isEmpty()
+                ? QStringLiteral("not ready for cutover (the run is not streaming)")
+                : QStringLiteral("not ready for cutover (%1)").arg(reasons.join(QStringLiteral("; "))));
     QMutexLocker l(&m_mutex);
     if (waitsForLag) {
-        m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) +
-                            QStringLiteral("cutover requested: waiting for the replication lag to fall under the threshold"));
+        m_status.log.append(
+            QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) +
+            QStringLiteral("cutover requested: waiting for the replication lag to fall under the threshold"));
         ++m_version;
     }
     for (int i : chosen) {
@@ -318,19 +332,24 @@ bool LocalEngine::resyncTable(const QString &database, const QString &table, QSt
         return false;
     };
     if (m_config.project.mode != project::Mode::Online)
-        return refuse(QStringLiteral("an offline migration does not stream: run it again to load what is missing"));
+        return refuse(
+            QStringLiteral("an offline migration does not stream: run it again to load what is missing"));
     QMutexLocker l(&m_mutex);
     for (int i = 0; i < m_status.databases.size(); ++i) {
         if (m_status.databases[i].name != database)
             continue;
         if (m_status.databases[i].phase != DatabasePhase::Streaming || !m_streams.contains(i))
-            return refuse(QStringLiteral("database %1 is not streaming (phase %2): a table is copied again only while "
-                                         "changes stream").arg(database, phaseName(m_status.databases[i].phase)));
+            return refuse(
+                QStringLiteral("database %1 is not streaming (phase %2): a table is copied again only while "
+                               "changes stream")
+                    .arg(database, phaseName(m_status.databases[i].phase)));
         if (!table.contains(u'.'))
             return refuse(QStringLiteral("name the table as schema.table"));
         m_streams.value(i)->requestResync(table);
-        m_status.log.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + database +
-                            QStringLiteral(": copying %1 again from a new snapshot (other tables wait meanwhile)").arg(table));
+        m_status.log.append(
+            QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + database +
+            QStringLiteral(": copying %1 again from a new snapshot (other tables wait meanwhile)")
+                .arg(table));
         ++m_version;
         return true;
     }
@@ -356,14 +375,18 @@ bool LocalEngine::requestFallback(FallbackAction action, const QString &database
         else if (!database.isEmpty() || d.phase != DatabasePhase::Done)
             notInFallback << QStringLiteral("%1 (%2%3)")
                                  .arg(d.name, phaseName(d.phase),
-                                      d.fallback.isEmpty() ? QString() : QStringLiteral(", fallback ") + d.fallback);
+                                      d.fallback.isEmpty() ? QString()
+                                                           : QStringLiteral(", fallback ") + d.fallback);
     }
     if (!database.isEmpty() && chosen.isEmpty() && notInFallback.isEmpty())
         return refuse(QStringLiteral("the project has no database %1").arg(database));
     if (chosen.isEmpty() || !notInFallback.isEmpty())
-        return refuse(QStringLiteral("not in fallback: %1. A fallback runs after a cutover with settings.cutover.fallback "
-                                     "on (or `cutover --fallback`), while `pgferry-cli run` streams the target's writes back")
-                          .arg(notInFallback.isEmpty() ? QStringLiteral("no database") : notInFallback.join(QStringLiteral(", "))));
+        return refuse(
+            QStringLiteral(
+                "not in fallback: %1. A fallback runs after a cutover with settings.cutover.fallback "
+                "on (or `cutover --fallback`), while `pgferry-cli run` streams the target's writes back")
+                .arg(notInFallback.isEmpty() ? QStringLiteral("no database")
+                                             : notInFallback.join(QStringLiteral(", "))));
     for (int i : chosen) {
         m_fallbackRequests.insert(i, action);
         DatabaseStatus &d = m_status.databases[i];
@@ -404,9 +427,10 @@ bool LocalEngine::retryTable(const QString &database, const QString &table, QStr
         return refuse(QStringLiteral("table %1 has not failed (%2)").arg(table, tableStateName(t->state)));
     if (m_running) {
         if (d->phase != DatabasePhase::FullLoad)
-            return refuse(QStringLiteral("database %1 has left its load (%2); when the run has ended, Retry starts it "
-                                         "again and loads only what is missing")
-                              .arg(database, phaseName(d->phase)));
+            return refuse(
+                QStringLiteral("database %1 has left its load (%2); when the run has ended, Retry starts it "
+                               "again and loads only what is missing")
+                    .arg(database, phaseName(d->phase)));
         // The load's workers take it from here (LocalEngine::Run::loadTables).
         m_retry.insert({database, table});
         return true;
@@ -451,10 +475,18 @@ void LocalEngine::publish()
                 d.rowsCopied += t.rowsCopied;
                 d.bytesCopied += t.bytesCopied;
                 switch (t.state) {
-                case TableState::Queued: ++d.tablesQueued; break;
-                case TableState::Loading: ++d.tablesLoading; break;
-                case TableState::Failed: ++d.tablesFailed; break;
-                default: ++d.tablesDone; break;
+                case TableState::Queued:
+                    ++d.tablesQueued;
+                    break;
+                case TableState::Loading:
+                    ++d.tablesLoading;
+                    break;
+                case TableState::Failed:
+                    ++d.tablesFailed;
+                    break;
+                default:
+                    ++d.tablesDone;
+                    break;
                 }
             }
         }
@@ -468,7 +500,8 @@ void LocalEngine::publish()
                 d.bytesPerSecond = active ? std::max(0.0, bps) : 0;
                 // While streaming, the stream loop sets the catch-up ETA.
                 if (d.phase != DatabasePhase::Streaming)
-                    d.etaSeconds = (active && bps > 0) ? std::max<qint64>(0, d.bytesTotal - d.bytesCopied) / bps : -1;
+                    d.etaSeconds =
+                        (active && bps > 0) ? std::max<qint64>(0, d.bytesTotal - d.bytesCopied) / bps : -1;
                 m_lastCopied.insert(d.name, {d.rowsCopied, d.bytesCopied});
             }
             m_lastMs = now;
@@ -480,19 +513,23 @@ void LocalEngine::publish()
             bool allCutOver = !m_status.databases.isEmpty(), anyFallback = false, anyFailingBack = false;
             for (const DatabaseStatus &d : m_status.databases) {
                 // A database cut over on its own (done, or in fallback) waits for the others.
-                allStreaming = allStreaming && (d.phase == DatabasePhase::Streaming || d.phase == DatabasePhase::Done ||
-                                                d.phase == DatabasePhase::Fallback || d.phase == DatabasePhase::FailingBack);
-                anyCutover = anyCutover || d.phase == DatabasePhase::Cutover || d.phase == DatabasePhase::Verify;
-                allCutOver = allCutOver && (d.phase == DatabasePhase::Fallback || d.phase == DatabasePhase::FailingBack ||
-                                            d.phase == DatabasePhase::Done);
+                allStreaming = allStreaming &&
+                               (d.phase == DatabasePhase::Streaming || d.phase == DatabasePhase::Done ||
+                                d.phase == DatabasePhase::Fallback || d.phase == DatabasePhase::FailingBack);
+                anyCutover =
+                    anyCutover || d.phase == DatabasePhase::Cutover || d.phase == DatabasePhase::Verify;
+                allCutOver =
+                    allCutOver && (d.phase == DatabasePhase::Fallback ||
+                                   d.phase == DatabasePhase::FailingBack || d.phase == DatabasePhase::Done);
                 anyFallback = anyFallback || d.phase == DatabasePhase::Fallback;
                 anyFailingBack = anyFailingBack || d.phase == DatabasePhase::FailingBack;
             }
-            m_status.state = anyCutover                    ? RunState::CuttingOver
-                             : anyFailingBack              ? RunState::FailingBack
-                             : anyFallback && allCutOver   ? RunState::Fallback
-                             : allStreaming && m_config.project.mode == project::Mode::Online ? RunState::Streaming
-                                                                                              : RunState::Running;
+            m_status.state = anyCutover                  ? RunState::CuttingOver
+                             : anyFailingBack            ? RunState::FailingBack
+                             : anyFallback && allCutOver ? RunState::Fallback
+                             : allStreaming && m_config.project.mode == project::Mode::Online
+                                 ? RunState::Streaming
+                                 : RunState::Running;
         }
         m_status.updatedAt = QDateTime::currentDateTimeUtc();
         s = m_status;

@@ -25,10 +25,10 @@ namespace pgferry::engine {
 struct LocalEngineConfig
 {
     project::Project project;
-    pg::ConnInfo source;  // password resolved; database = maintenance database
+    pg::ConnInfo source; // password resolved; database = maintenance database
     pg::ConnInfo target;
-    QString stateDir;     // run state: journal, archives, status, report
-    QString decoder;      // "pgoutput" or "test_decoding"; empty: pgoutput from PostgreSQL 10 on
+    QString stateDir; // run state: journal, archives, status, report
+    QString decoder;  // "pgoutput" or "test_decoding"; empty: pgoutput from PostgreSQL 10 on
 };
 
 class LocalEngine : public MigrationEngine
@@ -43,7 +43,8 @@ public:
     // One database (the others keep streaming), or every one not cut over yet when empty.
     bool requestCutoverOf(const QString &database, QString *whyNot = nullptr) override;
     // A fallback chosen here (or turned off) overrides settings.cutover.fallback for this cutover.
-    bool requestCutoverWith(const QString &database, const CutoverOptions &options, QString *whyNot = nullptr) override;
+    bool requestCutoverWith(const QString &database, const CutoverOptions &options,
+                            QString *whyNot = nullptr) override;
     void stop() override;
     MigrationStatus status() const override;
     // A failed table loads again: during the load its failed ranges go back into the queue; after a
@@ -55,7 +56,10 @@ public:
     // Files in the state folder that other processes read.
     static QString statusFile(const QString &stateDir) { return RunFiles::statusFile(stateDir); }
     static QString reportFile(const QString &stateDir) { return stateDir + QStringLiteral("/report.json"); }
-    static QString cutoverRequestFile(const QString &stateDir) { return RunFiles::cutoverRequestFile(stateDir); }
+    static QString cutoverRequestFile(const QString &stateDir)
+    {
+        return RunFiles::cutoverRequestFile(stateDir);
+    }
 
 private:
     class Run;
@@ -70,7 +74,7 @@ private:
     quint64 m_version = 0;
     quint64 m_published = 0;
     std::atomic_bool m_stop{false};
-    QSet<int> m_cutoverAsked; // databases asked to cut over (by index); m_mutex
+    QSet<int> m_cutoverAsked;           // databases asked to cut over (by index); m_mutex
     QHash<int, bool> m_cutoverFallback; // per database index: the fallback chosen with the request; m_mutex
     std::thread m_thread;
     QTimer m_timer;
@@ -79,8 +83,8 @@ private:
     qint64 m_lastMs = 0;
     bool m_running = false;
     Until m_lastUntil = Until::Done;
-    QSet<std::pair<QString, QString>> m_retry; // (database, schema.table) asked to load again; m_mutex
-    QHash<int, class ChangeStream *> m_streams; // per database index, while it streams; m_mutex
+    QSet<std::pair<QString, QString>> m_retry;     // (database, schema.table) asked to load again; m_mutex
+    QHash<int, class ChangeStream *> m_streams;    // per database index, while it streams; m_mutex
     QHash<int, FallbackAction> m_fallbackRequests; // per database index, asked and not yet taken; m_mutex
 
     friend class Run;

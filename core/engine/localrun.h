@@ -102,8 +102,7 @@ public:
         : e(engine), db(engine.m_config.project.databases[dbIndex]), index(dbIndex),
           jobs(std::max(1, engine.m_config.project.settings.jobs)),
           online(engine.m_config.project.mode == project::Mode::Online), tname(db.effectiveTarget())
-    {
-    }
+    {}
 
     // The database's migration, phase after phase. Each phase skips what the journal says is done,
     // so an attempt after a failure resumes where it stopped.
@@ -132,16 +131,23 @@ private:
         if (e.m_stop.load())
             throw StopRequested();
     }
-    pg::Connection connectSource(const QString &dbname) { return connectTo(e.m_config.source.withDatabase(dbname)); }
-    pg::Connection connectTarget(const QString &dbname) { return connectTo(e.m_config.target.withDatabase(dbname)); }
+    pg::Connection connectSource(const QString &dbname)
+    {
+        return connectTo(e.m_config.source.withDatabase(dbname));
+    }
+    pg::Connection connectTarget(const QString &dbname)
+    {
+        return connectTo(e.m_config.target.withDatabase(dbname));
+    }
     pg::Connection connectTo(const pg::ConnInfo &info)
     {
         pg::Connection c = pg::Connection::open(info, {.timeout = 15s, .cancel = &e.m_stop});
         c.setCancelFlag(&e.m_stop);
         // A link that stalls without TCP noticing would hold this run for ever: after a quiet while,
         // a second connection asks the server whether our session is busy or stranded.
-        c.setLivenessProbe(pg::livenessIdleDefault(),
-                           pg::sessionLivenessProbe(info, c.backendPid(), 10s, [this](const QString &what) { log(what); }));
+        c.setLivenessProbe(
+            pg::livenessIdleDefault(),
+            pg::sessionLivenessProbe(info, c.backendPid(), 10s, [this](const QString &what) { log(what); }));
         return c;
     }
     bool cutoverAsked() const
@@ -174,7 +180,8 @@ private:
     }
     void log(const QString &line)
     {
-        const QString stamped = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + db.name + QStringLiteral(": ") + line;
+        const QString stamped = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + db.name +
+                                QStringLiteral(": ") + line;
         QMutexLocker l(&e.m_mutex);
         e.m_status.log.append(stamped);
         while (e.m_status.log.size() > 200)
@@ -192,10 +199,12 @@ private:
     // source-writable read it). A failure is logged with the statement: the cutover's error comes first.
     void undoReadOnly(pg::Connection &src)
     {
-        const QString sql = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(src.quoteIdent(db.name));
+        const QString sql = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only")
+                                .arg(src.quoteIdent(db.name));
         if (auto err = src.tryExec(sql)) {
-            log(QStringLiteral("could not make the source database writable again (%1): run %2, or `pgferry-cli "
-                               "source-writable`")
+            log(QStringLiteral(
+                    "could not make the source database writable again (%1): run %2, or `pgferry-cli "
+                    "source-writable`")
                     .arg(err->toString(), sql));
             return;
         }
@@ -214,7 +223,8 @@ private:
         if (c.serverVersion() >= 100000)
             others += QStringLiteral(" AND backend_type = 'client backend'");
         if (auto err = c.tryExec(others))
-            log(QStringLiteral("could not end %1 other sessions (%2): stop the applications yourself").arg(whose, err->toString()));
+            log(QStringLiteral("could not end %1 other sessions (%2): stop the applications yourself")
+                    .arg(whose, err->toString()));
     }
     void loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher);
     void setTableState(int table, TableState state)
@@ -230,7 +240,8 @@ private:
     QString objectName() const;
     void waitForCutoverOrReady(Until until, ChangeStream &stream);
     // Online: installs the DDL capture on the source (before the slot), or says why it cannot.
-    void setUpDdlCapture(pg::Connection &source, const QString &name, const QString &plugin, int sourceVersion);
+    void setUpDdlCapture(pg::Connection &source, const QString &name, const QString &plugin,
+                         int sourceVersion);
     // Schema changes seen by reading the catalogs: selected tables that do not stream (not in the
     // publication), and without capture, tables and columns the target lacks. Unresolved, each.
     QList<SchemaChange> watchSchema(const QString &publication, const QString &plugin);
@@ -275,8 +286,8 @@ private:
     const bool online;
     const QString tname; // the target database's name
     QList<load::SourceTable> tables;
-    QString sourceEncoding; // the source database's (SHOW server_encoding)
-    QString ddlCapture;     // "event trigger", "watch only" (online), "" offline
+    QString sourceEncoding;      // the source database's (SHOW server_encoding)
+    QString ddlCapture;          // "event trigger", "watch only" (online), "" offline
     QList<SchemaChange> watched; // the last watchSchema() answer
     QString streamPlugin, streamPublication;
     std::optional<pg::Connection> watchSource, watchTarget;

@@ -42,11 +42,13 @@ public:
         std::optional<bool> fallback; // keep the old server as a live fallback (settings.cutover.fallback)
     };
     // requestCutoverOf with choices; engines without the choice refuse one that was made.
-    virtual bool requestCutoverWith(const QString &database, const CutoverOptions &options, QString *whyNot = nullptr)
+    virtual bool requestCutoverWith(const QString &database, const CutoverOptions &options,
+                                    QString *whyNot = nullptr)
     {
         if (options.fallback.value_or(false)) {
             if (whyNot)
-                *whyNot = QStringLiteral("this engine cannot keep the old server as a fallback after cutover");
+                *whyNot =
+                    QStringLiteral("this engine cannot keep the old server as a fallback after cutover");
             return false;
         }
         return requestCutoverOf(database, whyNot);

@@ -6,8 +6,7 @@ namespace pgferry::engine {
 
 namespace {
 
-template<typename E, std::size_t N>
-QString nameOf(const std::array<const char16_t *, N> &names, E v)
+template<typename E, std::size_t N> QString nameOf(const std::array<const char16_t *, N> &names, E v)
 {
     const auto i = std::size_t(v);
     return i < N ? QString::fromUtf16(names[i]) : QStringLiteral("unknown");
@@ -22,13 +21,14 @@ E fromName(const std::array<const char16_t *, N> &names, const QString &s, E fal
     return fallback;
 }
 
-const std::array<const char16_t *, 12> kRunStates{u"not_started", u"assessing", u"preparing", u"running", u"streaming",
-                                                  u"cutting_over", u"completed", u"failed", u"cancelled", u"stopped",
-                                                  u"fallback", u"failing_back"};
-const std::array<const char16_t *, 13> kPhases{u"pending", u"assess", u"prepare", u"schema", u"full_load", u"post_data",
-                                               u"streaming", u"cutover", u"verify", u"done", u"failed", u"fallback",
-                                               u"failing_back"};
-const std::array<const char16_t *, 6> kTableStates{u"queued", u"loading", u"loaded", u"indexing", u"done", u"failed"};
+const std::array<const char16_t *, 12> kRunStates{
+    u"not_started", u"assessing", u"preparing", u"running", u"streaming", u"cutting_over",
+    u"completed",   u"failed",    u"cancelled", u"stopped", u"fallback",  u"failing_back"};
+const std::array<const char16_t *, 13> kPhases{
+    u"pending", u"assess", u"prepare", u"schema", u"full_load", u"post_data",   u"streaming",
+    u"cutover", u"verify", u"done",    u"failed", u"fallback",  u"failing_back"};
+const std::array<const char16_t *, 6> kTableStates{u"queued",   u"loading", u"loaded",
+                                                   u"indexing", u"done",    u"failed"};
 
 QJsonArray toArray(const QStringList &l)
 {
@@ -48,12 +48,30 @@ QStringList fromArray(const QJsonValue &v)
 
 } // namespace
 
-QString runStateName(RunState s) { return nameOf(kRunStates, s); }
-QString phaseName(DatabasePhase p) { return nameOf(kPhases, p); }
-QString tableStateName(TableState s) { return nameOf(kTableStates, s); }
-RunState runStateFromName(const QString &s) { return fromName(kRunStates, s, RunState::NotStarted); }
-DatabasePhase phaseFromName(const QString &s) { return fromName(kPhases, s, DatabasePhase::Pending); }
-TableState tableStateFromName(const QString &s) { return fromName(kTableStates, s, TableState::Queued); }
+QString runStateName(RunState s)
+{
+    return nameOf(kRunStates, s);
+}
+QString phaseName(DatabasePhase p)
+{
+    return nameOf(kPhases, p);
+}
+QString tableStateName(TableState s)
+{
+    return nameOf(kTableStates, s);
+}
+RunState runStateFromName(const QString &s)
+{
+    return fromName(kRunStates, s, RunState::NotStarted);
+}
+DatabasePhase phaseFromName(const QString &s)
+{
+    return fromName(kPhases, s, DatabasePhase::Pending);
+}
+TableState tableStateFromName(const QString &s)
+{
+    return fromName(kTableStates, s, TableState::Queued);
+}
 
 double TableStatus::percent() const
 {
@@ -110,17 +128,22 @@ TableStatus TableStatus::fromJson(const QJsonObject &o)
 QString ReadinessCheck::stateName(State s)
 {
     switch (s) {
-    case State::Ok: return QStringLiteral("ok");
-    case State::Blocking: return QStringLiteral("blocking");
-    case State::Info: return QStringLiteral("info");
-    case State::Pending: break;
+    case State::Ok:
+        return QStringLiteral("ok");
+    case State::Blocking:
+        return QStringLiteral("blocking");
+    case State::Info:
+        return QStringLiteral("info");
+    case State::Pending:
+        break;
     }
     return QStringLiteral("pending");
 }
 
 QJsonObject ReadinessCheck::toJson() const
 {
-    QJsonObject o{{QStringLiteral("check"), check}, {QStringLiteral("state"), stateName(state)},
+    QJsonObject o{{QStringLiteral("check"), check},
+                  {QStringLiteral("state"), stateName(state)},
                   {QStringLiteral("summary"), summary}};
     if (!details.isEmpty())
         o.insert(QStringLiteral("details"), toArray(details));
@@ -134,7 +157,10 @@ ReadinessCheck ReadinessCheck::fromJson(const QJsonObject &o)
     ReadinessCheck c;
     c.check = o.value(u"check").toString();
     const QString st = o.value(u"state").toString();
-    c.state = st == u"ok" ? State::Ok : st == u"blocking" ? State::Blocking : st == u"info" ? State::Info : State::Pending;
+    c.state = st == u"ok"         ? State::Ok
+              : st == u"blocking" ? State::Blocking
+              : st == u"info"     ? State::Info
+                                  : State::Pending;
     c.summary = o.value(u"summary").toString();
     c.details = fromArray(o.value(u"details"));
     c.statements = fromArray(o.value(u"statements"));
@@ -143,9 +169,9 @@ ReadinessCheck ReadinessCheck::fromJson(const QJsonObject &o)
 
 QJsonObject SchemaChange::toJson() const
 {
-    return QJsonObject{{QStringLiteral("object"), object}, {QStringLiteral("kind"), kind},
+    return QJsonObject{{QStringLiteral("object"), object},       {QStringLiteral("kind"), kind},
                        {QStringLiteral("statement"), statement}, {QStringLiteral("state"), state},
-                       {QStringLiteral("detail"), detail}, {QStringLiteral("lsn"), lsn}};
+                       {QStringLiteral("detail"), detail},       {QStringLiteral("lsn"), lsn}};
 }
 
 SchemaChange SchemaChange::fromJson(const QJsonObject &o)

@@ -13,8 +13,35 @@ namespace pgferry::engine {
 
 // Fallback: cut over, and the new server's writes stream back into the old one (FailingBack: the
 // administrator asked to return to the old server and the run is doing it).
-enum class RunState { NotStarted, Assessing, Preparing, Running, Streaming, CuttingOver, Completed, Failed, Cancelled, Stopped, Fallback, FailingBack };
-enum class DatabasePhase { Pending, Assess, Prepare, Schema, FullLoad, PostData, Streaming, Cutover, Verify, Done, Failed, Fallback, FailingBack };
+enum class RunState {
+    NotStarted,
+    Assessing,
+    Preparing,
+    Running,
+    Streaming,
+    CuttingOver,
+    Completed,
+    Failed,
+    Cancelled,
+    Stopped,
+    Fallback,
+    FailingBack
+};
+enum class DatabasePhase {
+    Pending,
+    Assess,
+    Prepare,
+    Schema,
+    FullLoad,
+    PostData,
+    Streaming,
+    Cutover,
+    Verify,
+    Done,
+    Failed,
+    Fallback,
+    FailingBack
+};
 enum class TableState { Queued, Loading, Loaded, Indexing, Done, Failed };
 
 QString runStateName(RunState s);
@@ -72,8 +99,8 @@ struct ReadinessCheck
     enum class State { Ok, Blocking, Info, Pending };
     QString check;
     State state = State::Pending;
-    QString summary;       // one line, e.g. "2 sessions open: pid 4711 (shop, bob) idle in transaction"
-    QStringList details;   // one per object (a session with its statement, a sequence, a row that differs)
+    QString summary;        // one line, e.g. "2 sessions open: pid 4711 (shop, bob) idle in transaction"
+    QStringList details;    // one per object (a session with its statement, a sequence, a row that differs)
     QStringList statements; // SQL that would resolve it (e.g. SELECT pg_terminate_backend(4711))
 
     bool blocks() const { return state == State::Blocking; }
@@ -114,7 +141,7 @@ struct DatabaseStatus
     QList<ReadinessCheck> readiness; // while streaming: the verdict's checks, in a fixed order
     QList<TableStatus> tables;
     QList<SchemaChange> schemaChanges; // oldest first
-    QString ddlCapture; // "event trigger", "watch only" or "" (offline, or not streaming yet)
+    QString ddlCapture;                // "event trigger", "watch only" or "" (offline, or not streaming yet)
     // After a cutover with fallback: "streaming" (the new server's writes flow back into the old
     // one; lagBytes and lagSeconds are then that stream's), "failed back" (the old server is the
     // primary again), "ended" (the fallback was ended; the new server stays); "" without one.
@@ -133,9 +160,10 @@ struct MigrationStatus
     QDateTime startedAt;
     QDateTime updatedAt;
     QList<DatabaseStatus> databases;
-    QStringList errors; // the last errors, newest last, each naming its object
-    QStringList log;    // recent log lines
-    QString engineState; // the engine's own words for its state, e.g. Azure's "InProgress / MigratingData"; empty for the local engine
+    QStringList errors;  // the last errors, newest last, each naming its object
+    QStringList log;     // recent log lines
+    QString engineState; // the engine's own words for its state, e.g. Azure's "InProgress / MigratingData";
+                         // empty for the local engine
 
     bool readyForCutover() const;
     qint64 rowsCopied() const;

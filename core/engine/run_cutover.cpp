@@ -67,7 +67,8 @@ void LocalEngine::Run::cutOverOnline(Until until)
     src.exec(QStringLiteral("SET default_transaction_read_only = off"));
     if (settings.cutover.makeSourceReadOnly) {
         log(QStringLiteral("making the source database read-only and ending its other sessions"));
-        src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(src.quoteIdent(db.name)));
+        src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on")
+                     .arg(src.quoteIdent(db.name)));
         j.markDone(db.name, QStringLiteral("source_read_only"));
         saveJournal();
         endOtherSessions(src, QStringLiteral("the source's"));
@@ -79,10 +80,11 @@ void LocalEngine::Run::cutOverOnline(Until until)
         stream->stop();
         if (settings.cutover.makeSourceReadOnly)
             undoReadOnly(src);
-        throw std::runtime_error(QStringLiteral("cutover did not complete: %1. The source is unchanged and the "
-                                                "migration can go on: run again and cut over later.")
-                                     .arg(why)
-                                     .toStdString());
+        throw std::runtime_error(
+            QStringLiteral("cutover did not complete: %1. The source is unchanged and the "
+                           "migration can go on: run again and cut over later.")
+                .arg(why)
+                .toStdString());
     }
     // The last word on the schema: every change up to the drain point is applied; whatever the
     // stream or the catalogs say could not be carried stops the cutover, before the target
@@ -110,13 +112,17 @@ void LocalEngine::Run::cutOverOnline(Until until)
             j.setValue(db.name, QStringLiteral("cutover_refused"), QStringLiteral("yes"));
             saveJournal();
             throw std::runtime_error(
-                QString((watchError.isEmpty()
-                     ? QStringLiteral("cutover stopped: the schema of %1 changed on the source in a way pgferry did "
-                                      "not carry (see schema_changes in the status)")
-                           .arg(unresolved.mid(0, 8).join(QStringLiteral(", ")))
-                     : QStringLiteral("cutover stopped: could not check the schemas after the drain (%1)").arg(watchError)) +
-                QString(QStringLiteral(". The source is writable again and the stream can go on: run again, resolve "
-                                       "them, and cut over then.")))
+                QString(
+                    (watchError.isEmpty()
+                         ? QStringLiteral(
+                               "cutover stopped: the schema of %1 changed on the source in a way pgferry did "
+                               "not carry (see schema_changes in the status)")
+                               .arg(unresolved.mid(0, 8).join(QStringLiteral(", ")))
+                         : QStringLiteral("cutover stopped: could not check the schemas after the drain (%1)")
+                               .arg(watchError)) +
+                    QString(QStringLiteral(
+                        ". The source is writable again and the stream can go on: run again, resolve "
+                        "them, and cut over then.")))
                     .toStdString());
         }
     }
@@ -181,14 +187,16 @@ void LocalEngine::Run::cutOverOnline(Until until)
         const QStringList diffs = schema::compareSchemas(src, target, tables);
         if (!diffs.isEmpty()) {
             report.insert(QStringLiteral("schema_differences"), QJsonArray::fromStringList(diffs));
-            const QString text = QStringLiteral("the target's schema differs from the source's in %1 place(s): %2")
-                                     .arg(diffs.size())
-                                     .arg(diffs.mid(0, 8).join(QStringLiteral("; ")));
+            const QString text =
+                QStringLiteral("the target's schema differs from the source's in %1 place(s): %2")
+                    .arg(diffs.size())
+                    .arg(diffs.mid(0, 8).join(QStringLiteral("; ")));
             if (schemaChanged)
-                throw std::runtime_error(QString(text + QStringLiteral(". Make the target match (the run log and the report "
-                                                                "list every difference), then run again to finish "
-                                                                "the cutover."))
-                                             .toStdString());
+                throw std::runtime_error(
+                    QString(text + QStringLiteral(". Make the target match (the run log and the report "
+                                                  "list every difference), then run again to finish "
+                                                  "the cutover."))
+                        .toStdString());
             log(text);
         }
     }
@@ -206,7 +214,8 @@ void LocalEngine::Run::cutOverOnline(Until until)
     load::dropUnitTable(target); // before the fallback: the applications see only their own tables
     j.markDone(db.name, QStringLiteral("cutover_complete"));
     saveJournal();
-    if (j.done(db.name, QStringLiteral("fallback_slot")) && j.value(db.name, QStringLiteral("fallback_outcome")).isEmpty())
+    if (j.done(db.name, QStringLiteral("fallback_slot")) &&
+        j.value(db.name, QStringLiteral("fallback_outcome")).isEmpty())
         fallback(until);
 }
 
@@ -222,7 +231,8 @@ void LocalEngine::Run::cutOverOffline()
         const auto seqs = load::readSequences(src);
         const QStringList missing = load::writeSequences(target, seqs);
         if (!missing.isEmpty())
-            log(QStringLiteral("sequences missing on the target: %1").arg(missing.join(QStringLiteral(", "))));
+            log(QStringLiteral("sequences missing on the target: %1")
+                    .arg(missing.join(QStringLiteral(", "))));
         log(QStringLiteral("set %1 sequences").arg(seqs.size() - missing.size()));
         j.markDone(db.name, QStringLiteral("sequences"));
         saveJournal();
@@ -240,7 +250,8 @@ void LocalEngine::Run::cutOverOffline()
         }
         j.markDone(db.name, QStringLiteral("cutover_schema"));
         saveJournal();
-        phaseTook(QStringLiteral("cutover_schema"), QStringLiteral("foreign keys, triggers and the rest of the schema"));
+        phaseTook(QStringLiteral("cutover_schema"),
+                  QStringLiteral("foreign keys, triggers and the rest of the schema"));
     }
     checkStop();
     if (settings.verify) {
@@ -252,11 +263,13 @@ void LocalEngine::Run::cutOverOffline()
 
 void LocalEngine::Run::syncLargeObjects(pg::Connection &src, pg::Connection &target)
 {
-    const load::LargeObjectSync lo = load::syncLargeObjects(src, target, e.m_config.project.settings.verify, &e.m_stop);
+    const load::LargeObjectSync lo =
+        load::syncLargeObjects(src, target, e.m_config.project.settings.verify, &e.m_stop);
     if (lo.compared == 0 && lo.removed.isEmpty())
         return;
-    log(QStringLiteral("large objects: %1 compared; written while changes streamed: %2 new, %3 changed, %4 removed "
-                       "on the target (%5 bytes)")
+    log(QStringLiteral(
+            "large objects: %1 compared; written while changes streamed: %2 new, %3 changed, %4 removed "
+            "on the target (%5 bytes)")
             .arg(lo.compared)
             .arg(lo.created.size())
             .arg(lo.rewritten.size())
@@ -269,13 +282,15 @@ void LocalEngine::Run::syncLargeObjects(pg::Connection &src, pg::Connection &tar
                               {QStringLiteral("removed"), int(lo.removed.size())},
                               {QStringLiteral("bytes"), lo.bytes}});
     if (!lo.identical)
-        throw std::runtime_error("verification: the large objects still differ between the source and the target after "
-                                 "they were copied again; was the source written meanwhile? Run again to retry the cutover");
+        throw std::runtime_error(
+            "verification: the large objects still differ between the source and the target after "
+            "they were copied again; was the source written meanwhile? Run again to retry the cutover");
 }
 
 void LocalEngine::Run::carryDatabaseProperties(pg::Connection &src, pg::Connection &target)
 {
-    const schema::DatabaseProperties p = schema::readDatabaseProperties(src, db.name, target, db.effectiveTarget());
+    const schema::DatabaseProperties p =
+        schema::readDatabaseProperties(src, db.name, target, db.effectiveTarget());
     const QStringList failed = schema::applyDatabaseProperties(target, p);
     if (!p.statements.isEmpty())
         log(QStringLiteral("carried %1 database setting(s), comment or connection limit: %2")
@@ -286,12 +301,14 @@ void LocalEngine::Run::carryDatabaseProperties(pg::Connection &src, pg::Connecti
     // What the target refused is reported now; the verification compares the rest.
     QStringList refused;
     for (const QString &st : p.statements)
-        if (std::any_of(failed.begin(), failed.end(), [&](const QString &f) { return f.startsWith(st + u':'); }))
+        if (std::any_of(failed.begin(), failed.end(),
+                        [&](const QString &f) { return f.startsWith(st + u':'); }))
             refused << st;
     e.m_journal.setValue(db.name, QStringLiteral("database_properties_refused"), refused.join(u'\n'));
     report.insert(QStringLiteral("database_properties"), QJsonArray::fromStringList(p.statements));
     if (!failed.isEmpty() || !p.skipped.isEmpty())
-        report.insert(QStringLiteral("database_properties_not_carried"), QJsonArray::fromStringList(failed + p.skipped));
+        report.insert(QStringLiteral("database_properties_not_carried"),
+                      QJsonArray::fromStringList(failed + p.skipped));
 }
 
 void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &already)
@@ -312,32 +329,39 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
     {
         pg::Connection src = connectSource(db.name);
         pg::Connection dst = connectTarget(db.effectiveTarget());
-        const QStringList refused =
-            e.m_journal.value(db.name, QStringLiteral("database_properties_refused")).split(u'\n', Qt::SkipEmptyParts);
+        const QStringList refused = e.m_journal.value(db.name, QStringLiteral("database_properties_refused"))
+                                        .split(u'\n', Qt::SkipEmptyParts);
         for (const QString &d : schema::compareDatabaseProperties(src, db.name, dst, db.effectiveTarget()))
-            if (std::none_of(refused.begin(), refused.end(), [&](const QString &st) { return d.endsWith(u": " + st); }))
+            if (std::none_of(refused.begin(), refused.end(),
+                             [&](const QString &st) { return d.endsWith(u": " + st); }))
                 propertyDiffs << d;
     }
     if (propertyDiffs.isEmpty())
-        log(QStringLiteral("verified the database's own settings, privileges, comment and connection limit: they match"));
+        log(QStringLiteral(
+            "verified the database's own settings, privileges, comment and connection limit: they match"));
     if (!propertyDiffs.isEmpty()) {
-        report.insert(QStringLiteral("database_properties_differences"), QJsonArray::fromStringList(propertyDiffs));
-        throw std::runtime_error(QStringLiteral("verification: the database's own properties differ between the source "
-                                                "and the target (%1): %2. Make them equal, then run again to finish "
-                                                "the cutover")
-                                     .arg(propertyDiffs.size())
-                                     .arg(propertyDiffs.mid(0, 5).join(QStringLiteral("; ")))
-                                     .toStdString());
+        report.insert(QStringLiteral("database_properties_differences"),
+                      QJsonArray::fromStringList(propertyDiffs));
+        throw std::runtime_error(
+            QStringLiteral("verification: the database's own properties differ between the source "
+                           "and the target (%1): %2. Make them equal, then run again to finish "
+                           "the cutover")
+                .arg(propertyDiffs.size())
+                .arg(propertyDiffs.mid(0, 5).join(QStringLiteral("; ")))
+                .toStdString());
     }
     if (!refs.isEmpty())
         results += cutover::verifyTables(e.m_config.source.withDatabase(db.name),
-                                         e.m_config.target.withDatabase(db.effectiveTarget()), refs, jobs, &e.m_stop, level);
+                                         e.m_config.target.withDatabase(db.effectiveTarget()), refs, jobs,
+                                         &e.m_stop, level);
     checkStop();
-    std::sort(results.begin(), results.end(), [](const cutover::TableVerification &a, const cutover::TableVerification &b) {
-        return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
-    });
+    std::sort(results.begin(), results.end(),
+              [](const cutover::TableVerification &a, const cutover::TableVerification &b) {
+                  return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+              });
     QJsonArray arr;
-    const QStringList mismatches = verificationMismatches(results, arr, QStringLiteral("source"), QStringLiteral("target"));
+    const QStringList mismatches =
+        verificationMismatches(results, arr, QStringLiteral("source"), QStringLiteral("target"));
     report.insert(QStringLiteral("verification"), arr);
     if (!mismatches.isEmpty())
         throw std::runtime_error(QStringLiteral("verification found %1 tables that differ: %2")
@@ -346,7 +370,8 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
                                      .toStdString());
     log(level == project::VerifyLevel::Full
             ? QStringLiteral("verified %1 tables: row counts and checksums match").arg(results.size())
-            : QStringLiteral("verified %1 tables: row counts match (checksums not compared: verify_level is count)")
+            : QStringLiteral(
+                  "verified %1 tables: row counts match (checksums not compared: verify_level is count)")
                   .arg(results.size()));
 }
 
@@ -385,7 +410,8 @@ void LocalEngine::Run::writeReport()
         }
     }
     QFile f(reportFile(e.m_config.stateDir));
-    QJsonObject rep = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
+    QJsonObject rep =
+        f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
     f.close();
     QJsonObject dbs = rep.value(u"databases").toObject();
     // What an earlier attempt reported stays, unless this one reports it again (a run resumed in

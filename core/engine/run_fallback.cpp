@@ -21,15 +21,17 @@ void LocalEngine::Run::createFallback(pg::Connection &target, pg::Connection &sr
     if (j.done(db.name, QStringLiteral("fallback_slot")))
         return;
     const QString name = fallbackObjectName(objectName());
-    const FallbackSlot slot = createFallbackSlot(target, e.m_config.target.withDatabase(db.effectiveTarget()), name, tables);
+    const FallbackSlot slot =
+        createFallbackSlot(target, e.m_config.target.withDatabase(db.effectiveTarget()), name, tables);
     j.setValue(db.name, QStringLiteral("fallback_plugin"), slot.plugin);
     j.setValue(db.name, QStringLiteral("fallback_lsn"), pg::formatLsn(slot.lsn));
     j.setObject(db.name, QStringLiteral("fallback_tables"),
                 QJsonObject{{QStringLiteral("tables"), QJsonArray::fromStringList(slot.tables)}});
     j.markDone(db.name, QStringLiteral("fallback_slot"));
     saveJournal();
-    log(QStringLiteral("created the fallback slot %1 (%2) on the target at %3: from here on, what is written on the "
-                       "target streams back into the source")
+    log(QStringLiteral(
+            "created the fallback slot %1 (%2) on the target at %3: from here on, what is written on the "
+            "target streams back into the source")
             .arg(name, slot.plugin, pg::formatLsn(slot.lsn)));
     Q_UNUSED(src);
 }
@@ -55,15 +57,17 @@ void LocalEngine::Run::fallback(Until until)
     FallbackSlot slot;
     slot.plugin = j.value(db.name, QStringLiteral("fallback_plugin"));
     slot.lsn = pg::parseLsn(j.value(db.name, QStringLiteral("fallback_lsn")));
-    for (const QJsonValue &v : j.databaseObject(db.name).value(u"fallback_tables").toObject().value(u"tables").toArray())
+    for (const QJsonValue &v :
+         j.databaseObject(db.name).value(u"fallback_tables").toObject().value(u"tables").toArray())
         slot.tables << v.toString();
     const QString encoding = tgt->exec(QStringLiteral("SHOW server_encoding")).text(0, 0);
     const QString spoolDir = e.m_config.stateDir + QStringLiteral("/db-%1/fallback-spool").arg(index);
     auto startStream = [&] {
-        auto s = std::make_unique<ChangeStream>(
-            fallbackStreamConfig(e.m_config.target.withDatabase(tname), e.m_config.source.withDatabase(db.name), name, slot,
-                                 encoding, spoolDir, !settings.schema.noOwner),
-            &e.m_stop);
+        auto s = std::make_unique<ChangeStream>(fallbackStreamConfig(e.m_config.target.withDatabase(tname),
+                                                                     e.m_config.source.withDatabase(db.name),
+                                                                     name, slot, encoding, spoolDir,
+                                                                     !settings.schema.noOwner),
+                                                &e.m_stop);
         s->startReceiver();
         s->startApplier();
         return s;
@@ -80,9 +84,10 @@ void LocalEngine::Run::fallback(Until until)
     } stopStream{stream};
     setPhase(DatabasePhase::Fallback);
     setFallbackState(QStringLiteral("streaming"));
-    log(QStringLiteral("fallback: streaming the target's writes back into the source, which stays read-only for "
-                       "applications. `pgferry-cli fail-back` returns to the source; `pgferry-cli fallback end` "
-                       "ends the fallback"));
+    log(QStringLiteral(
+        "fallback: streaming the target's writes back into the source, which stays read-only for "
+        "applications. `pgferry-cli fail-back` returns to the source; `pgferry-cli fallback end` "
+        "ends the fallback"));
     QString lastError, failBackError;
     QStringList gaps;
     QElapsedTimer sinceGaps;
@@ -99,7 +104,8 @@ void LocalEngine::Run::fallback(Until until)
                 src.reset();
                 tgt.reset();
                 if (!gapsFailed)
-                    log(QStringLiteral("could not compare the schemas of the target and the source (retrying): ") +
+                    log(QStringLiteral(
+                            "could not compare the schemas of the target and the source (retrying): ") +
                         ex.error().toString());
                 gapsFailed = true;
             }
@@ -114,12 +120,13 @@ void LocalEngine::Run::fallback(Until until)
             QString cause = s.fatalError;
             while (cause.endsWith(u'.'))
                 cause.chop(1);
-            throw std::runtime_error(QStringLiteral("the cutover is complete, but the fallback stream from the target back "
-                                                    "into the source stopped: %1. The target is not affected. Fix this and "
-                                                    "run again to resume the fallback where it stopped, or end it with "
-                                                    "`pgferry-cli fallback end`")
-                                         .arg(cause)
-                                         .toStdString());
+            throw std::runtime_error(
+                QStringLiteral("the cutover is complete, but the fallback stream from the target back "
+                               "into the source stopped: %1. The target is not affected. Fix this and "
+                               "run again to resume the fallback where it stopped, or end it with "
+                               "`pgferry-cli fallback end`")
+                    .arg(cause)
+                    .toStdString());
         }
         // A request is taken before the status is written again: a new request clears the last
         // fail-back's failure, which must not show as this one's answer.
@@ -139,11 +146,14 @@ void LocalEngine::Run::fallback(Until until)
         if (!failBackError.isEmpty())
             reason = QStringLiteral("fail-back did not complete: ") + failBackError;
         else if (!gaps.isEmpty())
-            reason = QStringLiteral("the source cannot take what changed on the target: ") + gaps.mid(0, 8).join(QStringLiteral("; "));
+            reason = QStringLiteral("the source cannot take what changed on the target: ") +
+                     gaps.mid(0, 8).join(QStringLiteral("; "));
         else if (!s.receiving)
-            reason = QStringLiteral("fallback not connected to the target's slot") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+            reason = QStringLiteral("fallback not connected to the target's slot") +
+                     (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
         else if (!s.applying)
-            reason = QStringLiteral("fallback not applying on the source") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+            reason = QStringLiteral("fallback not applying on the source") +
+                     (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
         {
             QMutexLocker l(&e.m_mutex);
             DatabaseStatus &ds = e.m_status.databases[index];
@@ -164,19 +174,24 @@ void LocalEngine::Run::fallback(Until until)
             } catch (const pg::Exception &ex) {
                 src.reset();
                 tgt.reset();
-                why = QStringLiteral("could not compare the schemas of the target and the source: ") + ex.error().toString();
+                why = QStringLiteral("could not compare the schemas of the target and the source: ") +
+                      ex.error().toString();
             }
             if (why.isEmpty() && !gaps.isEmpty())
-                why = QStringLiteral("the source cannot take what changed on the target: %1. Make the source's schema "
-                                     "match (or undo the change on the target), then fail back")
+                why = QStringLiteral(
+                          "the source cannot take what changed on the target: %1. Make the source's schema "
+                          "match (or undo the change on the target), then fail back")
                           .arg(gaps.mid(0, 8).join(QStringLiteral("; ")));
             if (why.isEmpty() && failBack(stream, &why))
                 return;
             failBackError = why;
-            log(QStringLiteral("fail-back did not complete: %1. The target is writable again and the fallback goes on").arg(why));
+            log(QStringLiteral(
+                    "fail-back did not complete: %1. The target is writable again and the fallback goes on")
+                    .arg(why));
             {
                 QMutexLocker l(&e.m_mutex);
-                e.m_status.errors << QStringLiteral("database %1: fail-back did not complete: %2").arg(db.name, why);
+                e.m_status.errors
+                    << QStringLiteral("database %1: fail-back did not complete: %2").arg(db.name, why);
                 ++e.m_version;
             }
             if (!stream)
@@ -211,20 +226,24 @@ bool LocalEngine::Run::failBack(std::unique_ptr<ChangeStream> &stream, QString *
     pg::Connection src = connectSource(db.name);
     tgt.exec(QStringLiteral("SET default_transaction_read_only = off"));
     src.exec(QStringLiteral("SET default_transaction_read_only = off"));
-    const QString reopenTarget = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(tgt.quoteIdent(tname));
+    const QString reopenTarget =
+        QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(tgt.quoteIdent(tname));
     auto undo = [&](const QString &reason) {
         *why = reason;
         if (auto err = tgt.tryExec(reopenTarget))
-            log(QStringLiteral("could not make the target database writable again (%1): run %2").arg(err->toString(), reopenTarget));
+            log(QStringLiteral("could not make the target database writable again (%1): run %2")
+                    .arg(err->toString(), reopenTarget));
         j.setValue(db.name, QStringLiteral("fallback_failing_back"), QString());
         saveJournal();
         return false;
     };
     log(QStringLiteral("failing back: making the target database read-only and ending its other sessions"));
-    tgt.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on").arg(tgt.quoteIdent(tname)));
+    tgt.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on")
+                 .arg(tgt.quoteIdent(tname)));
     endOtherSessions(tgt, QStringLiteral("the target's"));
     const pg::Lsn drainPoint = pg::parseLsn(tgt.exec(pg::currentWalLsnSql(tgt.serverVersion())).text(0, 0));
-    log(QStringLiteral("failing back: waiting until every change on the target up to %1 is applied on the source")
+    log(QStringLiteral(
+            "failing back: waiting until every change on the target up to %1 is applied on the source")
             .arg(pg::formatLsn(drainPoint)));
     QString drainWhy;
     if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &drainWhy))
@@ -243,21 +262,24 @@ bool LocalEngine::Run::failBack(std::unique_ptr<ChangeStream> &stream, QString *
         QList<cutover::TableRef> refs;
         for (const load::SourceTable &t : std::as_const(tables))
             refs << cutover::tableRef(t);
-        const QList<cutover::TableVerification> results =
-            cutover::verifyTables(e.m_config.target.withDatabase(tname), e.m_config.source.withDatabase(db.name), refs, jobs,
-                                  &e.m_stop, settings.verifyLevel);
+        const QList<cutover::TableVerification> results = cutover::verifyTables(
+            e.m_config.target.withDatabase(tname), e.m_config.source.withDatabase(db.name), refs, jobs,
+            &e.m_stop, settings.verifyLevel);
         checkStop();
         QJsonArray arr;
         // The target is the reference now: it was the verification's first side.
-        const QStringList mismatches = verificationMismatches(results, arr, QStringLiteral("target"), QStringLiteral("source"));
+        const QStringList mismatches =
+            verificationMismatches(results, arr, QStringLiteral("target"), QStringLiteral("source"));
         fb.insert(QStringLiteral("verification"), arr);
         report.insert(QStringLiteral("fallback"), fb);
         if (!mismatches.isEmpty())
-            return undo(QStringLiteral("verification found %1 tables that differ between the target and the source: %2. "
-                                       "The source stays read-only")
+            return undo(QStringLiteral(
+                            "verification found %1 tables that differ between the target and the source: %2. "
+                            "The source stays read-only")
                             .arg(mismatches.size())
                             .arg(mismatches.mid(0, 5).join(QStringLiteral("; "))));
-        log(QStringLiteral("failing back: verified %1 tables, the source matches the target").arg(results.size()));
+        log(QStringLiteral("failing back: verified %1 tables, the source matches the target")
+                .arg(results.size()));
     }
     // The source is the primary again.
     undoReadOnly(src);
@@ -270,8 +292,9 @@ bool LocalEngine::Run::failBack(std::unique_ptr<ChangeStream> &stream, QString *
     fb.insert(QStringLiteral("at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
     report.insert(QStringLiteral("fallback"), fb);
     setFallbackState(QStringLiteral("failed back"));
-    log(QStringLiteral("failed back: the source has every write made on the target and is writable again; the target "
-                       "database %1 is read-only. Point the applications back at the source")
+    log(QStringLiteral(
+            "failed back: the source has every write made on the target and is writable again; the target "
+            "database %1 is read-only. Point the applications back at the source")
             .arg(tname));
     return true;
 }
@@ -284,12 +307,14 @@ void LocalEngine::Run::endFallback(std::unique_ptr<ChangeStream> &stream)
     pg::Connection tgt = connectTarget(db.effectiveTarget());
     pg::Connection src = connectSource(db.name);
     src.exec(QStringLiteral("SET default_transaction_read_only = off"));
-    removeFallbackObjects(tgt, src, fallbackObjectName(objectName()), [this](const QString &line) { log(line); });
+    removeFallbackObjects(tgt, src, fallbackObjectName(objectName()),
+                          [this](const QString &line) { log(line); });
     QDir(e.m_config.stateDir + QStringLiteral("/db-%1/fallback-spool").arg(index)).removeRecursively();
     j.setValue(db.name, QStringLiteral("fallback_outcome"), QStringLiteral("ended"));
     saveJournal();
-    report.insert(QStringLiteral("fallback"), QJsonObject{{QStringLiteral("outcome"), QStringLiteral("ended")},
-                                                          {QStringLiteral("at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}});
+    report.insert(QStringLiteral("fallback"),
+                  QJsonObject{{QStringLiteral("outcome"), QStringLiteral("ended")},
+                              {QStringLiteral("at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}});
     setFallbackState(QStringLiteral("ended"));
     log(QStringLiteral("fallback ended: the target stays the primary; the source stays read-only"));
 }

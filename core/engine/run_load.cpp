@@ -38,11 +38,13 @@ void LocalEngine::Run::openStream()
             sc.ddlLogTable = cdc::DdlCaptureNames{name}.logTable();
         sc.keepOwners = !settings.schema.noOwner;
         if (plugin == u"test_decoding")
-            for (const QJsonValue &v : j.databaseObject(db.name).value(u"stream_tables").toObject().value(u"tables").toArray())
+            for (const QJsonValue &v :
+                 j.databaseObject(db.name).value(u"stream_tables").toObject().value(u"tables").toArray())
                 sc.streamedTables.insert(v.toString());
         streamPlugin = plugin;
         streamPublication = name;
-        if (!loadDone && j.done(db.name, QStringLiteral("slot")) && !j.value(db.name, QStringLiteral("resync_lsn")).isEmpty()) {
+        if (!loadDone && j.done(db.name, QStringLiteral("slot")) &&
+            !j.value(db.name, QStringLiteral("resync_lsn")).isEmpty()) {
             // Tables that were not completely loaded before are reloaded from the new snapshot.
             const pg::Lsn resync = pg::parseLsn(j.value(db.name, QStringLiteral("resync_lsn")));
             const QSet<QString> doneUnits = [&] {
@@ -62,7 +64,8 @@ void LocalEngine::Run::openStream()
                     continue;
                 if (!have.isEmpty())
                     load::forgetTable(tc, t, have);
-                if (!saved.contains(t.qualifiedName()) || pg::parseLsn(saved.value(t.qualifiedName()).toString()) < resync)
+                if (!saved.contains(t.qualifiedName()) ||
+                    pg::parseLsn(saved.value(t.qualifiedName()).toString()) < resync)
                     saved.insert(t.qualifiedName(), pg::formatLsn(resync));
             }
             j.setObject(db.name, QStringLiteral("sync_lsn"), saved);
@@ -136,7 +139,8 @@ void LocalEngine::Run::loadAll()
     checkStop();
 }
 
-void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher)
+void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, int targetVersion,
+                                  TableFinisher *finisher)
 {
     const QString tname = db.effectiveTarget();
     const auto &settings = e.m_config.project.settings;
@@ -212,7 +216,10 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             queue.push_back(u);
     if (queue.empty())
         return;
-    log(QStringLiteral("loading %1 units of %2 tables with %3 workers").arg(queue.size()).arg(tables.size()).arg(jobs));
+    log(QStringLiteral("loading %1 units of %2 tables with %3 workers")
+            .arg(queue.size())
+            .arg(tables.size())
+            .arg(jobs));
 
     QMutex qm;
     QStringList failures;
@@ -255,7 +262,9 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             ++e.m_version;
         }
         if (n > 0) // log() takes the status lock itself
-            log(QStringLiteral("retrying %1 failed load units of %2").arg(n).arg(wanted.join(QStringLiteral(", "))));
+            log(QStringLiteral("retrying %1 failed load units of %2")
+                    .arg(n)
+                    .arg(wanted.join(QStringLiteral(", "))));
         return n;
     };
     std::atomic_bool snapshotLost{false};
@@ -316,15 +325,16 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                 try {
                     if (!src.isOpen() || !dst.isOpen())
                         connect();
-                    const load::CopyResult res = load::copyUnit(src, dst, table, unit, copyOptions, [&](qint64 rows, qint64 bytes) {
-                        rowsSoFar += rows;
-                        bytesSoFar += bytes;
-                        QMutexLocker l(&e.m_mutex);
-                        TableStatus &ts = e.m_status.databases[index].tables[unit.table];
-                        ts.rowsCopied += rows;
-                        ts.bytesCopied += bytes;
-                        ++e.m_version;
-                    });
+                    const load::CopyResult res =
+                        load::copyUnit(src, dst, table, unit, copyOptions, [&](qint64 rows, qint64 bytes) {
+                            rowsSoFar += rows;
+                            bytesSoFar += bytes;
+                            QMutexLocker l(&e.m_mutex);
+                            TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                            ts.rowsCopied += rows;
+                            ts.bytesCopied += bytes;
+                            ++e.m_version;
+                        });
                     bool tableLoaded = false;
                     {
                         QMutexLocker l(&e.m_mutex);
@@ -363,13 +373,16 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                         dst.close();
                     }
                     if (err.retryable() && attempt < 6 && !snapshotLost.load()) {
-                        log(QStringLiteral("table %1: %2; retrying (attempt %3)").arg(table.qualifiedName(), err.toString()).arg(attempt + 2));
+                        log(QStringLiteral("table %1: %2; retrying (attempt %3)")
+                                .arg(table.qualifiedName(), err.toString())
+                                .arg(attempt + 2));
                         // A new snapshot cannot replace the exported one; a broken source connection
                         // re-imports it, which works while the exporting session lives.
                         backoff(attempt, e.m_stop);
                         continue;
                     }
-                    const QString msg = QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), err.toString());
+                    const QString msg =
+                        QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), err.toString());
                     {
                         QMutexLocker l(&e.m_mutex);
                         TableStatus &ts = e.m_status.databases[index].tables[unit.table];
@@ -390,12 +403,14 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                     break;
                 } catch (const Resumable &ex) {
                     QMutexLocker lq(&qm);
-                    failures << QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), errorText(ex));
+                    failures << QStringLiteral("table %1 (full load): %2")
+                                    .arg(table.qualifiedName(), errorText(ex));
                     ++resumableFailures;
                     break;
                 } catch (const std::exception &ex) {
                     QMutexLocker lq(&qm);
-                    failures << QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), errorText(ex));
+                    failures << QStringLiteral("table %1 (full load): %2")
+                                    .arg(table.qualifiedName(), errorText(ex));
                     break;
                 }
             }
@@ -410,11 +425,12 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
         checkStop();
     } while (!snapshotLost.load() && takeRetries() > 0); // a retry asked for as the last worker ended
     if (!failures.isEmpty()) {
-        const QString msg = QStringLiteral("%1 of %2 load units failed; the others are kept and a rerun loads only "
-                                           "what is missing. First: %3")
-                                .arg(failures.size())
-                                .arg(units.size())
-                                .arg(failures.first());
+        const QString msg =
+            QStringLiteral("%1 of %2 load units failed; the others are kept and a rerun loads only "
+                           "what is missing. First: %3")
+                .arg(failures.size())
+                .arg(units.size())
+                .arg(failures.first());
         if (resumableFailures == failures.size())
             throw Resumable(msg.toStdString());
         throw std::runtime_error(msg.toStdString());
@@ -432,11 +448,12 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
             if (!committed.contains(k))
                 missing << k;
     if (!missing.isEmpty())
-        throw Resumable(QStringLiteral("the target no longer has %1 load units it had committed (%2): it restarted; "
-                                       "loading them again")
-                            .arg(missing.size())
-                            .arg(missing.mid(0, 5).join(QStringLiteral(", ")))
-                            .toStdString());
+        throw Resumable(
+            QStringLiteral("the target no longer has %1 load units it had committed (%2): it restarted; "
+                           "loading them again")
+                .arg(missing.size())
+                .arg(missing.mid(0, 5).join(QStringLiteral(", ")))
+                .toStdString());
 }
 
 void LocalEngine::Run::buildIndexes()
@@ -454,14 +471,16 @@ void LocalEngine::Run::buildIndexes()
                     ts.state = TableState::Indexing;
             ++e.m_version;
         }
-        log(QStringLiteral("building the remaining indexes and keys with %1 jobs, then ANALYZE").arg(settings.indexJobs));
+        log(QStringLiteral("building the remaining indexes and keys with %1 jobs, then ANALYZE")
+                .arg(settings.indexJobs));
         finisher->finish();
         checkStop();
         phaseTook(QStringLiteral("post_load"), QStringLiteral("the remaining indexes, keys and ANALYZE"));
         phaseSeconds.insert(QStringLiteral("index_build_busy"), finisher->indexSeconds());
         phaseSeconds.insert(QStringLiteral("analyze_busy"), finisher->analyzeSeconds());
         phaseSeconds.insert(QStringLiteral("verify_during_load_busy"), finisher->verifySeconds());
-        log(QStringLiteral("index builds took %1 s, ANALYZE %2 s and verification %3 s in all, mostly during the load")
+        log(QStringLiteral(
+                "index builds took %1 s, ANALYZE %2 s and verification %3 s in all, mostly during the load")
                 .arg(finisher->indexSeconds(), 0, 'f', 2)
                 .arg(finisher->analyzeSeconds(), 0, 'f', 2)
                 .arg(finisher->verifySeconds(), 0, 'f', 2));

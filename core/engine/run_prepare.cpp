@@ -19,19 +19,22 @@ void LocalEngine::Run::prepareTargetDatabase()
 {
     const QString tname = db.effectiveTarget();
     // The URI may name the database created here: then postgres or template1 (pg::openMaintenance).
-    pg::Connection admin = pg::openMaintenance(e.m_config.target, [this](const pg::ConnInfo &i) { return connectTo(i); });
+    pg::Connection admin =
+        pg::openMaintenance(e.m_config.target, [this](const pg::ConnInfo &i) { return connectTo(i); });
     pg::Result exists = admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname});
     if (exists.rows() == 0) {
         pg::Connection src = connectSource(db.name);
-        pg::Result enc = src.exec(QStringLiteral(
-            "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = current_database()"));
+        pg::Result enc = src.exec(QStringLiteral("SELECT pg_encoding_to_char(encoding), datcollate, datctype "
+                                                 "FROM pg_database WHERE datname = current_database()"));
         const QString sql = QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING %2")
                                 .arg(admin.quoteIdent(tname), admin.quoteLiteral(enc.text(0, 0)));
         // Same collation when the target has it; otherwise the target's default, with a note.
-        if (auto err = admin.tryExec(sql + QStringLiteral(" LC_COLLATE %1 LC_CTYPE %2")
-                                               .arg(admin.quoteLiteral(enc.text(0, 1)), admin.quoteLiteral(enc.text(0, 2))))) {
+        if (auto err = admin.tryExec(
+                sql + QStringLiteral(" LC_COLLATE %1 LC_CTYPE %2")
+                          .arg(admin.quoteLiteral(enc.text(0, 1)), admin.quoteLiteral(enc.text(0, 2))))) {
             admin.exec(sql);
-            log(QStringLiteral("collation %1 is not available on the target; the database uses the target's default")
+            log(QStringLiteral(
+                    "collation %1 is not available on the target; the database uses the target's default")
                     .arg(enc.text(0, 1)));
         }
         log(QStringLiteral("created target database %1").arg(tname));
@@ -41,14 +44,16 @@ void LocalEngine::Run::prepareTargetDatabase()
     } else if (!e.m_journal.done(db.name, QStringLiteral("prepared"))) {
         pg::Connection t = connectTarget(tname);
         pg::Result n = t.exec(QStringLiteral(
-            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p') "
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind "
+            "IN ('r','p') "
             "AND n.nspname NOT IN ('pg_catalog','information_schema','_pgferry') AND n.nspname !~ '^pg_'"));
         if (n.toInt(0, 0) > 0 && !e.m_config.project.settings.schema.overwrite)
-            throw std::runtime_error(QStringLiteral("the target database %1 already holds %2 tables; choose another "
-                                                    "target name, empty it, or set the overwrite option")
-                                         .arg(tname)
-                                         .arg(n.toInt(0, 0))
-                                         .toStdString());
+            throw std::runtime_error(
+                QStringLiteral("the target database %1 already holds %2 tables; choose another "
+                               "target name, empty it, or set the overwrite option")
+                    .arg(tname)
+                    .arg(n.toInt(0, 0))
+                    .toStdString());
     }
 }
 
@@ -72,17 +77,20 @@ void LocalEngine::Run::prepare()
     target = connectTarget(tname);
     targetVersion = target.serverVersion();
     if (pg::majorKey(targetVersion) < pg::majorKey(sourceVersion))
-        throw std::runtime_error(QStringLiteral("the target runs PostgreSQL %1 but the source runs %2: the target must be "
-                                                "the same major version or newer")
-                                     .arg(pg::majorName(targetVersion), pg::majorName(sourceVersion))
-                                     .toStdString());
+        throw std::runtime_error(
+            QStringLiteral("the target runs PostgreSQL %1 but the source runs %2: the target must be "
+                           "the same major version or newer")
+                .arg(pg::majorName(targetVersion), pg::majorName(sourceVersion))
+                .toStdString());
     if (settings.schema.createRoles && !j.done(db.name, QStringLiteral("roles"))) {
-        const auto rr = schema::migrateRoles(snapshotHolder, target, !e.m_config.project.target.azureResourceId.isEmpty());
+        const auto rr = schema::migrateRoles(snapshotHolder, target,
+                                             !e.m_config.project.target.azureResourceId.isEmpty());
         if (!rr.created.isEmpty())
             log(QStringLiteral("created roles: %1").arg(rr.created.join(QStringLiteral(", "))));
         report.insert(QStringLiteral("roles_created"), QJsonArray::fromStringList(rr.created));
         report.insert(QStringLiteral("roles_need_password"), QJsonArray::fromStringList(rr.needPassword));
-        report.insert(QStringLiteral("role_attributes_dropped"), QJsonArray::fromStringList(rr.droppedAttributes));
+        report.insert(QStringLiteral("role_attributes_dropped"),
+                      QJsonArray::fromStringList(rr.droppedAttributes));
         j.markDone(db.name, QStringLiteral("roles"));
     }
     j.markDone(db.name, QStringLiteral("prepared"));
@@ -123,28 +131,35 @@ void LocalEngine::Run::takeSnapshot()
             // DELETE fail: refuse before touching anything.
             QStringList noIdentity;
             for (const load::SourceTable &t : current)
-                if (!t.unlogged && (t.replicaIdentity == 'n' || (t.replicaIdentity == 'd' && !t.hasPrimaryKey)))
+                if (!t.unlogged &&
+                    (t.replicaIdentity == 'n' || (t.replicaIdentity == 'd' && !t.hasPrimaryKey)))
                     noIdentity << t.qualifiedName();
             if (!noIdentity.isEmpty())
                 throw std::runtime_error(
-                    QStringLiteral("online migration needs a primary key or a replica identity on every table; these have "
-                                   "neither: %1. Add a primary key, or run ALTER TABLE ... REPLICA IDENTITY FULL (or USING "
-                                   "INDEX on a unique, not-null index), or migrate offline. `pgferry-cli assess` prints "
-                                   "the exact statements.")
+                    QStringLiteral(
+                        "online migration needs a primary key or a replica identity on every table; these "
+                        "have "
+                        "neither: %1. Add a primary key, or run ALTER TABLE ... REPLICA IDENTITY FULL (or "
+                        "USING "
+                        "INDEX on a unique, not-null index), or migrate offline. `pgferry-cli assess` prints "
+                        "the exact statements.")
                         .arg(noIdentity.mid(0, 10).join(QStringLiteral(", ")))
                         .toStdString());
             if (plugin == u"pgoutput") {
                 // The publication must exist before the slot: decoding looks it up as of each change.
-                snapshotHolder.exec(QStringLiteral("DROP PUBLICATION IF EXISTS ") + snapshotHolder.quoteIdent(name));
+                snapshotHolder.exec(QStringLiteral("DROP PUBLICATION IF EXISTS ") +
+                                    snapshotHolder.quoteIdent(name));
                 QStringList list;
                 for (const load::SourceTable &t : current)
                     if (!t.unlogged)
                         list << snapshotHolder.qualified(t.schema, t.name);
                 if (!list.isEmpty())
-                    snapshotHolder.exec(QStringLiteral("CREATE PUBLICATION %1 FOR TABLE %2")
-                                            .arg(snapshotHolder.quoteIdent(name), list.join(QStringLiteral(", "))));
+                    snapshotHolder.exec(
+                        QStringLiteral("CREATE PUBLICATION %1 FOR TABLE %2")
+                            .arg(snapshotHolder.quoteIdent(name), list.join(QStringLiteral(", "))));
                 else
-                    snapshotHolder.exec(QStringLiteral("CREATE PUBLICATION %1").arg(snapshotHolder.quoteIdent(name)));
+                    snapshotHolder.exec(
+                        QStringLiteral("CREATE PUBLICATION %1").arg(snapshotHolder.quoteIdent(name)));
             }
             // Schema changes from the slot's consistent point on are in the stream: the capture
             // (its log table in the publication) exists before the slot.
@@ -155,12 +170,15 @@ void LocalEngine::Run::takeSnapshot()
                 for (const load::SourceTable &t : current)
                     if (!t.unlogged)
                         streamed.append(t.qualifiedName());
-                j.setObject(db.name, QStringLiteral("stream_tables"), QJsonObject{{QStringLiteral("tables"), streamed}});
+                j.setObject(db.name, QStringLiteral("stream_tables"),
+                            QJsonObject{{QStringLiteral("tables"), streamed}});
             }
-            pg::Result old = snapshotHolder.exec(QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name});
+            pg::Result old = snapshotHolder.exec(
+                QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"), {name});
             if (old.rows() > 0) // left by a run that died before it journaled the slot
                 snapshotHolder.exec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {name});
-            exporter.emplace(pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name), {.timeout = 15s}));
+            exporter.emplace(
+                pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name), {.timeout = 15s}));
             const pg::CreatedSlot slot = exporter->createLogicalSlot(name, plugin, true);
             snapshot = slot.snapshotName;
             consistentPoint = slot.consistentPoint;
@@ -168,7 +186,8 @@ void LocalEngine::Run::takeSnapshot()
             j.setValue(db.name, QStringLiteral("plugin"), plugin);
             j.markDone(db.name, QStringLiteral("slot"));
             saveJournal();
-            log(QStringLiteral("created slot %1 (%2) at %3").arg(name, plugin, pg::formatLsn(consistentPoint)));
+            log(QStringLiteral("created slot %1 (%2) at %3")
+                    .arg(name, plugin, pg::formatLsn(consistentPoint)));
         } else {
             plugin = j.value(db.name, QStringLiteral("plugin"));
             ddlCapture = j.value(db.name, QStringLiteral("ddl_capture"));
@@ -177,16 +196,18 @@ void LocalEngine::Run::takeSnapshot()
             // wal_status 'lost': as gone as a dropped one.
             pg::Result slotRow = snapshotHolder.exec(
                 sourceVersion >= 130000
-                    ? QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND wal_status IS DISTINCT FROM 'lost'")
+                    ? QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND wal_status "
+                                     "IS DISTINCT FROM 'lost'")
                     : QStringLiteral("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1"),
                 {name});
             if (slotRow.rows() == 0)
-                throw std::runtime_error(QStringLiteral("the replication slot %1 of this migration is gone from the source "
-                                                        "(dropped or invalidated): changes since then cannot be streamed. "
-                                                        "Restart this database's migration from scratch (remove its run "
-                                                        "state folder and empty the target database).")
-                                             .arg(name)
-                                             .toStdString());
+                throw std::runtime_error(
+                    QStringLiteral("the replication slot %1 of this migration is gone from the source "
+                                   "(dropped or invalidated): changes since then cannot be streamed. "
+                                   "Restart this database's migration from scratch (remove its run "
+                                   "state folder and empty the target database).")
+                        .arg(name)
+                        .toStdString());
             if (!loadDone) {
                 // Resumed in the middle of the load: the slot's snapshot is gone. Tables still to load
                 // are copied from a new snapshot taken at a known point, and the stream skips their
@@ -195,11 +216,14 @@ void LocalEngine::Run::takeSnapshot()
                 // first, and this one is dropped once the load is done.
                 if (sourceVersion < 100000)
                     dropResumeSlot(snapshotHolder);
-                exporter.emplace(pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name), {.timeout = 15s}));
-                const pg::CreatedSlot tmp = exporter->createLogicalSlot(name + QStringLiteral("_r"), plugin, true, true);
+                exporter.emplace(pg::ReplicationConnection::open(e.m_config.source.withDatabase(db.name),
+                                                                 {.timeout = 15s}));
+                const pg::CreatedSlot tmp =
+                    exporter->createLogicalSlot(name + QStringLiteral("_r"), plugin, true, true);
                 snapshot = tmp.snapshotName;
                 j.setValue(db.name, QStringLiteral("resync_lsn"), pg::formatLsn(tmp.consistentPoint));
-                log(QStringLiteral("resuming the load from a new snapshot at %1").arg(pg::formatLsn(tmp.consistentPoint)));
+                log(QStringLiteral("resuming the load from a new snapshot at %1")
+                        .arg(pg::formatLsn(tmp.consistentPoint)));
             }
         }
     } else if (!loadDone) {
@@ -227,8 +251,10 @@ void LocalEngine::Run::takeSnapshot()
     }
     for (const load::SourceTable &t : tables)
         if (t.unlogged)
-            log(QStringLiteral("table %1 is unlogged: copied%2").arg(t.qualifiedName(),
-                online ? QStringLiteral(", but its changes are not in the WAL and do not stream") : QString()));
+            log(QStringLiteral("table %1 is unlogged: copied%2")
+                    .arg(t.qualifiedName(),
+                         online ? QStringLiteral(", but its changes are not in the WAL and do not stream")
+                                : QString()));
 
     // Where each table's copy stands in the stream (persisted, so a restart filters the same way).
     if (online) {
@@ -248,7 +274,8 @@ void LocalEngine::Run::restoreSchema()
     // 3. Schema, pre-data
     setPhase(DatabasePhase::Schema);
     migrator.emplace(tools, e.m_config.source.withDatabase(db.name), e.m_config.target.withDatabase(tname),
-                     settings.schema, db, e.m_config.stateDir + QStringLiteral("/db-%1").arg(index), &e.m_stop);
+                     settings.schema, db, e.m_config.stateDir + QStringLiteral("/db-%1").arg(index),
+                     &e.m_stop);
     if (!j.done(db.name, QStringLiteral("pre_data"))) {
         log(QStringLiteral("dumping the schema with pg_dump %1").arg(tools.majorName()));
         migrator->dump(snapshot);
@@ -256,7 +283,8 @@ void LocalEngine::Run::restoreSchema()
         if (db.filtered()) {
             const QStringList notes = migrator->filterNotes();
             log(QStringLiteral("table filter: the selected tables with every object they need; %1")
-                    .arg(notes.isEmpty() ? QStringLiteral("nothing they refer to is left out") : notes.join(QStringLiteral("; "))));
+                    .arg(notes.isEmpty() ? QStringLiteral("nothing they refer to is left out")
+                                         : notes.join(QStringLiteral("; "))));
             report.insert(QStringLiteral("left_out_by_filter"), QJsonArray::fromStringList(notes));
         }
         log(QStringLiteral("restoring everything but foreign keys and triggers"));

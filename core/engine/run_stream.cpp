@@ -17,24 +17,37 @@ namespace pgferry::engine {
 namespace {
 
 // The verdict's questions the stream answers: connected and applying, lag, schema in sync.
-QList<ReadinessCheck> streamChecks(const StreamStats &s, qint64 lagBytes, double lagSeconds, qint64 maxLagBytes,
-                                   const QList<SchemaChange> &schemaChanges)
+QList<ReadinessCheck> streamChecks(const StreamStats &s, qint64 lagBytes, double lagSeconds,
+                                   qint64 maxLagBytes, const QList<SchemaChange> &schemaChanges)
 {
     using State = ReadinessCheck::State;
-    ReadinessCheck stream{QStringLiteral("stream"), State::Ok, QStringLiteral("receiving from the source slot and applying on the target"), {}, {}};
+    ReadinessCheck stream{QStringLiteral("stream"),
+                          State::Ok,
+                          QStringLiteral("receiving from the source slot and applying on the target"),
+                          {},
+                          {}};
     if (!s.receiving || !s.applying) {
         stream.state = State::Blocking;
-        stream.summary = (!s.receiving ? QStringLiteral("not connected to the source slot") : QStringLiteral("not applying on the target")) +
+        stream.summary = (!s.receiving ? QStringLiteral("not connected to the source slot")
+                                       : QStringLiteral("not applying on the target")) +
                          (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
     }
-    ReadinessCheck lag{QStringLiteral("lag"), lagBytes > maxLagBytes ? State::Blocking : State::Ok,
-                       QStringLiteral("%1 bytes behind (ready at %2 or less), %3 s").arg(std::max<qint64>(0, lagBytes)).arg(maxLagBytes).arg(lagSeconds, 0, 'f', 1),
-                       {}, {}};
+    ReadinessCheck lag{QStringLiteral("lag"),
+                       lagBytes > maxLagBytes ? State::Blocking : State::Ok,
+                       QStringLiteral("%1 bytes behind (ready at %2 or less), %3 s")
+                           .arg(std::max<qint64>(0, lagBytes))
+                           .arg(maxLagBytes)
+                           .arg(lagSeconds, 0, 'f', 1),
+                       {},
+                       {}};
     ReadinessCheck schema{QStringLiteral("schema"), State::Ok, {}, {}, {}};
     int carried = 0;
     for (const SchemaChange &c : schemaChanges) {
         if (c.unresolved()) {
-            schema.details << QStringLiteral("%1: %2%3").arg(c.object, c.kind, c.detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(c.detail));
+            schema.details << QStringLiteral("%1: %2%3")
+                                  .arg(c.object, c.kind,
+                                       c.detail.isEmpty() ? QString()
+                                                          : QStringLiteral(" (%1)").arg(c.detail));
             if (!c.statement.isEmpty())
                 schema.statements << c.statement;
         } else {
@@ -42,26 +55,32 @@ QList<ReadinessCheck> streamChecks(const StreamStats &s, qint64 lagBytes, double
         }
     }
     schema.state = schema.details.isEmpty() ? State::Ok : State::Blocking;
-    schema.summary = schema.details.isEmpty()
-                         ? QStringLiteral("schema in sync (%1 changes carried while streaming)").arg(carried)
-                         : QStringLiteral("schema not in sync: %1 changes on the source not carried (see schema_changes)").arg(schema.details.size());
+    schema.summary =
+        schema.details.isEmpty()
+            ? QStringLiteral("schema in sync (%1 changes carried while streaming)").arg(carried)
+            : QStringLiteral("schema not in sync: %1 changes on the source not carried (see schema_changes)")
+                  .arg(schema.details.size());
     return {stream, lag, schema};
 }
 
 } // namespace
 
-void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &name, const QString &plugin, int sourceVersion)
+void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &name, const QString &plugin,
+                                       int sourceVersion)
 {
     const auto &settings = e.m_config.project.settings;
     if (!settings.schema.captureDdl) {
         ddlCapture = QStringLiteral("watch only");
-        log(QStringLiteral("schema changes on the source are watched, not carried (schema.capture_ddl is off): a table or "
-                           "column changed while streaming holds the cutover until it is resolved"));
-    } else if (!source.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).toBool(0, 0)) {
+        log(QStringLiteral(
+            "schema changes on the source are watched, not carried (schema.capture_ddl is off): a table or "
+            "column changed while streaming holds the cutover until it is resolved"));
+    } else if (!source.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+                    .toBool(0, 0)) {
         ddlCapture = QStringLiteral("watch only");
-        log(QStringLiteral("the source role is not a superuser, so pgferry cannot create the event triggers that carry "
-                           "schema changes: they are watched instead, and a table or column changed while streaming holds "
-                           "the cutover until it is resolved (connect as a superuser to carry them)"));
+        log(QStringLiteral(
+            "the source role is not a superuser, so pgferry cannot create the event triggers that carry "
+            "schema changes: they are watched instead, and a table or column changed while streaming holds "
+            "the cutover until it is resolved (connect as a superuser to carry them)"));
     } else {
         cdc::DdlCaptureConfig cc;
         cc.names.base = name;
@@ -76,15 +95,17 @@ void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &na
             source.exec(QStringLiteral("COMMIT"));
         } catch (const pg::Exception &ex) {
             source.tryExec(QStringLiteral("ROLLBACK"));
-            throw std::runtime_error(QStringLiteral("could not install the schema-change capture on the source: %1. Nothing "
-                                                    "of it was kept. Turn schema.capture_ddl off to migrate with the "
-                                                    "catalog watch only.")
-                                         .arg(ex.error().toString())
-                                         .toStdString());
+            throw std::runtime_error(
+                QStringLiteral("could not install the schema-change capture on the source: %1. Nothing "
+                               "of it was kept. Turn schema.capture_ddl off to migrate with the "
+                               "catalog watch only.")
+                    .arg(ex.error().toString())
+                    .toStdString());
         }
         ddlCapture = QStringLiteral("event trigger");
-        log(QStringLiteral("installed the schema-change capture on the source: event triggers %1_ddl and %1_drop, their "
-                           "functions and tables in schema _pgferry (removed at cutover)")
+        log(QStringLiteral(
+                "installed the schema-change capture on the source: event triggers %1_ddl and %1_drop, their "
+                "functions and tables in schema _pgferry (removed at cutover)")
                 .arg(name));
     }
     e.m_journal.setValue(db.name, QStringLiteral("ddl_capture"), ddlCapture);
@@ -101,7 +122,9 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
     QSet<QString> published;
     if (plugin == u"pgoutput") {
         pg::Result r = watchSource->exec(
-            QStringLiteral("SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = $1"), {publication});
+            QStringLiteral(
+                "SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = $1"),
+            {publication});
         for (int i = 0; i < r.rows(); ++i)
             published.insert(r.text(i, 0));
     }
@@ -109,30 +132,41 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
     for (const load::SourceTable &t : load::readTables(*watchTarget, db))
         target.insert(t.qualifiedName(), t);
     const bool carried = ddlCapture == u"event trigger";
-    const QString howToCarry = carried ? QString()
-                                       : QStringLiteral(" (pgferry watches schema changes here: %1)")
-                                             .arg(e.m_config.project.settings.schema.captureDdl
-                                                      ? QStringLiteral("the source role may not create event triggers")
-                                                      : QStringLiteral("schema.capture_ddl is off"));
+    const QString howToCarry =
+        carried ? QString()
+                : QStringLiteral(" (pgferry watches schema changes here: %1)")
+                      .arg(e.m_config.project.settings.schema.captureDdl
+                               ? QStringLiteral("the source role may not create event triggers")
+                               : QStringLiteral("schema.capture_ddl is off"));
     for (const load::SourceTable &t : source) {
         const QString name = t.qualifiedName();
         const auto tt = target.constFind(name);
         if (tt == target.constEnd()) {
             if (!carried)
-                out << SchemaChange{name, QStringLiteral("table created"), QString(), QStringLiteral("unresolved"),
-                                    QStringLiteral("created on the source after the snapshot, so neither it nor its rows are "
-                                                   "on the target%1. Exclude it, or restart this database's migration to "
-                                                   "copy it")
-                                        .arg(howToCarry),
-                                    QString()};
+                out << SchemaChange{
+                    name,
+                    QStringLiteral("table created"),
+                    QString(),
+                    QStringLiteral("unresolved"),
+                    QStringLiteral("created on the source after the snapshot, so neither it nor its rows are "
+                                   "on the target%1. Exclude it, or restart this database's migration to "
+                                   "copy it")
+                        .arg(howToCarry),
+                    QString()};
             continue;
         }
         if (plugin == u"pgoutput" && !t.unlogged && !published.contains(name))
-            out << SchemaChange{name, QStringLiteral("table not streamed"), QString(), QStringLiteral("unresolved"),
-                                QStringLiteral("it is in the migration's selection but not in its publication, so none of its "
-                                               "changes reach the target (a table created without a primary key or replica "
-                                               "identity). Add a key, then copy it again (pgferry-cli resync, or Resync in the dashboard), or exclude it"),
-                                QString()};
+            out << SchemaChange{
+                name,
+                QStringLiteral("table not streamed"),
+                QString(),
+                QStringLiteral("unresolved"),
+                QStringLiteral(
+                    "it is in the migration's selection but not in its publication, so none of its "
+                    "changes reach the target (a table created without a primary key or replica "
+                    "identity). Add a key, then copy it again (pgferry-cli resync, or Resync in the "
+                    "dashboard), or exclude it"),
+                QString()};
         if (carried)
             continue; // columns change in stream order: the target catches up when the change is applied
         QHash<QString, QString> targetColumns;
@@ -142,26 +176,37 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
         for (const load::SourceColumn &c : t.columns) {
             sourceColumns.insert(c.name);
             if (!targetColumns.contains(c.name))
-                out << SchemaChange{name + u'.' + c.name, QStringLiteral("column added"), QString(), QStringLiteral("unresolved"),
-                                    QStringLiteral("the source has this column and the target does not%1: add it on the "
-                                                   "target (ALTER TABLE %2 ADD COLUMN ... %3), or the stream stops at the "
-                                                   "first row that fills it")
-                                        .arg(howToCarry, name, c.typeName),
-                                    QString()};
+                out << SchemaChange{
+                    name + u'.' + c.name,
+                    QStringLiteral("column added"),
+                    QString(),
+                    QStringLiteral("unresolved"),
+                    QStringLiteral("the source has this column and the target does not%1: add it on the "
+                                   "target (ALTER TABLE %2 ADD COLUMN ... %3), or the stream stops at the "
+                                   "first row that fills it")
+                        .arg(howToCarry, name, c.typeName),
+                    QString()};
             else if (targetColumns.value(c.name) != c.typeName)
-                out << SchemaChange{name + u'.' + c.name, QStringLiteral("column type changed"), QString(),
-                                    QStringLiteral("unresolved"),
-                                    QStringLiteral("%1 on the source, %2 on the target%3: change it on the target")
-                                        .arg(c.typeName, targetColumns.value(c.name), howToCarry),
-                                    QString()};
+                out << SchemaChange{
+                    name + u'.' + c.name,
+                    QStringLiteral("column type changed"),
+                    QString(),
+                    QStringLiteral("unresolved"),
+                    QStringLiteral("%1 on the source, %2 on the target%3: change it on the target")
+                        .arg(c.typeName, targetColumns.value(c.name), howToCarry),
+                    QString()};
         }
         for (auto it = targetColumns.cbegin(); it != targetColumns.cend(); ++it)
             if (!sourceColumns.contains(it.key()))
-                out << SchemaChange{name + u'.' + it.key(), QStringLiteral("column dropped"), QString(), QStringLiteral("unresolved"),
-                                    QStringLiteral("dropped on the source, still on the target%1: drop it on the target (or "
-                                                   "give it a default) before rows without it arrive")
-                                        .arg(howToCarry),
-                                    QString()};
+                out << SchemaChange{
+                    name + u'.' + it.key(),
+                    QStringLiteral("column dropped"),
+                    QString(),
+                    QStringLiteral("unresolved"),
+                    QStringLiteral("dropped on the source, still on the target%1: drop it on the target (or "
+                                   "give it a default) before rows without it arrive")
+                        .arg(howToCarry),
+                    QString()};
     }
     return out;
 }
@@ -218,7 +263,9 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
                 watchSource.reset();
                 watchTarget.reset();
                 if (!watchFailed)
-                    log(QStringLiteral("could not read the catalogs to watch for schema changes (retrying): ") + ex.error().toString());
+                    log(QStringLiteral(
+                            "could not read the catalogs to watch for schema changes (retrying): ") +
+                        ex.error().toString());
                 watchFailed = true;
             }
         }
@@ -227,9 +274,10 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
             log(s.resyncs[resyncsLogged]);
         if (s.rewinds > rewindsLogged) {
             rewindsLogged = s.rewinds;
-            log(QStringLiteral("changes the applier had read before they were durable were cut from the spool when the "
-                               "source connection dropped: reading them again as the source sends them again (the "
-                               "target's origin skips any it committed)"));
+            log(QStringLiteral(
+                "changes the applier had read before they were durable were cut from the spool when the "
+                "source connection dropped: reading them again as the source sends them again (the "
+                "target's origin skips any it committed)"));
         }
         QStringList unresolvedObjects;
         const QList<SchemaChange> schemaChanges = mergedSchemaChanges(s, &unresolvedObjects);
@@ -244,17 +292,23 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
         const double lagSeconds = streamLagSeconds(s);
         QString reason;
         if (!s.receiving)
-            reason = QStringLiteral("not connected to the source slot") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+            reason = QStringLiteral("not connected to the source slot") +
+                     (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
         else if (!s.applying)
-            reason = QStringLiteral("not applying on the target") + (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+            reason = QStringLiteral("not applying on the target") +
+                     (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
         else if (!unresolvedObjects.isEmpty())
-            reason = QStringLiteral("schema not in sync: %1 changed on the source in a way pgferry did not carry (see "
-                                    "schema_changes)")
+            reason = QStringLiteral(
+                         "schema not in sync: %1 changed on the source in a way pgferry did not carry (see "
+                         "schema_changes)")
                          .arg(unresolvedObjects.mid(0, 8).join(QStringLiteral(", ")));
         else if (lagBytes > settings.cutover.maxLagBytesForReady)
-            reason = QStringLiteral("replication lag %1 bytes is above %2").arg(lagBytes).arg(settings.cutover.maxLagBytesForReady);
+            reason = QStringLiteral("replication lag %1 bytes is above %2")
+                         .arg(lagBytes)
+                         .arg(settings.cutover.maxLagBytesForReady);
         probe.post(s, reason.isEmpty());
-        QList<ReadinessCheck> checks = streamChecks(s, lagBytes, lagSeconds, settings.cutover.maxLagBytesForReady, schemaChanges);
+        QList<ReadinessCheck> checks =
+            streamChecks(s, lagBytes, lagSeconds, settings.cutover.maxLagBytesForReady, schemaChanges);
         checks += probe.checks();
         for (const ReadinessCheck &c : std::as_const(checks))
             if (reason.isEmpty() && c.blocks())
@@ -305,7 +359,8 @@ void LocalEngine::Run::streamUntilCutover(Until until)
     // 6. Online: apply the stream until the administrator cuts over.
     stream->startApplier();
     // A cutover that stopped on schema changes it could not carry waits to be asked again.
-    if (!j.done(db.name, QStringLiteral("cutover_confirmed")) || !j.value(db.name, QStringLiteral("cutover_refused")).isEmpty()) {
+    if (!j.done(db.name, QStringLiteral("cutover_confirmed")) ||
+        !j.value(db.name, QStringLiteral("cutover_refused")).isEmpty()) {
         try {
             waitForCutoverOrReady(until, *stream);
         } catch (...) {
@@ -325,15 +380,17 @@ void LocalEngine::Run::streamUntilCutover(Until until)
             if (!gaps.isEmpty()) {
                 stream->stop();
                 throw std::runtime_error(
-                    QStringLiteral("cutover not started: the fallback after cutover needs on the target what it lacks: "
-                                   "%1. The source is unchanged: run again, then fix the target and cut over, or cut "
-                                   "over without the fallback (`pgferry-cli cutover --no-fallback`, or untick it on "
-                                   "the Cutover page)")
+                    QStringLiteral(
+                        "cutover not started: the fallback after cutover needs on the target what it lacks: "
+                        "%1. The source is unchanged: run again, then fix the target and cut over, or cut "
+                        "over without the fallback (`pgferry-cli cutover --no-fallback`, or untick it on "
+                        "the Cutover page)")
                         .arg(gaps.join(QStringLiteral("; ")))
                         .toStdString());
             }
         }
-        j.setValue(db.name, QStringLiteral("cutover_fallback"), withFallback ? QStringLiteral("on") : QStringLiteral("off"));
+        j.setValue(db.name, QStringLiteral("cutover_fallback"),
+                   withFallback ? QStringLiteral("on") : QStringLiteral("off"));
         j.markDone(db.name, QStringLiteral("cutover_confirmed"));
         j.setValue(db.name, QStringLiteral("cutover_refused"), QString());
         saveJournal();

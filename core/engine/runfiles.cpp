@@ -104,14 +104,16 @@ bool RunFiles::claimLock(const QString &stateDir, LiveRun *holder, QString *erro
             if (f.write(content) == content.size() && f.flush())
                 return true;
             if (error)
-                *error = QStringLiteral("cannot write the run's lock file %1: %2").arg(f.fileName(), f.errorString());
+                *error = QStringLiteral("cannot write the run's lock file %1: %2")
+                             .arg(f.fileName(), f.errorString());
             f.close();
             f.remove();
             return false;
         }
         if (!f.exists()) {
             if (error)
-                *error = QStringLiteral("cannot write the run's lock file %1: %2").arg(f.fileName(), f.errorString());
+                *error = QStringLiteral("cannot write the run's lock file %1: %2")
+                             .arg(f.fileName(), f.errorString());
             return false;
         }
         const LiveRun live = liveRun(stateDir);
@@ -119,9 +121,10 @@ bool RunFiles::claimLock(const QString &stateDir, LiveRun *holder, QString *erro
             if (holder)
                 *holder = live;
             if (error)
-                *error = QStringLiteral("a run of this project is already in progress (pid %1 on %2); use `pgferry-cli "
-                                        "status` or `pgferry-cli cutover` to talk to it, or open the project in the "
-                                        "wizard to follow it")
+                *error = QStringLiteral(
+                             "a run of this project is already in progress (pid %1 on %2); use `pgferry-cli "
+                             "status` or `pgferry-cli cutover` to talk to it, or open the project in the "
+                             "wizard to follow it")
                              .arg(live.pid)
                              .arg(live.host);
             return false;

@@ -32,9 +32,10 @@ bool RunHost::claim(QString *error)
         return false;
     m_held = true;
     // A request left by an earlier run must not cut this one over (or stop it).
-    for (const QString &f : {RunFiles::cutoverRequestFile(m_stateDir), RunFiles::cutoverResponseFile(m_stateDir),
-                             RunFiles::stopRequestFile(m_stateDir), RunFiles::retryRequestFile(m_stateDir),
-                             RunFiles::fallbackRequestFile(m_stateDir)})
+    for (const QString &f :
+         {RunFiles::cutoverRequestFile(m_stateDir), RunFiles::cutoverResponseFile(m_stateDir),
+          RunFiles::stopRequestFile(m_stateDir), RunFiles::retryRequestFile(m_stateDir),
+          RunFiles::fallbackRequestFile(m_stateDir)})
         QFile::remove(f);
     m_poll.start();
     return true;

@@ -33,7 +33,10 @@ public:
     bool holdsLock() const { return m_held; }
 
     // Told when a stop is asked through the state folder, before the engine is stopped.
-    void setStopNotice(std::function<void(const QString &requestFile)> notice) { m_stopNotice = std::move(notice); }
+    void setStopNotice(std::function<void(const QString &requestFile)> notice)
+    {
+        m_stopNotice = std::move(notice);
+    }
 
     // Takes and answers the requests waiting now (the timer does it every 300 ms).
     void answerRequests();

@@ -45,10 +45,11 @@ void TableFinisher::start(pg::Connection &source)
     QHash<quint32, int> indexTable, constraintTable; // object oid -> table index
     if (!indexOids.isEmpty() || !constraintOids.isEmpty()) {
         pg::Result r = source.exec(
-            QStringLiteral("SELECT 1259, i.indexrelid, i.indrelid FROM pg_index i WHERE i.indexrelid = ANY($1::oid[]) "
-                           "UNION ALL "
-                           "SELECT 2606, c.oid, c.conrelid FROM pg_constraint c WHERE c.oid = ANY($2::oid[]) "
-                           "AND c.contype IN ('p', 'u', 'x') AND c.conrelid <> 0"),
+            QStringLiteral(
+                "SELECT 1259, i.indexrelid, i.indrelid FROM pg_index i WHERE i.indexrelid = ANY($1::oid[]) "
+                "UNION ALL "
+                "SELECT 2606, c.oid, c.conrelid FROM pg_constraint c WHERE c.oid = ANY($2::oid[]) "
+                "AND c.contype IN ('p', 'u', 'x') AND c.conrelid <> 0"),
             {QString(u'{' + indexOids.join(u',') + u'}'), QString(u'{' + constraintOids.join(u',') + u'}')});
         for (int i = 0; i < r.rows(); ++i) {
             const int t = tableByOid.value(quint32(r.toInt(i, 2)), -1);
@@ -134,15 +135,17 @@ void TableFinisher::indexWorker()
             for (int t : batch)
                 entries += m_entriesByTable.value(t);
             if (!entries.isEmpty()) {
-                std::sort(entries.begin(), entries.end(),
-                          [](const schema::TocEntry &a, const schema::TocEntry &b) { return a.dumpId < b.dumpId; });
+                std::sort(
+                    entries.begin(), entries.end(),
+                    [](const schema::TocEntry &a, const schema::TocEntry &b) { return a.dumpId < b.dumpId; });
                 buildOnce();
                 for (int t : batch)
                     if (m_config.setState)
                         m_config.setState(t, TableState::Indexing);
                 QElapsedTimer timer;
                 timer.start();
-                m_config.migrator->restorePostLoadEntries(entries, std::max(1, m_config.indexJobs), m_config.tolerateExisting,
+                m_config.migrator->restorePostLoadEntries(entries, std::max(1, m_config.indexJobs),
+                                                          m_config.tolerateExisting,
                                                           QStringLiteral("post-load-%1.list").arg(++m_batch));
                 m_indexMs += timer.elapsed();
                 std::lock_guard l(m_mutex);
@@ -160,7 +163,8 @@ void TableFinisher::indexWorker()
             QElapsedTimer timer;
             timer.start();
             if (!target) {
-                target.emplace(pg::Connection::open(m_config.target, {.timeout = 15s, .cancel = m_config.stop}));
+                target.emplace(
+                    pg::Connection::open(m_config.target, {.timeout = 15s, .cancel = m_config.stop}));
                 target->setCancelFlag(m_config.stop);
             }
             for (int t : batch) {
@@ -232,19 +236,23 @@ void TableFinisher::verifyWorker()
                 continue;
             }
             if (!source) {
-                source.emplace(pg::Connection::open(m_config.source, {.timeout = 15s, .cancel = m_config.stop}));
+                source.emplace(
+                    pg::Connection::open(m_config.source, {.timeout = 15s, .cancel = m_config.stop}));
                 source->setCancelFlag(m_config.stop);
-                target.emplace(pg::Connection::open(m_config.target, {.timeout = 15s, .cancel = m_config.stop}));
+                target.emplace(
+                    pg::Connection::open(m_config.target, {.timeout = 15s, .cancel = m_config.stop}));
                 target->setCancelFlag(m_config.stop);
                 cutover::prepareSession(*source, target->serverVersion());
                 cutover::prepareSession(*target, source->serverVersion());
             }
             const cutover::TableRef ref = cutover::tableRef(st);
-            const cutover::RowHash method = cutover::rowHashFor(source->serverVersion(), target->serverVersion());
+            const cutover::RowHash method =
+                cutover::rowHashFor(source->serverVersion(), target->serverVersion());
             // One side's checksum; an error that leaves the connection usable is the table's result.
             auto checksum = [&](pg::Connection &c, cutover::TableChecksum &out, QString &error) {
                 try {
-                    out = cutover::tableChecksum(c, st.schema, st.name, ref.columns, method, *m_config.verify);
+                    out =
+                        cutover::tableChecksum(c, st.schema, st.name, ref.columns, method, *m_config.verify);
                 } catch (const pg::Exception &e) {
                     if (e.error().breaksConnection())
                         throw;
@@ -305,11 +313,13 @@ void TableFinisher::verifyWorker()
         }
     } catch (const pg::Exception &e) {
         if (m_config.log && !stopped())
-            m_config.log(QStringLiteral("verifying tables during the load stopped (%1); the rest is verified at the end")
+            m_config.log(QStringLiteral(
+                             "verifying tables during the load stopped (%1); the rest is verified at the end")
                              .arg(e.error().toString()));
     } catch (const std::exception &e) {
         if (m_config.log && !stopped())
-            m_config.log(QStringLiteral("verifying tables during the load stopped (%1); the rest is verified at the end")
+            m_config.log(QStringLiteral(
+                             "verifying tables during the load stopped (%1); the rest is verified at the end")
                              .arg(QString::fromUtf8(e.what())));
     }
     // A sum this worker left unfinished: whoever waits for it does it.
@@ -347,9 +357,10 @@ void TableFinisher::finish()
     if (stopped())
         return;
     if (m_config.log && !m_copyCounts.isEmpty())
-        m_config.log(QStringLiteral("row counts of %1 tables loaded whole by one COPY are the two servers' counts of "
-                                    "that COPY (sent and stored), without reading the tables again")
-                         .arg(m_copyCounts.size()));
+        m_config.log(
+            QStringLiteral("row counts of %1 tables loaded whole by one COPY are the two servers' counts of "
+                           "that COPY (sent and stored), without reading the tables again")
+                .arg(m_copyCounts.size()));
 
     // What no single loaded table owns, and tables that were not reported (a resumed run).
     QList<schema::TocEntry> rest;
@@ -360,7 +371,8 @@ void TableFinisher::finish()
     if (!rest.isEmpty()) {
         QElapsedTimer timer;
         timer.start();
-        m_config.migrator->restorePostLoadEntries(rest, std::max(1, m_config.indexJobs), m_config.tolerateExisting,
+        m_config.migrator->restorePostLoadEntries(rest, std::max(1, m_config.indexJobs),
+                                                  m_config.tolerateExisting,
                                                   QStringLiteral("post-load.list"));
         m_indexMs += timer.elapsed();
     }
@@ -374,14 +386,16 @@ void TableFinisher::finish()
     } else {
         for (int t = 0; t < m_config.tables.size(); ++t)
             if (!m_analyzed.contains(t))
-                target.exec(QStringLiteral("ANALYZE ") + target.qualified(m_config.tables[t].schema, m_config.tables[t].name));
+                target.exec(QStringLiteral("ANALYZE ") +
+                            target.qualified(m_config.tables[t].schema, m_config.tables[t].name));
         // Partitioned tables hold no rows of their own, but the planner wants their statistics.
         pg::Result parents = target.exec(QStringLiteral(
             "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relkind = 'p' AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_pgferry') "
             "AND n.nspname !~ '^pg_'"));
         for (int i = 0; i < parents.rows(); ++i)
-            target.exec(QStringLiteral("ANALYZE ") + target.qualified(parents.text(i, 0), parents.text(i, 1)));
+            target.exec(QStringLiteral("ANALYZE ") +
+                        target.qualified(parents.text(i, 0), parents.text(i, 1)));
     }
     m_analyzeMs += timer.elapsed();
 }

@@ -18,12 +18,12 @@
 #include <QHash>
 #include <QList>
 #include <QSet>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -36,7 +36,7 @@ struct TableFinisherConfig
     pg::ConnInfo target; // the target database
     QList<load::SourceTable> tables;
     int indexJobs = 2;
-    bool tolerateExisting = false; // a resumed run: indexes and keys may exist already
+    bool tolerateExisting = false;              // a resumed run: indexes and keys may exist already
     std::optional<project::VerifyLevel> verify; // set: verify each finished table (offline only)
     const std::atomic_bool *stop = nullptr;
     std::function<void(const QString &)> log;
@@ -106,7 +106,7 @@ private:
     };
     QHash<int, SourceSum> m_sourceSums;
     QHash<int, CopyCount> m_copyCounts; // count-only verification needs no query for these
-    QSet<int> m_summing; // source sums in progress
+    QSet<int> m_summing;                // source sums in progress
     bool m_noMoreTables = false;
     bool m_indexingDone = false;
     int m_indexWorkersRunning = 0;

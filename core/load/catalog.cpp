@@ -9,7 +9,12 @@ QString LoadUnit::key(const SourceTable &t) const
 {
     // The pages are part of the key: a later plan of a grown table may split it elsewhere, and a
     // range is only the same range when its bounds are.
-    return QStringLiteral("%1#%2/%3@%4:%5").arg(t.qualifiedName()).arg(range).arg(ranges).arg(firstPage).arg(endPage);
+    return QStringLiteral("%1#%2/%3@%4:%5")
+        .arg(t.qualifiedName())
+        .arg(range)
+        .arg(ranges)
+        .arg(firstPage)
+        .arg(endPage);
 }
 
 QString SourceTable::copyColumnList(const pg::Connection &c) const
@@ -30,25 +35,28 @@ bool SourceTable::hasCopyableColumns() const
 
 bool SourceTable::binarySafe() const
 {
-    return std::all_of(columns.begin(), columns.end(), [](const SourceColumn &c) { return c.generated || c.builtinType; });
+    return std::all_of(columns.begin(), columns.end(),
+                       [](const SourceColumn &c) { return c.generated || c.builtinType; });
 }
 
 QList<SourceTable> readTables(pg::Connection &source, const project::DatabaseSelection &selection)
 {
     const int v = source.serverVersion();
     const QString partitionExpr = v >= 100000 ? QStringLiteral("c.relispartition") : QStringLiteral("false");
-    pg::Result r = source.exec(QStringLiteral(
-        "SELECT c.oid, n.nspname, c.relname, c.relpersistence = 'u', "
-        "  EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid), %1, "
-        "  pg_relation_size(c.oid), (pg_relation_size(c.oid) / current_setting('block_size')::int), "
-        "  greatest(c.reltuples, 0)::bigint, c.relreplident, "
-        "  EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisprimary) "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-        "  AND n.nspname !~ '^pg_(toast|temp)' AND n.nspname <> '_pgferry' "
-        "  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
-        "                  AND d.objid = c.oid AND d.deptype = 'e') "
-        "ORDER BY 7 DESC, 2, 3").arg(partitionExpr));
+    pg::Result r = source.exec(
+        QStringLiteral(
+            "SELECT c.oid, n.nspname, c.relname, c.relpersistence = 'u', "
+            "  EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid), %1, "
+            "  pg_relation_size(c.oid), (pg_relation_size(c.oid) / current_setting('block_size')::int), "
+            "  greatest(c.reltuples, 0)::bigint, c.relreplident, "
+            "  EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisprimary) "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            "  AND n.nspname !~ '^pg_(toast|temp)' AND n.nspname <> '_pgferry' "
+            "  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+            "                  AND d.objid = c.oid AND d.deptype = 'e') "
+            "ORDER BY 7 DESC, 2, 3")
+            .arg(partitionExpr));
     QList<SourceTable> tables;
     QHash<quint32, int> byOid;
     for (int i = 0; i < r.rows(); ++i) {
@@ -72,17 +80,20 @@ QList<SourceTable> readTables(pg::Connection &source, const project::DatabaseSel
     if (tables.isEmpty())
         return tables;
 
-    const QString generatedExpr = v >= 120000 ? QStringLiteral("a.attgenerated <> ''") : QStringLiteral("false");
+    const QString generatedExpr =
+        v >= 120000 ? QStringLiteral("a.attgenerated <> ''") : QStringLiteral("false");
     const QString identityExpr = v >= 100000 ? QStringLiteral("a.attidentity::text") : QStringLiteral("''");
     QStringList oids;
     for (const SourceTable &t : tables)
         oids << QString::number(t.oid);
-    pg::Result cols = source.exec(QStringLiteral(
-        "SELECT a.attrelid, a.attname, a.atttypid, format_type(a.atttypid, a.atttypmod), %1, %2, "
-        "  t.oid < 16384 AND (t.typelem = 0 OR t.typelem < 16384) AND t.typtype <> 'c' "
-        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-        "WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped "
-        "ORDER BY a.attrelid, a.attnum").arg(generatedExpr, identityExpr),
+    pg::Result cols = source.exec(
+        QStringLiteral(
+            "SELECT a.attrelid, a.attname, a.atttypid, format_type(a.atttypid, a.atttypmod), %1, %2, "
+            "  t.oid < 16384 AND (t.typelem = 0 OR t.typelem < 16384) AND t.typtype <> 'c' "
+            "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY a.attrelid, a.attnum")
+            .arg(generatedExpr, identityExpr),
         {QString(u'{' + oids.join(u',') + u'}')});
     for (int i = 0; i < cols.rows(); ++i) {
         const int idx = byOid.value(quint32(cols.toInt(i, 0)), -1);
@@ -127,7 +138,8 @@ QList<LoadUnit> planUnits(const QList<SourceTable> &tables, qint64 splitThreshol
             units.append({u, t.bytes / n});
         }
     }
-    std::stable_sort(units.begin(), units.end(), [](const Sized &a, const Sized &b) { return a.bytes > b.bytes; });
+    std::stable_sort(units.begin(), units.end(),
+                     [](const Sized &a, const Sized &b) { return a.bytes > b.bytes; });
     QList<LoadUnit> out;
     for (const Sized &s : units)
         out.append(s.unit);

@@ -27,8 +27,8 @@ struct SourceTable
     QString schema;
     QString name;
     bool unlogged = false;
-    bool hasChildren = false;  // inheritance parent: copy ONLY its own rows
-    bool isPartition = false;  // a leaf of a partitioned table
+    bool hasChildren = false; // inheritance parent: copy ONLY its own rows
+    bool isPartition = false; // a leaf of a partitioned table
     qint64 bytes = 0;
     qint64 pages = 0;
     qint64 rowsEstimated = 0;
@@ -47,9 +47,9 @@ struct SourceTable
 
 struct LoadUnit
 {
-    int table = 0;      // index into the table list
-    int range = 0;      // 0-based
-    int ranges = 1;     // ranges of this table
+    int table = 0;  // index into the table list
+    int range = 0;  // 0-based
+    int ranges = 1; // ranges of this table
     qint64 firstPage = 0;
     qint64 endPage = -1; // exclusive; -1: open-ended
     // Stable id for the journal and the target's unit table: "schema.table#range/ranges@first:end".

@@ -37,9 +37,10 @@ void useClientEncoding(pg::Connection &c, const QString &encoding)
 
 void createUnitTable(pg::Connection &target)
 {
-    target.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
-                               "CREATE TABLE IF NOT EXISTS _pgferry.load_units (unit text PRIMARY KEY, rows bigint, "
-                               "bytes bigint, done_at timestamptz DEFAULT now())"));
+    target.exec(
+        QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
+                       "CREATE TABLE IF NOT EXISTS _pgferry.load_units (unit text PRIMARY KEY, rows bigint, "
+                       "bytes bigint, done_at timestamptz DEFAULT now())"));
 }
 
 QSet<QString> committedUnits(pg::Connection &target)
@@ -125,14 +126,16 @@ void importSnapshot(pg::Connection &source, const QString &snapshot)
     source.exec(QStringLiteral("SET TRANSACTION SNAPSHOT ") + source.quoteLiteral(snapshot));
 }
 
-CopyResult copyUnit(pg::Connection &source, pg::Connection &target, const SourceTable &table, const LoadUnit &unit,
-                    const CopyOptions &options, const std::function<void(qint64, qint64)> &progress)
+CopyResult copyUnit(pg::Connection &source, pg::Connection &target, const SourceTable &table,
+                    const LoadUnit &unit, const CopyOptions &options,
+                    const std::function<void(qint64, qint64)> &progress)
 {
     const QString qname = source.qualified(table.schema, table.name);
     const QString cols = table.copyColumnList(source);
     const bool whole = unit.ranges == 1;
     const bool binary = options.binary && table.binarySafe() && table.hasCopyableColumns();
-    const QString format = binary ? QStringLiteral(" WITH (FORMAT binary") : QStringLiteral(" WITH (FORMAT text");
+    const QString format =
+        binary ? QStringLiteral(" WITH (FORMAT binary") : QStringLiteral(" WITH (FORMAT text");
 
     QString selectSql;
     if (whole) {
@@ -193,8 +196,9 @@ CopyResult copyUnit(pg::Connection &source, pg::Connection &target, const Source
         res.rows = reported; // the server's own count ("COPY n")
         res.storedRows = target.endCopyIn();
         if (options.recordUnit)
-            target.exec(QStringLiteral("INSERT INTO _pgferry.load_units (unit, rows, bytes) VALUES ($1, $2, $3)"),
-                        {unit.key(table), res.rows, res.bytes});
+            target.exec(
+                QStringLiteral("INSERT INTO _pgferry.load_units (unit, rows, bytes) VALUES ($1, $2, $3)"),
+                {unit.key(table), res.rows, res.bytes});
         if (options.beforeCommit)
             options.beforeCommit(target);
         target.exec(QStringLiteral("COMMIT"));

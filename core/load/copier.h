@@ -12,7 +12,7 @@ namespace pgferry::load {
 
 struct CopyOptions
 {
-    bool binary = false;  // both servers of the same major version
+    bool binary = false; // both servers of the same major version
     int sourceMajor = 0;
     // Runs on the target in the copy's transaction, just before it commits (a resync records its
     // stream position there: the copy and the position are one).
@@ -22,7 +22,7 @@ struct CopyOptions
 
 struct CopyResult
 {
-    qint64 rows = 0;       // rows the source sent ("COPY n" of COPY TO)
+    qint64 rows = 0; // rows the source sent ("COPY n" of COPY TO)
     qint64 bytes = 0;
     qint64 storedRows = 0; // rows the target stored ("COPY n" of COPY FROM), committed with them
 };
@@ -53,7 +53,8 @@ void forgetTable(pg::Connection &target, const SourceTable &table, const QString
 void importSnapshot(pg::Connection &source, const QString &snapshot);
 
 // progress(rowsDelta, bytesDelta) is called every few thousand rows.
-CopyResult copyUnit(pg::Connection &source, pg::Connection &target, const SourceTable &table, const LoadUnit &unit,
-                    const CopyOptions &options, const std::function<void(qint64, qint64)> &progress);
+CopyResult copyUnit(pg::Connection &source, pg::Connection &target, const SourceTable &table,
+                    const LoadUnit &unit, const CopyOptions &options,
+                    const std::function<void(qint64, qint64)> &progress);
 
 } // namespace pgferry::load

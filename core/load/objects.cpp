@@ -13,7 +13,8 @@ qint64 copyLargeObject(pg::Connection &source, pg::Connection &target, const QSt
     target.exec(QStringLiteral("BEGIN"));
     try {
         // Exists on the target (created by the schema restore with its owner and grants)?
-        pg::Result have = target.exec(QStringLiteral("SELECT 1 FROM pg_largeobject_metadata WHERE oid = $1::oid"), {oid});
+        pg::Result have =
+            target.exec(QStringLiteral("SELECT 1 FROM pg_largeobject_metadata WHERE oid = $1::oid"), {oid});
         if (have.rows() == 0)
             target.exec(QStringLiteral("SELECT lo_create($1::oid)"), {oid});
         // Empty it first when a previous attempt wrote something (truncating an empty object
@@ -22,7 +23,8 @@ qint64 copyLargeObject(pg::Connection &source, pg::Connection &target, const QSt
         if (has.toBool(0, 0))
             target.exec(QStringLiteral("SELECT lo_truncate(lo_open($1::oid, 131072), 0)"), {oid});
         for (qint64 off = 0;; off += chunk) {
-            pg::Result part = source.exec(QStringLiteral("SELECT encode(lo_get($1::oid, $2, $3), 'hex')"), {oid, off, chunk});
+            pg::Result part = source.exec(QStringLiteral("SELECT encode(lo_get($1::oid, $2, $3), 'hex')"),
+                                          {oid, off, chunk});
             const QString hex = part.text(0, 0);
             if (hex.isEmpty())
                 break;
@@ -60,14 +62,16 @@ qint64 copyLargeObjects(pg::Connection &source, pg::Connection &target, const st
 
 QMap<quint32, QString> largeObjectDigests(pg::Connection &c)
 {
-    pg::Result r = c.exec(QStringLiteral("SELECT oid, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY 1"));
+    pg::Result r =
+        c.exec(QStringLiteral("SELECT oid, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY 1"));
     QMap<quint32, QString> out;
     for (int i = 0; i < r.rows(); ++i)
         out.insert(quint32(r.toInt(i, 0)), r.text(i, 1));
     return out;
 }
 
-LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target, bool verify, const std::atomic_bool *stop)
+LargeObjectSync syncLargeObjects(pg::Connection &source, pg::Connection &target, bool verify,
+                                 const std::atomic_bool *stop)
 {
     LargeObjectSync sync;
     const QMap<quint32, QString> want = largeObjectDigests(source);
@@ -103,7 +107,8 @@ const QString kSequencesSql = QStringLiteral(
 
 QStringList unreadableSequences(pg::Connection &source)
 {
-    pg::Result r = source.exec(kSequencesSql + QStringLiteral(" AND NOT has_table_privilege(c.oid, 'SELECT') ORDER BY 1, 2"));
+    pg::Result r = source.exec(kSequencesSql +
+                               QStringLiteral(" AND NOT has_table_privilege(c.oid, 'SELECT') ORDER BY 1, 2"));
     QStringList out;
     for (int i = 0; i < r.rows(); ++i)
         out << source.qualified(r.text(i, 0), r.text(i, 1));
@@ -118,7 +123,8 @@ QList<SequenceValue> readSequences(pg::Connection &source)
         SequenceValue v;
         v.schema = seqs.text(i, 0);
         v.name = seqs.text(i, 1);
-        pg::Result s = source.exec(QStringLiteral("SELECT last_value, is_called FROM %1").arg(source.qualified(v.schema, v.name)));
+        pg::Result s = source.exec(
+            QStringLiteral("SELECT last_value, is_called FROM %1").arg(source.qualified(v.schema, v.name)));
         v.lastValue = s.toInt(0, 0);
         v.isCalled = s.toBool(0, 1);
         out.append(v);

@@ -11,7 +11,8 @@ namespace pgferry::load {
 
 // Copies the content of every large object visible in the source's snapshot. The objects
 // themselves (oid, owner, grants) were created by the pre-data schema restore. Idempotent.
-qint64 copyLargeObjects(pg::Connection &source, pg::Connection &target, const std::atomic_bool *stop = nullptr);
+qint64 copyLargeObjects(pg::Connection &source, pg::Connection &target,
+                        const std::atomic_bool *stop = nullptr);
 
 // Each large object's oid and the MD5 of its content (readable by the connection's user).
 QMap<quint32, QString> largeObjectDigests(pg::Connection &c);
@@ -20,7 +21,7 @@ struct LargeObjectSync
 {
     QList<quint32> created, rewritten, removed; // on the target
     qint64 bytes = 0;
-    int compared = 0; // on the source
+    int compared = 0;      // on the source
     bool identical = true; // with `verify`: the target's digests read again equal the source's
 };
 // Logical decoding does not carry large objects: at cutover (the source read-only), makes the

@@ -19,9 +19,18 @@ void Result::Deleter::operator()(pg_result *r) const
 
 Result::Result(pg_result *r) : m_res(r, Deleter{}) {}
 
-int Result::rows() const { return m_res ? PQntuples(m_res.get()) : 0; }
-int Result::columns() const { return m_res ? PQnfields(m_res.get()) : 0; }
-bool Result::isNull(int row, int col) const { return !m_res || PQgetisnull(m_res.get(), row, col); }
+int Result::rows() const
+{
+    return m_res ? PQntuples(m_res.get()) : 0;
+}
+int Result::columns() const
+{
+    return m_res ? PQnfields(m_res.get()) : 0;
+}
+bool Result::isNull(int row, int col) const
+{
+    return !m_res || PQgetisnull(m_res.get(), row, col);
+}
 
 QString Result::text(int row, int col) const
 {
@@ -61,7 +70,10 @@ bool Result::toBool(int row, int col) const
     return c == 't' || c == 'T' || c == '1' || c == 'y' || c == 'Y' || c == 'o';
 }
 
-int Result::column(const char *name) const { return m_res ? PQfnumber(m_res.get(), name) : -1; }
+int Result::column(const char *name) const
+{
+    return m_res ? PQfnumber(m_res.get(), name) : -1;
+}
 
 QString Result::fieldName(int col) const
 {
@@ -109,8 +121,9 @@ Error classifyConnectionFailure(const QString &raw, const ConnInfo &info)
         m.contains(u"no password supplied") || m.contains(u"password is required")) {
         e.category = ErrorCategory::Auth;
         e.sqlstate = QStringLiteral("28P01");
-        e.hint = QStringLiteral("Check the user name and password; for pipelines set PGFERRY_SOURCE_PASSWORD or "
-                                "PGFERRY_TARGET_PASSWORD, or store the password in the keychain.");
+        e.hint =
+            QStringLiteral("Check the user name and password; for pipelines set PGFERRY_SOURCE_PASSWORD or "
+                           "PGFERRY_TARGET_PASSWORD, or store the password in the keychain.");
     } else if (m.contains(u"no pg_hba.conf entry") || m.contains(u"pg_hba.conf rejects")) {
         e.category = ErrorCategory::Auth;
         e.sqlstate = QStringLiteral("28000");
@@ -118,16 +131,18 @@ Error classifyConnectionFailure(const QString &raw, const ConnInfo &info)
                                 "reload the server (SELECT pg_reload_conf()).");
     } else if (m.contains(u"ssl") || m.contains(u"certificate") || m.contains(u"tls")) {
         e.category = ErrorCategory::Tls;
-        e.hint = QStringLiteral("Check sslmode and the CA file (sslrootcert); verify-full needs the server's CA "
-                                "and a certificate matching the host name.");
+        e.hint =
+            QStringLiteral("Check sslmode and the CA file (sslrootcert); verify-full needs the server's CA "
+                           "and a certificate matching the host name.");
     } else if (m.contains(u"could not translate host name") || m.contains(u"name or service not known") ||
                m.contains(u"temporary failure in name resolution")) {
         e.category = ErrorCategory::Connection;
         e.hint = QStringLiteral("The host name cannot be resolved (DNS). Check the spelling of the host.");
     } else if (m.contains(u"connection refused")) {
         e.category = ErrorCategory::Connection;
-        e.hint = QStringLiteral("Nothing listens on that host and port. Check that the server runs, the port, "
-                                "and listen_addresses in postgresql.conf.");
+        e.hint =
+            QStringLiteral("Nothing listens on that host and port. Check that the server runs, the port, "
+                           "and listen_addresses in postgresql.conf.");
     } else if (m.contains(u"timeout expired") || m.contains(u"timed out")) {
         e.category = ErrorCategory::Timeout;
         e.hint = QStringLiteral("The server did not answer in time. Check the host, the port, and firewalls "
@@ -162,14 +177,16 @@ Error classifyConnectionFailure(const QString &raw, const ConnInfo &info)
 // ---------------------------------------------------------------- Connection
 
 Connection::Connection() = default;
-Connection::~Connection() { close(); }
+Connection::~Connection()
+{
+    close();
+}
 
 Connection::Connection(Connection &&o) noexcept
     : m_conn(std::exchange(o.m_conn, nullptr)), m_info(std::move(o.m_info)), m_cancelFlag(o.m_cancelFlag),
-      m_statementTimeout(o.m_statementTimeout), m_canceller(std::move(o.m_canceller)), m_probeIdle(o.m_probeIdle),
-      m_probe(std::move(o.m_probe))
-{
-}
+      m_statementTimeout(o.m_statementTimeout), m_canceller(std::move(o.m_canceller)),
+      m_probeIdle(o.m_probeIdle), m_probe(std::move(o.m_probe))
+{}
 
 Connection &Connection::operator=(Connection &&o) noexcept
 {
@@ -195,10 +212,22 @@ void Connection::close()
     m_canceller = Canceller();
 }
 
-bool Connection::isOpen() const { return m_conn && PQstatus(m_conn) == CONNECTION_OK; }
-int Connection::serverVersion() const { return m_conn ? PQserverVersion(m_conn) : 0; }
-int Connection::backendPid() const { return m_conn ? PQbackendPID(m_conn) : 0; }
-Canceller Connection::canceller() const { return m_canceller; }
+bool Connection::isOpen() const
+{
+    return m_conn && PQstatus(m_conn) == CONNECTION_OK;
+}
+int Connection::serverVersion() const
+{
+    return m_conn ? PQserverVersion(m_conn) : 0;
+}
+int Connection::backendPid() const
+{
+    return m_conn ? PQbackendPID(m_conn) : 0;
+}
+Canceller Connection::canceller() const
+{
+    return m_canceller;
+}
 
 QString Connection::parameterStatus(const char *name) const
 {
@@ -241,15 +270,16 @@ Connection Connection::open(const ConnInfo &info, const ConnectOptions &options)
         // Wait in short slices so that the cancel flag and the deadline are honoured.
         while (true) {
             if (options.cancel && options.cancel->load())
-                throw Exception(Error::client(ErrorCategory::Cancelled, QStringLiteral("connection attempt cancelled"),
+                throw Exception(Error::client(ErrorCategory::Cancelled,
+                                              QStringLiteral("connection attempt cancelled"),
                                               QStringLiteral("connecting to %1").arg(info.redacted())));
             const auto now = Clock::now();
             if (now >= deadline) {
-                Error e = Error::client(
-                    ErrorCategory::Timeout,
-                    QStringLiteral("no answer within %1 ms").arg(options.timeout.count()),
-                    QStringLiteral("connecting to %1").arg(info.redacted()));
-                e.hint = QStringLiteral("Check the host, the port, and firewalls between this machine and the server.");
+                Error e = Error::client(ErrorCategory::Timeout,
+                                        QStringLiteral("no answer within %1 ms").arg(options.timeout.count()),
+                                        QStringLiteral("connecting to %1").arg(info.redacted()));
+                e.hint = QStringLiteral(
+                    "Check the host, the port, and firewalls between this machine and the server.");
                 throw Exception(e);
             }
             pollfd pfd{PQsocket(c.m_conn), short(forWrite ? POLLOUT : POLLIN), 0};
@@ -262,7 +292,8 @@ Connection Connection::open(const ConnInfo &info, const ConnectOptions &options)
         st = PQconnectPoll(c.m_conn);
     }
     // Server notices ("relation already exists, skipping") are not for our stderr.
-    PQsetNoticeProcessor(c.m_conn, [](void *, const char *) {}, nullptr);
+    PQsetNoticeProcessor(
+        c.m_conn, [](void *, const char *) {}, nullptr);
     // Blocking mode for COPY IN puts; results are still read with the async API.
     PQsetnonblocking(c.m_conn, 0);
     c.m_canceller = Canceller(c.m_conn);
@@ -277,7 +308,8 @@ Error Connection::connectionError(const QString &context) const
 {
     Error e;
     e.context = context;
-    e.message = m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)).trimmed() : QStringLiteral("not connected");
+    e.message =
+        m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)).trimmed() : QStringLiteral("not connected");
     if (!m_conn || PQstatus(m_conn) == CONNECTION_BAD) {
         e.category = ErrorCategory::Connection;
         e.sqlstate = QStringLiteral("08006");
@@ -334,11 +366,14 @@ void Connection::waitSocket(bool forWrite, Clock::time_point deadline, bool canc
         if (m_probe && m_probeIdle.count() > 0 && !cancelSent && Clock::now() - quietSince >= m_probeIdle) {
             const QString stalled = m_probe();
             if (!stalled.isEmpty()) {
-                Error e = Error::client(ErrorCategory::Timeout,
-                                        QStringLiteral("no data from the server for %1 s and the session looks stalled: %2")
-                                            .arg(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - quietSince).count())
-                                            .arg(stalled));
-                e.hint = QStringLiteral("the connection is dropped and opened again; check the network path to the server if this repeats");
+                Error e = Error::client(
+                    ErrorCategory::Timeout,
+                    QStringLiteral("no data from the server for %1 s and the session looks stalled: %2")
+                        .arg(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - quietSince)
+                                 .count())
+                        .arg(stalled));
+                e.hint = QStringLiteral("the connection is dropped and opened again; check the network path "
+                                        "to the server if this repeats");
                 throw Exception(e);
             }
             quietSince = Clock::now();
@@ -366,8 +401,8 @@ void Connection::waitSocket(bool forWrite, Clock::time_point deadline, bool canc
         if (rc > 0)
             return;
         if (rc < 0 && errno != EINTR)
-            throw Exception(Error::client(ErrorCategory::Connection,
-                                          QString::fromUtf8(std::strerror(errno))));
+            throw Exception(
+                Error::client(ErrorCategory::Connection, QString::fromUtf8(std::strerror(errno))));
     }
 }
 
@@ -433,7 +468,8 @@ void Connection::prepare(const QByteArray &name, const QString &sql, const std::
         throw Exception(Error::client(ErrorCategory::Protocol, QStringLiteral("not connected")));
     const QByteArray q = sql.toUtf8();
     std::vector<Oid> types(paramTypes.begin(), paramTypes.end());
-    if (!PQsendPrepare(m_conn, name.constData(), q.constData(), int(types.size()), types.empty() ? nullptr : types.data()))
+    if (!PQsendPrepare(m_conn, name.constData(), q.constData(), int(types.size()),
+                       types.empty() ? nullptr : types.data()))
         throw Exception(connectionError());
     collect(QString());
 }
@@ -446,7 +482,8 @@ Result Connection::execPrepared(const QByteArray &name, const Params &params)
     values.reserve(params.size());
     for (const Param &p : params)
         values.push_back(p.isNull() ? nullptr : p.value().constData());
-    if (!PQsendQueryPrepared(m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0))
+    if (!PQsendQueryPrepared(m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr,
+                             0))
         throw Exception(connectionError());
     return collect(QString());
 }
@@ -586,7 +623,8 @@ void Connection::sendPrepared(const QByteArray &name, const Params &params)
     values.reserve(params.size());
     for (const Param &p : params)
         values.push_back(p.isNull() ? nullptr : p.value().constData());
-    if (!PQsendQueryPrepared(m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0))
+    if (!PQsendQueryPrepared(m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr,
+                             0))
         throw Exception(connectionError(QStringLiteral("queueing a statement")));
 }
 

@@ -49,7 +49,7 @@ public:
     int rows() const;
     int columns() const;
     bool isNull(int row, int col) const;
-    QString text(int row, int col) const;   // UTF-8 decoded
+    QString text(int row, int col) const; // UTF-8 decoded
     QByteArray bytes(int row, int col) const;
     qint64 toInt(int row, int col, qint64 fallback = 0) const;
     double toDouble(int row, int col) const;
@@ -174,7 +174,8 @@ public:
     // Waits until the socket is readable (or writable), honouring the cancel flag and deadline.
     // With cancelOnDeadline false, an elapsed deadline only throws Timeout (a poll, not a stuck
     // statement) and the server is left alone.
-    void waitSocket(bool forWrite, std::chrono::steady_clock::time_point deadline, bool cancelOnDeadline = true);
+    void waitSocket(bool forWrite, std::chrono::steady_clock::time_point deadline,
+                    bool cancelOnDeadline = true);
     Error connectionError(const QString &context = {}) const;
     Error resultError(pg_result *r, const QString &context = {}) const;
     [[noreturn]] void raise(const Error &e);

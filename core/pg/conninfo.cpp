@@ -18,8 +18,8 @@ std::optional<ConnInfo> ConnInfo::parse(const QString &text, QString *errorMessa
     PQconninfoOption *opts = PQconninfoParse(utf8.constData(), &err);
     if (!opts) {
         if (errorMessage)
-            *errorMessage = err ? QString::fromUtf8(err).trimmed()
-                                : QStringLiteral("cannot parse the connection string");
+            *errorMessage =
+                err ? QString::fromUtf8(err).trimmed() : QStringLiteral("cannot parse the connection string");
         PQfreemem(err);
         return std::nullopt;
     }
@@ -95,9 +95,11 @@ QList<std::pair<QByteArray, QByteArray>> ConnInfo::keywords(bool replication) co
         add("replication", QStringLiteral("database"));
     // A peer that vanishes (a cable pulled, a NAT dropping state) is noticed within about a minute
     // instead of never: TCP keepalives, and a bound on unacknowledged data. The user's own values win.
-    const std::pair<const char *, const char *> defaults[] = {
-        {"keepalives", "1"}, {"keepalives_idle", "30"}, {"keepalives_interval", "10"},
-        {"keepalives_count", "3"}, {"tcp_user_timeout", "60000"}};
+    const std::pair<const char *, const char *> defaults[] = {{"keepalives", "1"},
+                                                              {"keepalives_idle", "30"},
+                                                              {"keepalives_interval", "10"},
+                                                              {"keepalives_count", "3"},
+                                                              {"tcp_user_timeout", "60000"}};
     for (const auto &[k, v] : defaults)
         if (!extra.contains(QLatin1String(k)))
             kv.append({QByteArray(k), QByteArray(v)});

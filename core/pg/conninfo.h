@@ -20,8 +20,8 @@ struct ConnInfo
     QString sslmode;     // disable, allow, prefer, require, verify-ca, verify-full; empty: libpq default
     QString sslrootcert; // CA file for verify-ca/verify-full
     QString applicationName = QStringLiteral("pgferry");
-    QString passfile;    // libpq passfile, when not ~/.pgpass
-    QString password;    // never serialised, never logged
+    QString passfile; // libpq passfile, when not ~/.pgpass
+    QString password; // never serialised, never logged
     int connectTimeoutSeconds = 10;
     QMap<QString, QString> extra; // other libpq keywords (options, target_session_attrs, ...)
 

@@ -5,22 +5,38 @@ namespace pgferry::pg {
 QString categoryName(ErrorCategory c)
 {
     switch (c) {
-    case ErrorCategory::None: return QStringLiteral("none");
-    case ErrorCategory::Connection: return QStringLiteral("connection");
-    case ErrorCategory::Auth: return QStringLiteral("authentication");
-    case ErrorCategory::Tls: return QStringLiteral("tls");
-    case ErrorCategory::Privilege: return QStringLiteral("privilege");
-    case ErrorCategory::Syntax: return QStringLiteral("syntax");
-    case ErrorCategory::Integrity: return QStringLiteral("integrity");
-    case ErrorCategory::Serialization: return QStringLiteral("serialization");
-    case ErrorCategory::Resource: return QStringLiteral("resource");
-    case ErrorCategory::NotFound: return QStringLiteral("not-found");
-    case ErrorCategory::Cancelled: return QStringLiteral("cancelled");
-    case ErrorCategory::Shutdown: return QStringLiteral("shutdown");
-    case ErrorCategory::Timeout: return QStringLiteral("timeout");
-    case ErrorCategory::Protocol: return QStringLiteral("protocol");
-    case ErrorCategory::Data: return QStringLiteral("data");
-    case ErrorCategory::Other: return QStringLiteral("other");
+    case ErrorCategory::None:
+        return QStringLiteral("none");
+    case ErrorCategory::Connection:
+        return QStringLiteral("connection");
+    case ErrorCategory::Auth:
+        return QStringLiteral("authentication");
+    case ErrorCategory::Tls:
+        return QStringLiteral("tls");
+    case ErrorCategory::Privilege:
+        return QStringLiteral("privilege");
+    case ErrorCategory::Syntax:
+        return QStringLiteral("syntax");
+    case ErrorCategory::Integrity:
+        return QStringLiteral("integrity");
+    case ErrorCategory::Serialization:
+        return QStringLiteral("serialization");
+    case ErrorCategory::Resource:
+        return QStringLiteral("resource");
+    case ErrorCategory::NotFound:
+        return QStringLiteral("not-found");
+    case ErrorCategory::Cancelled:
+        return QStringLiteral("cancelled");
+    case ErrorCategory::Shutdown:
+        return QStringLiteral("shutdown");
+    case ErrorCategory::Timeout:
+        return QStringLiteral("timeout");
+    case ErrorCategory::Protocol:
+        return QStringLiteral("protocol");
+    case ErrorCategory::Data:
+        return QStringLiteral("data");
+    case ErrorCategory::Other:
+        return QStringLiteral("other");
     }
     return QStringLiteral("other");
 }

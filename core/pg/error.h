@@ -36,7 +36,7 @@ struct Error
     QString message;  // primary message
     QString detail;
     QString hint;
-    QString context;  // what pgferry was doing, e.g. "copying table public.film"
+    QString context; // what pgferry was doing, e.g. "copying table public.film"
 
     bool isError() const { return category != ErrorCategory::None; }
     // Whether trying the same operation again, perhaps on a new connection, may succeed.

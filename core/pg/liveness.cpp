@@ -3,7 +3,8 @@
 
 namespace pgferry::pg {
 
-Connection::LivenessProbe sessionLivenessProbe(const ConnInfo &info, int backendPid, std::chrono::milliseconds connectTimeout,
+Connection::LivenessProbe sessionLivenessProbe(const ConnInfo &info, int backendPid,
+                                               std::chrono::milliseconds connectTimeout,
                                                std::function<void(const QString &)> note)
 {
     return [info, backendPid, connectTimeout, note = std::move(note)]() -> QString {
@@ -11,13 +12,15 @@ Connection::LivenessProbe sessionLivenessProbe(const ConnInfo &info, int backend
         try {
             probe = Connection::open(info, {.timeout = connectTimeout});
         } catch (const Exception &e) {
-            return QStringLiteral("the server does not answer a new connection either (%1)").arg(e.error().message);
+            return QStringLiteral("the server does not answer a new connection either (%1)")
+                .arg(e.error().message);
         }
         probe.setStatementTimeout(connectTimeout);
         Result r;
-        if (const auto err = probe.tryExec(QStringLiteral("SELECT state, coalesce(wait_event_type, ''), coalesce(wait_event, '') "
-                                                          "FROM pg_stat_activity WHERE pid = $1"),
-                                           {Param(backendPid)}, &r))
+        if (const auto err = probe.tryExec(
+                QStringLiteral("SELECT state, coalesce(wait_event_type, ''), coalesce(wait_event, '') "
+                               "FROM pg_stat_activity WHERE pid = $1"),
+                {Param(backendPid)}, &r))
             return QStringLiteral("the server does not answer a probe (%1)").arg(err->message);
         if (r.rows() == 0)
             return QStringLiteral("the server no longer has session %1").arg(backendPid);
@@ -26,7 +29,9 @@ Connection::LivenessProbe sessionLivenessProbe(const ConnInfo &info, int backend
             state.startsWith(u"idle") || waitEvent == u"ClientWrite" || waitEvent == u"ClientRead";
         if (!waitsForUs) {
             if (note && !waitType.isEmpty() && waitType != u"IO")
-                note(QStringLiteral("session %1 is busy on the server, waiting for %2 %3").arg(backendPid).arg(waitType, waitEvent));
+                note(QStringLiteral("session %1 is busy on the server, waiting for %2 %3")
+                         .arg(backendPid)
+                         .arg(waitType, waitEvent));
             return QString();
         }
         // The server waits for us while we wait for it: nothing crosses the link. End the session so

@@ -14,9 +14,10 @@ namespace pgferry::pg {
 // waits for the client (ClientRead/ClientWrite, idle). A stalled session is terminated on the
 // server when possible, so that it does not keep its snapshot and locks. `note` (may be empty) hears
 // what a busy session waits for (e.g. a lock), once per probe.
-Connection::LivenessProbe sessionLivenessProbe(const ConnInfo &info, int backendPid,
-                                               std::chrono::milliseconds connectTimeout = std::chrono::seconds(10),
-                                               std::function<void(const QString &)> note = {});
+Connection::LivenessProbe
+sessionLivenessProbe(const ConnInfo &info, int backendPid,
+                     std::chrono::milliseconds connectTimeout = std::chrono::seconds(10),
+                     std::function<void(const QString &)> note = {});
 
 // The idle time before probing: PGFERRY_STALL_PROBE_SECONDS when set (tests), else 30 s.
 std::chrono::milliseconds livenessIdleDefault();

@@ -4,7 +4,8 @@
 
 namespace pgferry::pg {
 
-Connection openMaintenance(const ConnInfo &info, const std::function<Connection(const ConnInfo &)> &open, ConnInfo *used)
+Connection openMaintenance(const ConnInfo &info, const std::function<Connection(const ConnInfo &)> &open,
+                           ConnInfo *used)
 {
     try {
         Connection c = open(info);
@@ -34,8 +35,9 @@ Connection openMaintenance(const ConnInfo &info, const std::function<Connection(
         Error e = first.error();
         if (!others.isEmpty())
             e.hint = (e.hint.isEmpty() ? QString() : e.hint + u' ') +
-                     QStringLiteral("The maintenance databases could not be used either (%1); name a database that "
-                                    "exists in the connection URI.")
+                     QStringLiteral(
+                         "The maintenance databases could not be used either (%1); name a database that "
+                         "exists in the connection URI.")
                          .arg(others.join(QStringLiteral("; ")));
         throw Exception(e);
     }

@@ -19,7 +19,10 @@ bool validSlotName(const QString &name)
     return re.match(name).hasMatch();
 }
 
-quint64 readU64(const char *p) { return qFromBigEndian<quint64>(reinterpret_cast<const uchar *>(p)); }
+quint64 readU64(const char *p)
+{
+    return qFromBigEndian<quint64>(reinterpret_cast<const uchar *>(p));
+}
 
 } // namespace
 
@@ -43,7 +46,8 @@ SystemIdentity ReplicationConnection::identifySystem()
     Result r = m_conn.exec(QStringLiteral("IDENTIFY_SYSTEM"));
     SystemIdentity id;
     if (r.rows() != 1 || r.columns() < 3)
-        throw Exception(Error::client(ErrorCategory::Protocol, QStringLiteral("unexpected IDENTIFY_SYSTEM answer")));
+        throw Exception(
+            Error::client(ErrorCategory::Protocol, QStringLiteral("unexpected IDENTIFY_SYSTEM answer")));
     id.systemId = r.text(0, 0);
     id.timeline = int(r.toInt(0, 1));
     id.xlogpos = parseLsn(r.text(0, 2));
@@ -52,12 +56,13 @@ SystemIdentity ReplicationConnection::identifySystem()
     return id;
 }
 
-CreatedSlot ReplicationConnection::createLogicalSlot(const QString &name, const QString &plugin, bool exportSnapshot,
-                                                     bool temporary)
+CreatedSlot ReplicationConnection::createLogicalSlot(const QString &name, const QString &plugin,
+                                                     bool exportSnapshot, bool temporary)
 {
     if (!validSlotName(name))
-        throw Exception(Error::client(ErrorCategory::Data,
-                                      QStringLiteral("invalid replication slot name \"%1\": use a-z, 0-9 and _").arg(name)));
+        throw Exception(Error::client(
+            ErrorCategory::Data,
+            QStringLiteral("invalid replication slot name \"%1\": use a-z, 0-9 and _").arg(name)));
     if (!validSlotName(plugin))
         throw Exception(Error::client(ErrorCategory::Data, QStringLiteral("invalid output plugin name")));
     const int version = m_conn.serverVersion();
@@ -91,7 +96,8 @@ void ReplicationConnection::startLogical(const QString &slot, Lsn start,
 {
     if (!validSlotName(slot))
         throw Exception(Error::client(ErrorCategory::Data, QStringLiteral("invalid replication slot name")));
-    QString sql = QStringLiteral("START_REPLICATION SLOT ") + slot + QStringLiteral(" LOGICAL ") + formatLsn(start);
+    QString sql =
+        QStringLiteral("START_REPLICATION SLOT ") + slot + QStringLiteral(" LOGICAL ") + formatLsn(start);
     if (!pluginOptions.isEmpty()) {
         QStringList parts;
         for (const auto &[k, v] : pluginOptions)
@@ -147,8 +153,9 @@ ReplicationMessage ReplicationConnection::read(std::chrono::milliseconds timeout
                 msg.replyRequested = buf[17] != 0;
             } else {
                 PQfreemem(buf);
-                throw Exception(Error::client(ErrorCategory::Protocol,
-                                              QStringLiteral("unexpected replication message '%1'").arg(QChar::fromLatin1(kind))));
+                throw Exception(Error::client(
+                    ErrorCategory::Protocol,
+                    QStringLiteral("unexpected replication message '%1'").arg(QChar::fromLatin1(kind))));
             }
             PQfreemem(buf);
             m_inBurst = true;

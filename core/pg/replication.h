@@ -33,11 +33,11 @@ struct ReplicationMessage
 {
     enum class Kind { XLogData, Keepalive, None, End };
     Kind kind = Kind::None;
-    Lsn walStart = 0;  // XLogData: start of this record
-    Lsn walEnd = 0;    // server's current end of WAL
+    Lsn walStart = 0;    // XLogData: start of this record
+    Lsn walEnd = 0;      // server's current end of WAL
     qint64 sendTime = 0; // microseconds since 2000-01-01
     bool replyRequested = false;
-    QByteArray data;   // XLogData payload: the decoder's output
+    QByteArray data; // XLogData payload: the decoder's output
 };
 
 class ReplicationConnection
@@ -51,7 +51,8 @@ public:
                                   bool temporary = false);
     void dropSlot(const QString &name, bool wait = true);
     // START_REPLICATION SLOT name LOGICAL startLsn (options)
-    void startLogical(const QString &slot, Lsn start, const QList<std::pair<QString, QString>> &pluginOptions);
+    void startLogical(const QString &slot, Lsn start,
+                      const QList<std::pair<QString, QString>> &pluginOptions);
     // Reads the next message, waiting at most `timeout`. Kind::None when nothing arrived.
     ReplicationMessage read(std::chrono::milliseconds timeout);
     // In a burst (the last read returned a message and nothing more is buffered), nap this long

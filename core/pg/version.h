@@ -27,12 +27,18 @@ inline QString majorKeyName(int key)
     return key >= 1000 ? QString::number(key / 100) : QStringLiteral("%1.%2").arg(key / 100).arg(key % 100);
 }
 
-constexpr bool sameMajor(int a, int b) { return majorKey(a) == majorKey(b); }
+constexpr bool sameMajor(int a, int b)
+{
+    return majorKey(a) == majorKey(b);
+}
 
 // Servers before 12 print a float with a fixed number of digits (15 by default, 17 with
 // extra_float_digits 3), servers from 12 on its shortest exact form: 0.1 is "0.10000000000000001"
 // on one and "0.1" on the other. Text forms of floats can only be compared within one era.
-constexpr bool sameFloatTextForm(int a, int b) { return (a >= 120000) == (b >= 120000); }
+constexpr bool sameFloatTextForm(int a, int b)
+{
+    return (a >= 120000) == (b >= 120000);
+}
 
 // "SELECT the server's current WAL write position as text": 9.x calls it an xlog location.
 inline QString currentWalLsnSql(int serverVersion)
@@ -53,8 +59,9 @@ inline QString currentWalInsertLsnSql(int serverVersion)
 // expression over a row of pg_replication_slots; the functions were renamed in 10.
 inline QString slotRetainedWalSql(int serverVersion)
 {
-    return serverVersion >= 100000 ? QStringLiteral("pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)")
-                                   : QStringLiteral("pg_xlog_location_diff(pg_current_xlog_location(), restart_lsn)");
+    return serverVersion >= 100000
+               ? QStringLiteral("pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)")
+               : QStringLiteral("pg_xlog_location_diff(pg_current_xlog_location(), restart_lsn)");
 }
 
 } // namespace pgferry::pg

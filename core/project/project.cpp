@@ -16,9 +16,18 @@ QString migrationObjectName(const QString &projectId, int databaseIndex)
     return migrationObjectPrefix(projectId) + QString::number(databaseIndex);
 }
 
-QString modeName(Mode m) { return m == Mode::Online ? QStringLiteral("online") : QStringLiteral("offline"); }
-QString engineName(Engine e) { return e == Engine::Local ? QStringLiteral("local") : QStringLiteral("azure"); }
-QString verifyLevelName(VerifyLevel v) { return v == VerifyLevel::Full ? QStringLiteral("full") : QStringLiteral("count"); }
+QString modeName(Mode m)
+{
+    return m == Mode::Online ? QStringLiteral("online") : QStringLiteral("offline");
+}
+QString engineName(Engine e)
+{
+    return e == Engine::Local ? QStringLiteral("local") : QStringLiteral("azure");
+}
+QString verifyLevelName(VerifyLevel v)
+{
+    return v == VerifyLevel::Full ? QStringLiteral("full") : QStringLiteral("count");
+}
 
 pg::ConnInfo ConnectionProfile::connInfo(const QString &db) const
 {
@@ -82,7 +91,8 @@ bool DatabaseSelection::selects(const QString &schema, const QString &name) cons
 {
     const QString qualified = schema + u'.' + name;
     auto matches = [&qualified](const QString &pattern) {
-        return !pattern.trimmed().isEmpty() && QRegularExpression(tablePatternRegex(pattern)).match(qualified).hasMatch();
+        return !pattern.trimmed().isEmpty() &&
+               QRegularExpression(tablePatternRegex(pattern)).match(qualified).hasMatch();
     };
     if (!includeTables.isEmpty() && std::none_of(includeTables.begin(), includeTables.end(), matches))
         return false;

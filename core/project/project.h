@@ -27,7 +27,7 @@ struct ConnectionProfile
     int port = 5432;
     QString user;
     QString database = QStringLiteral("postgres"); // maintenance database used to connect
-    QString sslmode;                                 // empty: prefer (verify-full for Azure targets)
+    QString sslmode;                               // empty: prefer (verify-full for Azure targets)
     QString sslrootcert;
     QString applicationName = QStringLiteral("pgferry");
     QString passfile;
@@ -41,8 +41,8 @@ struct ConnectionProfile
 
 struct DatabaseSelection
 {
-    QString name;       // on the source
-    QString targetName; // empty: the same name
+    QString name;              // on the source
+    QString targetName;        // empty: the same name
     QStringList includeTables; // patterns schema.table with * and ?; empty: all
     QStringList excludeTables;
     QJsonObject unknownFields; // fields of this entry this version does not know: kept on save
@@ -88,15 +88,15 @@ struct CutoverOptions
 
 struct AdvancedSettings
 {
-    int jobs = 4;                                    // parallel table copies
-    int indexJobs = 2;                               // parallel index builds
+    int jobs = 4;      // parallel table copies
+    int indexJobs = 2; // parallel index builds
     // Tables larger than this are split in ranges copied in parallel. A range cannot use COPY FREEZE
     // (only a transaction that truncated the table can), so its rows are later rewritten for hint
     // bits and the visibility map: on the issue-9 data set (a 400 MB table) splitting cost more CPU
     // than its parallelism won back. Worth it for tables that dwarf the rest of the work.
     qint64 splitThresholdBytes = 1024LL * 1024 * 1024;
-    bool verify = true;                              // row counts and checksums at the end
-    VerifyLevel verifyLevel = VerifyLevel::Full;     // with verify: "full" (counts and checksums) or "count"
+    bool verify = true;                          // row counts and checksums at the end
+    VerifyLevel verifyLevel = VerifyLevel::Full; // with verify: "full" (counts and checksums) or "count"
     SchemaOptions schema;
     CutoverOptions cutover;
     bool operator==(const AdvancedSettings &) const = default;

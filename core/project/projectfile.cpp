@@ -40,17 +40,19 @@ const std::initializer_list<QLatin1StringView> ProfileKeys = {QLatin1StringView(
 const std::initializer_list<QLatin1StringView> DatabaseKeys = {
     QLatin1StringView("name"), QLatin1StringView("target_name"), QLatin1StringView("include_tables"),
     QLatin1StringView("exclude_tables")};
-const std::initializer_list<QLatin1StringView> SettingsKeys = {
-    QLatin1StringView("jobs"),   QLatin1StringView("index_jobs"), QLatin1StringView("split_threshold_bytes"),
-    QLatin1StringView("verify"), QLatin1StringView("verify_level"), QLatin1StringView("schema"),
-    QLatin1StringView("cutover")};
+const std::initializer_list<QLatin1StringView> SettingsKeys = {QLatin1StringView("jobs"),
+                                                               QLatin1StringView("index_jobs"),
+                                                               QLatin1StringView("split_threshold_bytes"),
+                                                               QLatin1StringView("verify"),
+                                                               QLatin1StringView("verify_level"),
+                                                               QLatin1StringView("schema"),
+                                                               QLatin1StringView("cutover")};
 const std::initializer_list<QLatin1StringView> SchemaKeys = {
     QLatin1StringView("overwrite"), QLatin1StringView("no_owner"), QLatin1StringView("no_acl"),
     QLatin1StringView("create_roles"), QLatin1StringView("capture_ddl")};
-const std::initializer_list<QLatin1StringView> CutoverKeys = {QLatin1StringView("make_source_read_only"),
-                                                              QLatin1StringView("max_lag_bytes_for_ready"),
-                                                              QLatin1StringView("drain_timeout_seconds"),
-                                                              QLatin1StringView("fallback")};
+const std::initializer_list<QLatin1StringView> CutoverKeys = {
+    QLatin1StringView("make_source_read_only"), QLatin1StringView("max_lag_bytes_for_ready"),
+    QLatin1StringView("drain_timeout_seconds"), QLatin1StringView("fallback")};
 const std::initializer_list<QLatin1StringView> AzureKeys = {
     QLatin1StringView("cloud"),          QLatin1StringView("cloud_config_file"),
     QLatin1StringView("tenant_id"),      QLatin1StringView("subscription_id"),
@@ -559,9 +561,11 @@ std::optional<Project> readV1(Reader &rd, const QJsonObject &root)
         else if (level == u"count")
             s.verifyLevel = VerifyLevel::Count;
         else
-            rd.error(join(sp, QStringLiteral("verify_level")),
-                     QStringLiteral("expected \"full\" (row counts and checksums) or \"count\" (row counts only), found %1")
-                         .arg(quoted(level)));
+            rd.error(
+                join(sp, QStringLiteral("verify_level")),
+                QStringLiteral(
+                    "expected \"full\" (row counts and checksums) or \"count\" (row counts only), found %1")
+                    .arg(quoted(level)));
         QJsonObject su = rd.unknown(settings, sp, SettingsKeys);
         const QJsonObject schema = rd.object(settings, sp, QLatin1StringView("schema"), false, &present);
         if (present) {
@@ -894,16 +898,20 @@ QStringList checkRunnable(const Project &p)
             "target.azure_resource_id: missing; the \"azure\" engine runs the migration in Azure's migration "
             "service, which needs the target flexible server's resource id "
             "(/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME, "
-            "listed by `pgferry-cli azure servers`). Set it (`pgferry-cli project new … --target-resource-id ID`), "
-            "or set azure.subscription_id, azure.resource_group and azure.server_name, or use the \"local\" engine");
+            "listed by `pgferry-cli azure servers`). Set it (`pgferry-cli project new … --target-resource-id "
+            "ID`), "
+            "or set azure.subscription_id, azure.resource_group and azure.server_name, or use the \"local\" "
+            "engine");
     if (p.settings.cutover.fallback && (p.mode != Mode::Online || p.engine != Engine::Local))
         problems << QStringLiteral(
-            "settings.cutover.fallback: a fallback streams the new server's writes back into the old one after "
+            "settings.cutover.fallback: a fallback streams the new server's writes back into the old one "
+            "after "
             "the cutover, which only an online migration run by the \"local\" engine does; turn it off, or "
             "use --mode online --engine local");
     else if (p.settings.cutover.fallback && !p.settings.cutover.makeSourceReadOnly)
         problems << QStringLiteral(
-            "settings.cutover.fallback: the fallback applies the new server's writes to the old one, which must "
+            "settings.cutover.fallback: the fallback applies the new server's writes to the old one, which "
+            "must "
             "then take no writes of its own; set settings.cutover.make_source_read_only to true, or turn the "
             "fallback off");
     return problems;

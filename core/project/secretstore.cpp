@@ -339,9 +339,11 @@ bool makePrivateDir(const QString &dir, QString *why)
     }
     const uid_t me = ::geteuid();
     if (link.st_uid != me || st.st_uid != me) {
-        *why = QStringLiteral("the folder %1 belongs to %2, not to the current user %3; pgferry keeps run state "
-                              "private, so it does not use it: remove it, or set PGFERRY_STATE_DIR to a folder of your own")
-                   .arg(dir, userName(link.st_uid != me ? link.st_uid : st.st_uid), userName(me));
+        *why =
+            QStringLiteral(
+                "the folder %1 belongs to %2, not to the current user %3; pgferry keeps run state "
+                "private, so it does not use it: remove it, or set PGFERRY_STATE_DIR to a folder of your own")
+                .arg(dir, userName(link.st_uid != me ? link.st_uid : st.st_uid), userName(me));
         return false;
     }
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 && ::chmod(path.constData(), S_IRWXU) != 0) {
@@ -367,28 +369,36 @@ QString runStateDir(const Project &project, QString *error)
 {
     QString why;
     if (!isValidProjectId(project.id)) {
-        setError(error, QStringLiteral("the project id \"%1\" cannot name a run state folder (it must be a plain "
-                                       "folder name); give the project a new id").arg(project.id.left(80)));
+        setError(error,
+                 QStringLiteral("the project id \"%1\" cannot name a run state folder (it must be a plain "
+                                "folder name); give the project a new id")
+                     .arg(project.id.left(80)));
         return {};
     }
     QString base = qEnvironmentVariable("PGFERRY_STATE_DIR");
     if (base.isEmpty())
         base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
     if (base.isEmpty()) {
-        setError(error, QStringLiteral("there is no application data folder for the run state of project %1; set "
-                                       "PGFERRY_STATE_DIR to a writable folder").arg(project.id));
+        setError(error,
+                 QStringLiteral("there is no application data folder for the run state of project %1; set "
+                                "PGFERRY_STATE_DIR to a writable folder")
+                     .arg(project.id));
         return {};
     }
     QString dir = QDir(base).absolutePath();
     if (!makePath(dir, &why)) {
-        setError(error, QStringLiteral("cannot use the run state folder of project %1: %2 (set PGFERRY_STATE_DIR to "
-                                       "a writable folder)").arg(project.id, why));
+        setError(error,
+                 QStringLiteral("cannot use the run state folder of project %1: %2 (set PGFERRY_STATE_DIR to "
+                                "a writable folder)")
+                     .arg(project.id, why));
         return {};
     }
     for (const QString &part : {QStringLiteral("runs"), project.id}) {
         dir += u'/' + part;
         if (!makePrivateDir(dir, &why)) {
-            setError(error, QStringLiteral("cannot use the run state folder of project %1: %2").arg(project.id, why));
+            setError(
+                error,
+                QStringLiteral("cannot use the run state folder of project %1: %2").arg(project.id, why));
             return {};
         }
     }

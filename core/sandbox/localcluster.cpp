@@ -41,7 +41,8 @@ bool chownTree(const QString &path, uid_t uid, gid_t gid)
     if (::chown(QFile::encodeName(path).constData(), uid, gid) != 0)
         return false;
     QDir d(path);
-    for (const QFileInfo &fi : d.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System)) {
+    for (const QFileInfo &fi :
+         d.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System)) {
         if (fi.isDir() && !fi.isSymLink()) {
             if (!chownTree(fi.filePath(), uid, gid))
                 return false;
@@ -64,7 +65,10 @@ int freeLoopbackPort()
     return port;
 }
 
-bool LocalCluster::runningAsRoot() { return ::geteuid() == 0; }
+bool LocalCluster::runningAsRoot()
+{
+    return ::geteuid() == 0;
+}
 
 QString LocalCluster::binDir()
 {
@@ -95,7 +99,8 @@ QString LocalCluster::toolPath(const QString &tool) const
         return tool;
     // psql comes from the default installation (Debian's 15): it talks to every server major, has
     // \if (9.6's has not), and builds without client tools (the npm registry's) need it anyway.
-    if (tool == u"psql" && !binDir().isEmpty() && QFileInfo(binDir() + QStringLiteral("/psql")).isExecutable())
+    if (tool == u"psql" && !binDir().isEmpty() &&
+        QFileInfo(binDir() + QStringLiteral("/psql")).isExecutable())
         return binDir() + QStringLiteral("/psql");
     return serverBinDir() + u'/' + tool;
 }
@@ -117,7 +122,8 @@ int LocalCluster::serverVersion() const
     return m_serverVersion;
 }
 
-LocalCluster::LocalCluster(QString dir, ClusterOptions options) : m_dir(QDir(dir).absolutePath()), m_options(std::move(options))
+LocalCluster::LocalCluster(QString dir, ClusterOptions options)
+    : m_dir(QDir(dir).absolutePath()), m_options(std::move(options))
 {
     if (auto saved = loadSettings(m_dir)) {
         m_options.port = saved->port;
@@ -141,9 +147,18 @@ LocalCluster::~LocalCluster()
     }
 }
 
-QString LocalCluster::dataDir() const { return m_dir + QStringLiteral("/data"); }
-QString LocalCluster::logFile() const { return m_dir + QStringLiteral("/server.log"); }
-bool LocalCluster::isInitialised() const { return QFileInfo::exists(dataDir() + QStringLiteral("/PG_VERSION")); }
+QString LocalCluster::dataDir() const
+{
+    return m_dir + QStringLiteral("/data");
+}
+QString LocalCluster::logFile() const
+{
+    return m_dir + QStringLiteral("/server.log");
+}
+bool LocalCluster::isInitialised() const
+{
+    return QFileInfo::exists(dataDir() + QStringLiteral("/PG_VERSION"));
+}
 
 std::optional<ClusterOptions> LocalCluster::loadSettings(const QString &dir)
 {
@@ -215,7 +230,8 @@ int LocalCluster::runTool(const QString &tool, const QStringList &args, QString 
 void LocalCluster::init()
 {
     if (serverBinDir().isEmpty())
-        fail(QStringLiteral("no PostgreSQL server binaries found under /usr/lib/postgresql: run scripts/install-deps"));
+        fail(QStringLiteral(
+            "no PostgreSQL server binaries found under /usr/lib/postgresql: run scripts/install-deps"));
     if (!QDir().mkpath(m_dir))
         fail(QStringLiteral("cannot create the cluster folder %1").arg(m_dir));
     if (isInitialised())
@@ -230,7 +246,8 @@ void LocalCluster::init()
         QString out;
         if (runTool(QStringLiteral("/usr/bin/test"), {QStringLiteral("-w"), m_dir}, &out, 10000) != 0)
             fail(QStringLiteral("the postgres user cannot write to %1 (a parent folder is private?): choose "
-                                "another folder, e.g. under /tmp").arg(m_dir));
+                                "another folder, e.g. under /tmp")
+                     .arg(m_dir));
     }
     if (m_options.port == 0)
         m_options.port = freeLoopbackPort();
@@ -249,12 +266,13 @@ void LocalCluster::init()
     }
     QString out;
     // SCRAM from 10 on; 9.6 knows md5 only. -N (no fsync during initdb) is spelled alike in both.
-    const QString hostAuth = serverVersion() >= 100000 ? QStringLiteral("scram-sha-256") : QStringLiteral("md5");
+    const QString hostAuth =
+        serverVersion() >= 100000 ? QStringLiteral("scram-sha-256") : QStringLiteral("md5");
     const int rc = runTool(QStringLiteral("initdb"),
                            {QStringLiteral("-D"), dataDir(), QStringLiteral("-U"), m_options.superuser,
                             QStringLiteral("--pwfile=") + pwfile, QStringLiteral("--auth-local=trust"),
-                            QStringLiteral("--auth-host=") + hostAuth, QStringLiteral("-E"), QStringLiteral("UTF8"),
-                            QStringLiteral("--locale=C.UTF-8"), QStringLiteral("-N")},
+                            QStringLiteral("--auth-host=") + hostAuth, QStringLiteral("-E"),
+                            QStringLiteral("UTF8"), QStringLiteral("--locale=C.UTF-8"), QStringLiteral("-N")},
                            &out, 180000);
     QFile::remove(pwfile);
     if (rc != 0)
@@ -334,10 +352,11 @@ void LocalCluster::start()
     if (isRunning())
         return;
     QString out;
-    const int rc = runTool(QStringLiteral("pg_ctl"),
-                           {QStringLiteral("-D"), dataDir(), QStringLiteral("-l"), logFile(), QStringLiteral("-w"),
-                            QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")},
-                           &out, 90000);
+    const int rc =
+        runTool(QStringLiteral("pg_ctl"),
+                {QStringLiteral("-D"), dataDir(), QStringLiteral("-l"), logFile(), QStringLiteral("-w"),
+                 QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")},
+                &out, 90000);
     if (rc != 0) {
         QFile log(logFile());
         QString tail;
@@ -346,9 +365,13 @@ void LocalCluster::start()
             tail = QString::fromUtf8(all.right(1500));
         }
         if (tail.contains(u"could not bind") || tail.contains(u"Address already in use"))
-            fail(QStringLiteral("cannot start the server in %1: port %2 is already in use. Stop what uses it or "
-                                "choose another port.").arg(m_dir).arg(m_options.port));
-        fail(QStringLiteral("cannot start the server in %1: %2\n%3").arg(m_dir, out.trimmed(), tail.trimmed()));
+            fail(QStringLiteral(
+                     "cannot start the server in %1: port %2 is already in use. Stop what uses it or "
+                     "choose another port.")
+                     .arg(m_dir)
+                     .arg(m_options.port));
+        fail(QStringLiteral("cannot start the server in %1: %2\n%3")
+                 .arg(m_dir, out.trimmed(), tail.trimmed()));
     }
     if (m_options.stopWhenProcessExits && !m_keepRunning)
         startWatchdog();
@@ -365,7 +388,8 @@ void LocalCluster::startWatchdog()
     QString program = QStringLiteral("/bin/sh");
     if (runningAsRoot()) {
         program = QStringLiteral("/usr/sbin/runuser");
-        args << QStringLiteral("-u") << QStringLiteral("postgres") << QStringLiteral("--") << QStringLiteral("/bin/sh");
+        args << QStringLiteral("-u") << QStringLiteral("postgres") << QStringLiteral("--")
+             << QStringLiteral("/bin/sh");
     }
     args << QStringLiteral("-c") << script;
     QProcess::startDetached(program, args);
@@ -376,11 +400,12 @@ void LocalCluster::stop(bool immediate)
     if (!isRunning())
         return;
     QString out;
-    const int rc = runTool(QStringLiteral("pg_ctl"),
-                           {QStringLiteral("-D"), dataDir(), QStringLiteral("-w"), QStringLiteral("-t"),
-                            QStringLiteral("60"), QStringLiteral("-m"),
-                            immediate ? QStringLiteral("immediate") : QStringLiteral("fast"), QStringLiteral("stop")},
-                           &out, 90000);
+    const int rc =
+        runTool(QStringLiteral("pg_ctl"),
+                {QStringLiteral("-D"), dataDir(), QStringLiteral("-w"), QStringLiteral("-t"),
+                 QStringLiteral("60"), QStringLiteral("-m"),
+                 immediate ? QStringLiteral("immediate") : QStringLiteral("fast"), QStringLiteral("stop")},
+                &out, 90000);
     if (rc != 0 && isRunning())
         fail(QStringLiteral("cannot stop the server in %1: %2").arg(m_dir, out.trimmed()));
 }
@@ -427,12 +452,13 @@ pg::ConnInfo LocalCluster::connInfo(const QString &database) const
 void LocalCluster::psql(const QString &database, const QString &sql) const
 {
     QString out;
-    const int rc = runTool(QStringLiteral("psql"),
-                           {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
-                            QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"), m_dir, QStringLiteral("-p"),
-                            QString::number(m_options.port), QStringLiteral("-U"), m_options.superuser,
-                            QStringLiteral("-d"), database, QStringLiteral("-f"), QStringLiteral("-")},
-                           &out, 600000, {}, sql.toUtf8());
+    const int rc =
+        runTool(QStringLiteral("psql"),
+                {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                 QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"), m_dir, QStringLiteral("-p"),
+                 QString::number(m_options.port), QStringLiteral("-U"), m_options.superuser,
+                 QStringLiteral("-d"), database, QStringLiteral("-f"), QStringLiteral("-")},
+                &out, 600000, {}, sql.toUtf8());
     if (rc != 0)
         fail(QStringLiteral("psql in database %1 failed: %2").arg(database, out.trimmed()));
 }

@@ -13,14 +13,14 @@ namespace pgferry::sandbox {
 
 struct ClusterOptions
 {
-    int port = 0;                     // 0: pick a free loopback port
+    int port = 0; // 0: pick a free loopback port
     QString superuser = QStringLiteral("postgres");
     QString password;                 // empty: a random one is generated
     bool logical = true;              // wal_level=logical, slots and senders
     bool fastUnsafe = true;           // fsync=off: fine for throw-away clusters
     bool stopWhenProcessExits = true; // a watchdog stops the server if this process dies
     QStringList extraConfig;          // more postgresql.conf lines
-    QString binDir;                   // the server's initdb, pg_ctl and postgres; empty: LocalCluster::binDir()
+    QString binDir; // the server's initdb, pg_ctl and postgres; empty: LocalCluster::binDir()
 };
 
 class LocalCluster
@@ -74,8 +74,9 @@ public:
     static std::optional<ClusterOptions> loadSettings(const QString &dir);
 
 private:
-    int runTool(const QString &tool, const QStringList &args, QString *output = nullptr, int timeoutMs = 120000,
-                const QMap<QString, QString> &env = {}, const QByteArray &stdinData = {}) const;
+    int runTool(const QString &tool, const QStringList &args, QString *output = nullptr,
+                int timeoutMs = 120000, const QMap<QString, QString> &env = {},
+                const QByteArray &stdinData = {}) const;
     void startWatchdog();
     void saveSettings() const;
     QString toolPath(const QString &tool) const;

@@ -44,13 +44,23 @@ QString Sandbox::defaultDir()
         return env;
     if (LocalCluster::runningAsRoot()) // root's home is private to the postgres user
         return QStringLiteral("/var/tmp/pgferry-sandbox");
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/pgferry/sandbox");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/pgferry/sandbox");
 }
 
-QString Sandbox::passfile() const { return m_dir + QStringLiteral("/pgpass"); }
+QString Sandbox::passfile() const
+{
+    return m_dir + QStringLiteral("/pgpass");
+}
 
-QString Sandbox::sourceUri(const QString &db) const { return uriFor(*m_source, db, passfile()); }
-QString Sandbox::targetUri(const QString &db) const { return uriFor(*m_target, db, passfile()); }
+QString Sandbox::sourceUri(const QString &db) const
+{
+    return uriFor(*m_source, db, passfile());
+}
+QString Sandbox::targetUri(const QString &db) const
+{
+    return uriFor(*m_target, db, passfile());
+}
 
 void Sandbox::writePassfile() const
 {
@@ -58,9 +68,14 @@ void Sandbox::writePassfile() const
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         throw std::runtime_error(QStringLiteral("cannot write %1").arg(f.fileName()).toStdString());
     f.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-    auto esc = [](QString s) { return s.replace(u'\\', QStringLiteral("\\\\")).replace(u':', QStringLiteral("\\:")); };
+    auto esc = [](QString s) {
+        return s.replace(u'\\', QStringLiteral("\\\\")).replace(u':', QStringLiteral("\\:"));
+    };
     for (const LocalCluster *c : {m_source.get(), m_target.get()})
-        f.write(QStringLiteral("127.0.0.1:%1:*:%2:%3\n").arg(c->port()).arg(esc(c->superuser()), esc(c->password())).toUtf8());
+        f.write(QStringLiteral("127.0.0.1:%1:*:%2:%3\n")
+                    .arg(c->port())
+                    .arg(esc(c->superuser()), esc(c->password()))
+                    .toUtf8());
 }
 
 void Sandbox::up(const std::function<void(const QString &)> &progress)
@@ -87,11 +102,14 @@ void Sandbox::up(const std::function<void(const QString &)> &progress)
     }
     writePassfile();
     if (fresh) {
-        say(QStringLiteral("loading the sample database \"%1\" on the source").arg(QLatin1String(sampleDatabase)));
-        m_source->psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(QLatin1String(sampleDatabase)));
+        say(QStringLiteral("loading the sample database \"%1\" on the source")
+                .arg(QLatin1String(sampleDatabase)));
+        m_source->psql(QStringLiteral("postgres"),
+                       QStringLiteral("CREATE DATABASE %1").arg(QLatin1String(sampleDatabase)));
         m_source->psql(QLatin1String(sampleDatabase), sampleSql());
     }
-    say(QStringLiteral("sandbox ready: source %1, target %2").arg(sourceUri(QLatin1String(sampleDatabase)), targetUri()));
+    say(QStringLiteral("sandbox ready: source %1, target %2")
+            .arg(sourceUri(QLatin1String(sampleDatabase)), targetUri()));
 }
 
 void Sandbox::down(bool removeFiles)

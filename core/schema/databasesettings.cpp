@@ -9,9 +9,12 @@ namespace {
 // Settings whose value is a list, each element quoted on its own (as pg_dump does).
 bool isListSetting(const QString &name)
 {
-    static const QSet<QString> lists{QStringLiteral("search_path"), QStringLiteral("temp_tablespaces"),
-                                     QStringLiteral("session_preload_libraries"), QStringLiteral("shared_preload_libraries"),
-                                     QStringLiteral("local_preload_libraries"), QStringLiteral("unix_socket_directories")};
+    static const QSet<QString> lists{QStringLiteral("search_path"),
+                                     QStringLiteral("temp_tablespaces"),
+                                     QStringLiteral("session_preload_libraries"),
+                                     QStringLiteral("shared_preload_libraries"),
+                                     QStringLiteral("local_preload_libraries"),
+                                     QStringLiteral("unix_socket_directories")};
     return lists.contains(name.toLower());
 }
 
@@ -69,8 +72,9 @@ QString settingValueSql(const pg::Connection &c, const QString &name, const QStr
     return parts.isEmpty() ? QStringLiteral("''") : parts.join(QStringLiteral(", "));
 }
 
-DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString &sourceDb, pg::Connection &target,
-                                          const QString &targetDb, const QSet<QString> &ignoredGrantees)
+DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString &sourceDb,
+                                          pg::Connection &target, const QString &targetDb,
+                                          const QSet<QString> &ignoredGrantees)
 {
     DatabaseProperties p;
     const QString db = target.quoteIdent(targetDb);
@@ -95,14 +99,17 @@ DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString 
         const QString name = entry.left(eq), value = entry.mid(eq + 1);
         if (!perRole && name == u"default_transaction_read_only")
             continue; // the cutover's switch on the source, not the application's
-        const QString set = QStringLiteral("SET %1 = %2").arg(target.quoteIdent(name), settingValueSql(target, name, value));
+        const QString set =
+            QStringLiteral("SET %1 = %2").arg(target.quoteIdent(name), settingValueSql(target, name, value));
         if (perRole) {
             if (!targetRoles.contains(role)) {
-                p.skipped << QStringLiteral("ALTER ROLE %1 IN DATABASE %2 %3: the role does not exist on the target")
+                p.skipped << QStringLiteral(
+                                 "ALTER ROLE %1 IN DATABASE %2 %3: the role does not exist on the target")
                                  .arg(target.quoteIdent(role), db, set);
                 continue;
             }
-            p.statements << QStringLiteral("ALTER ROLE %1 IN DATABASE %2 %3").arg(target.quoteIdent(role), db, set);
+            p.statements
+                << QStringLiteral("ALTER ROLE %1 IN DATABASE %2 %3").arg(target.quoteIdent(role), db, set);
         } else {
             p.statements << QStringLiteral("ALTER DATABASE %1 %2").arg(db, set);
         }
@@ -149,9 +156,11 @@ DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString 
                                {sourceDb});
     if (d.rows() == 1) {
         if (d.toInt(0, 0) != -1)
-            p.statements << QStringLiteral("ALTER DATABASE %1 CONNECTION LIMIT %2").arg(db).arg(d.toInt(0, 0));
+            p.statements
+                << QStringLiteral("ALTER DATABASE %1 CONNECTION LIMIT %2").arg(db).arg(d.toInt(0, 0));
         if (!d.isNull(0, 1))
-            p.statements << QStringLiteral("COMMENT ON DATABASE %1 IS %2").arg(db, literal(target, d.text(0, 1)));
+            p.statements
+                << QStringLiteral("COMMENT ON DATABASE %1 IS %2").arg(db, literal(target, d.text(0, 1)));
     }
     return p;
 }
@@ -160,13 +169,16 @@ QStringList compareDatabaseProperties(pg::Connection &source, const QString &sou
                                       const QString &targetDb)
 {
     const auto ownerOf = [](pg::Connection &c, const QString &db) {
-        pg::Result r = c.exec(QStringLiteral("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1"), {db});
+        pg::Result r = c.exec(
+            QStringLiteral("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1"), {db});
         return r.rows() == 1 ? r.text(0, 0) : QString();
     };
     // Each side as the statements that would give the target database the same; the other side's
     // owner is left out of each (it holds every privilege by ownership there).
-    const DatabaseProperties want = readDatabaseProperties(source, sourceDb, target, targetDb, {ownerOf(target, targetDb)});
-    const DatabaseProperties have = readDatabaseProperties(target, targetDb, target, targetDb, {ownerOf(source, sourceDb)});
+    const DatabaseProperties want =
+        readDatabaseProperties(source, sourceDb, target, targetDb, {ownerOf(target, targetDb)});
+    const DatabaseProperties have =
+        readDatabaseProperties(target, targetDb, target, targetDb, {ownerOf(source, sourceDb)});
     QStringList out;
     for (const QString &st : want.statements)
         if (!have.statements.contains(st))

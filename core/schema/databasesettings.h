@@ -1,7 +1,8 @@
 // What a database carries besides its objects, which pg_dump without --create leaves out: its own
 // settings (ALTER DATABASE ... SET search_path = ..., and per role in it: ALTER ROLE ... IN
-// DATABASE ... SET), the privileges on it (GRANT CONNECT ...), its comment and its connection limit. An application that relies on the
-// database's search_path breaks after cutover without them, while every row is identical.
+// DATABASE ... SET), the privileges on it (GRANT CONNECT ...), its comment and its connection limit. An
+// application that relies on the database's search_path breaks after cutover without them, while every row is
+// identical.
 #pragma once
 
 #include "pg/connection.h"
@@ -22,8 +23,9 @@ struct DatabaseProperties
 // pgferry's own read-only switch (default_transaction_read_only) is not carried; a role that does
 // not exist on the target is skipped, named; so are privileges of `ignoredGrantees`. `target`
 // quotes and says which roles exist there.
-DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString &sourceDb, pg::Connection &target,
-                                          const QString &targetDb, const QSet<QString> &ignoredGrantees = {});
+DatabaseProperties readDatabaseProperties(pg::Connection &source, const QString &sourceDb,
+                                          pg::Connection &target, const QString &targetDb,
+                                          const QSet<QString> &ignoredGrantees = {});
 
 // The verification's view: what differs between the two databases' properties, each as the
 // statement concerned ("missing on the target: ALTER DATABASE ... SET ..."). Empty when equal.

@@ -4,10 +4,10 @@
 
 #include <QDateTime>
 #include <QDir>
-#include <QHash>
-#include <QMutex>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QHash>
+#include <QMutex>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -41,7 +41,8 @@ int toolMajorVersion(const QString &binary)
     if (!m.hasMatch())
         return 0;
     const int major = m.captured(1).toInt();
-    const int result = major >= 10 ? major * 100 : major * 100 + m.captured(2).toInt(); // 9.6 -> 906, 15 -> 1500
+    const int result =
+        major >= 10 ? major * 100 : major * 100 + m.captured(2).toInt(); // 9.6 -> 906, 15 -> 1500
     QMutexLocker l(&mutex);
     known.insert(key, {fi.lastModified(), result});
     return result;
@@ -101,13 +102,15 @@ QString PgTools::missingMessage(int minMajor)
     PgTools newest;
     newestTools(minMajor, &newest);
     const QString v = pg::majorKeyName(minMajor);
-    const QString have = newest.isValid()
-                             ? QStringLiteral("the newest installed is %1 (%2)").arg(newest.majorName(), newest.binDir())
-                             : QStringLiteral("none is installed");
-    return QStringLiteral("the source runs PostgreSQL %1, which only pg_dump and pg_restore of version %1 or newer "
-                          "can read, and %2: install the PostgreSQL %1 client (e.g. apt-get install "
-                          "postgresql-client-%1, from the PostgreSQL apt repository where the distribution lacks it) "
-                          "or set PGFERRY_PG_BINDIR to the folder that holds them")
+    const QString have =
+        newest.isValid()
+            ? QStringLiteral("the newest installed is %1 (%2)").arg(newest.majorName(), newest.binDir())
+            : QStringLiteral("none is installed");
+    return QStringLiteral(
+               "the source runs PostgreSQL %1, which only pg_dump and pg_restore of version %1 or newer "
+               "can read, and %2: install the PostgreSQL %1 client (e.g. apt-get install "
+               "postgresql-client-%1, from the PostgreSQL apt repository where the distribution lacks it) "
+               "or set PGFERRY_PG_BINDIR to the folder that holds them")
         .arg(v, have);
 }
 
@@ -118,8 +121,9 @@ ToolResult PgTools::run(const QString &tool, const QStringList &args, const pg::
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     // Connection settings from the environment only: no password on any command line.
-    for (const char *k : {"PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSSLMODE", "PGSSLROOTCERT",
-                          "PGAPPNAME", "PGPASSFILE", "PGCONNECT_TIMEOUT", "PGSERVICE", "PGOPTIONS"})
+    for (const char *k :
+         {"PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSSLMODE", "PGSSLROOTCERT", "PGAPPNAME",
+          "PGPASSFILE", "PGCONNECT_TIMEOUT", "PGSERVICE", "PGOPTIONS"})
         env.remove(QString::fromLatin1(k));
     const auto vars = conn.childEnvironment();
     for (auto it = vars.cbegin(); it != vars.cend(); ++it)
@@ -145,8 +149,9 @@ ToolResult PgTools::run(const QString &tool, const QStringList &args, const pg::
             if (!p.waitForFinished(5000))
                 p.kill();
             p.waitForFinished(5000);
-            r.output = QString::fromUtf8(p.readAll()) +
-                       (cancel && cancel->load() ? QStringLiteral("\n(cancelled)") : QStringLiteral("\n(timed out)"));
+            r.output =
+                QString::fromUtf8(p.readAll()) + (cancel && cancel->load() ? QStringLiteral("\n(cancelled)")
+                                                                           : QStringLiteral("\n(timed out)"));
             return r;
         }
     }

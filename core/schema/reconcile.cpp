@@ -18,7 +18,8 @@ struct Definition
 // (a table filter leaves the others out, with their keys).
 QString referencesMigrated(const QString &alias)
 {
-    return QStringLiteral("(%1.contype <> 'f' OR (SELECT fn.nspname || '.' || f.relname FROM pg_class f JOIN pg_namespace fn "
+    return QStringLiteral("(%1.contype <> 'f' OR (SELECT fn.nspname || '.' || f.relname FROM pg_class f JOIN "
+                          "pg_namespace fn "
                           "ON fn.oid = f.relnamespace WHERE f.oid = %1.confrelid) = ANY ($1::text[]))")
         .arg(alias);
 }
@@ -32,25 +33,36 @@ QList<Definition> definitions(pg::Connection &c, const QString &list)
     const QString conParent = v >= 110000 ? QStringLiteral(" AND co.conparentid = 0") : QString();
     const QString trigParent = v >= 130000 ? QStringLiteral(" AND t.tgparentid = 0") : QString();
     QList<Definition> out;
-    pg::Result fk = c.exec(QStringLiteral(
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), n.nspname || '.' || r.relname || '.' || co.conname, "
-        "  format('ALTER TABLE %s ADD CONSTRAINT %I %s', quote_ident(n.nspname) || '.' || quote_ident(r.relname), co.conname, "
-        "         pg_get_constraintdef(co.oid)) "
-        "FROM pg_constraint co JOIN pg_class r ON r.oid = co.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
-        "WHERE co.contype = 'f'%1 AND (n.nspname || '.' || r.relname) = ANY ($1::text[]) AND %2 ORDER BY 2")
-            .arg(conParent, referencesMigrated(QStringLiteral("co"))),
-        {list});
+    pg::Result fk =
+        c.exec(QStringLiteral("SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), n.nspname || "
+                              "'.' || r.relname || '.' || co.conname, "
+                              "  format('ALTER TABLE %s ADD CONSTRAINT %I %s', quote_ident(n.nspname) || '.' "
+                              "|| quote_ident(r.relname), co.conname, "
+                              "         pg_get_constraintdef(co.oid)) "
+                              "FROM pg_constraint co JOIN pg_class r ON r.oid = co.conrelid JOIN "
+                              "pg_namespace n ON n.oid = r.relnamespace "
+                              "WHERE co.contype = 'f'%1 AND (n.nspname || '.' || r.relname) = ANY "
+                              "($1::text[]) AND %2 ORDER BY 2")
+                   .arg(conParent, referencesMigrated(QStringLiteral("co"))),
+               {list});
     for (int i = 0; i < fk.rows(); ++i)
         out << Definition{fk.text(i, 0), fk.text(i, 1), fk.text(i, 2)};
-    pg::Result tg = c.exec(QStringLiteral(
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), n.nspname || '.' || r.relname || '.' || t.tgname, "
-        "  pg_get_triggerdef(t.oid) || CASE t.tgenabled "
-        "    WHEN 'D' THEN format('; ALTER TABLE %s DISABLE TRIGGER %I', quote_ident(n.nspname) || '.' || quote_ident(r.relname), t.tgname) "
-        "    WHEN 'R' THEN format('; ALTER TABLE %s ENABLE REPLICA TRIGGER %I', quote_ident(n.nspname) || '.' || quote_ident(r.relname), t.tgname) "
-        "    WHEN 'A' THEN format('; ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', quote_ident(n.nspname) || '.' || quote_ident(r.relname), t.tgname) "
-        "    ELSE '' END "
-        "FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
-        "WHERE NOT t.tgisinternal%1 AND (n.nspname || '.' || r.relname) = ANY ($1::text[]) ORDER BY 2").arg(trigParent),
+    pg::Result tg = c.exec(
+        QStringLiteral(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), n.nspname || '.' || r.relname "
+            "|| '.' || t.tgname, "
+            "  pg_get_triggerdef(t.oid) || CASE t.tgenabled "
+            "    WHEN 'D' THEN format('; ALTER TABLE %s DISABLE TRIGGER %I', quote_ident(n.nspname) || '.' "
+            "|| quote_ident(r.relname), t.tgname) "
+            "    WHEN 'R' THEN format('; ALTER TABLE %s ENABLE REPLICA TRIGGER %I', quote_ident(n.nspname) "
+            "|| '.' || quote_ident(r.relname), t.tgname) "
+            "    WHEN 'A' THEN format('; ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', quote_ident(n.nspname) || "
+            "'.' || quote_ident(r.relname), t.tgname) "
+            "    ELSE '' END "
+            "FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid JOIN pg_namespace n ON n.oid = "
+            "r.relnamespace "
+            "WHERE NOT t.tgisinternal%1 AND (n.nspname || '.' || r.relname) = ANY ($1::text[]) ORDER BY 2")
+            .arg(trigParent),
         {list});
     for (int i = 0; i < tg.rows(); ++i)
         out << Definition{tg.text(i, 0), tg.text(i, 1), tg.text(i, 2)};
@@ -63,7 +75,8 @@ QString textArray(const QStringList &qualifiedNames)
 {
     QStringList quoted;
     for (QString n : qualifiedNames)
-        quoted << u'"' + n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")) + u'"';
+        quoted << u'"' + n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")) +
+                      u'"';
     return u'{' + quoted.join(u',') + u'}';
 }
 
@@ -78,22 +91,25 @@ QStringList qualifiedNames(const QList<load::SourceTable> &tables)
 // "schema.table" -> its lines: "column c type notnull", "index i", "constraint k".
 QMap<QString, QStringList> schemaLines(pg::Connection &c, const QString &list)
 {
-    pg::Result r = c.exec(QStringLiteral(
-        "SELECT n.nspname || '.' || t.relname, 'column ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || "
-        "  CASE WHEN a.attnotnull THEN ' not null' ELSE '' END "
-        "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace "
-        "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped "
-        "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) "
-        "UNION ALL "
-        "SELECT n.nspname || '.' || t.relname, 'index ' || i.relname "
-        "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace "
-        "JOIN pg_index x ON x.indrelid = t.oid JOIN pg_class i ON i.oid = x.indexrelid "
-        "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) "
-        "UNION ALL "
-        "SELECT n.nspname || '.' || t.relname, 'constraint ' || k.conname "
-        "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_constraint k ON k.conrelid = t.oid "
-        "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) AND k.contype <> 'n' AND %1 "
-        "ORDER BY 1, 2").arg(referencesMigrated(QStringLiteral("k"))),
+    pg::Result r = c.exec(
+        QStringLiteral("SELECT n.nspname || '.' || t.relname, 'column ' || a.attname || ' ' || "
+                       "format_type(a.atttypid, a.atttypmod) || "
+                       "  CASE WHEN a.attnotnull THEN ' not null' ELSE '' END "
+                       "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace "
+                       "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                       "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) "
+                       "UNION ALL "
+                       "SELECT n.nspname || '.' || t.relname, 'index ' || i.relname "
+                       "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace "
+                       "JOIN pg_index x ON x.indrelid = t.oid JOIN pg_class i ON i.oid = x.indexrelid "
+                       "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) "
+                       "UNION ALL "
+                       "SELECT n.nspname || '.' || t.relname, 'constraint ' || k.conname "
+                       "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_constraint k "
+                       "ON k.conrelid = t.oid "
+                       "WHERE (n.nspname || '.' || t.relname) = ANY ($1::text[]) AND k.contype <> 'n' AND %1 "
+                       "ORDER BY 1, 2")
+            .arg(referencesMigrated(QStringLiteral("k"))),
         {list});
     QMap<QString, QStringList> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -103,7 +119,8 @@ QMap<QString, QStringList> schemaLines(pg::Connection &c, const QString &list)
 
 } // namespace
 
-QStringList compareSchemas(pg::Connection &source, pg::Connection &target, const QList<load::SourceTable> &tables)
+QStringList compareSchemas(pg::Connection &source, pg::Connection &target,
+                           const QList<load::SourceTable> &tables)
 {
     QStringList diffs;
     if (tables.isEmpty())
@@ -135,11 +152,12 @@ ReconcileResult createMissingKeysAndTriggers(pg::Connection &source, pg::Connect
     if (names.isEmpty())
         return result;
     // The partitioned parents of migrated partitions carry keys and triggers too.
-    pg::Result parents = source.exec(QStringLiteral(
-        "SELECT DISTINCT pn.nspname || '.' || p.relname FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class p ON p.oid = h.inhparent "
-        "JOIN pg_namespace pn ON pn.oid = p.relnamespace "
-        "WHERE (n.nspname || '.' || c.relname) = ANY ($1::text[])"),
+    pg::Result parents = source.exec(
+        QStringLiteral("SELECT DISTINCT pn.nspname || '.' || p.relname FROM pg_inherits h JOIN pg_class c ON "
+                       "c.oid = h.inhrelid "
+                       "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class p ON p.oid = h.inhparent "
+                       "JOIN pg_namespace pn ON pn.oid = p.relnamespace "
+                       "WHERE (n.nspname || '.' || c.relname) = ANY ($1::text[])"),
         {textArray(names)});
     for (int i = 0; i < parents.rows(); ++i)
         names << parents.text(i, 0);

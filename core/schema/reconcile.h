@@ -22,6 +22,7 @@ ReconcileResult createMissingKeysAndTriggers(pg::Connection &source, pg::Connect
 
 // What differs between the two schemas of `tables` (by name): columns (type, NOT NULL), indexes and
 // constraints missing or extra on the target. One line per difference, empty when they match.
-QStringList compareSchemas(pg::Connection &source, pg::Connection &target, const QList<load::SourceTable> &tables);
+QStringList compareSchemas(pg::Connection &source, pg::Connection &target,
+                           const QList<load::SourceTable> &tables);
 
 } // namespace pgferry::schema

@@ -40,7 +40,8 @@ RoleReport migrateRoles(pg::Connection &source, pg::Connection &target, bool man
             if (targetSuper && !managedTarget)
                 attrs << QString::fromLatin1(attr);
             else
-                rep.droppedAttributes << QStringLiteral("%1: %2 (not allowed on the target)").arg(name, QLatin1String(attr));
+                rep.droppedAttributes
+                    << QStringLiteral("%1: %2 (not allowed on the target)").arg(name, QLatin1String(attr));
         };
         privileged(roles.toBool(i, 1), "SUPERUSER");
         if (roles.toBool(i, 2))
@@ -62,10 +63,10 @@ RoleReport migrateRoles(pg::Connection &source, pg::Connection &target, bool man
     }
 
     // Memberships between migrated roles.
-    pg::Result members = source.exec(QStringLiteral(
-        "SELECT g.rolname, m.rolname, am.admin_option FROM pg_auth_members am "
-        "JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member "
-        "WHERE g.rolname !~ '^pg_' AND m.rolname !~ '^pg_'"));
+    pg::Result members = source.exec(
+        QStringLiteral("SELECT g.rolname, m.rolname, am.admin_option FROM pg_auth_members am "
+                       "JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member "
+                       "WHERE g.rolname !~ '^pg_' AND m.rolname !~ '^pg_'"));
     const QStringList known = rep.created + rep.existing;
     for (int i = 0; i < members.rows(); ++i) {
         const QString group = members.text(i, 0), member = members.text(i, 1);

@@ -12,8 +12,8 @@ struct RoleReport
 {
     QStringList created;
     QStringList existing;
-    QStringList needPassword;       // login roles created without a password
-    QStringList droppedAttributes;  // "alice: SUPERUSER (not allowed on the target)"
+    QStringList needPassword;      // login roles created without a password
+    QStringList droppedAttributes; // "alice: SUPERUSER (not allowed on the target)"
 };
 
 RoleReport migrateRoles(pg::Connection &source, pg::Connection &target, bool managedTarget);

@@ -5,8 +5,8 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <array>
 #include <stdexcept>
 #include <thread>
@@ -25,11 +25,16 @@ namespace {
         msg += u' ' + advice;
     // The server went away or is restarting (a crash, a failover, a restart for maintenance):
     // the run resumes by itself, as it does when its own sessions lose the server.
-    static const char *const kServerGone[] = {
-        "connection to server",          "could not connect to server",      "server closed the connection",
-        "terminating connection due to", "the database system is starting up", "the database system is shutting down",
-        "the database system is in recovery mode", "no connection to the server", "could not receive data from server",
-        "SSL SYSCALL error"};
+    static const char *const kServerGone[] = {"connection to server",
+                                              "could not connect to server",
+                                              "server closed the connection",
+                                              "terminating connection due to",
+                                              "the database system is starting up",
+                                              "the database system is shutting down",
+                                              "the database system is in recovery mode",
+                                              "no connection to the server",
+                                              "could not receive data from server",
+                                              "SSL SYSCALL error"};
     for (const char *p : kServerGone)
         if (out.contains(QLatin1String(p), Qt::CaseInsensitive))
             throw pg::Exception(pg::Error::client(pg::ErrorCategory::Connection, msg));
@@ -62,23 +67,35 @@ bool onlyAlreadyExistsErrors(const QString &output)
 
 } // namespace
 
-SchemaMigrator::SchemaMigrator(PgTools tools, pg::ConnInfo source, pg::ConnInfo target, project::SchemaOptions options,
-                               project::DatabaseSelection selection, QString workDir, const std::atomic_bool *stop)
+SchemaMigrator::SchemaMigrator(PgTools tools, pg::ConnInfo source, pg::ConnInfo target,
+                               project::SchemaOptions options, project::DatabaseSelection selection,
+                               QString workDir, const std::atomic_bool *stop)
     : m_tools(std::move(tools)), m_source(std::move(source)), m_target(std::move(target)), m_options(options),
       m_selection(std::move(selection)), m_dir(std::move(workDir)), m_stop(stop)
 {
     QDir().mkpath(m_dir);
 }
 
-QString SchemaMigrator::preDataFile() const { return m_dir + QStringLiteral("/pre-data.dump"); }
-QString SchemaMigrator::postDataFile() const { return m_dir + QStringLiteral("/post-data.dump"); }
-QString SchemaMigrator::filterFile() const { return m_dir + QStringLiteral("/table-filter.json"); }
+QString SchemaMigrator::preDataFile() const
+{
+    return m_dir + QStringLiteral("/pre-data.dump");
+}
+QString SchemaMigrator::postDataFile() const
+{
+    return m_dir + QStringLiteral("/post-data.dump");
+}
+QString SchemaMigrator::filterFile() const
+{
+    return m_dir + QStringLiteral("/table-filter.json");
+}
 
 const TocFilter &SchemaMigrator::filter() const
 {
     if (!m_filter) {
         QFile f(filterFile());
-        m_filter = f.open(QIODevice::ReadOnly) ? TocFilter::fromJson(QJsonDocument::fromJson(f.readAll()).object()) : TocFilter();
+        m_filter = f.open(QIODevice::ReadOnly)
+                       ? TocFilter::fromJson(QJsonDocument::fromJson(f.readAll()).object())
+                       : TocFilter();
     }
     return *m_filter;
 }
@@ -101,35 +118,41 @@ void SchemaMigrator::dump(const QString &snapshot)
     QFile::remove(filterFile());
     m_filter.reset();
     if (m_selection.filtered()) {
-        pg::Connection c = pg::Connection::open(m_source, {.timeout = std::chrono::seconds(30), .cancel = m_stop});
+        pg::Connection c =
+            pg::Connection::open(m_source, {.timeout = std::chrono::seconds(30), .cancel = m_stop});
         c.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ"));
         if (!snapshot.isEmpty())
             c.exec(QStringLiteral("SET TRANSACTION SNAPSHOT ") + c.quoteLiteral(snapshot));
         m_filter = TocFilter::read(c, m_selection);
         c.exec(QStringLiteral("COMMIT"));
         QSaveFile f(filterFile());
-        if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(m_filter->toJson()).toJson(QJsonDocument::Compact)) < 0 || !f.commit())
+        if (!f.open(QIODevice::WriteOnly) ||
+            f.write(QJsonDocument(m_filter->toJson()).toJson(QJsonDocument::Compact)) < 0 || !f.commit())
             throw std::runtime_error(QStringLiteral("cannot write %1").arg(filterFile()).toStdString());
     }
     // Both sections at once: two pg_dump processes on the same snapshot.
-    const std::array<std::pair<QString, QString>, 2> sections{std::pair{QStringLiteral("pre-data"), preDataFile()},
-                                                              std::pair{QStringLiteral("post-data"), postDataFile()}};
+    const std::array<std::pair<QString, QString>, 2> sections{
+        std::pair{QStringLiteral("pre-data"), preDataFile()},
+        std::pair{QStringLiteral("post-data"), postDataFile()}};
     std::array<ToolResult, 2> results;
     std::thread other([&] {
         QStringList args = base;
-        args << QStringLiteral("--section=") + sections[1].first << QStringLiteral("--file=") + sections[1].second;
+        args << QStringLiteral("--section=") + sections[1].first
+             << QStringLiteral("--file=") + sections[1].second;
         results[1] = m_tools.run(QStringLiteral("pg_dump"), args, m_source, m_stop);
     });
     {
         QStringList args = base;
-        args << QStringLiteral("--section=") + sections[0].first << QStringLiteral("--file=") + sections[0].second;
+        args << QStringLiteral("--section=") + sections[0].first
+             << QStringLiteral("--file=") + sections[0].second;
         results[0] = m_tools.run(QStringLiteral("pg_dump"), args, m_source, m_stop);
     }
     other.join();
     for (std::size_t i = 0; i < 2; ++i)
         if (!results[i].ok())
-            fail(QStringLiteral("pg_dump --section=%1 of database %2").arg(sections[i].first, m_source.database), results[i],
-                 QStringLiteral("Check that the user may read every object of the database."));
+            fail(QStringLiteral("pg_dump --section=%1 of database %2")
+                     .arg(sections[i].first, m_source.database),
+                 results[i], QStringLiteral("Check that the user may read every object of the database."));
     QFile done(m_dir + QStringLiteral("/dump.complete"));
     done.open(QIODevice::WriteOnly);
     m_postToc.clear();
@@ -147,7 +170,8 @@ QStringList SchemaMigrator::commonRestoreArgs() const
 
 QList<TocEntry> SchemaMigrator::listToc(const QString &archive) const
 {
-    const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), archive}, {}, m_stop);
+    const ToolResult r =
+        m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), archive}, {}, m_stop);
     if (!r.ok())
         fail(QStringLiteral("pg_restore --list of %1").arg(archive), r);
     return filter().kept(parseToc(r.output));
@@ -203,17 +227,20 @@ void SchemaMigrator::restorePreData()
     if (m_options.overwrite)
         args << QStringLiteral("--clean") << QStringLiteral("--if-exists");
     if (filter().active())
-        args << QStringLiteral("--use-list=") + writeList(listToc(preDataFile()), QStringLiteral("pre-data.list"));
+        args << QStringLiteral("--use-list=") +
+                    writeList(listToc(preDataFile()), QStringLiteral("pre-data.list"));
     args << preDataFile();
     const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
     if (!r.ok())
         fail(QStringLiteral("restoring the schema (pre-data) into database %1").arg(m_target.database), r,
-             QStringLiteral("Nothing was kept: the restore runs in one transaction. Fix the cause (a missing extension or "
-                            "role on the target, or objects that already exist: choose overwrite) and run again."));
+             QStringLiteral(
+                 "Nothing was kept: the restore runs in one transaction. Fix the cause (a missing extension "
+                 "or "
+                 "role on the target, or objects that already exist: choose overwrite) and run again."));
 }
 
-void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &listName, QStringList extraArgs,
-                                 bool tolerateExisting, const QString &what)
+void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &listName,
+                                 QStringList extraArgs, bool tolerateExisting, const QString &what)
 {
     if (entries.isEmpty())
         return;
@@ -228,7 +255,8 @@ void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &
         return;
     if (tolerateExisting && onlyAlreadyExistsErrors(r.output))
         return;
-    fail(what, r, QStringLiteral("Fix the cause and run again: what was created is kept and not created twice."));
+    fail(what, r,
+         QStringLiteral("Fix the cause and run again: what was created is kept and not created twice."));
 }
 
 void SchemaMigrator::restorePostLoad(int jobs, bool tolerateExisting, const QSet<int> &skip)
@@ -258,9 +286,10 @@ void SchemaMigrator::restoreCutover(bool tolerateExisting, const std::function<b
     for (const TocEntry &e : cutoverEntries())
         if (!keep || keep(e))
             entries << e;
-    restoreList(entries, QStringLiteral("cutover.list"), {}, tolerateExisting,
-                QStringLiteral("creating foreign keys, triggers and refreshing materialized views in database %1")
-                    .arg(m_target.database));
+    restoreList(
+        entries, QStringLiteral("cutover.list"), {}, tolerateExisting,
+        QStringLiteral("creating foreign keys, triggers and refreshing materialized views in database %1")
+            .arg(m_target.database));
 }
 
 } // namespace pgferry::schema

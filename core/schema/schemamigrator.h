@@ -35,7 +35,8 @@ public:
     void restorePostLoad(int jobs, bool tolerateExisting, const QSet<int> &skip = {});
     // Some of postLoadEntries() (e.g. one table's indexes and keys), `jobs` in parallel; `listName`
     // names the list file, so that concurrent callers do not share one.
-    void restorePostLoadEntries(const QList<TocEntry> &entries, int jobs, bool tolerateExisting, const QString &listName);
+    void restorePostLoadEntries(const QList<TocEntry> &entries, int jobs, bool tolerateExisting,
+                                const QString &listName);
     // Foreign keys, triggers, rules, policies, refreshes, comments and grants on them.
     // With `keep`, only the entries it accepts.
     void restoreCutover(bool tolerateExisting, const std::function<bool(const TocEntry &)> &keep = {});
@@ -50,8 +51,8 @@ public:
 
 private:
     QStringList commonRestoreArgs() const;
-    void restoreList(const QList<TocEntry> &entries, const QString &listName, QStringList extraArgs, bool tolerateExisting,
-                     const QString &what);
+    void restoreList(const QList<TocEntry> &entries, const QString &listName, QStringList extraArgs,
+                     bool tolerateExisting, const QString &what);
     QString preDataFile() const;
     QString postDataFile() const;
     QList<TocEntry> postDataToc() const;

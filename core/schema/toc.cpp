@@ -8,17 +8,35 @@ namespace pgferry::schema {
 namespace {
 // Every desc pg_dump writes that has a space in it, longest first, so that prefixes match right.
 const QStringList kMultiWordDescs{
-    QStringLiteral("MATERIALIZED VIEW DATA"), QStringLiteral("FOREIGN DATA WRAPPER"),
-    QStringLiteral("TEXT SEARCH CONFIGURATION"), QStringLiteral("TEXT SEARCH DICTIONARY"),
-    QStringLiteral("TEXT SEARCH TEMPLATE"), QStringLiteral("TEXT SEARCH PARSER"),
-    QStringLiteral("PUBLICATION TABLES IN SCHEMA"), QStringLiteral("PUBLICATION TABLE"),
-    QStringLiteral("MATERIALIZED VIEW"), QStringLiteral("CHECK CONSTRAINT"), QStringLiteral("DEFAULT ACL"),
-    QStringLiteral("EVENT TRIGGER"), QStringLiteral("FK CONSTRAINT"), QStringLiteral("FOREIGN TABLE"),
-    QStringLiteral("INDEX ATTACH"), QStringLiteral("LARGE OBJECT"), QStringLiteral("OPERATOR CLASS"),
-    QStringLiteral("OPERATOR FAMILY"), QStringLiteral("ROW SECURITY"), QStringLiteral("SEQUENCE OWNED BY"),
-    QStringLiteral("SEQUENCE SET"), QStringLiteral("SERVER"), QStringLiteral("TABLE ATTACH"),
-    QStringLiteral("TABLE DATA"), QStringLiteral("USER MAPPING"), QStringLiteral("PROCEDURAL LANGUAGE"),
-    QStringLiteral("SHELL TYPE"), QStringLiteral("ACCESS METHOD"), QStringLiteral("BLOB METADATA"),
+    QStringLiteral("MATERIALIZED VIEW DATA"),
+    QStringLiteral("FOREIGN DATA WRAPPER"),
+    QStringLiteral("TEXT SEARCH CONFIGURATION"),
+    QStringLiteral("TEXT SEARCH DICTIONARY"),
+    QStringLiteral("TEXT SEARCH TEMPLATE"),
+    QStringLiteral("TEXT SEARCH PARSER"),
+    QStringLiteral("PUBLICATION TABLES IN SCHEMA"),
+    QStringLiteral("PUBLICATION TABLE"),
+    QStringLiteral("MATERIALIZED VIEW"),
+    QStringLiteral("CHECK CONSTRAINT"),
+    QStringLiteral("DEFAULT ACL"),
+    QStringLiteral("EVENT TRIGGER"),
+    QStringLiteral("FK CONSTRAINT"),
+    QStringLiteral("FOREIGN TABLE"),
+    QStringLiteral("INDEX ATTACH"),
+    QStringLiteral("LARGE OBJECT"),
+    QStringLiteral("OPERATOR CLASS"),
+    QStringLiteral("OPERATOR FAMILY"),
+    QStringLiteral("ROW SECURITY"),
+    QStringLiteral("SEQUENCE OWNED BY"),
+    QStringLiteral("SEQUENCE SET"),
+    QStringLiteral("SERVER"),
+    QStringLiteral("TABLE ATTACH"),
+    QStringLiteral("TABLE DATA"),
+    QStringLiteral("USER MAPPING"),
+    QStringLiteral("PROCEDURAL LANGUAGE"),
+    QStringLiteral("SHELL TYPE"),
+    QStringLiteral("ACCESS METHOD"),
+    QStringLiteral("BLOB METADATA"),
 };
 } // namespace
 
@@ -70,7 +88,8 @@ TocGroup classifyPostData(const TocEntry &e)
         // Comments on triggers and constraints need them to exist: last.
         return TocGroup::Cutover;
     }
-    if (d == u"PUBLICATION" || d == u"PUBLICATION TABLE" || d == u"PUBLICATION TABLES IN SCHEMA" || d == u"SUBSCRIPTION") {
+    if (d == u"PUBLICATION" || d == u"PUBLICATION TABLE" || d == u"PUBLICATION TABLES IN SCHEMA" ||
+        d == u"SUBSCRIPTION") {
         // pgferry's own publication must never reach the target; others are reported, not copied.
         return TocGroup::Skip;
     }

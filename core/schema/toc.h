@@ -10,12 +10,13 @@ namespace pgferry::schema {
 
 struct TocEntry
 {
-    QString line;  // the original line, for pg_restore -L
+    QString line; // the original line, for pg_restore -L
     int dumpId = 0;
-    QString desc;  // "TABLE", "FK CONSTRAINT", "MATERIALIZED VIEW DATA", ...
-    QString rest;  // what follows desc: schema, name, owner
-    quint32 catalogOid = 0; // the object's catalog on the source (1259 pg_class, 2606 pg_constraint), 0 if none
-    quint32 objectOid = 0;  // the object's oid on the source
+    QString desc; // "TABLE", "FK CONSTRAINT", "MATERIALIZED VIEW DATA", ...
+    QString rest; // what follows desc: schema, name, owner
+    quint32 catalogOid =
+        0; // the object's catalog on the source (1259 pg_class, 2606 pg_constraint), 0 if none
+    quint32 objectOid = 0; // the object's oid on the source
 };
 
 enum class TocGroup {

@@ -69,17 +69,18 @@ TocFilter TocFilter::read(pg::Connection &source, const project::DatabaseSelecti
     // Sequences go with the table that owns them (serial, identity), indexes with theirs.
     pg::Result owned = source.exec(QStringLiteral(
         "SELECT d.objid, d.refobjid FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
-        "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"));
+        "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN "
+        "('a', 'i')"));
     for (int i = 0; i < owned.rows(); ++i)
         if (auto it = rels.find(quint32(owned.toInt(i, 0))); it != rels.end())
             it->kept = kept(quint32(owned.toInt(i, 1)));
     // Views and materialized views need every relation they read; indexes come after them
     // (an index on a materialized view goes with it).
     QHash<quint32, QList<quint32>> reads;
-    pg::Result deps = source.exec(QStringLiteral(
-        "SELECT DISTINCT r.ev_class, d.refobjid FROM pg_rewrite r "
-        "JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid "
-        "WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class"));
+    pg::Result deps = source.exec(
+        QStringLiteral("SELECT DISTINCT r.ev_class, d.refobjid FROM pg_rewrite r "
+                       "JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid "
+                       "WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class"));
     for (int i = 0; i < deps.rows(); ++i)
         reads[quint32(deps.toInt(i, 0))] << quint32(deps.toInt(i, 1));
     for (bool changed = true; changed;) {
@@ -113,7 +114,8 @@ TocFilter TocFilter::read(pg::Connection &source, const project::DatabaseSelecti
             continue;
         f.m_relations.insert(it.key());
         const QString word = kindWord(it->kind);
-        f.m_exact.insert(it->schema + u' ' + word + u' ' + it->name + u' ' + it->owner); // COMMENT, ACL, SECURITY LABEL
+        f.m_exact.insert(it->schema + u' ' + word + u' ' + it->name + u' ' +
+                         it->owner);                                       // COMMENT, ACL, SECURITY LABEL
         f.m_exact.insert(it->schema + u' ' + it->name + u' ' + it->owner); // SEQUENCE OWNED BY
         f.m_prefixes << it->schema + QStringLiteral(" COLUMN ") + it->name + u'.';
     }
@@ -121,18 +123,24 @@ TocFilter TocFilter::read(pg::Connection &source, const project::DatabaseSelecti
     // What hangs on a relation: constraints (a foreign key also on the table it references),
     // triggers, rules, policies, column defaults, extended statistics.
     QStringList parts{
-        QStringLiteral("SELECT 'pg_constraint'::regclass::oid, oid, conrelid, confrelid, conname, 'CONSTRAINT', contype::text "
+        QStringLiteral("SELECT 'pg_constraint'::regclass::oid, oid, conrelid, confrelid, conname, "
+                       "'CONSTRAINT', contype::text "
                        "FROM pg_constraint WHERE conrelid <> 0"),
-        QStringLiteral("SELECT 'pg_trigger'::regclass::oid, oid, tgrelid, 0::oid, tgname, 'TRIGGER', '' FROM pg_trigger "
-                       "WHERE NOT tgisinternal"),
-        QStringLiteral("SELECT 'pg_rewrite'::regclass::oid, oid, ev_class, 0::oid, rulename, 'RULE', '' FROM pg_rewrite "
-                       "WHERE rulename <> '_RETURN'"),
-        QStringLiteral("SELECT 'pg_attrdef'::regclass::oid, oid, adrelid, 0::oid, '', '', '' FROM pg_attrdef")};
+        QStringLiteral(
+            "SELECT 'pg_trigger'::regclass::oid, oid, tgrelid, 0::oid, tgname, 'TRIGGER', '' FROM pg_trigger "
+            "WHERE NOT tgisinternal"),
+        QStringLiteral(
+            "SELECT 'pg_rewrite'::regclass::oid, oid, ev_class, 0::oid, rulename, 'RULE', '' FROM pg_rewrite "
+            "WHERE rulename <> '_RETURN'"),
+        QStringLiteral(
+            "SELECT 'pg_attrdef'::regclass::oid, oid, adrelid, 0::oid, '', '', '' FROM pg_attrdef")};
     if (v >= 90500)
-        parts << QStringLiteral("SELECT 'pg_policy'::regclass::oid, oid, polrelid, 0::oid, polname, 'POLICY', '' FROM pg_policy");
+        parts << QStringLiteral(
+            "SELECT 'pg_policy'::regclass::oid, oid, polrelid, 0::oid, polname, 'POLICY', '' FROM pg_policy");
     if (v >= 100000)
-        parts << QStringLiteral("SELECT 'pg_statistic_ext'::regclass::oid, oid, stxrelid, 0::oid, stxname, 'STATISTICS', '' "
-                                "FROM pg_statistic_ext");
+        parts << QStringLiteral(
+            "SELECT 'pg_statistic_ext'::regclass::oid, oid, stxrelid, 0::oid, stxname, 'STATISTICS', '' "
+            "FROM pg_statistic_ext");
     pg::Result objs = source.exec(parts.join(QStringLiteral(" UNION ALL ")));
     for (int i = 0; i < objs.rows(); ++i) {
         const quint32 rel = quint32(objs.toInt(i, 2)), referenced = quint32(objs.toInt(i, 3));
@@ -141,11 +149,14 @@ TocFilter TocFilter::read(pg::Connection &source, const project::DatabaseSelecti
         f.m_objects.insert({quint32(objs.toInt(i, 0)), quint32(objs.toInt(i, 1))});
         const Relation owner = rels.value(rel);
         if (!objs.text(i, 5).isEmpty())
-            f.m_prefixes << owner.schema + u' ' + objs.text(i, 5) + u' ' + objs.text(i, 4) + QStringLiteral(" ON ") + owner.name + u' ';
+            f.m_prefixes << owner.schema + u' ' + objs.text(i, 5) + u' ' + objs.text(i, 4) +
+                                QStringLiteral(" ON ") + owner.name + u' ';
         if (kept(rel) && objs.text(i, 6) == u"f")
-            f.m_notes << QStringLiteral("foreign key %1 of %2 references %3, which the table filter leaves out: it is not "
-                                       "created on the target")
-                             .arg(objs.text(i, 4), display(owner), display(rels.value(referenced)));
+            f.m_notes
+                << QStringLiteral(
+                       "foreign key %1 of %2 references %3, which the table filter leaves out: it is not "
+                       "created on the target")
+                       .arg(objs.text(i, 4), display(owner), display(rels.value(referenced)));
     }
     for (auto it = reads.cbegin(); it != reads.cend(); ++it) {
         const auto view = rels.constFind(it.key());
@@ -163,9 +174,11 @@ TocFilter TocFilter::read(pg::Connection &source, const project::DatabaseSelecti
                 missing << display(*ref);
         }
         if (readsKept) // a view over selected tables that also reads a left-out one
-            f.m_notes << QStringLiteral("%1 %2 reads %3, which the table filter leaves out: it is not created on the target")
-                             .arg(view->kind == 'm' ? QStringLiteral("materialized view") : QStringLiteral("view"), display(*view),
-                                  missing.join(QStringLiteral(", ")));
+            f.m_notes
+                << QStringLiteral(
+                       "%1 %2 reads %3, which the table filter leaves out: it is not created on the target")
+                       .arg(view->kind == 'm' ? QStringLiteral("materialized view") : QStringLiteral("view"),
+                            display(*view), missing.join(QStringLiteral(", ")));
     }
     f.m_notes.sort();
     return f;
@@ -206,12 +219,13 @@ QJsonObject TocFilter::toJson() const
         rels << qint64(o);
     for (const auto &[cat, oid] : m_objects)
         objs << QJsonArray{qint64(cat), qint64(oid)};
-    return QJsonObject{{QStringLiteral("active"), m_active},
-                       {QStringLiteral("relations"), rels},
-                       {QStringLiteral("objects"), objs},
-                       {QStringLiteral("exact"), QJsonArray::fromStringList(QStringList(m_exact.begin(), m_exact.end()))},
-                       {QStringLiteral("prefixes"), QJsonArray::fromStringList(m_prefixes)},
-                       {QStringLiteral("notes"), QJsonArray::fromStringList(m_notes)}};
+    return QJsonObject{
+        {QStringLiteral("active"), m_active},
+        {QStringLiteral("relations"), rels},
+        {QStringLiteral("objects"), objs},
+        {QStringLiteral("exact"), QJsonArray::fromStringList(QStringList(m_exact.begin(), m_exact.end()))},
+        {QStringLiteral("prefixes"), QJsonArray::fromStringList(m_prefixes)},
+        {QStringLiteral("notes"), QJsonArray::fromStringList(m_notes)}};
 }
 
 TocFilter TocFilter::fromJson(const QJsonObject &o)

@@ -38,10 +38,10 @@ public:
 
 private:
     bool m_active = false;
-    QSet<quint32> m_relations; // pg_class oids left out (tables, views, sequences, indexes)
+    QSet<quint32> m_relations;               // pg_class oids left out (tables, views, sequences, indexes)
     QSet<QPair<quint32, quint32>> m_objects; // (catalog, oid) left out: constraints, triggers, rules, ...
-    QSet<QString> m_exact;    // TOC `rest` of entries named only by text (comments, grants, attach, owned by)
-    QStringList m_prefixes;   // ... and their prefixes (column comments and grants, comments on constraints)
+    QSet<QString> m_exact;  // TOC `rest` of entries named only by text (comments, grants, attach, owned by)
+    QStringList m_prefixes; // ... and their prefixes (column comments and grants, comments on constraints)
     QStringList m_notes;
 };
 

@@ -41,7 +41,8 @@ class TestAssessCli : public QObject
         return cli(QStringList{QStringLiteral("assess")} + args, out, err);
     }
 
-    int cli(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr, int timeoutMs = 120000) const
+    int cli(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr,
+            int timeoutMs = 120000) const
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -69,9 +70,10 @@ private Q_SLOTS:
         m_servers->source.sql(QStringLiteral("good"), QStringLiteral("CREATE TABLE t (id int PRIMARY KEY);"));
         m_servers->source.sql(QStringLiteral("keyless"), QStringLiteral("CREATE TABLE t (id int);"));
         m_servers->source.sql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE shop;"));
-        m_servers->source.sql(QStringLiteral("shop"),
-                              QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, name text);"
-                                             "INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 250) i;"));
+        m_servers->source.sql(
+            QStringLiteral("shop"),
+            QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, name text);"
+                           "INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 250) i;"));
     }
     void cleanupTestCase() { m_servers.reset(); }
 
@@ -120,14 +122,17 @@ private Q_SLOTS:
         p.name = QStringLiteral("shop");
         p.mode = project::Mode::Offline;
         p.source = project::ConnectionProfile::fromConnInfo(m_servers->source.connInfo());
-        p.target = project::ConnectionProfile::fromConnInfo(m_servers->target.connInfo(QStringLiteral("shop")));
+        p.target =
+            project::ConnectionProfile::fromConnInfo(m_servers->target.connInfo(QStringLiteral("shop")));
         QCOMPARE(p.target.database, QStringLiteral("shop"));
         p.databases << project::DatabaseSelection{QStringLiteral("shop"), {}, {}, {}};
         const QString path = m_dir.filePath(QStringLiteral("shop.pgferry"));
         QString error;
         QVERIFY2(project::saveProjectFile(p, path, &error), qPrintable(error));
         pg::Connection admin = m_servers->target.connect();
-        QCOMPARE(admin.exec(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'shop'")).toInt(0, 0), 0);
+        QCOMPARE(
+            admin.exec(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'shop'")).toInt(0, 0),
+            0);
 
         QByteArray out, err;
         QCOMPARE(runCli({path, QStringLiteral("--json")}, &out, &err), 0);

@@ -242,9 +242,10 @@ private Q_SLOTS:
         row("unlogged", "table.unlogged", Mode::Online, Engine::Local, Severity::Warning, "public.scratch");
         row("unlogged offline", "table.unlogged", Mode::Offline, Engine::Local, Severity::Info,
             "public.scratch");
-        row("large object", "largeobject.present", Mode::Online, Engine::Local, Severity::Info, "1 large objects");
-        row("large object, managed engine", "largeobject.present", Mode::Online, Engine::Azure, Severity::Warning,
+        row("large object", "largeobject.present", Mode::Online, Engine::Local, Severity::Info,
             "1 large objects");
+        row("large object, managed engine", "largeobject.present", Mode::Online, Engine::Azure,
+            Severity::Warning, "1 large objects");
         row("non-empty target", "target.database_not_empty", Mode::Online, Engine::Local, Severity::Blocker,
             "public.existing");
         row("missing role", "role.missing_on_target", Mode::Online, Engine::Local, Severity::Warning,
@@ -315,9 +316,11 @@ private Q_SLOTS:
         QCOMPARE(c->fixes.size(), 1);
         QVERIFY(c->fixes.first().optional);
         const QString script = r.fixScript();
-        QVERIFY2(script.contains(u"\n-- ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";"), qPrintable(script));
+        QVERIFY2(script.contains(u"\n-- ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";"),
+                 qPrintable(script));
         for (const QString &line : script.split(u'\n'))
-            QVERIFY2(line.startsWith(u"--") || line.startsWith(u'#') || !line.contains(u"RENAME TO"), qPrintable(line));
+            QVERIFY2(line.startsWith(u"--") || line.startsWith(u'#') || !line.contains(u"RENAME TO"),
+                     qPrintable(line));
     }
 
     void excludedTablesAreNotChecked()
@@ -381,7 +384,8 @@ private Q_SLOTS:
         r = assess::assess(in);
         QVERIFY(expect(r, QStringLiteral("target.fallback"), Severity::Blocker));
         const assess::Check *c = findCheck(r, QStringLiteral("target.fallback"));
-        QVERIFY2(c->message.contains(u"wal_level is replica") && c->message.contains(u"0 replication slots free"),
+        QVERIFY2(c->message.contains(u"wal_level is replica") &&
+                     c->message.contains(u"0 replication slots free"),
                  qPrintable(c->message));
         QVERIFY(c->remediation.contains(u"wal_level = logical"));
 
@@ -391,7 +395,8 @@ private Q_SLOTS:
         in.source.password = QStringLiteral("noreplic-pw-1");
         r = assess::assess(in);
         QVERIFY(expect(r, QStringLiteral("source.fallback"), Severity::Blocker));
-        QVERIFY(findCheck(r, QStringLiteral("source.fallback"))->remediation.contains(u"session_replication_role"));
+        QVERIFY(findCheck(r, QStringLiteral("source.fallback"))
+                    ->remediation.contains(u"session_replication_role"));
 
         // On Azure, a target user outside azure_pg_admin without REPLICATION: connect as the admin user.
         in = input(*m_src, {QStringLiteral("clean")});
@@ -404,7 +409,8 @@ private Q_SLOTS:
         QVERIFY(expect(r, QStringLiteral("target.fallback"), Severity::Blocker));
         c = findCheck(r, QStringLiteral("target.fallback"));
         QVERIFY2(c->message.contains(u"lacks the REPLICATION right"), qPrintable(c->message));
-        QVERIFY2(c->remediation.contains(u"not a member of azure_pg_admin") && c->remediation.contains(u"admin user"),
+        QVERIFY2(c->remediation.contains(u"not a member of azure_pg_admin") &&
+                     c->remediation.contains(u"admin user"),
                  qPrintable(c->remediation));
 
         // Checks beside the probes (the Azure server parameters read through ARM) join the report.
@@ -412,7 +418,8 @@ private Q_SLOTS:
             assess::Check x;
             x.id = QStringLiteral("target.azure_parameters");
             x.severity = Severity::Blocker;
-            x.setFixes({assess::Fix{assess::FixTarget::Manual, {}, QStringLiteral("pgferry-cli azure prepare-fallback --yes")}});
+            x.setFixes({assess::Fix{
+                assess::FixTarget::Manual, {}, QStringLiteral("pgferry-cli azure prepare-fallback --yes")}});
             return QList<assess::Check>{x};
         };
         QVERIFY(expect(assess::assess(in), QStringLiteral("target.azure_parameters"), Severity::Blocker));
@@ -630,7 +637,8 @@ private Q_SLOTS:
         std::unique_ptr<test::TestCluster> other;
         if (!major.isEmpty()) {
             PGFERRY_REQUIRE_MAJOR(major);
-            other = std::make_unique<test::TestCluster>(QStringLiteral("assess-slots-") + major, test::optionsFor(major));
+            other = std::make_unique<test::TestCluster>(QStringLiteral("assess-slots-") + major,
+                                                        test::optionsFor(major));
             other->createDatabase(QStringLiteral("clean"));
         }
         test::TestCluster &src = other ? *other : *m_src;
@@ -638,10 +646,11 @@ private Q_SLOTS:
         const QString own = project::migrationObjectName(ownId, 0); // pgferry_0a1b2c3d4e5f_0
         const QString foreign = QStringLiteral("pgferry_ffffeeeedddd_0");
         src.sql(QStringLiteral("clean"),
-                QStringLiteral("SELECT pg_create_logical_replication_slot('%1', 'test_decoding');"
-                               "SELECT pg_create_logical_replication_slot('%2', 'test_decoding');"
-                               "CREATE TABLE IF NOT EXISTS public.walfill (x text);"
-                               "INSERT INTO public.walfill SELECT repeat('x', 1000) FROM generate_series(1, 2000);")
+                QStringLiteral(
+                    "SELECT pg_create_logical_replication_slot('%1', 'test_decoding');"
+                    "SELECT pg_create_logical_replication_slot('%2', 'test_decoding');"
+                    "CREATE TABLE IF NOT EXISTS public.walfill (x text);"
+                    "INSERT INTO public.walfill SELECT repeat('x', 1000) FROM generate_series(1, 2000);")
                     .arg(own, foreign));
         assess::AssessmentInput in = input(src, {QStringLiteral("clean")});
         in.projectId = ownId;
@@ -653,11 +662,13 @@ private Q_SLOTS:
         QVERIFY(expect(r, QStringLiteral("source.orphaned_slots"), Severity::Warning));
         const assess::Check *c = findCheck(r, QStringLiteral("source.orphaned_slots"));
         QCOMPARE(c->objects.size(), 1);
-        QVERIFY2(c->objects.first().startsWith(foreign + QStringLiteral(" (database clean, inactive, holding ")),
-                 qPrintable(c->objects.first()));
+        QVERIFY2(
+            c->objects.first().startsWith(foreign + QStringLiteral(" (database clean, inactive, holding ")),
+            qPrintable(c->objects.first()));
         QVERIFY2(c->objects.first().contains(QStringLiteral("of WAL")), qPrintable(c->objects.first()));
-        QVERIFY2(c->remediation.contains(QStringLiteral("SELECT pg_drop_replication_slot('%1');").arg(foreign)),
-                 qPrintable(c->remediation));
+        QVERIFY2(
+            c->remediation.contains(QStringLiteral("SELECT pg_drop_replication_slot('%1');").arg(foreign)),
+            qPrintable(c->remediation));
         QVERIFY2(!c->remediation.contains(own) && !c->message.contains(own), qPrintable(c->remediation));
         // Never applied by running the whole fix script: that migration may only be paused.
         QCOMPARE(c->fixes.size(), 1);

@@ -135,15 +135,18 @@ private Q_SLOTS:
                                               "ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";\n"
                                               "ALTER TABLE \"public\".\"ORDERS\" RENAME TO \"orders_3\";"),
                                true}},
-                          {QStringLiteral("public.orders"), QStringLiteral("public.Orders"), QStringLiteral("public.ORDERS")});
-        r.checks << check(QStringLiteral("source.optional_setting"), Severity::Info, {},
-                          {Fix{FixTarget::SourceConfig, {}, QStringLiteral("track_commit_timestamp = on"), true}});
+                          {QStringLiteral("public.orders"), QStringLiteral("public.Orders"),
+                           QStringLiteral("public.ORDERS")});
+        r.checks << check(
+            QStringLiteral("source.optional_setting"), Severity::Info, {},
+            {Fix{FixTarget::SourceConfig, {}, QStringLiteral("track_commit_timestamp = on"), true}});
         const QString script = r.fixScript();
-        QVERIFY2(script.contains(u"\\connect \"shop\"\n-- table.name_case: public.orders, public.Orders, public.ORDERS "
-                                 u"(optional, commented out: uncomment to apply)\n"
-                                 u"-- rename so no two names differ only in case\n"
-                                 u"-- ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";\n"
-                                 u"-- ALTER TABLE \"public\".\"ORDERS\" RENAME TO \"orders_3\";\n"),
+        QVERIFY2(script.contains(
+                     u"\\connect \"shop\"\n-- table.name_case: public.orders, public.Orders, public.ORDERS "
+                     u"(optional, commented out: uncomment to apply)\n"
+                     u"-- rename so no two names differ only in case\n"
+                     u"-- ALTER TABLE \"public\".\"Orders\" RENAME TO \"orders_2\";\n"
+                     u"-- ALTER TABLE \"public\".\"ORDERS\" RENAME TO \"orders_3\";\n"),
                  qPrintable(script));
         QVERIFY2(script.contains(u"# source.optional_setting (optional, commented out: uncomment to apply)\n"
                                  u"# track_commit_timestamp = on"),
@@ -152,7 +155,8 @@ private Q_SLOTS:
         for (const QString &line : script.split(u'\n')) {
             if (line.startsWith(u"--") || line.startsWith(u'#'))
                 continue;
-            QVERIFY2(!line.contains(u"RENAME") && !line.contains(u"track_commit_timestamp"), qPrintable(line));
+            QVERIFY2(!line.contains(u"RENAME") && !line.contains(u"track_commit_timestamp"),
+                     qPrintable(line));
         }
         // Required fixes stay live.
         QVERIFY(script.contains(u"\nALTER TABLE \"public\".\"t\" REPLICA IDENTITY FULL;"));

@@ -13,9 +13,15 @@
 
 namespace pgferry::test {
 
-QString specsDir() { return sharedDir() + QStringLiteral("/azure-specs"); }
+QString specsDir()
+{
+    return sharedDir() + QStringLiteral("/azure-specs");
+}
 
-QJsonObject FakeRequest::json() const { return QJsonDocument::fromJson(body).object(); }
+QJsonObject FakeRequest::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
 QUrlQuery FakeRequest::form() const
 {
     // application/x-www-form-urlencoded: '+' is a space, %XX decoded.
@@ -34,7 +40,9 @@ FakeResponse FakeResponse::json(int status, const QJsonObject &body)
 
 FakeResponse FakeResponse::armError(int status, const QString &code, const QString &message)
 {
-    return json(status, QJsonObject{{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}});
+    return json(status,
+                QJsonObject{{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code},
+                                                                  {QStringLiteral("message"), message}}}});
 }
 
 FakeResponse FakeResponse::raw(int status, const QByteArray &body)
@@ -45,19 +53,22 @@ FakeResponse FakeResponse::raw(int status, const QByteArray &body)
     return r;
 }
 
-FakeAzure::FakeAzure(QObject *parent)
-    : QObject(parent)
+FakeAzure::FakeAzure(QObject *parent) : QObject(parent)
 {
     if (!m_server.listen(QHostAddress::LocalHost, 0))
         qFatal("FakeAzure: cannot listen on 127.0.0.1");
     connect(&m_server, &QTcpServer::newConnection, this, &FakeAzure::onConnection);
 }
 
-QString FakeAzure::baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+QString FakeAzure::baseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort());
+}
 
 azure::Cloud FakeAzure::cloud() const
 {
-    return {QStringLiteral("FakeCloud"), QUrl(baseUrl() + QStringLiteral("/login")), QUrl(baseUrl() + u'/'), resourceId};
+    return {QStringLiteral("FakeCloud"), QUrl(baseUrl() + QStringLiteral("/login")), QUrl(baseUrl() + u'/'),
+            resourceId};
 }
 
 QString FakeAzure::writeCloudConfig(const QString &dir) const
@@ -71,19 +82,25 @@ QString FakeAzure::writeCloudConfig(const QString &dir) const
 
 void FakeAzure::on(const QByteArray &method, const QString &pathPattern, Handler handler)
 {
-    m_routes.prepend({method, QRegularExpression(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption),
+    m_routes.prepend({method,
+                      QRegularExpression(QRegularExpression::anchoredPattern(pathPattern),
+                                         QRegularExpression::CaseInsensitiveOption),
                       std::move(handler)});
 }
 
-void FakeAzure::failNext(const QByteArray &method, const QString &pathPattern, const FakeResponse &response, int times)
+void FakeAzure::failNext(const QByteArray &method, const QString &pathPattern, const FakeResponse &response,
+                         int times)
 {
-    m_faults.append({method, QRegularExpression(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption), response,
-                     times});
+    m_faults.append({method,
+                     QRegularExpression(QRegularExpression::anchoredPattern(pathPattern),
+                                        QRegularExpression::CaseInsensitiveOption),
+                     response, times});
 }
 
 int FakeAzure::count(const QByteArray &method, const QString &pathPattern) const
 {
-    const QRegularExpression re(QRegularExpression::anchoredPattern(pathPattern), QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpression re(QRegularExpression::anchoredPattern(pathPattern),
+                                QRegularExpression::CaseInsensitiveOption);
     int n = 0;
     for (const FakeRequest &r : m_requests)
         if (r.method == method && re.match(r.path).hasMatch())
@@ -100,14 +117,18 @@ void FakeAzure::clearLog()
 
 QString FakeAzure::issueAccessToken()
 {
-    const QString t = QStringLiteral("eyJfake.access-token-%1.%2").arg(++m_tokenCounter).arg(QUuid::createUuid().toString(QUuid::Id128));
+    const QString t = QStringLiteral("eyJfake.access-token-%1.%2")
+                          .arg(++m_tokenCounter)
+                          .arg(QUuid::createUuid().toString(QUuid::Id128));
     m_accessTokens.insert(t);
     return t;
 }
 
 QString FakeAzure::issueRefreshToken()
 {
-    const QString t = QStringLiteral("0.fake-refresh-token-%1.%2").arg(m_tokenCounter).arg(QUuid::createUuid().toString(QUuid::Id128));
+    const QString t = QStringLiteral("0.fake-refresh-token-%1.%2")
+                          .arg(m_tokenCounter)
+                          .arg(QUuid::createUuid().toString(QUuid::Id128));
     m_refreshTokens.insert(t);
     return t;
 }
@@ -129,26 +150,37 @@ QByteArray FakeAzure::rewrite(const QByteArray &json) const
 
 QJsonObject FakeAzure::exampleBody(const QString &relativePath, const QString &status) const
 {
-    const QJsonObject body = example(relativePath).value(u"responses").toObject().value(status).toObject().value(u"body").toObject();
+    const QJsonObject body = example(relativePath)
+                                 .value(u"responses")
+                                 .toObject()
+                                 .value(status)
+                                 .toObject()
+                                 .value(u"body")
+                                 .toObject();
     return QJsonDocument::fromJson(rewrite(QJsonDocument(body).toJson(QJsonDocument::Compact))).object();
 }
 
 FakeResponse FakeAzure::deviceCodeAnswer()
 {
-    return FakeResponse::json(200, QJsonObject{{QStringLiteral("device_code"), QStringLiteral("DEV-1")},
-                                               {QStringLiteral("user_code"), QStringLiteral("WXYZ-1234")},
-                                               {QStringLiteral("verification_uri"), QStringLiteral("https://microsoft.com/devicelogin")},
-                                               {QStringLiteral("expires_in"), 900},
-                                               {QStringLiteral("interval"), 0},
-                                               {QStringLiteral("message"), QStringLiteral("Open https://microsoft.com/devicelogin and enter WXYZ-1234.")}});
+    return FakeResponse::json(
+        200,
+        QJsonObject{{QStringLiteral("device_code"), QStringLiteral("DEV-1")},
+                    {QStringLiteral("user_code"), QStringLiteral("WXYZ-1234")},
+                    {QStringLiteral("verification_uri"), QStringLiteral("https://microsoft.com/devicelogin")},
+                    {QStringLiteral("expires_in"), 900},
+                    {QStringLiteral("interval"), 0},
+                    {QStringLiteral("message"),
+                     QStringLiteral("Open https://microsoft.com/devicelogin and enter WXYZ-1234.")}});
 }
 
 FakeResponse FakeAzure::accepted(const QString &operationId, int retryAfterSeconds) const
 {
     FakeResponse r;
     r.status = 202;
-    const QByteArray base = baseUrl().toUtf8() + "/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/providers/Microsoft.DBforPostgreSQL/locations/eastus/";
-    r.header("Azure-AsyncOperation", base + "azureAsyncOperation/" + operationId.toUtf8() + "?api-version=2025-08-01");
+    const QByteArray base = baseUrl().toUtf8() + "/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/"
+                                                 "providers/Microsoft.DBforPostgreSQL/locations/eastus/";
+    r.header("Azure-AsyncOperation",
+             base + "azureAsyncOperation/" + operationId.toUtf8() + "?api-version=2025-08-01");
     r.header("Location", base + "operationResults/" + operationId.toUtf8() + "?api-version=2025-08-01");
     r.header("Retry-After", QByteArray::number(retryAfterSeconds));
     return r;
@@ -156,37 +188,48 @@ FakeResponse FakeAzure::accepted(const QString &operationId, int retryAfterSecon
 
 QJsonObject FakeAzure::configuration(const QString &serverId, const QString &name) const
 {
-    static const QSet<QString> dynamicOnes{QStringLiteral("constraint_exclusion"), QStringLiteral("work_mem")};
+    static const QSet<QString> dynamicOnes{QStringLiteral("constraint_exclusion"),
+                                           QStringLiteral("work_mem")};
     const bool pending = pendingValues.contains(name);
-    return QJsonObject{{QStringLiteral("id"), QString(serverId + QStringLiteral("/configurations/") + name)},
-                       {QStringLiteral("name"), name},
-                       {QStringLiteral("type"), QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers/configurations")},
-                       {QStringLiteral("properties"),
-                        QJsonObject{{QStringLiteral("value"), pending ? pendingValues.value(name) : parameterValues.value(name)},
-                                    {QStringLiteral("source"), pending ? QStringLiteral("user-override") : QStringLiteral("system-default")},
-                                    {QStringLiteral("dataType"), name == u"wal_level" ? QStringLiteral("Enumeration") : QStringLiteral("Integer")},
-                                    {QStringLiteral("isDynamicConfig"), dynamicOnes.contains(name)},
-                                    {QStringLiteral("isReadOnly"), false},
-                                    {QStringLiteral("isConfigPendingRestart"), pending}}}};
+    return QJsonObject{
+        {QStringLiteral("id"), QString(serverId + QStringLiteral("/configurations/") + name)},
+        {QStringLiteral("name"), name},
+        {QStringLiteral("type"), QStringLiteral("Microsoft.DBforPostgreSQL/flexibleServers/configurations")},
+        {QStringLiteral("properties"),
+         QJsonObject{
+             {QStringLiteral("value"), pending ? pendingValues.value(name) : parameterValues.value(name)},
+             {QStringLiteral("source"),
+              pending ? QStringLiteral("user-override") : QStringLiteral("system-default")},
+             {QStringLiteral("dataType"),
+              name == u"wal_level" ? QStringLiteral("Enumeration") : QStringLiteral("Integer")},
+             {QStringLiteral("isDynamicConfig"), dynamicOnes.contains(name)},
+             {QStringLiteral("isReadOnly"), false},
+             {QStringLiteral("isConfigPendingRestart"), pending}}}};
 }
 
 void FakeAzure::serveServerParameters(const QString &serverId, const QHash<QString, QString> &values)
 {
     parameterValues = values;
-    const QString config = QRegularExpression::escape(serverId) + QStringLiteral("/configurations/([-\\w._]+)");
+    const QString config =
+        QRegularExpression::escape(serverId) + QStringLiteral("/configurations/([-\\w._]+)");
     auto nameOf = [config](const FakeRequest &req) {
-        return QRegularExpression(QRegularExpression::anchoredPattern(config), QRegularExpression::CaseInsensitiveOption).match(req.path).captured(1);
+        return QRegularExpression(QRegularExpression::anchoredPattern(config),
+                                  QRegularExpression::CaseInsensitiveOption)
+            .match(req.path)
+            .captured(1);
     };
     on("GET", config, [this, serverId, nameOf](const FakeRequest &req) {
         const QString name = nameOf(req);
         if (!parameterValues.contains(name))
-            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The configuration %1 was not found.").arg(name));
+            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"),
+                                          QStringLiteral("The configuration %1 was not found.").arg(name));
         return FakeResponse::json(200, configuration(serverId, name));
     });
     const auto set = [this, nameOf](const FakeRequest &req) {
         const QString name = nameOf(req);
         if (!parameterValues.contains(name))
-            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The configuration %1 was not found.").arg(name));
+            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"),
+                                          QStringLiteral("The configuration %1 was not found.").arg(name));
         const QString value = req.json().value(u"properties").toObject().value(u"value").toString();
         if (name == u"constraint_exclusion" || name == u"work_mem")
             parameterValues.insert(name, value);
@@ -198,13 +241,17 @@ void FakeAzure::serveServerParameters(const QString &serverId, const QHash<QStri
     };
     on("PUT", config, set);
     on("PATCH", config, set);
-    on("POST", QRegularExpression::escape(serverId) + QStringLiteral("/restart"), [this](const FakeRequest &) {
-        ++restarts;
-        return accepted(QStringLiteral("restart-%1").arg(restarts));
-    });
-    on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/azureAsyncOperation/(config|restart)-.*"),
+    on("POST", QRegularExpression::escape(serverId) + QStringLiteral("/restart"),
+       [this](const FakeRequest &) {
+           ++restarts;
+           return accepted(QStringLiteral("restart-%1").arg(restarts));
+       });
+    on("GET",
+       QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/"
+                      "azureAsyncOperation/(config|restart)-.*"),
        [this](const FakeRequest &req) {
-           QJsonObject op{{QStringLiteral("name"), req.path.section(u'/', -1)}, {QStringLiteral("startTime"), QStringLiteral("2026-12-07T10:00:00Z")}};
+           QJsonObject op{{QStringLiteral("name"), req.path.section(u'/', -1)},
+                          {QStringLiteral("startTime"), QStringLiteral("2026-12-07T10:00:00Z")}};
            if (req.path.contains(u"/restart-") && !restartFailure.isEmpty()) {
                op.insert(QStringLiteral("status"), QStringLiteral("Failed"));
                op.insert(QStringLiteral("error"), restartFailure);
@@ -218,28 +265,34 @@ void FakeAzure::serveServerParameters(const QString &serverId, const QHash<QStri
            op.insert(QStringLiteral("status"), QStringLiteral("Succeeded"));
            return FakeResponse::json(200, op);
        });
-    on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/operationResults/restart-.*"),
+    on("GET",
+       QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/"
+                      "operationResults/restart-.*"),
        [](const FakeRequest &) { return FakeResponse::raw(200, QByteArray()); });
 }
 
 void FakeAzure::serveMonitor()
 {
-    const QString pattern = QStringLiteral("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.Insights/(actionGroups|metricAlerts)/[^/]+");
+    const QString pattern = QStringLiteral("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
+                                           "Microsoft.Insights/(actionGroups|metricAlerts)/[^/]+");
     on("GET", pattern, [this](const FakeRequest &req) {
         const auto it = monitorResources.constFind(req.path.toLower());
         if (it == monitorResources.cend())
-            return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"),
-                                          QStringLiteral("The Resource '%1' was not found.").arg(req.path.section(u'/', -2)));
+            return FakeResponse::armError(
+                404, QStringLiteral("ResourceNotFound"),
+                QStringLiteral("The Resource '%1' was not found.").arg(req.path.section(u'/', -2)));
         return FakeResponse::json(200, *it);
     });
     on("PUT", pattern, [this](const FakeRequest &req) {
         const QJsonObject b = req.json();
         const bool group = req.path.contains(u"/actionGroups/", Qt::CaseInsensitive);
-        const QJsonObject stored{{QStringLiteral("id"), req.path},
-                                 {QStringLiteral("name"), req.path.section(u'/', -1)},
-                                 {QStringLiteral("type"), group ? QStringLiteral("Microsoft.Insights/ActionGroups") : QStringLiteral("Microsoft.Insights/metricAlerts")},
-                                 {QStringLiteral("location"), b.value(u"location")},
-                                 {QStringLiteral("properties"), b.value(u"properties")}};
+        const QJsonObject stored{
+            {QStringLiteral("id"), req.path},
+            {QStringLiteral("name"), req.path.section(u'/', -1)},
+            {QStringLiteral("type"), group ? QStringLiteral("Microsoft.Insights/ActionGroups")
+                                           : QStringLiteral("Microsoft.Insights/metricAlerts")},
+            {QStringLiteral("location"), b.value(u"location")},
+            {QStringLiteral("properties"), b.value(u"properties")}};
         const bool existed = monitorResources.contains(req.path.toLower());
         monitorResources.insert(req.path.toLower(), stored);
         return FakeResponse::json(existed || !group ? 200 : 201, stored);
@@ -255,7 +308,14 @@ QStringList migrationSourceTypes()
         if (!f.open(QIODevice::ReadOnly))
             qFatal("FakeAzure: cannot read %s", qPrintable(f.fileName()));
         QStringList t;
-        const QJsonArray e = QJsonDocument::fromJson(f.readAll()).object().value(u"definitions").toObject().value(u"SourceType").toObject().value(u"enum").toArray();
+        const QJsonArray e = QJsonDocument::fromJson(f.readAll())
+                                 .object()
+                                 .value(u"definitions")
+                                 .toObject()
+                                 .value(u"SourceType")
+                                 .toObject()
+                                 .value(u"enum")
+                                 .toArray();
         for (const QJsonValue &v : e)
             t << v.toString();
         return t;
@@ -271,7 +331,8 @@ QSet<QString> flexibleServerMetrics()
         QFile f(specsDir() + QStringLiteral("/monitor/METRICS.md"));
         if (!f.open(QIODevice::ReadOnly))
             qFatal("FakeAzure: cannot read %s", qPrintable(f.fileName()));
-        static const QRegularExpression row(QStringLiteral("^\\| `([a-zA-Z_]+)`"), QRegularExpression::MultilineOption);
+        static const QRegularExpression row(QStringLiteral("^\\| `([a-zA-Z_]+)`"),
+                                            QRegularExpression::MultilineOption);
         for (auto it = row.globalMatch(QString::fromUtf8(f.readAll())); it.hasNext();)
             n.insert(it.next().captured(1));
         return n;
@@ -300,7 +361,8 @@ void FakeAzure::onConnection()
             for (qsizetype i = 1; i < lines.size(); ++i) {
                 const qsizetype colon = lines[i].indexOf(':');
                 if (colon > 0)
-                    req.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+                    req.headers.insert(lines[i].left(colon).trimmed().toLower(),
+                                       lines[i].mid(colon + 1).trimmed());
             }
             const qsizetype length = req.headers.value("content-length").toLongLong();
             if (buffer->size() < headerEnd + 4 + length)
@@ -330,7 +392,8 @@ void FakeAzure::dispatch(QTcpSocket *socket, const FakeRequest &req)
 
 void FakeAzure::send(QTcpSocket *socket, const FakeResponse &r)
 {
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + (r.status < 300 ? " OK" : " Error") + "\r\n";
+    QByteArray out =
+        "HTTP/1.1 " + QByteArray::number(r.status) + (r.status < 300 ? " OK" : " Error") + "\r\n";
     bool hasType = false;
     for (const auto &[k, v] : r.headers) {
         out += k + ": " + v + "\r\n";
@@ -350,7 +413,8 @@ FakeResponse FakeAzure::identity(const FakeRequest &req)
     const QUrlQuery f = req.form();
     const QString grant = f.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded);
     auto oauthError = [](int status, const QString &code, const QString &desc) {
-        return FakeResponse::json(status, QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("error_description"), desc},
+        return FakeResponse::json(status, QJsonObject{{QStringLiteral("error"), code},
+                                                      {QStringLiteral("error_description"), desc},
                                                       {QStringLiteral("error_codes"), QJsonArray{7000215}}});
     };
     auto tokens = [this](bool withRefresh) {
@@ -363,21 +427,26 @@ FakeResponse FakeAzure::identity(const FakeRequest &req)
         return FakeResponse::json(200, o);
     };
     if (grant == u"client_credentials") {
-        if (f.queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded) != clientId
-            || f.queryItemValue(QStringLiteral("client_secret"), QUrl::FullyDecoded) != clientSecret)
-            return oauthError(401, QStringLiteral("invalid_client"), QStringLiteral("AADSTS7000215: Invalid client secret provided."));
-        if (f.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded) != resourceId + QStringLiteral(".default"))
-            return oauthError(400, QStringLiteral("invalid_scope"), QStringLiteral("AADSTS70011: The provided value for scope is not valid."));
+        if (f.queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded) != clientId ||
+            f.queryItemValue(QStringLiteral("client_secret"), QUrl::FullyDecoded) != clientSecret)
+            return oauthError(401, QStringLiteral("invalid_client"),
+                              QStringLiteral("AADSTS7000215: Invalid client secret provided."));
+        if (f.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded) !=
+            resourceId + QStringLiteral(".default"))
+            return oauthError(400, QStringLiteral("invalid_scope"),
+                              QStringLiteral("AADSTS70011: The provided value for scope is not valid."));
         return tokens(false);
     }
     if (grant == u"refresh_token") {
         const QString rt = f.queryItemValue(QStringLiteral("refresh_token"), QUrl::FullyDecoded);
         if (!m_refreshTokens.contains(rt))
-            return oauthError(400, QStringLiteral("invalid_grant"), QStringLiteral("AADSTS70000: The refresh token is not valid."));
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("AADSTS70000: The refresh token is not valid."));
         m_refreshTokens.remove(rt); // rotate
         return tokens(true);
     }
-    return oauthError(400, QStringLiteral("unsupported_grant_type"), QStringLiteral("no fake handler for grant %1").arg(grant));
+    return oauthError(400, QStringLiteral("unsupported_grant_type"),
+                      QStringLiteral("no fake handler for grant %1").arg(grant));
 }
 
 bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
@@ -388,7 +457,8 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
         return false;
     };
     // api-version by resource provider.
-    const bool poll = p.contains(u"/azureAsyncOperation/", Qt::CaseInsensitive) || p.contains(u"/operationResults/", Qt::CaseInsensitive);
+    const bool poll = p.contains(u"/azureAsyncOperation/", Qt::CaseInsensitive) ||
+                      p.contains(u"/operationResults/", Qt::CaseInsensitive);
     QString expected;
     if (p.contains(u"/providers/Microsoft.Authorization/locks", Qt::CaseInsensitive))
         expected = QStringLiteral("2020-05-01");
@@ -398,14 +468,21 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
         expected = QStringLiteral("2018-03-01");
     else if (p.contains(u"/providers/Microsoft.DBforPostgreSQL/", Qt::CaseInsensitive))
         expected = QStringLiteral("2025-08-01");
-    else if (QRegularExpression(QStringLiteral("^/subscriptions/[^/]+/resourcegroups(/[^/]+)?$"), QRegularExpression::CaseInsensitiveOption).match(p).hasMatch())
+    else if (QRegularExpression(QStringLiteral("^/subscriptions/[^/]+/resourcegroups(/[^/]+)?$"),
+                                QRegularExpression::CaseInsensitiveOption)
+                 .match(p)
+                 .hasMatch())
         expected = QStringLiteral("2025-04-01");
-    else if (QRegularExpression(QStringLiteral("^/subscriptions(/[^/]+)?$"), QRegularExpression::CaseInsensitiveOption).match(p).hasMatch())
+    else if (QRegularExpression(QStringLiteral("^/subscriptions(/[^/]+)?$"),
+                                QRegularExpression::CaseInsensitiveOption)
+                 .match(p)
+                 .hasMatch())
         expected = QStringLiteral("2022-12-01");
     if (!poll && expected.isEmpty())
         return fail(QStringLiteral("no operation of the copied specs has this path"));
     if (!poll && req.apiVersion() != expected)
-        return fail(QStringLiteral("api-version \"%1\", the contract says %2").arg(req.apiVersion(), expected));
+        return fail(
+            QStringLiteral("api-version \"%1\", the contract says %2").arg(req.apiVersion(), expected));
     if (!req.header("authorization").startsWith("Bearer "))
         return fail(QStringLiteral("no bearer token"));
     if (req.method == "POST" && p.endsWith(u"/restart", Qt::CaseInsensitive)) {
@@ -417,11 +494,12 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
         const QJsonValue mode = b.value(u"failoverMode");
         if (!withFailover.isUndefined() && !withFailover.isBool())
             return fail(QStringLiteral("restartWithFailover must be a boolean"));
-        if (!mode.isUndefined()
-            && !QStringList{QStringLiteral("PlannedFailover"), QStringLiteral("ForcedFailover"), QStringLiteral("PlannedSwitchover"),
-                            QStringLiteral("ForcedSwitchover")}
-                    .contains(mode.toString()))
-            return fail(QStringLiteral("failoverMode \"%1\" is not one of the contract's values").arg(mode.toString()));
+        if (!mode.isUndefined() &&
+            !QStringList{QStringLiteral("PlannedFailover"), QStringLiteral("ForcedFailover"),
+                         QStringLiteral("PlannedSwitchover"), QStringLiteral("ForcedSwitchover")}
+                 .contains(mode.toString()))
+            return fail(QStringLiteral("failoverMode \"%1\" is not one of the contract's values")
+                            .arg(mode.toString()));
         return true;
     }
     if (req.method == "PUT" || req.method == "PATCH") {
@@ -433,33 +511,42 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
             return fail(QStringLiteral("body is not a JSON object"));
         const QJsonObject b = doc.object();
         const QJsonObject props = b.value(u"properties").toObject();
-        auto need = [&](bool ok, const QString &field) { return ok ? true : fail(QStringLiteral("required field %1 missing or wrong").arg(field)); };
+        auto need = [&](bool ok, const QString &field) {
+            return ok ? true : fail(QStringLiteral("required field %1 missing or wrong").arg(field));
+        };
         auto trueFalse = [&](const QJsonObject &o) {
-            for (const char16_t *k : {u"overwriteDbsInTarget", u"migrateRoles", u"setupLogicalReplicationOnSourceDbIfNeeded", u"startDataMigration",
-                                      u"triggerCutover", u"cancel"}) {
+            for (const char16_t *k :
+                 {u"overwriteDbsInTarget", u"migrateRoles", u"setupLogicalReplicationOnSourceDbIfNeeded",
+                  u"startDataMigration", u"triggerCutover", u"cancel"}) {
                 const QJsonValue x = o.value(QStringView(k));
                 if (!x.isUndefined() && x.toString() != u"True" && x.toString() != u"False")
-                    return fail(QStringLiteral("%1 must be the string \"True\" or \"False\"").arg(QString::fromUtf16(k)));
+                    return fail(QStringLiteral("%1 must be the string \"True\" or \"False\"")
+                                    .arg(QString::fromUtf16(k)));
             }
             return true;
         };
         const QRegularExpression ipv4(QStringLiteral("^\\d{1,3}(\\.\\d{1,3}){3}$"));
         if (p.contains(u"/firewallRules/", Qt::CaseInsensitive) && req.method == "PUT")
-            return need(ipv4.match(props.value(u"startIpAddress").toString()).hasMatch(), QStringLiteral("properties.startIpAddress"))
-                && need(ipv4.match(props.value(u"endIpAddress").toString()).hasMatch(), QStringLiteral("properties.endIpAddress"));
+            return need(ipv4.match(props.value(u"startIpAddress").toString()).hasMatch(),
+                        QStringLiteral("properties.startIpAddress")) &&
+                   need(ipv4.match(props.value(u"endIpAddress").toString()).hasMatch(),
+                        QStringLiteral("properties.endIpAddress"));
         if (p.contains(u"/providers/Microsoft.Insights/actionGroups/", Qt::CaseInsensitive)) {
             // ActionGroupResource: groupShortName (at most 12) and enabled required; e-mail receivers need a
             // name unique in the group and an address.
             const QString shortName = props.value(u"groupShortName").toString();
-            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location"))
-                || !need(!shortName.isEmpty() && shortName.size() <= 12, QStringLiteral("properties.groupShortName"))
-                || !need(props.value(u"enabled").isBool(), QStringLiteral("properties.enabled")))
+            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location")) ||
+                !need(!shortName.isEmpty() && shortName.size() <= 12,
+                      QStringLiteral("properties.groupShortName")) ||
+                !need(props.value(u"enabled").isBool(), QStringLiteral("properties.enabled")))
                 return false;
             QSet<QString> names;
             for (const QJsonValue &r : props.value(u"emailReceivers").toArray()) {
                 const QString name = r.toObject().value(u"name").toString();
-                if (!need(!name.isEmpty() && !names.contains(name), QStringLiteral("properties.emailReceivers[].name (unique)"))
-                    || !need(r.toObject().value(u"emailAddress").toString().contains(u'@'), QStringLiteral("properties.emailReceivers[].emailAddress")))
+                if (!need(!name.isEmpty() && !names.contains(name),
+                          QStringLiteral("properties.emailReceivers[].name (unique)")) ||
+                    !need(r.toObject().value(u"emailAddress").toString().contains(u'@'),
+                          QStringLiteral("properties.emailReceivers[].emailAddress")))
                     return false;
                 names.insert(name);
             }
@@ -467,54 +554,78 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
         }
         if (p.contains(u"/providers/Microsoft.Insights/metricAlerts/", Qt::CaseInsensitive)) {
             // MetricAlertProperties: enabled, severity, evaluationFrequency, windowSize, criteria, scopes.
-            const QRegularExpression duration(QStringLiteral("^PT\\d+[MH]$"), QRegularExpression::CaseInsensitiveOption);
+            const QRegularExpression duration(QStringLiteral("^PT\\d+[MH]$"),
+                                              QRegularExpression::CaseInsensitiveOption);
             const QJsonObject criteria = props.value(u"criteria").toObject();
             const int severity = props.value(u"severity").toInt(-1);
-            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location"))
-                || !need(props.value(u"enabled").isBool(), QStringLiteral("properties.enabled"))
-                || !need(severity >= 0 && severity <= 4, QStringLiteral("properties.severity (0-4)"))
-                || !need(duration.match(props.value(u"evaluationFrequency").toString()).hasMatch(), QStringLiteral("properties.evaluationFrequency"))
-                || !need(duration.match(props.value(u"windowSize").toString()).hasMatch(), QStringLiteral("properties.windowSize"))
-                || !need(!props.value(u"scopes").toArray().isEmpty(), QStringLiteral("properties.scopes"))
-                || !need(criteria.value(u"odata.type").toString() == u"Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                         QStringLiteral("properties.criteria.odata.type"))
-                || !need(!criteria.value(u"allOf").toArray().isEmpty(), QStringLiteral("properties.criteria.allOf")))
+            if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location")) ||
+                !need(props.value(u"enabled").isBool(), QStringLiteral("properties.enabled")) ||
+                !need(severity >= 0 && severity <= 4, QStringLiteral("properties.severity (0-4)")) ||
+                !need(duration.match(props.value(u"evaluationFrequency").toString()).hasMatch(),
+                      QStringLiteral("properties.evaluationFrequency")) ||
+                !need(duration.match(props.value(u"windowSize").toString()).hasMatch(),
+                      QStringLiteral("properties.windowSize")) ||
+                !need(!props.value(u"scopes").toArray().isEmpty(), QStringLiteral("properties.scopes")) ||
+                !need(criteria.value(u"odata.type").toString() ==
+                          u"Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                      QStringLiteral("properties.criteria.odata.type")) ||
+                !need(!criteria.value(u"allOf").toArray().isEmpty(),
+                      QStringLiteral("properties.criteria.allOf")))
                 return false;
             for (const QJsonValue &v : criteria.value(u"allOf").toArray()) {
                 const QJsonObject c = v.toObject();
-                if (!need(QStringList{QStringLiteral("StaticThresholdCriterion"), QStringLiteral("DynamicThresholdCriterion")}.contains(c.value(u"criterionType").toString()),
-                          QStringLiteral("criterionType"))
-                    || !need(!c.value(u"name").toString().isEmpty(), QStringLiteral("allOf[].name"))
-                    || !need(QStringList{QStringLiteral("Average"), QStringLiteral("Count"), QStringLiteral("Minimum"), QStringLiteral("Maximum"), QStringLiteral("Total")}
-                                 .contains(c.value(u"timeAggregation").toString()),
-                             QStringLiteral("allOf[].timeAggregation"))
-                    || !need(QStringList{QStringLiteral("Equals"), QStringLiteral("GreaterThan"), QStringLiteral("GreaterThanOrEqual"), QStringLiteral("LessThan"),
-                                         QStringLiteral("LessThanOrEqual")}
-                                 .contains(c.value(u"operator").toString()),
-                             QStringLiteral("allOf[].operator"))
-                    || !need(c.value(u"threshold").isDouble(), QStringLiteral("allOf[].threshold")))
+                if (!need(QStringList{QStringLiteral("StaticThresholdCriterion"),
+                                      QStringLiteral("DynamicThresholdCriterion")}
+                              .contains(c.value(u"criterionType").toString()),
+                          QStringLiteral("criterionType")) ||
+                    !need(!c.value(u"name").toString().isEmpty(), QStringLiteral("allOf[].name")) ||
+                    !need(QStringList{QStringLiteral("Average"), QStringLiteral("Count"),
+                                      QStringLiteral("Minimum"), QStringLiteral("Maximum"),
+                                      QStringLiteral("Total")}
+                              .contains(c.value(u"timeAggregation").toString()),
+                          QStringLiteral("allOf[].timeAggregation")) ||
+                    !need(QStringList{QStringLiteral("Equals"), QStringLiteral("GreaterThan"),
+                                      QStringLiteral("GreaterThanOrEqual"), QStringLiteral("LessThan"),
+                                      QStringLiteral("LessThanOrEqual")}
+                              .contains(c.value(u"operator").toString()),
+                          QStringLiteral("allOf[].operator")) ||
+                    !need(c.value(u"threshold").isDouble(), QStringLiteral("allOf[].threshold")))
                     return false;
                 if (!flexibleServerMetrics().contains(c.value(u"metricName").toString()))
-                    return fail(QStringLiteral("metric \"%1\" is not emitted by Microsoft.DBforPostgreSQL/flexibleServers").arg(c.value(u"metricName").toString()));
+                    return fail(
+                        QStringLiteral(
+                            "metric \"%1\" is not emitted by Microsoft.DBforPostgreSQL/flexibleServers")
+                            .arg(c.value(u"metricName").toString()));
             }
             return true;
         }
         if (p.contains(u"/providers/Microsoft.Authorization/locks/", Qt::CaseInsensitive))
-            return need(QStringList{QStringLiteral("NotSpecified"), QStringLiteral("CanNotDelete"), QStringLiteral("ReadOnly")}.contains(props.value(u"level").toString()),
+            return need(QStringList{QStringLiteral("NotSpecified"), QStringLiteral("CanNotDelete"),
+                                    QStringLiteral("ReadOnly")}
+                            .contains(props.value(u"level").toString()),
                         QStringLiteral("properties.level"));
         if (p.contains(u"/migrations/", Qt::CaseInsensitive)) {
             if (!QRegularExpression(QStringLiteral("/migrations/[a-z][a-z0-9]*$")).match(p).hasMatch())
                 return fail(QStringLiteral("migration name does not match ^[a-z][a-z0-9]*$"));
             if (req.method == "PUT") {
-                const QJsonObject admin = props.value(u"secretParameters").toObject().value(u"adminCredentials").toObject();
-                if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location"))
-                    || !need(!admin.value(u"sourceServerPassword").toString().isEmpty(), QStringLiteral("properties.secretParameters.adminCredentials.sourceServerPassword"))
-                    || !need(!admin.value(u"targetServerPassword").toString().isEmpty(), QStringLiteral("properties.secretParameters.adminCredentials.targetServerPassword"))
-                    || !need(props.value(u"dbsToMigrate").isArray() && props.value(u"dbsToMigrate").toArray().size() <= 50, QStringLiteral("properties.dbsToMigrate"))
-                    || !need(QStringList{QStringLiteral("Online"), QStringLiteral("Offline")}.contains(props.value(u"migrationMode").toString()),
-                             QStringLiteral("properties.migrationMode"))
-                    || !need(props.value(u"sourceType").isUndefined() || migrationSourceTypes().contains(props.value(u"sourceType").toString()),
-                             QStringLiteral("properties.sourceType (one of the contract's SourceType values)")))
+                const QJsonObject admin =
+                    props.value(u"secretParameters").toObject().value(u"adminCredentials").toObject();
+                if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location")) ||
+                    !need(!admin.value(u"sourceServerPassword").toString().isEmpty(),
+                          QStringLiteral(
+                              "properties.secretParameters.adminCredentials.sourceServerPassword")) ||
+                    !need(!admin.value(u"targetServerPassword").toString().isEmpty(),
+                          QStringLiteral(
+                              "properties.secretParameters.adminCredentials.targetServerPassword")) ||
+                    !need(props.value(u"dbsToMigrate").isArray() &&
+                              props.value(u"dbsToMigrate").toArray().size() <= 50,
+                          QStringLiteral("properties.dbsToMigrate")) ||
+                    !need(QStringList{QStringLiteral("Online"), QStringLiteral("Offline")}.contains(
+                              props.value(u"migrationMode").toString()),
+                          QStringLiteral("properties.migrationMode")) ||
+                    !need(props.value(u"sourceType").isUndefined() ||
+                              migrationSourceTypes().contains(props.value(u"sourceType").toString()),
+                          QStringLiteral("properties.sourceType (one of the contract's SourceType values)")))
                     return false;
             }
             return trueFalse(props);
@@ -523,21 +634,35 @@ bool FakeAzure::checkContract(const FakeRequest &req, QString *v)
             return need(props.value(u"value").isString(), QStringLiteral("properties.value"));
         if (p.contains(u"/databases/", Qt::CaseInsensitive))
             return need(b.value(u"properties").isObject(), QStringLiteral("properties"));
-        if (QRegularExpression(QStringLiteral("/flexibleServers/[^/]+$"), QRegularExpression::CaseInsensitiveOption).match(p).hasMatch() && req.method == "PUT") {
+        if (QRegularExpression(QStringLiteral("/flexibleServers/[^/]+$"),
+                               QRegularExpression::CaseInsensitiveOption)
+                .match(p)
+                .hasMatch() &&
+            req.method == "PUT") {
             if (!need(!b.value(u"location").toString().isEmpty(), QStringLiteral("location")))
                 return false;
             const QString mode = props.value(u"createMode").toString();
             if (mode == u"Create")
-                return need(!b.value(u"sku").toObject().value(u"name").toString().isEmpty(), QStringLiteral("sku.name"))
-                    && need(!b.value(u"sku").toObject().value(u"tier").toString().isEmpty(), QStringLiteral("sku.tier"))
-                    && need(!props.value(u"administratorLogin").toString().isEmpty(), QStringLiteral("properties.administratorLogin"))
-                    && need(!props.value(u"administratorLoginPassword").toString().isEmpty(), QStringLiteral("properties.administratorLoginPassword"))
-                    && need(!props.value(u"version").toString().isEmpty(), QStringLiteral("properties.version"));
+                return need(!b.value(u"sku").toObject().value(u"name").toString().isEmpty(),
+                            QStringLiteral("sku.name")) &&
+                       need(!b.value(u"sku").toObject().value(u"tier").toString().isEmpty(),
+                            QStringLiteral("sku.tier")) &&
+                       need(!props.value(u"administratorLogin").toString().isEmpty(),
+                            QStringLiteral("properties.administratorLogin")) &&
+                       need(!props.value(u"administratorLoginPassword").toString().isEmpty(),
+                            QStringLiteral("properties.administratorLoginPassword")) &&
+                       need(!props.value(u"version").toString().isEmpty(),
+                            QStringLiteral("properties.version"));
             if (mode == u"Replica")
-                return need(!props.value(u"sourceServerResourceId").toString().isEmpty(), QStringLiteral("properties.sourceServerResourceId"));
+                return need(!props.value(u"sourceServerResourceId").toString().isEmpty(),
+                            QStringLiteral("properties.sourceServerResourceId"));
             if (mode == u"PointInTimeRestore")
-                return need(!props.value(u"sourceServerResourceId").toString().isEmpty(), QStringLiteral("properties.sourceServerResourceId"))
-                    && need(QDateTime::fromString(props.value(u"pointInTimeUTC").toString(), Qt::ISODateWithMs).isValid(), QStringLiteral("properties.pointInTimeUTC"));
+                return need(!props.value(u"sourceServerResourceId").toString().isEmpty(),
+                            QStringLiteral("properties.sourceServerResourceId")) &&
+                       need(
+                           QDateTime::fromString(props.value(u"pointInTimeUTC").toString(), Qt::ISODateWithMs)
+                               .isValid(),
+                           QStringLiteral("properties.pointInTimeUTC"));
             return fail(QStringLiteral("createMode \"%1\" not expected").arg(mode));
         }
     }
@@ -636,14 +761,18 @@ FakeResponse FakeAzure::answer(const FakeRequest &req)
         for (const Route &r : std::as_const(m_routes))
             if (r.method == req.method && r.path.match(req.path).hasMatch())
                 return r.handler(req);
-        if (req.method != "POST" || !req.header("content-type").startsWith("application/x-www-form-urlencoded")) {
-            m_violations << QStringLiteral("%1 %2: the identity platform takes form-encoded POSTs").arg(QString::fromLatin1(req.method), req.path);
+        if (req.method != "POST" ||
+            !req.header("content-type").startsWith("application/x-www-form-urlencoded")) {
+            m_violations << QStringLiteral("%1 %2: the identity platform takes form-encoded POSTs")
+                                .arg(QString::fromLatin1(req.method), req.path);
             return FakeResponse::raw(400, "{}");
         }
         if (req.path != QStringLiteral("/login/%1/oauth2/v2.0/token").arg(tenant)) {
             m_unhandled << req.path;
-            return FakeResponse::json(400, QJsonObject{{QStringLiteral("error"), QStringLiteral("invalid_request")},
-                                                       {QStringLiteral("error_description"), QStringLiteral("AADSTS90002: Tenant not found.")}});
+            return FakeResponse::json(
+                400, QJsonObject{{QStringLiteral("error"), QStringLiteral("invalid_request")},
+                                 {QStringLiteral("error_description"),
+                                  QStringLiteral("AADSTS90002: Tenant not found.")}});
         }
         return identity(req);
     }
@@ -656,9 +785,12 @@ FakeResponse FakeAzure::answer(const FakeRequest &req)
     }
     const QByteArray token = req.header("authorization").mid(7);
     if (!m_accessTokens.contains(QString::fromLatin1(token)))
-        return FakeResponse::armError(401, QStringLiteral("ExpiredAuthenticationToken"),
-                                      QStringLiteral("The access token expiry UTC time is earlier than current UTC time."))
-            .header("WWW-Authenticate", "Bearer authorization_uri=\"https://login.microsoftonline.com/tenant\", error=\"invalid_token\"");
+        return FakeResponse::armError(
+                   401, QStringLiteral("ExpiredAuthenticationToken"),
+                   QStringLiteral("The access token expiry UTC time is earlier than current UTC time."))
+            .header("WWW-Authenticate",
+                    "Bearer authorization_uri=\"https://login.microsoftonline.com/tenant\", "
+                    "error=\"invalid_token\"");
     for (Fault &f : m_faults)
         if (f.times > 0 && f.method == req.method && f.path.match(req.path).hasMatch()) {
             --f.times;
@@ -668,7 +800,8 @@ FakeResponse FakeAzure::answer(const FakeRequest &req)
         if (r.method == req.method && r.path.match(req.path).hasMatch())
             return r.handler(req);
     m_unhandled << QString::fromLatin1(req.method) + u' ' + req.path;
-    return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The resource was not found."));
+    return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"),
+                                  QStringLiteral("The resource was not found."));
 }
 
 } // namespace pgferry::test

@@ -1,8 +1,9 @@
 // A fake Azure Resource Manager and Microsoft identity platform for the Azure tests, on 127.0.0.1
 // (plain QTcpServer, HTTP/1.1, one request per connection). It answers with the official example
-// responses from tests/data/azure-specs (copied from ../shared), and checks every request against the contracts: method,
-// path, api-version, bearer token, content type and the required body fields of each operation.
-// Contract violations are collected in violations() (and answered 400) so that tests can assert none.
+// responses from tests/data/azure-specs (copied from ../shared), and checks every request against the
+// contracts: method, path, api-version, bearer token, content type and the required body fields of each
+// operation. Contract violations are collected in violations() (and answered 400) so that tests can assert
+// none.
 #pragma once
 
 #include "azure/cloud.h"
@@ -73,7 +74,8 @@ public:
 
     // Fault injection: the next `times` requests matching method and path (after the contract and
     // token checks) get `response` instead of their route's answer (e.g. 429 with Retry-After, 403).
-    void failNext(const QByteArray &method, const QString &pathPattern, const FakeResponse &response, int times = 1);
+    void failNext(const QByteArray &method, const QString &pathPattern, const FakeResponse &response,
+                  int times = 1);
 
     QList<FakeRequest> requests() const { return m_requests; }
     int count(const QByteArray &method, const QString &pathPattern) const;

@@ -23,8 +23,14 @@ using test::FakeResponse;
 namespace {
 const QString kEx = QStringLiteral("postgresql-flexible/examples/");
 const QString kSub = QStringLiteral("ffffffff-ffff-ffff-ffff-ffffffffffff");
-ResourceId srv(const QString &name, const QString &rg = QStringLiteral("testrg")) { return ResourceId::flexibleServer(kSub, rg, name); }
-QString path(const ResourceId &id) { return id.toString(); }
+ResourceId srv(const QString &name, const QString &rg = QStringLiteral("testrg"))
+{
+    return ResourceId::flexibleServer(kSub, rg, name);
+}
+QString path(const ResourceId &id)
+{
+    return id.toString();
+}
 } // namespace
 
 class TestArmApi : public QObject
@@ -37,9 +43,16 @@ class TestArmApi : public QObject
 
     // PUT/PATCH answered 202 with the example's own LRO headers (rewritten to the fake), then
     // Succeeded, then the final GET with `final`.
-    void serveLro(const QByteArray &method, const QString &resourcePath, const QString &example, const QJsonObject &final)
+    void serveLro(const QByteArray &method, const QString &resourcePath, const QString &example,
+                  const QJsonObject &final)
     {
-        const QJsonObject headers = FakeAzure::example(example).value(u"responses").toObject().value(u"202").toObject().value(u"headers").toObject();
+        const QJsonObject headers = FakeAzure::example(example)
+                                        .value(u"responses")
+                                        .toObject()
+                                        .value(u"202")
+                                        .toObject()
+                                        .value(u"headers")
+                                        .toObject();
         m_fake->on(method, resourcePath, [this, headers](const FakeRequest &req) {
             m_sent = req.json();
             FakeResponse r;
@@ -49,16 +62,23 @@ class TestArmApi : public QObject
             r.header("Retry-After", "0");
             return r;
         });
-        m_fake->on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/azureAsyncOperation/.*"),
-                   [](const FakeRequest &) { return FakeResponse::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Succeeded")}}); });
-        m_fake->on("GET", resourcePath, [final](const FakeRequest &) { return FakeResponse::json(200, final); });
+        m_fake->on("GET",
+                   QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/"
+                                  "azureAsyncOperation/.*"),
+                   [](const FakeRequest &) {
+                       return FakeResponse::json(
+                           200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Succeeded")}});
+                   });
+        m_fake->on("GET", resourcePath,
+                   [final](const FakeRequest &) { return FakeResponse::json(200, final); });
     }
 
 private Q_SLOTS:
     void init()
     {
         m_fake = std::make_unique<FakeAzure>();
-        m_cred = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId, m_fake->clientSecret);
+        m_cred = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId,
+                                             m_fake->clientSecret);
         ArmClient::Options o;
         o.defaultPollMs = 10;
         o.backoffBaseMs = 10;
@@ -87,18 +107,23 @@ private Q_SLOTS:
         spec.geoRedundantBackup = true;
         QVERIFY(api::checkServerSpec(spec).isEmpty());
         const QString ex = kEx + QStringLiteral("2024-08-01_ServerCreate.json");
-        serveLro("PUT", path(spec.id), QStringLiteral("postgresql-flexible/examples/2025-08-01_ServersCreateReplica.json"), m_fake->exampleBody(ex, QStringLiteral("200")));
+        serveLro("PUT", path(spec.id),
+                 QStringLiteral("postgresql-flexible/examples/2025-08-01_ServersCreateReplica.json"),
+                 m_fake->exampleBody(ex, QStringLiteral("200")));
         const ArmResult r = m_client->call(api::createServer(spec));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
         const QJsonObject p = m_sent.value(u"properties").toObject();
         QCOMPARE(m_sent.value(u"location").toString(), QStringLiteral("westus"));
-        QCOMPARE(m_sent.value(u"sku").toObject().value(u"name").toString(), QStringLiteral("Standard_D4ds_v5"));
+        QCOMPARE(m_sent.value(u"sku").toObject().value(u"name").toString(),
+                 QStringLiteral("Standard_D4ds_v5"));
         QCOMPARE(m_sent.value(u"sku").toObject().value(u"tier").toString(), QStringLiteral("GeneralPurpose"));
         QCOMPARE(p.value(u"createMode").toString(), QStringLiteral("Create"));
         QCOMPARE(p.value(u"version").toString(), QStringLiteral("16"));
         QCOMPARE(p.value(u"storage").toObject().value(u"storageSizeGB").toInt(), 512);
-        QCOMPARE(p.value(u"highAvailability").toObject().value(u"mode").toString(), QStringLiteral("Disabled"));
-        QCOMPARE(p.value(u"backup").toObject().value(u"geoRedundantBackup").toString(), QStringLiteral("Enabled"));
+        QCOMPARE(p.value(u"highAvailability").toObject().value(u"mode").toString(),
+                 QStringLiteral("Disabled"));
+        QCOMPARE(p.value(u"backup").toObject().value(u"geoRedundantBackup").toString(),
+                 QStringLiteral("Enabled"));
         const FlexibleServer f = FlexibleServer::fromJson(r.body);
         QCOMPARE(f.name, QStringLiteral("exampleserver"));
         QVERIFY(!f.fullyQualifiedDomainName.isEmpty());
@@ -140,17 +165,27 @@ private Q_SLOTS:
 
     void aReadReplicaIsCreatedInAnotherRegion()
     {
-        const ResourceId source = srv(QStringLiteral("examplesourceserver"), QStringLiteral("exampleresourcegroup"));
-        const ResourceId replica = srv(QStringLiteral("exampleserver"), QStringLiteral("exampleresourcegroup"));
-        QJsonObject final = m_fake->exampleBody(kEx + QStringLiteral("2024-08-01_ServerCreate.json"), QStringLiteral("200"));
+        const ResourceId source =
+            srv(QStringLiteral("examplesourceserver"), QStringLiteral("exampleresourcegroup"));
+        const ResourceId replica =
+            srv(QStringLiteral("exampleserver"), QStringLiteral("exampleresourcegroup"));
+        QJsonObject final =
+            m_fake->exampleBody(kEx + QStringLiteral("2024-08-01_ServerCreate.json"), QStringLiteral("200"));
         final.insert(QStringLiteral("location"), QStringLiteral("eastus"));
         serveLro("PUT", path(replica), kEx + QStringLiteral("2025-08-01_ServersCreateReplica.json"), final);
         const ArmResult r = m_client->call(api::createReadReplica(replica, QStringLiteral("eastus"), source));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
         // The body matches the official example's shape.
-        const QJsonObject example = FakeAzure::example(kEx + QStringLiteral("2025-08-01_ServersCreateReplica.json")).value(u"parameters").toObject().value(u"parameters").toObject();
-        QCOMPARE(m_sent.value(u"properties").toObject().value(u"createMode"), example.value(u"properties").toObject().value(u"createMode"));
-        QCOMPARE(m_sent.value(u"properties").toObject().value(u"sourceServerResourceId"), example.value(u"properties").toObject().value(u"sourceServerResourceId"));
+        const QJsonObject example =
+            FakeAzure::example(kEx + QStringLiteral("2025-08-01_ServersCreateReplica.json"))
+                .value(u"parameters")
+                .toObject()
+                .value(u"parameters")
+                .toObject();
+        QCOMPARE(m_sent.value(u"properties").toObject().value(u"createMode"),
+                 example.value(u"properties").toObject().value(u"createMode"));
+        QCOMPARE(m_sent.value(u"properties").toObject().value(u"sourceServerResourceId"),
+                 example.value(u"properties").toObject().value(u"sourceServerResourceId"));
         QCOMPARE(m_sent.value(u"location").toString(), QStringLiteral("eastus"));
     }
 
@@ -158,15 +193,22 @@ private Q_SLOTS:
     {
         const QString ex = kEx + QStringLiteral("2024-08-01_ServerCreatePointInTimeRestore.json");
         const QJsonObject params = FakeAzure::example(ex).value(u"parameters").toObject();
-        const ResourceId source = *ResourceId::parse(params.value(u"parameters").toObject().value(u"properties").toObject().value(u"sourceServerResourceId").toString());
+        const ResourceId source = *ResourceId::parse(params.value(u"parameters")
+                                                         .toObject()
+                                                         .value(u"properties")
+                                                         .toObject()
+                                                         .value(u"sourceServerResourceId")
+                                                         .toString());
         const ResourceId target = srv(QStringLiteral("pgtestsvc5"));
         const QJsonObject created = m_fake->exampleBody(ex, QStringLiteral("201"));
         m_fake->on("PUT", path(target), [this, created](const FakeRequest &req) {
             m_sent = req.json();
             return FakeResponse::json(201, created); // no provisioningState: done
         });
-        const QDateTime when = QDateTime::fromString(QStringLiteral("2021-06-27T00:04:59.407Z"), Qt::ISODateWithMs);
-        const ArmResult r = m_client->call(api::pointInTimeRestore(target, QStringLiteral("westus"), source, when));
+        const QDateTime when =
+            QDateTime::fromString(QStringLiteral("2021-06-27T00:04:59.407Z"), Qt::ISODateWithMs);
+        const ArmResult r =
+            m_client->call(api::pointInTimeRestore(target, QStringLiteral("westus"), source, when));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
         const QJsonObject p = m_sent.value(u"properties").toObject();
         QCOMPARE(p.value(u"createMode").toString(), QStringLiteral("PointInTimeRestore"));
@@ -179,10 +221,14 @@ private Q_SLOTS:
     {
         const QString ex = kEx + QStringLiteral("2024-08-01_FirewallRuleCreate.json");
         const ResourceId s = srv(QStringLiteral("exampleserver"), QStringLiteral("exampleresourcegroup"));
-        serveLro("PUT", path(s) + QStringLiteral("/firewallRules/examplefirewallrule"), ex, m_fake->exampleBody(ex, QStringLiteral("200")));
-        const ArmResult r = m_client->call(api::putFirewallRule(s, QStringLiteral("examplefirewallrule"), QStringLiteral("0.0.0.0"), QStringLiteral("255.255.255.255")));
+        serveLro("PUT", path(s) + QStringLiteral("/firewallRules/examplefirewallrule"), ex,
+                 m_fake->exampleBody(ex, QStringLiteral("200")));
+        const ArmResult r = m_client->call(api::putFirewallRule(s, QStringLiteral("examplefirewallrule"),
+                                                                QStringLiteral("0.0.0.0"),
+                                                                QStringLiteral("255.255.255.255")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
-        QCOMPARE(m_sent, FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject());
+        QCOMPARE(m_sent,
+                 FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject());
         const FirewallRule rule = FirewallRule::fromJson(r.body);
         QCOMPARE(rule.endIpAddress, QStringLiteral("255.255.255.255"));
     }
@@ -192,30 +238,39 @@ private Q_SLOTS:
         const QString ex = kEx + QStringLiteral("2025-08-01_DatabasesCreate.json");
         const ResourceId s = srv(QStringLiteral("exampleserver"), QStringLiteral("exampleresourcegroup"));
         const QJsonObject db{{QStringLiteral("name"), QStringLiteral("exampledatabase")},
-                             {QStringLiteral("properties"), QJsonObject{{QStringLiteral("charset"), QStringLiteral("utf8")}, {QStringLiteral("collation"), QStringLiteral("en_US.utf8")}}}};
+                             {QStringLiteral("properties"),
+                              QJsonObject{{QStringLiteral("charset"), QStringLiteral("utf8")},
+                                          {QStringLiteral("collation"), QStringLiteral("en_US.utf8")}}}};
         serveLro("PUT", path(s) + QStringLiteral("/databases/exampledatabase"), ex, db);
-        const ArmResult r = m_client->call(api::createDatabase(s, QStringLiteral("exampledatabase"), QStringLiteral("utf8"), QStringLiteral("en_US.utf8")));
+        const ArmResult r = m_client->call(api::createDatabase(
+            s, QStringLiteral("exampledatabase"), QStringLiteral("utf8"), QStringLiteral("en_US.utf8")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
-        QCOMPARE(m_sent, FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject());
+        QCOMPARE(m_sent,
+                 FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject());
         QCOMPARE(FlexibleDatabase::fromJson(r.body).collation, QStringLiteral("en_US.utf8"));
         // The poll used the example's Azure-AsyncOperation URL verbatim, with its own api-version.
         bool polledVerbatim = false;
         for (const FakeRequest &q : m_fake->requests())
-            polledVerbatim = polledVerbatim || (q.path.contains(u"azureAsyncOperation/aaaaaaaa") && q.apiVersion() == u"2025-06-01-preview");
+            polledVerbatim = polledVerbatim || (q.path.contains(u"azureAsyncOperation/aaaaaaaa") &&
+                                                q.apiVersion() == u"2025-06-01-preview");
         QVERIFY(polledVerbatim);
     }
 
     void azureExtensionsAreExtendedAndSet()
     {
-        QCOMPARE(api::extensionsAllowList(QStringLiteral("pg_trgm,hstore"), {QStringLiteral("PostGIS"), QStringLiteral("hstore")}),
+        QCOMPARE(api::extensionsAllowList(QStringLiteral("pg_trgm,hstore"),
+                                          {QStringLiteral("PostGIS"), QStringLiteral("hstore")}),
                  QStringLiteral("pg_trgm,hstore,postgis"));
         QCOMPARE(api::extensionsAllowList({}, {QStringLiteral("citext")}), QStringLiteral("citext"));
         const QString ex = kEx + QStringLiteral("2024-08-01_ConfigurationUpdate.json");
         const ResourceId s = srv(QStringLiteral("exampleserver"), QStringLiteral("exampleresourcegroup"));
-        serveLro("PATCH", path(s) + QStringLiteral("/configurations/constraint_exclusion"), ex, m_fake->exampleBody(ex, QStringLiteral("200")));
-        const ArmResult r = m_client->call(api::setConfiguration(s, QStringLiteral("constraint_exclusion"), QStringLiteral("on")));
+        serveLro("PATCH", path(s) + QStringLiteral("/configurations/constraint_exclusion"), ex,
+                 m_fake->exampleBody(ex, QStringLiteral("200")));
+        const ArmResult r = m_client->call(
+            api::setConfiguration(s, QStringLiteral("constraint_exclusion"), QStringLiteral("on")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
-        QCOMPARE(m_sent, FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject());
+        QCOMPARE(m_sent,
+                 FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject());
         const ServerConfiguration c = ServerConfiguration::fromJson(r.body);
         QCOMPARE(c.value, QStringLiteral("on"));
         QVERIFY(!c.isConfigPendingRestart);
@@ -224,17 +279,23 @@ private Q_SLOTS:
     void aCanNotDeleteLockIsPutOnTheServer()
     {
         const ResourceId s = srv(QStringLiteral("exampleserver"));
-        const QJsonObject created = m_fake->exampleBody(QStringLiteral("locks/2020-05-01/examples/ManagementLocks_CreateOrUpdateAtResourceLevel.json"), QStringLiteral("201"));
-        m_fake->on("PUT", path(s) + QStringLiteral("/providers/Microsoft.Authorization/locks/keep-me"), [this, created](const FakeRequest &req) {
-            m_sent = req.json();
-            QJsonObject out = created;
-            out.insert(QStringLiteral("properties"), req.json().value(u"properties"));
-            out.insert(QStringLiteral("name"), QStringLiteral("keep-me"));
-            return FakeResponse::json(201, out);
-        });
-        const ArmResult r = m_client->call(api::createLock(s.toString(), QStringLiteral("keep-me"), QStringLiteral("CanNotDelete"), QStringLiteral("after migration")));
+        const QJsonObject created = m_fake->exampleBody(
+            QStringLiteral("locks/2020-05-01/examples/ManagementLocks_CreateOrUpdateAtResourceLevel.json"),
+            QStringLiteral("201"));
+        m_fake->on("PUT", path(s) + QStringLiteral("/providers/Microsoft.Authorization/locks/keep-me"),
+                   [this, created](const FakeRequest &req) {
+                       m_sent = req.json();
+                       QJsonObject out = created;
+                       out.insert(QStringLiteral("properties"), req.json().value(u"properties"));
+                       out.insert(QStringLiteral("name"), QStringLiteral("keep-me"));
+                       return FakeResponse::json(201, out);
+                   });
+        const ArmResult r = m_client->call(api::createLock(s.toString(), QStringLiteral("keep-me"),
+                                                           QStringLiteral("CanNotDelete"),
+                                                           QStringLiteral("after migration")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
-        QCOMPARE(m_sent.value(u"properties").toObject().value(u"level").toString(), QStringLiteral("CanNotDelete"));
+        QCOMPARE(m_sent.value(u"properties").toObject().value(u"level").toString(),
+                 QStringLiteral("CanNotDelete"));
         QCOMPARE(ManagementLock::fromJson(r.body).level, QStringLiteral("CanNotDelete"));
         QCOMPARE(m_fake->requests().last().apiVersion(), QStringLiteral("2020-05-01"));
     }
@@ -243,13 +304,15 @@ private Q_SLOTS:
     {
         const QString ex = kEx + QStringLiteral("2024-08-01_CheckMigrationNameAvailability.json");
         const ResourceId s = srv(QStringLiteral("testtarget"));
-        m_fake->on("POST", path(s) + QStringLiteral("/checkMigrationNameAvailability"), [this, ex](const FakeRequest &req) {
-            m_sent = req.json();
-            return FakeResponse::json(200, m_fake->exampleBody(ex, QStringLiteral("200")));
-        });
+        m_fake->on("POST", path(s) + QStringLiteral("/checkMigrationNameAvailability"),
+                   [this, ex](const FakeRequest &req) {
+                       m_sent = req.json();
+                       return FakeResponse::json(200, m_fake->exampleBody(ex, QStringLiteral("200")));
+                   });
         const ArmResult r = m_client->call(api::checkMigrationNameAvailability(s, QStringLiteral("name1")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
-        QCOMPARE(m_sent, FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject());
+        QCOMPARE(m_sent,
+                 FakeAzure::example(ex).value(u"parameters").toObject().value(u"parameters").toObject());
         QVERIFY(r.body.value(u"nameAvailable").toBool());
     }
 
@@ -257,16 +320,21 @@ private Q_SLOTS:
     {
         const ResourceId s = srv(QStringLiteral("exampletarget"), QStringLiteral("exampleresourcegroup"));
         const QString m = path(s) + QStringLiteral("/migrations/examplemigration");
-        const QJsonObject got = m_fake->exampleBody(kEx + QStringLiteral("2024-08-01_Migrations_GetMigrationWithSuccessfulValidationAndMigration.json"), QStringLiteral("200"));
+        const QJsonObject got = m_fake->exampleBody(
+            kEx +
+                QStringLiteral("2024-08-01_Migrations_GetMigrationWithSuccessfulValidationAndMigration.json"),
+            QStringLiteral("200"));
         m_fake->on("PATCH", m, [this, got](const FakeRequest &req) {
             m_sent = req.json();
             return FakeResponse::json(200, got);
         });
-        ArmResult r = m_client->call(api::triggerCutover(s, QStringLiteral("examplemigration"), {QStringLiteral("exampledatabase")}));
+        ArmResult r = m_client->call(
+            api::triggerCutover(s, QStringLiteral("examplemigration"), {QStringLiteral("exampledatabase")}));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
         QCOMPARE(m_sent, QJsonObject({{QStringLiteral("properties"),
                                        QJsonObject{{QStringLiteral("triggerCutover"), QStringLiteral("True")},
-                                                   {QStringLiteral("dbsToTriggerCutoverOn"), QJsonArray{QStringLiteral("exampledatabase")}}}}}));
+                                                   {QStringLiteral("dbsToTriggerCutoverOn"),
+                                                    QJsonArray{QStringLiteral("exampledatabase")}}}}}));
         m_fake->on("DELETE", m, [](const FakeRequest &) { return FakeResponse::raw(204, {}); });
         r = m_client->call(api::cancelMigration(s, QStringLiteral("examplemigration")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
@@ -276,10 +344,12 @@ private Q_SLOTS:
 
     void backupChecksReadTheServer()
     {
-        const FlexibleServer geo = FlexibleServer::fromJson(m_fake->exampleBody(kEx + QStringLiteral("2024-08-01_ServerCreate.json"), QStringLiteral("200")));
+        const FlexibleServer geo = FlexibleServer::fromJson(
+            m_fake->exampleBody(kEx + QStringLiteral("2024-08-01_ServerCreate.json"), QStringLiteral("200")));
         for (const BackupCheck &c : checkBackups(geo))
             QVERIFY2(c.ok, qPrintable(c.message));
-        const FlexibleServer plain = FlexibleServer::fromJson(m_fake->exampleBody(kEx + QStringLiteral("2024-08-01_ServerCreatePointInTimeRestore.json"), QStringLiteral("200")));
+        const FlexibleServer plain = FlexibleServer::fromJson(m_fake->exampleBody(
+            kEx + QStringLiteral("2024-08-01_ServerCreatePointInTimeRestore.json"), QStringLiteral("200")));
         const auto checks = checkBackups(plain, 14);
         QCOMPARE(checks.size(), 3);
         QVERIFY(!checks[0].ok && checks[0].message.contains(u"at least 14"));
@@ -504,7 +574,8 @@ private Q_SLOTS:
         QTest::newRow("rule trailing hyphen") << QStringLiteral("rule") << QStringLiteral("allow-") << false;
         QTest::newRow("rule space") << QStringLiteral("rule") << QStringLiteral("a b") << false;
         QTest::newRow("migration ok") << QStringLiteral("migration") << QStringLiteral("m1") << true;
-        QTest::newRow("migration digit first") << QStringLiteral("migration") << QStringLiteral("1m") << false;
+        QTest::newRow("migration digit first")
+            << QStringLiteral("migration") << QStringLiteral("1m") << false;
         QTest::newRow("migration upper") << QStringLiteral("migration") << QStringLiteral("Mig") << false;
         QTest::newRow("lock ok") << QStringLiteral("lock") << QStringLiteral("do not delete") << true;
         QTest::newRow("lock slash") << QStringLiteral("lock") << QStringLiteral("a/b") << false;
@@ -519,11 +590,11 @@ private Q_SLOTS:
         QFETCH(QString, kind);
         QFETCH(QString, value);
         QFETCH(bool, ok);
-        QString why = kind == u"rule" ? api::checkFirewallRuleName(value)
-                    : kind == u"migration" ? api::checkMigrationName(value)
-                    : kind == u"lock" ? api::checkLockName(value)
-                    : kind == u"ip" ? api::checkIpv4(value)
-                                    : api::checkDatabaseName(value);
+        QString why = kind == u"rule"        ? api::checkFirewallRuleName(value)
+                      : kind == u"migration" ? api::checkMigrationName(value)
+                      : kind == u"lock"      ? api::checkLockName(value)
+                      : kind == u"ip"        ? api::checkIpv4(value)
+                                             : api::checkDatabaseName(value);
         QCOMPARE(why.isEmpty(), ok);
         if (!ok)
             QVERIFY(why.contains(value));

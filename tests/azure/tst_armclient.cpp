@@ -20,13 +20,21 @@ using test::FakeRequest;
 using test::FakeResponse;
 
 namespace {
-const QString kServerId = QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/providers/Microsoft.DBforPostgreSQL/flexibleServers/exampleserver");
+const QString kServerId =
+    QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/"
+                   "providers/Microsoft.DBforPostgreSQL/flexibleServers/exampleserver");
 const QString kFirewallPath = kServerId + QStringLiteral("/firewallRules/examplefirewallrule");
-const QString kAsyncPath = QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/eastus/azureAsyncOperation/(.+)");
-const QString kLocationPath = QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/eastus/operationResults/(.+)");
-const QString kFirewallExample = QStringLiteral("postgresql-flexible/examples/2024-08-01_FirewallRuleCreate.json");
+const QString kAsyncPath = QStringLiteral(
+    "/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/eastus/azureAsyncOperation/(.+)");
+const QString kLocationPath = QStringLiteral(
+    "/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/eastus/operationResults/(.+)");
+const QString kFirewallExample =
+    QStringLiteral("postgresql-flexible/examples/2024-08-01_FirewallRuleCreate.json");
 
-ResourceId server() { return *ResourceId::parse(kServerId); }
+ResourceId server()
+{
+    return *ResourceId::parse(kServerId);
+}
 } // namespace
 
 class TestArmClient : public QObject
@@ -50,7 +58,8 @@ private Q_SLOTS:
     void init()
     {
         m_fake = std::make_unique<FakeAzure>();
-        m_cred = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId, m_fake->clientSecret);
+        m_cred = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId,
+                                             m_fake->clientSecret);
         m_client = std::make_unique<ArmClient>(m_fake->cloud(), m_cred.get(), fastOptions());
     }
     void cleanup()
@@ -63,10 +72,19 @@ private Q_SLOTS:
 
     void getsAResourceWithABearerTokenAndTheContractApiVersion()
     {
-        const QJsonObject rg = FakeAzure::example(QStringLiteral("resources/resourcegroups/2025-04-01/examples/ResourceGroups_Get.json"))
-                                   .value(u"responses").toObject().value(u"200").toObject().value(u"body").toObject();
-        m_fake->on("GET", QStringLiteral("/subscriptions/s1/resourcegroups/my-resource-group"), [rg](const FakeRequest &) { return FakeResponse::json(200, rg); });
-        const ArmResult r = m_client->call(api::getResourceGroup(QStringLiteral("s1"), QStringLiteral("my-resource-group")));
+        const QJsonObject rg =
+            FakeAzure::example(
+                QStringLiteral("resources/resourcegroups/2025-04-01/examples/ResourceGroups_Get.json"))
+                .value(u"responses")
+                .toObject()
+                .value(u"200")
+                .toObject()
+                .value(u"body")
+                .toObject();
+        m_fake->on("GET", QStringLiteral("/subscriptions/s1/resourcegroups/my-resource-group"),
+                   [rg](const FakeRequest &) { return FakeResponse::json(200, rg); });
+        const ArmResult r =
+            m_client->call(api::getResourceGroup(QStringLiteral("s1"), QStringLiteral("my-resource-group")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
         QCOMPARE(r.body.value(u"location").toString(), QStringLiteral("westus2"));
         QCOMPARE(m_fake->requests().last().apiVersion(), QStringLiteral("2025-04-01"));
@@ -76,7 +94,9 @@ private Q_SLOTS:
 
     void anExpiredTokenIsRefreshedOnceAndTheCallRetried()
     {
-        m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) { return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()}}); });
+        m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
+            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()}});
+        });
         QVERIFY(m_client->call(api::listSubscriptions()).ok());
         QCOMPARE(m_fake->tokensIssued(), 1);
         m_fake->expireAccessTokens(); // the cached token is now rejected with 401
@@ -89,7 +109,8 @@ private Q_SLOTS:
     void aSecond401IsReportedNotLooped()
     {
         m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
-            return FakeResponse::armError(401, QStringLiteral("InvalidAuthenticationToken"), QStringLiteral("The access token is invalid."));
+            return FakeResponse::armError(401, QStringLiteral("InvalidAuthenticationToken"),
+                                          QStringLiteral("The access token is invalid."));
         });
         const ArmResult r = m_client->call(api::listSubscriptions());
         QVERIFY(!r.ok());
@@ -103,8 +124,13 @@ private Q_SLOTS:
         int calls = 0;
         m_fake->on("GET", QStringLiteral("/subscriptions"), [&calls](const FakeRequest &) {
             if (++calls == 1)
-                return FakeResponse::armError(429, QStringLiteral("TooManyRequests"), QStringLiteral("Rate limit exceeded.")).header("Retry-After", "1");
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray{QJsonObject{{QStringLiteral("subscriptionId"), QStringLiteral("s1")}}}}});
+                return FakeResponse::armError(429, QStringLiteral("TooManyRequests"),
+                                              QStringLiteral("Rate limit exceeded."))
+                    .header("Retry-After", "1");
+            return FakeResponse::json(200,
+                                      QJsonObject{{QStringLiteral("value"),
+                                                   QJsonArray{QJsonObject{{QStringLiteral("subscriptionId"),
+                                                                           QStringLiteral("s1")}}}}});
         });
         const ArmResult r = m_client->call(api::listSubscriptions());
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
@@ -112,7 +138,8 @@ private Q_SLOTS:
         QCOMPARE(r.items.size(), 1);
         // The wait honoured Retry-After (1 s, plus at most 10 % jitter), not the 10 ms backoff.
         const QRegularExpression retry(QStringLiteral("retry 1 of 5 in 1(0\\d\\d|100) ms"));
-        QVERIFY2(m_client->recentLog().join(u'\n').contains(retry), qPrintable(m_client->recentLog().join(u'\n')));
+        QVERIFY2(m_client->recentLog().join(u'\n').contains(retry),
+                 qPrintable(m_client->recentLog().join(u'\n')));
     }
 
     void retryAfterIsBounded()
@@ -123,11 +150,14 @@ private Q_SLOTS:
         int calls = 0;
         m_fake->on("GET", QStringLiteral("/subscriptions"), [&calls](const FakeRequest &) {
             if (++calls == 1)
-                return FakeResponse::armError(429, QStringLiteral("TooManyRequests"), QStringLiteral("slow down")).header("Retry-After", "3600");
+                return FakeResponse::armError(429, QStringLiteral("TooManyRequests"),
+                                              QStringLiteral("slow down"))
+                    .header("Retry-After", "3600");
             return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()}});
         });
         QVERIFY(m_client->call(api::listSubscriptions()).ok());
-        QVERIFY(m_client->recentLog().join(u'\n').contains(QRegularExpression(QStringLiteral("retry 1 of 5 in (5\\d) ms"))));
+        QVERIFY(m_client->recentLog().join(u'\n').contains(
+            QRegularExpression(QStringLiteral("retry 1 of 5 in (5\\d) ms"))));
     }
 
     void aServerErrorIsRetriedThenSucceeds_data()
@@ -159,23 +189,32 @@ private Q_SLOTS:
         o.maxRetries = 2;
         m_client->setOptions(o);
         m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
-            return FakeResponse::armError(503, QStringLiteral("ServiceUnavailable"), QStringLiteral("The service is unavailable."));
+            return FakeResponse::armError(503, QStringLiteral("ServiceUnavailable"),
+                                          QStringLiteral("The service is unavailable."));
         });
         const ArmResult r = m_client->call(api::listSubscriptions());
         QVERIFY(!r.ok());
         QCOMPARE(m_fake->count("GET", QStringLiteral("/subscriptions")), 3);
         const QString msg = r.error.userMessage();
-        QVERIFY2(msg.contains(u"list subscriptions") && msg.contains(u"503") && msg.contains(u"ServiceUnavailable") && msg.contains(u"try again"), qPrintable(msg));
+        QVERIFY2(msg.contains(u"list subscriptions") && msg.contains(u"503") &&
+                     msg.contains(u"ServiceUnavailable") && msg.contains(u"try again"),
+                 qPrintable(msg));
     }
 
     void clientErrorsAreNotRetriedAndSayWhatToDo()
     {
         m_fake->on("PUT", kFirewallPath, [](const FakeRequest &) {
-            return FakeResponse::json(403, QJsonObject{{QStringLiteral("error"),
-                                                        QJsonObject{{QStringLiteral("code"), QStringLiteral("AuthorizationFailed")},
-                                                                    {QStringLiteral("message"), QStringLiteral("The client does not have authorization to perform action.")}}}});
+            return FakeResponse::json(
+                403, QJsonObject{
+                         {QStringLiteral("error"),
+                          QJsonObject{{QStringLiteral("code"), QStringLiteral("AuthorizationFailed")},
+                                      {QStringLiteral("message"),
+                                       QStringLiteral(
+                                           "The client does not have authorization to perform action.")}}}});
         });
-        const ArmResult r = m_client->call(api::putFirewallRule(server(), QStringLiteral("examplefirewallrule"), QStringLiteral("1.2.3.4"), QStringLiteral("1.2.3.4")));
+        const ArmResult r =
+            m_client->call(api::putFirewallRule(server(), QStringLiteral("examplefirewallrule"),
+                                                QStringLiteral("1.2.3.4"), QStringLiteral("1.2.3.4")));
         QVERIFY(!r.ok());
         QCOMPARE(m_fake->count("PUT", kFirewallPath), 1);
         QVERIFY(r.error.userMessage().contains(u"Contributor"));
@@ -185,14 +224,20 @@ private Q_SLOTS:
     void aLongRunningOperationIsFollowedToTheFinalResource()
     {
         int polls = 0;
-        m_fake->on("PUT", kFirewallPath, [this](const FakeRequest &) { return m_fake->accepted(QStringLiteral("op1")); });
+        m_fake->on("PUT", kFirewallPath,
+                   [this](const FakeRequest &) { return m_fake->accepted(QStringLiteral("op1")); });
         m_fake->on("GET", kAsyncPath, [&polls](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("name"), QStringLiteral("op1")},
-                                                       {QStringLiteral("status"), ++polls < 3 ? QStringLiteral("InProgress") : QStringLiteral("Succeeded")}});
+            return FakeResponse::json(
+                200, QJsonObject{{QStringLiteral("name"), QStringLiteral("op1")},
+                                 {QStringLiteral("status"),
+                                  ++polls < 3 ? QStringLiteral("InProgress") : QStringLiteral("Succeeded")}});
         });
         const QJsonObject rule = m_fake->exampleBody(kFirewallExample, QStringLiteral("200"));
-        m_fake->on("GET", kFirewallPath, [rule](const FakeRequest &) { return FakeResponse::json(200, rule); });
-        ArmCall *call = m_client->start(api::putFirewallRule(server(), QStringLiteral("examplefirewallrule"), QStringLiteral("0.0.0.0"), QStringLiteral("255.255.255.255")));
+        m_fake->on("GET", kFirewallPath,
+                   [rule](const FakeRequest &) { return FakeResponse::json(200, rule); });
+        ArmCall *call = m_client->start(api::putFirewallRule(server(), QStringLiteral("examplefirewallrule"),
+                                                             QStringLiteral("0.0.0.0"),
+                                                             QStringLiteral("255.255.255.255")));
         QSignalSpy progress(call, &ArmCall::progress);
         QSignalSpy done(call, &ArmCall::finished);
         QVERIFY(done.wait(10000));
@@ -205,22 +250,32 @@ private Q_SLOTS:
 
     void aLongRunningOperationThatFailsReportsTheArmError()
     {
-        m_fake->on("PUT", kFirewallPath, [this](const FakeRequest &) { return m_fake->accepted(QStringLiteral("op2")); });
+        m_fake->on("PUT", kFirewallPath,
+                   [this](const FakeRequest &) { return m_fake->accepted(QStringLiteral("op2")); });
         m_fake->on("GET", kAsyncPath, [](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Failed")},
-                                                       {QStringLiteral("error"),
-                                                        QJsonObject{{QStringLiteral("code"), QStringLiteral("InvalidParameter")},
-                                                                    {QStringLiteral("message"), QStringLiteral("The IP range is not valid.")},
-                                                                    {QStringLiteral("target"), QStringLiteral("properties.startIpAddress")},
-                                                                    {QStringLiteral("details"), QJsonArray{QJsonObject{{QStringLiteral("code"), QStringLiteral("RangeInverted")},
-                                                                                                                      {QStringLiteral("message"), QStringLiteral("start after end")}}}}}}});
+            return FakeResponse::json(
+                200,
+                QJsonObject{
+                    {QStringLiteral("status"), QStringLiteral("Failed")},
+                    {QStringLiteral("error"),
+                     QJsonObject{{QStringLiteral("code"), QStringLiteral("InvalidParameter")},
+                                 {QStringLiteral("message"), QStringLiteral("The IP range is not valid.")},
+                                 {QStringLiteral("target"), QStringLiteral("properties.startIpAddress")},
+                                 {QStringLiteral("details"),
+                                  QJsonArray{QJsonObject{
+                                      {QStringLiteral("code"), QStringLiteral("RangeInverted")},
+                                      {QStringLiteral("message"), QStringLiteral("start after end")}}}}}}});
         });
-        const ArmResult r = m_client->call(api::putFirewallRule(server(), QStringLiteral("examplefirewallrule"), QStringLiteral("9.9.9.9"), QStringLiteral("1.1.1.1")));
+        const ArmResult r =
+            m_client->call(api::putFirewallRule(server(), QStringLiteral("examplefirewallrule"),
+                                                QStringLiteral("9.9.9.9"), QStringLiteral("1.1.1.1")));
         QVERIFY(!r.ok());
         QCOMPARE(r.error.kind, ArmError::Kind::OperationFailed);
         QCOMPARE(r.error.code, QStringLiteral("InvalidParameter"));
         const QString msg = r.error.userMessage();
-        QVERIFY2(msg.contains(u"RangeInverted: start after end") && msg.contains(u"Correct properties.startIpAddress"), qPrintable(msg));
+        QVERIFY2(msg.contains(u"RangeInverted: start after end") &&
+                     msg.contains(u"Correct properties.startIpAddress"),
+                 qPrintable(msg));
         QCOMPARE(m_fake->count("GET", kFirewallPath), 0);
     }
 
@@ -230,7 +285,11 @@ private Q_SLOTS:
         m_fake->on("DELETE", kFirewallPath, [this](const FakeRequest &) {
             FakeResponse r;
             r.status = 202;
-            r.header("Location", m_fake->baseUrl().toUtf8() + "/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/providers/Microsoft.DBforPostgreSQL/locations/eastus/operationResults/op3?api-version=2025-08-01");
+            r.header(
+                "Location",
+                m_fake->baseUrl().toUtf8() +
+                    "/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/providers/Microsoft.DBforPostgreSQL/"
+                    "locations/eastus/operationResults/op3?api-version=2025-08-01");
             r.header("Retry-After", "0");
             return r;
         });
@@ -239,7 +298,8 @@ private Q_SLOTS:
             r.status = ++polls < 2 ? 202 : 204;
             return r;
         });
-        const ArmResult r = m_client->call(api::deleteFirewallRule(server(), QStringLiteral("examplefirewallrule")));
+        const ArmResult r =
+            m_client->call(api::deleteFirewallRule(server(), QStringLiteral("examplefirewallrule")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
         QCOMPARE(r.httpStatus, 204);
         QCOMPARE(polls, 2);
@@ -252,13 +312,18 @@ private Q_SLOTS:
         int gets = 0;
         m_fake->on("PUT", dbPath, [](const FakeRequest &) {
             return FakeResponse::json(201, QJsonObject{{QStringLiteral("name"), QStringLiteral("db1")},
-                                                       {QStringLiteral("properties"), QJsonObject{{QStringLiteral("provisioningState"), QStringLiteral("Creating")}}}});
+                                                       {QStringLiteral("properties"),
+                                                        QJsonObject{{QStringLiteral("provisioningState"),
+                                                                     QStringLiteral("Creating")}}}});
         });
         m_fake->on("GET", dbPath, [&gets](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("name"), QStringLiteral("db1")},
-                                                       {QStringLiteral("properties"),
-                                                        QJsonObject{{QStringLiteral("provisioningState"), ++gets < 2 ? QStringLiteral("Creating") : QStringLiteral("Succeeded")},
-                                                                    {QStringLiteral("charset"), QStringLiteral("UTF8")}}}});
+            return FakeResponse::json(
+                200, QJsonObject{
+                         {QStringLiteral("name"), QStringLiteral("db1")},
+                         {QStringLiteral("properties"),
+                          QJsonObject{{QStringLiteral("provisioningState"),
+                                       ++gets < 2 ? QStringLiteral("Creating") : QStringLiteral("Succeeded")},
+                                      {QStringLiteral("charset"), QStringLiteral("UTF8")}}}});
         });
         const ArmResult r = m_client->call(api::createDatabase(server(), QStringLiteral("db1")));
         QVERIFY2(r.ok(), qPrintable(r.error.userMessage()));
@@ -276,7 +341,8 @@ private Q_SLOTS:
     void malformedJsonIsAnErrorNotACrash()
     {
         QFETCH(QByteArray, body);
-        m_fake->on("GET", QStringLiteral("/subscriptions"), [body](const FakeRequest &) { return FakeResponse::raw(200, body); });
+        m_fake->on("GET", QStringLiteral("/subscriptions"),
+                   [body](const FakeRequest &) { return FakeResponse::raw(200, body); });
         const ArmResult r = m_client->call(api::listSubscriptions());
         QVERIFY(!r.ok());
         QCOMPARE(r.error.kind, ArmError::Kind::MalformedResponse);
@@ -290,17 +356,23 @@ private Q_SLOTS:
             r.delayMs = 30000;
             return r;
         });
-        m_fake->on("GET", QStringLiteral("/subscriptions/s1/providers/Microsoft.DBforPostgreSQL/flexibleServers"), [](const FakeRequest &) {
-            FakeResponse r = FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()}});
-            r.delayMs = 30000;
-            return r;
-        });
+        m_fake->on("GET",
+                   QStringLiteral("/subscriptions/s1/providers/Microsoft.DBforPostgreSQL/flexibleServers"),
+                   [](const FakeRequest &) {
+                       FakeResponse r =
+                           FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()}});
+                       r.delayMs = 30000;
+                       return r;
+                   });
         ArmCall *a = m_client->start(api::listSubscriptions());
         ArmCall *b = m_client->start(api::listServers(QStringLiteral("s1")));
         QSignalSpy doneA(a, &ArmCall::finished);
         QSignalSpy doneB(b, &ArmCall::finished);
         QTRY_COMPARE(m_fake->count("GET", QStringLiteral("/subscriptions")), 1);
-        QTRY_COMPARE(m_fake->count("GET", QStringLiteral("/subscriptions/s1/providers/Microsoft.DBforPostgreSQL/flexibleServers")), 1);
+        QTRY_COMPARE(m_fake->count(
+                         "GET", QStringLiteral(
+                                    "/subscriptions/s1/providers/Microsoft.DBforPostgreSQL/flexibleServers")),
+                     1);
         QCOMPARE(m_client->callsInFlight(), 2);
         m_client->cancelAll();
         QTRY_COMPARE(doneA.size(), 1);
@@ -336,12 +408,17 @@ private Q_SLOTS:
             QJsonObject page;
             QJsonArray value;
             if (skip.isEmpty()) {
-                value = QJsonArray{QJsonObject{{QStringLiteral("subscriptionId"), QStringLiteral("s1")}, {QStringLiteral("displayName"), QStringLiteral("One")}},
+                value = QJsonArray{QJsonObject{{QStringLiteral("subscriptionId"), QStringLiteral("s1")},
+                                               {QStringLiteral("displayName"), QStringLiteral("One")}},
                                    QJsonObject{{QStringLiteral("subscriptionId"), QStringLiteral("s2")}}};
-                page.insert(QStringLiteral("nextLink"), QString(base + QStringLiteral("/subscriptions?api-version=2022-12-01&$skipToken=p2")));
+                page.insert(
+                    QStringLiteral("nextLink"),
+                    QString(base + QStringLiteral("/subscriptions?api-version=2022-12-01&$skipToken=p2")));
             } else if (skip == u"p2") {
                 // An empty page that still carries a nextLink.
-                page.insert(QStringLiteral("nextLink"), QString(base + QStringLiteral("/subscriptions?api-version=2022-12-01&$skipToken=p3")));
+                page.insert(
+                    QStringLiteral("nextLink"),
+                    QString(base + QStringLiteral("/subscriptions?api-version=2022-12-01&$skipToken=p3")));
             } else {
                 value = QJsonArray{QJsonObject{{QStringLiteral("subscriptionId"), QStringLiteral("s3")}}};
                 page.insert(QStringLiteral("nextLink"), QJsonValue());
@@ -359,8 +436,10 @@ private Q_SLOTS:
     void aNextLinkToAnotherHostIsRefused()
     {
         m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()},
-                                                       {QStringLiteral("nextLink"), QStringLiteral("https://attacker.example/steal?api-version=2022-12-01")}});
+            return FakeResponse::json(
+                200, QJsonObject{{QStringLiteral("value"), QJsonArray()},
+                                 {QStringLiteral("nextLink"),
+                                  QStringLiteral("https://attacker.example/steal?api-version=2022-12-01")}});
         });
         const ArmResult r = m_client->call(api::listSubscriptions());
         QVERIFY(!r.ok());
@@ -369,7 +448,8 @@ private Q_SLOTS:
 
     void theRequestLogHasNoTokenOrSecret()
     {
-        m_fake->on("PUT", kServerId + QStringLiteral("/migrations/m1"), [](const FakeRequest &req) { return FakeResponse::json(201, req.json()); });
+        m_fake->on("PUT", kServerId + QStringLiteral("/migrations/m1"),
+                   [](const FakeRequest &req) { return FakeResponse::json(201, req.json()); });
         api::MigrationSpec spec;
         spec.location = QStringLiteral("eastus");
         spec.sourceDbServerResourceId = QStringLiteral("10.0.0.4:5432@postgres");
@@ -393,7 +473,9 @@ private Q_SLOTS:
 
     void theAsynchronousCallbackApiDeliversInTheContext()
     {
-        m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) { return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()}}); });
+        m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
+            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray()}});
+        });
         bool called = false;
         m_client->send(api::listSubscriptions(), this, [&called](const ArmResult &r) { called = r.ok(); });
         QVERIFY(!called); // never synchronous

@@ -21,7 +21,9 @@ using test::FakeResponse;
 namespace {
 const QString kRg = QStringLiteral("exampleresourcegroup");
 const QString kSub = QStringLiteral("ffffffff-ffff-ffff-ffff-ffffffffffff");
-const QString kServerId = QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/providers/Microsoft.DBforPostgreSQL/flexibleServers/exampleserver");
+const QString kServerId =
+    QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/"
+                   "providers/Microsoft.DBforPostgreSQL/flexibleServers/exampleserver");
 
 struct Run
 {
@@ -51,7 +53,8 @@ class TestAzureCli : public QObject
         p.start(QStringLiteral(PGFERRY_CLI_PATH), QStringList{QStringLiteral("azure")} + args);
         if (!done.wait(60000))
             p.kill();
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
     }
 
     void verifyNoSecrets(const Run &r)
@@ -77,14 +80,18 @@ private Q_SLOTS:
     void subscriptionsAreListedAsJson()
     {
         m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"),
-                                                        QJsonArray{QJsonObject{{QStringLiteral("id"), QString(QStringLiteral("/subscriptions/") + kSub)},
-                                                                               {QStringLiteral("subscriptionId"), kSub},
-                                                                               {QStringLiteral("displayName"), QStringLiteral("Example Subscription")},
-                                                                               {QStringLiteral("state"), QStringLiteral("Enabled")},
-                                                                               {QStringLiteral("tenantId"), QStringLiteral("t")}}}}});
+            return FakeResponse::json(
+                200,
+                QJsonObject{{QStringLiteral("value"),
+                             QJsonArray{QJsonObject{
+                                 {QStringLiteral("id"), QString(QStringLiteral("/subscriptions/") + kSub)},
+                                 {QStringLiteral("subscriptionId"), kSub},
+                                 {QStringLiteral("displayName"), QStringLiteral("Example Subscription")},
+                                 {QStringLiteral("state"), QStringLiteral("Enabled")},
+                                 {QStringLiteral("tenantId"), QStringLiteral("t")}}}}});
         });
-        const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--json"), QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--verbose")});
+        const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--json"),
+                           QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--verbose")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonArray a = QJsonDocument::fromJson(r.out.toUtf8()).array();
         QCOMPARE(a.size(), 1);
@@ -95,17 +102,34 @@ private Q_SLOTS:
 
     void serversOfAResourceGroupAreListed()
     {
-        const QJsonObject server = m_fake->exampleBody(QStringLiteral("postgresql-flexible/examples/2024-08-01_ServerCreatePointInTimeRestore.json"), QStringLiteral("200"));
-        m_fake->on("GET", QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.DBforPostgreSQL/flexibleServers").arg(kSub, kRg),
-                   [server](const FakeRequest &) { return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray{server}}}); });
-        Run r = cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub, QStringLiteral("--resource-group"), kRg, QStringLiteral("--cloud-config"), m_cloudConfig});
+        const QJsonObject server = m_fake->exampleBody(
+            QStringLiteral("postgresql-flexible/examples/2024-08-01_ServerCreatePointInTimeRestore.json"),
+            QStringLiteral("200"));
+        m_fake->on(
+            "GET",
+            QStringLiteral(
+                "/subscriptions/%1/resourceGroups/%2/providers/Microsoft.DBforPostgreSQL/flexibleServers")
+                .arg(kSub, kRg),
+            [server](const FakeRequest &) {
+                return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray{server}}});
+            });
+        Run r =
+            cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub,
+                 QStringLiteral("--resource-group"), kRg, QStringLiteral("--cloud-config"), m_cloudConfig});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(u"pgtestsvc5"));
         QVERIFY(r.out.contains(u"PostgreSQL 12"));
-        r = cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub, QStringLiteral("--resource-group"), kRg, QStringLiteral("--json"),
+        r = cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub,
+                 QStringLiteral("--resource-group"), kRg, QStringLiteral("--json"),
                  QStringLiteral("--cloud-config"), m_cloudConfig});
         QCOMPARE(r.code, 0);
-        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().at(0).toObject().value(u"backupRetentionDays").toInt(), 7);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())
+                     .array()
+                     .at(0)
+                     .toObject()
+                     .value(u"backupRetentionDays")
+                     .toInt(),
+                 7);
         verifyNoSecrets(r);
     }
 
@@ -117,17 +141,27 @@ private Q_SLOTS:
             sent = req.json();
             return m_fake->accepted(QStringLiteral("fw1"), 0);
         });
-        m_fake->on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/eastus/azureAsyncOperation/fw1"),
-                   [](const FakeRequest &) { return FakeResponse::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Succeeded")}}); });
+        m_fake->on("GET",
+                   QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/eastus/"
+                                  "azureAsyncOperation/fw1"),
+                   [](const FakeRequest &) {
+                       return FakeResponse::json(
+                           200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Succeeded")}});
+                   });
         m_fake->on("GET", rulePath, [&sent](const FakeRequest &) {
-            QJsonObject o{{QStringLiteral("name"), QStringLiteral("allow-me")}, {QStringLiteral("properties"), sent.value(u"properties")}};
+            QJsonObject o{{QStringLiteral("name"), QStringLiteral("allow-me")},
+                          {QStringLiteral("properties"), sent.value(u"properties")}};
             return FakeResponse::json(200, o);
         });
-        const Run r = cli({QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"), QStringLiteral("203.0.113.7"),
-                           QStringLiteral("--name"), QStringLiteral("allow-me"), QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--json")});
+        const Run r = cli({QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId,
+                           QStringLiteral("--ip"), QStringLiteral("203.0.113.7"), QStringLiteral("--name"),
+                           QStringLiteral("allow-me"), QStringLiteral("--cloud-config"), m_cloudConfig,
+                           QStringLiteral("--json")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        QCOMPARE(sent.value(u"properties").toObject().value(u"startIpAddress").toString(), QStringLiteral("203.0.113.7"));
-        QCOMPARE(sent.value(u"properties").toObject().value(u"endIpAddress").toString(), QStringLiteral("203.0.113.7"));
+        QCOMPARE(sent.value(u"properties").toObject().value(u"startIpAddress").toString(),
+                 QStringLiteral("203.0.113.7"));
+        QCOMPARE(sent.value(u"properties").toObject().value(u"endIpAddress").toString(),
+                 QStringLiteral("203.0.113.7"));
         const QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(out.value(u"name").toString(), QStringLiteral("allow-me"));
         QCOMPARE(out.value(u"startIpAddress").toString(), QStringLiteral("203.0.113.7"));
@@ -142,8 +176,9 @@ private Q_SLOTS:
     }
     QStringList prepareFallback(const QStringList &more = {}) const
     {
-        return QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--server"), kServerId, QStringLiteral("--cloud-config"), m_cloudConfig}
-            + more;
+        return QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--server"), kServerId,
+                           QStringLiteral("--cloud-config"), m_cloudConfig} +
+               more;
     }
 
     void prepareFallbackWithoutYesPrintsThePlanAndChangesNothing()
@@ -151,11 +186,12 @@ private Q_SLOTS:
         m_fake->serveServerParameters(kServerId, replicaParameters());
         const Run r = cli(prepareFallback());
         QVERIFY2(r.code == 2, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
-        QVERIFY2(r.out.contains(u"would set wal_level from replica to logical") && r.out.contains(u"would restart server exampleserver")
-                     && r.out.contains(u"--yes"),
+        QVERIFY2(r.out.contains(u"would set wal_level from replica to logical") &&
+                     r.out.contains(u"would restart server exampleserver") && r.out.contains(u"--yes"),
                  qPrintable(r.out));
         QVERIFY(!r.out.contains(u"max_wal_senders")); // 10 is enough for one database
-        QCOMPARE(m_fake->count("PATCH", QStringLiteral(".*")) + m_fake->count("PUT", QStringLiteral(".*")), 0);
+        QCOMPARE(m_fake->count("PATCH", QStringLiteral(".*")) + m_fake->count("PUT", QStringLiteral(".*")),
+                 0);
         QCOMPARE(m_fake->restarts, 0);
         verifyNoSecrets(r);
     }
@@ -165,15 +201,21 @@ private Q_SLOTS:
         m_fake->serveServerParameters(kServerId, replicaParameters());
         // Throttled once on a read and once on the restart: both are retried.
         m_fake->failNext("GET", kServerId + QStringLiteral("/configurations/wal_level"),
-                         FakeResponse::armError(429, QStringLiteral("TooManyRequests"), QStringLiteral("Rate limit exceeded.")).header("Retry-After", "0"));
+                         FakeResponse::armError(429, QStringLiteral("TooManyRequests"),
+                                                QStringLiteral("Rate limit exceeded."))
+                             .header("Retry-After", "0"));
         m_fake->failNext("POST", kServerId + QStringLiteral("/restart"),
-                         FakeResponse::armError(429, QStringLiteral("TooManyRequests"), QStringLiteral("Rate limit exceeded.")).header("Retry-After", "0"));
-        const Run r = cli(prepareFallback({QStringLiteral("--databases"), QStringLiteral("12"), QStringLiteral("--yes"), QStringLiteral("--json")}));
+                         FakeResponse::armError(429, QStringLiteral("TooManyRequests"),
+                                                QStringLiteral("Rate limit exceeded."))
+                             .header("Retry-After", "0"));
+        const Run r = cli(prepareFallback({QStringLiteral("--databases"), QStringLiteral("12"),
+                                           QStringLiteral("--yes"), QStringLiteral("--json")}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QVERIFY(out.value(u"ready").toBool());
         QVERIFY(out.value(u"restarted").toBool());
-        QCOMPARE(out.value(u"changes").toArray().size(), 3); // wal_level, and 12 slots and senders for 12 databases
+        QCOMPARE(out.value(u"changes").toArray().size(),
+                 3); // wal_level, and 12 slots and senders for 12 databases
         QCOMPARE(m_fake->parameterValues.value(QStringLiteral("wal_level")), QStringLiteral("logical"));
         QCOMPARE(m_fake->parameterValues.value(QStringLiteral("max_wal_senders")), QStringLiteral("12"));
         QCOMPARE(m_fake->restarts, 1);
@@ -192,7 +234,8 @@ private Q_SLOTS:
         // A second run finds it ready and restarts nothing.
         const Run again = cli(prepareFallback({QStringLiteral("--yes")}));
         QVERIFY2(again.code == 0, qPrintable(again.err));
-        QVERIFY2(again.out.contains(u"is ready for a fallback") && again.out.contains(u"REPLICATION"), qPrintable(again.out));
+        QVERIFY2(again.out.contains(u"is ready for a fallback") && again.out.contains(u"REPLICATION"),
+                 qPrintable(again.out));
         QCOMPARE(m_fake->restarts, 1);
         verifyNoSecrets(r);
     }
@@ -200,12 +243,15 @@ private Q_SLOTS:
     void prepareFallbackReportsAFailedRestartAndAForbiddenChange()
     {
         m_fake->serveServerParameters(kServerId, replicaParameters());
-        m_fake->restartFailure = QJsonObject{{QStringLiteral("code"), QStringLiteral("InternalServerError")},
-                                             {QStringLiteral("message"), QStringLiteral("The restart of the server failed.")}};
+        m_fake->restartFailure =
+            QJsonObject{{QStringLiteral("code"), QStringLiteral("InternalServerError")},
+                        {QStringLiteral("message"), QStringLiteral("The restart of the server failed.")}};
         Run r = cli(prepareFallback({QStringLiteral("--yes")}));
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(u"InternalServerError") && r.err.contains(u"run the command again"), qPrintable(r.err));
-        QCOMPARE(m_fake->pendingValues.value(QStringLiteral("wal_level")), QStringLiteral("logical")); // set, waiting
+        QVERIFY2(r.err.contains(u"InternalServerError") && r.err.contains(u"run the command again"),
+                 qPrintable(r.err));
+        QCOMPARE(m_fake->pendingValues.value(QStringLiteral("wal_level")),
+                 QStringLiteral("logical")); // set, waiting
 
         // Run again once the fault is gone: the pending value is seen, the restart finishes the job.
         m_fake->restartFailure = {};
@@ -219,13 +265,17 @@ private Q_SLOTS:
         // Without the right to change the server: 403 names the operation, and nothing restarts.
         m_fake->serveServerParameters(kServerId, replicaParameters());
         m_fake->restarts = 0;
-        m_fake->failNext("PATCH", kServerId + QStringLiteral("/configurations/wal_level"),
-                         FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"),
-                                                QStringLiteral("The client does not have authorization to perform action "
-                                                               "'Microsoft.DBforPostgreSQL/flexibleServers/configurations/write'.")));
+        m_fake->failNext(
+            "PATCH", kServerId + QStringLiteral("/configurations/wal_level"),
+            FakeResponse::armError(
+                403, QStringLiteral("AuthorizationFailed"),
+                QStringLiteral("The client does not have authorization to perform action "
+                               "'Microsoft.DBforPostgreSQL/flexibleServers/configurations/write'.")));
         r = cli(prepareFallback({QStringLiteral("--yes")}));
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(u"AuthorizationFailed") && r.err.contains(u"wal_level") && r.err.contains(u"not restarted"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"AuthorizationFailed") && r.err.contains(u"wal_level") &&
+                     r.err.contains(u"not restarted"),
+                 qPrintable(r.err));
         QCOMPARE(m_fake->restarts, 0);
         verifyNoSecrets(r);
     }
@@ -234,35 +284,48 @@ private Q_SLOTS:
     void serveAlertTarget(const QString &role = QStringLiteral("Primary"))
     {
         m_fake->on("GET", kServerId, [role](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("id"), kServerId},
-                                                       {QStringLiteral("name"), QStringLiteral("exampleserver")},
-                                                       {QStringLiteral("location"), QStringLiteral("westeurope")},
-                                                       {QStringLiteral("properties"),
-                                                        QJsonObject{{QStringLiteral("state"), QStringLiteral("Ready")}, {QStringLiteral("replicationRole"), role}}}});
+            return FakeResponse::json(
+                200, QJsonObject{{QStringLiteral("id"), kServerId},
+                                 {QStringLiteral("name"), QStringLiteral("exampleserver")},
+                                 {QStringLiteral("location"), QStringLiteral("westeurope")},
+                                 {QStringLiteral("properties"),
+                                  QJsonObject{{QStringLiteral("state"), QStringLiteral("Ready")},
+                                              {QStringLiteral("replicationRole"), role}}}});
         });
-        m_fake->serveServerParameters(kServerId, {{QStringLiteral("max_connections"), QStringLiteral("200")}});
+        m_fake->serveServerParameters(kServerId,
+                                      {{QStringLiteral("max_connections"), QStringLiteral("200")}});
         m_fake->serveMonitor();
     }
     QStringList alerts(const QString &email, const QStringList &more = {}) const
     {
-        return QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId, QStringLiteral("--email"), email,
-                           QStringLiteral("--cloud-config"), m_cloudConfig}
-            + more;
+        return QStringList{QStringLiteral("alerts"),
+                           QStringLiteral("--server"),
+                           kServerId,
+                           QStringLiteral("--email"),
+                           email,
+                           QStringLiteral("--cloud-config"),
+                           m_cloudConfig} +
+               more;
     }
     QString groupPath() const
     {
-        return QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Insights/actionGroups/pgferry-exampleserver-alerts").arg(kSub, kRg);
+        return QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Insights/actionGroups/"
+                              "pgferry-exampleserver-alerts")
+            .arg(kSub, kRg);
     }
     static QString rulePath(const QString &key)
     {
-        return QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Insights/metricAlerts/pgferry-exampleserver-%3").arg(kSub, kRg, key);
+        return QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Insights/metricAlerts/"
+                              "pgferry-exampleserver-%3")
+            .arg(kSub, kRg, key);
     }
 
     void alertsCreateTheGroupAndTheRulesAndARerunUpdatesThemInPlace()
     {
         serveAlertTarget();
         const QString dba = QStringLiteral("dba@contoso.com");
-        Run r = cli(alerts(dba, {QStringLiteral("--threshold"), QStringLiteral("cpu_percent=85"), QStringLiteral("--threshold=active_connections=90"),
+        Run r = cli(alerts(dba, {QStringLiteral("--threshold"), QStringLiteral("cpu_percent=85"),
+                                 QStringLiteral("--threshold=active_connections=90"),
                                  QStringLiteral("--fallback"), QStringLiteral("--json")}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -273,17 +336,34 @@ private Q_SLOTS:
         QCOMPARE(rules.size(), 7);
         QCOMPARE(rules.value(QStringLiteral("cpu_percent")).value(u"threshold").toDouble(), 85.0);
         QCOMPARE(rules.value(QStringLiteral("memory_percent")).value(u"threshold").toDouble(), 90.0);
-        QCOMPARE(rules.value(QStringLiteral("active_connections")).value(u"threshold").toDouble(), 180.0); // 90 % of 200
-        QCOMPARE(rules.value(QStringLiteral("is_db_alive")).value(u"operator").toString(), QStringLiteral("LessThan"));
-        QCOMPARE(rules.value(QStringLiteral("replication_lag_seconds")).value(u"metric").toString(), QStringLiteral("physical_replication_delay_in_seconds"));
-        QCOMPARE(rules.value(QStringLiteral("logical_replication_lag_mb")).value(u"metric").toString(), QStringLiteral("logical_replication_delay_in_bytes"));
+        QCOMPARE(rules.value(QStringLiteral("active_connections")).value(u"threshold").toDouble(),
+                 180.0); // 90 % of 200
+        QCOMPARE(rules.value(QStringLiteral("is_db_alive")).value(u"operator").toString(),
+                 QStringLiteral("LessThan"));
+        QCOMPARE(rules.value(QStringLiteral("replication_lag_seconds")).value(u"metric").toString(),
+                 QStringLiteral("physical_replication_delay_in_seconds"));
+        QCOMPARE(rules.value(QStringLiteral("logical_replication_lag_mb")).value(u"metric").toString(),
+                 QStringLiteral("logical_replication_delay_in_bytes"));
 
         // What Azure holds: the rule points at the group and the server, the group e-mails the DBA.
-        const QJsonObject cpu = m_fake->monitorResources.value(rulePath(QStringLiteral("cpu_percent")).toLower()).value(u"properties").toObject();
+        const QJsonObject cpu =
+            m_fake->monitorResources.value(rulePath(QStringLiteral("cpu_percent")).toLower())
+                .value(u"properties")
+                .toObject();
         QCOMPARE(cpu.value(u"scopes").toArray().at(0).toString(), kServerId);
-        QVERIFY(cpu.value(u"actions").toArray().at(0).toObject().value(u"actionGroupId").toString().endsWith(u"/pgferry-exampleserver-alerts"));
+        QVERIFY(cpu.value(u"actions")
+                    .toArray()
+                    .at(0)
+                    .toObject()
+                    .value(u"actionGroupId")
+                    .toString()
+                    .endsWith(u"/pgferry-exampleserver-alerts"));
         auto receivers = [this] {
-            return m_fake->monitorResources.value(groupPath().toLower()).value(u"properties").toObject().value(u"emailReceivers").toArray();
+            return m_fake->monitorResources.value(groupPath().toLower())
+                .value(u"properties")
+                .toObject()
+                .value(u"emailReceivers")
+                .toArray();
         };
         QCOMPARE(receivers().size(), 1);
         QCOMPARE(receivers().at(0).toObject().value(u"emailAddress").toString(), dba);
@@ -299,14 +379,24 @@ private Q_SLOTS:
         QCOMPARE(m_fake->count("PUT", groupPath()), 1);
         QCOMPARE(m_fake->count("PUT", rulePath(QStringLiteral("cpu_percent"))), 2);
         QCOMPARE(m_fake->monitorResources.value(rulePath(QStringLiteral("cpu_percent")).toLower())
-                     .value(u"properties").toObject().value(u"criteria").toObject().value(u"allOf").toArray().at(0).toObject()
-                     .value(u"threshold").toDouble(),
+                     .value(u"properties")
+                     .toObject()
+                     .value(u"criteria")
+                     .toObject()
+                     .value(u"allOf")
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(u"threshold")
+                     .toDouble(),
                  80.0); // back to the default
 
         // Another address joins the same group; the first stays.
         r = cli(alerts(QStringLiteral("oncall@contoso.com")));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        QVERIFY2(r.out.contains(u"pgferry-exampleserver-is_db_alive") && r.out.contains(u"e-mails oncall@contoso.com"), qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"pgferry-exampleserver-is_db_alive") &&
+                     r.out.contains(u"e-mails oncall@contoso.com"),
+                 qPrintable(r.out));
         QCOMPARE(receivers().size(), 2);
         verifyNoSecrets(r);
     }
@@ -317,13 +407,16 @@ private Q_SLOTS:
         const Run r = cli(alerts(QStringLiteral("dba@contoso.com"), {QStringLiteral("--json")}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"rules").toArray().size(), 5);
-        QVERIFY(!m_fake->monitorResources.contains(rulePath(QStringLiteral("replication_lag_seconds")).toLower()));
+        QVERIFY(!m_fake->monitorResources.contains(
+            rulePath(QStringLiteral("replication_lag_seconds")).toLower()));
     }
 
     void alertsRetryThrottlingAndReportForbiddenAndFailedRequests()
     {
         serveAlertTarget();
-        const auto throttled = FakeResponse::armError(429, QStringLiteral("TooManyRequests"), QStringLiteral("Rate limit exceeded.")).header("Retry-After", "0");
+        const auto throttled = FakeResponse::armError(429, QStringLiteral("TooManyRequests"),
+                                                      QStringLiteral("Rate limit exceeded."))
+                                   .header("Retry-After", "0");
         m_fake->failNext("PUT", rulePath(QStringLiteral("memory_percent")), throttled);
         m_fake->failNext("PUT", groupPath(), throttled);
         Run r = cli(alerts(QStringLiteral("dba@contoso.com")));
@@ -331,45 +424,63 @@ private Q_SLOTS:
         QCOMPARE(m_fake->count("PUT", rulePath(QStringLiteral("memory_percent"))), 2);
 
         // No right to write alert rules: 403 names the operation.
-        m_fake->failNext("PUT", rulePath(QStringLiteral("storage_percent")),
-                         FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"),
-                                                QStringLiteral("The client does not have authorization to perform action 'Microsoft.Insights/metricAlerts/write'.")));
+        m_fake->failNext(
+            "PUT", rulePath(QStringLiteral("storage_percent")),
+            FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"),
+                                   QStringLiteral("The client does not have authorization to perform action "
+                                                  "'Microsoft.Insights/metricAlerts/write'.")));
         r = cli(alerts(QStringLiteral("dba@contoso.com")));
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(u"AuthorizationFailed") && r.err.contains(u"pgferry-exampleserver-storage_percent") && r.err.contains(u"run the command again"),
+        QVERIFY2(r.err.contains(u"AuthorizationFailed") &&
+                     r.err.contains(u"pgferry-exampleserver-storage_percent") &&
+                     r.err.contains(u"run the command again"),
                  qPrintable(r.err));
 
         // A failed response of the service (a request it refuses), then a refused action group.
         m_fake->failNext("PUT", rulePath(QStringLiteral("is_db_alive")),
-                         FakeResponse::armError(400, QStringLiteral("BadRequest"), QStringLiteral("The metric alert could not be saved.")));
+                         FakeResponse::armError(400, QStringLiteral("BadRequest"),
+                                                QStringLiteral("The metric alert could not be saved.")));
         r = cli(alerts(QStringLiteral("dba@contoso.com"), {QStringLiteral("--verbose")}));
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(u"BadRequest") && r.err.contains(u"pgferry-exampleserver-is_db_alive"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"BadRequest") && r.err.contains(u"pgferry-exampleserver-is_db_alive"),
+                 qPrintable(r.err));
         verifyNoSecrets(r);
-        m_fake->failNext("GET", groupPath(), FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"), QStringLiteral("no")));
+        m_fake->failNext(
+            "GET", groupPath(),
+            FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"), QStringLiteral("no")));
         const int rulesBefore = m_fake->count("PUT", QStringLiteral(".*/metricAlerts/.*"));
         r = cli(alerts(QStringLiteral("dba@contoso.com")));
         QCOMPARE(r.code, 1);
-        QCOMPARE(m_fake->count("PUT", QStringLiteral(".*/metricAlerts/.*")), rulesBefore); // no rule without its group
+        QCOMPARE(m_fake->count("PUT", QStringLiteral(".*/metricAlerts/.*")),
+                 rulesBefore); // no rule without its group
     }
 
     void aWrongSecretFailsWithAnActionableMessage()
     {
-        const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--verbose")},
+        const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--cloud-config"), m_cloudConfig,
+                           QStringLiteral("--verbose")},
                           QStringLiteral("not-the-Secret-xyz"));
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(u"invalid_client") && r.err.contains(u"AZURE_CLIENT_SECRET"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"invalid_client") && r.err.contains(u"AZURE_CLIENT_SECRET"),
+                 qPrintable(r.err));
         QVERIFY(!QString(r.out + r.err).contains(u"not-the-Secret-xyz"));
     }
 
     void armErrorsExitWithFailure()
     {
-        m_fake->on("GET", QStringLiteral("/subscriptions/%1/providers/Microsoft.DBforPostgreSQL/flexibleServers").arg(kSub), [](const FakeRequest &) {
-            return FakeResponse::armError(404, QStringLiteral("SubscriptionNotFound"), QStringLiteral("The subscription could not be found."));
-        });
-        const Run r = cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub, QStringLiteral("--cloud-config"), m_cloudConfig});
+        m_fake->on(
+            "GET",
+            QStringLiteral("/subscriptions/%1/providers/Microsoft.DBforPostgreSQL/flexibleServers").arg(kSub),
+            [](const FakeRequest &) {
+                return FakeResponse::armError(404, QStringLiteral("SubscriptionNotFound"),
+                                              QStringLiteral("The subscription could not be found."));
+            });
+        const Run r = cli({QStringLiteral("servers"), QStringLiteral("--subscription"), kSub,
+                           QStringLiteral("--cloud-config"), m_cloudConfig});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(u"SubscriptionNotFound") && r.err.contains(u"pgferry-cli azure subscriptions"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"SubscriptionNotFound") &&
+                     r.err.contains(u"pgferry-cli azure subscriptions"),
+                 qPrintable(r.err));
     }
 
     void createServerWithPrivateAccessSendsTheSubnetAndZoneAndSaysWhereToRun()
@@ -451,20 +562,38 @@ private Q_SLOTS:
         QTest::newRow("no command") << QStringList{};
         QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
         QTest::newRow("servers without subscription") << QStringList{QStringLiteral("servers")};
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--bogus")};
-        QTest::newRow("bad server id") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), QStringLiteral("nope"), QStringLiteral("--ip"), QStringLiteral("1.2.3.4")};
-        QTest::newRow("ipv6") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"), QStringLiteral("::1")};
-        QTest::newRow("bad rule name") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"), QStringLiteral("1.2.3.4"), QStringLiteral("--name"), QStringLiteral("bad name!")};
-        QTest::newRow("prepare-fallback without server") << QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--yes")};
-        QTest::newRow("prepare-fallback bad databases") << QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--server"), kServerId, QStringLiteral("--databases"), QStringLiteral("0")};
-        QTest::newRow("alerts without email") << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId};
-        QTest::newRow("alerts bad email") << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId, QStringLiteral("--email"), QStringLiteral("dba")};
-        QTest::newRow("alerts unknown threshold") << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId, QStringLiteral("--email"),
-                                                                 QStringLiteral("a@b.com"), QStringLiteral("--threshold"), QStringLiteral("cpu=80")};
-        QTest::newRow("alerts threshold out of range") << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId, QStringLiteral("--email"),
-                                                                      QStringLiteral("a@b.com"), QStringLiteral("--threshold"), QStringLiteral("cpu_percent=150")};
-        QTest::newRow("alerts action group of another type") << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId, QStringLiteral("--email"),
-                                                                            QStringLiteral("a@b.com"), QStringLiteral("--action-group"), kServerId};
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--bogus")};
+        QTest::newRow("bad server id")
+            << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"),
+                           QStringLiteral("nope"), QStringLiteral("--ip"), QStringLiteral("1.2.3.4")};
+        QTest::newRow("ipv6") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"),
+                                             kServerId, QStringLiteral("--ip"), QStringLiteral("::1")};
+        QTest::newRow("bad rule name") << QStringList{
+            QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId,
+            QStringLiteral("--ip"),           QStringLiteral("1.2.3.4"),  QStringLiteral("--name"),
+            QStringLiteral("bad name!")};
+        QTest::newRow("prepare-fallback without server")
+            << QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--yes")};
+        QTest::newRow("prepare-fallback bad databases")
+            << QStringList{QStringLiteral("prepare-fallback"), QStringLiteral("--server"), kServerId,
+                           QStringLiteral("--databases"), QStringLiteral("0")};
+        QTest::newRow("alerts without email")
+            << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId};
+        QTest::newRow("alerts bad email")
+            << QStringList{QStringLiteral("alerts"), QStringLiteral("--server"), kServerId,
+                           QStringLiteral("--email"), QStringLiteral("dba")};
+        QTest::newRow("alerts unknown threshold") << QStringList{
+            QStringLiteral("alerts"),  QStringLiteral("--server"), kServerId,
+            QStringLiteral("--email"), QStringLiteral("a@b.com"),  QStringLiteral("--threshold"),
+            QStringLiteral("cpu=80")};
+        QTest::newRow("alerts threshold out of range") << QStringList{
+            QStringLiteral("alerts"),         QStringLiteral("--server"), kServerId,
+            QStringLiteral("--email"),        QStringLiteral("a@b.com"),  QStringLiteral("--threshold"),
+            QStringLiteral("cpu_percent=150")};
+        QTest::newRow("alerts action group of another type") << QStringList{
+            QStringLiteral("alerts"),  QStringLiteral("--server"),       kServerId, QStringLiteral("--email"),
+            QStringLiteral("a@b.com"), QStringLiteral("--action-group"), kServerId};
         QTest::newRow("create-server with a virtual network as the subnet") << QStringList{
             QStringLiteral("create-server"),
             QStringLiteral("--subscription"),
@@ -482,7 +611,8 @@ private Q_SLOTS:
             QStringLiteral("--private-dns-zone"),
             QStringLiteral(
                 "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/z")};
-        QTest::newRow("both cloud options") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--cloud"), QStringLiteral("AzureCloud")};
+        QTest::newRow("both cloud options") << QStringList{
+            QStringLiteral("subscriptions"), QStringLiteral("--cloud"), QStringLiteral("AzureCloud")};
     }
     void usageErrorsExitWithTwo()
     {
@@ -497,20 +627,39 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("option");
-        QTest::newRow("servers --ip") << QStringList{QStringLiteral("servers"), QStringLiteral("--subscription"), kSub, QStringLiteral("--ip"), QStringLiteral("1.2.3.4")}
-                                      << QStringLiteral("--ip");
-        QTest::newRow("subscriptions --server") << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--server"), kServerId} << QStringLiteral("--server");
-        QTest::newRow("lock --yes") << QStringList{QStringLiteral("lock"), QStringLiteral("--server"), kServerId, QStringLiteral("--yes")} << QStringLiteral("--yes");
-        QTest::newRow("check-backups --threshold") << QStringList{QStringLiteral("check-backups"), QStringLiteral("--server"), kServerId, QStringLiteral("--threshold"),
-                                                                  QStringLiteral("cpu_percent=80")}
-                                                   << QStringLiteral("--threshold");
-        QTest::newRow("firewall-allow --geo-redundant-backup") << QStringList{QStringLiteral("firewall-allow"), QStringLiteral("--server"), kServerId, QStringLiteral("--ip"),
-                                                                              QStringLiteral("1.2.3.4"), QStringLiteral("--geo-redundant-backup")}
-                                                               << QStringLiteral("--geo-redundant-backup");
-        QTest::newRow("parameter --value and --add-extensions") << QStringList{QStringLiteral("parameter"), QStringLiteral("--server"), kServerId, QStringLiteral("--name"),
-                                                                               QStringLiteral("azure.extensions"), QStringLiteral("--value"), QStringLiteral("x"),
-                                                                               QStringLiteral("--add-extensions"), QStringLiteral("y")}
-                                                                << QStringLiteral("--add-extensions");
+        QTest::newRow("servers --ip")
+            << QStringList{QStringLiteral("servers"), QStringLiteral("--subscription"), kSub,
+                           QStringLiteral("--ip"), QStringLiteral("1.2.3.4")}
+            << QStringLiteral("--ip");
+        QTest::newRow("subscriptions --server")
+            << QStringList{QStringLiteral("subscriptions"), QStringLiteral("--server"), kServerId}
+            << QStringLiteral("--server");
+        QTest::newRow("lock --yes") << QStringList{QStringLiteral("lock"), QStringLiteral("--server"),
+                                                   kServerId, QStringLiteral("--yes")}
+                                    << QStringLiteral("--yes");
+        QTest::newRow("check-backups --threshold")
+            << QStringList{QStringLiteral("check-backups"), QStringLiteral("--server"), kServerId,
+                           QStringLiteral("--threshold"), QStringLiteral("cpu_percent=80")}
+            << QStringLiteral("--threshold");
+        QTest::newRow("firewall-allow --geo-redundant-backup")
+            << QStringList{QStringLiteral("firewall-allow"),
+                           QStringLiteral("--server"),
+                           kServerId,
+                           QStringLiteral("--ip"),
+                           QStringLiteral("1.2.3.4"),
+                           QStringLiteral("--geo-redundant-backup")}
+            << QStringLiteral("--geo-redundant-backup");
+        QTest::newRow("parameter --value and --add-extensions")
+            << QStringList{QStringLiteral("parameter"),
+                           QStringLiteral("--server"),
+                           kServerId,
+                           QStringLiteral("--name"),
+                           QStringLiteral("azure.extensions"),
+                           QStringLiteral("--value"),
+                           QStringLiteral("x"),
+                           QStringLiteral("--add-extensions"),
+                           QStringLiteral("y")}
+            << QStringLiteral("--add-extensions");
     }
     void optionsThatDoNotApplyAreRefusedByName()
     {
@@ -518,14 +667,16 @@ private Q_SLOTS:
         QFETCH(QString, option);
         const Run r = cli(args + QStringList{QStringLiteral("--cloud-config"), m_cloudConfig});
         QVERIFY2(r.code == 2, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
-        QVERIFY2(r.err.contains(option) && r.err.contains(QStringLiteral("azure ") + args.first()), qPrintable(r.err));
+        QVERIFY2(r.err.contains(option) && r.err.contains(QStringLiteral("azure ") + args.first()),
+                 qPrintable(r.err));
         QCOMPARE(m_fake->requests().size(), 0);
     }
 
     void anUnknownCloudIsAUsageError()
     {
         QProcess p;
-        p.start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("azure"), QStringLiteral("subscriptions"), QStringLiteral("--cloud"), QStringLiteral("Mars")});
+        p.start(QStringLiteral(PGFERRY_CLI_PATH), {QStringLiteral("azure"), QStringLiteral("subscriptions"),
+                                                   QStringLiteral("--cloud"), QStringLiteral("Mars")});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY(p.readAllStandardError().contains("AzureChinaCloud"));
@@ -535,11 +686,13 @@ private Q_SLOTS:
     {
         QFile f(m_dir.filePath(QStringLiteral("remote.json")));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        const QJsonObject remote{{QStringLiteral("name"), QStringLiteral("Remote")},
-                                 {QStringLiteral("endpoints"),
-                                  QJsonObject{{QStringLiteral("activeDirectory"), QStringLiteral("http://login.example.com")},
-                                              {QStringLiteral("resourceManager"), QStringLiteral("http://arm.example.com/")},
-                                              {QStringLiteral("activeDirectoryResourceId"), QStringLiteral("https://management.core.windows.net/")}}}};
+        const QJsonObject remote{
+            {QStringLiteral("name"), QStringLiteral("Remote")},
+            {QStringLiteral("endpoints"),
+             QJsonObject{{QStringLiteral("activeDirectory"), QStringLiteral("http://login.example.com")},
+                         {QStringLiteral("resourceManager"), QStringLiteral("http://arm.example.com/")},
+                         {QStringLiteral("activeDirectoryResourceId"),
+                          QStringLiteral("https://management.core.windows.net/")}}}};
         f.write(QJsonDocument(remote).toJson());
         f.close();
         const Run r = cli({QStringLiteral("subscriptions"), QStringLiteral("--cloud-config"), f.fileName()});

@@ -39,11 +39,14 @@ class TestAzureLogin : public QObject
         env.remove(QStringLiteral("AZURE_TENANT_ID"));
         p.setProcessEnvironment(env);
         QSignalSpy done(&p, &QProcess::finished);
-        p.start(QStringLiteral(PGFERRY_CLI_PATH), QStringList{QStringLiteral("azure")} + args
-                                                     + QStringList{QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--tenant"), m_tenant});
+        p.start(QStringLiteral(PGFERRY_CLI_PATH),
+                QStringList{QStringLiteral("azure")} + args +
+                    QStringList{QStringLiteral("--cloud-config"), m_cloudConfig, QStringLiteral("--tenant"),
+                                m_tenant});
         if (!done.wait(120000))
             p.kill();
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
     }
 
 private Q_SLOTS:
@@ -65,31 +68,40 @@ private Q_SLOTS:
 
     void loginKeepsTheSignInAndLaterCommandsUseAndRefreshIt()
     {
-        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"), [](const FakeRequest &) {
-            return FakeAzure::deviceCodeAnswer();
-        });
+        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"),
+                   [](const FakeRequest &) { return FakeAzure::deviceCodeAnswer(); });
         int polls = 0;
         m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/token"), [&](const FakeRequest &req) {
-            if (req.form().queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded) != u"urn:ietf:params:oauth:grant-type:device_code") {
+            if (req.form().queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded) !=
+                u"urn:ietf:params:oauth:grant-type:device_code") {
                 // Refresh grants go to the fake's own identity endpoint logic.
-                const QString rt = req.form().queryItemValue(QStringLiteral("refresh_token"), QUrl::FullyDecoded);
+                const QString rt =
+                    req.form().queryItemValue(QStringLiteral("refresh_token"), QUrl::FullyDecoded);
                 if (!m_fake->refreshTokens().contains(rt))
                     return FakeResponse::raw(400, "{\"error\":\"invalid_grant\"}");
-                return FakeResponse::json(200, QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")}, {QStringLiteral("expires_in"), 3600},
-                                                           {QStringLiteral("access_token"), m_fake->issueAccessToken()},
-                                                           {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
+                return FakeResponse::json(
+                    200, QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                     {QStringLiteral("expires_in"), 3600},
+                                     {QStringLiteral("access_token"), m_fake->issueAccessToken()},
+                                     {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
             }
             if (++polls < 2)
                 return FakeResponse::raw(400, "{\"error\":\"authorization_pending\"}");
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")}, {QStringLiteral("expires_in"), 3600},
-                                                       {QStringLiteral("access_token"), m_fake->issueAccessToken()},
-                                                       {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
+            return FakeResponse::json(
+                200, QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                 {QStringLiteral("expires_in"), 3600},
+                                 {QStringLiteral("access_token"), m_fake->issueAccessToken()},
+                                 {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
         });
         m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray{QJsonObject{{QStringLiteral("subscriptionId"), QStringLiteral("s1")}}}}});
+            return FakeResponse::json(200,
+                                      QJsonObject{{QStringLiteral("value"),
+                                                   QJsonArray{QJsonObject{{QStringLiteral("subscriptionId"),
+                                                                           QStringLiteral("s1")}}}}});
         });
 
-        Run r = cli({QStringLiteral("login"), QStringLiteral("--client-id"), QStringLiteral("public-client")});
+        Run r =
+            cli({QStringLiteral("login"), QStringLiteral("--client-id"), QStringLiteral("public-client")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.err.contains(u"WXYZ-1234"));
         QVERIFY(r.out.contains(u"signed in"));

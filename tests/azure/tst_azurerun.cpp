@@ -245,10 +245,13 @@ class TestAzureRun : public QObject
         QStringList seen;
         for (const FakeRequest &r : m_fake->requests())
             seen << QString::fromLatin1(r.method) + u' ' + r.path;
-        qWarning().noquote() << "not ready after" << t.elapsed() << "ms; run state" << run.state() << "exit" << run.exitCode()
+        qWarning().noquote() << "not ready after" << t.elapsed() << "ms; run state" << run.state() << "exit"
+                             << run.exitCode()
                              << "\nrun stderr:" << QString::fromUtf8(run.readAllStandardError()).right(3000)
-                             << "\nstatus:" << QJsonDocument(status()).toJson(QJsonDocument::Compact).left(3000)
-                             << "\nrequests (last 30):" << seen.mid(std::max<qsizetype>(0, seen.size() - 30)).join(u'\n')
+                             << "\nstatus:"
+                             << QJsonDocument(status()).toJson(QJsonDocument::Compact).left(3000)
+                             << "\nrequests (last 30):"
+                             << seen.mid(std::max<qsizetype>(0, seen.size() - 30)).join(u'\n')
                              << "\nunhandled:" << m_fake->unhandled().join(u'\n');
         return false;
     }

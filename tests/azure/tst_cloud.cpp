@@ -18,8 +18,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("arm");
         QTest::newRow("public") << QStringLiteral("AzureCloud") << QStringLiteral("management.azure.com");
-        QTest::newRow("china") << QStringLiteral("azurechinacloud") << QStringLiteral("management.chinacloudapi.cn");
-        QTest::newRow("usgov") << QStringLiteral("AzureUSGovernment") << QStringLiteral("management.usgovcloudapi.net");
+        QTest::newRow("china") << QStringLiteral("azurechinacloud")
+                               << QStringLiteral("management.chinacloudapi.cn");
+        QTest::newRow("usgov") << QStringLiteral("AzureUSGovernment")
+                               << QStringLiteral("management.usgovcloudapi.net");
     }
     void builtInCloudsAreKnownByName()
     {
@@ -36,12 +38,14 @@ private Q_SLOTS:
     void tokenUrlAndScopeFollowTheIdentityPlatform()
     {
         const Cloud c = Cloud::azurePublic();
-        QCOMPARE(c.tokenUrl(QStringLiteral("contoso.onmicrosoft.com")).toString(),
-                 QStringLiteral("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"));
+        QCOMPARE(
+            c.tokenUrl(QStringLiteral("contoso.onmicrosoft.com")).toString(),
+            QStringLiteral("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"));
         QCOMPARE(c.deviceCodeUrl(QStringLiteral("organizations")).toString(),
                  QStringLiteral("https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode"));
         QCOMPARE(c.defaultScope(), QStringLiteral("https://management.core.windows.net/.default"));
-        QCOMPARE(c.armUrl(QStringLiteral("/subscriptions")).toString(), QStringLiteral("https://management.azure.com/subscriptions"));
+        QCOMPARE(c.armUrl(QStringLiteral("/subscriptions")).toString(),
+                 QStringLiteral("https://management.azure.com/subscriptions"));
         QVERIFY(c.isArmUrl(QUrl(QStringLiteral("https://management.azure.com/x"))));
         QVERIFY(!c.isArmUrl(QUrl(QStringLiteral("https://evil.example/x"))));
         QVERIFY(!c.isArmUrl(QUrl(QStringLiteral("http://management.azure.com/x"))));
@@ -63,11 +67,13 @@ private Q_SLOTS:
     {
         QFETCH(QString, arm);
         QFETCH(bool, ok);
-        const QJsonObject o{{QStringLiteral("name"), QStringLiteral("Stack")},
-                            {QStringLiteral("endpoints"),
-                             QJsonObject{{QStringLiteral("activeDirectory"), QStringLiteral("https://login.contoso.local")},
-                                         {QStringLiteral("resourceManager"), arm},
-                                         {QStringLiteral("activeDirectoryResourceId"), QStringLiteral("https://management.contoso.local/")}}}};
+        const QJsonObject o{
+            {QStringLiteral("name"), QStringLiteral("Stack")},
+            {QStringLiteral("endpoints"),
+             QJsonObject{{QStringLiteral("activeDirectory"), QStringLiteral("https://login.contoso.local")},
+                         {QStringLiteral("resourceManager"), arm},
+                         {QStringLiteral("activeDirectoryResourceId"),
+                          QStringLiteral("https://management.contoso.local/")}}}};
         QString why;
         const auto c = Cloud::fromJson(o, &why);
         QCOMPARE(bool(c), ok);
@@ -99,7 +105,8 @@ private Q_SLOTS:
 
     void resourceIdsParseCaseInsensitively()
     {
-        const auto id = ResourceId::parse(QStringLiteral("/subscriptions/s/resourcegroups/g/providers/Microsoft.DBForPostgreSql/flexibleservers/n"));
+        const auto id = ResourceId::parse(QStringLiteral(
+            "/subscriptions/s/resourcegroups/g/providers/Microsoft.DBForPostgreSql/flexibleservers/n"));
         QVERIFY(id);
         QCOMPARE(id->subscriptionId, QStringLiteral("s"));
         QCOMPARE(id->resourceGroup, QStringLiteral("g"));
@@ -108,8 +115,12 @@ private Q_SLOTS:
         QString why;
         QVERIFY(!ResourceId::parse(QStringLiteral("/subscriptions/s"), &why));
         QVERIFY(why.contains(u"flexibleServers/NAME"));
-        QVERIFY(!ResourceId::parse(QStringLiteral("/subscriptions/s/resourceGroups/g/providers/P/t/n?x=1"), &why));
-        QVERIFY(!ResourceId::parse(QStringLiteral("/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/n"))->isFlexibleServer());
+        QVERIFY(!ResourceId::parse(QStringLiteral("/subscriptions/s/resourceGroups/g/providers/P/t/n?x=1"),
+                                   &why));
+        QVERIFY(!ResourceId::parse(
+                     QStringLiteral(
+                         "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/n"))
+                     ->isFlexibleServer());
     }
 };
 

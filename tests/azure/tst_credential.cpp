@@ -26,11 +26,14 @@ Got fetch(Credential &c, bool force = false)
 {
     Got g;
     QObject ctx;
-    c.token(&ctx, [&g](const QString &t, const ArmError &e) {
-        g.token = t;
-        g.error = e;
-        g.done = true;
-    }, force);
+    c.token(
+        &ctx,
+        [&g](const QString &t, const ArmError &e) {
+            g.token = t;
+            g.error = e;
+            g.done = true;
+        },
+        force);
     QDeadlineTimer deadline(10000);
     while (!g.done && !deadline.hasExpired())
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
@@ -55,7 +58,8 @@ private Q_SLOTS:
 
     void aClientSecretGetsATokenWithTheDefaultScopeAndCachesIt()
     {
-        auto c = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId, m_fake->clientSecret);
+        auto c = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId,
+                                             m_fake->clientSecret);
         const Got a = fetch(*c);
         QVERIFY2(!a.error.isError(), qPrintable(a.error.userMessage()));
         QVERIFY(a.token.startsWith(u"eyJfake."));
@@ -64,9 +68,12 @@ private Q_SLOTS:
         QCOMPARE(m_fake->tokensIssued(), 1);
         // The secret, with '+' and '/', arrived intact and form-encoded.
         const auto form = m_fake->requests().first().form();
-        QCOMPARE(form.queryItemValue(QStringLiteral("client_secret"), QUrl::FullyDecoded), m_fake->clientSecret);
-        QCOMPARE(form.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded), QStringLiteral("https://management.core.windows.net/.default"));
-        QCOMPARE(m_fake->requests().first().path, QStringLiteral("/login/%1/oauth2/v2.0/token").arg(m_fake->tenant));
+        QCOMPARE(form.queryItemValue(QStringLiteral("client_secret"), QUrl::FullyDecoded),
+                 m_fake->clientSecret);
+        QCOMPARE(form.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded),
+                 QStringLiteral("https://management.core.windows.net/.default"));
+        QCOMPARE(m_fake->requests().first().path,
+                 QStringLiteral("/login/%1/oauth2/v2.0/token").arg(m_fake->tenant));
         // forceRefresh fetches a new one.
         QVERIFY(fetch(*c, true).token != a.token);
     }
@@ -84,7 +91,8 @@ private Q_SLOTS:
         QTest::newRow("negative") << QByteArray("-5") << qint64(300);
         QTest::newRow("not a number") << QByteArray("\"soon\"") << qint64(300);
         QTest::newRow("beyond a year") << QByteArray("40000000") << qint64(300);
-        QTest::newRow("beyond 64 bits") << QByteArray("719855555555555555555555555555555555555555555555555555") << qint64(300);
+        QTest::newRow("beyond 64 bits")
+            << QByteArray("719855555555555555555555555555555555555555555555555555") << qint64(300);
     }
     void aTokensLifetimeIsReadSafely()
     {
@@ -104,7 +112,8 @@ private Q_SLOTS:
 
     void aWrongSecretSaysWhatToCheckWithoutShowingIt()
     {
-        auto c = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId, QStringLiteral("wrong-secret-value"));
+        auto c = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId,
+                                             QStringLiteral("wrong-secret-value"));
         const Got g = fetch(*c);
         QVERIFY(g.error.isError());
         QCOMPARE(g.error.code, QStringLiteral("invalid_client"));
@@ -115,7 +124,8 @@ private Q_SLOTS:
 
     void anUnknownTenantIsReported()
     {
-        auto c = Credential::forClientSecret(m_fake->cloud(), QStringLiteral("no-such-tenant"), m_fake->clientId, m_fake->clientSecret);
+        auto c = Credential::forClientSecret(m_fake->cloud(), QStringLiteral("no-such-tenant"),
+                                             m_fake->clientId, m_fake->clientSecret);
         const Got g = fetch(*c);
         QVERIFY(g.error.isError());
         QVERIFY(g.error.userMessage().contains(u"Tenant not found"));
@@ -183,7 +193,8 @@ private Q_SLOTS:
         auto c = Credential::fromEnvironment(m_fake->cloud(), {}, &why);
         QVERIFY(c);
         QCOMPARE(c->tenant(), QStringLiteral("t1"));
-        QCOMPARE(Credential::fromEnvironment(m_fake->cloud(), QStringLiteral("t2"), &why)->tenant(), QStringLiteral("t2"));
+        QCOMPARE(Credential::fromEnvironment(m_fake->cloud(), QStringLiteral("t2"), &why)->tenant(),
+                 QStringLiteral("t2"));
         QVERIFY(!Credential::fromEnvironment(m_fake->cloud(), QStringLiteral("common"), &why));
         QVERIFY(why.contains(u"specific tenant"));
         qunsetenv("AZURE_CLIENT_SECRET");

@@ -20,34 +20,46 @@ class TestDeviceCodeFlow : public QObject
 
     void serveDeviceCode(int interval, int expiresIn)
     {
-        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"), [=](const FakeRequest &req) {
-            if (req.form().queryItemValue(QStringLiteral("client_id")) != u"public-client")
-                return FakeResponse::raw(400, "{\"error\":\"invalid_client\"}");
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("device_code"), QStringLiteral("DEVCODE-123")},
-                                                       {QStringLiteral("user_code"), QStringLiteral("ABCD-EFGH")},
-                                                       {QStringLiteral("verification_uri"), QStringLiteral("https://microsoft.com/devicelogin")},
-                                                       {QStringLiteral("expires_in"), expiresIn},
-                                                       {QStringLiteral("interval"), interval},
-                                                       {QStringLiteral("message"), QStringLiteral("To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate.")}});
-        });
+        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"),
+                   [=](const FakeRequest &req) {
+                       if (req.form().queryItemValue(QStringLiteral("client_id")) != u"public-client")
+                           return FakeResponse::raw(400, "{\"error\":\"invalid_client\"}");
+                       return FakeResponse::json(
+                           200, QJsonObject{{QStringLiteral("device_code"), QStringLiteral("DEVCODE-123")},
+                                            {QStringLiteral("user_code"), QStringLiteral("ABCD-EFGH")},
+                                            {QStringLiteral("verification_uri"),
+                                             QStringLiteral("https://microsoft.com/devicelogin")},
+                                            {QStringLiteral("expires_in"), expiresIn},
+                                            {QStringLiteral("interval"), interval},
+                                            {QStringLiteral("message"),
+                                             QStringLiteral("To sign in, use a web browser to open the page "
+                                                            "https://microsoft.com/devicelogin and enter the "
+                                                            "code ABCD-EFGH to authenticate.")}});
+                   });
     }
     void serveTokenAnswers(const QStringList &answers)
     {
         auto index = std::make_shared<int>(0);
-        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/token"), [this, answers, index](const FakeRequest &req) {
-            const auto f = req.form();
-            if (f.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded) != u"urn:ietf:params:oauth:grant-type:device_code"
-                || f.queryItemValue(QStringLiteral("device_code")) != u"DEVCODE-123")
-                return FakeResponse::raw(400, "{\"error\":\"bad_verification_code\"}");
-            const QString a = answers.value(std::min<int>(*index, int(answers.size()) - 1));
-            ++*index;
-            if (a == u"ok")
-                return FakeResponse::json(200, QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                                                           {QStringLiteral("expires_in"), 3600},
-                                                           {QStringLiteral("access_token"), m_fake->issueAccessToken()},
-                                                           {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
-            return FakeResponse::json(400, QJsonObject{{QStringLiteral("error"), a}, {QStringLiteral("error_description"), QString(QStringLiteral("AADSTS: ") + a)}});
-        });
+        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/token"),
+                   [this, answers, index](const FakeRequest &req) {
+                       const auto f = req.form();
+                       if (f.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded) !=
+                               u"urn:ietf:params:oauth:grant-type:device_code" ||
+                           f.queryItemValue(QStringLiteral("device_code")) != u"DEVCODE-123")
+                           return FakeResponse::raw(400, "{\"error\":\"bad_verification_code\"}");
+                       const QString a = answers.value(std::min<int>(*index, int(answers.size()) - 1));
+                       ++*index;
+                       if (a == u"ok")
+                           return FakeResponse::json(
+                               200,
+                               QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                           {QStringLiteral("expires_in"), 3600},
+                                           {QStringLiteral("access_token"), m_fake->issueAccessToken()},
+                                           {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
+                       return FakeResponse::json(400, QJsonObject{{QStringLiteral("error"), a},
+                                                                  {QStringLiteral("error_description"),
+                                                                   QString(QStringLiteral("AADSTS: ") + a)}});
+                   });
     }
 
 private Q_SLOTS:
@@ -61,7 +73,8 @@ private Q_SLOTS:
     void pollsThroughPendingAndSlowDownToTokens()
     {
         serveDeviceCode(1, 900);
-        serveTokenAnswers({QStringLiteral("authorization_pending"), QStringLiteral("slow_down"), QStringLiteral("authorization_pending"), QStringLiteral("ok")});
+        serveTokenAnswers({QStringLiteral("authorization_pending"), QStringLiteral("slow_down"),
+                           QStringLiteral("authorization_pending"), QStringLiteral("ok")});
         DeviceCodeFlow flow(m_fake->cloud(), m_fake->tenant, QStringLiteral("public-client"));
         flow.setSecondMs(5); // protocol seconds are 5 ms here
         QSignalSpy code(&flow, &DeviceCodeFlow::codeReady);
@@ -83,7 +96,9 @@ private Q_SLOTS:
         QVERIFY(m_fake->refreshTokens().contains(tokens.refreshToken));
         const auto first = m_fake->requests().first();
         QCOMPARE(first.path, QStringLiteral("/login/%1/oauth2/v2.0/devicecode").arg(m_fake->tenant));
-        QVERIFY(first.form().queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded).contains(u"offline_access"));
+        QVERIFY(first.form()
+                    .queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded)
+                    .contains(u"offline_access"));
     }
 
     void terminalAnswersStopTheFlow_data()
@@ -91,8 +106,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("answer");
         QTest::addColumn<QString>("expected");
         QTest::newRow("expired_token") << QStringLiteral("expired_token") << QStringLiteral("expired");
-        QTest::newRow("authorization_declined") << QStringLiteral("authorization_declined") << QStringLiteral("declined");
-        QTest::newRow("bad_verification_code") << QStringLiteral("bad_verification_code") << QStringLiteral("did not recognise");
+        QTest::newRow("authorization_declined")
+            << QStringLiteral("authorization_declined") << QStringLiteral("declined");
+        QTest::newRow("bad_verification_code")
+            << QStringLiteral("bad_verification_code") << QStringLiteral("did not recognise");
     }
     void terminalAnswersStopTheFlow()
     {

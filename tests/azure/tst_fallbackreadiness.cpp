@@ -17,8 +17,9 @@ using test::FakeRequest;
 using test::FakeResponse;
 
 namespace {
-const QString kServer = QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/providers/"
-                                       "Microsoft.DBforPostgreSQL/flexibleServers/exampleserver");
+const QString kServer = QStringLiteral(
+    "/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/providers/"
+    "Microsoft.DBforPostgreSQL/flexibleServers/exampleserver");
 
 ServerConfiguration param(const QString &name, const QString &value, bool pending = false)
 {
@@ -72,20 +73,26 @@ private Q_SLOTS:
         QTest::addColumn<int>("databases");
         QTest::addColumn<QStringList>("changes");
         QTest::addColumn<QStringList>("pending");
-        const auto ok = [](const QString &wal, const QString &slots, const QString &senders, bool pendingWal = false) {
-            return QList<ServerConfiguration>{param(QStringLiteral("wal_level"), wal, pendingWal), param(QStringLiteral("max_replication_slots"), slots),
+        const auto ok = [](const QString &wal, const QString &slots, const QString &senders,
+                           bool pendingWal = false) {
+            return QList<ServerConfiguration>{param(QStringLiteral("wal_level"), wal, pendingWal),
+                                              param(QStringLiteral("max_replication_slots"), slots),
                                               param(QStringLiteral("max_wal_senders"), senders)};
         };
-        QTest::newRow("ready") << ok(QStringLiteral("logical"), QStringLiteral("10"), QStringLiteral("10")) << 3 << QStringList{} << QStringList{};
-        QTest::newRow("replica") << ok(QStringLiteral("replica"), QStringLiteral("10"), QStringLiteral("10")) << 1
-                                 << QStringList{QStringLiteral("wal_level=logical")} << QStringList{};
-        QTest::newRow("too few for 12 databases") << ok(QStringLiteral("logical"), QStringLiteral("10"), QStringLiteral("10")) << 12
-                                                  << QStringList{QStringLiteral("max_replication_slots=12"), QStringLiteral("max_wal_senders=12")}
-                                                  << QStringList{};
-        QTest::newRow("lowered below the default") << ok(QStringLiteral("logical"), QStringLiteral("2"), QStringLiteral("10")) << 3
-                                                   << QStringList{QStringLiteral("max_replication_slots=10")} << QStringList{};
-        QTest::newRow("set, waiting for a restart") << ok(QStringLiteral("logical"), QStringLiteral("10"), QStringLiteral("10"), true) << 1
-                                                    << QStringList{} << QStringList{QStringLiteral("wal_level")};
+        QTest::newRow("ready") << ok(QStringLiteral("logical"), QStringLiteral("10"), QStringLiteral("10"))
+                               << 3 << QStringList{} << QStringList{};
+        QTest::newRow("replica") << ok(QStringLiteral("replica"), QStringLiteral("10"), QStringLiteral("10"))
+                                 << 1 << QStringList{QStringLiteral("wal_level=logical")} << QStringList{};
+        QTest::newRow("too few for 12 databases")
+            << ok(QStringLiteral("logical"), QStringLiteral("10"), QStringLiteral("10")) << 12
+            << QStringList{QStringLiteral("max_replication_slots=12"), QStringLiteral("max_wal_senders=12")}
+            << QStringList{};
+        QTest::newRow("lowered below the default")
+            << ok(QStringLiteral("logical"), QStringLiteral("2"), QStringLiteral("10")) << 3
+            << QStringList{QStringLiteral("max_replication_slots=10")} << QStringList{};
+        QTest::newRow("set, waiting for a restart")
+            << ok(QStringLiteral("logical"), QStringLiteral("10"), QStringLiteral("10"), true) << 1
+            << QStringList{} << QStringList{QStringLiteral("wal_level")};
     }
     void whatIsMissingIsListedWithItsWantedValue()
     {
@@ -108,8 +115,12 @@ private Q_SLOTS:
         assess::Check c = fallbackParametersCheck(project());
         QCOMPARE(c.id, QStringLiteral("target.azure_parameters"));
         QCOMPARE(c.severity, assess::Severity::Blocker);
-        QVERIFY2(c.message.contains(u"wal_level is replica (needs logical)") && c.message.contains(u"restart"), qPrintable(c.message));
-        QVERIFY2(c.remediation.contains(QStringLiteral("pgferry-cli azure prepare-fallback --server %1 --databases 2 --yes").arg(kServer)),
+        QVERIFY2(c.message.contains(u"wal_level is replica (needs logical)") &&
+                     c.message.contains(u"restart"),
+                 qPrintable(c.message));
+        QVERIFY2(c.remediation.contains(
+                     QStringLiteral("pgferry-cli azure prepare-fallback --server %1 --databases 2 --yes")
+                         .arg(kServer)),
                  qPrintable(c.remediation));
         QCOMPARE(m_fake->count("GET", kServer + QStringLiteral("/configurations/.*")), 3);
 
@@ -154,17 +165,20 @@ private Q_SLOTS:
     {
         m_fake->serveServerParameters(kServer, parameters(QStringLiteral("replica")));
         m_fake->failNext("GET", kServer + QStringLiteral("/configurations/wal_level"),
-                         FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"), QStringLiteral("The client does not have authorization.")));
+                         FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"),
+                                                QStringLiteral("The client does not have authorization.")));
         const assess::Check c = fallbackParametersCheck(project());
         QCOMPARE(c.severity, assess::Severity::Warning);
-        QVERIFY2(c.message.contains(u"AuthorizationFailed") && c.remediation.contains(u"AZURE_CLIENT_SECRET"), qPrintable(QString(c.message + c.remediation)));
+        QVERIFY2(c.message.contains(u"AuthorizationFailed") && c.remediation.contains(u"AZURE_CLIENT_SECRET"),
+                 qPrintable(QString(c.message + c.remediation)));
         QVERIFY(!QString(c.message + c.remediation).contains(m_fake->clientSecret));
     }
 
     void aProjectWithoutAFlexibleServerIdIsAWarning()
     {
         project::Project p = project();
-        p.target.azureResourceId = QStringLiteral("/subscriptions/x/resourceGroups/y/providers/Microsoft.Sql/servers/z");
+        p.target.azureResourceId =
+            QStringLiteral("/subscriptions/x/resourceGroups/y/providers/Microsoft.Sql/servers/z");
         const assess::Check c = fallbackParametersCheck(p);
         QCOMPARE(c.severity, assess::Severity::Warning);
         QVERIFY(c.message.contains(u"does not name a flexible server"));

@@ -21,7 +21,9 @@ using test::FakeRequest;
 using test::FakeResponse;
 
 namespace {
-const QString kServer = QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/providers/Microsoft.DBforPostgreSQL/flexibleServers/exampletarget");
+const QString kServer =
+    QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/exampleresourcegroup/"
+                   "providers/Microsoft.DBforPostgreSQL/flexibleServers/exampletarget");
 const QString kExamples = QStringLiteral("postgresql-flexible/examples/");
 
 project::Project makeProject(project::Mode mode)
@@ -43,14 +45,21 @@ project::Project makeProject(project::Mode mode)
     return p;
 }
 
-QJsonObject dbDetail(const QString &name, const QString &state, int queued, int loading, int done, qint64 incoming, qint64 applied)
+QJsonObject dbDetail(const QString &name, const QString &state, int queued, int loading, int done,
+                     qint64 incoming, qint64 applied)
 {
-    return {{QStringLiteral("databaseName"), name},     {QStringLiteral("migrationState"), state},
-            {QStringLiteral("fullLoadQueuedTables"), queued}, {QStringLiteral("fullLoadLoadingTables"), loading},
-            {QStringLiteral("fullLoadCompletedTables"), done}, {QStringLiteral("fullLoadErroredTables"), 0},
-            {QStringLiteral("cdcInsertCounter"), 12},      {QStringLiteral("cdcUpdateCounter"), 5},
-            {QStringLiteral("cdcDeleteCounter"), 1},       {QStringLiteral("incomingChanges"), incoming},
-            {QStringLiteral("appliedChanges"), applied},   {QStringLiteral("latency"), 2}};
+    return {{QStringLiteral("databaseName"), name},
+            {QStringLiteral("migrationState"), state},
+            {QStringLiteral("fullLoadQueuedTables"), queued},
+            {QStringLiteral("fullLoadLoadingTables"), loading},
+            {QStringLiteral("fullLoadCompletedTables"), done},
+            {QStringLiteral("fullLoadErroredTables"), 0},
+            {QStringLiteral("cdcInsertCounter"), 12},
+            {QStringLiteral("cdcUpdateCounter"), 5},
+            {QStringLiteral("cdcDeleteCounter"), 1},
+            {QStringLiteral("incomingChanges"), incoming},
+            {QStringLiteral("appliedChanges"), applied},
+            {QStringLiteral("latency"), 2}};
 }
 } // namespace
 
@@ -66,14 +75,17 @@ class TestManagedEngine : public QObject
     {
         ManagedEngine::Options o;
         o.pollIntervalMs = 10;
-        return std::make_unique<ManagedEngine>(p, QStringLiteral("src-Secret-1"), QStringLiteral("tgt-Secret-2"), m_client.get(), o);
+        return std::make_unique<ManagedEngine>(p, QStringLiteral("src-Secret-1"),
+                                               QStringLiteral("tgt-Secret-2"), m_client.get(), o);
     }
 
     void serveServer()
     {
-        QJsonObject server = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_ServerCreate.json"), QStringLiteral("200"));
+        QJsonObject server = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_ServerCreate.json"),
+                                                 QStringLiteral("200"));
         QJsonObject props = server.value(u"properties").toObject();
-        props.insert(QStringLiteral("highAvailability"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("Disabled")}});
+        props.insert(QStringLiteral("highAvailability"),
+                     QJsonObject{{QStringLiteral("mode"), QStringLiteral("Disabled")}});
         server.insert(QStringLiteral("properties"), props);
         server.insert(QStringLiteral("location"), QStringLiteral("westus"));
         m_fake->on("GET", kServer, [server](const FakeRequest &) { return FakeResponse::json(200, server); });
@@ -84,7 +96,8 @@ private Q_SLOTS:
     void init()
     {
         m_fake = std::make_unique<FakeAzure>();
-        m_cred = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId, m_fake->clientSecret);
+        m_cred = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId,
+                                             m_fake->clientSecret);
         ArmClient::Options o;
         o.backoffBaseMs = 10;
         o.defaultPollMs = 10;
@@ -101,10 +114,12 @@ private Q_SLOTS:
 
     void anOnlineMigrationWalksToSucceededThroughTheCutoverTrigger()
     {
-        const QString migration = kServer + QStringLiteral("/migrations/pgferry1b4e28ba2fa111d2883f0016d3cca427");
+        const QString migration =
+            kServer + QStringLiteral("/migrations/pgferry1b4e28ba2fa111d2883f0016d3cca427");
         // The migration's life in Azure: each GET advances it, and it parks in WaitingForCutoverTrigger
         // until the PATCH arrives.
-        QJsonObject resource = m_fake->exampleBody(kExamples + QStringLiteral("2026-01-01-preview_MigrationsCreate.json"), QStringLiteral("201"));
+        QJsonObject resource = m_fake->exampleBody(
+            kExamples + QStringLiteral("2026-01-01-preview_MigrationsCreate.json"), QStringLiteral("201"));
         int step = 0;
         bool triggered = false;
         auto setStatus = [&resource](const QString &state, const QString &sub, const QJsonObject &dbs) {
@@ -112,27 +127,37 @@ private Q_SLOTS:
             QJsonObject details{{QStringLiteral("currentSubState"), sub}};
             if (!dbs.isEmpty())
                 details.insert(QStringLiteral("dbDetails"), dbs);
-            props.insert(QStringLiteral("currentStatus"), QJsonObject{{QStringLiteral("state"), state}, {QStringLiteral("currentSubStateDetails"), details}});
+            props.insert(QStringLiteral("currentStatus"),
+                         QJsonObject{{QStringLiteral("state"), state},
+                                     {QStringLiteral("currentSubStateDetails"), details}});
             props.insert(QStringLiteral("migrationMode"), QStringLiteral("Online"));
             resource.insert(QStringLiteral("properties"), props);
         };
         bool exists = false;
         m_fake->on("GET", migration, [&](const FakeRequest &) {
             if (!exists)
-                return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"), QStringLiteral("The migration was not found."));
+                return FakeResponse::armError(404, QStringLiteral("ResourceNotFound"),
+                                              QStringLiteral("The migration was not found."));
             ++step;
             const QString db = QStringLiteral("exampledatabase");
             if (step == 1)
                 setStatus(QStringLiteral("InProgress"), QStringLiteral("ValidationInProgress"), {});
             else if (step == 2)
-                setStatus(QStringLiteral("InProgress"), QStringLiteral("MigratingData"), {{db, dbDetail(db, QStringLiteral("InProgress"), 3, 2, 5, 0, 0)}});
+                setStatus(QStringLiteral("InProgress"), QStringLiteral("MigratingData"),
+                          {{db, dbDetail(db, QStringLiteral("InProgress"), 3, 2, 5, 0, 0)}});
             else if (!triggered)
                 setStatus(QStringLiteral("WaitingForUserAction"), QStringLiteral("WaitingForCutoverTrigger"),
                           {{db, dbDetail(db, QStringLiteral("WaitingForCutoverTrigger"), 0, 0, 10, 40, 38)}});
             else if (step < 100)
-                setStatus(QStringLiteral("InProgress"), QStringLiteral("CompletingMigration"), {{db, dbDetail(db, QStringLiteral("InProgress"), 0, 0, 10, 40, 40)}}), step = 100;
+                setStatus(QStringLiteral("InProgress"), QStringLiteral("CompletingMigration"),
+                          {{db, dbDetail(db, QStringLiteral("InProgress"), 0, 0, 10, 40, 40)}}),
+                    step = 100;
             else
-                resource = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_GetMigrationWithSuccessfulValidationAndMigration.json"), QStringLiteral("200"));
+                resource = m_fake->exampleBody(
+                    kExamples +
+                        QStringLiteral(
+                            "2024-08-01_Migrations_GetMigrationWithSuccessfulValidationAndMigration.json"),
+                    QStringLiteral("200"));
             return FakeResponse::json(200, resource);
         });
         m_fake->on("PUT", migration, [&](const FakeRequest &req) {
@@ -143,7 +168,8 @@ private Q_SLOTS:
         m_fake->on("PATCH", migration, [&](const FakeRequest &req) {
             const QJsonObject props = req.json().value(u"properties").toObject();
             if (props.value(u"triggerCutover").toString() != u"True")
-                return FakeResponse::armError(400, QStringLiteral("InvalidParameter"), QStringLiteral("triggerCutover expected"));
+                return FakeResponse::armError(400, QStringLiteral("InvalidParameter"),
+                                              QStringLiteral("triggerCutover expected"));
             triggered = true;
             setStatus(QStringLiteral("InProgress"), QStringLiteral("CompletingMigration"), {});
             return FakeResponse::json(200, resource);
@@ -163,12 +189,14 @@ private Q_SLOTS:
         QCOMPARE(m_created.value(u"location").toString(), QStringLiteral("westus"));
         QCOMPARE(p.value(u"migrationMode").toString(), QStringLiteral("Online"));
         QCOMPARE(p.value(u"migrationOption").toString(), QStringLiteral("ValidateAndMigrate"));
-        QCOMPARE(p.value(u"sourceDbServerResourceId").toString(), QStringLiteral("20.228.214.65:5432@postgres"));
+        QCOMPARE(p.value(u"sourceDbServerResourceId").toString(),
+                 QStringLiteral("20.228.214.65:5432@postgres"));
         QCOMPARE(p.value(u"sslMode").toString(), QStringLiteral("Require"));
         QCOMPARE(p.value(u"overwriteDbsInTarget").toString(), QStringLiteral("True"));
         QCOMPARE(p.value(u"migrateRoles").toString(), QStringLiteral("False"));
         QCOMPARE(p.value(u"dbsToMigrate").toArray(), QJsonArray{QStringLiteral("exampledatabase")});
-        const QJsonObject admin = p.value(u"secretParameters").toObject().value(u"adminCredentials").toObject();
+        const QJsonObject admin =
+            p.value(u"secretParameters").toObject().value(u"adminCredentials").toObject();
         QCOMPARE(admin.value(u"sourceServerPassword").toString(), QStringLiteral("src-Secret-1"));
         QCOMPARE(admin.value(u"targetServerPassword").toString(), QStringLiteral("tgt-Secret-2"));
 
@@ -191,7 +219,8 @@ private Q_SLOTS:
         bool sawFullLoad = false;
         for (const QList<QVariant> &args : std::as_const(changed)) {
             const auto s = args.at(0).value<engine::MigrationStatus>();
-            if (!s.databases.isEmpty() && s.databases[0].phase == engine::DatabasePhase::FullLoad && s.databases[0].tablesLoading == 2)
+            if (!s.databases.isEmpty() && s.databases[0].phase == engine::DatabasePhase::FullLoad &&
+                s.databases[0].tablesLoading == 2)
                 sawFullLoad = true;
         }
         QVERIFY(sawFullLoad);
@@ -203,24 +232,31 @@ private Q_SLOTS:
         QCOMPARE(eng->status().databases[0].phase, engine::DatabasePhase::Done);
         QCOMPARE(m_fake->count("PATCH", migration), 1);
         // No password in anything the engine publishes or logs.
-        const QString published = QString::fromUtf8(QJsonDocument(eng->status().toJson()).toJson()) + m_client->recentLog().join(u'\n');
+        const QString published = QString::fromUtf8(QJsonDocument(eng->status().toJson()).toJson()) +
+                                  m_client->recentLog().join(u'\n');
         QVERIFY(!published.contains(u"Secret-1") && !published.contains(u"Secret-2"));
     }
 
     void untilReadyFinishesWhenReadyForCutover()
     {
         const QString migration = kServer + QStringLiteral("/migrations/m1");
-        QJsonObject resource{{QStringLiteral("name"), QStringLiteral("m1")},
-                             {QStringLiteral("properties"),
-                              QJsonObject{{QStringLiteral("migrationMode"), QStringLiteral("Online")},
-                                          {QStringLiteral("currentStatus"),
-                                           QJsonObject{{QStringLiteral("state"), QStringLiteral("WaitingForUserAction")},
-                                                       {QStringLiteral("currentSubStateDetails"),
-                                                        QJsonObject{{QStringLiteral("currentSubState"), QStringLiteral("WaitingForCutoverTrigger")},
-                                                                    {QStringLiteral("dbDetails"),
-                                                                     QJsonObject{{QStringLiteral("exampledatabase"),
-                                                                                  dbDetail(QStringLiteral("exampledatabase"), QStringLiteral("WaitingForCutoverTrigger"), 0, 0, 4, 0, 0)}}}}}}}}}};
-        m_fake->on("GET", migration, [resource](const FakeRequest &) { return FakeResponse::json(200, resource); });
+        QJsonObject resource{
+            {QStringLiteral("name"), QStringLiteral("m1")},
+            {QStringLiteral("properties"),
+             QJsonObject{
+                 {QStringLiteral("migrationMode"), QStringLiteral("Online")},
+                 {QStringLiteral("currentStatus"),
+                  QJsonObject{{QStringLiteral("state"), QStringLiteral("WaitingForUserAction")},
+                              {QStringLiteral("currentSubStateDetails"),
+                               QJsonObject{{QStringLiteral("currentSubState"),
+                                            QStringLiteral("WaitingForCutoverTrigger")},
+                                           {QStringLiteral("dbDetails"),
+                                            QJsonObject{{QStringLiteral("exampledatabase"),
+                                                         dbDetail(QStringLiteral("exampledatabase"),
+                                                                  QStringLiteral("WaitingForCutoverTrigger"),
+                                                                  0, 0, 4, 0, 0)}}}}}}}}}};
+        m_fake->on("GET", migration,
+                   [resource](const FakeRequest &) { return FakeResponse::json(200, resource); });
         auto p = makeProject(project::Mode::Online);
         p.azure.migrationName = QStringLiteral("m1");
         auto eng = engineFor(p);
@@ -236,8 +272,11 @@ private Q_SLOTS:
     void validationFailuresAreReportedWithRemedies()
     {
         const QString migration = kServer + QStringLiteral("/migrations/m2");
-        const QJsonObject failed = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_GetMigrationWithValidationFailures.json"), QStringLiteral("200"));
-        m_fake->on("GET", migration, [failed](const FakeRequest &) { return FakeResponse::json(200, failed); });
+        const QJsonObject failed = m_fake->exampleBody(
+            kExamples + QStringLiteral("2024-08-01_Migrations_GetMigrationWithValidationFailures.json"),
+            QStringLiteral("200"));
+        m_fake->on("GET", migration,
+                   [failed](const FakeRequest &) { return FakeResponse::json(200, failed); });
         auto p = makeProject(project::Mode::Online);
         p.azure.migrationName = QStringLiteral("m2");
         auto eng = engineFor(p);
@@ -247,16 +286,22 @@ private Q_SLOTS:
         QCOMPARE(finished.first().at(0).toBool(), false);
         QCOMPARE(eng->status().state, RunState::Failed);
         const QString errors = eng->status().errors.join(u'\n');
-        QVERIFY2(errors.contains(u"ExtensionsValidation failed for database c.utf-8") && errors.contains(u"postgres_fdw")
-                     && errors.contains(u"azure.extensions") && errors.contains(u"validation of migration m2 failed"),
+        QVERIFY2(errors.contains(u"ExtensionsValidation failed for database c.utf-8") &&
+                     errors.contains(u"postgres_fdw") && errors.contains(u"azure.extensions") &&
+                     errors.contains(u"validation of migration m2 failed"),
                  qPrintable(errors));
     }
 
     void aMigrationFailureNamesTheDatabaseAndCause()
     {
         const QString migration = kServer + QStringLiteral("/migrations/m3");
-        const QJsonObject failed = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_GetMigrationWithSuccessfulValidationButMigrationFailure.json"), QStringLiteral("200"));
-        m_fake->on("GET", migration, [failed](const FakeRequest &) { return FakeResponse::json(200, failed); });
+        const QJsonObject failed = m_fake->exampleBody(
+            kExamples +
+                QStringLiteral(
+                    "2024-08-01_Migrations_GetMigrationWithSuccessfulValidationButMigrationFailure.json"),
+            QStringLiteral("200"));
+        m_fake->on("GET", migration,
+                   [failed](const FakeRequest &) { return FakeResponse::json(200, failed); });
         auto p = makeProject(project::Mode::Offline);
         p.azure.migrationName = QStringLiteral("m3");
         p.databases = {{QStringLiteral("testdb6"), {}, {}, {}}};
@@ -266,14 +311,17 @@ private Q_SLOTS:
         QVERIFY(finished.wait(10000));
         QCOMPARE(eng->status().state, RunState::Failed);
         QCOMPARE(eng->status().databases[0].phase, engine::DatabasePhase::Failed);
-        QVERIFY(eng->status().errors.join(u'\n').contains(u"database testdb6: Collation/Encoding not Supported"));
+        QVERIFY(
+            eng->status().errors.join(u'\n').contains(u"database testdb6: Collation/Encoding not Supported"));
     }
 
     void cancelDeletesTheMigration()
     {
         const QString migration = kServer + QStringLiteral("/migrations/m4");
-        const QJsonObject canceled = m_fake->exampleBody(kExamples + QStringLiteral("2024-08-01_Migrations_Cancel.json"), QStringLiteral("200"));
-        m_fake->on("DELETE", migration, [canceled](const FakeRequest &) { return FakeResponse::json(200, canceled); });
+        const QJsonObject canceled = m_fake->exampleBody(
+            kExamples + QStringLiteral("2024-08-01_Migrations_Cancel.json"), QStringLiteral("200"));
+        m_fake->on("DELETE", migration,
+                   [canceled](const FakeRequest &) { return FakeResponse::json(200, canceled); });
         auto p = makeProject(project::Mode::Online);
         p.azure.migrationName = QStringLiteral("m4");
         auto eng = engineFor(p);
@@ -289,10 +337,14 @@ private Q_SLOTS:
     {
         const QString migration = kServer + QStringLiteral("/migrations/m5");
         m_fake->on("GET", migration, [](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("properties"),
-                                                        QJsonObject{{QStringLiteral("currentStatus"),
-                                                                     QJsonObject{{QStringLiteral("state"), QStringLiteral("InProgress")},
-                                                                                 {QStringLiteral("currentSubStateDetails"), QJsonObject{{QStringLiteral("currentSubState"), QStringLiteral("MigratingData")}}}}}}}});
+            return FakeResponse::json(
+                200,
+                QJsonObject{{QStringLiteral("properties"),
+                             QJsonObject{{QStringLiteral("currentStatus"),
+                                          QJsonObject{{QStringLiteral("state"), QStringLiteral("InProgress")},
+                                                      {QStringLiteral("currentSubStateDetails"),
+                                                       QJsonObject{{QStringLiteral("currentSubState"),
+                                                                    QStringLiteral("MigratingData")}}}}}}}});
         });
         auto p = makeProject(project::Mode::Online);
         p.azure.migrationName = QStringLiteral("m5");
@@ -315,12 +367,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("type");
         QTest::newRow("an address") << QStringLiteral("20.228.214.65") << QStringLiteral("OnPremises");
         QTest::newRow("a local name") << QStringLiteral("db1.contoso.local") << QStringLiteral("OnPremises");
-        QTest::newRow("rds") << QStringLiteral("orders.abc123.eu-west-1.rds.amazonaws.com") << QStringLiteral("AWS_RDS");
-        QTest::newRow("aurora") << QStringLiteral("orders.cluster-abc123.eu-west-1.rds.amazonaws.com") << QStringLiteral("AWS_AURORA");
-        QTest::newRow("ec2") << QStringLiteral("ec2-3-8-1-2.eu-west-2.compute.amazonaws.com") << QStringLiteral("AWS_EC2");
-        QTest::newRow("azure vm") << QStringLiteral("pgvm.westeurope.cloudapp.azure.com") << QStringLiteral("AzureVM");
-        QTest::newRow("flexible server") << QStringLiteral("OLD.postgres.database.azure.com") << QStringLiteral("PostgreSQLFlexibleServer");
-        QTest::newRow("digitalocean") << QStringLiteral("db-pg-1-do-user-1.b.db.ondigitalocean.com") << QStringLiteral("Digital_Ocean_PostgreSQL");
+        QTest::newRow("rds") << QStringLiteral("orders.abc123.eu-west-1.rds.amazonaws.com")
+                             << QStringLiteral("AWS_RDS");
+        QTest::newRow("aurora") << QStringLiteral("orders.cluster-abc123.eu-west-1.rds.amazonaws.com")
+                                << QStringLiteral("AWS_AURORA");
+        QTest::newRow("ec2") << QStringLiteral("ec2-3-8-1-2.eu-west-2.compute.amazonaws.com")
+                             << QStringLiteral("AWS_EC2");
+        QTest::newRow("azure vm") << QStringLiteral("pgvm.westeurope.cloudapp.azure.com")
+                                  << QStringLiteral("AzureVM");
+        QTest::newRow("flexible server") << QStringLiteral("OLD.postgres.database.azure.com")
+                                         << QStringLiteral("PostgreSQLFlexibleServer");
+        QTest::newRow("digitalocean") << QStringLiteral("db-pg-1-do-user-1.b.db.ondigitalocean.com")
+                                      << QStringLiteral("Digital_Ocean_PostgreSQL");
     }
     void theSourceTypeComesFromTheSourceHost()
     {
@@ -340,14 +398,18 @@ private Q_SLOTS:
             return k;
         };
         auto p = makeProject(project::Mode::Online);
-        QCOMPARE(keys(p), (QStringList{QStringLiteral("settings.schema.create_roles"), QStringLiteral("settings.schema.capture_ddl"),
-                                       QStringLiteral("settings.cutover.make_source_read_only"), QStringLiteral("settings.verify (full)")}));
+        QCOMPARE(keys(p), (QStringList{QStringLiteral("settings.schema.create_roles"),
+                                       QStringLiteral("settings.schema.capture_ddl"),
+                                       QStringLiteral("settings.cutover.make_source_read_only"),
+                                       QStringLiteral("settings.verify (full)")}));
         for (const QString &w : ManagedEngine::ignoredSettings(p))
-            QVERIFY2(w.contains(u"Azure's migration service") && w.contains(u';'), qPrintable(w)); // the reason, then what to do
+            QVERIFY2(w.contains(u"Azure's migration service") && w.contains(u';'),
+                     qPrintable(w)); // the reason, then what to do
         p.settings.jobs = 16;
         p.settings.cutover.drainTimeoutSeconds = 60;
         QVERIFY(keys(p).contains(QStringLiteral("settings.jobs, index_jobs, split_threshold_bytes")));
-        QVERIFY(keys(p).contains(QStringLiteral("settings.cutover.max_lag_bytes_for_ready, drain_timeout_seconds")));
+        QVERIFY(keys(p).contains(
+            QStringLiteral("settings.cutover.max_lag_bytes_for_ready, drain_timeout_seconds")));
         // Offline, there is no stream to carry DDL and no cutover to make read-only; with everything
         // the service does anyway, nothing to warn about.
         p = makeProject(project::Mode::Offline);
@@ -393,7 +455,8 @@ private Q_SLOTS:
         eng->start(MigrationEngine::Until::Done);
         QVERIFY(finished.wait(5000));
         QCOMPARE(finished.first().at(0).toBool(), false);
-        QVERIFY2(eng->status().errors.join(u'\n').contains(expected), qPrintable(eng->status().errors.join(u'\n')));
+        QVERIFY2(eng->status().errors.join(u'\n').contains(expected),
+                 qPrintable(eng->status().errors.join(u'\n')));
         QCOMPARE(m_fake->requests().size(), 0);
     }
 };

@@ -23,7 +23,8 @@ using azure::SourceLoad;
 namespace {
 constexpr qint64 kGiB = 1024LL * 1024 * 1024;
 
-SourceLoad load(double dataGiB, double tps, double walMiBps, qint64 sharedBuffersMiB, int maxConnections = 100, int inUse = 10)
+SourceLoad load(double dataGiB, double tps, double walMiBps, qint64 sharedBuffersMiB,
+                int maxConnections = 100, int inUse = 10)
 {
     SourceLoad l;
     l.totalBytes = qint64(dataGiB * kGiB);
@@ -71,18 +72,24 @@ private Q_SLOTS:
         QTest::addColumn<QString>("sku");
         QTest::addColumn<int>("storageGb");
         QTest::addColumn<QString>("storageTier");
-        QTest::newRow("idle and small: burstable") << load(1, 2, 0.01, 128) << QStringLiteral("Burstable") << QStringLiteral("Standard_B2ms") << 32
-                                                   << QStringLiteral("P4");
-        QTest::newRow("150 GiB at 6000 tps: 1.25x is 187.5, so 256") << load(150, 6000, 1, 2048) << QStringLiteral("GeneralPurpose")
-                                                                     << QStringLiteral("Standard_D4ds_v5") << 256 << QStringLiteral("P15");
-        QTest::newRow("1.25x of 102.4 GiB is 128") << load(102.4, 100, 0.5, 1024) << QStringLiteral("GeneralPurpose")
-                                                   << QStringLiteral("Standard_D2ds_v5") << 128 << QStringLiteral("P10");
-        QTest::newRow("memory sets the size: memory optimized") << load(40, 200, 0.5, 12 * 1024) << QStringLiteral("MemoryOptimized")
-                                                                << QStringLiteral("Standard_E8ds_v5") << 64 << QStringLiteral("P6");
-        QTest::newRow("heavy WAL raises the storage for IOPS") << load(10, 500, 15, 1024) << QStringLiteral("GeneralPurpose")
-                                                               << QStringLiteral("Standard_D2ds_v5") << 1024 << QStringLiteral("P30");
-        QTest::newRow("3000 connections: fewer vCores on memory optimized") << load(5, 100, 0.2, 512, 3000, 50) << QStringLiteral("MemoryOptimized")
-                                                                           << QStringLiteral("Standard_E4ds_v5") << 32 << QStringLiteral("P4");
+        QTest::newRow("idle and small: burstable")
+            << load(1, 2, 0.01, 128) << QStringLiteral("Burstable") << QStringLiteral("Standard_B2ms") << 32
+            << QStringLiteral("P4");
+        QTest::newRow("150 GiB at 6000 tps: 1.25x is 187.5, so 256")
+            << load(150, 6000, 1, 2048) << QStringLiteral("GeneralPurpose")
+            << QStringLiteral("Standard_D4ds_v5") << 256 << QStringLiteral("P15");
+        QTest::newRow("1.25x of 102.4 GiB is 128")
+            << load(102.4, 100, 0.5, 1024) << QStringLiteral("GeneralPurpose")
+            << QStringLiteral("Standard_D2ds_v5") << 128 << QStringLiteral("P10");
+        QTest::newRow("memory sets the size: memory optimized")
+            << load(40, 200, 0.5, 12 * 1024) << QStringLiteral("MemoryOptimized")
+            << QStringLiteral("Standard_E8ds_v5") << 64 << QStringLiteral("P6");
+        QTest::newRow("heavy WAL raises the storage for IOPS")
+            << load(10, 500, 15, 1024) << QStringLiteral("GeneralPurpose")
+            << QStringLiteral("Standard_D2ds_v5") << 1024 << QStringLiteral("P30");
+        QTest::newRow("3000 connections: fewer vCores on memory optimized")
+            << load(5, 100, 0.2, 512, 3000, 50) << QStringLiteral("MemoryOptimized")
+            << QStringLiteral("Standard_E4ds_v5") << 32 << QStringLiteral("P4");
     }
     void recommendations()
     {
@@ -97,7 +104,8 @@ private Q_SLOTS:
         QCOMPARE(r.storageGb, storageGb);
         QCOMPARE(r.storageTier, storageTier);
         QVERIFY(r.storageGb >= 1.25 * source.totalBytes / kGiB);
-        QVERIFY2(r.reasons.size() >= 4, qPrintable(r.reasons.join(u'\n'))); // storage, vCores, memory, connections (and the tier)
+        QVERIFY2(r.reasons.size() >= 4,
+                 qPrintable(r.reasons.join(u'\n'))); // storage, vCores, memory, connections (and the tier)
         QVERIFY(r.caveats.join(u' ').contains(u"CPU credits"));
         const QJsonObject j = r.toJson();
         for (const char16_t *key : {u"sku", u"tier", u"vcores", u"storage_gb", u"reasons"})
@@ -110,8 +118,11 @@ private Q_SLOTS:
         m_pair = std::make_unique<test::TwoClusters>();
         m_cli = std::make_unique<test::CliRunner>(*m_pair, m_dir.filePath(QStringLiteral("state")));
         m_pair->source.createDatabase(QStringLiteral("shop"));
-        m_pair->source.sql(QStringLiteral("shop"), QStringLiteral("CREATE TABLE orders (id bigserial PRIMARY KEY, note text);"
-                                                                  "INSERT INTO orders (note) SELECT repeat('x', 200) FROM generate_series(1, 50000);"));
+        m_pair->source.sql(
+            QStringLiteral("shop"),
+            QStringLiteral(
+                "CREATE TABLE orders (id bigserial PRIMARY KEY, note text);"
+                "INSERT INTO orders (note) SELECT repeat('x', 200) FROM generate_series(1, 50000);"));
     }
     void cleanupTestCase()
     {
@@ -128,7 +139,8 @@ private Q_SLOTS:
         QString writerError;
         std::thread writer([this, &stop, &commits, &writerError] {
             try {
-                pg::Connection c = pg::Connection::open(m_pair->source.connInfo().withDatabase(QStringLiteral("shop")));
+                pg::Connection c =
+                    pg::Connection::open(m_pair->source.connInfo().withDatabase(QStringLiteral("shop")));
                 while (!stop.load()) {
                     c.exec(QStringLiteral("INSERT INTO orders (note) VALUES ('sample')"));
                     ++commits;
@@ -138,9 +150,10 @@ private Q_SLOTS:
             }
         });
         QString out, err;
-        const int rc = m_cli->run({QStringLiteral("azure"), QStringLiteral("size"), file, QStringLiteral("--json"), QStringLiteral("--sample-seconds"),
-                                   QStringLiteral("2")},
-                                  &out, &err);
+        const int rc =
+            m_cli->run({QStringLiteral("azure"), QStringLiteral("size"), file, QStringLiteral("--json"),
+                        QStringLiteral("--sample-seconds"), QStringLiteral("2")},
+                       &out, &err);
         stop = true;
         writer.join();
         QVERIFY2(writerError.isEmpty(), qPrintable(writerError));
@@ -150,7 +163,8 @@ private Q_SLOTS:
         const QJsonObject src = j.value(u"source").toObject();
         const qint64 bytes = qint64(src.value(u"total_bytes").toDouble());
         QVERIFY2(bytes > 10 * 1024 * 1024, qPrintable(out)); // 50,000 rows of 200 bytes and more
-        QCOMPARE(src.value(u"databases").toArray().at(0).toObject().value(u"name").toString(), QStringLiteral("shop"));
+        QCOMPARE(src.value(u"databases").toArray().at(0).toObject().value(u"name").toString(),
+                 QStringLiteral("shop"));
         QVERIFY2(src.value(u"transactions_per_second").toDouble() > 10, qPrintable(out));
         QVERIFY2(src.value(u"wal_bytes_per_second").toDouble() > 1000, qPrintable(out));
         QVERIFY(src.value(u"sample_seconds").toDouble() >= 1.9);
@@ -163,11 +177,17 @@ private Q_SLOTS:
         QVERIFY(!j.value(u"tier").toString().isEmpty());
         QVERIFY(j.value(u"vcores").toInt() >= 1);
         QVERIFY(j.value(u"reasons").toArray().size() >= 4);
-        QVERIFY(!out.contains(m_pair->source.connInfo().password) || m_pair->source.connInfo().password.isEmpty());
+        QVERIFY(!out.contains(m_pair->source.connInfo().password) ||
+                m_pair->source.connInfo().password.isEmpty());
 
         // The human form says the same with the create-server options.
-        QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"), file, QStringLiteral("--sample-seconds"), QStringLiteral("1")}, &out, &err), 0);
-        QVERIFY2(out.contains(u"--sku ") && out.contains(u"--storage-gb ") && out.contains(u"Burstable runs on CPU credits"), qPrintable(out));
+        QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"), file,
+                             QStringLiteral("--sample-seconds"), QStringLiteral("1")},
+                            &out, &err),
+                 0);
+        QVERIFY2(out.contains(u"--sku ") && out.contains(u"--storage-gb ") &&
+                     out.contains(u"Burstable runs on CPU credits"),
+                 qPrintable(out));
     }
 
     // Before PostgreSQL 10 the WAL position functions have other names (xlog).
@@ -176,9 +196,11 @@ private Q_SLOTS:
         PGFERRY_REQUIRE_MAJOR(QStringLiteral("9.6"));
         test::TestCluster old(QStringLiteral("size-96"), test::optionsFor(QStringLiteral("9.6")));
         old.createDatabase(QStringLiteral("legacy"));
-        old.sql(QStringLiteral("legacy"), QStringLiteral("CREATE TABLE t (id serial PRIMARY KEY, v text);"
-                                                         "INSERT INTO t (v) SELECT md5(g::text) FROM generate_series(1, 20000) g;"));
-        const SourceLoad l = SourceLoad::measure(old.connInfo(), {QStringLiteral("legacy")}, std::chrono::milliseconds(1200));
+        old.sql(QStringLiteral("legacy"),
+                QStringLiteral("CREATE TABLE t (id serial PRIMARY KEY, v text);"
+                               "INSERT INTO t (v) SELECT md5(g::text) FROM generate_series(1, 20000) g;"));
+        const SourceLoad l =
+            SourceLoad::measure(old.connInfo(), {QStringLiteral("legacy")}, std::chrono::milliseconds(1200));
         QVERIFY2(l.version >= 90600 && l.version < 100000, qPrintable(QString::number(l.version)));
         QCOMPARE(l.databases.size(), 1);
         QVERIFY(l.totalBytes > 1024 * 1024);
@@ -191,17 +213,21 @@ private Q_SLOTS:
     void aDatabaseTheSourceLacksAndBadOptionsAreNamed()
     {
         QString out, err;
-        QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"), projectFile({QStringLiteral("nosuchdb")}), QStringLiteral("--sample-seconds"),
+        QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"),
+                             projectFile({QStringLiteral("nosuchdb")}), QStringLiteral("--sample-seconds"),
                              QStringLiteral("1")},
                             &out, &err),
                  1);
         QVERIFY2(err.contains(u"no database \"nosuchdb\""), qPrintable(err));
-        QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"), projectFile({QStringLiteral("shop")}), QStringLiteral("--sample-seconds"),
+        QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"),
+                             projectFile({QStringLiteral("shop")}), QStringLiteral("--sample-seconds"),
                              QStringLiteral("0")},
                             &out, &err),
                  2);
         QVERIFY(err.contains(u"--sample-seconds"));
-        QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"), projectFile({QStringLiteral("shop")}), QStringLiteral("--server"), QStringLiteral("x")},
+        QCOMPARE(m_cli->run({QStringLiteral("azure"), QStringLiteral("size"),
+                             projectFile({QStringLiteral("shop")}), QStringLiteral("--server"),
+                             QStringLiteral("x")},
                             &out, &err),
                  2);
         QVERIFY(err.contains(u"--server"));

@@ -310,7 +310,8 @@ private Q_SLOTS:
         QTest::addColumn<bool>("missingRow");
         QTest::newRow("pgoutput, held back and merged") << QStringLiteral("pgoutput") << true << false;
         QTest::newRow("pgoutput, one statement per change") << QStringLiteral("pgoutput") << false << false;
-        QTest::newRow("test_decoding, held back and merged") << QStringLiteral("test_decoding") << true << false;
+        QTest::newRow("test_decoding, held back and merged")
+            << QStringLiteral("test_decoding") << true << false;
         QTest::newRow("pgoutput, a row missing on the target") << QStringLiteral("pgoutput") << true << true;
     }
     void hotRowsAndRunsOfRowsArriveIdentical()
@@ -340,12 +341,14 @@ private Q_SLOTS:
                 applier.flush();
                 QFAIL("an UPDATE of a row missing on the target was applied without an error");
             } catch (const pg::Exception &e) {
-                QVERIFY2(e.error().message.contains(u"was not found in public.hot_many"), qPrintable(e.error().toString()));
+                QVERIFY2(e.error().message.contains(u"was not found in public.hot_many"),
+                         qPrintable(e.error().toString()));
             }
             applier.rollback();
             // Nothing of the failing batch was committed: the origin is where the last good batch left it.
             QCOMPARE(cdc::Applier::originProgress(target, db), applier.appliedLsn());
-            QCOMPARE(target.exec(QStringLiteral("SELECT v FROM hot_many WHERE id = 1")).text(0, 0), QStringLiteral("m1"));
+            QCOMPARE(target.exec(QStringLiteral("SELECT v FROM hot_many WHERE id = 1")).text(0, 0),
+                     QStringLiteral("m1"));
             return;
         }
         for (const auto &c : changes)
@@ -374,17 +377,19 @@ private Q_SLOTS:
         QFETCH(QString, plugin);
         const QString db = QStringLiteral("huge_%1").arg(plugin);
         prepareDatabase(db);
-        const QString setup = QStringLiteral("CREATE TABLE huge (id int PRIMARY KEY, v int NOT NULL, t text);"
-                                             "INSERT INTO huge SELECT g, g, md5(g::text) FROM generate_series(1, 30000) g;"
-                                             "CREATE TABLE huge_log (id bigint PRIMARY KEY, note text);");
+        const QString setup =
+            QStringLiteral("CREATE TABLE huge (id int PRIMARY KEY, v int NOT NULL, t text);"
+                           "INSERT INTO huge SELECT g, g, md5(g::text) FROM generate_series(1, 30000) g;"
+                           "CREATE TABLE huge_log (id bigint PRIMARY KEY, note text);");
         m_clusters->source.sql(db, setup);
         m_clusters->target.sql(db, setup);
         createSlot(db, db, plugin);
-        m_clusters->source.sql(db, QStringLiteral("BEGIN;"
-                                                  "UPDATE huge SET v = v + 1, t = upper(t);"
-                                                  "INSERT INTO huge_log SELECT g, 'n' || g FROM generate_series(1, 5000) g;"
-                                                  "UPDATE huge SET v = v * 2 WHERE id % 7 = 0;"
-                                                  "COMMIT;"));
+        m_clusters->source.sql(
+            db, QStringLiteral("BEGIN;"
+                               "UPDATE huge SET v = v + 1, t = upper(t);"
+                               "INSERT INTO huge_log SELECT g, 'n' || g FROM generate_series(1, 5000) g;"
+                               "UPDATE huge SET v = v * 2 WHERE id % 7 = 0;"
+                               "COMMIT;"));
         const auto changes = stream(db, db, plugin, 0, emitMarker(db));
         QVERIFY(changes.size() > 30000 + 5000);
 

@@ -5,7 +5,8 @@ namespace ddlplan {
 
 QByteArray fixture0()
 {
-    return QByteArrayLiteral(R"J({"kind":"table","schema":"public","name":"orders","qname":"public.orders","relkind":"r",
+    return QByteArrayLiteral(
+        R"J({"kind":"table","schema":"public","name":"orders","qname":"public.orders","relkind":"r",
   "persistence":"p","replident":"d","owner":"app","columns":[
     {"num":1,"name":"id","qname":"id","type":"integer","notnull":true,"local":true,"default":null,"generated":null,"identity":"","collation":null},
     {"num":2,"name":"qty","qname":"qty","type":"integer","notnull":false,"local":true,"default":"0","generated":null,"identity":"","collation":null},

@@ -15,7 +15,8 @@ void writeTxn(cdc::Spool &s, pg::Lsn first, int changes, pg::Lsn commit)
 {
     s.append(SpoolKind::Begin, first, QByteArray("B"));
     for (int i = 0; i < changes; ++i)
-        s.append(SpoolKind::Data, first + 1 + i, QByteArray("change-") + QByteArray::number(i) + QByteArray(100, 'x'));
+        s.append(SpoolKind::Data, first + 1 + i,
+                 QByteArray("change-") + QByteArray::number(i) + QByteArray(100, 'x'));
     s.append(SpoolKind::Commit, commit, QByteArray("C"));
 }
 

@@ -42,13 +42,17 @@ private Q_SLOTS:
     {
         const QString db = QStringLiteral("ledger ü");
         m_pair->source.createDatabase(db);
-        m_pair->source.sql(db, QStringLiteral(
-            "CREATE TABLE accounts (id serial PRIMARY KEY, owner text, balance numeric(12,2), opened timestamptz);"
-            "CREATE TABLE moves (id bigserial PRIMARY KEY, account int REFERENCES accounts, amount float8, note jsonb);"
-            "INSERT INTO accounts (owner, balance, opened) SELECT 'owner ' || g, g * 1.5, '2020-01-01'::timestamptz + g * interval '1 day' "
-            "  FROM generate_series(1, 2000) g;"
-            "INSERT INTO moves (account, amount, note) SELECT 1 + g % 2000, g / 7.0, jsonb_build_object('g', g) "
-            "  FROM generate_series(1, 20000) g;"));
+        m_pair->source.sql(db,
+                           QStringLiteral("CREATE TABLE accounts (id serial PRIMARY KEY, owner text, balance "
+                                          "numeric(12,2), opened timestamptz);"
+                                          "CREATE TABLE moves (id bigserial PRIMARY KEY, account int "
+                                          "REFERENCES accounts, amount float8, note jsonb);"
+                                          "INSERT INTO accounts (owner, balance, opened) SELECT 'owner ' || "
+                                          "g, g * 1.5, '2020-01-01'::timestamptz + g * interval '1 day' "
+                                          "  FROM generate_series(1, 2000) g;"
+                                          "INSERT INTO moves (account, amount, note) SELECT 1 + g % 2000, g "
+                                          "/ 7.0, jsonb_build_object('g', g) "
+                                          "  FROM generate_series(1, 20000) g;"));
         project::Project p;
         p.name = QStringLiteral("ledger");
         p.mode = project::Mode::Online;
@@ -61,8 +65,12 @@ private Q_SLOTS:
         const QString out = m_dir.filePath(QStringLiteral("backups"));
 
         QString stdOut, stdErr;
-        QCOMPARE(m_cli->run({QStringLiteral("backup-source"), file, QStringLiteral("-o"), out, QStringLiteral("--json")}, &stdOut, &stdErr), 0);
-        const QJsonObject result = QJsonDocument::fromJson(stdOut.toUtf8()).object().value(u"backups").toArray().first().toObject();
+        QCOMPARE(m_cli->run({QStringLiteral("backup-source"), file, QStringLiteral("-o"), out,
+                             QStringLiteral("--json")},
+                            &stdOut, &stdErr),
+                 0);
+        const QJsonObject result =
+            QJsonDocument::fromJson(stdOut.toUtf8()).object().value(u"backups").toArray().first().toObject();
         const QString archive = result.value(u"path").toString();
         QCOMPARE(archive, QDir(out).absoluteFilePath(db + QStringLiteral(".dump")));
         QFile f(archive);
@@ -77,22 +85,35 @@ private Q_SLOTS:
         // The report keeps it.
         QFile rep(m_cli->stateDirOf(p) + QStringLiteral("/report.json"));
         QVERIFY(rep.open(QIODevice::ReadOnly));
-        const QJsonObject fb = QJsonDocument::fromJson(rep.readAll()).object().value(u"databases").toObject().value(db).toObject().value(u"final_backup").toObject();
+        const QJsonObject fb = QJsonDocument::fromJson(rep.readAll())
+                                   .object()
+                                   .value(u"databases")
+                                   .toObject()
+                                   .value(db)
+                                   .toObject()
+                                   .value(u"final_backup")
+                                   .toObject();
         QCOMPARE(fb.value(u"sha256").toString(), result.value(u"sha256").toString());
 
         // Never overwritten.
-        QCOMPARE(m_cli->run({QStringLiteral("backup-source"), file, QStringLiteral("-o"), out}, &stdOut, &stdErr), 1);
+        QCOMPARE(
+            m_cli->run({QStringLiteral("backup-source"), file, QStringLiteral("-o"), out}, &stdOut, &stdErr),
+            1);
         QVERIFY2(stdErr.contains(u"exists already"), qPrintable(stdErr));
-        QCOMPARE(m_cli->run({QStringLiteral("backup-source"), file, QStringLiteral("-o"), out, QStringLiteral("--database"), QStringLiteral("nope")}, &stdOut, &stdErr), 2);
+        QCOMPARE(m_cli->run({QStringLiteral("backup-source"), file, QStringLiteral("-o"), out,
+                             QStringLiteral("--database"), QStringLiteral("nope")},
+                            &stdOut, &stdErr),
+                 2);
         QCOMPARE(m_cli->run({QStringLiteral("backup-source"), file}, &stdOut, &stdErr), 2);
 
         // It restores into an empty database, identical to the source.
         m_pair->target.createDatabase(QStringLiteral("restored"));
         const schema::PgTools tools = schema::PgTools::find(1500);
         QVERIFY(tools.isValid());
-        const schema::ToolResult restored = tools.run(QStringLiteral("pg_restore"),
-                                                      {QStringLiteral("--no-owner"), QStringLiteral("-d"), QStringLiteral("restored"), archive},
-                                                      m_pair->target.connInfo(QStringLiteral("restored")));
+        const schema::ToolResult restored = tools.run(
+            QStringLiteral("pg_restore"),
+            {QStringLiteral("--no-owner"), QStringLiteral("-d"), QStringLiteral("restored"), archive},
+            m_pair->target.connInfo(QStringLiteral("restored")));
         QVERIFY2(restored.ok(), qPrintable(restored.output));
         pg::Connection s = m_pair->source.connect(db);
         pg::Connection t = m_pair->target.connect(QStringLiteral("restored"));

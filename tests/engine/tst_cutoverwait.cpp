@@ -24,17 +24,18 @@ private Q_SLOTS:
     {
         m_pair = std::make_unique<test::TwoClusters>();
         m_pair->source.createDatabase(QStringLiteral("burst"));
-        m_pair->source.sql(QStringLiteral("burst"),
-                           QStringLiteral("CREATE TABLE events (id bigint PRIMARY KEY, payload text);"
-                                          "INSERT INTO events SELECT g, md5(g::text) FROM generate_series(1, 1000) g;"));
+        m_pair->source.sql(
+            QStringLiteral("burst"),
+            QStringLiteral("CREATE TABLE events (id bigint PRIMARY KEY, payload text);"
+                           "INSERT INTO events SELECT g, md5(g::text) FROM generate_series(1, 1000) g;"));
     }
     void cleanupTestCase() { m_pair.reset(); }
 
     void aCutoverDuringALagBurstWaitsForTheLag()
     {
         QTemporaryDir state;
-        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, QStringLiteral("burst"),
-                                                            QStringLiteral("burst_copy"));
+        engine::LocalEngineConfig c = m_pair->engineConfig(
+            state.path(), project::Mode::Online, QStringLiteral("burst"), QStringLiteral("burst_copy"));
         c.project.settings.cutover.maxLagBytesForReady = 64 * 1024;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
@@ -51,13 +52,16 @@ private Q_SLOTS:
         pg::Connection blocker = m_pair->target.connect(QStringLiteral("burst_copy"));
         blocker.exec(QStringLiteral("BEGIN"));
         blocker.exec(QStringLiteral("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"));
-        m_pair->source.sql(QStringLiteral("burst"),
-                           QStringLiteral("INSERT INTO events SELECT g, repeat(md5(g::text), 4) FROM generate_series(1001, 6000) g;"));
+        m_pair->source.sql(
+            QStringLiteral("burst"),
+            QStringLiteral(
+                "INSERT INTO events SELECT g, repeat(md5(g::text), 4) FROM generate_series(1001, 6000) g;"));
         QTRY_VERIFY2_WITH_TIMEOUT(e.status().databases.first().notReadyReason.startsWith(u"replication lag"),
                                   qPrintable(e.status().databases.first().notReadyReason), 60000);
 
         QVERIFY2(e.requestCutover(&why), qPrintable(why));
-        QTRY_VERIFY_WITH_TIMEOUT(e.status().log.join(u'\n').contains(u"waiting for the replication lag"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(e.status().log.join(u'\n').contains(u"waiting for the replication lag"),
+                                 10000);
         // Waiting, not cutting over: the source is still writable and the stream still open.
         QTest::qWait(1500);
         QVERIFY(done.isEmpty());
@@ -66,7 +70,8 @@ private Q_SLOTS:
         blocker.exec(QStringLiteral("ROLLBACK"));
         QVERIFY(done.wait(180000));
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
         QCOMPARE(last.databases.first().phase, engine::DatabasePhase::Done);
         pg::Connection s = m_pair->source.connect(QStringLiteral("burst"));
         pg::Connection t = m_pair->target.connect(QStringLiteral("burst_copy"));

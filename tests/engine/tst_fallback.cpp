@@ -53,8 +53,12 @@ class TestFallback : public QObject
     QString stateBase() const { return m_dir.filePath(QStringLiteral("state")); }
     std::unique_ptr<test::CliRunner> m_cli;
     QString stateDirOf(const project::Project &p) const { return m_cli->stateDirOf(p); }
-    int cli(const QStringList &args, QString *out = nullptr, QString *err = nullptr) const { return m_cli->run(args, out, err); }
-    std::unique_ptr<QProcess> runUntil(const QString &file, const QString &stateDir, const QString &state) const
+    int cli(const QStringList &args, QString *out = nullptr, QString *err = nullptr) const
+    {
+        return m_cli->run(args, out, err);
+    }
+    std::unique_ptr<QProcess> runUntil(const QString &file, const QString &stateDir,
+                                       const QString &state) const
     {
         return m_cli->startRunUntil(file, stateDir, state);
     }
@@ -79,7 +83,8 @@ class TestFallback : public QObject
         return path;
     }
 
-    qint64 count(const test::TestCluster &c, const QString &db, const QString &sql, const QStringList &params = {}) const
+    qint64 count(const test::TestCluster &c, const QString &db, const QString &sql,
+                 const QStringList &params = {}) const
     {
         pg::Connection conn = c.connect(db);
         pg::Params ps;
@@ -114,11 +119,13 @@ class TestFallback : public QObject
     qint64 fallbackObjects(const QString &db, const QString &name) const
     {
         const QString fb = name + QStringLiteral("_fb");
-        return count(m_pair->target, db + QStringLiteral("_new"),
-                     QStringLiteral("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1) + "
-                                    "(SELECT count(*) FROM pg_publication WHERE pubname = $1)"),
-                     {fb}) +
-               count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_origin WHERE roname = $1"), {fb});
+        return count(
+                   m_pair->target, db + QStringLiteral("_new"),
+                   QStringLiteral("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1) + "
+                                  "(SELECT count(*) FROM pg_publication WHERE pubname = $1)"),
+                   {fb}) +
+               count(m_pair->source, db,
+                     QStringLiteral("SELECT count(*) FROM pg_replication_origin WHERE roname = $1"), {fb});
     }
 
     // Whether a plain session of `db` may write (default_transaction_read_only off).
@@ -128,7 +135,8 @@ class TestFallback : public QObject
         return conn.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0) == u"off";
     }
 
-    void cutOverWithFallback(const QString &db, project::Project &p, QString &file, std::unique_ptr<QProcess> &run)
+    void cutOverWithFallback(const QString &db, project::Project &p, QString &file,
+                             std::unique_ptr<QProcess> &run)
     {
         m_pair->source.createDatabase(db);
         m_pair->source.sql(db, QString::fromUtf8(kSchema));
@@ -174,11 +182,14 @@ private Q_SLOTS:
 
         // The applications on the new server.
         write(m_pair->target, newDb,
-              QStringLiteral("INSERT INTO items(name, qty, price) SELECT 'new ' || g, g, g * 1.5 FROM generate_series(1, 100) g;"
-                             "UPDATE items SET qty = qty + 1, price = price * 2 WHERE id % 7 = 0;"
-                             "DELETE FROM orders WHERE id % 5 = 0;"
-                             "DELETE FROM items i WHERE i.id % 11 = 0 AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.item_id = i.id);"
-                             "INSERT INTO orders(item_id, n) SELECT id, 1 FROM items WHERE name LIKE 'new %';"));
+              QStringLiteral(
+                  "INSERT INTO items(name, qty, price) SELECT 'new ' || g, g, g * 1.5 FROM "
+                  "generate_series(1, 100) g;"
+                  "UPDATE items SET qty = qty + 1, price = price * 2 WHERE id % 7 = 0;"
+                  "DELETE FROM orders WHERE id % 5 = 0;"
+                  "DELETE FROM items i WHERE i.id % 11 = 0 AND NOT EXISTS (SELECT 1 FROM orders o WHERE "
+                  "o.item_id = i.id);"
+                  "INSERT INTO orders(item_id, n) SELECT id, 1 FROM items WHERE name LIKE 'new %';"));
         QVERIFY(waitIdentical(db, false));
         // The audit trigger fired on the new server only: its rows arrived, none were added again.
         QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM audit")),
@@ -195,13 +206,15 @@ private Q_SLOTS:
 
         // kill -9 in the middle of the stream back, more writes, a new run: exactly once.
         write(m_pair->target, newDb,
-              QStringLiteral("UPDATE items SET qty = qty + 1 WHERE id % 3 = 0;"
-                             "INSERT INTO items(name, qty) SELECT 'later ' || g, g FROM generate_series(1, 300) g;"));
+              QStringLiteral(
+                  "UPDATE items SET qty = qty + 1 WHERE id % 3 = 0;"
+                  "INSERT INTO items(name, qty) SELECT 'later ' || g, g FROM generate_series(1, 300) g;"));
         run->kill();
         QVERIFY(run->waitForFinished(30000));
         write(m_pair->target, newDb,
-              QStringLiteral("UPDATE items SET name = name || '!' WHERE id % 4 = 0;"
-                             "INSERT INTO orders(item_id, n) SELECT id, 2 FROM items WHERE name LIKE 'later %';"));
+              QStringLiteral(
+                  "UPDATE items SET name = name || '!' WHERE id % 4 = 0;"
+                  "INSERT INTO orders(item_id, n) SELECT id, 2 FROM items WHERE name LIKE 'later %';"));
         run = runUntil(file, state, QStringLiteral("fallback"));
         QVERIFY(run);
         QVERIFY(waitIdentical(db, false));
@@ -215,7 +228,8 @@ private Q_SLOTS:
         QCOMPARE(engine::RunFiles::readStatus(state).value(u"state").toString(), QStringLiteral("fallback"));
 
         // Fail back.
-        write(m_pair->target, newDb, QStringLiteral("INSERT INTO items(name, qty) VALUES ('the last one', 1)"));
+        write(m_pair->target, newDb,
+              QStringLiteral("INSERT INTO items(name, qty) VALUES ('the last one', 1)"));
         QCOMPARE(cli({QStringLiteral("fail-back"), file, QStringLiteral("--yes")}, &out, &err), 0);
         QVERIFY2(out.contains(u"failed back"), qPrintable(out));
         QVERIFY(run->waitForFinished(60000));
@@ -225,11 +239,13 @@ private Q_SLOTS:
         QVERIFY(!writable(m_pair->target, newDb));
         QCOMPARE(fallbackObjects(db, name), 0);
         // The old server's sequences go on after the new server's last values.
-        QVERIFY(count(m_pair->source, db, QStringLiteral("INSERT INTO items(name) VALUES ('back home') RETURNING id")) >
+        QVERIFY(count(m_pair->source, db,
+                      QStringLiteral("INSERT INTO items(name) VALUES ('back home') RETURNING id")) >
                 count(m_pair->target, newDb, QStringLiteral("SELECT max(id) FROM items")));
         const QJsonObject st = engine::RunFiles::readStatus(state);
         QCOMPARE(st.value(u"state").toString(), QStringLiteral("completed"));
-        QCOMPARE(st.value(u"databases").toArray().first().toObject().value(u"fallback").toString(), QStringLiteral("failed back"));
+        QCOMPARE(st.value(u"databases").toArray().first().toObject().value(u"fallback").toString(),
+                 QStringLiteral("failed back"));
         QFile rep(state + QStringLiteral("/report.json"));
         QVERIFY(rep.open(QIODevice::ReadOnly));
         const QJsonObject fb = QJsonDocument::fromJson(rep.readAll())
@@ -267,16 +283,25 @@ private Q_SLOTS:
         QVERIFY(writable(m_pair->target, newDb));
         QVERIFY(!writable(m_pair->source, db));
 
-        QCOMPARE(cli({QStringLiteral("fallback"), QStringLiteral("end"), file, QStringLiteral("--yes")}, &out, &err), 0);
+        QCOMPARE(cli({QStringLiteral("fallback"), QStringLiteral("end"), file, QStringLiteral("--yes")}, &out,
+                     &err),
+                 0);
         QVERIFY(run->waitForFinished(60000));
         QCOMPARE(run->exitCode(), 0);
         QCOMPARE(fallbackObjects(db, name), 0);
-        QCOMPARE(count(m_pair->target, newDb, QStringLiteral("SELECT count(*) FROM pg_replication_slots")), 0);
+        QCOMPARE(count(m_pair->target, newDb, QStringLiteral("SELECT count(*) FROM pg_replication_slots")),
+                 0);
         QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_slots")), 0);
         QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM pg_replication_origin")), 0);
         QVERIFY(!writable(m_pair->source, db));
         QVERIFY(writable(m_pair->target, newDb));
-        QCOMPARE(engine::RunFiles::readStatus(state).value(u"databases").toArray().first().toObject().value(u"fallback").toString(),
+        QCOMPARE(engine::RunFiles::readStatus(state)
+                     .value(u"databases")
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"fallback")
+                     .toString(),
                  QStringLiteral("ended"));
         QVERIFY(!QDir(state + QStringLiteral("/db-0/fallback-spool")).exists());
     }
@@ -300,27 +325,38 @@ private Q_SLOTS:
         QVERIFY(run);
 
         // Every slot on the target taken: the fallback could not be created after the drain.
-        const qint64 free = count(m_pair->target, QStringLiteral("postgres"),
-                                  QStringLiteral("SELECT current_setting('max_replication_slots')::int - count(*) FROM pg_replication_slots"));
+        const qint64 free = count(
+            m_pair->target, QStringLiteral("postgres"),
+            QStringLiteral(
+                "SELECT current_setting('max_replication_slots')::int - count(*) FROM pg_replication_slots"));
         QVERIFY(free > 0);
         m_pair->target.sql(QStringLiteral("postgres"),
-                           QStringLiteral("SELECT pg_create_physical_replication_slot('pgferry_test_taken_' || g) FROM generate_series(1, %1) g")
+                           QStringLiteral("SELECT pg_create_physical_replication_slot('pgferry_test_taken_' "
+                                          "|| g) FROM generate_series(1, %1) g")
                                .arg(free));
         QString out, err;
-        QVERIFY(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"), QStringLiteral("--no-fallback")}, &out, &err) == 2);
-        QVERIFY(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"), QStringLiteral("--yes")}, &out, &err) != 0);
+        QVERIFY(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"),
+                     QStringLiteral("--no-fallback")},
+                    &out, &err) == 2);
+        QVERIFY(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"), QStringLiteral("--yes")},
+                    &out, &err) != 0);
         QVERIFY2(err.contains(u"no replication slot is free"), qPrintable(err));
         QVERIFY(run->waitForFinished(60000));
         QVERIFY(writable(m_pair->source, db));
-        m_pair->target.sql(QStringLiteral("postgres"),
-                           QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                                          "WHERE slot_name LIKE 'pgferry_test_taken_%'"));
+        m_pair->target.sql(
+            QStringLiteral("postgres"),
+            QStringLiteral("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                           "WHERE slot_name LIKE 'pgferry_test_taken_%'"));
 
         run = runUntil(file, state, QStringLiteral("streaming"));
         QVERIFY(run);
-        QCOMPARE(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"), QStringLiteral("--yes")}, &out, &err), 0);
+        QCOMPARE(cli({QStringLiteral("cutover"), file, QStringLiteral("--fallback"), QStringLiteral("--yes")},
+                     &out, &err),
+                 0);
         QCOMPARE(engine::RunFiles::readStatus(state).value(u"state").toString(), QStringLiteral("fallback"));
-        write(m_pair->target, newDb, QStringLiteral("INSERT INTO items(name, qty) SELECT 'after ' || g, g FROM generate_series(1, 50) g"));
+        write(m_pair->target, newDb,
+              QStringLiteral(
+                  "INSERT INTO items(name, qty) SELECT 'after ' || g, g FROM generate_series(1, 50) g"));
         QVERIFY(waitIdentical(db, false));
 
         // A session on the old server holds a row of items: the fail-back's drain waits on it.
@@ -329,15 +365,20 @@ private Q_SLOTS:
         blocker.exec(QStringLiteral("BEGIN"));
         blocker.exec(QStringLiteral("SELECT * FROM items WHERE id = 2 FOR UPDATE"));
         write(m_pair->target, newDb, QStringLiteral("UPDATE items SET qty = qty + 7 WHERE id % 2 = 0"));
-        std::unique_ptr<QProcess> failBack = m_cli->start({QStringLiteral("fail-back"), file, QStringLiteral("--yes")});
+        std::unique_ptr<QProcess> failBack =
+            m_cli->start({QStringLiteral("fail-back"), file, QStringLiteral("--yes")});
         QVERIFY(failBack);
         QDeadlineTimer deadline(60000);
         bool waiting = false;
         while (!deadline.hasExpired() && !waiting) {
-            const QJsonObject d = engine::RunFiles::readStatus(state).value(u"databases").toArray().first().toObject();
-            waiting = d.value(u"fallback").toString() == u"failing back" && !writable(m_pair->target, newDb) &&
-                      count(m_pair->source, db,
-                            QStringLiteral("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")) > 0;
+            const QJsonObject d =
+                engine::RunFiles::readStatus(state).value(u"databases").toArray().first().toObject();
+            waiting =
+                d.value(u"fallback").toString() == u"failing back" && !writable(m_pair->target, newDb) &&
+                count(m_pair->source, db,
+                      QStringLiteral(
+                          "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")) >
+                    0;
             QTest::qWait(100);
         }
         QVERIFY2(waiting, "the fail-back did not start waiting on the lock");
@@ -357,7 +398,13 @@ private Q_SLOTS:
         QVERIFY(writable(m_pair->source, db));
         QVERIFY(!writable(m_pair->target, newDb));
         QCOMPARE(fallbackObjects(db, name), 0);
-        QCOMPARE(engine::RunFiles::readStatus(state).value(u"databases").toArray().first().toObject().value(u"fallback").toString(),
+        QCOMPARE(engine::RunFiles::readStatus(state)
+                     .value(u"databases")
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"fallback")
+                     .toString(),
                  QStringLiteral("failed back"));
     }
 
@@ -385,11 +432,18 @@ private Q_SLOTS:
         QVERIFY2(err.contains(u"fallback"), qPrintable(err));
         QVERIFY(!writable(m_pair->source, db));
 
-        QCOMPARE(cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")}, &out, &err), 0);
+        QCOMPARE(
+            cli({QStringLiteral("abandon"), file, QStringLiteral("--yes"), QStringLiteral("--drop-target")},
+                &out, &err),
+            0);
         QCOMPARE(fallbackObjects(db, name), 0);
-        QCOMPARE(count(m_pair->target, newDb, QStringLiteral("SELECT count(*) FROM items WHERE name = 'one more'")), 1);
+        QCOMPARE(count(m_pair->target, newDb,
+                       QStringLiteral("SELECT count(*) FROM items WHERE name = 'one more'")),
+                 1);
         QVERIFY(!writable(m_pair->source, db));
-        QCOMPARE(count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM items WHERE name = 'one more'")), 1);
+        QCOMPARE(
+            count(m_pair->source, db, QStringLiteral("SELECT count(*) FROM items WHERE name = 'one more'")),
+            1);
     }
 };
 

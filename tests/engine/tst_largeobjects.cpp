@@ -40,9 +40,10 @@ private Q_SLOTS:
     {
         const QString db = QStringLiteral("docs");
         m_pair->source.createDatabase(db);
-        m_pair->source.sql(db, QStringLiteral(
-            "CREATE TABLE doc (id int PRIMARY KEY, body oid);"
-            "INSERT INTO doc SELECT g, lo_from_bytea(0, convert_to(repeat('page ' || g, 1000 * g), 'UTF8')) FROM generate_series(1, 3) g;"));
+        m_pair->source.sql(
+            db, QStringLiteral("CREATE TABLE doc (id int PRIMARY KEY, body oid);"
+                               "INSERT INTO doc SELECT g, lo_from_bytea(0, convert_to(repeat('page ' || g, "
+                               "1000 * g), 'UTF8')) FROM generate_series(1, 3) g;"));
         project::Project p;
         p.name = db;
         p.mode = project::Mode::Online;
@@ -57,10 +58,12 @@ private Q_SLOTS:
         QVERIFY(run);
 
         // New (2 MB, over one copy chunk), rewritten in the middle, unlinked.
-        m_pair->source.sql(db, QStringLiteral(
-            "INSERT INTO doc VALUES (4, lo_from_bytea(0, convert_to(repeat('fresh ', 350000), 'UTF8')));"
-            "SELECT lo_put(body, 100, convert_to('CHANGED', 'UTF8')) FROM doc WHERE id = 2;"
-            "SELECT lo_unlink(body) FROM doc WHERE id = 3; UPDATE doc SET body = NULL WHERE id = 3;"));
+        m_pair->source.sql(
+            db,
+            QStringLiteral(
+                "INSERT INTO doc VALUES (4, lo_from_bytea(0, convert_to(repeat('fresh ', 350000), 'UTF8')));"
+                "SELECT lo_put(body, 100, convert_to('CHANGED', 'UTF8')) FROM doc WHERE id = 2;"
+                "SELECT lo_unlink(body) FROM doc WHERE id = 3; UPDATE doc SET body = NULL WHERE id = 3;"));
         QString out, err;
         QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--yes")}, &out, &err), 0);
         QVERIFY(run->waitForFinished(60000));
@@ -74,8 +77,14 @@ private Q_SLOTS:
 
         QFile rep(state + QStringLiteral("/report.json"));
         QVERIFY(rep.open(QIODevice::ReadOnly));
-        const QJsonObject lo =
-            QJsonDocument::fromJson(rep.readAll()).object().value(u"databases").toObject().value(db).toObject().value(u"large_objects").toObject();
+        const QJsonObject lo = QJsonDocument::fromJson(rep.readAll())
+                                   .object()
+                                   .value(u"databases")
+                                   .toObject()
+                                   .value(db)
+                                   .toObject()
+                                   .value(u"large_objects")
+                                   .toObject();
         QCOMPARE(lo.value(u"compared").toInt(), 3);
         QCOMPARE(lo.value(u"created").toInt(), 1);
         QCOMPARE(lo.value(u"rewritten").toInt(), 1);

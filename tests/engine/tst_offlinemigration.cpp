@@ -42,11 +42,13 @@ class TestOfflineMigration : public QObject
     {
         pg::Result r = c.exec(QStringLiteral(
             "SELECT format('%s.%s: %s', n.nspname, t.relname, pg_get_indexdef(i.indexrelid)) "
-            "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = "
+            "t.relnamespace "
             "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', '_pgferry') AND n.nspname !~ '^pg_' "
             "UNION ALL "
             "SELECT format('%s.%s: %s %s', n.nspname, t.relname, k.conname, pg_get_constraintdef(k.oid)) "
-            "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = "
+            "t.relnamespace "
             "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', '_pgferry') AND n.nspname !~ '^pg_' "
             "ORDER BY 1"));
         QStringList out;
@@ -73,32 +75,40 @@ private Q_SLOTS:
         m_pair->source.createDatabase(QStringLiteral("shop"));
         m_pair->source.sql(QStringLiteral("shop"), sandbox::sampleSql());
         // A few awkward names and values on top of the sample.
-        m_pair->source.sql(QStringLiteral("shop"), QStringLiteral(
-            "CREATE SCHEMA \"Weird \"\"Schema\"\"\";"
-            "CREATE TABLE \"Weird \"\"Schema\"\"\".\"Order Items; x\" (\"select\" int PRIMARY KEY, \"Ünïcødé\" text, "
-            "  g int GENERATED ALWAYS AS (\"select\" * 2) STORED, n numeric, f float8);"
-            "INSERT INTO \"Weird \"\"Schema\"\"\".\"Order Items; x\" (\"select\", \"Ünïcødé\", n, f) "
-            "  SELECT i, repeat('ü', i % 7) || E'\\t\\\\', CASE WHEN i % 5 = 0 THEN 'NaN' ELSE 1e30 * i END, "
-            "         CASE WHEN i % 3 = 0 THEN '-Infinity'::float8 ELSE i / 3.0 END FROM generate_series(1, 500) i;"
-            "CREATE TABLE nothing_here ();"
-            "INSERT INTO nothing_here DEFAULT VALUES; INSERT INTO nothing_here DEFAULT VALUES;"
-            "CREATE TABLE dropped_col (a int, b text, c int); ALTER TABLE dropped_col DROP COLUMN b;"
-            "INSERT INTO dropped_col VALUES (1, 2), (3, 4);"
-            "CREATE TABLE parent_t (id int, v text); CREATE TABLE child_t (extra int) INHERITS (parent_t);"
-            "INSERT INTO parent_t VALUES (1, 'p'); INSERT INTO child_t VALUES (2, 'c', 9);"
-            "CREATE SEQUENCE odd_seq INCREMENT BY -7 MINVALUE -1000000 START -5; SELECT nextval('odd_seq'), nextval('odd_seq');"
-            "CREATE SCHEMA abc; CREATE ROLE shop_reader; GRANT USAGE ON SCHEMA abc TO shop_reader;"));
+        m_pair->source.sql(
+            QStringLiteral("shop"),
+            QStringLiteral(
+                "CREATE SCHEMA \"Weird \"\"Schema\"\"\";"
+                "CREATE TABLE \"Weird \"\"Schema\"\"\".\"Order Items; x\" (\"select\" int PRIMARY KEY, "
+                "\"Ünïcødé\" text, "
+                "  g int GENERATED ALWAYS AS (\"select\" * 2) STORED, n numeric, f float8);"
+                "INSERT INTO \"Weird \"\"Schema\"\"\".\"Order Items; x\" (\"select\", \"Ünïcødé\", n, f) "
+                "  SELECT i, repeat('ü', i % 7) || E'\\t\\\\', CASE WHEN i % 5 = 0 THEN 'NaN' ELSE 1e30 * i "
+                "END, "
+                "         CASE WHEN i % 3 = 0 THEN '-Infinity'::float8 ELSE i / 3.0 END FROM "
+                "generate_series(1, 500) i;"
+                "CREATE TABLE nothing_here ();"
+                "INSERT INTO nothing_here DEFAULT VALUES; INSERT INTO nothing_here DEFAULT VALUES;"
+                "CREATE TABLE dropped_col (a int, b text, c int); ALTER TABLE dropped_col DROP COLUMN b;"
+                "INSERT INTO dropped_col VALUES (1, 2), (3, 4);"
+                "CREATE TABLE parent_t (id int, v text); CREATE TABLE child_t (extra int) INHERITS "
+                "(parent_t);"
+                "INSERT INTO parent_t VALUES (1, 'p'); INSERT INTO child_t VALUES (2, 'c', 9);"
+                "CREATE SEQUENCE odd_seq INCREMENT BY -7 MINVALUE -1000000 START -5; SELECT "
+                "nextval('odd_seq'), nextval('odd_seq');"
+                "CREATE SCHEMA abc; CREATE ROLE shop_reader; GRANT USAGE ON SCHEMA abc TO shop_reader;"));
         // What the database itself carries: settings (a list one with a quoted element), a
         // setting for a role in it, a comment and a connection limit.
-        m_pair->source.sql(QStringLiteral("postgres"), QStringLiteral(
-            "ALTER DATABASE shop SET search_path = public, \"Weird \"\"Schema\"\"\", abc;"
-            "ALTER DATABASE shop SET work_mem = '12MB';"
-            "ALTER ROLE shop_reader IN DATABASE shop SET statement_timeout = '5s';"
-            "COMMENT ON DATABASE shop IS 'the shop''s data';"
-            "ALTER DATABASE shop CONNECTION LIMIT 77;"
-            "REVOKE TEMPORARY ON DATABASE shop FROM PUBLIC;"
-            "GRANT CONNECT, TEMPORARY ON DATABASE shop TO shop_reader;"
-            "GRANT CREATE ON DATABASE shop TO shop_reader WITH GRANT OPTION;"));
+        m_pair->source.sql(
+            QStringLiteral("postgres"),
+            QStringLiteral("ALTER DATABASE shop SET search_path = public, \"Weird \"\"Schema\"\"\", abc;"
+                           "ALTER DATABASE shop SET work_mem = '12MB';"
+                           "ALTER ROLE shop_reader IN DATABASE shop SET statement_timeout = '5s';"
+                           "COMMENT ON DATABASE shop IS 'the shop''s data';"
+                           "ALTER DATABASE shop CONNECTION LIMIT 77;"
+                           "REVOKE TEMPORARY ON DATABASE shop FROM PUBLIC;"
+                           "GRANT CONNECT, TEMPORARY ON DATABASE shop TO shop_reader;"
+                           "GRANT CREATE ON DATABASE shop TO shop_reader WITH GRANT OPTION;"));
     }
     void cleanupTestCase() { m_pair.reset(); }
 
@@ -128,17 +138,27 @@ private Q_SLOTS:
         QCOMPARE(indexesAndConstraints(t), sourceIndexes);
         QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).toInt(0, 0), 0);
         // Foreign keys and triggers arrived, the unit bookkeeping is gone.
-        QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_constraint WHERE contype = 'f'")).toInt(0, 0) >= 6);
-        QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0) >= 3);
-        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")).toInt(0, 0), 0);
+        QVERIFY(
+            t.exec(QStringLiteral("SELECT count(*) FROM pg_constraint WHERE contype = 'f'")).toInt(0, 0) >=
+            6);
+        QVERIFY(
+            t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0) >=
+            3);
+        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'"))
+                     .toInt(0, 0),
+                 0);
         QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM sales_by_category")).toInt(0, 0) > 0);
         // The database's own properties arrived.
         const auto properties = [](pg::Connection &c, const QString &db) {
-            pg::Result r = c.exec(QStringLiteral(
-                "SELECT coalesce(r.rolname, '-') || ': ' || array_to_string(s.setconfig, ' | ') FROM pg_db_role_setting s "
-                "JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE d.datname = $1 "
-                "UNION ALL SELECT datconnlimit || ' ' || coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
-                "WHERE datname = $1 ORDER BY 1"), {db});
+            pg::Result r =
+                c.exec(QStringLiteral("SELECT coalesce(r.rolname, '-') || ': ' || "
+                                      "array_to_string(s.setconfig, ' | ') FROM pg_db_role_setting s "
+                                      "JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON "
+                                      "r.oid = s.setrole WHERE d.datname = $1 "
+                                      "UNION ALL SELECT datconnlimit || ' ' || "
+                                      "coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
+                                      "WHERE datname = $1 ORDER BY 1"),
+                       {db});
             QStringList out;
             for (int i = 0; i < r.rows(); ++i)
                 out << r.text(i, 0);
@@ -148,10 +168,13 @@ private Q_SLOTS:
         QCOMPARE(properties(t, QStringLiteral("shop_copy")).size(), 3);
         // The privileges on it: PUBLIC without TEMPORARY, the reader with its three.
         const auto privileges = [](pg::Connection &c, const QString &db) {
-            pg::Result r = c.exec(QStringLiteral(
-                "SELECT coalesce(string_agg(p, ' ' ORDER BY p), '') FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
-                "ELSE pg_get_userbyid(a.grantee) END || ':' || a.privilege_type || ':' || a.is_grantable AS p "
-                "FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = $1 AND a.grantee <> d.datdba) x"), {db});
+            pg::Result r = c.exec(QStringLiteral("SELECT coalesce(string_agg(p, ' ' ORDER BY p), '') FROM "
+                                                 "(SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+                                                 "ELSE pg_get_userbyid(a.grantee) END || ':' || "
+                                                 "a.privilege_type || ':' || a.is_grantable AS p "
+                                                 "FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname "
+                                                 "= $1 AND a.grantee <> d.datdba) x"),
+                                  {db});
             return r.text(0, 0);
         };
         QCOMPARE(privileges(t, QStringLiteral("shop_copy")), privileges(s, QStringLiteral("shop")));
@@ -160,21 +183,31 @@ private Q_SLOTS:
                                 "shop_reader:TEMPORARY:false"));
         // The verification compares them: equal now; a setting or a privilege changed on the
         // target is named, and `pgferry-cli verify` would count it.
-        QCOMPARE(schema::compareDatabaseProperties(s, QStringLiteral("shop"), t, QStringLiteral("shop_copy")), QStringList());
-        t.exec(QStringLiteral("ALTER DATABASE shop_copy SET work_mem = '1MB'; REVOKE CREATE ON DATABASE shop_copy FROM shop_reader;"
+        QCOMPARE(schema::compareDatabaseProperties(s, QStringLiteral("shop"), t, QStringLiteral("shop_copy")),
+                 QStringList());
+        t.exec(QStringLiteral("ALTER DATABASE shop_copy SET work_mem = '1MB'; REVOKE CREATE ON DATABASE "
+                              "shop_copy FROM shop_reader;"
                               "GRANT TEMPORARY ON DATABASE shop_copy TO PUBLIC"));
         QCOMPARE(schema::compareDatabaseProperties(s, QStringLiteral("shop"), t, QStringLiteral("shop_copy")),
-                 (QStringList{QStringLiteral("missing on the target: ALTER DATABASE \"shop_copy\" SET \"work_mem\" = '12MB'"),
-                              QStringLiteral("missing on the target: REVOKE TEMPORARY ON DATABASE \"shop_copy\" FROM PUBLIC"),
-                              QStringLiteral("missing on the target: GRANT CREATE ON DATABASE \"shop_copy\" TO \"shop_reader\" "
-                                             "WITH GRANT OPTION"),
-                              QStringLiteral("only on the target: ALTER DATABASE \"shop_copy\" SET \"work_mem\" = '1MB'")}));
-        t.exec(QStringLiteral("ALTER DATABASE shop_copy SET work_mem = '12MB'; REVOKE TEMPORARY ON DATABASE shop_copy FROM PUBLIC;"
+                 (QStringList{
+                     QStringLiteral(
+                         "missing on the target: ALTER DATABASE \"shop_copy\" SET \"work_mem\" = '12MB'"),
+                     QStringLiteral(
+                         "missing on the target: REVOKE TEMPORARY ON DATABASE \"shop_copy\" FROM PUBLIC"),
+                     QStringLiteral(
+                         "missing on the target: GRANT CREATE ON DATABASE \"shop_copy\" TO \"shop_reader\" "
+                         "WITH GRANT OPTION"),
+                     QStringLiteral(
+                         "only on the target: ALTER DATABASE \"shop_copy\" SET \"work_mem\" = '1MB'")}));
+        t.exec(QStringLiteral("ALTER DATABASE shop_copy SET work_mem = '12MB'; REVOKE TEMPORARY ON DATABASE "
+                              "shop_copy FROM PUBLIC;"
                               "GRANT CREATE ON DATABASE shop_copy TO shop_reader WITH GRANT OPTION"));
-        QCOMPARE(schema::compareDatabaseProperties(s, QStringLiteral("shop"), t, QStringLiteral("shop_copy")), QStringList());
+        QCOMPARE(schema::compareDatabaseProperties(s, QStringLiteral("shop"), t, QStringLiteral("shop_copy")),
+                 QStringList());
         {
             pg::Connection fresh = m_pair->target.connect(QStringLiteral("shop_copy"));
-            QCOMPARE(fresh.exec(QStringLiteral("SHOW search_path")).text(0, 0), QStringLiteral("public, \"Weird \"\"Schema\"\"\", abc"));
+            QCOMPARE(fresh.exec(QStringLiteral("SHOW search_path")).text(0, 0),
+                     QStringLiteral("public, \"Weird \"\"Schema\"\"\", abc"));
         }
         // A rerun of a finished migration does nothing and succeeds.
         engine::LocalEngine again(config(state.path(), QStringLiteral("shop_copy")));
@@ -193,7 +226,8 @@ private Q_SLOTS:
         QVERIFY2(last.errors.join(u' ').contains(u"overwrite"), qPrintable(last.errors.join(u' ')));
         // Nothing of ours was written there.
         pg::Connection t = m_pair->target.connect(QStringLiteral("occupied"));
-        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = 'film'")).toInt(0, 0), 0);
+        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = 'film'")).toInt(0, 0),
+                 0);
     }
 
     void aStoppedRunResumesWithoutDoubles_data()
@@ -214,16 +248,20 @@ private Q_SLOTS:
             QSignalSpy done(&e, &engine::MigrationEngine::finished);
             e.start(engine::MigrationEngine::Until::Done);
             // Stop as soon as some table is loaded.
-            QTRY_VERIFY_WITH_TIMEOUT([&] {
-                const auto s = e.status();
-                // A loaded table moves on to its indexes (and is done) while others still copy.
-                return !s.databases.isEmpty() && s.databases.first().phase == engine::DatabasePhase::FullLoad &&
-                       std::any_of(s.databases.first().tables.begin(), s.databases.first().tables.end(),
-                                   [](const engine::TableStatus &t) {
-                                       return t.state == engine::TableState::Loaded || t.state == engine::TableState::Indexing ||
-                                              t.state == engine::TableState::Done;
-                                   });
-            }(), 120000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                [&] {
+                    const auto s = e.status();
+                    // A loaded table moves on to its indexes (and is done) while others still copy.
+                    return !s.databases.isEmpty() &&
+                           s.databases.first().phase == engine::DatabasePhase::FullLoad &&
+                           std::any_of(s.databases.first().tables.begin(), s.databases.first().tables.end(),
+                                       [](const engine::TableStatus &t) {
+                                           return t.state == engine::TableState::Loaded ||
+                                                  t.state == engine::TableState::Indexing ||
+                                                  t.state == engine::TableState::Done;
+                                       });
+                }(),
+                120000);
             e.stop();
             QVERIFY(done.wait(120000));
             QCOMPARE(e.status().state, engine::RunState::Stopped);
@@ -245,7 +283,8 @@ private Q_SLOTS:
         engine::MigrationStatus last;
         QVERIFY2(runToEnd(e, &last), qPrintable(last.errors.join(u'\n')));
         if (halfLoaded && resumeThreshold != 64 * 1024)
-            QVERIFY2(last.log.join(u'\n').contains(u"loading it again whole"), qPrintable(last.log.join(u'\n')));
+            QVERIFY2(last.log.join(u'\n').contains(u"loading it again whole"),
+                     qPrintable(last.log.join(u'\n')));
         pg::Connection s = m_pair->source.connect(QStringLiteral("shop"));
         pg::Connection t = m_pair->target.connect(tdb);
         const auto cmp = test::compareDatabases(s, t);
@@ -263,7 +302,12 @@ private Q_SLOTS:
         QVERIFY2(runToEnd(e, &last), qPrintable(last.errors.join(u'\n')));
         QFile f(engine::LocalEngine::reportFile(state.path()));
         QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonObject db = QJsonDocument::fromJson(f.readAll()).object().value(u"databases").toObject().value(u"shop").toObject();
+        const QJsonObject db = QJsonDocument::fromJson(f.readAll())
+                                   .object()
+                                   .value(u"databases")
+                                   .toObject()
+                                   .value(u"shop")
+                                   .toObject();
         const QJsonObject phases = db.value(u"phase_seconds").toObject();
         for (const char *k : {"prepare", "schema", "load", "post_load", "verify", "total"})
             QVERIFY2(phases.contains(QLatin1String(k)), k);
@@ -293,14 +337,20 @@ private Q_SLOTS:
         QVERIFY2(runToEnd(e, &last), qPrintable(last.errors.join(u'\n')));
         QFile f(engine::LocalEngine::reportFile(state.path()));
         QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonObject db = QJsonDocument::fromJson(f.readAll()).object().value(u"databases").toObject().value(u"shop").toObject();
+        const QJsonObject db = QJsonDocument::fromJson(f.readAll())
+                                   .object()
+                                   .value(u"databases")
+                                   .toObject()
+                                   .value(u"shop")
+                                   .toObject();
         const QJsonArray ver = db.value(u"verification").toArray();
         pg::Connection s = m_pair->source.connect(QStringLiteral("shop"));
         QCOMPARE(ver.size(), qsizetype(load::readTables(s, {QStringLiteral("shop"), {}, {}, {}}).size()));
         for (const auto &v : ver) {
             const QJsonObject o = v.toObject();
             QVERIFY2(o.value(u"matches").toBool(), qPrintable(o.value(u"name").toString()));
-            QVERIFY2(!o.value(u"source_checksum").toString().isEmpty(), qPrintable(o.value(u"name").toString()));
+            QVERIFY2(!o.value(u"source_checksum").toString().isEmpty(),
+                     qPrintable(o.value(u"name").toString()));
             QCOMPARE(o.value(u"source_checksum").toString(), o.value(u"target_checksum").toString());
         }
     }

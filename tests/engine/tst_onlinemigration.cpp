@@ -54,16 +54,20 @@ private:
                            {int(1 + m_rng.bounded(4500)), int(1 + m_rng.bounded(600))});
                     break;
                 case 2:
-                    c.exec(QStringLiteral("UPDATE rental SET return_date = now() WHERE rental_id = $1"), {int(1 + m_rng.bounded(6000))});
+                    c.exec(QStringLiteral("UPDATE rental SET return_date = now() WHERE rental_id = $1"),
+                           {int(1 + m_rng.bounded(6000))});
                     break;
                 case 3: // moves a row to another partition
-                    c.exec(QStringLiteral("UPDATE payment SET payment_date = payment_date + interval '31 days' "
-                                          "WHERE payment_id = $1 AND payment_date < '2025-02-20'"),
-                           {int(1 + m_rng.bounded(3000))});
+                    c.exec(
+                        QStringLiteral("UPDATE payment SET payment_date = payment_date + interval '31 days' "
+                                       "WHERE payment_id = $1 AND payment_date < '2025-02-20'"),
+                        {int(1 + m_rng.bounded(3000))});
                     break;
                 case 4: // duplicates in a REPLICA IDENTITY FULL table: touch exactly one
-                    c.exec(QStringLiteral("INSERT INTO rental_log (logged_at, rental_id, note) VALUES ('2025-01-01', 1, 'dup')"));
-                    c.exec(QStringLiteral("UPDATE rental_log SET note = 'dup-updated' WHERE ctid = (SELECT ctid FROM rental_log "
+                    c.exec(QStringLiteral("INSERT INTO rental_log (logged_at, rental_id, note) VALUES "
+                                          "('2025-01-01', 1, 'dup')"));
+                    c.exec(QStringLiteral("UPDATE rental_log SET note = 'dup-updated' WHERE ctid = (SELECT "
+                                          "ctid FROM rental_log "
                                           "WHERE note = 'dup' LIMIT 1)"));
                     break;
                 case 5:
@@ -71,7 +75,8 @@ private:
                            {int(1 + m_rng.bounded(200)), int(1 + m_rng.bounded(1000))});
                     break;
                 case 6: // a big value, then an update that leaves it alone (unchanged TOAST)
-                    c.exec(QStringLiteral("UPDATE film SET description = repeat(md5(random()::text), 400) WHERE film_id = $1"),
+                    c.exec(QStringLiteral("UPDATE film SET description = repeat(md5(random()::text), 400) "
+                                          "WHERE film_id = $1"),
                            {int(1 + m_rng.bounded(1000))});
                     c.exec(QStringLiteral("UPDATE film SET rental_rate = rental_rate + 1 WHERE film_id = $1"),
                            {int(1 + m_rng.bounded(1000))});
@@ -85,7 +90,8 @@ private:
                            {QStringLiteral("Genre %1").arg(m_rng.bounded(100000))});
                     break;
                 default:
-                    c.exec(QStringLiteral("UPDATE customer SET email = NULL WHERE customer_id = $1"), {int(1 + m_rng.bounded(600))});
+                    c.exec(QStringLiteral("UPDATE customer SET email = NULL WHERE customer_id = $1"),
+                           {int(1 + m_rng.bounded(600))});
                 }
                 c.exec(QStringLiteral("COMMIT"));
                 ++m_ops;
@@ -147,7 +153,8 @@ private Q_SLOTS:
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
-        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(e.status().errors.join(u'\n')), 300000);
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                  qPrintable(e.status().errors.join(u'\n')), 300000);
         QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
         // Keep writing while streaming for a moment, then stop the applications and cut over.
         QTest::qWait(1500);
@@ -158,7 +165,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(&why), 60000);
         QVERIFY(done.wait(300000));
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
         QCOMPARE(last.state, engine::RunState::Completed);
         const auto &d = last.databases.first();
         QVERIFY(d.inserts + d.updates + d.deletes > 0);
@@ -169,14 +177,17 @@ private Q_SLOTS:
         pg::Connection t = m_pair->target.connect(db + QStringLiteral("_copy"));
         const auto cmp = test::compareDatabases(s, t);
         QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
-        pg::Result slots = s.exec(QStringLiteral("SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"));
+        pg::Result slots = s.exec(QStringLiteral(
+            "SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"));
         QVERIFY2(slots.isNull(0, 0), qPrintable(slots.text(0, 0) + u'\n' + last.log.join(u'\n')));
         QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
         QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_replication_origin")).toInt(0, 0), 0);
         // Audit trigger fired once per rental on the source only: counts equal means no double fire.
         QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM rental_log")).toInt(0, 0),
                  s.exec(QStringLiteral("SELECT count(*) FROM rental_log")).toInt(0, 0));
-        QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0) >= 3);
+        QVERIFY(
+            t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0) >=
+            3);
     }
 
     // Databases in other encodings arrive byte for byte, loaded and streamed. A SQL_ASCII database
@@ -192,7 +203,8 @@ private Q_SLOTS:
         QTest::newRow("SQL_ASCII offline") << QStringLiteral("SQL_ASCII") << false << pgoutput;
         QTest::newRow("SQL_ASCII online") << QStringLiteral("SQL_ASCII") << true << pgoutput;
         QTest::newRow("LATIN1 online") << QStringLiteral("LATIN1") << true << pgoutput;
-        QTest::newRow("SQL_ASCII online, test_decoding") << QStringLiteral("SQL_ASCII") << true << testDecoding;
+        QTest::newRow("SQL_ASCII online, test_decoding")
+            << QStringLiteral("SQL_ASCII") << true << testDecoding;
         QTest::newRow("LATIN1 online, test_decoding") << QStringLiteral("LATIN1") << true << testDecoding;
     }
     void legacyEncodingsArriveByteForByte()
@@ -200,24 +212,28 @@ private Q_SLOTS:
         QFETCH(QString, encoding);
         QFETCH(bool, online);
         QFETCH(QString, decoder);
-        const QString db = QStringLiteral("enc_%1_%2_%3").arg(encoding.toLower()).arg(online).arg(decoder.left(4));
-        m_pair->source.sql(QStringLiteral("postgres"),
-                           QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING '%2' LC_COLLATE 'C' LC_CTYPE 'C'")
-                               .arg(db, encoding));
+        const QString db =
+            QStringLiteral("enc_%1_%2_%3").arg(encoding.toLower()).arg(online).arg(decoder.left(4));
+        m_pair->source.sql(
+            QStringLiteral("postgres"),
+            QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING '%2' LC_COLLATE 'C' LC_CTYPE 'C'")
+                .arg(db, encoding));
         // Rows by their bytes: 'fc' (latin1 ü), 'c3bc' (UTF-8 ü), 'e9', 'ff'.
-        const QString insert = QStringLiteral(
-            "INSERT INTO t SELECT g, convert_from(decode(h, 'hex'), '%1') FROM (VALUES (%2, 'fc4d'), (%3, 'c3bc'), "
-            "(%4, '41e942'), (%5, 'ff')) v(g, h)");
+        const QString insert = QStringLiteral("INSERT INTO t SELECT g, convert_from(decode(h, 'hex'), '%1') "
+                                              "FROM (VALUES (%2, 'fc4d'), (%3, 'c3bc'), "
+                                              "(%4, '41e942'), (%5, 'ff')) v(g, h)");
         m_pair->source.sql(db, QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text);") +
                                    insert.arg(encoding).arg(1).arg(2).arg(3).arg(4));
         QTemporaryDir state;
-        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), online ? project::Mode::Online : project::Mode::Offline, db);
+        engine::LocalEngineConfig c =
+            m_pair->engineConfig(state.path(), online ? project::Mode::Online : project::Mode::Offline, db);
         c.decoder = decoder;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
         if (online) {
-            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(e.status().errors.join(u'\n')), 300000);
+            QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                      qPrintable(e.status().errors.join(u'\n')), 300000);
             QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n')));
             m_pair->source.sql(db, insert.arg(encoding).arg(11).arg(12).arg(13).arg(14) +
                                        QStringLiteral("; UPDATE t SET v = v || v WHERE id = 2"));
@@ -228,10 +244,13 @@ private Q_SLOTS:
         const engine::MigrationStatus last = e.status();
         QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n')));
         if (online)
-            m_pair->source.sql(QStringLiteral("postgres"),
-                               QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
-        const QString bytes = QStringLiteral(
-            "SELECT string_agg(id || ':' || encode(convert_to(v, '%1'), 'hex'), ',' ORDER BY id) FROM t").arg(encoding);
+            m_pair->source.sql(
+                QStringLiteral("postgres"),
+                QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
+        const QString bytes =
+            QStringLiteral(
+                "SELECT string_agg(id || ':' || encode(convert_to(v, '%1'), 'hex'), ',' ORDER BY id) FROM t")
+                .arg(encoding);
         pg::Connection s = m_pair->source.connect(db);
         pg::Connection t = m_pair->target.connect(db);
         const QString want = s.exec(bytes).text(0, 0);
@@ -243,8 +262,9 @@ private Q_SLOTS:
     {
         const QString db = QStringLiteral("nokey");
         m_pair->source.createDatabase(db);
-        m_pair->source.sql(db, QStringLiteral("CREATE TABLE keyed (id int PRIMARY KEY); CREATE TABLE loose (v text);"
-                                              "INSERT INTO loose VALUES ('a');"));
+        m_pair->source.sql(
+            db, QStringLiteral("CREATE TABLE keyed (id int PRIMARY KEY); CREATE TABLE loose (v text);"
+                               "INSERT INTO loose VALUES ('a');"));
         QTemporaryDir state;
         engine::LocalEngineConfig c;
         c.project.mode = project::Mode::Online;

@@ -35,11 +35,13 @@ class TestPerDatabaseCutover : public QObject
 
     void writeTo(const QString &db, int round) const
     {
-        m_pair->source.sql(db, QStringLiteral("INSERT INTO items(name, qty) SELECT 'r%1-' || g, g FROM generate_series(1, 50) g;"
-                                              "UPDATE items SET qty = qty + %1 WHERE id % 5 = 0;"
-                                              "DELETE FROM items WHERE id % 17 = %1;"
-                                              "INSERT INTO notes(item, body) SELECT id, 'note ' || id FROM items WHERE id % 9 = %1;")
-                                   .arg(round));
+        m_pair->source.sql(
+            db, QStringLiteral(
+                    "INSERT INTO items(name, qty) SELECT 'r%1-' || g, g FROM generate_series(1, 50) g;"
+                    "UPDATE items SET qty = qty + %1 WHERE id % 5 = 0;"
+                    "DELETE FROM items WHERE id % 17 = %1;"
+                    "INSERT INTO notes(item, body) SELECT id, 'note ' || id FROM items WHERE id % 9 = %1;")
+                    .arg(round));
     }
 
     bool identical(const QString &db) const
@@ -61,7 +63,9 @@ class TestPerDatabaseCutover : public QObject
 
     bool readOnly(const QString &db) const
     {
-        return m_pair->source.connect(db).exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0) == u"on";
+        return m_pair->source.connect(db)
+                   .exec(QStringLiteral("SHOW default_transaction_read_only"))
+                   .text(0, 0) == u"on";
     }
 
 private Q_SLOTS:
@@ -72,11 +76,14 @@ private Q_SLOTS:
         m_cli = std::make_unique<test::CliRunner>(*m_pair, m_dir.filePath(QStringLiteral("state")));
         for (const QString &db : m_dbs) {
             m_pair->source.createDatabase(db);
-            m_pair->source.sql(db, QStringLiteral(
-                "CREATE TABLE items (id serial PRIMARY KEY, name text, qty int);"
-                "CREATE TABLE notes (id bigserial PRIMARY KEY, item int REFERENCES items ON DELETE CASCADE, body text);"
-                "INSERT INTO items(name, qty) SELECT 'item ' || g, g FROM generate_series(1, 400) g;"
-                "INSERT INTO notes(item, body) SELECT g, 'n' || g FROM generate_series(1, 400, 3) g;"));
+            m_pair->source.sql(
+                db,
+                QStringLiteral(
+                    "CREATE TABLE items (id serial PRIMARY KEY, name text, qty int);"
+                    "CREATE TABLE notes (id bigserial PRIMARY KEY, item int REFERENCES items ON DELETE "
+                    "CASCADE, body text);"
+                    "INSERT INTO items(name, qty) SELECT 'item ' || g, g FROM generate_series(1, 400) g;"
+                    "INSERT INTO notes(item, body) SELECT g, 'n' || g FROM generate_series(1, 400, 3) g;"));
         }
     }
     void cleanupTestCase()
@@ -107,8 +114,8 @@ private Q_SLOTS:
 
         // a alone.
         QString out, err;
-        QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"), QStringLiteral("a"),
-                             QStringLiteral("--yes")},
+        QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"),
+                             QStringLiteral("a"), QStringLiteral("--yes")},
                             &out, &err),
                  0);
         QVERIFY2(out.contains(u"cutover of a complete"), qPrintable(out));
@@ -125,19 +132,19 @@ private Q_SLOTS:
         // The others go on streaming; a is not cut over twice.
         writeTo(QStringLiteral("b"), 2);
         writeTo(QStringLiteral("c"), 2);
-        QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"), QStringLiteral("a"),
-                             QStringLiteral("--yes")},
+        QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"),
+                             QStringLiteral("a"), QStringLiteral("--yes")},
                             &out, &err),
                  1);
         QVERIFY2(err.contains(u"cut over already"), qPrintable(err));
-        QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"), QStringLiteral("nope"),
-                             QStringLiteral("--yes")},
+        QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"),
+                             QStringLiteral("nope"), QStringLiteral("--yes")},
                             &out, &err),
                  1);
         QVERIFY2(err.contains(u"no database nope"), qPrintable(err));
 
-        QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"), QStringLiteral("b"),
-                             QStringLiteral("--yes")},
+        QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--database"),
+                             QStringLiteral("b"), QStringLiteral("--yes")},
                             &out, &err),
                  0);
         QCOMPARE(phaseOf(state, QStringLiteral("c")), QStringLiteral("streaming"));

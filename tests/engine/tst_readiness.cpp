@@ -187,9 +187,10 @@ private Q_SLOTS:
         pg::Connection target = m_pair->target.connect(db + QStringLiteral("_new"));
         m_pair->source.sql(db, QStringLiteral("INSERT INTO note VALUES ('writer done')"));
         QDeadlineTimer caughtUp(120000);
-        while (!caughtUp.hasExpired() &&
-               target.exec(QStringLiteral("SELECT count(*) FROM note WHERE body = 'writer done'")).text(0, 0) !=
-                   u"1")
+        while (
+            !caughtUp.hasExpired() &&
+            target.exec(QStringLiteral("SELECT count(*) FROM note WHERE body = 'writer done'")).text(0, 0) !=
+                u"1")
             QTest::qWait(100);
         QVERIFY2(!caughtUp.hasExpired(), "the writer's changes did not reach the target in two minutes");
 

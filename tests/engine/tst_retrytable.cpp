@@ -21,7 +21,8 @@ class TestRetryTable : public QObject
 
     engine::LocalEngineConfig config(const QString &stateDir, const QString &tdb)
     {
-        engine::LocalEngineConfig c = m_pair->engineConfig(stateDir, project::Mode::Offline, QStringLiteral("retry_src"), tdb);
+        engine::LocalEngineConfig c =
+            m_pair->engineConfig(stateDir, project::Mode::Offline, QStringLiteral("retry_src"), tdb);
         c.project.name = QStringLiteral("retry");
         c.project.settings.splitThresholdBytes = qint64(1) << 40; // one unit per table
         return c;
@@ -48,13 +49,16 @@ class TestRetryTable : public QObject
     void breakVictim(const QString &tdb)
     {
         m_pair->target.createDatabase(tdb);
-        m_pair->target.sql(tdb, QStringLiteral(
-            "CREATE FUNCTION public.break_victim() RETURNS event_trigger LANGUAGE plpgsql AS $$"
-            "BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE object_identity = 'public.victim'"
-            "  AND command_tag = 'CREATE TABLE') THEN"
-            "  ALTER TABLE public.victim ADD CONSTRAINT no_rows CHECK (false) NOT VALID;"
-            "END IF; END $$;"
-            "CREATE EVENT TRIGGER break_victim ON ddl_command_end EXECUTE FUNCTION public.break_victim();"));
+        m_pair->target.sql(
+            tdb, QStringLiteral(
+                     "CREATE FUNCTION public.break_victim() RETURNS event_trigger LANGUAGE plpgsql AS $$"
+                     "BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE object_identity = "
+                     "'public.victim'"
+                     "  AND command_tag = 'CREATE TABLE') THEN"
+                     "  ALTER TABLE public.victim ADD CONSTRAINT no_rows CHECK (false) NOT VALID;"
+                     "END IF; END $$;"
+                     "CREATE EVENT TRIGGER break_victim ON ddl_command_end EXECUTE FUNCTION "
+                     "public.break_victim();"));
     }
 
 private Q_SLOTS:
@@ -63,13 +67,15 @@ private Q_SLOTS:
         m_pair = std::make_unique<test::TwoClusters>();
         m_pair->source.createDatabase(QStringLiteral("retry_src"));
         // big keeps one worker busy for a while; victim is small and loads last (largest first).
-        m_pair->source.sql(QStringLiteral("retry_src"), QStringLiteral(
-            "CREATE TABLE big (id bigint PRIMARY KEY, pad text);"
-            "INSERT INTO big SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 400000) g;"
-            "CREATE TABLE mid (id int PRIMARY KEY, v text);"
-            "INSERT INTO mid SELECT g, md5(g::text) FROM generate_series(1, 20000) g;"
-            "CREATE TABLE victim (id int PRIMARY KEY, v text);"
-            "INSERT INTO victim SELECT g, 'row ' || g FROM generate_series(1, 50) g;"));
+        m_pair->source.sql(
+            QStringLiteral("retry_src"),
+            QStringLiteral(
+                "CREATE TABLE big (id bigint PRIMARY KEY, pad text);"
+                "INSERT INTO big SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 400000) g;"
+                "CREATE TABLE mid (id int PRIMARY KEY, v text);"
+                "INSERT INTO mid SELECT g, md5(g::text) FROM generate_series(1, 20000) g;"
+                "CREATE TABLE victim (id int PRIMARY KEY, v text);"
+                "INSERT INTO victim SELECT g, 'row ' || g FROM generate_series(1, 50) g;"));
     }
     void cleanupTestCase() { m_pair.reset(); }
 
@@ -104,7 +110,8 @@ private Q_SLOTS:
         QVERIFY2(why.contains(u"has not failed"), qPrintable(why));
 
         m_pair->target.sql(tdb, QStringLiteral("ALTER TABLE public.victim DROP CONSTRAINT no_rows"));
-        QVERIFY2(e.retryTable(QStringLiteral("retry_src"), QStringLiteral("public.victim"), &why), qPrintable(why));
+        QVERIFY2(e.retryTable(QStringLiteral("retry_src"), QStringLiteral("public.victim"), &why),
+                 qPrintable(why));
         QVERIFY(done.wait(300000));
         QVERIFY2(done.first().first().toBool(), qPrintable(e.status().errors.join(u'\n')));
         QVERIFY(e.status().errors.isEmpty());
@@ -120,17 +127,20 @@ private Q_SLOTS:
         engine::LocalEngine e(config(state.path(), tdb));
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
-        QTRY_VERIFY_WITH_TIMEOUT(table(e, QStringLiteral("public.victim")).state == engine::TableState::Failed ||
-                                     !done.isEmpty(),
-                                 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            table(e, QStringLiteral("public.victim")).state == engine::TableState::Failed || !done.isEmpty(),
+            120000);
         if (table(e, QStringLiteral("public.big")).state != engine::TableState::Loading)
-            QSKIP("big was loaded before victim failed on this machine; the after-the-run case covers the rest");
+            QSKIP("big was loaded before victim failed on this machine; the after-the-run case covers the "
+                  "rest");
         m_pair->target.sql(tdb, QStringLiteral("ALTER TABLE public.victim DROP CONSTRAINT no_rows"));
         QString why;
-        QVERIFY2(e.retryTable(QStringLiteral("retry_src"), QStringLiteral("public.victim"), &why), qPrintable(why));
+        QVERIFY2(e.retryTable(QStringLiteral("retry_src"), QStringLiteral("public.victim"), &why),
+                 qPrintable(why));
         QVERIFY(done.wait(300000));
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
         QVERIFY2(last.log.join(u'\n').contains(u"retrying 1 failed load units of public.victim"),
                  qPrintable(last.log.join(u'\n')));
         const QString diff = differences(tdb);

@@ -382,7 +382,9 @@ private Q_SLOTS:
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' "
                                           "AND indexname IN ('orders_amount_ix', 'orders_amount_idx')")),
                  1);
-        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_amount_ix'")), 1);
+        QCOMPARE(
+            scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_amount_ix'")),
+            1);
         QCOMPARE(scalar(t, QStringLiteral(
                                "SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.paid_orders') "
                                "AND relkind = 'v'")),
@@ -537,11 +539,13 @@ private Q_SLOTS:
         test::TwoClusters pair(sourceMajor, targetMajor);
         const QString db = QStringLiteral("ddlmajors");
         pair.source.createDatabase(db);
-        pair.source.sql(db, QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok');"
-                                           "CREATE TABLE people (id serial PRIMARY KEY, name text, score int, m mood);"
-                                           "INSERT INTO people (name, score, m) SELECT 'p' || g, g, 'ok' FROM generate_series(1, 2000) g;"
-                                           "CREATE TABLE scratch (id int PRIMARY KEY);"
-                                           "INSERT INTO scratch SELECT generate_series(1, 10);"));
+        pair.source.sql(
+            db, QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok');"
+                               "CREATE TABLE people (id serial PRIMARY KEY, name text, score int, m mood);"
+                               "INSERT INTO people (name, score, m) SELECT 'p' || g, g, 'ok' FROM "
+                               "generate_series(1, 2000) g;"
+                               "CREATE TABLE scratch (id int PRIMARY KEY);"
+                               "INSERT INTO scratch SELECT generate_series(1, 10);"));
         QTemporaryDir state;
         engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, db);
         c.project.settings.cutover.makeSourceReadOnly = true;
@@ -552,8 +556,10 @@ private Q_SLOTS:
         VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
         QCOMPARE(ddlCapture(e.status()), QStringLiteral("event trigger"));
         const QStringList steps{
-            QStringLiteral("BEGIN; CREATE TABLE events (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), "
-                           "what text); INSERT INTO events (what) SELECT 'e' || g FROM generate_series(1, 300) g; COMMIT;"),
+            QStringLiteral("BEGIN; CREATE TABLE events (id bigserial PRIMARY KEY, at timestamptz NOT NULL "
+                           "DEFAULT now(), "
+                           "what text); INSERT INTO events (what) SELECT 'e' || g FROM generate_series(1, "
+                           "300) g; COMMIT;"),
             QStringLiteral("ALTER TABLE people ADD COLUMN tier text NOT NULL DEFAULT 'basic'"),
             QStringLiteral("UPDATE people SET tier = 'gold' WHERE id % 5 = 0"),
             QStringLiteral("ALTER TABLE people ALTER COLUMN score TYPE bigint"),
@@ -583,8 +589,10 @@ private Q_SLOTS:
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(to_regclass('public.scratch'))")), 0);
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM people WHERE m = 'happy'")),
                  scalar(s, QStringLiteral("SELECT count(*) FROM people WHERE m = 'happy'")));
-        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'people_tier'")), 1);
-        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")), 0);
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'people_tier'")),
+                 1);
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")),
+                 0);
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger")), 0);
     }
 
@@ -609,13 +617,15 @@ private Q_SLOTS:
         TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
         VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before streaming"));
 
-        m_pair->source.sql(db, QStringLiteral("CREATE TABLE latecomer (a int, b text);"
-                                              "INSERT INTO latecomer SELECT g, 'b' || g FROM generate_series(1, 300) g;"));
+        m_pair->source.sql(
+            db, QStringLiteral("CREATE TABLE latecomer (a int, b text);"
+                               "INSERT INTO latecomer SELECT g, 'b' || g FROM generate_series(1, 300) g;"));
         TRY_STATUS(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("unresolved")), e,
                    QStringLiteral("no unresolved change for public.latecomer"), 30000);
-        m_pair->source.sql(db, QStringLiteral("ALTER TABLE latecomer ADD PRIMARY KEY (a);"
-                                              "UPDATE latecomer SET b = 'changed' WHERE a % 10 = 0;"
-                                              "INSERT INTO latecomer SELECT g, 'c' || g FROM generate_series(301, 350) g;"));
+        m_pair->source.sql(
+            db, QStringLiteral("ALTER TABLE latecomer ADD PRIMARY KEY (a);"
+                               "UPDATE latecomer SET b = 'changed' WHERE a % 10 = 0;"
+                               "INSERT INTO latecomer SELECT g, 'c' || g FROM generate_series(301, 350) g;"));
         QTest::qWait(1000);
         QString why;
         QVERIFY(!e.requestCutover(&why));
@@ -623,7 +633,8 @@ private Q_SLOTS:
         // Refused for what cannot be: a table of no database, and one that is not there.
         QVERIFY(!e.resyncTable(QStringLiteral("nosuchdb"), QStringLiteral("public.latecomer"), &why));
         QVERIFY2(e.resyncTable(db, QStringLiteral("public.latecomer"), &why), qPrintable(why));
-        TRY_STATUS(e.status().readyForCutover(), e, QStringLiteral("still not ready after the resync"), 60000);
+        TRY_STATUS(e.status().readyForCutover(), e, QStringLiteral("still not ready after the resync"),
+                   60000);
         QVERIFY(!hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("unresolved")));
         QVERIFY(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("resolved")));
         m_pair->source.sql(db, QStringLiteral("UPDATE latecomer SET b = 'after' WHERE a % 7 = 0;"
@@ -641,9 +652,10 @@ private Q_SLOTS:
         VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM latecomer")),
                  scalar(s, QStringLiteral("SELECT count(*) FROM latecomer")));
-        pg::Result slots = s.exec(QStringLiteral("SELECT string_agg(slot_name || ' ' || slot_type || ' active=' || active || "
-                                                 "' temporary=' || temporary, ', ') FROM pg_replication_slots "
-                                                 "WHERE database = current_database()"));
+        pg::Result slots = s.exec(
+            QStringLiteral("SELECT string_agg(slot_name || ' ' || slot_type || ' active=' || active || "
+                           "' temporary=' || temporary, ', ') FROM pg_replication_slots "
+                           "WHERE database = current_database()"));
         QVERIFY2(slots.isNull(0, 0), qPrintable(slots.text(0, 0)));
     }
 
@@ -667,14 +679,16 @@ private Q_SLOTS:
 
         pg::Connection t = m_pair->target.connect(db + QStringLiteral("_copy"));
         t.exec(QStringLiteral("ALTER TABLE base ADD COLUMN note text")); // by hand, behind pgferry's back
-        m_pair->source.sql(db, QStringLiteral("ALTER TABLE base ADD COLUMN note int;"
-                                              "UPDATE base SET note = id WHERE id <= 10;"
-                                              "INSERT INTO other SELECT g, 'o' || g FROM generate_series(1, 50) g;"));
+        m_pair->source.sql(
+            db, QStringLiteral("ALTER TABLE base ADD COLUMN note int;"
+                               "UPDATE base SET note = id WHERE id <= 10;"
+                               "INSERT INTO other SELECT g, 'o' || g FROM generate_series(1, 50) g;"));
         TRY_STATUS(hasChange(e.status(), QStringLiteral("public.base.note"), QStringLiteral("unresolved")), e,
                    QStringLiteral("no unresolved change for public.base.note"), 30000);
         // The stream goes on for the other table, after the refused change and in later transactions.
-        m_pair->source.sql(db, QStringLiteral("INSERT INTO other SELECT g, 'p' || g FROM generate_series(51, 80) g;"
-                                              "UPDATE base SET v = 'held' WHERE id = 1;"));
+        m_pair->source.sql(
+            db, QStringLiteral("INSERT INTO other SELECT g, 'p' || g FROM generate_series(51, 80) g;"
+                               "UPDATE base SET v = 'held' WHERE id = 1;"));
         QTRY_COMPARE_WITH_TIMEOUT(scalar(t, QStringLiteral("SELECT count(*) FROM other")), qint64(80), 30000);
         VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended on a refused schema change"));
         const auto list = schemaChanges(e.status());
@@ -693,7 +707,8 @@ private Q_SLOTS:
         // Made right by hand, then copied again: resolved, and the cutover goes through.
         t.exec(QStringLiteral("ALTER TABLE base DROP COLUMN note; ALTER TABLE base ADD COLUMN note int"));
         QVERIFY2(e.resyncTable(db, QStringLiteral("public.base"), &why), qPrintable(why));
-        TRY_STATUS(e.status().readyForCutover(), e, QStringLiteral("still not ready after the resync"), 60000);
+        TRY_STATUS(e.status().readyForCutover(), e, QStringLiteral("still not ready after the resync"),
+                   60000);
         QVERIFY(!hasChange(e.status(), QStringLiteral("public.base.note"), QStringLiteral("unresolved")));
         m_pair->source.sql(db, QStringLiteral("UPDATE base SET note = -id WHERE id > 90;"));
         QTest::qWait(1000);

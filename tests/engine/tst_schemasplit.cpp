@@ -13,16 +13,16 @@ class TestSchemaSplit : public QObject
 private Q_SLOTS:
     void parsesTocLines()
     {
-        const QString listing = QStringLiteral(
-            ";\n; Archive created at 2026-11-23\n;\n"
-            "3345; 2606 16390 CONSTRAINT public actor actor_pkey postgres\n"
-            "3361; 2606 16500 FK CONSTRAINT public film film_language_id_fkey postgres\n"
-            "3370; 2620 16600 TRIGGER public film last_updated postgres\n"
-            "3380; 0 16700 MATERIALIZED VIEW DATA public sales_by_category postgres\n"
-            "3381; 1259 16701 INDEX public idx_title postgres\n"
-            "3382; 0 0 COMMENT public TRIGGER last_updated ON film postgres\n"
-            "3383; 6104 16702 PUBLICATION - pgferry_pub postgres\n"
-            "3384; 2618 16703 RULE public r1 postgres\n");
+        const QString listing =
+            QStringLiteral(";\n; Archive created at 2026-11-23\n;\n"
+                           "3345; 2606 16390 CONSTRAINT public actor actor_pkey postgres\n"
+                           "3361; 2606 16500 FK CONSTRAINT public film film_language_id_fkey postgres\n"
+                           "3370; 2620 16600 TRIGGER public film last_updated postgres\n"
+                           "3380; 0 16700 MATERIALIZED VIEW DATA public sales_by_category postgres\n"
+                           "3381; 1259 16701 INDEX public idx_title postgres\n"
+                           "3382; 0 0 COMMENT public TRIGGER last_updated ON film postgres\n"
+                           "3383; 6104 16702 PUBLICATION - pgferry_pub postgres\n"
+                           "3384; 2618 16703 RULE public r1 postgres\n");
         const auto toc = schema::parseToc(listing);
         QCOMPARE(toc.size(), 8);
         QCOMPARE(toc[1].desc, QStringLiteral("FK CONSTRAINT"));
@@ -73,19 +73,29 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("exclude");
         QTest::addColumn<bool>("selected");
         QTest::newRow("no patterns") << "public.film" << QStringList{} << QStringList{} << true;
-        QTest::newRow("include match") << "public.film" << QStringList{QStringLiteral("public.f*")} << QStringList{} << true;
-        QTest::newRow("include miss") << "public.actor" << QStringList{QStringLiteral("public.f*")} << QStringList{} << false;
-        QTest::newRow("exclude") << "public.film_log" << QStringList{} << QStringList{QStringLiteral("*_log")} << false;
-        QTest::newRow("schema wildcard") << "sales.orders" << QStringList{QStringLiteral("sales.*")} << QStringList{} << true;
-        QTest::newRow("quoted names") << "Sales Dept.Order Lines" << QStringList{QStringLiteral("\"Sales Dept\".\"Order Lines\"")}
-                                      << QStringList{} << true;
-        QTest::newRow("quoted star is literal") << "Sales Dept.Order Lines" << QStringList{QStringLiteral("\"Sales Dept\".\"Order*\"")}
-                                                << QStringList{} << false;
-        QTest::newRow("quoted dot is part of the name") << "x.a.b" << QStringList{QStringLiteral("\"a.b\"")} << QStringList{} << true;
-        QTest::newRow("quoted quote") << "public.say \"hi\"" << QStringList{QStringLiteral("public.\"say \"\"hi\"\"\"")}
-                                      << QStringList{} << true;
-        QTest::newRow("regex characters are literal") << "public.a+b" << QStringList{QStringLiteral("public.a+b")} << QStringList{} << true;
-        QTest::newRow("regex characters do not widen") << "public.aab" << QStringList{QStringLiteral("public.a+b")} << QStringList{} << false;
+        QTest::newRow("include match")
+            << "public.film" << QStringList{QStringLiteral("public.f*")} << QStringList{} << true;
+        QTest::newRow("include miss")
+            << "public.actor" << QStringList{QStringLiteral("public.f*")} << QStringList{} << false;
+        QTest::newRow("exclude") << "public.film_log" << QStringList{} << QStringList{QStringLiteral("*_log")}
+                                 << false;
+        QTest::newRow("schema wildcard")
+            << "sales.orders" << QStringList{QStringLiteral("sales.*")} << QStringList{} << true;
+        QTest::newRow("quoted names")
+            << "Sales Dept.Order Lines" << QStringList{QStringLiteral("\"Sales Dept\".\"Order Lines\"")}
+            << QStringList{} << true;
+        QTest::newRow("quoted star is literal")
+            << "Sales Dept.Order Lines" << QStringList{QStringLiteral("\"Sales Dept\".\"Order*\"")}
+            << QStringList{} << false;
+        QTest::newRow("quoted dot is part of the name")
+            << "x.a.b" << QStringList{QStringLiteral("\"a.b\"")} << QStringList{} << true;
+        QTest::newRow("quoted quote")
+            << "public.say \"hi\"" << QStringList{QStringLiteral("public.\"say \"\"hi\"\"\"")}
+            << QStringList{} << true;
+        QTest::newRow("regex characters are literal")
+            << "public.a+b" << QStringList{QStringLiteral("public.a+b")} << QStringList{} << true;
+        QTest::newRow("regex characters do not widen")
+            << "public.aab" << QStringList{QStringLiteral("public.a+b")} << QStringList{} << false;
     }
     void tablePatternsIncludeAndExclude()
     {

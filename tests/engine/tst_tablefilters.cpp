@@ -6,7 +6,8 @@
 // data, comments, grants and triggers, the views over them. A foreign key and a view that refer
 // to a left-out table are not created and are named in the log and the report. Offline with
 // include patterns; online with exclude patterns under writes to both kinds of tables, compared
-// row by row after cutover. The assessment names what the filter leaves out. Offline also from a 9.6 source into 17.
+// row by row after cutover. The assessment names what the filter leaves out. Offline also from a 9.6 source
+// into 17.
 #include "clirun.h"
 #include "compare.h"
 #include "engine/runfiles.h"
@@ -70,8 +71,8 @@ class TestTableFilters : public QObject
     std::unique_ptr<test::CliRunner> m_cli;
     QTemporaryDir m_dir;
 
-    QString writeProject(project::Project &p, const QString &db, project::Mode mode, const QStringList &include,
-                         const QStringList &exclude) const
+    QString writeProject(project::Project &p, const QString &db, project::Mode mode,
+                         const QStringList &include, const QStringList &exclude) const
     {
         p.name = db;
         p.mode = mode;
@@ -94,7 +95,8 @@ class TestTableFilters : public QObject
     // The target's user tables and views, "schema.name" sorted.
     QString relations(const QString &db, const QString &kinds) const
     {
-        return one(db, QStringLiteral("SELECT string_agg(n.nspname || '.' || c.relname, ',' ORDER BY n.nspname || '.' || c.relname COLLATE \"C\") FROM pg_class c "
+        return one(db, QStringLiteral("SELECT string_agg(n.nspname || '.' || c.relname, ',' ORDER BY "
+                                      "n.nspname || '.' || c.relname COLLATE \"C\") FROM pg_class c "
                                       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN (%1) "
                                       "AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_pgferry') "
                                       "AND n.nspname !~ '^pg_toast'")
@@ -104,24 +106,37 @@ class TestTableFilters : public QObject
     // What both runs must leave on the target: the selection and what it needs, nothing else.
     void checkTarget(const QString &newDb) const
     {
-        QCOMPARE(relations(newDb, QStringLiteral("'r', 'p'")), QStringLiteral("Sales Dept.Order Lines,public.kitchen_sink"));
+        QCOMPARE(relations(newDb, QStringLiteral("'r', 'p'")),
+                 QStringLiteral("Sales Dept.Order Lines,public.kitchen_sink"));
         QCOMPARE(relations(newDb, QStringLiteral("'v', 'm'")), QStringLiteral("public.v_lines"));
-        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_type WHERE typname IN ('mood', 'qty')")), QStringLiteral("2"));
-        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_proc WHERE proname = 'line_total'")), QStringLiteral("1"));
-        QCOMPARE(one(newDb, QStringLiteral("SELECT string_agg(relname, ',' ORDER BY relname COLLATE \"C\") FROM pg_class WHERE relkind = 'S'")),
+        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_type WHERE typname IN ('mood', 'qty')")),
+                 QStringLiteral("2"));
+        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_proc WHERE proname = 'line_total'")),
+                 QStringLiteral("1"));
+        QCOMPARE(one(newDb, QStringLiteral("SELECT string_agg(relname, ',' ORDER BY relname COLLATE \"C\") "
+                                           "FROM pg_class WHERE relkind = 'S'")),
                  QStringLiteral("Order Lines_id_seq,shared_no"));
-        QCOMPARE(one(newDb, QStringLiteral("SELECT string_agg(conname, ',' ORDER BY conname COLLATE \"C\") FROM pg_constraint WHERE contype = 'f'")),
+        QCOMPARE(one(newDb, QStringLiteral("SELECT string_agg(conname, ',' ORDER BY conname COLLATE \"C\") "
+                                           "FROM pg_constraint WHERE contype = 'f'")),
                  QStringLiteral("Order Lines_sink_id_fkey"));
-        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'lines_sink'")), QStringLiteral("1"));
-        QCOMPARE(one(newDb, QStringLiteral("SELECT obj_description('public.kitchen_sink'::regclass, 'pg_class')")), QStringLiteral("carried"));
-        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")), QStringLiteral("0"));
+        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'lines_sink'")),
+                 QStringLiteral("1"));
+        QCOMPARE(
+            one(newDb, QStringLiteral("SELECT obj_description('public.kitchen_sink'::regclass, 'pg_class')")),
+            QStringLiteral("carried"));
+        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")),
+                 QStringLiteral("0"));
         // The defaults still draw from their sequences, and the enum and domain still check.
         pg::Connection c = m_pair->target.connect(newDb);
-        const QString id = c.exec(QStringLiteral("INSERT INTO \"Sales Dept\".\"Order Lines\"(sink_id, q, price, m) "
-                                                 "VALUES (1, 2, 3, 'calm') RETURNING no"))
-                               .text(0, 0);
+        const QString id =
+            c.exec(QStringLiteral("INSERT INTO \"Sales Dept\".\"Order Lines\"(sink_id, q, price, m) "
+                                  "VALUES (1, 2, 3, 'calm') RETURNING no"))
+                .text(0, 0);
         QVERIFY2(id.toInt() >= 100, qPrintable(id));
-        QVERIFY(c.tryExec(QStringLiteral("INSERT INTO \"Sales Dept\".\"Order Lines\"(sink_id, q, price) VALUES (1, -1, 3)")).has_value());
+        QVERIFY(
+            c.tryExec(QStringLiteral(
+                          "INSERT INTO \"Sales Dept\".\"Order Lines\"(sink_id, q, price) VALUES (1, -1, 3)"))
+                .has_value());
         c.exec(QStringLiteral("DELETE FROM \"Sales Dept\".\"Order Lines\" WHERE no = ") + id);
     }
 
@@ -174,12 +189,14 @@ private Q_SLOTS:
         m_pair->source.createDatabase(db);
         m_pair->source.sql(db, QString::fromUtf8(kSchema));
         project::Project p;
-        const QString file = writeProject(p, db, project::Mode::Offline,
-                                          {QStringLiteral("\"Sales Dept\".\"Order Lines\""), QStringLiteral("public.kitchen_sink")}, {});
+        const QString file = writeProject(
+            p, db, project::Mode::Offline,
+            {QStringLiteral("\"Sales Dept\".\"Order Lines\""), QStringLiteral("public.kitchen_sink")}, {});
         QString out, err;
         // The assessment names what the filter leaves out, as a warning.
         QCOMPARE(m_cli->run({QStringLiteral("assess"), file, QStringLiteral("--json")}, &out, &err), 0);
-        QVERIFY2(out.contains(u"\"table.filter\"") && out.contains(u"lines_old_fk") && out.contains(u"public.v_mixed"),
+        QVERIFY2(out.contains(u"\"table.filter\"") && out.contains(u"lines_old_fk") &&
+                     out.contains(u"public.v_mixed"),
                  qPrintable(out));
         QCOMPARE(m_cli->run({QStringLiteral("run"), file}, &out, &err), 0);
         checkTarget(db + QStringLiteral("_new"));
@@ -210,12 +227,14 @@ private Q_SLOTS:
         std::unique_ptr<QProcess> run = m_cli->startRunUntil(file, state, QStringLiteral("streaming"));
         QVERIFY(run);
         // Writes to both kinds of tables while changes stream.
-        m_pair->source.sql(db, QStringLiteral("INSERT INTO public.kitchen_sink SELECT g, 'late ' || g FROM generate_series(301, 400) g;"
-                                              "UPDATE \"Sales Dept\".\"Order Lines\" SET q = q + 1 WHERE id % 5 = 0;"
-                                              "DELETE FROM \"Sales Dept\".\"Order Lines\" WHERE id % 13 = 0;"
-                                              "INSERT INTO archive.old_orders SELECT g, 'later' FROM generate_series(201, 260) g;"
-                                              "UPDATE archive.old_orders SET note = 'changed';"
-                                              "INSERT INTO public.unrelated SELECT g FROM generate_series(51, 90) g;"));
+        m_pair->source.sql(
+            db, QStringLiteral(
+                    "INSERT INTO public.kitchen_sink SELECT g, 'late ' || g FROM generate_series(301, 400) g;"
+                    "UPDATE \"Sales Dept\".\"Order Lines\" SET q = q + 1 WHERE id % 5 = 0;"
+                    "DELETE FROM \"Sales Dept\".\"Order Lines\" WHERE id % 13 = 0;"
+                    "INSERT INTO archive.old_orders SELECT g, 'later' FROM generate_series(201, 260) g;"
+                    "UPDATE archive.old_orders SET note = 'changed';"
+                    "INSERT INTO public.unrelated SELECT g FROM generate_series(51, 90) g;"));
         QString out, err;
         QCOMPARE(m_cli->run({QStringLiteral("cutover"), file, QStringLiteral("--yes")}, &out, &err), 0);
         QVERIFY(run->waitForFinished(60000));

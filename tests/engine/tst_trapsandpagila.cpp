@@ -20,8 +20,8 @@ class TestTrapsAndPagila : public QObject
     std::unique_ptr<test::TwoClusters> m_pair;
     QString m_traps;
 
-    engine::LocalEngineConfig config(const QString &state, const QString &db, const QString &targetDb, project::Mode mode,
-                                     const QString &decoder = {})
+    engine::LocalEngineConfig config(const QString &state, const QString &db, const QString &targetDb,
+                                     project::Mode mode, const QString &decoder = {})
     {
         engine::LocalEngineConfig c;
         c.project.name = QStringLiteral("acceptance");
@@ -56,7 +56,8 @@ class TestTrapsAndPagila : public QObject
         expectIdentical(db, targetDb);
     }
 
-    void runOnline(const QString &db, const QString &targetDb, test::Workload::Profile profile, const QString &decoder)
+    void runOnline(const QString &db, const QString &targetDb, test::Workload::Profile profile,
+                   const QString &decoder)
     {
         QTemporaryDir state;
         test::Workload::Options wo;
@@ -71,7 +72,8 @@ class TestTrapsAndPagila : public QObject
         e.start(engine::MigrationEngine::Until::Done);
         QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
                                   qPrintable(e.status().errors.join(u'\n')), 600000);
-        QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
+        QVERIFY2(done.isEmpty(),
+                 qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
         QTest::qWait(2000); // streaming under writes
         const test::WorkloadStats ws = load.stop();
         QVERIFY2(ws.errors.isEmpty(), qPrintable(ws.errors.join(u'\n')));
@@ -79,14 +81,18 @@ class TestTrapsAndPagila : public QObject
         QString why;
         QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(&why), 120000);
         QVERIFY(done.wait(600000));
-        QVERIFY2(done.first().first().toBool(), qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
         expectIdentical(db, targetDb);
         // The cutover's schema comparison (columns, indexes, constraints by name) sees no
         // difference on the awkward schemas either.
         for (const QString &line : e.status().log)
             QVERIFY2(!line.contains(u"schema differs"), qPrintable(line));
         pg::Connection s = m_pair->source.connect(db);
-        QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).toInt(0, 0), 0);
+        QCOMPARE(s.exec(QStringLiteral(
+                            "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                     .toInt(0, 0),
+                 0);
     }
 
 private Q_SLOTS:
@@ -102,9 +108,21 @@ private Q_SLOTS:
 
     void trapsOffline() { runOffline(m_traps, m_traps + QStringLiteral(" offline")); }
     void pagilaOffline() { runOffline(QStringLiteral("pagila"), QStringLiteral("pagila_offline")); }
-    void trapsOnlinePgoutput() { runOnline(m_traps, m_traps + QStringLiteral(" pgoutput"), test::Workload::Profile::Traps, QStringLiteral("pgoutput")); }
-    void trapsOnlineTestDecoding() { runOnline(m_traps, m_traps + QStringLiteral(" td"), test::Workload::Profile::Traps, QStringLiteral("test_decoding")); }
-    void pagilaOnlineUnderRentalAndPaymentWrites() { runOnline(QStringLiteral("pagila"), QStringLiteral("pagila_online"), test::Workload::Profile::Pagila, QStringLiteral("pgoutput")); }
+    void trapsOnlinePgoutput()
+    {
+        runOnline(m_traps, m_traps + QStringLiteral(" pgoutput"), test::Workload::Profile::Traps,
+                  QStringLiteral("pgoutput"));
+    }
+    void trapsOnlineTestDecoding()
+    {
+        runOnline(m_traps, m_traps + QStringLiteral(" td"), test::Workload::Profile::Traps,
+                  QStringLiteral("test_decoding"));
+    }
+    void pagilaOnlineUnderRentalAndPaymentWrites()
+    {
+        runOnline(QStringLiteral("pagila"), QStringLiteral("pagila_online"), test::Workload::Profile::Pagila,
+                  QStringLiteral("pgoutput"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTrapsAndPagila)

@@ -127,18 +127,22 @@ private Q_SLOTS:
             // A slow link: the transaction (about 60 MB of pgoutput) takes a while to arrive, and
             // the applier starts on it meanwhile.
             proxy.setRateLimit(4 << 20);
-            m_pair->source.sql(db, QStringLiteral("BEGIN;"
-                                                  "UPDATE big SET payload = payload || 'x';"
-                                                  "INSERT INTO big (k, payload) SELECT g % 1000, repeat(md5(g::text), 6) "
-                                                  "FROM generate_series(1, 200000) g;"
-                                                  "COMMIT;"));
+            m_pair->source.sql(
+                db, QStringLiteral("BEGIN;"
+                                   "UPDATE big SET payload = payload || 'x';"
+                                   "INSERT INTO big (k, payload) SELECT g % 1000, repeat(md5(g::text), 6) "
+                                   "FROM generate_series(1, 200000) g;"
+                                   "COMMIT;"));
             // Inside it on the target (the applier's open transaction holds big's lock), then cut.
             pg::Connection t = m_pair->target.connect(tdb);
-            QTRY_VERIFY_WITH_TIMEOUT(t.exec(QStringLiteral("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                                                           "WHERE c.relname = 'big' AND l.mode = 'RowExclusiveLock' "
-                                                           "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
-                                             .toInt(0, 0) > 0,
-                                     120000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                t.exec(
+                     QStringLiteral(
+                         "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                         "WHERE c.relname = 'big' AND l.mode = 'RowExclusiveLock' "
+                         "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
+                        .toInt(0, 0) > 0,
+                120000);
             proxy.setMode(test::TcpProxy::Mode::Refuse);
             QVERIFY(proxy.cutAll() > 0);
             proxy.setRateLimit(0);

@@ -103,15 +103,16 @@ private:
             bool changed = false;
             moment = [&, changed]() mutable {
                 if (!changed && rig.status().value(u"ready_for_cutover").toBool()) {
-                    pair.source.sql(db, QStringLiteral(
-                                            "BEGIN; CREATE TABLE late (id int PRIMARY KEY, v text);"
-                                            "INSERT INTO late SELECT g, 'v' || g FROM generate_series(1, 1000) g; COMMIT;"
-                                            "ALTER TABLE big ADD COLUMN extra int NOT NULL DEFAULT 7;"
-                                            "UPDATE big SET extra = 8 WHERE id % 100 = 0;"
-                                            "ALTER TABLE late ADD COLUMN w bigint;"
-                                            "UPDATE late SET w = id * 10000000000 WHERE id % 3 = 0;"
-                                            "ALTER TABLE late RENAME COLUMN v TO label;"
-                                            "INSERT INTO late SELECT g, 'x', g FROM generate_series(1001, 1100) g;"));
+                    pair.source.sql(
+                        db, QStringLiteral(
+                                "BEGIN; CREATE TABLE late (id int PRIMARY KEY, v text);"
+                                "INSERT INTO late SELECT g, 'v' || g FROM generate_series(1, 1000) g; COMMIT;"
+                                "ALTER TABLE big ADD COLUMN extra int NOT NULL DEFAULT 7;"
+                                "UPDATE big SET extra = 8 WHERE id % 100 = 0;"
+                                "ALTER TABLE late ADD COLUMN w bigint;"
+                                "UPDATE late SET w = id * 10000000000 WHERE id % 3 = 0;"
+                                "ALTER TABLE late RENAME COLUMN v TO label;"
+                                "INSERT INTO late SELECT g, 'x', g FROM generate_series(1001, 1100) g;"));
                     changed = true;
                     return false;
                 }

@@ -30,7 +30,8 @@ private Q_SLOTS:
     {
         const QString db = QStringLiteral("restore_lost");
         m_pair->source.createDatabase(db);
-        m_pair->source.sql(db, QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text); CREATE INDEX t_v ON t (v);"));
+        m_pair->source.sql(
+            db, QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text); CREATE INDEX t_v ON t (v);"));
         QTemporaryDir work;
         pg::ConnInfo gone = m_pair->target.connInfo(db);
         gone.port = sandbox::freeLoopbackPort(); // nothing listens there
@@ -43,7 +44,8 @@ private Q_SLOTS:
             QFAIL("pg_restore reached a server that is not there");
         } catch (const pg::Exception &e) {
             QVERIFY2(e.error().retryable(), qPrintable(e.error().toString()));
-            QVERIFY2(e.error().toString().contains(u"building indexes and keys"), qPrintable(e.error().toString()));
+            QVERIFY2(e.error().toString().contains(u"building indexes and keys"),
+                     qPrintable(e.error().toString()));
         }
     }
 

@@ -134,8 +134,9 @@ CREATE EVENT TRIGGER drop_watch ON sql_drop EXECUTE FUNCTION log_drop();
                 ++creates;
             else if (cmd.startsWith(u"DROP publication pgferry_"))
                 ++drops;
-            else if (cmd.startsWith(u"DROP ") && (cmd.contains(u" _pgferry.pgferry_") || cmd.startsWith(u"DROP schema _pgferry ") ||
-                                                  cmd.contains(u" pg_toast.pg_toast_")))
+            else if (cmd.startsWith(u"DROP ") &&
+                     (cmd.contains(u" _pgferry.pgferry_") || cmd.startsWith(u"DROP schema _pgferry ") ||
+                      cmd.contains(u" pg_toast.pg_toast_")))
                 ++captureDrops;
             else if (cmd.contains(u" _pgferry.pgferry_") || cmd.startsWith(u"CREATE SCHEMA _pgferry "))
                 ++capture;

@@ -20,11 +20,13 @@ class TestWorkload : public QObject
     void copyDatabase(const QString &from, const QString &to)
     {
         pg::Connection admin = m_cluster->connect();
-        admin.exec(QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY").arg(admin.quoteIdent(to), admin.quoteIdent(from)));
+        admin.exec(QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY")
+                       .arg(admin.quoteIdent(to), admin.quoteIdent(from)));
     }
 
     // Runs until every operation of the profile has committed at least once and `minimumMs` passed.
-    static test::WorkloadStats runUntilEveryOperationRan(Workload &w, Workload::Profile profile, int writers, int minimumMs)
+    static test::WorkloadStats runUntilEveryOperationRan(Workload &w, Workload::Profile profile, int writers,
+                                                         int minimumMs)
     {
         const QStringList names = Workload::operationNames(profile);
         QElapsedTimer clock;
@@ -69,7 +71,8 @@ private Q_SLOTS:
         Workload w(m_cluster->connInfo(QStringLiteral("traps")), {Workload::Profile::Traps, 7, 60, false});
         const test::WorkloadStats s = runUntilEveryOperationRan(w, Workload::Profile::Traps, 2, 3000);
         QVERIFY2(s.errors.isEmpty(), qPrintable(s.errors.join(u'\n')));
-        QVERIFY2(missingOperations(s, Workload::Profile::Traps).isEmpty(), qPrintable(missingOperations(s, Workload::Profile::Traps)));
+        QVERIFY2(missingOperations(s, Workload::Profile::Traps).isEmpty(),
+                 qPrintable(missingOperations(s, Workload::Profile::Traps)));
         QVERIFY(s.inserts > 0 && s.updates > 0 && s.deletes > 0);
         QVERIFY(s.truncates >= 1);
         QVERIFY(s.nextvals > 0);
@@ -79,19 +82,24 @@ private Q_SLOTS:
         pg::Connection c = m_cluster->connect(QStringLiteral("traps"));
         pg::Connection before = m_cluster->connect(QStringLiteral("traps before"));
         // The audit trigger fired.
-        QVERIFY(c.exec(QStringLiteral(R"(SELECT count(*) FROM "Weird ""Schema""".audit_log)")).toInt(0, 0) >
-                before.exec(QStringLiteral(R"(SELECT count(*) FROM "Weird ""Schema""".audit_log)")).toInt(0, 0));
+        QVERIFY(
+            c.exec(QStringLiteral(R"(SELECT count(*) FROM "Weird ""Schema""".audit_log)")).toInt(0, 0) >
+            before.exec(QStringLiteral(R"(SELECT count(*) FROM "Weird ""Schema""".audit_log)")).toInt(0, 0));
         // TOASTed documents were updated while their body stayed as it was.
-        QVERIFY(c.exec(QStringLiteral("SELECT count(*) FROM public.documents WHERE id <= 30 AND version > 1")).toInt(0, 0) > 0);
+        QVERIFY(c.exec(QStringLiteral("SELECT count(*) FROM public.documents WHERE id <= 30 AND version > 1"))
+                    .toInt(0, 0) > 0);
         // Rows left their partition: some 2023 ids now live in another leaf.
-        const QString leaves = QStringLiteral("SELECT string_agg(id::text || tableoid::regclass::text, ',' ORDER BY id) "
-                                              "FROM public.measurements WHERE id <= 12000");
+        const QString leaves =
+            QStringLiteral("SELECT string_agg(id::text || tableoid::regclass::text, ',' ORDER BY id) "
+                           "FROM public.measurements WHERE id <= 12000");
         QVERIFY(c.exec(leaves).text(0, 0) != before.exec(leaves).text(0, 0));
         // And the comparison sees the changes: tables and sequences.
         const test::CompareResult diff = test::compareDatabases(before, c);
         QVERIFY(!diff.identical());
         const QString all = diff.differences.join(u'\n');
-        QVERIFY2(all.contains(u"\"measurements_") && all.contains(u"\"dup_rows\"") && all.contains(u"sequence "), qPrintable(all));
+        QVERIFY2(all.contains(u"\"measurements_") && all.contains(u"\"dup_rows\"") &&
+                     all.contains(u"sequence "),
+                 qPrintable(all));
     }
 
     void pagilaWorkloadWritesRentalsAndPayments()
@@ -99,7 +107,8 @@ private Q_SLOTS:
         Workload w(m_cluster->connInfo(QStringLiteral("pagila")), {Workload::Profile::Pagila, 11, 60, false});
         const test::WorkloadStats s = runUntilEveryOperationRan(w, Workload::Profile::Pagila, 2, 3000);
         QVERIFY2(s.errors.isEmpty(), qPrintable(s.errors.join(u'\n')));
-        QVERIFY2(missingOperations(s, Workload::Profile::Pagila).isEmpty(), qPrintable(missingOperations(s, Workload::Profile::Pagila)));
+        QVERIFY2(missingOperations(s, Workload::Profile::Pagila).isEmpty(),
+                 qPrintable(missingOperations(s, Workload::Profile::Pagila)));
         QVERIFY(s.inserts > 0 && s.updates > 0 && s.deletes > 0);
         qInfo().noquote() << s.summary();
 
@@ -135,7 +144,8 @@ private Q_SLOTS:
     {
         copyDatabase(QStringLiteral("traps before"), QStringLiteral("traps broken"));
         m_cluster->sql(QStringLiteral("traps broken"), QStringLiteral("DROP TABLE public.truncate_me"));
-        Workload w(m_cluster->connInfo(QStringLiteral("traps broken")), {Workload::Profile::Traps, 5, 0, false});
+        Workload w(m_cluster->connInfo(QStringLiteral("traps broken")),
+                   {Workload::Profile::Traps, 5, 0, false});
         w.start(1);
         QTRY_VERIFY_WITH_TIMEOUT(!w.stats().errors.isEmpty(), 30000);
         const test::WorkloadStats s = w.stop();

@@ -35,9 +35,11 @@ private Q_SLOTS:
     {
         pg::Connection c = m_server->connect();
         const QString name = QStringLiteral("We\"ird; DROP TABLE x; --Ñame");
-        c.exec(QStringLiteral("CREATE TABLE %1 (%2 int)").arg(c.quoteIdent(name), c.quoteIdent(QStringLiteral("select"))));
+        c.exec(QStringLiteral("CREATE TABLE %1 (%2 int)")
+                   .arg(c.quoteIdent(name), c.quoteIdent(QStringLiteral("select"))));
         c.exec(QStringLiteral("INSERT INTO %1 VALUES (7)").arg(c.quoteIdent(name)));
-        pg::Result r = c.exec(QStringLiteral("SELECT %1 FROM %2").arg(c.quoteIdent(QStringLiteral("select")), c.quoteIdent(name)));
+        pg::Result r = c.exec(QStringLiteral("SELECT %1 FROM %2")
+                                  .arg(c.quoteIdent(QStringLiteral("select")), c.quoteIdent(name)));
         QCOMPARE(r.toInt(0, 0), 7);
         QCOMPARE(c.quoteLiteral(QStringLiteral("it's")), QStringLiteral("'it''s'"));
     }

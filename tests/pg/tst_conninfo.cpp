@@ -18,10 +18,21 @@ private Q_SLOTS:
         QTest::addColumn<QString>("db");
         QTest::addColumn<QString>("sslmode");
         QTest::newRow("full") << "postgresql://alice@db.example.com:6543/sales?sslmode=require"
-                              << "db.example.com" << 6543 << "alice" << "sales" << "require";
-        QTest::newRow("defaults") << "postgresql://localhost" << "localhost" << 5432 << "" << "" << "";
-        QTest::newRow("keyvalue") << "host=10.0.0.5 port=5433 user=bob dbname=x" << "10.0.0.5" << 5433 << "bob" << "x" << "";
-        QTest::newRow("encoded db") << "postgresql://u@h/sales%3B2019" << "h" << 5432 << "u" << "sales;2019" << "";
+                              << "db.example.com" << 6543 << "alice"
+                              << "sales"
+                              << "require";
+        QTest::newRow("defaults") << "postgresql://localhost"
+                                  << "localhost" << 5432 << ""
+                                  << ""
+                                  << "";
+        QTest::newRow("keyvalue") << "host=10.0.0.5 port=5433 user=bob dbname=x"
+                                  << "10.0.0.5" << 5433 << "bob"
+                                  << "x"
+                                  << "";
+        QTest::newRow("encoded db") << "postgresql://u@h/sales%3B2019"
+                                    << "h" << 5432 << "u"
+                                    << "sales;2019"
+                                    << "";
     }
     void parsesUriParts()
     {
@@ -53,7 +64,8 @@ private Q_SLOTS:
 
     void uriRoundTrips()
     {
-        auto ci = ConnInfo::parse(QStringLiteral("postgresql://alice@db.example.com:6543/sales%3B2019?sslmode=verify-full&sslrootcert=/etc/ca.pem"));
+        auto ci = ConnInfo::parse(QStringLiteral("postgresql://alice@db.example.com:6543/"
+                                                 "sales%3B2019?sslmode=verify-full&sslrootcert=/etc/ca.pem"));
         QVERIFY(ci);
         auto again = ConnInfo::parse(ci->toUri());
         QVERIFY(again);

@@ -17,10 +17,13 @@ private Q_SLOTS:
         m_pair = std::make_unique<test::TwoClusters>();
         const QString ddl = QStringLiteral(
             "CREATE TABLE t (id int PRIMARY KEY, txt text, js jsonb, b bytea, n numeric, f float8);");
-        m_pair->source.sql(QStringLiteral("postgres"), ddl +
-            QStringLiteral("INSERT INTO t SELECT i, repeat('x', i % 50) || E'\\t\\n\\\\', "
-                           "jsonb_build_object('i', i), decode(md5(i::text), 'hex'), i * 1.5, "
-                           "CASE WHEN i % 100 = 0 THEN 'NaN'::float8 ELSE i END FROM generate_series(1, 20000) i;"));
+        m_pair->source.sql(
+            QStringLiteral("postgres"),
+            ddl +
+                QStringLiteral(
+                    "INSERT INTO t SELECT i, repeat('x', i % 50) || E'\\t\\n\\\\', "
+                    "jsonb_build_object('i', i), decode(md5(i::text), 'hex'), i * 1.5, "
+                    "CASE WHEN i % 100 = 0 THEN 'NaN'::float8 ELSE i END FROM generate_series(1, 20000) i;"));
         m_pair->target.sql(QStringLiteral("postgres"), ddl);
     }
     void cleanupTestCase() { m_pair.reset(); }

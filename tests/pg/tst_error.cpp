@@ -44,11 +44,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("message");
         QTest::addColumn<int>("category");
-        QTest::newRow("dns") << "could not translate host name \"nope\" to address: Name or service not known" << int(ErrorCategory::Connection);
-        QTest::newRow("refused") << "connection to server at \"127.0.0.1\", port 1 failed: Connection refused" << int(ErrorCategory::Connection);
-        QTest::newRow("auth") << "FATAL:  password authentication failed for user \"x\"" << int(ErrorCategory::Auth);
-        QTest::newRow("hba") << "FATAL:  no pg_hba.conf entry for host \"1.2.3.4\"" << int(ErrorCategory::Auth);
-        QTest::newRow("hba reject") << "FATAL:  pg_hba.conf rejects connection for host \"127.0.0.1\", user \"x\", database \"y\", no encryption"
+        QTest::newRow("dns") << "could not translate host name \"nope\" to address: Name or service not known"
+                             << int(ErrorCategory::Connection);
+        QTest::newRow("refused") << "connection to server at \"127.0.0.1\", port 1 failed: Connection refused"
+                                 << int(ErrorCategory::Connection);
+        QTest::newRow("auth") << "FATAL:  password authentication failed for user \"x\""
+                              << int(ErrorCategory::Auth);
+        QTest::newRow("hba") << "FATAL:  no pg_hba.conf entry for host \"1.2.3.4\""
+                             << int(ErrorCategory::Auth);
+        QTest::newRow("hba reject") << "FATAL:  pg_hba.conf rejects connection for host \"127.0.0.1\", user "
+                                       "\"x\", database \"y\", no encryption"
                                     << int(ErrorCategory::Auth);
         QTest::newRow("tls") << "SSL error: certificate verify failed" << int(ErrorCategory::Tls);
         QTest::newRow("timeout") << "timeout expired" << int(ErrorCategory::Timeout);

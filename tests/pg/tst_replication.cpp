@@ -17,8 +17,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_server = std::make_unique<test::TestCluster>(QStringLiteral("repl"));
-        m_server->sql(QStringLiteral("postgres"), QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, v text);"
-                                                                 "INSERT INTO items VALUES (1, 'before');"));
+        m_server->sql(QStringLiteral("postgres"),
+                      QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, v text);"
+                                     "INSERT INTO items VALUES (1, 'before');"));
     }
     void cleanupTestCase() { m_server.reset(); }
 
@@ -35,7 +36,8 @@ private Q_SLOTS:
     void snapshotAndStreamMeetExactly()
     {
         auto rc = pg::ReplicationConnection::open(m_server->connInfo());
-        const auto slot = rc.createLogicalSlot(QStringLiteral("pgferry_test_slot"), QStringLiteral("test_decoding"), true);
+        const auto slot =
+            rc.createLogicalSlot(QStringLiteral("pgferry_test_slot"), QStringLiteral("test_decoding"), true);
         QVERIFY(!slot.snapshotName.isEmpty());
         QVERIFY(slot.consistentPoint > 0);
 
@@ -63,15 +65,19 @@ private Q_SLOTS:
                 rc.sendStatus(last, last, last);
             }
         }
-        QVERIFY2(seen.contains("table public.items: INSERT: id[integer]:2 v[text]:'after'"), seen.constData());
+        QVERIFY2(seen.contains("table public.items: INSERT: id[integer]:2 v[text]:'after'"),
+                 seen.constData());
         QVERIFY(!seen.contains("'before'"));
         rc.sendStatus(last, last, last);
         rc.endStreaming();
 
         // The confirmed position moved on the server.
-        QTRY_VERIFY_WITH_TIMEOUT(
-            writer.exec(QStringLiteral("SELECT confirmed_flush_lsn > $1::pg_lsn FROM pg_replication_slots WHERE slot_name = $2"),
-                        {pg::formatLsn(slot.consistentPoint), slot.name}).toBool(0, 0), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(writer
+                                     .exec(QStringLiteral("SELECT confirmed_flush_lsn > $1::pg_lsn FROM "
+                                                          "pg_replication_slots WHERE slot_name = $2"),
+                                           {pg::formatLsn(slot.consistentPoint), slot.name})
+                                     .toBool(0, 0),
+                                 10000);
         rc.dropSlot(slot.name);
         QCOMPARE(writer.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots")).toInt(0, 0), 0);
     }
@@ -79,7 +85,8 @@ private Q_SLOTS:
     void badSlotNamesAreRefused()
     {
         auto rc = pg::ReplicationConnection::open(m_server->connInfo());
-        QVERIFY_THROWS_EXCEPTION(pg::Exception, rc.createLogicalSlot(QStringLiteral("bad name; DROP"), QStringLiteral("test_decoding"), false));
+        QVERIFY_THROWS_EXCEPTION(pg::Exception, rc.createLogicalSlot(QStringLiteral("bad name; DROP"),
+                                                                     QStringLiteral("test_decoding"), false));
     }
 
     void lsnFormatRoundTrips()

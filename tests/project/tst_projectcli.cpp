@@ -25,8 +25,9 @@
 using namespace pgferry::project;
 
 namespace {
-const QString kServerId = QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/rg/providers/"
-                                         "Microsoft.DBforPostgreSQL/flexibleServers/sales");
+const QString kServerId =
+    QStringLiteral("/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/rg/providers/"
+                   "Microsoft.DBforPostgreSQL/flexibleServers/sales");
 
 struct Run
 {
@@ -114,8 +115,9 @@ private Q_SLOTS:
         QVERIFY2(checked.out.contains(u"verification count"), qPrintable(checked.out));
         // The azure engine says, per setting, what Azure's service will not do (and what it refuses).
         for (const Run *r : {&made, &checked}) {
-            QVERIFY2(r->err.contains(u"warning: settings.jobs") && r->err.contains(u"warning: settings.verify (count)")
-                         && r->err.contains(u"will refuse to run it: database hr is renamed"),
+            QVERIFY2(r->err.contains(u"warning: settings.jobs") &&
+                         r->err.contains(u"warning: settings.verify (count)") &&
+                         r->err.contains(u"will refuse to run it: database hr is renamed"),
                      qPrintable(r->err));
             QVERIFY2(!r->err.contains(u"capture_ddl"), qPrintable(r->err)); // offline: nothing streams
         }
@@ -247,7 +249,8 @@ private Q_SLOTS:
             << with({QStringLiteral("--engine"), QStringLiteral("azure")})
             << QStringLiteral("target.azure_resource_id: missing");
         QTest::newRow("target resource id of another type")
-            << with({QStringLiteral("--engine"), QStringLiteral("azure"), QStringLiteral("--target-resource-id"),
+            << with({QStringLiteral("--engine"), QStringLiteral("azure"),
+                     QStringLiteral("--target-resource-id"),
                      QStringLiteral("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/x")})
             << QStringLiteral("not an Azure Database for PostgreSQL flexible server");
         QTest::newRow("target resource id that is no id")
@@ -335,8 +338,10 @@ private Q_SLOTS:
         QVERIFY(loadProjectFile(path).ok());
         Run r = cli({QStringLiteral("project"), QStringLiteral("check"), path});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(path + QStringLiteral(": target.azure_resource_id: missing")), qPrintable(r.err));
-        QVERIFY2(r.err.contains(u"pgferry-cli azure servers") && r.err.contains(u"--target-resource-id"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(path + QStringLiteral(": target.azure_resource_id: missing")),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"pgferry-cli azure servers") && r.err.contains(u"--target-resource-id"),
+                 qPrintable(r.err));
         QVERIFY2(r.err.contains(u"cannot run"), qPrintable(r.err));
 
         // So does `run`, before it looks for any credential.
@@ -389,19 +394,22 @@ private Q_SLOTS:
         const int rounds = 12;
         for (int round = 0; round < rounds; ++round) {
             const QString base = m_tmp.filePath(QStringLiteral("race-state/%1").arg(round));
-            const QString expected = QDir(base).absolutePath() + QStringLiteral("/runs/") + loaded.project->id;
+            const QString expected =
+                QDir(base).absolutePath() + QStringLiteral("/runs/") + loaded.project->id;
             // The starting gate: each process reads the project from its own FIFO, so all of them
             // wait, fully started, until the project is written to every FIFO at once; then they
             // create the folder within microseconds of each other.
             std::vector<std::unique_ptr<QProcess>> started;
             std::vector<QByteArray> fifos;
             for (int i = 0; i < processes; ++i) {
-                fifos.push_back(QFile::encodeName(m_tmp.filePath(QStringLiteral("gate-%1-%2.pgferry").arg(round).arg(i))));
+                fifos.push_back(QFile::encodeName(
+                    m_tmp.filePath(QStringLiteral("gate-%1-%2.pgferry").arg(round).arg(i))));
                 QVERIFY(::mkfifo(fifos.back().constData(), 0600) == 0);
                 auto p = std::make_unique<QProcess>();
                 p->setProcessEnvironment(env(base));
-                p->start(QStringLiteral(PGFERRY_CLI_PATH),
-                         {QStringLiteral("status"), QFile::decodeName(fifos.back()), QStringLiteral("--json")});
+                p->start(
+                    QStringLiteral(PGFERRY_CLI_PATH),
+                    {QStringLiteral("status"), QFile::decodeName(fifos.back()), QStringLiteral("--json")});
                 started.push_back(std::move(p));
             }
             std::vector<int> writers;
@@ -447,15 +455,17 @@ private Q_SLOTS:
         write(QStringLiteral("not-a-folder"), "x");
         const QString base = file(QStringLiteral("not-a-folder"));
         const bool hadRootPid = QFile::exists(QStringLiteral("/run.pid"));
-        for (const QString &verb : {QStringLiteral("status"), QStringLiteral("run"), QStringLiteral("cutover")}) {
+        for (const QString &verb :
+             {QStringLiteral("status"), QStringLiteral("run"), QStringLiteral("cutover")}) {
             QStringList args{verb, path};
             if (verb == u"cutover")
                 args << QStringLiteral("--yes");
             const Run r = cli(args, base + QStringLiteral("/state"));
             QVERIFY2(r.code == 1, qPrintable(verb + u' ' + r.err));
-            QVERIFY2(r.err.contains(QStringLiteral("pgferry-cli %1: cannot use the run state folder").arg(verb)) &&
-                         r.err.contains(base),
-                     qPrintable(r.err));
+            QVERIFY2(
+                r.err.contains(QStringLiteral("pgferry-cli %1: cannot use the run state folder").arg(verb)) &&
+                    r.err.contains(base),
+                qPrintable(r.err));
             QVERIFY2(!r.err.contains(u"QDir::mkpath"), qPrintable(r.err));
         }
         QCOMPARE(QFile::exists(QStringLiteral("/run.pid")), hadRootPid);
@@ -500,8 +510,9 @@ private Q_SLOTS:
         r = cli({QStringLiteral("run"), path, QStringLiteral("--progress")});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains(u"the migration failed"), qPrintable(r.err));
-        QVERIFY2(!r.out.contains(u'{') && !r.out.contains(u'\x1b') && !r.out.contains(u'\r'), qPrintable(r.out));
-        QVERIFY2(r.out.contains(u"shop: connecting to"), qPrintable(r.out));          // the log
+        QVERIFY2(!r.out.contains(u'{') && !r.out.contains(u'\x1b') && !r.out.contains(u'\r'),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"shop: connecting to"), qPrintable(r.out));            // the log
         QVERIFY2(r.out.contains(u"shop [....................] 0%"), qPrintable(r.out)); // the progress
         QVERIFY2(r.out.endsWith(u'\n'), qPrintable(r.out));
     }

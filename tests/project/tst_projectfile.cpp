@@ -243,8 +243,10 @@ private Q_SLOTS:
             QStringLiteral("source.port: expected a whole number"));
         row("empty maintenance database", minimalWith(QStringLiteral("source.database"), QStringLiteral("")),
             QStringLiteral("source.database: expected a database name, found an empty string"));
-        row("unknown verify level", minimalWith(QStringLiteral("settings.verify_level"), QStringLiteral("some")),
-            QStringLiteral("settings.verify_level: expected \"full\" (row counts and checksums) or \"count\" (row counts "
+        row("unknown verify level",
+            minimalWith(QStringLiteral("settings.verify_level"), QStringLiteral("some")),
+            QStringLiteral("settings.verify_level: expected \"full\" (row counts and checksums) or \"count\" "
+                           "(row counts "
                            "only), found \"some\""));
         row("unknown sslmode", minimalWith(QStringLiteral("target.sslmode"), QStringLiteral("maybe")),
             QStringLiteral(

@@ -155,7 +155,8 @@ private Q_SLOTS:
         p.id = id;
         QString error;
         QVERIFY(runStateDir(p, &error).isEmpty());
-        QVERIFY2(error.contains(u"project id") && error.contains(u"give the project a new id"), qPrintable(error));
+        QVERIFY2(error.contains(u"project id") && error.contains(u"give the project a new id"),
+                 qPrintable(error));
         QVERIFY(!QFileInfo::exists(m_state.path() + QStringLiteral("/etc")));
     }
 
@@ -210,7 +211,8 @@ private Q_SLOTS:
         f.close();
         QString error;
         QVERIFY(runStateDir(p, &error).isEmpty());
-        QVERIFY2(error.contains(QDir(path).absolutePath()) && error.contains(u"not a folder"), qPrintable(error));
+        QVERIFY2(error.contains(QDir(path).absolutePath()) && error.contains(u"not a folder"),
+                 qPrintable(error));
     }
 
     void aFolderOfAnotherUserIsRefusedByName()
@@ -225,7 +227,8 @@ private Q_SLOTS:
         QVERIFY(::chmod(QFile::encodeName(path).constData(), 0777) == 0);
         QString error;
         QVERIFY(runStateDir(p, &error).isEmpty());
-        QVERIFY2(error.contains(path) && error.contains(u"belongs to") && error.contains(u"PGFERRY_STATE_DIR"),
+        QVERIFY2(error.contains(path) && error.contains(u"belongs to") &&
+                     error.contains(u"PGFERRY_STATE_DIR"),
                  qPrintable(error));
         QCOMPARE(modeOf(path), 0777); // not touched
     }

@@ -44,13 +44,15 @@ private Q_SLOTS:
         pg::Connection conn = c.connect();
         QCOMPARE(conn.exec(QStringLiteral("SHOW wal_level")).text(0, 0), QStringLiteral("logical"));
         QVERIFY(conn.exec(QStringLiteral("SHOW max_replication_slots")).toInt(0, 0) >= 10);
-        QCOMPARE(conn.exec(QStringLiteral("SELECT inet_server_addr()::text")).text(0, 0), QStringLiteral("127.0.0.1/32"));
+        QCOMPARE(conn.exec(QStringLiteral("SELECT inet_server_addr()::text")).text(0, 0),
+                 QStringLiteral("127.0.0.1/32"));
     }
 
     void restartsAndSurvivesKillNine()
     {
         test::TestCluster c(QStringLiteral("lc"));
-        c.sql(QStringLiteral("postgres"), QStringLiteral("CREATE TABLE kept (i int); INSERT INTO kept VALUES (1);"));
+        c.sql(QStringLiteral("postgres"),
+              QStringLiteral("CREATE TABLE kept (i int); INSERT INTO kept VALUES (1);"));
         c->restart();
         QCOMPARE(c.connect().exec(QStringLiteral("SELECT count(*) FROM kept")).toInt(0, 0), 1);
         c->kill9();
@@ -66,7 +68,8 @@ private Q_SLOTS:
         QTcpServer squatter;
         QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
         QTemporaryDir tmp(QDir::tempPath() + QStringLiteral("/pgferry-test-port-XXXXXX"));
-        QFile::setPermissions(tmp.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeOther);
+        QFile::setPermissions(tmp.path(),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeOther);
         sandbox::ClusterOptions o;
         o.port = squatter.serverPort();
         sandbox::LocalCluster c(tmp.path() + QStringLiteral("/c"), o);
@@ -82,9 +85,11 @@ private Q_SLOTS:
     void noServerOutlivesAKilledTestProcess()
     {
         QTemporaryDir tmp(QDir::tempPath() + QStringLiteral("/pgferry-test-orphan-XXXXXX"));
-        QFile::setPermissions(tmp.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeOther);
+        QFile::setPermissions(tmp.path(),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeOther);
         QProcess child;
-        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--child-cluster"), tmp.path() + QStringLiteral("/c")});
+        child.start(QCoreApplication::applicationFilePath(),
+                    {QStringLiteral("--child-cluster"), tmp.path() + QStringLiteral("/c")});
         QVERIFY(child.waitForStarted());
         QVERIFY(child.waitForReadyRead(120000));
         const int port = child.readLine().trimmed().toInt();

@@ -24,7 +24,8 @@ Run cli(const QStringList &args)
     QProcess p;
     p.start(QStringLiteral(PGFERRY_CLI_PATH), args);
     p.waitForFinished(600000);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 } // namespace
 
@@ -34,13 +35,18 @@ class TestSandboxCli : public QObject
     QTemporaryDir m_tmp{QDir::tempPath() + QStringLiteral("/pgferry-test-sandbox-XXXXXX")};
 
 private Q_SLOTS:
-    void cleanupTestCase() { cli({QStringLiteral("sandbox"), QStringLiteral("down"), QStringLiteral("--dir"), m_tmp.path()}); }
+    void cleanupTestCase()
+    {
+        cli({QStringLiteral("sandbox"), QStringLiteral("down"), QStringLiteral("--dir"), m_tmp.path()});
+    }
 
     void upCreatesTwoServersAndTheSample()
     {
-        const Run up = cli({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--dir"), m_tmp.path()});
+        const Run up =
+            cli({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--dir"), m_tmp.path()});
         QVERIFY2(up.code == 0, qPrintable(up.err));
-        const Run st = cli({QStringLiteral("sandbox"), QStringLiteral("status"), QStringLiteral("--dir"), m_tmp.path(), QStringLiteral("--json")});
+        const Run st = cli({QStringLiteral("sandbox"), QStringLiteral("status"), QStringLiteral("--dir"),
+                            m_tmp.path(), QStringLiteral("--json")});
         QCOMPARE(st.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(st.out.toUtf8()).object();
         QVERIFY(o.value(u"source").toObject().value(u"running").toBool());
@@ -53,21 +59,27 @@ private Q_SLOTS:
         QVERIFY(c.exec(QStringLiteral("SELECT count(*) FROM rental")).toInt(0, 0) >= 5000);
         QCOMPARE(c.exec(QStringLiteral("SELECT count(*) FROM pg_largeobject_metadata")).toInt(0, 0), 25);
         QCOMPARE(c.exec(QStringLiteral("SHOW wal_level")).text(0, 0), QStringLiteral("logical"));
-        QCOMPARE(c.exec(QStringLiteral("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'")).toInt(0, 0), 3);
+        QCOMPARE(c.exec(QStringLiteral("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = "
+                                       "i.inhrelid WHERE c.relkind = 'r'"))
+                     .toInt(0, 0),
+                 3);
     }
 
     void upAgainIsIdempotent()
     {
-        const Run up = cli({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--dir"), m_tmp.path()});
+        const Run up =
+            cli({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--dir"), m_tmp.path()});
         QVERIFY2(up.code == 0, qPrintable(up.err));
     }
 
     void downStopsAndKeepsTheData()
     {
-        const Run down = cli({QStringLiteral("sandbox"), QStringLiteral("down"), QStringLiteral("--dir"), m_tmp.path()});
+        const Run down =
+            cli({QStringLiteral("sandbox"), QStringLiteral("down"), QStringLiteral("--dir"), m_tmp.path()});
         QCOMPARE(down.code, 0);
         QVERIFY(QFile::exists(m_tmp.path() + QStringLiteral("/source/data/PG_VERSION")));
-        const Run st = cli({QStringLiteral("sandbox"), QStringLiteral("status"), QStringLiteral("--dir"), m_tmp.path(), QStringLiteral("--json")});
+        const Run st = cli({QStringLiteral("sandbox"), QStringLiteral("status"), QStringLiteral("--dir"),
+                            m_tmp.path(), QStringLiteral("--json")});
         const QJsonObject o = QJsonDocument::fromJson(st.out.toUtf8()).object();
         QVERIFY(!o.value(u"source").toObject().value(u"running").toBool());
     }

@@ -18,12 +18,14 @@ private Q_SLOTS:
         m_server = std::make_unique<test::TestCluster>(QStringLiteral("inventory"));
         m_server->createDatabase(QStringLiteral("shop"));
         m_server->createDatabase(QStringLiteral("we\"ird; db"));
-        m_server->sql(QStringLiteral("shop"), QStringLiteral(
-            "CREATE TABLE small (id int); CREATE TABLE big (id int, pad text);"
-            "INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g; ANALYZE big;"
-            "CREATE SCHEMA \"Sales\"; CREATE TABLE \"Sales\".\"Ørders\" (id int) PARTITION BY RANGE (id);"
-            "CREATE TABLE \"Sales\".o1 PARTITION OF \"Sales\".\"Ørders\" FOR VALUES FROM (0) TO (10);"
-            "CREATE VIEW v AS SELECT 1;"));
+        m_server->sql(
+            QStringLiteral("shop"),
+            QStringLiteral(
+                "CREATE TABLE small (id int); CREATE TABLE big (id int, pad text);"
+                "INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g; ANALYZE big;"
+                "CREATE SCHEMA \"Sales\"; CREATE TABLE \"Sales\".\"Ørders\" (id int) PARTITION BY RANGE (id);"
+                "CREATE TABLE \"Sales\".o1 PARTITION OF \"Sales\".\"Ørders\" FOR VALUES FROM (0) TO (10);"
+                "CREATE VIEW v AS SELECT 1;"));
     }
     void cleanupTestCase() { m_server.reset(); }
 

@@ -20,15 +20,16 @@ QProcessEnvironment CliRunner::environment() const
     return e;
 }
 
-project::Project CliRunner::writeProject(const QString &dir, const QString &db, project::Mode mode, QString *file,
-                                         const QString &targetDb) const
+project::Project CliRunner::writeProject(const QString &dir, const QString &db, project::Mode mode,
+                                         QString *file, const QString &targetDb) const
 {
     project::Project p;
     p.name = db;
     p.mode = mode;
     p.source = project::ConnectionProfile::fromConnInfo(m_pair.source.connInfo());
     p.target = project::ConnectionProfile::fromConnInfo(m_pair.target.connInfo());
-    p.databases << project::DatabaseSelection{db, targetDb.isEmpty() ? db + QStringLiteral("_new") : targetDb, {}, {}};
+    p.databases << project::DatabaseSelection{
+        db, targetDb.isEmpty() ? db + QStringLiteral("_new") : targetDb, {}, {}};
     *file = QDir(dir).filePath(db + QStringLiteral(".pgferry"));
     QString error;
     if (!project::saveProjectFile(p, *file, &error))
@@ -52,7 +53,8 @@ int CliRunner::run(const QStringList &args, QString *out, QString *err, int time
         p.waitForFinished();
         return -1;
     }
-    const QString o = QString::fromUtf8(p.readAllStandardOutput()), e = QString::fromUtf8(p.readAllStandardError());
+    const QString o = QString::fromUtf8(p.readAllStandardOutput()),
+                  e = QString::fromUtf8(p.readAllStandardError());
     if (out)
         *out = o;
     if (err)
@@ -72,7 +74,8 @@ std::unique_ptr<QProcess> CliRunner::start(const QStringList &args) const
     return p;
 }
 
-std::unique_ptr<QProcess> CliRunner::startRunUntil(const QString &file, const QString &stateDir, const QString &state) const
+std::unique_ptr<QProcess> CliRunner::startRunUntil(const QString &file, const QString &stateDir,
+                                                   const QString &state) const
 {
     auto p = std::make_unique<QProcess>();
     p->setProcessEnvironment(environment());
@@ -93,12 +96,13 @@ bool CliRunner::waitForState(QProcess &run, const QString &stateDir, const QStri
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired() && run.state() == QProcess::Running) {
         const QJsonObject s = engine::RunFiles::readStatus(stateDir);
-        if (s.value(u"state").toString() == state && (state != u"streaming" || s.value(u"ready_for_cutover").toBool()))
+        if (s.value(u"state").toString() == state &&
+            (state != u"streaming" || s.value(u"ready_for_cutover").toBool()))
             return true;
         QTest::qWait(200);
     }
-    qWarning().noquote() << "the run did not reach" << state << "; status:"
-                         << QJsonDocument(engine::RunFiles::readStatus(stateDir)).toJson()
+    qWarning().noquote() << "the run did not reach" << state
+                         << "; status:" << QJsonDocument(engine::RunFiles::readStatus(stateDir)).toJson()
                          << "stderr:" << run.readAllStandardError();
     return false;
 }

@@ -27,13 +27,16 @@ public:
     // The project's run state folder under stateBase.
     QString stateDirOf(const project::Project &p) const;
     // Runs `pgferry-cli ARGS` with no terminal; logs and returns its exit code (-1 when it did not finish).
-    int run(const QStringList &args, QString *out = nullptr, QString *err = nullptr, int timeoutMs = 300000) const;
+    int run(const QStringList &args, QString *out = nullptr, QString *err = nullptr,
+            int timeoutMs = 300000) const;
     // Starts `pgferry-cli ARGS` in the background, no terminal; null when it did not start.
     std::unique_ptr<QProcess> start(const QStringList &args) const;
     // Starts `pgferry-cli run FILE` and waits until its status says `state` (for "streaming": also
     // ready for cutover). Null after printing the status and stderr when it does not.
-    std::unique_ptr<QProcess> startRunUntil(const QString &file, const QString &stateDir, const QString &state) const;
-    static bool waitForState(QProcess &run, const QString &stateDir, const QString &state, int timeoutMs = 240000);
+    std::unique_ptr<QProcess> startRunUntil(const QString &file, const QString &stateDir,
+                                            const QString &state) const;
+    static bool waitForState(QProcess &run, const QString &stateDir, const QString &state,
+                             int timeoutMs = 240000);
 
 private:
     const TwoClusters &m_pair;

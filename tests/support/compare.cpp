@@ -8,8 +8,8 @@ namespace pgferry::test {
 
 namespace {
 
-constexpr int kMaxRowsShown = 3;   // differing rows quoted per table
-constexpr int kRowPreview = 160;   // characters of a row's text quoted in a message
+constexpr int kMaxRowsShown = 3; // differing rows quoted per table
+constexpr int kRowPreview = 160; // characters of a row's text quoted in a message
 
 // The text form of a whole row of `qualified` aliased x, its columns listed (not "x::text": a
 // column named x would win). Between majors of different float eras (`binaryFloats`), floats and
@@ -17,22 +17,30 @@ constexpr int kRowPreview = 160;   // characters of a row's text quoted in a mes
 // of digits, from 12 the shortest exact form), their values must not.
 QString rowText(pg::Connection &c, const QString &qualified, bool binaryFloats)
 {
-    pg::Result r = c.exec(QStringLiteral("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass "
-                                         "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"),
-                          {qualified});
+    pg::Result r =
+        c.exec(QStringLiteral("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass "
+                              "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"),
+               {qualified});
     QStringList cols;
     for (int i = 0; i < r.rows(); ++i) {
         const QString ref = QStringLiteral("x.") + c.quoteIdent(r.text(i, 0));
         switch (binaryFloats ? r.toInt(i, 1) : 0) {
-        case 700: cols << QStringLiteral("float4send(%1)").arg(ref); break;
-        case 701: cols << QStringLiteral("float8send(%1)").arg(ref); break;
+        case 700:
+            cols << QStringLiteral("float4send(%1)").arg(ref);
+            break;
+        case 701:
+            cols << QStringLiteral("float8send(%1)").arg(ref);
+            break;
         case 1021:
         case 1022:
-            cols << QStringLiteral("(array_dims(%1) || (SELECT string_agg(coalesce(encode(%2(e), 'hex'), 'N'), ',' "
-                                   "ORDER BY o) FROM unnest(%1) WITH ORDINALITY u(e, o)))")
-                        .arg(ref, r.toInt(i, 1) == 1021 ? QStringLiteral("float4send") : QStringLiteral("float8send"));
+            cols << QStringLiteral(
+                        "(array_dims(%1) || (SELECT string_agg(coalesce(encode(%2(e), 'hex'), 'N'), ',' "
+                        "ORDER BY o) FROM unnest(%1) WITH ORDINALITY u(e, o)))")
+                        .arg(ref, r.toInt(i, 1) == 1021 ? QStringLiteral("float4send")
+                                                        : QStringLiteral("float8send"));
             break;
-        default: cols << ref;
+        default:
+            cols << ref;
         }
     }
     return QStringLiteral("ROW(%1)::text").arg(cols.join(QStringLiteral(", ")));
@@ -61,7 +69,8 @@ std::pair<qint64, QByteArray> tableDigest(pg::Connection &c, const QString &qual
     qint64 rows = 0;
     // Text form of the whole row, sorted: independent of physical order and of column storage.
     // Generated columns are included: they must come out equal too.
-    c.copyOut(QStringLiteral("COPY (SELECT r FROM (SELECT %2 AS r FROM ONLY %1 x) s ORDER BY r COLLATE \"C\") TO STDOUT")
+    c.copyOut(QStringLiteral(
+                  "COPY (SELECT r FROM (SELECT %2 AS r FROM ONLY %1 x) s ORDER BY r COLLATE \"C\") TO STDOUT")
                   .arg(qualified, rowText(c, qualified, binaryFloats)),
               [&](const char *data, int len) {
                   h.addData(QByteArrayView(data, len));
@@ -113,8 +122,8 @@ QStringList missingRows(const RowBag &a, const RowBag &b, int *total)
     return shown.mid(0, kMaxRowsShown);
 }
 
-void explainTableDifference(pg::Connection &source, pg::Connection &target, const QString &table, bool binaryFloats,
-                            CompareResult &res)
+void explainTableDifference(pg::Connection &source, pg::Connection &target, const QString &table,
+                            bool binaryFloats, CompareResult &res)
 {
     const RowBag s = rowBag(source, table, binaryFloats);
     const RowBag t = rowBag(target, table, binaryFloats);
@@ -124,11 +133,15 @@ void explainTableDifference(pg::Connection &source, pg::Connection &target, cons
     for (const QString &row : a)
         res.differences << QStringLiteral("table %1: row only on the source: %2").arg(table, row);
     if (onlySource > a.size())
-        res.differences << QStringLiteral("table %1: … and %2 more rows only on the source").arg(table).arg(onlySource - a.size());
+        res.differences << QStringLiteral("table %1: … and %2 more rows only on the source")
+                               .arg(table)
+                               .arg(onlySource - a.size());
     for (const QString &row : b)
         res.differences << QStringLiteral("table %1: row only on the target: %2").arg(table, row);
     if (onlyTarget > b.size())
-        res.differences << QStringLiteral("table %1: … and %2 more rows only on the target").arg(table).arg(onlyTarget - b.size());
+        res.differences << QStringLiteral("table %1: … and %2 more rows only on the target")
+                               .arg(table)
+                               .arg(onlyTarget - b.size());
 }
 
 // Name -> "definition; state" of every sequence: increment, bounds, cycle, type, last value, is_called.
@@ -143,23 +156,28 @@ QMap<QString, QString> sequenceStates(pg::Connection &c)
             "WHERE c.relkind = 'S' ORDER BY 1, 2"));
         for (int i = 0; i < r.rows(); ++i) {
             const QString q = c.qualified(r.text(i, 0), r.text(i, 1));
-            pg::Result s = c.exec(QStringLiteral("SELECT start_value, min_value, max_value, increment_by, is_cycled, "
-                                                 "last_value, is_called FROM %1").arg(q));
-            out.insert(q, QStringLiteral("bigint start %1 min %2 max %3 increment %4%5; last_value %6, is_called %7")
-                              .arg(s.text(0, 0), s.text(0, 1), s.text(0, 2), s.text(0, 3),
-                                   s.toBool(0, 4) ? QStringLiteral(" cycle") : QString(), s.text(0, 5), s.text(0, 6)));
+            pg::Result s =
+                c.exec(QStringLiteral("SELECT start_value, min_value, max_value, increment_by, is_cycled, "
+                                      "last_value, is_called FROM %1")
+                           .arg(q));
+            out.insert(
+                q,
+                QStringLiteral("bigint start %1 min %2 max %3 increment %4%5; last_value %6, is_called %7")
+                    .arg(s.text(0, 0), s.text(0, 1), s.text(0, 2), s.text(0, 3),
+                         s.toBool(0, 4) ? QStringLiteral(" cycle") : QString(), s.text(0, 5), s.text(0, 6)));
         }
         return out;
     }
-    pg::Result r = c.exec(QStringLiteral(
-        "SELECT schemaname, sequencename, data_type::text, start_value, min_value, max_value, increment_by, cycle "
-        "FROM pg_sequences ORDER BY 1, 2"));
+    pg::Result r = c.exec(QStringLiteral("SELECT schemaname, sequencename, data_type::text, start_value, "
+                                         "min_value, max_value, increment_by, cycle "
+                                         "FROM pg_sequences ORDER BY 1, 2"));
     for (int i = 0; i < r.rows(); ++i) {
         const QString q = c.qualified(r.text(i, 0), r.text(i, 1));
         pg::Result s = c.exec(QStringLiteral("SELECT last_value, is_called FROM %1").arg(q));
         out.insert(q, QStringLiteral("%1 start %2 min %3 max %4 increment %5%6; last_value %7, is_called %8")
                           .arg(r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6),
-                               r.toBool(i, 7) ? QStringLiteral(" cycle") : QString(), s.text(0, 0), s.text(0, 1)));
+                               r.toBool(i, 7) ? QStringLiteral(" cycle") : QString(), s.text(0, 0),
+                               s.text(0, 1)));
     }
     return out;
 }
@@ -169,7 +187,8 @@ QMap<QString, QString> largeObjects(pg::Connection &c)
 {
     pg::Result r = c.exec(QStringLiteral(
         "SELECT m.oid, coalesce(md5(string_agg(p.data, ''::bytea ORDER BY p.pageno)), 'empty') "
-        "FROM pg_largeobject_metadata m LEFT JOIN pg_largeobject p ON p.loid = m.oid GROUP BY m.oid ORDER BY 1"));
+        "FROM pg_largeobject_metadata m LEFT JOIN pg_largeobject p ON p.loid = m.oid GROUP BY m.oid ORDER BY "
+        "1"));
     QMap<QString, QString> out;
     for (int i = 0; i < r.rows(); ++i)
         out.insert(r.text(i, 0), r.text(i, 1));
@@ -193,8 +212,9 @@ public:
     ~ComparableSessions()
     {
         for (pg::Connection *c : {&m_a, &m_b})
-            c->tryExec(QStringLiteral("RESET datestyle; RESET intervalstyle; RESET timezone; RESET bytea_output; "
-                                      "RESET extra_float_digits"));
+            c->tryExec(
+                QStringLiteral("RESET datestyle; RESET intervalstyle; RESET timezone; RESET bytea_output; "
+                               "RESET extra_float_digits"));
     }
 
 private:
@@ -215,7 +235,9 @@ CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, c
     const QStringList st = userTables(source, &plain);
     const QStringList tt = userTables(target, &plain);
     // skipTables may name a table as schema.name or as "schema"."name".
-    auto skipped = [&](const QString &t) { return options.skipTables.contains(t) || options.skipTables.contains(plain.value(t)); };
+    auto skipped = [&](const QString &t) {
+        return options.skipTables.contains(t) || options.skipTables.contains(plain.value(t));
+    };
     for (const QString &t : st) {
         if (skipped(t))
             continue;
@@ -230,9 +252,13 @@ CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, c
         if (a.first == b.first && a.second == b.second)
             continue;
         if (a.first != b.first)
-            res.differences << QStringLiteral("table %1: %2 rows on the source, %3 on the target").arg(t).arg(a.first).arg(b.first);
+            res.differences << QStringLiteral("table %1: %2 rows on the source, %3 on the target")
+                                   .arg(t)
+                                   .arg(a.first)
+                                   .arg(b.first);
         else
-            res.differences << QStringLiteral("table %1: same row count (%2) but different contents").arg(t).arg(a.first);
+            res.differences
+                << QStringLiteral("table %1: same row count (%2) but different contents").arg(t).arg(a.first);
         explainTableDifference(source, target, t, sessions.mixed, res);
     }
     for (const QString &t : tt)

@@ -24,6 +24,7 @@ struct CompareOptions
     QStringList skipTables; // schema.name, unquoted (or "schema"."name", quoted)
 };
 
-CompareResult compareDatabases(pg::Connection &source, pg::Connection &target, const CompareOptions &options = {});
+CompareResult compareDatabases(pg::Connection &source, pg::Connection &target,
+                               const CompareOptions &options = {});
 
 } // namespace pgferry::test

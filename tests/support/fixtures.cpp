@@ -36,7 +36,8 @@ void copyRoles(TestCluster &from, TestCluster &to)
 {
     pg::Connection s = from.connect();
     pg::Connection t = to.connect();
-    pg::Result roles = s.exec(QStringLiteral("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY 1"));
+    pg::Result roles =
+        s.exec(QStringLiteral("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY 1"));
     for (int i = 0; i < roles.rows(); ++i) {
         const QString name = roles.text(i, 0);
         if (t.exec(QStringLiteral("SELECT 1 FROM pg_roles WHERE rolname = $1"), {name}).rows() == 0)
@@ -90,7 +91,8 @@ void dumpRestore(TestCluster &from, const QString &db, TestCluster &to, const QS
     dump.start(bin + QStringLiteral("/pg_dump"), {QStringLiteral("-Fc"), QStringLiteral("--no-password")});
     restore.start(bin + QStringLiteral("/pg_restore"),
                   {QStringLiteral("--single-transaction"), QStringLiteral("--exit-on-error"),
-                   QStringLiteral("--no-password"), QStringLiteral("-d"), QStringLiteral("dbname='%1'").arg(quoted)});
+                   QStringLiteral("--no-password"), QStringLiteral("-d"),
+                   QStringLiteral("dbname='%1'").arg(quoted)});
     const bool dumped = dump.waitForFinished(300000);
     const bool restored = restore.waitForFinished(300000);
     const QString dumpErr = QString::fromUtf8(dump.readAllStandardError()).trimmed();

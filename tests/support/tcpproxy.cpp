@@ -83,7 +83,7 @@ public:
     std::atomic<TcpProxy::Mode> mode{TcpProxy::Mode::Pass};
     std::atomic_int delayMs{0};
     std::atomic<qint64> rateBytesPerSecond{0}; // toward the client; 0: no limit
-    double m_budget = 0;   // bytes that may go to clients now (a token bucket of one second)
+    double m_budget = 0; // bytes that may go to clients now (a token bucket of one second)
     qint64 m_lastPumpMs = 0;
     std::atomic_int accepted{0};
     std::atomic_int open{0};
@@ -163,7 +163,8 @@ private:
         const int delay = delayMs.load();
         const qint64 rate = rateBytesPerSecond.load();
         if (rate > 0)
-            m_budget = std::min<double>(m_budget + double(rate) * double(now - m_lastPumpMs) / 1000.0, double(rate));
+            m_budget =
+                std::min<double>(m_budget + double(rate) * double(now - m_lastPumpMs) / 1000.0, double(rate));
         m_lastPumpMs = now;
         for (auto it = m_pairs.begin(); it != m_pairs.end();) {
             ProxyPair &p = *it;

@@ -10,12 +10,13 @@ namespace pgferry::test {
 TestCluster::TestCluster(const QString &label, sandbox::ClusterOptions options)
 {
     // Under /tmp so that the postgres user can reach it when tests run as root.
-    m_tmp = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/pgferry-test-") + label + QStringLiteral("-XXXXXX"));
+    m_tmp = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/pgferry-test-") + label +
+                                            QStringLiteral("-XXXXXX"));
     if (!m_tmp->isValid())
         throw std::runtime_error("cannot create a temporary folder for a test cluster");
     // QTemporaryDir is private to us; the server may run as the postgres user.
-    QFile::setPermissions(m_tmp->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeGroup |
-                                             QFile::ExeOther);
+    QFile::setPermissions(m_tmp->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                             QFile::ExeGroup | QFile::ExeOther);
     m_cluster = std::make_unique<sandbox::LocalCluster>(m_tmp->path() + QStringLiteral("/cluster"), options);
     m_cluster->init();
     m_cluster->start();
@@ -33,16 +34,17 @@ void TestCluster::createDatabase(const QString &db) const
 }
 
 TwoClusters::TwoClusters(const QString &sourceMajor, const QString &targetMajor)
-    : source(QStringLiteral("source"), optionsFor(sourceMajor)), target(QStringLiteral("target"), optionsFor(targetMajor))
-{
-}
+    : source(QStringLiteral("source"), optionsFor(sourceMajor)),
+      target(QStringLiteral("target"), optionsFor(targetMajor))
+{}
 
 QString serverBinDir(const QString &major, QString *why)
 {
     if (major.isEmpty() || major == u"15") {
         const QString dir = sandbox::LocalCluster::binDir();
         if (dir.isEmpty() && why)
-            *why = QStringLiteral("no PostgreSQL server is installed under /usr/lib/postgresql: run scripts/install-deps");
+            *why = QStringLiteral(
+                "no PostgreSQL server is installed under /usr/lib/postgresql: run scripts/install-deps");
         return dir;
     }
     QString base = qEnvironmentVariable("PGFERRY_PG_VERSIONS_DIR");
@@ -52,9 +54,12 @@ QString serverBinDir(const QString &major, QString *why)
     if (QFileInfo(dir + QStringLiteral("/postgres")).isExecutable())
         return dir;
     if (why) {
-        *why = QStringLiteral("PostgreSQL %1 is not installed in %2: run scripts/install-postgres-versions %1").arg(major, base);
+        *why =
+            QStringLiteral("PostgreSQL %1 is not installed in %2: run scripts/install-postgres-versions %1")
+                .arg(major, base);
         if (major == u"9.6")
-            *why += QStringLiteral(" (9.6 is built from ../shared/postgresql-9.6, which must sit beside the clone)");
+            *why += QStringLiteral(
+                " (9.6 is built from ../shared/postgresql-9.6, which must sit beside the clone)");
     }
     return {};
 }
@@ -79,19 +84,21 @@ bool streamingFrom96Enabled(QString *why)
     if (qEnvironmentVariable("PGFERRY_TEST_96_STREAMING") == u"1")
         return true;
     if (why)
-        *why = QStringLiteral("streaming from the 9.6 build is off: its walsender now and then reads a WAL page of the "
-                              "wrong position (\"unexpected pageaddr\"), a fault of that server build; set "
-                              "PGFERRY_TEST_96_STREAMING=1 to run it");
+        *why = QStringLiteral(
+            "streaming from the 9.6 build is off: its walsender now and then reads a WAL page of the "
+            "wrong position (\"unexpected pageaddr\"), a fault of that server build; set "
+            "PGFERRY_TEST_96_STREAMING=1 to run it");
     return false;
 }
 
 bool requireEveryMajor()
 {
-    return qEnvironmentVariable("CI") == u"true" || qEnvironmentVariable("PGFERRY_REQUIRE_ALL_MAJORS") == u"1";
+    return qEnvironmentVariable("CI") == u"true" ||
+           qEnvironmentVariable("PGFERRY_REQUIRE_ALL_MAJORS") == u"1";
 }
 
-engine::LocalEngineConfig TwoClusters::engineConfig(const QString &stateDir, project::Mode mode, const QString &db,
-                                                    const QString &targetDb) const
+engine::LocalEngineConfig TwoClusters::engineConfig(const QString &stateDir, project::Mode mode,
+                                                    const QString &db, const QString &targetDb) const
 {
     engine::LocalEngineConfig c;
     c.project.name = db;

@@ -17,7 +17,10 @@ public:
     explicit TestCluster(const QString &label, sandbox::ClusterOptions options = {});
     sandbox::LocalCluster &cluster() { return *m_cluster; }
     sandbox::LocalCluster *operator->() { return m_cluster.get(); }
-    pg::ConnInfo connInfo(const QString &db = QStringLiteral("postgres")) const { return m_cluster->connInfo(db); }
+    pg::ConnInfo connInfo(const QString &db = QStringLiteral("postgres")) const
+    {
+        return m_cluster->connInfo(db);
+    }
     pg::Connection connect(const QString &db = QStringLiteral("postgres")) const;
     // Runs SQL through psql; fails the test (throws) on error.
     void sql(const QString &db, const QString &text) const { m_cluster->psql(db, text); }
@@ -67,16 +70,14 @@ bool requireEveryMajor();
 } // namespace pgferry::test
 
 // In a test function: skips it (or fails it, in CI) when that major is not installed.
-#define PGFERRY_REQUIRE_MAJOR(major)                                                                    \
-    do {                                                                                                \
-        QString pgferryWhy_;                                                                            \
-        if (::pgferry::test::serverBinDir((major), &pgferryWhy_).isEmpty()) {                           \
-            if (::pgferry::test::requireEveryMajor())                                                   \
-                QFAIL(qPrintable(pgferryWhy_));                                                         \
-            QSKIP(qPrintable(pgferryWhy_));                                                             \
-        }                                                                                               \
+#define PGFERRY_REQUIRE_MAJOR(major)                                                                         \
+    do {                                                                                                     \
+        QString pgferryWhy_;                                                                                 \
+        if (::pgferry::test::serverBinDir((major), &pgferryWhy_).isEmpty()) {                                \
+            if (::pgferry::test::requireEveryMajor())                                                        \
+                QFAIL(qPrintable(pgferryWhy_));                                                              \
+            QSKIP(qPrintable(pgferryWhy_));                                                                  \
+        }                                                                                                    \
     } while (false)
 
-namespace pgferry::test {
-
-} // namespace pgferry::test
+namespace pgferry::test {} // namespace pgferry::test

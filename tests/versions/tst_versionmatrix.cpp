@@ -45,7 +45,9 @@ QString fixtureSql()
 class Writer
 {
 public:
-    Writer(pg::ConnInfo ci, quint32 seed, int sourceVersion) : m_ci(std::move(ci)), m_rng(seed), m_version(sourceVersion) {}
+    Writer(pg::ConnInfo ci, quint32 seed, int sourceVersion)
+        : m_ci(std::move(ci)), m_rng(seed), m_version(sourceVersion)
+    {}
     ~Writer() { stop(); }
     void start()
     {
@@ -66,25 +68,32 @@ private:
         const int k = int(m_rng.bounded(m_version >= 100000 ? 11 : 9));
         switch (k) {
         case 0: // routed to a child by the parent's trigger; floats with every digit
-            c.exec(QStringLiteral("INSERT INTO public.readings (taken, value, f4, vals, pair, note) VALUES "
-                                  "(DATE '2023-06-01' + $1::int, $2::float8 / 7, $2::float4 / 3, "
-                                  "ARRAY[$2::float8 / 3, NULL, 0.1::float8 + 0.2::float8], ROW($2::float8 / 9, 'w'), 'w')"),
-                   {int(m_rng.bounded(400)), int(m_rng.bounded(100000))});
+            c.exec(
+                QStringLiteral(
+                    "INSERT INTO public.readings (taken, value, f4, vals, pair, note) VALUES "
+                    "(DATE '2023-06-01' + $1::int, $2::float8 / 7, $2::float4 / 3, "
+                    "ARRAY[$2::float8 / 3, NULL, 0.1::float8 + 0.2::float8], ROW($2::float8 / 9, 'w'), 'w')"),
+                {int(m_rng.bounded(400)), int(m_rng.bounded(100000))});
             break;
         case 1:
-            c.exec(QStringLiteral("UPDATE public.readings SET value = value * 1.0000001, vals = vals || (1.0::float8 / 3) "
-                                  "WHERE id = $1"),
-                   {int(1 + m_rng.bounded(3000))});
+            c.exec(
+                QStringLiteral(
+                    "UPDATE public.readings SET value = value * 1.0000001, vals = vals || (1.0::float8 / 3) "
+                    "WHERE id = $1"),
+                {int(1 + m_rng.bounded(3000))});
             break;
         case 2:
-            c.exec(QStringLiteral("DELETE FROM public.readings WHERE id = $1"), {int(1 + m_rng.bounded(3000))});
+            c.exec(QStringLiteral("DELETE FROM public.readings WHERE id = $1"),
+                   {int(1 + m_rng.bounded(3000))});
             break;
         case 3: // fires the audit trigger on the source only
-            c.exec(QStringLiteral("UPDATE public.customers SET score = score + 1, mood = 'happy' WHERE id = $1"),
-                   {int(1 + m_rng.bounded(2000))});
+            c.exec(
+                QStringLiteral("UPDATE public.customers SET score = score + 1, mood = 'happy' WHERE id = $1"),
+                {int(1 + m_rng.bounded(2000))});
             break;
         case 4:
-            c.exec(QStringLiteral("INSERT INTO public.customers (email, mood, score, referrer) VALUES ($1, 'ok', 5, 1)"),
+            c.exec(QStringLiteral(
+                       "INSERT INTO public.customers (email, mood, score, referrer) VALUES ($1, 'ok', 5, 1)"),
                    {QStringLiteral("New%1@Ünïcødé.example").arg(m_rng.generate())});
             break;
         case 5: // duplicates in a REPLICA IDENTITY FULL table: touch exactly one
@@ -93,24 +102,29 @@ private:
                                   "(SELECT ctid FROM public.dup_rows WHERE a = 42 AND b = 'dup' LIMIT 1)"));
             break;
         case 6: // a big value, then an update that leaves it alone (unchanged TOAST)
-            c.exec(QStringLiteral("UPDATE public.docs SET body = repeat(md5(random()::text), 400) WHERE id = $1"),
+            c.exec(QStringLiteral(
+                       "UPDATE public.docs SET body = repeat(md5(random()::text), 400) WHERE id = $1"),
                    {int(1 + m_rng.bounded(300))});
-            c.exec(QStringLiteral("UPDATE public.docs SET counter = counter + 1 WHERE id = $1"), {int(1 + m_rng.bounded(300))});
+            c.exec(QStringLiteral("UPDATE public.docs SET counter = counter + 1 WHERE id = $1"),
+                   {int(1 + m_rng.bounded(300))});
             break;
         case 7:
-            c.exec(QStringLiteral("INSERT INTO \"Legacy \"\"Schema\"\"\".\"Order Items\" (\"select\", \"semi;colon\", "
-                                  "\"größe\", customer) VALUES ('w', ';', 1.5, $1)"),
+            c.exec(QStringLiteral(
+                       "INSERT INTO \"Legacy \"\"Schema\"\"\".\"Order Items\" (\"select\", \"semi;colon\", "
+                       "\"größe\", customer) VALUES ('w', ';', 1.5, $1)"),
                    {int(1 + m_rng.bounded(2000))});
             break;
         case 8:
             c.exec(QStringLiteral("INSERT INTO public.\"zero columns\" DEFAULT VALUES"));
             break;
         case 9: // 10+: a declarative partition and an identity column
-            c.exec(QStringLiteral("INSERT INTO public.events VALUES (nextval('public.events_id_seq'), 'view', '{\"w\": 1}')"));
+            c.exec(QStringLiteral(
+                "INSERT INTO public.events VALUES (nextval('public.events_id_seq'), 'view', '{\"w\": 1}')"));
             c.exec(QStringLiteral("INSERT INTO public.tickets (title) VALUES ('streamed')"));
             break;
         default:
-            c.exec(QStringLiteral("UPDATE public.events SET payload = '{\"u\": 2}' WHERE id = $1"), {int(1 + m_rng.bounded(900))});
+            c.exec(QStringLiteral("UPDATE public.events SET payload = '{\"u\": 2}' WHERE id = $1"),
+                   {int(1 + m_rng.bounded(900))});
         }
     }
 
@@ -149,17 +163,19 @@ struct Pair
 };
 
 const Pair kPairs[] = {
-    {"online 9.6 to 15", "9.6", "15", true},   {"online 9.6 to 17", "9.6", "17", true},
-    {"online 10 to 15", "10", "15", true},     {"online 10 to 18", "10", "18", true},
-    {"online 11 to 16", "11", "16", true},     {"online 12 to 17", "12", "17", true},
-    {"online 13 to 18", "13", "18", true},     {"online 14 to 16", "14", "16", true},
-    {"online 15 to 18", "15", "18", true},     {"offline 9.6 to 16", "9.6", "16", false},
-    {"offline 10 to 17", "10", "17", false},   {"offline 12 to 15", "12", "15", false},
+    {"online 9.6 to 15", "9.6", "15", true}, {"online 9.6 to 17", "9.6", "17", true},
+    {"online 10 to 15", "10", "15", true},   {"online 10 to 18", "10", "18", true},
+    {"online 11 to 16", "11", "16", true},   {"online 12 to 17", "12", "17", true},
+    {"online 13 to 18", "13", "18", true},   {"online 14 to 16", "14", "16", true},
+    {"online 15 to 18", "15", "18", true},   {"offline 9.6 to 16", "9.6", "16", false},
+    {"offline 10 to 17", "10", "17", false}, {"offline 12 to 15", "12", "15", false},
 };
 
 QString slotsLeft(pg::Connection &c)
 {
-    return c.exec(QStringLiteral("SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"))
+    return c
+        .exec(QStringLiteral(
+            "SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"))
         .text(0, 0);
 }
 
@@ -176,7 +192,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("targetMajor");
         QTest::addColumn<bool>("online");
         for (const Pair &p : kPairs)
-            QTest::newRow(p.tag) << QString::fromLatin1(p.source) << QString::fromLatin1(p.target) << p.online;
+            QTest::newRow(p.tag) << QString::fromLatin1(p.source) << QString::fromLatin1(p.target)
+                                 << p.online;
     }
 
     void migratesBetweenMajors()
@@ -202,8 +219,9 @@ private Q_SLOTS:
         QCOMPARE(pg::majorName(pair.target.connect().serverVersion()), targetMajor);
 
         QTemporaryDir state;
-        engine::LocalEngineConfig c = pair.engineConfig(state.path(), online ? project::Mode::Online : project::Mode::Offline,
-                                                        kDb, QStringLiteral("legacy copy"));
+        engine::LocalEngineConfig c =
+            pair.engineConfig(state.path(), online ? project::Mode::Online : project::Mode::Offline, kDb,
+                              QStringLiteral("legacy copy"));
         c.project.settings.splitThresholdBytes = 64 * 1024; // ranges of ctid on old servers too
         c.project.settings.cutover.makeSourceReadOnly = true;
 
@@ -220,7 +238,8 @@ private Q_SLOTS:
         if (online) {
             QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
                                       qPrintable(e.status().errors.join(u'\n')), 300000);
-            QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
+            QVERIFY2(done.isEmpty(),
+                     qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
             QTest::qWait(1500); // writes keep streaming for a moment
             qint64 ops = 0;
             for (auto &w : writers) {
@@ -233,14 +252,17 @@ private Q_SLOTS:
         }
         QVERIFY(done.wait(600000) || !done.isEmpty());
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
         for (const QString &line : last.log) // the cutover's schema comparison, between majors too
             QVERIFY2(!line.contains(u"schema differs"), qPrintable(line));
         QCOMPARE(last.state, engine::RunState::Completed);
         if (online) {
             const auto &d = last.databases.first();
             QVERIFY(d.inserts + d.updates + d.deletes > 0);
-            pair.source.sql(QStringLiteral("postgres"), QStringLiteral("ALTER DATABASE \"%1\" RESET default_transaction_read_only").arg(kDb));
+            pair.source.sql(
+                QStringLiteral("postgres"),
+                QStringLiteral("ALTER DATABASE \"%1\" RESET default_transaction_read_only").arg(kDb));
         }
 
         pg::Connection s = pair.source.connect(kDb);
@@ -250,14 +272,19 @@ private Q_SLOTS:
         QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
         QVERIFY(cmp.tablesCompared >= 10);
         // Every float digit arrived: 0.1 + 0.2 is 0.30000000000000004, not 0.3.
-        QVERIFY(t.exec(QStringLiteral("SELECT count(*) FROM public.readings WHERE value = 0.1::float8 + 0.2::float8")).toInt(0, 0) > 0);
-        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM public.readings WHERE value = 0.3::float8")).toInt(0, 0),
-                 s.exec(QStringLiteral("SELECT count(*) FROM public.readings WHERE value = 0.3::float8")).toInt(0, 0));
+        QVERIFY(t.exec(QStringLiteral(
+                           "SELECT count(*) FROM public.readings WHERE value = 0.1::float8 + 0.2::float8"))
+                    .toInt(0, 0) > 0);
+        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM public.readings WHERE value = 0.3::float8"))
+                     .toInt(0, 0),
+                 s.exec(QStringLiteral("SELECT count(*) FROM public.readings WHERE value = 0.3::float8"))
+                     .toInt(0, 0));
         // The routing trigger and the audit trigger are on the target, and fired there only as the
         // source's own writes: as many audit rows as on the source.
         QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM public.audit_log")).toInt(0, 0),
                  s.exec(QStringLiteral("SELECT count(*) FROM public.audit_log")).toInt(0, 0));
-        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0), 2);
+        QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")).toInt(0, 0),
+                 2);
         QCOMPARE(t.exec(QStringLiteral("SELECT count(*) FROM ONLY public.readings")).toInt(0, 0), 0);
         // Nothing of pgferry's is left on either server.
         const QString slots = slotsLeft(s);
@@ -283,7 +310,8 @@ private Q_SLOTS:
         }
         QTemporaryDir state;
         const engine::LocalEngineConfig c = clusters->engineConfig(state.path(), project::Mode::Online, kDb);
-        const assess::AssessmentReport report = assess::assess(assess::fromProject(c.project, c.source, c.target));
+        const assess::AssessmentReport report =
+            assess::assess(assess::fromProject(c.project, c.source, c.target));
         auto only = [&](const QString &id) {
             const QList<assess::Check> found = report.find(id);
             return found.size() == 1 ? found.first() : assess::Check{};
@@ -291,7 +319,8 @@ private Q_SLOTS:
         const assess::Check oids = only(QStringLiteral("table.with_oids"));
         QCOMPARE(oids.severity, assess::Severity::Warning);
         QCOMPARE(oids.objects, QStringList{QStringLiteral("public.legacy_oids")});
-        QVERIFY2(oids.remediation.contains(QStringLiteral("-- ALTER TABLE \"public\".\"legacy_oids\" SET WITHOUT OIDS;")),
+        QVERIFY2(oids.remediation.contains(
+                     QStringLiteral("-- ALTER TABLE \"public\".\"legacy_oids\" SET WITHOUT OIDS;")),
                  qPrintable(oids.remediation));
         QCOMPARE(only(QStringLiteral("stream.truncate")).severity, assess::Severity::Warning);
         const assess::Check ext = only(QStringLiteral("extension.version"));
@@ -325,17 +354,22 @@ private Q_SLOTS:
         test::TwoClusters pair(sourceMajor, targetMajor);
         const QString db = QStringLiteral("app");
         pair.source.createDatabase(db);
-        pair.source.sql(db, QStringLiteral(
-            "CREATE TABLE items (id serial PRIMARY KEY, name text, price float8, amount numeric(12,3), at timestamptz, "
-            "  doc jsonb, tags text[], r float4);"
-            "CREATE TABLE audit (id bigserial PRIMARY KEY, item_id int, op text);"
-            "CREATE FUNCTION audit_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "  INSERT INTO audit(item_id, op) VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END, TG_OP); "
-            "  RETURN NULL; END $$;"
-            "CREATE TRIGGER items_audit AFTER INSERT OR UPDATE OR DELETE ON items FOR EACH ROW EXECUTE PROCEDURE audit_items();"
-            "INSERT INTO items(name, price, amount, at, doc, tags, r) SELECT 'item ' || g, g / 7.0, g * 1.125, "
-            "  '2020-01-01'::timestamptz + g * interval '1 hour', jsonb_build_object('g', g), ARRAY['a', g::text], g / 3.0 "
-            "  FROM generate_series(1, 300) g;"));
+        pair.source.sql(
+            db, QStringLiteral("CREATE TABLE items (id serial PRIMARY KEY, name text, price float8, amount "
+                               "numeric(12,3), at timestamptz, "
+                               "  doc jsonb, tags text[], r float4);"
+                               "CREATE TABLE audit (id bigserial PRIMARY KEY, item_id int, op text);"
+                               "CREATE FUNCTION audit_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                               "  INSERT INTO audit(item_id, op) VALUES (CASE WHEN TG_OP = 'DELETE' THEN "
+                               "OLD.id ELSE NEW.id END, TG_OP); "
+                               "  RETURN NULL; END $$;"
+                               "CREATE TRIGGER items_audit AFTER INSERT OR UPDATE OR DELETE ON items FOR "
+                               "EACH ROW EXECUTE PROCEDURE audit_items();"
+                               "INSERT INTO items(name, price, amount, at, doc, tags, r) SELECT 'item ' || "
+                               "g, g / 7.0, g * 1.125, "
+                               "  '2020-01-01'::timestamptz + g * interval '1 hour', jsonb_build_object('g', "
+                               "g), ARRAY['a', g::text], g / 3.0 "
+                               "  FROM generate_series(1, 300) g;"));
 
         QTemporaryDir state;
         engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, db);
@@ -343,19 +377,24 @@ private Q_SLOTS:
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
-        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(), qPrintable(e.status().errors.join(u'\n')),
-                                  300000);
+        QTRY_VERIFY2_WITH_TIMEOUT(e.status().readyForCutover() || !done.isEmpty(),
+                                  qPrintable(e.status().errors.join(u'\n')), 300000);
         QString why;
         QTRY_VERIFY_WITH_TIMEOUT(e.requestCutover(&why), 60000);
-        QTRY_VERIFY2_WITH_TIMEOUT(e.status().state == engine::RunState::Fallback || !done.isEmpty(),
-                                  qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')), 300000);
-        QVERIFY2(done.isEmpty(), qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            e.status().state == engine::RunState::Fallback || !done.isEmpty(),
+            qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')), 300000);
+        QVERIFY2(done.isEmpty(),
+                 qPrintable(e.status().errors.join(u'\n') + u'\n' + e.status().log.join(u'\n')));
 
-        pair.target.sql(db, QStringLiteral(
-            "INSERT INTO items(name, price, amount, at, doc, tags, r) SELECT 'new ' || g, 0.1 + g / 10.0, g / 3.0, now(), "
-            "  jsonb_build_object('new', true, 'n', g / 3.0), ARRAY['b', NULL, 'c \"q\"'], 1.0 / g FROM generate_series(1, 200) g;"
-            "UPDATE items SET price = price * 3, doc = doc || '{\"u\": 1}' WHERE id % 5 = 0;"
-            "DELETE FROM items WHERE id % 9 = 0;"));
+        pair.target.sql(
+            db,
+            QStringLiteral("INSERT INTO items(name, price, amount, at, doc, tags, r) SELECT 'new ' || g, 0.1 "
+                           "+ g / 10.0, g / 3.0, now(), "
+                           "  jsonb_build_object('new', true, 'n', g / 3.0), ARRAY['b', NULL, 'c \"q\"'], "
+                           "1.0 / g FROM generate_series(1, 200) g;"
+                           "UPDATE items SET price = price * 3, doc = doc || '{\"u\": 1}' WHERE id % 5 = 0;"
+                           "DELETE FROM items WHERE id % 9 = 0;"));
         pg::Connection s = pair.source.connect(db);
         pg::Connection t = pair.target.connect(db);
         test::CompareOptions noSequences;
@@ -364,17 +403,21 @@ private Q_SLOTS:
         QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM audit")).toInt(0, 0),
                  t.exec(QStringLiteral("SELECT count(*) FROM audit")).toInt(0, 0));
 
-        QVERIFY2(e.requestFallback(engine::MigrationEngine::FallbackAction::FailBack, db, &why), qPrintable(why));
+        QVERIFY2(e.requestFallback(engine::MigrationEngine::FallbackAction::FailBack, db, &why),
+                 qPrintable(why));
         QVERIFY(done.wait(300000) || !done.isEmpty());
         const engine::MigrationStatus last = e.status();
-        QVERIFY2(done.first().first().toBool(), qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
+        QVERIFY2(done.first().first().toBool(),
+                 qPrintable(last.errors.join(u'\n') + u'\n' + last.log.join(u'\n')));
         QCOMPARE(last.databases.first().fallback, QStringLiteral("failed back"));
         pg::Connection s2 = pair.source.connect(db);
         pg::Connection t2 = pair.target.connect(db);
         const auto cmp = test::compareDatabases(t2, s2);
         QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
-        QCOMPARE(s2.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
-        QCOMPARE(t2.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("on"));
+        QCOMPARE(s2.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0),
+                 QStringLiteral("off"));
+        QCOMPARE(t2.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0),
+                 QStringLiteral("on"));
         QVERIFY(slotsLeft(t2).isEmpty());
         QCOMPARE(s2.exec(QStringLiteral("SELECT count(*) FROM pg_replication_origin")).toInt(0, 0), 0);
     }
@@ -396,17 +439,21 @@ private Q_SLOTS:
         PGFERRY_REQUIRE_MAJOR(targetMajor);
         test::TwoClusters pair(sourceMajor, targetMajor);
         pair.source.createDatabase(QStringLiteral("app"));
-        pair.source.sql(QStringLiteral("app"), QStringLiteral("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)"));
+        pair.source.sql(QStringLiteral("app"),
+                        QStringLiteral("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)"));
 
         QTemporaryDir state;
-        engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, QStringLiteral("app"));
+        engine::LocalEngineConfig c =
+            pair.engineConfig(state.path(), project::Mode::Online, QStringLiteral("app"));
         assess::AssessmentInput in = assess::fromProject(c.project, c.source, c.target);
         const assess::AssessmentReport report = assess::assess(in);
         const QList<assess::Check> version = report.find(QStringLiteral("target.version"));
         QCOMPARE(version.size(), 1);
         QCOMPARE(version.first().severity, assess::Severity::Blocker);
-        QVERIFY2(version.first().message.contains(QStringLiteral("PostgreSQL %1, older than the source's %2").arg(targetMajor, sourceMajor)),
-                 qPrintable(version.first().message));
+        QVERIFY2(
+            version.first().message.contains(
+                QStringLiteral("PostgreSQL %1, older than the source's %2").arg(targetMajor, sourceMajor)),
+            qPrintable(version.first().message));
 
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
@@ -414,7 +461,8 @@ private Q_SLOTS:
         QVERIFY(done.wait(120000));
         QVERIFY(!done.first().first().toBool());
         const QString errors = e.status().errors.join(u'\n');
-        QVERIFY2(errors.contains(QStringLiteral("the target runs PostgreSQL %1 but the source runs %2").arg(targetMajor, sourceMajor)),
+        QVERIFY2(errors.contains(QStringLiteral("the target runs PostgreSQL %1 but the source runs %2")
+                                     .arg(targetMajor, sourceMajor)),
                  qPrintable(errors));
         pg::Connection s = pair.source.connect(QStringLiteral("app"));
         QVERIFY(slotsLeft(s).isEmpty());
@@ -442,9 +490,11 @@ private Q_SLOTS:
         pair.source.createDatabase(QStringLiteral("app"));
         pair.source.sql(QStringLiteral("app"), QStringLiteral("CREATE TABLE t (id int PRIMARY KEY)"));
         QTemporaryDir state;
-        engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, QStringLiteral("app"));
+        engine::LocalEngineConfig c =
+            pair.engineConfig(state.path(), project::Mode::Online, QStringLiteral("app"));
 
-        const assess::AssessmentReport report = assess::assess(assess::fromProject(c.project, c.source, c.target));
+        const assess::AssessmentReport report =
+            assess::assess(assess::fromProject(c.project, c.source, c.target));
         const QList<assess::Check> tools = report.find(QStringLiteral("client.pg_dump"));
         QCOMPARE(tools.size(), 1);
         QCOMPARE(tools.first().severity, assess::Severity::Blocker);
@@ -458,7 +508,8 @@ private Q_SLOTS:
         QVERIFY(!done.first().first().toBool());
         const QString errors = e.status().errors.join(u'\n');
         QVERIFY2(errors.contains(QStringLiteral("postgresql-client-") + sourceMajor), qPrintable(errors));
-        QVERIFY2(errors.contains(QStringLiteral("the newest installed is ") + newest.majorName()), qPrintable(errors));
+        QVERIFY2(errors.contains(QStringLiteral("the newest installed is ") + newest.majorName()),
+                 qPrintable(errors));
         pg::Connection s = pair.source.connect(QStringLiteral("app"));
         QVERIFY2(slotsLeft(s).isEmpty(), qPrintable(slotsLeft(s)));
         QCOMPARE(s.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);

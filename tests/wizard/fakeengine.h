@@ -51,11 +51,14 @@ public:
     void stop() override
     {
         ++stops;
-        QMetaObject::invokeMethod(this, [this] {
-            m_status.state = engine::RunState::Stopped;
-            Q_EMIT statusChanged(m_status);
-            Q_EMIT finished(false);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_status.state = engine::RunState::Stopped;
+                Q_EMIT statusChanged(m_status);
+                Q_EMIT finished(false);
+            },
+            Qt::QueuedConnection);
     }
     // Accepts unless refuseRetry holds a reason; an accepted table is queued again in the status.
     bool retryTable(const QString &database, const QString &table, QString *whyNot) override
@@ -110,7 +113,8 @@ private:
 class FakeEngineServices : public wizard::SampleServices
 {
 public:
-    std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &, const wizard::Credentials &, QString *) override
+    std::unique_ptr<engine::MigrationEngine> createEngine(const project::Project &,
+                                                          const wizard::Credentials &, QString *) override
     {
         auto e = std::make_unique<FakeEngine>();
         engine = e.get();

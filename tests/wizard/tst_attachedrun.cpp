@@ -288,7 +288,8 @@ private Q_SLOTS:
         }
         QCOMPARE(rc, 0);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 180000); // often already during `cutover`
-        QVERIFY2(w->status().state == engine::RunState::Completed, qPrintable(w->status().errors.join(u'\n')));
+        QVERIFY2(w->status().state == engine::RunState::Completed,
+                 qPrintable(w->status().errors.join(u'\n')));
         QTRY_COMPARE(engine::RunFiles::liveRun(state).pid, 0);
         QVERIFY(!QFile::exists(engine::RunFiles::lockFile(state)));
         pg::Connection src = m_servers->source.connect(db);

@@ -40,7 +40,10 @@ using test::FakeResponse;
 
 namespace {
 const QString kSub = QStringLiteral("ffffffff-ffff-ffff-ffff-ffffffffffff");
-const QString kServers = QStringLiteral("/subscriptions/%1/resourceGroups/rg-data/providers/Microsoft.DBforPostgreSQL/flexibleServers").arg(kSub);
+const QString kServers =
+    QStringLiteral(
+        "/subscriptions/%1/resourceGroups/rg-data/providers/Microsoft.DBforPostgreSQL/flexibleServers")
+        .arg(kSub);
 const QString kServerExample = QStringLiteral("postgresql-flexible/examples/2024-08-01_ServerCreate.json");
 } // namespace
 
@@ -62,13 +65,15 @@ class TestAzurePanel : public QObject
     int m_polls = 0;
     QStringList m_badTokenRequests;
 
-    template<typename T>
-    T *find(const char *name)
+    template<typename T> T *find(const char *name) { return test::findNamed<T>(m_wizard.get(), name); }
+    AzurePanel *panel()
     {
-        return test::findNamed<T>(m_wizard.get(), name);
+        return static_cast<TargetPage *>(m_wizard->pageAt(MigrationWizard::TargetPage))->azurePanel();
     }
-    AzurePanel *panel() { return static_cast<TargetPage *>(m_wizard->pageAt(MigrationWizard::TargetPage))->azurePanel(); }
-    ConnectionForm *form() { return static_cast<TargetPage *>(m_wizard->pageAt(MigrationWizard::TargetPage))->form(); }
+    ConnectionForm *form()
+    {
+        return static_cast<TargetPage *>(m_wizard->pageAt(MigrationWizard::TargetPage))->form();
+    }
     static void choose(QComboBox *box, int index)
     {
         box->setCurrentIndex(index);
@@ -89,7 +94,8 @@ class TestAzurePanel : public QObject
         s.insert(QStringLiteral("id"), QStringLiteral("%1/%2").arg(kServers, name));
         s.insert(QStringLiteral("location"), QStringLiteral("westeurope"));
         QJsonObject p = s.value(u"properties").toObject();
-        p.insert(QStringLiteral("fullyQualifiedDomainName"), QString(name + QStringLiteral(".postgres.database.azure.com")));
+        p.insert(QStringLiteral("fullyQualifiedDomainName"),
+                 QString(name + QStringLiteral(".postgres.database.azure.com")));
         p.insert(QStringLiteral("administratorLogin"), QStringLiteral("pgadmin"));
         p.insert(QStringLiteral("version"), version);
         s.insert(QStringLiteral("properties"), p);
@@ -97,55 +103,73 @@ class TestAzurePanel : public QObject
     }
     FakeResponse tokens()
     {
-        return FakeResponse::json(200, QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                                                   {QStringLiteral("expires_in"), 3600},
-                                                   {QStringLiteral("access_token"), m_fake->issueAccessToken()},
-                                                   {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
+        return FakeResponse::json(
+            200, QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                             {QStringLiteral("expires_in"), 3600},
+                             {QStringLiteral("access_token"), m_fake->issueAccessToken()},
+                             {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
     }
 
     void serveIdentityAndListings()
     {
-        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"), [this](const FakeRequest &req) {
-            if (req.form().queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded) != azure::Credential::defaultPublicClientId())
-                m_badTokenRequests << QStringLiteral("devicecode without the public client id");
-            return FakeAzure::deviceCodeAnswer();
-        });
-        m_fake->on("POST", QStringLiteral("/login/%1/oauth2/v2.0/token").arg(m_fake->tenant), [this](const FakeRequest &req) {
-            const QUrlQuery f = req.form();
-            if (f.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded) == u"refresh_token") {
-                if (m_refuseRefresh || !m_fake->refreshTokens().contains(f.queryItemValue(QStringLiteral("refresh_token"), QUrl::FullyDecoded)))
-                    return FakeResponse::raw(400, "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS70000: The refresh token was revoked.\"}");
+        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"),
+                   [this](const FakeRequest &req) {
+                       if (req.form().queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded) !=
+                           azure::Credential::defaultPublicClientId())
+                           m_badTokenRequests << QStringLiteral("devicecode without the public client id");
+                       return FakeAzure::deviceCodeAnswer();
+                   });
+        m_fake->on(
+            "POST", QStringLiteral("/login/%1/oauth2/v2.0/token").arg(m_fake->tenant),
+            [this](const FakeRequest &req) {
+                const QUrlQuery f = req.form();
+                if (f.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded) == u"refresh_token") {
+                    if (m_refuseRefresh || !m_fake->refreshTokens().contains(f.queryItemValue(
+                                               QStringLiteral("refresh_token"), QUrl::FullyDecoded)))
+                        return FakeResponse::raw(400, "{\"error\":\"invalid_grant\",\"error_description\":"
+                                                      "\"AADSTS70000: The refresh token was revoked.\"}");
+                    return tokens();
+                }
+                if (f.queryItemValue(QStringLiteral("device_code"), QUrl::FullyDecoded) != u"DEV-1")
+                    m_badTokenRequests << QStringLiteral("token poll without the device code");
+                ++m_polls;
+                if (m_decline)
+                    return FakeResponse::raw(400, "{\"error\":\"authorization_declined\"}");
+                if (!m_approved) {
+                    FakeResponse r = FakeResponse::raw(400, "{\"error\":\"authorization_pending\"}");
+                    r.delayMs = 20; // the protocol's interval, shortened
+                    return r;
+                }
                 return tokens();
-            }
-            if (f.queryItemValue(QStringLiteral("device_code"), QUrl::FullyDecoded) != u"DEV-1")
-                m_badTokenRequests << QStringLiteral("token poll without the device code");
-            ++m_polls;
-            if (m_decline)
-                return FakeResponse::raw(400, "{\"error\":\"authorization_declined\"}");
-            if (!m_approved) {
-                FakeResponse r = FakeResponse::raw(400, "{\"error\":\"authorization_pending\"}");
-                r.delayMs = 20; // the protocol's interval, shortened
-                return r;
-            }
-            return tokens();
-        });
+            });
         m_fake->on("GET", QStringLiteral("/subscriptions"), [](const FakeRequest &) {
             auto sub = [](const QString &id, const QString &name, const QString &state) {
-                return QJsonObject{{QStringLiteral("id"), QString(QStringLiteral("/subscriptions/") + id)}, {QStringLiteral("subscriptionId"), id},
-                                   {QStringLiteral("displayName"), name}, {QStringLiteral("state"), state}};
+                return QJsonObject{{QStringLiteral("id"), QString(QStringLiteral("/subscriptions/") + id)},
+                                   {QStringLiteral("subscriptionId"), id},
+                                   {QStringLiteral("displayName"), name},
+                                   {QStringLiteral("state"), state}};
             };
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"),
-                                                        QJsonArray{sub(kSub, QStringLiteral("Contoso Production"), QStringLiteral("Enabled")),
-                                                                   sub(QStringLiteral("11111111-2222-3333-4444-555555555555"), QStringLiteral("Contoso Dev"), QStringLiteral("Enabled")),
-                                                                   sub(QStringLiteral("99999999-2222-3333-4444-555555555555"), QStringLiteral("Old"), QStringLiteral("Disabled"))}}});
+            return FakeResponse::json(
+                200, QJsonObject{{QStringLiteral("value"),
+                                  QJsonArray{sub(kSub, QStringLiteral("Contoso Production"),
+                                                 QStringLiteral("Enabled")),
+                                             sub(QStringLiteral("11111111-2222-3333-4444-555555555555"),
+                                                 QStringLiteral("Contoso Dev"), QStringLiteral("Enabled")),
+                                             sub(QStringLiteral("99999999-2222-3333-4444-555555555555"),
+                                                 QStringLiteral("Old"), QStringLiteral("Disabled"))}}});
         });
         m_fake->on("GET", QStringLiteral("/subscriptions/[^/]+/resourcegroups"), [](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("rg-web")}},
-                                                                                            QJsonObject{{QStringLiteral("name"), QStringLiteral("rg-data")}}}}});
+            return FakeResponse::json(
+                200,
+                QJsonObject{{QStringLiteral("value"),
+                             QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("rg-web")}},
+                                        QJsonObject{{QStringLiteral("name"), QStringLiteral("rg-data")}}}}});
         });
         m_fake->on("GET", kServers, [this](const FakeRequest &) {
-            return FakeResponse::json(200, QJsonObject{{QStringLiteral("value"), QJsonArray{server(QStringLiteral("orders-pg"), QStringLiteral("16")),
-                                                                                            server(QStringLiteral("crm-pg"), QStringLiteral("15"))}}});
+            return FakeResponse::json(
+                200, QJsonObject{{QStringLiteral("value"),
+                                  QJsonArray{server(QStringLiteral("orders-pg"), QStringLiteral("16")),
+                                             server(QStringLiteral("crm-pg"), QStringLiteral("15"))}}});
         });
     }
 
@@ -182,7 +206,8 @@ private Q_SLOTS:
                 connect(s, &QTcpSocket::readyRead, s, [s] {
                     if (!s->readAll().contains("\r\n\r\n"))
                         return;
-                    s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\n203.0.113.7");
+                    s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                             "11\r\nConnection: close\r\n\r\n203.0.113.7");
                     s->disconnectFromHost();
                 });
             }
@@ -209,7 +234,8 @@ private Q_SLOTS:
         azure.armOptions.backoffMaxMs = 20;
         azure.armOptions.defaultPollMs = 10;
         azure.armOptions.requestTimeoutMs = 20000;
-        azure.publicAddressUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(m_addressService.serverPort()));
+        azure.publicAddressUrl =
+            QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(m_addressService.serverPort()));
         services->setAzureConfig(azure);
 
         m_wizard = std::make_unique<MigrationWizard>(services);
@@ -217,7 +243,8 @@ private Q_SLOTS:
         p.name = QStringLiteral("to Azure");
         p.source.host = QStringLiteral("127.0.0.1");
         p.source.user = QStringLiteral("postgres");
-        p.azure.cloudConfigFile = m_fake->writeCloudConfig(m_dir.path()); // the endpoints, overridden as `--cloud-config` does
+        p.azure.cloudConfigFile =
+            m_fake->writeCloudConfig(m_dir.path()); // the endpoints, overridden as `--cloud-config` does
         p.azure.tenantId = m_fake->tenant;
         p.azure.resourceGroup = QStringLiteral("rg-data");
         m_wizard->setProject(p);
@@ -268,7 +295,8 @@ private Q_SLOTS:
         QVERIFY(!code->isVisible());
         QCOMPARE(find<QComboBox>("azureSubscription")->currentData().toString(), kSub);
         QTRY_COMPARE(find<QComboBox>("azureResourceGroup")->count(), 2);
-        QCOMPARE(find<QComboBox>("azureResourceGroup")->currentText(), QStringLiteral("rg-data")); // the project's
+        QCOMPARE(find<QComboBox>("azureResourceGroup")->currentText(),
+                 QStringLiteral("rg-data")); // the project's
         QTRY_COMPARE(find<QComboBox>("azureServer")->count(), 2);
         QTRY_VERIFY(!panel()->isBusy());
         QVERIFY(!find<QPushButton>("azureCancel")->isVisible());
@@ -325,11 +353,18 @@ private Q_SLOTS:
             sent = req.json();
             return m_fake->accepted(QStringLiteral("op-create"));
         });
-        m_fake->on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/azureAsyncOperation/op-create"),
-                   [&](const FakeRequest &) {
-                       return FakeResponse::json(200, QJsonObject{{QStringLiteral("status"), ++polls < 3 ? QStringLiteral("InProgress") : QStringLiteral("Succeeded")}});
-                   });
-        m_fake->on("GET", path, [this](const FakeRequest &) { return FakeResponse::json(200, server(QStringLiteral("new-pg"), QStringLiteral("17"))); });
+        m_fake->on(
+            "GET",
+            QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/"
+                           "azureAsyncOperation/op-create"),
+            [&](const FakeRequest &) {
+                return FakeResponse::json(
+                    200, QJsonObject{{QStringLiteral("status"), ++polls < 3 ? QStringLiteral("InProgress")
+                                                                            : QStringLiteral("Succeeded")}});
+            });
+        m_fake->on("GET", path, [this](const FakeRequest &) {
+            return FakeResponse::json(200, server(QStringLiteral("new-pg"), QStringLiteral("17")));
+        });
 
         find<QGroupBox>("azureCreateBox")->setChecked(true);
         QTest::keyClicks(find<QLineEdit>("azureNewName"), QStringLiteral("new-pg"));
@@ -453,19 +488,23 @@ private Q_SLOTS:
         signIn();
         choose("azureServer", QStringLiteral("orders-pg"));
         QJsonObject sent;
-        m_fake->on("PUT", kServers + QStringLiteral("/orders-pg/firewallRules/pgferry-203-0-113-7"), [&](const FakeRequest &req) {
-            sent = req.json();
-            QJsonObject rule = sent;
-            rule.insert(QStringLiteral("name"), QStringLiteral("pgferry-203-0-113-7"));
-            return FakeResponse::json(200, rule);
-        });
+        m_fake->on("PUT", kServers + QStringLiteral("/orders-pg/firewallRules/pgferry-203-0-113-7"),
+                   [&](const FakeRequest &req) {
+                       sent = req.json();
+                       QJsonObject rule = sent;
+                       rule.insert(QStringLiteral("name"), QStringLiteral("pgferry-203-0-113-7"));
+                       return FakeResponse::json(200, rule);
+                   });
         QVERIFY(find<QLineEdit>("azureClientAddress")->text().isEmpty());
         QTest::mouseClick(find<QPushButton>("azureFirewall"), Qt::LeftButton);
         QTRY_VERIFY(!panel()->isBusy());
         QVERIFY2(!panel()->messageIsError(), qPrintable(panel()->message()));
-        QCOMPARE(find<QLineEdit>("azureClientAddress")->text(), QStringLiteral("203.0.113.7")); // found by the address service
-        QCOMPARE(sent.value(u"properties").toObject().value(u"startIpAddress").toString(), QStringLiteral("203.0.113.7"));
-        QCOMPARE(sent.value(u"properties").toObject().value(u"endIpAddress").toString(), QStringLiteral("203.0.113.7"));
+        QCOMPARE(find<QLineEdit>("azureClientAddress")->text(),
+                 QStringLiteral("203.0.113.7")); // found by the address service
+        QCOMPARE(sent.value(u"properties").toObject().value(u"startIpAddress").toString(),
+                 QStringLiteral("203.0.113.7"));
+        QCOMPARE(sent.value(u"properties").toObject().value(u"endIpAddress").toString(),
+                 QStringLiteral("203.0.113.7"));
         QVERIFY(panel()->message().contains(u"pgferry-203-0-113-7"));
 
         // A typed address is used as it is; a malformed one is refused before Azure is asked.
@@ -483,12 +522,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("fault");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("403 listing servers") << "403" << "lacks permission";
-        QTest::newRow("throttled listing resource groups") << "429" << "throttling";
-        QTest::newRow("401 with a revoked sign-in") << "401" << "Sign in again";
-        QTest::newRow("sign-in declined") << "declined" << "declined";
-        QTest::newRow("409 creating a server") << "409" << "conflict";
-        QTest::newRow("create operation ends Failed") << "lro-failed" << "operation failed";
+        QTest::newRow("403 listing servers") << "403"
+                                             << "lacks permission";
+        QTest::newRow("throttled listing resource groups") << "429"
+                                                           << "throttling";
+        QTest::newRow("401 with a revoked sign-in") << "401"
+                                                    << "Sign in again";
+        QTest::newRow("sign-in declined") << "declined"
+                                          << "declined";
+        QTest::newRow("409 creating a server") << "409"
+                                               << "conflict";
+        QTest::newRow("create operation ends Failed") << "lro-failed"
+                                                      << "operation failed";
     }
     void faultsEndInAClearMessageAndThePanelStaysUsable()
     {
@@ -497,12 +542,16 @@ private Q_SLOTS:
         const QString create = kServers + QStringLiteral("/new-pg");
         if (fault == u"403") {
             m_fake->on("GET", kServers, [](const FakeRequest &) {
-                return FakeResponse::armError(403, QStringLiteral("AuthorizationFailed"),
-                                              QStringLiteral("The client does not have authorization to perform action 'Microsoft.DBforPostgreSQL/flexibleServers/read'."));
+                return FakeResponse::armError(
+                    403, QStringLiteral("AuthorizationFailed"),
+                    QStringLiteral("The client does not have authorization to perform action "
+                                   "'Microsoft.DBforPostgreSQL/flexibleServers/read'."));
             });
         } else if (fault == u"429") {
             m_fake->on("GET", QStringLiteral("/subscriptions/[^/]+/resourcegroups"), [](const FakeRequest &) {
-                return FakeResponse::armError(429, QStringLiteral("TooManyRequests"), QStringLiteral("Rate limit exceeded.")).header("Retry-After", "0");
+                return FakeResponse::armError(429, QStringLiteral("TooManyRequests"),
+                                              QStringLiteral("Rate limit exceeded."))
+                    .header("Retry-After", "0");
             });
         } else if (fault == u"declined") {
             m_decline = true;
@@ -513,16 +562,28 @@ private Q_SLOTS:
                 m_refuseRefresh = true;
             } else if (fault == u"409") {
                 m_fake->on("PUT", create, [](const FakeRequest &) {
-                    return FakeResponse::armError(409, QStringLiteral("ServerNameAlreadyExists"), QStringLiteral("The server name new-pg is already in use."));
+                    return FakeResponse::armError(
+                        409, QStringLiteral("ServerNameAlreadyExists"),
+                        QStringLiteral("The server name new-pg is already in use."));
                 });
             } else if (fault == u"lro-failed") {
-                m_fake->on("PUT", create, [this](const FakeRequest &) { return m_fake->accepted(QStringLiteral("op-fail")); });
-                m_fake->on("GET", QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/azureAsyncOperation/op-fail"),
-                           [](const FakeRequest &) {
-                               return FakeResponse::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("Failed")},
-                                                                          {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("InternalServerError")},
-                                                                                                                {QStringLiteral("message"), QStringLiteral("Provisioning failed in region northeurope.")}}}});
-                           });
+                m_fake->on("PUT", create, [this](const FakeRequest &) {
+                    return m_fake->accepted(QStringLiteral("op-fail"));
+                });
+                m_fake->on(
+                    "GET",
+                    QStringLiteral("/subscriptions/[^/]+/providers/Microsoft.DBforPostgreSQL/locations/[^/]+/"
+                                   "azureAsyncOperation/op-fail"),
+                    [](const FakeRequest &) {
+                        return FakeResponse::json(
+                            200, QJsonObject{
+                                     {QStringLiteral("status"), QStringLiteral("Failed")},
+                                     {QStringLiteral("error"),
+                                      QJsonObject{
+                                          {QStringLiteral("code"), QStringLiteral("InternalServerError")},
+                                          {QStringLiteral("message"),
+                                           QStringLiteral("Provisioning failed in region northeurope.")}}}});
+                    });
             }
         }
 

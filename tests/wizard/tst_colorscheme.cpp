@@ -59,8 +59,10 @@ private Q_SLOTS:
 
         test::findNamed<QAction>(&w, "actionSchemeLight")->trigger();
         QVERIFY(!ColorScheme::isDark());
-        QTRY_COMPARE(host->palette().color(QPalette::Base), ColorScheme::lightPalette().color(QPalette::Base));
-        QTRY_COMPARE(chart->chart()->backgroundBrush().color(), ColorScheme::lightPalette().color(QPalette::Base));
+        QTRY_COMPARE(host->palette().color(QPalette::Base),
+                     ColorScheme::lightPalette().color(QPalette::Base));
+        QTRY_COMPARE(chart->chart()->backgroundBrush().color(),
+                     ColorScheme::lightPalette().color(QPalette::Base));
     }
 
     void followingTheSystemGivesThePlatformPaletteBack()

@@ -74,15 +74,18 @@ private Q_SLOTS:
         });
         clock.start();
         tick.start();
-        QTest::mouseClick(w.findChild<QAbstractButton *>(QStringLiteral("sourceTestConnection")), Qt::LeftButton);
+        QTest::mouseClick(w.findChild<QAbstractButton *>(QStringLiteral("sourceTestConnection")),
+                          Qt::LeftButton);
         QCOMPARE(form->testState(), ConnectionForm::TestState::Testing);
         QTRY_VERIFY_WITH_TIMEOUT(form->testState() == ConnectionForm::TestState::Failed, 30000);
         tick.stop();
         const QString message = w.findChild<QLabel *>(QStringLiteral("sourceTestMessage"))->text();
-        qInfo("%s: %s (waited %lld ms, longest event-loop gap %lld ms)", qPrintable(kind), qPrintable(message), clock.elapsed(), maxGap);
+        qInfo("%s: %s (waited %lld ms, longest event-loop gap %lld ms)", qPrintable(kind),
+              qPrintable(message), clock.elapsed(), maxGap);
         QVERIFY2(message.contains(mentions, Qt::CaseInsensitive), qPrintable(message));
         QVERIFY2(message.contains(u"127.0.0.1"), qPrintable(message)); // says which server
-        QVERIFY(!message.contains(password.isEmpty() ? QStringLiteral("\x01") : password)); // never the secret
+        QVERIFY(
+            !message.contains(password.isEmpty() ? QStringLiteral("\x01") : password)); // never the secret
         QVERIFY(!w.currentPage()->isComplete());
         QVERIFY2(maxGap < 500, qPrintable(QString::number(maxGap)));
         QVERIFY(w.findChild<QAbstractButton *>(QStringLiteral("sourceTestConnection"))->isEnabled());
@@ -99,7 +102,8 @@ private Q_SLOTS:
         w.findChild<QSpinBox *>(QStringLiteral("sourcePort"))->setValue(ci.port);
         w.findChild<QLineEdit *>(QStringLiteral("sourceUser"))->setText(ci.user);
         w.findChild<QLineEdit *>(QStringLiteral("sourcePassword"))->setText(ci.password);
-        QTest::mouseClick(w.findChild<QAbstractButton *>(QStringLiteral("sourceTestConnection")), Qt::LeftButton);
+        QTest::mouseClick(w.findChild<QAbstractButton *>(QStringLiteral("sourceTestConnection")),
+                          Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(w.currentPage()->isComplete(), 20000);
         QVERIFY(w.sourceCheck().ok);
         QVERIFY(!w.sourceCheck().inventory.databases.isEmpty());

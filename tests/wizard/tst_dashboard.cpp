@@ -3,9 +3,9 @@
 // Start cutover is enabled exactly when the run is ready and its tooltip says what is missing,
 // the cards name the schema changes seen on the source (unresolved ones in the problem colour) and
 // how they are seen, and the list of them shows each statement, Resync (grid, row menu, schema
-// changes tab) asks first and calls the engine only for a streaming database's table, the cutover checklist follows the
-// run, the charts' axes read as round, distinct numbers at any scale and size, the throughput chart
-// shows the stream's apply rate, and the event loop keeps up with a fast engine.
+// changes tab) asks first and calls the engine only for a streaming database's table, the cutover checklist
+// follows the run, the charts' axes read as round, distinct numbers at any scale and size, the throughput
+// chart shows the stream's apply rate, and the event loop keeps up with a fast engine.
 #include "applyrate.h"
 #include "cutoverpage.h"
 #include "databasecard.h"
@@ -22,23 +22,23 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QLabel>
-#include <QMenu>
-#include <QMessageBox>
-#include <QPlainTextEdit>
-#include <QTableView>
-#include <QTabWidget>
-#include <QToolButton>
-#include <QTreeWidget>
 #include <QElapsedTimer>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
+#include <QLabel>
 #include <QLineSeries>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
+#include <QToolButton>
+#include <QTreeWidget>
 #include <QValueAxis>
 
 #include <cmath>
@@ -81,7 +81,8 @@ class TestDashboard : public QObject
 
     // Answers the next message box named `name` with `button` (from a timer: the box is modal);
     // what it said arrives in the returned string.
-    static std::shared_ptr<QString> answerNextBox(QWidget *owner, const QString &name, QMessageBox::StandardButton button)
+    static std::shared_ptr<QString> answerNextBox(QWidget *owner, const QString &name,
+                                                  QMessageBox::StandardButton button)
     {
         auto said = std::make_shared<QString>();
         auto *timer = new QTimer(owner);
@@ -100,11 +101,11 @@ class TestDashboard : public QObject
     }
 
     // The grid's row (in the view's order) of the first table that `pred(database, table)` takes; -1 if none.
-    template<typename Pred>
-    static int gridRow(MonitorPage *monitor, Pred pred)
+    template<typename Pred> static int gridRow(MonitorPage *monitor, Pred pred)
     {
         for (int i = 0; i < monitor->proxy()->rowCount(); ++i) {
-            const TableStatusModel::Row &r = monitor->model()->rowAt(monitor->proxy()->mapToSource(monitor->proxy()->index(i, 0)).row());
+            const TableStatusModel::Row &r =
+                monitor->model()->rowAt(monitor->proxy()->mapToSource(monitor->proxy()->index(i, 0)).row());
             if (pred(r.database, r.table))
                 return i;
         }
@@ -122,10 +123,12 @@ class TestDashboard : public QObject
             if (!text || !text->parentItem() || !text->parentItem()->isVisible())
                 continue;
             const QRectF r = text->sceneBoundingRect();
-            const bool side = axis == LiveChart::Axis::Left ? r.right() <= plot.left() + 1 : r.left() >= plot.right() - 1;
+            const bool side =
+                axis == LiveChart::Axis::Left ? r.right() <= plot.left() + 1 : r.left() >= plot.right() - 1;
             if (side && r.center().y() >= plot.top() - 2 && r.center().y() <= plot.bottom() + 2)
                 // QtCharts hides a label that would overlap its neighbour: a scale without its number.
-                found.append({r.center().y(), text->isVisible() ? text->toPlainText() : QStringLiteral("(hidden)")});
+                found.append(
+                    {r.center().y(), text->isVisible() ? text->toPlainText() : QStringLiteral("(hidden)")});
         }
         std::sort(found.begin(), found.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
         QStringList labels;
@@ -134,7 +137,8 @@ class TestDashboard : public QObject
         return labels;
     }
 
-    // Labels that read as a scale: whole, distinct, increasing from 0 in one step of 1, 2 or 5 × 10^n, up to at least `max`.
+    // Labels that read as a scale: whole, distinct, increasing from 0 in one step of 1, 2 or 5 × 10^n, up to
+    // at least `max`.
     static QString scaleProblem(const QStringList &labels, double max)
     {
         const QString shown = labels.join(QStringLiteral(", "));
@@ -202,7 +206,10 @@ private Q_SLOTS:
         model.setStatus(SampleServices::sampleStatus(300));
         proxy.setStateFilter(TableStatusProxy::StateFilter::Failed);
         QCOMPARE(proxy.rowCount(), 1);
-        QVERIFY(proxy.index(0, TableStatusModel::TableColumn).data(Qt::ToolTipRole).toString().contains(u"No space left"));
+        QVERIFY(proxy.index(0, TableStatusModel::TableColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(u"No space left"));
         proxy.setStateFilter(TableStatusProxy::StateFilter::All);
         proxy.setSearchText(QStringLiteral("billing"));
         QCOMPARE(proxy.rowCount(), 9);
@@ -232,15 +239,19 @@ private Q_SLOTS:
         engine::DatabaseStatus &orders = s.databases[0];
         orders.ddlCapture = QStringLiteral("watch only");
         orders.schemaChanges = {
-            {QStringLiteral("public.orders.gift_note"), QStringLiteral("column added"), QStringLiteral("ALTER TABLE public.orders ADD COLUMN gift_note text"),
-             QStringLiteral("applied"), QString(), QStringLiteral("2/1C7730E8")},
-            {QStringLiteral("public.promo_codes"), QStringLiteral("table created without a key"), QStringLiteral("CREATE TABLE public.promo_codes (code text, pct int)"),
+            {QStringLiteral("public.orders.gift_note"), QStringLiteral("column added"),
+             QStringLiteral("ALTER TABLE public.orders ADD COLUMN gift_note text"), QStringLiteral("applied"),
+             QString(), QStringLiteral("2/1C7730E8")},
+            {QStringLiteral("public.promo_codes"), QStringLiteral("table created without a key"),
+             QStringLiteral("CREATE TABLE public.promo_codes (code text, pct int)"),
              QStringLiteral("unresolved"),
-             QStringLiteral("its updates and deletes cannot stream: add a primary key and restart this database's migration, or exclude it"),
+             QStringLiteral("its updates and deletes cannot stream: add a primary key and restart this "
+                            "database's migration, or exclude it"),
              QStringLiteral("2/1C7741A0")},
         };
         orders.readyForCutover = false;
-        orders.notReadyReason = QStringLiteral("schema not in sync: public.promo_codes (table created without a key)");
+        orders.notReadyReason =
+            QStringLiteral("schema not in sync: public.promo_codes (table created without a key)");
         return s;
     }
 
@@ -255,11 +266,14 @@ private Q_SLOTS:
         QCOMPARE(badge->text(), QStringLiteral("1 unresolved schema change"));
         QCOMPARE(badge->palette().color(QPalette::ButtonText), severityColor(Severity::Blocker));
         const QString tip = badge->toolTip();
-        for (const QString &part : {QStringLiteral("public.promo_codes"), QStringLiteral("table created without a key"), QStringLiteral("unresolved"),
-                                    QStringLiteral("add a primary key and restart"), QStringLiteral("public.orders.gift_note"), QStringLiteral("applied"),
-                                    QStringLiteral("2 schema changes")})
+        for (const QString &part :
+             {QStringLiteral("public.promo_codes"), QStringLiteral("table created without a key"),
+              QStringLiteral("unresolved"), QStringLiteral("add a primary key and restart"),
+              QStringLiteral("public.orders.gift_note"), QStringLiteral("applied"),
+              QStringLiteral("2 schema changes")})
             QVERIFY2(tip.contains(part.toHtmlEscaped()), qPrintable(part + QStringLiteral(" not in ") + tip));
-        QVERIFY2(tip.indexOf(u"public.promo_codes") < tip.indexOf(u"public.orders.gift_note"), qPrintable(tip)); // unresolved first
+        QVERIFY2(tip.indexOf(u"public.promo_codes") < tip.indexOf(u"public.orders.gift_note"),
+                 qPrintable(tip));             // unresolved first
         QVERIFY(!tip.contains(u"ADD COLUMN")); // statements are in the list
         QCOMPARE(card.captureLabel()->text(), QStringLiteral("Schema: watched only"));
         QVERIFY(!card.captureLabel()->isHidden());
@@ -304,7 +318,8 @@ private Q_SLOTS:
         QCOMPARE(monitor->cards().size(), 5);
         DatabaseCard *orders = monitor->cards()[0];
         DatabaseCard *billing = monitor->cards()[2];
-        QTRY_VERIFY(orders->isVisible() && billing->isVisible()); // new cards show at the next event loop pass
+        QTRY_VERIFY(orders->isVisible() &&
+                    billing->isVisible()); // new cards show at the next event loop pass
         QCOMPARE(orders->schemaBadge()->text(), QStringLiteral("1 unresolved schema change"));
         QVERIFY(orders->schemaBadge()->isVisible());
         QVERIFY(orders->schemaBadge()->toolTip().contains(u"public.promo_codes"));
@@ -312,23 +327,32 @@ private Q_SLOTS:
         QVERIFY(billing->captureLabel()->isVisible());
         // The cutover waits, naming the change.
         QVERIFY(!monitor->cutoverButton()->isEnabled());
-        QVERIFY2(monitor->cutoverButton()->toolTip().contains(u"orders: schema not in sync: public.promo_codes"), qPrintable(monitor->cutoverButton()->toolTip()));
+        QVERIFY2(
+            monitor->cutoverButton()->toolTip().contains(u"orders: schema not in sync: public.promo_codes"),
+            qPrintable(monitor->cutoverButton()->toolTip()));
 
         // Every line of every card is inside the card, and every card inside the visible row.
         auto *area = w.findChild<QWidget *>(QStringLiteral("databaseCards"));
         QTRY_VERIFY(orders->schemaBadge()->geometry().bottom() < orders->height());
-        QTRY_VERIFY2(orders->height() >= orders->sizeHint().height(), qPrintable(QStringLiteral("%1 < %2").arg(orders->height()).arg(orders->sizeHint().height())));
+        QTRY_VERIFY2(
+            orders->height() >= orders->sizeHint().height(),
+            qPrintable(QStringLiteral("%1 < %2").arg(orders->height()).arg(orders->sizeHint().height())));
         const QPoint bottom = orders->mapTo(area, QPoint(0, orders->height()));
-        QVERIFY2(bottom.y() <= area->height(), qPrintable(QStringLiteral("%1 > %2").arg(bottom.y()).arg(area->height())));
+        QVERIFY2(bottom.y() <= area->height(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(bottom.y()).arg(area->height())));
         for (DatabaseCard *c : {orders, billing})
             for (QWidget *line : std::initializer_list<QWidget *>{c->captureLabel(), c->schemaBadge()})
                 if (line->isVisible())
-                    QVERIFY2(line->sizeHint().width() <= line->width() && line->geometry().right() < c->width(),
-                             qPrintable(line->objectName() + QStringLiteral(" is cut: %1 > %2").arg(line->sizeHint().width()).arg(line->width())));
+                    QVERIFY2(line->sizeHint().width() <= line->width() &&
+                                 line->geometry().right() < c->width(),
+                             qPrintable(line->objectName() + QStringLiteral(" is cut: %1 > %2")
+                                                                 .arg(line->sizeHint().width())
+                                                                 .arg(line->width())));
 
         // The list: tab shown with the counts, one row per change, the statement as the tooltip.
         QVERIFY(tabs->isTabVisible(tabs->indexOf(schemaTab)));
-        QVERIFY2(tabs->tabText(tabs->indexOf(schemaTab)).contains(u"1 of 2 unresolved"), qPrintable(tabs->tabText(tabs->indexOf(schemaTab))));
+        QVERIFY2(tabs->tabText(tabs->indexOf(schemaTab)).contains(u"1 of 2 unresolved"),
+                 qPrintable(tabs->tabText(tabs->indexOf(schemaTab))));
         QCOMPARE(list->topLevelItemCount(), 2);
         QTreeWidgetItem *row = list->topLevelItem(1);
         QCOMPARE(row->text(0), QStringLiteral("orders"));
@@ -337,7 +361,8 @@ private Q_SLOTS:
         QCOMPARE(row->text(3), QStringLiteral("unresolved"));
         QVERIFY(row->text(4).contains(u"add a primary key"));
         QVERIFY2(row->toolTip(1).contains(u"CREATE TABLE public.promo_codes"), qPrintable(row->toolTip(1)));
-        QVERIFY(list->topLevelItem(0)->toolTip(1).contains(u"ALTER TABLE public.orders ADD COLUMN gift_note text"));
+        QVERIFY(list->topLevelItem(0)->toolTip(1).contains(
+            u"ALTER TABLE public.orders ADD COLUMN gift_note text"));
 
         // The badge opens the list on the unresolved change.
         QTest::mouseClick(orders->schemaBadge(), Qt::LeftButton);
@@ -349,9 +374,13 @@ private Q_SLOTS:
         later.databases[0].schemaChanges[1].state = QStringLiteral("applied");
         later.databases[0].readyForCutover = true;
         later.databases[0].notReadyReason.clear();
-        later.databases[1].schemaChanges << engine::SchemaChange{QStringLiteral("public.stock_idx"), QStringLiteral("index created"),
-                                                                 QStringLiteral("CREATE INDEX stock_idx ON public.stock (sku)"),
-                                                                 QStringLiteral("applied"), QString(), QStringLiteral("2/1C775000")};
+        later.databases[1].schemaChanges
+            << engine::SchemaChange{QStringLiteral("public.stock_idx"),
+                                    QStringLiteral("index created"),
+                                    QStringLiteral("CREATE INDEX stock_idx ON public.stock (sku)"),
+                                    QStringLiteral("applied"),
+                                    QString(),
+                                    QStringLiteral("2/1C775000")};
         services->engine->publish(later);
         monitor->applyPending();
         QCOMPARE(list->topLevelItemCount(), 3);
@@ -484,7 +513,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("refusal");
         QTest::newRow("accepted") << QString();
-        QTest::newRow("refused") << QStringLiteral("the table's journal entry is still being written; try again in a moment");
+        QTest::newRow("refused") << QStringLiteral(
+            "the table's journal entry is still being written; try again in a moment");
     }
     void retryShowsTheEnginesAnswer()
     {
@@ -515,10 +545,12 @@ private Q_SLOTS:
         QTest::mouseClick(retry, Qt::LeftButton);
         QVERIFY(result->isVisible());
         filter->setCurrentIndex(filter->findData(int(TableStatusProxy::StateFilter::All)));
-        const QModelIndexList hits = monitor->model()->match(monitor->model()->index(0, TableStatusModel::TableColumn), Qt::DisplayRole,
-                                                                  failed, 1, Qt::MatchExactly);
+        const QModelIndexList hits =
+            monitor->model()->match(monitor->model()->index(0, TableStatusModel::TableColumn),
+                                    Qt::DisplayRole, failed, 1, Qt::MatchExactly);
         QCOMPARE(hits.size(), 1);
-        const auto state = engine::TableState(monitor->model()->data(hits.first(), TableStatusModel::StateRole).toInt());
+        const auto state =
+            engine::TableState(monitor->model()->data(hits.first(), TableStatusModel::StateRole).toInt());
         auto *log = w.findChild<QPlainTextEdit *>(QStringLiteral("logPane"));
         if (refusal.isEmpty()) {
             QCOMPARE(services->engine->retried, QStringList{QStringLiteral("inventory/") + failed});
@@ -527,7 +559,9 @@ private Q_SLOTS:
             // The engine's next status agrees, and Retry has nothing to retry.
             services->engine->publish(services->engine->status());
             monitor->applyPending();
-            QCOMPARE(engine::TableState(monitor->model()->data(hits.first(), TableStatusModel::StateRole).toInt()), engine::TableState::Queued);
+            QCOMPARE(
+                engine::TableState(monitor->model()->data(hits.first(), TableStatusModel::StateRole).toInt()),
+                engine::TableState::Queued);
             QVERIFY(!retry->isEnabled());
         } else {
             QVERIFY(services->engine->retried.isEmpty());
@@ -577,7 +611,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("refusal");
         QTest::newRow("accepted") << QString();
-        QTest::newRow("refused") << QStringLiteral("database crm is not streaming (phase cutover): a table is copied again only while changes stream");
+        QTest::newRow("refused") << QStringLiteral("database crm is not streaming (phase cutover): a table "
+                                                   "is copied again only while changes stream");
     }
     void resyncCopiesAStreamingDatabasesTableAgain()
     {
@@ -610,7 +645,10 @@ private Q_SLOTS:
         });
         QVERIFY(streaming >= 0);
         view->selectRow(streaming);
-        const QString table = monitor->model()->rowAt(monitor->proxy()->mapToSource(monitor->proxy()->index(streaming, 0)).row()).table.qualifiedName();
+        const QString table =
+            monitor->model()
+                ->rowAt(monitor->proxy()->mapToSource(monitor->proxy()->index(streaming, 0)).row())
+                .table.qualifiedName();
         QVERIFY(resync->isEnabled());
         QVERIFY2(resync->toolTip().contains(table), qPrintable(resync->toolTip()));
 
@@ -627,7 +665,9 @@ private Q_SLOTS:
         // Cancelled: the engine is not asked.
         auto asked = answerNextBox(&w, QStringLiteral("confirmResync"), QMessageBox::Cancel);
         QTest::mouseClick(resync, Qt::LeftButton);
-        QCOMPARE(*asked, QStringLiteral("Copy %1 of crm again from a new snapshot? Other tables of that database wait while it copies.").arg(table));
+        QCOMPARE(*asked, QStringLiteral("Copy %1 of crm again from a new snapshot? Other tables of that "
+                                        "database wait while it copies.")
+                             .arg(table));
         QVERIFY(services->engine->resynced.isEmpty());
 
         // Confirmed: the engine is asked for that table of that database.
@@ -646,7 +686,8 @@ private Q_SLOTS:
             QVERIFY2(refused->contains(refusal), qPrintable(*refused));
             QVERIFY(result->text().contains(refusal));
         }
-        QVERIFY(w.findChild<QPlainTextEdit *>(QStringLiteral("logPane"))->toPlainText().contains(result->text()));
+        QVERIFY(
+            w.findChild<QPlainTextEdit *>(QStringLiteral("logPane"))->toPlainText().contains(result->text()));
 
         // The row's context menu offers it too (and Retry, disabled for a table that has not failed).
         services->engine->resynced.clear();
@@ -667,7 +708,8 @@ private Q_SLOTS:
         const QRect cell = view->visualRect(view->model()->index(streaming, TableStatusModel::TableColumn));
         view->setCurrentIndex({});
         Q_EMIT view->customContextMenuRequested(cell.center());
-        QCOMPARE(offered, (QStringList{QStringLiteral("&Retry table (disabled)"), QStringLiteral("Res&ync table")}));
+        QCOMPARE(offered,
+                 (QStringList{QStringLiteral("&Retry table (disabled)"), QStringLiteral("Res&ync table")}));
         QTRY_COMPARE(services->engine->resynced, QStringList{QStringLiteral("crm/") + table});
     }
 
@@ -680,8 +722,12 @@ private Q_SLOTS:
         QVERIFY(monitor);
         MigrationStatus s = withSchemaChanges();
         // A column's unresolved change is not a table to copy.
-        s.databases[0].schemaChanges << engine::SchemaChange{QStringLiteral("public.orders.note"), QStringLiteral("column type changed"),
-                                                             QString(), QStringLiteral("unresolved"), QString(), QString()};
+        s.databases[0].schemaChanges << engine::SchemaChange{QStringLiteral("public.orders.note"),
+                                                             QStringLiteral("column type changed"),
+                                                             QString(),
+                                                             QStringLiteral("unresolved"),
+                                                             QString(),
+                                                             QString()};
         services->engine->publish(s);
         monitor->applyPending();
         QTreeWidget *list = monitor->schemaChangesList();
@@ -708,7 +754,8 @@ private Q_SLOTS:
 
         auto asked = answerNextBox(&w, QStringLiteral("confirmResync"), QMessageBox::Yes);
         QTest::mouseClick(button, Qt::LeftButton);
-        QCOMPARE(*asked, QStringLiteral("Copy public.promo_codes of orders again from a new snapshot? Other tables of that database wait while it copies."));
+        QCOMPARE(*asked, QStringLiteral("Copy public.promo_codes of orders again from a new snapshot? Other "
+                                        "tables of that database wait while it copies."));
         QCOMPARE(services->engine->resynced, QStringList{QStringLiteral("orders/public.promo_codes")});
     }
 
@@ -776,7 +823,8 @@ private Q_SLOTS:
     {
         QFETCH(double, max);
         const LiveChart::Ticks t = LiveChart::niceTicks(max);
-        QVERIFY2(t.max >= max && t.count >= 2 && t.count <= 6, qPrintable(QString::number(t.max) + u' ' + QString::number(t.count)));
+        QVERIFY2(t.max >= max && t.count >= 2 && t.count <= 6,
+                 qPrintable(QString::number(t.max) + u' ' + QString::number(t.count)));
 
         LiveChart chart(QStringLiteral("Throughput"), QStringLiteral("rows/s"), QStringLiteral("MB/s"));
         chart.setObjectName(QStringLiteral("chart"));
@@ -795,8 +843,11 @@ private Q_SLOTS:
                     const QStringList labels = shownLabels(chart, axis);
                     QString p = scaleProblem(labels, top);
                     if (p.isEmpty() && labels.size() != chart.axis(axis)->tickCount())
-                        p = QStringLiteral("%1 labels for %2 ticks").arg(labels.size()).arg(chart.axis(axis)->tickCount());
-                    return p.isEmpty() ? p : QStringLiteral("%1×%2: ").arg(size.width()).arg(size.height()) + p;
+                        p = QStringLiteral("%1 labels for %2 ticks")
+                                .arg(labels.size())
+                                .arg(chart.axis(axis)->tickCount());
+                    return p.isEmpty() ? p
+                                       : QStringLiteral("%1×%2: ").arg(size.width()).arg(size.height()) + p;
                 };
                 QTRY_VERIFY2(problem().isEmpty(), qPrintable(problem()));
                 QVERIFY(!chart.axis(axis)->labelsTruncated());
@@ -899,7 +950,8 @@ private Q_SLOTS:
             // Statuses arrive over a queued connection, as the engine's do.
             for (int i = 0; i < 400 && !stop; ++i) {
                 MigrationStatus s = SampleServices::sampleStatus(100 + i * 7.0);
-                QMetaObject::invokeMethod(&w, [&w, s] { w.showStatus(s); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    &w, [&w, s] { w.showStatus(s); }, Qt::QueuedConnection);
                 ++sent;
                 QThread::usleep(2000);
             }
@@ -923,8 +975,8 @@ private Q_SLOTS:
         producer->wait();
         delete producer;
         monitor->applyPending();
-        qInfo("%d statuses in %lld ms; longest event-loop gap %lld ms; %d chart points", sent.load(), clock.elapsed(), maxGap,
-              monitor->throughputChart()->pointCount());
+        qInfo("%d statuses in %lld ms; longest event-loop gap %lld ms; %d chart points", sent.load(),
+              clock.elapsed(), maxGap, monitor->throughputChart()->pointCount());
         QCOMPARE(monitor->model()->rowCount(), 144);
         // The figure is the measurement (printed above); the bound only catches a real stall, not
         // a busy shared machine (the suite runs tests in parallel on two cores).

@@ -61,8 +61,8 @@ bool isInternal(const QWidget *w)
     if (w->objectName().startsWith(u"qt_"))
         return true;
     for (const QWidget *p = w->parentWidget(); p; p = p->parentWidget())
-        if (qobject_cast<const QComboBox *>(p) || qobject_cast<const QAbstractSpinBox *>(p) || qobject_cast<const QAbstractItemView *>(p)
-            || qobject_cast<const QTabBar *>(p))
+        if (qobject_cast<const QComboBox *>(p) || qobject_cast<const QAbstractSpinBox *>(p) ||
+            qobject_cast<const QAbstractItemView *>(p) || qobject_cast<const QTabBar *>(p))
             return true;
     return false;
 }
@@ -72,7 +72,10 @@ QString describe(const QWidget *w)
     return QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName();
 }
 
-Qt::Key letterKey(QChar c) { return Qt::Key(Qt::Key_A + (c.toLower().unicode() - u'a')); }
+Qt::Key letterKey(QChar c)
+{
+    return Qt::Key(Qt::Key_A + (c.toLower().unicode() - u'a'));
+}
 
 } // namespace
 
@@ -94,8 +97,12 @@ class TestKeyboard : public QObject
         w->setProject(p);
         w->setSourceCheck(services->testConnection(p.source.connInfo()));
         w->setTargetCheck(services->testConnection(p.target.connInfo()));
-        static_cast<SourcePage *>(w->pageAt(PageId::SourcePage))->form()->setTestState(ConnectionForm::TestState::Ok, QStringLiteral("ok"));
-        static_cast<TargetPage *>(w->pageAt(PageId::TargetPage))->form()->setTestState(ConnectionForm::TestState::Ok, QStringLiteral("ok"));
+        static_cast<SourcePage *>(w->pageAt(PageId::SourcePage))
+            ->form()
+            ->setTestState(ConnectionForm::TestState::Ok, QStringLiteral("ok"));
+        static_cast<TargetPage *>(w->pageAt(PageId::TargetPage))
+            ->form()
+            ->setTestState(ConnectionForm::TestState::Ok, QStringLiteral("ok"));
         w->setAssessment(SampleServices::sampleAssessment());
         m_window->show();
         QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
@@ -139,13 +146,16 @@ private Q_SLOTS:
         QWidget *pageWidget = wizard()->currentPage();
         QList<QWidget *> expected;
         for (QWidget *w : pageWidget->findChildren<QWidget *>())
-            if (w->isVisibleTo(m_window.get()) && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus) && !isInternal(w))
+            if (w->isVisibleTo(m_window.get()) && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus) &&
+                !isInternal(w))
                 expected << w;
-        QVERIFY2(!expected.isEmpty() || page == PageId::CutoverPage || page == PageId::DonePage, "a page with nothing to type or press");
+        QVERIFY2(!expected.isEmpty() || page == PageId::CutoverPage || page == PageId::DonePage,
+                 "a page with nothing to type or press");
 
         // Tab as a user does, from the wizard's first button round to it again.
         QWidget *first = nullptr;
-        for (QWizard::WizardButton b : {QWizard::BackButton, QWizard::NextButton, QWizard::CommitButton, QWizard::FinishButton})
+        for (QWizard::WizardButton b :
+             {QWizard::BackButton, QWizard::NextButton, QWizard::CommitButton, QWizard::FinishButton})
             if (!first && wizard()->button(b)->isVisible() && wizard()->button(b)->isEnabled())
                 first = wizard()->button(b);
         if (!first && !expected.isEmpty()) // a page that holds the wizard's buttons until it is done
@@ -176,7 +186,8 @@ private Q_SLOTS:
             auto *r = qobject_cast<QRadioButton *>(w);
             if (!r || !r->autoExclusive())
                 return false;
-            for (QRadioButton *other : r->parentWidget()->findChildren<QRadioButton *>(Qt::FindDirectChildrenOnly))
+            for (QRadioButton *other :
+                 r->parentWidget()->findChildren<QRadioButton *>(Qt::FindDirectChildrenOnly))
                 if (other->autoExclusive() && reached.contains(other))
                     return true;
             return false;
@@ -185,7 +196,10 @@ private Q_SLOTS:
         for (QWidget *w : std::as_const(reachedInOrder))
             order << describe(w);
         for (QWidget *w : expected)
-            QVERIFY2(reached.contains(w) || radioGroupReached(w) || (w->focusProxy() && reached.contains(w->focusProxy())), qPrintable(u"not reached by Tab: "_qs + describe(w) + u"; Tab went: "_qs + order.join(u", "_qs)));
+            QVERIFY2(reached.contains(w) || radioGroupReached(w) ||
+                         (w->focusProxy() && reached.contains(w->focusProxy())),
+                     qPrintable(u"not reached by Tab: "_qs + describe(w) + u"; Tab went: "_qs +
+                                order.join(u", "_qs)));
         for (QWidget *w : std::as_const(reached)) {
             if (!pageWidget->isAncestorOf(w))
                 continue;
@@ -193,7 +207,8 @@ private Q_SLOTS:
             QVERIFY(a);
             const QString name = a->text(QAccessible::Name);
             QVERIFY2(!name.trimmed().isEmpty(), qPrintable(u"no accessible name: "_qs + describe(w)));
-            QVERIFY2(!name.contains(u'&'), qPrintable(u"a mnemonic in the accessible name: "_qs + describe(w) + u' ' + name));
+            QVERIFY2(!name.contains(u'&'),
+                     qPrintable(u"a mnemonic in the accessible name: "_qs + describe(w) + u' ' + name));
         }
     }
 
@@ -208,14 +223,17 @@ private Q_SLOTS:
             owners.insert(mnemonic(a->text()), u"menu "_qs + a->text());
         QList<QLabel *> labels;
         for (QWidget *w : m_window->findChildren<QWidget *>()) {
-            if (!w->isVisibleTo(m_window.get()) || !(pageWidget->isAncestorOf(w) || (qobject_cast<QAbstractButton *>(w) && wizard()->isAncestorOf(w))))
+            if (!w->isVisibleTo(m_window.get()) ||
+                !(pageWidget->isAncestorOf(w) ||
+                  (qobject_cast<QAbstractButton *>(w) && wizard()->isAncestorOf(w))))
                 continue;
             QString text;
             if (auto *b = qobject_cast<QAbstractButton *>(w))
                 text = b->text();
             else if (auto *g = qobject_cast<QGroupBox *>(w); g && g->isCheckable())
                 text = g->title();
-            else if (auto *l = qobject_cast<QLabel *>(w); l && l->textFormat() != Qt::RichText && !Qt::mightBeRichText(l->text())) {
+            else if (auto *l = qobject_cast<QLabel *>(w);
+                     l && l->textFormat() != Qt::RichText && !Qt::mightBeRichText(l->text())) {
                 text = l->text();
                 if (!mnemonic(text).isNull())
                     labels << l;
@@ -238,7 +256,8 @@ private Q_SLOTS:
         for (QLabel *l : std::as_const(labels)) {
             QWidget *buddy = l->buddy();
             QVERIFY2(buddy, qPrintable(u"a mnemonic without a field: "_qs + l->text()));
-            QVERIFY2(buddy->focusPolicy() & Qt::TabFocus, qPrintable(u"the field of "_qs + l->text() + u" takes no focus"));
+            QVERIFY2(buddy->focusPolicy() & Qt::TabFocus,
+                     qPrintable(u"the field of "_qs + l->text() + u" takes no focus"));
             if (!buddy->isEnabled())
                 continue;
             m_window->menuBar()->setFocus();
@@ -255,7 +274,9 @@ private Q_SLOTS:
         m_window->show();
         QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
         auto type = [](const QString &text) { QTest::keyClicks(QApplication::focusWidget(), text); };
-        auto press = [](Qt::Key key, Qt::KeyboardModifiers mods = {}) { QTest::keyClick(QApplication::focusWidget(), key, mods); };
+        auto press = [](Qt::Key key, Qt::KeyboardModifiers mods = {}) {
+            QTest::keyClick(QApplication::focusWidget(), key, mods);
+        };
         auto selectAll = [&] { press(Qt::Key_A, Qt::ControlModifier); };
 
         press(Qt::Key_M, Qt::AltModifier); // Na&me
@@ -336,7 +357,8 @@ private Q_SLOTS:
             order << f->objectName();
             QTest::keyClick(f, Qt::Key_Tab);
         }
-        QCOMPARE(order, (QStringList{u"fixScriptText"_qs, u"fixScriptCopy"_qs, u"fixScriptSave"_qs, u"fixScriptClose"_qs}));
+        QCOMPARE(order, (QStringList{u"fixScriptText"_qs, u"fixScriptCopy"_qs, u"fixScriptSave"_qs,
+                                     u"fixScriptClose"_qs}));
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_S, Qt::AltModifier); // &Save…
         QTRY_COMPARE(saved.size(), 2);
         QVERIFY(saved.last().endsWith(u"-fix-script.sql"));
@@ -365,8 +387,10 @@ private Q_SLOTS:
         QStringList keys;
         for (int i = 0; i < dialog->list()->topLevelItemCount(); ++i)
             keys << dialog->list()->topLevelItem(i)->text(0);
-        for (QKeySequence::StandardKey k : {QKeySequence::Save, QKeySequence::Open, QKeySequence::New, QKeySequence::HelpContents})
-            QVERIFY2(keys.contains(QKeySequence(k).toString(QKeySequence::NativeText)), qPrintable(keys.join(u", "_qs)));
+        for (QKeySequence::StandardKey k :
+             {QKeySequence::Save, QKeySequence::Open, QKeySequence::New, QKeySequence::HelpContents})
+            QVERIFY2(keys.contains(QKeySequence(k).toString(QKeySequence::NativeText)),
+                     qPrintable(keys.join(u", "_qs)));
         // Save As and Quit have keys where the platform names none.
         for (const char *action : {"actionSaveAs", "actionQuit"}) {
             const QKeySequence k = test::findNamed<QAction>(m_window.get(), action)->shortcut();

@@ -29,8 +29,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
     QTemporaryDir m_tmp;
 
-    template<typename T>
-    static T *find(QWidget *root, const char *name)
+    template<typename T> static T *find(QWidget *root, const char *name)
     {
         T *w = root->findChild<T *>(QString::fromLatin1(name));
         if (!w)
@@ -55,7 +54,9 @@ private Q_SLOTS:
         const QString path = m_tmp.filePath(QStringLiteral("orders.pgferry"));
         {
             MainWindow w(services);
-            w.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+            w.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
+                return QMessageBox::Discard;
+            });
             w.show();
             QVERIFY(!w.isDirty());
             QTest::keyClicks(find<QLineEdit>(&w, "projectName"), QStringLiteral("Orders to Azure"));
@@ -93,9 +94,11 @@ private Q_SLOTS:
         QCOMPARE(find<QLineEdit>(&w, "targetHost")->text(), QStringLiteral("pg.example.net"));
         QCOMPARE(find<QSpinBox>(&w, "settingJobs")->value(), 9);
         QVERIFY(!find<QCheckBox>(&w, "settingReadOnly")->isChecked());
-        QCOMPARE(find<QComboBox>(&w, "settingVerifyLevel")->currentData().toInt(), int(project::VerifyLevel::Count));
+        QCOMPARE(find<QComboBox>(&w, "settingVerifyLevel")->currentData().toInt(),
+                 int(project::VerifyLevel::Count));
         QVERIFY(json.contains("\"count\""));
-        QCOMPARE(w.wizard()->currentId(), int(MigrationWizard::ProjectPage)); // never ran: starts at the start
+        QCOMPARE(w.wizard()->currentId(),
+                 int(MigrationWizard::ProjectPage)); // never ran: starts at the start
         QCOMPARE(services->recentFiles().value(0), QFileInfo(path).absoluteFilePath());
     }
 

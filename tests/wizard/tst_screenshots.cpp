@@ -25,9 +25,10 @@ private Q_SLOTS:
         QString error;
         const QStringList files = pgferry::wizard::renderScreenshots(dir.path(), &error, dark);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        const QStringList names{QStringLiteral("01-project"), QStringLiteral("02-source"),    QStringLiteral("03-target"),
-                                QStringLiteral("04-databases"), QStringLiteral("05-settings"), QStringLiteral("06-summary"),
-                                QStringLiteral("07-monitor"), QStringLiteral("08-cutover"),   QStringLiteral("09-done")};
+        const QStringList names{
+            QStringLiteral("01-project"),   QStringLiteral("02-source"),   QStringLiteral("03-target"),
+            QStringLiteral("04-databases"), QStringLiteral("05-settings"), QStringLiteral("06-summary"),
+            QStringLiteral("07-monitor"),   QStringLiteral("08-cutover"),  QStringLiteral("09-done")};
         QCOMPARE(files.size(), names.size());
         for (int i = 0; i < names.size(); ++i) {
             QCOMPARE(QFileInfo(files[i]).fileName(), names[i] + QStringLiteral(".png"));

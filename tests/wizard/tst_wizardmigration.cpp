@@ -14,11 +14,11 @@
 #include "testclusters.h"
 
 #include <QAbstractButton>
+#include <QCheckBox>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QCheckBox>
-#include <QGroupBox>
 #include <QRadioButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -35,8 +35,7 @@ class TestWizardMigration : public QObject
     QTemporaryDir m_tmp;
     std::unique_ptr<test::TwoClusters> m_servers;
 
-    template<typename T>
-    T *find(QWidget *root, const QString &name)
+    template<typename T> T *find(QWidget *root, const QString &name)
     {
         T *w = root->findChild<T *>(name);
         if (!w)
@@ -50,16 +49,18 @@ class TestWizardMigration : public QObject
         find<QSpinBox>(root, role + QStringLiteral("Port"))->setValue(ci.port);
         find<QLineEdit>(root, role + QStringLiteral("User"))->setText(ci.user);
         find<QLineEdit>(root, role + QStringLiteral("Password"))->setText(ci.password);
-        QTest::mouseClick(find<QAbstractButton>(root, role + QStringLiteral("TestConnection")), Qt::LeftButton);
+        QTest::mouseClick(find<QAbstractButton>(root, role + QStringLiteral("TestConnection")),
+                          Qt::LeftButton);
     }
 
     // Fills Project to Summary and presses Run; returns when the dashboard shows.
-    void fillAndRun(MainWindow &window, const QString &name, bool online, const QString &database, const QString &file,
-                    bool fallback = false)
+    void fillAndRun(MainWindow &window, const QString &name, bool online, const QString &database,
+                    const QString &file, bool fallback = false)
     {
         MigrationWizard *w = window.wizard();
         QTest::keyClicks(find<QLineEdit>(&window, QStringLiteral("projectName")), name);
-        find<QRadioButton>(&window, online ? QStringLiteral("modeOnline") : QStringLiteral("modeOffline"))->setChecked(true);
+        find<QRadioButton>(&window, online ? QStringLiteral("modeOnline") : QStringLiteral("modeOffline"))
+            ->setChecked(true);
         w->next();
         QCOMPARE(w->currentId(), int(MigrationWizard::SourcePage));
         fillConnection(&window, QStringLiteral("source"), m_servers->source.connInfo());
@@ -94,7 +95,8 @@ class TestWizardMigration : public QObject
         const QString assessment = w->assessment().json;
         w->next();
         const QString summaryError = find<QLabel>(&window, QStringLiteral("summaryError"))->text();
-        QVERIFY2(w->currentId() == MigrationWizard::MonitorPage, qPrintable(summaryError + u'\n' + assessment));
+        QVERIFY2(w->currentId() == MigrationWizard::MonitorPage,
+                 qPrintable(summaryError + u'\n' + assessment));
         QVERIFY(w->isRunning());
     }
 
@@ -113,11 +115,16 @@ private Q_SLOTS:
         qputenv("PGFERRY_STATE_DIR", QFile::encodeName(m_tmp.filePath(QStringLiteral("state"))));
         m_servers = std::make_unique<test::TwoClusters>();
         m_servers->source.createDatabase(QStringLiteral("shop"));
-        m_servers->source.sql(QStringLiteral("shop"), QStringLiteral(
-            "CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, \"E-Mail\" text);"
-            "CREATE TABLE orders (id bigserial PRIMARY KEY, customer int REFERENCES customers, total numeric(10,2), placed timestamptz DEFAULT now());"
-            "INSERT INTO customers (name, \"E-Mail\") SELECT 'customer ' || g, 'c' || g || '@example.com' FROM generate_series(1, 500) g;"
-            "INSERT INTO orders (customer, total) SELECT 1 + g % 500, g * 1.25 FROM generate_series(1, 20000) g;"));
+        m_servers->source.sql(
+            QStringLiteral("shop"),
+            QStringLiteral(
+                "CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, \"E-Mail\" text);"
+                "CREATE TABLE orders (id bigserial PRIMARY KEY, customer int REFERENCES customers, total "
+                "numeric(10,2), placed timestamptz DEFAULT now());"
+                "INSERT INTO customers (name, \"E-Mail\") SELECT 'customer ' || g, 'c' || g || "
+                "'@example.com' FROM generate_series(1, 500) g;"
+                "INSERT INTO orders (customer, total) SELECT 1 + g % 500, g * 1.25 FROM generate_series(1, "
+                "20000) g;"));
     }
     void cleanupTestCase() { m_servers.reset(); }
 
@@ -127,11 +134,14 @@ private Q_SLOTS:
         QSettings recent(m_tmp.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
         services->setRecentSettings(&recent);
         MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
+            return QMessageBox::Discard;
+        });
         window.show();
         MigrationWizard *w = window.wizard();
 
-        fillAndRun(window, QStringLiteral("Shop end to end"), false, QStringLiteral("shop"), m_tmp.filePath(QStringLiteral("shop.pgferry")));
+        fillAndRun(window, QStringLiteral("Shop end to end"), false, QStringLiteral("shop"),
+                   m_tmp.filePath(QStringLiteral("shop.pgferry")));
         if (QTest::currentTestFailed())
             return;
 
@@ -140,7 +150,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(monitor->model()->rowCount() == 2, 120000);
         QTRY_VERIFY_WITH_TIMEOUT(!w->isRunning(), 300000);
         monitor->applyPending();
-        QVERIFY2(w->status().state == engine::RunState::Completed, qPrintable(w->status().errors.join(u'\n')));
+        QVERIFY2(w->status().state == engine::RunState::Completed,
+                 qPrintable(w->status().errors.join(u'\n')));
         QCOMPARE(w->status().rowsCopied(), 20500);
         QVERIFY(w->button(QWizard::NextButton)->isEnabled());
         w->next();
@@ -150,7 +161,9 @@ private Q_SLOTS:
         QVERIFY(done->connectionStrings().contains(u"/shop"));
         QVERIFY(!done->connectionStrings().contains(m_servers->target.connInfo().password));
         QString error;
-        QVERIFY2(done->exportReport(m_tmp.filePath(QStringLiteral("report.html")), QStringLiteral("html"), &error), qPrintable(error));
+        QVERIFY2(
+            done->exportReport(m_tmp.filePath(QStringLiteral("report.html")), QStringLiteral("html"), &error),
+            qPrintable(error));
 
         compare(QStringLiteral("shop"));
 
@@ -163,19 +176,26 @@ private Q_SLOTS:
     void anOnlineRunStreamsChangesAndCutsOverFromTheDashboard()
     {
         m_servers->source.createDatabase(QStringLiteral("live"));
-        m_servers->source.sql(QStringLiteral("live"), QStringLiteral(
-            "CREATE TABLE accounts (id serial PRIMARY KEY, owner text, balance numeric(12,2));"
-            "CREATE TABLE ledger (id bigserial PRIMARY KEY, account int REFERENCES accounts, amount numeric(12,2));"
-            "INSERT INTO accounts (owner, balance) SELECT 'owner ' || g, g FROM generate_series(1, 300) g;"
-            "INSERT INTO ledger (account, amount) SELECT 1 + g % 300, g FROM generate_series(1, 5000) g;"));
+        m_servers->source.sql(
+            QStringLiteral("live"),
+            QStringLiteral("CREATE TABLE accounts (id serial PRIMARY KEY, owner text, balance numeric(12,2));"
+                           "CREATE TABLE ledger (id bigserial PRIMARY KEY, account int REFERENCES accounts, "
+                           "amount numeric(12,2));"
+                           "INSERT INTO accounts (owner, balance) SELECT 'owner ' || g, g FROM "
+                           "generate_series(1, 300) g;"
+                           "INSERT INTO ledger (account, amount) SELECT 1 + g % 300, g FROM "
+                           "generate_series(1, 5000) g;"));
         auto services = std::make_shared<CoreServices>();
         QSettings recent(m_tmp.filePath(QStringLiteral("recent2.ini")), QSettings::IniFormat);
         services->setRecentSettings(&recent);
         MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
+            return QMessageBox::Discard;
+        });
         window.show();
         MigrationWizard *w = window.wizard();
-        fillAndRun(window, QStringLiteral("Live end to end"), true, QStringLiteral("live"), m_tmp.filePath(QStringLiteral("live.pgferry")));
+        fillAndRun(window, QStringLiteral("Live end to end"), true, QStringLiteral("live"),
+                   m_tmp.filePath(QStringLiteral("live.pgferry")));
         if (QTest::currentTestFailed())
             return;
         auto *monitor = static_cast<MonitorPage *>(w->currentPage());
@@ -184,9 +204,12 @@ private Q_SLOTS:
         QVERIFY2(w->isRunning(), qPrintable(w->status().errors.join(u'\n')));
 
         // Writes while the changes stream.
-        m_servers->source.sql(QStringLiteral("live"), QStringLiteral(
-            "INSERT INTO ledger (account, amount) SELECT 1 + g % 300, -g FROM generate_series(1, 700) g;"
-            "UPDATE accounts SET balance = balance + 1 WHERE id % 3 = 0; DELETE FROM ledger WHERE id % 97 = 0;"));
+        m_servers->source.sql(
+            QStringLiteral("live"),
+            QStringLiteral(
+                "INSERT INTO ledger (account, amount) SELECT 1 + g % 300, -g FROM generate_series(1, 700) g;"
+                "UPDATE accounts SET balance = balance + 1 WHERE id % 3 = 0; DELETE FROM ledger WHERE id % "
+                "97 = 0;"));
         QTRY_VERIFY2_WITH_TIMEOUT(cutover->isEnabled(), qPrintable(cutover->toolTip()), 90000);
         QTest::mouseClick(cutover, Qt::LeftButton);
         QCOMPARE(w->currentId(), int(MigrationWizard::CutoverPage));
@@ -205,10 +228,14 @@ private Q_SLOTS:
             QTest::mouseClick(page->applyButton(), Qt::LeftButton);
         }
         // The engine cuts over once it is ready again; the dashboard's reason says why it is not.
-        QTRY_VERIFY2_WITH_TIMEOUT(!w->isRunning(), qPrintable(QStringLiteral("still %1: %2 / %3").arg(engine::runStateName(w->status().state),
-                                                                                               w->status().databases.value(0).notReadyReason, result->text())),
-                                  100000);
-        QVERIFY2(w->status().state == engine::RunState::Completed, qPrintable(w->status().errors.join(u'\n')));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            !w->isRunning(),
+            qPrintable(QStringLiteral("still %1: %2 / %3")
+                           .arg(engine::runStateName(w->status().state),
+                                w->status().databases.value(0).notReadyReason, result->text())),
+            100000);
+        QVERIFY2(w->status().state == engine::RunState::Completed,
+                 qPrintable(w->status().errors.join(u'\n')));
         QTRY_VERIFY(page->isComplete());
         for (StepState st : CutoverPage::steps(w->status(), true))
             QCOMPARE(st, StepState::Done);
@@ -224,25 +251,33 @@ private Q_SLOTS:
     {
         const QString db = QStringLiteral("back");
         m_servers->source.createDatabase(db);
-        m_servers->source.sql(db, QStringLiteral(
-            "CREATE TABLE accounts (id serial PRIMARY KEY, owner text, balance numeric(12,2));"
-            "CREATE TABLE ledger (id bigserial PRIMARY KEY, account int REFERENCES accounts, amount numeric(12,2));"
-            "INSERT INTO accounts (owner, balance) SELECT 'owner ' || g, g FROM generate_series(1, 200) g;"
-            "INSERT INTO ledger (account, amount) SELECT 1 + g % 200, g FROM generate_series(1, 1000) g;"));
+        m_servers->source.sql(
+            db,
+            QStringLiteral("CREATE TABLE accounts (id serial PRIMARY KEY, owner text, balance numeric(12,2));"
+                           "CREATE TABLE ledger (id bigserial PRIMARY KEY, account int REFERENCES accounts, "
+                           "amount numeric(12,2));"
+                           "INSERT INTO accounts (owner, balance) SELECT 'owner ' || g, g FROM "
+                           "generate_series(1, 200) g;"
+                           "INSERT INTO ledger (account, amount) SELECT 1 + g % 200, g FROM "
+                           "generate_series(1, 1000) g;"));
         auto services = std::make_shared<CoreServices>();
         QSettings recent(m_tmp.filePath(QStringLiteral("recent3.ini")), QSettings::IniFormat);
         services->setRecentSettings(&recent);
         MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
+            return QMessageBox::Discard;
+        });
         window.show();
         MigrationWizard *w = window.wizard();
-        fillAndRun(window, QStringLiteral("Back again"), true, db, m_tmp.filePath(QStringLiteral("back.pgferry")), true);
+        fillAndRun(window, QStringLiteral("Back again"), true, db,
+                   m_tmp.filePath(QStringLiteral("back.pgferry")), true);
         if (QTest::currentTestFailed())
             return;
         QVERIFY(w->project().settings.cutover.fallback);
         auto *monitor = static_cast<MonitorPage *>(w->currentPage());
         QPushButton *cutover = monitor->cutoverButton();
-        QTRY_VERIFY2_WITH_TIMEOUT(cutover->isEnabled() || !w->isRunning(), qPrintable(cutover->toolTip()), 90000);
+        QTRY_VERIFY2_WITH_TIMEOUT(cutover->isEnabled() || !w->isRunning(), qPrintable(cutover->toolTip()),
+                                  90000);
         QVERIFY2(w->isRunning(), qPrintable(w->status().errors.join(u'\n')));
         QTest::mouseClick(cutover, Qt::LeftButton);
         auto *page = static_cast<CutoverPage *>(w->currentPage());
@@ -271,9 +306,12 @@ private Q_SLOTS:
         QVERIFY(!failBack->isEnabled()); // not before the confirmation
 
         // The applications write on the new server; the old server follows.
-        m_servers->target.sql(db, QStringLiteral(
-            "INSERT INTO ledger (account, amount) SELECT 1 + g % 200, -g FROM generate_series(1, 300) g;"
-            "UPDATE accounts SET balance = balance * 2 WHERE id % 4 = 0; DELETE FROM ledger WHERE id % 13 = 0;"));
+        m_servers->target.sql(
+            db,
+            QStringLiteral(
+                "INSERT INTO ledger (account, amount) SELECT 1 + g % 200, -g FROM generate_series(1, 300) g;"
+                "UPDATE accounts SET balance = balance * 2 WHERE id % 4 = 0; DELETE FROM ledger WHERE id % "
+                "13 = 0;"));
         QTest::qWait(1500); // the Done page's live state follows
         // PGFERRY_TEST_SHOTS=DIR keeps pictures of the real run, to look at.
         const QString shots = qEnvironmentVariable("PGFERRY_TEST_SHOTS");
@@ -283,16 +321,19 @@ private Q_SLOTS:
         QTRY_VERIFY(failBack->isEnabled());
         QTest::mouseClick(failBack, Qt::LeftButton);
         QTRY_VERIFY2_WITH_TIMEOUT(!w->isRunning(), qPrintable(state->text()), 120000);
-        QVERIFY2(w->status().state == engine::RunState::Completed, qPrintable(w->status().errors.join(u'\n')));
+        QVERIFY2(w->status().state == engine::RunState::Completed,
+                 qPrintable(w->status().errors.join(u'\n')));
         QTRY_VERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"Failed back"));
         QVERIFY2(state->text().contains(u"failed back"), qPrintable(state->text()));
         if (!shots.isEmpty())
             window.grab().save(shots + QStringLiteral("/done-failed-back.png"));
         compare(db);
         pg::Connection old = m_servers->source.connect(db);
-        QCOMPARE(old.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
+        QCOMPARE(old.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0),
+                 QStringLiteral("off"));
         pg::Connection newer = m_servers->target.connect(db);
-        QCOMPARE(newer.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("on"));
+        QCOMPARE(newer.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0),
+                 QStringLiteral("on"));
     }
 };
 

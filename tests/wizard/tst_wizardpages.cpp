@@ -15,24 +15,24 @@
 #include "widgetfind.h"
 
 #include <QAbstractButton>
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QCheckBox>
 #include <QClipboard>
-#include <QGuiApplication>
-#include <QJsonArray>
+#include <QComboBox>
 #include <QFile>
 #include <QFontInfo>
-#include <QPushButton>
-#include <QTemporaryDir>
-#include <QAbstractSpinBox>
-#include <QCheckBox>
+#include <QGuiApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QComboBox>
-#include <QPlainTextEdit>
-#include <QRadioButton>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRadioButton>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -51,11 +51,7 @@ class TestWizardPages : public QObject
     Q_OBJECT
     std::unique_ptr<MigrationWizard> m_wizard;
 
-    template<typename T>
-    T *find(const char *name)
-    {
-        return test::findNamed<T>(m_wizard.get(), name);
-    }
+    template<typename T> T *find(const char *name) { return test::findNamed<T>(m_wizard.get(), name); }
 
 private Q_SLOTS:
     void init()
@@ -70,17 +66,20 @@ private Q_SLOTS:
     {
         int checked = 0;
         for (QWidget *w : m_wizard->findChildren<QWidget *>()) {
-            const bool input = qobject_cast<QLineEdit *>(w) || qobject_cast<QCheckBox *>(w) || qobject_cast<QRadioButton *>(w)
-                               || qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QComboBox *>(w) || qobject_cast<QAbstractItemView *>(w)
-                               || qobject_cast<QPlainTextEdit *>(w);
+            const bool input = qobject_cast<QLineEdit *>(w) || qobject_cast<QCheckBox *>(w) ||
+                               qobject_cast<QRadioButton *>(w) || qobject_cast<QAbstractSpinBox *>(w) ||
+                               qobject_cast<QComboBox *>(w) || qobject_cast<QAbstractItemView *>(w) ||
+                               qobject_cast<QPlainTextEdit *>(w);
             bool internal = w->objectName().startsWith(u"qt_");
             for (QWidget *p = w->parentWidget(); p && !internal; p = p->parentWidget())
-                internal = qobject_cast<QComboBox *>(p) || qobject_cast<QAbstractSpinBox *>(p) || qobject_cast<QAbstractItemView *>(p);
+                internal = qobject_cast<QComboBox *>(p) || qobject_cast<QAbstractSpinBox *>(p) ||
+                           qobject_cast<QAbstractItemView *>(p);
             if (!input || internal)
                 continue;
             const QString what = QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName();
             QVERIFY2(!w->objectName().isEmpty(), qPrintable(QStringLiteral("no object name: ") + what));
-            QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(QStringLiteral("no accessible name: ") + what));
+            QVERIFY2(!w->accessibleName().isEmpty(),
+                     qPrintable(QStringLiteral("no accessible name: ") + what));
             ++checked;
         }
         QVERIFY2(checked > 40, qPrintable(QString::number(checked)));
@@ -113,11 +112,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("caFile");
         QTest::addColumn<QString>("errorLabel");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("no host") << QString() << QStringLiteral("u") << QString() << QStringLiteral("sourceHostError") << QStringLiteral("host");
-        QTest::newRow("space in host") << QStringLiteral("a b") << QStringLiteral("u") << QString() << QStringLiteral("sourceHostError") << QStringLiteral("spaces");
-        QTest::newRow("no user") << QStringLiteral("h") << QString() << QString() << QStringLiteral("sourceUserError") << QStringLiteral("user");
-        QTest::newRow("missing CA file") << QStringLiteral("h") << QStringLiteral("u") << QStringLiteral("/no/such/ca.pem") << QStringLiteral("sourceCaFileError")
-                                         << QStringLiteral("/no/such/ca.pem");
+        QTest::newRow("no host") << QString() << QStringLiteral("u") << QString()
+                                 << QStringLiteral("sourceHostError") << QStringLiteral("host");
+        QTest::newRow("space in host") << QStringLiteral("a b") << QStringLiteral("u") << QString()
+                                       << QStringLiteral("sourceHostError") << QStringLiteral("spaces");
+        QTest::newRow("no user") << QStringLiteral("h") << QString() << QString()
+                                 << QStringLiteral("sourceUserError") << QStringLiteral("user");
+        QTest::newRow("missing CA file")
+            << QStringLiteral("h") << QStringLiteral("u") << QStringLiteral("/no/such/ca.pem")
+            << QStringLiteral("sourceCaFileError") << QStringLiteral("/no/such/ca.pem");
     }
 
     void connectionFormShowsFieldErrors()
@@ -189,13 +192,15 @@ private Q_SLOTS:
         QVERIFY(html.contains(u"public.page_views"));
         QVERIFY(html.contains(u"no_primary_key"));
         QVERIFY(html.contains(u"2 warnings"));
-        QVERIFY2(message->text().contains(QDir::toNativeSeparators(dir.filePath(asked.last()))), qPrintable(message->text()));
+        QVERIFY2(message->text().contains(QDir::toNativeSeparators(dir.filePath(asked.last()))),
+                 qPrintable(message->text()));
         QVERIFY(message->isVisible());
 
         // JSON: every finding the page lists, with its counts.
         find<QAction>("sourceExportJson")->trigger();
         QCOMPARE(asked.last(), QStringLiteral("Orders-EU-assessment.json"));
-        const QJsonObject json = QJsonDocument::fromJson(readFile(dir.filePath(asked.last())).toUtf8()).object();
+        const QJsonObject json =
+            QJsonDocument::fromJson(readFile(dir.filePath(asked.last())).toUtf8()).object();
         QCOMPARE(json[u"checks"].toArray().size(), result.items.size());
         QCOMPARE(json[u"warnings"].toInt(), 2);
         QCOMPARE(json[u"blockers"].toInt(), 0);
@@ -214,28 +219,33 @@ private Q_SLOTS:
         QCOMPARE(asked.last(), QStringLiteral("Orders-EU-fix-script.sql"));
         const QString script = readFile(dir.filePath(asked.last()));
         QCOMPARE(script, result.fixScript);
-        QVERIFY2(script.contains(u"ALTER TABLE public.page_views REPLICA IDENTITY FULL;"), qPrintable(script));
+        QVERIFY2(script.contains(u"ALTER TABLE public.page_views REPLICA IDENTITY FULL;"),
+                 qPrintable(script));
 
         // Cancelled: nothing written, nothing said.
         answer = QStringLiteral("");
         message->clear();
-        QVERIFY(!static_cast<AssessmentView *>(find<QWidget>("sourceAssessment"))->exportReport(QStringLiteral("html")));
+        QVERIFY(!static_cast<AssessmentView *>(find<QWidget>("sourceAssessment"))
+                     ->exportReport(QStringLiteral("html")));
         QVERIFY(message->text().isEmpty());
         // A folder that does not exist: the message says where and why.
         answer = dir.filePath(QStringLiteral("missing/fix.sql"));
         QTest::mouseClick(saveFix, Qt::LeftButton);
         QVERIFY2(message->text().contains(QDir::toNativeSeparators(answer)), qPrintable(message->text()));
-        QCOMPARE(message->palette().color(QPalette::WindowText), severityColor(Severity::Blocker)); // in the problem colour
+        QCOMPARE(message->palette().color(QPalette::WindowText),
+                 severityColor(Severity::Blocker)); // in the problem colour
         QVERIFY(!QFile::exists(answer));
         answer.clear(); // null again: a good path, and the message in the text colour
         QTest::mouseClick(saveFix, Qt::LeftButton);
-        QCOMPARE(message->palette().color(QPalette::WindowText), m_wizard->palette().color(QPalette::WindowText));
+        QCOMPARE(message->palette().color(QPalette::WindowText),
+                 m_wizard->palette().color(QPalette::WindowText));
     }
 
     void theFixScriptIsShownReadOnlyBeforeItIsCopied()
     {
         QTemporaryDir dir;
-        m_wizard->setAskSavePath([&](const QString &, const QString &name, const QString &) { return dir.filePath(name); });
+        m_wizard->setAskSavePath(
+            [&](const QString &, const QString &name, const QString &) { return dir.filePath(name); });
         find<QLineEdit>("projectName")->setText(QStringLiteral("p"));
         m_wizard->next();
         find<QLineEdit>("sourceHost")->setText(QStringLiteral("db.example"));
@@ -255,7 +265,8 @@ private Q_SLOTS:
         QTest::mouseClick(test::findNamed<QPushButton>(dialog, "fixScriptCopy"), Qt::LeftButton);
         QCOMPARE(QGuiApplication::clipboard()->text(), m_wizard->assessment().fixScript);
         QTest::mouseClick(test::findNamed<QPushButton>(dialog, "fixScriptSave"), Qt::LeftButton);
-        QCOMPARE(readFile(dir.filePath(QStringLiteral("p-fix-script.sql"))), m_wizard->assessment().fixScript);
+        QCOMPARE(readFile(dir.filePath(QStringLiteral("p-fix-script.sql"))),
+                 m_wizard->assessment().fixScript);
         QVERIFY(test::findNamed<QLabel>(dialog, "fixScriptMessage")->text().contains(u"p-fix-script.sql"));
         QTest::keyClick(dialog, Qt::Key_Escape);
         QTRY_VERIFY(!m_wizard->findChild<FixScriptDialog *>(QStringLiteral("fixScriptDialog")));
@@ -361,7 +372,8 @@ private Q_SLOTS:
         box->setChecked(false);
         edited = m_wizard->project();
         const QByteArray json = project::serializeProject(edited);
-        QCOMPARE(QJsonDocument::fromJson(json).object()[u"settings"][u"schema"][u"capture_ddl"].toBool(true), false);
+        QCOMPARE(QJsonDocument::fromJson(json).object()[u"settings"][u"schema"][u"capture_ddl"].toBool(true),
+                 false);
         const project::LoadResult loaded = project::parseProject(json);
         QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
         QCOMPARE(loaded.project->settings.schema, edited.settings.schema);

@@ -40,7 +40,8 @@ class TestWizardRefusal : public QObject
         find<QSpinBox>(root, role + QStringLiteral("Port"))->setValue(ci.port);
         find<QLineEdit>(root, role + QStringLiteral("User"))->setText(ci.user);
         find<QLineEdit>(root, role + QStringLiteral("Password"))->setText(ci.password);
-        QTest::mouseClick(find<QAbstractButton>(root, role + QStringLiteral("TestConnection")), Qt::LeftButton);
+        QTest::mouseClick(find<QAbstractButton>(root, role + QStringLiteral("TestConnection")),
+                          Qt::LeftButton);
     }
 
 private Q_SLOTS:
@@ -56,14 +57,18 @@ private Q_SLOTS:
         PGFERRY_REQUIRE_MAJOR(QStringLiteral("11"));
         test::TwoClusters servers(QStringLiteral("12"), QStringLiteral("11"));
         servers.source.createDatabase(QStringLiteral("shop"));
-        servers.source.sql(QStringLiteral("shop"),
-                           QStringLiteral("CREATE TABLE item (id int PRIMARY KEY, name text); INSERT INTO item VALUES (1, 'a');"));
+        servers.source.sql(
+            QStringLiteral("shop"),
+            QStringLiteral(
+                "CREATE TABLE item (id int PRIMARY KEY, name text); INSERT INTO item VALUES (1, 'a');"));
 
         auto services = std::make_shared<CoreServices>();
         QSettings recent(m_tmp.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
         services->setRecentSettings(&recent);
         MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
+            return QMessageBox::Discard;
+        });
         window.show();
         MigrationWizard *w = window.wizard();
         QTest::keyClicks(find<QLineEdit>(&window, QStringLiteral("projectName")), QStringLiteral("Downhill"));
@@ -89,7 +94,8 @@ private Q_SLOTS:
         QCOMPARE(version->severity, Severity::Blocker);
         QVERIFY2(version->message.contains(QStringLiteral("PostgreSQL 11, older than the source's 12")),
                  qPrintable(version->message));
-        QVERIFY2(version->remediation.contains(QStringLiteral("12 or newer")), qPrintable(version->remediation));
+        QVERIFY2(version->remediation.contains(QStringLiteral("12 or newer")),
+                 qPrintable(version->remediation));
         const QString onTarget = find<QLabel>(&window, QStringLiteral("targetAssessmentSummary"))->text();
         QVERIFY2(onTarget.contains(QStringLiteral("blocker")), qPrintable(onTarget));
 
@@ -117,7 +123,9 @@ private Q_SLOTS:
         QCOMPARE(source.exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots")).toInt(0, 0), 0);
         QCOMPARE(source.exec(QStringLiteral("SELECT count(*) FROM pg_publication")).toInt(0, 0), 0);
         pg::Connection target = servers.target.connect(QStringLiteral("postgres"));
-        QCOMPARE(target.exec(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'shop'")).toInt(0, 0), 0);
+        QCOMPARE(target.exec(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'shop'"))
+                     .toInt(0, 0),
+                 0);
     }
 };
 

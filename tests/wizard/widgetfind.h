@@ -7,8 +7,7 @@
 
 namespace pgferry::test {
 
-template<typename T>
-T *findNamed(const QObject *root, const char *name)
+template<typename T> T *findNamed(const QObject *root, const char *name)
 {
     T *w = root->findChild<T *>(QString::fromLatin1(name));
     if (!w)
