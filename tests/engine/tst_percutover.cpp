@@ -1,9 +1,10 @@
-// Each database on its own clock, with the real CLI against real servers: one project of three
-// online databases under writes; `cutover FILE --database a` cuts over a alone (drained, its
-// sequences, keys and triggers, verified, its slot and publication gone, its source read-only)
-// while b and c keep streaming and the run goes on; cutting a over again is refused by name;
-// b follows by name, and `cutover FILE` takes the rest and ends the run. Every database arrives
-// identical, and no slot is left on the source.
+// Each database on its own clock, with the real CLI against real servers: one project of five
+// online databases, written all the time by an application thread until each is cut over;
+// `cutover FILE --database a` cuts over a alone (drained, its sequences, keys and triggers,
+// verified, its slot and publication gone, its source read-only) while the others keep streaming
+// and the run goes on; cutting a over again is refused by name; b follows by name, and `cutover
+// FILE` takes the rest and ends the run. Every database arrives identical, and no slot is left
+// on the source.
 #include "clirun.h"
 #include "compare.h"
 #include "engine/runfiles.h"
@@ -12,8 +13,14 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
 
 using namespace pgferry;
 
@@ -23,7 +30,8 @@ class TestPerDatabaseCutover : public QObject
     std::unique_ptr<test::TwoClusters> m_pair;
     std::unique_ptr<test::CliRunner> m_cli;
     QTemporaryDir m_dir;
-    const QStringList m_dbs{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+    const QStringList m_dbs{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                            QStringLiteral("d"), QStringLiteral("e")};
 
     QString phaseOf(const QString &stateDir, const QString &db) const
     {
@@ -95,14 +103,14 @@ private Q_SLOTS:
     void databasesAreCutOverOneByOneWhileTheOthersStream()
     {
         project::Project p;
-        p.name = QStringLiteral("three");
+        p.name = QStringLiteral("five");
         p.mode = project::Mode::Online;
         p.source = project::ConnectionProfile::fromConnInfo(m_pair->source.connInfo());
         p.target = project::ConnectionProfile::fromConnInfo(m_pair->target.connInfo());
         for (const QString &db : m_dbs)
             p.databases << project::DatabaseSelection{db, {}, {}, {}};
         p.settings.jobs = 2;
-        const QString file = m_dir.filePath(QStringLiteral("three.pgferry"));
+        const QString file = m_dir.filePath(QStringLiteral("five.pgferry"));
         QString error;
         QVERIFY2(project::saveProjectFile(p, file, &error), qPrintable(error));
         const QString state = m_cli->stateDirOf(p);
@@ -111,6 +119,37 @@ private Q_SLOTS:
         QVERIFY(run);
         for (const QString &db : m_dbs)
             writeTo(db, 1);
+        // The application: small transactions on every database, round after round, until the
+        // database is cut over (its source turns read-only and refuses them).
+        std::atomic_bool stopWriting = false;
+        std::atomic<qint64> writes = 0;
+        std::thread app([&] {
+            std::vector<std::optional<pg::Connection>> conns(std::size_t(m_dbs.size()));
+            for (qsizetype i = 0; i < m_dbs.size(); ++i)
+                conns[std::size_t(i)].emplace(m_pair->source.connect(m_dbs[i]));
+            while (!stopWriting) {
+                bool any = false;
+                for (auto &c : conns) {
+                    if (!c)
+                        continue;
+                    if (c->tryExec(QStringLiteral(
+                            "INSERT INTO items(name, qty) VALUES ('app', 1);"
+                            "UPDATE items SET qty = qty + 1 WHERE id = 1 + (random() * 300)::int")))
+                        c.reset(); // read-only now: the application has moved
+                    else
+                        ++writes;
+                    any = any || c.has_value();
+                }
+                if (!any)
+                    break;
+                QThread::msleep(20);
+            }
+        });
+        const auto stopApp = qScopeGuard([&] {
+            stopWriting = true;
+            if (app.joinable())
+                app.join();
+        });
 
         // a alone.
         QString out, err;
@@ -156,6 +195,10 @@ private Q_SLOTS:
         QVERIFY(run->waitForFinished(60000));
         QCOMPARE(run->exitCode(), 0);
         QCOMPARE(engine::RunFiles::readStatus(state).value(u"state").toString(), QStringLiteral("completed"));
+        stopWriting = true;
+        app.join();
+        qInfo("%lld application writes while the databases were cut over", qint64(writes));
+        QVERIFY(writes > 50);
         for (const QString &db : m_dbs) {
             QVERIFY2(identical(db), qPrintable(db));
             QCOMPARE(slotsOf(db), 0);
