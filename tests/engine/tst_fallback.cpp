@@ -129,10 +129,17 @@ class TestFallback : public QObject
     }
 
     // Whether a plain session of `db` may write (default_transaction_read_only off).
+    // As a new session of `db` would find it, read from the maintenance database: a session in
+    // `db` itself may be one of those a fail-back or cutover ends while the test polls.
     static bool writable(const test::TestCluster &c, const QString &db)
     {
-        pg::Connection conn = c.connect(db);
-        return conn.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0) == u"off";
+        pg::Connection conn = c.connect(QStringLiteral("postgres"));
+        return !conn.exec(
+                        QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_database d "
+                                       "ON d.oid = s.setdatabase WHERE d.datname = $1 AND s.setrole = 0 AND "
+                                       "'default_transaction_read_only=on' = ANY (s.setconfig))"),
+                        {db})
+                    .toBool(0, 0);
     }
 
     void cutOverWithFallback(const QString &db, project::Project &p, QString &file,
