@@ -87,11 +87,12 @@ int cmdVerify(Context &ctx)
                        .toJson(QJsonDocument::Compact)
                 << "\n";
     else
-        ctx.out << (mismatches == 0 ? "identical: row counts and checksums match\n"
-                                    : QStringLiteral("%1 tables or database properties differ\n")
-                                          .arg(mismatches)
-                                          .toUtf8()
-                                          .constData());
+        ctx.out << (mismatches == 0
+                        ? "identical: row counts and checksums match\n"
+                        : QStringLiteral("%1 difference(s) in tables or database properties, listed above\n")
+                              .arg(mismatches)
+                              .toUtf8()
+                              .constData());
     return mismatches == 0 ? Success : Failure;
 }
 
