@@ -4,10 +4,10 @@
 #include "cli.h"
 #include "common.h"
 
+#include "cutover/finish.h"
 #include "cutover/verify.h"
 #include "engine/journal.h"
 #include "project/secretstore.h"
-#include "schema/databasesettings.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -42,12 +42,9 @@ int cmdVerify(Context &ctx)
             pg::Connection s = pg::Connection::open(src);
             results = cutover::verifyTables(src, dst, cutover::tablesToVerify(s, db), project->settings.jobs);
             pg::Connection t = pg::Connection::open(dst);
-            const QStringList refused = journal.value(db.name, QStringLiteral("database_properties_refused"))
-                                            .split(u'\n', Qt::SkipEmptyParts);
-            for (const QString &d : schema::compareDatabaseProperties(s, db.name, t, db.effectiveTarget()))
-                if (std::none_of(refused.begin(), refused.end(),
-                                 [&](const QString &st) { return d.endsWith(u": " + st); }))
-                    propertyDiffs << d;
+            propertyDiffs = cutover::databasePropertyDifferences(
+                s, db.name, t, db.effectiveTarget(),
+                journal.value(db.name, QStringLiteral("database_properties_refused")));
         } catch (const pg::Exception &e) {
             ctx.err << "pgferry-cli verify: database " << db.name << ": " << e.error().toString() << "\n";
             return Failure;

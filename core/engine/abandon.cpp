@@ -2,6 +2,7 @@
 
 #include "cdc/applier.h"
 #include "cdc/ddlcapture.h"
+#include "cutover/readonly.h"
 #include "engine/fallback.h"
 #include "engine/journal.h"
 #include "pg/connection.h"
@@ -120,8 +121,7 @@ void planReadOnly(pg::Connection &c, const Journal &journal, bool journalRead, c
 {
     if (!c.exec(kReadOnlySql, {db}).toBool(0, 0))
         return;
-    const QString resetSql =
-        QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(c.quoteIdent(db));
+    const QString resetSql = cutover::writableSql(c, db);
     if (journal.done(db, QStringLiteral("done")) || journal.done(db, QStringLiteral("cutover_complete")))
         plan.notes
             << QStringLiteral(
@@ -481,8 +481,7 @@ void removeItem(Journal &journal, bool journalRead, Sessions &sessions, AbandonI
     try {
         if (it.kind == kReadOnly) {
             pg::Connection &c = sessions.source(it.database);
-            c.exec(QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only")
-                       .arg(c.quoteIdent(it.database)));
+            c.exec(cutover::writableSql(c, it.database));
             if (journalRead) {
                 journal.clearDone(it.database, QStringLiteral("source_read_only"));
                 journal.setValue(it.database, QStringLiteral("source_writable"),

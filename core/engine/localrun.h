@@ -3,6 +3,7 @@
 // run_stream.cpp, run_cutover.cpp and run_fallback.cpp. Nothing outside core/engine includes this.
 #pragma once
 
+#include "cutover/readonly.h"
 #include "cutover/verify.h"
 #include "engine/changestream.h"
 #include "engine/localengine.h"
@@ -120,6 +121,20 @@ private:
     void streamUntilCutover(Until until);
     void cutOverOnline(Until until);
     void cutOverOffline();
+    // The online cutover's steps (run_cutover.cpp), in order. drainSource() makes the source
+    // read-only and waits for the stream to apply everything up to the source's position then;
+    // checkSchemaAfterDrain() refuses schema changes pgferry did not carry; stopCutover() ends
+    // either with the source writable again and the stream resumable.
+    void drainSource(pg::Connection &src);
+    void checkSchemaAfterDrain(pg::Connection &src);
+    [[noreturn]] void stopCutover(pg::Connection &src, const QString &message);
+    void showTablesAsTheyAreNow(pg::Connection &src);
+    // The archive's cutover section (foreign keys, triggers, materialized views), the entries
+    // `keep` accepts (all without one); a second attempt tolerates what the first made.
+    void restoreCutoverSection(const std::function<bool(const schema::TocEntry &)> &keep);
+    // Keys and triggers the archive lacked, then the schemas compared: a difference stops the
+    // cutover after carried schema changes, and is reported otherwise.
+    void finishKeysAndCompare(pg::Connection &src, bool schemaChanged);
     // Lets go of what the phases shared, the last made first: runAll() backs off and retries while
     // this Run still exists, and the next attempt must not find the old stream holding the slot or
     // the old snapshot's transaction still open.
@@ -199,13 +214,11 @@ private:
     // source-writable read it). A failure is logged with the statement: the cutover's error comes first.
     void undoReadOnly(pg::Connection &src)
     {
-        const QString sql = QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only")
-                                .arg(src.quoteIdent(db.name));
-        if (auto err = src.tryExec(sql)) {
+        if (auto err = cutover::makeWritable(src, db.name)) {
             log(QStringLiteral(
                     "could not make the source database writable again (%1): run %2, or `pgferry-cli "
                     "source-writable`")
-                    .arg(err->toString(), sql));
+                    .arg(err->toString(), cutover::writableSql(src, db.name)));
             return;
         }
         e.m_journal.clearDone(db.name, QStringLiteral("source_read_only"));
@@ -217,12 +230,7 @@ private:
     // names them ("the source's").
     void endOtherSessions(pg::Connection &c, const QString &whose)
     {
-        // Before 10 pg_stat_activity shows client backends only, and has no backend_type.
-        QString others = QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
-        if (c.serverVersion() >= 100000)
-            others += QStringLiteral(" AND backend_type = 'client backend'");
-        if (auto err = c.tryExec(others))
+        if (auto err = cutover::endOtherSessions(c))
             log(QStringLiteral("could not end %1 other sessions (%2): stop the applications yourself")
                     .arg(whose, err->toString()));
     }
@@ -236,7 +244,9 @@ private:
         ++e.m_version;
     }
     // Verifies every table; tables in `already` (verified during the load) that matched are not read again.
-    void verify(const QHash<int, cutover::TableVerification> &already = {});
+    // `src` and `dst` are the cutover's own sessions, for the database's properties.
+    void verify(pg::Connection &src, pg::Connection &dst,
+                const QHash<int, cutover::TableVerification> &already = {});
     QString objectName() const;
     void waitForCutoverOrReady(Until until, ChangeStream &stream);
     // Online: installs the DDL capture on the source (before the slot), or says why it cannot.

@@ -5,13 +5,13 @@
 #include "engine/localrun.h"
 
 #include "cutover/cleanup.h"
+#include "cutover/finish.h"
+#include "cutover/readonly.h"
 #include "engine/fallback.h"
 #include "load/catalog.h"
 #include "load/copier.h"
 #include "load/objects.h"
 #include "pg/version.h"
-#include "schema/databasesettings.h"
-#include "schema/reconcile.h"
 
 #include <QDir>
 #include <QFile>
@@ -57,97 +57,20 @@ QStringList verificationMismatches(const QList<cutover::TableVerification> &resu
 
 void LocalEngine::Run::cutOverOnline(Until until)
 {
-    const auto &settings = e.m_config.project.settings;
     Journal &j = e.m_journal;
-
     setPhase(DatabasePhase::Cutover);
     pg::Connection src = connectSource(db.name);
     // A cutover that resumes (after a crash or a lost connection) finds the database already
     // read-only; this session still has to switch it, drop the publication and the slot.
-    src.exec(QStringLiteral("SET default_transaction_read_only = off"));
-    if (settings.cutover.makeSourceReadOnly) {
-        log(QStringLiteral("making the source database read-only and ending its other sessions"));
-        src.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on")
-                     .arg(src.quoteIdent(db.name)));
-        j.markDone(db.name, QStringLiteral("source_read_only"));
-        saveJournal();
-        endOtherSessions(src, QStringLiteral("the source's"));
-    }
-    const pg::Lsn drainPoint = pg::parseLsn(src.exec(pg::currentWalLsnSql(src.serverVersion())).text(0, 0));
-    log(QStringLiteral("waiting until every change up to %1 is applied").arg(pg::formatLsn(drainPoint)));
-    QString why;
-    if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &why)) {
-        stream->stop();
-        if (settings.cutover.makeSourceReadOnly)
-            undoReadOnly(src);
-        throw std::runtime_error(
-            QStringLiteral("cutover did not complete: %1. The source is unchanged and the "
-                           "migration can go on: run again and cut over later.")
-                .arg(why)
-                .toStdString());
-    }
-    // The last word on the schema: every change up to the drain point is applied; whatever the
-    // stream or the catalogs say could not be carried stops the cutover, before the target
-    // is finished.
-    {
-        QString watchError;
-        watchSource.reset(); // ended with the other sessions
-        watchTarget.reset();
-        try {
-            watched = watchSchema(name, plugin);
-        } catch (const pg::Exception &ex) {
-            watchError = ex.error().toString();
-        }
-        QStringList unresolved;
-        const QList<SchemaChange> changes = mergedSchemaChanges(stream->stats(), &unresolved);
-        {
-            QMutexLocker l(&e.m_mutex);
-            e.m_status.databases[index].schemaChanges = changes;
-            ++e.m_version;
-        }
-        if (!unresolved.isEmpty() || !watchError.isEmpty()) {
-            stream->stop();
-            if (settings.cutover.makeSourceReadOnly)
-                undoReadOnly(src);
-            j.setValue(db.name, QStringLiteral("cutover_refused"), QStringLiteral("yes"));
-            saveJournal();
-            throw std::runtime_error(
-                QString(
-                    (watchError.isEmpty()
-                         ? QStringLiteral(
-                               "cutover stopped: the schema of %1 changed on the source in a way pgferry did "
-                               "not carry (see schema_changes in the status)")
-                               .arg(unresolved.mid(0, 8).join(QStringLiteral(", ")))
-                         : QStringLiteral("cutover stopped: could not check the schemas after the drain (%1)")
-                               .arg(watchError)) +
-                    QString(QStringLiteral(
-                        ". The source is writable again and the stream can go on: run again, resolve "
-                        "them, and cut over then.")))
-                    .toStdString());
-        }
-    }
+    cutover::writeDespiteReadOnly(src);
+    drainSource(src);
+    checkSchemaAfterDrain(src);
     stream->stop();
     const QList<SchemaChange> carried = stream->stats().schemaChanges;
     const bool schemaChanged = std::any_of(carried.begin(), carried.end(),
                                            [](const SchemaChange &c) { return c.state != u"unresolved"; });
-    if (schemaChanged) {
-        // Tables created, renamed or dropped while streaming are verified as they are now.
-        tables = load::readTables(src, db);
-        QMutexLocker l(&e.m_mutex);
-        DatabaseStatus &ds = e.m_status.databases[index];
-        QSet<QString> shown;
-        for (const TableStatus &ts : std::as_const(ds.tables))
-            shown.insert(ts.schema + u'.' + ts.name);
-        for (const load::SourceTable &t : std::as_const(tables))
-            if (!shown.contains(t.qualifiedName())) {
-                TableStatus ts;
-                ts.schema = t.schema;
-                ts.name = t.name;
-                ts.state = TableState::Done;
-                ds.tables.append(ts);
-            }
-        ++e.m_version;
-    }
+    if (schemaChanged)
+        showTablesAsTheyAreNow(src);
     syncLargeObjects(src, target);
     // The fallback starts here, right after the drain: every later write on the target,
     // the applications' first ones included, streams back into the source.
@@ -159,53 +82,22 @@ void LocalEngine::Run::cutOverOnline(Until until)
         e.m_status.databases[index].lagBytes = 0;
         e.m_status.databases[index].lagSeconds = 0;
     }
-    const auto seqs = load::readSequences(src);
-    load::writeSequences(target, seqs);
-    log(QStringLiteral("set %1 sequences").arg(seqs.size()));
-    log(QStringLiteral("creating foreign keys and triggers, refreshing materialized views"));
-    const bool resumed = !j.value(db.name, QStringLiteral("cutover_schema_started")).isEmpty();
-    j.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
-    saveJournal();
-    if (schemaChanged) {
+    const cutover::SequencesSet seqs = cutover::carrySequences(src, target);
+    log(QStringLiteral("set %1 sequences").arg(seqs.set));
+    if (schemaChanged)
         // The archive's foreign keys and triggers are the snapshot's: tables renamed or dropped
         // since would fail them. They come from the source's catalog as it is now instead.
-        migrator->restoreCutover(resumed, [](const schema::TocEntry &te) {
-            return te.desc != u"FK CONSTRAINT" && te.desc != u"TRIGGER";
-        });
-    } else {
-        migrator->restoreCutover(resumed);
-    }
-    {
-        const schema::ReconcileResult rr = schema::createMissingKeysAndTriggers(src, target, tables);
-        if (!rr.created.isEmpty())
-            log(QStringLiteral("created %1 foreign keys and triggers the archive did not have: %2")
-                    .arg(rr.created.size())
-                    .arg(rr.created.mid(0, 10).join(QStringLiteral(", "))));
-        // The schemas, table by table: columns, indexes and constraints by name. After schema
-        // changes were carried a difference stops the cutover (rows can match while an index
-        // or a check is missing); otherwise it is reported.
-        const QStringList diffs = schema::compareSchemas(src, target, tables);
-        if (!diffs.isEmpty()) {
-            report.insert(QStringLiteral("schema_differences"), QJsonArray::fromStringList(diffs));
-            const QString text =
-                QStringLiteral("the target's schema differs from the source's in %1 place(s): %2")
-                    .arg(diffs.size())
-                    .arg(diffs.mid(0, 8).join(QStringLiteral("; ")));
-            if (schemaChanged)
-                throw std::runtime_error(
-                    QString(text + QStringLiteral(". Make the target match (the run log and the report "
-                                                  "list every difference), then run again to finish "
-                                                  "the cutover."))
-                        .toStdString());
-            log(text);
-        }
-    }
+        restoreCutoverSection(
+            [](const schema::TocEntry &te) { return te.desc != u"FK CONSTRAINT" && te.desc != u"TRIGGER"; });
+    else
+        restoreCutoverSection({});
+    finishKeysAndCompare(src, schemaChanged);
     carryDatabaseProperties(src, target);
     j.markDone(db.name, QStringLiteral("cutover_schema"));
     saveJournal();
-    if (settings.verify) {
+    if (e.m_config.project.settings.verify) {
         setPhase(DatabasePhase::Verify);
-        verify();
+        verify(src, target);
     }
     // Cleanup: slot, publication, origin. The source stays read-only: the applications move.
     cutover::removeReplication(src, target, name, ddlCapture == u"event trigger",
@@ -219,6 +111,122 @@ void LocalEngine::Run::cutOverOnline(Until until)
         fallback(until);
 }
 
+void LocalEngine::Run::drainSource(pg::Connection &src)
+{
+    const auto &settings = e.m_config.project.settings;
+    if (settings.cutover.makeSourceReadOnly) {
+        log(QStringLiteral("making the source database read-only and ending its other sessions"));
+        cutover::makeReadOnly(src, db.name);
+        e.m_journal.markDone(db.name, QStringLiteral("source_read_only"));
+        saveJournal();
+        endOtherSessions(src, QStringLiteral("the source's"));
+    }
+    const pg::Lsn drainPoint = pg::parseLsn(src.exec(pg::currentWalLsnSql(src.serverVersion())).text(0, 0));
+    log(QStringLiteral("waiting until every change up to %1 is applied").arg(pg::formatLsn(drainPoint)));
+    QString why;
+    if (!stream->drainTo(drainPoint, settings.cutover.drainTimeoutSeconds, &why))
+        stopCutover(src, QStringLiteral("cutover did not complete: %1. The source is unchanged and the "
+                                        "migration can go on: run again and cut over later.")
+                             .arg(why));
+}
+
+void LocalEngine::Run::stopCutover(pg::Connection &src, const QString &message)
+{
+    stream->stop();
+    if (e.m_config.project.settings.cutover.makeSourceReadOnly)
+        undoReadOnly(src);
+    throw std::runtime_error(message.toStdString());
+}
+
+void LocalEngine::Run::checkSchemaAfterDrain(pg::Connection &src)
+{
+    // The last word on the schema: every change up to the drain point is applied; whatever the
+    // stream or the catalogs say could not be carried stops the cutover, before the target
+    // is finished.
+    QString watchError;
+    watchSource.reset(); // ended with the other sessions
+    watchTarget.reset();
+    try {
+        watched = watchSchema(name, plugin);
+    } catch (const pg::Exception &ex) {
+        watchError = ex.error().toString();
+    }
+    QStringList unresolved;
+    const QList<SchemaChange> changes = mergedSchemaChanges(stream->stats(), &unresolved);
+    {
+        QMutexLocker l(&e.m_mutex);
+        e.m_status.databases[index].schemaChanges = changes;
+        ++e.m_version;
+    }
+    if (unresolved.isEmpty() && watchError.isEmpty())
+        return;
+    e.m_journal.setValue(db.name, QStringLiteral("cutover_refused"), QStringLiteral("yes"));
+    saveJournal();
+    stopCutover(
+        src, (watchError.isEmpty()
+                  ? QStringLiteral("cutover stopped: the schema of %1 changed on the source in a way pgferry "
+                                   "did not carry (see schema_changes in the status)")
+                        .arg(unresolved.mid(0, 8).join(QStringLiteral(", ")))
+                  : QStringLiteral("cutover stopped: could not check the schemas after the drain (%1)")
+                        .arg(watchError)) +
+                 QStringLiteral(". The source is writable again and the stream can go on: run again, "
+                                "resolve them, and cut over then."));
+}
+
+void LocalEngine::Run::showTablesAsTheyAreNow(pg::Connection &src)
+{
+    // Tables created, renamed or dropped while streaming are verified as they are now.
+    tables = load::readTables(src, db);
+    QMutexLocker l(&e.m_mutex);
+    DatabaseStatus &ds = e.m_status.databases[index];
+    QSet<QString> shown;
+    for (const TableStatus &ts : std::as_const(ds.tables))
+        shown.insert(ts.schema + u'.' + ts.name);
+    for (const load::SourceTable &t : std::as_const(tables))
+        if (!shown.contains(t.qualifiedName())) {
+            TableStatus ts;
+            ts.schema = t.schema;
+            ts.name = t.name;
+            ts.state = TableState::Done;
+            ds.tables.append(ts);
+        }
+    ++e.m_version;
+}
+
+void LocalEngine::Run::restoreCutoverSection(const std::function<bool(const schema::TocEntry &)> &keep)
+{
+    log(QStringLiteral("creating foreign keys and triggers, refreshing materialized views"));
+    // A second attempt finds some of them made already.
+    const bool resumed = !e.m_journal.value(db.name, QStringLiteral("cutover_schema_started")).isEmpty();
+    e.m_journal.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
+    saveJournal();
+    migrator->restoreCutover(resumed, keep);
+}
+
+void LocalEngine::Run::finishKeysAndCompare(pg::Connection &src, bool schemaChanged)
+{
+    const cutover::SchemaFinished f = cutover::finishKeysAndCompare(src, target, tables);
+    if (!f.created.isEmpty())
+        log(QStringLiteral("created %1 foreign keys and triggers the archive did not have: %2")
+                .arg(f.created.size())
+                .arg(f.created.mid(0, 10).join(QStringLiteral(", "))));
+    if (f.differences.isEmpty())
+        return;
+    // After schema changes were carried a difference stops the cutover (rows can match while an
+    // index or a check is missing); otherwise it is reported.
+    report.insert(QStringLiteral("schema_differences"), QJsonArray::fromStringList(f.differences));
+    const QString text = QStringLiteral("the target's schema differs from the source's in %1 place(s): %2")
+                             .arg(f.differences.size())
+                             .arg(f.differences.mid(0, 8).join(QStringLiteral("; ")));
+    if (schemaChanged)
+        throw std::runtime_error(
+            QString(text + QStringLiteral(". Make the target match (the run log and the "
+                                          "report list every difference), then run again "
+                                          "to finish the cutover."))
+                .toStdString());
+    log(text);
+}
+
 void LocalEngine::Run::cutOverOffline()
 {
     const auto &settings = e.m_config.project.settings;
@@ -226,28 +234,20 @@ void LocalEngine::Run::cutOverOffline()
 
     // Offline: the rest of the cutover right away.
     setPhase(DatabasePhase::Cutover);
+    pg::Connection src = connectSource(db.name);
     if (!j.done(db.name, QStringLiteral("sequences"))) {
-        pg::Connection src = connectSource(db.name);
-        const auto seqs = load::readSequences(src);
-        const QStringList missing = load::writeSequences(target, seqs);
-        if (!missing.isEmpty())
+        const cutover::SequencesSet seqs = cutover::carrySequences(src, target);
+        if (!seqs.missing.isEmpty())
             log(QStringLiteral("sequences missing on the target: %1")
-                    .arg(missing.join(QStringLiteral(", "))));
-        log(QStringLiteral("set %1 sequences").arg(seqs.size() - missing.size()));
+                    .arg(seqs.missing.join(QStringLiteral(", "))));
+        log(QStringLiteral("set %1 sequences").arg(seqs.set));
         j.markDone(db.name, QStringLiteral("sequences"));
         saveJournal();
         phaseTook(QStringLiteral("sequences"), QStringLiteral("sequences"));
     }
     if (!j.done(db.name, QStringLiteral("cutover_schema"))) {
-        log(QStringLiteral("creating foreign keys and triggers, refreshing materialized views"));
-        const bool resumed = !j.value(db.name, QStringLiteral("cutover_schema_started")).isEmpty();
-        j.setValue(db.name, QStringLiteral("cutover_schema_started"), QStringLiteral("yes"));
-        saveJournal();
-        migrator->restoreCutover(resumed);
-        {
-            pg::Connection src = connectSource(db.name);
-            carryDatabaseProperties(src, target);
-        }
+        restoreCutoverSection({});
+        carryDatabaseProperties(src, target);
         j.markDone(db.name, QStringLiteral("cutover_schema"));
         saveJournal();
         phaseTook(QStringLiteral("cutover_schema"),
@@ -256,7 +256,7 @@ void LocalEngine::Run::cutOverOffline()
     checkStop();
     if (settings.verify) {
         setPhase(DatabasePhase::Verify);
-        verify(finisher ? finisher->verified() : QHash<int, cutover::TableVerification>());
+        verify(src, target, finisher ? finisher->verified() : QHash<int, cutover::TableVerification>());
         phaseTook(QStringLiteral("verify"), QStringLiteral("verification"));
     }
 }
@@ -289,29 +289,24 @@ void LocalEngine::Run::syncLargeObjects(pg::Connection &src, pg::Connection &tar
 
 void LocalEngine::Run::carryDatabaseProperties(pg::Connection &src, pg::Connection &target)
 {
-    const schema::DatabaseProperties p =
-        schema::readDatabaseProperties(src, db.name, target, db.effectiveTarget());
-    const QStringList failed = schema::applyDatabaseProperties(target, p);
+    const cutover::PropertiesCarried p =
+        cutover::carryDatabaseProperties(src, db.name, target, db.effectiveTarget());
     if (!p.statements.isEmpty())
         log(QStringLiteral("carried %1 database setting(s), comment or connection limit: %2")
-                .arg(p.statements.size() - failed.size())
+                .arg(p.carried)
                 .arg(p.statements.mid(0, 6).join(QStringLiteral("; "))));
-    for (const QString &f : failed + p.skipped)
+    for (const QString &f : p.notCarried)
         log(QStringLiteral("not carried: ") + f);
     // What the target refused is reported now; the verification compares the rest.
-    QStringList refused;
-    for (const QString &st : p.statements)
-        if (std::any_of(failed.begin(), failed.end(),
-                        [&](const QString &f) { return f.startsWith(st + u':'); }))
-            refused << st;
-    e.m_journal.setValue(db.name, QStringLiteral("database_properties_refused"), refused.join(u'\n'));
+    e.m_journal.setValue(db.name, QStringLiteral("database_properties_refused"), p.refused);
     report.insert(QStringLiteral("database_properties"), QJsonArray::fromStringList(p.statements));
-    if (!failed.isEmpty() || !p.skipped.isEmpty())
+    if (!p.notCarried.isEmpty())
         report.insert(QStringLiteral("database_properties_not_carried"),
-                      QJsonArray::fromStringList(failed + p.skipped));
+                      QJsonArray::fromStringList(p.notCarried));
 }
 
-void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &already)
+void LocalEngine::Run::verify(pg::Connection &src, pg::Connection &dst,
+                              const QHash<int, cutover::TableVerification> &already)
 {
     const project::VerifyLevel level = e.m_config.project.settings.verifyLevel;
     QList<cutover::TableRef> refs;
@@ -325,20 +320,9 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
         refs << cutover::tableRef(t);
     }
     // The database's own settings, privileges, comment and connection limit, carried just before.
-    QStringList propertyDiffs;
-    {
-        pg::Connection src = connectSource(db.name);
-        pg::Connection dst = connectTarget(db.effectiveTarget());
-        const QStringList refused = e.m_journal.value(db.name, QStringLiteral("database_properties_refused"))
-                                        .split(u'\n', Qt::SkipEmptyParts);
-        for (const QString &d : schema::compareDatabaseProperties(src, db.name, dst, db.effectiveTarget()))
-            if (std::none_of(refused.begin(), refused.end(),
-                             [&](const QString &st) { return d.endsWith(u": " + st); }))
-                propertyDiffs << d;
-    }
-    if (propertyDiffs.isEmpty())
-        log(QStringLiteral(
-            "verified the database's own settings, privileges, comment and connection limit: they match"));
+    const QStringList propertyDiffs = cutover::databasePropertyDifferences(
+        src, db.name, dst, db.effectiveTarget(),
+        e.m_journal.value(db.name, QStringLiteral("database_properties_refused")));
     if (!propertyDiffs.isEmpty()) {
         report.insert(QStringLiteral("database_properties_differences"),
                       QJsonArray::fromStringList(propertyDiffs));
@@ -350,6 +334,8 @@ void LocalEngine::Run::verify(const QHash<int, cutover::TableVerification> &alre
                 .arg(propertyDiffs.mid(0, 5).join(QStringLiteral("; ")))
                 .toStdString());
     }
+    log(QStringLiteral(
+        "verified the database's own settings, privileges, comment and connection limit: they match"));
     if (!refs.isEmpty())
         results += cutover::verifyTables(e.m_config.source.withDatabase(db.name),
                                          e.m_config.target.withDatabase(db.effectiveTarget()), refs, jobs,
@@ -382,7 +368,7 @@ void LocalEngine::Run::finishDatabase(const QElapsedTimer &totalClock)
     // A new session: a fail-back ends the target's other sessions, and makes its database
     // read-only by default, which this session overrides for its DDL.
     pg::Connection target = connectTarget(tname);
-    target.exec(QStringLiteral("SET default_transaction_read_only = off"));
+    cutover::writeDespiteReadOnly(target);
     load::dropUnitTable(target);
     j.markDone(db.name, QStringLiteral("done"));
     saveJournal();

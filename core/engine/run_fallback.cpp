@@ -4,6 +4,7 @@
 // goes straight back to streaming, or finishes the fail-back it was in.
 #include "engine/localrun.h"
 
+#include "cutover/finish.h"
 #include "engine/fallback.h"
 #include "load/catalog.h"
 #include "load/objects.h"
@@ -46,7 +47,7 @@ void LocalEngine::Run::fallback(Until until)
     auto open = [&] {
         if (!src || !src->isOpen()) {
             src.emplace(connectSource(db.name));
-            src->exec(QStringLiteral("SET default_transaction_read_only = off"));
+            cutover::writeDespiteReadOnly(*src);
         }
         if (!tgt || !tgt->isOpen())
             tgt.emplace(connectTarget(tname));
@@ -224,22 +225,19 @@ bool LocalEngine::Run::failBack(std::unique_ptr<ChangeStream> &stream, QString *
     saveJournal();
     pg::Connection tgt = connectTarget(tname);
     pg::Connection src = connectSource(db.name);
-    tgt.exec(QStringLiteral("SET default_transaction_read_only = off"));
-    src.exec(QStringLiteral("SET default_transaction_read_only = off"));
-    const QString reopenTarget =
-        QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(tgt.quoteIdent(tname));
+    cutover::writeDespiteReadOnly(tgt);
+    cutover::writeDespiteReadOnly(src);
     auto undo = [&](const QString &reason) {
         *why = reason;
-        if (auto err = tgt.tryExec(reopenTarget))
+        if (auto err = cutover::makeWritable(tgt, tname))
             log(QStringLiteral("could not make the target database writable again (%1): run %2")
-                    .arg(err->toString(), reopenTarget));
+                    .arg(err->toString(), cutover::writableSql(tgt, tname)));
         j.setValue(db.name, QStringLiteral("fallback_failing_back"), QString());
         saveJournal();
         return false;
     };
     log(QStringLiteral("failing back: making the target database read-only and ending its other sessions"));
-    tgt.exec(QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = on")
-                 .arg(tgt.quoteIdent(tname)));
+    cutover::makeReadOnly(tgt, tname);
     endOtherSessions(tgt, QStringLiteral("the target's"));
     const pg::Lsn drainPoint = pg::parseLsn(tgt.exec(pg::currentWalLsnSql(tgt.serverVersion())).text(0, 0));
     log(QStringLiteral(
@@ -251,12 +249,12 @@ bool LocalEngine::Run::failBack(std::unique_ptr<ChangeStream> &stream, QString *
     stream->stop();
     stream.reset();
     QJsonObject fb{{QStringLiteral("drained_to"), pg::formatLsn(drainPoint)}};
-    const auto seqs = load::readSequences(tgt);
-    const QStringList missing = load::writeSequences(src, seqs);
-    if (!missing.isEmpty())
-        log(QStringLiteral("sequences missing on the source: %1").arg(missing.join(QStringLiteral(", "))));
-    log(QStringLiteral("set %1 sequences on the source").arg(seqs.size() - missing.size()));
-    fb.insert(QStringLiteral("sequences"), int(seqs.size() - missing.size()));
+    const cutover::SequencesSet seqs = cutover::carrySequences(tgt, src);
+    if (!seqs.missing.isEmpty())
+        log(QStringLiteral("sequences missing on the source: %1")
+                .arg(seqs.missing.join(QStringLiteral(", "))));
+    log(QStringLiteral("set %1 sequences on the source").arg(seqs.set));
+    fb.insert(QStringLiteral("sequences"), seqs.set);
     if (settings.verify) {
         // The target is the reference now: it is compared as the "source" side.
         QList<cutover::TableRef> refs;
@@ -306,7 +304,7 @@ void LocalEngine::Run::endFallback(std::unique_ptr<ChangeStream> &stream)
     stream.reset();
     pg::Connection tgt = connectTarget(db.effectiveTarget());
     pg::Connection src = connectSource(db.name);
-    src.exec(QStringLiteral("SET default_transaction_read_only = off"));
+    cutover::writeDespiteReadOnly(src);
     removeFallbackObjects(tgt, src, fallbackObjectName(objectName()),
                           [this](const QString &line) { log(line); });
     QDir(e.m_config.stateDir + QStringLiteral("/db-%1/fallback-spool").arg(index)).removeRecursively();
