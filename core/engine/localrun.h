@@ -235,6 +235,31 @@ private:
                     .arg(whose, err->toString()));
     }
     void loadTables(const QString &snapshot, int sourceVersion, int targetVersion, TableFinisher *finisher);
+    // The full load's pieces (run_load.cpp). What an earlier run committed: units of the same plan
+    // (`done`, by key), and tables loaded whole under another plan (`keptKeys`, their units' keys).
+    struct ResumedUnits
+    {
+        QSet<QString> done;
+        QHash<int, QStringList> keptKeys;
+        bool covers(const load::LoadUnit &u, const QList<load::SourceTable> &tables) const
+        {
+            return done.contains(u.key(tables[u.table])) || keptKeys.contains(u.table);
+        }
+    };
+    struct LoadWork;
+    ResumedUnits resumedUnits(const QList<load::LoadUnit> &units);
+    void showResumedUnits(const QList<load::LoadUnit> &units, const ResumedUnits &resumed,
+                          TableFinisher *finisher);
+    void checkUnitsCommitted(const QList<load::LoadUnit> &units, const ResumedUnits &resumed);
+    // Moves the failed units of tables the user asked to retry back into the queue; how many.
+    int takeRetries(LoadWork &w);
+    bool nextUnit(LoadWork &w, load::LoadUnit &unit);
+    void loadWorker(LoadWork &w);
+    void openLoadSessions(LoadWork &w, pg::Connection &src, pg::Connection &dst);
+    // Copies one unit, retrying what may pass on a second try; false when the run stops.
+    bool copyUnitWithRetries(LoadWork &w, pg::Connection &src, pg::Connection &dst,
+                             const load::LoadUnit &unit);
+    void unitFailed(LoadWork &w, const load::LoadUnit &unit, const pg::Error &err);
     void setTableState(int table, TableState state)
     {
         QMutexLocker l(&e.m_mutex);

@@ -139,311 +139,142 @@ void LocalEngine::Run::loadAll()
     checkStop();
 }
 
+// The full load's shared work: the units left, and what failed. Workers take units under `qm`;
+// a unit's failure goes into `failures` (all of them) and, when retrying it may help, `failedUnits`.
+struct LocalEngine::Run::LoadWork
+{
+    QString snapshot;
+    load::CopyOptions copyOptions;
+    TableFinisher *finisher = nullptr;
+    QMutex qm;
+    std::deque<load::LoadUnit> queue;
+    QStringList failures;
+    int resumableFailures = 0;
+    // Units that failed for good, with their message: a retry of their table (the wizard's Retry,
+    // LocalEngine::retryTable) puts them back in the queue while this load runs.
+    QList<std::pair<load::LoadUnit, QString>> failedUnits;
+    std::atomic_bool snapshotLost{false};
+};
+
 void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, int targetVersion,
                                   TableFinisher *finisher)
 {
-    const QString tname = db.effectiveTarget();
     const auto &settings = e.m_config.project.settings;
     const QList<load::LoadUnit> units = load::planUnits(tables, settings.splitThresholdBytes, jobs);
+    const ResumedUnits resumed = resumedUnits(units);
+    showResumedUnits(units, resumed, finisher);
 
+    LoadWork w;
+    w.snapshot = snapshot;
+    w.finisher = finisher;
+    w.copyOptions.binary = pg::sameMajor(sourceVersion, targetVersion);
+    w.copyOptions.sourceMajor = pg::majorKey(sourceVersion);
+    for (const load::LoadUnit &u : units)
+        if (!resumed.covers(u, tables))
+            w.queue.push_back(u);
+    if (w.queue.empty())
+        return;
+    log(QStringLiteral("loading %1 units of %2 tables with %3 workers")
+            .arg(w.queue.size())
+            .arg(tables.size())
+            .arg(jobs));
+    do {
+        std::vector<std::thread> threads;
+        for (int i = 0; i < jobs; ++i)
+            threads.emplace_back([this, &w] { loadWorker(w); });
+        for (auto &t : threads)
+            t.join();
+        checkStop();
+    } while (!w.snapshotLost.load() && takeRetries(w) > 0); // a retry asked for as the last worker ended
+    if (!w.failures.isEmpty()) {
+        const QString msg =
+            QStringLiteral("%1 of %2 load units failed; the others are kept and a rerun loads only "
+                           "what is missing. First: %3")
+                .arg(w.failures.size())
+                .arg(units.size())
+                .arg(w.failures.first());
+        if (w.resumableFailures == w.failures.size())
+            throw Resumable(msg.toStdString());
+        throw std::runtime_error(msg.toStdString());
+    }
+    checkUnitsCommitted(units, resumed);
+}
+
+LocalEngine::Run::ResumedUnits LocalEngine::Run::resumedUnits(const QList<load::LoadUnit> &units)
+{
     // What an earlier run committed. A table's units count only under the plan they were made
     // with: the same ranges again are skipped, every range of another plan means the table is
     // loaded, and part of another plan (the table grew and splits elsewhere now) is emptied and
     // loaded again. Comparing keys of two plans would skip or double rows.
-    QSet<QString> done;
-    QHash<int, QStringList> keptKeys; // tables loaded whole under an earlier plan: their keys
-    {
-        pg::Connection t = connectTarget(tname);
-        load::createUnitTable(t);
-        const QSet<QString> committed = load::committedUnits(t);
-        QHash<int, QSet<QString>> planned;
-        for (const load::LoadUnit &u : units)
-            planned[u.table].insert(u.key(tables[u.table]));
-        for (int i = 0; i < tables.size(); ++i) {
-            const QStringList have = load::unitsOf(committed, tables[i]);
-            if (have.isEmpty())
-                continue;
-            bool samePlan = true;
+    ResumedUnits out;
+    pg::Connection t = connectTarget(db.effectiveTarget());
+    load::createUnitTable(t);
+    const QSet<QString> committed = load::committedUnits(t);
+    QHash<int, QSet<QString>> planned;
+    for (const load::LoadUnit &u : units)
+        planned[u.table].insert(u.key(tables[u.table]));
+    for (int i = 0; i < tables.size(); ++i) {
+        const QStringList have = load::unitsOf(committed, tables[i]);
+        if (have.isEmpty())
+            continue;
+        bool samePlan = true;
+        for (const QString &k : have)
+            samePlan = samePlan && planned.value(i).contains(k);
+        if (samePlan) {
             for (const QString &k : have)
-                samePlan = samePlan && planned.value(i).contains(k);
-            if (samePlan) {
-                for (const QString &k : have)
-                    done.insert(k);
-            } else if (load::coverWholeTable(have)) {
-                keptKeys.insert(i, have);
-            } else {
-                log(QStringLiteral("table %1 was partly loaded under another split; loading it again whole")
-                        .arg(tables[i].qualifiedName()));
-                load::forgetTable(t, tables[i], have);
-            }
+                out.done.insert(k);
+        } else if (load::coverWholeTable(have)) {
+            out.keptKeys.insert(i, have);
+        } else {
+            log(QStringLiteral("table %1 was partly loaded under another split; loading it again whole")
+                    .arg(tables[i].qualifiedName()));
+            load::forgetTable(t, tables[i], have);
         }
     }
+    return out;
+}
+
+void LocalEngine::Run::showResumedUnits(const QList<load::LoadUnit> &units, const ResumedUnits &resumed,
+                                        TableFinisher *finisher)
+{
+    QList<int> loaded;
     {
         QMutexLocker l(&e.m_mutex);
         DatabaseStatus &ds = e.m_status.databases[index];
         for (const load::LoadUnit &u : units) {
             TableStatus &ts = ds.tables[u.table];
             ts.rangesTotal = u.ranges;
-            if (done.contains(u.key(tables[u.table])) || keptKeys.contains(u.table)) {
+            if (resumed.covers(u, tables)) {
                 ++ts.rangesDone;
                 ts.rowsCopied += ts.rowsEstimated / std::max(1, u.ranges);
                 ts.bytesCopied += ts.bytesEstimated / std::max(1, u.ranges);
             }
         }
-        for (TableStatus &ts : ds.tables)
-            if (ts.rangesDone >= ts.rangesTotal)
-                ts.state = TableState::Loaded;
+        for (int i = 0; i < ds.tables.size(); ++i)
+            if (ds.tables[i].rangesDone >= ds.tables[i].rangesTotal) {
+                ds.tables[i].state = TableState::Loaded;
+                loaded << i;
+            }
         ++e.m_version;
     }
     // Tables loaded whole by an earlier run are finished now (their indexes may exist: a resumed
     // run tolerates that).
-    if (finisher) {
-        QList<int> loaded;
-        {
-            QMutexLocker l(&e.m_mutex);
-            const DatabaseStatus &ds = e.m_status.databases[index];
-            for (int i = 0; i < ds.tables.size(); ++i)
-                if (ds.tables[i].state == TableState::Loaded)
-                    loaded << i;
-        }
+    if (finisher)
         for (int i : loaded)
             finisher->tableLoaded(i);
-    }
+}
 
-    std::deque<load::LoadUnit> queue;
-    for (const load::LoadUnit &u : units)
-        if (!done.contains(u.key(tables[u.table])) && !keptKeys.contains(u.table))
-            queue.push_back(u);
-    if (queue.empty())
-        return;
-    log(QStringLiteral("loading %1 units of %2 tables with %3 workers")
-            .arg(queue.size())
-            .arg(tables.size())
-            .arg(jobs));
-
-    QMutex qm;
-    QStringList failures;
-    int resumableFailures = 0;
-    // Units that failed for good, with their message: a retry of their table (the wizard's Retry,
-    // LocalEngine::retryTable) puts them back in the queue while this load runs.
-    QList<std::pair<load::LoadUnit, QString>> failedUnits;
-    // Moves the failed units of tables the user asked to retry back into the queue. Locks qm.
-    auto takeRetries = [&]() {
-        QStringList wanted;
-        int n = 0;
-        {
-            // The status lock before the queue lock: the order a failing worker takes them in.
-            QMutexLocker l(&e.m_mutex);
-            for (auto it = e.m_retry.begin(); it != e.m_retry.end();) {
-                if (it->first == db.name) {
-                    wanted << it->second;
-                    it = e.m_retry.erase(it);
-                } else {
-                    ++it;
-                }
-            }
-            if (wanted.isEmpty())
-                return 0;
-            QMutexLocker lq(&qm);
-            for (auto it = failedUnits.begin(); it != failedUnits.end();) {
-                if (!wanted.contains(tables[it->first.table].qualifiedName())) {
-                    ++it;
-                    continue;
-                }
-                queue.push_back(it->first);
-                failures.removeOne(it->second);
-                e.m_status.errors.removeAll(it->second);
-                TableStatus &ts = e.m_status.databases[index].tables[it->first.table];
-                ts.state = TableState::Queued;
-                ts.error.clear();
-                it = failedUnits.erase(it);
-                ++n;
-            }
-            ++e.m_version;
-        }
-        if (n > 0) // log() takes the status lock itself
-            log(QStringLiteral("retrying %1 failed load units of %2")
-                    .arg(n)
-                    .arg(wanted.join(QStringLiteral(", "))));
-        return n;
-    };
-    std::atomic_bool snapshotLost{false};
-    load::CopyOptions copyOptions;
-    copyOptions.binary = pg::sameMajor(sourceVersion, targetVersion);
-    copyOptions.sourceMajor = pg::majorKey(sourceVersion);
-
-    auto worker = [&]() {
-        pg::Connection src, dst;
-        auto connect = [&]() {
-            src = connectSource(db.name);
-            try {
-                load::importSnapshot(src, snapshot);
-            } catch (const pg::Exception &ex) {
-                // The session that exported the snapshot is gone (the source restarted or the link
-                // dropped): no worker can use it any more. The load resumes from the journal with a
-                // new snapshot; what was committed stays.
-                if (ex.error().sqlstate == u"22023" || ex.error().message.contains(u"snapshot")) {
-                    snapshotLost = true;
-                    throw Resumable(QStringLiteral("the source no longer has the load's snapshot (%1)")
-                                        .arg(ex.error().toString())
-                                        .toStdString());
-                }
-                throw;
-            }
-            dst = connectTarget(tname);
-            load::prepareTargetSession(dst);
-            load::useClientEncoding(src, load::transferEncoding(sourceEncoding));
-            load::useClientEncoding(dst, load::transferEncoding(sourceEncoding));
-        };
-        while (!e.m_stop.load() && !snapshotLost.load()) {
-            load::LoadUnit unit;
-            {
-                QMutexLocker l(&qm);
-                if (queue.empty()) {
-                    l.unlock();
-                    if (takeRetries() == 0)
-                        return;
-                    l.relock();
-                    if (queue.empty())
-                        continue;
-                }
-                unit = queue.front();
-                queue.pop_front();
-            }
-            const load::SourceTable &table = tables[unit.table];
-            {
-                QMutexLocker l(&e.m_mutex);
-                TableStatus &ts = e.m_status.databases[index].tables[unit.table];
-                if (ts.state == TableState::Queued)
-                    ts.state = TableState::Loading;
-                ++e.m_version;
-            }
-            QElapsedTimer timer;
-            timer.start();
-            for (int attempt = 0;; ++attempt) {
-                qint64 rowsSoFar = 0, bytesSoFar = 0;
-                try {
-                    if (!src.isOpen() || !dst.isOpen())
-                        connect();
-                    const load::CopyResult res =
-                        load::copyUnit(src, dst, table, unit, copyOptions, [&](qint64 rows, qint64 bytes) {
-                            rowsSoFar += rows;
-                            bytesSoFar += bytes;
-                            QMutexLocker l(&e.m_mutex);
-                            TableStatus &ts = e.m_status.databases[index].tables[unit.table];
-                            ts.rowsCopied += rows;
-                            ts.bytesCopied += bytes;
-                            ++e.m_version;
-                        });
-                    bool tableLoaded = false;
-                    {
-                        QMutexLocker l(&e.m_mutex);
-                        TableStatus &ts = e.m_status.databases[index].tables[unit.table];
-                        ts.rowsCopied += res.rows - rowsSoFar; // the server's own count is the truth
-                        ++ts.rangesDone;
-                        ts.durationSeconds += timer.elapsed() / 1000.0;
-                        if (ts.rangesDone >= ts.rangesTotal) {
-                            ts.state = TableState::Loaded;
-                            tableLoaded = true;
-                        }
-                        ++e.m_version;
-                    }
-                    // Every unit of the table is committed: its indexes are built while others copy.
-                    // A table loaded whole by this one COPY has both sides' counts already.
-                    if (tableLoaded && finisher) {
-                        std::optional<TableFinisher::CopyCount> counted;
-                        if (unit.ranges == 1)
-                            counted = TableFinisher::CopyCount{res.rows, res.storedRows};
-                        finisher->tableLoaded(unit.table, counted);
-                    }
-                    break;
-                } catch (const pg::Exception &ex) {
-                    {
-                        // What this attempt counted is rolled back on the target: uncount it.
-                        QMutexLocker l(&e.m_mutex);
-                        TableStatus &ts = e.m_status.databases[index].tables[unit.table];
-                        ts.rowsCopied -= rowsSoFar;
-                        ts.bytesCopied -= bytesSoFar;
-                    }
-                    if (e.m_stop.load())
-                        return;
-                    const pg::Error &err = ex.error();
-                    if (err.breaksConnection()) {
-                        src.close();
-                        dst.close();
-                    }
-                    if (err.retryable() && attempt < 6 && !snapshotLost.load()) {
-                        log(QStringLiteral("table %1: %2; retrying (attempt %3)")
-                                .arg(table.qualifiedName(), err.toString())
-                                .arg(attempt + 2));
-                        // A new snapshot cannot replace the exported one; a broken source connection
-                        // re-imports it, which works while the exporting session lives.
-                        backoff(attempt, e.m_stop);
-                        continue;
-                    }
-                    const QString msg =
-                        QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), err.toString());
-                    {
-                        QMutexLocker l(&e.m_mutex);
-                        TableStatus &ts = e.m_status.databases[index].tables[unit.table];
-                        ts.state = TableState::Failed;
-                        ts.error = err.toString();
-                        e.m_status.errors.append(msg);
-                        ++e.m_version;
-                        QMutexLocker lq(&qm);
-                        failures << msg;
-                        if (err.retryable())
-                            ++resumableFailures;
-                        else
-                            failedUnits.append({unit, msg});
-                    }
-                    // A round trip to the server, never under the status lock (status() readers wait on it).
-                    if (!src.isOpen() || src.tryExec(QStringLiteral("SELECT 1")))
-                        src.close();
-                    break;
-                } catch (const Resumable &ex) {
-                    QMutexLocker lq(&qm);
-                    failures << QStringLiteral("table %1 (full load): %2")
-                                    .arg(table.qualifiedName(), errorText(ex));
-                    ++resumableFailures;
-                    break;
-                } catch (const std::exception &ex) {
-                    QMutexLocker lq(&qm);
-                    failures << QStringLiteral("table %1 (full load): %2")
-                                    .arg(table.qualifiedName(), errorText(ex));
-                    break;
-                }
-            }
-        }
-    };
-    do {
-        std::vector<std::thread> threads;
-        for (int i = 0; i < jobs; ++i)
-            threads.emplace_back(worker);
-        for (auto &t : threads)
-            t.join();
-        checkStop();
-    } while (!snapshotLost.load() && takeRetries() > 0); // a retry asked for as the last worker ended
-    if (!failures.isEmpty()) {
-        const QString msg =
-            QStringLiteral("%1 of %2 load units failed; the others are kept and a rerun loads only "
-                           "what is missing. First: %3")
-                .arg(failures.size())
-                .arg(units.size())
-                .arg(failures.first());
-        if (resumableFailures == failures.size())
-            throw Resumable(msg.toStdString());
-        throw std::runtime_error(msg.toStdString());
-    }
+void LocalEngine::Run::checkUnitsCommitted(const QList<load::LoadUnit> &units, const ResumedUnits &resumed)
+{
     // Trust, but verify: every planned unit is committed on the target (a target that crashed
     // and recovered keeps only what it had made durable).
-    pg::Connection t = connectTarget(tname);
+    pg::Connection t = connectTarget(db.effectiveTarget());
     const QSet<QString> committed = load::committedUnits(t);
     QStringList missing;
     for (const load::LoadUnit &u : units)
-        if (!keptKeys.contains(u.table) && !committed.contains(u.key(tables[u.table])))
+        if (!resumed.keptKeys.contains(u.table) && !committed.contains(u.key(tables[u.table])))
             missing << u.key(tables[u.table]);
-    for (auto it = keptKeys.cbegin(); it != keptKeys.cend(); ++it)
+    for (auto it = resumed.keptKeys.cbegin(); it != resumed.keptKeys.cend(); ++it)
         for (const QString &k : it.value())
             if (!committed.contains(k))
                 missing << k;
@@ -454,6 +285,208 @@ void LocalEngine::Run::loadTables(const QString &snapshot, int sourceVersion, in
                 .arg(missing.size())
                 .arg(missing.mid(0, 5).join(QStringLiteral(", ")))
                 .toStdString());
+}
+
+int LocalEngine::Run::takeRetries(LoadWork &w)
+{
+    QStringList wanted;
+    int n = 0;
+    {
+        // The status lock before the queue lock: the order a failing worker takes them in.
+        QMutexLocker l(&e.m_mutex);
+        for (auto it = e.m_retry.begin(); it != e.m_retry.end();) {
+            if (it->first == db.name) {
+                wanted << it->second;
+                it = e.m_retry.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (wanted.isEmpty())
+            return 0;
+        QMutexLocker lq(&w.qm);
+        for (auto it = w.failedUnits.begin(); it != w.failedUnits.end();) {
+            if (!wanted.contains(tables[it->first.table].qualifiedName())) {
+                ++it;
+                continue;
+            }
+            w.queue.push_back(it->first);
+            w.failures.removeOne(it->second);
+            e.m_status.errors.removeAll(it->second);
+            TableStatus &ts = e.m_status.databases[index].tables[it->first.table];
+            ts.state = TableState::Queued;
+            ts.error.clear();
+            it = w.failedUnits.erase(it);
+            ++n;
+        }
+        ++e.m_version;
+    }
+    if (n > 0) // log() takes the status lock itself
+        log(QStringLiteral("retrying %1 failed load units of %2")
+                .arg(n)
+                .arg(wanted.join(QStringLiteral(", "))));
+    return n;
+}
+
+bool LocalEngine::Run::nextUnit(LoadWork &w, load::LoadUnit &unit)
+{
+    while (true) {
+        {
+            QMutexLocker l(&w.qm);
+            if (!w.queue.empty()) {
+                unit = w.queue.front();
+                w.queue.pop_front();
+                return true;
+            }
+        }
+        if (takeRetries(w) == 0)
+            return false;
+    }
+}
+
+void LocalEngine::Run::loadWorker(LoadWork &w)
+{
+    pg::Connection src, dst;
+    load::LoadUnit unit;
+    while (!e.m_stop.load() && !w.snapshotLost.load() && nextUnit(w, unit)) {
+        {
+            QMutexLocker l(&e.m_mutex);
+            TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+            if (ts.state == TableState::Queued)
+                ts.state = TableState::Loading;
+            ++e.m_version;
+        }
+        if (!copyUnitWithRetries(w, src, dst, unit))
+            return;
+    }
+}
+
+void LocalEngine::Run::openLoadSessions(LoadWork &w, pg::Connection &src, pg::Connection &dst)
+{
+    src = connectSource(db.name);
+    try {
+        load::importSnapshot(src, w.snapshot);
+    } catch (const pg::Exception &ex) {
+        // The session that exported the snapshot is gone (the source restarted or the link
+        // dropped): no worker can use it any more. The load resumes from the journal with a
+        // new snapshot; what was committed stays.
+        if (ex.error().sqlstate == u"22023" || ex.error().message.contains(u"snapshot")) {
+            w.snapshotLost = true;
+            throw Resumable(QStringLiteral("the source no longer has the load's snapshot (%1)")
+                                .arg(ex.error().toString())
+                                .toStdString());
+        }
+        throw;
+    }
+    dst = connectTarget(db.effectiveTarget());
+    load::prepareTargetSession(dst);
+    load::useClientEncoding(src, load::transferEncoding(sourceEncoding));
+    load::useClientEncoding(dst, load::transferEncoding(sourceEncoding));
+}
+
+bool LocalEngine::Run::copyUnitWithRetries(LoadWork &w, pg::Connection &src, pg::Connection &dst,
+                                           const load::LoadUnit &unit)
+{
+    const load::SourceTable &table = tables[unit.table];
+    QElapsedTimer timer;
+    timer.start();
+    for (int attempt = 0;; ++attempt) {
+        qint64 rowsSoFar = 0, bytesSoFar = 0;
+        try {
+            if (!src.isOpen() || !dst.isOpen())
+                openLoadSessions(w, src, dst);
+            const load::CopyResult res =
+                load::copyUnit(src, dst, table, unit, w.copyOptions, [&](qint64 rows, qint64 bytes) {
+                    rowsSoFar += rows;
+                    bytesSoFar += bytes;
+                    QMutexLocker l(&e.m_mutex);
+                    TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                    ts.rowsCopied += rows;
+                    ts.bytesCopied += bytes;
+                    ++e.m_version;
+                });
+            bool tableLoaded = false;
+            {
+                QMutexLocker l(&e.m_mutex);
+                TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                ts.rowsCopied += res.rows - rowsSoFar; // the server's own count is the truth
+                ++ts.rangesDone;
+                ts.durationSeconds += timer.elapsed() / 1000.0;
+                if (ts.rangesDone >= ts.rangesTotal) {
+                    ts.state = TableState::Loaded;
+                    tableLoaded = true;
+                }
+                ++e.m_version;
+            }
+            // Every unit of the table is committed: its indexes are built while others copy.
+            // A table loaded whole by this one COPY has both sides' counts already.
+            if (tableLoaded && w.finisher) {
+                std::optional<TableFinisher::CopyCount> counted;
+                if (unit.ranges == 1)
+                    counted = TableFinisher::CopyCount{res.rows, res.storedRows};
+                w.finisher->tableLoaded(unit.table, counted);
+            }
+            return true;
+        } catch (const pg::Exception &ex) {
+            {
+                // What this attempt counted is rolled back on the target: uncount it.
+                QMutexLocker l(&e.m_mutex);
+                TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+                ts.rowsCopied -= rowsSoFar;
+                ts.bytesCopied -= bytesSoFar;
+            }
+            if (e.m_stop.load())
+                return false;
+            const pg::Error &err = ex.error();
+            if (err.breaksConnection()) {
+                src.close();
+                dst.close();
+            }
+            if (err.retryable() && attempt < 6 && !w.snapshotLost.load()) {
+                log(QStringLiteral("table %1: %2; retrying (attempt %3)")
+                        .arg(table.qualifiedName(), err.toString())
+                        .arg(attempt + 2));
+                // A new snapshot cannot replace the exported one; a broken source connection
+                // re-imports it, which works while the exporting session lives.
+                backoff(attempt, e.m_stop);
+                continue;
+            }
+            unitFailed(w, unit, err);
+            // A round trip to the server, never under the status lock (status() readers wait on it).
+            if (!src.isOpen() || src.tryExec(QStringLiteral("SELECT 1")))
+                src.close();
+            return true;
+        } catch (const Resumable &ex) {
+            QMutexLocker lq(&w.qm);
+            w.failures
+                << QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), errorText(ex));
+            ++w.resumableFailures;
+            return true;
+        } catch (const std::exception &ex) {
+            QMutexLocker lq(&w.qm);
+            w.failures
+                << QStringLiteral("table %1 (full load): %2").arg(table.qualifiedName(), errorText(ex));
+            return true;
+        }
+    }
+}
+
+void LocalEngine::Run::unitFailed(LoadWork &w, const load::LoadUnit &unit, const pg::Error &err)
+{
+    const QString msg =
+        QStringLiteral("table %1 (full load): %2").arg(tables[unit.table].qualifiedName(), err.toString());
+    QMutexLocker l(&e.m_mutex);
+    TableStatus &ts = e.m_status.databases[index].tables[unit.table];
+    ts.state = TableState::Failed;
+    ts.error = err.toString();
+    e.m_status.errors.append(msg);
+    ++e.m_version;
+    QMutexLocker lq(&w.qm);
+    w.failures << msg;
+    if (err.retryable())
+        ++w.resumableFailures;
+    else
+        w.failedUnits.append({unit, msg});
 }
 
 void LocalEngine::Run::buildIndexes()
