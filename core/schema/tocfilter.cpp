@@ -39,6 +39,42 @@ QString display(const Relation &r)
     return r.schema + u'.' + r.name;
 }
 
+// A schema whose every relation the filter leaves out, and that holds nothing else (no function,
+// type, domain, operator, collation, extension, text search object or conversion), would arrive
+// empty: it is left out with its comment, grants and default privileges. `public` stays: a new
+// database has it anyway.
+void leaveOutEmptiedSchemas(pg::Connection &source, const QHash<quint32, Relation> &rels, TocFilter &f)
+{
+    QHash<QString, bool> keepsRelation; // schema -> whether a relation in it is kept
+    for (const Relation &r : rels)
+        keepsRelation[r.schema] = keepsRelation.value(r.schema) || r.kept;
+    QStringList emptied;
+    for (auto it = keepsRelation.cbegin(); it != keepsRelation.cend(); ++it)
+        if (!it.value() && it.key() != u"public")
+            emptied << it.key();
+    if (emptied.isEmpty())
+        return;
+    pg::Result r = source.exec(
+        QStringLiteral("SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) FROM pg_namespace n "
+                       "WHERE NOT EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid "
+                       "  AND (t.typrelid = 0 OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid "
+                       "AND c.relkind = 'c')) "
+                       "  AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_operator WHERE oprnamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_opfamily WHERE opfnamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_collation WHERE collnamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_conversion WHERE connamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_extension WHERE extnamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgnamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictnamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_ts_parser WHERE prsnamespace = n.oid) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_ts_template WHERE tmplnamespace = n.oid)"));
+    for (int i = 0; i < r.rows(); ++i)
+        if (emptied.contains(r.text(i, 1)))
+            f.leaveOutSchema(quint32(r.toInt(i, 0)), r.text(i, 1), r.text(i, 2));
+}
+
 } // namespace
 
 TocFilter TocFilter::read(pg::Connection &source, const project::DatabaseSelection &selection)
@@ -108,6 +144,8 @@ TocFilter TocFilter::read(pg::Connection &source, const project::DatabaseSelecti
         if (c != rels.cend() && (!c->kept || !kept(parent)))
             f.m_exact.insert(c->schema + u' ' + c->name + u' ' + c->owner); // TABLE ATTACH, INDEX ATTACH
     }
+
+    leaveOutEmptiedSchemas(source, rels, f);
 
     for (auto it = rels.cbegin(); it != rels.cend(); ++it) {
         if (it->kept)
@@ -192,6 +230,8 @@ bool TocFilter::keep(const TocEntry &e) const
         return false; // the relation itself, its materialized view data, its row security
     if (e.catalogOid != 0 && e.catalogOid != 1259 && m_objects.contains({e.catalogOid, e.objectOid}))
         return false;
+    if (e.desc == u"DEFAULT ACL" && m_schemas.contains(e.rest.section(u' ', 0, 0)))
+        return false;                            // ALTER DEFAULT PRIVILEGES IN SCHEMA of a schema left out
     if (e.catalogOid == 0 && e.objectOid == 0) { // named by text only
         if (m_exact.contains(e.rest))
             return false;
@@ -201,6 +241,13 @@ bool TocFilter::keep(const TocEntry &e) const
                     return false;
     }
     return true;
+}
+
+void TocFilter::leaveOutSchema(quint32 oid, const QString &name, const QString &owner)
+{
+    m_objects.insert({2615, oid});                                     // pg_namespace: the CREATE SCHEMA
+    m_exact.insert(QStringLiteral("- SCHEMA ") + name + u' ' + owner); // its COMMENT, ACL, SECURITY LABEL
+    m_schemas.insert(name);
 }
 
 QList<TocEntry> TocFilter::kept(const QList<TocEntry> &entries) const
@@ -225,6 +272,8 @@ QJsonObject TocFilter::toJson() const
         {QStringLiteral("objects"), objs},
         {QStringLiteral("exact"), QJsonArray::fromStringList(QStringList(m_exact.begin(), m_exact.end()))},
         {QStringLiteral("prefixes"), QJsonArray::fromStringList(m_prefixes)},
+        {QStringLiteral("schemas"),
+         QJsonArray::fromStringList(QStringList(m_schemas.begin(), m_schemas.end()))},
         {QStringLiteral("notes"), QJsonArray::fromStringList(m_notes)}};
 }
 
@@ -240,6 +289,8 @@ TocFilter TocFilter::fromJson(const QJsonObject &o)
         f.m_exact.insert(v.toString());
     for (const QJsonValue &v : o.value(u"prefixes").toArray())
         f.m_prefixes << v.toString();
+    for (const QJsonValue &v : o.value(u"schemas").toArray())
+        f.m_schemas.insert(v.toString());
     for (const QJsonValue &v : o.value(u"notes").toArray())
         f.m_notes << v.toString();
     return f;

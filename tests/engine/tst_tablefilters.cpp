@@ -53,6 +53,10 @@ CREATE VIEW archive.v_old AS SELECT * FROM archive.old_orders;
 COMMENT ON TABLE archive.old_orders IS 'left out';
 COMMENT ON COLUMN archive.old_orders.note IS 'left out too';
 COMMENT ON TABLE public.kitchen_sink IS 'carried';
+COMMENT ON SCHEMA archive IS 'left out with its tables';
+GRANT USAGE ON SCHEMA archive TO PUBLIC;
+ALTER DEFAULT PRIVILEGES IN SCHEMA archive GRANT SELECT ON TABLES TO PUBLIC;
+COMMENT ON SCHEMA "Sales Dept" IS 'carried';
 GRANT SELECT ON archive.old_orders TO PUBLIC;
 CREATE TRIGGER old_touch BEFORE UPDATE ON archive.old_orders FOR EACH ROW EXECUTE PROCEDURE touch();
 INSERT INTO public.kitchen_sink SELECT g, 'sink ' || g FROM generate_series(1, 300) g;
@@ -109,6 +113,13 @@ class TestTableFilters : public QObject
         QCOMPARE(relations(newDb, QStringLiteral("'r', 'p'")),
                  QStringLiteral("Sales Dept.Order Lines,public.kitchen_sink"));
         QCOMPARE(relations(newDb, QStringLiteral("'v', 'm'")), QStringLiteral("public.v_lines"));
+        // A schema the filter empties is not created; one with a selected table is, with its comment.
+        QCOMPARE(
+            one(newDb, QStringLiteral("SELECT string_agg(nspname || ':' || coalesce(obj_description(oid, "
+                                      "'pg_namespace'), ''), ',' ORDER BY nspname COLLATE \"C\") FROM "
+                                      "pg_namespace WHERE nspname IN ('archive', 'Sales Dept')")),
+            QStringLiteral("Sales Dept:carried"));
+        QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_default_acl")), QStringLiteral("0"));
         QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_type WHERE typname IN ('mood', 'qty')")),
                  QStringLiteral("2"));
         QCOMPARE(one(newDb, QStringLiteral("SELECT count(*) FROM pg_proc WHERE proname = 'line_total'")),
