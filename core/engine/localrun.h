@@ -67,6 +67,33 @@ struct StopRequested : std::exception
     const char *what() const noexcept override { return "stopped"; }
 };
 
+// A catalog check repeated while a stream runs (the schema watch, the fallback's schema gaps):
+// every `intervalMs` it runs `check`; a pg::Exception runs `reset` (the sessions are reopened at
+// the next check) and is logged once, `failure` followed by the error, until a check passes again.
+struct PeriodicCheck
+{
+    int intervalMs;
+    QString failure;
+    QElapsedTimer since = {};
+    bool failing = false;
+    template<typename Check, typename Reset, typename Log>
+    void runIfDue(Check &&check, Reset &&reset, Log &&log)
+    {
+        if (since.isValid() && since.elapsed() < intervalMs)
+            return;
+        since.restart();
+        try {
+            check();
+            failing = false;
+        } catch (const pg::Exception &ex) {
+            reset();
+            if (!failing)
+                log(failure + ex.error().toString());
+            failing = true;
+        }
+    }
+};
+
 // A failure that a new attempt from the journal may get past (a server restarted, the link
 // dropped and the load's snapshot went with it): the database's migration resumes after a backoff.
 struct Resumable : std::runtime_error

@@ -91,26 +91,20 @@ void LocalEngine::Run::fallback(Until until)
         "ends the fallback"));
     QString lastError, failBackError;
     QStringList gaps;
-    QElapsedTimer sinceGaps;
-    bool gapsFailed = false;
+    PeriodicCheck gapsCheck{5000, QStringLiteral("could not compare the schemas of the target and the "
+                                                 "source (retrying): ")};
     bool failingBack = !j.value(db.name, QStringLiteral("fallback_failing_back")).isEmpty();
     while (true) {
-        if (!sinceGaps.isValid() || sinceGaps.elapsed() >= 5000) {
-            sinceGaps.restart();
-            try {
+        gapsCheck.runIfDue(
+            [&] {
                 open();
                 gaps = fallbackSchemaGaps(*tgt, *src, tables);
-                gapsFailed = false;
-            } catch (const pg::Exception &ex) {
+            },
+            [&] {
                 src.reset();
                 tgt.reset();
-                if (!gapsFailed)
-                    log(QStringLiteral(
-                            "could not compare the schemas of the target and the source (retrying): ") +
-                        ex.error().toString());
-                gapsFailed = true;
-            }
-        }
+            },
+            [this](const QString &line) { log(line); });
         const StreamStats s = stream->stats();
         if (s.lastError != lastError) {
             lastError = s.lastError;

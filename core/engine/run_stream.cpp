@@ -240,8 +240,8 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
     QString lastError;
     qsizetype resyncsLogged = stream.stats().resyncs.size();
     qint64 rewindsLogged = stream.stats().rewinds;
-    QElapsedTimer sinceWatch;
-    bool watchFailed = false;
+    PeriodicCheck watch{3000, QStringLiteral("could not read the catalogs to watch for schema changes "
+                                             "(retrying): ")};
     ReadinessProbe::Config probeConfig{.source = e.m_config.source.withDatabase(db.name),
                                        .target = e.m_config.target.withDatabase(db.effectiveTarget()),
                                        .selection = db,
@@ -254,21 +254,12 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
     QElapsedTimer streamClock;
     streamClock.start();
     while (true) {
-        if (!sinceWatch.isValid() || sinceWatch.elapsed() >= 3000) {
-            sinceWatch.restart();
-            try {
-                watched = watchSchema(streamPublication, streamPlugin);
-                watchFailed = false;
-            } catch (const pg::Exception &ex) {
-                watchSource.reset();
-                watchTarget.reset();
-                if (!watchFailed)
-                    log(QStringLiteral(
-                            "could not read the catalogs to watch for schema changes (retrying): ") +
-                        ex.error().toString());
-                watchFailed = true;
-            }
-        }
+        watch.runIfDue([&] { watched = watchSchema(streamPublication, streamPlugin); },
+                       [&] {
+                           watchSource.reset();
+                           watchTarget.reset();
+                       },
+                       [this](const QString &line) { log(line); });
         const StreamStats s = stream.stats();
         for (; resyncsLogged < s.resyncs.size(); ++resyncsLogged)
             log(s.resyncs[resyncsLogged]);
