@@ -1,5 +1,6 @@
 #include "coreazuresession.h"
 
+#include "azure/alertrules.h"
 #include "azure/armapi.h"
 #include "azure/armcall.h"
 #include "azure/armmodels.h"
@@ -41,7 +42,27 @@ QString codeAndMessage(const ArmError &e)
     return s;
 }
 
+// The flexible server a post-migration action works on, or nothing when the id names none.
+std::optional<ResourceId> flexibleServerId(const QString &id)
+{
+    const auto parsed = ResourceId::parse(id);
+    if (!parsed || !parsed->isFlexibleServer())
+        return std::nullopt;
+    return parsed;
+}
+
 } // namespace
+
+struct CoreAzureSession::AlertsRun
+{
+    ResourceId server;
+    ResourceId group;
+    QString email;
+    AlertSettings settings;
+    QList<AlertRule> rules;
+    AzureAlerts result;
+    Done<AzureAlerts> done;
+};
 
 CoreAzureSession::CoreAzureSession(Config config, QObject *parent)
     : AzureSession(parent), m_config(std::move(config)), m_store(m_config.tokenStore)
@@ -400,6 +421,164 @@ void CoreAzureSession::addFirewallRule(const QString &serverResourceId, const QS
          tr("Could not add the firewall rule %1 on server %2").arg(name, id->name),
          [done, name](const ArmResult &, const QString &error) {
              done(error.isEmpty() ? name : QString(), error);
+         });
+}
+
+// As `pgferry-cli azure alerts` does: the server's role (a primary's replicas get a lag rule) and its
+// max_connections (the connection rule's threshold), then the action group, then the rules.
+void CoreAzureSession::createAlerts(const QString &serverResourceId, const QString &email, bool fallback,
+                                    Done<AzureAlerts> done)
+{
+    const auto server = flexibleServerId(serverResourceId);
+    if (!server) {
+        done({}, tr("Could not create the alerts: the project names no Azure flexible server. Pick the "
+                    "server on the Target page."));
+        return;
+    }
+    const QString failure = tr("Could not create the alerts on server %1").arg(server->name);
+    const QString address = email.trimmed();
+    if (!checkEmailAddress(address).isEmpty()) {
+        done({}, tr("%1: \"%2\" is not an e-mail address such as dba@contoso.com.").arg(failure, address));
+        return;
+    }
+    auto run = std::make_shared<AlertsRun>();
+    run->server = *server;
+    run->group = defaultActionGroupId(*server);
+    run->email = address;
+    run->settings.fallback = fallback;
+    run->done = std::move(done);
+    send(api::getServer(*server), failure, [this, run, failure](const ArmResult &r, const QString &error) {
+        if (!error.isEmpty()) {
+            run->done({}, error);
+            return;
+        }
+        run->settings.hasReplicas =
+            FlexibleServer::fromJson(r.body).replicationRole.compare(u"Primary", Qt::CaseInsensitive) == 0;
+        send(api::getConfiguration(run->server, QStringLiteral("max_connections")), failure,
+             [this, run](const ArmResult &c, const QString &configError) {
+                 if (!configError.isEmpty()) {
+                     run->done({}, configError);
+                     return;
+                 }
+                 run->settings.maxConnections = ServerConfiguration::fromJson(c.body).value.toInt();
+                 run->rules = alertRules(run->settings);
+                 putAlertGroup(run);
+             });
+    });
+}
+
+// The group is read first (a missing one is made) so that receivers added by others stay.
+void CoreAzureSession::putAlertGroup(std::shared_ptr<AlertsRun> run)
+{
+    const QString failure = tr("Could not set up the action group %1").arg(run->group.name);
+    send(api::getActionGroup(run->group), failure,
+         [this, run, failure](const ArmResult &r, const QString &error) {
+             if (!error.isEmpty() && r.httpStatus != 404) {
+                 run->done({}, error);
+                 return;
+             }
+             bool changed = false;
+             const QJsonObject props = withEmailReceiver(
+                 r.ok() ? r.body.value(u"properties").toObject() : QJsonObject(), run->email, &changed);
+             run->result.actionGroup = run->group.name;
+             run->result.actionGroupChanged = changed;
+             if (!changed) {
+                 putAlertRule(run, 0);
+                 return;
+             }
+             send(api::putActionGroup(run->group, props), failure,
+                  [this, run](const ArmResult &, const QString &putError) {
+                      if (!putError.isEmpty()) {
+                          run->done({}, putError);
+                          return;
+                      }
+                      putAlertRule(run, 0);
+                  });
+         });
+}
+
+void CoreAzureSession::putAlertRule(std::shared_ptr<AlertsRun> run, int index)
+{
+    if (index >= run->rules.size()) {
+        run->done(run->result, {});
+        return;
+    }
+    const AlertRule &rule = run->rules.at(index);
+    const ResourceId id = alertRuleId(run->server, rule.key);
+    Q_EMIT progress(tr("alert rule %1 of %2").arg(index + 1).arg(run->rules.size()));
+    send(api::putMetricAlert(id, run->server, rule, run->group.toString()),
+         tr("Could not create the alert rule %1").arg(id.name),
+         [this, run, index, id](const ArmResult &, const QString &error) {
+             if (!error.isEmpty()) {
+                 run->done({}, index == 0 ? error
+                                          : error + u' ' +
+                                                tr("The rules before it are in place; create the alerts "
+                                                   "again to finish."));
+                 return;
+             }
+             run->result.rules << id.name;
+             putAlertRule(run, index + 1);
+         });
+}
+
+void CoreAzureSession::addDeleteLock(const QString &serverResourceId, Done<QString> done)
+{
+    const auto server = flexibleServerId(serverResourceId);
+    if (!server) {
+        done({}, tr("Could not add the delete lock: the project names no Azure flexible server. Pick the "
+                    "server on the Target page."));
+        return;
+    }
+    // The name and notes `pgferry-cli azure lock` uses, so that either one finds the other's lock.
+    const QString name = QStringLiteral("pgferry-do-not-delete");
+    const QString failure = tr("Could not add the delete lock %1 on server %2").arg(name, server->name);
+    send(api::createLock(server->toString(), name, QStringLiteral("CanNotDelete"),
+                         QStringLiteral("Protected after migration by pgferry")),
+         failure, [done, name, failure](const ArmResult &r, const QString &error) {
+             if (!error.isEmpty() && r.error.httpStatus == 403) {
+                 // Contributor is not enough here: locks need Microsoft.Authorization/locks/write.
+                 done({}, tr("%1: the signed-in account may not create locks (%2). Locks need the Owner or "
+                             "User Access Administrator role on the server or its resource group; ask for "
+                             "one, or have someone who has it add the lock.")
+                              .arg(failure, codeAndMessage(r.error)));
+                 return;
+             }
+             if (!error.isEmpty()) {
+                 done({}, error);
+                 return;
+             }
+             const ManagementLock lock = ManagementLock::fromJson(r.body);
+             done(lock.name.isEmpty() ? name : lock.name, {});
+         });
+}
+
+void CoreAzureSession::createReadReplica(const QString &sourceServerResourceId, const QString &name,
+                                         const QString &location, Done<AzureServer> done)
+{
+    const auto source = flexibleServerId(sourceServerResourceId);
+    if (!source) {
+        done({}, tr("Could not create the read replica: the project names no Azure flexible server. Pick "
+                    "the server on the Target page."));
+        return;
+    }
+    const QString failure = tr("Could not create the read replica %1 of server %2").arg(name, source->name);
+    if (const QString why = api::checkServerName(name); !why.isEmpty()) {
+        done({}, tr("%1: %2").arg(failure, why));
+        return;
+    }
+    if (location.trimmed().isEmpty()) {
+        done({}, tr("%1: choose the replica's region.").arg(failure));
+        return;
+    }
+    ResourceId replica = *source;
+    replica.name = name;
+    send(api::createReadReplica(replica, location.trimmed(), *source), failure,
+         [done](const ArmResult &r, const QString &error) {
+             if (!error.isEmpty()) {
+                 done({}, error);
+                 return;
+             }
+             done(toServer(r.body), {});
          });
 }
 

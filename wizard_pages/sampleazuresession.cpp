@@ -87,4 +87,49 @@ void SampleAzureSession::addFirewallRule(const QString &, const QString &address
     });
 }
 
+namespace {
+// The server name of a /subscriptions/…/flexibleServers/NAME id (contoso-pg when there is none).
+QString serverName(const QString &resourceId)
+{
+    const QString name = resourceId.section(u'/', -1);
+    return name.isEmpty() ? QStringLiteral("contoso-pg") : name;
+}
+} // namespace
+
+void SampleAzureSession::createAlerts(const QString &serverResourceId, const QString &, bool fallback,
+                                      Done<AzureAlerts> done)
+{
+    const QString server = serverName(serverResourceId);
+    AzureAlerts a;
+    a.actionGroup = QStringLiteral("pgferry-%1-alerts").arg(server);
+    a.actionGroupChanged = true;
+    QStringList keys{QStringLiteral("cpu_percent"), QStringLiteral("memory_percent"),
+                     QStringLiteral("storage_percent"), QStringLiteral("active_connections"),
+                     QStringLiteral("is_db_alive")};
+    if (fallback)
+        keys << QStringLiteral("logical_replication_lag_mb");
+    for (const QString &key : std::as_const(keys))
+        a.rules << QStringLiteral("pgferry-%1-%2").arg(server, key);
+    QTimer::singleShot(0, this, [done, a] { done(a, {}); });
+}
+
+void SampleAzureSession::addDeleteLock(const QString &, Done<QString> done)
+{
+    QTimer::singleShot(0, this, [done] { done(QStringLiteral("pgferry-do-not-delete"), {}); });
+}
+
+void SampleAzureSession::createReadReplica(const QString &sourceServerResourceId, const QString &name,
+                                           const QString &location, Done<AzureServer> done)
+{
+    const QString id = sourceServerResourceId.section(u'/', 0, -2) + u'/' + name;
+    const AzureServer s{name,
+                        name + QStringLiteral(".postgres.database.azure.com"),
+                        id,
+                        QStringLiteral("16"),
+                        location,
+                        QStringLiteral("pgadmin"),
+                        QStringLiteral("Ready")};
+    QTimer::singleShot(0, this, [done, s] { done(s, {}); });
+}
+
 } // namespace pgferry::wizard
