@@ -114,10 +114,10 @@ AzureActions::AzureActions(MigrationWizard *wizard, QWidget *parent)
         auto *h = new QHBoxLayout;
         for (QWidget *w : inputs)
             h->addWidget(w);
-        h->addWidget(row(a).button);
-        h->addWidget(link);
         grid->addLayout(h, r, 1);
-        grid->addWidget(row(a).result, r + 1, 0, 1, 2);
+        grid->addWidget(row(a).button, r, 2);
+        grid->addWidget(link, r, 3);
+        grid->addWidget(row(a).result, r + 1, 0, 1, 4);
         r += 2;
     };
     addRow(Action::Alerts,
