@@ -2,7 +2,9 @@
 // Manager (tests/azure/fakeazure.h), through the real CoreServices, CoreAzureSession and core/azure,
 // signed in with the fake's service principal: each click sends what `pgferry-cli azure
 // alerts|lock|replica` sends (checked body by body and by the fake's contract checks), runs while the
-// page stays responsive, and ends in a result line; a rerun of the alerts updates the same rules;
+// page stays responsive (the replica's operation state shown as Azure reports it), and ends in a result
+// line; without a service principal the device code is shown and the action runs once signed in; a
+// rerun of the alerts updates the same rules;
 // ARM's faults (403 AuthorizationFailed, 409 Conflict) end in a clear error with the page still
 // usable; no token or secret reaches a label. A non-Azure target keeps its plain list; the sample
 // session answers the screenshots' clicks.
@@ -58,6 +60,7 @@ class TestDoneAzureActions : public QObject
     QJsonObject m_lockSent;
     QJsonObject m_replicaSent;
     int m_replicaPolls = 0;
+    bool m_replicaDone = true; // false: the replica's operation stays InProgress
 
     template<typename T> T *find(const char *name) { return test::findNamed<T>(m_wizard.get(), name); }
     AzureActions *actions()
@@ -120,7 +123,7 @@ class TestDoneAzureActions : public QObject
                                   "azureAsyncOperation/op-replica"),
                    [this](const FakeRequest &) {
                        return FakeResponse::json(
-                           200, QJsonObject{{QStringLiteral("status"), ++m_replicaPolls < 3
+                           200, QJsonObject{{QStringLiteral("status"), ++m_replicaPolls < 3 || !m_replicaDone
                                                                            ? QStringLiteral("InProgress")
                                                                            : QStringLiteral("Succeeded")}});
                    });
@@ -181,6 +184,7 @@ private Q_SLOTS:
         qputenv("AZURE_CLIENT_SECRET", m_fake->clientSecret.toUtf8());
         m_lockSent = m_replicaSent = {};
         m_replicaPolls = 0;
+        m_replicaDone = true;
         serveServer();
         auto services = std::make_shared<CoreServices>();
         CoreAzureSession::Config azure;
@@ -313,6 +317,78 @@ private Q_SLOTS:
         const QJsonObject props = m_replicaSent.value(u"properties").toObject();
         QCOMPARE(props.value(u"createMode").toString(), QStringLiteral("Replica"));
         QCOMPARE(props.value(u"sourceServerResourceId").toString(), kServer);
+    }
+
+    void aReplicaShowsAzuresProgressWhileThePageStaysResponsive()
+    {
+        m_replicaDone = false;
+        QLineEdit *name = find<QLineEdit>("azureReplicaName");
+        name->clear();
+        QTest::keyClicks(name, QStringLiteral("orders-pg-ro"));
+        click("azureCreateReplica");
+        QTRY_VERIFY2(actions()->result(AzureActions::Action::Replica).contains(u"InProgress"),
+                     qPrintable(actions()->result(AzureActions::Action::Replica)));
+        QVERIFY(actions()->isBusy());
+        // The GUI thread is free: typing works while Azure works.
+        QLineEdit *email = find<QLineEdit>("azureAlertEmail");
+        email->setFocus();
+        QTest::keyClicks(email, QStringLiteral("ops@contoso.com"));
+        QCOMPARE(email->text(), QStringLiteral("ops@contoso.com"));
+        QVERIFY(!find<QPushButton>("azureCreateAlerts")->isEnabled()); // one action at a time
+        m_replicaDone = true;
+        QTRY_VERIFY_WITH_TIMEOUT(!actions()->isBusy(), 20000);
+        QVERIFY2(!actions()->resultIsError(AzureActions::Action::Replica) &&
+                     actions()->result(AzureActions::Action::Replica).contains(u"orders-pg-ro"),
+                 qPrintable(actions()->result(AzureActions::Action::Replica)));
+        QVERIFY(find<QPushButton>("azureCreateAlerts")->isEnabled());
+    }
+
+    void withoutAServicePrincipalTheDeviceCodeIsShownAndTheActionRunsOnceSignedIn()
+    {
+        for (const char *v : {"AZURE_CLIENT_SECRET", "AZURE_CLIENT_ID", "AZURE_TENANT_ID"})
+            qunsetenv(v);
+        bool approved = false;
+        int polls = 0;
+        m_fake->on("POST", QStringLiteral("/login/[^/]+/oauth2/v2.0/devicecode"),
+                   [](const FakeRequest &) { return FakeAzure::deviceCodeAnswer(); });
+        m_fake->on("POST", QStringLiteral("/login/%1/oauth2/v2.0/token").arg(m_fake->tenant),
+                   [&](const FakeRequest &req) {
+                       if (req.form().queryItemValue(QStringLiteral("device_code"), QUrl::FullyDecoded) !=
+                           u"DEV-1")
+                           return FakeResponse::raw(400, "{\"error\":\"invalid_grant\"}");
+                       ++polls;
+                       if (!approved) {
+                           FakeResponse r = FakeResponse::raw(400, "{\"error\":\"authorization_pending\"}");
+                           r.delayMs = 20;
+                           return r;
+                       }
+                       return FakeResponse::json(
+                           200, QJsonObject{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                            {QStringLiteral("expires_in"), 3600},
+                                            {QStringLiteral("access_token"), m_fake->issueAccessToken()},
+                                            {QStringLiteral("refresh_token"), m_fake->issueRefreshToken()}});
+                   });
+        click("azureDeleteLock");
+        QLabel *code = find<QLabel>("azureActionsDeviceCode");
+        QTRY_VERIFY(code->isVisible());
+        QVERIFY2(code->text().contains(u"WXYZ-1234") &&
+                     code->text().contains(u"https://microsoft.com/devicelogin"),
+                 qPrintable(code->text()));
+        QTRY_VERIFY(polls >= 2);
+        QVERIFY(actions()->isBusy());
+        QCOMPARE(m_fake->count("PUT", kLock), 0);
+        approved = true;
+        QTRY_VERIFY_WITH_TIMEOUT(!actions()->isBusy(), 20000);
+        QVERIFY(!code->isVisible());
+        QVERIFY2(!actions()->resultIsError(AzureActions::Action::Lock),
+                 qPrintable(actions()->result(AzureActions::Action::Lock)));
+        QCOMPARE(m_fake->count("PUT", kLock), 1);
+        // Signed in now: the next action asks for no new code.
+        const int before = polls;
+        run("azureDeleteLock", AzureActions::Action::Lock);
+        QVERIFY(!actions()->resultIsError(AzureActions::Action::Lock));
+        QCOMPARE(polls, before);
+        QVERIFY(!code->isVisible());
     }
 
     void faultsEndInAClearErrorAndThePageStaysUsable_data()
