@@ -1,5 +1,7 @@
 #include "sampleazuresession.h"
 
+#include "azure/alertrules.h"
+
 #include <QTimer>
 
 namespace pgferry::wizard {
@@ -87,29 +89,22 @@ void SampleAzureSession::addFirewallRule(const QString &, const QString &address
     });
 }
 
-namespace {
-// The server name of a /subscriptions/…/flexibleServers/NAME id (contoso-pg when there is none).
-QString serverName(const QString &resourceId)
-{
-    const QString name = resourceId.section(u'/', -1);
-    return name.isEmpty() ? QStringLiteral("contoso-pg") : name;
-}
-} // namespace
-
+// The rules and names core/azure gives a primary without replicas and max_connections 200.
 void SampleAzureSession::createAlerts(const QString &serverResourceId, const QString &, bool fallback,
                                       Done<AzureAlerts> done)
 {
-    const QString server = serverName(serverResourceId);
+    const azure::ResourceId server =
+        azure::ResourceId::parse(serverResourceId)
+            .value_or(azure::ResourceId::flexibleServer(kSubscription, QStringLiteral("rg-contoso-data"),
+                                                        QStringLiteral("contoso-pg")));
+    azure::AlertSettings settings;
+    settings.maxConnections = 200;
+    settings.fallback = fallback;
     AzureAlerts a;
-    a.actionGroup = QStringLiteral("pgferry-%1-alerts").arg(server);
+    a.actionGroup = azure::defaultActionGroupId(server).name;
     a.actionGroupChanged = true;
-    QStringList keys{QStringLiteral("cpu_percent"), QStringLiteral("memory_percent"),
-                     QStringLiteral("storage_percent"), QStringLiteral("active_connections"),
-                     QStringLiteral("is_db_alive")};
-    if (fallback)
-        keys << QStringLiteral("logical_replication_lag_mb");
-    for (const QString &key : std::as_const(keys))
-        a.rules << QStringLiteral("pgferry-%1-%2").arg(server, key);
+    for (const azure::AlertRule &rule : azure::alertRules(settings))
+        a.rules << azure::alertRuleId(server, rule.key).name;
     QTimer::singleShot(0, this, [done, a] { done(a, {}); });
 }
 
