@@ -1169,10 +1169,6 @@
         <translation>Die Aktionsgruppe %1 konnte nicht eingerichtet werden</translation>
     </message>
     <message>
-        <source>alert rule %1 of %2</source>
-        <translation>Warnungsregel %1 von %2</translation>
-    </message>
-    <message>
         <source>Could not create the alert rule %1</source>
         <translation>Die Warnungsregel %1 konnte nicht erstellt werden</translation>
     </message>
@@ -1203,6 +1199,10 @@
     <message>
         <source>%1: choose the replica&apos;s region.</source>
         <translation>%1: Wählen Sie die Region des Replikats.</translation>
+    </message>
+    <message>
+        <source>%1 in place</source>
+        <translation>%1 angelegt</translation>
     </message>
 </context>
 <context>

@@ -99,7 +99,7 @@ public:
 
     // After the migration, as `pgferry-cli azure alerts|lock|replica` do. Re-running one updates what
     // it made (the same names), never adds copies.
-    // Azure Monitor alert rules on the server (core/azure/alertrules.h) that e-mail `email` through
+    // Azure Monitor alert rules on the server (core/azure/alertsetup.h) that e-mail `email` through
     // the action group pgferry-SERVER-alerts; `fallback` adds the fallback stream's lag rule.
     virtual void createAlerts(const QString &serverResourceId, const QString &email, bool fallback,
                               Done<AzureAlerts> done) = 0;

@@ -1,6 +1,7 @@
 #include "coreazuresession.h"
 
 #include "azure/alertrules.h"
+#include "azure/alertsetup.h"
 #include "azure/armapi.h"
 #include "azure/armcall.h"
 #include "azure/armmodels.h"
@@ -52,17 +53,6 @@ std::optional<ResourceId> flexibleServerId(const QString &id)
 }
 
 } // namespace
-
-struct CoreAzureSession::AlertsRun
-{
-    ResourceId server;
-    ResourceId group;
-    QString email;
-    AlertSettings settings;
-    QList<AlertRule> rules;
-    AzureAlerts result;
-    Done<AzureAlerts> done;
-};
 
 CoreAzureSession::CoreAzureSession(Config config, QObject *parent)
     : AzureSession(parent), m_config(std::move(config)), m_store(m_config.tokenStore)
@@ -424,8 +414,7 @@ void CoreAzureSession::addFirewallRule(const QString &serverResourceId, const QS
          });
 }
 
-// As `pgferry-cli azure alerts` does: the server's role (a primary's replicas get a lag rule) and its
-// max_connections (the connection rule's threshold), then the action group, then the rules.
+// core/azure's AlertSetup, as `pgferry-cli azure alerts` runs it, with the default thresholds.
 void CoreAzureSession::createAlerts(const QString &serverResourceId, const QString &email, bool fallback,
                                     Done<AzureAlerts> done)
 {
@@ -441,84 +430,40 @@ void CoreAzureSession::createAlerts(const QString &serverResourceId, const QStri
         done({}, tr("%1: \"%2\" is not an e-mail address such as dba@contoso.com.").arg(failure, address));
         return;
     }
-    auto run = std::make_shared<AlertsRun>();
-    run->server = *server;
-    run->group = defaultActionGroupId(*server);
-    run->email = address;
-    run->settings.fallback = fallback;
-    run->done = std::move(done);
-    send(api::getServer(*server), failure, [this, run, failure](const ArmResult &r, const QString &error) {
-        if (!error.isEmpty()) {
-            run->done({}, error);
-            return;
-        }
-        run->settings.hasReplicas =
-            FlexibleServer::fromJson(r.body).replicationRole.compare(u"Primary", Qt::CaseInsensitive) == 0;
-        send(api::getConfiguration(run->server, QStringLiteral("max_connections")), failure,
-             [this, run](const ArmResult &c, const QString &configError) {
-                 if (!configError.isEmpty()) {
-                     run->done({}, configError);
-                     return;
-                 }
-                 run->settings.maxConnections = ServerConfiguration::fromJson(c.body).value.toInt();
-                 run->rules = alertRules(run->settings);
-                 putAlertGroup(run);
-             });
-    });
-}
-
-// The group is read first (a missing one is made) so that receivers added by others stay.
-void CoreAzureSession::putAlertGroup(std::shared_ptr<AlertsRun> run)
-{
-    const QString failure = tr("Could not set up the action group %1").arg(run->group.name);
-    send(api::getActionGroup(run->group), failure,
-         [this, run, failure](const ArmResult &r, const QString &error) {
-             if (!error.isEmpty() && r.httpStatus != 404) {
-                 run->done({}, error);
-                 return;
-             }
-             bool changed = false;
-             const QJsonObject props = withEmailReceiver(
-                 r.ok() ? r.body.value(u"properties").toObject() : QJsonObject(), run->email, &changed);
-             run->result.actionGroup = run->group.name;
-             run->result.actionGroupChanged = changed;
-             if (!changed) {
-                 putAlertRule(run, 0);
-                 return;
-             }
-             send(api::putActionGroup(run->group, props), failure,
-                  [this, run](const ArmResult &, const QString &putError) {
-                      if (!putError.isEmpty()) {
-                          run->done({}, putError);
-                          return;
-                      }
-                      putAlertRule(run, 0);
-                  });
-         });
-}
-
-void CoreAzureSession::putAlertRule(std::shared_ptr<AlertsRun> run, int index)
-{
-    if (index >= run->rules.size()) {
-        run->done(run->result, {});
+    if (!m_client || !m_signedIn) {
+        done({}, tr("%1: not signed in to Azure. Sign in first.").arg(failure));
         return;
     }
-    const AlertRule &rule = run->rules.at(index);
-    const ResourceId id = alertRuleId(run->server, rule.key);
-    Q_EMIT progress(tr("alert rule %1 of %2").arg(index + 1).arg(run->rules.size()));
-    send(api::putMetricAlert(id, run->server, rule, run->group.toString()),
-         tr("Could not create the alert rule %1").arg(id.name),
-         [this, run, index, id](const ArmResult &, const QString &error) {
-             if (!error.isEmpty()) {
-                 run->done({}, index == 0 ? error
-                                          : error + u' ' +
-                                                tr("The rules before it are in place; create the alerts "
-                                                   "again to finish."));
-                 return;
-             }
-             run->result.rules << id.name;
-             putAlertRule(run, index + 1);
-         });
+    AlertSettings settings;
+    settings.fallback = fallback;
+    auto *setup =
+        new AlertSetup(m_client.get(), *server, defaultActionGroupId(*server), address, settings, this);
+    connect(setup, &AlertSetup::ruleDone, this,
+            [this](const ResourceId &id) { Q_EMIT progress(tr("%1 in place").arg(id.name)); });
+    connect(setup, &AlertSetup::finished, this, [this, setup, failure, done] {
+        setup->deleteLater();
+        if (m_closing)
+            return;
+        const AlertSetup::Outcome &o = setup->outcome();
+        if (o.ok) {
+            AzureAlerts a{setup->actionGroup().name, o.groupChanged, {}};
+            for (const ResourceId &id : o.rules)
+                a.rules << id.name;
+            done(a, {});
+            return;
+        }
+        QString step = failure;
+        if (o.failedStep == AlertSetup::Step::ReadActionGroup ||
+            o.failedStep == AlertSetup::Step::WriteActionGroup)
+            step = tr("Could not set up the action group %1").arg(o.failedResource.name);
+        else if (o.failedStep == AlertSetup::Step::WriteRule)
+            step = tr("Could not create the alert rule %1").arg(o.failedResource.name);
+        QString message = describe(o.failure, step);
+        if (!o.rules.isEmpty())
+            message += u' ' + tr("The rules before it are in place; create the alerts again to finish.");
+        done({}, message);
+    });
+    setup->start();
 }
 
 void CoreAzureSession::addDeleteLock(const QString &serverResourceId, Done<QString> done)

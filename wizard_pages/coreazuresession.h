@@ -78,10 +78,6 @@ private:
               std::function<void(const azure::ArmResult &, const QString &error)> cb);
     QString describe(const azure::ArmResult &result, const QString &failure);
     azure::TokenStore *store();
-    // createAlerts() once the server's settings are known: the group, then each rule in turn.
-    struct AlertsRun;
-    void putAlertGroup(std::shared_ptr<AlertsRun> run);
-    void putAlertRule(std::shared_ptr<AlertsRun> run, int index);
 
     Config m_config;
     std::optional<azure::Cloud> m_cloud;
