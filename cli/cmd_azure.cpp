@@ -585,13 +585,13 @@ int doLock(Session &s)
     if (!server)
         return Usage;
     const QString name =
-        s.value("name").isEmpty() ? QStringLiteral("pgferry-do-not-delete") : s.value("name");
+        s.value("name").isEmpty() ? QString::fromUtf16(api::kDeleteLockName) : s.value("name");
     if (const QString why = api::checkLockName(name); !why.isEmpty()) {
         s.ctx.err << "pgferry-cli azure lock: " << why << Qt::endl;
         return Usage;
     }
-    const QString notes = s.value("notes").isEmpty() ? QStringLiteral("Protected after migration by pgferry")
-                                                     : s.value("notes");
+    const QString notes =
+        s.value("notes").isEmpty() ? QString::fromUtf16(api::kDeleteLockNotes) : s.value("notes");
     ArmResult r;
     if (!s.call(api::createLock(server->toString(), name, QStringLiteral("CanNotDelete"), notes), r))
         return Failure;

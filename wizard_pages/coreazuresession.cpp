@@ -474,11 +474,10 @@ void CoreAzureSession::addDeleteLock(const QString &serverResourceId, Done<QStri
                     "server on the Target page."));
         return;
     }
-    // The name and notes `pgferry-cli azure lock` uses, so that either one finds the other's lock.
-    const QString name = QStringLiteral("pgferry-do-not-delete");
+    const QString name = QString::fromUtf16(api::kDeleteLockName);
     const QString failure = tr("Could not add the delete lock %1 on server %2").arg(name, server->name);
     send(api::createLock(server->toString(), name, QStringLiteral("CanNotDelete"),
-                         QStringLiteral("Protected after migration by pgferry")),
+                         QString::fromUtf16(api::kDeleteLockNotes)),
          failure, [done, name, failure](const ArmResult &r, const QString &error) {
              if (!error.isEmpty() && r.error.httpStatus == 403) {
                  // Contributor is not enough here: locks need Microsoft.Authorization/locks/write.

@@ -1,6 +1,7 @@
 #include "sampleazuresession.h"
 
 #include "azure/alertrules.h"
+#include "azure/armapi.h"
 
 #include <QTimer>
 
@@ -110,7 +111,7 @@ void SampleAzureSession::createAlerts(const QString &serverResourceId, const QSt
 
 void SampleAzureSession::addDeleteLock(const QString &, Done<QString> done)
 {
-    QTimer::singleShot(0, this, [done] { done(QStringLiteral("pgferry-do-not-delete"), {}); });
+    QTimer::singleShot(0, this, [done] { done(QString::fromUtf16(azure::api::kDeleteLockName), {}); });
 }
 
 void SampleAzureSession::createReadReplica(const QString &sourceServerResourceId, const QString &name,
