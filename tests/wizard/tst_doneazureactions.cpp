@@ -343,6 +343,22 @@ private Q_SLOTS:
         QVERIFY(find<QPushButton>("azureCreateAlerts")->isEnabled());
     }
 
+    void closingTheWizardWhileAnActionRunsStopsIt()
+    {
+        m_replicaDone = false;
+        QLineEdit *name = find<QLineEdit>("azureReplicaName");
+        name->clear();
+        QTest::keyClicks(name, QStringLiteral("orders-pg-ro"));
+        click("azureCreateReplica");
+        QTRY_VERIFY(m_replicaPolls >= 1);
+        verifyNoSecretOnThePage();
+        m_wizard.reset(); // the session goes with the page; its calls are cancelled, nobody is told
+        QTest::qWait(50); // a poll already on the wire may still arrive
+        const int polls = m_replicaPolls;
+        QTest::qWait(300); // the operation is polled every 10 ms while it runs
+        QCOMPARE(m_replicaPolls, polls);
+    }
+
     void withoutAServicePrincipalTheDeviceCodeIsShownAndTheActionRunsOnceSignedIn()
     {
         for (const char *v : {"AZURE_CLIENT_SECRET", "AZURE_CLIENT_ID", "AZURE_TENANT_ID"})
