@@ -7,6 +7,7 @@
 #include "common.h"
 
 #include "azure/alertrules.h"
+#include "azure/alertsetup.h"
 #include "azure/armapi.h"
 #include "azure/armclient.h"
 #include "azure/armmodels.h"
@@ -584,13 +585,13 @@ int doLock(Session &s)
     if (!server)
         return Usage;
     const QString name =
-        s.value("name").isEmpty() ? QStringLiteral("pgferry-do-not-delete") : s.value("name");
+        s.value("name").isEmpty() ? QString::fromUtf16(api::kDeleteLockName) : s.value("name");
     if (const QString why = api::checkLockName(name); !why.isEmpty()) {
         s.ctx.err << "pgferry-cli azure lock: " << why << Qt::endl;
         return Usage;
     }
-    const QString notes = s.value("notes").isEmpty() ? QStringLiteral("Protected after migration by pgferry")
-                                                     : s.value("notes");
+    const QString notes =
+        s.value("notes").isEmpty() ? QString::fromUtf16(api::kDeleteLockNotes) : s.value("notes");
     ArmResult r;
     if (!s.call(api::createLock(server->toString(), name, QStringLiteral("CanNotDelete"), notes), r))
         return Failure;
@@ -842,44 +843,33 @@ int doAlerts(Session &s)
         group = *id;
     }
     settings.fallback = s.opt.flags.contains(QStringLiteral("fallback"));
-    ArmResult r;
-    if (!s.call(api::getServer(*server), r))
-        return Failure;
-    settings.hasReplicas =
-        FlexibleServer::fromJson(r.body).replicationRole.compare(u"Primary", Qt::CaseInsensitive) == 0;
-    if (!s.call(api::getConfiguration(*server, QStringLiteral("max_connections")), r))
-        return Failure;
-    settings.maxConnections = ServerConfiguration::fromJson(r.body).value.toInt();
 
-    // The group: read it (a missing one is made), add the receiver when it lacks it, keep the rest.
-    r = s.client->call(api::getActionGroup(group));
-    if (!r.ok() && r.httpStatus != 404) {
-        s.ctx.err << "pgferry-cli azure alerts: " << r.error.userMessage() << Qt::endl;
-        return Failure;
-    }
-    bool changed = false;
-    const QJsonObject groupProps =
-        withEmailReceiver(r.ok() ? r.body.value(u"properties").toObject() : QJsonObject(), email, &changed);
-    if (changed && !s.call(api::putActionGroup(group, groupProps), r))
-        return Failure;
-    const QString groupId = group.toString();
-
+    // The steps are core's (shared with the wizard's Done page); this prints each rule as it lands.
+    AlertSetup setup(s.client.get(), *server, group, email, settings);
     QJsonArray done;
-    for (const AlertRule &rule : alertRules(settings)) {
-        const ResourceId id = alertRuleId(*server, rule.key);
-        if (!s.call(api::putMetricAlert(id, *server, rule, groupId), r)) {
-            if (!done.isEmpty())
-                s.ctx.err << "pgferry-cli azure alerts: " << done.size()
-                          << " rule(s) are in place; run the command again to finish\n";
-            return Failure;
-        }
+    QObject::connect(&setup, &AlertSetup::ruleDone, [&](const ResourceId &id, const AlertRule &rule) {
         QJsonObject o = rule.toJson();
         o.insert(QStringLiteral("name"), id.name);
         o.insert(QStringLiteral("id"), id.toString());
         done.append(o);
         if (!s.opt.json)
             s.ctx.out << id.name << ": " << rule.description << "\n";
+    });
+    QEventLoop loop;
+    QObject::connect(&setup, &AlertSetup::finished, &loop, &QEventLoop::quit);
+    setup.start();
+    if (!setup.isFinished())
+        loop.exec();
+    const AlertSetup::Outcome &outcome = setup.outcome();
+    if (!outcome.ok) {
+        s.ctx.err << "pgferry-cli azure alerts: " << outcome.failure.error.userMessage() << Qt::endl;
+        if (!done.isEmpty())
+            s.ctx.err << "pgferry-cli azure alerts: " << done.size()
+                      << " rule(s) are in place; run the command again to finish\n";
+        return Failure;
     }
+    const bool changed = outcome.groupChanged;
+    const QString groupId = group.toString();
     if (s.opt.json)
         s.printJson(QJsonObject{{QStringLiteral("server"), server->toString()},
                                 {QStringLiteral("action_group"), groupId},

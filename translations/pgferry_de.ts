@@ -427,6 +427,133 @@
     </message>
 </context>
 <context>
+    <name>pgferry::wizard::AzureActions</name>
+    <message>
+        <source>Learn more</source>
+        <translation>Mehr erfahren</translation>
+    </message>
+    <message>
+        <source>Protect and watch the Azure server</source>
+        <translation>Azure-Server schützen und überwachen</translation>
+    </message>
+    <message>
+        <source>E-mail address for the alerts</source>
+        <translation>E-Mail-Adresse für die Warnungen</translation>
+    </message>
+    <message>
+        <source>e-mail address, e.g. dba@contoso.com</source>
+        <translation>E-Mail-Adresse, z. B. dba@contoso.com</translation>
+    </message>
+    <message>
+        <source>Create &amp;alerts</source>
+        <translation>Warnungen &amp;erstellen</translation>
+    </message>
+    <message>
+        <source>Azure Monitor alert rules on the server (CPU, memory, storage, connections, availability, and lag where it applies) that e-mail this address through the action group pgferry-SERVER-alerts, as pgferry-cli azure alerts does. Running it again updates the same rules.</source>
+        <translation>Azure Monitor-Warnungsregeln auf dem Server (CPU, Arbeitsspeicher, Speicher, Verbindungen, Verfügbarkeit und, wo zutreffend, Verzögerung), die über die Aktionsgruppe pgferry-SERVER-alerts an diese Adresse mailen, wie pgferry-cli azure alerts. Ein erneuter Aufruf aktualisiert dieselben Regeln.</translation>
+    </message>
+    <message>
+        <source>Add a delete &amp;lock</source>
+        <translation>&amp;Löschsperre hinzufügen</translation>
+    </message>
+    <message>
+        <source>A CanNotDelete management lock (pgferry-do-not-delete) on the server, as pgferry-cli azure lock does.</source>
+        <translation>Eine Verwaltungssperre CanNotDelete (pgferry-do-not-delete) auf dem Server, wie pgferry-cli azure lock.</translation>
+    </message>
+    <message>
+        <source>Name of the read replica</source>
+        <translation>Name des Lesereplikats</translation>
+    </message>
+    <message>
+        <source>replica name</source>
+        <translation>Name des Replikats</translation>
+    </message>
+    <message>
+        <source>Region of the read replica</source>
+        <translation>Region des Lesereplikats</translation>
+    </message>
+    <message>
+        <source>Create read &amp;replica</source>
+        <translation>Lesere&amp;plikat erstellen</translation>
+    </message>
+    <message>
+        <source>A read replica of the server in the region chosen, in the server&apos;s resource group, as pgferry-cli azure replica does. Azure takes several minutes.</source>
+        <translation>Ein Lesereplikat des Servers in der gewählten Region, in der Ressourcengruppe des Servers, wie pgferry-cli azure replica. Azure braucht dafür einige Minuten.</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Warnungen</translation>
+    </message>
+    <message>
+        <source>be told by e-mail when the server runs short or goes down.</source>
+        <translation>per E-Mail benachrichtigt werden, wenn dem Server Ressourcen ausgehen oder er ausfällt.</translation>
+    </message>
+    <message>
+        <source>Delete lock</source>
+        <translation>Löschsperre</translation>
+    </message>
+    <message>
+        <source>protect the new server from being deleted by mistake.</source>
+        <translation>den neuen Server vor versehentlichem Löschen schützen.</translation>
+    </message>
+    <message>
+        <source>Read replica</source>
+        <translation>Lesereplikat</translation>
+    </message>
+    <message>
+        <source>offload reads and prepare for regional failover.</source>
+        <translation>Lesezugriffe auslagern und auf regionales Failover vorbereiten.</translation>
+    </message>
+    <message>
+        <source>The project names no Azure flexible server, so these actions cannot run. Pick the server on the Target page.</source>
+        <translation>Das Projekt nennt keinen Azure Flexible Server, daher können diese Aktionen nicht ausgeführt werden. Wählen Sie den Server auf der Seite „Zielserver“.</translation>
+    </message>
+    <message>
+        <source>On server %1. Each action signs in to Azure first if needed.</source>
+        <translation>Auf Server %1. Jede Aktion meldet sich bei Bedarf zuerst bei Azure an.</translation>
+    </message>
+    <message>
+        <source>Creating the action group and the alert rules on %1…</source>
+        <translation>Aktionsgruppe und Warnungsregeln auf %1 werden erstellt…</translation>
+    </message>
+    <message>
+        <source>Adding the delete lock on %1…</source>
+        <translation>Löschsperre auf %1 wird hinzugefügt…</translation>
+    </message>
+    <message>
+        <source>Creating the read replica %1 in %2; Azure takes several minutes…</source>
+        <translation>Lesereplikat %1 in %2 wird erstellt; Azure braucht dafür einige Minuten…</translation>
+    </message>
+    <message>
+        <source>To sign in to Azure, open &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt; in a browser and enter the code &lt;b&gt;%2&lt;/b&gt;</source>
+        <translation>Um sich bei Azure anzumelden, öffnen Sie &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt; in einem Browser und geben Sie den Code &lt;b&gt;%2&lt;/b&gt; ein</translation>
+    </message>
+    <message>
+        <source>To sign in to Azure, open %1 in a browser and enter the code %2</source>
+        <translation>Um sich bei Azure anzumelden, öffnen Sie %1 in einem Browser und geben Sie den Code %2 ein</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Alert rules on %1: %2. They e-mail %3 through the action group %4.</source>
+        <translation>Warnungsregeln auf %1: %2. Sie benachrichtigen %3 per E-Mail über die Aktionsgruppe %4.</translation>
+    </message>
+    <message>
+        <source>The lock %1 (CanNotDelete) protects %2 from deletion; remove the lock in the Azure portal before deleting the server.</source>
+        <translation>Die Sperre %1 (CanNotDelete) schützt %2 vor dem Löschen; entfernen Sie die Sperre im Azure-Portal, bevor Sie den Server löschen.</translation>
+    </message>
+    <message>
+        <source>The read replica %1 of %2 is %3 in %4 (%5).</source>
+        <translation>Das Lesereplikat %1 von %2 ist %3 in %4 (%5).</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>erstellt</translation>
+    </message>
+</context>
+<context>
     <name>pgferry::wizard::AzurePanel</name>
     <message>
         <source>Sign in to Azure</source>
@@ -1025,6 +1152,58 @@
         <source>Could not add the firewall rule %1 on server %2</source>
         <translation>Die Firewallregel %1 konnte auf Server %2 nicht hinzugefügt werden</translation>
     </message>
+    <message>
+        <source>Could not create the alerts: the project names no Azure flexible server. Pick the server on the Target page.</source>
+        <translation>Die Warnungen konnten nicht erstellt werden: Das Projekt nennt keinen Azure Flexible Server. Wählen Sie den Server auf der Seite „Zielserver“.</translation>
+    </message>
+    <message>
+        <source>Could not create the alerts on server %1</source>
+        <translation>Die Warnungen konnten auf Server %1 nicht erstellt werden</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not an e-mail address such as dba@contoso.com.</source>
+        <translation>%1: „%2“ ist keine E-Mail-Adresse wie dba@contoso.com.</translation>
+    </message>
+    <message>
+        <source>Could not set up the action group %1</source>
+        <translation>Die Aktionsgruppe %1 konnte nicht eingerichtet werden</translation>
+    </message>
+    <message>
+        <source>Could not create the alert rule %1</source>
+        <translation>Die Warnungsregel %1 konnte nicht erstellt werden</translation>
+    </message>
+    <message>
+        <source>The rules before it are in place; create the alerts again to finish.</source>
+        <translation>Die Regeln davor sind angelegt; erstellen Sie die Warnungen erneut, um fertig zu werden.</translation>
+    </message>
+    <message>
+        <source>Could not add the delete lock: the project names no Azure flexible server. Pick the server on the Target page.</source>
+        <translation>Die Löschsperre konnte nicht hinzugefügt werden: Das Projekt nennt keinen Azure Flexible Server. Wählen Sie den Server auf der Seite „Zielserver“.</translation>
+    </message>
+    <message>
+        <source>Could not add the delete lock %1 on server %2</source>
+        <translation>Die Löschsperre %1 konnte auf Server %2 nicht hinzugefügt werden</translation>
+    </message>
+    <message>
+        <source>%1: the signed-in account may not create locks (%2). Locks need the Owner or User Access Administrator role on the server or its resource group; ask for one, or have someone who has it add the lock.</source>
+        <translation>%1: Das angemeldete Konto darf keine Sperren erstellen (%2). Sperren erfordern die Rolle „Besitzer“ oder „Benutzerzugriffsadministrator“ für den Server oder seine Ressourcengruppe; bitten Sie um eine davon, oder lassen Sie die Sperre von jemandem mit dieser Rolle hinzufügen.</translation>
+    </message>
+    <message>
+        <source>Could not create the read replica: the project names no Azure flexible server. Pick the server on the Target page.</source>
+        <translation>Das Lesereplikat konnte nicht erstellt werden: Das Projekt nennt keinen Azure Flexible Server. Wählen Sie den Server auf der Seite „Zielserver“.</translation>
+    </message>
+    <message>
+        <source>Could not create the read replica %1 of server %2</source>
+        <translation>Das Lesereplikat %1 von Server %2 konnte nicht erstellt werden</translation>
+    </message>
+    <message>
+        <source>%1: choose the replica&apos;s region.</source>
+        <translation>%1: Wählen Sie die Region des Replikats.</translation>
+    </message>
+    <message>
+        <source>%1 in place</source>
+        <translation>%1 angelegt</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::CutoverPage</name>
@@ -1573,28 +1752,12 @@
         <translation>Rollen wurden ohne Passwort angelegt; setzen Sie sie, bevor sich Anwendungen verbinden.</translation>
     </message>
     <message>
-        <source>Create read replicas</source>
-        <translation>Lesereplikate erstellen</translation>
-    </message>
-    <message>
-        <source>offload reads and prepare for regional failover.</source>
-        <translation>Lesezugriffe auslagern und auf regionales Failover vorbereiten.</translation>
-    </message>
-    <message>
         <source>Check geo-redundant backup</source>
         <translation>Georedundante Sicherung prüfen</translation>
     </message>
     <message>
         <source>make sure backups are kept in a second region if you need them.</source>
         <translation>sicherstellen, dass Sicherungen bei Bedarf in einer zweiten Region liegen.</translation>
-    </message>
-    <message>
-        <source>Add a delete lock</source>
-        <translation>Löschsperre hinzufügen</translation>
-    </message>
-    <message>
-        <source>protect the new server from being deleted by mistake.</source>
-        <translation>den neuen Server vor versehentlichem Löschen schützen.</translation>
     </message>
     <message>
         <source>Set up replicas and backups</source>
@@ -1745,6 +1908,14 @@
     <message>
         <source>The backup did not finish for every database.</source>
         <translation>Die Sicherung wurde nicht für jede Datenbank abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>Protect and watch the server</source>
+        <translation>Server schützen und überwachen</translation>
+    </message>
+    <message>
+        <source>create alerts, add a delete lock and a read replica with the actions below.</source>
+        <translation>Warnungen, eine Löschsperre und ein Lesereplikat mit den Aktionen unten anlegen.</translation>
     </message>
 </context>
 <context>

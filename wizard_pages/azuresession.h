@@ -1,5 +1,6 @@
 // The wizard's view of Azure: a signed-in session that lists subscriptions, resource groups and
-// flexible servers, creates a server and adds a firewall rule. Every call returns at once; the
+// flexible servers, creates a server and adds a firewall rule, and after the migration sets up
+// alerts, a delete lock and a read replica on the new server. Every call returns at once; the
 // answer arrives later on the GUI thread (a callback, or a signal for the sign-in), so pages
 // never wait for the network. CoreAzureSession drives core/azure; SampleAzureSession feeds
 // screenshots. Messages are complete sentences for the user (what, to which object, what to do).
@@ -54,6 +55,15 @@ struct AzureServerSpec
     QString privateDnsZoneId;
 };
 
+// What createAlerts() set up: the action group (its name; changed when the e-mail receiver was added
+// or the group made) and the names of the metric alert rules, all in the server's resource group.
+struct AzureAlerts
+{
+    QString actionGroup;
+    bool actionGroupChanged = false;
+    QStringList rules;
+};
+
 class AzureSession : public QObject
 {
     Q_OBJECT
@@ -86,6 +96,19 @@ public:
     // Allows `address` to reach the server; the value is the rule's name.
     virtual void addFirewallRule(const QString &serverResourceId, const QString &address,
                                  Done<QString> done) = 0;
+
+    // After the migration, as `pgferry-cli azure alerts|lock|replica` do. Re-running one updates what
+    // it made (the same names), never adds copies.
+    // Azure Monitor alert rules on the server (core/azure/alertsetup.h) that e-mail `email` through
+    // the action group pgferry-SERVER-alerts; `fallback` adds the fallback stream's lag rule.
+    virtual void createAlerts(const QString &serverResourceId, const QString &email, bool fallback,
+                              Done<AzureAlerts> done) = 0;
+    // A CanNotDelete management lock on the server; the value is the lock's name.
+    virtual void addDeleteLock(const QString &serverResourceId, Done<QString> done) = 0;
+    // A read replica `name` of the server in region `location` (a long-running operation:
+    // progress() while Azure works), in the server's resource group.
+    virtual void createReadReplica(const QString &sourceServerResourceId, const QString &name,
+                                   const QString &location, Done<AzureServer> done) = 0;
 
 Q_SIGNALS:
     void deviceCode(const pgferry::wizard::AzureDeviceCode &code);

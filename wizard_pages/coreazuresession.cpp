@@ -1,5 +1,7 @@
 #include "coreazuresession.h"
 
+#include "azure/alertrules.h"
+#include "azure/alertsetup.h"
 #include "azure/armapi.h"
 #include "azure/armcall.h"
 #include "azure/armmodels.h"
@@ -39,6 +41,15 @@ QString codeAndMessage(const ArmError &e)
     if (s.isEmpty())
         s = e.httpStatus ? QStringLiteral("HTTP %1").arg(e.httpStatus) : QStringLiteral("no details");
     return s;
+}
+
+// The flexible server a post-migration action works on, or nothing when the id names none.
+std::optional<ResourceId> flexibleServerId(const QString &id)
+{
+    const auto parsed = ResourceId::parse(id);
+    if (!parsed || !parsed->isFlexibleServer())
+        return std::nullopt;
+    return parsed;
 }
 
 } // namespace
@@ -400,6 +411,118 @@ void CoreAzureSession::addFirewallRule(const QString &serverResourceId, const QS
          tr("Could not add the firewall rule %1 on server %2").arg(name, id->name),
          [done, name](const ArmResult &, const QString &error) {
              done(error.isEmpty() ? name : QString(), error);
+         });
+}
+
+// core/azure's AlertSetup, as `pgferry-cli azure alerts` runs it, with the default thresholds.
+void CoreAzureSession::createAlerts(const QString &serverResourceId, const QString &email, bool fallback,
+                                    Done<AzureAlerts> done)
+{
+    const auto server = flexibleServerId(serverResourceId);
+    if (!server) {
+        done({}, tr("Could not create the alerts: the project names no Azure flexible server. Pick the "
+                    "server on the Target page."));
+        return;
+    }
+    const QString failure = tr("Could not create the alerts on server %1").arg(server->name);
+    const QString address = email.trimmed();
+    if (!checkEmailAddress(address).isEmpty()) {
+        done({}, tr("%1: \"%2\" is not an e-mail address such as dba@contoso.com.").arg(failure, address));
+        return;
+    }
+    if (!m_client || !m_signedIn) {
+        done({}, tr("%1: not signed in to Azure. Sign in first.").arg(failure));
+        return;
+    }
+    AlertSettings settings;
+    settings.fallback = fallback;
+    auto *setup =
+        new AlertSetup(m_client.get(), *server, defaultActionGroupId(*server), address, settings, this);
+    connect(setup, &AlertSetup::ruleDone, this,
+            [this](const ResourceId &id) { Q_EMIT progress(tr("%1 in place").arg(id.name)); });
+    connect(setup, &AlertSetup::finished, this, [this, setup, failure, done] {
+        setup->deleteLater();
+        if (m_closing)
+            return;
+        const AlertSetup::Outcome &o = setup->outcome();
+        if (o.ok) {
+            AzureAlerts a{setup->actionGroup().name, o.groupChanged, {}};
+            for (const ResourceId &id : o.rules)
+                a.rules << id.name;
+            done(a, {});
+            return;
+        }
+        QString step = failure;
+        if (o.failedStep == AlertSetup::Step::ReadActionGroup ||
+            o.failedStep == AlertSetup::Step::WriteActionGroup)
+            step = tr("Could not set up the action group %1").arg(o.failedResource.name);
+        else if (o.failedStep == AlertSetup::Step::WriteRule)
+            step = tr("Could not create the alert rule %1").arg(o.failedResource.name);
+        QString message = describe(o.failure, step);
+        if (!o.rules.isEmpty())
+            message += u' ' + tr("The rules before it are in place; create the alerts again to finish.");
+        done({}, message);
+    });
+    setup->start();
+}
+
+void CoreAzureSession::addDeleteLock(const QString &serverResourceId, Done<QString> done)
+{
+    const auto server = flexibleServerId(serverResourceId);
+    if (!server) {
+        done({}, tr("Could not add the delete lock: the project names no Azure flexible server. Pick the "
+                    "server on the Target page."));
+        return;
+    }
+    const QString name = QString::fromUtf16(api::kDeleteLockName);
+    const QString failure = tr("Could not add the delete lock %1 on server %2").arg(name, server->name);
+    send(api::createLock(server->toString(), name, QStringLiteral("CanNotDelete"),
+                         QString::fromUtf16(api::kDeleteLockNotes)),
+         failure, [done, name, failure](const ArmResult &r, const QString &error) {
+             if (!error.isEmpty() && r.error.httpStatus == 403) {
+                 // Contributor is not enough here: locks need Microsoft.Authorization/locks/write.
+                 done({}, tr("%1: the signed-in account may not create locks (%2). Locks need the Owner or "
+                             "User Access Administrator role on the server or its resource group; ask for "
+                             "one, or have someone who has it add the lock.")
+                              .arg(failure, codeAndMessage(r.error)));
+                 return;
+             }
+             if (!error.isEmpty()) {
+                 done({}, error);
+                 return;
+             }
+             const ManagementLock lock = ManagementLock::fromJson(r.body);
+             done(lock.name.isEmpty() ? name : lock.name, {});
+         });
+}
+
+void CoreAzureSession::createReadReplica(const QString &sourceServerResourceId, const QString &name,
+                                         const QString &location, Done<AzureServer> done)
+{
+    const auto source = flexibleServerId(sourceServerResourceId);
+    if (!source) {
+        done({}, tr("Could not create the read replica: the project names no Azure flexible server. Pick "
+                    "the server on the Target page."));
+        return;
+    }
+    const QString failure = tr("Could not create the read replica %1 of server %2").arg(name, source->name);
+    if (const QString why = api::checkServerName(name); !why.isEmpty()) {
+        done({}, tr("%1: %2").arg(failure, why));
+        return;
+    }
+    if (location.trimmed().isEmpty()) {
+        done({}, tr("%1: choose the replica's region.").arg(failure));
+        return;
+    }
+    ResourceId replica = *source;
+    replica.name = name;
+    send(api::createReadReplica(replica, location.trimmed(), *source), failure,
+         [done](const ArmResult &r, const QString &error) {
+             if (!error.isEmpty()) {
+                 done({}, error);
+                 return;
+             }
+             done(toServer(r.body), {});
          });
 }
 

@@ -59,6 +59,11 @@ public:
     void publicAddress(Done<QString> done) override;
     void addFirewallRule(const QString &serverResourceId, const QString &address,
                          Done<QString> done) override;
+    void createAlerts(const QString &serverResourceId, const QString &email, bool fallback,
+                      Done<AzureAlerts> done) override;
+    void addDeleteLock(const QString &serverResourceId, Done<QString> done) override;
+    void createReadReplica(const QString &sourceServerResourceId, const QString &name,
+                           const QString &location, Done<AzureServer> done) override;
 
     // The flexible server a create or list answer describes, as the wizard shows it.
     static AzureServer toServer(const QJsonObject &armServer);

@@ -1,5 +1,6 @@
 #include "donepage.h"
 
+#include "azureactions.h"
 #include "backgroundtask.h"
 #include "format.h"
 #include "icons.h"
@@ -112,6 +113,8 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     m_backupResult->setWordWrap(true);
     m_backupResult->setTextFormat(Qt::PlainText);
     m_backupResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_azureActions = new AzureActions(wizard);
+    m_azureActions->hide();
 
     auto *head = new QHBoxLayout;
     head->addWidget(m_icon);
@@ -145,6 +148,7 @@ DonePage::DonePage(MigrationWizard *wizard) : WizardPage(wizard)
     v->addWidget(m_fallbackBox);
     v->addWidget(connBox);
     v->addWidget(stepsBox);
+    v->addWidget(m_azureActions);
     v->addStretch(1);
 
     auto ask = [this](const QString &format) {
@@ -369,16 +373,13 @@ void DonePage::refresh()
     item(tr("Set passwords for migrated roles"),
          tr("roles were created without passwords; set them before applications connect."), {});
     if (azure) {
-        item(tr("Create read replicas"), tr("offload reads and prepare for regional failover."),
-             QStringLiteral(
-                 "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-read-replicas"));
+        // Alerts, the delete lock and a read replica are actions of their own, below.
         item(tr("Check geo-redundant backup"),
              tr("make sure backups are kept in a second region if you need them."),
              QStringLiteral(
                  "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore"));
-        item(tr("Add a delete lock"), tr("protect the new server from being deleted by mistake."),
-             QStringLiteral(
-                 "https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources"));
+        item(tr("Protect and watch the server"),
+             tr("create alerts, add a delete lock and a read replica with the actions below."), {});
     } else {
         item(tr("Set up replicas and backups"), tr("give the new server the same protection the source had."),
              {});
@@ -387,6 +388,9 @@ void DonePage::refresh()
          tr("keep it for retention before the source is retired (pg_dump -Fc)."), {});
     html += QStringLiteral("</ol>");
     m_steps->setText(html);
+    m_azureActions->setVisible(azure);
+    if (azure)
+        m_azureActions->setProject(p, inFallback);
 }
 
 bool DonePage::exportReport(const QString &path, const QString &format, QString *error)

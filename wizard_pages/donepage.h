@@ -1,7 +1,8 @@
 // Page 9, Done: the result and the report (export HTML or JSON), the target's connection
 // strings, and the post-migration steps of Azure's migration guide. After a cutover with fallback,
 // the stream back into the old server live (per database: state and lag), with its two actions:
-// fail back to the old server, or end the fallback.
+// fail back to the old server, or end the fallback. On an Azure target, the post-migration actions
+// on the new server (alerts, a delete lock, a read replica) run from the page (AzureActions).
 #pragma once
 
 #include "wizardpage.h"
@@ -14,6 +15,8 @@ class QPushButton;
 
 namespace pgferry::wizard {
 
+class AzureActions;
+
 class DonePage : public WizardPage
 {
     Q_OBJECT
@@ -25,6 +28,7 @@ public:
     // Writes the report; format "html" or "json". False and *error when it cannot.
     bool exportReport(const QString &path, const QString &format, QString *error);
     QString connectionStrings() const;
+    AzureActions *azureActions() const { return m_azureActions; }
     // Backs up each source database into `dir` in the background (pg_dump -Fc through the services),
     // with progress; the result (size and SHA-256 of each archive, or the error) shows on the page.
     void backUpSourceTo(const QString &dir);
@@ -51,6 +55,7 @@ private:
     void askFallback(bool failBack);
     QPushButton *m_backup;
     QLabel *m_backupResult;
+    AzureActions *m_azureActions;
     bool m_backingUp = false;
 };
 

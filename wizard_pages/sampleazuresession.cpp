@@ -1,5 +1,8 @@
 #include "sampleazuresession.h"
 
+#include "azure/alertrules.h"
+#include "azure/armapi.h"
+
 #include <QTimer>
 
 namespace pgferry::wizard {
@@ -85,6 +88,44 @@ void SampleAzureSession::addFirewallRule(const QString &, const QString &address
     QTimer::singleShot(0, this, [done, address] {
         done(QStringLiteral("pgferry-") + QString(address).replace(u'.', u'-'), {});
     });
+}
+
+// The rules and names core/azure gives a primary without replicas and max_connections 200.
+void SampleAzureSession::createAlerts(const QString &serverResourceId, const QString &, bool fallback,
+                                      Done<AzureAlerts> done)
+{
+    const azure::ResourceId server =
+        azure::ResourceId::parse(serverResourceId)
+            .value_or(azure::ResourceId::flexibleServer(kSubscription, QStringLiteral("rg-contoso-data"),
+                                                        QStringLiteral("contoso-pg")));
+    azure::AlertSettings settings;
+    settings.maxConnections = 200;
+    settings.fallback = fallback;
+    AzureAlerts a;
+    a.actionGroup = azure::defaultActionGroupId(server).name;
+    a.actionGroupChanged = true;
+    for (const azure::AlertRule &rule : azure::alertRules(settings))
+        a.rules << azure::alertRuleId(server, rule.key).name;
+    QTimer::singleShot(0, this, [done, a] { done(a, {}); });
+}
+
+void SampleAzureSession::addDeleteLock(const QString &, Done<QString> done)
+{
+    QTimer::singleShot(0, this, [done] { done(QString::fromUtf16(azure::api::kDeleteLockName), {}); });
+}
+
+void SampleAzureSession::createReadReplica(const QString &sourceServerResourceId, const QString &name,
+                                           const QString &location, Done<AzureServer> done)
+{
+    const QString id = sourceServerResourceId.section(u'/', 0, -2) + u'/' + name;
+    const AzureServer s{name,
+                        name + QStringLiteral(".postgres.database.azure.com"),
+                        id,
+                        QStringLiteral("16"),
+                        location,
+                        QStringLiteral("pgadmin"),
+                        QStringLiteral("Ready")};
+    QTimer::singleShot(0, this, [done, s] { done(s, {}); });
 }
 
 } // namespace pgferry::wizard

@@ -30,6 +30,11 @@ public:
     void publicAddress(Done<QString> done) override;
     void addFirewallRule(const QString &serverResourceId, const QString &address,
                          Done<QString> done) override;
+    void createAlerts(const QString &serverResourceId, const QString &email, bool fallback,
+                      Done<AzureAlerts> done) override;
+    void addDeleteLock(const QString &serverResourceId, Done<QString> done) override;
+    void createReadReplica(const QString &sourceServerResourceId, const QString &name,
+                           const QString &location, Done<AzureServer> done) override;
 
 private:
     bool m_signedIn = false;

@@ -20,6 +20,10 @@ inline constexpr auto kSubscriptionsApi = u"2022-12-01";
 inline constexpr auto kResourceGroupsApi = u"2025-04-01";
 inline constexpr auto kMetricAlertsApi = u"2018-03-01";
 inline constexpr auto kActionGroupsApi = u"2023-01-01";
+// The CanNotDelete lock `pgferry-cli azure lock` and the wizard's Done page put on a migrated server
+// unless told otherwise; one name, so that either finds (and a rerun replaces) the other's lock.
+inline constexpr auto kDeleteLockName = u"pgferry-do-not-delete";
+inline constexpr auto kDeleteLockNotes = u"Protected after migration by pgferry";
 
 // Validation (empty string: fine; otherwise what is wrong and what is allowed).
 QString checkServerName(const QString &name);
