@@ -7,7 +7,6 @@
 // a run started in the wizard holds the project's lock and answers the terminal's `cutover`.
 #include "clirun.h"
 #include "compare.h"
-#include "coreservices.h"
 #include "cutoverpage.h"
 #include "donepage.h"
 #include "engine/attachedengine.h"
@@ -16,12 +15,12 @@
 #include "monitorpage.h"
 #include "project/projectfile.h"
 #include "testclusters.h"
+#include "wizardrig.h"
 
 #include <QCheckBox>
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSysInfo>
 #include <QTemporaryDir>
@@ -95,15 +94,9 @@ private Q_SLOTS:
         std::unique_ptr<QProcess> run = m_cli->startRunUntil(file, state, QStringLiteral("streaming"));
         QVERIFY(run);
 
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
         QList<engine::RunState> seen;
         connect(w, &MigrationWizard::statusChanged, this,
                 [&seen](const engine::MigrationStatus &s) { seen << s.state; });
@@ -183,22 +176,16 @@ private Q_SLOTS:
         std::unique_ptr<QProcess> run = m_cli->startRunUntil(file, state, QStringLiteral("streaming"));
         QVERIFY(run);
 
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent2.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent2.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
         QVERIFY(window.openProject(file));
         QVERIFY(w->attachedRun());
         QTRY_COMPARE_WITH_TIMEOUT(w->status().state, engine::RunState::Streaming, 10000);
 
         // A second window that attaches and closes asks nothing of the run: it streams on.
         {
-            MainWindow other(services);
+            MainWindow other(rig.services);
             other.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
                 qFatal("closing a window attached to a run started elsewhere asked a question");
                 return QMessageBox::No;
@@ -240,15 +227,9 @@ private Q_SLOTS:
         const QProcessEnvironment env = m_cli->environment();
         for (const char *name : {"PGFERRY_SOURCE_PASSWORD", "PGFERRY_TARGET_PASSWORD"})
             qputenv(name, env.value(QString::fromLatin1(name)).toUtf8());
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent3.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent3.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
         QVERIFY(window.openProject(file));
         QString error;
         QVERIFY2(w->startRun(&error), qPrintable(error));

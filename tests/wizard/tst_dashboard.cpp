@@ -17,6 +17,7 @@
 #include "monitorpage.h"
 #include "tablestatusmodel.h"
 #include "tablestatusproxy.h"
+#include "widgetfind.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -48,6 +49,7 @@ using namespace pgferry;
 using namespace pgferry::wizard;
 using engine::MigrationStatus;
 using engine::RunState;
+using test::answerNextBox;
 
 class TestDashboard : public QObject
 {
@@ -77,27 +79,6 @@ class TestDashboard : public QObject
         }
         w.goToPage(MigrationWizard::MonitorPage);
         return static_cast<MonitorPage *>(w.currentPage());
-    }
-
-    // Answers the next message box named `name` with `button` (from a timer: the box is modal);
-    // what it said arrives in the returned string.
-    static std::shared_ptr<QString> answerNextBox(QWidget *owner, const QString &name,
-                                                  QMessageBox::StandardButton button)
-    {
-        auto said = std::make_shared<QString>();
-        auto *timer = new QTimer(owner);
-        timer->setInterval(10);
-        QObject::connect(timer, &QTimer::timeout, owner, [timer, name, button, said] {
-            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (!box || box->objectName() != name || !box->isVisible())
-                return;
-            *said = box->text();
-            timer->stop();
-            timer->deleteLater();
-            box->button(button)->click();
-        });
-        timer->start();
-        return said;
     }
 
     // The grid's row (in the view's order) of the first table that `pred(database, table)` takes; -1 if none.
