@@ -5,6 +5,7 @@
 // and the run goes on; cutting a over again is refused by name; b follows by name, and `cutover
 // FILE` takes the rest and ends the run. Every database arrives identical, and no slot is left
 // on the source.
+#include "appwriter.h"
 #include "clirun.h"
 #include "compare.h"
 #include "engine/runfiles.h"
@@ -13,14 +14,8 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
-#include <atomic>
-#include <optional>
-#include <thread>
-#include <vector>
 
 using namespace pgferry;
 
@@ -121,35 +116,10 @@ private Q_SLOTS:
             writeTo(db, 1);
         // The application: small transactions on every database, round after round, until the
         // database is cut over (its source turns read-only and refuses them).
-        std::atomic_bool stopWriting = false;
-        std::atomic<qint64> writes = 0;
-        std::thread app([&] {
-            std::vector<std::optional<pg::Connection>> conns(std::size_t(m_dbs.size()));
-            for (qsizetype i = 0; i < m_dbs.size(); ++i)
-                conns[std::size_t(i)].emplace(m_pair->source.connect(m_dbs[i]));
-            while (!stopWriting) {
-                bool any = false;
-                for (auto &c : conns) {
-                    if (!c)
-                        continue;
-                    if (c->tryExec(QStringLiteral(
-                            "INSERT INTO items(name, qty) VALUES ('app', 1);"
-                            "UPDATE items SET qty = qty + 1 WHERE id = 1 + (random() * 300)::int")))
-                        c.reset(); // read-only now: the application has moved
-                    else
-                        ++writes;
-                    any = any || c.has_value();
-                }
-                if (!any)
-                    break;
-                QThread::msleep(20);
-            }
-        });
-        const auto stopApp = qScopeGuard([&] {
-            stopWriting = true;
-            if (app.joinable())
-                app.join();
-        });
+        test::ApplicationWriter app(
+            m_pair->source, m_dbs,
+            QStringLiteral("INSERT INTO items(name, qty) VALUES ('app', 1);"
+                           "UPDATE items SET qty = qty + 1 WHERE id = 1 + (random() * 300)::int"));
 
         // a alone.
         QString out, err;
@@ -195,9 +165,8 @@ private Q_SLOTS:
         QVERIFY(run->waitForFinished(60000));
         QCOMPARE(run->exitCode(), 0);
         QCOMPARE(engine::RunFiles::readStatus(state).value(u"state").toString(), QStringLiteral("completed"));
-        stopWriting = true;
-        app.join();
-        qInfo("%lld application writes while the databases were cut over", qint64(writes));
+        const qint64 writes = app.stop();
+        qInfo("%lld application writes while the databases were cut over", writes);
         QVERIFY(writes > 50);
         for (const QString &db : m_dbs) {
             QVERIFY2(identical(db), qPrintable(db));
