@@ -57,20 +57,6 @@ class TestPerDatabaseCutover : public QObject
         return r.identical() && r.tablesCompared == 2;
     }
 
-    qint64 slotsOf(const QString &db) const
-    {
-        return m_pair->source.connect(QStringLiteral("postgres"))
-            .exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE database = $1"), {db})
-            .toInt(0, 0);
-    }
-
-    bool readOnly(const QString &db) const
-    {
-        return m_pair->source.connect(db)
-                   .exec(QStringLiteral("SHOW default_transaction_read_only"))
-                   .text(0, 0) == u"on";
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -133,10 +119,10 @@ private Q_SLOTS:
         QCOMPARE(phaseOf(state, QStringLiteral("c")), QStringLiteral("streaming"));
         QCOMPARE(run->state(), QProcess::Running);
         QVERIFY(identical(QStringLiteral("a")));
-        QVERIFY(readOnly(QStringLiteral("a")));
-        QVERIFY(!readOnly(QStringLiteral("b")));
-        QCOMPARE(slotsOf(QStringLiteral("a")), 0);
-        QCOMPARE(slotsOf(QStringLiteral("b")), 1);
+        QVERIFY(m_pair->source.readOnly(QStringLiteral("a")));
+        QVERIFY(!m_pair->source.readOnly(QStringLiteral("b")));
+        QCOMPARE(m_pair->source.slotCount(QStringLiteral("a")), 0);
+        QCOMPARE(m_pair->source.slotCount(QStringLiteral("b")), 1);
 
         // The others go on streaming; a is not cut over twice.
         writeTo(QStringLiteral("b"), 2);
@@ -170,8 +156,8 @@ private Q_SLOTS:
         QVERIFY(writes > 50);
         for (const QString &db : m_dbs) {
             QVERIFY2(identical(db), qPrintable(db));
-            QCOMPARE(slotsOf(db), 0);
-            QVERIFY(readOnly(db));
+            QCOMPARE(m_pair->source.slotCount(db), 0);
+            QVERIFY(m_pair->source.readOnly(db));
         }
     }
 };

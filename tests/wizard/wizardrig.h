@@ -1,10 +1,11 @@
 // The wizard as the real-server GUI tests drive it: a main window on the real core services, with
 // a recent-files list of its own and every "save changes?" answered Discard, and its pages filled
-// in as a person would (the connection forms, Project to Summary and Run). The fill functions
-// use Qt Test's checks: after one, a caller tests QTest::currentTestFailed().
+// in as a person would (the connection forms, Project to Summary and Run, the Cutover page's
+// Apply). The functions use Qt Test's checks: after one, a caller tests QTest::currentTestFailed().
 #pragma once
 
 #include "coreservices.h"
+#include "cutoverpage.h"
 #include "databasespage.h"
 #include "mainwindow.h"
 #include "migrationwizard.h"
@@ -15,6 +16,7 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -123,6 +125,29 @@ struct WizardRig
         QVERIFY2(w->currentId() == wizard::MigrationWizard::MonitorPage,
                  qPrintable(summaryError + u'\n' + assessment));
         QVERIFY(w->isRunning());
+    }
+
+    // On the Cutover page: ticks Confirm and presses Apply. The engine may refuse for a moment (a
+    // burst of lag just after the check); the page says why ("could not start") and offers Apply
+    // again, and this presses it again, as an administrator would. Returns the page's result.
+    QLabel *applyCutover()
+    {
+        wizard::MigrationWizard *w = wizard();
+        auto *result = findNamed<QLabel>(&window, "cutoverResult");
+        [&] {
+            QCOMPARE(w->currentId(), int(wizard::MigrationWizard::CutoverPage));
+            auto *page = static_cast<wizard::CutoverPage *>(w->currentPage());
+            page->confirmBox()->setChecked(true);
+            QTRY_VERIFY(page->applyButton()->isEnabled());
+            QTest::mouseClick(page->applyButton(), Qt::LeftButton);
+            for (int i = 0; i < 60 && result->text().contains(u"could not start"); ++i) {
+                qInfo("%s", qPrintable(result->text()));
+                QTRY_VERIFY_WITH_TIMEOUT(page->applyButton()->isEnabled(), 30000);
+                QTest::qWait(500);
+                QTest::mouseClick(page->applyButton(), Qt::LeftButton);
+            }
+        }();
+        return result;
     }
 
     QSettings recent;
