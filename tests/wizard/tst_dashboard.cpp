@@ -762,6 +762,52 @@ private Q_SLOTS:
         QVERIFY(MonitorPage::notReadyReasons(ready()).isEmpty());
     }
 
+    // A database cut over on its own (from its card) holds the rest of the run back no longer,
+    // whatever its stale readiness flag says (false after a resumption, or in fallback): Start
+    // cutover and the Cutover page's Apply take the others.
+    void databasesCutOverAloneDoNotHoldTheRestBack_data()
+    {
+        QTest::addColumn<int>("phase");
+        QTest::addColumn<bool>("flag");
+        QTest::newRow("done") << int(engine::DatabasePhase::Done) << false;
+        QTest::newRow("done, flag kept") << int(engine::DatabasePhase::Done) << true;
+        QTest::newRow("fallback") << int(engine::DatabasePhase::Fallback) << false;
+    }
+    void databasesCutOverAloneDoNotHoldTheRestBack()
+    {
+        QFETCH(int, phase);
+        QFETCH(bool, flag);
+        MigrationStatus s = ready();
+        s.databases[0].phase = engine::DatabasePhase(phase);
+        s.databases[0].readyForCutover = flag;
+        s.databases[0].notReadyReason = flag ? QString() : QStringLiteral("fallback not connected");
+        QVERIFY(MonitorPage::readyForCutover(s));
+        QVERIFY2(MonitorPage::notReadyReasons(s).isEmpty(),
+                 qPrintable(MonitorPage::notReadyReasons(s).join(u' ')));
+
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
+        services->engine->publish(s);
+        monitor->applyPending();
+        QVERIFY2(monitor->cutoverButton()->isEnabled(), qPrintable(monitor->cutoverButton()->toolTip()));
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled());
+        QTest::mouseClick(monitor->cutoverButton(), Qt::LeftButton);
+        auto *page = static_cast<CutoverPage *>(w.currentPage());
+        page->confirmBox()->setChecked(true);
+        QVERIFY(page->applyButton()->isEnabled());
+
+        // One of the others not ready still holds it back; with every one cut over, nothing is left.
+        s.databases[1].readyForCutover = false;
+        s.databases[1].notReadyReason = QStringLiteral("not applying on the target");
+        QVERIFY(!MonitorPage::readyForCutover(s));
+        QVERIFY(MonitorPage::notReadyReasons(s).join(u' ').contains(u"not applying"));
+        for (auto &d : s.databases)
+            d.phase = engine::DatabasePhase::Done;
+        QVERIFY(!MonitorPage::readyForCutover(s));
+    }
+
     void axisStepsAreOneTwoOrFiveTimesAPowerOfTen_data()
     {
         QTest::addColumn<double>("atLeast");
