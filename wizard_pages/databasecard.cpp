@@ -23,6 +23,7 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     f.setBold(true);
     m_title->setFont(f);
     m_phase = new QLabel;
+    m_phase->setObjectName(QStringLiteral("cardPhase"));
     QFont pf = m_phase->font();
     pf.setBold(true);
     m_phase->setFont(pf);

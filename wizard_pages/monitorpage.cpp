@@ -50,6 +50,13 @@ enum SchemaColumn {
     SchemaDetailColumn
 };
 constexpr int kSchemaDatabaseRole = Qt::UserRole + 1;
+
+// Cut over already (on its own, from its card): it waits for the others and holds nothing back.
+bool cutOver(const engine::DatabaseStatus &d)
+{
+    return d.phase == DatabasePhase::Done || d.phase == DatabasePhase::Fallback ||
+           d.phase == DatabasePhase::FailingBack;
+}
 } // namespace
 
 MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
@@ -384,7 +391,7 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
         break;
     }
     for (const engine::DatabaseStatus &d : s.databases) {
-        if (d.readyForCutover)
+        if (d.readyForCutover || cutOver(d))
             continue;
         if (!d.notReadyReason.isEmpty())
             reasons << tr("%1: %2").arg(d.name, d.notReadyReason);
@@ -397,9 +404,24 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
         else
             reasons << tr("%1: %2, lag %3").arg(d.name, Format::phase(d.phase), Format::bytes(d.lagBytes));
     }
-    if (reasons.isEmpty() && !s.readyForCutover())
+    if (reasons.isEmpty() && !readyForCutover(s))
         reasons << tr("Waiting for the engine to report readiness.");
     return reasons;
+}
+
+bool MonitorPage::readyForCutover(const engine::MigrationStatus &s)
+{
+    if (s.state != RunState::Streaming)
+        return false;
+    bool any = false;
+    for (const engine::DatabaseStatus &d : s.databases) {
+        if (cutOver(d))
+            continue;
+        if (!d.readyForCutover)
+            return false;
+        any = true;
+    }
+    return any;
 }
 
 bool MonitorPage::isComplete() const
@@ -407,7 +429,7 @@ bool MonitorPage::isComplete() const
     if (m_status.state == RunState::Completed || m_status.state == RunState::Fallback ||
         m_status.state == RunState::FailingBack)
         return true;
-    return m_status.readyForCutover();
+    return readyForCutover(m_status);
 }
 
 int MonitorPage::nextId() const
@@ -515,9 +537,9 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     const QStringList reasons = notReadyReasons(s);
     const bool online = s.mode != u"offline";
     m_cutover->setVisible(online);
-    m_cutover->setEnabled(online && s.readyForCutover());
+    m_cutover->setEnabled(online && readyForCutover(s));
     m_cutover->setToolTip(
-        s.readyForCutover()
+        readyForCutover(s)
             ? tr("Every database is ready: pending changes are low and the full load is complete.")
             : tr("Not ready yet:") + QStringLiteral("\n• ") + reasons.join(QStringLiteral("\n• ")));
     const bool ended =

@@ -5,6 +5,7 @@
 // and the run goes on; cutting a over again is refused by name; b follows by name, and `cutover
 // FILE` takes the rest and ends the run. Every database arrives identical, and no slot is left
 // on the source.
+#include "appwriter.h"
 #include "clirun.h"
 #include "compare.h"
 #include "engine/runfiles.h"
@@ -13,14 +14,8 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
-#include <atomic>
-#include <optional>
-#include <thread>
-#include <vector>
 
 using namespace pgferry;
 
@@ -60,20 +55,6 @@ class TestPerDatabaseCutover : public QObject
         if (!r.identical())
             qWarning().noquote() << db << "differs:" << r.differences.mid(0, 8).join(u'\n');
         return r.identical() && r.tablesCompared == 2;
-    }
-
-    qint64 slotsOf(const QString &db) const
-    {
-        return m_pair->source.connect(QStringLiteral("postgres"))
-            .exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE database = $1"), {db})
-            .toInt(0, 0);
-    }
-
-    bool readOnly(const QString &db) const
-    {
-        return m_pair->source.connect(db)
-                   .exec(QStringLiteral("SHOW default_transaction_read_only"))
-                   .text(0, 0) == u"on";
     }
 
 private Q_SLOTS:
@@ -121,35 +102,10 @@ private Q_SLOTS:
             writeTo(db, 1);
         // The application: small transactions on every database, round after round, until the
         // database is cut over (its source turns read-only and refuses them).
-        std::atomic_bool stopWriting = false;
-        std::atomic<qint64> writes = 0;
-        std::thread app([&] {
-            std::vector<std::optional<pg::Connection>> conns(std::size_t(m_dbs.size()));
-            for (qsizetype i = 0; i < m_dbs.size(); ++i)
-                conns[std::size_t(i)].emplace(m_pair->source.connect(m_dbs[i]));
-            while (!stopWriting) {
-                bool any = false;
-                for (auto &c : conns) {
-                    if (!c)
-                        continue;
-                    if (c->tryExec(QStringLiteral(
-                            "INSERT INTO items(name, qty) VALUES ('app', 1);"
-                            "UPDATE items SET qty = qty + 1 WHERE id = 1 + (random() * 300)::int")))
-                        c.reset(); // read-only now: the application has moved
-                    else
-                        ++writes;
-                    any = any || c.has_value();
-                }
-                if (!any)
-                    break;
-                QThread::msleep(20);
-            }
-        });
-        const auto stopApp = qScopeGuard([&] {
-            stopWriting = true;
-            if (app.joinable())
-                app.join();
-        });
+        test::ApplicationWriter app(
+            m_pair->source, m_dbs,
+            QStringLiteral("INSERT INTO items(name, qty) VALUES ('app', 1);"
+                           "UPDATE items SET qty = qty + 1 WHERE id = 1 + (random() * 300)::int"));
 
         // a alone.
         QString out, err;
@@ -163,10 +119,10 @@ private Q_SLOTS:
         QCOMPARE(phaseOf(state, QStringLiteral("c")), QStringLiteral("streaming"));
         QCOMPARE(run->state(), QProcess::Running);
         QVERIFY(identical(QStringLiteral("a")));
-        QVERIFY(readOnly(QStringLiteral("a")));
-        QVERIFY(!readOnly(QStringLiteral("b")));
-        QCOMPARE(slotsOf(QStringLiteral("a")), 0);
-        QCOMPARE(slotsOf(QStringLiteral("b")), 1);
+        QVERIFY(m_pair->source.readOnly(QStringLiteral("a")));
+        QVERIFY(!m_pair->source.readOnly(QStringLiteral("b")));
+        QCOMPARE(m_pair->source.slotCount(QStringLiteral("a")), 0);
+        QCOMPARE(m_pair->source.slotCount(QStringLiteral("b")), 1);
 
         // The others go on streaming; a is not cut over twice.
         writeTo(QStringLiteral("b"), 2);
@@ -195,14 +151,13 @@ private Q_SLOTS:
         QVERIFY(run->waitForFinished(60000));
         QCOMPARE(run->exitCode(), 0);
         QCOMPARE(engine::RunFiles::readStatus(state).value(u"state").toString(), QStringLiteral("completed"));
-        stopWriting = true;
-        app.join();
-        qInfo("%lld application writes while the databases were cut over", qint64(writes));
+        const qint64 writes = app.stop();
+        qInfo("%lld application writes while the databases were cut over", writes);
         QVERIFY(writes > 50);
         for (const QString &db : m_dbs) {
             QVERIFY2(identical(db), qPrintable(db));
-            QCOMPARE(slotsOf(db), 0);
-            QVERIFY(readOnly(db));
+            QCOMPARE(m_pair->source.slotCount(db), 0);
+            QVERIFY(m_pair->source.readOnly(db));
         }
     }
 };

@@ -33,6 +33,19 @@ void TestCluster::createDatabase(const QString &db) const
     c.exec(QStringLiteral("CREATE DATABASE ") + c.quoteIdent(db));
 }
 
+qint64 TestCluster::slotCount(const QString &db) const
+{
+    return connect()
+        .exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE $1 = '' OR database = $1"),
+              {db})
+        .toInt(0, 0);
+}
+
+bool TestCluster::readOnly(const QString &db) const
+{
+    return connect(db).exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0) == u"on";
+}
+
 TwoClusters::TwoClusters(const QString &sourceMajor, const QString &targetMajor)
     : source(QStringLiteral("source"), optionsFor(sourceMajor)),
       target(QStringLiteral("target"), optionsFor(targetMajor))

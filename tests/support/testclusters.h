@@ -25,6 +25,11 @@ public:
     // Runs SQL through psql; fails the test (throws) on error.
     void sql(const QString &db, const QString &text) const { m_cluster->psql(db, text); }
     void createDatabase(const QString &db) const;
+    // The replication slots of database `db` (empty: of every database).
+    qint64 slotCount(const QString &db = {}) const;
+    // Whether new sessions of `db` are read-only (default_transaction_read_only), as a cutover
+    // leaves a source database.
+    bool readOnly(const QString &db) const;
 
 private:
     std::unique_ptr<QTemporaryDir> m_tmp;

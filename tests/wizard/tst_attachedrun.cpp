@@ -7,7 +7,6 @@
 // a run started in the wizard holds the project's lock and answers the terminal's `cutover`.
 #include "clirun.h"
 #include "compare.h"
-#include "coreservices.h"
 #include "cutoverpage.h"
 #include "donepage.h"
 #include "engine/attachedengine.h"
@@ -16,12 +15,12 @@
 #include "monitorpage.h"
 #include "project/projectfile.h"
 #include "testclusters.h"
+#include "wizardrig.h"
 
 #include <QCheckBox>
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSysInfo>
 #include <QTemporaryDir>
@@ -65,13 +64,6 @@ class TestAttachedRun : public QObject
         return file;
     }
 
-    qint64 slotsOf(const QString &db) const
-    {
-        return m_servers->source.connect(QStringLiteral("postgres"))
-            .exec(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE database = $1"), {db})
-            .toInt(0, 0);
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -95,15 +87,9 @@ private Q_SLOTS:
         std::unique_ptr<QProcess> run = m_cli->startRunUntil(file, state, QStringLiteral("streaming"));
         QVERIFY(run);
 
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
         QList<engine::RunState> seen;
         connect(w, &MigrationWizard::statusChanged, this,
                 [&seen](const engine::MigrationStatus &s) { seen << s.state; });
@@ -122,7 +108,7 @@ private Q_SLOTS:
         QVERIFY(!seen.contains(engine::RunState::Failed));
         QCOMPARE(w->status().state, engine::RunState::Streaming);
         QCOMPARE(run->state(), QProcess::Running);
-        QCOMPARE(slotsOf(db), 1);
+        QCOMPARE(m_servers->source.slotCount(db), 1);
 
         // Writes while it streams, then the cutover from the wizard.
         m_servers->source.sql(
@@ -137,17 +123,9 @@ private Q_SLOTS:
         QTest::mouseClick(cutover, Qt::LeftButton);
         QCOMPARE(w->currentId(), int(MigrationWizard::CutoverPage));
         auto *page = static_cast<CutoverPage *>(w->currentPage());
-        page->confirmBox()->setChecked(true);
-        QTRY_VERIFY(page->applyButton()->isEnabled());
-        auto *result = window.findChild<QLabel *>(QStringLiteral("cutoverResult"));
-        QTest::mouseClick(page->applyButton(), Qt::LeftButton);
-        // The run may refuse for a moment (a burst of lag); press Apply again, as a person would.
-        for (int i = 0; i < 60 && result->text().contains(u"could not start"); ++i) {
-            qInfo("%s", qPrintable(result->text()));
-            QTRY_VERIFY_WITH_TIMEOUT(page->applyButton()->isEnabled(), 30000);
-            QTest::qWait(500);
-            QTest::mouseClick(page->applyButton(), Qt::LeftButton);
-        }
+        rig.applyCutover(); // the run may refuse for a moment (a burst of lag): Apply again
+        if (QTest::currentTestFailed())
+            return;
 
         // The CLI run cuts over and ends; the wizard shows its end.
         QVERIFY(run->waitForFinished(180000));
@@ -172,7 +150,7 @@ private Q_SLOTS:
         const test::CompareResult cmp = test::compareDatabases(src, dst);
         QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
         QCOMPARE(cmp.tablesCompared, 2);
-        QCOMPARE(slotsOf(db), 0);
+        QCOMPARE(m_servers->source.slotCount(db), 0);
     }
 
     void stopInTheWizardStopsTheCliRunCleanly()
@@ -183,22 +161,16 @@ private Q_SLOTS:
         std::unique_ptr<QProcess> run = m_cli->startRunUntil(file, state, QStringLiteral("streaming"));
         QVERIFY(run);
 
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent2.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent2.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
         QVERIFY(window.openProject(file));
         QVERIFY(w->attachedRun());
         QTRY_COMPARE_WITH_TIMEOUT(w->status().state, engine::RunState::Streaming, 10000);
 
         // A second window that attaches and closes asks nothing of the run: it streams on.
         {
-            MainWindow other(services);
+            MainWindow other(rig.services);
             other.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
                 qFatal("closing a window attached to a run started elsewhere asked a question");
                 return QMessageBox::No;
@@ -222,7 +194,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!w->isRunning(), 10000);
         QCOMPARE(w->status().state, engine::RunState::Stopped);
         QTRY_COMPARE(stop->text(), MonitorPage::tr("Res&ume"));
-        QCOMPARE(slotsOf(db), 1); // kept for the resumption
+        QCOMPARE(m_servers->source.slotCount(db), 1); // kept for the resumption
         // Closing the window asks nothing of a run that is not the wizard's.
         window.close();
     }
@@ -240,15 +212,9 @@ private Q_SLOTS:
         const QProcessEnvironment env = m_cli->environment();
         for (const char *name : {"PGFERRY_SOURCE_PASSWORD", "PGFERRY_TARGET_PASSWORD"})
             qputenv(name, env.value(QString::fromLatin1(name)).toUtf8());
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent3.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent3.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
         QVERIFY(window.openProject(file));
         QString error;
         QVERIFY2(w->startRun(&error), qPrintable(error));
@@ -272,7 +238,7 @@ private Q_SLOTS:
         QString out, err;
         QCOMPARE(cli({QStringLiteral("run"), file}, &out, &err), 1);
         QVERIFY2(err.contains(QStringLiteral("already in progress (pid %1").arg(pid)), qPrintable(err));
-        QCOMPARE(slotsOf(db), 1); // no second run began
+        QCOMPARE(m_servers->source.slotCount(db), 1); // no second run began
         QCOMPARE(cli({QStringLiteral("status"), file}, &out, &err), 0);
         QVERIFY2(out.contains(QStringLiteral("run in progress, pid %1").arg(pid)), qPrintable(out + err));
 
@@ -296,7 +262,7 @@ private Q_SLOTS:
         pg::Connection dst = m_servers->target.connect(db);
         const test::CompareResult cmp = test::compareDatabases(src, dst);
         QVERIFY2(cmp.identical(), qPrintable(cmp.differences.join(u'\n')));
-        QCOMPARE(slotsOf(db), 0);
+        QCOMPARE(m_servers->source.slotCount(db), 0);
     }
 
     // Two processes that claim one project's lock at once: exactly one gets it.

@@ -17,6 +17,7 @@
 #include "monitorpage.h"
 #include "tablestatusmodel.h"
 #include "tablestatusproxy.h"
+#include "widgetfind.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -48,6 +49,7 @@ using namespace pgferry;
 using namespace pgferry::wizard;
 using engine::MigrationStatus;
 using engine::RunState;
+using test::answerNextBox;
 
 class TestDashboard : public QObject
 {
@@ -77,27 +79,6 @@ class TestDashboard : public QObject
         }
         w.goToPage(MigrationWizard::MonitorPage);
         return static_cast<MonitorPage *>(w.currentPage());
-    }
-
-    // Answers the next message box named `name` with `button` (from a timer: the box is modal);
-    // what it said arrives in the returned string.
-    static std::shared_ptr<QString> answerNextBox(QWidget *owner, const QString &name,
-                                                  QMessageBox::StandardButton button)
-    {
-        auto said = std::make_shared<QString>();
-        auto *timer = new QTimer(owner);
-        timer->setInterval(10);
-        QObject::connect(timer, &QTimer::timeout, owner, [timer, name, button, said] {
-            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (!box || box->objectName() != name || !box->isVisible())
-                return;
-            *said = box->text();
-            timer->stop();
-            timer->deleteLater();
-            box->button(button)->click();
-        });
-        timer->start();
-        return said;
     }
 
     // The grid's row (in the view's order) of the first table that `pred(database, table)` takes; -1 if none.
@@ -779,6 +760,52 @@ private Q_SLOTS:
         QVERIFY(!reasons.isEmpty());
         QVERIFY2(reasons.join(u' ').contains(mentions, Qt::CaseInsensitive), qPrintable(reasons.join(u' ')));
         QVERIFY(MonitorPage::notReadyReasons(ready()).isEmpty());
+    }
+
+    // A database cut over on its own (from its card) holds the rest of the run back no longer,
+    // whatever its stale readiness flag says (false after a resumption, or in fallback): Start
+    // cutover and the Cutover page's Apply take the others.
+    void databasesCutOverAloneDoNotHoldTheRestBack_data()
+    {
+        QTest::addColumn<int>("phase");
+        QTest::addColumn<bool>("flag");
+        QTest::newRow("done") << int(engine::DatabasePhase::Done) << false;
+        QTest::newRow("done, flag kept") << int(engine::DatabasePhase::Done) << true;
+        QTest::newRow("fallback") << int(engine::DatabasePhase::Fallback) << false;
+    }
+    void databasesCutOverAloneDoNotHoldTheRestBack()
+    {
+        QFETCH(int, phase);
+        QFETCH(bool, flag);
+        MigrationStatus s = ready();
+        s.databases[0].phase = engine::DatabasePhase(phase);
+        s.databases[0].readyForCutover = flag;
+        s.databases[0].notReadyReason = flag ? QString() : QStringLiteral("fallback not connected");
+        QVERIFY(MonitorPage::readyForCutover(s));
+        QVERIFY2(MonitorPage::notReadyReasons(s).isEmpty(),
+                 qPrintable(MonitorPage::notReadyReasons(s).join(u' ')));
+
+        auto services = std::make_shared<test::FakeEngineServices>();
+        MigrationWizard w(services);
+        auto *monitor = runOnMonitor(w);
+        QVERIFY(monitor);
+        services->engine->publish(s);
+        monitor->applyPending();
+        QVERIFY2(monitor->cutoverButton()->isEnabled(), qPrintable(monitor->cutoverButton()->toolTip()));
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled());
+        QTest::mouseClick(monitor->cutoverButton(), Qt::LeftButton);
+        auto *page = static_cast<CutoverPage *>(w.currentPage());
+        page->confirmBox()->setChecked(true);
+        QVERIFY(page->applyButton()->isEnabled());
+
+        // One of the others not ready still holds it back; with every one cut over, nothing is left.
+        s.databases[1].readyForCutover = false;
+        s.databases[1].notReadyReason = QStringLiteral("not applying on the target");
+        QVERIFY(!MonitorPage::readyForCutover(s));
+        QVERIFY(MonitorPage::notReadyReasons(s).join(u' ').contains(u"not applying"));
+        for (auto &d : s.databases)
+            d.phase = engine::DatabasePhase::Done;
+        QVERIFY(!MonitorPage::readyForCutover(s));
     }
 
     void axisStepsAreOneTwoOrFiveTimesAPowerOfTen_data()

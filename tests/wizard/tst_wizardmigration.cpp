@@ -3,26 +3,19 @@
 // changes stream, press Start cutover, confirm, Apply), reach Done, and find on the target exactly
 // the source's data.
 #include "compare.h"
-#include "coreservices.h"
 #include "cutoverpage.h"
-#include "databasespage.h"
 #include "donepage.h"
 #include "mainwindow.h"
 #include "migrationwizard.h"
 #include "monitorpage.h"
 #include "tablestatusmodel.h"
 #include "testclusters.h"
+#include "wizardrig.h"
 
-#include <QAbstractButton>
 #include <QCheckBox>
 #include <QGroupBox>
 #include <QLabel>
-#include <QLineEdit>
 #include <QPushButton>
-#include <QRadioButton>
-#include <QSettings>
-#include <QSpinBox>
-#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -34,71 +27,6 @@ class TestWizardMigration : public QObject
     Q_OBJECT
     QTemporaryDir m_tmp;
     std::unique_ptr<test::TwoClusters> m_servers;
-
-    template<typename T> T *find(QWidget *root, const QString &name)
-    {
-        T *w = root->findChild<T *>(name);
-        if (!w)
-            qFatal("no widget %s", qPrintable(name));
-        return w;
-    }
-
-    void fillConnection(QWidget *root, const QString &role, const pg::ConnInfo &ci)
-    {
-        find<QLineEdit>(root, role + QStringLiteral("Host"))->setText(ci.host);
-        find<QSpinBox>(root, role + QStringLiteral("Port"))->setValue(ci.port);
-        find<QLineEdit>(root, role + QStringLiteral("User"))->setText(ci.user);
-        find<QLineEdit>(root, role + QStringLiteral("Password"))->setText(ci.password);
-        QTest::mouseClick(find<QAbstractButton>(root, role + QStringLiteral("TestConnection")),
-                          Qt::LeftButton);
-    }
-
-    // Fills Project to Summary and presses Run; returns when the dashboard shows.
-    void fillAndRun(MainWindow &window, const QString &name, bool online, const QString &database,
-                    const QString &file, bool fallback = false)
-    {
-        MigrationWizard *w = window.wizard();
-        QTest::keyClicks(find<QLineEdit>(&window, QStringLiteral("projectName")), name);
-        find<QRadioButton>(&window, online ? QStringLiteral("modeOnline") : QStringLiteral("modeOffline"))
-            ->setChecked(true);
-        w->next();
-        QCOMPARE(w->currentId(), int(MigrationWizard::SourcePage));
-        fillConnection(&window, QStringLiteral("source"), m_servers->source.connInfo());
-        QTRY_VERIFY_WITH_TIMEOUT(w->currentPage()->isComplete(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(w->assessment().ran, 20000);
-        w->next();
-        QCOMPARE(w->currentId(), int(MigrationWizard::TargetPage));
-        find<QRadioButton>(&window, QStringLiteral("targetKindPlain"))->setChecked(true);
-        fillConnection(&window, QStringLiteral("target"), m_servers->target.connInfo());
-        QTRY_VERIFY_WITH_TIMEOUT(w->currentPage()->isComplete(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(!w->assessmentRunning(), 30000);
-        w->next();
-        QCOMPARE(w->currentId(), int(MigrationWizard::DatabasesPage));
-        QTableWidget *t = static_cast<DatabasesPage *>(w->currentPage())->table();
-        bool found = false;
-        for (int r = 0; r < t->rowCount(); ++r) {
-            if (t->item(r, DatabasesPage::NameColumn)->text() == database) {
-                t->item(r, DatabasesPage::NameColumn)->setCheckState(Qt::Checked);
-                QCOMPARE(t->item(r, DatabasesPage::TablesColumn)->text(), QStringLiteral("2"));
-                found = true;
-            }
-        }
-        QVERIFY(found);
-        QVERIFY(w->currentPage()->isComplete());
-        w->next();
-        QCOMPARE(w->currentId(), int(MigrationWizard::SettingsPage));
-        find<QCheckBox>(&window, QStringLiteral("settingFallback"))->setChecked(fallback);
-        w->next();
-        QCOMPARE(w->currentId(), int(MigrationWizard::SummaryPage));
-        QVERIFY(window.saveAs(file));
-        QTRY_VERIFY_WITH_TIMEOUT(w->currentPage()->isComplete(), 30000); // the summary's assessment
-        const QString assessment = w->assessment().json;
-        w->next();
-        const QString summaryError = find<QLabel>(&window, QStringLiteral("summaryError"))->text();
-        QVERIFY2(w->currentId() == MigrationWizard::MonitorPage,
-                 qPrintable(summaryError + u'\n' + assessment));
-        QVERIFY(w->isRunning());
-    }
 
     void compare(const QString &database)
     {
@@ -130,18 +58,12 @@ private Q_SLOTS:
 
     void theWizardMigratesADatabaseFromStartToDone()
     {
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
 
-        fillAndRun(window, QStringLiteral("Shop end to end"), false, QStringLiteral("shop"),
-                   m_tmp.filePath(QStringLiteral("shop.pgferry")));
+        rig.fillAndRun(*m_servers, QStringLiteral("Shop end to end"), false, {QStringLiteral("shop")}, 2,
+                       m_tmp.filePath(QStringLiteral("shop.pgferry")));
         if (QTest::currentTestFailed())
             return;
 
@@ -156,7 +78,7 @@ private Q_SLOTS:
         QVERIFY(w->button(QWizard::NextButton)->isEnabled());
         w->next();
         QCOMPARE(w->currentId(), int(MigrationWizard::DonePage));
-        QVERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"completed"));
+        QVERIFY(test::findNamed<QLabel>(&window, "doneHeadline")->text().contains(u"completed"));
         auto *done = static_cast<DonePage *>(w->currentPage());
         QVERIFY(done->connectionStrings().contains(u"/shop"));
         QVERIFY(!done->connectionStrings().contains(m_servers->target.connInfo().password));
@@ -168,7 +90,7 @@ private Q_SLOTS:
         compare(QStringLiteral("shop"));
 
         // Reopening the project lands on Done: the run is recorded.
-        MainWindow again(services);
+        MainWindow again(rig.services);
         QVERIFY(again.openProject(m_tmp.filePath(QStringLiteral("shop.pgferry"))));
         QCOMPARE(again.wizard()->currentId(), int(MigrationWizard::DonePage));
     }
@@ -185,17 +107,11 @@ private Q_SLOTS:
                            "generate_series(1, 300) g;"
                            "INSERT INTO ledger (account, amount) SELECT 1 + g % 300, g FROM "
                            "generate_series(1, 5000) g;"));
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent2.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
-        fillAndRun(window, QStringLiteral("Live end to end"), true, QStringLiteral("live"),
-                   m_tmp.filePath(QStringLiteral("live.pgferry")));
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent2.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
+        rig.fillAndRun(*m_servers, QStringLiteral("Live end to end"), true, {QStringLiteral("live")}, 2,
+                       m_tmp.filePath(QStringLiteral("live.pgferry")));
         if (QTest::currentTestFailed())
             return;
         auto *monitor = static_cast<MonitorPage *>(w->currentPage());
@@ -215,18 +131,9 @@ private Q_SLOTS:
         QCOMPARE(w->currentId(), int(MigrationWizard::CutoverPage));
         auto *page = static_cast<CutoverPage *>(w->currentPage());
         QVERIFY(!page->applyButton()->isEnabled());
-        page->confirmBox()->setChecked(true);
-        QTRY_VERIFY(page->applyButton()->isEnabled());
-        // The engine may refuse for a moment (a burst of lag just after the check); the page says
-        // why and offers Apply again, as an administrator would press it again.
-        auto *result = find<QLabel>(&window, QStringLiteral("cutoverResult"));
-        QTest::mouseClick(page->applyButton(), Qt::LeftButton);
-        for (int i = 0; i < 60 && result->text().contains(u"could not start"); ++i) {
-            qInfo("%s", qPrintable(result->text()));
-            QTRY_VERIFY_WITH_TIMEOUT(page->applyButton()->isEnabled(), 30000);
-            QTest::qWait(500);
-            QTest::mouseClick(page->applyButton(), Qt::LeftButton);
-        }
+        QLabel *result = rig.applyCutover();
+        if (QTest::currentTestFailed())
+            return;
         // The engine cuts over once it is ready again; the dashboard's reason says why it is not.
         QTRY_VERIFY2_WITH_TIMEOUT(
             !w->isRunning(),
@@ -241,7 +148,7 @@ private Q_SLOTS:
             QCOMPARE(st, StepState::Done);
         w->next();
         QCOMPARE(w->currentId(), int(MigrationWizard::DonePage));
-        QVERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"completed"));
+        QVERIFY(test::findNamed<QLabel>(&window, "doneHeadline")->text().contains(u"completed"));
         compare(QStringLiteral("live"));
     }
 
@@ -260,17 +167,11 @@ private Q_SLOTS:
                            "generate_series(1, 200) g;"
                            "INSERT INTO ledger (account, amount) SELECT 1 + g % 200, g FROM "
                            "generate_series(1, 1000) g;"));
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent3.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
-        fillAndRun(window, QStringLiteral("Back again"), true, db,
-                   m_tmp.filePath(QStringLiteral("back.pgferry")), true);
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent3.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
+        rig.fillAndRun(*m_servers, QStringLiteral("Back again"), true, {db}, 2,
+                       m_tmp.filePath(QStringLiteral("back.pgferry")), true);
         if (QTest::currentTestFailed())
             return;
         QVERIFY(w->project().settings.cutover.fallback);
@@ -281,15 +182,9 @@ private Q_SLOTS:
         QVERIFY2(w->isRunning(), qPrintable(w->status().errors.join(u'\n')));
         QTest::mouseClick(cutover, Qt::LeftButton);
         auto *page = static_cast<CutoverPage *>(w->currentPage());
-        page->confirmBox()->setChecked(true);
-        QTRY_VERIFY(page->applyButton()->isEnabled());
-        auto *result = find<QLabel>(&window, QStringLiteral("cutoverResult"));
-        QTest::mouseClick(page->applyButton(), Qt::LeftButton);
-        for (int i = 0; i < 60 && result->text().contains(u"could not start"); ++i) {
-            QTRY_VERIFY_WITH_TIMEOUT(page->applyButton()->isEnabled(), 30000);
-            QTest::qWait(500);
-            QTest::mouseClick(page->applyButton(), Qt::LeftButton);
-        }
+        QLabel *result = rig.applyCutover();
+        if (QTest::currentTestFailed())
+            return;
         QTRY_VERIFY2_WITH_TIMEOUT(w->status().state == engine::RunState::Fallback || !w->isRunning(),
                                   qPrintable(w->status().errors.join(u'\n')), 100000);
         QVERIFY2(w->isRunning(), qPrintable(w->status().errors.join(u'\n')));
@@ -297,10 +192,10 @@ private Q_SLOTS:
         QVERIFY(result->text().contains(u"fallback"));
         w->next();
         QCOMPARE(w->currentId(), int(MigrationWizard::DonePage));
-        QVERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"fallback"));
-        auto *box = find<QGroupBox>(&window, QStringLiteral("fallbackBox"));
-        auto *state = find<QLabel>(&window, QStringLiteral("fallbackState"));
-        auto *failBack = find<QPushButton>(&window, QStringLiteral("failBack"));
+        QVERIFY(test::findNamed<QLabel>(&window, "doneHeadline")->text().contains(u"fallback"));
+        auto *box = test::findNamed<QGroupBox>(&window, "fallbackBox");
+        auto *state = test::findNamed<QLabel>(&window, "fallbackState");
+        auto *failBack = test::findNamed<QPushButton>(&window, "failBack");
         QTRY_VERIFY(box->isVisible());
         QVERIFY2(state->text().contains(u"stream back"), qPrintable(state->text()));
         QVERIFY(!failBack->isEnabled()); // not before the confirmation
@@ -317,13 +212,13 @@ private Q_SLOTS:
         const QString shots = qEnvironmentVariable("PGFERRY_TEST_SHOTS");
         if (!shots.isEmpty())
             window.grab().save(shots + QStringLiteral("/done-fallback.png"));
-        find<QCheckBox>(&window, QStringLiteral("fallbackConfirm"))->setChecked(true);
+        test::findNamed<QCheckBox>(&window, "fallbackConfirm")->setChecked(true);
         QTRY_VERIFY(failBack->isEnabled());
         QTest::mouseClick(failBack, Qt::LeftButton);
         QTRY_VERIFY2_WITH_TIMEOUT(!w->isRunning(), qPrintable(state->text()), 120000);
         QVERIFY2(w->status().state == engine::RunState::Completed,
                  qPrintable(w->status().errors.join(u'\n')));
-        QTRY_VERIFY(find<QLabel>(&window, QStringLiteral("doneHeadline"))->text().contains(u"Failed back"));
+        QTRY_VERIFY(test::findNamed<QLabel>(&window, "doneHeadline")->text().contains(u"Failed back"));
         QVERIFY2(state->text().contains(u"failed back"), qPrintable(state->text()));
         if (!shots.isEmpty())
             window.grab().save(shots + QStringLiteral("/done-failed-back.png"));

@@ -2,18 +2,13 @@
 // (12 and 11, from scripts/install-postgres-versions): filled in as a person would, the
 // assessment names the blocker on the Target page and in its findings, the Summary will not run
 // it and says why, and nothing is created on either server.
-#include "coreservices.h"
 #include "databasespage.h"
 #include "mainwindow.h"
 #include "migrationwizard.h"
 #include "testclusters.h"
+#include "wizardrig.h"
 
-#include <QAbstractButton>
 #include <QLabel>
-#include <QLineEdit>
-#include <QRadioButton>
-#include <QSettings>
-#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -25,24 +20,6 @@ class TestWizardRefusal : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_tmp;
-
-    template<typename T> T *find(QWidget *root, const QString &name)
-    {
-        T *w = root->findChild<T *>(name);
-        if (!w)
-            qFatal("no widget %s", qPrintable(name));
-        return w;
-    }
-
-    void fillConnection(QWidget *root, const QString &role, const pg::ConnInfo &ci)
-    {
-        find<QLineEdit>(root, role + QStringLiteral("Host"))->setText(ci.host);
-        find<QSpinBox>(root, role + QStringLiteral("Port"))->setValue(ci.port);
-        find<QLineEdit>(root, role + QStringLiteral("User"))->setText(ci.user);
-        find<QLineEdit>(root, role + QStringLiteral("Password"))->setText(ci.password);
-        QTest::mouseClick(find<QAbstractButton>(root, role + QStringLiteral("TestConnection")),
-                          Qt::LeftButton);
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -62,27 +39,15 @@ private Q_SLOTS:
             QStringLiteral(
                 "CREATE TABLE item (id int PRIMARY KEY, name text); INSERT INTO item VALUES (1, 'a');"));
 
-        auto services = std::make_shared<CoreServices>();
-        QSettings recent(m_tmp.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
-        services->setRecentSettings(&recent);
-        MainWindow window(services);
-        window.setAsk([](const QString &, const QString &, QMessageBox::StandardButtons) {
-            return QMessageBox::Discard;
-        });
-        window.show();
-        MigrationWizard *w = window.wizard();
-        QTest::keyClicks(find<QLineEdit>(&window, QStringLiteral("projectName")), QStringLiteral("Downhill"));
-        find<QRadioButton>(&window, QStringLiteral("modeOnline"))->setChecked(true);
-        w->next();
-        QCOMPARE(w->currentId(), int(MigrationWizard::SourcePage));
-        fillConnection(&window, QStringLiteral("source"), servers.source.connInfo());
-        QTRY_VERIFY_WITH_TIMEOUT(w->currentPage()->isComplete(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(w->assessment().ran, 20000);
-        w->next();
-        QCOMPARE(w->currentId(), int(MigrationWizard::TargetPage));
-        find<QRadioButton>(&window, QStringLiteral("targetKindPlain"))->setChecked(true);
-        fillConnection(&window, QStringLiteral("target"), servers.target.connInfo());
-        QTRY_VERIFY_WITH_TIMEOUT(w->currentPage()->isComplete(), 20000);
+        test::WizardRig rig(m_tmp.filePath(QStringLiteral("recent.ini")));
+        MainWindow &window = rig.window;
+        MigrationWizard *w = rig.wizard();
+        rig.fillProjectAndSource(QStringLiteral("Downhill"), true, servers.source.connInfo());
+        if (QTest::currentTestFailed())
+            return;
+        rig.fillTarget(servers.target.connInfo());
+        if (QTest::currentTestFailed())
+            return;
         QTRY_VERIFY_WITH_TIMEOUT(!w->assessmentRunning() && w->assessment().ran, 30000);
 
         // The blocker, named with both majors, and the Target page says there is one.
@@ -96,7 +61,7 @@ private Q_SLOTS:
                  qPrintable(version->message));
         QVERIFY2(version->remediation.contains(QStringLiteral("12 or newer")),
                  qPrintable(version->remediation));
-        const QString onTarget = find<QLabel>(&window, QStringLiteral("targetAssessmentSummary"))->text();
+        const QString onTarget = test::findNamed<QLabel>(&window, "targetAssessmentSummary")->text();
         QVERIFY2(onTarget.contains(QStringLiteral("blocker")), qPrintable(onTarget));
 
         // On to the Summary: it does not run, and says why.
@@ -115,7 +80,7 @@ private Q_SLOTS:
         w->next();
         QCOMPARE(w->currentId(), int(MigrationWizard::SummaryPage));
         QVERIFY(!w->isRunning());
-        const QString error = find<QLabel>(&window, QStringLiteral("summaryError"))->text();
+        const QString error = test::findNamed<QLabel>(&window, "summaryError")->text();
         QVERIFY2(error.contains(QStringLiteral("blocker")), qPrintable(error));
 
         // Nothing was made on either server.
