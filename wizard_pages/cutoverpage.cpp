@@ -210,7 +210,7 @@ void CutoverPage::setStatus(const engine::MigrationStatus &s)
 
 void CutoverPage::updateApply()
 {
-    const bool ready = MonitorPage::readyForCutover(m_status);
+    const bool ready = m_status.readyForCutover();
     m_apply->setEnabled(!m_applied && ready && m_confirm->isChecked());
     m_confirm->setEnabled(!m_applied);
     // Chosen before the cutover starts (a wizard reopened on a cutover under way cannot change it).

@@ -51,12 +51,6 @@ enum SchemaColumn {
 };
 constexpr int kSchemaDatabaseRole = Qt::UserRole + 1;
 
-// Cut over already (on its own, from its card): it waits for the others and holds nothing back.
-bool cutOver(const engine::DatabaseStatus &d)
-{
-    return d.phase == DatabasePhase::Done || d.phase == DatabasePhase::Fallback ||
-           d.phase == DatabasePhase::FailingBack;
-}
 } // namespace
 
 MonitorPage::MonitorPage(MigrationWizard *wizard) : WizardPage(wizard)
@@ -391,7 +385,7 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
         break;
     }
     for (const engine::DatabaseStatus &d : s.databases) {
-        if (d.readyForCutover || cutOver(d))
+        if (d.readyForCutover || d.cutOver())
             continue;
         if (!d.notReadyReason.isEmpty())
             reasons << tr("%1: %2").arg(d.name, d.notReadyReason);
@@ -404,24 +398,9 @@ QStringList MonitorPage::notReadyReasons(const engine::MigrationStatus &s)
         else
             reasons << tr("%1: %2, lag %3").arg(d.name, Format::phase(d.phase), Format::bytes(d.lagBytes));
     }
-    if (reasons.isEmpty() && !readyForCutover(s))
+    if (reasons.isEmpty() && !s.readyForCutover())
         reasons << tr("Waiting for the engine to report readiness.");
     return reasons;
-}
-
-bool MonitorPage::readyForCutover(const engine::MigrationStatus &s)
-{
-    if (s.state != RunState::Streaming)
-        return false;
-    bool any = false;
-    for (const engine::DatabaseStatus &d : s.databases) {
-        if (cutOver(d))
-            continue;
-        if (!d.readyForCutover)
-            return false;
-        any = true;
-    }
-    return any;
 }
 
 bool MonitorPage::isComplete() const
@@ -429,7 +408,7 @@ bool MonitorPage::isComplete() const
     if (m_status.state == RunState::Completed || m_status.state == RunState::Fallback ||
         m_status.state == RunState::FailingBack)
         return true;
-    return readyForCutover(m_status);
+    return m_status.readyForCutover();
 }
 
 int MonitorPage::nextId() const
@@ -537,9 +516,9 @@ void MonitorPage::apply(const engine::MigrationStatus &s)
     const QStringList reasons = notReadyReasons(s);
     const bool online = s.mode != u"offline";
     m_cutover->setVisible(online);
-    m_cutover->setEnabled(online && readyForCutover(s));
+    m_cutover->setEnabled(online && s.readyForCutover());
     m_cutover->setToolTip(
-        readyForCutover(s)
+        s.readyForCutover()
             ? tr("Every database is ready: pending changes are low and the full load is complete.")
             : tr("Not ready yet:") + QStringLiteral("\n• ") + reasons.join(QStringLiteral("\n• ")));
     const bool ended =

@@ -53,10 +53,6 @@ public:
 
     // What stands between the run and a cutover, one reason per line; empty when ready.
     static QStringList notReadyReasons(const engine::MigrationStatus &status);
-    // Whether the rest of the run can be cut over: it streams, and every database not cut over yet
-    // (on its own, from its card) is ready. The status's own readyForCutover() asks it of every
-    // database, and one cut over keeps a stale flag (false once the run was resumed, or in fallback).
-    static bool readyForCutover(const engine::MigrationStatus &status);
 
     TableStatusModel *model() const { return m_model; }
     TableStatusProxy *proxy() const { return m_proxy; }

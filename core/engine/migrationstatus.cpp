@@ -268,12 +268,19 @@ DatabaseStatus DatabaseStatus::fromJson(const QJsonObject &o)
 
 bool MigrationStatus::readyForCutover() const
 {
-    if (databases.isEmpty() || state != RunState::Streaming)
+    if (state != RunState::Streaming)
         return false;
-    for (const DatabaseStatus &d : databases)
+    // A database cut over on its own keeps readyForCutover false (it streams no more): it does
+    // not hold the others back.
+    bool any = false;
+    for (const DatabaseStatus &d : databases) {
+        if (d.cutOver())
+            continue;
         if (!d.readyForCutover)
             return false;
-    return true;
+        any = true;
+    }
+    return any;
 }
 
 qint64 MigrationStatus::rowsCopied() const

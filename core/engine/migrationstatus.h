@@ -147,6 +147,13 @@ struct DatabaseStatus
     // primary again), "ended" (the fallback was ended; the new server stays); "" without one.
     QString fallback;
 
+    // Cut over already (on its own, or by an earlier attempt): done, or in its fallback.
+    bool cutOver() const
+    {
+        return phase == DatabasePhase::Done || phase == DatabasePhase::Fallback ||
+               phase == DatabasePhase::FailingBack;
+    }
+
     QJsonObject toJson() const;
     static DatabaseStatus fromJson(const QJsonObject &o);
 };
@@ -165,6 +172,7 @@ struct MigrationStatus
     QString engineState; // the engine's own words for its state, e.g. Azure's "InProgress / MigratingData";
                          // empty for the local engine
 
+    // Streaming, and every database not cut over yet is ready (one at least).
     bool readyForCutover() const;
     qint64 rowsCopied() const;
     qint64 bytesCopied() const;

@@ -781,7 +781,7 @@ private Q_SLOTS:
         s.databases[0].phase = engine::DatabasePhase(phase);
         s.databases[0].readyForCutover = flag;
         s.databases[0].notReadyReason = flag ? QString() : QStringLiteral("fallback not connected");
-        QVERIFY(MonitorPage::readyForCutover(s));
+        QVERIFY(s.readyForCutover());
         QVERIFY2(MonitorPage::notReadyReasons(s).isEmpty(),
                  qPrintable(MonitorPage::notReadyReasons(s).join(u' ')));
 
@@ -801,11 +801,11 @@ private Q_SLOTS:
         // One of the others not ready still holds it back; with every one cut over, nothing is left.
         s.databases[1].readyForCutover = false;
         s.databases[1].notReadyReason = QStringLiteral("not applying on the target");
-        QVERIFY(!MonitorPage::readyForCutover(s));
+        QVERIFY(!s.readyForCutover());
         QVERIFY(MonitorPage::notReadyReasons(s).join(u' ').contains(u"not applying"));
         for (auto &d : s.databases)
             d.phase = engine::DatabasePhase::Done;
-        QVERIFY(!MonitorPage::readyForCutover(s));
+        QVERIFY(!s.readyForCutover());
     }
 
     void axisStepsAreOneTwoOrFiveTimesAPowerOfTen_data()
