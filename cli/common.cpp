@@ -123,4 +123,53 @@ int confirmOnTerminal(Context &ctx, const QString &verb, const QString &what, co
     return -1;
 }
 
+namespace {
+
+QString human(double bytes)
+{
+    const char *units[] = {"B", "kB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 4) {
+        bytes /= 1024;
+        ++u;
+    }
+    return QString::number(bytes, 'f', u == 0 ? 0 : 1) + u' ' + QLatin1String(units[u]);
+}
+
+} // namespace
+
+QString progressLine(const engine::MigrationStatus &s)
+{
+    QStringList parts;
+    for (const auto &d : s.databases) {
+        const int done = d.tablesDone;
+        const int total = std::max(1, d.tablesTotal);
+        // By bytes while tables load; every table loaded is the whole load, whatever the estimate
+        // of its bytes said (it counts pages, the copy counts rows' text).
+        const double frac = d.tablesTotal > 0 && done >= d.tablesTotal ? 1.0
+                            : d.bytesTotal > 0 ? std::min(1.0, double(d.bytesCopied) / double(d.bytesTotal))
+                                               : double(done) / total;
+        const int width = 20;
+        const int filled = int(frac * width);
+        QString bar = QString(filled, u'#') + QString(width - filled, u'.');
+        QString p = QStringLiteral("%1 [%2] %3% %4/%5 tables %6")
+                        .arg(d.name, bar)
+                        .arg(int(frac * 100))
+                        .arg(done)
+                        .arg(d.tablesTotal)
+                        .arg(engine::phaseName(d.phase));
+        if (d.bytesPerSecond > 0)
+            p += QStringLiteral(" %1/s").arg(human(d.bytesPerSecond));
+        if (d.etaSeconds > 0)
+            p += QStringLiteral(" ETA %1s").arg(qint64(d.etaSeconds));
+        if (d.phase == engine::DatabasePhase::Streaming)
+            p += QStringLiteral(" lag %1 (%2 s), pending %3")
+                     .arg(human(double(d.lagBytes)))
+                     .arg(d.lagSeconds, 0, 'f', 1)
+                     .arg(d.pendingChanges);
+        parts << p;
+    }
+    return parts.join(QStringLiteral(" | "));
+}
+
 } // namespace pgferry::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cli.h"
+#include "engine/migrationstatus.h"
 #include "project/project.h"
 
 #include <QJsonObject>
@@ -43,5 +44,8 @@ int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags,
 // usage when --database names none of them (the caller then returns Usage).
 QStringList selectedDatabases(Context &ctx, const char *verb, const QString &usage, const project::Project &p,
                               const Args &a);
+
+// `run --progress`'s line: per database a bar of the load, tables done, phase, rate, ETA and lag.
+QString progressLine(const engine::MigrationStatus &s);
 
 } // namespace pgferry::cli
