@@ -1917,6 +1917,10 @@
         <source>create alerts, add a delete lock and a read replica with the actions below.</source>
         <translation>Warnungen, eine Löschsperre und ein Lesereplikat mit den Aktionen unten anlegen.</translation>
     </message>
+    <message>
+        <source>%1: the archive is complete, but the run&apos;s report does not list it: %2</source>
+        <translation>%1: Das Archiv ist vollständig, aber der Bericht des Laufs führt es nicht auf: %2</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::FixScriptDialog</name>

@@ -259,6 +259,9 @@ void DonePage::backUpSourceTo(const QString &dir)
                 << (r.ok
                         ? tr("%1: %2, SHA-256 %3").arg(r.path, QLocale().formattedDataSize(r.bytes), r.sha256)
                         : tr("%1 was not backed up: %2").arg(r.database, r.error));
+            if (r.ok && !r.error.isEmpty())
+                lines << tr("%1: the archive is complete, but the run's report does not list it: %2")
+                             .arg(r.database, r.error);
         }
         lines.prepend(ok ? tr("The source is backed up; keep these archives and their checksums.")
                          : tr("The backup did not finish for every database."));

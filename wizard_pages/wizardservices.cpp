@@ -108,6 +108,11 @@ engine::BackupResult WizardServices::backupSourceDatabase(const project::Project
     engine::BackupResult r = engine::backupDatabase(source, database, dir, progress);
     if (!r.ok && !hint.isEmpty())
         r.error += QStringLiteral(" (%1)").arg(hint);
+    // Its size and checksum go into the run's report, as pgferry-cli backup-source puts them.
+    QString why;
+    const QString stateDir = project::runStateDir(p, &why);
+    if (r.ok && (stateDir.isEmpty() || !engine::recordBackup(stateDir, r, &why)))
+        r.error = why; // ok stays: the archive is whole, only the report lacks it
     return r;
 }
 

@@ -128,7 +128,8 @@ public:
                                              std::chrono::milliseconds sample);
     // Blocking: the final backup of one source database, pg_dump -Fc into DIR/<database>.dump
     // (engine/backup, as `pgferry-cli backup-source`); `progress` gets the bytes written so far, on
-    // the calling (worker) thread.
+    // the calling (worker) thread. The archive's size and checksum are added to the run's report;
+    // when that fails, the result stays ok and `error` says why.
     virtual engine::BackupResult backupSourceDatabase(const project::Project &project,
                                                       const Credentials &credentials, const QString &database,
                                                       const QString &dir,

@@ -4,12 +4,15 @@
 #include "coreservices.h"
 #include "donepage.h"
 #include "migrationwizard.h"
+#include "project/secretstore.h"
 #include "testclusters.h"
 #include "widgetfind.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +24,7 @@ class TestDoneBackupDb : public QObject
 {
     Q_OBJECT
     std::unique_ptr<test::TestCluster> m_source;
+    QTemporaryDir m_state;
 
 private Q_SLOTS:
     void initTestCase()
@@ -28,6 +32,8 @@ private Q_SLOTS:
         m_source = std::make_unique<test::TestCluster>(QStringLiteral("donebackup"));
         // The password as a pipeline gives it (the form's password would do as well).
         qputenv("PGFERRY_SOURCE_PASSWORD", m_source->connInfo().password.toUtf8());
+        QVERIFY(m_state.isValid());
+        qputenv("PGFERRY_STATE_DIR", m_state.path().toUtf8()); // the run's report goes here
         m_source->createDatabase(QStringLiteral("shop"));
         m_source->sql(QStringLiteral("shop"),
                       QStringLiteral(
@@ -63,6 +69,19 @@ private Q_SLOTS:
             QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
         QVERIFY2(text.contains(archive) && text.contains(sha) && text.contains(u"backed up"),
                  qPrintable(text));
+        // The run's report lists it, as pgferry-cli backup-source does.
+        QFile report(project::runStateDir(p) + QStringLiteral("/report.json"));
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        const QJsonObject backup = QJsonDocument::fromJson(report.readAll())
+                                       .object()
+                                       .value(u"databases")
+                                       .toObject()
+                                       .value(u"shop")
+                                       .toObject()
+                                       .value(u"final_backup")
+                                       .toObject();
+        QCOMPARE(backup.value(u"sha256").toString(), sha);
+        QCOMPARE(backup.value(u"bytes").toInteger(), qint64(data.size()));
 
         // A second backup into the same folder is refused by name rather than overwriting the archive.
         page->backUpSourceTo(dir.path());
