@@ -3,6 +3,7 @@
 #include "format.h"
 #include "icons.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -22,6 +23,10 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     QFont f = m_title->font();
     f.setBold(true);
     m_title->setFont(f);
+    m_title->setObjectName(QStringLiteral("cardTitle"));
+    // The card is narrow: a long name is elided (elideTitle), never widens it.
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_title->installEventFilter(this);
     m_phase = new QLabel;
     m_phase->setObjectName(QStringLiteral("cardPhase"));
     QFont pf = m_phase->font();
@@ -59,6 +64,7 @@ DatabaseCard::DatabaseCard(QWidget *parent) : QFrame(parent)
     g->setVerticalSpacing(3);
     g->addWidget(m_title, 0, 0);
     g->addWidget(m_eta, 0, 1);
+    g->setColumnStretch(0, 1); // the title takes what the ETA leaves
     g->addWidget(m_phase, 1, 0, 1, 2);
     g->addWidget(m_progress, 2, 0, 1, 2);
     g->addWidget(m_bar, 3, 0, 1, 2);
@@ -223,7 +229,7 @@ void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
     setObjectName(QStringLiteral("databaseCard_") + d.name);
     const QString target =
         d.targetName.isEmpty() || d.targetName == d.name ? QString() : QStringLiteral(" → ") + d.targetName;
-    m_title->setText(d.name + target);
+    m_titleText = d.name + target;
     const bool failed = d.phase == engine::DatabasePhase::Failed || d.tablesFailed > 0;
     const bool ready = d.readyForCutover || d.phase == engine::DatabasePhase::Done;
     m_phase->setText(Format::phase(d.phase));
@@ -246,6 +252,7 @@ void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
                    : catchingUp ? tr("Caught up in %1").arg(Format::duration(d.etaSeconds))
                                 : QString());
     setToolTip(d.readiness.isEmpty() ? d.notReadyReason : readinessToolTip(d));
+    elideTitle();
 
     m_database = d.name;
     const QString capture = captureText(d.ddlCapture);
@@ -287,6 +294,23 @@ void DatabaseCard::setStatus(const engine::DatabaseStatus &d)
                               ? tr("Cut over %1 now; the other databases keep streaming.").arg(d.name)
                               : d.notReadyReason);
     m_cutover->setAccessibleName(tr("Cut over %1").arg(d.name));
+}
+
+void DatabaseCard::elideTitle()
+{
+    const int width = m_title->contentsRect().width();
+    const QString shown =
+        m_title->fontMetrics().elidedText(m_titleText, Qt::ElideMiddle, std::max(width, 40));
+    m_title->setText(shown);
+    m_title->setToolTip(shown == m_titleText ? QString() : m_titleText);
+}
+
+bool DatabaseCard::eventFilter(QObject *watched, QEvent *event)
+{
+    // The title's room changes with the ETA beside it.
+    if (watched == m_title && event->type() == QEvent::Resize)
+        elideTitle();
+    return QFrame::eventFilter(watched, event);
 }
 
 } // namespace pgferry::wizard

@@ -48,8 +48,15 @@ Q_SIGNALS:
     // "Cut over…" was clicked: cut over this database alone.
     void cutoverRequested(const QString &database);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    // Fits "name → target" into the card's first row, eliding its middle; the whole as a tooltip.
+    void elideTitle();
+
     QString m_database;
+    QString m_titleText;
     QLabel *m_title;
     QLabel *m_phase;
     QLabel *m_progress;

@@ -236,6 +236,32 @@ private Q_SLOTS:
         return s;
     }
 
+    // The card is narrow: a long "name → target" is elided in the middle, and whole in the tooltip.
+    void aLongCardTitleIsElidedWithItsWholeNameInTheTooltip()
+    {
+        MigrationStatus s = withSchemaChanges();
+        engine::DatabaseStatus d = s.databases[0];
+        d.name = QStringLiteral("customer_relationship_management_archive_2019");
+        d.targetName = QStringLiteral("crm_archive_2019_migrated_to_azure");
+        DatabaseCard card;
+        card.setStatus(d);
+        card.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&card));
+        auto *title = test::findNamed<QLabel>(&card, "cardTitle");
+        const QString whole = d.name + QStringLiteral(" → ") + d.targetName;
+        QVERIFY2(title->text().contains(u'…') && title->text() != whole, qPrintable(title->text()));
+        QVERIFY2(title->text().startsWith(u"customer") && title->text().endsWith(u"azure"),
+                 qPrintable(title->text()));
+        QVERIFY(title->fontMetrics().horizontalAdvance(title->text()) <= title->width());
+        QCOMPARE(title->toolTip(), whole);
+
+        d.name = QStringLiteral("shop");
+        d.targetName.clear();
+        card.setStatus(d);
+        QCOMPARE(title->text(), QStringLiteral("shop"));
+        QVERIFY(title->toolTip().isEmpty());
+    }
+
     void cardsShowSchemaChangesAndHowTheyAreSeen()
     {
         const MigrationStatus s = withSchemaChanges();
