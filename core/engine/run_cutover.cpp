@@ -207,7 +207,10 @@ void LocalEngine::Run::finishKeysAndCompare(pg::Connection &src, bool schemaChan
 {
     const cutover::SchemaFinished f = cutover::finishKeysAndCompare(src, target, tables);
     if (!f.created.isEmpty())
-        log(QStringLiteral("created %1 foreign keys and triggers the archive did not have: %2")
+        log((schemaChanged
+                 ? QStringLiteral("created %1 foreign keys and triggers from the source's catalog as "
+                                  "it is now (the schema changed while streaming): %2")
+                 : QStringLiteral("created %1 foreign keys and triggers the archive did not have: %2"))
                 .arg(f.created.size())
                 .arg(f.created.mid(0, 10).join(QStringLiteral(", "))));
     if (f.differences.isEmpty())

@@ -804,4 +804,17 @@ FakeResponse FakeAzure::answer(const FakeRequest &req)
                                   QStringLiteral("The resource was not found."));
 }
 
+QJsonObject FakeAzure::alertCriterion(const QString &ruleId) const
+{
+    return monitorResources.value(ruleId.toLower())
+        .value(u"properties")
+        .toObject()
+        .value(u"criteria")
+        .toObject()
+        .value(u"allOf")
+        .toArray()
+        .at(0)
+        .toObject();
+}
+
 } // namespace pgferry::test

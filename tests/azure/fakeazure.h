@@ -120,6 +120,9 @@ public:
     // lower-case path. The contract check refuses a metric that flexible servers do not emit.
     void serveMonitor();
     QHash<QString, QJsonObject> monitorResources;
+    // The first criterion (properties.criteria.allOf[0]) of the metric alert stored at `ruleId`
+    // (any case); empty when there is none.
+    QJsonObject alertCriterion(const QString &ruleId) const;
 
 private:
     QJsonObject configuration(const QString &serverId, const QString &name) const;

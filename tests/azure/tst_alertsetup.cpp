@@ -118,16 +118,7 @@ private Q_SLOTS:
                 puts << r.path.section(u'/', -1);
         QCOMPARE(puts.first(), m_group.name);
         QCOMPARE(puts.mid(1), expected);
-        const QJsonObject cpu = m_fake->monitorResources.value(
-            alertRuleId(m_server, QStringLiteral("cpu_percent")).toString().toLower());
-        QCOMPARE(cpu.value(u"properties")
-                     .toObject()
-                     .value(u"criteria")
-                     .toObject()
-                     .value(u"allOf")
-                     .toArray()
-                     .at(0)
-                     .toObject()
+        QCOMPARE(m_fake->alertCriterion(alertRuleId(m_server, QStringLiteral("cpu_percent")).toString())
                      .value(u"threshold")
                      .toDouble(),
                  85.0);

@@ -378,18 +378,9 @@ private Q_SLOTS:
         QCOMPARE(m_fake->monitorResources.size(), stored);
         QCOMPARE(m_fake->count("PUT", groupPath()), 1);
         QCOMPARE(m_fake->count("PUT", rulePath(QStringLiteral("cpu_percent"))), 2);
-        QCOMPARE(m_fake->monitorResources.value(rulePath(QStringLiteral("cpu_percent")).toLower())
-                     .value(u"properties")
-                     .toObject()
-                     .value(u"criteria")
-                     .toObject()
-                     .value(u"allOf")
-                     .toArray()
-                     .at(0)
-                     .toObject()
-                     .value(u"threshold")
-                     .toDouble(),
-                 80.0); // back to the default
+        QCOMPARE(
+            m_fake->alertCriterion(rulePath(QStringLiteral("cpu_percent"))).value(u"threshold").toDouble(),
+            80.0); // back to the default
 
         // Another address joins the same group; the first stays.
         r = cli(alerts(QStringLiteral("oncall@contoso.com")));

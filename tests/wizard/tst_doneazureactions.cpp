@@ -258,15 +258,7 @@ private Q_SLOTS:
                      kActionGroup);
         }
         const QJsonObject connections =
-            m_fake->monitorResources.value(rulePath(QStringLiteral("active_connections")).toLower())
-                .value(u"properties")
-                .toObject()
-                .value(u"criteria")
-                .toObject()
-                .value(u"allOf")
-                .toArray()
-                .at(0)
-                .toObject();
+            m_fake->alertCriterion(rulePath(QStringLiteral("active_connections")));
         QCOMPARE(connections.value(u"threshold").toDouble(), 160.0); // 80 % of 200
         QVERIFY(!m_fake->monitorResources.contains(
             rulePath(QStringLiteral("logical_replication_lag_mb")).toLower()));
