@@ -262,6 +262,21 @@ const QList<int> &Applier::columnMap(TargetTable &t, const Change &c)
     return t.sourceToTarget;
 }
 
+QStringList Applier::missingColumns(const Change &c)
+{
+    TargetTable &t = table(c.schema, c.table);
+    // The shared column list columnMap() already mapped: every column is there.
+    if (t.sourceColumns.constData() == c.columns.constData() && t.sourceToTarget.size() == c.columns.size() &&
+        c.oldColumns.isEmpty())
+        return {};
+    QStringList out;
+    for (const QList<Column> *cols : {&c.columns, &c.oldColumns})
+        for (const Column &col : *cols)
+            if (!t.byName.contains(col.name) && !out.contains(col.name))
+                out << col.name;
+    return out;
+}
+
 int Applier::targetColumn(const TargetTable &t, const Change &c, const QString &name)
 {
     const int i = t.byName.value(name, -1);

@@ -109,6 +109,9 @@ public:
 
     // Forgets what was learnt about the target's tables (after DDL on the target).
     void invalidateCache();
+    // Columns of an Insert, Update or Delete that the target's table lacks (the source added
+    // them and nothing carried the change): applying it would fail. Empty when every one is there.
+    QStringList missingColumns(const Change &change);
     // Runs a statement (a schema change, or pgferry's own bookkeeping) in the open target
     // transaction, after every change queued before it, inside the current source transaction.
     // With schemaChange, the table cache is dropped and the target transaction is committed at

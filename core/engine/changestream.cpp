@@ -87,6 +87,19 @@ bool isBeginMessage(const QString &plugin, const QByteArray &data)
 }
 
 // What the applier carried (or not), kept on the target with the rows (dropped with _pgferry at the end).
+// Per table, the position its last resync copied it at ("pending": made on the target by the
+// catalog watch and not copied yet, so its changes are held), kept with the copy.
+void markResync(pg::Connection &target, const QString &migration, const QString &table, const QString &lsn)
+{
+    target.exec(
+        QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
+                       "CREATE TABLE IF NOT EXISTS _pgferry.resync (migration text, tab text, lsn text, "
+                       "PRIMARY KEY (migration, tab))"));
+    target.exec(QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"),
+                {migration, table});
+    target.exec(QStringLiteral("INSERT INTO _pgferry.resync VALUES ($1, $2, $3)"), {migration, table, lsn});
+}
+
 void createSchemaChangesTable(pg::Connection &target)
 {
     target.exec(QStringLiteral(
@@ -407,6 +420,78 @@ void ChangeStream::requestResync(const QString &table)
         m_resyncQueue << table;
 }
 
+void ChangeStream::holdForCopy(const QString &table, const QList<SchemaChange> &changes,
+                               const QStringList &afterCopy)
+{
+    QList<SchemaChange> fresh;
+    {
+        QMutexLocker l(&m_mutex);
+        for (SchemaChange sc : changes) {
+            sc.state = QStringLiteral("copying");
+            if (std::none_of(m_stats.schemaChanges.cbegin(), m_stats.schemaChanges.cend(),
+                             [&](const SchemaChange &c) {
+                                 return c.object == sc.object && c.kind == sc.kind && c.state == sc.state;
+                             }))
+                fresh << sc;
+        }
+    }
+    pg::Connection t = pg::Connection::open(m_config.target, {.timeout = 15s});
+    createSchemaChangesTable(t);
+    t.exec(QStringLiteral("BEGIN"));
+    markResync(t, m_config.slot, table, QStringLiteral("pending"));
+    for (const SchemaChange &sc : std::as_const(fresh))
+        t.exec(QStringLiteral("INSERT INTO _pgferry.schema_changes (migration, lsn, object, kind, statement, "
+                              "state, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+               {m_config.slot, sc.lsn, sc.object, sc.kind, sc.statement, sc.state, sc.detail});
+    t.exec(QStringLiteral("COMMIT"));
+    QMutexLocker l(&m_mutex);
+    if (!m_holdRequests.contains(table))
+        m_holdRequests << table;
+    if (!m_stats.held.contains(table))
+        m_stats.held << table;
+    if (!afterCopy.isEmpty())
+        m_afterCopy.insert(table, afterCopy);
+    m_stats.schemaChanges << fresh;
+    m_holdRequested = true;
+}
+
+void ChangeStream::takeHoldRequests()
+{
+    QStringList tables;
+    {
+        QMutexLocker l(&m_mutex);
+        tables.swap(m_holdRequests);
+    }
+    for (const QString &t : std::as_const(tables))
+        m_held.insert(t);
+    publishHeld();
+}
+
+void ChangeStream::publishHeld()
+{
+    QSet<QString> held = m_held;
+    QMutexLocker l(&m_mutex);
+    for (const QString &t : std::as_const(m_holdRequests)) // not taken by the applier yet
+        held.insert(t);
+    m_stats.held = QStringList(held.cbegin(), held.cend());
+    m_stats.held.sort();
+}
+
+bool ChangeStream::holdIfColumnsMissing(cdc::Applier &applier, const cdc::Change &c)
+{
+    const QStringList missing = applier.missingColumns(c);
+    if (missing.isEmpty())
+        return false;
+    const QString table = c.schema + u'.' + c.table;
+    m_held.insert(table);
+    publishHeld();
+    QMutexLocker l(&m_mutex);
+    for (const QString &col : missing)
+        if (!m_stats.missingColumns.contains(table + u'.' + col))
+            m_stats.missingColumns << table + u'.' + col;
+    return true;
+}
+
 void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const QString &table)
 {
     {
@@ -419,6 +504,11 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
         m_stats.resyncs << table + QStringLiteral(": ") + line;
     };
     applier.flush(); // what was applied before is committed; the copy is its own transaction
+    QStringList afterCopy;
+    {
+        QMutexLocker l(&m_mutex);
+        afterCopy = m_afterCopy.value(table);
+    }
     try {
         pg::Connection source = pg::Connection::open(m_config.source, {.timeout = 15s});
         const int v = source.serverVersion();
@@ -462,19 +552,20 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
         options.beforeCommit = [&](pg::Connection &t) {
             // The copy and its position are kept durably: the stream's own commits may not be.
             t.exec(QStringLiteral("SET LOCAL synchronous_commit = on"));
-            t.exec(QStringLiteral(
-                "CREATE TABLE IF NOT EXISTS _pgferry.resync (migration text, tab text, lsn text, "
-                "PRIMARY KEY (migration, tab))"));
-            t.exec(QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"),
-                   {m_config.slot, table});
-            t.exec(QStringLiteral("INSERT INTO _pgferry.resync VALUES ($1, $2, $3)"),
-                   {m_config.slot, table, lsn});
+            markResync(t, m_config.slot, table, lsn);
             createSchemaChangesTable(t);
             t.exec(
                 QStringLiteral("UPDATE _pgferry.schema_changes SET state = 'resolved', detail = detail || $3 "
                                "WHERE migration = $1 AND state = 'unresolved' AND (object = $2 OR "
                                "left(object, length($2) + 1) = $2 || '.')"),
                 {m_config.slot, table, QString(QStringLiteral(" (resolved: copied again at %1)").arg(lsn))});
+            t.exec(
+                QStringLiteral("UPDATE _pgferry.schema_changes SET state = 'applied', detail = detail || $3 "
+                               "WHERE migration = $1 AND state = 'copying' AND (object = $2 OR "
+                               "left(object, length($2) + 1) = $2 || '.')"),
+                {m_config.slot, table, QString(QStringLiteral(" (copied at %1)").arg(lsn))});
+            for (const QString &st : std::as_const(afterCopy))
+                t.exec(st);
         };
         load::LoadUnit unit;
         const load::CopyResult r = load::copyUnit(source, target, found, unit, options, {});
@@ -482,17 +573,27 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
         exporter.reset();
         if (v < 100000)
             source.tryExec(QStringLiteral("SELECT pg_drop_replication_slot($1)"), {slotName});
+        applier.invalidateCache(); // columns the table gained on the target since it was last read
         m_syncLsn.insert(table, slot.consistentPoint);
         m_streamed.insert(table);
         m_held.remove(table);
         {
             QMutexLocker l(&m_mutex);
-            for (SchemaChange &c : m_stats.schemaChanges)
-                if (c.unresolved() && (c.object == table || c.object.startsWith(table + u'.'))) {
+            m_afterCopy.remove(table);
+            m_stats.missingColumns.removeIf([&](const QString &c) { return c.startsWith(table + u'.'); });
+            for (SchemaChange &c : m_stats.schemaChanges) {
+                if (c.object != table && !c.object.startsWith(table + u'.'))
+                    continue;
+                if (c.unresolved()) {
                     c.state = QStringLiteral("resolved");
                     c.detail += QStringLiteral(" (resolved: copied again at %1)").arg(lsn);
+                } else if (c.state == u"copying") {
+                    c.state = QStringLiteral("applied");
+                    c.detail += QStringLiteral(" (copied at %1)").arg(lsn);
                 }
+            }
         }
+        publishHeld();
         done(QStringLiteral("copied again, %1 rows, joined the stream at %2").arg(r.rows).arg(lsn));
     } catch (const pg::Exception &e) {
         done(QStringLiteral("resync failed: ") + e.error().toString());
@@ -531,6 +632,7 @@ void ChangeStream::noteStreamedTables(const QList<SchemaChange> &changes)
         if (sc.state == u"applied" &&
             (sc.kind == u"table created" || sc.kind == u"table renamed" || sc.kind == u"table moved"))
             m_streamed.insert(sc.object);
+    publishHeld();
 }
 
 void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c)
@@ -672,14 +774,20 @@ void ChangeStream::applyOnce()
         pg::Result rs = target.exec(
             QStringLiteral("SELECT tab, lsn FROM _pgferry.resync WHERE migration = $1"), {m_config.slot});
         for (int i = 0; i < rs.rows(); ++i) {
+            if (rs.text(i, 1) == u"pending") { // made on the target, not copied yet
+                m_held.insert(rs.text(i, 0));
+                requestResync(rs.text(i, 0));
+                continue;
+            }
             m_syncLsn.insert(rs.text(i, 0),
                              std::max(m_syncLsn.value(rs.text(i, 0)), pg::parseLsn(rs.text(i, 1))));
             m_streamed.insert(rs.text(i, 0));
         }
     }
     const bool filterTables = !m_config.streamedTables.isEmpty();
-    if (capture)
-        loadSchemaChanges(target);
+    // What earlier runs carried, or made on the target and copied (the catalog watch's).
+    loadSchemaChanges(target);
+    takeHoldRequests();
     cdc::Applier applier(target, m_config.originName, m_config.applier);
     pg::Lsn applied = applier.start();
     cdc::PgOutputDecoder pgoutput;
@@ -722,6 +830,8 @@ void ChangeStream::applyOnce()
         m_stats.consumedTxns = 0;
     }
     while (!stopping()) {
+        if (m_holdRequested.exchange(false))
+            takeHoldRequests();
         if (!applier.inSourceTransaction()) {
             QString next;
             {
@@ -811,6 +921,10 @@ void ChangeStream::applyOnce()
                 continue;
             if (!m_held.isEmpty() && m_held.contains(c.schema + u'.' + c.table))
                 continue; // copied again by a resync, which joins it to the stream
+            // Without capture a column added on the source reaches the target only by the catalog
+            // watch, which adds it there and copies the table again: until then it waits.
+            if (!capture && holdIfColumnsMissing(applier, c))
+                continue;
 
             const auto it = m_syncLsn.constFind(c.schema + u'.' + c.table);
             if (it != m_syncLsn.constEnd() && txnEnd != 0 && txnEnd <= it.value())

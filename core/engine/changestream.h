@@ -74,7 +74,11 @@ struct StreamStats
     QList<SchemaChange> schemaChanges; // carried (or not) by the applier, oldest first
     QString resyncing;                 // the table being copied again now, "" when none
     QStringList resyncs; // what resyncs did, newest last ("schema.table: n rows at LSN" or the error)
-    qint64 rewinds = 0;  // times the applier read changes again that a reconnect cut from the spool
+    // Tables whose changes are held until a resync copies them again, and tables whose rows
+    // name columns the target lacks (without DDL capture), sorted.
+    QStringList held;
+    QStringList missingColumns; // "schema.table.column", seen in the stream, not on the target
+    qint64 rewinds = 0;         // times the applier read changes again that a reconnect cut from the spool
     qint64 pending() const { return std::max<qint64>(0, spooledTxns - consumedTxns); }
 };
 
@@ -95,6 +99,15 @@ public:
     // is kept on the target with the copy. Unresolved schema changes of the table are resolved.
     // Other tables wait while it copies. The outcome is in stats().resyncs.
     void requestResync(const QString &table);
+    // The catalog watch made `table` on the target (created on the source after the snapshot,
+    // or given columns the target lacked): its changes are held from now on, and after a restart
+    // too (a mark on the target), until a resync copies it and joins it to the stream. Call it
+    // before the table can stream (before it joins the publication); then requestResync().
+    // `changes` are recorded as "copying" (once: a second call for the same change records
+    // nothing) and become "applied" with the copy. `afterCopy` runs in the copy's transaction
+    // (e.g. a NOT NULL the column could not have while it was added to a filled table).
+    void holdForCopy(const QString &table, const QList<SchemaChange> &changes,
+                     const QStringList &afterCopy = {});
     // Blocks until everything the source wrote up to `lsn` has been received and applied.
     bool drainTo(pg::Lsn lsn, int timeoutSeconds, QString *error);
 
@@ -109,7 +122,15 @@ private:
     void applySchemaChange(cdc::Applier &applier, const cdc::Change &c);
     void loadSchemaChanges(pg::Connection &target);
     void resync(cdc::Applier &applier, pg::Connection &target, const QString &table);
-    QStringList m_resyncQueue;         // m_mutex
+    QStringList m_resyncQueue;               // m_mutex
+    QStringList m_holdRequests;              // m_mutex: holdForCopy()'s tables, taken by the applier
+    QHash<QString, QStringList> m_afterCopy; // m_mutex
+    std::atomic_bool m_holdRequested{false};
+    // The applier thread: tables holdForCopy() asked to hold (and, without DDL capture, tables
+    // whose rows name columns the target lacks: held until the watch adds them and copies it).
+    void takeHoldRequests();
+    void publishHeld(); // m_held into stats().held
+    bool holdIfColumnsMissing(cdc::Applier &applier, const cdc::Change &c);
     QHash<QString, pg::Lsn> m_syncLsn; // the configured positions and the resyncs' (applier thread)
     bool stopping() const { return m_stopStream.load() || (m_stop && m_stop->load()); }
     void setError(const QString &e, bool fatal);

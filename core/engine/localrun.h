@@ -306,7 +306,25 @@ private:
                          int sourceVersion);
     // Schema changes seen by reading the catalogs: selected tables that do not stream (not in the
     // publication), and without capture, tables and columns the target lacks. Unresolved, each.
-    QList<SchemaChange> watchSchema(const QString &publication, const QString &plugin);
+    // With `adopt` (not at cutover) and without capture, what the watch can carry is carried:
+    // adoptTable() and adoptColumns().
+    QList<SchemaChange> watchSchema(const QString &publication, const QString &plugin, bool adopt = true);
+    // Without capture (run_adopt.cpp): a table created on the source after the snapshot is made
+    // on the target (pg_dump --table), or a table already there that does not stream joins the
+    // publication; then it is copied from a new snapshot and joins the stream there. adoptColumns()
+    // adds columns the source gained and copies the table again. Each returns why it could not
+    // ("" when it is under way: the stream's held tables show it until the copy is done).
+    QString adoptTable(const load::SourceTable &t, bool onTarget);
+    QString adoptColumns(const load::SourceTable &t, const QStringList &columns);
+    // The last failure per table: logged once, and tried again after a minute, not every watch.
+    struct AdoptionFailure
+    {
+        QString why;
+        QElapsedTimer since;
+    };
+    QHash<QString, AdoptionFailure> adoptionFailures;
+    // Runs `attempt` for `table` unless it failed less than a minute ago; its failure, logged once.
+    QString adoptOnce(const QString &table, const std::function<QString()> &attempt);
     // The stream's schema changes and the watch's, as status shows them; `unresolved` lists the
     // objects that hold the cutover.
     QList<SchemaChange> mergedSchemaChanges(const StreamStats &s, QStringList *unresolved) const;

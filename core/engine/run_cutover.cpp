@@ -147,7 +147,7 @@ void LocalEngine::Run::checkSchemaAfterDrain(pg::Connection &src)
     watchSource.reset(); // ended with the other sessions
     watchTarget.reset();
     try {
-        watched = watchSchema(name, plugin);
+        watched = watchSchema(name, plugin, false);
     } catch (const pg::Exception &ex) {
         watchError = ex.error().toString();
     }

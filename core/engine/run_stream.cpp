@@ -42,7 +42,17 @@ QList<ReadinessCheck> streamChecks(const StreamStats &s, qint64 lagBytes, double
                        {}};
     ReadinessCheck schema{QStringLiteral("schema"), State::Ok, {}, {}, {}};
     int carried = 0;
+    int copying = 0;
+    for (const QString &t : s.held)
+        if (std::none_of(schemaChanges.begin(), schemaChanges.end(),
+                         [&](const SchemaChange &c) { return c.unresolved() && c.object == t; })) {
+            schema.details
+                << QStringLiteral("%1: being copied from a new snapshot, to join the stream").arg(t);
+            ++copying;
+        }
     for (const SchemaChange &c : schemaChanges) {
+        if (c.state == u"copying")
+            continue;
         if (c.unresolved()) {
             schema.details << QStringLiteral("%1: %2%3")
                                   .arg(c.object, c.kind,
@@ -58,8 +68,11 @@ QList<ReadinessCheck> streamChecks(const StreamStats &s, qint64 lagBytes, double
     schema.summary =
         schema.details.isEmpty()
             ? QStringLiteral("schema in sync (%1 changes carried while streaming)").arg(carried)
+        : copying == schema.details.size()
+            ? QStringLiteral("schema not in sync yet: %1 tables are being copied to join the stream")
+                  .arg(copying)
             : QStringLiteral("schema not in sync: %1 changes on the source not carried (see schema_changes)")
-                  .arg(schema.details.size());
+                  .arg(schema.details.size() - copying);
     return {stream, lag, schema};
 }
 
@@ -72,15 +85,18 @@ void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &na
     if (!settings.schema.captureDdl) {
         ddlCapture = QStringLiteral("watch only");
         log(QStringLiteral(
-            "schema changes on the source are watched, not carried (schema.capture_ddl is off): a table or "
-            "column changed while streaming holds the cutover until it is resolved"));
+            "schema changes on the source are watched (schema.capture_ddl is off): a table created or a "
+            "column "
+            "added is made on the target and the table copied again; any other change holds the cutover "
+            "until it is resolved"));
     } else if (!source.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
                     .toBool(0, 0)) {
         ddlCapture = QStringLiteral("watch only");
         log(QStringLiteral(
             "the source role is not a superuser, so pgferry cannot create the event triggers that carry "
-            "schema changes: they are watched instead, and a table or column changed while streaming holds "
-            "the cutover until it is resolved (connect as a superuser to carry them)"));
+            "schema changes in stream order: they are watched instead. A table created or a column added is "
+            "made on the target and the table copied again; any other change holds the cutover until it is "
+            "resolved (connect as a superuser to carry them all)"));
     } else {
         cdc::DdlCaptureConfig cc;
         cc.names.base = name;
@@ -111,7 +127,8 @@ void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &na
     e.m_journal.setValue(db.name, QStringLiteral("ddl_capture"), ddlCapture);
 }
 
-QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, const QString &plugin)
+QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, const QString &plugin,
+                                                  bool adopt)
 {
     QList<SchemaChange> out;
     if (!watchSource)
@@ -142,19 +159,25 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
         const QString name = t.qualifiedName();
         const auto tt = target.constFind(name);
         if (tt == target.constEnd()) {
-            if (!carried)
+            if (carried)
+                continue;
+            const QString why = adopt ? adoptTable(t, false) : QStringLiteral("the cutover has begun");
+            if (!why.isEmpty())
                 out << SchemaChange{
                     name,
                     QStringLiteral("table created"),
                     QString(),
                     QStringLiteral("unresolved"),
                     QStringLiteral("created on the source after the snapshot, so neither it nor its rows are "
-                                   "on the target%1. Exclude it, or restart this database's migration to "
-                                   "copy it")
-                        .arg(howToCarry),
+                                   "on the target%1, and pgferry could not copy it: %2. Exclude it, or "
+                                   "resolve that")
+                        .arg(howToCarry, why),
                     QString()};
             continue;
         }
+        if (plugin == u"pgoutput" && !t.unlogged && !published.contains(name) && !carried && adopt &&
+            adoptTable(t, true).isEmpty())
+            continue; // it joins the publication and is copied again
         if (plugin == u"pgoutput" && !t.unlogged && !published.contains(name))
             out << SchemaChange{
                 name,
@@ -173,18 +196,27 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
         for (const load::SourceColumn &c : tt->columns)
             targetColumns.insert(c.name, c.typeName);
         QSet<QString> sourceColumns;
+        QStringList added;
+        for (const load::SourceColumn &c : t.columns)
+            if (!targetColumns.contains(c.name))
+                added << c.name;
+        // Added on the target and the table copied again: nothing more to report.
+        const QString addWhy = added.isEmpty() ? QString()
+                               : adopt         ? adoptColumns(t, added)
+                                               : QStringLiteral("the cutover has begun");
         for (const load::SourceColumn &c : t.columns) {
             sourceColumns.insert(c.name);
-            if (!targetColumns.contains(c.name))
+            if (!targetColumns.contains(c.name) && !addWhy.isEmpty())
                 out << SchemaChange{
                     name + u'.' + c.name,
                     QStringLiteral("column added"),
                     QString(),
                     QStringLiteral("unresolved"),
-                    QStringLiteral("the source has this column and the target does not%1: add it on the "
-                                   "target (ALTER TABLE %2 ADD COLUMN ... %3), or the stream stops at the "
-                                   "first row that fills it")
-                        .arg(howToCarry, name, c.typeName),
+                    QStringLiteral(
+                        "the source has this column and the target does not%1, and pgferry could not "
+                        "add it: %4. Add it on the target (ALTER TABLE %2 ADD COLUMN ... %3), then "
+                        "copy the table again (pgferry-cli resync); its changes wait until then")
+                        .arg(howToCarry, name, c.typeName, addWhy),
                     QString()};
             else if (targetColumns.value(c.name) != c.typeName)
                 out << SchemaChange{
@@ -228,6 +260,10 @@ QList<SchemaChange> LocalEngine::Run::mergedSchemaChanges(const StreamStats &s, 
         for (const SchemaChange &c : out)
             if (c.unresolved() && !unresolved->contains(c.object))
                 *unresolved << c.object;
+        // Tables being copied again hold the cutover until they stream.
+        for (const QString &t : s.held)
+            if (!unresolved->contains(t))
+                *unresolved << t;
     }
     return out;
 }
@@ -288,6 +324,9 @@ void LocalEngine::Run::waitForCutoverOrReady(Until until, ChangeStream &stream)
         else if (!s.applying)
             reason = QStringLiteral("not applying on the target") +
                      (s.lastError.isEmpty() ? QString() : u": " + s.lastError);
+        else if (!unresolvedObjects.isEmpty() && unresolvedObjects == s.held)
+            reason = QStringLiteral("copying %1 from a new snapshot, to join the stream")
+                         .arg(s.held.mid(0, 8).join(QStringLiteral(", ")));
         else if (!unresolvedObjects.isEmpty())
             reason = QStringLiteral(
                          "schema not in sync: %1 changed on the source in a way pgferry did not carry (see "

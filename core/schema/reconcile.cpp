@@ -24,8 +24,8 @@ QString referencesMigrated(const QString &alias)
         .arg(alias);
 }
 
-// Foreign keys and user triggers of `tables`, each with the statement that creates it, printed by
-// the server with every name qualified.
+// Keys, checks, indexes, foreign keys and user triggers of `tables`, each with the statement
+// that creates it, printed by the server with every name qualified.
 QList<Definition> definitions(pg::Connection &c, const QString &list)
 {
     const int v = c.serverVersion();
@@ -33,6 +33,35 @@ QList<Definition> definitions(pg::Connection &c, const QString &list)
     const QString conParent = v >= 110000 ? QStringLiteral(" AND co.conparentid = 0") : QString();
     const QString trigParent = v >= 130000 ? QStringLiteral(" AND t.tgparentid = 0") : QString();
     QList<Definition> out;
+    // Keys and checks, then indexes that back no constraint (a partition's, made by its parent's,
+    // left out): made while streaming by a catalog watch that carries tables and columns only.
+    pg::Result keys =
+        c.exec(QStringLiteral("SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), n.nspname || "
+                              "'.' || r.relname || '.' || co.conname, "
+                              "  format('ALTER TABLE %s ADD CONSTRAINT %I %s', quote_ident(n.nspname) || '.' "
+                              "|| quote_ident(r.relname), co.conname, pg_get_constraintdef(co.oid)) "
+                              "FROM pg_constraint co JOIN pg_class r ON r.oid = co.conrelid JOIN "
+                              "pg_namespace n ON n.oid = r.relnamespace "
+                              "WHERE co.contype IN ('p', 'u', 'x', 'c')%1 AND co.conislocal AND "
+                              "(n.nspname || '.' || r.relname) = ANY ($1::text[]) "
+                              "ORDER BY co.contype = 'c', 2")
+                   .arg(conParent),
+               {list});
+    for (int i = 0; i < keys.rows(); ++i)
+        out << Definition{keys.text(i, 0), keys.text(i, 1), keys.text(i, 2)};
+    pg::Result idx = c.exec(
+        QStringLiteral("SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), n.nspname || "
+                       "'.' || r.relname || '.' || i.relname, pg_get_indexdef(x.indexrelid) "
+                       "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class r ON r.oid = "
+                       "x.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                       "WHERE (n.nspname || '.' || r.relname) = ANY ($1::text[]) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND "
+                       "k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x')) "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = x.indexrelid) "
+                       "ORDER BY 2"),
+        {list});
+    for (int i = 0; i < idx.rows(); ++i)
+        out << Definition{idx.text(i, 0), idx.text(i, 1), idx.text(i, 2)};
     pg::Result fk =
         c.exec(QStringLiteral("SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), n.nspname || "
                               "'.' || r.relname || '.' || co.conname, "

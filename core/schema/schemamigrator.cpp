@@ -240,7 +240,8 @@ void SchemaMigrator::restorePreData()
 }
 
 void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &listName,
-                                 QStringList extraArgs, bool tolerateExisting, const QString &what)
+                                 QStringList extraArgs, bool tolerateExisting, const QString &what,
+                                 const QString &archive)
 {
     if (entries.isEmpty())
         return;
@@ -249,7 +250,7 @@ void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &
     args << extraArgs << QStringLiteral("--use-list=") + listFile;
     if (!tolerateExisting)
         args << QStringLiteral("--exit-on-error");
-    args << postDataFile();
+    args << (archive.isEmpty() ? postDataFile() : archive);
     const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
     if (r.ok())
         return;
@@ -290,6 +291,59 @@ void SchemaMigrator::restoreCutover(bool tolerateExisting, const std::function<b
         entries, QStringLiteral("cutover.list"), {}, tolerateExisting,
         QStringLiteral("creating foreign keys, triggers and refreshing materialized views in database %1")
             .arg(m_target.database));
+}
+
+QStringList SchemaMigrator::restoreTable(const QString &schema, const QString &name)
+{
+    // An exact name for --table: inside double quotes a pattern's special characters are literal.
+    const auto quoted = [](QString id) {
+        return QStringLiteral("\"%1\"").arg(id.replace(u'"', QStringLiteral("\"\"")));
+    };
+    const QString dir = m_dir + QStringLiteral("/tables");
+    QDir().mkpath(dir);
+    const QString base = dir + QStringLiteral("/t%1").arg(qHash(schema + u'.' + name), 0, 16);
+    const QString pre = base + QStringLiteral("-pre.dump");
+    const QString post = base + QStringLiteral("-post.dump");
+    const QString object = quoted(schema) + u'.' + quoted(name);
+    for (const auto &[section, file] :
+         {std::pair{QStringLiteral("pre-data"), pre}, std::pair{QStringLiteral("post-data"), post}}) {
+        const ToolResult r =
+            m_tools.run(QStringLiteral("pg_dump"),
+                        {QStringLiteral("--format=custom"), QStringLiteral("--no-publications"),
+                         QStringLiteral("--no-subscriptions"), QStringLiteral("--table=") + object,
+                         QStringLiteral("--section=") + section, QStringLiteral("--file=") + file},
+                        m_source, m_stop, 600);
+        if (!r.ok())
+            fail(QStringLiteral("pg_dump --table=%1 --section=%2").arg(object, section), r,
+                 QStringLiteral("Check that the user may read the table."));
+    }
+    QStringList restored;
+    const auto listed = [&](const QString &archive) {
+        const ToolResult r =
+            m_tools.run(QStringLiteral("pg_restore"), {QStringLiteral("--list"), archive}, {}, m_stop);
+        if (!r.ok())
+            fail(QStringLiteral("pg_restore --list of %1").arg(archive), r);
+        return parseToc(r.output);
+    };
+    for (const TocEntry &e : listed(pre))
+        restored << e.desc + u' ' + e.rest;
+    QStringList args = commonRestoreArgs();
+    args << QStringLiteral("--single-transaction") << QStringLiteral("--exit-on-error") << pre;
+    const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop, 600);
+    if (!r.ok())
+        fail(QStringLiteral("creating %1 on the target").arg(object), r,
+             QStringLiteral("Nothing of it was kept. Create it on the target by hand (as the source has "
+                            "it), then copy it (pgferry-cli resync)."));
+    QList<TocEntry> keys;
+    for (const TocEntry &e : listed(post))
+        if (classifyPostData(e) == TocGroup::PostLoad) {
+            keys << e;
+            restored << e.desc + u' ' + e.rest;
+        }
+    // A partition's indexes may exist already: attaching it made them from its parent's.
+    restoreList(keys, QStringLiteral("table-keys.list"), {}, true,
+                QStringLiteral("building the indexes and keys of %1 on the target").arg(object), post);
+    return restored;
 }
 
 } // namespace pgferry::schema

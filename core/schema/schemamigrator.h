@@ -40,6 +40,12 @@ public:
     // Foreign keys, triggers, rules, policies, refreshes, comments and grants on them.
     // With `keep`, only the entries it accepts.
     void restoreCutover(bool tolerateExisting, const std::function<bool(const TocEntry &)> &keep = {});
+    // One table created on the source after the snapshot (the catalog watch found it): dumps it
+    // as it is now (`pg_dump --table`, with the sequences it owns, its defaults, comments and
+    // grants), restores it on the target in one transaction, then its indexes and primary, unique
+    // and exclusion keys. Its foreign keys and triggers are left to the cutover, which makes the
+    // ones the target lacks from the source's catalog. Returns what was restored, for the log.
+    QStringList restoreTable(const QString &schema, const QString &name);
 
     // What a table filter leaves out that kept objects referred to (see TocFilter); empty
     // without a filter. Known once the archives are dumped (or found from an earlier run).
@@ -52,7 +58,7 @@ public:
 private:
     QStringList commonRestoreArgs() const;
     void restoreList(const QList<TocEntry> &entries, const QString &listName, QStringList extraArgs,
-                     bool tolerateExisting, const QString &what);
+                     bool tolerateExisting, const QString &what, const QString &archive = {});
     QString preDataFile() const;
     QString postDataFile() const;
     QList<TocEntry> postDataToc() const;

@@ -3,9 +3,10 @@
 // created tables (with the rows written in the same transaction), added, dropped and renamed
 // columns, widened types, renamed tables, new indexes, sequences, views and functions to the
 // target in stream order, under a writer that keeps going; at cutover the target is identical and
-// the source keeps nothing of pgferry's. Without capture (watch only) a created table is reported
-// as unresolved and blocks the cutover, named; so does a created table without a replica identity
-// even with capture. Runs with pgoutput and with test_decoding.
+// the source keeps nothing of pgferry's. Without capture (watch only) a created table and an added
+// column are carried by copying the table from a new snapshot; a created table without a replica
+// identity is unresolved and blocks the cutover, named, until it has one (with capture too). Runs
+// with pgoutput and with test_decoding.
 #include "compare.h"
 #include "engine/localengine.h"
 #include "testclusters.h"
@@ -439,10 +440,147 @@ private Q_SLOTS:
         t.exec(QStringLiteral("INSERT INTO orders (amount, qty) VALUES (1, 1)"));
     }
 
-    // Capture off: only the catalog watch. A table created in a migrated schema is unresolved,
-    // named, and the cutover is refused until it is dealt with; nothing is installed on the source.
-    void watchOnlyRefusesCutoverNamingTheNewTable_data() { addDecoderRows(); }
-    void watchOnlyRefusesCutoverNamingTheNewTable()
+    // Capture off: only the catalog watch. A table created in a migrated schema and a column added
+    // are carried anyway, under writes: the table is made on the target (pg_dump --table) and
+    // copied from a new snapshot, the column added there and its table copied again, each joined
+    // to the stream at its copy's position. The target is identical at cutover, the foreign key
+    // of the new table included, and nothing of pgferry's was ever installed on the source.
+    void watchOnlyCarriesNewTablesAndColumns_data() { addDecoderRows(); }
+    void watchOnlyCarriesNewTablesAndColumns()
+    {
+        QFETCH(QString, decoder);
+        const QString db = QStringLiteral("watchcarry_") + decoder;
+        const QString targetDb = db + QStringLiteral("_copy");
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(
+            db, QStringLiteral(
+                    "CREATE TABLE orders (id serial PRIMARY KEY, amount numeric(10,2), qty int, note text);"
+                    "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders, name text);"
+                    "INSERT INTO orders (amount, qty, note) SELECT (g % 1000) + 0.25, g % 17, 'note ' || g "
+                    "FROM generate_series(1, %1) g;"
+                    "INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, %1) g;")
+                    .arg(kOrders));
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
+        c.decoder = decoder;
+        c.project.settings.schema.captureDdl = false;
+        c.project.settings.cutover.makeSourceReadOnly = true;
+        Writer w1(m_pair->source.connInfo(db), 11), w2(m_pair->source.connInfo(db), 12);
+        w1.start();
+        w2.start();
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        QCOMPARE(ddlCapture(e.status()), QStringLiteral("watch only"));
+
+        const auto run = [&](const QString &sql) {
+            m_pair->source.sql(db, sql);
+            QTest::qWait(200);
+        };
+        // A table created and filled in one transaction, then written to while it is copied.
+        run(QStringLiteral(
+            "BEGIN;"
+            "CREATE TABLE audit (id bigserial PRIMARY KEY, at timestamptz DEFAULT now(), what text);"
+            "INSERT INTO audit (what) SELECT 'x' || g FROM generate_series(1, 500) g;"
+            "COMMIT;"));
+        run(QStringLiteral("INSERT INTO audit (what) SELECT 'y' || g FROM generate_series(1, 50) g"));
+        // One with a foreign key, an index and a check, filled over several transactions.
+        run(QStringLiteral("CREATE TABLE batches (id int PRIMARY KEY, label text CHECK (label <> ''), "
+                           "order_id int REFERENCES orders)"));
+        run(QStringLiteral("CREATE INDEX batches_label_idx ON batches (label)"));
+        for (int i = 0; i < 5; ++i)
+            run(QStringLiteral("INSERT INTO batches SELECT g, 'batch ' || g, 1 + g % 100 FROM "
+                               "generate_series(%1, %2) g")
+                    .arg(i * 20 + 1)
+                    .arg(i * 20 + 20));
+        // Columns added while the writers go on (their inserts leave them to the default).
+        run(QStringLiteral("ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new'"));
+        run(QStringLiteral("UPDATE orders SET status = 'paid' WHERE id % 3 = 0"));
+        run(QStringLiteral("ALTER TABLE items ADD COLUMN note varchar(40)"));
+        run(QStringLiteral("UPDATE items SET note = 'n' || id WHERE id % 5 = 0"));
+        run(QStringLiteral(
+            "UPDATE batches SET label = 'first' WHERE id = 1; DELETE FROM batches WHERE id = 2;"
+            "UPDATE audit SET what = 'changed' WHERE id % 10 = 0; DELETE FROM audit WHERE id = 3"));
+
+        // Carried: each applied, and ready again once every copy joined the stream.
+        const QStringList carried{QStringLiteral("public.audit"), QStringLiteral("public.batches"),
+                                  QStringLiteral("public.orders.status"),
+                                  QStringLiteral("public.items.note")};
+        TRY_STATUS(std::all_of(carried.begin(), carried.end(),
+                               [&](const QString &o) {
+                                   return hasChange(e.status(), o, QStringLiteral("applied"));
+                               }) &&
+                       e.status().readyForCutover(),
+                   e, QStringLiteral("the changes were not all carried"), 120000);
+        for (const engine::SchemaChange &ch : schemaChanges(e.status()))
+            VERIFY_STATUS(!ch.unresolved(), e, describe(ch));
+        // And after the copies, the rows keep streaming.
+        run(QStringLiteral(
+            "INSERT INTO audit (what) VALUES ('after'); UPDATE orders SET status = 'late' WHERE "
+            "id % 7 = 0; INSERT INTO batches VALUES (1000, 'last', 5); UPDATE items SET note = "
+            "'later' WHERE id % 11 = 0"));
+        // An index and a check on tables that stream: the watch does not carry them, the cutover
+        // makes what the target lacks from the source's catalog.
+        run(QStringLiteral("CREATE INDEX orders_qty_idx ON orders (qty)"));
+        run(QStringLiteral("ALTER TABLE items ADD CONSTRAINT items_id_positive CHECK (id > 0)"));
+        QTest::qWait(1000);
+        const qint64 ops = w1.stop() + w2.stop();
+        QVERIFY2(w1.error().isEmpty() && w2.error().isEmpty(), qPrintable(w1.error() + w2.error()));
+        QVERIFY2(ops > 50, qPrintable(QStringLiteral("only %1 writes").arg(ops)));
+        QCOMPARE(pgferryObjectsOnSource(db), 0);
+
+        QString why;
+        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
+        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        m_pair->source.sql(QStringLiteral("postgres"),
+                           QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
+        pg::Connection s = m_pair->source.connect(db);
+        pg::Connection t = m_pair->target.connect(targetDb);
+        const auto cmp = test::compareDatabases(s, t);
+        VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
+        QCOMPARE(
+            scalar(t, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_qty_idx'")),
+            1);
+        QCOMPARE(scalar(t, QStringLiteral(
+                               "SELECT count(*) FROM pg_constraint WHERE conname = 'items_id_positive'")),
+                 1);
+        for (const QString &table : {QStringLiteral("audit"), QStringLiteral("batches")})
+            QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM ") + table),
+                     scalar(s, QStringLiteral("SELECT count(*) FROM ") + table));
+        // The new table's key, index, check and foreign key, and the column's default and NOT NULL.
+        QCOMPARE(scalar(t, QStringLiteral(
+                               "SELECT count(*) FROM pg_constraint WHERE conrelid = 'batches'::regclass "
+                               "AND contype IN ('p', 'c', 'f')")),
+                 3);
+        QCOMPARE(scalar(t, QStringLiteral(
+                               "SELECT count(*) FROM pg_indexes WHERE indexname = 'batches_label_idx'")),
+                 1);
+        QCOMPARE(scalar(t, QStringLiteral(
+                               "SELECT count(*) FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = "
+                               "a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = 'orders'::regclass "
+                               "AND a.attname = 'status' AND a.attnotnull")),
+                 1);
+        // The new table's sequence, at least as far as the source's: the target can take over.
+        const qint64 sourceSeq = scalar(s, QStringLiteral("SELECT last_value FROM audit_id_seq"));
+        QVERIFY2(scalar(t, QStringLiteral("SELECT last_value FROM audit_id_seq")) >= sourceSeq &&
+                     sourceSeq >= 551,
+                 qPrintable(QString::number(sourceSeq)));
+        t.exec(QStringLiteral("INSERT INTO audit (what) VALUES ('on the target')"));
+        QCOMPARE(pgferryObjectsOnSource(db), 0);
+        pg::Result slots = s.exec(QStringLiteral(
+            "SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"));
+        VERIFY_STATUS(slots.isNull(0, 0), e, slots.text(0, 0));
+        QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_publication")), 0);
+    }
+
+    // Capture off, and a table created without a key: its updates and deletes cannot stream, so
+    // it is unresolved, named, and the cutover is refused; nothing is installed on the source.
+    // Once it has a key the watch carries it like any new table, and the cutover goes ahead.
+    void watchOnlyHoldsAKeylessTableUntilItHasAKey_data() { addDecoderRows(); }
+    void watchOnlyHoldsAKeylessTableUntilItHasAKey()
     {
         QFETCH(QString, decoder);
         const QString db = QStringLiteral("watch_") + decoder;
@@ -452,6 +590,7 @@ private Q_SLOTS:
             m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
         c.decoder = decoder;
         c.project.settings.schema.captureDdl = false;
+        c.project.settings.cutover.makeSourceReadOnly = true;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
         e.start(engine::MigrationEngine::Until::Done);
@@ -459,8 +598,8 @@ private Q_SLOTS:
         VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
 
         m_pair->source.sql(
-            db,
-            QStringLiteral("CREATE TABLE latecomer (id int PRIMARY KEY); INSERT INTO latecomer VALUES (1);"));
+            db, QStringLiteral(
+                    "CREATE TABLE latecomer (id int, v text); INSERT INTO latecomer VALUES (1, 'a');"));
         TRY_STATUS(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("unresolved")), e,
                    QString(), 30000);
         VERIFY_STATUS(!e.status().readyForCutover(), e, QString());
@@ -474,12 +613,27 @@ private Q_SLOTS:
         QCOMPARE(ddlCapture(e.status()), QStringLiteral("watch only"));
         QCOMPARE(pgferryObjectsOnSource(db), 0);
 
-        e.stop();
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 120 s of the stop"), 120000);
-        QCOMPARE(e.status().state, engine::RunState::Stopped);
-        QCOMPARE(pgferryObjectsOnSource(db), 0);
+        m_pair->source.sql(
+            db, QStringLiteral("ALTER TABLE latecomer ADD PRIMARY KEY (id);"
+                               "INSERT INTO latecomer SELECT g, 'b' FROM generate_series(2, 200) g;"));
+        TRY_STATUS(e.status().readyForCutover(), e, QStringLiteral("not ready once the table has a key"),
+                   120000);
+        VERIFY_STATUS(hasChange(e.status(), QStringLiteral("public.latecomer"), QStringLiteral("applied")), e,
+                      QString());
+        m_pair->source.sql(db, QStringLiteral("UPDATE latecomer SET v = 'c' WHERE id % 3 = 0;"
+                                              "DELETE FROM latecomer WHERE id % 7 = 0;"));
+        QTest::qWait(1000);
+        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
+        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        m_pair->source.sql(QStringLiteral("postgres"),
+                           QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
         pg::Connection s = m_pair->source.connect(db);
-        s.exec(QStringLiteral("INSERT INTO latecomer VALUES (2)")); // the source is left writable
+        pg::Connection t = m_pair->target.connect(db + QStringLiteral("_copy"));
+        const auto cmp = test::compareDatabases(s, t);
+        VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM latecomer")), 172);
+        QCOMPARE(pgferryObjectsOnSource(db), 0);
     }
 
     // Capture on, but a created table without a key cannot stream its updates and deletes: it is

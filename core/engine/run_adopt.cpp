@@ -1,0 +1,176 @@
+// Without DDL capture (schema.capture_ddl off, or a source role that may not create event
+// triggers) the catalog watch carries what it safely can: a table created on the source after the
+// snapshot is made on the target and copied from a new snapshot; a column added on the source is
+// added on the target and its table copied again. Either joins the stream at the copy's position,
+// as a resync does: its changes up to there are in the copy, the later ones are applied.
+#include "localrun.h"
+
+namespace pgferry::engine {
+
+namespace {
+
+bool streamable(const load::SourceTable &t)
+{
+    return t.replicaIdentity == 'f' || t.replicaIdentity == 'i' ||
+           (t.replicaIdentity == 'd' && t.hasPrimaryKey);
+}
+
+QString reasonOf(const std::exception &ex)
+{
+    if (const auto *pe = dynamic_cast<const pg::Exception *>(&ex))
+        return pe->error().toString();
+    return QString::fromUtf8(ex.what());
+}
+
+} // namespace
+
+QString LocalEngine::Run::adoptOnce(const QString &table, const std::function<QString()> &attempt)
+{
+    const auto it = adoptionFailures.constFind(table);
+    if (it != adoptionFailures.constEnd() && it->since.elapsed() < 60000)
+        return it->why;
+    QString why;
+    try {
+        why = attempt();
+    } catch (const std::exception &ex) {
+        why = reasonOf(ex);
+    }
+    if (why.isEmpty()) {
+        adoptionFailures.remove(table);
+        return {};
+    }
+    if (it == adoptionFailures.constEnd() || it->why != why)
+        log(QStringLiteral("could not carry the schema change of %1 (tried again in a minute): %2")
+                .arg(table, why));
+    AdoptionFailure f{why, {}};
+    f.since.start();
+    adoptionFailures.insert(table, f);
+    return why;
+}
+
+QString LocalEngine::Run::adoptTable(const load::SourceTable &t, bool onTarget)
+{
+    const QString name = t.qualifiedName();
+    if (t.unlogged)
+        return QStringLiteral("it is unlogged, and logical decoding does not carry unlogged tables");
+    if (!streamable(t))
+        return QStringLiteral(
+            "it has no primary key or replica identity, so its updates and deletes cannot stream (and "
+            "adding it to the publication would make them fail on the source): give it a primary key, or "
+            "REPLICA IDENTITY FULL, and pgferry copies it");
+    return adoptOnce(name, [&] {
+        const QString dumped = QStringLiteral("pg_dump --table %1, restored on the target").arg(name);
+        SchemaChange change{
+            name,
+            onTarget ? QStringLiteral("table joined the stream") : QStringLiteral("table created"),
+            onTarget ? QStringLiteral("ALTER PUBLICATION ... ADD TABLE %1").arg(name) : dumped,
+            QString(),
+            onTarget ? QStringLiteral("it did not stream (no key when it was made); it has "
+                                      "one now, so it joined the publication and was copied "
+                                      "from a new snapshot")
+                     : QStringLiteral("created on the source after the snapshot (seen by the "
+                                      "catalog watch): made on the target with its sequences, "
+                                      "indexes and keys, then copied from a new snapshot; "
+                                      "its foreign keys and triggers are made at cutover"),
+            QString()};
+        // Held first, durably: from here on a restart copies it before it applies its changes.
+        stream->holdForCopy(name, {change});
+        if (!onTarget) {
+            const QStringList made = migrator->restoreTable(t.schema, t.name);
+            log(QStringLiteral("%1 was created on the source after the snapshot: made it on the target (%2)")
+                    .arg(name, made.join(QStringLiteral("; "))));
+        }
+        if (streamPlugin == u"pgoutput") {
+            try {
+                watchSource->exec(QStringLiteral("ALTER PUBLICATION %1 ADD TABLE %2")
+                                      .arg(watchSource->quoteIdent(streamPublication),
+                                           watchSource->qualified(t.schema, t.name)));
+            } catch (const pg::Exception &ex) {
+                if (ex.error().sqlstate != u"42710") // already a member: a second attempt
+                    return QStringLiteral(
+                               "it could not join the migration's publication (%1): its owner or a superuser "
+                               "can run ALTER PUBLICATION %2 ADD TABLE %3, and pgferry copies it then")
+                        .arg(ex.error().toString(), streamPublication, name);
+            }
+        }
+        stream->requestResync(name);
+        log(QStringLiteral("copying %1 from a new snapshot: its changes are applied from there").arg(name));
+        return QString();
+    });
+}
+
+QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const QStringList &columns)
+{
+    const QString name = t.qualifiedName();
+    for (const load::SourceColumn &c : t.columns)
+        if (columns.contains(c.name) && (c.generated || c.identity))
+            return QStringLiteral("column %1 is %2: add it on the target by hand")
+                .arg(c.name,
+                     c.generated ? QStringLiteral("generated") : QStringLiteral("an identity column"));
+    return adoptOnce(name, [&] {
+        pg::Connection &src = *watchSource;
+        pg::Connection &dst = *watchTarget;
+        // The column as the source has it: type, collation, default and NOT NULL.
+        pg::Result r = src.exec(
+            QStringLiteral(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                "pg_get_expr(d.adbin, d.adrelid), "
+                "CASE WHEN a.attcollation <> ty.typcollation THEN quote_ident(cn.nspname) || '.' || "
+                "quote_ident(co.collname) END "
+                "FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+                "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+                "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"),
+            {QString::number(t.oid)});
+        QList<int> rows;
+        for (int i = 0; i < r.rows(); ++i)
+            if (columns.contains(r.text(i, 0)))
+                rows << i;
+        if (rows.size() != columns.size())
+            return QStringLiteral("the source's catalog no longer has these columns");
+        const QString qt = dst.qualified(t.schema, t.name);
+        QStringList add, afterCopy;
+        QList<SchemaChange> changes;
+        for (const int i : std::as_const(rows)) {
+            const QString qc = dst.quoteIdent(r.text(i, 0));
+            QString st = QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(qt, qc, r.text(i, 1));
+            if (!r.isNull(i, 4))
+                st += QStringLiteral(" COLLATE ") + r.text(i, 4);
+            if (!r.isNull(i, 3))
+                st += QStringLiteral(" DEFAULT ") + r.text(i, 3);
+            // NOT NULL with a default fills the rows there now; without one it waits for the copy.
+            if (r.toBool(i, 2) && !r.isNull(i, 3))
+                st += QStringLiteral(" NOT NULL");
+            else if (r.toBool(i, 2))
+                afterCopy << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET NOT NULL").arg(qt, qc);
+            add << st;
+            changes << SchemaChange{
+                name + u'.' + r.text(i, 0),
+                QStringLiteral("column added"),
+                st,
+                QString(),
+                QStringLiteral("added on the source (seen by the catalog watch): added on the "
+                               "target as the source has it, and the table copied again "
+                               "from a new snapshot"),
+                QString()};
+        }
+        stream->holdForCopy(name, changes, afterCopy);
+        dst.exec(QStringLiteral("BEGIN"));
+        try {
+            for (const QString &st : std::as_const(add))
+                dst.exec(st);
+            dst.exec(QStringLiteral("COMMIT"));
+        } catch (const pg::Exception &ex) {
+            dst.tryExec(QStringLiteral("ROLLBACK"));
+            return QStringLiteral("the target refused %1: %2")
+                .arg(add.join(QStringLiteral("; ")), ex.error().toString());
+        }
+        stream->requestResync(name);
+        log(QStringLiteral("%1 gained %2 on the source: added on the target, copying the table again")
+                .arg(name, columns.join(QStringLiteral(", "))));
+        return QString();
+    });
+}
+
+} // namespace pgferry::engine
