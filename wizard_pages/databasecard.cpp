@@ -133,6 +133,10 @@ QString DatabaseCard::schemaStateText(const QString &state)
         return tr("ignored");
     if (state == u"unresolved")
         return tr("unresolved");
+    if (state == u"copying")
+        return tr("copying");
+    if (state == u"resolved")
+        return tr("resolved");
     return state;
 }
 

@@ -316,14 +316,14 @@ private:
     // ("" when it is under way: the stream's held tables show it until the copy is done).
     QString adoptTable(const load::SourceTable &t, bool onTarget);
     QString adoptColumns(const load::SourceTable &t, const QStringList &columns);
-    // The last failure per table: logged once, and tried again after a minute, not every watch.
+    // The last failure per table: logged once, and tried again after 15 s, not at every watch.
     struct AdoptionFailure
     {
         QString why;
         QElapsedTimer since;
     };
     QHash<QString, AdoptionFailure> adoptionFailures;
-    // Runs `attempt` for `table` unless it failed less than a minute ago; its failure, logged once.
+    // Runs `attempt` for `table` unless it failed less than 15 s ago; its failure, logged once.
     QString adoptOnce(const QString &table, const std::function<QString()> &attempt);
     // The stream's schema changes and the watch's, as status shows them; `unresolved` lists the
     // objects that hold the cutover.

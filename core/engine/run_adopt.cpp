@@ -27,7 +27,7 @@ QString reasonOf(const std::exception &ex)
 QString LocalEngine::Run::adoptOnce(const QString &table, const std::function<QString()> &attempt)
 {
     const auto it = adoptionFailures.constFind(table);
-    if (it != adoptionFailures.constEnd() && it->since.elapsed() < 60000)
+    if (it != adoptionFailures.constEnd() && it->since.elapsed() < 15000)
         return it->why;
     QString why;
     try {
@@ -40,7 +40,7 @@ QString LocalEngine::Run::adoptOnce(const QString &table, const std::function<QS
         return {};
     }
     if (it == adoptionFailures.constEnd() || it->why != why)
-        log(QStringLiteral("could not carry the schema change of %1 (tried again in a minute): %2")
+        log(QStringLiteral("could not carry the schema change of %1 (tried again in 15 s): %2")
                 .arg(table, why));
     AdoptionFailure f{why, {}};
     f.since.start();

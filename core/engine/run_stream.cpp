@@ -131,10 +131,16 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
                                                   bool adopt)
 {
     QList<SchemaChange> out;
-    if (!watchSource)
+    // An application's lock (a long ALTER TABLE, a LOCK TABLE) fails a look at the catalog, to
+    // be tried again at the next one, rather than holding the watch and the stream's status with it.
+    if (!watchSource) {
         watchSource.emplace(connectSource(db.name));
-    if (!watchTarget)
+        watchSource->exec(QStringLiteral("SET lock_timeout = '2s'"));
+    }
+    if (!watchTarget) {
         watchTarget.emplace(connectTarget(db.effectiveTarget()));
+        watchTarget->exec(QStringLiteral("SET lock_timeout = '2s'"));
+    }
     const QList<load::SourceTable> source = load::readTables(*watchSource, db);
     QSet<QString> published;
     if (plugin == u"pgoutput") {

@@ -311,7 +311,10 @@ QStringList SchemaMigrator::restoreTable(const QString &schema, const QString &n
             m_tools.run(QStringLiteral("pg_dump"),
                         {QStringLiteral("--format=custom"), QStringLiteral("--no-publications"),
                          QStringLiteral("--no-subscriptions"), QStringLiteral("--table=") + object,
-                         QStringLiteral("--section=") + section, QStringLiteral("--file=") + file},
+                         // An application's lock on the table fails the dump, to be tried again, rather
+                         // than holding the stream's watch.
+                         QStringLiteral("--lock-wait-timeout=5000"), QStringLiteral("--section=") + section,
+                         QStringLiteral("--file=") + file},
                         m_source, m_stop, 600);
         if (!r.ok())
             fail(QStringLiteral("pg_dump --table=%1 --section=%2").arg(object, section), r,
