@@ -38,6 +38,7 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
     auto *az = new QVBoxLayout(m_azureBox);
     az->addWidget(m_azure);
     m_form = new ConnectionForm(QStringLiteral("target"), tr("Target"), tr("target"));
+    m_form->setEntraOffered(true);
     auto *connBox = new QGroupBox(tr("Connection"));
     auto *cb = new QVBoxLayout(connBox);
     cb->addWidget(m_form);
@@ -135,8 +136,14 @@ void TargetPage::test()
     m_form->setTestState(ConnectionForm::TestState::Testing,
                          tr("Connecting to %1…").arg(m_form->profile().host));
     Q_EMIT completeChanged();
+    pg::ConnInfo ci = m_form->connInfo();
+    if (m_form->signsInWithEntra()) {
+        project::Project p = mw()->project();
+        storeTo(p);
+        ci.passwordSource = mw()->services()->entraTokenSource(p);
+    }
     runInBackground(
-        this, [services = mw()->services(), ci = m_form->connInfo()] { return services->testConnection(ci); },
+        this, [services = mw()->services(), ci] { return services->testConnection(ci); },
         [this, generation](const ConnectionCheck &check) {
             if (generation != m_generation)
                 return;
@@ -165,8 +172,9 @@ void TargetPage::loadFrom(const project::Project &p)
     (azure ? m_flexible : m_plain)->setChecked(true);
     m_azure->loadFrom(p);
     m_form->setProfile(p.target);
-    const QString pw =
-        p.target.host.isEmpty() ? QString() : mw()->services()->storedPassword(p, Role::Target);
+    const QString pw = p.target.host.isEmpty() || p.target.auth == project::Auth::Entra
+                           ? QString()
+                           : mw()->services()->storedPassword(p, Role::Target);
     m_form->setPassword(pw);
     m_form->setRememberPassword(!pw.isEmpty());
     updateKind();
@@ -181,6 +189,7 @@ void TargetPage::storeTo(project::Project &p) const
     p.target.database = f.database;
     p.target.sslmode = f.sslmode;
     p.target.sslrootcert = f.sslrootcert;
+    p.target.auth = f.auth;
     if (m_flexible->isChecked()) {
         m_azure->storeTo(p);
     } else {
