@@ -16,6 +16,10 @@
 #include <QDeadlineTimer>
 #include <QDirIterator>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -288,6 +292,45 @@ private Q_SLOTS:
         QVERIFY(s.error.isError());
         QVERIFY2(s.error.toString().contains(u"AZURE_CLIENT_ID"), qPrintable(s.error.toString()));
         QCOMPARE(m_fake->tokensIssued(), 0);
+    }
+
+    // `pgferry-cli assess` on a project file made for Entra: the target is reached (its version is
+    // read) with a token, and neither its output nor its errors hold one.
+    void theCliAssessesTheEntraTarget()
+    {
+        project::Project p = makeProject();
+        const QString file = m_dir.filePath(QStringLiteral("entra.pgferry"));
+        QString why;
+        QVERIFY2(project::saveProjectFile(p, file, &why), qPrintable(why));
+        QFile saved(file);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QByteArray json = saved.readAll();
+        QVERIFY(json.contains("\"auth\": \"entra\""));
+
+        QProcess cli;
+        cli.start(QStringLiteral(PGFERRY_CLI_PATH),
+                  {QStringLiteral("assess"), file, QStringLiteral("--json")});
+        QVERIFY(cli.waitForStarted());
+        // The fake identity platform answers on this thread: keep its event loop turning.
+        QTRY_VERIFY_WITH_TIMEOUT(cli.state() == QProcess::NotRunning, 120000);
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        const QString err = QString::fromUtf8(cli.readAllStandardError());
+        QVERIFY2(cli.exitCode() == 0 || cli.exitCode() == 3, qPrintable(err));
+        checkNoTokenIn(QStringLiteral("assess's output"), out);
+        checkNoTokenIn(QStringLiteral("assess's errors"), err);
+        QVERIFY(m_fake->tokensIssuedFor(m_fake->databaseScope).size() >= 1);
+        const QJsonArray checks = QJsonDocument::fromJson(out.toUtf8()).object().value(u"checks").toArray();
+        QVERIFY2(!checks.isEmpty(), qPrintable(out.left(2000)));
+        bool version = false;
+        for (const QJsonValue &v : checks) {
+            const QJsonObject c = v.toObject();
+            const QString id = c.value(u"id").toString();
+            if (id == u"target.connectivity")
+                QVERIFY2(c.value(u"severity").toString() == u"pass",
+                         qPrintable(QString::fromUtf8(QJsonDocument(c).toJson())));
+            version = version || id == u"target.version";
+        }
+        QVERIFY2(version, "the target's version was not read: it did not connect");
     }
 
     // The engine factory attaches the token source: an offline migration into the Entra target,
