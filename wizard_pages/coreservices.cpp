@@ -87,7 +87,7 @@ AssessmentResult CoreServices::assess(const project::Project &p, const Credentia
     tgt.password = c.targetPassword;
     if (p.target.auth == project::Auth::Entra && !p.target.host.isEmpty()) {
         tgt.password.clear();
-        tgt.passwordSource = entraTokenSource(p);
+        tgt.passwordSource = c.targetPasswordSource;
     }
     const assess::AssessmentReport report = assess::assess(assess::fromProject(p, src, tgt));
     const bool targetKnown = !p.target.host.isEmpty();

@@ -61,6 +61,7 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
     watch(m_plain);
     connect(m_plain, &QRadioButton::toggled, this, &TargetPage::updateKind);
     connect(m_azure, &AzurePanel::changed, this, [this] {
+        m_entraSource.reset(); // another cloud or tenant signs in another way
         if (!loading())
             Q_EMIT edited();
     });
@@ -79,6 +80,7 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
     });
     connect(m_form, &ConnectionForm::changed, this, [this] {
         ++m_generation;
+        m_entraSource.reset(); // another user, server or sign-in type: another source
         if (!loading())
             Q_EMIT edited();
         Q_EMIT completeChanged();
@@ -137,11 +139,7 @@ void TargetPage::test()
                          tr("Connecting to %1…").arg(m_form->profile().host));
     Q_EMIT completeChanged();
     pg::ConnInfo ci = m_form->connInfo();
-    if (m_form->signsInWithEntra()) {
-        project::Project p = mw()->project();
-        storeTo(p);
-        ci.passwordSource = mw()->services()->entraTokenSource(p);
-    }
+    ci.passwordSource = entraSource();
     runInBackground(
         this, [services = mw()->services(), ci] { return services->testConnection(ci); },
         [this, generation](const ConnectionCheck &check) {
@@ -197,8 +195,21 @@ void TargetPage::storeTo(project::Project &p) const
     }
 }
 
+std::shared_ptr<pg::PasswordSource> TargetPage::entraSource() const
+{
+    if (!m_form->signsInWithEntra())
+        return nullptr;
+    if (!m_entraSource) {
+        project::Project p = mw()->project();
+        storeTo(p);
+        m_entraSource = mw()->services()->entraTokenSource(p);
+    }
+    return m_entraSource;
+}
+
 void TargetPage::fillCredentials(Credentials &c) const
 {
+    c.targetPasswordSource = entraSource();
     c.targetPassword = m_form->password();
     c.rememberTarget = m_form->rememberPassword();
 }

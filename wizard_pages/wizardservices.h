@@ -68,6 +68,9 @@ struct Credentials
     QString targetPassword;
     bool rememberSource = false;
     bool rememberTarget = false;
+    // A target that signs in with Microsoft Entra ID: where its tokens come from (made on the GUI
+    // thread by entraTokenSource(), used by the workers); no password then.
+    std::shared_ptr<pg::PasswordSource> targetPasswordSource;
 };
 
 // A flexible server sized from the source (core/azure/sizing), or why it could not be measured.

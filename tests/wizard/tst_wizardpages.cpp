@@ -354,11 +354,18 @@ private Q_SLOTS:
         QCOMPARE(services->asked.size(), 1);
         QCOMPARE(services->asked.first().target.auth, project::Auth::Entra);
         QCOMPARE(m_wizard->project().target.auth, project::Auth::Entra);
+        // The assessment and the engine get the same source, made once on the GUI thread.
+        const Credentials credentials = m_wizard->credentials();
+        QCOMPARE(credentials.targetPasswordSource, services->source);
+        QVERIFY(credentials.targetPassword.isEmpty());
+        QCOMPARE(services->asked.size(), 1);
         // Back to a password: the field is used again.
         auth->setCurrentIndex(auth->findData(QStringLiteral("password")));
         QVERIFY(find<QLineEdit>("targetPassword")->isEnabled());
         QVERIFY(!hint->isVisible());
         QCOMPARE(m_wizard->project().target.auth, project::Auth::Password);
+        QVERIFY(!m_wizard->credentials().targetPasswordSource);
+        QCOMPARE(m_wizard->credentials().targetPassword, QStringLiteral("typed"));
         // The source offers no such choice.
         m_wizard->goToPage(MigrationWizard::SourcePage);
         QVERIFY(!find<QComboBox>("sourceAuth")->isVisible());
