@@ -18,6 +18,7 @@ Usage:
                           [--target-resource-id ID]             the target flexible server, for --engine azure
                           [--runtime-server ID]                 --engine azure: where Azure's migration runs (private access)
                           [--fallback]                          keep the old server as a live fallback after cutover
+                          [--target-auth password|entra]        entra: sign in to the target with a Microsoft Entra ID token
   pgferry-cli project check FILE                        validate a project file
   pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]
   pgferry-cli run FILE [--until ready|done] [--json|--progress]

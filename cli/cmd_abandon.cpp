@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "common.h"
 
+#include "azure/entrapasswordsource.h"
 #include "engine/abandon.h"
 #include "engine/runfiles.h"
 #include "project/secretstore.h"
@@ -70,7 +71,7 @@ int cmdAbandon(Context &ctx)
     in.project = *project;
     QString hint; // no keychain: the passfile or the environment may still apply
     in.source = project::resolveConnInfo(*project, project::Role::Source, project->source.database, &hint);
-    in.target = project::resolveConnInfo(*project, project::Role::Target, project->target.database, &hint);
+    in.target = azure::resolveConnInfo(*project, project::Role::Target, project->target.database, &hint);
     in.stateDir = dir;
     in.dropTarget = a.flags.contains(QStringLiteral("--drop-target"));
     engine::AbandonPlan plan = engine::planAbandon(in);

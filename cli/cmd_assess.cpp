@@ -1,6 +1,7 @@
 // pgferry-cli assess FILE [--json] [--html OUT] [--fix-script OUT]: every prerequisite checked on the
 // project's real servers. Exit 0 without blockers, 3 with blockers, 1 on failure, 2 on usage error.
 #include "assess/assessment.h"
+#include "azure/entrapasswordsource.h"
 #include "cli.h"
 #include "project/projectfile.h"
 #include "project/secretstore.h"
@@ -112,7 +113,7 @@ int cmdAssess(Context &ctx)
     // asked is only worth mentioning when a login then fails.
     QString sourceHint, targetHint;
     const pg::ConnInfo source = project::resolveConnInfo(p, project::Role::Source, {}, &sourceHint);
-    const pg::ConnInfo target = project::resolveConnInfo(p, project::Role::Target, {}, &targetHint);
+    const pg::ConnInfo target = azure::resolveConnInfo(p, project::Role::Target, {}, &targetHint);
 
     assess::AssessmentInput in = assess::fromProject(p, source, target);
     g_cancel = false;

@@ -26,7 +26,7 @@ QString projectUsage()
     return QStringLiteral(R"(usage: pgferry-cli project new -o FILE --name NAME --source URI --target URI
                                [--database DB[:TARGET_DB]]... [--mode online|offline] [--jobs N]
                                [--engine local|azure] [--target-resource-id ID] [--runtime-server ID]
-                               [--verify full|count|none] [--fallback] [--force]
+                               [--verify full|count|none] [--fallback] [--target-auth password|entra] [--force]
        pgferry-cli project check FILE
 
 project new     writes a project file (*.pgferry); it never holds a password
@@ -52,6 +52,13 @@ project new     writes a project file (*.pgferry); it never holds a password
   --runtime-server ID        --engine azure: the flexible server that runs Azure's migration service when the
                              source or target has private access only (migrationInstanceResourceId); a flexible
                              server's resource id, kept as azure.runtime_server
+  --target-auth password|entra
+                             how pgferry signs in to the target: a password (the default), or Microsoft Entra
+                             ID (entra): the --target URI's user is the Entra principal's name (e.g.
+                             migrator@contoso.onmicrosoft.com, case-sensitive), and the password is an access
+                             token for Azure Database for PostgreSQL, fetched for every new connection from the
+                             Azure sign-in (AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, or
+                             `pgferry-cli azure login`); no token is ever stored. The local engine only
   A password in a URI is moved to the OS keychain (service "pgferry") and left out of the file. Without
   a keychain it is refused: give passwords through PGFERRY_SOURCE_PASSWORD / PGFERRY_TARGET_PASSWORD or a
   libpq passfile instead, which also keeps them off the command line.
@@ -150,7 +157,8 @@ pg::ConnInfo parseUri(const QString &option, const QString &text)
 int projectNew(Context &ctx, QStringList a)
 {
     QString output, name, sourceUri, targetUri, targetResourceId, runtimeServer,
-        mode = QStringLiteral("online"), engine = QStringLiteral("local"), verify = QStringLiteral("full");
+        mode = QStringLiteral("online"), engine = QStringLiteral("local"), verify = QStringLiteral("full"),
+        targetAuth = QStringLiteral("password");
     QStringList databases;
     int jobs = 4;
     bool force = false;
@@ -196,6 +204,8 @@ int projectNew(Context &ctx, QStringList a)
                 runtimeServer = takeValue();
             else if (opt == u"--verify")
                 verify = takeValue();
+            else if (opt == u"--target-auth")
+                targetAuth = takeValue();
             else if (opt == u"--jobs") {
                 const QString v = takeValue();
                 bool ok = false;
@@ -228,6 +238,12 @@ int projectNew(Context &ctx, QStringList a)
         if (verify != u"full" && verify != u"count" && verify != u"none")
             throw UsageError{QStringLiteral("--verify: expected full, count or none, found \"%1\"")
                                  .arg(printable(verify))};
+        if (targetAuth != u"password" && targetAuth != u"entra")
+            throw UsageError{QStringLiteral("--target-auth: expected password or entra, found \"%1\"")
+                                 .arg(printable(targetAuth))};
+        if (targetAuth == u"entra" && engine == u"azure")
+            throw UsageError{QStringLiteral("--target-auth entra is for --engine local (Azure's migration "
+                                            "service signs in to the target with a password)")};
         if (!targetResourceId.isEmpty()) {
             QString why;
             const auto id = azure::ResourceId::parse(targetResourceId, &why);
@@ -268,9 +284,18 @@ int projectNew(Context &ctx, QStringList a)
         p.source = project::ConnectionProfile::fromConnInfo(src);
         p.target = project::ConnectionProfile::fromConnInfo(tgt);
         p.target.azureResourceId = targetResourceId;
+        p.target.auth = targetAuth == u"entra" ? project::Auth::Entra : project::Auth::Password;
         p.azure.runtimeServer = runtimeServer;
         sourcePassword = src.password;
         targetPassword = tgt.password;
+        if (p.target.auth == project::Auth::Entra && !targetPassword.isEmpty())
+            throw UsageError{
+                QStringLiteral("--target has a password, but with --target-auth entra the password "
+                               "is a token fetched at every connection; leave it out of the URI")};
+        if (p.target.auth == project::Auth::Entra && p.target.user.isEmpty())
+            throw UsageError{QStringLiteral("--target-auth entra needs the Entra principal's name as the "
+                                            "--target URI's user, e.g. postgresql://migrator%40contoso."
+                                            "onmicrosoft.com@server.postgres.database.azure.com/postgres")};
         for (const QString &d : databases) {
             QString why;
             const auto parsed = parseDatabaseArg(d, &why);
@@ -411,6 +436,8 @@ int projectCheck(Context &ctx, const QStringList &a)
     ctx.out << "  target:    " << printable(p.target.connInfo().toUri());
     if (!p.target.azureResourceId.isEmpty())
         ctx.out << " (Azure " << printable(p.target.azureResourceId) << ")";
+    if (p.target.auth == project::Auth::Entra)
+        ctx.out << " (signs in with a Microsoft Entra ID token)";
     ctx.out << "\n";
     ctx.out << "  databases: ";
     if (p.databases.isEmpty()) {

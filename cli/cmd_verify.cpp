@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "common.h"
 
+#include "azure/entrapasswordsource.h"
 #include "cutover/finish.h"
 #include "cutover/verify.h"
 #include "engine/journal.h"
@@ -34,7 +35,7 @@ int cmdVerify(Context &ctx)
         QString hint; // no keychain: the passfile or the environment may still apply
         const pg::ConnInfo src = project::resolveConnInfo(*project, project::Role::Source, db.name, &hint);
         const pg::ConnInfo dst =
-            project::resolveConnInfo(*project, project::Role::Target, db.effectiveTarget(), &hint);
+            azure::resolveConnInfo(*project, project::Role::Target, db.effectiveTarget(), &hint);
         QList<cutover::TableVerification> results;
         QStringList propertyDiffs;
         const bool carried = journal.done(db.name, QStringLiteral("cutover_schema"));

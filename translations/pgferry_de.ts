@@ -1029,6 +1029,26 @@
         <source>H&amp;ost:</source>
         <translation>H&amp;ost:</translation>
     </message>
+    <message>
+        <source>How to sign in to the %1</source>
+        <translation>Anmeldung bei %1</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>Microsoft Entra ID</source>
+        <translation>Microsoft Entra ID</translation>
+    </message>
+    <message>
+        <source>The user is the Microsoft Entra ID principal&apos;s name, exactly as its role is spelled (e.g. migrator@contoso.onmicrosoft.com). The password is an access token from your Azure sign-in (AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or pgferry-cli azure login), fetched for every connection and never stored.</source>
+        <translation>Der Benutzer ist der Name des Microsoft-Entra-ID-Prinzipals, genau so geschrieben wie seine Rolle (z. B. migrator@contoso.onmicrosoft.com). Das Passwort ist ein Zugriffstoken aus Ihrer Azure-Anmeldung (AZURE_TENANT_ID, AZURE_CLIENT_ID und AZURE_CLIENT_SECRET oder pgferry-cli azure login), das für jede Verbindung neu geholt und nie gespeichert wird.</translation>
+    </message>
+    <message>
+        <source>Sign-in t&amp;ype:</source>
+        <translation>Anmeld&amp;ung mit:</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::CoreAzureSession</name>

@@ -74,6 +74,19 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
     named(m_password, "Password", tr("%1 password").arg(roleTitle));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("empty: use ~/.pgpass or the keychain"));
+    m_auth = new QComboBox;
+    named(m_auth, "Auth", tr("How to sign in to the %1").arg(roleInSentence));
+    m_auth->addItem(tr("Password"), QStringLiteral("password"));
+    m_auth->addItem(tr("Microsoft Entra ID"), QStringLiteral("entra"));
+    m_entraHint =
+        new QLabel(tr("The user is the Microsoft Entra ID principal's name, exactly as its role is "
+                      "spelled (e.g. migrator@contoso.onmicrosoft.com). The password is an access "
+                      "token from your Azure sign-in (AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+                      "AZURE_CLIENT_SECRET, or pgferry-cli azure login), fetched for every connection "
+                      "and never stored."));
+    m_entraHint->setObjectName(role + QStringLiteral("EntraHint"));
+    m_entraHint->setWordWrap(true);
+    m_entraHint->setVisible(false);
     m_remember = new QCheckBox(tr("Remember in the &keychain"));
     named(m_remember, "RememberPassword", tr("Remember the %1 password in the keychain").arg(roleInSentence));
     m_database = new QLineEdit;
@@ -112,6 +125,7 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
     m_caError = errorLabel(role + QStringLiteral("CaFileError"));
 
     auto *form = new QFormLayout;
+    m_layout = form;
     form->setContentsMargins(0, 0, 0, 0);
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     auto *hostRow = new QHBoxLayout;
@@ -128,6 +142,16 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
     hostV->addWidget(m_hostError);
     form->addRow(tr("H&ost:"), hostBox);
     form->addRow(tr("&User:"), withError(m_user, m_userError));
+    auto *authBox = new QWidget;
+    auto *authV = new QVBoxLayout(authBox);
+    authV->setContentsMargins(0, 0, 0, 0);
+    authV->setSpacing(2);
+    authV->addWidget(m_auth);
+    authV->addWidget(m_entraHint);
+    form->addRow(tr("Sign-in t&ype:"), authBox);
+    if (auto *l = qobject_cast<QLabel *>(form->labelForField(authBox)))
+        l->setBuddy(m_auth);
+    form->setRowVisible(authBox, false);
     auto *pwRow = new QHBoxLayout;
     pwRow->addWidget(m_password, 1);
     pwRow->addWidget(m_remember);
@@ -174,6 +198,13 @@ ConnectionForm::ConnectionForm(const QString &role, const QString &roleTitle, co
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectionForm::changed);
     connect(m_sslmode, &QComboBox::currentIndexChanged, this, &ConnectionForm::changed);
     connect(m_remember, &QCheckBox::toggled, this, &ConnectionForm::changed);
+    connect(m_auth, &QComboBox::currentIndexChanged, this, [this] {
+        const bool entra = signsInWithEntra();
+        m_password->setEnabled(!entra);
+        m_remember->setEnabled(!entra);
+        m_entraHint->setVisible(entra);
+        Q_EMIT changed();
+    });
     connect(this, &ConnectionForm::changed, this, [this] {
         if (m_state == TestState::Ok || m_state == TestState::Failed)
             setTestState(TestState::Untested);
@@ -203,6 +234,7 @@ project::ConnectionProfile ConnectionForm::profile() const
         m_database->text().trimmed().isEmpty() ? QStringLiteral("postgres") : m_database->text().trimmed();
     p.sslmode = m_sslmode->currentData().toString();
     p.sslrootcert = m_caFile->text().trimmed();
+    p.auth = signsInWithEntra() ? project::Auth::Entra : project::Auth::Password;
     return p;
 }
 
@@ -216,12 +248,13 @@ void ConnectionForm::setProfile(const project::ConnectionProfile &p)
     int i = m_sslmode->findData(p.sslmode);
     m_sslmode->setCurrentIndex(i < 0 ? 0 : i);
     m_caFile->setText(p.sslrootcert);
+    m_auth->setCurrentIndex(m_entraOffered && p.auth == project::Auth::Entra ? 1 : 0);
     setTestState(TestState::Untested);
 }
 
 QString ConnectionForm::password() const
 {
-    return m_password->text();
+    return signsInWithEntra() ? QString() : m_password->text();
 }
 void ConnectionForm::setPassword(const QString &pw)
 {
@@ -229,7 +262,20 @@ void ConnectionForm::setPassword(const QString &pw)
 }
 bool ConnectionForm::rememberPassword() const
 {
-    return m_remember->isChecked();
+    return !signsInWithEntra() && m_remember->isChecked();
+}
+
+void ConnectionForm::setEntraOffered(bool offered)
+{
+    m_entraOffered = offered;
+    m_layout->setRowVisible(m_auth->parentWidget(), offered);
+    if (!offered)
+        m_auth->setCurrentIndex(0);
+}
+
+bool ConnectionForm::signsInWithEntra() const
+{
+    return m_entraOffered && m_auth->currentData().toString() == u"entra";
 }
 void ConnectionForm::setRememberPassword(bool on)
 {

@@ -1,6 +1,7 @@
 // A PostgreSQL connection form (host, port, user, password with "remember in keychain",
 // database, SSL mode, CA file) with a Test connection button and its result. Used for the
 // source and the target; object names start with the role ("sourceHost", "targetPort", ...).
+// The target's form also offers to sign in with Microsoft Entra ID instead of a password.
 #pragma once
 
 #include "project/project.h"
@@ -9,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -33,8 +35,12 @@ public:
     void setPassword(const QString &pw);
     bool rememberPassword() const;
     void setRememberPassword(bool on);
-    // The parameters with the password, for a test connection.
+    // The parameters with the password, for a test connection (none when signing in with Entra ID:
+    // the caller attaches the token source).
     pg::ConnInfo connInfo() const;
+    // Shows the "Sign-in type: Password / Microsoft Entra ID" choice (hidden by default).
+    void setEntraOffered(bool offered);
+    bool signsInWithEntra() const;
 
     // Shows field errors; true when the form can be used to connect.
     bool validate(bool showErrors);
@@ -53,6 +59,10 @@ private:
     QSpinBox *m_port;
     QLineEdit *m_user;
     QLineEdit *m_password;
+    QFormLayout *m_layout;
+    QComboBox *m_auth;
+    QLabel *m_entraHint;
+    bool m_entraOffered = false;
     QCheckBox *m_remember;
     QLineEdit *m_database;
     QComboBox *m_sslmode;

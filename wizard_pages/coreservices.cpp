@@ -1,6 +1,7 @@
 #include "coreservices.h"
 
 #include "assess/assessment.h"
+#include "azure/entrapasswordsource.h"
 #include "engine/enginefactory.h"
 #include "engine/localengine.h"
 #include "engine/runfiles.h"
@@ -84,6 +85,10 @@ AssessmentResult CoreServices::assess(const project::Project &p, const Credentia
     src.password = c.sourcePassword;
     pg::ConnInfo tgt = p.target.connInfo();
     tgt.password = c.targetPassword;
+    if (p.target.auth == project::Auth::Entra && !p.target.host.isEmpty()) {
+        tgt.password.clear();
+        tgt.passwordSource = c.targetPasswordSource;
+    }
     const assess::AssessmentReport report = assess::assess(assess::fromProject(p, src, tgt));
     const bool targetKnown = !p.target.host.isEmpty();
     // What the page shows is what the fix script and an exported report hold.

@@ -38,6 +38,7 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
     auto *az = new QVBoxLayout(m_azureBox);
     az->addWidget(m_azure);
     m_form = new ConnectionForm(QStringLiteral("target"), tr("Target"), tr("target"));
+    m_form->setEntraOffered(true);
     auto *connBox = new QGroupBox(tr("Connection"));
     auto *cb = new QVBoxLayout(connBox);
     cb->addWidget(m_form);
@@ -60,6 +61,7 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
     watch(m_plain);
     connect(m_plain, &QRadioButton::toggled, this, &TargetPage::updateKind);
     connect(m_azure, &AzurePanel::changed, this, [this] {
+        m_entraSource.reset(); // another cloud or tenant signs in another way
         if (!loading())
             Q_EMIT edited();
     });
@@ -78,6 +80,7 @@ TargetPage::TargetPage(MigrationWizard *wizard) : WizardPage(wizard)
     });
     connect(m_form, &ConnectionForm::changed, this, [this] {
         ++m_generation;
+        m_entraSource.reset(); // another user, server or sign-in type: another source
         if (!loading())
             Q_EMIT edited();
         Q_EMIT completeChanged();
@@ -135,8 +138,10 @@ void TargetPage::test()
     m_form->setTestState(ConnectionForm::TestState::Testing,
                          tr("Connecting to %1…").arg(m_form->profile().host));
     Q_EMIT completeChanged();
+    pg::ConnInfo ci = m_form->connInfo();
+    ci.passwordSource = entraSource();
     runInBackground(
-        this, [services = mw()->services(), ci = m_form->connInfo()] { return services->testConnection(ci); },
+        this, [services = mw()->services(), ci] { return services->testConnection(ci); },
         [this, generation](const ConnectionCheck &check) {
             if (generation != m_generation)
                 return;
@@ -165,8 +170,9 @@ void TargetPage::loadFrom(const project::Project &p)
     (azure ? m_flexible : m_plain)->setChecked(true);
     m_azure->loadFrom(p);
     m_form->setProfile(p.target);
-    const QString pw =
-        p.target.host.isEmpty() ? QString() : mw()->services()->storedPassword(p, Role::Target);
+    const QString pw = p.target.host.isEmpty() || p.target.auth == project::Auth::Entra
+                           ? QString()
+                           : mw()->services()->storedPassword(p, Role::Target);
     m_form->setPassword(pw);
     m_form->setRememberPassword(!pw.isEmpty());
     updateKind();
@@ -181,6 +187,7 @@ void TargetPage::storeTo(project::Project &p) const
     p.target.database = f.database;
     p.target.sslmode = f.sslmode;
     p.target.sslrootcert = f.sslrootcert;
+    p.target.auth = f.auth;
     if (m_flexible->isChecked()) {
         m_azure->storeTo(p);
     } else {
@@ -188,8 +195,21 @@ void TargetPage::storeTo(project::Project &p) const
     }
 }
 
+std::shared_ptr<pg::PasswordSource> TargetPage::entraSource() const
+{
+    if (!m_form->signsInWithEntra())
+        return nullptr;
+    if (!m_entraSource) {
+        project::Project p = mw()->project();
+        storeTo(p);
+        m_entraSource = mw()->services()->entraTokenSource(p);
+    }
+    return m_entraSource;
+}
+
 void TargetPage::fillCredentials(Credentials &c) const
 {
+    c.targetPasswordSource = entraSource();
     c.targetPassword = m_form->password();
     c.rememberTarget = m_form->rememberPassword();
 }

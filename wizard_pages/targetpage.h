@@ -33,6 +33,10 @@ private:
     void test();
     void updateKind();
     QString engineError() const;
+    // The token source of an Entra ID target, made once per form content (on the GUI thread: it
+    // may read the keychain) and shared by the connection test, the assessment and the engine.
+    std::shared_ptr<pg::PasswordSource> entraSource() const;
+    mutable std::shared_ptr<pg::PasswordSource> m_entraSource;
     QRadioButton *m_plain;
     QRadioButton *m_flexible;
     QGroupBox *m_azureBox;

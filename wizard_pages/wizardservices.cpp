@@ -1,4 +1,5 @@
 #include "wizardservices.h"
+#include "azure/entrapasswordsource.h"
 
 #include "project/secretstore.h"
 
@@ -8,6 +9,11 @@
 #include <QSaveFile>
 
 namespace pgferry::wizard {
+
+std::shared_ptr<pg::PasswordSource> WizardServices::entraTokenSource(const project::Project &project)
+{
+    return azure::EntraPasswordSource::forProject(project);
+}
 
 AssessmentResult AssessmentResult::fromReport(const assess::AssessmentReport &report, const QString &title)
 {

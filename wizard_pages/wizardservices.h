@@ -68,6 +68,9 @@ struct Credentials
     QString targetPassword;
     bool rememberSource = false;
     bool rememberTarget = false;
+    // A target that signs in with Microsoft Entra ID: where its tokens come from (made on the GUI
+    // thread by entraTokenSource(), used by the workers); no password then.
+    std::shared_ptr<pg::PasswordSource> targetPasswordSource;
 };
 
 // A flexible server sized from the source (core/azure/sizing), or why it could not be measured.
@@ -83,6 +86,10 @@ class WizardServices
 public:
     virtual ~WizardServices() = default;
 
+    // The target's password source when it signs in with Microsoft Entra ID: tokens from the
+    // project's Azure sign-in (AZURE_* or the kept `pgferry-cli azure login`), fetched when a
+    // connection opens. Quick; call it on the GUI thread (it may read the keychain).
+    virtual std::shared_ptr<pg::PasswordSource> entraTokenSource(const project::Project &project);
     // Blocking: connects (password in `info`), reads the server's facts and lists its databases.
     virtual ConnectionCheck testConnection(const pg::ConnInfo &info) = 0;
     // Blocking: the tables of one database, for the table filter dialog.

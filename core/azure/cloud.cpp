@@ -99,6 +99,15 @@ bool Cloud::validate(QString *error) const
            checkEndpoint(resourceManager, QStringLiteral("resourceManager"), error);
 }
 
+QString Cloud::databaseScope() const
+{
+    if (name.compare(u"AzureChinaCloud", Qt::CaseInsensitive) == 0)
+        return QStringLiteral("https://ossrdbms-aad.database.chinacloudapi.cn/.default");
+    if (name.compare(u"AzureUSGovernment", Qt::CaseInsensitive) == 0)
+        return QStringLiteral("https://ossrdbms-aad.database.usgovcloudapi.net/.default");
+    return QStringLiteral("https://ossrdbms-aad.database.windows.net/.default");
+}
+
 Cloud Cloud::azurePublic()
 {
     return {QStringLiteral("AzureCloud"), QUrl(QStringLiteral("https://login.microsoftonline.com")),

@@ -23,6 +23,10 @@ struct Cloud
     QUrl deviceCodeUrl(const QString &tenant) const;
     // {activeDirectoryResourceId}/.default
     QString defaultScope() const;
+    // Azure Database for PostgreSQL's Microsoft Entra ID scope in this cloud (the token is the
+    // database password): https://ossrdbms-aad.database.windows.net/.default in the public cloud
+    // and any cloud from a file, the national clouds' own hosts in theirs.
+    QString databaseScope() const;
     // An ARM path (starting with '/') or an absolute URL, resolved against resourceManager.
     QUrl armUrl(const QString &pathOrUrl) const;
     // True when url is on this cloud's Resource Manager host (tokens are never sent elsewhere).

@@ -166,13 +166,25 @@ bool Credential::save(QString *error)
 {
     if (!m_store || m_kind != Kind::User)
         return true;
-    const QJsonObject o{{QStringLiteral("client_id"), m_clientId},
-                        {QStringLiteral("tenant"), m_tenant},
-                        {QStringLiteral("cloud"), m_cloud.name},
-                        {QStringLiteral("refresh_token"), m_refreshToken},
-                        {QStringLiteral("access_token"), m_accessToken},
-                        {QStringLiteral("expires_on"), double(m_expiresOn.toSecsSinceEpoch())}};
+    const QJsonObject o{
+        {QStringLiteral("client_id"), m_clientId},
+        {QStringLiteral("tenant"), m_tenant},
+        {QStringLiteral("cloud"), m_cloud.name},
+        {QStringLiteral("refresh_token"), m_refreshToken},
+        {QStringLiteral("access_token"), m_scope.isEmpty() ? m_accessToken : QString()},
+        {QStringLiteral("expires_on"), m_scope.isEmpty() ? double(m_expiresOn.toSecsSinceEpoch()) : 0.0}};
     return m_store->write(m_storeKey, QJsonDocument(o).toJson(QJsonDocument::Compact), error);
+}
+
+void Credential::setScope(const QString &scope)
+{
+    m_scope = scope == m_cloud.defaultScope() ? QString() : scope;
+    invalidate();
+}
+
+QString Credential::scope() const
+{
+    return m_scope.isEmpty() ? m_cloud.defaultScope() : m_scope;
 }
 
 void Credential::invalidate()
@@ -218,12 +230,11 @@ void Credential::fetch()
     form.addQueryItem(QStringLiteral("client_id"), m_clientId);
     if (m_kind == Kind::ClientSecret) {
         form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("client_credentials"));
-        form.addQueryItem(QStringLiteral("scope"), m_cloud.defaultScope());
+        form.addQueryItem(QStringLiteral("scope"), scope());
         form.addQueryItem(QStringLiteral("client_secret"), m_clientSecret);
     } else {
         form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
-        form.addQueryItem(QStringLiteral("scope"),
-                          m_cloud.defaultScope() + QStringLiteral(" offline_access"));
+        form.addQueryItem(QStringLiteral("scope"), scope() + QStringLiteral(" offline_access"));
         form.addQueryItem(QStringLiteral("refresh_token"), m_refreshToken);
     }
     const QUrl url = m_cloud.tokenUrl(m_tenant);
@@ -246,7 +257,7 @@ void Credential::fetch()
         reply->deleteLater();
         m_fetching = false;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray data = reply->readAll();
+        const QByteArray data = status ? reply->readAll() : QByteArray(); // nothing to read after a timeout
         Q_EMIT logLine(QStringLiteral("token endpoint answered %1").arg(status));
         ArmError e;
         e.object = QStringLiteral("Azure sign-in (tenant %1)").arg(m_tenant);

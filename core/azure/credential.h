@@ -76,6 +76,13 @@ public:
     void setTokenStore(TokenStore *store, const QString &key);
     bool save(QString *error);
 
+    // The scope tokens are asked for: empty (the default) is Resource Manager's,
+    // cloud().defaultScope(); another, e.g. Cloud::databaseScope(), makes this credential hand out
+    // tokens for that resource only. Forgets the cached token. A credential for another scope never
+    // writes its access token to the store (the store's is Resource Manager's), only the refresh token.
+    void setScope(const QString &scope);
+    QString scope() const;
+
     void setNetworkAccessManager(QNetworkAccessManager *nam);
     void setRequestTimeoutMs(int ms) { m_timeoutMs = ms; }
 
@@ -94,6 +101,7 @@ private:
     QString m_tenant;
     QString m_clientId;
     QString m_clientSecret;
+    QString m_scope; // empty: m_cloud.defaultScope()
     QString m_refreshToken;
     QString m_accessToken;
     QDateTime m_expiresOn;

@@ -1,5 +1,6 @@
 #include "engine/enginefactory.h"
 
+#include "azure/entrapasswordsource.h"
 #include "azure/managedengine.h"
 #include "engine/attachedengine.h"
 #include "engine/localengine.h"
@@ -21,7 +22,7 @@ std::unique_ptr<MigrationEngine> createEngine(const project::Project &project, Q
     LocalEngineConfig c;
     c.project = project;
     c.source = project::resolveConnInfo(project, project::Role::Source, project.source.database, &hint);
-    c.target = project::resolveConnInfo(project, project::Role::Target, project.target.database, &hint);
+    c.target = azure::resolveConnInfo(project, project::Role::Target, project.target.database, &hint);
     QString why;
     c.stateDir = project::runStateDir(project, &why);
     if (c.stateDir.isEmpty()) {

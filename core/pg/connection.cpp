@@ -122,8 +122,15 @@ Error classifyConnectionFailure(const QString &raw, const ConnInfo &info)
         e.category = ErrorCategory::Auth;
         e.sqlstate = QStringLiteral("28P01");
         e.hint =
-            QStringLiteral("Check the user name and password; for pipelines set PGFERRY_SOURCE_PASSWORD or "
-                           "PGFERRY_TARGET_PASSWORD, or store the password in the keychain.");
+            info.passwordSource
+                ? QStringLiteral("The server refused %1: the user must be the Microsoft Entra ID principal's "
+                                 "name exactly as its role is spelled (case-sensitive), the role must be an "
+                                 "Entra role (pgaadauth_create_principal), and the token must be for the "
+                                 "Azure Database for PostgreSQL scope.")
+                      .arg(info.passwordSource->description())
+                : QStringLiteral(
+                      "Check the user name and password; for pipelines set PGFERRY_SOURCE_PASSWORD "
+                      "or PGFERRY_TARGET_PASSWORD, or store the password in the keychain.");
     } else if (m.contains(u"no pg_hba.conf entry") || m.contains(u"pg_hba.conf rejects")) {
         e.category = ErrorCategory::Auth;
         e.sqlstate = QStringLiteral("28000");
@@ -239,7 +246,16 @@ QString Connection::parameterStatus(const char *name) const
 
 Connection Connection::open(const ConnInfo &info, const ConnectOptions &options)
 {
-    const auto kv = info.keywords(options.replication);
+    // A password from a source (an Entra ID token) is fetched fresh for every connection; when it
+    // cannot be had, say so instead of letting the server answer "password authentication failed".
+    QString sourceError;
+    const std::optional<ConnInfo> sourced = info.withSourcedPassword(&sourceError);
+    if (!sourced) {
+        Error e = Error::client(ErrorCategory::Auth, sourceError,
+                                QStringLiteral("connecting to %1").arg(info.redacted()));
+        throw Exception(e);
+    }
+    const auto kv = sourced->keywords(options.replication);
     std::vector<const char *> keys, vals;
     for (const auto &[k, v] : kv) {
         keys.push_back(k.constData());

@@ -71,8 +71,34 @@ std::optional<ConnInfo> ConnInfo::parse(const QString &text, QString *errorMessa
     return ci;
 }
 
+PasswordSource::~PasswordSource() = default;
+
+std::optional<ConnInfo> ConnInfo::withSourcedPassword(QString *error) const
+{
+    if (error)
+        error->clear();
+    if (!passwordSource || !password.isEmpty())
+        return *this;
+    QString why;
+    ConnInfo c = *this;
+    c.password = passwordSource->password(&why);
+    if (c.password.isEmpty()) {
+        if (error)
+            *error = why.isEmpty() ? QStringLiteral("no password from %1").arg(passwordSource->description())
+                                   : why;
+        return std::nullopt;
+    }
+    return c;
+}
+
 QList<std::pair<QByteArray, QByteArray>> ConnInfo::keywords(bool replication) const
 {
+    if (passwordSource && password.isEmpty()) {
+        // An error surfaces as the server's "password authentication failed"; Connection::open asks
+        // withSourcedPassword() first to say why instead.
+        if (const auto c = withSourcedPassword(nullptr))
+            return c->keywords(replication);
+    }
     QList<std::pair<QByteArray, QByteArray>> kv;
     auto add = [&kv](const char *k, const QString &v) {
         if (!v.isEmpty())
@@ -143,7 +169,9 @@ QString ConnInfo::toUri() const
 QString ConnInfo::redacted() const
 {
     QString s = toUri();
-    if (!password.isEmpty())
+    if (passwordSource)
+        s += QStringLiteral(" (password: %1)").arg(passwordSource->description());
+    else if (!password.isEmpty())
         s += QStringLiteral(" (password set)");
     return s;
 }
@@ -157,6 +185,10 @@ ConnInfo ConnInfo::withDatabase(const QString &db) const
 
 QMap<QString, QString> ConnInfo::childEnvironment() const
 {
+    if (passwordSource && password.isEmpty()) {
+        if (const auto c = withSourcedPassword(nullptr))
+            return c->childEnvironment();
+    }
     QMap<QString, QString> env;
     auto add = [&env](const char *k, const QString &v) {
         if (!v.isEmpty())

@@ -3,10 +3,12 @@
 #pragma once
 
 #include "pg/error.h"
+#include "pg/passwordsource.h"
 
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <memory>
 #include <optional>
 
 namespace pgferry::pg {
@@ -22,6 +24,9 @@ struct ConnInfo
     QString applicationName = QStringLiteral("pgferry");
     QString passfile; // libpq passfile, when not ~/.pgpass
     QString password; // never serialised, never logged
+    // Asked for the password when `password` is empty, on every new connection (and for every
+    // child's environment): a token that expires. Shared by copies; never serialised or logged.
+    std::shared_ptr<PasswordSource> passwordSource;
     int connectTimeoutSeconds = 10;
     QMap<QString, QString> extra; // other libpq keywords (options, target_session_attrs, ...)
 
@@ -29,11 +34,15 @@ struct ConnInfo
     // so the caller can decide to move it to the keychain or refuse it.
     static std::optional<ConnInfo> parse(const QString &text, QString *errorMessage = nullptr);
 
-    // libpq keywords and values, password included: for PQconnectStartParams only.
+    // A copy with `password` filled from passwordSource (when set and the password is empty), or
+    // nullopt with *error saying why the source has none. Connection::open uses it.
+    std::optional<ConnInfo> withSourcedPassword(QString *error) const;
+    // libpq keywords and values, password included (from passwordSource when `password` is empty):
+    // for PQconnectStartParams only.
     QList<std::pair<QByteArray, QByteArray>> keywords(bool replication = false) const;
     // postgresql://user@host:port/db?sslmode=... without the password: safe to log and to store.
     QString toUri() const;
-    // Same as toUri() but marks that a password is set: for logs and reports.
+    // Same as toUri() but marks that a password is set or where it comes from: for logs and reports.
     QString redacted() const;
     // The same server with another database.
     ConnInfo withDatabase(const QString &db) const;

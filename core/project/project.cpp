@@ -29,6 +29,11 @@ QString verifyLevelName(VerifyLevel v)
     return v == VerifyLevel::Full ? QStringLiteral("full") : QStringLiteral("count");
 }
 
+QString authName(Auth a)
+{
+    return a == Auth::Password ? QStringLiteral("password") : QStringLiteral("entra");
+}
+
 pg::ConnInfo ConnectionProfile::connInfo(const QString &db) const
 {
     pg::ConnInfo ci;

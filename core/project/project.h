@@ -16,10 +16,14 @@ enum class Mode { Online, Offline };
 enum class Engine { Local, Azure };
 // What verification compares on both sides: row counts and a checksum of every row, or row counts only.
 enum class VerifyLevel { Full, Count };
+// How pgferry signs in to a server: a password (environment, keychain or passfile), or a Microsoft
+// Entra ID access token from the project's Azure sign-in (the target only; azure/entrapasswordsource.h).
+enum class Auth { Password, Entra };
 
 QString modeName(Mode m);
 QString engineName(Engine e);
 QString verifyLevelName(VerifyLevel v);
+QString authName(Auth a); // "password" or "entra"
 
 struct ConnectionProfile
 {
@@ -32,6 +36,9 @@ struct ConnectionProfile
     QString applicationName = QStringLiteral("pgferry");
     QString passfile;
     QString azureResourceId; // target only: /subscriptions/.../flexibleServers/NAME
+    // Target only. Entra: `user` is the Entra principal's name, the password a token fetched for
+    // every connection; no password is stored or looked up.
+    Auth auth = Auth::Password;
 
     // Connection parameters, without a password (the secret store adds it).
     pg::ConnInfo connInfo(const QString &database = {}) const;

@@ -36,7 +36,8 @@ const std::initializer_list<QLatin1StringView> ProfileKeys = {QLatin1StringView(
                                                               QLatin1StringView("sslrootcert"),
                                                               QLatin1StringView("application_name"),
                                                               QLatin1StringView("passfile"),
-                                                              QLatin1StringView("azure_resource_id")};
+                                                              QLatin1StringView("azure_resource_id"),
+                                                              QLatin1StringView("auth")};
 const std::initializer_list<QLatin1StringView> DatabaseKeys = {
     QLatin1StringView("name"), QLatin1StringView("target_name"), QLatin1StringView("include_tables"),
     QLatin1StringView("exclude_tables")};
@@ -403,6 +404,18 @@ ConnectionProfile readProfile(Reader &rd, const QJsonObject &o, const QString &p
             join(path, QStringLiteral("azure_resource_id")),
             QStringLiteral("expected an Azure resource id (/subscriptions/…/flexibleServers/NAME), found %1")
                 .arg(quoted(p.azureResourceId)));
+    QString auth = authName(p.auth);
+    rd.string(o, path, QLatin1StringView("auth"), auth);
+    if (auth == u"password")
+        p.auth = Auth::Password;
+    else if (auth == u"entra")
+        p.auth = Auth::Entra;
+    else
+        rd.error(join(path, QStringLiteral("auth")),
+                 QStringLiteral("expected \"password\" or \"entra\", found %1").arg(quoted(auth)));
+    if (p.auth == Auth::Entra && path != u"target")
+        rd.error(join(path, QStringLiteral("auth")),
+                 QStringLiteral("Microsoft Entra ID sign-in (\"entra\") is for the target only"));
     unknownOut = rd.unknown(o, path, ProfileKeys);
     return p;
 }
@@ -419,6 +432,8 @@ QJsonObject profileToJson(const ConnectionProfile &p)
     o.insert(u"application_name", p.applicationName);
     o.insert(u"passfile", p.passfile);
     o.insert(u"azure_resource_id", p.azureResourceId);
+    if (p.auth != Auth::Password) // files of projects with passwords stay as they were
+        o.insert(u"auth", authName(p.auth));
     return o;
 }
 
@@ -892,6 +907,9 @@ QStringList checkRunnable(const Project &p)
 {
     QStringList problems;
     const AzureContext &a = p.azure;
+    if (p.engine == Engine::Azure && p.target.auth == Auth::Entra)
+        problems << QStringLiteral("target.auth: \"entra\" is for the \"local\" engine; Azure's migration "
+                                   "service signs in to the target with a password");
     if (p.engine == Engine::Azure && p.target.azureResourceId.isEmpty() &&
         (a.subscriptionId.isEmpty() || a.resourceGroup.isEmpty() || a.serverName.isEmpty()))
         problems << QStringLiteral(

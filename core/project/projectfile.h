@@ -5,7 +5,7 @@
 //     "mode": "online"|"offline", "engine": "local"|"azure",
 //     "source": { "host", "port", "user", "database", "sslmode", "sslrootcert",
 //                 "application_name", "passfile" },
-//     "target": { … the same …, "azure_resource_id" },
+//     "target": { … the same …, "azure_resource_id", "auth": "password"|"entra" },
 //     "databases": [ { "name", "target_name", "include_tables": [], "exclude_tables": [] } ],
 //     "settings": { "jobs", "index_jobs", "split_threshold_bytes", "verify",
 //                   "schema": { "overwrite", "no_owner", "no_acl", "create_roles" },

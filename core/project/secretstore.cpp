@@ -258,8 +258,11 @@ pg::ConnInfo resolveConnInfo(const Project &project, Role role, const QString &d
     const ConnectionProfile &profile = role == Role::Source ? project.source : project.target;
     pg::ConnInfo ci = profile.connInfo(database);
     QString why;
-    if (const auto pw = SecretStore::password(project, role, &why))
-        ci.password = *pw;
+    // An Entra ID target's password is a token (azure::resolveConnInfo attaches its source).
+    if (profile.auth == Auth::Password) {
+        if (const auto pw = SecretStore::password(project, role, &why))
+            ci.password = *pw;
+    }
     setError(error, why);
     return ci;
 }

@@ -50,7 +50,8 @@ public:
 };
 
 // Connection parameters for a role and database ("" for the profile's maintenance database): the
-// profile plus the password, if SecretStore has one. Always usable: when the keychain could not be
+// profile plus the password, if SecretStore has one (none for a target signing in with Entra ID:
+// azure::resolveConnInfo adds its token source). Always usable: when the keychain could not be
 // asked, *error says why (for a hint next to a later authentication failure), else it is cleared.
 pg::ConnInfo resolveConnInfo(const Project &project, Role role, const QString &database, QString *error);
 

@@ -417,24 +417,41 @@ FakeResponse FakeAzure::identity(const FakeRequest &req)
                                                       {QStringLiteral("error_description"), desc},
                                                       {QStringLiteral("error_codes"), QJsonArray{7000215}}});
     };
-    auto tokens = [this](bool withRefresh) {
+    // The scope asked for, without offline_access: Resource Manager's or the database's.
+    QStringList scopes =
+        f.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded).split(u' ', Qt::SkipEmptyParts);
+    scopes.removeAll(QStringLiteral("offline_access"));
+    const QString scope = scopes.join(u' ');
+    const QString armScope = resourceId + QStringLiteral(".default");
+    auto tokens = [this, scope, armScope](bool withRefresh) {
+        QString access;
+        if (scope == armScope) {
+            access = issueAccessToken();
+        } else {
+            access = QStringLiteral("eyJfake.ossrdbms-token-%1.%2")
+                         .arg(++m_tokenCounter)
+                         .arg(QUuid::createUuid().toString(QUuid::Id128));
+        }
+        m_issuedByScope[scope].append(access);
+        if (onTokenIssued)
+            onTokenIssued(scope, access);
         QJsonObject o{{QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                      {QStringLiteral("expires_in"), 3599},
-                      {QStringLiteral("scope"), QString(resourceId + QStringLiteral(".default"))},
-                      {QStringLiteral("access_token"), issueAccessToken()}};
+                      {QStringLiteral("expires_in"), tokenLifetimeSeconds},
+                      {QStringLiteral("scope"), scope},
+                      {QStringLiteral("access_token"), access}};
         if (withRefresh)
             o.insert(QStringLiteral("refresh_token"), issueRefreshToken());
         return FakeResponse::json(200, o);
     };
+    if (scope != armScope && scope != databaseScope)
+        return oauthError(
+            400, QStringLiteral("invalid_scope"),
+            QStringLiteral("AADSTS70011: The provided value for scope %1 is not valid.").arg(scope));
     if (grant == u"client_credentials") {
         if (f.queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded) != clientId ||
             f.queryItemValue(QStringLiteral("client_secret"), QUrl::FullyDecoded) != clientSecret)
             return oauthError(401, QStringLiteral("invalid_client"),
                               QStringLiteral("AADSTS7000215: Invalid client secret provided."));
-        if (f.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded) !=
-            resourceId + QStringLiteral(".default"))
-            return oauthError(400, QStringLiteral("invalid_scope"),
-                              QStringLiteral("AADSTS70011: The provided value for scope is not valid."));
         return tokens(false);
     }
     if (grant == u"refresh_token") {

@@ -89,6 +89,14 @@ public:
     QString clientSecret = QStringLiteral("Sup3r~Secret+Value/==");
     QString resourceId = QStringLiteral("https://management.core.windows.net/");
     QString issueAccessToken();
+    // Azure Database for PostgreSQL's scope: the identity endpoint issues tokens for it too (with
+    // either grant). They are not Resource Manager tokens: ARM refuses them.
+    QString databaseScope = QStringLiteral("https://ossrdbms-aad.database.windows.net/.default");
+    int tokenLifetimeSeconds = 3599; // expires_in of every token issued
+    // Called with each access token issued (the scope asked for, without offline_access), before the
+    // answer goes out: a test sets a database role's password to it.
+    std::function<void(const QString &scope, const QString &token)> onTokenIssued;
+    QStringList tokensIssuedFor(const QString &scope) const { return m_issuedByScope.value(scope); }
     // The device-code endpoint's answer: user code WXYZ-1234, valid 15 minutes, poll at once.
     static FakeResponse deviceCodeAnswer();
     QString issueRefreshToken();
@@ -154,6 +162,7 @@ private:
     QStringList m_violations;
     QStringList m_unhandled;
     QSet<QString> m_accessTokens;
+    QHash<QString, QStringList> m_issuedByScope;
     QSet<QString> m_refreshTokens;
     int m_tokenCounter = 0;
 };

@@ -162,6 +162,46 @@ private Q_SLOTS:
         QCOMPARE(m_fake->tokensIssued(), 1);
     }
 
+    // A credential for the database's scope asks for that scope (with either grant), gets a token
+    // Resource Manager refuses, and never saves its access token where the ARM one is kept.
+    void anotherScopeIsAskedForAndItsTokenIsNotSavedAsResourceManagers()
+    {
+        auto c = Credential::forClientSecret(m_fake->cloud(), m_fake->tenant, m_fake->clientId,
+                                             m_fake->clientSecret);
+        c->setScope(m_fake->cloud().databaseScope());
+        QCOMPARE(c->scope(), QStringLiteral("https://ossrdbms-aad.database.windows.net/.default"));
+        const Got a = fetch(*c);
+        QVERIFY2(!a.error.isError(), qPrintable(a.error.userMessage()));
+        QCOMPARE(m_fake->requests().last().form().queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded),
+                 m_fake->databaseScope);
+        QCOMPARE(m_fake->tokensIssuedFor(m_fake->databaseScope), QStringList{a.token});
+
+        MemoryTokenStore store;
+        TokenResponse t;
+        t.refreshToken = m_fake->issueRefreshToken();
+        t.accessToken = QStringLiteral("an ARM token");
+        t.expiresOn = QDateTime::currentDateTimeUtc().addSecs(3600);
+        auto user = Credential::forUser(m_fake->cloud(), m_fake->tenant, QStringLiteral("public-client"), t);
+        user->setTokenStore(&store, QStringLiteral("azure/") + m_fake->tenant);
+        user->setScope(m_fake->cloud().databaseScope()); // forgets the ARM token it was given
+        const Got b = fetch(*user);
+        QVERIFY2(!b.error.isError(), qPrintable(b.error.userMessage()));
+        QVERIFY(b.token != t.accessToken);
+        QCOMPARE(m_fake->requests().last().form().queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded),
+                 m_fake->databaseScope + QStringLiteral(" offline_access"));
+        QString why;
+        const QJsonObject o =
+            QJsonDocument::fromJson(store.read(QStringLiteral("azure/") + m_fake->tenant, &why).value())
+                .object();
+        QVERIFY(m_fake->refreshTokens().contains(o.value(u"refresh_token").toString()));
+        QCOMPARE(o.value(u"access_token").toString(), QString());
+        // Scopes in the national clouds.
+        QCOMPARE(Cloud::azureChina().databaseScope(),
+                 QStringLiteral("https://ossrdbms-aad.database.chinacloudapi.cn/.default"));
+        QCOMPARE(Cloud::azureUSGovernment().databaseScope(),
+                 QStringLiteral("https://ossrdbms-aad.database.usgovcloudapi.net/.default"));
+    }
+
     void aRevokedRefreshTokenAsksToSignInAgain()
     {
         TokenResponse t;

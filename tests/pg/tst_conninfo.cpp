@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+#include <atomic>
+
 using pgferry::pg::ConnInfo;
 
 class TestConnInfo : public QObject
@@ -97,6 +99,56 @@ private Q_SLOTS:
         const auto env = ci.childEnvironment();
         QCOMPARE(env.value(QStringLiteral("PGPASSWORD")), QStringLiteral("pw"));
         QCOMPARE(env.value(QStringLiteral("PGHOST")), QStringLiteral("h"));
+    }
+
+    // A password source (an Entra ID token) is asked on every use, its answer never printed; a
+    // source that has none says why.
+    void aPasswordSourceIsAskedEachTimeAndNeverPrinted()
+    {
+        struct Counting : pgferry::pg::PasswordSource
+        {
+            std::atomic_int asked{0};
+            bool fail = false;
+            QString password(QString *error) override
+            {
+                if (fail) {
+                    *error = QStringLiteral("the identity platform said no");
+                    return {};
+                }
+                return QStringLiteral("token-%1").arg(++asked);
+            }
+            QString description() const override { return QStringLiteral("a test credential"); }
+        };
+        auto source = std::make_shared<Counting>();
+        ConnInfo ci;
+        ci.host = QStringLiteral("h");
+        ci.user = QStringLiteral("u@contoso.onmicrosoft.com");
+        ci.passwordSource = source;
+        const ConnInfo copy = ci; // copies share the source
+        QCOMPARE(copy.childEnvironment().value(QStringLiteral("PGPASSWORD")), QStringLiteral("token-1"));
+        bool found = false;
+        for (const auto &[k, v] : ci.keywords())
+            if (k == "password")
+                found = v == "token-2";
+        QVERIFY(found);
+        const auto sourced = ci.withSourcedPassword(nullptr);
+        QVERIFY(sourced);
+        QCOMPARE(sourced->password, QStringLiteral("token-3"));
+        QVERIFY(!ci.redacted().contains(u"token-"));
+        QVERIFY2(ci.redacted().contains(u"a test credential"),
+                 qPrintable(ci.redacted())); // says where it comes from
+        QVERIFY(!sourced->redacted().contains(u"token-3"));
+        QVERIFY(!ci.toUri().contains(u"token-"));
+
+        source->fail = true;
+        QString why;
+        QVERIFY(!ci.withSourcedPassword(&why));
+        QCOMPARE(why, QStringLiteral("the identity platform said no"));
+        QVERIFY(!ci.childEnvironment().contains(QStringLiteral("PGPASSWORD")));
+        // A password given outright wins over the source.
+        ConnInfo given = ci;
+        given.password = QStringLiteral("pw");
+        QCOMPARE(given.childEnvironment().value(QStringLiteral("PGPASSWORD")), QStringLiteral("pw"));
     }
 };
 

@@ -154,6 +154,37 @@ private Q_SLOTS:
         QVERIFY(parseProject(serializeProject(*loaded.project)).project == loaded.project);
     }
 
+    // --target-auth entra: the file says "entra" and names the principal, holds no password, and
+    // needs no keychain (none is asked for).
+    void aNewEntraProjectRecordsTheAuthAndNoSecret()
+    {
+        const QString path = file(QStringLiteral("entra.pgferry"));
+        const Run made =
+            cli({QStringLiteral("project"), QStringLiteral("new"), QStringLiteral("-o"), path,
+                 QStringLiteral("--name"), QStringLiteral("entra"), QStringLiteral("--source"),
+                 QStringLiteral("postgresql://alice@db1.example.com/postgres"), QStringLiteral("--target"),
+                 QStringLiteral("postgresql://migrator%40contoso.onmicrosoft.com@sales.postgres."
+                                "database.azure.com/postgres?sslmode=require"),
+                 QStringLiteral("--target-auth"), QStringLiteral("entra")});
+        QVERIFY2(made.code == 0, qPrintable(made.err));
+        const Run checked = cli({QStringLiteral("project"), QStringLiteral("check"), path});
+        QVERIFY2(checked.code == 0, qPrintable(checked.err));
+        QVERIFY2(checked.out.contains(u"signs in with a Microsoft Entra ID token"), qPrintable(checked.out));
+        const LoadResult loaded = loadProjectFile(path);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
+        QCOMPARE(loaded.project->target.auth, Auth::Entra);
+        QCOMPARE(loaded.project->target.user, QStringLiteral("migrator@contoso.onmicrosoft.com"));
+        QCOMPARE(loaded.project->source.auth, Auth::Password);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray json = f.readAll();
+        QVERIFY(json.contains("\"auth\": \"entra\""));
+        QVERIFY(!json.contains("password"));
+        QVERIFY(!json.contains("token"));
+        const Run help = cli({QStringLiteral("project"), QStringLiteral("--help")});
+        QVERIFY2(help.out.contains(u"--target-auth password|entra"), qPrintable(help.out));
+    }
+
     void anExistingFileIsKeptUnlessForced()
     {
         const QString path = file(QStringLiteral("exists.pgferry"));
@@ -256,6 +287,29 @@ private Q_SLOTS:
         QTest::newRow("target resource id that is no id")
             << with({QStringLiteral("--target-resource-id"), QStringLiteral("sales")})
             << QStringLiteral("--target-resource-id \"sales\"");
+        QTest::newRow("unknown target auth")
+            << with({QStringLiteral("--target-auth"), QStringLiteral("kerberos")})
+            << QStringLiteral("--target-auth: expected password or entra");
+        QTest::newRow("entra with the azure engine")
+            << with({QStringLiteral("--target-auth"), QStringLiteral("entra"), QStringLiteral("--engine"),
+                     QStringLiteral("azure"), QStringLiteral("--target-resource-id"), kServerId})
+            << QStringLiteral("--target-auth entra is for --engine local");
+        QTest::newRow("entra with a password in the target URI")
+            << QStringList{QStringLiteral("project"),
+                           QStringLiteral("new"),
+                           QStringLiteral("-o"),
+                           out,
+                           QStringLiteral("--name"),
+                           QStringLiteral("n"),
+                           QStringLiteral("--source"),
+                           QStringLiteral("host=a"),
+                           QStringLiteral("--target"),
+                           QStringLiteral("host=b user=u password=hunter2"),
+                           QStringLiteral("--target-auth=entra")}
+            << QStringLiteral("leave it out of the URI");
+        QTest::newRow("entra without a user")
+            << with({QStringLiteral("--target-auth"), QStringLiteral("entra")})
+            << QStringLiteral("needs the Entra principal's name");
         QTest::newRow("check without a file")
             << QStringList{QStringLiteral("project"), QStringLiteral("check")}
             << QStringLiteral("expected exactly one FILE");

@@ -300,6 +300,77 @@ private Q_SLOTS:
         QCOMPARE(m_wizard->project().source.passfile, QStringLiteral("/sandbox/pgpass"));
     }
 
+    // "Sign-in type: Microsoft Entra ID" on the target: no password field, a hint saying where the
+    // token comes from, the project records it, and the connection test gets the token source
+    // (never a password).
+    void theTargetCanSignInWithEntraId()
+    {
+        struct FakeSource : pg::PasswordSource
+        {
+            QString password(QString *) override { return QStringLiteral("not-a-real-token"); }
+            QString description() const override { return QStringLiteral("a fake token"); }
+        };
+        struct Recording : SampleServices
+        {
+            QList<pg::ConnInfo> tested;
+            QList<project::Project> asked;
+            std::shared_ptr<pg::PasswordSource> source = std::make_shared<FakeSource>();
+            ConnectionCheck testConnection(const pg::ConnInfo &info) override
+            {
+                tested << info;
+                return SampleServices::testConnection(info);
+            }
+            std::shared_ptr<pg::PasswordSource> entraTokenSource(const project::Project &p) override
+            {
+                asked << p;
+                return source;
+            }
+        };
+        auto services = std::make_shared<Recording>();
+        m_wizard = std::make_unique<MigrationWizard>(services);
+        m_wizard->show();
+        m_wizard->setProject(SampleServices::sampleProject());
+        m_wizard->setSourceCheck(SampleServices().testConnection({}));
+        m_wizard->goToPage(MigrationWizard::TargetPage);
+        find<QRadioButton>("targetKindPlain")->setChecked(true);
+        auto *auth = find<QComboBox>("targetAuth");
+        QVERIFY(auth->isVisible());
+        QVERIFY(!find<QLabel>("targetEntraHint")->isVisible());
+        QVERIFY(find<QLineEdit>("targetPassword")->isEnabled());
+        find<QLineEdit>("targetUser")->setText(QStringLiteral("migrator@contoso.onmicrosoft.com"));
+        find<QLineEdit>("targetPassword")->setText(QStringLiteral("typed"));
+        auth->setCurrentIndex(auth->findData(QStringLiteral("entra")));
+        QVERIFY(!find<QLineEdit>("targetPassword")->isEnabled());
+        QVERIFY(!find<QCheckBox>("targetRememberPassword")->isEnabled());
+        auto *hint = find<QLabel>("targetEntraHint");
+        QVERIFY(hint->isVisible());
+        QVERIFY(hint->text().contains(u"never stored"));
+        QTest::mouseClick(find<QAbstractButton>("targetTestConnection"), Qt::LeftButton);
+        QTRY_COMPARE(services->tested.size(), 1);
+        const pg::ConnInfo ci = services->tested.first();
+        QVERIFY(ci.password.isEmpty());
+        QCOMPARE(ci.passwordSource, services->source);
+        QCOMPARE(ci.user, QStringLiteral("migrator@contoso.onmicrosoft.com"));
+        QCOMPARE(services->asked.size(), 1);
+        QCOMPARE(services->asked.first().target.auth, project::Auth::Entra);
+        QCOMPARE(m_wizard->project().target.auth, project::Auth::Entra);
+        // The assessment and the engine get the same source, made once on the GUI thread.
+        const Credentials credentials = m_wizard->credentials();
+        QCOMPARE(credentials.targetPasswordSource, services->source);
+        QVERIFY(credentials.targetPassword.isEmpty());
+        QCOMPARE(services->asked.size(), 1);
+        // Back to a password: the field is used again.
+        auth->setCurrentIndex(auth->findData(QStringLiteral("password")));
+        QVERIFY(find<QLineEdit>("targetPassword")->isEnabled());
+        QVERIFY(!hint->isVisible());
+        QCOMPARE(m_wizard->project().target.auth, project::Auth::Password);
+        QVERIFY(!m_wizard->credentials().targetPasswordSource);
+        QCOMPARE(m_wizard->credentials().targetPassword, QStringLiteral("typed"));
+        // The source offers no such choice.
+        m_wizard->goToPage(MigrationWizard::SourcePage);
+        QVERIFY(!find<QComboBox>("sourceAuth")->isVisible());
+    }
+
     void databasesNeedOneSelectedAndUniqueTargetNames()
     {
         m_wizard->setProject(SampleServices::sampleProject());
