@@ -3,6 +3,7 @@
 #include "project/project.h"
 
 #include <QHash>
+#include <QRegularExpression>
 #include <QSet>
 
 namespace pgferry::cdc {
@@ -556,6 +557,12 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
                 continue; // inherited from a parent, which carries it
             add(QStringLiteral("column added"),
                 {QStringLiteral("ALTER TABLE %1 ADD COLUMN %2").arg(q, columnDefinition(n))}, colObject);
+            if (!str(n, "default").isEmpty() && !isConstantDefault(str(n, "default")) && streams) {
+                out.last().copyAfter = true;
+                out.last().detail = QStringLiteral(
+                    "its default is not a constant, so the rows already there got their own values on each "
+                    "side: the table is copied again from a new snapshot");
+            }
             continue;
         }
         const QString c = str(n, "qname");
@@ -669,12 +676,13 @@ void planTable(const QJsonObject &item, const PlanOptions &options, QList<Planne
         add(QStringLiteral("replica identity changed"),
             {QStringLiteral("ALTER TABLE %1 REPLICA IDENTITY %2").arg(q, how)});
     }
-    if (item.value(u"was_published").isBool() && !item.value(u"was_published").toBool() && streams)
-        unresolved(QStringLiteral("table joined the stream late"),
-                   QStringLiteral(
-                       "it was created without a key and only now can stream: rows written before are not on "
-                       "the target. Copy it again (pgferry-cli resync, or Resync in the dashboard)"));
-    else if (!streams && str(after, "relkind") == u"r")
+    if (item.value(u"was_published").isBool() && !item.value(u"was_published").toBool() && streams) {
+        add(QStringLiteral("table joined the stream late"), {});
+        out.last().copyAfter = true;
+        out.last().detail = QStringLiteral(
+            "it was created without a key and only now can stream: copied from a new snapshot, so the rows "
+            "written before are there too");
+    } else if (!streams && str(after, "relkind") == u"r")
         unresolved(
             QStringLiteral("table without a key"),
             QStringLiteral(
@@ -815,6 +823,15 @@ void planOther(const QJsonObject &item, const PlanOptions &options, QList<Planne
 }
 
 } // namespace
+
+bool isConstantDefault(const QString &expression)
+{
+    // A literal (quoted, numeric, boolean or NULL), parenthesised or signed, with casts after it.
+    static const QRegularExpression constant(QStringLiteral(
+        R"re(^\(*\s*-?\s*(?:'(?:[^']|'')*'|[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|true|false|NULL)\s*\)*)re"
+        R"re((?:\s*::\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_ .]*)(?:\([0-9, ]*\))?(?:\[\])*\)*)*$)re"));
+    return constant.match(expression.trimmed()).hasMatch();
+}
 
 QList<PlannedChange> planSchemaChange(const QJsonArray &items, const PlanOptions &options)
 {

@@ -52,7 +52,15 @@ struct PlannedChange
     QStringList statements; // to run on the target, in order (empty when deferred or unresolved)
     QString state;          // "applied", "deferred", "unresolved"
     QString detail;
+    // Applied, the table's rows may still differ from the source's: a column added with a default
+    // that is not a constant (now(), nextval(...), random()) computes its own values for the rows
+    // already there on each side. The table is copied again right after, from a new snapshot.
+    bool copyAfter = false;
 };
+
+// Whether a default expression, as pg_get_expr prints it, is a constant ('new'::text, 0, -1.5,
+// NULL::integer, true): the same value on both sides for the rows a new column fills.
+bool isConstantDefault(const QString &expression);
 
 struct PlanOptions
 {

@@ -89,15 +89,22 @@ bool isBeginMessage(const QString &plugin, const QByteArray &data)
 // What the applier carried (or not), kept on the target with the rows (dropped with _pgferry at the end).
 // Per table, the position its last resync copied it at ("pending": made on the target by the
 // catalog watch and not copied yet, so its changes are held), kept with the copy.
+QList<std::pair<QString, pg::Params>> resyncMarkStatements(const QString &migration, const QString &table,
+                                                           const QString &lsn)
+{
+    return {
+        {QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry"), {}},
+        {QStringLiteral("CREATE TABLE IF NOT EXISTS _pgferry.resync (migration text, tab text, lsn text, "
+                        "PRIMARY KEY (migration, tab))"),
+         {}},
+        {QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"), {migration, table}},
+        {QStringLiteral("INSERT INTO _pgferry.resync VALUES ($1, $2, $3)"), {migration, table, lsn}}};
+}
+
 void markResync(pg::Connection &target, const QString &migration, const QString &table, const QString &lsn)
 {
-    target.exec(
-        QStringLiteral("CREATE SCHEMA IF NOT EXISTS _pgferry; "
-                       "CREATE TABLE IF NOT EXISTS _pgferry.resync (migration text, tab text, lsn text, "
-                       "PRIMARY KEY (migration, tab))"));
-    target.exec(QStringLiteral("DELETE FROM _pgferry.resync WHERE migration = $1 AND tab = $2"),
-                {migration, table});
-    target.exec(QStringLiteral("INSERT INTO _pgferry.resync VALUES ($1, $2, $3)"), {migration, table, lsn});
+    for (const auto &[sql, params] : resyncMarkStatements(migration, table, lsn))
+        target.exec(sql, params);
 }
 
 void createSchemaChangesTable(pg::Connection &target)
@@ -638,13 +645,19 @@ void ChangeStream::noteStreamedTables(const QList<SchemaChange> &changes)
 void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c)
 {
     QByteArray itemsText;
-    QString query;
+    QString query, tag;
     for (qsizetype i = 0; i < c.columns.size() && i < c.newTuple.size(); ++i) {
         if (c.columns[i].name == u"items")
             itemsText = c.newTuple[i].text;
         else if (c.columns[i].name == u"query")
             query = QString::fromUtf8(c.newTuple[i].text);
+        else if (c.columns[i].name == u"tag")
+            tag = QString::fromUtf8(c.newTuple[i].text);
     }
+    // CREATE TABLE AS and SELECT INTO fill the table before the capture sees it (and before it
+    // joins the publication): its rows are not in the stream, so it is copied once it exists.
+    const bool filledByItsCommand = tag == u"CREATE TABLE AS" || tag == u"SELECT INTO";
+    QStringList copyAfter;
     QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(itemsText, &perr);
     if (!doc.isArray())
@@ -687,6 +700,30 @@ void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c
                         p.state,
                         p.detail,
                         pg::formatLsn(c.lsn)};
+        const bool filled = filledByItsCommand && p.kind == u"table created" && p.state == u"applied";
+        // A table held for want of a key that now has one (test_decoding decodes it all along,
+        // so no "joined the stream late" comes for it): it can stream whole once copied again.
+        const QString keyedTable =
+            p.kind == u"replica identity changed" ? p.object
+            : p.kind == u"constraint added" && p.statements.join(u' ').contains(u"PRIMARY KEY")
+                ? p.object.left(std::max<qsizetype>(0, p.object.lastIndexOf(u'.')))
+                : QString();
+        const bool nowKeyed = !keyedTable.isEmpty() && m_held.contains(keyedTable);
+        if (failure.isEmpty() && (p.copyAfter || filled || nowKeyed)) {
+            // Held from this transaction on, durably (the mark commits with the change), and
+            // copied from a new snapshot once the applier is between two source transactions.
+            const QString table = nowKeyed ? keyedTable : heldTableOf(p.object, p.kind);
+            for (const auto &[sql, params] :
+                 resyncMarkStatements(m_config.slot, table, QStringLiteral("pending")))
+                applier.execute(sql, params, false);
+            sc.state = QStringLiteral("copying");
+            if (filled)
+                sc.detail =
+                    QStringLiteral("%1 filled it before the capture saw it: copied from a new snapshot")
+                        .arg(tag);
+            if (!copyAfter.contains(table))
+                copyAfter << table;
+        }
         if (!failure.isEmpty()) {
             const QString table = heldTableOf(p.object, p.kind);
             sc.state = QStringLiteral("unresolved");
@@ -707,6 +744,12 @@ void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c
         recorded << sc;
     }
     noteStreamedTables(recorded);
+    for (const QString &table : std::as_const(copyAfter)) {
+        m_held.insert(table);
+        requestResync(table);
+    }
+    if (!copyAfter.isEmpty())
+        publishHeld();
     QMutexLocker l(&m_mutex);
     m_stats.schemaChanges << recorded;
 }
