@@ -681,7 +681,7 @@ private Q_SLOTS:
 
     // Between majors: the capture's catalog queries and the plan's statements on an old source
     // and a new target. 12 -> 17 with pgoutput; 9.6 -> 17 with test_decoding (9.6 has no
-    // pgoutput), which streams only where the 9.6 build can (see streamingFrom96Enabled).
+    // pgoutput).
     void carriesDdlBetweenMajors_data()
     {
         QTest::addColumn<QString>("sourceMajor");
@@ -695,9 +695,6 @@ private Q_SLOTS:
         QFETCH(QString, targetMajor);
         PGFERRY_REQUIRE_MAJOR(sourceMajor);
         PGFERRY_REQUIRE_MAJOR(targetMajor);
-        QString why;
-        if (sourceMajor == u"9.6" && !test::streamingFrom96Enabled(&why))
-            QSKIP(qPrintable(why));
         test::TwoClusters pair(sourceMajor, targetMajor);
         const QString db = QStringLiteral("ddlmajors");
         pair.source.createDatabase(db);
@@ -738,6 +735,7 @@ private Q_SLOTS:
             QTest::qWait(200);
         }
         QTest::qWait(1500);
+        QString why;
         TRY_STATUS(e.requestCutover(&why), e, why, 60000);
         TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
         VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));

@@ -52,8 +52,6 @@ private Q_SLOTS:
     {
         PGFERRY_REQUIRE_MAJOR(QStringLiteral("9.6"));
         PGFERRY_REQUIRE_MAJOR(QStringLiteral("17"));
-        if (QString why; !test::streamingFrom96Enabled(&why))
-            QSKIP(qPrintable(why));
         test::TwoClusters pair(QStringLiteral("9.6"), QStringLiteral("17"));
         killAndResume(pair, QStringLiteral("copy"), true);
         if (QTest::currentTestFailed())

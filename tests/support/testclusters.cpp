@@ -81,27 +81,9 @@ sandbox::ClusterOptions optionsFor(const QString &major, sandbox::ClusterOptions
 {
     QString why;
     options.binDir = serverBinDir(major, &why);
-    // The 9.6 build (a 9.6.10 tree from ../shared) sometimes hands a logical walsender a WAL page
-    // of the wrong position ("unexpected pageaddr") with fsync and full_page_writes off: 1 run in 3
-    // or 4 of the 9.6 rows failed that way, persistently, at the cutover's drain. With the
-    // server's durable defaults 6 of 6 passed; production servers run that way anyway.
-    if (major == u"9.6")
-        options.fastUnsafe = false;
     if (options.binDir.isEmpty())
         throw std::runtime_error(why.toStdString());
     return options;
-}
-
-bool streamingFrom96Enabled(QString *why)
-{
-    if (qEnvironmentVariable("PGFERRY_TEST_96_STREAMING") == u"1")
-        return true;
-    if (why)
-        *why = QStringLiteral(
-            "streaming from the 9.6 build is off: its walsender now and then reads a WAL page of the "
-            "wrong position (\"unexpected pageaddr\"), a fault of that server build; set "
-            "PGFERRY_TEST_96_STREAMING=1 to run it");
-    return false;
 }
 
 bool requireEveryMajor()

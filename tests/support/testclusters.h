@@ -62,13 +62,6 @@ QString serverBinDir(const QString &major, QString *why = nullptr);
 // ClusterOptions for a cluster of that major (throws when it is not installed).
 sandbox::ClusterOptions optionsFor(const QString &major, sandbox::ClusterOptions options = {});
 
-// Streaming from the 9.6 build: its logical walsender now and then reads a WAL page of the wrong
-// position ("unexpected pageaddr", always the next page), persistently, more often under load: a
-// fault of the 9.6.10 tree in ../shared, not of pgferry (every other major streams the same
-// workload). Tests that stream from 9.6 run only with PGFERRY_TEST_96_STREAMING=1 until a sound
-// 9.6 build is available; they skip with this reason otherwise, in CI too.
-bool streamingFrom96Enabled(QString *why);
-
 // Whether a missing major fails the test (in CI, where scripts/test installs every one) or skips it.
 bool requireEveryMajor();
 

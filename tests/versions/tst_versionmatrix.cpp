@@ -203,8 +203,6 @@ private Q_SLOTS:
         QFETCH(bool, online);
         PGFERRY_REQUIRE_MAJOR(sourceMajor);
         PGFERRY_REQUIRE_MAJOR(targetMajor);
-        if (QString why; online && sourceMajor == u"9.6" && !test::streamingFrom96Enabled(&why))
-            QSKIP(qPrintable(why));
         std::unique_ptr<test::TwoClusters> clusters;
         try {
             clusters = std::make_unique<test::TwoClusters>(sourceMajor, targetMajor);
@@ -348,9 +346,6 @@ private Q_SLOTS:
         QFETCH(QString, targetMajor);
         PGFERRY_REQUIRE_MAJOR(sourceMajor);
         PGFERRY_REQUIRE_MAJOR(targetMajor);
-        // The forward migration streams from the source first.
-        if (QString why; sourceMajor == u"9.6" && !test::streamingFrom96Enabled(&why))
-            QSKIP(qPrintable(why));
         test::TwoClusters pair(sourceMajor, targetMajor);
         const QString db = QStringLiteral("app");
         pair.source.createDatabase(db);
