@@ -1548,6 +1548,14 @@
         <source>Caught up in %1</source>
         <translation>Aufgeholt in %1</translation>
     </message>
+    <message>
+        <source>copying</source>
+        <translation>wird kopiert</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>aufgelöst</translation>
+    </message>
 </context>
 <context>
     <name>pgferry::wizard::DatabasesPage</name>
