@@ -287,6 +287,13 @@ void LocalEngine::Run::restoreSchema()
                                          : notes.join(QStringLiteral("; "))));
             report.insert(QStringLiteral("left_out_by_filter"), QJsonArray::fromStringList(notes));
         }
+        if (const QStringList missing = migrator->tablespacesMissingOnTarget(); !missing.isEmpty()) {
+            log(QStringLiteral(
+                    "the target has no tablespace %1: the tables and indexes the source keeps there go "
+                    "into the target database's default tablespace")
+                    .arg(missing.join(QStringLiteral(", "))));
+            report.insert(QStringLiteral("tablespaces_not_on_target"), QJsonArray::fromStringList(missing));
+        }
         log(QStringLiteral("restoring everything but foreign keys and triggers"));
         migrator->restorePreData();
         j.markDone(db.name, QStringLiteral("pre_data"));

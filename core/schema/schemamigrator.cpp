@@ -158,9 +158,41 @@ void SchemaMigrator::dump(const QString &snapshot)
     m_postToc.clear();
 }
 
+QStringList SchemaMigrator::tablespacesMissingOnTarget() const
+{
+    if (m_missingTablespaces)
+        return *m_missingTablespaces;
+    const auto names = [this](const pg::ConnInfo &info, const QString &sql) {
+        pg::Connection c =
+            pg::Connection::open(info, {.timeout = std::chrono::seconds(30), .cancel = m_stop});
+        pg::Result r = c.exec(sql);
+        QStringList out;
+        for (int i = 0; i < r.rows(); ++i)
+            out << r.text(i, 0);
+        return out;
+    };
+    const QStringList used =
+        names(m_source,
+              QStringLiteral("SELECT DISTINCT t.spcname FROM pg_class c JOIN pg_tablespace t ON t.oid = "
+                             "c.reltablespace JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+                             "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_' "
+                             "ORDER BY 1"));
+    QStringList missing;
+    if (!used.isEmpty()) {
+        const QStringList have = names(m_target, QStringLiteral("SELECT spcname FROM pg_tablespace"));
+        for (const QString &t : used)
+            if (!have.contains(t))
+                missing << t;
+    }
+    m_missingTablespaces = missing;
+    return missing;
+}
+
 QStringList SchemaMigrator::commonRestoreArgs() const
 {
     QStringList a{QStringLiteral("--dbname=") + dbnameConninfo(m_target.database)};
+    if (!tablespacesMissingOnTarget().isEmpty())
+        a << QStringLiteral("--no-tablespaces");
     if (m_options.noOwner)
         a << QStringLiteral("--no-owner");
     if (m_options.noAcl)

@@ -51,6 +51,12 @@ public:
     // without a filter. Known once the archives are dumped (or found from an earlier run).
     QStringList filterNotes() const { return filter().notes(); }
 
+    // Tablespaces the source's tables and indexes live in that the target lacks (Azure's flexible
+    // server has none of its own). When there are any, every restore leaves tablespaces out
+    // (`--no-tablespaces`): everything goes into the target database's default tablespace, as a
+    // failing `SET default_tablespace` would otherwise stop the restore. Asked once.
+    QStringList tablespacesMissingOnTarget() const;
+
     QList<TocEntry> postLoadEntries() const;
     QList<TocEntry> cutoverEntries() const;
     QList<TocEntry> skippedEntries() const;
@@ -78,6 +84,7 @@ private:
     const std::atomic_bool *m_stop;
     mutable QList<TocEntry> m_postToc;
     mutable std::optional<TocFilter> m_filter;
+    mutable std::optional<QStringList> m_missingTablespaces;
 };
 
 // Thrown (as std::runtime_error) messages start with what failed and end with what to do.

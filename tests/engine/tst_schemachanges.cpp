@@ -219,6 +219,20 @@ class TestSchemaChanges : public QObject
                                "INSERT INTO base SELECT g, 'v' || g FROM generate_series(1, 100) g;"));
     }
 
+    // The database the writers work on: orders, and items that refer to them.
+    void createOrdersDatabase(const QString &db)
+    {
+        m_pair->source.createDatabase(db);
+        m_pair->source.sql(
+            db, QStringLiteral(
+                    "CREATE TABLE orders (id serial PRIMARY KEY, amount numeric(10,2), qty int, note text);"
+                    "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders, name text);"
+                    "INSERT INTO orders (amount, qty, note) SELECT (g % 1000) + 0.25, g % 17, 'note ' || g "
+                    "FROM generate_series(1, %1) g;"
+                    "INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, %1) g;")
+                    .arg(kOrders));
+    }
+
     int pgferryObjectsOnSource(const QString &db)
     {
         pg::Connection s = m_pair->source.connect(db);
@@ -237,15 +251,7 @@ private Q_SLOTS:
         QFETCH(QString, decoder);
         const QString db = QStringLiteral("ddl_") + decoder;
         const QString targetDb = db + QStringLiteral("_copy");
-        m_pair->source.createDatabase(db);
-        m_pair->source.sql(
-            db, QStringLiteral(
-                    "CREATE TABLE orders (id serial PRIMARY KEY, amount numeric(10,2), qty int, note text);"
-                    "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders, name text);"
-                    "INSERT INTO orders (amount, qty, note) SELECT (g % 1000) + 0.25, g % 17, 'note ' || g "
-                    "FROM generate_series(1, %1) g;"
-                    "INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, %1) g;")
-                    .arg(kOrders));
+        createOrdersDatabase(db);
 
         QTemporaryDir state;
         engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
@@ -459,15 +465,7 @@ private Q_SLOTS:
         QFETCH(QString, decoder);
         const QString db = QStringLiteral("watchcarry_") + decoder;
         const QString targetDb = db + QStringLiteral("_copy");
-        m_pair->source.createDatabase(db);
-        m_pair->source.sql(
-            db, QStringLiteral(
-                    "CREATE TABLE orders (id serial PRIMARY KEY, amount numeric(10,2), qty int, note text);"
-                    "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders, name text);"
-                    "INSERT INTO orders (amount, qty, note) SELECT (g % 1000) + 0.25, g % 17, 'note ' || g "
-                    "FROM generate_series(1, %1) g;"
-                    "INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, %1) g;")
-                    .arg(kOrders));
+        createOrdersDatabase(db);
         QTemporaryDir state;
         engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
         c.decoder = decoder;
