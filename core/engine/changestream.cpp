@@ -828,8 +828,12 @@ void ChangeStream::applyOnce()
         }
     }
     const bool filterTables = !m_config.streamedTables.isEmpty();
-    // What earlier runs carried, or made on the target and copied (the catalog watch's).
-    loadSchemaChanges(target);
+    // What earlier runs carried, or made on the target and copied (the catalog watch's). Without
+    // capture, only when the watch recorded something: a fallback applies into the old server,
+    // whose database is read-only to everyone else and gets no table of pgferry's.
+    if (capture ||
+        target.exec(QStringLiteral("SELECT to_regclass('_pgferry.schema_changes') IS NOT NULL")).toBool(0, 0))
+        loadSchemaChanges(target);
     takeHoldRequests();
     cdc::Applier applier(target, m_config.originName, m_config.applier);
     pg::Lsn applied = applier.start();
