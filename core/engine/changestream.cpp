@@ -486,7 +486,13 @@ void ChangeStream::publishHeld()
 
 bool ChangeStream::holdIfColumnsMissing(cdc::Applier &applier, const cdc::Change &c)
 {
-    const QStringList missing = applier.missingColumns(c);
+    QStringList missing = applier.missingColumns(c);
+    if (missing.isEmpty())
+        return false;
+    // The target may have them by now (the catalog watch adds them, or added them to a parent):
+    // its columns are read again before the table is held.
+    applier.invalidateCache();
+    missing = applier.missingColumns(c);
     if (missing.isEmpty())
         return false;
     const QString table = c.schema + u'.' + c.table;

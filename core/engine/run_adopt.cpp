@@ -129,7 +129,21 @@ QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const QString
                 rows << i;
         if (rows.size() != columns.size())
             return QStringLiteral("the source's catalog no longer has these columns");
-        const QString qt = dst.qualified(t.schema, t.name);
+        // A partition takes its columns from its partitioned root: they are added there, which
+        // gives them to every partition (the others find them there, as a parent's children do).
+        QString qt = dst.qualified(t.schema, t.name);
+        if (t.isPartition) {
+            pg::Result root =
+                src.exec(QStringLiteral(
+                             "WITH RECURSIVE up(relid) AS (SELECT $1::oid UNION ALL SELECT i.inhparent FROM "
+                             "pg_inherits i JOIN up ON i.inhrelid = up.relid) "
+                             "SELECT n.nspname, c.relname FROM up JOIN pg_class c ON c.oid = up.relid JOIN "
+                             "pg_namespace n ON n.oid = c.relnamespace WHERE NOT EXISTS (SELECT 1 FROM "
+                             "pg_inherits i WHERE i.inhrelid = up.relid)"),
+                         {QString::number(t.oid)});
+            if (root.rows() == 1)
+                qt = dst.qualified(root.text(0, 0), root.text(0, 1));
+        }
         QStringList add, afterCopy;
         QList<SchemaChange> changes;
         for (const int i : std::as_const(rows)) {
@@ -155,17 +169,17 @@ QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const QString
                                "from a new snapshot"),
                 QString()};
         }
-        stream->holdForCopy(name, changes, afterCopy);
-        dst.exec(QStringLiteral("BEGIN"));
-        try {
-            for (const QString &st : std::as_const(add))
+        // Added first: until the copy, rows that name them are held by the applier anyway. A
+        // column already there came with a parent's or another partition's.
+        for (const QString &st : std::as_const(add)) {
+            try {
                 dst.exec(st);
-            dst.exec(QStringLiteral("COMMIT"));
-        } catch (const pg::Exception &ex) {
-            dst.tryExec(QStringLiteral("ROLLBACK"));
-            return QStringLiteral("the target refused %1: %2")
-                .arg(add.join(QStringLiteral("; ")), ex.error().toString());
+            } catch (const pg::Exception &ex) {
+                if (ex.error().sqlstate != u"42701")
+                    return QStringLiteral("the target refused %1: %2").arg(st, ex.error().toString());
+            }
         }
+        stream->holdForCopy(name, changes, afterCopy);
         stream->requestResync(name);
         log(QStringLiteral("%1 gained %2 on the source: added on the target, copying the table again")
                 .arg(name, columns.join(QStringLiteral(", "))));

@@ -466,6 +466,17 @@ private Q_SLOTS:
         const QString db = QStringLiteral("watchcarry_") + decoder;
         const QString targetDb = db + QStringLiteral("_copy");
         createOrdersDatabase(db);
+        // A partitioned table: a column added to it reaches its partitions, and a partition made
+        // while streaming is a new table of its own.
+        m_pair->source.sql(
+            db, QStringLiteral("CREATE TABLE events (id int, at date, v text, PRIMARY KEY (id, at)) "
+                               "PARTITION BY RANGE (at);"
+                               "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM "
+                               "('2024-01-01') TO ('2025-01-01');"
+                               "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM "
+                               "('2025-01-01') TO ('2026-01-01');"
+                               "INSERT INTO events SELECT g, date '2024-01-01' + g, 'e' || g FROM "
+                               "generate_series(1, 600) g;"));
         QTemporaryDir state;
         engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
         c.decoder = decoder;
@@ -506,14 +517,25 @@ private Q_SLOTS:
         run(QStringLiteral("UPDATE orders SET status = 'paid' WHERE id % 3 = 0"));
         run(QStringLiteral("ALTER TABLE items ADD COLUMN note varchar(40)"));
         run(QStringLiteral("UPDATE items SET note = 'n' || id WHERE id % 5 = 0"));
+        run(QStringLiteral("ALTER TABLE events ADD COLUMN kind text NOT NULL DEFAULT 'plain'"));
+        run(QStringLiteral("INSERT INTO events SELECT g, date '2024-06-01' + (g - 1000), 'f', 'new' FROM "
+                           "generate_series(1001, 1300) g; UPDATE events SET kind = 'old' WHERE id % 4 = 0"));
+        run(QStringLiteral(
+            "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO "
+            "('2027-01-01'); INSERT INTO events SELECT g, date '2026-01-01' + g % 300, 'g', 'late' "
+            "FROM generate_series(2001, 2100) g"));
         run(QStringLiteral(
             "UPDATE batches SET label = 'first' WHERE id = 1; DELETE FROM batches WHERE id = 2;"
             "UPDATE audit SET what = 'changed' WHERE id % 10 = 0; DELETE FROM audit WHERE id = 3"));
 
         // Carried: each applied, and ready again once every copy joined the stream.
-        const QStringList carried{QStringLiteral("public.audit"), QStringLiteral("public.batches"),
+        const QStringList carried{QStringLiteral("public.audit"),
+                                  QStringLiteral("public.batches"),
                                   QStringLiteral("public.orders.status"),
-                                  QStringLiteral("public.items.note")};
+                                  QStringLiteral("public.items.note"),
+                                  QStringLiteral("public.events_2024.kind"),
+                                  QStringLiteral("public.events_2025.kind"),
+                                  QStringLiteral("public.events_2026")};
         TRY_STATUS(std::all_of(carried.begin(), carried.end(),
                                [&](const QString &o) {
                                    return hasChange(e.status(), o, QStringLiteral("applied"));
