@@ -47,7 +47,7 @@ QStringList renderScreenshots(const QString &dir, QString *error, bool dark)
 
     auto services = std::make_shared<SampleServices>();
     MainWindow window(services);
-    window.resize(1180, 820);
+    window.resize(1180, 840); // the tallest page (Target, with the Azure box) fits
     MigrationWizard *w = window.wizard();
     const project::Project p = SampleServices::sampleProject();
     w->setProject(p);
