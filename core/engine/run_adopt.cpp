@@ -9,12 +9,6 @@ namespace pgferry::engine {
 
 namespace {
 
-bool streamable(const load::SourceTable &t)
-{
-    return t.replicaIdentity == 'f' || t.replicaIdentity == 'i' ||
-           (t.replicaIdentity == 'd' && t.hasPrimaryKey);
-}
-
 QString reasonOf(const std::exception &ex)
 {
     if (const auto *pe = dynamic_cast<const pg::Exception *>(&ex))
@@ -53,7 +47,7 @@ QString LocalEngine::Run::adoptTable(const load::SourceTable &t, bool onTarget)
     const QString name = t.qualifiedName();
     if (t.unlogged)
         return QStringLiteral("it is unlogged, and logical decoding does not carry unlogged tables");
-    if (!streamable(t))
+    if (!t.streamsWhole())
         return QStringLiteral(
             "it has no primary key or replica identity, so its updates and deletes cannot stream (and "
             "adding it to the publication would make them fail on the source): give it a primary key, or "

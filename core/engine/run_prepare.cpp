@@ -131,8 +131,7 @@ void LocalEngine::Run::takeSnapshot()
             // DELETE fail: refuse before touching anything.
             QStringList noIdentity;
             for (const load::SourceTable &t : current)
-                if (!t.unlogged &&
-                    (t.replicaIdentity == 'n' || (t.replicaIdentity == 'd' && !t.hasPrimaryKey)))
+                if (!t.unlogged && !t.streamsWhole())
                     noIdentity << t.qualifiedName();
             if (!noIdentity.isEmpty())
                 throw std::runtime_error(

@@ -37,6 +37,11 @@ struct SourceTable
     QList<SourceColumn> columns; // in attnum order, dropped columns excluded
 
     QString qualifiedName() const { return schema + u'.' + name; }
+    // Its updates and deletes can stream: a primary key, a replica identity index, or FULL.
+    bool streamsWhole() const
+    {
+        return replicaIdentity == 'f' || replicaIdentity == 'i' || (replicaIdentity == 'd' && hasPrimaryKey);
+    }
     // Column list "(a, b)" quoted, generated columns left out; empty when there is nothing to list.
     QString copyColumnList(const pg::Connection &c) const;
     bool hasCopyableColumns() const;
