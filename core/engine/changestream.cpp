@@ -760,8 +760,21 @@ void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c
     m_stats.schemaChanges << recorded;
 }
 
+namespace {
+
+// An error a type, an enum label or a routine the catalog watch is about to make explains.
+bool awaitsTheWatch(const pg::Error &err)
+{
+    return err.sqlstate == u"42704" || err.sqlstate == u"42883" ||
+           (err.sqlstate == u"22P02" && err.message.contains(u"enum"));
+}
+
+} // namespace
+
 void ChangeStream::applierLoop()
 {
+    QElapsedTimer awaiting; // since the first error of the kind the watch may mend, at awaitingAt
+    pg::Lsn awaitingAt = 0;
     for (int attempt = 0; !stopping(); ++attempt) {
         try {
             applyOnce();
@@ -769,14 +782,24 @@ void ChangeStream::applierLoop()
         } catch (const pg::Exception &e) {
             const pg::Error &err = e.error();
             const QString msg = QStringLiteral("applying changes on the target: %1").arg(err.toString());
-            if (!err.retryable() && err.category != pg::ErrorCategory::Cancelled) {
+            const bool watchMayMend = m_config.awaitWatchSeconds > 0 && awaitsTheWatch(err);
+            const pg::Lsn applied = stats().applied;
+            if (watchMayMend && (!awaiting.isValid() || applied != awaitingAt)) {
+                awaiting.start(); // a new wait, not the rest of an earlier one
+                awaitingAt = applied;
+            }
+            if (watchMayMend && awaiting.elapsed() < m_config.awaitWatchSeconds * 1000LL) {
+                setError(msg + QStringLiteral(" (waiting for the catalog watch to make it on the target)"),
+                         false);
+            } else if (!err.retryable() && err.category != pg::ErrorCategory::Cancelled) {
                 setError(msg + QStringLiteral(
                                    ". The change was not applied and nothing after it either; fix the cause "
                                    "and run again to resume from the same place."),
                          true);
                 break;
+            } else {
+                setError(msg, false);
             }
-            setError(msg, false);
         } catch (const cdc::SpoolRewound &e) {
             // Transactions read before they were durable are gone from the spool (the receiver
             // reconnected): read it again; the origin skips what was applied.

@@ -39,6 +39,10 @@ struct StreamConfig
     // changes to carry, not rows to copy; empty without capture.
     QString ddlLogTable;
     bool keepOwners = true;
+    // Without capture the catalog watch makes new types, enum labels and routines on the target
+    // every few seconds: a row that needs one it has not made yet fails to apply, and is tried
+    // again for this long before the stream stops on it.
+    int awaitWatchSeconds = 0;
     // test_decoding decodes every table of the database: only these ("schema.table", the
     // selection at the slot's snapshot) and the tables schema changes created since are applied.
     // Empty: every table.

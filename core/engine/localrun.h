@@ -12,6 +12,7 @@
 #include "pg/connection.h"
 #include "pg/liveness.h"
 #include "pg/replication.h"
+#include "schema/objectwatch.h"
 #include "schema/pgtools.h"
 #include "schema/schemamigrator.h"
 
@@ -323,8 +324,30 @@ private:
         QElapsedTimer since;
     };
     QHash<QString, AdoptionFailure> adoptionFailures;
-    // Runs `attempt` for `table` unless it failed less than 15 s ago; its failure, logged once.
+    // Runs `attempt` for `table` unless it failed less than 15 s ago (or adoptNow); its failure,
+    // logged once.
     QString adoptOnce(const QString &table, const std::function<QString()> &attempt);
+    bool adoptNow = false;
+    // Without capture (run_objects.cpp): types, standalone sequences, routines and views created,
+    // changed or dropped on the source since the snapshot (against a baseline of fingerprints
+    // journaled as "watch_objects") are made, replaced or dropped on the target. `typesOnly`: the
+    // types, before the tables that may use them; otherwise the rest. What was carried is kept in
+    // objectChanges (journaled); what could not be is returned, unresolved.
+    QList<SchemaChange> carryObjects(const QList<schema::SchemaObject> &now, bool typesOnly);
+    // One object: `before` is its baseline entry (null when created), `now` null when dropped,
+    // `targetObject` the target's of the same name (null when it has none).
+    // Returns why it could not be carried; `statement` says what ran on the target.
+    QString carryObject(const schema::SchemaObject *before, const schema::SchemaObject *now,
+                        const schema::SchemaObject *targetObject, QString *statement);
+    // The source's objects at the snapshot, unless the journal has them already.
+    void takeObjectBaseline(pg::Connection &source);
+    // At cutover, after the drain: the materialized views the watch made are filled.
+    void refreshCarriedMaterializedViews();
+    void loadObjectWatch();
+    void saveObjectWatch();
+    bool objectWatchLoaded = false;
+    QHash<QString, schema::SchemaObject> objectBaseline;
+    QList<SchemaChange> objectChanges;
     // The stream's schema changes and the watch's, as status shows them; `unresolved` lists the
     // objects that hold the cutover.
     QList<SchemaChange> mergedSchemaChanges(const StreamStats &s, QStringList *unresolved) const;

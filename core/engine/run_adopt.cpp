@@ -21,7 +21,7 @@ QString reasonOf(const std::exception &ex)
 QString LocalEngine::Run::adoptOnce(const QString &table, const std::function<QString()> &attempt)
 {
     const auto it = adoptionFailures.constFind(table);
-    if (it != adoptionFailures.constEnd() && it->since.elapsed() < 15000)
+    if (it != adoptionFailures.constEnd() && !adoptNow && it->since.elapsed() < 15000)
         return it->why;
     QString why;
     try {

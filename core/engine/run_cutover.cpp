@@ -84,13 +84,23 @@ void LocalEngine::Run::cutOverOnline(Until until)
     }
     const cutover::SequencesSet seqs = cutover::carrySequences(src, target);
     log(QStringLiteral("set %1 sequences").arg(seqs.set));
-    if (schemaChanged)
+    if (schemaChanged || !objectChanges.isEmpty()) {
         // The archive's foreign keys and triggers are the snapshot's: tables renamed or dropped
-        // since would fail them. They come from the source's catalog as it is now instead.
-        restoreCutoverSection(
-            [](const schema::TocEntry &te) { return te.desc != u"FK CONSTRAINT" && te.desc != u"TRIGGER"; });
-    else
+        // since would fail them. They come from the source's catalog as it is now instead. A
+        // materialized view dropped (or made again) on the source since is not refreshed from it.
+        QSet<quint32> matviews;
+        pg::Result mv = src.exec(QStringLiteral("SELECT oid FROM pg_class WHERE relkind = 'm'"));
+        for (int i = 0; i < mv.rows(); ++i)
+            matviews.insert(quint32(mv.text(i, 0).toUInt()));
+        restoreCutoverSection([&](const schema::TocEntry &te) {
+            if (schemaChanged && (te.desc == u"FK CONSTRAINT" || te.desc == u"TRIGGER"))
+                return false;
+            return te.desc != u"MATERIALIZED VIEW DATA" || matviews.contains(te.objectOid);
+        });
+    } else {
         restoreCutoverSection({});
+    }
+    refreshCarriedMaterializedViews();
     finishKeysAndCompare(src, schemaChanged);
     carryDatabaseProperties(src, target);
     j.markDone(db.name, QStringLiteral("cutover_schema"));
@@ -146,11 +156,14 @@ void LocalEngine::Run::checkSchemaAfterDrain(pg::Connection &src)
     QString watchError;
     watchSource.reset(); // ended with the other sessions
     watchTarget.reset();
+    // Objects without rows (views, routines, types) are still carried now, without waiting.
+    adoptNow = true;
     try {
         watched = watchSchema(name, plugin, false);
     } catch (const pg::Exception &ex) {
         watchError = ex.error().toString();
     }
+    adoptNow = false;
     QStringList unresolved;
     const QList<SchemaChange> changes = mergedSchemaChanges(stream->stats(), &unresolved);
     {

@@ -37,6 +37,8 @@ void LocalEngine::Run::openStream()
         if (ddlCapture == u"event trigger")
             sc.ddlLogTable = cdc::DdlCaptureNames{name}.logTable();
         sc.keepOwners = !settings.schema.noOwner;
+        if (ddlCapture == u"watch only")
+            sc.awaitWatchSeconds = 120;
         if (plugin == u"test_decoding")
             for (const QJsonValue &v :
                  j.databaseObject(db.name).value(u"stream_tables").toObject().value(u"tables").toArray())

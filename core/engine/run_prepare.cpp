@@ -232,6 +232,10 @@ void LocalEngine::Run::takeSnapshot()
     if (!snapshot.isEmpty() && online)
         load::importSnapshot(snapshotHolder, snapshot);
     tables = load::readTables(snapshotHolder, db);
+    // Without capture, the objects other than tables as the snapshot has them: the watch carries
+    // what changes from here on.
+    if (online && ddlCapture == u"watch only")
+        takeObjectBaseline(snapshotHolder);
     {
         QMutexLocker l(&e.m_mutex);
         DatabaseStatus &ds = e.m_status.databases[index];

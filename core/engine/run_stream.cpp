@@ -86,17 +86,18 @@ void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &na
         ddlCapture = QStringLiteral("watch only");
         log(QStringLiteral(
             "schema changes on the source are watched (schema.capture_ddl is off): a table created or a "
-            "column "
-            "added is made on the target and the table copied again; any other change holds the cutover "
-            "until it is resolved"));
+            "column added is made on the target and the table copied again; types, sequences, functions and "
+            "views are made, replaced or dropped on the target; any other change holds the cutover until it "
+            "is resolved"));
     } else if (!source.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
                     .toBool(0, 0)) {
         ddlCapture = QStringLiteral("watch only");
         log(QStringLiteral(
             "the source role is not a superuser, so pgferry cannot create the event triggers that carry "
             "schema changes in stream order: they are watched instead. A table created or a column added is "
-            "made on the target and the table copied again; any other change holds the cutover until it is "
-            "resolved (connect as a superuser to carry them all)"));
+            "made on the target and the table copied again; types, sequences, functions and views are made, "
+            "replaced or dropped on the target; any other change holds the cutover until it is resolved "
+            "(connect as a superuser to carry them all)"));
     } else {
         cdc::DdlCaptureConfig cc;
         cc.names.base = name;
@@ -155,6 +156,15 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
     for (const load::SourceTable &t : load::readTables(*watchTarget, db))
         target.insert(t.qualifiedName(), t);
     const bool carried = ddlCapture == u"event trigger";
+    // Types first: a table created with one needs it on the target.
+    QList<schema::SchemaObject> objects;
+    if (!carried) {
+        QSet<QString> schemas;
+        for (const load::SourceTable &t : source)
+            schemas.insert(t.schema);
+        objects = schema::readSchemaObjects(*watchSource, db, schemas);
+        out << carryObjects(objects, true);
+    }
     const QString howToCarry =
         carried ? QString()
                 : QStringLiteral(" (pgferry watches schema changes here: %1)")
@@ -245,6 +255,11 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
                                    "give it a default) before rows without it arrive")
                         .arg(howToCarry),
                     QString()};
+    }
+    if (!carried) {
+        // Sequences, routines and views after the tables they may use.
+        out << carryObjects(objects, false);
+        out << objectChanges;
     }
     return out;
 }

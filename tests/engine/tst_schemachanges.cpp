@@ -4,7 +4,8 @@
 // columns, widened types, renamed tables, new indexes, sequences, views and functions to the
 // target in stream order, under a writer that keeps going; at cutover the target is identical and
 // the source keeps nothing of pgferry's. Without capture (watch only) a created table and an added
-// column are carried by copying the table from a new snapshot; a created table without a replica
+// column are carried by copying the table from a new snapshot, and types, sequences, routines and
+// views are made, replaced or dropped on the target as the source's change; a created table without a replica
 // identity is unresolved and blocks the cutover, named, until it has one (with capture too). Runs
 // with pgoutput and with test_decoding.
 #include "compare.h"
@@ -604,6 +605,169 @@ private Q_SLOTS:
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_publication")), 0);
     }
 
+    // Capture off: the objects other than tables. Types (an enum gaining labels that rows use at
+    // once, a domain), functions, a procedure, views (one on another, one replaced with a column
+    // more), a standalone sequence and a materialized view created while streaming are made on
+    // the target, a view and a materialized view dropped on the source are dropped there, a table
+    // using the new types is copied; a domain altered on the source is unresolved, named in the
+    // refused cutover, until the target is altered alike; a view created just before the cutover
+    // is carried by the cutover's own last look.
+    void watchOnlyCarriesViewsRoutinesAndTypes()
+    {
+        const QString db = QStringLiteral("watchobjects");
+        const QString targetDb = db + QStringLiteral("_copy");
+        createOrdersDatabase(db);
+        m_pair->source.sql(
+            db,
+            QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok');"
+                           "CREATE TABLE feelings (id int PRIMARY KEY, m mood);"
+                           "INSERT INTO feelings SELECT g, 'ok' FROM generate_series(1, 20) g;"
+                           "CREATE FUNCTION twice(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2';"
+                           "CREATE VIEW old_view AS SELECT id FROM orders WHERE qty > 10;"
+                           "CREATE VIEW kept_view AS SELECT id, qty FROM orders;"
+                           "CREATE MATERIALIZED VIEW old_mv AS SELECT count(*) AS n FROM orders;"));
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
+        c.project.settings.schema.captureDdl = false;
+        c.project.settings.cutover.makeSourceReadOnly = true;
+        Writer w1(m_pair->source.connInfo(db), 21), w2(m_pair->source.connInfo(db), 22);
+        w1.start();
+        w2.start();
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        QCOMPARE(ddlCapture(e.status()), QStringLiteral("watch only"));
+
+        const auto run = [&](const QString &sql) {
+            m_pair->source.sql(db, sql);
+            QTest::qWait(200);
+        };
+        // Labels used by rows right away: the applier waits for the watch to add them.
+        run(QStringLiteral("ALTER TYPE mood ADD VALUE 'happy'"));
+        run(QStringLiteral("ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok'"));
+        run(QStringLiteral(
+            "INSERT INTO feelings VALUES (100, 'happy'), (101, 'meh'); UPDATE feelings SET m = "
+            "'sad' WHERE id <= 5"));
+        // New types and a table that uses them, in one transaction.
+        run(QStringLiteral(
+            "BEGIN;"
+            "CREATE TYPE priority AS ENUM ('low', 'high');"
+            "CREATE DOMAIN positive AS int CHECK (VALUE > 0);"
+            "CREATE TABLE tasks (id int PRIMARY KEY, p priority NOT NULL, n positive);"
+            "INSERT INTO tasks SELECT g, CASE WHEN g % 2 = 0 THEN 'low' ELSE 'high' END::priority, "
+            "g FROM generate_series(1, 200) g;"
+            "COMMIT"));
+        run(QStringLiteral("CREATE FUNCTION total_qty() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT "
+                           "sum(qty) FROM orders'"));
+        run(QStringLiteral("CREATE OR REPLACE FUNCTION twice(int) RETURNS int LANGUAGE sql IMMUTABLE AS "
+                           "'SELECT $1 + $1'"));
+        run(QStringLiteral(
+            "CREATE PROCEDURE touch(int) LANGUAGE sql AS 'UPDATE tasks SET n = n WHERE id = $1'"));
+        // A view on a view, made in one transaction: the watch may meet them in either order.
+        run(QStringLiteral("BEGIN;"
+                           "CREATE VIEW big_orders AS SELECT id, amount, twice(qty) AS q2 FROM orders WHERE "
+                           "amount > 500;"
+                           "CREATE VIEW big_count AS SELECT count(*) AS n FROM big_orders;"
+                           "COMMIT"));
+        run(QStringLiteral("CREATE OR REPLACE VIEW kept_view AS SELECT id, qty, amount FROM orders"));
+        run(QStringLiteral("DROP VIEW old_view; DROP MATERIALIZED VIEW old_mv"));
+        run(QStringLiteral("CREATE SEQUENCE ticket_seq START 100; SELECT nextval('ticket_seq') FROM "
+                           "generate_series(1, 5)"));
+        // Items the writers leave alone (their ids are from a million on): the same at cutover.
+        run(QStringLiteral("CREATE MATERIALIZED VIEW items_mv AS SELECT count(*) AS n FROM items WHERE id < "
+                           "1000000"));
+        run(QStringLiteral("INSERT INTO tasks VALUES (201, 'high', 7)"));
+
+        const QStringList carried{QStringLiteral("public.mood"),
+                                  QStringLiteral("public.priority"),
+                                  QStringLiteral("public.positive"),
+                                  QStringLiteral("public.tasks"),
+                                  QStringLiteral("public.total_qty()"),
+                                  QStringLiteral("public.twice(integer)"),
+                                  QStringLiteral("public.touch(IN integer)"),
+                                  QStringLiteral("public.big_orders"),
+                                  QStringLiteral("public.big_count"),
+                                  QStringLiteral("public.kept_view"),
+                                  QStringLiteral("public.old_view"),
+                                  QStringLiteral("public.old_mv"),
+                                  QStringLiteral("public.ticket_seq"),
+                                  QStringLiteral("public.items_mv")};
+        TRY_STATUS(std::all_of(carried.begin(), carried.end(),
+                               [&](const QString &o) {
+                                   return hasChange(e.status(), o, QStringLiteral("applied"));
+                               }) &&
+                       e.status().readyForCutover(),
+                   e, QStringLiteral("the changes were not all carried"), 120000);
+        for (const engine::SchemaChange &ch : schemaChanges(e.status()))
+            VERIFY_STATUS(!ch.unresolved(), e, describe(ch));
+
+        // A domain altered: not carried; the cutover is refused, naming it, until the target is
+        // altered alike.
+        run(QStringLiteral("ALTER DOMAIN positive ADD CONSTRAINT below_a_million CHECK (VALUE < 1000000)"));
+        TRY_STATUS(hasChange(e.status(), QStringLiteral("public.positive"), QStringLiteral("unresolved")), e,
+                   QStringLiteral("the altered domain is not unresolved"), 30000);
+        QString why;
+        QVERIFY(!e.requestCutover(&why));
+        QVERIFY2(why.contains(u"public.positive"), qPrintable(why));
+        pg::Connection t = m_pair->target.connect(targetDb);
+        t.exec(
+            QStringLiteral("ALTER DOMAIN positive ADD CONSTRAINT below_a_million CHECK (VALUE < 1000000)"));
+        TRY_STATUS(!hasChange(e.status(), QStringLiteral("public.positive"), QStringLiteral("unresolved")) &&
+                       e.status().readyForCutover(),
+                   e, QStringLiteral("the domain altered on the target by hand is still unresolved"), 60000);
+
+        QTest::qWait(1000);
+        const qint64 ops = w1.stop() + w2.stop();
+        QVERIFY2(w1.error().isEmpty() && w2.error().isEmpty(), qPrintable(w1.error() + w2.error()));
+        QVERIFY2(ops > 50, qPrintable(QStringLiteral("only %1 writes").arg(ops)));
+        // Made just before the cutover: the watch may not have seen it, the cutover's last look has.
+        m_pair->source.sql(db, QStringLiteral("CREATE VIEW late_view AS SELECT count(*) AS n FROM tasks"));
+        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
+        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        m_pair->source.sql(QStringLiteral("postgres"),
+                           QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
+        pg::Connection s = m_pair->source.connect(db);
+        const auto cmp = test::compareDatabases(s, t);
+        VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
+        const auto text = [](pg::Connection &conn, const QString &sql) {
+            try {
+                return conn.exec(sql).text(0, 0);
+            } catch (const pg::Exception &ex) {
+                return QString(QStringLiteral("error: ") + ex.error().toString());
+            }
+        };
+        const QString labels =
+            QStringLiteral("SELECT string_agg(enumlabel::text, ',' ORDER BY enumsortorder) "
+                           "FROM pg_enum WHERE enumtypid = 'mood'::regtype");
+        QCOMPARE(text(t, labels), QStringLiteral("sad,meh,ok,happy"));
+        QCOMPARE(text(t, labels), text(s, labels));
+        QCOMPARE(text(t, QStringLiteral("SELECT twice(21)")), QStringLiteral("42"));
+        QVERIFY(text(t, QStringLiteral("SELECT prosrc FROM pg_proc WHERE proname = 'twice'"))
+                    .contains(u"$1 + $1"));
+        QCOMPARE(text(t, QStringLiteral("SELECT total_qty()")),
+                 text(s, QStringLiteral("SELECT total_qty()")));
+        QCOMPARE(text(t, QStringLiteral("SELECT to_regprocedure('touch(int)') IS NOT NULL")),
+                 QStringLiteral("t"));
+        for (const QString &q :
+             {QStringLiteral("SELECT n FROM big_count"), QStringLiteral("SELECT n FROM late_view"),
+              QStringLiteral("SELECT n FROM items_mv"),
+              QStringLiteral("SELECT count(*) FROM kept_view WHERE amount IS NOT NULL"),
+              QStringLiteral("SELECT last_value FROM ticket_seq")})
+            QCOMPARE(text(t, q), text(s, q));
+        QCOMPARE(text(t, QStringLiteral("SELECT last_value FROM ticket_seq")), QStringLiteral("104"));
+        QCOMPARE(text(t, QStringLiteral("SELECT n FROM items_mv")), QString::number(kOrders));
+        QCOMPARE(
+            text(t, QStringLiteral("SELECT count(*) FROM pg_class WHERE relname IN ('old_view', 'old_mv')")),
+            QStringLiteral("0"));
+        // The domain's checks hold on the target.
+        QVERIFY(t.tryExec(QStringLiteral("INSERT INTO tasks VALUES (9999, 'low', 0)")).has_value());
+        QVERIFY(t.tryExec(QStringLiteral("INSERT INTO tasks VALUES (9998, 'low', 2000000)")).has_value());
+        QCOMPARE(pgferryObjectsOnSource(db), 0);
+    }
+
     // Capture off, and a table created without a key: its updates and deletes cannot stream, so
     // it is unresolved, named, and the cutover is refused; nothing is installed on the source.
     // Once it has a key the watch carries it like any new table, and the cutover goes ahead.
@@ -774,6 +938,95 @@ private Q_SLOTS:
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = '_pgferry'")),
                  0);
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger")), 0);
+    }
+
+    // Without capture, between majors: the watch reads a 9.6 catalog (aggregates by proisagg, no
+    // procedures) and carries what it finds to 17, whose catalog prints the same views otherwise.
+    void watchesObjectsBetweenMajors_data()
+    {
+        QTest::addColumn<QString>("sourceMajor");
+        QTest::addColumn<QString>("targetMajor");
+        QTest::newRow("9.6 to 17") << QStringLiteral("9.6") << QStringLiteral("17");
+    }
+    void watchesObjectsBetweenMajors()
+    {
+        QFETCH(QString, sourceMajor);
+        QFETCH(QString, targetMajor);
+        PGFERRY_REQUIRE_MAJOR(sourceMajor);
+        PGFERRY_REQUIRE_MAJOR(targetMajor);
+        test::TwoClusters pair(sourceMajor, targetMajor);
+        const QString db = QStringLiteral("watchmajors");
+        pair.source.createDatabase(db);
+        pair.source.sql(
+            db, QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok');"
+                               "CREATE TABLE people (id serial PRIMARY KEY, name text, score int, m mood);"
+                               "INSERT INTO people (name, score, m) SELECT 'p' || g, g, 'ok' FROM "
+                               "generate_series(1, 2000) g;"
+                               "CREATE VIEW old_view AS SELECT id FROM people WHERE score > 10;"
+                               "CREATE VIEW top_people AS SELECT id, name FROM people WHERE score > 1990;"
+                               "CREATE AGGREGATE textcat_all (text) (sfunc = textcat, stype = text);"));
+        QTemporaryDir state;
+        engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, db);
+        c.project.settings.schema.captureDdl = false;
+        c.project.settings.cutover.makeSourceReadOnly = true;
+        engine::LocalEngine e(c);
+        QSignalSpy done(&e, &engine::MigrationEngine::finished);
+        e.start(engine::MigrationEngine::Until::Done);
+        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
+        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        QCOMPARE(ddlCapture(e.status()), QStringLiteral("watch only"));
+        const QStringList steps{
+            QStringLiteral("ALTER TYPE mood ADD VALUE 'happy'"),
+            QStringLiteral("UPDATE people SET m = 'happy' WHERE id % 3 = 0"),
+            QStringLiteral("BEGIN; CREATE DOMAIN grade AS int CHECK (VALUE BETWEEN 1 AND 6); CREATE TABLE "
+                           "marks (id int PRIMARY KEY, g grade); INSERT INTO marks SELECT x, 1 + x % 6 FROM "
+                           "generate_series(1, 100) x; COMMIT"),
+            QStringLiteral(
+                "CREATE FUNCTION doubled(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2'"),
+            QStringLiteral("CREATE VIEW scored AS SELECT id, doubled(score) AS d FROM people"),
+            QStringLiteral(
+                "CREATE OR REPLACE VIEW top_people AS SELECT id, name, score FROM people WHERE score "
+                "> 1990"),
+            QStringLiteral("DROP VIEW old_view"),
+            QStringLiteral(
+                "CREATE SEQUENCE ticket_seq; SELECT nextval('ticket_seq') FROM generate_series(1, 7)"),
+            QStringLiteral("INSERT INTO people (name, score, m) VALUES ('last', 1, 'happy')"),
+        };
+        for (const QString &sql : steps) {
+            pair.source.sql(db, sql);
+            QTest::qWait(200);
+        }
+        const QStringList carried{
+            QStringLiteral("public.mood"),     QStringLiteral("public.grade"),
+            QStringLiteral("public.marks"),    QStringLiteral("public.doubled(integer)"),
+            QStringLiteral("public.scored"),   QStringLiteral("public.top_people"),
+            QStringLiteral("public.old_view"), QStringLiteral("public.ticket_seq")};
+        TRY_STATUS(std::all_of(carried.begin(), carried.end(),
+                               [&](const QString &o) {
+                                   return hasChange(e.status(), o, QStringLiteral("applied"));
+                               }) &&
+                       e.status().readyForCutover(),
+                   e, QStringLiteral("the changes were not all carried"), 120000);
+        // The aggregate made before the snapshot is not a change.
+        VERIFY_STATUS(!hasChange(e.status(), QStringLiteral("public.textcat_all(text)")), e, QString());
+        QString why;
+        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
+        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
+        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        pair.source.sql(QStringLiteral("postgres"),
+                        QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
+        pg::Connection s = pair.source.connect(db);
+        pg::Connection t = pair.target.connect(db);
+        const auto cmp = test::compareDatabases(s, t);
+        VERIFY_STATUS(cmp.identical(), e, cmp.differences.join(u'\n'));
+        for (const QString &q : {QStringLiteral("SELECT sum(d) FROM scored"),
+                                 QStringLiteral("SELECT sum(score) FROM top_people"),
+                                 QStringLiteral("SELECT count(*) FROM people WHERE m = 'happy'"),
+                                 QStringLiteral("SELECT last_value FROM ticket_seq"),
+                                 QStringLiteral("SELECT sum(g) FROM marks")})
+            QCOMPARE(scalar(t, q), scalar(s, q));
+        QCOMPARE(scalar(t, QStringLiteral("SELECT count(to_regclass('public.old_view'))")), 0);
+        QVERIFY(t.tryExec(QStringLiteral("INSERT INTO marks VALUES (1000, 7)")).has_value());
     }
 
     // Without capture, a new table the target refuses (its owner is a role created on the source
