@@ -218,12 +218,18 @@ QString LocalEngine::Run::carryObject(const SchemaObject *before, const SchemaOb
         return QStringLiteral(
             "pgferry does not make aggregates: create it on the target as the source has it");
     }
-    if (o.kind == u"sequence") {
-        if (!onTarget)
+    if (o.kind == u"sequence") { // its value is set at cutover, with the others'
+        if (!onTarget) {
             *statement = migrator->restoreTable(o.schema, o.name).join(QStringLiteral("; "));
-        else
+            return {};
+        }
+        // Options altered (from 10 on): altered alike.
+        *statement = before ? schema::definitionOf(src, o) : QString();
+        if (statement->isEmpty()) {
             *statement = QStringLiteral("(on the target already)");
-        return {}; // its value is set at cutover, with the others'
+            return {};
+        }
+        return runWithOwner(*statement);
     }
     if (o.kind == u"view" || o.kind == u"materialized view") {
         if (onTarget && o.kind == u"materialized view") {

@@ -60,6 +60,17 @@ QString partSql(Part part, int version, bool definitions, bool byOid)
     }
     case Part::Relations: {
         const QString q = QStringLiteral("quote_ident(n.nspname) || '.' || quote_ident(c.relname)");
+        // A sequence's options, from 10 on (before, they are in the sequence itself: not watched).
+        const QString sequenceOptions =
+            version >= 100000
+                ? QStringLiteral(
+                      "COALESCE((SELECT 'ALTER SEQUENCE ' || %1 || ' AS ' || format_type(s.seqtypid, "
+                      "NULL) || ' INCREMENT BY ' || s.seqincrement || ' MINVALUE ' || s.seqmin || ' "
+                      "MAXVALUE ' || s.seqmax || ' START WITH ' || s.seqstart || ' CACHE ' || "
+                      "s.seqcache || CASE WHEN s.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END FROM "
+                      "pg_sequence s WHERE s.seqrelid = c.oid), '')")
+                      .arg(q)
+                : QStringLiteral("''");
         sql = QStringLiteral(
                   "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE "
                   "'sequence' END, n.nspname, c.relname, NULL, pg_get_userbyid(c.relowner), c.oid, %1 "
@@ -71,8 +82,8 @@ QString partSql(Part part, int version, bool definitions, bool byOid)
                   .arg(def(QStringLiteral("CASE c.relkind WHEN 'v' THEN 'CREATE OR REPLACE VIEW ' || %1 || "
                                           "COALESCE(' WITH (' || array_to_string(c.reloptions, ', ') || ')', "
                                           "'') || ' AS ' || pg_get_viewdef(c.oid) WHEN 'm' THEN "
-                                          "pg_get_viewdef(c.oid) ELSE '' END")
-                               .arg(q)),
+                                          "pg_get_viewdef(c.oid) ELSE %2 END")
+                               .arg(q, sequenceOptions)),
                        QLatin1String(kUserSchema),
                        notInExtension(QStringLiteral("pg_class"), QStringLiteral("c.oid")));
         if (byOid)

@@ -24,7 +24,7 @@ struct SchemaObject
     QString signature;   // a routine's identity arguments ("a integer, b text"); "" otherwise
     QString owner;       // the role that owns it on its server
     quint32 oid = 0;     // on its server
-    QString fingerprint; // md5 of its definition (the same for every sequence: only its name is watched)
+    QString fingerprint; // md5 of its definition (a sequence's options from 10 on, not its value)
 
     // schema.name, with a routine's arguments: schema.name(a integer)
     QString key() const;

@@ -679,6 +679,7 @@ private Q_SLOTS:
         run(QStringLiteral("CREATE MATERIALIZED VIEW items_mv AS SELECT count(*) AS n FROM items WHERE id < "
                            "1000000"));
         run(QStringLiteral("INSERT INTO tasks VALUES (201, 'high', 7)"));
+        run(QStringLiteral("ALTER SEQUENCE ticket_seq INCREMENT BY 10 MAXVALUE 50000"));
 
         const QStringList carried{QStringLiteral("public.mood"),
                                   QStringLiteral("public.priority"),
@@ -758,6 +759,9 @@ private Q_SLOTS:
               QStringLiteral("SELECT last_value FROM ticket_seq")})
             QCOMPARE(text(t, q), text(s, q));
         QCOMPARE(text(t, QStringLiteral("SELECT last_value FROM ticket_seq")), QStringLiteral("104"));
+        const QString options = QStringLiteral("SELECT seqincrement || ',' || seqmax FROM pg_sequence WHERE "
+                                               "seqrelid = 'ticket_seq'::regclass");
+        QCOMPARE(text(t, options), QStringLiteral("10,50000"));
         QCOMPARE(text(t, QStringLiteral("SELECT n FROM items_mv")), QString::number(kOrders));
         QCOMPARE(
             text(t, QStringLiteral("SELECT count(*) FROM pg_class WHERE relname IN ('old_view', 'old_mv')")),
