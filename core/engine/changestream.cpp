@@ -10,6 +10,7 @@
 #include "pg/textforms.h"
 
 #include <QDataStream>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -505,6 +506,11 @@ bool ChangeStream::holdIfColumnsMissing(cdc::Applier &applier, const cdc::Change
     return true;
 }
 
+// Whether the target has table $1 ("schema.name" as written, unquoted).
+const QString kTargetHasTable =
+    QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE n.nspname || '.' || c.relname = $1)");
+
 void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const QString &table)
 {
     {
@@ -516,7 +522,21 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
         m_stats.resyncing.clear();
         m_stats.resyncs << table + QStringLiteral(": ") + line;
     };
+    // A table whose changes wait for this copy (new, or with columns added) is not left waiting
+    // for someone to ask again: the copy is tried again in 15 s.
+    auto retryLater = [&] {
+        if (m_held.contains(table))
+            m_resyncRetryAt.insert(table, QDateTime::currentMSecsSinceEpoch() + 15000);
+    };
     applier.flush(); // what was applied before is committed; the copy is its own transaction
+    // A table the catalog watch marked before making it on the target (the mark is read again
+    // when the applier reconnects) is copied once it is there.
+    if (pg::Result there; !target.tryExec(kTargetHasTable, {table}, &there) && !there.toBool(0, 0)) {
+        QMutexLocker l(&m_mutex);
+        m_stats.resyncing.clear();
+        m_resyncRetryAt.insert(table, QDateTime::currentMSecsSinceEpoch() + 3000);
+        return;
+    }
     QStringList afterCopy;
     {
         QMutexLocker l(&m_mutex);
@@ -609,11 +629,27 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
         publishHeld();
         done(QStringLiteral("copied again, %1 rows, joined the stream at %2").arg(r.rows).arg(lsn));
     } catch (const pg::Exception &e) {
-        done(QStringLiteral("resync failed: ") + e.error().toString());
-        if (!target.isOpen())
+        if (!target.isOpen()) {
+            done(QStringLiteral("resync failed: ") + e.error().toString());
             throw;
+        }
+        // The copy's transaction on the target, if it began, is not the stream's to go on in.
+        target.tryExec(QStringLiteral("ROLLBACK"));
+        // Which side lacks the table, when one does.
+        QString sides;
+        if (e.error().sqlstate == u"42P01") {
+            pg::Result there;
+            const bool onTarget = !target.tryExec(kTargetHasTable, {table}, &there) && there.toBool(0, 0);
+            sides = onTarget ? QStringLiteral(" (the target has it: the source's copy failed)")
+                             : QStringLiteral(" (the target lacks it)");
+        }
+        done(QStringLiteral("resync failed: ") + e.error().toString() + sides);
+        retryLater();
     } catch (const std::exception &e) {
         done(QStringLiteral("resync refused: ") + QString::fromUtf8(e.what()));
+        if (target.isOpen())
+            target.tryExec(QStringLiteral("ROLLBACK"));
+        retryLater();
     }
 }
 
@@ -909,6 +945,15 @@ void ChangeStream::applyOnce()
         if (m_holdRequested.exchange(false))
             takeHoldRequests();
         if (!applier.inSourceTransaction()) {
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            for (auto it = m_resyncRetryAt.begin(); it != m_resyncRetryAt.end();) {
+                if (it.value() <= now) {
+                    requestResync(it.key());
+                    it = m_resyncRetryAt.erase(it);
+                } else {
+                    ++it;
+                }
+            }
             QString next;
             {
                 QMutexLocker l(&m_mutex);

@@ -153,6 +153,9 @@ private:
     // Tables whose changes are not applied until they are copied again (resync): they joined the
     // stream late or cannot stream whole (no key); applying them would fail or diverge.
     QSet<QString> m_held;
+    // Copies of held tables that failed, and when each is tried again (ms since the epoch;
+    // the applier's thread only).
+    QHash<QString, qint64> m_resyncRetryAt;
     void noteStreamedTables(const QList<SchemaChange> &changes);
     // The table whose changes wait when a schema change of `object` is refused by the target;
     // empty when it concerns no streamed table.

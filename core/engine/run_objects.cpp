@@ -138,10 +138,8 @@ QList<SchemaChange> LocalEngine::Run::carryObjects(const QList<SchemaObject> &no
                     .arg(action,
                          !it->now ? QStringLiteral("dropped") : QStringLiteral("made as the source has it")),
                 QString()};
-            log(QStringLiteral("%1 %2 was %3 on the source: %4 on the target (%5)")
-                    .arg(o.kind, key, action,
-                         !it->now ? QStringLiteral("dropped") : QStringLiteral("made as the source has it"),
-                         statement.left(200)));
+            log(QStringLiteral("%1 %2 was %3 on the source; ran on the target: %4")
+                    .arg(o.kind, key, action, statement.left(300)));
             if (it->now) {
                 objectBaseline.insert(key, *it->now);
             } else {
@@ -212,7 +210,7 @@ QString LocalEngine::Run::carryObject(const SchemaObject *before, const SchemaOb
     };
     if (o.kind == u"aggregate") {
         if (onTarget) {
-            *statement = QStringLiteral("(made on the target by hand)");
+            *statement = QStringLiteral("none: made on the target by hand");
             return {};
         }
         return QStringLiteral(
@@ -226,7 +224,7 @@ QString LocalEngine::Run::carryObject(const SchemaObject *before, const SchemaOb
         // Options altered (from 10 on): altered alike.
         *statement = before ? schema::definitionOf(src, o) : QString();
         if (statement->isEmpty()) {
-            *statement = QStringLiteral("(on the target already)");
+            *statement = QStringLiteral("none: on the target already");
             return {};
         }
         return runWithOwner(*statement);
@@ -282,13 +280,13 @@ QString LocalEngine::Run::carryObject(const SchemaObject *before, const SchemaOb
         return QStringLiteral("it is gone from the source's catalog");
     if (onTarget && !o.isRoutine()) {
         if (!before) { // made before a restart, or by hand
-            *statement = QStringLiteral("(on the target already)");
+            *statement = QStringLiteral("none: on the target already");
             return {};
         }
         // A domain or a composite type changed: how to alter it is the administrator's call.
         // Once the target's reads the same, it is done.
         if (schema::definitionOf(dst, *targetObject) == *statement) {
-            *statement = QStringLiteral("(altered on the target by hand)");
+            *statement = QStringLiteral("none: altered on the target by hand");
             return {};
         }
         const QString sql = *statement;

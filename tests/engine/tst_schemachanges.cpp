@@ -199,6 +199,21 @@ template<class F> bool waitFor(F condition, int ms)
 #define TRY_STATUS(cond, engine, extra, ms)                                                                  \
     VERIFY_STATUS(waitFor([&] { return bool(cond); }, (ms)), engine, extra)
 
+// Starts the engine and waits until it streams, ready for cutover.
+#define START_UNTIL_READY(eng, done)                                                                         \
+    do {                                                                                                     \
+        (eng).start(engine::MigrationEngine::Until::Done);                                                   \
+        TRY_STATUS((eng).status().readyForCutover() || !(done).isEmpty(), eng, QString(), 300000);           \
+        VERIFY_STATUS((done).isEmpty(), eng, QStringLiteral("the run ended before the cutover"));            \
+    } while (false)
+// Asks for the cutover until it is accepted (`why` says why not), and waits until the run ends well.
+#define CUT_OVER(eng, done, why)                                                                             \
+    do {                                                                                                     \
+        TRY_STATUS((eng).requestCutover(&(why)), eng, why, 60000);                                           \
+        TRY_STATUS(!(done).isEmpty(), eng, QStringLiteral("no end within 300 s of the cutover"), 300000);    \
+        VERIFY_STATUS((done).first().first().toBool(), eng, (eng).status().errors.join(u'\n'));              \
+    } while (false)
+
 class TestSchemaChanges : public QObject
 {
     Q_OBJECT
@@ -234,6 +249,18 @@ class TestSchemaChanges : public QObject
                     .arg(kOrders));
     }
 
+    // People with an enum column, for the tests between majors, then `more`.
+    static void createPeopleDatabase(test::TestCluster &cluster, const QString &db, const QString &more)
+    {
+        cluster.createDatabase(db);
+        cluster.sql(
+            db, QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok');"
+                               "CREATE TABLE people (id serial PRIMARY KEY, name text, score int, m mood);"
+                               "INSERT INTO people (name, score, m) SELECT 'p' || g, g, 'ok' FROM "
+                               "generate_series(1, 2000) g;") +
+                    more);
+    }
+
     int pgferryObjectsOnSource(const QString &db)
     {
         pg::Connection s = m_pair->source.connect(db);
@@ -265,9 +292,7 @@ private Q_SLOTS:
         w2.start();
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        START_UNTIL_READY(e, done);
 
         // The schema changes, each its own statement or transaction, the writers going on.
         const auto run = [&](const QString &sql) {
@@ -488,9 +513,7 @@ private Q_SLOTS:
         w2.start();
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        START_UNTIL_READY(e, done);
         QCOMPARE(ddlCapture(e.status()), QStringLiteral("watch only"));
 
         const auto run = [&](const QString &sql) {
@@ -561,9 +584,7 @@ private Q_SLOTS:
         QCOMPARE(pgferryObjectsOnSource(db), 0);
 
         QString why;
-        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
-        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        CUT_OVER(e, done, why);
         m_pair->source.sql(QStringLiteral("postgres"),
                            QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
         pg::Connection s = m_pair->source.connect(db);
@@ -635,9 +656,7 @@ private Q_SLOTS:
         w2.start();
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        START_UNTIL_READY(e, done);
         QCOMPARE(ddlCapture(e.status()), QStringLiteral("watch only"));
 
         const auto run = [&](const QString &sql) {
@@ -725,9 +744,7 @@ private Q_SLOTS:
         QVERIFY2(ops > 50, qPrintable(QStringLiteral("only %1 writes").arg(ops)));
         // Made just before the cutover: the watch may not have seen it, the cutover's last look has.
         m_pair->source.sql(db, QStringLiteral("CREATE VIEW late_view AS SELECT count(*) AS n FROM tasks"));
-        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
-        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        CUT_OVER(e, done, why);
         m_pair->source.sql(QStringLiteral("postgres"),
                            QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
         pg::Connection s = m_pair->source.connect(db);
@@ -789,9 +806,7 @@ private Q_SLOTS:
         c.project.settings.cutover.makeSourceReadOnly = true;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        START_UNTIL_READY(e, done);
 
         m_pair->source.sql(
             db, QStringLiteral(
@@ -819,9 +834,7 @@ private Q_SLOTS:
         m_pair->source.sql(db, QStringLiteral("UPDATE latecomer SET v = 'c' WHERE id % 3 = 0;"
                                               "DELETE FROM latecomer WHERE id % 7 = 0;"));
         QTest::qWait(1000);
-        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
-        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        CUT_OVER(e, done, why);
         m_pair->source.sql(QStringLiteral("postgres"),
                            QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
         pg::Connection s = m_pair->source.connect(db);
@@ -847,9 +860,7 @@ private Q_SLOTS:
         c.project.settings.schema.captureDdl = true;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        START_UNTIL_READY(e, done);
 
         m_pair->source.sql(
             db, QStringLiteral("CREATE TABLE nokey (a int, b text); INSERT INTO nokey VALUES (1, 'one');"));
@@ -885,22 +896,15 @@ private Q_SLOTS:
         PGFERRY_REQUIRE_MAJOR(targetMajor);
         test::TwoClusters pair(sourceMajor, targetMajor);
         const QString db = QStringLiteral("ddlmajors");
-        pair.source.createDatabase(db);
-        pair.source.sql(
-            db, QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok');"
-                               "CREATE TABLE people (id serial PRIMARY KEY, name text, score int, m mood);"
-                               "INSERT INTO people (name, score, m) SELECT 'p' || g, g, 'ok' FROM "
-                               "generate_series(1, 2000) g;"
-                               "CREATE TABLE scratch (id int PRIMARY KEY);"
-                               "INSERT INTO scratch SELECT generate_series(1, 10);"));
+        createPeopleDatabase(pair.source, db,
+                             QStringLiteral("CREATE TABLE scratch (id int PRIMARY KEY);"
+                                            "INSERT INTO scratch SELECT generate_series(1, 10);"));
         QTemporaryDir state;
         engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, db);
         c.project.settings.cutover.makeSourceReadOnly = true;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        START_UNTIL_READY(e, done);
         QCOMPARE(ddlCapture(e.status()), QStringLiteral("event trigger"));
         const QStringList steps{
             QStringLiteral("BEGIN; CREATE TABLE events (id bigserial PRIMARY KEY, at timestamptz NOT NULL "
@@ -924,9 +928,7 @@ private Q_SLOTS:
         }
         QTest::qWait(1500);
         QString why;
-        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
-        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        CUT_OVER(e, done, why);
         pair.source.sql(QStringLiteral("postgres"),
                         QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
         pg::Connection s = pair.source.connect(db);
@@ -960,24 +962,19 @@ private Q_SLOTS:
         PGFERRY_REQUIRE_MAJOR(targetMajor);
         test::TwoClusters pair(sourceMajor, targetMajor);
         const QString db = QStringLiteral("watchmajors");
-        pair.source.createDatabase(db);
-        pair.source.sql(
-            db, QStringLiteral("CREATE TYPE mood AS ENUM ('sad', 'ok');"
-                               "CREATE TABLE people (id serial PRIMARY KEY, name text, score int, m mood);"
-                               "INSERT INTO people (name, score, m) SELECT 'p' || g, g, 'ok' FROM "
-                               "generate_series(1, 2000) g;"
-                               "CREATE VIEW old_view AS SELECT id FROM people WHERE score > 10;"
-                               "CREATE VIEW top_people AS SELECT id, name FROM people WHERE score > 1990;"
-                               "CREATE AGGREGATE textcat_all (text) (sfunc = textcat, stype = text);"));
+        createPeopleDatabase(
+            pair.source, db,
+            QStringLiteral("CREATE VIEW old_view AS SELECT id FROM people WHERE score > 10;"
+                           "CREATE VIEW top_people AS SELECT id, name FROM people WHERE score > "
+                           "1990;"
+                           "CREATE AGGREGATE textcat_all (text) (sfunc = textcat, stype = text);"));
         QTemporaryDir state;
         engine::LocalEngineConfig c = pair.engineConfig(state.path(), project::Mode::Online, db);
         c.project.settings.schema.captureDdl = false;
         c.project.settings.cutover.makeSourceReadOnly = true;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+        START_UNTIL_READY(e, done);
         QCOMPARE(ddlCapture(e.status()), QStringLiteral("watch only"));
         const QStringList steps{
             QStringLiteral("ALTER TYPE mood ADD VALUE 'happy'"),
@@ -1014,9 +1011,7 @@ private Q_SLOTS:
         // The aggregate made before the snapshot is not a change.
         VERIFY_STATUS(!hasChange(e.status(), QStringLiteral("public.textcat_all(text)")), e, QString());
         QString why;
-        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
-        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        CUT_OVER(e, done, why);
         pair.source.sql(QStringLiteral("postgres"),
                         QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
         pg::Connection s = pair.source.connect(db);
@@ -1050,9 +1045,7 @@ private Q_SLOTS:
         {
             engine::LocalEngine e(c);
             QSignalSpy done(&e, &engine::MigrationEngine::finished);
-            e.start(engine::MigrationEngine::Until::Done);
-            TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-            VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before the cutover"));
+            START_UNTIL_READY(e, done);
             locker.exec(QStringLiteral("CREATE ROLE late_owner"));
             locker.exec(QStringLiteral("CREATE TABLE newcomer (id int PRIMARY KEY, v text)"));
             locker.exec(QStringLiteral("ALTER TABLE newcomer OWNER TO late_owner"));
@@ -1096,9 +1089,7 @@ private Q_SLOTS:
         locker.exec(QStringLiteral("INSERT INTO newcomer VALUES (500, 'after')"));
         QTest::qWait(1000);
         QString why;
-        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
-        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        CUT_OVER(e, done, why);
         m_pair->source.sql(QStringLiteral("postgres"),
                            QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
         pg::Connection s = m_pair->source.connect(db);
@@ -1125,9 +1116,7 @@ private Q_SLOTS:
         c.project.settings.cutover.makeSourceReadOnly = true;
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before streaming"));
+        START_UNTIL_READY(e, done);
 
         m_pair->source.sql(
             db, QStringLiteral("CREATE TABLE latecomer (a int, b text);"
@@ -1155,9 +1144,7 @@ private Q_SLOTS:
                                               "DELETE FROM latecomer WHERE a % 11 = 0;"
                                               "INSERT INTO latecomer VALUES (1000, 'last');"));
         QTest::qWait(1000);
-        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
-        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        CUT_OVER(e, done, why);
         m_pair->source.sql(QStringLiteral("postgres"),
                            QStringLiteral("ALTER DATABASE %1 RESET default_transaction_read_only").arg(db));
         pg::Connection s = m_pair->source.connect(db);
@@ -1187,9 +1174,7 @@ private Q_SLOTS:
             m_pair->engineConfig(state.path(), project::Mode::Online, db, db + QStringLiteral("_copy"));
         engine::LocalEngine e(c);
         QSignalSpy done(&e, &engine::MigrationEngine::finished);
-        e.start(engine::MigrationEngine::Until::Done);
-        TRY_STATUS(e.status().readyForCutover() || !done.isEmpty(), e, QString(), 300000);
-        VERIFY_STATUS(done.isEmpty(), e, QStringLiteral("the run ended before streaming"));
+        START_UNTIL_READY(e, done);
 
         pg::Connection t = m_pair->target.connect(db + QStringLiteral("_copy"));
         t.exec(QStringLiteral("ALTER TABLE base ADD COLUMN note text")); // by hand, behind pgferry's back
@@ -1226,9 +1211,7 @@ private Q_SLOTS:
         QVERIFY(!hasChange(e.status(), QStringLiteral("public.base.note"), QStringLiteral("unresolved")));
         m_pair->source.sql(db, QStringLiteral("UPDATE base SET note = -id WHERE id > 90;"));
         QTest::qWait(1000);
-        TRY_STATUS(e.requestCutover(&why), e, why, 60000);
-        TRY_STATUS(!done.isEmpty(), e, QStringLiteral("no end within 300 s of the cutover"), 300000);
-        VERIFY_STATUS(done.first().first().toBool(), e, e.status().errors.join(u'\n'));
+        CUT_OVER(e, done, why);
         pg::Connection src = m_pair->source.connect(db);
         pg::Connection dst = m_pair->target.connect(db + QStringLiteral("_copy"));
         const auto cmp = test::compareDatabases(src, dst);
