@@ -798,10 +798,13 @@ void ChangeStream::applySchemaChange(cdc::Applier &applier, const cdc::Change &c
 
 namespace {
 
-// An error a type, an enum label or a routine the catalog watch is about to make explains.
+// An error the catalog watch is about to mend: a type, an enum label or a routine it has not
+// made yet (42704, 42883, 22P02), or a column the source dropped (23502: NOT NULL on the
+// target) or widened (22003, 22001) whose table it has not held for a copy yet.
 bool awaitsTheWatch(const pg::Error &err)
 {
-    return err.sqlstate == u"42704" || err.sqlstate == u"42883" ||
+    return err.sqlstate == u"42704" || err.sqlstate == u"42883" || err.sqlstate == u"23502" ||
+           err.sqlstate == u"22003" || err.sqlstate == u"22001" ||
            (err.sqlstate == u"22P02" && err.message.contains(u"enum"));
 }
 
@@ -1042,14 +1045,13 @@ void ChangeStream::applyOnce()
                 continue;
             if (!m_held.isEmpty() && m_held.contains(c.schema + u'.' + c.table))
                 continue; // copied again by a resync, which joins it to the stream
+            const auto it = m_syncLsn.constFind(c.schema + u'.' + c.table);
+            if (it != m_syncLsn.constEnd() && txnEnd != 0 && txnEnd <= it.value())
+                continue; // already in that table's copy (which may have dropped or renamed its columns)
             // Without capture a column added on the source reaches the target only by the catalog
             // watch, which adds it there and copies the table again: until then it waits.
             if (!capture && holdIfColumnsMissing(applier, c))
                 continue;
-
-            const auto it = m_syncLsn.constFind(c.schema + u'.' + c.table);
-            if (it != m_syncLsn.constEnd() && txnEnd != 0 && txnEnd <= it.value())
-                continue; // already in that table's copy
         }
         applier.apply(c);
     }

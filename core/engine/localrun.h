@@ -313,10 +313,20 @@ private:
     // Without capture (run_adopt.cpp): a table created on the source after the snapshot is made
     // on the target (pg_dump --table), or a table already there that does not stream joins the
     // publication; then it is copied from a new snapshot and joins the stream there. adoptColumns()
-    // adds columns the source gained and copies the table again. Each returns why it could not
+    // adds, drops, renames or retypes on the target the columns the source did, and copies the
+    // table again. Each returns why it could not
     // ("" when it is under way: the stream's held tables show it until the copy is done).
     QString adoptTable(const load::SourceTable &t, bool onTarget);
-    QString adoptColumns(const load::SourceTable &t, const QStringList &columns);
+    struct ColumnChanges
+    {
+        QStringList added, dropped, retyped;
+        QList<std::pair<QString, QString>> renamed; // from, to
+        bool isEmpty() const
+        {
+            return added.isEmpty() && dropped.isEmpty() && retyped.isEmpty() && renamed.isEmpty();
+        }
+    };
+    QString adoptColumns(const load::SourceTable &t, const ColumnChanges &changes);
     // The last failure per table: logged once, and tried again after 15 s, not at every watch.
     struct AdoptionFailure
     {

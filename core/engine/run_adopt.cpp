@@ -93,11 +93,14 @@ QString LocalEngine::Run::adoptTable(const load::SourceTable &t, bool onTarget)
     });
 }
 
-QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const QStringList &columns)
+QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const ColumnChanges &cc)
 {
+    const QStringList &columns = cc.added;
+    const QStringList &dropped = cc.dropped;
+    const QStringList &retyped = cc.retyped;
     const QString name = t.qualifiedName();
     for (const load::SourceColumn &c : t.columns)
-        if (columns.contains(c.name) && (c.generated || c.identity))
+        if ((columns.contains(c.name) || retyped.contains(c.name)) && (c.generated || c.identity))
             return QStringLiteral("column %1 is %2: add it on the target by hand")
                 .arg(c.name,
                      c.generated ? QStringLiteral("generated") : QStringLiteral("an identity column"));
@@ -118,10 +121,14 @@ QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const QString
                 "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"),
             {QString::number(t.oid)});
         QList<int> rows;
-        for (int i = 0; i < r.rows(); ++i)
+        QHash<QString, QString> types; // the retyped columns' types on the source
+        for (int i = 0; i < r.rows(); ++i) {
             if (columns.contains(r.text(i, 0)))
                 rows << i;
-        if (rows.size() != columns.size())
+            if (retyped.contains(r.text(i, 0)))
+                types.insert(r.text(i, 0), r.text(i, 1));
+        }
+        if (rows.size() != columns.size() || types.size() != retyped.size())
             return QStringLiteral("the source's catalog no longer has these columns");
         // A partition takes its columns from its partitioned root: they are added there, which
         // gives them to every partition (the others find them there, as a parent's children do).
@@ -163,8 +170,51 @@ QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const QString
                                "from a new snapshot"),
                 QString()};
         }
+        // A column dropped or retyped on the source: the same on the target, its rows to come
+        // from the copy. Dropping or retyping at the root reaches every partition, as on the source.
+        QStringList alter;
+        for (const QString &c : dropped) {
+            alter << QStringLiteral("ALTER TABLE %1 DROP COLUMN IF EXISTS %2").arg(qt, dst.quoteIdent(c));
+            changes << SchemaChange{
+                name + u'.' + c,
+                QStringLiteral("column dropped"),
+                alter.last(),
+                QString(),
+                QStringLiteral("dropped on the source (seen by the catalog watch): dropped on "
+                               "the target, and the table copied again from a new snapshot"),
+                QString()};
+        }
+        for (const auto &[from, to] : cc.renamed) {
+            alter << QStringLiteral("ALTER TABLE %1 RENAME COLUMN %2 TO %3")
+                         .arg(qt, dst.quoteIdent(from), dst.quoteIdent(to));
+            changes << SchemaChange{
+                name + u'.' + to,
+                QStringLiteral("column renamed"),
+                alter.last(),
+                QString(),
+                QStringLiteral("renamed from %1 on the source (seen by the catalog watch): "
+                               "renamed on the target, and the table copied again from a new "
+                               "snapshot")
+                    .arg(from),
+                QString()};
+        }
+        for (const QString &c : retyped) {
+            const QString qc = dst.quoteIdent(c);
+            alter << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 TYPE %3 USING %2::%3")
+                         .arg(qt, qc, types.value(c));
+            changes << SchemaChange{
+                name + u'.' + c,
+                QStringLiteral("column type changed"),
+                alter.last(),
+                QString(),
+                QStringLiteral("its type changed on the source (seen by the catalog watch): "
+                               "changed on the target, and the table copied again from a new "
+                               "snapshot"),
+                QString()};
+        }
         // Added first: until the copy, rows that name them are held by the applier anyway. A
-        // column already there came with a parent's or another partition's.
+        // column already there came with a parent's or another partition's (42701); one gone
+        // already went with its parent's.
         for (const QString &st : std::as_const(add)) {
             try {
                 dst.exec(st);
@@ -173,10 +223,22 @@ QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const QString
                     return QStringLiteral("the target refused %1: %2").arg(st, ex.error().toString());
             }
         }
+        for (const QString &st : std::as_const(alter))
+            if (const auto err = dst.tryExec(st))
+                return QStringLiteral("the target refused %1: %2").arg(st, err->toString());
         stream->holdForCopy(name, changes, afterCopy);
         stream->requestResync(name);
-        log(QStringLiteral("%1 gained %2 on the source: added on the target, copying the table again")
-                .arg(name, columns.join(QStringLiteral(", "))));
+        QStringList what;
+        if (!columns.isEmpty())
+            what << QStringLiteral("gained %1").arg(columns.join(QStringLiteral(", ")));
+        if (!dropped.isEmpty())
+            what << QStringLiteral("lost %1").arg(dropped.join(QStringLiteral(", ")));
+        if (!retyped.isEmpty())
+            what << QStringLiteral("changed the type of %1").arg(retyped.join(QStringLiteral(", ")));
+        for (const auto &[from, to] : cc.renamed)
+            what << QStringLiteral("renamed %1 to %2").arg(from, to);
+        log(QStringLiteral("%1 %2 on the source: the same on the target, copying the table again")
+                .arg(name, what.join(QStringLiteral("; "))));
         return QString();
     });
 }

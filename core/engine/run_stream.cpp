@@ -212,17 +212,39 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
         for (const load::SourceColumn &c : tt->columns)
             targetColumns.insert(c.name, c.typeName);
         QSet<QString> sourceColumns;
-        QStringList added;
-        for (const load::SourceColumn &c : t.columns)
-            if (!targetColumns.contains(c.name))
-                added << c.name;
-        // Added on the target and the table copied again: nothing more to report.
-        const QString addWhy = added.isEmpty() ? QString()
-                               : adopt         ? adoptColumns(t, added)
-                                               : QStringLiteral("the cutover has begun");
+        ColumnChanges cc;
         for (const load::SourceColumn &c : t.columns) {
             sourceColumns.insert(c.name);
-            if (!targetColumns.contains(c.name) && !addWhy.isEmpty())
+            if (!targetColumns.contains(c.name))
+                cc.added << c.name;
+            else if (targetColumns.value(c.name) != c.typeName)
+                cc.retyped << c.name;
+        }
+        for (qsizetype i = 0; i < tt->columns.size(); ++i) {
+            const load::SourceColumn &c = tt->columns[i];
+            if (sourceColumns.contains(c.name))
+                continue;
+            // A column renamed: one gone from the target's place i, one of the same type new at
+            // the source's place i. Renamed, it keeps its place (a drop and an add would not).
+            if (i < t.columns.size() && cc.added.contains(t.columns[i].name) &&
+                t.columns[i].typeName == c.typeName) {
+                cc.renamed << std::pair{c.name, t.columns[i].name};
+                cc.added.removeOne(t.columns[i].name);
+            } else {
+                cc.dropped << c.name;
+            }
+        }
+        if (cc.isEmpty())
+            continue;
+        const QStringList &added = cc.added;
+        const QStringList &dropped = cc.dropped;
+        const QStringList &retyped = cc.retyped;
+        // Made on the target as on the source, and the table copied again: nothing more to report.
+        const QString why = adopt ? adoptColumns(t, cc) : QStringLiteral("the cutover has begun");
+        if (why.isEmpty())
+            continue;
+        for (const load::SourceColumn &c : t.columns) {
+            if (added.contains(c.name))
                 out << SchemaChange{
                     name + u'.' + c.name,
                     QStringLiteral("column added"),
@@ -232,29 +254,41 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
                         "the source has this column and the target does not%1, and pgferry could not "
                         "add it: %4. Add it on the target (ALTER TABLE %2 ADD COLUMN ... %3), then "
                         "copy the table again (pgferry-cli resync); its changes wait until then")
-                        .arg(howToCarry, name, c.typeName, addWhy),
+                        .arg(howToCarry, name, c.typeName, why),
                     QString()};
-            else if (targetColumns.value(c.name) != c.typeName)
+            else if (retyped.contains(c.name))
                 out << SchemaChange{
                     name + u'.' + c.name,
                     QStringLiteral("column type changed"),
                     QString(),
                     QStringLiteral("unresolved"),
-                    QStringLiteral("%1 on the source, %2 on the target%3: change it on the target")
-                        .arg(c.typeName, targetColumns.value(c.name), howToCarry),
+                    QStringLiteral(
+                        "%1 on the source, %2 on the target%3, and pgferry could not change it: "
+                        "%4. Change it on the target, then copy the table again (pgferry-cli resync)")
+                        .arg(c.typeName, targetColumns.value(c.name), howToCarry, why),
                     QString()};
         }
-        for (auto it = targetColumns.cbegin(); it != targetColumns.cend(); ++it)
-            if (!sourceColumns.contains(it.key()))
-                out << SchemaChange{
-                    name + u'.' + it.key(),
-                    QStringLiteral("column dropped"),
-                    QString(),
-                    QStringLiteral("unresolved"),
-                    QStringLiteral("dropped on the source, still on the target%1: drop it on the target (or "
-                                   "give it a default) before rows without it arrive")
-                        .arg(howToCarry),
-                    QString()};
+        for (const auto &[from, to] : std::as_const(cc.renamed))
+            out << SchemaChange{
+                name + u'.' + to,
+                QStringLiteral("column renamed"),
+                QString(),
+                QStringLiteral("unresolved"),
+                QStringLiteral("%1 on the target%2, and pgferry could not rename it: %3. Rename it "
+                               "on the target, then copy the table again (pgferry-cli resync)")
+                    .arg(from, howToCarry, why),
+                QString()};
+        for (const QString &c : std::as_const(dropped))
+            out << SchemaChange{
+                name + u'.' + c,
+                QStringLiteral("column dropped"),
+                QString(),
+                QStringLiteral("unresolved"),
+                QStringLiteral(
+                    "dropped on the source, still on the target%1, and pgferry could not drop it: %2. "
+                    "Drop it on the target, then copy the table again (pgferry-cli resync)")
+                    .arg(howToCarry, why),
+                QString()};
     }
     if (!carried) {
         // Sequences, routines and views after the tables they may use.

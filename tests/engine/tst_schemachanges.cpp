@@ -3,11 +3,11 @@
 // created tables (with the rows written in the same transaction), added, dropped and renamed
 // columns, widened types, renamed tables, new indexes, sequences, views and functions to the
 // target in stream order, under a writer that keeps going; at cutover the target is identical and
-// the source keeps nothing of pgferry's. Without capture (watch only) a created table and an added
-// column are carried by copying the table from a new snapshot, and types, sequences, routines and
-// views are made, replaced or dropped on the target as the source's change; a created table without a replica
-// identity is unresolved and blocks the cutover, named, until it has one (with capture too). Runs
-// with pgoutput and with test_decoding.
+// the source keeps nothing of pgferry's. Without capture (watch only) a created table and a column
+// added, dropped, renamed or retyped are carried by copying the table from a new snapshot, and
+// types, sequences, routines and views are made, replaced or dropped on the target; a created
+// table without a replica identity is unresolved and blocks the cutover, named, until it has one
+// (with capture too). Runs with pgoutput and with test_decoding.
 #include "compare.h"
 #include "engine/localengine.h"
 #include "testclusters.h"
@@ -552,14 +552,22 @@ private Q_SLOTS:
             "UPDATE batches SET label = 'first' WHERE id = 1; DELETE FROM batches WHERE id = 2;"
             "UPDATE audit SET what = 'changed' WHERE id % 10 = 0; DELETE FROM audit WHERE id = 3"));
 
+        // A column dropped, one widened and used at once past its old width, one renamed (in its
+        // place): the same on the target, each table copied again.
+        run(QStringLiteral("ALTER TABLE items DROP COLUMN name"));
+        run(QStringLiteral("ALTER TABLE orders ALTER COLUMN amount TYPE numeric(14,2)"));
+        run(QStringLiteral("UPDATE orders SET amount = 123456789.12 WHERE id = 7"));
+        run(QStringLiteral(
+            "ALTER TABLE orders RENAME COLUMN note TO remark; UPDATE orders SET remark = 'r' || "
+            "id WHERE id % 9 = 0"));
+
         // Carried: each applied, and ready again once every copy joined the stream.
-        const QStringList carried{QStringLiteral("public.audit"),
-                                  QStringLiteral("public.batches"),
-                                  QStringLiteral("public.orders.status"),
-                                  QStringLiteral("public.items.note"),
-                                  QStringLiteral("public.events_2024.kind"),
-                                  QStringLiteral("public.events_2025.kind"),
-                                  QStringLiteral("public.events_2026")};
+        const QStringList carried{
+            QStringLiteral("public.items.name"),       QStringLiteral("public.orders.amount"),
+            QStringLiteral("public.orders.remark"),    QStringLiteral("public.audit"),
+            QStringLiteral("public.batches"),          QStringLiteral("public.orders.status"),
+            QStringLiteral("public.items.note"),       QStringLiteral("public.events_2024.kind"),
+            QStringLiteral("public.events_2025.kind"), QStringLiteral("public.events_2026")};
         TRY_STATUS(std::all_of(carried.begin(), carried.end(),
                                [&](const QString &o) {
                                    return hasChange(e.status(), o, QStringLiteral("applied"));
