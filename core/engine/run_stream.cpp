@@ -291,6 +291,25 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
                 QString()};
     }
     if (!carried) {
+        // A migrated table gone from the source (dropped, or renamed: the new name is a new
+        // table) and still on the target: its rows there are stale, and dropping them is the
+        // administrator's call.
+        QSet<QString> onSource;
+        for (const load::SourceTable &t : source)
+            onSource.insert(t.qualifiedName());
+        for (const load::SourceTable &t : std::as_const(tables))
+            if (!onSource.contains(t.qualifiedName()) && target.contains(t.qualifiedName()))
+                out << SchemaChange{
+                    t.qualifiedName(),
+                    QStringLiteral("table dropped"),
+                    QString(),
+                    QStringLiteral("unresolved"),
+                    QStringLiteral(
+                        "dropped or renamed on the source while changes streamed%1; the target still "
+                        "has it. Once its last changes are applied (no lag), drop it on the target "
+                        "(DROP TABLE %2)")
+                        .arg(howToCarry, t.qualifiedName()),
+                    QString()};
         // Sequences, routines and views after the tables they may use.
         out << carryObjects(objects, false);
         out << objectChanges;

@@ -654,7 +654,8 @@ private Q_SLOTS:
                            "CREATE FUNCTION twice(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2';"
                            "CREATE VIEW old_view AS SELECT id FROM orders WHERE qty > 10;"
                            "CREATE VIEW kept_view AS SELECT id, qty FROM orders;"
-                           "CREATE MATERIALIZED VIEW old_mv AS SELECT count(*) AS n FROM orders;"));
+                           "CREATE MATERIALIZED VIEW old_mv AS SELECT count(*) AS n FROM orders;"
+                           "CREATE TABLE scratch (id int PRIMARY KEY); INSERT INTO scratch VALUES (1);"));
         QTemporaryDir state;
         engine::LocalEngineConfig c = m_pair->engineConfig(state.path(), project::Mode::Online, db, targetDb);
         c.project.settings.schema.captureDdl = false;
@@ -731,20 +732,26 @@ private Q_SLOTS:
         for (const engine::SchemaChange &ch : schemaChanges(e.status()))
             VERIFY_STATUS(!ch.unresolved(), e, describe(ch));
 
-        // A domain altered: not carried; the cutover is refused, naming it, until the target is
-        // altered alike.
+        // A domain altered and a table dropped: not carried; the cutover is refused, naming them,
+        // until the target is altered alike and the table dropped there too.
         run(QStringLiteral("ALTER DOMAIN positive ADD CONSTRAINT below_a_million CHECK (VALUE < 1000000)"));
-        TRY_STATUS(hasChange(e.status(), QStringLiteral("public.positive"), QStringLiteral("unresolved")), e,
-                   QStringLiteral("the altered domain is not unresolved"), 30000);
+        run(QStringLiteral("DROP TABLE scratch"));
+        TRY_STATUS(hasChange(e.status(), QStringLiteral("public.positive"), QStringLiteral("unresolved")) &&
+                       hasChange(e.status(), QStringLiteral("public.scratch"), QStringLiteral("unresolved")),
+                   e, QStringLiteral("the altered domain or the dropped table is not unresolved"), 30000);
         QString why;
         QVERIFY(!e.requestCutover(&why));
-        QVERIFY2(why.contains(u"public.positive"), qPrintable(why));
+        QVERIFY2(why.contains(u"public.positive") && why.contains(u"public.scratch"), qPrintable(why));
         pg::Connection t = m_pair->target.connect(targetDb);
         t.exec(
             QStringLiteral("ALTER DOMAIN positive ADD CONSTRAINT below_a_million CHECK (VALUE < 1000000)"));
-        TRY_STATUS(!hasChange(e.status(), QStringLiteral("public.positive"), QStringLiteral("unresolved")) &&
-                       e.status().readyForCutover(),
-                   e, QStringLiteral("the domain altered on the target by hand is still unresolved"), 60000);
+        t.exec(QStringLiteral("DROP TABLE scratch"));
+        TRY_STATUS(
+            !hasChange(e.status(), QStringLiteral("public.positive"), QStringLiteral("unresolved")) &&
+                !hasChange(e.status(), QStringLiteral("public.scratch"), QStringLiteral("unresolved")) &&
+                e.status().readyForCutover(),
+            e, QStringLiteral("the domain or the table mended on the target by hand is still unresolved"),
+            60000);
 
         QTest::qWait(1000);
         const qint64 ops = w1.stop() + w2.stop();
