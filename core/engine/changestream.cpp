@@ -499,6 +499,10 @@ bool ChangeStream::holdIfColumnsMissing(cdc::Applier &applier, const cdc::Change
     const QString table = c.schema + u'.' + c.table;
     m_held.insert(table);
     publishHeld();
+    // Copied again once the watch has made the columns (its own request usually comes first);
+    // a hold nobody asked to copy would otherwise keep the table from streaming for good.
+    if (!m_resyncRetryAt.contains(table))
+        m_resyncRetryAt.insert(table, QDateTime::currentMSecsSinceEpoch() + 10000);
     QMutexLocker l(&m_mutex);
     for (const QString &col : missing)
         if (!m_stats.missingColumns.contains(table + u'.' + col))
@@ -610,6 +614,7 @@ void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const Q
         m_syncLsn.insert(table, slot.consistentPoint);
         m_streamed.insert(table);
         m_held.remove(table);
+        m_resyncRetryAt.remove(table);
         {
             QMutexLocker l(&m_mutex);
             m_afterCopy.remove(table);
