@@ -470,8 +470,15 @@ void ChangeStream::takeHoldRequests()
         QMutexLocker l(&m_mutex);
         tables.swap(m_holdRequests);
     }
-    for (const QString &t : std::as_const(tables))
+    // Each request comes with a resync request; should that copy have been taken before the hold
+    // (a race between the watch's two calls and this loop), the table is copied again in 15 s
+    // rather than held for good. A copy that comes first cancels the retry.
+    const qint64 retryAt = QDateTime::currentMSecsSinceEpoch() + 15000;
+    for (const QString &t : std::as_const(tables)) {
         m_held.insert(t);
+        if (!m_resyncRetryAt.contains(t))
+            m_resyncRetryAt.insert(t, retryAt);
+    }
     publishHeld();
 }
 
@@ -517,6 +524,9 @@ const QString kTargetHasTable =
 
 void ChangeStream::resync(cdc::Applier &applier, pg::Connection &target, const QString &table)
 {
+    // A hold asked for before this copy is taken first: taken after it, it would hold the table
+    // the copy just joined to the stream.
+    takeHoldRequests();
     {
         QMutexLocker l(&m_mutex);
         m_stats.resyncing = table;

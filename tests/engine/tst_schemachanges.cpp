@@ -156,6 +156,19 @@ bool hasChange(const engine::MigrationStatus &s, const QString &object, const QS
     });
 }
 
+// What of `objects` has no applied change yet, and whether the run is not ready for cutover: empty
+// once everything is carried and the run is ready again.
+QString notYetCarried(const engine::MigrationStatus &s, const QStringList &objects)
+{
+    QStringList missing;
+    for (const QString &o : objects)
+        if (!hasChange(s, o, QStringLiteral("applied")))
+            missing << o;
+    if (!s.readyForCutover())
+        missing << QStringLiteral("(the run is not ready for cutover)");
+    return missing.join(QStringLiteral(", "));
+}
+
 QString ddlCapture(const engine::MigrationStatus &s)
 {
     return s.databases.isEmpty() ? QString() : s.databases.first().ddlCapture;
@@ -470,7 +483,8 @@ private Q_SLOTS:
             scalar(s, QStringLiteral("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgferry%'")),
             0);
         pg::Result slots = s.exec(QStringLiteral(
-            "SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"));
+            "SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots "
+            "WHERE database = current_database()"));
         VERIFY_STATUS(slots.isNull(0, 0), e, slots.text(0, 0));
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_publication")), 0);
         QCOMPARE(scalar(t, QStringLiteral("SELECT count(*) FROM pg_replication_origin")), 0);
@@ -568,12 +582,8 @@ private Q_SLOTS:
             QStringLiteral("public.batches"),          QStringLiteral("public.orders.status"),
             QStringLiteral("public.items.note"),       QStringLiteral("public.events_2024.kind"),
             QStringLiteral("public.events_2025.kind"), QStringLiteral("public.events_2026")};
-        TRY_STATUS(std::all_of(carried.begin(), carried.end(),
-                               [&](const QString &o) {
-                                   return hasChange(e.status(), o, QStringLiteral("applied"));
-                               }) &&
-                       e.status().readyForCutover(),
-                   e, QStringLiteral("the changes were not all carried"), 120000);
+        TRY_STATUS(notYetCarried(e.status(), carried).isEmpty(), e,
+                   QStringLiteral("not carried: ") + notYetCarried(e.status(), carried), 120000);
         for (const engine::SchemaChange &ch : schemaChanges(e.status()))
             VERIFY_STATUS(!ch.unresolved(), e, describe(ch));
         // And after the copies, the rows keep streaming.
@@ -629,7 +639,8 @@ private Q_SLOTS:
         t.exec(QStringLiteral("INSERT INTO audit (what) VALUES ('on the target')"));
         QCOMPARE(pgferryObjectsOnSource(db), 0);
         pg::Result slots = s.exec(QStringLiteral(
-            "SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots"));
+            "SELECT string_agg(slot_name || ' active=' || active, ', ') FROM pg_replication_slots "
+            "WHERE database = current_database()"));
         VERIFY_STATUS(slots.isNull(0, 0), e, slots.text(0, 0));
         QCOMPARE(scalar(s, QStringLiteral("SELECT count(*) FROM pg_publication")), 0);
     }
@@ -723,12 +734,8 @@ private Q_SLOTS:
                                   QStringLiteral("public.old_mv"),
                                   QStringLiteral("public.ticket_seq"),
                                   QStringLiteral("public.items_mv")};
-        TRY_STATUS(std::all_of(carried.begin(), carried.end(),
-                               [&](const QString &o) {
-                                   return hasChange(e.status(), o, QStringLiteral("applied"));
-                               }) &&
-                       e.status().readyForCutover(),
-                   e, QStringLiteral("the changes were not all carried"), 120000);
+        TRY_STATUS(notYetCarried(e.status(), carried).isEmpty(), e,
+                   QStringLiteral("not carried: ") + notYetCarried(e.status(), carried), 120000);
         for (const engine::SchemaChange &ch : schemaChanges(e.status()))
             VERIFY_STATUS(!ch.unresolved(), e, describe(ch));
 
@@ -1017,12 +1024,8 @@ private Q_SLOTS:
             QStringLiteral("public.marks"),    QStringLiteral("public.doubled(integer)"),
             QStringLiteral("public.scored"),   QStringLiteral("public.top_people"),
             QStringLiteral("public.old_view"), QStringLiteral("public.ticket_seq")};
-        TRY_STATUS(std::all_of(carried.begin(), carried.end(),
-                               [&](const QString &o) {
-                                   return hasChange(e.status(), o, QStringLiteral("applied"));
-                               }) &&
-                       e.status().readyForCutover(),
-                   e, QStringLiteral("the changes were not all carried"), 120000);
+        TRY_STATUS(notYetCarried(e.status(), carried).isEmpty(), e,
+                   QStringLiteral("not carried: ") + notYetCarried(e.status(), carried), 120000);
         // The aggregate made before the snapshot is not a change.
         VERIFY_STATUS(!hasChange(e.status(), QStringLiteral("public.textcat_all(text)")), e, QString());
         QString why;
