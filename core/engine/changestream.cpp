@@ -818,8 +818,10 @@ namespace {
 // target) or widened (22003, 22001) whose table it has not held for a copy yet.
 bool awaitsTheWatch(const pg::Error &err)
 {
-    return err.sqlstate == u"42704" || err.sqlstate == u"42883" || err.sqlstate == u"23502" ||
-           err.sqlstate == u"22003" || err.sqlstate == u"22001" ||
+    // 42P01: a table renamed on the source streams under its new name, which the watch holds
+    // (the publication follows a table by its oid).
+    return err.sqlstate == u"42704" || err.sqlstate == u"42P01" || err.sqlstate == u"42883" ||
+           err.sqlstate == u"23502" || err.sqlstate == u"22003" || err.sqlstate == u"22001" ||
            (err.sqlstate == u"22P02" && err.message.contains(u"enum"));
 }
 
@@ -1076,6 +1078,28 @@ void ChangeStream::applyOnce()
         saveRelations();
 }
 
+namespace {
+
+// The source decoded past `lsn` (so every transaction that ended before it was sent, and received
+// before that keepalive), every received transaction is on disk, and everything on disk is applied
+// on the target.
+bool drained(const StreamStats &s, pg::Lsn lsn)
+{
+    return s.sentPtr >= lsn && !s.inTransaction && s.durable >= s.receivedCommit && s.applied >= s.durable &&
+           s.pending() == 0;
+}
+
+} // namespace
+
+bool ChangeStream::appliedPast(pg::Lsn lsn)
+{
+    const StreamStats s = stats();
+    if (s.applied >= lsn || drained(s, lsn))
+        return true;
+    m_wantReply = true;
+    return false;
+}
+
 bool ChangeStream::drainTo(pg::Lsn lsn, int timeoutSeconds, QString *error)
 {
     QElapsedTimer t;
@@ -1087,11 +1111,7 @@ bool ChangeStream::drainTo(pg::Lsn lsn, int timeoutSeconds, QString *error)
                 *error = s.fatalError;
             return false;
         }
-        // The source decoded past `lsn` (so every transaction that ended before it was sent, and
-        // received before that keepalive), every received transaction is on disk, and everything
-        // on disk is applied on the target.
-        if (s.sentPtr >= lsn && !s.inTransaction && s.durable >= s.receivedCommit && s.applied >= s.durable &&
-            s.pending() == 0) {
+        if (drained(s, lsn)) {
             if (!m_config.applier.asynchronousCommit)
                 return true;
             // Committed asynchronously: made durable on the target (flushed up to the origin's

@@ -114,6 +114,10 @@ public:
                      const QStringList &afterCopy = {});
     // Blocks until everything the source wrote up to `lsn` has been received and applied.
     bool drainTo(pg::Lsn lsn, int timeoutSeconds, QString *error);
+    // Whether every transaction the source committed before `lsn` is applied on the target: one
+    // committed after it is applied (the stream keeps commit order), or nothing is left to apply
+    // and the source has sent past it. Asks the source for a keepalive when not.
+    bool appliedPast(pg::Lsn lsn);
 
 private:
     void receiverLoop();

@@ -327,6 +327,24 @@ private:
         }
     };
     QString adoptColumns(const load::SourceTable &t, const ColumnChanges &changes);
+    // Migrated tables gone from the source by name and still on the target: renamed (the same oid
+    // under another name) or dropped. Each is carried once the stream has applied every change up
+    // to where the watch first saw it gone (its last rows under the old name): a dropped table is
+    // dropped on the target, a renamed one renamed there and copied again (its rows under the new
+    // name did not stream until then). What cannot be carried yet is returned, unresolved;
+    // `renamedTo` gets the new names, which the watch does not take for tables created. Renames are
+    // carried before the watch looks at tables created, drops (`drops`) after the views that may
+    // depend on them are dropped.
+    QList<SchemaChange> carryGoneTables(const QList<load::SourceTable> &source,
+                                        const QHash<QString, load::SourceTable> &target, bool adopt,
+                                        QSet<QString> *renamedTo, bool drops);
+    // Where the source's WAL was when the watch first saw a migrated table gone, by its old name.
+    QHash<QString, pg::Lsn> goneSince;
+    // New names of renamed tables whose changes are held until the rename is carried.
+    QSet<QString> renameHeld;
+    // Tables the watch made on the target while streaming (created or renamed on the source): they
+    // are watched for a drop or a rename too.
+    QList<load::SourceTable> adoptedTables;
     // The last failure per table: logged once, and tried again after 15 s, not at every watch.
     struct AdoptionFailure
     {

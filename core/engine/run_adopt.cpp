@@ -42,9 +42,11 @@ QString LocalEngine::Run::adoptOnce(const QString &table, const std::function<QS
     return why;
 }
 
-QString LocalEngine::Run::adoptTable(const load::SourceTable &t, bool onTarget)
+namespace {
+
+// Why the stream cannot carry `t`'s changes, or "".
+QString whyNotStreamable(const load::SourceTable &t)
 {
-    const QString name = t.qualifiedName();
     if (t.unlogged)
         return QStringLiteral("it is unlogged, and logical decoding does not carry unlogged tables");
     if (!t.streamsWhole())
@@ -52,6 +54,16 @@ QString LocalEngine::Run::adoptTable(const load::SourceTable &t, bool onTarget)
             "it has no primary key or replica identity, so its updates and deletes cannot stream (and "
             "adding it to the publication would make them fail on the source): give it a primary key, or "
             "REPLICA IDENTITY FULL, and pgferry copies it");
+    return {};
+}
+
+} // namespace
+
+QString LocalEngine::Run::adoptTable(const load::SourceTable &t, bool onTarget)
+{
+    const QString name = t.qualifiedName();
+    if (const QString why = whyNotStreamable(t); !why.isEmpty())
+        return why;
     return adoptOnce(name, [&] {
         const QString dumped = QStringLiteral("pg_dump --table %1, restored on the target").arg(name);
         SchemaChange change{
@@ -88,6 +100,8 @@ QString LocalEngine::Run::adoptTable(const load::SourceTable &t, bool onTarget)
             }
         }
         stream->requestResync(name);
+        if (!onTarget)
+            adoptedTables << t;
         log(QStringLiteral("copying %1 from a new snapshot: its changes are applied from there").arg(name));
         return QString();
     });
@@ -241,6 +255,161 @@ QString LocalEngine::Run::adoptColumns(const load::SourceTable &t, const ColumnC
                 .arg(name, what.join(QStringLiteral("; "))));
         return QString();
     });
+}
+
+QList<SchemaChange> LocalEngine::Run::carryGoneTables(const QList<load::SourceTable> &source,
+                                                      const QHash<QString, load::SourceTable> &target,
+                                                      bool adopt, QSet<QString> *renamedTo, bool drops)
+{
+    QSet<QString> onSource;
+    QHash<quint32, const load::SourceTable *> byOid;
+    for (const load::SourceTable &t : source) {
+        onSource.insert(t.qualifiedName());
+        byOid.insert(t.oid, &t);
+    }
+    QList<SchemaChange> out;
+    const QList<load::SourceTable> migrated = tables + adoptedTables;
+    for (const load::SourceTable &m : migrated) {
+        const QString old = m.qualifiedName();
+        if (onSource.contains(old) || !target.contains(old)) {
+            goneSince.remove(old); // there, or carried already (or dropped on the target by hand)
+            continue;
+        }
+        const load::SourceTable *now = m.oid ? byOid.value(m.oid) : nullptr;
+        if (now && target.contains(now->qualifiedName()))
+            now = nullptr; // the new name is taken on the target: the old table is only gone
+        if (now && renamedTo)
+            renamedTo->insert(now->qualifiedName());
+        if (bool(now) == drops)
+            continue; // the other pass's
+        if (!goneSince.contains(old))
+            goneSince.insert(
+                old, pg::parseLsn(
+                         watchSource->exec(pg::currentWalLsnSql(watchSource->serverVersion())).text(0, 0)));
+        const pg::Lsn since = goneSince.value(old);
+        // Its rows under the old name, up to the drop or rename, are applied first.
+        const bool caughtUp = stream && stream->appliedPast(since);
+        const QString waiting =
+            QStringLiteral("; the target catches up first (changes before %1 are applied)")
+                .arg(pg::formatLsn(since));
+        if (now) {
+            const QString name = now->qualifiedName();
+            const QString rename =
+                m.schema == now->schema
+                    ? QStringLiteral("ALTER TABLE %1 RENAME TO %2")
+                          .arg(watchTarget->qualified(m.schema, m.name), watchTarget->quoteIdent(now->name))
+                    : QStringLiteral("ALTER TABLE %1 RENAME TO %2; ALTER TABLE %3 SET SCHEMA %4")
+                          .arg(watchTarget->qualified(m.schema, m.name), watchTarget->quoteIdent(now->name),
+                               watchTarget->qualified(m.schema, now->name),
+                               watchTarget->quoteIdent(now->schema));
+            const SchemaChange change{
+                name,
+                QStringLiteral("table renamed"),
+                rename,
+                QString(),
+                QStringLiteral("renamed from %1 on the source (seen by the catalog watch): "
+                               "renamed on the target once the changes before the rename "
+                               "were applied, then copied again from a new snapshot")
+                    .arg(old),
+                QString()};
+            QString why = adopt ? whyNotStreamable(*now) : QStringLiteral("the cutover has begun");
+            // Held at once, durably (a restart holds it too): its rows under the new name, which
+            // the target cannot take yet, wait for the copy; the stream goes on past the rename.
+            if (why.isEmpty() && !renameHeld.contains(name)) {
+                try {
+                    stream->holdForCopy(name, {change});
+                    renameHeld.insert(name);
+                } catch (const std::exception &ex) {
+                    why = reasonOf(ex);
+                }
+            }
+            if (why.isEmpty() && !caughtUp)
+                why = QStringLiteral("waiting"); // not a failure: tried at the next look
+            if (why.isEmpty())
+                why = adoptOnce(name, [&] {
+                    watchTarget->exec(QStringLiteral("BEGIN"));
+                    try {
+                        for (const QString &st : rename.split(QStringLiteral("; ")))
+                            watchTarget->exec(st);
+                        watchTarget->exec(QStringLiteral("COMMIT"));
+                    } catch (...) {
+                        watchTarget->tryExec(QStringLiteral("ROLLBACK"));
+                        throw;
+                    }
+                    stream->requestResync(name);
+                    adoptedTables << *now;
+                    renameHeld.remove(name);
+                    log(QStringLiteral(
+                            "%1 was renamed %2 on the source: renamed on the target, copying it again "
+                            "from a new snapshot")
+                            .arg(old, name));
+                    return QString();
+                });
+            if (why.isEmpty()) {
+                goneSince.remove(old);
+                continue;
+            }
+            out << SchemaChange{
+                name,
+                QStringLiteral("table renamed"),
+                rename,
+                QStringLiteral("unresolved"),
+                why == u"waiting"
+                    ? QStringLiteral("renamed from %1 on the source: renamed on the target and "
+                                     "copied again once it can be%2")
+                          .arg(old, waiting)
+                    : QStringLiteral("renamed from %1 on the source, and pgferry could not carry "
+                                     "it: %2. Rename it on the target (%3), then copy it again "
+                                     "(pgferry-cli resync)")
+                          .arg(old, why, rename),
+                QString()};
+            continue;
+        }
+        // Dropped: dropped on the target too once its last changes are applied (at the cutover's
+        // last look, after the drain, as well).
+        const QString drop =
+            QStringLiteral("DROP TABLE IF EXISTS %1").arg(watchTarget->qualified(m.schema, m.name));
+        QString why = !(adopt || adoptNow) ? QStringLiteral("the cutover has begun")
+                      : !caughtUp          ? QStringLiteral("waiting")
+                                           : QString();
+        if (why.isEmpty())
+            why = adoptOnce(old, [&] {
+                watchTarget->exec(drop);
+                objectChanges << SchemaChange{
+                    old,
+                    QStringLiteral("table dropped"),
+                    drop,
+                    QStringLiteral("applied"),
+                    QStringLiteral("dropped on the source (seen by the catalog watch): dropped on the target "
+                                   "once its last changes were applied"),
+                    QString()};
+                saveObjectWatch();
+                log(QStringLiteral(
+                        "%1 was dropped on the source: dropped it on the target (its changes up to %2 "
+                        "were applied)")
+                        .arg(old, pg::formatLsn(since)));
+                return QString();
+            });
+        if (why.isEmpty()) {
+            goneSince.remove(old);
+            continue;
+        }
+        out << SchemaChange{
+            old,
+            QStringLiteral("table dropped"),
+            drop,
+            QStringLiteral("unresolved"),
+            why == u"waiting"
+                ? QStringLiteral(
+                      "dropped on the source: dropped on the target once its last changes are applied%1")
+                      .arg(waiting)
+                : QStringLiteral(
+                      "dropped on the source, still on the target, and pgferry could not drop it: %1. "
+                      "Drop it on the target (%2)")
+                      .arg(why, drop),
+            QString()};
+    }
+    return out;
 }
 
 } // namespace pgferry::engine

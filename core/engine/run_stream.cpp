@@ -171,11 +171,15 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
                       .arg(e.m_config.project.settings.schema.captureDdl
                                ? QStringLiteral("the source role may not create event triggers")
                                : QStringLiteral("schema.capture_ddl is off"));
+    // Tables renamed on the source: renamed on the target (not made again under the new name).
+    QSet<QString> renamedTo;
+    if (!carried)
+        out << carryGoneTables(source, target, adopt, &renamedTo, false);
     for (const load::SourceTable &t : source) {
         const QString name = t.qualifiedName();
         const auto tt = target.constFind(name);
         if (tt == target.constEnd()) {
-            if (carried)
+            if (carried || renamedTo.contains(name))
                 continue;
             const QString why = adopt ? adoptTable(t, false) : QStringLiteral("the cutover has begun");
             if (!why.isEmpty())
@@ -291,27 +295,10 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
                 QString()};
     }
     if (!carried) {
-        // A migrated table gone from the source (dropped, or renamed: the new name is a new
-        // table) and still on the target: its rows there are stale, and dropping them is the
-        // administrator's call.
-        QSet<QString> onSource;
-        for (const load::SourceTable &t : source)
-            onSource.insert(t.qualifiedName());
-        for (const load::SourceTable &t : std::as_const(tables))
-            if (!onSource.contains(t.qualifiedName()) && target.contains(t.qualifiedName()))
-                out << SchemaChange{
-                    t.qualifiedName(),
-                    QStringLiteral("table dropped"),
-                    QString(),
-                    QStringLiteral("unresolved"),
-                    QStringLiteral(
-                        "dropped or renamed on the source while changes streamed%1; the target still "
-                        "has it. Once its last changes are applied (no lag), drop it on the target "
-                        "(DROP TABLE %2)")
-                        .arg(howToCarry, t.qualifiedName()),
-                    QString()};
-        // Sequences, routines and views after the tables they may use.
+        // Sequences, routines and views after the tables they may use; then the tables dropped,
+        // after the views that used them.
         out << carryObjects(objects, false);
+        out << carryGoneTables(source, target, adopt, nullptr, true);
         out << objectChanges;
     }
     return out;
