@@ -1,7 +1,8 @@
 // pgferry-cli run FILE [--until ready|done] [--json|--progress]: runs (or resumes) the migration.
 // On a terminal, or anywhere with --progress, it shows progress for people (a line redrawn in place
 // on a terminal, a new line every few seconds elsewhere); otherwise, or with --json, one JSON
-// status object per line.
+// status object per line (tables in work or failed only, as `status --json`; the last line, the
+// run's outcome, lists every table).
 // SIGINT/SIGTERM stop cleanly; `status` and `cutover` reach this run through its state folder,
 // whatever the engine: this writes status.json (engine::RunFiles, through the engine's publish)
 // and answers cutover.request. For the azure engine a signal only stops the watching: the
@@ -135,36 +136,37 @@ int cmdRun(Context &ctx)
     QElapsedTimer clock;
     clock.start();
     engine::RunState lastState = engine::RunState::NotStarted;
-    QObject::connect(eng.get(), &engine::MigrationEngine::statusChanged,
-                     [&](const engine::MigrationStatus &s) {
-                         if (json) {
-                             if (clock.elapsed() - lastJson >= 1000 || s.state != lastState) {
-                                 ctx.out << QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact) << "\n";
-                                 ctx.out.flush();
-                                 lastJson = clock.elapsed();
-                             }
-                         } else {
-                             const char *clearLine = plain ? "" : "\r\x1b[K";
-                             for (const QString &line : s.log)
-                                 if (!seenLog.contains(line)) {
-                                     ctx.out << clearLine << line << "\n";
-                                     seenLog << line;
-                                 }
-                             while (seenLog.size() > 400)
-                                 seenLog.removeFirst();
-                             const QString progress = progressLine(s);
-                             if (!plain) {
-                                 ctx.out << clearLine << progress;
-                             } else if (!progress.isEmpty() && progress != lastPlainLine &&
-                                        (clock.elapsed() - lastPlain >= 5000 || s.state != lastState)) {
-                                 ctx.out << progress << "\n";
-                                 lastPlain = clock.elapsed();
-                                 lastPlainLine = progress;
-                             }
-                             ctx.out.flush();
-                         }
-                         lastState = s.state;
-                     });
+    QObject::connect(
+        eng.get(), &engine::MigrationEngine::statusChanged, [&](const engine::MigrationStatus &s) {
+            if (json) {
+                if (clock.elapsed() - lastJson >= 1000 || s.state != lastState) {
+                    ctx.out << QJsonDocument(withTablesInWorkOnly(s.toJson())).toJson(QJsonDocument::Compact)
+                            << "\n";
+                    ctx.out.flush();
+                    lastJson = clock.elapsed();
+                }
+            } else {
+                const char *clearLine = plain ? "" : "\r\x1b[K";
+                for (const QString &line : s.log)
+                    if (!seenLog.contains(line)) {
+                        ctx.out << clearLine << line << "\n";
+                        seenLog << line;
+                    }
+                while (seenLog.size() > 400)
+                    seenLog.removeFirst();
+                const QString progress = progressLine(s);
+                if (!plain) {
+                    ctx.out << clearLine << progress;
+                } else if (!progress.isEmpty() && progress != lastPlainLine &&
+                           (clock.elapsed() - lastPlain >= 5000 || s.state != lastState)) {
+                    ctx.out << progress << "\n";
+                    lastPlain = clock.elapsed();
+                    lastPlainLine = progress;
+                }
+                ctx.out.flush();
+            }
+            lastState = s.state;
+        });
 
     QEventLoop loop;
     bool success = false;

@@ -39,23 +39,8 @@ int cmdStatus(Context &ctx)
     st.insert(QStringLiteral("state_dir"), dir);
     if (pid > 0)
         st.insert(QStringLiteral("pid"), pid);
-    if (!a.flags.contains(QStringLiteral("--tables"))) {
-        QJsonArray dbs = st.value(u"databases").toArray();
-        for (qsizetype i = 0; i < dbs.size(); ++i) {
-            QJsonObject d = dbs[i].toObject();
-            const QJsonArray all = d.value(u"tables").toArray();
-            QJsonArray active;
-            for (const QJsonValue &t : all) {
-                const QString state = t.toObject().value(u"state").toString();
-                if (state != u"queued" && state != u"done")
-                    active.append(t);
-            }
-            d.insert(QStringLiteral("tables"), active);
-            d.insert(QStringLiteral("tables_omitted"), all.size() - active.size());
-            dbs[i] = d;
-        }
-        st.insert(QStringLiteral("databases"), dbs);
-    }
+    if (!a.flags.contains(QStringLiteral("--tables")))
+        st = withTablesInWorkOnly(st);
     if (a.flags.contains(QStringLiteral("--json"))) {
         ctx.out << QJsonDocument(st).toJson(QJsonDocument::Compact) << "\n";
         return Success;

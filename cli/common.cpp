@@ -5,6 +5,7 @@
 #include "project/secretstore.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <csignal>
 #include <cstdio>
@@ -50,6 +51,26 @@ qint64 activeRunPid(const QString &stateDir)
 QJsonObject readStatusFile(const QString &stateDir)
 {
     return engine::RunFiles::readStatus(stateDir);
+}
+
+QJsonObject withTablesInWorkOnly(QJsonObject status)
+{
+    QJsonArray dbs = status.value(u"databases").toArray();
+    for (qsizetype i = 0; i < dbs.size(); ++i) {
+        QJsonObject d = dbs[i].toObject();
+        const QJsonArray all = d.value(u"tables").toArray();
+        QJsonArray active;
+        for (const QJsonValue &t : all) {
+            const QString state = t.toObject().value(u"state").toString();
+            if (state != u"queued" && state != u"done")
+                active.append(t);
+        }
+        d.insert(QStringLiteral("tables"), active);
+        d.insert(QStringLiteral("tables_omitted"), all.size() - active.size());
+        dbs[i] = d;
+    }
+    status.insert(QStringLiteral("databases"), dbs);
+    return status;
 }
 
 int parseArgs(Context &ctx, const QString &usage, const QStringList &knownFlags,

@@ -21,6 +21,10 @@ qint64 activeRunPid(const QString &stateDir);
 QString lockFile(const QString &stateDir);
 // The last status a run wrote, empty when none.
 QJsonObject readStatusFile(const QString &stateDir);
+// A status object with each database's tables cut to those in work or failed (not queued, not
+// done), and "tables_omitted" counting the rest: what `status --json` and `run --json` print
+// unless asked for every table, so that 10,000 tables do not make every line megabytes.
+QJsonObject withTablesInWorkOnly(QJsonObject status);
 
 // Asks "QUESTION Type yes: " on the terminal. Returns -1 when the user typed yes, otherwise the
 // exit code after saying why: Usage when stdin is no terminal ("pgferry-cli VERB: confirm with

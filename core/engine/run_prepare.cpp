@@ -22,6 +22,19 @@ void LocalEngine::Run::prepareTargetDatabase()
     pg::Connection admin =
         pg::openMaintenance(e.m_config.target, [this](const pg::ConnInfo &i) { return connectTo(i); });
     pg::Result exists = admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname});
+    if (exists.rows() > 0 && e.m_journal.value(db.name, QStringLiteral("pre_data_partial")) == u"yes" &&
+        e.m_journal.done(db.name, QStringLiteral("target_created")) &&
+        !e.m_journal.done(db.name, QStringLiteral("pre_data"))) {
+        // An earlier attempt restored the schema in batches and stopped midway, in a database pgferry
+        // created: it holds nothing else, so it is made again rather than restored into twice.
+        admin.exec(QStringLiteral("DROP DATABASE %1").arg(admin.quoteIdent(tname)));
+        log(QStringLiteral("dropped target database %1, which an earlier attempt created and left with part "
+                           "of the schema, to make it again")
+                .arg(tname));
+        e.m_journal.setValue(db.name, QStringLiteral("pre_data_partial"), QString());
+        saveJournal();
+        exists = admin.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {tname});
+    }
     if (exists.rows() == 0) {
         pg::Connection src = connectSource(db.name);
         pg::Result enc = src.exec(QStringLiteral("SELECT pg_encoding_to_char(encoding), datcollate, datctype "
@@ -298,7 +311,17 @@ void LocalEngine::Run::restoreSchema()
             report.insert(QStringLiteral("tablespaces_not_on_target"), QJsonArray::fromStringList(missing));
         }
         log(QStringLiteral("restoring everything but foreign keys and triggers"));
-        migrator->restorePreData();
+        try {
+            migrator->restorePreData();
+        } catch (const std::exception &) {
+            if (migrator->preDataBatchesKept() > 0) {
+                // Restored in batches, some kept: the next attempt starts from an empty database.
+                j.setValue(db.name, QStringLiteral("pre_data_partial"), QStringLiteral("yes"));
+                saveJournal();
+            }
+            throw;
+        }
+        j.setValue(db.name, QStringLiteral("pre_data_partial"), QString());
         j.markDone(db.name, QStringLiteral("pre_data"));
         saveJournal();
     } else if (!migrator->haveArchives()) {

@@ -85,19 +85,20 @@ void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &na
     if (!settings.schema.captureDdl) {
         ddlCapture = QStringLiteral("watch only");
         log(QStringLiteral(
-            "schema changes on the source are watched (schema.capture_ddl is off): a table created or a "
-            "column added is made on the target and the table copied again; types, sequences, functions and "
-            "views are made, replaced or dropped on the target; any other change holds the cutover until it "
-            "is resolved"));
+            "schema changes on the source are watched (schema.capture_ddl is off): a table created, renamed "
+            "or given, losing or changing a column is made so on the target and copied again, a table dropped "
+            "is dropped there; types, sequences, functions and views are made, replaced or dropped on the "
+            "target; any other change holds the cutover until it is resolved"));
     } else if (!source.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
                     .toBool(0, 0)) {
         ddlCapture = QStringLiteral("watch only");
         log(QStringLiteral(
             "the source role is not a superuser, so pgferry cannot create the event triggers that carry "
-            "schema changes in stream order: they are watched instead. A table created or a column added is "
-            "made on the target and the table copied again; types, sequences, functions and views are made, "
-            "replaced or dropped on the target; any other change holds the cutover until it is resolved "
-            "(connect as a superuser to carry them all)"));
+            "schema changes in stream order: they are watched instead. A table created, renamed or given, "
+            "losing or changing a column is made so on the target and copied again, a table dropped is "
+            "dropped there; types, sequences, functions and views are made, replaced or dropped on the "
+            "target; any other change holds the cutover until it is resolved (connect as a superuser to "
+            "carry them all)"));
     } else {
         cdc::DdlCaptureConfig cc;
         cc.names.base = name;

@@ -252,23 +252,105 @@ QList<TocEntry> SchemaMigrator::skippedEntries() const
     return out;
 }
 
+namespace {
+
+// Lock table entries a pre-data entry takes until its transaction ends: a table its own, its TOAST
+// table's and that one's index; a view or materialized view two (its rule, or its TOAST table); a
+// sequence one. What else pre-data makes (types, functions, defaults, grants) locks objects those
+// hold already, or none that stay in the shared lock table.
+int locksTaken(const TocEntry &e)
+{
+    if (e.desc == u"TABLE" || e.desc == u"FOREIGN TABLE")
+        return 3;
+    if (e.desc == u"VIEW" || e.desc == u"MATERIALIZED VIEW")
+        return 2;
+    if (e.desc == u"SEQUENCE")
+        return 1;
+    return 0;
+}
+
+} // namespace
+
+int SchemaMigrator::targetLockBudget() const
+{
+    pg::Connection c =
+        pg::Connection::open(m_target, {.timeout = std::chrono::seconds(30), .cancel = m_stop});
+    return c
+        .exec(QStringLiteral("SELECT current_setting('max_locks_per_transaction')::int * "
+                             "(current_setting('max_connections')::int + "
+                             "current_setting('max_prepared_transactions')::int)"))
+        .toInt(0, 0);
+}
+
 void SchemaMigrator::restorePreData()
 {
-    QStringList args = commonRestoreArgs();
-    args << QStringLiteral("--single-transaction") << QStringLiteral("--exit-on-error");
-    if (m_options.overwrite)
-        args << QStringLiteral("--clean") << QStringLiteral("--if-exists");
-    if (filter().active())
-        args << QStringLiteral("--use-list=") +
-                    writeList(listToc(preDataFile()), QStringLiteral("pre-data.list"));
-    args << preDataFile();
-    const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
-    if (!r.ok())
-        fail(QStringLiteral("restoring the schema (pre-data) into database %1").arg(m_target.database), r,
-             QStringLiteral(
-                 "Nothing was kept: the restore runs in one transaction. Fix the cause (a missing extension "
-                 "or "
-                 "role on the target, or objects that already exist: choose overwrite) and run again."));
+    m_preDataKept = 0;
+    const QList<TocEntry> toc = listToc(preDataFile());
+    int locks = 0;
+    for (const TocEntry &e : toc)
+        locks += locksTaken(e);
+    // One transaction, all or nothing, when its locks fit well within the target's shared lock table
+    // (other sessions use it too). A database of thousands of tables would run out of it ("out of
+    // shared memory"): it is restored in batches of consecutive entries (the archive lists them in
+    // dependency order), each its own transaction. Overwriting drops every object before it is
+    // made, which batches cannot order: that stays one transaction.
+    const int budget = locks > 1000 && !m_options.overwrite ? targetLockBudget() : 0;
+    if (budget <= 0 || locks <= budget / 2) {
+        QStringList args = commonRestoreArgs();
+        args << QStringLiteral("--single-transaction") << QStringLiteral("--exit-on-error");
+        if (m_options.overwrite)
+            args << QStringLiteral("--clean") << QStringLiteral("--if-exists");
+        if (filter().active())
+            args << QStringLiteral("--use-list=") + writeList(toc, QStringLiteral("pre-data.list"));
+        args << preDataFile();
+        const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
+        if (!r.ok())
+            fail(QStringLiteral("restoring the schema (pre-data) into database %1").arg(m_target.database), r,
+                 QStringLiteral(
+                     "Nothing was kept: the restore runs in one transaction. Fix the cause (a missing "
+                     "extension or role on the target, objects that already exist: choose overwrite, "
+                     "or out of shared memory: raise max_locks_per_transaction on the target) and run "
+                     "again."));
+        return;
+    }
+    const int perBatch = std::max(100, budget / 4);
+    QList<QList<TocEntry>> batches{{}};
+    int inBatch = 0;
+    for (const TocEntry &e : toc) {
+        if (inBatch + locksTaken(e) > perBatch && !batches.last().isEmpty()) {
+            batches.append(QList<TocEntry>{});
+            inBatch = 0;
+        }
+        batches.last() << e;
+        inBatch += locksTaken(e);
+    }
+    for (qsizetype i = 0; i < batches.size(); ++i) {
+        QStringList args = commonRestoreArgs();
+        args << QStringLiteral("--single-transaction") << QStringLiteral("--exit-on-error")
+             << QStringLiteral("--use-list=") + writeList(batches[i], QStringLiteral("pre-data-batch.list"))
+             << preDataFile();
+        const ToolResult r = m_tools.run(QStringLiteral("pg_restore"), args, m_target, m_stop);
+        if (!r.ok())
+            fail(QStringLiteral("restoring the schema (pre-data) into database %1, batch %2 of %3")
+                     .arg(m_target.database)
+                     .arg(i + 1)
+                     .arg(batches.size()),
+                 r,
+                 QStringLiteral(
+                     "Its %1 objects need about %2 locks at once, more than the target's lock table "
+                     "holds (max_locks_per_transaction x connections = %3), so they are restored in "
+                     "batches of one transaction each. %4")
+                     .arg(toc.size())
+                     .arg(locks)
+                     .arg(budget)
+                     .arg(i == 0 ? QStringLiteral("Nothing was kept. Fix the cause and run again.")
+                                 : QStringLiteral(
+                                       "The first %1 batches were kept: a database pgferry created is "
+                                       "made again by the next run; otherwise empty it first. Fix "
+                                       "the cause and run again.")
+                                       .arg(i)));
+        m_preDataKept = int(i + 1);
+    }
 }
 
 void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &listName,

@@ -27,8 +27,11 @@ public:
     // Dumps both archives using `snapshot` (an exported snapshot that is still alive).
     void dump(const QString &snapshot);
     bool haveArchives() const;
-    // Everything pg_dump puts before the data, in one transaction: all or nothing.
+    // Everything pg_dump puts before the data, in one transaction: all or nothing. Unless its
+    // locks would not fit in the target's lock table (thousands of tables): then in batches, each
+    // one transaction; preDataBatchesKept() says how many were committed when one failed.
     void restorePreData();
+    int preDataBatchesKept() const { return m_preDataKept; }
     // Indexes and primary/unique/exclusion constraints, `jobs` in parallel. With
     // tolerateExisting (a resumed run), objects that already exist are accepted. Entries whose
     // dump id is in `skip` were restored already (by restorePostLoadEntries).
@@ -82,6 +85,9 @@ private:
     project::DatabaseSelection m_selection;
     QString m_dir;
     const std::atomic_bool *m_stop;
+    // max_locks_per_transaction x (max_connections + max_prepared_transactions) on the target.
+    int targetLockBudget() const;
+    int m_preDataKept = 0;
     mutable QList<TocEntry> m_postToc;
     mutable std::optional<TocFilter> m_filter;
     mutable std::optional<QStringList> m_missingTablespaces;
