@@ -312,7 +312,10 @@ void LocalEngine::Run::restoreSchema()
         }
         log(QStringLiteral("restoring everything but foreign keys and triggers"));
         try {
-            migrator->restorePreData();
+            if (const int batches = migrator->restorePreData(); batches > 1)
+                log(QStringLiteral("restored the schema in %1 batches of one transaction each: in one, its "
+                                   "objects would need more locks than the target's lock table holds")
+                        .arg(batches));
         } catch (const std::exception &) {
             if (migrator->preDataBatchesKept() > 0) {
                 // Restored in batches, some kept: the next attempt starts from an empty database.

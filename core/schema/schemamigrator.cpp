@@ -282,7 +282,7 @@ int SchemaMigrator::targetLockBudget() const
         .toInt(0, 0);
 }
 
-void SchemaMigrator::restorePreData()
+int SchemaMigrator::restorePreData()
 {
     m_preDataKept = 0;
     const QList<TocEntry> toc = listToc(preDataFile());
@@ -294,7 +294,7 @@ void SchemaMigrator::restorePreData()
     // shared memory"): it is restored in batches of consecutive entries (the archive lists them in
     // dependency order), each its own transaction. Overwriting drops every object before it is
     // made, which batches cannot order: that stays one transaction.
-    const int budget = locks > 1000 && !m_options.overwrite ? targetLockBudget() : 0;
+    const int budget = locks > 64 && !m_options.overwrite ? targetLockBudget() : 0;
     if (budget <= 0 || locks <= budget / 2) {
         QStringList args = commonRestoreArgs();
         args << QStringLiteral("--single-transaction") << QStringLiteral("--exit-on-error");
@@ -311,7 +311,7 @@ void SchemaMigrator::restorePreData()
                      "extension or role on the target, objects that already exist: choose overwrite, "
                      "or out of shared memory: raise max_locks_per_transaction on the target) and run "
                      "again."));
-        return;
+        return 1;
     }
     const int perBatch = std::max(100, budget / 4);
     QList<QList<TocEntry>> batches{{}};
@@ -351,6 +351,7 @@ void SchemaMigrator::restorePreData()
                                        .arg(i)));
         m_preDataKept = int(i + 1);
     }
+    return int(batches.size());
 }
 
 void SchemaMigrator::restoreList(const QList<TocEntry> &entries, const QString &listName,

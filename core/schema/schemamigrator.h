@@ -30,7 +30,8 @@ public:
     // Everything pg_dump puts before the data, in one transaction: all or nothing. Unless its
     // locks would not fit in the target's lock table (thousands of tables): then in batches, each
     // one transaction; preDataBatchesKept() says how many were committed when one failed.
-    void restorePreData();
+    // Returns the number of transactions (1: all or nothing).
+    int restorePreData();
     int preDataBatchesKept() const { return m_preDataKept; }
     // Indexes and primary/unique/exclusion constraints, `jobs` in parallel. With
     // tolerateExisting (a resumed run), objects that already exist are accepted. Entries whose
