@@ -294,14 +294,14 @@ QList<SchemaChange> LocalEngine::Run::carryGoneTables(const QList<load::SourceTa
                 .arg(pg::formatLsn(since));
         if (now) {
             const QString name = now->qualifiedName();
-            const QString rename =
-                m.schema == now->schema
-                    ? QStringLiteral("ALTER TABLE %1 RENAME TO %2")
-                          .arg(watchTarget->qualified(m.schema, m.name), watchTarget->quoteIdent(now->name))
-                    : QStringLiteral("ALTER TABLE %1 RENAME TO %2; ALTER TABLE %3 SET SCHEMA %4")
-                          .arg(watchTarget->qualified(m.schema, m.name), watchTarget->quoteIdent(now->name),
-                               watchTarget->qualified(m.schema, now->name),
-                               watchTarget->quoteIdent(now->schema));
+            QStringList renaming{
+                QStringLiteral("ALTER TABLE %1 RENAME TO %2")
+                    .arg(watchTarget->qualified(m.schema, m.name), watchTarget->quoteIdent(now->name))};
+            if (m.schema != now->schema)
+                renaming << QStringLiteral("ALTER TABLE %1 SET SCHEMA %2")
+                                .arg(watchTarget->qualified(m.schema, now->name),
+                                     watchTarget->quoteIdent(now->schema));
+            const QString rename = renaming.join(QStringLiteral("; "));
             const SchemaChange change{
                 name,
                 QStringLiteral("table renamed"),
@@ -329,7 +329,7 @@ QList<SchemaChange> LocalEngine::Run::carryGoneTables(const QList<load::SourceTa
                 why = adoptOnce(name, [&] {
                     watchTarget->exec(QStringLiteral("BEGIN"));
                     try {
-                        for (const QString &st : rename.split(QStringLiteral("; ")))
+                        for (const QString &st : std::as_const(renaming))
                             watchTarget->exec(st);
                         watchTarget->exec(QStringLiteral("COMMIT"));
                     } catch (...) {
