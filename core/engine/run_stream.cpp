@@ -86,7 +86,8 @@ void LocalEngine::Run::setUpDdlCapture(pg::Connection &source, const QString &na
         ddlCapture = QStringLiteral("watch only");
         log(QStringLiteral(
             "schema changes on the source are watched (schema.capture_ddl is off): a table created, renamed "
-            "or given, losing or changing a column is made so on the target and copied again, a table dropped "
+            "or given, losing or changing a column is made so on the target and copied again, a table "
+            "dropped "
             "is dropped there; types, sequences, functions and views are made, replaced or dropped on the "
             "target; any other change holds the cutover until it is resolved"));
     } else if (!source.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
