@@ -298,8 +298,10 @@ QList<SchemaChange> LocalEngine::Run::watchSchema(const QString &publication, co
     }
     if (!carried) {
         // Sequences, routines and views after the tables they may use; then the tables dropped,
-        // after the views that used them.
-        out << carryObjects(objects, false);
+        // after the views that used them. Not while a table is being renamed: the source's views
+        // name it anew, the target's follow the rename by themselves once it is carried.
+        if (renameHeld.isEmpty())
+            out << carryObjects(objects, false);
         out << carryGoneTables(source, target, adopt, nullptr, true);
         out << objectChanges;
     }
